@@ -1,0 +1,3 @@
+"""cxrules: customer-experience rules as code — a policy language and the engines that audit logs."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,150 @@
+"""Diagnostics stage: the problems every stage reports, their stable codes, and their rendering."""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections.abc import Iterable, Sequence
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict
+
+from cxrules.source import Span, excerpt
+
+
+class Level(StrEnum):
+    """How serious a diagnostic is: errors stop a run, warnings fail only with --strict."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+
+#: Every stable code, with a one-line title. docs/diagnostics.md documents each with an example
+#: and its fix; tests/test_diagnostics_docs.py keeps the two in step.
+CODES: dict[str, str] = {
+    # E1xx: syntax
+    "E100": "unexpected text",
+    "E101": "unclosed string",
+    "E102": "duration without a unit",
+    "E103": "'=' used to compare",
+    "E104": "unknown or misspelt keyword",
+    "E105": "'when' without 'expect', 'require' or 'forbid'",
+    "E106": "file ends in the middle of a policy",
+    "E107": "character not allowed here",
+    "E108": "policy without a title",
+    # E2xx: checking
+    "E201": "duplicate policy id",
+    "E202": "undefined state",
+    "E203": "undefined metric",
+    "E204": "undefined name",
+    "E205": "undefined calendar",
+    "E206": "used file not found",
+    "E207": "'use' cycle",
+    "E208": "wrong unit",
+    "E209": "percentage out of range",
+    "E210": "count out of range",
+    "E211": "invalid regular expression",
+    "E212": "unknown severity",
+    "E213": "invalid time of day",
+    "E214": "metric or state used in the wrong place",
+    "E215": "duplicate definition",
+    "E216": "unknown time zone",
+    "E217": "policy without a rule, or with more than one",
+    "E218": "invalid date",
+    "E219": "path outside the project",
+    "E220": "unknown holiday country",
+    "E221": "unknown function or wrong number of arguments",
+    "E222": "invalid parameter override",
+    "E223": "invalid bounds",
+    "W201": "policy without owner or description",
+    "W202": "defined but never used",
+    "W203": "warning level on the wrong side of the requirement",
+    # E3xx: evaluation
+    "E301": "expression could not be evaluated on an event",
+    # E4xx: input (logs and mappings)
+    "E401": "log file cannot be read",
+    "E402": "record is not valid JSON or CSV",
+    "E403": "record has no time",
+    "E404": "time cannot be parsed",
+    "E405": "record has no type",
+    "E406": "field has the wrong type",
+    "E407": "bytes are not valid UTF-8",
+    "E408": "record too long",
+    "E409": "duplicate event id",
+    "E410": "invalid log mapping",
+    "E411": "record is not an object",
+}
+
+
+class Diagnostic(BaseModel):
+    """One problem found in a policy file, a mapping or a log, at a position when there is one."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    code: str
+    level: Level
+    message: str
+    span: Span | None = None
+    hint: str = ""
+    source_line: str = ""
+
+    def render(self) -> str:
+        """`path:line:col: error[CODE]: message`, then the line with carets and the hint."""
+        where = f"{self.span}: " if self.span else ""
+        head = f"{where}{self.level.value}[{self.code}]: {self.message}"
+        if self.span is None or not self.source_line:
+            return head + (f"\n  = hint: {self.hint}" if self.hint else "")
+        end = self.span.end_column if self.span.end_line == self.span.line else 10**6
+        end = min(end, len(self.source_line) + 1)
+        return head + "\n" + excerpt(
+            self.source_line, self.span.line, self.span.column, end, self.hint
+        )
+
+
+def error(code: str, message: str, span: Span | None = None, hint: str = "", line: str = "") -> Diagnostic:
+    """Build an error diagnostic; `code` must be a documented code."""
+    assert code in CODES, code
+    return Diagnostic(code=code, level=Level.ERROR, message=message, span=span, hint=hint, source_line=line)
+
+
+def warning(code: str, message: str, span: Span | None = None, hint: str = "", line: str = "") -> Diagnostic:
+    """Build a warning diagnostic; `code` must be a documented code."""
+    assert code in CODES, code
+    return Diagnostic(code=code, level=Level.WARNING, message=message, span=span, hint=hint, source_line=line)
+
+
+def sort_key(d: Diagnostic) -> tuple[str, int, int, str]:
+    """Order diagnostics by file, position, then code."""
+    if d.span is None:
+        return ("", 0, 0, d.code)
+    return (d.span.file, d.span.line, d.span.column, d.code)
+
+
+def did_you_mean(word: str, choices: Iterable[str]) -> str:
+    """A hint naming the closest choice, or '' when nothing is close.
+
+    >>> did_you_mean("hgh", ["info", "low", "medium", "high", "critical"])
+    "did you mean 'high'?"
+    """
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    return f"did you mean '{close[0]}'?" if close else ""
+
+
+def has_errors(diagnostics: Sequence[Diagnostic]) -> bool:
+    """True when any diagnostic is an error."""
+    return any(d.level is Level.ERROR for d in diagnostics)
+
+
+def render_text(diagnostics: Sequence[Diagnostic]) -> str:
+    """All diagnostics as text, sorted, followed by a one-line count."""
+    parts = [d.render() for d in sorted(diagnostics, key=sort_key)]
+    errors = sum(d.level is Level.ERROR for d in diagnostics)
+    warnings = len(diagnostics) - errors
+    parts.append(f"{errors} error{'s' * (errors != 1)}, {warnings} warning{'s' * (warnings != 1)}")
+    return "\n".join(parts)
+
+
+def render_json(diagnostics: Sequence[Diagnostic]) -> str:
+    """All diagnostics as a JSON array, sorted, one object each."""
+    items = [d.model_dump(mode="json") for d in sorted(diagnostics, key=sort_key)]
+    return json.dumps(items, ensure_ascii=False, indent=2)

@@ -1,0 +1,1 @@
+"""Engines: each runs compiled policies (cxrules.ir) over events and fills the report."""

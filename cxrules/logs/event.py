@@ -1,0 +1,62 @@
+"""Log stage: the event every reader produces and every engine consumes, and rejected records."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+_MISSING = object()
+
+
+@dataclass(slots=True, frozen=True)
+class Event:
+    """One interaction event: a time point with a type and attributes.
+
+    `time` is timezone-aware (any zone; engines compare instants). `seq` is the input order used to
+    break ties between equal times. `file` and `line` point at the record the event came from, for
+    evidence in reports (for a row that yields several events, they share file and line).
+    """
+
+    time: datetime
+    type: str
+    id: str
+    attrs: dict[str, Any]
+    file: str = ""
+    line: int = 0
+    seq: int = 0
+
+    def get(self, path: str, default: Any = None) -> Any:
+        """An attribute by name or dotted path: the flat key first, then nested objects.
+
+        >>> from datetime import UTC
+        >>> e = Event(datetime(2026, 3, 2, tzinfo=UTC), "x", "1", {"org:group": "G1", "a": {"b": 2}})
+        >>> e.get("org:group"), e.get("a.b"), e.get("nope", "-")
+        ('G1', 2, '-')
+        """
+        value = self.attrs.get(path, _MISSING)
+        if value is not _MISSING:
+            return value
+        if "." not in path:
+            return default
+        node: Any = self.attrs
+        for part in path.split("."):
+            if not isinstance(node, dict) or part not in node:
+                return default
+            node = node[part]
+        return node
+
+    def has(self, path: str) -> bool:
+        """True when the attribute is present and not null."""
+        return self.get(path) is not None
+
+
+@dataclass(slots=True, frozen=True)
+class Rejected:
+    """A record that could not become an event, with where it was and why (a diagnostic code)."""
+
+    file: str
+    line: int
+    code: str
+    reason: str
+    sample: str = field(default="")

@@ -1,0 +1,1 @@
+"""Report stage: the report model and its renderings."""

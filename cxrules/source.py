@@ -1,0 +1,61 @@
+"""Source stage: a policy file's text, positions in it, and excerpts with carets for diagnostics."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict
+
+
+class Span(BaseModel):
+    """A region of a source file; lines and columns are 1-based, the end column is exclusive."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    file: str
+    line: int
+    column: int
+    end_line: int
+    end_column: int
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.column}"
+
+
+class Source(BaseModel):
+    """The text of one policy file and the name it is reported under."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    name: str
+    text: str
+
+    def line_text(self, line: int) -> str:
+        """The text of a 1-based line, without its newline ('' when out of range).
+
+        >>> Source(name="a.cxr", text="one\\ntwo\\n").line_text(2)
+        'two'
+        """
+        lines = self.text.splitlines()
+        return lines[line - 1] if 0 < line <= len(lines) else ""
+
+    def span_at(self, line: int, column: int, width: int = 1) -> Span:
+        """A span of `width` characters starting at a position."""
+        return Span(
+            file=self.name, line=line, column=column, end_line=line, end_column=column + width
+        )
+
+
+def excerpt(source_line: str, line: int, column: int, end_column: int, label: str = "") -> str:
+    """Render a source line with carets under a column range, rustc style.
+
+    >>> print(excerpt("  severity hgh", 3, 12, 15, "did you mean 'high'?"))
+       |
+     3 |   severity hgh
+       |            ^^^ did you mean 'high'?
+    """
+    gutter = len(str(line)) + 1
+    width = max(1, end_column - column)
+    shown = source_line.expandtabs(1)
+    caret_line = " " * (column - 1) + "^" * min(width, max(1, len(shown) - column + 1))
+    pad = " " * gutter
+    tail = f" {label}" if label else ""
+    return f"{pad} |\n{line:>{gutter}} | {shown}\n{pad} | {caret_line}{tail}"
