@@ -1,0 +1,174 @@
+"""Report stage helpers: durations and instants written for sentences, and durations read from text.
+
+`format_duration` writes at most two units, the larger first ("2m12s", "1h05m", "2d03h"), rounding
+half up to the smaller unit; `parse_duration_text` reads what people type on the command line
+(`--set max_wait=3min`). The two are not inverses: `m` is written but never read, because on input
+it could mean minutes or months; write `min`.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from datetime import datetime
+
+from cxrules.calendars import CalendarError, zone
+from cxrules.diagnostics import did_you_mean
+
+__all__ = [
+    "DurationTextError",
+    "UNITS",
+    "format_clock",
+    "format_duration",
+    "format_instant",
+    "parse_duration_text",
+]
+
+#: Units accepted by `parse_duration_text`, in seconds.
+UNITS: dict[str, float] = {
+    "ms": 0.001,
+    "s": 1.0,
+    "sec": 1.0,
+    "secs": 1.0,
+    "second": 1.0,
+    "seconds": 1.0,
+    "min": 60.0,
+    "mins": 60.0,
+    "minute": 60.0,
+    "minutes": 60.0,
+    "h": 3600.0,
+    "hr": 3600.0,
+    "hrs": 3600.0,
+    "hour": 3600.0,
+    "hours": 3600.0,
+    "d": 86400.0,
+    "day": 86400.0,
+    "days": 86400.0,
+    "w": 604800.0,
+    "week": 604800.0,
+    "weeks": 604800.0,
+}
+
+_PART = re.compile(r"\s*(\d+(?:\.\d+)?)\s*([^\d\s.]*)")
+
+
+class DurationTextError(ValueError):
+    """A duration text that cannot be read; `column` (1-based) points at the problem."""
+
+    def __init__(self, text: str, column: int, reason: str, hint: str = "") -> None:
+        message = f"invalid duration {text!r} at column {column}: {reason}"
+        super().__init__(message + (f" ({hint})" if hint else ""))
+        self.text, self.column, self.reason, self.hint = text, column, reason, hint
+
+
+def _half_up(x: float) -> int:
+    return math.floor(x + 0.5)
+
+
+def format_duration(seconds: float) -> str:
+    """A duration for a report sentence: two units at most, rounded half up.
+
+    >>> [format_duration(s) for s in (0, 0.5, 30, 132, 3900, 183600, -90)]
+    ['0s', '0.5s', '30s', '2m12s', '1h05m', '2d03h', '-1m30s']
+    """
+    if not math.isfinite(seconds):
+        raise ValueError(f"cannot format a duration of {seconds} seconds")
+    sign = "-" if seconds < 0 else ""
+    size = abs(seconds)
+    if size < 0.9995:
+        millis = _half_up(size * 1000)
+        if millis == 0:
+            return "0s"
+        return f"{sign}{millis / 1000:.3f}".rstrip("0") + "s"
+    n = _half_up(size)
+    if n < 60:
+        return f"{sign}{n}s"
+    if n < 3600:
+        minutes, secs = divmod(n, 60)
+        return f"{sign}{minutes}m{secs:02d}s"
+    total_minutes = _half_up(n / 60)
+    if total_minutes < 24 * 60:
+        hours, minutes = divmod(total_minutes, 60)
+        return f"{sign}{hours}h{minutes:02d}m"
+    days, hours = divmod(_half_up(n / 3600), 24)
+    return f"{sign}{days}d{hours:02d}h"
+
+
+def _local(t: datetime, zone_name: str) -> datetime:
+    if t.tzinfo is None or t.utcoffset() is None:
+        raise CalendarError(f"time {t.isoformat()} has no time zone; instants must be aware")
+    return t.astimezone(zone(zone_name))
+
+
+def format_instant(t: datetime, zone_name: str) -> str:
+    """ISO 8601 with the offset of `zone_name`; seconds precision unless microseconds are set.
+
+    >>> from datetime import UTC
+    >>> format_instant(datetime(2026, 3, 2, 7, 5, tzinfo=UTC), "Europe/Istanbul")
+    '2026-03-02T10:05:00+03:00'
+    """
+    local = _local(t, zone_name)
+    return local.isoformat(timespec="microseconds" if local.microsecond else "seconds")
+
+
+def format_clock(t: datetime, zone_name: str, same_day_as: datetime | None = None) -> str:
+    """The local clock time 'HH:MM:SS' of `t`, with the date in front when `same_day_as` is given
+    and falls on another local day. Microseconds are shown only when set.
+
+    >>> from datetime import UTC
+    >>> t = datetime(2026, 3, 2, 7, 5, tzinfo=UTC)
+    >>> format_clock(t, "Europe/Istanbul"), format_clock(t, "UTC", datetime(2026, 3, 1, tzinfo=UTC))
+    ('10:05:00', '2026-03-02 07:05:00')
+    """
+    local = _local(t, zone_name)
+    clock = local.time().isoformat(timespec="microseconds" if local.microsecond else "seconds")
+    if same_day_as is not None and _local(same_day_as, zone_name).date() != local.date():
+        return f"{local.date().isoformat()} {clock}"
+    return clock
+
+
+def parse_duration_text(text: str) -> float:
+    """Seconds in a duration such as '30s', '3min', '2h30min', '1.5 h', '1w 2d'.
+
+    Units: ms; s, sec, second(s); min, minute(s); h, hr(s), hour(s); d, day(s); w, week(s).
+
+    >>> parse_duration_text("2h30min"), parse_duration_text("500ms")
+    (9000.0, 0.5)
+    """
+    if not isinstance(text, str) or not text.strip():
+        raise DurationTextError(str(text), 1, "empty duration", "write e.g. '30s' or '5min'")
+    total, pos = 0.0, 0
+    while pos < len(text):
+        if text[pos:].strip() == "":
+            break
+        match = _PART.match(text, pos)
+        if match is None or match.end() == pos:
+            column = pos + len(text[pos:]) - len(text[pos:].lstrip()) + 1
+            raise DurationTextError(
+                text, column, f"expected a number, found {text[column - 1]!r}", "write e.g. '5min'"
+            )
+        number, unit = match[1], match[2]
+        unit_column = match.start(2) + 1
+        if unit == "":
+            raise DurationTextError(
+                text,
+                unit_column,
+                f"'{number}' has no unit",
+                f"write e.g. '{number}s' or '{number}min'",
+            )
+        if unit == "m":
+            raise DurationTextError(
+                text,
+                unit_column,
+                "'m' is ambiguous (minutes or months?)",
+                f"write '{number}min' for minutes",
+            )
+        factor = UNITS.get(unit.lower())
+        if factor is None:
+            hint = did_you_mean(unit, UNITS) or "units are ms, s, min, h, d and w"
+            if unit.lower() in ("business", "mo", "month", "months", "y", "year", "years"):
+                hint = "business time and calendar months need a policy, not a plain duration"
+            raise DurationTextError(text, unit_column, f"unknown unit {unit!r}", hint)
+        total += float(number) * factor
+        pos = match.end()
+    return total
