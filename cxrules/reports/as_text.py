@@ -1,0 +1,280 @@
+"""Report stage: the terminal rendering — a summary an auditor reads top to bottom.
+
+Header (inputs, counts, time span, policy revision), the policies worst first, the first few
+violations of each failing policy, metric values that failed or warned, open obligations,
+rejected records, and a closing verdict. Rendered with rich; without colour it is plain text
+that tests compare line by line. Untrusted text is never read as markup and its control
+characters are shown as escapes, so a log cannot drive the terminal.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+
+from rich import box
+from rich.console import Console
+from rich.table import Table
+from rich.text import Text
+
+from cxrules.diagnostics import CODES
+from cxrules.reports.common import (
+    WARNING_KINDS,
+    check_severity,
+    flagged_metrics,
+    input_totals,
+    metric_value,
+    percent,
+    plural,
+    ranked_policies,
+    rejected_by_code,
+    scope_text,
+    time_span,
+    verdict,
+    violations_by_policy,
+    visible,
+)
+from cxrules.reports.model import PolicySummary, Report, Violation
+
+SEVERITY_STYLE = {
+    "critical": "bold red",
+    "high": "red",
+    "medium": "yellow",
+    "low": "cyan",
+    "info": "dim",
+}
+STATUS_STYLE = {"violated": "red", "warn": "yellow"}
+
+
+def render_text(
+    report: Report,
+    *,
+    max_violations: int = 3,
+    max_rejected: int = 5,
+    max_pending: int = 5,
+    fail_on: str = "low",
+    color: bool | None = None,
+    width: int = 100,
+) -> str:
+    """The report as a terminal summary.
+
+    `max_violations` per failing policy, `max_rejected` and `max_pending` rows are listed (each
+    list says how many more there are); `fail_on` sets the severity the verdict fails at.
+    `color=None` colours only when standard output is a terminal and NO_COLOR is unset.
+    """
+    for name, value in (
+        ("max_violations", max_violations),
+        ("max_rejected", max_rejected),
+        ("max_pending", max_pending),
+    ):
+        if value < 0:
+            raise ValueError(f"{name} must be 0 or more, not {value}")
+    check_severity(fail_on)
+    if color is None:
+        color = sys.stdout.isatty() and "NO_COLOR" not in os.environ
+    buffer = io.StringIO()
+    console = Console(
+        file=buffer,
+        force_terminal=color,
+        force_jupyter=False,
+        force_interactive=False,
+        color_system="standard" if color else None,
+        no_color=not color,
+        width=width,
+        markup=False,
+        emoji=False,
+        highlight=False,
+        legacy_windows=False,
+    )
+    _header(console, report)
+    _policy_table(console, report)
+    _violations(console, report, max_violations)
+    _metrics(console, report)
+    _pending(console, report, max_pending)
+    _rejected(console, report, max_rejected)
+    passed, sentence = verdict(report, fail_on)
+    console.print()
+    console.print(Text(sentence, style="bold green" if passed else "bold red"))
+    lines = buffer.getvalue().splitlines()
+    return "".join(line.rstrip(" ") + "\n" for line in lines)
+
+
+def _line(*parts: tuple[str, str] | str) -> Text:
+    """A line made of (text, style) parts or plain strings; every text is made visible."""
+    line = Text()
+    for part in parts:
+        text, style = (part, "") if isinstance(part, str) else part
+        line.append(visible(text), style=style)
+    return line
+
+
+def _item(console: Console, line: Text, bullet: str = "  - ") -> None:
+    """One list item whose wrapped lines hang under its first character."""
+    grid = Table.grid(padding=0)
+    grid.add_column(no_wrap=True)
+    grid.add_column(overflow="fold")
+    grid.add_row(bullet, line)
+    console.print(grid)
+
+
+def _header(console: Console, report: Report) -> None:
+    console.print(_line(("cxrules audit report", "bold"), f" ({report.schema_})"))
+    as_of = report.as_of or "the last event"
+    console.print(_line(f"Engine {report.engine}, zone {report.zone}, as of {as_of}"))
+    files = ", ".join(report.policy_files) or "none"
+    console.print(
+        _line(
+            f"Policies: revision {report.revision}; "
+            f"{plural(len(report.policy_files), 'file')}: {files}"
+        )
+    )
+    if report.parameters:
+        values = ", ".join(f"{k}={report.parameters[k]}" for k in sorted(report.parameters))
+        console.print(_line(f"Parameters: {values}"))
+    totals = input_totals(report)
+    console.print(
+        _line(
+            f"Inputs: {plural(len(report.inputs), 'file')}; read {totals['read']}, "
+            f"accepted {totals['accepted']}, rejected {totals['rejected']}, "
+            f"duplicates {totals['duplicates']}, events {totals['events']}"
+        )
+    )
+    span = time_span(report)
+    console.print(_line(f"Time span: {span[0]} to {span[1]}" if span else "Time span: no events"))
+    if not report.inputs:
+        return
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
+    for name in ("file", "format", "read", "accepted", "rejected", "duplicates", "events"):
+        table.add_column(name, justify="left" if name in ("file", "format") else "right")
+    for item in report.inputs:
+        table.add_row(
+            _line(item.path),
+            _line(item.format),
+            *(
+                str(n)
+                for n in (item.read, item.accepted, item.rejected, item.duplicates, item.events)
+            ),
+        )
+    console.print(table)
+
+
+def _policy_table(console: Console, report: Report) -> None:
+    console.print()
+    if not report.policies:
+        console.print(_line(("Policies (worst first): none", "bold")))
+        return
+    table = Table(
+        title=Text("Policies (worst first)", style="bold"),
+        title_justify="left",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
+        show_edge=False,
+    )
+    table.add_column("policy", overflow="fold")
+    table.add_column("severity")
+    for name in ("activations", "satisfied", "violated", "pending", "compliance"):
+        table.add_column(name, justify="right")
+    for policy in ranked_policies(report):
+        table.add_row(
+            _line(policy.id),
+            _line((policy.severity, SEVERITY_STYLE[policy.severity])),
+            str(policy.activations),
+            str(policy.satisfied),
+            _line((str(policy.violated), "red" if policy.violated else "")),
+            str(policy.pending),
+            percent(policy.compliance),
+        )
+    console.print(table)
+
+
+def _violations(console: Console, report: Report, limit: int) -> None:
+    groups = violations_by_policy(report)
+    shown = False
+    for policy in ranked_policies(report):
+        found = [v for v in groups.get(policy.id, []) if v.kind not in WARNING_KINDS]
+        if not found:
+            continue
+        if not shown:
+            console.print()
+            console.print(_line(("Violations", "bold")))
+            shown = True
+        _policy_violations(console, policy, found, limit)
+
+
+def _policy_violations(
+    console: Console, policy: PolicySummary, found: list[Violation], limit: int
+) -> None:
+    style = SEVERITY_STYLE[policy.severity]
+    console.print(
+        _line(
+            (policy.id, "bold"),
+            f": {policy.title} ",
+            (f"({policy.severity}, {plural(len(found), 'violation')})", style),
+        )
+    )
+    for violation in found[:limit]:
+        where = ""
+        if violation.trigger is not None:
+            where = f" [{violation.trigger.file}:{violation.trigger.line}]"
+        _item(console, _line(violation.sentence, (where, "dim")))
+    if len(found) > limit:
+        console.print(_line(f"  … and {len(found) - limit} more"))
+
+
+def _metrics(console: Console, report: Report) -> None:
+    flagged = flagged_metrics(report)
+    if not flagged:
+        return
+    console.print()
+    console.print(_line(("Metric values that failed or warned", "bold")))
+    current = None
+    for policy, value in flagged:
+        if policy.id != current:
+            console.print(_line((policy.id, "bold"), f": {policy.title}"))
+            current = policy.id
+        where = [scope_text(value.group)] if value.group else []
+        where += [value.bucket] if value.bucket else []
+        levels = f"requires {value.threshold}" + (f", warn {value.warn}" if value.warn else "")
+        _item(
+            console,
+            _line(
+                ", ".join([value.metric, *where]),
+                f": {metric_value(value)} (n={value.population}) ",
+                (value.status, STATUS_STYLE[value.status]),
+                f"; {levels}",
+            ),
+        )
+
+
+def _pending(console: Console, report: Report, limit: int) -> None:
+    if not report.pending:
+        return
+    at_risk = sum(1 for p in report.pending if p.at_risk)
+    risk = f", {at_risk} at risk" if at_risk else ""
+    console.print()
+    console.print(_line((f"Open obligations: {len(report.pending)}{risk}", "bold")))
+    ordered = sorted(report.pending, key=lambda p: not p.at_risk)
+    for item in ordered[:limit]:
+        mark = ("at risk: ", "yellow") if item.at_risk else ""
+        deadline = f" (deadline {item.deadline})" if item.deadline else " (no deadline)"
+        _item(console, _line(mark, f"{item.policy}: {item.sentence}{deadline}"))
+    if len(ordered) > limit:
+        console.print(_line(f"  … and {len(ordered) - limit} more"))
+
+
+def _rejected(console: Console, report: Report, limit: int) -> None:
+    if not report.rejected_total and not report.rejected:
+        return
+    total = max(report.rejected_total, len(report.rejected))
+    console.print()
+    console.print(_line((f"Rejected records: {total}", "bold")))
+    for code, count in rejected_by_code(report):
+        console.print(_line(f"  {count} × {code} {CODES.get(code, '(unknown code)')}"))
+    if len(report.rejected) < total:
+        console.print(_line(f"  (the report lists {len(report.rejected)} of {total})"))
+    for record in report.rejected[:limit]:
+        _item(console, _line(f"{record.file}:{record.line} {record.code} {record.reason}"))
+    if len(report.rejected) > limit:
+        console.print(_line(f"  … and {len(report.rejected) - limit} more listed"))
+

@@ -1,0 +1,291 @@
+"""Report stage: what every rendering shares — ordering, counting, formatting and safe text.
+
+Renderings read only the `Report` model. The helpers here decide once how policies are ranked,
+what counts as a failing violation, how numbers and times are shown, and how untrusted text
+(titles, scope values, sentences built from log attributes) is made safe to print.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from datetime import UTC, datetime
+from pathlib import PurePosixPath, PureWindowsPath
+
+from cxrules.reports.model import (
+    SEVERITY_ORDER,
+    MetricValue,
+    PolicySummary,
+    Report,
+    Violation,
+)
+
+#: Severities from the most to the least serious, as rendered in summaries.
+SEVERITIES_DESC: tuple[str, ...] = ("critical", "high", "medium", "low", "info")
+
+#: Violation kinds that are warnings, never failures: they do not fail an audit or a test case.
+WARNING_KINDS: frozenset[str] = frozenset({"metric_warning"})
+
+
+def check_severity(value: str, option: str = "fail_on") -> int:
+    """The rank of a severity name given as an option; a clear error for an unknown one.
+
+    >>> check_severity("medium")
+    2
+    >>> check_severity("hgh")
+    Traceback (most recent call last):
+    ...
+    ValueError: fail_on: unknown severity 'hgh' (choose one of info, low, medium, high, critical)
+    """
+    if value not in SEVERITY_ORDER:
+        choices = ", ".join(SEVERITY_ORDER)
+        raise ValueError(f"{option}: unknown severity {value!r} (choose one of {choices})")
+    return SEVERITY_ORDER[value]
+
+
+def is_failure(violation: Violation, fail_on: str = "low") -> bool:
+    """True when the violation fails the audit: not a warning kind and at or above `fail_on`."""
+    if violation.kind in WARNING_KINDS:
+        return False
+    return SEVERITY_ORDER[violation.severity] >= check_severity(fail_on)
+
+
+def policy_rank_key(policy: PolicySummary) -> tuple[int, int, float, str]:
+    """Sort key putting the worst policy first.
+
+    Policies with violations come first, higher severity before lower, then lower compliance
+    (a compliance of None — nothing judged — after every number), then by id.
+    """
+    compliance = 2.0 if policy.compliance is None else policy.compliance
+    return (0 if policy.violated else 1, -SEVERITY_ORDER[policy.severity], compliance, policy.id)
+
+
+def ranked_policies(report: Report) -> list[PolicySummary]:
+    """The report's policies, worst first (see `policy_rank_key`)."""
+    return sorted(report.policies, key=policy_rank_key)
+
+
+def violations_by_policy(report: Report) -> dict[str, list[Violation]]:
+    """The report's violations grouped by policy id, each group in report order."""
+    groups: dict[str, list[Violation]] = {}
+    for violation in report.violations:
+        groups.setdefault(violation.policy, []).append(violation)
+    return groups
+
+
+def severity_counts(violations: Iterable[Violation]) -> list[tuple[str, int]]:
+    """(severity, count) for each severity present, most serious first."""
+    counts = Counter(v.severity for v in violations)
+    return [(s, counts[s]) for s in SEVERITIES_DESC if counts[s]]
+
+
+def flagged_metrics(report: Report) -> list[tuple[PolicySummary, MetricValue]]:
+    """Metric values that failed or warned, with their policy, worst policy first."""
+    return [
+        (policy, value)
+        for policy in ranked_policies(report)
+        for value in policy.metrics
+        if value.status in ("violated", "warn")
+    ]
+
+
+def failing(report: Report, fail_on: str = "low") -> list[Violation]:
+    """Violations that fail the audit at the `fail_on` severity, in report order."""
+    check_severity(fail_on)
+    return [v for v in report.violations if is_failure(v, fail_on)]
+
+
+def verdict(report: Report, fail_on: str = "low") -> tuple[bool, str]:
+    """(passed, sentence): the closing verdict of an audit at the `fail_on` severity."""
+    failures = failing(report, fail_on)
+    warnings = [v for v in report.violations if v.kind in WARNING_KINDS]
+    below = len(report.violations) - len(failures) - len(warnings)
+    extras = []
+    if below:
+        extras.append(f"{plural(below, 'violation')} below {fail_on}")
+    if warnings:
+        extras.append(plural(len(warnings), "metric warning"))
+    if report.pending:
+        extras.append(plural(len(report.pending), "obligation") + " still open")
+    if report.rejected_total:
+        extras.append(plural(report.rejected_total, "rejected record"))
+    tail = ("; " + "; ".join(extras)) if extras else ""
+    if not failures:
+        return True, f"PASS: no violation at or above {fail_on}{tail}."
+    policies = {v.policy for v in failures}
+    by_severity = ", ".join(f"{n} {s}" for s, n in severity_counts(failures))
+    head = (
+        f"FAIL: {plural(len(failures), 'violation')} at or above {fail_on} "
+        f"in {plural(len(policies), 'policy', 'policies')} ({by_severity})"
+    )
+    return False, head + tail + "."
+
+
+def plural(count: int, singular: str, plural_form: str | None = None) -> str:
+    """'1 violation', '2 violations'.
+
+    >>> plural(1, "policy", "policies"), plural(3, "rejected record")
+    ('1 policy', '3 rejected records')
+    """
+    if count == 1:
+        return f"{count} {singular}"
+    return f"{count} {plural_form or singular + 's'}"
+
+
+def percent(value: float | None, digits: int = 1) -> str:
+    """A fraction as a percentage, '–' when there is none.
+
+    >>> percent(0.8333), percent(1.0), percent(None)
+    ('83.3%', '100.0%', '–')
+    """
+    if value is None:
+        return "–"
+    return f"{value * 100:.{digits}f}%"
+
+
+def duration(seconds: float | None) -> str:
+    """A number of seconds as '2m12s', '1h', '3d5h', '0s'; '–' when there is none.
+
+    >>> duration(132), duration(3600), duration(277200), duration(0.5), duration(None)
+    ('2m12s', '1h', '3d5h', '0.5s', '–')
+    """
+    if seconds is None:
+        return "–"
+    if seconds < 1:
+        return f"{seconds:g}s"
+    rest = int(round(seconds))
+    parts = []
+    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
+        amount, rest = divmod(rest, size)
+        if amount:
+            parts.append(f"{amount}{unit}")
+    return "".join(parts) or "0s"
+
+
+def metric_value(value: MetricValue) -> str:
+    """A metric's value for display: in percent when its threshold is written in percent.
+
+    The compiled form keeps percentages as fractions, so a value of 0.78 against '>= 80%' is
+    shown as '78.0%'; other values are shown as numbers with at most 4 significant digits.
+
+    >>> from cxrules.reports.model import MetricValue as M
+    >>> metric_value(M(metric="sl", group={}, bucket=None, value=0.78, population=9,
+    ...                status="violated", threshold=">= 80%"))
+    '78.0%'
+    >>> metric_value(M(metric="nps", group={}, bucket=None, value=31.25, population=16,
+    ...                status="violated", threshold=">= 40"))
+    '31.25'
+    """
+    if value.value is None:
+        return "–"
+    if value.threshold.rstrip().endswith("%"):
+        return percent(value.value)
+    return f"{value.value:.4g}"
+
+
+def scope_text(scope: dict[str, str]) -> str:
+    """Scope values as 'key=value, key=value' in key order; '(whole log)' when there are none.
+
+    >>> scope_text({"visit": "v-1", "arm": "ayse"}), scope_text({})
+    ('arm=ayse, visit=v-1', '(whole log)')
+    """
+    if not scope:
+        return "(whole log)"
+    return ", ".join(f"{key}={scope[key]}" for key in sorted(scope))
+
+
+def instant(text: str, where: str) -> datetime:
+    """Parse an ISO 8601 time from the report; a clear error naming the field when it is not one.
+
+    >>> instant("2026-03-02T10:05:00+03:00", "start").hour
+    10
+    >>> instant("yesterday", "violations[0].start")
+    Traceback (most recent call last):
+    ...
+    ValueError: report field violations[0].start is not an ISO 8601 time: 'yesterday'
+    """
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise ValueError(f"report field {where} is not an ISO 8601 time: {text!r}") from None
+
+
+def _order_key(moment: datetime) -> tuple[int, float]:
+    """Order instants: aware ones by their UTC instant, naive ones as written (after aware)."""
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        return (1, moment.replace(tzinfo=UTC).timestamp())
+    return (0, moment.timestamp())
+
+
+def time_span(report: Report) -> tuple[str, str] | None:
+    """The earliest first time and the latest last time over the inputs, as written; None if none."""
+    firsts = [
+        (_order_key(instant(i.first_time, f"inputs[{n}].first_time")), i.first_time)
+        for n, i in enumerate(report.inputs)
+        if i.first_time is not None
+    ]
+    lasts = [
+        (_order_key(instant(i.last_time, f"inputs[{n}].last_time")), i.last_time)
+        for n, i in enumerate(report.inputs)
+        if i.last_time is not None
+    ]
+    if not firsts or not lasts:
+        return None
+    return min(firsts)[1], max(lasts)[1]
+
+
+def input_totals(report: Report) -> dict[str, int]:
+    """Read, accepted, rejected, duplicate and event counts summed over the inputs."""
+    fields = ("read", "accepted", "rejected", "duplicates", "events")
+    return {name: sum(getattr(i, name) for i in report.inputs) for name in fields}
+
+
+def rejected_by_code(report: Report) -> list[tuple[str, int]]:
+    """(code, count) over the listed rejected records, most frequent first, then by code."""
+    counts = Counter(r.code for r in report.rejected)
+    return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
+
+
+def file_stem(path: str) -> str:
+    """The file name without folders and extension, for POSIX or Windows paths.
+
+    >>> file_stem("policies/octopus.cxr"), file_stem("C:\\\\p\\\\field.cxr"), file_stem("")
+    ('octopus', 'field', '')
+    """
+    name = PureWindowsPath(path).name if "\\" in path else PurePosixPath(path).name
+    return name.rsplit(".", 1)[0] if "." in name.lstrip(".") else name
+
+
+def visible(text: str) -> str:
+    """Untrusted text on one line, with control and bidi-override characters made visible.
+
+    Terminal escape sequences, newlines and right-to-left overrides in log attributes must not
+    reach a terminal or a table as themselves; each becomes an escape such as '\\x1b' or '\\n'.
+
+    >>> visible("a\\x1b[31mb\\nc\\u202ed")
+    'a\\\\x1b[31mb\\\\nc\\\\u202ed'
+    >>> visible("şikayet.açıldı")
+    'şikayet.açıldı'
+    """
+    if text.isprintable():
+        return text
+    out = []
+    for char in text:
+        if char.isprintable() or char == " ":
+            out.append(char)
+        elif char == "\n":
+            out.append("\\n")
+        elif char == "\t":
+            out.append("\\t")
+        elif char == "\r":
+            out.append("\\r")
+        elif unicodedata.category(char) in ("Zs",):
+            out.append(" ")
+        elif ord(char) < 0x100:
+            out.append(f"\\x{ord(char):02x}")
+        elif ord(char) < 0x10000:
+            out.append(f"\\u{ord(char):04x}")
+        else:
+            out.append(f"\\U{ord(char):08x}")
+    return "".join(out)

@@ -1,0 +1,267 @@
+"""Fixtures for the report renderings: a small audit report built by hand.
+
+Four policies, five violations (one a metric warning), three metric values, one open obligation
+and three rejected records. Every expected value in the tests is worked out from this file.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from cxrules.reports.model import (
+    EventRef,
+    InputSummary,
+    MetricValue,
+    PendingObligation,
+    PolicySummary,
+    RejectedRecord,
+    Report,
+    Violation,
+)
+
+VISITS = "logs/visits.jsonl"
+
+
+def ref(id_: str, type_: str, time: str, line: int, file: str = VISITS) -> EventRef:
+    """An evidence event."""
+    return EventRef(id=id_, type=type_, time=time, file=file, line=line)
+
+
+def build_report() -> Report:
+    """The sample report (see the module docstring)."""
+    e17 = ref("e-17", "arm.disconnected", "2026-03-02T10:05:00+03:00", 17)
+    e18 = ref("e-18", "arm.connected", "2026-03-02T10:07:12+03:00", 18)
+    e40 = ref("e-40", "customer.entered", "2026-03-03T11:00:00+03:00", 40)
+    e25 = ref("e-25", "staff.said", "2026-03-02T12:30:00+03:00", 25)
+    e60 = ref("e-60", "complaint.filed", "2026-03-03T15:00:00+03:00", 60)
+    policies = [
+        PolicySummary(
+            id="restaurant.wording",
+            title="Say 'my pleasure', never 'no problem'",
+            severity="low",
+            owner="Restaurant",
+            kind="absence",
+            file="policies/restaurant.cxr",
+            line=5,
+            scopes=1,
+            out_of_scope=0,
+            vacuous=0,
+            activations=4,
+            satisfied=3,
+            violated=1,
+            pending=0,
+            compliance=0.75,
+        ),
+        PolicySummary(
+            id="complaints.escalate-repeat",
+            title="Escalate after 3 identical complaints",
+            severity="high",
+            owner="Customer care",
+            kind="response",
+            file="policies/complaints.cxr",
+            line=3,
+            scopes=2,
+            out_of_scope=1,
+            vacuous=0,
+            activations=2,
+            satisfied=1,
+            violated=0,
+            pending=1,
+            compliance=1.0,
+        ),
+        PolicySummary(
+            id="octopus.always-connected",
+            title="A customer in the shop is always connected to an arm",
+            severity="high",
+            owner="Store operations",
+            kind="invariant",
+            file="policies/octopus.cxr",
+            line=2,
+            scopes=4,
+            out_of_scope=0,
+            vacuous=1,
+            activations=3,
+            satisfied=1,
+            violated=2,
+            pending=0,
+            compliance=1 / 3,
+        ),
+        PolicySummary(
+            id="callcenter.service-level",
+            title="80% of calls answered within 20 s, per queue and day",
+            severity="medium",
+            owner="Call center",
+            kind="metric",
+            file="policies/callcenter.cxr",
+            line=1,
+            scopes=2,
+            out_of_scope=0,
+            vacuous=0,
+            activations=0,
+            satisfied=0,
+            violated=1,
+            pending=0,
+            warnings=1,
+            compliance=None,
+            metrics=[
+                MetricValue(
+                    metric="service_level",
+                    group={"queue": "billing"},
+                    bucket="2026-03-02",
+                    value=0.75,
+                    population=8,
+                    status="violated",
+                    threshold=">= 80%",
+                    warn="below 85%",
+                ),
+                MetricValue(
+                    metric="service_level",
+                    group={"queue": "sales"},
+                    bucket="2026-03-02",
+                    value=5 / 6,
+                    population=6,
+                    status="warn",
+                    threshold=">= 80%",
+                    warn="below 85%",
+                ),
+                MetricValue(
+                    metric="service_level",
+                    group={"queue": "sales"},
+                    bucket="2026-03-03",
+                    value=None,
+                    population=0,
+                    status="not_applicable",
+                    threshold=">= 80%",
+                    warn="below 85%",
+                ),
+            ],
+        ),
+    ]
+    violations = [
+        Violation(
+            id="v-oct-1",
+            policy="octopus.always-connected",
+            kind="gap",
+            severity="high",
+            scope={"visit": "v-1007"},
+            start="2026-03-02T10:05:00+03:00",
+            end="2026-03-02T10:07:12+03:00",
+            duration_seconds=132,
+            trigger=e17,
+            evidence=[e17, e18],
+            sentence="visit v-1007 had no connected arm from 10:05:00 to 10:07:12 (2m12s; grace 30s)",
+        ),
+        Violation(
+            id="v-oct-2",
+            policy="octopus.always-connected",
+            kind="gap",
+            severity="high",
+            scope={"visit": "v-1011"},
+            start="2026-03-03T11:00:00+03:00",
+            end="2026-03-03T11:01:00+03:00",
+            duration_seconds=60,
+            trigger=e40,
+            evidence=[e40],
+            sentence="visit v-1011 had no connected arm from 11:00:00 to 11:01:00 (1m; grace 30s)",
+        ),
+        Violation(
+            id="v-rest-1",
+            policy="restaurant.wording",
+            kind="forbidden",
+            severity="low",
+            scope={},
+            start="2026-03-02T12:30:00+03:00",
+            end="2026-03-02T12:30:00+03:00",
+            trigger=e25,
+            evidence=[e25],
+            sentence='staff said "no problem" at 12:30:00',
+            details={"text": "no problem, sir", "arm": "ayse"},
+        ),
+        Violation(
+            id="v-cc-1",
+            policy="callcenter.service-level",
+            kind="metric",
+            severity="medium",
+            scope={"queue": "billing"},
+            start="2026-03-02T00:00:00+03:00",
+            end="2026-03-02T23:59:59+03:00",
+            sentence="service_level of queue billing on 2026-03-02 was 75.0%, below 80%",
+        ),
+        Violation(
+            id="v-cc-2",
+            policy="callcenter.service-level",
+            kind="metric_warning",
+            severity="medium",
+            scope={"queue": "sales"},
+            start="2026-03-02T00:00:00+03:00",
+            end="2026-03-02T23:59:59+03:00",
+            sentence="service_level of queue sales on 2026-03-02 was 83.3%, below the warning 85%",
+        ),
+    ]
+    return Report(
+        engine="python",
+        zone="Europe/Istanbul",
+        as_of="2026-03-03T19:00:00+03:00",
+        policy_files=[
+            "policies/callcenter.cxr",
+            "policies/complaints.cxr",
+            "policies/octopus.cxr",
+            "policies/restaurant.cxr",
+        ],
+        revision="sha256:3f2a9c",
+        parameters={"max_wait": "3min", "grace": "30s"},
+        inputs=[
+            InputSummary(
+                path=VISITS,
+                sha256="a" * 64,
+                format="jsonl",
+                read=12,
+                accepted=10,
+                rejected=2,
+                duplicates=1,
+                events=9,
+                first_time="2026-03-02T09:00:00+03:00",
+                last_time="2026-03-03T18:30:00+03:00",
+            ),
+            InputSummary(
+                path="logs/calls.csv",
+                sha256="b" * 64,
+                format="csv",
+                read=6,
+                accepted=5,
+                rejected=1,
+                duplicates=0,
+                events=5,
+                first_time="2026-03-02T08:00:00+00:00",
+                last_time="2026-03-03T16:00:00+00:00",
+            ),
+        ],
+        policies=policies,
+        violations=violations,
+        pending=[
+            PendingObligation(
+                policy="complaints.escalate-repeat",
+                scope={"customer": "c-9", "topic": "billing"},
+                trigger=e60,
+                deadline="2026-03-04T15:00:00+03:00",
+                sentence="customer c-9, topic billing: complaint filed at 15:00:00 awaits "
+                "case.escalated",
+            )
+        ],
+        rejected=[
+            RejectedRecord(
+                file=VISITS, line=4, code="E404", reason="time cannot be parsed: '2026-13-02'"
+            ),
+            RejectedRecord(
+                file=VISITS, line=9, code="E402", reason="record is not valid JSON: missing ','"
+            ),
+            RejectedRecord(file="logs/calls.csv", line=3, code="E404", reason="time is empty"),
+        ],
+        rejected_total=3,
+    )
+
+
+@pytest.fixture
+def report() -> Report:
+    """A fresh sample report."""
+    return build_report()
