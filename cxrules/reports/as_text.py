@@ -277,4 +277,3 @@ def _rejected(console: Console, report: Report, limit: int) -> None:
         _item(console, _line(f"{record.file}:{record.line} {record.code} {record.reason}"))
     if len(report.rejected) > limit:
         console.print(_line(f"  … and {len(report.rejected) - limit} more listed"))
-

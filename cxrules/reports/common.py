@@ -76,7 +76,7 @@ def violations_by_policy(report: Report) -> dict[str, list[Violation]]:
 
 def severity_counts(violations: Iterable[Violation]) -> list[tuple[str, int]]:
     """(severity, count) for each severity present, most serious first."""
-    counts = Counter(v.severity for v in violations)
+    counts: Counter[str] = Counter(v.severity for v in violations)
     return [(s, counts[s]) for s in SEVERITIES_DESC if counts[s]]
 
 
@@ -144,25 +144,6 @@ def percent(value: float | None, digits: int = 1) -> str:
     return f"{value * 100:.{digits}f}%"
 
 
-def duration(seconds: float | None) -> str:
-    """A number of seconds as '2m12s', '1h', '3d5h', '0s'; '–' when there is none.
-
-    >>> duration(132), duration(3600), duration(277200), duration(0.5), duration(None)
-    ('2m12s', '1h', '3d5h', '0.5s', '–')
-    """
-    if seconds is None:
-        return "–"
-    if seconds < 1:
-        return f"{seconds:g}s"
-    rest = int(round(seconds))
-    parts = []
-    for unit, size in (("d", 86400), ("h", 3600), ("m", 60), ("s", 1)):
-        amount, rest = divmod(rest, size)
-        if amount:
-            parts.append(f"{amount}{unit}")
-    return "".join(parts) or "0s"
-
-
 def metric_value(value: MetricValue) -> str:
     """A metric's value for display: in percent when its threshold is written in percent.
 
@@ -219,7 +200,7 @@ def _order_key(moment: datetime) -> tuple[int, float]:
 
 
 def time_span(report: Report) -> tuple[str, str] | None:
-    """The earliest first time and the latest last time over the inputs, as written; None if none."""
+    """The earliest first and the latest last time over the inputs, as written; None if none."""
     firsts = [
         (_order_key(instant(i.first_time, f"inputs[{n}].first_time")), i.first_time)
         for n, i in enumerate(report.inputs)

@@ -45,19 +45,20 @@ def write_schema(path: str | Path) -> None:
 def load_report(text: str | bytes) -> Report:
     """A report read back from its JSON; a clear error saying where it does not fit the schema.
 
-    >>> load_report('{"schema": "cxrules.report/0"}')
+    >>> load_report('[]')
     Traceback (most recent call last):
     ...
-    ValueError: not a cxrules.report/1 report: at 'schema': Input should be ... (and 8 more problems)
+    ValueError: not a cxrules.report/1 report: at the top level: Input should be an object
     """
     try:
         return Report.model_validate_json(text)
     except ValidationError as error:
         problems = error.errors(include_url=False)
         first = problems[0]
-        where = ".".join(str(part) for part in first["loc"]) or "(top level)"
+        path = ".".join(str(part) for part in first["loc"])
+        where = f"at {path!r}" if path else "at the top level"
         more = f" (and {len(problems) - 1} more problems)" if len(problems) > 1 else ""
-        raise ValueError(f"not a {SCHEMA_ID} report: at {where!r}: {first['msg']}{more}") from None
+        raise ValueError(f"not a {SCHEMA_ID} report: {where}: {first['msg']}{more}") from None
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -149,7 +149,8 @@ def build_report() -> Report:
             duration_seconds=132,
             trigger=e17,
             evidence=[e17, e18],
-            sentence="visit v-1007 had no connected arm from 10:05:00 to 10:07:12 (2m12s; grace 30s)",
+            sentence="visit v-1007 had no connected arm from 10:05:00 to 10:07:12 "
+            "(2m12s; grace 30s)",
         ),
         Violation(
             id="v-oct-2",
