@@ -1,0 +1,89 @@
+"""Report stage: the CSV rendering, one row per violation, for spreadsheets.
+
+Columns: id, policy, severity, kind, scope, start, end, duration_seconds, sentence, trigger
+(`file:line` of the triggering event), evidence (`file:line` of each evidence event, separated
+by spaces). Rows keep the report's order. Text cells that a spreadsheet would run as a formula
+(starting with `=`, `+`, `-`, `@`, tab or carriage return) are prefixed with `'` unless
+`guard_formulas=False`: scope values and sentences come from logs, which an attacker may write.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from cxrules.reports.common import scope_text
+from cxrules.reports.model import Report, Violation
+
+COLUMNS: tuple[str, ...] = (
+    "id",
+    "policy",
+    "severity",
+    "kind",
+    "scope",
+    "start",
+    "end",
+    "duration_seconds",
+    "sentence",
+    "trigger",
+    "evidence",
+)
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def guard(cell: str) -> str:
+    """A text cell a spreadsheet shows as text: a leading `'` when it could start a formula.
+
+    >>> guard("=HYPERLINK(\\"http://x\\")"), guard("visit=v-1"), guard("")
+    ('\\'=HYPERLINK("http://x")', 'visit=v-1', '')
+    """
+    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
+
+
+def render_csv(report: Report, *, guard_formulas: bool = True) -> str:
+    """The violations as CSV with a header row, `\\n` line ends, fields quoted when needed.
+
+    >>> from cxrules.reports.model import Report
+    >>> r = Report(engine="python", zone="UTC", as_of=None, policy_files=[], revision="r",
+    ...            inputs=[], policies=[], violations=[])
+    >>> render_csv(r)
+    'id,policy,severity,kind,scope,start,end,duration_seconds,sentence,trigger,evidence\\n'
+    """
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for violation in report.violations:
+        cells = _row(violation)
+        if guard_formulas:
+            cells = [cell if name == "duration_seconds" else guard(cell) for name, cell in cells]
+        writer.writerow(cell for _, cell in cells)
+    return buffer.getvalue()
+
+
+def seconds_text(seconds: float | None) -> str:
+    """Seconds as a plain decimal (no exponent), to the millisecond; empty when there are none.
+
+    >>> seconds_text(132.0), seconds_text(0.25), seconds_text(1e7), seconds_text(None)
+    ('132', '0.25', '10000000', '')
+    """
+    if seconds is None:
+        return ""
+    return f"{seconds:.3f}".rstrip("0").rstrip(".")
+
+
+def _row(violation: Violation) -> list[tuple[str, str]]:
+    trigger = violation.trigger
+    cells = [
+        violation.id,
+        violation.policy,
+        violation.severity,
+        violation.kind,
+        scope_text(violation.scope) if violation.scope else "",
+        violation.start,
+        violation.end,
+        seconds_text(violation.duration_seconds),
+        violation.sentence,
+        f"{trigger.file}:{trigger.line}" if trigger is not None else "",
+        " ".join(f"{e.file}:{e.line}" for e in violation.evidence),
+    ]
+    return list(zip(COLUMNS, cells, strict=True))

@@ -1,0 +1,137 @@
+"""Report stage: the JUnit XML rendering, so CI shows one test case per policy.
+
+One `<testsuite name="cxrules">`; a `<testcase>` per policy (classname: the policy file's stem,
+name: the policy id). A policy with violations at or above `fail_on` gets a `<failure>` whose
+message is the count and whose text lists the sentences; its violations below `fail_on`, its
+metric warnings and its open obligations go to `<system-out>`. Text is escaped by ElementTree;
+characters XML 1.0 cannot carry at all (most control characters) are written as visible escapes.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+
+from cxrules.reports.common import (
+    WARNING_KINDS,
+    check_severity,
+    file_stem,
+    is_failure,
+    plural,
+    ranked_policies,
+    severity_counts,
+    violations_by_policy,
+)
+from cxrules.reports.model import PendingObligation, PolicySummary, Report, Violation
+
+# XML 1.0 allows tab, newline, carriage return and these ranges; nothing else, not even escaped.
+_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(text: str) -> str:
+    """Text XML 1.0 can carry: each forbidden character becomes a visible escape like '\\x1b'.
+
+    >>> xml_text("ok\\x1b[31m\\x00")
+    'ok\\\\x1b[31m\\\\x00'
+    """
+    return _NOT_XML.sub(_escape, text)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+
+def render_junit(report: Report, fail_on: str = "low") -> str:
+    """The report as JUnit XML: a failing test case per policy with violations at `fail_on`+.
+
+    >>> from cxrules.reports.model import Report
+    >>> empty = Report(engine="python", zone="UTC", as_of=None, policy_files=[], revision="r",
+    ...                inputs=[], policies=[], violations=[])
+    >>> print(render_junit(empty), end="")
+    <?xml version="1.0" encoding="UTF-8"?>
+    <testsuites name="cxrules" tests="0" failures="0" errors="0">
+      <testsuite name="cxrules" tests="0" failures="0" errors="0" skipped="0">
+        <properties>
+          <property name="engine" value="python" />
+          <property name="zone" value="UTC" />
+          <property name="as_of" value="" />
+          <property name="revision" value="r" />
+          <property name="fail_on" value="low" />
+        </properties>
+      </testsuite>
+    </testsuites>
+    """
+    check_severity(fail_on)
+    orphans = sorted({v.policy for v in report.violations} - {p.id for p in report.policies})
+    if orphans:
+        raise ValueError(
+            "report lists violations of policies it does not summarise: " + ", ".join(orphans)
+        )
+    groups = violations_by_policy(report)
+    cases = [_testcase(p, groups.get(p.id, []), report.pending, fail_on) for p in report.policies]
+    failures = sum(1 for case in cases if case.find("failure") is not None)
+    counts = {"tests": str(len(cases)), "failures": str(failures), "errors": "0"}
+    root = ET.Element("testsuites", {"name": "cxrules", **counts})
+    suite = ET.SubElement(root, "testsuite", {"name": "cxrules", **counts, "skipped": "0"})
+    properties = ET.SubElement(suite, "properties")
+    for name, value in (
+        ("engine", report.engine),
+        ("zone", report.zone),
+        ("as_of", report.as_of or ""),
+        ("revision", report.revision),
+        ("fail_on", fail_on),
+    ):
+        ET.SubElement(properties, "property", {"name": name, "value": xml_text(value)})
+    order = {p.id: n for n, p in enumerate(ranked_policies(report))}
+    ranked = sorted(zip(report.policies, cases, strict=True), key=lambda pc: order[pc[0].id])
+    suite.extend(case for _, case in ranked)
+    ET.indent(root, space="  ")
+    body = ET.tostring(root, encoding="unicode", short_empty_elements=True)
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
+
+
+def _testcase(
+    policy: PolicySummary,
+    violations: list[Violation],
+    pending: list[PendingObligation],
+    fail_on: str,
+) -> ET.Element:
+    case = ET.Element(
+        "testcase",
+        {"classname": xml_text(file_stem(policy.file) or "cxrules"), "name": xml_text(policy.id)},
+    )
+    failing = [v for v in violations if is_failure(v, fail_on)]
+    below = [v for v in violations if not is_failure(v, fail_on) and v.kind not in WARNING_KINDS]
+    warnings = [v for v in violations if v.kind in WARNING_KINDS]
+    mine = [p for p in pending if p.policy == policy.id]
+    if failing:
+        by_severity = ", ".join(f"{n} {s}" for s, n in severity_counts(failing))
+        failure = ET.SubElement(
+            case,
+            "failure",
+            {
+                "message": xml_text(f"{plural(len(failing), 'violation')} ({by_severity})"),
+                "type": xml_text(policy.severity),
+            },
+        )
+        failure.text = xml_text("\n".join(_line(v) for v in failing))
+    out = [_line(v, f"{v.severity} (below {fail_on})") for v in below]
+    out += [_line(v, "metric warning") for v in warnings]
+    out += [_pending_line(p) for p in mine]
+    if out:
+        ET.SubElement(case, "system-out").text = xml_text("\n".join(out))
+    return case
+
+
+def _line(violation: Violation, label: str = "") -> str:
+    where = ""
+    if violation.trigger is not None:
+        where = f" [{violation.trigger.file}:{violation.trigger.line}]"
+    return f"{label or violation.severity}: {violation.sentence}{where}"
+
+
+def _pending_line(item: PendingObligation) -> str:
+    deadline = f"deadline {item.deadline}" if item.deadline else "no deadline"
+    risk = "at risk, " if item.at_risk else ""
+    return f"open ({risk}{deadline}): {item.sentence}"

@@ -1,0 +1,134 @@
+"""Report stage: the Markdown rendering, a summary for a pull-request comment.
+
+The verdict, the inputs, a table of policies worst first, the first violations of each failing
+policy, metric values that failed or warned, and counts of open obligations and rejected
+records. Untrusted text is escaped so it stays text: no HTML, links, emphasis or table breaks.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+
+from cxrules.reports.common import (
+    WARNING_KINDS,
+    check_severity,
+    flagged_metrics,
+    input_totals,
+    metric_value,
+    percent,
+    plural,
+    ranked_policies,
+    rejected_by_code,
+    scope_text,
+    time_span,
+    verdict,
+    violations_by_policy,
+    visible,
+)
+from cxrules.reports.model import Report
+
+# Inline Markdown specials; '(' and '!' are harmless once '[' is escaped, '#' only opens a
+# heading at the start of a line, where untrusted text never stands.
+_SPECIAL = re.compile(r"([\\`*_\[\]|~$@])")
+
+
+def md(text: str) -> str:
+    """Untrusted text as inline Markdown that renders as exactly that text, on one line.
+
+    >>> md("<b>*hi*</b> | [x](y) a_b")
+    '&lt;b&gt;\\\\*hi\\\\*&lt;/b&gt; \\\\| \\\\[x\\\\](y) a\\\\_b'
+    """
+    return _SPECIAL.sub(r"\\\1", html.escape(visible(text), quote=False))
+
+
+def render_markdown(report: Report, *, max_violations: int = 3, fail_on: str = "low") -> str:
+    """The report as GitHub-flavoured Markdown for a pull request."""
+    if max_violations < 0:
+        raise ValueError(f"max_violations must be 0 or more, not {max_violations}")
+    check_severity(fail_on)
+    passed, sentence = verdict(report, fail_on)
+    out = [f"## cxrules audit: {'PASS' if passed else 'FAIL'}", "", md(sentence), ""]
+    totals = input_totals(report)
+    span = time_span(report)
+    out += [
+        f"- Policies: revision {md(report.revision)}, "
+        f"{plural(len(report.policy_files), 'file')}; engine {md(report.engine)}, "
+        f"zone {md(report.zone)}, as of {md(report.as_of or 'the last event')}",
+        f"- Inputs: {plural(len(report.inputs), 'file')}; read {totals['read']}, "
+        f"accepted {totals['accepted']}, rejected {totals['rejected']}, "
+        f"duplicates {totals['duplicates']}, events {totals['events']}",
+        f"- Time span: {md(span[0])} to {md(span[1])}" if span else "- Time span: no events",
+        "",
+    ]
+    if report.policies:
+        out += [
+            "| policy | severity | activations | satisfied | violated | pending | compliance |",
+            "|---|---|--:|--:|--:|--:|--:|",
+        ]
+        for p in ranked_policies(report):
+            counts = (p.activations, p.satisfied, p.violated, p.pending)
+            out.append(
+                f"| {md(p.id)} | {p.severity} | "
+                + " | ".join(str(n) for n in counts)
+                + f" | {percent(p.compliance)} |"
+            )
+        out.append("")
+    out += _violations(report, max_violations)
+    out += _metrics(report)
+    if report.pending:
+        at_risk = sum(1 for p in report.pending if p.at_risk)
+        out += [f"**Open obligations:** {len(report.pending)} ({at_risk} at risk)", ""]
+    total = max(report.rejected_total, len(report.rejected))
+    if total:
+        codes = ", ".join(f"{n} × {md(code)}" for code, n in rejected_by_code(report))
+        listed = f" (listed: {codes})" if codes else ""
+        out += [f"**Rejected records:** {total}{listed}", ""]
+    return "\n".join(out).rstrip("\n") + "\n"
+
+
+def _violations(report: Report, limit: int) -> list[str]:
+    groups = violations_by_policy(report)
+    out: list[str] = []
+    for policy in ranked_policies(report):
+        found = [v for v in groups.get(policy.id, []) if v.kind not in WARNING_KINDS]
+        if not found:
+            continue
+        if not out:
+            out += ["### Violations", ""]
+        count = plural(len(found), "violation")
+        out += [f"**{md(policy.id)}**: {md(policy.title)} ({policy.severity}, {count})", ""]
+        for v in found[:limit]:
+            where = f" ({md(f'{v.trigger.file}:{v.trigger.line}')})" if v.trigger else ""
+            out.append(f"- {md(v.sentence)}{where}")
+        if len(found) > limit:
+            out.append(f"- … and {len(found) - limit} more")
+        out.append("")
+    return out
+
+
+def _metrics(report: Report) -> list[str]:
+    flagged = flagged_metrics(report)
+    if not flagged:
+        return []
+    out = [
+        "### Metric values that failed or warned",
+        "",
+        "| policy | metric | group | bucket | value | n | threshold | status |",
+        "|---|---|---|---|--:|--:|---|---|",
+    ]
+    for policy, value in flagged:
+        threshold = value.threshold + (f", warn {value.warn}" if value.warn else "")
+        cells = (
+            md(policy.id),
+            md(value.metric),
+            md(scope_text(value.group)),
+            md(value.bucket or "–"),
+            md(metric_value(value)),
+            str(value.population),
+            md(threshold),
+            value.status,
+        )
+        out.append("| " + " | ".join(cells) + " |")
+    out.append("")
+    return out
