@@ -361,7 +361,8 @@ class BusinessCalendar:
             found += 1
             if found == wanted:
                 ranges = self._week[day.weekday()]
-                if any(a <= clock <= b for a, b in ranges):
+                exact = clock + local.microsecond / 1e6
+                if any(a <= exact <= b for a, b in ranges):
                     target = to_instant(day, clock, self.tz) + timedelta(
                         microseconds=local.microsecond
                     )
