@@ -1,0 +1,403 @@
+"""Syntax tree stage: frozen pydantic models of a policy file, every node with its source span.
+
+The tree says what was written, not what it means: names are unresolved (`Name`), a `require`
+clause is not yet an existence rule or a metric requirement. The checker decides those.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from cxrules.source import Span
+
+
+class Node(BaseModel):
+    """Base of every syntax node: frozen, no unknown fields, a span."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    span: Span
+
+
+# --------------------------------------------------------------------------- expressions
+
+
+class LiteralExpr(Node):
+    """A constant as written: numbers, percentages (value as written, e.g. 80), strings, times of
+    day, dates, booleans, null."""
+
+    kind: Literal["literal"] = "literal"
+    value: str | float | int | bool | None
+    type: Literal["number", "percent", "string", "time_of_day", "date", "bool", "null"]
+    text: str
+
+
+class DurationExpr(Node):
+    """A duration literal: `30s`, `2 hours`, `48 business hours on support`."""
+
+    kind: Literal["duration"] = "duration"
+    amount: float
+    unit: Literal["ms", "s", "min", "h", "d", "w"]
+    business: bool = False
+    calendar: str | None = None
+    text: str
+
+
+class NameExpr(Node):
+    """A name or dotted path, unresolved: a parameter, a `let`, a state, a metric, a reserved
+    name (`time`, `local_time`…) or an event attribute. `trigger.x` and `previous.x` start with
+    their reference word."""
+
+    kind: Literal["name"] = "name"
+    parts: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return ".".join(self.parts)
+
+
+class ListExpr(Node):
+    kind: Literal["list"] = "list"
+    items: tuple[Expr, ...]
+
+
+class HistoryExpr(Node):
+    """`last(P).field`, `first(P)`, `count(P)` over the scope's history."""
+
+    kind: Literal["history"] = "history"
+    fn: Literal["last", "first", "count"]
+    pattern: Pattern
+    field: tuple[str, ...] | None = None
+
+
+class ChangesExpr(Node):
+    """`changes(path)`: how many times an attribute changed value along the scope's events."""
+
+    kind: Literal["changes"] = "changes"
+    path: NameExpr
+
+
+class CallExpr(Node):
+    kind: Literal["call"] = "call"
+    fn: str
+    fn_span: Span
+    args: tuple[Expr, ...]
+
+
+class UnaryExpr(Node):
+    kind: Literal["unary"] = "unary"
+    op: Literal["not", "neg"]
+    operand: Expr
+
+
+class BinaryExpr(Node):
+    kind: Literal["binary"] = "binary"
+    op: Literal["and", "or", "+", "-", "*", "/", "==", "!=", "<", "<=", ">", ">=", "contains"]
+    left: Expr
+    right: Expr
+
+
+class MatchesExpr(Node):
+    kind: Literal["matches"] = "matches"
+    value: Expr
+    regex: str
+    regex_span: Span
+
+
+class BetweenExpr(Node):
+    kind: Literal["between"] = "between"
+    value: Expr
+    low: Expr
+    high: Expr
+
+
+class InExpr(Node):
+    kind: Literal["in"] = "in"
+    value: Expr
+    options: ListExpr
+    negated: bool = False
+
+
+class MissingExpr(Node):
+    kind: Literal["missing"] = "missing"
+    value: Expr
+    negated: bool = False
+
+
+Expr = Annotated[
+    LiteralExpr | DurationExpr | NameExpr | ListExpr | HistoryExpr | ChangesExpr | CallExpr
+    | UnaryExpr | BinaryExpr | MatchesExpr | BetweenExpr | InExpr | MissingExpr,
+    Field(discriminator="kind"),
+]
+
+# A duration position accepts a literal or a parameter name.
+DurationRef = Annotated[DurationExpr | NameExpr, Field(discriminator="kind")]
+# A count position accepts a whole number or a parameter name.
+CountRef = Annotated[LiteralExpr | NameExpr, Field(discriminator="kind")]
+
+
+# --------------------------------------------------------------------------- patterns
+
+
+class TypeName(Node):
+    """An event type as written: dotted (`call.*` may hold wildcards) or quoted."""
+
+    name: str
+    quoted: bool = False
+
+
+class Pattern(Node):
+    """Event types and an optional `where` condition."""
+
+    kind: Literal["pattern"] = "pattern"
+    types: tuple[TypeName, ...]
+    bracketed: bool = False
+    where: Expr | None = None
+
+
+class Trigger(Node):
+    """`when P` or `when 3rd [or later] P within D`."""
+
+    pattern: Pattern
+    nth: int | None = None
+    or_later: bool = False
+    within: DurationRef | None = None
+
+
+class CalendarEnd(Node):
+    """`end of day|week|month|business day [on calendar]`."""
+
+    kind: Literal["calendar_end"] = "calendar_end"
+    period: Literal["day", "week", "month", "business day"]
+    calendar: str | None = None
+
+
+class Timing(Node):
+    """Where the expected event must fall: `within D [before|after]`, `before`, `after`,
+    `at least D before|after`, `at most D before|after`, `between D1 and D2 before|after`,
+    `by <deadline>`, each optionally `paused while <state>`."""
+
+    form: Literal["within", "any", "at_least", "at_most", "between", "by"]
+    direction: Literal["before", "after"] | None = None
+    first: DurationRef | None = None
+    second: DurationRef | None = None
+    deadline: Annotated[CalendarEnd, Field(discriminator="kind")] | Expr | None = None
+    paused_while: str | None = None
+    paused_span: Span | None = None
+
+
+# --------------------------------------------------------------------------- clauses
+
+
+class MetaClause(Node):
+    """severity, owner, description, tags, source, zone, calendar."""
+
+    kind: Literal["meta"] = "meta"
+    key: Literal["severity", "owner", "description", "tags", "source", "zone", "calendar"]
+    values: tuple[str, ...]
+    value_span: Span
+
+
+class ScopeClause(Node):
+    """`per a, b` (attribute keys) or `per day` (a bucket, only right after a metric)."""
+
+    kind: Literal["scope"] = "scope"
+    keys: tuple[NameExpr, ...] = ()
+    bucket: Literal["hour", "day", "week", "month", "quarter", "year"] | None = None
+
+
+class StateDef(Node):
+    kind: Literal["state"] = "state"
+    name: str
+    name_span: Span
+    start: Pattern
+    end: Pattern
+    by: NameExpr | None = None
+
+
+class Aggregate(Node):
+    """A metric formula: count(P), ratio(P, Q), share(P within D of Q [unless U]),
+    fn(value [of P] [, q]) for avg, sum, min, max, percentile, nps, csat, ces."""
+
+    fn: str
+    fn_span: Span
+    pattern: Pattern | None = None
+    of: Pattern | None = None
+    within: DurationRef | None = None
+    unless: Pattern | None = None
+    value: Expr | None = None
+    q: LiteralExpr | None = None
+
+
+class MetricDef(Node):
+    kind: Literal["metric"] = "metric"
+    name: str
+    name_span: Span
+    aggregate: Aggregate
+    per: tuple[ScopeClause, ...] = ()
+
+
+class LetDef(Node):
+    kind: Literal["let"] = "let"
+    name: str
+    name_span: Span
+    value: Expr
+
+
+class AtRiskClause(Node):
+    kind: Literal["at_risk"] = "at_risk"
+    lead: DurationRef
+
+
+# --------------------------------------------------------------------------- rules
+
+
+class Warn(Node):
+    side: Literal["below", "above"]
+    value: Expr
+
+
+class RequireRule(Node):
+    """`require X …` outside a `when`: an existence rule (X is an event pattern) or a metric
+    requirement (X compares a metric); the checker decides."""
+
+    kind: Literal["require"] = "require"
+    subject: Expr
+    where: Expr | None = None
+    at_least: CountRef | None = None
+    at_most: CountRef | None = None
+    warn: Warn | None = None
+    min_sample: CountRef | None = None
+
+
+class ForbidRule(Node):
+    kind: Literal["forbid"] = "forbid"
+    pattern: Pattern
+
+
+class ResponseRule(Node):
+    kind: Literal["response"] = "response"
+    trigger: Trigger
+    each: bool = False
+    expect: Pattern
+    timing: Timing
+    unless: Pattern | None = None
+
+
+class ForbidAfterRule(Node):
+    kind: Literal["forbid_after"] = "forbid_after"
+    trigger: Trigger
+    pattern: Pattern
+    timing: Timing
+    unless: Pattern | None = None
+
+
+class ValueRule(Node):
+    kind: Literal["value_check"] = "value_check"
+    trigger: Trigger
+    condition: Expr
+
+
+class RateRule(Node):
+    kind: Literal["rate"] = "rate"
+    at_most: CountRef
+    pattern: Pattern
+    within: DurationRef
+
+
+class InvariantRule(Node):
+    """`while S: always C, grace G` — S a state name, or inline `A until B [, by k]`."""
+
+    kind: Literal["invariant"] = "invariant"
+    state: str | None = None
+    start: Pattern | None = None
+    end: Pattern | None = None
+    by: NameExpr | None = None
+    condition: Expr
+    grace: DurationRef | None = None
+
+
+Rule = Annotated[
+    RequireRule | ForbidRule | ResponseRule | ForbidAfterRule | ValueRule | RateRule
+    | InvariantRule,
+    Field(discriminator="kind"),
+]
+
+Clause = Annotated[
+    MetaClause | ScopeClause | StateDef | MetricDef | LetDef | AtRiskClause,
+    Field(discriminator="kind"),
+]
+
+
+# --------------------------------------------------------------------------- top level
+
+
+class Policy(Node):
+    kind: Literal["policy"] = "policy"
+    id: str
+    id_span: Span
+    title: str | None = None
+    clauses: tuple[Clause, ...] = ()
+    rule: Rule | None = None
+
+
+class UseDef(Node):
+    kind: Literal["use"] = "use"
+    path: str
+
+
+class ParamDef(Node):
+    kind: Literal["param"] = "param"
+    name: str
+    name_span: Span
+    value: Annotated[LiteralExpr | DurationExpr, Field(discriminator="kind")]
+    description: str | None = None
+
+
+class DayHours(Node):
+    """`mon-fri 09:00-18:00 and …`: the day spec as written, and its opening ranges."""
+
+    days: str
+    ranges: tuple[tuple[str, str], ...]
+
+
+class CalendarDef(Node):
+    kind: Literal["calendar"] = "calendar"
+    name: str
+    name_span: Span
+    title: str | None = None
+    zone: str | None = None
+    zone_span: Span | None = None
+    hours: tuple[DayHours, ...] = ()
+    holidays: tuple[str, ...] = ()
+    holidays_span: Span | None = None
+    closed: tuple[str, ...] = ()
+    open: tuple[str, ...] = ()
+
+
+Item = Annotated[
+    Policy | UseDef | ParamDef | CalendarDef | StateDef | MetricDef, Field(discriminator="kind")
+]
+
+
+class Comment(Node):
+    text: str
+
+
+class PolicyFile(BaseModel):
+    """One parsed policy file: its items in source order, and its comments (kept for fmt)."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+    path: str
+    items: tuple[Item, ...]
+    comments: tuple[Comment, ...] = ()
+
+
+for _model in (
+    ListExpr, HistoryExpr, ChangesExpr, CallExpr, UnaryExpr, BinaryExpr, MatchesExpr,
+    BetweenExpr, InExpr, MissingExpr, Pattern, Trigger, Timing,
+):
+    _model.model_rebuild()

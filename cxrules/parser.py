@@ -1,0 +1,288 @@
+"""Parser stage: one Lark LALR parser for policy files; syntax errors become friendly diagnostics."""
+
+from __future__ import annotations
+
+import re
+from functools import cache
+from importlib import resources
+
+from lark import Lark, Token, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
+from lark.exceptions import VisitError
+
+from cxrules import ast
+from cxrules.diagnostics import Diagnostic, did_you_mean, error
+from cxrules.source import Source, Span
+from cxrules.transform import SyntaxProblem, ToAst
+
+# What a CX manager should read instead of a grammar's terminal names.
+_FRIENDLY: dict[str, str] = {
+    "NAME": "a name",
+    "DOTTED": "an event type such as 'call.answered'",
+    "QUOTED_NAME": "a `quoted name`",
+    "STRING": 'a text in double quotes, such as "Store operations"',
+    "NUMBER": "a number",
+    "INT": "a whole number",
+    "PERCENT": "a percentage such as '80%'",
+    "DURATION": "a duration such as '30s', '5min' or '2h'",
+    "ORDINAL": "an ordinal such as '3rd'",
+    "TIME": "a time of day such as '12:00'",
+    "DATE": "a date such as '2026-12-31'",
+    "_AT_LEAST": "'at least'",
+    "_AT_MOST": "'at most'",
+    "_AT_RISK": "'at risk'",
+    "$END": "the end of the file",
+    "EQUAL": "'='",
+    "LPAR": "'('",
+    "RPAR": "')'",
+    "LSQB": "'['",
+    "RSQB": "']'",
+    "COMMA": "','",
+    "COLON": "':'",
+    "DOT": "'.'",
+}
+
+# Clause keywords that may start a rule; used to recognise a second rule in one policy.
+_RULE_STARTS = {"WHEN", "REQUIRE", "FORBID", "WHILE", "_AT_MOST"}
+
+
+@cache
+def _lark() -> Lark:
+    grammar = resources.files("cxrules.grammar").joinpath("policy.lark").read_text("utf-8")
+    return Lark(
+        grammar, parser="lalr", strict=True, propagate_positions=True, maybe_placeholders=True
+    )
+
+
+@cache
+def _keyword_texts() -> dict[str, str]:
+    """Terminal name → its keyword text, for every plain-word terminal of the grammar."""
+    out: dict[str, str] = {}
+    for term in _lark().terminals:
+        value = term.pattern.value
+        if term.pattern.type == "str" and re.fullmatch(r"[a-z_]+", value):
+            out[term.name] = value
+        elif term.name.startswith("_AT_"):
+            out[term.name] = "at " + term.name[4:].lower()
+    return out
+
+
+def describe(terminal: str) -> str:
+    """A terminal's name in a CX manager's words.
+
+    >>> describe("DURATION")
+    "a duration such as '30s', '5min' or '2h'"
+    >>> describe("EXPECT")
+    "'expect'"
+    """
+    if terminal in _FRIENDLY:
+        return _FRIENDLY[terminal]
+    keyword = _keyword_texts().get(terminal)
+    if keyword:
+        return f"'{keyword}'"
+    for term in _lark().terminals:
+        if term.name == terminal and term.pattern.type == "str":
+            return f"'{term.pattern.value}'"
+    return terminal.lower()
+
+
+def parse(source: Source) -> tuple[ast.PolicyFile | None, list[Diagnostic]]:
+    """Parse one policy file; on syntax errors, return None and every error found.
+
+    After an error the parser resumes at the next line that starts a policy, so one run reports
+    the mistakes of every policy in the file.
+    """
+    diagnostics: list[Diagnostic] = []
+    text = source.text
+    result: ast.PolicyFile | None = None
+    offset_line = 0
+    while True:
+        try:
+            tree = _lark().parse(text)
+            items = ToAst(source.name).transform(tree)
+            if offset_line == 0:
+                comments = tuple(_comments(source))
+                result = ast.PolicyFile(path=source.name, items=tuple(items), comments=comments)
+            break
+        except VisitError as exc:
+            problem = exc.orig_exc
+            if not isinstance(problem, SyntaxProblem):
+                raise
+            diagnostics.append(
+                error(problem.code, problem.message, problem.span, problem.hint,
+                      source.line_text(problem.span.line))
+            )
+            line = problem.span.line
+        except UnexpectedInput as exc:
+            diagnostics.append(_syntax_diagnostic(exc, source))
+            line = getattr(exc, "line", 0) or 1
+            if line < 1:
+                line = len(source.text.splitlines()) or 1
+        resume = _next_policy_line(source.text, line)
+        if resume is None:
+            break
+        offset_line = resume
+        lines = source.text.splitlines(keepends=True)
+        text = "\n" * (resume - 1) + "".join(lines[resume - 1 :])
+    if diagnostics:
+        return None, diagnostics
+    return result, diagnostics
+
+
+def _next_policy_line(text: str, after: int) -> int | None:
+    for number, line in enumerate(text.splitlines(), start=1):
+        if number > after and line.startswith("policy "):
+            return number
+    return None
+
+
+def _comments(source: Source) -> list[ast.Comment]:
+    """Every `#` comment of the file, found with the grammar's own lexer (so '#' inside a string
+    is not a comment)."""
+    out: list[ast.Comment] = []
+    lexer = _lark().lex(source.text, dont_ignore=True)
+    for token in lexer:
+        if token.type == "COMMENT":
+            out.append(
+                ast.Comment(
+                    span=Span(
+                        file=source.name, line=token.line or 1, column=token.column or 1,
+                        end_line=token.line or 1, end_column=(token.column or 1) + len(token),
+                    ),
+                    text=str(token),
+                )
+            )
+    return out
+
+
+def _syntax_diagnostic(exc: UnexpectedInput, source: Source) -> Diagnostic:
+    if isinstance(exc, UnexpectedCharacters):
+        return _bad_character(exc, source)
+    assert isinstance(exc, UnexpectedToken)
+    return _bad_token(exc, source)
+
+
+def _bad_character(exc: UnexpectedCharacters, source: Source) -> Diagnostic:
+    line, column = exc.line, exc.column
+    line_text = source.line_text(line)
+    char = line_text[column - 1] if 0 < column <= len(line_text) else ""
+    span = source.span_at(line, column)
+    if char == '"':
+        rest = len(line_text) - column + 1
+        return error(
+            "E101", "this text has no closing quote", source.span_at(line, column, rest),
+            'add a closing " at the end of the text', line_text,
+        )
+    if char == "'":
+        return error(
+            "E107", "texts are written in double quotes", span,
+            "use \"double quotes\" instead of 'single quotes'", line_text,
+        )
+    if char == "=":
+        return error("E103", "'=' cannot compare values", span, "write '==' to compare", line_text)
+    shown = repr(char) if char else "this character"
+    expected = sorted({describe(t) for t in (exc.allowed or set())})
+    hint = f"expected {_one_of(expected)}" if expected else ""
+    return error("E107", f"{shown} is not allowed here", span, hint, line_text)
+
+
+def _bad_token(exc: UnexpectedToken, source: Source) -> Diagnostic:
+    token: Token = exc.token
+    expected = set(exc.expected or ())
+    kind = token.type
+    if {"BUSINESS", "MINUTES"} <= expected:
+        unitless = _number_before(source, token)
+        if unitless is not None:
+            return unitless
+    if kind == "$END":
+        lines = source.text.splitlines() or [""]
+        last = len(lines)
+        span = source.span_at(last, max(1, len(lines[-1])), 1)
+        what = _one_of(sorted({describe(t) for t in expected}))
+        return error(
+            "E106", "the file ends in the middle of a policy", span,
+            f"expected {what}", lines[-1],
+        )
+    line = token.line or 1
+    column = token.column or 1
+    line_text = source.line_text(line)
+    span = Span(
+        file=source.name, line=line, column=column, end_line=line,
+        end_column=column + max(1, len(str(token))),
+    )
+    found = f"'{token}'"
+    if kind in ("NUMBER", "INT") and "DURATION" in expected:
+        return error(
+            "E102", f"the duration {found} has no unit", span,
+            f"a duration needs a unit, such as '{token}s', '{token}min' or '{token}h'", line_text,
+        )
+    if kind == "EQUAL":
+        return error("E103", "'=' cannot compare values", span, "write '==' to compare", line_text)
+    if {"EXPECT", "REQUIRE", "FORBID"} <= expected and kind not in expected:
+        return error(
+            "E105", f"'when' needs 'expect', 'require' or 'forbid' before {found}", span,
+            "say what must follow, e.g. 'expect case.escalated within 24h'", line_text,
+        )
+    if kind in _RULE_STARTS and kind not in expected and _inside_policy(expected):
+        return error(
+            "E217", "a policy has exactly one rule, and this one already has its rule", span,
+            "start a new policy for this rule: policy <id> \"<title>\"", line_text,
+        )
+    keywords = {_keyword_texts()[t]: t for t in expected if t in _keyword_texts()}
+    if kind in ("NAME", "DOTTED") and keywords:
+        suggestion = did_you_mean(str(token), keywords)
+        if suggestion:
+            return error("E104", f"unknown word {found}", span, suggestion, line_text)
+    names = sorted({describe(t) for t in expected})
+    return error(
+        "E100", f"unexpected {_describe_token(token)}", span, f"expected {_one_of(names)}",
+        line_text,
+    )
+
+
+def _number_before(source: Source, token: Token) -> Diagnostic | None:
+    """E102 for a number left without its unit, found just before the unexpected token."""
+    if token.type == "$END":
+        before = source.text.rstrip()
+    else:
+        lines = source.text.splitlines(keepends=True)
+        offset = sum(len(x) for x in lines[: (token.line or 1) - 1]) + (token.column or 1) - 1
+        before = source.text[:offset].rstrip()
+    match = re.search(r"(\d+(?:\.\d+)?)$", before)
+    if not match:
+        return None
+    start = match.start(1)
+    line = before.count("\n", 0, start) + 1
+    column = start - (before.rfind("\n", 0, start) + 1) + 1
+    number = match.group(1)
+    return error(
+        "E102", f"the duration '{number}' has no unit",
+        source.span_at(line, column, len(number)),
+        f"a duration needs a unit, such as '{number}s', '{number}min' or '{number}h'",
+        source.line_text(line),
+    )
+
+
+def _inside_policy(expected: set[str]) -> bool:
+    return "SEVERITY" in expected or "OWNER" in expected
+
+
+def _describe_token(token: Token) -> str:
+    kind = token.type
+    if kind in ("NAME", "DOTTED"):
+        return f"'{token}'"
+    if kind in _keyword_texts():
+        return f"keyword '{token}'"
+    return f"{describe(kind).split(' such as')[0]} '{token}'" if kind in _FRIENDLY else f"'{token}'"
+
+
+def _one_of(items: list[str]) -> str:
+    """Join choices in words.
+
+    >>> _one_of(["'a'", "'b'", "'c'"])
+    "'a', 'b' or 'c'"
+    """
+    if len(items) > 8:
+        items = items[:8] + ["…"]
+    if len(items) <= 1:
+        return "".join(items)
+    return ", ".join(items[:-1]) + " or " + items[-1]
