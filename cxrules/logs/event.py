@@ -30,7 +30,8 @@ class Event:
         """An attribute by name or dotted path: the flat key first, then nested objects.
 
         >>> from datetime import UTC
-        >>> e = Event(datetime(2026, 3, 2, tzinfo=UTC), "x", "1", {"org:group": "G1", "a": {"b": 2}})
+        >>> attrs = {"org:group": "G1", "a": {"b": 2}}
+        >>> e = Event(datetime(2026, 3, 2, tzinfo=UTC), "x", "1", attrs)
         >>> e.get("org:group"), e.get("a.b"), e.get("nope", "-")
         ('G1', 2, '-')
         """

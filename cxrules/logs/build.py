@@ -1,0 +1,263 @@
+"""Log stage: one raw record (a dict of column values) becomes events, as the mapping says."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import date, datetime, time, tzinfo
+from typing import Any
+
+from cxrules.logs.event import Event
+from cxrules.logs.mapping import LogMapping
+from cxrules.logs.timefmt import combine, make_clock_parser, make_date_parser, make_parser, zone
+
+_FIELD = re.compile(r"\{([^{}]+)\}")
+_NOT_WORD = re.compile(r"[^\w.]+|_+")
+_INT = re.compile(r"[+-]?\d+")
+
+
+class Bad(Exception):
+    """A record that cannot become events: a diagnostic code and a reason."""
+
+    def __init__(self, code: str, reason: str) -> None:
+        super().__init__(reason)
+        self.code = code
+        self.reason = reason
+
+
+def slug(text: str) -> str:
+    """A value as it reads well in a type name: lower case, words joined by '_'.
+
+    >>> slug("Wait - User"), slug("Take in charge ticket"), slug("Şikayet Açıldı")
+    ('wait_user', 'take_in_charge_ticket', 'şikayet_açıldı')
+    """
+    return _NOT_WORD.sub("_", text.strip().lower()).strip("_")
+
+
+class Template:
+    """A text with `{column}` fields filled from a row (column names may hold ':' or spaces).
+
+    >>> Template("{concept:name}/{lifecycle:transition}").fill({"concept:name": "Queued",
+    ...     "lifecycle:transition": "Awaiting Assignment"}, slug)
+    'queued/awaiting_assignment'
+    """
+
+    def __init__(self, text: str) -> None:
+        self.text = text
+        self.parts = _FIELD.split(text.replace("{{", "\0").replace("}}", "\1"))
+        self.columns = self.parts[1::2]
+
+    @property
+    def is_literal(self) -> bool:
+        return not self.columns
+
+    def fill(self, row: dict[str, Any], transform: Callable[[str], str] | None = None) -> str:
+        """The text with every field replaced; raises KeyError naming a missing column."""
+        out = []
+        for index, part in enumerate(self.parts):
+            if index % 2 == 0:
+                out.append(part.replace("\0", "{").replace("\1", "}"))
+                continue
+            value = row.get(part)
+            if value is None:
+                raise KeyError(part)
+            text = value if isinstance(value, str) else str(value)
+            out.append(transform(text) if transform else text)
+        return "".join(out)
+
+
+def _number(value: Any, column: str) -> Any:
+    if not isinstance(value, str):
+        return value
+    text = value.strip()
+    try:
+        return int(text) if _INT.fullmatch(text) else float(text)
+    except ValueError:
+        raise Bad("E406", f"column '{column}' is not a number: {value!r}") from None
+
+
+class Builder:
+    """Turns raw records of one input into events, following its mapping."""
+
+    def __init__(self, mapping: LogMapping, fmt: str, label: str) -> None:
+        self.mapping = mapping
+        self.label = label
+        self.seq = 0  # the next event's Event.seq; the caller sets the file's base
+        self.tz: tzinfo = zone(mapping.zone)
+        self.parse_time = make_parser(mapping.time_format, self.tz, mapping.ignore_offset)
+        self.parse_date = make_date_parser(mapping.date_format)
+        self.parse_clock = make_clock_parser(mapping.time_format)
+        self.transform = slug if mapping.type_values == "slug" else None
+        default = mapping.missing if mapping.missing is not None else [""] * (fmt == "csv")
+        missing: dict[str | None, frozenset[str]] = {None: frozenset(default)}
+        for column, values in mapping.missing_in.items():
+            missing[column] = frozenset(values) | missing[None]
+        self.missing = missing if (default or mapping.missing_in) else None
+        self.numbers = mapping.numbers
+        self.drop = frozenset(mapping.drop)
+        self.rename = mapping.rename
+        self.id_column = mapping.id
+        self.specs = mapping.events
+        self.time_column = mapping.time_column(fmt)
+        type_text = mapping.type_column(fmt)
+        self.type_template = Template(type_text) if "{" in type_text else None
+        self.type_column = None if self.type_template else type_text
+        self.templates = [Template(spec.type) for spec in self.specs]
+        self.extra = [
+            {k: Template(v) if isinstance(v, str) and "{" in v else v for k, v in s.attrs.items()}
+            for s in self.specs
+        ]
+
+    def columns(self) -> list[str]:
+        """Every input column the mapping names (to check against a header)."""
+        names: list[str] = []
+        if self.specs:
+            for spec, template in zip(self.specs, self.templates, strict=True):
+                names += [spec.time, *([spec.date] if spec.date else []), *template.columns]
+                names += [c.column for c in spec.when]
+        else:
+            names.append(self.time_column)
+            names += [self.type_column] if self.type_column else []
+            names += self.type_template.columns if self.type_template else []
+        if self.mapping.date:
+            names.append(self.mapping.date)
+        names += list(self.mapping.missing_in) + self.numbers
+        return list(dict.fromkeys(n for n in names if n))
+
+    def clean(self, row: dict[str, Any]) -> dict[str, Any]:
+        """Drop missing values and parse number columns, in place."""
+        if self.missing is not None:
+            default = self.missing[None]
+            for key in [k for k, v in row.items() if isinstance(v, str)]:
+                if row[key] in self.missing.get(key, default):
+                    del row[key]
+        for column in self.numbers:
+            if column in row:
+                row[column] = _number(row[column], column)
+        return row
+
+    def attrs(self, row: dict[str, Any]) -> dict[str, Any]:
+        """Attributes of the remaining columns, after drop and rename."""
+        if self.drop:
+            row = {k: v for k, v in row.items() if k not in self.drop}
+        if self.rename:
+            row = {self.rename.get(k, k): v for k, v in row.items()}
+        return row
+
+    def build(self, row: dict[str, Any], line: int) -> list[Event]:
+        """The events of one record (none, one or several); raises Bad."""
+        row = self.clean(row)
+        if self.specs:
+            return self._multi(row, line)
+        return [self._single(row, line)]
+
+    def _single(self, row: dict[str, Any], line: int) -> Event:
+        when = self._time(row.pop(self.time_column, None), self.time_column, row, self.mapping.date)
+        if self.type_column is not None:
+            kind = row.pop(self.type_column, None)
+            kind = self._type(kind, self.type_column)
+        else:
+            assert self.type_template is not None
+            kind = self._fill(self.type_template, row)
+        ident = self._id(row, line, 0)
+        seq = self.seq
+        self.seq = seq + 1
+        return Event(when, kind, ident, self.attrs(row), self.label, line, seq)
+
+    def _multi(self, row: dict[str, Any], line: int) -> list[Event]:
+        events: list[Event] = []
+        ident = self._id(row, line, -1) if self.id_column and self.id_column in row else None
+        base = self.attrs(row)
+        anchor: datetime | None = None
+        for index, spec in enumerate(self.specs):
+            if not all(cond.holds(row) for cond in spec.when):
+                continue
+            when = self._time(row.get(spec.time), spec.time, row, spec.date or self.mapping.date)
+            dated = bool(spec.date or self.mapping.date)
+            if anchor is None:
+                anchor = when
+            elif dated and self.mapping.day_rollover and when < anchor:
+                when = combine(when.date(), when.timetz().replace(tzinfo=None), self.tz, True)
+            kind = self._fill(self.templates[index], row)
+            attrs = dict(base)
+            for key, value in self.extra[index].items():
+                if isinstance(value, Template):
+                    try:
+                        attrs[key] = value.fill(row)
+                    except KeyError:
+                        continue
+                else:
+                    attrs[key] = value
+            suffix = f"#{index + 1}"
+            eid = f"{ident}{suffix}" if ident else f"{self.label}:{line}{suffix}"
+            events.append(Event(when, kind, eid, attrs, self.label, line, self.seq))
+            self.seq += 1
+        return events
+
+    def _time(
+        self, raw: Any, column: str, row: dict[str, Any], date_column: str | None
+    ) -> datetime:
+        if raw is None:
+            raise Bad("E403", f"no time: column '{column}' is missing")
+        if date_column is not None:
+            return self._dated(raw, column, row, date_column)
+        try:
+            return self.parse_time(raw)
+        except TypeError as exc:
+            raise Bad("E406", f"'{column}' has the wrong type: {exc}, got {_show(raw)}") from None
+        except (ValueError, OverflowError, OSError):
+            expected = self.mapping.time_format
+            raise Bad(
+                "E404", f"time {_show(raw)} in '{column}' does not match the format '{expected}'"
+            ) from None
+
+    def _dated(self, raw: Any, column: str, row: dict[str, Any], date_column: str) -> datetime:
+        day_raw = row.get(date_column)
+        if day_raw is None:
+            raise Bad("E403", f"no time: date column '{date_column}' is missing")
+        try:
+            day: date = self.parse_date(day_raw)
+            clock: time = self.parse_clock(raw)
+        except TypeError as exc:
+            raise Bad("E406", f"'{column}' has the wrong type: {exc}, got {_show(raw)}") from None
+        except ValueError:
+            raise Bad(
+                "E404",
+                f"date {_show(day_raw)} in '{date_column}' and time of day {_show(raw)} in "
+                f"'{column}' do not match the formats '{self.mapping.date_format}' and "
+                f"'{self.mapping.time_format}'",
+            ) from None
+        return combine(day, clock, self.tz)
+
+    def _type(self, kind: Any, column: str) -> str:
+        if kind is None or kind == "":
+            raise Bad("E405", f"no type: column '{column}' is missing or empty")
+        if not isinstance(kind, str):
+            raise Bad("E406", f"type in '{column}' must be a string, got {_show(kind)}")
+        return self.transform(kind) if self.transform else kind
+
+    def _fill(self, template: Template, row: dict[str, Any]) -> str:
+        try:
+            kind = template.fill(row, self.transform)
+        except KeyError as exc:
+            reason = f"no type: column '{exc.args[0]}' of '{template.text}' is missing"
+            raise Bad("E405", reason) from None
+        if not kind:
+            raise Bad("E405", f"no type: '{template.text}' gives an empty type")
+        return kind
+
+    def _id(self, row: dict[str, Any], line: int, index: int) -> str:
+        column = self.id_column
+        raw = row.pop(column, None) if column else None
+        if raw is None:
+            return f"{self.label}:{line}"
+        if isinstance(raw, str) and raw:
+            return raw
+        if isinstance(raw, int) and not isinstance(raw, bool):
+            return str(raw)
+        raise Bad("E406", f"id in '{column}' must be a string or an integer, got {_show(raw)}")
+
+
+def _show(value: Any) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."

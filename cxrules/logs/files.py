@@ -1,0 +1,151 @@
+"""Log stage: opening input files (gzip by magic bytes, stdin spooled), checksums, format choice."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import os
+import shutil
+import sys
+import tempfile
+import zlib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, cast
+
+from cxrules.logs.errors import LogError
+
+GZIP_MAGIC = b"\x1f\x8b"
+PARQUET_MAGIC = b"PAR1"
+EXTENSIONS = {
+    ".jsonl": "jsonl",
+    ".ndjson": "jsonl",
+    ".json": "jsonl",
+    ".csv": "csv",
+    ".tsv": "csv",
+    ".txt": "csv",
+    ".parquet": "parquet",
+    ".xes": "xes",
+}
+_CHUNK = 1 << 20
+
+
+def spool_stdin() -> Path:
+    """Copy standard input to a temporary file (so it can be read twice) and return its path."""
+    with tempfile.NamedTemporaryFile(prefix="cxrules-stdin-", delete=False) as handle:
+        shutil.copyfileobj(sys.stdin.buffer, handle, _CHUNK)
+    return Path(handle.name)
+
+
+def check_readable(path: Path, label: str) -> None:
+    """Raise LogError unless `path` is a readable regular file."""
+    if not path.exists():
+        raise LogError(label, "no such file")
+    if not path.is_file():
+        raise LogError(label, "not a regular file")
+    if not os.access(path, os.R_OK):
+        raise LogError(label, "permission denied")
+
+
+def head(path: Path, size: int = 8) -> bytes:
+    """The first bytes of a file as stored."""
+    with open(path, "rb") as handle:
+        return handle.read(size)
+
+
+def is_gzip(path: Path) -> bool:
+    """True when the file starts with the gzip magic bytes (whatever its name)."""
+    return head(path, 2) == GZIP_MAGIC
+
+
+def open_binary(path: Path, label: str) -> IO[bytes]:
+    """The file's content as a binary stream, decompressed when it is gzip."""
+    try:
+        if is_gzip(path):
+            return cast(IO[bytes], gzip.open(path, "rb"))
+        return open(path, "rb", buffering=_CHUNK)
+    except OSError as exc:
+        raise LogError(label, str(exc)) from None
+
+
+def sha256(path: Path) -> str:
+    """The SHA-256 of the file's bytes as given (compressed bytes when the file is gzip)."""
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        while chunk := handle.read(_CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def detect_format(name: str, path: Path, label: str) -> str:
+    """The format from the name's extension (with or without .gz), else from the content.
+
+    >>> from pathlib import Path
+    >>> detect_format("calls.csv.gz", Path("."), "calls.csv.gz")
+    'csv'
+    """
+    lowered = name.lower()
+    if lowered.endswith(".gz"):
+        lowered = lowered[:-3]
+    fmt = EXTENSIONS.get(Path(lowered).suffix)
+    if fmt:
+        return fmt
+    sniffed = _sniff(path, label)
+    if sniffed:
+        return sniffed
+    raise LogError(
+        label,
+        "cannot tell the format from the name or the content; give it with --format or "
+        "'format' in the mapping (jsonl, csv, parquet, xes)",
+    )
+
+
+def _sniff(path: Path, label: str) -> str | None:
+    if not path.is_file():
+        return None
+    with open_binary(path, label) as stream:
+        try:
+            start = stream.read(64)
+        except (OSError, EOFError, zlib.error) as exc:
+            raise LogError(label, f"corrupt gzip data: {exc}") from None
+    text = start.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if start.startswith(PARQUET_MAGIC):
+        return "parquet"
+    if text.startswith(b"{"):
+        return "jsonl"
+    if text.startswith(b"<?xml") or text.startswith(b"<log"):
+        return "xes"
+    return None
+
+
+def bounded_lines(stream: IO[bytes], limit: int) -> Iterator[tuple[int, bytes, bool]]:
+    """Lines of a binary stream as (number, bytes, too_long), never holding more than `limit`.
+
+    A line longer than `limit` bytes (newline excluded) is skipped in chunks and given as its
+    first 200 bytes with too_long set.
+    """
+    readline = stream.readline
+    number = 0
+    while True:
+        data = readline(limit + 2)
+        if not data:
+            return
+        number += 1
+        if not data.endswith(b"\n") and len(data) > limit:
+            sample = data[:200]
+            while True:
+                chunk = readline(_CHUNK)
+                if not chunk or chunk.endswith(b"\n"):
+                    break
+            yield number, sample, True
+        elif len(data) > limit and len(data.rstrip(b"\r\n")) > limit:
+            yield number, data[:200], True
+        else:
+            yield number, data, False
+
+
+def sample_text(data: bytes | str, size: int = 200) -> str:
+    """A short printable sample of a bad record (at most `size` characters)."""
+    text = data.decode("utf-8", "replace") if isinstance(data, bytes) else data
+    text = text.rstrip("\r\n")
+    return text if len(text) <= size else text[: size - 3] + "..."

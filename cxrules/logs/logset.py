@@ -1,0 +1,336 @@
+"""Log stage: inputs opened with their mapping, read and merged into one stream in time order.
+
+Events come out ordered by (time, file order, input order). `Event.seq` is
+`file index * 2**40 + position in the file`, so sorting by (time, seq) gives the same order.
+"""
+
+from __future__ import annotations
+
+import heapq
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from pathlib import Path
+from typing import Any, Literal
+
+from cxrules.diagnostics import did_you_mean, error
+from cxrules.logs.build import Bad, Builder
+from cxrules.logs.errors import LogError, MappingError, OutOfOrder
+from cxrules.logs.event import Event, Rejected
+from cxrules.logs.files import (
+    check_readable,
+    detect_format,
+    is_gzip,
+    open_binary,
+    sample_text,
+    sha256,
+    spool_stdin,
+)
+from cxrules.logs.mapping import LogMapping
+from cxrules.logs.readers import (
+    Item,
+    csv_header,
+    parquet_columns,
+    read_csv,
+    read_jsonl,
+    read_parquet,
+)
+from cxrules.logs.timefmt import zone
+from cxrules.logs.xes import read_xes
+from cxrules.reports.model import InputSummary
+
+SEQ_SHIFT = 40
+# (time, seq, event, duplicate key or None)
+Entry = tuple[datetime, int, Event, Any]
+
+
+class LogInput:
+    """One log file with its mapping; every read starts afresh and recounts."""
+
+    def __init__(
+        self,
+        path: str,
+        mapping: LogMapping,
+        *,
+        fmt: str | None = None,
+        max_record: int | None = None,
+    ) -> None:
+        self.path = path
+        self.mapping = mapping
+        self.file = spool_stdin() if path == "-" else Path(path)
+        self.spooled = path == "-"
+        label = "<stdin>" if path == "-" else path
+        self.label = label
+        check_readable(self.file, label)
+        name = "" if path == "-" else path
+        self.format = fmt or mapping.format or detect_format(name, self.file, label)
+        self.compressed = is_gzip(self.file)
+        self.max_record = max_record or mapping.max_record
+        self.index = 0
+        self.delimiter = mapping.delimiter or ("\t" if _stem(name).endswith(".tsv") else ",")
+        self._sha: str | None = None
+        self.reset()
+        self._check_columns()
+
+    def reset(self) -> None:
+        """Zero the counters before a read."""
+        self.read = self.accepted = self.rejected = self.duplicates = self.events = 0
+        self.first: datetime | None = None
+        self.last: datetime | None = None
+
+    @property
+    def sha256(self) -> str:
+        """SHA-256 of the file's bytes as given (the compressed bytes for a gzip file)."""
+        if self._sha is None:
+            self._sha = sha256(self.file)
+        return self._sha
+
+    def _check_columns(self) -> None:
+        if self.format not in ("csv", "parquet"):
+            return
+        builder = Builder(self.mapping, self.format, self.label)
+        if self.format == "csv":
+            with open_binary(self.file, self.label) as stream:
+                header = csv_header(stream, self.delimiter, self.mapping.encoding, self.label)
+            if not header:
+                return
+        else:
+            header = parquet_columns(self.file, self.label)
+        absent = [c for c in builder.columns() if c not in header]
+        if absent:
+            shown = ", ".join(header[:20]) + (", ..." if len(header) > 20 else "")
+            raise MappingError(
+                [
+                    error(
+                        "E410",
+                        f"{self.label}: the mapping names column '{c}', which is not in the "
+                        f"header (columns: {shown})",
+                        hint=did_you_mean(c, header),
+                    )
+                    for c in absent
+                ]
+            )
+
+    def items(self) -> Iterator[Item]:
+        """The raw rows and rejected records of this file, in file order."""
+        if self.format == "parquet":
+            yield from read_parquet(self.file, self.label)
+            return
+        with open_binary(self.file, self.label) as stream:
+            try:
+                if self.format == "jsonl":
+                    yield from read_jsonl(stream, self.max_record, self.label)
+                elif self.format == "csv":
+                    encoding = self.mapping.encoding
+                    yield from read_csv(
+                        stream, self.max_record, self.label, self.delimiter, encoding
+                    )
+                elif self.format == "xes":
+                    time_key = self.mapping.time_column("xes")
+                    yield from read_xes(stream, self.label, time_key)
+                else:
+                    raise LogError(self.label, f"unsupported format '{self.format}'")
+            except (EOFError, OSError) as exc:
+                raise LogError(self.label, f"the file is truncated or corrupt: {exc}") from None
+
+    def entries(self, sink: list[Rejected], cap: int) -> Iterator[Entry]:
+        """(time, seq, event, duplicate key) for each event, in file order; rejections go to
+        `sink` (at most `cap` kept, all counted)."""
+        self.reset()
+        builder = Builder(self.mapping, self.format, self.label)
+        key_fields = self.mapping.duplicate_key
+        id_column = self.mapping.id
+        builder.seq = self.index << SEQ_SHIFT
+        kept = 0
+        for item in self.items():
+            self.read += 1
+            if type(item) is Rejected:
+                self.rejected += 1
+                if kept < cap:
+                    sink.append(item)
+                    kept += 1
+                continue
+            line, row, raw = item  # type: ignore[misc]
+            explicit = id_column is not None and row.get(id_column) is not None
+            try:
+                events = builder.build(row, line)
+            except Bad as bad:
+                self.rejected += 1
+                if kept < cap:
+                    sink.append(Rejected(self.label, line, bad.code, bad.reason, sample_text(raw)))
+                    kept += 1
+                continue
+            self.accepted += 1
+            for event in events:
+                if key_fields:
+                    key: Any = tuple(_field(event, name) for name in key_fields)
+                else:
+                    key = event.id if explicit else None
+                yield event.time, event.seq, event, key
+
+    def summary(self) -> InputSummary:
+        """Counts of the last read, for the report."""
+        tz = zone(self.mapping.zone)
+        return InputSummary(
+            path=self.path,
+            sha256=self.sha256,
+            format=self.format + (".gz" if self.compressed else ""),
+            read=self.read,
+            accepted=self.accepted,
+            rejected=self.rejected,
+            duplicates=self.duplicates,
+            events=self.events,
+            first_time=self.first.astimezone(tz).isoformat() if self.first else None,
+            last_time=self.last.astimezone(tz).isoformat() if self.last else None,
+        )
+
+    def close(self) -> None:
+        """Remove the spooled copy of standard input, if any."""
+        if self.spooled:
+            self.file.unlink(missing_ok=True)
+
+
+def _stem(name: str) -> str:
+    lowered = name.lower()
+    return lowered[:-3] if lowered.endswith(".gz") else lowered
+
+
+def _field(event: Event, name: str) -> Any:
+    if name == "time":
+        return event.time
+    if name == "type":
+        return event.type
+    if name == "id":
+        return event.id
+    value = event.get(name)
+    return repr(value) if isinstance(value, dict | list) else value
+
+
+def open_log(
+    path: str,
+    mapping: LogMapping | None = None,
+    *,
+    fmt: str | None = None,
+    max_record: int | None = None,
+) -> LogInput:
+    """Open one log ('-' is standard input); raises LogError or MappingError.
+
+    The format comes from `fmt`, else the mapping, else the extension (.gz or not), else the
+    content.
+    """
+    return LogInput(path, mapping or LogMapping(), fmt=fmt, max_record=max_record)
+
+
+class LogSet:
+    """Several inputs read as one stream of events ordered by (time, file order, input order)."""
+
+    def __init__(
+        self,
+        inputs: Sequence[LogInput],
+        *,
+        reorder: int = 1024,
+        max_rejected: int = 1000,
+        duplicates: Literal["log", "instant"] = "log",
+    ) -> None:
+        self.inputs = list(inputs)
+        for index, log in enumerate(self.inputs):
+            log.index = index
+        self.reorder = reorder
+        self.max_rejected = max_rejected
+        self.duplicate_scope = duplicates
+        self.rejected: list[Rejected] = []
+        self.duplicate_samples: list[Rejected] = []
+
+    @property
+    def rejected_total(self) -> int:
+        """Rejected records of the last read, including those beyond the kept list."""
+        return sum(log.rejected for log in self.inputs)
+
+    def events(self, sorted: bool = False) -> Iterator[Event]:
+        """All events in (time, file order, input order).
+
+        Streaming (`sorted=False`) keeps memory flat and tolerates disorder within `reorder`
+        events; beyond that it raises OutOfOrder, and the caller reads again with `sorted=True`,
+        which holds every event in memory and sorts stably.
+        """
+        self.rejected = []
+        self.duplicate_samples = []
+        if sorted:
+            merged: Iterator[Entry] = self._sorted()
+        else:
+            streams = [self._stream(log) for log in self.inputs]
+            merged = streams[0] if len(streams) == 1 else heapq.merge(*streams)
+        return self._deliver(merged)
+
+    def _sorted(self) -> Iterator[Entry]:
+        everything: list[Entry] = []
+        for log in self.inputs:
+            everything.extend(log.entries(self.rejected, self.max_rejected))
+        everything.sort(key=_order)
+        return iter(everything)
+
+    def _stream(self, log: LogInput) -> Iterator[Entry]:
+        heap: list[Entry] = []
+        size = self.reorder
+        last: Entry | None = None
+        push, pushpop, pop = heapq.heappush, heapq.heappushpop, heapq.heappop
+        for entry in log.entries(self.rejected, self.max_rejected):
+            if last is not None and entry[0] < last[0]:
+                event = entry[2]
+                raise OutOfOrder(log.label, event.line, event.time.isoformat(), last[0].isoformat())
+            if len(heap) < size:
+                push(heap, entry)
+                continue
+            last = pushpop(heap, entry)
+            yield last
+        while heap:
+            yield pop(heap)
+
+    def _deliver(self, merged: Iterator[Entry]) -> Iterator[Event]:
+        seen: set[Any] = set()
+        instant = self.duplicate_scope == "instant"
+        current: datetime | None = None
+        inputs = self.inputs
+        for when, seq, event, key in merged:
+            log = inputs[seq >> SEQ_SHIFT]
+            if key is not None:
+                if instant and when != current:
+                    seen.clear()
+                    current = when
+                if key in seen:
+                    log.duplicates += 1
+                    if len(self.duplicate_samples) < self.max_rejected:
+                        self.duplicate_samples.append(
+                            Rejected(
+                                log.label,
+                                event.line,
+                                "E409",
+                                f"duplicate event {_show_key(key)}, dropped",
+                                "",
+                            )
+                        )
+                    continue
+                seen.add(key)
+            log.events += 1
+            if log.first is None:
+                log.first = when
+            log.last = when
+            yield event
+
+    def summaries(self) -> list[InputSummary]:
+        """One summary per input, for the last read."""
+        return [log.summary() for log in self.inputs]
+
+    def close(self) -> None:
+        """Release temporary files (the spooled standard input)."""
+        for log in self.inputs:
+            log.close()
+
+
+def _order(entry: Entry) -> tuple[datetime, int]:
+    return entry[0], entry[1]
+
+
+def _show_key(key: Any) -> str:
+    if isinstance(key, tuple):
+        return "(" + ", ".join(str(part) for part in key) + ")"
+    return f"id '{key}'"

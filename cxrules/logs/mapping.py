@@ -1,0 +1,294 @@
+"""Log stage: the column mapping (`[log]` in cxrules.toml) that says how an export becomes events.
+
+docs/mapping.md documents every key. Column names in the mapping are the input's own names,
+before any `rename`.
+"""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from cxrules.diagnostics import Diagnostic, did_you_mean, error
+from cxrules.logs.errors import MappingError
+from cxrules.logs.timefmt import SPECIAL_FORMATS, to_strptime, zone
+from cxrules.source import Span
+
+Format = Literal["jsonl", "csv", "parquet", "xes"]
+MIB = 1024 * 1024
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+
+class Condition(_Model):
+    """A test on one column of a row: present (not missing), or its value in / not in a list."""
+
+    column: str
+    present: bool | None = None
+    in_: list[Any] | None = Field(default=None, alias="in")
+    not_in: list[Any] | None = None
+
+    @model_validator(mode="after")
+    def _one_test(self) -> Condition:
+        given = [k for k in ("present", "in_", "not_in") if getattr(self, k) is not None]
+        if len(given) != 1:
+            raise ValueError("a condition needs exactly one of 'present', 'in' or 'not_in'")
+        return self
+
+    def holds(self, row: dict[str, Any]) -> bool:
+        """True when the row passes this test (a missing column counts as not present).
+
+        >>> Condition(column="outcome", **{"in": ["AGENT"]}).holds({"outcome": "AGENT"})
+        True
+        """
+        value = row.get(self.column)
+        if self.present is not None:
+            return (value is not None) == self.present
+        if self.in_ is not None:
+            return value is not None and value in self.in_
+        assert self.not_in is not None
+        return value is None or value not in self.not_in
+
+
+class EventSpec(_Model):
+    """One event made from a row (`[[log.events]]`): its type, its time, when, extra attributes."""
+
+    type: str
+    time: str
+    date: str | None = None
+    when: list[Condition] = []
+    attrs: dict[str, Any] = {}
+
+    @field_validator("when", mode="before")
+    @classmethod
+    def _listify(cls, value: Any) -> Any:
+        return [value] if isinstance(value, dict) else value
+
+
+class LogMapping(_Model):
+    """How one export becomes events; every field has a default that reads canonical JSONL."""
+
+    format: Format | None = None
+    delimiter: str | None = None
+    encoding: str = "utf-8"
+    time: str | None = None
+    time_format: str = "iso"
+    date: str | None = None
+    date_format: str = "iso"
+    zone: str = "UTC"
+    ignore_offset: bool = False
+    day_rollover: bool = False
+    type: str | None = None
+    type_values: Literal["verbatim", "slug"] = "verbatim"
+    id: str | None = "id"
+    rename: dict[str, str] = {}
+    missing: list[str] | None = None
+    missing_in: dict[str, list[str]] = {}
+    drop: list[str] = []
+    numbers: list[str] = []
+    duplicate_key: list[str] = []
+    max_record: int = Field(default=MIB, gt=0)
+    events: list[EventSpec] = []
+
+    @field_validator("zone")
+    @classmethod
+    def _known_zone(cls, value: str) -> str:
+        try:
+            zone(value)
+        except KeyError:
+            raise ValueError(f"unknown time zone '{value}' (use an IANA name)") from None
+        return value
+
+    @field_validator("time_format")
+    @classmethod
+    def _time_format(cls, value: str) -> str:
+        if value not in SPECIAL_FORMATS:
+            to_strptime(value)
+        return value
+
+    @field_validator("date_format")
+    @classmethod
+    def _date_format(cls, value: str) -> str:
+        if value != "iso":
+            to_strptime(value)
+        return value
+
+    @field_validator("delimiter")
+    @classmethod
+    def _one_char(cls, value: str | None) -> str | None:
+        if value is not None and len(value) != 1:
+            raise ValueError(f"a delimiter is one character, not '{value}'")
+        return value
+
+    @field_validator("encoding")
+    @classmethod
+    def _encoding(cls, value: str) -> str:
+        try:
+            "".encode(value)
+        except LookupError:
+            raise ValueError(f"unknown encoding '{value}'") from None
+        return value
+
+    @model_validator(mode="after")
+    def _events_or_columns(self) -> LogMapping:
+        if self.events and (self.time is not None or self.type is not None):
+            raise ValueError("give either 'time' and 'type', or [[log.events]] entries, not both")
+        return self
+
+    def time_column(self, fmt: str) -> str:
+        """The time column, defaulting by format ('time:timestamp' for XES, else 'time')."""
+        return self.time or ("time:timestamp" if fmt == "xes" else "time")
+
+    def type_column(self, fmt: str) -> str:
+        """The type column or template, defaulting by format ('concept:name' for XES)."""
+        return self.type or ("concept:name" if fmt == "xes" else "type")
+
+
+FIELDS = sorted(LogMapping.model_fields)
+
+
+def load_mapping(path: str | Path | None, project_dir: str | Path = ".") -> LogMapping:
+    """The mapping from an explicit TOML file, else the project's cxrules.toml `[log]`, else
+    pyproject.toml `[tool.cxrules.log]`, else the defaults; raises MappingError (E410).
+
+    An explicit file may hold a `[log]` table, a `[tool.cxrules.log]` table, or the keys at top
+    level.
+    """
+    if path is not None:
+        file = Path(path)
+        if not file.is_file():
+            raise MappingError([error("E410", f"mapping file '{file}' not found")])
+        return _from_file(file, explicit=True)
+    project = Path(project_dir)
+    for candidate in (project / "cxrules.toml", project / "pyproject.toml"):
+        if candidate.is_file():
+            table = _table(candidate, _read_toml(candidate), explicit=False)
+            if table is not None:
+                return _validate(table, candidate, candidate.read_text("utf-8"))
+    return LogMapping()
+
+
+def mapping_from_dict(table: dict[str, Any], name: str = "<mapping>") -> LogMapping:
+    """Validate a mapping given as a dict (as under `[log]`); raises MappingError (E410).
+
+    >>> mapping_from_dict({"zone": "Europe/Rome"}).zone
+    'Europe/Rome'
+    """
+    return _validate(table, Path(name), "")
+
+
+def _from_file(file: Path, explicit: bool) -> LogMapping:
+    data = _read_toml(file)
+    table = _table(file, data, explicit)
+    return _validate(table or {}, file, file.read_text("utf-8"))
+
+
+def _read_toml(file: Path) -> dict[str, Any]:
+    try:
+        text = file.read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise MappingError([error("E410", f"cannot read mapping file '{file}': {exc}")]) from None
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        found = re.search(r"at line (\d+), column (\d+)", str(exc))
+        span = None
+        line_text = ""
+        if found:
+            line, col = int(found.group(1)), int(found.group(2))
+            span = Span(file=str(file), line=line, column=col, end_line=line, end_column=col + 1)
+            lines = text.splitlines()
+            line_text = lines[line - 1] if 0 < line <= len(lines) else ""
+        message = f"mapping file is not valid TOML: {exc}"
+        raise MappingError([error("E410", message, span, line=line_text)]) from None
+
+
+def _table(file: Path, data: dict[str, Any], explicit: bool) -> dict[str, Any] | None:
+    if file.name == "pyproject.toml" or "tool" in data:
+        table = data.get("tool", {}).get("cxrules", {}).get("log")
+        if table is not None or not explicit:
+            return _as_table(file, table, "tool.cxrules.log")
+    if "log" in data:
+        return _as_table(file, data["log"], "log")
+    return data if explicit else None
+
+
+def _as_table(file: Path, table: Any, key: str) -> dict[str, Any] | None:
+    if table is None or isinstance(table, dict):
+        return table
+    raise MappingError([error("E410", f"{file}: '{key}' must be a table, not {table!r}")])
+
+
+def _validate(table: dict[str, Any], file: Path, text: str) -> LogMapping:
+    try:
+        return LogMapping.model_validate(table)
+    except ValidationError as exc:
+        diagnostics = [_diagnostic(err, table, file, text) for err in exc.errors()]
+        raise MappingError(diagnostics) from None
+
+
+def _diagnostic(err: Any, table: dict[str, Any], file: Path, text: str) -> Diagnostic:
+    loc = [str(part) for part in err["loc"]]
+    key = ".".join(loc) or "log"
+    message = str(err["msg"]).removeprefix("Value error, ")
+    hint = ""
+    if err["type"] == "extra_forbidden":
+        message = f"unknown mapping key '{key}'"
+        hint = did_you_mean(loc[-1], FIELDS if len(loc) == 1 else _sub_fields(loc))
+    else:
+        sample = _lookup(table, err["loc"])
+        if sample is not _NOTHING:
+            message = f"log.{key} = {sample!r}: {message}"
+        else:
+            message = f"log.{key}: {message}"
+    span, line_text = _locate(text, loc, file)
+    return error("E410", message, span, hint, line_text)
+
+
+_NOTHING = object()
+
+
+def _sub_fields(loc: list[str]) -> list[str]:
+    if "events" in loc:
+        if "when" in loc:
+            return ["column", "present", "in", "not_in"]
+        return sorted(EventSpec.model_fields)
+    return []
+
+
+def _lookup(table: Any, loc: tuple[Any, ...]) -> Any:
+    node = table
+    for part in loc:
+        in_dict = isinstance(node, dict) and part in node
+        if in_dict or (isinstance(node, list) and isinstance(part, int) and part < len(node)):
+            node = node[part]
+        else:
+            return _NOTHING
+    return node
+
+
+def _locate(text: str, loc: list[str], file: Path) -> tuple[Span | None, str]:
+    names = [part for part in loc if not part.isdigit()]
+    if not text or not names:
+        return None, ""
+    key = re.escape(names[-1])
+    pattern = re.compile(rf'^\s*"?{key}"?\s*=|[{{,]\s*"?{key}"?\s*=')
+    for number, line in enumerate(text.splitlines(), start=1):
+        found = pattern.search(line)
+        if found:
+            column = line.find(names[-1], found.start()) + 1
+            span = Span(
+                file=str(file),
+                line=number,
+                column=column,
+                end_line=number,
+                end_column=column + len(names[-1]),
+            )
+            return span, line
+    return Span(file=str(file), line=1, column=1, end_line=1, end_column=1), ""

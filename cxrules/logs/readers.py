@@ -1,0 +1,193 @@
+"""Log stage: the JSONL, CSV and Parquet readers, yielding raw rows or rejected records.
+
+Each reader yields `(line, row, raw)` for a record that parsed (raw is its text, for samples) or
+a `Rejected` for one that did not. Blank lines are not records.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
+
+import orjson
+
+from cxrules.logs.errors import LogError
+from cxrules.logs.event import Rejected
+from cxrules.logs.files import bounded_lines, sample_text
+
+Row = tuple[int, dict[str, Any], bytes | str]
+Item = Row | Rejected
+_CHUNK = 1 << 20
+
+
+def read_jsonl(stream: IO[bytes], limit: int, label: str) -> Iterator[Item]:
+    """Rows of a JSON Lines stream: one object per line."""
+    loads = orjson.loads
+    decode_error = orjson.JSONDecodeError
+    readline = stream.readline
+    number = 0
+    while True:
+        data = readline(limit + 2)
+        if not data:
+            return
+        number += 1
+        if len(data) > limit and len(data.rstrip(b"\r\n")) > limit:
+            if not data.endswith(b"\n"):
+                while True:
+                    chunk = readline(_CHUNK)
+                    if not chunk or chunk.endswith(b"\n"):
+                        break
+            yield _too_long(label, number, data, limit)
+            continue
+        if number == 1 and data.startswith(b"\xef\xbb\xbf"):
+            data = data[3:]
+        try:
+            row = loads(data)
+        except decode_error as exc:
+            if data.isspace():
+                continue
+            yield _bad_json(label, number, data, exc)
+            continue
+        if type(row) is not dict:
+            kind = type(row).__name__.replace("NoneType", "null")
+            reason = f"a record must be a JSON object, got {kind}"
+            yield Rejected(label, number, "E411", reason, sample_text(data))
+            continue
+        yield number, row, data
+
+
+def _too_long(label: str, number: int, data: bytes, limit: int) -> Rejected:
+    reason = f"record is longer than the maximum of {limit} bytes"
+    return Rejected(label, number, "E408", reason, sample_text(data[:200]))
+
+
+def _bad_json(label: str, number: int, data: bytes, exc: Exception) -> Rejected:
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as bad:
+        reason = f"bytes are not valid UTF-8 at byte {bad.start + 1} of the line"
+        return Rejected(label, number, "E407", reason, sample_text(data))
+    if not data.strip():
+        return Rejected(label, number, "E402", "empty record", "")
+    message = str(exc).split(":", 1)[0] if str(exc) else "invalid JSON"
+    return Rejected(label, number, "E402", f"not valid JSON: {message}", sample_text(data))
+
+
+class _Lines:
+    """Decoded lines for the csv module; a bad line becomes '' and is flagged for rejection."""
+
+    def __init__(self, stream: IO[bytes], limit: int, encoding: str, label: str) -> None:
+        self.source = bounded_lines(stream, limit)
+        self.decoder = codecs.getincrementaldecoder(encoding)
+        self.encoding = encoding
+        self.limit = limit
+        self.label = label
+        self.number = 0
+        self.bad: Rejected | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        for number, data, too_long in self.source:
+            self.number = number
+            if number == 1 and data.startswith(codecs.BOM_UTF8):
+                data = data[3:]
+            if too_long:
+                self.bad = self.bad or _too_long(self.label, number, data, self.limit)
+                yield "\n"
+                continue
+            try:
+                yield data.decode(self.encoding)
+            except UnicodeDecodeError as exc:
+                reason = f"bytes are not valid {self.encoding} at byte {exc.start + 1} of the line"
+                utf8 = self.encoding.replace("-", "").lower() == "utf8"
+                code = "E407" if utf8 else "E402"
+                self.bad = self.bad or Rejected(self.label, number, code, reason, sample_text(data))
+                yield "\n"
+
+
+def csv_header(stream: IO[bytes], delimiter: str, encoding: str, label: str) -> list[str]:
+    """The header of a CSV stream (names made unique: a repeated name gets '.1', '.2', ...)."""
+    lines = _Lines(stream, 1 << 24, encoding, label)
+    reader = csv.reader(iter(lines), delimiter=delimiter)
+    try:
+        for fields in reader:
+            if fields:
+                return _unique(fields)
+    except csv.Error as exc:
+        raise LogError(label, f"line {lines.number}: the header is not valid CSV: {exc}") from None
+    return []
+
+
+def _unique(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for index, raw in enumerate(names):
+        name = raw.strip() or f"column{index + 1}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}.{seen[name]}"
+        else:
+            seen[name] = 0
+        out.append(name)
+    return out
+
+
+def read_csv(
+    stream: IO[bytes], limit: int, label: str, delimiter: str, encoding: str
+) -> Iterator[Item]:
+    """Rows of a CSV stream with a header row; quoted fields may span lines."""
+    lines = _Lines(stream, limit, encoding, label)
+    reader = csv.reader(iter(lines), delimiter=delimiter, strict=True)
+    header: list[str] | None = None
+    while True:
+        start = lines.number + 1
+        try:
+            fields = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            lines.bad = None
+            yield Rejected(label, start, "E402", f"not valid CSV: {exc}", "")
+            continue
+        if lines.bad is not None:
+            yield lines.bad
+            lines.bad = None
+            continue
+        if not fields or fields == [""]:
+            continue
+        if header is None:
+            header = _unique(fields)
+            continue
+        raw = delimiter.join(fields)
+        if len(fields) != len(header):
+            reason = f"row has {len(fields)} fields, the header has {len(header)}"
+            yield Rejected(label, start, "E402", reason, sample_text(raw))
+            continue
+        yield start, dict(zip(header, fields, strict=True)), raw
+
+
+def parquet_columns(path: Path, label: str) -> list[str]:
+    """The column names of a Parquet file."""
+    import pyarrow.parquet as pq
+
+    try:
+        return list(pq.ParquetFile(path).schema_arrow.names)
+    except Exception as exc:  # pyarrow raises several kinds for a corrupt file
+        raise LogError(label, f"not a readable Parquet file: {exc}") from None
+
+
+def read_parquet(path: Path, label: str, batch_size: int = 65536) -> Iterator[Item]:
+    """Rows of a Parquet file, read in record batches; the line is the 1-based row number."""
+    import pyarrow.parquet as pq
+
+    try:
+        parquet = pq.ParquetFile(path)
+        number = 0
+        for batch in parquet.iter_batches(batch_size=batch_size):
+            for row in batch.to_pylist():
+                number += 1
+                yield number, row, ""
+    except OSError as exc:
+        raise LogError(label, f"not a readable Parquet file: {exc}") from None

@@ -1,0 +1,194 @@
+"""Log stage: time formats of a mapping (ISO, epoch, strptime, friendly) turned into parsers."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
+from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+SPECIAL_FORMATS = ("iso", "epoch_s", "epoch_ms")
+
+_TOKEN = re.compile(r"yyyy|yy|sss|SSS|fff|zzz|ss|s|dd|d|hh|HH|h|H|mm|MM|m|M|[A-Za-z]+|.", re.S)
+_DATE_TOKENS = {"yyyy": "%Y", "yy": "%y", "dd": "%d", "d": "%d"}
+_TIME_TOKENS = {"hh": "%H", "HH": "%H", "h": "%H", "H": "%H", "ss": "%S", "s": "%S"}
+
+
+@lru_cache(maxsize=256)
+def zone(name: str) -> tzinfo:
+    """The tzinfo for an IANA name ('UTC' included), cached; KeyError when unknown.
+
+    >>> zone("Europe/Amsterdam").key
+    'Europe/Amsterdam'
+    """
+    if name == "UTC":
+        return UTC
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise KeyError(name) from exc
+
+
+def to_strptime(fmt: str) -> str:
+    """A format as strptime understands it: '%' formats unchanged, friendly ones translated.
+
+    `m`/`mm`/`M`/`MM` mean the month before an hour token and minutes after it; `sss` after
+    seconds is the fraction; `zzz` (or `Z`) is a UTC offset. Raises ValueError for unknown letters.
+
+    >>> to_strptime("dd/mm/yyyy hh:mm")
+    '%d/%m/%Y %H:%M'
+    >>> to_strptime("yyyy/mm/dd hh:mm:ss.sss")
+    '%Y/%m/%d %H:%M:%S.%f'
+    >>> to_strptime("yymmdd"), to_strptime("d/m/yyyy HH:MM")
+    ('%y%m%d', '%d/%m/%Y %H:%M')
+    """
+    if "%" in fmt:
+        return fmt
+    out: list[str] = []
+    seen_hour = False
+    for token in _TOKEN.findall(fmt):
+        if token in _DATE_TOKENS:
+            out.append(_DATE_TOKENS[token])
+        elif token in _TIME_TOKENS:
+            seen_hour = seen_hour or token.lower().startswith("h")
+            out.append(_TIME_TOKENS[token])
+        elif token in ("mm", "MM", "m", "M"):
+            out.append("%M" if seen_hour else "%m")
+        elif token in ("sss", "SSS", "fff"):
+            out.append("%f")
+        elif token in ("zzz", "Z"):
+            out.append("%z")
+        elif token.isalpha():
+            raise ValueError(
+                f"unknown part '{token}' in time format '{fmt}'; use yyyy, yy, mm, dd, hh, mm, "
+                "ss, sss, zzz, or a strptime format with %"
+            )
+        else:
+            out.append("%%" if token == "%" else token)
+    return "".join(out)
+
+
+def make_parser(fmt: str, tz: tzinfo, ignore_offset: bool = False) -> Callable[[Any], datetime]:
+    """A function from a raw value to an aware datetime; raises ValueError or TypeError.
+
+    Naive results take `tz`; with `ignore_offset` any offset in the value is dropped and the wall
+    clock is read in `tz`. Strings are cached, since exports repeat the same timestamps often.
+
+    >>> p = make_parser("d/m/yyyy HH:MM", zone("UTC"))
+    >>> p("29/2/2016 01:16").isoformat()
+    '2016-02-29T01:16:00+00:00'
+    >>> make_parser("epoch_ms", zone("UTC"))(0).isoformat()
+    '1970-01-01T00:00:00+00:00'
+    """
+    if fmt == "iso":
+        return _iso_parser(tz, ignore_offset)
+    if fmt in ("epoch_s", "epoch_ms"):
+        scale = 1.0 if fmt == "epoch_s" else 1000.0
+
+        def epoch(value: Any) -> datetime:
+            if isinstance(value, str):
+                value = float(value)
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise TypeError(f"expected a number of {'seconds' if scale == 1 else 'ms'}")
+            return datetime.fromtimestamp(value / scale, UTC)
+
+        return epoch
+    pattern = to_strptime(fmt)
+
+    @lru_cache(maxsize=65536)
+    def parse_text(text: str) -> datetime:
+        dt = datetime.strptime(text.strip(), pattern)
+        if dt.tzinfo is None or ignore_offset:
+            dt = dt.replace(tzinfo=tz)
+        return dt
+
+    def strp(value: Any) -> datetime:
+        if isinstance(value, datetime):
+            return _attach(value, tz, ignore_offset)
+        if not isinstance(value, str):
+            raise TypeError("expected a string")
+        return parse_text(value)
+
+    return strp
+
+
+def _iso_parser(tz: tzinfo, ignore_offset: bool) -> Callable[[Any], datetime]:
+    fromiso = datetime.fromisoformat
+
+    def iso(value: Any) -> datetime:
+        if type(value) is str:
+            dt = fromiso(value)
+        elif isinstance(value, datetime):
+            dt = value
+        elif isinstance(value, date):
+            dt = datetime(value.year, value.month, value.day)
+        else:
+            raise TypeError("expected an ISO 8601 string")
+        if dt.tzinfo is None or ignore_offset:
+            return dt.replace(tzinfo=tz)
+        return dt
+
+    return iso
+
+
+def _attach(dt: datetime, tz: tzinfo, ignore_offset: bool) -> datetime:
+    return dt.replace(tzinfo=tz) if dt.tzinfo is None or ignore_offset else dt
+
+
+def make_date_parser(fmt: str) -> Callable[[Any], date]:
+    """A function from a raw value to a date ('iso' or a strptime/friendly format).
+
+    >>> make_date_parser("yymmdd")("990201")
+    datetime.date(1999, 2, 1)
+    """
+    pattern = "%Y-%m-%d" if fmt == "iso" else to_strptime(fmt)
+
+    @lru_cache(maxsize=4096)
+    def parse_text(text: str) -> date:
+        return datetime.strptime(text.strip(), pattern).date()
+
+    def parse(value: Any) -> date:
+        if isinstance(value, datetime):
+            return value.date()
+        if isinstance(value, date):
+            return value
+        if isinstance(value, int) and not isinstance(value, bool):
+            value = str(value)
+        if not isinstance(value, str):
+            raise TypeError("expected a date string")
+        return parse_text(value)
+
+    return parse
+
+
+def make_clock_parser(fmt: str) -> Callable[[Any], time]:
+    """A function from a raw value to a time of day ('iso' means h:mm:ss with optional fraction).
+
+    >>> make_clock_parser("iso")("7:02:47")
+    datetime.time(7, 2, 47)
+    """
+    pattern = "%H:%M:%S" if fmt == "iso" else to_strptime(fmt)
+
+    @lru_cache(maxsize=65536)
+    def parse_text(text: str) -> time:
+        text = text.strip()
+        if fmt == "iso":
+            return time.fromisoformat(text.zfill(len(text) + (1 if text.index(":") == 1 else 0)))
+        return datetime.strptime(text, pattern).time()
+
+    def parse(value: Any) -> time:
+        if isinstance(value, time):
+            return value
+        if not isinstance(value, str):
+            raise TypeError("expected a time-of-day string")
+        return parse_text(value)
+
+    return parse
+
+
+def combine(day: date, clock: time, tz: tzinfo, next_day: bool = False) -> datetime:
+    """A date and a time of day in a zone as an aware datetime (optionally one day later)."""
+    dt = datetime.combine(day, clock, tzinfo=tz)
+    return dt + timedelta(days=1) if next_day else dt
