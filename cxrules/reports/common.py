@@ -192,6 +192,15 @@ def instant(text: str, where: str) -> datetime:
         raise ValueError(f"report field {where} is not an ISO 8601 time: {text!r}") from None
 
 
+def epoch(text: str, where: str) -> float:
+    """Seconds since 1970 of an ISO 8601 time from the report (a time without offset as UTC).
+
+    >>> epoch("1970-01-01T03:00:00+03:00", "start"), epoch("1970-01-01T00:01:00", "end")
+    (0.0, 60.0)
+    """
+    return _order_key(instant(text, where))[1]
+
+
 def _order_key(moment: datetime) -> tuple[int, float]:
     """Order instants: aware ones by their UTC instant, naive ones as written (after aware)."""
     if moment.tzinfo is None or moment.utcoffset() is None:
