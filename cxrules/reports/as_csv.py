@@ -53,10 +53,10 @@ def render_csv(report: Report, *, guard_formulas: bool = True) -> str:
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(COLUMNS)
     for violation in report.violations:
-        cells = _row(violation)
-        if guard_formulas:
-            cells = [cell if name == "duration_seconds" else guard(cell) for name, cell in cells]
-        writer.writerow(cell for _, cell in cells)
+        writer.writerow(
+            cell if not guard_formulas or name == "duration_seconds" else guard(cell)
+            for name, cell in _row(violation)
+        )
     return buffer.getvalue()
 
 
