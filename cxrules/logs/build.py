@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from collections.abc import Callable
 from datetime import date, datetime, time, tzinfo
 from typing import Any
@@ -25,6 +26,7 @@ class Bad(Exception):
         self.reason = reason
 
 
+@lru_cache(maxsize=65536)
 def slug(text: str) -> str:
     """A value as it reads well in a type name: lower case, words joined by '_'.
 
@@ -46,6 +48,9 @@ class Template:
         self.text = text
         self.parts = _FIELD.split(text.replace("{{", "\0").replace("}}", "\1"))
         self.columns = self.parts[1::2]
+        literals = [p.replace("\0", "{").replace("\1", "}") for p in self.parts[0::2]]
+        self.head = literals[0]
+        self.pairs = list(zip(self.columns, literals[1:], strict=True))
 
     @property
     def is_literal(self) -> bool:
@@ -53,17 +58,14 @@ class Template:
 
     def fill(self, row: dict[str, Any], transform: Callable[[str], str] | None = None) -> str:
         """The text with every field replaced; raises KeyError naming a missing column."""
-        out = []
-        for index, part in enumerate(self.parts):
-            if index % 2 == 0:
-                out.append(part.replace("\0", "{").replace("\1", "}"))
-                continue
-            value = row.get(part)
+        out = self.head
+        for column, literal in self.pairs:
+            value = row.get(column)
             if value is None:
-                raise KeyError(part)
-            text = value if isinstance(value, str) else str(value)
-            out.append(transform(text) if transform else text)
-        return "".join(out)
+                raise KeyError(column)
+            text = value if type(value) is str else str(value)
+            out += (transform(text) if transform else text) + literal
+        return out
 
 
 def _number(value: Any, column: str) -> Any:
@@ -188,7 +190,7 @@ class Builder:
                         continue
                 else:
                     attrs[key] = value
-            suffix = f"#{index + 1}"
+            suffix = f"#{index + 1}" if len(self.specs) > 1 else ""
             eid = f"{ident}{suffix}" if ident else f"{self.label}:{line}{suffix}"
             events.append(Event(when, kind, eid, attrs, self.label, line, self.seq))
             self.seq += 1

@@ -21,15 +21,9 @@ _CHUNK = 1 << 16
 ATTRIBUTE_TAGS = frozenset({"string", "date", "int", "float", "boolean", "id", "list", "container"})
 
 
-class _Frame:
-    """Where attribute elements at one depth go: a dict and a key prefix, or a list."""
-
-    __slots__ = ("target", "prefix", "items")
-
-    def __init__(self, target: dict[str, Any] | None, prefix: str = "", items: list | None = None):
-        self.target = target
-        self.prefix = prefix
-        self.items = items
+# Where attribute elements at one depth go: (dict, key prefix, None), or (None, "", list) inside
+# a list; None for elements whose content is ignored (log metadata, globals, extensions).
+_Frame = tuple[dict[str, Any] | None, str, list[Any] | None]
 
 
 def _typed(tag: str, key: str, value: str | None) -> tuple[Any, str | None]:
@@ -69,57 +63,72 @@ class _Handler:
         self.done: list[Item] = []
 
     def start(self, name: str, attrs: dict[str, str]) -> None:
-        tag = name.rsplit(":", 1)[-1]
-        parent = self.frames[-1] if self.frames else None
-        if tag == "trace" and self.event is None and len(self.frames) == 1:
+        frames = self.frames
+        parent = frames[-1] if frames else None
+        tag = name if ":" not in name else name.rsplit(":", 1)[1]
+        if tag == "string" and parent is not None and parent[0] is not None:
+            target, prefix = parent[0], parent[1]
+            full = prefix + attrs.get("key", "")
+            value = attrs.get("value")
+            if value is None:
+                self._problem(f"attribute '{full}' has no value")
+            else:
+                target[full] = value
+            frames.append((target, full + ".", None))
+        elif tag == "trace" and self.event is None and len(frames) == 1:
             self.trace = {}
             self.trace_problem = None
-            self.frames.append(_Frame(self.trace))
-        elif tag == "event" and self.event is None and len(self.frames) <= 2:
+            frames.append((self.trace, "", None))
+        elif tag == "event" and self.event is None and len(frames) <= 2:
             self.event = {}
             self.event_line = self.parser.CurrentLineNumber
             self.problem = None
-            self.frames.append(_Frame(self.event))
+            frames.append((self.event, "", None))
         elif tag in ATTRIBUTE_TAGS and parent is not None:
-            self.frames.append(self._attribute(tag, attrs, parent))
-        elif tag == "values" and parent is not None and parent.items is not None:
-            self.frames.append(parent)
+            frames.append(self._attribute(tag, attrs, parent))
+        elif tag == "values" and parent is not None and parent[2] is not None:
+            frames.append(parent)
         else:
-            self.frames.append(None)
+            frames.append(None)
+
+    def _problem(self, problem: str) -> None:
+        if self.event is not None:
+            self.problem = self.problem or problem
+        else:
+            self.trace_problem = self.trace_problem or problem
 
     def _attribute(self, tag: str, attrs: dict[str, str], parent: _Frame) -> _Frame:
+        target, prefix, parent_items = parent
         key = attrs.get("key", "")
         value, problem = _typed(tag, key, attrs.get("value"))
-        if problem and not (tag == "date" and parent.prefix + key == self.time_key):
-            if self.event is not None:
-                self.problem = self.problem or problem
-            else:
-                self.trace_problem = self.trace_problem or problem
+        if problem and not (tag == "date" and prefix + key == self.time_key):
+            self._problem(problem)
+        items: list[Any] | None = None
         if tag == "list":
-            items: list[Any] = []
+            items = []
             value = items
         elif tag == "container":
             value = None
-            items = []
-        else:
-            items = []
-        if parent.target is None:
-            if parent.items is not None and value is not None:
-                parent.items.append(value)
-            return _Frame(None)
-        full = parent.prefix + key
+        if target is None:
+            if parent_items is not None and value is not None:
+                parent_items.append(value)
+            return (None, "", None)
+        full = prefix + key
         if value is not None:
-            parent.target[full] = value
-        if tag == "list":
-            return _Frame(None, "", items)
-        return _Frame(parent.target, full + ".")
+            target[full] = value
+        if items is not None:
+            return (None, "", items)
+        return (target, full + ".", None)
 
     def end(self, name: str) -> None:
-        self.frames.pop()
-        tag = name.rsplit(":", 1)[-1]
+        frames = self.frames
+        frames.pop()
+        if name == "string":
+            return
+        tag = name if ":" not in name else name.rsplit(":", 1)[1]
         if tag == "event" and self.event is not None and len(self.frames) <= 2:
             self._finish_event()
-        elif tag == "trace" and len(self.frames) == 1:
+        elif tag == "trace" and len(frames) == 1:
             self.trace = None
 
     def _finish_event(self) -> None:
