@@ -126,7 +126,7 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     >>> did_you_mean("hgh", ["info", "low", "medium", "high", "critical"])
     "did you mean 'high'?"
     """
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.6)
+    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.72)
     return f"did you mean '{close[0]}'?" if close else ""
 
 

@@ -1,0 +1,312 @@
+"""Checking stage, expressions: names, units and kinds of value inside conditions."""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+from pydantic import BaseModel
+
+from cxrules import ast
+from cxrules.diagnostics import did_you_mean
+from cxrules.symbols import RESERVED, PolicyNames, meaning, reference
+
+if TYPE_CHECKING:
+    from cxrules.checker import _Checker
+
+# Values that may be compared with each other; "any" (an attribute) and "null" go with all.
+_FAMILY = {
+    "number": "number", "percent": "number", "duration": "duration",
+    "time_of_day": "time_of_day", "date": "moment", "instant": "moment", "string": "text",
+    "bool": "bool", "list": "list",
+}
+_RESERVED_TYPES = {
+    "time": "instant", "local_time": "time_of_day", "local_date": "date", "weekday": "number",
+    "local_hour": "number",
+}
+_ARTICLES = {
+    "number": "a number", "percent": "a percentage", "duration": "a duration",
+    "time_of_day": "a time of day", "date": "a date", "instant": "a moment in time",
+    "string": "a text", "bool": "a true/false condition", "list": "a list",
+}
+
+
+def describe_type(kind: str) -> str:
+    return _ARTICLES.get(kind, "a value")
+
+
+def expr_type(chk: _Checker, e: Any, names: PolicyNames, context: str) -> str:
+    """Check an expression and return the kind of value it yields ("any" when only the log can
+    tell). `context` says where it stands: "pattern" (a where clause), "expect" (the expected
+    event's where clause: `trigger.x` allowed), "condition" (a value check or let), "invariant"
+    (an always condition: states and constants), "require" (a metric requirement), "deadline"."""
+    return _Exprs(chk, names, context).visit(e)
+
+
+class _Exprs:
+    def __init__(self, chk: _Checker, names: PolicyNames, context: str) -> None:
+        self.chk, self.names, self.context = chk, names, context
+        self.expanding: set[str] = set()
+
+    def visit(self, e: Any) -> str:
+        method = getattr(self, "_" + e.kind)
+        return method(e)  # type: ignore[no-any-return]
+
+    # ------------------------------------------------------------------ leaves
+    def _literal(self, e: ast.LiteralExpr) -> str:
+        from cxrules.checker import _clock, _date
+
+        if e.type == "time_of_day" and _clock(str(e.value)) is None:
+            self.chk.err("E213", f"'{e.text}' is not a time of day", e.span,
+                         "times run from 00:00 to 23:59")
+        if e.type == "date" and _date(str(e.value)) is None:
+            self.chk.err("E218", f"'{e.text}' is not a date", e.span, "write dates as YYYY-MM-DD")
+        return "null" if e.type == "null" else e.type
+
+    def _duration(self, e: ast.DurationExpr) -> str:
+        if e.business:
+            self.chk.err("E208", "business time can only be a deadline or a window", e.span,
+                         "use it after 'within', e.g. within 8 business hours")
+        return "duration"
+
+    def _list(self, e: ast.ListExpr) -> str:
+        for item in e.items:
+            self.visit(item)
+        return "list"
+
+    def _name(self, e: ast.NameExpr) -> str:
+        ref, parts = reference(e)
+        if ref == "trigger" and self.context not in ("expect", "condition", "deadline"):
+            self.chk.err("E204", "'trigger' means the event that started an obligation", e.span,
+                         "use trigger.<field> in the 'where' of 'expect', or in a 'require'")
+            return "any"
+        if ref != "event":
+            return "instant" if parts == ("time",) else "any"
+        kind = meaning(e, self.names)
+        word = e.parts[0]
+        if kind == "let":
+            if word in self.expanding:
+                self.chk.err("E215", f"'{word}' is defined in terms of itself", e.span)
+                return "any"
+            self.expanding.add(word)
+            result = self.visit(self.names.lets[word].value)
+            self.expanding.discard(word)
+            return result
+        if kind == "param":
+            self.chk.used.add(("param", word))
+            value = self.chk.out.overrides.get(word, self.names.shared.params[word].value)
+            return "duration" if isinstance(value, ast.DurationExpr) else value.type
+        if kind == "state":
+            if self.context not in ("condition", "invariant"):
+                self.chk.err("E214", f"state '{word}' cannot be used here", e.span,
+                             "states are checked in 'while …: always' and 'when … require'")
+            return "bool"
+        if kind == "metric":
+            if self.context != "require":
+                self.chk.err("E214", f"metric '{word}' is a figure per group and period, not "
+                             "a value of one event", e.span,
+                             f"compare it in the policy's rule: require {word} >= …")
+            return "any"
+        if kind == "reserved":
+            if self.context == "invariant":
+                self._no_event(e)
+            return _RESERVED_TYPES[word]
+        if self.context == "invariant":
+            self._no_event(e)
+        elif self.context == "require":
+            self.chk.err("E203", f"'{e.text}' is not a metric", e.span,
+                         did_you_mean(word, self.names.all_metrics())
+                         or f"define it first: metric {word} = …")
+        return "any"
+
+    def _no_event(self, e: ast.NameExpr) -> None:
+        self.chk.err("E214", f"'{e.text}' is a value of an event, but 'always' is checked at every "
+                     "moment", e.span, "use states here, e.g. always count(connection) >= 1")
+
+    # ------------------------------------------------------------------ history
+    def _history(self, e: ast.HistoryExpr) -> str:
+        if self.context == "invariant" and not self._state_count(e):
+            self.chk.err("E214", "'always' is checked at every moment, not at an event", e.span,
+                         "use states here, e.g. always count(connection) >= 1")
+            return "number"
+        if e.fn == "count" and self._state_count(e):
+            name = e.pattern.types[0].name
+            if self.context not in ("condition", "invariant"):
+                self.chk.err("E214", f"state '{name}' cannot be counted here", e.span,
+                             "states are checked in 'while …: always' and 'when … require'")
+            return "number"
+        if e.fn == "count" and len(e.pattern.types) == 1 and "." not in e.pattern.types[0].name:
+            word = e.pattern.types[0].name
+            close = did_you_mean(word, self.names.all_states())
+            if close and not e.pattern.types[0].quoted:
+                self.chk.err("E202", f"no state named '{word}'", e.pattern.types[0].span, close)
+                return "number"
+        self.chk._pattern(e.pattern, self.names, "pattern")
+        if e.fn == "count":
+            return "number"
+        return "instant" if e.field is None else "any"
+
+    def _state_count(self, e: ast.HistoryExpr) -> bool:
+        p = e.pattern
+        return (
+            e.fn == "count" and len(p.types) == 1 and p.where is None and not p.types[0].quoted
+            and self.names.state(p.types[0].name) is not None
+        )
+
+    def _changes(self, e: ast.ChangesExpr) -> str:
+        if self.context == "invariant":
+            self._no_event(e.path)
+        return "number"
+
+    # ------------------------------------------------------------------ operators
+    def _call(self, e: ast.CallExpr) -> str:
+        from cxrules.checker import FUNCTIONS
+
+        kinds = [self.visit(a) for a in e.args]
+        if e.fn not in FUNCTIONS:
+            self.chk.err("E221", f"unknown function '{e.fn}'", e.fn_span,
+                         did_you_mean(e.fn, FUNCTIONS) or "functions: " + ", ".join(FUNCTIONS))
+            return "any"
+        low, high = FUNCTIONS[e.fn]
+        if not low <= len(e.args) <= high:
+            wanted = str(low) if low == high else f"{low} or more"
+            self.chk.err("E221", f"{e.fn}() takes {wanted} values, not {len(e.args)}", e.span)
+            return "any"
+        if e.fn in ("lower", "upper"):
+            return "string"
+        if e.fn == "length":
+            return "number"
+        known = [k for k in kinds if k not in ("any", "null")]
+        return known[0] if known else "any"
+
+    def _unary(self, e: ast.UnaryExpr) -> str:
+        kind = self.visit(e.operand)
+        if e.op == "not":
+            self._want_bool(e.operand, kind)
+            return "bool"
+        if kind not in (*NUMERIC_KINDS, "null"):
+            self.chk.err("E208", f"cannot make {describe_type(kind)} negative", e.span)
+        return kind
+
+    def _binary(self, e: ast.BinaryExpr) -> str:
+        left, right = self.visit(e.left), self.visit(e.right)
+        if e.op in ("and", "or"):
+            self._want_bool(e.left, left)
+            self._want_bool(e.right, right)
+            return "bool"
+        if e.op == "contains":
+            return "bool"
+        if e.op in ("+", "-", "*", "/"):
+            return self._arith(e, left, right)
+        self._comparable(e, left, right)
+        return "bool"
+
+    def _arith(self, e: ast.BinaryExpr, left: str, right: str) -> str:
+        for side, kind in ((e.left, left), (e.right, right)):
+            if kind in ("string", "bool", "list", "time_of_day", "date"):
+                self.chk.err("E208", f"cannot calculate with {describe_type(kind)}", side.span)
+                return "any"
+        if "any" in (left, right) or "null" in (left, right):
+            known = left if right in ("any", "null") else right
+            return "any" if e.op in ("-", "/") and known == "instant" else known
+        if left == "instant" and right == "instant" and e.op == "-":
+            return "duration"
+        if left == "instant" and right == "duration" and e.op in ("+", "-"):
+            return "instant"
+        if left == right:
+            return "number" if e.op == "/" else left
+        if e.op in ("*", "/") and "number" in (left, right):
+            return left if right == "number" else right
+        if {left, right} == {"number", "percent"}:
+            return "percent" if e.op in ("*", "/") else "number"
+        self.chk.err("E208", f"cannot combine {describe_type(left)} and {describe_type(right)} "
+                     f"with '{e.op}'", e.span, _unit_hint(left, right))
+        return "any"
+
+    def _comparable(self, e: Any, left: str, right: str) -> None:
+        if "any" in (left, right) or "null" in (left, right):
+            return
+        if left == "instant" and right == "string" or left == "string" and right == "instant":
+            return
+        if _FAMILY.get(left) != _FAMILY.get(right):
+            self.chk.err("E208", f"compares {describe_type(left)} with {describe_type(right)}",
+                         e.span, _unit_hint(left, right))
+
+    def _between(self, e: ast.BetweenExpr) -> str:
+        value = self.visit(e.value)
+        for bound in (e.low, e.high):
+            self._comparable(bound, value, self.visit(bound))
+        return "bool"
+
+    def _in(self, e: ast.InExpr) -> str:
+        value = self.visit(e.value)
+        for option in e.options.items:
+            self._comparable(option, value, self.visit(option))
+        return "bool"
+
+    def _matches(self, e: ast.MatchesExpr) -> str:
+        self.visit(e.value)
+        try:
+            re.compile(e.regex)
+        except re.error as exc:
+            self.chk.err("E211", f"the pattern \"{e.regex}\" is not a valid regular expression: "
+                         f"{exc.msg}", e.regex_span,
+                         "check brackets and escape special characters with \\\\")
+        return "bool"
+
+    def _missing(self, e: ast.MissingExpr) -> str:
+        self.visit(e.value)
+        return "bool"
+
+    def _want_bool(self, node: Any, kind: str) -> None:
+        if kind not in ("bool", "any", "null"):
+            self.chk.err("E208", f"expected a condition, found {describe_type(kind)}", node.span,
+                         "compare it with something, e.g. score >= 9")
+
+
+NUMERIC_KINDS = ("number", "percent", "duration", "any")
+
+
+def _unit_hint(left: str, right: str) -> str:
+    pair = {left, right}
+    if pair == {"duration", "number"}:
+        return "a duration needs a unit, such as '30s' or '2h'"
+    if pair == {"time_of_day", "number"}:
+        return "write a time of day such as '12:00'"
+    if "percent" in pair and "duration" in pair:
+        return "a percentage compares with a share, a duration with a waiting time"
+    return "compare values of the same kind"
+
+
+def names_in(node: Any) -> set[str]:
+    """Every single-word name mentioned in a syntax subtree (names, counted states, `while S`,
+    `paused while S`), for unused-definition warnings."""
+    found: set[str] = set()
+    _collect(node, found)
+    return found
+
+
+def _collect(node: Any, found: set[str]) -> None:
+    if isinstance(node, ast.NameExpr):
+        found.add(node.parts[0])
+    elif isinstance(node, ast.TypeName):
+        found.add(node.name)
+    elif isinstance(node, ast.InvariantRule) and node.state:
+        found.add(node.state)
+    elif isinstance(node, ast.Timing) and node.paused_while:
+        found.add(node.paused_while)
+    if isinstance(node, ast.LetDef | ast.StateDef):
+        # A definition's own name is not a use; its body may mention others.
+        for name, value in node:
+            if name not in ("name", "name_span", "span"):
+                _collect(value, found)
+        return
+    if isinstance(node, BaseModel):
+        for _, value in node:
+            _collect(value, found)
+    elif isinstance(node, tuple | list):
+        for value in node:
+            _collect(value, found)
+
+
+__all__ = ["expr_type", "names_in", "describe_type", "RESERVED"]

@@ -1,0 +1,81 @@
+"""Checking stage, parameters: `--set name=value` read as a value of the parameter's own kind."""
+
+from __future__ import annotations
+
+import re
+
+from cxrules import ast
+from cxrules.timefmt import DurationTextError, parse_duration_text
+
+
+class ParamError(ValueError):
+    """An override that is not a value of the parameter's kind."""
+
+    def __init__(self, message: str, hint: str = "") -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+def split_assignment(text: str) -> tuple[str, str]:
+    """`name=value` → (name, value).
+
+    >>> split_assignment("max_wait=3min")
+    ('max_wait', '3min')
+    """
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise ParamError(f"'{text}' is not name=value", "write e.g. --set max_wait=3min")
+    return name.strip(), value.strip()
+
+
+def parse_override(param: ast.ParamDef, text: str) -> ast.LiteralExpr | ast.DurationExpr:
+    """Read `text` as a value of the same kind as the parameter's default.
+
+    >>> from cxrules.source import Span
+    >>> s = Span(file="f", line=1, column=1, end_line=1, end_column=2)
+    >>> d = ast.DurationExpr(span=s, amount=2, unit="min", text="2min")
+    >>> p = ast.ParamDef(span=s, name="max_wait", name_span=s, value=d)
+    >>> parse_override(p, "3min").amount
+    180.0
+    """
+    default = param.value
+    span = param.span
+    if isinstance(default, ast.DurationExpr):
+        if default.business:
+            raise ParamError("business durations cannot be overridden yet",
+                             "change the policy file instead")
+        try:
+            seconds = parse_duration_text(text)
+        except DurationTextError as exc:
+            raise ParamError(f"not a duration ({exc})", "e.g. 30s, 5min, 2h, 1d") from exc
+        return ast.DurationExpr(span=span, amount=seconds, unit="s", text=text)
+    kind = default.type
+    if kind == "percent":
+        match = re.fullmatch(r"(\d+(?:\.\d+)?)%", text)
+        if not match:
+            raise ParamError("not a percentage", "e.g. 85%")
+        return ast.LiteralExpr(span=span, value=_num(match[1]), type="percent", text=text)
+    if kind == "number":
+        try:
+            value = _num(text)
+        except ValueError as exc:
+            raise ParamError("not a number", "e.g. 3 or 2.5") from exc
+        return ast.LiteralExpr(span=span, value=value, type="number", text=text)
+    if kind == "bool":
+        if text not in ("true", "false"):
+            raise ParamError("not true or false")
+        return ast.LiteralExpr(span=span, value=text == "true", type="bool", text=text)
+    if kind == "time_of_day":
+        if not re.fullmatch(r"\d{1,2}:\d{2}(:\d{2})?", text):
+            raise ParamError("not a time of day", "e.g. 12:00")
+        return ast.LiteralExpr(span=span, value=text, type="time_of_day", text=text)
+    if kind == "date":
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
+            raise ParamError("not a date", "e.g. 2026-12-31")
+        return ast.LiteralExpr(span=span, value=text, type="date", text=text)
+    return ast.LiteralExpr(span=span, value=text, type="string", text=f'"{text}"')
+
+
+def _num(text: str) -> int | float:
+    value = float(text)
+    return int(value) if value.is_integer() and "." not in text else value

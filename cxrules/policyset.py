@@ -1,0 +1,38 @@
+"""Front end: policy files in, checked and compiled policies (or diagnostics) out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cxrules import ir
+from cxrules.checker import check
+from cxrules.compiler import compile_workspace
+from cxrules.diagnostics import Diagnostic, has_errors, sort_key
+from cxrules.workspace import Workspace, load
+
+
+@dataclass
+class Loaded:
+    """What loading policies produced: the compiled set when there was no error, and every
+    diagnostic (errors and warnings) found on the way."""
+
+    workspace: Workspace
+    policy_set: ir.PolicySet | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+    @property
+    def ok(self) -> bool:
+        return self.policy_set is not None
+
+
+def load_policies(
+    paths: list[str], overrides: dict[str, str] | None = None, root: Path | None = None
+) -> Loaded:
+    """Parse, check and compile the policy files at `paths` (files or folders)."""
+    ws = load(paths, root)
+    checked = check(ws, overrides)
+    diagnostics = sorted([*ws.diagnostics, *checked.diagnostics], key=sort_key)
+    if has_errors(diagnostics) or ws.syntax_failed or not ws.sources:
+        return Loaded(ws, None, diagnostics)
+    return Loaded(ws, compile_workspace(ws, checked), diagnostics)

@@ -1,0 +1,160 @@
+"""Loading stage: find policy files, parse each once, follow `use` inside the project."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from cxrules import ast
+from cxrules.diagnostics import Diagnostic, error
+from cxrules.parser import parse
+from cxrules.source import Source
+
+SUFFIX = ".cxr"
+
+
+@dataclass
+class Workspace:
+    """Every policy file of a run: parsed trees, their sources, what each uses, and problems."""
+
+    root: Path
+    files: dict[str, ast.PolicyFile] = field(default_factory=dict)
+    sources: dict[str, Source] = field(default_factory=dict)
+    uses: dict[str, list[str]] = field(default_factory=dict)  # file → files it uses, resolved
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+    syntax_failed: set[str] = field(default_factory=set)
+
+    def revision(self) -> str:
+        """sha256 over the bytes of every policy file, in path order (the policy set's revision)."""
+        digest = hashlib.sha256()
+        for name in sorted(self.sources):
+            digest.update(name.encode("utf-8") + b"\0")
+            digest.update(self.sources[name].text.encode("utf-8") + b"\0")
+        return digest.hexdigest()
+
+    def visible(self, name: str) -> list[str]:
+        """The file and every file it uses, transitively, in a stable order (itself first)."""
+        seen: list[str] = []
+        stack = [name]
+        while stack:
+            current = stack.pop()
+            if current in seen or current not in self.files:
+                continue
+            seen.append(current)
+            stack.extend(reversed(self.uses.get(current, [])))
+        return seen
+
+
+def display_name(path: Path, root: Path) -> str:
+    """A path as reported: relative to the project root when inside it."""
+    try:
+        return path.resolve().relative_to(root).as_posix()
+    except ValueError:
+        return path.as_posix()
+
+
+def expand(paths: list[str]) -> tuple[list[Path], list[Diagnostic]]:
+    """Files named, and every `*.cxr` under folders named, sorted; missing paths are errors."""
+    found: list[Path] = []
+    problems: list[Diagnostic] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found.extend(sorted(p for p in path.rglob(f"*{SUFFIX}") if p.is_file()))
+        elif path.is_file():
+            found.append(path)
+        else:
+            problems.append(
+                error("E206", f"no policy file or folder at '{raw}'", hint="check the path")
+            )
+    return found, problems
+
+
+def load(paths: list[str], root: Path | None = None) -> Workspace:
+    """Parse the policy files at `paths` and the files they `use`.
+
+    `use` paths are relative to the using file and must stay inside `root` (default: the current
+    directory); a used file outside it is refused (E219), a missing one is E206, a cycle E207.
+    """
+    root = (root or Path.cwd()).resolve()
+    ws = Workspace(root=root)
+    files, problems = expand(paths)
+    ws.diagnostics.extend(problems)
+    for path in files:
+        _load_file(ws, path.resolve(), chain=[])
+    return ws
+
+
+def _load_file(ws: Workspace, path: Path, chain: list[str]) -> str | None:
+    name = display_name(path, ws.root)
+    if name in ws.sources:
+        return name
+    try:
+        raw = path.read_bytes()
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        ws.diagnostics.append(
+            error("E107", f"'{name}' is not UTF-8 text (byte {exc.start})",
+                  hint="save the policy file as UTF-8")
+        )
+        return None
+    except OSError as exc:
+        ws.diagnostics.append(error("E206", f"cannot read '{name}': {exc.strerror}"))
+        return None
+    source = Source(name=name, text=text.replace("\r\n", "\n"))
+    ws.sources[name] = source
+    tree, diagnostics = parse(source)
+    ws.diagnostics.extend(diagnostics)
+    if tree is None:
+        ws.syntax_failed.add(name)
+        return name
+    ws.files[name] = tree
+    ws.uses[name] = []
+    for item in tree.items:
+        if isinstance(item, ast.UseDef):
+            used = _follow_use(ws, path, name, item, chain + [name])
+            if used is not None:
+                ws.uses[name].append(used)
+    return name
+
+
+def _follow_use(
+    ws: Workspace, path: Path, name: str, item: ast.UseDef, chain: list[str]
+) -> str | None:
+    line = ws.sources[name].line_text(item.span.line)
+    target = (path.parent / item.path).resolve()
+    try:
+        target.relative_to(ws.root)
+    except ValueError:
+        ws.diagnostics.append(
+            error("E219", f"'{item.path}' is outside the project folder", item.span,
+                  "policy files may only use files inside the project", line)
+        )
+        return None
+    target_name = display_name(target, ws.root)
+    if target_name in chain:
+        cycle = " → ".join(chain[chain.index(target_name):] + [target_name])
+        ws.diagnostics.append(
+            error("E207", f"'use' goes round in a circle: {cycle}", item.span,
+                  "remove one of these 'use' lines; shared definitions belong in a file that "
+                  "uses nothing", line)
+        )
+        return None
+    if not target.is_file():
+        ws.diagnostics.append(
+            error("E206", f"the used file '{item.path}' does not exist", item.span,
+                  f"looked for {target_name}", line)
+        )
+        return None
+    if target_name in ws.sources:
+        # Already loaded: still check for a cycle through it.
+        if name in ws.visible(target_name):
+            cycle = " → ".join([name, target_name, name])
+            ws.diagnostics.append(
+                error("E207", f"'use' goes round in a circle: {cycle}", item.span,
+                      "remove one of these 'use' lines", line)
+            )
+            return None
+        return target_name
+    return _load_file(ws, target, chain)
