@@ -1,0 +1,133 @@
+"""Reference engine, aggregates: one metric cell (group × bucket) and the formulas read from it."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from cxrules import ir
+from cxrules.engines.python.evaluate import EngineError
+from cxrules.logs.event import Event
+
+#: The scale each CX formula reads; scores outside it are not answers on that scale.
+SCALES = {"nps": (0.0, 10.0), "csat": (1.0, 5.0), "ces": (1.0, 7.0)}
+
+
+class Cell:
+    """Running totals of one group and bucket: population, hits (count, ratio numerator, share
+    successes, promoters, satisfied answers), detractors, sum, min, max, kept values (only for
+    percentiles), and the first and last population events as evidence."""
+
+    __slots__ = ("population", "hits", "low", "total", "least", "most", "values", "first", "last")
+
+    def __init__(self) -> None:
+        self.population = 0
+        self.hits = 0
+        self.low = 0
+        self.total = 0.0
+        self.least = math.inf
+        self.most = -math.inf
+        self.values: list[float] = []
+        self.first: Event | None = None
+        self.last: Event | None = None
+
+    def seen(self, event: Event) -> None:
+        if self.first is None:
+            self.first = event
+        self.last = event
+
+
+def check_aggregate(agg: ir.Aggregate) -> None:
+    """EngineError for an aggregate the engine cannot compute, before any event is read."""
+    if agg.variant != "standard":
+        raise EngineError(f"{agg.fn} variant {agg.variant!r} is not supported (only 'standard')")
+    if agg.fn in ("ratio", "share") and agg.of is None:
+        raise EngineError(f"{agg.fn}() needs the population pattern ('of')")
+    needs_value = ("avg", "sum", "min", "max", "percentile", "nps", "csat", "ces")
+    if agg.fn in needs_value and agg.value is None:
+        raise EngineError(f"{agg.fn}() needs a value to aggregate")
+    if agg.fn == "percentile" and (agg.q is None or not 0 <= agg.q <= 100):
+        raise EngineError(f"percentile needs q between 0 and 1 (or 0 and 100), got {agg.q}")
+
+
+def add_value(cell: Cell, fn: str, value: Any) -> bool:
+    """Add one value to a cell for value aggregates; False when it is not a usable number."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    v = float(value)
+    if math.isnan(v):
+        return False
+    scale = SCALES.get(fn)
+    if scale is not None and not scale[0] <= v <= scale[1]:
+        return False
+    cell.population += 1
+    cell.total += v
+    cell.least = min(cell.least, v)
+    cell.most = max(cell.most, v)
+    if fn == "percentile":
+        cell.values.append(v)
+    elif fn == "nps":
+        cell.hits += v >= 9
+        cell.low += v <= 6
+    elif fn == "csat":
+        cell.hits += v >= 4
+    return True
+
+
+def percentile(values: list[float], q: float) -> float:
+    """Linear interpolation between closest ranks (numpy's default): rank q·(n−1), 0-based.
+
+    >>> percentile([1.0, 2.0, 3.0, 4.0], 0.5), percentile([10.0, 20.0], 90)
+    (2.5, 19.0)
+    """
+    ordered = sorted(values)
+    fraction = q / 100 if q > 1 else q
+    pos = fraction * (len(ordered) - 1)
+    lo = math.floor(pos)
+    hi = min(lo + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
+
+
+def value_of(agg: ir.Aggregate, cell: Cell) -> float | None:
+    """The aggregate's value in a cell; None when the population is empty."""
+    n, fn = cell.population, agg.fn
+    if n == 0:
+        return None
+    if fn == "count":
+        return float(cell.hits)
+    if fn in ("ratio", "share", "csat"):
+        return cell.hits / n
+    if fn in ("avg", "ces"):
+        return cell.total / n
+    if fn == "sum":
+        return cell.total
+    if fn == "min":
+        return cell.least
+    if fn == "max":
+        return cell.most
+    if fn == "percentile":
+        assert agg.q is not None
+        return percentile(cell.values, agg.q)
+    if fn == "nps":
+        return 100.0 * (cell.hits - cell.low) / n
+    raise EngineError(f"aggregate {fn!r} is not supported")
+
+
+def holds(op: str, value: float, threshold: float) -> bool:
+    """`value op threshold` with a tolerance of 1e-9 for equality (fractions like 0.8).
+
+    >>> holds(">=", 0.8000000000000002, 0.8), holds("<", 0.8, 0.8)
+    (True, False)
+    """
+    close = math.isclose(value, threshold, rel_tol=1e-9, abs_tol=1e-12)
+    if op == "==":
+        return close
+    if op == "!=":
+        return not close
+    if op == ">=":
+        return value > threshold or close
+    if op == "<=":
+        return value < threshold or close
+    if op == ">":
+        return value > threshold and not close
+    return value < threshold and not close

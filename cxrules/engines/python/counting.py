@@ -1,0 +1,137 @@
+"""Reference engine, counting: counted triggers (`when 3rd P within 30d`) and rate limits."""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import Any
+
+from cxrules import ir
+from cxrules.engines.python.clock import fixed_seconds
+from cxrules.engines.python.evaluate import Ctx, EngineError, Layout, Matcher
+from cxrules.engines.python.scopes import RuleRunner, RunEnv, Scope
+from cxrules.engines.python.sentences import duration_text, ordinal, pattern_text, when
+from cxrules.logs.event import Event
+
+
+class GateState:
+    """Per scope: the times of matching events inside the sliding window, and whether armed."""
+
+    __slots__ = ("times", "armed", "total")
+
+    def __init__(self) -> None:
+        self.times: deque[float] = deque()
+        self.armed = True
+        self.total = 0
+
+
+class TriggerGate:
+    """A compiled `Trigger`: `fires` returns 0 when the event does not activate the rule, else
+    the count it reached (1 for plain triggers).
+
+    Counted: the window [t - within, t] is inclusive; without `within` the count runs over the
+    whole scope history. Without `or_later` the gate fires once when the count reaches nth and
+    re-arms when, at a later matching event, the count (before adding it) is below nth."""
+
+    def __init__(self, trigger: ir.Trigger, layout: Layout) -> None:
+        self.matcher = Matcher(trigger.pattern, layout)
+        self.nth = trigger.nth
+        self.or_later = trigger.or_later
+        self.within = trigger.within
+        self.window = fixed_seconds(trigger.within, "a counting window") if trigger.within else None
+        if self.nth is not None and self.nth < 1:
+            raise EngineError(f"a counted trigger needs a count of at least 1, not {self.nth}")
+
+    def fresh(self) -> GateState | None:
+        return None if self.nth is None else GateState()
+
+    def fires(self, state: GateState | None, ctx: Ctx, ts: float) -> int:
+        """Whether the event in `ctx` (its type already matched) activates; see the class doc."""
+        if not self.matcher.where_ok(ctx):
+            return 0
+        if state is None:
+            return 1
+        nth = self.nth
+        assert nth is not None
+        if self.window is None:
+            state.total += 1
+            count = state.total
+            if count < nth:
+                return 0
+            if count == nth or self.or_later:
+                return count
+            return 0
+        times, lower = state.times, ts - self.window
+        while times and times[0] < lower:
+            times.popleft()
+        if len(times) < nth:
+            state.armed = True
+        times.append(ts)
+        if len(times) > nth and not self.or_later:
+            # only the last nth times matter to know when the count drops below nth again
+            times.popleft()
+        count = len(times)
+        if count >= nth and (state.armed or self.or_later):
+            state.armed = False
+            return count
+        return 0
+
+    def about(self, count: int, event_type: str) -> str:
+        """'3rd complaint.filed within 30d' for counted triggers, else the type."""
+        if self.nth is None:
+            return event_type
+        window = f" within {duration_text(self.within)}" if self.within else ""
+        return f"{ordinal(count)} {event_type}{window}"
+
+
+class RateLimitRunner(RuleRunner):
+    """`at most N P within D`: each matching event that makes the inclusive window [t - D, t]
+    hold more than N matching events is one `rate_exceeded` violation; every other matching
+    event is a satisfied activation."""
+
+    kind = "rate_limit"
+
+    def __init__(self, policy: ir.Policy, env: RunEnv) -> None:
+        super().__init__(policy, env)
+        rule = policy.rule
+        assert isinstance(rule, ir.RateLimit)
+        self.rule = rule
+        self.matcher = Matcher(rule.pattern, self.layout)
+        self.window = fixed_seconds(rule.within, "a rate-limit window")
+        self.track(rule.pattern)
+        self.seal()
+
+    def new_data(self) -> Any:
+        return deque()
+
+    def handle(self, scope: Scope, event: Event, ts: float, changed: int) -> None:
+        if not self.matcher(self.ctx):
+            return
+        recent: deque[Event] = scope.data
+        lower = ts - self.window
+        while recent and recent[0].time.timestamp() < lower:
+            recent.popleft()
+        recent.append(event)
+        self.counts.activations += 1
+        scope.activated = True
+        limit = self.rule.at_most
+        if len(recent) <= limit:
+            self.counts.satisfied += 1
+            return
+        first = recent[0]
+        label = self.scope_label(scope)
+        where = f" for {label}" if label else ""
+        sentence = (
+            f"{len(recent)} {pattern_text(self.rule.pattern)}{where} within "
+            f"{duration_text(self.rule.within)} (at most {limit} allowed): from "
+            f"{when(first.time, self.log_zone)} to {when(event.time, self.log_zone)}"
+        )
+        self.violate(
+            scope,
+            "rate_exceeded",
+            first.time.timestamp(),
+            ts,
+            sentence,
+            trigger=event,
+            evidence=list(recent)[-(limit + 1) :],
+            details={"count": len(recent), "at_most": limit},
+        )

@@ -1,0 +1,159 @@
+"""Reference engine, driver: reads events in time order, dispatches them to policy runners, and
+collects summaries, violations and pending obligations at the evaluation horizon."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from cxrules import ir
+from cxrules.engines.python.clock import Clock
+from cxrules.engines.python.counting import RateLimitRunner
+from cxrules.engines.python.evaluate import EngineError
+from cxrules.engines.python.existence import AbsenceRunner, ExistenceRunner
+from cxrules.engines.python.forbid_after import ForbidAfterRunner
+from cxrules.engines.python.invariant import InvariantRunner
+from cxrules.engines.python.metrics import MetricRunner
+from cxrules.engines.python.response import ResponseRunner
+from cxrules.engines.python.scopes import RuleRunner, RunEnv
+from cxrules.engines.python.sentences import when
+from cxrules.engines.python.value_check import ValueCheckRunner
+from cxrules.logs.event import Event
+from cxrules.reports.model import PendingObligation, PolicySummary, Violation
+
+RUNNERS: dict[str, type[RuleRunner]] = {
+    "existence": ExistenceRunner,
+    "absence": AbsenceRunner,
+    "response": ResponseRunner,
+    "forbid_after": ForbidAfterRunner,
+    "rate_limit": RateLimitRunner,
+    "value_check": ValueCheckRunner,
+    "invariant": InvariantRunner,
+    "metric_check": MetricRunner,
+}
+
+
+@dataclass(slots=True)
+class EngineResult:
+    """What a run found: one summary per policy (by id), violations (by start, policy, id) and
+    pending obligations (by deadline, policy), plus how many events were audited and how many
+    were ignored for being later than `as_of`."""
+
+    policies: list[PolicySummary]
+    violations: list[Violation]
+    pending: list[PendingObligation]
+    events: int = 0
+    after_as_of: int = 0
+    as_of: datetime | None = None
+
+
+class Dispatch:
+    """Event type → the runners that read it: resolved once per distinct type, then a lookup."""
+
+    def __init__(self, runners: list[RuleRunner]) -> None:
+        self.runners = runners
+        self.by_type: dict[str, list[RuleRunner]] = {}
+
+    def resolve(self, event_type: str) -> list[RuleRunner]:
+        found = [r for r in self.runners if r.wants_all or r.relevant(event_type)]
+        self.by_type[event_type] = found
+        return found
+
+
+class PythonEngine:
+    """The reference engine: the executable definition of the semantics (docs/semantics.md)."""
+
+    name = "python"
+
+    def run(
+        self,
+        policy_set: ir.PolicySet,
+        events: Iterable[Event],
+        *,
+        as_of: datetime | None = None,
+        zone: str = "UTC",
+    ) -> EngineResult:
+        """Audit events, given in (time, input order), against every policy of the set.
+
+        `as_of` is the evaluation horizon (default: the last event's time); later events are
+        ignored and counted. `zone` is the log's zone, for sentences and calendar rules."""
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise EngineError(f"unknown time zone {zone!r}") from exc
+        if as_of is not None and as_of.tzinfo is None:
+            raise EngineError("as_of must carry a time zone (e.g. 2026-03-02T18:00:00+03:00)")
+        env = RunEnv(zone, Clock(policy_set.calendars))
+        runners = [build_runner(p, env) for p in policy_set.policies]
+        dispatch = Dispatch(runners)
+        by_type, resolve = dispatch.by_type, dispatch.resolve
+        limit = as_of.timestamp() if as_of is not None else None
+        last: float | None = None
+        last_event: Event | None = None
+        audited = ignored = 0
+        for event in events:
+            ts = event.time.timestamp()
+            if limit is not None and ts > limit:
+                ignored += 1
+                continue
+            if last is not None and ts < last:
+                assert last_event is not None
+                raise EngineError(
+                    f"{event.file}:{event.line}: event {event.id!r} at "
+                    f"{when(event.time, zone)} comes after a later event "
+                    f"({last_event.id!r} at {when(last_event.time, zone)}); events must be "
+                    "sorted by time"
+                )
+            last, last_event = ts, event
+            audited += 1
+            runners_for = by_type.get(event.type)
+            if runners_for is None:
+                runners_for = resolve(event.type)
+            for runner in runners_for:
+                runner.on_event(event, ts)
+        horizon = limit if limit is not None else (last if last is not None else 0.0)
+        for runner in runners:
+            runner.finish(horizon)
+        return collect(
+            runners, audited, ignored, as_of or (last_event.time if last_event else None)
+        )
+
+
+def build_runner(policy: ir.Policy, env: RunEnv) -> RuleRunner:
+    """The runner of one policy; EngineError naming the policy when it cannot run."""
+    try:
+        return RUNNERS[policy.rule.kind](policy, env)
+    except EngineError as exc:
+        raise EngineError(f"policy {policy.id} ({policy.file}:{policy.line}): {exc}") from exc
+
+
+def collect(
+    runners: list[RuleRunner], audited: int, ignored: int, as_of: datetime | None
+) -> EngineResult:
+    violations = [item for r in runners for item in r.found.violations]
+    violations.sort(key=lambda item: (item[0], item[1].policy, item[1].id))
+    pending = [item for r in runners for item in r.found.pending]
+    pending.sort(
+        key=lambda item: (item[0], item[1].policy, item[1].trigger.time, item[1].trigger.id)
+    )
+    return EngineResult(
+        policies=sorted((r.summary() for r in runners), key=lambda s: s.id),
+        violations=[v for _, v in violations],
+        pending=[p for _, p in pending],
+        events=audited,
+        after_as_of=ignored,
+        as_of=as_of,
+    )
+
+
+def audit_events(
+    policy_set: ir.PolicySet,
+    events: Iterable[Event],
+    as_of: datetime | None = None,
+    zone: str = "UTC",
+) -> EngineResult:
+    """Stable-sort events by time (equal times keep input order), then run the python engine."""
+    ordered = sorted(events, key=lambda e: e.time)
+    return PythonEngine().run(policy_set, ordered, as_of=as_of, zone=zone)

@@ -1,0 +1,130 @@
+"""Reference engine, existence and absence: `require P [at least N] [at most M]` and `forbid P`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cxrules import ir
+from cxrules.engines.python.evaluate import Matcher
+from cxrules.engines.python.scopes import RuleRunner, RunEnv, Scope
+from cxrules.engines.python.sentences import ordinal, pattern_text, when
+from cxrules.logs.event import Event
+
+
+class Tally:
+    """Per scope: matching events counted, the first few kept as evidence, first and last event."""
+
+    __slots__ = ("count", "kept", "first", "last")
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.kept: list[Event] = []
+        self.first: Event | None = None
+        self.last: Event | None = None
+
+
+class ExistenceRunner(RuleRunner):
+    """Runs an `Existence` rule. Every event carrying the scope keys makes its scope known (so a
+    visit with no greeting is found); each known scope is one activation, judged at the horizon:
+    fewer than `at_least` matches is `too_few`, more than `at_most` is `too_many`."""
+
+    kind = "existence"
+    wants_all = True
+
+    def __init__(self, policy: ir.Policy, env: RunEnv) -> None:
+        super().__init__(policy, env)
+        rule = policy.rule
+        assert isinstance(rule, ir.Existence)
+        self.rule = rule
+        self.matcher = Matcher(rule.pattern, self.layout)
+        self.keep = max(rule.at_least, (rule.at_most or 0) + 1)
+        self.track(rule.pattern)
+        self.seal()
+
+    def new_data(self) -> Any:
+        return Tally()
+
+    def handle(self, scope: Scope, event: Event, ts: float, changed: int) -> None:
+        tally: Tally = scope.data
+        if tally.first is None:
+            tally.first = event
+        tally.last = event
+        if self.matcher.type_ok(event.type) and self.matcher.where_ok(self.ctx):
+            tally.count += 1
+            if len(tally.kept) < self.keep:
+                tally.kept.append(event)
+
+    def finish(self, horizon: float) -> None:
+        rule, zone = self.rule, self.log_zone
+        what = pattern_text(rule.pattern)
+        for scope in self.scopes.values():
+            tally: Tally = scope.data
+            assert tally.first is not None and tally.last is not None
+            scope.activated = True
+            self.counts.activations += 1
+            label = self.scope_label(scope) or "the log"
+            start = tally.first.time.timestamp()
+            if tally.count < rule.at_least:
+                sentence = (
+                    f"{label} had {tally.count} {what} from {when(start, zone)} to "
+                    f"{when(horizon, zone)} (at least {rule.at_least} required)"
+                )
+                self.violate(
+                    scope,
+                    "too_few",
+                    start,
+                    horizon,
+                    sentence,
+                    evidence=tally.kept,
+                    details={"count": tally.count, "at_least": rule.at_least},
+                )
+            elif rule.at_most is not None and tally.count > rule.at_most:
+                over = tally.kept[rule.at_most]
+                sentence = (
+                    f"{label} had {tally.count} {what} (at most {rule.at_most} allowed; the "
+                    f"{ordinal(rule.at_most + 1)} at {when(over.time, zone)})"
+                )
+                self.violate(
+                    scope,
+                    "too_many",
+                    tally.kept[0].time.timestamp(),
+                    over.time.timestamp(),
+                    sentence,
+                    trigger=over,
+                    evidence=tally.kept,
+                    details={"count": tally.count, "at_most": rule.at_most},
+                )
+            else:
+                self.counts.satisfied += 1
+
+
+class AbsenceRunner(RuleRunner):
+    """Runs an `Absence` rule: each event of the pattern's types is an activation; when it also
+    meets the `where` condition it is one `forbidden` violation, otherwise it is satisfied."""
+
+    kind = "absence"
+
+    def __init__(self, policy: ir.Policy, env: RunEnv) -> None:
+        super().__init__(policy, env)
+        rule = policy.rule
+        assert isinstance(rule, ir.Absence)
+        self.rule = rule
+        self.matcher = Matcher(rule.pattern, self.layout)
+        self.track(rule.pattern)
+        self.seal()
+
+    def handle(self, scope: Scope, event: Event, ts: float, changed: int) -> None:
+        if not self.matcher.type_ok(event.type):
+            return
+        self.counts.activations += 1
+        scope.activated = True
+        if not self.matcher.where_ok(self.ctx):
+            self.counts.satisfied += 1
+            return
+        label = self.scope_label(scope)
+        where = f" in {label}" if label else ""
+        sentence = (
+            f"forbidden {pattern_text(self.rule.pattern)}{where} at "
+            f"{when(event.time, self.log_zone)} ({event.type} {event.id})"
+        )
+        self.violate(scope, "forbidden", ts, ts, sentence, trigger=event, evidence=[event])

@@ -1,0 +1,212 @@
+"""Reference engine, response: `when T expect P <window>`, obligations met, missed, late or open."""
+
+from __future__ import annotations
+
+from cxrules import ir
+from cxrules.engines.python.clock import fixed_seconds
+from cxrules.engines.python.evaluate import Matcher
+from cxrules.engines.python.obligations import (
+    ObData,
+    Obligation,
+    ObligationRunner,
+    plain_gate_about,
+)
+from cxrules.engines.python.scopes import RunEnv, Scope
+from cxrules.engines.python.sentences import duration_text, pattern_text, when
+from cxrules.logs.event import Event
+from cxrules.timefmt import format_duration
+
+
+class ResponseRunner(ObligationRunner):
+    """Runs a `Response` rule (see docs/semantics.md, "Response").
+
+    At each event of a scope, in this order: the pausing state is applied; the event meets open
+    obligations (every one it matches, or the oldest with `each`; never the one it triggers);
+    it cancels with `unless`; it may trigger a new obligation; for `before` windows it is
+    remembered as a past candidate."""
+
+    kind = "response"
+
+    def __init__(self, policy: ir.Policy, env: RunEnv) -> None:
+        super().__init__(policy, env)
+        rule = policy.rule
+        assert isinstance(rule, ir.Response)
+        self.rule = rule
+        self.expect = Matcher(rule.expect, self.layout)
+        self.setup(rule.trigger, rule.window, rule.unless)
+        self.before = rule.window.direction == "before"
+        w = rule.window
+        self.lookback = fixed_seconds(w.max, "a 'before' window") if self.before and w.max else None
+        self.min_back = fixed_seconds(w.min, "a 'before' window") if self.before and w.min else 0.0
+        self.track(rule.expect)
+        self.seal()
+
+    def handle(self, scope: Scope, event: Event, ts: float, changed: int) -> None:
+        data: ObData = scope.data
+        if changed & self.pause_bit:
+            self.toggle_pause(scope, data, ts)
+        etype = event.type
+        expected = self.expect.type_ok(etype)
+        if expected and (data.open or data.missed):
+            self.fulfil(scope, data, event, ts)
+        if self.unless is not None and data.open and self.unless.type_ok(etype):
+            self.cancel(scope, data, event, ts)
+        if self.gate.matcher.type_ok(etype):
+            ctx = self.ctx
+            ctx.event, ctx.trigger = event, event
+            count = self.gate.fires(data.gate, ctx, ts)
+            if count:
+                self.counts.activations += 1
+                scope.activated = True
+                about = plain_gate_about(self, scope, event, self.gate.about(count, etype))
+                if self.before:
+                    self.judge_before(scope, data, event, ts, about)
+                else:
+                    self.open_obligation(scope, data, event, ts, about)
+        if self.before and expected:
+            self.remember(data, event, ts)
+
+    # ----------------------------------------------------------------- after windows
+
+    def fulfil(self, scope: Scope, data: ObData, event: Event, ts: float) -> None:
+        """Meet open obligations (Declare: all it matches; `each`: the oldest); turn missed ones
+        it matches into `late` violations."""
+        self.expire(scope, data, ts)
+        ctx, expect, each = self.ctx, self.expect, self.rule.each
+        ctx.event = event
+        shared = None if expect.uses_trigger else expect.where_ok(ctx)
+        if shared is False:
+            return
+
+        def matches(ob: Obligation) -> bool:
+            if ts < ob.lo:
+                return False
+            if shared is None:
+                ctx.trigger = ob.trigger
+                return expect.where_ok(ctx)
+            return True
+
+        met = []
+        for ob in data.open:
+            if matches(ob):
+                met.append(ob)
+                if each:
+                    break
+        if met:
+            gone = set(map(id, met))
+            data.open = [ob for ob in data.open if id(ob) not in gone]
+            self.counts.satisfied += len(met)
+            if each:
+                return
+        late = []
+        for ob in data.missed:
+            if matches(ob):
+                late.append(ob)
+                if each:
+                    break
+        if late:
+            gone = set(map(id, late))
+            data.missed = [ob for ob in data.missed if id(ob) not in gone]
+            for ob in late:
+                self.report_late(scope, ob, event, ts)
+
+    def expired(self, scope: Scope, data: ObData, ob: Obligation) -> None:
+        data.missed.append(ob)
+
+    def report_late(self, scope: Scope, ob: Obligation, event: Event, ts: float) -> None:
+        assert ob.deadline is not None
+        zone = self.log_zone
+        sentence = (
+            f"{ob.about} at {when(ob.ts, zone)}: {pattern_text(self.rule.expect)} only at "
+            f"{when(ts, zone)}, {format_duration(ts - ob.deadline)} after the deadline "
+            f"{when(ob.deadline, zone)} ({self.window_text()})"
+        )
+        self.violate(
+            scope,
+            "late",
+            ob.ts,
+            ts,
+            sentence,
+            trigger=ob.trigger,
+            evidence=[ob.trigger, event],
+            fulfilled_at=ts,
+            details={"deadline": when(ob.deadline, zone)},
+        )
+
+    def report_missing(self, scope: Scope, ob: Obligation) -> None:
+        assert ob.deadline is not None
+        zone = self.log_zone
+        sentence = (
+            f"{ob.about} at {when(ob.ts, zone)}: no {pattern_text(self.rule.expect)} "
+            f"{self.window_text()} (deadline {when(ob.deadline, zone)})"
+        )
+        self.violate(
+            scope,
+            "missing",
+            ob.ts,
+            ob.deadline,
+            sentence,
+            trigger=ob.trigger,
+            evidence=[ob.trigger],
+            details={"deadline": when(ob.deadline, zone)},
+        )
+
+    def pending_sentence(self, ob: Obligation) -> str:
+        return (
+            f"{ob.about} at {when(ob.ts, self.log_zone)}: waiting for "
+            f"{pattern_text(self.rule.expect)} {self.window_text()} ({self.deadline_text(ob)})"
+        )
+
+    def finish(self, horizon: float) -> None:
+        for scope in self.scopes.values():
+            data: ObData = scope.data
+            self.expire(scope, data, horizon)
+            for ob in data.missed:
+                self.report_missing(scope, ob)
+            data.missed = []
+            self.finish_open(scope, data, horizon)
+
+    # ----------------------------------------------------------------- before windows
+
+    def remember(self, data: ObData, event: Event, ts: float) -> None:
+        """Keep a past expected event while it can still fall in some trigger's window."""
+        if not self.expect.uses_trigger:
+            ctx = self.ctx
+            ctx.event, ctx.trigger = event, None
+            if not self.expect.where_ok(ctx):
+                return
+            if self.lookback is None:
+                if not data.past:
+                    data.past.append((ts, event))
+                return
+        data.past.append((ts, event))
+
+    def judge_before(self, scope: Scope, data: ObData, event: Event, ts: float, about: str) -> None:
+        """A `before` window is judged at the trigger from the remembered past events."""
+        past, lo, hi = data.past, -float("inf"), ts - self.min_back
+        if self.lookback is not None:
+            lo = ts - self.lookback
+            while past and past[0][0] < lo:
+                past.popleft()
+        ctx, found = self.ctx, None
+        for ets, candidate in past:
+            if ets > hi:
+                break
+            if ets < lo:
+                continue
+            if self.expect.uses_trigger:
+                ctx.event, ctx.trigger = candidate, event
+                if not self.expect.where_ok(ctx):
+                    continue
+            found = candidate
+        if found is not None:
+            self.counts.satisfied += 1
+            return
+        w, zone = self.rule.window, self.log_zone
+        if w.max is None:
+            span = f"at least {duration_text(w.min)} before" if w.min else "before it"
+        else:
+            span = f"between {duration_text(w.max)} and {duration_text(w.min)} before"
+        sentence = f"{about} at {when(ts, zone)}: no {pattern_text(self.rule.expect)} {span}"
+        start = lo if self.lookback is not None else ts
+        self.violate(scope, "missing", start, ts, sentence, trigger=event, evidence=[event])

@@ -1,0 +1,275 @@
+"""Reference engine, scopes: routing events to per-scope memory; the base of every rule runner."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from cxrules import ir
+from cxrules.engines.python.clock import Clock, to_dt
+from cxrules.engines.python.evaluate import Ctx, Layout, TypeMatcher
+from cxrules.engines.python.sentences import event_ref, violation_id
+from cxrules.engines.python.states import StateSet
+from cxrules.engines.python.values import text_of
+from cxrules.logs.event import Event
+from cxrules.reports.model import MetricValue, PendingObligation, PolicySummary, Violation
+from cxrules.timefmt import format_instant
+
+
+@dataclass(slots=True)
+class RunEnv:
+    """What every runner of one run shares: the log's zone and the clock (calendars)."""
+
+    zone: str
+    clock: Clock
+
+
+class Scope:
+    """The memory of one scope of one policy: only what the policy's expressions need."""
+
+    __slots__ = ("key", "hist", "changes", "states", "prev", "data", "activated")
+
+    def __init__(self, key: tuple[Any, ...], hist: int, changes: int, states: list[set[Any]]):
+        self.key = key
+        self.hist: list[list[Any]] = [[0, None, None] for _ in range(hist)]
+        self.changes: list[list[Any]] = [[None, 0] for _ in range(changes)]
+        self.states = states
+        self.prev: Event | None = None
+        self.data: Any = None
+        self.activated = False
+
+
+@dataclass(slots=True)
+class Counts:
+    """A policy's tallies, in the meaning of `PolicySummary`."""
+
+    activations: int = 0
+    satisfied: int = 0
+    violated: int = 0
+    pending: int = 0
+    cancelled: int = 0
+    warnings: int = 0
+
+
+@dataclass(slots=True)
+class Findings:
+    """Violations (with their sort instant) and pending obligations found by one runner."""
+
+    violations: list[tuple[float, Violation]] = field(default_factory=list)
+    pending: list[tuple[float, PendingObligation]] = field(default_factory=list)
+    metrics: list[MetricValue] = field(default_factory=list)
+
+
+class RuleRunner:
+    """Runs one policy: routes each event to its scope, keeps states and history, and hands the
+    event to the rule (`handle`). Subclasses declare the types they read with `track`."""
+
+    kind = "rule"
+    wants_all = False  # see every event (scope discovery, `previous`, `changes`)
+
+    def __init__(self, policy: ir.Policy, env: RunEnv) -> None:
+        self.policy, self.env = policy, env
+        self.zone = policy.zone or env.zone  # calendar zone
+        self.log_zone = env.zone
+        self.layout = Layout(self.zone, tuple(s.name for s in policy.states))
+        self.state_set = StateSet(policy.states, self.layout)
+        self.scope_paths = policy.scope
+        self.scopes: dict[tuple[Any, ...], Scope] = {}
+        self.out_of_scope = 0
+        self.counts = Counts()
+        self.found = Findings()
+        self.ctx = Ctx()
+        self._types: list[str] = list(self.state_set.types())
+
+    # ----------------------------------------------------------------- setup
+
+    def track(self, *patterns: ir.Pattern | None) -> None:
+        """Declare that the rule reads events of these patterns' types."""
+        for p in patterns:
+            if p is not None:
+                self._types.extend(p.types)
+
+    def seal(self) -> None:
+        """Finish setup, once every expression is compiled (history types are known then)."""
+        self._types.extend(self.layout.history_types())
+        if self.layout.changes or self.layout.needs_previous:
+            self.wants_all = True
+        self.relevant = TypeMatcher(tuple(dict.fromkeys(self._types)))
+
+    def types(self) -> tuple[str, ...]:
+        """The event types (exact or globs) this runner must see."""
+        return self.relevant.types
+
+    # ----------------------------------------------------------------- per event
+
+    def on_event(self, event: Event, ts: float) -> None:
+        """Route one event to its scope and let the rule see it."""
+        paths = self.scope_paths
+        if paths:
+            values = []
+            for path in paths:
+                v = event.get(path)
+                if v is None:
+                    if self.relevant(event.type):
+                        self.out_of_scope += 1
+                    return
+                values.append(v if isinstance(v, str) else text_of(v))
+            key: tuple[Any, ...] = tuple(values)
+        else:
+            key = ()
+        scope = self.scopes.get(key)
+        if scope is None:
+            scope = self.new_scope(key)
+        ctx = self.ctx
+        ctx.event, ctx.scope, ctx.previous, ctx.trigger = event, scope, scope.prev, None
+        layout = self.layout
+        if layout.changes:
+            for slot, path in enumerate(layout.changes):
+                v = event.get(path)
+                if v is not None:
+                    entry = scope.changes[slot]
+                    if entry[0] is not None and entry[0] != v:
+                        entry[1] += 1
+                    entry[0] = v
+        changed = self.state_set.update(ctx) if len(self.state_set) else 0
+        self.handle(scope, event, ts, changed)
+        if layout.history:
+            ctx.event, ctx.trigger = event, None
+            for slot, matcher in enumerate(layout.history):
+                if matcher(ctx):
+                    entry = scope.hist[slot]
+                    entry[0] += 1
+                    if entry[1] is None:
+                        entry[1] = event
+                    entry[2] = event
+        if layout.needs_previous:
+            scope.prev = event
+
+    def new_scope(self, key: tuple[Any, ...]) -> Scope:
+        scope = Scope(
+            key, len(self.layout.history), len(self.layout.changes), self.state_set.fresh()
+        )
+        scope.data = self.new_data()
+        self.scopes[key] = scope
+        return scope
+
+    def new_data(self) -> Any:
+        """The rule's own per-scope memory."""
+        return None
+
+    def handle(self, scope: Scope, event: Event, ts: float, changed: int) -> None:
+        raise NotImplementedError
+
+    def finish(self, horizon: float) -> None:
+        """Judge what is still open at the evaluation horizon."""
+
+    # ----------------------------------------------------------------- findings
+
+    def scope_dict(self, scope: Scope) -> dict[str, str]:
+        return dict(zip(self.scope_paths, scope.key, strict=True))
+
+    def scope_label(self, scope: Scope) -> str:
+        """'visit v-1007', 'customer c-1/billing'; '' for the global scope."""
+        if not self.scope_paths:
+            return ""
+        return f"{self.scope_paths[0]} {'/'.join(scope.key)}"
+
+    def about(self, scope: Scope, event: Event) -> str:
+        """'complaint.filed of customer c-1' (or just the type for the global scope)."""
+        label = self.scope_label(scope)
+        return f"{event.type} of {label}" if label else event.type
+
+    def violate(
+        self,
+        scope: Scope | None,
+        kind: str,
+        start: float,
+        end: float,
+        sentence: str,
+        trigger: Event | None = None,
+        evidence: Sequence[Event] = (),
+        fulfilled_at: float | None = None,
+        discriminator: str = "",
+        details: dict[str, Any] | None = None,
+        labels: dict[str, str] | None = None,
+    ) -> None:
+        """Record one violation and count it (`labels` replace the scope, e.g. a metric group)."""
+        pid, zone = self.policy.id, self.log_zone
+        values = labels if labels is not None else self.scope_dict(scope) if scope else {}
+        ident = violation_id(
+            pid, list(values.values()), trigger.id if trigger else discriminator, kind
+        )
+        violation = Violation(
+            id=ident,
+            policy=pid,
+            kind=kind,  # type: ignore[arg-type]
+            severity=self.policy.severity,
+            scope=values,
+            start=format_instant(to_dt(start), zone),
+            end=format_instant(to_dt(end), zone),
+            duration_seconds=round(end - start, 6),
+            trigger=event_ref(trigger, zone) if trigger else None,
+            evidence=[event_ref(e, zone) for e in evidence],
+            fulfilled_at=format_instant(to_dt(fulfilled_at), zone) if fulfilled_at else None,
+            sentence=sentence,
+            details=details or {},
+        )
+        self.found.violations.append((start, violation))
+        if kind == "metric_warning":
+            self.counts.warnings += 1
+        else:
+            self.counts.violated += 1
+
+    def hold(
+        self, scope: Scope, trigger: Event, deadline: float | None, sentence: str, lead: bool
+    ) -> None:
+        """Record one obligation still open at the horizon."""
+        zone = self.log_zone
+        self.found.pending.append(
+            (
+                deadline if deadline is not None else float("inf"),
+                PendingObligation(
+                    policy=self.policy.id,
+                    scope=self.scope_dict(scope),
+                    trigger=event_ref(trigger, zone),
+                    deadline=format_instant(to_dt(deadline), zone) if deadline else None,
+                    at_risk=lead,
+                    sentence=sentence,
+                ),
+            )
+        )
+        self.counts.pending += 1
+
+    def at_risk(self, horizon: float, deadline: float | None) -> bool:
+        """True when an open deadline is within the policy's warning lead of the horizon."""
+        lead = self.policy.warning_lead
+        if lead is None or deadline is None:
+            return False
+        return self.env.clock.elapsed(horizon, deadline, lead) <= lead.seconds
+
+    def summary(self) -> PolicySummary:
+        """This policy's tallies as a report summary."""
+        c, p = self.counts, self.policy
+        judged = c.satisfied + c.violated
+        vacuous = sum(1 for s in self.scopes.values() if not s.activated)
+        return PolicySummary(
+            id=p.id,
+            title=p.title,
+            severity=p.severity,
+            owner=p.owner,
+            kind=p.rule.kind,
+            file=p.file,
+            line=p.line,
+            scopes=len(self.scopes),
+            out_of_scope=self.out_of_scope,
+            vacuous=vacuous,
+            activations=c.activations,
+            satisfied=c.satisfied,
+            violated=c.violated,
+            pending=c.pending,
+            cancelled=c.cancelled,
+            warnings=c.warnings,
+            compliance=(c.satisfied / judged) if judged else None,
+            metrics=self.found.metrics,
+        )

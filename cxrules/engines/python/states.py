@@ -1,0 +1,65 @@
+"""Reference engine, states: per-scope intervals from a start to an end event, keyed by `by`."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cxrules import ir
+from cxrules.engines.python.evaluate import Ctx, Layout, Matcher
+
+#: The key of the single interval of an unkeyed state.
+ONLY = "\x00only"
+
+
+class StateSet:
+    """The states of one policy, compiled. A scope holds one set of open keys per state
+    (`scope.states[i]`); a state is active while its set is not empty.
+
+    Per event and key: if the key is open and the event matches `end`, it closes; otherwise, if the
+    key is closed and the event matches `start`, it opens. A second start while open and an end
+    without a start change nothing; a keyed start or end event lacking the `by` attribute is
+    ignored."""
+
+    def __init__(self, states: tuple[ir.State, ...], layout: Layout) -> None:
+        self.names = tuple(s.name for s in states)
+        self._plans = [
+            (i, Matcher(s.start, layout), Matcher(s.end, layout), s.by)
+            for i, s in enumerate(states)
+        ]
+
+    def __len__(self) -> int:
+        return len(self._plans)
+
+    def types(self) -> tuple[str, ...]:
+        return tuple(t for _, st, en, _ in self._plans for m in (st, en) for t in m.pattern.types)
+
+    def fresh(self) -> list[set[Any]]:
+        return [set() for _ in self._plans]
+
+    def update(self, ctx: Ctx) -> int:
+        """Apply the event in `ctx` to its scope's states; a bit mask of the states whose
+        activity (active vs inactive) changed."""
+        event, sets, changed = ctx.event, ctx.scope.states, 0
+        etype = event.type
+        for i, start, end, by in self._plans:
+            start_hit, end_hit = start.type_ok(etype), end.type_ok(etype)
+            if not start_hit and not end_hit:
+                continue
+            if by is None:
+                key: Any = ONLY
+            else:
+                key = event.get(by)
+                if key is None:
+                    continue
+                if not isinstance(key, str | int | float | bool):
+                    key = str(key)
+            open_keys = sets[i]
+            before = len(open_keys) > 0
+            if key in open_keys:
+                if end_hit and end.where_ok(ctx):
+                    open_keys.discard(key)
+            elif start_hit and start.where_ok(ctx):
+                open_keys.add(key)
+            if before != (len(open_keys) > 0):
+                changed |= 1 << i
+        return changed

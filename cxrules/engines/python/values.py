@@ -1,0 +1,194 @@
+"""Reference engine, values: the missing marker, instant parsing and the comparison rules."""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from functools import lru_cache
+from typing import Any
+from zoneinfo import ZoneInfo
+
+
+class _Missing:
+    """The value of anything absent, null or not computable; `is missing` is true for it."""
+
+    __slots__ = ()
+
+    def __repr__(self) -> str:
+        return "MISSING"
+
+    def __bool__(self) -> bool:
+        return False
+
+
+MISSING: Any = _Missing()
+
+
+@lru_cache(maxsize=4096)
+def parse_instant(text: str, zone: str) -> datetime | None:
+    """An ISO 8601 string as an aware instant (naive text takes `zone`), or None if unparsable.
+
+    >>> parse_instant("2026-03-02T10:00:00+03:00", "UTC").isoformat()
+    '2026-03-02T10:00:00+03:00'
+    >>> parse_instant("2026-03-02 10:00", "Europe/Istanbul").utcoffset().total_seconds()
+    10800.0
+    >>> parse_instant("soon", "UTC") is None
+    True
+    """
+    try:
+        t = datetime.fromisoformat(text.strip())
+    except ValueError:
+        return None
+    if t.tzinfo is None:
+        t = t.replace(tzinfo=ZoneInfo(zone))
+    return t
+
+
+def as_instant(value: Any, zone: str) -> datetime | None:
+    """A datetime, an ISO string or a POSIX number of seconds as an instant; None otherwise."""
+    if isinstance(value, datetime):
+        return value if value.tzinfo is not None else value.replace(tzinfo=ZoneInfo(zone))
+    if isinstance(value, str):
+        return parse_instant(value, zone)
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return datetime.fromtimestamp(value, UTC)
+    return None
+
+
+def _number(text: str) -> float | None:
+    try:
+        return float(text)
+    except ValueError:
+        return None
+
+
+_INCOMPARABLE = object()
+
+
+def coerce_pair(a: Any, b: Any, zone: str) -> tuple[Any, Any]:
+    """Bring two present values to comparable types: an instant against an ISO string parses the
+    string; a number against a numeric string converts the string. Incomparable pairs give a
+    marker that makes `==` false and `!=` true."""
+    ta, tb = type(a), type(b)
+    if ta is tb or (ta in (int, float) and tb in (int, float)):
+        return a, b
+    if isinstance(a, datetime) or isinstance(b, datetime):
+        pa, pb = as_instant(a, zone), as_instant(b, zone)
+        if pa is None or pb is None or isinstance(a, int | float) or isinstance(b, int | float):
+            return _INCOMPARABLE, b
+        return pa, pb
+    if isinstance(a, str) and isinstance(b, int | float) and not isinstance(b, bool):
+        na = _number(a)
+        return (na, b) if na is not None else (_INCOMPARABLE, b)
+    if isinstance(b, str) and isinstance(a, int | float) and not isinstance(a, bool):
+        nb = _number(b)
+        return (a, nb) if nb is not None else (_INCOMPARABLE, b)
+    return a, b
+
+
+_ORDER: dict[str, Callable[[Any, Any], bool]] = {
+    "<": operator.lt,
+    "<=": operator.le,
+    ">": operator.gt,
+    ">=": operator.ge,
+    "==": operator.eq,
+    "!=": operator.ne,
+}
+
+
+def compare(op: str, a: Any, b: Any, zone: str) -> bool:
+    """`a op b` under cxrules rules: anything missing is false; incomparable types are unequal.
+
+    >>> compare("<", "2026-03-02T10:00:00+03:00", datetime(2026, 3, 2, 8, tzinfo=UTC), "UTC")
+    True
+    >>> compare("==", "9", 9, "UTC"), compare(">", MISSING, 1, "UTC"), compare("!=", "a", 1, "UTC")
+    (True, False, True)
+    """
+    if a is MISSING or b is MISSING:
+        return False
+    a, b = coerce_pair(a, b, zone)
+    if a is _INCOMPARABLE:
+        return op == "!="
+    try:
+        return bool(_ORDER[op](a, b))
+    except TypeError:
+        return op == "!="
+
+
+def arithmetic(op: str, a: Any, b: Any, zone: str) -> Any:
+    """`a op b` for + - * /: instants minus instants give seconds, instants plus seconds give
+    instants; anything missing, incompatible or a division by zero gives MISSING.
+
+    >>> t = datetime(2026, 3, 2, 10, tzinfo=UTC)
+    >>> arithmetic("-", t, "2026-03-02T09:58:00+00:00", "UTC")
+    120.0
+    >>> arithmetic("+", t, 60, "UTC").isoformat(), arithmetic("/", 1, 0, "UTC")
+    ('2026-03-02T10:01:00+00:00', MISSING)
+    """
+    if a is MISSING or b is MISSING or isinstance(a, bool) or isinstance(b, bool):
+        return MISSING
+    if isinstance(a, datetime) or isinstance(b, datetime):
+        return _instant_arithmetic(op, a, b, zone)
+    if op == "+" and isinstance(a, str) and isinstance(b, str):
+        return a + b
+    if isinstance(a, str):
+        a = _number(a)
+    if isinstance(b, str):
+        b = _number(b)
+    if not isinstance(a, int | float) or not isinstance(b, int | float):
+        return MISSING
+    if op == "+":
+        return a + b
+    if op == "-":
+        return a - b
+    if op == "*":
+        return a * b
+    if b == 0:
+        return MISSING
+    return a / b
+
+
+def _instant_arithmetic(op: str, a: Any, b: Any, zone: str) -> Any:
+    if op == "-":
+        pa = as_instant(a, zone) if not isinstance(a, int | float) else None
+        pb = as_instant(b, zone) if not isinstance(b, int | float) else None
+        if pa is not None and pb is not None:
+            return (pa - pb).total_seconds()
+        if pa is not None and isinstance(b, int | float):
+            return pa - timedelta(seconds=b)
+        return MISSING
+    if op == "+":
+        if isinstance(a, datetime) and isinstance(b, int | float):
+            return a + timedelta(seconds=b)
+        if isinstance(b, datetime) and isinstance(a, int | float):
+            return b + timedelta(seconds=a)
+    return MISSING
+
+
+def contains(a: Any, b: Any) -> bool:
+    """`a contains b`: substring for strings, membership for lists; false when missing."""
+    if a is MISSING or b is MISSING:
+        return False
+    if isinstance(a, str):
+        return isinstance(b, str) and b in a
+    if isinstance(a, list | tuple):
+        return b in a
+    return False
+
+
+def text_of(value: Any) -> str:
+    """A value as it appears in scope labels and group keys (JSON-like for non-strings).
+
+    >>> text_of("c-1"), text_of(3), text_of(2.0), text_of(True), text_of(None)
+    ('c-1', '3', '2', 'true', 'null')
+    """
+    if isinstance(value, str):
+        return value
+    if value is None or value is MISSING:
+        return "null"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)

@@ -1,0 +1,354 @@
+"""Reference engine: response rules (`when T expect P within D`), every expected value by hand."""
+
+from __future__ import annotations
+
+from engine_builders import (
+    Log,
+    after,
+    attr,
+    counts,
+    dur,
+    kinds,
+    op,
+    pat,
+    policy,
+    run,
+    tally,
+    trig,
+)
+
+from cxrules import ir
+
+
+def escalate(**kw: object) -> ir.Policy:
+    """complaint.filed per customer expects case.escalated within 24h."""
+    rule = ir.Response(
+        trigger=trig(pat("complaint.filed")),
+        expect=pat("case.escalated"),
+        window=after("24h"),
+        **kw,  # type: ignore[arg-type]
+    )
+    return policy(rule, scope=("customer",))
+
+
+def test_satisfied_within_the_window() -> None:
+    log = Log()
+    log.add("+0s", "complaint.filed", customer="c-1")
+    log.add("+2h", "case.escalated", customer="c-1")
+    result = run(escalate(), log)
+    assert result.violations == [] and result.pending == []
+    assert counts(result) == tally(activations=1, satisfied=1)
+
+
+def test_missing_after_the_deadline_names_times() -> None:
+    log = Log()
+    log.add("+0s", "complaint.filed", customer="c-1")
+    log.add("+25h", "call.started", customer="c-1")  # not read: the horizon is the last event
+    log.add("+25h", "case.escalated", customer="c-2")
+    result = run(escalate(), log)
+    assert kinds(result) == [("missing", "e1")]
+    v = result.violations[0]
+    assert v.sentence == (
+        "complaint.filed of customer c-1 at 2026-03-02 10:00:00+03:00: no case.escalated "
+        "within 24h (deadline 2026-03-03 10:00:00+03:00)"
+    )
+    assert (v.start, v.end) == ("2026-03-02T10:00:00+03:00", "2026-03-03T10:00:00+03:00")
+    assert v.scope == {"customer": "c-1"} and v.duration_seconds == 86400
+    assert [(e.id, e.line, e.file) for e in v.evidence] == [("e1", 1, "log.jsonl")]
+    # c-2 is a scope with no activation: vacuous
+    assert counts(result) == tally(scopes=2, vacuous=1, activations=1, violated=1)
+
+
+def test_exactly_at_the_deadline_is_in_time() -> None:
+    log = Log()
+    log.add("+0s", "complaint.filed", customer="c-1")
+    log.add("+24h", "case.escalated", customer="c-1")
+    assert counts(run(escalate(), log)) == tally(activations=1, satisfied=1)
+
+
+def test_one_second_after_the_deadline_is_late() -> None:
+    log = Log()
+    log.add("+0s", "complaint.filed", customer="c-1")
+    log.add("+86401s", "case.escalated", customer="c-1")
+    result = run(escalate(), log)
+    assert kinds(result) == [("late", "e1")]
+    v = result.violations[0]
+    assert v.fulfilled_at == "2026-03-03T10:00:01+03:00"
+    assert [e.id for e in v.evidence] == ["e1", "e2"]
+    assert v.sentence == (
+        "complaint.filed of customer c-1 at 2026-03-02 10:00:00+03:00: case.escalated only at "
+        "2026-03-03 10:00:01+03:00, 1s after the deadline 2026-03-03 10:00:00+03:00 (within 24h)"
+    )
+
+
+def test_pending_at_the_horizon_with_risk() -> None:
+    log = Log()
+    log.add("+0s", "complaint.filed", customer="c-1")
+    log.add("+20h", "complaint.filed", customer="c-9")
+    p = escalate().model_copy(update={"warning_lead": dur("2h")})
+    result = run(p, log, as_of="+23h")
+    assert result.violations == []
+    assert [(o.trigger.id, o.deadline, o.at_risk) for o in result.pending] == [
+        ("e1", "2026-03-03T10:00:00+03:00", True),  # 1h left <= 2h lead
+        ("e2", "2026-03-04T06:00:00+03:00", False),  # 21h left
+    ]
+    assert result.pending[0].sentence == (
+        "complaint.filed of customer c-1 at 2026-03-02 10:00:00+03:00: waiting for "
+        "case.escalated within 24h (deadline 2026-03-03 10:00:00+03:00)"
+    )
+    assert counts(result) == tally(scopes=2, activations=2, pending=2)
+
+
+def test_events_after_as_of_are_ignored_and_counted() -> None:
+    log = Log()
+    log.add("+0s", "complaint.filed", customer="c-1")
+    log.add("+2h", "case.escalated", customer="c-1")
+    result = run(escalate(), log, as_of="+1h")
+    assert (result.events, result.after_as_of) == (1, 1)
+    assert counts(result) == tally(activations=1, pending=1)
+
+
+def test_events_without_the_scope_key_are_out_of_scope() -> None:
+    log = Log()
+    log.add("+0s", "complaint.filed", topic="billing")  # no customer
+    log.add("+1s", "case.escalated")  # no customer
+    log.add("+2s", "page.viewed")  # not a type the policy reads: not counted
+    assert counts(run(escalate(), log)) == tally(scopes=0, out_of_scope=2)
+
+
+def test_equal_times_follow_input_order() -> None:
+    log = Log()
+    log.add("+0s", "case.escalated", customer="c-1")  # before the trigger in input order
+    log.add("+0s", "complaint.filed", customer="c-1")
+    log.add("+0s", "complaint.filed", customer="c-2")
+    log.add("+0s", "case.escalated", customer="c-2")  # after it: meets it
+    result = run(escalate(), log)
+    assert [o.trigger.id for o in result.pending] == ["e2"]
+    assert counts(result) == tally(scopes=2, activations=2, satisfied=1, pending=1)
+
+
+def test_a_trigger_does_not_meet_its_own_obligation() -> None:
+    rule = ir.Response(
+        trigger=trig(pat("ping")), expect=pat("ping"), window=after("1h")
+    )
+    log = Log()
+    log.add("+0s", "ping")
+    log.add("+30min", "ping")
+    result = run(policy(rule), log)
+    assert [o.trigger.id for o in result.pending] == ["e2"]
+    assert counts(result) == tally(activations=2, satisfied=1, pending=1)
+
+
+def test_one_event_meets_every_open_obligation_unless_each() -> None:
+    log = Log()
+    log.add("+0s", "complaint.filed", customer="c-1")
+    log.add("+1h", "complaint.filed", customer="c-1")
+    log.add("+2h", "case.escalated", customer="c-1")
+    assert counts(run(escalate(), log)) == tally(activations=2, satisfied=2)
+    result = run(escalate(each=True), log)
+    assert counts(result) == tally(activations=2, satisfied=1, pending=1)
+    assert [o.trigger.id for o in result.pending] == ["e2"]  # the oldest was met
+
+
+def test_each_prefers_a_live_obligation_over_a_missed_one() -> None:
+    log = Log()
+    log.add("+0s", "complaint.filed", customer="c-1")  # deadline +24h
+    log.add("+10h", "complaint.filed", customer="c-1")  # deadline +34h
+    log.add("+25h", "case.escalated", customer="c-1")
+    log.add("+26h", "case.escalated", customer="c-1")
+    result = run(escalate(each=True), log)
+    assert kinds(result) == [("late", "e1")]
+    assert result.violations[0].fulfilled_at == "2026-03-03T12:00:00+03:00"
+    assert counts(result) == tally(activations=2, satisfied=1, violated=1)
+
+
+def test_unless_cancels_an_open_obligation_but_not_a_missed_one() -> None:
+    log = Log()
+    log.add("+0s", "complaint.filed", customer="c-1")
+    log.add("+1h", "complaint.withdrawn", customer="c-1")
+    log.add("+0s", "complaint.filed", customer="c-2")
+    log.add("+25h", "complaint.withdrawn", customer="c-2")  # too late to cancel
+    result = run(escalate(unless=pat("complaint.withdrawn")), log)
+    assert kinds(result) == [("missing", "e3")]
+    assert counts(result) == tally(scopes=2, activations=2, violated=1, cancelled=1)
+
+
+def test_expected_where_may_read_the_trigger() -> None:
+    rule = ir.Response(
+        trigger=trig(pat("appointment.booked")),
+        expect=pat(
+            "notification.sent",
+            where=op("==", attr("channel"), attr("notify_channel", of="trigger")),
+        ),
+        window=after("2h"),
+    )
+    log = Log()
+    log.add("+0s", "appointment.booked", appointment="a-1", notify_channel="sms")
+    log.add("+10min", "notification.sent", appointment="a-1", channel="voice")
+    log.add("+0s", "appointment.booked", appointment="a-2", notify_channel="sms")
+    log.add("+20min", "notification.sent", appointment="a-2", channel="sms")
+    log.add("+3h", "tick", appointment="a-3")
+    result = run(policy(rule, scope=("appointment",)), log)
+    assert kinds(result) == [("missing", "e1")]
+    assert counts(result) == tally(scopes=2, activations=2, satisfied=1, violated=1)
+
+
+def test_min_bound_ignores_too_early_events() -> None:
+    rule = ir.Response(
+        trigger=trig(pat("order.placed")),
+        expect=pat("survey.sent"),
+        window=after("2d", min_="1d"),
+    )
+    log = Log()
+    log.add("+0s", "order.placed")
+    log.add("+1h", "survey.sent")  # too early: ignored
+    log.add("+1d", "survey.sent")  # exactly at the lower bound: meets it
+    assert counts(run(policy(rule), log)) == tally(activations=1, satisfied=1)
+
+
+def test_counted_trigger_fires_at_the_nth_and_rearms() -> None:
+    rule = ir.Response(
+        trigger=trig(pat("complaint.filed"), nth=3, within="30d"),
+        expect=pat("case.escalated"),
+        window=after("24h"),
+    )
+    log = Log()
+    for day in (0, 1, 2, 3):  # 3rd on day 2 fires; 4th does not (count stays >= 3)
+        log.add(f"+{day}d", "complaint.filed", customer="c-1")
+    log.add("+40d", "complaint.filed", customer="c-1")  # window now holds 1: re-armed
+    log.add("+41d", "complaint.filed", customer="c-1")
+    log.add("+42d", "complaint.filed", customer="c-1")  # 3 within 30d again: fires
+    log.add("+42d", "case.escalated", customer="c-1")  # meets e7, and e3 late
+    result = run(policy(rule, scope=("customer",)), log)
+    assert kinds(result) == [("late", "e3")]
+    assert result.violations[0].sentence == (
+        "3rd complaint.filed within 30d of customer c-1 at 2026-03-04 10:00:00+03:00: "
+        "case.escalated only at 2026-04-13 10:00:00+03:00, 39d00h after the deadline "
+        "2026-03-05 10:00:00+03:00 (within 24h)"
+    )
+    assert counts(result) == tally(activations=2, satisfied=1, violated=1)
+
+
+def test_counted_trigger_or_later_fires_on_every_further_event() -> None:
+    rule = ir.Response(
+        trigger=trig(pat("complaint.filed"), nth=2, within="1d", or_later=True),
+        expect=pat("case.escalated"),
+        window=after("1h"),
+    )
+    log = Log()
+    for minute in (0, 10, 20):
+        log.add(f"+{minute}min", "complaint.filed")
+    log.add("+30min", "case.escalated")
+    assert counts(run(policy(rule), log)) == tally(activations=2, satisfied=2)
+
+
+def test_deadline_from_an_attribute_and_a_missing_one() -> None:
+    window_end = ir.History(fn="last", pattern=pat("appointment.booked"), field="window_end")
+    rule = ir.Response(
+        trigger=trig(pat("technician.dispatched")),
+        expect=pat("technician.arrived"),
+        window=ir.Window(direction="after", deadline=window_end),
+    )
+    log = Log()
+    log.add("+0s", "appointment.booked", appointment="a-1", window_end="2026-03-02T12:00:00+03:00")
+    log.add("+1h", "technician.dispatched", appointment="a-1")
+    log.add("+2h", "technician.arrived", appointment="a-1")  # 12:00 exactly: in time
+    log.add("+1h", "technician.dispatched", appointment="a-2")  # never booked
+    log.add("+0s", "appointment.booked", appointment="a-3", window_end="noon")
+    log.add("+1h", "technician.dispatched", appointment="a-3")
+    result = run(policy(rule, scope=("appointment",)), log)
+    # equal starts are ordered by violation id, a hash: compare as sets
+    assert sorted(kinds(result)) == [("condition_false", "e4"), ("condition_false", "e6")]
+    by_trigger = {v.trigger.id: v for v in result.violations if v.trigger}
+    assert by_trigger["e4"].sentence == (
+        "technician.dispatched of appointment a-2 at 2026-03-02 11:00:00+03:00: its deadline "
+        "last(appointment.booked).window_end is missing"
+    )
+    assert by_trigger["e6"].sentence.endswith('window_end = "noon" is not a time')
+    assert counts(result) == tally(scopes=3, activations=3, satisfied=1, violated=2)
+
+
+def test_end_of_day_deadline_excludes_midnight() -> None:
+    rule = ir.Response(
+        trigger=trig(pat("order.placed")),
+        expect=pat("order.delivered"),
+        window=ir.Window(direction="after", deadline=ir.CalendarPoint(point="end_of_day")),
+    )
+    log = Log()
+    log.add("+0s", "order.placed", order="o-1")
+    log.add("+50399s", "order.delivered", order="o-1")  # 23:59:59 local
+    log.add("+0s", "order.placed", order="o-2")
+    log.add("+14h", "order.delivered", order="o-2")  # 00:00 next day: late
+    result = run(policy(rule, scope=("order",)), log)
+    assert kinds(result) == [("late", "e3")]
+    assert result.violations[0].details["deadline"] == "2026-03-02 23:59:59.999999+03:00"
+    assert counts(result) == tally(scopes=2, activations=2, satisfied=1, violated=1)
+
+
+def test_paused_clock_moves_the_deadline() -> None:
+    waiting = ir.State(name="waiting", start=pat("ticket.on_hold"), end=pat("ticket.resumed"))
+    rule = ir.Response(
+        trigger=trig(pat("ticket.opened")),
+        expect=pat("ticket.solved"),
+        window=after("1h", paused_while="waiting"),
+    )
+    p = policy(rule, scope=("ticket",), states=(waiting,))
+    log = Log()
+    log.add("+0s", "ticket.opened", ticket="t-1")
+    log.add("+10min", "ticket.on_hold", ticket="t-1")
+    log.add("+40min", "ticket.resumed", ticket="t-1")  # 30 min paused: deadline +90min
+    log.add("+90min", "ticket.solved", ticket="t-1")  # exactly at the moved deadline
+    log.add("+0s", "ticket.opened", ticket="t-2")
+    log.add("+10min", "ticket.on_hold", ticket="t-2")
+    log.add("+40min", "ticket.resumed", ticket="t-2")
+    log.add("+95min", "ticket.solved", ticket="t-2")  # 5 min late
+    log.add("+0s", "ticket.opened", ticket="t-3")
+    log.add("+30min", "ticket.on_hold", ticket="t-3")  # paused at the horizon, 30 min left
+    result = run(p, log)
+    assert kinds(result) == [("late", "e5")]
+    assert result.violations[0].details["deadline"] == "2026-03-02 11:30:00+03:00"
+    assert [(o.trigger.id, o.deadline) for o in result.pending] == [("e9", None)]
+    assert "clock paused with 30m00s left" in result.pending[0].sentence
+    assert counts(result) == tally(scopes=3, activations=3, satisfied=1, violated=1, pending=1)
+
+
+def before_rule(min_: str | None, max_: str | None) -> ir.Policy:
+    rule = ir.Response(
+        trigger=trig(pat("technician.arrived")),
+        expect=pat("notification.sent"),
+        window=ir.Window(
+            direction="before",
+            min=dur(min_) if min_ else None,
+            max=dur(max_) if max_ else None,
+        ),
+    )
+    return policy(rule, scope=("appointment",))
+
+
+def test_before_window_bounds_are_inclusive() -> None:
+    log = Log()
+    for i, sent in enumerate(("+25min", "+24min", "+0s", "+59min")):
+        a = f"a-{i}"
+        log.add(sent, "notification.sent", appointment=a)
+        log.add("+60min", "technician.arrived", appointment=a)
+    # arrival at +60min: the window is [+25min, +35min]
+    result = run(before_rule("25min", "35min"), log)
+    assert sorted(kinds(result)) == [("missing", "e4"), ("missing", "e6"), ("missing", "e8")]
+    by_trigger = {v.trigger.id: v for v in result.violations if v.trigger}
+    assert by_trigger["e6"].sentence == (
+        "technician.arrived of appointment a-2 at 2026-03-02 11:00:00+03:00: no "
+        "notification.sent between 35min and 25min before"
+    )
+    assert by_trigger["e6"].start == "2026-03-02T10:25:00+03:00"
+    assert counts(result) == tally(scopes=4, activations=4, satisfied=1, violated=3)
+
+
+def test_before_window_without_limit_and_equal_times() -> None:
+    log = Log()
+    log.add("+0s", "notification.sent", appointment="a-1")
+    log.add("+0s", "technician.arrived", appointment="a-1")  # same time, after: counts
+    log.add("+0s", "technician.arrived", appointment="a-2")
+    log.add("+0s", "notification.sent", appointment="a-2")  # same time, after: too late
+    result = run(before_rule(None, None), log)
+    assert kinds(result) == [("missing", "e3")]
+    assert result.violations[0].sentence.endswith("no notification.sent before it")
