@@ -41,16 +41,19 @@ def guard(cell: str) -> str:
 
 
 def render_csv(report: Report, *, guard_formulas: bool = True) -> str:
-    """The violations as CSV with a header row, `\\n` line ends, fields quoted when needed.
+    """The violations as CSV (RFC 4180): a header row, CRLF line ends, fields quoted when needed.
+
+    Write the text unchanged (`newline=""`), or a platform's newline translation doubles the CR.
 
     >>> from cxrules.reports.model import Report
     >>> r = Report(engine="python", zone="UTC", as_of=None, policy_files=[], revision="r",
     ...            inputs=[], policies=[], violations=[])
     >>> render_csv(r)
-    'id,policy,severity,kind,scope,start,end,duration_seconds,sentence,trigger,evidence\\n'
+    'id,policy,severity,kind,scope,start,end,duration_seconds,sentence,trigger,evidence\\r\\n'
     """
     buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
+    # CRLF as the record end also makes the writer quote any field holding a lone CR.
+    writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
     for violation in report.violations:
         writer.writerow(

@@ -25,14 +25,15 @@ from cxrules.reports.common import (
 from cxrules.reports.model import PendingObligation, PolicySummary, Report, Violation
 
 # XML 1.0 allows tab, newline, carriage return and these ranges; nothing else, not even escaped.
-_NOT_XML = re.compile("[^\t\n\r\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# A carriage return is made visible too: parsers turn it into a newline, changing the text.
+_NOT_XML = re.compile("[^\t\n\u0020-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 def xml_text(text: str) -> str:
-    """Text XML 1.0 can carry: each forbidden character becomes a visible escape like '\\x1b'.
+    """Text XML 1.0 keeps as is: each other character becomes a visible escape like '\\x1b'.
 
-    >>> xml_text("ok\\x1b[31m\\x00")
-    'ok\\\\x1b[31m\\\\x00'
+    >>> xml_text("ok\\x1b[31m\\x00\\r")
+    'ok\\\\x1b[31m\\\\x00\\\\x0d'
     """
     return _NOT_XML.sub(_escape, text)
 

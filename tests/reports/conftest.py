@@ -6,6 +6,8 @@ and three rejected records. Every expected value in the tests is worked out from
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from cxrules.reports.model import (
@@ -266,3 +268,9 @@ def build_report() -> Report:
 def report() -> Report:
     """A fresh sample report."""
     return build_report()
+
+
+@pytest.fixture
+def make_report() -> Callable[[], Report]:
+    """The builder itself, for tests that need two equal but separate reports."""
+    return build_report

@@ -1,0 +1,80 @@
+"""The CSV rendering, parsed back with the csv module."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+from cxrules.reports.as_csv import COLUMNS, render_csv
+from cxrules.reports.model import Report
+
+
+def rows(text: str) -> list[list[str]]:
+    return list(csv.reader(io.StringIO(text, newline="")))
+
+
+def test_one_row_per_violation(report: Report) -> None:
+    header, *body = rows(render_csv(report))
+    assert tuple(header) == COLUMNS == (
+        "id", "policy", "severity", "kind", "scope", "start", "end", "duration_seconds",
+        "sentence", "trigger", "evidence",
+    )  # fmt: skip
+    assert [row[0] for row in body] == ["v-oct-1", "v-oct-2", "v-rest-1", "v-cc-1", "v-cc-2"]
+    assert body[0] == [
+        "v-oct-1",
+        "octopus.always-connected",
+        "high",
+        "gap",
+        "visit=v-1007",
+        "2026-03-02T10:05:00+03:00",
+        "2026-03-02T10:07:12+03:00",
+        "132",
+        "visit v-1007 had no connected arm from 10:05:00 to 10:07:12 (2m12s; grace 30s)",
+        "logs/visits.jsonl:17",
+        "logs/visits.jsonl:17 logs/visits.jsonl:18",
+    ]
+    # the whole-log scope is empty; a metric violation has no trigger, duration or evidence
+    assert body[2][4] == "" and body[2][8] == 'staff said "no problem" at 12:30:00'
+    assert body[3][4:] == [
+        "queue=billing",
+        "2026-03-02T00:00:00+03:00",
+        "2026-03-02T23:59:59+03:00",
+        "",
+        "service_level of queue billing on 2026-03-02 was 75.0%, below 80%",
+        "",
+        "",
+    ]
+    assert body[4][3] == "metric_warning"
+
+
+def test_quoting_round_trips(report: Report) -> None:
+    sentence = 'a "quoted", multi-line\nsentence; with\r\ncarriage returns'
+    odd = report.violations[0].model_copy(update={"sentence": sentence})
+    header, first, *_ = rows(render_csv(report.model_copy(update={"violations": [odd]})))
+    assert first[header.index("sentence")] == sentence
+
+
+def test_formulas_are_guarded(report: Report) -> None:
+    odd = report.violations[0].model_copy(
+        update={"sentence": '=HYPERLINK("http://x")', "scope": {"@user": "-1+2"}}
+    )
+    one = report.model_copy(update={"violations": [odd]})
+    guarded = rows(render_csv(one))[1]
+    assert guarded[4] == "'@user=-1+2"
+    assert guarded[8] == '\'=HYPERLINK("http://x")'
+    plain = rows(render_csv(one, guard_formulas=False))[1]
+    assert plain[4] == "@user=-1+2"
+    assert plain[8] == '=HYPERLINK("http://x")'
+
+
+def test_line_ends(report: Report) -> None:
+    text = render_csv(report)
+    assert text.count("\r\n") == 6 == text.count("\n")  # header and five rows, CRLF each
+
+
+def test_a_lone_carriage_return_is_quoted(report: Report) -> None:
+    odd = report.violations[0].model_copy(update={"sentence": "a\rb", "scope": {"k": "\r"}})
+    text = render_csv(report.model_copy(update={"violations": [odd]}))
+    assert text.split("\r\n")[1].startswith('v-oct-1,octopus.always-connected,high,gap,"k=\r",')
+    header, row = rows(text)
+    assert (row[4], row[8]) == ("k=\r", "a\rb")

@@ -1,0 +1,118 @@
+"""The JUnit rendering, parsed back with ElementTree."""
+
+from __future__ import annotations
+
+import xml.etree.ElementTree as ET
+
+import pytest
+
+from cxrules.reports.as_junit import render_junit
+from cxrules.reports.model import Report
+
+
+def parse(report: Report, fail_on: str = "low") -> ET.Element:
+    text = render_junit(report, fail_on=fail_on)
+    assert text.startswith('<?xml version="1.0" encoding="UTF-8"?>\n')
+    return ET.fromstring(text.encode("utf-8"))
+
+
+def case(root: ET.Element, name: str) -> ET.Element:
+    (found,) = [c for c in root.iter("testcase") if c.get("name") == name]
+    return found
+
+
+def test_one_suite_one_case_per_policy_worst_first(report: Report) -> None:
+    root = parse(report)
+    (suite,) = root.findall("testsuite")
+    assert suite.get("name") == "cxrules"
+    assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("4", "3", "0")
+    assert [(c.get("classname"), c.get("name")) for c in suite.iter("testcase")] == [
+        ("octopus", "octopus.always-connected"),
+        ("callcenter", "callcenter.service-level"),
+        ("restaurant", "restaurant.wording"),
+        ("complaints", "complaints.escalate-repeat"),
+    ]
+    properties = {p.get("name"): p.get("value") for p in suite.iter("property")}
+    assert properties == {
+        "engine": "python",
+        "zone": "Europe/Istanbul",
+        "as_of": "2026-03-03T19:00:00+03:00",
+        "revision": "sha256:3f2a9c",
+        "fail_on": "low",
+    }
+
+
+def test_failure_lists_the_sentences(report: Report) -> None:
+    failure = case(parse(report), "octopus.always-connected").find("failure")
+    assert failure is not None
+    assert failure.get("message") == "2 violations (2 high)"
+    assert failure.get("type") == "high"
+    assert failure.text == (
+        "high: visit v-1007 had no connected arm from 10:05:00 to 10:07:12 (2m12s; grace 30s) "
+        "[logs/visits.jsonl:17]\n"
+        "high: visit v-1011 had no connected arm from 11:00:00 to 11:01:00 (1m; grace 30s) "
+        "[logs/visits.jsonl:40]"
+    )
+
+
+def test_metric_warning_goes_to_system_out(report: Report) -> None:
+    callcenter = case(parse(report), "callcenter.service-level")
+    failure = callcenter.find("failure")
+    assert failure is not None and failure.get("message") == "1 violation (1 medium)"
+    assert failure.text == (
+        "medium: service_level of queue billing on 2026-03-02 was 75.0%, below 80%"
+    )
+    assert callcenter.findtext("system-out") == (
+        "metric warning: service_level of queue sales on 2026-03-02 was 83.3%, "
+        "below the warning 85%"
+    )
+
+
+def test_below_fail_on_goes_to_system_out(report: Report) -> None:
+    root = parse(report, fail_on="medium")
+    assert root.find("testsuite").get("failures") == "2"  # type: ignore[union-attr]
+    restaurant = case(root, "restaurant.wording")
+    assert restaurant.find("failure") is None
+    assert restaurant.findtext("system-out") == (
+        'low (below medium): staff said "no problem" at 12:30:00 [logs/visits.jsonl:25]'
+    )
+
+
+def test_open_obligations_in_system_out(report: Report) -> None:
+    complaints = case(parse(report), "complaints.escalate-repeat")
+    assert complaints.find("failure") is None
+    assert complaints.findtext("system-out") == (
+        "open (deadline 2026-03-04T15:00:00+03:00): customer c-9, topic billing: complaint "
+        "filed at 15:00:00 awaits case.escalated"
+    )
+
+
+def test_untrusted_text_is_escaped(report: Report) -> None:
+    sentence = 'visit <script>alert("x")</script> & \x1b[31m\x00 ]]> done'
+    evil = report.violations[0].model_copy(update={"sentence": sentence})
+    policy = report.policies[2].model_copy(update={"file": "policies/<a&b>.cxr"})
+    bad = report.model_copy(
+        update={
+            "violations": [evil, *report.violations[1:]],
+            "policies": [*report.policies[:2], policy, report.policies[3]],
+        }
+    )
+    text = render_junit(bad)
+    assert "<script>" not in text and "\x1b" not in text and "\x00" not in text
+    octopus = case(ET.fromstring(text), "octopus.always-connected")
+    assert octopus.get("classname") == "<a&b>"
+    failure_text = octopus.findtext("failure") or ""
+    assert failure_text.splitlines()[0] == (
+        'high: visit <script>alert("x")</script> & \\x1b[31m\\x00 ]]> done [logs/visits.jsonl:17]'
+    )
+
+
+def test_violations_of_unknown_policies_are_an_error(report: Report) -> None:
+    stray = report.violations[0].model_copy(update={"policy": "ghost.policy"})
+    with pytest.raises(ValueError, match="does not summarise: ghost.policy"):
+        render_junit(report.model_copy(update={"violations": [stray]}))
+
+
+def test_unknown_fail_on(report: Report) -> None:
+    with pytest.raises(ValueError, match="fail_on: unknown severity 'severe'"):
+        render_junit(report, fail_on="severe")

@@ -1,0 +1,64 @@
+"""The Markdown rendering for pull requests."""
+
+from __future__ import annotations
+
+from cxrules.reports.as_markdown import md, render_markdown
+from cxrules.reports.model import Report
+
+
+def test_summary_and_table(report: Report) -> None:
+    lines = render_markdown(report).splitlines()
+    assert lines[0] == "## cxrules audit: FAIL"
+    assert lines[2] == (
+        "FAIL: 4 violations at or above low in 3 policies (2 high, 1 medium, 1 low); 1 metric "
+        "warning; 1 obligation still open; 3 rejected records."
+    )
+    start = lines.index(
+        "| policy | severity | activations | satisfied | violated | pending | compliance |"
+    )
+    assert lines[start + 1 : start + 6] == [
+        "|---|---|--:|--:|--:|--:|--:|",
+        "| octopus.always-connected | high | 3 | 1 | 2 | 0 | 33.3% |",
+        "| callcenter.service-level | medium | 0 | 0 | 1 | 0 | – |",
+        "| restaurant.wording | low | 4 | 3 | 1 | 0 | 75.0% |",
+        "| complaints.escalate-repeat | high | 2 | 1 | 0 | 1 | 100.0% |",
+    ]
+
+
+def test_first_violations(report: Report) -> None:
+    text = render_markdown(report, max_violations=1)
+    assert (
+        "### Violations\n\n"
+        "**octopus.always-connected**: A customer in the shop is always connected to an arm "
+        "(high, 2 violations)\n\n"
+        "- visit v-1007 had no connected arm from 10:05:00 to 10:07:12 (2m12s; grace 30s) "
+        "(logs/visits.jsonl:17)\n"
+        "- … and 1 more\n\n"
+        "**callcenter.service-level**: 80% of calls answered within 20 s, per queue and day "
+        "(medium, 1 violation)\n\n"
+        "- service\\_level of queue billing on 2026-03-02 was 75.0%, below 80%\n"
+    ) in text
+    assert text.endswith(
+        "**Open obligations:** 1 (0 at risk)\n\n"
+        "**Rejected records:** 3 (listed: 2 × E404, 1 × E402)\n"
+    )
+
+
+def test_metric_table(report: Report) -> None:
+    assert (
+        "| callcenter.service-level | service\\_level | queue=sales | 2026-03-02 | 83.3% | 6 | "
+        "&gt;= 80%, warn below 85% | warn |"
+    ) in render_markdown(report).splitlines()
+
+
+def test_untrusted_text_stays_text(report: Report) -> None:
+    title = "<script>x</script> | [click](http://evil) *now* @team"
+    policy = report.policies[2].model_copy(update={"title": title})
+    odd = report.model_copy(update={"policies": [*report.policies[:2], policy, report.policies[3]]})
+    text = render_markdown(odd)
+    assert "<script>" not in text
+    assert (
+        "**octopus.always-connected**: &lt;script&gt;x&lt;/script&gt; \\| \\[click\\](http://evil) "
+        "\\*now\\* \\@team (high, 2 violations)"
+    ) in text.splitlines()
+    assert md("line\nbreak") == "line\\\\nbreak"

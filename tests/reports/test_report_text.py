@@ -1,0 +1,178 @@
+"""The terminal rendering: the expected lines, in the expected order, and nothing unsafe."""
+
+from __future__ import annotations
+
+import pytest
+
+from cxrules.reports.as_text import render_text
+from cxrules.reports.model import Report
+
+
+def in_order(text: str, expected: list[str]) -> None:
+    """Assert every expected line is a line of `text`, in this order."""
+    lines = text.splitlines()
+    position = -1
+    for line in expected:
+        assert line in lines[position + 1 :], f"missing after line {position}: {line!r}"
+        position = lines.index(line, position + 1)
+
+
+def test_header(report: Report) -> None:
+    lines = render_text(report, color=False).splitlines()
+    assert lines[0] == "cxrules audit report (cxrules.report/1)"
+    assert lines[1] == "Engine python, zone Europe/Istanbul, as of 2026-03-03T19:00:00+03:00"
+    # the policy line wraps at 100 columns after the second file
+    assert lines[2] == (
+        "Policies: revision sha256:3f2a9c; 4 files: policies/callcenter.cxr, "
+        "policies/complaints.cxr,"
+    )
+    assert lines[3] == "policies/octopus.cxr, policies/restaurant.cxr"
+    assert lines[4] == "Parameters: grace=30s, max_wait=3min"
+    assert lines[5] == "Inputs: 2 files; read 18, accepted 15, rejected 3, duplicates 1, events 14"
+    # the span compares instants: 08:00Z is 11:00 in Istanbul, after 09:00+03:00; 16:00Z is
+    # 19:00 in Istanbul, after 18:30+03:00 (comparing the text would pick the other times)
+    assert lines[6] == "Time span: 2026-03-02T09:00:00+03:00 to 2026-03-03T16:00:00+00:00"
+    rows = [line.split() for line in lines[7:11]]
+    assert rows[0] == ["file", "format", "read", "accepted", "rejected", "duplicates", "events"]
+    assert set(lines[8]) == {"─"}
+    assert rows[2] == ["logs/visits.jsonl", "jsonl", "12", "10", "2", "1", "9"]
+    assert rows[3] == ["logs/calls.csv", "csv", "6", "5", "1", "0", "5"]
+
+
+def test_policies_worst_first(report: Report) -> None:
+    lines = render_text(report, color=False).splitlines()
+    start = lines.index("Policies (worst first)")
+    header, rule, *rows = lines[start + 1 : start + 7]
+    assert header.split() == [
+        "policy", "severity", "activations", "satisfied", "violated", "pending", "compliance",
+    ]  # fmt: skip
+    assert set(rule) == {"─"}
+    # with violations: high, then medium, then low; then those without: 100%
+    assert [row.split() for row in rows] == [
+        ["octopus.always-connected", "high", "3", "1", "2", "0", "33.3%"],
+        ["callcenter.service-level", "medium", "0", "0", "1", "0", "–"],
+        ["restaurant.wording", "low", "4", "3", "1", "0", "75.0%"],
+        ["complaints.escalate-repeat", "high", "2", "1", "0", "1", "100.0%"],
+    ]
+
+
+def test_sections_in_order(report: Report) -> None:
+    in_order(
+        render_text(report, color=False),
+        [
+            "Violations",
+            "octopus.always-connected: A customer in the shop is always connected to an arm "
+            "(high, 2 violations)",
+            "  - visit v-1007 had no connected arm from 10:05:00 to 10:07:12 (2m12s; grace 30s)",
+            "    [logs/visits.jsonl:17]",
+            "  - visit v-1011 had no connected arm from 11:00:00 to 11:01:00 (1m; grace 30s)",
+            "    [logs/visits.jsonl:40]",
+            "callcenter.service-level: 80% of calls answered within 20 s, per queue and day "
+            "(medium, 1 violation)",
+            "  - service_level of queue billing on 2026-03-02 was 75.0%, below 80%",
+            "restaurant.wording: Say 'my pleasure', never 'no problem' (low, 1 violation)",
+            '  - staff said "no problem" at 12:30:00 [logs/visits.jsonl:25]',
+            "Metric values that failed or warned",
+            "callcenter.service-level: 80% of calls answered within 20 s, per queue and day",
+            "  - service_level, queue=billing, 2026-03-02: 75.0% (n=8) violated; requires >= 80%, "
+            "warn below 85%",
+            "  - service_level, queue=sales, 2026-03-02: 83.3% (n=6) warn; requires >= 80%, warn "
+            "below 85%",
+            "Open obligations: 1",
+            "  - complaints.escalate-repeat: customer c-9, topic billing: complaint filed at "
+            "15:00:00 awaits",
+            "    case.escalated (deadline 2026-03-04T15:00:00+03:00)",
+            "Rejected records: 3",
+            "  2 × E404 time cannot be parsed",
+            "  1 × E402 record is not valid JSON or CSV",
+            "  - logs/visits.jsonl:4 E404 time cannot be parsed: '2026-13-02'",
+            "  - logs/visits.jsonl:9 E402 record is not valid JSON: missing ','",
+            "  - logs/calls.csv:3 E404 time is empty",
+            "FAIL: 4 violations at or above low in 3 policies (2 high, 1 medium, 1 low); 1 metric "
+            "warning; 1",
+            "obligation still open; 3 rejected records.",
+        ],
+    )
+
+
+def test_warning_kinds_are_not_listed_as_violations(report: Report) -> None:
+    text = render_text(report, color=False)
+    assert "83.3%, below the warning 85%" not in text
+
+
+def test_max_violations(report: Report) -> None:
+    text = render_text(report, color=False, max_violations=1)
+    in_order(
+        text,
+        [
+            "  - visit v-1007 had no connected arm from 10:05:00 to 10:07:12 (2m12s; grace 30s)",
+            "  … and 1 more",
+            "callcenter.service-level: 80% of calls answered within 20 s, per queue and day "
+            "(medium, 1 violation)",
+        ],
+    )
+    assert "v-1011" not in text
+    assert text.count("… and") == 1
+
+
+def test_verdict_follows_fail_on(report: Report) -> None:
+    # at medium: 2 high + 1 medium in octopus and callcenter; the low one is below
+    last = render_text(report, color=False, fail_on="medium", width=200).splitlines()[-1]
+    assert last == (
+        "FAIL: 3 violations at or above medium in 2 policies (2 high, 1 medium); 1 violation "
+        "below medium; 1 metric warning; 1 obligation still open; 3 rejected records."
+    )
+    last = render_text(report, color=False, fail_on="critical", width=200).splitlines()[-1]
+    assert last == (
+        "PASS: no violation at or above critical; 4 violations below critical; 1 metric warning; "
+        "1 obligation still open; 3 rejected records."
+    )
+
+
+def test_empty_report_passes() -> None:
+    empty = Report(
+        engine="python", zone="UTC", as_of=None, policy_files=[], revision="r0",
+        inputs=[], policies=[], violations=[],
+    )  # fmt: skip
+    assert render_text(empty, color=False) == (
+        "cxrules audit report (cxrules.report/1)\n"
+        "Engine python, zone UTC, as of the last event\n"
+        "Policies: revision r0; 0 files: none\n"
+        "Inputs: 0 files; read 0, accepted 0, rejected 0, duplicates 0, events 0\n"
+        "Time span: no events\n"
+        "\n"
+        "Policies (worst first): none\n"
+        "\n"
+        "PASS: no violation at or above low.\n"
+    )
+
+
+def test_colour_only_when_asked(report: Report) -> None:
+    assert "\x1b" not in render_text(report, color=False)
+    coloured = render_text(report, color=True)
+    assert "\x1b[31mhigh\x1b[0m" in coloured  # high in red
+    assert "\x1b[1;31mFAIL: 4 violations" in coloured  # the verdict in bold red
+
+
+def test_untrusted_text_cannot_drive_the_terminal(report: Report) -> None:
+    sentence = "visit \x1b[2J[bold]v-1[/bold]\ngone\u202e"
+    evil = report.violations[0].model_copy(update={"sentence": sentence})
+    text = render_text(
+        report.model_copy(update={"violations": [evil, *report.violations[1:]]}), color=True
+    )
+    assert "\x1b[2J" not in text and "\u202e" not in text
+    assert "  - visit \\x1b[2J[bold]v-1[/bold]\\ngone\\u202e [logs/visits.jsonl:17]" in (
+        text.replace("\x1b[2m", "").replace("\x1b[0m", "")
+    )
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"fail_on": "hgh"}, "fail_on: unknown severity 'hgh'"),
+        ({"max_violations": -1}, "max_violations must be 0 or more, not -1"),
+    ],
+)
+def test_bad_options(report: Report, options: dict[str, object], message: str) -> None:
+    with pytest.raises(ValueError, match=message):
+        render_text(report, **options)  # type: ignore[arg-type]
