@@ -1,0 +1,119 @@
+"""Reference engine: invariants (`while S: always C, grace G`), every expected value by hand."""
+
+from __future__ import annotations
+
+from engine_builders import Log, counts, dur, kinds, lit, op, pat, policy, run, tally
+
+from cxrules import ir
+
+CONNECTION = ir.State(
+    name="connection", start=pat("arm.connected"), end=pat("arm.disconnected"), by="arm"
+)
+IN_SHOP = ir.State(name="in_shop", start=pat("customer.entered"), end=pat("customer.left"))
+
+
+def octopus(grace: str = "30s") -> ir.Policy:
+    """Per visit: while in the shop, at least one arm is connected, grace 30s."""
+    rule = ir.Invariant(
+        during="in_shop",
+        condition=op(">=", ir.StateRef(name="connection", fn="count"), lit(1)),
+        grace=dur(grace),
+    )
+    return policy(rule, scope=("visit",), states=(CONNECTION, IN_SHOP))
+
+
+def test_gap_longer_than_grace_is_one_violation_with_its_whole_duration() -> None:
+    log = Log()
+    log.add("+0s", "customer.entered", visit="v-1007")
+    log.add("+10s", "arm.connected", visit="v-1007", arm="ayse")  # 10s gap: fine
+    log.add("+5min", "arm.disconnected", visit="v-1007", arm="ayse")
+    log.add("+432s", "arm.connected", visit="v-1007", arm="bora")  # 10:07:12
+    log.add("+10min", "customer.left", visit="v-1007")
+    result = run(octopus(), log)
+    assert kinds(result) == [("gap", "e3")]
+    v = result.violations[0]
+    assert v.sentence == (
+        "visit v-1007: count(connection) >= 1 did not hold while in_shop from 10:05:00 to "
+        "10:07:12 on 2026-03-02 (2m12s; grace 30s)"
+    )
+    assert (v.start, v.end, v.duration_seconds) == (
+        "2026-03-02T10:05:00+03:00",
+        "2026-03-02T10:07:12+03:00",
+        132,
+    )
+    assert [e.id for e in v.evidence] == ["e3", "e4"]
+    assert counts(result) == tally(activations=1, violated=1)
+
+
+def test_gap_equal_to_grace_is_fine() -> None:
+    log = Log()
+    log.add("+0s", "customer.entered", visit="v-1")
+    log.add("+30s", "arm.connected", visit="v-1", arm="ayse")  # exactly 30s
+    log.add("+1min", "customer.left", visit="v-1")
+    assert counts(run(octopus(), log)) == tally(activations=1, satisfied=1)
+    log2 = Log()
+    log2.add("+0s", "customer.entered", visit="v-1")
+    log2.add("+31s", "arm.connected", visit="v-1", arm="ayse")  # 31s
+    log2.add("+1min", "customer.left", visit="v-1")
+    assert kinds(run(octopus(), log2)) == [("gap", "e1")]
+
+
+def test_same_time_handover_and_keyed_arms() -> None:
+    log = Log()
+    log.add("+0s", "customer.entered", visit="v-1")
+    log.add("+0s", "arm.connected", visit="v-1", arm="ayse")
+    log.add("+1min", "arm.connected", visit="v-1", arm="bora")
+    log.add("+2min", "arm.disconnected", visit="v-1", arm="ayse")  # bora still there
+    log.add("+3min", "arm.disconnected", visit="v-1", arm="bora")
+    log.add("+3min", "arm.connected", visit="v-1", arm="cem")  # same instant: no gap
+    log.add("+4min", "arm.disconnected", visit="v-1", arm="nobody")  # unknown key: ignored
+    log.add("+5min", "customer.left", visit="v-1")
+    assert counts(run(octopus(), log)) == tally(activations=1, satisfied=1)
+
+
+def test_a_gap_resuming_at_the_instant_it_ended_is_one_gap() -> None:
+    log = Log()
+    log.add("+0s", "customer.entered", visit="v-1")  # gap from 10:00:00
+    log.add("+20s", "arm.connected", visit="v-1", arm="ayse")
+    log.add("+20s", "arm.disconnected", visit="v-1", arm="ayse")  # same instant: resumes
+    log.add("+60s", "arm.connected", visit="v-1", arm="bora")
+    log.add("+2min", "customer.left", visit="v-1")
+    result = run(octopus(), log)
+    assert kinds(result) == [("gap", "e1")]
+    assert result.violations[0].duration_seconds == 60
+
+
+def test_gap_ends_when_the_customer_leaves() -> None:
+    log = Log()
+    log.add("+0s", "customer.entered", visit="v-1")
+    log.add("+5s", "arm.connected", visit="v-1", arm="ayse")
+    log.add("+1min", "arm.disconnected", visit="v-1", arm="ayse")
+    log.add("+2min", "customer.left", visit="v-1")  # 60s gap, closed by leaving
+    log.add("+3min", "arm.disconnected", visit="v-1", arm="bora")  # not in the shop
+    result = run(octopus(), log)
+    assert kinds(result) == [("gap", "e3")]
+    assert [e.id for e in result.violations[0].evidence] == ["e3", "e4"]
+
+
+def test_open_gap_at_the_horizon_is_judged_up_to_it() -> None:
+    log = Log()
+    log.add("+0s", "customer.entered", visit="v-1")  # no arm for 2 min: still open
+    log.add("+110s", "customer.entered", visit="v-2")  # 10s at the horizon: pending
+    log.add("+2min", "tick", visit="v-3")
+    result = run(octopus(), log, as_of="+2min")
+    assert kinds(result) == [("gap", "e1")]
+    v = result.violations[0]
+    assert v.end == "2026-03-02T10:02:00+03:00" and v.details["still_open"] is True
+    assert v.sentence.endswith("(2m00s; grace 30s; still open at the horizon)")
+    assert [(o.trigger.id, o.deadline) for o in result.pending] == [
+        ("e2", "2026-03-02T10:02:20+03:00")
+    ]
+    assert counts(result) == tally(scopes=2, activations=2, violated=1, pending=1)
+
+
+def test_events_outside_the_scope_and_vacuous_scopes() -> None:
+    log = Log()
+    log.add("+0s", "arm.connected", arm="ayse")  # no visit: out of scope
+    log.add("+1s", "arm.connected", visit="v-9", arm="ayse")  # never entered: vacuous
+    result = run(octopus(), log)
+    assert counts(result) == tally(scopes=1, out_of_scope=1, vacuous=1)
