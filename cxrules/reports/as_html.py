@@ -295,7 +295,10 @@ def _metrics(report: Report) -> str:
     ]
     if not rows:
         return ""
-    head = ["policy", "metric", "group", "bucket", "value", "n", "threshold", "warn", "status"]
+    head = [
+        "policy", "metric", "group", "bucket", "value", "n", "threshold", "warning level",
+        "status",
+    ]  # fmt: skip
     return "<h2>Metric values</h2>" + _table(head, rows, numeric={4, 5})
 
 

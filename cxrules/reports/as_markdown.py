@@ -118,7 +118,7 @@ def _metrics(report: Report) -> list[str]:
         "|---|---|---|---|--:|--:|---|---|",
     ]
     for policy, value in flagged:
-        threshold = value.threshold + (f", warn {value.warn}" if value.warn else "")
+        threshold = value.threshold + (f", warning level {value.warn}" if value.warn else "")
         cells = (
             md(policy.id),
             md(value.metric),

@@ -235,7 +235,8 @@ def _metrics(console: Console, report: Report) -> None:
             current = policy.id
         where = [scope_text(value.group)] if value.group else []
         where += [value.bucket] if value.bucket else []
-        levels = f"requires {value.threshold}" + (f", warn {value.warn}" if value.warn else "")
+        levels = f"requires {value.threshold}"
+        levels += f", warning level {value.warn}" if value.warn else ""
         _item(
             console,
             _line(

@@ -7,6 +7,7 @@ what counts as a failing violation, how numbers and times are shown, and how unt
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
@@ -20,6 +21,7 @@ from cxrules.reports.model import (
     Report,
     Violation,
 )
+from cxrules.timefmt import format_duration
 
 #: Severities from the most to the least serious, as rendered in summaries.
 SEVERITIES_DESC: tuple[str, ...] = ("critical", "high", "medium", "low", "info")
@@ -144,24 +146,31 @@ def percent(value: float | None, digits: int = 1) -> str:
     return f"{value * 100:.{digits}f}%"
 
 
-def metric_value(value: MetricValue) -> str:
-    """A metric's value for display: in percent when its threshold is written in percent.
+# A duration as the engines write it in thresholds ("30s", "2m12s", "1h05m", "2d03h").
+_DURATION_TEXT = re.compile(r"-?\d+(\.\d+)?(d|h|m|s)(\d\d(h|m|s))?")
 
-    The compiled form keeps percentages as fractions, so a value of 0.78 against '>= 80%' is
-    shown as '78.0%'; other values are shown as numbers with at most 4 significant digits.
+
+def metric_value(value: MetricValue) -> str:
+    """A metric's value for display, in the unit its threshold is written in.
+
+    The report keeps percentages as fractions and durations as seconds, and writes thresholds
+    in the policy's unit ('>= 80%', '<= 2m00s', '>= 40'), so the threshold tells the unit:
+    0.78 against '>= 80%' is '78.0%', 150 against '<= 2m00s' is '2m30s', else a number.
 
     >>> from cxrules.reports.model import MetricValue as M
-    >>> metric_value(M(metric="sl", group={}, bucket=None, value=0.78, population=9,
-    ...                status="violated", threshold=">= 80%"))
-    '78.0%'
-    >>> metric_value(M(metric="nps", group={}, bucket=None, value=31.25, population=16,
-    ...                status="violated", threshold=">= 40"))
-    '31.25'
+    >>> def show(v, t):
+    ...     return metric_value(M(metric="m", group={}, bucket=None, value=v, population=9,
+    ...                           status="ok", threshold=t))
+    >>> show(0.78, ">= 80%"), show(150, "<= 2m00s"), show(31.25, ">= 40"), show(None, ">= 40")
+    ('78.0%', '2m30s', '31.25', '–')
     """
     if value.value is None:
         return "–"
-    if value.threshold.rstrip().endswith("%"):
+    bound = value.threshold.split()[-1] if value.threshold.split() else ""
+    if bound.endswith("%"):
         return percent(value.value)
+    if _DURATION_TEXT.fullmatch(bound):
+        return format_duration(value.value)
     return f"{value.value:.4g}"
 
 

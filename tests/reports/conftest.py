@@ -114,7 +114,7 @@ def build_report() -> Report:
                     population=8,
                     status="violated",
                     threshold=">= 80%",
-                    warn="below 85%",
+                    warn=">= 85%",
                 ),
                 MetricValue(
                     metric="service_level",
@@ -124,7 +124,7 @@ def build_report() -> Report:
                     population=6,
                     status="warn",
                     threshold=">= 80%",
-                    warn="below 85%",
+                    warn=">= 85%",
                 ),
                 MetricValue(
                     metric="service_level",
@@ -134,7 +134,7 @@ def build_report() -> Report:
                     population=0,
                     status="not_applicable",
                     threshold=">= 80%",
-                    warn="below 85%",
+                    warn=">= 85%",
                 ),
             ],
         ),

@@ -47,7 +47,7 @@ def test_first_violations(report: Report) -> None:
 def test_metric_table(report: Report) -> None:
     assert (
         "| callcenter.service-level | service\\_level | queue=sales | 2026-03-02 | 83.3% | 6 | "
-        "&gt;= 80%, warn below 85% | warn |"
+        "&gt;= 80%, warning level &gt;= 85% | warn |"
     ) in render_markdown(report).splitlines()
 
 

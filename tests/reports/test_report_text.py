@@ -74,10 +74,13 @@ def test_sections_in_order(report: Report) -> None:
             '  - staff said "no problem" at 12:30:00 [logs/visits.jsonl:25]',
             "Metric values that failed or warned",
             "callcenter.service-level: 80% of calls answered within 20 s, per queue and day",
+            # 105 characters: wraps before the last two words, hanging under the dash
             "  - service_level, queue=billing, 2026-03-02: 75.0% (n=8) violated; requires >= 80%, "
-            "warn below 85%",
-            "  - service_level, queue=sales, 2026-03-02: 83.3% (n=6) warn; requires >= 80%, warn "
-            "below 85%",
+            "warning level",
+            "    >= 85%",
+            # 99 characters: fits
+            "  - service_level, queue=sales, 2026-03-02: 83.3% (n=6) warn; requires >= 80%, "
+            "warning level >= 85%",
             "Open obligations: 1",
             "  - complaints.escalate-repeat: customer c-9, topic billing: complaint filed at "
             "15:00:00 awaits",
