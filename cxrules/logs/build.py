@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from collections.abc import Callable
 from datetime import date, datetime, time, tzinfo
+from functools import lru_cache
 from typing import Any
 
 from cxrules.logs.event import Event
@@ -104,6 +104,13 @@ class Builder:
         type_text = mapping.type_column(fmt)
         self.type_template = Template(type_text) if "{" in type_text else None
         self.type_column = None if self.type_template else type_text
+        self.fromiso = datetime.fromisoformat
+        self.canonical = (
+            self.missing is None
+            and not (self.numbers or self.drop or self.rename or self.specs or mapping.date)
+            and (mapping.time_format, mapping.ignore_offset, self.transform) == ("iso", False, None)
+            and (self.time_column, self.type_column, self.id_column) == ("time", "type", "id")
+        )
         self.templates = [Template(spec.type) for spec in self.specs]
         self.extra = [
             {k: Template(v) if isinstance(v, str) and "{" in v else v for k, v in s.attrs.items()}
@@ -148,10 +155,37 @@ class Builder:
 
     def build(self, row: dict[str, Any], line: int) -> list[Event]:
         """The events of one record (none, one or several); raises Bad."""
+        if self.canonical:
+            return [self._canonical(row, line)]
         row = self.clean(row)
         if self.specs:
             return self._multi(row, line)
         return [self._single(row, line)]
+
+    def _canonical(self, row: dict[str, Any], line: int) -> Event:
+        """The fast path for canonical records: ISO `time`, `type`, optional `id`."""
+        raw = row.pop("time", None)
+        if type(raw) is str:
+            try:
+                when = self.fromiso(raw)
+            except ValueError:
+                raise Bad("E404", f"time {_show(raw)} in 'time' is not ISO 8601") from None
+            if when.tzinfo is None:
+                when = when.replace(tzinfo=self.tz)
+        else:
+            when = self._time(raw, "time", row, None)
+        kind = row.pop("type", None)
+        if type(kind) is not str or not kind:
+            kind = self._type(kind, "type")
+        ident = row.pop("id", None)
+        if ident is None:
+            ident = f"{self.label}:{line}"
+        elif type(ident) is not str or not ident:
+            row["id"] = ident
+            ident = self._id(row, line, 0)
+        seq = self.seq
+        self.seq = seq + 1
+        return Event(when, kind, ident, row, self.label, line, seq)
 
     def _single(self, row: dict[str, Any], line: int) -> Event:
         when = self._time(row.pop(self.time_column, None), self.time_column, row, self.mapping.date)

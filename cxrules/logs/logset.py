@@ -7,6 +7,8 @@ Events come out ordered by (time, file order, input order). `Event.seq` is
 from __future__ import annotations
 
 import heapq
+from bisect import insort
+from collections import deque
 from collections.abc import Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -39,8 +41,10 @@ from cxrules.logs.xes import read_xes
 from cxrules.reports.model import InputSummary
 
 SEQ_SHIFT = 40
-# (time, seq, event, duplicate key or None)
-Entry = tuple[datetime, int, Event, Any]
+# (instant as POSIX seconds, seq, event, duplicate key or None). The float key orders instants
+# exactly (distinct microseconds stay distinct until far beyond year 2200) and compares much
+# faster than aware datetimes with different tzinfo objects.
+Entry = tuple[float, int, Event, Any]
 
 
 class LogInput:
@@ -165,7 +169,7 @@ class LogInput:
                     key: Any = tuple(_field(event, name) for name in key_fields)
                 else:
                     key = event.id if explicit else None
-                yield event.time, event.seq, event, key
+                yield event.time.timestamp(), event.seq, event, key
 
     def summary(self) -> InputSummary:
         """Counts of the last read, for the report."""
@@ -269,26 +273,29 @@ class LogSet:
         return iter(everything)
 
     def _stream(self, log: LogInput) -> Iterator[Entry]:
-        heap: list[Entry] = []
+        buffer: deque[Entry] = deque()
+        append, popleft = buffer.append, buffer.popleft
         size = self.reorder
-        last: Entry | None = None
-        push, pushpop, pop = heapq.heappush, heapq.heappushpop, heapq.heappop
+        last = float("-inf")
         for entry in log.entries(self.rejected, self.max_rejected):
-            if last is not None and entry[0] < last[0]:
-                event = entry[2]
-                raise OutOfOrder(log.label, event.line, event.time.isoformat(), last[0].isoformat())
-            if len(heap) < size:
-                push(heap, entry)
-                continue
-            last = pushpop(heap, entry)
-            yield last
-        while heap:
-            yield pop(heap)
+            if buffer and entry[0] < buffer[-1][0]:
+                if entry[0] < last:
+                    event = entry[2]
+                    emitted = datetime.fromtimestamp(last, event.time.tzinfo).isoformat()
+                    raise OutOfOrder(log.label, event.line, event.time.isoformat(), emitted)
+                insort(buffer, entry)
+            else:
+                append(entry)
+            if len(buffer) > size:
+                first = popleft()
+                last = first[0]
+                yield first
+        yield from buffer
 
     def _deliver(self, merged: Iterator[Entry]) -> Iterator[Event]:
         seen: set[Any] = set()
         instant = self.duplicate_scope == "instant"
-        current: datetime | None = None
+        current: float | None = None
         inputs = self.inputs
         for when, seq, event, key in merged:
             log = inputs[seq >> SEQ_SHIFT]
@@ -312,8 +319,8 @@ class LogSet:
                 seen.add(key)
             log.events += 1
             if log.first is None:
-                log.first = when
-            log.last = when
+                log.first = event.time
+            log.last = event.time
             yield event
 
     def summaries(self) -> list[InputSummary]:
@@ -326,7 +333,7 @@ class LogSet:
             log.close()
 
 
-def _order(entry: Entry) -> tuple[datetime, int]:
+def _order(entry: Entry) -> tuple[float, int]:
     return entry[0], entry[1]
 
 
