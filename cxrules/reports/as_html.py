@@ -259,7 +259,7 @@ def _violation(v: Violation, n: int) -> str:
     parts = [
         f'<div class="violation" id="violation-{_e(v.id)}">',
         f"<p>{_sev(v.severity)} {_e(v.sentence)}</p>",
-        timeline(start, end, marks, f"Timeline of {v.id}"),
+        timeline(start, end, marks, f"Timeline of {v.id}", (v.start, v.end)),
         f"<dl>{items}</dl>",
     ]
     if evidence:

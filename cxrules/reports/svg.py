@@ -148,24 +148,30 @@ class Mark:
     trigger: bool = False
 
 
-def timeline(start: float, end: float, marks: list[Mark], label: str) -> str:
+def timeline(
+    start: float, end: float, marks: list[Mark], label: str, span_text: tuple[str, str] = ("", "")
+) -> str:
     """A violation's timeline: its span from `start` to `end` as a band, its events as dots.
 
     Positions are proportional to time over the span of the band and the events, padded so a
-    single instant sits in the middle. Labels alternate above and below the axis.
+    single instant sits in the middle. Event labels alternate between two rows above the axis;
+    `span_text` (the band's start and end as text) is written below it.
 
-    >>> svg = timeline(0, 60, [Mark(0, "a<b", True), Mark(60, "c")], "v1")
-    >>> svg.count("<circle"), "a&lt;b" in svg, "<script" in svg
-    (2, True, False)
+    >>> svg = timeline(0, 60, [Mark(0, "a<b", True), Mark(60, "c")], "v1", ("10:00", "10:01"))
+    >>> svg.count("<circle"), "a&lt;b" in svg, "<script" in svg, "10:01" in svg
+    (2, True, False, True)
     """
     low = min([start, end, *(m.at for m in marks)])
     high = max([start, end, *(m.at for m in marks)])
     pad = max((high - low) * 0.08, 30.0)
     low, high = low - pad, high + pad
-    left, plot_w, axis = 10, WIDTH - 20, 46
+    left, plot_w, axis = 10, WIDTH - 20, 50
 
     def x(at: float) -> float:
         return left + (at - low) / (high - low) * plot_w
+
+    def anchor(at_x: float) -> str:
+        return "start" if at_x < left + plot_w * 0.7 else "end"
 
     band_w = max(2.0, x(end) - x(start))
     body = [
@@ -176,12 +182,22 @@ def timeline(start: float, end: float, marks: list[Mark], label: str) -> str:
     for index, mark in enumerate(sorted(marks, key=lambda m: m.at)):
         cx = x(mark.at)
         color = "#111827" if mark.trigger else "#2563eb"
-        y = axis - 14 if index % 2 == 0 else axis + 24
-        anchor = "start" if cx < left + plot_w * 0.7 else "end"
+        y = axis - 12 if index % 2 == 0 else axis - 28
         body.append(
             f'<circle cx="{_n(cx)}" cy="{axis}" r="5" fill="{color}">'
             f"<title>{escape(mark.label)}</title></circle>"
-            f'<text x="{_n(cx)}" y="{y}" text-anchor="{anchor}" font-size="11">'
+            f'<text x="{_n(cx)}" y="{y}" text-anchor="{anchor(cx)}" font-size="11">'
             f"{escape(_clip(mark.label, 48))}</text>"
+        )
+    first, last = span_text
+    if first:
+        body.append(
+            f'<text x="{_n(x(start))}" y="{axis + 22}" text-anchor="start" font-size="10" '
+            f'fill="#6b7280">{escape(first)}</text>'
+        )
+    if last and end > start:
+        body.append(
+            f'<text x="{_n(x(start) + band_w)}" y="{axis + 22}" text-anchor="end" '
+            f'font-size="10" fill="#6b7280">{escape(last)}</text>'
         )
     return _svg(WIDTH, 80, label, body)
