@@ -331,6 +331,23 @@ Clause = Annotated[
 ]
 
 
+_META_ORDER = ("severity", "owner", "description", "tags", "source", "zone", "calendar")
+_CLAUSE_ORDER = {"meta": 0, "at_risk": 1, "scope": 2, "state": 3, "let": 4, "metric": 5}
+
+
+def canonical_clauses(clauses: list[Clause]) -> tuple[Clause, ...]:
+    """Clauses in their canonical order — metadata (severity, owner, description, tags, source,
+    zone, calendar), at risk, scope, states, lets, metrics — keeping source order within a kind.
+    Clause order carries no meaning, so the tree and the formatter both use this order."""
+
+    def key(item: tuple[int, Clause]) -> tuple[int, int, int]:
+        index, clause = item
+        meta = _META_ORDER.index(clause.key) if isinstance(clause, MetaClause) else 0
+        return (_CLAUSE_ORDER[clause.kind], meta, index)
+
+    return tuple(c for _, c in sorted(enumerate(clauses), key=key))
+
+
 # --------------------------------------------------------------------------- top level
 
 

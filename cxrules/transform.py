@@ -162,7 +162,7 @@ class ToAst(Transformer[Token, ast.PolicyFile]):
         clauses = [x for x in rest if not isinstance(x, _RULE_TYPES)]
         return ast.Policy(
             span=self._span(meta), id=str(ident), id_span=self._tok(ident), title=title,
-            clauses=tuple(clauses), rule=rules[0] if rules else None,
+            clauses=ast.canonical_clauses(clauses), rule=rules[0] if rules else None,
         )
 
     def meta_severity(self, meta: Any, c: list[Token]) -> ast.MetaClause:

@@ -1,0 +1,140 @@
+"""Command line: thin wrappers that parse arguments, call the library and choose exit codes.
+
+Exit codes: 0 fine; 1 violations at or above --fail-on (audit) or files to reformat (fmt --check);
+2 invalid policies or usage; 3 unreadable input.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+import sys
+from pathlib import Path
+
+import click
+
+from cxrules import __version__
+from cxrules.diagnostics import Diagnostic, Level, render_json, render_text, sort_key
+
+EXIT_OK, EXIT_VIOLATIONS, EXIT_INVALID, EXIT_INPUT = 0, 1, 2, 3
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="cxrules")
+def main() -> None:
+    """cxrules: customer-experience rules as code. Check policies, audit logs against them."""
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
+              help="text for people, json for tools")
+@click.option("--strict", is_flag=True, help="fail on warnings too")
+@click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE",
+              help="override a parameter, e.g. --set max_wait=3min")
+def check(paths: tuple[str, ...], fmt: str, strict: bool, overrides: tuple[str, ...]) -> None:
+    """Parse and validate policy files (files or folders of *.cxr)."""
+    from cxrules.policyset import load_policies
+
+    loaded = load_policies(list(paths), _overrides(overrides))
+    diagnostics = loaded.diagnostics
+    errors = sum(d.level is Level.ERROR for d in diagnostics)
+    files = len(loaded.workspace.sources)
+    if fmt == "json":
+        click.echo(render_json(diagnostics))
+    elif diagnostics:
+        click.echo(render_text(diagnostics))
+    elif loaded.policy_set is not None:
+        click.echo(f"{files} file(s), {len(loaded.policy_set.policies)} policies: ok")
+    if files == 0 and not diagnostics:
+        click.echo("no policy files (*.cxr) found", err=True)
+    if errors or files == 0 or (strict and diagnostics):
+        sys.exit(EXIT_INVALID)
+
+
+def _overrides(pairs: tuple[str, ...]) -> dict[str, str]:
+    from cxrules.params import ParamError, split_assignment
+
+    out: dict[str, str] = {}
+    for pair in pairs:
+        try:
+            name, value = split_assignment(pair)
+        except ParamError as exc:
+            raise click.UsageError(f"--set {exc} ({exc.hint})") from exc
+        out[name] = value
+    return out
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--check", "check_only", is_flag=True, help="only report files that would change")
+@click.option("--diff", "show_diff", is_flag=True, help="show the changes instead of writing")
+def fmt(paths: tuple[str, ...], check_only: bool, show_diff: bool) -> None:
+    """Rewrite policy files in the canonical layout (comments are kept)."""
+    from cxrules.fmt import format_file
+    from cxrules.parser import parse
+    from cxrules.source import Source
+    from cxrules.workspace import display_name, expand
+
+    files, problems = expand(list(paths))
+    diagnostics: list[Diagnostic] = list(problems)
+    changed: list[str] = []
+    root = Path.cwd().resolve()
+    for path in files:
+        name = display_name(path, root)
+        try:
+            text = path.read_text("utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            from cxrules.diagnostics import error
+
+            diagnostics.append(error("E107", f"cannot read '{name}' as UTF-8 text: {exc}"))
+            continue
+        tree, found = parse(Source(name=name, text=text.replace("\r\n", "\n")))
+        if tree is None:
+            diagnostics.extend(found)
+            continue
+        formatted = format_file(tree)
+        if formatted == text:
+            continue
+        changed.append(name)
+        if show_diff:
+            click.echo("".join(difflib.unified_diff(
+                text.splitlines(keepends=True), formatted.splitlines(keepends=True),
+                fromfile=name, tofile=name)), nl=False)
+        elif not check_only:
+            path.write_text(formatted, encoding="utf-8")
+    if diagnostics:
+        click.echo(render_text(sorted(diagnostics, key=sort_key)))
+        sys.exit(EXIT_INVALID)
+    if check_only or show_diff:
+        for name in changed:
+            click.echo(f"would reformat {name}")
+        click.echo(f"{len(changed)} of {len(files)} file(s) would be reformatted")
+        sys.exit(EXIT_VIOLATIONS if changed else EXIT_OK)
+    click.echo(f"{len(changed)} of {len(files)} file(s) reformatted")
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE")
+def compile(paths: tuple[str, ...], overrides: tuple[str, ...]) -> None:  # noqa: A001
+    """Print the compiled, engine-neutral form of policies as JSON (for tools and debugging)."""
+    from cxrules.policyset import load_policies
+
+    loaded = load_policies(list(paths), _overrides(overrides))
+    if loaded.policy_set is None:
+        click.echo(render_text(loaded.diagnostics))
+        sys.exit(EXIT_INVALID)
+    click.echo(json.dumps(loaded.policy_set.model_dump(mode="json"), indent=2, ensure_ascii=False))
+
+
+def run() -> None:
+    """Entry point that turns any unexpected exception into a short message, never a traceback."""
+    try:
+        main(standalone_mode=True)
+    except SystemExit:
+        raise
+    except Exception as exc:  # noqa: BLE001 - the last line of defence for users
+        click.echo(f"cxrules: internal error: {type(exc).__name__}: {exc}", err=True)
+        click.echo("please report this with the command you ran", err=True)
+        sys.exit(EXIT_INPUT)
