@@ -41,8 +41,7 @@ def test_existence_bounds_are_inclusive() -> None:
     many = next(v for v in result.violations if v.kind == "too_many")
     assert many.trigger is not None and many.trigger.id == "e9"  # the 4th of v-4
     assert many.sentence == (
-        "visit v-4 had 4 customer.greeted (at most 3 allowed; the 4th at "
-        "2026-03-02 10:03:00+03:00)"
+        "visit v-4 had 4 customer.greeted (at most 3 allowed; the 4th at 2026-03-02 10:03:00+03:00)"
     )
     assert counts(result) == tally(scopes=3, activations=3, satisfied=1, violated=2)
 

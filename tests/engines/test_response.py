@@ -128,9 +128,7 @@ def test_equal_times_follow_input_order() -> None:
 
 
 def test_a_trigger_does_not_meet_its_own_obligation() -> None:
-    rule = ir.Response(
-        trigger=trig(pat("ping")), expect=pat("ping"), window=after("1h")
-    )
+    rule = ir.Response(trigger=trig(pat("ping")), expect=pat("ping"), window=after("1h"))
     log = Log()
     log.add("+0s", "ping")
     log.add("+30min", "ping")

@@ -1,0 +1,172 @@
+"""Reference engine: value checks at a trigger (`when T require C`), expected values by hand."""
+
+from __future__ import annotations
+
+from engine_builders import Log, attr, counts, kinds, lit, op, pat, policy, run, tally, trig
+
+from cxrules import ir
+
+
+def booked(field: str) -> ir.History:
+    return ir.History(fn="last", pattern=pat("appointment.booked"), field=field)
+
+
+def arrive_in_window() -> ir.Policy:
+    rule = ir.ValueCheck(
+        trigger=trig(pat("technician.arrived")),
+        condition=ir.Between(
+            value=ir.Time(), low=booked("window_start"), high=booked("window_end")
+        ),
+    )
+    return policy(rule, scope=("appointment",))
+
+
+def test_condition_with_iso_attributes_and_inclusive_bounds() -> None:
+    log = Log()
+    window = {
+        "window_start": "2026-03-02T10:00:00+03:00",
+        "window_end": "2026-03-02T12:00:00+03:00",
+    }
+    for a in ("a-1", "a-2", "a-3"):
+        log.add("+0s", "appointment.booked", appointment=a, **window)
+    log.add("+1h", "technician.arrived", appointment="a-1")
+    log.add("+2h", "technician.arrived", appointment="a-2")  # exactly window_end
+    log.add("+150min", "technician.arrived", appointment="a-3")
+    result = run(arrive_in_window(), log)
+    assert kinds(result) == [("condition_false", "e6")]
+    assert result.violations[0].sentence == (
+        "technician.arrived of appointment a-3 at 2026-03-02 12:30:00+03:00: time between "
+        "last(appointment.booked).window_start and last(appointment.booked).window_end is "
+        'false (last(appointment.booked).window_start = "2026-03-02T10:00:00+03:00"; '
+        'last(appointment.booked).window_end = "2026-03-02T12:00:00+03:00")'
+    )
+    assert counts(result) == tally(scopes=3, activations=3, satisfied=2, violated=1)
+
+
+def test_missing_values_make_the_condition_false_and_are_named() -> None:
+    log = Log()
+    log.add("+0s", "technician.arrived", appointment="a-4")
+    result = run(arrive_in_window(), log)
+    assert kinds(result) == [("condition_false", "e1")]
+    v = result.violations[0]
+    assert v.sentence == (
+        "technician.arrived of appointment a-4 at 2026-03-02 10:00:00+03:00: time between "
+        "last(appointment.booked).window_start and last(appointment.booked).window_end cannot "
+        "be judged: last(appointment.booked).window_start, last(appointment.booked).window_end "
+        "missing"
+    )
+    assert v.details == {
+        "missing": [
+            "last(appointment.booked).window_start",
+            "last(appointment.booked).window_end",
+        ]
+    }
+
+
+def battery_policy() -> ir.Policy:
+    """clamp(50% + 10% * count(arm.connected) - 20% * count(customer.waited), 0%, 100%) >= 90%"""
+
+    def pct(x: float) -> ir.Lit:
+        return lit(x, "percent")
+
+    def count(t: str) -> ir.History:
+        return ir.History(fn="count", pattern=pat(t))
+
+    raw = op(
+        "-",
+        op("+", pct(0.5), op("*", pct(0.1), count("arm.connected"))),
+        op("*", pct(0.2), count("customer.waited")),
+    )
+    battery = ir.Call(fn="clamp", args=(raw, pct(0.0), pct(1.0)))
+    rule = ir.ValueCheck(trigger=trig(pat("customer.left")), condition=op(">=", battery, pct(0.9)))
+    return policy(rule, scope=("visit",))
+
+
+def test_history_counts_see_the_past_strictly_before_the_trigger() -> None:
+    log = Log()
+    for i in range(4):  # 50% + 40% = 90%: fine
+        log.add(f"+{i}min", "arm.connected", visit="v-1", arm=f"a{i}")
+    log.add("+5min", "customer.left", visit="v-1")
+    for i in range(5):  # 50% + 50% - 20% = 80%
+        log.add(f"+{i}min", "arm.connected", visit="v-2", arm=f"a{i}")
+    log.add("+5min", "customer.waited", visit="v-2")
+    log.add("+6min", "customer.left", visit="v-2")
+    log.add("+6min", "arm.connected", visit="v-2", arm="late")  # after the trigger: unseen
+    result = run(battery_policy(), log)
+    assert kinds(result) == [("condition_false", "e12")]
+    assert "count(arm.connected) = 5; count(customer.waited) = 1" in result.violations[0].sentence
+    assert counts(result) == tally(scopes=2, activations=2, satisfied=1, violated=1)
+
+
+def test_include_current_counts_the_trigger_itself() -> None:
+    count = ir.History(fn="count", pattern=pat("complaint.filed"), include_current=True)
+    rule = ir.ValueCheck(trigger=trig(pat("complaint.filed")), condition=op("<=", count, lit(2)))
+    log = Log()
+    for i in range(3):
+        log.add(f"+{i}min", "complaint.filed", customer="c-1")
+    result = run(policy(rule, scope=("customer",)), log)
+    assert kinds(result) == [("condition_false", "e3")]  # counts 1, 2, 3
+
+
+def test_changes_count_includes_the_current_event() -> None:
+    rule = ir.ValueCheck(
+        trigger=trig(pat("case.closed")),
+        condition=op("<=", ir.Changes(path="org:group"), lit(3)),
+    )
+    log = Log()
+    for g in ("A", "A", "B", "B", "C", "A"):  # 3 changes
+        log.add("+0s", "case.updated", case="k-1", **{"org:group": g})
+    log.add("+1min", "case.closed", case="k-1")  # no group: skipped
+    for g in ("A", "B", "C", "D"):  # 3 changes, the 4th on the closing event
+        log.add("+0s", "case.updated", case="k-2", **{"org:group": g})
+    log.add("+1min", "case.closed", case="k-2", **{"org:group": "E"})
+    result = run(policy(rule, scope=("case",)), log)
+    assert kinds(result) == [("condition_false", "e12")]
+    assert result.violations[0].sentence.endswith(
+        "changes(org:group) <= 3 is false (changes(org:group) = 4)"
+    )
+
+
+def test_previous_event_of_the_scope() -> None:
+    same_agent = op("==", attr("agent", of="previous"), attr("agent"))
+    rule = ir.ValueCheck(trigger=trig(pat("reply.sent")), condition=same_agent)
+    log = Log()
+    log.add("+0s", "ticket.assigned", ticket="t-1", agent="ana")
+    log.add("+1min", "reply.sent", ticket="t-1", agent="ana")
+    log.add("+0s", "ticket.assigned", ticket="t-2", agent="ana")
+    log.add("+1min", "note.added", ticket="t-2", agent="bo")  # any type is a previous event
+    log.add("+2min", "reply.sent", ticket="t-2", agent="ana")
+    log.add("+3min", "reply.sent", ticket="t-3", agent="ana")  # no previous: missing
+    result = run(policy(rule, scope=("ticket",)), log)
+    assert sorted(kinds(result)) == [("condition_false", "e5"), ("condition_false", "e6")]
+    assert counts(result) == tally(scopes=3, vacuous=0, activations=3, satisfied=1, violated=2)
+
+
+def test_local_time_of_day_in_the_policy_zone() -> None:
+    before_noon = op("<", ir.Local(part="time_of_day"), lit(43200, "time_of_day"))
+    rule = ir.ValueCheck(
+        trigger=trig(pat("order.placed", where=before_noon)), condition=lit(True, "bool")
+    )
+    log = Log()
+    log.add("+7199s", "order.placed")  # 11:59:59 +03:00: triggers
+    log.add("+2h", "order.placed")  # 12:00:00: does not
+    assert counts(run(policy(rule), log)) == tally(activations=1, satisfied=1)
+    # in UTC the same instants are 08:59:59 and 09:00:00: both before noon
+    utc = policy(rule, zone="UTC")
+    assert counts(run(utc, log)) == tally(activations=2, satisfied=2)
+
+
+def test_equal_times_and_out_of_scope_triggers() -> None:
+    log = Log()
+    window = {
+        "window_start": "2026-03-02T10:00:00+03:00",
+        "window_end": "2026-03-02T10:00:00+03:00",
+    }
+    log.add("+0s", "appointment.booked", appointment="a-1", **window)
+    log.add("+0s", "technician.arrived", appointment="a-1")  # same instant, booked before
+    log.add("+0s", "technician.arrived", appointment="a-2")
+    log.add("+0s", "appointment.booked", appointment="a-2", **window)  # after: unseen
+    log.add("+0s", "technician.arrived")  # no appointment
+    result = run(arrive_in_window(), log)
+    assert kinds(result) == [("condition_false", "e3")]
+    assert counts(result) == tally(scopes=2, out_of_scope=1, activations=2, satisfied=1, violated=1)
