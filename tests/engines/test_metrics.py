@@ -1,0 +1,158 @@
+"""Reference engine: metric checks per group and bucket, every expected value by hand."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine_builders import Log, attr, counts, dur, pat, policy, run, tally
+
+from cxrules import ir
+
+
+def metric_policy(
+    agg: ir.Aggregate,
+    require: tuple[str, float],
+    warn: tuple[str, float] | None = None,
+    scope: tuple[str, ...] = (),
+    **metric: Any,
+) -> ir.Policy:
+    rule = ir.MetricCheck(
+        metric=ir.Metric(aggregate=agg, **metric),
+        require=ir.Threshold(op=require[0], value=require[1]),  # type: ignore[arg-type]
+        warn=ir.Threshold(op=warn[0], value=warn[1]) if warn else None,  # type: ignore[arg-type]
+    )
+    return policy(rule, scope=scope)
+
+
+def values(result: Any) -> list[tuple[dict[str, str], str | None, float | None, int, str]]:
+    return [
+        (m.group, m.bucket, m.value, m.population, m.status) for m in result.policies[0].metrics
+    ]
+
+
+def service_level() -> ir.Policy:
+    agg = ir.Aggregate(
+        fn="share",
+        pattern=pat("call.answered"),
+        of=pat("call.queued"),
+        within=dur("20s"),
+        unless=pat("call.abandoned"),
+    )
+    return metric_policy(
+        agg,
+        (">=", 0.8),
+        (">=", 0.85),
+        scope=("call",),
+        name="service_level",
+        group_by=("queue",),
+        bucket="day",
+        unit="percent",
+    )
+
+
+def test_share_per_queue_and_day_with_warning_and_not_applicable() -> None:
+    log = Log()
+    for i, answered in enumerate(("+5s", "+10s", "+20s", "+1s", "+21s")):  # 4 of 5 in 20s
+        log.add("+0s", "call.queued", call=f"q1-{i}", queue="q1")
+        log.add(answered, "call.answered", call=f"q1-{i}", queue="q1")
+    log.add("+1min", "call.queued", call="q2-0", queue="q2")
+    log.add("+70s", "call.answered", call="q2-0", queue="q2")
+    log.add("+1min", "call.queued", call="q2-1", queue="q2")
+    log.add("+65s", "call.abandoned", call="q2-1", queue="q2")  # fails it
+    log.add("+66s", "call.answered", call="q2-1", queue="q2")  # too late to matter
+    log.add("+1h", "call.queued", call="q3-0", queue="q3")  # open at the horizon
+    log.add("+1h", "call.queued", call="x-0")  # no queue: counted out of scope
+    result = run(service_level(), log, as_of="+1h")
+    assert values(result) == [
+        ({"queue": "q1"}, "2026-03-02", 0.8, 5, "warn"),
+        ({"queue": "q2"}, "2026-03-02", 0.5, 2, "violated"),
+        ({"queue": "q3"}, "2026-03-02", None, 0, "not_applicable"),
+    ]
+    assert [(v.kind, v.scope) for v in result.violations] == [
+        ("metric_warning", {"queue": "q1"}),
+        ("metric", {"queue": "q2"}),
+    ]
+    assert result.violations[1].sentence == (
+        "service_level for queue=q2 in day 2026-03-02 was 50% (required >= 80%; 2 call.queued)"
+    )
+    assert result.violations[0].sentence == (
+        "service_level for queue=q1 in day 2026-03-02 was 80% (warning level >= 85%; 5 call.queued)"
+    )
+    assert result.policies[0].metrics[0].threshold == ">= 80%"
+    assert result.policies[0].metrics[0].warn == ">= 85%"
+    assert counts(result) == tally(
+        scopes=3,
+        vacuous=1,
+        out_of_scope=1,
+        activations=2,
+        satisfied=1,
+        violated=1,
+        pending=1,
+        warnings=1,
+    )
+
+
+def nps(min_sample: int | None = None) -> ir.Policy:
+    agg = ir.Aggregate(fn="nps", pattern=pat("survey.answered"), value=attr("score"))
+    return metric_policy(
+        agg, (">=", 40), name="nps", group_by=("store",), bucket="month", min_sample=min_sample
+    )
+
+
+def test_nps_formula_min_sample_and_unusable_scores() -> None:
+    log = Log()
+    for score in (10, 9, 8, 7, 6, 0):  # 2 promoters, 2 detractors of 6: 0
+        log.add("+0s", "survey.answered", store="s1", score=score)
+    for score in (10, 10, 9, 8, "ten", 11):  # 3 of 4 usable are promoters: 75
+        log.add("+1d", "survey.answered", store="s2", score=score)
+    for score in (10, 10, 10):  # 3 answers < min sample 4
+        log.add("+2d", "survey.answered", store="s3", score=score)
+    result = run(nps(min_sample=4), log)
+    assert values(result) == [
+        ({"store": "s1"}, "2026-03", 0.0, 6, "violated"),
+        ({"store": "s2"}, "2026-03", 75.0, 4, "ok"),
+        ({"store": "s3"}, "2026-03", 100.0, 3, "insufficient"),
+    ]
+    assert result.violations[0].sentence == (
+        "nps for store=s1 in month 2026-03 was 0 (required >= 40; 6 survey.answered)"
+    )
+    assert counts(result) == tally(scopes=3, vacuous=1, activations=2, satisfied=1, violated=1)
+
+
+def test_csat_ces_and_percentile() -> None:
+    def one(fn: str, q: float | None = None, unit: str = "number") -> ir.Policy:
+        agg = ir.Aggregate(fn=fn, pattern=pat("survey.answered"), value=attr("score"), q=q)
+        return metric_policy(agg, (">=", 0), name=fn, unit=unit)  # type: ignore[arg-type]
+
+    log = Log()
+    for score in (5, 4, 3, 2):
+        log.add("+0s", "survey.answered", score=score)
+    assert values(run(one("csat", unit="percent"), log))[0][2] == 0.5  # 2 of 4 are 4-5
+    assert values(run(one("ces"), log))[0][2] == 3.5  # mean of 1-7 answers
+    assert values(run(one("avg"), log))[0][2] == 3.5
+    assert values(run(one("sum"), log))[0][2] == 14
+    assert values(run(one("min"), log))[0][2] == 2
+    # sorted 2, 3, 4, 5; rank 0.9 * 3 = 2.7 → 4 + 0.7 * (5 - 4) = 4.7
+    assert values(run(one("percentile", q=0.9), log))[0][2] == 4.7
+    assert values(run(one("percentile", q=90), log))[0][2] == 4.7
+
+
+def test_ratio_and_count_and_thresholds_in_sentences() -> None:
+    agg = ir.Aggregate(fn="ratio", pattern=pat("complaint.filed"), of=pat("order.placed"))
+    p = metric_policy(agg, ("<=", 0.05), name="complaint_rate", bucket="day", unit="percent")
+    log = Log()
+    for i in range(10):
+        log.add(f"+{i}min", "order.placed")
+    log.add("+20min", "complaint.filed")  # 1 of 10 = 10%
+    log.add("+1d", "complaint.filed")  # next day: no orders, not applicable
+    result = run(p, log)
+    assert values(result) == [
+        ({}, "2026-03-02", 0.1, 10, "violated"),
+        ({}, "2026-03-03", None, 0, "not_applicable"),
+    ]
+    assert result.violations[0].sentence == (
+        "complaint_rate in day 2026-03-02 was 10% (required <= 5%; 10 order.placed)"
+    )
+    count = ir.Aggregate(fn="count", pattern=pat("complaint.filed"))
+    result = run(metric_policy(count, ("<", 2), name="complaints"), log)
+    assert values(result) == [({}, None, 2.0, 2, "violated")]
