@@ -100,7 +100,10 @@ class _Handler:
     def _attribute(self, tag: str, attrs: dict[str, str], parent: _Frame) -> _Frame:
         target, prefix, parent_items = parent
         key = attrs.get("key", "")
-        value, problem = _typed(tag, key, attrs.get("value"))
+        if tag in ("list", "container"):
+            value, problem = None, None
+        else:
+            value, problem = _typed(tag, key, attrs.get("value"))
         if problem and not (tag == "date" and prefix + key == self.time_key):
             self._problem(problem)
         items: list[Any] | None = None

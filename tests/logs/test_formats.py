@@ -1,0 +1,225 @@
+"""Each input format read into events: JSONL, CSV, Parquet, XES, gzip and standard input."""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import sys
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from cxrules.logs import LogError, LogSet, mapping_from_dict, open_log
+
+DATA = Path(__file__).parent / "data"
+PLUS2 = timezone(timedelta(hours=2))
+
+
+def read(path: Path | str, mapping: dict | None = None, **kw):
+    logs = LogSet([open_log(str(path), mapping_from_dict(mapping or {}), **kw)])
+    events = list(logs.events())
+    return logs, events
+
+
+def test_jsonl_canonical_fields_attributes_and_zone():
+    logs, events = read(DATA / "visits.jsonl", {"zone": "Europe/Istanbul"})
+    label = str(DATA / "visits.jsonl")
+    assert [e.time.astimezone(UTC).strftime("%H:%M:%S") for e in events] == [
+        "07:05:00",
+        "07:05:30",
+        "07:06:00",
+        "07:07:00",  # naive 10:07 read in Istanbul (+03:00)
+    ]
+    assert [e.type for e in events] == [
+        "customer.entered",
+        "arm.connected",
+        "arm.disconnected",
+        "şikayet.açıldı",
+    ]
+    assert [e.id for e in events] == ["e1", "e2", f"{label}:3", f"{label}:4"]
+    assert events[1].attrs == {"visit": "v-1007", "arm": "ayse"}
+    assert events[2].get("meta.channel") == "sms" and events[2].attrs["meta"] == {
+        "channel": "sms",
+        "n": 2,
+    }
+    assert events[3].attrs == {"visit": "v-1007", "ok": True, "score": 9.5, "note": None}
+    assert events[3].time.tzinfo == ZoneInfo("Europe/Istanbul")
+    assert [e.line for e in events] == [1, 2, 3, 4]
+    summary = logs.summaries()[0]
+    assert (summary.format, summary.read, summary.accepted, summary.rejected) == ("jsonl", 4, 4, 0)
+    assert summary.first_time == "2026-03-02T10:05:00+03:00"
+    assert summary.last_time == "2026-03-02T10:07:00+03:00"
+
+
+def test_csv_delimiter_encoding_crlf_multiline_and_friendly_time():
+    mapping = {
+        "delimiter": ";",
+        "encoding": "latin-1",
+        "time": "when",
+        "time_format": "dd/mm/yyyy hh:mm",
+        "zone": "Europe/Amsterdam",
+        "type": "kind",
+        "rename": {"Klant": "customer"},
+    }
+    logs, events = read(DATA / "complaints.csv", mapping)
+    amsterdam = ZoneInfo("Europe/Amsterdam")
+    assert [e.time for e in events] == [
+        datetime(2026, 3, 2, 9, 15, tzinfo=amsterdam),
+        datetime(2026, 3, 2, 9, 20, tzinfo=amsterdam),
+    ]
+    assert events[0].time.astimezone(UTC).hour == 8  # CET is +01:00 in March
+    assert events[0].attrs == {"customer": "jan", "Opmerking": "Te laat, \r\nweer"}
+    assert events[1].attrs == {"customer": "josé", "Opmerking": "café"}
+    assert [e.line for e in events] == [2, 4]  # the quoted field spans lines 2-3
+    assert logs.summaries()[0].read == 2
+
+
+def test_csv_empty_cells_are_missing_and_rows_must_match_the_header(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text(
+        "time,type,team,extra\n"
+        "2026-03-02T10:00:00Z,a,,x\n"
+        "2026-03-02T10:01:00Z,b,t1\n"
+        '2026-03-02T10:02:00Z,c,"t2",y\n'
+    )
+    logs, events = read(path)
+    assert [(e.type, e.attrs) for e in events] == [
+        ("a", {"extra": "x"}),
+        ("c", {"team": "t2", "extra": "y"}),
+    ]
+    [bad] = logs.rejected
+    assert (bad.line, bad.code, bad.reason) == (3, "E402", "row has 3 fields, the header has 4")
+
+
+def test_tsv_by_extension_and_repeated_header_names(tmp_path):
+    path = tmp_path / "t.tsv"
+    path.write_text("time\ttype\tVariant\tVariant\n2026-03-02T10:00:00Z\ta\tv1\tv2\n")
+    _, [event] = read(path)
+    assert event.attrs == {"Variant": "v1", "Variant.1": "v2"}
+
+
+def test_parquet_typed_columns_in_batches(tmp_path):
+    path = tmp_path / "t.parquet"
+    table = pa.table(
+        {
+            "time": pa.array(
+                [datetime(2026, 3, 2, 10, 0, tzinfo=UTC), datetime(2026, 3, 2, 11, 0, tzinfo=UTC)],
+                pa.timestamp("us", tz="UTC"),
+            ),
+            "type": ["a", "b"],
+            "n": [1, 2],
+            "local": pa.array([datetime(2026, 3, 2, 12, 0), None], pa.timestamp("us")),
+        }
+    )
+    pq.write_table(table, path)
+    logs, events = read(path)
+    assert [(e.time, e.type, e.attrs["n"], e.line) for e in events] == [
+        (datetime(2026, 3, 2, 10, 0, tzinfo=UTC), "a", 1, 1),
+        (datetime(2026, 3, 2, 11, 0, tzinfo=UTC), "b", 2, 2),
+    ]
+    assert events[0].attrs["local"] == datetime(2026, 3, 2, 12, 0)
+    assert logs.summaries()[0].format == "parquet"
+    # a naive timestamp column as the time takes the mapping's zone
+    _, local = read(path, {"time": "local", "zone": "Europe/Rome"})
+    assert local[0].time == datetime(2026, 3, 2, 12, 0, tzinfo=ZoneInfo("Europe/Rome"))
+
+
+def test_xes_types_inheritance_nesting_and_rejections():
+    logs, events = read(DATA / "cases.xes")
+    first, second = events
+    assert (first.type, first.time, first.line) == (
+        "Accepted",
+        datetime(2010, 3, 31, 16, 59, 42, tzinfo=PLUS2),
+        11,
+    )
+    assert first.attrs == {
+        "case": "C1",
+        "impact": "High",
+        "lifecycle:transition": "In Progress",
+        "org:group": "V30",
+        "priority": 3,
+        "cost": 1.5,
+        "urgent": True,
+        "due": datetime(2010, 4, 1, tzinfo=PLUS2),
+    }
+    assert (second.type, second.line) == ("Completed", 21)
+    assert second.attrs["impact"] == "Low"  # the event's own value wins over the trace's
+    assert (second.attrs["note"], second.attrs["note.by"]) == ("ok", "ann")
+    assert second.attrs["tags"] == ["a", "b"]
+    assert [(r.line, r.code) for r in logs.rejected] == [(39, "E403"), (43, "E406"), (48, "E404")]
+    assert logs.rejected[1].reason == "attribute 'priority' is not a valid int: 'high'"
+    summary = logs.summaries()[0]
+    assert (summary.read, summary.accepted, summary.rejected, summary.events) == (5, 2, 3, 2)
+
+
+def test_xes_not_well_formed_rejects_the_rest(tmp_path):
+    path = tmp_path / "broken.xes"
+    path.write_text(
+        '<log>\n<trace><string key="concept:name" value="C"/>\n'
+        '<event><string key="concept:name" value="a"/>'
+        '<date key="time:timestamp" value="2010-01-01T00:00:00Z"/></event>\n'
+        "<event><string key=oops/></event>\n"
+    )
+    logs, events = read(path)
+    assert [e.type for e in events] == ["a"]
+    [bad] = logs.rejected
+    assert (bad.line, bad.code) == (4, "E402")
+    assert bad.reason.startswith("XML is not well-formed: not well-formed (invalid token)")
+
+
+def test_gzip_is_detected_by_magic_bytes_not_name(tmp_path):
+    raw = (DATA / "visits.jsonl").read_bytes()
+    named = tmp_path / "visits.jsonl.gz"
+    hidden = tmp_path / "visits.jsonl"  # gzip content under a plain name
+    named.write_bytes(gzip.compress(raw))
+    hidden.write_bytes(gzip.compress(raw))
+    for path in (named, hidden):
+        logs, events = read(path)
+        assert len(events) == 4
+        summary = logs.summaries()[0]
+        assert summary.format == "jsonl.gz"
+        # the checksum is of the bytes as given: the compressed file
+        assert summary.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def test_stdin_is_spooled_and_read_twice(monkeypatch):
+    raw = (DATA / "visits.jsonl").read_bytes()
+    monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(raw)))
+    log = open_log("-")
+    logs = LogSet([log])
+    first = [e.type for e in logs.events()]
+    again = [e.type for e in logs.events(sorted=True)]
+    expected = ["customer.entered", "arm.connected", "arm.disconnected", "şikayet.açıldı"]
+    assert first == again == expected
+    assert (log.format, log.label, events_file(logs)) == ("jsonl", "<stdin>", "<stdin>")
+    spooled = log.file
+    logs.close()
+    assert not spooled.exists()
+
+
+def events_file(logs: LogSet) -> str:
+    return next(iter(logs.events())).file
+
+
+def test_format_from_mapping_and_unknown_extension(tmp_path):
+    path = tmp_path / "export.log"
+    path.write_text("time,type\n2026-03-02T10:00:00Z,a\n")
+    with pytest.raises(LogError) as caught:
+        open_log(str(path))
+    assert "cannot tell the format" in str(caught.value)
+    _, [event] = read(path, {"format": "csv"})
+    assert event.type == "a"
+
+
+def test_missing_file_and_directory_are_log_errors(tmp_path):
+    with pytest.raises(LogError) as caught:
+        open_log(str(tmp_path / "nope.jsonl"))
+    assert str(caught.value) == f"{tmp_path / 'nope.jsonl'}: cannot read log: no such file"
+    with pytest.raises(LogError) as caught:
+        open_log(str(tmp_path))
+    assert caught.value.reason == "not a regular file"
