@@ -59,7 +59,7 @@ def path(parts: tuple[str, ...]) -> str:
 class _Formatter:
     def __init__(self, tree: ast.PolicyFile) -> None:
         self.tree = tree
-        self.leading: dict[int, list[str]] = {}  # anchor line → comments above it
+        self.leading: dict[int, list[tuple[int, str]]] = {}  # anchor line → comments above it
         self.trailing: dict[int, list[str]] = {}  # anchor line → comment at its end
         self.rest: list[str] = []
         self._attach_comments()
@@ -87,7 +87,7 @@ class _Formatter:
                 continue
             following = [a for a in anchors if a[0] > line]
             if following:
-                self.leading.setdefault(following[0][0], []).append(comment.text)
+                self.leading.setdefault(following[0][0], []).append((line, comment.text))
             else:
                 self.rest.append(comment.text)
 
@@ -104,8 +104,12 @@ class _Formatter:
         return self._lines
 
     def _emit(self, out: list[str], anchor_line: int, indent: str, lines: list[str]) -> None:
-        for comment in self.leading.pop(anchor_line, []):
-            out.append(indent + comment)
+        comments = self.leading.pop(anchor_line, [])
+        for i, (line, text) in enumerate(comments):
+            out.append(indent + text)
+            following = comments[i + 1][0] if i + 1 < len(comments) else anchor_line
+            if following - line > 1 and not indent:
+                out.append("")  # a blank line after a comment block is kept at the top level
         trailing = self.trailing.pop(anchor_line, [])
         for i, line in enumerate(lines):
             if i == len(lines) - 1 and trailing:

@@ -6,11 +6,11 @@ same report: lists are sorted, ids are content hashes, and no wall-clock time ap
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-SCHEMA_ID = "cxrules.report/1"
+SCHEMA_ID: Final = "cxrules.report/1"
 
 Severity = Literal["info", "low", "medium", "high", "critical"]
 SEVERITY_ORDER: dict[str, int] = {"info": 0, "low": 1, "medium": 2, "high": 3, "critical": 4}
@@ -60,6 +60,7 @@ class MetricValue(Model):
     status: Literal["ok", "warn", "violated", "not_applicable", "insufficient"]
     threshold: str  # e.g. '>= 80%'
     warn: str | None = None
+    unit: Literal["number", "percent", "duration"] = "number"
 
 
 class PendingObligation(Model):
@@ -103,8 +104,16 @@ class Violation(Model):
     id: str  # stable: a hash of policy, scope, trigger and kind
     policy: str
     kind: Literal[
-        "missing", "late", "forbidden", "too_few", "too_many", "rate_exceeded", "gap",
-        "condition_false", "metric", "metric_warning",
+        "missing",
+        "late",
+        "forbidden",
+        "too_few",
+        "too_many",
+        "rate_exceeded",
+        "gap",
+        "condition_false",
+        "metric",
+        "metric_warning",
     ]
     severity: Severity
     scope: dict[str, str]
@@ -144,5 +153,6 @@ class Report(Model):
     pending: list[PendingObligation] = []
     rejected: list[RejectedRecord] = []
     rejected_total: int = 0  # may exceed len(rejected) when the list is capped
+    rejected_by_code: dict[str, int] = {}  # complete counts, even when `rejected` is capped
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
