@@ -1,0 +1,122 @@
+"""Bad records are rejected with line, code and reason; the rest is read; counts reconcile."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cxrules.logs import LogSet, mapping_from_dict, open_log
+
+BIG = 10 * 1024 * 1024
+
+
+def hostile(path: Path) -> None:
+    lines = [
+        b'{"time": "2026-03-02T10:00:00Z", "type": "a"}',
+        b'{"time": "2026-03-02T10:01:00Z", "type": "b"',
+        b'{"type": "c"}',
+        b'{"time": "yesterday", "type": "d"}',
+        b'{"time": "2026-03-02T10:02:00Z"}',
+        b'{"time": 1741000000, "type": "e"}',
+        b'{"time": "2026-03-02T10:03:00Z", "type": 5}',
+        b'{"time": "2026-03-02T10:04:00Z", "type": "caf\xe9"}',
+        b'{"time": "2026-03-02T10:05:00Z", "type": "big", "pad": "' + b"x" * BIG + b'"}',
+        b"[1, 2]",
+        b"",
+        b'{"time": "2026-03-02T10:06:00Z", "type": "z", "id": 7}',
+        b'{"time": "2026-03-02T10:07:00Z", "type": "z", "id": {"a": 1}}',
+    ]
+    path.write_bytes(b"\n".join(lines) + b"\n")
+
+
+def test_hostile_jsonl(tmp_path):
+    path = tmp_path / "hostile.jsonl"
+    hostile(path)
+    logs = LogSet([open_log(str(path))])
+    events = list(logs.events())
+    assert [(e.type, e.id, e.line) for e in events] == [("a", f"{path}:1", 1), ("z", "7", 12)]
+    got = [(r.line, r.code, r.reason) for r in logs.rejected]
+    assert got == [
+        (2, "E402", "not valid JSON: unexpected end of data"),
+        (3, "E403", "no time: column 'time' is missing"),
+        (4, "E404", "time 'yesterday' in 'time' is not ISO 8601"),
+        (5, "E405", "no type: column 'type' is missing or empty"),
+        (6, "E406", "'time' has the wrong type: expected an ISO 8601 string, got 1741000000"),
+        (7, "E406", "type in 'type' must be a string, got 5"),
+        (8, "E407", "bytes are not valid UTF-8 at byte 46 of the line"),
+        (9, "E408", "record is longer than the maximum of 1048576 bytes"),
+        (10, "E411", "a record must be a JSON object, got list"),
+        (13, "E406", "id in 'id' must be a string or an integer, got {'a': 1}"),
+    ]
+    assert all(r.file == str(path) for r in logs.rejected)
+    assert all(len(r.sample) <= 200 for r in logs.rejected)
+    assert logs.rejected[7].sample.startswith('{"time": "2026-03-02T10:05:00Z", "type": "big"')
+    summary = logs.summaries()[0]
+    # 13 lines, one blank: 12 records, 2 accepted, 10 rejected
+    assert (summary.read, summary.accepted, summary.rejected) == (12, 2, 10)
+    assert summary.read == summary.accepted + summary.rejected
+    assert logs.rejected_total == 10
+
+
+def test_configurable_record_limit_and_crlf(tmp_path):
+    path = tmp_path / "t.jsonl"
+    short = b'{"time": "2026-03-02T10:00:00Z", "type": "a"}'  # 45 bytes
+    long = b'{"time": "2026-03-02T10:00:00Z", "type": "a", "x": 1}'  # 53 bytes
+    path.write_bytes(short + b"\r\n" + long + b"\r\n")
+    logs = LogSet([open_log(str(path), mapping_from_dict({"max_record": 45}))])
+    assert [e.line for e in logs.events()] == [1]
+    assert [(r.line, r.code) for r in logs.rejected] == [(2, "E408")]
+
+
+def test_empty_file_is_zero_records(tmp_path):
+    path = tmp_path / "empty.jsonl"
+    path.write_bytes(b"")
+    logs = LogSet([open_log(str(path))])
+    assert list(logs.events()) == []
+    summary = logs.summaries()[0]
+    assert (summary.read, summary.events, summary.first_time) == (0, 0, None)
+
+
+def test_csv_bad_bytes_long_line_and_bad_number(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_bytes(
+        b"time,type,n\n"
+        b"2026-03-02T10:00:00Z,a,1\n"
+        b"2026-03-02T10:01:00Z,b\xff,2\n"
+        b"2026-03-02T10:02:00Z,c," + b"9" * 200 + b"\n"
+        b"2026-03-02T10:03:00Z,d,x1\n"
+        b'2026-03-02T10:04:00Z,"e\n'
+    )
+    mapping = mapping_from_dict({"numbers": ["n"], "max_record": 100})
+    logs = LogSet([open_log(str(path), mapping)])
+    assert [(e.type, e.attrs) for e in logs.events()] == [("a", {"n": 1})]
+    assert [(r.line, r.code, r.reason) for r in logs.rejected] == [
+        (3, "E407", "bytes are not valid utf-8 at byte 23 of the line"),
+        (4, "E408", "record is longer than the maximum of 100 bytes"),
+        (5, "E406", "column 'n' is not a number: 'x1'"),
+        (6, "E402", "not valid CSV: unexpected end of data"),
+    ]
+    summary = logs.summaries()[0]
+    assert (summary.read, summary.accepted, summary.rejected) == (5, 1, 4)
+
+
+def test_rejected_list_is_capped_but_counted(tmp_path):
+    path = tmp_path / "t.jsonl"
+    path.write_text('{"type": "x"}\n' * 30)
+    logs = LogSet([open_log(str(path))], max_rejected=5)
+    assert list(logs.events()) == []
+    assert (len(logs.rejected), logs.rejected_total) == (5, 30)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.binary(max_size=40), max_size=8))
+def test_no_input_gives_a_traceback(tmp_path_factory, lines):
+    path = tmp_path_factory.mktemp("fuzz") / "f.jsonl"
+    path.write_bytes(b"\n".join(lines))
+    logs = LogSet([open_log(str(path))])
+    events = list(logs.events(sorted=True))
+    summary = logs.summaries()[0]
+    assert summary.read == summary.accepted + summary.rejected
+    assert summary.events == len(events)
