@@ -1,6 +1,6 @@
 """Reference engine (`python`): the executable definition of cxrules semantics, event by event."""
 
-from cxrules.engines.python.engine import EngineResult, PythonEngine, audit_events
+from cxrules.engines.python.engine import Audit, EngineResult, PythonEngine, audit_events
 from cxrules.engines.python.evaluate import EngineError
 
-__all__ = ["EngineError", "EngineResult", "PythonEngine", "audit_events"]
+__all__ = ["Audit", "EngineError", "EngineResult", "PythonEngine", "audit_events"]

@@ -62,6 +62,76 @@ class Dispatch:
         return found
 
 
+class Audit:
+    """One run in progress: feed events (in time order) as they come, then `finish` once.
+
+    This is what `PythonEngine.run` drives; a live stream can drive it event by event.
+    `runners` are exposed for inspection (memory bounds in tests)."""
+
+    def __init__(
+        self, policy_set: ir.PolicySet, *, as_of: datetime | None = None, zone: str = "UTC"
+    ) -> None:
+        try:
+            ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise EngineError(f"unknown time zone {zone!r}") from exc
+        if as_of is not None and as_of.tzinfo is None:
+            raise EngineError("as_of must carry a time zone (e.g. 2026-03-02T18:00:00+03:00)")
+        self.zone, self.as_of = zone, as_of
+        env = RunEnv(zone, Clock(policy_set.calendars))
+        self.runners = [build_runner(p, env) for p in policy_set.policies]
+        self.dispatch = Dispatch(self.runners)
+        self.limit = as_of.timestamp() if as_of is not None else None
+        self.last: float | None = None
+        self.last_event: Event | None = None
+        self.audited = 0
+        self.ignored = 0
+
+    def feed(self, events: Iterable[Event]) -> None:
+        """Audit more events; they must continue the time order (equal times keep input order).
+        Events later than `as_of` are ignored and counted."""
+        by_type, resolve = self.dispatch.by_type, self.dispatch.resolve
+        limit, last = self.limit, self.last
+        audited = ignored = 0
+        try:
+            for event in events:
+                ts = event.time.timestamp()
+                if limit is not None and ts > limit:
+                    ignored += 1
+                    continue
+                if last is not None and ts < last:
+                    self.out_of_order(event)
+                last = ts
+                self.last_event = event
+                audited += 1
+                runners_for = by_type.get(event.type)
+                if runners_for is None:
+                    runners_for = resolve(event.type)
+                for runner in runners_for:
+                    runner.on_event(event, ts)
+        finally:
+            self.last = last
+            self.audited += audited
+            self.ignored += ignored
+
+    def out_of_order(self, event: Event) -> None:
+        previous, zone = self.last_event, self.zone
+        assert previous is not None
+        raise EngineError(
+            f"{event.file}:{event.line}: event {event.id!r} at {when(event.time, zone)} comes "
+            f"after a later event ({previous.id!r} at {when(previous.time, zone)}); events must "
+            "be sorted by time"
+        )
+
+    def finish(self) -> EngineResult:
+        """Judge everything open at the horizon (`as_of`, else the last event's time)."""
+        horizon = self.limit if self.limit is not None else self.last
+        for runner in self.runners:
+            runner.finish(horizon if horizon is not None else 0.0)
+        seen_until = self.last_event.time if self.last_event is not None else None
+        return collect(self.runners, self.audited, self.ignored, self.as_of or seen_until)
+
+
 class PythonEngine:
     """The reference engine: the executable definition of the semantics (docs/semantics.md)."""
 
@@ -79,46 +149,9 @@ class PythonEngine:
 
         `as_of` is the evaluation horizon (default: the last event's time); later events are
         ignored and counted. `zone` is the log's zone, for sentences and calendar rules."""
-        try:
-            ZoneInfo(zone)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise EngineError(f"unknown time zone {zone!r}") from exc
-        if as_of is not None and as_of.tzinfo is None:
-            raise EngineError("as_of must carry a time zone (e.g. 2026-03-02T18:00:00+03:00)")
-        env = RunEnv(zone, Clock(policy_set.calendars))
-        runners = [build_runner(p, env) for p in policy_set.policies]
-        dispatch = Dispatch(runners)
-        by_type, resolve = dispatch.by_type, dispatch.resolve
-        limit = as_of.timestamp() if as_of is not None else None
-        last: float | None = None
-        last_event: Event | None = None
-        audited = ignored = 0
-        for event in events:
-            ts = event.time.timestamp()
-            if limit is not None and ts > limit:
-                ignored += 1
-                continue
-            if last is not None and ts < last:
-                assert last_event is not None
-                raise EngineError(
-                    f"{event.file}:{event.line}: event {event.id!r} at "
-                    f"{when(event.time, zone)} comes after a later event "
-                    f"({last_event.id!r} at {when(last_event.time, zone)}); events must be "
-                    "sorted by time"
-                )
-            last, last_event = ts, event
-            audited += 1
-            runners_for = by_type.get(event.type)
-            if runners_for is None:
-                runners_for = resolve(event.type)
-            for runner in runners_for:
-                runner.on_event(event, ts)
-        horizon = limit if limit is not None else (last if last is not None else 0.0)
-        for runner in runners:
-            runner.finish(horizon)
-        return collect(
-            runners, audited, ignored, as_of or (last_event.time if last_event else None)
-        )
+        audit = Audit(policy_set, as_of=as_of, zone=zone)
+        audit.feed(events)
+        return audit.finish()
 
 
 def build_runner(policy: ir.Policy, env: RunEnv) -> RuleRunner:

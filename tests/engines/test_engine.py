@@ -1,0 +1,153 @@
+"""Reference engine: the driver — bounded memory, order checks, determinism, clear errors."""
+
+from __future__ import annotations
+
+from collections import deque
+from typing import Any
+
+import pytest
+from engine_builders import ZONE, Log, after, at, counts, pat, policy, run, tally, trig
+from generated import merge_sorted, typical_policies
+
+from cxrules import ir
+from cxrules.engines.python import Audit, EngineError, PythonEngine
+from cxrules.engines.python.aggregates import Cell
+from cxrules.engines.python.existence import Tally
+from cxrules.engines.python.invariant import GapData
+from cxrules.engines.python.obligations import ObData
+
+
+def retained(data: Any) -> int:
+    """How many objects one scope's rule memory holds (lists, windows, kept events)."""
+    if isinstance(data, ObData):
+        gate = len(data.gate.times) if data.gate is not None else 0
+        return len(data.open) + len(data.missed) + len(data.past) + gate
+    if isinstance(data, deque | list):
+        return len(data)
+    if isinstance(data, Tally):
+        return len(data.kept)
+    if data is None or isinstance(data, GapData):
+        return 0
+    raise AssertionError(f"unexpected scope memory {type(data).__name__}")
+
+
+def test_memory_follows_open_scopes_not_log_length() -> None:
+    events = merge_sorted(200_000, visits=500)  # 20,000 visit cycles over 500 visit ids
+    audit = Audit(ir.PolicySet(policies=tuple(typical_policies())), zone=ZONE)
+    audit.feed(events)
+    worst = {}
+    for runner in audit.runners:
+        assert len(runner.scopes) <= 500, runner.policy.id
+        worst[runner.policy.id] = max(
+            (retained(s.data) + sum(len(k) for k in s.states) for s in runner.scopes.values()),
+            default=0,
+        )
+        if hasattr(runner, "cells"):
+            assert all(isinstance(c, Cell) and not c.values for c in runner.cells.values())
+    # each visit id recurs every 6,500 s, after its previous cycle ended: nothing piles up;
+    # the repeat policy keeps at most nth = 3 times per scope, sms at most one hour of events;
+    # quiet's last window per visit stays until the visit's next event of its types expires it
+    assert worst == {
+        "octopus": 0,
+        "escalate": 0,
+        "repeat": 3,
+        "sms": 1,
+        "wording": 0,
+        "battery": 0,
+        "quiet": 1,
+        "kpi": 0,
+    }
+    result = audit.finish()
+    assert result.events == 200_000 and result.violations == []
+    by_id = {p.id: p for p in result.policies}
+    assert by_id["escalate"].activations == by_id["escalate"].satisfied == 20_000
+    assert by_id["octopus"].activations == by_id["octopus"].satisfied == 20_000
+    assert by_id["quiet"].satisfied == 20_000 - 1  # the last window is still open
+    assert by_id["quiet"].pending == 1
+
+
+def escalate() -> ir.Policy:
+    rule = ir.Response(
+        trigger=trig(pat("complaint.filed")), expect=pat("case.escalated"), window=after("1h")
+    )
+    return policy(rule, scope=("customer",))
+
+
+def test_events_out_of_time_order_are_refused_with_their_position() -> None:
+    log = Log()
+    log.add("+1h", "complaint.filed", customer="c-1")
+    log.add("+0s", "case.escalated", customer="c-1")
+    ps = ir.PolicySet(policies=(escalate(),))
+    with pytest.raises(EngineError) as info:
+        PythonEngine().run(ps, log.events, zone=ZONE)
+    assert str(info.value) == (
+        "log.jsonl:2: event 'e2' at 2026-03-02 10:00:00+03:00 comes after a later event "
+        "('e1' at 2026-03-02 11:00:00+03:00); events must be sorted by time"
+    )
+
+
+def test_same_input_same_result() -> None:
+    log = Log()
+    for c in ("c-2", "c-1", "c-3"):
+        log.add("+0s", "complaint.filed", customer=c)
+    log.add("+2h", "tick", customer="c-1")
+    first, second = run(escalate(), log), run(escalate(), log)
+    assert first == second
+    assert len({v.id for v in first.violations}) == 3
+    # one start, one policy: ordered by id
+    assert [v.id for v in first.violations] == sorted(v.id for v in first.violations)
+
+
+def test_horizon_defaults_to_the_last_event_and_can_be_set() -> None:
+    log = Log()
+    log.add("+0s", "complaint.filed", customer="c-1")
+    log.add("+30min", "tick", customer="c-1")
+    assert run(escalate(), log).as_of == at("+30min")
+    result = run(escalate(), log, as_of="+2h")  # later than the log: the deadline has passed
+    assert counts(result) == tally(activations=1, violated=1)
+
+
+@pytest.mark.parametrize(
+    ("rule", "message"),
+    [
+        (
+            ir.Invariant(
+                during="nowhere",
+                condition=ir.Lit(value=True, type="bool"),
+                grace=ir.Duration(seconds=0),
+            ),
+            "policy p.test (:0): 'while nowhere' names a state the policy does not define",
+        ),
+        (
+            ir.RateLimit(
+                pattern=pat("a"),
+                at_most=1,
+                within=ir.Duration(seconds=3600, calendar="office", unit="hours", text="1 bh"),
+            ),
+            "policy p.test (:0): a rate-limit window on business time (1 bh) is not supported "
+            "by the python engine; use a fixed duration",
+        ),
+        (
+            ir.MetricCheck(
+                metric=ir.Metric(
+                    name="m",
+                    aggregate=ir.Aggregate(
+                        fn="nps", pattern=pat("s"), value=ir.Attr(path="x"), variant="net-7"
+                    ),
+                ),
+                require=ir.Threshold(op=">=", value=1),
+            ),
+            "policy p.test (:0): nps variant 'net-7' is not supported (only 'standard')",
+        ),
+    ],
+)
+def test_unsupported_policies_fail_with_a_clear_message(rule: Any, message: str) -> None:
+    ps = ir.PolicySet(policies=(policy(rule),))
+    with pytest.raises(EngineError) as info:
+        PythonEngine().run(ps, [], zone=ZONE)
+    assert str(info.value) == message
+
+
+def test_unknown_zone_is_a_clear_error() -> None:
+    with pytest.raises(EngineError, match="unknown time zone 'Mars/Olympus'"):
+        PythonEngine().run(ir.PolicySet(policies=()), [], zone="Mars/Olympus")
