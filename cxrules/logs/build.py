@@ -88,7 +88,8 @@ class Builder:
         self.tz: tzinfo = zone(mapping.zone)
         self.parse_time = make_parser(mapping.time_format, self.tz, mapping.ignore_offset)
         self.parse_date = make_date_parser(mapping.date_format)
-        self.parse_clock = make_clock_parser(mapping.time_format)
+        dated = mapping.date is not None or any(spec.date for spec in mapping.events)
+        self.parse_clock = make_clock_parser(mapping.time_format if dated else "iso")
         self.transform = slug if mapping.type_values == "slug" else None
         default = mapping.missing if mapping.missing is not None else [""] * (fmt == "csv")
         missing: dict[str | None, frozenset[str]] = {None: frozenset(default)}

@@ -13,7 +13,7 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from cxrules.diagnostics import Diagnostic, did_you_mean, error
+from cxrules.diagnostics import Diagnostic, did_you_mean, error, sort_key
 from cxrules.logs.errors import MappingError
 from cxrules.logs.timefmt import SPECIAL_FORMATS, to_strptime, zone
 from cxrules.source import Span
@@ -139,6 +139,11 @@ class LogMapping(_Model):
     def _events_or_columns(self) -> LogMapping:
         if self.events and (self.time is not None or self.type is not None):
             raise ValueError("give either 'time' and 'type', or [[log.events]] entries, not both")
+        dated = self.date is not None or any(spec.date for spec in self.events)
+        if dated and self.time_format.startswith("epoch"):
+            raise ValueError(
+                f"a date column needs times of day, not time_format '{self.time_format}'"
+            )
         return self
 
     def time_column(self, fmt: str) -> str:
@@ -230,7 +235,7 @@ def _validate(table: dict[str, Any], file: Path, text: str) -> LogMapping:
         return LogMapping.model_validate(table)
     except ValidationError as exc:
         diagnostics = [_diagnostic(err, table, file, text) for err in exc.errors()]
-        raise MappingError(diagnostics) from None
+        raise MappingError(sorted(diagnostics, key=sort_key)) from None
 
 
 def _diagnostic(err: Any, table: dict[str, Any], file: Path, text: str) -> Diagnostic:
@@ -265,6 +270,8 @@ def _sub_fields(loc: list[str]) -> list[str]:
 def _lookup(table: Any, loc: tuple[Any, ...]) -> Any:
     node = table
     for part in loc:
+        if part == 0 and isinstance(node, dict) and 0 not in node:
+            continue  # one table given where a list of tables is allowed
         in_dict = isinstance(node, dict) and part in node
         if in_dict or (isinstance(node, list) and isinstance(part, int) and part < len(node)):
             node = node[part]
