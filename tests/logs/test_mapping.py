@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
 
@@ -203,7 +203,7 @@ def test_epoch_and_ignore_offset(tmp_path):
     assert event.time.astimezone(UTC) == datetime(2013, 9, 26, 8, 15, 14, tzinfo=UTC)
     _, [kept] = events_of(path, {})
     assert kept.time.utcoffset() == timedelta(hours=10)
-    assert kept.time == datetime(2013, 9, 26, 0, 15, 14, tzinfo=timezone.utc)
+    assert kept.time == datetime(2013, 9, 26, 0, 15, 14, tzinfo=UTC)
 
 
 def test_strptime_format_and_unparsable_time_in_a_mapped_column(tmp_path):
