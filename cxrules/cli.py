@@ -9,6 +9,7 @@ from __future__ import annotations
 import difflib
 import json
 import sys
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -138,3 +139,81 @@ def run() -> None:
         click.echo(f"cxrules: internal error: {type(exc).__name__}: {exc}", err=True)
         click.echo("please report this with the command you ran", err=True)
         sys.exit(EXIT_INPUT)
+
+
+@main.command()
+@click.option("--policies", "policies", multiple=True, required=True, type=click.Path(),
+              help="policy files or folders (repeatable)")
+@click.option("--log", "logs", multiple=True, required=True,
+              help="log files: JSONL, CSV, Parquet or XES, gzipped or not; '-' for stdin")
+@click.option("--mapping", type=click.Path(), help="TOML file mapping the log's columns")
+@click.option("--as-of", "as_of", help="evaluation horizon (ISO time); default: the last event")
+@click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE",
+              help="override a parameter, e.g. --set max_wait=3min")
+@click.option("--format", "fmt", default="text",
+              type=click.Choice(["text", "json", "junit", "markdown", "csv", "html"]))
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="write the report here")
+@click.option("--fail-on", default="low",
+              type=click.Choice(["info", "low", "medium", "high", "critical"]),
+              help="exit 1 when violations of this severity or higher are found")
+@click.option("--strict", is_flag=True, help="any rejected log record fails the audit (exit 3)")
+@click.option("--engine", default="python", help="the engine to run (python)")
+@click.option("--log-format", type=click.Choice(["jsonl", "csv", "parquet", "xes"]),
+              help="the log's format when its name does not tell")
+def audit(
+    policies: tuple[str, ...], logs: tuple[str, ...], mapping: str | None, as_of: str | None,
+    overrides: tuple[str, ...], fmt: str, output: str | None, fail_on: str, strict: bool,
+    engine: str, log_format: str | None,
+) -> None:
+    """Audit interaction logs against policies and report every breach with its evidence."""
+    from cxrules.audit import AuditError, AuditRequest, failing, run_audit
+    from cxrules.reports.render import render
+
+    request = AuditRequest(
+        policies=list(policies), logs=list(logs), mapping=mapping, as_of=as_of,
+        overrides=_overrides(overrides), engine=engine, log_format=log_format,
+    )
+    try:
+        with _progress() as tick:
+            report, warnings = run_audit(request, tick)
+    except AuditError as exc:
+        if exc.diagnostics:
+            click.echo(render_text(exc.diagnostics), err=True)
+        click.echo(f"cxrules audit: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    options: dict[str, object] = {}
+    if fmt in ("text", "junit", "markdown", "html"):
+        options["fail_on"] = fail_on
+    if fmt == "text" and output:
+        options["color"] = False
+    text = render(report, fmt, **options)
+    if output:
+        with open(output, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        click.echo(f"report written to {output}", err=True)
+    else:
+        click.echo(text, nl=not text.endswith("\n"))
+    if strict and report.rejected_total:
+        click.echo(f"cxrules audit: {report.rejected_total} record(s) rejected (--strict)",
+                   err=True)
+        sys.exit(EXIT_INPUT)
+    sys.exit(EXIT_VIOLATIONS if failing(report, fail_on) else EXIT_OK)
+
+
+class _progress:
+    """A progress counter on stderr while events are audited; silent when not a terminal."""
+
+    def __enter__(self) -> Callable[[int], None] | None:
+        if not sys.stderr.isatty():
+            return None
+        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+
+        self.bar = Progress(SpinnerColumn(), TextColumn("auditing: {task.fields[n]:,} events"),
+                            TimeElapsedColumn(), transient=True)
+        self.bar.start()
+        task = self.bar.add_task("audit", n=0, total=None)
+        return lambda n: self.bar.update(task, n=n)
+
+    def __exit__(self, *exc: object) -> None:
+        if hasattr(self, "bar"):
+            self.bar.stop()

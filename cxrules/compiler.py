@@ -136,10 +136,11 @@ class _PolicyCompiler:
         during = rule.state
         if during is None:
             assert rule.start is not None and rule.end is not None
-            during = "__during"
+            start, end = self.pattern(rule.start), self.pattern(rule.end)
+            # An inline interval is a state named after what it spans, as sentences show it.
+            during = f"{start.text} until {end.text}"
             self.states[during] = ir.State(
-                name=during, start=self.pattern(rule.start), end=self.pattern(rule.end),
-                by=rule.by.text if rule.by else None,
+                name=during, start=start, end=end, by=rule.by.text if rule.by else None
             )
         else:
             self.state(during)

@@ -171,10 +171,10 @@ def _policy_table(console: Console, report: Report) -> None:
         pad_edge=False,
         show_edge=False,
     )
-    table.add_column("policy", overflow="fold")
-    table.add_column("severity")
+    table.add_column("policy", no_wrap=True, overflow="ellipsis", min_width=20, max_width=26)
+    table.add_column("severity", no_wrap=True)
     for name in ("activations", "satisfied", "violated", "pending", "compliance"):
-        table.add_column(name, justify="right")
+        table.add_column(name, justify="right", no_wrap=True, min_width=len(name))
     for policy in ranked_policies(report):
         table.add_row(
             _line(policy.id),
@@ -258,7 +258,10 @@ def _pending(console: Console, report: Report, limit: int) -> None:
     ordered = sorted(report.pending, key=lambda p: not p.at_risk)
     for item in ordered[:limit]:
         mark = ("at risk: ", "yellow") if item.at_risk else ""
-        deadline = f" (deadline {item.deadline})" if item.deadline else " (no deadline)"
+        # The engine's sentence already names the deadline when there is one.
+        deadline = "" if item.deadline and "deadline" in item.sentence else (
+            f" (deadline {item.deadline})" if item.deadline else " (no deadline)"
+        )
         _item(console, _line(mark, f"{item.policy}: {item.sentence}{deadline}"))
     if len(ordered) > limit:
         console.print(_line(f"  … and {len(ordered) - limit} more"))
