@@ -96,6 +96,13 @@ class RuleRunner:
         if self.layout.changes or self.layout.needs_previous:
             self.wants_all = True
         self.relevant = TypeMatcher(tuple(dict.fromkeys(self._types)))
+        paths = self.scope_paths
+        self._one_path = paths[0] if len(paths) == 1 else None
+        self._dotted = bool(paths) and "." in paths[0]
+        self._changes = bool(self.layout.changes)
+        self._states = self.state_set if len(self.state_set) else None
+        self._history = list(enumerate(self.layout.history))
+        self._previous = self.layout.needs_previous
 
     def types(self) -> tuple[str, ...]:
         """The event types (exact or globs) this runner must see."""
@@ -104,18 +111,27 @@ class RuleRunner:
     # ----------------------------------------------------------------- per event
 
     def on_event(self, event: Event, ts: float) -> None:
-        """Route one event to its scope and let the rule see it."""
-        paths = self.scope_paths
-        if paths:
+        """Route one event to its scope and let the rule see it (the hot path: kept flat)."""
+        attrs = event.attrs
+        if self._one_path is not None:
+            v = attrs.get(self._one_path)
+            if v is None and self._dotted:
+                v = event.get(self._one_path)
+            if v is None:
+                if self.relevant(event.type):
+                    self.out_of_scope += 1
+                return
+            key: tuple[Any, ...] = (v if v.__class__ is str else text_of(v),)
+        elif self.scope_paths:
             values = []
-            for path in paths:
+            for path in self.scope_paths:
                 v = event.get(path)
                 if v is None:
                     if self.relevant(event.type):
                         self.out_of_scope += 1
                     return
-                values.append(v if isinstance(v, str) else text_of(v))
-            key: tuple[Any, ...] = tuple(values)
+                values.append(v if v.__class__ is str else text_of(v))
+            key = tuple(values)
         else:
             key = ()
         scope = self.scopes.get(key)
@@ -123,28 +139,31 @@ class RuleRunner:
             scope = self.new_scope(key)
         ctx = self.ctx
         ctx.event, ctx.scope, ctx.previous, ctx.trigger = event, scope, scope.prev, None
-        layout = self.layout
-        if layout.changes:
-            for slot, path in enumerate(layout.changes):
-                v = event.get(path)
-                if v is not None:
-                    entry = scope.changes[slot]
-                    if entry[0] is not None and entry[0] != v:
-                        entry[1] += 1
-                    entry[0] = v
-        changed = self.state_set.update(ctx) if len(self.state_set) else 0
+        if self._changes:
+            self.note_changes(scope, event)
+        changed = self._states.update(ctx) if self._states is not None else 0
         self.handle(scope, event, ts, changed)
-        if layout.history:
+        if self._history:
             ctx.event, ctx.trigger = event, None
-            for slot, matcher in enumerate(layout.history):
+            for slot, matcher in self._history:
                 if matcher(ctx):
                     entry = scope.hist[slot]
                     entry[0] += 1
                     if entry[1] is None:
                         entry[1] = event
                     entry[2] = event
-        if layout.needs_previous:
+        if self._previous:
             scope.prev = event
+
+    def note_changes(self, scope: Scope, event: Event) -> None:
+        """Count value changes of the attributes `changes(...)` reads (events without it skip)."""
+        for slot, path in enumerate(self.layout.changes):
+            v = event.get(path)
+            if v is not None:
+                entry = scope.changes[slot]
+                if entry[0] is not None and entry[0] != v:
+                    entry[1] += 1
+                entry[0] = v
 
     def new_scope(self, key: tuple[Any, ...]) -> Scope:
         scope = Scope(
