@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -17,12 +18,12 @@ _UNITS = {"s": 1, "min": 60, "h": 3600, "d": 86400}
 
 
 def seconds(text: str) -> float:
-    """'+2min' → 120.0, '90s' → 90.0, '1h30min' is not supported: one unit only."""
+    """'+2min' → 120.0, '90s' → 90.0, '1d2h30min' → 95400.0 (units d, h, min, s)."""
     body = text.lstrip("+")
-    for unit in ("min", "s", "h", "d"):
-        if body.endswith(unit):
-            return float(body[: -len(unit)]) * _UNITS[unit]
-    raise ValueError(f"bad offset {text!r}")
+    parts = re.findall(r"(\d+(?:\.\d+)?)(min|s|h|d)", body)
+    if not parts or "".join(n + u for n, u in parts) != body:
+        raise ValueError(f"bad offset {text!r}")
+    return sum(float(n) * _UNITS[u] for n, u in parts)
 
 
 def at(offset: str) -> datetime:

@@ -1,0 +1,88 @@
+"""Reference engine: business-time windows, paused business clocks and graces, by hand."""
+
+from __future__ import annotations
+
+import pytest
+from engine_builders import Log, counts, dur, kinds, lit, op, pat, policy, run, tally, trig
+
+from cxrules import ir
+from cxrules.engines.python import EngineError
+
+# Mon-Fri 09:00-17:00 in Istanbul; T0 is Monday 2026-03-02 10:00
+OFFICE = ir.Calendar(
+    name="office",
+    zone="Europe/Istanbul",
+    hours=tuple(ir.WeekHours(weekday=d, ranges=(("09:00", "17:00"),)) for d in range(5)),
+)
+
+
+def escalate(window: ir.Window, states: tuple[ir.State, ...] = ()) -> ir.Policy:
+    rule = ir.Response(
+        trigger=trig(pat("complaint.filed")), expect=pat("case.escalated"), window=window
+    )
+    return policy(rule, scope=("customer",), states=states)
+
+
+def business(text: str) -> ir.Duration:
+    return dur(text, business="office")
+
+
+def test_business_hours_skip_the_weekend() -> None:
+    window = ir.Window(direction="after", max=business("8h"))
+    log = Log()
+    log.add("+4d5h", "complaint.filed", customer="c-1")  # Friday 15:00
+    log.add("+7d5h", "case.escalated", customer="c-1")  # Monday 15:00: exactly 8 opening hours
+    log.add("+4d5h", "complaint.filed", customer="c-2")
+    log.add("+7d18001s", "case.escalated", customer="c-2")  # Monday 15:00:01: late
+    result = run(escalate(window), log, calendars={"office": OFFICE})
+    assert kinds(result) == [("late", "e3")]
+    assert result.violations[0].details["deadline"] == "2026-03-09 15:00:00+03:00"
+    assert counts(result) == tally(scopes=2, activations=2, satisfied=1, violated=1)
+
+
+def test_paused_business_clock_keeps_the_opening_time_left() -> None:
+    on_hold = ir.State(name="on_hold", start=pat("case.on_hold"), end=pat("case.resumed"))
+    window = ir.Window(direction="after", max=business("2h"), paused_while="on_hold")
+    log = Log()
+    log.add("+0s", "complaint.filed", customer="c-1")  # Monday 10:00, deadline 12:00
+    log.add("+1h", "case.on_hold", customer="c-1")  # 11:00: 1 opening hour left
+    log.add("+1d", "case.resumed", customer="c-1")  # Tuesday 10:00: deadline 11:00
+    log.add("+1d1h", "case.escalated", customer="c-1")  # exactly then
+    log.add("+0s", "complaint.filed", customer="c-2")
+    log.add("+1h", "case.on_hold", customer="c-2")
+    log.add("+1d", "case.resumed", customer="c-2")
+    log.add("+1d2h", "case.escalated", customer="c-2")  # Tuesday 12:00: an hour late
+    result = run(escalate(window, (on_hold,)), log, calendars={"office": OFFICE})
+    assert kinds(result) == [("late", "e5")]
+    assert result.violations[0].details["deadline"] == "2026-03-03 11:00:00+03:00"
+    assert counts(result) == tally(scopes=2, activations=2, satisfied=1, violated=1)
+
+
+def test_invariant_grace_on_business_time() -> None:
+    open_state = ir.State(name="open", start=pat("desk.opened"), end=pat("desk.closed"))
+    staffed = ir.State(name="staffed", start=pat("agent.in"), end=pat("agent.out"), by="agent")
+    rule = ir.Invariant(
+        during="open",
+        condition=op(">=", ir.StateRef(name="staffed", fn="count"), lit(1)),
+        grace=business("1h"),
+    )
+    p = policy(rule, states=(open_state, staffed))
+    log = Log()
+    log.add("+6h", "desk.opened")  # Monday 16:00, nobody in
+    log.add("+23h30min", "agent.in", agent="a")  # Tuesday 09:30: 1h30 wall... 1h30 opening
+    log.add("+1d6h", "desk.closed")
+    result = run(p, log, calendars={"office": OFFICE})
+    assert kinds(result) == [("gap", "e1")]  # 16:00-17:00 + 09:00-09:30 = 1h30 > 1h
+    log2 = Log()
+    log2.add("+6h", "desk.opened")
+    log2.add("+23h", "agent.in", agent="a")  # Tuesday 09:00: exactly 1 opening hour
+    log2.add("+1d6h", "desk.closed")
+    assert counts(run(p, log2, calendars={"office": OFFICE})) == tally(activations=1, satisfied=1)
+
+
+def test_an_unknown_calendar_is_a_clear_error() -> None:
+    window = ir.Window(direction="after", max=dur("8h", business="shop"))
+    log = Log()
+    log.add("+0s", "complaint.filed", customer="c-1")
+    with pytest.raises(EngineError, match="duration '8h' uses unknown calendar 'shop'"):
+        run(escalate(window), log, calendars={"office": OFFICE})
