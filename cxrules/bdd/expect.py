@@ -1,0 +1,289 @@
+"""Gherkin stage: comparing what a scenario expects with what the engine found, in words."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter
+from datetime import datetime
+
+from cxrules.bdd.tables import Clock, Row, SpecError, parse_scope, scope_text, zone_info
+from cxrules.engines.python.engine import EngineResult
+from cxrules.reports.model import MetricValue, PolicySummary, Violation
+from cxrules.timefmt import DurationTextError, format_duration, parse_duration_text
+
+VIOLATION_COLUMNS = ("policy", "kind", "scope", "start", "end", "severity")
+
+Key = tuple[tuple[str, object], ...]
+
+
+def plural(n: int, word: str) -> str:
+    """'1 violation', '2 violations', 'no violations'.
+
+    >>> plural(0, "violation"), plural(1, "violation"), plural(2, "violation")
+    ('no violations', '1 violation', '2 violations')
+    """
+    if n == 0:
+        return f"no {word}s"
+    return f"{n} {word}" + ("s" if n != 1 else "")
+
+
+def when(text: str, clock: Clock) -> str:
+    """An ISO instant from a report, with its offset from the base time when there is one."""
+    if clock.base is None:
+        return text
+    delta = (datetime.fromisoformat(text) - clock.base).total_seconds()
+    sign = "+" if delta >= 0 else "-"
+    return f"{text} ({sign}{format_duration(abs(delta))})"
+
+
+def describe_violation(v: Violation, clock: Clock) -> str:
+    """One violation in words, for failure messages."""
+    return (
+        f"{v.policy} {v.kind} [{scope_text(v.scope)}] from {when(v.start, clock)} to "
+        f"{when(v.end, clock)}, severity {v.severity}: {v.sentence}"
+    )
+
+
+def listing(violations: list[Violation], clock: Clock) -> str:
+    if not violations:
+        return "  (none)"
+    return "\n".join(f"  - {describe_violation(v, clock)}" for v in violations)
+
+
+def check_count(result: EngineResult, expected: int, clock: Clock) -> None:
+    """The number of violations over every policy of the scenario is exactly `expected`."""
+    found = result.violations
+    if len(found) != expected:
+        raise AssertionError(
+            f"expected {plural(expected, 'violation')}, the engine found "
+            f"{plural(len(found), 'violation')}:\n{listing(found, clock)}"
+        )
+
+
+def _instant(text: str, clock: Clock) -> float:
+    return round(clock.instant(text).timestamp(), 6)
+
+
+def _expected_key(row: Row, clock: Clock) -> Key:
+    items: list[tuple[str, object]] = []
+    for column in VIOLATION_COLUMNS:
+        if column not in row.cells:
+            continue
+        raw = row.cells[column].strip()
+        try:
+            if column == "scope":
+                value: object = tuple(sorted(parse_scope(raw).items()))
+            elif not raw:
+                raise SpecError(f"the {column!r} cell is empty")
+            elif column in ("start", "end"):
+                value = _instant(raw, clock)
+            else:
+                value = raw
+        except SpecError as exc:
+            raise SpecError(f"line {row.line}: {exc}") from None
+        items.append((column, value))
+    return tuple(items)
+
+
+def _actual_key(v: Violation, columns: list[str]) -> Key:
+    values: dict[str, object] = {
+        "policy": v.policy,
+        "kind": v.kind,
+        "scope": tuple(sorted(v.scope.items())),
+        "start": round(datetime.fromisoformat(v.start).timestamp(), 6),
+        "end": round(datetime.fromisoformat(v.end).timestamp(), 6),
+        "severity": v.severity,
+    }
+    return tuple((c, values[c]) for c in columns)
+
+
+def _key_text(key: Key, clock: Clock) -> str:
+    parts = []
+    for column, value in key:
+        if column == "scope":
+            assert isinstance(value, tuple)
+            parts.append(f"scope {scope_text(dict(value))}")
+        elif column in ("start", "end"):
+            assert isinstance(value, float)
+            iso = datetime.fromtimestamp(value, zone_info(clock.zone))
+            parts.append(f"{column} {when(iso.isoformat(), clock)}")
+        else:
+            parts.append(f"{column} {value}")
+    return ", ".join(parts)
+
+
+def check_violations(result: EngineResult, rows: list[Row], clock: Clock) -> None:
+    """The violations are exactly the rows (as a multiset over the columns given)."""
+    if not rows:
+        raise SpecError("the violations table has no rows: use 'Then there are no violations'")
+    columns = [c for c in VIOLATION_COLUMNS if c in rows[0].cells]
+    expected = Counter(_expected_key(r, clock) for r in rows)
+    actual = Counter(_actual_key(v, columns) for v in result.violations)
+    if expected == actual:
+        return
+    missing = expected - actual
+    unexpected = actual - expected
+    lines = [
+        f"expected {plural(sum(expected.values()), 'violation')}, the engine found "
+        f"{plural(len(result.violations), 'violation')}."
+    ]
+    if missing:
+        lines.append("Expected but not found:")
+        lines += [f"  - {_key_text(k, clock)}" for k in missing.elements()]
+    if unexpected:
+        lines.append("Found but not expected:")
+        lines += [f"  - {_key_text(k, clock)}" for k in unexpected.elements()]
+    lines.append("Everything the engine found:")
+    lines.append(listing(result.violations, clock))
+    raise AssertionError("\n".join(lines))
+
+
+def summary_of(result: EngineResult, policy: str) -> PolicySummary:
+    """The summary of one policy of the scenario; SpecError naming the ones there are."""
+    for s in result.policies:
+        if s.id == policy:
+            return s
+    ids = ", ".join(s.id for s in result.policies)
+    raise SpecError(f"the scenario has no policy {policy!r}; it has {ids}")
+
+
+def check_tallies(
+    result: EngineResult, policy: str, satisfied: int, violated: int, pending: int, clock: Clock
+) -> None:
+    """Policy `policy` has exactly these satisfied, violated and pending counts."""
+    s = summary_of(result, policy)
+    if (s.satisfied, s.violated, s.pending) == (satisfied, violated, pending):
+        return
+    raise AssertionError(
+        f"policy {policy}: expected {satisfied} satisfied, {violated} violated and {pending} "
+        f"pending; the engine found {s.satisfied} satisfied, {s.violated} violated and "
+        f"{s.pending} pending ({s.activations} activations, {s.cancelled} cancelled, "
+        f"{s.vacuous} vacuous scopes, {s.out_of_scope} events out of scope).\n"
+        f"Violations:\n{listing(result.violations, clock)}"
+    )
+
+
+def check_vacuous(result: EngineResult, policy: str) -> None:
+    """Policy `policy` had no activation at all, hence nothing violated or pending."""
+    s = summary_of(result, policy)
+    if s.activations == 0 and s.violated == 0 and s.pending == 0:
+        return
+    raise AssertionError(
+        f"policy {policy}: expected to be vacuously satisfied (no activation), but the engine "
+        f"found {s.activations} activations, {s.satisfied} satisfied, {s.violated} violated, "
+        f"{s.pending} pending"
+    )
+
+
+def check_out_of_scope(result: EngineResult, policy: str, expected: int) -> None:
+    """Policy `policy` counted exactly `expected` relevant events lacking a scope key."""
+    s = summary_of(result, policy)
+    if s.out_of_scope != expected:
+        raise AssertionError(
+            f"policy {policy}: expected {plural(expected, 'event')} outside the scope, the "
+            f"engine counted {s.out_of_scope}"
+        )
+
+
+def check_pending(result: EngineResult, count: int, deadline: str | None, clock: Clock) -> None:
+    """Exactly `count` obligations are open at the horizon, each with this deadline (None: each
+    has no deadline, e.g. a paused clock)."""
+    found = result.pending
+    want = None if deadline is None else _instant(deadline, clock)
+    have = [
+        None if p.deadline is None else round(datetime.fromisoformat(p.deadline).timestamp(), 6)
+        for p in found
+    ]
+    if len(found) == count and all(h == want for h in have):
+        return
+    shown = "\n".join(
+        f"  - {p.policy} [{scope_text(p.scope)}] deadline "
+        f"{when(p.deadline, clock) if p.deadline else 'none'}: {p.sentence}"
+        for p in found
+    )
+    target = "no deadline" if deadline is None else f"deadline {deadline}"
+    raise AssertionError(
+        f"expected {plural(count, 'pending obligation')} with {target}, the engine has "
+        f"{plural(len(found), 'pending obligation')}:\n{shown or '  (none)'}\n"
+        f"Violations:\n{listing(result.violations, clock)}"
+    )
+
+
+def metric_number(text: str) -> tuple[float, str]:
+    """An expected metric value: '75%' (a fraction), '45s'/'1min' (seconds) or a number.
+
+    >>> metric_number("75%"), metric_number("-20"), metric_number("1min30s")
+    ((0.75, 'percent'), (-20.0, 'number'), (90.0, 'duration'))
+    """
+    text = text.strip()
+    try:
+        if text.endswith("%"):
+            return float(text[:-1]) / 100, "percent"
+        return float(text), "number"
+    except ValueError:
+        pass
+    try:
+        return parse_duration_text(text), "duration"
+    except DurationTextError as exc:
+        raise SpecError(
+            f"{text!r} is not a metric value: write a number (40), a percentage (75%) or a "
+            "duration (45s)"
+        ) from exc
+
+
+def find_metric(
+    result: EngineResult, name: str, group: dict[str, str], bucket: str | None
+) -> MetricValue:
+    """The value of metric `name` in one group and bucket; AssertionError listing the cells."""
+    cells = [m for s in result.policies for m in s.metrics if m.metric == name]
+    for m in cells:
+        if m.group == group and m.bucket == bucket:
+            return m
+    shown = "\n".join(
+        f"  - [{scope_text(m.group)}] bucket {m.bucket}: {m.value} ({m.status}, "
+        f"population {m.population})"
+        for m in cells
+    )
+    raise AssertionError(
+        f"metric {name!r} has no value for [{scope_text(group)}] in bucket {bucket}; its "
+        f"values are:\n{shown or '  (none)'}"
+    )
+
+
+def check_metric(m: MetricValue, value: str | None, status: str) -> None:
+    """The metric cell has this value (None: no value, not applicable) and status."""
+    problems = []
+    if value is None:
+        if m.value is not None:
+            problems.append(f"value {m.value} instead of none")
+    else:
+        want, unit = metric_number(value)
+        if m.value is None or not math.isclose(m.value, want, rel_tol=1e-9, abs_tol=1e-9):
+            have = "none" if m.value is None else str(m.value)
+            if m.value is not None and unit == "percent":
+                have = f"{m.value * 100:g}%"
+            problems.append(f"value {have} instead of {value}")
+    if m.status != status:
+        problems.append(f"status {m.status!r} instead of {status!r}")
+    if problems:
+        raise AssertionError(
+            f"metric {m.metric} [{scope_text(m.group)}] bucket {m.bucket}: "
+            + "; ".join(problems)
+            + f" (population {m.population}, threshold {m.threshold}"
+            + (f", warn {m.warn})" if m.warn else ")")
+        )
+
+
+def check_sentence(result: EngineResult, fragment: str, only: bool, clock: Clock) -> None:
+    """The single violation's sentence (`only`), or some violation's, contains `fragment`."""
+    found = result.violations
+    if only and len(found) != 1:
+        raise AssertionError(
+            f"expected exactly 1 violation to read its sentence, the engine found "
+            f"{plural(len(found), 'violation')}:\n{listing(found, clock)}"
+        )
+    if any(fragment in v.sentence for v in found):
+        return
+    sentences = "\n".join(f"  - {v.sentence}" for v in found) or "  (none)"
+    raise AssertionError(f"no violation sentence contains {fragment!r}; the sentences are:\n"
+                         f"{sentences}")

@@ -1,0 +1,203 @@
+"""Gherkin stage: reading scenario tables — cell values, absolute and relative times, scopes."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from cxrules.diagnostics import did_you_mean
+from cxrules.logs.event import Event
+from cxrules.timefmt import DurationTextError, parse_duration_text
+
+
+class SpecError(Exception):
+    """A scenario that cannot be run as written (a bad cell, an unknown policy): the message says
+    where and why, in words; pytest shows it instead of a traceback."""
+
+
+_NUMBER = re.compile(r"[+-]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?")
+_INT = re.compile(r"[+-]?\d+")
+
+
+def cell_value(text: str) -> Any:
+    """A table cell as an attribute value: numbers, booleans, else the text; empty is absent.
+
+    Returns None for an empty cell (the attribute is absent). Quote a cell to keep it text.
+
+    >>> [cell_value(c) for c in ("12", "-3.5", "true", "False", "q1", "", '"007"')]
+    [12, -3.5, True, False, 'q1', None, '007']
+    """
+    text = text.strip()
+    if text == "":
+        return None
+    if len(text) >= 2 and text[0] == text[-1] == '"':
+        return text[1:-1]
+    if _INT.fullmatch(text):
+        return int(text)
+    if _NUMBER.fullmatch(text):
+        return float(text)
+    if text.lower() in ("true", "false"):
+        return text.lower() == "true"
+    return text
+
+
+def zone_info(name: str) -> ZoneInfo:
+    """The IANA zone called `name`; SpecError when there is none.
+
+    >>> zone_info("Europe/Istanbul").key
+    'Europe/Istanbul'
+    """
+    try:
+        return ZoneInfo(name)
+    except (ZoneInfoNotFoundError, ValueError) as exc:
+        raise SpecError(
+            f"unknown time zone {name!r}: write an IANA zone such as 'Europe/Istanbul' or 'UTC'"
+        ) from exc
+
+
+def offset_seconds(text: str) -> float:
+    """A relative time '+2min', '+1h30min', '-5min', '+0s' as seconds from the base time.
+
+    >>> [offset_seconds(t) for t in ("+0s", "+2min", "+1h30min", "+1d", "-30s")]
+    [0.0, 120.0, 5400.0, 86400.0, -30.0]
+    """
+    text = text.strip()
+    if not text or text[0] not in "+-":
+        raise SpecError(f"{text!r} is not a relative time: write '+' or '-' and a duration")
+    try:
+        seconds = parse_duration_text(text[1:])
+    except DurationTextError as exc:
+        raise SpecError(
+            f"{text!r} is not a relative time ({exc.reason}); write e.g. '+0s', '+2min', "
+            "'+1h30min', '+1d'"
+        ) from exc
+    return -seconds if text[0] == "-" else seconds
+
+
+@dataclass(frozen=True)
+class Clock:
+    """How a scenario reads times: the log zone for naive times, and the base time for relative
+    ones ('+2min'), itself absolute (naive in the log zone) or None when not given."""
+
+    zone: str = "UTC"
+    base: datetime | None = None
+
+    def instant(self, text: str) -> datetime:
+        """An absolute or relative time as an aware datetime.
+
+        >>> c = Clock("Europe/Istanbul", Clock("Europe/Istanbul").instant("2026-03-02T10:00:00"))
+        >>> c.instant("+1h30min").isoformat()
+        '2026-03-02T11:30:00+03:00'
+        >>> c.instant("2026-03-02T09:00:00Z").isoformat()
+        '2026-03-02T09:00:00+00:00'
+        """
+        text = text.strip()
+        if text[:1] in ("+", "-"):
+            if self.base is None:
+                raise SpecError(
+                    f"the relative time {text!r} needs a base time: add a step "
+                    "'Given the time is \"2026-03-02T10:00:00\"' before it"
+                )
+            return self.base + timedelta(seconds=offset_seconds(text))
+        try:
+            value = datetime.fromisoformat(text)
+        except ValueError as exc:
+            raise SpecError(
+                f"{text!r} is not a time: write '2026-03-02T10:00:00+03:00', a time without "
+                "offset (read in the log zone), or a relative time like '+2min'"
+            ) from exc
+        if value.tzinfo is None:
+            value = value.replace(tzinfo=zone_info(self.zone))
+        return value
+
+
+def parse_scope(text: str) -> dict[str, str]:
+    """A scope cell: 'visit=v-1', 'customer=c1, topic=billing'; empty for the whole log.
+
+    >>> parse_scope("customer=c1, topic=billing"), parse_scope("")
+    ({'customer': 'c1', 'topic': 'billing'}, {})
+    """
+    scope: dict[str, str] = {}
+    for part in filter(None, (p.strip() for p in text.split(","))):
+        key, eq, value = part.partition("=")
+        if not eq or not key.strip():
+            raise SpecError(
+                f"scope {text!r}: {part!r} is not 'key=value' (write e.g. 'customer=c1, "
+                "topic=billing')"
+            )
+        scope[key.strip()] = value.strip()
+    return scope
+
+
+def scope_text(scope: dict[str, str]) -> str:
+    """A scope as written in tables ('(whole log)' when empty).
+
+    >>> scope_text({"customer": "c1", "topic": "billing"}), scope_text({})
+    ('customer=c1, topic=billing', '(whole log)')
+    """
+    return ", ".join(f"{k}={v}" for k, v in scope.items()) or "(whole log)"
+
+
+@dataclass(frozen=True)
+class Row:
+    """One table row: its line in the feature file and its cells by column name."""
+
+    line: int
+    cells: dict[str, str]
+
+
+def build_events(rows: list[Row], clock: Clock, file: str) -> list[Event]:
+    """Events from the rows of a `When these events happen:` table, sorted by (time, row order).
+
+    Columns: `time`, `type`, optional `id` (else '<file>:<line>'), any attribute columns; an
+    empty cell means the attribute is absent.
+    """
+    events = []
+    for seq, row in enumerate(rows):
+        where = f"{file}:{row.line}"
+        for column in ("time", "type"):
+            if not row.cells.get(column, "").strip():
+                raise SpecError(f"{where}: the row has no {column!r}; every event needs one")
+        try:
+            time = clock.instant(row.cells["time"])
+        except SpecError as exc:
+            raise SpecError(f"{where}: {exc}") from None
+        attrs = {}
+        for name, raw in row.cells.items():
+            if name in ("time", "type", "id"):
+                continue
+            value = cell_value(raw)
+            if value is not None:
+                attrs[name] = value
+        ident = row.cells.get("id", "").strip() or where
+        events.append(
+            Event(time, row.cells["type"].strip(), ident, attrs, file, row.line, seq)
+        )
+    return sorted(events, key=lambda e: (e.time.timestamp(), e.seq))
+
+
+def table_rows(raw: list[tuple[int, list[str]]], what: str, allowed: set[str] | None) -> list[Row]:
+    """Rows keyed by the header's column names; SpecError for an empty table, a duplicate or
+    (when `allowed` is given) an unknown column.
+
+    >>> table_rows([(3, ["kind", "start"]), (4, ["gap", "+1min"])], "t", {"kind", "start"})
+    [Row(line=4, cells={'kind': 'gap', 'start': '+1min'})]
+    """
+    if not raw:
+        raise SpecError(f"the {what} table is empty: give a header row and one row per item")
+    header = [h.strip() for h in raw[0][1]]
+    if len(set(header)) != len(header):
+        raise SpecError(f"the {what} table names a column twice: {', '.join(header)}")
+    if allowed is not None:
+        for name in header:
+            if name not in allowed:
+                hint = did_you_mean(name, sorted(allowed))
+                raise SpecError(
+                    f"the {what} table has an unknown column {name!r}"
+                    + (f" ({hint})" if hint else "")
+                    + f"; columns are {', '.join(sorted(allowed))}"
+                )
+    return [Row(line, dict(zip(header, cells, strict=True))) for line, cells in raw[1:]]

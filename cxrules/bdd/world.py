@@ -1,0 +1,139 @@
+"""Gherkin stage: one scenario's world — its policies, parameters, zone, events and audit result."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from cxrules import ir
+from cxrules.bdd.tables import Clock, SpecError, zone_info
+from cxrules.checker import check
+from cxrules.compiler import CompileError, compile_workspace
+from cxrules.diagnostics import did_you_mean, has_errors, render_text, sort_key
+from cxrules.engines.python.engine import EngineResult, audit_events
+from cxrules.engines.python.evaluate import EngineError
+from cxrules.logs.event import Event
+from cxrules.parser import parse
+from cxrules.source import Source
+from cxrules.workspace import Workspace, _follow_use, load
+from cxrules.ast import UseDef
+
+
+@dataclass(frozen=True)
+class PolicySpec:
+    """Where a scenario's policies come from: files or folders (`paths`), optionally one policy
+    chosen by id (`only`), or an inline policy text named `name` (a feature file and line)."""
+
+    paths: tuple[str, ...] = ()
+    only: str | None = None
+    text: str | None = None
+    name: str = ""
+
+
+#: Compiled policy sets of this run, by (spec, overrides, root): files do not change mid-run.
+Cache = dict[tuple[PolicySpec, tuple[tuple[str, str], ...], str], ir.PolicySet]
+
+
+def compile_spec(spec: PolicySpec, overrides: dict[str, str], root: Path) -> ir.PolicySet:
+    """Load, check and compile the policies of `spec`; SpecError with the diagnostics on error."""
+    if spec.text is not None:
+        ws = _inline_workspace(spec, root)
+    else:
+        ws = load([str(root / p) for p in spec.paths], root)
+    checked = check(ws, overrides)
+    diagnostics = sorted([*ws.diagnostics, *checked.diagnostics], key=sort_key)
+    if has_errors(diagnostics) or ws.syntax_failed or not ws.sources:
+        where = spec.name or ", ".join(spec.paths)
+        raise SpecError(f"the policies of {where} have errors:\n{render_text(diagnostics)}")
+    try:
+        policy_set = compile_workspace(ws, checked)
+    except CompileError as exc:
+        raise SpecError(f"the policies could not be compiled: {exc}") from None
+    if spec.only is None:
+        return policy_set
+    chosen = [p for p in policy_set.policies if p.id == spec.only]
+    if not chosen:
+        ids = [p.id for p in policy_set.policies]
+        hint = did_you_mean(spec.only, ids)
+        raise SpecError(
+            f"there is no policy {spec.only!r} in {', '.join(spec.paths)}"
+            + (f" ({hint})" if hint else "")
+            + f"; it has {', '.join(ids) or 'no policies'}"
+        )
+    return policy_set.model_copy(update={"policies": tuple(chosen)})
+
+
+def _inline_workspace(spec: PolicySpec, root: Path) -> Workspace:
+    """A workspace whose main file is the inline text, placed at the project root so that its
+    `use` paths are relative to the root."""
+    assert spec.text is not None
+    ws = Workspace(root=root)
+    source = Source(name=spec.name, text=spec.text)
+    ws.sources[spec.name] = source
+    tree, diagnostics = parse(source)
+    ws.diagnostics.extend(diagnostics)
+    if tree is None:
+        ws.syntax_failed.add(spec.name)
+        return ws
+    ws.files[spec.name] = tree
+    ws.uses[spec.name] = []
+    here = root / "inline.cxr"
+    for item in tree.items:
+        if isinstance(item, UseDef):
+            used = _follow_use(ws, here, spec.name, item, [spec.name])
+            if used is not None:
+                ws.uses[spec.name].append(used)
+    return ws
+
+
+@dataclass
+class World:
+    """What the steps of one scenario build up, then read: policies, overrides, the log zone,
+    base time, events and horizon; the audit runs once, at the first `Then`."""
+
+    root: Path
+    cache: Cache
+    file: str = ""  # the feature file, relative to the root
+    default_paths: tuple[str, ...] = ("policies",)
+    spec: PolicySpec | None = None
+    overrides: dict[str, str] = field(default_factory=dict)
+    zone: str = "UTC"
+    base: datetime | None = None
+    events: list[Event] = field(default_factory=list)
+    as_of: datetime | None = None
+    result: EngineResult | None = None
+    step: Any = None  # the pytest-bdd step being run (its table rows carry their lines)
+
+    @property
+    def clock(self) -> Clock:
+        return Clock(self.zone, self.base)
+
+    def set_zone(self, name: str) -> None:
+        zone_info(name)
+        if self.base is not None or self.events:
+            raise SpecError("set the log zone before the time and the events")
+        self.zone = name
+
+    def policy_set(self) -> ir.PolicySet:
+        """The compiled policies of the scenario (cached for the whole run)."""
+        if self.spec is None:
+            raise SpecError(
+                "the scenario names no policies: start with 'Given the policies in \"policies/\"', "
+                "'Given the policy \"<id>\" from \"policies/\"' or 'Given the policy:'"
+            )
+        key = (self.spec, tuple(sorted(self.overrides.items())), str(self.root))
+        found = self.cache.get(key)
+        if found is None:
+            found = self.cache[key] = compile_spec(self.spec, self.overrides, self.root)
+        return found
+
+    def audit(self) -> EngineResult:
+        """Run the reference engine once over the scenario's events."""
+        if self.result is None:
+            try:
+                self.result = audit_events(self.policy_set(), self.events, self.as_of, self.zone)
+            except EngineError as exc:
+                raise SpecError(f"the engine could not run the policies: {exc}") from None
+        return self.result
