@@ -27,6 +27,7 @@ EXTENSIONS = {
     ".parquet": "parquet",
     ".xes": "xes",
 }
+FORMATS = ("jsonl", "csv", "parquet", "xes")
 _CHUNK = 1 << 20
 
 
@@ -35,6 +36,20 @@ def spool_stdin() -> Path:
     with tempfile.NamedTemporaryFile(prefix="cxrules-stdin-", delete=False) as handle:
         shutil.copyfileobj(sys.stdin.buffer, handle, _CHUNK)
     return Path(handle.name)
+
+
+def decompress_to_temporary(path: Path, label: str) -> Path:
+    """Copy a gzip file's content to a temporary file (for readers that need to seek)."""
+    with (
+        open_binary(path, label) as source,
+        tempfile.NamedTemporaryFile(prefix="cxrules-", delete=False) as target,
+    ):
+        try:
+            shutil.copyfileobj(source, target, _CHUNK)
+        except (OSError, EOFError, zlib.error) as exc:
+            Path(target.name).unlink(missing_ok=True)
+            raise LogError(label, f"corrupt gzip data: {exc}") from None
+    return Path(target.name)
 
 
 def check_readable(path: Path, label: str) -> None:

@@ -7,6 +7,7 @@ Events come out ordered by (time, file order, input order). `Event.seq` is
 from __future__ import annotations
 
 import heapq
+import weakref
 from bisect import insort
 from collections import deque
 from collections.abc import Iterator, Sequence
@@ -19,7 +20,9 @@ from cxrules.logs.build import Bad, Builder
 from cxrules.logs.errors import LogError, MappingError, OutOfOrder
 from cxrules.logs.event import Event, Rejected
 from cxrules.logs.files import (
+    FORMATS,
     check_readable,
+    decompress_to_temporary,
     detect_format,
     is_gzip,
     open_binary,
@@ -60,14 +63,23 @@ class LogInput:
     ) -> None:
         self.path = path
         self.mapping = mapping
+        self._temporary: list[Path] = []
+        weakref.finalize(self, _remove, self._temporary)
         self.file = spool_stdin() if path == "-" else Path(path)
-        self.spooled = path == "-"
+        if path == "-":
+            self._temporary.append(self.file)
         label = "<stdin>" if path == "-" else path
         self.label = label
         check_readable(self.file, label)
         name = "" if path == "-" else path
         self.format = fmt or mapping.format or detect_format(name, self.file, label)
+        if self.format not in FORMATS:
+            raise LogError(label, f"unknown format '{self.format}' (use {', '.join(FORMATS)})")
         self.compressed = is_gzip(self.file)
+        self.table = self.file  # what the Parquet reader opens: it needs an uncompressed file
+        if self.format == "parquet" and self.compressed:
+            self.table = decompress_to_temporary(self.file, label)
+            self._temporary.append(self.table)
         self.max_record = max_record or mapping.max_record
         self.index = 0
         self.delimiter = mapping.delimiter or ("\t" if _stem(name).endswith(".tsv") else ",")
@@ -98,7 +110,7 @@ class LogInput:
             if not header:
                 return
         else:
-            header = parquet_columns(self.file, self.label)
+            header = parquet_columns(self.table, self.label)
         absent = [c for c in builder.columns() if c not in header]
         if absent:
             shown = ", ".join(header[:20]) + (", ..." if len(header) > 20 else "")
@@ -117,7 +129,7 @@ class LogInput:
     def items(self) -> Iterator[Item]:
         """The raw rows and rejected records of this file, in file order."""
         if self.format == "parquet":
-            yield from read_parquet(self.file, self.label)
+            yield from read_parquet(self.table, self.label)
             return
         with open_binary(self.file, self.label) as stream:
             try:
@@ -188,9 +200,15 @@ class LogInput:
         )
 
     def close(self) -> None:
-        """Remove the spooled copy of standard input, if any."""
-        if self.spooled:
-            self.file.unlink(missing_ok=True)
+        """Remove temporary files (spooled standard input, decompressed Parquet); also done
+        when the input is garbage-collected."""
+        _remove(self._temporary)
+
+
+def _remove(paths: list[Path]) -> None:
+    for path in paths:
+        path.unlink(missing_ok=True)
+    paths.clear()
 
 
 def _stem(name: str) -> str:

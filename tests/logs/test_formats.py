@@ -187,6 +187,23 @@ def test_gzip_is_detected_by_magic_bytes_not_name(tmp_path):
         assert summary.sha256 == hashlib.sha256(path.read_bytes()).hexdigest()
 
 
+def test_gzipped_parquet(tmp_path):
+    plain = tmp_path / "t.parquet"
+    pq.write_table(pa.table({"time": ["2026-03-02T10:00:00Z"], "type": ["a"]}), plain)
+    packed = tmp_path / "t.parquet.gz"
+    packed.write_bytes(gzip.compress(plain.read_bytes()))
+    log = open_log(str(packed))
+    logs = LogSet([log])
+    assert [(e.type, e.time) for e in logs.events()] == [
+        ("a", datetime(2026, 3, 2, 10, tzinfo=UTC))
+    ]
+    assert logs.summaries()[0].format == "parquet.gz"
+    unpacked = log.table
+    assert unpacked != packed and unpacked.exists()
+    logs.close()
+    assert not unpacked.exists()
+
+
 def test_stdin_is_spooled_and_read_twice(monkeypatch):
     raw = (DATA / "visits.jsonl").read_bytes()
     monkeypatch.setattr(sys, "stdin", io.TextIOWrapper(io.BytesIO(raw)))
