@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import heapq
 import weakref
+import zlib
 from bisect import insort
 from collections import deque
 from collections.abc import Iterator, Sequence
@@ -145,7 +146,7 @@ class LogInput:
                     yield from read_xes(stream, self.label, time_key)
                 else:
                     raise LogError(self.label, f"unsupported format '{self.format}'")
-            except (EOFError, OSError) as exc:
+            except (EOFError, OSError, zlib.error) as exc:
                 raise LogError(self.label, f"the file is truncated or corrupt: {exc}") from None
 
     def entries(self, sink: list[Rejected], cap: int) -> Iterator[Entry]:

@@ -180,6 +180,7 @@ def parquet_columns(path: Path, label: str) -> list[str]:
 
 def read_parquet(path: Path, label: str, batch_size: int = 65536) -> Iterator[Item]:
     """Rows of a Parquet file, read in record batches; the line is the 1-based row number."""
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
     try:
@@ -189,5 +190,5 @@ def read_parquet(path: Path, label: str, batch_size: int = 65536) -> Iterator[It
             for row in batch.to_pylist():
                 number += 1
                 yield number, row, ""
-    except OSError as exc:
+    except (OSError, pa.ArrowException) as exc:
         raise LogError(label, f"not a readable Parquet file: {exc}") from None

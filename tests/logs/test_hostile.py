@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import gzip
 from pathlib import Path
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cxrules.logs import LogSet, mapping_from_dict, open_log
+from cxrules.logs import LogError, LogSet, mapping_from_dict, open_log
 
 BIG = 10 * 1024 * 1024
 
@@ -120,3 +122,32 @@ def test_no_input_gives_a_traceback(tmp_path_factory, lines):
     summary = logs.summaries()[0]
     assert summary.read == summary.accepted + summary.rejected
     assert summary.events == len(events)
+
+
+def test_truncated_gzip_and_corrupt_parquet_are_log_errors(tmp_path):
+    path = tmp_path / "t.jsonl.gz"
+    path.write_bytes(gzip.compress(b'{"time": "2026-03-02T10:00:00Z", "type": "a"}\n' * 100)[:60])
+    logs = LogSet([open_log(str(path))])
+    with pytest.raises(LogError) as caught:
+        list(logs.events())
+    assert caught.value.reason.startswith("the file is truncated or corrupt")
+    parquet = tmp_path / "t.parquet"
+    parquet.write_bytes(b"PAR1 this is not parquet PAR1")
+    with pytest.raises(LogError) as caught:
+        open_log(str(parquet))
+    assert caught.value.reason.startswith("not a readable Parquet file")
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.binary(max_size=300))
+def test_no_csv_or_xes_input_gives_a_traceback(tmp_path_factory, data):
+    folder = tmp_path_factory.mktemp("fuzz")
+    csv_path = folder / "f.csv"
+    csv_path.write_bytes(b"time,type\n" + data)
+    xes_path = folder / "f.xes"
+    xes_path.write_bytes(b'<log><trace><event><string key="concept:name" value="a"/>' + data)
+    for path in (csv_path, xes_path):
+        logs = LogSet([open_log(str(path))])
+        list(logs.events(sorted=True))
+        summary = logs.summaries()[0]
+        assert summary.read == summary.accepted + summary.rejected
