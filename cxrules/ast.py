@@ -127,8 +127,19 @@ class MissingExpr(Node):
 
 
 Expr = Annotated[
-    LiteralExpr | DurationExpr | NameExpr | ListExpr | HistoryExpr | ChangesExpr | CallExpr
-    | UnaryExpr | BinaryExpr | MatchesExpr | BetweenExpr | InExpr | MissingExpr,
+    LiteralExpr
+    | DurationExpr
+    | NameExpr
+    | ListExpr
+    | HistoryExpr
+    | ChangesExpr
+    | CallExpr
+    | UnaryExpr
+    | BinaryExpr
+    | MatchesExpr
+    | BetweenExpr
+    | InExpr
+    | MissingExpr,
     Field(discriminator="kind"),
 ]
 
@@ -320,7 +331,12 @@ class InvariantRule(Node):
 
 
 Rule = Annotated[
-    RequireRule | ForbidRule | ResponseRule | ForbidAfterRule | ValueRule | RateRule
+    RequireRule
+    | ForbidRule
+    | ResponseRule
+    | ForbidAfterRule
+    | ValueRule
+    | RateRule
     | InvariantRule,
     Field(discriminator="kind"),
 ]
@@ -414,7 +430,18 @@ class PolicyFile(BaseModel):
 
 
 for _model in (
-    ListExpr, HistoryExpr, ChangesExpr, CallExpr, UnaryExpr, BinaryExpr, MatchesExpr,
-    BetweenExpr, InExpr, MissingExpr, Pattern, Trigger, Timing,
+    ListExpr,
+    HistoryExpr,
+    ChangesExpr,
+    CallExpr,
+    UnaryExpr,
+    BinaryExpr,
+    MatchesExpr,
+    BetweenExpr,
+    InExpr,
+    MissingExpr,
+    Pattern,
+    Trigger,
+    Timing,
 ):
     _model.model_rebuild()

@@ -110,7 +110,10 @@ def parse_as_of(text: str, zone: str) -> datetime:
 
 
 def _run_engine(
-    policy_set: ir.PolicySet, logs: LogSet, as_of: datetime | None, zone: str,
+    policy_set: ir.PolicySet,
+    logs: LogSet,
+    as_of: datetime | None,
+    zone: str,
     progress: Callable[[int], None] | None,
 ) -> EngineResult:
     from cxrules.engines.python.engine import Audit
@@ -139,8 +142,13 @@ def _counted(events: Iterable[Event], progress: Callable[[int], None] | None) ->
 
 
 def build_report(
-    policy_set: ir.PolicySet, logs: LogSet, result: EngineResult, request: AuditRequest,
-    zone: str, as_of: datetime | None, loaded: Loaded,
+    policy_set: ir.PolicySet,
+    logs: LogSet,
+    result: EngineResult,
+    request: AuditRequest,
+    zone: str,
+    as_of: datetime | None,
+    loaded: Loaded,
 ) -> Report:
     """Assemble the report from the engine's findings and the readers' counts."""
     rejected = [
@@ -162,7 +170,8 @@ def build_report(
         pending=result.pending,
         rejected=rejected,
         rejected_total=logs.rejected_total,
-        rejected_by_code=dict(sorted(by_code.items())) if logs.rejected_total == len(rejected)
+        rejected_by_code=dict(sorted(by_code.items()))
+        if logs.rejected_total == len(rejected)
         else {},
     )
 
@@ -171,7 +180,8 @@ def failing(report: Report, fail_on: str) -> list[Violation]:
     """Violations at or above the severity `fail_on` (metric warnings never fail)."""
     floor = SEVERITY_ORDER[fail_on]
     return [
-        v for v in report.violations
+        v
+        for v in report.violations
         if v.kind != "metric_warning" and SEVERITY_ORDER[v.severity] >= floor
     ]
 

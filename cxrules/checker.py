@@ -16,8 +16,14 @@ from cxrules.workspace import Workspace
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 FUNCTIONS: dict[str, tuple[int, int]] = {  # name → (min args, max args)
-    "clamp": (3, 3), "min": (2, 99), "max": (2, 99), "abs": (1, 1), "round": (1, 2),
-    "lower": (1, 1), "upper": (1, 1), "length": (1, 1),
+    "clamp": (3, 3),
+    "min": (2, 99),
+    "max": (2, 99),
+    "abs": (1, 1),
+    "round": (1, 2),
+    "lower": (1, 1),
+    "upper": (1, 1),
+    "length": (1, 1),
 }
 AGGREGATES = ("avg", "sum", "min", "max", "percentile", "nps", "csat", "ces")
 # Kinds of value, for unit checks. "any" is an event attribute: its type is only known at run time.
@@ -81,8 +87,12 @@ class _Checker:
                 if isinstance(item, ast.Policy):
                     if item.id in seen:
                         first = seen[item.id].id_span
-                        self.err("E201", f"policy id '{item.id}' is already used at {first}",
-                                 item.id_span, "give every policy its own id")
+                        self.err(
+                            "E201",
+                            f"policy id '{item.id}' is already used at {first}",
+                            item.id_span,
+                            "give every policy its own id",
+                        )
                         continue
                     seen[item.id] = item
                     self._policy(item, self.out.symbols[name])
@@ -105,9 +115,12 @@ class _Checker:
                 continue
             name = item.name  # type: ignore[union-attr]
             if name in table:
-                self.err("E215", f"'{name}' is defined twice in this file (first at "
-                         f"{table[name].name_span})", item.name_span,  # type: ignore[union-attr]
-                         "rename or remove one of them")
+                self.err(
+                    "E215",
+                    f"'{name}' is defined twice in this file (first at {table[name].name_span})",
+                    item.name_span,  # type: ignore[union-attr]
+                    "rename or remove one of them",
+                )
                 continue
             table[name] = item
         return symbols
@@ -121,8 +134,12 @@ class _Checker:
                     if key in target and target[key] is not item and file != name:
                         other = target[key]
                         if other.span.file != item.span.file and other.span.file == name:
-                            self.err("E215", f"'{key}' is also defined in {item.span.file}",
-                                     other.name_span, "rename one of them")
+                            self.err(
+                                "E215",
+                                f"'{key}' is also defined in {item.span.file}",
+                                other.name_span,
+                                "rename one of them",
+                            )
                         continue
                     target.setdefault(key, item)
         return merged
@@ -130,28 +147,45 @@ class _Checker:
     # ------------------------------------------------------------------ shared definitions
     def _calendar(self, cal: ast.CalendarDef) -> None:
         if cal.zone is None:
-            self.err("E216", f"calendar '{cal.name}' has no time zone", cal.name_span,
-                     'add a line such as: zone "Europe/Istanbul"')
+            self.err(
+                "E216",
+                f"calendar '{cal.name}' has no time zone",
+                cal.name_span,
+                'add a line such as: zone "Europe/Istanbul"',
+            )
         else:
             self._zone(cal.zone, cal.zone_span or cal.span)
         if not cal.hours:
-            self.err("E213", f"calendar '{cal.name}' has no opening hours", cal.name_span,
-                     "add a line such as: hours mon-fri 09:00-18:00")
+            self.err(
+                "E213",
+                f"calendar '{cal.name}' has no opening hours",
+                cal.name_span,
+                "add a line such as: hours mon-fri 09:00-18:00",
+            )
         for day in cal.hours:
             if _weekdays(day.days) is None:
                 hint = did_you_mean(day.days.split("-")[0], WEEKDAYS) or (
                     "write a weekday such as 'mon' or a range such as 'mon-fri'"
                 )
-                self.err("E213", f"'{day.days}' is not a weekday or a range of weekdays",
-                         day.span, hint)
+                self.err(
+                    "E213", f"'{day.days}' is not a weekday or a range of weekdays", day.span, hint
+                )
             for opening, closing in day.ranges:
                 a, b = _clock(opening), _clock(closing)
                 if a is None or b is None:
-                    self.err("E213", f"'{opening}-{closing}' is not a valid time range", day.span,
-                             "hours run from 00:00 to 24:00")
+                    self.err(
+                        "E213",
+                        f"'{opening}-{closing}' is not a valid time range",
+                        day.span,
+                        "hours run from 00:00 to 24:00",
+                    )
                 elif a >= b:
-                    self.err("E213", f"opening time {opening} is not before closing time {closing}",
-                             day.span, "write the opening time first, e.g. 09:00-18:00")
+                    self.err(
+                        "E213",
+                        f"opening time {opening} is not before closing time {closing}",
+                        day.span,
+                        "write the opening time first, e.g. 09:00-18:00",
+                    )
         if cal.holidays:
             self._holidays(cal)
         for text in (*cal.closed, *cal.open):
@@ -165,14 +199,18 @@ class _Checker:
         supported = holidays.list_supported_countries()
         if country not in supported:
             hint = did_you_mean(country.upper(), supported) or (
-                "use a two-letter country code such as \"TR\" or \"RO\""
+                'use a two-letter country code such as "TR" or "RO"'
             )
-            self.err("E220", f"no public holidays are known for '{country}'", cal.holidays_span,
-                     hint)
+            self.err(
+                "E220", f"no public holidays are known for '{country}'", cal.holidays_span, hint
+            )
         elif len(cal.holidays) > 1 and cal.holidays[1] not in supported[country]:
-            self.err("E220", f"'{cal.holidays[1]}' is not a subdivision of {country}",
-                     cal.holidays_span, "leave it out, or use one of: "
-                     + ", ".join(supported[country][:12]))
+            self.err(
+                "E220",
+                f"'{cal.holidays[1]}' is not a subdivision of {country}",
+                cal.holidays_span,
+                "leave it out, or use one of: " + ", ".join(supported[country][:12]),
+            )
 
     def _zone(self, zone: str, span: Span) -> None:
         try:
@@ -180,9 +218,13 @@ class _Checker:
         except (ZoneInfoNotFoundError, ValueError):
             from zoneinfo import available_timezones
 
-            self.err("E216", f"unknown time zone '{zone}'", span,
-                     did_you_mean(zone, available_timezones())
-                     or 'use an IANA name such as "Europe/Bucharest"')
+            self.err(
+                "E216",
+                f"unknown time zone '{zone}'",
+                span,
+                did_you_mean(zone, available_timezones())
+                or 'use an IANA name such as "Europe/Bucharest"',
+            )
 
     def _state(self, state: ast.StateDef, names: PolicyNames) -> None:
         self._pattern(state.start, names)
@@ -197,16 +239,23 @@ class _Checker:
             if agg.within is not None:
                 self._duration(agg.within, names)
         elif agg.fn not in AGGREGATES:
-            self.err("E221", f"'{agg.fn}' is not a metric formula", agg.fn_span,
-                     did_you_mean(agg.fn, (*AGGREGATES, "count", "ratio", "share"))
-                     or "use count, ratio, share, avg, sum, min, max, percentile, nps, csat or ces")
+            self.err(
+                "E221",
+                f"'{agg.fn}' is not a metric formula",
+                agg.fn_span,
+                did_you_mean(agg.fn, (*AGGREGATES, "count", "ratio", "share"))
+                or "use count, ratio, share, avg, sum, min, max, percentile, nps, csat or ces",
+            )
         else:
             if agg.pattern is None and not (
                 isinstance(agg.value, ast.NameExpr) and len(agg.value.parts) >= 2
             ):
-                self.err("E221", f"{agg.fn}() needs the event and its value", agg.span,
-                         f"write {agg.fn}(survey.answered.score) or "
-                         f"{agg.fn}(score of survey.answered)")
+                self.err(
+                    "E221",
+                    f"{agg.fn}() needs the event and its value",
+                    agg.span,
+                    f"write {agg.fn}(survey.answered.score) or {agg.fn}(score of survey.answered)",
+                )
             if agg.pattern is not None:
                 self._pattern(agg.pattern, names)
                 if agg.value is not None:
@@ -214,14 +263,22 @@ class _Checker:
             if agg.fn == "percentile":
                 q = agg.q.value if agg.q is not None else None
                 if not isinstance(q, int | float) or not 0 < q <= 100:
-                    self.err("E209", "percentile() needs which percentile, from 1 to 100",
-                             agg.span, "e.g. percentile(wait of call.answered, 90)")
+                    self.err(
+                        "E209",
+                        "percentile() needs which percentile, from 1 to 100",
+                        agg.span,
+                        "e.g. percentile(wait of call.answered, 90)",
+                    )
             elif agg.q is not None:
                 self.err("E221", f"{agg.fn}() takes no second argument", agg.q.span)
         buckets = [p for p in metric.per if p.bucket is not None]
         if len(buckets) > 1:
-            self.err("E215", f"metric '{metric.name}' has more than one calendar bucket",
-                     buckets[1].span, "keep one of per hour/day/week/month/quarter/year")
+            self.err(
+                "E215",
+                f"metric '{metric.name}' has more than one calendar bucket",
+                buckets[1].span,
+                "keep one of per hour/day/week/month/quarter/year",
+            )
 
     def _overrides(self, overrides: dict[str, str]) -> None:
         from cxrules.params import ParamError, parse_override
@@ -231,10 +288,17 @@ class _Checker:
             params.update(symbols.params)
         for name, text in overrides.items():
             if name not in params:
-                self.err("E222", f"--set {name}: there is no parameter '{name}'", None,
-                         did_you_mean(name, params) or
-                         ("parameters: " + ", ".join(sorted(params)) if params else
-                          "the policies define no parameters"))
+                self.err(
+                    "E222",
+                    f"--set {name}: there is no parameter '{name}'",
+                    None,
+                    did_you_mean(name, params)
+                    or (
+                        "parameters: " + ", ".join(sorted(params))
+                        if params
+                        else "the policies define no parameters"
+                    ),
+                )
                 continue
             try:
                 self.out.overrides[name] = parse_override(params[name], text)
@@ -246,13 +310,18 @@ class _Checker:
         names = PolicyNames(shared=shared)
         self.out.policies[policy.id] = names
         if not policy.title:
-            self.err("E108", f"policy '{policy.id}' has no title", policy.id_span,
-                     f'add the rule in words after the id: policy {policy.id} "…"')
+            self.err(
+                "E108",
+                f"policy '{policy.id}' has no title",
+                policy.id_span,
+                f'add the rule in words after the id: policy {policy.id} "…"',
+            )
         metas = {c.key: c for c in policy.clauses if isinstance(c, ast.MetaClause)}
         if "owner" not in metas or "description" not in metas:
             missing = " and ".join(k for k in ("owner", "description") if k not in metas)
             hint = (
-                'say who answers for it: owner "Store operations"' if "owner" not in metas
+                'say who answers for it: owner "Store operations"'
+                if "owner" not in metas
                 else 'say what the rule protects: description "…"'
             )
             self.warn("W201", f"policy '{policy.id}' has no {missing}", policy.id_span, hint)
@@ -268,8 +337,12 @@ class _Checker:
             elif isinstance(clause, ast.AtRiskClause):
                 self._duration(clause.lead, names)
         if policy.rule is None:
-            self.err("E217", f"policy '{policy.id}' has no rule", policy.id_span,
-                     "add what must hold, e.g. 'when …  expect … within …' or 'forbid …'")
+            self.err(
+                "E217",
+                f"policy '{policy.id}' has no rule",
+                policy.id_span,
+                "add what must hold, e.g. 'when …  expect … within …' or 'forbid …'",
+            )
             return
         from cxrules.checker_rules import check_rule
 
@@ -280,8 +353,12 @@ class _Checker:
         if isinstance(clause, ast.MetaClause):
             value = clause.values[0]
             if clause.key == "severity" and value not in SEVERITIES:
-                self.err("E212", f"unknown severity '{value}'", clause.value_span,
-                         did_you_mean(value, SEVERITIES) or "use " + ", ".join(SEVERITIES))
+                self.err(
+                    "E212",
+                    f"unknown severity '{value}'",
+                    clause.value_span,
+                    did_you_mean(value, SEVERITIES) or "use " + ", ".join(SEVERITIES),
+                )
             elif clause.key == "zone":
                 self._zone(value, clause.value_span)
             elif clause.key == "calendar":
@@ -291,24 +368,42 @@ class _Checker:
                     names.calendar = value
                     self.used.add(("calendar", value))
         elif isinstance(clause, ast.ScopeClause) and clause.bucket is not None:
-            self.err("E214", f"'per {clause.bucket}' groups a metric, not a policy",
-                     clause.span, "put it right after the metric it groups")
+            self.err(
+                "E214",
+                f"'per {clause.bucket}' groups a metric, not a policy",
+                clause.span,
+                "put it right after the metric it groups",
+            )
         elif isinstance(clause, ast.LetDef | ast.StateDef | ast.MetricDef):
             table: dict[str, Any] = (
-                names.lets if isinstance(clause, ast.LetDef)
-                else names.states if isinstance(clause, ast.StateDef) else names.metrics
+                names.lets
+                if isinstance(clause, ast.LetDef)
+                else names.states
+                if isinstance(clause, ast.StateDef)
+                else names.metrics
             )
             if clause.name in table:
-                self.err("E215", f"'{clause.name}' is defined twice in policy '{policy.id}'",
-                         clause.name_span, "rename or remove one of them")
+                self.err(
+                    "E215",
+                    f"'{clause.name}' is defined twice in policy '{policy.id}'",
+                    clause.name_span,
+                    "rename or remove one of them",
+                )
             table[clause.name] = clause
 
     def _undefined_calendar(self, name: str, span: Span, names: PolicyNames) -> None:
         known = sorted(names.shared.calendars)
-        self.err("E205", f"no calendar named '{name}'", span,
-                 did_you_mean(name, known) or (
-                     "calendars: " + ", ".join(known) if known else
-                     "define it first: calendar " + name + ' zone "…" hours mon-fri 09:00-18:00'))
+        self.err(
+            "E205",
+            f"no calendar named '{name}'",
+            span,
+            did_you_mean(name, known)
+            or (
+                "calendars: " + ", ".join(known)
+                if known
+                else "define it first: calendar " + name + ' zone "…" hours mon-fri 09:00-18:00'
+            ),
+        )
 
     # ------------------------------------------------------------------ patterns, durations
     def _pattern(self, pattern: ast.Pattern, names: PolicyNames, context: str = "pattern") -> None:
@@ -318,23 +413,34 @@ class _Checker:
         if pattern.where is not None:
             kind = self._expr(pattern.where, names, context)
             if kind not in ("bool", "any"):
-                self.err("E208", "a 'where' condition must be true or false", pattern.where.span,
-                         "compare a value, e.g. where channel == \"sms\"")
+                self.err(
+                    "E208",
+                    "a 'where' condition must be true or false",
+                    pattern.where.span,
+                    'compare a value, e.g. where channel == "sms"',
+                )
 
     def _duration(self, d: Any, names: PolicyNames) -> None:
         if isinstance(d, ast.NameExpr):
             word = d.parts[0]
             param = names.shared.params.get(word) if len(d.parts) == 1 else None
             if param is None:
-                self.err("E204", f"'{d.text}' is not a duration or a parameter", d.span,
-                         did_you_mean(word, names.shared.params)
-                         or "write a duration such as '30min', or define: param "
-                         f"{word} = 30min")
+                self.err(
+                    "E204",
+                    f"'{d.text}' is not a duration or a parameter",
+                    d.span,
+                    did_you_mean(word, names.shared.params)
+                    or f"write a duration such as '30min', or define: param {word} = 30min",
+                )
                 return
             self.used.add(("param", word))
             if not isinstance(param.value, ast.DurationExpr):
-                self.err("E208", f"parameter '{word}' is {param.value.text}, not a duration",
-                         d.span, "a duration needs a unit, such as '30s' or '2h'")
+                self.err(
+                    "E208",
+                    f"parameter '{word}' is {param.value.text}, not a duration",
+                    d.span,
+                    "a duration needs a unit, such as '30s' or '2h'",
+                )
             return
         if d.amount < 0:
             self.err("E223", "a duration cannot be negative", d.span)
@@ -347,10 +453,18 @@ class _Checker:
                 if len(calendars) == 1:
                     calendar = calendars[0]
                 else:
-                    self.err("E205", "business time needs a calendar", d.span,
-                             f"write '{d.text} on <calendar>' or add 'calendar <name>' to the "
-                             "policy" + (f" (calendars: {', '.join(calendars)})" if calendars
-                                         else "; define one with: calendar …"))
+                    self.err(
+                        "E205",
+                        "business time needs a calendar",
+                        d.span,
+                        f"write '{d.text} on <calendar>' or add 'calendar <name>' to the "
+                        "policy"
+                        + (
+                            f" (calendars: {', '.join(calendars)})"
+                            if calendars
+                            else "; define one with: calendar …"
+                        ),
+                    )
                     return
             if calendar not in names.shared.calendars:
                 self._undefined_calendar(calendar, d.span, names)
@@ -367,8 +481,12 @@ class _Checker:
         if isinstance(c, ast.NameExpr):
             param = names.shared.params.get(c.parts[0])
             if param is None:
-                self.err("E204", f"'{c.text}' is not a number or a parameter", c.span,
-                         did_you_mean(c.parts[0], names.shared.params) or "write a whole number")
+                self.err(
+                    "E204",
+                    f"'{c.text}' is not a number or a parameter",
+                    c.span,
+                    did_you_mean(c.parts[0], names.shared.params) or "write a whole number",
+                )
                 return None
             self.used.add(("param", c.parts[0]))
             value = self.out.overrides.get(c.parts[0], param.value)
@@ -394,15 +512,23 @@ class _Checker:
         for table, what in ((names.lets, "let"), (names.states, "state")):
             for key, item in table.items():
                 if key not in mentioned:
-                    self.warn("W202", f"{what} '{key}' is never used", item.name_span,
-                              "remove it, or use it in the policy's rule")
+                    self.warn(
+                        "W202",
+                        f"{what} '{key}' is never used",
+                        item.name_span,
+                        "remove it, or use it in the policy's rule",
+                    )
 
     def _unused(self, own: dict[str, Symbols]) -> None:
         for symbols in own.values():
             for key, item in symbols.params.items():
                 if ("param", key) not in self.used:
-                    self.warn("W202", f"parameter '{key}' is never used", item.name_span,
-                              "remove it, or use it in a policy")
+                    self.warn(
+                        "W202",
+                        f"parameter '{key}' is never used",
+                        item.name_span,
+                        "remove it, or use it in a policy",
+                    )
 
 
 def _weekdays(spec: str) -> list[int] | None:

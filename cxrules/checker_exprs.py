@@ -16,18 +16,33 @@ if TYPE_CHECKING:
 
 # Values that may be compared with each other; "any" (an attribute) and "null" go with all.
 _FAMILY = {
-    "number": "number", "percent": "number", "duration": "duration",
-    "time_of_day": "time_of_day", "date": "moment", "instant": "moment", "string": "text",
-    "bool": "bool", "list": "list",
+    "number": "number",
+    "percent": "number",
+    "duration": "duration",
+    "time_of_day": "time_of_day",
+    "date": "moment",
+    "instant": "moment",
+    "string": "text",
+    "bool": "bool",
+    "list": "list",
 }
 _RESERVED_TYPES = {
-    "time": "instant", "local_time": "time_of_day", "local_date": "date", "weekday": "number",
+    "time": "instant",
+    "local_time": "time_of_day",
+    "local_date": "date",
+    "weekday": "number",
     "local_hour": "number",
 }
 _ARTICLES = {
-    "number": "a number", "percent": "a percentage", "duration": "a duration",
-    "time_of_day": "a time of day", "date": "a date", "instant": "a moment in time",
-    "string": "a text", "bool": "a true/false condition", "list": "a list",
+    "number": "a number",
+    "percent": "a percentage",
+    "duration": "a duration",
+    "time_of_day": "a time of day",
+    "date": "a date",
+    "instant": "a moment in time",
+    "string": "a text",
+    "bool": "a true/false condition",
+    "list": "a list",
 }
 
 
@@ -57,16 +72,21 @@ class _Exprs:
         from cxrules.checker import _clock, _date
 
         if e.type == "time_of_day" and _clock(str(e.value)) is None:
-            self.chk.err("E213", f"'{e.text}' is not a time of day", e.span,
-                         "times run from 00:00 to 23:59")
+            self.chk.err(
+                "E213", f"'{e.text}' is not a time of day", e.span, "times run from 00:00 to 23:59"
+            )
         if e.type == "date" and _date(str(e.value)) is None:
             self.chk.err("E218", f"'{e.text}' is not a date", e.span, "write dates as YYYY-MM-DD")
         return "null" if e.type == "null" else e.type
 
     def _duration(self, e: ast.DurationExpr) -> str:
         if e.business:
-            self.chk.err("E208", "business time can only be a deadline or a window", e.span,
-                         "use it after 'within', e.g. within 8 business hours")
+            self.chk.err(
+                "E208",
+                "business time can only be a deadline or a window",
+                e.span,
+                "use it after 'within', e.g. within 8 business hours",
+            )
         return "duration"
 
     def _list(self, e: ast.ListExpr) -> str:
@@ -77,8 +97,12 @@ class _Exprs:
     def _name(self, e: ast.NameExpr) -> str:
         ref, parts = reference(e)
         if ref == "trigger" and self.context not in ("expect", "condition", "deadline"):
-            self.chk.err("E204", "'trigger' means the event that started an obligation", e.span,
-                         "use trigger.<field> in the 'where' of 'expect', or in a 'require'")
+            self.chk.err(
+                "E204",
+                "'trigger' means the event that started an obligation",
+                e.span,
+                "use trigger.<field> in the 'where' of 'expect', or in a 'require'",
+            )
             return "any"
         if ref != "event":
             return "instant" if parts == ("time",) else "any"
@@ -98,14 +122,21 @@ class _Exprs:
             return "duration" if isinstance(value, ast.DurationExpr) else value.type
         if kind == "state":
             if self.context not in ("condition", "invariant"):
-                self.chk.err("E214", f"state '{word}' cannot be used here", e.span,
-                             "states are checked in 'while …: always' and 'when … require'")
+                self.chk.err(
+                    "E214",
+                    f"state '{word}' cannot be used here",
+                    e.span,
+                    "states are checked in 'while …: always' and 'when … require'",
+                )
             return "bool"
         if kind == "metric":
             if self.context != "require":
-                self.chk.err("E214", f"metric '{word}' is a figure per group and period, not "
-                             "a value of one event", e.span,
-                             f"compare it in the policy's rule: require {word} >= …")
+                self.chk.err(
+                    "E214",
+                    f"metric '{word}' is a figure per group and period, not a value of one event",
+                    e.span,
+                    f"compare it in the policy's rule: require {word} >= …",
+                )
             return "any"
         if kind == "reserved":
             if self.context == "invariant":
@@ -114,26 +145,42 @@ class _Exprs:
         if self.context == "invariant":
             self._no_event(e)
         elif self.context == "require":
-            self.chk.err("E203", f"'{e.text}' is not a metric", e.span,
-                         did_you_mean(word, self.names.all_metrics())
-                         or f"define it first: metric {word} = …")
+            self.chk.err(
+                "E203",
+                f"'{e.text}' is not a metric",
+                e.span,
+                did_you_mean(word, self.names.all_metrics())
+                or f"define it first: metric {word} = …",
+            )
         return "any"
 
     def _no_event(self, e: ast.NameExpr) -> None:
-        self.chk.err("E214", f"'{e.text}' is a value of an event, but 'always' is checked at every "
-                     "moment", e.span, "use states here, e.g. always count(connection) >= 1")
+        self.chk.err(
+            "E214",
+            f"'{e.text}' is a value of an event, but 'always' is checked at every moment",
+            e.span,
+            "use states here, e.g. always count(connection) >= 1",
+        )
 
     # ------------------------------------------------------------------ history
     def _history(self, e: ast.HistoryExpr) -> str:
         if self.context == "invariant" and not self._state_count(e):
-            self.chk.err("E214", "'always' is checked at every moment, not at an event", e.span,
-                         "use states here, e.g. always count(connection) >= 1")
+            self.chk.err(
+                "E214",
+                "'always' is checked at every moment, not at an event",
+                e.span,
+                "use states here, e.g. always count(connection) >= 1",
+            )
             return "number"
         if e.fn == "count" and self._state_count(e):
             name = e.pattern.types[0].name
             if self.context not in ("condition", "invariant"):
-                self.chk.err("E214", f"state '{name}' cannot be counted here", e.span,
-                             "states are checked in 'while …: always' and 'when … require'")
+                self.chk.err(
+                    "E214",
+                    f"state '{name}' cannot be counted here",
+                    e.span,
+                    "states are checked in 'while …: always' and 'when … require'",
+                )
             return "number"
         if e.fn == "count" and len(e.pattern.types) == 1 and "." not in e.pattern.types[0].name:
             word = e.pattern.types[0].name
@@ -149,7 +196,10 @@ class _Exprs:
     def _state_count(self, e: ast.HistoryExpr) -> bool:
         p = e.pattern
         return (
-            e.fn == "count" and len(p.types) == 1 and p.where is None and not p.types[0].quoted
+            e.fn == "count"
+            and len(p.types) == 1
+            and p.where is None
+            and not p.types[0].quoted
             and self.names.state(p.types[0].name) is not None
         )
 
@@ -164,8 +214,12 @@ class _Exprs:
 
         kinds = [self.visit(a) for a in e.args]
         if e.fn not in FUNCTIONS:
-            self.chk.err("E221", f"unknown function '{e.fn}'", e.fn_span,
-                         did_you_mean(e.fn, FUNCTIONS) or "functions: " + ", ".join(FUNCTIONS))
+            self.chk.err(
+                "E221",
+                f"unknown function '{e.fn}'",
+                e.fn_span,
+                did_you_mean(e.fn, FUNCTIONS) or "functions: " + ", ".join(FUNCTIONS),
+            )
             return "any"
         low, high = FUNCTIONS[e.fn]
         if not low <= len(e.args) <= high:
@@ -219,8 +273,12 @@ class _Exprs:
             return left if right == "number" else right
         if {left, right} == {"number", "percent"}:
             return "percent" if e.op in ("*", "/") else "number"
-        self.chk.err("E208", f"cannot combine {describe_type(left)} and {describe_type(right)} "
-                     f"with '{e.op}'", e.span, _unit_hint(left, right))
+        self.chk.err(
+            "E208",
+            f"cannot combine {describe_type(left)} and {describe_type(right)} with '{e.op}'",
+            e.span,
+            _unit_hint(left, right),
+        )
         return "any"
 
     def _comparable(self, e: Any, left: str, right: str) -> None:
@@ -229,8 +287,12 @@ class _Exprs:
         if left == "instant" and right == "string" or left == "string" and right == "instant":
             return
         if _FAMILY.get(left) != _FAMILY.get(right):
-            self.chk.err("E208", f"compares {describe_type(left)} with {describe_type(right)}",
-                         e.span, _unit_hint(left, right))
+            self.chk.err(
+                "E208",
+                f"compares {describe_type(left)} with {describe_type(right)}",
+                e.span,
+                _unit_hint(left, right),
+            )
 
     def _between(self, e: ast.BetweenExpr) -> str:
         value = self.visit(e.value)
@@ -249,9 +311,12 @@ class _Exprs:
         try:
             re.compile(e.regex)
         except re.error as exc:
-            self.chk.err("E211", f"the pattern \"{e.regex}\" is not a valid regular expression: "
-                         f"{exc.msg}", e.regex_span,
-                         "check brackets and escape special characters with \\\\")
+            self.chk.err(
+                "E211",
+                f'the pattern "{e.regex}" is not a valid regular expression: {exc.msg}',
+                e.regex_span,
+                "check brackets and escape special characters with \\\\",
+            )
         return "bool"
 
     def _missing(self, e: ast.MissingExpr) -> str:
@@ -260,8 +325,12 @@ class _Exprs:
 
     def _want_bool(self, node: Any, kind: str) -> None:
         if kind not in ("bool", "any", "null"):
-            self.chk.err("E208", f"expected a condition, found {describe_type(kind)}", node.span,
-                         "compare it with something, e.g. score >= 9")
+            self.chk.err(
+                "E208",
+                f"expected a condition, found {describe_type(kind)}",
+                node.span,
+                "compare it with something, e.g. score >= 9",
+            )
 
 
 NUMERIC_KINDS = ("number", "percent", "duration", "any")

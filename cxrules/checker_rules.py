@@ -15,8 +15,16 @@ if TYPE_CHECKING:
 COMPARISONS = ("<", "<=", ">", ">=", "==", "!=")
 # The unit of each metric formula's value.
 METRIC_UNITS = {
-    "count": "number", "ratio": "percent", "share": "percent", "csat": "percent",
-    "nps": "number", "ces": "number", "avg": "any", "sum": "any", "min": "any", "max": "any",
+    "count": "number",
+    "ratio": "percent",
+    "share": "percent",
+    "csat": "percent",
+    "nps": "number",
+    "ces": "number",
+    "avg": "any",
+    "sum": "any",
+    "min": "any",
+    "max": "any",
     "percentile": "any",
 }
 
@@ -29,8 +37,10 @@ def is_metric_requirement(rule: ast.RequireRule) -> bool:
     """`require <name> <op> <value>`: a comparison whose left side is a single name."""
     s = rule.subject
     return (
-        isinstance(s, ast.BinaryExpr) and s.op in COMPARISONS
-        and isinstance(s.left, ast.NameExpr) and len(s.left.parts) == 1
+        isinstance(s, ast.BinaryExpr)
+        and s.op in COMPARISONS
+        and isinstance(s.left, ast.NameExpr)
+        and len(s.left.parts) == 1
     )
 
 
@@ -69,13 +79,18 @@ def check_rule(chk: _Checker, policy: ast.Policy, rule: Any, names: PolicyNames)
         _trigger(chk, rule.trigger, names)
         kind = expr_type(chk, rule.condition, names, "condition")
         if kind not in ("bool", "any"):
-            chk.err("E208", f"'require' needs a condition, found {describe_type(kind)}",
-                    rule.condition.span, "compare it, e.g. require battery >= 90%")
+            chk.err(
+                "E208",
+                f"'require' needs a condition, found {describe_type(kind)}",
+                rule.condition.span,
+                "compare it, e.g. require battery >= 90%",
+            )
     elif isinstance(rule, ast.RateRule):
         number = chk._count(rule.at_most, names, "the limit", minimum=0)
         if number == 0:
-            chk.err("E210", "'at most 0' means never", rule.at_most.span,
-                    "write 'forbid …' instead")
+            chk.err(
+                "E210", "'at most 0' means never", rule.at_most.span, "write 'forbid …' instead"
+            )
         chk._pattern(rule.pattern, names)
         chk._duration(rule.within, names)
     elif isinstance(rule, ast.InvariantRule):
@@ -88,22 +103,31 @@ def _require(chk: _Checker, rule: ast.RequireRule, names: PolicyNames) -> None:
         return
     pattern = pattern_of(rule.subject)
     if pattern is None:
-        chk.err("E100", "'require' needs an event, or a metric compared with a threshold",
-                rule.subject.span,
-                "e.g. require staff.greeted, or require service_level >= 80%, or start with "
-                "'when …' to check a condition at an event")
+        chk.err(
+            "E100",
+            "'require' needs an event, or a metric compared with a threshold",
+            rule.subject.span,
+            "e.g. require staff.greeted, or require service_level >= 80%, or start with "
+            "'when …' to check a condition at an event",
+        )
         return
     if rule.warn is not None or rule.min_sample is not None:
-        chk.err("E214", "'warn' and 'minimum sample' belong to metric requirements",
-                (rule.warn or rule.min_sample).span)  # type: ignore[union-attr]
+        chk.err(
+            "E214",
+            "'warn' and 'minimum sample' belong to metric requirements",
+            (rule.warn or rule.min_sample).span,
+        )  # type: ignore[union-attr]
     if rule.where is not None:
         chk._pattern(pattern.model_copy(update={"where": rule.where}), names)
     low = chk._count(rule.at_least, names, "'at least'") if rule.at_least else 1
     high = chk._count(rule.at_most, names, "'at most'") if rule.at_most else None
     if low is not None and high is not None and high < low:
-        chk.err("E223", f"'at most {high}' is less than 'at least {low}'",
-                rule.at_most.span if rule.at_most else rule.span,
-                "the smaller number goes after 'at least'")
+        chk.err(
+            "E223",
+            f"'at most {high}' is less than 'at least {low}'",
+            rule.at_most.span if rule.at_most else rule.span,
+            "the smaller number goes after 'at least'",
+        )
 
 
 def _metric_requirement(chk: _Checker, rule: ast.RequireRule, names: PolicyNames) -> None:
@@ -112,13 +136,20 @@ def _metric_requirement(chk: _Checker, rule: ast.RequireRule, names: PolicyNames
     word = subject.left.parts[0]
     metric = names.metric(word)
     if metric is None:
-        chk.err("E203", f"no metric named '{word}'", subject.left.span,
-                did_you_mean(word, names.all_metrics()) or f"define it first: metric {word} = …")
+        chk.err(
+            "E203",
+            f"no metric named '{word}'",
+            subject.left.span,
+            did_you_mean(word, names.all_metrics()) or f"define it first: metric {word} = …",
+        )
         return
     if word not in names.metrics:
         chk.used.add(("metric", word))
-    for extra, what in ((rule.where, "where"), (rule.at_least, "at least"),
-                        (rule.at_most, "at most")):
+    for extra, what in (
+        (rule.where, "where"),
+        (rule.at_least, "at least"),
+        (rule.at_most, "at most"),
+    ):
         if extra is not None:
             chk.err("E214", f"'{what}' does not apply to a metric requirement", extra.span)
     unit = metric_unit(metric)
@@ -133,14 +164,26 @@ def _metric_requirement(chk: _Checker, rule: ast.RequireRule, names: PolicyNames
 def _threshold(chk: _Checker, value: Any, unit: str, metric: str, names: PolicyNames) -> None:
     kind = expr_type(chk, value, names, "condition")
     if unit == "percent" and kind == "number":
-        chk.err("E208", f"'{metric}' is a share, so its threshold is a percentage", value.span,
-                f"write it with %, e.g. {_as_percent(value)}")
+        chk.err(
+            "E208",
+            f"'{metric}' is a share, so its threshold is a percentage",
+            value.span,
+            f"write it with %, e.g. {_as_percent(value)}",
+        )
     elif unit == "number" and kind == "percent":
-        chk.err("E208", f"'{metric}' is a number, not a percentage", value.span,
-                "write the number without %")
+        chk.err(
+            "E208",
+            f"'{metric}' is a number, not a percentage",
+            value.span,
+            "write the number without %",
+        )
     elif unit in ("number", "percent") and kind not in ("number", "percent", "any"):
-        chk.err("E208", f"'{metric}' is compared with {describe_type(kind)}", value.span,
-                "write a number or a percentage")
+        chk.err(
+            "E208",
+            f"'{metric}' is compared with {describe_type(kind)}",
+            value.span,
+            "write a number or a percentage",
+        )
     if isinstance(value, ast.LiteralExpr) and value.type == "percent":
         number = float(value.value)  # type: ignore[arg-type]
         if not 0 <= number <= 100:
@@ -160,16 +203,24 @@ def _warn_side(chk: _Checker, op: str, required: Any, warn: ast.Warn) -> None:
         chk.err("E214", "'warn' needs a requirement with <, <=, > or >=", warn.span)
         return
     if warn.side != expected:
-        chk.warn("W203", f"'warn {warn.side}' with a requirement '{op}' is never reached before "
-                 "the requirement fails", warn.span, f"write 'warn {expected} …'")
+        chk.warn(
+            "W203",
+            f"'warn {warn.side}' with a requirement '{op}' is never reached before "
+            "the requirement fails",
+            warn.span,
+            f"write 'warn {expected} …'",
+        )
         return
     a, b = _number(required), _number(warn.value)
     if a is not None and b is not None and (b <= a if expected == "below" else b >= a):
-        chk.warn("W203", f"the warning level {warn.value.text} is not stricter than the "  # type: ignore[union-attr]
-                 f"requirement {required.text}", warn.span,
-                 "a warning comes before the failure: "
-                 + ("warn below a higher value" if expected == "below" else
-                    "warn above a lower value"))
+        chk.warn(
+            "W203",
+            f"the warning level {warn.value.text} is not stricter than the "  # type: ignore[union-attr]
+            f"requirement {required.text}",
+            warn.span,
+            "a warning comes before the failure: "
+            + ("warn below a higher value" if expected == "below" else "warn above a lower value"),
+        )
 
 
 def _number(value: Any) -> float | None:
@@ -192,9 +243,13 @@ def _timing(chk: _Checker, timing: ast.Timing, names: PolicyNames, forbid: bool)
             chk._duration(d, names)
     if timing.paused_while is not None:
         if names.state(timing.paused_while) is None:
-            chk.err("E202", f"no state named '{timing.paused_while}'", timing.paused_span,
-                    did_you_mean(timing.paused_while, names.all_states())
-                    or f"define it: state {timing.paused_while} = <start> until <end>")
+            chk.err(
+                "E202",
+                f"no state named '{timing.paused_while}'",
+                timing.paused_span,
+                did_you_mean(timing.paused_while, names.all_states())
+                or f"define it: state {timing.paused_while} = <start> until <end>",
+            )
         elif timing.paused_while not in names.states:
             chk.used.add(("state", timing.paused_while))
         if timing.direction == "before":
@@ -209,21 +264,33 @@ def _timing(chk: _Checker, timing: ast.Timing, names: PolicyNames, forbid: bool)
         elif deadline.period == "business day" and names.calendar is None:
             calendars = sorted(names.shared.calendars)
             if len(calendars) != 1:
-                chk.err("E205", "'end of business day' needs a calendar", deadline.span,
-                        "write 'end of business day on <calendar>'")
+                chk.err(
+                    "E205",
+                    "'end of business day' needs a calendar",
+                    deadline.span,
+                    "write 'end of business day on <calendar>'",
+                )
     elif deadline is not None:
         kind = expr_type(chk, deadline, names, "deadline")
         if kind not in ("instant", "time_of_day", "any", "string", "date"):
-            chk.err("E208", f"a deadline is a moment, not {describe_type(kind)}", deadline.span,
-                    "e.g. by last(appointment.booked).window_end, by end of day, by 18:00")
+            chk.err(
+                "E208",
+                f"a deadline is a moment, not {describe_type(kind)}",
+                deadline.span,
+                "e.g. by last(appointment.booked).window_end, by end of day, by 18:00",
+            )
 
 
 def _invariant(chk: _Checker, rule: ast.InvariantRule, names: PolicyNames) -> None:
     if rule.state is not None:
         if names.state(rule.state) is None:
-            chk.err("E202", f"no state named '{rule.state}'", rule.span,
-                    did_you_mean(rule.state, names.all_states())
-                    or f"define it: state {rule.state} = <start> until <end>")
+            chk.err(
+                "E202",
+                f"no state named '{rule.state}'",
+                rule.span,
+                did_you_mean(rule.state, names.all_states())
+                or f"define it: state {rule.state} = <start> until <end>",
+            )
         elif rule.state not in names.states:
             chk.used.add(("state", rule.state))
     else:
@@ -232,7 +299,11 @@ def _invariant(chk: _Checker, rule: ast.InvariantRule, names: PolicyNames) -> No
         chk._pattern(rule.end, names)
     kind = expr_type(chk, rule.condition, names, "invariant")
     if kind not in ("bool", "any"):
-        chk.err("E208", f"'always' needs a condition, found {describe_type(kind)}",
-                rule.condition.span, "e.g. always count(connection) >= 1")
+        chk.err(
+            "E208",
+            f"'always' needs a condition, found {describe_type(kind)}",
+            rule.condition.span,
+            "e.g. always count(connection) >= 1",
+        )
     if rule.grace is not None:
         chk._duration(rule.grace, names)

@@ -28,11 +28,21 @@ def main() -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, required=True, type=click.Path())
-@click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text",
-              help="text for people, json for tools")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    help="text for people, json for tools",
+)
 @click.option("--strict", is_flag=True, help="fail on warnings too")
-@click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE",
-              help="override a parameter, e.g. --set max_wait=3min")
+@click.option(
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="override a parameter, e.g. --set max_wait=3min",
+)
 def check(paths: tuple[str, ...], fmt: str, strict: bool, overrides: tuple[str, ...]) -> None:
     """Parse and validate policy files (files or folders of *.cxr)."""
     from cxrules.policyset import load_policies
@@ -99,9 +109,17 @@ def fmt(paths: tuple[str, ...], check_only: bool, show_diff: bool) -> None:
             continue
         changed.append(name)
         if show_diff:
-            click.echo("".join(difflib.unified_diff(
-                text.splitlines(keepends=True), formatted.splitlines(keepends=True),
-                fromfile=name, tofile=name)), nl=False)
+            click.echo(
+                "".join(
+                    difflib.unified_diff(
+                        text.splitlines(keepends=True),
+                        formatted.splitlines(keepends=True),
+                        fromfile=name,
+                        tofile=name,
+                    )
+                ),
+                nl=False,
+            )
         elif not check_only:
             path.write_text(formatted, encoding="utf-8")
     if diagnostics:
@@ -142,36 +160,75 @@ def run() -> None:
 
 
 @main.command()
-@click.option("--policies", "policies", multiple=True, required=True, type=click.Path(),
-              help="policy files or folders (repeatable)")
-@click.option("--log", "logs", multiple=True, required=True,
-              help="log files: JSONL, CSV, Parquet or XES, gzipped or not; '-' for stdin")
+@click.option(
+    "--policies",
+    "policies",
+    multiple=True,
+    required=True,
+    type=click.Path(),
+    help="policy files or folders (repeatable)",
+)
+@click.option(
+    "--log",
+    "logs",
+    multiple=True,
+    required=True,
+    help="log files: JSONL, CSV, Parquet or XES, gzipped or not; '-' for stdin",
+)
 @click.option("--mapping", type=click.Path(), help="TOML file mapping the log's columns")
 @click.option("--as-of", "as_of", help="evaluation horizon (ISO time); default: the last event")
-@click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE",
-              help="override a parameter, e.g. --set max_wait=3min")
-@click.option("--format", "fmt", default="text",
-              type=click.Choice(["text", "json", "junit", "markdown", "csv", "html"]))
+@click.option(
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="override a parameter, e.g. --set max_wait=3min",
+)
+@click.option(
+    "--format",
+    "fmt",
+    default="text",
+    type=click.Choice(["text", "json", "junit", "markdown", "csv", "html"]),
+)
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="write the report here")
-@click.option("--fail-on", default="low",
-              type=click.Choice(["info", "low", "medium", "high", "critical"]),
-              help="exit 1 when violations of this severity or higher are found")
+@click.option(
+    "--fail-on",
+    default="low",
+    type=click.Choice(["info", "low", "medium", "high", "critical"]),
+    help="exit 1 when violations of this severity or higher are found",
+)
 @click.option("--strict", is_flag=True, help="any rejected log record fails the audit (exit 3)")
 @click.option("--engine", default="python", help="the engine to run (python)")
-@click.option("--log-format", type=click.Choice(["jsonl", "csv", "parquet", "xes"]),
-              help="the log's format when its name does not tell")
+@click.option(
+    "--log-format",
+    type=click.Choice(["jsonl", "csv", "parquet", "xes"]),
+    help="the log's format when its name does not tell",
+)
 def audit(
-    policies: tuple[str, ...], logs: tuple[str, ...], mapping: str | None, as_of: str | None,
-    overrides: tuple[str, ...], fmt: str, output: str | None, fail_on: str, strict: bool,
-    engine: str, log_format: str | None,
+    policies: tuple[str, ...],
+    logs: tuple[str, ...],
+    mapping: str | None,
+    as_of: str | None,
+    overrides: tuple[str, ...],
+    fmt: str,
+    output: str | None,
+    fail_on: str,
+    strict: bool,
+    engine: str,
+    log_format: str | None,
 ) -> None:
     """Audit interaction logs against policies and report every breach with its evidence."""
     from cxrules.audit import AuditError, AuditRequest, failing, run_audit
     from cxrules.reports.render import render
 
     request = AuditRequest(
-        policies=list(policies), logs=list(logs), mapping=mapping, as_of=as_of,
-        overrides=_overrides(overrides), engine=engine, log_format=log_format,
+        policies=list(policies),
+        logs=list(logs),
+        mapping=mapping,
+        as_of=as_of,
+        overrides=_overrides(overrides),
+        engine=engine,
+        log_format=log_format,
     )
     try:
         with _progress() as tick:
@@ -194,8 +251,9 @@ def audit(
     else:
         click.echo(text, nl=not text.endswith("\n"))
     if strict and report.rejected_total:
-        click.echo(f"cxrules audit: {report.rejected_total} record(s) rejected (--strict)",
-                   err=True)
+        click.echo(
+            f"cxrules audit: {report.rejected_total} record(s) rejected (--strict)", err=True
+        )
         sys.exit(EXIT_INPUT)
     sys.exit(EXIT_VIOLATIONS if failing(report, fail_on) else EXIT_OK)
 
@@ -208,8 +266,12 @@ class _progress:
             return None
         from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
-        self.bar = Progress(SpinnerColumn(), TextColumn("auditing: {task.fields[n]:,} events"),
-                            TimeElapsedColumn(), transient=True)
+        self.bar = Progress(
+            SpinnerColumn(),
+            TextColumn("auditing: {task.fields[n]:,} events"),
+            TimeElapsedColumn(),
+            transient=True,
+        )
         self.bar.start()
         task = self.bar.add_task("audit", n=0, total=None)
         return lambda n: self.bar.update(task, n=n)

@@ -11,8 +11,12 @@ from cxrules.symbols import PolicyNames, meaning, reference
 from cxrules.workspace import Workspace
 
 _UNIT_SECONDS = {"ms": 0.001, "s": 1, "min": 60, "h": 3600, "d": 86400, "w": 604800}
-_LOCAL = {"local_time": "time_of_day", "local_date": "date", "weekday": "weekday",
-          "local_hour": "hour"}
+_LOCAL = {
+    "local_time": "time_of_day",
+    "local_date": "date",
+    "weekday": "weekday",
+    "local_hour": "hour",
+}
 
 
 class CompileError(Exception):
@@ -52,10 +56,13 @@ def _calendar(cal: ast.CalendarDef) -> ir.Calendar:
         for day, ranges in sorted(by_day.items())
     )
     return ir.Calendar(
-        name=cal.name, zone=cal.zone or "UTC", hours=hours,
+        name=cal.name,
+        zone=cal.zone or "UTC",
+        hours=hours,
         holiday_country=cal.holidays[0] if cal.holidays else None,
         holiday_subdivision=cal.holidays[1] if len(cal.holidays) > 1 else None,
-        closed_dates=cal.closed, open_dates=cal.open,
+        closed_dates=cal.closed,
+        open_dates=cal.open,
     )
 
 
@@ -83,11 +90,19 @@ class _PolicyCompiler:
         assert p.rule is not None
         rule = self.rule(p.rule)
         return ir.Policy(
-            id=p.id, title=p.title or p.id, severity=meta.get("severity", ("medium",))[0],
-            owner=meta.get("owner", ("",))[0], description=meta.get("description", ("",))[0],
-            tags=tuple(meta.get("tags", ())), reference=meta.get("source", ("",))[0],
-            file=p.span.file, line=p.span.line, scope=scope, zone=zone,
-            states=tuple(self.states[k] for k in sorted(self.states)), rule=rule,
+            id=p.id,
+            title=p.title or p.id,
+            severity=meta.get("severity", ("medium",))[0],
+            owner=meta.get("owner", ("",))[0],
+            description=meta.get("description", ("",))[0],
+            tags=tuple(meta.get("tags", ())),
+            reference=meta.get("source", ("",))[0],
+            file=p.span.file,
+            line=p.span.line,
+            scope=scope,
+            zone=zone,
+            states=tuple(self.states[k] for k in sorted(self.states)),
+            rule=rule,
             warning_lead=lead,
         )
 
@@ -113,13 +128,16 @@ class _PolicyCompiler:
             return ir.Absence(pattern=self.pattern(rule.pattern))
         if isinstance(rule, ast.ResponseRule):
             return ir.Response(
-                trigger=self.trigger(rule.trigger), expect=self.pattern(rule.expect),
+                trigger=self.trigger(rule.trigger),
+                expect=self.pattern(rule.expect),
                 window=self.window(rule.timing),
-                unless=self.pattern(rule.unless) if rule.unless else None, each=rule.each,
+                unless=self.pattern(rule.unless) if rule.unless else None,
+                each=rule.each,
             )
         if isinstance(rule, ast.ForbidAfterRule):
             return ir.ForbidAfter(
-                trigger=self.trigger(rule.trigger), pattern=self.pattern(rule.pattern),
+                trigger=self.trigger(rule.trigger),
+                pattern=self.pattern(rule.pattern),
                 window=self.window(rule.timing),
                 unless=self.pattern(rule.unless) if rule.unless else None,
             )
@@ -129,7 +147,8 @@ class _PolicyCompiler:
             )
         if isinstance(rule, ast.RateRule):
             return ir.RateLimit(
-                pattern=self.pattern(rule.pattern), at_most=self.count(rule.at_most),
+                pattern=self.pattern(rule.pattern),
+                at_most=self.count(rule.at_most),
                 within=self.duration(rule.within),
             )
         assert isinstance(rule, ast.InvariantRule)
@@ -157,7 +176,7 @@ class _PolicyCompiler:
         warn = None
         if rule.warn is not None:
             op = ">=" if rule.warn.side == "below" else "<="
-            warn = ir.Threshold(op=op, value=self.number(rule.warn.value))
+            warn = ir.Threshold(op=op, value=self.number(rule.warn.value))  # type: ignore[arg-type]
         return ir.MetricCheck(metric=metric, require=require, warn=warn)
 
     def metric(self, m: ast.MetricDef, rule: ast.RequireRule) -> ir.Metric:
@@ -170,7 +189,8 @@ class _PolicyCompiler:
         if agg.fn in ("count", "ratio", "share"):
             assert agg.pattern is not None
             aggregate = ir.Aggregate(
-                fn=agg.fn, pattern=self.pattern(agg.pattern),  # type: ignore[arg-type]
+                fn=agg.fn,
+                pattern=self.pattern(agg.pattern),  # type: ignore[arg-type]
                 of=self.pattern(agg.of) if agg.of else None,
                 within=self.duration(agg.within) if agg.within else None,
                 unless=self.pattern(agg.unless) if agg.unless else None,
@@ -187,14 +207,19 @@ class _PolicyCompiler:
             aggregate = ir.Aggregate(fn=agg.fn, pattern=pattern, value=value, q=q)  # type: ignore[arg-type]
         unit = metric_unit(m)
         return ir.Metric(
-            name=m.name, aggregate=aggregate, group_by=group, bucket=bucket,
+            name=m.name,
+            aggregate=aggregate,
+            group_by=group,
+            bucket=bucket,
             min_sample=self.count(rule.min_sample) if rule.min_sample else None,
             unit="percent" if unit == "percent" else "number",
         )
 
     def trigger(self, t: ast.Trigger) -> ir.Trigger:
         return ir.Trigger(
-            pattern=self.pattern(t.pattern), nth=t.nth, or_later=t.or_later,
+            pattern=self.pattern(t.pattern),
+            nth=t.nth,
+            or_later=t.or_later,
             within=self.duration(t.within) if t.within else None,
         )
 
@@ -218,8 +243,11 @@ class _PolicyCompiler:
         deadline = t.deadline
         point: ir.Expr | ir.CalendarPoint
         if isinstance(deadline, ast.CalendarEnd):
-            kind = "end_of_business_day" if deadline.period == "business day" else (
-                "end_of_" + deadline.period)
+            kind = (
+                "end_of_business_day"
+                if deadline.period == "business day"
+                else ("end_of_" + deadline.period)
+            )
             calendar = deadline.calendar or self.names.calendar
             if kind == "end_of_business_day" and calendar is None:
                 calendar = next(iter(sorted(self.names.shared.calendars)))
@@ -236,7 +264,9 @@ class _PolicyCompiler:
         definition = self.names.state(name)
         assert definition is not None
         self.states[name] = ir.State(
-            name=name, start=self.pattern(definition.start), end=self.pattern(definition.end),
+            name=name,
+            start=self.pattern(definition.start),
+            end=self.pattern(definition.end),
             by=definition.by.text if definition.by else None,
         )
 
@@ -256,10 +286,15 @@ class _PolicyCompiler:
         seconds = d.amount * _UNIT_SECONDS[d.unit]
         if not d.business:
             return ir.Duration(seconds=seconds, text=d.text)
-        calendar = d.calendar or self.names.calendar or next(iter(sorted(self.names.shared.calendars)))
+        calendar = (
+            d.calendar or self.names.calendar or next(iter(sorted(self.names.shared.calendars)))
+        )
         return ir.Duration(
-            seconds=seconds, calendar=calendar, unit="hours" if d.unit == "h" else "days",
-            amount=d.amount, text=d.text,
+            seconds=seconds,
+            calendar=calendar,
+            unit="hours" if d.unit == "h" else "days",
+            amount=d.amount,
+            text=d.text,
         )
 
     def count(self, c: Any) -> int:
@@ -285,10 +320,10 @@ class _PolicyCompiler:
             raise AssertionError("lists only appear after 'in'")
         if isinstance(e, ast.HistoryExpr):
             p = e.pattern
-            if e.fn == "count" and len(p.types) == 1 and p.where is None and not p.types[0].quoted:
-                if self.names.state(p.types[0].name) is not None:
-                    self.state(p.types[0].name)
-                    return ir.StateRef(name=p.types[0].name, fn="count")
+            single = len(p.types) == 1 and p.where is None and not p.types[0].quoted
+            if e.fn == "count" and single and self.names.state(p.types[0].name) is not None:
+                self.state(p.types[0].name)
+                return ir.StateRef(name=p.types[0].name, fn="count")
             field = ".".join(e.field) if e.field else None
             return ir.History(fn=e.fn, pattern=self.pattern(p), field=field)
         if isinstance(e, ast.ChangesExpr):
@@ -304,7 +339,9 @@ class _PolicyCompiler:
                 op="matches", left=self.expr(e.value), right=ir.Lit(value=e.regex, type="string")
             )
         if isinstance(e, ast.BetweenExpr):
-            return ir.Between(value=self.expr(e.value), low=self.expr(e.low), high=self.expr(e.high))
+            return ir.Between(
+                value=self.expr(e.value), low=self.expr(e.low), high=self.expr(e.high)
+            )
         if isinstance(e, ast.InExpr):
             options = tuple(self.expr(x) for x in e.options.items)
             return ir.In(value=self.expr(e.value), options=options, negated=e.negated)

@@ -96,21 +96,31 @@ class Diagnostic(BaseModel):
             return head + (f"\n  = hint: {self.hint}" if self.hint else "")
         end = self.span.end_column if self.span.end_line == self.span.line else 10**6
         end = min(end, len(self.source_line) + 1)
-        return head + "\n" + excerpt(
-            self.source_line, self.span.line, self.span.column, end, self.hint
+        return (
+            head
+            + "\n"
+            + excerpt(self.source_line, self.span.line, self.span.column, end, self.hint)
         )
 
 
-def error(code: str, message: str, span: Span | None = None, hint: str = "", line: str = "") -> Diagnostic:
+def error(
+    code: str, message: str, span: Span | None = None, hint: str = "", line: str = ""
+) -> Diagnostic:
     """Build an error diagnostic; `code` must be a documented code."""
     assert code in CODES, code
-    return Diagnostic(code=code, level=Level.ERROR, message=message, span=span, hint=hint, source_line=line)
+    return Diagnostic(
+        code=code, level=Level.ERROR, message=message, span=span, hint=hint, source_line=line
+    )
 
 
-def warning(code: str, message: str, span: Span | None = None, hint: str = "", line: str = "") -> Diagnostic:
+def warning(
+    code: str, message: str, span: Span | None = None, hint: str = "", line: str = ""
+) -> Diagnostic:
     """Build a warning diagnostic; `code` must be a documented code."""
     assert code in CODES, code
-    return Diagnostic(code=code, level=Level.WARNING, message=message, span=span, hint=hint, source_line=line)
+    return Diagnostic(
+        code=code, level=Level.WARNING, message=message, span=span, hint=hint, source_line=line
+    )
 
 
 def sort_key(d: Diagnostic) -> tuple[str, int, int, str]:

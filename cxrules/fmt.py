@@ -36,7 +36,9 @@ def quote(text: str) -> str:
     >>> print(quote('say "hi"'))
     "say \\"hi\\""
     """
-    escaped = text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
+    escaped = (
+        text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
+    )
     return f'"{escaped}"'
 
 
@@ -111,10 +113,10 @@ class _Formatter:
             if following - line > 1 and not indent:
                 out.append("")  # a blank line after a comment block is kept at the top level
         trailing = self.trailing.pop(anchor_line, [])
-        for i, line in enumerate(lines):
+        for i, text in enumerate(lines):
             if i == len(lines) - 1 and trailing:
-                line = line + "  " + "  ".join(trailing)
-            out.append(line)
+                text = text + "  " + "  ".join(trailing)
+            out.append(text)
 
     # ------------------------------------------------------------------ file
     def run(self) -> str:
@@ -169,8 +171,9 @@ class _Formatter:
             if c.key in ("severity", "calendar"):
                 value = c.values[0]
             elif c.key == "tags":
-                value = ", ".join(v if _NAME.fullmatch(v) and v not in _keywords() else quote(v)
-                                  for v in c.values)
+                value = ", ".join(
+                    v if _NAME.fullmatch(v) and v not in _keywords() else quote(v) for v in c.values
+                )
             else:
                 value = quote(c.values[0])
             return [f"{indent}{c.key} {value}"]
@@ -180,8 +183,9 @@ class _Formatter:
             return [f"{indent}per {self._per(c)}"]
         if isinstance(c, ast.StateDef):
             by = f", by {self.expr(c.by)}" if c.by is not None else ""
-            return [f"{indent}state {c.name} = {self.pattern(c.start)} until "
-                    f"{self.pattern(c.end)}{by}"]
+            return [
+                f"{indent}state {c.name} = {self.pattern(c.start)} until {self.pattern(c.end)}{by}"
+            ]
         if isinstance(c, ast.LetDef):
             return [f"{indent}let {c.name} = {self.expr(c.value)}"]
         if isinstance(c, ast.MetricDef):
@@ -202,8 +206,10 @@ class _Formatter:
             return f"ratio({self.pattern(a.pattern)}, {self.pattern(a.of)})"  # type: ignore[arg-type]
         if a.fn == "share" and a.within is not None:
             unless = f" unless {self.pattern(a.unless)}" if a.unless else ""
-            return (f"share({self.pattern(a.pattern)} within {self.expr(a.within)} of "  # type: ignore[arg-type]
-                    f"{self.pattern(a.of)}{unless})")  # type: ignore[arg-type]
+            return (
+                f"share({self.pattern(a.pattern)} within {self.expr(a.within)} of "  # type: ignore[arg-type]
+                f"{self.pattern(a.of)}{unless})"
+            )  # type: ignore[arg-type]
         args = self.expr(a.value)
         if a.pattern is not None:
             args += f" of {self.pattern(a.pattern)}"
@@ -231,8 +237,10 @@ class _Formatter:
             word = "expect" if isinstance(r, ast.ResponseRule) else "forbid"
             target = r.expect if isinstance(r, ast.ResponseRule) else r.pattern
             each = "each " if getattr(r, "each", False) else ""
-            lines = [f"{i}when {self._trigger(r.trigger)}",
-                     f"{i}{word} {each}{self._types(target)} {self._timing(r.timing)}"]
+            lines = [
+                f"{i}when {self._trigger(r.trigger)}",
+                f"{i}{word} {each}{self._types(target)} {self._timing(r.timing)}",
+            ]
             if target.where is not None:
                 lines.append(f"{i}{INDENT}where {self.expr(target.where)}")
             if r.unless is not None:
@@ -241,8 +249,10 @@ class _Formatter:
         if isinstance(r, ast.ValueRule):
             return [f"{i}when {self._trigger(r.trigger)}", f"{i}require {self.expr(r.condition)}"]
         if isinstance(r, ast.RateRule):
-            return [f"{i}at most {self.expr(r.at_most)} {self.pattern(r.pattern)} within "
-                    f"{self.expr(r.within)}"]
+            return [
+                f"{i}at most {self.expr(r.at_most)} {self.pattern(r.pattern)} within "
+                f"{self.expr(r.within)}"
+            ]
         assert isinstance(r, ast.InvariantRule)
         if r.state is not None:
             during = r.state
@@ -258,8 +268,10 @@ class _Formatter:
         from cxrules.transform import _ordinal_suffix
 
         later = " or later" if t.or_later else ""
-        return (f"{t.nth}{_ordinal_suffix(t.nth)}{later} {self.pattern(t.pattern)} within "
-                f"{self.expr(t.within)}")
+        return (
+            f"{t.nth}{_ordinal_suffix(t.nth)}{later} {self.pattern(t.pattern)} within "
+            f"{self.expr(t.within)}"
+        )
 
     def _timing(self, t: ast.Timing) -> str:
         direction = f" {t.direction}" if t.direction else ""
@@ -315,8 +327,11 @@ class _Formatter:
         if isinstance(e, ast.HistoryExpr):
             text = f"{e.fn}({self.pattern(e.pattern)})"
             if e.field:
-                text += "." + path(e.field) if len(e.field) > 1 else "." + name_part(
-                    e.field[0], alone=False)
+                text += (
+                    "." + path(e.field)
+                    if len(e.field) > 1
+                    else "." + name_part(e.field[0], alone=False)
+                )
             return text, atom
         if isinstance(e, ast.ChangesExpr):
             return f"changes({self.expr(e.path)})", atom
@@ -329,16 +344,16 @@ class _Formatter:
         if isinstance(e, ast.BinaryExpr):
             if e.op in ("and", "or", "+", "-", "*", "/"):
                 level = _PREC[e.op]
-                return (f"{self.expr(e.left, level)} {e.op} {self.expr(e.right, level + 1)}",
-                        level)
+                return (f"{self.expr(e.left, level)} {e.op} {self.expr(e.right, level + 1)}", level)
             level = _PREC["compare"]
             return f"{self.expr(e.left, 5)} {e.op} {self.expr(e.right, 5)}", level
         level = _PREC["compare"]
         if isinstance(e, ast.MatchesExpr):
             return f"{self.expr(e.value, 5)} matches {quote(e.regex)}", level
         if isinstance(e, ast.BetweenExpr):
-            return (f"{self.expr(e.value, 5)} between {self.expr(e.low, 5)} and "
-                    f"{self.expr(e.high, 5)}"), level
+            return (
+                f"{self.expr(e.value, 5)} between {self.expr(e.low, 5)} and {self.expr(e.high, 5)}"
+            ), level
         if isinstance(e, ast.InExpr):
             word = "not in" if e.negated else "in"
             return f"{self.expr(e.value, 5)} {word} {self.expr(e.options)}", level

@@ -68,7 +68,9 @@ class CalendarPoint(IR):
     `end_of_business_day`: closing time of the calendar's current (or next) open day.
     """
 
-    point: Literal["end_of_day", "end_of_week", "end_of_month", "time_of_day", "end_of_business_day"]
+    point: Literal[
+        "end_of_day", "end_of_week", "end_of_month", "time_of_day", "end_of_business_day"
+    ]
     time: str | None = None  # 'HH:MM' for time_of_day
     calendar: str | None = None
 
@@ -76,8 +78,19 @@ class CalendarPoint(IR):
 # --------------------------------------------------------------------------- expressions
 
 ExprKind = Literal[
-    "lit", "attr", "time", "local", "history", "changes", "state", "unary", "binary", "between",
-    "missing", "in", "call",
+    "lit",
+    "attr",
+    "time",
+    "local",
+    "history",
+    "changes",
+    "state",
+    "unary",
+    "binary",
+    "between",
+    "missing",
+    "in",
+    "call",
 ]
 
 
@@ -198,8 +211,19 @@ class Call(IR):
 
 
 Expr = Annotated[
-    Lit | Attr | Time | Local | History | Changes | StateRef | Unary | Binary | Between | Missing
-    | In | Call,
+    Lit
+    | Attr
+    | Time
+    | Local
+    | History
+    | Changes
+    | StateRef
+    | Unary
+    | Binary
+    | Between
+    | Missing
+    | In
+    | Call,
     Field(discriminator="kind"),
 ]
 
@@ -381,8 +405,7 @@ class MetricCheck(IR):
 
 
 Rule = Annotated[
-    Existence | Absence | Response | ForbidAfter | RateLimit | ValueCheck | Invariant
-    | MetricCheck,
+    Existence | Absence | Response | ForbidAfter | RateLimit | ValueCheck | Invariant | MetricCheck,
     Field(discriminator="kind"),
 ]
 

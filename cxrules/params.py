@@ -42,8 +42,9 @@ def parse_override(param: ast.ParamDef, text: str) -> ast.LiteralExpr | ast.Dura
     span = param.span
     if isinstance(default, ast.DurationExpr):
         if default.business:
-            raise ParamError("business durations cannot be overridden yet",
-                             "change the policy file instead")
+            raise ParamError(
+                "business durations cannot be overridden yet", "change the policy file instead"
+            )
         try:
             seconds = parse_duration_text(text)
         except DurationTextError as exc:

@@ -1,4 +1,4 @@
-"""Parser stage: one Lark LALR parser for policy files; syntax errors become friendly diagnostics."""
+"""Parser stage: one Lark LALR parser for policy files; syntax errors become friendly messages."""
 
 from __future__ import annotations
 
@@ -108,8 +108,13 @@ def parse(source: Source) -> tuple[ast.PolicyFile | None, list[Diagnostic]]:
             if not isinstance(problem, SyntaxProblem):
                 raise
             diagnostics.append(
-                error(problem.code, problem.message, problem.span, problem.hint,
-                      source.line_text(problem.span.line))
+                error(
+                    problem.code,
+                    problem.message,
+                    problem.span,
+                    problem.hint,
+                    source.line_text(problem.span.line),
+                )
             )
             line = problem.span.line
         except UnexpectedInput as exc:
@@ -145,8 +150,11 @@ def _comments(source: Source) -> list[ast.Comment]:
             out.append(
                 ast.Comment(
                     span=Span(
-                        file=source.name, line=token.line or 1, column=token.column or 1,
-                        end_line=token.line or 1, end_column=(token.column or 1) + len(token),
+                        file=source.name,
+                        line=token.line or 1,
+                        column=token.column or 1,
+                        end_line=token.line or 1,
+                        end_column=(token.column or 1) + len(token),
                     ),
                     text=str(token),
                 )
@@ -169,13 +177,19 @@ def _bad_character(exc: UnexpectedCharacters, source: Source) -> Diagnostic:
     if char == '"':
         rest = len(line_text) - column + 1
         return error(
-            "E101", "this text has no closing quote", source.span_at(line, column, rest),
-            'add a closing " at the end of the text', line_text,
+            "E101",
+            "this text has no closing quote",
+            source.span_at(line, column, rest),
+            'add a closing " at the end of the text',
+            line_text,
         )
     if char == "'":
         return error(
-            "E107", "texts are written in double quotes", span,
-            "use \"double quotes\" instead of 'single quotes'", line_text,
+            "E107",
+            "texts are written in double quotes",
+            span,
+            "use \"double quotes\" instead of 'single quotes'",
+            line_text,
         )
     if char == "=":
         return error("E103", "'=' cannot compare values", span, "write '==' to compare", line_text)
@@ -199,33 +213,48 @@ def _bad_token(exc: UnexpectedToken, source: Source) -> Diagnostic:
         span = source.span_at(last, max(1, len(lines[-1])), 1)
         what = _one_of(sorted({describe(t) for t in expected}))
         return error(
-            "E106", "the file ends in the middle of a policy", span,
-            f"expected {what}", lines[-1],
+            "E106",
+            "the file ends in the middle of a policy",
+            span,
+            f"expected {what}",
+            lines[-1],
         )
     line = token.line or 1
     column = token.column or 1
     line_text = source.line_text(line)
     span = Span(
-        file=source.name, line=line, column=column, end_line=line,
+        file=source.name,
+        line=line,
+        column=column,
+        end_line=line,
         end_column=column + max(1, len(str(token))),
     )
     found = f"'{token}'"
     if kind in ("NUMBER", "INT") and "DURATION" in expected:
         return error(
-            "E102", f"the duration {found} has no unit", span,
-            f"a duration needs a unit, such as '{token}s', '{token}min' or '{token}h'", line_text,
+            "E102",
+            f"the duration {found} has no unit",
+            span,
+            f"a duration needs a unit, such as '{token}s', '{token}min' or '{token}h'",
+            line_text,
         )
     if kind == "EQUAL":
         return error("E103", "'=' cannot compare values", span, "write '==' to compare", line_text)
     if {"EXPECT", "REQUIRE", "FORBID"} <= expected and kind not in expected:
         return error(
-            "E105", f"'when' needs 'expect', 'require' or 'forbid' before {found}", span,
-            "say what must follow, e.g. 'expect case.escalated within 24h'", line_text,
+            "E105",
+            f"'when' needs 'expect', 'require' or 'forbid' before {found}",
+            span,
+            "say what must follow, e.g. 'expect case.escalated within 24h'",
+            line_text,
         )
     if kind in _RULE_STARTS and kind not in expected and _inside_policy(expected):
         return error(
-            "E217", "a policy has exactly one rule, and this one already has its rule", span,
-            "start a new policy for this rule: policy <id> \"<title>\"", line_text,
+            "E217",
+            "a policy has exactly one rule, and this one already has its rule",
+            span,
+            'start a new policy for this rule: policy <id> "<title>"',
+            line_text,
         )
     keywords = {_keyword_texts()[t]: t for t in expected if t in _keyword_texts()}
     if kind in ("NAME", "DOTTED") and keywords:
@@ -234,7 +263,10 @@ def _bad_token(exc: UnexpectedToken, source: Source) -> Diagnostic:
             return error("E104", f"unknown word {found}", span, suggestion, line_text)
     names = sorted({describe(t) for t in expected})
     return error(
-        "E100", f"unexpected {_describe_token(token)}", span, f"expected {_one_of(names)}",
+        "E100",
+        f"unexpected {_describe_token(token)}",
+        span,
+        f"expected {_one_of(names)}",
         line_text,
     )
 
@@ -255,7 +287,8 @@ def _number_before(source: Source, token: Token) -> Diagnostic | None:
     column = start - (before.rfind("\n", 0, start) + 1) + 1
     number = match.group(1)
     return error(
-        "E102", f"the duration '{number}' has no unit",
+        "E102",
+        f"the duration '{number}' has no unit",
         source.span_at(line, column, len(number)),
         f"a duration needs a unit, such as '{number}s', '{number}min' or '{number}h'",
         source.line_text(line),

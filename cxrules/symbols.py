@@ -74,7 +74,9 @@ def meaning(name: ast.NameExpr, names: PolicyNames) -> Meaning:
     return "attribute"
 
 
-def reference(name: ast.NameExpr) -> tuple[Literal["event", "trigger", "previous"], tuple[str, ...]]:
+def reference(
+    name: ast.NameExpr,
+) -> tuple[Literal["event", "trigger", "previous"], tuple[str, ...]]:
     """Split `trigger.x` / `previous.x` from plain attribute paths.
 
     >>> from cxrules.source import Span

@@ -10,9 +10,23 @@ from cxrules import ast
 from cxrules.source import Span
 
 _UNIT_WORDS = {
-    "ms": "ms", "s": "s", "sec": "s", "second": "s", "seconds": "s", "min": "min",
-    "minute": "min", "minutes": "min", "h": "h", "hour": "h", "hours": "h", "d": "d",
-    "day": "d", "days": "d", "w": "w", "week": "w", "weeks": "w",
+    "ms": "ms",
+    "s": "s",
+    "sec": "s",
+    "second": "s",
+    "seconds": "s",
+    "min": "min",
+    "minute": "min",
+    "minutes": "min",
+    "h": "h",
+    "hour": "h",
+    "hours": "h",
+    "d": "d",
+    "day": "d",
+    "days": "d",
+    "w": "w",
+    "week": "w",
+    "weeks": "w",
 }
 _SHORT_UNITS = ("ms", "sec", "min", "s", "h", "d", "w")
 
@@ -56,7 +70,7 @@ def _number(text: str) -> float | int:
 
 
 @v_args(meta=True)
-class ToAst(Transformer[Token, ast.PolicyFile]):
+class ToAst(Transformer[Token, list[Any]]):
     """Builds `ast` nodes bottom-up; `file` names the source in every span."""
 
     def __init__(self, file: str) -> None:
@@ -68,21 +82,29 @@ class ToAst(Transformer[Token, ast.PolicyFile]):
         if getattr(meta, "empty", True):
             return Span(file=self.file, line=1, column=1, end_line=1, end_column=1)
         return Span(
-            file=self.file, line=meta.line, column=meta.column,
-            end_line=meta.end_line, end_column=meta.end_column,
+            file=self.file,
+            line=meta.line,
+            column=meta.column,
+            end_line=meta.end_line,
+            end_column=meta.end_column,
         )
 
     def _tok(self, token: Token) -> Span:
         return Span(
-            file=self.file, line=token.line or 1, column=token.column or 1,
+            file=self.file,
+            line=token.line or 1,
+            column=token.column or 1,
             end_line=token.end_line or token.line or 1,
             end_column=token.end_column or (token.column or 1) + len(token),
         )
 
     def _join(self, first: Span, last: Span) -> Span:
         return Span(
-            file=self.file, line=first.line, column=first.column,
-            end_line=last.end_line, end_column=last.end_column,
+            file=self.file,
+            line=first.line,
+            column=first.column,
+            end_line=last.end_line,
+            end_column=last.end_column,
         )
 
     # ------------------------------------------------------------------ file
@@ -96,7 +118,10 @@ class ToAst(Transformer[Token, ast.PolicyFile]):
         name, value = c[0], c[1]
         desc = unquote(c[2]) if len(c) > 2 and c[2] is not None else None
         return ast.ParamDef(
-            span=self._span(meta), name=str(name), name_span=self._tok(name), value=value,
+            span=self._span(meta),
+            name=str(name),
+            name_span=self._tok(name),
+            value=value,
             description=desc,
         )
 
@@ -161,8 +186,12 @@ class ToAst(Transformer[Token, ast.PolicyFile]):
         rules = [x for x in rest if isinstance(x, _RULE_TYPES)]
         clauses = [x for x in rest if not isinstance(x, _RULE_TYPES)]
         return ast.Policy(
-            span=self._span(meta), id=str(ident), id_span=self._tok(ident), title=title,
-            clauses=ast.canonical_clauses(clauses), rule=rules[0] if rules else None,
+            span=self._span(meta),
+            id=str(ident),
+            id_span=self._tok(ident),
+            title=title,
+            clauses=ast.canonical_clauses(clauses),
+            rule=rules[0] if rules else None,
         )
 
     def meta_severity(self, meta: Any, c: list[Token]) -> ast.MetaClause:
@@ -189,7 +218,10 @@ class ToAst(Transformer[Token, ast.PolicyFile]):
 
     def _meta(self, meta: Any, key: str, values: list[str], span: Span) -> ast.MetaClause:
         return ast.MetaClause(
-            span=self._span(meta), key=key, values=tuple(values), value_span=span  # type: ignore[arg-type]
+            span=self._span(meta),
+            key=key,
+            values=tuple(values),
+            value_span=span,  # type: ignore[arg-type]
         )
 
     def per_group(self, meta: Any, c: list[ast.NameExpr]) -> ast.ScopeClause:
@@ -203,8 +235,12 @@ class ToAst(Transformer[Token, ast.PolicyFile]):
 
     def state_def(self, meta: Any, c: list[Any]) -> ast.StateDef:
         return ast.StateDef(
-            span=self._span(meta), name=str(c[0]), name_span=self._tok(c[0]), start=c[1],
-            end=c[2], by=c[3] if len(c) > 3 else None,
+            span=self._span(meta),
+            name=str(c[0]),
+            name_span=self._tok(c[0]),
+            start=c[1],
+            end=c[2],
+            by=c[3] if len(c) > 3 else None,
         )
 
     def metric_def(self, meta: Any, c: list[Any]) -> ast.MetricDef:
@@ -213,7 +249,9 @@ class ToAst(Transformer[Token, ast.PolicyFile]):
         )
 
     def agg_count(self, meta: Any, c: list[Any]) -> ast.Aggregate:
-        return ast.Aggregate(span=self._span(meta), fn="count", fn_span=self._span(meta), pattern=c[0])
+        return ast.Aggregate(
+            span=self._span(meta), fn="count", fn_span=self._span(meta), pattern=c[0]
+        )
 
     def agg_ratio(self, meta: Any, c: list[Any]) -> ast.Aggregate:
         return ast.Aggregate(
@@ -222,8 +260,13 @@ class ToAst(Transformer[Token, ast.PolicyFile]):
 
     def agg_share(self, meta: Any, c: list[Any]) -> ast.Aggregate:
         return ast.Aggregate(
-            span=self._span(meta), fn="share", fn_span=self._span(meta), pattern=c[0],
-            within=c[1], of=c[2], unless=c[3] if len(c) > 3 else None,
+            span=self._span(meta),
+            fn="share",
+            fn_span=self._span(meta),
+            pattern=c[0],
+            within=c[1],
+            of=c[2],
+            unless=c[3] if len(c) > 3 else None,
         )
 
     def agg_value(self, meta: Any, c: list[Any]) -> ast.Aggregate:
@@ -236,12 +279,18 @@ class ToAst(Transformer[Token, ast.PolicyFile]):
             elif isinstance(extra, Token):
                 q = self._literal_token(extra)
         return ast.Aggregate(
-            span=self._span(meta), fn=str(fn), fn_span=self._tok(fn), value=value,
-            pattern=pattern, q=q,
+            span=self._span(meta),
+            fn=str(fn),
+            fn_span=self._tok(fn),
+            value=value,
+            pattern=pattern,
+            q=q,
         )
 
     def let_def(self, meta: Any, c: list[Any]) -> ast.LetDef:
-        return ast.LetDef(span=self._span(meta), name=str(c[0]), name_span=self._tok(c[0]), value=c[1])
+        return ast.LetDef(
+            span=self._span(meta), name=str(c[0]), name_span=self._tok(c[0]), value=c[1]
+        )
 
     def at_risk(self, meta: Any, c: list[Any]) -> ast.AtRiskClause:
         return ast.AtRiskClause(span=self._span(meta), lead=c[0])
@@ -276,7 +325,9 @@ class ToAst(Transformer[Token, ast.PolicyFile]):
 
     def _count(self, token: Token) -> ast.LiteralExpr | ast.NameExpr:
         if token.type == "INT":
-            return ast.LiteralExpr(span=self._tok(token), value=int(token), type="number", text=str(token))
+            return ast.LiteralExpr(
+                span=self._tok(token), value=int(token), type="number", text=str(token)
+            )
         return ast.NameExpr(span=self._tok(token), parts=(str(token),))
 
     def forbid_rule(self, meta: Any, c: list[Any]) -> ast.ForbidRule:
@@ -301,20 +352,33 @@ class ToAst(Transformer[Token, ast.PolicyFile]):
         pattern = types.model_copy(update={"where": where}) if where is not None else types
         if where is not None:
             pattern = pattern.model_copy(update={"span": self._join(types.span, where.span)})
-        return {"trigger": trigger, "each": each, "pattern": pattern, "timing": timing, "unless": unless}
+        return {
+            "trigger": trigger,
+            "each": each,
+            "pattern": pattern,
+            "timing": timing,
+            "unless": unless,
+        }
 
     def response_rule(self, meta: Any, c: list[Any]) -> ast.ResponseRule:
         f = self._obligation(c)
         return ast.ResponseRule(
-            span=self._span(meta), trigger=f["trigger"], each=f["each"], expect=f["pattern"],
-            timing=f["timing"], unless=f["unless"],
+            span=self._span(meta),
+            trigger=f["trigger"],
+            each=f["each"],
+            expect=f["pattern"],
+            timing=f["timing"],
+            unless=f["unless"],
         )
 
     def forbid_after_rule(self, meta: Any, c: list[Any]) -> ast.ForbidAfterRule:
         f = self._obligation(c)
         return ast.ForbidAfterRule(
-            span=self._span(meta), trigger=f["trigger"], pattern=f["pattern"],
-            timing=f["timing"], unless=f["unless"],
+            span=self._span(meta),
+            trigger=f["trigger"],
+            pattern=f["pattern"],
+            timing=f["timing"],
+            unless=f["unless"],
         )
 
     def each(self, meta: Any, c: list[Any]) -> str:
@@ -327,7 +391,9 @@ class ToAst(Transformer[Token, ast.PolicyFile]):
         return ast.ValueRule(span=self._span(meta), trigger=c[0], condition=c[1])
 
     def rate_rule(self, meta: Any, c: list[Any]) -> ast.RateRule:
-        return ast.RateRule(span=self._span(meta), at_most=self._count(c[0]), pattern=c[1], within=c[2])
+        return ast.RateRule(
+            span=self._span(meta), at_most=self._count(c[0]), pattern=c[1], within=c[2]
+        )
 
     def invariant_rule(self, meta: Any, c: list[Any]) -> ast.InvariantRule:
         during, condition = c[0], c[1]
@@ -352,10 +418,14 @@ class ToAst(Transformer[Token, ast.PolicyFile]):
         expected = _ordinal_suffix(nth)
         if suffix != expected:
             raise SyntaxProblem(
-                "E100", f"'{ordinal}' is not an ordinal number", self._tok(ordinal),
+                "E100",
+                f"'{ordinal}' is not an ordinal number",
+                self._tok(ordinal),
                 f"write '{nth}{expected}'",
             )
-        return ast.Trigger(span=self._span(meta), pattern=pattern, nth=nth, or_later=or_later, within=within)
+        return ast.Trigger(
+            span=self._span(meta), pattern=pattern, nth=nth, or_later=or_later, within=within
+        )
 
     def or_later(self, meta: Any, c: list[Any]) -> bool:
         return True
@@ -363,7 +433,13 @@ class ToAst(Transformer[Token, ast.PolicyFile]):
     # ------------------------------------------------------------------ timing
     def timing_within(self, meta: Any, c: list[Any]) -> ast.Timing:
         direction, paused = self._dir_paused(c[1:])
-        return ast.Timing(span=self._span(meta), form="within", first=c[0], direction=direction, **paused)
+        return ast.Timing(
+            span=self._span(meta),
+            form="within",
+            first=c[0],
+            direction=direction,  # type: ignore[arg-type]
+            **paused,
+        )
 
     def timing_any(self, meta: Any, c: list[Any]) -> ast.Timing:
         return ast.Timing(span=self._span(meta), form="any", direction=c[0])
@@ -419,7 +495,8 @@ class ToAst(Transformer[Token, ast.PolicyFile]):
     def types(self, meta: Any, c: list[Token]) -> ast.Pattern:
         names = tuple(
             ast.TypeName(
-                span=self._tok(t), name=unquote(t) if t.type == "STRING" else str(t),
+                span=self._tok(t),
+                name=unquote(t) if t.type == "STRING" else str(t),
                 quoted=t.type == "STRING",
             )
             for t in c
@@ -442,15 +519,19 @@ class ToAst(Transformer[Token, ast.PolicyFile]):
         for unit in _SHORT_UNITS:
             if text.endswith(unit) and text[: -len(unit)].replace(".", "", 1).isdigit():
                 return ast.DurationExpr(
-                    span=self._tok(c[0]), amount=float(text[: -len(unit)]),
-                    unit=_UNIT_WORDS[unit], text=text,  # type: ignore[arg-type]
+                    span=self._tok(c[0]),
+                    amount=float(text[: -len(unit)]),
+                    unit=_UNIT_WORDS[unit],
+                    text=text,  # type: ignore[arg-type]
                 )
         raise AssertionError(text)  # the DURATION terminal admits only these units
 
     def dur_long(self, meta: Any, c: list[Any]) -> ast.DurationExpr:
         number, unit = c
         return ast.DurationExpr(
-            span=self._span(meta), amount=float(number), unit=_UNIT_WORDS[unit],  # type: ignore[arg-type]
+            span=self._span(meta),
+            amount=float(number),
+            unit=_UNIT_WORDS[unit],  # type: ignore[arg-type]
             text=f"{number} {unit}",
         )
 
@@ -459,8 +540,12 @@ class ToAst(Transformer[Token, ast.PolicyFile]):
         calendar = str(c[2]) if len(c) > 2 else None
         text = f"{number} business {unit}" + (f" on {calendar}" if calendar else "")
         return ast.DurationExpr(
-            span=self._span(meta), amount=float(number), unit=_UNIT_WORDS[unit],  # type: ignore[arg-type]
-            business=True, calendar=calendar, text=text,
+            span=self._span(meta),
+            amount=float(number),
+            unit=_UNIT_WORDS[unit],  # type: ignore[arg-type]
+            business=True,
+            calendar=calendar,
+            text=text,
         )
 
     def unit(self, meta: Any, c: list[Token]) -> str:
@@ -483,7 +568,11 @@ class ToAst(Transformer[Token, ast.PolicyFile]):
         operand = c[0]
         if isinstance(operand, ast.LiteralExpr) and operand.type in ("number", "percent"):
             return operand.model_copy(
-                update={"value": -operand.value, "text": "-" + operand.text, "span": self._span(meta)}  # type: ignore[operator]
+                update={
+                    "value": -operand.value,
+                    "text": "-" + operand.text,
+                    "span": self._span(meta),
+                }  # type: ignore[operator]
             )
         return ast.UnaryExpr(span=self._span(meta), op="neg", operand=operand)
 
@@ -562,7 +651,7 @@ class ToAst(Transformer[Token, ast.PolicyFile]):
     def field(self, meta: Any, c: list[Token]) -> list[str]:
         return list(self.path(meta, c).parts)
 
-    def list(self, meta: Any, c: list[Any]) -> ast.ListExpr:
+    def array(self, meta: Any, c: list[Any]) -> ast.ListExpr:
         return ast.ListExpr(span=self._span(meta), items=tuple(x for x in c if x is not None))
 
     def literal(self, meta: Any, c: list[Token]) -> ast.LiteralExpr:
@@ -588,8 +677,13 @@ class ToAst(Transformer[Token, ast.PolicyFile]):
 
 
 _RULE_TYPES = (
-    ast.RequireRule, ast.ForbidRule, ast.ResponseRule, ast.ForbidAfterRule, ast.ValueRule,
-    ast.RateRule, ast.InvariantRule,
+    ast.RequireRule,
+    ast.ForbidRule,
+    ast.ResponseRule,
+    ast.ForbidAfterRule,
+    ast.ValueRule,
+    ast.RateRule,
+    ast.InvariantRule,
 )
 
 
@@ -633,5 +727,3 @@ def _group_metric_scopes(items: list[Any]) -> list[Any]:
 def _closes_metric(metric: ast.MetricDef) -> bool:
     """A metric stops taking `per` lines once it has a bucket (the bucket comes last)."""
     return any(p.bucket is not None for p in metric.per)
-
-

@@ -95,8 +95,11 @@ def _load_file(ws: Workspace, path: Path, chain: list[str]) -> str | None:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         ws.diagnostics.append(
-            error("E107", f"'{name}' is not UTF-8 text (byte {exc.start})",
-                  hint="save the policy file as UTF-8")
+            error(
+                "E107",
+                f"'{name}' is not UTF-8 text (byte {exc.start})",
+                hint="save the policy file as UTF-8",
+            )
         )
         return None
     except OSError as exc:
@@ -128,23 +131,38 @@ def _follow_use(
         target.relative_to(ws.root)
     except ValueError:
         ws.diagnostics.append(
-            error("E219", f"'{item.path}' is outside the project folder", item.span,
-                  "policy files may only use files inside the project", line)
+            error(
+                "E219",
+                f"'{item.path}' is outside the project folder",
+                item.span,
+                "policy files may only use files inside the project",
+                line,
+            )
         )
         return None
     target_name = display_name(target, ws.root)
     if target_name in chain:
-        cycle = " → ".join(chain[chain.index(target_name):] + [target_name])
+        cycle = " → ".join(chain[chain.index(target_name) :] + [target_name])
         ws.diagnostics.append(
-            error("E207", f"'use' goes round in a circle: {cycle}", item.span,
-                  "remove one of these 'use' lines; shared definitions belong in a file that "
-                  "uses nothing", line)
+            error(
+                "E207",
+                f"'use' goes round in a circle: {cycle}",
+                item.span,
+                "remove one of these 'use' lines; shared definitions belong in a file that "
+                "uses nothing",
+                line,
+            )
         )
         return None
     if not target.is_file():
         ws.diagnostics.append(
-            error("E206", f"the used file '{item.path}' does not exist", item.span,
-                  f"looked for {target_name}", line)
+            error(
+                "E206",
+                f"the used file '{item.path}' does not exist",
+                item.span,
+                f"looked for {target_name}",
+                line,
+            )
         )
         return None
     if target_name in ws.sources:
@@ -152,8 +170,13 @@ def _follow_use(
         if name in ws.visible(target_name):
             cycle = " → ".join([name, target_name, name])
             ws.diagnostics.append(
-                error("E207", f"'use' goes round in a circle: {cycle}", item.span,
-                      "remove one of these 'use' lines", line)
+                error(
+                    "E207",
+                    f"'use' goes round in a circle: {cycle}",
+                    item.span,
+                    "remove one of these 'use' lines",
+                    line,
+                )
             )
             return None
         return target_name

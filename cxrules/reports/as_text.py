@@ -259,8 +259,10 @@ def _pending(console: Console, report: Report, limit: int) -> None:
     for item in ordered[:limit]:
         mark = ("at risk: ", "yellow") if item.at_risk else ""
         # The engine's sentence already names the deadline when there is one.
-        deadline = "" if item.deadline and "deadline" in item.sentence else (
-            f" (deadline {item.deadline})" if item.deadline else " (no deadline)"
+        deadline = (
+            ""
+            if item.deadline and "deadline" in item.sentence
+            else (f" (deadline {item.deadline})" if item.deadline else " (no deadline)")
         )
         _item(console, _line(mark, f"{item.policy}: {item.sentence}{deadline}"))
     if len(ordered) > limit:
