@@ -115,8 +115,8 @@ def _require(chk: _Checker, rule: ast.RequireRule, names: PolicyNames) -> None:
         chk.err(
             "E214",
             "'warn' and 'minimum sample' belong to metric requirements",
-            (rule.warn or rule.min_sample).span,
-        )  # type: ignore[union-attr]
+            (rule.warn.span if rule.warn is not None else rule.min_sample.span),  # type: ignore[union-attr]
+        )
     if rule.where is not None:
         chk._pattern(pattern.model_copy(update={"where": rule.where}), names)
     low = chk._count(rule.at_least, names, "'at least'") if rule.at_least else 1

@@ -189,8 +189,8 @@ class _PolicyCompiler:
         if agg.fn in ("count", "ratio", "share"):
             assert agg.pattern is not None
             aggregate = ir.Aggregate(
-                fn=agg.fn,
-                pattern=self.pattern(agg.pattern),  # type: ignore[arg-type]
+                fn=agg.fn,  # type: ignore[arg-type]
+                pattern=self.pattern(agg.pattern),
                 of=self.pattern(agg.of) if agg.of else None,
                 within=self.duration(agg.within) if agg.within else None,
                 unless=self.pattern(agg.unless) if agg.unless else None,

@@ -206,10 +206,11 @@ class _Formatter:
             return f"ratio({self.pattern(a.pattern)}, {self.pattern(a.of)})"  # type: ignore[arg-type]
         if a.fn == "share" and a.within is not None:
             unless = f" unless {self.pattern(a.unless)}" if a.unless else ""
+            assert a.pattern is not None and a.of is not None
             return (
-                f"share({self.pattern(a.pattern)} within {self.expr(a.within)} of "  # type: ignore[arg-type]
+                f"share({self.pattern(a.pattern)} within {self.expr(a.within)} of "
                 f"{self.pattern(a.of)}{unless})"
-            )  # type: ignore[arg-type]
+            )
         args = self.expr(a.value)
         if a.pattern is not None:
             args += f" of {self.pattern(a.pattern)}"

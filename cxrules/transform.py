@@ -219,9 +219,9 @@ class ToAst(Transformer[Token, list[Any]]):
     def _meta(self, meta: Any, key: str, values: list[str], span: Span) -> ast.MetaClause:
         return ast.MetaClause(
             span=self._span(meta),
-            key=key,
+            key=key,  # type: ignore[arg-type]
             values=tuple(values),
-            value_span=span,  # type: ignore[arg-type]
+            value_span=span,
         )
 
     def per_group(self, meta: Any, c: list[ast.NameExpr]) -> ast.ScopeClause:
@@ -521,8 +521,8 @@ class ToAst(Transformer[Token, list[Any]]):
                 return ast.DurationExpr(
                     span=self._tok(c[0]),
                     amount=float(text[: -len(unit)]),
-                    unit=_UNIT_WORDS[unit],
-                    text=text,  # type: ignore[arg-type]
+                    unit=_UNIT_WORDS[unit],  # type: ignore[arg-type]
+                    text=text,
                 )
         raise AssertionError(text)  # the DURATION terminal admits only these units
 
@@ -566,13 +566,13 @@ class ToAst(Transformer[Token, list[Any]]):
 
     def neg(self, meta: Any, c: list[Any]) -> Any:
         operand = c[0]
-        if isinstance(operand, ast.LiteralExpr) and operand.type in ("number", "percent"):
+        if isinstance(operand, ast.LiteralExpr) and isinstance(operand.value, int | float):
             return operand.model_copy(
                 update={
                     "value": -operand.value,
                     "text": "-" + operand.text,
                     "span": self._span(meta),
-                }  # type: ignore[operator]
+                }
             )
         return ast.UnaryExpr(span=self._span(meta), op="neg", operand=operand)
 
