@@ -8,7 +8,6 @@ from cxrules.engines.python.obligations import (
     ObData,
     Obligation,
     ObligationRunner,
-    plain_gate_about,
 )
 from cxrules.engines.python.scopes import RunEnv, Scope
 from cxrules.engines.python.sentences import pattern_text, when
@@ -51,8 +50,7 @@ class ForbidAfterRunner(ObligationRunner):
             if count:
                 self.counts.activations += 1
                 scope.activated = True
-                about = plain_gate_about(self, scope, event, self.gate.about(count, etype))
-                self.open_obligation(scope, data, event, ts, about)
+                self.open_obligation(scope, data, event, ts, count)
 
     def breach(self, scope: Scope, data: ObData, event: Event, ts: float) -> None:
         self.expire(scope, data, ts)
@@ -76,7 +74,8 @@ class ForbidAfterRunner(ObligationRunner):
     def report(self, scope: Scope, ob: Obligation, event: Event, ts: float) -> None:
         zone = self.log_zone
         sentence = (
-            f"{ob.about} at {when(ob.ts, zone)}: forbidden {pattern_text(self.rule.pattern)} "
+            f"{self.about(scope, ob.trigger, ob.count)} at {when(ob.ts, zone)}: forbidden "
+            f"{pattern_text(self.rule.pattern)} "
             f"at {when(ts, zone)} ({self.window_text()})"
         )
         self.violate(
@@ -92,9 +91,9 @@ class ForbidAfterRunner(ObligationRunner):
     def expired(self, scope: Scope, data: ObData, ob: Obligation) -> None:
         self.counts.satisfied += 1
 
-    def pending_sentence(self, ob: Obligation) -> str:
+    def pending_sentence(self, scope: Scope, ob: Obligation) -> str:
         return (
-            f"{ob.about} at {when(ob.ts, self.log_zone)}: no "
+            f"{self.about(scope, ob.trigger, ob.count)} at {when(ob.ts, self.log_zone)}: no "
             f"{pattern_text(self.rule.pattern)} allowed {self.window_text()} "
             f"({self.deadline_text(ob)})"
         )

@@ -19,15 +19,15 @@ class Obligation:
     """One activation waiting for its window: trigger, earliest time, deadline (None: no limit, or
     paused with `remaining` clock time left)."""
 
-    __slots__ = ("trigger", "ts", "lo", "deadline", "remaining", "about")
+    __slots__ = ("trigger", "ts", "lo", "deadline", "remaining", "count")
 
-    def __init__(self, trigger: Event, ts: float, lo: float, deadline: float | None, about: str):
+    def __init__(self, trigger: Event, ts: float, lo: float, deadline: float | None, count: int):
         self.trigger = trigger
         self.ts = ts
         self.lo = lo
         self.deadline = deadline
         self.remaining: float | None = None
-        self.about = about
+        self.count = count  # what the counting gate reached (1 for plain triggers)
 
 
 class ObData:
@@ -88,7 +88,7 @@ class ObligationRunner(RuleRunner):
         return f"within {duration_text(w.max)}"
 
     def open_obligation(
-        self, scope: Scope, data: ObData, event: Event, ts: float, about: str
+        self, scope: Scope, data: ObData, event: Event, ts: float, count: int
     ) -> None:
         """Open the obligation of a trigger (after windows only); a deadline that cannot be read
         is a `condition_false` violation instead."""
@@ -103,18 +103,18 @@ class ObligationRunner(RuleRunner):
             value = self.deadline_fn(ctx)
             instant = as_instant(value, self.log_zone) if value is not MISSING else None
             if instant is None:
-                self._bad_deadline(scope, event, ts, value, about)
+                self._bad_deadline(scope, event, ts, value, count)
                 return
             deadline = instant.timestamp()
         elif w.max is not None:
             deadline = clock.add(ts, w.max)
-        ob = Obligation(event, ts, lo, deadline, about)
+        ob = Obligation(event, ts, lo, deadline, count)
         if self.pause_bit and deadline is not None and scope.states[self.pause_slot]:
             ob.remaining = clock.remaining(ts, deadline, w.max)
             ob.deadline = None
         data.open.append(ob)
 
-    def _bad_deadline(self, scope: Scope, event: Event, ts: float, value: Any, about: str) -> None:
+    def _bad_deadline(self, scope: Scope, event: Event, ts: float, value: Any, count: int) -> None:
         assert self.window.deadline is not None and not isinstance(
             self.window.deadline, ir.CalendarPoint
         )
@@ -123,6 +123,7 @@ class ObligationRunner(RuleRunner):
             reason = f"its deadline {what} is missing"
         else:
             reason = f"its deadline {what} = {value_text(value, self.log_zone)} is not a time"
+        about = self.about(scope, event, count)
         sentence = f"{about} at {when(event.time, self.log_zone)}: {reason}"
         self.violate(scope, "condition_false", ts, ts, sentence, trigger=event, evidence=[event])
 
@@ -178,14 +179,20 @@ class ObligationRunner(RuleRunner):
 
     # ----------------------------------------------------------------- horizon
 
-    def pending_sentence(self, ob: Obligation) -> str:
+    def about(self, scope: Scope, trigger: Event, count: int) -> str:
+        """'3rd complaint.filed within 30d of customer c-1' (no 'of …' for the global scope)."""
+        head = self.gate.about(count, trigger.type)
+        label = self.scope_label(scope)
+        return f"{head} of {label}" if label else head
+
+    def pending_sentence(self, scope: Scope, ob: Obligation) -> str:
         raise NotImplementedError
 
     def finish_open(self, scope: Scope, data: ObData, horizon: float) -> None:
         """Report obligations open at the horizon as pending (with deadline and risk)."""
         for ob in data.open:
             lead = self.at_risk(horizon, ob.deadline)
-            self.hold(scope, ob.trigger, ob.deadline, self.pending_sentence(ob), lead)
+            self.hold(scope, ob.trigger, ob.deadline, self.pending_sentence(scope, ob), lead)
         data.open = []
 
     def deadline_text(self, ob: Obligation) -> str:
@@ -194,9 +201,3 @@ class ObligationRunner(RuleRunner):
                 return f"clock paused with {format_duration(ob.remaining)} left"
             return "no deadline"
         return f"deadline {when(ob.deadline, self.log_zone)}"
-
-
-def plain_gate_about(runner: RuleRunner, scope: Scope, event: Event, about: str) -> str:
-    """'<about> of <scope label>' or just `about` for the global scope."""
-    label = runner.scope_label(scope)
-    return f"{about} of {label}" if label else about

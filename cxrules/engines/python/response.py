@@ -9,7 +9,6 @@ from cxrules.engines.python.obligations import (
     ObData,
     Obligation,
     ObligationRunner,
-    plain_gate_about,
 )
 from cxrules.engines.python.scopes import RunEnv, Scope
 from cxrules.engines.python.sentences import duration_text, pattern_text, when
@@ -58,11 +57,10 @@ class ResponseRunner(ObligationRunner):
             if count:
                 self.counts.activations += 1
                 scope.activated = True
-                about = plain_gate_about(self, scope, event, self.gate.about(count, etype))
                 if self.before:
-                    self.judge_before(scope, data, event, ts, about)
+                    self.judge_before(scope, data, event, ts, count)
                 else:
-                    self.open_obligation(scope, data, event, ts, about)
+                    self.open_obligation(scope, data, event, ts, count)
         if self.before and expected:
             self.remember(data, event, ts)
 
@@ -117,7 +115,8 @@ class ResponseRunner(ObligationRunner):
         assert ob.deadline is not None
         zone = self.log_zone
         sentence = (
-            f"{ob.about} at {when(ob.ts, zone)}: {pattern_text(self.rule.expect)} only at "
+            f"{self.about(scope, ob.trigger, ob.count)} at {when(ob.ts, zone)}: "
+            f"{pattern_text(self.rule.expect)} only at "
             f"{when(ts, zone)}, {format_duration(ts - ob.deadline)} after the deadline "
             f"{when(ob.deadline, zone)} ({self.window_text()})"
         )
@@ -137,7 +136,8 @@ class ResponseRunner(ObligationRunner):
         assert ob.deadline is not None
         zone = self.log_zone
         sentence = (
-            f"{ob.about} at {when(ob.ts, zone)}: no {pattern_text(self.rule.expect)} "
+            f"{self.about(scope, ob.trigger, ob.count)} at {when(ob.ts, zone)}: no "
+            f"{pattern_text(self.rule.expect)} "
             f"{self.window_text()} (deadline {when(ob.deadline, zone)})"
         )
         self.violate(
@@ -151,10 +151,11 @@ class ResponseRunner(ObligationRunner):
             details={"deadline": when(ob.deadline, zone)},
         )
 
-    def pending_sentence(self, ob: Obligation) -> str:
+    def pending_sentence(self, scope: Scope, ob: Obligation) -> str:
+        head = f"{self.about(scope, ob.trigger, ob.count)} at {when(ob.ts, self.log_zone)}"
         return (
-            f"{ob.about} at {when(ob.ts, self.log_zone)}: waiting for "
-            f"{pattern_text(self.rule.expect)} {self.window_text()} ({self.deadline_text(ob)})"
+            f"{head}: waiting for {pattern_text(self.rule.expect)} {self.window_text()} "
+            f"({self.deadline_text(ob)})"
         )
 
     def finish(self, horizon: float) -> None:
@@ -181,7 +182,7 @@ class ResponseRunner(ObligationRunner):
                 return
         data.past.append((ts, event))
 
-    def judge_before(self, scope: Scope, data: ObData, event: Event, ts: float, about: str) -> None:
+    def judge_before(self, scope: Scope, data: ObData, event: Event, ts: float, count: int) -> None:
         """A `before` window is judged at the trigger from the remembered past events."""
         past, lo, hi = data.past, -float("inf"), ts - self.min_back
         if self.lookback is not None:
@@ -207,6 +208,7 @@ class ResponseRunner(ObligationRunner):
             span = f"at least {duration_text(w.min)} before" if w.min else "before it"
         else:
             span = f"between {duration_text(w.max)} and {duration_text(w.min)} before"
+        about = self.about(scope, event, count)
         sentence = f"{about} at {when(ts, zone)}: no {pattern_text(self.rule.expect)} {span}"
         start = lo if self.lookback is not None else ts
         self.violate(scope, "missing", start, ts, sentence, trigger=event, evidence=[event])

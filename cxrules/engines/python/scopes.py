@@ -194,11 +194,6 @@ class RuleRunner:
             return ""
         return f"{self.scope_paths[0]} {'/'.join(scope.key)}"
 
-    def about(self, scope: Scope, event: Event) -> str:
-        """'complaint.filed of customer c-1' (or just the type for the global scope)."""
-        label = self.scope_label(scope)
-        return f"{event.type} of {label}" if label else event.type
-
     def violate(
         self,
         scope: Scope | None,
