@@ -1,0 +1,176 @@
+"""`cxrules audit` end to end: exit codes, bad records, deterministic JSON that fits its schema."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+
+import jsonschema
+from click.testing import CliRunner
+
+from cxrules.cli import main
+
+ROOT = Path(__file__).parent.parent
+SCHEMA = json.loads((ROOT / "docs" / "report.schema.json").read_text("utf-8"))
+
+POLICY = """
+policy octopus.always-connected "A customer in the shop is always connected"
+  severity high
+  owner "Store operations"
+  description "Gaps up to 30 seconds are tolerated."
+  per visit
+  state connection = arm.connected until arm.disconnected, by arm
+  while customer.entered until customer.left:
+    always count(connection) >= 1, grace 30s
+
+policy restaurant.wording "Never 'no problem'"
+  severity low
+  owner "Restaurant floor"
+  description "Every 'no problem' is a breach."
+  forbid staff.said where lower(text) contains "no problem"
+"""
+
+GOOD = [
+    '{"time": "2026-03-02T10:00:00+03:00", "type": "customer.entered", "visit": "v-1007"}',
+    '{"time": "2026-03-02T10:00:10+03:00", "type": "arm.connected", "visit": "v-1007", "arm": "a"}',
+    '{"time": "2026-03-02T10:05:00+03:00", "type": "arm.disconnected", "visit": "v-1007", '
+    '"arm": "a"}',
+    '{"time": "2026-03-02T10:07:12+03:00", "type": "arm.connected", "visit": "v-1007", "arm": "b"}',
+    '{"time": "2026-03-02T10:20:00+03:00", "type": "customer.left", "visit": "v-1007"}',
+]
+
+
+def _project(tmp_path: Path, lines: list[str] | bytes) -> tuple[Path, Path]:
+    policies = tmp_path / "p.cxr"
+    policies.write_text(POLICY, encoding="utf-8")
+    log = tmp_path / "log.jsonl"
+    if isinstance(lines, bytes):
+        log.write_bytes(lines)
+    else:
+        log.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return policies, log
+
+
+def _audit(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(main, ["audit", *args], catch_exceptions=False)
+    return result.exit_code, result.output
+
+
+def test_gap_longer_than_grace_is_one_violation_with_the_whole_gap(tmp_path: Path) -> None:
+    policies, log = _project(tmp_path, GOOD)
+    code, out = _audit("--policies", str(policies), "--log", str(log), "--format", "json")
+    assert code == 1
+    report = json.loads(out)
+    jsonschema.validate(report, SCHEMA)
+    (violation,) = report["violations"]
+    assert violation["policy"] == "octopus.always-connected"
+    assert violation["kind"] == "gap"
+    assert violation["scope"] == {"visit": "v-1007"}
+    # 10:05:00 to 10:07:12 at +03:00 is 07:05:00 to 07:07:12 UTC, 132 seconds.
+    assert violation["start"].startswith("2026-03-02T07:05:00")
+    assert violation["end"].startswith("2026-03-02T07:07:12")
+    assert violation["duration_seconds"] == 132
+
+
+def test_fail_on_above_the_breach_exits_zero(tmp_path: Path) -> None:
+    policies, log = _project(tmp_path, GOOD)
+    code, _ = _audit("--policies", str(policies), "--log", str(log), "--fail-on", "critical")
+    assert code == 0
+
+
+def test_same_inputs_give_the_same_bytes(tmp_path: Path) -> None:
+    policies, log = _project(tmp_path, GOOD)
+    args = ("--policies", str(policies), "--log", str(log), "--format", "json")
+    assert _audit(*args)[1] == _audit(*args)[1]
+
+
+def test_hostile_log_is_audited_and_every_rejection_is_reported(tmp_path: Path) -> None:
+    long_line = (
+        b'{"time": "2026-03-02T10:30:00+03:00", "type": "x", "pad": "'
+        + b"a" * (10 * 1024 * 1024)
+        + b'"}'
+    )
+    lines = [
+        GOOD[0].encode(),
+        b"this is not json",  # line 2
+        b'{"type": "staff.said", "text": "no problem"}',  # line 3: no time
+        b'{"time": "yesterday", "type": "staff.said"}',  # line 4: unparsable time
+        b'{"time": 12, "type": "staff.said"}',  # line 5: time of the wrong type
+        b'{"time": "2026-03-02T10:01:00+03:00", "type": "staff.said", "text": "caf\xe9"}',  # 6
+        long_line,  # line 7
+        b'{"time": "2026-03-02T10:02:00+03:00", "type": "staff.said", "table": "t1", '
+        b'"text": "No problem!"}',  # line 8: a real breach after all the bad lines
+        *[line.encode() for line in GOOD[1:]],
+    ]
+    policies, log = _project(tmp_path, b"\n".join(lines) + b"\n")
+    code, out = _audit("--policies", str(policies), "--log", str(log), "--format", "json")
+    assert code == 1
+    report = json.loads(out)
+    jsonschema.validate(report, SCHEMA)
+    (summary,) = report["inputs"]
+    assert summary["read"] == 12
+    assert summary["rejected"] == 6
+    assert summary["accepted"] == 6
+    assert summary["read"] == summary["accepted"] + summary["rejected"]
+    rejected = {(r["line"], r["code"]) for r in report["rejected"]}
+    assert rejected == {
+        (2, "E402"),
+        (3, "E403"),
+        (4, "E404"),
+        (5, "E406"),
+        (6, "E407"),
+        (7, "E408"),
+    }
+    assert all(len(r["sample"]) <= 200 for r in report["rejected"])
+    kinds = sorted((v["policy"], v["kind"]) for v in report["violations"])
+    assert kinds == [("octopus.always-connected", "gap"), ("restaurant.wording", "forbidden")]
+
+
+def test_strict_turns_a_rejection_into_a_failure(tmp_path: Path) -> None:
+    policies, log = _project(tmp_path, [*GOOD, "not json"])
+    code, _ = _audit("--policies", str(policies), "--log", str(log), "--strict")
+    assert code == 3
+
+
+def test_empty_and_gzipped_logs(tmp_path: Path) -> None:
+    policies, log = _project(tmp_path, [])
+    log.write_bytes(b"")
+    code, out = _audit("--policies", str(policies), "--log", str(log), "--format", "json")
+    report = json.loads(out)
+    assert code == 0 and report["inputs"][0]["read"] == 0 and report["violations"] == []
+    packed = tmp_path / "log.jsonl.gz"
+    packed.write_bytes(gzip.compress(("\n".join(GOOD) + "\n").encode()))
+    code, out = _audit("--policies", str(policies), "--log", str(packed), "--format", "json")
+    assert code == 1 and len(json.loads(out)["violations"]) == 1
+
+
+def test_out_of_order_log_is_audited_in_time_order(tmp_path: Path) -> None:
+    shuffled = [GOOD[4], GOOD[2], GOOD[0], GOOD[3], GOOD[1]]
+    policies, log = _project(tmp_path, shuffled)
+    code, out = _audit("--policies", str(policies), "--log", str(log), "--format", "json")
+    report = json.loads(out)
+    assert code == 1
+    assert [v["duration_seconds"] for v in report["violations"]] == [132]
+
+
+def test_unreadable_log_and_invalid_policies_have_their_exit_codes(tmp_path: Path) -> None:
+    policies, _ = _project(tmp_path, GOOD)
+    code, out = _audit("--policies", str(policies), "--log", str(tmp_path / "missing.jsonl"))
+    assert code == 3 and "missing.jsonl" in out
+    broken = tmp_path / "broken.cxr"
+    broken.write_text('policy a "A"\n  forbid x.y where a = 1\n', encoding="utf-8")
+    code, out = _audit("--policies", str(broken), "--log", str(tmp_path / "log.jsonl"))
+    assert code == 2 and "error[E103]" in out
+
+
+def test_junit_has_a_failing_case_per_breached_policy(tmp_path: Path) -> None:
+    import xml.etree.ElementTree as ET
+
+    policies, log = _project(tmp_path, GOOD)
+    code, out = _audit("--policies", str(policies), "--log", str(log), "--format", "junit")
+    root = ET.fromstring(out)
+    cases = {c.get("name"): c for c in root.iter("testcase")}
+    assert set(cases) == {"octopus.always-connected", "restaurant.wording"}
+    assert cases["octopus.always-connected"].find("failure") is not None
+    assert cases["restaurant.wording"].find("failure") is None
