@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from functools import cache
 from importlib import resources
+from typing import Any
 
 from lark import Lark, Token, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 from lark.exceptions import VisitError
@@ -12,7 +13,7 @@ from lark.exceptions import VisitError
 from cxrules import ast
 from cxrules.diagnostics import Diagnostic, did_you_mean, error
 from cxrules.source import Source, Span
-from cxrules.transform import SyntaxProblem, ToAst
+from cxrules.transform import SyntaxProblem, ToAst, _ordinal_suffix
 
 # What a CX manager should read instead of a grammar's terminal names.
 _FRIENDLY: dict[str, str] = {
@@ -191,26 +192,34 @@ def _bad_character(exc: UnexpectedCharacters, source: Source) -> Diagnostic:
             "use \"double quotes\" instead of 'single quotes'",
             line_text,
         )
+    allowed = _expected(exc, set(exc.allowed or ()))
     if char == "=":
-        return error("E103", "'=' cannot compare values", span, "write '==' to compare", line_text)
+        return _single_equals(line_text, span)
+    unit = _unknown_unit(line_text, column, source.span_at, line) if "DURATION" in allowed else None
+    if unit is not None:
+        return unit
+    if char in _CHARACTER_HINTS:
+        message, hint = _CHARACTER_HINTS[char]
+        return error("E107", message, span, hint, line_text)
     shown = repr(char) if char else "this character"
-    expected = sorted({describe(t) for t in (exc.allowed or set())})
+    expected = sorted({describe(t) for t in allowed})
     hint = f"expected {_one_of(expected)}" if expected else ""
     return error("E107", f"{shown} is not allowed here", span, hint, line_text)
 
 
 def _bad_token(exc: UnexpectedToken, source: Source) -> Diagnostic:
     token: Token = exc.token
-    expected = set(exc.expected or ())
+    expected = _expected(exc, set(exc.expected or ()))
     kind = token.type
     if {"BUSINESS", "MINUTES"} <= expected:
         unitless = _number_before(source, token)
         if unitless is not None:
             return unitless
     if kind == "$END":
-        lines = source.text.splitlines() or [""]
+        lines = source.text.rstrip().splitlines() or [""]
         last = len(lines)
-        span = source.span_at(last, max(1, len(lines[-1])), 1)
+        # The caret stands just after the last character written: that is where text is missing.
+        span = source.span_at(last, len(lines[-1]) + 1, 1)
         what = _one_of(sorted({describe(t) for t in expected}))
         return error(
             "E106",
@@ -239,13 +248,40 @@ def _bad_token(exc: UnexpectedToken, source: Source) -> Diagnostic:
             line_text,
         )
     if kind == "EQUAL":
-        return error("E103", "'=' cannot compare values", span, "write '==' to compare", line_text)
+        return _single_equals(line_text, span)
+    keywords = {_keyword_texts()[t]: t for t in expected if t in _keyword_texts()}
+    if kind in ("NAME", "DOTTED") and keywords:
+        suggestion = did_you_mean(str(token), keywords)
+        if suggestion:
+            return error("E104", f"unknown word {found}", span, suggestion, line_text)
+    if kind in ("INT", "NUMBER") and "ORDINAL" in expected:
+        ordinal = f"{token}{_ordinal_suffix(int(float(str(token))))}"
+        return error(
+            "E100",
+            f"a count of events is written as an ordinal, not {found}",
+            span,
+            f"write '{ordinal}', as in: when {ordinal} complaint.filed within 30d",
+            line_text,
+        )
+    if kind in ("AND", "OR") and "WHERE" in expected:
+        return error(
+            "E100",
+            f"a condition on an event starts with 'where', not {found}",
+            span,
+            f"write 'where' instead of '{token}'",
+            line_text,
+        )
+    comma = _trailing_comma(source, token)
+    if comma is not None:
+        return comma
     if {"EXPECT", "REQUIRE", "FORBID"} <= expected and kind not in expected:
         return error(
             "E105",
             f"'when' needs 'expect', 'require' or 'forbid' before {found}",
             span,
-            "say what must follow, e.g. 'expect case.escalated within 24h'",
+            f"add 'expect' before {found}"
+            if kind in ("NAME", "DOTTED")
+            else "say what must follow, e.g. 'expect case.escalated within 24h'",
             line_text,
         )
     if kind in _RULE_STARTS and kind not in expected and _inside_policy(expected):
@@ -256,11 +292,6 @@ def _bad_token(exc: UnexpectedToken, source: Source) -> Diagnostic:
             'start a new policy for this rule: policy <id> "<title>"',
             line_text,
         )
-    keywords = {_keyword_texts()[t]: t for t in expected if t in _keyword_texts()}
-    if kind in ("NAME", "DOTTED") and keywords:
-        suggestion = did_you_mean(str(token), keywords)
-        if suggestion:
-            return error("E104", f"unknown word {found}", span, suggestion, line_text)
     names = sorted({describe(t) for t in expected})
     return error(
         "E100",
@@ -268,6 +299,97 @@ def _bad_token(exc: UnexpectedToken, source: Source) -> Diagnostic:
         span,
         f"expected {_one_of(names)}",
         line_text,
+    )
+
+
+# Characters a CX manager types from habit, with what to write instead.
+_CHARACTER_HINTS: dict[str, tuple[str, str]] = {
+    ";": ("';' is not needed", "clauses end at the end of the line: remove the ';'"),
+    "&": ("'&' is not an operator here", "write 'and'"),
+    "|": ("'|' is not an operator here", "write 'or'"),
+    "\u201c": ("curly quotes are not allowed", 'use straight double quotes: "…"'),
+    "\u201d": ("curly quotes are not allowed", 'use straight double quotes: "…"'),
+    "\u2018": ("curly quotes are not allowed", 'use straight double quotes: "…"'),
+    "\u2019": ("curly quotes are not allowed", 'use straight double quotes: "…"'),
+}
+
+# Units people write that the language spells differently.
+_UNIT_ALIASES = {
+    "hr": "h",
+    "hrs": "h",
+    "hour": "h",
+    "hours": "h",
+    "m": "min",
+    "mn": "min",
+    "mins": "min",
+    "minute": "min",
+    "minutes": "min",
+    "sec": "s",
+    "secs": "s",
+    "second": "s",
+    "seconds": "s",
+    "day": "d",
+    "days": "d",
+    "dy": "d",
+    "week": "w",
+    "weeks": "w",
+    "wk": "w",
+    "wks": "w",
+}
+
+
+def _expected(exc: UnexpectedInput, fallback: set[str]) -> set[str]:
+    """The terminals the parser accepts at the error: exact (tried one by one) when Lark gives us
+    the parser's state, else Lark's own estimate."""
+    interactive = getattr(exc, "interactive_parser", None)
+    if interactive is None:
+        return fallback
+    return set(interactive.accepts())
+
+
+def _single_equals(line_text: str, span: Span) -> Diagnostic:
+    """E103 for '=' where a comparison belongs; '=>' and '=<' are reversed operators."""
+    after = line_text[span.column : span.column + 1]
+    if after in (">", "<"):
+        wide = span.model_copy(update={"end_column": span.column + 2})
+        return error("E103", f"'={after}' is not an operator", wide, f"write '{after}='", line_text)
+    return error("E103", "'=' cannot compare values", span, "write '==' to compare", line_text)
+
+
+def _unknown_unit(line_text: str, column: int, span_at: Any, line: int) -> Diagnostic | None:
+    """E102 for a number glued to a word that is not a unit of time ('24hrs', '5mins')."""
+    match = re.match(r"(\d+(?:\.\d+)?)([^\W\d_]+)", line_text[column - 1 :])
+    if match is None:
+        return None
+    number, unit = match.groups()
+    short = _UNIT_ALIASES.get(unit.lower())
+    hint = f"write '{number}{short}'" if short else "units are ms, s, min, h, d and w, e.g. '30min'"
+    return error(
+        "E102",
+        f"'{unit}' is not a unit of time",
+        span_at(line, column, len(match.group(0))),
+        hint,
+        line_text,
+    )
+
+
+def _trailing_comma(source: Source, token: Token) -> Diagnostic | None:
+    """A list (tags, per) ending with ',': the next line's keyword was read as one more item, so
+    the error shows up one word later. Point at the comma instead."""
+    lines = source.text.splitlines(keepends=True)
+    offset = sum(len(x) for x in lines[: (token.line or 1) - 1]) + (token.column or 1) - 1
+    match = re.search(r",(\s*)(\w+)\s*$", source.text[:offset])
+    if match is None or match.group(2) not in _keyword_texts().values() or "\n" not in match[1]:
+        return None
+    start = match.start()
+    line = source.text.count("\n", 0, start) + 1
+    column = start - (source.text.rfind("\n", 0, start) + 1) + 1
+    return error(
+        "E100",
+        "this list ends with ','",
+        source.span_at(line, column),
+        f"remove the ',' (the next line starts with '{match.group(2)}')",
+        source.line_text(line),
     )
 
 
@@ -305,7 +427,10 @@ def _describe_token(token: Token) -> str:
         return f"'{token}'"
     if kind in _keyword_texts():
         return f"keyword '{token}'"
-    return f"{describe(kind).split(' such as')[0]} '{token}'" if kind in _FRIENDLY else f"'{token}'"
+    if kind in _FRIENDLY:
+        what = describe(kind).split(" such as")[0].removeprefix("a ").removeprefix("an ")
+        return f"{what} '{token}'"
+    return f"'{token}'"
 
 
 def _one_of(items: list[str]) -> str:
