@@ -135,23 +135,29 @@ class Builder:
         return list(dict.fromkeys(n for n in names if n))
 
     def clean(self, row: dict[str, Any]) -> dict[str, Any]:
-        """Drop missing values and parse number columns, in place."""
-        if self.missing is not None:
-            default = self.missing[None]
-            for key in [k for k, v in row.items() if isinstance(v, str)]:
-                if row[key] in self.missing.get(key, default):
-                    del row[key]
+        """The row without its missing values, with number columns parsed."""
+        missing = self.missing
+        if missing is not None:
+            default = missing[None]
+            if len(missing) == 1:
+                row = {k: v for k, v in row.items() if type(v) is not str or v not in default}
+            else:
+                get = missing.get
+                row = {
+                    k: v for k, v in row.items() if type(v) is not str or v not in get(k, default)
+                }
         for column in self.numbers:
             if column in row:
                 row[column] = _number(row[column], column)
         return row
 
     def attrs(self, row: dict[str, Any]) -> dict[str, Any]:
-        """Attributes of the remaining columns, after drop and rename."""
-        if self.drop:
-            row = {k: v for k, v in row.items() if k not in self.drop}
+        """Attributes of the remaining columns, after drop and rename (changes `row`)."""
+        for column in self.drop:
+            row.pop(column, None)
         if self.rename:
-            row = {self.rename.get(k, k): v for k, v in row.items()}
+            moved = [(new, row.pop(old)) for old, new in self.rename.items() if old in row]
+            row.update(moved)
         return row
 
     def build(self, row: dict[str, Any], line: int) -> list[Event]:
@@ -204,7 +210,7 @@ class Builder:
     def _multi(self, row: dict[str, Any], line: int) -> list[Event]:
         events: list[Event] = []
         ident = self._id(row, line, -1) if self.id_column and self.id_column in row else None
-        base = self.attrs(row)
+        base = self.attrs(dict(row))
         anchor: datetime | None = None
         for index, spec in enumerate(self.specs):
             if not all(cond.holds(row) for cond in spec.when):

@@ -218,3 +218,17 @@ def test_strptime_format_and_unparsable_time_in_a_mapped_column(tmp_path):
         "time '2026-03-02' in 'at' does not match the format '%Y.%m.%d %Hh%M'",
         "2026-03-02,b",
     )
+
+
+def test_dst_gap_and_fold_in_the_zone(tmp_path):
+    path = tmp_path / "t.jsonl"
+    path.write_text(
+        '{"time": "2026-03-29T02:30:00", "type": "gap"}\n'  # clocks jump 02:00 -> 03:00
+        '{"time": "2026-10-25T02:30:00", "type": "fold"}\n'  # 02:00-03:00 happens twice
+    )
+    _, events = events_of(path, {"zone": "Europe/Amsterdam"})
+    # the gap reads with the offset before the change (+01:00); the fold is the first (+02:00)
+    assert [e.time.astimezone(UTC) for e in events] == [
+        datetime(2026, 3, 29, 1, 30, tzinfo=UTC),
+        datetime(2026, 10, 25, 0, 30, tzinfo=UTC),
+    ]
