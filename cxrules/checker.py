@@ -61,6 +61,22 @@ class _Checker:
             return ""
         return self.ws.sources[span.file].line_text(span.line)
 
+    def word_span(self, span: Span, word: str) -> Span:
+        """The span of the first whole `word` written at or after the start of `span`, on its
+        first line (nodes that keep no span of their own names: `while S`, dates, ordinals);
+        `span` itself when the word is not found there."""
+        text = self.line(span)
+        match = re.compile(rf"(?<![\w.-]){re.escape(word)}(?![\w-])").search(text, span.column - 1)
+        if match is None:
+            return span
+        return span.model_copy(
+            update={
+                "column": match.start() + 1,
+                "end_line": span.line,
+                "end_column": match.end() + 1,
+            }
+        )
+
     def err(self, code: str, message: str, span: Span | None, hint: str = "") -> None:
         self.out.diagnostics.append(error(code, message, span, hint, self.line(span)))
 
@@ -97,6 +113,8 @@ class _Checker:
                     seen[item.id] = item
                     self._policy(item, self.out.symbols[name])
         self._unused(own)
+        # A `let` is checked where it is defined and again where it is expanded: report once.
+        self.out.diagnostics = list(dict.fromkeys(self.out.diagnostics))
         return self.out
 
     def _own_symbols(self, tree: ast.PolicyFile) -> Symbols:
@@ -190,7 +208,21 @@ class _Checker:
             self._holidays(cal)
         for text in (*cal.closed, *cal.open):
             if _date(text) is None:
-                self.err("E218", f"'{text}' is not a date", cal.span, "write dates as YYYY-MM-DD")
+                self.err(
+                    "E218",
+                    f"'{text}' is not a date",
+                    self._calendar_word(cal, text),
+                    "there is no such day in the calendar (dates are YYYY-MM-DD)",
+                )
+
+    def _calendar_word(self, cal: ast.CalendarDef, word: str) -> Span:
+        """Where `word` is written inside a calendar (its clauses keep no spans of their own)."""
+        for line in range(cal.span.line, cal.span.end_line + 1):
+            start = Span(file=cal.span.file, line=line, column=1, end_line=line, end_column=2)
+            found = self.word_span(start, word)
+            if found is not start:
+                return found
+        return cal.span
 
     def _holidays(self, cal: ast.CalendarDef) -> None:
         import holidays
@@ -316,7 +348,24 @@ class _Checker:
                 policy.id_span,
                 f'add the rule in words after the id: policy {policy.id} "…"',
             )
-        metas = {c.key: c for c in policy.clauses if isinstance(c, ast.MetaClause)}
+        metas: dict[str, ast.MetaClause] = {}
+        for clause in policy.clauses:
+            if isinstance(clause, ast.MetaClause):
+                if clause.key in metas:
+                    first = metas[clause.key].span
+                    self.err(
+                        "E215",
+                        f"'{clause.key}' is given twice in policy '{policy.id}' (first at {first})",
+                        clause.span.model_copy(
+                            update={
+                                "end_line": clause.span.line,
+                                "end_column": clause.span.column + len(clause.key),
+                            }
+                        ),
+                        "keep one of them",
+                    )
+                    continue
+                metas[clause.key] = clause
         if "owner" not in metas or "description" not in metas:
             missing = " and ".join(k for k in ("owner", "description") if k not in metas)
             hint = (

@@ -76,7 +76,12 @@ class _Exprs:
                 "E213", f"'{e.text}' is not a time of day", e.span, "times run from 00:00 to 23:59"
             )
         if e.type == "date" and _date(str(e.value)) is None:
-            self.chk.err("E218", f"'{e.text}' is not a date", e.span, "write dates as YYYY-MM-DD")
+            self.chk.err(
+                "E218",
+                f"'{e.text}' is not a date",
+                e.span,
+                "there is no such day in the calendar (dates are YYYY-MM-DD)",
+            )
         return "null" if e.type == "null" else e.type
 
     def _duration(self, e: ast.DurationExpr) -> str:
@@ -298,6 +303,22 @@ class _Exprs:
         value = self.visit(e.value)
         for bound in (e.low, e.high):
             self._comparable(bound, value, self.visit(bound))
+        low, high = e.low, e.high
+        if (
+            isinstance(low, ast.LiteralExpr)
+            and isinstance(high, ast.LiteralExpr)
+            and low.type == high.type
+            and isinstance(low.value, int | float)
+            and isinstance(high.value, int | float)
+            and not isinstance(low.value, bool)
+            and low.value > high.value
+        ):
+            self.chk.err(
+                "E223",
+                f"'between {low.text} and {high.text}' is never true",
+                e.span,
+                f"write the smaller bound first: between {high.text} and {low.text}",
+            )
         return "bool"
 
     def _in(self, e: ast.InExpr) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 from cxrules import ast
@@ -187,7 +188,12 @@ def _threshold(chk: _Checker, value: Any, unit: str, metric: str, names: PolicyN
     if isinstance(value, ast.LiteralExpr) and value.type == "percent":
         number = float(value.value)  # type: ignore[arg-type]
         if not 0 <= number <= 100:
-            chk.err("E209", f"{value.text} is not a percentage between 0% and 100%", value.span)
+            chk.err(
+                "E209",
+                f"{value.text} is not a percentage between 0% and 100%",
+                value.span,
+                "a share can only be from 0% to 100%",
+            )
 
 
 def _as_percent(value: Any) -> str:
@@ -232,7 +238,11 @@ def _number(value: Any) -> float | None:
 def _trigger(chk: _Checker, trigger: ast.Trigger, names: PolicyNames) -> None:
     chk._pattern(trigger.pattern, names)
     if trigger.nth is not None and trigger.nth < 1:
-        chk.err("E210", "the count starts at the 1st event", trigger.span)
+        ordinal = re.match(r"\d+\w\w", chk.line(trigger.span)[trigger.span.column - 1 :])
+        span = trigger.span
+        if ordinal is not None:
+            span = chk.word_span(trigger.span, ordinal.group(0))
+        chk.err("E210", "the count starts at the 1st event", span, "write '1st' or more")
     if trigger.within is not None:
         chk._duration(trigger.within, names)
 
@@ -287,7 +297,7 @@ def _invariant(chk: _Checker, rule: ast.InvariantRule, names: PolicyNames) -> No
             chk.err(
                 "E202",
                 f"no state named '{rule.state}'",
-                rule.span,
+                chk.word_span(rule.span, rule.state),
                 did_you_mean(rule.state, names.all_states())
                 or f"define it: state {rule.state} = <start> until <end>",
             )
