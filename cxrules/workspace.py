@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cxrules import ast
-from cxrules.diagnostics import Diagnostic, error
+from cxrules.diagnostics import Diagnostic, did_you_mean, error
 from cxrules.parser import parse
 from cxrules.source import Source
 
@@ -160,7 +160,7 @@ def _follow_use(
                 "E206",
                 f"the used file '{item.path}' does not exist",
                 item.span,
-                f"looked for {target_name}",
+                _nearby(target) or f"looked for {target_name}",
                 line,
             )
         )
@@ -181,3 +181,11 @@ def _follow_use(
             return None
         return target_name
     return _load_file(ws, target, chain)
+
+
+def _nearby(target: Path) -> str:
+    """A did-you-mean hint naming a policy file beside a missing one ('comon.cxr')."""
+    if not target.parent.is_dir():
+        return ""
+    siblings = [p.name for p in target.parent.glob(f"*{SUFFIX}") if p.is_file()]
+    return did_you_mean(target.name, siblings)
