@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -37,7 +37,8 @@ Cache = dict[tuple[PolicySpec, tuple[tuple[str, str], ...], str], ir.PolicySet]
 
 
 def compile_spec(spec: PolicySpec, overrides: dict[str, str], root: Path) -> ir.PolicySet:
-    """Load, check and compile the policies of `spec`; SpecError with the diagnostics on error."""
+    """Load, check and compile every policy of `spec` (ignoring `only`); SpecError with the
+    diagnostics on error."""
     if spec.text is not None:
         ws = _inline_workspace(spec, root)
     else:
@@ -48,9 +49,13 @@ def compile_spec(spec: PolicySpec, overrides: dict[str, str], root: Path) -> ir.
         where = spec.name or ", ".join(spec.paths)
         raise SpecError(f"the policies of {where} have errors:\n{render_text(diagnostics)}")
     try:
-        policy_set = compile_workspace(ws, checked)
+        return compile_workspace(ws, checked)
     except CompileError as exc:
         raise SpecError(f"the policies could not be compiled: {exc}") from None
+
+
+def select(policy_set: ir.PolicySet, spec: PolicySpec) -> ir.PolicySet:
+    """The policy chosen by `spec.only` (all when None); SpecError naming the ids there are."""
     if spec.only is None:
         return policy_set
     chosen = [p for p in policy_set.policies if p.id == spec.only]
@@ -123,11 +128,12 @@ class World:
                 "the scenario names no policies: start with 'Given the policies in \"policies/\"', "
                 "'Given the policy \"<id>\" from \"policies/\"' or 'Given the policy:'"
             )
-        key = (self.spec, tuple(sorted(self.overrides.items())), str(self.root))
+        whole = replace(self.spec, only=None)
+        key = (whole, tuple(sorted(self.overrides.items())), str(self.root))
         found = self.cache.get(key)
         if found is None:
-            found = self.cache[key] = compile_spec(self.spec, self.overrides, self.root)
-        return found
+            found = self.cache[key] = compile_spec(whole, self.overrides, self.root)
+        return select(found, self.spec)
 
     def audit(self) -> EngineResult:
         """Run the reference engine once over the scenario's events."""

@@ -1,0 +1,197 @@
+Feature: Restaurant (seed 001)
+  Greet on arrival, water and bread right after seating, and say "my pleasure", never
+  "no problem".
+
+  Background:
+    Given the log zone is "Europe/Istanbul"
+    And the time is "2026-03-02T19:00:00"
+
+  # ------------------------------------------------------------ restaurant.greet-on-arrival
+
+  Scenario: A party greeted within the minute
+    Given the policy "restaurant.greet-on-arrival" from "policies/"
+    When these events happen:
+      | time | type          | table |
+      | +0s  | guest.arrived | t-1   |
+      | +40s | staff.greeted | t-1   |
+    Then there are no violations
+    And policy "restaurant.greet-on-arrival" has 1 satisfied, 0 violated and 0 pending
+
+  Scenario: A greeting exactly one minute after arrival is in time
+    Given the policy "restaurant.greet-on-arrival" from "policies/"
+    When these events happen:
+      | time  | type          | table |
+      | +0s   | guest.arrived | t-1   |
+      | +1min | staff.greeted | t-1   |
+    Then there are no violations
+
+  Scenario: A greeting one second too late is late, with when it finally came
+    Given the policy "restaurant.greet-on-arrival" from "policies/"
+    When these events happen:
+      | time    | type          | table |
+      | +0s     | guest.arrived | t-1   |
+      | +1min1s | staff.greeted | t-1   |
+    Then the violations are:
+      | policy                      | kind | scope     | start | end     | severity |
+      | restaurant.greet-on-arrival | late | table=t-1 | +0s   | +1min1s | medium   |
+    And the violation sentence contains "1s after the deadline"
+
+  Scenario: A party never greeted
+    Given the policy "restaurant.greet-on-arrival" from "policies/"
+    When these events happen:
+      | time  | type          | table |
+      | +0s   | guest.arrived | t-1   |
+      | +30s  | staff.greeted | t-2   |
+    And the audit is as of "+5min"
+    Then the violations are:
+      | policy                      | kind    | scope     | start | end   |
+      | restaurant.greet-on-arrival | missing | table=t-1 | +0s   | +1min |
+
+  Scenario: A greeting still possible at the horizon is pending
+    Given the policy "restaurant.greet-on-arrival" from "policies/"
+    When these events happen:
+      | time | type          | table |
+      | +0s  | guest.arrived | t-1   |
+    And the audit is as of "+30s"
+    Then there are no violations
+    And there is 1 pending obligation with deadline "+1min"
+
+  Scenario: One greeting serves every party waiting at the table
+    Given the policy "restaurant.greet-on-arrival" from "policies/"
+    When these events happen:
+      | time | type          | table |
+      | +0s  | guest.arrived | t-1   |
+      | +20s | guest.arrived | t-1   |
+      | +50s | staff.greeted | t-1   |
+    Then there are no violations
+    And policy "restaurant.greet-on-arrival" has 2 satisfied, 0 violated and 0 pending
+
+  Scenario: Arrivals without a table are outside the scope
+    Given the policy "restaurant.greet-on-arrival" from "policies/"
+    When these events happen:
+      | time | type          | table |
+      | +0s  | guest.arrived |       |
+    And the audit is as of "+5min"
+    Then there are no violations
+    And policy "restaurant.greet-on-arrival" has 1 events outside its scope
+
+  Scenario: Rows out of time order
+    Given the policy "restaurant.greet-on-arrival" from "policies/"
+    When these events happen:
+      | time  | type          | table |
+      | +3min | staff.greeted | t-1   |
+      | +0s   | guest.arrived | t-1   |
+      | +2min | guest.arrived | t-1   |
+    Then the violations are:
+      | policy                      | kind | scope     | start | end   |
+      | restaurant.greet-on-arrival | late | table=t-1 | +0s   | +3min |
+    And policy "restaurant.greet-on-arrival" has 1 satisfied, 1 violated and 0 pending
+
+  # ------------------------------------------------------------ restaurant.every-table-greeted
+
+  Scenario: Every table with guests was greeted at least once
+    Given the policy "restaurant.every-table-greeted" from "policies/"
+    When these events happen:
+      | time  | type          | table |
+      | +0s   | guest.arrived | t-1   |
+      | +1min | staff.greeted | t-1   |
+      | +2min | guest.arrived | t-2   |
+      | +3min | staff.greeted | t-2   |
+    Then there are no violations
+    And policy "restaurant.every-table-greeted" has 2 satisfied, 0 violated and 0 pending
+
+  Scenario: A table never greeted, judged over the whole log
+    Given the policy "restaurant.every-table-greeted" from "policies/"
+    When these events happen:
+      | time  | type          | table |
+      | +0s   | guest.arrived | t-1   |
+      | +1min | staff.greeted | t-1   |
+      | +2min | guest.arrived | t-2   |
+      | +9min | guest.seated  | t-2   |
+    And the audit is as of "+1h"
+    Then the violations are:
+      | policy                         | kind    | scope     | start | end | severity |
+      | restaurant.every-table-greeted | too_few | table=t-2 | +2min | +1h | low      |
+    And policy "restaurant.every-table-greeted" has 1 satisfied, 1 violated and 0 pending
+
+  Scenario: A greeting without a table is outside the scope
+    Given the policy "restaurant.every-table-greeted" from "policies/"
+    When these events happen:
+      | time  | type          | table |
+      | +0s   | guest.arrived | t-1   |
+      | +1min | staff.greeted |       |
+    Then the violations are:
+      | policy                         | kind    | scope     | start | end   |
+      | restaurant.every-table-greeted | too_few | table=t-1 | +0s   | +1min |
+    And policy "restaurant.every-table-greeted" has 1 events outside its scope
+
+  # ------------------------------------------------------------ restaurant.water-and-bread
+
+  Scenario: Each seating gets its own serving
+    Given the policy "restaurant.water-and-bread" from "policies/"
+    When these events happen:
+      | time  | type         | table |
+      | +0s   | guest.seated | t-1   |
+      | +1min | guest.seated | t-1   |
+      | +2min | water.served | t-1   |
+      | +3min | bread.served | t-1   |
+    Then there are no violations
+    And policy "restaurant.water-and-bread" has 2 satisfied, 0 violated and 0 pending
+
+  Scenario: With each, one serving meets only the oldest seating
+    Given the policy "restaurant.water-and-bread" from "policies/"
+    When these events happen:
+      | time  | type         | table |
+      | +0s   | guest.seated | t-1   |
+      | +1min | guest.seated | t-1   |
+      | +2min | water.served | t-1   |
+    And the audit is as of "+10min"
+    Then the violations are:
+      | policy                     | kind    | scope     | start | end   |
+      | restaurant.water-and-bread | missing | table=t-1 | +1min | +6min |
+    And policy "restaurant.water-and-bread" has 1 satisfied, 1 violated and 0 pending
+
+  Scenario: Water exactly five minutes after seating is in time
+    Given the policy "restaurant.water-and-bread" from "policies/"
+    When these events happen:
+      | time  | type         | table |
+      | +0s   | guest.seated | t-1   |
+      | +5min | water.served | t-1   |
+    Then there are no violations
+
+  Scenario: A seating still within its five minutes is pending
+    Given the policy "restaurant.water-and-bread" from "policies/"
+    When these events happen:
+      | time  | type         | table |
+      | +0s   | guest.seated | t-1   |
+      | +1min | guest.seated | t-1   |
+      | +2min | water.served | t-1   |
+    And the audit is as of "+4min"
+    Then there are no violations
+    And there is 1 pending obligation with deadline "+6min"
+
+  # ------------------------------------------------------------ restaurant.wording
+
+  Scenario: "My pleasure" is what we say
+    Given the policy "restaurant.wording" from "policies/"
+    When these events happen:
+      | time  | type       | text                   |
+      | +0s   | staff.said | My pleasure!           |
+      | +1min | staff.said | Sorunsuz bir akşam dileriz |
+    Then there are no violations
+    And policy "restaurant.wording" has 2 satisfied, 0 violated and 0 pending
+
+  Scenario: "No problem" in any capitalisation, and its Turkish twins, are forbidden
+    Given the policy "restaurant.wording" from "policies/"
+    When these events happen:
+      | time  | type       | text               |
+      | +0s   | staff.said | No Problem at all  |
+      | +1min | staff.said | my pleasure        |
+      | +2min | staff.said | Sorun değil efendim |
+      | +3min | staff.said | sorun yok          |
+    Then the violations are:
+      | policy             | kind      | scope | start | end   | severity |
+      | restaurant.wording | forbidden |       | +0s   | +0s   | low      |
+      | restaurant.wording | forbidden |       | +2min | +2min | low      |
+      | restaurant.wording | forbidden |       | +3min | +3min | low      |
+    And a violation sentence contains "forbidden staff.said"
