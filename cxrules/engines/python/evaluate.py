@@ -11,6 +11,7 @@ from zoneinfo import ZoneInfo
 from cxrules import ir
 from cxrules.engines.python.values import (
     MISSING,
+    ORDER,
     arithmetic,
     compare,
     contains,
@@ -342,7 +343,19 @@ def _binary(expr: ir.Binary, layout: Layout) -> Fn:
         return lambda c: contains(left(c), right(c))
     if op == "matches":
         return _matches(expr, left, right)
-    return lambda c: compare(op, left(c), right(c), zone)
+    direct = ORDER[op]
+
+    def comparison(c: Ctx) -> Any:
+        a, b = left(c), right(c)
+        kind = a.__class__
+        if kind is b.__class__ and kind in _PLAIN:  # same plain type: compare directly
+            return direct(a, b)
+        return compare(op, a, b, zone)
+
+    return comparison
+
+
+_PLAIN = (int, float, str)
 
 
 def _matches(expr: ir.Binary, left: Fn, right: Fn) -> Fn:

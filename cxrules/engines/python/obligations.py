@@ -58,6 +58,8 @@ class ObligationRunner(RuleRunner):
             self.deadline_fn = compile_expr(window.deadline, self.layout)
         if window.direction == "before" and (window.deadline is not None or window.paused_while):
             raise EngineError("a 'before' window cannot have a deadline or a paused clock")
+        fixed = window.deadline is None and window.max is not None and window.max.calendar is None
+        self.fixed_max = window.max.seconds if fixed and window.max is not None else None
         self.pause_bit = 0
         self.pause_slot = -1
         if window.paused_while is not None:
@@ -95,7 +97,9 @@ class ObligationRunner(RuleRunner):
         w, clock = self.window, self.env.clock
         lo = clock.add(ts, w.min) if w.min is not None else ts
         deadline: float | None = None
-        if isinstance(w.deadline, ir.CalendarPoint):
+        if self.fixed_max is not None:
+            deadline = ts + self.fixed_max
+        elif isinstance(w.deadline, ir.CalendarPoint):
             deadline = clock.point(ts, w.deadline, self.zone)
         elif self.deadline_fn is not None:
             ctx = self.ctx

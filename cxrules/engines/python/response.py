@@ -39,18 +39,37 @@ class ResponseRunner(ObligationRunner):
         self.min_back = fixed_seconds(w.min, "a 'before' window") if self.before and w.min else 0.0
         self.track(rule.expect)
         self.seal()
+        # the common case: no `each`, no lower bound, `where` not reading the trigger
+        self.simple = not rule.each and w.min is None and not self.expect.uses_trigger
+        self.roles: dict[str, int] = {}
+
+    def role(self, etype: str) -> int:
+        """Which parts of the rule an event type plays: 1 expected, 2 unless, 4 trigger."""
+        found = (
+            (1 if self.expect.type_ok(etype) else 0)
+            | (2 if self.unless is not None and self.unless.type_ok(etype) else 0)
+            | (4 if self.gate.matcher.type_ok(etype) else 0)
+        )
+        self.roles[etype] = found
+        return found
 
     def handle(self, scope: Scope, event: Event, ts: float, changed: int) -> None:
         data: ObData = scope.data
         if changed & self.pause_bit:
             self.toggle_pause(scope, data, ts)
         etype = event.type
-        expected = self.expect.type_ok(etype)
+        role = self.roles.get(etype)
+        if role is None:
+            role = self.role(etype)
+        expected = role & 1
         if expected and (data.open or data.missed):
-            self.fulfil(scope, data, event, ts)
-        if self.unless is not None and data.open and self.unless.type_ok(etype):
+            if self.simple and not data.missed:
+                self.fulfil_all(scope, data, event, ts)
+            else:
+                self.fulfil(scope, data, event, ts)
+        if role & 2 and data.open:
             self.cancel(scope, data, event, ts)
-        if self.gate.matcher.type_ok(etype):
+        if role & 4:
             ctx = self.ctx
             ctx.event, ctx.trigger = event, event
             count = self.gate.fires(data.gate, ctx, ts)
@@ -65,6 +84,26 @@ class ResponseRunner(ObligationRunner):
             self.remember(data, event, ts)
 
     # ----------------------------------------------------------------- after windows
+
+    def fulfil_all(self, scope: Scope, data: ObData, event: Event, ts: float) -> None:
+        """The simple case of `fulfil`: the event meets every obligation still in time and
+        makes every missed one late (nothing was missed before)."""
+        if self.expect.where is not None:
+            ctx = self.ctx
+            ctx.event = event
+            if self.expect.where(ctx) is not True:
+                return
+        met, late = 0, []
+        for ob in data.open:
+            deadline = ob.deadline
+            if deadline is not None and ts > deadline:
+                late.append(ob)
+            else:
+                met += 1
+        data.open = []
+        self.counts.satisfied += met
+        for ob in late:
+            self.report_late(scope, ob, event, ts)
 
     def fulfil(self, scope: Scope, data: ObData, event: Event, ts: float) -> None:
         """Meet open obligations (Declare: all it matches; `each`: the oldest); turn missed ones

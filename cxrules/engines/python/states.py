@@ -26,6 +26,8 @@ class StateSet:
             (i, Matcher(s.start, layout), Matcher(s.end, layout), s.by)
             for i, s in enumerate(states)
         ]
+        # per event type: (state index, start matcher or None, end matcher or None, by)
+        self._by_type: dict[str, list[tuple[int, Matcher | None, Matcher | None, str | None]]] = {}
 
     def __len__(self) -> int:
         return len(self._plans)
@@ -36,15 +38,23 @@ class StateSet:
     def fresh(self) -> list[set[Any]]:
         return [set() for _ in self._plans]
 
+    def _resolve(self, etype: str) -> list[tuple[int, Matcher | None, Matcher | None, str | None]]:
+        plans = [
+            (i, start if start.type_ok(etype) else None, end if end.type_ok(etype) else None, by)
+            for i, start, end, by in self._plans
+            if start.type_ok(etype) or end.type_ok(etype)
+        ]
+        self._by_type[etype] = plans
+        return plans
+
     def update(self, ctx: Ctx) -> int:
         """Apply the event in `ctx` to its scope's states; a bit mask of the states whose
         activity (active vs inactive) changed."""
         event, sets, changed = ctx.event, ctx.scope.states, 0
-        etype = event.type
-        for i, start, end, by in self._plans:
-            start_hit, end_hit = start.type_ok(etype), end.type_ok(etype)
-            if not start_hit and not end_hit:
-                continue
+        plans = self._by_type.get(event.type)
+        if plans is None:
+            plans = self._resolve(event.type)
+        for i, start, end, by in plans:
             if by is None:
                 key: Any = ONLY
             else:
@@ -56,9 +66,9 @@ class StateSet:
             open_keys = sets[i]
             before = len(open_keys) > 0
             if key in open_keys:
-                if end_hit and end.where_ok(ctx):
+                if end is not None and end.where_ok(ctx):
                     open_keys.discard(key)
-            elif start_hit and start.where_ok(ctx):
+            elif start is not None and start.where_ok(ctx):
                 open_keys.add(key)
             if before != (len(open_keys) > 0):
                 changed |= 1 << i

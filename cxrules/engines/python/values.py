@@ -87,7 +87,7 @@ def coerce_pair(a: Any, b: Any, zone: str) -> tuple[Any, Any]:
     return a, b
 
 
-_ORDER: dict[str, Callable[[Any, Any], bool]] = {
+ORDER: dict[str, Callable[[Any, Any], bool]] = {
     "<": operator.lt,
     "<=": operator.le,
     ">": operator.gt,
@@ -111,7 +111,7 @@ def compare(op: str, a: Any, b: Any, zone: str) -> bool:
     if a is _INCOMPARABLE:
         return op == "!="
     try:
-        return bool(_ORDER[op](a, b))
+        return bool(ORDER[op](a, b))
     except TypeError:
         return op == "!="
 
