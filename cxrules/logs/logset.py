@@ -40,7 +40,7 @@ from cxrules.logs.readers import (
     read_jsonl,
     read_parquet,
 )
-from cxrules.logs.timefmt import zone
+from cxrules.logs.timeparse import zone
 from cxrules.logs.xes import read_xes
 from cxrules.reports.model import InputSummary
 

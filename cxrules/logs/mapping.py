@@ -15,7 +15,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from cxrules.diagnostics import Diagnostic, did_you_mean, error, sort_key
 from cxrules.logs.errors import MappingError
-from cxrules.logs.timefmt import SPECIAL_FORMATS, to_strptime, zone
+from cxrules.logs.timeparse import SPECIAL_FORMATS, to_strptime, zone
 from cxrules.source import Span
 
 Format = Literal["jsonl", "csv", "parquet", "xes"]
