@@ -75,7 +75,7 @@ class RuleRunner:
         self.layout = Layout(self.zone, tuple(s.name for s in policy.states))
         self.state_set = StateSet(policy.states, self.layout)
         self.scope_paths = policy.scope
-        self.scopes: dict[tuple[Any, ...], Scope] = {}
+        self.scopes: dict[Any, Scope] = {}
         self.out_of_scope = 0
         self.counts = Counts()
         self.found = Findings()
@@ -121,7 +121,7 @@ class RuleRunner:
                 if self.relevant(event.type):
                     self.out_of_scope += 1
                 return
-            key: tuple[Any, ...] = (v if v.__class__ is str else text_of(v),)
+            key: Any = v if v.__class__ is str else text_of(v)  # one path: the value is the key
         elif self.scope_paths:
             values = []
             for path in self.scope_paths:
@@ -136,7 +136,7 @@ class RuleRunner:
             key = ()
         scope = self.scopes.get(key)
         if scope is None:
-            scope = self.new_scope(key)
+            scope = self.new_scope(key, (key,) if self._one_path is not None else key)
         ctx = self.ctx
         ctx.event, ctx.scope, ctx.previous, ctx.trigger = event, scope, scope.prev, None
         if self._changes:
@@ -165,12 +165,13 @@ class RuleRunner:
                     entry[1] += 1
                 entry[0] = v
 
-    def new_scope(self, key: tuple[Any, ...]) -> Scope:
+    def new_scope(self, lookup: Any, key: tuple[Any, ...]) -> Scope:
+        """A new scope; `lookup` is its key in `scopes` (the value itself for one path)."""
         scope = Scope(
             key, len(self.layout.history), len(self.layout.changes), self.state_set.fresh()
         )
         scope.data = self.new_data()
-        self.scopes[key] = scope
+        self.scopes[lookup] = scope
         return scope
 
     def new_data(self) -> Any:
