@@ -1,0 +1,93 @@
+"""Reference engine: properties over generated logs: tallies reconcile, ids unique, no crash."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from engine_builders import Log, after, attr, counts, lit, op, pat, policy, run, trig
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cxrules import ir
+
+TYPES = ("complaint.filed", "case.escalated", "complaint.withdrawn", "arm.connected", "tick")
+VALUES = st.one_of(
+    st.none(), st.booleans(), st.integers(-3, 3), st.sampled_from(["c-1", "c-2", "x", "9"])
+)
+
+records = st.lists(
+    st.tuples(
+        st.integers(0, 50),  # minutes after T0
+        st.sampled_from(TYPES),
+        st.dictionaries(st.sampled_from(["customer", "score", "arm"]), VALUES, max_size=3),
+    ),
+    max_size=40,
+)
+
+
+def build(items: list[tuple[int, str, dict[str, Any]]]) -> Log:
+    log = Log()
+    for minute, etype, attrs in sorted(items, key=lambda r: r[0]):
+        log.add(f"+{minute}min", etype, **attrs)
+    return log
+
+
+def response(each: bool) -> ir.Policy:
+    rule = ir.Response(
+        trigger=trig(pat("complaint.filed", where=op(">=", attr("score"), lit(0)))),
+        expect=pat("case.escalated"),
+        window=after("10min"),
+        unless=pat("complaint.withdrawn"),
+        each=each,
+    )
+    return policy(rule, scope=("customer",))
+
+
+@settings(max_examples=50, deadline=None)
+@given(records, st.booleans())
+def test_response_tallies_reconcile(items: list[Any], each: bool) -> None:
+    result = run(response(each), build(items))
+    c = counts(result)
+    assert c["activations"] == c["satisfied"] + c["violated"] + c["pending"] + c["cancelled"]
+    assert c["violated"] == len(result.violations)
+    assert c["pending"] == len(result.pending)
+    assert len({v.id for v in result.violations}) == len(result.violations)
+    starts = [v.start for v in result.violations]  # one zone: ISO text sorts as time
+    assert starts == sorted(starts)
+
+
+@settings(max_examples=50, deadline=None)
+@given(records)
+def test_declare_meets_at_least_as_many_as_each(items: list[Any]) -> None:
+    log = build(items)
+    declare, each = counts(run(response(False), log)), counts(run(response(True), log))
+    assert declare["activations"] == each["activations"]
+    assert declare["satisfied"] >= each["satisfied"]
+
+
+@settings(max_examples=50, deadline=None)
+@given(records)
+def test_every_rule_kind_runs_on_any_values(items: list[Any]) -> None:
+    connected = ir.State(name="c", start=pat("arm.connected"), end=pat("tick"), by="arm")
+    rules: list[Any] = [
+        ir.Existence(pattern=pat("case.escalated"), at_least=1, at_most=2),
+        ir.Absence(pattern=pat("tick", where=op("contains", attr("arm"), lit("x", "string")))),
+        ir.RateLimit(pattern=pat("complaint.*"), at_most=2, within=ir.Duration(seconds=600)),
+        ir.ValueCheck(
+            trigger=trig(pat("case.escalated")),
+            condition=op("<", attr("score"), ir.History(fn="count", pattern=pat("tick"))),
+        ),
+        ir.Invariant(
+            during="c",
+            condition=op(">", ir.StateRef(name="c", fn="count"), lit(1)),
+            grace=ir.Duration(seconds=60),
+        ),
+        ir.ForbidAfter(trigger=trig(pat("tick")), pattern=pat("arm.*"), window=after("5min")),
+    ]
+    log = build(items)
+    for rule in rules:
+        result = run(policy(rule, scope=("customer",), states=(connected,)), log)
+        c = counts(result)
+        assert c["violated"] == len([v for v in result.violations if v.kind != "metric_warning"])
+        assert c["pending"] == len(result.pending)
+        assert c["compliance"] is None or 0 <= c["compliance"] <= 1
