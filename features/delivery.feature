@@ -1,0 +1,220 @@
+Feature: Delivery and returns (seeds 002 and 003)
+  Delivery in two days instead of seven, same-day delivery for Bucharest orders placed before
+  noon, two-click returns, and few complaints per order.
+
+  Background:
+    Given the log zone is "Europe/Bucharest"
+    And the time is "2026-03-02T10:00:00"
+
+  # ------------------------------------------------------------ delivery.in-two-days
+
+  Scenario: Delivered the next day, or exactly two days later
+    Given the policy "delivery.in-two-days" from "policies/"
+    When these events happen:
+      | time | type            | order |
+      | +0s  | order.placed    | o-1   |
+      | +0s  | order.placed    | o-2   |
+      | +1d  | order.delivered | o-1   |
+      | +2d  | order.delivered | o-2   |
+    Then there are no violations
+    And policy "delivery.in-two-days" has 2 satisfied, 0 violated and 0 pending
+
+  Scenario: Delivered a minute after the promise
+    Given the policy "delivery.in-two-days" from "policies/"
+    When these events happen:
+      | time     | type            | order |
+      | +0s      | order.placed    | o-1   |
+      | +2d1min  | order.delivered | o-1   |
+    Then the violations are:
+      | policy               | kind | scope     | start | end     | severity |
+      | delivery.in-two-days | late | order=o-1 | +0s   | +2d1min | high     |
+
+  Scenario: Another order's delivery does not count
+    Given the policy "delivery.in-two-days" from "policies/"
+    When these events happen:
+      | time | type            | order |
+      | +0s  | order.placed    | o-1   |
+      | +1d  | order.delivered | o-2   |
+    And the audit is as of "+3d"
+    Then the violations are:
+      | policy               | kind    | scope     | start | end |
+      | delivery.in-two-days | missing | order=o-1 | +0s   | +2d |
+
+  Scenario: A cancelled order needs no delivery (unless)
+    Given the policy "delivery.in-two-days" from "policies/"
+    When these events happen:
+      | time | type            | order |
+      | +0s  | order.placed    | o-1   |
+      | +1h  | order.cancelled | o-1   |
+    And the audit is as of "+5d"
+    Then there are no violations
+    And policy "delivery.in-two-days" has 0 satisfied, 0 violated and 0 pending
+
+  Scenario: An order on its way at the horizon is pending, not late
+    Given the policy "delivery.in-two-days" from "policies/"
+    When these events happen:
+      | time | type         | order |
+      | +0s  | order.placed | o-1   |
+    And the audit is as of "+1d"
+    Then there are no violations
+    And there is 1 pending obligation with deadline "+2d"
+
+  Scenario: A shop promising one day overrides the delivery time
+    Given the policy "delivery.in-two-days" from "policies/"
+    And the parameter "delivery_time" is "1d"
+    When these events happen:
+      | time  | type            | order |
+      | +0s   | order.placed    | o-1   |
+      | +36h  | order.delivered | o-1   |
+    Then the violations are:
+      | policy               | kind | scope     | start | end  |
+      | delivery.in-two-days | late | order=o-1 | +0s   | +36h |
+
+  Scenario: Orders without an order number are outside the scope; rows out of order
+    Given the policy "delivery.in-two-days" from "policies/"
+    When these events happen:
+      | time | type            | order |
+      | +1d  | order.delivered | o-1   |
+      | +0s  | order.placed    | o-1   |
+      | +1h  | order.placed    |       |
+    Then there are no violations
+    And policy "delivery.in-two-days" has 1 events outside its scope
+    And policy "delivery.in-two-days" has 1 satisfied, 0 violated and 0 pending
+
+  # ------------------------------------------------------------ delivery.same-day-bucharest
+
+  Scenario: A morning order delivered that evening
+    Given the policy "delivery.same-day-bucharest" from "policies/"
+    When these events happen:
+      | time                | type            | order | city      |
+      | 2026-03-02T10:00:00 | order.placed    | o-1   | Bucharest |
+      | 2026-03-02T21:00:00 | order.delivered | o-1   |           |
+    Then there are no violations
+    And policy "delivery.same-day-bucharest" has 1 satisfied, 0 violated and 0 pending
+
+  Scenario: The end of the day is its last instant; midnight is the next day
+    Given the policy "delivery.same-day-bucharest" from "policies/"
+    When these events happen:
+      | time                | type            | order | city      |
+      | 2026-03-02T11:59:00 | order.placed    | o-1   | Bucharest |
+      | 2026-03-02T11:59:00 | order.placed    | o-2   | Bucharest |
+      | 2026-03-02T23:59:59 | order.delivered | o-1   |           |
+      | 2026-03-03T00:00:00 | order.delivered | o-2   |           |
+    Then the violations are:
+      | policy                      | kind | scope     | start               | end                 | severity |
+      | delivery.same-day-bucharest | late | order=o-2 | 2026-03-02T11:59:00 | 2026-03-03T00:00:00 | medium   |
+
+  Scenario: Never delivered: the obligation ended at the day's last instant
+    Given the policy "delivery.same-day-bucharest" from "policies/"
+    When these events happen:
+      | time                | type         | order | city      |
+      | 2026-03-02T10:00:00 | order.placed | o-1   | Bucharest |
+    And the audit is as of "2026-03-03T09:00:00"
+    Then the violations are:
+      | policy                      | kind    | scope     | start               | end                        |
+      | delivery.same-day-bucharest | missing | order=o-1 | 2026-03-02T10:00:00 | 2026-03-02T23:59:59.999999 |
+
+  Scenario: Orders at noon or later, or outside Bucharest, are not promised the same day
+    Given the policy "delivery.same-day-bucharest" from "policies/"
+    When these events happen:
+      | time                | type         | order | city      |
+      | 2026-03-02T12:00:00 | order.placed | o-1   | Bucharest |
+      | 2026-03-02T09:00:00 | order.placed | o-2   | Cluj      |
+    And the audit is as of "2026-03-05T00:00:00"
+    Then there are no violations
+    And policy "delivery.same-day-bucharest" is vacuously satisfied
+
+  Scenario: Noon is read on Bucharest's clock, whatever the log's offset
+    # 10:30 UTC is 12:30 in Bucharest: not a morning order.
+    Given the policy "delivery.same-day-bucharest" from "policies/"
+    When these events happen:
+      | time                 | type         | order | city      |
+      | 2026-03-02T10:30:00Z | order.placed | o-1   | Bucharest |
+      | 2026-03-02T09:30:00Z | order.placed | o-2   | Bucharest |
+    And the audit is as of "2026-03-04T00:00:00"
+    Then the violations are:
+      | policy                      | kind    | scope     | start               | end                        |
+      | delivery.same-day-bucharest | missing | order=o-2 | 2026-03-02T11:30:00 | 2026-03-02T23:59:59.999999 |
+
+  Scenario: The short day when clocks go forward still ends at local midnight
+    Given the policy "delivery.same-day-bucharest" from "policies/"
+    When these events happen:
+      | time                      | type            | order | city      |
+      | 2026-03-29T10:00:00+03:00 | order.placed    | o-1   | Bucharest |
+      | 2026-03-29T23:30:00+03:00 | order.delivered | o-1   |           |
+    Then there are no violations
+    And policy "delivery.same-day-bucharest" has 1 satisfied, 0 violated and 0 pending
+
+  Scenario: A same-day delivery still possible at the horizon is pending
+    Given the policy "delivery.same-day-bucharest" from "policies/"
+    When these events happen:
+      | time                | type         | order | city      |
+      | 2026-03-02T10:00:00 | order.placed | o-1   | Bucharest |
+    And the audit is as of "2026-03-02T15:00:00"
+    Then there are no violations
+    And there is 1 pending obligation with deadline "2026-03-02T23:59:59.999999"
+
+  Scenario: A cancelled morning order needs no delivery
+    Given the policy "delivery.same-day-bucharest" from "policies/"
+    When these events happen:
+      | time                | type            | order | city      |
+      | 2026-03-02T10:00:00 | order.placed    | o-1   | Bucharest |
+      | 2026-03-02T10:05:00 | order.cancelled | o-1   |           |
+    And the audit is as of "2026-03-03T12:00:00"
+    Then there are no violations
+
+  # ------------------------------------------------------------ delivery.two-click-returns
+
+  Scenario: Returns in one or two clicks
+    Given the policy "delivery.two-click-returns" from "policies/"
+    When these events happen:
+      | time  | type             | order | clicks |
+      | +0s   | return.requested | o-1   | 1      |
+      | +1min | return.requested | o-2   | 2      |
+    Then there are no violations
+    And policy "delivery.two-click-returns" has 2 satisfied, 0 violated and 0 pending
+
+  Scenario: A return that took three clicks
+    Given the policy "delivery.two-click-returns" from "policies/"
+    When these events happen:
+      | time  | type             | order | clicks |
+      | +0s   | return.requested | o-1   | 3      |
+      | +1min | return.requested | o-2   | 2      |
+    Then the violations are:
+      | policy                     | kind      | scope | start | end | severity |
+      | delivery.two-click-returns | forbidden |       | +0s   | +0s | low      |
+
+  # ------------------------------------------------------------ delivery.complaints-per-order
+
+  Scenario: No complaints on three orders is 0%
+    Given the policy "delivery.complaints-per-order" from "policies/"
+    When these events happen:
+      | time | type         | order |
+      | +0s  | order.placed | o-1   |
+      | +1d  | order.placed | o-2   |
+      | +2d  | order.placed | o-3   |
+    Then the metric "complaint_rate" on bucket "2026-03" is 0% and "ok"
+    And there are no violations
+
+  Scenario: One complaint on two orders is 50%
+    Given the policy "delivery.complaints-per-order" from "policies/"
+    When these events happen:
+      | time | type            | order |
+      | +0s  | order.placed    | o-1   |
+      | +1d  | order.placed    | o-2   |
+      | +2d  | complaint.filed | o-2   |
+    Then the metric "complaint_rate" on bucket "2026-03" is 50% and "violated"
+    And the violations are:
+      | policy                        | kind   | scope | start | end |
+      | delivery.complaints-per-order | metric |       | +0s   | +1d |
+
+  Scenario: A month with complaints but no orders is not applicable, never 100%
+    # 22:30 UTC on 31 March is already 1 April in Bucharest.
+    Given the policy "delivery.complaints-per-order" from "policies/"
+    When these events happen:
+      | time                 | type            | order |
+      | 2026-03-02T10:00:00  | order.placed    | o-1   |
+      | 2026-03-31T22:30:00Z | complaint.filed | o-1   |
+    Then the metric "complaint_rate" on bucket "2026-03" is 0% and "ok"
+    And the metric "complaint_rate" on bucket "2026-04" is not applicable
+    And there are no violations
