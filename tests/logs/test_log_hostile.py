@@ -116,9 +116,14 @@ def test_rejected_list_is_capped_but_counted(tmp_path):
 @given(st.lists(st.binary(max_size=40), max_size=8))
 def test_no_input_gives_a_traceback(tmp_path_factory, lines):
     path = tmp_path_factory.mktemp("fuzz") / "f.jsonl"
-    path.write_bytes(b"\n".join(lines))
+    data = b"\n".join(lines)
+    path.write_bytes(data)
     logs = LogSet([open_log(str(path))])
-    events = list(logs.events(sorted=True))
+    try:
+        events = list(logs.events(sorted=True))
+    except LogError as exc:  # bytes that start like gzip are read as gzip, and are corrupt
+        assert data.startswith(b"\x1f\x8b"), exc
+        return
     summary = logs.summaries()[0]
     assert summary.read == summary.accepted + summary.rejected
     assert summary.events == len(events)
