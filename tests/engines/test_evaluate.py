@@ -17,8 +17,10 @@ from cxrules.logs.event import Event
 WHEN = datetime(2026, 3, 2, 7, 30, tzinfo=UTC)  # 10:30 in Istanbul
 
 
-def evaluate(expr: Any, zone: str = "Europe/Istanbul", **attrs: Any) -> Any:
-    layout = Layout(zone)
+def evaluate(
+    expr: Any, zone: str = "Europe/Istanbul", log_zone: str | None = None, **attrs: Any
+) -> Any:
+    layout = Layout(zone, (), log_zone)
     fn = compile_expr(expr, layout)
     ctx = Ctx()
     ctx.event = Event(WHEN, "x", "e1", attrs)
@@ -81,6 +83,12 @@ def test_time_of_day_literal_as_text() -> None:
     expr = op("<", ir.Local(part="time_of_day"), lit("12:00", "time_of_day"))
     assert evaluate(expr) is True
     assert evaluate(expr, zone="Asia/Tokyo") is False  # 16:30 in Tokyo
+
+
+def test_naive_text_takes_the_log_zone_not_the_policy_zone() -> None:
+    expr = op("<", ir.Time(), attr("end"))  # the event is at 10:30 +03:00
+    assert evaluate(expr, zone="Asia/Tokyo", log_zone="Europe/Istanbul", end="2026-03-02 10:31")
+    assert not evaluate(expr, zone="Asia/Tokyo", log_zone="Asia/Tokyo", end="2026-03-02 10:31")
 
 
 def test_invalid_regex_and_unknown_state_are_clear_errors() -> None:

@@ -119,10 +119,14 @@ class Matcher:
 
 class Layout:
     """What a policy's scopes must remember, gathered while compiling its expressions: history
-    slots (one per distinct pattern), changes slots, states, and whether `previous` is read."""
+    slots (one per distinct pattern), changes slots, states, and whether `previous` is read.
+    `zone` is the calendar zone (local readings); `log_zone` reads naive ISO text in values."""
 
-    def __init__(self, zone: str, state_names: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, zone: str, state_names: tuple[str, ...] = (), log_zone: str | None = None
+    ) -> None:
         self.zone = zone
+        self.log_zone = log_zone or zone
         self.tz = ZoneInfo(zone)
         self.history: list[Matcher] = []
         self._history_keys: dict[str, int] = {}
@@ -311,7 +315,7 @@ def _binary(expr: ir.Binary, layout: Layout) -> Fn:
         compile_expr(expr.left, layout),
         compile_expr(expr.right, layout),
         expr.op,
-        layout.zone,
+        layout.log_zone,
     )
     if op == "and":
 
@@ -389,7 +393,7 @@ def _matches(expr: ir.Binary, left: Fn, right: Fn) -> Fn:
 
 def _between(expr: ir.Between, layout: Layout) -> Fn:
     value, low, high = (compile_expr(e, layout) for e in (expr.value, expr.low, expr.high))
-    zone = layout.zone
+    zone = layout.log_zone
 
     def between(c: Ctx) -> Any:
         v = value(c)
@@ -406,7 +410,7 @@ def _missing(expr: ir.Missing, layout: Layout) -> Fn:
 def _in(expr: ir.In, layout: Layout) -> Fn:
     value = compile_expr(expr.value, layout)
     options = [compile_expr(o, layout) for o in expr.options]
-    negated, zone = expr.negated, layout.zone
+    negated, zone = expr.negated, layout.log_zone
 
     def member(c: Ctx) -> Any:
         v = value(c)

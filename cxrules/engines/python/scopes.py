@@ -72,7 +72,7 @@ class RuleRunner:
         self.policy, self.env = policy, env
         self.zone = policy.zone or env.zone  # calendar zone
         self.log_zone = env.zone
-        self.layout = Layout(self.zone, tuple(s.name for s in policy.states))
+        self.layout = Layout(self.zone, tuple(s.name for s in policy.states), env.zone)
         self.state_set = StateSet(policy.states, self.layout)
         self.scope_paths = policy.scope
         self.scopes: dict[Any, Scope] = {}
@@ -226,7 +226,9 @@ class RuleRunner:
             duration_seconds=round(end - start, 6),
             trigger=event_ref(trigger, zone) if trigger else None,
             evidence=[event_ref(e, zone) for e in evidence],
-            fulfilled_at=format_instant(to_dt(fulfilled_at), zone) if fulfilled_at else None,
+            fulfilled_at=(
+                format_instant(to_dt(fulfilled_at), zone) if fulfilled_at is not None else None
+            ),
             sentence=sentence,
             details=details or {},
         )
@@ -248,7 +250,9 @@ class RuleRunner:
                     policy=self.policy.id,
                     scope=self.scope_dict(scope),
                     trigger=event_ref(trigger, zone),
-                    deadline=format_instant(to_dt(deadline), zone) if deadline else None,
+                    deadline=(
+                        format_instant(to_dt(deadline), zone) if deadline is not None else None
+                    ),
                     at_risk=lead,
                     sentence=sentence,
                 ),
