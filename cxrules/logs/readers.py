@@ -72,8 +72,13 @@ def _bad_json(label: str, number: int, data: bytes, exc: Exception) -> Rejected:
         return Rejected(label, number, "E407", reason, sample_text(data))
     if not data.strip():
         return Rejected(label, number, "E402", "empty record", "")
-    message = str(exc).split(":", 1)[0] if str(exc) else "invalid JSON"
-    return Rejected(label, number, "E402", f"not valid JSON: {message}", sample_text(data))
+    try:  # again without the line end, so that the position is within the line
+        orjson.loads(data.rstrip(b"\r\n"))
+    except orjson.JSONDecodeError as again:
+        exc = again
+    message = getattr(exc, "msg", "") or "invalid JSON"
+    where = f" at character {exc.pos + 1}" if isinstance(exc, orjson.JSONDecodeError) else ""
+    return Rejected(label, number, "E402", f"not valid JSON: {message}{where}", sample_text(data))
 
 
 class _Lines:

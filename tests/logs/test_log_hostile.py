@@ -41,7 +41,7 @@ def test_hostile_jsonl(tmp_path):
     assert [(e.type, e.id, e.line) for e in events] == [("a", f"{path}:1", 1), ("z", "7", 12)]
     got = [(r.line, r.code, r.reason) for r in logs.rejected]
     assert got == [
-        (2, "E402", "not valid JSON: unexpected end of data"),
+        (2, "E402", "not valid JSON: unexpected end of data at character 45"),
         (3, "E403", "no time: column 'time' is missing"),
         (4, "E404", "time 'yesterday' in 'time' is not ISO 8601"),
         (5, "E405", "no type: column 'type' is missing or empty"),
