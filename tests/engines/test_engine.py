@@ -151,3 +151,10 @@ def test_unsupported_policies_fail_with_a_clear_message(rule: Any, message: str)
 def test_unknown_zone_is_a_clear_error() -> None:
     with pytest.raises(EngineError, match="unknown time zone 'Mars/Olympus'"):
         PythonEngine().run(ir.PolicySet(policies=()), [], zone="Mars/Olympus")
+
+
+def test_unknown_policy_zone_is_a_clear_error() -> None:
+    ps = ir.PolicySet(policies=(escalate().model_copy(update={"zone": "Europe/Atlantis"}),))
+    with pytest.raises(EngineError) as info:
+        PythonEngine().run(ps, [], zone=ZONE)
+    assert str(info.value) == "policy p.test (:0): unknown time zone 'Europe/Atlantis'"

@@ -134,3 +134,29 @@ def test_rate_limit_window_is_inclusive() -> None:
     assert [e.id for e in by_trigger["e4"].evidence] == ["e2", "e3", "e4"]
     assert by_trigger["e4"].sentence.startswith("4 sms.sent for customer c-1")
     assert counts(result) == tally(scopes=2, out_of_scope=1, activations=8, satisfied=6, violated=2)
+
+
+def test_forbid_after_out_of_scope_and_equal_times() -> None:
+    log = Log()
+    log.add("+0s", "order.cancelled")  # no order: out of scope
+    log.add("+0s", "order.cancelled", order="o-1")
+    log.add("+0s", "payment.charged", order="o-1")  # same instant, after the trigger: forbidden
+    log.add("+5min", "payment.charged")  # no order: out of scope
+    result = run(forbid_after(), log, as_of="+2h")
+    assert kinds(result) == [("forbidden", "e2")]
+    assert counts(result) == tally(scopes=1, out_of_scope=2, activations=1, violated=1)
+
+
+def test_absence_per_scope_counts_events_without_the_key() -> None:
+    rule = ir.Absence(pattern=pat("call.dropped"))
+    log = Log()
+    log.add("+0s", "call.dropped", queue="q1")
+    log.add("+0s", "call.dropped")  # no queue
+    log.add("+1s", "call.answered", queue="q2")  # not read by the policy
+    result = run(policy(rule, scope=("queue",)), log)
+    assert kinds(result) == [("forbidden", "e1")]
+    assert result.violations[0].scope == {"queue": "q1"}
+    assert result.violations[0].sentence == (
+        "forbidden call.dropped in queue q1 at 2026-03-02 10:00:00+03:00 (call.dropped e1)"
+    )
+    assert counts(result) == tally(scopes=1, out_of_scope=1, activations=1, violated=1)

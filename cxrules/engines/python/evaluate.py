@@ -6,7 +6,7 @@ import re
 from collections.abc import Callable, Iterator
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cxrules import ir
 from cxrules.engines.python.values import (
@@ -127,7 +127,10 @@ class Layout:
     ) -> None:
         self.zone = zone
         self.log_zone = log_zone or zone
-        self.tz = ZoneInfo(zone)
+        try:
+            self.tz = ZoneInfo(zone)
+        except (ZoneInfoNotFoundError, ValueError) as exc:
+            raise EngineError(f"unknown time zone {zone!r}") from exc
         self.history: list[Matcher] = []
         self._history_keys: dict[str, int] = {}
         self.changes: list[str] = []
