@@ -78,6 +78,13 @@ def test_share_per_queue_and_day_with_warning_and_not_applicable() -> None:
     assert result.violations[0].sentence == (
         "service_level for queue=q1 in day 2026-03-02 was 80% (warning level >= 85%; 5 call.queued)"
     )
+    assert [(o.trigger.id, o.deadline) for o in result.pending] == [
+        ("e16", "2026-03-02T11:00:20+03:00")
+    ]
+    assert result.pending[0].sentence == (
+        "call.queued of call q3-0 at 2026-03-02 11:00:00+03:00: waiting for call.answered "
+        "within 20s (not yet counted in service_level)"
+    )
     assert result.policies[0].metrics[0].threshold == ">= 80%"
     assert result.policies[0].metrics[0].warn == ">= 85%"
     assert counts(result) == tally(

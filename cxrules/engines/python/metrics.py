@@ -10,7 +10,7 @@ from cxrules.engines.python.aggregates import Cell, add_value, check_aggregate, 
 from cxrules.engines.python.clock import fixed_seconds
 from cxrules.engines.python.evaluate import Matcher, compile_expr
 from cxrules.engines.python.scopes import RuleRunner, RunEnv, Scope
-from cxrules.engines.python.sentences import number, pattern_text, percent
+from cxrules.engines.python.sentences import duration_text, number, pattern_text, percent, when
 from cxrules.engines.python.values import text_of
 from cxrules.logs.event import Event
 from cxrules.reports.model import MetricValue, PolicySummary
@@ -144,7 +144,8 @@ class MetricRunner(RuleRunner):
         if self.agg.fn == "share":
             for scope in self.scopes.values():
                 self.expire(scope.data, horizon)
-                self.counts.pending += len(scope.data)
+                for w in scope.data:
+                    self.hold_member(scope, w, horizon)
                 scope.data = []
         self.out_of_scope += self.ungrouped
         rule, metric = self.rule, self.metric
@@ -169,6 +170,17 @@ class MetricRunner(RuleRunner):
                 assert value is not None
                 self.report(labels, bucket, cell, value, status)
         self.found.metrics = values
+
+    def hold_member(self, scope: Scope, w: Waiting, horizon: float) -> None:
+        """A share member still waiting at the horizon: pending, left out of the value."""
+        label = self.scope_label(scope)
+        about = f"{w.event.type} of {label}" if label else w.event.type
+        window = f"within {duration_text(self.agg.within)}" if self.agg.within else "at any time"
+        sentence = (
+            f"{about} at {when(w.ts, self.log_zone)}: waiting for {pattern_text(self.agg.pattern)} "
+            f"{window} (not yet counted in {self.metric.name})"
+        )
+        self.hold(scope, w.event, w.deadline, sentence, self.at_risk(horizon, w.deadline))
 
     def status(self, cell: Cell, value: float | None) -> str:
         if value is None:
