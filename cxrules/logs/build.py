@@ -189,7 +189,7 @@ class Builder:
             ident = f"{self.label}:{line}"
         elif type(ident) is not str or not ident:
             row["id"] = ident
-            ident = self._id(row, line, 0)
+            ident = self._id(row, line)
         seq = self.seq
         self.seq = seq + 1
         return Event(when, kind, ident, row, self.label, line, seq)
@@ -202,14 +202,14 @@ class Builder:
         else:
             assert self.type_template is not None
             kind = self._fill(self.type_template, row)
-        ident = self._id(row, line, 0)
+        ident = self._id(row, line)
         seq = self.seq
         self.seq = seq + 1
         return Event(when, kind, ident, self.attrs(row), self.label, line, seq)
 
     def _multi(self, row: dict[str, Any], line: int) -> list[Event]:
         events: list[Event] = []
-        ident = self._id(row, line, -1) if self.id_column and self.id_column in row else None
+        ident = self._id(row, line) if self.id_column and self.id_column in row else None
         base = self.attrs(dict(row))
         anchor: datetime | None = None
         for index, spec in enumerate(self.specs):
@@ -289,7 +289,7 @@ class Builder:
             raise Bad("E405", f"no type: '{template.text}' gives an empty type")
         return kind
 
-    def _id(self, row: dict[str, Any], line: int, index: int) -> str:
+    def _id(self, row: dict[str, Any], line: int) -> str:
         column = self.id_column
         raw = row.pop(column, None) if column else None
         if raw is None:
