@@ -1,8 +1,7 @@
-"""Reference engine, clock: durations, deadlines and paused clocks on fixed or business time.
+"""Reference engine, clock: durations, deadlines and paused clocks on fixed or business time."""
 
-Instants inside the engine are POSIX seconds (floats, UTC); datetimes are made only where a
-calendar or a report needs one.
-"""
+# Instants inside the engine are POSIX seconds (floats, UTC); datetimes are made only where a
+# calendar or a report needs one.
 
 from __future__ import annotations
 
