@@ -234,7 +234,10 @@ class _Checker:
                 'use a two-letter country code such as "TR" or "RO"'
             )
             self.err(
-                "E220", f"no public holidays are known for '{country}'", cal.holidays_span, hint
+                "E220",
+                f"no public holidays are known for '{country}'",
+                self._calendar_word(cal, f'"{country}"'),
+                hint,
             )
         elif len(cal.holidays) > 1 and cal.holidays[1] not in supported[country]:
             self.err(
@@ -390,7 +393,7 @@ class _Checker:
                 "E217",
                 f"policy '{policy.id}' has no rule",
                 policy.id_span,
-                "add what must hold, e.g. 'when …  expect … within …' or 'forbid …'",
+                _rule_hint(policy),
             )
             return
         from cxrules.checker_rules import check_rule
@@ -506,13 +509,13 @@ class _Checker:
                         "E205",
                         "business time needs a calendar",
                         d.span,
-                        f"write '{d.text} on <calendar>' or add 'calendar <name>' to the "
-                        "policy"
-                        + (
-                            f" (calendars: {', '.join(calendars)})"
-                            if calendars
-                            else "; define one with: calendar …"
-                        ),
+                        (
+                            f"write '{d.text} on <calendar>' or add 'calendar <name>' to the "
+                            f"policy (calendars: {', '.join(calendars)})"
+                        )
+                        if calendars
+                        else 'no calendar is defined: add one (calendar <name> zone "…" hours '
+                        "mon-fri 09:00-18:00) and name it in the policy with 'calendar <name>'",
                     )
                     return
             if calendar not in names.shared.calendars:
@@ -578,6 +581,14 @@ class _Checker:
                         item.name_span,
                         "remove it, or use it in a policy",
                     )
+
+
+def _rule_hint(policy: ast.Policy) -> str:
+    """What to add to a policy without a rule: its metric's requirement when it defines one."""
+    metrics = [c.name for c in policy.clauses if isinstance(c, ast.MetricDef)]
+    if metrics:
+        return f"add the requirement on the metric, e.g. require {metrics[0]} >= …"
+    return "add what must hold, e.g. 'when … expect … within …' or 'forbid …'"
 
 
 def _weekdays(spec: str) -> list[int] | None:

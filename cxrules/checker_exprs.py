@@ -229,7 +229,12 @@ class _Exprs:
         low, high = FUNCTIONS[e.fn]
         if not low <= len(e.args) <= high:
             wanted = str(low) if low == high else f"{low} or more"
-            self.chk.err("E221", f"{e.fn}() takes {wanted} values, not {len(e.args)}", e.span)
+            self.chk.err(
+                "E221",
+                f"{e.fn}() takes {wanted} values, not {len(e.args)}",
+                e.span,
+                f"write {_SIGNATURES.get(e.fn, e.fn + '(…)')}",
+            )
             return "any"
         if e.fn in ("lower", "upper"):
             return "string"
@@ -336,7 +341,8 @@ class _Exprs:
                 "E211",
                 f'the pattern "{e.regex}" is not a valid regular expression: {exc.msg}',
                 e.regex_span,
-                "check brackets and escape special characters with \\\\",
+                "check the brackets; to match a special character such as ( write \\\\( in "
+                "the policy file",
             )
         return "bool"
 
@@ -353,6 +359,17 @@ class _Exprs:
                 "compare it with something, e.g. score >= 9",
             )
 
+
+_SIGNATURES = {
+    "clamp": "clamp(value, lowest, highest)",
+    "min": "min(a, b, …)",
+    "max": "max(a, b, …)",
+    "abs": "abs(value)",
+    "round": "round(value) or round(value, digits)",
+    "lower": "lower(text)",
+    "upper": "upper(text)",
+    "length": "length(text or list)",
+}
 
 NUMERIC_KINDS = ("number", "percent", "duration", "any")
 
