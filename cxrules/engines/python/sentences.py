@@ -74,11 +74,16 @@ def ordinal(n: int) -> str:
 
 
 def pattern_text(p: ir.Pattern) -> str:
-    """A pattern as written, else its types and condition."""
-    if p.text:
-        return p.text
-    head = " or ".join(p.types)
-    return f"{head} where {describe(p.where)}" if p.where is not None else head
+    """A pattern as written (its condition added when the text lacks it), else its types.
+
+    >>> pattern_text(ir.Pattern(types=("a.b",), text="a.b",
+    ...     where=ir.Binary(op="==", left=ir.Attr(path="x"), right=ir.Lit(value=1, type="number"))))
+    'a.b where x == 1'
+    """
+    head = p.text or " or ".join(p.types)
+    if p.where is not None and " where " not in f" {head} ":
+        return f"{head} where {describe(p.where)}"
+    return head
 
 
 def percent(value: float) -> str:
