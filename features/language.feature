@@ -1,0 +1,243 @@
+Feature: Language constructs the seed library does not use
+  Policies written inside the scenario: counts of changes, the previous event, lists, missing
+  values, deadlines read from attributes, bounded counts, windows after a delay, time-of-day
+  deadlines, first(), and shared definitions reached with `use`.
+
+  Background:
+    Given the log zone is "Europe/Istanbul"
+    And the time is "2026-03-02T09:00:00"
+
+  Scenario: changes() counts how often a ticket changed team
+    # t-1 goes G1, G2, G1, G3: 3 changes (allowed); t-2 adds G4: 4 changes. A note without a
+    # group changes nothing.
+    Given the policy:
+      """
+      policy tickets.handovers "A ticket changes team at most 3 times"
+        per ticket
+        when ticket.closed
+        require changes(group) <= 3
+      """
+    When these events happen:
+      | time  | type            | ticket | group |
+      | +0s   | ticket.assigned | t-1    | G1    |
+      | +1min | ticket.assigned | t-1    | G2    |
+      | +2min | ticket.note     | t-1    |       |
+      | +3min | ticket.assigned | t-1    | G1    |
+      | +4min | ticket.assigned | t-1    | G3    |
+      | +5min | ticket.closed   | t-1    |       |
+      | +0s   | ticket.assigned | t-2    | G1    |
+      | +1min | ticket.assigned | t-2    | G2    |
+      | +2min | ticket.assigned | t-2    | G1    |
+      | +3min | ticket.assigned | t-2    | G3    |
+      | +4min | ticket.assigned | t-2    | G4    |
+      | +6min | ticket.closed   | t-2    |       |
+    Then the violations are:
+      | policy            | kind            | scope      | start | end   |
+      | tickets.handovers | condition_false | ticket=t-2 | +6min | +6min |
+    And the violation sentence contains "changes(group) = 4"
+    And policy "tickets.handovers" has 1 satisfied, 1 violated and 0 pending
+
+  Scenario: previous reads the scope's event before the trigger
+    Given the policy:
+      """
+      policy tickets.status-moves "An update changes the ticket's status"
+        per ticket
+        when ticket.updated
+        require status != previous.status
+      """
+    When these events happen:
+      | time  | type           | ticket | status |
+      | +0s   | ticket.created | t-1    | new    |
+      | +1min | ticket.updated | t-1    | open   |
+      | +2min | ticket.created | t-2    | open   |
+      | +3min | ticket.updated | t-1    | open   |
+    Then the violations are:
+      | policy               | kind            | scope      | start | end   |
+      | tickets.status-moves | condition_false | ticket=t-1 | +3min | +3min |
+    And policy "tickets.status-moves" has 1 satisfied, 1 violated and 0 pending
+
+  Scenario: in [...] and not in [...] test membership in a list
+    Given the policy:
+      """
+      policy orders.channels "Orders come only through our channels"
+        forbid order.placed where channel not in ["web", "app"] or channel in ["fax"]
+      """
+    When these events happen:
+      | time  | type         | order | channel |
+      | +0s   | order.placed | o-1   | web     |
+      | +1min | order.placed | o-2   | app     |
+      | +2min | order.placed | o-3   | fax     |
+      | +3min | order.placed | o-4   | phone   |
+    Then the violations are:
+      | policy          | kind      | scope | start | end   |
+      | orders.channels | forbidden |       | +2min | +2min |
+      | orders.channels | forbidden |       | +3min | +3min |
+
+  Scenario: is missing finds an absent attribute
+    Given the policy:
+      """
+      policy orders.customer-known "Every order names its customer"
+        forbid order.placed where customer is missing
+      """
+    When these events happen:
+      | time  | type         | order | customer |
+      | +0s   | order.placed | o-1   | c-1      |
+      | +1min | order.placed | o-2   |          |
+    Then the violations are:
+      | policy                | kind      | scope | start | end   |
+      | orders.customer-known | forbidden |       | +1min | +1min |
+    And policy "orders.customer-known" has 1 satisfied, 1 violated and 0 pending
+
+  Scenario: A deadline read from the trigger's attribute
+    Given the policy:
+      """
+      policy field.arrive-by-window-end "The technician arrives by the end of the booked window"
+        per appointment
+        when appointment.booked
+        expect technician.arrived by window_end
+      """
+    When these events happen:
+      | time                | type               | appointment | window_end                |
+      | 2026-03-02T08:00:00 | appointment.booked | a-1         | 2026-03-02T12:00:00+03:00 |
+      | 2026-03-02T08:00:00 | appointment.booked | a-2         | 2026-03-02T12:00:00+03:00 |
+      | 2026-03-02T08:00:00 | appointment.booked | a-3         |                           |
+      | 2026-03-02T12:00:00 | technician.arrived | a-1         |                           |
+      | 2026-03-02T12:30:00 | technician.arrived | a-2         |                           |
+    Then the violations are:
+      | policy                    | kind            | scope           | start               | end                 |
+      | field.arrive-by-window-end | late           | appointment=a-2 | 2026-03-02T08:00:00 | 2026-03-02T12:30:00 |
+      | field.arrive-by-window-end | condition_false | appointment=a-3 | 2026-03-02T08:00:00 | 2026-03-02T08:00:00 |
+    And a violation sentence contains "its deadline window_end is missing"
+
+  Scenario: A deadline from an attribute is pending before it passes
+    Given the policy:
+      """
+      policy field.arrive-by-window-end "The technician arrives by the end of the booked window"
+        per appointment
+        when appointment.booked
+        expect technician.arrived by window_end
+      """
+    When these events happen:
+      | time                | type               | appointment | window_end                |
+      | 2026-03-02T08:00:00 | appointment.booked | a-1         | 2026-03-02T12:00:00+03:00 |
+    And the audit is as of "2026-03-02T10:00:00"
+    Then there is 1 pending obligation with deadline "2026-03-02T12:00:00"
+
+  Scenario: require ... at least and at most N times, per scope over the whole log
+    Given the policy:
+      """
+      policy store.greeted-enough "Each visit is greeted two or three times"
+        per visit
+        require staff.greeted at least 2 times at most 3 times
+      """
+    When these events happen:
+      | time  | type             | visit |
+      | +0s   | customer.entered | v-1   |
+      | +1min | staff.greeted    | v-1   |
+      | +2min | staff.greeted    | v-1   |
+      | +0s   | customer.entered | v-2   |
+      | +1min | staff.greeted    | v-2   |
+      | +0s   | staff.greeted    | v-3   |
+      | +1min | staff.greeted    | v-3   |
+      | +2min | staff.greeted    | v-3   |
+      | +3min | staff.greeted    | v-3   |
+    And the audit is as of "+1h"
+    Then the violations are:
+      | policy               | kind     | scope     | start | end   |
+      | store.greeted-enough | too_few  | visit=v-2 | +0s   | +1h   |
+      | store.greeted-enough | too_many | visit=v-3 | +0s   | +3min |
+    And policy "store.greeted-enough" has 1 satisfied, 2 violated and 0 pending
+
+  Scenario: between ... after: an event before the window opens does not count
+    Given the policy:
+      """
+      policy survey.timing "The survey goes out between 1 hour and 1 day after the visit"
+        per visit
+        when customer.left
+        expect survey.sent between 1h and 1d after
+      """
+    When these events happen:
+      | time   | type          | visit |
+      | +0s    | customer.left | v-1   |
+      | +30min | survey.sent   | v-1   |
+      | +0s    | customer.left | v-2   |
+      | +1h    | survey.sent   | v-2   |
+    And the audit is as of "+2d"
+    Then the violations are:
+      | policy        | kind    | scope     | start | end |
+      | survey.timing | missing | visit=v-1 | +0s   | +1d |
+    And policy "survey.timing" has 1 satisfied, 1 violated and 0 pending
+
+  Scenario: Without each, one event meets every open obligation of its scope (Declare)
+    Given the policy:
+      """
+      policy restaurant.served "Something is served within 5 minutes of seating"
+        per table
+        when guest.seated
+        expect [water.served, bread.served] within 5min
+      """
+    When these events happen:
+      | time  | type         | table |
+      | +0s   | guest.seated | t-1   |
+      | +1min | guest.seated | t-1   |
+      | +2min | water.served | t-1   |
+    And the audit is as of "+10min"
+    Then there are no violations
+    And policy "restaurant.served" has 2 satisfied, 0 violated and 0 pending
+
+  Scenario: first() asks about the earliest matching event of the scope
+    Given the policy:
+      """
+      policy store.greet-first "Staff greet before anything else is said"
+        per visit
+        when staff.said
+        require first(staff.greeted) is not missing
+      """
+    When these events happen:
+      | time  | type          | visit |
+      | +0s   | staff.greeted | v-1   |
+      | +1min | staff.said    | v-1   |
+      | +0s   | staff.said    | v-2   |
+      | +1min | staff.greeted | v-2   |
+    Then the violations are:
+      | policy           | kind            | scope     | start | end |
+      | store.greet-first | condition_false | visit=v-2 | +0s   | +0s |
+
+  Scenario: Shared parameters come from a used file, relative to the project root
+    Given the policy:
+      """
+      use "policies/common.cxr"
+
+      policy callcenter.quick "Calls are answered within the shared maximum wait"
+        per call
+        when call.queued
+        expect call.answered within max_wait
+      """
+    And the parameter "max_wait" is "1min"
+    When these events happen:
+      | time     | type          | call |
+      | +0s      | call.queued   | c-1  |
+      | +1min    | call.answered | c-1  |
+      | +0s      | call.queued   | c-2  |
+      | +1min30s | call.answered | c-2  |
+    Then the violations are:
+      | policy           | kind | scope    | start | end      |
+      | callcenter.quick | late | call=c-2 | +0s   | +1min30s |
+
+  Scenario: Several lets build on each other
+    Given the policy:
+      """
+      policy store.basket "A basket's total after discount stays under the card limit"
+        per basket
+        let total = price * quantity
+        let due = total - discount
+        when basket.paid
+        require due <= 100
+      """
+    When these events happen:
+      | time  | type        | basket | price | quantity | discount |
+      | +0s   | basket.paid | b-1    | 30    | 4        | 20       |
+      | +1min | basket.paid | b-2    | 30    | 4        | 19.5     |
+    Then the violations are:
+      | policy       | kind            | scope      | start | end   |
+      | store.basket | condition_false | basket=b-2 | +1min | +1min |
