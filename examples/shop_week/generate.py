@@ -23,11 +23,11 @@ from typing import IO, Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-import logistics  # noqa: E402
-import restaurant  # noqa: E402
-import service  # noqa: E402
-import stores  # noqa: E402
-from common import IST, Breach, Sink, local  # noqa: E402
+import shop_logistics as logistics  # noqa: E402
+import shop_restaurant as restaurant  # noqa: E402
+import shop_service as service  # noqa: E402
+import shop_stores as stores  # noqa: E402
+from shop_common import IST, Breach, Sink, local  # noqa: E402
 
 DEFAULT_START = date(2026, 3, 2)  # a Monday
 

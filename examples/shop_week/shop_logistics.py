@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, timedelta
 
-from common import BUC, CITIES, COURIERS, TECHNICIANS, Breach, Sink, at, local
+from shop_common import BUC, CITIES, COURIERS, TECHNICIANS, Breach, Sink, at, local
 
 ORDERS = (700, 700, 700, 700, 700, 630, 560)  # orders per weekday at scale 1
 RETURNS = 30  # returns per day at scale 1

@@ -5,7 +5,7 @@ from __future__ import annotations
 import random
 from datetime import date, datetime, timedelta
 
-from common import IST, RESTAURANT_STAFF, Breach, Sink, at, local
+from shop_common import IST, RESTAURANT_STAFF, Breach, Sink, at, local
 
 #: What staff answer when thanked (never "no problem" / "sorun değil").
 PHRASES = ("my pleasure", "rica ederim", "afiyet olsun", "memnuniyetle", "with pleasure")

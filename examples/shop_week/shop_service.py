@@ -6,7 +6,7 @@ import math
 import random
 from datetime import date, datetime, timedelta
 
-from common import AGENTS, IST, QUEUES, TOPICS, Breach, Sink, add_support_hours, at, local
+from shop_common import AGENTS, IST, QUEUES, TOPICS, Breach, Sink, add_support_hours, at, local
 
 #: Calls per queue on a weekday at scale 1, and the weekday factors (Monday = 0).
 CALLS = {"billing": 130, "orders": 150, "technical": 110}

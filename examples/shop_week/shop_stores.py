@@ -6,7 +6,7 @@ import math
 import random
 from datetime import date, datetime, timedelta
 
-from common import IST, STORES, Breach, Sink, add_support_hours, at, local
+from shop_common import IST, STORES, Breach, Sink, add_support_hours, at, local
 
 #: Visits per store and day at scale 1, by weekday (Monday = 0).
 VISITS = (30, 28, 30, 32, 36, 44, 38)

@@ -1,0 +1,173 @@
+"""Examples: the shop week audited with policies/ reports exactly its planted breaches."""
+
+from __future__ import annotations
+
+import doctest
+import gzip
+import itertools
+import json
+import sys
+from collections import Counter
+from datetime import date, datetime
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from cxrules.engines.python import PythonEngine
+from cxrules.engines.python.engine import EngineResult
+from cxrules.logs import LogSet, open_log
+from cxrules.policyset import load_policies
+
+ROOT = Path(__file__).resolve().parent.parent
+SHOP = ROOT / "examples" / "shop_week"
+sys.path.insert(0, str(SHOP))
+
+import generate as shop_week  # noqa: E402
+import shop_common  # noqa: E402
+
+SEED = 2026  # not the seed of the committed week: the planted list holds for every seed
+
+
+def key(policy: str, scope: dict[str, str], kind: str, start: str | None, bucket: Any) -> tuple:
+    """What must match: policy, scope, kind, and the start instant (the bucket for a metric)."""
+    when = bucket if kind.startswith("metric") else datetime.fromisoformat(str(start))
+    return policy, tuple(sorted(scope.items())), kind, when
+
+
+@pytest.fixture(scope="module")
+def week() -> list[dict[str, Any]]:
+    return list(shop_week.generate(seed=SEED))
+
+
+@pytest.fixture(scope="module")
+def audited(week: list[dict[str, Any]], tmp_path_factory: pytest.TempPathFactory) -> EngineResult:
+    path = tmp_path_factory.mktemp("shop") / "week.jsonl"
+    with path.open("w", encoding="utf-8") as stream:
+        shop_week.write(iter(week), stream)
+    loaded = load_policies([str(ROOT / "policies")])
+    assert loaded.policy_set is not None, loaded.diagnostics
+    logs = LogSet([open_log(str(path))])
+    result = PythonEngine().run(loaded.policy_set, logs.events(), zone="Europe/Istanbul")
+    assert logs.rejected_total == 0
+    return result
+
+
+def test_the_audit_reports_exactly_the_planted_breaches(audited: EngineResult) -> None:
+    planted = shop_week.planted_breaches()
+    assert len(planted) == 36  # stores 7, restaurant 6, contact centre 14, logistics 9
+    expected = Counter(
+        key(b.policy, b.scope, b.kind, b.start and b.start.isoformat(), b.bucket) for b in planted
+    )
+    found = Counter(
+        key(v.policy, v.scope, v.kind, v.start, v.details.get("bucket")) for v in audited.violations
+    )
+    assert found - expected == Counter(), "violations nobody planted"
+    assert expected - found == Counter(), "planted breaches the audit missed"
+
+
+def test_every_policy_is_exercised_and_the_breach_free_ones_hold(audited: EngineResult) -> None:
+    planted = Counter(b.policy for b in shop_week.planted_breaches())
+    assert len(audited.policies) == 31
+    for summary in audited.policies:
+        assert summary.activations > 0, summary.id
+        assert summary.violated == planted[summary.id], summary.id
+        if summary.id == "complaints.quiet-after-complaint":
+            # its 7-day windows outlast the week: still open (or cancelled) at the horizon
+            assert summary.satisfied == 0 and summary.pending > 0 and summary.cancelled > 0
+        else:
+            assert summary.satisfied > 0, summary.id
+    breach_free = sorted(p.id for p in audited.policies if p.id not in planted)
+    assert breach_free == [
+        "complaints.repeat-rate",
+        "delivery.complaints-per-order",
+        "kpi.ces",
+        "kpi.detractor-follow-up",
+        "kpi.nps-review-action",
+    ]
+
+
+def by_policy(result: EngineResult, policy: str, **scope: str) -> list[Any]:
+    return [v for v in result.violations if v.policy == policy and v.scope == scope]
+
+
+def test_the_planted_breaches_have_the_values_worked_out_by_hand(audited: EngineResult) -> None:
+    (gap,) = by_policy(audited, "octopus.always-connected", visit="v-1001")
+    assert gap.duration_seconds == 132  # entered 10:05:00, first arm 10:07:12
+    assert "from 10:05:00 to 10:07:12 on 2026-03-02 (2m12s; grace 30s)" in gap.sentence
+    mon_billing, sat_billing = sorted(
+        by_policy(audited, "callcenter.service-level", queue="billing"), key=lambda v: v.start
+    )
+    assert mon_billing.details["value"] == pytest.approx(93 / 130)  # 37 of 130 waited 25-58 s
+    assert sat_billing.details["value"] == 29 / 58  # Saturday: round(130 * 0.45) calls, half slow
+    (dropped,) = by_policy(audited, "callcenter.abandonment", queue="orders")
+    assert dropped.details["value"] == pytest.approx(12 / 150)
+    (nps,) = by_policy(audited, "kpi.nps", store="bakirkoy")
+    assert nps.details["value"] == pytest.approx(100 * (21 - 14) / 56)  # 3 and 2 of 8 a day
+    (csat,) = by_policy(audited, "kpi.csat", store="uskudar")
+    assert csat.details["value"] == pytest.approx(42 / 56)  # 2 of 8 answers a day were 1-3
+    (late,) = by_policy(audited, "complaints.answer-in-time", complaint="k-7001")
+    # Monday 10:00 + 16 business hours: 8 on Monday (to 18:00), 8 on Tuesday (09:00-17:00)
+    assert late.details["deadline"] == "2026-03-03 17:00:00+03:00"
+    assert late.fulfilled_at == "2026-03-05T15:00:00+03:00"
+    (missing,) = by_policy(audited, "complaints.answer-in-time", complaint="k-7002")
+    assert missing.details["deadline"] == "2026-03-04 16:30:00+03:00"  # 8.5 h + 7.5 h
+    (same_day,) = by_policy(audited, "delivery.same-day-bucharest", order="o-7002")
+    assert same_day.details["deadline"] == "2026-03-04 00:59:59.999999+03:00"  # Bucharest 23:59
+
+
+def test_the_committed_week_and_planted_list_are_regenerated_byte_for_byte() -> None:
+    text = "".join(
+        json.dumps(r, ensure_ascii=False, separators=(",", ":")) + "\n"
+        for r in shop_week.generate(seed=7)
+    )
+    assert gzip.decompress((SHOP / "week.jsonl.gz").read_bytes()).decode("utf-8") == text
+    committed = json.loads((SHOP / "planted.json").read_text(encoding="utf-8"))
+    assert committed == [b.as_dict() for b in shop_week.planted_breaches()]
+
+
+def test_records_come_in_time_order_and_the_seed_decides_them(week: list[dict[str, Any]]) -> None:
+    instants = [datetime.fromisoformat(r["time"]).timestamp() for r in week]
+    assert instants == sorted(instants)
+    assert all(set(r) >= {"time", "type"} for r in week)
+    assert 20_000 <= len(week) <= 50_000
+    assert week[:300] == list(itertools.islice(shop_week.generate(seed=SEED), 300))
+    assert week[:300] != list(itertools.islice(shop_week.generate(seed=SEED + 1), 300))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"start": date(2026, 3, 3)}, "the week must start on a Monday; 2026-03-03 is a Tuesday"),
+        ({"days": 3}, "days must be at least 7 (the planted breaches fill a week), not 3"),
+        ({"scale": 0.5}, "scale must be between 1 and 100, not 0.5"),
+    ],
+)
+def test_unsupported_arguments_are_refused(kwargs: dict[str, Any], message: str) -> None:
+    with pytest.raises(ValueError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        next(shop_week.generate(**kwargs))
+
+
+def test_the_planted_list_is_only_given_for_one_week() -> None:
+    with pytest.raises(ValueError, match="listed for a 7-day log only, not 14 days"):
+        shop_week.planted_breaches(days=14)
+
+
+def test_the_command_line_writes_exactly_the_events_asked(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    out = tmp_path / "big.jsonl"
+    assert shop_week.main(["--events", "1234", "--out", str(out)]) == 0
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 1234
+    assert capsys.readouterr().err == f"1234 events written to {out}\n"
+    assert not (tmp_path / "planted.json").exists()  # not a one-week log
+    week = tmp_path / "week.jsonl.gz"
+    assert shop_week.main(["--seed", "7", "--out", str(week)]) == 0
+    assert json.loads((tmp_path / "planted.json").read_text())[0]["start"] == (
+        "2026-03-02T10:05:00+03:00"
+    )
+
+
+@pytest.mark.parametrize("module", [shop_week, shop_common])
+def test_doctests(module: Any) -> None:
+    assert doctest.testmod(module).failed == 0
