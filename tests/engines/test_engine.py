@@ -158,3 +158,20 @@ def test_unknown_policy_zone_is_a_clear_error() -> None:
     with pytest.raises(EngineError) as info:
         PythonEngine().run(ps, [], zone=ZONE)
     assert str(info.value) == "policy p.test (:0): unknown time zone 'Europe/Atlantis'"
+
+
+def test_feeding_in_pieces_equals_one_run() -> None:
+    log = Log()
+    for c, offset in (("c-1", "+0s"), ("c-2", "+10min"), ("c-3", "+2h")):
+        log.add(offset, "complaint.filed", customer=c)
+    log.add("+30min", "case.escalated", customer="c-2")
+    events = sorted(log.events, key=lambda e: e.time)
+    ps = ir.PolicySet(policies=(escalate(),))
+    audit = Audit(ps, zone=ZONE)
+    audit.feed(events[:2])
+    audit.feed(events[2:])
+    assert audit.finish() == PythonEngine().run(ps, events, zone=ZONE)
+    late = Audit(ps, zone=ZONE)
+    late.feed(events[2:])
+    with pytest.raises(EngineError, match="events must be sorted by time"):
+        late.feed(events[:1])

@@ -3,6 +3,7 @@ collects summaries, violations and pending obligations at the evaluation horizon
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -91,18 +92,20 @@ class Audit:
         """Audit more events; they must continue the time order (equal times keep input order).
         Events later than `as_of` are ignored and counted."""
         by_type, resolve = self.dispatch.by_type, self.dispatch.resolve
-        limit, last = self.limit, self.last
+        limit = self.limit if self.limit is not None else math.inf
+        last = self.last if self.last is not None else -math.inf
+        last_event = self.last_event
         audited = ignored = 0
         try:
             for event in events:
                 ts = event.time.timestamp()
-                if limit is not None and ts > limit:
+                if ts > limit:
                     ignored += 1
                     continue
-                if last is not None and ts < last:
+                if ts < last:
+                    self.last_event = last_event
                     self.out_of_order(event)
-                last = ts
-                self.last_event = event
+                last, last_event = ts, event
                 audited += 1
                 runners_for = by_type.get(event.type)
                 if runners_for is None:
@@ -110,7 +113,8 @@ class Audit:
                 for runner in runners_for:
                     runner.on_event(event, ts)
         finally:
-            self.last = last
+            self.last = last if last_event is not None else None
+            self.last_event = last_event
             self.audited += audited
             self.ignored += ignored
 

@@ -99,6 +99,7 @@ class RuleRunner:
         paths = self.scope_paths
         self._one_path = paths[0] if len(paths) == 1 else None
         self._dotted = bool(paths) and "." in paths[0]
+        self._flat = not any("." in p for p in paths)
         self._changes = bool(self.layout.changes)
         self._states = self.state_set if len(self.state_set) else None
         self._history = list(enumerate(self.layout.history))
@@ -124,8 +125,9 @@ class RuleRunner:
             key: Any = v if v.__class__ is str else text_of(v)  # one path: the value is the key
         elif self.scope_paths:
             values = []
+            get = attrs.get if self._flat else event.get
             for path in self.scope_paths:
-                v = event.get(path)
+                v = get(path)
                 if v is None:
                     if self.relevant(event.type):
                         self.out_of_scope += 1
