@@ -1,4 +1,4 @@
-"""Gherkin stage: binds every features/*.feature scenario to pytest (steps from the cxrules plugin)."""
+"""Gherkin stage: binds every features/*.feature scenario to pytest (steps: the cxrules plugin)."""
 
 from pytest_bdd import scenarios
 

@@ -285,5 +285,6 @@ def check_sentence(result: EngineResult, fragment: str, only: bool, clock: Clock
     if any(fragment in v.sentence for v in found):
         return
     sentences = "\n".join(f"  - {v.sentence}" for v in found) or "  (none)"
-    raise AssertionError(f"no violation sentence contains {fragment!r}; the sentences are:\n"
-                         f"{sentences}")
+    raise AssertionError(
+        f"no violation sentence contains {fragment!r}; the sentences are:\n{sentences}"
+    )

@@ -196,15 +196,18 @@ def pending_without_deadline(cxrules_world: World, n: str) -> None:
 
 
 _METRIC = (
-    r"the metric " + Q.format("name") + r"(?: for (?P<group>[^\"]+?))? on bucket "
+    r"the metric "
+    + Q.format("name")
+    + r"(?: for (?P<group>[^\"]+?))? on bucket "
     + Q.format("bucket")
 )
 
 
 @then(parsers.re(_METRIC + r" is (?P<value>\S+) and " + Q.format("status")))
 @plain
-def metric_value(cxrules_world: World, name: str, group: Any, bucket: str, value: str,
-                 status: str) -> None:
+def metric_value(
+    cxrules_world: World, name: str, group: Any, bucket: str, value: str, status: str
+) -> None:
     world = cxrules_world
     cell = expect.find_metric(world.audit(), name, parse_scope(group or ""), bucket or None)
     expect.check_metric(cell, value, status)

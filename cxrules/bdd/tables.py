@@ -173,9 +173,7 @@ def build_events(rows: list[Row], clock: Clock, file: str) -> list[Event]:
             if value is not None:
                 attrs[name] = value
         ident = row.cells.get("id", "").strip() or where
-        events.append(
-            Event(time, row.cells["type"].strip(), ident, attrs, file, row.line, seq)
-        )
+        events.append(Event(time, row.cells["type"].strip(), ident, attrs, file, row.line, seq))
     return sorted(events, key=lambda e: (e.time.timestamp(), e.seq))
 
 

@@ -8,6 +8,7 @@ from pathlib import Path
 from typing import Any
 
 from cxrules import ir
+from cxrules.ast import UseDef
 from cxrules.bdd.tables import Clock, SpecError, zone_info
 from cxrules.checker import check
 from cxrules.compiler import CompileError, compile_workspace
@@ -18,7 +19,6 @@ from cxrules.logs.event import Event
 from cxrules.parser import parse
 from cxrules.source import Source
 from cxrules.workspace import Workspace, _follow_use, load
-from cxrules.ast import UseDef
 
 
 @dataclass(frozen=True)
