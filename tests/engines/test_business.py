@@ -36,7 +36,7 @@ def test_business_hours_skip_the_weekend() -> None:
     log.add("+7d18001s", "case.escalated", customer="c-2")  # Monday 15:00:01: late
     result = run(escalate(window), log, calendars={"office": OFFICE})
     assert kinds(result) == [("late", "e3")]
-    assert result.violations[0].details["deadline"] == "2026-03-09 15:00:00+03:00"
+    assert result.violations[0].details["deadline"] == "2026-03-09T15:00:00+03:00"
     assert counts(result) == tally(scopes=2, activations=2, satisfied=1, violated=1)
 
 
@@ -54,7 +54,7 @@ def test_paused_business_clock_keeps_the_opening_time_left() -> None:
     log.add("+1d2h", "case.escalated", customer="c-2")  # Tuesday 12:00: an hour late
     result = run(escalate(window, (on_hold,)), log, calendars={"office": OFFICE})
     assert kinds(result) == [("late", "e5")]
-    assert result.violations[0].details["deadline"] == "2026-03-03 11:00:00+03:00"
+    assert result.violations[0].details["deadline"] == "2026-03-03T11:00:00+03:00"
     assert counts(result) == tally(scopes=2, activations=2, satisfied=1, violated=1)
 
 

@@ -279,7 +279,7 @@ def test_end_of_day_deadline_excludes_midnight() -> None:
     log.add("+14h", "order.delivered", order="o-2")  # 00:00 next day: late
     result = run(policy(rule, scope=("order",)), log)
     assert kinds(result) == [("late", "e3")]
-    assert result.violations[0].details["deadline"] == "2026-03-02 23:59:59.999999+03:00"
+    assert result.violations[0].details["deadline"] == "2026-03-02T23:59:59.999999+03:00"
     assert counts(result) == tally(scopes=2, activations=2, satisfied=1, violated=1)
 
 
@@ -304,7 +304,7 @@ def test_paused_clock_moves_the_deadline() -> None:
     log.add("+30min", "ticket.on_hold", ticket="t-3")  # paused at the horizon, 30 min left
     result = run(p, log)
     assert kinds(result) == [("late", "e5")]
-    assert result.violations[0].details["deadline"] == "2026-03-02 11:30:00+03:00"
+    assert result.violations[0].details["deadline"] == "2026-03-02T11:30:00+03:00"
     assert [(o.trigger.id, o.deadline) for o in result.pending] == [("e9", None)]
     assert "clock paused with 30m00s left" in result.pending[0].sentence
     assert counts(result) == tally(scopes=3, activations=3, satisfied=1, violated=1, pending=1)

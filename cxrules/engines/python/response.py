@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from cxrules import ir
-from cxrules.engines.python.clock import fixed_seconds
+from cxrules.engines.python.clock import fixed_seconds, to_dt
 from cxrules.engines.python.evaluate import Matcher
 from cxrules.engines.python.obligations import (
     ObData,
@@ -13,7 +13,7 @@ from cxrules.engines.python.obligations import (
 from cxrules.engines.python.scopes import RunEnv, Scope
 from cxrules.engines.python.sentences import duration_text, pattern_text, when
 from cxrules.logs.event import Event
-from cxrules.timefmt import format_duration
+from cxrules.timefmt import format_duration, format_instant
 
 
 class ResponseRunner(ObligationRunner):
@@ -168,7 +168,7 @@ class ResponseRunner(ObligationRunner):
             trigger=ob.trigger,
             evidence=[ob.trigger, event],
             fulfilled_at=ts,
-            details={"deadline": when(ob.deadline, zone)},
+            details={"deadline": format_instant(to_dt(ob.deadline), zone)},
         )
 
     def report_missing(self, scope: Scope, ob: Obligation) -> None:
@@ -187,7 +187,7 @@ class ResponseRunner(ObligationRunner):
             sentence,
             trigger=ob.trigger,
             evidence=[ob.trigger],
-            details={"deadline": when(ob.deadline, zone)},
+            details={"deadline": format_instant(to_dt(ob.deadline), zone)},
         )
 
     def pending_sentence(self, scope: Scope, ob: Obligation) -> str:
