@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import re
+from copy import copy
 from functools import cache
 from importlib import resources
 from typing import Any
 
 from lark import Lark, Token, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 from lark.exceptions import VisitError
+from lark.lexer import BasicLexer, LexerThread
 
 from cxrules import ast
 from cxrules.diagnostics import Diagnostic, did_you_mean, error
@@ -141,11 +143,20 @@ def _next_policy_line(text: str, after: int) -> int | None:
     return None
 
 
+@cache
+def _comment_lexer() -> BasicLexer:
+    """The grammar's terminals with nothing ignored, built once: `Lark.lex(dont_ignore=True)`
+    would rebuild it (and re-check every pair of terminals for collisions) on each call."""
+    conf = copy(_lark().lexer_conf)
+    conf.ignore = ()
+    return BasicLexer(conf)
+
+
 def _comments(source: Source) -> list[ast.Comment]:
     """Every `#` comment of the file, found with the grammar's own lexer (so '#' inside a string
     is not a comment)."""
     out: list[ast.Comment] = []
-    lexer = _lark().lex(source.text, dont_ignore=True)
+    lexer = LexerThread.from_text(_comment_lexer(), source.text).lex(None)
     for token in lexer:
         if token.type == "COMMENT":
             out.append(
