@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from datetime import date
@@ -182,11 +183,11 @@ class _Checker:
             )
         for day in cal.hours:
             if _weekdays(day.days) is None:
-                hint = did_you_mean(day.days.split("-")[0], WEEKDAYS) or (
-                    "write a weekday such as 'mon' or a range such as 'mon-fri'"
-                )
                 self.err(
-                    "E213", f"'{day.days}' is not a weekday or a range of weekdays", day.span, hint
+                    "E213",
+                    f"'{day.days}' is not a weekday or a range of weekdays",
+                    self.word_span(day.span, day.days),
+                    _weekday_hint(day.days),
                 )
             for opening, closing in day.ranges:
                 a, b = _clock(opening), _clock(closing)
@@ -589,6 +590,21 @@ def _rule_hint(policy: ast.Policy) -> str:
     if metrics:
         return f"add the requirement on the metric, e.g. require {metrics[0]} >= …"
     return "add what must hold, e.g. 'when … expect … within …' or 'forbid …'"
+
+
+def _weekday_hint(spec: str) -> str:
+    """Suggest the spec with each misspelt weekday corrected ('mon-fir' → 'mon-fri').
+
+    >>> _weekday_hint("mon-fir"), _weekday_hint("xyz")
+    ("did you mean 'mon-fri'?", "write a weekday such as 'mon' or a range such as 'mon-fri'")
+    """
+    fixed = []
+    for part in spec.lower().split("-"):
+        close = part if part in WEEKDAYS else difflib.get_close_matches(part, WEEKDAYS, 1, 0.6)
+        if not close:
+            return "write a weekday such as 'mon' or a range such as 'mon-fri'"
+        fixed.append(close if isinstance(close, str) else close[0])
+    return f"did you mean '{'-'.join(fixed)}'?"
 
 
 def _weekdays(spec: str) -> list[int] | None:
