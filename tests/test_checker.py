@@ -1,0 +1,254 @@
+"""Checker tests: the broken-policy corpus (rendered diagnostics verbatim), each check on a small
+policy, and no false alarm on the seed library."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from cxrules.diagnostics import CODES, Level, render_text
+from cxrules.policyset import load_policies
+
+ROOT = Path(__file__).resolve().parent.parent
+BROKEN = ROOT / "tests" / "broken"
+CORPUS = sorted(BROKEN.glob("*.cxr"))
+
+# A policy that is correct in every respect, to which one mistake at a time is added.
+OWNER = '  owner "Customer care"\n  description "d"\n'
+
+
+def diagnose(
+    tmp_path: Path, text: str, overrides: dict[str, str] | None = None
+) -> list[tuple[str, int, int, str, str]]:
+    """Check one policy file; (code, line, column, message, hint) of every diagnostic."""
+    (tmp_path / "p.cxr").write_text(text, encoding="utf-8")
+    loaded = load_policies([str(tmp_path / "p.cxr")], overrides, root=tmp_path)
+    return [
+        (d.code, d.span.line if d.span else 0, d.span.column if d.span else 0, d.message, d.hint)
+        for d in loaded.diagnostics
+    ]
+
+
+# --------------------------------------------------------------------------- the corpus
+
+
+def test_corpus_is_large_enough() -> None:
+    assert len(CORPUS) >= 35
+
+
+@pytest.mark.parametrize("path", CORPUS, ids=[p.stem for p in CORPUS])
+def test_broken_policy_renders_expected_diagnostics(path: Path) -> None:
+    loaded = load_policies([str(path)], root=BROKEN)
+    expected = path.with_suffix(".expected").read_text(encoding="utf-8")
+    assert render_text(loaded.diagnostics) + "\n" == expected
+    errors = [d for d in loaded.diagnostics if d.level is Level.ERROR]
+    # A file with errors is never compiled; one with warnings only still is.
+    assert (loaded.policy_set is None) == bool(errors)
+    assert loaded.diagnostics, "every corpus file has at least one diagnostic"
+
+
+def test_corpus_covers_every_policy_file_code() -> None:
+    seen: set[str] = set()
+    for path in CORPUS:
+        seen |= set(re.findall(r"\[([EW]\d{3})\]", path.with_suffix(".expected").read_text()))
+    # E222 is about `--set` on the command line, never about a policy file.
+    wanted = {c for c in CODES if c[1] in "12"} - {"E222"}
+    assert wanted - seen == set()
+
+
+def test_every_expected_file_has_its_policy() -> None:
+    assert {p.stem for p in BROKEN.glob("*.expected")} == {p.stem for p in CORPUS}
+
+
+# --------------------------------------------------------------------------- no false alarms
+
+
+def test_seed_library_has_no_diagnostics() -> None:
+    loaded = load_policies([str(ROOT / "policies")], root=ROOT)
+    assert loaded.diagnostics == []
+    assert loaded.policy_set is not None
+    assert len(loaded.policy_set.policies) == 31
+
+
+def test_shared_definitions_used_only_through_use_are_not_unused(tmp_path: Path) -> None:
+    (tmp_path / "common.cxr").write_text(
+        "param max_wait = 2min\nstate paused = a.b until c.d\n", encoding="utf-8"
+    )
+    text = (
+        'use "common.cxr"\n\npolicy p.q "T"\n' + OWNER + "  when call.queued\n"
+        "  expect call.answered within max_wait paused while paused\n"
+    )
+    assert diagnose(tmp_path, text) == []
+
+
+# --------------------------------------------------------------------------- single checks
+
+
+def test_let_errors_are_reported_once(tmp_path: Path) -> None:
+    text = 'policy p.q "T"\n' + OWNER + "  let b = clip(1, 2, 3)\n  when a.b\n  require b > 1\n"
+    found = diagnose(tmp_path, text)
+    assert [(c, line, col) for c, line, col, _, _ in found] == [("E221", 4, 11)]
+
+
+def test_let_defined_in_terms_of_itself(tmp_path: Path) -> None:
+    text = 'policy p.q "T"\n' + OWNER + "  let b = b + 1\n  when a.b\n  require b > 1\n"
+    assert ("E215", 4, 11, "'b' is defined in terms of itself", "") in diagnose(tmp_path, text)
+
+
+def test_calendar_checks(tmp_path: Path) -> None:
+    text = 'calendar desk\n  hours mon-fir 09:00-18:00, sat 14:00-10:00\n  holidays "TR", "XX"\n'
+    found = diagnose(tmp_path, text)
+    assert [(c, m) for c, _, _, m, _ in found] == [
+        ("E216", "calendar 'desk' has no time zone"),
+        ("E213", "'mon-fir' is not a weekday or a range of weekdays"),
+        ("E213", "opening time 14:00 is not before closing time 10:00"),
+        ("E220", "'XX' is not a subdivision of TR"),
+    ]
+    assert found[1][1:3] == (2, 9)
+    assert found[1][4] == "did you mean 'mon-fri'?"
+
+
+def test_metric_with_two_buckets(tmp_path: Path) -> None:
+    text = (
+        'policy p.q "T"\n' + OWNER + "  metric n = count(a.b)\n    per day\n    per month\n"
+        "  require n >= 1\n"
+    )
+    assert diagnose(tmp_path, text) == [
+        (
+            "E215",
+            6,
+            5,
+            "metric 'n' has more than one calendar bucket",
+            "keep one of per hour/day/week/month/quarter/year",
+        )
+    ]
+
+
+def test_percentile_needs_its_rank(tmp_path: Path) -> None:
+    text = 'policy p.q "T"\n' + OWNER + "  metric w = percentile(wait of call.answered)\n"
+    text += "  require w <= 1min\n"
+    found = diagnose(tmp_path, text)
+    assert [(c, m) for c, _, _, m, _ in found] == [
+        ("E209", "percentile() needs which percentile, from 1 to 100")
+    ]
+
+
+def test_unknown_metric_formula(tmp_path: Path) -> None:
+    text = 'policy p.q "T"\n' + OWNER + "  metric w = mean(wait of call.answered)\n"
+    text += "  require w <= 1min\n"
+    found = diagnose(tmp_path, text)
+    assert [(c, line, col, m) for c, line, col, m, _ in found] == [
+        ("E221", 4, 14, "'mean' is not a metric formula")
+    ]
+
+
+def test_trigger_outside_expect(tmp_path: Path) -> None:
+    text = 'policy p.q "T"\n' + OWNER + "  forbid a.b where x == trigger.x\n"
+    found = diagnose(tmp_path, text)
+    assert [(c, line, col) for c, line, col, _, _ in found] == [("E204", 4, 25)]
+    assert found[0][3] == "'trigger' means the event that started an obligation"
+
+
+def test_trigger_in_expect_where_is_fine(tmp_path: Path) -> None:
+    text = 'policy p.q "T"\n' + OWNER + "  when a.b\n  expect c.d within 1h where x == trigger.x\n"
+    assert diagnose(tmp_path, text) == []
+
+
+def test_paused_clock_before_the_trigger(tmp_path: Path) -> None:
+    text = (
+        'state s = a.b until c.d\n\npolicy p.q "T"\n'
+        + OWNER
+        + "  when e.f\n  expect g.h within 1h before paused while s\n"
+    )
+    found = diagnose(tmp_path, text)
+    assert [(c, m) for c, _, _, m, _ in found] == [
+        ("E223", "only a clock that runs after the trigger can pause")
+    ]
+
+
+def test_unused_state_and_param(tmp_path: Path) -> None:
+    text = 'param n = 3\n\npolicy p.q "T"\n' + OWNER + "  state s = a.b until c.d\n  forbid x.y\n"
+    found = diagnose(tmp_path, text)
+    assert [(c, line, col, m) for c, line, col, m, _ in found] == [
+        ("W202", 1, 7, "parameter 'n' is never used"),
+        ("W202", 6, 9, "state 's' is never used"),
+    ]
+
+
+def test_count_parameter_must_be_whole(tmp_path: Path) -> None:
+    text = 'param n = 2.5\n\npolicy p.q "T"\n' + OWNER + "  at most n a.b within 1d\n"
+    found = diagnose(tmp_path, text)
+    assert [(c, m) for c, _, _, m, _ in found] == [("E208", "parameter 'n' is not a whole number")]
+
+
+def test_require_needs_a_condition(tmp_path: Path) -> None:
+    text = 'policy p.q "T"\n' + OWNER + "  when a.b\n  require 3 + 4\n"
+    found = diagnose(tmp_path, text)
+    assert [(c, m) for c, _, _, m, _ in found] == [
+        ("E208", "'require' needs a condition, found a number")
+    ]
+
+
+def test_duration_compared_with_number(tmp_path: Path) -> None:
+    text = 'policy p.q "T"\n' + OWNER + "  when a.b\n  require time - last(c.d) <= 30\n"
+    found = diagnose(tmp_path, text)
+    assert found == [
+        (
+            "E208",
+            5,
+            11,
+            "compares a duration with a number",
+            "a duration needs a unit, such as '30s' or '2h'",
+        )
+    ]
+
+
+def test_warning_not_stricter_than_requirement(tmp_path: Path) -> None:
+    text = (
+        'policy p.q "T"\n' + OWNER + "  metric s = share(a.b within 20s of c.d)\n"
+        "  require s >= 80% warn below 75%\n"
+    )
+    found = diagnose(tmp_path, text)
+    assert [(c, m, h) for c, _, _, m, h in found] == [
+        (
+            "W203",
+            "the warning level 75% is not stricter than the requirement 80%",
+            "a warning comes before the failure: warn below a higher value",
+        )
+    ]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "expected"),
+    [
+        ({"max_wiat": "3min"}, ("E222", "--set max_wiat: there is no parameter 'max_wiat'")),
+        ({"max_wait": "soon"}, ("E222", "--set max_wait=soon: not a duration (")),
+    ],
+)
+def test_bad_overrides(
+    tmp_path: Path, overrides: dict[str, str], expected: tuple[str, str]
+) -> None:
+    text = 'param max_wait = 2min\n\npolicy p.q "T"\n' + OWNER
+    text += "  when a.b\n  expect c.d within max_wait\n"
+    found = diagnose(tmp_path, text, overrides)
+    assert len(found) == 1
+    code, line, column, message, _ = found[0]
+    assert (code, line, column) == (expected[0], 0, 0)
+    assert message.startswith(expected[1])
+
+
+def test_override_hint_suggests_the_parameter(tmp_path: Path) -> None:
+    text = 'param max_wait = 2min\n\npolicy p.q "T"\n' + OWNER
+    text += "  when a.b\n  expect c.d within max_wait\n"
+    found = diagnose(tmp_path, text, {"max_wiat": "3min"})
+    assert found[0][4] == "did you mean 'max_wait'?"
+
+
+def test_per_bucket_on_a_policy(tmp_path: Path) -> None:
+    text = 'policy p.q "T"\n' + OWNER + "  per day\n  forbid a.b\n"
+    found = diagnose(tmp_path, text)
+    assert [(c, line, m) for c, line, _, m, _ in found] == [
+        ("E214", 4, "'per day' groups a metric, not a policy")
+    ]
