@@ -91,3 +91,65 @@ def test_every_rule_kind_runs_on_any_values(items: list[Any]) -> None:
         assert c["violated"] == len([v for v in result.violations if v.kind != "metric_warning"])
         assert c["pending"] == len(result.pending)
         assert c["compliance"] is None or 0 <= c["compliance"] <= 1
+
+
+def oracle(events: list[Any], window: float) -> dict[str, int]:
+    """Response semantics by brute force, for `when complaint.filed expect case.escalated within
+    window` per customer (Declare, no unless): each trigger is met by any later expected event
+    of its scope in [t, t + window]; late when the first later one comes after; missing when
+    none comes and the horizon is past the deadline; pending otherwise."""
+    horizon = events[-1].time.timestamp() if events else 0.0
+    tally = {"satisfied": 0, "late": 0, "missing": 0, "pending": 0, "out": 0}
+    for i, trigger in enumerate(events):
+        if trigger.type != "complaint.filed":
+            continue
+        customer = trigger.get("customer")
+        if customer is None:
+            tally["out"] += 1
+            continue
+        t = trigger.time.timestamp()
+        later = [
+            e.time.timestamp()
+            for e in events[i + 1 :]
+            if e.type == "case.escalated" and e.get("customer") == customer
+        ]
+        if any(x <= t + window for x in later):
+            tally["satisfied"] += 1
+        elif later:
+            tally["late"] += 1
+        elif horizon > t + window:
+            tally["missing"] += 1
+        else:
+            tally["pending"] += 1
+    return tally
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 40),
+            st.sampled_from(["complaint.filed", "case.escalated", "tick"]),
+            st.sampled_from([None, "c-1", "c-2"]),
+        ),
+        max_size=30,
+    )
+)
+def test_response_agrees_with_a_brute_force_oracle(items: list[Any]) -> None:
+    log = Log()
+    for minute, etype, customer in sorted(items, key=lambda r: r[0]):
+        attrs = {} if customer is None else {"customer": customer}
+        log.add(f"+{minute}min", etype, **attrs)
+    rule = ir.Response(
+        trigger=trig(pat("complaint.filed")), expect=pat("case.escalated"), window=after("10min")
+    )
+    result = run(policy(rule, scope=("customer",)), log)
+    expected = oracle(log.events, 600.0)
+    c = counts(result)
+    found = [v.kind for v in result.violations]
+    assert c["satisfied"] == expected["satisfied"]
+    assert found.count("late") == expected["late"]
+    assert found.count("missing") == expected["missing"]
+    assert c["pending"] == expected["pending"]
+    escalations_without_key = sum(1 for m, e, cu in items if cu is None and e != "tick")
+    assert c["out_of_scope"] == escalations_without_key
