@@ -1,0 +1,168 @@
+"""Benchmark: audit throughput, wall time and peak memory of the python engine on generated logs.
+
+    python bench/bench_audit.py                         # 1,000,000 events, median of 3 runs
+    python bench/bench_audit.py --sizes 1000000,4000000 --runs 1
+
+For each size, the shop-week generator (examples/shop_week) writes N events to a temporary JSONL
+file; then each run starts a fresh Python process that either only reads the file with the log
+readers (the baseline) or reads and audits it with every policy in policies/. Each process reports
+its own wall time and peak resident memory (`resource.getrusage` maxrss), so sizes and modes do
+not share a heap.
+"""
+
+from __future__ import annotations
+
+import argparse
+import itertools
+import json
+import os
+import resource
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+SHOP = ROOT / "examples" / "shop_week"
+
+
+def worker(mode: str, log: str, policies: str, zone: str) -> dict[str, Any]:
+    """One measured run in this (fresh) process: 'read' or 'audit' the log."""
+    from cxrules.engines.python import PythonEngine
+    from cxrules.logs import LogSet, open_log
+    from cxrules.policyset import load_policies
+
+    loaded = load_policies([policies])
+    if loaded.policy_set is None:
+        raise SystemExit(f"the policies in {policies} do not compile: {loaded.diagnostics[:3]}")
+    before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    start = time.perf_counter()
+    logs = LogSet([open_log(log)])
+    if mode == "read":
+        events = sum(1 for _ in logs.events())
+        violations = 0
+    else:
+        result = PythonEngine().run(loaded.policy_set, logs.events(), zone=zone)
+        events, violations = result.events, len(result.violations)
+    seconds = time.perf_counter() - start
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    return {
+        "mode": mode,
+        "events": events,
+        "violations": violations,
+        "rejected": logs.rejected_total,
+        "seconds": seconds,
+        "maxrss_mb": peak / 1024,
+        "startup_mb": before / 1024,
+    }
+
+
+def measure(mode: str, log: Path, policies: str) -> dict[str, Any]:
+    """Run `worker` in a fresh interpreter and return what it measured."""
+    command = [sys.executable, __file__, "--worker", mode, "--log", str(log)]
+    command += ["--policies", policies]
+    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
+    if done.returncode != 0:
+        raise SystemExit(f"the {mode} run failed:\n{done.stderr}")
+    return json.loads(done.stdout)
+
+
+def write_log(path: Path, events: int, seed: int) -> float:
+    """Generate `events` records of the shop-week generator into `path`; returns seconds."""
+    sys.path.insert(0, str(SHOP))
+    import generate as shop_week
+
+    start = time.perf_counter()
+    with path.open("w", encoding="utf-8", newline="\n") as stream:
+        records = itertools.islice(shop_week.generate(seed=seed, days=None), events)
+        written = shop_week.write(records, stream)
+    if written != events:
+        raise SystemExit(f"the generator wrote {written} events instead of {events}")
+    return time.perf_counter() - start
+
+
+def median_of(runs: list[dict[str, Any]], field: str) -> float:
+    return statistics.median(r[field] for r in runs)
+
+
+def bench_size(events: int, runs: int, seed: int, policies: str, folder: Path) -> dict[str, Any]:
+    """Generate one log and measure `runs` read-only and `runs` audit processes on it."""
+    log = folder / f"shop-{events}.jsonl"
+    generated = write_log(log, events, seed)
+    size_mb = log.stat().st_size / 2**20
+    print(f"{events:,} events: generated in {generated:.1f} s ({size_mb:.0f} MB)", flush=True)
+    reads, audits = [], []
+    for n in range(runs):
+        reads.append(measure("read", log, policies))
+        audits.append(measure("audit", log, policies))
+        print(
+            f"  run {n + 1}: read {reads[-1]['seconds']:.1f} s, "
+            f"audit {audits[-1]['seconds']:.1f} s, {audits[-1]['violations']} violations",
+            flush=True,
+        )
+    log.unlink()
+    read_s, audit_s = median_of(reads, "seconds"), median_of(audits, "seconds")
+    return {
+        "events": events,
+        "runs": runs,
+        "file_mb": round(size_mb, 1),
+        "read_seconds": round(read_s, 2),
+        "audit_seconds": round(audit_s, 2),
+        "read_events_per_s": round(events / read_s),
+        "audit_events_per_s": round(events / audit_s),
+        "audit_share_of_read_throughput": round(read_s / audit_s, 3),
+        "read_maxrss_mb": round(median_of(reads, "maxrss_mb"), 1),
+        "audit_maxrss_mb": round(median_of(audits, "maxrss_mb"), 1),
+        "violations": audits[0]["violations"],
+    }
+
+
+def show(row: dict[str, Any]) -> str:
+    share = 100 * row["audit_share_of_read_throughput"]
+    return (
+        f"{row['events']:>10,} events | audit {row['audit_seconds']:>7.1f} s "
+        f"{row['audit_events_per_s']:>8,} ev/s | read-only {row['read_seconds']:>6.1f} s "
+        f"{row['read_events_per_s']:>8,} ev/s | audit = {share:.0f}% "
+        f"of read-only throughput | peak RSS audit {row['audit_maxrss_mb']:.0f} MB, "
+        f"read-only {row['read_maxrss_mb']:.0f} MB"
+    )
+
+
+def main(argv: list[str] | None = None) -> int:
+    """The command line (see the module docstring)."""
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--events", type=int, default=1_000_000, help="log size (default 1M)")
+    parser.add_argument("--sizes", help="several sizes, comma-separated (overrides --events)")
+    parser.add_argument("--runs", type=int, default=3, help="runs per size and mode (median)")
+    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument("--policies", default=str(ROOT / "policies"))
+    parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument("--worker", choices=("read", "audit"), help=argparse.SUPPRESS)
+    parser.add_argument("--log", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.worker:
+        print(json.dumps(worker(args.worker, args.log, args.policies, "Europe/Istanbul")))
+        return 0
+    try:
+        sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else [args.events]
+    except ValueError:
+        parser.error(f"--sizes takes whole numbers separated by commas, not {args.sizes!r}")
+    if any(n <= 0 for n in sizes) or args.runs <= 0:
+        parser.error("sizes and --runs must be positive")
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="cxrules-bench-") as folder:
+        for events in sizes:
+            rows.append(bench_size(events, args.runs, args.seed, args.policies, Path(folder)))
+    print(f"\npython engine, {len(os.sched_getaffinity(0))} CPUs, Python {sys.version.split()[0]}")
+    for row in rows:
+        print(show(row))
+    if args.json:
+        Path(args.json).write_text(json.dumps(rows, indent=2) + "\n", encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
