@@ -9,6 +9,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cxrules import ir
+from cxrules.engines.python.clock import to_dt
+from cxrules.timefmt import format_instant
 
 TYPES = ("complaint.filed", "case.escalated", "complaint.withdrawn", "arm.connected", "tick")
 VALUES = st.one_of(
@@ -153,3 +155,68 @@ def test_response_agrees_with_a_brute_force_oracle(items: list[Any]) -> None:
     assert c["pending"] == expected["pending"]
     escalations_without_key = sum(1 for m, e, cu in items if cu is None and e != "tick")
     assert c["out_of_scope"] == escalations_without_key
+
+
+def gap_oracle(events: list[Any], grace: float) -> list[tuple[float, float]]:
+    """Invariant gaps by brute force on the piecewise-constant state: after all events of each
+    instant, 'bad' = in the shop with no arm connected; gaps are maximal bad runs, those longer
+    than the grace are kept (an open one is judged up to the last instant)."""
+    inside, arms = False, set()
+    bad_since: float | None = None
+    gaps = []
+    times = sorted({e.time.timestamp() for e in events})
+    for t in times:
+        for e in (e for e in events if e.time.timestamp() == t):
+            if e.type == "customer.entered":
+                inside = True
+            elif e.type == "customer.left":
+                inside = False
+            elif e.type == "arm.connected":
+                arms.add(e.get("arm"))
+            elif e.type == "arm.disconnected":
+                arms.discard(e.get("arm"))
+        bad = inside and not arms
+        if bad and bad_since is None:
+            bad_since = t
+        elif not bad and bad_since is not None:
+            gaps.append((bad_since, t))
+            bad_since = None
+    if bad_since is not None:
+        gaps.append((bad_since, times[-1]))
+    return [(a, b) for a, b in gaps if b - a > grace]
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    st.lists(
+        st.tuples(
+            st.integers(0, 20),
+            st.sampled_from(
+                ["customer.entered", "customer.left", "arm.connected", "arm.disconnected"]
+            ),
+            st.sampled_from(["ayse", "bora"]),
+        ),
+        max_size=25,
+    )
+)
+def test_invariant_agrees_with_a_brute_force_oracle(items: list[Any]) -> None:
+    connection = ir.State(
+        name="connection", start=pat("arm.connected"), end=pat("arm.disconnected"), by="arm"
+    )
+    in_shop = ir.State(name="in_shop", start=pat("customer.entered"), end=pat("customer.left"))
+    rule = ir.Invariant(
+        during="in_shop",
+        condition=op(">=", ir.StateRef(name="connection", fn="count"), lit(1)),
+        grace=ir.Duration(seconds=90),
+    )
+    log = Log()
+    for minute, etype, arm in sorted(items, key=lambda r: r[0]):
+        log.add(f"+{minute}min", etype, visit="v-1", arm=arm)
+    result = run(policy(rule, scope=("visit",), states=(connection, in_shop)), log)
+    found = sorted((v.start, v.end) for v in result.violations)
+    zone = "Europe/Istanbul"
+    expected = sorted(
+        (format_instant(to_dt(a), zone), format_instant(to_dt(b), zone))
+        for a, b in gap_oracle(log.events, 90.0)
+    )
+    assert found == expected
