@@ -1,0 +1,219 @@
+"""Tests of the Gherkin expectations: what passes, and the words of what fails."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import pytest
+
+from cxrules.bdd import expect
+from cxrules.bdd.tables import Clock, Row, SpecError
+from cxrules.engines.python.engine import EngineResult
+from cxrules.reports.model import EventRef, MetricValue, PendingObligation, PolicySummary, Violation
+
+CLOCK = Clock("UTC", datetime(2026, 3, 2, 10, 0, tzinfo=UTC))
+
+
+def violation(kind: str, start: str, end: str, scope: dict[str, str] | None = None) -> Violation:
+    return Violation(
+        id="x" + start + kind,
+        policy="p.one",
+        kind=kind,  # type: ignore[arg-type]
+        severity="high",
+        scope={"visit": "v-1"} if scope is None else scope,
+        start=start,
+        end=end,
+        sentence=f"{kind} sentence",
+    )
+
+
+def summary(**counts: int) -> PolicySummary:
+    values = {
+        "scopes": 1,
+        "out_of_scope": 0,
+        "vacuous": 0,
+        "activations": 0,
+        "satisfied": 0,
+        "violated": 0,
+        "pending": 0,
+    }
+    values.update(counts)
+    return PolicySummary(
+        id="p.one",
+        title="t",
+        severity="high",
+        owner="",
+        kind="response",
+        file="f",
+        line=1,
+        compliance=None,
+        **values,
+    )
+
+
+def result(*violations: Violation, **counts: int) -> EngineResult:
+    return EngineResult(policies=[summary(**counts)], violations=list(violations), pending=[])
+
+
+GAP = violation("gap", "2026-03-02T10:05:00+00:00", "2026-03-02T13:07:00+03:00")
+
+
+def test_a_table_matching_as_a_set_passes_whatever_the_offsets() -> None:
+    rows = [
+        Row(
+            5,
+            {
+                "policy": "p.one",
+                "kind": "gap",
+                "scope": "visit=v-1",
+                "start": "+5min",
+                "end": "2026-03-02T10:07:00Z",
+                "severity": "high",
+            },
+        )
+    ]
+    expect.check_violations(result(GAP), rows, CLOCK)
+
+
+def test_a_mismatch_lists_missing_unexpected_and_everything_found() -> None:
+    rows = [Row(5, {"kind": "gap", "start": "+5min", "end": "+8min"})]
+    with pytest.raises(AssertionError) as failure:
+        expect.check_violations(result(GAP), rows, CLOCK)
+    assert str(failure.value) == (
+        "expected 1 violation, the engine found 1 violation.\n"
+        "Expected but not found:\n"
+        "  - kind gap, start 2026-03-02T10:05:00+00:00 (+5m00s), end 2026-03-02T10:08:00+00:00 "
+        "(+8m00s)\n"
+        "Found but not expected:\n"
+        "  - kind gap, start 2026-03-02T10:05:00+00:00 (+5m00s), end 2026-03-02T10:07:00+00:00 "
+        "(+7m00s)\n"
+        "Everything the engine found:\n"
+        "  - p.one gap [visit=v-1] from 2026-03-02T10:05:00+00:00 (+5m00s) to "
+        "2026-03-02T13:07:00+03:00 (+7m00s), severity high: gap sentence"
+    )
+
+
+def test_duplicates_count_as_a_multiset() -> None:
+    rows = [Row(5, {"kind": "gap"}), Row(6, {"kind": "gap"})]
+    with pytest.raises(AssertionError, match="expected 2 violations, the engine found 1 violat"):
+        expect.check_violations(result(GAP), rows, CLOCK)
+    expect.check_violations(result(GAP, GAP), rows, CLOCK)
+
+
+def test_an_empty_scope_cell_means_the_whole_log() -> None:
+    whole = violation("forbidden", "2026-03-02T10:00:00Z", "2026-03-02T10:00:00Z", scope={})
+    expect.check_violations(result(whole), [Row(5, {"scope": ""})], CLOCK)
+    with pytest.raises(AssertionError, match=r"scope \(whole log\)"):
+        expect.check_violations(result(GAP), [Row(5, {"scope": ""})], CLOCK)
+
+
+def test_bad_cells_name_their_line() -> None:
+    with pytest.raises(SpecError, match="^line 7: the 'kind' cell is empty$"):
+        expect.check_violations(result(GAP), [Row(7, {"kind": ""})], CLOCK)
+    with pytest.raises(SpecError, match="^line 8: 'soon' is not a time"):
+        expect.check_violations(result(GAP), [Row(8, {"start": "soon"})], CLOCK)
+
+
+def test_counts() -> None:
+    expect.check_count(result(GAP), 1, CLOCK)
+    with pytest.raises(AssertionError, match=r"^expected no violations, the engine found 1 viol"):
+        expect.check_count(result(GAP), 0, CLOCK)
+
+
+def test_tallies_and_vacuity() -> None:
+    r = result(GAP, activations=2, satisfied=1, violated=1)
+    expect.check_tallies(r, "p.one", 1, 1, 0, CLOCK)
+    with pytest.raises(
+        AssertionError,
+        match=(
+            "^policy p.one: expected 2 satisfied, 0 violated and 0 pending; the engine found 1 "
+            r"satisfied, 1 violated and 0 pending \(2 activations, 0 cancelled, 0 vacuous scopes, "
+            "0 events out of scope\\)"
+        ),
+    ):
+        expect.check_tallies(r, "p.one", 2, 0, 0, CLOCK)
+    with pytest.raises(AssertionError, match="expected to be vacuously satisfied"):
+        expect.check_vacuous(r, "p.one")
+    expect.check_vacuous(result(), "p.one")
+    with pytest.raises(SpecError, match="^the scenario has no policy 'p.two'; it has p.one$"):
+        expect.check_vacuous(r, "p.two")
+
+
+def test_pending_deadlines() -> None:
+    ref = EventRef(id="e", type="t", time="2026-03-02T10:00:00+00:00", file="f", line=1)
+    open_one = PendingObligation(
+        policy="p.one",
+        scope={"visit": "v-1"},
+        trigger=ref,
+        deadline="2026-03-02T13:00:00+03:00",
+        sentence="waiting",
+    )
+    r = EngineResult(policies=[summary()], violations=[], pending=[open_one])
+    expect.check_pending(r, 1, "+0s", CLOCK)
+    with pytest.raises(
+        AssertionError,
+        match=(
+            r"^expected 1 pending obligation with deadline \+1h, the engine has 1 pending "
+            r"obligation:\n  - p.one \[visit=v-1\] deadline 2026-03-02T13:00:00\+03:00 \(\+0s\): "
+            "waiting"
+        ),
+    ):
+        expect.check_pending(r, 1, "+1h", CLOCK)
+    with pytest.raises(AssertionError, match="with no deadline"):
+        expect.check_pending(r, 1, None, CLOCK)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("75%", (0.75, "percent")),
+        ("40", (40.0, "number")),
+        ("4.5", (4.5, "number")),
+        ("45s", (45.0, "duration")),
+        ("1min", (60.0, "duration")),
+    ],
+)
+def test_metric_numbers(text: str, value: tuple[float, str]) -> None:
+    assert expect.metric_number(text) == value
+
+
+def test_metric_values_and_statuses() -> None:
+    cell = MetricValue(
+        metric="sl",
+        group={"queue": "q1"},
+        bucket="2026-03-02",
+        value=0.75,
+        population=4,
+        status="insufficient",
+        threshold=">= 80%",
+    )
+    r = EngineResult(
+        policies=[summary().model_copy(update={"metrics": [cell]})], violations=[], pending=[]
+    )
+    found = expect.find_metric(r, "sl", {"queue": "q1"}, "2026-03-02")
+    expect.check_metric(found, "75%", "insufficient")
+    with pytest.raises(
+        AssertionError,
+        match=(
+            r"^metric sl \[queue=q1\] bucket 2026-03-02: value 75% instead of 80%; status "
+            r"'insufficient' instead of 'ok' \(population 4, threshold >= 80%\)$"
+        ),
+    ):
+        expect.check_metric(found, "80%", "ok")
+    with pytest.raises(
+        AssertionError,
+        match=(
+            r"metric 'sl' has no value for \[queue=q2\] in bucket 2026-03-02; its values are:\n"
+            r"  - \[queue=q1\] bucket 2026-03-02: 0.75 \(insufficient, population 4\)"
+        ),
+    ):
+        expect.find_metric(r, "sl", {"queue": "q2"}, "2026-03-02")
+
+
+def test_sentences() -> None:
+    expect.check_sentence(result(GAP), "gap sent", True, CLOCK)
+    with pytest.raises(AssertionError, match="no violation sentence contains 'grace'"):
+        expect.check_sentence(result(GAP), "grace", True, CLOCK)
+    with pytest.raises(AssertionError, match="expected exactly 1 violation to read its sentence"):
+        expect.check_sentence(result(GAP, GAP), "gap", True, CLOCK)
+    expect.check_sentence(result(GAP, GAP), "gap", False, CLOCK)

@@ -1,0 +1,101 @@
+"""Tests of `cxrules test`: a CX team's own project run with the shipped steps."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from cxrules.bdd.runner import USAGE_ERROR, feature_paths, run_features
+
+POLICY = """policy shop.greet "Guests are greeted within a minute"
+  severity medium
+  per table
+  when guest.arrived
+  expect staff.greeted within 1min
+"""
+
+FEATURE = """Feature: Greeting
+  Background:
+    Given the project policies
+    And the time is "2026-03-02T19:00:00"
+
+  Scenario: Greeted in time
+    When these events happen:
+      | time | type          | table |
+      | +0s  | guest.arrived | t-1   |
+      | +40s | staff.greeted | t-1   |
+    Then there are no violations
+
+  Scenario: Greeted late
+    When these events happen:
+      | time  | type          | table |
+      | +0s   | guest.arrived | t-1   |
+      | +2min | staff.greeted | t-1   |
+    Then the violations are:
+      | policy     | kind | scope     | start | end   |
+      | shop.greet | late | table=t-1 | +0s   | +2min |
+
+  Scenario: A wrong expectation fails in words
+    When these events happen:
+      | time  | type          | table |
+      | +0s   | guest.arrived | t-1   |
+      | +2min | staff.greeted | t-1   |
+    Then there are no violations
+
+  Scenario: A bad time fails with its line
+    When these events happen:
+      | time  | type          | table |
+      | soon  | guest.arrived | t-1   |
+    Then there are no violations
+"""
+
+
+def test_a_project_runs_with_its_own_policies(tmp_path: Path) -> None:
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "shop.cxr").write_text(POLICY, "utf-8")
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "shop.feature").write_text(FEATURE, "utf-8")
+    code = (
+        "import sys\n"
+        "from cxrules.bdd.runner import run_features\n"
+        "sys.exit(run_features(['specs'], ['rules'], ['-q', '-p', 'no:randomly']))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    out = done.stdout
+    assert done.returncode == 1, out + done.stderr
+    assert "2 failed, 2 passed" in out
+    assert (
+        "expected no violations, the engine found 1 violation:\n"
+        "  - shop.greet late [table=t-1] from 2026-03-02T19:00:00+00:00 (+0s) to "
+        "2026-03-02T19:02:00+00:00 (+2m00s), severity medium:"
+    ) in out
+    assert "the scenario cannot run: specs/shop.feature:32: 'soon' is not a time" in out
+
+
+def test_feature_paths(tmp_path: Path) -> None:
+    (tmp_path / "features").mkdir()
+    (tmp_path / "features" / "a.feature").write_text("Feature: a\n", "utf-8")
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "notes.txt").write_text("", "utf-8")
+    found, problems = feature_paths([], tmp_path)
+    assert found == [str(tmp_path / "features")] and problems == []
+    found, problems = feature_paths(["empty", "notes.txt", "gone"], tmp_path)
+    assert found == []
+    assert problems == [
+        "no .feature file under 'empty'",
+        "'notes.txt' is not a .feature file",
+        "no feature file or folder at 'gone'",
+    ]
+
+
+def test_missing_features_are_a_usage_error(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    assert run_features(["gone"], [], []) == USAGE_ERROR == 4
+    assert capsys.readouterr().err == "cxrules test: no feature file or folder at 'gone'\n"
