@@ -241,3 +241,104 @@ Feature: Language constructs the seed library does not use
     Then the violations are:
       | policy       | kind            | scope      | start | end   |
       | store.basket | condition_false | basket=b-2 | +1min | +1min |
+
+  Scenario: A type with a wildcard matches every event type under it
+    Given the policy:
+      """
+      policy staff.wording "Nobody on the staff says 'no problem'"
+        forbid staff.* where not (text is missing) and lower(text) contains "no problem"
+      """
+    When these events happen:
+      | time  | type           | text        |
+      | +0s   | staff.said     | No problem  |
+      | +1min | staff.wrote    | no problem! |
+      | +2min | guest.said     | no problem  |
+      | +3min | staff.greeted  |             |
+    Then the violations are:
+      | policy        | kind      | scope | start | end   |
+      | staff.wording | forbidden |       | +0s   | +0s   |
+      | staff.wording | forbidden |       | +1min | +1min |
+    And policy "staff.wording" has 1 satisfied, 2 violated and 0 pending
+
+  Scenario: A count metric per day
+    Given the policy:
+      """
+      policy store.incidents "At most 2 incidents a day"
+        zone "Europe/Istanbul"
+        metric incidents = count(incident.reported)
+          per day
+        require incidents <= 2
+      """
+    When these events happen:
+      | time                | type              |
+      | 2026-03-02T09:00:00 | incident.reported |
+      | 2026-03-02T12:00:00 | incident.reported |
+      | 2026-03-02T23:59:59 | incident.reported |
+      | 2026-03-03T00:00:00 | incident.reported |
+    Then the metric "incidents" on bucket "2026-03-02" is 3 and "violated"
+    And the metric "incidents" on bucket "2026-03-03" is 1 and "ok"
+    And the violations are:
+      | policy          | kind   | scope | start               | end                 |
+      | store.incidents | metric |       | 2026-03-02T09:00:00 | 2026-03-02T23:59:59 |
+
+  Scenario: The largest refund of a month, per store
+    Given the policy:
+      """
+      policy store.refunds "No single refund above 500"
+        zone "Europe/Istanbul"
+        metric biggest = max(amount of refund.paid)
+          per store
+          per month
+        require biggest <= 500
+      """
+    When these events happen:
+      | time | type        | store | amount |
+      | +0s  | refund.paid | s-1   | 120    |
+      | +1d  | refund.paid | s-1   | 500    |
+      | +2d  | refund.paid | s-2   | 80     |
+      | +3d  | refund.paid | s-2   | 501.5  |
+    Then the metric "biggest" for store=s-1 on bucket "2026-03" is 500 and "ok"
+    And the metric "biggest" for store=s-2 on bucket "2026-03" is 501.5 and "violated"
+    And there is 1 violation
+
+  Scenario: A deadline at a clock time of the trigger's day
+    Given the policy:
+      """
+      policy support.callback "Callbacks asked for in the morning are made by 18:00"
+        zone "Europe/Istanbul"
+        per customer
+        when callback.requested where local_time < 12:00
+        expect callback.made by 18:00
+      """
+    When these events happen:
+      | time                | type               | customer |
+      | 2026-03-02T09:00:00 | callback.requested | c-1      |
+      | 2026-03-02T10:00:00 | callback.requested | c-2      |
+      | 2026-03-02T18:00:00 | callback.made      | c-1      |
+      | 2026-03-02T18:01:00 | callback.made      | c-2      |
+    Then the violations are:
+      | policy           | kind | scope        | start               | end                 |
+      | support.callback | late | customer=c-2 | 2026-03-02T10:00:00 | 2026-03-02T18:01:00 |
+
+  Scenario: Business days count whole open days after the trigger's day
+    # Friday 6 March 15:00 + 1 business day on the support desk (open Saturday 10:00-14:00):
+    # Saturday's hours do not include 15:00, so the deadline is Saturday's closing, 14:00.
+    Given the policy:
+      """
+      use "policies/common.cxr"
+
+      policy support.reply "Tickets get a reply within a business day"
+        calendar support_tr
+        per ticket
+        when ticket.opened
+        expect ticket.replied within 1 business day
+      """
+    When these events happen:
+      | time                | type           | ticket |
+      | 2026-03-06T15:00:00 | ticket.opened  | t-1    |
+      | 2026-03-06T15:00:00 | ticket.opened  | t-2    |
+      | 2026-03-07T14:00:00 | ticket.replied | t-1    |
+      | 2026-03-09T09:00:00 | ticket.replied | t-2    |
+    Then the violations are:
+      | policy        | kind | scope      | start               | end                 |
+      | support.reply | late | ticket=t-2 | 2026-03-06T15:00:00 | 2026-03-09T09:00:00 |
