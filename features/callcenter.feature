@@ -353,3 +353,30 @@ Feature: Call centre (seed 002)
       | +0s   | call.answered | c-1  | 60   |
       | +1min | call.answered | c-2  | 60   |
     Then the metric "p90" on bucket "2026-03-02" is 1min and "ok"
+
+  Scenario: Each call is counted in the Istanbul day of its own event; calls without a queue are outside
+    # The call queued at 23:50 belongs to 2 March; its abandonment at 00:10 to 3 March, a day
+    # with no queued call: not applicable there, and 0% on 2 March.
+    Given the policy "callcenter.abandonment" from "policies/"
+    When these events happen:
+      | time                | type           | call | queue |
+      | 2026-03-03T00:10:00 | call.abandoned | c-1  | q1    |
+      | 2026-03-02T23:50:00 | call.queued    | c-1  | q1    |
+      | 2026-03-02T23:55:00 | call.abandoned | c-2  |       |
+    Then the metric "abandonment" for queue=q1 on bucket "2026-03-02" is 0% and "ok"
+    And the metric "abandonment" for queue=q1 on bucket "2026-03-03" is not applicable
+    And there are no violations
+    And policy "callcenter.abandonment" has 1 events outside its scope
+
+  Scenario: Answer times are averaged per Istanbul day, whatever the row order
+    # 21:30 UTC on 2 March is 00:30 on 3 March in Istanbul.
+    Given the policy "callcenter.speed-of-answer" from "policies/"
+    When these events happen:
+      | time                      | type          | call | wait |
+      | 2026-03-02T21:30:00Z      | call.answered | c-2  | 10   |
+      | 2026-03-02T23:30:00+03:00 | call.answered | c-1  | 50   |
+    Then the metric "asa" on bucket "2026-03-02" is 50s and "violated"
+    And the metric "asa" on bucket "2026-03-03" is 10s and "ok"
+    And the violations are:
+      | policy                     | kind   | scope | start                     | end                       |
+      | callcenter.speed-of-answer | metric |       | 2026-03-02T23:30:00+03:00 | 2026-03-02T23:30:00+03:00 |

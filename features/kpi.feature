@@ -251,3 +251,16 @@ Feature: Survey KPIs (seeds 000, 002 and 003)
     And the audit is as of "2026-03-09T12:00:00"
     Then there are no violations
     And there is 1 pending obligation with deadline "2026-03-09T17:00:00"
+
+  Scenario: CES is judged per Istanbul month, whatever the row order
+    Given the policy "kpi.ces" from "policies/"
+    When these events happen:
+      | time                 | type            | customer | kind | score |
+      | 2026-03-01T10:00:00  | survey.answered | u-2      | ces  | 6     |
+      | 2026-02-28T22:00:00Z | survey.answered | u-3      | ces  | 7     |
+      | 2026-02-27T10:00:00  | survey.answered | u-1      | ces  | 3     |
+    Then the metric "ces" on bucket "2026-02" is 3 and "violated"
+    And the metric "ces" on bucket "2026-03" is 6.5 and "ok"
+    And the violations are:
+      | policy  | kind   | scope | start               | end                 |
+      | kpi.ces | metric |       | 2026-02-27T10:00:00 | 2026-02-27T10:00:00 |
