@@ -282,6 +282,14 @@ def _bad_token(exc: UnexpectedToken, source: Source) -> Diagnostic:
             f"write 'where' instead of '{token}'",
             line_text,
         )
+    if kind == "WHERE" and "EXPECT" in expected and _after_counted_trigger(source, token):
+        return error(
+            "E100",
+            "the condition of a counted event comes before 'within'",
+            span,
+            "write: when 3rd complaint.filed where … within 30d",
+            line_text,
+        )
     comma = _trailing_comma(source, token)
     if comma is not None:
         return comma
@@ -382,6 +390,14 @@ def _unknown_unit(line_text: str, column: int, span_at: Any, line: int) -> Diagn
         hint,
         line_text,
     )
+
+
+def _after_counted_trigger(source: Source, token: Token) -> bool:
+    """True when the last 'when' before the token starts a counted trigger ('when 3rd …')."""
+    lines = source.text.splitlines(keepends=True)
+    offset = sum(len(x) for x in lines[: (token.line or 1) - 1]) + (token.column or 1) - 1
+    whens = list(re.finditer(r"\bwhen\s+(\S+)", source.text[:offset]))
+    return bool(whens) and re.fullmatch(r"\d+(?:st|nd|rd|th)", whens[-1].group(1)) is not None
 
 
 def _trailing_comma(source: Source, token: Token) -> Diagnostic | None:
