@@ -102,6 +102,11 @@ class _Formatter:
             lines: set[int] = set()
             for item in self.tree.items:
                 _spanned_lines(item, lines)
+                # Every item and clause starts with its keyword, so its first line holds code
+                # (a policy's header line has no node of its own: the id and title are fields).
+                lines.add(item.span.line)
+                if isinstance(item, ast.Policy):
+                    lines.update(c.span.line for c in item.clauses)
             self._lines = lines
         return self._lines
 
