@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cxrules.bdd.tables import (
     Clock,
@@ -134,3 +136,34 @@ def test_table_rows_check_the_header() -> None:
         table_rows([(3, ["kind", "kind"])], "violations", None)
     with pytest.raises(SpecError, match="the events table is empty"):
         table_rows([], "events", None)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.integers(min_value=-600, max_value=600), max_size=12))
+def test_events_come_out_in_time_order_and_ties_keep_row_order(offsets: list[int]) -> None:
+    clock = Clock("UTC", datetime(2026, 3, 2, 10, 0, tzinfo=UTC))
+    rows = [
+        Row(i + 1, {"time": f"{'-' if s < 0 else '+'}{abs(s)}s", "type": "t"})
+        for i, s in enumerate(offsets)
+    ]
+    events = build_events(rows, clock, "f")
+    assert sorted(e.seq for e in events) == list(range(len(offsets)))
+    keys = [(e.time, e.seq) for e in events]
+    assert keys == sorted(keys)
+    assert [e.time for e in events] == [clock.base + timedelta(seconds=s) for s in sorted(offsets)]
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.text(max_size=30))
+def test_any_cell_is_read_or_refused_in_words(text: str) -> None:
+    value = cell_value(text)
+    assert value is None or isinstance(value, bool | int | float | str)
+    try:
+        Clock("UTC", datetime(2026, 3, 2, tzinfo=UTC)).instant(text)
+    except SpecError as exc:
+        assert str(exc)
+
+
+def test_a_relative_time_too_far_away_is_refused() -> None:
+    with pytest.raises(SpecError, match=r"^the relative time '\+99999999999d' is too far away$"):
+        Clock("UTC", datetime(2026, 3, 2, tzinfo=UTC)).instant("+99999999999d")

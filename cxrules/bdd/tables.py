@@ -101,7 +101,10 @@ class Clock:
                     f"the relative time {text!r} needs a base time: add a step "
                     "'Given the time is \"2026-03-02T10:00:00\"' before it"
                 )
-            return self.base + timedelta(seconds=offset_seconds(text))
+            try:
+                return self.base + timedelta(seconds=offset_seconds(text))
+            except OverflowError:
+                raise SpecError(f"the relative time {text!r} is too far away") from None
         try:
             value = datetime.fromisoformat(text)
         except ValueError as exc:
