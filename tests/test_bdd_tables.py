@@ -164,6 +164,8 @@ def test_any_cell_is_read_or_refused_in_words(text: str) -> None:
         assert str(exc)
 
 
-def test_a_relative_time_too_far_away_is_refused() -> None:
+def test_times_out_of_range_are_refused() -> None:
+    with pytest.raises(SpecError, match=r"^the time .0001-01-01T00:00:00\+03:00. is out of range$"):
+        Clock().instant("0001-01-01T00:00:00+03:00")
     with pytest.raises(SpecError, match=r"^the relative time '\+99999999999d' is too far away$"):
         Clock("UTC", datetime(2026, 3, 2, tzinfo=UTC)).instant("+99999999999d")

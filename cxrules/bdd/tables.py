@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
@@ -114,6 +114,10 @@ class Clock:
             ) from exc
         if value.tzinfo is None:
             value = value.replace(tzinfo=zone_info(self.zone))
+        try:
+            value.astimezone(UTC)
+        except (OverflowError, ValueError):
+            raise SpecError(f"the time {text!r} is out of range") from None
         return value
 
 
