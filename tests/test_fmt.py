@@ -1,0 +1,187 @@
+"""Formatter tests: the canonical layout, comments kept, parentheses only where needed,
+idempotence, and the same tree before and after formatting."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cxrules import ast
+from cxrules.fmt import format_file, quote, strip_spans
+from cxrules.parser import parse
+from cxrules.source import Source
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = sorted((ROOT / "policies").glob("*.cxr"))
+
+
+def tree(text: str) -> ast.PolicyFile:
+    result, problems = parse(Source(name="t.cxr", text=text))
+    assert problems == [], [p.render() for p in problems]
+    assert result is not None
+    return result
+
+
+def fmt(text: str) -> str:
+    return format_file(tree(text))
+
+
+MESSY = """\
+# Header comment
+
+use "common.cxr"
+param  max_wait=2min   "Longest wait"
+param limit = 3
+policy   a.b   "Title"   forbid x.y   where (a or b) and not c   severity  high  # trailing
+  owner "O"
+# before the rule
+policy c.d "T" when 3rd   or later e.f within 30d expect each [g.h,i.j] within 1 hour
+    where k == trigger.k unless l.m
+  tags x, "two words", "when"
+# end comment
+"""
+
+CANONICAL = """\
+# Header comment
+
+use "common.cxr"
+
+param max_wait = 2min "Longest wait"
+param limit = 3
+
+policy a.b "Title"  # trailing
+  severity high
+  owner "O"
+  forbid x.y where (a or b) and not c
+
+# before the rule
+policy c.d "T"
+  tags x, "two words", "when"
+  when 3rd or later e.f within 30d
+  expect each [g.h, i.j] within 1 hour
+    where k == trigger.k
+  unless l.m
+
+# end comment
+"""
+
+
+def test_canonical_layout() -> None:
+    assert fmt(MESSY) == CANONICAL
+
+
+def test_canonical_layout_is_a_fixed_point() -> None:
+    assert fmt(CANONICAL) == CANONICAL
+
+
+def test_clause_order_and_comments_inside_a_policy() -> None:
+    text = (
+        'policy p.q "T"\n'
+        "  # the rule\n"
+        "  when a.b\n"
+        "  expect c.d within 1h  # one hour\n"
+        "  per visit\n"
+        "  # who answers\n"
+        '  owner "O"\n'
+        "  severity low\n"
+    )
+    assert fmt(text) == (
+        'policy p.q "T"\n'
+        "  severity low\n"
+        "  # who answers\n"
+        '  owner "O"\n'
+        "  per visit\n"
+        "  # the rule\n"
+        "  when a.b\n"
+        "  expect c.d within 1h  # one hour\n"
+    )
+
+
+def test_metric_groups_and_calendar_layout() -> None:
+    text = (
+        'calendar desk "Desk" zone "Europe/Istanbul" hours mon-fri 09:00-12:00 and 13:00-18:00,'
+        ' sat 10:00-14:00 holidays "TR" closed 2026-12-31\n'
+        'policy k.n "N" metric nps = nps(score of survey.answered where kind == "nps") per store'
+        " per month require nps >= 40 warn below 50 minimum sample 30\n"
+    )
+    assert fmt(text) == (
+        'calendar desk "Desk"\n'
+        '  zone "Europe/Istanbul"\n'
+        "  hours mon-fri 09:00-12:00 and 13:00-18:00, sat 10:00-14:00\n"
+        '  holidays "TR"\n'
+        "  closed 2026-12-31\n"
+        "\n"
+        'policy k.n "N"\n'
+        '  metric nps = nps(score of survey.answered where kind == "nps")\n'
+        "    per store\n"
+        "    per month\n"
+        "  require nps >= 40 warn below 50 minimum sample 30\n"
+    )
+
+
+@pytest.mark.parametrize(
+    ("condition", "canonical"),
+    [
+        ("(a or b) and c", "(a or b) and c"),
+        ("a or (b and c)", "a or b and c"),
+        ("a - (b - c) > 0", "a - (b - c) > 0"),
+        ("(a - b) - c > 0", "a - b - c > 0"),
+        ("(a + b) * c > 0", "(a + b) * c > 0"),
+        ("-(a + b) > 0", "-(a + b) > 0"),
+        ("not (a and b)", "not (a and b)"),
+        ("((x))  ==  1", "x == 1"),
+        ("`day` == previous.`day`", "`day` == previous.day"),
+        ("`Complete Timestamp` is not missing", "`Complete Timestamp` is not missing"),
+        ("x in [1,2 ,3]", "x in [1, 2, 3]"),
+        ('t == "say \\"hi\\""', 't == "say \\"hi\\""'),
+        ("count( a.b where x>1 ) >= 2", "count(a.b where x > 1) >= 2"),
+        ("last(a.booked).`window end` is missing", "last(a.booked).`window end` is missing"),
+    ],
+)
+def test_expressions_are_written_canonically(condition: str, canonical: str) -> None:
+    out = fmt(f'policy p.q "T"\n  when a.b\n  require {condition}\n')
+    assert out == f'policy p.q "T"\n  when a.b\n  require {canonical}\n'
+
+
+def test_quote_escapes() -> None:
+    assert quote('a "b" \\ c\nd') == '"a \\"b\\" \\\\ c\\nd"'
+
+
+def test_empty_file_and_comment_only_file() -> None:
+    assert fmt("") == ""
+    assert fmt("# just a note\n") == "# just a note\n"
+
+
+@pytest.mark.parametrize("path", SEEDS, ids=[p.name for p in SEEDS])
+def test_seed_library_is_canonical(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert fmt(text) == text
+
+
+BROKEN_BUT_PARSING = [
+    p
+    for p in sorted((ROOT / "tests" / "broken").rglob("*.cxr"))
+    if parse(Source(name=p.name, text=p.read_text(encoding="utf-8")))[0] is not None
+]
+
+
+@pytest.mark.parametrize(
+    "path", SEEDS + BROKEN_BUT_PARSING, ids=[p.name for p in SEEDS + BROKEN_BUT_PARSING]
+)
+def test_formatting_keeps_the_tree_and_is_idempotent(path: Path) -> None:
+    text = path.read_text(encoding="utf-8")
+    once = fmt(text)
+    assert strip_spans(tree(once)) == strip_spans(tree(text))
+    assert fmt(once) == once
+
+
+def test_comments_are_all_kept() -> None:
+    text = (
+        '# a\n\n# b\npolicy p.q "T"  # c\n  # d\n  forbid x.y  # e\n# f\n\n'
+        'policy r.s "U"\n  forbid z.w\n# g\n'
+    )
+    out = fmt(text)
+    for comment in "abcdefg":
+        assert f"# {comment}" in out
+    assert fmt(out) == out
