@@ -102,9 +102,11 @@ class Clock:
                     "'Given the time is \"2026-03-02T10:00:00\"' before it"
                 )
             try:
-                return self.base + timedelta(seconds=offset_seconds(text))
+                value = self.base + timedelta(seconds=offset_seconds(text))
+                value.astimezone(UTC)
             except OverflowError:
                 raise SpecError(f"the relative time {text!r} is too far away") from None
+            return value
         try:
             value = datetime.fromisoformat(text)
         except ValueError as exc:
