@@ -1,0 +1,223 @@
+"""Command-line tests for `cxrules check`, `cxrules fmt` and `cxrules compile`: output and exit
+codes (0 fine, 1 files to reformat, 2 invalid policies or usage)."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cxrules.cli import main
+
+ROOT = Path(__file__).resolve().parent.parent
+BROKEN = ROOT / "tests" / "broken"
+
+
+@pytest.fixture
+def runner() -> CliRunner:
+    return CliRunner()
+
+
+def test_check_seed_library_is_ok(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    result = runner.invoke(main, ["check", "policies"])
+    assert (result.exit_code, result.output) == (0, "8 file(s), 31 policies: ok\n")
+
+
+def test_check_broken_file_exits_2_with_rendered_diagnostics(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(BROKEN)
+    result = runner.invoke(main, ["check", "08-misspelt-severity.cxr"])
+    assert result.exit_code == 2
+    assert result.output == (BROKEN / "08-misspelt-severity.expected").read_text()
+
+
+def test_warnings_pass_unless_strict(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(BROKEN)
+    plain = runner.invoke(main, ["check", "43-missing-owner.cxr"])
+    strict = runner.invoke(main, ["check", "--strict", "43-missing-owner.cxr"])
+    assert plain.exit_code == 0
+    assert strict.exit_code == 2
+    assert plain.output == strict.output == (BROKEN / "43-missing-owner.expected").read_text()
+
+
+def test_check_json_format(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(BROKEN)
+    result = runner.invoke(main, ["check", "--format", "json", "12-undefined-state-while.cxr"])
+    assert result.exit_code == 2
+    assert json.loads(result.output) == [
+        {
+            "code": "W202",
+            "level": "warning",
+            "message": "state 'visiting' is never used",
+            "span": {
+                "file": "12-undefined-state-while.cxr",
+                "line": 7,
+                "column": 9,
+                "end_line": 7,
+                "end_column": 17,
+            },
+            "hint": "remove it, or use it in the policy's rule",
+            "source_line": "  state visiting = customer.entered until customer.left",
+        },
+        {
+            "code": "E202",
+            "level": "error",
+            "message": "no state named 'visitng'",
+            "span": {
+                "file": "12-undefined-state-while.cxr",
+                "line": 8,
+                "column": 9,
+                "end_line": 8,
+                "end_column": 16,
+            },
+            "hint": "did you mean 'visiting'?",
+            "source_line": "  while visitng:",
+        },
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "code", "line", "column"),
+    [
+        ("02-unclosed-string.cxr", "E101", 2, 27),
+        ("36-use-cycle.cxr", "E207", 2, 1),
+        ("49-curly-quotes.cxr", "E107", 4, 9),
+    ],
+)
+def test_check_json_positions(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, name: str, code: str, line: int, column: int
+) -> None:
+    monkeypatch.chdir(BROKEN)
+    result = runner.invoke(main, ["check", "--format", "json", name])
+    assert result.exit_code == 2
+    [item] = json.loads(result.output)
+    assert (item["code"], item["span"]["line"], item["span"]["column"]) == (code, line, column)
+
+
+def test_check_json_without_problems_is_an_empty_list(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(ROOT)
+    result = runner.invoke(main, ["check", "--format", "json", "policies/restaurant.cxr"])
+    assert (result.exit_code, json.loads(result.output)) == (0, [])
+
+
+def test_check_missing_path(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(main, ["check", "nowhere.cxr"])
+    assert result.exit_code == 2
+    assert result.output == (
+        "error[E206]: no policy file or folder at 'nowhere.cxr'\n  = hint: check the path\n"
+        "1 error, 0 warnings\n"
+    )
+
+
+def test_check_empty_folder(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(main, ["check", "."])
+    assert result.exit_code == 2
+    assert "no policy files (*.cxr) found" in result.output
+
+
+def test_set_overrides(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    ok = runner.invoke(main, ["check", "policies", "--set", "max_wait=3min"])
+    assert ok.exit_code == 0
+    bad = runner.invoke(main, ["check", "policies", "--set", "max_wait=soon"])
+    assert bad.exit_code == 2
+    assert bad.output.startswith("error[E222]: --set max_wait=soon: not a duration")
+    unknown = runner.invoke(main, ["check", "policies", "--set", "max_wiat=3min"])
+    assert unknown.exit_code == 2
+    assert unknown.output == (
+        "error[E222]: --set max_wiat: there is no parameter 'max_wiat'\n"
+        "  = hint: did you mean 'max_wait'?\n1 error, 0 warnings\n"
+    )
+    malformed = runner.invoke(main, ["check", "policies", "--set", "max_wait"])
+    assert malformed.exit_code == 2
+    assert "--set 'max_wait' is not name=value" in malformed.output
+
+
+def test_compile_prints_the_ir(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    result = runner.invoke(main, ["compile", "policies/restaurant.cxr", "policies/common.cxr"])
+    assert result.exit_code == 0
+    data = json.loads(result.output)
+    assert [p["id"] for p in data["policies"]] == [
+        "restaurant.every-table-greeted",
+        "restaurant.greet-on-arrival",
+        "restaurant.water-and-bread",
+        "restaurant.wording",
+    ]
+    assert data["policies"][1]["rule"]["window"]["max"]["seconds"] == 60
+
+
+def test_compile_refuses_broken_policies(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(BROKEN)
+    result = runner.invoke(main, ["compile", "03-duration-without-unit.cxr"])
+    assert result.exit_code == 2
+    assert result.output == (BROKEN / "03-duration-without-unit.expected").read_text()
+
+
+# --------------------------------------------------------------------------- fmt
+
+UGLY = 'policy p.q "T"   severity  low\n  forbid x.y\n'
+PRETTY = 'policy p.q "T"\n  severity low\n  forbid x.y\n'
+
+
+def test_fmt_check_exit_codes(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("ugly.cxr").write_text(UGLY)
+    Path("pretty.cxr").write_text(PRETTY)
+    changed = runner.invoke(main, ["fmt", "--check", "ugly.cxr", "pretty.cxr"])
+    assert (changed.exit_code, changed.output) == (
+        1,
+        "would reformat ugly.cxr\n1 of 2 file(s) would be reformatted\n",
+    )
+    assert Path("ugly.cxr").read_text() == UGLY  # --check never writes
+    same = runner.invoke(main, ["fmt", "--check", "pretty.cxr"])
+    assert (same.exit_code, same.output) == (0, "0 of 1 file(s) would be reformatted\n")
+
+
+def test_fmt_rewrites_files(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("ugly.cxr").write_text(UGLY)
+    result = runner.invoke(main, ["fmt", "."])
+    assert (result.exit_code, result.output) == (0, "1 of 1 file(s) reformatted\n")
+    assert Path("ugly.cxr").read_text() == PRETTY
+
+
+def test_fmt_diff(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("ugly.cxr").write_text(UGLY)
+    result = runner.invoke(main, ["fmt", "--diff", "ugly.cxr"])
+    assert result.exit_code == 1
+    assert result.output == (
+        "--- ugly.cxr\n+++ ugly.cxr\n@@ -1,2 +1,3 @@\n"
+        '-policy p.q "T"   severity  low\n+policy p.q "T"\n+  severity low\n   forbid x.y\n'
+        "would reformat ugly.cxr\n1 of 1 file(s) would be reformatted\n"
+    )
+
+
+def test_fmt_refuses_files_with_syntax_errors(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(BROKEN / "06-misspelt-expect.cxr", "06-misspelt-expect.cxr")
+    result = runner.invoke(main, ["fmt", "--check", "06-misspelt-expect.cxr"])
+    assert result.exit_code == 2
+    assert result.output == (BROKEN / "06-misspelt-expect.expected").read_text()
