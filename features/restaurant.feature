@@ -126,6 +126,8 @@ Feature: Restaurant (seed 001)
     And policy "restaurant.every-table-greeted" has 1 events outside its scope
 
   # ------------------------------------------------------------ restaurant.water-and-bread
+  # As written, `expect each [water.served, bread.served]` is met by one event of either type:
+  # a seating served only water is satisfied. These scenarios specify the policy as written.
 
   Scenario: Each seating gets its own serving
     Given the policy "restaurant.water-and-bread" from "policies/"
