@@ -279,3 +279,30 @@ class _progress:
     def __exit__(self, *exc: object) -> None:
         if hasattr(self, "bar"):
             self.bar.stop()
+
+
+@main.command(context_settings={"ignore_unknown_options": True})
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option(
+    "--policies",
+    "policies",
+    multiple=True,
+    default=("policies",),
+    show_default=True,
+    help="what 'Given the project policies' loads",
+)
+@click.option(
+    "--pytest-arg",
+    "extra",
+    multiple=True,
+    help="pass an option to pytest, e.g. --pytest-arg=-x or --pytest-arg=--junitxml=r.xml",
+)
+def test(paths: tuple[str, ...], policies: tuple[str, ...], extra: tuple[str, ...]) -> None:
+    """Run Gherkin feature files (default: features/) against the policies.
+
+    Exit 0 when every scenario passes, 1 when one fails, 2 when no feature file is found.
+    """
+    from cxrules.bdd.runner import run_features
+
+    code = run_features(list(paths), list(policies), list(extra))
+    sys.exit({0: EXIT_OK, 1: EXIT_VIOLATIONS}.get(code, EXIT_INVALID))
