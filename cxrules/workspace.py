@@ -105,7 +105,20 @@ def _load_file(ws: Workspace, path: Path, chain: list[str]) -> str | None:
     except OSError as exc:
         ws.diagnostics.append(error("E206", f"cannot read '{name}': {exc.strerror}"))
         return None
-    source = Source(name=name, text=text.replace("\r\n", "\n"))
+    return _add(ws, Source(name=name, text=text.replace("\r\n", "\n")), path, chain)
+
+
+def load_text(name: str, text: str, root: Path) -> Workspace:
+    """A workspace whose main file is `text`, reported as `name` and placed at `root` (so its
+    `use` paths are relative to the project root); used for policies written inline."""
+    ws = Workspace(root=root.resolve())
+    _add(ws, Source(name=name, text=text), ws.root / "inline.cxr", [])
+    return ws
+
+
+def _add(ws: Workspace, source: Source, path: Path, chain: list[str]) -> str:
+    """Parse one source into the workspace and follow its `use` lines."""
+    name = source.name
     ws.sources[name] = source
     tree, diagnostics = parse(source)
     ws.diagnostics.extend(diagnostics)

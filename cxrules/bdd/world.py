@@ -8,7 +8,6 @@ from pathlib import Path
 from typing import Any
 
 from cxrules import ir
-from cxrules.ast import UseDef
 from cxrules.bdd.tables import Clock, SpecError, zone_info
 from cxrules.checker import check
 from cxrules.compiler import CompileError, compile_workspace
@@ -16,9 +15,7 @@ from cxrules.diagnostics import did_you_mean, has_errors, render_text, sort_key
 from cxrules.engines.python.engine import EngineResult, audit_events
 from cxrules.engines.python.evaluate import EngineError
 from cxrules.logs.event import Event
-from cxrules.parser import parse
-from cxrules.source import Source
-from cxrules.workspace import Workspace, _follow_use, load
+from cxrules.workspace import Workspace, load, load_text
 
 
 @dataclass(frozen=True)
@@ -74,23 +71,7 @@ def _inline_workspace(spec: PolicySpec, root: Path) -> Workspace:
     """A workspace whose main file is the inline text, placed at the project root so that its
     `use` paths are relative to the root."""
     assert spec.text is not None
-    ws = Workspace(root=root)
-    source = Source(name=spec.name, text=spec.text)
-    ws.sources[spec.name] = source
-    tree, diagnostics = parse(source)
-    ws.diagnostics.extend(diagnostics)
-    if tree is None:
-        ws.syntax_failed.add(spec.name)
-        return ws
-    ws.files[spec.name] = tree
-    ws.uses[spec.name] = []
-    here = root / "inline.cxr"
-    for item in tree.items:
-        if isinstance(item, UseDef):
-            used = _follow_use(ws, here, spec.name, item, [spec.name])
-            if used is not None:
-                ws.uses[spec.name].append(used)
-    return ws
+    return load_text(spec.name, spec.text, root)
 
 
 @dataclass
