@@ -125,23 +125,22 @@ Feature: Restaurant (seed 001)
       | restaurant.every-table-greeted | too_few | table=t-1 | +0s   | +1min |
     And policy "restaurant.every-table-greeted" has 1 events outside its scope
 
-  # ------------------------------------------------------------ restaurant.water-and-bread
-  # As written, `expect each [water.served, bread.served]` is met by one event of either type:
-  # a seating served only water is satisfied. These scenarios specify the policy as written.
+  # ------------------------------------------------------------ restaurant.water-after-seating
+  # `expect each`: one serving of water meets one seating (the oldest open one).
 
-  Scenario: Each seating gets its own serving
-    Given the policy "restaurant.water-and-bread" from "policies/"
+  Scenario: Each seating gets its own water
+    Given the policy "restaurant.water-after-seating" from "policies/"
     When these events happen:
       | time  | type         | table |
       | +0s   | guest.seated | t-1   |
       | +1min | guest.seated | t-1   |
       | +2min | water.served | t-1   |
-      | +3min | bread.served | t-1   |
+      | +3min | water.served | t-1   |
     Then there are no violations
-    And policy "restaurant.water-and-bread" has 2 satisfied, 0 violated and 0 pending
+    And policy "restaurant.water-after-seating" has 2 satisfied, 0 violated and 0 pending
 
   Scenario: With each, one serving meets only the oldest seating
-    Given the policy "restaurant.water-and-bread" from "policies/"
+    Given the policy "restaurant.water-after-seating" from "policies/"
     When these events happen:
       | time  | type         | table |
       | +0s   | guest.seated | t-1   |
@@ -149,12 +148,12 @@ Feature: Restaurant (seed 001)
       | +2min | water.served | t-1   |
     And the audit is as of "+10min"
     Then the violations are:
-      | policy                     | kind    | scope     | start | end   |
-      | restaurant.water-and-bread | missing | table=t-1 | +1min | +6min |
-    And policy "restaurant.water-and-bread" has 1 satisfied, 1 violated and 0 pending
+      | policy                         | kind    | scope     | start | end   |
+      | restaurant.water-after-seating | missing | table=t-1 | +1min | +6min |
+    And policy "restaurant.water-after-seating" has 1 satisfied, 1 violated and 0 pending
 
   Scenario: Water exactly five minutes after seating is in time
-    Given the policy "restaurant.water-and-bread" from "policies/"
+    Given the policy "restaurant.water-after-seating" from "policies/"
     When these events happen:
       | time  | type         | table |
       | +0s   | guest.seated | t-1   |
@@ -162,7 +161,7 @@ Feature: Restaurant (seed 001)
     Then there are no violations
 
   Scenario: A seating still within its five minutes is pending
-    Given the policy "restaurant.water-and-bread" from "policies/"
+    Given the policy "restaurant.water-after-seating" from "policies/"
     When these events happen:
       | time  | type         | table |
       | +0s   | guest.seated | t-1   |
@@ -171,6 +170,29 @@ Feature: Restaurant (seed 001)
     And the audit is as of "+4min"
     Then there are no violations
     And there is 1 pending obligation with deadline "+6min"
+
+  # ------------------------------------------------------------ restaurant.bread-after-seating
+
+  Scenario: Water alone does not count as bread
+    Given the policy "restaurant.bread-after-seating" from "policies/"
+    When these events happen:
+      | time  | type         | table |
+      | +0s   | guest.seated | t-1   |
+      | +2min | water.served | t-1   |
+    And the audit is as of "+10min"
+    Then the violations are:
+      | policy                         | kind    | scope     | start | end   |
+      | restaurant.bread-after-seating | missing | table=t-1 | +0s   | +5min |
+
+  Scenario: One basket of bread serves every seating still waiting at the table
+    Given the policy "restaurant.bread-after-seating" from "policies/"
+    When these events happen:
+      | time  | type         | table |
+      | +0s   | guest.seated | t-1   |
+      | +1min | guest.seated | t-1   |
+      | +3min | bread.served | t-1   |
+    Then there are no violations
+    And policy "restaurant.bread-after-seating" has 2 satisfied, 0 violated and 0 pending
 
   # ------------------------------------------------------------ restaurant.wording
 
