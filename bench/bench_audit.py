@@ -13,6 +13,7 @@ not share a heap.
 from __future__ import annotations
 
 import argparse
+import gc
 import itertools
 import json
 import os
@@ -29,7 +30,12 @@ ROOT = Path(__file__).resolve().parent.parent
 SHOP = ROOT / "examples" / "shop_week"
 
 
-def worker(mode: str, log: str, policies: str, zone: str) -> dict[str, Any]:
+def cpu_seconds() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def worker(mode: str, log: str, policies: str, zone: str, no_gc: bool) -> dict[str, Any]:
     """One measured run in this (fresh) process: 'read' or 'audit' the log."""
     from cxrules.engines.python import PythonEngine
     from cxrules.logs import LogSet, open_log
@@ -38,8 +44,10 @@ def worker(mode: str, log: str, policies: str, zone: str) -> dict[str, Any]:
     loaded = load_policies([policies])
     if loaded.policy_set is None:
         raise SystemExit(f"the policies in {policies} do not compile: {loaded.diagnostics[:3]}")
+    if no_gc:
+        gc.disable()
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
-    start = time.perf_counter()
+    start, cpu = time.perf_counter(), cpu_seconds()
     logs = LogSet([open_log(log)])
     if mode == "read":
         events = sum(1 for _ in logs.events())
@@ -47,7 +55,7 @@ def worker(mode: str, log: str, policies: str, zone: str) -> dict[str, Any]:
     else:
         result = PythonEngine().run(loaded.policy_set, logs.events(), zone=zone)
         events, violations = result.events, len(result.violations)
-    seconds = time.perf_counter() - start
+    seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {
         "mode": mode,
@@ -55,15 +63,16 @@ def worker(mode: str, log: str, policies: str, zone: str) -> dict[str, Any]:
         "violations": violations,
         "rejected": logs.rejected_total,
         "seconds": seconds,
+        "cpu_seconds": cpu,
         "maxrss_mb": peak / 1024,
         "startup_mb": before / 1024,
     }
 
 
-def measure(mode: str, log: Path, policies: str) -> dict[str, Any]:
+def measure(mode: str, log: Path, policies: str, no_gc: bool) -> dict[str, Any]:
     """Run `worker` in a fresh interpreter and return what it measured."""
     command = [sys.executable, __file__, "--worker", mode, "--log", str(log)]
-    command += ["--policies", policies]
+    command += ["--policies", policies] + (["--no-gc"] if no_gc else [])
     done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
     if done.returncode != 0:
         raise SystemExit(f"the {mode} run failed:\n{done.stderr}")
@@ -88,7 +97,9 @@ def median_of(runs: list[dict[str, Any]], field: str) -> float:
     return statistics.median(r[field] for r in runs)
 
 
-def bench_size(events: int, runs: int, seed: int, policies: str, folder: Path) -> dict[str, Any]:
+def bench_size(
+    events: int, runs: int, seed: int, policies: str, folder: Path, no_gc: bool
+) -> dict[str, Any]:
     """Generate one log and measure `runs` read-only and `runs` audit processes on it."""
     log = folder / f"shop-{events}.jsonl"
     generated = write_log(log, events, seed)
@@ -96,15 +107,18 @@ def bench_size(events: int, runs: int, seed: int, policies: str, folder: Path) -
     print(f"{events:,} events: generated in {generated:.1f} s ({size_mb:.0f} MB)", flush=True)
     reads, audits = [], []
     for n in range(runs):
-        reads.append(measure("read", log, policies))
-        audits.append(measure("audit", log, policies))
+        reads.append(measure("read", log, policies, no_gc))
+        audits.append(measure("audit", log, policies, no_gc))
+        read, audit = reads[-1], audits[-1]
         print(
-            f"  run {n + 1}: read {reads[-1]['seconds']:.1f} s, "
-            f"audit {audits[-1]['seconds']:.1f} s, {audits[-1]['violations']} violations",
+            f"  run {n + 1}: read {read['seconds']:.1f} s (CPU {read['cpu_seconds']:.1f} s), "
+            f"audit {audit['seconds']:.1f} s (CPU {audit['cpu_seconds']:.1f} s), "
+            f"{audit['maxrss_mb']:.0f} MB, {audit['violations']} violations",
             flush=True,
         )
     log.unlink()
     read_s, audit_s = median_of(reads, "seconds"), median_of(audits, "seconds")
+    read_cpu, audit_cpu = median_of(reads, "cpu_seconds"), median_of(audits, "cpu_seconds")
     return {
         "events": events,
         "runs": runs,
@@ -114,6 +128,11 @@ def bench_size(events: int, runs: int, seed: int, policies: str, folder: Path) -
         "read_events_per_s": round(events / read_s),
         "audit_events_per_s": round(events / audit_s),
         "audit_share_of_read_throughput": round(read_s / audit_s, 3),
+        "read_cpu_seconds": round(read_cpu, 2),
+        "audit_cpu_seconds": round(audit_cpu, 2),
+        "audit_events_per_cpu_s": round(events / audit_cpu),
+        "audit_share_of_read_throughput_cpu": round(read_cpu / audit_cpu, 3),
+        "gc": not no_gc,
         "read_maxrss_mb": round(median_of(reads, "maxrss_mb"), 1),
         "audit_maxrss_mb": round(median_of(audits, "maxrss_mb"), 1),
         "violations": audits[0]["violations"],
@@ -126,7 +145,9 @@ def show(row: dict[str, Any]) -> str:
         f"{row['events']:>10,} events | audit {row['audit_seconds']:>7.1f} s "
         f"{row['audit_events_per_s']:>8,} ev/s | read-only {row['read_seconds']:>6.1f} s "
         f"{row['read_events_per_s']:>8,} ev/s | audit = {share:.0f}% "
-        f"of read-only throughput | peak RSS audit {row['audit_maxrss_mb']:.0f} MB, "
+        f"of read-only throughput ({100 * row['audit_share_of_read_throughput_cpu']:.0f}% by CPU "
+        f"time; {row['audit_events_per_cpu_s']:,} ev per CPU s) | peak RSS audit "
+        f"{row['audit_maxrss_mb']:.0f} MB, "
         f"read-only {row['read_maxrss_mb']:.0f} MB"
     )
 
@@ -140,11 +161,15 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=7)
     parser.add_argument("--policies", default=str(ROOT / "policies"))
     parser.add_argument("--json", help="also write the figures to this file")
+    parser.add_argument(
+        "--no-gc", action="store_true", help="diagnostic: run with Python's cyclic GC disabled"
+    )
     parser.add_argument("--worker", choices=("read", "audit"), help=argparse.SUPPRESS)
     parser.add_argument("--log", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.worker:
-        print(json.dumps(worker(args.worker, args.log, args.policies, "Europe/Istanbul")))
+        zone = "Europe/Istanbul"
+        print(json.dumps(worker(args.worker, args.log, args.policies, zone, args.no_gc)))
         return 0
     try:
         sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else [args.events]
@@ -155,8 +180,11 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     with tempfile.TemporaryDirectory(prefix="cxrules-bench-") as folder:
         for events in sizes:
-            rows.append(bench_size(events, args.runs, args.seed, args.policies, Path(folder)))
-    print(f"\npython engine, {len(os.sched_getaffinity(0))} CPUs, Python {sys.version.split()[0]}")
+            row = bench_size(events, args.runs, args.seed, args.policies, Path(folder), args.no_gc)
+            rows.append(row)
+    gc_state = "cyclic GC off" if args.no_gc else "cyclic GC on"
+    cpus = len(os.sched_getaffinity(0))
+    print(f"\npython engine, {cpus} CPUs, Python {sys.version.split()[0]}, {gc_state}; medians")
     for row in rows:
         print(show(row))
     if args.json:
