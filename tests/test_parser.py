@@ -519,3 +519,30 @@ def test_strip_spans_ignores_positions_only() -> None:
     c = tree('policy a.b "T"\n  forbid x.z\n')
     assert strip_spans(a) == strip_spans(b)
     assert strip_spans(a) != strip_spans(c)
+
+
+def test_wildcards_quoted_types_and_lists() -> None:
+    f = rule('  forbid ["odd type", call.*, *.failed]\n')
+    assert isinstance(f, ast.ForbidRule) and f.pattern.bracketed
+    assert [(t.name, t.quoted) for t in f.pattern.types] == [
+        ("odd type", True),
+        ("call.*", False),
+        ("*.failed", False),
+    ]
+    r = rule("  require [a.b, c.d]\n")
+    assert isinstance(r.subject, ast.ListExpr)
+    assert [shape(i) for i in r.subject.items] == ["a.b", "c.d"]
+
+
+def test_ordinals_and_missing_title() -> None:
+    r = rule("  when 21st x.y within 1d\n  expect z.w within 1h\n")
+    assert (r.trigger.nth, r.trigger.or_later) == (21, False)
+    p = tree("policy a.b\n  forbid x.y\n").items[0]
+    assert isinstance(p, ast.Policy) and p.title is None
+
+
+def test_unknown_escapes_in_texts_drop_the_backslash() -> None:
+    # A known weakness kept as the language defines it: "\d" reads as "d", so a regular
+    # expression needs its backslashes doubled ("\\d").
+    assert shape(expr('x matches "\\\\d+"')) == ("matches", "x", "\\d+")
+    assert shape(expr('x matches "\\d+"')) == ("matches", "x", "d+")
