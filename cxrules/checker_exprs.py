@@ -344,7 +344,27 @@ class _Exprs:
                 "check the brackets; to match a special character such as ( write \\\\( in "
                 "the policy file",
             )
+            return "bool"
+        self._lost_backslash(e)
         return "bool"
+
+    def _lost_backslash(self, e: ast.MatchesExpr) -> None:
+        """A single backslash before a letter other than n or t is dropped when the text is read
+        ("\\d" in the file is the regex d), so a regex written as in other tools silently means
+        something else: say so."""
+        span = e.regex_span
+        raw = self.chk.line(span)[span.column - 1 : span.end_column - 1]
+        for match in re.finditer(r"\\(.)", raw):
+            if match.group(1) not in 'nt"\\':
+                lost = match.group(0)
+                self.chk.err(
+                    "E211",
+                    f"'{lost}' in a text reads as '{match.group(1)}', so this pattern loses its "
+                    "backslash",
+                    span,
+                    f"write '\\{lost}' to give the regular expression '{lost}'",
+                )
+                return
 
     def _missing(self, e: ast.MissingExpr) -> str:
         self.visit(e.value)
