@@ -220,3 +220,48 @@ def test_invariant_agrees_with_a_brute_force_oracle(items: list[Any]) -> None:
         for a, b in gap_oracle(log.events, 90.0)
     )
     assert found == expected
+
+
+EXTREME = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**400), max_value=10**400),
+    st.floats(allow_nan=True, allow_infinity=True),
+    st.text(max_size=12),
+    st.sampled_from(["2026-03-02T10:00:00+03:00", "9999-12-31T23:59:59", "1e999", "12:00"]),
+    st.lists(st.integers(), max_size=3),
+    st.dictionaries(st.text(max_size=3), st.integers(), max_size=2),
+)
+
+
+@settings(max_examples=50, deadline=None)
+@given(st.lists(st.tuples(st.integers(0, 30), EXTREME, EXTREME), max_size=12))
+def test_extreme_attribute_values_never_raise(items: list[Any]) -> None:
+    a, b = attr("a"), attr("b")
+    condition = op(
+        "and",
+        op("<", op("/", op("*", a, b), op("-", a, b)), ir.Call(fn="round", args=(a, b))),
+        op(">", ir.Call(fn="clamp", args=(a, b, lit(1))), op("+", ir.Time(), a)),
+    )
+    rules: list[Any] = [
+        ir.ValueCheck(trigger=trig(pat("x")), condition=condition),
+        ir.Response(
+            trigger=trig(pat("x")),
+            expect=pat("y", where=op("matches", a, b)),
+            window=ir.Window(direction="after", deadline=a),
+        ),
+        ir.MetricCheck(
+            metric=ir.Metric(
+                name="m",
+                aggregate=ir.Aggregate(fn="percentile", pattern=pat("x"), value=a, q=0.5),
+                group_by=("b",),
+            ),
+            require=ir.Threshold(op=">=", value=0),
+        ),
+    ]
+    log = Log()
+    for minute, va, vb in sorted(items, key=lambda r: r[0]):
+        log.add(f"+{minute}min", "x" if minute % 2 else "y", a=va, b=vb, scope=vb)
+    for rule in rules:
+        result = run(policy(rule, scope=("scope",)), log)
+        assert counts(result)["activations"] >= 0

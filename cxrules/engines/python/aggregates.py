@@ -54,8 +54,11 @@ def add_value(cell: Cell, fn: str, value: Any) -> bool:
     """Add one value to a cell for value aggregates; False when it is not a usable number."""
     if isinstance(value, bool) or not isinstance(value, int | float):
         return False
-    v = float(value)
-    if math.isnan(v):
+    try:
+        v = float(value)
+    except OverflowError:
+        return False
+    if math.isnan(v) or math.isinf(v):
         return False
     scale = SCALES.get(fn)
     if scale is not None and not scale[0] <= v <= scale[1]:

@@ -440,7 +440,12 @@ def _call(expr: ir.Call, layout: Layout) -> Fn:
         raise EngineError(f"{fn}() takes {lo}..{hi} arguments, got {len(args)}")
 
     def call(c: Ctx) -> Any:
-        values = [a(c) for a in args]
+        try:
+            return apply([a(c) for a in args])
+        except (ValueError, OverflowError, TypeError):  # e.g. round(inf): not computable
+            return MISSING
+
+    def apply(values: list[Any]) -> Any:
         if any(v is MISSING for v in values):
             return MISSING
         if fn in ("lower", "upper"):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Sequence
 from datetime import datetime
 from typing import Any
@@ -97,8 +98,16 @@ def percent(value: float) -> str:
 
 
 def number(value: float) -> str:
-    """A number without trailing zeros: 40.0 → '40', 2.5 → '2.5', 1/3 → '0.3333'."""
-    if float(value).is_integer():
+    """A number without trailing zeros; integers as they are.
+
+    >>> number(40.0), number(2.5), number(1 / 3), number(10**30), number(float("inf"))
+    ('40', '2.5', '0.3333', '1000000000000000000000000000000', 'inf')
+    """
+    if isinstance(value, int):
+        return str(value)
+    if not math.isfinite(value):
+        return str(value)
+    if value.is_integer():
         return str(int(value))
     return f"{value:.4f}".rstrip("0").rstrip(".")
 
@@ -119,7 +128,7 @@ def _lit_text(e: ir.Lit) -> str:
         return "true" if v else "false"
     if v is None:
         return "null"
-    return number(float(v)) if isinstance(v, int | float) else str(v)
+    return number(v) if isinstance(v, int | float) else str(v)
 
 
 _PREFIX = {"event": "", "trigger": "trigger.", "previous": "previous."}
@@ -178,5 +187,5 @@ def value_text(v: Any, zone: str) -> str:
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, int | float):
-        return number(float(v))
+        return number(v)
     return str(v)

@@ -52,7 +52,10 @@ def as_instant(value: Any, zone: str) -> datetime | None:
     if isinstance(value, str):
         return parse_instant(value, zone)
     if isinstance(value, int | float) and not isinstance(value, bool):
-        return datetime.fromtimestamp(value, UTC)
+        try:
+            return datetime.fromtimestamp(value, UTC)
+        except (OverflowError, OSError, ValueError):
+            return None
     return None
 
 
@@ -128,8 +131,15 @@ def arithmetic(op: str, a: Any, b: Any, zone: str) -> Any:
     """
     if a is MISSING or b is MISSING or isinstance(a, bool) or isinstance(b, bool):
         return MISSING
-    if isinstance(a, datetime) or isinstance(b, datetime):
-        return _instant_arithmetic(op, a, b, zone)
+    try:
+        if isinstance(a, datetime) or isinstance(b, datetime):
+            return _instant_arithmetic(op, a, b, zone)
+        return _number_arithmetic(op, a, b)
+    except (OverflowError, ValueError):  # out of range for an instant or a float
+        return MISSING
+
+
+def _number_arithmetic(op: str, a: Any, b: Any) -> Any:
     if op == "+" and isinstance(a, str) and isinstance(b, str):
         return a + b
     if isinstance(a, str):
