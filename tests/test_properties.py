@@ -339,3 +339,8 @@ def test_generated_policies_round_trip(text: str) -> None:
     reparsed = _tree(once)
     assert strip_spans(reparsed) == strip_spans(original)
     assert format_file(reparsed) == once
+    # Checking and compiling a well-formed file may find problems, but never raises.
+    root = Path(_WORKDIR.name)
+    (root / "g.cxr").write_text(text, encoding="utf-8")
+    loaded = load_policies([str(root / "g.cxr")], root=root)
+    assert (loaded.policy_set is None) == any(d.level is Level.ERROR for d in loaded.diagnostics)
