@@ -299,41 +299,51 @@ def test_open_problems_read_and_reconcile():
 UWV = ("bpic2016_complaints", "BPI2016_Complaints.csv")
 
 
-def repeat_breaches(key: str, limit: int, days: int) -> tuple[int, int]:
-    """Complaints that make more than `limit` of one customer about one `key` within `days`
-    (the window ends at the complaint, at local midnight in Amsterdam, inclusive), and the number
-    of (customer, key) pairs."""
+def repeat_breaches(key: str, limit: int, days: int) -> tuple[int, int, int]:
+    """New complaint dossiers that make more than `limit` of one customer about one `key` within
+    `days` (the window ends at the complaint, at local midnight in Amsterdam, inclusive); the
+    number of new dossiers; and the number of (customer, key) pairs. A record is a new dossier
+    when the pair's previous record (in date, then file order) has another ComplaintDossierID."""
     zone = ZoneInfo("Europe/Amsterdam")
-    pairs: dict[tuple[str, str], list[tuple[datetime, int]]] = defaultdict(list)
+    pairs: dict[tuple[str, str], list[tuple[datetime, int, str]]] = defaultdict(list)
     rows = raw_csv(*UWV, delimiter=";", encoding="latin-1")
     for number, row in enumerate(rows):
         moment = datetime.fromisoformat(row["ContactDate"]).replace(tzinfo=zone)
-        pairs[row["CustomerID"], row[key]].append((moment, number))
-    breaches = 0
+        pairs[row["CustomerID"], row[key]].append((moment, number, row["ComplaintDossierID"]))
+    breaches = dossiers = 0
     for complaints in pairs.values():
         complaints.sort()
-        for i, (moment, _) in enumerate(complaints):
-            window = [m for m, _ in complaints[: i + 1] if m >= moment - timedelta(days=days)]
+        new = [
+            moment
+            for i, (moment, _, dossier) in enumerate(complaints)
+            if i == 0 or complaints[i - 1][2] != dossier
+        ]
+        dossiers += len(new)
+        for i, moment in enumerate(new):
+            window = [m for m in new[: i + 1] if m >= moment - timedelta(days=days)]
             breaches += len(window) > limit
-    return breaches, len(pairs)
+    return breaches, dossiers, len(pairs)
 
 
 def test_complaints_read_and_reconcile():
     report = audit(*UWV)
     assert_clean_input(report, 289)  # SOURCE.md: 289 complaint records
     assert_reconciled(report)
-    assert policy(report, "uwv.repeat-theme").activations == 289  # every complaint
+    assert policy(report, "uwv.repeat-rate").scopes == 8  # July 2015 to February 2016
 
 
 def test_complaints_repeat_rules_recomputed_from_the_csv():
-    """uwv.repeat-theme (at most 2 per customer and theme in 90 days) and uwv.same-topic-again
-    (at most 1 per customer and topic in 30 days)."""
+    """uwv.repeat-theme (at most 2 new dossiers per customer and theme in 90 days) and
+    uwv.same-topic-again (at most 1 per customer and topic in 30 days)."""
     report = audit(*UWV)
-    theme, theme_pairs = repeat_breaches("ComplaintTheme_EN", 2, 90)
-    topic, topic_pairs = repeat_breaches("ComplaintTopic_EN", 1, 30)
-    assert (theme, topic) == (10, 4)
+    theme, theme_dossiers, theme_pairs = repeat_breaches("ComplaintTheme_EN", 2, 90)
+    topic, topic_dossiers, topic_pairs = repeat_breaches("ComplaintTopic_EN", 1, 30)
+    assert (theme, topic) == (4, 2)
     assert violations(report, "uwv.repeat-theme", "rate_exceeded") == theme
     assert violations(report, "uwv.same-topic-again", "rate_exceeded") == topic
+    # every new dossier is one activation of the rate limit; every pair is one scope
+    assert policy(report, "uwv.repeat-theme").activations == theme_dossiers
+    assert policy(report, "uwv.same-topic-again").activations == topic_dossiers
     assert policy(report, "uwv.repeat-theme").scopes == theme_pairs
     assert policy(report, "uwv.same-topic-again").scopes == topic_pairs
 
