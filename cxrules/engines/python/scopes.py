@@ -104,6 +104,7 @@ class RuleRunner:
         self._states = self.state_set if len(self.state_set) else None
         self._history = list(enumerate(self.layout.history))
         self._previous = self.layout.needs_previous
+        self._plain = not (self._changes or self._states or self._history or self._previous)
 
     def types(self) -> tuple[str, ...]:
         """The event types (exact or globs) this runner must see."""
@@ -141,6 +142,9 @@ class RuleRunner:
             scope = self.new_scope(key, (key,) if self._one_path is not None else key)
         ctx = self.ctx
         ctx.event, ctx.scope, ctx.previous, ctx.trigger = event, scope, scope.prev, None
+        if self._plain:  # no changes, states, history or previous to keep: just the rule
+            self.handle(scope, event, ts, 0)
+            return
         if self._changes:
             self.note_changes(scope, event)
         changed = self._states.update(ctx) if self._states is not None else 0
