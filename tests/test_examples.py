@@ -55,7 +55,7 @@ def audited(week: list[dict[str, Any]], tmp_path_factory: pytest.TempPathFactory
 
 def test_the_audit_reports_exactly_the_planted_breaches(audited: EngineResult) -> None:
     planted = shop_week.planted_breaches()
-    assert len(planted) == 36  # stores 7, restaurant 6, contact centre 14, logistics 9
+    assert len(planted) == 37  # stores 7, restaurant 7, contact centre 14, logistics 9
     expected = Counter(
         key(b.policy, b.scope, b.kind, b.start and b.start.isoformat(), b.bucket) for b in planted
     )
@@ -68,7 +68,7 @@ def test_the_audit_reports_exactly_the_planted_breaches(audited: EngineResult) -
 
 def test_every_policy_is_exercised_and_the_breach_free_ones_hold(audited: EngineResult) -> None:
     planted = Counter(b.policy for b in shop_week.planted_breaches())
-    assert len(audited.policies) == 31
+    assert len(audited.policies) == 32
     for summary in audited.policies:
         assert summary.activations > 0, summary.id
         assert summary.violated == planted[summary.id], summary.id
@@ -108,12 +108,12 @@ def test_the_planted_breaches_have_the_values_worked_out_by_hand(audited: Engine
     assert csat.details["value"] == pytest.approx(42 / 56)  # 2 of 8 answers a day were 1-3
     (late,) = by_policy(audited, "complaints.answer-in-time", complaint="k-7001")
     # Monday 10:00 + 16 business hours: 8 on Monday (to 18:00), 8 on Tuesday (09:00-17:00)
-    assert late.details["deadline"] == "2026-03-03 17:00:00+03:00"
+    assert late.details["deadline"] == "2026-03-03T17:00:00+03:00"
     assert late.fulfilled_at == "2026-03-05T15:00:00+03:00"
     (missing,) = by_policy(audited, "complaints.answer-in-time", complaint="k-7002")
-    assert missing.details["deadline"] == "2026-03-04 16:30:00+03:00"  # 8.5 h + 7.5 h
+    assert missing.details["deadline"] == "2026-03-04T16:30:00+03:00"  # 8.5 h + 7.5 h
     (same_day,) = by_policy(audited, "delivery.same-day-bucharest", order="o-7002")
-    assert same_day.details["deadline"] == "2026-03-04 00:59:59.999999+03:00"  # Bucharest 23:59
+    assert same_day.details["deadline"] == "2026-03-04T00:59:59.999999+03:00"  # Bucharest 23:59
 
 
 def test_the_committed_week_and_planted_list_are_regenerated_byte_for_byte() -> None:

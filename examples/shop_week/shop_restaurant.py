@@ -63,15 +63,16 @@ def planted(sink: Sink, start: date) -> list[Breach]:
         ("19:45:00", "guest.seated", {"staff": "cem"}),
         ("19:52:10", "water.served", {}), ("19:52:40", "bread.served", {}),
     ])  # fmt: skip
-    out.append(
-        Breach(
-            "restaurant.water-and-bread",
-            {"table": "t-window-2"},
-            "late",
-            at(wed, "19:45:00", IST),
-            "water came 7m10s and bread 7m40s after seating (limit 5min)",
+    for what, late in (("water", "7m10s"), ("bread", "7m40s")):
+        out.append(
+            Breach(
+                f"restaurant.{what}-after-seating",
+                {"table": "t-window-2"},
+                "late",
+                at(wed, "19:45:00", IST),
+                f"{what} came {late} after seating (limit 5min)",
+            )
         )
-    )
     party(fri, "t-window-1", [
         ("20:10:00", "guest.arrived", {}), ("20:13:05", "staff.greeted", {"staff": "baris"}),
         ("20:13:30", "guest.seated", {"staff": "baris"}),
