@@ -100,6 +100,14 @@ class _Exprs:
         return "list"
 
     def _name(self, e: ast.NameExpr) -> str:
+        if any("*" in part for part in e.parts):
+            self.chk.err(
+                "E100",
+                f"'{e.text}' is not a name: '*' belongs only in event types",
+                e.span,
+                "to multiply, put spaces around '*': a * b",
+            )
+            return "any"
         ref, parts = reference(e)
         if ref == "trigger" and self.context not in ("expect", "condition", "deadline"):
             self.chk.err(

@@ -120,7 +120,7 @@ def _require(chk: _Checker, rule: ast.RequireRule, names: PolicyNames) -> None:
         )
     if rule.where is not None:
         chk._pattern(pattern.model_copy(update={"where": rule.where}), names)
-    low = chk._count(rule.at_least, names, "'at least'") if rule.at_least else 1
+    low = chk._count(rule.at_least, names, "'at least'") if rule.at_least else 0
     high = chk._count(rule.at_most, names, "'at most'") if rule.at_most else None
     if low is not None and high is not None and high < low:
         chk.err(

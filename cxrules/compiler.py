@@ -121,7 +121,7 @@ class _PolicyCompiler:
                 pattern = pattern.model_copy(update={"where": rule.where})
             return ir.Existence(
                 pattern=self.pattern(pattern),
-                at_least=self.count(rule.at_least) if rule.at_least else 1,
+                at_least=self.count(rule.at_least) if rule.at_least else (0 if rule.at_most else 1),
                 at_most=self.count(rule.at_most) if rule.at_most else None,
             )
         if isinstance(rule, ast.ForbidRule):

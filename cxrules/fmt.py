@@ -10,8 +10,6 @@ from cxrules.parser import _keyword_texts
 
 INDENT = "  "
 _NAME = re.compile(r"(?!\d)\w(?:[\w-]*\w)?(?::(?!\d)\w(?:[\w-]*\w)?)*")
-_SEG = r"(?:(?!\d)\w(?:[\w-]*\w)?(?::(?!\d)\w(?:[\w-]*\w)?)*|\*)"
-_DOTTED = re.compile(rf"{_SEG}(?:\.{_SEG})+")
 # Binding strength of each operator: a child weaker than its place needs parentheses.
 _PREC = {"or": 1, "and": 2, "not": 3, "compare": 4, "+": 5, "-": 5, "*": 6, "/": 6, "neg": 7}
 
@@ -274,10 +272,8 @@ class _Formatter:
         from cxrules.transform import _ordinal_suffix
 
         later = " or later" if t.or_later else ""
-        return (
-            f"{t.nth}{_ordinal_suffix(t.nth)}{later} {self.pattern(t.pattern)} within "
-            f"{self.expr(t.within)}"
-        )
+        within = f" within {self.expr(t.within)}" if t.within is not None else ""
+        return f"{t.nth}{_ordinal_suffix(t.nth)}{later} {self.pattern(t.pattern)}{within}"
 
     def _timing(self, t: ast.Timing) -> str:
         direction = f" {t.direction}" if t.direction else ""

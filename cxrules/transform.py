@@ -411,8 +411,9 @@ class ToAst(Transformer[Token, list[Any]]):
 
     def trigger_nth(self, meta: Any, c: list[Any]) -> ast.Trigger:
         ordinal: Token = c[0]
-        or_later = len(c) == 4
-        pattern, within = c[-2], c[-1]
+        or_later = any(part is True for part in c[1:])
+        pattern = next(part for part in c[1:] if isinstance(part, ast.Pattern))
+        within = c[-1] if not isinstance(c[-1], ast.Pattern) else None
         nth = int(str(ordinal)[:-2])
         suffix = str(ordinal)[-2:]
         expected = _ordinal_suffix(nth)
