@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from datetime import date, datetime, time, tzinfo
+from datetime import date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 from typing import Any
 
@@ -15,6 +15,10 @@ from cxrules.logs.timeparse import combine, make_clock_parser, make_date_parser,
 _FIELD = re.compile(r"\{([^{}]+)\}")
 _NOT_WORD = re.compile(r"[^\w.]+|_+")
 _INT = re.compile(r"[+-]?\d+")
+
+
+#: How much earlier than a row's first time a later column must be to count as the next day.
+ROLLOVER_GAP = timedelta(hours=12)
 
 
 class Bad(Exception):
@@ -219,7 +223,9 @@ class Builder:
             dated = bool(spec.date or self.mapping.date)
             if anchor is None:
                 anchor = when
-            elif dated and self.mapping.day_rollover and when < anchor:
+            elif dated and self.mapping.day_rollover and anchor - when > ROLLOVER_GAP:
+                # Only a time far earlier than the row's first one has crossed midnight; a few
+                # seconds earlier is clock skew between systems, kept on the same day.
                 when = combine(when.date(), when.timetz().replace(tzinfo=None), self.tz, True)
             kind = self._fill(self.templates[index], row)
             attrs = dict(base)

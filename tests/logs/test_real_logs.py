@@ -7,6 +7,7 @@ the call-centre numbers not printed there (queued, answered) were counted with a
 from __future__ import annotations
 
 from collections import Counter
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
@@ -175,9 +176,15 @@ def test_anonymous_bank_call_centre():
     assert events[0].time.date().isoformat() == "1999-02-01"
     assert str(events[0].time.tzinfo) == "Asia/Jerusalem"
     assert events[-1].time.isoformat() < "1999-03-01"
-    # every call's events are in its own time order: nothing before its entry
+    # A call's events follow its entry, on the same day or (crossing midnight) the next; in 23
+    # rows the VRU clocks are skewed (vru_exit before vru_entry, negative vru_time): those events
+    # come up to 3m12s before the entry and stay on the entry's day instead of rolling over.
     entry = {e.attrs["call"]: e.time for e in events if e.type == "call.entered"}
-    assert all(e.time >= entry[e.attrs["call"]] for e in events)
+    offsets = [e.time - entry[e.attrs["call"]] for e in events]
+    skewed = {e.attrs["call"] for e, off in zip(events, offsets, strict=True) if off < timedelta(0)}
+    assert len(skewed) == 23
+    assert min(offsets) == -timedelta(minutes=3, seconds=12)
+    assert max(offsets) < timedelta(hours=12)
 
 
 def test_bpic2016_complaints():
