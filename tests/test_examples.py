@@ -8,7 +8,7 @@ import itertools
 import json
 import sys
 from collections import Counter
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -148,9 +148,13 @@ def test_unsupported_arguments_are_refused(kwargs: dict[str, Any], message: str)
         next(shop_week.generate(**kwargs))
 
 
-def test_the_planted_list_is_only_given_for_one_week() -> None:
+def test_the_planted_list_is_only_given_for_one_week_without_turkish_holidays() -> None:
     with pytest.raises(ValueError, match="listed for a 7-day log only, not 14 days"):
         shop_week.planted_breaches(days=14)
+    # Kurban Bayramı 2026: Wednesday 27 to Saturday 30 May
+    with pytest.raises(ValueError, match="this one has 2026-05-27 Eid al-Adha, 2026-05-28 "):
+        shop_week.planted_breaches(start=date(2026, 5, 25))
+    assert len(shop_week.planted_breaches(start=date(2026, 5, 18) + timedelta(days=14))) == 37
 
 
 def test_the_command_line_writes_exactly_the_events_asked(

@@ -21,6 +21,8 @@ from datetime import date, timedelta
 from pathlib import Path
 from typing import IO, Any
 
+import holidays
+
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 import shop_logistics as logistics  # noqa: E402
@@ -81,7 +83,8 @@ def planted_breaches(
 ) -> list[Breach]:
     """What an audit of `generate(seed, start, days, scale)` with policies/ reports, for any
     seed: exactly these violations. Only a log of exactly one week has a known list (the
-    month-level KPIs of a longer log mix in other weeks).
+    month-level KPIs of a longer log mix in other weeks), and only for a week whose Monday to
+    Saturday has no public holiday in Turkey (they move the support desk's deadlines).
 
     >>> [b.policy for b in planted_breaches()][:2]
     ['octopus.always-connected', 'octopus.always-connected']
@@ -89,6 +92,14 @@ def planted_breaches(
     _check(start, days, scale)
     if days != 7:
         raise ValueError(f"the planted breaches are listed for a 7-day log only, not {days} days")
+    saturday = start + timedelta(days=5)
+    closed = holidays.country_holidays("TR", years=sorted({start.year, saturday.year}))
+    named = [f"{d} {closed[d]}" for d in sorted(closed) if start <= d <= saturday]
+    if named:
+        raise ValueError(
+            "the planted complaint deadlines assume a week without public holidays in Turkey "
+            f"(calendar support_tr); this one has {', '.join(named)}"
+        )
     sink = Sink()
     out: list[Breach] = []
     for plant in (stores.planted, restaurant.planted, service.planted, logistics.planted):
