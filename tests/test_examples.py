@@ -57,7 +57,8 @@ def test_the_audit_reports_exactly_the_planted_breaches(audited: EngineResult) -
     planted = shop_week.planted_breaches()
     assert len(planted) == 37  # stores 7, restaurant 7, contact centre 14, logistics 9
     expected = Counter(
-        key(b.policy, b.scope, b.kind, b.start and b.start.isoformat(), b.bucket) for b in planted
+        key(b.policy, b.scope, b.kind, b.start.isoformat() if b.start else None, b.bucket)
+        for b in planted
     )
     found = Counter(
         key(v.policy, v.scope, v.kind, v.start, v.details.get("bucket")) for v in audited.violations

@@ -29,7 +29,7 @@ import shop_logistics as logistics  # noqa: E402
 import shop_restaurant as restaurant  # noqa: E402
 import shop_service as service  # noqa: E402
 import shop_stores as stores  # noqa: E402
-from shop_common import IST, Breach, Sink, local  # noqa: E402
+from shop_common import IST, Breach, Scene, Sink, local  # noqa: E402
 
 DEFAULT_START = date(2026, 3, 2)  # a Monday
 
@@ -64,7 +64,7 @@ def generate(
     sink = Sink()
     for plant in (stores.planted, restaurant.planted, service.planted, logistics.planted):
         plant(sink, start)
-    scenes = [
+    scenes: list[Scene] = [
         stores.Stores(seed, scale),
         restaurant.Restaurant(seed, scale),
         service.Service(seed, scale),

@@ -9,7 +9,7 @@ from __future__ import annotations
 import heapq
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
+from typing import Any, Protocol
 from zoneinfo import ZoneInfo
 
 IST = ZoneInfo("Europe/Istanbul")
@@ -77,6 +77,12 @@ class Sink:
             _, _, when, etype, attrs = heapq.heappop(heap)
             out.append({"time": when.isoformat(), "type": etype, **attrs})
         return out
+
+
+class Scene(Protocol):
+    """A business of the example: it adds one day's events to the sink."""
+
+    def day(self, sink: Sink, day: date, index: int) -> None: ...
 
 
 def at(day: date, clock: str, tz: ZoneInfo) -> datetime:
