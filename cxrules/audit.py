@@ -78,7 +78,7 @@ def run_audit(
     try:
         inputs = [open_log(path, mapping, fmt=request.log_format) for path in request.logs]
     except LogError as exc:
-        raise AuditError(str(exc), 3) from exc
+        raise AuditError("a log cannot be read", 3, [_unreadable(exc)]) from exc
     except MappingError as exc:
         raise AuditError("invalid log mapping", 2, exc.diagnostics) from exc
     logs = LogSet(inputs, max_rejected=request.max_rejected)
@@ -86,7 +86,7 @@ def run_audit(
         result = _run_engine(loaded.policy_set, logs, as_of, zone, progress)
         report = build_report(loaded.policy_set, logs, result, request, zone, as_of, loaded)
     except LogError as exc:
-        raise AuditError(str(exc), 3) from exc
+        raise AuditError("a log cannot be read", 3, [_unreadable(exc)]) from exc
     finally:
         logs.close()
     return report, loaded.diagnostics
@@ -184,6 +184,16 @@ def failing(report: Report, fail_on: str) -> list[Violation]:
         for v in report.violations
         if v.kind != "metric_warning" and SEVERITY_ORDER[v.severity] >= floor
     ]
+
+
+def _unreadable(exc: Exception) -> Diagnostic:
+    path = getattr(exc, "path", "")
+    reason = getattr(exc, "reason", str(exc))
+    return error(
+        "E401",
+        f"cannot read the log '{path}': {reason}",
+        hint="check the path and the file's permissions; re-export a corrupt file",
+    )
 
 
 def usage_error(message: str) -> AuditError:
