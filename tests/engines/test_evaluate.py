@@ -104,3 +104,9 @@ def test_history_pattern_slots_are_shared() -> None:
     compile_expr(ir.History(fn="last", pattern=pat("a"), field="x"), layout)
     compile_expr(ir.History(fn="first", pattern=pat("b")), layout)
     assert [m.pattern.types for m in layout.history] == [("a",), ("b",)]
+
+
+def test_round_with_absurd_digits_is_missing_not_a_hang() -> None:
+    assert evaluate(ir.Call(fn="round", args=(lit(5), lit(-(10**9))))) is MISSING
+    assert evaluate(ir.Call(fn="round", args=(lit(1234.5678), lit(-2)))) == 1200
+    assert evaluate(ir.Call(fn="round", args=(lit(2.567), lit(2)))) == 2.57

@@ -465,7 +465,12 @@ def _call(expr: ir.Call, layout: Layout) -> Fn:
             return max(nums)
         if fn == "abs":
             return abs(nums[0])
-        return round(nums[0], int(nums[1])) if len(nums) == 2 else round(nums[0])
+        if len(nums) == 1:
+            return round(nums[0])
+        digits = int(nums[1])
+        if not -20 <= digits <= 20:  # round(5, -10**9) on an int would compute 10**(10**9)
+            return MISSING
+        return round(nums[0], digits)
 
     return call
 

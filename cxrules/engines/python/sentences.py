@@ -104,7 +104,10 @@ def number(value: float) -> str:
     ('40', '2.5', '0.3333', '1000000000000000000000000000000', 'inf')
     """
     if isinstance(value, int):
-        return str(value)
+        try:
+            return str(value)
+        except ValueError:  # more digits than Python prints (sys.set_int_max_str_digits)
+            return f"a {value.bit_length()}-bit integer"
     if not math.isfinite(value):
         return str(value)
     if value.is_integer():
