@@ -82,11 +82,17 @@ def run_audit(
     except MappingError as exc:
         raise AuditError("invalid log mapping", 2, exc.diagnostics) from exc
     logs = LogSet(inputs, max_rejected=request.max_rejected)
+    from cxrules.engines.python.evaluate import EngineError
+
     try:
         result = _run_engine(loaded.policy_set, logs, as_of, zone, progress)
         report = build_report(loaded.policy_set, logs, result, request, zone, as_of, loaded)
     except LogError as exc:
         raise AuditError("a log cannot be read", 3, [_unreadable(exc)]) from exc
+    except EngineError as exc:
+        raise AuditError(
+            f"the policies cannot run on the {request.engine} engine: {exc}", 2
+        ) from exc
     finally:
         logs.close()
     return report, loaded.diagnostics
@@ -170,6 +176,7 @@ def build_report(
         pending=result.pending,
         rejected=rejected,
         rejected_total=logs.rejected_total,
+        ignored_after_as_of=result.after_as_of,
         rejected_by_code=dict(sorted(by_code.items()))
         if logs.rejected_total == len(rejected)
         else {},

@@ -166,7 +166,8 @@ class Unary(IR):
 
 class Binary(IR):
     """Arithmetic, comparison and boolean operators. `contains` is substring (strings) or
-    membership (lists); `matches` is a regular-expression search (Python `re` syntax)."""
+    membership (lists); `matches` is a regular-expression search (Python `re` syntax) whose right
+    side is always a string `Lit` from the policy, never a value from the log."""
 
     kind: Literal["binary"] = "binary"
     op: Literal[
@@ -372,7 +373,7 @@ class Aggregate(IR):
     within: Duration | None = None
     unless: Pattern | None = None
     value: Expr | None = None
-    q: float | None = None
+    q: float | None = None  # the percentile as written: 90 means the 90th (0 < q <= 100)
     variant: str = "standard"
 
 

@@ -142,6 +142,12 @@ def _header(console: Console, report: Report) -> None:
     )
     span = time_span(report)
     console.print(_line(f"Time span: {span[0]} to {span[1]}" if span else "Time span: no events"))
+    if report.ignored_after_as_of:
+        console.print(
+            _line(
+                f"Not audited: {plural(report.ignored_after_as_of, 'event')} after {report.as_of}"
+            )
+        )
     if not report.inputs:
         return
     table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)

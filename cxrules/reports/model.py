@@ -154,5 +154,6 @@ class Report(Model):
     rejected: list[RejectedRecord] = []
     rejected_total: int = 0  # may exceed len(rejected) when the list is capped
     rejected_by_code: dict[str, int] = {}  # complete counts, even when `rejected` is capped
+    ignored_after_as_of: int = 0  # events later than the horizon, read but not audited
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
