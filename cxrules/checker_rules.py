@@ -67,6 +67,10 @@ def check_rule(chk: _Checker, policy: ast.Policy, rule: Any, names: PolicyNames)
     """Check a policy's rule against its kind's requirements."""
     if isinstance(rule, ast.RequireRule):
         _require(chk, rule, names)
+        if is_metric_requirement(rule) and not any(
+            isinstance(c, ast.ScopeClause) and c.keys for c in policy.clauses
+        ):
+            _unpaired_share(chk, rule, names)
     elif isinstance(rule, ast.ForbidRule):
         chk._pattern(rule.pattern, names)
     elif isinstance(rule, ast.ResponseRule | ast.ForbidAfterRule):
@@ -160,6 +164,22 @@ def _metric_requirement(chk: _Checker, rule: ast.RequireRule, names: PolicyNames
         _warn_side(chk, subject.op, subject.right, rule.warn)
     if rule.min_sample is not None:
         chk._count(rule.min_sample, names, "the minimum sample", minimum=1)
+
+
+def _unpaired_share(chk: _Checker, rule: ast.RequireRule, names: PolicyNames) -> None:
+    """W204: share(A within D of B) pairs A with B inside a scope; without one, any A in the
+    whole log meets every B."""
+    subject = rule.subject
+    assert isinstance(subject, ast.BinaryExpr) and isinstance(subject.left, ast.NameExpr)
+    metric = names.metric(subject.left.parts[0])
+    if metric is not None and metric.aggregate.fn == "share":
+        chk.warn(
+            "W204",
+            f"'{metric.name}' pairs events across the whole log",
+            metric.name_span,
+            "add the policy's scope before the metric, e.g. 'per call', so each answer "
+            "meets its own call",
+        )
 
 
 def _threshold(chk: _Checker, value: Any, unit: str, metric: str, names: PolicyNames) -> None:

@@ -59,6 +59,7 @@ CODES: dict[str, str] = {
     "W201": "policy without owner or description",
     "W202": "defined but never used",
     "W203": "warning level on the wrong side of the requirement",
+    "W204": "share metric without a scope to pair its events",
     # E3xx: evaluation
     "E301": "expression could not be evaluated on an event",
     # E4xx: input (logs and mappings)

@@ -215,7 +215,7 @@ def test_duration_compared_with_number(tmp_path: Path) -> None:
 
 def test_warning_not_stricter_than_requirement(tmp_path: Path) -> None:
     text = (
-        'policy p.q "T"\n' + OWNER + "  metric s = share(a.b within 20s of c.d)\n"
+        'policy p.q "T"\n' + OWNER + "  per x\n  metric s = share(a.b within 20s of c.d)\n"
         "  require s >= 80% warn below 75%\n"
     )
     found = diagnose(tmp_path, text)
