@@ -86,3 +86,17 @@ def test_an_unknown_calendar_is_a_clear_error() -> None:
     log.add("+0s", "complaint.filed", customer="c-1")
     with pytest.raises(EngineError, match="duration '8h' uses unknown calendar 'shop'"):
         run(escalate(window), log, calendars={"office": OFFICE})
+
+
+def test_a_paused_business_clock_reports_opening_hours_left() -> None:
+    on_hold = ir.State(name="on_hold", start=pat("case.on_hold"), end=pat("case.resumed"))
+    window = ir.Window(direction="after", max=business("16h"), paused_while="on_hold")
+    log = Log()
+    log.add("+0s", "complaint.filed", customer="c-1")  # Monday 10:00
+    log.add("+5h", "case.on_hold", customer="c-1")  # 15:00: 5 opening hours used, 11 left
+    log.add("+3d", "note.added", customer="c-1")  # Thursday: still on hold, no deadline
+    result = run(escalate(window, (on_hold,)), log, calendars={"office": OFFICE})
+    (pending,) = result.pending
+    assert pending.deadline is None
+    # 11 opening hours, not "11h" of the day: 16h - (10:00 to 15:00).
+    assert "clock paused with 11 business hours left" in pending.sentence

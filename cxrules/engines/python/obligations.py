@@ -202,6 +202,11 @@ class ObligationRunner(RuleRunner):
     def deadline_text(self, ob: Obligation) -> str:
         if ob.deadline is None:
             if ob.remaining is not None:
+                d = self.window.max
+                if d is not None and d.unit == "hours":
+                    # Business time: hours of opening time, not hours of the day.
+                    hours = round(ob.remaining / 3600, 2)
+                    return f"clock paused with {hours:g} business hours left"
                 return f"clock paused with {format_duration(ob.remaining)} left"
             return "no deadline"
         return f"deadline {when(ob.deadline, self.log_zone)}"
