@@ -136,14 +136,21 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
 
 
 def percent(value: float | None, digits: int = 1) -> str:
-    """A fraction as a percentage, '–' when there is none.
+    """A fraction as a percentage, '–' when there is none. Never rounded up to 100% or down to
+    0%: 2190 of 2191 is '99.9%', so a policy with a breach never reads as fully compliant.
 
-    >>> percent(0.8333), percent(1.0), percent(None)
-    ('83.3%', '100.0%', '–')
+    >>> percent(0.8333), percent(1.0), percent(None), percent(0.99954), percent(0.0004)
+    ('83.3%', '100.0%', '–', '99.9%', '0.1%')
     """
     if value is None:
         return "–"
-    return f"{value * 100:.{digits}f}%"
+    scale = 10**digits
+    shown = round(value * 100 * scale)
+    if value < 1 and shown >= 100 * scale:
+        shown = 100 * scale - 1
+    elif value > 0 and shown == 0:
+        shown = 1
+    return f"{shown / scale:.{digits}f}%"
 
 
 # A duration as the engines write it in thresholds ("30s", "2m12s", "1h05m", "2d03h").
