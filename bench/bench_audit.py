@@ -93,6 +93,25 @@ def write_log(path: Path, events: int, seed: int) -> float:
     return time.perf_counter() - start
 
 
+def revision() -> str:
+    """The checkout's commit (with '+changes' when files differ from it), for the record."""
+    try:
+        head = subprocess.run(
+            ["git", "rev-parse", "--short", "HEAD"], capture_output=True, text=True, cwd=ROOT
+        )
+        dirty = subprocess.run(
+            ["git", "status", "--porcelain", "--", "cxrules", "policies"],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
+        )
+    except OSError:
+        return "unknown (no git)"
+    if head.returncode != 0:
+        return "unknown (not a git checkout)"
+    return head.stdout.strip() + ("+changes" if dirty.stdout.strip() else "")
+
+
 def median_of(runs: list[dict[str, Any]], field: str) -> float:
     return statistics.median(r[field] for r in runs)
 
@@ -181,10 +200,12 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="cxrules-bench-") as folder:
         for events in sizes:
             row = bench_size(events, args.runs, args.seed, args.policies, Path(folder), args.no_gc)
+            row["commit"] = revision()
             rows.append(row)
     gc_state = "cyclic GC off" if args.no_gc else "cyclic GC on"
+    print(f"\ncommit {revision()}", end="")
     cpus = len(os.sched_getaffinity(0))
-    print(f"\npython engine, {cpus} CPUs, Python {sys.version.split()[0]}, {gc_state}; medians")
+    print(f", python engine, {cpus} CPUs, Python {sys.version.split()[0]}, {gc_state}; medians")
     for row in rows:
         print(show(row))
     if args.json:
