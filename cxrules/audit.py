@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -124,14 +125,23 @@ def _run_engine(
 ) -> EngineResult:
     from cxrules.engines.python.engine import Audit
 
+    # The reader and the engine make millions of short-lived objects and no reference cycles:
+    # the cyclic garbage collector only costs time here (about 40% of an audit), so it is off
+    # for the run and back on afterwards.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
-        audit = Audit(policy_set, as_of=as_of, zone=zone)
-        audit.feed(_counted(logs.events(), progress))
-    except OutOfOrder:
-        # The log is not in time order: read it again, sorted (held in memory).
-        audit = Audit(policy_set, as_of=as_of, zone=zone)
-        audit.feed(_counted(logs.events(sorted=True), progress))
-    return audit.finish()
+        try:
+            audit = Audit(policy_set, as_of=as_of, zone=zone)
+            audit.feed(_counted(logs.events(), progress))
+        except OutOfOrder:
+            # The log is not in time order: read it again, sorted (held in memory).
+            audit = Audit(policy_set, as_of=as_of, zone=zone)
+            audit.feed(_counted(logs.events(sorted=True), progress))
+        return audit.finish()
+    finally:
+        if collecting:
+            gc.enable()
 
 
 def _counted(events: Iterable[Event], progress: Callable[[int], None] | None) -> Iterator[Event]:
