@@ -177,14 +177,6 @@ class _Exprs:
 
     # ------------------------------------------------------------------ history
     def _history(self, e: ast.HistoryExpr) -> str:
-        if self.context == "invariant" and not self._state_count(e):
-            self.chk.err(
-                "E214",
-                "'always' is checked at every moment, not at an event",
-                e.span,
-                "use states here, e.g. always count(connection) >= 1",
-            )
-            return "number"
         if e.fn == "count" and self._state_count(e):
             name = e.pattern.types[0].name
             if self.context not in ("condition", "invariant"):
@@ -196,11 +188,20 @@ class _Exprs:
                 )
             return "number"
         if e.fn == "count" and len(e.pattern.types) == 1 and "." not in e.pattern.types[0].name:
+            # count(conection): a misspelt state, not an event type called 'conection'.
             word = e.pattern.types[0].name
             close = did_you_mean(word, self.names.all_states())
             if close and not e.pattern.types[0].quoted:
                 self.chk.err("E202", f"no state named '{word}'", e.pattern.types[0].span, close)
                 return "number"
+        if self.context == "invariant":
+            self.chk.err(
+                "E214",
+                "'always' is checked at every moment, not at an event",
+                e.span,
+                "use states here, e.g. always count(connection) >= 1",
+            )
+            return "number"
         self.chk._pattern(e.pattern, self.names, "pattern")
         if e.fn == "count":
             return "number"

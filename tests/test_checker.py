@@ -260,3 +260,15 @@ def test_per_bucket_on_a_policy(tmp_path: Path) -> None:
     assert [(c, line, m) for c, line, _, m, _ in found] == [
         ("E214", 4, "'per day' groups a metric, not a policy")
     ]
+
+
+def test_misspelt_state_in_always_is_named_as_a_state(tmp_path: Path) -> None:
+    text = (
+        'policy p.q "T"\n' + OWNER + "  per visit\n"
+        "  state connection = arm.connected until arm.disconnected, by arm\n"
+        "  while customer.entered until customer.left:\n"
+        "    always count(conection) >= 1, grace 30s\n"
+    )
+    found = diagnose(tmp_path, text)
+    assert ("E202", 8, 18, "no state named 'conection'", "did you mean 'connection'?") in found
+    assert not [f for f in found if f[0] == "E214"]
