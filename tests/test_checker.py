@@ -270,5 +270,5 @@ def test_misspelt_state_in_always_is_named_as_a_state(tmp_path: Path) -> None:
         "    always count(conection) >= 1, grace 30s\n"
     )
     found = diagnose(tmp_path, text)
-    assert ("E202", 8, 18, "no state named 'conection'", "did you mean 'connection'?") in found
+    assert ("E202", 7, 18, "no state named 'conection'", "did you mean 'connection'?") in found
     assert not [f for f in found if f[0] == "E214"]
