@@ -44,6 +44,20 @@ class TriggerGate:
     def fresh(self) -> GateState | None:
         return None if self.nth is None else GateState()
 
+    @property
+    def unbounded(self) -> bool:
+        """True for a counted trigger without `within`: it counts the scope's whole history."""
+        return self.nth is not None and self.window is None
+
+    def done(self, state: GateState | None, now: float) -> bool:
+        """True when no time kept in `state` can still be in the window of an event at `now` or
+        later (a fresh state would behave the same)."""
+        if state is None:
+            return True
+        if self.window is None:
+            return state.total == 0
+        return not state.times or state.times[-1] < now - self.window
+
     def fires(self, state: GateState | None, ctx: Ctx, ts: float) -> int:
         """Whether the event in `ctx` (its type already matched) activates; see the class doc."""
         if not self.matcher.where_ok(ctx):
@@ -102,6 +116,10 @@ class RateLimitRunner(RuleRunner):
 
     def new_data(self) -> Any:
         return deque()
+
+    def quiet(self, scope: Scope, now: float) -> bool:
+        recent: deque[Event] = scope.data
+        return not recent or recent[-1].time.timestamp() < now - self.window
 
     def handle(self, scope: Scope, event: Event, ts: float, changed: int) -> None:
         if not self.matcher(self.ctx):

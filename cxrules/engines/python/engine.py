@@ -18,7 +18,7 @@ from cxrules.engines.python.forbid_after import ForbidAfterRunner
 from cxrules.engines.python.invariant import InvariantRunner
 from cxrules.engines.python.metrics import MetricRunner
 from cxrules.engines.python.response import ResponseRunner
-from cxrules.engines.python.scopes import RuleRunner, RunEnv
+from cxrules.engines.python.scopes import LINGER, RuleRunner, RunEnv
 from cxrules.engines.python.sentences import when
 from cxrules.engines.python.value_check import ValueCheckRunner
 from cxrules.logs.event import Event
@@ -67,10 +67,17 @@ class Audit:
     """One run in progress: feed events (in time order) as they come, then `finish` once.
 
     This is what `PythonEngine.run` drives; a live stream can drive it event by event.
-    `runners` are exposed for inspection (memory bounds in tests)."""
+    `runners` are exposed for inspection (memory bounds in tests). `linger`: seconds of log time
+    a quiet scope is kept after its last event before it may be retired (docs/semantics.md,
+    "Scope retirement"); every `linger / 2` of log time the runners sweep their scopes."""
 
     def __init__(
-        self, policy_set: ir.PolicySet, *, as_of: datetime | None = None, zone: str = "UTC"
+        self,
+        policy_set: ir.PolicySet,
+        *,
+        as_of: datetime | None = None,
+        zone: str = "UTC",
+        linger: float = LINGER,
     ) -> None:
         try:
             ZoneInfo(zone)
@@ -79,7 +86,11 @@ class Audit:
         if as_of is not None and as_of.tzinfo is None:
             raise EngineError("as_of must carry a time zone (e.g. 2026-03-02T18:00:00+03:00)")
         self.zone, self.as_of = zone, as_of
-        env = RunEnv(zone, Clock(policy_set.calendars))
+        if not linger > 0 or math.isinf(linger):
+            raise EngineError(f"linger must be a positive number of seconds, not {linger!r}")
+        env = RunEnv(zone, Clock(policy_set.calendars), float(linger))
+        self.sweep_every = env.linger / 2
+        self.next_sweep = -math.inf
         self.runners = [build_runner(p, env) for p in policy_set.policies]
         self.dispatch = Dispatch(self.runners)
         self.limit = as_of.timestamp() if as_of is not None else None
@@ -95,6 +106,7 @@ class Audit:
         limit = self.limit if self.limit is not None else math.inf
         last = self.last if self.last is not None else -math.inf
         last_event = self.last_event
+        next_sweep = self.next_sweep
         audited = ignored = 0
         try:
             for event in events:
@@ -105,6 +117,9 @@ class Audit:
                 if ts < last:
                     self.last_event = last_event
                     self.out_of_order(event)
+                if ts >= next_sweep:
+                    self.sweep(ts)
+                    next_sweep = ts + self.sweep_every
                 last, last_event = ts, event
                 audited += 1
                 runners_for = by_type.get(event.type)
@@ -113,10 +128,15 @@ class Audit:
                 for runner in runners_for:
                     runner.on_event(event, ts)
         finally:
+            self.next_sweep = next_sweep
             self.last = last if last_event is not None else None
             self.last_event = last_event
             self.audited += audited
             self.ignored += ignored
+
+    def sweep(self, now: float) -> int:
+        """Retire the quiet scopes of every runner (see `RuleRunner.sweep`); how many."""
+        return sum(runner.sweep(now) for runner in self.runners)
 
     def out_of_order(self, event: Event) -> None:
         previous, zone = self.last_event, self.zone

@@ -30,6 +30,7 @@ class ExistenceRunner(RuleRunner):
 
     kind = "existence"
     wants_all = True
+    retires = False  # every scope is judged at the horizon on all its events
 
     def __init__(self, policy: ir.Policy, env: RunEnv) -> None:
         super().__init__(policy, env)

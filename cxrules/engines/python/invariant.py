@@ -62,6 +62,16 @@ class InvariantRunner(RuleRunner):
     def new_data(self) -> Any:
         return GapData()
 
+    def quiet(self, scope: Scope, now: float) -> bool:
+        d: GapData = scope.data
+        if d.close_at is not None and now > d.close_at:
+            self.close_gap(scope, d)  # as the scope's next event (or the horizon) would
+        return d.bad_since is None and d.close_at is None
+
+    def fold(self, scope: Scope) -> None:
+        d: GapData = scope.data
+        self.counts.satisfied += d.intervals - d.violated_intervals
+
     def handle(self, scope: Scope, event: Event, ts: float, changed: int) -> None:
         d: GapData = scope.data
         if d.close_at is not None and ts > d.close_at:

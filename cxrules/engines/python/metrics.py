@@ -56,6 +56,12 @@ class MetricRunner(RuleRunner):
     def new_data(self) -> Any:
         return [] if self.agg.fn == "share" else None
 
+    def quiet(self, scope: Scope, now: float) -> bool:
+        if self.agg.fn != "share" or not scope.data:
+            return True
+        self.expire(scope.data, now)  # as the scope's next event would (and the horizon will)
+        return not scope.data
+
     # ----------------------------------------------------------------- per event
 
     def cell_for(self, event: Event) -> Cell | None:

@@ -71,9 +71,17 @@ class ObligationRunner(RuleRunner):
             self.pause_slot = self.layout.states[window.paused_while]
             self.pause_bit = 1 << self.pause_slot
         self.track(trigger.pattern, unless)
+        if self.gate.unbounded:
+            self.retires = False  # the count runs over the scope's whole history
 
     def new_data(self) -> Any:
         return ObData(self.gate.fresh())
+
+    def quiet(self, scope: Scope, now: float) -> bool:
+        data: ObData = scope.data
+        if data.open:
+            self.expire(scope, data, now)  # as the scope's next event (or the horizon) would
+        return not data.open and not data.missed and self.gate.done(data.gate, now)
 
     # ----------------------------------------------------------------- window
 

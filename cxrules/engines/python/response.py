@@ -206,6 +206,15 @@ class ResponseRunner(ObligationRunner):
             data.missed = []
             self.finish_open(scope, data, horizon)
 
+    def quiet(self, scope: Scope, now: float) -> bool:
+        if not super().quiet(scope, now):
+            return False
+        past = scope.data.past
+        if not past:
+            return True
+        # without a lookback the earliest expected event counts for every later trigger
+        return self.lookback is not None and past[-1][0] < now - self.lookback
+
     # ----------------------------------------------------------------- before windows
 
     def remember(self, data: ObData, event: Event, ts: float) -> None:

@@ -16,19 +16,25 @@ from cxrules.logs.event import Event
 from cxrules.reports.model import MetricValue, PendingObligation, PolicySummary, Violation
 from cxrules.timefmt import format_instant
 
+#: How long (seconds of log time) a quiet scope is kept after its last event before it is retired.
+LINGER = 86_400.0
+
 
 @dataclass(slots=True)
 class RunEnv:
-    """What every runner of one run shares: the log's zone and the clock (calendars)."""
+    """What every runner of one run shares: the log's zone, the clock (calendars) and how long a
+    quiet scope lingers after its last event before it is retired (docs/semantics.md, "Scope
+    retirement")."""
 
     zone: str
     clock: Clock
+    linger: float = LINGER
 
 
 class Scope:
     """The memory of one scope of one policy: only what the policy's expressions need."""
 
-    __slots__ = ("key", "hist", "changes", "states", "prev", "data", "activated")
+    __slots__ = ("key", "hist", "changes", "states", "prev", "data", "activated", "last", "born")
 
     def __init__(self, key: tuple[Any, ...], hist: int, changes: int, states: list[set[Any]]):
         self.key = key
@@ -38,6 +44,8 @@ class Scope:
         self.prev: Event | None = None
         self.data: Any = None
         self.activated = False
+        self.last = 0.0  # the time of its latest event
+        self.born = 0.0  # the time of its first event
 
 
 @dataclass(slots=True)
@@ -67,6 +75,7 @@ class RuleRunner:
 
     kind = "rule"
     wants_all = False  # see every event (scope discovery, `previous`, `changes`)
+    retires = True  # quiet scopes may be retired (cleared in `seal` when the policy reads history)
 
     def __init__(self, policy: ir.Policy, env: RunEnv) -> None:
         self.policy, self.env = policy, env
@@ -76,6 +85,8 @@ class RuleRunner:
         self.state_set = StateSet(policy.states, self.layout)
         self.scope_paths = policy.scope
         self.scopes: dict[Any, Scope] = {}
+        self.retired = 0  # scope lifetimes retired (see `sweep`)
+        self.retired_vacuous = 0  # of which never activated
         self.out_of_scope = 0
         self.counts = Counts()
         self.found = Findings()
@@ -105,6 +116,8 @@ class RuleRunner:
         self._history = list(enumerate(self.layout.history))
         self._previous = self.layout.needs_previous
         self._plain = not (self._changes or self._states or self._history or self._previous)
+        # history, changes and `previous` are the scope's memory of its whole past: never retired
+        self.retires = self.retires and not (self._changes or self._history or self._previous)
 
     def types(self) -> tuple[str, ...]:
         """The event types (exact or globs) this runner must see."""
@@ -140,6 +153,8 @@ class RuleRunner:
         scope = self.scopes.get(key)
         if scope is None:
             scope = self.new_scope(key, (key,) if self._one_path is not None else key)
+            scope.born = ts
+        scope.last = ts
         ctx = self.ctx
         ctx.event, ctx.scope, ctx.previous, ctx.trigger = event, scope, scope.prev, None
         if self._plain:  # no changes, states, history or previous to keep: just the rule
@@ -189,6 +204,40 @@ class RuleRunner:
 
     def finish(self, horizon: float) -> None:
         """Judge what is still open at the evaluation horizon."""
+
+    # ----------------------------------------------------------------- retirement
+
+    def sweep(self, now: float) -> int:
+        """Retire every scope quiet for longer than the linger that holds nothing a later event
+        (at `now` or after) could still change: no open state, and `quiet` says the rule's own
+        memory is done. Its tallies are folded into the policy's counters; a key that returns
+        later starts a new scope lifetime. Returns how many scopes were retired."""
+        if not self.retires:
+            return 0
+        cutoff, quiet, scopes = now - self.env.linger, self.quiet, self.scopes
+        gone = []
+        for lookup, scope in scopes.items():
+            if scope.born >= cutoff:
+                break  # `scopes` is in order of birth: every later one was born after the cutoff
+            if scope.last < cutoff and not any(scope.states) and quiet(scope, now):
+                gone.append(lookup)
+        folds = type(self).fold is not RuleRunner.fold
+        for lookup in gone:
+            scope = scopes.pop(lookup)
+            if not scope.activated:
+                self.retired_vacuous += 1
+            if folds:
+                self.fold(scope)
+        self.retired += len(gone)
+        return len(gone)
+
+    def quiet(self, scope: Scope, now: float) -> bool:
+        """True when the rule's memory of `scope` can no longer matter to an event at `now` or
+        later (nothing open, no window entry a later event could see)."""
+        return True
+
+    def fold(self, scope: Scope) -> None:
+        """Count what a retiring scope still holds in the policy's tallies (default: nothing)."""
 
     # ----------------------------------------------------------------- findings
 
@@ -277,7 +326,8 @@ class RuleRunner:
         """This policy's tallies as a report summary."""
         c, p = self.counts, self.policy
         judged = c.satisfied + c.violated
-        vacuous = sum(1 for s in self.scopes.values() if not s.activated)
+        live_vacuous = sum(1 for s in self.scopes.values() if not s.activated)
+        vacuous = live_vacuous + self.retired_vacuous
         return PolicySummary(
             id=p.id,
             title=p.title,
@@ -286,7 +336,7 @@ class RuleRunner:
             kind=p.rule.kind,
             file=p.file,
             line=p.line,
-            scopes=len(self.scopes),
+            scopes=len(self.scopes) + self.retired,
             out_of_scope=self.out_of_scope,
             vacuous=vacuous,
             activations=c.activations,

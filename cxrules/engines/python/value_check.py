@@ -35,10 +35,15 @@ class ValueCheckRunner(RuleRunner):
                 seen[describe(node)] = compile_expr(node, self.layout)
         self.leaves = list(seen.items())
         self.track(rule.trigger.pattern)
+        if self.gate.unbounded:
+            self.retires = False  # the count runs over the scope's whole history
         self.seal()
 
     def new_data(self) -> Any:
         return self.gate.fresh()
+
+    def quiet(self, scope: Scope, now: float) -> bool:
+        return self.gate.done(scope.data, now)
 
     def handle(self, scope: Scope, event: Event, ts: float, changed: int) -> None:
         if not self.gate.matcher.type_ok(event.type):
