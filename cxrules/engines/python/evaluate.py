@@ -204,6 +204,13 @@ def _attr(expr: ir.Attr, layout: Layout) -> Fn:
     path = expr.path
     if expr.of == "previous":
         layout.needs_previous = True
+    if expr.of == "event" and "." not in path:  # a flat key: one dict lookup
+
+        def flat_attr(c: Ctx) -> Any:
+            v = c.event.attrs.get(path)
+            return MISSING if v is None else v
+
+        return flat_attr
     if expr.of == "event":
 
         def event_attr(c: Ctx) -> Any:
@@ -351,6 +358,18 @@ def _binary(expr: ir.Binary, layout: Layout) -> Fn:
     if op == "matches":
         return _matches(expr, left, right)
     direct = ORDER[op]
+    if isinstance(expr.right, ir.Lit):
+        constant = right(Ctx())  # a literal reads nothing from the context
+        if constant.__class__ in _PLAIN:
+            plain = constant.__class__
+
+            def against_literal(c: Ctx) -> Any:
+                a = left(c)
+                if a.__class__ is plain:  # same plain type: compare directly
+                    return direct(a, constant)
+                return compare(op, a, constant, zone)
+
+            return against_literal
 
     def comparison(c: Ctx) -> Any:
         a, b = left(c), right(c)
