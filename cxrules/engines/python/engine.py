@@ -19,7 +19,7 @@ from cxrules.engines.python.forbid_after import ForbidAfterRunner
 from cxrules.engines.python.invariant import InvariantRunner
 from cxrules.engines.python.metrics import MetricRunner
 from cxrules.engines.python.response import ResponseRunner
-from cxrules.engines.python.scopes import LINGER, RuleRunner, RunEnv
+from cxrules.engines.python.scopes import LINGER, KeyFn, RuleRunner, RunEnv
 from cxrules.engines.python.sentences import when
 from cxrules.engines.python.value_check import ValueCheckRunner
 from cxrules.logs.event import Event
@@ -51,15 +51,31 @@ class EngineResult:
     as_of: datetime | None = None
 
 
+Route = tuple[KeyFn, list[RuleRunner], list[RuleRunner]]
+
+
 class Dispatch:
-    """Event type → the runners that read it: resolved once per distinct type, then a lookup."""
+    """Event type → the runners that read it, grouped by scope paths so that the scope key is
+    read once per event and group: (key reader, runners, runners that count an event without
+    the key as out of scope). Resolved once per distinct type, then a lookup."""
 
     def __init__(self, runners: list[RuleRunner]) -> None:
         self.runners = runners
-        self.by_type: dict[str, list[RuleRunner]] = {}
+        self.by_type: dict[str, list[Route]] = {}
 
-    def resolve(self, event_type: str) -> list[RuleRunner]:
-        found = [r for r in self.runners if r.wants_all or r.relevant(event_type)]
+    def resolve(self, event_type: str) -> list[Route]:
+        groups: dict[tuple[str, ...], Route] = {}
+        for r in self.runners:
+            relevant = r.relevant(event_type)
+            if not (r.wants_all or relevant):
+                continue
+            group = groups.get(r.scope_paths)
+            if group is None:
+                group = groups[r.scope_paths] = (r.read_key, [], [])
+            group[1].append(r)
+            if relevant:
+                group[2].append(r)
+        found = list(groups.values())
         self.by_type[event_type] = found
         return found
 
@@ -127,11 +143,17 @@ class Audit:
                     next_sweep = ts + self.sweep_every
                 last, last_event = ts, event
                 audited += 1
-                runners_for = by_type.get(event.type)
-                if runners_for is None:
-                    runners_for = resolve(event.type)
-                for runner in runners_for:
-                    runner.on_event(event, ts)
+                routes = by_type.get(event.type)
+                if routes is None:
+                    routes = resolve(event.type)
+                for read_key, runners, counted in routes:
+                    key = read_key(event)
+                    if key is None:
+                        for runner in counted:
+                            runner.out_of_scope += 1
+                        continue
+                    for runner in runners:
+                        runner.route(event, ts, key)
         finally:
             if collecting:
                 gc.enable()

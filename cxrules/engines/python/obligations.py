@@ -36,11 +36,11 @@ class ObData:
 
     __slots__ = ("open", "missed", "gate", "past")
 
-    def __init__(self, gate: GateState | None) -> None:
+    def __init__(self, gate: GateState | None, before: bool = False) -> None:
         self.open: list[Obligation] = []
-        self.missed: list[Obligation] = []
+        self.missed: tuple[Obligation, ...] | list[Obligation] = ()  # a list once one is missed
         self.gate = gate
-        self.past: deque[tuple[float, Event]] = deque()
+        self.past: deque[tuple[float, Event]] | tuple[()] = deque() if before else ()
 
 
 class ObligationRunner(RuleRunner):
@@ -75,7 +75,7 @@ class ObligationRunner(RuleRunner):
             self.retires = False  # the count runs over the scope's whole history
 
     def new_data(self) -> Any:
-        return ObData(self.gate.fresh())
+        return ObData(self.gate.fresh(), self.window.direction == "before")
 
     def quiet(self, scope: Scope, now: float) -> bool:
         data: ObData = scope.data

@@ -148,7 +148,10 @@ class ResponseRunner(ObligationRunner):
                 self.report_late(scope, ob, event, ts)
 
     def expired(self, scope: Scope, data: ObData, ob: Obligation) -> None:
-        data.missed.append(ob)
+        if data.missed:
+            data.missed.append(ob)  # type: ignore[union-attr]
+        else:
+            data.missed = [ob]
 
     def report_late(self, scope: Scope, ob: Obligation, event: Event, ts: float) -> None:
         assert ob.deadline is not None
@@ -226,9 +229,9 @@ class ResponseRunner(ObligationRunner):
                 return
             if self.lookback is None:
                 if not data.past:
-                    data.past.append((ts, event))
+                    data.past.append((ts, event))  # type: ignore[union-attr]
                 return
-        data.past.append((ts, event))
+        data.past.append((ts, event))  # type: ignore[union-attr]
 
     def judge_before(self, scope: Scope, data: ObData, event: Event, ts: float, count: int) -> None:
         """A `before` window is judged at the trigger from the remembered past events."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,6 +31,55 @@ class RunEnv:
     linger: float = LINGER
 
 
+_NONE: list[Any] = []
+
+
+KeyFn = Callable[[Event], Any]
+
+
+def key_reader(paths: tuple[str, ...]) -> KeyFn:
+    """The scope key of an event for these scope paths, None when a value is absent or null.
+
+    One path: the value itself (as text); several: a tuple of texts; none: the global `()`.
+    Runners with the same paths share one reader, so the key is read once per event.
+
+    >>> from datetime import UTC, datetime
+    >>> e = Event(datetime(2026, 3, 2, tzinfo=UTC), "x", "1", {"c": "c-1", "n": 3, "o": {"t": "b"}})
+    >>> key_reader(("c",))(e), key_reader(("c", "n"))(e), key_reader(("o.t",))(e)
+    ('c-1', ('c-1', '3'), 'b')
+    >>> key_reader(("z",))(e) is None, key_reader(())(e)
+    (True, ())
+    """
+    if not paths:
+        return lambda event: ()
+    if len(paths) == 1:
+        path = paths[0]
+        dotted = "." in path
+
+        def one(event: Event) -> Any:
+            v = event.attrs.get(path)
+            if v is None and dotted:
+                v = event.get(path)
+            if v is None:
+                return None
+            return v if v.__class__ is str else text_of(v)
+
+        return one
+    flat = not any("." in p for p in paths)
+
+    def several(event: Event) -> Any:
+        get = event.attrs.get if flat else event.get
+        values = []
+        for path in paths:
+            v = get(path)
+            if v is None:
+                return None
+            values.append(v if v.__class__ is str else text_of(v))
+        return tuple(values)
+
+    return several
+
+
 class Scope:
     """The memory of one scope of one policy: only what the policy's expressions need."""
 
@@ -38,8 +87,9 @@ class Scope:
 
     def __init__(self, key: tuple[Any, ...], hist: int, changes: int, states: list[set[Any]]):
         self.key = key
-        self.hist: list[list[Any]] = [[0, None, None] for _ in range(hist)]
-        self.changes: list[list[Any]] = [[None, 0] for _ in range(changes)]
+        # a policy without history or changes shares one empty list (never written)
+        self.hist: list[list[Any]] = [[0, None, None] for _ in range(hist)] if hist else _NONE
+        self.changes: list[list[Any]] = [[None, 0] for _ in range(changes)] if changes else _NONE
         self.states = states
         self.prev: Event | None = None
         self.data: Any = None
@@ -107,10 +157,8 @@ class RuleRunner:
         if self.layout.changes or self.layout.needs_previous:
             self.wants_all = True
         self.relevant = TypeMatcher(tuple(dict.fromkeys(self._types)))
-        paths = self.scope_paths
-        self._one_path = paths[0] if len(paths) == 1 else None
-        self._dotted = bool(paths) and "." in paths[0]
-        self._flat = not any("." in p for p in paths)
+        self._one_path = len(self.scope_paths) == 1
+        self.read_key = key_reader(self.scope_paths)
         self._changes = bool(self.layout.changes)
         self._states = self.state_set if len(self.state_set) else None
         self._history = list(enumerate(self.layout.history))
@@ -126,33 +174,19 @@ class RuleRunner:
     # ----------------------------------------------------------------- per event
 
     def on_event(self, event: Event, ts: float) -> None:
-        """Route one event to its scope and let the rule see it (the hot path: kept flat)."""
-        attrs = event.attrs
-        if self._one_path is not None:
-            v = attrs.get(self._one_path)
-            if v is None and self._dotted:
-                v = event.get(self._one_path)
-            if v is None:
-                if self.relevant(event.type):
-                    self.out_of_scope += 1
-                return
-            key: Any = v if v.__class__ is str else text_of(v)  # one path: the value is the key
-        elif self.scope_paths:
-            values = []
-            get = attrs.get if self._flat else event.get
-            for path in self.scope_paths:
-                v = get(path)
-                if v is None:
-                    if self.relevant(event.type):
-                        self.out_of_scope += 1
-                    return
-                values.append(v if v.__class__ is str else text_of(v))
-            key = tuple(values)
-        else:
-            key = ()
+        """Route one event to its scope and let the rule see it."""
+        key = self.read_key(event)
+        if key is None:
+            if self.relevant(event.type):
+                self.out_of_scope += 1
+            return
+        self.route(event, ts, key)
+
+    def route(self, event: Event, ts: float, key: Any) -> None:
+        """Let the rule see an event whose scope key (`read_key`) is known (the hot path: flat)."""
         scope = self.scopes.get(key)
         if scope is None:
-            scope = self.new_scope(key, (key,) if self._one_path is not None else key)
+            scope = self.new_scope(key, (key,) if self._one_path else key)
             scope.born = ts
         scope.last = ts
         ctx = self.ctx

@@ -9,6 +9,7 @@ from cxrules.engines.python.evaluate import Ctx, Layout, Matcher
 
 #: The key of the single interval of an unkeyed state.
 ONLY = "\x00only"
+_NO_STATES: list[set[Any]] = []
 
 
 class StateSet:
@@ -36,7 +37,8 @@ class StateSet:
         return tuple(t for _, st, en, _ in self._plans for m in (st, en) for t in m.pattern.types)
 
     def fresh(self) -> list[set[Any]]:
-        return [set() for _ in self._plans]
+        """A scope's empty open-key sets (one shared, never written, list when no states)."""
+        return [set() for _ in self._plans] if self._plans else _NO_STATES
 
     def _resolve(self, etype: str) -> list[tuple[int, Matcher | None, Matcher | None, str | None]]:
         plans = [
