@@ -132,6 +132,9 @@ class Layout:
         except (ZoneInfoNotFoundError, ValueError) as exc:
             raise EngineError(f"unknown time zone {zone!r}") from exc
         self.history: list[Matcher] = []
+        # per history slot: whether `first` / `last` read it (else the events are not kept)
+        self.reads_first: list[bool] = []
+        self.reads_last: list[bool] = []
         self._history_keys: dict[str, int] = {}
         self.changes: list[str] = []
         self.states = {name: i for i, name in enumerate(state_names)}
@@ -144,6 +147,8 @@ class Layout:
             slot = len(self.history)
             self._history_keys[key] = slot
             self.history.append(Matcher(pattern, self))
+            self.reads_first.append(False)
+            self.reads_last.append(False)
         return slot
 
     def changes_slot(self, path: str) -> int:
@@ -267,6 +272,10 @@ def _history(expr: ir.History, layout: Layout) -> Fn:
     slot = layout.history_slot(expr.pattern)
     matcher = layout.history[slot]
     fn, field, current = expr.fn, expr.field, expr.include_current
+    if fn == "first":
+        layout.reads_first[slot] = True
+    elif fn == "last":
+        layout.reads_last[slot] = True
 
     def count(c: Ctx) -> Any:
         n = c.scope.hist[slot][0]

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from cxrules import ir
@@ -49,6 +50,8 @@ class MetricRunner(RuleRunner):
         self.value = compile_expr(agg.value, self.layout) if agg.value is not None else None
         self.within = fixed_seconds(agg.within, "a share window") if agg.within else None
         self.cells: dict[CellKey, Cell] = {}
+        self._span = (0.0, 0.0)  # the cached hour of `bucket_of` (none yet) and its label
+        self._label: str | None = None
         self.ungrouped = 0
         self.track(agg.pattern, agg.of, agg.unless)
         self.seal()
@@ -64,7 +67,27 @@ class MetricRunner(RuleRunner):
 
     # ----------------------------------------------------------------- per event
 
-    def cell_for(self, event: Event) -> Cell | None:
+    def bucket_of(self, event: Event, ts: float) -> str | None:
+        """`bucket_key` of the event's time, cached for the local clock hour that holds it (at
+        its UTC offset every instant of that hour has the same label; most consecutive events
+        share it). An hour with an offset change inside (at either end) is not cached."""
+        if self._span[0] <= ts < self._span[1]:
+            return self._label
+        label = bucket_key(event.time, self.metric.bucket, self.zone)
+        tz = self.layout.tz
+        local = event.time.astimezone(tz)
+        start = ts - (local.minute * 60 + local.second + local.microsecond / 1e6)
+        end = start + 3600
+        offset = local.utcoffset()
+        if (
+            datetime.fromtimestamp(start + 0.01, tz).utcoffset() == offset
+            and datetime.fromtimestamp(end - 0.01, tz).utcoffset() == offset
+        ):
+            # a millisecond of margin at both ends keeps float rounding out of the question
+            self._span, self._label = (start + 0.001, end - 0.001), label
+        return label
+
+    def cell_for(self, event: Event, ts: float) -> Cell | None:
         """The cell of a population event; None (counted) when it lacks a group attribute."""
         group = []
         for path in self.metric.group_by:
@@ -73,7 +96,7 @@ class MetricRunner(RuleRunner):
                 self.ungrouped += 1
                 return None
             group.append(v if isinstance(v, str) else text_of(v))
-        key = (tuple(group), bucket_key(event.time, self.metric.bucket, self.zone))
+        key = (tuple(group), self.bucket_of(event, ts))
         cell = self.cells.get(key)
         if cell is None:
             cell = self.cells[key] = Cell()
@@ -85,7 +108,7 @@ class MetricRunner(RuleRunner):
             self.share(scope, event, ts)
             return
         if self.main(ctx):
-            cell = self.cell_for(event)
+            cell = self.cell_for(event, ts)
             if cell is not None:
                 if fn in ("count", "ratio"):
                     cell.hits += 1
@@ -97,7 +120,7 @@ class MetricRunner(RuleRunner):
                     if add_value(cell, fn, self.value(ctx)):
                         cell.seen(event)
         if self.of is not None and fn == "ratio" and self.of.type_ok(etype) and self.of(ctx):
-            cell = self.cell_for(event)
+            cell = self.cell_for(event, ts)
             if cell is not None:
                 cell.population += 1
                 cell.seen(event)
@@ -115,7 +138,7 @@ class MetricRunner(RuleRunner):
         if self.of.type_ok(etype):
             ctx.event, ctx.trigger = event, event
             if self.of.where_ok(ctx):
-                cell = self.cell_for(event)
+                cell = self.cell_for(event, ts)
                 if cell is not None:
                     cell.seen(event)
                     deadline = ts + self.within if self.within is not None else None

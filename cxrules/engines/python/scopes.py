@@ -161,7 +161,13 @@ class RuleRunner:
         self.read_key = key_reader(self.scope_paths)
         self._changes = bool(self.layout.changes)
         self._states = self.state_set if len(self.state_set) else None
-        self._history = list(enumerate(self.layout.history))
+        # (slot, matcher, keep the first event, keep the last event): a slot only counted
+        # keeps no events alive
+        layout = self.layout
+        self._history = [
+            (slot, matcher, layout.reads_first[slot], layout.reads_last[slot])
+            for slot, matcher in enumerate(layout.history)
+        ]
         self._previous = self.layout.needs_previous
         self._plain = not (self._changes or self._states or self._history or self._previous)
         # history, changes and `previous` are the scope's memory of its whole past: never retired
@@ -200,13 +206,14 @@ class RuleRunner:
         self.handle(scope, event, ts, changed)
         if self._history:
             ctx.event, ctx.trigger = event, None
-            for slot, matcher in self._history:
+            for slot, matcher, first, last in self._history:
                 if matcher(ctx):
                     entry = scope.hist[slot]
                     entry[0] += 1
-                    if entry[1] is None:
+                    if first and entry[1] is None:
                         entry[1] = event
-                    entry[2] = event
+                    if last:
+                        entry[2] = event
         if self._previous:
             scope.prev = event
 
