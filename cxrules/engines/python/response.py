@@ -209,6 +209,12 @@ class ResponseRunner(ObligationRunner):
             data.missed = []
             self.finish_open(scope, data, horizon)
 
+    def kept_for_good(self, scope: Scope) -> bool:
+        # missed obligations wait for a late event to the end; without a lookback the earliest
+        # expected event counts for every later trigger
+        data: ObData = scope.data
+        return bool(data.missed) or (bool(data.past) and self.lookback is None)
+
     def quiet(self, scope: Scope, now: float) -> bool:
         if not super().quiet(scope, now):
             return False

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from heapq import heappop, heappush
 from typing import Any
 
 from cxrules import ir
@@ -83,7 +84,7 @@ def key_reader(paths: tuple[str, ...]) -> KeyFn:
 class Scope:
     """The memory of one scope of one policy: only what the policy's expressions need."""
 
-    __slots__ = ("key", "hist", "changes", "states", "prev", "data", "activated", "last", "born")
+    __slots__ = ("key", "hist", "changes", "states", "prev", "data", "activated", "last")
 
     def __init__(self, key: tuple[Any, ...], hist: int, changes: int, states: list[set[Any]]):
         self.key = key
@@ -95,7 +96,6 @@ class Scope:
         self.data: Any = None
         self.activated = False
         self.last = 0.0  # the time of its latest event
-        self.born = 0.0  # the time of its first event
 
 
 @dataclass(slots=True)
@@ -137,6 +137,9 @@ class RuleRunner:
         self.scopes: dict[Any, Scope] = {}
         self.retired = 0  # scope lifetimes retired (see `sweep`)
         self.retired_vacuous = 0  # of which never activated
+        # a heap of the scopes to look at in sweeps: (since when, lookup key, scope); keys are
+        # unique, so the scope itself is never compared
+        self.queue: list[tuple[float, Any, Scope]] = []
         self.out_of_scope = 0
         self.counts = Counts()
         self.found = Findings()
@@ -193,7 +196,8 @@ class RuleRunner:
         scope = self.scopes.get(key)
         if scope is None:
             scope = self.new_scope(key, (key,) if self._one_path else key)
-            scope.born = ts
+            if self.retires:
+                heappush(self.queue, (ts, key, scope))
         scope.last = ts
         ctx = self.ctx
         ctx.event, ctx.scope, ctx.previous, ctx.trigger = event, scope, scope.prev, None
@@ -252,25 +256,41 @@ class RuleRunner:
         """Retire every scope quiet for longer than the linger that holds nothing a later event
         (at `now` or after) could still change: no open state, and `quiet` says the rule's own
         memory is done. Its tallies are folded into the policy's counters; a key that returns
-        later starts a new scope lifetime. Returns how many scopes were retired."""
+        later starts a new scope lifetime. Returns how many scopes were retired.
+
+        Each scope is looked at a linger after its birth, then a linger after its last event
+        (or after the look) while it stays; one the rule keeps for good (`kept_for_good`) is
+        not looked at again."""
         if not self.retires:
             return 0
-        cutoff, quiet, scopes = now - self.env.linger, self.quiet, self.scopes
-        gone = []
-        for lookup, scope in scopes.items():
-            if scope.born >= cutoff:
-                break  # `scopes` is in order of birth: every later one was born after the cutoff
-            if scope.last < cutoff and not any(scope.states) and quiet(scope, now):
-                gone.append(lookup)
+        cutoff, quiet, queue, scopes = now - self.env.linger, self.quiet, self.queue, self.scopes
+        again = []
+        retired = 0
         folds = type(self).fold is not RuleRunner.fold
-        for lookup in gone:
-            scope = scopes.pop(lookup)
+        while queue and queue[0][0] < cutoff:
+            _, lookup, scope = heappop(queue)
+            if scope.last >= cutoff:  # active since: look again a linger after its last event
+                again.append((scope.last, lookup, scope))
+                continue
+            if any(scope.states) or not quiet(scope, now):
+                if not self.kept_for_good(scope):
+                    again.append((now, lookup, scope))
+                continue
+            del scopes[lookup]
+            retired += 1
             if not scope.activated:
                 self.retired_vacuous += 1
             if folds:
                 self.fold(scope)
-        self.retired += len(gone)
-        return len(gone)
+        for item in again:
+            heappush(queue, item)
+        self.retired += retired
+        return retired
+
+    def kept_for_good(self, scope: Scope) -> bool:
+        """True when `scope` holds something that stays to the end of the run, whatever comes
+        (so sweeps need not look at it again)."""
+        return False
 
     def quiet(self, scope: Scope, now: float) -> bool:
         """True when the rule's memory of `scope` can no longer matter to an event at `now` or
