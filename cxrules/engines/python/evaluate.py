@@ -79,6 +79,11 @@ class TypeMatcher:
         self._globs = [glob_regex(t) for t in types if "*" in t]
         self._cache: dict[str, bool] = {}
 
+    @property
+    def exact_only(self) -> bool:
+        """True when no type is a glob."""
+        return not self._globs
+
     def __call__(self, event_type: str) -> bool:
         hit = self._cache.get(event_type)
         if hit is None:
@@ -103,7 +108,11 @@ class Matcher:
 
     def __init__(self, pattern: ir.Pattern, layout: Layout) -> None:
         self.pattern = pattern
-        self.type_ok = TypeMatcher(pattern.types)
+        types = TypeMatcher(pattern.types)
+        # exact names only (the common case): a set membership test, no Python-level call
+        self.type_ok: Callable[[str], bool] = (
+            frozenset(pattern.types).__contains__ if types.exact_only else types
+        )
         self.where: Fn | None = compile_expr(pattern.where, layout) if pattern.where else None
         self.uses_trigger = uses_trigger(pattern.where)
 

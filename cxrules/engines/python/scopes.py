@@ -173,6 +173,8 @@ class RuleRunner:
         ]
         self._previous = self.layout.needs_previous
         self._plain = not (self._changes or self._states or self._history or self._previous)
+        if self._plain:  # no changes, states, history or previous: the short way
+            self.route = self._route_plain  # type: ignore[method-assign]
         # history, changes and `previous` are the scope's memory of its whole past: never retired
         self.retires = self.retires and not (self._changes or self._history or self._previous)
 
@@ -201,9 +203,6 @@ class RuleRunner:
         scope.last = ts
         ctx = self.ctx
         ctx.event, ctx.scope, ctx.previous, ctx.trigger = event, scope, scope.prev, None
-        if self._plain:  # no changes, states, history or previous to keep: just the rule
-            self.handle(scope, event, ts, 0)
-            return
         if self._changes:
             self.note_changes(scope, event)
         changed = self._states.update(ctx) if self._states is not None else 0
@@ -220,6 +219,18 @@ class RuleRunner:
                         entry[2] = event
         if self._previous:
             scope.prev = event
+
+    def _route_plain(self, event: Event, ts: float, key: Any) -> None:
+        """`route` for a policy without changes, states, history or `previous`."""
+        scope = self.scopes.get(key)
+        if scope is None:
+            scope = self.new_scope(key, (key,) if self._one_path else key)
+            if self.retires:
+                heappush(self.queue, (ts, key, scope))
+        scope.last = ts
+        ctx = self.ctx
+        ctx.event, ctx.scope, ctx.trigger = event, scope, None
+        self.handle(scope, event, ts, 0)
 
     def note_changes(self, scope: Scope, event: Event) -> None:
         """Count value changes of the attributes `changes(...)` reads (events without it skip)."""
