@@ -197,12 +197,14 @@ class PythonEngine:
         *,
         as_of: datetime | None = None,
         zone: str = "UTC",
+        linger: float = LINGER,
     ) -> EngineResult:
         """Audit events, given in (time, input order), against every policy of the set.
 
         `as_of` is the evaluation horizon (default: the last event's time); later events are
-        ignored and counted. `zone` is the log's zone, for sentences and calendar rules."""
-        audit = Audit(policy_set, as_of=as_of, zone=zone)
+        ignored and counted. `zone` is the log's zone, for sentences and calendar rules.
+        `linger`: seconds of log time a quiet scope is kept before it may be retired."""
+        audit = Audit(policy_set, as_of=as_of, zone=zone, linger=linger)
         audit.feed(events)
         return audit.finish()
 
