@@ -118,24 +118,24 @@ class RateLimitRunner(RuleRunner):
         return deque()
 
     def quiet(self, scope: Scope, now: float) -> bool:
-        recent: deque[Event] = scope.data
-        return not recent or recent[-1].time.timestamp() < now - self.window
+        recent: deque[tuple[float, Event]] = scope.data
+        return not recent or recent[-1][0] < now - self.window
 
     def handle(self, scope: Scope, event: Event, ts: float, changed: int) -> None:
         if not self.matcher(self.ctx):
             return
-        recent: deque[Event] = scope.data
+        recent: deque[tuple[float, Event]] = scope.data  # (instant, event)
         lower = ts - self.window
-        while recent and recent[0].time.timestamp() < lower:
+        while recent and recent[0][0] < lower:
             recent.popleft()
-        recent.append(event)
+        recent.append((ts, event))
         self.counts.activations += 1
         scope.activated = True
         limit = self.rule.at_most
         if len(recent) <= limit:
             self.counts.satisfied += 1
             return
-        first = recent[0]
+        first_ts, first = recent[0]
         label = self.scope_label(scope)
         where = f" for {label}" if label else ""
         sentence = (
@@ -146,10 +146,10 @@ class RateLimitRunner(RuleRunner):
         self.violate(
             scope,
             "rate_exceeded",
-            first.time.timestamp(),
+            first_ts,
             ts,
             sentence,
             trigger=event,
-            evidence=list(recent)[-(limit + 1) :],
+            evidence=[e for _, e in list(recent)[-(limit + 1) :]],
             details={"count": len(recent), "at_most": limit},
         )

@@ -51,13 +51,14 @@ class EngineResult:
     as_of: datetime | None = None
 
 
-Route = tuple[KeyFn, list[RuleRunner], list[RuleRunner]]
+Route = tuple[str | None, KeyFn, list[RuleRunner], list[RuleRunner]]
 
 
 class Dispatch:
     """Event type → the runners that read it, grouped by scope paths so that the scope key is
-    read once per event and group: (key reader, runners, runners that count an event without
-    the key as out of scope). Resolved once per distinct type, then a lookup."""
+    read once per event and group: (the path when it is one flat attribute, key reader, runners,
+    runners that count an event without the key as out of scope). Resolved once per distinct
+    type, then a lookup."""
 
     def __init__(self, runners: list[RuleRunner]) -> None:
         self.runners = runners
@@ -71,10 +72,12 @@ class Dispatch:
                 continue
             group = groups.get(r.scope_paths)
             if group is None:
-                group = groups[r.scope_paths] = (r.read_key, [], [])
-            group[1].append(r)
+                paths = r.scope_paths
+                flat = paths[0] if len(paths) == 1 and "." not in paths[0] else None
+                group = groups[paths] = (flat, r.read_key, [], [])
+            group[2].append(r)
             if relevant:
-                group[2].append(r)
+                group[3].append(r)
         found = list(groups.values())
         self.by_type[event_type] = found
         return found
@@ -146,8 +149,13 @@ class Audit:
                 routes = by_type.get(event.type)
                 if routes is None:
                     routes = resolve(event.type)
-                for read_key, runners, counted in routes:
-                    key = read_key(event)
+                for flat, read_key, runners, counted in routes:
+                    if flat is not None:  # one flat attribute: a text value is the key itself
+                        key = event.attrs.get(flat)
+                        if key is not None and key.__class__ is not str:
+                            key = read_key(event)
+                    else:
+                        key = read_key(event)
                     if key is None:
                         for runner in counted:
                             runner.out_of_scope += 1
