@@ -206,14 +206,26 @@ class _PolicyCompiler:
             q = float(agg.q.value) if agg.q is not None else None  # type: ignore[arg-type]
             aggregate = ir.Aggregate(fn=agg.fn, pattern=pattern, value=value, q=q)  # type: ignore[arg-type]
         unit = metric_unit(m)
+        if unit == "any" and isinstance(self._threshold_node(rule), ast.DurationExpr):
+            unit = "duration"  # avg(wait of call.answered) <= 30s: a waiting time
         return ir.Metric(
             name=m.name,
             aggregate=aggregate,
             group_by=group,
             bucket=bucket,
             min_sample=self.count(rule.min_sample) if rule.min_sample else None,
-            unit="percent" if unit == "percent" else "number",
+            unit=unit if unit in ("percent", "duration") else "number",  # type: ignore[arg-type]
         )
+
+    def _threshold_node(self, rule: ast.RequireRule) -> Any:
+        """The threshold as written, with a parameter replaced by its value."""
+        subject = rule.subject
+        assert isinstance(subject, ast.BinaryExpr)
+        node = subject.right
+        if isinstance(node, ast.NameExpr) and node.parts[0] in self.names.shared.params:
+            param = self.names.shared.params[node.parts[0]]
+            node = self.checked.overrides.get(node.parts[0], param.value)
+        return node
 
     def trigger(self, t: ast.Trigger) -> ir.Trigger:
         return ir.Trigger(

@@ -320,3 +320,20 @@ def test_compiling_unchecked_policies_is_refused(tmp_path: Path) -> None:
     ws = load([str(tmp_path / "p.cxr")], tmp_path)
     with pytest.raises(CompileError, match="run 'cxrules check'"):
         compile_workspace(ws, check(ws))
+
+
+@pytest.mark.parametrize(
+    ("requirement", "unit", "value"),
+    [
+        ("require asa <= 30s", "duration", 30.0),
+        ("require asa <= 2min", "duration", 120.0),
+        ("require asa <= 30", "number", 30.0),
+    ],
+)
+def test_a_metric_compared_with_a_duration_is_a_waiting_time(
+    tmp_path: Path, requirement: str, unit: str, value: float
+) -> None:
+    body = f"  metric asa = avg(wait of call.answered)\n    per day\n  {requirement}\n"
+    rule = one(tmp_path, body).rule
+    assert isinstance(rule, ir.MetricCheck)
+    assert (rule.metric.unit, rule.require.value) == (unit, value)

@@ -193,6 +193,7 @@ class MetricRunner(RuleRunner):
                     status=status,  # type: ignore[arg-type]
                     threshold=self.threshold_text(rule.require),
                     warn=self.threshold_text(rule.warn) if rule.warn else None,
+                    unit=metric.unit,
                 )
             )
             if status in ("violated", "warn"):
