@@ -16,8 +16,12 @@ from cxrules.timefmt import format_clock, format_duration, format_instant
 
 
 def when(t: datetime | float, zone: str) -> str:
-    """An instant for a sentence: '2026-03-02 10:00:00+03:00' in the log's zone."""
+    """An instant for a sentence: '2026-03-02 10:00:00+03:00' in the log's zone. The last
+    instant of a calendar period (end of day: next midnight less a microsecond) reads as its whole
+    second, '23:59:59'; the report's data fields keep the exact instant."""
     dt = to_dt(t) if isinstance(t, float | int) else t
+    if dt.microsecond == 999_999:
+        dt = dt.replace(microsecond=0)
     return format_instant(dt, zone).replace("T", " ", 1)
 
 
