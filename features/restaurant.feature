@@ -87,6 +87,25 @@ Feature: Restaurant (seed 001)
       | restaurant.greet-on-arrival | late | table=t-1 | +0s   | +3min |
     And policy "restaurant.greet-on-arrival" has 1 satisfied, 1 violated and 0 pending
 
+  Scenario: At the horizon a deadline equal to it is still open, and later events are not audited
+    # As of +2min: t-1's greeting exactly at its deadline (+1min) meets it; t-2's deadline (+1min)
+    # has passed with no greeting: missing; t-3's deadline is the horizon itself, still pending,
+    # and its greeting at +3min lies after the horizon, so it is not audited (else it were late).
+    Given the policy "restaurant.greet-on-arrival" from "policies/"
+    When these events happen:
+      | time  | type          | table |
+      | +0s   | guest.arrived | t-1   |
+      | +0s   | guest.arrived | t-2   |
+      | +1min | staff.greeted | t-1   |
+      | +1min | guest.arrived | t-3   |
+      | +3min | staff.greeted | t-3   |
+    And the audit is as of "+2min"
+    Then the violations are:
+      | policy                      | kind    | scope     | start | end   |
+      | restaurant.greet-on-arrival | missing | table=t-2 | +0s   | +1min |
+    And there is 1 pending obligation with deadline "+2min"
+    And policy "restaurant.greet-on-arrival" has 1 satisfied, 1 violated and 1 pending
+
   # ------------------------------------------------------------ restaurant.every-table-greeted
 
   Scenario: Every table with guests was greeted at least once
