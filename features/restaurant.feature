@@ -90,7 +90,7 @@ Feature: Restaurant (seed 001)
   Scenario: At the horizon a deadline equal to it is still open, and later events are not audited
     # As of +2min: t-1's greeting exactly at its deadline (+1min) meets it; t-2's deadline (+1min)
     # has passed with no greeting: missing; t-3's deadline is the horizon itself, still pending,
-    # and its greeting at +3min lies after the horizon, so it is not audited (else it were late).
+    # and its greeting at +3min, after the horizon, is not audited (otherwise it would be late).
     Given the policy "restaurant.greet-on-arrival" from "policies/"
     When these events happen:
       | time  | type          | table |
