@@ -57,8 +57,8 @@ def test_absence_each_matching_event_is_one_violation() -> None:
     result = run(policy(rule), log)
     assert kinds(result) == [("forbidden", "e2")]
     assert result.violations[0].sentence == (
-        'forbidden staff.said where text contains "no problem" at 2026-03-02 10:01:00+03:00 '
-        "(staff.said e2)"
+        'forbidden staff.said at 2026-03-02 10:01:00+03:00: text = "sure, no problem!" '
+        '(rule: forbid staff.said where text contains "no problem")'
     )
     assert counts(result) == tally(activations=3, satisfied=2, violated=1)
 
@@ -157,6 +157,6 @@ def test_absence_per_scope_counts_events_without_the_key() -> None:
     assert kinds(result) == [("forbidden", "e1")]
     assert result.violations[0].scope == {"queue": "q1"}
     assert result.violations[0].sentence == (
-        "forbidden call.dropped in queue q1 at 2026-03-02 10:00:00+03:00 (call.dropped e1)"
+        "forbidden call.dropped in queue q1 at 2026-03-02 10:00:00+03:00 (rule: forbid call.dropped)"
     )
     assert counts(result) == tally(scopes=1, out_of_scope=1, activations=1, violated=1)

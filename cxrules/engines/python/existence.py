@@ -8,6 +8,7 @@ from cxrules import ir
 from cxrules.engines.python.evaluate import Matcher
 from cxrules.engines.python.scopes import RuleRunner, RunEnv, Scope
 from cxrules.engines.python.sentences import ordinal, pattern_text, when
+from cxrules.engines.python.value_check import leaf_readers, read_leaves
 from cxrules.logs.event import Event
 
 
@@ -111,6 +112,8 @@ class AbsenceRunner(RuleRunner):
         assert isinstance(rule, ir.Absence)
         self.rule = rule
         self.matcher = Matcher(rule.pattern, self.layout)
+        where = rule.pattern.where
+        self.leaves = leaf_readers(where, self.layout) if where is not None else []
         self.track(rule.pattern)
         self.seal()
 
@@ -124,8 +127,10 @@ class AbsenceRunner(RuleRunner):
             return
         label = self.scope_label(scope)
         where = f" in {label}" if label else ""
+        read, _ = read_leaves(self.leaves, self.ctx, self.log_zone)
+        values = f": {'; '.join(read[:4])}" if read else ""
         sentence = (
-            f"forbidden {pattern_text(self.rule.pattern)}{where} at "
-            f"{when(event.time, self.log_zone)} ({event.type} {event.id})"
+            f"forbidden {event.type}{where} at {when(event.time, self.log_zone)}{values} "
+            f"(rule: forbid {pattern_text(self.rule.pattern)})"
         )
         self.violate(scope, "forbidden", ts, ts, sentence, trigger=event, evidence=[event])

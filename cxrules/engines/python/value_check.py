@@ -15,6 +15,28 @@ from cxrules.logs.event import Event
 _LEAVES = (ir.Attr, ir.Time, ir.Local, ir.History, ir.Changes, ir.StateRef)
 
 
+def leaf_readers(expr: Any, layout: Any) -> list[tuple[str, Fn]]:
+    """The values a condition reads (attributes, times, history, states), each compiled once,
+    so a sentence can say what they were."""
+    seen: dict[str, Fn] = {}
+    for node in iter_nodes(expr):
+        if isinstance(node, _LEAVES) and describe(node) not in seen:
+            seen[describe(node)] = compile_expr(node, layout)
+    return list(seen.items())
+
+
+def read_leaves(leaves: list[tuple[str, Fn]], ctx: Any, zone: str) -> tuple[list[str], list[str]]:
+    """('name = value' for each value read, names of the missing ones); `time` is left out."""
+    read, missing = [], []
+    for text, fn in leaves:
+        value = fn(ctx)
+        if value is MISSING:
+            missing.append(text)
+        elif text != "time":
+            read.append(f"{text} = {value_text(value, zone)}")
+    return read, missing
+
+
 class ValueCheckRunner(RuleRunner):
     """Runs a `ValueCheck`: at each activation the condition must be exactly true. False, or not
     computable because a value is missing, is one `condition_false` violation whose sentence
@@ -29,11 +51,7 @@ class ValueCheckRunner(RuleRunner):
         self.rule = rule
         self.gate = TriggerGate(rule.trigger, self.layout)
         self.condition = compile_expr(rule.condition, self.layout)
-        seen: dict[str, Fn] = {}
-        for node in iter_nodes(rule.condition):
-            if isinstance(node, _LEAVES) and describe(node) not in seen:
-                seen[describe(node)] = compile_expr(node, self.layout)
-        self.leaves = list(seen.items())
+        self.leaves = leaf_readers(rule.condition, self.layout)
         self.track(rule.trigger.pattern)
         if self.gate.unbounded:
             self.retires = False  # the count runs over the scope's whole history
@@ -60,13 +78,7 @@ class ValueCheckRunner(RuleRunner):
             return
         label = self.scope_label(scope)
         about = self.gate.about(count, event.type) + (f" of {label}" if label else "")
-        read, missing = [], []
-        for text, fn in self.leaves:
-            value = fn(ctx)
-            if value is MISSING:
-                missing.append(text)
-            elif text != "time":
-                read.append(f"{text} = {value_text(value, self.log_zone)}")
+        read, missing = read_leaves(self.leaves, ctx, self.log_zone)
         reason = f"{describe(self.rule.condition)} is false"
         if missing:
             names = ", ".join(missing)
