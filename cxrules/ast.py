@@ -217,6 +217,7 @@ class ScopeClause(Node):
     kind: Literal["scope"] = "scope"
     keys: tuple[NameExpr, ...] = ()
     bucket: Literal["hour", "day", "week", "month", "quarter", "year"] | None = None
+    until: Pattern | None = None  # the event that ends a scope
 
 
 class StateDef(Node):

@@ -267,6 +267,14 @@ class _Checker:
         self._pattern(state.end, names)
 
     def _metric(self, metric: ast.MetricDef, names: PolicyNames) -> None:
+        for per in metric.per:
+            if per.until is not None:
+                self.err(
+                    "E214",
+                    "'until' ends a policy's scope, not a metric's group",
+                    per.until.span,
+                    "write the policy's scope before the metric: per visit until customer.left",
+                )
         agg = metric.aggregate
         if agg.fn in ("count", "ratio", "share"):
             for pattern in (agg.pattern, agg.of, agg.unless):
@@ -427,6 +435,16 @@ class _Checker:
                 clause.span,
                 "put it right after the metric it groups",
             )
+        elif isinstance(clause, ast.ScopeClause) and clause.until is not None:
+            ends = [c for c in policy.clauses if isinstance(c, ast.ScopeClause) and c.until]
+            if ends[0] is not clause:
+                self.err(
+                    "E215",
+                    "the scope's end is given twice",
+                    clause.until.span,
+                    "keep one 'until' for the policy's scope",
+                )
+            self._pattern(clause.until, names)
         elif isinstance(clause, ast.LetDef | ast.StateDef | ast.MetricDef):
             table: dict[str, Any] = (
                 names.lets

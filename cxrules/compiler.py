@@ -76,12 +76,15 @@ class _PolicyCompiler:
         p = self.policy
         meta: dict[str, Any] = {}
         scope: tuple[str, ...] = ()
+        scope_end = None
         lead = None
         for clause in p.clauses:
             if isinstance(clause, ast.MetaClause):
                 meta[clause.key] = clause.values
             elif isinstance(clause, ast.ScopeClause):
                 scope += tuple(k.text for k in clause.keys)
+                if clause.until is not None:
+                    scope_end = self.pattern(clause.until)
             elif isinstance(clause, ast.AtRiskClause):
                 lead = self.duration(clause.lead)
         zone = meta["zone"][0] if "zone" in meta else None
@@ -100,6 +103,7 @@ class _PolicyCompiler:
             file=p.span.file,
             line=p.span.line,
             scope=scope,
+            scope_end=scope_end,
             zone=zone,
             states=tuple(self.states[k] for k in sorted(self.states)),
             rule=rule,

@@ -200,7 +200,8 @@ class _Formatter:
     def _per(self, c: ast.ScopeClause) -> str:
         if c.bucket is not None:
             return c.bucket
-        return ", ".join(self.expr(k) for k in c.keys)
+        until = f" until {self.pattern(c.until)}" if c.until is not None else ""
+        return ", ".join(self.expr(k) for k in c.keys) + until
 
     def _aggregate(self, a: ast.Aggregate) -> str:
         if a.fn == "count":

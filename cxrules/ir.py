@@ -427,6 +427,9 @@ class Policy(IR):
     file: str = ""
     line: int = 0
     scope: tuple[str, ...] = ()  # attribute paths; events lacking one are out of scope
+    # The event that ends a scope: after it, the scope's key starts a new scope, and the ended
+    # one is retired once nothing in it is open (its history can no longer be read).
+    scope_end: Pattern | None = None
     zone: str | None = None
     states: tuple[State, ...] = ()
     rule: Rule

@@ -224,8 +224,10 @@ class ToAst(Transformer[Token, list[Any]]):
             value_span=span,
         )
 
-    def per_group(self, meta: Any, c: list[ast.NameExpr]) -> ast.ScopeClause:
-        return ast.ScopeClause(span=self._span(meta), keys=tuple(c))
+    def per_group(self, meta: Any, c: list[Any]) -> ast.ScopeClause:
+        until = c[-1] if c and isinstance(c[-1], ast.Pattern) else None
+        keys = tuple(k for k in c if isinstance(k, ast.NameExpr))
+        return ast.ScopeClause(span=self._span(meta), keys=keys, until=until)
 
     def per_bucket(self, meta: Any, c: list[str]) -> ast.ScopeClause:
         return ast.ScopeClause(span=self._span(meta), bucket=c[0])  # type: ignore[arg-type]

@@ -37,6 +37,32 @@ Feature: Language constructs the seed library does not use
     And the violation sentence contains "changes(group) = 4"
     And policy "tickets.handovers" has 1 satisfied, 1 violated and 0 pending
 
+  Scenario: A scope that ends at an event starts afresh when its key comes back
+    # per visit until customer.left: visit v-1's second stay is a new scope, so it does not
+    # count the first stay's connections. First stay: 50% + 4 x 10% = 90%; second: 50%.
+    Given the policy:
+      """
+      policy octopus.battery-per-stay "Customers leave with at least 90% battery"
+        per visit until customer.left
+        let battery = 50% + 10% * count(arm.connected)
+        when customer.left
+        require battery >= 90%
+      """
+    When these events happen:
+      | time    | type             | visit | arm |
+      | +0s     | customer.entered | v-1   |     |
+      | +1min   | arm.connected    | v-1   | a   |
+      | +2min   | arm.connected    | v-1   | b   |
+      | +3min   | arm.connected    | v-1   | c   |
+      | +4min   | arm.connected    | v-1   | d   |
+      | +5min   | customer.left    | v-1   |     |
+      | +1h     | customer.entered | v-1   |     |
+      | +1h5min | customer.left    | v-1   |     |
+    Then the violations are:
+      | policy                   | kind            | scope     | start   | end     |
+      | octopus.battery-per-stay | condition_false | visit=v-1 | +1h5min | +1h5min |
+    And policy "octopus.battery-per-stay" has 1 satisfied, 1 violated and 0 pending
+
   Scenario: previous reads the scope's event before the trigger
     Given the policy:
       """

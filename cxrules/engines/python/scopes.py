@@ -9,7 +9,7 @@ from typing import Any
 
 from cxrules import ir
 from cxrules.engines.python.clock import Clock, to_dt
-from cxrules.engines.python.evaluate import Ctx, Layout, TypeMatcher
+from cxrules.engines.python.evaluate import Ctx, Layout, Matcher, TypeMatcher
 from cxrules.engines.python.sentences import event_ref, violation_id
 from cxrules.engines.python.states import StateSet
 from cxrules.engines.python.values import text_of
@@ -84,10 +84,11 @@ def key_reader(paths: tuple[str, ...]) -> KeyFn:
 class Scope:
     """The memory of one scope of one policy: only what the policy's expressions need."""
 
-    __slots__ = ("key", "hist", "changes", "states", "prev", "data", "activated", "last")
+    __slots__ = ("key", "hist", "changes", "states", "prev", "data", "activated", "last", "ended")
 
     def __init__(self, key: tuple[Any, ...], hist: int, changes: int, states: list[set[Any]]):
         self.key = key
+        self.ended = False  # the policy's scope end was seen: no event reaches it any more
         # a policy without history or changes shares one empty list (never written)
         self.hist: list[list[Any]] = [[0, None, None] for _ in range(hist)] if hist else _NONE
         self.changes: list[list[Any]] = [[None, 0] for _ in range(changes)] if changes else _NONE
@@ -145,6 +146,11 @@ class RuleRunner:
         self.found = Findings()
         self.ctx = Ctx()
         self._types: list[str] = list(self.state_set.types())
+        # `per visit until customer.left`: the event that ends a scope lifetime
+        self.end = Matcher(policy.scope_end, self.layout) if policy.scope_end else None
+        self.ended = 0  # scope lifetimes ended by their end event
+        if policy.scope_end is not None:
+            self._types.extend(policy.scope_end.types)
 
     # ----------------------------------------------------------------- setup
 
@@ -176,7 +182,13 @@ class RuleRunner:
         if self._plain:  # no changes, states, history or previous: the short way
             self.route = self._route_plain  # type: ignore[method-assign]
         # history, changes and `previous` are the scope's memory of its whole past: never retired
+        # unless the scope has ended (then no later event can read them); rules that judge every
+        # scope at the horizon (existence) keep even ended scopes
+        self._retire_ended = self.end is not None and type(self).retires
         self.retires = self.retires and not (self._changes or self._history or self._previous)
+        if self.end is not None:
+            self._plain = False
+            self.route = self._route_ending  # type: ignore[method-assign]
 
     def types(self) -> tuple[str, ...]:
         """The event types (exact or globs) this runner must see."""
@@ -219,6 +231,25 @@ class RuleRunner:
                         entry[2] = event
         if self._previous:
             scope.prev = event
+
+    def _route_ending(self, event: Event, ts: float, key: Any) -> None:
+        """`route` for a policy whose scope ends at an event: after the end event the scope is
+        set aside (still judged at the horizon) and its key starts a new scope lifetime."""
+        RuleRunner.route(self, event, ts, key)
+        assert self.end is not None
+        ctx = self.ctx
+        ctx.event, ctx.trigger = event, None
+        if self.end.type_ok(event.type) and self.end.where_ok(ctx):
+            scope = self.scopes.pop(key)
+            scope.ended = True
+            self.ended += 1
+            # a key no event has, of the same type as the scope keys (the sweep heap compares
+            # keys when two entries have the same time)
+            mark = f"\0ended#{self.ended}"
+            lookup: Any = (mark,) if isinstance(key, tuple) else mark
+            self.scopes[lookup] = scope
+            if self._retire_ended:
+                heappush(self.queue, (ts, lookup, scope))
 
     def _route_plain(self, event: Event, ts: float, key: Any) -> None:
         """`route` for a policy without changes, states, history or `previous`."""
@@ -272,7 +303,7 @@ class RuleRunner:
         Each scope is looked at a linger after its birth, then a linger after its last event
         (or after the look) while it stays; one the rule keeps for good (`kept_for_good`) is
         not looked at again."""
-        if not self.retires:
+        if not (self.retires or self._retire_ended):
             return 0
         cutoff, quiet, queue, scopes = now - self.env.linger, self.quiet, self.queue, self.scopes
         again = []
@@ -280,10 +311,15 @@ class RuleRunner:
         folds = type(self).fold is not RuleRunner.fold
         while queue and queue[0][0] < cutoff:
             _, lookup, scope = heappop(queue)
+            if scopes.get(lookup) is not scope:  # ended and set aside under another key
+                continue
+            if not scope.ended and not self.retires:
+                continue
             if scope.last >= cutoff:  # active since: look again a linger after its last event
                 again.append((scope.last, lookup, scope))
                 continue
-            if any(scope.states) or not quiet(scope, now):
+            # an ended scope's states can no longer change: they hold nothing for later events
+            if (not scope.ended and any(scope.states)) or not quiet(scope, now):
                 if not self.kept_for_good(scope):
                     again.append((now, lookup, scope))
                 continue
