@@ -272,3 +272,23 @@ def test_misspelt_state_in_always_is_named_as_a_state(tmp_path: Path) -> None:
     found = diagnose(tmp_path, text)
     assert ("E202", 7, 18, "no state named 'conection'", "did you mean 'connection'?") in found
     assert not [f for f in found if f[0] == "E214"]
+
+
+def test_scope_end_belongs_to_the_policy_and_is_given_once(tmp_path: Path) -> None:
+    metric_end = (
+        'policy p.q "T"\n' + OWNER + "  per call\n"
+        "  metric n = count(call.queued)\n    per queue until call.ended\n"
+        "  require n >= 1\n"
+    )
+    found = diagnose(tmp_path, metric_end)
+    assert [(c, line, m) for c, line, _, m, _ in found] == [
+        ("E214", 6, "'until' ends a policy's scope, not a metric's group")
+    ]
+    twice = (
+        'policy p.q "T"\n' + OWNER + "  per visit until customer.left\n"
+        "  per store until store.closed\n  forbid x.y\n"
+    )
+    found = diagnose(tmp_path, twice)
+    assert [(c, line, m) for c, line, _, m, _ in found] == [
+        ("E215", 5, "the scope's end is given twice")
+    ]
