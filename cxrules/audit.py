@@ -64,7 +64,7 @@ def run_audit(
         raise AuditError(
             f"engine '{request.engine}' is not available yet; available: {', '.join(ENGINES)}", 2
         )
-    loaded = load_policies(request.policies, request.overrides, root=request.project_dir)
+    loaded = load_policies(request.policies, request.overrides)
     if loaded.policy_set is None:
         reason = "no policy files found" if not loaded.workspace.sources else "invalid policies"
         raise AuditError(reason, 2, loaded.diagnostics)

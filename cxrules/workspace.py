@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -54,6 +55,24 @@ def display_name(path: Path, root: Path) -> str:
         return path.as_posix()
 
 
+def project_root(paths: list[str]) -> Path:
+    """The folder `use` may not leave: the current directory when every policy path given is
+    inside it, else the deepest folder holding all of them (paths named on the command line are
+    trusted; what they `use` stays among them).
+
+    >>> project_root(["."]) == Path.cwd().resolve()
+    True
+    """
+    cwd = Path.cwd().resolve()
+    folders = []
+    for raw in paths:
+        path = Path(raw).resolve()
+        folders.append(path if path.is_dir() or not path.suffix else path.parent)
+    if not folders or all(f == cwd or cwd in f.parents for f in folders):
+        return cwd
+    return Path(os.path.commonpath([str(f) for f in folders]))
+
+
 def expand(paths: list[str]) -> tuple[list[Path], list[Diagnostic]]:
     """Files named, and every `*.cxr` under folders named, sorted; missing paths are errors."""
     found: list[Path] = []
@@ -74,10 +93,11 @@ def expand(paths: list[str]) -> tuple[list[Path], list[Diagnostic]]:
 def load(paths: list[str], root: Path | None = None) -> Workspace:
     """Parse the policy files at `paths` and the files they `use`.
 
-    `use` paths are relative to the using file and must stay inside `root` (default: the current
-    directory); a used file outside it is refused (E219), a missing one is E206, a cycle E207.
+    `use` paths are relative to the using file and must stay inside `root` (default:
+    `project_root(paths)`); a used file outside it is refused (E219), a missing one is E206, a
+    cycle E207.
     """
-    root = (root or Path.cwd()).resolve()
+    root = (root or project_root(paths)).resolve()
     ws = Workspace(root=root)
     files, problems = expand(paths)
     ws.diagnostics.extend(problems)

@@ -227,3 +227,30 @@ def test_fmt_refuses_files_with_syntax_errors(
     result = runner.invoke(main, ["fmt", "--check", "06-misspelt-expect.cxr"])
     assert result.exit_code == 2
     assert result.output == (BROKEN / "06-misspelt-expect.expected").read_text()
+
+
+def test_policies_checked_from_another_folder_may_use_their_neighbours(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # The policy folder named on the command line is trusted: its files may use each other
+    # even when the command runs elsewhere; a use that leaves it is still refused.
+    library = tmp_path / "library"
+    library.mkdir()
+    (library / "common.cxr").write_text('param max_wait = 2min "Longest wait"\n', "utf-8")
+    (library / "calls.cxr").write_text(
+        'use "common.cxr"\n\npolicy calls.wait "No long waits"\n  owner "CC"\n'
+        '  description "d"\n  per call\n  when call.queued\n'
+        "  expect call.answered within max_wait\n",
+        "utf-8",
+    )
+    (tmp_path / "secret.cxr").write_text('param x = 1 "outside"\n', "utf-8")
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    result = CliRunner().invoke(main, ["check", str(library)])
+    assert result.exit_code == 0, result.output
+    assert result.output == "2 file(s), 1 policies: ok\n"
+    (library / "leak.cxr").write_text('use "../secret.cxr"\n', "utf-8")
+    result = CliRunner().invoke(main, ["check", str(library)])
+    assert result.exit_code == 2
+    assert "error[E219]: '../secret.cxr' is outside the project folder" in result.output
