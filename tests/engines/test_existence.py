@@ -157,6 +157,7 @@ def test_absence_per_scope_counts_events_without_the_key() -> None:
     assert kinds(result) == [("forbidden", "e1")]
     assert result.violations[0].scope == {"queue": "q1"}
     assert result.violations[0].sentence == (
-        "forbidden call.dropped in queue q1 at 2026-03-02 10:00:00+03:00 (rule: forbid call.dropped)"
+        "forbidden call.dropped in queue q1 at 2026-03-02 10:00:00+03:00 "
+        "(rule: forbid call.dropped)"
     )
     assert counts(result) == tally(scopes=1, out_of_scope=1, activations=1, violated=1)
