@@ -22,7 +22,7 @@ from cxrules.reports.model import (
     Report,
     Violation,
 )
-from cxrules.timefmt import format_instant
+from cxrules.time.format import format_instant
 
 if TYPE_CHECKING:
     from cxrules.engines.python.engine import EngineResult

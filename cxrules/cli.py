@@ -64,7 +64,7 @@ def check(paths: tuple[str, ...], fmt: str, strict: bool, overrides: tuple[str, 
 
 
 def _overrides(pairs: tuple[str, ...]) -> dict[str, str]:
-    from cxrules.params import ParamError, split_assignment
+    from cxrules.checker.params import ParamError, split_assignment
 
     out: dict[str, str] = {}
     for pair in pairs:
@@ -82,10 +82,10 @@ def _overrides(pairs: tuple[str, ...]) -> dict[str, str]:
 @click.option("--diff", "show_diff", is_flag=True, help="show the changes instead of writing")
 def fmt(paths: tuple[str, ...], check_only: bool, show_diff: bool) -> None:
     """Rewrite policy files in the canonical layout (comments are kept)."""
-    from cxrules.fmt import format_file
-    from cxrules.parser import parse
+    from cxrules.language.fmt import format_file
+    from cxrules.language.parser import parse
+    from cxrules.language.workspace import display_name, expand
     from cxrules.source import Source
-    from cxrules.workspace import display_name, expand
 
     files, problems = expand(list(paths))
     diagnostics: list[Diagnostic] = list(problems)

@@ -6,10 +6,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from cxrules import ir
-from cxrules.checker import check
-from cxrules.compiler import compile_workspace
+from cxrules.checker.check import check
 from cxrules.diagnostics import Diagnostic, has_errors, sort_key
-from cxrules.workspace import Workspace, load
+from cxrules.ir.compile import compile_workspace
+from cxrules.language.workspace import Workspace, load
 
 
 @dataclass

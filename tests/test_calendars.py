@@ -17,7 +17,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cxrules import ir
-from cxrules.calendars import (
+from cxrules.time.calendars import (
     BusinessCalendar,
     CalendarError,
     LocalParts,

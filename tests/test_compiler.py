@@ -10,10 +10,10 @@ from pathlib import Path
 import pytest
 
 from cxrules import ir
-from cxrules.checker import check
-from cxrules.compiler import CompileError, compile_workspace
+from cxrules.checker.check import check
+from cxrules.ir.compile import CompileError, compile_workspace
+from cxrules.language.workspace import load
 from cxrules.policyset import load_policies
-from cxrules.workspace import load
 
 ROOT = Path(__file__).resolve().parent.parent
 META = '  owner "O"\n  description "D"\n'

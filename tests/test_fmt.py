@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from cxrules import ast
-from cxrules.fmt import format_file, quote, strip_spans
-from cxrules.parser import parse
+from cxrules.language import ast
+from cxrules.language.fmt import format_file, quote, strip_spans
+from cxrules.language.parser import parse
 from cxrules.source import Source
 
 ROOT = Path(__file__).resolve().parent.parent

@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from cxrules import ast
-from cxrules.fmt import strip_spans
-from cxrules.parser import describe, parse
+from cxrules.language import ast
+from cxrules.language.fmt import strip_spans
+from cxrules.language.parser import describe, parse
 from cxrules.source import Source
 
 

@@ -14,10 +14,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from cxrules import ast
 from cxrules.diagnostics import Level, render_json, render_text
-from cxrules.fmt import format_file, strip_spans
-from cxrules.parser import _keyword_texts, parse
+from cxrules.language import ast
+from cxrules.language.fmt import format_file, strip_spans
+from cxrules.language.parser import _keyword_texts, parse
 from cxrules.policyset import load_policies
 from cxrules.source import Source
 

@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from cxrules.calendars import CalendarError
-from cxrules.timefmt import (
+from cxrules.time.calendars import CalendarError
+from cxrules.time.format import (
     DurationTextError,
     format_clock,
     format_duration,

@@ -9,7 +9,7 @@ from datetime import datetime
 from cxrules.bdd.tables import Clock, Row, SpecError, parse_scope, scope_text, zone_info
 from cxrules.engines.python.engine import EngineResult
 from cxrules.reports.model import MetricValue, PolicySummary, Violation
-from cxrules.timefmt import DurationTextError, format_duration, parse_duration_text
+from cxrules.time.format import DurationTextError, format_duration, parse_duration_text
 
 VIOLATION_COLUMNS = ("policy", "kind", "scope", "start", "end", "severity")
 

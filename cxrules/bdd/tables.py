@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cxrules.diagnostics import did_you_mean
 from cxrules.logs.event import Event
-from cxrules.timefmt import DurationTextError, parse_duration_text
+from cxrules.time.format import DurationTextError, parse_duration_text
 
 
 class SpecError(Exception):

@@ -9,13 +9,13 @@ from typing import Any
 
 from cxrules import ir
 from cxrules.bdd.tables import Clock, SpecError, zone_info
-from cxrules.checker import check
-from cxrules.compiler import CompileError, compile_workspace
+from cxrules.checker.check import check
 from cxrules.diagnostics import did_you_mean, has_errors, render_text, sort_key
 from cxrules.engines.python.engine import EngineResult, audit_events
 from cxrules.engines.python.evaluate import EngineError
+from cxrules.ir.compile import CompileError, compile_workspace
+from cxrules.language.workspace import Workspace, load, load_text
 from cxrules.logs.event import Event
-from cxrules.workspace import Workspace, load, load_text
 
 
 @dataclass(frozen=True)

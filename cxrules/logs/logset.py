@@ -40,9 +40,9 @@ from cxrules.logs.readers import (
     read_jsonl,
     read_parquet,
 )
-from cxrules.logs.timeparse import zone
 from cxrules.logs.xes import read_xes
 from cxrules.reports.model import InputSummary
+from cxrules.time.parse import zone
 
 SEQ_SHIFT = 40
 # (instant as POSIX seconds, seq, event, duplicate key or None). The float key orders instants

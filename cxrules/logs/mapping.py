@@ -15,8 +15,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from cxrules.diagnostics import Diagnostic, did_you_mean, error, sort_key
 from cxrules.logs.errors import MappingError
-from cxrules.logs.timeparse import SPECIAL_FORMATS, to_strptime, zone
 from cxrules.source import Span
+from cxrules.time.parse import SPECIAL_FORMATS, to_strptime, zone
 
 Format = Literal["jsonl", "csv", "parquet", "xes"]
 MIB = 1024 * 1024

@@ -33,7 +33,7 @@ from cxrules.reports.common import (
 )
 from cxrules.reports.model import Report, Violation
 from cxrules.reports.svg import SEVERITY_COLOR, Mark, compliance_chart, day_chart, timeline
-from cxrules.timefmt import format_duration
+from cxrules.time.format import format_duration
 
 _CSS = """
 body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:1100px;padding:0 1rem;

@@ -21,7 +21,7 @@ from cxrules.reports.model import (
     Report,
     Violation,
 )
-from cxrules.timefmt import format_duration
+from cxrules.time.format import format_duration
 
 #: Severities from the most to the least serious, as rendered in summaries.
 SEVERITIES_DESC: tuple[str, ...] = ("critical", "high", "medium", "low", "info")

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from cxrules import ir
 from cxrules.engines.python.clock import to_dt
-from cxrules.timefmt import format_instant
+from cxrules.time.format import format_instant
 
 TYPES = ("complaint.filed", "case.escalated", "complaint.withdrawn", "arm.connected", "tick")
 VALUES = st.one_of(

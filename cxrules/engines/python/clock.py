@@ -8,9 +8,9 @@ from __future__ import annotations
 from collections.abc import Mapping
 from datetime import UTC, datetime
 
-from cxrules import calendars as cal
 from cxrules import ir
 from cxrules.engines.python.evaluate import EngineError
+from cxrules.time import calendars as cal
 
 
 def to_dt(ts: float) -> datetime:

@@ -9,7 +9,7 @@ from cxrules.engines.python.evaluate import EngineError, compile_expr
 from cxrules.engines.python.scopes import RuleRunner, RunEnv, Scope
 from cxrules.engines.python.sentences import describe, duration_text, span_text, when
 from cxrules.logs.event import Event
-from cxrules.timefmt import format_duration
+from cxrules.time.format import format_duration
 
 
 class GapData:

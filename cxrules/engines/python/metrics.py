@@ -6,7 +6,6 @@ from datetime import datetime
 from typing import Any
 
 from cxrules import ir
-from cxrules.calendars import bucket_key
 from cxrules.engines.python.aggregates import Cell, add_value, check_aggregate, holds, value_of
 from cxrules.engines.python.clock import fixed_seconds
 from cxrules.engines.python.evaluate import Matcher, compile_expr
@@ -15,7 +14,8 @@ from cxrules.engines.python.sentences import duration_text, number, pattern_text
 from cxrules.engines.python.values import text_of
 from cxrules.logs.event import Event
 from cxrules.reports.model import MetricValue, PolicySummary
-from cxrules.timefmt import format_duration
+from cxrules.time.calendars import bucket_key
+from cxrules.time.format import format_duration
 
 CellKey = tuple[tuple[str, ...], str | None]
 

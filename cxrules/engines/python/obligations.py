@@ -12,7 +12,7 @@ from cxrules.engines.python.scopes import RuleRunner, Scope
 from cxrules.engines.python.sentences import describe, duration_text, value_text, when
 from cxrules.engines.python.values import MISSING, as_instant
 from cxrules.logs.event import Event
-from cxrules.timefmt import format_duration
+from cxrules.time.format import format_duration
 
 
 class Obligation:

@@ -13,7 +13,7 @@ from cxrules.engines.python.obligations import (
 from cxrules.engines.python.scopes import RunEnv, Scope
 from cxrules.engines.python.sentences import duration_text, pattern_text, when
 from cxrules.logs.event import Event
-from cxrules.timefmt import format_duration, format_instant
+from cxrules.time.format import format_duration, format_instant
 
 
 class ResponseRunner(ObligationRunner):

@@ -15,7 +15,7 @@ from cxrules.engines.python.states import StateSet
 from cxrules.engines.python.values import text_of
 from cxrules.logs.event import Event
 from cxrules.reports.model import MetricValue, PendingObligation, PolicySummary, Violation
-from cxrules.timefmt import format_instant
+from cxrules.time.format import format_instant
 
 #: How long (seconds of log time) a quiet scope is kept after its last event before it is retired.
 LINGER = 86_400.0

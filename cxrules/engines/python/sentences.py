@@ -12,7 +12,7 @@ from cxrules import ir
 from cxrules.engines.python.clock import to_dt
 from cxrules.logs.event import Event
 from cxrules.reports.model import EventRef
-from cxrules.timefmt import format_clock, format_duration, format_instant
+from cxrules.time.format import format_clock, format_duration, format_instant
 
 
 def when(t: datetime | float, zone: str) -> str:

@@ -7,12 +7,12 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel
 
-from cxrules import ast
+from cxrules.checker.symbols import RESERVED, PolicyNames, meaning, reference
 from cxrules.diagnostics import did_you_mean
-from cxrules.symbols import RESERVED, PolicyNames, meaning, reference
+from cxrules.language import ast
 
 if TYPE_CHECKING:
-    from cxrules.checker import _Checker
+    from cxrules.checker.check import _Checker
 
 # Values that may be compared with each other; "any" (an attribute) and "null" go with all.
 _FAMILY = {
@@ -69,7 +69,7 @@ class _Exprs:
 
     # ------------------------------------------------------------------ leaves
     def _literal(self, e: ast.LiteralExpr) -> str:
-        from cxrules.checker import _clock, _date
+        from cxrules.checker.check import _clock, _date
 
         if e.type == "time_of_day" and _clock(str(e.value)) is None:
             self.chk.err(
@@ -224,7 +224,7 @@ class _Exprs:
 
     # ------------------------------------------------------------------ operators
     def _call(self, e: ast.CallExpr) -> str:
-        from cxrules.checker import FUNCTIONS
+        from cxrules.checker.check import FUNCTIONS
 
         kinds = [self.visit(a) for a in e.args]
         if e.fn not in FUNCTIONS:

@@ -7,9 +7,9 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from cxrules import ast
 from cxrules.diagnostics import Diagnostic, did_you_mean, error
-from cxrules.parser import parse
+from cxrules.language import ast
+from cxrules.language.parser import parse
 from cxrules.source import Source
 
 SUFFIX = ".cxr"

@@ -1,4 +1,4 @@
-"""Transform stage: Lark's parse tree → the syntax tree (`cxrules.ast`), spans on every node."""
+"""Transform stage: Lark's parse tree → the syntax tree (`language.ast`), spans on every node."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from typing import Any
 
 from lark import Token, Transformer, v_args
 
-from cxrules import ast
+from cxrules.language import ast
 from cxrules.source import Span
 
 _UNIT_WORDS = {

@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from cxrules import ast
-from cxrules.parser import _keyword_texts
+from cxrules.language import ast
+from cxrules.language.parser import _keyword_texts
 
 INDENT = "  "
 _NAME = re.compile(r"(?!\d)\w(?:[\w-]*\w)?(?::(?!\d)\w(?:[\w-]*\w)?)*")
@@ -270,7 +270,7 @@ class _Formatter:
     def _trigger(self, t: ast.Trigger) -> str:
         if t.nth is None:
             return self.pattern(t.pattern)
-        from cxrules.transform import _ordinal_suffix
+        from cxrules.language.transform import _ordinal_suffix
 
         later = " or later" if t.or_later else ""
         within = f" within {self.expr(t.within)}" if t.within is not None else ""

@@ -5,13 +5,13 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING, Any
 
-from cxrules import ast
-from cxrules.checker_exprs import describe_type, expr_type
+from cxrules.checker.exprs import describe_type, expr_type
+from cxrules.checker.symbols import PolicyNames
 from cxrules.diagnostics import did_you_mean
-from cxrules.symbols import PolicyNames
+from cxrules.language import ast
 
 if TYPE_CHECKING:
-    from cxrules.checker import _Checker
+    from cxrules.checker.check import _Checker
 
 COMPARISONS = ("<", "<=", ">", ">=", "==", "!=")
 # The unit of each metric formula's value.

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from cxrules import ast, ir
-from cxrules.checker import Checked, _clock, _weekdays
-from cxrules.checker_rules import is_metric_requirement, metric_unit, pattern_of
-from cxrules.symbols import PolicyNames, meaning, reference
-from cxrules.workspace import Workspace
+from cxrules import ir
+from cxrules.checker.check import Checked, _clock, _weekdays
+from cxrules.checker.rules import is_metric_requirement, metric_unit, pattern_of
+from cxrules.checker.symbols import PolicyNames, meaning, reference
+from cxrules.language import ast
+from cxrules.language.workspace import Workspace
 
 _UNIT_SECONDS = {"ms": 0.001, "s": 1, "min": 60, "h": 3600, "d": 86400, "w": 604800}
 _LOCAL = {

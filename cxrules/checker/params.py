@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import re
 
-from cxrules import ast
-from cxrules.timefmt import DurationTextError, parse_duration_text
+from cxrules.language import ast
+from cxrules.time.format import DurationTextError, parse_duration_text
 
 
 class ParamError(ValueError):

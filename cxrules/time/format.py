@@ -12,8 +12,8 @@ import math
 import re
 from datetime import datetime
 
-from cxrules.calendars import CalendarError, zone
 from cxrules.diagnostics import did_you_mean
+from cxrules.time.calendars import CalendarError, zone
 
 __all__ = [
     "DurationTextError",

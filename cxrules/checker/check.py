@@ -9,11 +9,11 @@ from datetime import date
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from cxrules import ast
+from cxrules.checker.symbols import RESERVED, SEVERITIES, PolicyNames, Symbols, meaning, reference
 from cxrules.diagnostics import Diagnostic, did_you_mean, error, warning
+from cxrules.language import ast
+from cxrules.language.workspace import Workspace
 from cxrules.source import Span
-from cxrules.symbols import RESERVED, SEVERITIES, PolicyNames, Symbols, meaning, reference
-from cxrules.workspace import Workspace
 
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 FUNCTIONS: dict[str, tuple[int, int]] = {  # name → (min args, max args)
@@ -325,7 +325,7 @@ class _Checker:
             )
 
     def _overrides(self, overrides: dict[str, str]) -> None:
-        from cxrules.params import ParamError, parse_override
+        from cxrules.checker.params import ParamError, parse_override
 
         params: dict[str, ast.ParamDef] = {}
         for symbols in self.out.symbols.values():
@@ -405,7 +405,7 @@ class _Checker:
                 _rule_hint(policy),
             )
             return
-        from cxrules.checker_rules import check_rule
+        from cxrules.checker.rules import check_rule
 
         check_rule(self, policy, policy.rule, names)
         self._unused_locals(policy, names)
@@ -544,7 +544,7 @@ class _Checker:
 
     # ------------------------------------------------------------------ expressions
     def _expr(self, e: Any, names: PolicyNames, context: str) -> str:
-        from cxrules.checker_exprs import expr_type
+        from cxrules.checker.exprs import expr_type
 
         return expr_type(self, e, names, context)
 
@@ -577,7 +577,7 @@ class _Checker:
 
     # ------------------------------------------------------------------ unused
     def _unused_locals(self, policy: ast.Policy, names: PolicyNames) -> None:
-        from cxrules.checker_exprs import names_in
+        from cxrules.checker.exprs import names_in
 
         mentioned = names_in(policy)
         for table, what in ((names.lets, "let"), (names.states, "state")):

@@ -12,10 +12,10 @@ from lark import Lark, Token, UnexpectedCharacters, UnexpectedInput, UnexpectedT
 from lark.exceptions import VisitError
 from lark.lexer import BasicLexer, LexerThread
 
-from cxrules import ast
 from cxrules.diagnostics import Diagnostic, did_you_mean, error
+from cxrules.language import ast
+from cxrules.language.transform import SyntaxProblem, ToAst, _ordinal_suffix
 from cxrules.source import Source, Span
-from cxrules.transform import SyntaxProblem, ToAst, _ordinal_suffix
 
 # What a CX manager should read instead of a grammar's terminal names.
 _FRIENDLY: dict[str, str] = {
@@ -50,7 +50,7 @@ _RULE_STARTS = {"WHEN", "REQUIRE", "FORBID", "WHILE", "_AT_MOST"}
 
 @cache
 def _lark() -> Lark:
-    grammar = resources.files("cxrules.grammar").joinpath("policy.lark").read_text("utf-8")
+    grammar = resources.files("cxrules.language.grammar").joinpath("policy.lark").read_text("utf-8")
     return Lark(
         grammar, parser="lalr", strict=True, propagate_positions=True, maybe_placeholders=True
     )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Literal
 
-from cxrules import ast
+from cxrules.language import ast
 
 #: Names with a fixed meaning in conditions; an attribute with one of these names is written in
 #: backticks (`weekday`).

@@ -1,0 +1,1 @@
+"""Checker stage: names, units and references of parsed policies; collects every diagnostic."""

@@ -1,0 +1,1 @@
+"""Language stages: policy text → grammar → parser → transform → syntax tree; fmt; workspace."""

@@ -1,0 +1,1 @@
+"""Time: zones, calendars, business clocks, durations and instant formats, in one place."""
