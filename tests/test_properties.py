@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from cxrules.diagnostics import Level, render_json, render_text
 from cxrules.language import ast
 from cxrules.language.fmt import format_file, strip_spans
-from cxrules.language.parser import _keyword_texts, parse
+from cxrules.language.parser import keyword_texts, parse
 from cxrules.policyset import load_policies
 from cxrules.source import Source
 
@@ -26,7 +26,7 @@ SEEDS = sorted((ROOT / "policies").glob("*.cxr"))
 BASES = [
     p.read_text(encoding="utf-8") for p in SEEDS + sorted((ROOT / "tests/broken").glob("*.cxr"))
 ]
-KEYWORDS = sorted(set(_keyword_texts().values()))
+KEYWORDS = sorted(set(keyword_texts().values()))
 
 
 def examples(share: float) -> settings:

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import BaseModel
 
+from cxrules.checker.context import FUNCTIONS, Context
 from cxrules.checker.symbols import RESERVED, PolicyNames, meaning, reference
 from cxrules.diagnostics import did_you_mean
 from cxrules.language import ast
-
-if TYPE_CHECKING:
-    from cxrules.checker.check import _Checker
+from cxrules.time.text import parse_clock, parse_date
 
 # Values that may be compared with each other; "any" (an attribute) and "null" go with all.
 _FAMILY = {
@@ -50,7 +49,7 @@ def describe_type(kind: str) -> str:
     return _ARTICLES.get(kind, "a value")
 
 
-def expr_type(chk: _Checker, e: Any, names: PolicyNames, context: str) -> str:
+def expr_type(chk: Context, e: Any, names: PolicyNames, context: str) -> str:
     """Check an expression and return the kind of value it yields ("any" when only the log can
     tell). `context` says where it stands: "pattern" (a where clause), "expect" (the expected
     event's where clause: `trigger.x` allowed), "condition" (a value check or let), "invariant"
@@ -58,8 +57,25 @@ def expr_type(chk: _Checker, e: Any, names: PolicyNames, context: str) -> str:
     return _Exprs(chk, names, context).visit(e)
 
 
+def check_pattern(
+    ctx: Context, pattern: ast.Pattern, names: PolicyNames, context: str = "pattern"
+) -> None:
+    for type_name in pattern.types:
+        if not type_name.name.strip():
+            ctx.err("E100", "an event type cannot be empty", type_name.span)
+    if pattern.where is not None:
+        kind = expr_type(ctx, pattern.where, names, context)
+        if kind not in ("bool", "any"):
+            ctx.err(
+                "E208",
+                "a 'where' condition must be true or false",
+                pattern.where.span,
+                'compare a value, e.g. where channel == "sms"',
+            )
+
+
 class _Exprs:
-    def __init__(self, chk: _Checker, names: PolicyNames, context: str) -> None:
+    def __init__(self, chk: Context, names: PolicyNames, context: str) -> None:
         self.chk, self.names, self.context = chk, names, context
         self.expanding: set[str] = set()
 
@@ -69,13 +85,11 @@ class _Exprs:
 
     # ------------------------------------------------------------------ leaves
     def _literal(self, e: ast.LiteralExpr) -> str:
-        from cxrules.checker.check import _clock, _date
-
-        if e.type == "time_of_day" and _clock(str(e.value)) is None:
+        if e.type == "time_of_day" and parse_clock(str(e.value)) is None:
             self.chk.err(
                 "E213", f"'{e.text}' is not a time of day", e.span, "times run from 00:00 to 23:59"
             )
-        if e.type == "date" and _date(str(e.value)) is None:
+        if e.type == "date" and parse_date(str(e.value)) is None:
             self.chk.err(
                 "E218",
                 f"'{e.text}' is not a date",
@@ -202,7 +216,7 @@ class _Exprs:
                 "use states here, e.g. always count(connection) >= 1",
             )
             return "number"
-        self.chk._pattern(e.pattern, self.names, "pattern")
+        check_pattern(self.chk, e.pattern, self.names, "pattern")
         if e.fn == "count":
             return "number"
         return "instant" if e.field is None else "any"
@@ -224,8 +238,6 @@ class _Exprs:
 
     # ------------------------------------------------------------------ operators
     def _call(self, e: ast.CallExpr) -> str:
-        from cxrules.checker.check import FUNCTIONS
-
         kinds = [self.visit(a) for a in e.args]
         if e.fn not in FUNCTIONS:
             self.chk.err(

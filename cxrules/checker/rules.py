@@ -3,15 +3,14 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
-from cxrules.checker.exprs import describe_type, expr_type
+from cxrules.checker.context import Context
+from cxrules.checker.exprs import check_pattern, describe_type, expr_type
+from cxrules.checker.shared import check_count, check_duration, undefined_calendar
 from cxrules.checker.symbols import PolicyNames
 from cxrules.diagnostics import did_you_mean
 from cxrules.language import ast
-
-if TYPE_CHECKING:
-    from cxrules.checker.check import _Checker
 
 COMPARISONS = ("<", "<=", ">", ">=", "==", "!=")
 # The unit of each metric formula's value.
@@ -63,7 +62,7 @@ def pattern_of(subject: Any) -> ast.Pattern | None:
     )
 
 
-def check_rule(chk: _Checker, policy: ast.Policy, rule: Any, names: PolicyNames) -> None:
+def check_rule(chk: Context, policy: ast.Policy, rule: Any, names: PolicyNames) -> None:
     """Check a policy's rule against its kind's requirements."""
     if isinstance(rule, ast.RequireRule):
         _require(chk, rule, names)
@@ -72,14 +71,14 @@ def check_rule(chk: _Checker, policy: ast.Policy, rule: Any, names: PolicyNames)
         ):
             _unpaired_share(chk, rule, names)
     elif isinstance(rule, ast.ForbidRule):
-        chk._pattern(rule.pattern, names)
+        check_pattern(chk, rule.pattern, names)
     elif isinstance(rule, ast.ResponseRule | ast.ForbidAfterRule):
         _trigger(chk, rule.trigger, names)
         pattern = rule.expect if isinstance(rule, ast.ResponseRule) else rule.pattern
-        chk._pattern(pattern, names, "expect")
+        check_pattern(chk, pattern, names, "expect")
         _timing(chk, rule.timing, names, isinstance(rule, ast.ForbidAfterRule))
         if rule.unless is not None:
-            chk._pattern(rule.unless, names, "expect")
+            check_pattern(chk, rule.unless, names, "expect")
     elif isinstance(rule, ast.ValueRule):
         _trigger(chk, rule.trigger, names)
         kind = expr_type(chk, rule.condition, names, "condition")
@@ -91,18 +90,18 @@ def check_rule(chk: _Checker, policy: ast.Policy, rule: Any, names: PolicyNames)
                 "compare it, e.g. require battery >= 90%",
             )
     elif isinstance(rule, ast.RateRule):
-        number = chk._count(rule.at_most, names, "the limit", minimum=0)
+        number = check_count(chk, rule.at_most, names, "the limit", minimum=0)
         if number == 0:
             chk.err(
                 "E210", "'at most 0' means never", rule.at_most.span, "write 'forbid …' instead"
             )
-        chk._pattern(rule.pattern, names)
-        chk._duration(rule.within, names)
+        check_pattern(chk, rule.pattern, names)
+        check_duration(chk, rule.within, names)
     elif isinstance(rule, ast.InvariantRule):
         _invariant(chk, rule, names)
 
 
-def _require(chk: _Checker, rule: ast.RequireRule, names: PolicyNames) -> None:
+def _require(chk: Context, rule: ast.RequireRule, names: PolicyNames) -> None:
     if is_metric_requirement(rule):
         _metric_requirement(chk, rule, names)
         return
@@ -123,9 +122,9 @@ def _require(chk: _Checker, rule: ast.RequireRule, names: PolicyNames) -> None:
             (rule.warn.span if rule.warn is not None else rule.min_sample.span),  # type: ignore[union-attr]
         )
     if rule.where is not None:
-        chk._pattern(pattern.model_copy(update={"where": rule.where}), names)
-    low = chk._count(rule.at_least, names, "'at least'") if rule.at_least else 0
-    high = chk._count(rule.at_most, names, "'at most'") if rule.at_most else None
+        check_pattern(chk, pattern.model_copy(update={"where": rule.where}), names)
+    low = check_count(chk, rule.at_least, names, "'at least'") if rule.at_least else 0
+    high = check_count(chk, rule.at_most, names, "'at most'") if rule.at_most else None
     if low is not None and high is not None and high < low:
         chk.err(
             "E223",
@@ -135,7 +134,7 @@ def _require(chk: _Checker, rule: ast.RequireRule, names: PolicyNames) -> None:
         )
 
 
-def _metric_requirement(chk: _Checker, rule: ast.RequireRule, names: PolicyNames) -> None:
+def _metric_requirement(chk: Context, rule: ast.RequireRule, names: PolicyNames) -> None:
     subject = rule.subject
     assert isinstance(subject, ast.BinaryExpr) and isinstance(subject.left, ast.NameExpr)
     word = subject.left.parts[0]
@@ -163,10 +162,10 @@ def _metric_requirement(chk: _Checker, rule: ast.RequireRule, names: PolicyNames
         _threshold(chk, rule.warn.value, unit, word, names)
         _warn_side(chk, subject.op, subject.right, rule.warn)
     if rule.min_sample is not None:
-        chk._count(rule.min_sample, names, "the minimum sample", minimum=1)
+        check_count(chk, rule.min_sample, names, "the minimum sample", minimum=1)
 
 
-def _unpaired_share(chk: _Checker, rule: ast.RequireRule, names: PolicyNames) -> None:
+def _unpaired_share(chk: Context, rule: ast.RequireRule, names: PolicyNames) -> None:
     """W204: share(A within D of B) pairs A with B inside a scope; without one, any A in the
     whole log meets every B."""
     subject = rule.subject
@@ -182,7 +181,7 @@ def _unpaired_share(chk: _Checker, rule: ast.RequireRule, names: PolicyNames) ->
         )
 
 
-def _threshold(chk: _Checker, value: Any, unit: str, metric: str, names: PolicyNames) -> None:
+def _threshold(chk: Context, value: Any, unit: str, metric: str, names: PolicyNames) -> None:
     kind = expr_type(chk, value, names, "condition")
     if unit == "percent" and kind == "number":
         chk.err(
@@ -223,7 +222,7 @@ def _as_percent(value: Any) -> str:
     return "80%"
 
 
-def _warn_side(chk: _Checker, op: str, required: Any, warn: ast.Warn) -> None:
+def _warn_side(chk: Context, op: str, required: Any, warn: ast.Warn) -> None:
     expected = "below" if op in (">", ">=") else "above" if op in ("<", "<=") else None
     if expected is None:
         chk.err("E214", "'warn' needs a requirement with <, <=, > or >=", warn.span)
@@ -255,8 +254,8 @@ def _number(value: Any) -> float | None:
     return None
 
 
-def _trigger(chk: _Checker, trigger: ast.Trigger, names: PolicyNames) -> None:
-    chk._pattern(trigger.pattern, names)
+def _trigger(chk: Context, trigger: ast.Trigger, names: PolicyNames) -> None:
+    check_pattern(chk, trigger.pattern, names)
     if trigger.nth is not None and trigger.nth < 1:
         ordinal = re.match(r"\d+\w\w", chk.line(trigger.span)[trigger.span.column - 1 :])
         span = trigger.span
@@ -264,13 +263,13 @@ def _trigger(chk: _Checker, trigger: ast.Trigger, names: PolicyNames) -> None:
             span = chk.word_span(trigger.span, ordinal.group(0))
         chk.err("E210", "the count starts at the 1st event", span, "write '1st' or more")
     if trigger.within is not None:
-        chk._duration(trigger.within, names)
+        check_duration(chk, trigger.within, names)
 
 
-def _timing(chk: _Checker, timing: ast.Timing, names: PolicyNames, forbid: bool) -> None:
+def _timing(chk: Context, timing: ast.Timing, names: PolicyNames, forbid: bool) -> None:
     for d in (timing.first, timing.second):
         if d is not None:
-            chk._duration(d, names)
+            check_duration(chk, d, names)
     if timing.paused_while is not None:
         if names.state(timing.paused_while) is None:
             chk.err(
@@ -288,7 +287,7 @@ def _timing(chk: _Checker, timing: ast.Timing, names: PolicyNames, forbid: bool)
     if isinstance(deadline, ast.CalendarEnd):
         if deadline.calendar is not None:
             if deadline.calendar not in names.shared.calendars:
-                chk._undefined_calendar(deadline.calendar, deadline.span, names)
+                undefined_calendar(chk, deadline.calendar, deadline.span, names)
             else:
                 chk.used.add(("calendar", deadline.calendar))
         elif deadline.period == "business day" and names.calendar is None:
@@ -311,7 +310,7 @@ def _timing(chk: _Checker, timing: ast.Timing, names: PolicyNames, forbid: bool)
             )
 
 
-def _invariant(chk: _Checker, rule: ast.InvariantRule, names: PolicyNames) -> None:
+def _invariant(chk: Context, rule: ast.InvariantRule, names: PolicyNames) -> None:
     if rule.state is not None:
         if names.state(rule.state) is None:
             chk.err(
@@ -325,8 +324,8 @@ def _invariant(chk: _Checker, rule: ast.InvariantRule, names: PolicyNames) -> No
             chk.used.add(("state", rule.state))
     else:
         assert rule.start is not None and rule.end is not None
-        chk._pattern(rule.start, names)
-        chk._pattern(rule.end, names)
+        check_pattern(chk, rule.start, names)
+        check_pattern(chk, rule.end, names)
     kind = expr_type(chk, rule.condition, names, "invariant")
     if kind not in ("bool", "any"):
         chk.err(
@@ -336,4 +335,4 @@ def _invariant(chk: _Checker, rule: ast.InvariantRule, names: PolicyNames) -> No
             "e.g. always count(connection) >= 1",
         )
     if rule.grace is not None:
-        chk._duration(rule.grace, names)
+        check_duration(chk, rule.grace, names)

@@ -5,11 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from cxrules import ir
-from cxrules.checker.check import Checked, _clock, _weekdays
+from cxrules.checker.context import Checked
 from cxrules.checker.rules import is_metric_requirement, metric_unit, pattern_of
 from cxrules.checker.symbols import PolicyNames, meaning, reference
 from cxrules.language import ast
 from cxrules.language.workspace import Workspace
+from cxrules.time.text import parse_clock, parse_weekdays
 
 _UNIT_SECONDS = {"ms": 0.001, "s": 1, "min": 60, "h": 3600, "d": 86400, "w": 604800}
 _LOCAL = {
@@ -50,7 +51,7 @@ def compile_workspace(ws: Workspace, checked: Checked) -> ir.PolicySet:
 def _calendar(cal: ast.CalendarDef) -> ir.Calendar:
     by_day: dict[int, list[tuple[str, str]]] = {}
     for spec in cal.hours:
-        for day in _weekdays(spec.days) or []:
+        for day in parse_weekdays(spec.days) or []:
             by_day.setdefault(day, []).extend(spec.ranges)
     hours = tuple(
         ir.WeekHours(weekday=day, ranges=tuple(sorted(ranges)))
@@ -392,5 +393,5 @@ def _literal(e: ast.LiteralExpr) -> ir.Lit:
     if e.type == "percent":
         return ir.Lit(value=float(e.value) / 100, type="percent")  # type: ignore[arg-type]
     if e.type == "time_of_day":
-        return ir.Lit(value=float(_clock(str(e.value)) or 0), type="time_of_day")
+        return ir.Lit(value=float(parse_clock(str(e.value)) or 0), type="time_of_day")
     return ir.Lit(value=e.value, type=e.type)

@@ -6,7 +6,7 @@ import re
 from typing import Any
 
 from cxrules.language import ast
-from cxrules.language.parser import _keyword_texts
+from cxrules.language.parser import keyword_texts
 
 INDENT = "  "
 _NAME = re.compile(r"(?!\d)\w(?:[\w-]*\w)?(?::(?!\d)\w(?:[\w-]*\w)?)*")
@@ -25,7 +25,7 @@ def format_file(tree: ast.PolicyFile) -> str:
 
 
 def _keywords() -> set[str]:
-    return set(_keyword_texts().values())
+    return set(keyword_texts().values())
 
 
 def quote(text: str) -> str:
@@ -270,11 +270,11 @@ class _Formatter:
     def _trigger(self, t: ast.Trigger) -> str:
         if t.nth is None:
             return self.pattern(t.pattern)
-        from cxrules.language.transform import _ordinal_suffix
+        from cxrules.language.transform import ordinal_suffix
 
         later = " or later" if t.or_later else ""
         within = f" within {self.expr(t.within)}" if t.within is not None else ""
-        return f"{t.nth}{_ordinal_suffix(t.nth)}{later} {self.pattern(t.pattern)}{within}"
+        return f"{t.nth}{ordinal_suffix(t.nth)}{later} {self.pattern(t.pattern)}{within}"
 
     def _timing(self, t: ast.Timing) -> str:
         direction = f" {t.direction}" if t.direction else ""

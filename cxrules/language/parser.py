@@ -14,7 +14,7 @@ from lark.lexer import BasicLexer, LexerThread
 
 from cxrules.diagnostics import Diagnostic, did_you_mean, error
 from cxrules.language import ast
-from cxrules.language.transform import SyntaxProblem, ToAst, _ordinal_suffix
+from cxrules.language.transform import SyntaxProblem, ToAst, ordinal_suffix
 from cxrules.source import Source, Span
 
 # What a CX manager should read instead of a grammar's terminal names.
@@ -57,7 +57,7 @@ def _lark() -> Lark:
 
 
 @cache
-def _keyword_texts() -> dict[str, str]:
+def keyword_texts() -> dict[str, str]:
     """Terminal name → its keyword text, for every plain-word terminal of the grammar."""
     out: dict[str, str] = {}
     for term in _lark().terminals:
@@ -79,7 +79,7 @@ def describe(terminal: str) -> str:
     """
     if terminal in _FRIENDLY:
         return _FRIENDLY[terminal]
-    keyword = _keyword_texts().get(terminal)
+    keyword = keyword_texts().get(terminal)
     if keyword:
         return f"'{keyword}'"
     for term in _lark().terminals:
@@ -260,13 +260,13 @@ def _bad_token(exc: UnexpectedToken, source: Source) -> Diagnostic:
         )
     if kind == "EQUAL":
         return _single_equals(line_text, span)
-    keywords = {_keyword_texts()[t]: t for t in expected if t in _keyword_texts()}
+    keywords = {keyword_texts()[t]: t for t in expected if t in keyword_texts()}
     if kind in ("NAME", "DOTTED") and keywords:
         suggestion = did_you_mean(str(token), keywords)
         if suggestion:
             return error("E104", f"unknown word {found}", span, suggestion, line_text)
     if kind in ("INT", "NUMBER") and "ORDINAL" in expected:
-        ordinal = f"{token}{_ordinal_suffix(int(float(str(token))))}"
+        ordinal = f"{token}{ordinal_suffix(int(float(str(token))))}"
         return error(
             "E100",
             f"a count of events is written as an ordinal, not {found}",
@@ -406,7 +406,7 @@ def _trailing_comma(source: Source, token: Token) -> Diagnostic | None:
     lines = source.text.splitlines(keepends=True)
     offset = sum(len(x) for x in lines[: (token.line or 1) - 1]) + (token.column or 1) - 1
     match = re.search(r",(\s*)(\w+)\s*$", source.text[:offset])
-    if match is None or match.group(2) not in _keyword_texts().values() or "\n" not in match[1]:
+    if match is None or match.group(2) not in keyword_texts().values() or "\n" not in match[1]:
         return None
     start = match.start()
     line = source.text.count("\n", 0, start) + 1
@@ -452,7 +452,7 @@ def _describe_token(token: Token) -> str:
     kind = token.type
     if kind in ("NAME", "DOTTED"):
         return f"'{token}'"
-    if kind in _keyword_texts():
+    if kind in keyword_texts():
         return f"keyword '{token}'"
     if kind in _FRIENDLY:
         what = describe(kind).split(" such as")[0].removeprefix("a ").removeprefix("an ")

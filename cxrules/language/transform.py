@@ -418,7 +418,7 @@ class ToAst(Transformer[Token, list[Any]]):
         within = c[-1] if not isinstance(c[-1], ast.Pattern) else None
         nth = int(str(ordinal)[:-2])
         suffix = str(ordinal)[-2:]
-        expected = _ordinal_suffix(nth)
+        expected = ordinal_suffix(nth)
         if suffix != expected:
             raise SyntaxProblem(
                 "E100",
@@ -690,10 +690,10 @@ _RULE_TYPES = (
 )
 
 
-def _ordinal_suffix(n: int) -> str:
+def ordinal_suffix(n: int) -> str:
     """'st', 'nd', 'rd' or 'th' for a whole number.
 
-    >>> [_ordinal_suffix(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 103)]
+    >>> [ordinal_suffix(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 103)]
     ['st', 'nd', 'rd', 'th', 'th', 'th', 'th', 'st', 'nd', 'rd']
     """
     if 10 <= n % 100 <= 20:

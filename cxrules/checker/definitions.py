@@ -1,0 +1,239 @@
+"""Checking stage, definitions: the names each file sees and its shared definitions — calendars,
+states, metrics, parameters and `--set` overrides."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from cxrules.checker.context import AGGREGATES, Context
+from cxrules.checker.exprs import check_pattern, expr_type
+from cxrules.checker.shared import check_duration, check_zone
+from cxrules.checker.symbols import PolicyNames, Symbols
+from cxrules.diagnostics import did_you_mean
+from cxrules.language import ast
+from cxrules.source import Span
+from cxrules.time.text import parse_clock, parse_date, parse_weekdays, weekday_hint
+
+
+def own_symbols(ctx: Context, tree: ast.PolicyFile) -> Symbols:
+    symbols = Symbols()
+    for item in tree.items:
+        table: dict[str, Any] | None = None
+        if isinstance(item, ast.ParamDef):
+            table = symbols.params
+        elif isinstance(item, ast.CalendarDef):
+            table = symbols.calendars
+        elif isinstance(item, ast.StateDef):
+            table = symbols.states
+        elif isinstance(item, ast.MetricDef):
+            table = symbols.metrics
+        if table is None:
+            continue
+        name = item.name  # type: ignore[union-attr]
+        if name in table:
+            ctx.err(
+                "E215",
+                f"'{name}' is defined twice in this file (first at {table[name].name_span})",
+                item.name_span,  # type: ignore[union-attr]
+                "rename or remove one of them",
+            )
+            continue
+        table[name] = item
+    return symbols
+
+
+def visible(ctx: Context, name: str, own: dict[str, Symbols]) -> Symbols:
+    merged = Symbols()
+    for file in ctx.ws.visible(name):
+        for attr in ("params", "calendars", "states", "metrics"):
+            target: dict[str, Any] = getattr(merged, attr)
+            for key, item in getattr(own[file], attr).items():
+                if key in target and target[key] is not item and file != name:
+                    other = target[key]
+                    if other.span.file != item.span.file and other.span.file == name:
+                        ctx.err(
+                            "E215",
+                            f"'{key}' is also defined in {item.span.file}",
+                            other.name_span,
+                            "rename one of them",
+                        )
+                    continue
+                target.setdefault(key, item)
+    return merged
+
+
+def check_calendar(ctx: Context, cal: ast.CalendarDef) -> None:
+    if cal.zone is None:
+        ctx.err(
+            "E216",
+            f"calendar '{cal.name}' has no time zone",
+            cal.name_span,
+            'add a line such as: zone "Europe/Istanbul"',
+        )
+    else:
+        check_zone(ctx, cal.zone, cal.zone_span or cal.span)
+    if not cal.hours:
+        ctx.err(
+            "E213",
+            f"calendar '{cal.name}' has no opening hours",
+            cal.name_span,
+            "add a line such as: hours mon-fri 09:00-18:00",
+        )
+    for day in cal.hours:
+        if parse_weekdays(day.days) is None:
+            ctx.err(
+                "E213",
+                f"'{day.days}' is not a weekday or a range of weekdays",
+                ctx.word_span(day.span, day.days),
+                weekday_hint(day.days),
+            )
+        for opening, closing in day.ranges:
+            a, b = parse_clock(opening), parse_clock(closing)
+            if a is None or b is None:
+                ctx.err(
+                    "E213",
+                    f"'{opening}-{closing}' is not a valid time range",
+                    day.span,
+                    "hours run from 00:00 to 24:00",
+                )
+            elif a >= b:
+                ctx.err(
+                    "E213",
+                    f"opening time {opening} is not before closing time {closing}",
+                    day.span,
+                    "write the opening time first, e.g. 09:00-18:00",
+                )
+    if cal.holidays:
+        _holidays(ctx, cal)
+    for text in (*cal.closed, *cal.open):
+        if parse_date(text) is None:
+            ctx.err(
+                "E218",
+                f"'{text}' is not a date",
+                _calendar_word(ctx, cal, text),
+                "there is no such day in the calendar (dates are YYYY-MM-DD)",
+            )
+
+
+def _calendar_word(ctx: Context, cal: ast.CalendarDef, word: str) -> Span:
+    """Where `word` is written inside a calendar (its clauses keep no spans of their own)."""
+    for line in range(cal.span.line, cal.span.end_line + 1):
+        start = Span(file=cal.span.file, line=line, column=1, end_line=line, end_column=2)
+        found = ctx.word_span(start, word)
+        if found is not start:
+            return found
+    return cal.span
+
+
+def _holidays(ctx: Context, cal: ast.CalendarDef) -> None:
+    import holidays
+
+    country = cal.holidays[0]
+    supported = holidays.list_supported_countries()
+    if country not in supported:
+        hint = did_you_mean(country.upper(), supported) or (
+            'use a two-letter country code such as "TR" or "RO"'
+        )
+        ctx.err(
+            "E220",
+            f"no public holidays are known for '{country}'",
+            _calendar_word(ctx, cal, f'"{country}"'),
+            hint,
+        )
+    elif len(cal.holidays) > 1 and cal.holidays[1] not in supported[country]:
+        ctx.err(
+            "E220",
+            f"'{cal.holidays[1]}' is not a subdivision of {country}",
+            cal.holidays_span,
+            "leave it out, or use one of: " + ", ".join(supported[country][:12]),
+        )
+
+
+def check_state(ctx: Context, state: ast.StateDef, names: PolicyNames) -> None:
+    check_pattern(ctx, state.start, names)
+    check_pattern(ctx, state.end, names)
+
+
+def check_metric(ctx: Context, metric: ast.MetricDef, names: PolicyNames) -> None:
+    for per in metric.per:
+        if per.until is not None:
+            ctx.err(
+                "E214",
+                "'until' ends a policy's scope, not a metric's group",
+                per.until.span,
+                "write the policy's scope before the metric: per visit until customer.left",
+            )
+    agg = metric.aggregate
+    if agg.fn in ("count", "ratio", "share"):
+        for pattern in (agg.pattern, agg.of, agg.unless):
+            if pattern is not None:
+                check_pattern(ctx, pattern, names)
+        if agg.within is not None:
+            check_duration(ctx, agg.within, names)
+    elif agg.fn not in AGGREGATES:
+        ctx.err(
+            "E221",
+            f"'{agg.fn}' is not a metric formula",
+            agg.fn_span,
+            did_you_mean(agg.fn, (*AGGREGATES, "count", "ratio", "share"))
+            or "use count, ratio, share, avg, sum, min, max, percentile, nps, csat or ces",
+        )
+    else:
+        if agg.pattern is None and not (
+            isinstance(agg.value, ast.NameExpr) and len(agg.value.parts) >= 2
+        ):
+            ctx.err(
+                "E221",
+                f"{agg.fn}() needs the event and its value",
+                agg.span,
+                f"write {agg.fn}(survey.answered.score) or {agg.fn}(score of survey.answered)",
+            )
+        if agg.pattern is not None:
+            check_pattern(ctx, agg.pattern, names)
+            if agg.value is not None:
+                expr_type(ctx, agg.value, names, "pattern")
+        if agg.fn == "percentile":
+            q = agg.q.value if agg.q is not None else None
+            if not isinstance(q, int | float) or not 0 < q <= 100:
+                ctx.err(
+                    "E209",
+                    "percentile() needs which percentile, from 1 to 100",
+                    agg.span,
+                    "e.g. percentile(wait of call.answered, 90)",
+                )
+        elif agg.q is not None:
+            ctx.err("E221", f"{agg.fn}() takes no second argument", agg.q.span)
+    buckets = [p for p in metric.per if p.bucket is not None]
+    if len(buckets) > 1:
+        ctx.err(
+            "E215",
+            f"metric '{metric.name}' has more than one calendar bucket",
+            buckets[1].span,
+            "keep one of per hour/day/week/month/quarter/year",
+        )
+
+
+def read_overrides(ctx: Context, overrides: dict[str, str]) -> None:
+    from cxrules.checker.params import ParamError, parse_override
+
+    params: dict[str, ast.ParamDef] = {}
+    for symbols in ctx.out.symbols.values():
+        params.update(symbols.params)
+    for name, text in overrides.items():
+        if name not in params:
+            ctx.err(
+                "E222",
+                f"--set {name}: there is no parameter '{name}'",
+                None,
+                did_you_mean(name, params)
+                or (
+                    "parameters: " + ", ".join(sorted(params))
+                    if params
+                    else "the policies define no parameters"
+                ),
+            )
+            continue
+        try:
+            ctx.out.overrides[name] = parse_override(params[name], text)
+        except ParamError as exc:
+            ctx.err("E222", f"--set {name}={text}: {exc}", None, exc.hint)
