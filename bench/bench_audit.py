@@ -37,6 +37,7 @@ def cpu_seconds() -> float:
 
 def worker(mode: str, log: str, policies: str, zone: str, no_gc: bool) -> dict[str, Any]:
     """One measured run in this (fresh) process: 'read' or 'audit' the log."""
+    from cxrules.engines.base import RunOptions
     from cxrules.engines.python import PythonEngine
     from cxrules.logs import LogSet, open_log
     from cxrules.policyset import load_policies
@@ -53,8 +54,8 @@ def worker(mode: str, log: str, policies: str, zone: str, no_gc: bool) -> dict[s
         events = sum(1 for _ in logs.events())
         violations = 0
     else:
-        result = PythonEngine().run(loaded.policy_set, logs.events(), zone=zone)
-        events, violations = result.events, len(result.violations)
+        outcome = PythonEngine().run(loaded.policy_set, logs, RunOptions(zone=zone))
+        events, violations = outcome.audited, len(list(outcome.violations))
     seconds, cpu = time.perf_counter() - start, cpu_seconds() - cpu
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return {

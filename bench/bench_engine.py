@@ -33,6 +33,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--policies", default=str(ROOT / "policies"))
     parser.add_argument("--profile", action="store_true", help="one cProfile run, top 30")
     args = parser.parse_args(argv)
+    from cxrules.engines.base import EventList, RunOptions
     from cxrules.engines.python import PythonEngine
     from cxrules.logs import LogSet, open_log
     from cxrules.policyset import load_policies
@@ -49,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
         gc.disable()
         profiler = cProfile.Profile()
         profiler.enable()
-        PythonEngine().run(loaded.policy_set, events, zone=zone)
+        PythonEngine().run(loaded.policy_set, EventList(events), RunOptions(zone=zone))
         profiler.disable()
         gc.enable()
         pstats.Stats(profiler).sort_stats("tottime").print_stats(30)
@@ -59,13 +60,13 @@ def main(argv: list[str] | None = None) -> int:
         gc.collect()
         gc.disable()
         start = cpu_seconds()
-        result = PythonEngine().run(loaded.policy_set, events, zone=zone)
+        result = PythonEngine().run(loaded.policy_set, EventList(events), RunOptions(zone=zone))
         cpu = cpu_seconds() - start
         gc.enable()
         rates.append(len(events) / cpu)
         print(
             f"run {n + 1}: {cpu:.2f} CPU s, {rates[-1]:,.0f} events per CPU s, "
-            f"{len(result.violations)} violations",
+            f"{len(list(result.violations))} violations",
             flush=True,
         )
     print(f"median: {statistics.median(rates):,.0f} events per CPU s ({len(events):,} events)")

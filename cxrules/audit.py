@@ -3,32 +3,22 @@
 from __future__ import annotations
 
 import gc
-from collections import Counter
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from cxrules import ir
+from cxrules import engines, ir
 from cxrules.diagnostics import Diagnostic, error
-from cxrules.logs import LogSet, OutOfOrder, load_mapping, open_log
+from cxrules.engines.base import EngineError, EventList, RunOptions
+from cxrules.findings.assemble import ReportHeader, build_report
+from cxrules.ir.validate import validate
+from cxrules.logs import LogSet, load_mapping, open_log
+from cxrules.logs.errors import LogError, MappingError
 from cxrules.logs.event import Event
 from cxrules.policyset import load_policies
-from cxrules.reports.model import (
-    SEVERITY_ORDER,
-    RejectedRecord,
-    Report,
-    Violation,
-)
-from cxrules.time.format import format_instant
-
-if TYPE_CHECKING:
-    from cxrules.engines.python.engine import EngineResult
-    from cxrules.policyset import Loaded
-
-ENGINES = ("python",)
+from cxrules.reports.model import Report
 
 
 class AuditError(Exception):
@@ -50,26 +40,29 @@ class AuditRequest:
     mapping: str | None = None
     as_of: str | None = None
     overrides: dict[str, str] = field(default_factory=dict)
-    engine: str = "python"
+    engine: str = engines.DEFAULT
     project_dir: Path = field(default_factory=Path.cwd)
     log_format: str | None = None
     max_rejected: int = 1000
+    settings: dict[str, str] = field(default_factory=dict)  # engine settings (memory limit…)
 
 
 def run_audit(
     request: AuditRequest, progress: Callable[[int], None] | None = None
 ) -> tuple[Report, list[Diagnostic]]:
     """Run an audit; returns the report and the policy warnings. Raises AuditError."""
-    if request.engine not in ENGINES:
-        raise AuditError(
-            f"engine '{request.engine}' is not available yet; available: {', '.join(ENGINES)}", 2
-        )
+    try:
+        engine = engines.get(request.engine)
+    except KeyError as exc:
+        raise AuditError(exc.args[0], 2) from None
     loaded = load_policies(request.policies, request.overrides)
     if loaded.policy_set is None:
         reason = "no policy files found" if not loaded.workspace.sources else "invalid policies"
         raise AuditError(reason, 2, loaded.diagnostics)
-    from cxrules.logs.errors import LogError, MappingError
-
+    policy_set = loaded.policy_set
+    limits = engine.limits(policy_set)
+    if limits:
+        raise AuditError(f"the policies cannot run on the {engine.name} engine", 2, limits)
     try:
         mapping = load_mapping(request.mapping, request.project_dir)
     except MappingError as exc:
@@ -83,20 +76,49 @@ def run_audit(
     except MappingError as exc:
         raise AuditError("invalid log mapping", 2, exc.diagnostics) from exc
     logs = LogSet(inputs, max_rejected=request.max_rejected)
-    from cxrules.engines.python.evaluate import EngineError
-
+    options = RunOptions(as_of=as_of, zone=zone, progress=progress, settings=request.settings)
+    header = ReportHeader(
+        engine=engine.name, zone=zone, policy_files=sorted(loaded.workspace.sources)
+    )
+    # The readers and engines make millions of short-lived objects and no reference cycles:
+    # the cyclic garbage collector only costs time here, so it is off for the run.
+    collecting = gc.isenabled()
+    gc.disable()
     try:
-        result = _run_engine(loaded.policy_set, logs, as_of, zone, progress)
-        report = build_report(loaded.policy_set, logs, result, request, zone, as_of, loaded)
+        outcome = engine.run(policy_set, logs, options)
+        report = build_report(policy_set, outcome, header)
     except LogError as exc:
         raise AuditError("a log cannot be read", 3, [_unreadable(exc)]) from exc
     except EngineError as exc:
-        raise AuditError(
-            f"the policies cannot run on the {request.engine} engine: {exc}", 2
-        ) from exc
+        raise AuditError(f"the policies cannot run on the {engine.name} engine: {exc}", 2) from exc
     finally:
+        if collecting:
+            gc.enable()
         logs.close()
     return report, loaded.diagnostics
+
+
+def audit_events(
+    policy_set: ir.PolicySet,
+    events: Sequence[Event],
+    *,
+    engine: str = engines.DEFAULT,
+    as_of: datetime | None = None,
+    zone: str = "UTC",
+    policy_files: Sequence[str] = (),
+) -> Report:
+    """Audit events held in memory (any order: they are stable-sorted by time) against compiled
+    policies on an engine, and return the report. EngineError when the engine cannot run them.
+
+    This is what a Gherkin scenario, a test or a notebook calls; `run_audit` reads log files.
+    """
+    runner = engines.get(engine)
+    limits = validate(policy_set) or runner.limits(policy_set)
+    if limits:
+        raise EngineError("; ".join(d.message for d in limits))
+    outcome = runner.run(policy_set, EventList(events), RunOptions(as_of=as_of, zone=zone))
+    header = ReportHeader(engine=runner.name, zone=zone, policy_files=list(policy_files))
+    return build_report(policy_set, outcome, header)
 
 
 def parse_as_of(text: str, zone: str) -> datetime:
@@ -114,93 +136,6 @@ def parse_as_of(text: str, zone: str) -> datetime:
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=ZoneInfo(zone))
     return moment
-
-
-def _run_engine(
-    policy_set: ir.PolicySet,
-    logs: LogSet,
-    as_of: datetime | None,
-    zone: str,
-    progress: Callable[[int], None] | None,
-) -> EngineResult:
-    from cxrules.engines.python.engine import Audit
-
-    # The reader and the engine make millions of short-lived objects and no reference cycles:
-    # the cyclic garbage collector only costs time here (about 40% of an audit), so it is off
-    # for the run and back on afterwards.
-    collecting = gc.isenabled()
-    gc.disable()
-    try:
-        try:
-            audit = Audit(policy_set, as_of=as_of, zone=zone)
-            audit.feed(_counted(logs.events(), progress))
-        except OutOfOrder:
-            # The log is not in time order: read it again, sorted (held in memory).
-            audit = Audit(policy_set, as_of=as_of, zone=zone)
-            audit.feed(_counted(logs.events(sorted=True), progress))
-        return audit.finish()
-    finally:
-        if collecting:
-            gc.enable()
-
-
-def _counted(events: Iterable[Event], progress: Callable[[int], None] | None) -> Iterator[Event]:
-    if progress is None:
-        yield from events
-        return
-    count = 0
-    for event in events:
-        yield event
-        count += 1
-        if count % 50_000 == 0:
-            progress(count)
-    progress(count)
-
-
-def build_report(
-    policy_set: ir.PolicySet,
-    logs: LogSet,
-    result: EngineResult,
-    request: AuditRequest,
-    zone: str,
-    as_of: datetime | None,
-    loaded: Loaded,
-) -> Report:
-    """Assemble the report from the engine's findings and the readers' counts."""
-    rejected = [
-        RejectedRecord(file=r.file, line=r.line, code=r.code, reason=r.reason, sample=r.sample)
-        for r in sorted(logs.rejected, key=lambda r: (r.file, r.line))
-    ]
-    by_code = Counter(r.code for r in logs.rejected)
-    horizon = result.as_of
-    return Report(
-        engine=request.engine,
-        zone=zone,
-        as_of=format_instant(horizon, zone) if horizon is not None else None,
-        policy_files=sorted(loaded.workspace.sources),
-        revision=policy_set.revision,
-        parameters=dict(sorted(policy_set.parameters.items())),
-        inputs=logs.summaries(),
-        policies=result.policies,
-        violations=result.violations,
-        pending=result.pending,
-        rejected=rejected,
-        rejected_total=logs.rejected_total,
-        ignored_after_as_of=result.after_as_of,
-        rejected_by_code=dict(sorted(by_code.items()))
-        if logs.rejected_total == len(rejected)
-        else {},
-    )
-
-
-def failing(report: Report, fail_on: str) -> list[Violation]:
-    """Violations at or above the severity `fail_on` (metric warnings never fail)."""
-    floor = SEVERITY_ORDER[fail_on]
-    return [
-        v
-        for v in report.violations
-        if v.kind != "metric_warning" and SEVERITY_ORDER[v.severity] >= floor
-    ]
 
 
 def _unreadable(exc: Exception) -> Diagnostic:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import click
 
-from cxrules import __version__
+from cxrules import __version__, engines
 from cxrules.diagnostics import Diagnostic, Level, render_json, render_text, sort_key
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_INVALID, EXIT_INPUT = 0, 1, 2, 3
@@ -198,7 +198,13 @@ def run() -> None:
     help="exit 1 when violations of this severity or higher are found",
 )
 @click.option("--strict", is_flag=True, help="any rejected log record fails the audit (exit 3)")
-@click.option("--engine", default="python", help="the engine to run (python)")
+@click.option(
+    "--engine",
+    default=engines.DEFAULT,
+    show_default=True,
+    type=click.Choice(engines.names()),
+    help="the engine that runs the policies",
+)
 @click.option(
     "--log-format",
     type=click.Choice(["jsonl", "csv", "parquet", "xes"]),
@@ -218,7 +224,8 @@ def audit(
     log_format: str | None,
 ) -> None:
     """Audit interaction logs against policies and report every breach with its evidence."""
-    from cxrules.audit import AuditError, AuditRequest, failing, run_audit
+    from cxrules.audit import AuditError, AuditRequest, run_audit
+    from cxrules.reports.common import failing
     from cxrules.reports.render import render
 
     request = AuditRequest(
@@ -297,12 +304,25 @@ class _progress:
     multiple=True,
     help="pass an option to pytest, e.g. --pytest-arg=-x or --pytest-arg=--junitxml=r.xml",
 )
-def test(paths: tuple[str, ...], policies: tuple[str, ...], extra: tuple[str, ...]) -> None:
+@click.option(
+    "--engine",
+    "engine_names",
+    multiple=True,
+    type=click.Choice([*engines.names(), "all"]),
+    help=f"run every scenario on this engine (repeatable; 'all': every engine) "
+    f"[default: {engines.DEFAULT}]",
+)
+def test(
+    paths: tuple[str, ...],
+    policies: tuple[str, ...],
+    extra: tuple[str, ...],
+    engine_names: tuple[str, ...],
+) -> None:
     """Run Gherkin feature files (default: features/) against the policies.
 
     Exit 0 when every scenario passes, 1 when one fails, 2 when no feature file is found.
     """
     from cxrules.bdd.runner import run_features
 
-    code = run_features(list(paths), list(policies), list(extra))
+    code = run_features(list(paths), list(policies), list(extra), list(engine_names))
     sys.exit({0: EXIT_OK, 1: EXIT_VIOLATIONS}.get(code, EXIT_INVALID))

@@ -62,6 +62,8 @@ CODES: dict[str, str] = {
     "W204": "share metric without a scope to pair its events",
     # E3xx: evaluation
     "E301": "expression could not be evaluated on an event",
+    "E302": "policy cannot run on the chosen engine",
+    "E303": "invalid compiled policy",
     # E4xx: input (logs and mappings)
     "E401": "log file cannot be read",
     "E402": "record is not valid JSON or CSV",

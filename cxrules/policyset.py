@@ -9,6 +9,7 @@ from cxrules import ir
 from cxrules.checker.check import check
 from cxrules.diagnostics import Diagnostic, has_errors, sort_key
 from cxrules.ir.compile import compile_workspace
+from cxrules.ir.validate import validate
 from cxrules.language.workspace import Workspace, load
 
 
@@ -35,4 +36,8 @@ def load_policies(
     diagnostics = sorted([*ws.diagnostics, *checked.diagnostics], key=sort_key)
     if has_errors(diagnostics) or ws.syntax_failed or not ws.sources:
         return Loaded(ws, None, diagnostics)
-    return Loaded(ws, compile_workspace(ws, checked), diagnostics)
+    policy_set = compile_workspace(ws, checked)
+    invalid = validate(policy_set)
+    if invalid:
+        return Loaded(ws, None, [*diagnostics, *invalid])
+    return Loaded(ws, policy_set, diagnostics)

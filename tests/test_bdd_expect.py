@@ -8,8 +8,14 @@ import pytest
 
 from cxrules.bdd import expect
 from cxrules.bdd.tables import Clock, Row, SpecError
-from cxrules.engines.python.engine import EngineResult
-from cxrules.reports.model import EventRef, MetricValue, PendingObligation, PolicySummary, Violation
+from cxrules.reports.model import (
+    EventRef,
+    MetricValue,
+    PendingObligation,
+    PolicySummary,
+    Report,
+    Violation,
+)
 
 CLOCK = Clock("UTC", datetime(2026, 3, 2, 10, 0, tzinfo=UTC))
 
@@ -51,8 +57,27 @@ def summary(**counts: int) -> PolicySummary:
     )
 
 
-def result(*violations: Violation, **counts: int) -> EngineResult:
-    return EngineResult(policies=[summary(**counts)], violations=list(violations), pending=[])
+def report(
+    policies: list[PolicySummary],
+    violations: list[Violation],
+    pending: list[PendingObligation],
+) -> Report:
+    """A report holding only findings, as an engine's run gives them to the expectations."""
+    return Report(
+        engine="python",
+        zone="UTC",
+        as_of=None,
+        policy_files=[],
+        revision="",
+        inputs=[],
+        policies=policies,
+        violations=violations,
+        pending=pending,
+    )
+
+
+def result(*violations: Violation, **counts: int) -> Report:
+    return report([summary(**counts)], list(violations), [])
 
 
 GAP = violation("gap", "2026-03-02T10:05:00+00:00", "2026-03-02T13:07:00+03:00")
@@ -148,7 +173,7 @@ def test_pending_deadlines() -> None:
         deadline="2026-03-02T13:00:00+03:00",
         sentence="waiting",
     )
-    r = EngineResult(policies=[summary()], violations=[], pending=[open_one])
+    r = report([summary()], [], [open_one])
     expect.check_pending(r, 1, "+0s", CLOCK)
     with pytest.raises(
         AssertionError,
@@ -187,9 +212,7 @@ def test_metric_values_and_statuses() -> None:
         status="insufficient",
         threshold=">= 80%",
     )
-    r = EngineResult(
-        policies=[summary().model_copy(update={"metrics": [cell]})], violations=[], pending=[]
-    )
+    r = report([summary().model_copy(update={"metrics": [cell]})], [], [])
     found = expect.find_metric(r, "sl", {"queue": "q1"}, "2026-03-02")
     expect.check_metric(found, "75%", "insufficient")
     with pytest.raises(

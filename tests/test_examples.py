@@ -14,10 +14,9 @@ from typing import Any
 
 import pytest
 
-from cxrules.engines.python import PythonEngine
-from cxrules.engines.python.engine import EngineResult
-from cxrules.logs import LogSet, open_log
-from cxrules.policyset import load_policies
+from cxrules import engines
+from cxrules.audit import AuditRequest, run_audit
+from cxrules.reports.model import Report
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOP = ROOT / "examples" / "shop_week"
@@ -40,20 +39,29 @@ def week() -> list[dict[str, Any]]:
     return list(shop_week.generate(seed=SEED))
 
 
-@pytest.fixture(scope="module")
-def audited(week: list[dict[str, Any]], tmp_path_factory: pytest.TempPathFactory) -> EngineResult:
+@pytest.fixture(scope="module", params=engines.names())
+def audited(
+    request: pytest.FixtureRequest,
+    week: list[dict[str, Any]],
+    tmp_path_factory: pytest.TempPathFactory,
+) -> Report:
+    """The generated week audited with policies/ on each engine."""
     path = tmp_path_factory.mktemp("shop") / "week.jsonl"
     with path.open("w", encoding="utf-8") as stream:
         shop_week.write(iter(week), stream)
-    loaded = load_policies([str(ROOT / "policies")])
-    assert loaded.policy_set is not None, loaded.diagnostics
-    logs = LogSet([open_log(str(path))])
-    result = PythonEngine().run(loaded.policy_set, logs.events(), zone="Europe/Istanbul")
-    assert logs.rejected_total == 0
-    return result
+    audit = AuditRequest(
+        policies=[str(ROOT / "policies")],
+        logs=[str(path)],
+        mapping=str(SHOP / "cxrules.toml"),
+        engine=request.param,
+        project_dir=ROOT,
+    )
+    report, _ = run_audit(audit)
+    assert report.rejected_total == 0
+    return report
 
 
-def test_the_audit_reports_exactly_the_planted_breaches(audited: EngineResult) -> None:
+def test_the_audit_reports_exactly_the_planted_breaches(audited: Report) -> None:
     planted = shop_week.planted_breaches()
     assert len(planted) == 37  # stores 7, restaurant 7, contact centre 14, logistics 9
     expected = Counter(
@@ -67,7 +75,7 @@ def test_the_audit_reports_exactly_the_planted_breaches(audited: EngineResult) -
     assert expected - found == Counter(), "planted breaches the audit missed"
 
 
-def test_every_policy_is_exercised_and_the_breach_free_ones_hold(audited: EngineResult) -> None:
+def test_every_policy_is_exercised_and_the_breach_free_ones_hold(audited: Report) -> None:
     planted = Counter(b.policy for b in shop_week.planted_breaches())
     assert len(audited.policies) == 32
     for summary in audited.policies:
@@ -88,11 +96,11 @@ def test_every_policy_is_exercised_and_the_breach_free_ones_hold(audited: Engine
     ]
 
 
-def by_policy(result: EngineResult, policy: str, **scope: str) -> list[Any]:
+def by_policy(result: Report, policy: str, **scope: str) -> list[Any]:
     return [v for v in result.violations if v.policy == policy and v.scope == scope]
 
 
-def test_the_planted_breaches_have_the_values_worked_out_by_hand(audited: EngineResult) -> None:
+def test_the_planted_breaches_have_the_values_worked_out_by_hand(audited: Report) -> None:
     (gap,) = by_policy(audited, "octopus.always-connected", visit="v-1001")
     assert gap.duration_seconds == 132  # entered 10:05:00, first arm 10:07:12
     assert "from 10:05:00 to 10:07:12 on 2026-03-02 (2m12s; grace 30s)" in gap.sentence

@@ -7,8 +7,7 @@ from collections import Counter
 from datetime import datetime
 
 from cxrules.bdd.tables import Clock, Row, SpecError, parse_scope, scope_text, zone_info
-from cxrules.engines.python.engine import EngineResult
-from cxrules.reports.model import MetricValue, PolicySummary, Violation
+from cxrules.reports.model import MetricValue, PolicySummary, Report, Violation
 from cxrules.time.format import DurationTextError, format_duration, parse_duration_text
 
 VIOLATION_COLUMNS = ("policy", "kind", "scope", "start", "end", "severity")
@@ -50,7 +49,7 @@ def listing(violations: list[Violation], clock: Clock) -> str:
     return "\n".join(f"  - {describe_violation(v, clock)}" for v in violations)
 
 
-def check_count(result: EngineResult, expected: int, clock: Clock) -> None:
+def check_count(result: Report, expected: int, clock: Clock) -> None:
     """The number of violations over every policy of the scenario is exactly `expected`."""
     found = result.violations
     if len(found) != expected:
@@ -112,7 +111,7 @@ def _key_text(key: Key, clock: Clock) -> str:
     return ", ".join(parts)
 
 
-def check_violations(result: EngineResult, rows: list[Row], clock: Clock) -> None:
+def check_violations(result: Report, rows: list[Row], clock: Clock) -> None:
     """The violations are exactly the rows (as a multiset over the columns given)."""
     if not rows:
         raise SpecError("the violations table has no rows: use 'Then there are no violations'")
@@ -138,7 +137,7 @@ def check_violations(result: EngineResult, rows: list[Row], clock: Clock) -> Non
     raise AssertionError("\n".join(lines))
 
 
-def summary_of(result: EngineResult, policy: str) -> PolicySummary:
+def summary_of(result: Report, policy: str) -> PolicySummary:
     """The summary of one policy of the scenario; SpecError naming the ones there are."""
     for s in result.policies:
         if s.id == policy:
@@ -148,7 +147,7 @@ def summary_of(result: EngineResult, policy: str) -> PolicySummary:
 
 
 def check_tallies(
-    result: EngineResult, policy: str, satisfied: int, violated: int, pending: int, clock: Clock
+    result: Report, policy: str, satisfied: int, violated: int, pending: int, clock: Clock
 ) -> None:
     """Policy `policy` has exactly these satisfied, violated and pending counts."""
     s = summary_of(result, policy)
@@ -163,7 +162,7 @@ def check_tallies(
     )
 
 
-def check_vacuous(result: EngineResult, policy: str) -> None:
+def check_vacuous(result: Report, policy: str) -> None:
     """Policy `policy` had no activation at all, hence nothing violated or pending."""
     s = summary_of(result, policy)
     if s.activations == 0 and s.violated == 0 and s.pending == 0:
@@ -175,7 +174,7 @@ def check_vacuous(result: EngineResult, policy: str) -> None:
     )
 
 
-def check_out_of_scope(result: EngineResult, policy: str, expected: int) -> None:
+def check_out_of_scope(result: Report, policy: str, expected: int) -> None:
     """Policy `policy` counted exactly `expected` relevant events lacking a scope key."""
     s = summary_of(result, policy)
     if s.out_of_scope != expected:
@@ -185,7 +184,7 @@ def check_out_of_scope(result: EngineResult, policy: str, expected: int) -> None
         )
 
 
-def check_pending(result: EngineResult, count: int, deadline: str | None, clock: Clock) -> None:
+def check_pending(result: Report, count: int, deadline: str | None, clock: Clock) -> None:
     """Exactly `count` obligations are open at the horizon, each with this deadline (None: each
     has no deadline, e.g. a paused clock)."""
     found = result.pending
@@ -232,7 +231,7 @@ def metric_number(text: str) -> tuple[float, str]:
 
 
 def find_metric(
-    result: EngineResult, name: str, group: dict[str, str], bucket: str | None
+    result: Report, name: str, group: dict[str, str], bucket: str | None
 ) -> MetricValue:
     """The value of metric `name` in one group and bucket; AssertionError listing the cells."""
     cells = [m for s in result.policies for m in s.metrics if m.metric == name]
@@ -274,7 +273,7 @@ def check_metric(m: MetricValue, value: str | None, status: str) -> None:
         )
 
 
-def check_sentence(result: EngineResult, fragment: str, only: bool, clock: Clock) -> None:
+def check_sentence(result: Report, fragment: str, only: bool, clock: Clock) -> None:
     """The single violation's sentence (`only`), or some violation's, contains `fragment`."""
     found = result.violations
     if only and len(found) != 1:

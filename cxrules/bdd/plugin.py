@@ -9,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from cxrules import engines
 from cxrules.bdd.world import Cache, World
 
 #: The step definitions are fixtures of their own module, registered as a plugin with this one.
@@ -26,6 +27,14 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "policies)",
     )
     group.addoption(
+        "--cxrules-engine",
+        action="append",
+        default=None,
+        metavar="NAME",
+        help="run every scenario on this engine (repeatable; 'all': every registered engine, "
+        "the default)",
+    )
+    group.addoption(
         "--cxrules-root",
         default=None,
         metavar="DIR",
@@ -38,6 +47,36 @@ def _root(config: pytest.Config) -> Path:
     return Path(given).resolve() if given else Path(config.rootpath).resolve()
 
 
+def chosen_engines(config: pytest.Config) -> list[str]:
+    """The engines scenarios run on: --cxrules-engine (repeatable), default every one."""
+    given = config.getoption("--cxrules-engine", default=None) or ["all"]
+    names: list[str] = []
+    for name in given:
+        for one in engines.names() if name == "all" else [name]:
+            if one not in engines.REGISTRY:
+                raise pytest.UsageError(
+                    f"--cxrules-engine {one}: no such engine; choose among "
+                    f"{', '.join(engines.names())} or all"
+                )
+            if one not in names:
+                names.append(one)
+    return names
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Every Gherkin scenario runs once per chosen engine; its test id names the engine."""
+    if "_pytest_bdd_example" not in metafunc.fixturenames:
+        return
+    metafunc.fixturenames.append("cxrules_engine")
+    metafunc.parametrize("cxrules_engine", chosen_engines(metafunc.config))
+
+
+@pytest.fixture
+def cxrules_engine() -> str:
+    """The engine of a scenario (parametrized per scenario by `pytest_generate_tests`)."""
+    return engines.DEFAULT
+
+
 @pytest.fixture(scope="session")
 def cxrules_cache() -> Cache:
     """Compiled policy sets shared by every scenario of the run."""
@@ -45,11 +84,18 @@ def cxrules_cache() -> Cache:
 
 
 @pytest.fixture
-def cxrules_world(request: pytest.FixtureRequest, cxrules_cache: Cache) -> World:
+def cxrules_world(
+    request: pytest.FixtureRequest, cxrules_cache: Cache, cxrules_engine: str
+) -> World:
     """The state of one scenario, built up by its steps."""
     config = request.config
     paths = config.getoption("--cxrules-policies", default=None) or ["policies"]
-    return World(root=_root(config), cache=cxrules_cache, default_paths=tuple(paths))
+    return World(
+        root=_root(config),
+        cache=cxrules_cache,
+        default_paths=tuple(paths),
+        engine=cxrules_engine,
+    )
 
 
 def pytest_bdd_before_step(

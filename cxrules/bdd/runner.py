@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from cxrules import engines
+
 #: pytest's exit code for a usage error (also used when a feature path does not exist).
 USAGE_ERROR = int(pytest.ExitCode.USAGE_ERROR)
 
@@ -38,7 +40,12 @@ def feature_paths(paths: list[str], root: Path) -> tuple[list[str], list[str]]:
     return found, problems
 
 
-def run_features(paths: list[str], policy_paths: list[str], extra_args: list[str]) -> int:
+def run_features(
+    paths: list[str],
+    policy_paths: list[str],
+    extra_args: list[str],
+    engine_names: list[str] | None = None,
+) -> int:
     """Run the scenarios of the feature files (or folders) at `paths` with pytest and the
     cxrules steps; return pytest's exit code (0 all passed, 1 a scenario failed, 4 usage error,
     5 nothing collected).
@@ -46,6 +53,8 @@ def run_features(paths: list[str], policy_paths: list[str], extra_args: list[str
     Paths are relative to the current directory, the project root: scenario steps read policies
     relative to it too. `policy_paths` are what 'Given the project policies' loads (default
     `policies`); `extra_args` go to pytest as they are (e.g. `-k`, `-x`, `--junitxml=…`).
+    Every scenario runs once per engine of `engine_names` (default: the default engine; 'all':
+    every registered engine).
     """
     root = Path.cwd().resolve()
     found, problems = feature_paths(paths, root)
@@ -70,6 +79,8 @@ def run_features(paths: list[str], policy_paths: list[str], extra_args: list[str
         ]
         for policy in policy_paths:
             args.append(f"--cxrules-policies={policy}")
+        for name in engine_names or [engines.DEFAULT]:
+            args.append(f"--cxrules-engine={name}")
         if os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD"):
             args += ["-p", "pytest_bdd.plugin", "-p", "cxrules.bdd.plugin"]
         return int(pytest.main(args + list(extra_args)))

@@ -8,14 +8,15 @@ from pathlib import Path
 from typing import Any
 
 from cxrules import ir
+from cxrules.audit import audit_events
 from cxrules.bdd.tables import Clock, SpecError, zone_info
 from cxrules.checker.check import check
 from cxrules.diagnostics import did_you_mean, has_errors, render_text, sort_key
-from cxrules.engines.python.engine import EngineResult, audit_events
-from cxrules.engines.python.evaluate import EngineError
+from cxrules.engines.base import EngineError
 from cxrules.ir.compile import CompileError, compile_workspace
 from cxrules.language.workspace import Workspace, load, load_text
 from cxrules.logs.event import Event
+from cxrules.reports.model import Report
 
 
 @dataclass(frozen=True)
@@ -89,7 +90,8 @@ class World:
     base: datetime | None = None
     events: list[Event] = field(default_factory=list)
     as_of: datetime | None = None
-    result: EngineResult | None = None
+    engine: str = "python"
+    result: Report | None = None
     step: Any = None  # the pytest-bdd step being run (its table rows carry their lines)
 
     @property
@@ -116,11 +118,17 @@ class World:
             found = self.cache[key] = compile_spec(whole, self.overrides, self.root)
         return select(found, self.spec)
 
-    def audit(self) -> EngineResult:
-        """Run the reference engine once over the scenario's events."""
+    def audit(self) -> Report:
+        """Run the scenario's engine once over its events."""
         if self.result is None:
             try:
-                self.result = audit_events(self.policy_set(), self.events, self.as_of, self.zone)
+                self.result = audit_events(
+                    self.policy_set(),
+                    self.events,
+                    engine=self.engine,
+                    as_of=self.as_of,
+                    zone=self.zone,
+                )
             except EngineError as exc:
                 raise SpecError(f"the engine could not run the policies: {exc}") from None
         return self.result

@@ -1,1 +1,36 @@
-"""Engines: each runs compiled policies (cxrules.ir) over events and fills the report."""
+"""Engines: the registry of the ways compiled policies can be run (`--engine NAME`).
+
+Each engine lives in its own package and is imported only when chosen, so that choosing one
+never loads another's dependencies (DuckDB, Spark).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from cxrules.engines.base import Engine
+
+#: name → "module:class" of every registered engine; the first is the reference.
+REGISTRY: dict[str, str] = {
+    "python": "cxrules.engines.python:PythonEngine",
+}
+
+#: The engine `cxrules audit` uses without --engine.
+DEFAULT = "python"
+
+
+def names() -> list[str]:
+    """The registered engines' names, the reference first."""
+    return list(REGISTRY)
+
+
+def get(name: str) -> Engine:
+    """A new instance of the engine `name`; KeyError with the names there are when unknown."""
+    target = REGISTRY.get(name)
+    if target is None:
+        raise KeyError(f"unknown engine '{name}'; choose one of {', '.join(REGISTRY)}")
+    module, cls = target.split(":")
+    engine: Engine = getattr(importlib.import_module(module), cls)()
+    return engine

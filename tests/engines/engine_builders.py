@@ -1,4 +1,7 @@
-"""Test helpers: build IR policies and small logs by hand for the reference engine's tests."""
+"""Test helpers: build IR policies and small logs by hand for the engines' tests.
+
+`run` audits on the engine the test runs on (`ENGINE`, set per test by tests/engines/conftest.py:
+every engine test runs once per registered engine)."""
 
 from __future__ import annotations
 
@@ -8,8 +11,13 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from cxrules import ir
-from cxrules.engines.python import EngineResult, audit_events
+from cxrules.audit import audit_events
+from cxrules.findings.assemble import Outcome, ReportHeader, build_report
 from cxrules.logs.event import Event
+from cxrules.reports.model import Report
+
+#: The engine `run` uses; tests/engines/conftest.py sets it for each test.
+ENGINE = "python"
 
 ZONE = "Europe/Istanbul"  # +03:00 all year
 T0 = datetime(2026, 3, 2, 10, 0, tzinfo=ZoneInfo(ZONE))  # a Monday
@@ -92,13 +100,21 @@ def run(
     log: Log,
     as_of: str | None = None,
     calendars: dict[str, ir.Calendar] | None = None,
-) -> EngineResult:
+    engine: str | None = None,
+) -> Report:
+    """The report of the policies over the log, on `engine` (default: the test's engine)."""
     items = policies if isinstance(policies, list) else [policies]
     ps = ir.PolicySet(policies=tuple(items), calendars=calendars or {})
-    return audit_events(ps, log.events, as_of=at(as_of) if as_of else None, zone=ZONE)
+    return audit_events(
+        ps,
+        log.events,
+        engine=engine or ENGINE,
+        as_of=at(as_of) if as_of else None,
+        zone=ZONE,
+    )
 
 
-def counts(result: EngineResult, pid: str = "p.test") -> dict[str, Any]:
+def counts(result: Report, pid: str = "p.test") -> dict[str, Any]:
     """The tallies of one policy summary, as a dict for compact assertions."""
     summary = next(p for p in result.policies if p.id == pid)
     keys = ("scopes", "out_of_scope", "vacuous", "activations", "satisfied", "violated")
@@ -106,7 +122,7 @@ def counts(result: EngineResult, pid: str = "p.test") -> dict[str, Any]:
     return {k: getattr(summary, k) for k in keys + more}
 
 
-def kinds(result: EngineResult) -> list[tuple[str, str | None]]:
+def kinds(result: Report) -> list[tuple[str, str | None]]:
     """(kind, trigger id) of each violation, in report order."""
     return [(v.kind, v.trigger.id if v.trigger else None) for v in result.violations]
 
@@ -136,3 +152,10 @@ def tally(
         "warnings": warnings,
         "compliance": satisfied / judged if judged else None,
     }
+
+
+def assembled(policy_set: ir.PolicySet, outcome: Outcome, zone: str = ZONE) -> Report:
+    """The report of an outcome (a python `Audit` driven by hand)."""
+    return build_report(
+        policy_set, outcome, ReportHeader(engine="python", zone=zone, policy_files=[])
+    )

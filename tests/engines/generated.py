@@ -171,6 +171,7 @@ def main() -> None:
 
     from engine_builders import ZONE
 
+    from cxrules.engines.base import EventList, RunOptions
     from cxrules.engines.python import PythonEngine
 
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 200_000
@@ -182,7 +183,7 @@ def main() -> None:
         times = []
         for _ in range(3):
             start = time.process_time()
-            PythonEngine().run(policy_set, events, zone=ZONE)
+            PythonEngine().run(policy_set, EventList(events), RunOptions(zone=ZONE))
             times.append(time.process_time() - start)
         best = min(times)
         print(f"{label}: {n} events in {best:.2f} s CPU = {n / best:,.0f} events/s")

@@ -6,7 +6,7 @@ import pytest
 from engine_builders import Log, counts, dur, kinds, lit, op, pat, policy, run, tally, trig
 
 from cxrules import ir
-from cxrules.engines.python import EngineError
+from cxrules.engines.base import EngineError
 
 # Mon-Fri 09:00-17:00 in Istanbul; T0 is Monday 2026-03-02 10:00
 OFFICE = ir.Calendar(

@@ -6,7 +6,6 @@ import math
 from typing import Any
 
 from cxrules import ir
-from cxrules.engines.python.evaluate import EngineError
 from cxrules.logs.event import Event
 
 #: The scale each CX formula reads; scores outside it are not answers on that scale.
@@ -35,19 +34,6 @@ class Cell:
         if self.first is None:
             self.first = event
         self.last = event
-
-
-def check_aggregate(agg: ir.Aggregate) -> None:
-    """EngineError for an aggregate the engine cannot compute, before any event is read."""
-    if agg.variant != "standard":
-        raise EngineError(f"{agg.fn} variant {agg.variant!r} is not supported (only 'standard')")
-    if agg.fn in ("ratio", "share") and agg.of is None:
-        raise EngineError(f"{agg.fn}() needs the population pattern ('of')")
-    needs_value = ("avg", "sum", "min", "max", "percentile", "nps", "csat", "ces")
-    if agg.fn in needs_value and agg.value is None:
-        raise EngineError(f"{agg.fn}() needs a value to aggregate")
-    if agg.fn == "percentile" and (agg.q is None or not 0 <= agg.q <= 100):
-        raise EngineError(f"percentile needs q between 0 and 1 (or 0 and 100), got {agg.q}")
 
 
 def add_value(cell: Cell, fn: str, value: Any) -> bool:
@@ -113,24 +99,4 @@ def value_of(agg: ir.Aggregate, cell: Cell) -> float | None:
         return percentile(cell.values, agg.q)
     if fn == "nps":
         return 100.0 * (cell.hits - cell.low) / n
-    raise EngineError(f"aggregate {fn!r} is not supported")
-
-
-def holds(op: str, value: float, threshold: float) -> bool:
-    """`value op threshold` with a tolerance of 1e-9 for equality (fractions like 0.8).
-
-    >>> holds(">=", 0.8000000000000002, 0.8), holds("<", 0.8, 0.8)
-    (True, False)
-    """
-    close = math.isclose(value, threshold, rel_tol=1e-9, abs_tol=1e-12)
-    if op == "==":
-        return close
-    if op == "!=":
-        return not close
-    if op == ">=":
-        return value > threshold or close
-    if op == "<=":
-        return value < threshold or close
-    if op == ">":
-        return value > threshold and not close
-    return value < threshold and not close
+    raise ValueError(f"aggregate {fn!r} is not supported")

@@ -6,11 +6,10 @@ from collections import deque
 from typing import Any
 
 from cxrules import ir
-from cxrules.engines.python.clock import fixed_seconds
-from cxrules.engines.python.evaluate import Ctx, EngineError, Layout, Matcher
+from cxrules.engines.python.evaluate import Ctx, Layout, Matcher
 from cxrules.engines.python.scopes import RuleRunner, RunEnv, Scope
-from cxrules.engines.python.sentences import duration_text, ordinal, pattern_text, when
 from cxrules.logs.event import Event
+from cxrules.time.instants import seconds_to_us
 
 
 class GateState:
@@ -19,7 +18,7 @@ class GateState:
     __slots__ = ("times", "armed", "total")
 
     def __init__(self) -> None:
-        self.times: deque[float] = deque()
+        self.times: deque[int] = deque()
         self.armed = True
         self.total = 0
 
@@ -37,9 +36,8 @@ class TriggerGate:
         self.nth = trigger.nth
         self.or_later = trigger.or_later
         self.within = trigger.within
-        self.window = fixed_seconds(trigger.within, "a counting window") if trigger.within else None
-        if self.nth is not None and self.nth < 1:
-            raise EngineError(f"a counted trigger needs a count of at least 1, not {self.nth}")
+        # fixed durations only: business-time counting windows are refused by PythonEngine.limits
+        self.window = seconds_to_us(trigger.within.seconds) if trigger.within else None
 
     def fresh(self) -> GateState | None:
         return None if self.nth is None else GateState()
@@ -49,7 +47,7 @@ class TriggerGate:
         """True for a counted trigger without `within`: it counts the scope's whole history."""
         return self.nth is not None and self.window is None
 
-    def done(self, state: GateState | None, now: float) -> bool:
+    def done(self, state: GateState | None, now: int) -> bool:
         """True when no time kept in `state` can still be in the window of an event at `now` or
         later (a fresh state would behave the same)."""
         if state is None:
@@ -58,7 +56,7 @@ class TriggerGate:
             return state.total == 0
         return not state.times or state.times[-1] < now - self.window
 
-    def fires(self, state: GateState | None, ctx: Ctx, ts: float) -> int:
+    def fires(self, state: GateState | None, ctx: Ctx, ts: int) -> int:
         """Whether the event in `ctx` (its type already matched) activates; see the class doc."""
         if not self.matcher.where_ok(ctx):
             return 0
@@ -89,13 +87,6 @@ class TriggerGate:
             return count
         return 0
 
-    def about(self, count: int, event_type: str) -> str:
-        """'3rd complaint.filed within 30d' for counted triggers, else the type."""
-        if self.nth is None:
-            return event_type
-        window = f" within {duration_text(self.within)}" if self.within else ""
-        return f"{ordinal(count)} {event_type}{window}"
-
 
 class RateLimitRunner(RuleRunner):
     """`at most N P within D`: each matching event that makes the inclusive window [t - D, t]
@@ -110,21 +101,21 @@ class RateLimitRunner(RuleRunner):
         assert isinstance(rule, ir.RateLimit)
         self.rule = rule
         self.matcher = Matcher(rule.pattern, self.layout)
-        self.window = fixed_seconds(rule.within, "a rate-limit window")
+        self.window = seconds_to_us(rule.within.seconds)
         self.track(rule.pattern)
         self.seal()
 
     def new_data(self) -> Any:
         return deque()
 
-    def quiet(self, scope: Scope, now: float) -> bool:
-        recent: deque[tuple[float, Event]] = scope.data
+    def quiet(self, scope: Scope, now: int) -> bool:
+        recent: deque[tuple[int, Event]] = scope.data
         return not recent or recent[-1][0] < now - self.window
 
-    def handle(self, scope: Scope, event: Event, ts: float, changed: int) -> None:
+    def handle(self, scope: Scope, event: Event, ts: int, changed: int) -> None:
         if not self.matcher(self.ctx):
             return
-        recent: deque[tuple[float, Event]] = scope.data  # (instant, event)
+        recent: deque[tuple[int, Event]] = scope.data  # (instant, event)
         lower = ts - self.window
         while recent and recent[0][0] < lower:
             recent.popleft()
@@ -135,21 +126,12 @@ class RateLimitRunner(RuleRunner):
         if len(recent) <= limit:
             self.counts.satisfied += 1
             return
-        first_ts, first = recent[0]
-        label = self.scope_label(scope)
-        where = f" for {label}" if label else ""
-        sentence = (
-            f"{len(recent)} {pattern_text(self.rule.pattern)}{where} within "
-            f"{duration_text(self.rule.within)} (at most {limit} allowed): from "
-            f"{when(first.time, self.log_zone)} to {when(event.time, self.log_zone)}"
-        )
         self.violate(
             scope,
             "rate_exceeded",
-            first_ts,
+            recent[0][0],
             ts,
-            sentence,
             trigger=event,
             evidence=[e for _, e in list(recent)[-(limit + 1) :]],
-            details={"count": len(recent), "at_most": limit},
+            number=len(recent),
         )

@@ -1,29 +1,41 @@
 """Reference engine, driver: reads events in time order, dispatches them to policy runners, and
-collects summaries, violations and pending obligations at the evaluation horizon."""
+collects neutral findings at the evaluation horizon."""
 
 from __future__ import annotations
 
 import gc
-import math
-from collections.abc import Iterable
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cxrules import ir
-from cxrules.engines.python.clock import Clock
+from cxrules.diagnostics import Diagnostic
+from cxrules.engines.base import (
+    Engine,
+    EngineError,
+    EventList,
+    RunOptions,
+    Source,
+    cannot_run,
+    reading_of,
+)
 from cxrules.engines.python.counting import RateLimitRunner
-from cxrules.engines.python.evaluate import EngineError
 from cxrules.engines.python.existence import AbsenceRunner, ExistenceRunner
 from cxrules.engines.python.forbid_after import ForbidAfterRunner
 from cxrules.engines.python.invariant import InvariantRunner
 from cxrules.engines.python.metrics import MetricRunner
 from cxrules.engines.python.response import ResponseRunner
-from cxrules.engines.python.scopes import LINGER, KeyFn, RuleRunner, RunEnv
-from cxrules.engines.python.sentences import when
+from cxrules.engines.python.scopes import KeyFn, RuleRunner, RunEnv
 from cxrules.engines.python.value_check import ValueCheckRunner
+from cxrules.findings.assemble import Outcome
+from cxrules.findings.text import when
+from cxrules.logs import OutOfOrder
 from cxrules.logs.event import Event
-from cxrules.reports.model import PendingObligation, PolicySummary, Violation
+from cxrules.time.calendars import CalendarError, zone
+from cxrules.time.clock import Clock
+from cxrules.time.instants import seconds_to_us, to_us
+
+#: How long (seconds of log time) a quiet scope is kept after its last event by default.
+LINGER_SECONDS = 86_400.0
 
 RUNNERS: dict[str, type[RuleRunner]] = {
     "existence": ExistenceRunner,
@@ -35,20 +47,6 @@ RUNNERS: dict[str, type[RuleRunner]] = {
     "invariant": InvariantRunner,
     "metric_check": MetricRunner,
 }
-
-
-@dataclass(slots=True)
-class EngineResult:
-    """What a run found: one summary per policy (by id), violations (by start, policy, id) and
-    pending obligations (by deadline, policy), plus how many events were audited and how many
-    were ignored for being later than `as_of`."""
-
-    policies: list[PolicySummary]
-    violations: list[Violation]
-    pending: list[PendingObligation]
-    events: int = 0
-    after_as_of: int = 0
-    as_of: datetime | None = None
 
 
 Route = tuple[str | None, KeyFn, list[RuleRunner], list[RuleRunner]]
@@ -87,9 +85,10 @@ class Audit:
     """One run in progress: feed events (in time order) as they come, then `finish` once.
 
     This is what `PythonEngine.run` drives; a live stream can drive it event by event.
-    `runners` are exposed for inspection (memory bounds in tests). `linger`: seconds of log time
-    a quiet scope is kept after its last event before it may be retired (docs/semantics.md,
-    "Scope retirement"); every `linger / 2` of log time the runners sweep their scopes."""
+    `runners` are exposed for inspection (memory bounds in tests). `linger`: µs of log time a
+    quiet scope is kept after its last event before it may be retired (docs/semantics.md,
+    "Scope retirement"; None: never retire); every `linger / 2` of log time the runners sweep
+    their scopes. `linger` is in seconds."""
 
     def __init__(
         self,
@@ -97,24 +96,26 @@ class Audit:
         *,
         as_of: datetime | None = None,
         zone: str = "UTC",
-        linger: float = LINGER,
+        linger: float | None = LINGER_SECONDS,
     ) -> None:
         try:
-            ZoneInfo(zone)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
-            raise EngineError(f"unknown time zone {zone!r}") from exc
+            _zone(zone)
+            clock = Clock(policy_set.calendars)
+        except CalendarError as exc:
+            raise EngineError(str(exc)) from exc
         if as_of is not None and as_of.tzinfo is None:
             raise EngineError("as_of must carry a time zone (e.g. 2026-03-02T18:00:00+03:00)")
-        self.zone, self.as_of = zone, as_of
-        if not linger > 0 or math.isinf(linger):
+        if linger is not None and not 0 < linger < 1e12:
             raise EngineError(f"linger must be a positive number of seconds, not {linger!r}")
-        env = RunEnv(zone, Clock(policy_set.calendars), float(linger))
-        self.sweep_every = env.linger / 2
-        self.next_sweep = -math.inf
+        self.zone, self.as_of = zone, as_of
+        linger_us = seconds_to_us(linger) if linger is not None else None
+        env = RunEnv(zone, clock, linger_us)
+        self.sweep_every = max(1, linger_us // 2) if linger_us is not None else None
+        self.next_sweep: int | None = None
         self.runners = [build_runner(p, env) for p in policy_set.policies]
         self.dispatch = Dispatch(self.runners)
-        self.limit = as_of.timestamp() if as_of is not None else None
-        self.last: float | None = None
+        self.limit = to_us(as_of) if as_of is not None else None
+        self.last: int | None = None
         self.last_event: Event | None = None
         self.audited = 0
         self.ignored = 0
@@ -123,10 +124,11 @@ class Audit:
         """Audit more events; they must continue the time order (equal times keep input order).
         Events later than `as_of` are ignored and counted."""
         by_type, resolve = self.dispatch.by_type, self.dispatch.resolve
-        limit = self.limit if self.limit is not None else math.inf
-        last = self.last if self.last is not None else -math.inf
+        limit = self.limit
+        last = self.last
         last_event = self.last_event
         next_sweep = self.next_sweep
+        every = self.sweep_every
         audited = ignored = 0
         # The engine makes no reference cycles: the cyclic collector would only walk the
         # long-lived scopes again and again (about 40% of the run), so it pauses while feeding.
@@ -134,16 +136,16 @@ class Audit:
         gc.disable()
         try:
             for event in events:
-                ts = event.time.timestamp()
-                if ts > limit:
+                ts = to_us(event.time)
+                if limit is not None and ts > limit:
                     ignored += 1
                     continue
-                if ts < last:
+                if last is not None and ts < last:
                     self.last_event = last_event
                     self.out_of_order(event)
-                if ts >= next_sweep:
+                if every is not None and (next_sweep is None or ts >= next_sweep):
                     self.sweep(ts)
-                    next_sweep = ts + self.sweep_every
+                    next_sweep = ts + every
                 last, last_event = ts, event
                 audited += 1
                 routes = by_type.get(event.type)
@@ -166,12 +168,12 @@ class Audit:
             if collecting:
                 gc.enable()
             self.next_sweep = next_sweep
-            self.last = last if last_event is not None else None
+            self.last = last
             self.last_event = last_event
             self.audited += audited
             self.ignored += ignored
 
-    def sweep(self, now: float) -> int:
+    def sweep(self, now: int) -> int:
         """Retire the quiet scopes of every runner (see `RuleRunner.sweep`); how many."""
         return sum(runner.sweep(now) for runner in self.runners)
 
@@ -184,72 +186,107 @@ class Audit:
             "be sorted by time"
         )
 
-    def finish(self) -> EngineResult:
+    def finish(self) -> Outcome:
         """Judge everything open at the horizon (`as_of`, else the last event's time)."""
         horizon = self.limit if self.limit is not None else self.last
         for runner in self.runners:
-            runner.finish(horizon if horizon is not None else 0.0)
-        seen_until = self.last_event.time if self.last_event is not None else None
-        return collect(self.runners, self.audited, self.ignored, self.as_of or seen_until)
+            runner.finish(horizon if horizon is not None else 0)
+        found = [r.found for r in self.runners]
+        return Outcome(
+            tallies=[r.tally() for r in self.runners],
+            violations=[f for each in found for f in each.violations],
+            pending=[p for each in found for p in each.pending],
+            audited=self.audited,
+            after_as_of=self.ignored,
+            horizon=horizon,
+        )
 
 
-class PythonEngine:
-    """The reference engine: the executable definition of the semantics (docs/semantics.md)."""
+def _zone(name: str) -> None:
+    zone(name)
+
+
+class PythonEngine(Engine):
+    """The reference engine: the executable definition of the semantics (docs/semantics.md).
+    Event by event, in time order; it can also follow a live stream (`Audit`)."""
 
     name = "python"
+    summary = "the reference: event by event, in Python; follows live streams"
 
-    def run(
+    def __init__(self, linger: float | None = LINGER_SECONDS) -> None:
+        self.linger = linger  # seconds of log time; None: never retire a scope
+
+    def limits(self, policy_set: ir.PolicySet) -> list[Diagnostic]:
+        """Business-time windows where the engine keeps a sliding window of fixed length."""
+        problems = []
+        for p in policy_set.policies:
+            for what, d in sliding_windows(p):
+                if d is not None and d.calendar is not None:
+                    reason = (
+                        f"{what} on business time ({d.text or d.calendar}) is not supported; "
+                        "use a fixed duration"
+                    )
+                    problems.append(cannot_run(self.name, p, reason))
+        return problems
+
+    def run(self, policy_set: ir.PolicySet, source: Source, options: RunOptions) -> Outcome:
+        """Audit the source, in (time, input order), against every policy of the set."""
+        if isinstance(source, EventList):
+            ordered = sorted(source.events, key=lambda e: e.time)
+            return self._run(policy_set, lambda: iter(ordered), options)
+        logs = source
+        try:
+            outcome = self._run(policy_set, lambda: logs.events(), options)
+        except OutOfOrder:
+            # The log is not in time order: read it again, sorted (held in memory).
+            outcome = self._run(policy_set, lambda: logs.events(sorted=True), options)
+        outcome.reading = reading_of(logs)
+        return outcome
+
+    def _run(
         self,
         policy_set: ir.PolicySet,
-        events: Iterable[Event],
-        *,
-        as_of: datetime | None = None,
-        zone: str = "UTC",
-        linger: float = LINGER,
-    ) -> EngineResult:
-        """Audit events, given in (time, input order), against every policy of the set.
-
-        `as_of` is the evaluation horizon (default: the last event's time); later events are
-        ignored and counted. `zone` is the log's zone, for sentences and calendar rules.
-        `linger`: seconds of log time a quiet scope is kept before it may be retired."""
-        audit = Audit(policy_set, as_of=as_of, zone=zone, linger=linger)
-        audit.feed(events)
+        events: Callable[[], Iterator[Event]],
+        options: RunOptions,
+    ) -> Outcome:
+        audit = Audit(policy_set, as_of=options.as_of, zone=options.zone, linger=self.linger)
+        audit.feed(_counted(events(), options.progress))
         return audit.finish()
+
+
+def sliding_windows(p: ir.Policy) -> list[tuple[str, ir.Duration | None]]:
+    """The durations of a policy that the python engine keeps as sliding windows."""
+    rule = p.rule
+    found: list[tuple[str, ir.Duration | None]] = []
+    trigger = getattr(rule, "trigger", None)
+    if trigger is not None:
+        found.append(("a counting window", trigger.within))
+    if isinstance(rule, ir.RateLimit):
+        found.append(("a rate-limit window", rule.within))
+    if isinstance(rule, ir.MetricCheck):
+        found.append(("a share window", rule.metric.aggregate.within))
+    if isinstance(rule, ir.Response) and rule.window.direction == "before":
+        found.append(("a 'before' window", rule.window.max))
+        found.append(("a 'before' window", rule.window.min))
+    return found
+
+
+def _counted(events: Iterator[Event], progress: Callable[[int], None] | None) -> Iterator[Event]:
+    if progress is None:
+        yield from events
+        return
+    count = 0
+    for event in events:
+        yield event
+        count += 1
+        if count % 50_000 == 0:
+            progress(count)
+    progress(count)
 
 
 def build_runner(policy: ir.Policy, env: RunEnv) -> RuleRunner:
     """The runner of one policy; EngineError naming the policy when it cannot run."""
     try:
         return RUNNERS[policy.rule.kind](policy, env)
-    except EngineError as exc:
+    except (EngineError, CalendarError) as exc:
         raise EngineError(f"policy {policy.id} ({policy.file}:{policy.line}): {exc}") from exc
-
-
-def collect(
-    runners: list[RuleRunner], audited: int, ignored: int, as_of: datetime | None
-) -> EngineResult:
-    violations = [item for r in runners for item in r.found.violations]
-    violations.sort(key=lambda item: (item[0], item[1].policy, item[1].id))
-    pending = [item for r in runners for item in r.found.pending]
-    pending.sort(
-        key=lambda item: (item[0], item[1].policy, item[1].trigger.time, item[1].trigger.id)
-    )
-    return EngineResult(
-        policies=sorted((r.summary() for r in runners), key=lambda s: s.id),
-        violations=[v for _, v in violations],
-        pending=[p for _, p in pending],
-        events=audited,
-        after_as_of=ignored,
-        as_of=as_of,
-    )
-
-
-def audit_events(
-    policy_set: ir.PolicySet,
-    events: Iterable[Event],
-    as_of: datetime | None = None,
-    zone: str = "UTC",
-) -> EngineResult:
-    """Stable-sort events by time (equal times keep input order), then run the python engine."""
-    ordered = sorted(events, key=lambda e: e.time)
-    return PythonEngine().run(policy_set, ordered, as_of=as_of, zone=zone)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cxrules import ir
+from cxrules.engines.base import EngineError
 from cxrules.engines.python.values import (
     MISSING,
     ORDER,
@@ -16,11 +17,8 @@ from cxrules.engines.python.values import (
     compare,
     contains,
 )
+from cxrules.ir.walk import uses_trigger
 from cxrules.logs.event import Event
-
-
-class EngineError(ValueError):
-    """A policy uses something the python engine cannot run; the message says what and where."""
 
 
 class Ctx:
@@ -37,35 +35,6 @@ class Ctx:
 
 
 Fn = Callable[[Ctx], Any]
-
-
-def iter_nodes(expr: Any) -> Iterator[Any]:
-    """Every sub-expression of `expr`, itself first (not entering history patterns)."""
-    yield expr
-    if isinstance(expr, ir.Unary):
-        yield from iter_nodes(expr.operand)
-    elif isinstance(expr, ir.Binary):
-        yield from iter_nodes(expr.left)
-        yield from iter_nodes(expr.right)
-    elif isinstance(expr, ir.Between):
-        for part in (expr.value, expr.low, expr.high):
-            yield from iter_nodes(part)
-    elif isinstance(expr, ir.Missing):
-        yield from iter_nodes(expr.value)
-    elif isinstance(expr, ir.In):
-        yield from iter_nodes(expr.value)
-        for option in expr.options:
-            yield from iter_nodes(option)
-    elif isinstance(expr, ir.Call):
-        for arg in expr.args:
-            yield from iter_nodes(arg)
-
-
-def uses_trigger(expr: Any) -> bool:
-    """True when the expression reads the rule's trigger event."""
-    if expr is None:
-        return False
-    return any(getattr(n, "of", None) == "trigger" for n in iter_nodes(expr))
 
 
 class TypeMatcher:

@@ -7,9 +7,9 @@ from typing import Any
 from cxrules import ir
 from cxrules.engines.python.evaluate import Matcher
 from cxrules.engines.python.scopes import RuleRunner, RunEnv, Scope
-from cxrules.engines.python.sentences import ordinal, pattern_text, when
 from cxrules.engines.python.value_check import leaf_readers, read_leaves
 from cxrules.logs.event import Event
+from cxrules.time.instants import to_us
 
 
 class Tally:
@@ -46,7 +46,7 @@ class ExistenceRunner(RuleRunner):
     def new_data(self) -> Any:
         return Tally()
 
-    def handle(self, scope: Scope, event: Event, ts: float, changed: int) -> None:
+    def handle(self, scope: Scope, event: Event, ts: int, changed: int) -> None:
         tally: Tally = scope.data
         if tally.first is None:
             tally.first = event
@@ -56,45 +56,32 @@ class ExistenceRunner(RuleRunner):
             if len(tally.kept) < self.keep:
                 tally.kept.append(event)
 
-    def finish(self, horizon: float) -> None:
-        rule, zone = self.rule, self.log_zone
-        what = pattern_text(rule.pattern)
+    def finish(self, horizon: int) -> None:
+        rule = self.rule
         for scope in self.scopes.values():
             tally: Tally = scope.data
             assert tally.first is not None and tally.last is not None
             scope.activated = True
             self.counts.activations += 1
-            label = self.scope_label(scope) or "the log"
-            start = tally.first.time.timestamp()
             if tally.count < rule.at_least:
-                sentence = (
-                    f"{label} had {tally.count} {what} from {when(start, zone)} to "
-                    f"{when(horizon, zone)} (at least {rule.at_least} required)"
-                )
                 self.violate(
                     scope,
                     "too_few",
-                    start,
+                    to_us(tally.first.time),
                     horizon,
-                    sentence,
                     evidence=tally.kept,
-                    details={"count": tally.count, "at_least": rule.at_least},
+                    number=tally.count,
                 )
             elif rule.at_most is not None and tally.count > rule.at_most:
                 over = tally.kept[rule.at_most]
-                sentence = (
-                    f"{label} had {tally.count} {what} (at most {rule.at_most} allowed; the "
-                    f"{ordinal(rule.at_most + 1)} at {when(over.time, zone)})"
-                )
                 self.violate(
                     scope,
                     "too_many",
-                    tally.kept[0].time.timestamp(),
-                    over.time.timestamp(),
-                    sentence,
+                    to_us(tally.kept[0].time),
+                    to_us(over.time),
                     trigger=over,
                     evidence=tally.kept,
-                    details={"count": tally.count, "at_most": rule.at_most},
+                    number=tally.count,
                 )
             else:
                 self.counts.satisfied += 1
@@ -117,7 +104,7 @@ class AbsenceRunner(RuleRunner):
         self.track(rule.pattern)
         self.seal()
 
-    def handle(self, scope: Scope, event: Event, ts: float, changed: int) -> None:
+    def handle(self, scope: Scope, event: Event, ts: int, changed: int) -> None:
         if not self.matcher.type_ok(event.type):
             return
         self.counts.activations += 1
@@ -125,12 +112,7 @@ class AbsenceRunner(RuleRunner):
         if not self.matcher.where_ok(self.ctx):
             self.counts.satisfied += 1
             return
-        label = self.scope_label(scope)
-        where = f" in {label}" if label else ""
-        read, _ = read_leaves(self.leaves, self.ctx, self.log_zone)
-        values = f": {'; '.join(read[:4])}" if read else ""
-        sentence = (
-            f"forbidden {event.type}{where} at {when(event.time, self.log_zone)}{values} "
-            f"(rule: forbid {pattern_text(self.rule.pattern)})"
+        read, missing = read_leaves(self.leaves, self.ctx)
+        self.violate(
+            scope, "forbidden", ts, ts, trigger=event, evidence=[event], read=read, missing=missing
         )
-        self.violate(scope, "forbidden", ts, ts, sentence, trigger=event, evidence=[event])

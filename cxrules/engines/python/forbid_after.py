@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 from cxrules import ir
-from cxrules.engines.python.evaluate import EngineError, Matcher
+from cxrules.engines.python.evaluate import Matcher
 from cxrules.engines.python.obligations import (
     ObData,
     Obligation,
     ObligationRunner,
 )
 from cxrules.engines.python.scopes import RunEnv, Scope
-from cxrules.engines.python.sentences import pattern_text, when
 from cxrules.logs.event import Event
 
 
@@ -26,15 +25,13 @@ class ForbidAfterRunner(ObligationRunner):
         super().__init__(policy, env)
         rule = policy.rule
         assert isinstance(rule, ir.ForbidAfter)
-        if rule.window.direction != "after":
-            raise EngineError("'forbid' after a trigger needs a window after it")
         self.rule = rule
         self.forbidden = Matcher(rule.pattern, self.layout)
         self.setup(rule.trigger, rule.window, rule.unless)
         self.track(rule.pattern)
         self.seal()
 
-    def handle(self, scope: Scope, event: Event, ts: float, changed: int) -> None:
+    def handle(self, scope: Scope, event: Event, ts: int, changed: int) -> None:
         data: ObData = scope.data
         if changed & self.pause_bit:
             self.toggle_pause(scope, data, ts)
@@ -52,7 +49,7 @@ class ForbidAfterRunner(ObligationRunner):
                 scope.activated = True
                 self.open_obligation(scope, data, event, ts, count)
 
-    def breach(self, scope: Scope, data: ObData, event: Event, ts: float) -> None:
+    def breach(self, scope: Scope, data: ObData, event: Event, ts: int) -> None:
         self.expire(scope, data, ts)
         ctx, forbidden = self.ctx, self.forbidden
         ctx.event = event
@@ -71,34 +68,21 @@ class ForbidAfterRunner(ObligationRunner):
                 still.append(ob)
         data.open = still
 
-    def report(self, scope: Scope, ob: Obligation, event: Event, ts: float) -> None:
-        zone = self.log_zone
-        sentence = (
-            f"{self.about(scope, ob.trigger, ob.count)} at {when(ob.ts, zone)}: forbidden "
-            f"{pattern_text(self.rule.pattern)} "
-            f"at {when(ts, zone)} ({self.window_text()})"
-        )
+    def report(self, scope: Scope, ob: Obligation, event: Event, ts: int) -> None:
         self.violate(
             scope,
             "forbidden",
             ob.ts,
             ts,
-            sentence,
             trigger=ob.trigger,
             evidence=[ob.trigger, event],
+            count=ob.count,
         )
 
     def expired(self, scope: Scope, data: ObData, ob: Obligation) -> None:
         self.counts.satisfied += 1
 
-    def pending_sentence(self, scope: Scope, ob: Obligation) -> str:
-        return (
-            f"{self.about(scope, ob.trigger, ob.count)} at {when(ob.ts, self.log_zone)}: no "
-            f"{pattern_text(self.rule.pattern)} allowed {self.window_text()} "
-            f"({self.deadline_text(ob)})"
-        )
-
-    def finish(self, horizon: float) -> None:
+    def finish(self, horizon: int) -> None:
         for scope in self.scopes.values():
             data: ObData = scope.data
             self.expire(scope, data, horizon)

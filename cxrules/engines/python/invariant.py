@@ -5,11 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from cxrules import ir
-from cxrules.engines.python.evaluate import EngineError, compile_expr
+from cxrules.engines.python.evaluate import compile_expr
 from cxrules.engines.python.scopes import RuleRunner, RunEnv, Scope
-from cxrules.engines.python.sentences import describe, duration_text, span_text, when
 from cxrules.logs.event import Event
-from cxrules.time.format import format_duration
 
 
 class GapData:
@@ -29,9 +27,9 @@ class GapData:
 
     def __init__(self) -> None:
         self.during = False
-        self.bad_since: float | None = None
+        self.bad_since: int | None = None
         self.bad_event: Event | None = None
-        self.close_at: float | None = None
+        self.close_at: int | None = None
         self.close_event: Event | None = None
         self.intervals = 0
         self.violated_intervals = 0
@@ -52,8 +50,6 @@ class InvariantRunner(RuleRunner):
         super().__init__(policy, env)
         rule = policy.rule
         assert isinstance(rule, ir.Invariant)
-        if rule.during not in self.layout.states:
-            raise EngineError(f"'while {rule.during}' names a state the policy does not define")
         self.rule = rule
         self.during_slot = self.layout.states[rule.during]
         self.condition = compile_expr(rule.condition, self.layout)
@@ -62,7 +58,7 @@ class InvariantRunner(RuleRunner):
     def new_data(self) -> Any:
         return GapData()
 
-    def quiet(self, scope: Scope, now: float) -> bool:
+    def quiet(self, scope: Scope, now: int) -> bool:
         d: GapData = scope.data
         if d.close_at is not None and now > d.close_at:
             self.close_gap(scope, d)  # as the scope's next event (or the horizon) would
@@ -72,7 +68,7 @@ class InvariantRunner(RuleRunner):
         d: GapData = scope.data
         self.counts.satisfied += d.intervals - d.violated_intervals
 
-    def handle(self, scope: Scope, event: Event, ts: float, changed: int) -> None:
+    def handle(self, scope: Scope, event: Event, ts: int, changed: int) -> None:
         d: GapData = scope.data
         if d.close_at is not None and ts > d.close_at:
             self.close_gap(scope, d)
@@ -103,35 +99,20 @@ class InvariantRunner(RuleRunner):
         self,
         scope: Scope,
         d: GapData,
-        start: float,
-        end: float,
+        start: int,
+        end: int,
         trigger: Event,
         evidence: list[Event],
         still_open: bool,
     ) -> None:
-        label = self.scope_label(scope) or "the log"
-        grace = duration_text(self.rule.grace)
-        tail = "; still open at the horizon" if still_open else ""
-        sentence = (
-            f"{label}: {describe(self.rule.condition)} did not hold while {self.rule.during} "
-            f"{span_text(start, end, self.log_zone)} ({format_duration(end - start)}; "
-            f"grace {grace}{tail})"
-        )
         self.violate(
-            scope,
-            "gap",
-            start,
-            end,
-            sentence,
-            trigger=trigger,
-            evidence=evidence,
-            details={"grace_seconds": self.rule.grace.seconds, "still_open": still_open},
+            scope, "gap", start, end, trigger=trigger, evidence=evidence, still_open=still_open
         )
         if d.last_violated != d.intervals:
             d.last_violated = d.intervals
             d.violated_intervals += 1
 
-    def finish(self, horizon: float) -> None:
+    def finish(self, horizon: int) -> None:
         for scope in self.scopes.values():
             d: GapData = scope.data
             if d.close_at is not None:
@@ -144,12 +125,6 @@ class InvariantRunner(RuleRunner):
                     self.report(scope, d, start, horizon, d.bad_event, [d.bad_event], True)
                 else:
                     deadline = self.env.clock.add(start, self.rule.grace)
-                    sentence = (
-                        f"{self.scope_label(scope) or 'the log'}: {describe(self.rule.condition)} "
-                        f"has not held since {when(start, self.log_zone)} (grace "
-                        f"{duration_text(self.rule.grace)} ends {when(deadline, self.log_zone)})"
-                    )
-                    lead = self.at_risk(horizon, deadline)
-                    self.hold(scope, d.bad_event, deadline, sentence, lead)
+                    self.hold(scope, d.bad_event, deadline, since=start)
                     held = 0 if d.last_violated == d.intervals else 1
             self.counts.satisfied += d.intervals - d.violated_intervals - held

@@ -7,26 +7,25 @@ from typing import Any
 
 from cxrules import ir
 from cxrules.engines.python.counting import GateState, TriggerGate
-from cxrules.engines.python.evaluate import EngineError, Fn, Matcher, compile_expr
+from cxrules.engines.python.evaluate import Fn, Matcher, compile_expr
 from cxrules.engines.python.scopes import RuleRunner, Scope
-from cxrules.engines.python.sentences import describe, duration_text, value_text, when
 from cxrules.engines.python.values import MISSING, as_instant
 from cxrules.logs.event import Event
-from cxrules.time.format import format_duration
+from cxrules.time.instants import seconds_to_us, to_us
 
 
 class Obligation:
     """One activation waiting for its window: trigger, earliest time, deadline (None: no limit, or
-    paused with `remaining` clock time left)."""
+    paused with `remaining` clock time left). Instants in µs."""
 
     __slots__ = ("trigger", "ts", "lo", "deadline", "remaining", "count")
 
-    def __init__(self, trigger: Event, ts: float, lo: float, deadline: float | None, count: int):
+    def __init__(self, trigger: Event, ts: int, lo: int, deadline: int | None, count: int):
         self.trigger = trigger
         self.ts = ts
         self.lo = lo
         self.deadline = deadline
-        self.remaining: float | None = None
+        self.remaining: int | None = None
         self.count = count  # what the counting gate reached (1 for plain triggers)
 
 
@@ -40,7 +39,7 @@ class ObData:
         self.open: list[Obligation] = []
         self.missed: tuple[Obligation, ...] | list[Obligation] = ()  # a list once one is missed
         self.gate = gate
-        self.past: deque[tuple[float, Event]] | tuple[()] = deque() if before else ()
+        self.past: deque[tuple[int, Event]] | tuple[()] = deque() if before else ()
 
 
 class ObligationRunner(RuleRunner):
@@ -56,18 +55,12 @@ class ObligationRunner(RuleRunner):
         self.deadline_fn: Fn | None = None
         if window.deadline is not None and not isinstance(window.deadline, ir.CalendarPoint):
             self.deadline_fn = compile_expr(window.deadline, self.layout)
-        if window.direction == "before" and (window.deadline is not None or window.paused_while):
-            raise EngineError("a 'before' window cannot have a deadline or a paused clock")
         fixed = window.deadline is None and window.max is not None and window.max.calendar is None
-        self.fixed_max = window.max.seconds if fixed and window.max is not None else None
+        self.fixed_max = seconds_to_us(window.max.seconds) if fixed and window.max else None
         self.pause_bit = 0
         self.pause_slot = -1
         if window.paused_while is not None:
-            if window.paused_while not in self.layout.states:
-                raise EngineError(
-                    f"the clock pauses while state {window.paused_while!r}, "
-                    "which the policy does not define"
-                )
+            # ir.validate guarantees the state is defined
             self.pause_slot = self.layout.states[window.paused_while]
             self.pause_bit = 1 << self.pause_slot
         self.track(trigger.pattern, unless)
@@ -77,7 +70,7 @@ class ObligationRunner(RuleRunner):
     def new_data(self) -> Any:
         return ObData(self.gate.fresh(), self.window.direction == "before")
 
-    def quiet(self, scope: Scope, now: float) -> bool:
+    def quiet(self, scope: Scope, now: int) -> bool:
         data: ObData = scope.data
         if data.open:
             self.expire(scope, data, now)  # as the scope's next event (or the horizon) would
@@ -85,26 +78,14 @@ class ObligationRunner(RuleRunner):
 
     # ----------------------------------------------------------------- window
 
-    def window_text(self) -> str:
-        """'within 24h', 'by end of day', 'by last(appointment.booked).window_end'."""
-        w = self.window
-        if isinstance(w.deadline, ir.CalendarPoint):
-            p = w.deadline
-            return f"by {p.time}" if p.point == "time_of_day" else f"by {p.point.replace('_', ' ')}"
-        if w.deadline is not None:
-            return f"by {describe(w.deadline)}"
-        if w.max is None:
-            return "at any time"
-        return f"within {duration_text(w.max)}"
-
     def open_obligation(
-        self, scope: Scope, data: ObData, event: Event, ts: float, count: int
+        self, scope: Scope, data: ObData, event: Event, ts: int, count: int
     ) -> None:
         """Open the obligation of a trigger (after windows only); a deadline that cannot be read
         is a `condition_false` violation instead."""
         w, clock = self.window, self.env.clock
         lo = clock.add(ts, w.min) if w.min is not None else ts
-        deadline: float | None = None
+        deadline: int | None = None
         if self.fixed_max is not None:
             deadline = ts + self.fixed_max
         elif isinstance(w.deadline, ir.CalendarPoint):
@@ -115,9 +96,19 @@ class ObligationRunner(RuleRunner):
             value = self.deadline_fn(ctx)
             instant = as_instant(value, self.log_zone) if value is not MISSING else None
             if instant is None:
-                self._bad_deadline(scope, event, ts, value, count)
+                self.violate(
+                    scope,
+                    "condition_false",
+                    ts,
+                    ts,
+                    trigger=event,
+                    evidence=[event],
+                    count=count,
+                    bad_deadline=True,
+                    value=None if value is MISSING else value,
+                )
                 return
-            deadline = instant.timestamp()
+            deadline = to_us(instant)
         elif w.max is not None:
             deadline = clock.add(ts, w.max)
         ob = Obligation(event, ts, lo, deadline, count)
@@ -126,22 +117,9 @@ class ObligationRunner(RuleRunner):
             ob.deadline = None
         data.open.append(ob)
 
-    def _bad_deadline(self, scope: Scope, event: Event, ts: float, value: Any, count: int) -> None:
-        assert self.window.deadline is not None and not isinstance(
-            self.window.deadline, ir.CalendarPoint
-        )
-        what = describe(self.window.deadline)
-        if value is MISSING:
-            reason = f"its deadline {what} is missing"
-        else:
-            reason = f"its deadline {what} = {value_text(value, self.log_zone)} is not a time"
-        about = self.about(scope, event, count)
-        sentence = f"{about} at {when(event.time, self.log_zone)}: {reason}"
-        self.violate(scope, "condition_false", ts, ts, sentence, trigger=event, evidence=[event])
-
     # ----------------------------------------------------------------- clock
 
-    def expire(self, scope: Scope, data: ObData, ts: float) -> None:
+    def expire(self, scope: Scope, data: ObData, ts: int) -> None:
         """Hand every obligation whose deadline is before `ts` to `expired`."""
         still = []
         for ob in data.open:
@@ -154,7 +132,7 @@ class ObligationRunner(RuleRunner):
     def expired(self, scope: Scope, data: ObData, ob: Obligation) -> None:
         raise NotImplementedError
 
-    def toggle_pause(self, scope: Scope, data: ObData, ts: float) -> None:
+    def toggle_pause(self, scope: Scope, data: ObData, ts: int) -> None:
         """The pausing state changed at `ts`: stop or restart every open clock of the scope."""
         self.expire(scope, data, ts)
         clock, d = self.env.clock, self.window.max
@@ -169,7 +147,7 @@ class ObligationRunner(RuleRunner):
                     ob.deadline = clock.resume(ts, ob.remaining, d)
                     ob.remaining = None
 
-    def cancel(self, scope: Scope, data: ObData, event: Event, ts: float) -> None:
+    def cancel(self, scope: Scope, data: ObData, event: Event, ts: int) -> None:
         """An `unless` event cancels every open obligation it matches (after its trigger)."""
         assert self.unless is not None
         self.expire(scope, data, ts)
@@ -191,30 +169,8 @@ class ObligationRunner(RuleRunner):
 
     # ----------------------------------------------------------------- horizon
 
-    def about(self, scope: Scope, trigger: Event, count: int) -> str:
-        """'3rd complaint.filed within 30d of customer c-1' (no 'of …' for the global scope)."""
-        head = self.gate.about(count, trigger.type)
-        label = self.scope_label(scope)
-        return f"{head} of {label}" if label else head
-
-    def pending_sentence(self, scope: Scope, ob: Obligation) -> str:
-        raise NotImplementedError
-
-    def finish_open(self, scope: Scope, data: ObData, horizon: float) -> None:
-        """Report obligations open at the horizon as pending (with deadline and risk)."""
+    def finish_open(self, scope: Scope, data: ObData, horizon: int) -> None:
+        """Report obligations open at the horizon as pending (with their deadline)."""
         for ob in data.open:
-            lead = self.at_risk(horizon, ob.deadline)
-            self.hold(scope, ob.trigger, ob.deadline, self.pending_sentence(scope, ob), lead)
+            self.hold(scope, ob.trigger, ob.deadline, count=ob.count, remaining=ob.remaining)
         data.open = []
-
-    def deadline_text(self, ob: Obligation) -> str:
-        if ob.deadline is None:
-            if ob.remaining is not None:
-                d = self.window.max
-                if d is not None and d.unit == "hours":
-                    # Business time: hours of opening time, not hours of the day.
-                    hours = round(ob.remaining / 3600, 2)
-                    return f"clock paused with {hours:g} business hours left"
-                return f"clock paused with {format_duration(ob.remaining)} left"
-            return "no deadline"
-        return f"deadline {when(ob.deadline, self.log_zone)}"

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from cxrules import ir
-from cxrules.engines.python.clock import fixed_seconds, to_dt
 from cxrules.engines.python.evaluate import Matcher
 from cxrules.engines.python.obligations import (
     ObData,
@@ -11,9 +10,8 @@ from cxrules.engines.python.obligations import (
     ObligationRunner,
 )
 from cxrules.engines.python.scopes import RunEnv, Scope
-from cxrules.engines.python.sentences import duration_text, pattern_text, when
 from cxrules.logs.event import Event
-from cxrules.time.format import format_duration, format_instant
+from cxrules.time.instants import seconds_to_us
 
 
 class ResponseRunner(ObligationRunner):
@@ -35,8 +33,9 @@ class ResponseRunner(ObligationRunner):
         self.setup(rule.trigger, rule.window, rule.unless)
         self.before = rule.window.direction == "before"
         w = rule.window
-        self.lookback = fixed_seconds(w.max, "a 'before' window") if self.before and w.max else None
-        self.min_back = fixed_seconds(w.min, "a 'before' window") if self.before and w.min else 0.0
+        # fixed durations only: business-time before windows are refused by PythonEngine.limits
+        self.lookback = seconds_to_us(w.max.seconds) if self.before and w.max else None
+        self.min_back = seconds_to_us(w.min.seconds) if self.before and w.min else 0
         self.track(rule.expect)
         self.seal()
         # the common case: no `each`, no lower bound, `where` not reading the trigger
@@ -53,7 +52,7 @@ class ResponseRunner(ObligationRunner):
         self.roles[etype] = found
         return found
 
-    def handle(self, scope: Scope, event: Event, ts: float, changed: int) -> None:
+    def handle(self, scope: Scope, event: Event, ts: int, changed: int) -> None:
         data: ObData = scope.data
         if changed & self.pause_bit:
             self.toggle_pause(scope, data, ts)
@@ -85,7 +84,7 @@ class ResponseRunner(ObligationRunner):
 
     # ----------------------------------------------------------------- after windows
 
-    def fulfil_all(self, scope: Scope, data: ObData, event: Event, ts: float) -> None:
+    def fulfil_all(self, scope: Scope, data: ObData, event: Event, ts: int) -> None:
         """The simple case of `fulfil`: the event meets every obligation still in time and
         makes every missed one late (nothing was missed before)."""
         if self.expect.where is not None:
@@ -105,7 +104,7 @@ class ResponseRunner(ObligationRunner):
         for ob in late:
             self.report_late(scope, ob, event, ts)
 
-    def fulfil(self, scope: Scope, data: ObData, event: Event, ts: float) -> None:
+    def fulfil(self, scope: Scope, data: ObData, event: Event, ts: int) -> None:
         """Meet open obligations (Declare: all it matches; `each`: the oldest); turn missed ones
         it matches into `late` violations."""
         self.expire(scope, data, ts)
@@ -153,54 +152,34 @@ class ResponseRunner(ObligationRunner):
         else:
             data.missed = [ob]
 
-    def report_late(self, scope: Scope, ob: Obligation, event: Event, ts: float) -> None:
+    def report_late(self, scope: Scope, ob: Obligation, event: Event, ts: int) -> None:
         assert ob.deadline is not None
-        zone = self.log_zone
-        sentence = (
-            f"{self.about(scope, ob.trigger, ob.count)} at {when(ob.ts, zone)}: "
-            f"{pattern_text(self.rule.expect)} only at "
-            f"{when(ts, zone)}, {format_duration(ts - ob.deadline)} after the deadline "
-            f"{when(ob.deadline, zone)} ({self.window_text()})"
-        )
         self.violate(
             scope,
             "late",
             ob.ts,
             ts,
-            sentence,
             trigger=ob.trigger,
             evidence=[ob.trigger, event],
-            fulfilled_at=ts,
-            details={"deadline": format_instant(to_dt(ob.deadline), zone)},
+            fulfilled=ts,
+            deadline=ob.deadline,
+            count=ob.count,
         )
 
     def report_missing(self, scope: Scope, ob: Obligation) -> None:
         assert ob.deadline is not None
-        zone = self.log_zone
-        sentence = (
-            f"{self.about(scope, ob.trigger, ob.count)} at {when(ob.ts, zone)}: no "
-            f"{pattern_text(self.rule.expect)} "
-            f"{self.window_text()} (deadline {when(ob.deadline, zone)})"
-        )
         self.violate(
             scope,
             "missing",
             ob.ts,
             ob.deadline,
-            sentence,
             trigger=ob.trigger,
             evidence=[ob.trigger],
-            details={"deadline": format_instant(to_dt(ob.deadline), zone)},
+            deadline=ob.deadline,
+            count=ob.count,
         )
 
-    def pending_sentence(self, scope: Scope, ob: Obligation) -> str:
-        head = f"{self.about(scope, ob.trigger, ob.count)} at {when(ob.ts, self.log_zone)}"
-        return (
-            f"{head}: waiting for {pattern_text(self.rule.expect)} {self.window_text()} "
-            f"({self.deadline_text(ob)})"
-        )
-
-    def finish(self, horizon: float) -> None:
+    def finish(self, horizon: int) -> None:
         for scope in self.scopes.values():
             data: ObData = scope.data
             self.expire(scope, data, horizon)
@@ -215,7 +194,7 @@ class ResponseRunner(ObligationRunner):
         data: ObData = scope.data
         return bool(data.missed) or (bool(data.past) and self.lookback is None)
 
-    def quiet(self, scope: Scope, now: float) -> bool:
+    def quiet(self, scope: Scope, now: int) -> bool:
         if not super().quiet(scope, now):
             return False
         past = scope.data.past
@@ -226,7 +205,7 @@ class ResponseRunner(ObligationRunner):
 
     # ----------------------------------------------------------------- before windows
 
-    def remember(self, data: ObData, event: Event, ts: float) -> None:
+    def remember(self, data: ObData, event: Event, ts: int) -> None:
         """Keep a past expected event while it can still fall in some trigger's window."""
         if not self.expect.uses_trigger:
             ctx = self.ctx
@@ -239,9 +218,9 @@ class ResponseRunner(ObligationRunner):
                 return
         data.past.append((ts, event))  # type: ignore[union-attr]
 
-    def judge_before(self, scope: Scope, data: ObData, event: Event, ts: float, count: int) -> None:
+    def judge_before(self, scope: Scope, data: ObData, event: Event, ts: int, count: int) -> None:
         """A `before` window is judged at the trigger from the remembered past events."""
-        past, lo, hi = data.past, -float("inf"), ts - self.min_back
+        past, lo, hi = data.past, None, ts - self.min_back
         if self.lookback is not None:
             lo = ts - self.lookback
             while past and past[0][0] < lo:
@@ -250,7 +229,7 @@ class ResponseRunner(ObligationRunner):
         for ets, candidate in past:
             if ets > hi:
                 break
-            if ets < lo:
+            if lo is not None and ets < lo:
                 continue
             if self.expect.uses_trigger:
                 ctx.event, ctx.trigger = candidate, event
@@ -260,12 +239,5 @@ class ResponseRunner(ObligationRunner):
         if found is not None:
             self.counts.satisfied += 1
             return
-        w, zone = self.rule.window, self.log_zone
-        if w.max is None:
-            span = f"at least {duration_text(w.min)} before" if w.min else "before it"
-        else:
-            span = f"between {duration_text(w.max)} and {duration_text(w.min)} before"
-        about = self.about(scope, event, count)
-        sentence = f"{about} at {when(ts, zone)}: no {pattern_text(self.rule.expect)} {span}"
-        start = lo if self.lookback is not None else ts
-        self.violate(scope, "missing", start, ts, sentence, trigger=event, evidence=[event])
+        start = ts - self.lookback if self.lookback is not None else ts
+        self.violate(scope, "missing", start, ts, trigger=event, evidence=[event], count=count)

@@ -8,17 +8,18 @@ from heapq import heappop, heappush
 from typing import Any
 
 from cxrules import ir
-from cxrules.engines.python.clock import Clock, to_dt
 from cxrules.engines.python.evaluate import Ctx, Layout, Matcher, TypeMatcher
-from cxrules.engines.python.sentences import event_ref, violation_id
 from cxrules.engines.python.states import StateSet
 from cxrules.engines.python.values import text_of
+from cxrules.findings.model import Cited, Finding, Pending, Tally
 from cxrules.logs.event import Event
-from cxrules.reports.model import MetricValue, PendingObligation, PolicySummary, Violation
-from cxrules.time.format import format_instant
+from cxrules.time.clock import Clock
+from cxrules.time.instants import to_us
 
-#: How long (seconds of log time) a quiet scope is kept after its last event before it is retired.
-LINGER = 86_400.0
+
+def cite(e: Event) -> Cited:
+    """An event as evidence."""
+    return Cited(e.id, e.type, to_us(e.time), e.file, e.line)
 
 
 @dataclass(slots=True)
@@ -29,7 +30,7 @@ class RunEnv:
 
     zone: str
     clock: Clock
-    linger: float = LINGER
+    linger: int | None  # µs; None: never retire a scope
 
 
 _NONE: list[Any] = []
@@ -96,7 +97,7 @@ class Scope:
         self.prev: Event | None = None
         self.data: Any = None
         self.activated = False
-        self.last = 0.0  # the time of its latest event
+        self.last = 0  # the time (µs) of its latest event
 
 
 @dataclass(slots=True)
@@ -108,16 +109,14 @@ class Counts:
     violated: int = 0
     pending: int = 0
     cancelled: int = 0
-    warnings: int = 0
 
 
 @dataclass(slots=True)
 class Findings:
-    """Violations (with their sort instant) and pending obligations found by one runner."""
+    """Violations and pending obligations found by one runner, in neutral terms."""
 
-    violations: list[tuple[float, Violation]] = field(default_factory=list)
-    pending: list[tuple[float, PendingObligation]] = field(default_factory=list)
-    metrics: list[MetricValue] = field(default_factory=list)
+    violations: list[Finding] = field(default_factory=list)
+    pending: list[Pending] = field(default_factory=list)
 
 
 class RuleRunner:
@@ -140,7 +139,7 @@ class RuleRunner:
         self.retired_vacuous = 0  # of which never activated
         # a heap of the scopes to look at in sweeps: (since when, lookup key, scope); keys are
         # unique, so the scope itself is never compared
-        self.queue: list[tuple[float, Any, Scope]] = []
+        self.queue: list[tuple[int, Any, Scope]] = []
         self.out_of_scope = 0
         self.counts = Counts()
         self.found = Findings()
@@ -196,7 +195,7 @@ class RuleRunner:
 
     # ----------------------------------------------------------------- per event
 
-    def on_event(self, event: Event, ts: float) -> None:
+    def on_event(self, event: Event, ts: int) -> None:
         """Route one event to its scope and let the rule see it."""
         key = self.read_key(event)
         if key is None:
@@ -205,7 +204,7 @@ class RuleRunner:
             return
         self.route(event, ts, key)
 
-    def route(self, event: Event, ts: float, key: Any) -> None:
+    def route(self, event: Event, ts: int, key: Any) -> None:
         """Let the rule see an event whose scope key (`read_key`) is known (the hot path: flat)."""
         scope = self.scopes.get(key)
         if scope is None:
@@ -232,7 +231,7 @@ class RuleRunner:
         if self._previous:
             scope.prev = event
 
-    def _route_ending(self, event: Event, ts: float, key: Any) -> None:
+    def _route_ending(self, event: Event, ts: int, key: Any) -> None:
         """`route` for a policy whose scope ends at an event: after the end event the scope is
         set aside (still judged at the horizon) and its key starts a new scope lifetime."""
         RuleRunner.route(self, event, ts, key)
@@ -251,7 +250,7 @@ class RuleRunner:
             if self._retire_ended:
                 heappush(self.queue, (ts, lookup, scope))
 
-    def _route_plain(self, event: Event, ts: float, key: Any) -> None:
+    def _route_plain(self, event: Event, ts: int, key: Any) -> None:
         """`route` for a policy without changes, states, history or `previous`."""
         scope = self.scopes.get(key)
         if scope is None:
@@ -286,15 +285,15 @@ class RuleRunner:
         """The rule's own per-scope memory."""
         return None
 
-    def handle(self, scope: Scope, event: Event, ts: float, changed: int) -> None:
+    def handle(self, scope: Scope, event: Event, ts: int, changed: int) -> None:
         raise NotImplementedError
 
-    def finish(self, horizon: float) -> None:
+    def finish(self, horizon: int) -> None:
         """Judge what is still open at the evaluation horizon."""
 
     # ----------------------------------------------------------------- retirement
 
-    def sweep(self, now: float) -> int:
+    def sweep(self, now: int) -> int:
         """Retire every scope quiet for longer than the linger that holds nothing a later event
         (at `now` or after) could still change: no open state, and `quiet` says the rule's own
         memory is done. Its tallies are folded into the policy's counters; a key that returns
@@ -304,6 +303,8 @@ class RuleRunner:
         (or after the look) while it stays; one the rule keeps for good (`kept_for_good`) is
         not looked at again."""
         if not (self.retires or self._retire_ended):
+            return 0
+        if self.env.linger is None:
             return 0
         cutoff, quiet, queue, scopes = now - self.env.linger, self.quiet, self.queue, self.scopes
         again = []
@@ -339,7 +340,7 @@ class RuleRunner:
         (so sweeps need not look at it again)."""
         return False
 
-    def quiet(self, scope: Scope, now: float) -> bool:
+    def quiet(self, scope: Scope, now: int) -> bool:
         """True when the rule's memory of `scope` can no longer matter to an event at `now` or
         later (nothing open, no window entry a later event could see)."""
         return True
@@ -349,110 +350,59 @@ class RuleRunner:
 
     # ----------------------------------------------------------------- findings
 
-    def scope_dict(self, scope: Scope) -> dict[str, str]:
-        return dict(zip(self.scope_paths, scope.key, strict=True))
-
-    def scope_label(self, scope: Scope) -> str:
-        """'visit v-1007', 'customer c-1/billing'; '' for the global scope."""
-        if not self.scope_paths:
-            return ""
-        return f"{self.scope_paths[0]} {'/'.join(scope.key)}"
+    def scope_values(self, scope: Scope) -> tuple[str, ...]:
+        return tuple(scope.key) if self.scope_paths else ()
 
     def violate(
         self,
-        scope: Scope | None,
+        scope: Scope,
         kind: str,
-        start: float,
-        end: float,
-        sentence: str,
+        start: int,
+        end: int,
         trigger: Event | None = None,
         evidence: Sequence[Event] = (),
-        fulfilled_at: float | None = None,
-        discriminator: str = "",
-        details: dict[str, Any] | None = None,
-        labels: dict[str, str] | None = None,
+        **facts: Any,
     ) -> None:
-        """Record one violation and count it (`labels` replace the scope, e.g. a metric group)."""
-        pid, zone = self.policy.id, self.log_zone
-        values = labels if labels is not None else self.scope_dict(scope) if scope else {}
-        ident = violation_id(
-            pid, list(values.values()), trigger.id if trigger else discriminator, kind
+        """Record one violation and count it (`facts`: the other fields of `Finding`)."""
+        self.found.violations.append(
+            Finding(
+                policy=self.policy.id,
+                kind=kind,
+                scope=self.scope_values(scope),
+                start=start,
+                end=end,
+                trigger=cite(trigger) if trigger is not None else None,
+                evidence=tuple(cite(e) for e in evidence),
+                **facts,
+            )
         )
-        violation = Violation(
-            id=ident,
-            policy=pid,
-            kind=kind,  # type: ignore[arg-type]
-            severity=self.policy.severity,
-            scope=values,
-            start=format_instant(to_dt(start), zone),
-            end=format_instant(to_dt(end), zone),
-            duration_seconds=round(end - start, 6),
-            trigger=event_ref(trigger, zone) if trigger else None,
-            evidence=[event_ref(e, zone) for e in evidence],
-            fulfilled_at=(
-                format_instant(to_dt(fulfilled_at), zone) if fulfilled_at is not None else None
-            ),
-            sentence=sentence,
-            details=details or {},
-        )
-        self.found.violations.append((start, violation))
-        if kind == "metric_warning":
-            self.counts.warnings += 1
-        else:
-            self.counts.violated += 1
+        self.counts.violated += 1
 
-    def hold(
-        self, scope: Scope, trigger: Event, deadline: float | None, sentence: str, lead: bool
-    ) -> None:
+    def hold(self, scope: Scope, trigger: Event, deadline: int | None, **facts: Any) -> None:
         """Record one obligation still open at the horizon."""
-        zone = self.log_zone
         self.found.pending.append(
-            (
-                deadline if deadline is not None else float("inf"),
-                PendingObligation(
-                    policy=self.policy.id,
-                    scope=self.scope_dict(scope),
-                    trigger=event_ref(trigger, zone),
-                    deadline=(
-                        format_instant(to_dt(deadline), zone) if deadline is not None else None
-                    ),
-                    at_risk=lead,
-                    sentence=sentence,
-                ),
+            Pending(
+                policy=self.policy.id,
+                scope=self.scope_values(scope),
+                trigger=cite(trigger),
+                deadline=deadline,
+                **facts,
             )
         )
         self.counts.pending += 1
 
-    def at_risk(self, horizon: float, deadline: float | None) -> bool:
-        """True when an open deadline is within the policy's warning lead of the horizon."""
-        lead = self.policy.warning_lead
-        if lead is None or deadline is None:
-            return False
-        return self.env.clock.elapsed(horizon, deadline, lead) <= lead.seconds
-
-    def summary(self) -> PolicySummary:
-        """This policy's tallies as a report summary."""
-        c, p = self.counts, self.policy
-        judged = c.satisfied + c.violated
-        live_vacuous = sum(1 for s in self.scopes.values() if not s.activated)
-        vacuous = live_vacuous + self.retired_vacuous
-        return PolicySummary(
-            id=p.id,
-            title=p.title,
-            severity=p.severity,
-            owner=p.owner,
-            kind=p.rule.kind,
-            file=p.file,
-            line=p.line,
+    def tally(self) -> Tally:
+        """This policy's counts (`scopes` counts distinct scope values, `vacuous` those never
+        activated, whatever was retired on the way)."""
+        c = self.counts
+        return Tally(
+            policy=self.policy.id,
             scopes=len(self.scopes) + self.retired,
             out_of_scope=self.out_of_scope,
-            vacuous=vacuous,
+            vacuous=sum(1 for s in self.scopes.values() if not s.activated) + self.retired_vacuous,
             activations=c.activations,
             satisfied=c.satisfied,
             violated=c.violated,
             pending=c.pending,
             cancelled=c.cancelled,
-            warnings=c.warnings,
-            compliance=(c.satisfied / judged) if judged else None,
-            metrics=self.found.metrics,
         )

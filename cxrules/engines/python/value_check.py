@@ -6,35 +6,31 @@ from typing import Any
 
 from cxrules import ir
 from cxrules.engines.python.counting import TriggerGate
-from cxrules.engines.python.evaluate import Fn, compile_expr, iter_nodes
+from cxrules.engines.python.evaluate import Fn, compile_expr
 from cxrules.engines.python.scopes import RuleRunner, RunEnv, Scope
-from cxrules.engines.python.sentences import describe, value_text, when
 from cxrules.engines.python.values import MISSING
+from cxrules.ir.walk import leaves
 from cxrules.logs.event import Event
-
-_LEAVES = (ir.Attr, ir.Time, ir.Local, ir.History, ir.Changes, ir.StateRef)
 
 
 def leaf_readers(expr: Any, layout: Any) -> list[tuple[str, Fn]]:
-    """The values a condition reads (attributes, times, history, states), each compiled once,
-    so a sentence can say what they were."""
-    seen: dict[str, Fn] = {}
-    for node in iter_nodes(expr):
-        if isinstance(node, _LEAVES) and describe(node) not in seen:
-            seen[describe(node)] = compile_expr(node, layout)
-    return list(seen.items())
+    """The values a condition reads (`ir.walk.leaves`), each compiled once, so a violation can
+    say what they were."""
+    return [(text, compile_expr(node, layout)) for text, node in leaves(expr)]
 
 
-def read_leaves(leaves: list[tuple[str, Fn]], ctx: Any, zone: str) -> tuple[list[str], list[str]]:
-    """('name = value' for each value read, names of the missing ones); `time` is left out."""
+def read_leaves(
+    leaves: list[tuple[str, Fn]], ctx: Any
+) -> tuple[tuple[tuple[str, Any], ...], tuple[str, ...]]:
+    """((text, value) for each value read, texts of the missing ones), in reading order."""
     read, missing = [], []
     for text, fn in leaves:
         value = fn(ctx)
         if value is MISSING:
             missing.append(text)
-        elif text != "time":
-            read.append(f"{text} = {value_text(value, zone)}")
-    return read, missing
+        else:
+            read.append((text, value))
+    return tuple(read), tuple(missing)
 
 
 class ValueCheckRunner(RuleRunner):
@@ -60,10 +56,10 @@ class ValueCheckRunner(RuleRunner):
     def new_data(self) -> Any:
         return self.gate.fresh()
 
-    def quiet(self, scope: Scope, now: float) -> bool:
+    def quiet(self, scope: Scope, now: int) -> bool:
         return self.gate.done(scope.data, now)
 
-    def handle(self, scope: Scope, event: Event, ts: float, changed: int) -> None:
+    def handle(self, scope: Scope, event: Event, ts: int, changed: int) -> None:
         if not self.gate.matcher.type_ok(event.type):
             return
         ctx = self.ctx
@@ -76,23 +72,15 @@ class ValueCheckRunner(RuleRunner):
         if self.condition(ctx) is True:
             self.counts.satisfied += 1
             return
-        label = self.scope_label(scope)
-        about = self.gate.about(count, event.type) + (f" of {label}" if label else "")
-        read, missing = read_leaves(self.leaves, ctx, self.log_zone)
-        reason = f"{describe(self.rule.condition)} is false"
-        if missing:
-            names = ", ".join(missing)
-            reason = f"{describe(self.rule.condition)} cannot be judged: {names} missing"
-        if read:
-            reason += f" ({'; '.join(read[:4])})"
-        sentence = f"{about} at {when(event.time, self.log_zone)}: {reason}"
+        read, missing = read_leaves(self.leaves, ctx)
         self.violate(
             scope,
             "condition_false",
             ts,
             ts,
-            sentence,
             trigger=event,
             evidence=[event],
-            details={"missing": missing} if missing else {},
+            count=count,
+            read=read,
+            missing=missing,
         )

@@ -5,7 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-from cxrules.engines.python.engine import Audit
+from engine_builders import assembled
+
+from cxrules.engines.python import Audit
 from cxrules.ir import PolicySet
 from cxrules.logs.event import Event
 from cxrules.policyset import load_policies
@@ -44,9 +46,10 @@ def visit(name: str, start: datetime, arms: int, seq: int) -> list[Event]:
 def test_a_key_after_its_end_starts_a_new_scope_with_no_history(tmp_path: Path) -> None:
     # v-1 comes twice: 4 connections on the first visit (90%), none on the second (50%).
     events = visit("v-1", T0, 4, 0) + visit("v-1", T0 + timedelta(days=1), 0, 10)
-    ended = Audit(compiled(tmp_path, " until customer.left"))
+    policy_set = compiled(tmp_path, " until customer.left")
+    ended = Audit(policy_set)
     ended.feed(events)
-    result = ended.finish()
+    result = assembled(policy_set, ended.finish(), "UTC")
     (summary,) = result.policies
     assert (summary.scopes, summary.activations, summary.satisfied, summary.violated) == (
         2,
@@ -56,9 +59,10 @@ def test_a_key_after_its_end_starts_a_new_scope_with_no_history(tmp_path: Path) 
     )
     assert result.violations[0].start == "2026-03-03T07:02:00+00:00"
     # Without the end, the second visit still counts the first one's four connections.
-    kept = Audit(compiled(tmp_path, ""))
+    kept_set = compiled(tmp_path, "")
+    kept = Audit(kept_set)
     kept.feed(events)
-    (summary,) = kept.finish().policies
+    (summary,) = assembled(kept_set, kept.finish()).policies
     assert (summary.scopes, summary.satisfied, summary.violated) == (1, 2, 0)
 
 
@@ -68,11 +72,12 @@ def test_ended_scopes_of_a_history_policy_are_retired(tmp_path: Path) -> None:
     for n in range(2000):
         events += visit(f"v-{n}", T0 + timedelta(minutes=10 * n), 5, n)
     for policy_end, bounded in ((" until customer.left", True), ("", False)):
-        audit = Audit(compiled(tmp_path, policy_end))
+        policy_set = compiled(tmp_path, policy_end)
+        audit = Audit(policy_set)
         audit.feed(events)
         (runner,) = audit.runners
         live = len(runner.scopes)
-        summary = audit.finish().policies[0]
+        summary = assembled(policy_set, audit.finish()).policies[0]
         assert (summary.scopes, summary.activations, summary.satisfied) == (2000, 2000, 2000)
         if bounded:
             # a day and a half of ended visits at most (the linger is 24 h; sweeps every 12 h)

@@ -11,6 +11,7 @@ from cxrules import ir
 from cxrules.engines.python import Audit
 from cxrules.engines.python.metrics import MetricRunner
 from cxrules.logs.event import Event
+from cxrules.time.instants import to_us
 
 
 def hourly_runner(zone: str, bucket: str) -> MetricRunner:
@@ -27,7 +28,7 @@ def labels(runner: MetricRunner, instants: list[str]) -> list[str | None]:
     out = []
     for text in instants:
         t = datetime.fromisoformat(text).replace(tzinfo=UTC)
-        out.append(runner.bucket_of(Event(t, "x", "1", {}), t.timestamp()))
+        out.append(runner.bucket_of(Event(t, "x", "1", {}), to_us(t)))
     return out
 
 
@@ -99,4 +100,4 @@ def test_history_slots_only_counted_keep_no_events() -> None:
     scope = audit.runners[0].scopes["x"]
     # slot 0 (count a) keeps its count only; slot 1 (last b) keeps its last event, not its first
     assert scope.hist == [[1, None, None], [1, None, b]]
-    assert audit.finish().policies[0].satisfied == 1
+    assert audit.finish().tallies[0].satisfied == 1

@@ -7,6 +7,7 @@ from engine_builders import (
     ZONE,
     Log,
     after,
+    assembled,
     attr,
     counts,
     dur,
@@ -21,7 +22,8 @@ from engine_builders import (
 from generated import shop_log
 
 from cxrules import ir
-from cxrules.engines.python import Audit, EngineError
+from cxrules.engines.base import EngineError
+from cxrules.engines.python import Audit
 
 
 def unique_id_policies() -> list[ir.Policy]:
@@ -116,12 +118,12 @@ def test_live_scopes_stay_bounded_with_unique_ids_and_the_report_is_exact() -> N
     assert worst.pop("rate_limit") <= 310
     assert max(worst.values()) <= 79
     assert all(r.retired + len(r.scopes) == 6_000 for r in audit.runners)
-    retired = audit.finish()
+    retired = assembled(policy_set, audit.finish())
     # the default linger (one day) is longer than this log: nothing is retired, same report
     kept = Audit(policy_set, zone=ZONE)
     kept.feed(events)
     assert all(r.retired == 0 and len(r.scopes) == 6_000 for r in kept.runners)
-    whole = kept.finish()
+    whole = assembled(policy_set, kept.finish())
     assert retired.policies == whole.policies
     assert retired.violations == whole.violations and retired.pending == whole.pending
     by_id = {p.id: p for p in retired.policies}
@@ -142,9 +144,10 @@ def absence_per_visit() -> ir.Policy:
 
 
 def run_linger(p: ir.Policy, log: Log, linger: float) -> dict[str, object]:
-    audit = Audit(ir.PolicySet(policies=(p,)), zone=ZONE, linger=linger)
+    ps = ir.PolicySet(policies=(p,))
+    audit = Audit(ps, zone=ZONE, linger=linger)
     audit.feed(log.events)
-    return counts(audit.finish())
+    return counts(assembled(ps, audit.finish()))
 
 
 def test_a_key_returning_after_retirement_is_a_new_scope_lifetime() -> None:

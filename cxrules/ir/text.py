@@ -1,44 +1,13 @@
-"""Reference engine, sentences: plain-language text, evidence and stable ids of findings."""
+"""Compiled stage, text: the IR read back as the words a policy writes — patterns, conditions,
+durations, numbers and percentages — for sentences, explanations and messages."""
 
 from __future__ import annotations
 
-import hashlib
 import math
-from collections.abc import Sequence
-from datetime import datetime
 from typing import Any
 
 from cxrules import ir
-from cxrules.engines.python.clock import to_dt
-from cxrules.logs.event import Event
-from cxrules.reports.model import EventRef
-from cxrules.time.format import format_clock, format_duration, format_instant
-
-
-def when(t: datetime | float, zone: str) -> str:
-    """An instant for a sentence: '2026-03-02 10:00:00+03:00' in the log's zone. The last
-    instant of a calendar period (end of day: next midnight less a microsecond) reads as its whole
-    second, '23:59:59'; the report's data fields keep the exact instant."""
-    dt = to_dt(t) if isinstance(t, float | int) else t
-    if dt.microsecond == 999_999:
-        dt = dt.replace(microsecond=0)
-    return format_instant(dt, zone).replace("T", " ", 1)
-
-
-def clock(t: datetime | float, zone: str) -> str:
-    """The local clock time of an instant: '10:05:00' (with fractions when present)."""
-    return format_clock(to_dt(t) if isinstance(t, float | int) else t, zone)
-
-
-def day(t: datetime | float, zone: str) -> str:
-    return when(t, zone)[:10]
-
-
-def span_text(a: float, b: float, zone: str) -> str:
-    """'from 10:05:00 to 10:07:12 on 2026-03-02 (+03:00)' or both full instants across days."""
-    if day(a, zone) == day(b, zone):
-        return f"from {clock(a, zone)} to {clock(b, zone)} on {day(a, zone)}"
-    return f"from {when(a, zone)} to {when(b, zone)}"
+from cxrules.time.format import format_duration
 
 
 def duration_text(d: ir.Duration | None) -> str:
@@ -46,25 +15,6 @@ def duration_text(d: ir.Duration | None) -> str:
     if d is None:
         return "no limit"
     return d.text or format_duration(d.seconds)
-
-
-def event_ref(e: Event, zone: str) -> EventRef:
-    """An event cited as evidence."""
-    return EventRef(
-        id=e.id, type=e.type, time=format_instant(e.time, zone), file=e.file, line=e.line
-    )
-
-
-def violation_id(policy: str, scope: Sequence[str], trigger: str, kind: str) -> str:
-    """A stable id: the first 16 hex digits of sha256 over policy, scope, trigger and kind.
-
-    >>> violation_id("p", ["c-1"], "e1", "missing") == violation_id("p", ["c-1"], "e1", "missing")
-    True
-    >>> len(violation_id("p", [], "", "gap"))
-    16
-    """
-    text = "\x1f".join([policy, "\x1e".join(scope), trigger, kind])
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def ordinal(n: int) -> str:
@@ -185,14 +135,17 @@ def _wrap(e: Any) -> str:
     return f"({text})" if isinstance(e, ir.Binary | ir.Between) else text
 
 
-def value_text(v: Any, zone: str) -> str:
-    """A runtime value for a sentence."""
-    if isinstance(v, datetime):
-        return when(v, zone)
-    if isinstance(v, str):
-        return '"' + v + '"'
-    if isinstance(v, bool):
-        return "true" if v else "false"
-    if isinstance(v, int | float):
-        return number(v)
-    return str(v)
+def window_text(w: ir.Window) -> str:
+    """'within 24h', 'by end of day', 'by 17:00', 'by last(appointment.booked).window_end'.
+
+    >>> window_text(ir.Window(direction="after", max=ir.Duration(seconds=60, text="1min")))
+    'within 1min'
+    """
+    if isinstance(w.deadline, ir.CalendarPoint):
+        p = w.deadline
+        return f"by {p.time}" if p.point == "time_of_day" else f"by {p.point.replace('_', ' ')}"
+    if w.deadline is not None:
+        return f"by {describe(w.deadline)}"
+    if w.max is None:
+        return "at any time"
+    return f"within {duration_text(w.max)}"

@@ -1,0 +1,96 @@
+"""Engines, the seam: what an engine is, what it reads, and what it gives back.
+
+An engine runs a compiled policy set (`cxrules.ir`) over a source of events and returns neutral
+findings (`cxrules.findings.assemble.Outcome`); it never writes a sentence or a report record.
+Before reading any event it says which policies it cannot run (`limits`), as diagnostics, so a
+construct an engine does not support is refused up front, never answered differently.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import ClassVar
+
+from cxrules import ir
+from cxrules.diagnostics import Diagnostic, error
+from cxrules.findings.assemble import Outcome, Reading
+from cxrules.logs import LogSet
+from cxrules.logs.event import Event
+
+
+class EngineError(Exception):
+    """A run that cannot go on: a policy the engine cannot run, or events out of time order.
+    The message says what and where."""
+
+
+@dataclass(frozen=True)
+class EventList:
+    """Events already in memory (a Gherkin scenario, a test, a live feed), in any order: the
+    engine stable-sorts them by time (equal times keep their order)."""
+
+    events: Sequence[Event]
+
+
+#: What an engine reads: log files opened with their mapping (`LogSet`: the engine may read the
+#: files itself), or events already in memory.
+Source = LogSet | EventList
+
+
+@dataclass
+class RunOptions:
+    """How to run: the horizon (`as_of`, else the last event's time), the log's zone (naive
+    times, calendar rules without a policy zone), a progress callback (events read so far), and
+    engine settings (memory limit, temporary folder, threads) that an engine may ignore."""
+
+    as_of: datetime | None = None
+    zone: str = "UTC"
+    progress: Callable[[int], None] | None = None
+    settings: dict[str, str] = field(default_factory=dict)
+
+
+class Engine(ABC):
+    """One way of running compiled policies. Subclasses are registered in `cxrules.engines`."""
+
+    name: ClassVar[str]
+    summary: ClassVar[str]
+
+    @abstractmethod
+    def limits(self, policy_set: ir.PolicySet) -> list[Diagnostic]:
+        """The policies of the set this engine cannot run, as E302 diagnostics (empty: all)."""
+
+    @abstractmethod
+    def run(self, policy_set: ir.PolicySet, source: Source, options: RunOptions) -> Outcome:
+        """Audit the source against every policy; EngineError when it cannot."""
+
+
+def cannot_run(engine: str, policy: ir.Policy, reason: str) -> Diagnostic:
+    """The E302 diagnostic of a policy an engine cannot run, naming the policy and its file."""
+    return error(
+        "E302",
+        f"policy {policy.id} ({policy.file}:{policy.line}) cannot run on the {engine} engine: "
+        f"{reason}",
+        hint="run it on another engine (--engine), or rewrite the construct as the message says",
+    )
+
+
+def reading_of(logs: LogSet) -> Reading:
+    """What the readers counted during the last read of `logs`, for the report."""
+    from collections import Counter
+
+    from cxrules.reports.model import RejectedRecord
+
+    rejected = [
+        RejectedRecord(file=r.file, line=r.line, code=r.code, reason=r.reason, sample=r.sample)
+        for r in sorted(logs.rejected, key=lambda r: (r.file, r.line))
+    ]
+    by_code = Counter(r.code for r in logs.rejected)
+    complete = logs.rejected_total == len(rejected)
+    return Reading(
+        inputs=logs.summaries(),
+        rejected=rejected,
+        rejected_total=logs.rejected_total,
+        rejected_by_code=dict(sorted(by_code.items())) if complete else {},
+    )

@@ -1,0 +1,267 @@
+"""Findings, assembly: an engine's neutral outcome becomes the report — ids, sentences, policy
+summaries, metric values, pending obligations — the same way for every engine."""
+
+from __future__ import annotations
+
+import hashlib
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+
+from cxrules import ir
+from cxrules.findings.model import Cell, Cited, Finding, Pending, Tally
+from cxrules.findings.sentences import metric_text, pending_text, threshold_text, violation_text
+from cxrules.findings.text import iso
+from cxrules.ir.tolerance import holds
+from cxrules.reports.model import (
+    EventRef,
+    InputSummary,
+    MetricValue,
+    PendingObligation,
+    PolicySummary,
+    RejectedRecord,
+    Report,
+    Violation,
+)
+from cxrules.time.clock import Clock
+
+
+@dataclass(slots=True)
+class Outcome:
+    """What an engine found over one run: a tally per policy (in the policy set's order), the
+    violations and pending obligations (any order), how many events were audited and how many
+    were left out for being later than `as_of`, and the horizon (µs; None for an empty log)."""
+
+    tallies: list[Tally]
+    violations: Iterable[Finding]
+    pending: Iterable[Pending]
+    audited: int = 0
+    after_as_of: int = 0
+    horizon: int | None = None
+    reading: Reading | None = None
+
+
+@dataclass(slots=True)
+class Reading:
+    """How the inputs fared: one summary per log file, the rejected records kept (sorted by
+    file and line), how many were rejected in all, and per code when every one was kept."""
+
+    inputs: list[InputSummary] = field(default_factory=list)
+    rejected: list[RejectedRecord] = field(default_factory=list)
+    rejected_total: int = 0
+    rejected_by_code: dict[str, int] = field(default_factory=dict)
+
+
+def violation_id(policy: str, scope: Sequence[str], trigger: str, kind: str) -> str:
+    """A stable id: the first 16 hex digits of sha256 over policy, scope, trigger and kind.
+
+    >>> violation_id("p", ["c-1"], "e1", "missing") == violation_id("p", ["c-1"], "e1", "missing")
+    True
+    >>> len(violation_id("p", [], "", "gap"))
+    16
+    """
+    text = "\x1f".join([policy, "\x1e".join(scope), trigger, kind])
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
+
+
+def event_ref(c: Cited, zone: str) -> EventRef:
+    """An event cited as evidence."""
+    return EventRef(id=c.id, type=c.type, time=iso(c.us, zone), file=c.file, line=c.line)
+
+
+class Assembler:
+    """Writes report records for one policy set in one zone (the log's)."""
+
+    def __init__(self, policy_set: ir.PolicySet, zone: str) -> None:
+        self.policies = {p.id: p for p in policy_set.policies}
+        self.zone = zone
+        self.clock = Clock(policy_set.calendars)
+
+    def violation(self, f: Finding) -> Violation:
+        policy, zone = self.policies[f.policy], self.zone
+        sentence, details = violation_text(policy, f, zone)
+        scope = dict(zip(policy.scope, f.scope, strict=True))
+        return Violation(
+            id=violation_id(f.policy, list(f.scope), f.trigger.id if f.trigger else "", f.kind),
+            policy=f.policy,
+            kind=f.kind,  # type: ignore[arg-type]
+            severity=policy.severity,
+            scope=scope,
+            start=iso(f.start, zone),
+            end=iso(f.end, zone),
+            duration_seconds=round((f.end - f.start) / 1_000_000, 6),
+            trigger=event_ref(f.trigger, zone) if f.trigger else None,
+            evidence=[event_ref(c, zone) for c in f.evidence],
+            fulfilled_at=iso(f.fulfilled, zone) if f.fulfilled is not None else None,
+            sentence=sentence,
+            details=details,
+        )
+
+    def pending(self, p: Pending, horizon: int) -> PendingObligation:
+        policy, zone = self.policies[p.policy], self.zone
+        lead = policy.warning_lead
+        return PendingObligation(
+            policy=p.policy,
+            scope=dict(zip(policy.scope, p.scope, strict=True)),
+            trigger=event_ref(p.trigger, zone),
+            deadline=iso(p.deadline, zone) if p.deadline is not None else None,
+            at_risk=self.clock.at_risk(horizon, p.deadline, lead),
+            sentence=pending_text(policy, p, zone),
+        )
+
+    def metric(self, policy: ir.Policy, cell: Cell) -> tuple[MetricValue, Violation | None]:
+        """A metric cell's value and status, and its violation or warning when it has one."""
+        rule = policy.rule
+        assert isinstance(rule, ir.MetricCheck)
+        metric = rule.metric
+        status = cell_status(rule, cell)
+        labels = dict(zip(metric.group_by, cell.group, strict=True))
+        value = MetricValue(
+            metric=metric.name,
+            group=labels,
+            bucket=cell.bucket,
+            value=cell.value,
+            population=cell.population,
+            status=status,  # type: ignore[arg-type]
+            threshold=threshold_text(metric, rule.require),
+            warn=threshold_text(metric, rule.warn) if rule.warn else None,
+            unit=metric.unit,
+        )
+        if status not in ("violated", "warn"):
+            return value, None
+        assert cell.first is not None and cell.last is not None
+        sentence, details = metric_text(rule, cell, status)
+        kind = "metric" if status == "violated" else "metric_warning"
+        from cxrules.findings.sentences import cell_place
+
+        where = cell_place(metric, cell)
+        zone = self.zone
+        first, last = cell.first, cell.last
+        evidence = [first, last] if last != first else [first]
+        violation = Violation(
+            id=violation_id(policy.id, list(cell.group), f"{metric.name}\x1f{where}", kind),
+            policy=policy.id,
+            kind=kind,  # type: ignore[arg-type]
+            severity=policy.severity,
+            scope=labels,
+            start=iso(first.us, zone),
+            end=iso(last.us, zone),
+            duration_seconds=round((last.us - first.us) / 1_000_000, 6),
+            trigger=None,
+            evidence=[event_ref(c, zone) for c in evidence],
+            sentence=sentence,
+            details=details,
+        )
+        return value, violation
+
+    def summary(self, tally: Tally, metrics: list[MetricValue]) -> PolicySummary:
+        p = self.policies[tally.policy]
+        if isinstance(p.rule, ir.MetricCheck):
+            statuses = [m.status for m in metrics]
+            judged = sum(s in ("ok", "warn", "violated") for s in statuses)
+            ok = sum(s in ("ok", "warn") for s in statuses)
+            counts = {
+                "scopes": len(statuses),
+                "vacuous": len(statuses) - judged,
+                "activations": judged,
+                "satisfied": ok,
+                "violated": sum(s == "violated" for s in statuses),
+                "warnings": sum(s == "warn" for s in statuses),
+            }
+        else:
+            counts = {
+                "scopes": tally.scopes,
+                "vacuous": tally.vacuous,
+                "activations": tally.activations,
+                "satisfied": tally.satisfied,
+                "violated": tally.violated,
+                "warnings": 0,
+            }
+        judged = counts["satisfied"] + counts["violated"]
+        return PolicySummary(
+            id=p.id,
+            title=p.title,
+            severity=p.severity,
+            owner=p.owner,
+            kind=p.rule.kind,
+            file=p.file,
+            line=p.line,
+            out_of_scope=tally.out_of_scope,
+            pending=tally.pending,
+            cancelled=tally.cancelled,
+            compliance=(counts["satisfied"] / judged) if judged else None,
+            metrics=metrics,
+            **counts,
+        )
+
+
+def cell_status(rule: ir.MetricCheck, cell: Cell) -> str:
+    """ok, warn, violated, not_applicable (no population) or insufficient (below the minimum
+    sample)."""
+    if cell.value is None:
+        return "not_applicable"
+    metric = rule.metric
+    if metric.min_sample is not None and cell.population < metric.min_sample:
+        return "insufficient"
+    if not holds(rule.require.op, cell.value, rule.require.value):
+        return "violated"
+    if rule.warn is not None and not holds(rule.warn.op, cell.value, rule.warn.value):
+        return "warn"
+    return "ok"
+
+
+@dataclass
+class ReportHeader:
+    """What the report says besides the findings: engine, zone and the policy files."""
+
+    engine: str
+    zone: str
+    policy_files: list[str]
+
+
+def build_report(policy_set: ir.PolicySet, outcome: Outcome, header: ReportHeader) -> Report:
+    """The whole report, in memory: violations by (start, policy, id), pending obligations by
+    (deadline, policy, trigger), policy summaries by id."""
+    asm = Assembler(policy_set, header.zone)
+    horizon = outcome.horizon
+    reading = outcome.reading or Reading()
+    metric_values: dict[str, list[MetricValue]] = {}
+    ranked: list[tuple[int, str, str, Violation]] = []
+    for tally in outcome.tallies:
+        policy = asm.policies[tally.policy]
+        values = []
+        for cell in sorted(tally.cells, key=lambda c: (c.group, c.bucket or "")):
+            value, violation = asm.metric(policy, cell)
+            values.append(value)
+            if violation is not None:
+                assert cell.first is not None
+                ranked.append((cell.first.us, policy.id, violation.id, violation))
+        metric_values[tally.policy] = values
+    for f in outcome.violations:
+        v = asm.violation(f)
+        ranked.append((f.start, v.policy, v.id, v))
+    ranked.sort(key=lambda item: item[:3])
+    pending: list[tuple[float, str, str, str, PendingObligation]] = []
+    for p in outcome.pending:
+        record = asm.pending(p, horizon if horizon is not None else 0)
+        due = float(p.deadline) if p.deadline is not None else float("inf")
+        pending.append((due, record.policy, record.trigger.time, record.trigger.id, record))
+    pending.sort(key=lambda item: item[:4])
+    summaries = sorted(
+        (asm.summary(t, metric_values[t.policy]) for t in outcome.tallies), key=lambda s: s.id
+    )
+    return Report(
+        engine=header.engine,
+        zone=header.zone,
+        as_of=iso(horizon, header.zone) if horizon is not None else None,
+        policy_files=header.policy_files,
+        revision=policy_set.revision,
+        parameters=dict(sorted(policy_set.parameters.items())),
+        inputs=reading.inputs,
+        policies=summaries,
+        violations=[item[3] for item in ranked],
+        pending=[item[4] for item in pending],
+        rejected=reading.rejected,
+        rejected_total=reading.rejected_total,
+        ignored_after_as_of=outcome.after_as_of,
+        rejected_by_code=reading.rejected_by_code,
+    )
