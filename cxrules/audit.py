@@ -7,7 +7,6 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from zoneinfo import ZoneInfo
 
 from cxrules import engines, ir
 from cxrules.diagnostics import Diagnostic, error
@@ -19,6 +18,7 @@ from cxrules.logs.errors import LogError, MappingError
 from cxrules.logs.event import Event
 from cxrules.policyset import load_policies
 from cxrules.reports.model import Report
+from cxrules.time.zones import zone as lookup
 
 
 class AuditError(Exception):
@@ -134,7 +134,7 @@ def parse_as_of(text: str, zone: str) -> datetime:
             f"--as-of '{text}' is not a time; write e.g. 2026-03-02T18:00:00+03:00", 2
         ) from exc
     if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=ZoneInfo(zone))
+        moment = moment.replace(tzinfo=lookup(zone))
     return moment
 
 

@@ -6,11 +6,12 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+from zoneinfo import ZoneInfo
 
 from cxrules.diagnostics import did_you_mean
 from cxrules.logs.event import Event
 from cxrules.time.format import DurationTextError, parse_duration_text
+from cxrules.time.zones import zone
 
 
 class SpecError(Exception):
@@ -51,8 +52,8 @@ def zone_info(name: str) -> ZoneInfo:
     'Europe/Istanbul'
     """
     try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
+        return zone(name)
+    except ValueError as exc:
         raise SpecError(
             f"unknown time zone {name!r}: write an IANA zone such as 'Europe/Istanbul' or 'UTC'"
         ) from exc

@@ -4,13 +4,13 @@ are written (a window, a grace, a counting trigger, a metric)."""
 from __future__ import annotations
 
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cxrules.checker.context import Context
 from cxrules.checker.symbols import PolicyNames
 from cxrules.diagnostics import did_you_mean
 from cxrules.language import ast
 from cxrules.source import Span
+from cxrules.time.zones import zone as lookup
 
 
 def undefined_calendar(ctx: Context, name: str, span: Span, names: PolicyNames) -> None:
@@ -112,8 +112,8 @@ def check_count(
 
 def check_zone(ctx: Context, zone: str, span: Span) -> None:
     try:
-        ZoneInfo(zone)
-    except (ZoneInfoNotFoundError, ValueError):
+        lookup(zone)
+    except ValueError:
         from zoneinfo import available_timezones
 
         ctx.err(

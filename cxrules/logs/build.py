@@ -10,7 +10,8 @@ from typing import Any
 
 from cxrules.logs.event import Event
 from cxrules.logs.mapping import LogMapping
-from cxrules.time.parse import combine, make_clock_parser, make_date_parser, make_parser, zone
+from cxrules.time.parse import combine, make_clock_parser, make_date_parser, make_parser
+from cxrules.time.zones import zone
 
 _FIELD = re.compile(r"\{([^{}]+)\}")
 _NOT_WORD = re.compile(r"[^\w.]+|_+")

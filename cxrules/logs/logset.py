@@ -42,7 +42,7 @@ from cxrules.logs.readers import (
 )
 from cxrules.logs.xes import read_xes
 from cxrules.reports.model import InputSummary
-from cxrules.time.parse import zone
+from cxrules.time.zones import zone
 
 SEQ_SHIFT = 40
 # (instant as POSIX seconds, seq, event, duplicate key or None). The float key orders instants

@@ -16,7 +16,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from cxrules.diagnostics import Diagnostic, did_you_mean, error, sort_key
 from cxrules.logs.errors import MappingError
 from cxrules.source import Span
-from cxrules.time.parse import SPECIAL_FORMATS, to_strptime, zone
+from cxrules.time.parse import SPECIAL_FORMATS, to_strptime
+from cxrules.time.zones import zone
 
 Format = Literal["jsonl", "csv", "parquet", "xes"]
 MIB = 1024 * 1024
@@ -101,7 +102,7 @@ class LogMapping(_Model):
     def _known_zone(cls, value: str) -> str:
         try:
             zone(value)
-        except KeyError:
+        except ValueError:
             raise ValueError(f"unknown time zone '{value}' (use an IANA name)") from None
         return value
 

@@ -16,13 +16,12 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator, Mapping, Sequence
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
-from functools import lru_cache
 from typing import NamedTuple
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import holidays
 
 from cxrules import ir
+from cxrules.time.zones import CalendarError, zone
 
 __all__ = [
     "BUCKETS",
@@ -51,36 +50,7 @@ _Intervals = tuple[tuple[datetime, datetime], ...]
 _CLOCK = re.compile(r"^(\d{2}):(\d{2})(?::(\d{2}))?$")
 
 
-class CalendarError(ValueError):
-    """A calendar, zone or calendar request that cannot be honoured; `code` is a diagnostic code.
-
-    E216: unknown time zone; E220: unknown holiday country or subdivision; E213: invalid time of
-    day; E218: invalid date; E205: undefined calendar; E208: a duration of the wrong kind.
-    """
-
-    def __init__(self, message: str, code: str = "E208") -> None:
-        super().__init__(message)
-        self.code = code
-
-
 # --------------------------------------------------------------------------- zones and local time
-
-
-@lru_cache(maxsize=256)
-def zone(name: str) -> ZoneInfo:
-    """The IANA zone `name`, or CalendarError (E216) naming it.
-
-    >>> zone("Europe/Istanbul").key
-    'Europe/Istanbul'
-    """
-    if not isinstance(name, str) or not name or name.startswith(("/", ".")) or ".." in name:
-        raise CalendarError(f"unknown time zone {name!r}", "E216")
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError, OSError):
-        raise CalendarError(
-            f"unknown time zone {name!r}; use an IANA name such as 'Europe/Bucharest'", "E216"
-        ) from None
 
 
 def _aware(t: datetime, what: str = "time") -> datetime:

@@ -7,28 +7,12 @@ from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 SPECIAL_FORMATS = ("iso", "epoch_s", "epoch_ms")
 
 _TOKEN = re.compile(r"yyyy|yy|sss|SSS|fff|zzz|ss|s|dd|d|hh|HH|h|H|mm|MM|m|M|[A-Za-z]+|.", re.S)
 _DATE_TOKENS = {"yyyy": "%Y", "yy": "%y", "dd": "%d", "d": "%d"}
 _TIME_TOKENS = {"hh": "%H", "HH": "%H", "h": "%H", "H": "%H", "ss": "%S", "s": "%S"}
-
-
-@lru_cache(maxsize=256)
-def zone(name: str) -> tzinfo:
-    """The tzinfo for an IANA name ('UTC' included), cached; KeyError when unknown.
-
-    >>> zone("Europe/Amsterdam").key
-    'Europe/Amsterdam'
-    """
-    if name == "UTC":
-        return UTC
-    try:
-        return ZoneInfo(name)
-    except (ZoneInfoNotFoundError, ValueError) as exc:
-        raise KeyError(name) from exc
 
 
 def to_strptime(fmt: str) -> str:
@@ -76,6 +60,7 @@ def make_parser(fmt: str, tz: tzinfo, ignore_offset: bool = False) -> Callable[[
     Naive results take `tz`; with `ignore_offset` any offset in the value is dropped and the wall
     clock is read in `tz`. Strings are cached, since exports repeat the same timestamps often.
 
+    >>> from cxrules.time.zones import zone
     >>> p = make_parser("d/m/yyyy HH:MM", zone("UTC"))
     >>> p("29/2/2016 01:16").isoformat()
     '2016-02-29T01:16:00+00:00'

@@ -6,7 +6,6 @@ import re
 from collections.abc import Callable
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from cxrules import ir
 from cxrules.engines.base import EngineError
@@ -19,6 +18,7 @@ from cxrules.engines.python.values import (
 )
 from cxrules.ir.walk import uses_trigger
 from cxrules.logs.event import Event
+from cxrules.time.zones import zone as lookup
 
 
 class Ctx:
@@ -106,8 +106,8 @@ class Layout:
         self.zone = zone
         self.log_zone = log_zone or zone
         try:
-            self.tz = ZoneInfo(zone)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
+            self.tz = lookup(zone)
+        except ValueError as exc:
             raise EngineError(f"unknown time zone {zone!r}") from exc
         self.history: list[Matcher] = []
         # per history slot: whether `first` / `last` read it (else the events are not kept)

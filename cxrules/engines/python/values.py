@@ -7,7 +7,8 @@ from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
-from zoneinfo import ZoneInfo
+
+from cxrules.time.zones import zone as lookup
 
 
 class _Missing:
@@ -41,14 +42,14 @@ def parse_instant(text: str, zone: str) -> datetime | None:
     except ValueError:
         return None
     if t.tzinfo is None:
-        t = t.replace(tzinfo=ZoneInfo(zone))
+        t = t.replace(tzinfo=lookup(zone))
     return t
 
 
 def as_instant(value: Any, zone: str) -> datetime | None:
     """A datetime, an ISO string or a POSIX number of seconds as an instant; None otherwise."""
     if isinstance(value, datetime):
-        return value if value.tzinfo is not None else value.replace(tzinfo=ZoneInfo(zone))
+        return value if value.tzinfo is not None else value.replace(tzinfo=lookup(zone))
     if isinstance(value, str):
         return parse_instant(value, zone)
     if isinstance(value, int | float) and not isinstance(value, bool):
