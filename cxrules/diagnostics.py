@@ -20,7 +20,7 @@ class Level(StrEnum):
 
 
 #: Every stable code, with a one-line title. docs/diagnostics.md documents each with an example
-#: and its fix; tests/test_diagnostics_docs.py keeps the two in step.
+#: and its fix; tests/checker/test_diagnostics_docs.py keeps the two in step.
 CODES: dict[str, str] = {
     # E1xx: syntax
     "E100": "unexpected text",

@@ -13,8 +13,8 @@ from click.testing import CliRunner
 
 from cxrules.cli import main
 
-ROOT = Path(__file__).resolve().parent.parent
-BROKEN = ROOT / "tests" / "broken"
+ROOT = Path(__file__).resolve().parents[2]
+BROKEN = ROOT / "tests" / "checker" / "broken"
 
 
 def policy_ids(path: Path) -> list[str]:

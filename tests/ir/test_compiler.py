@@ -15,7 +15,7 @@ from cxrules.ir.compile import CompileError, compile_workspace
 from cxrules.language.workspace import load
 from cxrules.policyset import load_policies
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 META = '  owner "O"\n  description "D"\n'
 
 

@@ -12,8 +12,8 @@ import pytest
 from cxrules.diagnostics import CODES, Level, render_text
 from cxrules.policyset import load_policies
 
-ROOT = Path(__file__).resolve().parent.parent
-BROKEN = ROOT / "tests" / "broken"
+ROOT = Path(__file__).resolve().parents[2]
+BROKEN = ROOT / "tests" / "checker" / "broken"
 CORPUS = sorted(BROKEN.glob("*.cxr"))
 
 # A policy that is correct in every respect, to which one mistake at a time is added.
@@ -44,7 +44,7 @@ def test_broken_policy_renders_expected_diagnostics(path: Path) -> None:
     loaded = load_policies([str(path)], root=BROKEN)
     if os.environ.get("CXRULES_REFRESH_EXPECTED") == "1":
         # Explicit refresh after a deliberate wording change: review every changed line by hand
-        # (git diff tests/broken) before committing.
+        # (git diff tests/checker/broken) before committing.
         path.with_suffix(".expected").write_text(render_text(loaded.diagnostics) + "\n")
     expected = path.with_suffix(".expected").read_text(encoding="utf-8")
     assert render_text(loaded.diagnostics) + "\n" == expected

@@ -12,7 +12,7 @@ from cxrules.language.fmt import format_file, quote, strip_spans
 from cxrules.language.parser import parse
 from cxrules.source import Source
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SEEDS = sorted((ROOT / "policies").glob("*.cxr"))
 
 
@@ -161,7 +161,7 @@ def test_seed_library_is_canonical(path: Path) -> None:
 
 BROKEN_BUT_PARSING = [
     p
-    for p in sorted((ROOT / "tests" / "broken").rglob("*.cxr"))
+    for p in sorted((ROOT / "tests" / "checker" / "broken").rglob("*.cxr"))
     if parse(Source(name=p.name, text=p.read_text(encoding="utf-8")))[0] is not None
 ]
 

@@ -11,7 +11,7 @@ import pytest
 from cxrules.diagnostics import CODES
 from cxrules.policyset import load_policies
 
-DOC = Path(__file__).resolve().parent.parent / "docs" / "diagnostics.md"
+DOC = Path(__file__).resolve().parents[2] / "docs" / "diagnostics.md"
 TEXT = DOC.read_text(encoding="utf-8")
 HEADINGS = re.findall(r"^## (\S+)$", TEXT, flags=re.MULTILINE)
 

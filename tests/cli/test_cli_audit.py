@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from cxrules.cli import main
 
-ROOT = Path(__file__).parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SCHEMA = json.loads((ROOT / "docs" / "report.schema.json").read_text("utf-8"))
 
 POLICY = """

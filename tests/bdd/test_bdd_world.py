@@ -9,7 +9,7 @@ import pytest
 from cxrules.bdd.tables import SpecError
 from cxrules.bdd.world import PolicySpec, World, compile_spec, select
 
-REPO = Path(__file__).resolve().parents[1]
+REPO = Path(__file__).resolve().parents[2]
 
 INLINE = """use "policies/common.cxr"
 

@@ -21,11 +21,10 @@ from cxrules.language.parser import keyword_texts, parse
 from cxrules.policyset import load_policies
 from cxrules.source import Source
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 SEEDS = sorted((ROOT / "policies").glob("*.cxr"))
-BASES = [
-    p.read_text(encoding="utf-8") for p in SEEDS + sorted((ROOT / "tests/broken").glob("*.cxr"))
-]
+BROKEN = sorted((ROOT / "tests" / "checker" / "broken").glob("*.cxr"))
+BASES = [p.read_text(encoding="utf-8") for p in SEEDS + BROKEN]
 KEYWORDS = sorted(set(keyword_texts().values()))
 
 

@@ -8,7 +8,7 @@ import pytest
 from cxrules.diagnostics import Level, render_text
 from cxrules.policyset import load_policies
 
-DOC = Path(__file__).parent.parent / "docs" / "language.md"
+DOC = Path(__file__).resolve().parents[2] / "docs" / "language.md"
 BLOCKS = re.findall(r"```cxr\n(.*?)```", DOC.read_text("utf-8"), flags=re.S)
 
 
