@@ -179,8 +179,11 @@ Feature: Call centre (seed 002)
       | 2026-03-03T00:00:05 | call.answered | c-1  |       |
       | 2026-03-03T00:00:06 | call.queued   | c-2  | q2    |
       | 2026-03-03T00:00:07 | call.queued   | c-3  |       |
+    # c-2 is still waiting at the horizon: a pending obligation with its deadline (00:00:26),
+    # not yet counted in the service level, and not an activation of the metric (its cells are)
     Then the metric "service_level" for queue=q1 on bucket "2026-03-02" is 100% and "insufficient"
-    And policy "callcenter.service-level" has 0 satisfied, 0 violated and 1 pending
+    And there is 1 pending obligation with deadline "2026-03-03T00:00:26"
+    And policy "callcenter.service-level" has 0 satisfied, 0 violated and 0 pending
     And policy "callcenter.service-level" has 1 events outside its scope
 
   # ------------------------------------------------------------ callcenter.max-wait

@@ -87,24 +87,28 @@ Feature: Restaurant (seed 001)
       | restaurant.greet-on-arrival | late | table=t-1 | +0s   | +3min |
     And policy "restaurant.greet-on-arrival" has 1 satisfied, 1 violated and 0 pending
 
-  Scenario: At the horizon a deadline equal to it is still open, and later events are not audited
+  Scenario: At the horizon a deadline equal to it is decided, and later events are not audited
     # As of +2min: t-1's greeting exactly at its deadline (+1min) meets it; t-2's deadline (+1min)
-    # has passed with no greeting: missing; t-3's deadline is the horizon itself, still pending,
-    # and its greeting at +3min, after the horizon, is not audited (otherwise it would be late).
+    # has passed with no greeting: missing. t-3's deadline is the horizon itself: every event up
+    # to and including +2min has been read and none greeted t-3, so it is missing too; its
+    # greeting at +3min, after the horizon, is not audited (otherwise it would be late). Only
+    # t-4, whose deadline (+2min30s) is after the horizon, is still open.
     Given the policy "restaurant.greet-on-arrival" from "policies/"
     When these events happen:
-      | time  | type          | table |
-      | +0s   | guest.arrived | t-1   |
-      | +0s   | guest.arrived | t-2   |
-      | +1min | staff.greeted | t-1   |
-      | +1min | guest.arrived | t-3   |
-      | +3min | staff.greeted | t-3   |
+      | time     | type          | table |
+      | +0s      | guest.arrived | t-1   |
+      | +0s      | guest.arrived | t-2   |
+      | +1min    | staff.greeted | t-1   |
+      | +1min    | guest.arrived | t-3   |
+      | +1min30s | guest.arrived | t-4   |
+      | +3min    | staff.greeted | t-3   |
     And the audit is as of "+2min"
     Then the violations are:
       | policy                      | kind    | scope     | start | end   |
       | restaurant.greet-on-arrival | missing | table=t-2 | +0s   | +1min |
-    And there is 1 pending obligation with deadline "+2min"
-    And policy "restaurant.greet-on-arrival" has 1 satisfied, 1 violated and 1 pending
+      | restaurant.greet-on-arrival | missing | table=t-3 | +1min | +2min |
+    And there is 1 pending obligation with deadline "+2min30s"
+    And policy "restaurant.greet-on-arrival" has 1 satisfied, 2 violated and 1 pending
 
   # ------------------------------------------------------------ restaurant.every-table-greeted
 

@@ -166,6 +166,7 @@ class Assembler:
                 "satisfied": ok,
                 "violated": sum(s == "violated" for s in statuses),
                 "warnings": sum(s == "warn" for s in statuses),
+                "pending": 0,  # waiting share members are obligations, not activations
             }
         else:
             counts = {
@@ -175,6 +176,7 @@ class Assembler:
                 "satisfied": tally.satisfied,
                 "violated": tally.violated,
                 "warnings": 0,
+                "pending": tally.pending,
             }
         judged = counts["satisfied"] + counts["violated"]
         return PolicySummary(
@@ -186,7 +188,6 @@ class Assembler:
             file=p.file,
             line=p.line,
             out_of_scope=tally.out_of_scope,
-            pending=tally.pending,
             cancelled=tally.cancelled,
             compliance=(counts["satisfied"] / judged) if judged else None,
             metrics=metrics,

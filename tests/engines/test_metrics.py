@@ -94,7 +94,7 @@ def test_share_per_queue_and_day_with_warning_and_not_applicable() -> None:
         activations=2,
         satisfied=1,
         violated=1,
-        pending=1,
+        pending=0,  # the waiting call is a pending obligation, not an activation of the metric
         warnings=1,
     )
 

@@ -249,7 +249,14 @@ class PythonEngine(Engine):
         events: Callable[[], Iterator[Event]],
         options: RunOptions,
     ) -> Outcome:
-        audit = Audit(policy_set, as_of=options.as_of, zone=options.zone, linger=self.linger)
+        linger = self.linger
+        given = options.settings.get("linger")
+        if given is not None:  # seconds, or "none": never retire (the same report, more memory)
+            try:
+                linger = None if given == "none" else float(given)
+            except ValueError:
+                raise EngineError(f"linger must be seconds or 'none', not {given!r}") from None
+        audit = Audit(policy_set, as_of=options.as_of, zone=options.zone, linger=linger)
         audit.feed(_counted(events(), options.progress))
         return audit.finish()
 

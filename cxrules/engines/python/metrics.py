@@ -168,9 +168,9 @@ class MetricRunner(RuleRunner):
     def finish(self, horizon: int) -> None:
         if self.agg.fn == "share":
             for scope in self.scopes.values():
-                self.expire(scope.data, horizon)
+                self.expire(scope.data, horizon + 1)  # a deadline at the horizon is decided
                 for w in scope.data:
-                    self.hold(scope, w.event, w.deadline)
+                    self.hold(scope, w.event, w.deadline, counted=False)  # not an activation
                 scope.data = []
         self.out_of_scope += self.ungrouped
 

@@ -136,7 +136,9 @@ class RuleRunner:
         self.scope_paths = policy.scope
         self.scopes: dict[Any, Scope] = {}
         self.retired = 0  # scope lifetimes retired (see `sweep`)
-        self.retired_vacuous = 0  # of which never activated
+        # every scope value seen, and whether any of its lifetimes was activated: `scopes` and
+        # `vacuous` count values, whatever retirement and scope ends did to their memory
+        self.ever: dict[tuple[Any, ...], bool] = {}
         # a heap of the scopes to look at in sweeps: (since when, lookup key, scope); keys are
         # unique, so the scope itself is never compared
         self.queue: list[tuple[int, Any, Scope]] = []
@@ -279,6 +281,7 @@ class RuleRunner:
         )
         scope.data = self.new_data()
         self.scopes[lookup] = scope
+        self.ever.setdefault(key, False)
         return scope
 
     def new_data(self) -> Any:
@@ -326,8 +329,8 @@ class RuleRunner:
                 continue
             del scopes[lookup]
             retired += 1
-            if not scope.activated:
-                self.retired_vacuous += 1
+            if scope.activated:
+                self.ever[scope.key] = True
             if folds:
                 self.fold(scope)
         for item in again:
@@ -361,9 +364,11 @@ class RuleRunner:
         end: int,
         trigger: Event | None = None,
         evidence: Sequence[Event] = (),
+        counted: bool = True,
         **facts: Any,
     ) -> None:
-        """Record one violation and count it (`facts`: the other fields of `Finding`)."""
+        """Record one violation (`facts`: the other fields of `Finding`), and count it as a
+        violated activation unless `counted` is false (a second gap of one interval)."""
         self.found.violations.append(
             Finding(
                 policy=self.policy.id,
@@ -376,10 +381,19 @@ class RuleRunner:
                 **facts,
             )
         )
-        self.counts.violated += 1
+        if counted:
+            self.counts.violated += 1
 
-    def hold(self, scope: Scope, trigger: Event, deadline: int | None, **facts: Any) -> None:
-        """Record one obligation still open at the horizon."""
+    def hold(
+        self,
+        scope: Scope,
+        trigger: Event,
+        deadline: int | None,
+        counted: bool = True,
+        **facts: Any,
+    ) -> None:
+        """Record one obligation still open at the horizon (`counted`: as a pending
+        activation)."""
         self.found.pending.append(
             Pending(
                 policy=self.policy.id,
@@ -389,17 +403,22 @@ class RuleRunner:
                 **facts,
             )
         )
-        self.counts.pending += 1
+        if counted:
+            self.counts.pending += 1
 
     def tally(self) -> Tally:
-        """This policy's counts (`scopes` counts distinct scope values, `vacuous` those never
-        activated, whatever was retired on the way)."""
+        """This policy's counts: `scopes` counts distinct scope values and `vacuous` those never
+        activated in any of their lifetimes, whatever retirement did to their memory."""
         c = self.counts
+        ever = self.ever
+        for scope in self.scopes.values():
+            if scope.activated:
+                ever[scope.key] = True
         return Tally(
             policy=self.policy.id,
-            scopes=len(self.scopes) + self.retired,
+            scopes=len(ever),
             out_of_scope=self.out_of_scope,
-            vacuous=sum(1 for s in self.scopes.values() if not s.activated) + self.retired_vacuous,
+            vacuous=sum(1 for activated in ever.values() if not activated),
             activations=c.activations,
             satisfied=c.satisfied,
             violated=c.violated,

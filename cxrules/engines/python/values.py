@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
+from cxrules.ir.tolerance import holds
 from cxrules.time.zones import zone as lookup
 
 
@@ -68,6 +69,7 @@ def _number(text: str) -> float | None:
 
 
 _INCOMPARABLE = object()
+_NUMBERS = (int, float)
 
 
 def coerce_pair(a: Any, b: Any, zone: str) -> tuple[Any, Any]:
@@ -114,6 +116,12 @@ def compare(op: str, a: Any, b: Any, zone: str) -> bool:
     a, b = coerce_pair(a, b, zone)
     if a is _INCOMPARABLE:
         return op == "!="
+    ta, tb = a.__class__, b.__class__
+    if (ta is float and tb in _NUMBERS) or (tb is float and ta in _NUMBERS):
+        try:
+            return holds(op, a, b)  # one tolerance for every comparison of non-whole numbers
+        except OverflowError:  # an integer beyond any float: no tolerance can make them equal
+            pass
     try:
         return bool(ORDER[op](a, b))
     except TypeError:
