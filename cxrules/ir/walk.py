@@ -56,3 +56,79 @@ def leaves(expr: Any) -> list[tuple[str, Any]]:
         if isinstance(node, LEAVES):
             seen.setdefault(describe(node), node)
     return list(seen.items())
+
+
+def models(value: Any) -> Iterator[Any]:
+    """Every IR model inside `value`, depth first (a policy's rule, patterns, expressions,
+    durations; the patterns of history queries and their conditions included)."""
+    if isinstance(value, ir.IR):
+        yield value
+        for name in type(value).model_fields:
+            yield from models(getattr(value, name))
+    elif isinstance(value, tuple | list):
+        for item in value:
+            yield from models(item)
+
+
+def rule_patterns(policy: ir.Policy) -> list[ir.Pattern]:
+    """The patterns whose events a policy's rule reads (trigger, expected, unless, forbidden,
+    metric patterns), its states' starts and ends, and its scope's end."""
+    rule = policy.rule
+    found: list[ir.Pattern | None] = []
+    if isinstance(rule, ir.Existence | ir.Absence | ir.RateLimit):
+        found.append(rule.pattern)
+    elif isinstance(rule, ir.Response):
+        found += [rule.trigger.pattern, rule.expect, rule.unless]
+    elif isinstance(rule, ir.ForbidAfter):
+        found += [rule.trigger.pattern, rule.pattern, rule.unless]
+    elif isinstance(rule, ir.ValueCheck):
+        found.append(rule.trigger.pattern)
+    elif isinstance(rule, ir.MetricCheck):
+        agg = rule.metric.aggregate
+        found += [agg.pattern, agg.of, agg.unless]
+    for state in policy.states:
+        found += [state.start, state.end]
+    found.append(policy.scope_end)
+    return [p for p in found if p is not None]
+
+
+def read_types(policy: ir.Policy) -> tuple[str, ...]:
+    """The event types (exact names or `*` globs) a policy reads: those of its rule, states and
+    scope end, and of every history query in its expressions (docs/semantics.md, "Scopes and
+    relevance")."""
+    types = [t for p in rule_patterns(policy) for t in p.types]
+    types += [
+        t for node in models(policy) if isinstance(node, ir.History) for t in node.pattern.types
+    ]
+    return tuple(dict.fromkeys(types))
+
+
+def sees_every_event(policy: ir.Policy) -> bool:
+    """True when every event with the scope's keys reaches the policy: existence rules (a scope
+    with no match is still known), and policies reading `previous` or `changes(…)`."""
+    if isinstance(policy.rule, ir.Existence):
+        return True
+    for node in models(policy):
+        if isinstance(node, ir.Changes):
+            return True
+        if isinstance(node, ir.Attr | ir.Time | ir.Local) and node.of == "previous":
+            return True
+    return False
+
+
+def attribute_paths(policy: ir.Policy) -> list[str]:
+    """Every attribute path the policy reads: scope keys, expressions (of the event, the
+    trigger or the previous event), history fields, changes, state keys, metric groups."""
+    paths = list(policy.scope)
+    for node in models(policy):
+        if isinstance(node, ir.Attr):
+            paths.append(node.path)
+        elif isinstance(node, ir.History) and node.field is not None:
+            paths.append(node.field)
+        elif isinstance(node, ir.Changes):
+            paths.append(node.path)
+        elif isinstance(node, ir.State) and node.by is not None:
+            paths.append(node.by)
+        elif isinstance(node, ir.Metric):
+            paths.extend(node.group_by)
+    return list(dict.fromkeys(paths))

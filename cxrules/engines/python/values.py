@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
+from cxrules.ir.reading import read_instant, read_number
 from cxrules.ir.tolerance import holds
 from cxrules.time.zones import zone as lookup
 
@@ -29,7 +30,8 @@ MISSING: Any = _Missing()
 
 @lru_cache(maxsize=4096)
 def parse_instant(text: str, zone: str) -> datetime | None:
-    """An ISO 8601 string as an aware instant (naive text takes `zone`), or None if unparsable.
+    """An ISO 8601 string as an aware instant (naive text takes `zone`), or None if it does not
+    read as one (`cxrules.ir.reading`).
 
     >>> parse_instant("2026-03-02T10:00:00+03:00", "UTC").isoformat()
     '2026-03-02T10:00:00+03:00'
@@ -38,13 +40,7 @@ def parse_instant(text: str, zone: str) -> datetime | None:
     >>> parse_instant("soon", "UTC") is None
     True
     """
-    try:
-        t = datetime.fromisoformat(text.strip())
-    except ValueError:
-        return None
-    if t.tzinfo is None:
-        t = t.replace(tzinfo=lookup(zone))
-    return t
+    return read_instant(text, lookup(zone))
 
 
 def as_instant(value: Any, zone: str) -> datetime | None:
@@ -62,10 +58,7 @@ def as_instant(value: Any, zone: str) -> datetime | None:
 
 
 def _number(text: str) -> float | None:
-    try:
-        return float(text)
-    except ValueError:
-        return None
+    return read_number(text)
 
 
 _INCOMPARABLE = object()

@@ -1,0 +1,200 @@
+"""DuckDB engine, driver: events into DuckDB, one SQL plan per policy, findings out.
+
+The plans (`cxrules/engines/sql/`) are the same for every SQL engine; this module only runs
+them: it loads the events (`events` table), reads the horizon and the time range, makes the
+typed `ev` table the plans read, runs each plan's four queries and turns their rows into
+neutral findings. DuckDB's `memory_limit` and `temp_directory` bound the memory of an audit;
+sorts and windows spill to disk beyond them.
+"""
+
+from __future__ import annotations
+
+import re
+import tempfile
+from collections.abc import Iterator
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from cxrules import ir
+from cxrules.diagnostics import Diagnostic
+from cxrules.engines.base import Engine, EngineError, EventList, RunOptions, Source, cannot_run
+from cxrules.engines.duckdb.load import load_events
+from cxrules.engines.sql import collect
+from cxrules.engines.sql.catalog import Catalog
+from cxrules.engines.sql.compiler import compile_policy
+from cxrules.engines.sql.exprs import CompileError
+from cxrules.engines.sql.plan import PolicyPlan
+from cxrules.engines.sql.stream import Env
+from cxrules.engines.sql.zones import ZoneTables
+from cxrules.findings.assemble import Outcome
+from cxrules.findings.model import Cited, Finding, Pending, Tally
+from cxrules.time.calendars import CalendarError
+from cxrules.time.instants import to_us
+from cxrules.time.zones import zone
+
+#: Settings an audit may give (`RunOptions.settings`), with DuckDB's defaults when absent.
+SETTINGS = ("memory_limit", "temp_directory", "threads")
+
+
+class DuckDBEngine(Engine):
+    """The default engine for audits: the same semantics as the python engine, as SQL."""
+
+    name = "duckdb"
+    summary = "the default: policies as SQL plans in embedded DuckDB, out of core"
+
+    def limits(self, policy_set: ir.PolicySet) -> list[Diagnostic]:
+        """The policies whose constructs the SQL plans cannot express yet."""
+        env = Env(Catalog.of(policy_set), "UTC", ZoneTables.around(0, 0))
+        problems = []
+        for policy in policy_set.policies:
+            try:
+                compile_policy(policy, env)
+            except CompileError as exc:
+                problems.append(cannot_run(self.name, policy, f"{exc} cannot be run as SQL yet"))
+        return problems
+
+    def run(self, policy_set: ir.PolicySet, source: Source, options: RunOptions) -> Outcome:
+        try:
+            zone(options.zone)
+        except CalendarError as exc:
+            raise EngineError(str(exc)) from exc
+        con = connect(options.settings)
+        try:
+            return Run(con, policy_set, source, options).outcome()
+        except duckdb.Error as exc:
+            raise EngineError(f"DuckDB could not run the plans: {exc}") from exc
+        finally:
+            con.close()
+
+
+def connect(settings: dict[str, str]) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with the audit's limits (a temporary folder of its own by default)."""
+    config: dict[str, Any] = {"preserve_insertion_order": False}
+    if settings.get("memory_limit"):
+        config["memory_limit"] = settings["memory_limit"]
+    if settings.get("threads"):
+        config["threads"] = int(settings["threads"])
+    config["temp_directory"] = settings.get("temp_directory") or tempfile.gettempdir()
+    return duckdb.connect(":memory:", config=config)
+
+
+class Run:
+    """One audit on one connection."""
+
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        policy_set: ir.PolicySet,
+        source: Source,
+        options: RunOptions,
+    ) -> None:
+        self.con, self.policy_set, self.source, self.options = con, policy_set, source, options
+
+    def outcome(self) -> Outcome:
+        con, options = self.con, self.options
+        reading = load_events(con, self.source, options)
+        limit = to_us(options.as_of) if options.as_of is not None else None
+        first, last, total = self.one("SELECT min(ts), max(ts), count(*) FROM events")
+        ignored = 0
+        if limit is not None:
+            (ignored,) = self.one(f"SELECT count(*) FROM events WHERE ts > {limit}")
+            horizon = limit
+        else:
+            horizon = last
+        try:
+            zones = ZoneTables.around(
+                first,
+                max(x for x in (last, horizon, first) if x is not None)
+                if first is not None
+                else horizon,
+            )
+            catalog = Catalog.of(self.policy_set)
+            env = Env(catalog, options.zone, zones, horizon if horizon is not None else 0)
+            plans = [compile_policy(p, env) for p in self.policy_set.policies]
+        except (CompileError, CalendarError) as exc:
+            raise EngineError(str(exc)) from exc
+        # which texts the plans read as instants (outside the stage that selects the columns)
+        text = "\n".join(sql for plan in plans for name, sql in plan.ctes if name != "base")
+        text += "\n".join(plan.tally_sql().split("\n", 1)[0] for plan in plans)
+        instants = {p for p in catalog.paths.values() if re.search(rf"\b(p_)?{p}_i\b", text)}
+        catalog.instants = instants
+        plans = [compile_policy(p, env) for p in self.policy_set.policies]
+        where = f"ts <= {limit}" if limit is not None else "TRUE"
+        con.execute(
+            "CREATE OR REPLACE TEMP TABLE ev AS "
+            + catalog.extract_sql(
+                where=where, instants=instants, zones=zones, log_zone=options.zone
+            )
+        )
+        audited = total - ignored
+        if options.progress is not None:
+            options.progress(audited)
+        tallies, violations, pending = [], [], []
+        for plan in plans:
+            tally, found, waiting = self.run_plan(plan)
+            tallies.append(tally)
+            violations.extend(found)
+            pending.extend(waiting)
+        return Outcome(
+            tallies=tallies,
+            violations=violations,
+            pending=pending,
+            audited=audited,
+            after_as_of=ignored,
+            horizon=horizon if audited or limit is not None else None,
+            reading=reading,
+        )
+
+    def run_plan(self, plan: PolicyPlan) -> tuple[Tally, list[Finding], list[Pending]]:
+        pid = plan.policy.id
+        row = self.one(plan.tally_sql())
+        scopes, vacuous, out, activations, satisfied, violated, pending, cancelled = row
+        tally = Tally(
+            policy=pid,
+            scopes=scopes,
+            out_of_scope=out,
+            vacuous=vacuous,
+            activations=activations,
+            satisfied=satisfied,
+            violated=violated,
+            pending=pending,
+            cancelled=cancelled,
+        )
+        if plan.metric:
+            tally.cells = collect.cells(self.rows(plan.cells_sql()), self.lookup)
+        found = list(
+            collect.findings(pid, self.stream_rows(plan.violations_sql()), plan.leaves, self.lookup)
+        )
+        waiting = collect.pendings(pid, self.rows(plan.waiting_sql()), self.lookup)
+        return tally, found, waiting
+
+    def one(self, sql: str) -> tuple[Any, ...]:
+        row = self.con.execute(sql).fetchone()
+        assert row is not None
+        return tuple(row)
+
+    def rows(self, sql: str) -> list[dict[str, Any]]:
+        return list(self.stream_rows(sql))
+
+    def stream_rows(self, sql: str) -> Iterator[dict[str, Any]]:
+        reader: Any = self.con.execute(sql).to_arrow_reader(8192)
+        for batch in reader:
+            yield from batch.to_pylist()
+
+    def lookup(self, ords: set[int]) -> dict[int, Cited]:
+        if not ords:
+            return {}
+        table = pa.table({"o": pa.array(sorted(ords), pa.int64())})
+        self.con.register("_cx_wanted", table)
+        try:
+            rows = self.con.execute(
+                "SELECT ord, id, type, ts, file, line FROM events JOIN _cx_wanted ON ord = o"
+            ).fetchall()
+        finally:
+            self.con.unregister("_cx_wanted")
+        return {o: Cited(i, t, ts, f, ln) for o, i, t, ts, f, ln in rows}
+
+
+__all__ = ["DuckDBEngine", "EventList"]

@@ -1,0 +1,144 @@
+"""SQL plans, catalog: the table of events every plan reads, with one set of typed columns per
+attribute path any policy reads.
+
+`events` (made by an engine's ingestion) holds `ord, ts, seq, type, id, file, line, attrs JSON`.
+`extract_sql` turns it into `ev`: the same rows, and for attribute path number j the columns
+`aj_k` (kind: NULL absent or null, 1 text, 2 int, 3 float, 4 bool, 5 list, 6 object, 7 instant),
+`aj_s` (text; JSON text of a list or object), `aj_n` (number), `aj_b` (bool), `aj_t` (instant,
+µs) and `aj_x` (the value as a scope key or metric group reads it: `text_of`).
+
+A path is read as `Event.get` does: the flat key first (a flat key present with null is missing),
+then the dotted path through nested objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from cxrules import ir
+from cxrules.engines.sql.text import lit
+from cxrules.ir.walk import attribute_paths
+
+#: How an ingestion writes an attribute whose value is an instant (an XES date): a JSON object
+#: with this single key and the instant in µs. JSON logs have no instants: only text.
+INSTANT_KEY = "$cxrules.instant"
+
+
+@dataclass
+class Catalog:
+    """The attribute paths of a policy set and their column prefixes (a0, a1, …)."""
+
+    paths: dict[str, str] = field(default_factory=dict)
+    #: prefixes whose text is also read as an instant (column `aj_i`); None: every one (the
+    #: first compilation, which finds out which plans need them)
+    instants: set[str] | None = None
+
+    @classmethod
+    def of(cls, policy_set: ir.PolicySet) -> Catalog:
+        catalog = cls()
+        for policy in policy_set.policies:
+            for path in attribute_paths(policy):
+                catalog.add(path)
+        return catalog
+
+    def add(self, path: str) -> str:
+        if path not in self.paths:
+            self.paths[path] = f"a{len(self.paths)}"
+        return self.paths[path]
+
+    def prefix(self, path: str) -> str:
+        return self.paths[path]
+
+    def columns(self, path: str) -> list[str]:
+        p = self.paths[path]
+        found = [f"{p}_{s}" for s in "ksnbtx"]
+        if self.instants is None or p in self.instants:
+            found.append(f"{p}_i")
+        return found
+
+    def reads_instant(self, prefix: str) -> bool:
+        return self.instants is None or prefix in self.instants
+
+    def all_columns(self) -> list[str]:
+        return [c for path in self.paths for c in self.columns(path)]
+
+    def extract_sql(
+        self,
+        source: str = "events",
+        *,
+        where: str = "TRUE",
+        instants: set[str] | None = None,
+        zones: Any = None,
+        log_zone: str = "UTC",
+    ) -> str:
+        """SELECT of `ev` from the events table: typed columns for every path, and `aj_i` (the
+        text read as an instant, naive in `log_zone`) for the prefixes in `instants`."""
+        cols = ["ord", "ts", "seq", "type", "id", "file", "line"]
+        raws = [f"{_json_path(path)} AS {p}_j" for path, p in self.paths.items()]
+        sql = f"SELECT {', '.join(cols + raws)} FROM {source} WHERE {where}"
+        typed = [c for p in self.paths.values() for c in _typed(f"{p}_j", p)]
+        keep = cols + [c.rsplit(" AS ", 1)[1] for c in typed]
+        sql = f"SELECT {', '.join(cols + typed)} FROM ({sql})"
+        for p in sorted(instants or ()):
+            for level in zones.instant_levels(f"{p}_s", f"{p}_i", log_zone):
+                sql = f"SELECT *, {', '.join(level)} FROM ({sql})"
+            keep.append(f"{p}_i")
+        return f"SELECT {', '.join(keep)} FROM ({sql})"
+
+
+def _json_path(path: str) -> str:
+    """The JSON value at `path` (NULL when absent): the flat key wins, else the dotted path."""
+    flat = f"json_extract(attrs, {lit('$.' + _quote_key(path))})"
+    if "." not in path:
+        return flat
+    nested = "$" + "".join("." + _quote_key(part) for part in path.split("."))
+    return (
+        f"CASE WHEN json_exists(attrs, {lit('$.' + _quote_key(path))}) THEN {flat} "
+        f"ELSE json_extract(attrs, {lit(nested)}) END"
+    )
+
+
+def _quote_key(key: str) -> str:
+    """A JSON path member, quoted so that any key (dots, spaces, colons) is one member."""
+    return '"' + key.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _typed(j: str, p: str) -> list[str]:
+    t = f"json_type({j})"
+    instant = f"json_extract({j}, {lit('$.' + _quote_key(INSTANT_KEY))})"
+    kind = (
+        f"CASE {t} WHEN 'VARCHAR' THEN 1 WHEN 'BIGINT' THEN 2 WHEN 'UBIGINT' THEN 2 "
+        f"WHEN 'HUGEINT' THEN 2 WHEN 'DOUBLE' THEN 3 WHEN 'BOOLEAN' THEN 4 WHEN 'ARRAY' THEN 5 "
+        f"WHEN 'OBJECT' THEN CASE WHEN {instant} IS NOT NULL THEN 7 ELSE 6 END END"
+    )
+    text = f"CASE WHEN {t} = 'VARCHAR' THEN json_extract_string({j}, '$') " + (
+        f"WHEN {t} IN ('ARRAY', 'OBJECT') THEN CAST({j} AS VARCHAR) END"
+    )
+    num = (
+        f"CASE WHEN {t} IN ('BIGINT', 'UBIGINT', 'HUGEINT', 'DOUBLE') THEN CAST({j} AS DOUBLE) END"
+    )
+    boolean = f"CASE WHEN {t} = 'BOOLEAN' THEN CAST({j} AS BOOLEAN) END"
+    moment = f"CASE WHEN {t} = 'OBJECT' THEN TRY_CAST({instant} AS BIGINT) END"
+    key = (
+        f"CASE {t} WHEN 'VARCHAR' THEN json_extract_string({j}, '$') "
+        f"WHEN 'BOOLEAN' THEN CASE WHEN CAST({j} AS BOOLEAN) THEN 'true' ELSE 'false' END "
+        f"WHEN 'DOUBLE' THEN {float_text(f'CAST({j} AS DOUBLE)')} "
+        f"WHEN 'NULL' THEN NULL ELSE CAST({j} AS VARCHAR) END"
+    )
+    return [
+        f"{kind} AS {p}_k",
+        f"{text} AS {p}_s",
+        f"{num} AS {p}_n",
+        f"{boolean} AS {p}_b",
+        f"{moment} AS {p}_t",
+        f"{key} AS {p}_x",
+    ]
+
+
+def float_text(x: str) -> str:
+    """SQL VARCHAR: a double as `text_of` writes it (a whole number without its fraction)."""
+    return (
+        f"CASE WHEN isfinite({x}) AND {x} = floor({x}) AND abs({x}) < 1e18 "
+        f"THEN CAST(CAST({x} AS BIGINT) AS VARCHAR) ELSE CAST({x} AS VARCHAR) END"
+    )
