@@ -88,7 +88,7 @@ dl{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:.1rem 1rem;m
 dd{margin:0;overflow-wrap:anywhere}dt{color:#4b5563}
 .trends{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(400px,100%),1fr));
 gap:.5rem 1.5rem}.trends.one{display:block}
-.policies td:first-child{min-width:18rem}
+.policies td:first-child{min-width:14rem}
 .violation{border:1px solid #e5e7eb;border-radius:6px;padding:.5rem 1rem;margin:.75rem 0}
 .violation p{margin:.2rem 0}
 .vgrid{display:grid;grid-template-columns:minmax(0,720px) minmax(0,1fr);gap:0 1.5rem;
@@ -249,16 +249,18 @@ def _policy_table(ranked: list[PolicySummary]) -> str:
             f"{_e(p.title)}</span>",
             _sev(p.severity),
             _e(p.kind),
-            *(f"{n:,}" for n in (p.scopes, p.out_of_scope, p.vacuous)),
             *(f"{getattr(p, name):,}" for name in _COUNTS),
             _health(p.compliance, bar=True),
         ]
         for p in ranked
     ]
-    head = ["policy", "severity", "kind", "scopes", "out of scope", "vacuous", *_COUNTS,
-            "compliance"]  # fmt: skip
-    table = _table(head, rows, numeric=set(range(3, 13)), nowrap={1, 2}, cls="policies")
-    return f"<h2>Policies (worst first)</h2>{table}"
+    head = ["policy", "severity", "kind", *_COUNTS, "compliance"]
+    table = _table(head, rows, numeric=set(range(3, 10)), nowrap={1, 2}, cls="policies")
+    note = (
+        '<p class="muted">Each policy\'s scopes (vacuous ones included) and events out of '
+        "scope are in its section below.</p>"
+    )
+    return f"<h2>Policies (worst first)</h2>{table}{note}"
 
 
 def _policy_sections(
@@ -288,8 +290,9 @@ def _policy_section(
     explanation: str | None,
 ) -> str:
     failures = sum(1 for v in found if v.kind not in WARNING_KINDS)
-    tally = plural(failures, "violation") + (
-        f", {plural(len(found) - failures, 'warning')}" if len(found) > failures else ""
+    warned = len(found) - failures
+    tally = f"{failures:,} violation{'' if failures == 1 else 's'}" + (
+        f", {warned:,} warning{'' if warned == 1 else 's'}" if warned else ""
     )
     parts = [
         f'<details class="policy" id="policy-{_e(policy.id)}"><summary>{_sev(policy.severity)} '

@@ -93,12 +93,14 @@ def show(value: float, unit: str, digits: int = 1) -> str:
 
 @dataclass(frozen=True, slots=True)
 class Point:
-    """One value on a chart: its x label (bucket or group), the value and its status."""
+    """One value on a chart: its label (bucket or group), the value, its status and sample
+    size, and the shorter text under the axis when there is one (a group's values)."""
 
     label: str
     value: float | None
     status: str
     population: int
+    tick: str | None = None
 
 
 def metric_charts(policy: PolicySummary) -> list[tuple[str, str]]:
@@ -121,12 +123,17 @@ def metric_charts(policy: PolicySummary) -> list[tuple[str, str]]:
         warning = parse_bound(first.warn, unit)
         if all(len(found) == 1 for found in groups.values()):
             points = [
-                Point(group if found[0].group else found[0].bucket or "whole log", *_facts(v))
+                Point(
+                    group if v.group else v.bucket or "whole log",
+                    *_facts(v),
+                    tick=", ".join(v.group[k] for k in sorted(v.group)) or None,
+                )
                 for group, found in sorted(groups.items())
                 for v in found
             ]
             caption = f"{metric} by {', '.join(sorted(first.group))}" if first.group else metric
-            svg = value_chart(points, caption, unit, required, warning, connect=False)
+            width = min(1000, max(400, 80 * len(points) + 80))
+            svg = value_chart(points, caption, unit, required, warning, connect=False, width=width)
             charts.append((caption, svg))
             continue
         for index, (group, found) in enumerate(sorted(groups.items())):
@@ -173,6 +180,7 @@ def value_chart(
     *,
     connect: bool = True,
     wide: bool = False,
+    width: int | None = None,
 ) -> str:
     """Values along x (buckets, or groups when `connect` is false) with the requirement line,
     the failing side shaded, and the warning band between the requirement and the warning level.
@@ -183,7 +191,7 @@ def value_chart(
     >>> svg.count("<circle"), "required &gt;= 80%" in svg, "warning &gt;= 85%" in svg
     (2, True, True)
     """
-    width, height = (1000, 240) if wide else (400, 200)
+    width, height = (width or 1000, 240) if wide else (width or 400, 200)
     left, right, top, bottom = 60, 16, 16, 40
     plot_w, plot_h = width - left - right, height - top - bottom
     lo, hi, step = _domain(points, unit, required, warning)
@@ -266,12 +274,13 @@ def value_chart(
             f'<circle cx="{num(x(index))}" cy="{num(y(point.value))}" r="{4.5 if wide else 4}" '
             f'fill="{fill}" stroke="{color}"><title>{escape(tip)}</title></circle>'
         )
-    labels = max(1, (plot_w // 90))
-    step_x = max(1, math.ceil(len(points) / labels))
+    step_x = max(1, math.ceil(len(points) / max(1, plot_w // 72)))
+    room = max(4, int(slot * step_x // 6.5))  # characters of 10 px text under each label
     for index in range(0, len(points), step_x):
+        point = points[index]
         body.append(
             f'<text x="{num(x(index))}" y="{base + 16}" text-anchor="middle" font-size="10">'
-            f"{escape(clip(points[index].label, 16))}</text>"
+            f"{escape(clip(point.tick or point.label, room))}</text>"
         )
     return svg_document(width, height, f"Trend of {label}", body)
 
