@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import shutil
 import sys
 from collections.abc import Callable
 from pathlib import Path
@@ -74,6 +75,24 @@ def _overrides(pairs: tuple[str, ...]) -> dict[str, str]:
             raise click.UsageError(f"--set {exc} ({exc.hint})") from exc
         out[name] = value
     return out
+
+
+class _MaxViolations(click.ParamType):
+    """A count of violations (0 or more) or 'all'."""
+
+    name = "N|all"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> int | str:
+        if isinstance(value, int) or value == "all":
+            return value
+        text = str(value).strip().lower()
+        if text == "all":
+            return "all"
+        if text.isdigit():
+            return int(text)
+        self.fail(f"{value!r} is not a count: write a number such as 10, or 'all'", param, ctx)
 
 
 @main.command()
@@ -199,6 +218,13 @@ def run() -> None:
 )
 @click.option("--strict", is_flag=True, help="any rejected log record fails the audit (exit 3)")
 @click.option(
+    "--max-violations",
+    type=_MaxViolations(),
+    metavar="N|all",
+    help="violations shown per policy by text, markdown and html (default 3, 3 and 20); "
+    "'all' shows every one",
+)
+@click.option(
     "--engine",
     default=engines.DEFAULT,
     show_default=True,
@@ -222,12 +248,18 @@ def audit(
     strict: bool,
     engine: str,
     log_format: str | None,
+    max_violations: int | str | None,
 ) -> None:
     """Audit interaction logs against policies and report every breach with its evidence."""
     from cxrules.audit import AuditError, AuditRequest, run_audit
     from cxrules.reports.common import failing
     from cxrules.reports.render import render
 
+    if max_violations is not None and fmt not in ("text", "markdown", "html"):
+        raise click.UsageError(
+            f"--max-violations applies to the text, markdown and html formats; the {fmt} "
+            "format always has every violation"
+        )
     request = AuditRequest(
         policies=list(policies),
         logs=list(logs),
@@ -248,8 +280,12 @@ def audit(
     options: dict[str, object] = {}
     if fmt in ("text", "junit", "markdown", "html"):
         options["fail_on"] = fail_on
+    if max_violations is not None:
+        options["max_violations"] = None if max_violations == "all" else max_violations
     if fmt == "text" and output:
         options["color"] = False
+    elif fmt == "text" and sys.stdout.isatty():
+        options["width"] = shutil.get_terminal_size().columns
     text = render(report, fmt, **options)
     if output:
         with open(output, "w", encoding="utf-8", newline="") as handle:
