@@ -208,3 +208,32 @@ def test_the_text_report_opens_with_the_verdict(tmp_path: Path) -> None:
     lines = out.splitlines()
     assert lines[0].startswith("FAIL: 1 violation at or above low in 1 policy (1 high)")
     assert lines[-1] == lines[0]
+
+
+def test_no_progress_bar_when_not_a_terminal(tmp_path: Path) -> None:
+    policies, log = _project(tmp_path, GOOD)
+    out = tmp_path / "r.txt"
+    result = CliRunner().invoke(
+        main, ["audit", "--policies", str(policies), "--log", str(log), "-o", str(out)]
+    )
+    assert result.stderr == f"report written to {out}\n"  # no bar, no spinner, no ETA
+
+
+def test_the_progress_bar_shows_phase_percentage_amount_and_eta() -> None:
+    import io
+
+    from rich.console import Console
+
+    from cxrules.cli import ProgressBar
+
+    screen = io.StringIO()
+    bar = ProgressBar(Console(file=screen, force_terminal=True, width=120, color_system=None))
+    bar.start()
+    bar.phase("auditing")
+    bar.read(3_000_000, 12_000_000)
+    bar.events(40_000)
+    bar.bar.refresh()
+    shown = screen.getvalue()
+    bar.stop()
+    assert "auditing" in shown and "25%" in shown
+    assert "3.0 MB of 12.0 MB · 40,000 events" in shown and "ETA" in shown
