@@ -63,7 +63,7 @@ table{border-collapse:collapse;margin:.5rem 0;font-size:.875rem;max-width:100%}
 th,td{border:1px solid #e5e7eb;padding:.25rem .5rem;text-align:left;vertical-align:top;
 overflow-wrap:anywhere}
 th{background:#f9fafb;font-weight:600;overflow-wrap:normal}
-td.t{white-space:nowrap;overflow-wrap:normal}
+td.t,.nw{white-space:nowrap;overflow-wrap:normal}
 td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap;overflow-wrap:normal}
 code{font-size:.85em}.muted{color:#6b7280}.small{font-size:.85rem}
 .verdict{padding:.6rem 1rem;border-radius:6px;font-weight:600;margin:.75rem 0}
@@ -85,7 +85,7 @@ summary .pct{margin-left:.5rem}.inner{padding:.25rem 1rem .75rem}
 .explain{background:#eff6ff;border-left:4px solid #2563eb;padding:.5rem .75rem;
 white-space:pre-line;margin:.75rem 0}
 dl{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:.1rem 1rem;margin:.5rem 0}
-dd{margin:0;overflow-wrap:anywhere}dt{color:#4b5563}
+dd{margin:0;overflow-wrap:break-word}dt{color:#4b5563}
 .trends{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(400px,100%),1fr));
 gap:.5rem 1.5rem}.trends.one{display:block}
 .policies td:first-child{min-width:14rem}
@@ -330,8 +330,10 @@ def _tally_sentence(p: PolicySummary) -> str:
     scopes = [f"{p.vacuous:,} vacuous"] + ([f"{p.out_of_scope:,} events out of scope"]
               if p.out_of_scope else [])  # fmt: skip
     return (
-        f"{plural(p.activations, judged)}: {', '.join(counts)}; compliance "
-        f"{_health(p.compliance)}. {plural(p.scopes, 'scope')} seen ({', '.join(scopes)})."
+        f"{p.activations:,} {judged}{'' if p.activations == 1 else 's'}: {', '.join(counts)}; "
+        "compliance "
+        f"{_health(p.compliance)}. {p.scopes:,} scope{'' if p.scopes == 1 else 's'} seen "
+        f"({', '.join(scopes)})."
     )
 
 
@@ -421,7 +423,13 @@ def _violation(v: Violation, n: int) -> str:
         facts.append(("fulfilled at", _e(v.fulfilled_at)))
     if v.trigger is not None:
         t = v.trigger
-        facts.append(("trigger", f"{_e(t.type)} {_e(t.time)} <code>{_e(t.file)}:{t.line}</code>"))
+        facts.append(
+            (
+                "trigger",
+                f'{_e(t.type)} <span class="nw">{_e(t.time)}</span> '
+                f"<code>{_e(t.file)}:{t.line}</code>",
+            )
+        )
     if v.details:
         facts.append(("details", f"<code>{_e(_json(v.details, f'{where}.details'))}</code>"))
     evidence = [[_e(e.type), _e(e.time), _source(e.id, e.file, e.line)] for e in v.evidence]

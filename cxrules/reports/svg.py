@@ -279,14 +279,15 @@ def timeline(
     height = 80
     if deadline is not None:
         dx, text = x(deadline[0]), deadline[1]
+        # across the band only, so it never crosses a label; its text on a row of its own
         body.append(
-            f'<line x1="{num(dx)}" y1="{axis - 9}" x2="{num(dx)}" y2="{axis + 30}" '
+            f'<line x1="{num(dx)}" y1="{axis - 11}" x2="{num(dx)}" y2="{axis + 11}" '
             f'stroke="{DEADLINE_COLOR}" stroke-width="2" stroke-dasharray="4 3">'
             f"<title>{escape(text)}</title></line>"
-            f'<text x="{num(dx)}" y="{axis + 42}" text-anchor="{anchor(dx)}" font-size="11" '
+            f'<text x="{num(dx)}" y="{axis + 38}" text-anchor="{anchor(dx)}" font-size="11" '
             f'fill="{DEADLINE_COLOR}">{escape(text)}</text>'
         )
-        height = 96
+        height = 92
     for index, mark in enumerate(sorted(marks, key=lambda m: m.at)):
         cx = x(mark.at)
         color = "#111827" if mark.trigger else "#2563eb"
