@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -16,6 +16,7 @@ from cxrules.ir.validate import validate
 from cxrules.logs import LogSet, load_mapping, open_log
 from cxrules.logs.errors import LogError, MappingError
 from cxrules.logs.event import Event
+from cxrules.logs.progress import NO_PROGRESS, Progress
 from cxrules.policyset import load_policies
 from cxrules.reports.model import Report
 from cxrules.time.zones import zone as lookup
@@ -48,9 +49,12 @@ class AuditRequest:
 
 
 def run_audit(
-    request: AuditRequest, progress: Callable[[int], None] | None = None
+    request: AuditRequest, progress: Progress = NO_PROGRESS
 ) -> tuple[Report, list[Diagnostic]]:
-    """Run an audit; returns the report and the policy warnings. Raises AuditError."""
+    """Run an audit; returns the report and the policy warnings. Raises AuditError.
+
+    `progress` hears how far the audit is (`cxrules.logs.progress`): the command line draws it
+    as a bar on a terminal."""
     try:
         engine = engines.get(request.engine)
     except KeyError as exc:
@@ -86,6 +90,7 @@ def run_audit(
     gc.disable()
     try:
         outcome = engine.run(policy_set, logs, options)
+        progress.phase("writing the report")
         report = build_report(policy_set, outcome, header)
     except LogError as exc:
         raise AuditError("a log cannot be read", 3, [_unreadable(exc)]) from exc

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 import difflib
 import json
+import shutil
 import sys
-from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import click
 
 from cxrules import __version__, engines
 from cxrules.diagnostics import Diagnostic, Level, render_json, render_text, sort_key
+from cxrules.logs.progress import NO_PROGRESS, Progress
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_INVALID, EXIT_INPUT = 0, 1, 2, 3
 
@@ -74,6 +76,24 @@ def _overrides(pairs: tuple[str, ...]) -> dict[str, str]:
             raise click.UsageError(f"--set {exc} ({exc.hint})") from exc
         out[name] = value
     return out
+
+
+class _MaxViolations(click.ParamType):
+    """A count of violations (0 or more) or 'all'."""
+
+    name = "N|all"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> int | str:
+        if isinstance(value, int) or value == "all":
+            return value
+        text = str(value).strip().lower()
+        if text == "all":
+            return "all"
+        if text.isdigit():
+            return int(text)
+        self.fail(f"{value!r} is not a count: write a number such as 10, or 'all'", param, ctx)
 
 
 @main.command()
@@ -199,6 +219,13 @@ def run() -> None:
 )
 @click.option("--strict", is_flag=True, help="any rejected log record fails the audit (exit 3)")
 @click.option(
+    "--max-violations",
+    type=_MaxViolations(),
+    metavar="N|all",
+    help="violations shown per policy by text, markdown and html (default 3, 3 and 20); "
+    "'all' shows every one",
+)
+@click.option(
     "--engine",
     default=engines.DEFAULT,
     show_default=True,
@@ -222,12 +249,18 @@ def audit(
     strict: bool,
     engine: str,
     log_format: str | None,
+    max_violations: int | str | None,
 ) -> None:
     """Audit interaction logs against policies and report every breach with its evidence."""
     from cxrules.audit import AuditError, AuditRequest, run_audit
     from cxrules.reports.common import failing
     from cxrules.reports.render import render
 
+    if max_violations is not None and fmt not in ("text", "markdown", "html"):
+        raise click.UsageError(
+            f"--max-violations applies to the text, markdown and html formats; the {fmt} "
+            "format always has every violation"
+        )
     request = AuditRequest(
         policies=list(policies),
         logs=list(logs),
@@ -238,8 +271,8 @@ def audit(
         log_format=log_format,
     )
     try:
-        with _progress() as tick:
-            report, warnings = run_audit(request, tick)
+        with _progress() as progress:
+            report, warnings = run_audit(request, progress)
     except AuditError as exc:
         if exc.diagnostics:
             click.echo(render_text(exc.diagnostics), err=True)
@@ -248,8 +281,12 @@ def audit(
     options: dict[str, object] = {}
     if fmt in ("text", "junit", "markdown", "html"):
         options["fail_on"] = fail_on
+    if max_violations is not None:
+        options["max_violations"] = None if max_violations == "all" else max_violations
     if fmt == "text" and output:
         options["color"] = False
+    elif fmt == "text" and sys.stdout.isatty():
+        options["width"] = shutil.get_terminal_size().columns
     text = render(report, fmt, **options)
     if output:
         with open(output, "w", encoding="utf-8", newline="") as handle:
@@ -265,23 +302,104 @@ def audit(
     sys.exit(EXIT_VIOLATIONS if failing(report, fail_on) else EXIT_OK)
 
 
-class _progress:
-    """A progress counter on stderr while events are audited; silent when not a terminal."""
+class ProgressBar(Progress):
+    """An audit's progress drawn with rich on one line: the phase, a bar, the percentage, how
+    much of how much (bytes while reading, events while auditing sorted events), the events
+    audited and the ETA. A phase without a known total (sorting) pulses, with no percentage."""
 
-    def __enter__(self) -> Callable[[int], None] | None:
-        if not sys.stderr.isatty():
-            return None
-        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
+    def __init__(self, console: Any = None) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, SpinnerColumn, TextColumn, TimeRemainingColumn
+        from rich.progress import Progress as Bar
 
-        self.bar = Progress(
+        self.bar = Bar(
             SpinnerColumn(),
-            TextColumn("auditing: {task.fields[n]:,} events"),
-            TimeElapsedColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(bar_width=24),
+            TextColumn("{task.fields[percent]:>4} {task.fields[amount]}"),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            console=console or Console(stderr=True),
             transient=True,
         )
+        self.task = self.bar.add_task("preparing", total=None, percent="", amount="")
+        self.unit = ""  # what the bar counts in this phase: "bytes", "events" or nothing
+        self.count = 0  # events audited so far
+        self.done, self.total = 0, 0
+
+    def start(self) -> None:
         self.bar.start()
-        task = self.bar.add_task("audit", n=0, total=None)
-        return lambda n: self.bar.update(task, n=n)
+
+    def stop(self) -> None:
+        self.bar.stop()
+
+    def phase(self, name: str, total: int | None = None) -> None:
+        self.unit = "events" if total is not None else ""
+        self.done, self.total = 0, total or 0
+        percent, amount = self._texts()
+        self.bar.reset(
+            self.task, total=total, completed=0, description=name, percent=percent, amount=amount
+        )
+
+    def read(self, done: int, total: int) -> None:
+        if self.unit == "events":
+            return  # this phase counts events, not bytes
+        self.unit, self.done, self.total = "bytes", done, total
+        percent, amount = self._texts()
+        self.bar.update(self.task, completed=done, total=total, percent=percent, amount=amount)
+
+    def events(self, count: int) -> None:
+        self.count = count
+        if self.unit == "events":
+            self.done = count
+        percent, amount = self._texts()
+        self.bar.update(self.task, completed=self.done, percent=percent, amount=amount)
+
+    def _texts(self) -> tuple[str, str]:
+        """The percentage and the amount of the current phase.
+
+        >>> bar = ProgressBar()
+        >>> bar.read(1_500_000, 6_000_000); bar._texts()
+        ('25%', '1.5 MB of 6.0 MB')
+        >>> bar.events(20_000); bar._texts()
+        ('25%', '1.5 MB of 6.0 MB · 20,000 events')
+        >>> bar.phase("auditing", 80_000); bar.events(60_000); bar._texts()
+        ('75%', '60,000 of 80,000 events')
+        >>> bar.phase("sorting"); bar._texts()
+        ('', '60,000 events')
+        """
+        share = f"{self.done / self.total:.0%}" if self.total else ""
+        audited = f"{self.count:,} events" if self.count else ""
+        if self.unit == "events":
+            return share, f"{self.count:,} of {self.total:,} events"
+        if self.unit == "bytes":
+            read = f"{_size(self.done)} of {_size(self.total)}"
+            return share, f"{read} · {audited}" if audited else read
+        return "", audited
+
+
+def _size(count: int) -> str:
+    """A byte count for people: '512 B', '3.4 MB'.
+
+    >>> _size(512), _size(3_400_000), _size(2_500_000_000)
+    ('512 B', '3.4 MB', '2.5 GB')
+    """
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if count >= scale:
+            return f"{count / scale:.1f} {unit}"
+    return f"{count} B"
+
+
+class _progress:
+    """A progress bar on stderr while an audit runs; nothing at all when stderr is not a
+    terminal (piped, redirected, in CI)."""
+
+    def __enter__(self) -> Progress:
+        if not sys.stderr.isatty():
+            return NO_PROGRESS
+        self.bar = ProgressBar()
+        self.bar.start()
+        return self.bar
 
     def __exit__(self, *exc: object) -> None:
         if hasattr(self, "bar"):

@@ -183,6 +183,16 @@ def parquet_columns(path: Path, label: str) -> list[str]:
         raise LogError(label, f"not a readable Parquet file: {exc}") from None
 
 
+def parquet_rows(path: Path, label: str) -> int:
+    """The number of rows of a Parquet file, from its metadata."""
+    import pyarrow.parquet as pq
+
+    try:
+        return int(pq.ParquetFile(path).metadata.num_rows)
+    except Exception as exc:  # pyarrow raises several kinds for a corrupt file
+        raise LogError(label, f"not a readable Parquet file: {exc}") from None
+
+
 def read_parquet(path: Path, label: str, batch_size: int = 65536) -> Iterator[Item]:
     """Rows of a Parquet file, read in record batches; the line is the 1-based row number."""
     import pyarrow as pa

@@ -174,3 +174,66 @@ def test_junit_has_a_failing_case_per_breached_policy(tmp_path: Path) -> None:
     assert set(cases) == {"octopus.always-connected", "restaurant.wording"}
     assert cases["octopus.always-connected"].find("failure") is not None
     assert cases["restaurant.wording"].find("failure") is None
+
+
+def test_max_violations_n_or_all(tmp_path: Path) -> None:
+    said = [
+        f'{{"time": "2026-03-02T12:{n:02d}:00+03:00", "type": "staff.said", "text": "No problem"}}'
+        for n in range(5)
+    ]
+    policies, log = _project(tmp_path, [*GOOD, *said])
+    base = ("--policies", str(policies), "--log", str(log))
+
+    def listed(out: str) -> list[int]:
+        """The log lines (6 to 10: the five staff.said) of the violations listed."""
+        return [n for n in range(6, 11) if f"log.jsonl:{n}]" in out]
+
+    _, default = _audit(*base)
+    assert listed(default) == [6, 7, 8] and "… and 2 more" in default
+    _, one = _audit(*base, "--max-violations", "1")
+    assert listed(one) == [6] and "… and 4 more" in one
+    _, every = _audit(*base, "--max-violations", "all")
+    assert listed(every) == [6, 7, 8, 9, 10] and "… and" not in every
+    _, page = _audit(*base, "--format", "html", "--max-violations", "2")
+    assert "3 more violations of <code>restaurant.wording</code>" in page
+    code, out = _audit(*base, "--max-violations", "some")
+    assert code == 2 and "'some' is not a count: write a number such as 10, or 'all'" in out
+    code, out = _audit(*base, "--format", "json", "--max-violations", "2")
+    assert code == 2 and "--max-violations applies to the text, markdown and html formats" in out
+
+
+def test_the_text_report_opens_with_the_verdict(tmp_path: Path) -> None:
+    policies, log = _project(tmp_path, GOOD)
+    _, out = _audit("--policies", str(policies), "--log", str(log))
+    lines = out.splitlines()
+    assert lines[0].startswith("FAIL: 1 violation at or above low in 1 policy (1 high)")
+    assert lines[-1] == lines[0]
+
+
+def test_no_progress_bar_when_not_a_terminal(tmp_path: Path) -> None:
+    policies, log = _project(tmp_path, GOOD)
+    out = tmp_path / "r.txt"
+    result = CliRunner().invoke(
+        main, ["audit", "--policies", str(policies), "--log", str(log), "-o", str(out)]
+    )
+    assert result.stderr == f"report written to {out}\n"  # no bar, no spinner, no ETA
+
+
+def test_the_progress_bar_shows_phase_percentage_amount_and_eta() -> None:
+    import io
+
+    from rich.console import Console
+
+    from cxrules.cli import ProgressBar
+
+    screen = io.StringIO()
+    bar = ProgressBar(Console(file=screen, force_terminal=True, width=120, color_system=None))
+    bar.start()
+    bar.phase("auditing")
+    bar.read(3_000_000, 12_000_000)
+    bar.events(40_000)
+    bar.bar.refresh()
+    shown = screen.getvalue()
+    bar.stop()
+    assert "auditing" in shown and "25%" in shown
+    assert "3.0 MB of 12.0 MB · 40,000 events" in shown and "ETA" in shown
