@@ -129,11 +129,11 @@ class Run:
             )
         )
         audited = total - ignored
-        if options.progress is not None:
-            options.progress(audited)
+        options.progress.phase("auditing", audited)
         tallies, violations, pending = [], [], []
-        for plan in plans:
+        for n, plan in enumerate(plans, 1):
             tally, found, waiting = self.run_plan(plan)
+            options.progress.events(audited * n // len(plans))
             tallies.append(tally)
             violations.extend(found)
             pending.extend(waiting)

@@ -46,7 +46,7 @@ def load_events(con: Any, source: Source, options: RunOptions) -> Reading | None
         _load(con, ordered)
         return None
     logs: LogSet = source
-    _load(con, logs.events(sorted=True))
+    _load(con, logs.events(sorted=True, progress=options.progress))
     return reading_of(logs)
 
 
