@@ -8,10 +8,14 @@ from 3min to 30s and octopus.always-connected goes from 1 of 3 to 1 of 2 satisfi
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from cxrules.cli import main
+from cxrules.reports.as_json import render_json
 from cxrules.reports.diff import (
     DiffError,
     diff_reports,
@@ -204,3 +208,38 @@ def test_load_report_errors(tmp_path: Path) -> None:
         with pytest.raises(DiffError) as caught:
             load_report(tmp_path / name)
         assert (caught.value.exit_code, str(caught.value)) == (code, message)
+
+
+def test_cli_exit_codes(
+    tmp_path: Path, make_report: Callable[[], Report], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("a.json").write_text(render_json(make_report()), "utf-8")
+    Path("b.json").write_text(render_json(make_report()), "utf-8")
+    Path("c.json").write_text(render_json(changed(make_report())), "utf-8")
+    Path("x.json").write_text("{}", "utf-8")
+    runner = CliRunner()
+    same = runner.invoke(main, ["diff", "a.json", "b.json"])
+    assert same.exit_code == 0
+    assert "Breaches: 0 appear, 0 disappear, 0 change, 5 unchanged.\n" in same.output
+    assert "0 policies with breaches that differ" in same.output
+    different = runner.invoke(main, ["diff", "a.json", "c.json", "--format", "json"])
+    assert different.exit_code == 1
+    assert json.loads(different.output)["appeared"][0]["id"] == "v-new-1"
+    written = runner.invoke(main, ["diff", "a.json", "c.json", "-o", "d.txt"])
+    assert (written.exit_code, written.output) == (1, "comparison written to d.txt\n")
+    assert Path("d.txt").read_text("utf-8").startswith("cxrules diff: a.json -> c.json\n")
+    bad = runner.invoke(main, ["diff", "a.json", "x.json"])
+    assert bad.exit_code == 2
+    assert bad.output == (
+        "cxrules diff: 'x.json' is not a cxrules report (no 'schema' key; expected "
+        "'cxrules.report/1': write one with cxrules audit --format json)\n"
+    )
+    missing = runner.invoke(main, ["diff", "a.json", "nowhere.json"])
+    assert missing.exit_code == 3
+    assert missing.output == (
+        "cxrules diff: cannot read 'nowhere.json': No such file or directory\n"
+    )
+    usage = runner.invoke(main, ["diff", "a.json", "b.json", "--max", "some"])
+    assert usage.exit_code == 2
+    assert "Invalid value for '--max': 'some' is neither a number nor 'all'" in usage.output
