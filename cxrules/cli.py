@@ -409,7 +409,7 @@ def _missing_bdd() -> str:
     return ""
 
 
-@main.command()
+@main.command(short_help="Each policy in plain English.")
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option(
     "--format",
@@ -467,7 +467,7 @@ def explain(
     click.echo(render_explanations(policy_set, fmt), nl=False)
 
 
-@main.command()
+@main.command(short_help="Start a project: settings, a policy, a feature, a sample log.")
 @click.argument("directory", default=".", type=click.Path(file_okay=False))
 def init(directory: str) -> None:
     """Start a project in DIRECTORY (default: here): cxrules.toml, a policy file, a Gherkin
@@ -485,7 +485,7 @@ def init(directory: str) -> None:
     click.echo(f"next: {where}cxrules check && cxrules test && cxrules audit (see README.md there)")
 
 
-@main.command()
+@main.command(short_help="What-if: compare two JSON reports.")
 @click.argument("old", type=click.Path())
 @click.argument("new", type=click.Path())
 @click.option(

@@ -21,8 +21,17 @@ import pytest
 from cxrules import engines
 from cxrules.bdd.world import Cache, World
 
-#: The step definitions are fixtures of their own module, registered as a plugin with this one.
-pytest_plugins = ["cxrules.bdd.steps"]
+try:
+    import pytest_bdd  # noqa: F401 - only to know whether the [bdd] extra is installed
+except ImportError:
+    #: cxrules without its [bdd] extra in an environment that has pytest: the plugin stays out
+    #: of the way of that project's own tests (no steps, no feature files collected).
+    HAVE_BDD = False
+    pytest_plugins: list[str] = []
+else:
+    HAVE_BDD = True
+    #: The step definitions are fixtures of their own module, registered as a plugin with this.
+    pytest_plugins = ["cxrules.bdd.steps"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -99,7 +108,7 @@ _OURS = re.compile(
 
 def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
     """A `.feature` file whose steps load cxrules policies becomes a test module (see above)."""
-    if file_path.suffix != ".feature":
+    if file_path.suffix != ".feature" or not HAVE_BDD:
         return None
     if not parent.config.getoption("--cxrules-all-features", default=False):
         try:
@@ -235,6 +244,7 @@ def cxrules_world(
     )
 
 
+@pytest.hookimpl(optionalhook=True)  # a pytest-bdd hook: unknown without the [bdd] extra
 def pytest_bdd_before_step(
     request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any, step_func: Any
 ) -> None:

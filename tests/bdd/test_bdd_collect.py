@@ -3,6 +3,7 @@ and JUnit classnames name the feature file, one test per scenario and engine, ne
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -123,3 +124,31 @@ def test_our_own_features_are_collected_once(tmp_path: Path) -> None:
     assert len(collected) == len(set(collected)) == scenarios * len(engines.names())
     assert all(re.fullmatch(r"features/[\w-]+\.feature::test_\w+\[\w+\]", c) for c in collected)
     assert not list((ROOT / "features").glob("*.py"))
+
+
+def test_without_pytest_bdd_the_plugin_stays_out_of_the_way(tmp_path: Path) -> None:
+    """cxrules installed without [bdd] where pytest is: another project's tests still run."""
+    folder = project(tmp_path)
+    (folder / "test_plain.py").write_text("def test_one():\n    assert 1 + 1 == 2\n", "utf-8")
+    code = (
+        "import sys\n"
+        "class Block:\n"
+        "    def find_spec(self, name, path=None, target=None):\n"
+        "        if name.split('.')[0] == 'pytest_bdd':\n"
+        "            raise ModuleNotFoundError(name, name=name)\n"
+        "sys.meta_path.insert(0, Block())\n"
+        "import pytest\n"
+        "sys.exit(pytest.main(['-v', '-p', 'no:cacheprovider', '-p', 'cxrules.bdd.plugin']))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        env={**os.environ, "PYTEST_DISABLE_PLUGIN_AUTOLOAD": "1"},
+    )
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert re.findall(r"^(\S+::\S+) PASSED", done.stdout, flags=re.MULTILINE) == [
+        "test_plain.py::test_one"
+    ]
