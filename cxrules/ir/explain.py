@@ -228,6 +228,7 @@ class _Explainer:
                 " ",
                 self.window(rule.window, "after"),
                 p.where(", where "),
+                self.paused(rule.window),
                 self.unless(rule.unless),
             )
         if isinstance(rule, ir.Existence):
@@ -263,12 +264,16 @@ class _Explainer:
             self.window(rule.window, rule.window.direction),
             p.where(", where "),
         )
-        if rule.window.paused_while:
-            out = cat(out, "; the clock stops while ", humanize(rule.window.paused_while))
-        out = cat(out, self.unless(rule.unless))
+        out = cat(out, self.paused(rule.window), self.unless(rule.unless))
         if rule.each:
             out = cat(out, "; each matching event meets only one of them, the oldest still open")
         return out
+
+    @staticmethod
+    def paused(w: ir.Window) -> Phrase:
+        if not w.paused_while:
+            return []
+        return [f"; the clock stops while {humanize(w.paused_while)}"]
 
     def when(self, t: ir.Trigger) -> Phrase:
         p = self.pattern(t.pattern, it=False)
@@ -416,11 +421,11 @@ class _Explainer:
                 within,
                 follow.where(),
             )
-            if a.unless is not None:
-                unless = Pattern(a.unless, follow.it_noun)
-                out = cat(out, " without ", unless.clause(), " first")
             if self.policy.scope:
                 out = cat(out, " in the same ", join(_keys(self.policy)))
+            if a.unless is not None:
+                unless = Pattern(a.unless, follow.it_noun)
+                out = cat(out, ", unless ", unless.clause(), " first")
             return out
         assert a.value is not None
         over = cat(" over the times ", p.clause())

@@ -304,6 +304,9 @@ class EventWords:
         answered' (must), 'a notification must have been sent' (must_have), 'a complaint may be
         filed' (may), 'no marketing may be sent' (never)."""
         subject = self.subject(it=it, no=form == "never")
+        if form == "never" and subject == ["it"]:
+            negated = f"be {self.participle}" if self.voice == "passive" else self.base
+            return ["it must not ", negated]
         if self.voice == "code":
             verb = {
                 "present": "occurs",

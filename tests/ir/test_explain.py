@@ -150,6 +150,14 @@ CASES = {
         "For each customer: when a complaint is filed, no marketing.sent or newsletter.sent event "
         "may occur within 7d, unless a case is resolved first.",
     ),
+    "forbid after the scope's own entity, paused clock": (
+        "state waiting = ticket.waiting until ticket.resumed\n\n",
+        "  per ticket\n  when ticket.closed\n"
+        "  forbid ticket.reopened within 2d paused while waiting\n",
+        "For each ticket: when a ticket is closed, it must not be reopened within 2d; the clock "
+        'stops while waiting. "waiting" holds from when a ticket.waiting event occurs until a '
+        "ticket is resumed.",
+    ),
     "forbid one type with a condition": (
         "",
         '  forbid marketing.sent where channel in ["sms", "call"]\n',
@@ -237,6 +245,15 @@ CASES = {
         "is queued in which it is answered within 20s in the same call, must be at least 80%, "
         "with a warning below 85%; judged only where a call is queued at least 20 times (fewer "
         "is reported as insufficient).",
+    ),
+    "share with unless": (
+        "",
+        "  per call\n"
+        "  metric sl = share(call.answered within 20s of call.queued unless call.abandoned)\n"
+        "    per day\n  require sl >= 80%\n",
+        "Per day (the log's time zone): sl, the share of the times a call is queued in which it "
+        "is answered within 20s in the same call, unless it is abandoned first, must be at least "
+        "80%.",
     ),
     "ratio with a history condition, warn above, log zone": (
         "",
