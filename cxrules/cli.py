@@ -11,13 +11,16 @@ import json
 import shutil
 import sys
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from cxrules import __version__, engines
 from cxrules.diagnostics import Diagnostic, Level, render_json, render_text, sort_key
 from cxrules.logs.progress import NO_PROGRESS, Progress
+
+if TYPE_CHECKING:
+    from cxrules.project import Project
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_INVALID, EXIT_INPUT = 0, 1, 2, 3
 
@@ -29,7 +32,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path())
 @click.option(
     "--format",
     "fmt",
@@ -46,10 +49,10 @@ def main() -> None:
     help="override a parameter, e.g. --set max_wait=3min",
 )
 def check(paths: tuple[str, ...], fmt: str, strict: bool, overrides: tuple[str, ...]) -> None:
-    """Parse and validate policy files (files or folders of *.cxr)."""
+    """Parse and validate policy files (files or folders of *.cxr; default: the project's)."""
     from cxrules.policyset import load_policies
 
-    loaded = load_policies(list(paths), _overrides(overrides))
+    loaded = load_policies(_policy_paths(paths), _overrides(overrides))
     diagnostics = loaded.diagnostics
     errors = sum(d.level is Level.ERROR for d in diagnostics)
     files = len(loaded.workspace.sources)
@@ -63,6 +66,31 @@ def check(paths: tuple[str, ...], fmt: str, strict: bool, overrides: tuple[str, 
         click.echo("no policy files (*.cxr) found", err=True)
     if errors or files == 0 or (strict and diagnostics):
         sys.exit(EXIT_INVALID)
+
+
+def _project() -> Project:
+    """The project in the current folder (cxrules.toml or [tool.cxrules]); exit 2 when its
+    settings are invalid."""
+    from cxrules.project import ProjectError, find_project
+
+    try:
+        return find_project(Path("."))
+    except ProjectError as exc:
+        click.echo(render_text(exc.diagnostics), err=True)
+        sys.exit(EXIT_INVALID)
+
+
+def _policy_paths(paths: tuple[str, ...]) -> list[str]:
+    """The policy paths given, else the project's `policies`; a usage error when neither."""
+    if paths:
+        return list(paths)
+    policies = _project().config.policies
+    if not policies:
+        raise click.UsageError(
+            "no policy files given: name them (e.g. policies/) or set "
+            "'policies' in cxrules.toml (cxrules init makes a project)"
+        )
+    return policies
 
 
 def _overrides(pairs: tuple[str, ...]) -> dict[str, str]:
@@ -97,7 +125,7 @@ class _MaxViolations(click.ParamType):
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--check", "check_only", is_flag=True, help="only report files that would change")
 @click.option("--diff", "show_diff", is_flag=True, help="show the changes instead of writing")
 def fmt(paths: tuple[str, ...], check_only: bool, show_diff: bool) -> None:
@@ -107,7 +135,7 @@ def fmt(paths: tuple[str, ...], check_only: bool, show_diff: bool) -> None:
     from cxrules.language.workspace import display_name, expand
     from cxrules.source import Source
 
-    files, problems = expand(list(paths))
+    files, problems = expand(_policy_paths(paths))
     diagnostics: list[Diagnostic] = list(problems)
     changed: list[str] = []
     root = Path.cwd().resolve()
@@ -154,13 +182,13 @@ def fmt(paths: tuple[str, ...], check_only: bool, show_diff: bool) -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE")
 def compile(paths: tuple[str, ...], overrides: tuple[str, ...]) -> None:  # noqa: A001
     """Print the compiled, engine-neutral form of policies as JSON (for tools and debugging)."""
     from cxrules.policyset import load_policies
 
-    loaded = load_policies(list(paths), _overrides(overrides))
+    loaded = load_policies(_policy_paths(paths), _overrides(overrides))
     if loaded.policy_set is None:
         click.echo(render_text(loaded.diagnostics))
         sys.exit(EXIT_INVALID)
@@ -184,18 +212,21 @@ def run() -> None:
     "--policies",
     "policies",
     multiple=True,
-    required=True,
     type=click.Path(),
-    help="policy files or folders (repeatable)",
+    help="policy files or folders (repeatable) [default: the project's 'policies']",
 )
 @click.option(
     "--log",
     "logs",
     multiple=True,
-    required=True,
-    help="log files: JSONL, CSV, Parquet or XES, gzipped or not; '-' for stdin",
+    help="log files: JSONL, CSV, Parquet or XES, gzipped or not; '-' for stdin "
+    "[default: the project's 'logs']",
 )
-@click.option("--mapping", type=click.Path(), help="TOML file mapping the log's columns")
+@click.option(
+    "--mapping",
+    type=click.Path(),
+    help="TOML file mapping the log's columns [default: the project's 'mapping' or [log]]",
+)
 @click.option("--as-of", "as_of", help="evaluation horizon (ISO time); default: the last event")
 @click.option(
     "--set",
@@ -207,15 +238,20 @@ def run() -> None:
 @click.option(
     "--format",
     "fmt",
-    default="text",
     type=click.Choice(["text", "json", "junit", "markdown", "csv", "html"]),
+    help="the report's format [default: the project's 'format', else text]",
 )
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="write the report here")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False),
+    help="write the report here ('-': the terminal) [default: the project's 'output']",
+)
 @click.option(
     "--fail-on",
-    default="low",
     type=click.Choice(["info", "low", "medium", "high", "critical"]),
-    help="exit 1 when violations of this severity or higher are found",
+    help="exit 1 when violations of this severity or higher are found "
+    "[default: the project's 'fail_on', else low]",
 )
 @click.option("--strict", is_flag=True, help="any rejected log record fails the audit (exit 3)")
 @click.option(
@@ -227,10 +263,9 @@ def run() -> None:
 )
 @click.option(
     "--engine",
-    default=engines.DEFAULT,
-    show_default=True,
     type=click.Choice(engines.names()),
-    help="the engine that runs the policies",
+    help=f"the engine that runs the policies [default: the project's 'engine', else "
+    f"{engines.DEFAULT}]",
 )
 @click.option(
     "--log-format",
@@ -243,19 +278,37 @@ def audit(
     mapping: str | None,
     as_of: str | None,
     overrides: tuple[str, ...],
-    fmt: str,
+    fmt: str | None,
     output: str | None,
-    fail_on: str,
+    fail_on: str | None,
     strict: bool,
-    engine: str,
+    engine: str | None,
     log_format: str | None,
     max_violations: int | str | None,
 ) -> None:
-    """Audit interaction logs against policies and report every breach with its evidence."""
+    """Audit interaction logs against policies and report every breach with its evidence.
+
+    Without options, the project's settings (cxrules.toml) name the policies, logs and mapping.
+    """
     from cxrules.audit import AuditError, AuditRequest, run_audit
     from cxrules.reports.common import failing
     from cxrules.reports.render import render
 
+    config = _project().config
+    policies = policies or tuple(config.policies)
+    logs = logs or tuple(config.logs)
+    if not policies:
+        raise click.UsageError(
+            "no policies given: pass --policies PATH or set 'policies' in cxrules.toml"
+        )
+    if not logs:
+        raise click.UsageError("no log given: pass --log FILE or set 'logs' in cxrules.toml")
+    mapping = mapping or config.mapping
+    fmt = fmt or config.format or "text"
+    output = output or config.output
+    output = None if output == "-" else output
+    fail_on = fail_on or config.fail_on or "low"
+    engine = engine or config.engine or engines.DEFAULT
     if max_violations is not None and fmt not in ("text", "markdown", "html"):
         raise click.UsageError(
             f"--max-violations applies to the text, markdown and html formats; the {fmt} "
@@ -412,9 +465,8 @@ class _progress:
     "--policies",
     "policies",
     multiple=True,
-    default=("policies",),
-    show_default=True,
-    help="what 'Given the project policies' loads",
+    help="what 'Given the project policies' loads [default: the project's 'policies', "
+    "else policies]",
 )
 @click.option(
     "--pytest-arg",
@@ -428,7 +480,7 @@ class _progress:
     multiple=True,
     type=click.Choice([*engines.names(), "all"]),
     help=f"run every scenario on this engine (repeatable; 'all': every engine) "
-    f"[default: {engines.DEFAULT}]",
+    f"[default: the project's 'engine', else {engines.DEFAULT}]",
 )
 def test(
     paths: tuple[str, ...],
@@ -436,11 +488,171 @@ def test(
     extra: tuple[str, ...],
     engine_names: tuple[str, ...],
 ) -> None:
-    """Run Gherkin feature files (default: features/) against the policies.
+    """Run Gherkin feature files (default: the project's 'features', else features/) against
+    the policies. Needs pytest and pytest-bdd: pip install 'cxrules[bdd]'.
 
-    Exit 0 when every scenario passes, 1 when one fails, 2 when no feature file is found.
+    Exit 0 when every scenario passes, 1 when one fails, 2 when no feature file is found or
+    pytest-bdd is not installed.
     """
+    missing = _missing_bdd()
+    if missing:
+        click.echo(
+            f"cxrules test: running Gherkin specifications needs {missing}, which is not "
+            "installed; install it with: pip install 'cxrules[bdd]'",
+            err=True,
+        )
+        sys.exit(EXIT_INVALID)
     from cxrules.bdd.runner import run_features
 
+    config = _project().config
+    paths = paths or tuple(config.features)
+    policies = policies or tuple(config.policies) or ("policies",)
+    engine_names = engine_names or ((config.engine,) if config.engine else ())
     code = run_features(list(paths), list(policies), list(extra), list(engine_names))
     sys.exit({0: EXIT_OK, 1: EXIT_VIOLATIONS}.get(code, EXIT_INVALID))
+
+
+def _missing_bdd() -> str:
+    """'pytest' or 'pytest-bdd' when that package cannot be imported, else ''."""
+    import importlib.util
+
+    for module, package in (("pytest", "pytest"), ("pytest_bdd", "pytest-bdd")):
+        try:
+            found = importlib.util.find_spec(module) is not None
+        except (ImportError, ValueError):
+            found = False
+        if not found:
+            return package
+    return ""
+
+
+@main.command(short_help="Each policy in plain English.")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown"]),
+    default="text",
+    show_default=True,
+    help="plain text for the terminal, or a Markdown document",
+)
+@click.option(
+    "--policy",
+    "only",
+    multiple=True,
+    metavar="ID",
+    help="explain only this policy (repeatable)",
+)
+@click.option(
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="override a parameter, e.g. --set max_wait=3min",
+)
+def explain(
+    paths: tuple[str, ...], fmt: str, only: tuple[str, ...], overrides: tuple[str, ...]
+) -> None:
+    """Say what each policy requires, in plain English (default: the project's policies).
+
+    The text is made from the compiled policies, so it says what an audit checks: parameters
+    (with --set) and let names are replaced by their values. Exit 0, or 2 for invalid policies.
+    """
+    from cxrules.diagnostics import did_you_mean
+    from cxrules.ir.explain import render_explanations
+    from cxrules.policyset import load_policies
+
+    loaded = load_policies(_policy_paths(paths), _overrides(overrides))
+    if loaded.policy_set is None:
+        if loaded.diagnostics:
+            click.echo(render_text(loaded.diagnostics), err=True)
+        else:
+            click.echo("no policy files (*.cxr) found", err=True)
+        sys.exit(EXIT_INVALID)
+    policy_set = loaded.policy_set
+    if only:
+        ids = [p.id for p in policy_set.policies]
+        for wanted in only:
+            if wanted not in ids:
+                hint = did_you_mean(wanted, ids)
+                raise click.UsageError(
+                    f"no policy '{wanted}' in {', '.join(loaded.workspace.sources) or 'them'}"
+                    + (f"; {hint}" if hint else "")
+                )
+        chosen = tuple(p for p in policy_set.policies if p.id in only)
+        policy_set = policy_set.model_copy(update={"policies": chosen})
+    click.echo(render_explanations(policy_set, fmt), nl=False)
+
+
+@main.command(short_help="Start a project: settings, a policy, a feature, a sample log.")
+@click.argument("directory", default=".", type=click.Path(file_okay=False))
+def init(directory: str) -> None:
+    """Start a project in DIRECTORY (default: here): cxrules.toml, a policy file, a Gherkin
+    feature, a sample log and a README. Existing files are never overwritten (exit 2)."""
+    from cxrules.project import InitError, init_project
+
+    try:
+        written = init_project(directory)
+    except InitError as exc:
+        click.echo(f"cxrules init: {exc}", err=True)
+        sys.exit(EXIT_INVALID)
+    for path in written:
+        click.echo(f"created {path.as_posix()}")
+    where = "" if Path(directory) == Path(".") else f"cd {directory} && "
+    click.echo(f"next: {where}cxrules check && cxrules test && cxrules audit (see README.md there)")
+
+
+@main.command(short_help="What-if: compare two JSON reports.")
+@click.argument("old", type=click.Path())
+@click.argument("new", type=click.Path())
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json (cxrules.diff/1) for tools",
+)
+@click.option(
+    "--max",
+    "max_items",
+    default="10",
+    show_default=True,
+    metavar="N|all",
+    help="text: list at most N breaches of each kind (appear, disappear, change)",
+)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="write the comparison here")
+def diff(old: str, new: str, fmt: str, max_items: str, output: str | None) -> None:
+    """Compare two JSON reports (cxrules audit --format json): the breaches that appear,
+    disappear or change, matched by violation id, and each policy's compliance side by side.
+
+    Exit 0 when no breach appears, disappears or changes; 1 when some do; 2 when a file is not
+    a cxrules report; 3 when a file cannot be read.
+    """
+    from cxrules.reports.diff import (
+        DiffError,
+        diff_reports,
+        load_report,
+        render_diff_json,
+        render_diff_text,
+    )
+
+    if max_items != "all" and not (max_items.isdigit() and int(max_items) >= 0):
+        raise click.BadParameter(
+            f"'{max_items}' is neither a number nor 'all'", param_hint="'--max'"
+        )
+    limit = None if max_items == "all" else int(max_items)
+    try:
+        before, after = load_report(old), load_report(new)
+    except DiffError as exc:
+        click.echo(f"cxrules diff: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    result = diff_reports(before, after, old, new)
+    text = render_diff_json(result) if fmt == "json" else render_diff_text(result, limit)
+    if output:
+        with open(output, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        click.echo(f"comparison written to {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+    sys.exit(EXIT_VIOLATIONS if result.differs else EXIT_OK)

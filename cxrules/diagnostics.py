@@ -76,6 +76,7 @@ CODES: dict[str, str] = {
     "E409": "duplicate event id",
     "E410": "invalid log mapping",
     "E411": "record is not an object",
+    "E412": "invalid project settings",
 }
 
 
