@@ -340,6 +340,8 @@ def audit(
         options["color"] = False
     elif fmt == "text" and sys.stdout.isatty():
         options["width"] = shutil.get_terminal_size().columns
+    if fmt == "html":
+        options["explanations"] = _explanations(request.policies, request.overrides)
     text = render(report, fmt, **options)
     if output:
         with open(output, "w", encoding="utf-8", newline="") as handle:
@@ -441,6 +443,18 @@ def _size(count: int) -> str:
         if count >= scale:
             return f"{count / scale:.1f} {unit}"
     return f"{count} B"
+
+
+def _explanations(paths: list[str], overrides: dict[str, str]) -> dict[str, str]:
+    """Each policy's plain-English explanation (`cxrules explain`), for the HTML report."""
+    from cxrules.ir.explain import explain_policy
+    from cxrules.policyset import load_policies
+
+    loaded = load_policies(paths, overrides)
+    if loaded.policy_set is None:
+        return {}
+    calendars = loaded.policy_set.calendars
+    return {p.id: explain_policy(p, calendars) for p in loaded.policy_set.policies}
 
 
 class _progress:

@@ -237,3 +237,27 @@ def test_the_progress_bar_shows_phase_percentage_amount_and_eta() -> None:
     bar.stop()
     assert "auditing" in shown and "25%" in shown
     assert "3.0 MB of 12.0 MB · 40,000 events" in shown and "ETA" in shown
+
+
+def test_the_html_report_explains_each_policy_in_plain_english(tmp_path: Path) -> None:
+    policies, log = _project(tmp_path, GOOD)
+    out = tmp_path / "r.html"
+    code, _ = _audit(
+        "--policies", str(policies), "--log", str(log), "--format", "html", "-o", str(out)
+    )
+    assert code == 1
+    page = out.read_text(encoding="utf-8")
+    # the same words `cxrules explain` prints for the wording policy, HTML-escaped
+    assert (
+        "For the whole log: a staff member must never say something whose text in lower " in (page)
+        or "staff" in page
+    )
+    from cxrules.ir.explain import explain_policy
+    from cxrules.policyset import load_policies
+
+    loaded = load_policies([str(policies)])
+    assert loaded.policy_set is not None
+    from html import escape
+
+    for p in loaded.policy_set.policies:
+        assert escape(explain_policy(p, loaded.policy_set.calendars)) in page
