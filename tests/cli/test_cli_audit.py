@@ -247,11 +247,7 @@ def test_the_html_report_explains_each_policy_in_plain_english(tmp_path: Path) -
     )
     assert code == 1
     page = out.read_text(encoding="utf-8")
-    # the same words `cxrules explain` prints for the wording policy, HTML-escaped
-    assert (
-        "For the whole log: a staff member must never say something whose text in lower " in (page)
-        or "staff" in page
-    )
+    # the words `cxrules explain` prints for each policy appear beside it, HTML-escaped
     from cxrules.ir.explain import explain_policy
     from cxrules.policyset import load_policies
 
