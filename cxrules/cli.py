@@ -6,10 +6,12 @@ Exit codes: 0 fine; 1 violations at or above --fail-on (audit) or files to refor
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import json
 import shutil
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -290,9 +292,9 @@ def audit(
 
     Without options, the project's settings (cxrules.toml) name the policies, logs and mapping.
     """
-    from cxrules.audit import AuditError, AuditRequest, run_audit
-    from cxrules.reports.common import failing
-    from cxrules.reports.render import render
+    from cxrules.audit import AuditError, AuditRequest, open_audit
+    from cxrules.reports.common import failing, failing_records
+    from cxrules.reports.render import STREAMED, render
 
     config = _project().config
     policies = policies or tuple(config.policies)
@@ -323,14 +325,6 @@ def audit(
         engine=engine,
         log_format=log_format,
     )
-    try:
-        with _progress() as progress:
-            report, warnings = run_audit(request, progress)
-    except AuditError as exc:
-        if exc.diagnostics:
-            click.echo(render_text(exc.diagnostics), err=True)
-        click.echo(f"cxrules audit: {exc}", err=True)
-        sys.exit(exc.exit_code)
     options: dict[str, object] = {}
     if fmt in ("text", "junit", "markdown", "html"):
         options["fail_on"] = fail_on
@@ -342,19 +336,42 @@ def audit(
         options["width"] = shutil.get_terminal_size().columns
     if fmt == "html":
         options["explanations"] = _explanations(request.policies, request.overrides)
-    text = render(report, fmt, **options)
+    try:
+        with _progress() as progress, open_audit(request, progress) as (assembled, _):
+            head = assembled.report
+            if fmt in STREAMED:
+                # JSON and CSV are written as the violations come, never all in memory
+                with _destination(output) as handle:
+                    records = STREAMED[fmt](assembled, handle)
+                failed = failing_records(head.policies, records, fail_on)
+            else:
+                report = assembled.materialize()
+                text = render(report, fmt, **options)
+                with _destination(output) as handle:
+                    handle.write(text if text.endswith("\n") or output else text + "\n")
+                failed = bool(failing(report, fail_on))
+    except AuditError as exc:
+        if exc.diagnostics:
+            click.echo(render_text(exc.diagnostics), err=True)
+        click.echo(f"cxrules audit: {exc}", err=True)
+        sys.exit(exc.exit_code)
     if output:
-        with open(output, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
         click.echo(f"report written to {output}", err=True)
-    else:
-        click.echo(text, nl=not text.endswith("\n"))
-    if strict and report.rejected_total:
-        click.echo(
-            f"cxrules audit: {report.rejected_total} record(s) rejected (--strict)", err=True
-        )
+    if strict and head.rejected_total:
+        click.echo(f"cxrules audit: {head.rejected_total} record(s) rejected (--strict)", err=True)
         sys.exit(EXIT_INPUT)
-    sys.exit(EXIT_VIOLATIONS if failing(report, fail_on) else EXIT_OK)
+    sys.exit(EXIT_VIOLATIONS if failed else EXIT_OK)
+
+
+@contextlib.contextmanager
+def _destination(output: str | None) -> Iterator[Any]:
+    """The report's file (written as UTF-8, line ends kept), or standard output."""
+    if output is None:
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    with open(output, "w", encoding="utf-8", newline="") as handle:
+        yield handle
 
 
 class ProgressBar(Progress):

@@ -4,7 +4,8 @@ summaries, metric values, pending obligations — the same way for every engine.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+import heapq
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from cxrules import ir
@@ -38,6 +39,8 @@ class Outcome:
     after_as_of: int = 0
     horizon: int | None = None
     reading: Reading | None = None
+    ordered: bool = False  # violations come ordered by (start, policy): they can be streamed
+    close: Callable[[], None] | None = None  # releases what the iterators still read from
 
 
 @dataclass(slots=True)
@@ -219,14 +222,38 @@ class ReportHeader:
     policy_files: list[str]
 
 
+@dataclass
+class Assembled:
+    """The report with its two long lists still to come: `report` holds everything else (its
+    `violations` and `pending` are empty), `violations` and `pending` yield the records in report
+    order. Writers stream them (`reports.as_json.write_json`); `materialize` holds them all."""
+
+    report: Report
+    violations: Iterator[Violation]
+    pending: Iterator[PendingObligation]
+
+    def materialize(self) -> Report:
+        return self.report.model_copy(
+            update={"violations": list(self.violations), "pending": list(self.pending)}
+        )
+
+
 def build_report(policy_set: ir.PolicySet, outcome: Outcome, header: ReportHeader) -> Report:
-    """The whole report, in memory: violations by (start, policy, id), pending obligations by
-    (deadline, policy, trigger), policy summaries by id."""
+    """The whole report, in memory (see `assemble`)."""
+    return assemble(policy_set, outcome, header).materialize()
+
+
+def assemble(policy_set: ir.PolicySet, outcome: Outcome, header: ReportHeader) -> Assembled:
+    """The report of an engine's outcome: violations by (start, policy, id), pending
+    obligations by (deadline, policy, trigger time, trigger id), policy summaries by id.
+
+    When the engine gives its violations ordered by (start, policy) (`Outcome.ordered`), they
+    are streamed: only the violations of one start instant and policy are held at a time."""
     asm = Assembler(policy_set, header.zone)
     horizon = outcome.horizon
     reading = outcome.reading or Reading()
     metric_values: dict[str, list[MetricValue]] = {}
-    ranked: list[tuple[int, str, str, Violation]] = []
+    metric_violations: list[tuple[int, str, str, Violation]] = []
     for tally in outcome.tallies:
         policy = asm.policies[tally.policy]
         values = []
@@ -235,22 +262,27 @@ def build_report(policy_set: ir.PolicySet, outcome: Outcome, header: ReportHeade
             values.append(value)
             if violation is not None:
                 assert cell.first is not None
-                ranked.append((cell.first.us, policy.id, violation.id, violation))
+                metric_violations.append((cell.first.us, policy.id, violation.id, violation))
         metric_values[tally.policy] = values
-    for f in outcome.violations:
-        v = asm.violation(f)
-        ranked.append((f.start, v.policy, v.id, v))
-    ranked.sort(key=lambda item: item[:3])
-    pending: list[tuple[float, str, str, str, PendingObligation]] = []
-    for p in outcome.pending:
-        record = asm.pending(p, horizon if horizon is not None else 0)
-        due = float(p.deadline) if p.deadline is not None else float("inf")
-        pending.append((due, record.policy, record.trigger.time, record.trigger.id, record))
-    pending.sort(key=lambda item: item[:4])
+    metric_violations.sort(key=lambda item: item[:3])
+    if outcome.ordered:
+        found = _by_id_within((f.start, f.policy, asm.violation(f)) for f in outcome.violations)
+    else:
+        found = iter(
+            sorted(
+                (
+                    (f.start, f.policy, v.id, v)
+                    for f in outcome.violations
+                    for v in (asm.violation(f),)
+                ),
+                key=lambda item: item[:3],
+            )
+        )
+    ranked = heapq.merge(found, iter(metric_violations), key=lambda item: item[:3])
     summaries = sorted(
         (asm.summary(t, metric_values[t.policy]) for t in outcome.tallies), key=lambda s: s.id
     )
-    return Report(
+    report = Report(
         engine=header.engine,
         zone=header.zone,
         as_of=iso(horizon, header.zone) if horizon is not None else None,
@@ -259,10 +291,40 @@ def build_report(policy_set: ir.PolicySet, outcome: Outcome, header: ReportHeade
         parameters=dict(sorted(policy_set.parameters.items())),
         inputs=reading.inputs,
         policies=summaries,
-        violations=[item[3] for item in ranked],
-        pending=[item[4] for item in pending],
+        violations=[],
+        pending=[],
         rejected=reading.rejected,
         rejected_total=reading.rejected_total,
         ignored_after_as_of=outcome.after_as_of,
         rejected_by_code=reading.rejected_by_code,
     )
+    return Assembled(
+        report=report,
+        violations=(item[3] for item in ranked),
+        pending=_pending(asm, outcome, horizon),
+    )
+
+
+def _by_id_within(
+    items: Iterable[tuple[int, str, Violation]],
+) -> Iterator[tuple[int, str, str, Violation]]:
+    """Violations ordered by (start, policy), sorted by id within each such group."""
+    group: list[tuple[int, str, str, Violation]] = []
+    for start, policy, v in items:
+        if group and (start, policy) != group[0][:2]:
+            group.sort(key=lambda item: item[2])
+            yield from group
+            group = []
+        group.append((start, policy, v.id, v))
+    group.sort(key=lambda item: item[2])
+    yield from group
+
+
+def _pending(asm: Assembler, outcome: Outcome, horizon: int | None) -> Iterator[PendingObligation]:
+    ranked = []
+    for p in outcome.pending:
+        record = asm.pending(p, horizon if horizon is not None else 0)
+        due = float(p.deadline) if p.deadline is not None else float("inf")
+        ranked.append((due, record.policy, p.trigger.us, record.trigger.id, record))
+    ranked.sort(key=lambda item: item[:4])
+    return (item[4] for item in ranked)

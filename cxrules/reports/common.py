@@ -98,6 +98,20 @@ def failing(report: Report, fail_on: str = "low") -> list[Violation]:
     return [v for v in report.violations if is_failure(v, fail_on)]
 
 
+def failing_records(
+    policies: list[PolicySummary], records: dict[tuple[str, str], int], fail_on: str = "low"
+) -> int:
+    """How many violation records fail the audit, from their counts per (policy, kind) as a
+    streamed report counts them: the same rule as `is_failure`."""
+    floor = check_severity(fail_on)
+    severity = {p.id: SEVERITY_ORDER[p.severity] for p in policies}
+    return sum(
+        n
+        for (policy, kind), n in records.items()
+        if kind not in WARNING_KINDS and severity[policy] >= floor
+    )
+
+
 def verdict(report: Report, fail_on: str = "low") -> tuple[bool, str]:
     """(passed, sentence): the closing verdict of an audit at the `fail_on` severity."""
     failures = failing(report, fail_on)

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import jsonschema
+import pytest
 from click.testing import CliRunner
 
 from cxrules.cli import main
@@ -257,3 +258,42 @@ def test_the_html_report_explains_each_policy_in_plain_english(tmp_path: Path) -
 
     for p in loaded.policy_set.policies:
         assert escape(explain_policy(p, loaded.policy_set.calendars)) in page
+
+
+def test_json_and_csv_are_written_as_they_come_with_the_bytes_of_the_whole_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The command line streams JSON and CSV (never every violation in memory); the bytes are
+    those of the report rendered whole: the golden shop-week report, and its CSV."""
+    import gzip
+
+    from cxrules.audit import AuditRequest, run_audit
+    from cxrules.reports.as_csv import render_csv
+
+    monkeypatch.chdir(ROOT)
+    args = [
+        "--policies",
+        "policies",
+        "--log",
+        "examples/shop_week/week.jsonl.gz",
+        "--mapping",
+        "examples/shop_week/cxrules.toml",
+        "--engine",
+        "python",
+    ]
+    code, _ = _audit(*args, "--format", "json", "-o", str(tmp_path / "r.json"))
+    assert code == 1
+    golden = ROOT / "tests" / "golden" / "reports" / "shop_week.json.gz"
+    assert (tmp_path / "r.json").read_bytes() == gzip.decompress(golden.read_bytes())
+    code, _ = _audit(*args, "--format", "csv", "-o", str(tmp_path / "r.csv"))
+    assert code == 1
+    request = AuditRequest(
+        policies=["policies"],
+        logs=["examples/shop_week/week.jsonl.gz"],
+        mapping="examples/shop_week/cxrules.toml",
+        engine="python",
+        project_dir=Path("."),
+    )
+    report, _ = run_audit(request)
+    assert len(report.violations) == 37
+    assert (tmp_path / "r.csv").read_bytes() == render_csv(report).encode("utf-8")
