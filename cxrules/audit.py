@@ -140,7 +140,11 @@ def audit_events(
         raise EngineError("; ".join(d.message for d in limits))
     outcome = runner.run(policy_set, EventList(events), RunOptions(as_of=as_of, zone=zone))
     header = ReportHeader(engine=runner.name, zone=zone, policy_files=list(policy_files))
-    return build_report(policy_set, outcome, header)
+    try:
+        return build_report(policy_set, outcome, header)
+    finally:
+        if outcome.close is not None:
+            outcome.close()
 
 
 def parse_as_of(text: str, zone: str) -> datetime:

@@ -25,14 +25,29 @@ from cxrules.engines.sql import collect
 from cxrules.engines.sql.catalog import Catalog
 from cxrules.engines.sql.compiler import compile_policy
 from cxrules.engines.sql.exprs import CompileError
-from cxrules.engines.sql.plan import PolicyPlan
+from cxrules.engines.sql.plan import RECORD_COLUMNS, PolicyPlan
 from cxrules.engines.sql.stream import Env
+from cxrules.engines.sql.text import lit
 from cxrules.engines.sql.zones import ZoneTables
 from cxrules.findings.assemble import Outcome
 from cxrules.findings.model import Cited, Finding, Pending, Tally
 from cxrules.time.calendars import CalendarError
 from cxrules.time.instants import to_us
 from cxrules.time.zones import zone
+
+VALUE = "STRUCT(k INTEGER, s VARCHAR, n DOUBLE, b BOOLEAN, t BIGINT)"
+
+
+def _column_type(kind: str) -> str:
+    return {"STRUCT": VALUE, "STRUCT[]": VALUE + "[]"}.get(kind, kind)
+
+
+#: Every plan's violation records, with the index and id of their policy.
+RECORDS_DDL = (
+    "CREATE OR REPLACE TABLE _cx_records (policy_index INTEGER, policy VARCHAR, "
+    + ", ".join(f"{name} {_column_type(kind)}" for name, kind, _ in RECORD_COLUMNS)
+    + ")"
+)
 
 #: Settings an audit may give (`RunOptions.settings`), with DuckDB's defaults when absent.
 SETTINGS = ("memory_limit", "temp_directory", "threads")
@@ -62,11 +77,15 @@ class DuckDBEngine(Engine):
             raise EngineError(str(exc)) from exc
         con = connect(options.settings)
         try:
-            return Run(con, policy_set, source, options).outcome()
+            outcome = Run(con, policy_set, source, options).outcome()
         except duckdb.Error as exc:
-            raise EngineError(f"DuckDB could not run the plans: {exc}") from exc
-        finally:
             con.close()
+            raise EngineError(f"DuckDB could not run the plans: {exc}") from exc
+        except BaseException:
+            con.close()
+            raise
+        outcome.close = con.close  # the violations are read from the database as they are written
+        return outcome
 
 
 def connect(settings: dict[str, str]) -> duckdb.DuckDBPyConnection:
@@ -123,23 +142,24 @@ class Run:
         plans = [compile_policy(p, env) for p in self.policy_set.policies]
         where = f"ts <= {limit}" if limit is not None else "TRUE"
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE ev AS "
+            "CREATE OR REPLACE TABLE ev AS "
             + catalog.extract_sql(
                 where=where, instants=instants, zones=zones, log_zone=options.zone
             )
         )
         audited = total - ignored
         options.progress.phase("auditing", audited)
-        tallies, violations, pending = [], [], []
-        for n, plan in enumerate(plans, 1):
-            tally, found, waiting = self.run_plan(plan)
-            options.progress.events(audited * n // len(plans))
+        con.execute(RECORDS_DDL)
+        tallies, pending = [], []
+        for n, plan in enumerate(plans):
+            tally, waiting = self.run_plan(plan, n)
+            options.progress.events(audited * (n + 1) // len(plans))
             tallies.append(tally)
-            violations.extend(found)
             pending.extend(waiting)
         return Outcome(
             tallies=tallies,
-            violations=violations,
+            violations=self.violations(plans),
+            ordered=True,
             pending=pending,
             audited=audited,
             after_as_of=ignored,
@@ -147,7 +167,9 @@ class Run:
             reading=reading,
         )
 
-    def run_plan(self, plan: PolicyPlan) -> tuple[Tally, list[Finding], list[Pending]]:
+    def run_plan(self, plan: PolicyPlan, index: int) -> tuple[Tally, list[Pending]]:
+        """Run one plan: its tally and open obligations now; its violation records go to the
+        table `_cx_records`, read in report order once every plan has run."""
         pid = plan.policy.id
         row = self.one(plan.tally_sql())
         scopes, vacuous, out, activations, satisfied, violated, pending, cancelled = row
@@ -164,11 +186,30 @@ class Run:
         )
         if plan.metric:
             tally.cells = collect.cells(self.rows(plan.cells_sql()), self.lookup)
-        found = list(
-            collect.findings(pid, self.stream_rows(plan.violations_sql()), plan.leaves, self.lookup)
+        self.con.execute(
+            plan.query(
+                f"INSERT INTO _cx_records SELECT {index} AS policy_index, {lit(pid)} AS policy, "
+                "* FROM records"
+            )
         )
         waiting = collect.pendings(pid, self.rows(plan.waiting_sql()), self.lookup)
-        return tally, found, waiting
+        return tally, waiting
+
+    def violations(self, plans: list[PolicyPlan]) -> Iterator[Finding]:
+        """Every plan's violation records, ordered by (start, policy), in batches."""
+        rows = self.stream_rows("SELECT * FROM _cx_records ORDER BY start_us, policy")
+        batch: list[dict[str, Any]] = []
+        for row in rows:
+            batch.append(row)
+            if len(batch) >= 4096:
+                yield from self._findings(plans, batch)
+                batch = []
+        yield from self._findings(plans, batch)
+
+    def _findings(self, plans: list[PolicyPlan], rows: list[dict[str, Any]]) -> Iterator[Finding]:
+        for row in rows:
+            plan = plans[row["policy_index"]]
+            yield from collect.findings(plan.policy.id, [row], plan.leaves, self.lookup)
 
     def one(self, sql: str) -> tuple[Any, ...]:
         row = self.con.execute(sql).fetchone()
@@ -179,7 +220,8 @@ class Run:
         return list(self.stream_rows(sql))
 
     def stream_rows(self, sql: str) -> Iterator[dict[str, Any]]:
-        reader: Any = self.con.execute(sql).to_arrow_reader(8192)
+        # a cursor of its own: lookups run on the connection while these rows are read
+        reader: Any = self.con.cursor().execute(sql).to_arrow_reader(8192)
         for batch in reader:
             yield from batch.to_pylist()
 
@@ -187,13 +229,12 @@ class Run:
         if not ords:
             return {}
         table = pa.table({"o": pa.array(sorted(ords), pa.int64())})
-        self.con.register("_cx_wanted", table)
-        try:
-            rows = self.con.execute(
-                "SELECT ord, id, type, ts, file, line FROM events JOIN _cx_wanted ON ord = o"
-            ).fetchall()
-        finally:
-            self.con.unregister("_cx_wanted")
+        cursor = self.con.cursor()
+        cursor.register("_cx_wanted", table)
+        rows = cursor.execute(
+            "SELECT ord, id, type, ts, file, line FROM events JOIN _cx_wanted ON ord = o"
+        ).fetchall()
+        cursor.close()
         return {o: Cited(i, t, ts, f, ln) for o, i, t, ts, f, ln in rows}
 
 

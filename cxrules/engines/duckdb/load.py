@@ -55,7 +55,7 @@ def _load(con: Any, events: Iterable[Event]) -> None:
     con.register("_cx_incoming", reader)
     try:
         con.execute(
-            "CREATE OR REPLACE TEMP TABLE events AS SELECT ord, ts, seq, type, id, file, line, "
+            "CREATE OR REPLACE TABLE events AS SELECT ord, ts, seq, type, id, file, line, "
             "CAST(attrs AS JSON) AS attrs FROM _cx_incoming ORDER BY ord"
         )
     finally:
