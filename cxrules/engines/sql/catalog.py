@@ -75,8 +75,27 @@ class Catalog:
         """SELECT of `ev` from the events table: typed columns for every path, and `aj_i` (the
         text read as an instant, naive in `log_zone`) for the prefixes in `instants`."""
         cols = ["ord", "ts", "seq", "type", "id", "file", "line"]
-        raws = [f"{_json_path(path)} AS {p}_j" for path, p in self.paths.items()]
-        sql = f"SELECT {', '.join(cols + raws)} FROM {source} WHERE {where}"
+        # every path read in one parse of the attributes: a list of JSON values, by position
+        wanted: list[str] = []
+        raws = []
+        for path, p in self.paths.items():
+            flat = len(wanted) + 1
+            wanted.append("$." + _quote_key(path))
+            if "." in path:
+                wanted.append("$" + "".join("." + _quote_key(part) for part in path.split(".")))
+                # a flat key present (even null) wins over the dotted path
+                raws.append(
+                    f"CASE WHEN _j[{flat}] IS NOT NULL THEN _j[{flat}] ELSE _j[{flat + 1}] END "
+                    f"AS {p}_j"
+                )
+            else:
+                raws.append(f"_j[{flat}] AS {p}_j")
+        if wanted:
+            paths = "[" + ", ".join(lit(w) for w in wanted) + "]"
+            inner = f"SELECT {', '.join(cols)}, json_extract(attrs, {paths}) AS _j FROM {source}"
+            sql = f"SELECT {', '.join(cols + raws)} FROM ({inner} WHERE {where})"
+        else:
+            sql = f"SELECT {', '.join(cols)} FROM {source} WHERE {where}"
         typed = [c for p in self.paths.values() for c in _typed(f"{p}_j", p)]
         keep = cols + [c.rsplit(" AS ", 1)[1] for c in typed]
         sql = f"SELECT {', '.join(cols + typed)} FROM ({sql})"
@@ -85,18 +104,6 @@ class Catalog:
                 sql = f"SELECT *, {', '.join(level)} FROM ({sql})"
             keep.append(f"{p}_i")
         return f"SELECT {', '.join(keep)} FROM ({sql})"
-
-
-def _json_path(path: str) -> str:
-    """The JSON value at `path` (NULL when absent): the flat key wins, else the dotted path."""
-    flat = f"json_extract(attrs, {lit('$.' + _quote_key(path))})"
-    if "." not in path:
-        return flat
-    nested = "$" + "".join("." + _quote_key(part) for part in path.split("."))
-    return (
-        f"CASE WHEN json_exists(attrs, {lit('$.' + _quote_key(path))}) THEN {flat} "
-        f"ELSE json_extract(attrs, {lit(nested)}) END"
-    )
 
 
 def _quote_key(key: str) -> str:
