@@ -1,0 +1,208 @@
+"""DuckDB engine, ingestion: a file's lines, numbered as the Python readers number them.
+
+Lines are split on b"\\n" only (a lone b"\\r" stays inside its line, as `readline` leaves it) and
+handed on as Arrow arrays over the block they were read in, without copying: each value is one
+line with its b"\\n" (the file's last line may lack it). A line longer than the record limit is
+not kept: its value is empty and its first `limit + 2` bytes (what the Python readers' first
+`readline(limit + 2)` sees) go to `Chunk.long`, for the Python readers to judge. Memory holds
+one block, plus one line when a line is longer than a block.
+
+The file's SHA-256 (of its bytes as stored, compressed or not) is computed on the way.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gzip
+import hashlib
+import itertools
+import queue
+import threading
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO, Any, Generic, TypeVar, cast
+
+import pyarrow as pa
+
+from cxrules.logs.errors import LogError
+from cxrules.logs.files import GZIP_MAGIC
+
+BLOCK = 8 << 20
+_T = TypeVar("_T")
+
+
+@dataclass
+class LongLine:
+    """A line longer than the record limit: its first `limit + 2` bytes (with the b"\\n" when
+    the line is that short), and whether the line goes on beyond them."""
+
+    head: bytes
+    truncated: bool
+
+
+@dataclass
+class Chunk:
+    """Consecutive lines: numbers `first` to `first + len(raw) - 1`."""
+
+    first: int
+    raw: pa.Array
+    long: dict[int, LongLine] = field(default_factory=dict)
+
+
+class _Hashing:
+    """A binary file object that feeds what is read from it to a SHA-256."""
+
+    def __init__(self, handle: IO[bytes]) -> None:
+        self.handle = handle
+        self.digest = hashlib.sha256()
+
+    def read(self, size: int = -1) -> bytes:
+        data = self.handle.read(size)
+        self.digest.update(data)
+        return data
+
+    def finish(self) -> str:
+        """The SHA-256 of the whole file (reading what was not read yet)."""
+        while self.read(BLOCK):
+            pass
+        return self.digest.hexdigest()
+
+
+class FileBytes:
+    """A log file's content as a stream (decompressed when it is gzip) and its SHA-256."""
+
+    def __init__(self, path: Path, label: str) -> None:
+        self.label = label
+        try:
+            self.raw = _Hashing(open(path, "rb"))  # noqa: SIM115 (closed by close())
+        except OSError as exc:
+            raise LogError(label, str(exc)) from None
+        with open(path, "rb") as probe:
+            compressed = probe.read(2) == GZIP_MAGIC
+        hashed = cast(IO[bytes], self.raw)
+        self.stream: Any = gzip.GzipFile(fileobj=hashed, mode="rb") if compressed else self.raw
+
+    def read(self, size: int) -> bytes:
+        """Up to `size` bytes of content; LogError when the file is truncated or corrupt."""
+        try:
+            return cast(bytes, self.stream.read(size))
+        except (EOFError, OSError, zlib.error) as exc:
+            raise LogError(self.label, f"the file is truncated or corrupt: {exc}") from None
+
+    def sha256(self) -> str:
+        """The SHA-256 of the file as stored (call once the content has been read)."""
+        return self.raw.finish()
+
+    def close(self) -> None:
+        """Close the file."""
+        self.raw.handle.close()
+
+
+def _array(body: bytes, parts: list[bytes], limit: int, first: int) -> Chunk:
+    """The lines of `body` (which ends with b"\\n"); `parts` is body.split(b"\\n")."""
+    lengths = list(map(len, parts))
+    lengths.pop()  # the empty piece after the last b"\n"
+    if lengths and max(lengths) > limit:
+        return _with_long(parts[:-1], limit, first)
+    offsets = pa.array(itertools.accumulate(map((1).__add__, lengths), initial=0), pa.int64())
+    buffers = [None, offsets.buffers()[1], pa.py_buffer(body)]
+    return Chunk(first, pa.Array.from_buffers(pa.large_binary(), len(lengths), buffers))
+
+
+def _with_long(lines: list[bytes], limit: int, first: int) -> Chunk:
+    values: list[bytes] = []
+    long: dict[int, LongLine] = {}
+    for number, line in enumerate(lines, start=first):
+        if len(line) > limit:
+            whole = line + b"\n"
+            long[number] = LongLine(whole[: limit + 2], len(whole) > limit + 2)
+            values.append(b"")
+        else:
+            values.append(line + b"\n")
+    return Chunk(first, pa.array(values, pa.large_binary()), long)
+
+
+def split_lines(source: FileBytes, limit: int, block: int = BLOCK) -> Iterator[Chunk]:
+    """The file's lines in chunks (see the module docstring)."""
+    number = 0  # lines handed on so far
+    carry = b""
+    skipping: LongLine | None = None  # a long line being skipped to its end
+    while True:
+        data = source.read(block)
+        if skipping is not None:
+            end = data.find(b"\n")
+            if end < 0 and data:
+                continue
+            number += 1
+            yield _long(number, skipping)
+            skipping = None
+            if end < 0:
+                return  # the file ends inside the long line
+            data = data[end + 1 :]
+            if not data:
+                continue
+        if not data:
+            if carry:
+                number += 1
+                if len(carry) > limit:
+                    yield _long(number, LongLine(carry[: limit + 2], len(carry) > limit + 2))
+                else:
+                    yield Chunk(number, pa.array([carry], pa.large_binary()))
+            return
+        if carry:
+            data = carry + data
+        cut = data.rfind(b"\n") + 1
+        body, carry = data[:cut], data[cut:]
+        if body:
+            parts = body.split(b"\n")
+            chunk = _array(body, parts, limit, number + 1)
+            number += len(parts) - 1
+            yield chunk
+        if len(carry) > limit + 2:
+            skipping = LongLine(carry[: limit + 2], True)
+            carry = b""
+
+
+def _long(number: int, line: LongLine) -> Chunk:
+    return Chunk(number, pa.array([b""], pa.large_binary()), {number: line})
+
+
+class Prefetch(Generic[_T]):
+    """Runs an iterator in a thread, `depth` items ahead; errors surface in the consumer."""
+
+    _END = object()
+
+    def __init__(self, make: Callable[[], Iterator[_T]], depth: int = 3) -> None:
+        self.items: queue.Queue[Any] = queue.Queue(depth)
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, args=(make,), daemon=True)
+        self.thread.start()
+
+    def _run(self, make: Callable[[], Iterator[_T]]) -> None:
+        try:
+            for item in make():
+                if self.stop.is_set():
+                    return
+                self.items.put(item)
+        except BaseException as exc:  # handed to the consumer
+            self.items.put(exc)
+            return
+        self.items.put(self._END)
+
+    def __iter__(self) -> Iterator[_T]:
+        while True:
+            item = self.items.get()
+            if item is self._END:
+                return
+            if isinstance(item, BaseException):
+                raise item
+            yield item
+
+    def close(self) -> None:
+        """Stop the thread (it ends at its next item)."""
+        self.stop.set()
+        while self.thread.is_alive():
+            with contextlib.suppress(queue.Empty):
+                self.items.get(timeout=0.05)

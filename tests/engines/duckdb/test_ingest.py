@@ -1,0 +1,471 @@
+"""The duckdb engine's ingestion: the events table equals the Python readers' sorted read,
+event by event, with the same counts, rejections and duplicates, on every kind of input."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cxrules.engines.duckdb import ingest
+from cxrules.engines.duckdb.verify import differences, duckdb_read, python_read
+from cxrules.logs import LogSet, mapping_from_dict, open_log
+
+DATA = Path(__file__).resolve().parents[2] / "logs" / "data"
+
+CALLS = {
+    "delimiter": "\t",
+    "date": "date",
+    "date_format": "yymmdd",
+    "time_format": "h:mm:ss",
+    "zone": "Asia/Jerusalem",
+    "day_rollover": True,
+    "missing_in": {c: ["0:00:00"] for c in ("q_start", "q_exit", "ser_start", "ser_exit")},
+    "numbers": ["call_id", "q_time"],
+    "rename": {"type": "queue"},
+    "events": [
+        {
+            "type": "call.entered",
+            "time": "vru_entry",
+            "when": {"column": "outcome", "not_in": ["PHANTOM"]},
+            "attrs": {"call": "{vru+line}/{call_id}", "source": "vru"},
+        },
+        {"type": "call.queued", "time": "q_start", "when": {"column": "q_start", "present": True}},
+        {
+            "type": "call.answered",
+            "time": "ser_start",
+            "when": {"column": "outcome", "in": ["AGENT"]},
+        },
+    ],
+}
+COMPLAINTS = {
+    "delimiter": ";",
+    "encoding": "latin-1",
+    "time": "when",
+    "time_format": "dd/mm/yyyy hh:mm",
+    "zone": "Europe/Amsterdam",
+    "type": "kind",
+    "rename": {"Klant": "customer"},
+}
+
+
+def compare(paths: list[Path | str], mapping: dict | None = None, **options):
+    """Read the same inputs both ways; assert they agree; return the DuckDB side."""
+
+    def make() -> LogSet:
+        made = mapping_from_dict(mapping or {})
+        return LogSet([open_log(str(p), made) for p in paths], **options)
+
+    expected = python_read(make)
+    got = duckdb_read(make)
+    assert differences(expected, got) == []
+    return expected, got
+
+
+def write(path: Path, lines: list[bytes | str], end: bytes = b"\n") -> Path:
+    data = [line.encode() if isinstance(line, str) else line for line in lines]
+    path.write_bytes(end.join(data) + end)
+    return path
+
+
+# -- every file of tests/logs/data ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "mapping", "route"),
+    [
+        ("visits.jsonl", {"zone": "Europe/Istanbul"}, "jsonl:duckdb"),
+        ("visits.jsonl", {}, "jsonl:duckdb"),
+        ("cases.xes", {}, "python"),
+        ("calls.tsv", CALLS, "python"),
+        ("complaints.csv", COMPLAINTS, "python"),
+    ],
+)
+def test_every_test_data_file(name, mapping, route):
+    _, got = compare([DATA / name], mapping)
+    assert got.routes == [route]
+    assert got.events  # the files are not empty
+
+
+def test_visits_are_read_by_duckdb_except_the_nested_object():
+    con = duckdb.connect()
+    done = ingest(con, LogSet([open_log(str(DATA / "visits.jsonl"))]))
+    # line 3 holds a nested object ("meta"): the Python readers build that event
+    assert done.native == [3]
+    assert con.execute("SELECT count(*) FROM events").fetchone() == (4,)
+
+
+# -- hostile lines ---------------------------------------------------------------------------
+
+T = '"time": "2026-03-02T10:00:00Z"'
+HOSTILE = [
+    f'{{{T}, "type": "a"}}',
+    f'{{{T}, "type": "b"',  # not valid JSON
+    '{"type": "c"}',  # no time
+    '{"time": "yesterday", "type": "d"}',
+    f"{{{T}}}",  # no type
+    '{"time": 1741000000, "type": "e"}',  # time a number
+    f'{{{T}, "type": 5}}',
+    b'{"time": "2026-03-02T10:04:00Z", "type": "caf\xe9"}',  # latin-1 byte
+    "[1, 2]",
+    "",
+    "   \t ",
+    f'{{{T}, "type": "z", "id": 7}}',
+    f'{{{T}, "type": "z", "id": {{"a": 1}}}}',
+    f'{{{T}, "type": "z", "id": ""}}',
+    f'{{{T}, "type": "z", "id": true}}',
+    f'{{{T}, "type": "z", "id": 7.0}}',
+    f'{{{T}, "type": "z", "id": null}}',
+    f'{{{T}, "type": ""}}',
+    f'{{{T}, "type": "t", "n": NaN}}',
+    f'{{{T}, "type": "t", "n": Infinity}}',
+    f'{{{T}, "type": "t", "n": -inf}}',
+    f'{{{T}, "type": "t", "n": 1e999}}',
+    f'{{{T}, "type": "t", "n": 1e-400}}',
+    f'{{{T}, "type": "t", "n": [1, 2,]}}',
+    f'{{{T}, "type": "t", "n": 1,}}',
+    f'{{{T}, "type": "t", "n": 18446744073709551615}}',
+    f'{{{T}, "type": "t", "n": 18446744073709551616}}',
+    f'{{{T}, "type": "t", "n": -9223372036854775809}}',
+    f'{{{T}, "type": "t", "n": 123456789012345678901234567890}}',
+    f'{{{T}, "type": "t", "n": "12"}}',  # a number as a string stays a string
+    f'{{{T}, "type": "t", "n": 1.50, "m": 1E+5, "k": -0, "j": -0.0}}',
+    f'{{{T}, "type": "t", "a": {{"b": {{"c": [1, {{"d": null}}]}}}}}}',
+    f'{{{T}, "type": "t", "a": 1, "a": 2}}',  # a repeated key: the last value wins
+    f'{{{T}, "type": "t", "type": "u"}}',
+    f'{{"time": "2026-03-02T10:00:00Z", {T}, "type": "t"}}',
+    f'{{{T}, "type": "t", "n": {{"x": 1, "x": 2}}}}',
+    f'{{{T}, "type": "t\\u00e9\\ud83d\\ude00", "s": "\\u0000\\n\\"\\/"}}',
+    f'{{{T}, "type": "t", "s": "\\ud800"}}',  # a lone surrogate
+    f'{{{T}, "type": "t"}} {{"x": 1}}',
+    f'{{{T}, "type": "t"}} // comment',
+    '{"time": "2026-03-02T10:00:00", "type": "naive"}',
+    '{"time": "2026-03-02 10:00:00.5+03:00", "type": "space"}',
+    '{"time": "2026-03-02T10:00:00.123456-05:30", "type": "micro"}',
+    '{"time": "2026-03-02T10:00:00.1234567Z", "type": "seven digits"}',
+    '{"time": "2026-03-02T10:00:00+05:99", "type": "odd offset"}',
+    '{"time": "2026-03-02T24:00:00", "type": "hour 24"}',
+    '{"time": "2026-02-29T10:00:00Z", "type": "not a leap year"}',
+    '{"time": "2024-02-29T10:00:00Z", "type": "leap year"}',
+    '{"time": "2026-03-02T10:00:60Z", "type": "second 60"}',
+    '{"time": "2026-03-02X10:00:00Z", "type": "any separator"}',
+    '{"time": "20260302T100000Z", "type": "basic format"}',
+    '{"time": "2026-03-02", "type": "a date"}',
+    '{"time": "2026-03-02T10:00:00z", "type": "lower z"}',
+    '{"time": "0001-01-01T00:00:00Z", "type": "year 1 utc"}',
+    '{"time": "9999-12-31T23:59:59.999999Z", "type": "last instant"}',
+    '{"time": "1600-06-01T12:00:00Z", "type": "long ago"}',
+    '{"time": "2300-06-01T12:00:00.000001Z", "type": "far ahead"}',
+    '{"time": "0000-01-01T00:00:00Z", "type": "year 0"}',
+    '{"time": "2026-03-02T10:00:00\\u002b03:00", "type": "escaped plus"}',
+    '{"time": null, "type": "null time"}',
+    '{"time": ["2026-03-02T10:00:00Z"], "type": "list time"}',
+    '\ufeff{"time": "2026-03-02T10:00:00Z", "type": "bom not on line 1"}',
+    '  {"time": "2026-03-02T10:00:00Z", "type": "indented"}  ',
+    '{"time": "2026-03-02T10:00:00Z", "type": "tab\tinside"}',
+    '{"time" : "2026-03-02T10:00:00Z" , "type" : "spaced" , "x" : [ 1 , 2 ] }',
+    b'{"time": "2026-03-02T10:00:00Z", "type": "nul", "x": "\x00"}',
+    '"just a string"',
+    "null",
+    "42",
+    "{}",
+]
+
+
+def test_hostile_lines(tmp_path):
+    path = write(tmp_path / "hostile.jsonl", HOSTILE)
+    expected, got = compare([path])
+    assert got.routes == ["jsonl:duckdb"]
+    assert len(got.rejected) > 30 and got.events
+    # the reference itself: a few reasons, verbatim
+    reasons = {r.line: (r.code, r.reason) for r in expected.rejected}
+    assert reasons[2] == ("E402", "not valid JSON: unexpected end of data at character 45")
+    assert reasons[9] == ("E411", "a record must be a JSON object, got list")
+
+
+def test_hostile_lines_with_crlf_bom_and_no_final_newline(tmp_path):
+    lines = ["\ufeff" + HOSTILE[0], *HOSTILE[1:]]
+    path = tmp_path / "crlf.jsonl"
+    data = b"\r\n".join(line.encode() if isinstance(line, str) else line for line in lines)
+    path.write_bytes(data)  # no line end after the last line
+    compare([path])
+
+
+def test_hostile_lines_in_a_zone_with_ignore_offset(tmp_path):
+    path = write(tmp_path / "hostile.jsonl", HOSTILE)
+    compare([path], {"zone": "America/New_York", "ignore_offset": True})
+
+
+def test_the_blank_and_bad_lines_do_not_shift_seq(tmp_path):
+    lines = [f'{{"time": "2026-03-02T10:00:0{i}Z", "type": "t{i}"}}' for i in range(6)]
+    lines[2] = "not json"
+    lines.insert(4, "")
+    _, got = compare([write(tmp_path / "a.jsonl", lines)])
+    assert [e[1] for e in got.events] == [0, 1, 2, 3, 4]
+    assert [e[5] for e in got.events] == [1, 2, 4, 6, 7]
+
+
+def test_first_and_last_times_beyond_the_datetime_range(tmp_path):
+    # year 1 at +01:00 is 0000-12-31 in UTC: LogInput.summary() raises OverflowError when it
+    # shows such an instant in the zone; ingest shows it in UTC instead
+    path = write(
+        tmp_path / "edge.jsonl",
+        [
+            '{"time": "9999-12-31T23:59:59-05:00", "type": "year 9999"}',
+            '{"time": "2026-03-02T10:00:00Z", "type": "now"}',
+            '{"time": "0001-01-01T00:00:00+01:00", "type": "year 1"}',
+        ],
+    )
+    logs = LogSet([open_log(str(path))])
+    events = list(logs.events(sorted=True))
+    with pytest.raises(OverflowError):
+        logs.summaries()
+    con = duckdb.connect()
+    done = ingest(con, LogSet([open_log(str(path))]))
+    assert (done.summaries[0].first_time, done.summaries[0].last_time) == (
+        "0000-12-31T23:00:00+00:00",
+        "10000-01-01T04:59:59+00:00",
+    )
+    rows = con.execute("SELECT ts, seq, line FROM events ORDER BY ord").fetchall()
+    epoch = datetime(1970, 1, 1, tzinfo=UTC)
+    assert rows == [((e.time - epoch) // timedelta(microseconds=1), e.seq, e.line) for e in events]
+
+
+# -- record limit --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("extra", [0, 1, 2, 3, 50])
+@pytest.mark.parametrize("end", [b"\n", b"\r\n", b"\r\r\n", b"\r\r\r\n", b""])
+def test_lines_about_the_record_limit(tmp_path, extra, end):
+    limit = 60
+    record = b'{"time": "2026-03-02T10:00:00Z", "type": "a", "p": "'
+    long = record + b"x" * (limit - len(record) - 2 + extra) + b'"}'
+    lines = [record + b'"}', long + end.rstrip(b"\n"), record + b'y"}']
+    path = tmp_path / "t.jsonl"
+    path.write_bytes(b"\n".join(lines) + (b"\n" if end else b""))
+    _, got = compare([path], {"max_record": limit})
+    if end == b"\n" and extra:
+        assert got.rejected[0].code == "E408"
+
+
+def test_a_line_longer_than_a_block(tmp_path):
+    big = b'{"time": "2026-03-02T10:00:00Z", "type": "big", "p": "' + b"x" * (9 << 20) + b'"}'
+    path = write(tmp_path / "big.jsonl", [b'{"time": "2026-03-02T10:00:00Z", "type": "a"}', big])
+    _, got = compare([path])
+    assert [(r.line, r.code) for r in got.rejected] == [(2, "E408")]
+    _, got = compare([path], {"max_record": 10 << 20})
+    assert len(got.events) == 2
+
+
+def test_a_line_cut_mid_way_by_the_limit_is_read_by_python(tmp_path):
+    # the first limit + 2 bytes end in \r\r: read_jsonl reads them as a record and the rest of
+    # the line as the next line; the whole file is left to the Python readers
+    limit = 60
+    head = b'{"time": "2026-03-02T10:00:00Z", "type": "a"}'
+    line = head + b" " * (limit - len(head)) + b"\r\r" + b'{"time": "x"}'
+    path = write(tmp_path / "q.jsonl", [line, b'{"time": "2026-03-02T10:00:01Z", "type": "b"}'])
+    _, got = compare([path], {"max_record": limit})
+    assert got.routes == ["python"]
+    assert [e[5] for e in got.events] == [1, 3]
+
+
+# -- order, several inputs, duplicates, gzip -------------------------------------------------
+
+
+def test_unsorted_several_inputs_with_offsets_and_equal_times(tmp_path):
+    one = write(
+        tmp_path / "one.jsonl",
+        [
+            '{"time": "2026-03-02T12:00:00+03:00", "type": "a"}',
+            '{"time": "2026-03-02T08:30:00Z", "type": "b"}',
+            '{"time": "2026-03-02T09:00:00Z", "type": "c"}',
+            '{"time": "2026-03-02T10:00:00", "type": "naive"}',
+        ],
+    )
+    two = write(
+        tmp_path / "two.jsonl",
+        [
+            '{"time": "2026-03-02T09:00:00Z", "type": "d"}',
+            '{"time": "2026-03-02T07:00:00-02:00", "type": "e"}',
+        ],
+    )
+    _, got = compare([one, two, one], {"zone": "Europe/Istanbul"})
+    # the naive 10:00 is 07:00 UTC in Istanbul; 09:00 UTC ties keep file order
+    assert [e[2] for e in got.events] == ["naive", "naive", "b", "b", "a", "c", "d", "e", "a", "c"]
+
+
+def test_duplicate_ids_across_inputs(tmp_path):
+    one = write(
+        tmp_path / "one.jsonl",
+        [
+            '{"time": "2026-03-02T10:00:00Z", "type": "x", "id": "e1"}',
+            '{"time": "2026-03-02T10:00:00Z", "type": "x", "id": "e1"}',
+            '{"time": "2026-03-02T10:05:00Z", "type": "y", "id": "e2"}',
+            '{"time": "2026-03-02T10:09:00Z", "type": "y", "id": 7}',
+            '{"time": "2026-03-02T10:09:00Z", "type": "y", "id": "7"}',
+            '{"time": "2026-03-02T10:09:00Z", "type": "y", "id": -0}',
+            '{"time": "2026-03-02T10:09:00Z", "type": "y", "id": "0"}',
+            '{"time": "2026-03-02T10:09:00Z", "type": "y", "id": null}',
+            '{"time": "2026-03-02T10:09:00Z", "type": "y", "id": null}',
+            '{"time": "2026-03-02T10:09:00Z", "type": "y", "id": "e2", "nested": {"a": 1}}',
+        ],
+    )
+    two = write(
+        tmp_path / "two.jsonl", ['{"time": "2026-03-02T10:01:00Z", "type": "z", "id": "e2"}']
+    )
+    _, got = compare([one, two])
+    assert [s["duplicates"] for s in got.summaries] == [5, 0]
+    assert got.duplicate_samples[0].reason == "duplicate event id 'e1', dropped"
+    compare([one, two], duplicates="instant")
+    compare([one, two], max_rejected=2)
+
+
+def test_duplicate_key_of_fields(tmp_path):
+    rows = [
+        '{"time": "2026-03-02T10:00:00Z", "type": "x", "case": "c1", "n": 1}',
+        '{"time": "2026-03-02T13:00:00+03:00", "type": "x", "case": "c1", "n": true}',
+        '{"time": "2026-03-02T10:00:00.000Z", "type": "x", "case": "c1", "n": 1.0}',
+        '{"time": "2026-03-02T10:00:00", "type": "x", "case": "c1", "n": 1}',
+        '{"time": "2026-03-02T10:00:00Z", "type": "x", "case": "c2", "n": 1}',
+        '{"time": "2026-03-02T10:00:00Z", "type": "x", "case": null, "n": 1}',
+        '{"time": "2026-03-02T10:00:00Z", "type": "x", "n": 1}',
+        '{"time": "2026-03-02T10:00:00Z", "type": "x", "case": {"a": 1}, "n": 1}',
+        '{"time": "2026-03-02T10:00:00Z", "type": "x", "case": "{\'a\': 1}", "n": 1}',
+        '{"time": "2026-03-02T10:00:00Z", "type": "x", "case": [1], "n": 1}',
+        '{"time": "2026-03-02T10:00:00Z", "type": "x", "case": "c1", "n": 1.5}',
+        '{"time": "2026-03-02T10:00:00Z", "type": "x", "case": "c1", "n": 1.5}',
+        '{"time": "2026-03-02T10:00:00Z", "type": "y", "case": "c1", "n": 1, "id": "k"}',
+    ]
+    path = write(tmp_path / "a.jsonl", rows)
+    for zone_name in ("UTC", "Europe/Istanbul"):
+        mapping = {"duplicate_key": ["case", "time", "type", "n"], "zone": zone_name}
+        _, got = compare([path], mapping)
+        # true == 1 == 1.0; the dict {"a": 1} is keyed by its repr, equal to the string row 9
+        assert got.summaries[0]["duplicates"] == (6 if zone_name == "UTC" else 5)
+        compare([path], mapping, duplicates="instant")
+    # ids without an id field are "<file>:<line>": unique
+    _, got = compare([path], {"duplicate_key": ["case", "id"]})
+    assert got.summaries[0]["duplicates"] == 0
+    _, got = compare([path], {"duplicate_key": ["case", "n"]})
+    assert got.duplicate_samples[0].reason == "duplicate event (c1, True), dropped"
+
+
+def test_gzip_inputs_and_corrupt_gzip(tmp_path):
+    raw = (DATA / "visits.jsonl").read_bytes()
+    packed = tmp_path / "visits.jsonl.gz"
+    packed.write_bytes(gzip.compress(raw) + gzip.compress(raw))  # two members
+    _, got = compare([packed])
+    assert got.summaries[0]["format"] == "jsonl.gz"
+    broken = tmp_path / "broken.jsonl.gz"
+    broken.write_bytes(gzip.compress(raw * 50)[:100])
+    from cxrules.logs import LogError
+
+    with pytest.raises(LogError) as caught:
+        ingest(duckdb.connect(), LogSet([open_log(str(broken))]))
+    assert caught.value.reason.startswith("the file is truncated or corrupt")
+
+
+def test_empty_file_and_rejections_capped_per_input(tmp_path):
+    empty = tmp_path / "empty.jsonl"
+    empty.write_bytes(b"")
+    bad = write(tmp_path / "bad.jsonl", ['{"type": "x"}'] * 30 + ["[1]"] * 5)
+    _, got = compare([empty, bad, bad], max_rejected=4)
+    assert len(got.rejected) == 8 and got.rejected_total == 70
+    done = ingest(duckdb.connect(), LogSet([open_log(str(bad))], max_rejected=3))
+    assert done.rejected_by_code == {"E403": 30, "E411": 5}
+
+
+# -- zones -----------------------------------------------------------------------------------
+
+
+def test_dst_gap_and_fold_and_summary_times(tmp_path):
+    path = write(
+        tmp_path / "dst.jsonl",
+        [
+            '{"time": "2026-03-29T02:30:00", "type": "gap"}',
+            '{"time": "2026-03-29T03:30:00", "type": "after gap"}',
+            '{"time": "2026-03-29T01:59:59.999999", "type": "before gap"}',
+            '{"time": "2026-10-25T02:30:00", "type": "fold"}',
+            '{"time": "2026-10-25T02:00:00", "type": "fold start"}',
+            '{"time": "2026-10-25T03:00:00", "type": "after fold"}',
+            '{"time": "2026-10-25T01:30:00+01:00", "type": "fold explicit"}',
+            '{"time": "2026-03-29T02:30:00", "type": "gap last"}',
+        ],
+    )
+    for zone_name in ("Europe/Amsterdam", "America/Sao_Paulo", "Australia/Lord_Howe", "UTC"):
+        _, got = compare([path], {"zone": zone_name})
+        assert got.routes == ["jsonl:duckdb"]
+    # the last event is a wall clock in the DST gap: shown as it was read
+    assert compare([path], {"zone": "Europe/Amsterdam"})[1].summaries[0]["last_time"] == (
+        "2026-10-25T03:00:00+01:00"
+    )
+
+
+def test_historic_zone_offsets_with_seconds(tmp_path):
+    times = ["1890-06-01T12:00:00", "1937-07-01T00:00:00", "1940-05-16T00:30:00"]
+    path = write(tmp_path / "old.jsonl", [f'{{"time": "{t}", "type": "t"}}' for t in times])
+    compare([path], {"zone": "Europe/Amsterdam"})
+
+
+# -- generated lines -------------------------------------------------------------------------
+
+_times = st.one_of(
+    st.datetimes(timezones=st.none() | st.timezones()).map(lambda d: d.isoformat()),
+    st.datetimes().map(lambda d: d.isoformat(sep=" ", timespec="milliseconds")),
+    st.text(alphabet="0123456789-T:.+Z ", max_size=32),
+)
+_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+@st.composite
+def _records(draw) -> bytes:
+    record = {}
+    if draw(st.booleans()) or True:
+        record["time"] = draw(_times)
+    if draw(st.integers(0, 9)):
+        record["type"] = draw(st.sampled_from(["a", "b.c", "", "şikayet"]) | _values)
+    if draw(st.booleans()):
+        record["id"] = draw(st.sampled_from(["e1", "e2", 7, "7"]) | _values)
+    record.update(draw(st.dictionaries(st.sampled_from(["x", "y", "case", "a.b"]), _values)))
+    text = json.dumps(record, ensure_ascii=draw(st.booleans()))
+    mangle = draw(st.sampled_from(["", "", "", "trail", "cut", "dup", "space"]))
+    if mangle == "trail":
+        text = text[:-1] + ",}"
+    elif mangle == "cut":
+        text = text[: len(text) // 2]
+    elif mangle == "dup" and len(record) > 1:
+        text = text[:-1] + ', "x": 1}'
+    elif mangle == "space":
+        text = "  " + text.replace(", ", " ,\t") + " \r"
+    return text.encode()
+
+
+@settings(deadline=None)
+@given(
+    lines=st.lists(_records(), max_size=12),
+    zone_name=st.sampled_from(["UTC", "Europe/Amsterdam", "Asia/Kolkata"]),
+    keyed=st.booleans(),
+)
+def test_generated_lines_agree(tmp_path_factory, lines, zone_name, keyed):
+    path = tmp_path_factory.mktemp("gen") / "g.jsonl"
+    path.write_bytes(b"\n".join(lines))
+    mapping: dict = {"zone": zone_name}
+    if keyed:
+        mapping["duplicate_key"] = ["case", "type", "x"]
+    compare([path], mapping)
