@@ -26,8 +26,6 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
-import pyarrow as pa
-
 from cxrules.engines.duckdb.jsonl import Fallback, JsonlPlan, read_native
 from cxrules.engines.duckdb.pyroute import (
     EPOCH,
@@ -36,7 +34,16 @@ from cxrules.engines.duckdb.pyroute import (
     show_time,
     whole_file,
 )
-from cxrules.engines.duckdb.sql import STAGE, ZONES, ident, literal, stage_ddl, zones_ddl
+from cxrules.engines.duckdb.sql import (
+    EVENT_COLUMNS,
+    HELPER_COLUMNS,
+    STAGE,
+    ZONES,
+    ident,
+    literal,
+    stage_ddl,
+    zones_ddl,
+)
 from cxrules.logs.event import Rejected
 from cxrules.logs.logset import LogInput, LogSet
 from cxrules.logs.timeparse import make_parser, zone
@@ -84,7 +91,8 @@ def ingest(
     `native=False` reads every input with the Python readers (for comparisons).
 
     The inputs' counters (`LogInput.read`, ..., `first`, `last`) and the LogSet's `rejected`
-    and `duplicate_samples` are left as a sorted Python read leaves them.
+    and `duplicate_samples` are left as a sorted Python read leaves them. The connection's
+    `preserve_insertion_order` is set (the staging table keeps the order rows arrive in).
     """
     cap = logs.max_rejected if max_rejected is None else max_rejected
     scope = duplicates or logs.duplicate_scope
@@ -96,17 +104,19 @@ def ingest(
     native_counts: list[int] = []
     hashes: list[str | None] = []
     try:
+        offset = 0
         for index, log in enumerate(logs.inputs):
             log.index = index
             sink = Sink(cap)
-            route, sha, count = _read(con, log, index, sink, native)
+            route, sha, count = _read(con, log, index, offset, sink, native)
+            offset += _count(con, index)
             native_counts.append(count)
             sinks.append(sink)
             routes.append(route)
             hashes.append(sha)
         result = _finish(con, logs, table, cap, scope, sinks, hashes)
     finally:
-        for name in (STAGE, ZONES, "_cx_dup", "_cx_files"):
+        for name in (STAGE, ZONES, "_cx_dup", "_cx_sorted"):
             con.execute(f"DROP TABLE IF EXISTS {name}")
     result.routes = routes
     result.native = native_counts
@@ -119,7 +129,7 @@ def _configure(
     temp_directory: str | None,
     threads: int | None,
 ) -> None:
-    con.execute("SET preserve_insertion_order = false")
+    con.execute("SET preserve_insertion_order = true")
     if memory_limit is not None:
         con.execute(f"SET memory_limit = {literal(memory_limit)}")
     if temp_directory is not None:
@@ -128,24 +138,46 @@ def _configure(
         con.execute(f"SET threads = {int(threads)}")
 
 
+def _count(con: duckdb.DuckDBPyConnection, index: int) -> int:
+    [(found,)] = con.execute(f"SELECT count(*) FROM {STAGE} WHERE input = ?", [index]).fetchall()
+    return int(found)
+
+
 def _read(
-    con: duckdb.DuckDBPyConnection, log: LogInput, index: int, sink: Sink, native: bool
+    con: duckdb.DuckDBPyConnection,
+    log: LogInput,
+    index: int,
+    offset: int,
+    sink: Sink,
+    native: bool,
 ) -> tuple[Route, str | None, int]:
     log.reset()
     plan = JsonlPlan.of(log.mapping, log.format) if native else None
     if plan is not None:
         try:
-            sha, count = read_native(con, log, index, plan, sink)
+            sha, count = read_native(con, log, index, offset, plan, sink)
             return "jsonl:duckdb", sha, count
         except Fallback:
             con.execute(f"DELETE FROM {STAGE} WHERE input = ?", [index])
             log.reset()
             sink.reset()
-    for batch in whole_file(log, index, sink):
+    for batch in whole_file(log, index, offset, sink):
         con.register("_cx_py", batch)
         con.execute(f"INSERT INTO {STAGE} SELECT * FROM _cx_py")
         con.unregister("_cx_py")
     return "python", None, 0
+
+
+_IN_ORDER = f"""
+SELECT count(*) FROM (
+  SELECT ord, key, lag(ord) OVER () AS before_ord, lag(key) OVER () AS before_key FROM {STAGE}
+)
+WHERE CASE WHEN before_ord IS NULL THEN ord <> 0
+  ELSE ord <> before_ord + 1 OR key < before_key END"""
+
+_POINTS = "arg_min({{'ts': ts, 'wall': wall, 'fold': fold}}, {by}), " + (
+    "arg_max({{'ts': ts, 'wall': wall, 'fold': fold}}, {by})"
+)
 
 
 def _finish(
@@ -158,15 +190,6 @@ def _finish(
     hashes: list[str | None],
 ) -> Ingested:
     inputs = logs.inputs
-    files = pa.table(
-        {
-            "input": pa.array(range(len(inputs)), pa.int32()),
-            "file": pa.array([log.label for log in inputs], pa.string()),
-        }
-    )
-    con.register("_cx_labels", files)
-    con.execute("CREATE OR REPLACE TEMP TABLE _cx_files AS SELECT * FROM _cx_labels")
-    con.unregister("_cx_labels")
     partition = "key, dkey" if scope == "instant" else "dkey"
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE _cx_dup AS
@@ -176,24 +199,31 @@ def _finish(
           FROM {STAGE} WHERE dkey IS NOT NULL)
         WHERE rank > 1"""
     )
-    con.execute(
-        f"""CREATE OR REPLACE TABLE {ident(table)} AS
-        SELECT CAST(row_number() OVER (ORDER BY s.key, s.seq) - 1 AS BIGINT) AS ord,
-          s.ts, s.seq, s.type, s.id, f.file, s.line, CAST(s.attrs AS JSON) AS attrs
-        FROM {STAGE} s JOIN _cx_files f ON s.input = f.input
-        WHERE s.seq NOT IN (SELECT seq FROM _cx_dup)
-        ORDER BY ord"""
-    )
-    stats = {
-        row[0]: row[1:]
-        for row in con.execute(
-            f"""SELECT input, count(*),
-              arg_min({{'ts': ts, 'wall': wall, 'fold': fold}}, {{'k': key, 's': seq}}),
-              arg_max({{'ts': ts, 'wall': wall, 'fold': fold}}, {{'k': key, 's': seq}})
-            FROM {STAGE} WHERE seq NOT IN (SELECT seq FROM _cx_dup) GROUP BY input"""
-        ).fetchall()
-    }
     dropped = dict(con.execute("SELECT input, count(*) FROM _cx_dup GROUP BY input").fetchall())
+    in_order = not dropped and con.execute(_IN_ORDER).fetchall() == [(0,)]
+    con.execute(f"DROP TABLE IF EXISTS {ident(table)}")
+    if in_order:
+        # the rows arrived in processing order: the staging table is the events table
+        points = _POINTS.format(by="ord")
+        query = f"SELECT input, count(*), {points} FROM {STAGE} GROUP BY input"
+        stats = {row[0]: row[1:] for row in con.execute(query).fetchall()}
+        for name in HELPER_COLUMNS:
+            con.execute(f"ALTER TABLE {STAGE} DROP COLUMN {name}")
+        con.execute(f"ALTER TABLE {STAGE} RENAME TO {ident(table)}")
+    else:
+        # one sort, into a table whose rows keep the sorted order: rowid is the position
+        keep = "WHERE seq NOT IN (SELECT seq FROM _cx_dup)" if dropped else ""
+        columns = ", ".join(EVENT_COLUMNS[1:])
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE _cx_sorted AS
+            SELECT {columns}, input, wall, fold FROM {STAGE} {keep} ORDER BY key, seq"""
+        )
+        points = _POINTS.format(by="rowid")
+        query = f"SELECT input, count(*), {points} FROM _cx_sorted GROUP BY input"
+        stats = {row[0]: row[1:] for row in con.execute(query).fetchall()}
+        con.execute(
+            f"CREATE TABLE {ident(table)} AS SELECT rowid AS ord, {columns} FROM _cx_sorted"
+        )
     samples = con.execute(
         "SELECT input, line, id, dshow FROM _cx_dup ORDER BY key, seq LIMIT ?", [cap]
     ).fetchall()

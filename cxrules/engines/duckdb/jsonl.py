@@ -1,42 +1,49 @@
 """DuckDB engine, ingestion: JSON Lines read natively by DuckDB, the rest left to Python.
 
-DuckDB judges each line with its JSON functions and accepts it only when the Python readers
-would accept it and read it the same way:
+A line is read by DuckDB only when the Python readers would accept it and read it the same way:
 
-- the line is valid UTF-8, at most `max_record` bytes, valid JSON for DuckDB, an object, and
-  free of what DuckDB's lenient parser takes but orjson refuses or reads differently: a comma
-  before `]` or `}`, NaN or Infinity, an exponent of three digits, a run of 19 digits (a number
-  beyond 64 bits), a second `{` (a nested object, whose duplicate keys DuckDB would keep);
-- no key repeats (orjson keeps the last value, DuckDB the first);
-- the time is a JSON string `YYYY-MM-DD[T ]hh:mm:ss[.f{1,6}][Z|±hh:mm]` with hours below 24
-  and minutes and seconds below 60, whose date DuckDB accepts (so does Python's
+- it is valid UTF-8 (Arrow validates), at most `max_record` bytes, not line 1 with a BOM;
+- it has none of what DuckDB's lenient JSON parser takes but orjson refuses or reads otherwise
+  (a regular expression, run by Arrow while the file is read): a comma before `]` or `}`,
+  NaN or Infinity, an exponent of three digits, a run of 19 digits (a number beyond 64 bits),
+  a second `{` (a nested object, whose repeated keys DuckDB would keep);
+- DuckDB finds it valid JSON, an object, with no key repeated (checked once per distinct list
+  of keys in a batch; orjson keeps a repeated key's last value, DuckDB its first);
+- the time is a JSON string `YYYY-MM-DD[T ]hh:mm:ss[.f{1,6}][Z|±hh:mm]` with hours below 24,
+  minutes and seconds below 60, an offset below 24 hours, whose date DuckDB accepts (so does
   `fromisoformat`), between about 1685 and 2255 (so that the float sort key is exact);
 - the type is a non-empty string; the id is absent, null, a non-empty string or an integer;
 - duplicate-key fields are strings, integers, booleans or null.
 
-Every other line (blank lines too) is handed back and judged by `read_jsonl` and `Builder`. A
-naive time takes its zone's offset from the zone table (see zones.py).
+Every other line (blank lines too) is handed back and judged by `read_jsonl` and `Builder`.
+Records that start with the time and the type as plain strings (`{"time": "…", "type": "…",`)
+are cut by one regular expression; others go through DuckDB's JSON functions. A naive time
+takes its zone's offset from the zone table (zones.py).
 """
 
 from __future__ import annotations
 
+import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
+import orjson
 import pyarrow as pa
+import pyarrow.compute as pc
 
-from cxrules.engines.duckdb.lines import Chunk, FileBytes, Prefetch, split_lines
-from cxrules.engines.duckdb.pyroute import Judge, Sink, jsonl_item
-from cxrules.engines.duckdb.sql import (
-    SAFE_US,
-    STAGE,
-    STAGE_SCHEMA,
-    ZONES,
-    hour_of,
-    literal,
-    pointer,
-    text_list,
+from cxrules.engines.duckdb.lines import (
+    Chunk,
+    FileBytes,
+    Held,
+    Prefetch,
+    as_text,
+    numbers,
+    split_lines,
 )
+from cxrules.engines.duckdb.pyroute import NAIVE_EPOCH, Judge, Sink, jsonl_item
+from cxrules.engines.duckdb.sql import SAFE_US, STAGE, ZONES, hour_of, literal, pointer, text_list
 from cxrules.engines.duckdb.zones import IrregularZone, hour_offsets
 from cxrules.logs.logset import SEQ_SHIFT, LogInput
 from cxrules.logs.mapping import LogMapping
@@ -49,18 +56,19 @@ if TYPE_CHECKING:
 BATCH_LINES = 1 << 19
 
 _WS = r"[ \t\r\n]"
-_SHAPE = rf"^{_WS}*\{{"
-_UNSAFE = [
-    rf",{_WS}*[\]}}]",  # a trailing comma
-    rf"[:,\[]{_WS}*[-+]?(?:[nN][aA]|[iI][nN])",  # NaN, Infinity
-    r"[eE][-+]?[0-9]{3}",  # an exponent that may overflow
-    r"[0-9]{19}",  # an integer beyond 64 bits (or a long float)
-    r"\{.*\{",  # a nested object
-]
-_ISO = (
-    r'^"([0-9]{4}-[0-9]{2}-[0-9]{2})[T ]((?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]'
-    r'(?:\.[0-9]{1,6})?)(Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])?"$'
+UNSAFE = "|".join(
+    [
+        rf",{_WS}*[\]}}]",  # a trailing comma
+        rf"[:,\[]{_WS}*[-+]?(?:[nN][aA]|[iI][nN])",  # NaN, Infinity
+        r"[eE][-+]?[0-9]{3}",  # an exponent that may overflow
+        r"[0-9]{19}",  # an integer beyond 64 bits (or a long float)
+        r"\{.*\{",  # a nested object
+    ]
 )
+_CLOCK = r"(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]{1,6})?"
+_OFFSET = r"(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])"
+ISO = rf'"[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}[T ]{_CLOCK}{_OFFSET}?"'
+_PLAIN_KEY = re.compile(r'[^"\\\x00-\x1f]+')
 
 
 class Fallback(Exception):
@@ -115,30 +123,52 @@ class JsonlPlan:
         return [n for n in self.key_fields if n not in special and n not in self.popped()]
 
 
-def parse_sql(plan: JsonlPlan) -> str:
-    """The query that judges and reads a batch `_cx_in(line, raw)` into `_cx_b`."""
+def keys_sql(plan: JsonlPlan) -> str:
+    """The query that lists a batch's distinct key lists (to find repeated keys) and, for a
+    plan with a zone, the local hours ('YYYY-MM-DD?HH') its naive times start with."""
+    time = "NULL" if plan.utc else f"json_extract_string(text, {literal(pointer(plan.time))})"
+    aware = "ends_with(t, 'Z') OR substr(t, length(t) - 5, 1) IN ('+', '-')"
+    if plan.utc:
+        hour = "NULL"
+    elif plan.ignore_offset:
+        hour = "substr(t, 1, 13)"
+    else:
+        hour = f"CASE WHEN NOT ({aware}) THEN substr(t, 1, 13) END"
+    return f"""
+SELECT DISTINCT ks, {hour} FROM (
+  SELECT array_to_string(json_keys(text), chr(0)) AS ks, {time} AS t
+  FROM _cx_in WHERE NOT unsafe AND json_valid(text)
+)"""
+
+
+def insert_sql(plan: JsonlPlan, repeated: bool, naive: bool) -> str:
+    """The query that reads a batch `_cx_in(line, raw, text, unsafe)` into the staging table:
+    an event for each line DuckDB accepts, the bytes of every other line. Parameters: input
+    index, seq and ord of the batch's first line, the first line, the file label, and (when
+    `repeated`) the key lists with a repeated key. `naive`: the batch has naive times, which
+    take their offsets from the zone table (a join, after which the rows are put back in
+    line order)."""
     pointers = [plan.time, plan.type] + ([plan.id] if plan.id else []) + plan.attr_parts()
     first_part = 4 if plan.id else 3
-    unsafe = " OR ".join(f"regexp_matches(text, {literal(p)})" for p in _UNSAFE)
-    patch = "{" + ",".join(f"{_json_text(n)}:null" for n in sorted(plan.popped())) + "}"
+    popped = {name: None for name in sorted(plan.popped())}
+    patch = orjson.dumps(popped).decode()
     ok = [
         "v",
-        "tm.d <> ''",
-        "local_us IS NOT NULL",
-        f"local_us BETWEEN -{SAFE_US} AND {SAFE_US}",
+        "ts IS NOT NULL",
+        f"coalesce(instant, local_us) BETWEEN -{SAFE_US} AND {SAFE_US}",
         "starts_with(e[2], '\"')",
         "e[2] <> '\"\"'",
-        "list_unique(k) = len(k)",
     ]
     if plan.id:
+        x = "e[3]"
         ok.append(
-            "(e[3] IS NULL OR e[3] = 'null' OR (starts_with(e[3], '\"') AND e[3] <> '\"\"')"
-            " OR json_type(e[3]) IN ('BIGINT', 'UBIGINT'))"
+            f"({x} IS NULL OR {x} = 'null' OR (starts_with({x}, '\"') AND {x} <> '\"\"')"
+            f" OR json_type({x}) IN ('BIGINT', 'UBIGINT'))"
         )
         ident = (
-            "CASE WHEN e[3] IS NULL OR e[3] = 'null' THEN NULL"
-            " WHEN starts_with(e[3], '\"') THEN json_extract_string(e[3], '$')"
-            " ELSE CAST(CAST(CAST(e[3] AS VARCHAR) AS HUGEINT) AS VARCHAR) END"
+            f"CASE WHEN {x} IS NULL OR {x} = 'null' THEN NULL"
+            f" WHEN starts_with({x}, '\"') THEN json_extract_string({x}, '$')"
+            f" ELSE CAST(CAST(CAST({x} AS VARCHAR) AS HUGEINT) AS VARCHAR) END"
         )
     else:
         ident = "NULL"
@@ -146,133 +176,150 @@ def parse_sql(plan: JsonlPlan) -> str:
         x = f"e[{first_part + position}]"
         kinds = "'NULL', 'BOOLEAN', 'VARCHAR', 'BIGINT', 'UBIGINT'"
         ok.append(f"({x} IS NULL OR json_type({x}) IN ({kinds}))")
+    iso = literal(ISO)
+    paths = text_list([pointer(p) for p in pointers])
+    # a valid time ends with its offset (Z or ±hh:mm) or with a digit
+    aware = "(ends_with(e[1], 'Z\"') OR substr(e[1], length(e[1]) - 6, 1) IN ('+', '-'))"
+    time_ok = f"regexp_full_match(e[1], {iso})"
     if plan.ignore_offset:
-        offset = "NULL"
+        cut = "CASE WHEN ends_with(e[1], 'Z\"') THEN 2 ELSE 7 END"
+        bare = f"substr(e[1], 2, length(e[1]) - {cut})"
+        bare = f"CASE WHEN {aware} THEN {bare} ELSE trim(e[1], '\"') END"
+        instant = "NULL::BIGINT"
+        local = f"CASE WHEN {time_ok} THEN epoch_us(TRY_CAST({bare} AS TIMESTAMP)) END"
     else:
-        offset = (
-            "CASE WHEN tm.z = '' THEN NULL WHEN tm.z = 'Z' THEN 0"
-            " ELSE (CASE WHEN tm.z[1] = '-' THEN -1 ELSE 1 END)"
-            " * (CAST(tm.z[2:3] AS BIGINT) * 3600 + CAST(tm.z[5:6] AS BIGINT) * 60) * 1000000 END"
+        instant = (
+            f"CASE WHEN {time_ok} AND {aware}"
+            " THEN epoch_us(TRY_CAST(trim(e[1], '\"') AS TIMESTAMPTZ)) END"
         )
-    parts = f"e[{first_part}:]" if plan.attr_parts() else "NULL"
-    return f"""
-CREATE OR REPLACE TEMP TABLE _cx_b AS
-SELECT line, ok,
-  CASE WHEN ok THEN local_us END AS local_us,
-  CASE WHEN ok THEN {offset} END AS off_us,
-  CASE WHEN ok THEN json_extract_string(e[2], '$') END AS type,
-  CASE WHEN ok THEN {ident} END AS id,
-  CASE WHEN ok THEN json_merge_patch(text, {literal(patch)}::JSON)::VARCHAR END AS attrs,
-  CASE WHEN ok THEN tm.d || 'T' || tm.c || tm.z END AS ttext,
-  CASE WHEN ok THEN {parts} END AS parts,
-  CASE WHEN NOT ok THEN raw END AS raw
-FROM (
-  SELECT *, coalesce({" AND ".join(ok)}, false) AS ok
-  FROM (
-    SELECT *, epoch_us(TRY_CAST(tm.d || ' ' || tm.c AS TIMESTAMP)) AS local_us
-    FROM (
-      SELECT *, regexp_extract(e[1], {literal(_ISO)}, ['d', 'c', 'z']) AS tm
-      FROM (
-        SELECT line, raw, text, v,
-          CASE WHEN v THEN json_extract(text, {text_list([pointer(p) for p in pointers])}) END
-            AS e,
-          CASE WHEN v THEN json_keys(text) END AS k
-        FROM (
-          SELECT line, raw, text,
-            coalesce(regexp_matches(text, {literal(_SHAPE)}) AND json_valid(text)
-              AND NOT ({unsafe}), false) AS v
-          FROM (SELECT line, raw, TRY(decode(raw)) AS text FROM _cx_in)
+        local = (
+            f"CASE WHEN {time_ok} AND NOT {aware}"
+            " THEN epoch_us(TRY_CAST(trim(e[1], '\"') AS TIMESTAMP)) END"
         )
-      )
-    )
-  )
-)"""
-
-
-def _json_text(name: str) -> str:
-    import orjson
-
-    return orjson.dumps(name).decode()
-
-
-def insert_sql(plan: JsonlPlan, gaps: bool) -> str:
-    """The query that moves the accepted rows of `_cx_b` to the staging table; parameters:
-    input index, seq base of the batch's first line, the first line, the file label."""
+    order = ""
     if plan.utc:
-        ts = "b.local_us - coalesce(b.off_us, 0)"
-        wall = "NULL"
+        ts = "coalesce(p.instant, p.local_us)"
+        wall = "NULL::BIGINT"
+        join = ""
+    elif not naive:
+        ts = "p.instant"
+        wall = "NULL::BIGINT"
         join = ""
     else:
-        ts = (
-            "b.local_us - coalesce(b.off_us, CASE WHEN z.boundary IS NULL"
-            " OR b.local_us < z.boundary THEN z.off0 ELSE z.off1 END)"
+        order = "ORDER BY line"
+        offset = (
+            "CASE WHEN z.boundary IS NULL OR p.local_us < z.boundary THEN z.off0 ELSE z.off1 END"
         )
-        wall = "CASE WHEN b.off_us IS NULL THEN b.local_us END"
+        ts = f"coalesce(p.instant, p.local_us - {offset})"
+        wall = "p.local_us"
         join = (
-            f"LEFT JOIN {ZONES} z ON b.off_us IS NULL AND z.zone = {literal(plan.zone)}"
-            f" AND z.hour = {hour_of('b.local_us')}"
+            f"LEFT JOIN {ZONES} z ON p.local_us IS NOT NULL AND z.zone = {literal(plan.zone)}"
+            f" AND z.hour = {hour_of('p.local_us')}"
         )
-    label_id = "coalesce(b.id, $label || ':' || b.line)"
     if plan.key_fields:
-        keys, shows = [], []
-        attr_index = 0
-        for name in plan.key_fields:
-            if name == "time":
-                keys.append("'u' || CAST(ts AS VARCHAR)")
-                shows.append("chr(0) || ttext")
-            elif name in ("type", "id"):
-                value = "type" if name == "type" else "id"
-                keys.append(f"'s' || {value}")
-                shows.append(value)
-            elif name in plan.popped():
-                keys.append("'z'")
-                shows.append("'None'")
-            else:
-                attr_index += 1
-                x = f"parts[{attr_index}]"
-                number = f"CAST(CAST(CAST({x} AS VARCHAR) AS HUGEINT) AS VARCHAR)"
-                text = f"json_extract_string({x}, '$')"
-                keys.append(
-                    f"CASE WHEN {x} IS NULL OR {x} = 'null' THEN 'z' WHEN {x} = 'true' THEN 'n1'"
-                    f" WHEN {x} = 'false' THEN 'n0' WHEN starts_with({x}, '\"') THEN 's' || {text}"
-                    f" ELSE 'n' || {number} END"
-                )
-                shows.append(
-                    f"CASE WHEN {x} IS NULL OR {x} = 'null' THEN 'None' WHEN {x} = 'true'"
-                    f" THEN 'True' WHEN {x} = 'false' THEN 'False' WHEN starts_with({x}, '\"')"
-                    f" THEN {text} ELSE {number} END"
-                )
-        dkey = "['k', " + ", ".join(keys) + "]"
-        dshow = "[" + ", ".join(shows) + "]"
+        dkey, dshow = _key_sql(plan, first_part)
     elif plan.id:
-        dkey = "CASE WHEN explicit THEN ['id', id] END"
-        dshow = "NULL"
+        dkey = "CASE WHEN idv IS NOT NULL THEN ['id', idv] END"
+        dshow = "NULL::VARCHAR[]"
     else:
-        dkey = dshow = "NULL"
-    gap_join = "ASOF LEFT JOIN _cx_gaps g ON b.line >= g.line" if gaps else ""
-    gap = "coalesce(g.n, 0)" if gaps else "0"
+        dkey = dshow = "NULL::VARCHAR[]"
+    kind = _kind()
+    valid = "json_valid(text)"
+    if repeated:
+        keys = "array_to_string(json_keys(text), chr(0))"
+        valid = f"CASE WHEN json_valid(text) THEN NOT list_contains($repeated, {keys}) END"
     return f"""
 INSERT INTO {STAGE}
-SELECT $input, line, seq, ts / 1000000.0, ts, wall, false, type, id, attrs,
-  {dkey}, {dshow}
+SELECT
+  CASE WHEN ok THEN $ordbase + (line - $first) END,
+  CASE WHEN ok THEN ts END,
+  CASE WHEN ok THEN $base + (line - $first) END,
+  CASE WHEN ok THEN {kind} END,
+  CASE WHEN ok THEN coalesce(idv, $label || ':' || line) END,
+  $label,
+  line,
+  CASE WHEN ok THEN json_merge_patch(text, {literal(patch)}::JSON) END,
+  $input,
+  CASE WHEN ok THEN ts / 1000000.0 END,
+  CASE WHEN ok THEN wall END,
+  false,
+  CASE WHEN ok THEN {dkey} END,
+  CASE WHEN ok THEN {dshow} END,
+  CASE WHEN NOT ok THEN raw END
 FROM (
-  SELECT b.line, $base + (b.line - $first) - {gap} AS seq, {ts} AS ts, {wall} AS wall,
-    b.type, {label_id} AS id, b.id IS NOT NULL AS explicit, b.attrs, b.ttext, b.parts
-  FROM _cx_b b {join} {gap_join}
-  WHERE b.ok
-)"""
+  SELECT *, CASE WHEN ok THEN {ident} END AS idv
+  FROM (
+    SELECT *, coalesce({" AND ".join(ok)}, false) AS ok
+    FROM (
+      SELECT p.*, {ts} AS ts, {wall} AS wall
+      FROM (
+        SELECT *, {instant} AS instant, {local} AS local_us
+        FROM (
+          SELECT *, CASE WHEN v THEN json_extract(text, {paths}) END AS e
+          FROM (
+            SELECT line, raw, text,
+              coalesce(NOT unsafe AND {valid}, false) AS v
+            FROM _cx_in
+          )
+        )
+      ) p {join}
+    )
+  )
+) {order}"""
+
+
+def _key_sql(plan: JsonlPlan, first_part: int) -> tuple[str, str]:
+    """SQL for the duplicate key of `duplicate_key` fields and the texts of its parts."""
+    keys, shows = [], []
+    attr_index = first_part - 1
+    for name in plan.key_fields:
+        if name == "time":
+            keys.append("'u' || CAST(ts AS VARCHAR)")
+            shows.append("chr(0) || trim(e[1], '\"')")
+        elif name == "type":
+            keys.append(f"'s' || {_kind()}")
+            shows.append(_kind())
+        elif name == "id":
+            keys.append("'s' || coalesce(idv, $label || ':' || line)")
+            shows.append("coalesce(idv, $label || ':' || line)")
+        elif name in plan.popped():
+            keys.append("'z'")
+            shows.append("'None'")
+        else:
+            attr_index += 1
+            x = f"e[{attr_index}]"
+            number = f"CAST(CAST(CAST({x} AS VARCHAR) AS HUGEINT) AS VARCHAR)"
+            text = f"json_extract_string({x}, '$')"
+            keys.append(
+                f"CASE WHEN {x} IS NULL OR {x} = 'null' THEN 'z' WHEN {x} = 'true' THEN 'n1'"
+                f" WHEN {x} = 'false' THEN 'n0' WHEN starts_with({x}, '\"') THEN 's' || {text}"
+                f" ELSE 'n' || {number} END"
+            )
+            shows.append(
+                f"CASE WHEN {x} IS NULL OR {x} = 'null' THEN 'None' WHEN {x} = 'true'"
+                f" THEN 'True' WHEN {x} = 'false' THEN 'False' WHEN starts_with({x}, '\"')"
+                f" THEN {text} ELSE {number} END"
+            )
+    return "['k', " + ", ".join(keys) + "]", "[" + ", ".join(shows) + "]"
+
+
+def _kind() -> str:
+    return (
+        "CASE WHEN contains(e[2], '\\') THEN json_extract_string(e[2], '$')"
+        " ELSE trim(e[2], '\"') END"
+    )
 
 
 @dataclass
 class _Batch:
     first: int
     count: int
-    arrays: list[pa.Array]
-    long: dict[int, Any]
+    table: pa.Table
+    held: dict[int, Held]
 
 
-def _batches(source: FileBytes, limit: int) -> Any:
-    """Chunks of lines gathered into batches of about BATCH_LINES lines."""
+def _batches(source: FileBytes, limit: int) -> Iterator[_Batch]:
+    """The file's lines in batches of about BATCH_LINES, as `_cx_in` tables."""
     pending: list[Chunk] = []
     size = 0
     for chunk in split_lines(source, limit):
@@ -286,20 +333,47 @@ def _batches(source: FileBytes, limit: int) -> Any:
 
 
 def _gather(chunks: list[Chunk]) -> _Batch:
-    long: dict[int, Any] = {}
+    held: dict[int, Held] = {}
+    texts = []
     for chunk in chunks:
-        long.update(chunk.long)
+        texts.append(as_text(chunk))  # may hold more lines
+        held.update(chunk.held)
     count = sum(len(chunk.raw) for chunk in chunks)
-    return _Batch(chunks[0].first, count, [chunk.raw for chunk in chunks], long)
+    raw = pa.chunked_array([chunk.raw for chunk in chunks], pa.large_binary())
+    unsafe = pc.match_substring_regex(raw, UNSAFE)
+    first = chunks[0].first
+    if first == 1 and len(raw) and raw[0].as_py().startswith(b"\xef\xbb\xbf"):
+        held[1] = Held(raw[0].as_py(), False)  # read_jsonl strips a BOM on line 1 only
+        unsafe = pc.if_else(pc.equal(numbers(1, len(raw)), 1), True, unsafe)
+    table = pa.table(
+        {
+            "line": numbers(first, count),
+            "raw": raw,
+            "text": pa.chunked_array(texts, pa.large_string()),
+            "unsafe": unsafe,
+        }
+    )
+    return _Batch(first, count, table, held)
 
 
 def read_native(
-    con: duckdb.DuckDBPyConnection, log: LogInput, index: int, plan: JsonlPlan, sink: Sink
+    con: duckdb.DuckDBPyConnection,
+    log: LogInput,
+    index: int,
+    offset: int,
+    plan: JsonlPlan,
+    sink: Sink,
 ) -> tuple[str, int]:
-    """Read one JSONL input into the staging table; returns its SHA-256 and the number of
-    records DuckDB accepted itself. Raises Fallback."""
-    judge = Judge(log, index, sink)
-    parse = parse_sql(plan)
+    """Read one JSONL input into the staging table (`offset`: the number of events of the
+    inputs before); returns its SHA-256 and the number of records DuckDB accepted itself.
+    Raises Fallback."""
+    judge = Judge(log, index, offset, sink)
+    keys = keys_sql(plan)
+    inserts = {
+        (repeated, naive): insert_sql(plan, repeated, naive)
+        for repeated in (False, True)
+        for naive in (False, True)
+    }
     tz = zone(plan.zone)
     limit = log.max_record
     label = log.label
@@ -310,33 +384,52 @@ def read_native(
     reader = Prefetch(lambda: _batches(source, limit))
     try:
         for batch in reader:
-            for number, long in batch.long.items():
-                if long.truncated and len(long.head.rstrip(b"\r\n")) <= limit:
+            for number, kept in batch.held.items():
+                if kept.truncated and len(kept.head.rstrip(b"\r\n")) <= limit:
                     # read_jsonl would read the line's head as a record and the rest of the
                     # line as further lines: leave the whole file to it
                     raise Fallback(f"line {number} is cut by the record limit mid-way")
-            lines = pa.array(range(batch.first, batch.first + batch.count), pa.int64())
-            raw = pa.chunked_array(batch.arrays, pa.large_binary())
-            table = pa.table({"line": lines, "raw": raw})
-            con.register("_cx_in", table)
-            con.execute(parse)
-            con.unregister("_cx_in")
+            last = batch.first + batch.count - 1
+            con.register("_cx_in", batch.table)
+            found = con.execute(keys).fetchall()
+            repeated = [ks for ks in {ks for ks, _ in found} if _repeats(ks)]
             if not plan.utc:
-                try:
-                    _zone_hours(con, plan, tz)
-                except IrregularZone as exc:
-                    raise Fallback(str(exc)) from None
-            slow = con.execute("SELECT line, raw FROM _cx_b WHERE NOT ok ORDER BY line").fetchall()
+                _zone_hours(con, plan.zone, tz, {hour for _, hour in found if hour})
+            params: dict[str, Any] = {
+                "input": index,
+                "base": base + position,
+                "ordbase": offset + position,
+                "first": batch.first,
+                "label": label,
+            }
+            if repeated:
+                params["repeated"] = repeated
+            naive = any(hour for _, hour in found)
+            con.execute(inserts[bool(repeated), naive], params)
+            con.unregister("_cx_in")
+            span = {"input": index, "first": batch.first, "last": last}
+            slow = con.execute(
+                f"""SELECT line, raw FROM {STAGE} WHERE input = $input AND raw IS NOT NULL
+                AND line BETWEEN $first AND $last ORDER BY line""",
+                span,
+            ).fetchall()
+            if slow:
+                con.execute(
+                    f"DELETE FROM {STAGE} WHERE input = $input AND raw IS NOT NULL",
+                    {"input": index},
+                )
             gaps: list[int] = []
             made = 0
             for number, data in slow:
-                long = batch.long.get(number)
-                item = jsonl_item(long.head if long else data, number, limit, label)
+                held = batch.held.get(number)
+                item = jsonl_item(held.head if held else data, number, limit, label)
                 at = position + (number - batch.first) - len(gaps)
                 count = 0 if item is None else judge.item(item, at)
                 if count == 0:
                     gaps.append(number)
                 made += count
+            if gaps:
+                _close_gaps(con, index, gaps, last)
             fast = batch.count - len(slow)
             native += fast
             log.read += fast
@@ -345,37 +438,59 @@ def read_native(
                 con.register("_cx_py", judge.rows.batch())
                 con.execute(f"INSERT INTO {STAGE} SELECT * FROM _cx_py")
                 con.unregister("_cx_py")
-            if gaps:
-                cumulative = pa.table(
-                    {"line": pa.array(gaps, pa.int64()), "n": pa.array(range(1, len(gaps) + 1))}
-                )
-                con.register("_cx_gaps", cumulative)
-            params = {"input": index, "base": base + position, "first": batch.first}
-            con.execute(insert_sql(plan, bool(gaps)), params | {"label": label})
-            if gaps:
-                con.unregister("_cx_gaps")
             position += fast + made
         return source.sha256(), native
     finally:
         reader.close()
         source.close()
-        con.execute("DROP TABLE IF EXISTS _cx_b")
 
 
-def _zone_hours(con: duckdb.DuckDBPyConnection, plan: JsonlPlan, tz: Any) -> None:
-    """Add the zone table's rows for the local hours of this batch it does not have yet."""
-    found = con.execute(
-        f"""SELECT DISTINCT {hour_of("local_us")} AS hour FROM _cx_b WHERE ok AND off_us IS NULL
-        EXCEPT SELECT hour FROM {ZONES} WHERE zone = $zone""",
-        {"zone": plan.zone},
-    ).fetchall()
-    new = sorted(hour for (hour,) in found)
+def _repeats(keys: str) -> bool:
+    """True when a list of keys (joined by NUL) holds a key twice (or may: a key holding NUL
+    counts as its pieces)."""
+    names = keys.split("\0")
+    return len(set(names)) < len(names)
+
+
+def _close_gaps(con: duckdb.DuckDBPyConnection, index: int, gaps: list[int], last: int) -> None:
+    """Lines without an event (blank or rejected) take no position: the events after them
+    move up."""
+    con.register("_cx_gaps", pa.table({"line": pa.array(gaps, pa.int64())}))
+    con.execute(
+        f"""UPDATE {STAGE} SET seq = s.seq - s.before, ord = s.ord - s.before
+        FROM (
+          SELECT st.line, st.seq, st.ord,
+            (SELECT count(*) FROM _cx_gaps g WHERE g.line < st.line) AS before
+          FROM {STAGE} st WHERE st.input = $input AND st.line > $gap AND st.line <= $last
+        ) s
+        WHERE {STAGE}.input = $input AND {STAGE}.line = s.line""",
+        {"input": index, "gap": gaps[0], "last": last},
+    )
+    con.unregister("_cx_gaps")
+
+
+def _zone_hours(con: duckdb.DuckDBPyConnection, name: str, tz: Any, prefixes: set[str]) -> None:
+    """Add the zone table's rows for local hours ('YYYY-MM-DD?HH') it does not have yet."""
+    hours = set()
+    for prefix in prefixes:
+        try:
+            start = datetime(
+                int(prefix[:4]), int(prefix[5:7]), int(prefix[8:10]), int(prefix[11:13])
+            )
+        except ValueError:
+            continue  # not a time DuckDB will accept either
+        hours.add((start - NAIVE_EPOCH) // timedelta(hours=1))
+    known = con.execute(f"SELECT hour FROM {ZONES} WHERE zone = $zone", {"zone": name}).fetchall()
+    new = sorted(hours - {hour for (hour,) in known})
     if not new:
         return
-    rows = [hour_offsets(tz, hour) for hour in new]
+    try:
+        rows = [hour_offsets(tz, hour) for hour in new]
+    except IrregularZone as exc:
+        raise Fallback(str(exc)) from None
     table = pa.table(
         {
-            "zone": pa.array([plan.zone] * len(rows), pa.string()),
+            "zone": pa.array([name] * len(rows), pa.string()),
             "hour": pa.array([r[0] for r in rows], pa.int64()),
             "off0": pa.array([r[1] for r in rows], pa.int64()),
             "boundary": pa.array([r[2] for r in rows], pa.int64()),
@@ -385,6 +500,3 @@ def _zone_hours(con: duckdb.DuckDBPyConnection, plan: JsonlPlan, tz: Any) -> Non
     con.register("_cx_new_hours", table)
     con.execute(f"INSERT INTO {ZONES} SELECT * FROM _cx_new_hours")
     con.unregister("_cx_new_hours")
-
-
-__all__ = ["STAGE_SCHEMA", "Fallback", "JsonlPlan", "read_native"]

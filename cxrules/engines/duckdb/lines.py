@@ -4,7 +4,7 @@ Lines are split on b"\\n" only (a lone b"\\r" stays inside its line, as `readlin
 handed on as Arrow arrays over the block they were read in, without copying: each value is one
 line with its b"\\n" (the file's last line may lack it). A line longer than the record limit is
 not kept: its value is empty and its first `limit + 2` bytes (what the Python readers' first
-`readline(limit + 2)` sees) go to `Chunk.long`, for the Python readers to judge. Memory holds
+`readline(limit + 2)` sees) are held in `Chunk.held`, for the Python readers to judge. Memory holds
 one block, plus one line when a line is longer than a block.
 
 The file's SHA-256 (of its bytes as stored, compressed or not) is computed on the way.
@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import IO, Any, Generic, TypeVar, cast
 
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from cxrules.logs.errors import LogError
 from cxrules.logs.files import GZIP_MAGIC
@@ -34,9 +35,9 @@ _T = TypeVar("_T")
 
 
 @dataclass
-class LongLine:
-    """A line longer than the record limit: its first `limit + 2` bytes (with the b"\\n" when
-    the line is that short), and whether the line goes on beyond them."""
+class Held:
+    """A line left to the Python readers: its bytes (for a line longer than the record limit,
+    its first `limit + 2` bytes), and whether the line goes on beyond them."""
 
     head: bytes
     truncated: bool
@@ -44,11 +45,12 @@ class LongLine:
 
 @dataclass
 class Chunk:
-    """Consecutive lines: numbers `first` to `first + len(raw) - 1`."""
+    """Consecutive lines: numbers `first` to `first + len(raw) - 1`; a line in `held` has an
+    empty or null value and is judged by the Python readers."""
 
     first: int
     raw: pa.Array
-    long: dict[int, LongLine] = field(default_factory=dict)
+    held: dict[int, Held] = field(default_factory=dict)
 
 
 class _Hashing:
@@ -113,22 +115,45 @@ def _array(body: bytes, parts: list[bytes], limit: int, first: int) -> Chunk:
 
 def _with_long(lines: list[bytes], limit: int, first: int) -> Chunk:
     values: list[bytes] = []
-    long: dict[int, LongLine] = {}
+    held: dict[int, Held] = {}
     for number, line in enumerate(lines, start=first):
         if len(line) > limit:
             whole = line + b"\n"
-            long[number] = LongLine(whole[: limit + 2], len(whole) > limit + 2)
+            held[number] = Held(whole[: limit + 2], len(whole) > limit + 2)
             values.append(b"")
         else:
             values.append(line + b"\n")
-    return Chunk(first, pa.array(values, pa.large_binary()), long)
+    return Chunk(first, pa.array(values, pa.large_binary()), held)
+
+
+def as_text(chunk: Chunk) -> pa.Array:
+    """The chunk's lines as UTF-8 text; a line that is not valid UTF-8 becomes null and joins
+    `chunk.held` (with its bytes), for the Python readers to judge."""
+    try:
+        return chunk.raw.cast(pa.large_string())
+    except pa.ArrowInvalid:
+        pass
+    values: list[str | None] = []
+    for number, data in enumerate(chunk.raw.to_pylist(), start=chunk.first):
+        try:
+            values.append(data.decode("utf-8"))
+        except UnicodeDecodeError:
+            values.append(None)
+            chunk.held[number] = Held(data, False)
+    return pa.array(values, pa.large_string())
+
+
+def numbers(first: int, count: int) -> pa.Array:
+    """The line numbers first, first + 1, ... as an Arrow array."""
+    ones = pa.nulls(count, pa.int64()).fill_null(1)
+    return pc.add(pc.cumulative_sum(ones), first - 1)
 
 
 def split_lines(source: FileBytes, limit: int, block: int = BLOCK) -> Iterator[Chunk]:
     """The file's lines in chunks (see the module docstring)."""
     number = 0  # lines handed on so far
     carry = b""
-    skipping: LongLine | None = None  # a long line being skipped to its end
+    skipping: Held | None = None  # a long line being skipped to its end
     while True:
         data = source.read(block)
         if skipping is not None:
@@ -147,7 +172,7 @@ def split_lines(source: FileBytes, limit: int, block: int = BLOCK) -> Iterator[C
             if carry:
                 number += 1
                 if len(carry) > limit:
-                    yield _long(number, LongLine(carry[: limit + 2], len(carry) > limit + 2))
+                    yield _long(number, Held(carry[: limit + 2], len(carry) > limit + 2))
                 else:
                     yield Chunk(number, pa.array([carry], pa.large_binary()))
             return
@@ -161,11 +186,11 @@ def split_lines(source: FileBytes, limit: int, block: int = BLOCK) -> Iterator[C
             number += len(parts) - 1
             yield chunk
         if len(carry) > limit + 2:
-            skipping = LongLine(carry[: limit + 2], True)
+            skipping = Held(carry[: limit + 2], True)
             carry = b""
 
 
-def _long(number: int, line: LongLine) -> Chunk:
+def _long(number: int, line: Held) -> Chunk:
     return Chunk(number, pa.array([b""], pa.large_binary()), {number: line})
 
 

@@ -182,8 +182,10 @@ def _utc_text(ts: int) -> str:
 class Rows:
     """Staging rows of one input, collected column by column, handed on as Arrow batches."""
 
-    def __init__(self, index: int, log: LogInput) -> None:
+    def __init__(self, index: int, log: LogInput, offset: int) -> None:
         self.index = index
+        self.label = log.label
+        self.offset = offset - (index << SEQ_SHIFT)  # ord = seq + offset
         tz = zone(log.mapping.zone)
         self.tz: tzinfo | None = None if tz is UTC else tz
         self.key_fields = log.mapping.duplicate_key
@@ -208,18 +210,21 @@ class Rows:
         else:
             dkey, dshow = ["id", str(key)], None
         row = (
-            self.index,
-            event.line,
-            event.seq,
-            when.timestamp(),
+            event.seq + self.offset,
             (when - EPOCH) // US,
-            wall,
-            fold,
+            event.seq,
             event.type,
             event.id,
+            self.label,
+            event.line,
             attrs_json(event.attrs),
+            self.index,
+            when.timestamp(),
+            wall,
+            fold,
             dkey,
             dshow,
+            None,
         )
         for column, value in zip(self.columns, row, strict=True):
             column.append(value)
@@ -234,9 +239,10 @@ class Rows:
         return pa.RecordBatch.from_arrays(arrays, schema=STAGE_SCHEMA)
 
 
-def whole_file(log: LogInput, index: int, sink: Sink) -> Iterator[pa.RecordBatch]:
-    """Every event of one input read by the Python readers (`LogInput.entries`)."""
-    rows = Rows(index, log)
+def whole_file(log: LogInput, index: int, offset: int, sink: Sink) -> Iterator[pa.RecordBatch]:
+    """Every event of one input read by the Python readers (`LogInput.entries`); `offset` is
+    the number of events of the inputs before."""
+    rows = Rows(index, log, offset)
     for _when, _seq, event, key in log.entries(sink, sys.maxsize):
         rows.add(event, key)
         if len(rows) >= BATCH:
@@ -249,13 +255,13 @@ class Judge:
     """Records of a natively read file that DuckDB handed back, judged one by one exactly as
     `LogInput.entries` judges them; counts go to the input's counters."""
 
-    def __init__(self, log: LogInput, index: int, sink: Sink) -> None:
+    def __init__(self, log: LogInput, index: int, offset: int, sink: Sink) -> None:
         self.log = log
         self.sink = sink
         self.builder = Builder(log.mapping, log.format, log.label)
         self.id_column = log.mapping.id
         self.key_fields = log.mapping.duplicate_key
-        self.rows = Rows(index, log)
+        self.rows = Rows(index, log, offset)
         self.base = index << SEQ_SHIFT
 
     def item(self, item: Item, position: int) -> int:

@@ -16,25 +16,35 @@ HOUR_US = 3_600_000_000
 #: float of seconds (the Python readers' sort key) is exact for them, and so is `ts / 1e6`.
 SAFE_US = 9_000_000_000_000_000
 
-#: The staging table: one row per event, whichever route built it.
-#: `key` is the float sort key of the Python readers (`Event.time.timestamp()`); `wall` and
-#: `fold` are set when the event's time is a wall clock in the mapping's zone (they decide how
-#: the input summary shows it); `dkey` is the duplicate key (NULL: never a duplicate) and
-#: `dshow` the parts of that key as the duplicate's reason shows them.
+#: The staging table: one row per event, whichever route built it. Its first eight columns are
+#: those of the events table: when the events arrive in processing order and none is a duplicate
+#: (the common case), the staging table becomes the events table without a sort.
+#: `ord` is the position the event would have if the inputs were in time order (the number of
+#: events before it in its input and in the inputs before); `key` is the float sort key of the
+#: Python readers (`Event.time.timestamp()`); `wall` and `fold` are set when the event's time is
+#: a wall clock in the mapping's zone (they decide how the input summary shows it); `dkey` is
+#: the duplicate key (NULL: never a duplicate) and `dshow` the parts of that key as the
+#: duplicate's reason shows them. A row with `raw` set is no event: a line DuckDB left to the
+#: Python readers, deleted once they have judged it.
 STAGE_COLUMNS: list[tuple[str, str, pa.DataType]] = [
-    ("input", "INTEGER", pa.int32()),
-    ("line", "BIGINT", pa.int64()),
-    ("seq", "BIGINT", pa.int64()),
-    ("key", "DOUBLE", pa.float64()),
+    ("ord", "BIGINT", pa.int64()),
     ("ts", "BIGINT", pa.int64()),
-    ("wall", "BIGINT", pa.int64()),
-    ("fold", "BOOLEAN", pa.bool_()),
+    ("seq", "BIGINT", pa.int64()),
     ("type", "VARCHAR", pa.string()),
     ("id", "VARCHAR", pa.string()),
-    ("attrs", "VARCHAR", pa.string()),
+    ("file", "VARCHAR", pa.string()),
+    ("line", "BIGINT", pa.int64()),
+    ("attrs", "JSON", pa.string()),
+    ("input", "INTEGER", pa.int32()),
+    ("key", "DOUBLE", pa.float64()),
+    ("wall", "BIGINT", pa.int64()),
+    ("fold", "BOOLEAN", pa.bool_()),
     ("dkey", "VARCHAR[]", pa.list_(pa.string())),
     ("dshow", "VARCHAR[]", pa.list_(pa.string())),
+    ("raw", "BLOB", pa.large_binary()),
 ]
+EVENT_COLUMNS = [name for name, _, _ in STAGE_COLUMNS[:8]]
+HELPER_COLUMNS = [name for name, _, _ in STAGE_COLUMNS[8:]]
 STAGE_SCHEMA = pa.schema([(name, kind) for name, _, kind in STAGE_COLUMNS])
 STAGE = "_cx_stage"
 ZONES = "_cx_zone"
@@ -79,7 +89,7 @@ def text_list(items: list[str]) -> str:
 def stage_ddl() -> str:
     """The CREATE statement of the staging table."""
     columns = ", ".join(f"{name} {kind}" for name, kind, _ in STAGE_COLUMNS)
-    return f"CREATE OR REPLACE TEMP TABLE {STAGE} ({columns})"
+    return f"CREATE OR REPLACE TABLE {STAGE} ({columns})"
 
 
 def zones_ddl() -> str:

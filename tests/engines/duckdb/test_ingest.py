@@ -98,7 +98,7 @@ def test_visits_are_read_by_duckdb_except_the_nested_object():
     done = ingest(con, LogSet([open_log(str(DATA / "visits.jsonl"))]))
     # line 3 holds a nested object ("meta"): the Python readers build that event
     assert done.native == [3]
-    assert con.execute("SELECT count(*) FROM events").fetchone() == (4,)
+    assert con.execute("SELECT count(*) FROM events").fetchall() == [(4,)]
 
 
 # -- hostile lines ---------------------------------------------------------------------------
