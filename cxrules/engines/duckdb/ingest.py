@@ -22,11 +22,14 @@ object (how non-JSON values are written: see pyroute.py).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
-from cxrules.engines.duckdb.jsonl import Fallback, JsonlPlan, read_native
+from cxrules.engines.duckdb.csvfile import CsvPlan, CsvRoute
+from cxrules.engines.duckdb.jsonl import JsonlPlan, JsonlRoute
+from cxrules.engines.duckdb.native import Fallback, read
 from cxrules.engines.duckdb.pyroute import (
     EPOCH,
     NAIVE_EPOCH,
@@ -52,7 +55,7 @@ from cxrules.reports.model import InputSummary
 if TYPE_CHECKING:
     import duckdb
 
-Route = Literal["jsonl:duckdb", "python"]
+Route = Literal["jsonl:duckdb", "csv:duckdb", "python"]
 
 
 @dataclass
@@ -152,11 +155,19 @@ def _read(
     native: bool,
 ) -> tuple[Route, str | None, int]:
     log.reset()
-    plan = JsonlPlan.of(log.mapping, log.format) if native else None
-    if plan is not None:
+    routes: list[tuple[Route, Callable[[], Any]]] = []
+    if native and log.format == "jsonl":
+        jsonl = JsonlPlan.of(log.mapping, log.format)
+        if jsonl is not None:
+            routes.append(("jsonl:duckdb", lambda: JsonlRoute(log, index, offset, sink, jsonl)))
+    elif native and log.format == "csv":
+        csv = CsvPlan.of(log)
+        if csv is not None:
+            routes.append(("csv:duckdb", lambda: CsvRoute(log, index, offset, sink, csv)))
+    for name, make in routes:
         try:
-            sha, count = read_native(con, log, index, offset, plan, sink)
-            return "jsonl:duckdb", sha, count
+            sha, count = read(con, make())
+            return name, sha, count
         except Fallback:
             con.execute(f"DELETE FROM {STAGE} WHERE input = ?", [index])
             log.reset()
@@ -298,6 +309,7 @@ def _reason(log: LogInput, event_id: str, shown: list[str] | None) -> str:
     """The duplicate's key as the Python readers show it: `id 'x'` or `(a, b, ...)`."""
     if shown is None:
         return f"id '{event_id}'"
-    parse = make_parser("iso", zone(log.mapping.zone), log.mapping.ignore_offset)
+    mapping = log.mapping
+    parse = make_parser(mapping.time_format, zone(mapping.zone), mapping.ignore_offset)
     parts = [str(parse(part[1:])) if part.startswith("\0") else part for part in shown]
     return "(" + ", ".join(parts) + ")"

@@ -24,36 +24,24 @@ takes its zone's offset from the zone table (zones.py).
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
 from typing import TYPE_CHECKING, Any
 
 import orjson
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from cxrules.engines.duckdb.lines import (
-    Chunk,
-    FileBytes,
-    Held,
-    Prefetch,
-    as_text,
-    numbers,
-    split_lines,
-)
-from cxrules.engines.duckdb.pyroute import NAIVE_EPOCH, Judge, Sink, jsonl_item
+from cxrules.engines.duckdb.lines import Batch, Flags
+from cxrules.engines.duckdb.native import Fallback, Route, zone_hours
+from cxrules.engines.duckdb.pyroute import Sink, jsonl_item
 from cxrules.engines.duckdb.sql import SAFE_US, STAGE, ZONES, hour_of, literal, pointer, text_list
-from cxrules.engines.duckdb.zones import IrregularZone, hour_offsets
-from cxrules.logs.logset import SEQ_SHIFT, LogInput
+from cxrules.logs.logset import LogInput
 from cxrules.logs.mapping import LogMapping
+from cxrules.logs.readers import Item
 from cxrules.logs.timeparse import zone
 
 if TYPE_CHECKING:
     import duckdb
-
-#: Lines handed to DuckDB per query.
-BATCH_LINES = 1 << 19
 
 _WS = r"[ \t\r\n]"
 UNSAFE = "|".join(
@@ -69,10 +57,6 @@ _CLOCK = r"(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]{1,6})?"
 _OFFSET = r"(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])"
 ISO = rf'"[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}[T ]{_CLOCK}{_OFFSET}?"'
 _PLAIN_KEY = re.compile(r'[^"\\\x00-\x1f]+')
-
-
-class Fallback(Exception):
-    """The file cannot be read natively after all; read it with the Python readers."""
 
 
 @dataclass(frozen=True)
@@ -310,139 +294,52 @@ def _kind() -> str:
     )
 
 
-@dataclass
-class _Batch:
-    first: int
-    count: int
-    table: pa.Table
-    held: dict[int, Held]
+class JsonlRoute(Route):
+    """JSON Lines read by DuckDB (see the module docstring)."""
 
-
-def _batches(source: FileBytes, limit: int) -> Iterator[_Batch]:
-    """The file's lines in batches of about BATCH_LINES, as `_cx_in` tables."""
-    pending: list[Chunk] = []
-    size = 0
-    for chunk in split_lines(source, limit):
-        pending.append(chunk)
-        size += len(chunk.raw)
-        if size >= BATCH_LINES:
-            yield _gather(pending)
-            pending, size = [], 0
-    if pending:
-        yield _gather(pending)
-
-
-def _gather(chunks: list[Chunk]) -> _Batch:
-    held: dict[int, Held] = {}
-    texts = []
-    for chunk in chunks:
-        texts.append(as_text(chunk))  # may hold more lines
-        held.update(chunk.held)
-    count = sum(len(chunk.raw) for chunk in chunks)
-    raw = pa.chunked_array([chunk.raw for chunk in chunks], pa.large_binary())
-    unsafe = pc.match_substring_regex(raw, UNSAFE)
-    first = chunks[0].first
-    if first == 1 and len(raw) and raw[0].as_py().startswith(b"\xef\xbb\xbf"):
-        held[1] = Held(raw[0].as_py(), False)  # read_jsonl strips a BOM on line 1 only
-        unsafe = pc.if_else(pc.equal(numbers(1, len(raw)), 1), True, unsafe)
-    table = pa.table(
-        {
-            "line": numbers(first, count),
-            "raw": raw,
-            "text": pa.chunked_array(texts, pa.large_string()),
-            "unsafe": unsafe,
+    def __init__(self, log: LogInput, index: int, offset: int, sink: Sink, plan: JsonlPlan):
+        super().__init__(log, index, offset, sink)
+        self.plan = plan
+        self.keys = keys_sql(plan)
+        self.inserts = {
+            (repeated, naive): insert_sql(plan, repeated, naive)
+            for repeated in (False, True)
+            for naive in (False, True)
         }
-    )
-    return _Batch(first, count, table, held)
+        self.tz = zone(plan.zone)
+
+    def flags(self) -> Flags:
+        return _unsafe
+
+    def check(self, batch: Batch) -> None:
+        limit = self.log.max_record
+        for number, kept in batch.held.items():
+            if kept.truncated and len(kept.head.rstrip(b"\r\n")) <= limit:
+                # read_jsonl would read the line's head as a record and the rest of the line
+                # as further lines: leave the whole file to it
+                raise Fallback(f"line {number} is cut by the record limit mid-way")
+
+    def insert(self, con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> None:
+        found = con.execute(self.keys).fetchall()
+        repeated = [ks for ks in {ks for ks, _ in found} if _repeats(ks)]
+        hours = {hour for _, hour in found if hour}
+        if hours:
+            zone_hours(con, self.plan.zone, self.tz, hours)
+        if repeated:
+            params = params | {"repeated": repeated}
+        con.execute(self.inserts[bool(repeated), bool(hours)], params)
+
+    def item(self, data: bytes, number: int) -> Item | None:
+        return jsonl_item(data, number, self.log.max_record, self.log.label)
 
 
-def read_native(
-    con: duckdb.DuckDBPyConnection,
-    log: LogInput,
-    index: int,
-    offset: int,
-    plan: JsonlPlan,
-    sink: Sink,
-) -> tuple[str, int]:
-    """Read one JSONL input into the staging table (`offset`: the number of events of the
-    inputs before); returns its SHA-256 and the number of records DuckDB accepted itself.
-    Raises Fallback."""
-    judge = Judge(log, index, offset, sink)
-    keys = keys_sql(plan)
-    inserts = {
-        (repeated, naive): insert_sql(plan, repeated, naive)
-        for repeated in (False, True)
-        for naive in (False, True)
-    }
-    tz = zone(plan.zone)
-    limit = log.max_record
-    label = log.label
-    base = index << SEQ_SHIFT
-    position = 0  # events of this file so far
-    native = 0
-    source = FileBytes(log.file, label)
-    reader = Prefetch(lambda: _batches(source, limit))
-    try:
-        for batch in reader:
-            for number, kept in batch.held.items():
-                if kept.truncated and len(kept.head.rstrip(b"\r\n")) <= limit:
-                    # read_jsonl would read the line's head as a record and the rest of the
-                    # line as further lines: leave the whole file to it
-                    raise Fallback(f"line {number} is cut by the record limit mid-way")
-            last = batch.first + batch.count - 1
-            con.register("_cx_in", batch.table)
-            found = con.execute(keys).fetchall()
-            repeated = [ks for ks in {ks for ks, _ in found} if _repeats(ks)]
-            if not plan.utc:
-                _zone_hours(con, plan.zone, tz, {hour for _, hour in found if hour})
-            params: dict[str, Any] = {
-                "input": index,
-                "base": base + position,
-                "ordbase": offset + position,
-                "first": batch.first,
-                "label": label,
-            }
-            if repeated:
-                params["repeated"] = repeated
-            naive = any(hour for _, hour in found)
-            con.execute(inserts[bool(repeated), naive], params)
-            con.unregister("_cx_in")
-            span = {"input": index, "first": batch.first, "last": last}
-            slow = con.execute(
-                f"""SELECT line, raw FROM {STAGE} WHERE input = $input AND raw IS NOT NULL
-                AND line BETWEEN $first AND $last ORDER BY line""",
-                span,
-            ).fetchall()
-            if slow:
-                con.execute(
-                    f"DELETE FROM {STAGE} WHERE input = $input AND raw IS NOT NULL",
-                    {"input": index},
-                )
-            gaps: list[int] = []
-            made = 0
-            for number, data in slow:
-                held = batch.held.get(number)
-                item = jsonl_item(held.head if held else data, number, limit, label)
-                at = position + (number - batch.first) - len(gaps)
-                count = 0 if item is None else judge.item(item, at)
-                if count == 0:
-                    gaps.append(number)
-                made += count
-            if gaps:
-                _close_gaps(con, index, gaps, last)
-            fast = batch.count - len(slow)
-            native += fast
-            log.read += fast
-            log.accepted += fast
-            if len(judge.rows):
-                con.register("_cx_py", judge.rows.batch())
-                con.execute(f"INSERT INTO {STAGE} SELECT * FROM _cx_py")
-                con.unregister("_cx_py")
-            position += fast + made
-        return source.sha256(), native
-    finally:
-        reader.close()
-        source.close()
+def _unsafe(raw: pa.ChunkedArray, first: int) -> tuple[pa.Array, list[int]]:
+    """Lines DuckDB must not judge: the lenient parser's extras; line 1 with a BOM (only there
+    does read_jsonl drop one)."""
+    unsafe = pc.match_substring_regex(raw, UNSAFE)
+    if first == 1 and len(raw) and raw[0].as_py().startswith(b"\xef\xbb\xbf"):
+        return unsafe, [1]
+    return unsafe, []
 
 
 def _repeats(keys: str) -> bool:
@@ -450,53 +347,3 @@ def _repeats(keys: str) -> bool:
     counts as its pieces)."""
     names = keys.split("\0")
     return len(set(names)) < len(names)
-
-
-def _close_gaps(con: duckdb.DuckDBPyConnection, index: int, gaps: list[int], last: int) -> None:
-    """Lines without an event (blank or rejected) take no position: the events after them
-    move up."""
-    con.register("_cx_gaps", pa.table({"line": pa.array(gaps, pa.int64())}))
-    con.execute(
-        f"""UPDATE {STAGE} SET seq = s.seq - s.before, ord = s.ord - s.before
-        FROM (
-          SELECT st.line, st.seq, st.ord,
-            (SELECT count(*) FROM _cx_gaps g WHERE g.line < st.line) AS before
-          FROM {STAGE} st WHERE st.input = $input AND st.line > $gap AND st.line <= $last
-        ) s
-        WHERE {STAGE}.input = $input AND {STAGE}.line = s.line""",
-        {"input": index, "gap": gaps[0], "last": last},
-    )
-    con.unregister("_cx_gaps")
-
-
-def _zone_hours(con: duckdb.DuckDBPyConnection, name: str, tz: Any, prefixes: set[str]) -> None:
-    """Add the zone table's rows for local hours ('YYYY-MM-DD?HH') it does not have yet."""
-    hours = set()
-    for prefix in prefixes:
-        try:
-            start = datetime(
-                int(prefix[:4]), int(prefix[5:7]), int(prefix[8:10]), int(prefix[11:13])
-            )
-        except ValueError:
-            continue  # not a time DuckDB will accept either
-        hours.add((start - NAIVE_EPOCH) // timedelta(hours=1))
-    known = con.execute(f"SELECT hour FROM {ZONES} WHERE zone = $zone", {"zone": name}).fetchall()
-    new = sorted(hours - {hour for (hour,) in known})
-    if not new:
-        return
-    try:
-        rows = [hour_offsets(tz, hour) for hour in new]
-    except IrregularZone as exc:
-        raise Fallback(str(exc)) from None
-    table = pa.table(
-        {
-            "zone": pa.array([name] * len(rows), pa.string()),
-            "hour": pa.array([r[0] for r in rows], pa.int64()),
-            "off0": pa.array([r[1] for r in rows], pa.int64()),
-            "boundary": pa.array([r[2] for r in rows], pa.int64()),
-            "off1": pa.array([r[3] for r in rows], pa.int64()),
-        }
-    )
-    con.register("_cx_new_hours", table)
-    con.execute(f"INSERT INTO {ZONES} SELECT * FROM _cx_new_hours")
-    con.unregister("_cx_new_hours")

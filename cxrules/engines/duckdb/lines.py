@@ -194,6 +194,65 @@ def _long(number: int, line: Held) -> Chunk:
     return Chunk(number, pa.array([b""], pa.large_binary()), {number: line})
 
 
+#: Lines handed to DuckDB per query.
+BATCH_LINES = 1 << 19
+
+#: For a batch's lines (bytes) and its first line number: which lines DuckDB must leave to the
+#: Python readers, and which more lines to hold (with their bytes) for them.
+Flags = Callable[[pa.ChunkedArray, int], tuple[pa.Array, list[int]]]
+
+
+@dataclass
+class Batch:
+    """Lines `first` to `first + count - 1` as a table `(line, raw, text, unsafe)` for DuckDB;
+    the lines in `held` (null or empty in the table) are judged by the Python readers."""
+
+    first: int
+    count: int
+    table: pa.Table
+    held: dict[int, Held]
+
+
+def batches(source: FileBytes, limit: int, flags: Flags) -> Iterator[Batch]:
+    """The file's lines in batches of about BATCH_LINES."""
+    pending: list[Chunk] = []
+    size = 0
+    for chunk in split_lines(source, limit):
+        pending.append(chunk)
+        size += len(chunk.raw)
+        if size >= BATCH_LINES:
+            yield _gather(pending, flags)
+            pending, size = [], 0
+    if pending:
+        yield _gather(pending, flags)
+
+
+def _gather(chunks: list[Chunk], flags: Flags) -> Batch:
+    held: dict[int, Held] = {}
+    texts = []
+    for chunk in chunks:
+        texts.append(as_text(chunk))  # may hold more lines
+        held.update(chunk.held)
+    count = sum(len(chunk.raw) for chunk in chunks)
+    raw = pa.chunked_array([chunk.raw for chunk in chunks], pa.large_binary())
+    first = chunks[0].first
+    unsafe, more = flags(raw, first)
+    for number in more:
+        held[number] = Held(raw[number - first].as_py(), False)
+    if more:
+        lines = numbers(first, count)
+        unsafe = pc.or_(unsafe, pc.is_in(lines, pa.array(more, pa.int64())))
+    table = pa.table(
+        {
+            "line": numbers(first, count),
+            "raw": raw,
+            "text": pa.chunked_array(texts, pa.large_string()),
+            "unsafe": unsafe,
+        }
+    )
+    return Batch(first, count, table, held)
+
+
 class Prefetch(Generic[_T]):
     """Runs an iterator in a thread, `depth` items ahead; errors surface in the consumer."""
 

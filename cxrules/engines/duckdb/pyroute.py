@@ -69,8 +69,6 @@ def _default(value: Any) -> Any:
         return orjson.Fragment(str(value)) if value.is_finite() else str(value)
     if isinstance(value, bytes | bytearray | memoryview):
         return bytes(value).hex()
-    if isinstance(value, int):  # beyond 64 bits
-        return orjson.Fragment(str(value))
     return str(value)
 
 
@@ -94,6 +92,8 @@ def _write(value: Any) -> str:
         return "{" + ",".join(items) + "}"
     if isinstance(value, list | tuple):
         return "[" + ",".join(_write(item) for item in value) + "]"
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value)  # also beyond 64 bits
     return orjson.dumps(value, default=_default, option=orjson.OPT_PASSTHROUGH_DATETIME).decode()
 
 
@@ -102,12 +102,17 @@ def attrs_json(attrs: dict[str, Any]) -> str:
 
     >>> attrs_json({"n": 1, "x": 2.5, "due": datetime(2010, 4, 1, tzinfo=UTC), "q": None})
     '{"n":1,"x":2.5,"due":"2010-04-01T00:00:00+00:00","q":null}'
-    >>> attrs_json({"cost": float("nan")})
-    '{"cost":NaN}'
+    >>> attrs_json({"cost": float("nan"), "n": 2**70})
+    '{"cost":NaN,"n":1180591620717411303424}'
     """
     if not _finite(attrs):
         return _write(attrs)
-    return orjson.dumps(attrs, default=_default, option=orjson.OPT_PASSTHROUGH_DATETIME).decode()
+    try:
+        return orjson.dumps(
+            attrs, default=_default, option=orjson.OPT_PASSTHROUGH_DATETIME
+        ).decode()
+    except TypeError:  # an int beyond 64 bits
+        return _write(attrs)
 
 
 def encode(value: Any) -> str:

@@ -469,3 +469,161 @@ def test_generated_lines_agree(tmp_path_factory, lines, zone_name, keyed):
     if keyed:
         mapping["duplicate_key"] = ["case", "type", "x"]
     compare([path], mapping)
+
+
+# -- CSV -------------------------------------------------------------------------------------
+
+CSV_ROWS = [
+    "case,status,sub status,at,team,junk,n,id,x",
+    "c1,Accepted,Wait - User,29/2/2016 01:16,?,j,3,e1,a",
+    "c1,Completed,Closed,1/3/2016 9:05,G 1,j,2.5,e2,b",
+    "c2,Queued,Ça va,1/3/2016 9:06,G 2,j,-0,,c",  # non-ASCII value for a slug type
+    "c2,Queued,x,31/2/2016 9:06,G 2,j,1,e3,d",  # no 31 February
+    "c2,Queued,x,1/3/2016 9:07,G 2,j,1e400,e4,e",  # a float beyond range: Python's inf
+    "c2,Queued,x,1/3/2016 9:08,G 2,j, 7 ,e5,f",  # spaces around a number
+    "c2,Queued,x,1/3/2016 9:09,G 2,j,1_000,e6,g",  # float() takes underscores
+    "c2,Queued,x,1/3/2016 9:10,G 2,j,x1,e7,h",  # not a number
+    "c2,Queued,x,1/3/2016 9:11,G 2,j,12345678901234567890123,e8,i",
+    "c2,,x,1/3/2016 9:12,G 2,j,1,e9,j",  # an empty status: the template has a missing field
+    "c3,Queued,x,1/3/2016 9:13,G 2,j,1,e1,k",  # a duplicate id
+    "c3,Queued,x,1/3/2016 9:14,G 2,j,1",  # too few fields
+    "",
+    "c3,Queued,x,1/3/2016  9:15,G 2,j,1,e10,l",  # two spaces: strptime's \\s+
+    "c3,Queued,x,01/03/2016 09:16,G 2,j,1,e11,m",
+    "c3,Queued,x,1/3/2016 9:17 ,G 2,j,1,e12,n",  # a trailing space: strptime strips
+    "c3,Queued,x,1/3/2016\t9:18,G 2,j,1,e13,o",  # a tab: strptime's \\s+
+    "c3,Queued,x,1/3/16 9:19,G 2,j,1,e14,p",
+    "c3,Queued,x,1/3/2016 24:19,G 2,j,1,e15,q",
+    "c3,Queued,x,1/3/2016 9:19,G 2,j,1,e16,r\rs",  # a carriage return inside
+    "c3,Queued,x,1/3/2016 9:20,G 2,j,1,e17,\x00",  # a NUL
+    "c3,Queued,x,1/3/2016 9:21,G 2,j,1,e18,caf\xe9",  # latin-1: not UTF-8
+    "c3,Queued,x,1/3/2016 9:22,G 2,j,1,e19," + "w" * 300,  # beyond the record limit
+    "c3,Queued,x,1/3/2016 9:23,G 2,j,,e20,t",  # a missing number
+    "c3,Queued,x,1/3/2016 9:24,G 2,j,+5,e21,u",
+]
+
+
+def csv_file(path: Path, rows: list[str], end: str = "\n", bom: bool = False) -> Path:
+    data = end.join(rows).encode("utf-8", "surrogateescape")
+    data = data.replace("caf\udce9".encode("utf-8", "surrogateescape"), b"caf\xe9")
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + data + end.encode())
+    return path
+
+
+CSV_MAPPING = {
+    "time": "at",
+    "time_format": "d/m/yyyy HH:MM",
+    "type": "incident.{status}.{sub status}",
+    "type_values": "slug",
+    "missing": ["?", ""],
+    "drop": ["junk"],
+    "numbers": ["n"],
+    "rename": {"team": "group", "x": "letter", "junk": "never"},
+    "max_record": 200,
+}
+
+
+@pytest.mark.parametrize("end", ["\n", "\r\n"])
+@pytest.mark.parametrize("bom", [False, True])
+def test_hostile_csv(tmp_path, end, bom):
+    rows = [row.replace("caf\xe9", "caf\udce9") for row in CSV_ROWS]
+    path = csv_file(tmp_path / "t.csv", rows, end, bom)
+    expected, got = compare([path], CSV_MAPPING)
+    assert got.routes == ["csv:duckdb"]
+    codes = {r.code for r in got.rejected}
+    assert {"E402", "E404", "E405", "E406", "E407", "E408"} <= codes and len(got.events) >= 8
+    assert got.summaries[0]["duplicates"] == 1  # e1 twice
+
+
+@pytest.mark.parametrize(
+    "mapping",
+    [
+        {"time": "at", "time_format": "dd/mm/yyyy hh:mm", "type": "status"},
+        {"time": "at", "time_format": "%d/%m/%Y %H:%M", "type": "status", "zone": "Europe/Rome"},
+        {"time": "at", "time_format": "d/m/yyyy HH:MM", "type": "status", "id": None},
+        {"time": "at", "time_format": "d/m/yyyy HH:MM", "type": "status", "missing": []},
+        {
+            "time": "at",
+            "time_format": "d/m/yyyy HH:MM",
+            "type": "status",
+            "missing_in": {"team": ["G 2"], "n": ["-0"]},
+            "numbers": ["n", "team"],
+        },
+        {
+            "time": "at",
+            "time_format": "d/m/yyyy HH:MM",
+            "type": "{status}",
+            "duplicate_key": ["case", "type", "time", "group", "at", "nope"],
+            "rename": {"team": "group"},
+        },
+    ],
+)
+def test_csv_mapping_features(tmp_path, mapping):
+    rows = [row.replace("caf\xe9", "caf\udce9") for row in CSV_ROWS]
+    path = csv_file(tmp_path / "t.csv", rows)
+    _, got = compare([path], mapping)
+    assert got.routes == ["csv:duckdb"]
+
+
+@pytest.mark.parametrize(
+    ("times", "fmt", "zone_name"),
+    [
+        (
+            [
+                "2026-03-02T10:00:00Z",
+                "2026-03-02 10:00:00.5+03:00",
+                "2026-03-02T10:00:00",
+                "2026-03-29T02:30:00",
+                "2026-10-25T02:30:00",
+                "2026-02-29T10:00:00",
+                "x",
+            ],
+            "iso",
+            "Europe/Amsterdam",
+        ),
+        (
+            [
+                "2012/10/09 14:50:17.000",
+                "2012/10/09 14:50:17.5",
+                "2012/10/09 14:50:60.000",
+                "2012/10/9 4:5:7.123456",
+                "2012/10/09 14:50:17",
+            ],
+            "yyyy/mm/dd hh:mm:ss.sss",
+            "Europe/Rome",
+        ),
+        (["990201 7:02:47", "690101 0:00:00", "680101 0:00:00"], "%y%m%d %H:%M:%S", "UTC"),
+        (["2026-03-02T10:00:00+10:00", "2026-03-02T10:00:00"], "iso", "Asia/Jerusalem"),
+    ],
+)
+def test_csv_time_formats_and_zones(tmp_path, times, fmt, zone_name):
+    rows = ["when,kind"] + [f"{t},k{i}" for i, t in enumerate(times)]
+    path = csv_file(tmp_path / "t.csv", rows)
+    for ignore in (False, True):
+        mapping = {"time": "when", "type": "kind", "time_format": fmt, "zone": zone_name}
+        _, got = compare([path], mapping | {"ignore_offset": ignore})
+        assert got.routes == ["csv:duckdb"]
+
+
+def test_csv_with_quotes_or_a_late_header_is_read_by_python(tmp_path):
+    quoted = csv_file(tmp_path / "q.csv", ["time,type,x", '2026-03-02T10:00:00Z,a,"b, c"'])
+    _, got = compare([quoted])
+    assert got.routes == ["python"] and got.events[0][6] == {"x": "b, c"}
+    late = csv_file(tmp_path / "l.csv", ["", "time,type", "2026-03-02T10:00:00Z,a"])
+    _, got = compare([late])
+    assert got.routes == ["python"]
+
+
+def test_tsv_repeated_header_names_and_several_inputs(tmp_path):
+    tsv = csv_file(
+        tmp_path / "t.tsv",
+        [
+            "time\ttype\tVariant\tVariant",
+            "2026-03-02T10:00:00Z\ta\tv1\tv2",
+            "2026-03-02T09:00:00Z\tb\tv3\tv4",
+        ],
+    )
+    jsonl = write(tmp_path / "j.jsonl", ['{"time": "2026-03-02T09:30:00Z", "type": "c"}'])
+    _, got = compare([tsv, jsonl, tsv])
+    assert got.routes == ["csv:duckdb", "jsonl:duckdb", "csv:duckdb"]
+    assert [e[2] for e in got.events] == ["b", "b", "c", "a", "a"]
