@@ -71,7 +71,7 @@ def read(con: duckdb.DuckDBPyConnection, route: Route) -> tuple[str, int]:
     native = 0
     source = FileBytes(log.file, log.label)
     flags = route.flags()
-    reader = Prefetch(lambda: batches(source, log.max_record, flags))
+    reader = Prefetch(lambda: batches(source, log.max_record, flags), depth=1)
     try:
         for batch in reader:
             route.check(batch)
