@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any, Literal
 from cxrules.engines.duckdb.csvfile import CsvPlan, CsvRoute
 from cxrules.engines.duckdb.jsonl import JsonlPlan, JsonlRoute
 from cxrules.engines.duckdb.native import Fallback, read
+from cxrules.engines.duckdb.parquetfile import ParquetPlan, read_parquet_native
 from cxrules.engines.duckdb.pyroute import (
     EPOCH,
     NAIVE_EPOCH,
@@ -55,7 +56,7 @@ from cxrules.reports.model import InputSummary
 if TYPE_CHECKING:
     import duckdb
 
-Route = Literal["jsonl:duckdb", "csv:duckdb", "python"]
+Route = Literal["jsonl:duckdb", "csv:duckdb", "parquet:duckdb", "python"]
 
 
 @dataclass
@@ -164,6 +165,15 @@ def _read(
         csv = CsvPlan.of(log)
         if csv is not None:
             routes.append(("csv:duckdb", lambda: CsvRoute(log, index, offset, sink, csv)))
+    elif native and log.format == "parquet":
+        parquet = ParquetPlan.of(log)
+        if parquet is not None:
+            try:
+                count = read_parquet_native(con, log, index, offset, parquet)
+                return "parquet:duckdb", None, count
+            except Fallback:
+                log.reset()
+                sink.reset()
     for name, make in routes:
         try:
             sha, count = read(con, make())

@@ -627,3 +627,125 @@ def test_tsv_repeated_header_names_and_several_inputs(tmp_path):
     _, got = compare([tsv, jsonl, tsv])
     assert got.routes == ["csv:duckdb", "jsonl:duckdb", "csv:duckdb"]
     assert [e[2] for e in got.events] == ["b", "b", "c", "a", "a"]
+
+
+# -- Parquet and XES -------------------------------------------------------------------------
+
+
+def parquet_file(path: Path, columns: dict) -> Path:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table(columns), path, row_group_size=3)
+    return path
+
+
+def test_parquet_typed_columns(tmp_path):
+    import pyarrow as pa
+
+    utc = [datetime(2026, 3, 2, 10, m, tzinfo=UTC) for m in (5, 1, 3, 4)]
+    path = parquet_file(
+        tmp_path / "t.parquet",
+        {
+            "time": pa.array(utc, pa.timestamp("us", tz="UTC")),
+            "type": ["a", "b", "c", "d"],
+            "n": pa.array([1, None, -3, 4], pa.int32()),
+            "x": pa.array([0.1, 2.5, None, 1e16], pa.float32()),
+            "big": pa.array([2**63 - 1, 0, 1, 2], pa.int64()),
+            "flag": [True, False, None, True],
+            "s": ["?", "", None, "é"],
+            "id": ["e1", None, "e1", "e4"],
+        },
+    )
+    _, got = compare([path], {"missing": ["?"]})
+    assert got.routes == ["parquet:duckdb"]
+    assert got.summaries[0]["duplicates"] == 1
+    for mapping in (
+        {"rename": {"s": "text"}, "drop": ["big"], "duplicate_key": ["flag", "type"]},
+        {"type": "t.{type}.{n}", "type_values": "slug", "id": None},
+        {"zone": "Europe/Rome", "numbers": ["s"], "missing_in": {"s": ["é"]}},
+    ):
+        _, got = compare([path], mapping)
+        assert got.routes in (["parquet:duckdb"], ["python"])
+
+
+@pytest.mark.parametrize(
+    "times",
+    [
+        ["2026-03-02T10:00:00Z", "2026-03-02 09:00:00+01:00", "2026-03-29T02:30:00"],
+        ["2026-03-02T10:00:00Z", "not a time", "2026-03-02T09:00:00Z"],  # one row for Python
+    ],
+)
+def test_parquet_string_and_naive_times(tmp_path, times):
+    import pyarrow as pa
+
+    naive = [datetime(2026, 3, 29, 2, 30), datetime(2026, 10, 25, 2, 30), datetime(2026, 1, 1)]
+    path = parquet_file(
+        tmp_path / "t.parquet",
+        {"time": times, "local": pa.array(naive, pa.timestamp("ms")), "type": ["a", "b", "c"]},
+    )
+    for mapping in ({"zone": "Europe/Amsterdam"}, {"time": "local", "zone": "Europe/Amsterdam"}):
+        _, got = compare([path], mapping)
+    assert got.routes == ["parquet:duckdb"]  # the naive timestamp column reads natively
+
+
+def test_parquet_with_other_types_is_read_by_python(tmp_path):
+    import pyarrow as pa
+
+    path = parquet_file(
+        tmp_path / "t.parquet",
+        {
+            "time": ["2026-03-02T10:00:00Z"],
+            "type": ["a"],
+            "when": pa.array([datetime(2026, 3, 2)], pa.timestamp("us")),
+            "tags": [["a", "b"]],
+        },
+    )
+    _, got = compare([path])
+    assert got.routes == ["python"]
+    assert got.events[0][6] == {"when": "2026-03-02T00:00:00", "tags": ["a", "b"]}
+
+
+def test_xes_with_mappings(tmp_path):
+    for mapping in (
+        {},
+        {"type": "{concept:name}.{lifecycle:transition}", "type_values": "slug"},
+        {"ignore_offset": True, "zone": "Europe/Amsterdam", "drop": ["impact"]},
+        {"duplicate_key": ["case", "org:group"], "rename": {"org:group": "team"}},
+    ):
+        _, got = compare([DATA / "cases.xes"], mapping)
+        assert got.routes == ["python"]
+
+
+_cells = st.one_of(
+    st.sampled_from(["", "?", "1", "-0", "2.5", "1e5", " 7", "x", "Wait - User", "Ça"]),
+    st.text(alphabet="0123456789/: .-+TZabc\t\r", max_size=12),
+)
+_csv_times = st.one_of(
+    st.datetimes().map(lambda d: f"{d.day}/{d.month}/{d.year:04d} {d.hour}:{d.minute:02d}"),
+    st.text(alphabet="0123456789/: ", max_size=16),
+)
+
+
+@settings(deadline=None)
+@given(
+    rows=st.lists(st.tuples(_csv_times, _cells, _cells, _cells), max_size=10),
+    zone_name=st.sampled_from(["UTC", "Europe/Amsterdam"]),
+    numbers=st.booleans(),
+)
+def test_generated_csv_rows_agree(tmp_path_factory, rows, zone_name, numbers):
+    lines = ["at,status,n,id"] + [",".join(row) for row in rows]
+    path = tmp_path_factory.mktemp("gen") / "g.csv"
+    path.write_bytes("\n".join(lines).encode())
+    mapping = {
+        "time": "at",
+        "time_format": "d/m/yyyy H:MM",
+        "type": "s.{status}",
+        "type_values": "slug",
+        "zone": zone_name,
+        "missing": ["?", ""],
+        "numbers": ["n"] if numbers else [],
+        "duplicate_key": ["status", "time"] if numbers else [],
+    }
+    _, got = compare([path], mapping)
+    assert got.routes == ["csv:duckdb"]
