@@ -162,24 +162,27 @@ def insert_sql(plan: JsonlPlan, repeated: bool, naive: bool) -> str:
         ok.append(f"({x} IS NULL OR json_type({x}) IN ({kinds}))")
     iso = literal(ISO)
     paths = text_list([pointer(p) for p in pointers])
-    # a valid time ends with its offset (Z or ±hh:mm) or with a digit
-    aware = "(ends_with(e[1], 'Z\"') OR substr(e[1], length(e[1]) - 6, 1) IN ('+', '-'))"
-    time_ok = f"regexp_full_match(e[1], {iso})"
+    # a valid time ends with its offset (Z or ±hh:mm) or with a digit; DuckDB reads the wall
+    # clock (a TIMESTAMP) and the offset is subtracted here
+    tail = "substr(e[1], length(e[1]) - 6, 1)"
+    offset_length = (
+        f"CASE WHEN ends_with(e[1], 'Z\"') THEN 1 WHEN {tail} IN ('+', '-') THEN 6 ELSE 0 END"
+    )
+    offset_seconds = (
+        f"CASE WHEN tzl = 6 THEN (CASE WHEN {tail} = '-' THEN -1 ELSE 1 END)"
+        " * (CAST(substr(e[1], length(e[1]) - 5, 2) AS BIGINT) * 3600"
+        " + CAST(substr(e[1], length(e[1]) - 2, 2) AS BIGINT) * 60) ELSE 0 END"
+    )
+    clock = (
+        f"CASE WHEN regexp_full_match(e[1], {iso})"
+        " THEN epoch_us(TRY_CAST(substr(e[1], 2, length(e[1]) - 2 - tzl) AS TIMESTAMP)) END"
+    )
     if plan.ignore_offset:
-        cut = "CASE WHEN ends_with(e[1], 'Z\"') THEN 2 ELSE 7 END"
-        bare = f"substr(e[1], 2, length(e[1]) - {cut})"
-        bare = f"CASE WHEN {aware} THEN {bare} ELSE trim(e[1], '\"') END"
         instant = "NULL::BIGINT"
-        local = f"CASE WHEN {time_ok} THEN epoch_us(TRY_CAST({bare} AS TIMESTAMP)) END"
+        local = "clock"
     else:
-        instant = (
-            f"CASE WHEN {time_ok} AND {aware}"
-            " THEN epoch_us(TRY_CAST(trim(e[1], '\"') AS TIMESTAMPTZ)) END"
-        )
-        local = (
-            f"CASE WHEN {time_ok} AND NOT {aware}"
-            " THEN epoch_us(TRY_CAST(trim(e[1], '\"') AS TIMESTAMP)) END"
-        )
+        instant = f"CASE WHEN tzl > 0 THEN clock - ({offset_seconds}) * 1000000 END"
+        local = "CASE WHEN tzl = 0 THEN clock END"
     order = ""
     if plan.utc:
         ts = "coalesce(p.instant, p.local_us)"
@@ -239,11 +242,17 @@ FROM (
       FROM (
         SELECT *, {instant} AS instant, {local} AS local_us
         FROM (
+          SELECT *, {clock} AS clock
+          FROM (
+          SELECT *, {offset_length} AS tzl
+          FROM (
           SELECT *, CASE WHEN v THEN json_extract(text, {paths}) END AS e
           FROM (
             SELECT line, raw, text,
               coalesce(NOT unsafe AND {valid}, false) AS v
             FROM _cx_in
+          )
+          )
           )
         )
       ) p {join}
@@ -288,10 +297,7 @@ def _key_sql(plan: JsonlPlan, first_part: int) -> tuple[str, str]:
 
 
 def _kind() -> str:
-    return (
-        "CASE WHEN contains(e[2], '\\') THEN json_extract_string(e[2], '$')"
-        " ELSE trim(e[2], '\"') END"
-    )
+    return "json_extract_string(e[2], '$')"
 
 
 class JsonlRoute(Route):
