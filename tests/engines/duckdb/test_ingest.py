@@ -749,3 +749,62 @@ def test_generated_csv_rows_agree(tmp_path_factory, rows, zone_name, numbers):
     }
     _, got = compare([path], mapping)
     assert got.routes == ["csv:duckdb"]
+
+
+# -- mapping columns, no inputs, the Python route, spilling -------------------------------------
+
+
+def test_jsonl_with_named_columns_and_no_id_column(tmp_path):
+    path = write(
+        tmp_path / "n.jsonl",
+        [
+            '{"when": "2026-03-02T10:00:00Z", "kind": "a", "eid": "x1", "id": 5, "time": 1}',
+            '{"when": "2026-03-02T10:00:01Z", "kind": "b", "eid": "x1"}',
+            '{"when": "2026-03-02T10:00:02Z", "kind": "c", "eid": 3, "type": null}',
+        ],
+    )
+    _, got = compare([path], {"time": "when", "type": "kind", "id": "eid"})
+    assert got.routes == ["jsonl:duckdb"] and got.summaries[0]["duplicates"] == 1
+    assert got.events[0][6] == {"id": 5, "time": 1}
+    _, got = compare([path], {"time": "when", "type": "kind", "id": None})
+    assert got.events[0][3] == f"{path}:1" and got.events[0][6]["eid"] == "x1"
+
+
+def test_no_inputs_make_an_empty_table():
+    con = duckdb.connect()
+    done = ingest(con, LogSet([]))
+    assert (done.events, done.summaries, done.routes) == (0, [], [])
+    assert con.execute("SELECT count(*) FROM events").fetchall() == [(0,)]
+
+
+def test_the_python_route_agrees_as_well(tmp_path):
+    path = write(tmp_path / "hostile.jsonl", HOSTILE)
+
+    def make() -> LogSet:
+        return LogSet([open_log(str(path))])
+
+    expected = python_read(make)
+    got = duckdb_read(make, native=False)
+    assert got.routes == ["python"] and differences(expected, got) == []
+
+
+def test_a_shuffled_log_sorted_out_of_core(tmp_path):
+    import random
+
+    rows = [
+        f'{{"time": "2026-03-02T{h:02d}:{m:02d}:{s:02d}Z", "type": "t{n % 7}", "id": "e{n % 9000}",'
+        f' "pad": "{"x" * (n % 50)}"}}'
+        for n, (h, m, s) in enumerate(
+            (random.Random(n).randrange(24), n % 60, (n * 7) % 60) for n in range(60000)
+        )
+    ]
+    path = write(tmp_path / "big.jsonl", rows)
+
+    def make() -> LogSet:
+        return LogSet([open_log(str(path))])
+
+    expected = python_read(make)
+    spill = tmp_path / "spill"
+    got = duckdb_read(make, memory_limit="40MB", temp_directory=str(spill), threads=2)
+    assert differences(expected, got) == []
+    assert got.summaries[0]["duplicates"] == 60000 - 9000
