@@ -170,8 +170,8 @@ def insert_sql(plan: JsonlPlan, repeated: bool, naive: bool) -> str:
     )
     offset_seconds = (
         f"CASE WHEN tzl = 6 THEN (CASE WHEN {tail} = '-' THEN -1 ELSE 1 END)"
-        " * (CAST(substr(e[1], length(e[1]) - 5, 2) AS BIGINT) * 3600"
-        " + CAST(substr(e[1], length(e[1]) - 2, 2) AS BIGINT) * 60) ELSE 0 END"
+        " * (TRY_CAST(substr(e[1], length(e[1]) - 5, 2) AS BIGINT) * 3600"
+        " + TRY_CAST(substr(e[1], length(e[1]) - 2, 2) AS BIGINT) * 60) ELSE 0 END"
     )
     clock = (
         f"CASE WHEN regexp_full_match(e[1], {iso})"
@@ -181,7 +181,9 @@ def insert_sql(plan: JsonlPlan, repeated: bool, naive: bool) -> str:
         instant = "NULL::BIGINT"
         local = "clock"
     else:
-        instant = f"CASE WHEN tzl > 0 THEN clock - ({offset_seconds}) * 1000000 END"
+        instant = (
+            f"CASE WHEN tzl > 0 AND clock IS NOT NULL THEN clock - ({offset_seconds}) * 1000000 END"
+        )
         local = "CASE WHEN tzl = 0 THEN clock END"
     order = ""
     if plan.utc:

@@ -165,6 +165,8 @@ HOSTILE = [
     '{"time": "0000-01-01T00:00:00Z", "type": "year 0"}',
     '{"time": "2026-03-02T10:00:00\\u002b03:00", "type": "escaped plus"}',
     '{"time": null, "type": "null time"}',
+    '{"time": "-0000:", "type": "an offset-like tail"}',
+    '{"time": "2026-03-02T10:00:00+0x:00", "type": "a bad offset"}',
     '{"time": ["2026-03-02T10:00:00Z"], "type": "list time"}',
     '\ufeff{"time": "2026-03-02T10:00:00Z", "type": "bom not on line 1"}',
     '  {"time": "2026-03-02T10:00:00Z", "type": "indented"}  ',
