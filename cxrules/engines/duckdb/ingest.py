@@ -8,12 +8,14 @@ holds exactly what `logs.events(sorted=True)` yields, and returns what a Python 
     done = ingest(con, LogSet([open_log("week.jsonl.gz", mapping)]), memory_limit="1GB")
     done.summaries, done.rejected, done.rejected_by_code, done.duplicate_samples
 
-Each input takes one route (`Ingested.routes`): `jsonl:duckdb` reads JSON Lines in DuckDB and
-hands the records DuckDB cannot judge exactly to the Python readers (jsonl.py); `python` reads
-the whole file with the Python readers (`LogInput.entries`) and hands the events to DuckDB as
-Arrow batches (pyroute.py). Either way rows meet in a staging table; DuckDB then drops the
-duplicates (the first in processing order is kept) and numbers the events in
-(time, file order, position in the file) order.
+Each input takes one route (`Ingested.routes`): `jsonl:duckdb` and `csv:duckdb` read the lines
+in DuckDB and hand the records DuckDB cannot judge exactly to the Python readers (jsonl.py,
+csvfile.py, native.py); `parquet:duckdb` reads a Parquet file with `read_parquet`
+(parquetfile.py); `python` reads the whole file with the Python readers (`LogInput.entries`) and
+hands the events to DuckDB as Arrow batches (pyroute.py). Rows meet in a staging table; DuckDB
+then drops the duplicates (the first in processing order is kept) and numbers the events in
+(time, file order, position in the file) order, without a sort when they arrived in that order.
+docs/duckdb-ingest.md describes the contract and where ingest and the Python readers differ.
 
 Table `events`: `ord` BIGINT 0..n-1; `ts` BIGINT, µs since 1970-01-01 UTC; `seq` BIGINT,
 `Event.seq`; `type`, `id`, `file` VARCHAR; `line` BIGINT; `attrs` JSON, `Event.attrs` as an
