@@ -215,7 +215,7 @@ class LogInput:
             self.accepted += 1
             for event in events:
                 if key_fields:
-                    key: Any = tuple(_field(event, name) for name in key_fields)
+                    key: Any = tuple(duplicate_part(event, name) for name in key_fields)
                 else:
                     key = event.id if explicit else None
                 yield event.time.timestamp(), event.seq, event, key
@@ -253,7 +253,8 @@ def _stem(name: str) -> str:
     return lowered[:-3] if lowered.endswith(".gz") else lowered
 
 
-def _field(event: Event, name: str) -> Any:
+def duplicate_part(event: Event, name: str) -> Any:
+    """One part of an event's duplicate key (`duplicate_key` names a field of the event)."""
     if name == "time":
         return event.time
     if name == "type":

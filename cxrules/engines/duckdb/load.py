@@ -8,20 +8,18 @@ single key `catalog.INSTANT_KEY` and the instant in µs, so that the plans read 
 
 from __future__ import annotations
 
-import json
-import math
 from collections.abc import Iterable, Iterator
-from datetime import datetime
 from typing import Any
 
-import orjson
 import pyarrow as pa
 
-from cxrules.engines.base import EventList, RunOptions, Source, reading_of
-from cxrules.engines.sql.catalog import INSTANT_KEY
+from cxrules.engines.base import EventList, RunOptions, Source
+from cxrules.engines.duckdb.ingest import ingest
+from cxrules.engines.duckdb.pyroute import attrs_json
 from cxrules.findings.assemble import Reading
 from cxrules.logs import LogSet
 from cxrules.logs.event import Event
+from cxrules.reports.model import RejectedRecord
 from cxrules.time.instants import to_us
 
 SCHEMA = pa.schema(
@@ -46,8 +44,25 @@ def load_events(con: Any, source: Source, options: RunOptions) -> Reading | None
         _load(con, ordered)
         return None
     logs: LogSet = source
-    _load(con, logs.events(sorted=True, progress=options.progress))
-    return reading_of(logs)
+    settings = options.settings
+    done = ingest(
+        con,
+        logs,
+        memory_limit=settings.get("memory_limit"),
+        temp_directory=settings.get("temp_directory"),
+        threads=int(settings["threads"]) if settings.get("threads") else None,
+    )
+    rejected = [
+        RejectedRecord(file=r.file, line=r.line, code=r.code, reason=r.reason, sample=r.sample)
+        for r in sorted(done.rejected, key=lambda r: (r.file, r.line))
+    ]
+    complete = done.rejected_total == len(rejected)
+    return Reading(
+        inputs=done.summaries,
+        rejected=rejected,
+        rejected_total=done.rejected_total,
+        rejected_by_code=dict(sorted(done.rejected_by_code.items())) if complete else {},
+    )
 
 
 def _load(con: Any, events: Iterable[Event]) -> None:
@@ -73,30 +88,3 @@ def _batches(events: Iterable[Event]) -> Iterator[pa.RecordBatch]:
             columns = [[] for _ in SCHEMA]
     if columns[0]:
         yield pa.record_batch(columns, schema=SCHEMA)
-
-
-def _default(value: Any) -> Any:
-    if isinstance(value, datetime):
-        return {INSTANT_KEY: to_us(value)} if value.tzinfo is not None else value.isoformat()
-    return str(value)
-
-
-def attrs_json(attrs: dict[str, Any]) -> str:
-    """An event's attributes as JSON text (instants tagged, non-finite floats as JSON's
-    extensions NaN and Infinity, which DuckDB reads as doubles)."""
-    try:
-        return orjson.dumps(attrs, default=_default, option=orjson.OPT_PASSTHROUGH_DATETIME).decode(
-            "utf-8"
-        )
-    except TypeError:  # keys that are not text, integers beyond 64 bits
-        return json.dumps(attrs, default=_default, ensure_ascii=False)
-
-
-def _has_special_float(value: Any) -> bool:
-    if isinstance(value, float):
-        return not math.isfinite(value)
-    if isinstance(value, dict):
-        return any(_has_special_float(v) for v in value.values())
-    if isinstance(value, list):
-        return any(_has_special_float(v) for v in value)
-    return False
