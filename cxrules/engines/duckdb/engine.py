@@ -141,12 +141,7 @@ class Run:
         catalog.instants = instants
         plans = [compile_policy(p, env) for p in self.policy_set.policies]
         where = f"ts <= {limit}" if limit is not None else "TRUE"
-        con.execute(
-            "CREATE OR REPLACE TABLE ev AS "
-            + catalog.extract_sql(
-                where=where, instants=instants, zones=zones, log_zone=options.zone
-            )
-        )
+        con.execute("CREATE OR REPLACE TABLE ev AS " + catalog.extract_sql(where=where))
         audited = total - ignored
         options.progress.phase("auditing", audited)
         con.execute(RECORDS_DDL)
@@ -169,9 +164,31 @@ class Run:
 
     def run_plan(self, plan: PolicyPlan, index: int) -> tuple[Tally, list[Pending]]:
         """Run one plan: its tally and open obligations now; its violation records go to the
-        table `_cx_records`, read in report order once every plan has run."""
+        table `_cx_records`, read in report order once every plan has run.
+
+        The plan's stages are made in a schema of their own, each once: a stage that later
+        stages or the final queries read more than once is a table, the others views."""
+        schema = f"p{index}"
+        self.stage(plan, schema)
+        try:
+            return self._run_plan(plan, index)
+        finally:
+            self.con.execute(f"SET search_path = 'main'; DROP SCHEMA {schema} CASCADE")
+
+    def stage(self, plan: PolicyPlan, schema: str) -> None:
+        con = self.con
+        con.execute(f"CREATE SCHEMA {schema}; SET search_path = '{schema},main'")
+        texts = [sql for _, sql in plan.ctes] + list(plan.finals().values())
+        for n, (name, sql) in enumerate(plan.ctes):
+            later = texts[n + 1 :]
+            uses = sum(len(re.findall(rf"\b{re.escape(name)}\b", t)) for t in later)
+            kind = "TABLE" if uses > 1 else "VIEW"
+            con.execute(f"CREATE {kind} {schema}.{name} AS {sql}")
+
+    def _run_plan(self, plan: PolicyPlan, index: int) -> tuple[Tally, list[Pending]]:
         pid = plan.policy.id
-        row = self.one(plan.tally_sql())
+        finals = plan.finals()
+        row = self.one(finals["tally"])
         scopes, vacuous, out, activations, satisfied, violated, pending, cancelled = row
         tally = Tally(
             policy=pid,
@@ -185,19 +202,17 @@ class Run:
             cancelled=cancelled,
         )
         if plan.metric:
-            tally.cells = collect.cells(self.rows(plan.cells_sql()), self.lookup)
+            tally.cells = collect.cells(self.rows(finals["cells"]), self.lookup)
         self.con.execute(
-            plan.query(
-                f"INSERT INTO _cx_records SELECT {index} AS policy_index, {lit(pid)} AS policy, "
-                "* FROM records"
-            )
+            f"INSERT INTO main._cx_records SELECT {index} AS policy_index, {lit(pid)} AS policy, "
+            "* FROM records"
         )
-        waiting = collect.pendings(pid, self.rows(plan.waiting_sql()), self.lookup)
+        waiting = collect.pendings(pid, self.rows(finals["waiting"]), self.lookup)
         return tally, waiting
 
     def violations(self, plans: list[PolicyPlan]) -> Iterator[Finding]:
         """Every plan's violation records, ordered by (start, policy), in batches."""
-        rows = self.stream_rows("SELECT * FROM _cx_records ORDER BY start_us, policy")
+        rows = self.stream_rows("SELECT * FROM main._cx_records ORDER BY start_us, policy")
         batch: list[dict[str, Any]] = []
         for row in rows:
             batch.append(row)
@@ -220,8 +235,12 @@ class Run:
         return list(self.stream_rows(sql))
 
     def stream_rows(self, sql: str) -> Iterator[dict[str, Any]]:
-        # a cursor of its own: lookups run on the connection while these rows are read
-        reader: Any = self.con.cursor().execute(sql).to_arrow_reader(8192)
+        # a cursor of its own (the same search path): lookups run while these rows are read
+        cursor = self.con.cursor()
+        path = self.con.execute("SELECT current_setting('search_path')").fetchone()
+        if path and path[0]:
+            cursor.execute(f"SET search_path = '{path[0]}'")
+        reader: Any = cursor.sql(sql).to_arrow_reader(8192)
         for batch in reader:
             yield from batch.to_pylist()
 
@@ -232,7 +251,7 @@ class Run:
         cursor = self.con.cursor()
         cursor.register("_cx_wanted", table)
         rows = cursor.execute(
-            "SELECT ord, id, type, ts, file, line FROM events JOIN _cx_wanted ON ord = o"
+            "SELECT ord, id, type, ts, file, line FROM main.events JOIN _cx_wanted ON ord = o"
         ).fetchall()
         cursor.close()
         return {o: Cited(i, t, ts, f, ln) for o, i, t, ts, f, ln in rows}

@@ -14,7 +14,6 @@ then the dotted path through nested objects.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
 
 from cxrules import ir
 from cxrules.engines.sql.text import lit
@@ -63,19 +62,11 @@ class Catalog:
     def all_columns(self) -> list[str]:
         return [c for path in self.paths for c in self.columns(path)]
 
-    def extract_sql(
-        self,
-        source: str = "events",
-        *,
-        where: str = "TRUE",
-        instants: set[str] | None = None,
-        zones: Any = None,
-        log_zone: str = "UTC",
-    ) -> str:
-        """SELECT of `ev` from the events table: typed columns for every path, and `aj_i` (the
-        text read as an instant, naive in `log_zone`) for the prefixes in `instants`."""
+    def extract_sql(self, source: str = "events", *, where: str = "TRUE") -> str:
+        """SELECT of `ev` from the events table: for every path j its raw JSON value `aj_j`
+        (every path read in one parse of the attributes). Plans type the values they read
+        (`typed_columns`) on their own rows only."""
         cols = ["ord", "ts", "seq", "type", "id", "file", "line"]
-        # every path read in one parse of the attributes: a list of JSON values, by position
         wanted: list[str] = []
         raws = []
         for path, p in self.paths.items():
@@ -90,20 +81,16 @@ class Catalog:
                 )
             else:
                 raws.append(f"_j[{flat}] AS {p}_j")
-        if wanted:
-            paths = "[" + ", ".join(lit(w) for w in wanted) + "]"
-            inner = f"SELECT {', '.join(cols)}, json_extract(attrs, {paths}) AS _j FROM {source}"
-            sql = f"SELECT {', '.join(cols + raws)} FROM ({inner} WHERE {where})"
-        else:
-            sql = f"SELECT {', '.join(cols)} FROM {source} WHERE {where}"
-        typed = [c for p in self.paths.values() for c in _typed(f"{p}_j", p)]
-        keep = cols + [c.rsplit(" AS ", 1)[1] for c in typed]
-        sql = f"SELECT {', '.join(cols + typed)} FROM ({sql})"
-        for p in sorted(instants or ()):
-            for level in zones.instant_levels(f"{p}_s", f"{p}_i", log_zone):
-                sql = f"SELECT *, {', '.join(level)} FROM ({sql})"
-            keep.append(f"{p}_i")
-        return f"SELECT {', '.join(keep)} FROM ({sql})"
+        if not wanted:
+            return f"SELECT {', '.join(cols)} FROM {source} WHERE {where}"
+        paths = "[" + ", ".join(lit(w) for w in wanted) + "]"
+        inner = f"SELECT {', '.join(cols)}, json_extract(attrs, {paths}) AS _j FROM {source}"
+        return f"SELECT {', '.join(cols + raws)} FROM ({inner} WHERE {where})"
+
+    def typed_columns(self, path: str) -> list[str]:
+        """SELECT items typing the raw value of `path` (`aj_j`) into `aj_k`… `aj_x`."""
+        p = self.paths[path]
+        return _typed(f"{p}_j", p)
 
 
 def _quote_key(key: str) -> str:

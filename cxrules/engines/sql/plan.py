@@ -115,6 +115,21 @@ class PolicyPlan:
     def tally_sql(self) -> str:
         """One row: scopes, vacuous, out_of_scope, activations, satisfied, violated, pending,
         cancelled."""
+        return self.query(self.tally_select())
+
+    def finals(self) -> dict[str, str]:
+        """The final SELECTs over the plan's stages (without them): tally, records, waiting and,
+        for a metric, cells."""
+        found = {
+            "tally": self.tally_select(),
+            "records": "SELECT * FROM records",
+            "waiting": "SELECT * FROM waiting",
+        }
+        if self.metric:
+            found["cells"] = f"SELECT {', '.join(CELL_COLUMNS)} FROM cells"
+        return found
+
+    def tally_select(self) -> str:
         st = self.stream
         keys = [k for k in st.keys if k != "life"]
         if keys:
@@ -143,7 +158,7 @@ class PolicyPlan:
             activations = f"(SELECT count(*) FROM outcomes), {counts}"
             cells = ""
         out = self.out_of_scope_sql()
-        return self.query(f"SELECT {scopes}, {vacuous}, {out}, {activations}{cells}")
+        return f"SELECT {scopes}, {vacuous}, {out}, {activations}{cells}"
 
     def out_of_scope_sql(self) -> str:
         """SQL BIGINT: events of the policy's types lacking a scope key (plus, for metrics,

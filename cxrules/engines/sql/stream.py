@@ -121,10 +121,21 @@ def build_stream(policy: ir.Policy, env: Env) -> Stream:
         key_cols.append(f"{catalog.prefix(path)}_x AS k{i}")
         st.keys.append(f"k{i}")
     where = "TRUE" if every else relevant
-    select = ["ord", "ts", "type", f"{relevant} AS rel", *attr_cols, *key_cols]
-    base = f"SELECT {', '.join(select)} FROM ev"
+    # the policy's rows, their attributes typed (only the paths it reads, only on its rows)
+    raw = ", ".join(f"{catalog.prefix(path)}_j" for path in paths)
+    typed = [c for path in paths for c in catalog.typed_columns(path)]
+    rows = f"SELECT ord, ts, type{', ' + raw if raw else ''} FROM ev"
     if where != "TRUE":
-        base += f" WHERE {where}"
+        rows += f" WHERE {where}"
+    if typed:
+        rows = f"SELECT ord, ts, type, {', '.join(typed)} FROM ({rows})"
+    for path in paths:
+        prefix = catalog.prefix(path)
+        if catalog.reads_instant(prefix) and env.zones is not None:
+            for level in env.zones.instant_levels(f"{prefix}_s", f"{prefix}_i", env.log_zone):
+                rows = f"SELECT *, {', '.join(level)} FROM ({rows})"
+    select = ["ord", "ts", "type", f"{relevant} AS rel", *attr_cols, *key_cols]
+    base = f"SELECT {', '.join(select)} FROM ({rows})"
     if st.local:
         base = env.zones.with_offset(base, st.zone)
     st.ctes.append(("horizon", f"SELECT CAST({env.horizon_us} AS BIGINT) AS horizon_us"))
