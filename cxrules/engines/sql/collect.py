@@ -53,40 +53,50 @@ def findings(
         yield from _findings(policy, batch, leaves, lookup)
 
 
-def _findings(
-    policy: str, rows: list[dict[str, Any]], leaves: list[str], lookup: Lookup
-) -> Iterator[Finding]:
+def cited_in(rows: list[dict[str, Any]]) -> set[int]:
+    """The `ord`s of the events violation rows cite (triggers and evidence)."""
     wanted = {r["trig"] for r in rows if r["trig"] is not None}
     for r in rows:
         wanted.update(r["evidence"] or ())
-    cited = lookup(wanted)
+    return wanted
+
+
+def _findings(
+    policy: str, rows: list[dict[str, Any]], leaves: list[str], lookup: Lookup
+) -> Iterator[Finding]:
+    cited = lookup(cited_in(rows))
     for r in rows:
-        read, missing = [], []
-        for text, struct in zip(leaves, r["leaves"] or [], strict=False):
-            value = value_of(struct)
-            if value is MISSING:
-                missing.append(text)
-            else:
-                read.append((text, value))
-        bad = value_of(r["bad_value"]) if r["bad_deadline"] else None
-        yield Finding(
-            policy=policy,
-            kind=r["kind"],
-            scope=tuple(r["scope"]),
-            start=r["start_us"],
-            end=r["end_us"],
-            trigger=cited[r["trig"]] if r["trig"] is not None else None,
-            evidence=tuple(cited[o] for o in r["evidence"] or ()),
-            count=r["cnt"],
-            deadline=r["deadline"],
-            fulfilled=r["fulfilled"],
-            number=r["number"],
-            read=tuple(read),
-            missing=tuple(missing),
-            still_open=bool(r["still_open"]),
-            value=None if bad is MISSING else bad,
-            bad_deadline=bool(r["bad_deadline"]),
-        )
+        yield finding(policy, r, leaves, cited)
+
+
+def finding(policy: str, r: dict[str, Any], leaves: list[str], cited: dict[int, Cited]) -> Finding:
+    """One violation row as a finding (its cited events already looked up)."""
+    read, missing = [], []
+    for text, struct in zip(leaves, r["leaves"] or [], strict=False):
+        value = value_of(struct)
+        if value is MISSING:
+            missing.append(text)
+        else:
+            read.append((text, value))
+    bad = value_of(r["bad_value"]) if r["bad_deadline"] else None
+    return Finding(
+        policy=policy,
+        kind=r["kind"],
+        scope=tuple(r["scope"]),
+        start=r["start_us"],
+        end=r["end_us"],
+        trigger=cited[r["trig"]] if r["trig"] is not None else None,
+        evidence=tuple(cited[o] for o in r["evidence"] or ()),
+        count=r["cnt"],
+        deadline=r["deadline"],
+        fulfilled=r["fulfilled"],
+        number=r["number"],
+        read=tuple(read),
+        missing=tuple(missing),
+        still_open=bool(r["still_open"]),
+        value=None if bad is MISSING else bad,
+        bad_deadline=bool(r["bad_deadline"]),
+    )
 
 
 def pendings(policy: str, rows: list[dict[str, Any]], lookup: Lookup) -> list[Pending]:
