@@ -32,6 +32,8 @@ class Catalog:
     #: prefixes whose text is also read as an instant (column `aj_i`); None: every one (the
     #: first compilation, which finds out which plans need them)
     instants: set[str] | None = None
+    #: the events table already holds the typed columns (a backend typed them while loading)
+    pretyped: bool = False
 
     @classmethod
     def of(cls, policy_set: ir.PolicySet) -> Catalog:
@@ -88,9 +90,17 @@ class Catalog:
         return f"SELECT {', '.join(cols + raws)} FROM ({inner} WHERE {where})"
 
     def typed_columns(self, path: str) -> list[str]:
-        """SELECT items typing the raw value of `path` (`aj_j`) into `aj_k`… `aj_x`."""
+        """SELECT items typing the raw value of `path` (`aj_j`) into `aj_k`… `aj_x` (the
+        columns themselves when the events table holds them already)."""
         p = self.paths[path]
+        if self.pretyped:
+            return [f"{p}_{s}" for s in "ksnbtx"]
         return _typed(f"{p}_j", p)
+
+    def raw_columns(self, path: str) -> list[str]:
+        """The columns of `ev` that hold `path`'s value."""
+        p = self.paths[path]
+        return [f"{p}_{s}" for s in "ksnbtx"] if self.pretyped else [f"{p}_j"]
 
 
 def _quote_key(key: str) -> str:

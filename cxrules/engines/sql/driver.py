@@ -48,6 +48,10 @@ class Backend(ABC):
     """What the driver needs of a database. SQL given to a backend is in DuckDB's dialect; a
     backend for another database renders it (`engines.spark` through SQLGlot)."""
 
+    #: True when the backend's `ev` already holds the attributes' typed columns (made while
+    #: loading), so that the plans do not type them from JSON.
+    pretyped = False
+
     @abstractmethod
     def load(self, source: Source, options: RunOptions) -> Reading | None:
         """Make the table `events` (ord, ts, seq, type, id, file, line, attrs JSON) in
@@ -78,6 +82,25 @@ class Backend(ABC):
         """Create (or replace) a table from a query."""
         self.execute(f"CREATE OR REPLACE TABLE {name} AS {select}")
 
+    def make_ev(self, catalog: Catalog, where: str) -> None:
+        """Make `ev`, the events the plans read (`Catalog.extract_sql`), from `events`."""
+        self.table("ev", catalog.extract_sql(where=where))
+
+    def open_records(self) -> None:
+        """Prepare to keep violation records (`keep_records`)."""
+        self.execute(f"CREATE OR REPLACE TABLE _cx_records ({RECORDS_COLUMNS})")
+
+    def keep_records(self, index: int, policy: str) -> None:
+        """Keep a staged plan's violation records (its stage `records`) for `kept_records`."""
+        self.execute(
+            f"INSERT INTO _cx_records SELECT {index} AS policy_index, {lit(policy)} AS policy, "
+            "* FROM records"
+        )
+
+    def kept_records(self) -> Iterator[dict[str, Any]]:
+        """Every kept record, ordered by (start, policy)."""
+        return self.rows("SELECT * FROM _cx_records ORDER BY start_us, policy")
+
 
 def stage_uses(plan: PolicyPlan) -> list[tuple[str, str, int]]:
     """(name, SQL, how many times later stages and the final queries read it) per stage: a
@@ -97,6 +120,8 @@ class SqlRun:
         self, backend: Backend, policy_set: ir.PolicySet, source: Source, options: RunOptions
     ) -> None:
         self.db, self.policy_set, self.source, self.options = backend, policy_set, source, options
+        self.catalog = Catalog.of(policy_set)
+        self.catalog.pretyped = backend.pretyped
 
     def outcome(self) -> Outcome:
         db, options = self.db, self.options
@@ -142,7 +167,7 @@ class SqlRun:
         ends = [x for x in (first, last, horizon) if x is not None]
         try:
             zones = ZoneTables.around(min(ends) if ends else None, max(ends) if ends else None)
-            catalog = Catalog.of(self.policy_set)
+            catalog = self.catalog
             env = Env(catalog, self.options.zone, zones, horizon if horizon is not None else 0)
             plans = [compile_policy(p, env) for p in self.policy_set.policies]
             # read texts as instants only where a plan needs it (outside the typing stage)
@@ -176,10 +201,7 @@ class SqlRun:
         )
         if plan.metric:
             tally.cells = collect.cells(list(db.rows(finals["cells"])), db.lookup)
-        db.execute(
-            f"INSERT INTO _cx_records SELECT {index} AS policy_index, {lit(pid)} AS policy, "
-            "* FROM records"
-        )
+        db.keep_records(index, pid)
         waiting = collect.pendings(pid, list(db.rows(finals["waiting"])), db.lookup)
         return tally, waiting
 
@@ -187,7 +209,7 @@ class SqlRun:
         """Every plan's violation records, ordered by (start, policy), in batches (cited
         events looked up once per batch)."""
         batch: list[dict[str, Any]] = []
-        for row in self.db.rows("SELECT * FROM _cx_records ORDER BY start_us, policy"):
+        for row in self.db.kept_records():
             batch.append(row)
             if len(batch) >= BATCH:
                 yield from self._findings(plans, batch)

@@ -27,6 +27,7 @@ from cxrules.engines.sql.values import (
     boolean,
     compare,
     in_range,
+    infinite,
     instant,
     missing,
     num_of,
@@ -391,13 +392,16 @@ def _call(e: ir.Call, f: Frame) -> V:
         x = args[0]
         if len(args) == 1:
             # round(float) is an int (half to even); inf and nan cannot be rounded
-            sql = f"CASE WHEN isinf({x.n}) OR isnan({x.n}) THEN NULL ELSE round_even({x.n}, 0) END"
+            sql = (
+                f"CASE WHEN {infinite(x.n)} OR isnan({x.n}) THEN NULL ELSE round_even({x.n}, 0) END"
+            )
             return _guarded(ok, number(sql, whole=True))
         digits = args[1]
         d = f"CAST(trunc({digits.n}) AS INTEGER)"
         sql = (
-            f"CASE WHEN isnan({digits.n}) OR isinf({digits.n}) OR abs({digits.n}) >= 21 THEN NULL "
-            f"WHEN isinf({x.n}) OR isnan({x.n}) THEN {x.n} ELSE round_even({x.n}, {d}) END"
+            f"CASE WHEN isnan({digits.n}) OR {infinite(digits.n)} OR abs({digits.n}) >= 21 "
+            f"THEN NULL WHEN {infinite(x.n)} OR isnan({x.n}) THEN {x.n} "
+            f"ELSE round_even({x.n}, {d}) END"
         )
         return _guarded(
             ok,

@@ -122,7 +122,7 @@ def build_stream(policy: ir.Policy, env: Env) -> Stream:
         st.keys.append(f"k{i}")
     where = "TRUE" if every else relevant
     # the policy's rows, their attributes typed (only the paths it reads, only on its rows)
-    raw = ", ".join(f"{catalog.prefix(path)}_j" for path in paths)
+    raw = ", ".join(c for path in paths for c in catalog.raw_columns(path))
     typed = [c for path in paths for c in catalog.typed_columns(path)]
     rows = f"SELECT ord, ts, type{', ' + raw if raw else ''} FROM ev"
     if where != "TRUE":

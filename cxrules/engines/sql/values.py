@@ -157,7 +157,7 @@ def num_of(v: V) -> str:
 def parse_number(s: str) -> str:
     """SQL DOUBLE or NULL: a string read as a number (NUMBER_TEXT), else NULL."""
     return (
-        f"CASE WHEN regexp_full_match({s}, {lit(NUMBER_TEXT)}) "
+        f"CASE WHEN regexp_matches({s}, {lit(NUMBER_TEXT)}) "
         f"THEN TRY_CAST(regexp_replace({s}, '[ \\t\\n\\r\\f\\v]', '', 'g') AS DOUBLE) END"
     )
 
@@ -165,10 +165,15 @@ def parse_number(s: str) -> str:
 def close(x: str, y: str) -> str:
     """SQL: two doubles equal within the tolerance (math.isclose with REL_TOL and ABS_TOL)."""
     return (
-        f"(NOT (isnan({x}) OR isnan({y})) AND ({x} = {y} OR (NOT (isinf({x}) OR isinf({y})) "
-        f"AND abs({x} - {y}) <= greatest({lit(REL_TOL)} * greatest(abs({x}), abs({y})), "
-        f"{lit(ABS_TOL)}))))"
+        f"(NOT (isnan({x}) OR isnan({y})) AND ({x} = {y} OR (NOT ({infinite(x)} OR "
+        f"{infinite(y)}) AND abs({x} - {y}) <= greatest({lit(REL_TOL)} * greatest(abs({x}), "
+        f"abs({y})), {lit(ABS_TOL)}))))"
     )
+
+
+def infinite(x: str) -> str:
+    """SQL: a double is infinite (written so that every SQL dialect has it)."""
+    return f"(abs({x}) = CAST('inf' AS DOUBLE))"
 
 
 _ORDER = {"<": "<", "<=": "<=", ">": ">", ">=": ">=", "==": "=", "!=": "<>"}

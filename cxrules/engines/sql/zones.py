@@ -118,70 +118,64 @@ class ZoneTables:
 
     def instant_levels(self, s: str, out: str, zone: str) -> list[list[str]]:
         """The columns of successive SELECT levels that read the text column `s` as an instant
-        into column `out` (as `parse_instant`, without repeating the text in one expression):
-        each level keeps every column of the one below (`*`) and adds these."""
+        into column `out` (`values.INSTANT_TEXT`; naive text is a wall clock in `zone`; an
+        impossible date or time is NULL), in integer arithmetic every SQL dialect has: each
+        level keeps the columns of the one below (`*`) and adds these."""
         rx = lit(INSTANT_TEXT)
         pre = f"_{out}"
-        groups = [f"regexp_extract({s}, {rx}, {n}) AS {pre}_g{n}" for n in range(1, 9)] + [
-            f"regexp_full_match({s}, {rx}) AS {pre}_ok"
-        ]
 
         def g(n: int) -> str:
             return f"{pre}_g{n}"
 
-        stamp = (
-            f"TRY_CAST({g(1)} || '-' || {g(2)} || '-' || {g(3)} || ' ' || "
-            f"coalesce(nullif({g(4)}, ''), '00') || ':' || coalesce(nullif({g(5)}, ''), '00') "
-            f"|| ':' || coalesce(nullif({g(6)}, ''), '00') AS TIMESTAMP)"
-        )
-        valid = (
-            f"({pre}_ok AND coalesce(nullif({g(4)}, ''), '00') < '24' AND "
-            f"coalesce(nullif({g(6)}, ''), '00') < '60')"
-        )
-        wall = [
-            f"CASE WHEN {valid} THEN epoch_us({stamp}) + CASE WHEN {g(7)} = '' THEN 0 ELSE "
-            f"CAST(rpad({g(7)}, 6, '0') AS BIGINT) END END AS {pre}_w",
+        def number(n: int, default: str = "0") -> str:
+            return f"CAST(coalesce(nullif({g(n)}, ''), '{default}') AS BIGINT)"
+
+        groups = [f"regexp_extract({s}, {rx}, {n}) AS {pre}_g{n}" for n in range(1, 9)]
+        groups.append(f"coalesce(regexp_matches({s}, {rx}), FALSE) AS {pre}_ok")
+        parts = [
+            f"{number(1)} AS {pre}_y",
+            f"{number(2)} AS {pre}_m",
+            f"{number(3)} AS {pre}_d",
+            f"{number(4)} * 3600 + {number(5)} * 60 + {number(6)} AS {pre}_sec",
+            f"{number(4)} < 24 AND {number(6)} < 60 AS {pre}_clock_ok",
+            f"CASE WHEN {g(7)} = '' THEN 0 ELSE CAST(rpad({g(7)}, 6, '0') AS BIGINT) END "
+            f"AS {pre}_us",
             f"CASE WHEN {g(8)} = '' THEN NULL WHEN {g(8)} = 'Z' THEN 0 ELSE "
             f"(CASE WHEN substr({g(8)}, 1, 1) = '-' THEN -1 ELSE 1 END) * "
             f"(CAST(substr({g(8)}, 2, 2) AS BIGINT) * 3600 + CAST(substr({g(8)}, 5, 2) AS BIGINT) "
             f"* 60) * {US} END AS {pre}_o",
         ]
+        y, m, d = f"{pre}_y", f"{pre}_m", f"{pre}_d"
+        leap = f"(({y} % 4 = 0 AND {y} % 100 <> 0) OR {y} % 400 = 0)"
+        month_days = (
+            f"CASE WHEN {m} = 2 THEN CASE WHEN {leap} THEN 29 ELSE 28 END "
+            f"WHEN {m} IN (4, 6, 9, 11) THEN 30 ELSE 31 END"
+        )
+        valid = (
+            f"{pre}_ok AND {pre}_clock_ok AND {y} >= 1 AND {m} BETWEEN 1 AND 12 "
+            f"AND {d} BETWEEN 1 AND {month_days}"
+        )
+        # days since 1970-01-01 of a civil date (H. Hinnant's days_from_civil), years 1 to 9999
+        yy = f"({y} - CASE WHEN {m} <= 2 THEN 1 ELSE 0 END)"
+        doy = f"((153 * ({m} + CASE WHEN {m} > 2 THEN -3 ELSE 9 END) + 2) // 5 + {d} - 1)"
+        yoe = f"({yy} % 400)"
+        doe = f"({yoe} * 365 + {yoe} // 4 - {yoe} // 100 + {doy})"
+        days = f"(({yy} // 400) * 146097 + {doe} - 719468)"
+        wall = [
+            f"CASE WHEN {valid} THEN ({days} * 86400 + {pre}_sec) * {US} + {pre}_us END AS {pre}_w"
+        ]
         result = [
             f"CASE WHEN {pre}_w IS NULL THEN NULL WHEN {pre}_o IS NULL THEN "
             f"{self.wall_to_utc(pre + '_w', zone)} ELSE {pre}_w - {pre}_o END AS {out}"
         ]
-        return [groups, wall, result]
+        return [groups, parts, wall, result]
 
     def parse_instant(self, s: str, zone: str) -> str:
-        """SQL BIGINT µs or NULL: an ISO 8601 text as an instant (`values.INSTANT_TEXT`); a
-        naive one is a wall clock in `zone`; an impossible date or time is NULL."""
-        rx = lit(INSTANT_TEXT)
-
-        def group(n: int) -> str:
-            return f"regexp_extract({s}, {rx}, {n})"
-
-        fraction = f"rpad({group(7)}, 6, '0')"
-        stamp = (
-            f"TRY_CAST(format('{{}}-{{}}-{{}} {{}}:{{}}:{{}}', {group(1)}, {group(2)}, {group(3)}, "
-            f"coalesce(nullif({group(4)}, ''), '00'), coalesce(nullif({group(5)}, ''), '00'), "
-            f"coalesce(nullif({group(6)}, ''), '00')) AS TIMESTAMP)"
-        )
-        wall = (
-            f"(epoch_us({stamp}) + CASE WHEN {group(7)} = '' THEN 0 ELSE "
-            f"CAST({fraction} AS BIGINT) END)"
-        )
-        zone_text = group(8)
-        offset = (
-            f"CASE WHEN {zone_text} = 'Z' THEN 0 ELSE (CASE WHEN substr({zone_text}, 1, 1) = '-' "
-            f"THEN -1 ELSE 1 END) * (CAST(substr({zone_text}, 2, 2) AS BIGINT) * 3600 + "
-            f"CAST(substr({zone_text}, 5, 2) AS BIGINT) * 60) * {US} END"
-        )
-        hours_ok = (
-            f"(coalesce(nullif({group(4)}, ''), '00') < '24' AND "
-            f"coalesce(nullif({group(6)}, ''), '00') < '60')"
-        )
-        return (
-            f"(CASE WHEN regexp_full_match({s}, {rx}) AND {hours_ok} AND {stamp} IS NOT NULL "
-            f"THEN CASE WHEN {zone_text} = '' THEN {self.wall_to_utc(wall, zone)} "
-            f"ELSE {wall} - ({offset}) END END)"
-        )
+        """SQL BIGINT µs or NULL: a text (any expression) as an instant, by the rules of
+        `instant_levels`, in one expression (used only where a text is computed, not read from
+        an attribute: the expression repeats its input)."""
+        levels = self.instant_levels("_text", "_parsed", zone)
+        sql = f"SELECT {s} AS _text"
+        for level in levels:
+            sql = f"SELECT *, {', '.join(level)} FROM ({sql})"
+        return f"(SELECT _parsed FROM ({sql}))"
