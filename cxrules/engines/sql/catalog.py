@@ -5,7 +5,8 @@ attribute path any policy reads.
 `extract_sql` turns it into `ev`: the same rows, and for attribute path number j the columns
 `aj_k` (kind: NULL absent or null, 1 text, 2 int, 3 float, 4 bool, 5 list, 6 object, 7 instant),
 `aj_s` (text; JSON text of a list or object), `aj_n` (number), `aj_b` (bool), `aj_t` (instant,
-µs) and `aj_x` (the value as a scope key or metric group reads it: `text_of`).
+µs), `aj_x` (the value as a scope key or metric group reads it: `text_of`) and `aj_l` (a list's
+elements as structs of kind, text and number, for membership).
 
 A path is read as `Event.get` does: the flat key first (a flat key present with null is missing),
 then the dotted path through nested objects.
@@ -53,7 +54,7 @@ class Catalog:
 
     def columns(self, path: str) -> list[str]:
         p = self.paths[path]
-        found = [f"{p}_{s}" for s in "ksnbtx"]
+        found = [f"{p}_{s}" for s in "ksnbtxl"]
         if self.instants is None or p in self.instants:
             found.append(f"{p}_i")
         return found
@@ -94,13 +95,13 @@ class Catalog:
         columns themselves when the events table holds them already)."""
         p = self.paths[path]
         if self.pretyped:
-            return [f"{p}_{s}" for s in "ksnbtx"]
+            return [f"{p}_{s}" for s in "ksnbtxl"]
         return _typed(f"{p}_j", p)
 
     def raw_columns(self, path: str) -> list[str]:
         """The columns of `ev` that hold `path`'s value."""
         p = self.paths[path]
-        return [f"{p}_{s}" for s in "ksnbtx"] if self.pretyped else [f"{p}_j"]
+        return [f"{p}_{s}" for s in "ksnbtxl"] if self.pretyped else [f"{p}_j"]
 
 
 def _quote_key(key: str) -> str:
@@ -119,9 +120,8 @@ def _typed(j: str, p: str) -> list[str]:
     text = f"CASE WHEN {t} = 'VARCHAR' THEN json_extract_string({j}, '$') " + (
         f"WHEN {t} IN ('ARRAY', 'OBJECT') THEN CAST({j} AS VARCHAR) END"
     )
-    num = (
-        f"CASE WHEN {t} IN ('BIGINT', 'UBIGINT', 'HUGEINT', 'DOUBLE') THEN CAST({j} AS DOUBLE) END"
-    )
+    numeric = "('BIGINT', 'UBIGINT', 'HUGEINT', 'DOUBLE')"
+    num = f"CASE WHEN {t} IN {numeric} THEN CAST({j} AS DOUBLE) END"
     boolean = f"CASE WHEN {t} = 'BOOLEAN' THEN CAST({j} AS BOOLEAN) END"
     moment = f"CASE WHEN {t} = 'OBJECT' THEN TRY_CAST({instant} AS BIGINT) END"
     key = (
@@ -130,6 +130,20 @@ def _typed(j: str, p: str) -> list[str]:
         f"WHEN 'DOUBLE' THEN {float_text(f'CAST({j} AS DOUBLE)')} "
         f"WHEN 'NULL' THEN NULL ELSE CAST({j} AS VARCHAR) END"
     )
+    xt = "json_type(x)"
+    element = (
+        f"struct_pack(k := CAST(CASE {xt} WHEN 'VARCHAR' THEN 1 WHEN 'BIGINT' THEN 2 "
+        f"WHEN 'UBIGINT' THEN 2 WHEN 'HUGEINT' THEN 2 WHEN 'DOUBLE' THEN 3 WHEN 'BOOLEAN' THEN 4 "
+        f"WHEN 'ARRAY' THEN 5 WHEN 'OBJECT' THEN 6 END AS INTEGER), "
+        f"s := CASE WHEN {xt} = 'VARCHAR' THEN json_extract_string(x, '$') "
+        f"ELSE CAST(x AS VARCHAR) END, "
+        f"n := CASE WHEN {xt} IN {numeric} THEN CAST(x AS DOUBLE) WHEN {xt} = 'BOOLEAN' THEN "
+        f"CASE WHEN CAST(x AS BOOLEAN) THEN 1.0 ELSE 0.0 END END)"
+    )
+    elements = (
+        f"CASE WHEN {t} = 'ARRAY' THEN list_transform(json_extract({j}, '$[*]'), "
+        f"lambda x: {element}) END"
+    )
     return [
         f"{kind} AS {p}_k",
         f"{text} AS {p}_s",
@@ -137,6 +151,7 @@ def _typed(j: str, p: str) -> list[str]:
         f"{boolean} AS {p}_b",
         f"{moment} AS {p}_t",
         f"{key} AS {p}_x",
+        f"{elements} AS {p}_l",
     ]
 
 

@@ -135,15 +135,10 @@ class SqlRun:
             horizon = limit
         plans = self.plans(first, last, horizon)
         where = f"ts <= {limit}" if limit is not None else "TRUE"
-        db.table(
-            "ev",
-            plans[0].stream.env.catalog.extract_sql(where=where)
-            if plans
-            else (f"SELECT * FROM events WHERE {where}"),
-        )
+        db.make_ev(self.catalog, where)
         audited = total - ignored
         options.progress.phase("auditing", audited)
-        db.execute(f"CREATE OR REPLACE TABLE _cx_records ({RECORDS_COLUMNS})")
+        db.open_records()
         tallies, pending = [], []
         for n, plan in enumerate(plans):
             with db.stage(plan, n):

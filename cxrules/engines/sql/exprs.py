@@ -294,38 +294,30 @@ def _choose(parts: list[tuple[str, V]]) -> V:
 
 
 def _contains(a: V, b: V) -> str:
-    """SQL BOOLEAN: substring for strings, membership for lists (JSON arrays)."""
+    """SQL BOOLEAN: substring for strings, membership for lists (Python's `in`: 1, 1.0 and true
+    are one value; a text only equals a text)."""
     out = []
     if a.can(STR) and b.can(STR):
-        out.append(
-            f"coalesce({a.is_kind(STR)} AND {b.is_kind(STR)} AND contains({a.s}, {b.s}), FALSE)"
-        )
-    if a.can(LIST):
-        elements = f"json_extract({a.s}, '$[*]')"
+        both = f"{a.is_kind(STR)} AND {b.is_kind(STR)}"
+        out.append(f"coalesce({both} AND contains({a.s}, {b.s}), FALSE)")
+    if a.can(LIST) and a.elements != "NULL":
         if b.can(STR):
-            texts = (
-                f"list_transform({elements}, lambda x: CASE WHEN json_type(x) = 'VARCHAR' "
-                f"THEN json_extract_string(x, '$') END)"
-            )
-            out.append(
-                f"coalesce({a.is_kind(LIST)} AND {b.is_kind(STR)} "
-                f"AND list_contains({texts}, {b.s}), FALSE)"
-            )
+            found = _has(a.elements, f"x.k = 1 AND x.s = {b.s}")
+            out.append(f"coalesce({a.is_kind(LIST)} AND {b.is_kind(STR)} AND {found}, FALSE)")
         if b.can(INT, FLOAT, BOOL):
-            nums = (
-                f"list_transform({elements}, lambda x: CASE WHEN json_type(x) IN "
-                "('BIGINT', 'UBIGINT', 'DOUBLE', 'HUGEINT') THEN CAST(x AS DOUBLE) "
-                "WHEN json_type(x) = 'BOOLEAN' THEN CASE WHEN CAST(x AS BOOLEAN) THEN 1.0 "
-                "ELSE 0.0 END END)"
-            )
             y = f"CASE WHEN {b.k} = 4 THEN CASE WHEN {b.b} THEN 1.0 ELSE 0.0 END ELSE {b.n} END"
+            found = _has(a.elements, f"x.k IN (2, 3, 4) AND x.n = {y}")
             out.append(
-                f"coalesce({a.is_kind(LIST)} AND {b.is_kind(INT, FLOAT, BOOL)} "
-                f"AND list_contains({nums}, {y}), FALSE)"
+                f"coalesce({a.is_kind(LIST)} AND {b.is_kind(INT, FLOAT, BOOL)} AND {found}, FALSE)"
             )
     if not out:
         return "FALSE"
     return "(" + " OR ".join(out) + ")"
+
+
+def _has(elements: str, test: str) -> str:
+    """SQL: some element `x` of the list passes `test`."""
+    return f"array_length(list_filter({elements}, lambda x: {test})) > 0"
 
 
 def _between(e: ir.Between, f: Frame) -> V:

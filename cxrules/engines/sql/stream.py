@@ -256,10 +256,11 @@ def _payload(st: Stream, path: str | None) -> str:
     if path is None:
         return (
             "struct_pack(k := 7, s := CAST(NULL AS VARCHAR), n := CAST(NULL AS DOUBLE), "
-            "b := CAST(NULL AS BOOLEAN), t := ts)"
+            "b := CAST(NULL AS BOOLEAN), t := ts, "
+            "l := CAST(NULL AS STRUCT(k INTEGER, s VARCHAR, n DOUBLE)[]))"
         )
     p = st.env.catalog.prefix(path)
-    return f"struct_pack(k := {p}_k, s := {p}_s, n := {p}_n, b := {p}_b, t := {p}_t)"
+    return f"struct_pack(k := {p}_k, s := {p}_s, n := {p}_n, b := {p}_b, t := {p}_t, l := {p}_l)"
 
 
 def _raw_differs(p: str, prev: str) -> str:
@@ -434,7 +435,14 @@ class RowFrame:
                 s = f"CASE WHEN {col} IS NULL AND {matched} THEN {here} ELSE {col} END"
         if node.field is None:
             return instant(f"({s}).t")
-        return V(k=f"({s}).k", s=f"({s}).s", n=f"({s}).n", b=f"({s}).b", t=f"({s}).t")
+        return V(
+            k=f"({s}).k",
+            s=f"({s}).s",
+            n=f"({s}).n",
+            b=f"({s}).b",
+            t=f"({s}).t",
+            elements=f"({s}).l",
+        )
 
     def changes(self, path: str) -> V:
         return number(f"CAST({self._col(self.st.changes[path])} AS DOUBLE)", True, False)

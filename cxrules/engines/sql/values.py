@@ -41,6 +41,7 @@ class V:
     t: str = "NULL"
     kinds: frozenset[int] = field(default=ANY)
     i: str | None = None  # a text already read as an instant (a column), else read on demand
+    elements: str = "NULL"  # a list's elements: structs (k, s, n) (a column; NULL when not a list)
 
     def only(self, kind: int) -> bool:
         """True when the value is statically known to be of `kind` (never missing)."""
@@ -121,6 +122,7 @@ def columns(prefix: str, instant_column: bool = True) -> V:
         b=f"{prefix}_b",
         t=f"{prefix}_t",
         i=f"{prefix}_i" if instant_column else None,
+        elements=f"{prefix}_l",
     )
 
 
