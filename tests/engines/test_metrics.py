@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, datetime
 from typing import Any
 
 from engine_builders import Log, attr, counts, dur, lit, op, pat, policy, run, tally
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cxrules import ir
 from cxrules.logs.event import Event
@@ -305,3 +308,15 @@ def test_ratio_counts_an_event_in_each_role_it_has() -> None:
     result = run(p, log)
     assert values(result) == [({"queue": "q1"}, None, 1 / 3, 3, "ok")]
     assert counts(result)["out_of_scope"] == 2
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.lists(st.floats(min_value=-1e300, max_value=1e300), min_size=1, max_size=12))
+def test_a_sum_is_the_correctly_rounded_exact_sum(scores: list[float]) -> None:
+    # any doubles (subnormals included): the value is math.fsum's, rounded once
+    agg = ir.Aggregate(fn="sum", pattern=pat("survey.answered"), value=attr("score"))
+    p = metric_policy(agg, (">=", 0), name="total")
+    log = Log()
+    for i, score in enumerate(scores):
+        log.add(f"+{i}s", "survey.answered", score=score)
+    assert values(run(p, log))[0][2] == math.fsum(scores)
