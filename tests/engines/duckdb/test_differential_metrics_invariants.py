@@ -5,8 +5,8 @@ The logs are small and dense around the edges where engines drift apart: ties at
 DST change or a local midnight inside the log (zones with a 30-minute DST step and a half-hour
 offset among them), share members still waiting at the horizon, population events without a
 group attribute, keyed states opened and closed by events with odd keys, gaps still open at the
-horizon. One policy set holds a metric of every aggregate and three invariants, so one audit per
-engine and example covers them all.
+horizon, keys toggled by an event that both starts and ends them. One policy set holds a metric
+of every aggregate and four invariants, so one audit per engine and example covers them all.
 
 The test compares the two engines whatever the registry says (it registers `duckdb` for its own
 run when main has not yet), and runs once per session: under the duckdb id when that engine is
@@ -215,6 +215,21 @@ def policies(buckets: list[str | None], zone: str, q: float, grace: str) -> list
             ),
             states=states,
             pid="i.global",
+        ),
+        # an event matching a start and an end toggles its key
+        policy(
+            ir.Invariant(during="flip", condition=staffed, grace=dur(grace)),
+            scope=("visit",),
+            states=(
+                connection,
+                ir.State(
+                    name="flip",
+                    start=pat("arm.connected", "customer.entered"),
+                    end=pat("arm.connected", "customer.left"),
+                    by="arm",
+                ),
+            ),
+            pid="i.toggled",
         ),
     ]
     return found

@@ -38,6 +38,7 @@ def invariant(plan: PolicyPlan, env: Env) -> None:
     during = condition(ir.StateRef(name=rule.during, fn="active"), frame)
     holds = condition(rule.condition, frame)
     keys = list(st.keys)
+    head = "".join(f"{k}, " for k in keys)
     part = f"PARTITION BY {', '.join(keys)} " if keys else ""
     w = f"({part}ORDER BY ord"
     plan.add("watched", f"SELECT *, {during} AS dur, ({during} AND NOT {holds}) AS bad FROM stream")
@@ -61,10 +62,10 @@ def invariant(plan: PolicyPlan, env: Env) -> None:
     resumes = "(coalesce(bad_before, 0) = 1 AND good_ts = ts)"
     plan.add(
         "gapped",
-        f"SELECT *, sum(CASE WHEN bad AND flip = 1 AND NOT {resumes} THEN 1 ELSE 0 END) "
+        f"SELECT {head}ord, ts, bad, flip, istart, ival, ival_t, "
+        f"sum(CASE WHEN bad AND flip = 1 AND NOT {resumes} THEN 1 ELSE 0 END) "
         f"OVER {w} {TO_HERE}) AS gid FROM runs",
     )
-    head = "".join(f"{k}, " for k in keys)
     ends = "flip = 1 AND NOT bad"
     plan.add(
         "gaps",
