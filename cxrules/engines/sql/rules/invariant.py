@@ -66,6 +66,8 @@ def invariant(plan: PolicyPlan, env: Env) -> None:
         f"sum(CASE WHEN bad AND flip = 1 AND NOT {resumes} THEN 1 ELSE 0 END) "
         f"OVER {w} {TO_HERE}) AS gid FROM runs",
     )
+    # a gap ends at the last good-run start of its id after its last bad row; the rows of a
+    # gap still open run to the end of the scope, so their largest `ival` is its last interval
     ends = "flip = 1 AND NOT bad"
     plan.add(
         "gaps",

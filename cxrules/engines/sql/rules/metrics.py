@@ -7,7 +7,7 @@ one leaves the event `ungrouped`) and the bucket label of its time in the policy
 the stream's UTC offset `off` — and what it is to the metric. `cells` (CELL_COLUMNS) holds one
 row per group and bucket; the shared layer judges them. Sums are exact (`cxrules.ir.sums`):
 each value becomes a limb and an integer, the integers of a limb are added as 38-digit decimals
-and Python rounds the limbs once (`collect.cells`), so the order of additions never shows.
+and Python rounds the limbs once (`collect.cell_value`), so the order of additions never shows.
 """
 
 from __future__ import annotations
