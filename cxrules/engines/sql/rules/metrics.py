@@ -17,7 +17,7 @@ from cxrules.engines.sql.exprs import CompileError, compile_expr, condition
 from cxrules.engines.sql.plan import PolicyPlan, select_record, select_waiting
 from cxrules.engines.sql.stream import Env, RowFrame, type_match
 from cxrules.engines.sql.text import DAY_US, all_of, floor_div, floor_mod, lit
-from cxrules.engines.sql.values import FLOAT, INT, num_of
+from cxrules.engines.sql.values import FLOAT, INT, infinite, num_of
 from cxrules.ir.sums import LIMB, WHOLE
 from cxrules.ir.walk import uses_trigger
 from cxrules.time.instants import seconds_to_us
@@ -98,7 +98,7 @@ def bucket_label(bucket: str | None) -> str:
     date = day("lday")
     year = pad(f"year({date})", 4)
     month = pad(f"month({date})", 2)
-    ymd = f"{year} || '-' || {month} || '-' || {pad(f'day({date})', 2)}"
+    ymd = f"{year} || '-' || {month} || '-' || {pad(f'dayofmonth({date})', 2)}"
     if bucket == "hour":
         return f"{ymd} || 'T' || {pad('lhour', 2)}"
     if bucket == "day":
@@ -134,7 +134,7 @@ def _tallied(plan: PolicyPlan, agg: ir.Aggregate, head: list[str], cell: Cell) -
     if agg.value is not None and fn not in ("count", "ratio"):
         v = compile_expr(agg.value, frame)
         n = num_of(v)
-        usable = [v.is_kind(INT, FLOAT), f"isfinite({n})"]
+        usable = [v.is_kind(INT, FLOAT), f"NOT isnan({n})", f"NOT {infinite(n)}"]
         if fn in SCALES:
             lowest, highest = SCALES[fn]
             usable.append(f"{n} BETWEEN {lit(lowest)} AND {lit(highest)}")
@@ -227,7 +227,7 @@ def _exact_sums(plan: PolicyPlan, cell: Cell) -> None:
     (`cxrules.ir.sums.split`: v = c × 2**(32·k)); whole numbers below 2**53 go to limb 0 as
     they are, others by their binary exponent `e` (2**(e-1) <= |v| < 2**e, found from log2 and
     checked against exact powers of two)."""
-    whole = f"(x = trunc(x) AND abs(x) < {lit(float(WHOLE))})"
+    whole = f"(x = floor(x) AND abs(x) < {lit(float(WHOLE))})"
     plan.add(
         "summed",
         f"SELECT {cell.by}, x, {whole} AS whole, CAST(floor(log2(CASE WHEN {whole} THEN 1.0 "
