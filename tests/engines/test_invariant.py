@@ -1,4 +1,4 @@
-"""Reference engine: invariants (`while S: always C, grace G`), every expected value by hand."""
+"""Engines: invariants (`while S: always C, grace G`), every expected value by hand."""
 
 from __future__ import annotations
 
@@ -117,3 +117,45 @@ def test_events_outside_the_scope_and_vacuous_scopes() -> None:
     log.add("+1s", "arm.connected", visit="v-9", arm="ayse")  # never entered: vacuous
     result = run(octopus(), log)
     assert counts(result) == tally(scopes=1, out_of_scope=1, vacuous=1)
+
+
+def test_an_open_gap_in_an_interval_already_violated_is_listed_but_not_counted() -> None:
+    log = Log()
+    log.add("+0s", "customer.entered", visit="v-1")  # no arm for 40s: a violation
+    log.add("+40s", "arm.connected", visit="v-1", arm="ayse")
+    log.add("+1min", "arm.disconnected", visit="v-1", arm="ayse")  # open, 10s at the horizon
+    result = run(octopus(), log, as_of="+70s")
+    assert kinds(result) == [("gap", "e1")]
+    assert [(o.trigger.id, o.deadline) for o in result.pending] == [
+        ("e3", "2026-03-02T10:01:30+03:00")
+    ]
+    assert counts(result) == tally(activations=1, violated=1)
+
+
+def test_a_gap_as_long_as_the_grace_at_the_horizon_is_pending() -> None:
+    log = Log()
+    log.add("+0s", "customer.entered", visit="v-1")
+    log.add("+0s", "customer.entered", visit="v-2")
+    log.add("+0s", "arm.connected", visit="v-2", arm="ayse")  # v-2 has no gap
+    result = run(octopus(), log, as_of="+30s")
+    assert kinds(result) == []
+    assert [(o.trigger.id, o.deadline) for o in result.pending] == [
+        ("e1", "2026-03-02T10:00:30+03:00")
+    ]
+    assert "has not held since" in result.pending[0].sentence
+    assert counts(result) == tally(scopes=2, activations=2, satisfied=1, pending=1)
+
+
+def test_two_long_gaps_in_one_interval_are_one_violated_activation() -> None:
+    log = Log()
+    log.add("+0s", "customer.entered", visit="v-1")
+    log.add("+1min", "arm.connected", visit="v-1", arm="ayse")  # gap 1: 60s
+    log.add("+2min", "arm.disconnected", visit="v-1", arm="ayse")
+    log.add("+3min", "arm.connected", visit="v-1", arm="bora")  # gap 2: 60s
+    log.add("+4min", "arm.disconnected", visit="v-1", arm="bora")  # gap 3: 0s, fine
+    log.add("+4min", "customer.left", visit="v-1")
+    log.add("+5min", "customer.entered", visit="v-1")  # a second interval, unstaffed
+    log.add("+5min20s", "customer.left", visit="v-1")  # for 20s: fine
+    result = run(octopus(), log)
+    assert kinds(result) == [("gap", "e1"), ("gap", "e3")]
+    assert counts(result) == tally(activations=2, satisfied=1, violated=1)

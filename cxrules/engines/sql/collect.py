@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from cxrules.findings.model import Cell, Cited, Finding, Pending
+from cxrules.ir.sums import rounded
 from cxrules.time.instants import from_us
 
 #: A function that gives the cited events of a set of `ord`s.
@@ -122,10 +123,19 @@ def cells(rows: list[dict[str, Any]], lookup: Lookup) -> list[Cell]:
         Cell(
             group=tuple(r["grp"]),
             bucket=r["bucket"],
-            value=r["value"],
+            value=cell_value(r),
             population=r["population"],
             first=cited.get(r["first_ord"]) if r["first_ord"] is not None else None,
             last=cited.get(r["last_ord"]) if r["last_ord"] is not None else None,
         )
         for r in rows
     ]
+
+
+def cell_value(row: dict[str, Any]) -> float | None:
+    """A cell's value: as the plan computed it, or its exact sum (limbs) rounded once, divided
+    by `divisor` (the population for a mean, 1 for a sum)."""
+    if row.get("limbs") is None or row.get("divisor") is None or not row["population"]:
+        return row["value"]
+    total = rounded((limb["k"], int(limb["c"])) for limb in row["limbs"])
+    return total / row["divisor"]

@@ -50,7 +50,9 @@ WAITING_COLUMNS: list[tuple[str, str, str]] = [
     ("since", "BIGINT", "CAST(NULL AS BIGINT)"),
     ("counted", "BOOLEAN", "TRUE"),
 ]
-CELL_COLUMNS = ["grp", "bucket", "value", "population", "first_ord", "last_ord"]
+#: A metric cell; `limbs` (LIST of STRUCT(k, c)) and `divisor`, when not NULL, give the value
+#: as an exact sum (`cxrules.ir.sums`) divided by `divisor`, rounded in Python.
+CELL_COLUMNS = ["grp", "bucket", "value", "population", "first_ord", "last_ord", "limbs", "divisor"]
 
 
 def select_record(**given: str) -> str:
@@ -132,7 +134,9 @@ class PolicyPlan:
     def tally_select(self) -> str:
         st = self.stream
         keys = [k for k in st.keys if k != "life"]
-        if keys:
+        if self.metric:  # a metric's scopes are its cells (findings.assemble counts them)
+            scopes = vacuous = "0"
+        elif keys:
             distinct = f"SELECT DISTINCT {', '.join(keys)} FROM stream"
             activated = f"SELECT DISTINCT {', '.join(keys)} FROM outcomes"
             on = " AND ".join(f"d.{k} = a.{k}" for k in keys)
@@ -148,7 +152,7 @@ class PolicyPlan:
                 "THEN 1 ELSE 0 END FROM stream)"
             )
         if self.metric:
-            activations = "0, 0, 0, 0, 0, 0"
+            activations = "0, 0, 0, 0, 0"
             cells = ""
         else:
             counts = ", ".join(

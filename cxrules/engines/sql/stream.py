@@ -305,22 +305,13 @@ def _add_states(st: Stream, source: str) -> str:
         )
     parts = ", ".join([*keys, "state", "skey"])
     st.ctes.append(("touch", " UNION ALL ".join(selects)))
-    st.ctes.append(
-        (
-            "toggled",
-            f"SELECT *, sum(CASE WHEN how <> 'B' THEN 1 ELSE 0 END) OVER "
-            f"(PARTITION BY {parts} ORDER BY ord {WINDOW_TO_HERE}) AS grp FROM touch",
+    if not any(_may_toggle(state) for state in st.policy.states):
+        # no event can match both a start and an end: each event leaves its key as it says
+        st.ctes.append(
+            ("opened", "SELECT *, CASE WHEN how = 'S' THEN 1 ELSE 0 END AS open_after FROM touch")
         )
-    )
-    st.ctes.append(
-        (
-            "opened",
-            f"SELECT *, CASE WHEN (grp > 0 AND first_value(how) OVER g = 'S') "
-            f"<> (sum(CASE WHEN how = 'B' THEN 1 ELSE 0 END) OVER g % 2 = 1) THEN 1 ELSE 0 END "
-            f"AS open_after FROM toggled WINDOW g AS (PARTITION BY {parts}, grp ORDER BY ord "
-            f"{WINDOW_TO_HERE})",
-        )
-    )
+    else:
+        _add_toggles(st, parts)
     st.ctes.append(
         (
             "deltas",
@@ -340,6 +331,34 @@ def _add_states(st: Stream, source: str) -> str:
         )
     st.ctes.append(("stated", f"SELECT {', '.join(cols)} FROM {source} s {' '.join(joins)}"))
     return "stated"
+
+
+def _may_toggle(state: ir.State) -> bool:
+    """True unless no event type can match both the start and the end (exact names only)."""
+    types = state.start.types + state.end.types
+    if any("*" in t for t in types):
+        return True
+    return bool(set(state.start.types) & set(state.end.types))
+
+
+def _add_toggles(st: Stream, parts: str) -> None:
+    """`opened` when an event may match both a start and an end (and so toggle its key)."""
+    st.ctes.append(
+        (
+            "toggled",
+            f"SELECT *, sum(CASE WHEN how <> 'B' THEN 1 ELSE 0 END) OVER "
+            f"(PARTITION BY {parts} ORDER BY ord {WINDOW_TO_HERE}) AS grp FROM touch",
+        )
+    )
+    st.ctes.append(
+        (
+            "opened",
+            f"SELECT *, CASE WHEN (grp > 0 AND first_value(how) OVER g = 'S') "
+            f"<> (sum(CASE WHEN how = 'B' THEN 1 ELSE 0 END) OVER g % 2 = 1) THEN 1 ELSE 0 END "
+            f"AS open_after FROM toggled WINDOW g AS (PARTITION BY {parts}, grp ORDER BY ord "
+            f"{WINDOW_TO_HERE})",
+        )
+    )
 
 
 def _over(st: Stream, alias: str = "") -> str:

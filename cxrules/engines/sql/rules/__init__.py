@@ -4,10 +4,14 @@ from __future__ import annotations
 
 from cxrules.engines.sql.plan import RuleCompiler
 from cxrules.engines.sql.rules.basic import absence, existence, rate_limit, value_check
+from cxrules.engines.sql.rules.invariant import invariant
+from cxrules.engines.sql.rules.metrics import metric_check
 
 RULES: dict[str, RuleCompiler] = {
     "absence": absence,
     "existence": existence,
     "value_check": value_check,
     "rate_limit": rate_limit,
+    "invariant": invariant,
+    "metric_check": metric_check,
 }
