@@ -286,6 +286,33 @@ Feature: Language constructs the seed library does not use
       | staff.wording | forbidden |       | +1min | +1min |
     And policy "staff.wording" has 1 satisfied, 2 violated and 0 pending
 
+  Scenario: * alone is any event
+    # v-1 has three events of any type before it closes; v-2 has four (a greeting, a note, an
+    # order and a payment), one more than allowed. count(*) counts the scope's events before the
+    # trigger, whatever their type.
+    Given the policy:
+      """
+      policy store.short-visits "A visit has at most 3 events before it closes"
+        per visit
+        when visit.closed
+        require count(*) <= 3
+      """
+    When these events happen:
+      | time  | type          | visit |
+      | +0s   | staff.greeted | v-1   |
+      | +1min | order.placed  | v-1   |
+      | +2min | basket.paid   | v-1   |
+      | +3min | visit.closed  | v-1   |
+      | +0s   | staff.greeted | v-2   |
+      | +1min | note          | v-2   |
+      | +2min | order.placed  | v-2   |
+      | +3min | basket.paid   | v-2   |
+      | +4min | visit.closed  | v-2   |
+    Then the violations are:
+      | policy             | kind            | scope     | start | end   |
+      | store.short-visits | condition_false | visit=v-2 | +4min | +4min |
+    And the violation sentence contains "count(*) = 4"
+
   Scenario: A count metric per day
     Given the policy:
       """

@@ -495,6 +495,9 @@ class ToAst(Transformer[Token, list[Any]]):
         where = c[1][1] if len(c) > 1 else None
         return types.model_copy(update={"where": where, "span": self._span(meta)})
 
+    def any_type(self, meta: Any, c: list[Token]) -> Token:
+        return c[0]  # `*` alone: any event type
+
     def types(self, meta: Any, c: list[Token]) -> ast.Pattern:
         names = tuple(
             ast.TypeName(

@@ -136,6 +136,7 @@ def test_metric_groups_and_calendar_layout() -> None:
         ("x in [1,2 ,3]", "x in [1, 2, 3]"),
         ('t == "say \\"hi\\""', 't == "say \\"hi\\""'),
         ("count( a.b where x>1 ) >= 2", "count(a.b where x > 1) >= 2"),
+        ("count(*) > count( [ * , *.* ,call.*] )", "count(*) > count([*, *.*, call.*])"),
         ("last(a.booked).`window end` is missing", "last(a.booked).`window end` is missing"),
     ],
 )
