@@ -340,7 +340,7 @@ Feature: Language constructs the seed library does not use
       policy store.refunds "No single refund above 500"
         zone "Europe/Istanbul"
         metric biggest = max(amount of refund.paid)
-          per store
+          by store
           per month
         require biggest <= 500
       """

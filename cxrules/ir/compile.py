@@ -187,11 +187,8 @@ class _PolicyCompiler:
 
     def metric(self, m: ast.MetricDef, rule: ast.RequireRule) -> ir.Metric:
         agg = m.aggregate
-        group: tuple[str, ...] = ()
-        bucket = None
-        for per in m.per:
-            group += tuple(k.text for k in per.keys)
-            bucket = per.bucket or bucket
+        group = tuple(k.text for k in m.by)
+        bucket = next((per.bucket for per in m.per if per.bucket is not None), None)
         if agg.fn in ("count", "ratio", "share"):
             assert agg.pattern is not None
             aggregate = ir.Aggregate(

@@ -193,6 +193,8 @@ class _Formatter:
             return [f"{indent}let {c.name} = {self.expr(c.value)}"]
         if isinstance(c, ast.MetricDef):
             lines = [f"{indent}metric {c.name} = {self._aggregate(c.aggregate)}"]
+            if c.by:
+                lines.append(f"{indent}{INDENT}by " + ", ".join(self.expr(k) for k in c.by))
             lines += [f"{indent}{INDENT}per {self._per(p)}" for p in c.per]
             return lines
         return self._rule(c, indent)

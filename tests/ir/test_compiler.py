@@ -124,7 +124,7 @@ def test_percentages_are_fractions_and_params_substituted(tmp_path: Path) -> Non
         '  zone "Europe/Istanbul"\n'
         "  per call\n"
         "  metric sl = share(call.answered within 20s of call.queued unless call.abandoned)\n"
-        "    per queue\n    per day\n"
+        "    by queue\n    per day\n"
         "  require sl >= target warn below 85% minimum sample 20\n"
     )
     p = one(tmp_path, body, head)

@@ -121,7 +121,7 @@ def test_calendar() -> None:
 def test_shared_state_and_metric() -> None:
     items = tree(
         "state waiting = a.asked until a.answered, by ticket\n"
-        "metric calls = count(call.queued)\n  per queue\n  per day\n"
+        "metric calls = count(call.queued)\n  by queue\n  per day\n"
     ).items
     state, metric = items
     assert isinstance(state, ast.StateDef)
@@ -132,10 +132,8 @@ def test_shared_state_and_metric() -> None:
     )
     assert state.by is not None and state.by.parts == ("ticket",)
     assert isinstance(metric, ast.MetricDef)
-    assert [(p.keys and p.keys[0].parts, p.bucket) for p in metric.per] == [
-        (("queue",), None),
-        ((), "day"),
-    ]
+    assert [k.parts for k in metric.by] == [("queue",)]
+    assert [(p.keys, p.bucket) for p in metric.per] == [((), "day")]
 
 
 # --------------------------------------------------------------------------- policy clauses
