@@ -24,7 +24,8 @@ def check_keys(ctx: Context, keys: tuple[ast.NameExpr, ...], names: PolicyNames,
         if kind in _WHAT:
             ctx.err(
                 "E214",
-                f"'{word} {key.text}': '{key.text}' is {_WHAT[kind]}, not an attribute of the events",
+                f"'{word} {key.text}': '{key.text}' is {_WHAT[kind]}, "
+                "not an attribute of the events",
                 key.span,
                 f"'{word}' groups events by an attribute they carry: name the attribute itself, "
                 f"e.g. '{word} queue'",

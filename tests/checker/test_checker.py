@@ -271,7 +271,7 @@ def test_per_bucket_on_a_policy(tmp_path: Path) -> None:
 # is its bucket wherever it stands, `per <attribute>` is always the policy's scope, and the old
 # way of writing a group (`per store` under a metric) is an error, never a silent scope.
 GROUPED = (
-    '  metric nps = nps(score of survey.answered)\n    by store\n    per month\n'
+    "  metric nps = nps(score of survey.answered)\n    by store\n    per month\n"
     "  require nps >= 40\n"
 )
 
@@ -280,9 +280,9 @@ GROUPED = (
     "body",
     [
         GROUPED,
-        '  per month\n  metric nps = nps(score of survey.answered) by store\n  require nps >= 40\n',
-        '  metric nps = nps(score of survey.answered) by store\n  require nps >= 40\n  per month\n',
-        '  metric nps = nps(score of survey.answered) by store per month require nps >= 40\n',
+        "  per month\n  metric nps = nps(score of survey.answered) by store\n  require nps >= 40\n",
+        "  metric nps = nps(score of survey.answered) by store\n  require nps >= 40\n  per month\n",
+        "  metric nps = nps(score of survey.answered) by store per month require nps >= 40\n",
     ],
 )
 def test_a_metric_period_belongs_to_the_metric_wherever_it_is_written(
@@ -301,7 +301,7 @@ def test_a_metric_period_belongs_to_the_metric_wherever_it_is_written(
     ("body", "expected"),
     [
         (  # the old way: `per store` after the metric
-            '  metric nps = nps(score of survey.answered)\n    per month\n    per store\n'
+            "  metric nps = nps(score of survey.answered)\n    per month\n    per store\n"
             "  require nps >= 40\n",
             (
                 "E214",
@@ -312,7 +312,7 @@ def test_a_metric_period_belongs_to_the_metric_wherever_it_is_written(
             ),
         ),
         (  # a scope the metric never reads
-            '  per store\n  metric nps = nps(score of survey.answered)\n    per month\n'
+            "  per store\n  metric nps = nps(score of survey.answered)\n    per month\n"
             "  require nps >= 40\n",
             (
                 "E214",
