@@ -229,6 +229,27 @@ Feature: Language constructs the seed library does not use
       | policy           | kind            | scope     | start | end |
       | store.greet-first | condition_false | visit=v-2 | +0s   | +0s |
 
+  Scenario: first(...).time is the time of the scope's earliest matching event
+    # o-1 is delivered a day after its first order event, o-2 three days after: 2 days allowed.
+    # `.time` reads the event's own time (it is not an attribute called 'time').
+    Given the policy:
+      """
+      policy delivery.two-days-from-first-order "Delivered within 2 days of the first order event"
+        per order
+        when order.delivered
+        require time - first(order.placed).time <= 2d
+      """
+    When these events happen:
+      | time | type            | order |
+      | +0s  | order.placed    | o-1   |
+      | +1d  | order.delivered | o-1   |
+      | +0s  | order.placed    | o-2   |
+      | +1h  | order.placed    | o-2   |
+      | +3d  | order.delivered | o-2   |
+    Then the violations are:
+      | policy                            | kind            | scope     | start | end |
+      | delivery.two-days-from-first-order | condition_false | order=o-2 | +3d   | +3d |
+
   Scenario: Shared parameters come from a used file, relative to the project root
     Given the policy:
       """
