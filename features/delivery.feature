@@ -29,6 +29,23 @@ Feature: Delivery and returns (seeds 002 and 003)
       | policy               | kind | scope     | start | end | fulfilled_at | severity |
       | delivery.in-two-days | late | order=o-1 | +0s   | +2d | +2d1min      | high     |
 
+  Scenario: A day is 24 elapsed hours, even when the clocks go forward
+    # Bucharest moves from 03:00 to 04:00 on Sunday 29 March. With one day to deliver, o-1
+    # placed on Saturday at 12:00 (+02:00) and delivered on Sunday at 12:30 (+03:00) took 23h30m:
+    # in time, though the wall clock moved 24h30m. o-2's deadline is Sunday 13:00 (+03:00),
+    # 24 elapsed hours after the order, not 12:00 by the wall clock; one second later is late.
+    Given the policy "delivery.in-two-days" from "policies/"
+    And the parameter "delivery_time" is "1d"
+    When these events happen:
+      | time                      | type            | order |
+      | 2026-03-28T12:00:00+02:00 | order.placed    | o-1   |
+      | 2026-03-29T12:30:00+03:00 | order.delivered | o-1   |
+      | 2026-03-28T12:00:00+02:00 | order.placed    | o-2   |
+      | 2026-03-29T13:00:01+03:00 | order.delivered | o-2   |
+    Then the violations are:
+      | policy               | kind | scope     | start                     | end                       | fulfilled_at              |
+      | delivery.in-two-days | late | order=o-2 | 2026-03-28T12:00:00+02:00 | 2026-03-29T13:00:00+03:00 | 2026-03-29T13:00:01+03:00 |
+
   Scenario: Another order's delivery does not count
     Given the policy "delivery.in-two-days" from "policies/"
     When these events happen:

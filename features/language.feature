@@ -336,6 +336,46 @@ Feature: Language constructs the seed library does not use
       | store.short-visits | condition_false | visit=v-2 | +4min | +4min |
     And the violation sentence contains "count(*) = 4"
 
+  Scenario: 'and' binds tighter than 'or'
+    # channel == "phone" or (channel == "chat" and text contains "no problem"): every phone
+    # reply is forbidden, a chat reply only with "no problem"; the e-mail is neither. Read as
+    # (phone or chat) and "no problem", only the +2min reply would be.
+    Given the policy:
+      """
+      policy staff.reply-wording "No phone replies, no 'no problem' in chat"
+        forbid staff.said where channel == "phone" or channel == "chat" and text contains "no problem"
+      """
+    When these events happen:
+      | time  | type       | channel | text       |
+      | +0s   | staff.said | phone   | hello      |
+      | +1min | staff.said | chat    | hello      |
+      | +2min | staff.said | chat    | no problem |
+      | +3min | staff.said | email   | no problem |
+    Then the violations are:
+      | policy              | kind      | scope | start | end   |
+      | staff.reply-wording | forbidden |       | +0s   | +0s   |
+      | staff.reply-wording | forbidden |       | +2min | +2min |
+
+  Scenario: between includes both of its bounds
+    # 20 and 120 are inside "between 20 and 120"; 19.5 and 121 are not.
+    Given the policy:
+      """
+      policy callcenter.wait-band "Answered calls waited 20 to 120 seconds"
+        per call
+        when call.answered
+        require wait between 20 and 120
+      """
+    When these events happen:
+      | time  | type          | call | wait |
+      | +0s   | call.answered | c-1  | 20   |
+      | +1min | call.answered | c-2  | 120  |
+      | +2min | call.answered | c-3  | 19.5 |
+      | +3min | call.answered | c-4  | 121  |
+    Then the violations are:
+      | policy               | kind            | scope    | start | end   |
+      | callcenter.wait-band | condition_false | call=c-3 | +2min | +2min |
+      | callcenter.wait-band | condition_false | call=c-4 | +3min | +3min |
+
   Scenario: A count metric per day
     Given the policy:
       """

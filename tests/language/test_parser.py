@@ -323,6 +323,10 @@ def test_invariants() -> None:
         ("a or b and c", ("or", "a", ("and", "b", "c"))),
         ("(a or b) and c", ("and", ("or", "a", "b"), "c")),
         ("not a and b", ("and", ("not", "a"), "b")),
+        # docs/language.md, "How a condition reads": not binds tighter than and, and than or;
+        # a comparison tighter than not
+        ("a and b or c and d", ("or", ("and", "a", "b"), ("and", "c", "d"))),
+        ("not x == 1 or y", ("or", ("not", ("==", "x", ("number", 1))), "y")),
         (
             "1 + 2 * 3 - 4",
             ("-", ("+", ("number", 1), ("*", ("number", 2), ("number", 3))), ("number", 4)),
