@@ -332,8 +332,8 @@ def _population(rule: ir.MetricCheck, cell: Cell) -> tuple[str, Details]:
     if agg.fn == "nps" and hits is not None and cell.low is not None:
         words = f"{hits} promoters and {cell.low} detractors of {n} answers"
         return words, {"promoters": hits, "detractors": cell.low, "denominator": n}
-    if agg.fn == "count":
-        return f"{n} {what}", {}
+    if agg.fn in ("count", "share", "ratio"):  # (an engine that gave no numerator)
+        return f"{n} {pattern_text(agg.of or agg.pattern)}", {}
     head = {
         "avg": "mean",
         "ces": "mean",
