@@ -6,9 +6,9 @@
 The shop-week generator (examples/shop_week) writes N events to a temporary JSONL file (as
 `bench_audit.py` does); then, for each engine, a fresh Python process reads the file (the
 engine's own way) and runs the policies of `policies/` whose rule kind is chosen (default:
-metrics and invariants) to the finished report. Each process reports wall time, CPU time, peak RSS and the
-number of violations; the duckdb run also reports how long each policy took (its stages made,
-its queries run).
+metrics and invariants) to the finished report. Each process reports wall time, CPU time, peak
+RSS and the number of violations; the duckdb run also reports how long each policy took (its
+stages made, its queries run).
 """
 
 from __future__ import annotations

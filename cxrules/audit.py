@@ -108,6 +108,8 @@ def open_audit(
             assembled = assemble(policy_set, outcome, header)
         except LogError as exc:
             raise AuditError("a log cannot be read", 3, [_unreadable(exc)]) from exc
+        except MappingError as exc:  # found while reading: a duplicate_key no event has
+            raise AuditError("invalid log mapping", 2, exc.diagnostics) from exc
         except EngineError as exc:
             message = f"the policies cannot run on the {engine.name} engine: {exc}"
             raise AuditError(message, 2) from exc

@@ -32,7 +32,7 @@ Feature: Octopus approach (seed 000)
     Then the violations are:
       | policy                   | kind | scope     | start | end   | severity |
       | octopus.always-connected | gap  | visit=v-1 | +5min | +7min | high     |
-    And the violation sentence contains "from 10:05:00 to 10:07:00 on 2026-03-02 (2m00s; grace 30s)"
+    And the violation sentence contains "from 2026-03-02 10:05:00+03:00 to 10:07:00 (2m; grace 30s)"
     And policy "octopus.always-connected" has 0 satisfied, 1 violated and 0 pending
 
   Scenario: A gap exactly as long as the grace is tolerated
@@ -148,7 +148,7 @@ Feature: Octopus approach (seed 000)
       | +7min | arm.connected    | v-1   | can  |
     Then the violations are:
       | policy          | kind | scope     | start | end   | severity |
-      | octopus.handoff | late | visit=v-1 | +5min | +7min | medium   |
+      | octopus.handoff | late | visit=v-1 | +5min | +6min | medium   |
 
   Scenario: The same arm coming back is no handoff
     Given the policy "octopus.handoff" from "policies/"
@@ -239,9 +239,14 @@ Feature: Octopus approach (seed 000)
       | +1min | arm.connected | v-1   | can  |
       | +2min | arm.connected | v-1   | ayse |
       | +4min | customer.left | v-1   |      |
+    # The sentence says the battery was 80%: the let by its name, beside the counts it reads.
     Then the violations are:
       | policy          | kind            | scope     | start | end   |
       | octopus.battery | condition_false | visit=v-1 | +4min | +4min |
+    And the violation sentence is "customer.left of visit v-1 at 2026-03-02 10:04:00+03:00: battery >= 90% is false (battery = 80.0%; count(arm.connected) = 3; count(customer.waited) = 0)"
+    And the violation details are:
+      | key    | value                                                                   |
+      | values | {"battery": 0.8, "count(arm.connected)": 3, "count(customer.waited)": 0} |
 
   Scenario: Waiting drains the battery
     Given the policy "octopus.battery" from "policies/"

@@ -10,7 +10,15 @@ from dataclasses import dataclass, field
 
 from cxrules import ir
 from cxrules.findings.model import Cell, Cited, Finding, Pending, Tally
-from cxrules.findings.sentences import metric_text, pending_text, threshold_text, violation_text
+from cxrules.findings.sentences import (
+    cell_place,
+    metric_text,
+    pending_text,
+    shown_deadline,
+    span_of,
+    threshold_text,
+    violation_text,
+)
 from cxrules.findings.text import iso
 from cxrules.ir.tolerance import holds
 from cxrules.reports.model import (
@@ -23,7 +31,9 @@ from cxrules.reports.model import (
     Report,
     Violation,
 )
+from cxrules.time.calendars import bucket_span
 from cxrules.time.clock import Clock
+from cxrules.time.instants import from_us, to_us
 
 
 @dataclass(slots=True)
@@ -80,18 +90,23 @@ class Assembler:
         self.clock = Clock(policy_set.calendars)
 
     def violation(self, f: Finding) -> Violation:
+        return self.ranked(f)[1]
+
+    def ranked(self, f: Finding) -> tuple[int, Violation]:
+        """A violation's record and the start (µs) it is ranked by."""
         policy, zone = self.policies[f.policy], self.zone
         sentence, details = violation_text(policy, f, zone)
         scope = dict(zip(policy.scope, f.scope, strict=True))
-        return Violation(
+        start, end = span_of(policy, f, zone)
+        return start, Violation(
             id=violation_id(f.policy, list(f.scope), f.trigger.id if f.trigger else "", f.kind),
             policy=f.policy,
             kind=f.kind,  # type: ignore[arg-type]
             severity=policy.severity,
             scope=scope,
-            start=iso(f.start, zone),
-            end=iso(f.end, zone),
-            duration_seconds=round((f.end - f.start) / 1_000_000, 6),
+            start=iso(start, zone),
+            end=iso(end, zone),
+            duration_seconds=round((end - start) / 1_000_000, 6),
             trigger=event_ref(f.trigger, zone) if f.trigger else None,
             evidence=[event_ref(c, zone) for c in f.evidence],
             fulfilled_at=iso(f.fulfilled, zone) if f.fulfilled is not None else None,
@@ -106,13 +121,22 @@ class Assembler:
             policy=p.policy,
             scope=dict(zip(policy.scope, p.scope, strict=True)),
             trigger=event_ref(p.trigger, zone),
-            deadline=iso(p.deadline, zone) if p.deadline is not None else None,
+            deadline=(
+                iso(shown_deadline(policy, p.deadline, zone), zone)
+                if p.deadline is not None
+                else None
+            ),
             at_risk=self.clock.at_risk(horizon, p.deadline, lead),
             sentence=pending_text(policy, p, zone),
         )
 
-    def metric(self, policy: ir.Policy, cell: Cell) -> tuple[MetricValue, Violation | None]:
-        """A metric cell's value and status, and its violation or warning when it has one."""
+    def metric(
+        self, policy: ir.Policy, cell: Cell
+    ) -> tuple[MetricValue, tuple[int, Violation] | None]:
+        """A metric cell's value and status, and its violation or warning (with the start it is
+        ranked by) when it has one. A breach's scope names the cell's group and bucket
+        (`{"queue": "q1", "day": "2026-03-02"}`) and spans the bucket itself, from its first
+        instant to the next bucket's in the policy's zone."""
         rule = policy.rule
         assert isinstance(rule, ir.MetricCheck)
         metric = rule.metric
@@ -134,27 +158,31 @@ class Assembler:
         assert cell.first is not None and cell.last is not None
         sentence, details = metric_text(rule, cell, status)
         kind = "metric" if status == "violated" else "metric_warning"
-        from cxrules.findings.sentences import cell_place
-
         where = cell_place(metric, cell)
         zone = self.zone
         first, last = cell.first, cell.last
         evidence = [first, last] if last != first else [first]
+        start, end = first.us, last.us
+        scope = dict(labels)
+        if metric.bucket is not None and cell.bucket is not None:
+            a, b = bucket_span(from_us(first.us), metric.bucket, policy.zone or zone)
+            start, end = to_us(a), to_us(b)
+            scope[metric.bucket if metric.bucket not in scope else "bucket"] = cell.bucket
         violation = Violation(
             id=violation_id(policy.id, list(cell.group), f"{metric.name}\x1f{where}", kind),
             policy=policy.id,
             kind=kind,  # type: ignore[arg-type]
             severity=policy.severity,
-            scope=labels,
-            start=iso(first.us, zone),
-            end=iso(last.us, zone),
-            duration_seconds=round((last.us - first.us) / 1_000_000, 6),
+            scope=scope,
+            start=iso(start, zone),
+            end=iso(end, zone),
+            duration_seconds=round((end - start) / 1_000_000, 6),
             trigger=None,
             evidence=[event_ref(c, zone) for c in evidence],
             sentence=sentence,
             details=details,
         )
-        return value, violation
+        return value, (start, violation)
 
     def summary(self, tally: Tally, metrics: list[MetricValue]) -> PolicySummary:
         p = self.policies[tally.policy]
@@ -258,22 +286,24 @@ def assemble(policy_set: ir.PolicySet, outcome: Outcome, header: ReportHeader) -
         policy = asm.policies[tally.policy]
         values = []
         for cell in sorted(tally.cells, key=lambda c: (c.group, c.bucket or "")):
-            value, violation = asm.metric(policy, cell)
+            value, breach = asm.metric(policy, cell)
             values.append(value)
-            if violation is not None:
-                assert cell.first is not None
-                metric_violations.append((cell.first.us, policy.id, violation.id, violation))
+            if breach is not None:
+                start, violation = breach
+                metric_violations.append((start, policy.id, violation.id, violation))
         metric_values[tally.policy] = values
     metric_violations.sort(key=lambda item: item[:3])
     if outcome.ordered:
-        found = _by_id_within((f.start, f.policy, asm.violation(f)) for f in outcome.violations)
+        found = _by_id_within(
+            (start, f.policy, v) for f in outcome.violations for start, v in (asm.ranked(f),)
+        )
     else:
         found = iter(
             sorted(
                 (
-                    (f.start, f.policy, v.id, v)
+                    (start, f.policy, v.id, v)
                     for f in outcome.violations
-                    for v in (asm.violation(f),)
+                    for start, v in (asm.ranked(f),)
                 ),
                 key=lambda item: item[:3],
             )

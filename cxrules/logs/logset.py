@@ -148,6 +148,48 @@ class LogInput:
                     for c in absent
                 ]
             )
+        fields = builder.fields(header)
+        unknown = [
+            name
+            for name in self.mapping.duplicate_key
+            if name not in fields and name.split(".")[0] not in fields
+        ]
+        if unknown:
+            raise MappingError([self._no_such_field(name, fields) for name in unknown])
+
+    def _roles(self) -> dict[str, str]:
+        """The columns that become an event's time, type and id, by name."""
+        mapping = self.mapping
+        columns = {
+            mapping.time_column(self.format): "time",
+            mapping.type_column(self.format): "type",
+        }
+        if mapping.id:
+            columns[mapping.id] = "id"
+        for spec in mapping.events:
+            columns.setdefault(spec.time, "time")
+        return columns
+
+    def _no_such_field(self, name: str, fields: list[str]) -> Any:
+        """E410 for a `duplicate_key` name that no event has, pointing at the mapping's line."""
+        mapping = self.mapping
+        if name in mapping.rename:
+            hint = f"'{name}' is renamed '{mapping.rename[name]}': write '{mapping.rename[name]}'"
+        elif name in (roles := self._roles()) and name not in fields:
+            hint = f"column '{name}' is the event's {roles[name]}: write '{roles[name]}'"
+        else:
+            hint = did_you_mean(name, fields) or (
+                "the names are the event's fields: " + ", ".join(fields[:12])
+            )
+        span, line = mapping.locate("duplicate_key")
+        return error(
+            "E410",
+            f"{self.label}: duplicate_key names '{name}', which no event has (it names the "
+            "event's fields: time, type, id and attributes after rename)",
+            span,
+            hint,
+            line,
+        )
 
     def items(self) -> Iterator[Item]:
         """The raw rows and rejected records of this file, in file order."""
@@ -189,6 +231,8 @@ class LogInput:
         self.reset()
         builder = Builder(self.mapping, self.format, self.label)
         key_fields = self.mapping.duplicate_key
+        unseen = set(key_fields)  # duplicate_key names no event has had yet
+        names: set[str] = set()  # the fields of the first events, for a did-you-mean
         id_column = self.mapping.id
         builder.seq = self.index << SEQ_SHIFT
         kept = 0
@@ -216,9 +260,24 @@ class LogInput:
             for event in events:
                 if key_fields:
                     key: Any = tuple(duplicate_part(event, name) for name in key_fields)
+                    if None in key:  # a key with a part missing is no key: never a duplicate
+                        if unseen:
+                            unseen.difference_update(
+                                n for n, v in zip(key_fields, key, strict=True) if v is not None
+                            )
+                        key = None
+                    else:
+                        unseen.clear()
+                    if unseen and len(names) < 1000:
+                        names.update(event.attrs)
                 else:
                     key = event.id if explicit else None
                 yield event.time.timestamp(), event.seq, event, key
+        if unseen and self.accepted:
+            fields = ["time", "type", "id", *sorted(names)]
+            raise MappingError(
+                [self._no_such_field(name, fields) for name in key_fields if name in unseen]
+            )
 
     def summary(self) -> InputSummary:
         """Counts of the last read, for the report."""

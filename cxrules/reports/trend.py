@@ -14,7 +14,8 @@ import re
 from dataclasses import dataclass
 from html import escape
 
-from cxrules.reports.common import percent, scope_text
+from cxrules.ir.text import figure
+from cxrules.reports.common import scope_text
 from cxrules.reports.model import MetricValue, PolicySummary
 from cxrules.reports.svg import BAD_COLOR, NONE_COLOR, OK_COLOR, WARN_COLOR, clip, num, svg_document
 from cxrules.time.format import format_duration
@@ -78,14 +79,17 @@ def parse_bound(text: str | None, unit: str) -> Bound | None:
     return Bound(op, value, text) if math.isfinite(value) else None
 
 
-def show(value: float, unit: str, digits: int = 1) -> str:
-    """A value in its unit: '80.0%', '1m30s', '42'.
+def show(value: float, unit: str, digits: int | None = None) -> str:
+    """A value in its unit: '80.0%', '1m30s', '42' — as tables and sentences write it
+    (`figure`), or an axis tick with `digits` decimals of a percentage.
 
     >>> show(0.8, "percent"), show(0.8, "percent", 0), show(90, "duration"), show(41.5, "number")
     ('80.0%', '80%', '1m30s', '41.5')
     """
+    if digits is None:
+        return figure(value, unit)
     if unit == "percent":
-        return percent(value, digits) if digits else f"{round(value * 100)}%"
+        return f"{value * 100:.{digits}f}%"
     if unit == "duration":
         return format_duration(value)
     return f"{value:.4g}"

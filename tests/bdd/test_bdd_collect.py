@@ -41,8 +41,8 @@ FEATURE = """Feature: Greeting
       | +0s   | guest.arrived | t-1   |
       | +2min | staff.greeted | t-1   |
     Then the violations are:
-      | policy     | kind | scope     | start | end   |
-      | shop.greet | late | table=t-1 | +0s   | +2min |
+      | policy     | kind | scope     | start | end   | fulfilled_at |
+      | shop.greet | late | table=t-1 | +0s   | +1min | +2min        |
 """
 
 FOREIGN = """Feature: Someone else's steps

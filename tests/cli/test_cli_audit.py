@@ -80,6 +80,31 @@ def test_fail_on_above_the_breach_exits_zero(tmp_path: Path) -> None:
     assert code == 0
 
 
+def test_audit_help_names_the_default_fail_on() -> None:
+    # Issue 12, point 20: the help says which severity fails an audit when nobody says.
+    result = CliRunner().invoke(main, ["audit", "--help"], terminal_width=200)
+    assert result.exit_code == 0
+    line = " ".join(result.output.split())
+    assert (
+        "--fail-on [info|low|medium|high|critical] exit 1 when violations of this severity or "
+        "higher are found [default: the project's 'fail_on', else low]"
+    ) in line
+
+
+def test_a_duplicate_key_no_event_has_stops_the_audit_with_exit_2(tmp_path: Path) -> None:
+    # Issue 12, point 12: never a silent mass of "duplicates" (JSONL has no header: found as
+    # the log is read).
+    policies, log = _project(tmp_path, GOOD)
+    mapping = tmp_path / "m.toml"
+    mapping.write_text('[log]\nduplicate_key = ["vist", "time"]\n', encoding="utf-8")
+    result = CliRunner().invoke(
+        main, ["audit", "--policies", str(policies), "--log", str(log), "--mapping", str(mapping)]
+    )
+    assert result.exit_code == 2
+    assert f"{log}: duplicate_key names 'vist', which no event has" in result.output
+    assert "did you mean 'visit'?" in result.output
+
+
 def test_same_inputs_give_the_same_bytes(tmp_path: Path) -> None:
     policies, log = _project(tmp_path, GOOD)
     args = ("--policies", str(policies), "--log", str(log), "--format", "json")

@@ -73,15 +73,38 @@ def test_share_per_queue_and_day_with_warning_and_not_applicable() -> None:
         ({"queue": "q2"}, "2026-03-02", 0.5, 2, "violated"),
         ({"queue": "q3"}, "2026-03-02", None, 0, "not_applicable"),
     ]
-    assert [(v.kind, v.scope) for v in result.violations] == [
-        ("metric_warning", {"queue": "q1"}),
-        ("metric", {"queue": "q2"}),
+    # Issue 12, point 5: a metric breach names its bucket in its scope, spans the bucket itself
+    # (local midnight to midnight) and gives how its value was computed.
+    assert [(v.kind, v.scope, v.start, v.end) for v in result.violations] == [
+        (
+            "metric_warning",
+            {"queue": "q1", "day": "2026-03-02"},
+            "2026-03-02T00:00:00+03:00",
+            "2026-03-03T00:00:00+03:00",
+        ),
+        (
+            "metric",
+            {"queue": "q2", "day": "2026-03-02"},
+            "2026-03-02T00:00:00+03:00",
+            "2026-03-03T00:00:00+03:00",
+        ),
     ]
     assert result.violations[1].sentence == (
-        "service_level for queue=q2 in day 2026-03-02 was 50% (required >= 80%; 2 call.queued)"
+        "service_level for queue=q2 in day 2026-03-02 was 50.0% (1 of 2 call.queued followed by "
+        "call.answered within 20s; required >= 80%)"
     )
+    assert result.violations[1].details == {
+        "metric": "service_level",
+        "bucket": "2026-03-02",
+        "value": 0.5,
+        "population": 2,
+        "numerator": 1,
+        "denominator": 2,
+        "threshold": ">= 80%",
+    }
     assert result.violations[0].sentence == (
-        "service_level for queue=q1 in day 2026-03-02 was 80% (warning level >= 85%; 5 call.queued)"
+        "service_level for queue=q1 in day 2026-03-02 was 80.0% (4 of 5 call.queued followed by "
+        "call.answered within 20s; warning level >= 85%)"
     )
     assert [(o.trigger.id, o.deadline) for o in result.pending] == [
         ("e16", "2026-03-02T11:00:20+03:00")
@@ -125,9 +148,26 @@ def test_nps_formula_min_sample_and_unusable_scores() -> None:
         ({"store": "s2"}, "2026-03", 75.0, 4, "ok"),
         ({"store": "s3"}, "2026-03", 100.0, 3, "insufficient"),
     ]
-    assert result.violations[0].sentence == (
-        "nps for store=s1 in month 2026-03 was 0 (required >= 40; 6 survey.answered)"
+    v = result.violations[0]
+    assert v.sentence == (
+        "nps for store=s1 in month 2026-03 was 0 (2 promoters and 2 detractors of 6 answers; "
+        "required >= 40)"
     )
+    assert (v.scope, v.start, v.end) == (
+        {"store": "s1", "month": "2026-03"},
+        "2026-03-01T00:00:00+03:00",
+        "2026-04-01T00:00:00+03:00",
+    )
+    assert v.details == {
+        "metric": "nps",
+        "bucket": "2026-03",
+        "value": 0.0,
+        "population": 6,
+        "promoters": 2,
+        "detractors": 2,
+        "denominator": 6,
+        "threshold": ">= 40",
+    }
     assert counts(result) == tally(scopes=3, vacuous=1, activations=2, satisfied=1, violated=1)
 
 
@@ -163,11 +203,22 @@ def test_ratio_and_count_and_thresholds_in_sentences() -> None:
         ({}, "2026-03-03", None, 0, "not_applicable"),
     ]
     assert result.violations[0].sentence == (
-        "complaint_rate in day 2026-03-02 was 10% (required <= 5%; 10 order.placed)"
+        "complaint_rate in day 2026-03-02 was 10.0% (1 complaint.filed / 10 order.placed; "
+        "required <= 5%)"
     )
+    assert result.violations[0].details["numerator"] == 1
+    assert result.violations[0].details["denominator"] == 10
     count = ir.Aggregate(fn="count", pattern=pat("complaint.filed"))
     result = run(metric_policy(count, ("<", 2), name="complaints"), log)
     assert values(result) == [({}, None, 2.0, 2, "violated")]
+    v = result.violations[0]
+    # no bucket: the breach spans its first and last counted events
+    assert (v.scope, v.start, v.end) == (
+        {},
+        "2026-03-02T10:20:00+03:00",
+        "2026-03-03T10:00:00+03:00",
+    )
+    assert v.sentence == "complaints was 2 (2 complaint.filed; required < 2)"
 
 
 def test_sums_are_exact_whatever_the_order_of_additions() -> None:

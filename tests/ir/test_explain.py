@@ -239,7 +239,7 @@ CASES = {
         "",
         '  zone "Europe/Istanbul"\n  per call\n'
         "  metric service_level = share(call.answered within 20s of call.queued)\n"
-        "    per queue\n    per day\n"
+        "    by queue\n    per day\n"
         "  require service_level >= 80% warn below 85% minimum sample 20\n",
         "Per queue and day (Europe/Istanbul time): service_level, the share of the times a call "
         "is queued in which it is answered within 20s in the same call, must be at least 80%, "
@@ -269,7 +269,7 @@ CASES = {
         "",
         '  zone "Europe/Istanbul"\n'
         '  metric nps = nps(score of survey.answered where kind == "nps")\n'
-        "    per store\n    per month\n  require nps >= 40 warn below 50\n",
+        "    by store\n    per month\n  require nps >= 40 warn below 50\n",
         "Per store and month (Europe/Istanbul time): nps, the NPS of score over the times a "
         'survey is answered where kind is "nps" (100 × (promoters 9–10 − detractors 0–6) / '
         "answers), must be at least 40, with a warning below 50.",
@@ -282,7 +282,7 @@ CASES = {
     ),
     "count per group": (
         "",
-        "  metric complaints = count(complaint.filed)\n    per store\n  require complaints <= 5\n",
+        "  metric complaints = count(complaint.filed)\n    by store\n  require complaints <= 5\n",
         "Per store: complaints, the number of times a complaint is filed, must be at most 5.",
     ),
 }

@@ -122,7 +122,12 @@ def test_audit_needs_no_arguments(starter: Path) -> None:
     found = sorted((v["policy"], v["kind"], v["scope"], v["start"]) for v in report["violations"])
     assert found == [
         ("calls.answered-in-time", "late", {"call": "c-04"}, "2026-03-02T09:20:00+00:00"),
-        ("calls.service-level", "metric_warning", {}, "2026-03-02T09:00:00+00:00"),
+        (
+            "calls.service-level",
+            "metric_warning",
+            {"day": "2026-03-02"},
+            "2026-03-02T00:00:00+00:00",
+        ),
         ("shop.wording", "forbidden", {}, "2026-03-02T15:41:00+00:00"),
     ]
     metric = report["policies"][1]["metrics"][0]

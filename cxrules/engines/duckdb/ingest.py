@@ -215,12 +215,13 @@ def _finish(
 ) -> Ingested:
     inputs = logs.inputs
     partition = "key, dkey" if scope == "instant" else "dkey"
+    # 'z' marks a part of the key the event lacks: such an event is never a duplicate
     con.execute(
         f"""CREATE OR REPLACE TEMP TABLE _cx_dup AS
         SELECT input, line, seq, key, id, dshow FROM (
           SELECT input, line, seq, key, id, dshow,
             row_number() OVER (PARTITION BY {partition} ORDER BY key, seq) AS rank
-          FROM {STAGE} WHERE dkey IS NOT NULL)
+          FROM {STAGE} WHERE dkey IS NOT NULL AND NOT list_contains(dkey, 'z'))
         WHERE rank > 1"""
     )
     dropped = dict(con.execute("SELECT input, count(*) FROM _cx_dup GROUP BY input").fetchall())

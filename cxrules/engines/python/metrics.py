@@ -15,6 +15,8 @@ from cxrules.time.calendars import bucket_key
 from cxrules.time.instants import from_us, seconds_to_us
 
 CellKey = tuple[tuple[str, ...], str | None]
+#: The formulas whose cells report a numerator (`found.Cell.hits`).
+NUMERATORS = frozenset({"count", "ratio", "share", "csat", "nps"})
 
 
 class Waiting:
@@ -184,6 +186,8 @@ class MetricRunner(RuleRunner):
                 population=cell.population,
                 first=cite(cell.first) if cell.first is not None else None,
                 last=cite(cell.last) if cell.last is not None else None,
+                hits=cell.hits if self.agg.fn in NUMERATORS else None,
+                low=cell.low if self.agg.fn == "nps" else None,
             )
             for (group, bucket), cell in self.cells.items()
         ]

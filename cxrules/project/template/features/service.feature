@@ -21,8 +21,8 @@ Feature: Contact centre and shop floor
       | +0s     | call.queued   | c-1  |
       | +2min1s | call.answered | c-1  |
     Then the violations are:
-      | policy                 | kind | scope    | start | end     |
-      | calls.answered-in-time | late | call=c-1 | +0s   | +2min1s |
+      | policy                 | kind | scope    | start | end   | fulfilled_at |
+      | calls.answered-in-time | late | call=c-1 | +0s   | +2min | +2min1s      |
 
   Scenario: A caller who hangs up first is no breach
     Given the policy "calls.answered-in-time" from "policies/"
