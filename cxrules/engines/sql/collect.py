@@ -125,6 +125,8 @@ def cells(rows: list[dict[str, Any]], lookup: Lookup) -> list[Cell]:
             bucket=r["bucket"],
             value=cell_value(r),
             population=r["population"],
+            hits=r["hits"],
+            low=r["low"],
             first=cited.get(r["first_ord"]) if r["first_ord"] is not None else None,
             last=cited.get(r["last_ord"]) if r["last_ord"] is not None else None,
         )

@@ -52,7 +52,18 @@ WAITING_COLUMNS: list[tuple[str, str, str]] = [
 ]
 #: A metric cell; `limbs` (LIST of STRUCT(k, c)) and `divisor`, when not NULL, give the value
 #: as an exact sum (`cxrules.ir.sums`) divided by `divisor`, rounded in Python.
-CELL_COLUMNS = ["grp", "bucket", "value", "population", "first_ord", "last_ord", "limbs", "divisor"]
+CELL_COLUMNS = [
+    "grp",
+    "bucket",
+    "value",
+    "population",
+    "hits",
+    "low",
+    "first_ord",
+    "last_ord",
+    "limbs",
+    "divisor",
+]
 
 
 def select_record(**given: str) -> str:

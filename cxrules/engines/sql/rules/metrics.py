@@ -185,10 +185,14 @@ def _tallied(plan: PolicyPlan, agg: ir.Aggregate, head: list[str], cell: Cell) -
         joins.append(f"LEFT JOIN limbs l ON {cell.join('c', 'l')}")
         limbs = "l.limbs"
         divisor = "CAST(1 AS BIGINT)" if fn == "sum" else "c.population"
+    # the numerator of the formulas that have one, the detractors of nps (python: NUMERATORS)
+    numerator = "c.hits" if fn in ("count", "ratio", "csat", "nps") else "CAST(NULL AS BIGINT)"
+    detractors = "c.low" if fn == "nps" else "CAST(NULL AS BIGINT)"
     plan.add(
         "cells",
         f"SELECT {cell.grp('c')} AS grp, c.bucket AS bucket, CASE WHEN c.population > 0 "
-        f"THEN {value} END AS value, c.population AS population, c.first_ord AS first_ord, "
+        f"THEN {value} END AS value, c.population AS population, {numerator} AS hits, "
+        f"{detractors} AS low, c.first_ord AS first_ord, "
         f"c.last_ord AS last_ord, {limbs} AS limbs, {divisor} AS divisor "
         f"FROM mcells c {' '.join(joins)}",
     )
@@ -301,7 +305,9 @@ def _share(plan: PolicyPlan, agg: ir.Aggregate, head: list[str], cell: Cell) -> 
         f"SELECT {cell.grp()} AS grp, bucket, CASE WHEN count(CASE WHEN fate <> 'wait' THEN 1 "
         "END) > 0 THEN CAST(count(CASE WHEN fate = 'hit' THEN 1 END) AS DOUBLE) / "
         "CAST(count(CASE WHEN fate <> 'wait' THEN 1 END) AS DOUBLE) END AS value, "
-        "count(CASE WHEN fate <> 'wait' THEN 1 END) AS population, min(ord) AS first_ord, "
+        "count(CASE WHEN fate <> 'wait' THEN 1 END) AS population, "
+        "count(CASE WHEN fate = 'hit' THEN 1 END) AS hits, CAST(NULL AS BIGINT) AS low, "
+        "min(ord) AS first_ord, "
         "max(ord) AS last_ord, NULL AS limbs, CAST(NULL AS BIGINT) AS divisor "
         f"FROM judged GROUP BY {cell.by}",
     )
