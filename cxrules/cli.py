@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import json
+import re
 import shutil
 import sys
 from collections.abc import Iterator
@@ -19,6 +20,7 @@ import click
 
 from cxrules import __version__, engines
 from cxrules.diagnostics import Diagnostic, Level, render_json, render_text, sort_key
+from cxrules.engines.base import DEFAULT_MEMORY_LIMIT
 from cxrules.logs.progress import NO_PROGRESS, Progress
 
 if TYPE_CHECKING:
@@ -108,6 +110,45 @@ def _overrides(pairs: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
+class _Size(click.ParamType):
+    """An amount of memory as DuckDB reads it: a number and a unit (500MB, 2GB, 1.5GiB)."""
+
+    name = "SIZE"
+    pattern = re.compile(r"\d{1,6}(?:\.\d{1,3})?\s?(?:[KMGT]i?B|B)", re.IGNORECASE)
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> str:
+        text = str(value).strip()
+        if not self.pattern.fullmatch(text):
+            self.fail(f"{value!r} is not an amount of memory: write e.g. 500MB or 2GB", param, ctx)
+        return text
+
+
+def _engine_settings(
+    engine: str,
+    memory_limit: str | None,
+    temp_dir: str | None,
+    threads: int | None,
+    spark_master: str | None,
+) -> dict[str, str]:
+    """`RunOptions.settings` from the command line; an option of another engine is an error."""
+    given = {
+        "memory_limit": ("--memory-limit", "duckdb", memory_limit),
+        "temp_directory": ("--temp-dir", "duckdb", temp_dir),
+        "threads": ("--threads", "duckdb", threads),
+        "spark_master": ("--spark-master", "spark", spark_master),
+    }
+    settings = {}
+    for key, (option, owner, value) in given.items():
+        if value is None:
+            continue
+        if engine != owner:
+            raise click.UsageError(f"{option} applies to the {owner} engine, not {engine}")
+        settings[key] = str(value)
+    return settings
+
+
 class _MaxViolations(click.ParamType):
     """A count of violations (0 or more) or 'all'."""
 
@@ -186,15 +227,44 @@ def fmt(paths: tuple[str, ...], check_only: bool, show_diff: bool) -> None:
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE")
-def compile(paths: tuple[str, ...], overrides: tuple[str, ...]) -> None:  # noqa: A001
-    """Print the compiled, engine-neutral form of policies as JSON (for tools and debugging)."""
+@click.option(
+    "--engine",
+    type=click.Choice(engines.names()),
+    help="print the plans this engine runs (SQL for duckdb and spark) instead of the "
+    "engine-neutral form",
+)
+@click.option("--zone", default="UTC", show_default=True, help="the log's zone (naive times)")
+@click.option("--as-of", "as_of", help="the horizon the plans are written for (ISO time)")
+def compile(  # noqa: A001
+    paths: tuple[str, ...],
+    overrides: tuple[str, ...],
+    engine: str | None,
+    zone: str,
+    as_of: str | None,
+) -> None:
+    """Print the compiled form of policies: engine-neutral JSON, or with --engine the plans an
+    engine runs (the SQL of duckdb and spark, to read or run by hand)."""
+    from cxrules.audit import AuditError, parse_as_of
     from cxrules.policyset import load_policies
+    from cxrules.time.calendars import CalendarError
+    from cxrules.time.instants import to_us
+    from cxrules.time.zones import zone as lookup
 
     loaded = load_policies(_policy_paths(paths), _overrides(overrides))
     if loaded.policy_set is None:
         click.echo(render_text(loaded.diagnostics))
         sys.exit(EXIT_INVALID)
-    click.echo(json.dumps(loaded.policy_set.model_dump(mode="json"), indent=2, ensure_ascii=False))
+    text = None
+    if engine is not None:
+        try:
+            lookup(zone)
+            horizon = to_us(parse_as_of(as_of, zone)) if as_of else None
+        except (CalendarError, AuditError) as exc:
+            raise click.UsageError(str(exc)) from None
+        text = engines.get(engine).listing(loaded.policy_set, zone, horizon)
+    if text is None:
+        text = json.dumps(loaded.policy_set.model_dump(mode="json"), indent=2, ensure_ascii=False)
+    click.echo(text)
 
 
 def run() -> None:
@@ -274,6 +344,28 @@ def run() -> None:
     type=click.Choice(["jsonl", "csv", "parquet", "xes"]),
     help="the log's format when its name does not tell",
 )
+@click.option(
+    "--memory-limit",
+    type=_Size(),
+    metavar="SIZE",
+    help="duckdb: memory the database may hold before it spills to disk, e.g. 2GB "
+    f"[default: {DEFAULT_MEMORY_LIMIT}]",
+)
+@click.option(
+    "--temp-dir",
+    type=click.Path(file_okay=False),
+    help="duckdb: the folder it spills to [default: the system's temporary folder]",
+)
+@click.option(
+    "--threads",
+    type=click.IntRange(1, 1024),
+    help="duckdb: threads for the queries [default: one per core]",
+)
+@click.option(
+    "--spark-master",
+    metavar="URL",
+    help="spark: the cluster to run on, e.g. spark://host:7077 [default: local[*]]",
+)
 def audit(
     policies: tuple[str, ...],
     logs: tuple[str, ...],
@@ -287,6 +379,10 @@ def audit(
     engine: str | None,
     log_format: str | None,
     max_violations: int | str | None,
+    memory_limit: str | None,
+    temp_dir: str | None,
+    threads: int | None,
+    spark_master: str | None,
 ) -> None:
     """Audit interaction logs against policies and report every breach with its evidence.
 
@@ -324,6 +420,7 @@ def audit(
         overrides=_overrides(overrides),
         engine=engine,
         log_format=log_format,
+        settings=_engine_settings(engine, memory_limit, temp_dir, threads, spark_master),
     )
     options: dict[str, object] = {}
     if fmt in ("text", "junit", "markdown", "html"):

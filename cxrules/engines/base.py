@@ -40,6 +40,11 @@ class EventList:
 Source = LogSet | EventList
 
 
+#: The memory an engine's database holds before it spills to disk, unless an audit says
+#: otherwise (`RunOptions.settings["memory_limit"]`, `cxrules audit --memory-limit`).
+DEFAULT_MEMORY_LIMIT = "1GB"
+
+
 @dataclass
 class RunOptions:
     """How to run: the horizon (`as_of`, else the last event's time), the log's zone (naive
@@ -72,6 +77,11 @@ class Engine(ABC):
     @abstractmethod
     def run(self, policy_set: ir.PolicySet, source: Source, options: RunOptions) -> Outcome:
         """Audit the source against every policy; EngineError when it cannot."""
+
+    def listing(self, policy_set: ir.PolicySet, zone: str, horizon_us: int | None) -> str | None:
+        """The engine's own compiled form of the set as text (`cxrules compile --engine`): SQL
+        for the SQL engines. None: the engine runs the engine-neutral form itself."""
+        return None
 
 
 def cannot_run(engine: str, policy: ir.Policy, reason: str) -> Diagnostic:

@@ -322,3 +322,20 @@ def test_json_and_csv_are_written_as_they_come_with_the_bytes_of_the_whole_repor
     report, _ = run_audit(request)
     assert len(report.violations) == 37
     assert (tmp_path / "r.csv").read_bytes() == render_csv(report).encode("utf-8")
+
+
+def test_engine_settings_are_checked_and_belong_to_their_engine(tmp_path: Path) -> None:
+    policies, log = _project(tmp_path, GOOD)
+    base = ("--policies", str(policies), "--log", str(log))
+    code, out = _audit(*base, "--engine", "python", "--memory-limit", "2GB")
+    assert code == 2
+    assert "--memory-limit applies to the duckdb engine, not python" in out
+    code, out = _audit(*base, "--engine", "python", "--spark-master", "local[2]")
+    assert code == 2
+    assert "--spark-master applies to the spark engine, not python" in out
+    code, out = _audit(*base, "--memory-limit", "lots")
+    assert code == 2
+    assert "'lots' is not an amount of memory: write e.g. 500MB or 2GB" in out
+    code, out = _audit(*base, "--threads", "0")
+    assert code == 2
+    assert "0 is not in the range 1<=x<=1024" in out

@@ -18,12 +18,21 @@ import pyarrow as pa
 
 from cxrules import ir
 from cxrules.diagnostics import Diagnostic
-from cxrules.engines.base import Engine, EngineError, EventList, RunOptions, Source, cannot_run
+from cxrules.engines.base import (
+    DEFAULT_MEMORY_LIMIT,
+    Engine,
+    EngineError,
+    EventList,
+    RunOptions,
+    Source,
+    cannot_run,
+)
 from cxrules.engines.duckdb.load import load_events
 from cxrules.engines.sql.catalog import Catalog
 from cxrules.engines.sql.compiler import compile_policy
 from cxrules.engines.sql.driver import Backend, SqlRun, stage_uses
 from cxrules.engines.sql.exprs import CompileError
+from cxrules.engines.sql.listing import listing
 from cxrules.engines.sql.plan import PolicyPlan
 from cxrules.engines.sql.stream import Env
 from cxrules.engines.sql.zones import ZoneTables
@@ -53,6 +62,9 @@ class DuckDBEngine(Engine):
                 problems.append(cannot_run(self.name, policy, f"{exc} cannot be run as SQL yet"))
         return problems
 
+    def listing(self, policy_set: ir.PolicySet, zone: str, horizon_us: int | None) -> str:
+        return listing(policy_set, zone, horizon_us)
+
     def run(self, policy_set: ir.PolicySet, source: Source, options: RunOptions) -> Outcome:
         try:
             zone(options.zone)
@@ -74,8 +86,7 @@ class DuckDBEngine(Engine):
 def connect(settings: dict[str, str]) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with the audit's limits (a temporary folder of its own by default)."""
     config: dict[str, Any] = {"preserve_insertion_order": False}
-    if settings.get("memory_limit"):
-        config["memory_limit"] = settings["memory_limit"]
+    config["memory_limit"] = settings.get("memory_limit") or DEFAULT_MEMORY_LIMIT
     if settings.get("threads"):
         config["threads"] = int(settings["threads"])
     config["temp_directory"] = settings.get("temp_directory") or tempfile.gettempdir()

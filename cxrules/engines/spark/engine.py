@@ -31,6 +31,7 @@ from cxrules.engines.sql.catalog import Catalog
 from cxrules.engines.sql.compiler import compile_policy
 from cxrules.engines.sql.driver import Backend, SqlRun, stage_uses
 from cxrules.engines.sql.exprs import CompileError
+from cxrules.engines.sql.listing import listing
 from cxrules.engines.sql.plan import PolicyPlan
 from cxrules.engines.sql.stream import Env
 from cxrules.engines.sql.zones import ZoneTables
@@ -67,6 +68,15 @@ class SparkEngine(Engine):
             except (CompileError, DialectError) as exc:
                 problems.append(cannot_run(self.name, policy, f"{exc} cannot be run yet"))
         return problems
+
+    def listing(self, policy_set: ir.PolicySet, zone: str, horizon_us: int | None) -> str:
+        def render(sql: str) -> str:
+            try:
+                return to_spark(sql)
+            except DialectError as exc:
+                return f"-- not rendered for Spark: {exc}"
+
+        return listing(policy_set, zone, horizon_us, dialect="spark", render=render, pretyped=True)
 
     def run(self, policy_set: ir.PolicySet, source: Source, options: RunOptions) -> Outcome:
         try:

@@ -113,6 +113,27 @@ def stage_uses(plan: PolicyPlan) -> list[tuple[str, str, int]]:
     return found
 
 
+def compile_plans(
+    policy_set: ir.PolicySet,
+    catalog: Catalog,
+    log_zone: str,
+    instants: tuple[int | None, int | None, int | None] = (None, None, None),
+) -> list[PolicyPlan]:
+    """Every policy's plan for a log whose (first, last, horizon) instants are given (the zone
+    ladders cover them; None: unknown). Marks the catalog's paths read as instants. Raises
+    CompileError or CalendarError."""
+    horizon = instants[2]
+    ends = [x for x in instants if x is not None]
+    zones = ZoneTables.around(min(ends) if ends else None, max(ends) if ends else None)
+    env = Env(catalog, log_zone, zones, horizon if horizon is not None else 0)
+    plans = [compile_policy(p, env) for p in policy_set.policies]
+    # read texts as instants only where a plan needs it (outside the typing stage)
+    text = "\n".join(sql for plan in plans for name, sql in plan.ctes if name != "base")
+    text += "\n".join(f for plan in plans for f in plan.finals().values())
+    catalog.instants = {p for p in catalog.paths.values() if re.search(rf"\b(p_)?{p}_i\b", text)}
+    return [compile_policy(p, env) for p in policy_set.policies]
+
+
 class SqlRun:
     """One audit of a policy set over a source, on a backend."""
 
@@ -159,19 +180,10 @@ class SqlRun:
 
     def plans(self, first: int | None, last: int | None, horizon: int | None) -> list[PolicyPlan]:
         """Every policy's plan, once the time range is known (the zone ladders cover it)."""
-        ends = [x for x in (first, last, horizon) if x is not None]
         try:
-            zones = ZoneTables.around(min(ends) if ends else None, max(ends) if ends else None)
-            catalog = self.catalog
-            env = Env(catalog, self.options.zone, zones, horizon if horizon is not None else 0)
-            plans = [compile_policy(p, env) for p in self.policy_set.policies]
-            # read texts as instants only where a plan needs it (outside the typing stage)
-            text = "\n".join(sql for plan in plans for name, sql in plan.ctes if name != "base")
-            text += "\n".join(f for plan in plans for f in plan.finals().values())
-            catalog.instants = {
-                p for p in catalog.paths.values() if re.search(rf"\b(p_)?{p}_i\b", text)
-            }
-            return [compile_policy(p, env) for p in self.policy_set.policies]
+            return compile_plans(
+                self.policy_set, self.catalog, self.options.zone, (first, last, horizon)
+            )
         except (CompileError, CalendarError) as exc:
             raise EngineError(str(exc)) from exc
 

@@ -1,0 +1,86 @@
+"""SQL plans, the listing (`cxrules compile --engine duckdb|spark`): the script runs as printed
+and finds what the engine finds."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from engine_builders import Log, dur, lit, op, pat, policy
+
+from cxrules import ir
+from cxrules.audit import audit_events
+from cxrules.cli import main
+from cxrules.engines.sql.listing import listing
+from cxrules.time.instants import to_us
+
+duckdb = pytest.importorskip("duckdb")
+
+# Pure SQL text, whatever engine the suite runs: once is enough.
+pytestmark = pytest.mark.engines("python")
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def test_the_script_runs_in_duckdb_and_finds_the_engines_violations() -> None:
+    # at most 2 complaints per customer in 1 day: c1 files 3 (the third breaks it), c2 files 1
+    rule = ir.RateLimit(pattern=pat("complaint.filed"), at_most=2, within=dur("1d"))
+    p = policy(rule, scope=("customer",), pid="c.limit")
+    log = Log()
+    for at, who in (("+0s", "c1"), ("+1h", "c2"), ("+2h", "c1"), ("+3h", "c1")):
+        log.add(at, "complaint.filed", customer=who)
+    policy_set = ir.PolicySet(policies=(p,))
+    expected = audit_events(policy_set, log.events, engine="python", zone="UTC")
+    assert [v.trigger.id for v in expected.violations] == ["e4"]
+
+    last = to_us(log.events[-1].time)
+    script = listing(policy_set, "UTC", last)
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE events (ord BIGINT, ts BIGINT, seq BIGINT, type VARCHAR, id VARCHAR, "
+        "file VARCHAR, line BIGINT, attrs JSON)"
+    )
+    for n, e in enumerate(log.events):
+        con.execute(
+            "INSERT INTO events VALUES (?, ?, ?, ?, ?, 'log.jsonl', ?, ?)",
+            [n, to_us(e.time), n, e.type, e.id, n + 1, json.dumps(e.attrs)],
+        )
+    con.execute(script)
+    found = con.execute("SELECT trig FROM p0.records").fetchall()
+    assert [log.events[o].id for (o,) in found] == ["e4"]
+
+
+def test_a_policy_the_plans_cannot_express_is_a_comment_that_says_why() -> None:
+    office = ir.Calendar(
+        name="office",
+        zone="UTC",
+        hours=tuple(ir.WeekHours(weekday=d, ranges=(("09:00", "17:00"),)) for d in range(5)),
+    )
+    opened = ir.State(name="open", start=pat("desk.opened"), end=pat("desk.closed"))
+    rule = ir.Invariant(
+        during="open",
+        condition=op(">=", ir.StateRef(name="open", fn="count"), lit(1)),
+        grace=dur("1h", business="office"),
+    )
+    policy_set = ir.PolicySet(
+        policies=(policy(rule, states=(opened,), pid="desk.business"),),
+        calendars={"office": office},
+    )
+    script = listing(policy_set, "UTC")
+    assert "-- policy desk.business (invariant)\n-- not compiled: " in script
+    assert "CREATE SCHEMA" not in script
+
+
+def test_cli_prints_the_plans_and_refuses_a_bad_zone(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(ROOT)
+    runner = CliRunner()
+    args = ["compile", "policies/restaurant.cxr", "policies/common.cxr"]
+    result = runner.invoke(main, [*args, "--engine", "duckdb", "--as-of", "2026-03-02T18:00Z"])
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("-- cxrules plans (duckdb): ")
+    assert "horizon 1772474400000000 µs" in result.output  # 2026-03-02T18:00Z
+    assert "-- policy restaurant.greet-on-arrival (response)" in result.output
+    bad = runner.invoke(main, [*args, "--engine", "duckdb", "--zone", "Mars/Base"])
+    assert bad.exit_code == 2
+    assert "unknown time zone 'Mars/Base'" in bad.output
