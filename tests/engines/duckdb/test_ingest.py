@@ -952,3 +952,117 @@ def test_the_e410_points_at_the_mapping_files_line(tmp_path):
     [diagnostic] = error.diagnostics
     assert diagnostic.span is not None and diagnostic.span.line == 6
     assert diagnostic.span.file == str(toml)
+
+
+CONDITIONS = {
+    "time_format": "d/m/yyyy HH:MM",
+    "events": [
+        {
+            "type": "ticket.{status}",
+            "time": "at",
+            "when": {"any": [{"column": "team", "in": ["G 1"]}, {"column": "n", "in": ["-0"]}]},
+        },
+        {
+            "type": "ticket.other",
+            "time": "at",
+            "when": [
+                {"all": [{"column": "team", "present": True}, {"column": "x", "not_in": ["a"]}]},
+                {"any": [{"all": [{"column": "case", "in": ["c3"]}]}, {"column": "n", "in": []}]},
+            ],
+        },
+    ],
+}
+
+
+def test_conditions_combined_with_any_and_all(tmp_path):
+    rows = [row.replace("caf\xe9", "caf\udce9") for row in CSV_ROWS]
+    path = csv_file(tmp_path / "t.csv", rows)
+    _, got = compare([path], CONDITIONS)
+    assert got.routes == ["python"]
+    assert {e[2] for e in got.events} == {"ticket.Completed", "ticket.Queued", "ticket.other"}
+    lines = [
+        '{"time": "2026-03-02T10:00:00Z", "kind": "a", "ch": "sms", "ok": true}',
+        '{"time": "2026-03-02T10:01:00Z", "kind": "b", "ch": "mail"}',
+        '{"time": "2026-03-02T10:02:00Z", "kind": "c", "ch": "sms"}',
+    ]
+    either = {"any": [{"column": "ok", "present": True}, {"column": "ch", "in": ["mail"]}]}
+    mapping = {"events": [{"type": "x.{kind}", "time": "time", "when": either}]}
+    _, got = compare([write(tmp_path / "c.jsonl", lines)], mapping)
+    assert got.routes == ["python"] and [e[2] for e in got.events] == ["x.a", "x.b"]
+
+
+@pytest.mark.parametrize(
+    "times",
+    [
+        {"due": "dd/mm/yyyy hh:mm"},
+        {"due": "epoch_ms"},
+        {"due": "iso", "other": "%Y%m%d"},
+    ],
+)
+def test_attribute_columns_read_as_times(tmp_path, times):
+    due = {
+        "dd/mm/yyyy hh:mm": ["02/03/2026 11:00", "29/03/2026 02:30", "31/02/2026 10:00", ""],
+        "epoch_ms": ["1772449200000", "1772449200000.5", "soon", ""],
+        "iso": ["2026-03-02T11:00:00", "2026-03-02T11:00:00+01:00", "x", ""],
+    }[times["due"]]
+    others = ["20260302", "20260303", "20260304", "20260305"]
+    rows = ["time,type,due,other"] + [
+        f"2026-03-02T10:0{i}:00Z,t{i},{d},{o}"
+        for i, (d, o) in enumerate(zip(due, others, strict=True))
+    ]
+    mapping = {"times": times, "zone": "Europe/Amsterdam"}
+    if "other" not in times:
+        mapping["drop"] = ["other"]
+    _, got = compare([csv_file(tmp_path / "t.csv", rows)], mapping)
+    assert got.routes == ["python"] and got.rejected_total >= 1
+    lines = [
+        json.dumps({"time": f"2026-03-02T10:0{i}:00Z", "type": "t", "due": d or None})
+        for i, d in enumerate(due)
+    ]
+    _, got = compare([write(tmp_path / "t.jsonl", lines)], {"times": {"due": times["due"]}})
+    assert got.routes == ["python"]
+    path = parquet_file(
+        tmp_path / "t.parquet",
+        {"time": ["2026-03-02T10:00:00Z"] * 4, "type": ["t"] * 4, "due": due},
+    )
+    _, got = compare([path], {"times": {"due": times["due"]}, "missing": [""]})
+    assert got.routes == ["python"]
+
+
+def test_an_entrys_own_time_format(tmp_path):
+    rows = [
+        "opened,closed_ms,kind",
+        "02/03/2026 09:15,1772443200000,a",
+        "02/03/2026 09:20,x,b",
+        "2026-03-02,1772443300000,c",
+    ]
+    mapping = {
+        "time_format": "dd/mm/yyyy hh:mm",
+        "zone": "Europe/Amsterdam",
+        "events": [
+            {"type": "opened.{kind}", "time": "opened"},
+            {"type": "closed", "time": "closed_ms", "time_format": "epoch_ms"},
+        ],
+    }
+    expected, got = compare([csv_file(tmp_path / "t.csv", rows)], mapping)
+    assert got.routes == ["python"] and len(got.events) == 2
+    assert {r.code for r in expected.rejected} == {"E404"}
+    dated = [
+        "day\tstart\tend\tkind",
+        "990201\t7:02:47\t07.05\ta",
+        "990201\t23:59:54\t00.01\tb",
+        "990202\t8:00:00\t8.61\tc",
+    ]
+    mapping = {
+        "delimiter": "\t",
+        "date": "day",
+        "date_format": "yymmdd",
+        "time_format": "h:mm:ss",
+        "day_rollover": True,
+        "events": [
+            {"type": "start.{kind}", "time": "start"},
+            {"type": "end", "time": "end", "time_format": "%H.%M"},
+        ],
+    }
+    _, got = compare([csv_file(tmp_path / "d.tsv", dated)], mapping)
+    assert got.routes == ["python"] and got.rejected_total == 1
