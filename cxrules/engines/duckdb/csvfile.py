@@ -145,7 +145,7 @@ class CsvPlan:
         simple = (
             log.format == "csv"
             and utf8
-            and not (mapping.events or mapping.date)
+            and not (mapping.events or mapping.date or mapping.times)
             and delimiter not in ('"', "\r", "\n", "\0")
             and not mapping.time_format.startswith("epoch")
         )

@@ -75,7 +75,7 @@ class ParquetPlan:
         import pyarrow.parquet as pq
 
         mapping = log.mapping
-        if log.format != "parquet" or mapping.events or mapping.date:
+        if log.format != "parquet" or mapping.events or mapping.date or mapping.times:
             return None
         if mapping.time_format != "iso":
             return None

@@ -13,9 +13,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cxrules.engines.duckdb.csvfile import CsvPlan
 from cxrules.engines.duckdb.ingest import ingest
+from cxrules.engines.duckdb.parquetfile import ParquetPlan
 from cxrules.engines.duckdb.verify import differences, duckdb_read, python_read
-from cxrules.logs import LogSet, mapping_from_dict, open_log
+from cxrules.logs import LogMapping, LogSet, MappingError, load_mapping, mapping_from_dict, open_log
 
 DATA = Path(__file__).resolve().parents[2] / "logs" / "data"
 
@@ -55,17 +57,32 @@ COMPLAINTS = {
 }
 
 
-def compare(paths: list[Path | str], mapping: dict | None = None, **options):
-    """Read the same inputs both ways; assert they agree; return the DuckDB side."""
-
-    def make() -> LogSet:
-        made = mapping_from_dict(mapping or {})
-        return LogSet([open_log(str(p), made) for p in paths], **options)
-
+def compare(paths: list[Path | str], mapping: dict | LogMapping | None = None, **options):
+    """Read the same inputs both ways; assert they agree; return both sides."""
+    make = _maker(paths, mapping, options)
     expected = python_read(make)
     got = duckdb_read(make)
     assert differences(expected, got) == []
     return expected, got
+
+
+def same_error(paths: list[Path | str], mapping: dict | LogMapping | None = None, **options):
+    """Read the same inputs both ways; assert both raise the same MappingError; return it."""
+    make = _maker(paths, mapping, options)
+    with pytest.raises(MappingError) as python_side:
+        python_read(make)
+    with pytest.raises(MappingError) as duckdb_side:
+        duckdb_read(make)
+    assert duckdb_side.value.diagnostics == python_side.value.diagnostics
+    return python_side.value
+
+
+def _maker(paths: list[Path | str], mapping: dict | LogMapping | None, options: dict):
+    def make() -> LogSet:
+        made = mapping if isinstance(mapping, LogMapping) else mapping_from_dict(mapping or {})
+        return LogSet([open_log(str(p), made) for p in paths], **options)
+
+    return make
 
 
 def write(path: Path, lines: list[bytes | str], end: bytes = b"\n") -> Path:
@@ -471,7 +488,12 @@ def test_generated_lines_agree(tmp_path_factory, lines, zone_name, keyed):
     mapping: dict = {"zone": zone_name}
     if keyed:
         mapping["duplicate_key"] = ["case", "type", "x"]
-    compare([path], mapping)
+    try:
+        compare([path], mapping)
+    except MappingError:
+        # no event has a 'case' or an 'x' with a value: E410, the same from both routes
+        error = same_error([path], mapping)
+        assert keyed and {d.code for d in error.diagnostics} == {"E410"}
 
 
 # -- CSV -------------------------------------------------------------------------------------
@@ -556,7 +578,7 @@ def test_hostile_csv(tmp_path, end, bom):
             "time": "at",
             "time_format": "d/m/yyyy HH:MM",
             "type": "{status}",
-            "duplicate_key": ["case", "type", "time", "group", "at", "nope"],
+            "duplicate_key": ["case", "type", "time", "group", "n"],
             "rename": {"team": "group"},
         },
     ],
@@ -714,7 +736,8 @@ def test_xes_with_mappings(tmp_path):
         {},
         {"type": "{concept:name}.{lifecycle:transition}", "type_values": "slug"},
         {"ignore_offset": True, "zone": "Europe/Amsterdam", "drop": ["impact"]},
-        {"duplicate_key": ["case", "org:group"], "rename": {"org:group": "team"}},
+        {"duplicate_key": ["case", "team"], "rename": {"org:group": "team"}},
+        {"duplicate_key": ["case", "note.by"]},
     ):
         _, got = compare([DATA / "cases.xes"], mapping)
         assert got.routes == ["python"]
@@ -811,3 +834,235 @@ def test_a_shuffled_log_sorted_out_of_core(tmp_path):
     got = duckdb_read(make, memory_limit="40MB", temp_directory=str(spill), threads=2)
     assert differences(expected, got) == []
     assert got.summaries[0]["duplicates"] == 60000 - 9000
+
+
+# -- issue 12, points 12-13: duplicate_key names, conditions, times ---------------------------
+
+KEYED = [
+    '{"time": "2026-03-02T10:00:00Z", "type": "a", "case": "c1", "when": "w", "n": null}',
+    '{"time": "2026-03-02T10:00:00Z", "type": "a", "case": "c1", "n": null}',
+    '{"time": "2026-03-02T10:01:00Z", "type": "b", "n": null}',
+    "not json",
+]
+
+
+@pytest.mark.parametrize(
+    ("key", "hint"),
+    [
+        (["case", "caes"], "did you mean 'case'?"),
+        (["n"], None),  # 'n' is null in every event (the readers' hint is theirs to word)
+        (["at"], "column 'at' is the event's time: write 'time'"),
+    ],
+)
+def test_jsonl_duplicate_key_no_event_has_is_the_readers_e410(tmp_path, key, hint):
+    # read natively: DuckDB finds no value for the name, the Python readers word the error
+    path = write(tmp_path / "k.jsonl", [line.replace('"time"', '"at"') for line in KEYED])
+    mapping = {"time": "at", "duplicate_key": key}
+    error = same_error([path], mapping)
+    [diagnostic] = error.diagnostics
+    assert diagnostic.code == "E410" and hint in (None, diagnostic.hint)
+    assert diagnostic.message == (
+        f"{path}: duplicate_key names '{key[-1]}', which no event has (it names the event's "
+        "fields: time, type, id and attributes after rename)"
+    )
+
+
+def test_a_key_field_missing_from_some_events_only_is_no_error(tmp_path):
+    # 'case' has a value in lines 1-2, 'when' in line 1: every name is some event's field; the
+    # events lacking one are never duplicates
+    path = write(tmp_path / "k.jsonl", KEYED)
+    _, got = compare([path], {"duplicate_key": ["case", "type"]})
+    assert got.routes == ["jsonl:duckdb"] and got.summaries[0]["duplicates"] == 1
+    spread = write(
+        tmp_path / "s.jsonl",
+        [
+            '{"time": "2026-03-02T10:00:00Z", "type": "a", "x": 1}',
+            '{"time": "2026-03-02T10:00:00Z", "type": "a", "y": 1}',
+            '{"time": "2026-03-02T10:00:00Z", "type": "a", "x": 1}',
+        ],
+    )
+    _, got = compare([spread], {"duplicate_key": ["x", "y"]})
+    assert got.routes == ["jsonl:duckdb"] and got.summaries[0]["duplicates"] == 0
+    # no record accepted: no event to have the name, no error
+    rejected = write(tmp_path / "r.jsonl", ['{"type": "a"}', "[1]"])
+    _, got = compare([rejected], {"duplicate_key": ["nope"]})
+    assert got.rejected_total == 2
+
+
+def test_the_input_that_lacks_the_key_field_is_named(tmp_path):
+    good = write(tmp_path / "good.jsonl", KEYED)
+    bad = write(tmp_path / "bad.jsonl", ['{"time": "2026-03-02T10:00:00Z", "type": "a"}'])
+    error = same_error([good, bad, good], {"duplicate_key": ["case"]})
+    assert [d.message.split(":")[0] for d in error.diagnostics] == [str(bad)]
+
+
+def test_csv_duplicate_key_no_event_has(tmp_path):
+    rows = [row.replace("caf\xe9", "caf\udce9") for row in CSV_ROWS]
+    path = csv_file(tmp_path / "t.csv", rows)
+    base = {"time": "at", "time_format": "d/m/yyyy HH:MM", "type": "status"}
+    # names not in the header: E410 when the input is opened, before any read
+    error = same_error([path], base | {"duplicate_key": ["case", "at", "nope"]})
+    assert [d.hint for d in error.diagnostics] == [
+        "column 'at' is the event's time: write 'time'",
+        "the names are the event's fields: time, type, id, case, sub status, team, junk, n, x",
+    ]
+    error = same_error([path], base | {"duplicate_key": ["team"], "rename": {"team": "group"}})
+    assert error.diagnostics[0].hint == "'team' is renamed 'group': write 'group'"
+    # a column of the header whose every value is missing: E410 after reading it natively
+    mapping = base | {"duplicate_key": ["case", "junk"], "missing": ["j", "?", ""]}
+    assert CsvPlan.of(open_log(str(path), mapping_from_dict(mapping))) is not None
+    error = same_error([path], mapping)
+    assert [d.code for d in error.diagnostics] == ["E410"]
+    _, got = compare([path], mapping | {"missing": ["?", ""]})
+    assert got.routes == ["csv:duckdb"]
+
+
+def test_parquet_duplicate_key_no_event_has(tmp_path):
+    import pyarrow as pa
+
+    path = parquet_file(
+        tmp_path / "t.parquet",
+        {
+            "time": ["2026-03-02T10:00:00Z", "2026-03-02T10:01:00Z"],
+            "type": ["a", "b"],
+            "case": ["c1", "c1"],
+            "none": pa.array([None, None], pa.string()),
+        },
+    )
+    assert ParquetPlan.of(open_log(str(path), mapping_from_dict({}))) is not None
+    error = same_error([path], {"duplicate_key": ["case", "none"]})
+    assert [d.code for d in error.diagnostics] == ["E410"]
+    error = same_error([path], {"duplicate_key": ["cas"]})
+    assert error.diagnostics[0].hint == "did you mean 'case'?"
+
+
+def test_xes_duplicate_key_renamed_away(tmp_path):
+    mapping = {"duplicate_key": ["case", "org:group"], "rename": {"org:group": "team"}}
+    error = same_error([DATA / "cases.xes"], mapping)
+    assert error.diagnostics[0].hint == "'org:group' is renamed 'team': write 'team'"
+
+
+def test_the_e410_points_at_the_mapping_files_line(tmp_path):
+    toml = tmp_path / "cxrules.toml"
+    toml.write_text(
+        '[project]\nname = "x"\n\n[log]\nzone = "UTC"\nduplicate_key = ["case", "caes"]\n'
+    )
+    path = write(tmp_path / "k.jsonl", KEYED)
+    error = same_error([path], load_mapping(toml))
+    [diagnostic] = error.diagnostics
+    assert diagnostic.span is not None and diagnostic.span.line == 6
+    assert diagnostic.span.file == str(toml)
+
+
+CONDITIONS = {
+    "time_format": "d/m/yyyy HH:MM",
+    "events": [
+        {
+            "type": "ticket.{status}",
+            "time": "at",
+            "when": {"any": [{"column": "team", "in": ["G 1"]}, {"column": "n", "in": ["-0"]}]},
+        },
+        {
+            "type": "ticket.other",
+            "time": "at",
+            "when": [
+                {"all": [{"column": "team", "present": True}, {"column": "x", "not_in": ["a"]}]},
+                {"any": [{"all": [{"column": "case", "in": ["c3"]}]}, {"column": "n", "in": []}]},
+            ],
+        },
+    ],
+}
+
+
+def test_conditions_combined_with_any_and_all(tmp_path):
+    rows = [row.replace("caf\xe9", "caf\udce9") for row in CSV_ROWS]
+    path = csv_file(tmp_path / "t.csv", rows)
+    _, got = compare([path], CONDITIONS)
+    assert got.routes == ["python"]
+    assert {e[2] for e in got.events} == {"ticket.Completed", "ticket.Queued", "ticket.other"}
+    lines = [
+        '{"time": "2026-03-02T10:00:00Z", "kind": "a", "ch": "sms", "ok": true}',
+        '{"time": "2026-03-02T10:01:00Z", "kind": "b", "ch": "mail"}',
+        '{"time": "2026-03-02T10:02:00Z", "kind": "c", "ch": "sms"}',
+    ]
+    either = {"any": [{"column": "ok", "present": True}, {"column": "ch", "in": ["mail"]}]}
+    mapping = {"events": [{"type": "x.{kind}", "time": "time", "when": either}]}
+    _, got = compare([write(tmp_path / "c.jsonl", lines)], mapping)
+    assert got.routes == ["python"] and [e[2] for e in got.events] == ["x.a", "x.b"]
+
+
+@pytest.mark.parametrize(
+    "times",
+    [
+        {"due": "dd/mm/yyyy hh:mm"},
+        {"due": "epoch_ms"},
+        {"due": "iso", "other": "%Y%m%d"},
+    ],
+)
+def test_attribute_columns_read_as_times(tmp_path, times):
+    due = {
+        "dd/mm/yyyy hh:mm": ["02/03/2026 11:00", "29/03/2026 02:30", "31/02/2026 10:00", ""],
+        "epoch_ms": ["1772449200000", "1772449200000.5", "soon", ""],
+        "iso": ["2026-03-02T11:00:00", "2026-03-02T11:00:00+01:00", "x", ""],
+    }[times["due"]]
+    others = ["20260302", "20260303", "20260304", "20260305"]
+    rows = ["time,type,due,other"] + [
+        f"2026-03-02T10:0{i}:00Z,t{i},{d},{o}"
+        for i, (d, o) in enumerate(zip(due, others, strict=True))
+    ]
+    mapping = {"times": times, "zone": "Europe/Amsterdam"}
+    if "other" not in times:
+        mapping["drop"] = ["other"]
+    _, got = compare([csv_file(tmp_path / "t.csv", rows)], mapping)
+    assert got.routes == ["python"] and got.rejected_total >= 1
+    lines = [
+        json.dumps({"time": f"2026-03-02T10:0{i}:00Z", "type": "t", "due": d or None})
+        for i, d in enumerate(due)
+    ]
+    _, got = compare([write(tmp_path / "t.jsonl", lines)], {"times": {"due": times["due"]}})
+    assert got.routes == ["python"]
+    path = parquet_file(
+        tmp_path / "t.parquet",
+        {"time": ["2026-03-02T10:00:00Z"] * 4, "type": ["t"] * 4, "due": due},
+    )
+    _, got = compare([path], {"times": {"due": times["due"]}, "missing": [""]})
+    assert got.routes == ["python"]
+
+
+def test_an_entrys_own_time_format(tmp_path):
+    rows = [
+        "opened,closed_ms,kind",
+        "02/03/2026 09:15,1772443200000,a",
+        "02/03/2026 09:20,x,b",
+        "2026-03-02,1772443300000,c",
+    ]
+    mapping = {
+        "time_format": "dd/mm/yyyy hh:mm",
+        "zone": "Europe/Amsterdam",
+        "events": [
+            {"type": "opened.{kind}", "time": "opened"},
+            {"type": "closed", "time": "closed_ms", "time_format": "epoch_ms"},
+        ],
+    }
+    expected, got = compare([csv_file(tmp_path / "t.csv", rows)], mapping)
+    assert got.routes == ["python"] and len(got.events) == 2
+    assert {r.code for r in expected.rejected} == {"E404"}
+    dated = [
+        "day\tstart\tend\tkind",
+        "990201\t7:02:47\t07.05\ta",
+        "990201\t23:59:54\t00.01\tb",
+        "990202\t8:00:00\t8.61\tc",
+    ]
+    mapping = {
+        "delimiter": "\t",
+        "date": "day",
+        "date_format": "yymmdd",
+        "time_format": "h:mm:ss",
+        "day_rollover": True,
+        "events": [
+            {"type": "start.{kind}", "time": "start"},
+            {"type": "end", "time": "end", "time_format": "%H.%M"},
+        ],
+    }
+    _, got = compare([csv_file(tmp_path / "d.tsv", dated)], mapping)
+    assert got.routes == ["python"] and got.rejected_total == 1
