@@ -16,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from cxrules import ir
 from cxrules.engines.sql.exprs import compile_expr
@@ -99,7 +100,12 @@ def struct_of(v: V) -> str:
 def leaves_list(expr: object, frame: RowFrame) -> tuple[list[str], str]:
     """The texts of the values a condition reads (`ir.walk.leaves`) and SQL for their values
     on the row, as a list of structs in the same order."""
-    found = leaves(expr) if expr is not None else []
+    return reads_list(leaves(expr) if expr is not None else [], frame)
+
+
+def reads_list(found: list[tuple[str, Any]], frame: RowFrame) -> tuple[list[str], str]:
+    """The texts of values read, (text, node) in order, and SQL for their values on the row,
+    as a list of structs in the same order."""
     if not found:
         return [], "NULL"
     structs = [struct_of(compile_expr(node, frame)) for _, node in found]

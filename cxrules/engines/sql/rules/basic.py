@@ -5,10 +5,17 @@ from __future__ import annotations
 
 from cxrules import ir
 from cxrules.engines.sql.exprs import condition
-from cxrules.engines.sql.plan import PolicyPlan, leaves_list, select_record, select_waiting
+from cxrules.engines.sql.plan import (
+    PolicyPlan,
+    leaves_list,
+    reads_list,
+    select_record,
+    select_waiting,
+)
 from cxrules.engines.sql.rules.gate import add_gate, window_count
 from cxrules.engines.sql.stream import Env, RowFrame, type_match
 from cxrules.engines.sql.text import all_of
+from cxrules.ir.walk import value_reads
 
 NO_WAITING = "SELECT {cols} FROM stream WHERE FALSE"
 
@@ -127,7 +134,8 @@ def value_check(plan: PolicyPlan, env: Env) -> None:
     gated = add_gate(plan, rule.trigger)
     frame = RowFrame(st, trigger="self", prev=st.previous)
     ok = condition(rule.condition, frame)
-    texts, values = leaves_list(rule.condition, frame)
+    # the lets and computed operands it shows, then the values it reads (`ir.walk.value_reads`)
+    texts, values = reads_list(value_reads(rule), frame)
     plan.leaves = texts
     plan.add("judged", f"SELECT *, {ok} AS ok FROM {gated} WHERE fires")
     plan.add(
