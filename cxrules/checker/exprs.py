@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from cxrules.checker.context import FUNCTIONS, Context
 from cxrules.checker.symbols import RESERVED, PolicyNames, meaning, reference
 from cxrules.diagnostics import did_you_mean
+from cxrules.ir.regex import RegexError, compile_regex
 from cxrules.language import ast
 from cxrules.time.text import parse_clock, parse_date
 
@@ -356,14 +357,15 @@ class _Exprs:
     def _matches(self, e: ast.MatchesExpr) -> str:
         self.visit(e.value)
         try:
-            re.compile(e.regex)
-        except re.error as exc:
+            compile_regex(e.regex)
+        except RegexError as exc:
+            shown = e.regex if len(e.regex) <= 60 else e.regex[:57] + "..."
+            what = "is not a valid regular expression" if exc.syntax else "cannot be run"
             self.chk.err(
                 "E211",
-                f'the pattern "{e.regex}" is not a valid regular expression: {exc.msg}',
+                f'the pattern "{shown}" {what}: {exc.reason}',
                 e.regex_span,
-                "check the brackets; to match a special character such as ( write \\\\( in "
-                "the policy file",
+                exc.hint,
             )
             return "bool"
         self._lost_backslash(e)

@@ -166,8 +166,9 @@ class Unary(IR):
 
 class Binary(IR):
     """Arithmetic, comparison and boolean operators. `contains` is substring (strings) or
-    membership (lists); `matches` is a regular-expression search (Python `re` syntax) whose right
-    side is always a string `Lit` from the policy, never a value from the log."""
+    membership (lists); `matches` is a linear-time regular-expression search (the syntax of
+    `cxrules.ir.regex`: RE2, run with `regex.translate`) whose right side is always a string `Lit`
+    from the policy, never a value from the log."""
 
     kind: Literal["binary"] = "binary"
     op: Literal[
