@@ -56,6 +56,7 @@ CODES: dict[str, str] = {
     "E221": "unknown function or wrong number of arguments",
     "E222": "invalid parameter override",
     "E223": "invalid bounds",
+    "E224": "number or duration too large",
     "W201": "policy without owner or description",
     "W202": "defined but never used",
     "W203": "warning level on the wrong side of the requirement",
@@ -76,6 +77,7 @@ CODES: dict[str, str] = {
     "E409": "duplicate event id",
     "E410": "invalid log mapping",
     "E411": "record is not an object",
+    "E412": "time out of range",
 }
 
 

@@ -44,6 +44,11 @@ class Source(BaseModel):
         )
 
 
+#: Lines longer than this are shown around the caret only, with '…' where they are cut.
+_WIDE = 200
+_BEFORE = 60
+
+
 def excerpt(source_line: str, line: int, column: int, end_column: int, label: str = "") -> str:
     """Render a source line with carets under a column range, rustc style.
 
@@ -51,11 +56,24 @@ def excerpt(source_line: str, line: int, column: int, end_column: int, label: st
        |
      3 |   severity hgh
        |            ^^^ did you mean 'high'?
+
+    A line longer than 200 characters is cut around the caret:
+
+    >>> print(excerpt("x" * 300 + " hgh", 1, 302, 305, "here").splitlines()[1][-12:])
+    xxxxxxxx hgh
     """
     gutter = len(str(line)) + 1
     width = max(1, end_column - column)
     shown = source_line.expandtabs(1)
-    caret_line = " " * (column - 1) + "^" * min(width, max(1, len(shown) - column + 1))
+    start = column - 1
+    if len(shown) > _WIDE:  # a very long line: show the part around the caret
+        low = max(0, min(start - _BEFORE, len(shown) - _WIDE))
+        high = low + _WIDE
+        cut = high < len(shown)
+        shown = ("…" if low else "") + shown[low:high] + ("…" if cut else "")
+        start = start - low + (1 if low else 0)
+        width = min(width, len(shown) - start - (1 if cut else 0))
+    caret_line = " " * start + "^" * min(width, max(1, len(shown) - start))
     pad = " " * gutter
     tail = f" {label}" if label else ""
     return f"{pad} |\n{line:>{gutter}} | {shown}\n{pad} | {caret_line}{tail}"

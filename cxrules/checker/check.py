@@ -15,7 +15,7 @@ from cxrules.checker.definitions import (
 )
 from cxrules.checker.exprs import check_pattern, expr_type, names_in
 from cxrules.checker.rules import check_rule
-from cxrules.checker.shared import check_duration, check_zone, undefined_calendar
+from cxrules.checker.shared import check_duration, check_size, check_zone, undefined_calendar
 from cxrules.checker.symbols import SEVERITIES, PolicyNames, Symbols
 from cxrules.diagnostics import did_you_mean
 from cxrules.language import ast
@@ -36,7 +36,9 @@ class Checker(Context):
             self.out.symbols[name] = visible(self, name, own)
         for name, tree in self.ws.files.items():
             for item in tree.items:
-                if isinstance(item, ast.CalendarDef):
+                if isinstance(item, ast.ParamDef):
+                    check_size(self, item.value)
+                elif isinstance(item, ast.CalendarDef):
                     check_calendar(self, item)
                 elif isinstance(item, ast.StateDef):
                     check_state(self, item, PolicyNames(shared=self.out.symbols[name]))

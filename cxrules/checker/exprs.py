@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from cxrules.checker.context import FUNCTIONS, Context
+from cxrules.checker.shared import check_size
 from cxrules.checker.symbols import RESERVED, PolicyNames, meaning, reference
 from cxrules.diagnostics import did_you_mean
 from cxrules.ir.regex import RegexError, compile_regex
@@ -86,6 +87,7 @@ class _Exprs:
 
     # ------------------------------------------------------------------ leaves
     def _literal(self, e: ast.LiteralExpr) -> str:
+        check_size(self.chk, e)
         if e.type == "time_of_day" and parse_clock(str(e.value)) is None:
             self.chk.err(
                 "E213", f"'{e.text}' is not a time of day", e.span, "times run from 00:00 to 23:59"
@@ -100,6 +102,7 @@ class _Exprs:
         return "null" if e.type == "null" else e.type
 
     def _duration(self, e: ast.DurationExpr) -> str:
+        check_size(self.chk, e)
         if e.business:
             self.chk.err(
                 "E208",

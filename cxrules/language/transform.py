@@ -65,8 +65,26 @@ def _name(token: Token) -> str:
     return text[1:-1] if text.startswith("`") else text
 
 
+#: Digits a number may have before it is not converted exactly (the checker refuses more than
+#: 100: E224); Python refuses to convert more than 4300.
+_MAX_DIGITS = 120
+
+
 def _number(text: str) -> float | int:
+    """A number token's value; a number too long to convert is infinite (the checker reports it).
+
+    >>> _number("12"), _number("2.5"), _number("9" * 5000)
+    (12, 2.5, inf)
+    """
+    if len(text) > _MAX_DIGITS:
+        return float("inf")
     return int(text) if text.isdigit() else float(text)
+
+
+def _int(text: str) -> int:
+    """A whole-number token's value; one too long to convert is 10**_MAX_DIGITS (the checker
+    reports it as out of range)."""
+    return int(text) if len(text) <= _MAX_DIGITS else 10**_MAX_DIGITS
 
 
 @v_args(meta=True)
@@ -328,7 +346,7 @@ class ToAst(Transformer[Token, list[Any]]):
     def _count(self, token: Token) -> ast.LiteralExpr | ast.NameExpr:
         if token.type == "INT":
             return ast.LiteralExpr(
-                span=self._tok(token), value=int(token), type="number", text=str(token)
+                span=self._tok(token), value=_int(token), type="number", text=str(token)
             )
         return ast.NameExpr(span=self._tok(token), parts=(str(token),))
 
@@ -416,7 +434,7 @@ class ToAst(Transformer[Token, list[Any]]):
         or_later = any(part is True for part in c[1:])
         pattern = next(part for part in c[1:] if isinstance(part, ast.Pattern))
         within = c[-1] if not isinstance(c[-1], ast.Pattern) else None
-        nth = int(str(ordinal)[:-2])
+        nth = _int(str(ordinal)[:-2])
         suffix = str(ordinal)[-2:]
         expected = ordinal_suffix(nth)
         if suffix != expected:

@@ -14,7 +14,7 @@ from cxrules.engines.python.values import text_of
 from cxrules.findings.model import Cited, Finding, Pending, Tally
 from cxrules.logs.event import Event
 from cxrules.time.clock import Clock
-from cxrules.time.instants import to_us
+from cxrules.time.instants import never_after, to_us
 
 
 def cite(e: Event) -> Cited:
@@ -379,13 +379,14 @@ class RuleRunner:
         self.counts.violated += 1
 
     def hold(self, scope: Scope, trigger: Event, deadline: int | None, **facts: Any) -> None:
-        """Record one obligation still open at the horizon."""
+        """Record one obligation still open at the horizon (a deadline past the last instant
+        every zone can show is never reached: none)."""
         self.found.pending.append(
             Pending(
                 policy=self.policy.id,
                 scope=self.scope_values(scope),
                 trigger=cite(trigger),
-                deadline=deadline,
+                deadline=never_after(deadline),
                 **facts,
             )
         )
