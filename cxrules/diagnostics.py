@@ -32,6 +32,7 @@ CODES: dict[str, str] = {
     "E106": "file ends in the middle of a policy",
     "E107": "character not allowed here",
     "E108": "policy without a title",
+    "E109": "nested too deeply",
     # E2xx: checking
     "E201": "duplicate policy id",
     "E202": "undefined state",

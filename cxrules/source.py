@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from pydantic import BaseModel, ConfigDict
 
 
@@ -34,8 +36,8 @@ class Source(BaseModel):
         >>> Source(name="a.cxr", text="one\\ntwo\\n").line_text(2)
         'two'
         """
-        lines = self.text.splitlines()
-        return lines[line - 1] if 0 < line <= len(lines) else ""
+        lines = _lines(self.text)
+        return lines[line - 1].removesuffix("\r") if 0 < line <= len(lines) else ""
 
     def span_at(self, line: int, column: int, width: int = 1) -> Span:
         """A span of `width` characters starting at a position."""
@@ -47,6 +49,13 @@ class Source(BaseModel):
 #: Lines longer than this are shown around the caret only, with '…' where they are cut.
 _WIDE = 200
 _BEFORE = 60
+
+
+@lru_cache(maxsize=8)
+def _lines(text: str) -> list[str]:
+    """A text's lines, split where the parser counts lines (at '\n' only), kept for the next
+    diagnostic (a file with thousands of problems is split once, not once per problem)."""
+    return text.split("\n")
 
 
 def excerpt(source_line: str, line: int, column: int, end_column: int, label: str = "") -> str:

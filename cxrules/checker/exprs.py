@@ -113,9 +113,16 @@ class _Exprs:
         return "duration"
 
     def _list(self, e: ast.ListExpr) -> str:
+        # `in [...]` reads its list itself (`_in`): a list anywhere else has no meaning.
         for item in e.items:
             self.visit(item)
-        return "list"
+        self.chk.err(
+            "E208",
+            "a list of values can only follow 'in'",
+            e.span,
+            'write: channel in ["sms", "email"]',
+        )
+        return "any"
 
     def _name(self, e: ast.NameExpr) -> str:
         if any("*" in part for part in e.parts):

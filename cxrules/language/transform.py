@@ -29,6 +29,8 @@ _UNIT_WORDS = {
     "weeks": "w",
 }
 _SHORT_UNITS = ("ms", "sec", "min", "s", "h", "d", "w")
+#: The longest chain of 'and' (or 'or') kept in the shape it is written; longer ones are balanced.
+CHAIN = 32
 
 
 class SyntaxProblem(Exception):
@@ -89,30 +91,34 @@ def _int(text: str) -> int:
 
 @v_args(meta=True)
 class ToAst(Transformer[Token, list[Any]]):
-    """Builds `ast` nodes bottom-up; `file` names the source in every span."""
+    """Builds `ast` nodes bottom-up; `file` names the source in every span, and `line_offset`
+    is added to every line (a part of a file parsed on its own starts at line 1)."""
 
-    def __init__(self, file: str) -> None:
+    def __init__(self, file: str, line_offset: int = 0) -> None:
         super().__init__(visit_tokens=False)
         self.file = file
+        self.offset = line_offset
 
     # ------------------------------------------------------------------ spans
     def _span(self, meta: Any) -> Span:
         if getattr(meta, "empty", True):
-            return Span(file=self.file, line=1, column=1, end_line=1, end_column=1)
+            line = self.offset + 1
+            return Span(file=self.file, line=line, column=1, end_line=line, end_column=1)
         return Span(
             file=self.file,
-            line=meta.line,
+            line=meta.line + self.offset,
             column=meta.column,
-            end_line=meta.end_line,
+            end_line=meta.end_line + self.offset,
             end_column=meta.end_column,
         )
 
     def _tok(self, token: Token) -> Span:
+        line = (token.line or 1) + self.offset
         return Span(
             file=self.file,
-            line=token.line or 1,
+            line=line,
             column=token.column or 1,
-            end_line=token.end_line or token.line or 1,
+            end_line=(token.end_line + self.offset) if token.end_line else line,
             end_column=token.end_column or (token.column or 1) + len(token),
         )
 
@@ -577,10 +583,27 @@ class ToAst(Transformer[Token, list[Any]]):
 
     # ------------------------------------------------------------------ expressions
     def or_op(self, meta: Any, c: list[Any]) -> ast.BinaryExpr:
-        return ast.BinaryExpr(span=self._span(meta), op="or", left=c[0], right=c[1])
+        return self._chain("or", c).model_copy(update={"span": self._span(meta)})
 
     def and_op(self, meta: Any, c: list[Any]) -> ast.BinaryExpr:
-        return ast.BinaryExpr(span=self._span(meta), op="and", left=c[0], right=c[1])
+        return self._chain("and", c).model_copy(update={"span": self._span(meta)})
+
+    def _chain(self, op: str, terms: list[Any]) -> ast.BinaryExpr:
+        """`a and b and c` as `(a and b) and c`, as written; a chain longer than `CHAIN` terms
+        as a balanced tree (same meaning, same order of evaluation), so that 20,000 terms nest
+        15 levels deep, not 20,000."""
+        if len(terms) > CHAIN:
+            middle = len(terms) // 2
+            left, right = self._chain(op, terms[:middle]), self._chain(op, terms[middle:])
+            return self._and_or(op, left, right)
+        node = terms[0]
+        for term in terms[1:]:
+            node = self._and_or(op, node, term)
+        return node  # type: ignore[no-any-return]
+
+    def _and_or(self, op: str, left: Any, right: Any) -> ast.BinaryExpr:
+        span = self._join(left.span, right.span)
+        return ast.BinaryExpr(span=span, op=op, left=left, right=right)  # type: ignore[arg-type]
 
     def not_op(self, meta: Any, c: list[Any]) -> ast.UnaryExpr:
         return ast.UnaryExpr(span=self._span(meta), op="not", operand=c[0])
