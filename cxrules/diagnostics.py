@@ -62,6 +62,7 @@ CODES: dict[str, str] = {
     "W202": "defined but never used",
     "W203": "warning level on the wrong side of the requirement",
     "W204": "share metric without a scope to pair its events",
+    "W205": "look-alike name",
     # E3xx: evaluation
     "E301": "expression could not be evaluated on an event",
     "E302": "policy cannot run on the chosen engine",

@@ -14,6 +14,7 @@ from cxrules.checker.definitions import (
     visible,
 )
 from cxrules.checker.exprs import check_pattern, expr_type, names_in
+from cxrules.checker.lookalike import check_lookalikes
 from cxrules.checker.rules import check_rule
 from cxrules.checker.shared import check_duration, check_size, check_zone, undefined_calendar
 from cxrules.checker.symbols import SEVERITIES, PolicyNames, Symbols
@@ -61,6 +62,7 @@ class Checker(Context):
                     seen[item.id] = item
                     self._policy(item, self.out.symbols[name])
         self._unused(own)
+        check_lookalikes(self)
         # A `let` is checked where it is defined and again where it is expanded: report once.
         self.out.diagnostics = list(dict.fromkeys(self.out.diagnostics))
         return self.out
