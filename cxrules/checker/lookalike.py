@@ -115,6 +115,9 @@ def check_lookalikes(ctx: Context) -> None:
                 )
 
 
+_DEFINITIONS = (ast.ParamDef, ast.CalendarDef, ast.StateDef, ast.MetricDef, ast.LetDef)
+
+
 def _names(tree: ast.PolicyFile) -> list[tuple[str, Span]]:
     """Every name written in a file (event types, attributes, ids, definitions), with its span,
     found without recursion."""
@@ -130,9 +133,7 @@ def _names(tree: ast.PolicyFile) -> list[tuple[str, Span]]:
             continue
         if isinstance(node, ast.Policy):
             out.append((node.id, node.id_span))
-        elif isinstance(node, ast.ParamDef | ast.CalendarDef | ast.StateDef | ast.MetricDef):
-            out.append((node.name, node.name_span))
-        elif isinstance(node, ast.LetDef):
+        elif isinstance(node, _DEFINITIONS):
             out.append((node.name, node.name_span))
         if isinstance(node, BaseModel):
             stack.extend(
