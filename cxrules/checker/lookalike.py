@@ -50,21 +50,28 @@ def _script(ch: str) -> str:
 
 
 def mixed(name: str) -> tuple[str, str] | None:
-    """(the first letter from a second alphabet, the alphabets) when one word of the name mixes
-    alphabets that have look-alike letters; None otherwise.
+    """(a letter of the odd alphabet, "Odd and Main") when one word of the name mixes alphabets
+    that have look-alike letters; None otherwise. The odd alphabet is the one with fewer letters
+    in that word (not Latin, on a tie).
 
-    >>> mixed("t.аdmin"), mixed("жалоба.filed"), mixed("complaint.filed")
-    (('а', 'Cyrillic and Latin'), None, None)
+    >>> mixed("t.аdmin"), mixed("rоle"), mixed("жалоба.filed"), mixed("complaint.filed")
+    (('а', 'Cyrillic and Latin'), ('о', 'Cyrillic and Latin'), None, None)
     """
-    word_script = ""
-    for ch in name:
-        script = _script(ch)
-        if not ch.isalpha():
-            word_script = ""
-        elif script:
-            if word_script and script != word_script:
-                return ch, f"{script.title()} and {word_script.title()}"
-            word_script = word_script or script
+    word: list[tuple[str, str]] = []  # (letter, alphabet) of the current word
+    for ch in name + ".":
+        if ch.isalpha():
+            script = _script(ch)
+            if script:
+                word.append((ch, script))
+            continue
+        scripts = {script for _, script in word}
+        if len(scripts) > 1:
+            count = {s: sum(1 for _, x in word if x == s) for s in scripts}
+            odd = min(scripts, key=lambda s: (count[s], s == "LATIN", s))
+            main = max(scripts - {odd}, key=lambda s: (count[s], s == "LATIN", s))
+            letter = next(ch for ch, script in word if script == odd)
+            return letter, f"{odd.title()} and {main.title()}"
+        word = []
     return None
 
 
