@@ -178,6 +178,8 @@ class Checker(Context):
             table[clause.name] = clause
 
     def _unused_locals(self, policy: ast.Policy, names: PolicyNames) -> None:
+        if not names.lets and not names.states:
+            return
         mentioned = names_in(policy)
         for table, what in ((names.lets, "let"), (names.states, "state")):
             for key, item in table.items():

@@ -13,6 +13,7 @@ from cxrules.checker.symbols import RESERVED, PolicyNames, meaning, reference
 from cxrules.diagnostics import did_you_mean
 from cxrules.ir.regex import RegexError, compile_regex
 from cxrules.language import ast
+from cxrules.source import Span
 from cxrules.time.text import parse_clock, parse_date
 
 # Values that may be compared with each other; "any" (an attribute) and "null" go with all.
@@ -440,33 +441,33 @@ def _unit_hint(left: str, right: str) -> str:
 
 def names_in(node: Any) -> set[str]:
     """Every single-word name mentioned in a syntax subtree (names, counted states, `while S`,
-    `paused while S`), for unused-definition warnings."""
+    `paused while S`), for unused-definition warnings; walked without recursion."""
     found: set[str] = set()
-    _collect(node, found)
+    stack: list[Any] = [node]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.NameExpr):
+            found.add(node.parts[0])
+        elif isinstance(node, ast.TypeName):
+            found.add(node.name)
+        elif isinstance(node, ast.InvariantRule) and node.state:
+            found.add(node.state)
+        elif isinstance(node, ast.Timing) and node.paused_while:
+            found.add(node.paused_while)
+        if isinstance(node, BaseModel):
+            # A definition's own name is not a use; its body may mention others. Spans and
+            # texts hold no names.
+            skip = ("name",) if isinstance(node, ast.LetDef | ast.StateDef) else ()
+            stack.extend(
+                value
+                for key, value in vars(node).items()
+                if key not in skip
+                and isinstance(value, BaseModel | tuple | list)
+                and not isinstance(value, Span)
+            )
+        elif isinstance(node, tuple | list):
+            stack.extend(v for v in node if isinstance(v, BaseModel | tuple | list))
     return found
-
-
-def _collect(node: Any, found: set[str]) -> None:
-    if isinstance(node, ast.NameExpr):
-        found.add(node.parts[0])
-    elif isinstance(node, ast.TypeName):
-        found.add(node.name)
-    elif isinstance(node, ast.InvariantRule) and node.state:
-        found.add(node.state)
-    elif isinstance(node, ast.Timing) and node.paused_while:
-        found.add(node.paused_while)
-    if isinstance(node, ast.LetDef | ast.StateDef):
-        # A definition's own name is not a use; its body may mention others.
-        for name, value in node:
-            if name not in ("name", "name_span", "span"):
-                _collect(value, found)
-        return
-    if isinstance(node, BaseModel):
-        for _, value in node:
-            _collect(value, found)
-    elif isinstance(node, tuple | list):
-        for value in node:
-            _collect(value, found)
 
 
 __all__ = ["expr_type", "names_in", "describe_type", "RESERVED"]

@@ -82,6 +82,8 @@ def _letter(ch: str) -> str:
 
 def check_lookalikes(ctx: Context) -> None:
     """W205 for every name that looks like another one of the workspace, or mixes alphabets."""
+    if all(source.text.isascii() for source in ctx.ws.sources.values()):
+        return  # nothing looks like anything else in plain ASCII
     first: dict[str, Span] = {}  # spelling → where it is first written
     for name in ctx.ws.files:
         for spelling, span in _names(ctx.ws.files[name]):

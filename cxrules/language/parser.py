@@ -9,12 +9,17 @@ from importlib import resources
 from typing import Any, NamedTuple
 
 from lark import Lark, Token, Tree, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
-from lark.exceptions import VisitError
 from lark.lexer import BasicLexer, LexerThread
 
 from cxrules.diagnostics import Diagnostic, did_you_mean, error
 from cxrules.language import ast
-from cxrules.language.transform import CHAIN, SyntaxProblem, ToAst, ordinal_suffix
+from cxrules.language.transform import (
+    MAX_DEPTH,
+    SyntaxProblem,
+    ToAst,
+    TooDeep,
+    ordinal_suffix,
+)
 from cxrules.source import Source, Span
 
 # What a CX manager should read instead of a grammar's terminal names.
@@ -86,12 +91,6 @@ def describe(terminal: str) -> str:
         if term.name == terminal and term.pattern.type == "str":
             return f"'{term.pattern.value}'"
     return terminal.lower()
-
-
-#: How deep the parse tree of one policy may nest (brackets in brackets, `not not …`, calls in
-#: calls); every later stage walks the tree recursively. A long chain of `and` or `or` counts as
-#: a balanced tree: 20,000 terms are 15 levels.
-MAX_DEPTH = 100
 
 
 class _Part(NamedTuple):
@@ -168,16 +167,12 @@ def _parse_part(part: _Part, source: Source, out: list[Diagnostic]) -> list[Any]
         _shift(exc, offset)
         out.append(_syntax_diagnostic(exc, source, part))
         return None
-    deep = _too_deep(tree)
-    if deep is not None:
-        out.append(_nested_too_deep(deep, source, offset))
-        return None
     try:
         items: list[Any] = ToAst(source.name, offset).transform(tree)
-    except VisitError as exc:
-        problem = exc.orig_exc
-        if not isinstance(problem, SyntaxProblem):
-            raise
+    except TooDeep as deep:
+        out.append(_nested_too_deep(deep.node, source, offset))
+        return None
+    except SyntaxProblem as problem:
         out.append(
             error(
                 problem.code,
@@ -203,22 +198,6 @@ def _shift(exc: UnexpectedInput, offset: int) -> None:
             token.line += offset
         if token.end_line:
             token.end_line += offset
-
-
-def _too_deep(tree: Tree[Token]) -> Tree[Token] | None:
-    """The first node nested deeper than `MAX_DEPTH` (walked without recursion), or None."""
-    stack: list[tuple[Tree[Token], int]] = [(tree, 1)]
-    while stack:
-        node, depth = stack.pop()
-        if node.data in ("and_op", "or_op"):
-            terms = len(node.children)
-            depth += terms - 1 if terms <= CHAIN else terms.bit_length()
-        if depth > MAX_DEPTH:
-            return node
-        for child in node.children:
-            if isinstance(child, Tree):
-                stack.append((child, depth + 1))
-    return None
 
 
 def _nested_too_deep(node: Tree[Token], source: Source, offset: int) -> Diagnostic:
