@@ -13,12 +13,12 @@ from lark.lexer import BasicLexer, LexerThread
 
 from cxrules.diagnostics import Diagnostic, did_you_mean, error
 from cxrules.language import ast
+from cxrules.language.literals import ordinal_suffix
 from cxrules.language.transform import (
     MAX_DEPTH,
     SyntaxProblem,
     ToAst,
     TooDeep,
-    ordinal_suffix,
 )
 from cxrules.source import Source, Span
 

@@ -8,28 +8,16 @@ from typing import Any
 from lark import Token, Tree
 
 from cxrules.language import ast
+from cxrules.language.literals import (
+    SHORT_UNITS,
+    UNIT_WORDS,
+    number_value,
+    ordinal_suffix,
+    unquote,
+    whole_number,
+)
 from cxrules.source import Span, make_span
 
-_UNIT_WORDS = {
-    "ms": "ms",
-    "s": "s",
-    "sec": "s",
-    "second": "s",
-    "seconds": "s",
-    "min": "min",
-    "minute": "min",
-    "minutes": "min",
-    "h": "h",
-    "hour": "h",
-    "hours": "h",
-    "d": "d",
-    "day": "d",
-    "days": "d",
-    "w": "w",
-    "week": "w",
-    "weeks": "w",
-}
-_SHORT_UNITS = ("ms", "sec", "min", "s", "h", "d", "w")
 #: The longest chain of 'and' (or 'or') kept in the shape it is written; longer ones are balanced.
 CHAIN = 32
 
@@ -62,52 +50,9 @@ class SyntaxProblem(Exception):
         self.code, self.message, self.span, self.hint = code, message, span, hint
 
 
-def unquote(text: str) -> str:
-    """The value of a double-quoted string token, with its escapes resolved.
-
-    >>> unquote('"say \\\\"hi\\\\""')
-    'say "hi"'
-    """
-    body = text[1:-1]
-    out: list[str] = []
-    i = 0
-    while i < len(body):
-        ch = body[i]
-        if ch == "\\" and i + 1 < len(body):
-            nxt = body[i + 1]
-            out.append({"n": "\n", "t": "\t"}.get(nxt, nxt))
-            i += 2
-            continue
-        out.append(ch)
-        i += 1
-    return "".join(out)
-
-
 def _name(token: Token) -> str:
     text = str(token)
     return text[1:-1] if text.startswith("`") else text
-
-
-#: Digits a number may have before it is not converted exactly (the checker refuses more than
-#: 100: E224); Python refuses to convert more than 4300.
-_MAX_DIGITS = 120
-
-
-def _number(text: str) -> float | int:
-    """A number token's value; a number too long to convert is infinite (the checker reports it).
-
-    >>> _number("12"), _number("2.5"), _number("9" * 5000)
-    (12, 2.5, inf)
-    """
-    if len(text) > _MAX_DIGITS:
-        return float("inf")
-    return int(text) if text.isdigit() else float(text)
-
-
-def _int(text: str) -> int:
-    """A whole-number token's value; one too long to convert is 10**_MAX_DIGITS (the checker
-    reports it as out of range)."""
-    return int(text) if len(text) <= _MAX_DIGITS else 10**_MAX_DIGITS
 
 
 class ToAst:
@@ -194,7 +139,7 @@ class ToAst:
 
     def negative(self, meta: Any, c: list[Token]) -> ast.LiteralExpr:
         return ast.LiteralExpr(
-            span=self._span(meta), value=-_number(c[0]), type="number", text=f"-{c[0]}"
+            span=self._span(meta), value=-number_value(c[0]), type="number", text=f"-{c[0]}"
         )
 
     def calendar(self, meta: Any, c: list[Any]) -> ast.CalendarDef:
@@ -395,7 +340,7 @@ class ToAst:
     def _count(self, token: Token) -> ast.LiteralExpr | ast.NameExpr:
         if token.type == "INT":
             return ast.LiteralExpr(
-                span=self._tok(token), value=_int(token), type="number", text=str(token)
+                span=self._tok(token), value=whole_number(token), type="number", text=str(token)
             )
         return ast.NameExpr(span=self._tok(token), parts=(str(token),))
 
@@ -483,7 +428,7 @@ class ToAst:
         or_later = any(part is True for part in c[1:])
         pattern = next(part for part in c[1:] if isinstance(part, ast.Pattern))
         within = c[-1] if not isinstance(c[-1], ast.Pattern) else None
-        nth = _int(str(ordinal)[:-2])
+        nth = whole_number(str(ordinal)[:-2])
         suffix = str(ordinal)[-2:]
         expected = ordinal_suffix(nth)
         if suffix != expected:
@@ -586,12 +531,12 @@ class ToAst:
 
     def dur_short(self, meta: Any, c: list[Token]) -> ast.DurationExpr:
         text = str(c[0])
-        for unit in _SHORT_UNITS:
+        for unit in SHORT_UNITS:
             if text.endswith(unit) and text[: -len(unit)].replace(".", "", 1).isdigit():
                 return ast.DurationExpr(
                     span=self._tok(c[0]),
                     amount=float(text[: -len(unit)]),
-                    unit=_UNIT_WORDS[unit],  # type: ignore[arg-type]
+                    unit=UNIT_WORDS[unit],  # type: ignore[arg-type]
                     text=text,
                 )
         raise AssertionError(text)  # the DURATION terminal admits only these units
@@ -601,7 +546,7 @@ class ToAst:
         return ast.DurationExpr(
             span=self._span(meta),
             amount=float(number),
-            unit=_UNIT_WORDS[unit],  # type: ignore[arg-type]
+            unit=UNIT_WORDS[unit],  # type: ignore[arg-type]
             text=f"{number} {unit}",
         )
 
@@ -612,7 +557,7 @@ class ToAst:
         return ast.DurationExpr(
             span=self._span(meta),
             amount=float(number),
-            unit=_UNIT_WORDS[unit],  # type: ignore[arg-type]
+            unit=UNIT_WORDS[unit],  # type: ignore[arg-type]
             business=True,
             calendar=calendar,
             text=text,
@@ -751,9 +696,11 @@ class ToAst:
         if kind == "STRING":
             return ast.LiteralExpr(span=span, value=unquote(text), type="string", text=text)
         if kind in ("NUMBER", "INT"):
-            return ast.LiteralExpr(span=span, value=_number(text), type="number", text=text)
+            return ast.LiteralExpr(span=span, value=number_value(text), type="number", text=text)
         if kind == "PERCENT":
-            return ast.LiteralExpr(span=span, value=_number(text[:-1]), type="percent", text=text)
+            return ast.LiteralExpr(
+                span=span, value=number_value(text[:-1]), type="percent", text=text
+            )
         if kind == "TIME":
             return ast.LiteralExpr(span=span, value=text, type="time_of_day", text=text)
         if kind == "DATE":
@@ -772,17 +719,6 @@ _RULE_TYPES = (
     ast.RateRule,
     ast.InvariantRule,
 )
-
-
-def ordinal_suffix(n: int) -> str:
-    """'st', 'nd', 'rd' or 'th' for a whole number.
-
-    >>> [ordinal_suffix(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 103)]
-    ['st', 'nd', 'rd', 'th', 'th', 'th', 'th', 'st', 'nd', 'rd']
-    """
-    if 10 <= n % 100 <= 20:
-        return "th"
-    return {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
 
 
 def _starts_with_bracket(meta: Any, c: list[Token]) -> bool:
