@@ -20,6 +20,17 @@ class IR(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    def model_post_init(self, context: Any, /) -> None:
+        # Which fields were given is never asked of a compiled model: one shared set per class
+        # instead of one per node (model_copy copies it before changing it).
+        shared = _FIELDS.get(type(self))
+        if shared is None:
+            shared = _FIELDS[type(self)] = set(type(self).model_fields)
+        object.__setattr__(self, "__pydantic_fields_set__", shared)
+
+
+_FIELDS: dict[type, set[str]] = {}
+
 
 # --------------------------------------------------------------------------- time
 

@@ -14,7 +14,7 @@ from cxrules.engines.python.values import text_of
 from cxrules.findings.model import Cited, Finding, Pending, Tally
 from cxrules.logs.event import Event
 from cxrules.time.clock import Clock
-from cxrules.time.instants import never_after, to_us
+from cxrules.time.instants import NEVER, never_after, to_us
 
 
 def cite(e: Event) -> Cited:
@@ -380,7 +380,9 @@ class RuleRunner:
 
     def hold(self, scope: Scope, trigger: Event, deadline: int | None, **facts: Any) -> None:
         """Record one obligation still open at the horizon (a deadline past the last instant
-        every zone can show is never reached: none)."""
+        every zone can show is never reached: none; so is a paused clock's)."""
+        if (facts.get("remaining") or 0) >= NEVER:
+            facts["remaining"] = None
         self.found.pending.append(
             Pending(
                 policy=self.policy.id,
