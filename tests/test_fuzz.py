@@ -22,7 +22,7 @@ from datetime import UTC, datetime, timedelta, timezone
 from pathlib import Path
 from typing import Any
 
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from cxrules import engines
@@ -363,6 +363,10 @@ _LOG_DIR = tempfile.TemporaryDirectory(prefix="cxrules-fuzz-log-")
 
 
 @share(1.0)
+@example(  # found by the campaign: an invariant whose grace ends after the year 9999
+    records=[{"time": "7263-01-01T00:00:00+00:00", "type": "customer.entered", "visit": "k1"}],
+    zone="UTC",
+)
 @given(
     st.lists(record(), min_size=1, max_size=12),
     st.sampled_from(["UTC", "Pacific/Kiritimati", "Etc/GMT+12"]),

@@ -185,6 +185,7 @@ def test_edge_policies_audit_records_at_the_end_of_time(tmp_path: Path) -> None:
             "window_end": "9999-12-31T23:00:00-05:00",
         },
         {"time": "9999-12-30T22:00:00Z", "type": "technician.arrived", "appointment": "a"},
+        {"time": "9999-12-30T22:30:00Z", "type": "customer.entered", "visit": "v"},
     ]
     rules = (ROOT / "tests" / "hostile" / "edge.cxr").read_text(encoding="utf-8")
     report = audit_json(tmp_path, rules, records)
@@ -193,6 +194,11 @@ def test_edge_policies_audit_records_at_the_end_of_time(tmp_path: Path) -> None:
     assert pending["edge.longest"] is None  # within 1000000d: never
     assert pending["edge.business"] is None  # paused, and past the year 9999 anyway
     assert pending["edge.month-end"] is None  # the end of December 9999 in Kiritimati is 10000
+    [gap] = [p["sentence"] for p in report["pending"] if p["policy"] == "edge.connected"]
+    assert gap == (
+        "visit v: count(connection) >= 1 has not held since 9999-12-30 22:30:00+00:00 "
+        "(grace 1000000d never ends)"
+    )
     kinds = {(v["policy"], v["kind"]) for v in report["violations"]}
     # window_end read from the log is in the year 10000 in UTC: not a time, so not met
     assert ("edge.window-from-log", "condition_false") in kinds

@@ -222,11 +222,13 @@ def pending_text(policy: ir.Policy, p: Pending, zone: str) -> str:
     """The sentence of an obligation still open at the horizon."""
     rule = policy.rule
     if isinstance(rule, ir.Invariant):
-        assert p.since is not None and p.deadline is not None
+        assert p.since is not None
+        # A grace that would end after the last instant every zone can show never ends.
+        ends = "never ends" if p.deadline is None else f"ends {when(p.deadline, zone)}"
         return (
             f"{scope_label(policy, p.scope) or 'the log'}: {describe(rule.condition)} "
             f"has not held since {when(p.since, zone)} (grace {duration_text(rule.grace)} "
-            f"ends {when(p.deadline, zone)})"
+            f"{ends})"
         )
     if isinstance(rule, ir.MetricCheck):
         agg = rule.metric.aggregate
