@@ -204,6 +204,26 @@ def test_edge_policies_audit_records_at_the_end_of_time(tmp_path: Path) -> None:
     assert ("edge.window-from-log", "condition_false") in kinds
 
 
+def test_scope_that_ends_and_starts_again_at_one_instant(tmp_path: Path) -> None:
+    """Found by the fuzz campaign: two sweep entries for one key at one instant made the engine
+    compare scopes (TypeError, an internal error)."""
+    rules = policy(
+        "per visit until customer.left\n"
+        "state connection = arm.connected until arm.disconnected, by arm\n"
+        "while customer.entered until customer.left:\n"
+        "  always count(connection) >= 1, grace 30s"
+    )
+    records = [
+        {"time": "2026-03-02T10:00:00Z", "type": "customer.entered", "visit": "k1"},
+        {"time": "2026-03-02T10:00:00Z", "type": "customer.left", "visit": "k1"},
+        {"time": "2026-03-02T10:00:00Z", "type": "customer.entered", "visit": "k1"},
+        {"time": "2026-03-05T10:00:00Z", "type": "customer.left", "visit": "k1"},
+    ]
+    report = audit_json(tmp_path, rules, records)
+    [summary] = report["policies"]
+    assert summary["violated"] == 1  # the second stay, three days without an arm
+
+
 # --------------------------------------------------------------------------- sizes
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from heapq import heappop, heappush
@@ -137,9 +138,11 @@ class RuleRunner:
         self.scopes: dict[Any, Scope] = {}
         self.retired = 0  # scope lifetimes retired (see `sweep`)
         self.retired_vacuous = 0  # of which never activated
-        # a heap of the scopes to look at in sweeps: (since when, lookup key, scope); keys are
-        # unique, so the scope itself is never compared
-        self.queue: list[tuple[int, Any, Scope]] = []
+        # a heap of the scopes to look at in sweeps: (since when, order of entry, lookup key,
+        # scope); the order of entry breaks ties, so neither keys nor scopes are ever compared
+        # (a key can be in the heap twice: a scope that ended and started again at one instant)
+        self.queue: list[tuple[int, int, Any, Scope]] = []
+        self._entries = itertools.count()
         self.out_of_scope = 0
         self.counts = Counts()
         self.found = Findings()
@@ -210,7 +213,7 @@ class RuleRunner:
         if scope is None:
             scope = self.new_scope(key, (key,) if self._one_path else key)
             if self.retires:
-                heappush(self.queue, (ts, key, scope))
+                heappush(self.queue, (ts, next(self._entries), key, scope))
         scope.last = ts
         ctx = self.ctx
         ctx.event, ctx.scope, ctx.previous, ctx.trigger = event, scope, scope.prev, None
@@ -242,13 +245,12 @@ class RuleRunner:
             scope = self.scopes.pop(key)
             scope.ended = True
             self.ended += 1
-            # a key no event has, of the same type as the scope keys (the sweep heap compares
-            # keys when two entries have the same time)
+            # a key no event has, of the same type as the scope keys
             mark = f"\0ended#{self.ended}"
             lookup: Any = (mark,) if isinstance(key, tuple) else mark
             self.scopes[lookup] = scope
             if self._retire_ended:
-                heappush(self.queue, (ts, lookup, scope))
+                heappush(self.queue, (ts, next(self._entries), lookup, scope))
 
     def _route_plain(self, event: Event, ts: int, key: Any) -> None:
         """`route` for a policy without changes, states, history or `previous`."""
@@ -256,7 +258,7 @@ class RuleRunner:
         if scope is None:
             scope = self.new_scope(key, (key,) if self._one_path else key)
             if self.retires:
-                heappush(self.queue, (ts, key, scope))
+                heappush(self.queue, (ts, next(self._entries), key, scope))
         scope.last = ts
         ctx = self.ctx
         ctx.event, ctx.scope, ctx.trigger = event, scope, None
@@ -311,18 +313,18 @@ class RuleRunner:
         retired = 0
         folds = type(self).fold is not RuleRunner.fold
         while queue and queue[0][0] < cutoff:
-            _, lookup, scope = heappop(queue)
+            _, _, lookup, scope = heappop(queue)
             if scopes.get(lookup) is not scope:  # ended and set aside under another key
                 continue
             if not scope.ended and not self.retires:
                 continue
             if scope.last >= cutoff:  # active since: look again a linger after its last event
-                again.append((scope.last, lookup, scope))
+                again.append((scope.last, next(self._entries), lookup, scope))
                 continue
             # an ended scope's states can no longer change: they hold nothing for later events
             if (not scope.ended and any(scope.states)) or not quiet(scope, now):
                 if not self.kept_for_good(scope):
-                    again.append((now, lookup, scope))
+                    again.append((now, next(self._entries), lookup, scope))
                 continue
             del scopes[lookup]
             retired += 1
