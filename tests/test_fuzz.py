@@ -152,11 +152,11 @@ def _condition() -> st.SearchStrategy[str]:
 
 def _timing() -> st.SearchStrategy[str]:
     return st.one_of(
-        st.builds(lambda d: f"within {d}", _duration()),
-        st.builds(lambda a, b: f"between {a} and {b} before", _duration(), _duration()),
-        st.builds(lambda d: f"at least {d} before", _duration()),
+        st.builds(lambda d: f"within {d}", DURATION),
+        st.builds(lambda a, b: f"between {a} and {b} before", DURATION, DURATION),
+        st.builds(lambda d: f"at least {d} before", DURATION),
         st.sampled_from(["after", "by end of day", "by end of month", "by 24:00", "by 12:00"]),
-        st.builds(lambda c: f"by {c}", _condition()),
+        st.builds(lambda c: f"by {c}", CONDITION),
     )
 
 
@@ -167,28 +167,35 @@ def _rule() -> st.SearchStrategy[str]:
             lambda n, t, c, e, tm: f"when {n}{t} where {c}\n  expect {e} {tm}",
             st.sampled_from(["", "3rd ", "1000000000th ", "9" * 200 + "th ", "0th "]),
             types,
-            _condition(),
+            CONDITION,
             types,
-            _timing(),
+            TIMING,
         ),
-        st.builds(lambda t, c: f"forbid {t} where {c}", types, _condition()),
-        st.builds(lambda t, c: f"when {t}\n  require {c}", types, _condition()),
-        st.builds(lambda n, t, d: f"at most {n} {t} within {d}", _number(), types, _duration()),
-        st.builds(lambda n, t: f"require {t} at least {n} times", _number(), types),
+        st.builds(lambda t, c: f"forbid {t} where {c}", types, CONDITION),
+        st.builds(lambda t, c: f"when {t}\n  require {c}", types, CONDITION),
+        st.builds(lambda n, t, d: f"at most {n} {t} within {d}", NUMBER, types, DURATION),
+        st.builds(lambda n, t: f"require {t} at least {n} times", NUMBER, types),
         st.builds(
             lambda c, g: f"state s = a.b until a.c\n  while s:\n    always {c}, grace {g}",
-            _condition(),
-            _duration(),
+            CONDITION,
+            DURATION,
         ),
         st.builds(
             lambda t, c, b: (
                 f"metric m = count({t} where {c})\n    per store per {b}\n  require m <= 3"
             ),
             types,
-            _condition(),
+            CONDITION,
             st.sampled_from(["day", "week", "month", "year"]),
         ),
     )
+
+
+NUMBER = _number()
+DURATION = _duration()
+CONDITION = _condition()
+TIMING = _timing()
+RULE = _rule()
 
 
 @st.composite
@@ -204,7 +211,7 @@ def policy_text(draw: st.DrawFn) -> str:
         zone = draw(st.sampled_from(["", '  zone "Pacific/Kiritimati"\n', '  zone "Etc/GMT+12"\n']))
         policies.append(
             f'policy {pid} "Generated {i}"\n  owner "QA"\n  description "fuzz"\n'
-            f"{zone}{scope}  {draw(_rule())}\n"
+            f"{zone}{scope}  {draw(RULE)}\n"
         )
     bom = draw(st.sampled_from(["", "\ufeff"]))
     return bom + params + "\n".join(policies)
@@ -227,8 +234,8 @@ _EVENTS = [
 
 
 @share(1.0)
-@given(policy_text())
-def test_generated_policies_give_diagnostics_or_a_report(text: str) -> None:
+@given(policy_text(), st.sampled_from(FORMATS))
+def test_generated_policies_give_diagnostics_or_a_report(text: str, fmt: str) -> None:
     root = Path(_POLICY_DIR.name)
     path = root / "fuzz.cxr"
     path.write_text(text, encoding="utf-8")
@@ -241,8 +248,7 @@ def test_generated_policies_give_diagnostics_or_a_report(text: str) -> None:
     render_json(loaded.diagnostics)
     if loaded.policy_set is not None:
         report = audit_events(loaded.policy_set, _EVENTS)
-        for fmt in FORMATS:
-            render(report, fmt)
+        render(report, fmt)
 
 
 # --------------------------------------------------------------------------- log records
@@ -366,13 +372,15 @@ _LOG_DIR = tempfile.TemporaryDirectory(prefix="cxrules-fuzz-log-")
 @example(  # found by the campaign: an invariant whose grace ends after the year 9999
     records=[{"time": "7263-01-01T00:00:00+00:00", "type": "customer.entered", "visit": "k1"}],
     zone="UTC",
+    fmt="text",
 )
 @given(
     st.lists(record(), min_size=1, max_size=12),
     st.sampled_from(["UTC", "Pacific/Kiritimati", "Etc/GMT+12"]),
+    st.sampled_from(FORMATS),
 )
 def test_generated_records_are_audited_or_rejected(
-    records: list[dict[str, Any]], zone: str
+    records: list[dict[str, Any]], zone: str, fmt: str
 ) -> None:
     path = Path(_LOG_DIR.name) / "fuzz.jsonl"
     path.write_bytes(_jsonl(records))
@@ -386,5 +394,4 @@ def test_generated_records_are_audited_or_rejected(
     )
     summary = report.inputs[0]
     assert summary.read == summary.accepted + summary.rejected
-    for fmt in FORMATS:
-        render(report, fmt)
+    render(report, fmt)

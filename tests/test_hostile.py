@@ -328,7 +328,7 @@ def test_policy_file_with_a_utf8_bom_is_accepted(tmp_path: Path) -> None:
 def test_memory_per_policy_is_bounded(tmp_path: Path) -> None:
     """Policies are parsed one at a time: reading a file never holds its whole parse tree, and
     what stays (syntax tree, compiled form) is a few kilobytes a policy."""
-    n = 500
+    n = 300
     path = tmp_path / "many.cxr"
     write_policies(path, n)
     write_policies(tmp_path / "few.cxr", 12)
@@ -355,8 +355,8 @@ def test_check_time_grows_linearly(tmp_path: Path) -> None:
         assert load_policies([str(path)]).policy_set is not None
         return time.process_time() - start
 
-    cpu(200)  # warm up: the parser is built once
-    small, large = cpu(1000), cpu(4000)
+    cpu(100)  # warm up: the parser is built once
+    small, large = cpu(500), cpu(2000)
     assert large < 6 * small, (small, large)
 
 
