@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Callable, Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -11,11 +12,12 @@ from pathlib import Path
 from cxrules import engines, ir
 from cxrules.diagnostics import Diagnostic, error
 from cxrules.engines.base import EngineError, EventList, RunOptions
-from cxrules.findings.assemble import ReportHeader, build_report
+from cxrules.findings.assemble import Assembled, ReportHeader, assemble, build_report
 from cxrules.ir.validate import validate
 from cxrules.logs import LogSet, load_mapping, open_log
 from cxrules.logs.errors import LogError, MappingError
 from cxrules.logs.event import Event
+from cxrules.logs.progress import NO_PROGRESS, Progress
 from cxrules.policyset import load_policies
 from cxrules.reports.model import Report
 from cxrules.time.instants import in_range
@@ -49,9 +51,23 @@ class AuditRequest:
 
 
 def run_audit(
-    request: AuditRequest, progress: Callable[[int], None] | None = None
+    request: AuditRequest, progress: Progress = NO_PROGRESS
 ) -> tuple[Report, list[Diagnostic]]:
-    """Run an audit; returns the report and the policy warnings. Raises AuditError."""
+    """Run an audit; returns the report and the policy warnings. Raises AuditError.
+
+    `progress` hears how far the audit is (`cxrules.logs.progress`): the command line draws it
+    as a bar on a terminal."""
+    with open_audit(request, progress) as (assembled, diagnostics):
+        return assembled.materialize(), diagnostics
+
+
+@contextmanager
+def open_audit(
+    request: AuditRequest, progress: Progress = NO_PROGRESS
+) -> Iterator[tuple[Assembled, list[Diagnostic]]]:
+    """Run an audit and give its report with the violations and pending obligations still to
+    come (`Assembled`), to be written as they come; the engine's resources (a DuckDB database)
+    are released when the block ends. Raises AuditError."""
     try:
         engine = engines.get(request.engine)
     except KeyError as exc:
@@ -85,18 +101,26 @@ def run_audit(
     # the cyclic garbage collector only costs time here, so it is off for the run.
     collecting = gc.isenabled()
     gc.disable()
+    outcome = None
     try:
-        outcome = engine.run(policy_set, logs, options)
-        report = build_report(policy_set, outcome, header)
-    except LogError as exc:
-        raise AuditError("a log cannot be read", 3, [_unreadable(exc)]) from exc
-    except EngineError as exc:
-        raise AuditError(f"the policies cannot run on the {engine.name} engine: {exc}", 2) from exc
+        try:
+            outcome = engine.run(policy_set, logs, options)
+            progress.phase("writing the report")
+            assembled = assemble(policy_set, outcome, header)
+        except LogError as exc:
+            raise AuditError("a log cannot be read", 3, [_unreadable(exc)]) from exc
+        except MappingError as exc:  # found while reading: a duplicate_key no event has
+            raise AuditError("invalid log mapping", 2, exc.diagnostics) from exc
+        except EngineError as exc:
+            message = f"the policies cannot run on the {engine.name} engine: {exc}"
+            raise AuditError(message, 2) from exc
+        yield assembled, loaded.diagnostics
     finally:
         if collecting:
             gc.enable()
+        if outcome is not None and outcome.close is not None:
+            outcome.close()
         logs.close()
-    return report, loaded.diagnostics
 
 
 def audit_events(
@@ -119,7 +143,11 @@ def audit_events(
         raise EngineError("; ".join(d.message for d in limits))
     outcome = runner.run(policy_set, EventList(events), RunOptions(as_of=as_of, zone=zone))
     header = ReportHeader(engine=runner.name, zone=zone, policy_files=list(policy_files))
-    return build_report(policy_set, outcome, header)
+    try:
+        return build_report(policy_set, outcome, header)
+    finally:
+        if outcome.close is not None:
+            outcome.close()
 
 
 def parse_as_of(text: str, zone: str) -> datetime:

@@ -6,16 +6,23 @@ Exit codes: 0 fine; 1 violations at or above --fail-on (audit) or files to refor
 
 from __future__ import annotations
 
+import contextlib
 import difflib
 import json
+import shutil
 import sys
-from collections.abc import Callable
+from collections.abc import Iterator
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
 from cxrules import __version__, engines
 from cxrules.diagnostics import Diagnostic, Level, render_json, render_text, sort_key
+from cxrules.logs.progress import NO_PROGRESS, Progress
+
+if TYPE_CHECKING:
+    from cxrules.project import Project
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_INVALID, EXIT_INPUT = 0, 1, 2, 3
 
@@ -27,7 +34,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path())
 @click.option(
     "--format",
     "fmt",
@@ -44,10 +51,10 @@ def main() -> None:
     help="override a parameter, e.g. --set max_wait=3min",
 )
 def check(paths: tuple[str, ...], fmt: str, strict: bool, overrides: tuple[str, ...]) -> None:
-    """Parse and validate policy files (files or folders of *.cxr)."""
+    """Parse and validate policy files (files or folders of *.cxr; default: the project's)."""
     from cxrules.policyset import load_policies
 
-    loaded = load_policies(list(paths), _overrides(overrides))
+    loaded = load_policies(_policy_paths(paths), _overrides(overrides))
     diagnostics = loaded.diagnostics
     errors = sum(d.level is Level.ERROR for d in diagnostics)
     files = len(loaded.workspace.sources)
@@ -63,6 +70,31 @@ def check(paths: tuple[str, ...], fmt: str, strict: bool, overrides: tuple[str, 
         sys.exit(EXIT_INVALID)
 
 
+def _project() -> Project:
+    """The project in the current folder (cxrules.toml or [tool.cxrules]); exit 2 when its
+    settings are invalid."""
+    from cxrules.project import ProjectError, find_project
+
+    try:
+        return find_project(Path("."))
+    except ProjectError as exc:
+        click.echo(render_text(exc.diagnostics), err=True)
+        sys.exit(EXIT_INVALID)
+
+
+def _policy_paths(paths: tuple[str, ...]) -> list[str]:
+    """The policy paths given, else the project's `policies`; a usage error when neither."""
+    if paths:
+        return list(paths)
+    policies = _project().config.policies
+    if not policies:
+        raise click.UsageError(
+            "no policy files given: name them (e.g. policies/) or set "
+            "'policies' in cxrules.toml (cxrules init makes a project)"
+        )
+    return policies
+
+
 def _overrides(pairs: tuple[str, ...]) -> dict[str, str]:
     from cxrules.checker.params import ParamError, split_assignment
 
@@ -76,8 +108,26 @@ def _overrides(pairs: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
+class _MaxViolations(click.ParamType):
+    """A count of violations (0 or more) or 'all'."""
+
+    name = "N|all"
+
+    def convert(
+        self, value: object, param: click.Parameter | None, ctx: click.Context | None
+    ) -> int | str:
+        if isinstance(value, int) or value == "all":
+            return value
+        text = str(value).strip().lower()
+        if text == "all":
+            return "all"
+        if text.isdigit():
+            return int(text)
+        self.fail(f"{value!r} is not a count: write a number such as 10, or 'all'", param, ctx)
+
+
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--check", "check_only", is_flag=True, help="only report files that would change")
 @click.option("--diff", "show_diff", is_flag=True, help="show the changes instead of writing")
 def fmt(paths: tuple[str, ...], check_only: bool, show_diff: bool) -> None:
@@ -87,7 +137,7 @@ def fmt(paths: tuple[str, ...], check_only: bool, show_diff: bool) -> None:
     from cxrules.language.workspace import display_name, expand, policy_text
     from cxrules.source import Source
 
-    files, problems = expand(list(paths))
+    files, problems = expand(_policy_paths(paths))
     diagnostics: list[Diagnostic] = list(problems)
     changed: list[str] = []
     root = Path.cwd().resolve()
@@ -134,13 +184,13 @@ def fmt(paths: tuple[str, ...], check_only: bool, show_diff: bool) -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True, type=click.Path())
+@click.argument("paths", nargs=-1, type=click.Path())
 @click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE")
 def compile(paths: tuple[str, ...], overrides: tuple[str, ...]) -> None:  # noqa: A001
     """Print the compiled, engine-neutral form of policies as JSON (for tools and debugging)."""
     from cxrules.policyset import load_policies
 
-    loaded = load_policies(list(paths), _overrides(overrides))
+    loaded = load_policies(_policy_paths(paths), _overrides(overrides))
     if loaded.policy_set is None:
         click.echo(render_text(loaded.diagnostics))
         sys.exit(EXIT_INVALID)
@@ -164,18 +214,21 @@ def run() -> None:
     "--policies",
     "policies",
     multiple=True,
-    required=True,
     type=click.Path(),
-    help="policy files or folders (repeatable)",
+    help="policy files or folders (repeatable) [default: the project's 'policies']",
 )
 @click.option(
     "--log",
     "logs",
     multiple=True,
-    required=True,
-    help="log files: JSONL, CSV, Parquet or XES, gzipped or not; '-' for stdin",
+    help="log files: JSONL, CSV, Parquet or XES, gzipped or not; '-' for stdin "
+    "[default: the project's 'logs']",
 )
-@click.option("--mapping", type=click.Path(), help="TOML file mapping the log's columns")
+@click.option(
+    "--mapping",
+    type=click.Path(),
+    help="TOML file mapping the log's columns [default: the project's 'mapping' or [log]]",
+)
 @click.option("--as-of", "as_of", help="evaluation horizon (ISO time); default: the last event")
 @click.option(
     "--set",
@@ -187,23 +240,34 @@ def run() -> None:
 @click.option(
     "--format",
     "fmt",
-    default="text",
     type=click.Choice(["text", "json", "junit", "markdown", "csv", "html"]),
+    help="the report's format [default: the project's 'format', else text]",
 )
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="write the report here")
+@click.option(
+    "--output",
+    "-o",
+    type=click.Path(dir_okay=False),
+    help="write the report here ('-': the terminal) [default: the project's 'output']",
+)
 @click.option(
     "--fail-on",
-    default="low",
     type=click.Choice(["info", "low", "medium", "high", "critical"]),
-    help="exit 1 when violations of this severity or higher are found",
+    help="exit 1 when violations of this severity or higher are found "
+    "[default: the project's 'fail_on', else low]",
 )
 @click.option("--strict", is_flag=True, help="any rejected log record fails the audit (exit 3)")
 @click.option(
+    "--max-violations",
+    type=_MaxViolations(),
+    metavar="N|all",
+    help="violations shown per policy by text, markdown and html (default 3, 3 and 20); "
+    "'all' shows every one",
+)
+@click.option(
     "--engine",
-    default=engines.DEFAULT,
-    show_default=True,
     type=click.Choice(engines.names()),
-    help="the engine that runs the policies",
+    help=f"the engine that runs the policies [default: the project's 'engine', else "
+    f"{engines.DEFAULT}]",
 )
 @click.option(
     "--log-format",
@@ -216,18 +280,42 @@ def audit(
     mapping: str | None,
     as_of: str | None,
     overrides: tuple[str, ...],
-    fmt: str,
+    fmt: str | None,
     output: str | None,
-    fail_on: str,
+    fail_on: str | None,
     strict: bool,
-    engine: str,
+    engine: str | None,
     log_format: str | None,
+    max_violations: int | str | None,
 ) -> None:
-    """Audit interaction logs against policies and report every breach with its evidence."""
-    from cxrules.audit import AuditError, AuditRequest, run_audit
-    from cxrules.reports.common import failing
-    from cxrules.reports.render import render
+    """Audit interaction logs against policies and report every breach with its evidence.
 
+    Without options, the project's settings (cxrules.toml) name the policies, logs and mapping.
+    """
+    from cxrules.audit import AuditError, AuditRequest, open_audit
+    from cxrules.reports.common import failing, failing_records
+    from cxrules.reports.render import STREAMED, render
+
+    config = _project().config
+    policies = policies or tuple(config.policies)
+    logs = logs or tuple(config.logs)
+    if not policies:
+        raise click.UsageError(
+            "no policies given: pass --policies PATH or set 'policies' in cxrules.toml"
+        )
+    if not logs:
+        raise click.UsageError("no log given: pass --log FILE or set 'logs' in cxrules.toml")
+    mapping = mapping or config.mapping
+    fmt = fmt or config.format or "text"
+    output = output or config.output
+    output = None if output == "-" else output
+    fail_on = fail_on or config.fail_on or "low"
+    engine = engine or config.engine or engines.DEFAULT
+    if max_violations is not None and fmt not in ("text", "markdown", "html"):
+        raise click.UsageError(
+            f"--max-violations applies to the text, markdown and html formats; the {fmt} "
+            "format always has every violation"
+        )
     request = AuditRequest(
         policies=list(policies),
         logs=list(logs),
@@ -237,51 +325,165 @@ def audit(
         engine=engine,
         log_format=log_format,
     )
+    options: dict[str, object] = {}
+    if fmt in ("text", "junit", "markdown", "html"):
+        options["fail_on"] = fail_on
+    if max_violations is not None:
+        options["max_violations"] = None if max_violations == "all" else max_violations
+    if fmt == "text" and output:
+        options["color"] = False
+    elif fmt == "text" and sys.stdout.isatty():
+        options["width"] = shutil.get_terminal_size().columns
+    if fmt == "html":
+        options["explanations"] = _explanations(request.policies, request.overrides)
     try:
-        with _progress() as tick:
-            report, warnings = run_audit(request, tick)
+        with _progress() as progress, open_audit(request, progress) as (assembled, _):
+            head = assembled.report
+            if fmt in STREAMED:
+                # JSON and CSV are written as the violations come, never all in memory
+                with _destination(output) as handle:
+                    records = STREAMED[fmt](assembled, handle)
+                failed = failing_records(head.policies, records, fail_on)
+            else:
+                report = assembled.materialize()
+                text = render(report, fmt, **options)
+                with _destination(output) as handle:
+                    handle.write(text if text.endswith("\n") or output else text + "\n")
+                failed = bool(failing(report, fail_on))
     except AuditError as exc:
         if exc.diagnostics:
             click.echo(render_text(exc.diagnostics), err=True)
         click.echo(f"cxrules audit: {exc}", err=True)
         sys.exit(exc.exit_code)
-    options: dict[str, object] = {}
-    if fmt in ("text", "junit", "markdown", "html"):
-        options["fail_on"] = fail_on
-    if fmt == "text" and output:
-        options["color"] = False
-    text = render(report, fmt, **options)
     if output:
-        with open(output, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
         click.echo(f"report written to {output}", err=True)
-    else:
-        click.echo(text, nl=not text.endswith("\n"))
-    if strict and report.rejected_total:
-        click.echo(
-            f"cxrules audit: {report.rejected_total} record(s) rejected (--strict)", err=True
-        )
+    if strict and head.rejected_total:
+        click.echo(f"cxrules audit: {head.rejected_total} record(s) rejected (--strict)", err=True)
         sys.exit(EXIT_INPUT)
-    sys.exit(EXIT_VIOLATIONS if failing(report, fail_on) else EXIT_OK)
+    sys.exit(EXIT_VIOLATIONS if failed else EXIT_OK)
+
+
+@contextlib.contextmanager
+def _destination(output: str | None) -> Iterator[Any]:
+    """The report's file (written as UTF-8, line ends kept), or standard output."""
+    if output is None:
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    with open(output, "w", encoding="utf-8", newline="") as handle:
+        yield handle
+
+
+class ProgressBar(Progress):
+    """An audit's progress drawn with rich on one line: the phase, a bar, the percentage, how
+    much of how much (bytes while reading, events while auditing sorted events), the events
+    audited and the ETA. A phase without a known total (sorting) pulses, with no percentage."""
+
+    def __init__(self, console: Any = None) -> None:
+        from rich.console import Console
+        from rich.progress import BarColumn, SpinnerColumn, TextColumn, TimeRemainingColumn
+        from rich.progress import Progress as Bar
+
+        self.bar = Bar(
+            SpinnerColumn(),
+            TextColumn("{task.description}"),
+            BarColumn(bar_width=24),
+            TextColumn("{task.fields[percent]:>4} {task.fields[amount]}"),
+            TextColumn("ETA"),
+            TimeRemainingColumn(),
+            console=console or Console(stderr=True),
+            transient=True,
+        )
+        self.task = self.bar.add_task("preparing", total=None, percent="", amount="")
+        self.unit = ""  # what the bar counts in this phase: "bytes", "events" or nothing
+        self.count = 0  # events audited so far
+        self.done, self.total = 0, 0
+
+    def start(self) -> None:
+        self.bar.start()
+
+    def stop(self) -> None:
+        self.bar.stop()
+
+    def phase(self, name: str, total: int | None = None) -> None:
+        self.unit = "events" if total is not None else ""
+        self.done, self.total = 0, total or 0
+        percent, amount = self._texts()
+        self.bar.reset(
+            self.task, total=total, completed=0, description=name, percent=percent, amount=amount
+        )
+
+    def read(self, done: int, total: int) -> None:
+        if self.unit == "events":
+            return  # this phase counts events, not bytes
+        self.unit, self.done, self.total = "bytes", done, total
+        percent, amount = self._texts()
+        self.bar.update(self.task, completed=done, total=total, percent=percent, amount=amount)
+
+    def events(self, count: int) -> None:
+        self.count = count
+        if self.unit == "events":
+            self.done = count
+        percent, amount = self._texts()
+        self.bar.update(self.task, completed=self.done, percent=percent, amount=amount)
+
+    def _texts(self) -> tuple[str, str]:
+        """The percentage and the amount of the current phase.
+
+        >>> bar = ProgressBar()
+        >>> bar.read(1_500_000, 6_000_000); bar._texts()
+        ('25%', '1.5 MB of 6.0 MB')
+        >>> bar.events(20_000); bar._texts()
+        ('25%', '1.5 MB of 6.0 MB · 20,000 events')
+        >>> bar.phase("auditing", 80_000); bar.events(60_000); bar._texts()
+        ('75%', '60,000 of 80,000 events')
+        >>> bar.phase("sorting"); bar._texts()
+        ('', '60,000 events')
+        """
+        share = f"{self.done / self.total:.0%}" if self.total else ""
+        audited = f"{self.count:,} events" if self.count else ""
+        if self.unit == "events":
+            return share, f"{self.count:,} of {self.total:,} events"
+        if self.unit == "bytes":
+            read = f"{_size(self.done)} of {_size(self.total)}"
+            return share, f"{read} · {audited}" if audited else read
+        return "", audited
+
+
+def _size(count: int) -> str:
+    """A byte count for people: '512 B', '3.4 MB'.
+
+    >>> _size(512), _size(3_400_000), _size(2_500_000_000)
+    ('512 B', '3.4 MB', '2.5 GB')
+    """
+    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
+        if count >= scale:
+            return f"{count / scale:.1f} {unit}"
+    return f"{count} B"
+
+
+def _explanations(paths: list[str], overrides: dict[str, str]) -> dict[str, str]:
+    """Each policy's plain-English explanation (`cxrules explain`), for the HTML report."""
+    from cxrules.ir.explain import explain_policy
+    from cxrules.policyset import load_policies
+
+    loaded = load_policies(paths, overrides)
+    if loaded.policy_set is None:
+        return {}
+    calendars = loaded.policy_set.calendars
+    return {p.id: explain_policy(p, calendars) for p in loaded.policy_set.policies}
 
 
 class _progress:
-    """A progress counter on stderr while events are audited; silent when not a terminal."""
+    """A progress bar on stderr while an audit runs; nothing at all when stderr is not a
+    terminal (piped, redirected, in CI)."""
 
-    def __enter__(self) -> Callable[[int], None] | None:
+    def __enter__(self) -> Progress:
         if not sys.stderr.isatty():
-            return None
-        from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
-
-        self.bar = Progress(
-            SpinnerColumn(),
-            TextColumn("auditing: {task.fields[n]:,} events"),
-            TimeElapsedColumn(),
-            transient=True,
-        )
+            return NO_PROGRESS
+        self.bar = ProgressBar()
         self.bar.start()
-        task = self.bar.add_task("audit", n=0, total=None)
-        return lambda n: self.bar.update(task, n=n)
+        return self.bar
 
     def __exit__(self, *exc: object) -> None:
         if hasattr(self, "bar"):
@@ -294,9 +496,8 @@ class _progress:
     "--policies",
     "policies",
     multiple=True,
-    default=("policies",),
-    show_default=True,
-    help="what 'Given the project policies' loads",
+    help="what 'Given the project policies' loads [default: the project's 'policies', "
+    "else policies]",
 )
 @click.option(
     "--pytest-arg",
@@ -310,7 +511,7 @@ class _progress:
     multiple=True,
     type=click.Choice([*engines.names(), "all"]),
     help=f"run every scenario on this engine (repeatable; 'all': every engine) "
-    f"[default: {engines.DEFAULT}]",
+    f"[default: the project's 'engine', else {engines.DEFAULT}]",
 )
 def test(
     paths: tuple[str, ...],
@@ -318,11 +519,171 @@ def test(
     extra: tuple[str, ...],
     engine_names: tuple[str, ...],
 ) -> None:
-    """Run Gherkin feature files (default: features/) against the policies.
+    """Run Gherkin feature files (default: the project's 'features', else features/) against
+    the policies. Needs pytest and pytest-bdd: pip install 'cxrules[bdd]'.
 
-    Exit 0 when every scenario passes, 1 when one fails, 2 when no feature file is found.
+    Exit 0 when every scenario passes, 1 when one fails, 2 when no feature file is found or
+    pytest-bdd is not installed.
     """
+    missing = _missing_bdd()
+    if missing:
+        click.echo(
+            f"cxrules test: running Gherkin specifications needs {missing}, which is not "
+            "installed; install it with: pip install 'cxrules[bdd]'",
+            err=True,
+        )
+        sys.exit(EXIT_INVALID)
     from cxrules.bdd.runner import run_features
 
+    config = _project().config
+    paths = paths or tuple(config.features)
+    policies = policies or tuple(config.policies) or ("policies",)
+    engine_names = engine_names or ((config.engine,) if config.engine else ())
     code = run_features(list(paths), list(policies), list(extra), list(engine_names))
     sys.exit({0: EXIT_OK, 1: EXIT_VIOLATIONS}.get(code, EXIT_INVALID))
+
+
+def _missing_bdd() -> str:
+    """'pytest' or 'pytest-bdd' when that package cannot be imported, else ''."""
+    import importlib.util
+
+    for module, package in (("pytest", "pytest"), ("pytest_bdd", "pytest-bdd")):
+        try:
+            found = importlib.util.find_spec(module) is not None
+        except (ImportError, ValueError):
+            found = False
+        if not found:
+            return package
+    return ""
+
+
+@main.command(short_help="Each policy in plain English.")
+@click.argument("paths", nargs=-1, type=click.Path())
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "markdown"]),
+    default="text",
+    show_default=True,
+    help="plain text for the terminal, or a Markdown document",
+)
+@click.option(
+    "--policy",
+    "only",
+    multiple=True,
+    metavar="ID",
+    help="explain only this policy (repeatable)",
+)
+@click.option(
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="NAME=VALUE",
+    help="override a parameter, e.g. --set max_wait=3min",
+)
+def explain(
+    paths: tuple[str, ...], fmt: str, only: tuple[str, ...], overrides: tuple[str, ...]
+) -> None:
+    """Say what each policy requires, in plain English (default: the project's policies).
+
+    The text is made from the compiled policies, so it says what an audit checks: parameters
+    (with --set) and let names are replaced by their values. Exit 0, or 2 for invalid policies.
+    """
+    from cxrules.diagnostics import did_you_mean
+    from cxrules.ir.explain import render_explanations
+    from cxrules.policyset import load_policies
+
+    loaded = load_policies(_policy_paths(paths), _overrides(overrides))
+    if loaded.policy_set is None:
+        if loaded.diagnostics:
+            click.echo(render_text(loaded.diagnostics), err=True)
+        else:
+            click.echo("no policy files (*.cxr) found", err=True)
+        sys.exit(EXIT_INVALID)
+    policy_set = loaded.policy_set
+    if only:
+        ids = [p.id for p in policy_set.policies]
+        for wanted in only:
+            if wanted not in ids:
+                hint = did_you_mean(wanted, ids)
+                raise click.UsageError(
+                    f"no policy '{wanted}' in {', '.join(loaded.workspace.sources) or 'them'}"
+                    + (f"; {hint}" if hint else "")
+                )
+        chosen = tuple(p for p in policy_set.policies if p.id in only)
+        policy_set = policy_set.model_copy(update={"policies": chosen})
+    click.echo(render_explanations(policy_set, fmt), nl=False)
+
+
+@main.command(short_help="Start a project: settings, a policy, a feature, a sample log.")
+@click.argument("directory", default=".", type=click.Path(file_okay=False))
+def init(directory: str) -> None:
+    """Start a project in DIRECTORY (default: here): cxrules.toml, a policy file, a Gherkin
+    feature, a sample log and a README. Existing files are never overwritten (exit 2)."""
+    from cxrules.project import InitError, init_project
+
+    try:
+        written = init_project(directory)
+    except InitError as exc:
+        click.echo(f"cxrules init: {exc}", err=True)
+        sys.exit(EXIT_INVALID)
+    for path in written:
+        click.echo(f"created {path.as_posix()}")
+    where = "" if Path(directory) == Path(".") else f"cd {directory} && "
+    click.echo(f"next: {where}cxrules check && cxrules test && cxrules audit (see README.md there)")
+
+
+@main.command(short_help="What-if: compare two JSON reports.")
+@click.argument("old", type=click.Path())
+@click.argument("new", type=click.Path())
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["text", "json"]),
+    default="text",
+    show_default=True,
+    help="text for people, json (cxrules.diff/1) for tools",
+)
+@click.option(
+    "--max",
+    "max_items",
+    default="10",
+    show_default=True,
+    metavar="N|all",
+    help="text: list at most N breaches of each kind (appear, disappear, change)",
+)
+@click.option("--output", "-o", type=click.Path(dir_okay=False), help="write the comparison here")
+def diff(old: str, new: str, fmt: str, max_items: str, output: str | None) -> None:
+    """Compare two JSON reports (cxrules audit --format json): the breaches that appear,
+    disappear or change, matched by violation id, and each policy's compliance side by side.
+
+    Exit 0 when no breach appears, disappears or changes; 1 when some do; 2 when a file is not
+    a cxrules report; 3 when a file cannot be read.
+    """
+    from cxrules.reports.diff import (
+        DiffError,
+        diff_reports,
+        load_report,
+        render_diff_json,
+        render_diff_text,
+    )
+
+    if max_items != "all" and not (max_items.isdigit() and int(max_items) >= 0):
+        raise click.BadParameter(
+            f"'{max_items}' is neither a number nor 'all'", param_hint="'--max'"
+        )
+    limit = None if max_items == "all" else int(max_items)
+    try:
+        before, after = load_report(old), load_report(new)
+    except DiffError as exc:
+        click.echo(f"cxrules diff: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    result = diff_reports(before, after, old, new)
+    text = render_diff_json(result) if fmt == "json" else render_diff_text(result, limit)
+    if output:
+        with open(output, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        click.echo(f"comparison written to {output}", err=True)
+    else:
+        click.echo(text, nl=False)
+    sys.exit(EXIT_VIOLATIONS if result.differs else EXIT_OK)

@@ -79,7 +79,8 @@ CODES: dict[str, str] = {
     "E409": "duplicate event id",
     "E410": "invalid log mapping",
     "E411": "record is not an object",
-    "E412": "time out of range",
+    "E412": "invalid project settings",
+    "E413": "time out of range",
 }
 
 

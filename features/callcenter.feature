@@ -68,9 +68,20 @@ Feature: Call centre (seed 002)
       | +19min       | call.queued   | c-19 | q1    |
       | +19min30s   | call.answered | c-19 |       |
     Then the metric "service_level" for queue=q1 on bucket "2026-03-02" is 75% and "violated"
+    # The breach names its day in its scope and spans it, midnight to midnight in Istanbul.
     And the violations are:
-      | policy                   | kind   | scope    | start | end    | severity |
-      | callcenter.service-level | metric | queue=q1 | +0min | +19min | high     |
+      | policy                   | kind   | scope                    | start               | end                 | severity |
+      | callcenter.service-level | metric | queue=q1, day=2026-03-02 | 2026-03-02T00:00:00 | 2026-03-03T00:00:00 | high     |
+    And the violation sentence is "service_level for queue=q1 in day 2026-03-02 was 75.0% (15 of 20 call.queued followed by call.answered within 20s; required >= 80%)"
+    And the violation details are:
+      | key         | value         |
+      | metric      | service_level |
+      | bucket      | 2026-03-02    |
+      | value       | 0.75          |
+      | population  | 20            |
+      | numerator   | 15            |
+      | denominator | 20            |
+      | threshold   | >= 80%        |
     And policy "callcenter.service-level" has 0 satisfied, 1 violated and 0 pending
 
   Scenario: 16 of 20 is exactly the 80% target: met, but under the 85% warning level
@@ -119,8 +130,8 @@ Feature: Call centre (seed 002)
       | +19min30s   | call.answered | c-19 |       |
     Then the metric "service_level" for queue=q1 on bucket "2026-03-02" is 80% and "warn"
     And the violations are:
-      | policy                   | kind           | scope    | start | end    |
-      | callcenter.service-level | metric_warning | queue=q1 | +0min | +19min |
+      | policy                   | kind           | scope                    | start               | end                 |
+      | callcenter.service-level | metric_warning | queue=q1, day=2026-03-02 | 2026-03-02T00:00:00 | 2026-03-03T00:00:00 |
     And policy "callcenter.service-level" has 1 satisfied, 0 violated and 0 pending
 
   Scenario: A centre with an 85% target overrides the parameter
@@ -179,8 +190,11 @@ Feature: Call centre (seed 002)
       | 2026-03-03T00:00:05 | call.answered | c-1  |       |
       | 2026-03-03T00:00:06 | call.queued   | c-2  | q2    |
       | 2026-03-03T00:00:07 | call.queued   | c-3  |       |
+    # c-2 is still waiting at the horizon: a pending obligation with its deadline (00:00:26),
+    # not yet counted in the service level, and not an activation of the metric (its cells are)
     Then the metric "service_level" for queue=q1 on bucket "2026-03-02" is 100% and "insufficient"
-    And policy "callcenter.service-level" has 0 satisfied, 0 violated and 1 pending
+    And there is 1 pending obligation with deadline "2026-03-03T00:00:26"
+    And policy "callcenter.service-level" has 0 satisfied, 0 violated and 0 pending
     And policy "callcenter.service-level" has 1 events outside its scope
 
   # ------------------------------------------------------------ callcenter.max-wait
@@ -202,10 +216,15 @@ Feature: Call centre (seed 002)
       | time     | type          | call |
       | +0s      | call.queued   | c-1  |
       | +2min30s | call.answered | c-1  |
+    # Late: the breach spans the call's two minutes, to its deadline; fulfilled_at is when the
+    # answer finally came.
     Then the violations are:
-      | policy              | kind | scope    | start | end      | severity |
-      | callcenter.max-wait | late | call=c-1 | +0s   | +2min30s | high     |
-    And the violation sentence contains "30s after the deadline"
+      | policy              | kind | scope    | start | end   | fulfilled_at | severity |
+      | callcenter.max-wait | late | call=c-1 | +0s   | +2min | +2min30s     | high     |
+    And the violation sentence is "call.queued of call c-1 at 2026-03-02 10:00:00+03:00: call.answered only at 10:02:30, 30s after the deadline 10:02:00 (within 2min)"
+    And the violation details are:
+      | key      | value |
+      | deadline | +2min |
 
   Scenario: A caller who hangs up within the two minutes cancels the obligation
     Given the policy "callcenter.max-wait" from "policies/"
@@ -260,8 +279,8 @@ Feature: Call centre (seed 002)
     Then the metric "abandonment" for queue=q1 on bucket "2026-03-02" is 50% and "violated"
     And the metric "abandonment" for queue=q2 on bucket "2026-03-02" is 0% and "ok"
     And the violations are:
-      | policy                 | kind   | scope    | start | end   | severity |
-      | callcenter.abandonment | metric | queue=q1 | +0s   | +1min | medium   |
+      | policy                 | kind   | scope                    | start               | end                 | severity |
+      | callcenter.abandonment | metric | queue=q1, day=2026-03-02 | 2026-03-02T00:00:00 | 2026-03-03T00:00:00 | medium   |
 
   Scenario: One abandoned call of twenty is exactly 5%: allowed, above the 3% warning level
     Given the policy "callcenter.abandonment" from "policies/"
@@ -290,8 +309,8 @@ Feature: Call centre (seed 002)
       | +0min30s | call.abandoned | c-00 | q1    |
     Then the metric "abandonment" for queue=q1 on bucket "2026-03-02" is 5% and "warn"
     And the violations are:
-      | policy                 | kind           | scope    | start | end    |
-      | callcenter.abandonment | metric_warning | queue=q1 | +0min | +19min |
+      | policy                 | kind           | scope                    | start               | end                 |
+      | callcenter.abandonment | metric_warning | queue=q1, day=2026-03-02 | 2026-03-02T00:00:00 | 2026-03-03T00:00:00 |
 
   # ------------------------------------------------------------ callcenter.speed-of-answer
 
@@ -315,8 +334,8 @@ Feature: Call centre (seed 002)
       | +2min | call.answered | c-3  | 63   |
     Then the metric "asa" on bucket "2026-03-02" is 31s and "violated"
     And the violations are:
-      | policy                     | kind   | scope | start | end   | severity |
-      | callcenter.speed-of-answer | metric |       | +0s   | +2min | medium   |
+      | policy                     | kind   | scope          | start               | end                 | severity |
+      | callcenter.speed-of-answer | metric | day=2026-03-02 | 2026-03-02T00:00:00 | 2026-03-03T00:00:00 | medium   |
 
   # ------------------------------------------------------------ callcenter.p90-wait
 
@@ -343,8 +362,8 @@ Feature: Call centre (seed 002)
       | +4min | call.answered | c-5  | 70   |
     Then the metric "p90" on bucket "2026-03-02" is 66s and "violated"
     And the violations are:
-      | policy              | kind   | scope | start | end   | severity |
-      | callcenter.p90-wait | metric |       | +0s   | +4min | low      |
+      | policy              | kind   | scope          | start               | end                 | severity |
+      | callcenter.p90-wait | metric | day=2026-03-02 | 2026-03-02T00:00:00 | 2026-03-03T00:00:00 | low      |
 
   Scenario: Waits of exactly a minute meet the limit
     Given the policy "callcenter.p90-wait" from "policies/"
@@ -378,5 +397,5 @@ Feature: Call centre (seed 002)
     Then the metric "asa" on bucket "2026-03-02" is 50s and "violated"
     And the metric "asa" on bucket "2026-03-03" is 10s and "ok"
     And the violations are:
-      | policy                     | kind   | scope | start                     | end                       |
-      | callcenter.speed-of-answer | metric |       | 2026-03-02T23:30:00+03:00 | 2026-03-02T23:30:00+03:00 |
+      | policy                     | kind   | scope          | start                     | end                       |
+      | callcenter.speed-of-answer | metric | day=2026-03-02 | 2026-03-02T00:00:00+03:00 | 2026-03-03T00:00:00+03:00 |

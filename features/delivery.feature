@@ -26,8 +26,25 @@ Feature: Delivery and returns (seeds 002 and 003)
       | +0s      | order.placed    | o-1   |
       | +2d1min  | order.delivered | o-1   |
     Then the violations are:
-      | policy               | kind | scope     | start | end     | severity |
-      | delivery.in-two-days | late | order=o-1 | +0s   | +2d1min | high     |
+      | policy               | kind | scope     | start | end | fulfilled_at | severity |
+      | delivery.in-two-days | late | order=o-1 | +0s   | +2d | +2d1min      | high     |
+
+  Scenario: A day is 24 elapsed hours, even when the clocks go forward
+    # Bucharest moves from 03:00 to 04:00 on Sunday 29 March. With one day to deliver, o-1
+    # placed on Saturday at 12:00 (+02:00) and delivered on Sunday at 12:30 (+03:00) took 23h30m:
+    # in time, though the wall clock moved 24h30m. o-2's deadline is Sunday 13:00 (+03:00),
+    # 24 elapsed hours after the order, not 12:00 by the wall clock; one second later is late.
+    Given the policy "delivery.in-two-days" from "policies/"
+    And the parameter "delivery_time" is "1d"
+    When these events happen:
+      | time                      | type            | order |
+      | 2026-03-28T12:00:00+02:00 | order.placed    | o-1   |
+      | 2026-03-29T12:30:00+03:00 | order.delivered | o-1   |
+      | 2026-03-28T12:00:00+02:00 | order.placed    | o-2   |
+      | 2026-03-29T13:00:01+03:00 | order.delivered | o-2   |
+    Then the violations are:
+      | policy               | kind | scope     | start                     | end                       | fulfilled_at              |
+      | delivery.in-two-days | late | order=o-2 | 2026-03-28T12:00:00+02:00 | 2026-03-29T13:00:00+03:00 | 2026-03-29T13:00:01+03:00 |
 
   Scenario: Another order's delivery does not count
     Given the policy "delivery.in-two-days" from "policies/"
@@ -67,8 +84,8 @@ Feature: Delivery and returns (seeds 002 and 003)
       | +0s   | order.placed    | o-1   |
       | +36h  | order.delivered | o-1   |
     Then the violations are:
-      | policy               | kind | scope     | start | end  |
-      | delivery.in-two-days | late | order=o-1 | +0s   | +36h |
+      | policy               | kind | scope     | start | end |
+      | delivery.in-two-days | late | order=o-1 | +0s   | +1d |
 
   Scenario: Orders without an order number are outside the scope; rows out of order
     Given the policy "delivery.in-two-days" from "policies/"
@@ -92,7 +109,9 @@ Feature: Delivery and returns (seeds 002 and 003)
     Then there are no violations
     And policy "delivery.same-day-bucharest" has 1 satisfied, 0 violated and 0 pending
 
-  Scenario: The end of the day is its last instant; midnight is the next day
+  Scenario: The end of the day is the next midnight, which the day excludes
+    # o-2's delivery at midnight is late: the report shows the deadline as that midnight (not
+    # 23:59:59.999999), and the sentence does not call it "0s after the deadline".
     Given the policy "delivery.same-day-bucharest" from "policies/"
     When these events happen:
       | time                | type            | order | city      |
@@ -103,16 +122,20 @@ Feature: Delivery and returns (seeds 002 and 003)
     Then the violations are:
       | policy                      | kind | scope     | start               | end                 | severity |
       | delivery.same-day-bucharest | late | order=o-2 | 2026-03-02T11:59:00 | 2026-03-03T00:00:00 | medium   |
+    And the violation sentence is "order.placed of order o-2 at 2026-03-02 11:59:00+02:00: order.delivered only at 2026-03-03 00:00:00+02:00, when the day had ended (by end of day)"
+    And the violation details are:
+      | key      | value               |
+      | deadline | 2026-03-03T00:00:00 |
 
-  Scenario: Never delivered: the obligation ended at the day's last instant
+  Scenario: Never delivered: the obligation ended at midnight
     Given the policy "delivery.same-day-bucharest" from "policies/"
     When these events happen:
       | time                | type         | order | city      |
       | 2026-03-02T10:00:00 | order.placed | o-1   | Bucharest |
     And the audit is as of "2026-03-03T09:00:00"
     Then the violations are:
-      | policy                      | kind    | scope     | start               | end                        |
-      | delivery.same-day-bucharest | missing | order=o-1 | 2026-03-02T10:00:00 | 2026-03-02T23:59:59.999999 |
+      | policy                      | kind    | scope     | start               | end                 |
+      | delivery.same-day-bucharest | missing | order=o-1 | 2026-03-02T10:00:00 | 2026-03-03T00:00:00 |
 
   Scenario: Orders at noon or later, or outside Bucharest, are not promised the same day
     Given the policy "delivery.same-day-bucharest" from "policies/"
@@ -133,8 +156,8 @@ Feature: Delivery and returns (seeds 002 and 003)
       | 2026-03-02T09:30:00Z | order.placed | o-2   | Bucharest |
     And the audit is as of "2026-03-04T00:00:00"
     Then the violations are:
-      | policy                      | kind    | scope     | start               | end                        |
-      | delivery.same-day-bucharest | missing | order=o-2 | 2026-03-02T11:30:00 | 2026-03-02T23:59:59.999999 |
+      | policy                      | kind    | scope     | start               | end                 |
+      | delivery.same-day-bucharest | missing | order=o-2 | 2026-03-02T11:30:00 | 2026-03-03T00:00:00 |
 
   Scenario: The short day when clocks go forward still ends at local midnight
     Given the policy "delivery.same-day-bucharest" from "policies/"
@@ -152,7 +175,7 @@ Feature: Delivery and returns (seeds 002 and 003)
       | 2026-03-02T10:00:00 | order.placed | o-1   | Bucharest |
     And the audit is as of "2026-03-02T15:00:00"
     Then there are no violations
-    And there is 1 pending obligation with deadline "2026-03-02T23:59:59.999999"
+    And there is 1 pending obligation with deadline "2026-03-03T00:00:00"
 
   Scenario: A cancelled morning order needs no delivery
     Given the policy "delivery.same-day-bucharest" from "policies/"
@@ -205,8 +228,8 @@ Feature: Delivery and returns (seeds 002 and 003)
       | +2d  | complaint.filed | o-2   |
     Then the metric "complaint_rate" on bucket "2026-03" is 50% and "violated"
     And the violations are:
-      | policy                        | kind   | scope | start | end |
-      | delivery.complaints-per-order | metric |       | +0s   | +1d |
+      | policy                        | kind   | scope         | start               | end                 |
+      | delivery.complaints-per-order | metric | month=2026-03 | 2026-03-01T00:00:00 | 2026-04-01T00:00:00 |
 
   Scenario: A month with complaints but no orders is not applicable, never 100%
     # 22:30 UTC on 31 March is already 1 April in Bucharest.

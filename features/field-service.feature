@@ -38,9 +38,11 @@ Feature: Field service and couriers (seeds 001 and 003)
       | +0s    | appointment.booked | a-1         | sms            |         |
       | +30min | notification.sent  | a-1         |                | phone   |
       | +60min | technician.arrived | a-1         |                |         |
+    # The breach reports the window itself: from 35 to 25 minutes before the arrival.
     Then the violations are:
       | policy                      | kind    | scope           | start  | end    | severity |
-      | field.notify-before-arrival | missing | appointment=a-1 | +25min | +60min | medium   |
+      | field.notify-before-arrival | missing | appointment=a-1 | +25min | +35min | medium   |
+    And the violation sentence is "technician.arrived of appointment a-1 at 2026-03-02 10:00:00+03:00: no notification.sent where channel == last(appointment.booked).notify_channel between 35min and 25min before (from 09:25:00 to 09:35:00)"
 
   Scenario: A notice 36 minutes before is too early
     Given the policy "field.notify-before-arrival" from "policies/"
@@ -51,7 +53,7 @@ Feature: Field service and couriers (seeds 001 and 003)
       | +60min | technician.arrived | a-1         |                |         |
     Then the violations are:
       | policy                      | kind    | scope           | start  | end    |
-      | field.notify-before-arrival | missing | appointment=a-1 | +25min | +60min |
+      | field.notify-before-arrival | missing | appointment=a-1 | +25min | +35min |
 
   Scenario: An arrival without an appointment is outside the scope
     Given the policy "field.notify-before-arrival" from "policies/"
@@ -114,8 +116,8 @@ Feature: Field service and couriers (seeds 001 and 003)
       | +10min | courier.called  | a-1         |
       | +20min | courier.arrived | a-1         |
     Then the violations are:
-      | policy                    | kind    | scope           | start  | end    | severity |
-      | field.courier-calls-ahead | missing | appointment=a-1 | +20min | +20min | low      |
+      | policy                    | kind    | scope           | start | end   | severity |
+      | field.courier-calls-ahead | missing | appointment=a-1 | +5min | +5min | low      |
 
   Scenario: A call at the door is no call ahead; rows out of order
     Given the policy "field.courier-calls-ahead" from "policies/"
@@ -124,8 +126,8 @@ Feature: Field service and couriers (seeds 001 and 003)
       | +21min | courier.called  | a-1         |
       | +20min | courier.arrived | a-1         |
     Then the violations are:
-      | policy                    | kind    | scope           | start  | end    |
-      | field.courier-calls-ahead | missing | appointment=a-1 | +20min | +20min |
+      | policy                    | kind    | scope           | start | end   |
+      | field.courier-calls-ahead | missing | appointment=a-1 | +5min | +5min |
 
   # ------------------------------------------------------------ field.courier-not-early
 

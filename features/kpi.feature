@@ -59,9 +59,17 @@ Feature: Survey KPIs (seeds 000, 002 and 003)
       | +29h   | survey.answered | u-29     | s-1   | nps  | 5    |
     Then the metric "nps" for store=s-1 on bucket "2026-03" is 30 and "violated"
     And the violations are:
-      | policy  | kind   | scope     | start | end  | severity |
-      | kpi.nps | metric | store=s-1 | +0h   | +29h | high     |
-    And the violation sentence contains "nps for store=s-1 in month 2026-03 was 30"
+      | policy  | kind   | scope                    | start               | end                 | severity |
+      | kpi.nps | metric | store=s-1, month=2026-03 | 2026-03-01T00:00:00 | 2026-04-01T00:00:00 | high     |
+    And the violation sentence is "nps for store=s-1 in month 2026-03 was 30 (15 promoters and 6 detractors of 30 answers; required >= 40)"
+    And the violation details are:
+      | key         | value   |
+      | value       | 30      |
+      | population  | 30      |
+      | promoters   | 15      |
+      | detractors  | 6       |
+      | denominator | 30      |
+      | bucket      | 2026-03 |
 
   Scenario: An NPS of exactly 40 meets the target but is under the warning level of 50
     Given the policy "kpi.nps" from "policies/"
@@ -99,8 +107,8 @@ Feature: Survey KPIs (seeds 000, 002 and 003)
       | +29h   | survey.answered | u-29     | s-1   | nps  | 0    |
     Then the metric "nps" for store=s-1 on bucket "2026-03" is 40 and "warn"
     And the violations are:
-      | policy  | kind           | scope     | start | end  |
-      | kpi.nps | metric_warning | store=s-1 | +0h   | +29h |
+      | policy  | kind           | scope                    | start               | end                 |
+      | kpi.nps | metric_warning | store=s-1, month=2026-03 | 2026-03-01T00:00:00 | 2026-04-01T00:00:00 |
     And policy "kpi.nps" has 1 satisfied, 0 violated and 0 pending
 
   # ------------------------------------------------------------ kpi.csat
@@ -122,8 +130,8 @@ Feature: Survey KPIs (seeds 000, 002 and 003)
     Then the metric "csat" for store=s-1 on bucket "2026-03" is 100% and "ok"
     And the metric "csat" for store=s-2 on bucket "2026-03" is 40% and "violated"
     And the violations are:
-      | policy   | kind   | scope     | start | end | severity |
-      | kpi.csat | metric | store=s-2 | +4h   | +8h | medium   |
+      | policy   | kind   | scope                    | start               | end                 | severity |
+      | kpi.csat | metric | store=s-2, month=2026-03 | 2026-03-01T00:00:00 | 2026-04-01T00:00:00 | medium   |
 
   Scenario: A CSAT of exactly 80% meets the target, under the warning level of 85%
     Given the policy "kpi.csat" from "policies/"
@@ -137,8 +145,8 @@ Feature: Survey KPIs (seeds 000, 002 and 003)
       | +5h  | survey.answered | u-6      |       | csat | 1     |
     Then the metric "csat" for store=s-1 on bucket "2026-03" is 80% and "warn"
     And the violations are:
-      | policy   | kind           | scope     | start | end |
-      | kpi.csat | metric_warning | store=s-1 | +0h   | +4h |
+      | policy   | kind           | scope                    | start               | end                 |
+      | kpi.csat | metric_warning | store=s-1, month=2026-03 | 2026-03-01T00:00:00 | 2026-04-01T00:00:00 |
     And policy "kpi.csat" has 1 events outside its scope
 
   # ------------------------------------------------------------ kpi.ces
@@ -162,8 +170,8 @@ Feature: Survey KPIs (seeds 000, 002 and 003)
       | +1h  | survey.answered | u-2      | ces  | 5     |
     Then the metric "ces" on bucket "2026-03" is 4.5 and "violated"
     And the violations are:
-      | policy  | kind   | scope | start | end | severity |
-      | kpi.ces | metric |       | +0h   | +1h | medium   |
+      | policy  | kind   | scope         | start               | end                 | severity |
+      | kpi.ces | metric | month=2026-03 | 2026-03-01T00:00:00 | 2026-04-01T00:00:00 | medium   |
 
   # ------------------------------------------------------------ kpi.nps-review-action
 
@@ -262,5 +270,5 @@ Feature: Survey KPIs (seeds 000, 002 and 003)
     Then the metric "ces" on bucket "2026-02" is 3 and "violated"
     And the metric "ces" on bucket "2026-03" is 6.5 and "ok"
     And the violations are:
-      | policy  | kind   | scope | start               | end                 |
-      | kpi.ces | metric |       | 2026-02-27T10:00:00 | 2026-02-27T10:00:00 |
+      | policy  | kind   | scope         | start               | end                 |
+      | kpi.ces | metric | month=2026-02 | 2026-02-01T00:00:00 | 2026-03-01T00:00:00 |

@@ -130,8 +130,8 @@ Feature: Language constructs the seed library does not use
       | 2026-03-02T12:00:00 | technician.arrived | a-1         |                           |
       | 2026-03-02T12:30:00 | technician.arrived | a-2         |                           |
     Then the violations are:
-      | policy                    | kind            | scope           | start               | end                 |
-      | field.arrive-by-window-end | late           | appointment=a-2 | 2026-03-02T08:00:00 | 2026-03-02T12:30:00 |
+      | policy                     | kind            | scope           | start               | end                 |
+      | field.arrive-by-window-end | late            | appointment=a-2 | 2026-03-02T08:00:00 | 2026-03-02T12:00:00 |
       | field.arrive-by-window-end | condition_false | appointment=a-3 | 2026-03-02T08:00:00 | 2026-03-02T08:00:00 |
     And a violation sentence contains "its deadline window_end is missing"
 
@@ -229,6 +229,29 @@ Feature: Language constructs the seed library does not use
       | policy           | kind            | scope     | start | end |
       | store.greet-first | condition_false | visit=v-2 | +0s   | +0s |
 
+  Scenario: first(...).time is the time of the scope's earliest matching event
+    # o-1 is delivered a day after its first order event, o-2 three days after: 2 days allowed.
+    # `.time` reads the event's own time (it is not an attribute called 'time').
+    Given the policy:
+      """
+      policy delivery.two-days-from-first-order "Delivered within 2 days of the first order event"
+        per order
+        when order.delivered
+        require time - first(order.placed).time <= 2d
+      """
+    When these events happen:
+      | time | type            | order |
+      | +0s  | order.placed    | o-1   |
+      | +1d  | order.delivered | o-1   |
+      | +0s  | order.placed    | o-2   |
+      | +1h  | order.placed    | o-2   |
+      | +3d  | order.delivered | o-2   |
+    Then the violations are:
+      | policy                             | kind            | scope     | start | end |
+      | delivery.two-days-from-first-order | condition_false | order=o-2 | +3d   | +3d |
+    # The sentence gives the value of the computed operand as well as the values it reads.
+    And the violation sentence is "order.delivered of order o-2 at 2026-03-05 09:00:00+03:00: time - first(order.placed).time <= 2d is false (time - first(order.placed).time = 3d; first(order.placed) = 2026-03-02 09:00:00+03:00)"
+
   Scenario: Shared parameters come from a used file, relative to the project root
     Given the policy:
       """
@@ -247,8 +270,8 @@ Feature: Language constructs the seed library does not use
       | +0s      | call.queued   | c-2  |
       | +1min30s | call.answered | c-2  |
     Then the violations are:
-      | policy           | kind | scope    | start | end      |
-      | callcenter.quick | late | call=c-2 | +0s   | +1min30s |
+      | policy           | kind | scope    | start | end   |
+      | callcenter.quick | late | call=c-2 | +0s   | +1min |
 
   Scenario: Several lets build on each other
     Given the policy:
@@ -286,6 +309,73 @@ Feature: Language constructs the seed library does not use
       | staff.wording | forbidden |       | +1min | +1min |
     And policy "staff.wording" has 1 satisfied, 2 violated and 0 pending
 
+  Scenario: * alone is any event
+    # v-1 has three events of any type before it closes; v-2 has four (a greeting, a note, an
+    # order and a payment), one more than allowed. count(*) counts the scope's events before the
+    # trigger, whatever their type.
+    Given the policy:
+      """
+      policy store.short-visits "A visit has at most 3 events before it closes"
+        per visit
+        when visit.closed
+        require count(*) <= 3
+      """
+    When these events happen:
+      | time  | type          | visit |
+      | +0s   | staff.greeted | v-1   |
+      | +1min | order.placed  | v-1   |
+      | +2min | basket.paid   | v-1   |
+      | +3min | visit.closed  | v-1   |
+      | +0s   | staff.greeted | v-2   |
+      | +1min | note          | v-2   |
+      | +2min | order.placed  | v-2   |
+      | +3min | basket.paid   | v-2   |
+      | +4min | visit.closed  | v-2   |
+    Then the violations are:
+      | policy             | kind            | scope     | start | end   |
+      | store.short-visits | condition_false | visit=v-2 | +4min | +4min |
+    And the violation sentence contains "count(*) = 4"
+
+  Scenario: 'and' binds tighter than 'or'
+    # channel == "phone" or (channel == "chat" and text contains "no problem"): every phone
+    # reply is forbidden, a chat reply only with "no problem"; the e-mail is neither. Read as
+    # (phone or chat) and "no problem", only the +2min reply would be.
+    Given the policy:
+      """
+      policy staff.reply-wording "No phone replies, no 'no problem' in chat"
+        forbid staff.said where channel == "phone" or channel == "chat" and text contains "no problem"
+      """
+    When these events happen:
+      | time  | type       | channel | text       |
+      | +0s   | staff.said | phone   | hello      |
+      | +1min | staff.said | chat    | hello      |
+      | +2min | staff.said | chat    | no problem |
+      | +3min | staff.said | email   | no problem |
+    Then the violations are:
+      | policy              | kind      | scope | start | end   |
+      | staff.reply-wording | forbidden |       | +0s   | +0s   |
+      | staff.reply-wording | forbidden |       | +2min | +2min |
+
+  Scenario: between includes both of its bounds
+    # 20 and 120 are inside "between 20 and 120"; 19.5 and 121 are not.
+    Given the policy:
+      """
+      policy callcenter.wait-band "Answered calls waited 20 to 120 seconds"
+        per call
+        when call.answered
+        require wait between 20 and 120
+      """
+    When these events happen:
+      | time  | type          | call | wait |
+      | +0s   | call.answered | c-1  | 20   |
+      | +1min | call.answered | c-2  | 120  |
+      | +2min | call.answered | c-3  | 19.5 |
+      | +3min | call.answered | c-4  | 121  |
+    Then the violations are:
+      | policy               | kind            | scope    | start | end   |
+      | callcenter.wait-band | condition_false | call=c-3 | +2min | +2min |
+      | callcenter.wait-band | condition_false | call=c-4 | +3min | +3min |
+
   Scenario: A count metric per day
     Given the policy:
       """
@@ -304,8 +394,8 @@ Feature: Language constructs the seed library does not use
     Then the metric "incidents" on bucket "2026-03-02" is 3 and "violated"
     And the metric "incidents" on bucket "2026-03-03" is 1 and "ok"
     And the violations are:
-      | policy          | kind   | scope | start               | end                 |
-      | store.incidents | metric |       | 2026-03-02T09:00:00 | 2026-03-02T23:59:59 |
+      | policy          | kind   | scope          | start               | end                 |
+      | store.incidents | metric | day=2026-03-02 | 2026-03-02T00:00:00 | 2026-03-03T00:00:00 |
 
   Scenario: The largest refund of a month, per store
     Given the policy:
@@ -313,7 +403,7 @@ Feature: Language constructs the seed library does not use
       policy store.refunds "No single refund above 500"
         zone "Europe/Istanbul"
         metric biggest = max(amount of refund.paid)
-          per store
+          by store
           per month
         require biggest <= 500
       """
@@ -344,7 +434,7 @@ Feature: Language constructs the seed library does not use
       | 2026-03-02T18:01:00 | callback.made      | c-2      |
     Then the violations are:
       | policy           | kind | scope        | start               | end                 |
-      | support.callback | late | customer=c-2 | 2026-03-02T10:00:00 | 2026-03-02T18:01:00 |
+      | support.callback | late | customer=c-2 | 2026-03-02T10:00:00 | 2026-03-02T18:00:00 |
 
   Scenario: Business days count whole open days after the trigger's day
     # Friday 6 March 15:00 + 1 business day on the support desk (open Saturday 10:00-14:00):
@@ -367,4 +457,4 @@ Feature: Language constructs the seed library does not use
       | 2026-03-09T09:00:00 | ticket.replied | t-2    |
     Then the violations are:
       | policy        | kind | scope      | start               | end                 |
-      | support.reply | late | ticket=t-2 | 2026-03-06T15:00:00 | 2026-03-09T09:00:00 |
+      | support.reply | late | ticket=t-2 | 2026-03-06T15:00:00 | 2026-03-07T14:00:00 |

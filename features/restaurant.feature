@@ -31,10 +31,12 @@ Feature: Restaurant (seed 001)
       | time    | type          | table |
       | +0s     | guest.arrived | t-1   |
       | +1min1s | staff.greeted | t-1   |
+    # The breach spans the minute the table had, to its deadline; when the greeting finally came
+    # is fulfilled_at.
     Then the violations are:
-      | policy                      | kind | scope     | start | end     | severity |
-      | restaurant.greet-on-arrival | late | table=t-1 | +0s   | +1min1s | medium   |
-    And the violation sentence contains "1s after the deadline"
+      | policy                      | kind | scope     | start | end   | fulfilled_at | severity |
+      | restaurant.greet-on-arrival | late | table=t-1 | +0s   | +1min | +1min1s      | medium   |
+    And the violation sentence is "guest.arrived of table t-1 at 2026-03-02 19:00:00+03:00: staff.greeted only at 19:01:01, 1s after the deadline 19:01:00 (within 1min)"
 
   Scenario: A party never greeted
     Given the policy "restaurant.greet-on-arrival" from "policies/"
@@ -84,27 +86,31 @@ Feature: Restaurant (seed 001)
       | +2min | guest.arrived | t-1   |
     Then the violations are:
       | policy                      | kind | scope     | start | end   |
-      | restaurant.greet-on-arrival | late | table=t-1 | +0s   | +3min |
+      | restaurant.greet-on-arrival | late | table=t-1 | +0s   | +1min |
     And policy "restaurant.greet-on-arrival" has 1 satisfied, 1 violated and 0 pending
 
-  Scenario: At the horizon a deadline equal to it is still open, and later events are not audited
+  Scenario: At the horizon a deadline equal to it is decided, and later events are not audited
     # As of +2min: t-1's greeting exactly at its deadline (+1min) meets it; t-2's deadline (+1min)
-    # has passed with no greeting: missing; t-3's deadline is the horizon itself, still pending,
-    # and its greeting at +3min, after the horizon, is not audited (otherwise it would be late).
+    # has passed with no greeting: missing. t-3's deadline is the horizon itself: every event up
+    # to and including +2min has been read and none greeted t-3, so it is missing too; its
+    # greeting at +3min, after the horizon, is not audited (otherwise it would be late). Only
+    # t-4, whose deadline (+2min30s) is after the horizon, is still open.
     Given the policy "restaurant.greet-on-arrival" from "policies/"
     When these events happen:
-      | time  | type          | table |
-      | +0s   | guest.arrived | t-1   |
-      | +0s   | guest.arrived | t-2   |
-      | +1min | staff.greeted | t-1   |
-      | +1min | guest.arrived | t-3   |
-      | +3min | staff.greeted | t-3   |
+      | time     | type          | table |
+      | +0s      | guest.arrived | t-1   |
+      | +0s      | guest.arrived | t-2   |
+      | +1min    | staff.greeted | t-1   |
+      | +1min    | guest.arrived | t-3   |
+      | +1min30s | guest.arrived | t-4   |
+      | +3min    | staff.greeted | t-3   |
     And the audit is as of "+2min"
     Then the violations are:
       | policy                      | kind    | scope     | start | end   |
       | restaurant.greet-on-arrival | missing | table=t-2 | +0s   | +1min |
-    And there is 1 pending obligation with deadline "+2min"
-    And policy "restaurant.greet-on-arrival" has 1 satisfied, 1 violated and 1 pending
+      | restaurant.greet-on-arrival | missing | table=t-3 | +1min | +2min |
+    And there is 1 pending obligation with deadline "+2min30s"
+    And policy "restaurant.greet-on-arrival" has 1 satisfied, 2 violated and 1 pending
 
   # ------------------------------------------------------------ restaurant.every-table-greeted
 

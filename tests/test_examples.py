@@ -97,22 +97,36 @@ def test_every_policy_is_exercised_and_the_breach_free_ones_hold(audited: Report
 
 
 def by_policy(result: Report, policy: str, **scope: str) -> list[Any]:
-    return [v for v in result.violations if v.policy == policy and v.scope == scope]
+    """The violations of `policy` whose scope holds these values (a metric's also its bucket)."""
+    return [
+        v
+        for v in result.violations
+        if v.policy == policy and all(v.scope.get(k) == x for k, x in scope.items())
+    ]
 
 
 def test_the_planted_breaches_have_the_values_worked_out_by_hand(audited: Report) -> None:
     (gap,) = by_policy(audited, "octopus.always-connected", visit="v-1001")
     assert gap.duration_seconds == 132  # entered 10:05:00, first arm 10:07:12
-    assert "from 10:05:00 to 10:07:12 on 2026-03-02 (2m12s; grace 30s)" in gap.sentence
+    assert "from 2026-03-02 10:05:00+03:00 to 10:07:12 (2m12s; grace 30s)" in gap.sentence
     mon_billing, sat_billing = sorted(
         by_policy(audited, "callcenter.service-level", queue="billing"), key=lambda v: v.start
     )
     assert mon_billing.details["value"] == pytest.approx(93 / 130)  # 37 of 130 waited 25-58 s
+    assert (mon_billing.details["numerator"], mon_billing.details["denominator"]) == (93, 130)
+    assert (mon_billing.scope, mon_billing.start, mon_billing.end) == (
+        {"queue": "billing", "day": "2026-03-02"},
+        "2026-03-02T00:00:00+03:00",
+        "2026-03-03T00:00:00+03:00",
+    )
     assert sat_billing.details["value"] == 29 / 58  # Saturday: round(130 * 0.45) calls, half slow
     (dropped,) = by_policy(audited, "callcenter.abandonment", queue="orders")
     assert dropped.details["value"] == pytest.approx(12 / 150)
+    assert (dropped.details["numerator"], dropped.details["denominator"]) == (12, 150)
     (nps,) = by_policy(audited, "kpi.nps", store="bakirkoy")
     assert nps.details["value"] == pytest.approx(100 * (21 - 14) / 56)  # 3 and 2 of 8 a day
+    assert (nps.details["promoters"], nps.details["detractors"]) == (21, 14)
+    assert nps.details["population"] == 56
     (csat,) = by_policy(audited, "kpi.csat", store="uskudar")
     assert csat.details["value"] == pytest.approx(42 / 56)  # 2 of 8 answers a day were 1-3
     (late,) = by_policy(audited, "complaints.answer-in-time", complaint="k-7001")
@@ -122,7 +136,9 @@ def test_the_planted_breaches_have_the_values_worked_out_by_hand(audited: Report
     (missing,) = by_policy(audited, "complaints.answer-in-time", complaint="k-7002")
     assert missing.details["deadline"] == "2026-03-04T16:30:00+03:00"  # 8.5 h + 7.5 h
     (same_day,) = by_policy(audited, "delivery.same-day-bucharest", order="o-7002")
-    assert same_day.details["deadline"] == "2026-03-04T00:59:59.999999+03:00"  # Bucharest 23:59
+    # the end of the day in Bucharest is its midnight (01:00 in Istanbul, the log's zone)
+    assert same_day.details["deadline"] == "2026-03-04T01:00:00+03:00"
+    assert same_day.end == "2026-03-04T01:00:00+03:00"
 
 
 def test_the_committed_week_and_planted_list_are_regenerated_byte_for_byte() -> None:

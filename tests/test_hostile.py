@@ -142,7 +142,7 @@ def test_record_before_the_representable_times_is_rejected_and_the_audit_goes_on
         {
             "file": str(tmp_path / "log.jsonl"),
             "line": 1,
-            "code": "E412",
+            "code": "E413",
             "reason": "time '0001-01-01T00:00:00+01:00' in 'time' is outside the times cxrules "
             "can represent (0001-01-02 to 9999-12-30 UTC)",
             "sample": '{"time": "0001-01-01T00:00:00+01:00", "type": "a.b"}',
@@ -156,7 +156,7 @@ def test_record_after_the_representable_times_is_rejected(tmp_path: Path) -> Non
     rules = policy("when a.b\nexpect c.d within 1h")
     records = [{"time": "9999-12-31T23:59:59-05:00", "type": "a.b"}]  # 10000-01-01 in UTC
     report = audit_json(tmp_path, rules, records)
-    assert [(r["line"], r["code"]) for r in report["rejected"]] == [(1, "E412")]
+    assert [(r["line"], r["code"]) for r in report["rejected"]] == [(1, "E413")]
 
 
 def test_deadline_past_the_year_9999_is_never(tmp_path: Path) -> None:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
+import json
 import math
 from collections import Counter
 from datetime import datetime
 
 from cxrules.bdd.tables import Clock, Row, SpecError, parse_scope, scope_text, zone_info
 from cxrules.reports.model import MetricValue, PolicySummary, Report, Violation
-from cxrules.time.format import DurationTextError, format_duration, parse_duration_text
+from cxrules.time.format import DurationTextError, parse_duration_text
 
-VIOLATION_COLUMNS = ("policy", "kind", "scope", "start", "end", "severity")
+VIOLATION_COLUMNS = ("policy", "kind", "scope", "start", "end", "severity", "fulfilled_at")
 
 Key = tuple[tuple[str, object], ...]
 
@@ -26,13 +27,30 @@ def plural(n: int, word: str) -> str:
     return f"{n} {word}" + ("s" if n != 1 else "")
 
 
+def offset_text(seconds: float) -> str:
+    """An offset from the base time as a scenario writes it, so it can be pasted into a table.
+
+    >>> [offset_text(s) for s in (0, 300, 90.5, 113400, -3600)]
+    ['+0s', '+5min', '+1min30.5s', '+1d7h30min', '-1h']
+    """
+    sign = "-" if seconds < 0 else "+"
+    us = round(abs(seconds) * 1_000_000)
+    days, us = divmod(us, 86_400_000_000)
+    hours, us = divmod(us, 3_600_000_000)
+    minutes, us = divmod(us, 60_000_000)
+    secs = f"{us // 1_000_000}" + (f".{us % 1_000_000:06d}".rstrip("0") if us % 1_000_000 else "")
+    parts = [f"{v}{u}" for v, u in ((days, "d"), (hours, "h"), (minutes, "min")) if v]
+    if us or not parts:
+        parts.append(f"{secs}s")
+    return sign + "".join(parts)
+
+
 def when(text: str, clock: Clock) -> str:
     """An ISO instant from a report, with its offset from the base time when there is one."""
     if clock.base is None:
         return text
     delta = (datetime.fromisoformat(text) - clock.base).total_seconds()
-    sign = "+" if delta >= 0 else "-"
-    return f"{text} ({sign}{format_duration(abs(delta))})"
+    return f"{text} ({offset_text(delta)})"
 
 
 def describe_violation(v: Violation, clock: Clock) -> str:
@@ -72,6 +90,8 @@ def _expected_key(row: Row, clock: Clock) -> Key:
         try:
             if column == "scope":
                 value: object = tuple(sorted(parse_scope(raw).items()))
+            elif column == "fulfilled_at":
+                value = _instant(raw, clock) if raw else None
             elif not raw:
                 raise SpecError(f"the {column!r} cell is empty")
             elif column in ("start", "end"):
@@ -92,6 +112,9 @@ def _actual_key(v: Violation, columns: list[str]) -> Key:
         "start": round(datetime.fromisoformat(v.start).timestamp(), 6),
         "end": round(datetime.fromisoformat(v.end).timestamp(), 6),
         "severity": v.severity,
+        "fulfilled_at": (
+            round(datetime.fromisoformat(v.fulfilled_at).timestamp(), 6) if v.fulfilled_at else None
+        ),
     }
     return tuple((c, values[c]) for c in columns)
 
@@ -102,7 +125,7 @@ def _key_text(key: Key, clock: Clock) -> str:
         if column == "scope":
             assert isinstance(value, tuple)
             parts.append(f"scope {scope_text(dict(value))}")
-        elif column in ("start", "end"):
+        elif column in ("start", "end", "fulfilled_at") and value is not None:
             assert isinstance(value, float)
             iso = datetime.fromtimestamp(value, zone_info(clock.zone))
             parts.append(f"{column} {when(iso.isoformat(), clock)}")
@@ -271,6 +294,67 @@ def check_metric(m: MetricValue, value: str | None, status: str) -> None:
             + f" (population {m.population}, threshold {m.threshold}"
             + (f", warn {m.warn})" if m.warn else ")")
         )
+
+
+def only_violation(result: Report, clock: Clock, what: str) -> Violation:
+    """The scenario's single violation; AssertionError listing them when there is not one."""
+    found = result.violations
+    if len(found) != 1:
+        raise AssertionError(
+            f"expected exactly 1 violation to read its {what}, the engine found "
+            f"{plural(len(found), 'violation')}:\n{listing(found, clock)}"
+        )
+    return found[0]
+
+
+def check_exact_sentence(result: Report, sentence: str, clock: Clock) -> None:
+    """The single violation's sentence is exactly `sentence`."""
+    v = only_violation(result, clock, "sentence")
+    if v.sentence != sentence:
+        raise AssertionError(f"the violation sentence is\n  {v.sentence}\nnot\n  {sentence}")
+
+
+def detail_text(value: object) -> str:
+    """A `details` value as a scenario writes it: texts as they are, numbers without trailing
+    zeros, true/false, null, lists and maps as JSON.
+
+    >>> [detail_text(v) for v in ("x", 3, 0.5, 2.0, True, None, {"b": 1})]
+    ['x', '3', '0.5', '2', 'true', 'null', '{"b": 1}']
+    """
+    if isinstance(value, str):
+        return value
+    if isinstance(value, bool) or value is None:
+        return json.dumps(value)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, int | float):
+        return repr(value)
+    return json.dumps(value, sort_keys=True, ensure_ascii=False)
+
+
+def check_details(result: Report, rows: list[Row], clock: Clock) -> None:
+    """The single violation's `details` hold these keys and values (an instant may be written
+    as the scenario writes times: '+2min'); other keys are not compared."""
+    v = only_violation(result, clock, "details")
+    problems = []
+    for row in rows:
+        key, want = row.cells["key"].strip(), row.cells["value"].strip()
+        if key not in v.details:
+            problems.append(f"no {key!r} (the details are {json.dumps(v.details, sort_keys=True)})")
+            continue
+        have = detail_text(v.details[key])
+        if have == want or _same_instant(have, want, clock):
+            continue
+        problems.append(f"{key} is {have!r}, not {want!r}")
+    if problems:
+        raise AssertionError("violation details: " + "; ".join(problems))
+
+
+def _same_instant(have: str, want: str, clock: Clock) -> bool:
+    try:
+        return datetime.fromisoformat(have) == clock.instant(want)
+    except (ValueError, SpecError):
+        return False
 
 
 def check_sentence(result: Report, fragment: str, only: bool, clock: Clock) -> None:

@@ -1,9 +1,18 @@
-"""Gherkin stage: the pytest plugin entry point (steps are registered by cxrules.bdd.steps)."""
+"""Gherkin stage: the pytest plugin entry point (steps are registered by cxrules.bdd.steps).
+
+Besides the steps, the plugin collects `.feature` files itself: a feature whose steps load
+cxrules policies (`Given the policy …`, `Given the policies in …`, `Given the project policies`)
+is a test module of its own, one test per scenario and engine, so that a team's specifications
+run under plain `pytest` with no Python file. A scenario that a Python module also binds (with
+pytest-bdd's `scenarios()`) runs once, from that module.
+"""
 
 from __future__ import annotations
 
 import inspect
 import os
+import re
+import types
 from pathlib import Path
 from typing import Any
 
@@ -12,8 +21,17 @@ import pytest
 from cxrules import engines
 from cxrules.bdd.world import Cache, World
 
-#: The step definitions are fixtures of their own module, registered as a plugin with this one.
-pytest_plugins = ["cxrules.bdd.steps"]
+try:
+    import pytest_bdd  # noqa: F401 - only to know whether the [bdd] extra is installed
+except ImportError:
+    #: cxrules without its [bdd] extra in an environment that has pytest: the plugin stays out
+    #: of the way of that project's own tests (no steps, no feature files collected).
+    HAVE_BDD = False
+    pytest_plugins: list[str] = []
+else:
+    HAVE_BDD = True
+    #: The step definitions are fixtures of their own module, registered as a plugin with this.
+    pytest_plugins = ["cxrules.bdd.steps"]
 
 
 def pytest_addoption(parser: pytest.Parser) -> None:
@@ -38,13 +56,141 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         "--cxrules-root",
         default=None,
         metavar="DIR",
-        help="project root: policy paths in scenarios are relative to it (default: rootdir)",
+        help="project root: policy paths in scenarios are relative to it (default: the folder "
+        "pytest runs in when it holds a cxrules project, else rootdir)",
     )
+    group.addoption(
+        "--cxrules-all-features",
+        action="store_true",
+        default=False,
+        help="collect every .feature file, not only those whose steps load cxrules policies",
+    )
+
+
+def _project_root(config: pytest.Config) -> Path | None:
+    """The folder pytest runs in, when it is a cxrules project (cxrules.toml or [tool.cxrules])."""
+    from cxrules.project import ProjectError, find_project
+
+    here = Path(config.invocation_params.dir)
+    try:
+        project = find_project(here)
+    except ProjectError as exc:
+        raise pytest.UsageError(f"invalid cxrules project settings: {exc}") from None
+    return here.resolve() if project.file is not None else None
 
 
 def _root(config: pytest.Config) -> Path:
     given = config.getoption("--cxrules-root", default=None)
-    return Path(given).resolve() if given else Path(config.rootpath).resolve()
+    if given:
+        return Path(given).resolve()
+    return _project_root(config) or Path(config.rootpath).resolve()
+
+
+def _default_policies(config: pytest.Config) -> list[str]:
+    """What 'Given the project policies' loads: --cxrules-policies, else the project's
+    `policies`, else policies/."""
+    given = config.getoption("--cxrules-policies", default=None)
+    if given:
+        return list(given)
+    from cxrules.project import find_project
+
+    root = _project_root(config)
+    policies = find_project(root).config.policies if root is not None else []
+    return policies or ["policies"]
+
+
+#: A step that loads cxrules policies: what makes a .feature file ours to collect.
+_OURS = re.compile(
+    r"^\s*(?:Given|And|But|When|Then|\*)\s+the\s+(?:project\s+policies|policies\s+in|policy)\b",
+    re.MULTILINE,
+)
+
+
+def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Collector | None:
+    """A `.feature` file whose steps load cxrules policies becomes a test module (see above)."""
+    if file_path.suffix != ".feature" or not HAVE_BDD:
+        return None
+    if not parent.config.getoption("--cxrules-all-features", default=False):
+        try:
+            text = file_path.read_text("utf-8")
+        except (OSError, UnicodeDecodeError):
+            return None
+        if not _OURS.search(text):
+            return None
+    feature_file: FeatureFile = FeatureFile.from_parent(parent, path=file_path)
+    return feature_file
+
+
+class FeatureFile(pytest.Module):
+    """A Gherkin feature file collected as a module: one test function per scenario, bound by
+    pytest-bdd, named after the scenario (`test_<scenario name>`), parametrized per engine."""
+
+    def _getobj(self) -> types.ModuleType:
+        from pytest_bdd import scenario
+        from pytest_bdd.feature import get_feature
+
+        path = str(self.path)
+        folder = os.path.dirname(path)
+        module = types.ModuleType(f"cxrules_feature_{_slug(self.path.stem)}")
+        module.__file__ = path
+        self._scenario_names: set[str] = set()
+        feature = get_feature(folder, os.path.basename(path))
+        for title in feature.scenarios:
+            name = _unique(f"test_{_slug(title)}", self._scenario_names)
+            self._scenario_names.add(name)
+            test = scenario(path, title, features_base_dir=folder)(_nothing)
+            test.__name__ = name
+            setattr(module, name, test)
+        return module
+
+    def istestfunction(self, obj: object, name: str) -> bool:
+        """Our scenario functions are tests whatever `python_functions` says."""
+        return name in getattr(self, "_scenario_names", set())
+
+
+def _nothing() -> None:
+    """The body of a scenario bound from a feature file: its steps do the work."""
+
+
+def _slug(text: str) -> str:
+    """A Python name made of a scenario title: 'A call, late!' → 'a_call_late'."""
+    return re.sub(r"\W+", "_", text.lower()).strip("_") or "scenario"
+
+
+def _unique(name: str, taken: set[str]) -> str:
+    n, candidate = 1, name
+    while candidate in taken:
+        n += 1
+        candidate = f"{name}_{n}"
+    return candidate
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A scenario bound both by a Python module and by its collected feature file runs once:
+    from the module, as its author asked."""
+    try:
+        from pytest_bdd.scenario import scenario_wrapper_template_registry as registry
+    except ImportError:  # pragma: no cover - pytest-bdd renamed its registry
+        return
+
+    def key(item: pytest.Item) -> tuple[str, str, str] | None:
+        try:
+            template = registry.get(getattr(item, "obj", None))  # type: ignore[arg-type]
+        except TypeError:  # not a function (a doctest, a class item)
+            return None
+        if template is None:
+            return None
+        callspec = getattr(item, "callspec", None)
+        params = repr(sorted(callspec.params.items())) if callspec is not None else ""
+        return (os.path.realpath(template.feature.filename), template.name, params)
+
+    bound = {k for item in items if not isinstance(item.parent, FeatureFile) if (k := key(item))}
+    dropped = [
+        item for item in items if isinstance(item.parent, FeatureFile) and key(item) in bound
+    ]
+    if dropped:
+        items[:] = [item for item in items if item not in dropped]
+        config.hook.pytest_deselected(items=dropped)
 
 
 def chosen_engines(config: pytest.Config) -> list[str]:
@@ -89,7 +235,7 @@ def cxrules_world(
 ) -> World:
     """The state of one scenario, built up by its steps."""
     config = request.config
-    paths = config.getoption("--cxrules-policies", default=None) or ["policies"]
+    paths = _default_policies(config)
     return World(
         root=_root(config),
         cache=cxrules_cache,
@@ -98,6 +244,7 @@ def cxrules_world(
     )
 
 
+@pytest.hookimpl(optionalhook=True)  # a pytest-bdd hook: unknown without the [bdd] extra
 def pytest_bdd_before_step(
     request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any, step_func: Any
 ) -> None:

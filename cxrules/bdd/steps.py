@@ -227,6 +227,21 @@ def sentence_contains(cxrules_world: World, text: str) -> None:
     expect.check_sentence(cxrules_world.audit(), text, True, cxrules_world.clock)
 
 
+@then(parsers.re(r"the violation sentence is " + r'"(?P<text>.*)"$'))
+@plain
+def sentence_is(cxrules_world: World, text: str) -> None:
+    """The single violation's sentence, word for word."""
+    expect.check_exact_sentence(cxrules_world.audit(), text, cxrules_world.clock)
+
+
+@then("the violation details are:")
+@plain
+def details_are(cxrules_world: World) -> None:
+    """The single violation's `details`, one `| key | value |` row per key compared."""
+    rows = _rows(cxrules_world, "details", {"key", "value"})
+    expect.check_details(cxrules_world.audit(), rows, cxrules_world.clock)
+
+
 @then(parsers.re(r"a violation sentence contains " + Q.format("text")))
 @plain
 def some_sentence_contains(cxrules_world: World, text: str) -> None:

@@ -14,6 +14,7 @@ from cxrules.checker.definitions import (
     visible,
 )
 from cxrules.checker.exprs import check_pattern, expr_type, names_in
+from cxrules.checker.grouping import check_keys, check_scope_use
 from cxrules.checker.lookalike import check_lookalikes
 from cxrules.checker.rules import check_rule
 from cxrules.checker.shared import check_duration, check_size, check_zone, undefined_calendar
@@ -106,6 +107,9 @@ class Checker(Context):
         for clause in policy.clauses:
             self._clause(clause, names, policy)
         for clause in policy.clauses:
+            if isinstance(clause, ast.ScopeClause):
+                check_keys(self, clause.keys, names, "per")
+        for clause in policy.clauses:
             if isinstance(clause, ast.StateDef):
                 check_state(self, clause, names)
             elif isinstance(clause, ast.MetricDef):
@@ -123,6 +127,7 @@ class Checker(Context):
             )
             return
         check_rule(self, policy, policy.rule, names)
+        check_scope_use(self, policy, names)
         self._unused_locals(policy, names)
 
     def _clause(self, clause: Any, names: PolicyNames, policy: ast.Policy) -> None:
@@ -144,12 +149,23 @@ class Checker(Context):
                     names.calendar = value
                     self.used.add(("calendar", value))
         elif isinstance(clause, ast.ScopeClause) and clause.bucket is not None:
-            self.err(
-                "E214",
-                f"'per {clause.bucket}' groups a metric, not a policy",
-                clause.span,
-                "put it right after the metric it groups",
-            )
+            metrics = [c.name for c in policy.clauses if isinstance(c, ast.MetricDef)]
+            if metrics:
+                self.err(
+                    "E214",
+                    f"'per {clause.bucket}' could be the period of any of the metrics "
+                    + " and ".join(f"'{m}'" for m in metrics),
+                    clause.span,
+                    "define one metric per policy",
+                )
+            else:
+                self.err(
+                    "E214",
+                    f"'per {clause.bucket}' is the period of a metric, and policy "
+                    f"'{policy.id}' defines none",
+                    clause.span,
+                    f"define the metric in the policy: metric m = count(…) per {clause.bucket}",
+                )
         elif isinstance(clause, ast.ScopeClause) and clause.until is not None:
             ends = [c for c in policy.clauses if isinstance(c, ast.ScopeClause) and c.until]
             if ends[0] is not clause:

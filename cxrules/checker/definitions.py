@@ -155,14 +155,9 @@ def check_state(ctx: Context, state: ast.StateDef, names: PolicyNames) -> None:
 
 
 def check_metric(ctx: Context, metric: ast.MetricDef, names: PolicyNames) -> None:
-    for per in metric.per:
-        if per.until is not None:
-            ctx.err(
-                "E214",
-                "'until' ends a policy's scope, not a metric's group",
-                per.until.span,
-                "write the policy's scope before the metric: per visit until customer.left",
-            )
+    from cxrules.checker.grouping import check_metric_groups
+
+    check_metric_groups(ctx, metric, names)
     agg = metric.aggregate
     if agg.fn in ("count", "ratio", "share"):
         for pattern in (agg.pattern, agg.of, agg.unless):

@@ -231,7 +231,8 @@ class _Exprs:
         check_pattern(self.chk, e.pattern, self.names, "pattern")
         if e.fn == "count":
             return "number"
-        return "instant" if e.field is None else "any"
+        # `.time` is the event's own time, as `time` is at an event (issue 12, point 20)
+        return "instant" if e.field is None or e.field == ("time",) else "any"
 
     def _state_count(self, e: ast.HistoryExpr) -> bool:
         p = e.pattern

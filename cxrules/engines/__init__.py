@@ -16,6 +16,8 @@ if TYPE_CHECKING:
 REGISTRY: dict[str, str] = {
     "python": "cxrules.engines.python:PythonEngine",
 }
+# The duckdb engine (cxrules/engines/duckdb/) joins the registry once every rule kind runs as SQL;
+# until then `cxrules.engines.duckdb.DuckDBEngine` can be used directly.
 
 #: The engine `cxrules audit` uses without --engine.
 DEFAULT = "python"

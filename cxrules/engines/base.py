@@ -9,7 +9,7 @@ construct an engine does not support is refused up front, never answered differe
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import ClassVar
@@ -19,6 +19,7 @@ from cxrules.diagnostics import Diagnostic, error
 from cxrules.findings.assemble import Outcome, Reading
 from cxrules.logs import LogSet
 from cxrules.logs.event import Event
+from cxrules.logs.progress import NO_PROGRESS, Progress
 
 
 class EngineError(Exception):
@@ -42,12 +43,19 @@ Source = LogSet | EventList
 @dataclass
 class RunOptions:
     """How to run: the horizon (`as_of`, else the last event's time), the log's zone (naive
-    times, calendar rules without a policy zone), a progress callback (events read so far), and
-    engine settings (memory limit, temporary folder, threads) that an engine may ignore."""
+    times, calendar rules without a policy zone), where to report progress, and engine
+    settings (memory limit, temporary folder, threads) that an engine may ignore.
+
+    `progress` (`cxrules.logs.progress.Progress`; it ignores everything unless the command line
+    shows a bar) is the hook for long audits: `phase(name, total)` when a phase begins,
+    `read(done, total)` with bytes of the inputs read of `LogSet.total_bytes`, and
+    `events(count)` with events audited. An engine that reads through `LogSet.events` passes it
+    on (`logs.events(progress=options.progress)`) and gets the phases and bytes for free; one
+    that reads the files itself (DuckDB) calls `phase` and `read` itself as it loads them."""
 
     as_of: datetime | None = None
     zone: str = "UTC"
-    progress: Callable[[int], None] | None = None
+    progress: Progress = NO_PROGRESS
     settings: dict[str, str] = field(default_factory=dict)
 
 

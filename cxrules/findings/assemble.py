@@ -4,12 +4,21 @@ summaries, metric values, pending obligations — the same way for every engine.
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Iterable, Sequence
+import heapq
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 
 from cxrules import ir
 from cxrules.findings.model import Cell, Cited, Finding, Pending, Tally
-from cxrules.findings.sentences import metric_text, pending_text, threshold_text, violation_text
+from cxrules.findings.sentences import (
+    cell_place,
+    metric_text,
+    pending_text,
+    shown_deadline,
+    span_of,
+    threshold_text,
+    violation_text,
+)
 from cxrules.findings.text import iso
 from cxrules.ir.tolerance import holds
 from cxrules.reports.model import (
@@ -22,7 +31,9 @@ from cxrules.reports.model import (
     Report,
     Violation,
 )
+from cxrules.time.calendars import bucket_span
 from cxrules.time.clock import Clock
+from cxrules.time.instants import from_us, to_us
 
 
 @dataclass(slots=True)
@@ -38,6 +49,8 @@ class Outcome:
     after_as_of: int = 0
     horizon: int | None = None
     reading: Reading | None = None
+    ordered: bool = False  # violations come ordered by (start, policy): they can be streamed
+    close: Callable[[], None] | None = None  # releases what the iterators still read from
 
 
 @dataclass(slots=True)
@@ -77,18 +90,23 @@ class Assembler:
         self.clock = Clock(policy_set.calendars)
 
     def violation(self, f: Finding) -> Violation:
+        return self.ranked(f)[1]
+
+    def ranked(self, f: Finding) -> tuple[int, Violation]:
+        """A violation's record and the start (µs) it is ranked by."""
         policy, zone = self.policies[f.policy], self.zone
         sentence, details = violation_text(policy, f, zone)
         scope = dict(zip(policy.scope, f.scope, strict=True))
-        return Violation(
+        start, end = span_of(policy, f, zone)
+        return start, Violation(
             id=violation_id(f.policy, list(f.scope), f.trigger.id if f.trigger else "", f.kind),
             policy=f.policy,
             kind=f.kind,  # type: ignore[arg-type]
             severity=policy.severity,
             scope=scope,
-            start=iso(f.start, zone),
-            end=iso(f.end, zone),
-            duration_seconds=round((f.end - f.start) / 1_000_000, 6),
+            start=iso(start, zone),
+            end=iso(end, zone),
+            duration_seconds=round((end - start) / 1_000_000, 6),
             trigger=event_ref(f.trigger, zone) if f.trigger else None,
             evidence=[event_ref(c, zone) for c in f.evidence],
             fulfilled_at=iso(f.fulfilled, zone) if f.fulfilled is not None else None,
@@ -103,13 +121,22 @@ class Assembler:
             policy=p.policy,
             scope=dict(zip(policy.scope, p.scope, strict=True)),
             trigger=event_ref(p.trigger, zone),
-            deadline=iso(p.deadline, zone) if p.deadline is not None else None,
+            deadline=(
+                iso(shown_deadline(policy, p.deadline, zone), zone)
+                if p.deadline is not None
+                else None
+            ),
             at_risk=self.clock.at_risk(horizon, p.deadline, lead),
             sentence=pending_text(policy, p, zone),
         )
 
-    def metric(self, policy: ir.Policy, cell: Cell) -> tuple[MetricValue, Violation | None]:
-        """A metric cell's value and status, and its violation or warning when it has one."""
+    def metric(
+        self, policy: ir.Policy, cell: Cell
+    ) -> tuple[MetricValue, tuple[int, Violation] | None]:
+        """A metric cell's value and status, and its violation or warning (with the start it is
+        ranked by) when it has one. A breach's scope names the cell's group and bucket
+        (`{"queue": "q1", "day": "2026-03-02"}`) and spans the bucket itself, from its first
+        instant to the next bucket's in the policy's zone."""
         rule = policy.rule
         assert isinstance(rule, ir.MetricCheck)
         metric = rule.metric
@@ -131,27 +158,31 @@ class Assembler:
         assert cell.first is not None and cell.last is not None
         sentence, details = metric_text(rule, cell, status)
         kind = "metric" if status == "violated" else "metric_warning"
-        from cxrules.findings.sentences import cell_place
-
         where = cell_place(metric, cell)
         zone = self.zone
         first, last = cell.first, cell.last
         evidence = [first, last] if last != first else [first]
+        start, end = first.us, last.us
+        scope = dict(labels)
+        if metric.bucket is not None and cell.bucket is not None:
+            a, b = bucket_span(from_us(first.us), metric.bucket, policy.zone or zone)
+            start, end = to_us(a), to_us(b)
+            scope[metric.bucket if metric.bucket not in scope else "bucket"] = cell.bucket
         violation = Violation(
             id=violation_id(policy.id, list(cell.group), f"{metric.name}\x1f{where}", kind),
             policy=policy.id,
             kind=kind,  # type: ignore[arg-type]
             severity=policy.severity,
-            scope=labels,
-            start=iso(first.us, zone),
-            end=iso(last.us, zone),
-            duration_seconds=round((last.us - first.us) / 1_000_000, 6),
+            scope=scope,
+            start=iso(start, zone),
+            end=iso(end, zone),
+            duration_seconds=round((end - start) / 1_000_000, 6),
             trigger=None,
             evidence=[event_ref(c, zone) for c in evidence],
             sentence=sentence,
             details=details,
         )
-        return value, violation
+        return value, (start, violation)
 
     def summary(self, tally: Tally, metrics: list[MetricValue]) -> PolicySummary:
         p = self.policies[tally.policy]
@@ -166,6 +197,7 @@ class Assembler:
                 "satisfied": ok,
                 "violated": sum(s == "violated" for s in statuses),
                 "warnings": sum(s == "warn" for s in statuses),
+                "pending": 0,  # waiting share members are obligations, not activations
             }
         else:
             counts = {
@@ -175,6 +207,7 @@ class Assembler:
                 "satisfied": tally.satisfied,
                 "violated": tally.violated,
                 "warnings": 0,
+                "pending": tally.pending,
             }
         judged = counts["satisfied"] + counts["violated"]
         return PolicySummary(
@@ -186,7 +219,6 @@ class Assembler:
             file=p.file,
             line=p.line,
             out_of_scope=tally.out_of_scope,
-            pending=tally.pending,
             cancelled=tally.cancelled,
             compliance=(counts["satisfied"] / judged) if judged else None,
             metrics=metrics,
@@ -218,38 +250,69 @@ class ReportHeader:
     policy_files: list[str]
 
 
+@dataclass
+class Assembled:
+    """The report with its two long lists still to come: `report` holds everything else (its
+    `violations` and `pending` are empty), `violations` and `pending` yield the records in report
+    order. Writers stream them (`reports.as_json.write_json`); `materialize` holds them all."""
+
+    report: Report
+    violations: Iterator[Violation]
+    pending: Iterator[PendingObligation]
+
+    def materialize(self) -> Report:
+        return self.report.model_copy(
+            update={"violations": list(self.violations), "pending": list(self.pending)}
+        )
+
+
 def build_report(policy_set: ir.PolicySet, outcome: Outcome, header: ReportHeader) -> Report:
-    """The whole report, in memory: violations by (start, policy, id), pending obligations by
-    (deadline, policy, trigger), policy summaries by id."""
+    """The whole report, in memory (see `assemble`)."""
+    return assemble(policy_set, outcome, header).materialize()
+
+
+def assemble(policy_set: ir.PolicySet, outcome: Outcome, header: ReportHeader) -> Assembled:
+    """The report of an engine's outcome: violations by (start, policy, id), pending
+    obligations by (deadline, policy, trigger time, trigger id), policy summaries by id.
+
+    When the engine gives its violations ordered by (start, policy) (`Outcome.ordered`), they
+    are streamed: only the violations of one start instant and policy are held at a time."""
     asm = Assembler(policy_set, header.zone)
     horizon = outcome.horizon
     reading = outcome.reading or Reading()
     metric_values: dict[str, list[MetricValue]] = {}
-    ranked: list[tuple[int, str, str, Violation]] = []
+    metric_violations: list[tuple[int, str, str, Violation]] = []
     for tally in outcome.tallies:
         policy = asm.policies[tally.policy]
         values = []
         for cell in sorted(tally.cells, key=lambda c: (c.group, c.bucket or "")):
-            value, violation = asm.metric(policy, cell)
+            value, breach = asm.metric(policy, cell)
             values.append(value)
-            if violation is not None:
-                assert cell.first is not None
-                ranked.append((cell.first.us, policy.id, violation.id, violation))
+            if breach is not None:
+                start, violation = breach
+                metric_violations.append((start, policy.id, violation.id, violation))
         metric_values[tally.policy] = values
-    for f in outcome.violations:
-        v = asm.violation(f)
-        ranked.append((f.start, v.policy, v.id, v))
-    ranked.sort(key=lambda item: item[:3])
-    pending: list[tuple[float, str, str, str, PendingObligation]] = []
-    for p in outcome.pending:
-        record = asm.pending(p, horizon if horizon is not None else 0)
-        due = float(p.deadline) if p.deadline is not None else float("inf")
-        pending.append((due, record.policy, record.trigger.time, record.trigger.id, record))
-    pending.sort(key=lambda item: item[:4])
+    metric_violations.sort(key=lambda item: item[:3])
+    if outcome.ordered:
+        found = _by_id_within(
+            (start, f.policy, v) for f in outcome.violations for start, v in (asm.ranked(f),)
+        )
+    else:
+        found = iter(
+            sorted(
+                (
+                    (start, f.policy, v.id, v)
+                    for f in outcome.violations
+                    for start, v in (asm.ranked(f),)
+                ),
+                key=lambda item: item[:3],
+            )
+        )
+    ranked = heapq.merge(found, iter(metric_violations), key=lambda item: item[:3])
     summaries = sorted(
         (asm.summary(t, metric_values[t.policy]) for t in outcome.tallies), key=lambda s: s.id
     )
-    return Report(
+    report = Report(
         engine=header.engine,
         zone=header.zone,
         as_of=iso(horizon, header.zone) if horizon is not None else None,
@@ -258,10 +321,40 @@ def build_report(policy_set: ir.PolicySet, outcome: Outcome, header: ReportHeade
         parameters=dict(sorted(policy_set.parameters.items())),
         inputs=reading.inputs,
         policies=summaries,
-        violations=[item[3] for item in ranked],
-        pending=[item[4] for item in pending],
+        violations=[],
+        pending=[],
         rejected=reading.rejected,
         rejected_total=reading.rejected_total,
         ignored_after_as_of=outcome.after_as_of,
         rejected_by_code=reading.rejected_by_code,
     )
+    return Assembled(
+        report=report,
+        violations=(item[3] for item in ranked),
+        pending=_pending(asm, outcome, horizon),
+    )
+
+
+def _by_id_within(
+    items: Iterable[tuple[int, str, Violation]],
+) -> Iterator[tuple[int, str, str, Violation]]:
+    """Violations ordered by (start, policy), sorted by id within each such group."""
+    group: list[tuple[int, str, str, Violation]] = []
+    for start, policy, v in items:
+        if group and (start, policy) != group[0][:2]:
+            group.sort(key=lambda item: item[2])
+            yield from group
+            group = []
+        group.append((start, policy, v.id, v))
+    group.sort(key=lambda item: item[2])
+    yield from group
+
+
+def _pending(asm: Assembler, outcome: Outcome, horizon: int | None) -> Iterator[PendingObligation]:
+    ranked = []
+    for p in outcome.pending:
+        record = asm.pending(p, horizon if horizon is not None else 0)
+        due = float(p.deadline) if p.deadline is not None else float("inf")
+        ranked.append((due, record.policy, p.trigger.us, record.trigger.id, record))
+    ranked.sort(key=lambda item: item[:4])
+    return (item[4] for item in ranked)

@@ -69,7 +69,11 @@ class Pending:
 @dataclass(slots=True)
 class Cell:
     """A metric's value in one group and bucket: the population, the value (None when the
-    population is empty) and the first and last population events (evidence)."""
+    population is empty) and the first and last population events (evidence).
+
+    `hits` is the numerator over `population` where the formula has one: matching events
+    (`count`, `ratio`), successes (`share`), 4-5 answers (`csat`), promoters (`nps`); `low` the
+    detractors of `nps`. None for the other formulas. The report names them in a breach."""
 
     group: tuple[str, ...]
     bucket: str | None
@@ -77,6 +81,8 @@ class Cell:
     population: int
     first: Cited | None = None
     last: Cited | None = None
+    hits: int | None = None
+    low: int | None = None
 
 
 @dataclass(slots=True)

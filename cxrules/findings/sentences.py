@@ -2,19 +2,24 @@
 
 Each function reads the compiled policy (for its patterns, windows and thresholds) and a neutral
 finding (for the instants and values), and returns the sentence and the `details` of the report
-record. The sentences name concrete times in the report's zone.
+record. Sentences write instants in the sentence's zone (`Times`: the policy's zone when it sets
+one, else the log's), durations exactly (`format_duration`) and measured percentages as tables do
+(`measured`). `span_of` says which interval a violation reports.
 """
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from cxrules import ir
 from cxrules.findings.model import Cell, Finding, Pending
-from cxrules.findings.text import iso, span_text, value_text, when
+from cxrules.findings.text import Times, iso, value_text
 from cxrules.ir.text import (
     describe,
     duration_text,
+    figure,
+    measured,
     number,
     ordinal,
     pattern_text,
@@ -22,8 +27,14 @@ from cxrules.ir.text import (
     window_text,
 )
 from cxrules.time.format import format_duration
+from cxrules.time.instants import from_us, seconds_to_us
+from cxrules.time.zones import zone as zone_info
 
 Details = dict[str, Any]
+
+#: Calendar deadlines that end a period: engines hold the period's last microsecond, the report
+#: shows the next period's first instant (its midnight), which the period excludes.
+PERIOD_ENDS = {"end_of_day": "day", "end_of_week": "week", "end_of_month": "month"}
 
 
 def scope_label(policy: ir.Policy, scope: tuple[str, ...]) -> str:
@@ -52,27 +63,90 @@ def _seconds(us: int) -> float:
     return us / 1_000_000
 
 
-def _read(f: Finding, zone: str) -> list[str]:
+def period_end(policy: ir.Policy) -> str | None:
+    """'day', 'week' or 'month' when the rule's deadline is the end of that period."""
+    window = getattr(policy.rule, "window", None)
+    if window is not None and isinstance(window.deadline, ir.CalendarPoint):
+        return PERIOD_ENDS.get(window.deadline.point)
+    return None
+
+
+def shown_deadline(policy: ir.Policy, deadline: int, zone: str) -> int:
+    """A deadline as the report shows it: the end of a day (week, month) is the next local
+    midnight, never 23:59:59.999999 (an event at that midnight is already too late)."""
+    if period_end(policy) is None:
+        return deadline
+    local = from_us(deadline + 1).astimezone(zone_info(policy.zone or zone))
+    at_midnight = (local.hour, local.minute, local.second, local.microsecond) == (0, 0, 0, 0)
+    return deadline + 1 if at_midnight else deadline
+
+
+def span_of(policy: ir.Policy, f: Finding, zone: str) -> tuple[int, int]:
+    """The interval a violation reports (µs): from the trigger to the deadline for a response
+    (`late` too: its fulfilment is `fulfilled_at`); the window itself for a `before` window
+    ([t − max, t − min]; without an earliest bound, the instant t − min); else the finding's."""
+    rule = policy.rule
+    if isinstance(rule, ir.Response) and f.trigger is not None and not f.bad_deadline:
+        w = rule.window
+        if w.direction == "before":
+            t = f.trigger.us
+            end = t - (seconds_to_us(w.min.seconds) if w.min else 0)
+            start = t - seconds_to_us(w.max.seconds) if w.max else end
+            return start, end
+        if f.deadline is not None:
+            return f.start, shown_deadline(policy, f.deadline, zone)
+    return f.start, f.end
+
+
+def _read(f: Finding, times: Times, units: dict[str, str]) -> list[str]:
     """'name = value' for each value a condition read (the event's own time left out)."""
-    return [f"{text} = {value_text(v, zone)}" for text, v in f.read if text != "time"]
+    return [
+        f"{text} = {_value(v, units.get(text, 'any'), times)}"
+        for text, v in f.read
+        if text != "time"
+    ]
+
+
+def _value(v: Any, unit: str, times: Times) -> str:
+    if isinstance(v, int | float) and not isinstance(v, bool):
+        if unit == "percent":
+            return measured(v)
+        if unit == "duration":
+            return format_duration(v)
+    return value_text(v, times)
+
+
+def _jsonable(v: Any, zone: str) -> Any:
+    """A value for `details`: instants as ISO text in the log's zone, other values as read."""
+    if isinstance(v, datetime):
+        return iso(int(round(v.timestamp() * 1_000_000)), zone)
+    if isinstance(v, dict):
+        return {str(k): _jsonable(x, zone) for k, x in v.items()}
+    if isinstance(v, list | tuple):
+        return [_jsonable(x, zone) for x in v]
+    if isinstance(v, float) and v != v:  # NaN: not JSON
+        return None
+    return v
 
 
 # --------------------------------------------------------------------------- violations
 
 
 def violation_text(policy: ir.Policy, f: Finding, zone: str) -> tuple[str, Details]:
-    """The sentence and details of one violation of `policy`."""
+    """The sentence and details of one violation of `policy`; `zone` is the log's (the report's
+    data fields), sentences use the policy's zone when it sets one."""
     rule = policy.rule
+    t = Times(policy.zone or zone)
     if f.bad_deadline:
-        return _bad_deadline(policy, f, zone), {}
+        return _bad_deadline(policy, f, t), {}
     if isinstance(rule, ir.Response):
-        return _response(policy, rule, f, zone)
+        return _response(policy, rule, f, t, zone)
     if isinstance(rule, ir.ForbidAfter):
         assert f.trigger is not None
         head = about(policy, f.scope, f.trigger.type, f.count)
         return (
-            f"{head} at {when(f.start, zone)}: forbidden {pattern_text(rule.pattern)} "
-            f"at {when(f.end, zone)} ({window_text(rule.window)})"
+            f"{head} at {t(f.start)}: forbidden {pattern_text(rule.pattern)} "
+            f"at {t(f.end)} ({window_text(rule.window)})"
         ), {}
     if isinstance(rule, ir.RateLimit):
         label = scope_label(policy, f.scope)
@@ -80,107 +154,140 @@ def violation_text(policy: ir.Policy, f: Finding, zone: str) -> tuple[str, Detai
         return (
             f"{f.number} {pattern_text(rule.pattern)}{where} within "
             f"{duration_text(rule.within)} (at most {rule.at_most} allowed): from "
-            f"{when(f.start, zone)} to {when(f.end, zone)}"
+            f"{t(f.start)} to {t(f.end)}"
         ), {"count": f.number, "at_most": rule.at_most}
     if isinstance(rule, ir.Existence):
-        return _existence(policy, rule, f, zone)
+        return _existence(policy, rule, f, t)
     if isinstance(rule, ir.Absence):
         assert f.trigger is not None
         label = scope_label(policy, f.scope)
         where = f" in {label}" if label else ""
-        read = _read(f, zone)
+        at = t(f.start)
+        read = _read(f, t, {})
         values = f": {'; '.join(read[:4])}" if read else ""
         return (
-            f"forbidden {f.trigger.type}{where} at {when(f.start, zone)}{values} "
+            f"forbidden {f.trigger.type}{where} at {at}{values} "
             f"(rule: forbid {pattern_text(rule.pattern)})"
         ), {}
     if isinstance(rule, ir.ValueCheck):
-        return _value_check(policy, rule, f, zone)
+        return _value_check(policy, rule, f, t, zone)
     if isinstance(rule, ir.Invariant):
         label = scope_label(policy, f.scope) or "the log"
         tail = "; still open at the horizon" if f.still_open else ""
         return (
             f"{label}: {describe(rule.condition)} did not hold while {rule.during} "
-            f"{span_text(f.start, f.end, zone)} ({format_duration(_seconds(f.end - f.start))}; "
+            f"from {t(f.start)} to {t(f.end)} ({format_duration(_seconds(f.end - f.start))}; "
             f"grace {duration_text(rule.grace)}{tail})"
         ), {"grace_seconds": rule.grace.seconds, "still_open": f.still_open}
     raise ValueError(f"no sentence for a {f.kind} violation of a {rule.kind} rule")
 
 
-def _response(policy: ir.Policy, rule: ir.Response, f: Finding, zone: str) -> tuple[str, Details]:
+def before_text(w: ir.Window) -> str:
+    """A `before` window in words: 'before it', 'at least 15min before', 'within 30d before',
+    'between 35min and 25min before'.
+
+    >>> d = lambda s, t: ir.Duration(seconds=s, text=t)
+    >>> before_text(ir.Window(direction="before", max=d(2592000, "30d")))
+    'within 30d before'
+    """
+    if w.max is None:
+        return f"at least {duration_text(w.min)} before" if w.min else "before it"
+    if w.min is None or w.min.seconds == 0:
+        return f"within {duration_text(w.max)} before"
+    return f"between {duration_text(w.max)} and {duration_text(w.min)} before"
+
+
+def _response(
+    policy: ir.Policy, rule: ir.Response, f: Finding, t: Times, zone: str
+) -> tuple[str, Details]:
     assert f.trigger is not None
     head = about(policy, f.scope, f.trigger.type, f.count)
     expect = pattern_text(rule.expect)
     w = rule.window
     if w.direction == "before":
-        if w.max is None:
-            span = f"at least {duration_text(w.min)} before" if w.min else "before it"
-        else:
-            span = f"between {duration_text(w.max)} and {duration_text(w.min)} before"
-        return f"{head} at {when(f.trigger.us, zone)}: no {expect} {span}", {}
+        start, end = span_of(policy, f, zone)
+        at = t(f.trigger.us)
+        if start == end == f.trigger.us:
+            return f"{head} at {at}: no {expect} {before_text(w)}", {}
+        if start == end:
+            return f"{head} at {at}: no {expect} {before_text(w)} (by {t(end)})", {}
+        return f"{head} at {at}: no {expect} {before_text(w)} (from {t(start)} to {t(end)})", {}
     assert f.deadline is not None
-    details = {"deadline": iso(f.deadline, zone)}
+    deadline = shown_deadline(policy, f.deadline, zone)
+    details = {"deadline": iso(deadline, zone)}
+    period = period_end(policy) if deadline != f.deadline else None
     if f.kind == "late":
         assert f.fulfilled is not None
-        return (
-            f"{head} at {when(f.start, zone)}: {expect} only at {when(f.fulfilled, zone)}, "
-            f"{format_duration(_seconds(f.fulfilled - f.deadline))} after the deadline "
-            f"{when(f.deadline, zone)} ({window_text(w)})"
-        ), details
+        at, came = t(f.start), t(f.fulfilled)
+        late = f.fulfilled - deadline
+        what = f"the end of the {period}" if period else "the deadline"
+        if late:
+            by = f"{format_duration(_seconds(late))} after {what} {t(deadline)}"
+        else:  # exactly at the next period's midnight, which the period excludes
+            by = f"when the {period} had ended"
+        return f"{head} at {at}: {expect} only at {came}, {by} ({window_text(w)})", details
     return (
-        f"{head} at {when(f.start, zone)}: no {expect} {window_text(w)} "
-        f"(deadline {when(f.deadline, zone)})"
+        f"{head} at {t(f.start)}: no {expect} {window_text(w)} (deadline {t(deadline)})"
     ), details
 
 
-def _bad_deadline(policy: ir.Policy, f: Finding, zone: str) -> str:
+def _bad_deadline(policy: ir.Policy, f: Finding, t: Times) -> str:
     window = getattr(policy.rule, "window", None)
     assert f.trigger is not None and window is not None and window.deadline is not None
     what = describe(window.deadline)
+    head = about(policy, f.scope, f.trigger.type, f.count)
+    at = t(f.trigger.us)
     if f.value is None:
         reason = f"its deadline {what} is missing"
     else:
-        reason = f"its deadline {what} = {value_text(f.value, zone)} is not a time"
-    head = about(policy, f.scope, f.trigger.type, f.count)
-    return f"{head} at {when(f.trigger.us, zone)}: {reason}"
+        reason = f"its deadline {what} = {value_text(f.value, t)} is not a time"
+    return f"{head} at {at}: {reason}"
 
 
-def _existence(policy: ir.Policy, rule: ir.Existence, f: Finding, zone: str) -> tuple[str, Details]:
+def _existence(policy: ir.Policy, rule: ir.Existence, f: Finding, t: Times) -> tuple[str, Details]:
     label = scope_label(policy, f.scope) or "the log"
     what = pattern_text(rule.pattern)
     if f.kind == "too_few":
         return (
-            f"{label} had {f.number} {what} from {when(f.start, zone)} to {when(f.end, zone)} "
+            f"{label} had {f.number} {what} from {t(f.start)} to {t(f.end)} "
             f"(at least {rule.at_least} required)"
         ), {"count": f.number, "at_least": rule.at_least}
     assert rule.at_most is not None
     return (
         f"{label} had {f.number} {what} (at most {rule.at_most} allowed; the "
-        f"{ordinal(rule.at_most + 1)} at {when(f.end, zone)})"
+        f"{ordinal(rule.at_most + 1)} at {t(f.end)})"
     ), {"count": f.number, "at_most": rule.at_most}
 
 
 def _value_check(
-    policy: ir.Policy, rule: ir.ValueCheck, f: Finding, zone: str
+    policy: ir.Policy, rule: ir.ValueCheck, f: Finding, t: Times, zone: str
 ) -> tuple[str, Details]:
+    """'… at 10:00:00: battery >= 90% is false (battery = 60.0%; count(arm.connected) = 3)':
+    the condition as written, then the values of its lets, computed operands and reads."""
     assert f.trigger is not None
     head = about(policy, f.scope, f.trigger.type, f.count)
-    condition = describe(rule.condition)
+    at = t(f.trigger.us)
+    condition = rule.text or describe(rule.condition)
     reason = f"{condition} is false"
     if f.missing:
         reason = f"{condition} cannot be judged: {', '.join(f.missing)} missing"
-    read = _read(f, zone)
+    units: dict[str, str] = {s.text: s.unit for s in rule.shown}
+    read = _read(f, t, units)
     if read:
-        reason += f" ({'; '.join(read[:4])})"
-    details: Details = {"missing": list(f.missing)} if f.missing else {}
-    return f"{head} at {when(f.trigger.us, zone)}: {reason}", details
+        reason += f" ({'; '.join(read[:6])})"
+    details: Details = {
+        "values": {text: _jsonable(v, zone) for text, v in f.read if text != "time"}
+    }
+    if f.missing:
+        details["missing"] = list(f.missing)
+    return f"{head} at {at}: {reason}", details
 
 
 # --------------------------------------------------------------------------- metrics
 
 
 def show(metric: ir.Metric, value: float) -> str:
-    """A metric value in its unit: '80%', '47s', '40'."""
+    """A threshold in the metric's unit, as the policy writes it: '80%', '47s', '40'."""
     if metric.unit == "percent":
         return percent(value)
     if metric.unit == "duration":
@@ -192,6 +299,12 @@ def threshold_text(metric: ir.Metric, t: ir.Threshold) -> str:
     return f"{t.op} {show(metric, t.value)}"
 
 
+def metric_figure(rule: ir.MetricCheck, value: float) -> str:
+    """A metric value as tables write it (`figure`), kept apart from its thresholds."""
+    against = tuple(t.value for t in (rule.require, rule.warn) if t is not None)
+    return figure(value, rule.metric.unit, against if rule.metric.unit == "percent" else ())
+
+
 def cell_place(metric: ir.Metric, cell: Cell) -> str:
     """' for queue=q1 in day 2026-03-02' (the group and the bucket of a cell)."""
     where = ", ".join(f"{k}={v}" for k, v in zip(metric.group_by, cell.group, strict=True))
@@ -200,19 +313,62 @@ def cell_place(metric: ir.Metric, cell: Cell) -> str:
     )
 
 
+def _population(rule: ir.MetricCheck, cell: Cell) -> tuple[str, Details]:
+    """How the value was computed, in words and as numbers: '15 of 20 call.queued followed by
+    call.answered within 20s', {"numerator": 15, "denominator": 20}."""
+    agg = rule.metric.aggregate
+    n, hits = cell.population, cell.hits
+    what = pattern_text(agg.pattern)
+    if agg.fn == "share" and hits is not None:
+        assert agg.of is not None
+        within = f" within {duration_text(agg.within)}" if agg.within else ""
+        words = f"{hits} of {n} {pattern_text(agg.of)} followed by {what}{within}"
+        return words, {"numerator": hits, "denominator": n}
+    if agg.fn == "ratio" and hits is not None:
+        assert agg.of is not None
+        return f"{hits} {what} / {n} {pattern_text(agg.of)}", {"numerator": hits, "denominator": n}
+    if agg.fn == "csat" and hits is not None:
+        return f"{hits} of {n} answers 4-5", {"numerator": hits, "denominator": n}
+    if agg.fn == "nps" and hits is not None and cell.low is not None:
+        words = f"{hits} promoters and {cell.low} detractors of {n} answers"
+        return words, {"promoters": hits, "detractors": cell.low, "denominator": n}
+    if agg.fn in ("count", "share", "ratio"):  # (an engine that gave no numerator)
+        return f"{n} {pattern_text(agg.of or agg.pattern)}", {}
+    head = {
+        "avg": "mean",
+        "ces": "mean",
+        "sum": "sum",
+        "min": "least",
+        "max": "largest",
+    }.get(agg.fn)
+    if agg.fn == "percentile" and agg.q is not None:
+        head = f"{ordinal(int(agg.q))} percentile" if float(agg.q).is_integer() else None
+    of = f"{head} of " if head else ""
+    return f"{of}{n} {what}", {}
+
+
 def metric_text(rule: ir.MetricCheck, cell: Cell, status: str) -> tuple[str, Details]:
-    """The sentence of a metric cell that broke its requirement (or its warning level)."""
+    """The sentence and details of a metric cell that broke its requirement (or its warning
+    level): the cell, the value, how it was computed, and the threshold."""
     metric = rule.metric
     assert cell.value is not None
     broken = rule.require if status == "violated" else rule.warn
     assert broken is not None
     need = "required" if status == "violated" else "warning level"
-    population = pattern_text(metric.aggregate.of or metric.aggregate.pattern)
+    words, numbers = _population(rule, cell)
     sentence = (
-        f"{metric.name}{cell_place(metric, cell)} was {show(metric, cell.value)} "
-        f"({need} {threshold_text(metric, broken)}; {cell.population} {population})"
+        f"{metric.name}{cell_place(metric, cell)} was {metric_figure(rule, cell.value)} "
+        f"({words}; {need} {threshold_text(metric, broken)})"
     )
-    return sentence, {"metric": metric.name, "bucket": cell.bucket, "value": cell.value}
+    details: Details = {
+        "metric": metric.name,
+        "bucket": cell.bucket,
+        "value": cell.value,
+        "population": cell.population,
+        **numbers,
+        "threshold": threshold_text(metric, broken),
+    }
+    return sentence, details
 
 
 # --------------------------------------------------------------------------- pending
@@ -221,14 +377,14 @@ def metric_text(rule: ir.MetricCheck, cell: Cell, status: str) -> tuple[str, Det
 def pending_text(policy: ir.Policy, p: Pending, zone: str) -> str:
     """The sentence of an obligation still open at the horizon."""
     rule = policy.rule
+    t = Times(policy.zone or zone)
     if isinstance(rule, ir.Invariant):
         assert p.since is not None
         # A grace that would end after the last instant every zone can show never ends.
-        ends = "never ends" if p.deadline is None else f"ends {when(p.deadline, zone)}"
+        ends = "never ends" if p.deadline is None else f"ends {t(p.deadline)}"
         return (
             f"{scope_label(policy, p.scope) or 'the log'}: {describe(rule.condition)} "
-            f"has not held since {when(p.since, zone)} (grace {duration_text(rule.grace)} "
-            f"{ends})"
+            f"has not held since {t(p.since)} (grace {duration_text(rule.grace)} {ends})"
         )
     if isinstance(rule, ir.MetricCheck):
         agg = rule.metric.aggregate
@@ -236,26 +392,26 @@ def pending_text(policy: ir.Policy, p: Pending, zone: str) -> str:
         head = f"{p.trigger.type} of {label}" if label else p.trigger.type
         window = f"within {duration_text(agg.within)}" if agg.within else "at any time"
         return (
-            f"{head} at {when(p.trigger.us, zone)}: waiting for {pattern_text(agg.pattern)} "
+            f"{head} at {t(p.trigger.us)}: waiting for {pattern_text(agg.pattern)} "
             f"{window} (not yet counted in {rule.metric.name})"
         )
-    head = f"{about(policy, p.scope, p.trigger.type, p.count)} at {when(p.trigger.us, zone)}"
+    head = f"{about(policy, p.scope, p.trigger.type, p.count)} at {t(p.trigger.us)}"
     if isinstance(rule, ir.Response):
         return (
             f"{head}: waiting for {pattern_text(rule.expect)} {window_text(rule.window)} "
-            f"({_deadline_text(rule.window, p, zone)})"
+            f"({_deadline_text(policy, rule.window, p, t, zone)})"
         )
     if isinstance(rule, ir.ForbidAfter):
         return (
             f"{head}: no {pattern_text(rule.pattern)} allowed {window_text(rule.window)} "
-            f"({_deadline_text(rule.window, p, zone)})"
+            f"({_deadline_text(policy, rule.window, p, t, zone)})"
         )
     raise ValueError(f"no pending sentence for a {rule.kind} rule")
 
 
-def _deadline_text(w: ir.Window, p: Pending, zone: str) -> str:
+def _deadline_text(policy: ir.Policy, w: ir.Window, p: Pending, t: Times, zone: str) -> str:
     if p.deadline is not None:
-        return f"deadline {when(p.deadline, zone)}"
+        return f"deadline {t(shown_deadline(policy, p.deadline, zone))}"
     if p.remaining is None:
         return "no deadline"
     left = _seconds(p.remaining)

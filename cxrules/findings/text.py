@@ -1,31 +1,73 @@
-"""Findings, text: instants, spans and values as report sentences write them."""
+"""Findings, text: instants, spans and values as report sentences write them.
+
+One format everywhere: an instant is written in the sentence's zone (the policy's zone when it
+sets one, else the log's) as `2026-03-02 10:05:00+03:00`; a later instant of the same sentence
+on the same local date (and at the same offset) as the last one written in full is the clock
+alone, `10:07:12`. Fractions of a second are written when there are any (`10:07:12.5`).
+"""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from cxrules.ir.text import number
-from cxrules.time.format import format_clock, format_instant
+from cxrules.time.format import format_instant
 from cxrules.time.instants import from_us
+from cxrules.time.zones import zone as zone_info
 
 
 def _dt(t: datetime | int) -> datetime:
     return from_us(t) if isinstance(t, int) else t
 
 
+def _clock(local: datetime) -> str:
+    text = f"{local.hour:02d}:{local.minute:02d}:{local.second:02d}"
+    if local.microsecond:
+        text += "." + f"{local.microsecond:06d}".rstrip("0")
+    return text
+
+
+def _offset(local: datetime) -> str:
+    delta = local.utcoffset() or timedelta(0)
+    minutes = int(delta.total_seconds()) // 60
+    sign = "-" if minutes < 0 else "+"
+    hours, rest = divmod(abs(minutes), 60)
+    return f"{sign}{hours:02d}:{rest:02d}"
+
+
+class Times:
+    """The instants of one sentence, in one zone: the first in full, a later one on the same
+    local date and offset as the clock alone.
+
+    >>> t = Times("Europe/Istanbul")
+    >>> t(1_772_434_800_000_000), t(1_772_434_800_000_000 + 132_500_000)
+    ('2026-03-02 10:00:00+03:00', '10:02:12.5')
+    >>> t(1_772_434_800_000_000 + 86_400_000_000)
+    '2026-03-03 10:00:00+03:00'
+    """
+
+    def __init__(self, zone: str) -> None:
+        self.zone = zone
+        self.tz = zone_info(zone)
+        self.last: tuple[Any, Any] | None = None
+
+    def __call__(self, t: datetime | int) -> str:
+        local = _dt(t).astimezone(self.tz)
+        day = (local.date(), local.utcoffset())
+        if day == self.last:
+            return _clock(local)
+        self.last = day
+        return f"{local.date().isoformat()} {_clock(local)}{_offset(local)}"
+
+
 def when(t: datetime | int, zone: str) -> str:
-    """An instant for a sentence: '2026-03-02 10:00:00+03:00' in the log's zone. The last
-    instant of a calendar period (end of day: next midnight less a microsecond) reads as its whole
-    second, '23:59:59'; the report's data fields keep the exact instant.
+    """One instant in full, for a sentence of its own: '2026-03-02 10:00:00+03:00'.
 
     >>> when(1_772_434_800_000_000, "Europe/Istanbul")
     '2026-03-02 10:00:00+03:00'
     """
-    dt = _dt(t)
-    if dt.microsecond == 999_999:
-        dt = dt.replace(microsecond=0)
-    return format_instant(dt, zone).replace("T", " ", 1)
+    return Times(zone)(t)
 
 
 def iso(t: int, zone: str) -> str:
@@ -33,26 +75,10 @@ def iso(t: int, zone: str) -> str:
     return format_instant(from_us(t), zone)
 
 
-def clock(t: datetime | int, zone: str) -> str:
-    """The local clock time of an instant: '10:05:00' (with fractions when present)."""
-    return format_clock(_dt(t), zone)
-
-
-def day(t: datetime | int, zone: str) -> str:
-    return when(t, zone)[:10]
-
-
-def span_text(a: int, b: int, zone: str) -> str:
-    """'from 10:05:00 to 10:07:12 on 2026-03-02' or both full instants across days."""
-    if day(a, zone) == day(b, zone):
-        return f"from {clock(a, zone)} to {clock(b, zone)} on {day(a, zone)}"
-    return f"from {when(a, zone)} to {when(b, zone)}"
-
-
-def value_text(v: Any, zone: str) -> str:
+def value_text(v: Any, times: Times) -> str:
     """A value read from the log or computed, for a sentence."""
     if isinstance(v, datetime):
-        return when(v, zone)
+        return times(v)
     if isinstance(v, str):
         return '"' + v + '"'
     if isinstance(v, bool):

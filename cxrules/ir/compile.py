@@ -8,7 +8,9 @@ from cxrules import ir
 from cxrules.checker.context import Checked
 from cxrules.checker.rules import is_metric_requirement, metric_unit, pattern_of
 from cxrules.checker.symbols import PolicyNames, meaning, reference
+from cxrules.ir.walk import unit_of
 from cxrules.language import ast
+from cxrules.language.fmt import expr_text
 from cxrules.language.workspace import Workspace
 from cxrules.time.text import parse_clock, parse_weekdays
 
@@ -149,7 +151,10 @@ class _PolicyCompiler:
             )
         if isinstance(rule, ast.ValueRule):
             return ir.ValueCheck(
-                trigger=self.trigger(rule.trigger), condition=self.expr(rule.condition)
+                trigger=self.trigger(rule.trigger),
+                condition=self.expr(rule.condition),
+                text=expr_text(rule.condition),
+                shown=self.shown(rule.condition),
             )
         if isinstance(rule, ast.RateRule):
             return ir.RateLimit(
@@ -172,6 +177,29 @@ class _PolicyCompiler:
         grace = self.duration(rule.grace) if rule.grace else ir.Duration(seconds=0, text="0s")
         return ir.Invariant(during=during, condition=self.expr(rule.condition), grace=grace)
 
+    def shown(self, condition: Any) -> tuple[ir.Shown, ...]:
+        """What a violation of a value check names besides the values read: each `let` the
+        condition uses (by name, an outer let before the lets it uses), then each computed operand
+        of its comparisons (by its text), e.g. `battery = 60%`, `time - last(x).time = 2h`."""
+        found: dict[str, ir.Shown] = {}
+
+        def lets(node: Any) -> None:
+            for n in _syntax_nodes(node):
+                if isinstance(n, ast.NameExpr) and meaning(n, self.names) == "let":
+                    word = n.parts[0]
+                    if word not in found:
+                        value = self.expr(n)
+                        found[word] = ir.Shown(text=word, value=value, unit=unit_of(value))  # type: ignore[arg-type]
+                        lets(self.names.lets[word].value)
+
+        lets(condition)
+        for operand in _operands(condition):
+            text = expr_text(operand)
+            if text not in found:
+                value = self.expr(operand)
+                found[text] = ir.Shown(text=text, value=value, unit=unit_of(value))  # type: ignore[arg-type]
+        return tuple(found.values())
+
     def metric_check(self, rule: ast.RequireRule) -> ir.MetricCheck:
         subject = rule.subject
         assert isinstance(subject, ast.BinaryExpr) and isinstance(subject.left, ast.NameExpr)
@@ -187,11 +215,8 @@ class _PolicyCompiler:
 
     def metric(self, m: ast.MetricDef, rule: ast.RequireRule) -> ir.Metric:
         agg = m.aggregate
-        group: tuple[str, ...] = ()
-        bucket = None
-        for per in m.per:
-            group += tuple(k.text for k in per.keys)
-            bucket = per.bucket or bucket
+        group = tuple(k.text for k in m.by)
+        bucket = next((per.bucket for per in m.per if per.bucket is not None), None)
         if agg.fn in ("count", "ratio", "share"):
             assert agg.pattern is not None
             aggregate = ir.Aggregate(
@@ -343,6 +368,8 @@ class _PolicyCompiler:
                 self.state(p.types[0].name)
                 return ir.StateRef(name=p.types[0].name, fn="count")
             field = ".".join(e.field) if e.field else None
+            if field == "time":
+                field = None  # `last(x).time`: the event's time, not an attribute named time
             return ir.History(fn=e.fn, pattern=self.pattern(p), field=field)
         if isinstance(e, ast.ChangesExpr):
             return ir.Changes(path=e.path.text)
@@ -387,6 +414,43 @@ class _PolicyCompiler:
                 return ir.Time()
             return ir.Local(part=_LOCAL[word])  # type: ignore[arg-type]
         return ir.Attr(path=e.text)
+
+
+_COMPUTED = (ast.BinaryExpr, ast.UnaryExpr, ast.CallExpr)
+
+
+def _operands(e: Any) -> list[Any]:
+    """The computed operands of a condition's comparisons (through `and`, `or`, `not`): the
+    values a violation should show besides attributes, lets and history queries."""
+    if isinstance(e, ast.BinaryExpr) and e.op in ("and", "or"):
+        return _operands(e.left) + _operands(e.right)
+    if isinstance(e, ast.UnaryExpr) and e.op == "not":
+        return _operands(e.operand)
+    if isinstance(e, ast.BinaryExpr) and e.op not in ("+", "-", "*", "/"):
+        sides = [e.left, e.right]
+    elif isinstance(e, ast.BetweenExpr):
+        sides = [e.value, e.low, e.high]
+    elif isinstance(e, ast.InExpr | ast.MissingExpr | ast.MatchesExpr):
+        sides = [e.value]
+    else:
+        return []
+    return [s for s in sides if isinstance(s, _COMPUTED) and not _is_negative_literal(s)]
+
+
+def _is_negative_literal(e: Any) -> bool:
+    constant = (ast.LiteralExpr, ast.DurationExpr)
+    return isinstance(e, ast.UnaryExpr) and isinstance(e.operand, constant)
+
+
+def _syntax_nodes(node: Any) -> Any:
+    """Every syntax node inside `node`, itself first, in source order."""
+    if isinstance(node, ast.Node):
+        yield node
+        for _, value in node:
+            yield from _syntax_nodes(value)
+    elif isinstance(node, tuple | list):
+        for value in node:
+            yield from _syntax_nodes(value)
 
 
 def _literal(e: ast.LiteralExpr) -> ir.Lit:

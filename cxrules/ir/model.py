@@ -345,13 +345,28 @@ class RateLimit(IR):
     within: Duration
 
 
+class Shown(IR):
+    """A value a value check's violation names besides the values its condition reads: a `let`
+    the condition uses (by its name; lets are inlined in `condition`) or a computed operand of
+    one of its comparisons (by its text). `unit` says how a sentence writes it."""
+
+    text: str
+    value: Expr
+    unit: Literal["number", "percent", "duration", "instant", "any"] = "any"
+
+
 class ValueCheck(IR):
     """`when T require C`: C, evaluated at each trigger, must be true. A condition that cannot be
-    evaluated (a missing value) is a violation whose sentence says which value was missing."""
+    evaluated (a missing value) is a violation whose sentence says which value was missing.
+
+    A violation reports the values of `shown` first, then those the condition reads
+    (`cxrules.ir.walk.value_reads`); `text` is the condition as written ("battery >= 90%")."""
 
     kind: Literal["value_check"] = "value_check"
     trigger: Trigger
     condition: Expr
+    text: str = ""
+    shown: tuple[Shown, ...] = ()
 
 
 class Invariant(IR):
@@ -457,5 +472,5 @@ class PolicySet(IR):
     parameters: dict[str, Any] = {}  # the values in force, after --set
 
 
-for _model in (History, Unary, Binary, Between, Missing, In, Call, Pattern, Window):
+for _model in (History, Unary, Binary, Between, Missing, In, Call, Pattern, Window, Shown):
     _model.model_rebuild()

@@ -51,6 +51,47 @@ def percent(value: float) -> str:
     return f"{text}%"
 
 
+def measured(value: float, against: tuple[float, ...] = ()) -> str:
+    """A measured fraction (a compliance rate, a metric value) as a percentage, the one way
+    sentences and tables write it: one decimal, more when one would round it onto 0%, 100% or a
+    threshold it does not reach (79.96% against 80% is '79.96%', never '80.0%').
+
+    >>> measured(0.8333), measured(0.78), measured(1.0), measured(0.99954), measured(0.0004)
+    ('83.3%', '78.0%', '100.0%', '99.95%', '0.04%')
+    >>> measured(0.7996, (0.8,)), measured(0.8, (0.8,)), measured(0.305)
+    ('79.96%', '80.0%', '30.5%')
+    """
+    bounds = (0.0, 1.0, *against)
+    digits = 1
+    while True:
+        shown = round(value * 100, digits)
+        if digits >= 6 or all(_side(value * 100, b * 100) == _side(shown, b * 100) for b in bounds):
+            return f"{shown:.{digits}f}%"
+        digits += 1
+
+
+def figure(value: float, unit: str, against: tuple[float, ...] = ()) -> str:
+    """A metric value in its unit, as sentences and tables both write it: a percentage
+    (`measured`, kept apart from the thresholds `against`), a duration to the millisecond, or a
+    number.
+
+    >>> figure(0.7996, "percent", (0.8,)), figure(47.3333333, "duration"), figure(31.25, "number")
+    ('79.96%', '47.333s', '31.25')
+    """
+    if unit == "percent":
+        return measured(value, against)
+    if unit == "duration":
+        return format_duration(value, digits=3)
+    return number(value)
+
+
+def _side(a: float, b: float) -> int:
+    """-1, 0 or 1 as `a` is below, at or above `b` (within the rounding error of a percentage)."""
+    if math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12):
+        return 0
+    return -1 if a < b else 1
+
+
 def number(value: float) -> str:
     """A number without trailing zeros; integers as they are.
 

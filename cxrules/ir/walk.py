@@ -56,3 +56,146 @@ def leaves(expr: Any) -> list[tuple[str, Any]]:
         if isinstance(node, LEAVES):
             seen.setdefault(describe(node), node)
     return list(seen.items())
+
+
+def value_reads(rule: ir.ValueCheck) -> list[tuple[str, Any]]:
+    """What a value check's violation names, as (text, node) in order: its `shown` values (lets
+    by name, computed operands), then the values its condition reads (`leaves`), each text once.
+    Every engine evaluates these at the trigger and reports them in `Finding.read`/`missing`.
+
+    >>> battery = ir.Call(fn="clamp", args=(ir.Attr(path="charge"), ir.Lit(value=0, type="percent"),
+    ...     ir.Lit(value=1, type="percent")))
+    >>> rule = ir.ValueCheck(trigger=ir.Trigger(pattern=ir.Pattern(types=("a.b",))),
+    ...     condition=ir.Binary(op=">=", left=battery, right=ir.Lit(value=0.9, type="percent")),
+    ...     shown=(ir.Shown(text="battery", value=battery, unit="percent"),))
+    >>> [text for text, _ in value_reads(rule)]
+    ['battery', 'charge']
+    """
+    seen: dict[str, Any] = {s.text: s.value for s in rule.shown}
+    for text, node in leaves(rule.condition):
+        seen.setdefault(text, node)
+    return list(seen.items())
+
+
+_UNITS = {"number": "number", "percent": "percent", "duration": "duration"}
+
+
+def unit_of(e: Any) -> str:
+    """The kind of value an expression yields, as a sentence writes it: "number", "percent",
+    "duration", "instant" or "any" (an attribute: only the log can tell).
+
+    >>> pct = ir.Lit(value=0.5, type="percent")
+    >>> unit_of(ir.Binary(op="*", left=pct, right=ir.Changes(path="team")))
+    'percent'
+    >>> unit_of(ir.Binary(op="-", left=ir.Time(), right=ir.Time(of="trigger")))
+    'duration'
+    """
+    if isinstance(e, ir.Lit):
+        return _UNITS.get(e.type, "any")
+    if isinstance(e, ir.Time) or (isinstance(e, ir.History) and e.fn != "count" and not e.field):
+        return "instant"
+    if isinstance(e, ir.History | ir.Changes) or (isinstance(e, ir.StateRef) and e.fn == "count"):
+        return "number"
+    if isinstance(e, ir.Unary) and e.op == "neg":
+        return unit_of(e.operand)
+    if isinstance(e, ir.Call):
+        if e.fn == "length":
+            return "number"
+        known = [u for u in map(unit_of, e.args) if u != "any"]
+        return known[0] if known and e.fn not in ("lower", "upper") else "any"
+    if isinstance(e, ir.Binary) and e.op in ("+", "-", "*", "/"):
+        return _arith_unit(e.op, unit_of(e.left), unit_of(e.right))
+    return "any"
+
+
+def _arith_unit(op: str, left: str, right: str) -> str:
+    if op in ("+", "-"):
+        if left == right == "instant":
+            return "duration" if op == "-" else "any"
+        if "instant" in (left, right):
+            return "instant"
+        if "any" in (left, right):
+            return left if right == "any" else right
+        return left if left == right else "number"
+    if left == right:
+        return "number" if op == "/" else left
+    if "number" in (left, right):
+        other = left if right == "number" else right
+        return other if other in ("percent", "duration") else "any"
+    return "any"
+
+
+def models(value: Any) -> Iterator[Any]:
+    """Every IR model inside `value`, depth first (a policy's rule, patterns, expressions,
+    durations; the patterns of history queries and their conditions included)."""
+    if isinstance(value, ir.IR):
+        yield value
+        for name in type(value).model_fields:
+            yield from models(getattr(value, name))
+    elif isinstance(value, tuple | list):
+        for item in value:
+            yield from models(item)
+
+
+def rule_patterns(policy: ir.Policy) -> list[ir.Pattern]:
+    """The patterns whose events a policy's rule reads (trigger, expected, unless, forbidden,
+    metric patterns), its states' starts and ends, and its scope's end."""
+    rule = policy.rule
+    found: list[ir.Pattern | None] = []
+    if isinstance(rule, ir.Existence | ir.Absence | ir.RateLimit):
+        found.append(rule.pattern)
+    elif isinstance(rule, ir.Response):
+        found += [rule.trigger.pattern, rule.expect, rule.unless]
+    elif isinstance(rule, ir.ForbidAfter):
+        found += [rule.trigger.pattern, rule.pattern, rule.unless]
+    elif isinstance(rule, ir.ValueCheck):
+        found.append(rule.trigger.pattern)
+    elif isinstance(rule, ir.MetricCheck):
+        agg = rule.metric.aggregate
+        found += [agg.pattern, agg.of, agg.unless]
+    for state in policy.states:
+        found += [state.start, state.end]
+    found.append(policy.scope_end)
+    return [p for p in found if p is not None]
+
+
+def read_types(policy: ir.Policy) -> tuple[str, ...]:
+    """The event types (exact names or `*` globs) a policy reads: those of its rule, states and
+    scope end, and of every history query in its expressions (docs/semantics.md, "Scopes and
+    relevance")."""
+    types = [t for p in rule_patterns(policy) for t in p.types]
+    types += [
+        t for node in models(policy) if isinstance(node, ir.History) for t in node.pattern.types
+    ]
+    return tuple(dict.fromkeys(types))
+
+
+def sees_every_event(policy: ir.Policy) -> bool:
+    """True when every event with the scope's keys reaches the policy: existence rules (a scope
+    with no match is still known), and policies reading `previous` or `changes(…)`."""
+    if isinstance(policy.rule, ir.Existence):
+        return True
+    for node in models(policy):
+        if isinstance(node, ir.Changes):
+            return True
+        if isinstance(node, ir.Attr | ir.Time | ir.Local) and node.of == "previous":
+            return True
+    return False
+
+
+def attribute_paths(policy: ir.Policy) -> list[str]:
+    """Every attribute path the policy reads: scope keys, expressions (of the event, the
+    trigger or the previous event), history fields, changes, state keys, metric groups."""
+    paths = list(policy.scope)
+    for node in models(policy):
+        if isinstance(node, ir.Attr):
+            paths.append(node.path)
+        elif isinstance(node, ir.History) and node.field is not None:
+            paths.append(node.field)
+        elif isinstance(node, ir.Changes):
+            paths.append(node.path)
+        elif isinstance(node, ir.State) and node.by is not None:
+            paths.append(node.by)
+        elif isinstance(node, ir.Metric):
+            paths.extend(node.group_by)
+    return list(dict.fromkeys(paths))

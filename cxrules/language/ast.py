@@ -223,7 +223,7 @@ class MetaClause(Node):
 
 
 class ScopeClause(Node):
-    """`per a, b` (attribute keys) or `per day` (a bucket, only right after a metric)."""
+    """`per a, b` (the policy's scope keys) or `per day` (the period of the policy's metric)."""
 
     kind: Literal["scope"] = "scope"
     keys: tuple[NameExpr, ...] = ()
@@ -255,10 +255,15 @@ class Aggregate(Node):
 
 
 class MetricDef(Node):
+    """`metric m = <aggregate> by a, b` and its period (`per day`, wherever the policy writes
+    it). `per` holds the period clause; after a shared metric it also keeps any other `per` line,
+    which the checker refuses (a metric is grouped with `by`)."""
+
     kind: Literal["metric"] = "metric"
     name: str
     name_span: Span
     aggregate: Aggregate
+    by: tuple[NameExpr, ...] = ()
     per: tuple[ScopeClause, ...] = ()
 
 

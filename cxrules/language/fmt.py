@@ -24,6 +24,18 @@ def format_file(tree: ast.PolicyFile) -> str:
     return _Formatter(tree).run()
 
 
+def expr_text(e: ast.Expr) -> str:
+    """One expression in the canonical layout, as a policy writes it.
+
+    >>> from cxrules.language.parser import parse
+    >>> from cxrules.source import Source
+    >>> tree, _ = parse(Source(name="p.cxr", text='policy p.q "T" when a.b require (x+1)>=90%'))
+    >>> expr_text(tree.items[0].rule.condition)
+    'x + 1 >= 90%'
+    """
+    return _Formatter(ast.PolicyFile(path="", items=())).expr(e)
+
+
 def _keywords() -> set[str]:
     return set(keyword_texts().values())
 
@@ -193,6 +205,8 @@ class _Formatter:
             return [f"{indent}let {c.name} = {self.expr(c.value)}"]
         if isinstance(c, ast.MetricDef):
             lines = [f"{indent}metric {c.name} = {self._aggregate(c.aggregate)}"]
+            if c.by:
+                lines.append(f"{indent}{INDENT}by " + ", ".join(self.expr(k) for k in c.by))
             lines += [f"{indent}{INDENT}per {self._per(p)}" for p in c.per]
             return lines
         return self._rule(c, indent)

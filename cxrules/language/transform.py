@@ -121,7 +121,7 @@ class ToAst:
 
     # ------------------------------------------------------------------ file
     def start(self, meta: Any, items: list[Any]) -> list[Any]:
-        return _group_metric_scopes(items)
+        return _shared_metric_periods(items)
 
     def use(self, meta: Any, c: list[Token]) -> ast.UseDef:
         return ast.UseDef(span=self._span(meta), path=unquote(c[0]))
@@ -194,7 +194,7 @@ class ToAst:
         if rest and isinstance(rest[0], Token) and rest[0].type == "STRING":
             title = unquote(rest[0])
             rest = rest[1:]
-        rest = _group_metric_scopes(rest)
+        rest = _metric_period(rest)
         rules = [x for x in rest if isinstance(x, _RULE_TYPES)]
         clauses = [x for x in rest if not isinstance(x, _RULE_TYPES)]
         return ast.Policy(
@@ -258,9 +258,13 @@ class ToAst:
         )
 
     def metric_def(self, meta: Any, c: list[Any]) -> ast.MetricDef:
+        by = tuple(c[2]) if len(c) > 2 and c[2] is not None else ()
         return ast.MetricDef(
-            span=self._span(meta), name=str(c[0]), name_span=self._tok(c[0]), aggregate=c[1]
+            span=self._span(meta), name=str(c[0]), name_span=self._tok(c[0]), aggregate=c[1], by=by
         )
+
+    def metric_by(self, meta: Any, c: list[ast.NameExpr]) -> list[ast.NameExpr]:
+        return c
 
     def agg_count(self, meta: Any, c: list[Any]) -> ast.Aggregate:
         return ast.Aggregate(
@@ -507,6 +511,9 @@ class ToAst:
         where = c[1][1] if len(c) > 1 else None
         return types.model_copy(update={"where": where, "span": self._span(meta)})
 
+    def any_type(self, meta: Any, c: list[Token]) -> Token:
+        return c[0]  # `*` alone: any event type
+
     def types(self, meta: Any, c: list[Token]) -> ast.Pattern:
         names = tuple(
             ast.TypeName(
@@ -727,26 +734,45 @@ def _starts_with_bracket(meta: Any, c: list[Token]) -> bool:
     return bool(meta.column < (first.column or 0) or meta.line < (first.line or 0))
 
 
-def _group_metric_scopes(items: list[Any]) -> list[Any]:
-    """Attach the `per` lines that directly follow a metric to that metric."""
+def _shared_metric_periods(items: list[Any]) -> list[Any]:
+    """At the top level, the `per` lines after a shared metric belong to it (there is no policy
+    scope there). A period is its bucket; any other `per` line is kept for the checker to refuse
+    (a metric is grouped with `by`)."""
     out: list[Any] = []
     for item in items:
-        if (
-            isinstance(item, ast.ScopeClause)
-            and out
-            and isinstance(out[-1], ast.MetricDef)
-            and (item.bucket is not None or not _closes_metric(out[-1]))
-        ):
-            metric: ast.MetricDef = out[-1]
-            span = metric.span.model_copy(
-                update={"end_line": item.span.end_line, "end_column": item.span.end_column}
-            )
-            out[-1] = metric.model_copy(update={"per": metric.per + (item,), "span": span})
+        if isinstance(item, ast.ScopeClause) and out and isinstance(out[-1], ast.MetricDef):
+            out[-1] = _with_per(out[-1], item)
             continue
         out.append(item)
     return out
 
 
-def _closes_metric(metric: ast.MetricDef) -> bool:
-    """A metric stops taking `per` lines once it has a bucket (the bucket comes last)."""
-    return any(p.bucket is not None for p in metric.per)
+def _metric_period(clauses: list[Any]) -> list[Any]:
+    """In a policy, `per <period>` is the bucket of the policy's metric wherever it is written,
+    before or after the metric: clause order never changes meaning. Without exactly one metric
+    of its own the clause stays where it is, for the checker to report."""
+    metrics = [i for i, c in enumerate(clauses) if isinstance(c, ast.MetricDef)]
+    if len(metrics) != 1:
+        return clauses
+    periods = [c for c in clauses if isinstance(c, ast.ScopeClause) and c.bucket is not None]
+    if not periods:
+        return clauses
+    metric: ast.MetricDef = clauses[metrics[0]]
+    for period in periods:
+        metric = _with_per(metric, period)
+    kept = [c for c in clauses if not any(c is p for p in periods)]
+    return [metric if isinstance(c, ast.MetricDef) else c for c in kept]
+
+
+def _with_per(metric: ast.MetricDef, per: ast.ScopeClause) -> ast.MetricDef:
+    first = min((metric.span, per.span), key=lambda s: (s.line, s.column))
+    end = max((metric.span, per.span), key=lambda s: (s.end_line, s.end_column))
+    span = metric.span.model_copy(
+        update={
+            "line": first.line,
+            "column": first.column,
+            "end_line": end.end_line,
+            "end_column": end.end_column,
+        }
+    )
+    return metric.model_copy(update={"per": metric.per + (per,), "span": span})

@@ -104,6 +104,11 @@ class Builder:
             missing[column] = frozenset(values) | missing[None]
         self.missing = missing if (default or mapping.missing_in) else None
         self.numbers = mapping.numbers
+        # attribute columns holding times, read with their own format (`times`)
+        self.times = {
+            column: (fmt, make_parser(fmt, self.tz, mapping.ignore_offset))
+            for column, fmt in mapping.times.items()
+        }
         self.drop = frozenset(mapping.drop)
         self.rename = mapping.rename
         self.id_column = mapping.id
@@ -115,11 +120,25 @@ class Builder:
         self.fromiso = datetime.fromisoformat
         self.canonical = (
             self.missing is None
-            and not (self.numbers or self.drop or self.rename or self.specs or mapping.date)
+            and not (self.numbers or self.times or self.drop or self.rename)
+            and not (self.specs or mapping.date)
             and (mapping.time_format, mapping.ignore_offset, self.transform) == ("iso", False, None)
             and (self.time_column, self.type_column, self.id_column) == ("time", "type", "id")
         )
         self.templates = [Template(spec.type) for spec in self.specs]
+        # an entry's own time format (None: the log's)
+        self.spec_times = [
+            (
+                spec.time_format,
+                make_parser(spec.time_format, self.tz, mapping.ignore_offset),
+                None
+                if spec.time_format.startswith("epoch")
+                else make_clock_parser(spec.time_format),
+            )
+            if spec.time_format
+            else None
+            for spec in self.specs
+        ]
         self.extra = [
             {k: Template(v) if isinstance(v, str) and "{" in v else v for k, v in s.attrs.items()}
             for s in self.specs
@@ -131,15 +150,28 @@ class Builder:
         if self.specs:
             for spec, template in zip(self.specs, self.templates, strict=True):
                 names += [spec.time, *([spec.date] if spec.date else []), *template.columns]
-                names += [c.column for c in spec.when]
+                names += [column for c in spec.when for column in c.columns()]
         else:
             names.append(self.time_column)
             names += [self.type_column] if self.type_column else []
             names += self.type_template.columns if self.type_template else []
         if self.mapping.date:
             names.append(self.mapping.date)
-        names += list(self.mapping.missing_in) + self.numbers
+        names += list(self.mapping.missing_in) + self.numbers + list(self.times)
         return list(dict.fromkeys(n for n in names if n))
+
+    def fields(self, header: list[str]) -> list[str]:
+        """The fields an event of a row with these columns has: `time`, `type`, `id` and its
+        attributes (the columns left after the time, type and id columns, `drop` and `rename`,
+        and the entries' `attrs`) — the names `duplicate_key` may use."""
+        consumed = {self.id_column} if self.id_column else set()
+        if not self.specs:
+            consumed |= {c for c in (self.time_column, self.type_column) if c}
+        kept = [c for c in header if c not in consumed and c not in self.drop]
+        attrs = [self.rename.get(c, c) for c in kept]
+        for extra in self.extra:
+            attrs += list(extra)
+        return list(dict.fromkeys(["time", "type", "id", *attrs]))
 
     def clean(self, row: dict[str, Any]) -> dict[str, Any]:
         """The row without its missing values, with number columns parsed."""
@@ -156,6 +188,10 @@ class Builder:
         for column in self.numbers:
             if column in row:
                 row[column] = _number(row[column], column)
+        for column, (fmt, parse) in self.times.items():
+            raw = row.get(column)
+            if raw is not None:
+                row[column] = self._parsed(raw, column, parse, fmt)
         return row
 
     def attrs(self, row: dict[str, Any]) -> dict[str, Any]:
@@ -187,7 +223,7 @@ class Builder:
             if when.tzinfo is None:
                 when = when.replace(tzinfo=self.tz)
             if not 1 < when.year < 9999 and not in_range(when):
-                raise Bad("E412", _out_of_range(raw, "time"))
+                raise Bad("E413", _out_of_range(raw, "time"))
         else:
             when = self._time(raw, "time", row, None)
         kind = row.pop("type", None)
@@ -224,7 +260,9 @@ class Builder:
         for index, spec in enumerate(self.specs):
             if not all(cond.holds(row) for cond in spec.when):
                 continue
-            when = self._time(row.get(spec.time), spec.time, row, spec.date or self.mapping.date)
+            when = self._time(
+                row.get(spec.time), spec.time, row, spec.date or self.mapping.date, index
+            )
             dated = bool(spec.date or self.mapping.date)
             if anchor is None:
                 anchor = when
@@ -234,9 +272,9 @@ class Builder:
                 try:
                     when = combine(when.date(), when.timetz().replace(tzinfo=None), self.tz, True)
                 except OverflowError:
-                    raise Bad("E412", _out_of_range(row.get(spec.time), spec.time)) from None
+                    raise Bad("E413", _out_of_range(row.get(spec.time), spec.time)) from None
                 if not in_range(when):
-                    raise Bad("E412", _out_of_range(row.get(spec.time), spec.time))
+                    raise Bad("E413", _out_of_range(row.get(spec.time), spec.time))
             kind = self._fill(self.templates[index], row)
             attrs = dict(base)
             for key, value in self.extra[index].items():
@@ -254,38 +292,54 @@ class Builder:
         return events
 
     def _time(
-        self, raw: Any, column: str, row: dict[str, Any], date_column: str | None
+        self,
+        raw: Any,
+        column: str,
+        row: dict[str, Any],
+        date_column: str | None,
+        spec: int | None = None,
     ) -> datetime:
         if raw is None:
             raise Bad("E403", f"no time: column '{column}' is missing")
+        own = self.spec_times[spec] if spec is not None else None
         if date_column is not None:
-            when = self._dated(raw, column, row, date_column)
+            when = self._dated(raw, column, row, date_column, own)
+        elif own is not None:
+            when = self._parsed(raw, column, own[1], own[0])
         else:
-            when = self._parsed(raw, column)
+            when = self._parsed(raw, column, self.parse_time, self.mapping.time_format)
         if not 1 < when.year < 9999 and not in_range(when):
-            raise Bad("E412", _out_of_range(raw, column))
+            raise Bad("E413", _out_of_range(raw, column))
         return when
 
-    def _parsed(self, raw: Any, column: str) -> datetime:
+    def _parsed(
+        self, raw: Any, column: str, parse: Callable[[Any], datetime], expected: str
+    ) -> datetime:
         try:
-            return self.parse_time(raw)
+            return parse(raw)
         except TypeError as exc:
             raise Bad("E406", f"'{column}' has the wrong type: {exc}, got {_show(raw)}") from None
         except (ValueError, OverflowError, OSError):
-            expected = self.mapping.time_format
             if expected in ("epoch_s", "epoch_ms") and _finite(raw):
-                raise Bad("E412", _out_of_range(raw, column)) from None
+                raise Bad("E413", _out_of_range(raw, column)) from None
             raise Bad(
                 "E404", f"time {_show(raw)} in '{column}' does not match the format '{expected}'"
             ) from None
 
-    def _dated(self, raw: Any, column: str, row: dict[str, Any], date_column: str) -> datetime:
+    def _dated(
+        self,
+        raw: Any,
+        column: str,
+        row: dict[str, Any],
+        date_column: str,
+        own: tuple[str, Any, Callable[[Any], time] | None] | None = None,
+    ) -> datetime:
         day_raw = row.get(date_column)
         if day_raw is None:
             raise Bad("E403", f"no time: date column '{date_column}' is missing")
         try:
             day: date = self.parse_date(day_raw)
-            clock: time = self.parse_clock(raw)
+            clock: time = (own[2] if own and own[2] else self.parse_clock)(raw)
         except TypeError as exc:
             raise Bad("E406", f"'{column}' has the wrong type: {exc}, got {_show(raw)}") from None
         except ValueError:
@@ -293,7 +347,7 @@ class Builder:
                 "E404",
                 f"date {_show(day_raw)} in '{date_column}' and time of day {_show(raw)} in "
                 f"'{column}' do not match the formats '{self.mapping.date_format}' and "
-                f"'{self.mapping.time_format}'",
+                f"'{own[0] if own else self.mapping.time_format}'",
             ) from None
         return combine(day, clock, self.tz)
 

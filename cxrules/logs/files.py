@@ -10,6 +10,7 @@ import sys
 import tempfile
 import zlib
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, cast
 
@@ -81,6 +82,22 @@ def open_binary(path: Path, label: str) -> IO[bytes]:
         return open(path, "rb", buffering=_CHUNK)
     except OSError as exc:
         raise LogError(label, str(exc)) from None
+
+
+@contextmanager
+def open_counted(path: Path, label: str) -> Iterator[tuple[IO[bytes], IO[bytes]]]:
+    """(content, stored): the file's content as a binary stream, decompressed when it is gzip,
+    and the file as stored beneath it, whose position says how many stored bytes are read."""
+    try:
+        stored = open(path, "rb", buffering=_CHUNK)  # noqa: SIM115 - closed by the `with` below
+    except OSError as exc:
+        raise LogError(label, str(exc)) from None
+    with stored:
+        if is_gzip(path):
+            with gzip.GzipFile(fileobj=stored, mode="rb") as content:
+                yield cast(IO[bytes], content), stored
+        else:
+            yield stored, stored
 
 
 def sha256(path: Path) -> str:

@@ -11,10 +11,10 @@ import weakref
 import zlib
 from bisect import insort
 from collections import deque
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Literal
+from typing import IO, Any, Literal
 
 from cxrules.diagnostics import did_you_mean, error
 from cxrules.logs.build import Bad, Builder
@@ -27,15 +27,18 @@ from cxrules.logs.files import (
     detect_format,
     is_gzip,
     open_binary,
+    open_counted,
     sample_text,
     sha256,
     spool_stdin,
 )
 from cxrules.logs.mapping import LogMapping
+from cxrules.logs.progress import NO_PROGRESS, Progress
 from cxrules.logs.readers import (
     Item,
     csv_header,
     parquet_columns,
+    parquet_rows,
     read_csv,
     read_jsonl,
     read_parquet,
@@ -45,6 +48,7 @@ from cxrules.reports.model import InputSummary
 from cxrules.time.zones import zone
 
 SEQ_SHIFT = 40
+REPORT_EVERY = 1024  # records between two reports of the bytes read
 # (instant as POSIX seconds, seq, event, duplicate key or None). The float key orders instants
 # exactly (distinct microseconds stay distinct until far beyond year 2200) and compares much
 # faster than aware datetimes with different tzinfo objects.
@@ -82,6 +86,10 @@ class LogInput:
             self.table = decompress_to_temporary(self.file, label)
             self._temporary.append(self.table)
         self.max_record = max_record or mapping.max_record
+        self.size = self.file.stat().st_size  # bytes as stored: what progress counts
+        self._stored: IO[bytes] | None = None  # the stored file while it is being read
+        self._rows = 0  # a Parquet file's rows, for its progress
+        self._consumed = 0
         self.index = 0
         self.delimiter = mapping.delimiter or ("\t" if _stem(name).endswith(".tsv") else ",")
         self._sha: str | None = None
@@ -93,6 +101,20 @@ class LogInput:
         self.read = self.accepted = self.rejected = self.duplicates = self.events = 0
         self.first: datetime | None = None
         self.last: datetime | None = None
+        self._consumed = 0
+
+    def position(self) -> int:
+        """Bytes of the file as stored read so far in this read (compressed bytes for gzip;
+        for Parquet, the share of its rows read); the whole size once the read is done."""
+        if self.format == "parquet" and self._rows:
+            return min(self.size, self.size * self.read // self._rows)
+        stored = self._stored
+        if stored is None:
+            return self._consumed
+        try:
+            return min(self.size, stored.tell())
+        except (OSError, ValueError):
+            return self._consumed
 
     @property
     def sha256(self) -> str:
@@ -126,13 +148,64 @@ class LogInput:
                     for c in absent
                 ]
             )
+        fields = builder.fields(header)
+        unknown = [
+            name
+            for name in self.mapping.duplicate_key
+            if name not in fields and name.split(".")[0] not in fields
+        ]
+        if unknown:
+            raise MappingError([self._no_such_field(name, fields) for name in unknown])
+
+    def _roles(self) -> dict[str, str]:
+        """The columns that become an event's time, type and id, by name."""
+        mapping = self.mapping
+        columns = {
+            mapping.time_column(self.format): "time",
+            mapping.type_column(self.format): "type",
+        }
+        if mapping.id:
+            columns[mapping.id] = "id"
+        for spec in mapping.events:
+            columns.setdefault(spec.time, "time")
+        return columns
+
+    def _no_such_field(self, name: str, fields: list[str]) -> Any:
+        """E410 for a `duplicate_key` name that no event has, pointing at the mapping's line."""
+        mapping = self.mapping
+        if name in mapping.rename:
+            hint = f"'{name}' is renamed '{mapping.rename[name]}': write '{mapping.rename[name]}'"
+        elif name in (roles := self._roles()) and name not in fields:
+            hint = f"column '{name}' is the event's {roles[name]}: write '{roles[name]}'"
+        else:
+            hint = did_you_mean(name, fields) or (
+                "the names are the event's fields: " + ", ".join(fields[:12])
+            )
+        span, line = mapping.locate("duplicate_key")
+        return error(
+            "E410",
+            f"{self.label}: duplicate_key names '{name}', which no event has (it names the "
+            "event's fields: time, type, id and attributes after rename)",
+            span,
+            hint,
+            line,
+        )
 
     def items(self) -> Iterator[Item]:
         """The raw rows and rejected records of this file, in file order."""
-        if self.format == "parquet":
-            yield from read_parquet(self.table, self.label)
-            return
-        with open_binary(self.file, self.label) as stream:
+        try:
+            if self.format == "parquet":
+                self._rows = parquet_rows(self.table, self.label)
+                yield from read_parquet(self.table, self.label)
+            else:
+                yield from self._text_items()
+        finally:
+            self._stored = None
+            self._consumed = self.size
+
+    def _text_items(self) -> Iterator[Item]:
+        with open_counted(self.file, self.label) as (stream, stored):
+            self._stored = stored
             try:
                 if self.format == "jsonl":
                     yield from read_jsonl(stream, self.max_record, self.label)
@@ -149,17 +222,24 @@ class LogInput:
             except (EOFError, OSError, zlib.error) as exc:
                 raise LogError(self.label, f"the file is truncated or corrupt: {exc}") from None
 
-    def entries(self, sink: list[Rejected], cap: int) -> Iterator[Entry]:
+    def entries(
+        self, sink: list[Rejected], cap: int, on_read: Callable[[], None] | None = None
+    ) -> Iterator[Entry]:
         """(time, seq, event, duplicate key) for each event, in file order; rejections go to
-        `sink` (at most `cap` kept, all counted)."""
+        `sink` (at most `cap` kept, all counted); `on_read` is called every `REPORT_EVERY`
+        records."""
         self.reset()
         builder = Builder(self.mapping, self.format, self.label)
         key_fields = self.mapping.duplicate_key
+        unseen = set(key_fields)  # duplicate_key names no event has had yet
+        names: set[str] = set()  # the fields of the first events, for a did-you-mean
         id_column = self.mapping.id
         builder.seq = self.index << SEQ_SHIFT
         kept = 0
         for item in self.items():
             self.read += 1
+            if on_read is not None and not self.read % REPORT_EVERY:
+                on_read()
             if type(item) is Rejected:
                 self.rejected += 1
                 if kept < cap:
@@ -179,10 +259,25 @@ class LogInput:
             self.accepted += 1
             for event in events:
                 if key_fields:
-                    key: Any = tuple(_field(event, name) for name in key_fields)
+                    key: Any = tuple(duplicate_part(event, name) for name in key_fields)
+                    if None in key:  # a key with a part missing is no key: never a duplicate
+                        if unseen:
+                            unseen.difference_update(
+                                n for n, v in zip(key_fields, key, strict=True) if v is not None
+                            )
+                        key = None
+                    else:
+                        unseen.clear()
+                    if unseen and len(names) < 1000:
+                        names.update(event.attrs)
                 else:
                     key = event.id if explicit else None
                 yield event.time.timestamp(), event.seq, event, key
+        if unseen and self.accepted:
+            fields = ["time", "type", "id", *sorted(names)]
+            raise MappingError(
+                [self._no_such_field(name, fields) for name in key_fields if name in unseen]
+            )
 
     def summary(self) -> InputSummary:
         """Counts of the last read, for the report."""
@@ -217,7 +312,8 @@ def _stem(name: str) -> str:
     return lowered[:-3] if lowered.endswith(".gz") else lowered
 
 
-def _field(event: Event, name: str) -> Any:
+def duplicate_part(event: Event, name: str) -> Any:
+    """One part of an event's duplicate key (`duplicate_key` names a field of the event)."""
     if name == "time":
         return event.time
     if name == "type":
@@ -264,39 +360,62 @@ class LogSet:
         self.duplicate_samples: list[Rejected] = []
 
     @property
+    def total_bytes(self) -> int:
+        """The size of every input as stored: the total of progress reports in bytes."""
+        return sum(log.size for log in self.inputs)
+
+    def bytes_read(self) -> int:
+        """Bytes of the inputs as stored read so far in the current read."""
+        return sum(log.position() for log in self.inputs)
+
+    @property
     def rejected_total(self) -> int:
         """Rejected records of the last read, including those beyond the kept list."""
         return sum(log.rejected for log in self.inputs)
 
-    def events(self, sorted: bool = False) -> Iterator[Event]:
+    def events(self, sorted: bool = False, progress: Progress = NO_PROGRESS) -> Iterator[Event]:
         """All events in (time, file order, input order).
 
         Streaming (`sorted=False`) keeps memory flat and tolerates disorder within `reorder`
         events; beyond that it raises OutOfOrder, and the caller reads again with `sorted=True`,
-        which holds every event in memory and sorts stably.
+        which holds every event in memory and sorts stably. `progress` hears the phases and the
+        bytes read (see `cxrules.logs.progress`).
         """
         self.rejected = []
         self.duplicate_samples = []
-        if sorted:
-            merged: Iterator[Entry] = self._sorted()
-        else:
-            streams = [self._stream(log) for log in self.inputs]
-            merged = streams[0] if len(streams) == 1 else heapq.merge(*streams)
-        return self._deliver(merged)
+        total = self.total_bytes
+        on_read = None
+        if progress is not NO_PROGRESS:
 
-    def _sorted(self) -> Iterator[Entry]:
+            def on_read() -> None:
+                progress.read(self.bytes_read(), total)
+
+        if sorted:
+            merged: Iterator[Entry] = self._sorted(progress, on_read)
+        else:
+            progress.phase("auditing")
+            streams = [self._stream(log, on_read) for log in self.inputs]
+            merged = streams[0] if len(streams) == 1 else heapq.merge(*streams)
+        return self._deliver(merged, on_read)
+
+    def _sorted(self, progress: Progress, on_read: Callable[[], None] | None) -> Iterator[Entry]:
+        progress.phase("reading to sort")
         everything: list[Entry] = []
         for log in self.inputs:
-            everything.extend(log.entries(self.rejected, self.max_rejected))
+            everything.extend(log.entries(self.rejected, self.max_rejected, on_read))
+        if on_read is not None:
+            on_read()
+        progress.phase("sorting")
         everything.sort(key=_order)
+        progress.phase("auditing", len(everything))
         return iter(everything)
 
-    def _stream(self, log: LogInput) -> Iterator[Entry]:
+    def _stream(self, log: LogInput, on_read: Callable[[], None] | None) -> Iterator[Entry]:
         buffer: deque[Entry] = deque()
         append, popleft = buffer.append, buffer.popleft
         size = self.reorder
         last = float("-inf")
-        for entry in log.entries(self.rejected, self.max_rejected):
+        for entry in log.entries(self.rejected, self.max_rejected, on_read):
             if buffer and entry[0] < buffer[-1][0]:
                 if entry[0] < last:
                     event = entry[2]
@@ -311,7 +430,9 @@ class LogSet:
                 yield first
         yield from buffer
 
-    def _deliver(self, merged: Iterator[Entry]) -> Iterator[Event]:
+    def _deliver(
+        self, merged: Iterator[Entry], on_read: Callable[[], None] | None
+    ) -> Iterator[Event]:
         seen: set[Any] = set()
         instant = self.duplicate_scope == "instant"
         current: float | None = None
@@ -341,6 +462,8 @@ class LogSet:
                 log.first = event.time
             log.last = event.time
             yield event
+        if on_read is not None:
+            on_read()  # every input read: done == total
 
     def summaries(self) -> list[InputSummary]:
         """One summary per input, for the last read."""

@@ -11,7 +11,15 @@ import tomllib
 from pathlib import Path
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    PrivateAttr,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
 from cxrules.diagnostics import Diagnostic, did_you_mean, error, sort_key
 from cxrules.logs.errors import MappingError
@@ -28,27 +36,55 @@ class _Model(BaseModel):
 
 
 class Condition(_Model):
-    """A test on one column of a row: present (not missing), or its value in / not in a list."""
+    """A test on one column of a row — present (not missing), or its value in / not in a list —
+    or `any` of several conditions (an 'or') or `all` of them (an 'and')."""
 
-    column: str
+    column: str | None = None
     present: bool | None = None
     in_: list[Any] | None = Field(default=None, alias="in")
     not_in: list[Any] | None = None
+    any_: list[Condition] | None = Field(default=None, alias="any")
+    all_: list[Condition] | None = Field(default=None, alias="all")
 
     @model_validator(mode="after")
     def _one_test(self) -> Condition:
-        given = [k for k in ("present", "in_", "not_in") if getattr(self, k) is not None]
+        tests = ("present", "in_", "not_in", "any_", "all_")
+        given = [k for k in tests if getattr(self, k) is not None]
         if len(given) != 1:
-            raise ValueError("a condition needs exactly one of 'present', 'in' or 'not_in'")
+            raise ValueError(
+                "a condition needs exactly one of 'present', 'in', 'not_in', 'any' or 'all'"
+            )
+        if given[0] in ("any_", "all_"):
+            word = given[0].rstrip("_")
+            if self.column is not None:
+                raise ValueError(f"'{word}' combines conditions that name their own 'column'")
+            if not getattr(self, given[0]):
+                raise ValueError(f"'{word}' needs at least one condition")
+        elif self.column is None:
+            raise ValueError("a condition needs the 'column' it tests")
         return self
+
+    def columns(self) -> list[str]:
+        """Every column this condition reads."""
+        if self.column is not None:
+            return [self.column]
+        return [c for part in (self.any_ or self.all_ or []) for c in part.columns()]
 
     def holds(self, row: dict[str, Any]) -> bool:
         """True when the row passes this test (a missing column counts as not present).
 
         >>> Condition(column="outcome", **{"in": ["AGENT"]}).holds({"outcome": "AGENT"})
         True
+        >>> either = Condition(**{"any": [{"column": "a", "present": True},
+        ...                                {"column": "b", "in": ["x"]}]})
+        >>> either.holds({"b": "x"}), either.holds({"b": "y"})
+        (True, False)
         """
-        value = row.get(self.column)
+        if self.any_ is not None:
+            return any(part.holds(row) for part in self.any_)
+        if self.all_ is not None:
+            return all(part.holds(row) for part in self.all_)
+        value = row.get(self.column)  # type: ignore[arg-type]
         if self.present is not None:
             return (value is not None) == self.present
         if self.in_ is not None:
@@ -58,10 +94,12 @@ class Condition(_Model):
 
 
 class EventSpec(_Model):
-    """One event made from a row (`[[log.events]]`): its type, its time, when, extra attributes."""
+    """One event made from a row (`[[log.events]]`): its type, its time (read with the log's
+    `time_format`, or the entry's own), when, extra attributes."""
 
     type: str
     time: str
+    time_format: str | None = None
     date: str | None = None
     when: list[Condition] = []
     attrs: dict[str, Any] = {}
@@ -71,9 +109,20 @@ class EventSpec(_Model):
     def _listify(cls, value: Any) -> Any:
         return [value] if isinstance(value, dict) else value
 
+    @field_validator("time_format")
+    @classmethod
+    def _time_format(cls, value: str | None) -> str | None:
+        if value is not None and value not in SPECIAL_FORMATS:
+            to_strptime(value)
+        return value
+
 
 class LogMapping(_Model):
     """How one export becomes events; every field has a default that reads canonical JSONL."""
+
+    # (file, text, table) the mapping was read from, so that errors found while reading (a
+    # duplicate_key no event has) point at its line
+    _source: tuple[str, str, str | None] | None = PrivateAttr(default=None)
 
     format: Format | None = None
     delimiter: str | None = None
@@ -93,6 +142,7 @@ class LogMapping(_Model):
     missing_in: dict[str, list[str]] = {}
     drop: list[str] = []
     numbers: list[str] = []
+    times: dict[str, str] = {}
     duplicate_key: list[str] = []
     max_record: int = Field(default=MIB, gt=0)
     events: list[EventSpec] = []
@@ -111,6 +161,14 @@ class LogMapping(_Model):
     def _time_format(cls, value: str) -> str:
         if value not in SPECIAL_FORMATS:
             to_strptime(value)
+        return value
+
+    @field_validator("times")
+    @classmethod
+    def _times(cls, value: dict[str, str]) -> dict[str, str]:
+        for fmt in value.values():
+            if fmt not in SPECIAL_FORMATS:
+                to_strptime(fmt)
         return value
 
     @field_validator("date_format")
@@ -145,7 +203,20 @@ class LogMapping(_Model):
             raise ValueError(
                 f"a date column needs times of day, not time_format '{self.time_format}'"
             )
+        for spec in self.events:
+            fmt = spec.time_format or ""
+            if (spec.date or self.date) and fmt.startswith("epoch"):
+                raise ValueError(f"a date column needs times of day, not time_format '{fmt}'")
         return self
+
+    def locate(self, key: str) -> tuple[Span | None, str]:
+        """Where the file this mapping was read from sets `key` (a top-level key of the log
+        table): its span and line, for errors found while reading (None, "" when unknown)."""
+        source = self._source
+        if source is None:
+            return None, ""
+        file, text, table = source
+        return _locate(text, [key], Path(file), table)
 
     def time_column(self, fmt: str) -> str:
         """The time column, defaulting by format ('time:timestamp' for XES, else 'time')."""
@@ -174,9 +245,9 @@ def load_mapping(path: str | Path | None, project_dir: str | Path = ".") -> LogM
     project = Path(project_dir)
     for candidate in (project / "cxrules.toml", project / "pyproject.toml"):
         if candidate.is_file():
-            table = _table(candidate, _read_toml(candidate), explicit=False)
-            if table is not None:
-                return _validate(table, candidate, candidate.read_text("utf-8"))
+            found = _table(candidate, _read_toml(candidate), explicit=False)
+            if found is not None:
+                return _validate(found[0], candidate, candidate.read_text("utf-8"), found[1])
     return LogMapping()
 
 
@@ -186,13 +257,14 @@ def mapping_from_dict(table: dict[str, Any], name: str = "<mapping>") -> LogMapp
     >>> mapping_from_dict({"zone": "Europe/Rome"}).zone
     'Europe/Rome'
     """
-    return _validate(table, Path(name), "")
+    return _validate(table, Path(name), "", None)
 
 
 def _from_file(file: Path, explicit: bool) -> LogMapping:
     data = _read_toml(file)
-    table = _table(file, data, explicit)
-    return _validate(table or {}, file, file.read_text("utf-8"))
+    found = _table(file, data, explicit)
+    table, name = found if found is not None else ({}, None)
+    return _validate(table, file, file.read_text("utf-8"), name)
 
 
 def _read_toml(file: Path) -> dict[str, Any]:
@@ -215,14 +287,20 @@ def _read_toml(file: Path) -> dict[str, Any]:
         raise MappingError([error("E410", message, span, line=line_text)]) from None
 
 
-def _table(file: Path, data: dict[str, Any], explicit: bool) -> dict[str, Any] | None:
+def _table(
+    file: Path, data: dict[str, Any], explicit: bool
+) -> tuple[dict[str, Any], str | None] | None:
+    """The mapping's table and its name (`log`, `tool.cxrules.log`, or None for the keys at the
+    top of an explicit file)."""
     if file.name == "pyproject.toml" or "tool" in data:
         table = data.get("tool", {}).get("cxrules", {}).get("log")
         if table is not None or not explicit:
-            return _as_table(file, table, "tool.cxrules.log")
+            found = _as_table(file, table, "tool.cxrules.log")
+            return None if found is None else (found, "tool.cxrules.log")
     if "log" in data:
-        return _as_table(file, data["log"], "log")
-    return data if explicit else None
+        found = _as_table(file, data["log"], "log")
+        return None if found is None else (found, "log")
+    return (data, None) if explicit else None
 
 
 def _as_table(file: Path, table: Any, key: str) -> dict[str, Any] | None:
@@ -231,15 +309,20 @@ def _as_table(file: Path, table: Any, key: str) -> dict[str, Any] | None:
     raise MappingError([error("E410", f"{file}: '{key}' must be a table, not {table!r}")])
 
 
-def _validate(table: dict[str, Any], file: Path, text: str) -> LogMapping:
+def _validate(table: dict[str, Any], file: Path, text: str, name: str | None) -> LogMapping:
     try:
-        return LogMapping.model_validate(table)
+        mapping = LogMapping.model_validate(table)
     except ValidationError as exc:
-        diagnostics = [_diagnostic(err, table, file, text) for err in exc.errors()]
+        diagnostics = [_diagnostic(err, table, file, text, name) for err in exc.errors()]
         raise MappingError(sorted(diagnostics, key=sort_key)) from None
+    if text:
+        mapping._source = (str(file), text, name)
+    return mapping
 
 
-def _diagnostic(err: Any, table: dict[str, Any], file: Path, text: str) -> Diagnostic:
+def _diagnostic(
+    err: Any, table: dict[str, Any], file: Path, text: str, name: str | None
+) -> Diagnostic:
     loc = [str(part) for part in err["loc"]]
     key = ".".join(loc) or "log"
     message = str(err["msg"]).removeprefix("Value error, ")
@@ -253,7 +336,7 @@ def _diagnostic(err: Any, table: dict[str, Any], file: Path, text: str) -> Diagn
             message = f"log.{key} = {sample!r}: {message}"
         else:
             message = f"log.{key}: {message}"
-    span, line_text = _locate(text, loc, file)
+    span, line_text = _locate(text, loc, file, name)
     return error("E410", message, span, hint, line_text)
 
 
@@ -263,7 +346,7 @@ _NOTHING = object()
 def _sub_fields(loc: list[str]) -> list[str]:
     if "events" in loc:
         if "when" in loc:
-            return ["column", "present", "in", "not_in"]
+            return ["column", "present", "in", "not_in", "any", "all"]
         return sorted(EventSpec.model_fields)
     return []
 
@@ -281,22 +364,62 @@ def _lookup(table: Any, loc: tuple[Any, ...]) -> Any:
     return node
 
 
-def _locate(text: str, loc: list[str], file: Path) -> tuple[Span | None, str]:
-    names = [part for part in loc if not part.isdigit()]
-    if not text or not names:
+_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]#]+?)\s*\]\]?\s*(?:#.*)?$")
+
+
+def _locate(
+    text: str, loc: list[str], file: Path, table: str | None = "log"
+) -> tuple[Span | None, str]:
+    """The line of the mapping file that sets the key at `loc` (as pydantic reports it: `zone`,
+    `events.1.time`, `events.0.when.0.column`): inside the mapping's own table (`table`; None for
+    the top of the file), in the right `[[log.events]]` entry, never a same-named key of another
+    table (a project's own `format`) or of another entry."""
+    if not text or not [part for part in loc if not part.isdigit()]:
         return None, ""
-    key = re.escape(names[-1])
-    pattern = re.compile(rf'^\s*"?{key}"?\s*=|[{{,]\s*"?{key}"?\s*=')
-    for number, line in enumerate(text.splitlines(), start=1):
-        found = pattern.search(line)
-        if found:
-            column = line.find(names[-1], found.start()) + 1
-            span = Span(
-                file=str(file),
-                line=number,
-                column=column,
-                end_line=number,
-                end_column=column + len(names[-1]),
-            )
-            return span, line
-    return Span(file=str(file), line=1, column=1, end_line=1, end_column=1), ""
+    lines = text.splitlines()
+    region = table
+    index = 0
+    if len(loc) > 1 and loc[0] == "events" and loc[1].isdigit():
+        region = f"{table}.events" if table else "events"
+        index = int(loc[1])
+    rows = _rows_of(lines, region, index)
+    names = [part for part in loc[2:] if not part.isdigit()] if region != table else loc
+    names = [part for part in names if not part.isdigit()] or ["events"]
+    for name in (names[-1], names[0]):
+        pattern = re.compile(rf'^\s*"?{re.escape(name)}"?\s*=|[{{,]\s*"?{re.escape(name)}"?\s*=')
+        for number in rows:
+            line = lines[number - 1]
+            found = pattern.search(line)
+            if found:
+                column = line.find(name, found.start()) + 1
+                span = Span(
+                    file=str(file),
+                    line=number,
+                    column=column,
+                    end_line=number,
+                    end_column=column + len(name),
+                )
+                return span, line
+    first = rows[0] if rows else 1
+    line = lines[first - 1] if 0 < first <= len(lines) else ""
+    return Span(file=str(file), line=first, column=1, end_line=first, end_column=1), line
+
+
+def _rows_of(lines: list[str], region: str | None, index: int) -> list[int]:
+    """The line numbers inside table `region` (its `index`-th entry for an array of tables),
+    the header line of an array entry included."""
+    rows: list[int] = []
+    current: str | None = None
+    seen = -1
+    for number, line in enumerate(lines, start=1):
+        header = _HEADER.match(line)
+        if header:
+            current = header.group(2).replace(" ", "")
+            if header.group(1) == "[[" and current == region:
+                seen += 1
+                if seen == index:
+                    rows.append(number)
+            continue
+        if current == region and (seen == index or seen == -1):
+            rows.append(number)
+    return rows

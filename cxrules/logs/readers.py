@@ -183,6 +183,16 @@ def parquet_columns(path: Path, label: str) -> list[str]:
         raise LogError(label, f"not a readable Parquet file: {exc}") from None
 
 
+def parquet_rows(path: Path, label: str) -> int:
+    """The number of rows of a Parquet file, from its metadata."""
+    import pyarrow.parquet as pq
+
+    try:
+        return int(pq.ParquetFile(path).metadata.num_rows)
+    except Exception as exc:  # pyarrow raises several kinds for a corrupt file
+        raise LogError(label, f"not a readable Parquet file: {exc}") from None
+
+
 def read_parquet(path: Path, label: str, batch_size: int = 65536) -> Iterator[Item]:
     """Rows of a Parquet file, read in record batches; the line is the 1-based row number."""
     import pyarrow as pa
@@ -207,7 +217,7 @@ def read_parquet(path: Path, label: str, batch_size: int = 65536) -> Iterator[It
 
 def _parquet_rows(batch: Any, number: int, label: str) -> Iterator[Item]:
     """A batch's rows one by one: a row holding a value outside the years 1 to 9999 is
-    rejected (E412) and the others are read."""
+    rejected (E413) and the others are read."""
     names = batch.schema.names
     for index in range(batch.num_rows):
         number += 1
@@ -217,7 +227,7 @@ def _parquet_rows(batch: Any, number: int, label: str) -> Iterator[Item]:
                 row[name] = column[index].as_py()
             except (OverflowError, ValueError):
                 reason = f"column '{name}' holds a time outside the years 1 to 9999"
-                yield Rejected(label, number, "E412", reason, "")
+                yield Rejected(label, number, "E413", reason, "")
                 break
         else:
             yield number, row, ""

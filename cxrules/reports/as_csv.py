@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import csv
 import io
+from typing import Any
 
 from cxrules.reports.common import scope_text
 from cxrules.reports.model import Report, Violation
@@ -61,6 +62,26 @@ def render_csv(report: Report, *, guard_formulas: bool = True) -> str:
             for name, cell in _row(violation)
         )
     return buffer.getvalue()
+
+
+def write_csv(
+    assembled: Any, handle: Any, *, guard_formulas: bool = True
+) -> dict[tuple[str, str], int]:
+    """The violations of `assembled` (`findings.assemble.Assembled`) written as CSV as they
+    come (the bytes of `render_csv`); how many each (policy, kind) has."""
+    writer = csv.writer(handle, lineterminator="\r\n")
+    writer.writerow(COLUMNS)
+    counts: dict[tuple[str, str], int] = {}
+    for violation in assembled.violations:
+        key = (violation.policy, violation.kind)
+        counts[key] = counts.get(key, 0) + 1
+        writer.writerow(
+            cell if not guard_formulas or name == "duration_seconds" else guard(cell)
+            for name, cell in _row(violation)
+        )
+    for _ in assembled.pending:  # nothing of them in CSV; the iterator is consumed
+        pass
+    return counts
 
 
 def seconds_text(seconds: float | None) -> str:

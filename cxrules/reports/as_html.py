@@ -1,8 +1,11 @@
 """Report stage: the self-contained HTML rendering an auditor opens in a browser or archives.
 
-One file, no external asset and no script: inline CSS, inline SVG charts (compliance per policy,
-violations per day, a timeline per violation) and a Content-Security-Policy that forbids scripts
-anyway. Everything taken from the report is escaped with `html.escape`: titles, scope values,
+One file, no external asset and no script: inline CSS, inline SVG charts and a
+Content-Security-Policy that forbids scripts anyway. The page reads top-down for a CX manager
+(verdict, key numbers, charts, the policy table), then one collapsed section per policy with its
+plain-English explanation (when given), its metric trend charts, and its first violations with
+their timelines; all of them are in the CSV and JSON renderings, so a large audit stays a few MB.
+Everything taken from the report is escaped with `html.escape`: titles, scope values,
 sentences and attributes come from policy files and logs and are untrusted.
 """
 
@@ -10,6 +13,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
+from collections.abc import Mapping
 from datetime import date
 from html import escape
 from typing import Any
@@ -31,23 +35,65 @@ from cxrules.reports.common import (
     verdict,
     violations_by_policy,
 )
-from cxrules.reports.model import Report, Violation
-from cxrules.reports.svg import SEVERITY_COLOR, Mark, compliance_chart, day_chart, timeline
+from cxrules.reports.model import PolicySummary, Report, Violation
+from cxrules.reports.svg import (
+    SEVERITY_COLOR,
+    Mark,
+    compliance_chart,
+    health_color,
+    period_for,
+    period_start,
+    timeline,
+    violations_chart,
+)
+from cxrules.reports.trend import metric_charts
 from cxrules.time.format import format_duration
 
+#: Violations shown per policy by default; the rest are counted and pointed to (CSV, JSON).
+MAX_VIOLATIONS = 20
+#: Open obligations listed by default (at risk first).
+MAX_PENDING = 100
+
 _CSS = """
-body{font-family:system-ui,sans-serif;margin:2rem auto;max-width:1100px;padding:0 1rem;
-color:#111827;line-height:1.4}
-h1{margin-bottom:.2rem}h2{border-bottom:1px solid #e5e7eb;padding-bottom:.2rem;margin-top:2rem}
-table{border-collapse:collapse;margin:.5rem 0;font-size:.9rem}
-th,td{border:1px solid #e5e7eb;padding:.25rem .5rem;text-align:left;vertical-align:top}
-th{background:#f9fafb}td.n{text-align:right;font-variant-numeric:tabular-nums}
-.verdict{padding:.6rem 1rem;border-radius:6px;font-weight:600}
+body{font-family:system-ui,sans-serif;margin:0;color:#111827;line-height:1.4;background:#fff}
+main{max-width:1320px;margin:1.5rem auto;padding:0 1.25rem}
+h1{margin:0 0 .2rem}h2{border-bottom:1px solid #e5e7eb;padding-bottom:.2rem;margin:2rem 0 .5rem}
+h4{margin:1rem 0 .25rem}
+table{border-collapse:collapse;margin:.5rem 0;font-size:.875rem;max-width:100%}
+th,td{border:1px solid #e5e7eb;padding:.25rem .5rem;text-align:left;vertical-align:top;
+overflow-wrap:anywhere}
+th{background:#f9fafb;font-weight:600;overflow-wrap:normal}
+td.t,.nw{white-space:nowrap;overflow-wrap:normal}
+td.n{text-align:right;font-variant-numeric:tabular-nums;white-space:nowrap;overflow-wrap:normal}
+code{font-size:.85em}.muted{color:#6b7280}.small{font-size:.85rem}
+.verdict{padding:.6rem 1rem;border-radius:6px;font-weight:600;margin:.75rem 0}
 .pass{background:#dcfce7;color:#14532d}.fail{background:#fee2e2;color:#7f1d1d}
-.sev{display:inline-block;padding:0 .4rem;border-radius:4px;color:#fff;font-size:.8rem}
+.sev{display:inline-block;padding:0 .4rem;border-radius:4px;color:#fff;font-size:.8rem;
+font-weight:600;vertical-align:1px;white-space:nowrap}
+.tiles{display:flex;flex-wrap:wrap;gap:.75rem;margin:1rem 0}
+.tile{border:1px solid #e5e7eb;border-radius:8px;padding:.4rem 1rem;min-width:9rem}
+.tile b{display:block;font-size:1.5rem;font-variant-numeric:tabular-nums}
+.charts{display:grid;grid-template-columns:repeat(auto-fit,minmax(min(600px,100%),1fr));
+gap:1rem 2rem;align-items:start}
+figure{margin:0}figcaption{font-weight:600;margin:.25rem 0}
+.pct{font-weight:600}.bar{display:block;height:4px;background:#e5e7eb;border-radius:2px;
+margin-top:2px;min-width:4rem}.bar i{display:block;height:4px;border-radius:2px}
+details.policy{border:1px solid #e5e7eb;border-radius:8px;margin:.5rem 0}
+details.policy>summary{cursor:pointer;padding:.5rem .75rem;overflow-wrap:anywhere}
+details.policy[open]>summary{border-bottom:1px solid #e5e7eb;background:#f9fafb}
+summary .pct{margin-left:.5rem}.inner{padding:.25rem 1rem .75rem}
+.explain{background:#eff6ff;border-left:4px solid #2563eb;padding:.5rem .75rem;
+white-space:pre-line;margin:.75rem 0}
+dl{display:grid;grid-template-columns:max-content minmax(0,1fr);gap:.1rem 1rem;margin:.5rem 0}
+dd{margin:0;overflow-wrap:break-word}dt{color:#4b5563}
+.trends{display:grid;grid-template-columns:repeat(auto-fill,minmax(min(400px,100%),1fr));
+gap:.5rem 1.5rem}.trends.one{display:block}
+.policies td:first-child{min-width:14rem}
 .violation{border:1px solid #e5e7eb;border-radius:6px;padding:.5rem 1rem;margin:.75rem 0}
-.violation p{margin:.2rem 0}.muted{color:#6b7280}code{font-size:.85rem}
-dl{display:grid;grid-template-columns:max-content auto;gap:.1rem 1rem}dd{margin:0}
+.violation p{margin:.2rem 0}
+.vgrid{display:grid;grid-template-columns:minmax(0,720px) minmax(0,1fr);gap:0 1.5rem;
+align-items:start}
+.more{background:#f9fafb;border:1px dashed #d1d5db;border-radius:6px;padding:.5rem 1rem}
 svg{max-width:100%;height:auto}
 """
 _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
@@ -63,13 +109,36 @@ def _sev(severity: str) -> str:
     return f'<span class="sev" style="background:{color}">{_e(severity)}</span>'
 
 
-def _table(head: list[str], rows: list[list[str]], numeric: set[int] | None = None) -> str:
-    """A table from already-escaped cells; columns in `numeric` are right-aligned."""
-    numeric = numeric or set()
-    out = ["<table><thead><tr>", *(f"<th>{_e(h)}</th>" for h in head), "</tr></thead><tbody>"]
+def _health(compliance: float | None, bar: bool = False) -> str:
+    """A compliance rate in its health colour, with a small bar under it when asked."""
+    color = health_color(compliance)
+    text = f'<span class="pct" style="color:{color}">{percent(compliance)}</span>'
+    if bar and compliance is not None:
+        width = f"{max(0.0, min(1.0, compliance)) * 100:.1f}%"
+        text += f'<span class="bar"><i style="width:{width};background:{color}"></i></span>'
+    return text
+
+
+def _table(
+    head: list[str],
+    rows: list[list[str]],
+    numeric: set[int] | None = None,
+    nowrap: set[int] | None = None,
+    cls: str = "",
+) -> str:
+    """A table from already-escaped cells; columns in `numeric` are right-aligned, those in
+    `nowrap` (times, short words) are kept on one line. Other cells wrap anywhere, so a long
+    path or id never widens the page."""
+    numeric, nowrap = numeric or set(), nowrap or set()
+    table = f'<table class="{cls}">' if cls else "<table>"
+    out = [table, "<thead><tr>", *(f"<th>{_e(h)}</th>" for h in head), "</tr></thead><tbody>"]
     for row in rows:
         cells = (
-            f'<td class="n">{cell}</td>' if n in numeric else f"<td>{cell}</td>"
+            f'<td class="n">{cell}</td>'
+            if n in numeric
+            else f'<td class="t">{cell}</td>'
+            if n in nowrap
+            else f"<td>{cell}</td>"
             for n, cell in enumerate(row)
         )
         out += ["<tr>", *cells, "</tr>"]
@@ -77,117 +146,233 @@ def _table(head: list[str], rows: list[list[str]], numeric: set[int] | None = No
     return "".join(out)
 
 
-def render_html(report: Report, *, fail_on: str = "low", max_violations: int | None = None) -> str:
+def render_html(
+    report: Report,
+    *,
+    fail_on: str = "low",
+    max_violations: int | None = MAX_VIOLATIONS,
+    max_pending: int | None = MAX_PENDING,
+    explanations: Mapping[str, str] | None = None,
+) -> str:
     """The report as one self-contained HTML page.
 
-    `max_violations` caps the violations shown per policy (None: all of them, the default for
-    an audit record); the page says how many were left out.
+    `max_violations` caps the violations shown per policy and `max_pending` the open
+    obligations listed (None: all of them); the page says how many more there are and where to
+    find them. `explanations` maps a policy id to its plain-English explanation, shown at the
+    top of that policy's section (default: none).
     """
     check_severity(fail_on)
-    if max_violations is not None and max_violations < 0:
-        raise ValueError(f"max_violations must be 0 or more, not {max_violations}")
+    for name, limit in (("max_violations", max_violations), ("max_pending", max_pending)):
+        if limit is not None and limit < 0:
+            raise ValueError(f"{name} must be 0 or more, not {limit}")
     passed, sentence = verdict(report, fail_on)
+    ranked = ranked_policies(report)
+    counts = _per_day(report)
+    period = period_for(min(counts), max(counts)) if counts else "day"
     parts = [
         "<!DOCTYPE html>",
         '<html lang="en"><head><meta charset="utf-8">',
         f'<meta http-equiv="Content-Security-Policy" content="{_e(_CSP)}">',
         '<meta name="viewport" content="width=device-width, initial-scale=1">',
         f"<title>cxrules audit report: {'PASS' if passed else 'FAIL'}</title>",
-        f"<style>{_CSS}</style></head><body>",
+        f"<style>{_CSS}</style></head><body><main>",
         "<h1>cxrules audit report</h1>",
-        f'<p class="muted">{_e(report.schema_)}</p>',
+        f'<p class="muted">{_byline(report)}</p>',
         f'<p class="verdict {"pass" if passed else "fail"}">{_e(sentence)}</p>',
-        _summary(report),
-        _inputs(report),
-        "<h2>Charts</h2>",
-        "<h3>Compliance per policy</h3>",
-        compliance_chart(
-            [
-                (p.id, p.compliance, p.severity if p.violated else None)
-                for p in ranked_policies(report)
-            ]
-        ),
-        "<h3>Violations per day</h3>",
-        day_chart(_per_day(report)),
-        _policies(report),
-        _violations(report, max_violations),
-        _metrics(report),
-        _pending(report),
+        _tiles(report, fail_on),
+        '<h2>Charts</h2><div class="charts">',
+        "<figure><figcaption>Compliance per policy, least compliant first</figcaption>",
+        compliance_chart([(p.id, p.compliance) for p in sorted(ranked, key=_by_compliance)]),
+        f"</figure><figure><figcaption>Violations per {period}</figcaption>",
+        violations_chart(_by_period(counts, period), period),
+        "</figure></div>",
+        _policy_table(ranked),
+        _policy_sections(report, ranked, max_violations, explanations or {}),
+        _pending(report, max_pending),
         _rejected(report),
-        "</body></html>",
+        _about(report),
+        "</main></body></html>",
     ]
     return "\n".join(parts) + "\n"
 
 
-def _summary(report: Report) -> str:
-    files = "".join(f"<li><code>{_e(f)}</code></li>" for f in report.policy_files)
-    params = ", ".join(f"{_e(k)}={_e(report.parameters[k])}" for k in sorted(report.parameters))
+def _by_compliance(policy: PolicySummary) -> float:
+    """Least compliant first; a policy with nothing judged last (sorted is stable: ties keep
+    the worst-first order)."""
+    return 2.0 if policy.compliance is None else policy.compliance
+
+
+def _byline(report: Report) -> str:
     span = time_span(report)
-    rows = [
-        ("Engine", _e(report.engine)),
-        ("Zone", _e(report.zone)),
-        ("As of", _e(report.as_of or "the last event")),
-        ("Time span", f"{_e(span[0])} to {_e(span[1])}" if span else "no events"),
-        ("Policy revision", f"<code>{_e(report.revision)}</code>"),
-        ("Policy files", f"<ul>{files}</ul>" if files else "none"),
-        ("Parameters", params or "none"),
+    pieces = [
+        f"engine {_e(report.engine)}",
+        f"zone {_e(report.zone)}",
+        f"as of {_e(report.as_of or 'the last event')}",
+        f"events from {_e(span[0])} to {_e(span[1])}" if span else "no events",
+        _e(report.schema_),
     ]
-    items = "".join(f"<dt>{name}</dt><dd>{value}</dd>" for name, value in rows)
-    return f"<h2>Summary</h2><dl>{items}</dl>"
+    return " · ".join(pieces)
 
 
-def _inputs(report: Report) -> str:
+def _tiles(report: Report, fail_on: str) -> str:
     totals = input_totals(report)
-    rows = [
-        [
-            f"<code>{_e(i.path)}</code>",
-            _e(i.format),
-            *(str(n) for n in (i.read, i.accepted, i.rejected, i.duplicates, i.events)),
-            _e(i.first_time or "–"),
-            _e(i.last_time or "–"),
-            f"<code>{_e(i.sha256)}</code>",
-        ]
-        for i in report.inputs
+    failing_policies = {v.policy for v in report.violations if v.kind not in WARNING_KINDS}
+    warnings = sum(1 for v in report.violations if v.kind in WARNING_KINDS)
+    at_risk = sum(1 for p in report.pending if p.at_risk)
+    rejected = max(report.rejected_total, len(report.rejected))
+    tiles = [
+        ("policies", f"{len(report.policies):,}", f"{len(failing_policies):,} with violations"),
+        (
+            "violations",
+            f"{len(report.violations) - warnings:,}",
+            f"{plural(warnings, 'metric warning')}",
+        ),
+        ("open obligations", f"{len(report.pending):,}", f"{at_risk:,} at risk"),
+        ("events audited", f"{totals['events']:,}", f"of {totals['read']:,} records read"),
+        ("rejected records", f"{rejected:,}", f"{totals['duplicates']:,} duplicates dropped"),
     ]
-    names = ["read", "accepted", "rejected", "duplicates", "events"]
-    rows.append(["<b>total</b>", "", *(str(totals[k]) for k in names), "", "", ""])
-    head = ["file", "format", *names, "first", "last", "sha256"]
-    return "<h2>Inputs</h2>" + _table(head, rows, numeric={2, 3, 4, 5, 6})
+    cells = "".join(
+        f'<div class="tile"><span class="muted small">{_e(name)}</span><b>{value}</b>'
+        f'<span class="muted small">{_e(note)}</span></div>'
+        for name, value, note in tiles
+    )
+    return f'<div class="tiles">{cells}</div>'
 
 
-def _policies(report: Report) -> str:
+_COUNTS = ("activations", "satisfied", "violated", "pending", "cancelled", "warnings")
+
+
+def _policy_table(ranked: list[PolicySummary]) -> str:
     rows = [
         [
-            f'<a href="#policy-{_e(p.id)}">{_e(p.id)}</a>',
-            _e(p.title),
+            f'<a href="#policy-{_e(p.id)}">{_e(p.id)}</a><br><span class="muted small">'
+            f"{_e(p.title)}</span>",
             _sev(p.severity),
-            _e(p.owner),
             _e(p.kind),
-            f"<code>{_e(p.file)}:{p.line}</code>",
-            *(
-                str(n)
-                for n in (
-                    p.scopes,
-                    p.out_of_scope,
-                    p.vacuous,
-                    p.activations,
-                    p.satisfied,
-                    p.violated,
-                    p.pending,
-                    p.cancelled,
-                    p.warnings,
-                )
-            ),
-            percent(p.compliance),
+            *(f"{getattr(p, name):,}" for name in _COUNTS),
+            _health(p.compliance, bar=True),
         ]
-        for p in ranked_policies(report)
+        for p in ranked
     ]
-    head = [
-        "policy", "title", "severity", "owner", "kind", "defined at", "scopes", "out of scope",
-        "vacuous", "activations", "satisfied", "violated", "pending", "cancelled", "warnings",
-        "compliance",
-    ]  # fmt: skip
-    return "<h2>Policies (worst first)</h2>" + _table(head, rows, numeric=set(range(6, 16)))
+    head = ["policy", "severity", "kind", *_COUNTS, "compliance"]
+    table = _table(head, rows, numeric=set(range(3, 10)), nowrap={1, 2}, cls="policies")
+    note = (
+        '<p class="muted">Each policy\'s scopes (vacuous ones included) and events out of '
+        "scope are in its section below.</p>"
+    )
+    return f"<h2>Policies (worst first)</h2>{table}{note}"
+
+
+def _policy_sections(
+    report: Report,
+    ranked: list[PolicySummary],
+    limit: int | None,
+    explanations: Mapping[str, str],
+) -> str:
+    groups = violations_by_policy(report)
+    index = {id(v): n for n, v in enumerate(report.violations)}
+    out = [
+        "<h2>Policies one by one</h2>",
+        '<p class="muted">Each section opens with a click: what the policy says, its numbers, '
+        "its trend charts and its first violations with their timelines.</p>",
+    ]
+    for policy in ranked:
+        found = groups.get(policy.id, [])
+        out.append(_policy_section(policy, found, index, limit, explanations.get(policy.id)))
+    return "\n".join(out)
+
+
+def _policy_section(
+    policy: PolicySummary,
+    found: list[Violation],
+    index: dict[int, int],
+    limit: int | None,
+    explanation: str | None,
+) -> str:
+    failures = sum(1 for v in found if v.kind not in WARNING_KINDS)
+    warned = len(found) - failures
+    tally = f"{failures:,} violation{'' if failures == 1 else 's'}" + (
+        f", {warned:,} warning{'' if warned == 1 else 's'}" if warned else ""
+    )
+    parts = [
+        f'<details class="policy" id="policy-{_e(policy.id)}"><summary>{_sev(policy.severity)} '
+        f"<b>{_e(policy.id)}</b> {_e(policy.title)} {_health(policy.compliance)} "
+        f'<span class="muted">· {tally}</span></summary><div class="inner">'
+    ]
+    if explanation:
+        parts.append(f'<p class="explain">{_e(explanation)}</p>')
+    parts.append(
+        f"<p>Owner <b>{_e(policy.owner or '–')}</b> · a {_e(policy.kind.replace('_', ' '))} "
+        f"rule defined at <code>{_e(policy.file)}:{policy.line}</code></p>"
+        f"<p>{_tally_sentence(policy)}</p>"
+    )
+    if policy.metrics:
+        parts.append(_metric_part(policy))
+    if found:
+        shown = found if limit is None else found[:limit]
+        head = f"Violations ({len(found):,})"
+        if len(shown) < len(found):
+            head = f"Violations: the first {len(shown):,} of {len(found):,}"
+        parts.append(f"<h4>{head}</h4>")
+        parts += [_violation(v, index[id(v)]) for v in shown]
+        if len(shown) < len(found):
+            parts.append(_more(policy, len(found) - len(shown)))
+    parts.append("</div></details>")
+    return "".join(parts)
+
+
+def _tally_sentence(p: PolicySummary) -> str:
+    """The policy's counts in one sentence (the policy table has them as columns)."""
+    judged = "value" if p.metrics else "activation"
+    counts = [f"{p.satisfied:,} satisfied", f"{p.violated:,} violated"]
+    counts += [f"{n:,} {name}" for name, n in (("pending", p.pending), ("cancelled", p.cancelled),
+               ("metric warnings", p.warnings)) if n]  # fmt: skip
+    scopes = [f"{p.vacuous:,} vacuous"] + ([f"{p.out_of_scope:,} events out of scope"]
+              if p.out_of_scope else [])  # fmt: skip
+    return (
+        f"{p.activations:,} {judged}{'' if p.activations == 1 else 's'}: {', '.join(counts)}; "
+        "compliance "
+        f"{_health(p.compliance)}. {p.scopes:,} scope{'' if p.scopes == 1 else 's'} seen "
+        f"({', '.join(scopes)})."
+    )
+
+
+def _more(policy: PolicySummary, hidden: int) -> str:
+    return (
+        f'<p class="more">{hidden:,} more {"violation" if hidden == 1 else "violations"} of '
+        f"<code>{_e(policy.id)}</code> are not shown on this page. Every violation is in the "
+        "CSV rendering of this audit (<code>--format csv</code>: one row per violation, filter "
+        f"the <code>policy</code> column on <code>{_e(policy.id)}</code>) and in its JSON "
+        "report (<code>--format json</code>, under <code>violations</code>); "
+        "<code>--max-violations all</code> puts them all on this page.</p>"
+    )
+
+
+def _metric_part(policy: PolicySummary) -> str:
+    figures = "".join(
+        f"<figure><figcaption>{_e(caption)}</figcaption>{svg}</figure>"
+        for caption, svg in metric_charts(policy)
+    )
+    rows = [
+        [
+            _e(m.metric),
+            _e(scope_text(m.group)),
+            _e(m.bucket or "–"),
+            _e(metric_value(m)),
+            f"{m.population:,}",
+            _e(m.threshold),
+            _e(m.warn or "–"),
+            _e(m.status.replace("_", " ")),
+        ]
+        for m in policy.metrics
+    ]
+    head = ["metric", "group", "bucket", "value", "n", "threshold", "warning level", "status"]
+    table = _table(head, rows, numeric={3, 4})
+    single = " one" if figures.count("<figure>") == 1 else ""
+    return (
+        f'<h4>Trend</h4><div class="trends{single}">{figures}</div>'
+        f"<details><summary>All {plural(len(rows), 'metric value')}</summary>{table}</details>"
+    )
 
 
 def _per_day(report: Report) -> dict[date, dict[str, int]]:
@@ -199,42 +384,32 @@ def _per_day(report: Report) -> dict[date, dict[str, int]]:
     return {day: dict(by_severity) for day, by_severity in counts.items()}
 
 
-def _violations(report: Report, limit: int | None) -> str:
-    groups = violations_by_policy(report)
-    index = {id(v): n for n, v in enumerate(report.violations)}
-    out = ["<h2>Violations</h2>"]
-    if not report.violations:
-        out.append("<p>No violations.</p>")
-    for policy in ranked_policies(report):
-        found = groups.get(policy.id, [])
-        if not found:
-            continue
-        out.append(
-            f'<h3 id="policy-{_e(policy.id)}">{_e(policy.id)}: {_e(policy.title)} '
-            f"{_sev(policy.severity)} ({plural(len(found), 'record')})</h3>"
-        )
-        shown = found if limit is None else found[:limit]
-        out += [_violation(v, index[id(v)]) for v in shown]
-        if len(found) > len(shown):
-            out.append(f"<p class='muted'>… and {len(found) - len(shown)} more not shown.</p>")
-    return "\n".join(out)
+def _by_period(counts: dict[date, dict[str, int]], period: str) -> dict[date, dict[str, int]]:
+    merged: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for day, by_severity in counts.items():
+        for severity, n in by_severity.items():
+            merged[period_start(day, period)][severity] += n
+    return {first: dict(by_severity) for first, by_severity in merged.items()}
 
 
 def _violation(v: Violation, n: int) -> str:
     where = f"violations[{n}]"
     start, end = epoch(v.start, f"{where}.start"), epoch(v.end, f"{where}.end")
+    times = [v.start, v.end, *(e.time for e in v.evidence)]
+    dated = len({t[:10] for t in times}) > 1
     trigger_id = v.trigger.id if v.trigger is not None else None
     marks = [
         Mark(
             epoch(e.time, f"{where}.evidence[{k}].time"),
-            f"{e.type} {_clock(e.time)}",
+            f"{e.type} {_when(e.time, dated)}",
             trigger=e.id == trigger_id,
         )
         for k, e in enumerate(v.evidence)
     ]
     if v.trigger is not None and all(e.id != trigger_id for e in v.evidence):
         at = epoch(v.trigger.time, f"{where}.trigger.time")
-        marks.append(Mark(at, f"{v.trigger.type} {_clock(v.trigger.time)}", trigger=True))
+        marks.append(Mark(at, f"{v.trigger.type} {_when(v.trigger.time, dated)}", trigger=True))
+    deadline = _deadline(v, dated)
     facts = [
         ("id", f"<code>{_e(v.id)}</code>"),
         ("kind", _e(v.kind) + (" (warning)" if v.kind in WARNING_KINDS else "")),
@@ -248,63 +423,69 @@ def _violation(v: Violation, n: int) -> str:
         facts.append(("fulfilled at", _e(v.fulfilled_at)))
     if v.trigger is not None:
         t = v.trigger
-        facts.append(("trigger", f"{_e(t.type)} {_e(t.time)} <code>{_e(t.file)}:{t.line}</code>"))
+        facts.append(
+            (
+                "trigger",
+                f'{_e(t.type)} <span class="nw">{_e(t.time)}</span> '
+                f"<code>{_e(t.file)}:{t.line}</code>",
+            )
+        )
     if v.details:
         facts.append(("details", f"<code>{_e(_json(v.details, f'{where}.details'))}</code>"))
-    evidence = [
-        [_e(e.id), _e(e.type), _e(e.time), f"<code>{_e(e.file)}:{e.line}</code>"]
-        for e in v.evidence
-    ]
+    evidence = [[_e(e.type), _e(e.time), _source(e.id, e.file, e.line)] for e in v.evidence]
     items = "".join(f"<dt>{name}</dt><dd>{value}</dd>" for name, value in facts)
+    span_text = (_when(v.start, dated), _when(v.end, dated))
     parts = [
         f'<div class="violation" id="violation-{_e(v.id)}">',
         f"<p>{_sev(v.severity)} {_e(v.sentence)}</p>",
-        timeline(start, end, marks, f"Timeline of {v.id}", (v.start, v.end)),
-        f"<dl>{items}</dl>",
+        '<div class="vgrid"><div>',
+        timeline(start, end, marks, f"Timeline of {v.id}", span_text, deadline),
+        f"</div><dl>{items}</dl></div>",
     ]
     if evidence:
-        parts.append(_table(["event id", "type", "time", "source"], evidence))
+        parts.append(_table(["evidence event", "time", "source"], evidence, nowrap={1}))
     parts.append("</div>")
     return "".join(parts)
 
 
-def _clock(text: str) -> str:
-    """The clock time of an ISO 8601 time as written ('10:05:00'), or the text itself."""
-    return text[11:19] if len(text) >= 19 and text[10] in "T " else text
+def _deadline(v: Violation, dated: bool) -> tuple[float, str] | None:
+    """The violation's deadline (from `details.deadline`) as seconds and a label; None when it
+    has none or it is not a time (details are free-form)."""
+    text = v.details.get("deadline") if v.details else None
+    if not isinstance(text, str):
+        return None
+    try:
+        at = epoch(text, "details.deadline")
+    except ValueError:
+        return None
+    return at, f"deadline {_when(text, dated)}"
+
+
+def _source(event_id: str, file: str, line: int) -> str:
+    """An evidence event's origin; its id too when the log gave one (not `file:line`)."""
+    origin = f"<code>{_e(file)}:{line}</code>"
+    if event_id == f"{file}:{line}":
+        return origin
+    return f"<code>{_e(event_id)}</code> at {origin}"
+
+
+def _when(text: str, dated: bool) -> str:
+    """The clock time of an ISO 8601 time as written ('10:05:00'), with its date ('2026-03-02
+    10:05') when a timeline spans days; the text itself when it is not such a time."""
+    if len(text) < 19 or text[10] not in "T ":
+        return text
+    return f"{text[:10]} {text[11:16]}" if dated else text[11:19]
 
 
 def _json(value: Any, where: str) -> str:
     return json.dumps(to_plain(value, where), ensure_ascii=False, sort_keys=True)
 
 
-def _metrics(report: Report) -> str:
-    rows = [
-        [
-            _e(p.id),
-            _e(m.metric),
-            _e(scope_text(m.group)),
-            _e(m.bucket or "–"),
-            _e(metric_value(m)),
-            str(m.population),
-            _e(m.threshold),
-            _e(m.warn or "–"),
-            _e(m.status),
-        ]
-        for p in ranked_policies(report)
-        for m in p.metrics
-    ]
-    if not rows:
-        return ""
-    head = [
-        "policy", "metric", "group", "bucket", "value", "n", "threshold", "warning level",
-        "status",
-    ]  # fmt: skip
-    return "<h2>Metric values</h2>" + _table(head, rows, numeric={4, 5})
-
-
-def _pending(report: Report) -> str:
+def _pending(report: Report, limit: int | None) -> str:
     if not report.pending:
         return ""
+    ordered = sorted(report.pending, key=lambda p: not p.at_risk)
+    shown = ordered if limit is None else ordered[:limit]
     rows = [
         [
             _e(p.policy),
@@ -314,12 +495,25 @@ def _pending(report: Report) -> str:
             _e(p.sentence),
             f"<code>{_e(p.trigger.file)}:{p.trigger.line}</code>",
         ]
-        for p in report.pending
+        for p in shown
     ]
     head = ["policy", "scope", "deadline", "at risk", "obligation", "trigger"]
-    title = f"<h2>Open obligations ({len(report.pending)})</h2>"
-    note = "<p class='muted'>Still open at the evaluation horizon: not violations.</p>"
-    return title + note + _table(head, rows)
+    at_risk = sum(1 for p in report.pending if p.at_risk)
+    title = f"<h2>Open obligations ({len(report.pending):,})</h2>"
+    note = (
+        "<p class='muted'>Still open at the evaluation horizon: not violations. "
+        f"{plural(at_risk, 'obligation')} at risk (deadline within the warning lead), "
+        "listed first.</p>"
+    )
+    table = _table(head, rows, nowrap={2})
+    if len(shown) < len(ordered):
+        table += (
+            f"<p class='more'>{len(ordered) - len(shown):,} more are not listed here; the JSON "
+            "report lists every one (under <code>pending</code>).</p>"
+        )
+    if len(rows) > 10:
+        table = f"<details><summary>List the first {len(rows):,}</summary>{table}</details>"
+    return title + note + table
 
 
 def _rejected(report: Report) -> str:
@@ -328,7 +522,7 @@ def _rejected(report: Report) -> str:
         return ""
     by_code = _table(
         ["code", "records listed"],
-        [[_e(code), str(n)] for code, n in rejected_by_code(report)],
+        [[_e(code), f"{n:,}"] for code, n in rejected_by_code(report)],
         numeric={1},
     )
     listed = _table(
@@ -339,7 +533,47 @@ def _rejected(report: Report) -> str:
         ],
         numeric={1},
     )
+    if len(report.rejected) > 10:
+        listed = f"<details><summary>List all {len(report.rejected):,}</summary>{listed}</details>"
     capped = ""
     if len(report.rejected) < total:
-        capped = f"<p class='muted'>The report lists {len(report.rejected)} of {total}.</p>"
-    return f"<h2>Rejected records ({total})</h2>{capped}{by_code}{listed}"
+        capped = f"<p class='muted'>The report lists {len(report.rejected):,} of {total:,}.</p>"
+    return f"<h2>Rejected records ({total:,})</h2>{capped}{by_code}{listed}"
+
+
+def _about(report: Report) -> str:
+    files = "".join(f"<li><code>{_e(f)}</code></li>" for f in report.policy_files)
+    params = ", ".join(f"{_e(k)}={_e(report.parameters[k])}" for k in sorted(report.parameters))
+    span = time_span(report)
+    rows = [
+        ("Engine", _e(report.engine)),
+        ("Zone", _e(report.zone)),
+        ("As of", _e(report.as_of or "the last event")),
+        ("Time span", f"{_e(span[0])} to {_e(span[1])}" if span else "no events"),
+        ("Policy revision", f"<code>{_e(report.revision)}</code>"),
+        ("Policy files", f"<ul>{files}</ul>" if files else "none"),
+        ("Parameters", params or "none"),
+    ]
+    if report.ignored_after_as_of:
+        rows.append(("Not audited", f"{report.ignored_after_as_of:,} events after the horizon"))
+    items = "".join(f"<dt>{name}</dt><dd>{value}</dd>" for name, value in rows)
+    return f"<h2>About this audit</h2><dl>{items}</dl>{_inputs(report)}"
+
+
+def _inputs(report: Report) -> str:
+    totals = input_totals(report)
+    rows = [
+        [
+            f"<code>{_e(i.path)}</code>",
+            _e(i.format),
+            *(f"{n:,}" for n in (i.read, i.accepted, i.rejected, i.duplicates, i.events)),
+            _e(i.first_time or "–"),
+            _e(i.last_time or "–"),
+            f"<code>{_e(i.sha256)}</code>",
+        ]
+        for i in report.inputs
+    ]
+    names = ["read", "accepted", "rejected", "duplicates", "events"]
+    rows.append(["<b>total</b>", "", *(f"{totals[k]:,}" for k in names), "", "", ""])
+    head = ["file", "format", *names, "first", "last", "sha256"]
+    return "<h3>Inputs</h3>" + _table(head, rows, numeric={2, 3, 4, 5, 6}, nowrap={1, 7, 8})

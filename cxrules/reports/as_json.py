@@ -53,3 +53,38 @@ def to_plain(value: Any, where: str = "report") -> Any:
         return value
     kind = type(value).__name__
     raise ValueError(f"report field {where} holds a {kind}, which JSON cannot represent")
+
+
+def write_json(assembled: Any, handle: Any) -> dict[tuple[str, str], int]:
+    """Write the report of `assembled` (`findings.assemble.Assembled`) to a text handle as it
+    comes: the same bytes as `render_json` of the whole report, without holding its violations
+    and pending obligations in memory. Returns how many violation records each (policy, kind)
+    has."""
+    report = assembled.report
+    plain = to_plain(report)
+    streams = {"violations": assembled.violations, "pending": assembled.pending}
+    counts: dict[tuple[str, str], int] = {}
+    handle.write("{")
+    first = True
+    for key, value in plain.items():
+        handle.write("" if first else ",")
+        first = False
+        handle.write(f"\n  {json.dumps(key, ensure_ascii=False)}: ")
+        if key not in streams:
+            handle.write(_dumps(value).replace("\n", "\n  "))
+            continue
+        empty = True
+        for n, record in enumerate(streams[key]):
+            if key == "violations":
+                which = (record.policy, record.kind)
+                counts[which] = counts.get(which, 0) + 1
+            item = _dumps(to_plain(record, f"report.{key}[{n}]"))
+            handle.write(("[\n    " if empty else ",\n    ") + item.replace("\n", "\n    "))
+            empty = False
+        handle.write("[]" if empty else "\n  ]")
+    handle.write("\n}\n")
+    return counts
+
+
+def _dumps(value: Any) -> str:
+    return json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False)

@@ -42,9 +42,10 @@ def md(text: str) -> str:
     return _SPECIAL.sub(r"\\\1", html.escape(visible(text), quote=False))
 
 
-def render_markdown(report: Report, *, max_violations: int = 3, fail_on: str = "low") -> str:
-    """The report as GitHub-flavoured Markdown for a pull request."""
-    if max_violations < 0:
+def render_markdown(report: Report, *, max_violations: int | None = 3, fail_on: str = "low") -> str:
+    """The report as GitHub-flavoured Markdown for a pull request; `max_violations` per
+    failing policy (None: all of them)."""
+    if max_violations is not None and max_violations < 0:
         raise ValueError(f"max_violations must be 0 or more, not {max_violations}")
     check_severity(fail_on)
     passed, sentence = verdict(report, fail_on)
@@ -87,7 +88,7 @@ def render_markdown(report: Report, *, max_violations: int = 3, fail_on: str = "
     return "\n".join(out).rstrip("\n") + "\n"
 
 
-def _violations(report: Report, limit: int) -> list[str]:
+def _violations(report: Report, limit: int | None) -> list[str]:
     groups = violations_by_policy(report)
     out: list[str] = []
     for policy in ranked_policies(report):
@@ -98,11 +99,12 @@ def _violations(report: Report, limit: int) -> list[str]:
             out += ["### Violations", ""]
         count = plural(len(found), "violation")
         out += [f"**{md(policy.id)}**: {md(policy.title)} ({policy.severity}, {count})", ""]
-        for v in found[:limit]:
+        shown = found if limit is None else found[:limit]
+        for v in shown:
             where = f" ({md(f'{v.trigger.file}:{v.trigger.line}')})" if v.trigger else ""
             out.append(f"- {md(v.sentence)}{where}")
-        if len(found) > limit:
-            out.append(f"- … and {len(found) - limit} more")
+        if len(found) > len(shown):
+            out.append(f"- … and {len(found) - len(shown)} more")
         out.append("")
     return out
 

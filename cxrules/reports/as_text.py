@@ -50,25 +50,28 @@ STATUS_STYLE = {"violated": "red", "warn": "yellow"}
 def render_text(
     report: Report,
     *,
-    max_violations: int = 3,
+    max_violations: int | None = 3,
     max_rejected: int = 5,
     max_pending: int = 5,
     fail_on: str = "low",
     color: bool | None = None,
     width: int = 100,
 ) -> str:
-    """The report as a terminal summary.
+    """The report as a terminal summary, the verdict first (and again last, where a terminal
+    leaves the reader).
 
-    `max_violations` per failing policy, `max_rejected` and `max_pending` rows are listed (each
-    list says how many more there are); `fail_on` sets the severity the verdict fails at.
-    `color=None` colours only when standard output is a terminal and NO_COLOR is unset.
+    `max_violations` per failing policy (None: all of them), `max_rejected` and `max_pending`
+    rows are listed (each list says how many more there are); `fail_on` sets the severity the
+    verdict fails at. `color=None` colours only when standard output is a terminal and NO_COLOR
+    is unset. Lines wrap at `width`; a policy id is never cut: one too long for its column
+    continues on the next line.
     """
     for name, value in (
         ("max_violations", max_violations),
         ("max_rejected", max_rejected),
         ("max_pending", max_pending),
     ):
-        if value < 0:
+        if value is not None and value < 0:
             raise ValueError(f"{name} must be 0 or more, not {value}")
     check_severity(fail_on)
     if color is None:
@@ -87,15 +90,18 @@ def render_text(
         highlight=False,
         legacy_windows=False,
     )
+    passed, sentence = verdict(report, fail_on)
+    closing = Text(sentence, style="bold green" if passed else "bold red")
+    console.print(closing)
+    console.print()
     _header(console, report)
     _policy_table(console, report)
     _violations(console, report, max_violations)
     _metrics(console, report)
     _pending(console, report, max_pending)
     _rejected(console, report, max_rejected)
-    passed, sentence = verdict(report, fail_on)
     console.print()
-    console.print(Text(sentence, style="bold green" if passed else "bold red"))
+    console.print(closing)
     lines = buffer.getvalue().splitlines()
     return "".join(line.rstrip(" ") + "\n" for line in lines)
 
@@ -150,19 +156,21 @@ def _header(console: Console, report: Report) -> None:
         )
     if not report.inputs:
         return
-    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False)
-    for name in ("file", "format", "read", "accepted", "rejected", "duplicates", "events"):
-        table.add_column(name, justify="left" if name in ("file", "format") else "right")
+    table = Table(box=box.SIMPLE_HEAD, pad_edge=False, show_edge=False, collapse_padding=True)
+    table.add_column("format", no_wrap=True)
+    for name in ("read", "accepted", "rejected", "duplicates", "events"):
+        table.add_column(name, justify="right", no_wrap=True, min_width=len(name))
+    table.add_column("file", no_wrap=True, overflow="ignore")
     for item in report.inputs:
         table.add_row(
-            _line(item.path),
             _line(item.format),
             *(
                 str(n)
                 for n in (item.read, item.accepted, item.rejected, item.duplicates, item.events)
             ),
+            _line(item.path),
         )
-    console.print(table)
+    _print_whole(console, table)
 
 
 def _policy_table(console: Console, report: Report) -> None:
@@ -176,25 +184,39 @@ def _policy_table(console: Console, report: Report) -> None:
         box=box.SIMPLE_HEAD,
         pad_edge=False,
         show_edge=False,
+        collapse_padding=True,
     )
-    table.add_column("policy", no_wrap=True, overflow="ellipsis", min_width=20, max_width=26)
+    # The numbers first, each column as wide as its name; the policy id last and whole, however
+    # long: never cut or folded (the table grows past `width` only when an id needs it).
     table.add_column("severity", no_wrap=True)
-    for name in ("activations", "satisfied", "violated", "pending", "compliance"):
+    for name in ("activations", "satisfied", "violated", "pending", "cancelled", "compliance"):
         table.add_column(name, justify="right", no_wrap=True, min_width=len(name))
+    table.add_column("policy", no_wrap=True, overflow="ignore")
     for policy in ranked_policies(report):
         table.add_row(
-            _line(policy.id),
             _line((policy.severity, SEVERITY_STYLE[policy.severity])),
             str(policy.activations),
             str(policy.satisfied),
             _line((str(policy.violated), "red" if policy.violated else "")),
             str(policy.pending),
+            str(policy.cancelled),
             percent(policy.compliance),
+            _line(policy.id),
         )
+    _print_whole(console, table)
+
+
+def _print_whole(console: Console, table: Table) -> None:
+    """Print a table whose last column (an id, a path) is never cut: the console is widened
+    for it when that column needs more room than the width leaves."""
+    width = console.width
+    natural = console.measure(table, options=console.options.update_width(10_000)).maximum
+    console.width = max(width, natural)
     console.print(table)
+    console.width = width
 
 
-def _violations(console: Console, report: Report, limit: int) -> None:
+def _violations(console: Console, report: Report, limit: int | None) -> None:
     groups = violations_by_policy(report)
     shown = False
     for policy in ranked_policies(report):
@@ -209,7 +231,7 @@ def _violations(console: Console, report: Report, limit: int) -> None:
 
 
 def _policy_violations(
-    console: Console, policy: PolicySummary, found: list[Violation], limit: int
+    console: Console, policy: PolicySummary, found: list[Violation], limit: int | None
 ) -> None:
     style = SEVERITY_STYLE[policy.severity]
     console.print(
@@ -219,13 +241,14 @@ def _policy_violations(
             (f"({policy.severity}, {plural(len(found), 'violation')})", style),
         )
     )
-    for violation in found[:limit]:
+    shown = found if limit is None else found[:limit]
+    for violation in shown:
         where = ""
         if violation.trigger is not None:
             where = f" [{violation.trigger.file}:{violation.trigger.line}]"
         _item(console, _line(violation.sentence, (where, "dim")))
-    if len(found) > limit:
-        console.print(_line(f"  … and {len(found) - limit} more"))
+    if len(found) > len(shown):
+        console.print(_line(f"  … and {len(found) - len(shown)} more"))
 
 
 def _metrics(console: Console, report: Report) -> None:

@@ -7,13 +7,13 @@ what counts as a failing violation, how numbers and times are shown, and how unt
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import PurePosixPath, PureWindowsPath
 
+from cxrules.ir.text import figure, measured
 from cxrules.reports.model import (
     SEVERITY_ORDER,
     MetricValue,
@@ -21,7 +21,7 @@ from cxrules.reports.model import (
     Report,
     Violation,
 )
-from cxrules.time.format import format_duration
+from cxrules.time.format import DURATION_TEXT
 
 #: Severities from the most to the least serious, as rendered in summaries.
 SEVERITIES_DESC: tuple[str, ...] = ("critical", "high", "medium", "low", "info")
@@ -98,6 +98,20 @@ def failing(report: Report, fail_on: str = "low") -> list[Violation]:
     return [v for v in report.violations if is_failure(v, fail_on)]
 
 
+def failing_records(
+    policies: list[PolicySummary], records: dict[tuple[str, str], int], fail_on: str = "low"
+) -> int:
+    """How many violation records fail the audit, from their counts per (policy, kind) as a
+    streamed report counts them: the same rule as `is_failure`."""
+    floor = check_severity(fail_on)
+    severity = {p.id: SEVERITY_ORDER[p.severity] for p in policies}
+    return sum(
+        n
+        for (policy, kind), n in records.items()
+        if kind not in WARNING_KINDS and severity[policy] >= floor
+    )
+
+
 def verdict(report: Report, fail_on: str = "low") -> tuple[bool, str]:
     """(passed, sentence): the closing verdict of an audit at the `fail_on` severity."""
     failures = failing(report, fail_on)
@@ -135,50 +149,46 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     return f"{count} {plural_form or singular + 's'}"
 
 
-def percent(value: float | None, digits: int = 1) -> str:
-    """A fraction as a percentage, '–' when there is none. Never rounded up to 100% or down to
-    0%: 2190 of 2191 is '99.9%', so a policy with a breach never reads as fully compliant.
+def percent(value: float | None) -> str:
+    """A fraction as a percentage, '–' when there is none; the one rounding of sentences and
+    tables (`cxrules.ir.text.measured`): never rounded onto 100% or 0%, so 2190 of 2191 is
+    '99.95%' and a policy with a breach never reads as fully compliant.
 
     >>> percent(0.8333), percent(1.0), percent(None), percent(0.99954), percent(0.0004)
-    ('83.3%', '100.0%', '–', '99.9%', '0.1%')
+    ('83.3%', '100.0%', '–', '99.95%', '0.04%')
     """
     if value is None:
         return "–"
-    scale = 10**digits
-    shown = round(value * 100 * scale)
-    if value < 1 and shown >= 100 * scale:
-        shown = 100 * scale - 1
-    elif value > 0 and shown == 0:
-        shown = 1
-    return f"{shown / scale:.{digits}f}%"
-
-
-# A duration as the engines write it in thresholds ("30s", "2m12s", "1h05m", "2d03h").
-_DURATION_TEXT = re.compile(r"-?\d+(\.\d+)?(d|h|m|s)(\d\d(h|m|s))?")
+    return measured(value)
 
 
 def metric_value(value: MetricValue) -> str:
-    """A metric's value for display, in the unit its threshold is written in.
-
-    The report keeps percentages as fractions and durations as seconds, and writes thresholds
-    in the policy's unit ('>= 80%', '<= 2m00s', '>= 40'), so the threshold tells the unit:
-    0.78 against '>= 80%' is '78.0%', 150 against '<= 2m00s' is '2m30s', else a number.
+    """A metric's value for display in its unit, written as the violation's sentence writes it
+    (`cxrules.ir.text.figure`): a percentage is never rounded onto its threshold or warning level.
 
     >>> from cxrules.reports.model import MetricValue as M
-    >>> def show(v, t):
+    >>> def show(v, unit, t):
     ...     return metric_value(M(metric="m", group={}, bucket=None, value=v, population=9,
-    ...                           status="ok", threshold=t))
-    >>> show(0.78, ">= 80%"), show(150, "<= 2m00s"), show(31.25, ">= 40"), show(None, ">= 40")
-    ('78.0%', '2m30s', '31.25', '–')
+    ...                           status="ok", threshold=t, unit=unit))
+    >>> show(0.78, "percent", ">= 80%"), show(0.7996, "percent", ">= 80%")
+    ('78.0%', '79.96%')
+    >>> show(150, "duration", "<= 2m"), show(31.25, "number", ">= 40"), show(None, "number", "")
+    ('2m30s', '31.25', '–')
     """
     if value.value is None:
         return "–"
+    against = tuple(
+        float(text.split()[-1][:-1]) / 100
+        for text in (value.threshold, value.warn)
+        if text and text.split()[-1].endswith("%")
+    )
+    unit = value.unit
     bound = value.threshold.split()[-1] if value.threshold.split() else ""
-    if bound.endswith("%"):
-        return percent(value.value)
-    if _DURATION_TEXT.fullmatch(bound):
-        return format_duration(value.value)
-    return f"{value.value:.4g}"
+    if unit == "number" and bound.endswith("%"):  # a report written before `unit` was
+        unit = "percent"
+    elif unit == "number" and DURATION_TEXT.fullmatch(bound):
+        unit = "duration"
+    return figure(value.value, unit, against)
 
 
 def scope_text(scope: dict[str, str]) -> str:

@@ -6,9 +6,9 @@ import inspect
 from collections.abc import Callable
 from typing import Any
 
-from cxrules.reports.as_csv import render_csv
+from cxrules.reports.as_csv import render_csv, write_csv
 from cxrules.reports.as_html import render_html
-from cxrules.reports.as_json import render_json
+from cxrules.reports.as_json import render_json, write_json
 from cxrules.reports.as_junit import render_junit
 from cxrules.reports.as_markdown import render_markdown
 from cxrules.reports.as_text import render_text
@@ -62,3 +62,10 @@ def _renderer(fmt: str) -> Callable[..., str]:
     if fmt not in RENDERERS:
         raise ValueError(f"unknown report format {fmt!r} (choose one of {', '.join(FORMATS)})")
     return RENDERERS[fmt]
+
+
+#: Formats written as the violations come (`findings.assemble.Assembled`), never all in memory.
+STREAMED: dict[str, Callable[[Any, Any], dict[tuple[str, str], int]]] = {
+    "json": write_json,
+    "csv": write_csv,
+}

@@ -561,3 +561,36 @@ def bucket_key(t: datetime, bucket: str | None, zone_name: str) -> str | None:
     if bucket == "year":
         return f"{local.year:04d}"
     raise CalendarError(f"unknown bucket {bucket!r}; expected one of {', '.join(BUCKETS)}")
+
+
+def bucket_span(t: datetime, bucket: str, zone_name: str) -> tuple[datetime, datetime]:
+    """The local calendar bucket holding `t` as [start, end) in UTC: local midnight (the hour's
+    start for `hour`) to the next bucket's, so a day bucket spans 00:00 to 00:00 of the next day
+    in `zone_name` (23 or 25 hours on DST days).
+
+    >>> start, end = bucket_span(datetime(2026, 3, 29, 12, tzinfo=UTC), "day", "Europe/Bucharest")
+    >>> start.isoformat(), end.isoformat()
+    ('2026-03-28T22:00:00+00:00', '2026-03-29T21:00:00+00:00')
+    >>> quarter = bucket_span(datetime(2026, 5, 20, tzinfo=UTC), "quarter", "UTC")
+    >>> [t.isoformat()[:10] for t in quarter]
+    ['2026-04-01', '2026-07-01']
+    """
+    tz = zone(zone_name)
+    local = _aware(t).astimezone(tz)
+    day = local.date()
+    if bucket == "hour":
+        return to_instant(day, local.hour * 3600, tz), to_instant(day, (local.hour + 1) * 3600, tz)
+    if bucket == "day":
+        first, nxt = day, day + timedelta(days=1)
+    elif bucket == "week":
+        first = day - timedelta(days=day.weekday())
+        nxt = first + timedelta(days=7)
+    elif bucket in ("month", "quarter", "year"):
+        months = {"month": 1, "quarter": 3, "year": 12}[bucket]
+        start_month = (day.month - 1) // months * months + 1
+        first = date(day.year, start_month, 1)
+        after = start_month - 1 + months
+        nxt = date(day.year + after // 12, after % 12 + 1, 1)
+    else:
+        raise CalendarError(f"unknown bucket {bucket!r}; expected one of {', '.join(BUCKETS)}")
+    return to_instant(first, 0, tz), to_instant(nxt, 0, tz)

@@ -1,7 +1,9 @@
 """Report stage helpers: durations and instants written for sentences, and durations read from text.
 
-`format_duration` writes at most two units, the larger first ("2m12s", "1h05m", "2d03h"), rounding
-half up to the smaller unit; `parse_duration_text` reads what people type on the command line
+`format_duration` writes a duration exactly (to the microsecond, or the `digits` asked for): every
+unit from the largest down to the last that is not zero ("30.5s", "2m12s", "1h05m", "1h05m30s",
+"2d03h"), so a gap never reads as long as a grace it exceeds; `parse_duration_text` reads what
+people type on the command line
 (`--set max_wait=3min`). The two are not inverses: `m` is written but never read, because on input
 it could mean minutes or months; write `min`.
 """
@@ -16,6 +18,7 @@ from cxrules.diagnostics import did_you_mean
 from cxrules.time.calendars import CalendarError, zone
 
 __all__ = [
+    "DURATION_TEXT",
     "DurationTextError",
     "UNITS",
     "format_clock",
@@ -65,33 +68,44 @@ def _half_up(x: float) -> int:
     return math.floor(x + 0.5)
 
 
-def format_duration(seconds: float) -> str:
-    """A duration for a report sentence: two units at most, rounded half up.
+def format_duration(seconds: float, digits: int = 6) -> str:
+    """A duration for a report sentence, exact to `digits` decimals of a second (half up): every
+    unit from the largest down to the last one that is not zero, fractions on the seconds.
 
-    >>> [format_duration(s) for s in (0, 0.5, 30, 132, 3900, 183600, -90)]
-    ['0s', '0.5s', '30s', '2m12s', '1h05m', '2d03h', '-1m30s']
+    >>> [format_duration(s) for s in (0, 0.5, 30, 30.5, 132, 3900, 3930, 86400, 183600, -90)]
+    ['0s', '0.5s', '30s', '30.5s', '2m12s', '1h05m', '1h05m30s', '1d', '2d03h', '-1m30s']
+    >>> format_duration(183605.25), format_duration(47.3333333, digits=3)
+    ('2d03h00m05.25s', '47.333s')
     """
     if not math.isfinite(seconds):
         raise ValueError(f"cannot format a duration of {seconds} seconds")
     sign = "-" if seconds < 0 else ""
-    size = abs(seconds)
-    if size < 0.9995:
-        millis = _half_up(size * 1000)
-        if millis == 0:
-            return "0s"
-        return f"{sign}{millis / 1000:.3f}".rstrip("0") + "s"
-    n = _half_up(size)
-    if n < 60:
-        return f"{sign}{n}s"
-    if n < 3600:
-        minutes, secs = divmod(n, 60)
-        return f"{sign}{minutes}m{secs:02d}s"
-    total_minutes = _half_up(n / 60)
-    if total_minutes < 24 * 60:
-        hours, minutes = divmod(total_minutes, 60)
-        return f"{sign}{hours}h{minutes:02d}m"
-    days, hours = divmod(_half_up(n / 3600), 24)
-    return f"{sign}{days}d{hours:02d}h"
+    scale = 10**digits
+    ticks = _half_up(abs(seconds) * scale)  # in units of 10**-digits s
+    if ticks == 0:
+        return "0s"
+    days, rest = divmod(ticks, 86_400 * scale)
+    hours, rest = divmod(rest, 3_600 * scale)
+    minutes, rest = divmod(rest, 60 * scale)
+    values = (days, hours, minutes, rest)
+    first = next(i for i, v in enumerate(values) if v)
+    last = max(i for i, v in enumerate(values) if v)
+    parts = []
+    for i in range(first, last + 1):
+        if i < 3:
+            text = str(values[i]) if i == first else f"{values[i]:02d}"
+            parts.append(text + "dhm"[i])
+            continue
+        whole, fraction = divmod(rest, scale)
+        text = str(whole) if i == first else f"{whole:02d}"
+        if fraction:
+            text += "." + f"{fraction:0{digits}d}".rstrip("0")
+        parts.append(text + "s")
+    return sign + "".join(parts)
+
+
+#: A duration as `format_duration` writes it ("30.5s", "2m12s", "1h05m", "2d03h00m05s").
+DURATION_TEXT = re.compile(r"-?(?=\d)(\d+d)?(\d+h)?(\d+m(?!i))?(\d+(\.\d+)?s)?")
 
 
 def _local(t: datetime, zone_name: str) -> datetime:

@@ -16,7 +16,7 @@ MIN_US = (datetime(1, 1, 1, tzinfo=UTC) - EPOCH) // ONE_US
 MAX_US = (datetime(9999, 12, 31, 23, 59, 59, 999_999, tzinfo=UTC) - EPOCH) // ONE_US
 DAY_US = 86_400_000_000
 #: The instants every time zone can show (a zone's offset is under a day): 0001-01-02T00:00Z to
-#: 9999-12-30T23:59:59.999999Z. A log time outside is rejected (E412); a deadline after the last
+#: 9999-12-30T23:59:59.999999Z. A log time outside is rejected (E413); a deadline after the last
 #: is never reached.
 FIRST_US = MIN_US + DAY_US
 LAST_US = MAX_US - DAY_US

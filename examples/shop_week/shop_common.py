@@ -36,7 +36,8 @@ QUEUES = ("billing", "orders", "technical")
 @dataclass(frozen=True, slots=True)
 class Breach:
     """One planted violation: what the audit must report (policy, scope, kind, and the start
-    instant, or for a metric the bucket) and, in words, what happened."""
+    instant, or for a metric the bucket) and, in words, what happened. A metric breach's scope
+    names its group and its bucket, as the report's does ({"queue": "billing", "day": …})."""
 
     policy: str
     scope: dict[str, str]
@@ -44,6 +45,11 @@ class Breach:
     start: datetime | None
     what: str
     bucket: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.bucket is not None:
+            period = "day" if len(self.bucket) == 10 else "month"
+            self.scope[period] = self.bucket
 
     def as_dict(self) -> dict[str, Any]:
         """The JSON form written to planted.json."""

@@ -254,7 +254,7 @@ def planted(sink: Sink, start: date) -> list[Breach]:
             "field.courier-calls-ahead",
             {"appointment": "cd-7001"},
             "missing",
-            at(fri, "13:30", BUC),
+            at(fri, "13:15", BUC),  # the latest a call could come: 15 minutes before 13:30
             "the courier called only 4 minutes before arriving",
         )
     )

@@ -107,14 +107,14 @@ def test_a_mismatch_lists_missing_unexpected_and_everything_found() -> None:
     assert str(failure.value) == (
         "expected 1 violation, the engine found 1 violation.\n"
         "Expected but not found:\n"
-        "  - kind gap, start 2026-03-02T10:05:00+00:00 (+5m00s), end 2026-03-02T10:08:00+00:00 "
-        "(+8m00s)\n"
+        "  - kind gap, start 2026-03-02T10:05:00+00:00 (+5min), end 2026-03-02T10:08:00+00:00 "
+        "(+8min)\n"
         "Found but not expected:\n"
-        "  - kind gap, start 2026-03-02T10:05:00+00:00 (+5m00s), end 2026-03-02T10:07:00+00:00 "
-        "(+7m00s)\n"
+        "  - kind gap, start 2026-03-02T10:05:00+00:00 (+5min), end 2026-03-02T10:07:00+00:00 "
+        "(+7min)\n"
         "Everything the engine found:\n"
-        "  - p.one gap [visit=v-1] from 2026-03-02T10:05:00+00:00 (+5m00s) to "
-        "2026-03-02T13:07:00+03:00 (+7m00s), severity high: gap sentence"
+        "  - p.one gap [visit=v-1] from 2026-03-02T10:05:00+00:00 (+5min) to "
+        "2026-03-02T13:07:00+03:00 (+7min), severity high: gap sentence"
     )
 
 

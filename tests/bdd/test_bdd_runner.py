@@ -35,8 +35,8 @@ FEATURE = """Feature: Greeting
       | +0s   | guest.arrived | t-1   |
       | +2min | staff.greeted | t-1   |
     Then the violations are:
-      | policy     | kind | scope     | start | end   |
-      | shop.greet | late | table=t-1 | +0s   | +2min |
+      | policy     | kind | scope     | start | end   | fulfilled_at |
+      | shop.greet | late | table=t-1 | +0s   | +1min | +2min        |
 
   Scenario: A wrong expectation fails in words
     When these events happen:
@@ -72,7 +72,7 @@ def test_a_project_runs_with_its_own_policies(tmp_path: Path) -> None:
     assert (
         "expected no violations, the engine found 1 violation:\n"
         "  - shop.greet late [table=t-1] from 2026-03-02T19:00:00+00:00 (+0s) to "
-        "2026-03-02T19:02:00+00:00 (+2m00s), severity medium:"
+        "2026-03-02T19:01:00+00:00 (+1min), severity medium:"
     ) in out
     assert "the scenario cannot run: specs/shop.feature:32: 'soon' is not a time" in out
 

@@ -257,8 +257,124 @@ def test_override_hint_suggests_the_parameter(tmp_path: Path) -> None:
 def test_per_bucket_on_a_policy(tmp_path: Path) -> None:
     text = 'policy p.q "T"\n' + OWNER + "  per day\n  forbid a.b\n"
     found = diagnose(tmp_path, text)
-    assert [(c, line, m) for c, line, _, m, _ in found] == [
-        ("E214", 4, "'per day' groups a metric, not a policy")
+    assert [(c, line, m, h) for c, line, _, m, h in found] == [
+        (
+            "E214",
+            4,
+            "'per day' is the period of a metric, and policy 'p.q' defines none",
+            "define the metric in the policy: metric m = count(…) per day",
+        )
+    ]
+
+
+# Issue 12, point 3: clause order never changes meaning. `by` groups a metric, `per <period>`
+# is its bucket wherever it stands, `per <attribute>` is always the policy's scope, and the old
+# way of writing a group (`per store` under a metric) is an error, never a silent scope.
+GROUPED = (
+    "  metric nps = nps(score of survey.answered)\n    by store\n    per month\n"
+    "  require nps >= 40\n"
+)
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        GROUPED,
+        "  per month\n  metric nps = nps(score of survey.answered) by store\n  require nps >= 40\n",
+        "  metric nps = nps(score of survey.answered) by store\n  require nps >= 40\n  per month\n",
+        "  metric nps = nps(score of survey.answered) by store per month require nps >= 40\n",
+    ],
+)
+def test_a_metric_period_belongs_to_the_metric_wherever_it_is_written(
+    tmp_path: Path, body: str
+) -> None:
+    (tmp_path / "p.cxr").write_text('policy p.q "T"\n' + OWNER + body, encoding="utf-8")
+    loaded = load_policies([str(tmp_path / "p.cxr")], root=tmp_path)
+    assert loaded.diagnostics == []
+    assert loaded.policy_set is not None
+    policy = loaded.policy_set.policies[0]
+    metric = policy.rule.metric  # type: ignore[union-attr]
+    assert (policy.scope, metric.group_by, metric.bucket) == ((), ("store",), "month")
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (  # the old way: `per store` after the metric
+            "  metric nps = nps(score of survey.answered)\n    per month\n    per store\n"
+            "  require nps >= 40\n",
+            (
+                "E214",
+                6,
+                "'per store' after metric 'nps' is the policy's scope, not the metric's group",
+                "group the metric with 'by store'; to scope the policy, write 'per store' before "
+                "the metric",
+            ),
+        ),
+        (  # a scope the metric never reads
+            "  per store\n  metric nps = nps(score of survey.answered)\n    per month\n"
+            "  require nps >= 40\n",
+            (
+                "E214",
+                4,
+                "'per store' gives policy 'p.q' a scope that its metric 'nps' never reads",
+                "to compute nps for each store, group the metric: metric nps = … by store",
+            ),
+        ),
+        (  # a period is not an attribute
+            "  metric n = count(a.b) by store, month\n  require n <= 3\n",
+            (
+                "E214",
+                4,
+                "'by month': month is a calendar period, not an attribute",
+                "write 'per month' for the metric's period (an attribute named month is "
+                "written `month`)",
+            ),
+        ),
+        (  # point 20: a let is not an attribute of the events
+            "  let q = first(call.queued).queue\n  per q\n  when call.answered\n"
+            "  require q is not missing\n",
+            (
+                "E214",
+                5,
+                "'per q': 'q' is a let, not an attribute of the events",
+                "'per' groups events by an attribute they carry: name the attribute itself, "
+                "e.g. 'per queue'",
+            ),
+        ),
+        (
+            "  let q = first(call.queued).queue\n  metric n = count(call.answered) by q\n"
+            "  require n >= 1\n",
+            (
+                "E214",
+                5,
+                "'by q': 'q' is a let, not an attribute of the events",
+                "'by' groups events by an attribute they carry: name the attribute itself, "
+                "e.g. 'by queue'",
+            ),
+        ),
+    ],
+)
+def test_grouping_never_silently_means_something_else(
+    tmp_path: Path, body: str, expected: tuple[str, int, str, str]
+) -> None:
+    found = diagnose(tmp_path, 'policy p.q "T"\n' + OWNER + body)
+    assert [(c, line, m, h) for c, line, _, m, h in found if c != "W202"] == [expected]
+
+
+def test_a_shared_metric_is_grouped_with_by(tmp_path: Path) -> None:
+    text = (
+        "metric calls = count(call.queued)\n  per queue\n  per day\n\n"
+        'policy p.q "T"\n' + OWNER + "  require calls >= 1\n"
+    )
+    found = diagnose(tmp_path, text)
+    assert [(c, line, m, h) for c, line, _, m, h in found] == [
+        (
+            "E214",
+            2,
+            "'per queue' after metric 'calls': a metric is grouped with 'by'",
+            "write: metric calls = … by queue",
+        )
     ]
 
 
@@ -282,7 +398,7 @@ def test_scope_end_belongs_to_the_policy_and_is_given_once(tmp_path: Path) -> No
     )
     found = diagnose(tmp_path, metric_end)
     assert [(c, line, m) for c, line, _, m, _ in found] == [
-        ("E214", 6, "'until' ends a policy's scope, not a metric's group")
+        ("E214", 6, "'per queue' after metric 'n' is the policy's scope, not the metric's group")
     ]
     twice = (
         'policy p.q "T"\n' + OWNER + "  per visit until customer.left\n"

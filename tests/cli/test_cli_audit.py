@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 
 import jsonschema
+import pytest
 from click.testing import CliRunner
 
 from cxrules.cli import main
@@ -77,6 +78,31 @@ def test_fail_on_above_the_breach_exits_zero(tmp_path: Path) -> None:
     policies, log = _project(tmp_path, GOOD)
     code, _ = _audit("--policies", str(policies), "--log", str(log), "--fail-on", "critical")
     assert code == 0
+
+
+def test_audit_help_names_the_default_fail_on() -> None:
+    # Issue 12, point 20: the help says which severity fails an audit when nobody says.
+    result = CliRunner().invoke(main, ["audit", "--help"], terminal_width=200)
+    assert result.exit_code == 0
+    line = " ".join(result.output.split())
+    assert (
+        "--fail-on [info|low|medium|high|critical] exit 1 when violations of this severity or "
+        "higher are found [default: the project's 'fail_on', else low]"
+    ) in line
+
+
+def test_a_duplicate_key_no_event_has_stops_the_audit_with_exit_2(tmp_path: Path) -> None:
+    # Issue 12, point 12: never a silent mass of "duplicates" (JSONL has no header: found as
+    # the log is read).
+    policies, log = _project(tmp_path, GOOD)
+    mapping = tmp_path / "m.toml"
+    mapping.write_text('[log]\nduplicate_key = ["vist", "time"]\n', encoding="utf-8")
+    result = CliRunner().invoke(
+        main, ["audit", "--policies", str(policies), "--log", str(log), "--mapping", str(mapping)]
+    )
+    assert result.exit_code == 2
+    assert f"{log}: duplicate_key names 'vist', which no event has" in result.output
+    assert "did you mean 'visit'?" in result.output
 
 
 def test_same_inputs_give_the_same_bytes(tmp_path: Path) -> None:
@@ -174,3 +200,125 @@ def test_junit_has_a_failing_case_per_breached_policy(tmp_path: Path) -> None:
     assert set(cases) == {"octopus.always-connected", "restaurant.wording"}
     assert cases["octopus.always-connected"].find("failure") is not None
     assert cases["restaurant.wording"].find("failure") is None
+
+
+def test_max_violations_n_or_all(tmp_path: Path) -> None:
+    said = [
+        f'{{"time": "2026-03-02T12:{n:02d}:00+03:00", "type": "staff.said", "text": "No problem"}}'
+        for n in range(5)
+    ]
+    policies, log = _project(tmp_path, [*GOOD, *said])
+    base = ("--policies", str(policies), "--log", str(log))
+
+    def listed(out: str) -> list[int]:
+        """The log lines (6 to 10: the five staff.said) of the violations listed."""
+        return [n for n in range(6, 11) if f"log.jsonl:{n}]" in out]
+
+    _, default = _audit(*base)
+    assert listed(default) == [6, 7, 8] and "… and 2 more" in default
+    _, one = _audit(*base, "--max-violations", "1")
+    assert listed(one) == [6] and "… and 4 more" in one
+    _, every = _audit(*base, "--max-violations", "all")
+    assert listed(every) == [6, 7, 8, 9, 10] and "… and" not in every
+    _, page = _audit(*base, "--format", "html", "--max-violations", "2")
+    assert "3 more violations of <code>restaurant.wording</code>" in page
+    code, out = _audit(*base, "--max-violations", "some")
+    assert code == 2 and "'some' is not a count: write a number such as 10, or 'all'" in out
+    code, out = _audit(*base, "--format", "json", "--max-violations", "2")
+    assert code == 2 and "--max-violations applies to the text, markdown and html formats" in out
+
+
+def test_the_text_report_opens_with_the_verdict(tmp_path: Path) -> None:
+    policies, log = _project(tmp_path, GOOD)
+    _, out = _audit("--policies", str(policies), "--log", str(log))
+    lines = out.splitlines()
+    assert lines[0].startswith("FAIL: 1 violation at or above low in 1 policy (1 high)")
+    assert lines[-1] == lines[0]
+
+
+def test_no_progress_bar_when_not_a_terminal(tmp_path: Path) -> None:
+    policies, log = _project(tmp_path, GOOD)
+    out = tmp_path / "r.txt"
+    result = CliRunner().invoke(
+        main, ["audit", "--policies", str(policies), "--log", str(log), "-o", str(out)]
+    )
+    assert result.stderr == f"report written to {out}\n"  # no bar, no spinner, no ETA
+
+
+def test_the_progress_bar_shows_phase_percentage_amount_and_eta() -> None:
+    import io
+
+    from rich.console import Console
+
+    from cxrules.cli import ProgressBar
+
+    screen = io.StringIO()
+    bar = ProgressBar(Console(file=screen, force_terminal=True, width=120, color_system=None))
+    bar.start()
+    bar.phase("auditing")
+    bar.read(3_000_000, 12_000_000)
+    bar.events(40_000)
+    bar.bar.refresh()
+    shown = screen.getvalue()
+    bar.stop()
+    assert "auditing" in shown and "25%" in shown
+    assert "3.0 MB of 12.0 MB · 40,000 events" in shown and "ETA" in shown
+
+
+def test_the_html_report_explains_each_policy_in_plain_english(tmp_path: Path) -> None:
+    policies, log = _project(tmp_path, GOOD)
+    out = tmp_path / "r.html"
+    code, _ = _audit(
+        "--policies", str(policies), "--log", str(log), "--format", "html", "-o", str(out)
+    )
+    assert code == 1
+    page = out.read_text(encoding="utf-8")
+    # the words `cxrules explain` prints for each policy appear beside it, HTML-escaped
+    from cxrules.ir.explain import explain_policy
+    from cxrules.policyset import load_policies
+
+    loaded = load_policies([str(policies)])
+    assert loaded.policy_set is not None
+    from html import escape
+
+    for p in loaded.policy_set.policies:
+        assert escape(explain_policy(p, loaded.policy_set.calendars)) in page
+
+
+def test_json_and_csv_are_written_as_they_come_with_the_bytes_of_the_whole_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The command line streams JSON and CSV (never every violation in memory); the bytes are
+    those of the report rendered whole: the golden shop-week report, and its CSV."""
+    import gzip
+
+    from cxrules.audit import AuditRequest, run_audit
+    from cxrules.reports.as_csv import render_csv
+
+    monkeypatch.chdir(ROOT)
+    args = [
+        "--policies",
+        "policies",
+        "--log",
+        "examples/shop_week/week.jsonl.gz",
+        "--mapping",
+        "examples/shop_week/cxrules.toml",
+        "--engine",
+        "python",
+    ]
+    code, _ = _audit(*args, "--format", "json", "-o", str(tmp_path / "r.json"))
+    assert code == 1
+    golden = ROOT / "tests" / "golden" / "reports" / "shop_week.json.gz"
+    assert (tmp_path / "r.json").read_bytes() == gzip.decompress(golden.read_bytes())
+    code, _ = _audit(*args, "--format", "csv", "-o", str(tmp_path / "r.csv"))
+    assert code == 1
+    request = AuditRequest(
+        policies=["policies"],
+        logs=["examples/shop_week/week.jsonl.gz"],
+        mapping="examples/shop_week/cxrules.toml",
+        engine="python",
+        project_dir=Path("."),
+    )
+    report, _ = run_audit(request)
+    assert len(report.violations) == 37
+    assert (tmp_path / "r.csv").read_bytes() == render_csv(report).encode("utf-8")

@@ -19,7 +19,7 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "all" in chosen:
         chosen = engines.names()
     names = [n for n in chosen if marker is None or n in marker.args]
-    metafunc.parametrize("engine", names)
+    metafunc.parametrize("engine", names, indirect=True)
 
 
 @pytest.fixture(autouse=True)

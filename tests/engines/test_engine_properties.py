@@ -99,7 +99,7 @@ def oracle(events: list[Any], window: float) -> dict[str, int]:
     """Response semantics by brute force, for `when complaint.filed expect case.escalated within
     window` per customer (Declare, no unless): each trigger is met by any later expected event
     of its scope in [t, t + window]; late when the first later one comes after; missing when
-    none comes and the horizon is past the deadline; pending otherwise."""
+    none comes and the horizon is at or past the deadline; pending otherwise."""
     horizon = events[-1].time.timestamp() if events else 0.0
     tally = {"satisfied": 0, "late": 0, "missing": 0, "pending": 0, "out": 0}
     for i, trigger in enumerate(events):
@@ -119,7 +119,7 @@ def oracle(events: list[Any], window: float) -> dict[str, int]:
             tally["satisfied"] += 1
         elif later:
             tally["late"] += 1
-        elif horizon > t + window:
+        elif horizon >= t + window:  # a deadline at the horizon is decided
             tally["missing"] += 1
         else:
             tally["pending"] += 1

@@ -25,8 +25,8 @@ def test_existence_per_scope_at_the_horizon() -> None:
     v = result.violations[0]
     assert v.scope == {"visit": "v-2"}
     assert v.sentence == (
-        "visit v-2 had 0 customer.greeted from 2026-03-02 10:00:00+03:00 to "
-        "2026-03-02 10:06:00+03:00 (at least 1 required)"
+        "visit v-2 had 0 customer.greeted from 2026-03-02 10:00:00+03:00 to 10:06:00 "
+        "(at least 1 required)"
     )
     assert counts(result) == tally(scopes=2, out_of_scope=1, activations=2, satisfied=1, violated=1)
 
@@ -86,7 +86,7 @@ def test_forbid_after_window_is_inclusive_and_clean_windows_are_satisfied() -> N
     assert kinds(result) == [("forbidden", "e1")]
     assert result.violations[0].sentence == (
         "order.cancelled of order o-1 at 2026-03-02 10:00:00+03:00: forbidden "
-        "payment.charged at 2026-03-02 11:00:00+03:00 (within 1h)"
+        "payment.charged at 11:00:00 (within 1h)"
     )
     assert counts(result) == tally(scopes=3, activations=3, satisfied=2, violated=1)
 
@@ -127,8 +127,8 @@ def test_rate_limit_window_is_inclusive() -> None:
     by_trigger = {v.trigger.id: v for v in result.violations if v.trigger}
     v = by_trigger["e3"]
     assert v.sentence == (
-        "3 sms.sent for customer c-1 within 1h00m (at most 2 allowed): from "
-        "2026-03-02 10:00:00+03:00 to 2026-03-02 11:00:00+03:00"
+        "3 sms.sent for customer c-1 within 1h (at most 2 allowed): from "
+        "2026-03-02 10:00:00+03:00 to 11:00:00"
     )
     assert [e.id for e in v.evidence] == ["e1", "e2", "e3"]
     assert [e.id for e in by_trigger["e4"].evidence] == ["e2", "e3", "e4"]

@@ -1,4 +1,4 @@
-"""Reference engine: invariants (`while S: always C, grace G`), every expected value by hand."""
+"""Engines: invariants (`while S: always C, grace G`), every expected value by hand."""
 
 from __future__ import annotations
 
@@ -33,8 +33,8 @@ def test_gap_longer_than_grace_is_one_violation_with_its_whole_duration() -> Non
     assert kinds(result) == [("gap", "e3")]
     v = result.violations[0]
     assert v.sentence == (
-        "visit v-1007: count(connection) >= 1 did not hold while in_shop from 10:05:00 to "
-        "10:07:12 on 2026-03-02 (2m12s; grace 30s)"
+        "visit v-1007: count(connection) >= 1 did not hold while in_shop from "
+        "2026-03-02 10:05:00+03:00 to 10:07:12 (2m12s; grace 30s)"
     )
     assert (v.start, v.end, v.duration_seconds) == (
         "2026-03-02T10:05:00+03:00",
@@ -95,6 +95,23 @@ def test_gap_ends_when_the_customer_leaves() -> None:
     assert [e.id for e in result.violations[0].evidence] == ["e3", "e4"]
 
 
+def test_a_gap_half_a_second_over_the_grace_reads_as_it_is() -> None:
+    # Issue 12, point 8: 30.5 s is written 30.5s (never rounded to 31s, nor to the grace's 30s),
+    # and an instant with a fraction of a second keeps it.
+    log = Log()
+    log.add("+0s", "customer.entered", visit="v-1")
+    log.add("+0s", "arm.connected", visit="v-1", arm="ayse")
+    log.add("+5min", "arm.disconnected", visit="v-1", arm="ayse")
+    log.add("+330.5s", "arm.connected", visit="v-1", arm="bora")
+    log.add("+10min", "customer.left", visit="v-1")
+    v = run(octopus(), log).violations[0]
+    assert v.sentence == (
+        "visit v-1: count(connection) >= 1 did not hold while in_shop from "
+        "2026-03-02 10:05:00+03:00 to 10:05:30.5 (30.5s; grace 30s)"
+    )
+    assert (v.end, v.duration_seconds) == ("2026-03-02T10:05:30.500000+03:00", 30.5)
+
+
 def test_open_gap_at_the_horizon_is_judged_up_to_it() -> None:
     log = Log()
     log.add("+0s", "customer.entered", visit="v-1")  # no arm for 2 min: still open
@@ -104,7 +121,7 @@ def test_open_gap_at_the_horizon_is_judged_up_to_it() -> None:
     assert kinds(result) == [("gap", "e1")]
     v = result.violations[0]
     assert v.end == "2026-03-02T10:02:00+03:00" and v.details["still_open"] is True
-    assert v.sentence.endswith("(2m00s; grace 30s; still open at the horizon)")
+    assert v.sentence.endswith("(2m; grace 30s; still open at the horizon)")
     assert [(o.trigger.id, o.deadline) for o in result.pending] == [
         ("e2", "2026-03-02T10:02:20+03:00")
     ]
@@ -117,3 +134,45 @@ def test_events_outside_the_scope_and_vacuous_scopes() -> None:
     log.add("+1s", "arm.connected", visit="v-9", arm="ayse")  # never entered: vacuous
     result = run(octopus(), log)
     assert counts(result) == tally(scopes=1, out_of_scope=1, vacuous=1)
+
+
+def test_an_open_gap_in_an_interval_already_violated_is_listed_but_not_counted() -> None:
+    log = Log()
+    log.add("+0s", "customer.entered", visit="v-1")  # no arm for 40s: a violation
+    log.add("+40s", "arm.connected", visit="v-1", arm="ayse")
+    log.add("+1min", "arm.disconnected", visit="v-1", arm="ayse")  # open, 10s at the horizon
+    result = run(octopus(), log, as_of="+70s")
+    assert kinds(result) == [("gap", "e1")]
+    assert [(o.trigger.id, o.deadline) for o in result.pending] == [
+        ("e3", "2026-03-02T10:01:30+03:00")
+    ]
+    assert counts(result) == tally(activations=1, violated=1)
+
+
+def test_a_gap_as_long_as_the_grace_at_the_horizon_is_pending() -> None:
+    log = Log()
+    log.add("+0s", "customer.entered", visit="v-1")
+    log.add("+0s", "customer.entered", visit="v-2")
+    log.add("+0s", "arm.connected", visit="v-2", arm="ayse")  # v-2 has no gap
+    result = run(octopus(), log, as_of="+30s")
+    assert kinds(result) == []
+    assert [(o.trigger.id, o.deadline) for o in result.pending] == [
+        ("e1", "2026-03-02T10:00:30+03:00")
+    ]
+    assert "has not held since" in result.pending[0].sentence
+    assert counts(result) == tally(scopes=2, activations=2, satisfied=1, pending=1)
+
+
+def test_two_long_gaps_in_one_interval_are_one_violated_activation() -> None:
+    log = Log()
+    log.add("+0s", "customer.entered", visit="v-1")
+    log.add("+1min", "arm.connected", visit="v-1", arm="ayse")  # gap 1: 60s
+    log.add("+2min", "arm.disconnected", visit="v-1", arm="ayse")
+    log.add("+3min", "arm.connected", visit="v-1", arm="bora")  # gap 2: 60s
+    log.add("+4min", "arm.disconnected", visit="v-1", arm="bora")  # gap 3: 0s, fine
+    log.add("+4min", "customer.left", visit="v-1")
+    log.add("+5min", "customer.entered", visit="v-1")  # a second interval, unstaffed
+    log.add("+5min20s", "customer.left", visit="v-1")  # for 20s: fine
+    result = run(octopus(), log)
+    assert kinds(result) == [("gap", "e1"), ("gap", "e3")]
+    assert counts(result) == tally(activations=2, satisfied=1, violated=1)

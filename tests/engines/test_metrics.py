@@ -1,12 +1,17 @@
-"""Reference engine: metric checks per group and bucket, every expected value by hand."""
+"""Engines: metric checks per group and bucket, every expected value by hand."""
 
 from __future__ import annotations
 
+import math
+from datetime import UTC, datetime
 from typing import Any
 
-from engine_builders import Log, attr, counts, dur, pat, policy, run, tally
+from engine_builders import Log, attr, counts, dur, lit, op, pat, policy, run, tally
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from cxrules import ir
+from cxrules.logs.event import Event
 
 
 def metric_policy(
@@ -68,15 +73,38 @@ def test_share_per_queue_and_day_with_warning_and_not_applicable() -> None:
         ({"queue": "q2"}, "2026-03-02", 0.5, 2, "violated"),
         ({"queue": "q3"}, "2026-03-02", None, 0, "not_applicable"),
     ]
-    assert [(v.kind, v.scope) for v in result.violations] == [
-        ("metric_warning", {"queue": "q1"}),
-        ("metric", {"queue": "q2"}),
+    # Issue 12, point 5: a metric breach names its bucket in its scope, spans the bucket itself
+    # (local midnight to midnight) and gives how its value was computed.
+    assert [(v.kind, v.scope, v.start, v.end) for v in result.violations] == [
+        (
+            "metric_warning",
+            {"queue": "q1", "day": "2026-03-02"},
+            "2026-03-02T00:00:00+03:00",
+            "2026-03-03T00:00:00+03:00",
+        ),
+        (
+            "metric",
+            {"queue": "q2", "day": "2026-03-02"},
+            "2026-03-02T00:00:00+03:00",
+            "2026-03-03T00:00:00+03:00",
+        ),
     ]
     assert result.violations[1].sentence == (
-        "service_level for queue=q2 in day 2026-03-02 was 50% (required >= 80%; 2 call.queued)"
+        "service_level for queue=q2 in day 2026-03-02 was 50.0% (1 of 2 call.queued followed by "
+        "call.answered within 20s; required >= 80%)"
     )
+    assert result.violations[1].details == {
+        "metric": "service_level",
+        "bucket": "2026-03-02",
+        "value": 0.5,
+        "population": 2,
+        "numerator": 1,
+        "denominator": 2,
+        "threshold": ">= 80%",
+    }
     assert result.violations[0].sentence == (
-        "service_level for queue=q1 in day 2026-03-02 was 80% (warning level >= 85%; 5 call.queued)"
+        "service_level for queue=q1 in day 2026-03-02 was 80.0% (4 of 5 call.queued followed by "
+        "call.answered within 20s; warning level >= 85%)"
     )
     assert [(o.trigger.id, o.deadline) for o in result.pending] == [
         ("e16", "2026-03-02T11:00:20+03:00")
@@ -94,7 +122,7 @@ def test_share_per_queue_and_day_with_warning_and_not_applicable() -> None:
         activations=2,
         satisfied=1,
         violated=1,
-        pending=1,
+        pending=0,  # the waiting call is a pending obligation, not an activation of the metric
         warnings=1,
     )
 
@@ -120,9 +148,26 @@ def test_nps_formula_min_sample_and_unusable_scores() -> None:
         ({"store": "s2"}, "2026-03", 75.0, 4, "ok"),
         ({"store": "s3"}, "2026-03", 100.0, 3, "insufficient"),
     ]
-    assert result.violations[0].sentence == (
-        "nps for store=s1 in month 2026-03 was 0 (required >= 40; 6 survey.answered)"
+    v = result.violations[0]
+    assert v.sentence == (
+        "nps for store=s1 in month 2026-03 was 0 (2 promoters and 2 detractors of 6 answers; "
+        "required >= 40)"
     )
+    assert (v.scope, v.start, v.end) == (
+        {"store": "s1", "month": "2026-03"},
+        "2026-03-01T00:00:00+03:00",
+        "2026-04-01T00:00:00+03:00",
+    )
+    assert v.details == {
+        "metric": "nps",
+        "bucket": "2026-03",
+        "value": 0.0,
+        "population": 6,
+        "promoters": 2,
+        "detractors": 2,
+        "denominator": 6,
+        "threshold": ">= 40",
+    }
     assert counts(result) == tally(scopes=3, vacuous=1, activations=2, satisfied=1, violated=1)
 
 
@@ -158,8 +203,171 @@ def test_ratio_and_count_and_thresholds_in_sentences() -> None:
         ({}, "2026-03-03", None, 0, "not_applicable"),
     ]
     assert result.violations[0].sentence == (
-        "complaint_rate in day 2026-03-02 was 10% (required <= 5%; 10 order.placed)"
+        "complaint_rate in day 2026-03-02 was 10.0% (1 complaint.filed / 10 order.placed; "
+        "required <= 5%)"
     )
+    assert result.violations[0].details["numerator"] == 1
+    assert result.violations[0].details["denominator"] == 10
     count = ir.Aggregate(fn="count", pattern=pat("complaint.filed"))
     result = run(metric_policy(count, ("<", 2), name="complaints"), log)
     assert values(result) == [({}, None, 2.0, 2, "violated")]
+    v = result.violations[0]
+    # no bucket: the breach spans its first and last counted events
+    assert (v.scope, v.start, v.end) == (
+        {},
+        "2026-03-02T10:20:00+03:00",
+        "2026-03-03T10:00:00+03:00",
+    )
+    assert v.sentence == "complaints was 2 (2 complaint.filed; required < 2)"
+
+
+def test_sums_are_exact_whatever_the_order_of_additions() -> None:
+    # sum: 1e16 + 1 - 1e16 is 1 exactly (adding in log order would lose the 1: 0);
+    # avg: ten answers of 0.1 add up to exactly 1 (not 0.9999999999999999), so the mean is 0.1
+    log = Log()
+    for score in (1e16, 1, -1e16):
+        log.add("+0s", "survey.answered", store="s1", score=score)
+    for _ in range(10):
+        log.add("+1min", "survey.answered", store="s2", score=0.1)
+
+    def one(fn: str) -> ir.Policy:
+        agg = ir.Aggregate(fn=fn, pattern=pat("survey.answered"), value=attr("score"))
+        return metric_policy(agg, (">=", 0), name=fn, group_by=("store",))
+
+    assert [(m[0], m[2]) for m in values(run(one("sum"), log))] == [
+        ({"store": "s1"}, 1.0),
+        ({"store": "s2"}, 1.0),
+    ]
+    assert [(m[0], m[2]) for m in values(run(one("avg"), log))] == [
+        ({"store": "s1"}, 1 / 3),
+        ({"store": "s2"}, 0.1),
+    ]
+
+
+def at_utc(log: Log, text: str, type_: str, **attrs: Any) -> None:
+    """An event at an absolute UTC time ('2026-10-25T00:30')."""
+    line = len(log.events) + 1
+    when = datetime.fromisoformat(text).replace(tzinfo=UTC)
+    log.events.append(Event(when, type_, f"e{line}", attrs, file="log.jsonl", line=line))
+
+
+def counted(bucket: str, zone: str) -> ir.Policy:
+    rule = ir.MetricCheck(
+        metric=ir.Metric(
+            name="n",
+            aggregate=ir.Aggregate(fn="count", pattern=pat("x")),
+            bucket=bucket,  # type: ignore[arg-type]
+        ),
+        require=ir.Threshold(op=">=", value=0),
+    )
+    return policy(rule, zone=zone)
+
+
+def test_buckets_follow_the_local_clock_across_dst_midnights_and_iso_weeks() -> None:
+    log = Log()
+    # Bucharest, 29 March 2026: 02:59 EET, then 04:00 EEST (no 03 hour); 25 October: 03:30
+    # EEST and 03:30 EET are two passes through the same hour
+    for moment in ("2026-03-29T00:59", "2026-03-29T01:00", "2026-10-25T00:30", "2026-10-25T01:30"):
+        at_utc(log, moment, "x")
+    assert [(m[1], m[3]) for m in values(run(counted("hour", "Europe/Bucharest"), log))] == [
+        ("2026-03-29T02", 1),
+        ("2026-03-29T04", 1),
+        ("2026-10-25T03", 2),
+    ]
+    log = Log()
+    # Kolkata (+05:30): 18:29 UTC is 23:59 on 31 March, 18:30 UTC is 1 April (another quarter)
+    at_utc(log, "2026-03-31T18:29", "x")
+    at_utc(log, "2026-03-31T18:30", "x")
+    assert [m[1] for m in values(run(counted("day", "Asia/Kolkata"), log))] == [
+        "2026-03-31",
+        "2026-04-01",
+    ]
+    assert [m[1] for m in values(run(counted("quarter", "Asia/Kolkata"), log))] == [
+        "2026-Q1",
+        "2026-Q2",
+    ]
+    log = Log()
+    # Friday 1 January 2027 is in ISO week 53 of 2026; Monday 4 January starts 2027-W01
+    at_utc(log, "2027-01-01T12:00", "x")
+    at_utc(log, "2027-01-03T23:59", "x")
+    at_utc(log, "2027-01-04T00:00", "x")
+    assert [(m[1], m[3]) for m in values(run(counted("week", "UTC"), log))] == [
+        ("2026-W53", 2),
+        ("2027-W01", 1),
+    ]
+    assert [m[1] for m in values(run(counted("year", "UTC"), log))] == ["2027"]
+
+
+def test_share_where_reading_the_member_and_a_deadline_at_the_horizon() -> None:
+    # answered by the agent the call was queued for; an `unless` of the same agent fails it
+    same_agent = op("==", attr("agent"), attr("agent", of="trigger"))
+    agg = ir.Aggregate(
+        fn="share",
+        pattern=pat("call.answered", where=same_agent),
+        of=pat("call.queued"),
+        within=dur("1min"),
+        unless=pat("call.abandoned", where=same_agent),
+    )
+    p = metric_policy(agg, (">=", 0.5), unit="percent", name="mine", scope=("queue",))
+    log = Log()
+    log.add("+0s", "call.queued", queue="q", agent="a")  # e1: b answers, then a: success
+    log.add("+0s", "call.queued", queue="q", agent="b")  # e2: b answers at +10s: success
+    log.add("+10s", "call.answered", queue="q", agent="b")
+    log.add("+20s", "call.abandoned", queue="q", agent="c")  # not e1's agent
+    log.add("+30s", "call.answered", queue="q", agent="a")
+    log.add("+30s", "call.queued", queue="q", agent="c")  # e6: c abandons at +40s: failure
+    log.add("+40s", "call.abandoned", queue="q", agent="c")
+    log.add("+1min", "call.queued", queue="q", agent="d")  # e8: deadline +2min = horizon
+    log.add("+90s", "call.queued", queue="q", agent="e")  # e9: deadline after it: waiting
+    result = run(p, log, as_of="+2min")
+    # members e1, e2 (successes), e6, e8 (failures); e9 still waiting, not counted
+    assert values(result) == [({}, None, 0.5, 4, "ok")]
+    assert [(o.trigger.id, o.deadline) for o in result.pending] == [
+        ("e9", "2026-03-02T10:02:30+03:00")
+    ]
+    assert counts(result)["pending"] == 0
+
+
+def test_share_without_a_window_waits_to_the_horizon_with_no_deadline() -> None:
+    agg = ir.Aggregate(fn="share", pattern=pat("case.closed"), of=pat("case.opened"))
+    p = metric_policy(agg, (">=", 1), name="closed", scope=("case",), group_by=("team",))
+    log = Log()
+    log.add("+0s", "case.opened", case="k1", team="t1")
+    log.add("+1d", "case.closed", case="k1", team="t1")
+    log.add("+1d", "case.opened", case="k2", team="t1")  # never closed: waiting
+    log.add("+1d", "case.opened", case="k3")  # no team: out of scope
+    result = run(p, log)
+    assert values(result) == [({"team": "t1"}, None, 1.0, 1, "ok")]
+    assert [(o.trigger.id, o.deadline) for o in result.pending] == [("e3", None)]
+    assert counts(result)["out_of_scope"] == 1
+
+
+def test_ratio_counts_an_event_in_each_role_it_has() -> None:
+    # vip calls among all calls: a vip call is in the numerator and the population; without
+    # a queue it is counted out of scope once per role
+    vip = ir.Aggregate(
+        fn="ratio",
+        pattern=pat("call.queued", where=op("==", attr("vip"), lit(True, "bool"))),
+        of=pat("call.queued"),
+    )
+    p = metric_policy(vip, ("<=", 0.5), name="vips", group_by=("queue",), unit="percent")
+    log = Log()
+    log.add("+0s", "call.queued", queue="q1", vip=True)
+    log.add("+1s", "call.queued", queue="q1", vip=False)
+    log.add("+2s", "call.queued", queue="q1")
+    log.add("+3s", "call.queued", vip=True)  # two roles, no queue
+    result = run(p, log)
+    assert values(result) == [({"queue": "q1"}, None, 1 / 3, 3, "ok")]
+    assert counts(result)["out_of_scope"] == 2
+
+
+@settings(max_examples=20, deadline=None)
+@given(st.lists(st.floats(min_value=-1e300, max_value=1e300), min_size=1, max_size=12))
+def test_a_sum_is_the_correctly_rounded_exact_sum(scores: list[float]) -> None:
+    # any doubles (subnormals included): the value is math.fsum's, rounded once
+    agg = ir.Aggregate(fn="sum", pattern=pat("survey.answered"), value=attr("score"))
+    p = metric_policy(agg, (">=", 0), name="total")
+    log = Log()
+    for i, score in enumerate(scores):
+        log.add(f"+{i}s", "survey.answered", score=score)
+    assert values(run(p, log))[0][2] == math.fsum(scores)

@@ -73,11 +73,19 @@ def test_one_second_after_the_deadline_is_late() -> None:
     result = run(escalate(), log)
     assert kinds(result) == [("late", "e1")]
     v = result.violations[0]
+    # Issue 12, point 6: a late violation spans the trigger to the deadline; `fulfilled_at`
+    # says when the expected event finally came.
+    assert (v.start, v.end, v.duration_seconds) == (
+        "2026-03-02T10:00:00+03:00",
+        "2026-03-03T10:00:00+03:00",
+        86400,
+    )
     assert v.fulfilled_at == "2026-03-03T10:00:01+03:00"
+    assert v.details == {"deadline": "2026-03-03T10:00:00+03:00"}
     assert [e.id for e in v.evidence] == ["e1", "e2"]
     assert v.sentence == (
         "complaint.filed of customer c-1 at 2026-03-02 10:00:00+03:00: case.escalated only at "
-        "2026-03-03 10:00:01+03:00, 1s after the deadline 2026-03-03 10:00:00+03:00 (within 24h)"
+        "2026-03-03 10:00:01+03:00, 1s after the deadline 10:00:00 (within 24h)"
     )
 
 
@@ -221,7 +229,7 @@ def test_counted_trigger_fires_at_the_nth_and_rearms() -> None:
     assert kinds(result) == [("late", "e3")]
     assert result.violations[0].sentence == (
         "3rd complaint.filed within 30d of customer c-1 at 2026-03-04 10:00:00+03:00: "
-        "case.escalated only at 2026-04-13 10:00:00+03:00, 39d00h after the deadline "
+        "case.escalated only at 2026-04-13 10:00:00+03:00, 39d after the deadline "
         "2026-03-05 10:00:00+03:00 (within 24h)"
     )
     assert counts(result) == tally(activations=2, satisfied=1, violated=1)
@@ -279,8 +287,50 @@ def test_end_of_day_deadline_excludes_midnight() -> None:
     log.add("+14h", "order.delivered", order="o-2")  # 00:00 next day: late
     result = run(policy(rule, scope=("order",)), log)
     assert kinds(result) == [("late", "e3")]
-    assert result.violations[0].details["deadline"] == "2026-03-02T23:59:59.999999+03:00"
+    # Issue 12, point 6: the end of the day is shown as the next midnight, which the day
+    # excludes: a delivery exactly then is late, and its sentence says so without "0s after".
+    v = result.violations[0]
+    assert v.details["deadline"] == "2026-03-03T00:00:00+03:00"
+    assert (v.end, v.fulfilled_at) == ("2026-03-03T00:00:00+03:00", "2026-03-03T00:00:00+03:00")
+    assert v.sentence == (
+        "order.placed of order o-2 at 2026-03-02 10:00:00+03:00: order.delivered only at "
+        "2026-03-03 00:00:00+03:00, when the day had ended (by end of day)"
+    )
     assert counts(result) == tally(scopes=2, activations=2, satisfied=1, violated=1)
+
+
+def test_end_of_day_deadlines_read_as_the_next_midnight() -> None:
+    rule = ir.Response(
+        trigger=trig(pat("order.placed")),
+        expect=pat("order.delivered"),
+        window=ir.Window(direction="after", deadline=ir.CalendarPoint(point="end_of_day")),
+    )
+    log = Log()
+    log.add("+0s", "order.placed", order="o-1")
+    log.add("+15h30min", "order.delivered", order="o-1")  # 01:30 the next day
+    log.add("+0s", "order.placed", order="o-2")  # never delivered
+    result = run(policy(rule, scope=("order",)), log)
+    late, missing = sorted(result.violations, key=lambda v: v.kind)
+    assert late.sentence == (
+        "order.placed of order o-1 at 2026-03-02 10:00:00+03:00: order.delivered only at "
+        "2026-03-03 01:30:00+03:00, 1h30m after the end of the day 00:00:00 (by end of day)"
+    )
+    assert (missing.end, missing.details["deadline"]) == (
+        "2026-03-03T00:00:00+03:00",
+        "2026-03-03T00:00:00+03:00",
+    )
+    assert missing.sentence == (
+        "order.placed of order o-2 at 2026-03-02 10:00:00+03:00: no order.delivered by end of "
+        "day (deadline 2026-03-03 00:00:00+03:00)"
+    )
+    log = Log()
+    log.add("+0s", "order.placed", order="o-3")  # open at the horizon (as of 23:00)
+    result = run(policy(rule, scope=("order",)), log, as_of="+13h")
+    assert [o.deadline for o in result.pending] == ["2026-03-03T00:00:00+03:00"]
+    assert result.pending[0].sentence == (
+        "order.placed of order o-3 at 2026-03-02 10:00:00+03:00: waiting for order.delivered "
+        "by end of day (deadline 2026-03-03 00:00:00+03:00)"
+    )
 
 
 def test_paused_clock_moves_the_deadline() -> None:
@@ -306,7 +356,7 @@ def test_paused_clock_moves_the_deadline() -> None:
     assert kinds(result) == [("late", "e5")]
     assert result.violations[0].details["deadline"] == "2026-03-02T11:30:00+03:00"
     assert [(o.trigger.id, o.deadline) for o in result.pending] == [("e9", None)]
-    assert "clock paused with 30m00s left" in result.pending[0].sentence
+    assert "clock paused with 30m left" in result.pending[0].sentence
     assert counts(result) == tally(scopes=3, activations=3, satisfied=1, violated=1, pending=1)
 
 
@@ -333,11 +383,15 @@ def test_before_window_bounds_are_inclusive() -> None:
     result = run(before_rule("25min", "35min"), log)
     assert sorted(kinds(result)) == [("missing", "e4"), ("missing", "e6"), ("missing", "e8")]
     by_trigger = {v.trigger.id: v for v in result.violations if v.trigger}
+    # Issue 12, point 6: a `before` window's violation reports the window itself.
     assert by_trigger["e6"].sentence == (
         "technician.arrived of appointment a-2 at 2026-03-02 11:00:00+03:00: no "
-        "notification.sent between 35min and 25min before"
+        "notification.sent between 35min and 25min before (from 10:25:00 to 10:35:00)"
     )
-    assert by_trigger["e6"].start == "2026-03-02T10:25:00+03:00"
+    assert (by_trigger["e6"].start, by_trigger["e6"].end) == (
+        "2026-03-02T10:25:00+03:00",
+        "2026-03-02T10:35:00+03:00",
+    )
     assert counts(result) == tally(scopes=4, activations=4, satisfied=1, violated=3)
 
 
@@ -349,4 +403,26 @@ def test_before_window_without_limit_and_equal_times() -> None:
     log.add("+0s", "notification.sent", appointment="a-2")  # same time, after: too late
     result = run(before_rule(None, None), log)
     assert kinds(result) == [("missing", "e3")]
-    assert result.violations[0].sentence.endswith("no notification.sent before it")
+    v = result.violations[0]
+    assert v.sentence.endswith("no notification.sent before it")
+    assert v.start == v.end == "2026-03-02T10:00:00+03:00"  # no earliest bound: the trigger
+
+
+def test_before_window_with_only_an_upper_or_a_lower_bound() -> None:
+    log = Log()
+    log.add("+0s", "technician.arrived", appointment="a-1")
+    result = run(before_rule(None, "30d"), log)
+    v = result.violations[0]
+    # Issue 12, point 20: 'within 30d before', not 'between 30d and no limit before'
+    assert v.sentence == (
+        "technician.arrived of appointment a-1 at 2026-03-02 10:00:00+03:00: no "
+        "notification.sent within 30d before (from 2026-01-31 10:00:00+03:00 to "
+        "2026-03-02 10:00:00+03:00)"
+    )
+    assert (v.start, v.end) == ("2026-01-31T10:00:00+03:00", "2026-03-02T10:00:00+03:00")
+    v = run(before_rule("15min", None), log).violations[0]
+    assert v.sentence == (
+        "technician.arrived of appointment a-1 at 2026-03-02 10:00:00+03:00: no "
+        "notification.sent at least 15min before (by 09:45:00)"
+    )
+    assert v.start == v.end == "2026-03-02T09:45:00+03:00"

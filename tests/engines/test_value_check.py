@@ -56,14 +56,15 @@ def test_missing_values_make_the_condition_false_and_are_named() -> None:
         "missing"
     )
     assert v.details == {
+        "values": {},
         "missing": [
             "last(appointment.booked).window_start",
             "last(appointment.booked).window_end",
-        ]
+        ],
     }
 
 
-def battery_policy() -> ir.Policy:
+def battery_policy(shown: bool = False) -> ir.Policy:
     """clamp(50% + 10% * count(arm.connected) - 20% * count(customer.waited), 0%, 100%) >= 90%"""
 
     def pct(x: float) -> ir.Lit:
@@ -79,6 +80,9 @@ def battery_policy() -> ir.Policy:
     )
     battery = ir.Call(fn="clamp", args=(raw, pct(0.0), pct(1.0)))
     rule = ir.ValueCheck(trigger=trig(pat("customer.left")), condition=op(">=", battery, pct(0.9)))
+    if shown:  # as compiled from `let battery = clamp(…)` and `require battery >= 90%`
+        named = ir.Shown(text="battery", value=battery, unit="percent")
+        rule = rule.model_copy(update={"text": "battery >= 90%", "shown": (named,)})
     return policy(rule, scope=("visit",))
 
 
@@ -96,6 +100,24 @@ def test_history_counts_see_the_past_strictly_before_the_trigger() -> None:
     assert kinds(result) == [("condition_false", "e12")]
     assert "count(arm.connected) = 5; count(customer.waited) = 1" in result.violations[0].sentence
     assert counts(result) == tally(scopes=2, activations=2, satisfied=1, violated=1)
+
+
+def test_a_failed_condition_names_the_values_of_its_lets() -> None:
+    # Issue 12, point 7: the battery was 80%, and the sentence and details say so, with the
+    # condition as written (not the clamp it stands for).
+    log = Log()
+    for i in range(5):
+        log.add(f"+{i}min", "arm.connected", visit="v-2", arm=f"a{i}")
+    log.add("+5min", "customer.waited", visit="v-2")
+    log.add("+6min", "customer.left", visit="v-2")
+    v = run(battery_policy(shown=True), log).violations[0]
+    assert v.sentence == (
+        "customer.left of visit v-2 at 2026-03-02 10:06:00+03:00: battery >= 90% is false "
+        "(battery = 80.0%; count(arm.connected) = 5; count(customer.waited) = 1)"
+    )
+    assert v.details == {
+        "values": {"battery": 0.8, "count(arm.connected)": 5, "count(customer.waited)": 1}
+    }
 
 
 def test_include_current_counts_the_trigger_itself() -> None:

@@ -124,7 +124,7 @@ def test_percentages_are_fractions_and_params_substituted(tmp_path: Path) -> Non
         '  zone "Europe/Istanbul"\n'
         "  per call\n"
         "  metric sl = share(call.answered within 20s of call.queued unless call.abandoned)\n"
-        "    per queue\n    per day\n"
+        "    by queue\n    per day\n"
         "  require sl >= target warn below 85% minimum sample 20\n"
     )
     p = one(tmp_path, body, head)
@@ -185,25 +185,41 @@ def test_lets_are_inlined_and_states_resolved(tmp_path: Path) -> None:
     connected = ir.History(
         fn="count", pattern=ir.Pattern(types=("arm.connected",), text="arm.connected")
     )
-    assert p.rule == ir.ValueCheck(
-        trigger=ir.Trigger(pattern=ir.Pattern(types=("customer.left",), text="customer.left")),
-        condition=ir.Binary(
-            op=">=",
-            left=ir.Call(
-                fn="clamp",
-                args=(
-                    ir.Binary(
-                        op="+",
-                        left=pct(0.5),
-                        right=ir.Binary(op="*", left=pct(0.1), right=connected),
-                    ),
-                    pct(0.0),
-                    pct(1.0),
-                ),
+    battery = ir.Call(
+        fn="clamp",
+        args=(
+            ir.Binary(
+                op="+", left=pct(0.5), right=ir.Binary(op="*", left=pct(0.1), right=connected)
             ),
-            right=pct(0.9),
+            pct(0.0),
+            pct(1.0),
         ),
     )
+    assert p.rule == ir.ValueCheck(
+        trigger=ir.Trigger(pattern=ir.Pattern(types=("customer.left",), text="customer.left")),
+        condition=ir.Binary(op=">=", left=battery, right=pct(0.9)),
+        # issue 12, point 7: the condition as written and the let by its name, for sentences
+        text="battery >= 90%",
+        shown=(ir.Shown(text="battery", value=battery, unit="percent"),),
+    )
+
+
+def test_a_value_check_shows_its_lets_and_computed_operands(tmp_path: Path) -> None:
+    body = (
+        "  per visit\n"
+        "  let waited = count(customer.waited)\n"
+        "  let score = 10 - waited\n"
+        "  when customer.left\n"
+        "  require score >= 5 and time - first(customer.entered).time <= 2h and waited < 3\n"
+    )
+    rule = one(tmp_path, body).rule
+    assert isinstance(rule, ir.ValueCheck)
+    assert rule.text == ("score >= 5 and time - first(customer.entered).time <= 2h and waited < 3")
+    assert [(s.text, s.unit) for s in rule.shown] == [
+        ("score", "number"),  # an outer let before the lets it uses
+        ("waited", "number"),
+        ("time - first(customer.entered).time", "duration"),
+    ]
 
 
 def test_invariant_with_state_and_inline_interval(tmp_path: Path) -> None:

@@ -102,7 +102,7 @@ def test_metric_groups_and_calendar_layout() -> None:
     text = (
         'calendar desk "Desk" zone "Europe/Istanbul" hours mon-fri 09:00-12:00 and 13:00-18:00,'
         ' sat 10:00-14:00 holidays "TR" closed 2026-12-31\n'
-        'policy k.n "N" metric nps = nps(score of survey.answered where kind == "nps") per store'
+        'policy k.n "N" metric nps = nps(score of survey.answered where kind == "nps") by store'
         " per month require nps >= 40 warn below 50 minimum sample 30\n"
     )
     assert fmt(text) == (
@@ -114,7 +114,7 @@ def test_metric_groups_and_calendar_layout() -> None:
         "\n"
         'policy k.n "N"\n'
         '  metric nps = nps(score of survey.answered where kind == "nps")\n'
-        "    per store\n"
+        "    by store\n"
         "    per month\n"
         "  require nps >= 40 warn below 50 minimum sample 30\n"
     )
@@ -136,6 +136,7 @@ def test_metric_groups_and_calendar_layout() -> None:
         ("x in [1,2 ,3]", "x in [1, 2, 3]"),
         ('t == "say \\"hi\\""', 't == "say \\"hi\\""'),
         ("count( a.b where x>1 ) >= 2", "count(a.b where x > 1) >= 2"),
+        ("count(*) > count( [ * , *.* ,call.*] )", "count(*) > count([*, *.*, call.*])"),
         ("last(a.booked).`window end` is missing", "last(a.booked).`window end` is missing"),
     ],
 )

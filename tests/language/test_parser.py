@@ -121,7 +121,7 @@ def test_calendar() -> None:
 def test_shared_state_and_metric() -> None:
     items = tree(
         "state waiting = a.asked until a.answered, by ticket\n"
-        "metric calls = count(call.queued)\n  per queue\n  per day\n"
+        "metric calls = count(call.queued)\n  by queue\n  per day\n"
     ).items
     state, metric = items
     assert isinstance(state, ast.StateDef)
@@ -132,10 +132,8 @@ def test_shared_state_and_metric() -> None:
     )
     assert state.by is not None and state.by.parts == ("ticket",)
     assert isinstance(metric, ast.MetricDef)
-    assert [(p.keys and p.keys[0].parts, p.bucket) for p in metric.per] == [
-        (("queue",), None),
-        ((), "day"),
-    ]
+    assert [k.parts for k in metric.by] == [("queue",)]
+    assert [(p.keys, p.bucket) for p in metric.per] == [((), "day")]
 
 
 # --------------------------------------------------------------------------- policy clauses
@@ -325,6 +323,10 @@ def test_invariants() -> None:
         ("a or b and c", ("or", "a", ("and", "b", "c"))),
         ("(a or b) and c", ("and", ("or", "a", "b"), "c")),
         ("not a and b", ("and", ("not", "a"), "b")),
+        # docs/language.md, "How a condition reads": not binds tighter than and, and than or;
+        # a comparison tighter than not
+        ("a and b or c and d", ("or", ("and", "a", "b"), ("and", "c", "d"))),
+        ("not x == 1 or y", ("or", ("not", ("==", "x", ("number", 1))), "y")),
         (
             "1 + 2 * 3 - 4",
             ("-", ("+", ("number", 1), ("*", ("number", 2), ("number", 3))), ("number", 4)),

@@ -81,7 +81,7 @@ def test_condition_needs_one_test_and_toml_errors_have_positions(tmp_path):
     )
     assert d.message == (
         "log.events.0.when.0 = {'column': 'x'}: a condition needs exactly one of "
-        "'present', 'in' or 'not_in'"
+        "'present', 'in', 'not_in', 'any' or 'all'"
     )
     [d] = diagnostics(tmp_path, "[log]\nzone = \n")
     assert (d.code, d.span.line) == ("E410", 2)
@@ -232,3 +232,179 @@ def test_dst_gap_and_fold_in_the_zone(tmp_path):
         datetime(2026, 3, 29, 1, 30, tzinfo=UTC),
         datetime(2026, 10, 25, 0, 30, tzinfo=UTC),
     ]
+
+
+# --------------------------------------------------------------------------- issue 12, 12-13
+
+
+def test_mapping_errors_point_at_the_line_of_the_right_table_and_entry(tmp_path):
+    # A project's own `format` (the report's) comes before [log]: the error names the log's.
+    [d] = diagnostics(
+        tmp_path,
+        'format = "html"\npolicies = ["policies"]\n\n[log]\nformat = "cvs"\n',
+    )
+    assert (d.span.line, d.source_line) == (5, 'format = "cvs"')
+    # The second [[log.events]] entry's time format, not the first entry's line.
+    [d] = diagnostics(
+        tmp_path,
+        "[log]\n"
+        '[[log.events]]\ntype = "a"\ntime = "t1"\ntime_format = "hh:mm"\n'
+        '[[log.events]]\ntype = "b"\ntime = "t2"\ntime_format = "hh:qq"\n',
+    )
+    assert (d.span.line, d.source_line) == (9, 'time_format = "hh:qq"')
+    assert d.message.startswith("log.events.1.time_format = 'hh:qq': unknown part 'qq'")
+    # A condition nested in `any`, in the second entry.
+    [d] = diagnostics(
+        tmp_path,
+        "[log]\n"
+        '[[log.events]]\ntype = "a"\ntime = "t"\nwhen = { column = "x", present = true }\n'
+        '[[log.events]]\ntype = "b"\ntime = "t"\n'
+        'when = { any = [{ column = "x", present = true }, { colum = "y", present = true }] }\n',
+    )
+    assert (d.code, d.span.line, d.message, d.hint) == (
+        "E410",
+        9,
+        "unknown mapping key 'events.1.when.0.any.1.colum'",
+        "did you mean 'column'?",
+    )
+
+
+def test_conditions_combine_with_any_and_all(tmp_path):
+    path = tmp_path / "calls.csv"
+    path.write_text(
+        "time,outcome,channel\n"
+        "2026-03-02T10:00:00Z,AGENT,phone\n"  # answered: AGENT
+        "2026-03-02T10:01:00Z,HANG,chat\n"  # answered: chat (any) ... but not HANG-phone
+        "2026-03-02T10:02:00Z,HANG,phone\n"  # neither
+    )
+    table = {
+        "events": [
+            {
+                "type": "call.handled",
+                "time": "time",
+                "when": {
+                    "any": [
+                        {"column": "outcome", "in": ["AGENT"]},
+                        {"all": [{"column": "channel", "in": ["chat"]}]},
+                    ]
+                },
+            }
+        ]
+    }
+    _, events = events_of(path, table)
+    assert [e.line for e in events] == [2, 3]
+    with pytest.raises(MappingError) as caught:
+        mapping_from_dict({"events": [{"type": "a", "time": "t", "when": {"any": []}}]})
+    assert caught.value.diagnostics[0].message.endswith("'any' needs at least one condition")
+
+
+def test_a_time_in_any_column_is_read_with_its_format(tmp_path):
+    path = tmp_path / "visits.csv"
+    path.write_text(
+        "when,type,appointment,window_end,arrived\n"
+        "02/03/2026 09:00,appointment.booked,a-1,02/03/2026 12:00,\n"
+        "02/03/2026 11:30,technician.arrived,a-1,,2026-03-02 11:30\n"
+        "02/03/2026 13:00,appointment.booked,a-2,noon,\n"
+    )
+    table = {
+        "time": "when",
+        "time_format": "dd/mm/yyyy hh:mm",
+        "zone": "Europe/Istanbul",
+        "times": {"window_end": "dd/mm/yyyy hh:mm", "arrived": "yyyy-mm-dd hh:mm"},
+    }
+    logs, events = events_of(path, table)
+    assert [e.attrs.get("window_end") for e in events] == [
+        datetime(2026, 3, 2, 9, 0, tzinfo=UTC),  # 12:00 in Istanbul
+        None,
+    ]
+    assert events[1].attrs["arrived"] == datetime(2026, 3, 2, 8, 30, tzinfo=UTC)
+    [bad] = logs.rejected
+    assert (bad.line, bad.code, bad.reason) == (
+        4,
+        "E404",
+        "time 'noon' in 'window_end' does not match the format 'dd/mm/yyyy hh:mm'",
+    )
+
+
+def test_an_events_entry_reads_its_time_with_its_own_format(tmp_path):
+    path = tmp_path / "calls.csv"
+    path.write_text("queued,answered_ms\n2026-03-02T10:00:00Z,1772445605000\n")
+    table = {
+        "events": [
+            {"type": "call.queued", "time": "queued"},
+            {"type": "call.answered", "time": "answered_ms", "time_format": "epoch_ms"},
+        ]
+    }
+    _, events = events_of(path, table)
+    assert [(e.type, e.time) for e in events] == [
+        ("call.queued", datetime(2026, 3, 2, 10, 0, tzinfo=UTC)),
+        ("call.answered", datetime(2026, 3, 2, 10, 0, 5, tzinfo=UTC)),
+    ]
+
+
+def test_duplicate_key_names_no_column_has_are_an_error_with_the_field_to_write(tmp_path):
+    # The helpdesk mistake: the export's own column names, where duplicate_key names the
+    # event's fields (after rename; the time and type columns become `time` and `type`).
+    csv = tmp_path / "helpdesk.csv"
+    csv.write_text(
+        "Case ID,Activity,Complete Timestamp,Resource\n"
+        "Case 1,Assign seriousness,2012/10/09 14:50:17.000,Value 1\n"
+    )
+    (tmp_path / "cxrules.toml").write_text(
+        "[log]\n"
+        'format = "csv"\n'
+        'time = "Complete Timestamp"\n'
+        'time_format = "yyyy/mm/dd hh:mm:ss.sss"\n'
+        'type = "Activity"\n'
+        'rename = { "Case ID" = "case" }\n'
+        'duplicate_key = ["Case ID", "Complete Timestamp", "resorce"]\n'
+    )
+    mapping = load_mapping(None, tmp_path)
+    with pytest.raises(MappingError) as caught:
+        open_log(str(csv), mapping)
+    found = [(d.message, d.hint, d.span.line if d.span else 0) for d in caught.value.diagnostics]
+    head = f"{csv}: duplicate_key names"
+    tail = (
+        "which no event has (it names the event's fields: time, type, id and attributes after "
+        "rename)"
+    )
+    assert found == [
+        (f"{head} 'Case ID', {tail}", "'Case ID' is renamed 'case': write 'case'", 7),
+        (
+            f"{head} 'Complete Timestamp', {tail}",
+            "column 'Complete Timestamp' is the event's time: write 'time'",
+            7,
+        ),
+        (f"{head} 'resorce', {tail}", "did you mean 'Resource'?", 7),
+    ]
+    fixed = mapping_from_dict(
+        mapping.model_dump(by_alias=True) | {"duplicate_key": ["case", "time"]}
+    )
+    assert len(list(LogSet([open_log(str(csv), fixed)]).events())) == 1
+
+
+def test_duplicate_key_in_a_log_without_header_is_checked_as_it_is_read(tmp_path):
+    path = tmp_path / "log.jsonl"
+    path.write_text(
+        '{"time": "2026-03-02T10:00:00Z", "type": "a", "ticket": "t-1"}\n'
+        '{"time": "2026-03-02T10:00:00Z", "type": "a", "ticket": "t-2"}\n'
+    )
+    logs = LogSet([open_log(str(path), mapping_from_dict({"duplicate_key": ["tiket", "type"]}))])
+    with pytest.raises(MappingError) as caught:
+        list(logs.events())
+    [d] = caught.value.diagnostics
+    assert d.message.startswith(f"{path}: duplicate_key names 'tiket', which no event has")
+    assert d.hint == "did you mean 'ticket'?"
+
+
+def test_an_event_lacking_a_duplicate_key_field_is_never_a_duplicate(tmp_path):
+    path = tmp_path / "log.jsonl"
+    path.write_text(
+        '{"time": "2026-03-02T10:00:00Z", "type": "a", "ticket": "t-1"}\n'
+        '{"time": "2026-03-02T10:00:00Z", "type": "a", "ticket": "t-1"}\n'  # a duplicate
+        '{"time": "2026-03-02T10:00:00Z", "type": "a"}\n'  # no ticket: no key
+        '{"time": "2026-03-02T10:00:00Z", "type": "a"}\n'  # (today these all compared equal)
+    )
+    logs = LogSet([open_log(str(path), mapping_from_dict({"duplicate_key": ["ticket", "time"]}))])
+    assert [e.line for e in logs.events()] == [1, 3, 4]
+    assert logs.summaries()[0].duplicates == 1

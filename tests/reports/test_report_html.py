@@ -1,4 +1,4 @@
-"""The self-contained HTML rendering: its content, its charts, and its escaping."""
+"""The self-contained HTML rendering: its content, its charts, its size at scale, and escaping."""
 
 from __future__ import annotations
 
@@ -6,8 +6,13 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 
+import pytest
+
 from cxrules.reports.as_html import render_html
-from cxrules.reports.model import Report
+from cxrules.reports.model import MetricValue, Report
+from cxrules.reports.svg import BAD_COLOR, DEADLINE_COLOR, OK_COLOR
+
+SVG = "{http://www.w3.org/2000/svg}"
 
 
 def svgs(text: str) -> list[ET.Element]:
@@ -16,7 +21,21 @@ def svgs(text: str) -> list[ET.Element]:
 
 
 def titles(svg: ET.Element) -> list[str]:
-    return [t.text or "" for t in svg.iter("{http://www.w3.org/2000/svg}title")]
+    return [t.text or "" for t in svg.iter(f"{SVG}title")]
+
+
+def chart(text: str, label: str) -> ET.Element:
+    """The one SVG whose label is `label`."""
+    [found] = [s for s in svgs(text) if s.get("aria-label") == label]
+    return found
+
+
+def section(text: str, policy: str) -> str:
+    """The HTML of one policy's collapsed section."""
+    match = re.search(rf'<details class="policy" id="policy-{re.escape(policy)}">.*?</details>'
+                      r"(?=\n|$)", text, re.S)  # fmt: skip
+    assert match is not None, policy
+    return match.group(0)
 
 
 def test_self_contained(report: Report) -> None:
@@ -29,26 +48,26 @@ def test_self_contained(report: Report) -> None:
     assert not re.search(r"\b(src|href)=\"(?!#)", text)
 
 
-def test_compliance_chart(report: Report) -> None:
-    chart = svgs(render_html(report))[0]
-    assert titles(chart)[0] == "Compliance per policy"
-    bars = {
-        (r.findtext("{http://www.w3.org/2000/svg}title") or ""): r.get("width")
-        for r in chart.iter("{http://www.w3.org/2000/svg}rect")
-    }
-    # bars are 360 px at 100%: 1/3 → 120, 3/4 → 270; callcenter (nothing judged) has none
-    assert bars == {
-        "octopus.always-connected: 33.3%": "120",
-        "restaurant.wording: 75.0%": "270",
-        "complaints.escalate-repeat: 100.0%": "360",
-    }
+def test_compliance_chart_is_coloured_by_health_least_compliant_first(report: Report) -> None:
+    bars = [
+        (r.findtext(f"{SVG}title"), r.get("width"), r.get("fill"))
+        for r in chart(render_html(report), "Compliance per policy").iter(f"{SVG}rect")
+        if r.findtext(f"{SVG}title")
+    ]
+    # bars are 400 px at 100%: 1/3 → 133.3, 3/4 → 300; callcenter (nothing judged) has none.
+    # Colour is health, not severity: restaurant.wording is low severity but 75% compliant (red)
+    assert bars == [
+        ("octopus.always-connected: 33.3%", "133.3", BAD_COLOR),
+        ("restaurant.wording: 75.0%", "300", BAD_COLOR),
+        ("complaints.escalate-repeat: 100.0%", "400", OK_COLOR),
+    ]
 
 
 def test_violations_per_day(report: Report) -> None:
-    chart = svgs(render_html(report))[1]
+    found = chart(render_html(report), "Violations per day")
     # 2 March: v-oct-1 (high), v-rest-1 (low), v-cc-1 (medium); 3 March: v-oct-2 (high);
     # the metric warning v-cc-2 is not a violation
-    assert sorted(titles(chart)[1:]) == [
+    assert sorted(titles(found)[1:]) == [
         "2026-03-02: 1 high",
         "2026-03-02: 1 low",
         "2026-03-02: 1 medium",
@@ -56,38 +75,198 @@ def test_violations_per_day(report: Report) -> None:
     ]
 
 
+def test_violations_over_years_are_counted_per_month(report: Report) -> None:
+    first = report.violations[0]
+    later = first.model_copy(update={"id": "v-late", "start": "2029-06-15T10:00:00+03:00"})
+    text = render_html(report.model_copy(update={"violations": [*report.violations, later]}))
+    assert "<figcaption>Violations per month</figcaption>" in text
+    found = chart(text, "Violations per month")
+    assert sorted(titles(found)[1:]) == [
+        "2026-03: 1 low",
+        "2026-03: 1 medium",
+        "2026-03: 2 high",
+        "2029-06: 1 high",
+    ]
+
+
 def test_a_timeline_per_violation(report: Report) -> None:
-    charts = svgs(render_html(report))[2:]
-    assert [titles(c)[0] for c in charts] == [
+    timelines = [s for s in svgs(render_html(report)) if titles(s)[0].startswith("Timeline")]
+    assert [titles(c)[0] for c in timelines] == [
         "Timeline of v-oct-1",
         "Timeline of v-oct-2",
         "Timeline of v-cc-1",
         "Timeline of v-cc-2",
         "Timeline of v-rest-1",
     ]
-    first = charts[0]
-    dots = [c.findtext("{http://www.w3.org/2000/svg}title") for c in first.iter(
-        "{http://www.w3.org/2000/svg}circle")]  # fmt: skip
+    dots = [c.findtext(f"{SVG}title") for c in timelines[0].iter(f"{SVG}circle")]
     assert dots == ["arm.disconnected 10:05:00", "arm.connected 10:07:12"]
+
+
+def deadline_lines(svg: ET.Element) -> list[ET.Element]:
+    return [line for line in svg.iter(f"{SVG}line") if line.get("stroke") == DEADLINE_COLOR]
+
+
+def test_the_deadline_is_marked_on_the_timeline(report: Report) -> None:
+    late = report.violations[0].model_copy(
+        update={
+            "kind": "late",
+            "fulfilled_at": "2026-03-02T10:07:12+03:00",
+            "details": {"deadline": "2026-03-02T10:06:00+03:00"},
+        }
+    )
+    text = render_html(report.model_copy(update={"violations": [late, *report.violations[1:]]}))
+    timeline = chart(text, "Timeline of v-oct-1")
+    [line] = deadline_lines(timeline)
+    assert line.findtext(f"{SVG}title") == "deadline 10:06:00"
+    # 10:06 lies between the trigger (10:05:00) and the fulfilment (10:07:12)
+    dots = {label: float(c.get("cx", "")) for label, c in circles(timeline).items()}
+    x = float(line.get("x1", ""))
+    assert dots["arm.disconnected 10:05:00"] < x < dots["arm.connected 10:07:12"]
+    # a violation without a deadline, or with one that is not a time, has no line
+    assert deadline_lines(chart(text, "Timeline of v-oct-2")) == []
+    odd = late.model_copy(update={"details": {"deadline": "tomorrow"}})
+    again = render_html(report.model_copy(update={"violations": [odd]}))
+    assert deadline_lines(chart(again, "Timeline of v-oct-1")) == []
+
+
+def test_timelines_over_days_show_dates(report: Report) -> None:
+    long = report.violations[0].model_copy(update={"end": "2026-03-05T09:00:00+03:00"})
+    text = render_html(report.model_copy(update={"violations": [long]}))
+    labels = [t.text for t in chart(text, "Timeline of v-oct-1").iter(f"{SVG}text")]
+    assert "arm.disconnected 2026-03-02 10:05" in labels and "2026-03-05 09:00" in labels
+
+
+def circles(svg: ET.Element) -> dict[str, ET.Element]:
+    return {c.findtext(f"{SVG}title") or "": c for c in svg.iter(f"{SVG}circle")}
+
+
+def y_of_line(svg: ET.Element, label: str) -> float:
+    """The y of the dashed line whose text starts with `label` ('required', 'warning')."""
+    [text] = [t for t in svg.iter(f"{SVG}text") if (t.text or "").startswith(label)]
+    [line] = [
+        ln for ln in svg.iter(f"{SVG}line")
+        if ln.get("stroke") == text.get("fill") and ln.get("stroke-dasharray")
+    ]  # fmt: skip
+    return float(line.get("y1", ""))
+
+
+def test_a_trend_chart_per_group_of_a_metric(report: Report) -> None:
+    text = render_html(report)
+    part = section(text, "callcenter.service-level")
+    assert "<figcaption>service_level, queue=billing</figcaption>" in part
+    sales = chart(part, "Trend of service_level, queue=sales")
+    dots = circles(sales)
+    assert sorted(dots) == [
+        "2026-03-02: 83.3% (n=6, warn)",
+        "2026-03-03: n/a (n=0, not applicable)",
+    ]
+    required, warning = y_of_line(sales, "required >= 80%"), y_of_line(sales, "warning >= 85%")
+    assert warning < required  # 85% is drawn above 80%
+    warned = float(dots["2026-03-02: 83.3% (n=6, warn)"].get("cy", ""))
+    assert warning < warned < required  # 83.3% sits in the warning band
+    band = [r for r in sales.iter(f"{SVG}rect") if r.findtext(f"{SVG}title", "").startswith("warn")]
+    assert len(band) == 1 and float(band[0].get("height", "")) > 0
+    billing = chart(part, "Trend of service_level, queue=billing")
+    [(label, dot)] = circles(billing).items()
+    assert label == "2026-03-02: 75.0% (n=8, violated)"
+    assert float(dot.get("cy", "")) > y_of_line(billing, "required >= 80%")  # below: failing
+    assert dot.get("fill") == BAD_COLOR
+
+
+def test_one_chart_across_groups_when_each_has_one_bucket(report: Report) -> None:
+    nps = [
+        MetricValue(metric="nps", group={"store": store}, bucket="2026-03", value=value,
+                    population=40, status=status, threshold=">= 40", warn=">= 50")
+        for store, value, status in (("ankara", 55.0, "ok"), ("izmir", 31.5, "violated"))
+    ]  # fmt: skip
+    policies = [p.model_copy(update={"metrics": nps}) if p.metrics else p for p in report.policies]
+    text = render_html(report.model_copy(update={"policies": policies}))
+    found = chart(text, "Trend of nps by store")
+    assert sorted(circles(found)) == [
+        "store=ankara: 55 (n=40, ok)",
+        "store=izmir: 31.5 (n=40, violated)",
+    ]
+    assert list(found.iter(f"{SVG}polyline")) == []  # groups are not joined by a line
+
+
+def test_policy_sections_are_collapsed_and_worst_first(report: Report) -> None:
+    text = render_html(report)
+    opened = re.findall(r'<details class="policy" id="policy-([^"]+)"([^>]*)>', text)
+    assert opened == [
+        ("octopus.always-connected", ""),
+        ("callcenter.service-level", ""),
+        ("restaurant.wording", ""),
+        ("complaints.escalate-repeat", ""),
+    ]
+    assert 'id="violation-v-oct-1"' in section(text, "octopus.always-connected")
+    assert "2 violations" in section(text, "octopus.always-connected").split("</summary>")[0]
 
 
 def test_content(report: Report) -> None:
     text = render_html(report)
     assert '<p class="verdict fail">FAIL: 4 violations at or above low in 3 policies' in text
-    assert "<td>2026-03-02T09:00:00+03:00</td>" in text
+    assert '<td class="t">2026-03-02T09:00:00+03:00</td>' in text  # first time of an input
     assert "<dt>duration</dt><dd>2m12s</dd>" in text
     assert "<dd><code>{&quot;arm&quot;: &quot;ayse&quot;, &quot;text&quot;: " in text
     assert "<h2>Open obligations (1)</h2>" in text
     assert "<h2>Rejected records (3)</h2>" in text
-    assert text.index('id="policy-octopus.always-connected"') < text.index(
-        'id="policy-restaurant.wording"'
-    )
+    assert "4 activations: 1 satisfied, 2 violated" not in text  # octopus has 3 activations
+    assert "3 activations: 1 satisfied, 2 violated; compliance" in text
+
+
+def many(report: Report, count: int) -> Report:
+    """The sample report with `count` gaps of octopus.always-connected instead of two."""
+    first = report.violations[0]
+    extra = [first.model_copy(update={"id": f"v-gap-{n:05d}"}) for n in range(count)]
+    return report.model_copy(update={"violations": [*extra, *report.violations[2:]]})
+
+
+def cards(text: str) -> list[str]:
+    return re.findall(r'<div class="violation" id="violation-([^"]+)">', text)
+
+
+def test_the_first_violations_of_each_policy_and_a_pointer_to_the_rest(report: Report) -> None:
+    text = render_html(many(report, 5000))
+    gaps = [c for c in cards(text) if c.startswith("v-gap-")]
+    assert gaps == [f"v-gap-{n:05d}" for n in range(20)]
+    part = section(text, "octopus.always-connected")
+    assert "<h4>Violations: the first 20 of 5,000</h4>" in part
+    assert "4,980 more violations of <code>octopus.always-connected</code> are not shown" in part
+    assert "<code>--format csv</code>" in part and "<code>--format json</code>" in part
+    assert len(text.encode()) < 150_000  # 5,000 violations, a page that opens at once
 
 
 def test_max_violations(report: Report) -> None:
-    text = render_html(report, max_violations=1)
-    assert "v-oct-2" not in text
-    assert "… and 1 more not shown." in text
+    text = render_html(many(report, 30), max_violations=1)
+    assert [c for c in cards(text) if c.startswith("v-gap-")] == ["v-gap-00000"]
+    assert "29 more violations of <code>octopus.always-connected</code>" in text
+    everything = render_html(many(report, 30), max_violations=None)
+    assert len([c for c in cards(everything) if c.startswith("v-gap-")]) == 30
+    assert "more violations" not in everything
+    with pytest.raises(ValueError, match="max_violations must be 0 or more, not -1"):
+        render_html(report, max_violations=-1)
+
+
+def test_open_obligations_are_capped(report: Report) -> None:
+    pending = report.pending[0]
+    lots = [
+        pending.model_copy(update={"scope": {"customer": f"c-{n}"}, "at_risk": n == 7})
+        for n in range(30)
+    ]
+    text = render_html(report.model_copy(update={"pending": lots}), max_pending=5)
+    assert "<h2>Open obligations (30)</h2>" in text
+    rows = re.findall(r"<td>customer=(c-\d+)</td>", text)
+    assert rows == ["c-7", "c-0", "c-1", "c-2", "c-3"]  # at risk first
+    assert "25 more are not listed here" in text
+
+
+def test_explanations_beside_each_policy(report: Report) -> None:
+    assert 'class="explain"' not in render_html(report)
+    words = "For each visit: a customer inside <the shop> is connected to an arm."
+    text = render_html(report, explanations={"octopus.always-connected": words, "nope": "x"})
+    part = section(text, "octopus.always-connected")
+    assert '<p class="explain">For each visit: a customer inside &lt;the shop&gt; is' in part
+    assert text.count('class="explain"') == 1
 
 
 def test_deterministic(make_report: Callable[[], Report]) -> None:
@@ -96,29 +275,53 @@ def test_deterministic(make_report: Callable[[], Report]) -> None:
 
 def test_script_in_title_and_attribute_is_escaped(report: Report) -> None:
     script = '<script>alert("x")</script>'
-    policy = report.policies[2].model_copy(update={"title": f"Connected {script}"})
+    policy = report.policies[2].model_copy(update={"title": f"Connected {script}", "owner": script})
     evidence = report.violations[0].evidence[0].model_copy(update={"type": f"arm.{script}"})
     violation = report.violations[0].model_copy(
         update={
             "scope": {"visit": script},
             "evidence": [evidence],
-            "details": {"said": script},
+            "details": {"said": script, "deadline": script},
             "sentence": f"visit {script} had a gap",
         }
     )
+    metric = (
+        report.policies[3]
+        .metrics[0]
+        .model_copy(
+            update={"group": {"queue": script}, "threshold": f">= {script}", "metric": script}
+        )
+    )
+    metrics = report.policies[3].model_copy(update={"metrics": [metric]})
+    pending = report.pending[0].model_copy(update={"sentence": script})
     odd = report.model_copy(
         update={
-            "policies": [*report.policies[:2], policy, report.policies[3]],
+            "policies": [*report.policies[:2], policy, metrics],
             "violations": [violation, *report.violations[1:]],
+            "pending": [pending],
         }
     )
-    text = render_html(odd)
+    text = render_html(odd, explanations={"octopus.always-connected": script})
     assert "<script" not in text
     escaped = "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt;"
-    assert f"<td>Connected {escaped}</td>" in text  # the title, in the policy table
+    assert f'<span class="muted small">Connected {escaped}</span>' in text  # policy table
     assert f"<dt>scope</dt><dd>visit={escaped}</dd>" in text  # the attribute value
     assert f"<td>arm.{escaped}</td>" in text  # the evidence type
     assert f"visit {escaped} had a gap</p>" in text
+    assert f'<p class="explain">{escaped}</p>' in text
+    assert f"<figcaption>{escaped} by queue</figcaption>" in text
+    assert f"<title>queue={escaped}: 0.75 (n=8, violated)</title>" in text
     assert "&quot;said&quot;: &quot;\\&quot;" not in text  # details are JSON, then escaped
-    assert "{&quot;said&quot;: &quot;&lt;script&gt;alert(\\&quot;x\\&quot;)&lt;/script&gt;" in text
+    assert "{&quot;deadline&quot;: &quot;&lt;script&gt;alert(\\&quot;x\\&quot;)&lt;/script" in text
     svgs(text)  # the charts still parse with the hostile labels in them
+
+
+def test_an_empty_report_renders(report: Report) -> None:
+    empty = report.model_copy(
+        update={"policies": [], "violations": [], "pending": [], "rejected": [],
+                "rejected_total": 0, "inputs": []}
+    )  # fmt: skip
+    text = render_html(empty)
+    assert '<p class="verdict pass">PASS' in text
+    assert "No violations." in text
+    svgs(text)

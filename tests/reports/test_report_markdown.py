@@ -62,3 +62,9 @@ def test_untrusted_text_stays_text(report: Report) -> None:
         "\\*now\\* \\@team (high, 2 violations)"
     ) in text.splitlines()
     assert md("line\nbreak") == "line\\\\nbreak"
+
+
+def test_all_violations(report: Report) -> None:
+    text = render_markdown(report, max_violations=None)
+    assert "- visit v-1011 had no connected arm" in text and "… and" not in text
+    assert "v-1011" not in render_markdown(report, max_violations=1)

@@ -38,7 +38,7 @@ def test_options_of() -> None:
     assert options_of("text") == (
         "max_violations", "max_rejected", "max_pending", "fail_on", "color", "width",
     )  # fmt: skip
-    assert options_of("html") == ("fail_on", "max_violations")
+    assert options_of("html") == ("fail_on", "max_violations", "max_pending", "explanations")
     assert options_of("csv") == ("guard_formulas",)
 
 

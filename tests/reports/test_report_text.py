@@ -17,8 +17,21 @@ def in_order(text: str, expected: list[str]) -> None:
         position = lines.index(line, position + 1)
 
 
-def test_header(report: Report) -> None:
+VERDICT = [
+    "FAIL: 4 violations at or above low in 3 policies (2 high, 1 medium, 1 low); 1 metric "
+    "warning; 1",
+    "obligation still open; 3 rejected records.",
+]
+
+
+def test_the_verdict_comes_first_and_closes_the_report(report: Report) -> None:
     lines = render_text(report, color=False).splitlines()
+    assert lines[:3] == [*VERDICT, ""]
+    assert lines[-2:] == VERDICT
+
+
+def test_header(report: Report) -> None:
+    lines = render_text(report, color=False).splitlines()[3:]
     assert lines[0] == "cxrules audit report (cxrules.report/1)"
     assert lines[1] == "Engine python, zone Europe/Istanbul, as of 2026-03-03T19:00:00+03:00"
     # the policy line wraps at 100 columns after the second file
@@ -33,10 +46,10 @@ def test_header(report: Report) -> None:
     # 19:00 in Istanbul, after 18:30+03:00 (comparing the text would pick the other times)
     assert lines[6] == "Time span: 2026-03-02T09:00:00+03:00 to 2026-03-03T16:00:00+00:00"
     rows = [line.split() for line in lines[7:11]]
-    assert rows[0] == ["file", "format", "read", "accepted", "rejected", "duplicates", "events"]
+    assert rows[0] == ["format", "read", "accepted", "rejected", "duplicates", "events", "file"]
     assert set(lines[8]) == {"─"}
-    assert rows[2] == ["logs/visits.jsonl", "jsonl", "12", "10", "2", "1", "9"]
-    assert rows[3] == ["logs/calls.csv", "csv", "6", "5", "1", "0", "5"]
+    assert rows[2] == ["jsonl", "12", "10", "2", "1", "9", "logs/visits.jsonl"]
+    assert rows[3] == ["csv", "6", "5", "1", "0", "5", "logs/calls.csv"]
 
 
 def test_policies_worst_first(report: Report) -> None:
@@ -44,16 +57,34 @@ def test_policies_worst_first(report: Report) -> None:
     start = lines.index("Policies (worst first)")
     header, rule, *rows = lines[start + 1 : start + 7]
     assert header.split() == [
-        "policy", "severity", "activations", "satisfied", "violated", "pending", "compliance",
+        "severity", "activations", "satisfied", "violated", "pending", "cancelled", "compliance",
+        "policy",
     ]  # fmt: skip
     assert set(rule) == {"─"}
     # with violations: high, then medium, then low; then those without: 100%
     assert [row.split() for row in rows] == [
-        ["octopus.always-connected", "high", "3", "1", "2", "0", "33.3%"],
-        ["callcenter.service-level", "medium", "0", "0", "1", "0", "–"],
-        ["restaurant.wording", "low", "4", "3", "1", "0", "75.0%"],
-        ["complaints.escalate-repeat", "high", "2", "1", "0", "1", "100.0%"],
+        ["high", "3", "1", "2", "0", "0", "33.3%", "octopus.always-connected"],
+        ["medium", "0", "0", "1", "0", "0", "–", "callcenter.service-level"],
+        ["low", "4", "3", "1", "0", "0", "75.0%", "restaurant.wording"],
+        ["high", "2", "1", "0", "1", "0", "100.0%", "complaints.escalate-repeat"],
     ]
+
+
+def test_policy_ids_are_never_cut_and_cancelled_is_counted(report: Report) -> None:
+    long_id = "complaints.a-very-long-policy-identifier-that-no-column-was-made-for"
+    policy = report.policies[1].model_copy(update={"id": long_id, "cancelled": 7})
+    odd = report.model_copy(update={"policies": [report.policies[0], policy, *report.policies[2:]]})
+    lines = render_text(odd, color=False, width=80).splitlines()
+    [row] = [line for line in lines if long_id in line]
+    assert row.split() == ["high", "2", "1", "0", "1", "7", "100.0%", long_id]
+    assert "…" not in "\n".join(lines)
+    # only the policy table grows past the width, and only as much as the longest id needs
+    assert max(len(line) for line in lines) == len(row)
+    ids = tuple(p.id for p in odd.policies)
+    wide = [line for line in lines if len(line) > 80]
+    assert wide and all(
+        line.startswith("severity ") or set(line) == {"─"} or line.endswith(ids) for line in wide
+    ), wide
 
 
 def test_sections_in_order(report: Report) -> None:
@@ -118,6 +149,17 @@ def test_max_violations(report: Report) -> None:
     assert text.count("… and") == 1
 
 
+def test_all_violations(report: Report) -> None:
+    many = [
+        report.violations[0].model_copy(update={"id": f"v-{n}", "sentence": f"gap number {n}"})
+        for n in range(12)
+    ]
+    text = render_text(report.model_copy(update={"violations": many}), max_violations=None)
+    assert [f"gap number {n}" in text for n in range(12)] == [True] * 12
+    assert "… and" not in text
+    assert "gap number 3" not in render_text(report.model_copy(update={"violations": many}))
+
+
 def test_verdict_follows_fail_on(report: Report) -> None:
     # at medium: 2 high + 1 medium in octopus and callcenter; the low one is below
     last = render_text(report, color=False, fail_on="medium", width=200).splitlines()[-1]
@@ -138,6 +180,8 @@ def test_empty_report_passes() -> None:
         inputs=[], policies=[], violations=[],
     )  # fmt: skip
     assert render_text(empty, color=False) == (
+        "PASS: no violation at or above low.\n"
+        "\n"
         "cxrules audit report (cxrules.report/1)\n"
         "Engine python, zone UTC, as of the last event\n"
         "Policies: revision r0; 0 files: none\n"

@@ -21,31 +21,42 @@ from cxrules.time.format import (
 @pytest.mark.parametrize(
     ("seconds", "expected"),
     [
+        # Exact (issue 12, point 8): every unit down to the last that is not zero, fractions of a
+        # second to the microsecond, so a gap never reads as long as a grace it exceeds.
         (0, "0s"),
         (0.5, "0.5s"),
         (0.25, "0.25s"),
-        (0.1234, "0.123s"),
-        (0.0004, "0s"),  # below half a millisecond
-        (0.9996, "1s"),
-        (1.4, "1s"),
-        (1.5, "2s"),  # half up, not to even
+        (0.1234, "0.1234s"),
+        (0.0004, "0.0004s"),
+        (0.000001, "0.000001s"),
+        (0.0000004, "0s"),  # below half a microsecond
+        (0.9996, "0.9996s"),
+        (1.5, "1.5s"),
         (30, "30s"),
-        (59.4, "59s"),
-        (59.5, "1m00s"),
+        (30.5, "30.5s"),  # a 30.5 s gap, never "31s"
+        (59.5, "59.5s"),
+        (60, "1m"),
         (132, "2m12s"),  # 2 * 60 + 12
         (3599, "59m59s"),
-        (3600, "1h00m"),
+        (3600, "1h"),
         (3900, "1h05m"),  # 3600 + 5 * 60
-        (3929, "1h05m"),  # 29 s rounds down
-        (3930, "1h06m"),  # 30 s rounds up
-        (86399, "1d00h"),  # 23h59m59s rounds to 24h
+        (3929, "1h05m29s"),
+        (86399, "23h59m59s"),
+        (86400, "1d"),
         (183600, "2d03h"),  # 2 * 86400 + 3 * 3600
+        (183605.25, "2d03h00m05.25s"),
         (-90, "-1m30s"),
         (-0.5, "-0.5s"),
     ],
 )
 def test_format_duration(seconds: float, expected: str) -> None:
     assert format_duration(seconds) == expected
+
+
+def test_format_duration_to_fewer_digits() -> None:
+    # metric values (a mean wait) are written to the millisecond
+    assert format_duration(47.3333333, digits=3) == "47.333s"
+    assert format_duration(59.9996, digits=3) == "1m"
 
 
 def test_format_duration_refuses_infinity() -> None:

@@ -6,6 +6,7 @@ import math
 from typing import Any
 
 from cxrules import ir
+from cxrules.ir.sums import ExactSum
 from cxrules.logs.event import Event
 
 #: The scale each CX formula reads; scores outside it are not answers on that scale.
@@ -14,8 +15,9 @@ SCALES = {"nps": (0.0, 10.0), "csat": (1.0, 5.0), "ces": (1.0, 7.0)}
 
 class Cell:
     """Running totals of one group and bucket: population, hits (count, ratio numerator, share
-    successes, promoters, satisfied answers), detractors, sum, min, max, kept values (only for
-    percentiles), and the first and last population events as evidence."""
+    successes, promoters, satisfied answers), detractors, the exact sum (`cxrules.ir.sums`: the
+    order of additions never changes it), min, max, kept values (only for percentiles), and the
+    first and last population events as evidence."""
 
     __slots__ = ("population", "hits", "low", "total", "least", "most", "values", "first", "last")
 
@@ -23,7 +25,7 @@ class Cell:
         self.population = 0
         self.hits = 0
         self.low = 0
-        self.total = 0.0
+        self.total = ExactSum()
         self.least = math.inf
         self.most = -math.inf
         self.values: list[float] = []
@@ -50,7 +52,7 @@ def add_value(cell: Cell, fn: str, value: Any) -> bool:
     if scale is not None and not scale[0] <= v <= scale[1]:
         return False
     cell.population += 1
-    cell.total += v
+    cell.total.add(v)
     cell.least = min(cell.least, v)
     cell.most = max(cell.most, v)
     if fn == "percentile":
@@ -87,9 +89,9 @@ def value_of(agg: ir.Aggregate, cell: Cell) -> float | None:
     if fn in ("ratio", "share", "csat"):
         return cell.hits / n
     if fn in ("avg", "ces"):
-        return cell.total / n
+        return cell.total.value() / n
     if fn == "sum":
-        return cell.total
+        return cell.total.value()
     if fn == "min":
         return cell.least
     if fn == "max":

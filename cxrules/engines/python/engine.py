@@ -30,6 +30,7 @@ from cxrules.findings.assemble import Outcome
 from cxrules.findings.text import when
 from cxrules.logs import OutOfOrder
 from cxrules.logs.event import Event
+from cxrules.logs.progress import NO_PROGRESS, Progress
 from cxrules.time.calendars import CalendarError, zone
 from cxrules.time.clock import Clock
 from cxrules.time.instants import seconds_to_us, to_us
@@ -234,12 +235,14 @@ class PythonEngine(Engine):
         if isinstance(source, EventList):
             ordered = sorted(source.events, key=lambda e: e.time)
             return self._run(policy_set, lambda: iter(ordered), options)
-        logs = source
+        logs, progress = source, options.progress
         try:
-            outcome = self._run(policy_set, lambda: logs.events(), options)
+            outcome = self._run(policy_set, lambda: logs.events(progress=progress), options)
         except OutOfOrder:
             # The log is not in time order: read it again, sorted (held in memory).
-            outcome = self._run(policy_set, lambda: logs.events(sorted=True), options)
+            outcome = self._run(
+                policy_set, lambda: logs.events(sorted=True, progress=progress), options
+            )
         outcome.reading = reading_of(logs)
         return outcome
 
@@ -249,7 +252,14 @@ class PythonEngine(Engine):
         events: Callable[[], Iterator[Event]],
         options: RunOptions,
     ) -> Outcome:
-        audit = Audit(policy_set, as_of=options.as_of, zone=options.zone, linger=self.linger)
+        linger = self.linger
+        given = options.settings.get("linger")
+        if given is not None:  # seconds, or "none": never retire (the same report, more memory)
+            try:
+                linger = None if given == "none" else float(given)
+            except ValueError:
+                raise EngineError(f"linger must be seconds or 'none', not {given!r}") from None
+        audit = Audit(policy_set, as_of=options.as_of, zone=options.zone, linger=linger)
         audit.feed(_counted(events(), options.progress))
         return audit.finish()
 
@@ -271,17 +281,18 @@ def sliding_windows(p: ir.Policy) -> list[tuple[str, ir.Duration | None]]:
     return found
 
 
-def _counted(events: Iterator[Event], progress: Callable[[int], None] | None) -> Iterator[Event]:
-    if progress is None:
+def _counted(events: Iterator[Event], progress: Progress) -> Iterator[Event]:
+    """The events, telling `progress` how many were audited every 10,000 and at the end."""
+    if progress is NO_PROGRESS:
         yield from events
         return
     count = 0
     for event in events:
         yield event
         count += 1
-        if count % 50_000 == 0:
-            progress(count)
-    progress(count)
+        if count % 10_000 == 0:
+            progress.events(count)
+    progress.events(count)
 
 
 def build_runner(policy: ir.Policy, env: RunEnv) -> RuleRunner:

@@ -371,7 +371,7 @@ def _binary(expr: ir.Binary, layout: Layout) -> Fn:
     return comparison
 
 
-_PLAIN = (int, float, str)
+_PLAIN = (int, str)  # floats compare with the tolerance (cxrules.ir.tolerance)
 
 
 def _matches(expr: ir.Binary, left: Fn, right: Fn) -> Fn:

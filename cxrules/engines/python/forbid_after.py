@@ -85,5 +85,5 @@ class ForbidAfterRunner(ObligationRunner):
     def finish(self, horizon: int) -> None:
         for scope in self.scopes.values():
             data: ObData = scope.data
-            self.expire(scope, data, horizon)
+            self.expire(scope, data, horizon + 1)  # a deadline at the horizon is decided
             self.finish_open(scope, data, horizon)

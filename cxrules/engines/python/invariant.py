@@ -105,10 +105,19 @@ class InvariantRunner(RuleRunner):
         evidence: list[Event],
         still_open: bool,
     ) -> None:
+        """One gap violation; the interval counts as violated once, at its first such gap."""
+        first = d.last_violated != d.intervals
         self.violate(
-            scope, "gap", start, end, trigger=trigger, evidence=evidence, still_open=still_open
+            scope,
+            "gap",
+            start,
+            end,
+            trigger=trigger,
+            evidence=evidence,
+            still_open=still_open,
+            counted=first,
         )
-        if d.last_violated != d.intervals:
+        if first:
             d.last_violated = d.intervals
             d.violated_intervals += 1
 
@@ -125,6 +134,7 @@ class InvariantRunner(RuleRunner):
                     self.report(scope, d, start, horizon, d.bad_event, [d.bad_event], True)
                 else:
                     deadline = self.env.clock.add(start, self.rule.grace)
-                    self.hold(scope, d.bad_event, deadline, since=start)
+                    # an interval already violated stays violated; its open gap is still listed
                     held = 0 if d.last_violated == d.intervals else 1
+                    self.hold(scope, d.bad_event, deadline, counted=bool(held), since=start)
             self.counts.satisfied += d.intervals - d.violated_intervals - held

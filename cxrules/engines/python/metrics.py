@@ -15,6 +15,8 @@ from cxrules.time.calendars import bucket_key
 from cxrules.time.instants import from_us, seconds_to_us
 
 CellKey = tuple[tuple[str, ...], str | None]
+#: The formulas whose cells report a numerator (`found.Cell.hits`).
+NUMERATORS = frozenset({"count", "ratio", "share", "csat", "nps"})
 
 
 class Waiting:
@@ -168,9 +170,9 @@ class MetricRunner(RuleRunner):
     def finish(self, horizon: int) -> None:
         if self.agg.fn == "share":
             for scope in self.scopes.values():
-                self.expire(scope.data, horizon)
+                self.expire(scope.data, horizon + 1)  # a deadline at the horizon is decided
                 for w in scope.data:
-                    self.hold(scope, w.event, w.deadline)
+                    self.hold(scope, w.event, w.deadline, counted=False)  # not an activation
                 scope.data = []
         self.out_of_scope += self.ungrouped
 
@@ -184,6 +186,8 @@ class MetricRunner(RuleRunner):
                 population=cell.population,
                 first=cite(cell.first) if cell.first is not None else None,
                 last=cite(cell.last) if cell.last is not None else None,
+                hits=cell.hits if self.agg.fn in NUMERATORS else None,
+                low=cell.low if self.agg.fn == "nps" else None,
             )
             for (group, bucket), cell in self.cells.items()
         ]

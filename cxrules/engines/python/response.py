@@ -182,7 +182,7 @@ class ResponseRunner(ObligationRunner):
     def finish(self, horizon: int) -> None:
         for scope in self.scopes.values():
             data: ObData = scope.data
-            self.expire(scope, data, horizon)
+            self.expire(scope, data, horizon + 1)  # a deadline at the horizon is decided
             for ob in data.missed:
                 self.report_missing(scope, ob)
             data.missed = []

@@ -137,7 +137,9 @@ class RuleRunner:
         self.scope_paths = policy.scope
         self.scopes: dict[Any, Scope] = {}
         self.retired = 0  # scope lifetimes retired (see `sweep`)
-        self.retired_vacuous = 0  # of which never activated
+        # every scope value seen, and whether any of its lifetimes was activated: `scopes` and
+        # `vacuous` count values, whatever retirement and scope ends did to their memory
+        self.ever: dict[tuple[Any, ...], bool] = {}
         # a heap of the scopes to look at in sweeps: (since when, order of entry, lookup key,
         # scope); the order of entry breaks ties, so neither keys nor scopes are ever compared
         # (a key can be in the heap twice: a scope that ended and started again at one instant)
@@ -281,6 +283,7 @@ class RuleRunner:
         )
         scope.data = self.new_data()
         self.scopes[lookup] = scope
+        self.ever.setdefault(key, False)
         return scope
 
     def new_data(self) -> Any:
@@ -328,8 +331,8 @@ class RuleRunner:
                 continue
             del scopes[lookup]
             retired += 1
-            if not scope.activated:
-                self.retired_vacuous += 1
+            if scope.activated:
+                self.ever[scope.key] = True
             if folds:
                 self.fold(scope)
         for item in again:
@@ -363,9 +366,11 @@ class RuleRunner:
         end: int,
         trigger: Event | None = None,
         evidence: Sequence[Event] = (),
+        counted: bool = True,
         **facts: Any,
     ) -> None:
-        """Record one violation and count it (`facts`: the other fields of `Finding`)."""
+        """Record one violation (`facts`: the other fields of `Finding`), and count it as a
+        violated activation unless `counted` is false (a second gap of one interval)."""
         self.found.violations.append(
             Finding(
                 policy=self.policy.id,
@@ -378,11 +383,20 @@ class RuleRunner:
                 **facts,
             )
         )
-        self.counts.violated += 1
+        if counted:
+            self.counts.violated += 1
 
-    def hold(self, scope: Scope, trigger: Event, deadline: int | None, **facts: Any) -> None:
-        """Record one obligation still open at the horizon (a deadline past the last instant
-        every zone can show is never reached: none; so is a paused clock's)."""
+    def hold(
+        self,
+        scope: Scope,
+        trigger: Event,
+        deadline: int | None,
+        counted: bool = True,
+        **facts: Any,
+    ) -> None:
+        """Record one obligation still open at the horizon (`counted`: as a pending activation;
+        a deadline past the last instant every zone can show is never reached: none; so is a
+        paused clock's)."""
         if (facts.get("remaining") or 0) >= NEVER:
             facts["remaining"] = None
         self.found.pending.append(
@@ -394,17 +408,22 @@ class RuleRunner:
                 **facts,
             )
         )
-        self.counts.pending += 1
+        if counted:
+            self.counts.pending += 1
 
     def tally(self) -> Tally:
-        """This policy's counts (`scopes` counts distinct scope values, `vacuous` those never
-        activated, whatever was retired on the way)."""
+        """This policy's counts: `scopes` counts distinct scope values and `vacuous` those never
+        activated in any of their lifetimes, whatever retirement did to their memory."""
         c = self.counts
+        ever = self.ever
+        for scope in self.scopes.values():
+            if scope.activated:
+                ever[scope.key] = True
         return Tally(
             policy=self.policy.id,
-            scopes=len(self.scopes) + self.retired,
+            scopes=len(ever),
             out_of_scope=self.out_of_scope,
-            vacuous=sum(1 for s in self.scopes.values() if not s.activated) + self.retired_vacuous,
+            vacuous=sum(1 for activated in ever.values() if not activated),
             activations=c.activations,
             satisfied=c.satisfied,
             violated=c.violated,

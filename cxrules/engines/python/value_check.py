@@ -9,7 +9,7 @@ from cxrules.engines.python.counting import TriggerGate
 from cxrules.engines.python.evaluate import Fn, compile_expr
 from cxrules.engines.python.scopes import RuleRunner, RunEnv, Scope
 from cxrules.engines.python.values import MISSING
-from cxrules.ir.walk import leaves
+from cxrules.ir.walk import leaves, value_reads
 from cxrules.logs.event import Event
 
 
@@ -47,7 +47,7 @@ class ValueCheckRunner(RuleRunner):
         self.rule = rule
         self.gate = TriggerGate(rule.trigger, self.layout)
         self.condition = compile_expr(rule.condition, self.layout)
-        self.leaves = leaf_readers(rule.condition, self.layout)
+        self.leaves = [(text, compile_expr(node, self.layout)) for text, node in value_reads(rule)]
         self.track(rule.trigger.pattern)
         if self.gate.unbounded:
             self.retires = False  # the count runs over the scope's whole history

@@ -8,6 +8,8 @@ from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
+from cxrules.ir.reading import read_instant, read_number
+from cxrules.ir.tolerance import holds
 from cxrules.time.instants import in_range
 from cxrules.time.zones import zone as lookup
 
@@ -29,7 +31,8 @@ MISSING: Any = _Missing()
 
 @lru_cache(maxsize=4096)
 def parse_instant(text: str, zone: str) -> datetime | None:
-    """An ISO 8601 string as an aware instant (naive text takes `zone`), or None if unparsable.
+    """An ISO 8601 string as an aware instant (naive text takes `zone`), or None if it does not
+    read as one (`cxrules.ir.reading`).
 
     >>> parse_instant("2026-03-02T10:00:00+03:00", "UTC").isoformat()
     '2026-03-02T10:00:00+03:00'
@@ -38,13 +41,7 @@ def parse_instant(text: str, zone: str) -> datetime | None:
     >>> parse_instant("soon", "UTC") is None
     True
     """
-    try:
-        t = datetime.fromisoformat(text.strip())
-    except ValueError:
-        return None
-    if t.tzinfo is None:
-        t = t.replace(tzinfo=lookup(zone))
-    return t
+    return read_instant(text, lookup(zone))
 
 
 def as_instant(value: Any, zone: str) -> datetime | None:
@@ -64,13 +61,11 @@ def as_instant(value: Any, zone: str) -> datetime | None:
 
 
 def _number(text: str) -> float | None:
-    try:
-        return float(text)
-    except ValueError:
-        return None
+    return read_number(text)
 
 
 _INCOMPARABLE = object()
+_NUMBERS = (int, float)
 
 
 def coerce_pair(a: Any, b: Any, zone: str) -> tuple[Any, Any]:
@@ -117,6 +112,12 @@ def compare(op: str, a: Any, b: Any, zone: str) -> bool:
     a, b = coerce_pair(a, b, zone)
     if a is _INCOMPARABLE:
         return op == "!="
+    ta, tb = a.__class__, b.__class__
+    if (ta is float and tb in _NUMBERS) or (tb is float and ta in _NUMBERS):
+        try:
+            return holds(op, a, b)  # one tolerance for every comparison of non-whole numbers
+        except OverflowError:  # an integer beyond any float: no tolerance can make them equal
+            pass
     try:
         return bool(ORDER[op](a, b))
     except TypeError:

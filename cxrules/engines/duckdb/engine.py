@@ -1,0 +1,138 @@
+"""DuckDB engine: the SQL plans (`cxrules/engines/sql/`) run in an embedded DuckDB.
+
+The plans and the driver are shared with every SQL engine; this module is DuckDB's backend:
+the connection (its `memory_limit` and `temp_directory` bound an audit's memory: sorts and
+windows spill to disk beyond them), loading the events (`load.py`, `ingest.py`), and each
+plan's stages in a schema of their own.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+import duckdb
+import pyarrow as pa
+
+from cxrules import ir
+from cxrules.diagnostics import Diagnostic
+from cxrules.engines.base import Engine, EngineError, EventList, RunOptions, Source, cannot_run
+from cxrules.engines.duckdb.load import load_events
+from cxrules.engines.sql.catalog import Catalog
+from cxrules.engines.sql.compiler import compile_policy
+from cxrules.engines.sql.driver import Backend, SqlRun, stage_uses
+from cxrules.engines.sql.exprs import CompileError
+from cxrules.engines.sql.plan import PolicyPlan
+from cxrules.engines.sql.stream import Env
+from cxrules.engines.sql.zones import ZoneTables
+from cxrules.findings.assemble import Outcome, Reading
+from cxrules.findings.model import Cited
+from cxrules.time.calendars import CalendarError
+from cxrules.time.zones import zone
+
+#: Settings an audit may give (`RunOptions.settings`), with DuckDB's defaults when absent.
+SETTINGS = ("memory_limit", "temp_directory", "threads")
+
+
+class DuckDBEngine(Engine):
+    """The default engine for audits: the same semantics as the python engine, as SQL."""
+
+    name = "duckdb"
+    summary = "the default: policies as SQL plans in embedded DuckDB, out of core"
+
+    def limits(self, policy_set: ir.PolicySet) -> list[Diagnostic]:
+        """The policies whose constructs the SQL plans cannot express yet."""
+        env = Env(Catalog.of(policy_set), "UTC", ZoneTables.around(0, 0))
+        problems = []
+        for policy in policy_set.policies:
+            try:
+                compile_policy(policy, env)
+            except CompileError as exc:
+                problems.append(cannot_run(self.name, policy, f"{exc} cannot be run as SQL yet"))
+        return problems
+
+    def run(self, policy_set: ir.PolicySet, source: Source, options: RunOptions) -> Outcome:
+        try:
+            zone(options.zone)
+        except CalendarError as exc:
+            raise EngineError(str(exc)) from exc
+        con = connect(options.settings)
+        try:
+            outcome = SqlRun(DuckDBBackend(con), policy_set, source, options).outcome()
+        except duckdb.Error as exc:
+            con.close()
+            raise EngineError(f"DuckDB could not run the plans: {exc}") from exc
+        except BaseException:
+            con.close()
+            raise
+        outcome.close = con.close  # the violations are read from the database as they are written
+        return outcome
+
+
+def connect(settings: dict[str, str]) -> duckdb.DuckDBPyConnection:
+    """An in-memory DuckDB with the audit's limits (a temporary folder of its own by default)."""
+    config: dict[str, Any] = {"preserve_insertion_order": False}
+    if settings.get("memory_limit"):
+        config["memory_limit"] = settings["memory_limit"]
+    if settings.get("threads"):
+        config["threads"] = int(settings["threads"])
+    config["temp_directory"] = settings.get("temp_directory") or tempfile.gettempdir()
+    return duckdb.connect(":memory:", config=config)
+
+
+class DuckDBBackend(Backend):
+    """The plans' database: an in-memory DuckDB."""
+
+    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+        self.con = con
+
+    def load(self, source: Source, options: RunOptions) -> Reading | None:
+        return load_events(self.con, source, options)
+
+    def execute(self, sql: str) -> None:
+        self.con.execute(sql)
+
+    def one(self, sql: str) -> tuple[Any, ...]:
+        row = self.con.execute(sql).fetchone()
+        assert row is not None
+        return tuple(row)
+
+    def rows(self, sql: str) -> Iterator[dict[str, Any]]:
+        # a cursor of its own (the same search path): lookups run while these rows are read
+        cursor = self.con.cursor()
+        path = self.con.execute("SELECT current_setting('search_path')").fetchone()
+        if path and path[0]:
+            cursor.execute(f"SET search_path = '{path[0]}'")
+        reader: Any = cursor.sql(sql).to_arrow_reader(8192)
+        for batch in reader:
+            yield from batch.to_pylist()
+
+    @contextmanager
+    def stage(self, plan: PolicyPlan, index: int) -> Iterator[None]:
+        """The plan's stages in a schema of their own: a table for each stage read more than
+        once, a view for the others; the schema is dropped after."""
+        con, schema = self.con, f"p{index}"
+        con.execute(f"CREATE SCHEMA {schema}; SET search_path = '{schema},main'")
+        try:
+            for name, sql, uses in stage_uses(plan):
+                con.execute(f"CREATE {'TABLE' if uses > 1 else 'VIEW'} {schema}.{name} AS {sql}")
+            yield
+        finally:
+            con.execute(f"SET search_path = 'main'; DROP SCHEMA {schema} CASCADE")
+
+    def lookup(self, ords: set[int]) -> dict[int, Cited]:
+        if not ords:
+            return {}
+        table = pa.table({"o": pa.array(sorted(ords), pa.int64())})
+        cursor = self.con.cursor()
+        cursor.register("_cx_wanted", table)
+        rows = cursor.execute(
+            "SELECT ord, id, type, ts, file, line FROM main.events JOIN _cx_wanted ON ord = o"
+        ).fetchall()
+        cursor.close()
+        return {o: Cited(i, t, ts, f, ln) for o, i, t, ts, f, ln in rows}
+
+
+__all__ = ["DuckDBEngine", "EventList"]

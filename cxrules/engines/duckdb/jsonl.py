@@ -1,0 +1,357 @@
+"""DuckDB engine, ingestion: JSON Lines read natively by DuckDB, the rest left to Python.
+
+A line is read by DuckDB only when the Python readers would accept it and read it the same way:
+
+- it is valid UTF-8 (Arrow validates), at most `max_record` bytes, not line 1 with a BOM;
+- it has none of what DuckDB's lenient JSON parser takes but orjson refuses or reads otherwise
+  (a regular expression, run by Arrow while the file is read): a comma before `]` or `}`,
+  NaN or Infinity, an exponent of three digits, a run of 19 digits (a number beyond 64 bits),
+  a second `{` (a nested object, whose repeated keys DuckDB would keep);
+- DuckDB finds it valid JSON, an object, with no key repeated (checked once per distinct list
+  of keys in a batch; orjson keeps a repeated key's last value, DuckDB its first);
+- the time is a JSON string `YYYY-MM-DD[T ]hh:mm:ss[.f{1,6}][Z|±hh:mm]` with hours below 24,
+  minutes and seconds below 60, an offset below 24 hours, whose date DuckDB accepts (so does
+  `fromisoformat`), between about 1685 and 2255 (so that the float sort key is exact);
+- the type is a non-empty string; the id is absent, null, a non-empty string or an integer;
+- duplicate-key fields are strings, integers, booleans or null.
+
+Every other line (blank lines too) is handed back and judged by `read_jsonl` and `Builder`.
+Records that start with the time and the type as plain strings (`{"time": "…", "type": "…",`)
+are cut by one regular expression; others go through DuckDB's JSON functions. A naive time
+takes its zone's offset from the zone table (zones.py).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+import orjson
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from cxrules.engines.duckdb.lines import Batch, Flags
+from cxrules.engines.duckdb.native import Fallback, Route, zone_hours
+from cxrules.engines.duckdb.pyroute import Sink, jsonl_item
+from cxrules.engines.duckdb.sql import SAFE_US, STAGE, ZONES, hour_of, literal, pointer, text_list
+from cxrules.logs.logset import LogInput
+from cxrules.logs.mapping import LogMapping
+from cxrules.logs.readers import Item
+from cxrules.time.zones import zone
+
+if TYPE_CHECKING:
+    import duckdb
+
+_WS = r"[ \t\r\n]"
+UNSAFE = "|".join(
+    [
+        rf",{_WS}*[\]}}]",  # a trailing comma
+        rf"[:,\[]{_WS}*[-+]?(?:[nN][aA]|[iI][nN])",  # NaN, Infinity
+        r"[eE][-+]?[0-9]{3}",  # an exponent that may overflow
+        r"[0-9]{19}",  # an integer beyond 64 bits (or a long float)
+        r"\{.*\{",  # a nested object
+    ]
+)
+_CLOCK = r"(?:[01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9](?:\.[0-9]{1,6})?"
+_OFFSET = r"(?:Z|[+-](?:[01][0-9]|2[0-3]):[0-5][0-9])"
+ISO = rf'"[0-9]{{4}}-[0-9]{{2}}-[0-9]{{2}}[T ]{_CLOCK}{_OFFSET}?"'
+_PLAIN_KEY = re.compile(r'[^"\\\x00-\x1f]+')
+
+
+@dataclass(frozen=True)
+class JsonlPlan:
+    """What the native reading of one JSONL input needs from its mapping."""
+
+    time: str
+    type: str
+    id: str | None
+    zone: str
+    utc: bool
+    ignore_offset: bool
+    key_fields: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, mapping: LogMapping, fmt: str) -> JsonlPlan | None:
+        """The plan, or None when the mapping needs the Python readers (a template or slug
+        type, missing values, numbers, drop, rename, several events per record, a date column,
+        a time format other than ISO)."""
+        plain = (
+            fmt == "jsonl"
+            and not (mapping.events or mapping.missing or mapping.missing_in)
+            and not (mapping.numbers or mapping.drop or mapping.rename or mapping.date)
+            and mapping.time_format == "iso"
+            and mapping.type_values == "verbatim"
+        )
+        time_column, type_column = mapping.time_column(fmt), mapping.type_column(fmt)
+        names = [time_column, type_column] + ([mapping.id] if mapping.id else [])
+        if not plain or "{" in type_column or len(set(names)) != len(names):
+            return None
+        return cls(
+            time=time_column,
+            type=type_column,
+            id=mapping.id,
+            zone=mapping.zone,
+            utc=mapping.zone == "UTC",
+            ignore_offset=mapping.ignore_offset,
+            key_fields=list(mapping.duplicate_key),
+        )
+
+    def popped(self) -> set[str]:
+        """The columns that do not stay attributes."""
+        return {self.time, self.type} | ({self.id} if self.id else set())
+
+    def attr_parts(self) -> list[str]:
+        """Duplicate-key fields read from the record's attributes."""
+        special = {"time", "type", "id"}
+        return [n for n in self.key_fields if n not in special and n not in self.popped()]
+
+
+def keys_sql(plan: JsonlPlan) -> str:
+    """The query that lists a batch's distinct key lists (to find repeated keys) and, for a
+    plan with a zone, the local hours ('YYYY-MM-DD?HH') its naive times start with."""
+    time = "NULL" if plan.utc else f"json_extract_string(text, {literal(pointer(plan.time))})"
+    aware = "ends_with(t, 'Z') OR substr(t, length(t) - 5, 1) IN ('+', '-')"
+    if plan.utc:
+        hour = "NULL"
+    elif plan.ignore_offset:
+        hour = "substr(t, 1, 13)"
+    else:
+        hour = f"CASE WHEN NOT ({aware}) THEN substr(t, 1, 13) END"
+    return f"""
+SELECT DISTINCT ks, {hour} FROM (
+  SELECT array_to_string(json_keys(text), chr(0)) AS ks, {time} AS t
+  FROM _cx_in WHERE NOT unsafe AND json_valid(text)
+)"""
+
+
+def insert_sql(plan: JsonlPlan, repeated: bool, naive: bool) -> str:
+    """The query that reads a batch `_cx_in(line, raw, text, unsafe)` into the staging table:
+    an event for each line DuckDB accepts, the bytes of every other line. Parameters: input
+    index, seq and ord of the batch's first line, the first line, the file label, and (when
+    `repeated`) the key lists with a repeated key. `naive`: the batch has naive times, which
+    take their offsets from the zone table (a join, after which the rows are put back in
+    line order)."""
+    pointers = [plan.time, plan.type] + ([plan.id] if plan.id else []) + plan.attr_parts()
+    first_part = 4 if plan.id else 3
+    popped = {name: None for name in sorted(plan.popped())}
+    patch = orjson.dumps(popped).decode()
+    ok = [
+        "v",
+        "ts IS NOT NULL",
+        f"coalesce(instant, local_us) BETWEEN -{SAFE_US} AND {SAFE_US}",
+        "starts_with(e[2], '\"')",
+        "e[2] <> '\"\"'",
+    ]
+    if plan.id:
+        x = "e[3]"
+        ok.append(
+            f"({x} IS NULL OR {x} = 'null' OR (starts_with({x}, '\"') AND {x} <> '\"\"')"
+            f" OR json_type({x}) IN ('BIGINT', 'UBIGINT'))"
+        )
+        ident = (
+            f"CASE WHEN {x} IS NULL OR {x} = 'null' THEN NULL"
+            f" WHEN starts_with({x}, '\"') THEN json_extract_string({x}, '$')"
+            f" ELSE CAST(CAST(CAST({x} AS VARCHAR) AS HUGEINT) AS VARCHAR) END"
+        )
+    else:
+        ident = "NULL"
+    for position in range(len(plan.attr_parts())):
+        x = f"e[{first_part + position}]"
+        kinds = "'NULL', 'BOOLEAN', 'VARCHAR', 'BIGINT', 'UBIGINT'"
+        ok.append(f"({x} IS NULL OR json_type({x}) IN ({kinds}))")
+    iso = literal(ISO)
+    paths = text_list([pointer(p) for p in pointers])
+    # a valid time ends with its offset (Z or ±hh:mm) or with a digit; DuckDB reads the wall
+    # clock (a TIMESTAMP) and the offset is subtracted here
+    tail = "substr(e[1], length(e[1]) - 6, 1)"
+    offset_length = (
+        f"CASE WHEN ends_with(e[1], 'Z\"') THEN 1 WHEN {tail} IN ('+', '-') THEN 6 ELSE 0 END"
+    )
+    offset_seconds = (
+        f"CASE WHEN tzl = 6 THEN (CASE WHEN {tail} = '-' THEN -1 ELSE 1 END)"
+        " * (TRY_CAST(substr(e[1], length(e[1]) - 5, 2) AS BIGINT) * 3600"
+        " + TRY_CAST(substr(e[1], length(e[1]) - 2, 2) AS BIGINT) * 60) ELSE 0 END"
+    )
+    clock = (
+        f"CASE WHEN regexp_full_match(e[1], {iso})"
+        " THEN epoch_us(TRY_CAST(substr(e[1], 2, length(e[1]) - 2 - tzl) AS TIMESTAMP)) END"
+    )
+    if plan.ignore_offset:
+        instant = "NULL::BIGINT"
+        local = "clock"
+    else:
+        instant = (
+            f"CASE WHEN tzl > 0 AND clock IS NOT NULL THEN clock - ({offset_seconds}) * 1000000 END"
+        )
+        local = "CASE WHEN tzl = 0 THEN clock END"
+    order = ""
+    if plan.utc:
+        ts = "coalesce(p.instant, p.local_us)"
+        wall = "NULL::BIGINT"
+        join = ""
+    elif not naive:
+        ts = "p.instant"
+        wall = "NULL::BIGINT"
+        join = ""
+    else:
+        order = "ORDER BY line"
+        offset = (
+            "CASE WHEN z.boundary IS NULL OR p.local_us < z.boundary THEN z.off0 ELSE z.off1 END"
+        )
+        ts = f"coalesce(p.instant, p.local_us - {offset})"
+        wall = "p.local_us"
+        join = (
+            f"LEFT JOIN {ZONES} z ON p.local_us IS NOT NULL AND z.zone = {literal(plan.zone)}"
+            f" AND z.hour = {hour_of('p.local_us')}"
+        )
+    if plan.key_fields:
+        dkey, dshow = _key_sql(plan, first_part)
+    elif plan.id:
+        dkey = "CASE WHEN idv IS NOT NULL THEN ['id', idv] END"
+        dshow = "NULL::VARCHAR[]"
+    else:
+        dkey = dshow = "NULL::VARCHAR[]"
+    kind = _kind()
+    valid = "json_valid(text)"
+    if repeated:
+        keys = "array_to_string(json_keys(text), chr(0))"
+        valid = f"CASE WHEN json_valid(text) THEN NOT list_contains($repeated, {keys}) END"
+    return f"""
+INSERT INTO {STAGE}
+SELECT
+  CASE WHEN ok THEN $ordbase + (line - $first) END,
+  CASE WHEN ok THEN ts END,
+  CASE WHEN ok THEN $base + (line - $first) END,
+  CASE WHEN ok THEN {kind} END,
+  CASE WHEN ok THEN coalesce(idv, $label || ':' || line) END,
+  $label,
+  line,
+  CASE WHEN ok THEN json_merge_patch(text, {literal(patch)}::JSON) END,
+  $input,
+  CASE WHEN ok THEN ts / 1000000.0 END,
+  CASE WHEN ok THEN wall END,
+  false,
+  CASE WHEN ok THEN {dkey} END,
+  CASE WHEN ok THEN {dshow} END,
+  CASE WHEN NOT ok THEN raw END
+FROM (
+  SELECT *, CASE WHEN ok THEN {ident} END AS idv
+  FROM (
+    SELECT *, coalesce({" AND ".join(ok)}, false) AS ok
+    FROM (
+      SELECT p.*, {ts} AS ts, {wall} AS wall
+      FROM (
+        SELECT *, {instant} AS instant, {local} AS local_us
+        FROM (
+          SELECT *, {clock} AS clock
+          FROM (
+          SELECT *, {offset_length} AS tzl
+          FROM (
+          SELECT *, CASE WHEN v THEN json_extract(text, {paths}) END AS e
+          FROM (
+            SELECT line, raw, text,
+              coalesce(NOT unsafe AND {valid}, false) AS v
+            FROM _cx_in
+          )
+          )
+          )
+        )
+      ) p {join}
+    )
+  )
+) {order}"""
+
+
+def _key_sql(plan: JsonlPlan, first_part: int) -> tuple[str, str]:
+    """SQL for the duplicate key of `duplicate_key` fields and the texts of its parts."""
+    keys, shows = [], []
+    attr_index = first_part - 1
+    for name in plan.key_fields:
+        if name == "time":
+            keys.append("'u' || CAST(ts AS VARCHAR)")
+            shows.append("chr(0) || trim(e[1], '\"')")
+        elif name == "type":
+            keys.append(f"'s' || {_kind()}")
+            shows.append(_kind())
+        elif name == "id":
+            keys.append("'s' || coalesce(idv, $label || ':' || line)")
+            shows.append("coalesce(idv, $label || ':' || line)")
+        elif name in plan.popped():
+            keys.append("'z'")
+            shows.append("'None'")
+        else:
+            attr_index += 1
+            x = f"e[{attr_index}]"
+            number = f"CAST(CAST(CAST({x} AS VARCHAR) AS HUGEINT) AS VARCHAR)"
+            text = f"json_extract_string({x}, '$')"
+            keys.append(
+                f"CASE WHEN {x} IS NULL OR {x} = 'null' THEN 'z' WHEN {x} = 'true' THEN 'n1'"
+                f" WHEN {x} = 'false' THEN 'n0' WHEN starts_with({x}, '\"') THEN 's' || {text}"
+                f" ELSE 'n' || {number} END"
+            )
+            shows.append(
+                f"CASE WHEN {x} IS NULL OR {x} = 'null' THEN 'None' WHEN {x} = 'true'"
+                f" THEN 'True' WHEN {x} = 'false' THEN 'False' WHEN starts_with({x}, '\"')"
+                f" THEN {text} ELSE {number} END"
+            )
+    return "['k', " + ", ".join(keys) + "]", "[" + ", ".join(shows) + "]"
+
+
+def _kind() -> str:
+    return "json_extract_string(e[2], '$')"
+
+
+class JsonlRoute(Route):
+    """JSON Lines read by DuckDB (see the module docstring)."""
+
+    def __init__(self, log: LogInput, index: int, offset: int, sink: Sink, plan: JsonlPlan):
+        super().__init__(log, index, offset, sink)
+        self.plan = plan
+        self.keys = keys_sql(plan)
+        self.inserts = {
+            (repeated, naive): insert_sql(plan, repeated, naive)
+            for repeated in (False, True)
+            for naive in (False, True)
+        }
+        self.tz = zone(plan.zone)
+
+    def flags(self) -> Flags:
+        return _unsafe
+
+    def check(self, batch: Batch) -> None:
+        limit = self.log.max_record
+        for number, kept in batch.held.items():
+            if kept.truncated and len(kept.head.rstrip(b"\r\n")) <= limit:
+                # read_jsonl would read the line's head as a record and the rest of the line
+                # as further lines: leave the whole file to it
+                raise Fallback(f"line {number} is cut by the record limit mid-way")
+
+    def insert(self, con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> None:
+        found = con.execute(self.keys).fetchall()
+        repeated = [ks for ks in {ks for ks, _ in found} if _repeats(ks)]
+        hours = {hour for _, hour in found if hour}
+        if hours:
+            zone_hours(con, self.plan.zone, self.tz, hours)
+        if repeated:
+            params = params | {"repeated": repeated}
+        con.execute(self.inserts[bool(repeated), bool(hours)], params)
+
+    def item(self, data: bytes, number: int) -> Item | None:
+        return jsonl_item(data, number, self.log.max_record, self.log.label)
+
+
+def _unsafe(raw: pa.ChunkedArray, first: int) -> tuple[pa.Array, list[int]]:
+    """Lines DuckDB must not judge: the lenient parser's extras; line 1 with a BOM (only there
+    does read_jsonl drop one)."""
+    unsafe = pc.match_substring_regex(raw, UNSAFE)
+    if first == 1 and len(raw) and raw[0].as_py().startswith(b"\xef\xbb\xbf"):
+        return unsafe, [1]
+    return unsafe, []
+
+
+def _repeats(keys: str) -> bool:
+    """True when a list of keys (joined by NUL) holds a key twice (or may: a key holding NUL
+    counts as its pieces)."""
+    names = keys.split("\0")
+    return len(set(names)) < len(names)

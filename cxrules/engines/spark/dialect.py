@@ -1,0 +1,49 @@
+"""Spark engine, dialect: the plans' SQL (DuckDB's dialect) rendered as Spark SQL by SQLGlot.
+
+The plans keep to constructs both databases have; what SQLGlot does not map by itself is
+mapped here: rounding half to even (`bround`), µs since 1970 (`unix_micros`). A construct
+Spark cannot run is a `DialectError`, raised before any event is read (the engine's limits).
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+
+import sqlglot
+from sqlglot import exp
+
+#: DuckDB functions with no Spark equivalent SQLGlot knows, and what Spark calls them.
+RENAMED = {"ROUND_EVEN": "BROUND", "EPOCH_US": "UNIX_MICROS"}
+#: JSON functions: the spark engine types attributes while loading, so plans never need them.
+REFUSED = (exp.JSONExtract, exp.JSONExtractScalar, exp.JSONType)
+
+
+class DialectError(ValueError):
+    """A piece of SQL Spark cannot run; the message names it."""
+
+
+@lru_cache(maxsize=4096)
+def to_spark(sql: str) -> str:
+    """The Spark SQL of a DuckDB query or statement.
+
+    >>> to_spark("SELECT round_even(x, 2), list(o) FROM t")
+    'SELECT BROUND(`x`, 2), COLLECT_LIST(`o`) FROM `t`'
+    """
+    try:
+        tree = sqlglot.parse_one(sql, read="duckdb")
+    except sqlglot.errors.ParseError as exc:
+        raise DialectError(f"SQL that SQLGlot cannot read: {exc}") from None
+
+    def fix(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.Anonymous) and node.name.upper() in RENAMED:
+            return exp.Anonymous(this=RENAMED[node.name.upper()], expressions=node.expressions)
+        if isinstance(node, REFUSED):
+            raise DialectError(f"the JSON function {node.sql('duckdb')[:60]}")
+        return node
+
+    tree = tree.transform(fix)
+    try:
+        # identifiers quoted: a stage may be named like a Spark keyword (`stream`)
+        return tree.sql("spark", identify=True, unsupported_level=sqlglot.ErrorLevel.RAISE)
+    except sqlglot.errors.UnsupportedError as exc:
+        raise DialectError(f"SQL that Spark has no form of: {exc}") from None

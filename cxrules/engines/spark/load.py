@@ -1,0 +1,111 @@
+"""Spark engine, loading: events into a Spark DataFrame, their attributes typed as they come.
+
+The DuckDB backend types an attribute in SQL from its JSON (`engines.sql.catalog`); Spark has
+no JSON typing functions, so the values are typed here, from the events the readers built, into
+the same columns: for attribute path j, `aj_k` (kind: 1 text, 2 int, 3 float, 4 bool, 5 list,
+6 object, 7 instant; NULL when absent or null), `aj_s`, `aj_n`, `aj_b`, `aj_t` and `aj_x` (the
+value as a scope key reads it: the python engine's `text_of`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator
+from datetime import datetime
+from typing import Any
+
+import orjson
+import pyarrow as pa
+
+from cxrules.engines.sql.catalog import Catalog
+from cxrules.logs.event import Event
+from cxrules.time.instants import to_us
+
+BATCH = 65_536
+_BASE = [
+    ("ord", pa.int64()),
+    ("ts", pa.int64()),
+    ("seq", pa.int64()),
+    ("type", pa.string()),
+    ("id", pa.string()),
+    ("file", pa.string()),
+    ("line", pa.int64()),
+]
+_TYPED = [
+    ("k", pa.int32()),
+    ("s", pa.string()),
+    ("n", pa.float64()),
+    ("b", pa.bool_()),
+    ("t", pa.int64()),
+    ("x", pa.string()),
+    ("l", pa.list_(pa.struct([("k", pa.int32()), ("s", pa.string()), ("n", pa.float64())]))),
+]
+
+
+def schema(catalog: Catalog) -> pa.Schema:
+    fields = list(_BASE)
+    for prefix in catalog.paths.values():
+        fields += [(f"{prefix}_{suffix}", kind) for suffix, kind in _TYPED]
+    return pa.schema(fields)
+
+
+def typed(value: Any) -> tuple[Any, ...]:
+    """(k, s, n, b, t, x, l) of an attribute value.
+
+    >>> typed("a")[:6], typed(3)[:6], typed(True)[:6], typed(None)[0], typed([1, "b"])[6]
+    ((1, 'a', None, None, None, 'a'), (2, None, 3.0, None, None, '3'), \
+(4, None, None, True, None, 'true'), None, [(2, '1', 1.0), (1, 'b', None)])
+    """
+    if value is None:
+        return (None, None, None, None, None, None, None)
+    if isinstance(value, str):
+        return (1, value, None, None, None, value, None)
+    if isinstance(value, bool):
+        return (4, None, None, value, None, "true" if value else "false", None)
+    if isinstance(value, int):
+        return (2, None, float(value), None, None, str(value), None)
+    if isinstance(value, float):
+        text = str(int(value)) if value.is_integer() else str(value)
+        return (3, None, value, None, None, text, None)
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return (7, None, None, None, to_us(value), str(value), None)
+    if isinstance(value, list | tuple):
+        text = orjson.dumps(list(value), default=str).decode()
+        return (5, text, None, None, None, str(value), [_element(v) for v in value])
+    if isinstance(value, dict):
+        text = orjson.dumps(value, default=str).decode()
+        return (6, text, None, None, None, str(value), None)
+    return (1, str(value), None, None, None, str(value), None)
+
+
+def _element(value: Any) -> tuple[Any, ...]:
+    """(k, s, n) of a list element, as membership reads it (booleans as 1 and 0)."""
+    k, s, n, b, *_ = typed(value)
+    if k == 4:
+        return (4, "true" if b else "false", 1.0 if b else 0.0)
+    if k in (2, 3):
+        return (k, orjson.dumps(value).decode(), n)
+    return (k, s if s is not None else orjson.dumps(value, default=str).decode(), None)
+
+
+def batches(events: Iterable[Event], catalog: Catalog) -> Iterator[pa.RecordBatch]:
+    """The events, numbered in their (processing) order, as Arrow batches."""
+    sch = schema(catalog)
+    paths = list(catalog.paths)
+    columns: list[list[Any]] = [[] for _ in sch]
+    for n, e in enumerate(events):
+        row: list[Any] = [n, to_us(e.time), e.seq, e.type, e.id, e.file, e.line]
+        for path in paths:
+            row.extend(typed(e.get(path)))
+        for column, value in zip(columns, row, strict=True):
+            column.append(value)
+        if len(columns[0]) >= BATCH:
+            yield pa.record_batch(columns, schema=sch)
+            columns = [[] for _ in sch]
+    if columns[0]:
+        yield pa.record_batch(columns, schema=sch)
+
+
+def events_frame(spark: Any, events: Iterable[Event], catalog: Catalog) -> Any:
+    """A Spark DataFrame of the events (typed attributes included)."""
+    table = pa.Table.from_batches(list(batches(events, catalog)), schema=schema(catalog))
+    return spark.createDataFrame(table)

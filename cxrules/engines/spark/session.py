@@ -1,0 +1,43 @@
+"""Spark engine, the session: one per process, local by default, quiet, in UTC.
+
+The plans compute in integer microseconds and never use Spark's time zone, but the session's
+zone is still pinned to UTC so that nothing Spark does on its own (casts, displays) can depend
+on the machine. Spark's logging stays at errors unless `CXRULES_SPARK_LOG` names a level.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any
+
+_SESSION: Any = None
+_MASTER: str | None = None
+
+
+def session(master: str = "local[2]") -> Any:
+    """The process's Spark session on `master` (created at the first call; a later call with
+    another master is an error, as Spark allows one session per process)."""
+    global _SESSION, _MASTER
+    if _SESSION is not None:
+        if master != _MASTER:
+            raise ValueError(
+                f"this process already runs Spark on {_MASTER}; it cannot switch to {master}"
+            )
+        return _SESSION
+    from pyspark.sql import SparkSession
+
+    builder = (
+        SparkSession.builder.master(master)
+        .appName("cxrules")
+        .config("spark.ui.enabled", "false")
+        .config("spark.ui.showConsoleProgress", "false")
+        .config("spark.sql.session.timeZone", "UTC")
+        .config("spark.sql.shuffle.partitions", os.environ.get("CXRULES_SPARK_PARTITIONS", "8"))
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .config("spark.sql.ansi.enabled", "false")
+        .config("spark.driver.extraJavaOptions", "-Dlog4j2.level=ERROR")
+    )
+    _SESSION = builder.getOrCreate()
+    _SESSION.sparkContext.setLogLevel(os.environ.get("CXRULES_SPARK_LOG", "ERROR"))
+    _MASTER = master
+    return _SESSION

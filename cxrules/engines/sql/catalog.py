@@ -1,0 +1,163 @@
+"""SQL plans, catalog: the table of events every plan reads, with one set of typed columns per
+attribute path any policy reads.
+
+`events` (made by an engine's ingestion) holds `ord, ts, seq, type, id, file, line, attrs JSON`.
+`extract_sql` turns it into `ev`: the same rows, and for attribute path number j the columns
+`aj_k` (kind: NULL absent or null, 1 text, 2 int, 3 float, 4 bool, 5 list, 6 object, 7 instant),
+`aj_s` (text; JSON text of a list or object), `aj_n` (number), `aj_b` (bool), `aj_t` (instant,
+µs), `aj_x` (the value as a scope key or metric group reads it: `text_of`) and `aj_l` (a list's
+elements as structs of kind, text and number, for membership).
+
+A path is read as `Event.get` does: the flat key first (a flat key present with null is missing),
+then the dotted path through nested objects.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from cxrules import ir
+from cxrules.engines.sql.text import lit
+from cxrules.ir.walk import attribute_paths
+
+#: How an ingestion writes an attribute whose value is an instant (an XES date): a JSON object
+#: with this single key and the instant in µs. JSON logs have no instants: only text.
+INSTANT_KEY = "$cxrules.instant"
+
+
+@dataclass
+class Catalog:
+    """The attribute paths of a policy set and their column prefixes (a0, a1, …)."""
+
+    paths: dict[str, str] = field(default_factory=dict)
+    #: prefixes whose text is also read as an instant (column `aj_i`); None: every one (the
+    #: first compilation, which finds out which plans need them)
+    instants: set[str] | None = None
+    #: the events table already holds the typed columns (a backend typed them while loading)
+    pretyped: bool = False
+
+    @classmethod
+    def of(cls, policy_set: ir.PolicySet) -> Catalog:
+        catalog = cls()
+        for policy in policy_set.policies:
+            for path in attribute_paths(policy):
+                catalog.add(path)
+        return catalog
+
+    def add(self, path: str) -> str:
+        if path not in self.paths:
+            self.paths[path] = f"a{len(self.paths)}"
+        return self.paths[path]
+
+    def prefix(self, path: str) -> str:
+        return self.paths[path]
+
+    def columns(self, path: str) -> list[str]:
+        p = self.paths[path]
+        found = [f"{p}_{s}" for s in "ksnbtxl"]
+        if self.instants is None or p in self.instants:
+            found.append(f"{p}_i")
+        return found
+
+    def reads_instant(self, prefix: str) -> bool:
+        return self.instants is None or prefix in self.instants
+
+    def all_columns(self) -> list[str]:
+        return [c for path in self.paths for c in self.columns(path)]
+
+    def extract_sql(self, source: str = "events", *, where: str = "TRUE") -> str:
+        """SELECT of `ev` from the events table: for every path j its raw JSON value `aj_j`
+        (every path read in one parse of the attributes). Plans type the values they read
+        (`typed_columns`) on their own rows only."""
+        cols = ["ord", "ts", "seq", "type", "id", "file", "line"]
+        wanted: list[str] = []
+        raws = []
+        for path, p in self.paths.items():
+            flat = len(wanted) + 1
+            wanted.append("$." + _quote_key(path))
+            if "." in path:
+                wanted.append("$" + "".join("." + _quote_key(part) for part in path.split(".")))
+                # a flat key present (even null) wins over the dotted path
+                raws.append(
+                    f"CASE WHEN _j[{flat}] IS NOT NULL THEN _j[{flat}] ELSE _j[{flat + 1}] END "
+                    f"AS {p}_j"
+                )
+            else:
+                raws.append(f"_j[{flat}] AS {p}_j")
+        if not wanted:
+            return f"SELECT {', '.join(cols)} FROM {source} WHERE {where}"
+        paths = "[" + ", ".join(lit(w) for w in wanted) + "]"
+        inner = f"SELECT {', '.join(cols)}, json_extract(attrs, {paths}) AS _j FROM {source}"
+        return f"SELECT {', '.join(cols + raws)} FROM ({inner} WHERE {where})"
+
+    def typed_columns(self, path: str) -> list[str]:
+        """SELECT items typing the raw value of `path` (`aj_j`) into `aj_k`… `aj_x` (the
+        columns themselves when the events table holds them already)."""
+        p = self.paths[path]
+        if self.pretyped:
+            return [f"{p}_{s}" for s in "ksnbtxl"]
+        return _typed(f"{p}_j", p)
+
+    def raw_columns(self, path: str) -> list[str]:
+        """The columns of `ev` that hold `path`'s value."""
+        p = self.paths[path]
+        return [f"{p}_{s}" for s in "ksnbtxl"] if self.pretyped else [f"{p}_j"]
+
+
+def _quote_key(key: str) -> str:
+    """A JSON path member, quoted so that any key (dots, spaces, colons) is one member."""
+    return '"' + key.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def _typed(j: str, p: str) -> list[str]:
+    t = f"json_type({j})"
+    instant = f"json_extract({j}, {lit('$.' + _quote_key(INSTANT_KEY))})"
+    kind = (
+        f"CASE {t} WHEN 'VARCHAR' THEN 1 WHEN 'BIGINT' THEN 2 WHEN 'UBIGINT' THEN 2 "
+        f"WHEN 'HUGEINT' THEN 2 WHEN 'DOUBLE' THEN 3 WHEN 'BOOLEAN' THEN 4 WHEN 'ARRAY' THEN 5 "
+        f"WHEN 'OBJECT' THEN CASE WHEN {instant} IS NOT NULL THEN 7 ELSE 6 END END"
+    )
+    text = f"CASE WHEN {t} = 'VARCHAR' THEN json_extract_string({j}, '$') " + (
+        f"WHEN {t} IN ('ARRAY', 'OBJECT') THEN CAST({j} AS VARCHAR) END"
+    )
+    numeric = "('BIGINT', 'UBIGINT', 'HUGEINT', 'DOUBLE')"
+    num = f"CASE WHEN {t} IN {numeric} THEN CAST({j} AS DOUBLE) END"
+    boolean = f"CASE WHEN {t} = 'BOOLEAN' THEN CAST({j} AS BOOLEAN) END"
+    moment = f"CASE WHEN {t} = 'OBJECT' THEN TRY_CAST({instant} AS BIGINT) END"
+    key = (
+        f"CASE {t} WHEN 'VARCHAR' THEN json_extract_string({j}, '$') "
+        f"WHEN 'BOOLEAN' THEN CASE WHEN CAST({j} AS BOOLEAN) THEN 'true' ELSE 'false' END "
+        f"WHEN 'DOUBLE' THEN {float_text(f'CAST({j} AS DOUBLE)')} "
+        f"WHEN 'NULL' THEN NULL ELSE CAST({j} AS VARCHAR) END"
+    )
+    xt = "json_type(x)"
+    element = (
+        f"struct_pack(k := CAST(CASE {xt} WHEN 'VARCHAR' THEN 1 WHEN 'BIGINT' THEN 2 "
+        f"WHEN 'UBIGINT' THEN 2 WHEN 'HUGEINT' THEN 2 WHEN 'DOUBLE' THEN 3 WHEN 'BOOLEAN' THEN 4 "
+        f"WHEN 'ARRAY' THEN 5 WHEN 'OBJECT' THEN 6 END AS INTEGER), "
+        f"s := CASE WHEN {xt} = 'VARCHAR' THEN json_extract_string(x, '$') "
+        f"ELSE CAST(x AS VARCHAR) END, "
+        f"n := CASE WHEN {xt} IN {numeric} THEN CAST(x AS DOUBLE) WHEN {xt} = 'BOOLEAN' THEN "
+        f"CASE WHEN CAST(x AS BOOLEAN) THEN 1.0 ELSE 0.0 END END)"
+    )
+    elements = (
+        f"CASE WHEN {t} = 'ARRAY' THEN list_transform(json_extract({j}, '$[*]'), "
+        f"lambda x: {element}) END"
+    )
+    return [
+        f"{kind} AS {p}_k",
+        f"{text} AS {p}_s",
+        f"{num} AS {p}_n",
+        f"{boolean} AS {p}_b",
+        f"{moment} AS {p}_t",
+        f"{key} AS {p}_x",
+        f"{elements} AS {p}_l",
+    ]
+
+
+def float_text(x: str) -> str:
+    """SQL VARCHAR: a double as `text_of` writes it (a whole number without its fraction)."""
+    return (
+        f"CASE WHEN isfinite({x}) AND {x} = floor({x}) AND abs({x}) < 1e18 "
+        f"THEN CAST(CAST({x} AS BIGINT) AS VARCHAR) ELSE CAST({x} AS VARCHAR) END"
+    )

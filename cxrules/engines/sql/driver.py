@@ -1,0 +1,218 @@
+"""SQL plans, the driver: one audit on any database that runs the plans (DuckDB, Spark).
+
+A `Backend` says how to load the events, run a statement, read rows and stage a plan; the
+driver does the rest the same way everywhere: the horizon and the time range, the plans, the
+typed events table `ev`, each plan's tally and open obligations, and the violation records kept
+in the database and read back in report order as the report is written.
+"""
+
+from __future__ import annotations
+
+import re
+from abc import ABC, abstractmethod
+from collections.abc import Iterator
+from contextlib import AbstractContextManager
+from typing import Any
+
+from cxrules import ir
+from cxrules.engines.base import EngineError, RunOptions, Source
+from cxrules.engines.sql import collect
+from cxrules.engines.sql.catalog import Catalog
+from cxrules.engines.sql.compiler import compile_policy
+from cxrules.engines.sql.exprs import CompileError
+from cxrules.engines.sql.plan import RECORD_COLUMNS, PolicyPlan
+from cxrules.engines.sql.stream import Env
+from cxrules.engines.sql.text import lit
+from cxrules.engines.sql.zones import ZoneTables
+from cxrules.findings.assemble import Outcome, Reading
+from cxrules.findings.model import Cited, Finding, Pending, Tally
+from cxrules.time.calendars import CalendarError
+from cxrules.time.instants import to_us
+
+VALUE = "STRUCT(k INTEGER, s VARCHAR, n DOUBLE, b BOOLEAN, t BIGINT)"
+BATCH = 4096
+
+
+def column_type(kind: str) -> str:
+    """The SQL type of a record column (value structs spelled out)."""
+    return {"STRUCT": VALUE, "STRUCT[]": VALUE + "[]"}.get(kind, kind)
+
+
+#: The columns of the table every plan's violation records go to.
+RECORDS_COLUMNS = "policy_index INTEGER, policy VARCHAR, " + ", ".join(
+    f"{name} {column_type(kind)}" for name, kind, _ in RECORD_COLUMNS
+)
+
+
+class Backend(ABC):
+    """What the driver needs of a database. SQL given to a backend is in DuckDB's dialect; a
+    backend for another database renders it (`engines.spark` through SQLGlot)."""
+
+    #: True when the backend's `ev` already holds the attributes' typed columns (made while
+    #: loading), so that the plans do not type them from JSON.
+    pretyped = False
+
+    @abstractmethod
+    def load(self, source: Source, options: RunOptions) -> Reading | None:
+        """Make the table `events` (ord, ts, seq, type, id, file, line, attrs JSON) in
+        processing order; the readers' counts when the source is a set of log files."""
+
+    @abstractmethod
+    def execute(self, sql: str) -> None:
+        """Run a statement."""
+
+    @abstractmethod
+    def one(self, sql: str) -> tuple[Any, ...]:
+        """The single row of a query."""
+
+    @abstractmethod
+    def rows(self, sql: str) -> Iterator[dict[str, Any]]:
+        """The rows of a query, read in batches (never all at once for a large result)."""
+
+    @abstractmethod
+    def stage(self, plan: PolicyPlan, index: int) -> AbstractContextManager[None]:
+        """Make the plan's stages, each computed once, for its final queries inside the block;
+        drop them after."""
+
+    @abstractmethod
+    def lookup(self, ords: set[int]) -> dict[int, Cited]:
+        """The events with these `ord`s, as cited events."""
+
+    def table(self, name: str, select: str) -> None:
+        """Create (or replace) a table from a query."""
+        self.execute(f"CREATE OR REPLACE TABLE {name} AS {select}")
+
+    def make_ev(self, catalog: Catalog, where: str) -> None:
+        """Make `ev`, the events the plans read (`Catalog.extract_sql`), from `events`."""
+        self.table("ev", catalog.extract_sql(where=where))
+
+    def open_records(self) -> None:
+        """Prepare to keep violation records (`keep_records`)."""
+        self.execute(f"CREATE OR REPLACE TABLE _cx_records ({RECORDS_COLUMNS})")
+
+    def keep_records(self, index: int, policy: str) -> None:
+        """Keep a staged plan's violation records (its stage `records`) for `kept_records`."""
+        self.execute(
+            f"INSERT INTO _cx_records SELECT {index} AS policy_index, {lit(policy)} AS policy, "
+            "* FROM records"
+        )
+
+    def kept_records(self) -> Iterator[dict[str, Any]]:
+        """Every kept record, ordered by (start, policy)."""
+        return self.rows("SELECT * FROM _cx_records ORDER BY start_us, policy")
+
+
+def stage_uses(plan: PolicyPlan) -> list[tuple[str, str, int]]:
+    """(name, SQL, how many times later stages and the final queries read it) per stage: a
+    backend materializes a stage read more than once, and keeps the others as views."""
+    texts = [sql for _, sql in plan.ctes] + list(plan.finals().values())
+    found = []
+    for n, (name, sql) in enumerate(plan.ctes):
+        uses = sum(len(re.findall(rf"\b{re.escape(name)}\b", t)) for t in texts[n + 1 :])
+        found.append((name, sql, uses))
+    return found
+
+
+class SqlRun:
+    """One audit of a policy set over a source, on a backend."""
+
+    def __init__(
+        self, backend: Backend, policy_set: ir.PolicySet, source: Source, options: RunOptions
+    ) -> None:
+        self.db, self.policy_set, self.source, self.options = backend, policy_set, source, options
+        self.catalog = Catalog.of(policy_set)
+        self.catalog.pretyped = backend.pretyped
+
+    def outcome(self) -> Outcome:
+        db, options = self.db, self.options
+        reading = db.load(self.source, options)
+        limit = to_us(options.as_of) if options.as_of is not None else None
+        first, last, total = db.one("SELECT min(ts), max(ts), count(*) FROM events")
+        ignored = 0
+        horizon = last
+        if limit is not None:
+            (ignored,) = db.one(f"SELECT count(*) FROM events WHERE ts > {limit}")
+            horizon = limit
+        plans = self.plans(first, last, horizon)
+        where = f"ts <= {limit}" if limit is not None else "TRUE"
+        db.make_ev(self.catalog, where)
+        audited = total - ignored
+        options.progress.phase("auditing", audited)
+        db.open_records()
+        tallies, pending = [], []
+        for n, plan in enumerate(plans):
+            with db.stage(plan, n):
+                tally, waiting = self.run_plan(plan, n)
+            options.progress.events(audited * (n + 1) // len(plans))
+            tallies.append(tally)
+            pending.extend(waiting)
+        return Outcome(
+            tallies=tallies,
+            violations=self.violations(plans),
+            ordered=True,
+            pending=pending,
+            audited=audited,
+            after_as_of=ignored,
+            horizon=horizon if audited or limit is not None else None,
+            reading=reading,
+        )
+
+    def plans(self, first: int | None, last: int | None, horizon: int | None) -> list[PolicyPlan]:
+        """Every policy's plan, once the time range is known (the zone ladders cover it)."""
+        ends = [x for x in (first, last, horizon) if x is not None]
+        try:
+            zones = ZoneTables.around(min(ends) if ends else None, max(ends) if ends else None)
+            catalog = self.catalog
+            env = Env(catalog, self.options.zone, zones, horizon if horizon is not None else 0)
+            plans = [compile_policy(p, env) for p in self.policy_set.policies]
+            # read texts as instants only where a plan needs it (outside the typing stage)
+            text = "\n".join(sql for plan in plans for name, sql in plan.ctes if name != "base")
+            text += "\n".join(f for plan in plans for f in plan.finals().values())
+            catalog.instants = {
+                p for p in catalog.paths.values() if re.search(rf"\b(p_)?{p}_i\b", text)
+            }
+            return [compile_policy(p, env) for p in self.policy_set.policies]
+        except (CompileError, CalendarError) as exc:
+            raise EngineError(str(exc)) from exc
+
+    def run_plan(self, plan: PolicyPlan, index: int) -> tuple[Tally, list[Pending]]:
+        """A staged plan's tally and open obligations; its violation records go to the table
+        `_cx_records`, read in report order once every plan has run."""
+        db, pid = self.db, plan.policy.id
+        finals = plan.finals()
+        scopes, vacuous, out, activations, satisfied, violated, pending, cancelled = db.one(
+            finals["tally"]
+        )
+        tally = Tally(
+            policy=pid,
+            scopes=scopes,
+            out_of_scope=out,
+            vacuous=vacuous,
+            activations=activations,
+            satisfied=satisfied,
+            violated=violated,
+            pending=pending,
+            cancelled=cancelled,
+        )
+        if plan.metric:
+            tally.cells = collect.cells(list(db.rows(finals["cells"])), db.lookup)
+        db.keep_records(index, pid)
+        waiting = collect.pendings(pid, list(db.rows(finals["waiting"])), db.lookup)
+        return tally, waiting
+
+    def violations(self, plans: list[PolicyPlan]) -> Iterator[Finding]:
+        """Every plan's violation records, ordered by (start, policy), in batches (cited
+        events looked up once per batch)."""
+        batch: list[dict[str, Any]] = []
+        for row in self.db.kept_records():
+            batch.append(row)
+            if len(batch) >= BATCH:
+                yield from self._findings(plans, batch)
+                batch = []
+        yield from self._findings(plans, batch)
+
+    def _findings(self, plans: list[PolicyPlan], rows: list[dict[str, Any]]) -> Iterator[Finding]:
+        cited = self.db.lookup(collect.cited_in(rows))
+        for row in rows:
+            plan = plans[row["policy_index"]]
+            yield collect.finding(plan.policy.id, row, plan.leaves, cited)

@@ -1,0 +1,454 @@
+"""SQL plans, expressions: an IR expression compiled to a SQL value (`values.V`), once per plan.
+
+What an expression reads — an event's attributes and time, the trigger's, the previous event's,
+history queries, changes and states — comes from a `Frame`: the plan decides which columns hold
+them (the row's own, a joined trigger's, window functions over the scope). The rules are those
+of `cxrules/engines/python/evaluate.py` and `values.py`; `tests/engines/test_differential.py`
+holds the two to the same answers.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Protocol
+
+from cxrules import ir
+from cxrules.engines.sql.text import all_of, lit
+from cxrules.engines.sql.values import (
+    BOOL,
+    FLOAT,
+    INSTANT,
+    INT,
+    LIST,
+    MISSING,
+    NUMBERS,
+    STR,
+    V,
+    bool_of,
+    boolean,
+    compare,
+    in_range,
+    infinite,
+    instant,
+    missing,
+    num_of,
+    number,
+    parse_number,
+    string,
+    truth,
+)
+from cxrules.time.text import parse_clock
+
+
+class Frame(Protocol):
+    """Where a plan keeps what expressions read."""
+
+    def attr(self, of: str, path: str) -> V: ...
+
+    def time(self, of: str) -> V: ...
+
+    def local(self, of: str, part: str) -> V: ...
+
+    def history(self, node: ir.History) -> V: ...
+
+    def changes(self, path: str) -> V: ...
+
+    def state(self, name: str, fn: str) -> V: ...
+
+    def parse_instant(self, s: str) -> str: ...
+
+    def literal_instant(self, text: str) -> str: ...
+
+
+class CompileError(ValueError):
+    """An expression the SQL plans cannot express (the engine refuses its policy up front)."""
+
+
+def compile_expr(e: Any, f: Frame) -> V:
+    """The SQL value of an IR expression."""
+    method = _COMPILERS.get(type(e))
+    if method is None:
+        raise CompileError(f"a {type(e).__name__} expression")
+    return method(e, f)
+
+
+def condition(e: Any | None, f: Frame) -> str:
+    """SQL BOOLEAN, never NULL: the condition holds (exactly true); TRUE when there is none."""
+    if e is None:
+        return "TRUE"
+    return truth(compile_expr(e, f))
+
+
+def _lit(e: ir.Lit, f: Frame) -> V:
+    v = e.value
+    if v is None:
+        return missing()
+    if e.type == "time_of_day" and isinstance(v, str):
+        seconds = parse_clock(v)
+        if seconds is None:
+            raise CompileError(f"invalid time of day {v!r}")
+        return number(lit(float(seconds)), whole=False, nullable=False)
+    if isinstance(v, bool):
+        return boolean("TRUE" if v else "FALSE", nullable=False)
+    if isinstance(v, int):
+        return number(f"CAST({lit(v)} AS DOUBLE)", whole=True, nullable=False)
+    if isinstance(v, float):
+        return number(lit(v), whole=False, nullable=False)
+    return V(k="1", s=lit(str(v)), kinds=frozenset({STR}), i=f.literal_instant(str(v)))
+
+
+def _attr(e: ir.Attr, f: Frame) -> V:
+    return f.attr(e.of, e.path)
+
+
+def _time(e: ir.Time, f: Frame) -> V:
+    return f.time(e.of)
+
+
+def _local(e: ir.Local, f: Frame) -> V:
+    return f.local(e.of, e.part)
+
+
+def _history(e: ir.History, f: Frame) -> V:
+    return f.history(e)
+
+
+def _changes(e: ir.Changes, f: Frame) -> V:
+    return f.changes(e.path)
+
+
+def _state(e: ir.StateRef, f: Frame) -> V:
+    return f.state(e.name, e.fn)
+
+
+def _unary(e: ir.Unary, f: Frame) -> V:
+    v = compile_expr(e.operand, f)
+    if e.op == "not":
+        # not missing is missing; not of anything but true is true
+        if MISSING not in v.kinds:
+            return boolean(f"NOT {truth(v)}", nullable=False)
+        return boolean(f"CASE WHEN {v.k} IS NULL THEN NULL ELSE NOT {truth(v)} END")
+    # minus: numbers only (booleans are not numbers here)
+    whole = v.kinds & NUMBERS == {INT}
+    n = num_of(v)
+    if n == "NULL":
+        return missing()
+    if v.kinds <= {INT, FLOAT}:
+        return V(k=v.k, n=f"(-{n})", kinds=v.kinds)
+    return number(f"(-{n})", whole=whole) if whole else _num(f"(-{n})", v, v)
+
+
+def _num(sql: str, a: V, b: V) -> V:
+    """A number whose kind is int when both operands are ints, else float (either may be
+    decided at run time)."""
+    kinds_a, kinds_b = a.kinds & NUMBERS, b.kinds & NUMBERS
+    if kinds_a == {INT} and kinds_b == {INT}:
+        return number(sql, whole=True)
+    if FLOAT in kinds_a and INT not in kinds_a or FLOAT in kinds_b and INT not in kinds_b:
+        return number(sql, whole=False)
+    kind = (
+        f"CASE WHEN ({sql}) IS NULL THEN NULL WHEN coalesce({a.k}, 0) = 2 AND "
+        f"coalesce({b.k}, 0) = 2 THEN 2 ELSE 3 END"
+    )
+    return V(k=kind, n=sql, kinds=frozenset({INT, FLOAT, MISSING}))
+
+
+def _binary(e: ir.Binary, f: Frame) -> V:
+    op = e.op
+    a, b = compile_expr(e.left, f), compile_expr(e.right, f)
+    if op == "and":
+        return boolean(f"({bool_of(a)} AND {bool_of(b)})")
+    if op == "or":
+        return boolean(f"({bool_of(a)} OR {bool_of(b)})")
+    if op in ("+", "-", "*", "/"):
+        return _arithmetic(op, a, b, f)
+    if op == "contains":
+        return boolean(_contains(a, b), nullable=False)
+    if op == "matches":
+        if not (isinstance(e.right, ir.Lit) and isinstance(e.right.value, str)):
+            raise CompileError("'matches' with a pattern that is not a text in the policy")
+        if not a.can(STR):
+            return boolean("FALSE", nullable=False)
+        found = f"regexp_matches({a.s}, {lit(e.right.value)})"
+        return boolean(f"coalesce({a.is_kind(STR)} AND {found}, FALSE)", nullable=False)
+    return boolean(compare(op, a, b, f.parse_instant), nullable=False)
+
+
+def _arithmetic(op: str, a: V, b: V, f: Frame) -> V:
+    """values.arithmetic: instants with durations, numbers (strings that read as numbers too),
+    text joined by +; anything else, or a division by zero, is missing."""
+    parts: list[tuple[str, V]] = []
+    # instants: instant - instant (or an ISO string) = seconds; instant ± seconds = instant
+    if a.can(INSTANT) or b.can(INSTANT):
+        parts.extend(_instant_arithmetic(op, a, b, f))
+    # numbers (booleans excluded); a string that reads as a number counts as a float
+    if (
+        a.can(INT, FLOAT, STR)
+        and b.can(INT, FLOAT, STR)
+        and not (a.only(STR) and b.only(STR) and op == "+")
+    ):
+        x = _number_operand(a)
+        y = _number_operand(b)
+        if op == "+":
+            sql = f"({x} + {y})"
+        elif op == "-":
+            sql = f"({x} - {y})"
+        elif op == "*":
+            sql = f"({x} * {y})"
+        else:
+            sql = f"CASE WHEN {y} = 0 THEN NULL ELSE {x} / {y} END"
+        both_int = all_of(a.is_kind(INT), b.is_kind(INT))
+        kinds = frozenset({FLOAT}) if op == "/" else frozenset({INT, FLOAT})
+        if op == "/" or both_int == "FALSE":
+            kind_sql = "3"
+            kinds = frozenset({FLOAT})
+        elif both_int == "TRUE":
+            kind_sql = "2"
+            kinds = frozenset({INT})
+        else:
+            kind_sql = f"CASE WHEN {both_int} THEN 2 ELSE 3 END"
+        value = V(
+            k=f"CASE WHEN ({sql}) IS NULL THEN NULL ELSE {kind_sql} END",
+            n=sql,
+            kinds=kinds | {MISSING},
+        )
+        guard = all_of(
+            a.is_kind(INT, FLOAT, STR),
+            b.is_kind(INT, FLOAT, STR),
+            "NOT " + all_of(a.is_kind(STR), b.is_kind(STR)) if op == "+" else "TRUE",
+        )
+        parts.append((guard, value))
+    if op == "+" and a.can(STR) and b.can(STR):
+        parts.append((all_of(a.is_kind(STR), b.is_kind(STR)), string(f"({a.s} || {b.s})")))
+    return _choose(parts)
+
+
+def _number_operand(v: V) -> str:
+    """SQL DOUBLE or NULL: an int or float as it is, a string read as a number."""
+    if v.kinds <= NUMBERS | {MISSING}:
+        return v.n
+    if v.only(STR):
+        return parse_number(v.s)
+    return f"CASE WHEN {v.k} IN (2, 3) THEN {v.n} WHEN {v.k} = 1 THEN {parse_number(v.s)} END"
+
+
+def _instant_arithmetic(op: str, a: V, b: V, f: Frame) -> list[tuple[str, V]]:
+    out: list[tuple[str, V]] = []
+    if op == "-":
+        # instant - instant (or string) → seconds
+        if a.can(INSTANT, STR) and b.can(INSTANT, STR):
+            ta = _as_instant(a, f)
+            tb = _as_instant(b, f)
+            guard = all_of(
+                a.is_kind(INSTANT, STR),
+                b.is_kind(INSTANT, STR),
+                "(" + " OR ".join(x for x in (a.is_kind(INSTANT), b.is_kind(INSTANT))) + ")",
+            )
+            out.append((guard, number(f"(CAST({ta} - {tb} AS DOUBLE) / 1000000.0)", False)))
+        # instant - seconds → instant
+        if a.can(INSTANT) and b.can(INT, FLOAT):
+            shifted = _shift(a.t, f"(-({b.n}))")
+            out.append((all_of(a.is_kind(INSTANT), b.is_kind(INT, FLOAT)), instant(shifted)))
+    elif op == "+":
+        if a.can(INSTANT) and b.can(INT, FLOAT):
+            out.append(
+                (all_of(a.is_kind(INSTANT), b.is_kind(INT, FLOAT)), instant(_shift(a.t, b.n)))
+            )
+        if b.can(INSTANT) and a.can(INT, FLOAT):
+            out.append(
+                (all_of(b.is_kind(INSTANT), a.is_kind(INT, FLOAT)), instant(_shift(b.t, a.n)))
+            )
+    return out
+
+
+def _as_instant(v: V, f: Frame) -> str:
+    parsed = v.i or f.parse_instant(v.s)
+    if v.only(INSTANT):
+        return v.t
+    if v.only(STR):
+        return parsed
+    return f"CASE WHEN {v.k} = 7 THEN {v.t} WHEN {v.k} = 1 THEN {parsed} END"
+
+
+def _shift(t: str, seconds: str) -> str:
+    """An instant plus seconds (rounded to the microsecond, half to even, as timedelta does);
+    NULL outside the years 1 to 9999."""
+    delta = f"TRY_CAST(round_even(({seconds}) * 1000000.0, 0) AS BIGINT)"
+    return in_range(f"({t} + {delta})")
+
+
+def _choose(parts: list[tuple[str, V]]) -> V:
+    """One value out of several, by which guard holds first; missing when none does."""
+    if not parts:
+        return missing()
+    if len(parts) == 1 and parts[0][0] == "TRUE":
+        return parts[0][1]
+    kinds = frozenset({MISSING}).union(*(v.kinds for _, v in parts))
+
+    def pick(attr: str) -> str:
+        cases = " ".join(
+            f"WHEN {g} THEN {getattr(v, attr)}" for g, v in parts if getattr(v, attr) != "NULL"
+        )
+        return f"CASE {cases} END" if cases else "NULL"
+
+    return V(k=pick("k"), s=pick("s"), n=pick("n"), b=pick("b"), t=pick("t"), kinds=kinds)
+
+
+def _contains(a: V, b: V) -> str:
+    """SQL BOOLEAN: substring for strings, membership for lists (Python's `in`: 1, 1.0 and true
+    are one value; a text only equals a text)."""
+    out = []
+    if a.can(STR) and b.can(STR):
+        both = f"{a.is_kind(STR)} AND {b.is_kind(STR)}"
+        out.append(f"coalesce({both} AND contains({a.s}, {b.s}), FALSE)")
+    if a.can(LIST) and a.elements != "NULL":
+        if b.can(STR):
+            found = _has(a.elements, f"x.k = 1 AND x.s = {b.s}")
+            out.append(f"coalesce({a.is_kind(LIST)} AND {b.is_kind(STR)} AND {found}, FALSE)")
+        if b.can(INT, FLOAT, BOOL):
+            y = f"CASE WHEN {b.k} = 4 THEN CASE WHEN {b.b} THEN 1.0 ELSE 0.0 END ELSE {b.n} END"
+            found = _has(a.elements, f"x.k IN (2, 3, 4) AND x.n = {y}")
+            out.append(
+                f"coalesce({a.is_kind(LIST)} AND {b.is_kind(INT, FLOAT, BOOL)} AND {found}, FALSE)"
+            )
+    if not out:
+        return "FALSE"
+    return "(" + " OR ".join(out) + ")"
+
+
+def _has(elements: str, test: str) -> str:
+    """SQL: some element `x` of the list passes `test`."""
+    return f"array_length(list_filter({elements}, lambda x: {test})) > 0"
+
+
+def _between(e: ir.Between, f: Frame) -> V:
+    v, lo, hi = (compile_expr(x, f) for x in (e.value, e.low, e.high))
+    low = compare(">=", v, lo, f.parse_instant)
+    high = compare("<=", v, hi, f.parse_instant)
+    return boolean(f"({low} AND {high})", nullable=False)
+
+
+def _missing(e: ir.Missing, f: Frame) -> V:
+    v = compile_expr(e.value, f)
+    absent = (
+        f"NOT {v.present()}"
+        if v.present() not in ("TRUE", "FALSE")
+        else ("FALSE" if v.present() == "TRUE" else "TRUE")
+    )
+    return boolean(f"(NOT {absent})" if e.negated else absent, nullable=False)
+
+
+def _in(e: ir.In, f: Frame) -> V:
+    v = compile_expr(e.value, f)
+    found = (
+        " OR ".join(compare("==", v, compile_expr(o, f), f.parse_instant) for o in e.options)
+        or "FALSE"
+    )
+    test = f"(NOT ({found}))" if e.negated else f"({found})"
+    return boolean(f"({v.present()} AND {test})", nullable=False)
+
+
+def _call(e: ir.Call, f: Frame) -> V:
+    args = [compile_expr(a, f) for a in e.args]
+    fn = e.fn
+    if fn in ("lower", "upper"):
+        (v,) = args
+        if not v.can(STR):
+            return missing()
+        return string(f"CASE WHEN {v.is_kind(STR)} THEN {fn}({v.s}) END", nullable=True)
+    if fn == "length":
+        (v,) = args
+        parts = []
+        if v.can(STR):
+            parts.append((v.is_kind(STR), number(f"CAST(length({v.s}) AS DOUBLE)", True)))
+        if v.can(LIST):
+            parts.append(
+                (v.is_kind(LIST), number(f"CAST(json_array_length({v.s}) AS DOUBLE)", True))
+            )
+        return _choose(parts)
+    # numeric functions: every argument a number (not a boolean), else missing
+    if any(not a.can(INT, FLOAT) for a in args):
+        return missing()
+    ok = all_of(*(a.is_kind(INT, FLOAT) for a in args))
+    if fn == "abs":
+        (v,) = args
+        return _guarded(ok, V(k=v.k, n=f"abs({v.n})", kinds=v.kinds & NUMBERS | {MISSING}))
+    if fn in ("min", "max", "clamp"):
+        if fn == "clamp":
+            x, lo, hi = args
+            return _guarded(ok, _pick_min(_pick_max(x, lo), hi))
+        result = args[0]
+        for other in args[1:]:
+            result = _pick_min(result, other) if fn == "min" else _pick_max(result, other)
+        return _guarded(ok, result)
+    if fn == "round":
+        x = args[0]
+        if len(args) == 1:
+            # round(float) is an int (half to even); inf and nan cannot be rounded
+            sql = (
+                f"CASE WHEN {infinite(x.n)} OR isnan({x.n}) THEN NULL ELSE round_even({x.n}, 0) END"
+            )
+            return _guarded(ok, number(sql, whole=True))
+        digits = args[1]
+        d = f"CAST(trunc({digits.n}) AS INTEGER)"
+        sql = (
+            f"CASE WHEN isnan({digits.n}) OR {infinite(digits.n)} OR abs({digits.n}) >= 21 "
+            f"THEN NULL WHEN {infinite(x.n)} OR isnan({x.n}) THEN {x.n} "
+            f"ELSE round_even({x.n}, {d}) END"
+        )
+        return _guarded(
+            ok,
+            V(
+                k=f"CASE WHEN ({sql}) IS NULL THEN NULL ELSE {x.k} END",
+                n=sql,
+                kinds=x.kinds & NUMBERS | {MISSING},
+            ),
+        )
+    raise CompileError(f"the function {fn}()")
+
+
+def _guarded(ok: str, v: V) -> V:
+    if ok == "TRUE":
+        return v
+    return V(
+        k=f"CASE WHEN {ok} THEN {v.k} END",
+        n=f"CASE WHEN {ok} THEN {v.n} END",
+        kinds=v.kinds | {MISSING},
+    )
+
+
+def _pick_max(a: V, b: V) -> V:
+    """Python's max(a, b): a unless b is greater (the first wins a tie; NaN never wins)."""
+    take_b = f"({b.n} > {a.n})"
+    return V(
+        k=f"CASE WHEN {take_b} THEN {b.k} ELSE {a.k} END",
+        n=f"CASE WHEN {take_b} THEN {b.n} ELSE {a.n} END",
+        kinds=(a.kinds | b.kinds) & NUMBERS | {MISSING},
+    )
+
+
+def _pick_min(a: V, b: V) -> V:
+    take_b = f"({b.n} < {a.n})"
+    return V(
+        k=f"CASE WHEN {take_b} THEN {b.k} ELSE {a.k} END",
+        n=f"CASE WHEN {take_b} THEN {b.n} ELSE {a.n} END",
+        kinds=(a.kinds | b.kinds) & NUMBERS | {MISSING},
+    )
+
+
+_COMPILERS: dict[type, Any] = {
+    ir.Lit: _lit,
+    ir.Attr: _attr,
+    ir.Time: _time,
+    ir.Local: _local,
+    ir.History: _history,
+    ir.Changes: _changes,
+    ir.StateRef: _state,
+    ir.Unary: _unary,
+    ir.Binary: _binary,
+    ir.Between: _between,
+    ir.Missing: _missing,
+    ir.In: _in,
+    ir.Call: _call,
+}
+
+__all__ = ["BOOL", "CompileError", "Frame", "compile_expr", "condition"]

@@ -1,0 +1,17 @@
+"""SQL plans, rules: one compiler per rule kind, adding the rule's stages to a policy's plan."""
+
+from __future__ import annotations
+
+from cxrules.engines.sql.plan import RuleCompiler
+from cxrules.engines.sql.rules.basic import absence, existence, rate_limit, value_check
+from cxrules.engines.sql.rules.invariant import invariant
+from cxrules.engines.sql.rules.metrics import metric_check
+
+RULES: dict[str, RuleCompiler] = {
+    "absence": absence,
+    "existence": existence,
+    "value_check": value_check,
+    "rate_limit": rate_limit,
+    "invariant": invariant,
+    "metric_check": metric_check,
+}

@@ -1,0 +1,188 @@
+"""SQL plans, rules judged at an event or per scope: absence (`forbid P`), existence (`require P
+at least N times`), value checks (`when T require C`) and rate limits (`at most N P within D`)."""
+
+from __future__ import annotations
+
+from cxrules import ir
+from cxrules.engines.sql.exprs import condition
+from cxrules.engines.sql.plan import PolicyPlan, leaves_list, select_record, select_waiting
+from cxrules.engines.sql.rules.gate import add_gate, window_count
+from cxrules.engines.sql.stream import Env, RowFrame, type_match
+from cxrules.engines.sql.text import all_of
+
+NO_WAITING = "SELECT {cols} FROM stream WHERE FALSE"
+
+
+def _keys(plan: PolicyPlan) -> str:
+    keys = [k for k in plan.stream.keys]
+    return ", ".join(keys) + ", " if keys else ""
+
+
+def _no_waiting(plan: PolicyPlan) -> None:
+    plan.add(
+        "waiting",
+        f"SELECT {select_waiting(scope=plan.stream.scope_list, trig='ord')} "
+        "FROM stream WHERE FALSE",
+    )
+
+
+def absence(plan: PolicyPlan, env: Env) -> None:
+    """Each event of the pattern's types is an activation; when its `where` holds it is one
+    `forbidden` violation, otherwise it is satisfied (docs/semantics.md, "Absence")."""
+    rule = plan.policy.rule
+    assert isinstance(rule, ir.Absence)
+    st = plan.stream
+    frame = RowFrame(st, prev=st.previous)
+    bad = condition(rule.pattern.where, frame)
+    texts, values = leaves_list(rule.pattern.where, frame)
+    plan.leaves = texts
+    plan.add(
+        "judged",
+        f"SELECT *, {bad} AS bad FROM stream WHERE {type_match(rule.pattern.types)}",
+    )
+    plan.add(
+        "outcomes",
+        f"SELECT {_keys(plan)}CASE WHEN bad THEN 'violated' ELSE 'satisfied' END AS outcome "
+        "FROM judged",
+    )
+    record = select_record(
+        scope=st.scope_list,
+        kind="'forbidden'",
+        start_us="ts",
+        end_us="ts",
+        trig="ord",
+        evidence="[ord]",
+        leaves=values,
+    )
+    plan.add("records", f"SELECT {record} FROM judged WHERE bad")
+    _no_waiting(plan)
+
+
+def existence(plan: PolicyPlan, env: Env) -> None:
+    """Every scope lifetime the policy learns of is one activation, judged at the horizon: fewer
+    than `at_least` matches is `too_few`, more than `at_most` is `too_many`."""
+    rule = plan.policy.rule
+    assert isinstance(rule, ir.Existence)
+    st = plan.stream
+    frame = RowFrame(st, prev=st.previous)
+    match = all_of(type_match(rule.pattern.types), condition(rule.pattern.where, frame))
+    keep = max(rule.at_least, (rule.at_most or 0) + 1)
+    over = f"({st.over} ORDER BY ord ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW)"
+    plan.add("matched", f"SELECT *, {match} AS m FROM stream")
+    plan.add(
+        "ranked",
+        f"SELECT *, CASE WHEN m THEN sum(CASE WHEN m THEN 1 ELSE 0 END) OVER {over} END AS rk "
+        "FROM matched",
+    )
+    keys = [k for k in st.keys]
+    group = ", ".join(keys) if keys else "NULL"
+    plan.add(
+        "scopes",
+        f"SELECT {_keys(plan)}min(ts) AS first_ts, count(rk) AS n, "
+        f"list(ord ORDER BY ord) FILTER (WHERE rk <= {keep}) AS kept, "
+        f"min(ts) FILTER (WHERE rk = 1) AS first_match, "
+        f"min(ord) FILTER (WHERE rk = {(rule.at_most or 0) + 1}) AS over_ord, "
+        f"min(ts) FILTER (WHERE rk = {(rule.at_most or 0) + 1}) AS over_ts "
+        f"FROM ranked GROUP BY {group}",
+    )
+    too_few = f"n < {rule.at_least}"
+    too_many = f"n > {rule.at_most}" if rule.at_most is not None else "FALSE"
+    plan.add(
+        "outcomes",
+        f"SELECT {_keys(plan)}CASE WHEN {too_few} OR {too_many} THEN 'violated' "
+        "ELSE 'satisfied' END AS outcome FROM scopes",
+    )
+    scope = st.scope_list
+    few = select_record(
+        scope=scope,
+        kind="'too_few'",
+        start_us="first_ts",
+        end_us="horizon_us",
+        evidence="coalesce(kept, CAST([] AS BIGINT[]))",
+        number="n",
+    )
+    many = select_record(
+        scope=scope,
+        kind="'too_many'",
+        start_us="first_match",
+        end_us="over_ts",
+        trig="over_ord",
+        evidence="kept",
+        number="n",
+    )
+    plan.add(
+        "records",
+        f"SELECT {few} FROM scopes, horizon WHERE {too_few} "
+        f"UNION ALL SELECT {many} FROM scopes WHERE NOT ({too_few}) AND {too_many}",
+    )
+    _no_waiting(plan)
+
+
+def value_check(plan: PolicyPlan, env: Env) -> None:
+    """At each activation the condition must be exactly true; false, or missing because a value
+    is missing, is one `condition_false` violation naming the values read."""
+    rule = plan.policy.rule
+    assert isinstance(rule, ir.ValueCheck)
+    st = plan.stream
+    gated = add_gate(plan, rule.trigger)
+    frame = RowFrame(st, trigger="self", prev=st.previous)
+    ok = condition(rule.condition, frame)
+    texts, values = leaves_list(rule.condition, frame)
+    plan.leaves = texts
+    plan.add("judged", f"SELECT *, {ok} AS ok FROM {gated} WHERE fires")
+    plan.add(
+        "outcomes",
+        f"SELECT {_keys(plan)}CASE WHEN ok THEN 'satisfied' ELSE 'violated' END AS outcome "
+        "FROM judged",
+    )
+    record = select_record(
+        scope=st.scope_list,
+        kind="'condition_false'",
+        start_us="ts",
+        end_us="ts",
+        trig="ord",
+        evidence="[ord]",
+        cnt="cnt",
+        leaves=values,
+    )
+    plan.add("records", f"SELECT {record} FROM judged WHERE NOT ok")
+    _no_waiting(plan)
+
+
+def rate_limit(plan: PolicyPlan, env: Env) -> None:
+    """Each matching event is an activation; when the window [t - D, t] then holds more than N
+    matching events it is one `rate_exceeded` violation from the first of them to it, with the
+    last N + 1 as evidence (docs/semantics.md, "Rate limits")."""
+    rule = plan.policy.rule
+    assert isinstance(rule, ir.RateLimit)
+    st = plan.stream
+    frame = RowFrame(st, prev=st.previous)
+    match = all_of(type_match(rule.pattern.types), condition(rule.pattern.where, frame))
+    from cxrules.time.instants import seconds_to_us
+
+    window = seconds_to_us(rule.within.seconds)
+    n = rule.at_most
+    plan.add("matched", f"SELECT * FROM stream WHERE {match}")
+    last = f"({st.over} ORDER BY ord ROWS BETWEEN {n} PRECEDING AND CURRENT ROW)"
+    first = f"({st.over} ORDER BY ts RANGE BETWEEN {window} PRECEDING AND CURRENT ROW)"
+    plan.add(
+        "windowed",
+        f"SELECT *, {window_count(st, 'TRUE', rule.within)} AS inwin, "
+        f"list(ord) OVER {last} AS recent, min(ts) OVER {first} AS first_ts FROM matched",
+    )
+    plan.add(
+        "outcomes",
+        f"SELECT {_keys(plan)}CASE WHEN inwin > {n} THEN 'violated' ELSE 'satisfied' END "
+        "AS outcome FROM windowed",
+    )
+    record = select_record(
+        scope=st.scope_list,
+        kind="'rate_exceeded'",
+        start_us="first_ts",
+        end_us="ts",
+        trig="ord",
+        evidence="recent",
+        number="inwin",
+    )
+    plan.add("records", f"SELECT {record} FROM windowed WHERE inwin > {n}")
+    _no_waiting(plan)

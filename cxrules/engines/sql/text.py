@@ -1,0 +1,92 @@
+"""SQL plans, text: the one function that quotes values into SQL, identifiers, and small pieces
+of SQL every plan uses."""
+
+from __future__ import annotations
+
+import math
+
+#: Microseconds per second and per day.
+US = 1_000_000
+DAY_US = 86_400 * US
+
+
+def lit(value: object) -> str:
+    """A constant as SQL: strings quoted (quotes doubled), numbers typed so that the engine does
+    the same arithmetic as Python (a double is written as a cast of its exact repr), booleans,
+    NULL.
+
+    >>> lit("it's"), lit(3), lit(0.1), lit(True), lit(None), lit(float("inf"))
+    ("'it''s'", '3', "CAST('0.1' AS DOUBLE)", 'TRUE', 'NULL', "CAST('inf' AS DOUBLE)")
+    """
+    if value is None:
+        return "NULL"
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int):
+        if not -(2**63) <= value < 2**63:
+            return f"CAST({lit(repr(float(value)))} AS DOUBLE)"
+        return str(value)
+    if isinstance(value, float):
+        text = "nan" if math.isnan(value) else repr(value)
+        return f"CAST({lit(text)} AS DOUBLE)"
+    if isinstance(value, str):
+        if "\x00" in value:
+            raise ValueError("a text with a NUL character cannot be written in SQL")
+        return "'" + value.replace("'", "''") + "'"
+    raise TypeError(f"no SQL literal for {type(value).__name__}")
+
+
+def ident(name: str) -> str:
+    """An identifier, quoted.
+
+    >>> ident("ev"), ident('a"b')
+    ('"ev"', '"a""b"')
+    """
+    return '"' + name.replace('"', '""') + '"'
+
+
+def str_list(items: list[str]) -> str:
+    """A SQL list of string literals: ['a', 'b']."""
+    return "[" + ", ".join(lit(i) for i in items) + "]"
+
+
+def any_of(*conditions: str) -> str:
+    """`(a OR b …)`, FALSE for none."""
+    parts = [c for c in conditions if c != "FALSE"]
+    if not parts:
+        return "FALSE"
+    if "TRUE" in parts:
+        return "TRUE"
+    return parts[0] if len(parts) == 1 else "(" + " OR ".join(parts) + ")"
+
+
+def all_of(*conditions: str) -> str:
+    """`(a AND b …)`, TRUE for none."""
+    parts = [c for c in conditions if c != "TRUE"]
+    if not parts:
+        return "TRUE"
+    if "FALSE" in parts:
+        return "FALSE"
+    return parts[0] if len(parts) == 1 else "(" + " AND ".join(parts) + ")"
+
+
+def floor_mod(a: str, b: str) -> str:
+    """The remainder of integer floor division (Python's %, never negative for b > 0)."""
+    return f"((({a}) % ({b}) + ({b})) % ({b}))"
+
+
+def floor_div(a: str, b: str) -> str:
+    """Floor division of integers (Python's //) for b > 0, exact for any BIGINT."""
+    return f"((({a}) - {floor_mod(a, b)}) // ({b}))"
+
+
+def with_ctes(ctes: list[tuple[str, str]], final: str) -> str:
+    """`WITH a AS (…), b AS (…) final`, one named stage per line for a reader."""
+    if not ctes:
+        return final
+    body = ",\n".join(f"{ident(name)} AS (\n{_indent(sql)}\n)" for name, sql in ctes)
+    return f"WITH\n{body}\n{final}"
+
+
+def _indent(sql: str) -> str:
+    return "\n".join("  " + line for line in sql.splitlines())

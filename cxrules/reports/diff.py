@@ -1,0 +1,295 @@
+"""Report stage, what-if: two JSON reports compared — the breaches that appear, disappear or
+change (matched by violation id) and each policy's compliance side by side (`cxrules diff`).
+
+A violation id is a hash of policy, scope, trigger and kind, so the same breach found by both
+audits has the same id; when its deadline, end, evidence or sentence differ it *changes*. A
+breach whose kind changes (late → missing, metric → metric_warning) disappears under its old id
+and appears under its new one.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Any, Final, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from cxrules.reports.as_json import to_plain
+from cxrules.reports.common import percent, plural, scope_text, visible
+from cxrules.reports.model import Report, Violation
+
+DIFF_SCHEMA: Final = "cxrules.diff/1"
+
+
+class DiffError(Exception):
+    """A report that cannot be compared: unreadable (exit_code 3) or not a report (2)."""
+
+    def __init__(self, message: str, exit_code: int) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+
+
+class _Model(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class ParameterChange(_Model):
+    """A parameter whose value differs (None: not in that report)."""
+
+    name: str
+    old: Any = None
+    new: Any = None
+
+
+class PolicyDelta(_Model):
+    """One policy in both audits: compliance and violation counts (None: not in that report)."""
+
+    id: str
+    title: str
+    old_compliance: float | None = None
+    new_compliance: float | None = None
+    old_violated: int | None = None
+    new_violated: int | None = None
+    appeared: int = 0
+    disappeared: int = 0
+    changed: int = 0
+
+
+class ViolationChange(_Model):
+    """A breach found by both audits whose record differs, with the fields that differ."""
+
+    id: str
+    policy: str
+    fields: list[str]
+    old: Violation
+    new: Violation
+
+
+class ReportDiff(_Model):
+    """What changed between two reports (`cxrules.diff/1`)."""
+
+    schema_: Literal["cxrules.diff/1"] = Field(default=DIFF_SCHEMA, alias="schema")
+    old: str
+    new: str
+    same_logs: bool  # the inputs' paths and checksums are equal
+    same_policies: bool  # the policy files' revision is equal
+    parameters: list[ParameterChange] = []
+    policies: list[PolicyDelta] = []
+    appeared: list[Violation] = []
+    disappeared: list[Violation] = []
+    changed: list[ViolationChange] = []
+    unchanged: int = 0
+
+    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    @property
+    def differs(self) -> bool:
+        """True when some breach appears, disappears or changes."""
+        return bool(self.appeared or self.disappeared or self.changed)
+
+
+def load_report(path: str | Path) -> Report:
+    """A JSON report written by `cxrules audit --format json`; DiffError when it cannot be read
+    (exit 3) or is not a cxrules report (exit 2)."""
+    try:
+        text = Path(path).read_text("utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise DiffError(f"cannot read '{path}': {reason}", 3) from None
+    try:
+        data = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise DiffError(f"'{path}' is not JSON: {exc}", 2) from None
+    schema = data.get("schema") if isinstance(data, dict) else None
+    if schema != "cxrules.report/1":
+        found = f"schema {schema!r}" if schema is not None else "no 'schema' key"
+        raise DiffError(
+            f"'{path}' is not a cxrules report ({found}; expected 'cxrules.report/1': write one "
+            "with cxrules audit --format json)",
+            2,
+        )
+    try:
+        return Report.model_validate(data)
+    except ValidationError as exc:
+        first = exc.errors()[0]
+        where = ".".join(str(p) for p in first["loc"])
+        raise DiffError(
+            f"'{path}' is not a valid cxrules report: {where}: {first['msg']}", 2
+        ) from None
+
+
+def diff_reports(
+    old: Report, new: Report, old_name: str = "old", new_name: str = "new"
+) -> ReportDiff:
+    """Compare two reports: breaches by id, compliance by policy, parameters, inputs."""
+    before = {v.id: v for v in old.violations}
+    after = {v.id: v for v in new.violations}
+    appeared = [v for v in new.violations if v.id not in before]
+    disappeared = [v for v in old.violations if v.id not in after]
+    changed = []
+    unchanged = 0
+    for v in new.violations:
+        if v.id not in before:
+            continue
+        fields = _differing(before[v.id], v)
+        if fields:
+            changed.append(
+                ViolationChange(id=v.id, policy=v.policy, fields=fields, old=before[v.id], new=v)
+            )
+        else:
+            unchanged += 1
+    return ReportDiff(
+        old=old_name,
+        new=new_name,
+        same_logs=_inputs(old) == _inputs(new),
+        same_policies=old.revision == new.revision,
+        parameters=_parameters(old, new),
+        policies=_policies(old, new, appeared, disappeared, changed),
+        appeared=appeared,
+        disappeared=disappeared,
+        changed=changed,
+        unchanged=unchanged,
+    )
+
+
+def _differing(a: Violation, b: Violation) -> list[str]:
+    one, two = a.model_dump(), b.model_dump()
+    return [name for name in one if name != "id" and one[name] != two[name]]
+
+
+def _inputs(report: Report) -> list[tuple[str, str]]:
+    return sorted((i.path, i.sha256) for i in report.inputs)
+
+
+def _parameters(old: Report, new: Report) -> list[ParameterChange]:
+    names = sorted(set(old.parameters) | set(new.parameters))
+    return [
+        ParameterChange(name=n, old=old.parameters.get(n), new=new.parameters.get(n))
+        for n in names
+        if old.parameters.get(n) != new.parameters.get(n)
+    ]
+
+
+def _policies(
+    old: Report,
+    new: Report,
+    appeared: list[Violation],
+    disappeared: list[Violation],
+    changed: list[ViolationChange],
+) -> list[PolicyDelta]:
+    before = {p.id: p for p in old.policies}
+    after = {p.id: p for p in new.policies}
+    out = []
+    for pid in sorted(set(before) | set(after)):
+        a, b = before.get(pid), after.get(pid)
+        title = (b or a).title  # type: ignore[union-attr]
+        out.append(
+            PolicyDelta(
+                id=pid,
+                title=title,
+                old_compliance=a.compliance if a else None,
+                new_compliance=b.compliance if b else None,
+                old_violated=a.violated if a else None,
+                new_violated=b.violated if b else None,
+                appeared=sum(v.policy == pid for v in appeared),
+                disappeared=sum(v.policy == pid for v in disappeared),
+                changed=sum(c.policy == pid for c in changed),
+            )
+        )
+    return out
+
+
+# --------------------------------------------------------------------------- renderings
+
+
+def render_diff_json(diff: ReportDiff) -> str:
+    """The comparison as JSON (`cxrules.diff/1`), deterministic like the report itself."""
+    return json.dumps(to_plain(diff, "diff"), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+
+
+def render_diff_text(diff: ReportDiff, max_items: int | None = 10) -> str:
+    """The comparison for a terminal: context, compliance per policy, then the breaches that
+    appear, disappear or change — the first `max_items` of each (None: all), with the count of
+    the rest. Untrusted text is made visible, never interpreted."""
+    lines = [f"cxrules diff: {visible(diff.old)} -> {visible(diff.new)}"]
+    if diff.parameters:
+        changes = ", ".join(f"{p.name} {_value(p.old)} -> {_value(p.new)}" for p in diff.parameters)
+        lines.append(f"Parameters: {visible(changes)}")
+    else:
+        lines.append("Parameters: the same")
+    lines.append("Logs: the same files and checksums" if diff.same_logs else "Logs: different")
+    lines.append("Policy files: the same" if diff.same_policies else "Policy files: changed")
+    lines += ["", *_policy_table(diff), ""]
+    lines.append(
+        f"Breaches: {len(diff.appeared)} appear, {len(diff.disappeared)} disappear, "
+        f"{len(diff.changed)} change, {diff.unchanged} unchanged."
+    )
+    sections = (("Appear", "+", diff.appeared), ("Disappear", "-", diff.disappeared))
+    for title, mark, items in sections:
+        if items:
+            lines += ["", f"{title} ({len(items)})"]
+            for v in items[:max_items]:
+                lines += [f"  {mark} {_headline(v)}", f"      {visible(v.sentence)}"]
+            lines += _rest(len(items), max_items)
+    if diff.changed:
+        lines += ["", f"Change ({len(diff.changed)})"]
+        for c in diff.changed[:max_items]:
+            lines.append(f"  ~ {_headline(c.new)} (changed: {', '.join(c.fields)})")
+            if c.old.sentence != c.new.sentence:
+                lines.append(f"      before: {visible(c.old.sentence)}")
+                lines.append(f"      after:  {visible(c.new.sentence)}")
+        lines += _rest(len(diff.changed), max_items)
+    return "\n".join(lines) + "\n"
+
+
+def _rest(count: int, shown: int | None) -> list[str]:
+    if shown is None or count <= shown:
+        return []
+    return [f"  … and {count - shown} more (--max all lists them; --format json has them all)"]
+
+
+def _value(value: Any) -> str:
+    return "(none)" if value is None else str(value)
+
+
+def _headline(v: Violation) -> str:
+    where = f" [{visible(scope_text(v.scope))}]" if v.scope else ""
+    return f"{visible(v.policy)} {v.kind}{where} {v.severity}, {v.id}"
+
+
+def _policy_table(diff: ReportDiff) -> list[str]:
+    rows = [("policy", "compliance before", "after", "change", "violated before", "after")]
+    for p in diff.policies:
+        change = ""
+        if p.old_compliance is not None and p.new_compliance is not None:
+            points = (p.new_compliance - p.old_compliance) * 100
+            change = "0" if abs(points) < 0.05 else f"{points:+.1f} pts"
+        rows.append(
+            (
+                visible(p.id),
+                _percent(p.old_compliance, p.old_violated),
+                _percent(p.new_compliance, p.new_violated),
+                change,
+                "-" if p.old_violated is None else str(p.old_violated),
+                "-" if p.new_violated is None else str(p.new_violated),
+            )
+        )
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    out = []
+    for n, row in enumerate(rows):
+        cells = [row[0].ljust(widths[0])] + [
+            c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)
+        ]
+        out.append("   ".join(cells).rstrip())
+        if n == 0:
+            out.append("─" * len(out[0]))
+    moved = sum(1 for p in diff.policies if p.appeared or p.disappeared or p.changed)
+    out.append(f"{plural(moved, 'policy', 'policies')} with breaches that differ")
+    return out
+
+
+def _percent(value: float | None, violated: int | None) -> str:
+    if violated is None:
+        return "absent"
+    return percent(value)

@@ -1,5 +1,0 @@
-"""Gherkin stage: binds every features/*.feature scenario to pytest (steps: the cxrules plugin)."""
-
-from pytest_bdd import scenarios
-
-scenarios(".")

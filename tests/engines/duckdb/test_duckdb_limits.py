@@ -1,0 +1,57 @@
+"""DuckDB engine: what it refuses before reading any event, with the reason."""
+
+from __future__ import annotations
+
+import pytest
+from engine_builders import dur, lit, op, pat, policy
+
+from cxrules import ir
+
+pytest.importorskip("duckdb")
+
+from cxrules.engines.duckdb import DuckDBEngine  # noqa: E402 - only with duckdb installed
+
+OFFICE = ir.Calendar(
+    name="office",
+    zone="Europe/Istanbul",
+    hours=tuple(ir.WeekHours(weekday=d, ranges=(("09:00", "17:00"),)) for d in range(5)),
+)
+
+
+def test_an_invariant_grace_on_business_time_waits_for_the_sql_calendars() -> None:
+    opened = ir.State(name="open", start=pat("desk.opened"), end=pat("desk.closed"))
+    staffed = ir.State(name="staffed", start=pat("agent.in"), end=pat("agent.out"), by="agent")
+    rule = ir.Invariant(
+        during="open",
+        condition=op(">=", ir.StateRef(name="staffed", fn="count"), lit(1)),
+        grace=dur("1h", business="office"),
+    )
+    fixed = ir.Invariant(during="open", condition=rule.condition, grace=dur("1h"))
+    policy_set = ir.PolicySet(
+        policies=(
+            policy(rule, states=(opened, staffed), pid="desk.business"),
+            policy(fixed, states=(opened, staffed), pid="desk.fixed"),
+        ),
+        calendars={"office": OFFICE},
+    )
+    (problem,) = DuckDBEngine().limits(policy_set)
+    assert problem.code == "E302"
+    assert problem.message == (
+        "policy desk.business (:0) cannot run on the duckdb engine: an invariant's grace on "
+        "business time cannot be run as SQL yet"
+    )
+
+
+def test_a_share_window_on_business_time_is_refused() -> None:
+    agg = ir.Aggregate(
+        fn="share",
+        pattern=pat("call.answered"),
+        of=pat("call.queued"),
+        within=dur("1h", business="office"),
+    )
+    rule = ir.MetricCheck(
+        metric=ir.Metric(name="sl", aggregate=agg), require=ir.Threshold(op=">=", value=0.8)
+    )
+    policy_set = ir.PolicySet(policies=(policy(rule, pid="sl"),), calendars={"office": OFFICE})
+    (problem,) = DuckDBEngine().limits(policy_set)
+    assert problem.message.endswith("a share window on business time cannot be run as SQL yet")

@@ -1,0 +1,813 @@
+"""The duckdb engine's ingestion: the events table equals the Python readers' sorted read,
+event by event, with the same counts, rejections and duplicates, on every kind of input."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+import duckdb
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from cxrules.engines.duckdb.ingest import ingest
+from cxrules.engines.duckdb.verify import differences, duckdb_read, python_read
+from cxrules.logs import LogSet, mapping_from_dict, open_log
+
+DATA = Path(__file__).resolve().parents[2] / "logs" / "data"
+
+CALLS = {
+    "delimiter": "\t",
+    "date": "date",
+    "date_format": "yymmdd",
+    "time_format": "h:mm:ss",
+    "zone": "Asia/Jerusalem",
+    "day_rollover": True,
+    "missing_in": {c: ["0:00:00"] for c in ("q_start", "q_exit", "ser_start", "ser_exit")},
+    "numbers": ["call_id", "q_time"],
+    "rename": {"type": "queue"},
+    "events": [
+        {
+            "type": "call.entered",
+            "time": "vru_entry",
+            "when": {"column": "outcome", "not_in": ["PHANTOM"]},
+            "attrs": {"call": "{vru+line}/{call_id}", "source": "vru"},
+        },
+        {"type": "call.queued", "time": "q_start", "when": {"column": "q_start", "present": True}},
+        {
+            "type": "call.answered",
+            "time": "ser_start",
+            "when": {"column": "outcome", "in": ["AGENT"]},
+        },
+    ],
+}
+COMPLAINTS = {
+    "delimiter": ";",
+    "encoding": "latin-1",
+    "time": "when",
+    "time_format": "dd/mm/yyyy hh:mm",
+    "zone": "Europe/Amsterdam",
+    "type": "kind",
+    "rename": {"Klant": "customer"},
+}
+
+
+def compare(paths: list[Path | str], mapping: dict | None = None, **options):
+    """Read the same inputs both ways; assert they agree; return the DuckDB side."""
+
+    def make() -> LogSet:
+        made = mapping_from_dict(mapping or {})
+        return LogSet([open_log(str(p), made) for p in paths], **options)
+
+    expected = python_read(make)
+    got = duckdb_read(make)
+    assert differences(expected, got) == []
+    return expected, got
+
+
+def write(path: Path, lines: list[bytes | str], end: bytes = b"\n") -> Path:
+    data = [line.encode() if isinstance(line, str) else line for line in lines]
+    path.write_bytes(end.join(data) + end)
+    return path
+
+
+# -- every file of tests/logs/data ---------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("name", "mapping", "route"),
+    [
+        ("visits.jsonl", {"zone": "Europe/Istanbul"}, "jsonl:duckdb"),
+        ("visits.jsonl", {}, "jsonl:duckdb"),
+        ("cases.xes", {}, "python"),
+        ("calls.tsv", CALLS, "python"),
+        ("complaints.csv", COMPLAINTS, "python"),
+    ],
+)
+def test_every_test_data_file(name, mapping, route):
+    _, got = compare([DATA / name], mapping)
+    assert got.routes == [route]
+    assert got.events  # the files are not empty
+
+
+def test_visits_are_read_by_duckdb_except_the_nested_object():
+    con = duckdb.connect()
+    done = ingest(con, LogSet([open_log(str(DATA / "visits.jsonl"))]))
+    # line 3 holds a nested object ("meta"): the Python readers build that event
+    assert done.native == [3]
+    assert con.execute("SELECT count(*) FROM events").fetchall() == [(4,)]
+
+
+# -- hostile lines ---------------------------------------------------------------------------
+
+T = '"time": "2026-03-02T10:00:00Z"'
+HOSTILE = [
+    f'{{{T}, "type": "a"}}',
+    f'{{{T}, "type": "b"',  # not valid JSON
+    '{"type": "c"}',  # no time
+    '{"time": "yesterday", "type": "d"}',
+    f"{{{T}}}",  # no type
+    '{"time": 1741000000, "type": "e"}',  # time a number
+    f'{{{T}, "type": 5}}',
+    b'{"time": "2026-03-02T10:04:00Z", "type": "caf\xe9"}',  # latin-1 byte
+    "[1, 2]",
+    "",
+    "   \t ",
+    f'{{{T}, "type": "z", "id": 7}}',
+    f'{{{T}, "type": "z", "id": {{"a": 1}}}}',
+    f'{{{T}, "type": "z", "id": ""}}',
+    f'{{{T}, "type": "z", "id": true}}',
+    f'{{{T}, "type": "z", "id": 7.0}}',
+    f'{{{T}, "type": "z", "id": null}}',
+    f'{{{T}, "type": ""}}',
+    f'{{{T}, "type": "t", "n": NaN}}',
+    f'{{{T}, "type": "t", "n": Infinity}}',
+    f'{{{T}, "type": "t", "n": -inf}}',
+    f'{{{T}, "type": "t", "n": 1e999}}',
+    f'{{{T}, "type": "t", "n": 1e-400}}',
+    f'{{{T}, "type": "t", "n": [1, 2,]}}',
+    f'{{{T}, "type": "t", "n": 1,}}',
+    f'{{{T}, "type": "t", "n": 18446744073709551615}}',
+    f'{{{T}, "type": "t", "n": 18446744073709551616}}',
+    f'{{{T}, "type": "t", "n": -9223372036854775809}}',
+    f'{{{T}, "type": "t", "n": 123456789012345678901234567890}}',
+    f'{{{T}, "type": "t", "n": "12"}}',  # a number as a string stays a string
+    f'{{{T}, "type": "t", "n": 1.50, "m": 1E+5, "k": -0, "j": -0.0}}',
+    f'{{{T}, "type": "t", "a": {{"b": {{"c": [1, {{"d": null}}]}}}}}}',
+    f'{{{T}, "type": "t", "a": 1, "a": 2}}',  # a repeated key: the last value wins
+    f'{{{T}, "type": "t", "type": "u"}}',
+    f'{{"time": "2026-03-02T10:00:00Z", {T}, "type": "t"}}',
+    f'{{{T}, "type": "t", "n": {{"x": 1, "x": 2}}}}',
+    f'{{{T}, "type": "t\\u00e9\\ud83d\\ude00", "s": "\\u0000\\n\\"\\/"}}',
+    f'{{{T}, "type": "t", "s": "\\ud800"}}',  # a lone surrogate
+    f'{{{T}, "type": "t"}} {{"x": 1}}',
+    f'{{{T}, "type": "t"}} // comment',
+    '{"time": "2026-03-02T10:00:00", "type": "naive"}',
+    '{"time": "2026-03-02 10:00:00.5+03:00", "type": "space"}',
+    '{"time": "2026-03-02T10:00:00.123456-05:30", "type": "micro"}',
+    '{"time": "2026-03-02T10:00:00.1234567Z", "type": "seven digits"}',
+    '{"time": "2026-03-02T10:00:00+05:99", "type": "odd offset"}',
+    '{"time": "2026-03-02T24:00:00", "type": "hour 24"}',
+    '{"time": "2026-02-29T10:00:00Z", "type": "not a leap year"}',
+    '{"time": "2024-02-29T10:00:00Z", "type": "leap year"}',
+    '{"time": "2026-03-02T10:00:60Z", "type": "second 60"}',
+    '{"time": "2026-03-02X10:00:00Z", "type": "any separator"}',
+    '{"time": "20260302T100000Z", "type": "basic format"}',
+    '{"time": "2026-03-02", "type": "a date"}',
+    '{"time": "2026-03-02T10:00:00z", "type": "lower z"}',
+    '{"time": "0001-01-01T00:00:00Z", "type": "year 1 utc"}',
+    '{"time": "9999-12-31T23:59:59.999999Z", "type": "last instant"}',
+    '{"time": "1600-06-01T12:00:00Z", "type": "long ago"}',
+    '{"time": "2300-06-01T12:00:00.000001Z", "type": "far ahead"}',
+    '{"time": "0000-01-01T00:00:00Z", "type": "year 0"}',
+    '{"time": "2026-03-02T10:00:00\\u002b03:00", "type": "escaped plus"}',
+    '{"time": null, "type": "null time"}',
+    '{"time": "-0000:", "type": "an offset-like tail"}',
+    '{"time": "2026-03-02T10:00:00+0x:00", "type": "a bad offset"}',
+    '{"time": ["2026-03-02T10:00:00Z"], "type": "list time"}',
+    '\ufeff{"time": "2026-03-02T10:00:00Z", "type": "bom not on line 1"}',
+    '  {"time": "2026-03-02T10:00:00Z", "type": "indented"}  ',
+    '{"time": "2026-03-02T10:00:00Z", "type": "tab\tinside"}',
+    '{"time" : "2026-03-02T10:00:00Z" , "type" : "spaced" , "x" : [ 1 , 2 ] }',
+    b'{"time": "2026-03-02T10:00:00Z", "type": "nul", "x": "\x00"}',
+    '"just a string"',
+    "null",
+    "42",
+    "{}",
+]
+
+
+def test_hostile_lines(tmp_path):
+    path = write(tmp_path / "hostile.jsonl", HOSTILE)
+    expected, got = compare([path])
+    assert got.routes == ["jsonl:duckdb"]
+    assert len(got.rejected) > 30 and got.events
+    # the reference itself: a few reasons, verbatim
+    reasons = {r.line: (r.code, r.reason) for r in expected.rejected}
+    assert reasons[2] == ("E402", "not valid JSON: unexpected end of data at character 45")
+    assert reasons[9] == ("E411", "a record must be a JSON object, got list")
+
+
+def test_hostile_lines_with_crlf_bom_and_no_final_newline(tmp_path):
+    lines = ["\ufeff" + HOSTILE[0], *HOSTILE[1:]]
+    path = tmp_path / "crlf.jsonl"
+    data = b"\r\n".join(line.encode() if isinstance(line, str) else line for line in lines)
+    path.write_bytes(data)  # no line end after the last line
+    compare([path])
+
+
+def test_hostile_lines_in_a_zone_with_ignore_offset(tmp_path):
+    path = write(tmp_path / "hostile.jsonl", HOSTILE)
+    compare([path], {"zone": "America/New_York", "ignore_offset": True})
+
+
+def test_the_blank_and_bad_lines_do_not_shift_seq(tmp_path):
+    lines = [f'{{"time": "2026-03-02T10:00:0{i}Z", "type": "t{i}"}}' for i in range(6)]
+    lines[2] = "not json"
+    lines.insert(4, "")
+    _, got = compare([write(tmp_path / "a.jsonl", lines)])
+    assert [e[1] for e in got.events] == [0, 1, 2, 3, 4]
+    assert [e[5] for e in got.events] == [1, 2, 4, 6, 7]
+
+
+def test_first_and_last_times_beyond_the_datetime_range(tmp_path):
+    # year 1 at +01:00 is 0000-12-31 in UTC: LogInput.summary() raises OverflowError when it
+    # shows such an instant in the zone; ingest shows it in UTC instead
+    path = write(
+        tmp_path / "edge.jsonl",
+        [
+            '{"time": "9999-12-31T23:59:59-05:00", "type": "year 9999"}',
+            '{"time": "2026-03-02T10:00:00Z", "type": "now"}',
+            '{"time": "0001-01-01T00:00:00+01:00", "type": "year 1"}',
+        ],
+    )
+    logs = LogSet([open_log(str(path))])
+    events = list(logs.events(sorted=True))
+    with pytest.raises(OverflowError):
+        logs.summaries()
+    con = duckdb.connect()
+    done = ingest(con, LogSet([open_log(str(path))]))
+    assert (done.summaries[0].first_time, done.summaries[0].last_time) == (
+        "0000-12-31T23:00:00+00:00",
+        "10000-01-01T04:59:59+00:00",
+    )
+    rows = con.execute("SELECT ts, seq, line FROM events ORDER BY ord").fetchall()
+    epoch = datetime(1970, 1, 1, tzinfo=UTC)
+    assert rows == [((e.time - epoch) // timedelta(microseconds=1), e.seq, e.line) for e in events]
+
+
+# -- record limit --------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("extra", [0, 1, 2, 3, 50])
+@pytest.mark.parametrize("end", [b"\n", b"\r\n", b"\r\r\n", b"\r\r\r\n", b""])
+def test_lines_about_the_record_limit(tmp_path, extra, end):
+    limit = 60
+    record = b'{"time": "2026-03-02T10:00:00Z", "type": "a", "p": "'
+    long = record + b"x" * (limit - len(record) - 2 + extra) + b'"}'
+    lines = [record + b'"}', long + end.rstrip(b"\n"), record + b'y"}']
+    path = tmp_path / "t.jsonl"
+    path.write_bytes(b"\n".join(lines) + (b"\n" if end else b""))
+    _, got = compare([path], {"max_record": limit})
+    if end == b"\n" and extra:
+        assert got.rejected[0].code == "E408"
+
+
+def test_a_line_longer_than_a_block(tmp_path):
+    big = b'{"time": "2026-03-02T10:00:00Z", "type": "big", "p": "' + b"x" * (9 << 20) + b'"}'
+    path = write(tmp_path / "big.jsonl", [b'{"time": "2026-03-02T10:00:00Z", "type": "a"}', big])
+    _, got = compare([path])
+    assert [(r.line, r.code) for r in got.rejected] == [(2, "E408")]
+    _, got = compare([path], {"max_record": 10 << 20})
+    assert len(got.events) == 2
+
+
+def test_a_line_cut_mid_way_by_the_limit_is_read_by_python(tmp_path):
+    # the first limit + 2 bytes end in \r\r: read_jsonl reads them as a record and the rest of
+    # the line as the next line; the whole file is left to the Python readers
+    limit = 60
+    head = b'{"time": "2026-03-02T10:00:00Z", "type": "a"}'
+    line = head + b" " * (limit - len(head)) + b"\r\r" + b'{"time": "x"}'
+    path = write(tmp_path / "q.jsonl", [line, b'{"time": "2026-03-02T10:00:01Z", "type": "b"}'])
+    _, got = compare([path], {"max_record": limit})
+    assert got.routes == ["python"]
+    assert [e[5] for e in got.events] == [1, 3]
+
+
+# -- order, several inputs, duplicates, gzip -------------------------------------------------
+
+
+def test_unsorted_several_inputs_with_offsets_and_equal_times(tmp_path):
+    one = write(
+        tmp_path / "one.jsonl",
+        [
+            '{"time": "2026-03-02T12:00:00+03:00", "type": "a"}',
+            '{"time": "2026-03-02T08:30:00Z", "type": "b"}',
+            '{"time": "2026-03-02T09:00:00Z", "type": "c"}',
+            '{"time": "2026-03-02T10:00:00", "type": "naive"}',
+        ],
+    )
+    two = write(
+        tmp_path / "two.jsonl",
+        [
+            '{"time": "2026-03-02T09:00:00Z", "type": "d"}',
+            '{"time": "2026-03-02T07:00:00-02:00", "type": "e"}',
+        ],
+    )
+    _, got = compare([one, two, one], {"zone": "Europe/Istanbul"})
+    # the naive 10:00 is 07:00 UTC in Istanbul; 09:00 UTC ties keep file order
+    assert [e[2] for e in got.events] == ["naive", "naive", "b", "b", "a", "c", "d", "e", "a", "c"]
+
+
+def test_duplicate_ids_across_inputs(tmp_path):
+    one = write(
+        tmp_path / "one.jsonl",
+        [
+            '{"time": "2026-03-02T10:00:00Z", "type": "x", "id": "e1"}',
+            '{"time": "2026-03-02T10:00:00Z", "type": "x", "id": "e1"}',
+            '{"time": "2026-03-02T10:05:00Z", "type": "y", "id": "e2"}',
+            '{"time": "2026-03-02T10:09:00Z", "type": "y", "id": 7}',
+            '{"time": "2026-03-02T10:09:00Z", "type": "y", "id": "7"}',
+            '{"time": "2026-03-02T10:09:00Z", "type": "y", "id": -0}',
+            '{"time": "2026-03-02T10:09:00Z", "type": "y", "id": "0"}',
+            '{"time": "2026-03-02T10:09:00Z", "type": "y", "id": null}',
+            '{"time": "2026-03-02T10:09:00Z", "type": "y", "id": null}',
+            '{"time": "2026-03-02T10:09:00Z", "type": "y", "id": "e2", "nested": {"a": 1}}',
+        ],
+    )
+    two = write(
+        tmp_path / "two.jsonl", ['{"time": "2026-03-02T10:01:00Z", "type": "z", "id": "e2"}']
+    )
+    _, got = compare([one, two])
+    assert [s["duplicates"] for s in got.summaries] == [5, 0]
+    assert got.duplicate_samples[0].reason == "duplicate event id 'e1', dropped"
+    compare([one, two], duplicates="instant")
+    compare([one, two], max_rejected=2)
+
+
+def test_duplicate_key_of_fields(tmp_path):
+    rows = [
+        '{"time": "2026-03-02T10:00:00Z", "type": "x", "case": "c1", "n": 1}',
+        '{"time": "2026-03-02T13:00:00+03:00", "type": "x", "case": "c1", "n": true}',
+        '{"time": "2026-03-02T10:00:00.000Z", "type": "x", "case": "c1", "n": 1.0}',
+        '{"time": "2026-03-02T10:00:00", "type": "x", "case": "c1", "n": 1}',
+        '{"time": "2026-03-02T10:00:00Z", "type": "x", "case": "c2", "n": 1}',
+        '{"time": "2026-03-02T10:00:00Z", "type": "x", "case": null, "n": 1}',
+        '{"time": "2026-03-02T10:00:00Z", "type": "x", "n": 1}',
+        '{"time": "2026-03-02T10:00:00Z", "type": "x", "case": {"a": 1}, "n": 1}',
+        '{"time": "2026-03-02T10:00:00Z", "type": "x", "case": "{\'a\': 1}", "n": 1}',
+        '{"time": "2026-03-02T10:00:00Z", "type": "x", "case": [1], "n": 1}',
+        '{"time": "2026-03-02T10:00:00Z", "type": "x", "case": "c1", "n": 1.5}',
+        '{"time": "2026-03-02T10:00:00Z", "type": "x", "case": "c1", "n": 1.5}',
+        '{"time": "2026-03-02T10:00:00Z", "type": "y", "case": "c1", "n": 1, "id": "k"}',
+    ]
+    path = write(tmp_path / "a.jsonl", rows)
+    for zone_name in ("UTC", "Europe/Istanbul"):
+        mapping = {"duplicate_key": ["case", "time", "type", "n"], "zone": zone_name}
+        _, got = compare([path], mapping)
+        # true == 1 == 1.0; the dict {"a": 1} is keyed by its repr, equal to the string row 9;
+        # rows 6 and 7 lack a case (null, missing): never duplicates
+        assert got.summaries[0]["duplicates"] == (5 if zone_name == "UTC" else 4)
+        compare([path], mapping, duplicates="instant")
+    # ids without an id field are "<file>:<line>": unique
+    _, got = compare([path], {"duplicate_key": ["case", "id"]})
+    assert got.summaries[0]["duplicates"] == 0
+    _, got = compare([path], {"duplicate_key": ["case", "n"]})
+    assert got.duplicate_samples[0].reason == "duplicate event (c1, True), dropped"
+
+
+def test_gzip_inputs_and_corrupt_gzip(tmp_path):
+    raw = (DATA / "visits.jsonl").read_bytes()
+    packed = tmp_path / "visits.jsonl.gz"
+    packed.write_bytes(gzip.compress(raw) + gzip.compress(raw))  # two members
+    _, got = compare([packed])
+    assert got.summaries[0]["format"] == "jsonl.gz"
+    broken = tmp_path / "broken.jsonl.gz"
+    broken.write_bytes(gzip.compress(raw * 50)[:100])
+    from cxrules.logs import LogError
+
+    with pytest.raises(LogError) as caught:
+        ingest(duckdb.connect(), LogSet([open_log(str(broken))]))
+    assert caught.value.reason.startswith("the file is truncated or corrupt")
+
+
+def test_empty_file_and_rejections_capped_per_input(tmp_path):
+    empty = tmp_path / "empty.jsonl"
+    empty.write_bytes(b"")
+    bad = write(tmp_path / "bad.jsonl", ['{"type": "x"}'] * 30 + ["[1]"] * 5)
+    _, got = compare([empty, bad, bad], max_rejected=4)
+    assert len(got.rejected) == 8 and got.rejected_total == 70
+    done = ingest(duckdb.connect(), LogSet([open_log(str(bad))], max_rejected=3))
+    assert done.rejected_by_code == {"E403": 30, "E411": 5}
+
+
+# -- zones -----------------------------------------------------------------------------------
+
+
+def test_dst_gap_and_fold_and_summary_times(tmp_path):
+    path = write(
+        tmp_path / "dst.jsonl",
+        [
+            '{"time": "2026-03-29T02:30:00", "type": "gap"}',
+            '{"time": "2026-03-29T03:30:00", "type": "after gap"}',
+            '{"time": "2026-03-29T01:59:59.999999", "type": "before gap"}',
+            '{"time": "2026-10-25T02:30:00", "type": "fold"}',
+            '{"time": "2026-10-25T02:00:00", "type": "fold start"}',
+            '{"time": "2026-10-25T03:00:00", "type": "after fold"}',
+            '{"time": "2026-10-25T01:30:00+01:00", "type": "fold explicit"}',
+            '{"time": "2026-03-29T02:30:00", "type": "gap last"}',
+        ],
+    )
+    for zone_name in ("Europe/Amsterdam", "America/Sao_Paulo", "Australia/Lord_Howe", "UTC"):
+        _, got = compare([path], {"zone": zone_name})
+        assert got.routes == ["jsonl:duckdb"]
+    # the last event is a wall clock in the DST gap: shown as it was read
+    assert compare([path], {"zone": "Europe/Amsterdam"})[1].summaries[0]["last_time"] == (
+        "2026-10-25T03:00:00+01:00"
+    )
+
+
+def test_historic_zone_offsets_with_seconds(tmp_path):
+    times = ["1890-06-01T12:00:00", "1937-07-01T00:00:00", "1940-05-16T00:30:00"]
+    path = write(tmp_path / "old.jsonl", [f'{{"time": "{t}", "type": "t"}}' for t in times])
+    compare([path], {"zone": "Europe/Amsterdam"})
+
+
+# -- generated lines -------------------------------------------------------------------------
+
+_times = st.one_of(
+    st.datetimes(timezones=st.none() | st.timezones()).map(lambda d: d.isoformat()),
+    st.datetimes().map(lambda d: d.isoformat(sep=" ", timespec="milliseconds")),
+    st.text(alphabet="0123456789-T:.+Z ", max_size=32),
+)
+_values = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(-(2**70), 2**70)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(max_size=8),
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=3), inner, max_size=3)
+    ),
+    max_leaves=6,
+)
+
+
+@st.composite
+def _records(draw) -> bytes:
+    record = {}
+    if draw(st.booleans()) or True:
+        record["time"] = draw(_times)
+    if draw(st.integers(0, 9)):
+        record["type"] = draw(st.sampled_from(["a", "b.c", "", "şikayet"]) | _values)
+    if draw(st.booleans()):
+        record["id"] = draw(st.sampled_from(["e1", "e2", 7, "7"]) | _values)
+    record.update(draw(st.dictionaries(st.sampled_from(["x", "y", "case", "a.b"]), _values)))
+    text = json.dumps(record, ensure_ascii=draw(st.booleans()))
+    mangle = draw(st.sampled_from(["", "", "", "trail", "cut", "dup", "space"]))
+    if mangle == "trail":
+        text = text[:-1] + ",}"
+    elif mangle == "cut":
+        text = text[: len(text) // 2]
+    elif mangle == "dup" and len(record) > 1:
+        text = text[:-1] + ', "x": 1}'
+    elif mangle == "space":
+        text = "  " + text.replace(", ", " ,\t") + " \r"
+    return text.encode()
+
+
+@settings(deadline=None)
+@given(
+    lines=st.lists(_records(), max_size=12),
+    zone_name=st.sampled_from(["UTC", "Europe/Amsterdam", "Asia/Kolkata"]),
+    keyed=st.booleans(),
+)
+def test_generated_lines_agree(tmp_path_factory, lines, zone_name, keyed):
+    path = tmp_path_factory.mktemp("gen") / "g.jsonl"
+    path.write_bytes(b"\n".join(lines))
+    mapping: dict = {"zone": zone_name}
+    if keyed:
+        mapping["duplicate_key"] = ["case", "type", "x"]
+    compare([path], mapping)
+
+
+# -- CSV -------------------------------------------------------------------------------------
+
+CSV_ROWS = [
+    "case,status,sub status,at,team,junk,n,id,x",
+    "c1,Accepted,Wait - User,29/2/2016 01:16,?,j,3,e1,a",
+    "c1,Completed,Closed,1/3/2016 9:05,G 1,j,2.5,e2,b",
+    "c2,Queued,Ça va,1/3/2016 9:06,G 2,j,-0,,c",  # non-ASCII value for a slug type
+    "c2,Queued,x,31/2/2016 9:06,G 2,j,1,e3,d",  # no 31 February
+    "c2,Queued,x,1/3/2016 9:07,G 2,j,1e400,e4,e",  # a float beyond range: Python's inf
+    "c2,Queued,x,1/3/2016 9:08,G 2,j, 7 ,e5,f",  # spaces around a number
+    "c2,Queued,x,1/3/2016 9:09,G 2,j,1_000,e6,g",  # float() takes underscores
+    "c2,Queued,x,1/3/2016 9:10,G 2,j,x1,e7,h",  # not a number
+    "c2,Queued,x,1/3/2016 9:11,G 2,j,12345678901234567890123,e8,i",
+    "c2,,x,1/3/2016 9:12,G 2,j,1,e9,j",  # an empty status: the template has a missing field
+    "c3,Queued,x,1/3/2016 9:13,G 2,j,1,e1,k",  # a duplicate id
+    "c3,Queued,x,1/3/2016 9:14,G 2,j,1",  # too few fields
+    "",
+    "c3,Queued,x,1/3/2016  9:15,G 2,j,1,e10,l",  # two spaces: strptime's \\s+
+    "c3,Queued,x,01/03/2016 09:16,G 2,j,1,e11,m",
+    "c3,Queued,x,1/3/2016 9:17 ,G 2,j,1,e12,n",  # a trailing space: strptime strips
+    "c3,Queued,x,1/3/2016\t9:18,G 2,j,1,e13,o",  # a tab: strptime's \\s+
+    "c3,Queued,x,1/3/16 9:19,G 2,j,1,e14,p",
+    "c3,Queued,x,1/3/2016 24:19,G 2,j,1,e15,q",
+    "c3,Queued,x,1/3/2016 9:19,G 2,j,1,e16,r\rs",  # a carriage return inside
+    "c3,Queued,x,1/3/2016 9:20,G 2,j,1,e17,\x00",  # a NUL
+    "c3,Queued,x,1/3/2016 9:21,G 2,j,1,e18,caf\xe9",  # latin-1: not UTF-8
+    "c3,Queued,x,1/3/2016 9:22,G 2,j,1,e19," + "w" * 300,  # beyond the record limit
+    "c3,Queued,x,1/3/2016 9:23,G 2,j,,e20,t",  # a missing number
+    "c3,Queued,x,1/3/2016 9:24,G 2,j,+5,e21,u",
+]
+
+
+def csv_file(path: Path, rows: list[str], end: str = "\n", bom: bool = False) -> Path:
+    data = end.join(rows).encode("utf-8", "surrogateescape")
+    data = data.replace("caf\udce9".encode("utf-8", "surrogateescape"), b"caf\xe9")
+    path.write_bytes((b"\xef\xbb\xbf" if bom else b"") + data + end.encode())
+    return path
+
+
+CSV_MAPPING = {
+    "time": "at",
+    "time_format": "d/m/yyyy HH:MM",
+    "type": "incident.{status}.{sub status}",
+    "type_values": "slug",
+    "missing": ["?", ""],
+    "drop": ["junk"],
+    "numbers": ["n"],
+    "rename": {"team": "group", "x": "letter", "junk": "never"},
+    "max_record": 200,
+}
+
+
+@pytest.mark.parametrize("end", ["\n", "\r\n"])
+@pytest.mark.parametrize("bom", [False, True])
+def test_hostile_csv(tmp_path, end, bom):
+    rows = [row.replace("caf\xe9", "caf\udce9") for row in CSV_ROWS]
+    path = csv_file(tmp_path / "t.csv", rows, end, bom)
+    expected, got = compare([path], CSV_MAPPING)
+    assert got.routes == ["csv:duckdb"]
+    codes = {r.code for r in got.rejected}
+    assert {"E402", "E404", "E405", "E406", "E407", "E408"} <= codes and len(got.events) >= 8
+    assert got.summaries[0]["duplicates"] == 1  # e1 twice
+
+
+@pytest.mark.parametrize(
+    "mapping",
+    [
+        {"time": "at", "time_format": "dd/mm/yyyy hh:mm", "type": "status"},
+        {"time": "at", "time_format": "%d/%m/%Y %H:%M", "type": "status", "zone": "Europe/Rome"},
+        {"time": "at", "time_format": "d/m/yyyy HH:MM", "type": "status", "id": None},
+        {"time": "at", "time_format": "d/m/yyyy HH:MM", "type": "status", "missing": []},
+        {
+            "time": "at",
+            "time_format": "d/m/yyyy HH:MM",
+            "type": "status",
+            "missing_in": {"team": ["G 2"], "n": ["-0"]},
+            "numbers": ["n", "team"],
+        },
+        {
+            "time": "at",
+            "time_format": "d/m/yyyy HH:MM",
+            "type": "{status}",
+            "duplicate_key": ["case", "type", "time", "group", "at", "nope"],
+            "rename": {"team": "group"},
+        },
+    ],
+)
+def test_csv_mapping_features(tmp_path, mapping):
+    rows = [row.replace("caf\xe9", "caf\udce9") for row in CSV_ROWS]
+    path = csv_file(tmp_path / "t.csv", rows)
+    _, got = compare([path], mapping)
+    assert got.routes == ["csv:duckdb"]
+
+
+@pytest.mark.parametrize(
+    ("times", "fmt", "zone_name"),
+    [
+        (
+            [
+                "2026-03-02T10:00:00Z",
+                "2026-03-02 10:00:00.5+03:00",
+                "2026-03-02T10:00:00",
+                "2026-03-29T02:30:00",
+                "2026-10-25T02:30:00",
+                "2026-02-29T10:00:00",
+                "x",
+            ],
+            "iso",
+            "Europe/Amsterdam",
+        ),
+        (
+            [
+                "2012/10/09 14:50:17.000",
+                "2012/10/09 14:50:17.5",
+                "2012/10/09 14:50:60.000",
+                "2012/10/9 4:5:7.123456",
+                "2012/10/09 14:50:17",
+            ],
+            "yyyy/mm/dd hh:mm:ss.sss",
+            "Europe/Rome",
+        ),
+        (["990201 7:02:47", "690101 0:00:00", "680101 0:00:00"], "%y%m%d %H:%M:%S", "UTC"),
+        (["2026-03-02T10:00:00+10:00", "2026-03-02T10:00:00"], "iso", "Asia/Jerusalem"),
+    ],
+)
+def test_csv_time_formats_and_zones(tmp_path, times, fmt, zone_name):
+    rows = ["when,kind"] + [f"{t},k{i}" for i, t in enumerate(times)]
+    path = csv_file(tmp_path / "t.csv", rows)
+    for ignore in (False, True):
+        mapping = {"time": "when", "type": "kind", "time_format": fmt, "zone": zone_name}
+        _, got = compare([path], mapping | {"ignore_offset": ignore})
+        assert got.routes == ["csv:duckdb"]
+
+
+def test_csv_with_quotes_or_a_late_header_is_read_by_python(tmp_path):
+    quoted = csv_file(tmp_path / "q.csv", ["time,type,x", '2026-03-02T10:00:00Z,a,"b, c"'])
+    _, got = compare([quoted])
+    assert got.routes == ["python"] and got.events[0][6] == {"x": "b, c"}
+    late = csv_file(tmp_path / "l.csv", ["", "time,type", "2026-03-02T10:00:00Z,a"])
+    _, got = compare([late])
+    assert got.routes == ["python"]
+
+
+def test_tsv_repeated_header_names_and_several_inputs(tmp_path):
+    tsv = csv_file(
+        tmp_path / "t.tsv",
+        [
+            "time\ttype\tVariant\tVariant",
+            "2026-03-02T10:00:00Z\ta\tv1\tv2",
+            "2026-03-02T09:00:00Z\tb\tv3\tv4",
+        ],
+    )
+    jsonl = write(tmp_path / "j.jsonl", ['{"time": "2026-03-02T09:30:00Z", "type": "c"}'])
+    _, got = compare([tsv, jsonl, tsv])
+    assert got.routes == ["csv:duckdb", "jsonl:duckdb", "csv:duckdb"]
+    assert [e[2] for e in got.events] == ["b", "b", "c", "a", "a"]
+
+
+# -- Parquet and XES -------------------------------------------------------------------------
+
+
+def parquet_file(path: Path, columns: dict) -> Path:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.table(columns), path, row_group_size=3)
+    return path
+
+
+def test_parquet_typed_columns(tmp_path):
+    import pyarrow as pa
+
+    utc = [datetime(2026, 3, 2, 10, m, tzinfo=UTC) for m in (5, 1, 3, 4)]
+    path = parquet_file(
+        tmp_path / "t.parquet",
+        {
+            "time": pa.array(utc, pa.timestamp("us", tz="UTC")),
+            "type": ["a", "b", "c", "d"],
+            "n": pa.array([1, None, -3, 4], pa.int32()),
+            "x": pa.array([0.1, 2.5, None, 1e16], pa.float32()),
+            "big": pa.array([2**63 - 1, 0, 1, 2], pa.int64()),
+            "flag": [True, False, None, True],
+            "s": ["?", "", None, "é"],
+            "id": ["e1", None, "e1", "e4"],
+        },
+    )
+    _, got = compare([path], {"missing": ["?"]})
+    assert got.routes == ["parquet:duckdb"]
+    assert got.summaries[0]["duplicates"] == 1
+    for mapping in (
+        {"rename": {"s": "text"}, "drop": ["big"], "duplicate_key": ["flag", "type"]},
+        {"type": "t.{type}.{n}", "type_values": "slug", "id": None},
+        {"zone": "Europe/Rome", "numbers": ["s"], "missing_in": {"s": ["é"]}},
+    ):
+        _, got = compare([path], mapping)
+        assert got.routes in (["parquet:duckdb"], ["python"])
+
+
+@pytest.mark.parametrize(
+    "times",
+    [
+        ["2026-03-02T10:00:00Z", "2026-03-02 09:00:00+01:00", "2026-03-29T02:30:00"],
+        ["2026-03-02T10:00:00Z", "not a time", "2026-03-02T09:00:00Z"],  # one row for Python
+    ],
+)
+def test_parquet_string_and_naive_times(tmp_path, times):
+    import pyarrow as pa
+
+    naive = [datetime(2026, 3, 29, 2, 30), datetime(2026, 10, 25, 2, 30), datetime(2026, 1, 1)]
+    path = parquet_file(
+        tmp_path / "t.parquet",
+        {"time": times, "local": pa.array(naive, pa.timestamp("ms")), "type": ["a", "b", "c"]},
+    )
+    for mapping in ({"zone": "Europe/Amsterdam"}, {"time": "local", "zone": "Europe/Amsterdam"}):
+        _, got = compare([path], mapping)
+    assert got.routes == ["parquet:duckdb"]  # the naive timestamp column reads natively
+
+
+def test_parquet_with_other_types_is_read_by_python(tmp_path):
+    import pyarrow as pa
+
+    path = parquet_file(
+        tmp_path / "t.parquet",
+        {
+            "time": ["2026-03-02T10:00:00Z"],
+            "type": ["a"],
+            "when": pa.array([datetime(2026, 3, 2)], pa.timestamp("us")),
+            "tags": [["a", "b"]],
+        },
+    )
+    _, got = compare([path])
+    assert got.routes == ["python"]
+    assert got.events[0][6] == {"when": "2026-03-02T00:00:00", "tags": ["a", "b"]}
+
+
+def test_xes_with_mappings(tmp_path):
+    for mapping in (
+        {},
+        {"type": "{concept:name}.{lifecycle:transition}", "type_values": "slug"},
+        {"ignore_offset": True, "zone": "Europe/Amsterdam", "drop": ["impact"]},
+        {"duplicate_key": ["case", "org:group"], "rename": {"org:group": "team"}},
+    ):
+        _, got = compare([DATA / "cases.xes"], mapping)
+        assert got.routes == ["python"]
+
+
+_cells = st.one_of(
+    st.sampled_from(["", "?", "1", "-0", "2.5", "1e5", " 7", "x", "Wait - User", "Ça"]),
+    st.text(alphabet="0123456789/: .-+TZabc\t\r", max_size=12),
+)
+_csv_times = st.one_of(
+    st.datetimes().map(lambda d: f"{d.day}/{d.month}/{d.year:04d} {d.hour}:{d.minute:02d}"),
+    st.text(alphabet="0123456789/: ", max_size=16),
+)
+
+
+@settings(deadline=None)
+@given(
+    rows=st.lists(st.tuples(_csv_times, _cells, _cells, _cells), max_size=10),
+    zone_name=st.sampled_from(["UTC", "Europe/Amsterdam"]),
+    numbers=st.booleans(),
+)
+def test_generated_csv_rows_agree(tmp_path_factory, rows, zone_name, numbers):
+    lines = ["at,status,n,id"] + [",".join(row) for row in rows]
+    path = tmp_path_factory.mktemp("gen") / "g.csv"
+    path.write_bytes("\n".join(lines).encode())
+    mapping = {
+        "time": "at",
+        "time_format": "d/m/yyyy H:MM",
+        "type": "s.{status}",
+        "type_values": "slug",
+        "zone": zone_name,
+        "missing": ["?", ""],
+        "numbers": ["n"] if numbers else [],
+        "duplicate_key": ["status", "time"] if numbers else [],
+    }
+    _, got = compare([path], mapping)
+    assert got.routes == ["csv:duckdb"]
+
+
+# -- mapping columns, no inputs, the Python route, spilling -------------------------------------
+
+
+def test_jsonl_with_named_columns_and_no_id_column(tmp_path):
+    path = write(
+        tmp_path / "n.jsonl",
+        [
+            '{"when": "2026-03-02T10:00:00Z", "kind": "a", "eid": "x1", "id": 5, "time": 1}',
+            '{"when": "2026-03-02T10:00:01Z", "kind": "b", "eid": "x1"}',
+            '{"when": "2026-03-02T10:00:02Z", "kind": "c", "eid": 3, "type": null}',
+        ],
+    )
+    _, got = compare([path], {"time": "when", "type": "kind", "id": "eid"})
+    assert got.routes == ["jsonl:duckdb"] and got.summaries[0]["duplicates"] == 1
+    assert got.events[0][6] == {"id": 5, "time": 1}
+    _, got = compare([path], {"time": "when", "type": "kind", "id": None})
+    assert got.events[0][3] == f"{path}:1" and got.events[0][6]["eid"] == "x1"
+
+
+def test_no_inputs_make_an_empty_table():
+    con = duckdb.connect()
+    done = ingest(con, LogSet([]))
+    assert (done.events, done.summaries, done.routes) == (0, [], [])
+    assert con.execute("SELECT count(*) FROM events").fetchall() == [(0,)]
+
+
+def test_the_python_route_agrees_as_well(tmp_path):
+    path = write(tmp_path / "hostile.jsonl", HOSTILE)
+
+    def make() -> LogSet:
+        return LogSet([open_log(str(path))])
+
+    expected = python_read(make)
+    got = duckdb_read(make, native=False)
+    assert got.routes == ["python"] and differences(expected, got) == []
+
+
+def test_a_shuffled_log_sorted_out_of_core(tmp_path):
+    import random
+
+    rows = [
+        f'{{"time": "2026-03-02T{h:02d}:{m:02d}:{s:02d}Z", "type": "t{n % 7}", "id": "e{n % 9000}",'
+        f' "pad": "{"x" * (n % 50)}"}}'
+        for n, (h, m, s) in enumerate(
+            (random.Random(n).randrange(24), n % 60, (n * 7) % 60) for n in range(60000)
+        )
+    ]
+    path = write(tmp_path / "big.jsonl", rows)
+
+    def make() -> LogSet:
+        return LogSet([open_log(str(path))])
+
+    expected = python_read(make)
+    spill = tmp_path / "spill"
+    got = duckdb_read(make, memory_limit="40MB", temp_directory=str(spill), threads=2)
+    assert differences(expected, got) == []
+    assert got.summaries[0]["duplicates"] == 60000 - 9000

@@ -1,0 +1,160 @@
+"""A project's settings: cxrules.toml or [tool.cxrules] in pyproject.toml, the same keys, every
+problem an E412 diagnostic that points at the line (wording asserted verbatim)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from cxrules import engines
+from cxrules.diagnostics import render_text
+from cxrules.logs.mapping import load_mapping
+from cxrules.project import ProjectConfig, ProjectError, find_project
+
+
+def problems(folder: Path) -> str:
+    with pytest.raises(ProjectError) as caught:
+        find_project(folder)
+    return render_text(caught.value.diagnostics)
+
+
+def test_no_settings_is_an_empty_project(tmp_path: Path) -> None:
+    project = find_project(tmp_path)
+    assert (project.root, project.file, project.config) == (tmp_path, None, ProjectConfig())
+
+
+def test_every_key_of_cxrules_toml(tmp_path: Path) -> None:
+    (tmp_path / "cxrules.toml").write_text(
+        'policies = ["policies", "shared/common.cxr"]\nlogs = "logs/week.csv"\n'
+        'features = ["specs"]\nmapping = "maps/helpdesk.toml"\nfail_on = "high"\n'
+        'engine = "python"\nformat = "junit"\noutput = "audit.xml"\n',
+        "utf-8",
+    )
+    project = find_project(tmp_path)
+    assert project.file == tmp_path / "cxrules.toml"
+    assert project.config.model_dump() == {
+        "policies": ["policies", "shared/common.cxr"],
+        "logs": ["logs/week.csv"],
+        "features": ["specs"],
+        "mapping": "maps/helpdesk.toml",
+        "log": None,
+        "fail_on": "high",
+        "engine": "python",
+        "format": "junit",
+        "output": "audit.xml",
+    }
+
+
+def test_pyproject_takes_the_same_keys_under_tool_cxrules(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text(
+        '[project]\nname = "x"\n\n[tool.cxrules]\npolicies = ["rules"]\nfail_on = "medium"\n\n'
+        '[tool.cxrules.log]\nzone = "Europe/Rome"\n',
+        "utf-8",
+    )
+    project = find_project(tmp_path)
+    assert project.file == tmp_path / "pyproject.toml"
+    assert (project.config.policies, project.config.fail_on) == (["rules"], "medium")
+    assert project.config.log == {"zone": "Europe/Rome"}
+    # the mapping reader finds the same table, as before
+    assert load_mapping(None, tmp_path).zone == "Europe/Rome"
+
+
+def test_a_pyproject_without_tool_cxrules_is_no_project(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[project]\nname = "x"\n', "utf-8")
+    assert find_project(tmp_path).file is None
+
+
+def test_cxrules_toml_wins_over_pyproject(tmp_path: Path) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.cxrules]\npolicies = ["a"]\n', "utf-8")
+    (tmp_path / "cxrules.toml").write_text('policies = ["b"]\n', "utf-8")
+    assert find_project(tmp_path).config.policies == ["b"]
+
+
+def test_the_log_table_is_still_the_mapping(tmp_path: Path) -> None:
+    (tmp_path / "cxrules.toml").write_text(
+        'policies = ["p"]\n\n[log]\nformat = "csv"\nzone = "Asia/Jerusalem"\n', "utf-8"
+    )
+    assert find_project(tmp_path).config.log == {"format": "csv", "zone": "Asia/Jerusalem"}
+    mapping = load_mapping(None, tmp_path)
+    assert (mapping.format, mapping.zone) == ("csv", "Asia/Jerusalem")
+
+
+def test_unknown_keys_and_bad_values_point_at_their_lines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("cxrules.toml").write_text(
+        'polices = ["policies"]\nfail_on = "hgh"\nzone = "UTC"\nformat = "htm"\n'
+        "logs = 3\nwhatever = 1\n",
+        "utf-8",
+    )
+    assert problems(Path(".")) == "\n".join(
+        [
+            "cxrules.toml:1:1: error[E412]: unknown key 'polices' in cxrules.toml",
+            "   |",
+            ' 1 | polices = ["policies"]',
+            "   | ^^^^^^^ did you mean 'policies'?",
+            "cxrules.toml:2:1: error[E412]: fail_on = 'hgh': Input should be 'info', 'low', "
+            "'medium', 'high' or 'critical'",
+            "   |",
+            ' 2 | fail_on = "hgh"',
+            "   | ^^^^^^^ did you mean 'high'?",
+            "cxrules.toml:3:1: error[E412]: unknown key 'zone' in cxrules.toml",
+            "   |",
+            ' 3 | zone = "UTC"',
+            "   | ^^^^ 'zone' is a log mapping key: put it under [log]",
+            "cxrules.toml:4:1: error[E412]: format = 'htm': Input should be 'text', 'json', "
+            "'junit', 'markdown', 'csv' or 'html'",
+            "   |",
+            ' 4 | format = "htm"',
+            "   | ^^^^^^ did you mean 'html'?",
+            "cxrules.toml:5:1: error[E412]: logs = 3: Input should be a valid list",
+            "   |",
+            " 5 | logs = 3",
+            "   | ^^^^",
+            "cxrules.toml:6:1: error[E412]: unknown key 'whatever' in cxrules.toml",
+            "   |",
+            " 6 | whatever = 1",
+            "   | ^^^^^^^^ the keys are engine, fail_on, features, format, log, logs, "
+            "mapping, output, policies",
+            "6 errors, 0 warnings",
+        ]
+    )
+
+
+def test_problems_in_pyproject_name_the_tool_table(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("pyproject.toml").write_text(
+        '[project]\nengine = "not ours"\n\n[tool.cxrules]\nengin = "python"\n', "utf-8"
+    )
+    assert problems(Path(".")) == (
+        "pyproject.toml:5:1: error[E412]: unknown key 'tool.cxrules.engin' in pyproject.toml\n"
+        "   |\n"
+        ' 5 | engin = "python"\n'
+        "   | ^^^^^ did you mean 'engine'?\n"
+        "1 error, 0 warnings"
+    )
+
+
+def test_unknown_engine_mapping_twice_and_bad_toml(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("cxrules.toml").write_text('engine = "pyton"\n', "utf-8")
+    assert problems(Path(".")).splitlines()[0] == (
+        "cxrules.toml:1:1: error[E412]: engine = 'pyton': unknown engine 'pyton' (choose one of "
+        f"{', '.join(engines.names())}); did you mean 'python'?"
+    )
+    Path("cxrules.toml").write_text('mapping = "m.toml"\n\n[log]\nzone = "UTC"\n', "utf-8")
+    assert problems(Path(".")) == (
+        "error[E412]: give either 'mapping' (a file) or a [log] table, not both\n"
+        "1 error, 0 warnings"
+    )
+    Path("cxrules.toml").write_text('policies = ["a"\nlogs = []\n', "utf-8")
+    assert problems(Path(".")).splitlines()[0] == (
+        "cxrules.toml:2:1: error[E412]: 'cxrules.toml' is not valid TOML: Unclosed array "
+        "(at line 2, column 1)"
+    )

@@ -1,0 +1,245 @@
+"""What-if: two reports compared by violation id (`cxrules diff`), with compliance side by side.
+
+The old report is the hand-built sample (conftest.py); the new one changes it in known ways:
+v-oct-2 is gone, v-new-1 appears, v-rest-1 ends later with another sentence, max_wait changes
+from 3min to 30s and octopus.always-connected goes from 1 of 3 to 1 of 2 satisfied.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cxrules.cli import main
+from cxrules.reports.as_json import render_json
+from cxrules.reports.diff import (
+    DiffError,
+    diff_reports,
+    load_report,
+    render_diff_json,
+    render_diff_text,
+)
+from cxrules.reports.model import Report, Violation
+
+NEW_SENTENCE = 'staff said "no problem" at 12:30:00, twice'
+
+
+def changed(old: Report) -> Report:
+    vs = {v.id: v for v in old.violations}
+    extra = Violation(
+        id="v-new-1",
+        policy="octopus.always-connected",
+        kind="gap",
+        severity="high",
+        scope={"visit": "v-2000"},
+        start="2026-03-03T12:00:00+03:00",
+        end="2026-03-03T12:02:00+03:00",
+        sentence="visit v-2000 had no connected arm from 12:00:00 to 12:02:00 (2m; grace 30s)",
+    )
+    rest = vs["v-rest-1"].model_copy(
+        update={"end": "2026-03-02T12:31:00+03:00", "sentence": NEW_SENTENCE}
+    )
+    violations = [vs["v-oct-1"], extra, rest, vs["v-cc-1"], vs["v-cc-2"]]
+    policies = [
+        p.model_copy(update={"satisfied": 2, "compliance": 0.5})
+        if p.id == "octopus.always-connected"
+        else p
+        for p in old.policies
+    ]
+    return old.model_copy(
+        update={
+            "violations": violations,
+            "policies": policies,
+            "parameters": {"max_wait": "30s", "grace": "30s"},
+        }
+    )
+
+
+def test_breaches_are_matched_by_id(report: Report) -> None:
+    diff = diff_reports(report, changed(report), "old.json", "new.json")
+    assert [v.id for v in diff.appeared] == ["v-new-1"]
+    assert [v.id for v in diff.disappeared] == ["v-oct-2"]
+    assert [(c.id, c.fields) for c in diff.changed] == [("v-rest-1", ["end", "sentence"])]
+    assert diff.unchanged == 3  # v-oct-1, v-cc-1, v-cc-2
+    assert diff.differs
+    assert [(p.name, p.old, p.new) for p in diff.parameters] == [("max_wait", "3min", "30s")]
+    assert diff.same_logs and diff.same_policies
+
+
+def test_policies_side_by_side(report: Report) -> None:
+    diff = diff_reports(report, changed(report))
+    rows = {
+        p.id: (
+            p.old_compliance,
+            p.new_compliance,
+            p.old_violated,
+            p.new_violated,
+            p.appeared,
+            p.disappeared,
+            p.changed,
+        )
+        for p in diff.policies
+    }
+    assert list(rows) == sorted(rows)
+    assert rows == {
+        "callcenter.service-level": (None, None, 1, 1, 0, 0, 0),
+        "complaints.escalate-repeat": (1.0, 1.0, 0, 0, 0, 0, 0),
+        "octopus.always-connected": (1 / 3, 0.5, 2, 2, 1, 1, 0),
+        "restaurant.wording": (0.75, 0.75, 1, 1, 0, 0, 1),
+    }
+
+
+def test_a_policy_in_one_report_only(report: Report) -> None:
+    fewer = report.model_copy(
+        update={
+            "policies": [p for p in report.policies if p.id != "restaurant.wording"],
+            "violations": [v for v in report.violations if v.policy != "restaurant.wording"],
+            "revision": "sha256:other",
+        }
+    )
+    diff = diff_reports(report, fewer)
+    row = next(p for p in diff.policies if p.id == "restaurant.wording")
+    assert (row.old_violated, row.new_violated, row.disappeared) == (1, None, 1)
+    assert not diff.same_policies
+    text = render_diff_text(diff)
+    assert "Policy files: changed" in text
+    assert f"{'restaurant.wording':<26}   {'75.0%':>17}   {'absent':>6}" in text
+
+
+def test_text_rendering(report: Report) -> None:
+    text = render_diff_text(diff_reports(report, changed(report), "old.json", "new.json"))
+    row = "{:<26}   {:>17}   {:>6}   {:>9}   {:>15}   {:>5}"
+    header = row.format(
+        "policy", "compliance before", "after", "change", "violated before", "after"
+    )
+    assert text.splitlines() == [
+        "cxrules diff: old.json -> new.json",
+        "Parameters: max_wait 3min -> 30s",
+        "Logs: the same files and checksums",
+        "Policy files: the same",
+        "",
+        header,
+        "─" * 93,
+        row.format("callcenter.service-level", "–", "–", "", "1", "1"),
+        row.format("complaints.escalate-repeat", "100.0%", "100.0%", "0", "0", "0"),
+        row.format("octopus.always-connected", "33.3%", "50.0%", "+16.7 pts", "2", "2"),
+        row.format("restaurant.wording", "75.0%", "75.0%", "0", "1", "1"),
+        "2 policies with breaches that differ",
+        "",
+        "Breaches: 1 appear, 1 disappear, 1 change, 3 unchanged.",
+        "",
+        "Appear (1)",
+        "  + octopus.always-connected gap [visit=v-2000] high, v-new-1",
+        "      visit v-2000 had no connected arm from 12:00:00 to 12:02:00 (2m; grace 30s)",
+        "",
+        "Disappear (1)",
+        "  - octopus.always-connected gap [visit=v-1011] high, v-oct-2",
+        "      visit v-1011 had no connected arm from 11:00:00 to 11:01:00 (1m; grace 30s)",
+        "",
+        "Change (1)",
+        "  ~ restaurant.wording forbidden low, v-rest-1 (changed: end, sentence)",
+        '      before: staff said "no problem" at 12:30:00',
+        f"      after:  {NEW_SENTENCE}",
+    ]
+
+
+def test_text_lists_the_first_n_of_each_kind(report: Report) -> None:
+    gone = report.model_copy(update={"violations": []})
+    text = render_diff_text(diff_reports(report, gone), max_items=2)
+    assert "Disappear (5)" in text
+    assert text.count("\n  - ") == 2
+    assert text.endswith("  … and 3 more (--max all lists them; --format json has them all)\n")
+    assert render_diff_text(diff_reports(report, gone), max_items=None).count("\n  - ") == 5
+
+
+def test_untrusted_text_is_made_visible(report: Report) -> None:
+    evil = report.violations[2].model_copy(
+        update={"id": "v-evil", "sentence": "a\x1b[31mred\nline"}
+    )
+    diff = diff_reports(report, report.model_copy(update={"violations": [evil]}))
+    assert "      a\\x1b[31mred\\nline" in render_diff_text(diff)
+
+
+def test_json_rendering(report: Report) -> None:
+    data = json.loads(render_diff_json(diff_reports(report, changed(report), "a", "b")))
+    assert list(data)[:3] == ["schema", "old", "new"]
+    assert data["schema"] == "cxrules.diff/1"
+    assert [v["id"] for v in data["appeared"]] == ["v-new-1"]
+    assert [v["id"] for v in data["disappeared"]] == ["v-oct-2"]
+    assert data["changed"][0]["fields"] == ["end", "sentence"]
+    assert data["changed"][0]["old"]["end"] == "2026-03-02T12:30:00+03:00"
+    assert data["changed"][0]["new"]["end"] == "2026-03-02T12:31:00+03:00"
+    assert data["unchanged"] == 3
+
+
+def test_load_report_errors(tmp_path: Path) -> None:
+    (tmp_path / "notjson.json").write_text("{oops", "utf-8")
+    (tmp_path / "other.json").write_text('{"schema": "cxrules.diff/1"}', "utf-8")
+    (tmp_path / "list.json").write_text("[1, 2]", "utf-8")
+    (tmp_path / "bad.json").write_text('{"schema": "cxrules.report/1", "engine": 3}', "utf-8")
+    cases = {
+        "gone.json": (3, f"cannot read '{tmp_path}/gone.json': No such file or directory"),
+        "notjson.json": (
+            2,
+            f"'{tmp_path}/notjson.json' is not JSON: Expecting property name enclosed in double "
+            "quotes: line 1 column 2 (char 1)",
+        ),
+        "other.json": (
+            2,
+            f"'{tmp_path}/other.json' is not a cxrules report (schema 'cxrules.diff/1'; expected "
+            "'cxrules.report/1': write one with cxrules audit --format json)",
+        ),
+        "list.json": (
+            2,
+            f"'{tmp_path}/list.json' is not a cxrules report (no 'schema' key; expected "
+            "'cxrules.report/1': write one with cxrules audit --format json)",
+        ),
+        "bad.json": (
+            2,
+            f"'{tmp_path}/bad.json' is not a valid cxrules report: engine: Input should be a "
+            "valid string",
+        ),
+    }
+    for name, (code, message) in cases.items():
+        with pytest.raises(DiffError) as caught:
+            load_report(tmp_path / name)
+        assert (caught.value.exit_code, str(caught.value)) == (code, message)
+
+
+def test_cli_exit_codes(
+    tmp_path: Path, make_report: Callable[[], Report], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("a.json").write_text(render_json(make_report()), "utf-8")
+    Path("b.json").write_text(render_json(make_report()), "utf-8")
+    Path("c.json").write_text(render_json(changed(make_report())), "utf-8")
+    Path("x.json").write_text("{}", "utf-8")
+    runner = CliRunner()
+    same = runner.invoke(main, ["diff", "a.json", "b.json"])
+    assert same.exit_code == 0
+    assert "Breaches: 0 appear, 0 disappear, 0 change, 5 unchanged.\n" in same.output
+    assert "0 policies with breaches that differ" in same.output
+    different = runner.invoke(main, ["diff", "a.json", "c.json", "--format", "json"])
+    assert different.exit_code == 1
+    assert json.loads(different.output)["appeared"][0]["id"] == "v-new-1"
+    written = runner.invoke(main, ["diff", "a.json", "c.json", "-o", "d.txt"])
+    assert (written.exit_code, written.output) == (1, "comparison written to d.txt\n")
+    assert Path("d.txt").read_text("utf-8").startswith("cxrules diff: a.json -> c.json\n")
+    bad = runner.invoke(main, ["diff", "a.json", "x.json"])
+    assert bad.exit_code == 2
+    assert bad.output == (
+        "cxrules diff: 'x.json' is not a cxrules report (no 'schema' key; expected "
+        "'cxrules.report/1': write one with cxrules audit --format json)\n"
+    )
+    missing = runner.invoke(main, ["diff", "a.json", "nowhere.json"])
+    assert missing.exit_code == 3
+    assert missing.output == (
+        "cxrules diff: cannot read 'nowhere.json': No such file or directory\n"
+    )
+    usage = runner.invoke(main, ["diff", "a.json", "b.json", "--max", "some"])
+    assert usage.exit_code == 2
+    assert "Invalid value for '--max': 'some' is neither a number nor 'all'" in usage.output
