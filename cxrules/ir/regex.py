@@ -26,9 +26,9 @@ MAX_NESTING = 100
 # Python's Unicode classes written out for RE2 (whose \d, \w and \s are ASCII only).
 _WORD = r"\p{L}\p{N}_"
 _SPACE = r"\t\n\v\f\r\x1c-\x1f\x85\pZ"
-_CLASSES = {"d": r"\p{Nd}", "D": r"\P{Nd}", "w": f"[{_WORD}]", "W": f"[^{_WORD}]"}
-_CLASSES |= {"s": f"[{_SPACE}]", "S": f"[^{_SPACE}]"}
-_IN_CLASS = {"d": r"\p{Nd}", "D": r"\P{Nd}", "w": _WORD, "s": _SPACE}
+CLASSES = {"d": r"\p{Nd}", "D": r"\P{Nd}", "w": f"[{_WORD}]", "W": f"[^{_WORD}]"}
+CLASSES |= {"s": f"[{_SPACE}]", "S": f"[^{_SPACE}]"}
+IN_CLASS = {"d": r"\p{Nd}", "D": r"\P{Nd}", "w": _WORD, "s": _SPACE}
 _FLAGS = "imsU-"
 
 _LOOKAROUND = {
@@ -133,16 +133,16 @@ class _Scanner:
                 "write the repeated text out",
             )
         if self.in_class:
-            if c in _IN_CLASS:
-                self.out.append(_IN_CLASS[c])
+            if c in IN_CLASS:
+                self.out.append(IN_CLASS[c])
                 return i + 2
             if c in "WS":
                 raise RegexError(
                     f"\\{c} is not supported inside [ ]",
                     f"write \\{c} outside the brackets, or list what to exclude: [^…]",
                 )
-        elif c in _CLASSES:
-            self.out.append(_CLASSES[c])
+        elif c in CLASSES:
+            self.out.append(CLASSES[c])
             return i + 2
         if c in "bB":
             self._ascii_boundary(i, c)

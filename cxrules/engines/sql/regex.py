@@ -33,7 +33,7 @@ from typing import Any
 
 import re2
 
-from cxrules.ir.regex import _CLASSES, _IN_CLASS, RegexError, compile_regex
+from cxrules.ir.regex import CLASSES, IN_CLASS, RegexError, compile_regex
 
 #: Every code point a SQL text can hold (UTF-8: no surrogates), in order, as UTF-8.
 _FIRST_SURROGATE, _LAST_SURROGATE = 0xD800, 0xDFFF
@@ -136,18 +136,18 @@ class _Writer:
 
 _ONE_CHARACTER = (C.LITERAL, C.NOT_LITERAL, C.ANY, C.IN, C.CATEGORY)
 _CATEGORY_OUT = {
-    C.CATEGORY_DIGIT: _CLASSES["d"],
-    C.CATEGORY_NOT_DIGIT: _CLASSES["D"],
-    C.CATEGORY_WORD: _CLASSES["w"],
-    C.CATEGORY_NOT_WORD: _CLASSES["W"],
-    C.CATEGORY_SPACE: _CLASSES["s"],
-    C.CATEGORY_NOT_SPACE: _CLASSES["S"],
+    C.CATEGORY_DIGIT: CLASSES["d"],
+    C.CATEGORY_NOT_DIGIT: CLASSES["D"],
+    C.CATEGORY_WORD: CLASSES["w"],
+    C.CATEGORY_NOT_WORD: CLASSES["W"],
+    C.CATEGORY_SPACE: CLASSES["s"],
+    C.CATEGORY_NOT_SPACE: CLASSES["S"],
 }
 _CATEGORY_IN = {
-    C.CATEGORY_DIGIT: _IN_CLASS["d"],
-    C.CATEGORY_NOT_DIGIT: _IN_CLASS["D"],
-    C.CATEGORY_WORD: _IN_CLASS["w"],
-    C.CATEGORY_SPACE: _IN_CLASS["s"],
+    C.CATEGORY_DIGIT: IN_CLASS["d"],
+    C.CATEGORY_NOT_DIGIT: IN_CLASS["D"],
+    C.CATEGORY_WORD: IN_CLASS["w"],
+    C.CATEGORY_SPACE: IN_CLASS["s"],
 }
 
 
