@@ -20,6 +20,7 @@ from cxrules.logs.event import Event
 from cxrules.logs.progress import NO_PROGRESS, Progress
 from cxrules.policyset import load_policies
 from cxrules.reports.model import Report
+from cxrules.time.instants import in_range
 from cxrules.time.zones import zone as lookup
 
 
@@ -163,6 +164,12 @@ def parse_as_of(text: str, zone: str) -> datetime:
         ) from exc
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=lookup(zone))
+    if not in_range(moment):
+        raise AuditError(
+            f"--as-of '{text}' is outside the times cxrules can represent "
+            "(0001-01-02 to 9999-12-30 UTC)",
+            2,
+        )
     return moment
 
 

@@ -175,7 +175,7 @@ def fmt(paths: tuple[str, ...], check_only: bool, show_diff: bool) -> None:
     """Rewrite policy files in the canonical layout (comments are kept)."""
     from cxrules.language.fmt import format_file
     from cxrules.language.parser import parse
-    from cxrules.language.workspace import display_name, expand
+    from cxrules.language.workspace import display_name, expand, policy_text
     from cxrules.source import Source
 
     files, problems = expand(_policy_paths(paths))
@@ -191,11 +191,11 @@ def fmt(paths: tuple[str, ...], check_only: bool, show_diff: bool) -> None:
 
             diagnostics.append(error("E107", f"cannot read '{name}' as UTF-8 text: {exc}"))
             continue
-        tree, found = parse(Source(name=name, text=text.replace("\r\n", "\n")))
+        tree, found = parse(Source(name=name, text=policy_text(text)))
         if tree is None:
             diagnostics.extend(found)
             continue
-        formatted = format_file(tree)
+        formatted = "\ufeff" * text.startswith("\ufeff") + format_file(tree)  # keep a BOM
         if formatted == text:
             continue
         changed.append(name)

@@ -32,6 +32,7 @@ CODES: dict[str, str] = {
     "E106": "file ends in the middle of a policy",
     "E107": "character not allowed here",
     "E108": "policy without a title",
+    "E109": "nested too deeply",
     # E2xx: checking
     "E201": "duplicate policy id",
     "E202": "undefined state",
@@ -56,10 +57,12 @@ CODES: dict[str, str] = {
     "E221": "unknown function or wrong number of arguments",
     "E222": "invalid parameter override",
     "E223": "invalid bounds",
+    "E224": "number or duration too large",
     "W201": "policy without owner or description",
     "W202": "defined but never used",
     "W203": "warning level on the wrong side of the requirement",
     "W204": "share metric without a scope to pair its events",
+    "W205": "look-alike name",
     # E3xx: evaluation
     "E301": "expression could not be evaluated on an event",
     "E302": "policy cannot run on the chosen engine",
@@ -77,6 +80,7 @@ CODES: dict[str, str] = {
     "E410": "invalid log mapping",
     "E411": "record is not an object",
     "E412": "invalid project settings",
+    "E413": "time out of range",
 }
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 from pydantic import BaseModel, ConfigDict
 
 
@@ -20,6 +22,38 @@ class Span(BaseModel):
         return f"{self.file}:{self.line}:{self.column}"
 
 
+_SPAN_FIELDS = set(Span.model_fields)
+_set = object.__setattr__
+
+
+def make_span(file: str, line: int, column: int, end_line: int, end_column: int) -> Span:
+    """A Span from positions the parser already holds as ints, built without validation: the
+    parser makes a dozen per policy, and a validated Span costs twice the time and three times
+    the memory (its own copy of the set of fields it was given).
+
+    >>> make_span("a.cxr", 1, 2, 1, 5) == Span(
+    ...     file="a.cxr", line=1, column=2, end_line=1, end_column=5
+    ... )
+    True
+    """
+    span = Span.__new__(Span)
+    _set(
+        span,
+        "__dict__",
+        {
+            "file": file,
+            "line": line,
+            "column": column,
+            "end_line": end_line,
+            "end_column": end_column,
+        },
+    )
+    _set(span, "__pydantic_fields_set__", _SPAN_FIELDS)  # shared: model_copy copies it first
+    _set(span, "__pydantic_extra__", None)
+    _set(span, "__pydantic_private__", None)
+    return span
+
+
 class Source(BaseModel):
     """The text of one policy file and the name it is reported under."""
 
@@ -34,14 +68,24 @@ class Source(BaseModel):
         >>> Source(name="a.cxr", text="one\\ntwo\\n").line_text(2)
         'two'
         """
-        lines = self.text.splitlines()
-        return lines[line - 1] if 0 < line <= len(lines) else ""
+        lines = _lines(self.text)
+        return lines[line - 1].removesuffix("\r") if 0 < line <= len(lines) else ""
 
     def span_at(self, line: int, column: int, width: int = 1) -> Span:
         """A span of `width` characters starting at a position."""
-        return Span(
-            file=self.name, line=line, column=column, end_line=line, end_column=column + width
-        )
+        return make_span(self.name, line, column, line, column + width)
+
+
+#: Lines longer than this are shown around the caret only, with '…' where they are cut.
+_WIDE = 200
+_BEFORE = 60
+
+
+@lru_cache(maxsize=8)
+def _lines(text: str) -> list[str]:
+    """A text's lines, split where the parser counts lines (at '\n' only), kept for the next
+    diagnostic (a file with thousands of problems is split once, not once per problem)."""
+    return text.split("\n")
 
 
 def excerpt(source_line: str, line: int, column: int, end_column: int, label: str = "") -> str:
@@ -51,11 +95,24 @@ def excerpt(source_line: str, line: int, column: int, end_column: int, label: st
        |
      3 |   severity hgh
        |            ^^^ did you mean 'high'?
+
+    A line longer than 200 characters is cut around the caret:
+
+    >>> print(excerpt("x" * 300 + " hgh", 1, 302, 305, "here").splitlines()[1][-12:])
+    xxxxxxxx hgh
     """
     gutter = len(str(line)) + 1
     width = max(1, end_column - column)
     shown = source_line.expandtabs(1)
-    caret_line = " " * (column - 1) + "^" * min(width, max(1, len(shown) - column + 1))
+    start = column - 1
+    if len(shown) > _WIDE:  # a very long line: show the part around the caret
+        low = max(0, min(start - _BEFORE, len(shown) - _WIDE))
+        high = low + _WIDE
+        cut = high < len(shown)
+        shown = ("…" if low else "") + shown[low:high] + ("…" if cut else "")
+        start = start - low + (1 if low else 0)
+        width = min(width, len(shown) - start - (1 if cut else 0))
+    caret_line = " " * start + "^" * min(width, max(1, len(shown) - start))
     pad = " " * gutter
     tail = f" {label}" if label else ""
     return f"{pad} |\n{line:>{gutter}} | {shown}\n{pad} | {caret_line}{tail}"

@@ -15,8 +15,9 @@ from cxrules.checker.definitions import (
 )
 from cxrules.checker.exprs import check_pattern, expr_type, names_in
 from cxrules.checker.grouping import check_keys, check_scope_use
+from cxrules.checker.lookalike import check_lookalikes
 from cxrules.checker.rules import check_rule
-from cxrules.checker.shared import check_duration, check_zone, undefined_calendar
+from cxrules.checker.shared import check_duration, check_size, check_zone, undefined_calendar
 from cxrules.checker.symbols import SEVERITIES, PolicyNames, Symbols
 from cxrules.diagnostics import did_you_mean
 from cxrules.language import ast
@@ -37,7 +38,9 @@ class Checker(Context):
             self.out.symbols[name] = visible(self, name, own)
         for name, tree in self.ws.files.items():
             for item in tree.items:
-                if isinstance(item, ast.CalendarDef):
+                if isinstance(item, ast.ParamDef):
+                    check_size(self, item.value)
+                elif isinstance(item, ast.CalendarDef):
                     check_calendar(self, item)
                 elif isinstance(item, ast.StateDef):
                     check_state(self, item, PolicyNames(shared=self.out.symbols[name]))
@@ -60,6 +63,7 @@ class Checker(Context):
                     seen[item.id] = item
                     self._policy(item, self.out.symbols[name])
         self._unused(own)
+        check_lookalikes(self)
         # A `let` is checked where it is defined and again where it is expanded: report once.
         self.out.diagnostics = list(dict.fromkeys(self.out.diagnostics))
         return self.out
@@ -190,6 +194,8 @@ class Checker(Context):
             table[clause.name] = clause
 
     def _unused_locals(self, policy: ast.Policy, names: PolicyNames) -> None:
+        if not names.lets and not names.states:
+            return
         mentioned = names_in(policy)
         for table, what in ((names.lets, "let"), (names.states, "state")):
             for key, item in table.items():

@@ -8,9 +8,12 @@ from typing import Any
 from pydantic import BaseModel
 
 from cxrules.checker.context import FUNCTIONS, Context
+from cxrules.checker.shared import check_size
 from cxrules.checker.symbols import RESERVED, PolicyNames, meaning, reference
 from cxrules.diagnostics import did_you_mean
+from cxrules.ir.regex import RegexError, compile_regex
 from cxrules.language import ast
+from cxrules.source import Span
 from cxrules.time.text import parse_clock, parse_date
 
 # Values that may be compared with each other; "any" (an attribute) and "null" go with all.
@@ -85,6 +88,7 @@ class _Exprs:
 
     # ------------------------------------------------------------------ leaves
     def _literal(self, e: ast.LiteralExpr) -> str:
+        check_size(self.chk, e)
         if e.type == "time_of_day" and parse_clock(str(e.value)) is None:
             self.chk.err(
                 "E213", f"'{e.text}' is not a time of day", e.span, "times run from 00:00 to 23:59"
@@ -99,6 +103,7 @@ class _Exprs:
         return "null" if e.type == "null" else e.type
 
     def _duration(self, e: ast.DurationExpr) -> str:
+        check_size(self.chk, e)
         if e.business:
             self.chk.err(
                 "E208",
@@ -109,9 +114,16 @@ class _Exprs:
         return "duration"
 
     def _list(self, e: ast.ListExpr) -> str:
+        # `in [...]` reads its list itself (`_in`): a list anywhere else has no meaning.
         for item in e.items:
             self.visit(item)
-        return "list"
+        self.chk.err(
+            "E208",
+            "a list of values can only follow 'in'",
+            e.span,
+            'write: channel in ["sms", "email"]',
+        )
+        return "any"
 
     def _name(self, e: ast.NameExpr) -> str:
         if any("*" in part for part in e.parts):
@@ -357,14 +369,15 @@ class _Exprs:
     def _matches(self, e: ast.MatchesExpr) -> str:
         self.visit(e.value)
         try:
-            re.compile(e.regex)
-        except re.error as exc:
+            compile_regex(e.regex)
+        except RegexError as exc:
+            shown = e.regex if len(e.regex) <= 60 else e.regex[:57] + "..."
+            what = "is not a valid regular expression" if exc.syntax else "cannot be run"
             self.chk.err(
                 "E211",
-                f'the pattern "{e.regex}" is not a valid regular expression: {exc.msg}',
+                f'the pattern "{shown}" {what}: {exc.reason}',
                 e.regex_span,
-                "check the brackets; to match a special character such as ( write \\\\( in "
-                "the policy file",
+                exc.hint,
             )
             return "bool"
         self._lost_backslash(e)
@@ -429,33 +442,33 @@ def _unit_hint(left: str, right: str) -> str:
 
 def names_in(node: Any) -> set[str]:
     """Every single-word name mentioned in a syntax subtree (names, counted states, `while S`,
-    `paused while S`), for unused-definition warnings."""
+    `paused while S`), for unused-definition warnings; walked without recursion."""
     found: set[str] = set()
-    _collect(node, found)
+    stack: list[Any] = [node]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, ast.NameExpr):
+            found.add(node.parts[0])
+        elif isinstance(node, ast.TypeName):
+            found.add(node.name)
+        elif isinstance(node, ast.InvariantRule) and node.state:
+            found.add(node.state)
+        elif isinstance(node, ast.Timing) and node.paused_while:
+            found.add(node.paused_while)
+        if isinstance(node, BaseModel):
+            # A definition's own name is not a use; its body may mention others. Spans and
+            # texts hold no names.
+            skip = ("name",) if isinstance(node, ast.LetDef | ast.StateDef) else ()
+            stack.extend(
+                value
+                for key, value in vars(node).items()
+                if key not in skip
+                and isinstance(value, BaseModel | tuple | list)
+                and not isinstance(value, Span)
+            )
+        elif isinstance(node, tuple | list):
+            stack.extend(v for v in node if isinstance(v, BaseModel | tuple | list))
     return found
-
-
-def _collect(node: Any, found: set[str]) -> None:
-    if isinstance(node, ast.NameExpr):
-        found.add(node.parts[0])
-    elif isinstance(node, ast.TypeName):
-        found.add(node.name)
-    elif isinstance(node, ast.InvariantRule) and node.state:
-        found.add(node.state)
-    elif isinstance(node, ast.Timing) and node.paused_while:
-        found.add(node.paused_while)
-    if isinstance(node, ast.LetDef | ast.StateDef):
-        # A definition's own name is not a use; its body may mention others.
-        for name, value in node:
-            if name not in ("name", "name_span", "span"):
-                _collect(value, found)
-        return
-    if isinstance(node, BaseModel):
-        for _, value in node:
-            _collect(value, found)
-    elif isinstance(node, tuple | list):
-        for value in node:
-            _collect(value, found)
 
 
 __all__ = ["expr_type", "names_in", "describe_type", "RESERVED"]

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import math
 import re
 
+from cxrules.checker.shared import MAX_DAYS, MAX_DIGITS
 from cxrules.language import ast
 from cxrules.time.format import DurationTextError, parse_duration_text
 
@@ -49,6 +51,8 @@ def parse_override(param: ast.ParamDef, text: str) -> ast.LiteralExpr | ast.Dura
             seconds = parse_duration_text(text)
         except DurationTextError as exc:
             raise ParamError(f"not a duration ({exc})", "e.g. 30s, 5min, 2h, 1d") from exc
+        if not seconds <= MAX_DAYS * 86_400:
+            raise ParamError("longer than the longest duration", f"durations go up to {MAX_DAYS}d")
         return ast.DurationExpr(span=span, amount=seconds, unit="s", text=text)
     kind = default.type
     if kind == "percent":
@@ -78,5 +82,14 @@ def parse_override(param: ast.ParamDef, text: str) -> ast.LiteralExpr | ast.Dura
 
 
 def _num(text: str) -> int | float:
+    """A number as written on the command line: finite, at most `MAX_DIGITS` digits.
+
+    >>> _num("3"), _num("2.5"), _num("-1")
+    (3, 2.5, -1)
+    """
+    if sum(ch.isdigit() for ch in text) > MAX_DIGITS:
+        raise ValueError(f"more than {MAX_DIGITS} digits")
     value = float(text)
+    if not math.isfinite(value):
+        raise ValueError("not a finite number")
     return int(value) if value.is_integer() and "." not in text else value

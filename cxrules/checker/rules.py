@@ -7,7 +7,7 @@ from typing import Any
 
 from cxrules.checker.context import Context
 from cxrules.checker.exprs import check_pattern, describe_type, expr_type
-from cxrules.checker.shared import check_count, check_duration, undefined_calendar
+from cxrules.checker.shared import MAX_COUNT, check_count, check_duration, undefined_calendar
 from cxrules.checker.symbols import PolicyNames
 from cxrules.diagnostics import did_you_mean
 from cxrules.language import ast
@@ -256,12 +256,20 @@ def _number(value: Any) -> float | None:
 
 def _trigger(chk: Context, trigger: ast.Trigger, names: PolicyNames) -> None:
     check_pattern(chk, trigger.pattern, names)
-    if trigger.nth is not None and trigger.nth < 1:
+    if trigger.nth is not None and not 1 <= trigger.nth <= MAX_COUNT:
         ordinal = re.match(r"\d+\w\w", chk.line(trigger.span)[trigger.span.column - 1 :])
         span = trigger.span
         if ordinal is not None:
             span = chk.word_span(trigger.span, ordinal.group(0))
-        chk.err("E210", "the count starts at the 1st event", span, "write '1st' or more")
+        if trigger.nth < 1:
+            chk.err("E210", "the count starts at the 1st event", span, "write '1st' or more")
+        else:
+            chk.err(
+                "E210",
+                f"the count must be at most {MAX_COUNT}",
+                span,
+                "no scope holds that many events",
+            )
     if trigger.within is not None:
         check_duration(chk, trigger.within, names)
 

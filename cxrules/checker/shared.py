@@ -3,6 +3,7 @@ are written (a window, a grace, a counting trigger, a metric)."""
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from cxrules.checker.context import Context
@@ -10,7 +11,14 @@ from cxrules.checker.symbols import PolicyNames
 from cxrules.diagnostics import did_you_mean
 from cxrules.language import ast
 from cxrules.source import Span
+from cxrules.time.format import UNITS
 from cxrules.time.zones import zone as lookup
+
+#: The limits of values written in a policy (docs/language.md, "Limits").
+MAX_DIGITS = 100
+MAX_DAYS = 1_000_000
+MAX_BUSINESS = {"d": 1_000, "h": 10_000}
+MAX_COUNT = 1_000_000_000
 
 
 def undefined_calendar(ctx: Context, name: str, span: Span, names: PolicyNames) -> None:
@@ -52,6 +60,8 @@ def check_duration(ctx: Context, d: Any, names: PolicyNames) -> None:
         return
     if d.amount < 0:
         ctx.err("E223", "a duration cannot be negative", d.span)
+    if not check_size(ctx, d):
+        return
     if d.business:
         if d.unit not in ("h", "d"):
             ctx.err("E208", "business time is counted in hours or days", d.span)
@@ -80,6 +90,62 @@ def check_duration(ctx: Context, d: Any, names: PolicyNames) -> None:
             ctx.used.add(("calendar", calendar))
 
 
+def check_size(ctx: Context, e: ast.DurationExpr | ast.LiteralExpr) -> bool:
+    """E224 for a number with more than `MAX_DIGITS` digits or a duration longer than the
+    longest (`MAX_DAYS`, business time `MAX_BUSINESS`); True when the value is within them."""
+    if isinstance(e, ast.LiteralExpr):
+        if e.type not in ("number", "percent") or digits(e.text) <= MAX_DIGITS:
+            return True
+        ctx.err(
+            "E224",
+            f"the number {shorten(e.text)} has too many digits",
+            e.span,
+            f"numbers have at most {MAX_DIGITS} digits",
+        )
+        return False
+    if digits(e.text) > MAX_DIGITS:
+        too_long = True
+    elif e.business:
+        too_long = e.unit in MAX_BUSINESS and e.amount > MAX_BUSINESS[e.unit]
+    else:
+        seconds = e.amount * UNITS[e.unit]
+        too_long = not math.isfinite(seconds) or seconds > MAX_DAYS * 86_400
+    if not too_long:
+        return True
+    ctx.err(
+        "E224",
+        f"the duration {shorten(e.text)} is too long",
+        e.span,
+        (
+            f"business time goes up to {MAX_BUSINESS['d']} business days or "
+            f"{MAX_BUSINESS['h']} business hours"
+        )
+        if e.business
+        else f"the longest duration is {MAX_DAYS}d (about 2,700 years)",
+    )
+    return False
+
+
+def digits(text: str) -> int:
+    """How many digits a number is written with.
+
+    >>> digits("1.25"), digits("-30min")
+    (3, 2)
+    """
+    return sum(ch.isdigit() for ch in text)
+
+
+def shorten(text: str) -> str:
+    """A value as a message quotes it: whole when short, else its start and its length.
+
+    >>> shorten("24h"), shorten("9" * 5000)
+    ("'24h'", "'99999999999999999999…' (5000 characters)")
+    """
+    if len(text) <= 30:
+        return f"'{text}'"
+    return f"'{text[:20]}…' ({len(text)} characters)"
+
+
 def check_count(
     ctx: Context, c: Any, names: PolicyNames, what: str, minimum: int = 0
 ) -> int | None:
@@ -104,8 +170,14 @@ def check_count(
         if not isinstance(number, int):
             ctx.err("E210", f"{what} must be a whole number", c.span)
             return None
+        if number > MAX_COUNT:
+            ctx.err("E210", f"{what} must be at most {MAX_COUNT}, not {shorten(c.text)}", c.span)
+            return None
     if number < minimum:
         ctx.err("E210", f"{what} must be at least {minimum}, not {number}", c.span)
+        return None
+    if number > MAX_COUNT:
+        ctx.err("E210", f"{what} must be at most {MAX_COUNT}, not {number}", c.span)
         return None
     return int(number)
 

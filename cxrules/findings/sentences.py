@@ -379,11 +379,12 @@ def pending_text(policy: ir.Policy, p: Pending, zone: str) -> str:
     rule = policy.rule
     t = Times(policy.zone or zone)
     if isinstance(rule, ir.Invariant):
-        assert p.since is not None and p.deadline is not None
+        assert p.since is not None
+        # A grace that would end after the last instant every zone can show never ends.
+        ends = "never ends" if p.deadline is None else f"ends {t(p.deadline)}"
         return (
             f"{scope_label(policy, p.scope) or 'the log'}: {describe(rule.condition)} "
-            f"has not held since {t(p.since)} (grace {duration_text(rule.grace)} "
-            f"ends {t(p.deadline)})"
+            f"has not held since {t(p.since)} (grace {duration_text(rule.grace)} {ends})"
         )
     if isinstance(rule, ir.MetricCheck):
         agg = rule.metric.aggregate

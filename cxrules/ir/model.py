@@ -20,6 +20,17 @@ class IR(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid")
 
+    def model_post_init(self, context: Any, /) -> None:
+        # Which fields were given is never asked of a compiled model: one shared set per class
+        # instead of one per node (model_copy copies it before changing it).
+        shared = _FIELDS.get(type(self))
+        if shared is None:
+            shared = _FIELDS[type(self)] = set(type(self).model_fields)
+        object.__setattr__(self, "__pydantic_fields_set__", shared)
+
+
+_FIELDS: dict[type, set[str]] = {}
+
 
 # --------------------------------------------------------------------------- time
 
@@ -166,8 +177,9 @@ class Unary(IR):
 
 class Binary(IR):
     """Arithmetic, comparison and boolean operators. `contains` is substring (strings) or
-    membership (lists); `matches` is a regular-expression search (Python `re` syntax) whose right
-    side is always a string `Lit` from the policy, never a value from the log."""
+    membership (lists); `matches` is a linear-time regular-expression search (the syntax of
+    `cxrules.ir.regex`: RE2, run with `regex.translate`) whose right side is always a string `Lit`
+    from the policy, never a value from the log."""
 
     kind: Literal["binary"] = "binary"
     op: Literal[

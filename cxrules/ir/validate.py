@@ -8,11 +8,11 @@ their real capability limits (`Engine.limits`). Each problem is an E303 diagnost
 
 from __future__ import annotations
 
-import re
 from typing import Any
 
 from cxrules import ir
 from cxrules.diagnostics import Diagnostic, error
+from cxrules.ir.regex import RegexError, compile_regex
 from cxrules.time.calendars import BusinessCalendar, CalendarError, zone
 from cxrules.time.text import parse_clock
 
@@ -72,9 +72,9 @@ def _policy(p: ir.Policy, calendars: dict[str, ir.Calendar]) -> list[str]:
         elif isinstance(node, ir.Binary) and node.op == "matches":
             if isinstance(node.right, ir.Lit) and isinstance(node.right.value, str):
                 try:
-                    re.compile(node.right.value)
-                except re.error as exc:
-                    found.append(f"invalid regular expression {node.right.value!r}: {exc}")
+                    compile_regex(node.right.value)
+                except RegexError as exc:
+                    found.append(f"invalid regular expression {node.right.value!r}: {exc.reason}")
         elif isinstance(node, ir.Call):
             lo, hi = ARITY[node.fn]
             if not lo <= len(node.args) <= hi:

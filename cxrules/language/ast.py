@@ -6,7 +6,7 @@ clause is not yet an existence rule or a metric requirement. The checker decides
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -19,6 +19,17 @@ class Node(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
 
     span: Span
+
+    def model_post_init(self, context: Any, /) -> None:
+        # Which fields were given is never asked of a syntax node: one shared set per class
+        # instead of one per node keeps a policy's tree a third smaller (model_copy copies it).
+        shared = _FIELDS.get(type(self))
+        if shared is None:
+            shared = _FIELDS[type(self)] = set(type(self).model_fields)
+        object.__setattr__(self, "__pydantic_fields_set__", shared)
+
+
+_FIELDS: dict[type, set[str]] = {}
 
 
 # --------------------------------------------------------------------------- expressions

@@ -284,7 +284,7 @@ class _Formatter:
     def _trigger(self, t: ast.Trigger) -> str:
         if t.nth is None:
             return self.pattern(t.pattern)
-        from cxrules.language.transform import ordinal_suffix
+        from cxrules.language.literals import ordinal_suffix
 
         later = " or later" if t.or_later else ""
         within = f" within {self.expr(t.within)}" if t.within is not None else ""

@@ -6,15 +6,20 @@ import re
 from copy import copy
 from functools import cache
 from importlib import resources
-from typing import Any
+from typing import Any, NamedTuple
 
-from lark import Lark, Token, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
-from lark.exceptions import VisitError
+from lark import Lark, Token, Tree, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 from lark.lexer import BasicLexer, LexerThread
 
 from cxrules.diagnostics import Diagnostic, did_you_mean, error
 from cxrules.language import ast
-from cxrules.language.transform import SyntaxProblem, ToAst, ordinal_suffix
+from cxrules.language.literals import ordinal_suffix
+from cxrules.language.transform import (
+    MAX_DEPTH,
+    SyntaxProblem,
+    ToAst,
+    TooDeep,
+)
 from cxrules.source import Source, Span
 
 # What a CX manager should read instead of a grammar's terminal names.
@@ -88,59 +93,124 @@ def describe(terminal: str) -> str:
     return terminal.lower()
 
 
+class _Part(NamedTuple):
+    """A piece of a file parsed on its own: the text before the first policy, or one policy with
+    what follows it up to the next line starting with `policy`."""
+
+    first_line: int  # the 1-based line of the file where the piece starts
+    text: str
+    last: bool  # the file's last piece
+
+
 def parse(source: Source) -> tuple[ast.PolicyFile | None, list[Diagnostic]]:
     """Parse one policy file; on syntax errors, return None and every error found.
 
-    After an error the parser resumes at the next line that starts a policy, so one run reports
-    the mistakes of every policy in the file.
+    A file is parsed policy by policy: a line starting with `policy` always starts one (keywords
+    are reserved and no token spans lines), so each piece parses alone exactly as inside the
+    whole file. The parse tree of one policy is turned into syntax nodes and dropped before the
+    next is read (memory grows with the syntax tree only), and a mistake in one policy does not
+    hide the next one's.
     """
     diagnostics: list[Diagnostic] = []
-    text = source.text
-    result: ast.PolicyFile | None = None
-    offset_line = 0
-    while True:
-        try:
-            tree = _lark().parse(text)
-            items = ToAst(source.name).transform(tree)
-            if offset_line == 0:
-                comments = tuple(_comments(source))
-                result = ast.PolicyFile(path=source.name, items=tuple(items), comments=comments)
-            break
-        except VisitError as exc:
-            problem = exc.orig_exc
-            if not isinstance(problem, SyntaxProblem):
-                raise
-            diagnostics.append(
-                error(
-                    problem.code,
-                    problem.message,
-                    problem.span,
-                    problem.hint,
-                    source.line_text(problem.span.line),
-                )
-            )
-            line = problem.span.line
-        except UnexpectedInput as exc:
-            diagnostics.append(_syntax_diagnostic(exc, source))
-            line = getattr(exc, "line", 0) or 1
-            if line < 1:
-                line = len(source.text.splitlines()) or 1
-        resume = _next_policy_line(source.text, line)
-        if resume is None:
-            break
-        offset_line = resume
-        lines = source.text.splitlines(keepends=True)
-        text = "\n" * (resume - 1) + "".join(lines[resume - 1 :])
+    items: list[Any] = []
+    comments: list[ast.Comment] = []
+    for part in _parts(source.text):
+        found = _parse_part(part, source, diagnostics)
+        if found is not None:
+            items.extend(found)
+            if "#" in part.text:
+                comments.extend(_comments(source, part))
     if diagnostics:
         return None, diagnostics
-    return result, diagnostics
+    return ast.PolicyFile(path=source.name, items=tuple(items), comments=tuple(comments)), []
 
 
-def _next_policy_line(text: str, after: int) -> int | None:
-    for number, line in enumerate(text.splitlines(), start=1):
-        if number > after and line.startswith("policy "):
-            return number
-    return None
+def _parts(text: str) -> list[_Part]:
+    """The file cut before every line that starts with `policy `.
+
+    >>> [(p.first_line, p.text) for p in _parts('use "a.cxr"\\npolicy a\\npolicy b\\n')]
+    [(1, 'use "a.cxr"\\n'), (2, 'policy a\\n'), (3, 'policy b\\n')]
+    """
+    parts: list[_Part] = []
+    start = 0  # offset of the current piece
+    first = 1  # its first line
+    line = 1
+    at = 0
+    while True:
+        nxt = text.find("\npolicy", at)
+        if nxt < 0:
+            break
+        line += text.count("\n", at, nxt + 1)
+        at = nxt + 1
+        if text[at + 6 : at + 7] not in (" ", "\t"):
+            continue
+        if at > start:
+            parts.append(_Part(first, text[start:at], False))
+        start, first = at, line
+    parts.append(_Part(first, text[start:], True))
+    return parts
+
+
+def _parse_part(part: _Part, source: Source, out: list[Diagnostic]) -> list[Any] | None:
+    """The syntax nodes of one piece, or None after adding its syntax error to `out`."""
+    offset = part.first_line - 1
+    try:
+        tree = _lark().parse(part.text)
+    except UnexpectedInput as exc:
+        if isinstance(exc, UnexpectedToken) and exc.token.type == "$END" and not part.last:
+            # The whole file would show the next line's `policy` here: parse up to it, to say
+            # exactly what the whole-file parse would.
+            try:
+                _lark().parse(part.text + "policy")
+            except UnexpectedInput as longer:
+                exc = longer
+        _shift(exc, offset)
+        out.append(_syntax_diagnostic(exc, source, part))
+        return None
+    try:
+        items: list[Any] = ToAst(source.name, offset).transform(tree)
+    except TooDeep as deep:
+        out.append(_nested_too_deep(deep.node, source, offset))
+        return None
+    except SyntaxProblem as problem:
+        out.append(
+            error(
+                problem.code,
+                problem.message,
+                problem.span,
+                problem.hint,
+                source.line_text(problem.span.line),
+            )
+        )
+        return None
+    return items
+
+
+def _shift(exc: UnexpectedInput, offset: int) -> None:
+    """Make an error's line numbers count from the start of the file."""
+    if not offset:
+        return
+    if getattr(exc, "line", None) and exc.line > 0:
+        exc.line += offset
+    token = getattr(exc, "token", None)
+    if isinstance(token, Token) and token.type != "$END":
+        if token.line:
+            token.line += offset
+        if token.end_line:
+            token.end_line += offset
+
+
+def _nested_too_deep(node: Tree[Token], source: Source, offset: int) -> Diagnostic:
+    meta = node.meta
+    line = (getattr(meta, "line", 1) or 1) + offset
+    column = getattr(meta, "column", 1) or 1
+    return error(
+        "E109",
+        f"this is nested more than {MAX_DEPTH} levels deep",
+        source.span_at(line, column),
+        "write it flatter: name a part with 'let', or list values with 'in [...]'",
+        source.line_text(line),
+    )
 
 
 @cache
@@ -152,20 +222,22 @@ def _comment_lexer() -> BasicLexer:
     return BasicLexer(conf)
 
 
-def _comments(source: Source) -> list[ast.Comment]:
-    """Every `#` comment of the file, found with the grammar's own lexer (so '#' inside a string
-    is not a comment)."""
+def _comments(source: Source, part: _Part) -> list[ast.Comment]:
+    """Every `#` comment of a piece of the file, found with the grammar's own lexer (so '#'
+    inside a string is not a comment)."""
     out: list[ast.Comment] = []
-    lexer = LexerThread.from_text(_comment_lexer(), source.text).lex(None)
+    offset = part.first_line - 1
+    lexer = LexerThread.from_text(_comment_lexer(), part.text).lex(None)
     for token in lexer:
         if token.type == "COMMENT":
+            line = (token.line or 1) + offset
             out.append(
                 ast.Comment(
                     span=Span(
                         file=source.name,
-                        line=token.line or 1,
+                        line=line,
                         column=token.column or 1,
-                        end_line=token.line or 1,
+                        end_line=line,
                         end_column=(token.column or 1) + len(token),
                     ),
                     text=str(token),
@@ -174,11 +246,11 @@ def _comments(source: Source) -> list[ast.Comment]:
     return out
 
 
-def _syntax_diagnostic(exc: UnexpectedInput, source: Source) -> Diagnostic:
+def _syntax_diagnostic(exc: UnexpectedInput, source: Source, part: _Part) -> Diagnostic:
     if isinstance(exc, UnexpectedCharacters):
         return _bad_character(exc, source)
     assert isinstance(exc, UnexpectedToken)
-    return _bad_token(exc, source)
+    return _bad_token(exc, source, part)
 
 
 def _bad_character(exc: UnexpectedCharacters, source: Source) -> Diagnostic:
@@ -218,12 +290,12 @@ def _bad_character(exc: UnexpectedCharacters, source: Source) -> Diagnostic:
     return error("E107", f"{shown} is not allowed here", span, hint, line_text)
 
 
-def _bad_token(exc: UnexpectedToken, source: Source) -> Diagnostic:
+def _bad_token(exc: UnexpectedToken, source: Source, part: _Part) -> Diagnostic:
     token: Token = exc.token
     expected = _expected(exc, set(exc.expected or ()))
     kind = token.type
     if {"BUSINESS", "MINUTES"} <= expected:
-        unitless = _number_before(source, token)
+        unitless = _number_before(source, part, token)
         if unitless is not None:
             return unitless
     if kind == "$END":
@@ -282,7 +354,7 @@ def _bad_token(exc: UnexpectedToken, source: Source) -> Diagnostic:
             f"write 'where' instead of '{token}'",
             line_text,
         )
-    if kind == "WHERE" and "EXPECT" in expected and _after_counted_trigger(source, token):
+    if kind == "WHERE" and "EXPECT" in expected and _after_counted_trigger(part, token):
         return error(
             "E100",
             "the condition of a counted event comes before 'within'",
@@ -290,7 +362,7 @@ def _bad_token(exc: UnexpectedToken, source: Source) -> Diagnostic:
             "write: when 3rd complaint.filed where … within 30d",
             line_text,
         )
-    comma = _trailing_comma(source, token)
+    comma = _trailing_comma(source, part, token)
     if comma is not None:
         return comma
     if {"EXPECT", "REQUIRE", "FORBID"} <= expected and kind not in expected:
@@ -392,49 +464,63 @@ def _unknown_unit(line_text: str, column: int, span_at: Any, line: int) -> Diagn
     )
 
 
-def _after_counted_trigger(source: Source, token: Token) -> bool:
+def _before(part: _Part, token: Token) -> str:
+    """The piece's text before a token (whose line counts from the start of the file)."""
+    offset = 0
+    for _ in range((token.line or 1) - part.first_line):
+        found = part.text.find("\n", offset)
+        if found < 0:
+            return part.text
+        offset = found + 1
+    return part.text[: offset + (token.column or 1) - 1]
+
+
+def _after_counted_trigger(part: _Part, token: Token) -> bool:
     """True when the last 'when' before the token starts a counted trigger ('when 3rd …')."""
-    lines = source.text.splitlines(keepends=True)
-    offset = sum(len(x) for x in lines[: (token.line or 1) - 1]) + (token.column or 1) - 1
-    whens = list(re.finditer(r"\bwhen\s+(\S+)", source.text[:offset]))
+    whens = list(re.finditer(r"\bwhen\s+(\S+)", _before(part, token)))
     return bool(whens) and re.fullmatch(r"\d+(?:st|nd|rd|th)", whens[-1].group(1)) is not None
 
 
-def _trailing_comma(source: Source, token: Token) -> Diagnostic | None:
+def _trailing_comma(source: Source, part: _Part, token: Token) -> Diagnostic | None:
     """A list (tags, per) ending with ',': the next line's keyword was read as one more item, so
     the error shows up one word later. Point at the comma instead."""
-    lines = source.text.splitlines(keepends=True)
-    offset = sum(len(x) for x in lines[: (token.line or 1) - 1]) + (token.column or 1) - 1
-    match = re.search(r",(\s*)(\w+)\s*$", source.text[:offset])
-    if match is None or match.group(2) not in keyword_texts().values() or "\n" not in match[1]:
+    before = _before(part, token).rstrip()
+    end = len(before)
+    word = end
+    while word > 0 and (before[word - 1].isalnum() or before[word - 1] == "_"):
+        word -= 1
+    gap = word
+    while gap > 0 and before[gap - 1].isspace():
+        gap -= 1
+    keyword = before[word:end]
+    if not keyword or gap == 0 or before[gap - 1] != ",":
         return None
-    start = match.start()
-    line = source.text.count("\n", 0, start) + 1
-    column = start - (source.text.rfind("\n", 0, start) + 1) + 1
+    if keyword not in keyword_texts().values() or "\n" not in before[gap:word]:
+        return None
+    start = gap - 1
+    line = part.first_line + before.count("\n", 0, start)
+    column = start - (before.rfind("\n", 0, start) + 1) + 1
     return error(
         "E100",
         "this list ends with ','",
         source.span_at(line, column),
-        f"remove the ',' (the next line starts with '{match.group(2)}')",
+        f"remove the ',' (the next line starts with '{keyword}')",
         source.line_text(line),
     )
 
 
-def _number_before(source: Source, token: Token) -> Diagnostic | None:
+def _number_before(source: Source, part: _Part, token: Token) -> Diagnostic | None:
     """E102 for a number left without its unit, found just before the unexpected token."""
     if token.type == "$END":
-        before = source.text.rstrip()
+        before, first_line = source.text.rstrip(), 1
     else:
-        lines = source.text.splitlines(keepends=True)
-        offset = sum(len(x) for x in lines[: (token.line or 1) - 1]) + (token.column or 1) - 1
-        before = source.text[:offset].rstrip()
-    match = re.search(r"(\d+(?:\.\d+)?)$", before)
-    if not match:
+        before, first_line = _before(part, token).rstrip(), part.first_line
+    start = _trailing_number(before)
+    if start is None:
         return None
-    start = match.start(1)
-    line = before.count("\n", 0, start) + 1
+    line = first_line + before.count("\n", 0, start)
     column = start - (before.rfind("\n", 0, start) + 1) + 1
-    number = match.group(1)
+    number = before[start:]
     return error(
         "E102",
         f"the duration '{number}' has no unit",
@@ -442,6 +528,25 @@ def _number_before(source: Source, token: Token) -> Diagnostic | None:
         f"a duration needs a unit, such as '{number}s', '{number}min' or '{number}h'",
         source.line_text(line),
     )
+
+
+def _trailing_number(text: str) -> int | None:
+    """Where the number that ends `text` starts (digits, optionally with one fraction), read
+    backwards: no regex search, so a long run of digits costs its length once.
+
+    >>> _trailing_number("within 24"), _trailing_number("a 1.5"), _trailing_number("x")
+    (7, 2, None)
+    """
+    end = start = len(text)
+    while start > 0 and text[start - 1].isdecimal():
+        start -= 1
+    if start == end:
+        return None
+    if start > 1 and text[start - 1] == "." and text[start - 2].isdecimal():
+        start -= 1
+        while start > 0 and text[start - 1].isdecimal():
+            start -= 1
+    return start
 
 
 def _inside_policy(expected: set[str]) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -95,18 +96,53 @@ def load(paths: list[str], root: Path | None = None) -> Workspace:
 
     `use` paths are relative to the using file and must stay inside `root` (default:
     `project_root(paths)`); a used file outside it is refused (E219), a missing one is E206, a
-    cycle E207.
+    cycle E207. A file found in a folder that is a link to a file outside the project is refused
+    the same way (E219).
     """
     root = (root or project_root(paths)).resolve()
     ws = Workspace(root=root)
     files, problems = expand(paths)
     ws.diagnostics.extend(problems)
     for path in files:
-        _load_file(ws, path.resolve(), chain=[])
+        target = path.resolve()
+        if not _inside(target, root):
+            ws.diagnostics.append(
+                error(
+                    "E219",
+                    f"'{path.as_posix()}' is a link to '{target.as_posix()}', outside the "
+                    "project folder",
+                    hint="policy files may only use files inside the project; copy the file "
+                    "into the project instead of linking to it",
+                )
+            )
+            continue
+        _load_tree(ws, target)
     return ws
 
 
-def _load_file(ws: Workspace, path: Path, chain: list[str]) -> str | None:
+def _inside(path: Path, root: Path) -> bool:
+    try:
+        path.relative_to(root)
+    except ValueError:
+        return False
+    return True
+
+
+def _load_tree(ws: Workspace, path: Path) -> None:
+    """Load a file and, depth first, every file it uses."""
+    if display_name(path, ws.root) in ws.sources:
+        return
+    name = _load_file(ws, path)
+    if name is not None and name in ws.files:
+        _walk_uses(ws, name, path)
+
+
+def _uses(ws: Workspace, name: str) -> Iterator[ast.UseDef]:
+    return (item for item in ws.files[name].items if isinstance(item, ast.UseDef))
+
+
+def _load_file(ws: Workspace, path: Path) -> str | None:
+    """Read and parse one file into the workspace (once); its name, or None when unreadable."""
     name = display_name(path, ws.root)
     if name in ws.sources:
         return name
@@ -125,19 +161,61 @@ def _load_file(ws: Workspace, path: Path, chain: list[str]) -> str | None:
     except OSError as exc:
         ws.diagnostics.append(error("E206", f"cannot read '{name}': {exc.strerror}"))
         return None
-    return _add(ws, Source(name=name, text=text.replace("\r\n", "\n")), path, chain)
+    return _add(ws, Source(name=name, text=policy_text(text)))
+
+
+def policy_text(text: str) -> str:
+    """A policy file's text as the parser reads it: without a leading byte order mark (which
+    some editors write at the start of UTF-8 files) and with Windows line ends as '\\n'.
+
+    >>> policy_text("\\ufeffpolicy a\\r\\n")
+    'policy a\\n'
+    """
+    return text.removeprefix("\ufeff").replace("\r\n", "\n")
 
 
 def load_text(name: str, text: str, root: Path) -> Workspace:
     """A workspace whose main file is `text`, reported as `name` and placed at `root` (so its
     `use` paths are relative to the project root); used for policies written inline."""
     ws = Workspace(root=root.resolve())
-    _add(ws, Source(name=name, text=text), ws.root / "inline.cxr", [])
+    name = _add(ws, Source(name=name, text=text))
+    if name in ws.files:
+        _walk_uses(ws, name, ws.root / "inline.cxr")
     return ws
 
 
-def _add(ws: Workspace, source: Source, path: Path, chain: list[str]) -> str:
-    """Parse one source into the workspace and follow its `use` lines."""
+def _walk_uses(ws: Workspace, name: str, path: Path) -> None:
+    """Follow, depth first and in order, the `use` lines of a file just parsed, and of the
+    files they load. The walk keeps its own stack: a chain of `use` may be any number of files
+    deep."""
+    ws.uses[name] = []
+    stack: list[tuple[str, Path, Iterator[ast.UseDef]]] = [(name, path, _uses(ws, name))]
+    chain: dict[str, None] = {name: None}
+    while stack:
+        current, here, pending = stack[-1]
+        item = next(pending, None)
+        if item is None:
+            stack.pop()
+            del chain[current]
+            continue
+        target = _follow_use(ws, here, current, item, chain)
+        if target is None:
+            continue
+        target_name, target_path = target
+        if target_name in ws.sources:
+            ws.uses[current].append(target_name)
+            continue
+        loaded = _load_file(ws, target_path)
+        if loaded is None:
+            continue
+        ws.uses[current].append(loaded)
+        if loaded in ws.files:
+            stack.append((loaded, target_path, _uses(ws, loaded)))
+            chain[loaded] = None
+
+
+def _add(ws: Workspace, source: Source) -> str:
+    """Parse one source into the workspace (its `use` lines are followed by the caller)."""
     name = source.name
     ws.sources[name] = source
     tree, diagnostics = parse(source)
@@ -147,22 +225,17 @@ def _add(ws: Workspace, source: Source, path: Path, chain: list[str]) -> str:
         return name
     ws.files[name] = tree
     ws.uses[name] = []
-    for item in tree.items:
-        if isinstance(item, ast.UseDef):
-            used = _follow_use(ws, path, name, item, chain + [name])
-            if used is not None:
-                ws.uses[name].append(used)
     return name
 
 
 def _follow_use(
-    ws: Workspace, path: Path, name: str, item: ast.UseDef, chain: list[str]
-) -> str | None:
+    ws: Workspace, path: Path, name: str, item: ast.UseDef, chain: dict[str, None]
+) -> tuple[str, Path] | None:
+    """Where a `use` line leads, or None after reporting why it cannot be followed (outside
+    the project, a cycle through the files being loaded, a missing file)."""
     line = ws.sources[name].line_text(item.span.line)
     target = (path.parent / item.path).resolve()
-    try:
-        target.relative_to(ws.root)
-    except ValueError:
+    if not _inside(target, ws.root):
         ws.diagnostics.append(
             error(
                 "E219",
@@ -175,7 +248,8 @@ def _follow_use(
         return None
     target_name = display_name(target, ws.root)
     if target_name in chain:
-        cycle = " → ".join(chain[chain.index(target_name) :] + [target_name])
+        names = list(chain)
+        cycle = " → ".join(names[names.index(target_name) :] + [target_name])
         ws.diagnostics.append(
             error(
                 "E207",
@@ -198,22 +272,20 @@ def _follow_use(
             )
         )
         return None
-    if target_name in ws.sources:
+    if target_name in ws.sources and name in ws.visible(target_name):
         # Already loaded: still check for a cycle through it.
-        if name in ws.visible(target_name):
-            cycle = " → ".join([name, target_name, name])
-            ws.diagnostics.append(
-                error(
-                    "E207",
-                    f"'use' goes round in a circle: {cycle}",
-                    item.span,
-                    "remove one of these 'use' lines",
-                    line,
-                )
+        cycle = " → ".join([name, target_name, name])
+        ws.diagnostics.append(
+            error(
+                "E207",
+                f"'use' goes round in a circle: {cycle}",
+                item.span,
+                "remove one of these 'use' lines",
+                line,
             )
-            return None
-        return target_name
-    return _load_file(ws, target, chain)
+        )
+        return None
+    return target_name, target
 
 
 def _nearby(target: Path) -> str:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta, tzinfo
@@ -10,6 +11,7 @@ from typing import Any
 
 from cxrules.logs.event import Event
 from cxrules.logs.mapping import LogMapping
+from cxrules.time.instants import in_range
 from cxrules.time.parse import combine, make_clock_parser, make_date_parser, make_parser
 from cxrules.time.zones import zone
 
@@ -220,6 +222,8 @@ class Builder:
                 raise Bad("E404", f"time {_show(raw)} in 'time' is not ISO 8601") from None
             if when.tzinfo is None:
                 when = when.replace(tzinfo=self.tz)
+            if not 1 < when.year < 9999 and not in_range(when):
+                raise Bad("E413", _out_of_range(raw, "time"))
         else:
             when = self._time(raw, "time", row, None)
         kind = row.pop("type", None)
@@ -265,7 +269,12 @@ class Builder:
             elif dated and self.mapping.day_rollover and anchor - when > ROLLOVER_GAP:
                 # Only a time far earlier than the row's first one has crossed midnight; a few
                 # seconds earlier is clock skew between systems, kept on the same day.
-                when = combine(when.date(), when.timetz().replace(tzinfo=None), self.tz, True)
+                try:
+                    when = combine(when.date(), when.timetz().replace(tzinfo=None), self.tz, True)
+                except OverflowError:
+                    raise Bad("E413", _out_of_range(row.get(spec.time), spec.time)) from None
+                if not in_range(when):
+                    raise Bad("E413", _out_of_range(row.get(spec.time), spec.time))
             kind = self._fill(self.templates[index], row)
             attrs = dict(base)
             for key, value in self.extra[index].items():
@@ -294,10 +303,14 @@ class Builder:
             raise Bad("E403", f"no time: column '{column}' is missing")
         own = self.spec_times[spec] if spec is not None else None
         if date_column is not None:
-            return self._dated(raw, column, row, date_column, own)
-        if own is not None:
-            return self._parsed(raw, column, own[1], own[0])
-        return self._parsed(raw, column, self.parse_time, self.mapping.time_format)
+            when = self._dated(raw, column, row, date_column, own)
+        elif own is not None:
+            when = self._parsed(raw, column, own[1], own[0])
+        else:
+            when = self._parsed(raw, column, self.parse_time, self.mapping.time_format)
+        if not 1 < when.year < 9999 and not in_range(when):
+            raise Bad("E413", _out_of_range(raw, column))
+        return when
 
     def _parsed(
         self, raw: Any, column: str, parse: Callable[[Any], datetime], expected: str
@@ -307,6 +320,8 @@ class Builder:
         except TypeError as exc:
             raise Bad("E406", f"'{column}' has the wrong type: {exc}, got {_show(raw)}") from None
         except (ValueError, OverflowError, OSError):
+            if expected in ("epoch_s", "epoch_ms") and _finite(raw):
+                raise Bad("E413", _out_of_range(raw, column)) from None
             raise Bad(
                 "E404", f"time {_show(raw)} in '{column}' does not match the format '{expected}'"
             ) from None
@@ -363,6 +378,21 @@ class Builder:
         if isinstance(raw, int) and not isinstance(raw, bool):
             return str(raw)
         raise Bad("E406", f"id in '{column}' must be a string or an integer, got {_show(raw)}")
+
+
+def _finite(raw: Any) -> bool:
+    """True for a finite number, or a text that reads as one."""
+    try:
+        return math.isfinite(float(raw))
+    except (TypeError, ValueError, OverflowError):
+        return False
+
+
+def _out_of_range(raw: Any, column: str) -> str:
+    return (
+        f"time {_show(raw)} in '{column}' is outside the times cxrules can represent "
+        "(0001-01-02 to 9999-12-30 UTC)"
+    )
 
 
 def _show(value: Any) -> str:

@@ -202,8 +202,32 @@ def read_parquet(path: Path, label: str, batch_size: int = 65536) -> Iterator[It
         parquet = pq.ParquetFile(path)
         number = 0
         for batch in parquet.iter_batches(batch_size=batch_size):
-            for row in batch.to_pylist():
+            try:
+                rows = batch.to_pylist()
+            except (OverflowError, ValueError):  # a time Python cannot hold: find its rows
+                yield from _parquet_rows(batch, number, label)
+                number += batch.num_rows
+                continue
+            for row in rows:
                 number += 1
                 yield number, row, ""
     except (OSError, pa.ArrowException) as exc:
         raise LogError(label, f"not a readable Parquet file: {exc}") from None
+
+
+def _parquet_rows(batch: Any, number: int, label: str) -> Iterator[Item]:
+    """A batch's rows one by one: a row holding a value outside the years 1 to 9999 is
+    rejected (E413) and the others are read."""
+    names = batch.schema.names
+    for index in range(batch.num_rows):
+        number += 1
+        row: dict[str, Any] = {}
+        for name, column in zip(names, batch.columns, strict=True):
+            try:
+                row[name] = column[index].as_py()
+            except (OverflowError, ValueError):
+                reason = f"column '{name}' holds a time outside the years 1 to 9999"
+                yield Rejected(label, number, "E413", reason, "")
+                break
+        else:
+            yield number, row, ""

@@ -14,6 +14,14 @@ ONE_US = timedelta(microseconds=1)
 #: The instants a datetime can hold: 0001-01-01T00:00:00Z to 9999-12-31T23:59:59.999999Z.
 MIN_US = (datetime(1, 1, 1, tzinfo=UTC) - EPOCH) // ONE_US
 MAX_US = (datetime(9999, 12, 31, 23, 59, 59, 999_999, tzinfo=UTC) - EPOCH) // ONE_US
+DAY_US = 86_400_000_000
+#: The instants every time zone can show (a zone's offset is under a day): 0001-01-02T00:00Z to
+#: 9999-12-30T23:59:59.999999Z. A log time outside is rejected (E413); a deadline after the last
+#: is never reached.
+FIRST_US = MIN_US + DAY_US
+LAST_US = MAX_US - DAY_US
+#: A deadline past `LAST_US`: the obligation stays open, with no deadline ("never").
+NEVER = LAST_US + 1
 
 
 def to_us(t: datetime) -> int:
@@ -35,6 +43,29 @@ def from_us(us: int) -> datetime:
     if not MIN_US <= us <= MAX_US:
         raise OverflowError(f"instant {us} µs is outside the years 1 to 9999")
     return EPOCH + timedelta(microseconds=us)
+
+
+def in_range(t: datetime) -> bool:
+    """True when an aware instant lies in `FIRST_US`..`LAST_US` (so every zone can show it).
+
+    >>> from datetime import timezone
+    >>> in_range(datetime(2026, 3, 2, tzinfo=UTC)), in_range(datetime(1, 1, 1, tzinfo=UTC))
+    (True, False)
+    >>> in_range(datetime(9999, 12, 31, 23, 59, 59, tzinfo=timezone(timedelta(hours=-5))))
+    False
+    """
+    if 1 < t.year < 9999:  # a zone moves the year by a day at most
+        return True
+    return FIRST_US <= to_us(t) <= LAST_US
+
+
+def never_after(deadline: int | None) -> int | None:
+    """A deadline as findings report it: None ("never") when it lies past `LAST_US`.
+
+    >>> never_after(0), never_after(NEVER)
+    (0, None)
+    """
+    return None if deadline is not None and deadline > LAST_US else deadline
 
 
 def seconds_to_us(seconds: float) -> int:

@@ -16,6 +16,7 @@ from cxrules.engines.python.values import (
     compare,
     contains,
 )
+from cxrules.ir.regex import Regex, RegexError, compile_regex
 from cxrules.ir.walk import uses_trigger
 from cxrules.logs.event import Event
 from cxrules.time.zones import zone as lookup
@@ -56,18 +57,20 @@ class TypeMatcher:
     def __call__(self, event_type: str) -> bool:
         hit = self._cache.get(event_type)
         if hit is None:
-            hit = event_type in self._exact or any(g.fullmatch(event_type) for g in self._globs)
+            hit = event_type in self._exact or any(g.search(event_type) for g in self._globs)
             self._cache[event_type] = hit
         return hit
 
 
-def glob_regex(pattern: str) -> re.Pattern[str]:
-    """A type pattern with `*` wildcards (matching anything, dots included) as a regex.
+def glob_regex(pattern: str) -> Regex:
+    """A type pattern with `*` wildcards (matching anything, dots included) as a linear-time
+    regex that must match the whole type (so `*a*a*a*b` cannot backtrack on a long type).
 
-    >>> bool(glob_regex("complaint.*").fullmatch("complaint.filed"))
-    True
+    >>> glob_regex("complaint.*").search("complaint.filed"), glob_regex("a*").search("ba")
+    (True, False)
     """
-    return re.compile(".*".join(re.escape(part) for part in pattern.split("*")), re.DOTALL)
+    body = ".*".join(re.escape(part) for part in pattern.split("*"))
+    return Regex(f"(?s)^(?:{body})$")
 
 
 class Matcher:
@@ -372,30 +375,29 @@ _PLAIN = (int, str)  # floats compare with the tolerance (cxrules.ir.tolerance)
 
 
 def _matches(expr: ir.Binary, left: Fn, right: Fn) -> Fn:
+    """`matches`: a linear-time RE2 search (`cxrules.ir.regex`), never a backtracking one."""
     if isinstance(expr.right, ir.Lit) and isinstance(expr.right.value, str):
         try:
-            regex = re.compile(expr.right.value)
-        except re.error as exc:
-            raise EngineError(f"invalid regular expression {expr.right.value!r}: {exc}") from exc
+            found = compile_regex(expr.right.value).search
+        except RegexError as exc:
+            raise EngineError(
+                f"invalid regular expression {expr.right.value!r}: {exc.reason}"
+            ) from exc
 
         def search(c: Ctx) -> Any:
             v = left(c)
-            return isinstance(v, str) and regex.search(v) is not None
+            return isinstance(v, str) and found(v)
 
         return search
-    cache: dict[str, re.Pattern[str] | None] = {}
 
     def dynamic(c: Ctx) -> Any:
         v, p = left(c), right(c)
         if not isinstance(v, str) or not isinstance(p, str):
             return False
-        if p not in cache:
-            try:
-                cache[p] = re.compile(p)
-            except re.error:
-                cache[p] = None
-        rx = cache[p]
-        return rx is not None and rx.search(v) is not None
+        try:
+            return compile_regex(p).search(v)  # a bounded cache of compiled patterns
+        except RegexError:
+            return False
 
     return dynamic
 

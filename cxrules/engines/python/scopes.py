@@ -15,7 +15,7 @@ from cxrules.engines.python.values import text_of
 from cxrules.findings.model import Cited, Finding, Pending, Tally
 from cxrules.logs.event import Event
 from cxrules.time.clock import Clock
-from cxrules.time.instants import to_us
+from cxrules.time.instants import NEVER, never_after, to_us
 
 
 def cite(e: Event) -> Cited:
@@ -394,14 +394,17 @@ class RuleRunner:
         counted: bool = True,
         **facts: Any,
     ) -> None:
-        """Record one obligation still open at the horizon (`counted`: as a pending
-        activation)."""
+        """Record one obligation still open at the horizon (`counted`: as a pending activation;
+        a deadline past the last instant every zone can show is never reached: none; so is a
+        paused clock's)."""
+        if (facts.get("remaining") or 0) >= NEVER:
+            facts["remaining"] = None
         self.found.pending.append(
             Pending(
                 policy=self.policy.id,
                 scope=self.scope_values(scope),
                 trigger=cite(trigger),
-                deadline=deadline,
+                deadline=never_after(deadline),
                 **facts,
             )
         )

@@ -10,6 +10,7 @@ from typing import Any
 
 from cxrules.ir.reading import read_instant, read_number
 from cxrules.ir.tolerance import holds
+from cxrules.time.instants import in_range
 from cxrules.time.zones import zone as lookup
 
 
@@ -44,17 +45,19 @@ def parse_instant(text: str, zone: str) -> datetime | None:
 
 
 def as_instant(value: Any, zone: str) -> datetime | None:
-    """A datetime, an ISO string or a POSIX number of seconds as an instant; None otherwise."""
+    """A datetime, an ISO string or a POSIX number of seconds as an instant; None otherwise, and
+    None outside the instants every zone can show (`cxrules.time.instants.in_range`)."""
+    t: datetime | None = None
     if isinstance(value, datetime):
-        return value if value.tzinfo is not None else value.replace(tzinfo=lookup(zone))
-    if isinstance(value, str):
-        return parse_instant(value, zone)
-    if isinstance(value, int | float) and not isinstance(value, bool):
+        t = value if value.tzinfo is not None else value.replace(tzinfo=lookup(zone))
+    elif isinstance(value, str):
+        t = parse_instant(value, zone)
+    elif isinstance(value, int | float) and not isinstance(value, bool):
         try:
-            return datetime.fromtimestamp(value, UTC)
+            t = datetime.fromtimestamp(value, UTC)
         except (OverflowError, OSError, ValueError):
             return None
-    return None
+    return t if t is not None and in_range(t) else None
 
 
 def _number(text: str) -> float | None:

@@ -2,7 +2,8 @@
 
 The plans keep to constructs both databases have; what SQLGlot does not map by itself is
 mapped here: rounding half to even (`bround`), µs since 1970 (`unix_micros`). A construct
-Spark cannot run is a `DialectError`, raised before any event is read (the engine's limits).
+Spark cannot run is a `DialectError`, raised before any event is read (the engine's limits):
+among them a `matches` pattern written for RE2 only (`engines.sql.regex`: DuckDB's option 'c').
 """
 
 from __future__ import annotations
@@ -39,6 +40,12 @@ def to_spark(sql: str) -> str:
             return exp.Anonymous(this=RENAMED[node.name.upper()], expressions=node.expressions)
         if isinstance(node, REFUSED):
             raise DialectError(f"the JSON function {node.sql('duckdb')[:60]}")
+        if isinstance(node, exp.RegexpLike) and node.args.get("flag") is not None:
+            # engines.sql.regex: a `matches` pattern Java's regex would not run alike
+            raise DialectError(
+                "a 'matches' pattern with (?m) ^ or $, \\b or \\B, or a repeated group "
+                "that repeats or alternates (Java's regex differs or backtracks)"
+            )
         return node
 
     tree = tree.transform(fix)

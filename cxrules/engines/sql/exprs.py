@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from cxrules import ir
+from cxrules.engines.sql.regex import Unportable, write
 from cxrules.engines.sql.text import all_of, lit
 from cxrules.engines.sql.values import (
     BOOL,
@@ -166,9 +167,15 @@ def _binary(e: ir.Binary, f: Frame) -> V:
     if op == "matches":
         if not (isinstance(e.right, ir.Lit) and isinstance(e.right.value, str)):
             raise CompileError("'matches' with a pattern that is not a text in the policy")
+        try:
+            written = write(e.right.value)
+        except Unportable as exc:
+            raise CompileError(f"'matches' with the pattern {e.right.value!r}: {exc}") from None
         if not a.can(STR):
             return boolean("FALSE", nullable=False)
-        found = f"regexp_matches({a.s}, {lit(e.right.value)})"
+        # option 'c' (case-sensitive, DuckDB's default) marks a pattern Java cannot run alike
+        options = ", 'c'" if written.re2_only else ""
+        found = f"regexp_matches({a.s}, {lit(written.text)}{options})"
         return boolean(f"coalesce({a.is_kind(STR)} AND {found}, FALSE)", nullable=False)
     return boolean(compare(op, a, b, f.parse_instant), nullable=False)
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from pathlib import Path
 
 import duckdb
@@ -230,30 +230,27 @@ def test_the_blank_and_bad_lines_do_not_shift_seq(tmp_path):
     assert [e[5] for e in got.events] == [1, 2, 4, 6, 7]
 
 
-def test_first_and_last_times_beyond_the_datetime_range(tmp_path):
-    # year 1 at +01:00 is 0000-12-31 in UTC: LogInput.summary() raises OverflowError when it
-    # shows such an instant in the zone; ingest shows it in UTC instead
+def test_times_beyond_the_range_every_zone_can_show_are_rejected_alike(tmp_path):
+    # year 1 at +01:00 is 0000-12-31 in UTC, 9999-12-31 at -05:00 is 10000-01-01: both lie
+    # outside 0001-01-02..9999-12-30 UTC and are E413 on either route (issue 10)
     path = write(
         tmp_path / "edge.jsonl",
         [
             '{"time": "9999-12-31T23:59:59-05:00", "type": "year 9999"}',
             '{"time": "2026-03-02T10:00:00Z", "type": "now"}',
             '{"time": "0001-01-01T00:00:00+01:00", "type": "year 1"}',
+            '{"time": "0001-01-02T00:00:00Z", "type": "first"}',
+            '{"time": "9999-12-30T23:59:59.999999Z", "type": "last"}',
+            '{"time": "9999-12-31T00:00:00Z", "type": "too late"}',
         ],
     )
-    logs = LogSet([open_log(str(path))])
-    events = list(logs.events(sorted=True))
-    with pytest.raises(OverflowError):
-        logs.summaries()
-    con = duckdb.connect()
-    done = ingest(con, LogSet([open_log(str(path))]))
-    assert (done.summaries[0].first_time, done.summaries[0].last_time) == (
-        "0000-12-31T23:00:00+00:00",
-        "10000-01-01T04:59:59+00:00",
+    expected, got = compare([path])
+    assert [(r.line, r.code) for r in got.rejected] == [(1, "E413"), (3, "E413"), (6, "E413")]
+    assert [r.line for r in expected.rejected] == [1, 3, 6]
+    assert (got.summaries[0]["first_time"], got.summaries[0]["last_time"]) == (
+        "0001-01-02T00:00:00+00:00",
+        "9999-12-30T23:59:59.999999+00:00",
     )
-    rows = con.execute("SELECT ts, seq, line FROM events ORDER BY ord").fetchall()
-    epoch = datetime(1970, 1, 1, tzinfo=UTC)
-    assert rows == [((e.time - epoch) // timedelta(microseconds=1), e.seq, e.line) for e in events]
 
 
 # -- record limit --------------------------------------------------------------------------
@@ -494,6 +491,15 @@ def test_generated_lines_agree(tmp_path_factory, lines, zone_name, keyed):
         # no event has a 'case' or an 'x' with a value: E410, the same from both routes
         error = same_error([path], mapping)
         assert keyed and {d.code for d in error.diagnostics} == {"E410"}
+
+
+def test_a_key_name_no_jsonl_event_has_is_refused_alike(tmp_path):
+    path = write(tmp_path / "k.jsonl", ['{"time": "2026-03-02T10:00:00Z", "type": "a"}'])
+    mapping = {"duplicate_key": ["case", "type"]}
+    with pytest.raises(MappingError):
+        python_read(lambda: LogSet([open_log(str(path), mapping_from_dict(mapping))]))
+    with pytest.raises(MappingError):
+        duckdb_read(lambda: LogSet([open_log(str(path), mapping_from_dict(mapping))]))
 
 
 # -- CSV -------------------------------------------------------------------------------------

@@ -1,0 +1,220 @@
+"""SQL plans, regular expressions: a `matches` pattern written out so that a SQL engine's regex
+means exactly what the python engine's RE2 search means, or refused.
+
+The python engine searches `cxrules.ir.regex.translate(pattern)` with google-re2. A database has
+its own regex engine: DuckDB's is RE2 too, but with its own Unicode tables (a letter added in a
+later Unicode version is `\\w` in one and not in the other); Spark's is Java's, which differs in
+`.`, `$`, `\\b`, case folding and Unicode classes. So the pattern is not handed over as written:
+it is read with Python's own regex parser (the syntax policies are written in) and written out
+in a small syntax both engines read the same way —
+
+- every character class, escape, literal and `.` becomes an explicit class of code point ranges
+  (`[\\x{41}-\\x{5A}]`), the ranges being those google-re2 itself matches under the pattern's
+  flags (case folding included), so no table of the database's is consulted;
+- `^` and `$` without `(?m)` become `\\A` and `\\z`; groups become `(?:…)`; repetitions keep
+  their counts (whether one is lazy does not change whether the text matches);
+- flags are applied while writing, so the written pattern has none.
+
+What cannot be written so is refused (`Unportable`, a CompileError for the plan): lookaround,
+backreferences, `\\p{…}` and anything Python's parser reads otherwise than RE2. Three constructs
+are written in RE2 syntax only — `^`/`$` under `(?m)`, `\\b`/`\\B`, a repeated group that itself
+repeats or alternates (Java backtracks: `(a+)+$` would take exponential time) — and their SQL
+carries DuckDB's option 'c' (case-sensitive, the default: no change in DuckDB), which the spark
+dialect refuses (`cxrules.engines.spark.dialect`).
+"""
+
+from __future__ import annotations
+
+import re._constants as C  # noqa: N812 - the regex opcodes, as re._parser names them
+import re._parser as sre
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Any
+
+import re2
+
+from cxrules.ir.regex import CLASSES, IN_CLASS, RegexError, compile_regex
+
+#: Every code point a SQL text can hold (UTF-8: no surrogates), in order, as UTF-8.
+_FIRST_SURROGATE, _LAST_SURROGATE = 0xD800, 0xDFFF
+
+
+@lru_cache(maxsize=1)
+def _all_text() -> bytes:
+    return "".join(
+        chr(i) for i in range(0x110000) if not _FIRST_SURROGATE <= i <= _LAST_SURROGATE
+    ).encode("utf-8")
+
+
+class Unportable(ValueError):
+    """A pattern the SQL plans cannot run with the python engine's meaning; the message says
+    why."""
+
+
+@dataclass(frozen=True)
+class Written:
+    """A pattern written for SQL: `text` (RE2 syntax, Java-readable unless `re2_only`)."""
+
+    text: str
+    re2_only: bool
+
+
+def write(pattern: str) -> Written:
+    """The pattern written for a SQL engine's regex (see the module docstring); Unportable.
+
+    >>> write("^ab?$").text
+    '\\\\A[\\\\x{61}](?:[\\\\x{62}]){0,1}\\\\z'
+    >>> write("(?i)k").text
+    '[\\\\x{4B}\\\\x{6B}\\\\x{212A}]'
+    """
+    return _write(pattern)
+
+
+@lru_cache(maxsize=1024)
+def _write(pattern: str) -> Written:
+    try:
+        compile_regex(pattern)  # what the python engine refuses is refused here too
+    except RegexError as exc:
+        raise Unportable(exc.reason) from None
+    try:
+        parsed = sre.parse(pattern)
+    except Exception as exc:  # noqa: BLE001 - any error of Python's parser
+        raise Unportable(f"Python's regex syntax reads it otherwise ({exc})") from None
+    flags = parsed.state.flags
+    if flags & (C.SRE_FLAG_VERBOSE | C.SRE_FLAG_ASCII | C.SRE_FLAG_LOCALE):
+        raise Unportable("the flags (?x), (?a) and (?L) are not supported")
+    out = _Writer()
+    text = out.items(list(parsed), flags)
+    return Written(text, out.re2_only)
+
+
+class _Writer:
+    def __init__(self) -> None:
+        self.re2_only = False
+
+    def items(self, items: list[tuple[Any, Any]], flags: int) -> str:
+        return "".join(self.item(op, av, flags) for op, av in items)
+
+    def item(self, op: Any, av: Any, flags: int) -> str:
+        if op in _ONE_CHARACTER:
+            return _char_class(_re2_atom(op, av, flags))
+        if op is C.SUBPATTERN:
+            _group, add, remove, body = av
+            inner = (flags | add) & ~remove
+            return "(?:" + self.items(list(body), inner) + ")"
+        if op is C.BRANCH:
+            _, branches = av
+            return "(?:" + "|".join(self.items(list(b), flags) for b in branches) + ")"
+        if op in (C.MAX_REPEAT, C.MIN_REPEAT):
+            low, high, body = av
+            body = list(body)
+            if any(_repeats(o, a) for o, a in body):
+                self.re2_only = True  # Java would backtrack exponentially
+            count = f"{{{low},}}" if high == C.MAXREPEAT else f"{{{low},{high}}}"
+            return "(?:" + self.items(body, flags) + ")" + count
+        if op is C.AT:
+            return self.at(av, flags)
+        raise Unportable(f"the construct {str(op).lower()} cannot be run as SQL")
+
+    def at(self, where: Any, flags: int) -> str:
+        multiline = bool(flags & C.SRE_FLAG_MULTILINE)
+        if where is C.AT_BEGINNING_STRING or (where is C.AT_BEGINNING and not multiline):
+            return "\\A"
+        if where is C.AT_END_STRING or (where is C.AT_END and not multiline):
+            return "\\z"
+        self.re2_only = True
+        if where is C.AT_BEGINNING:
+            return "(?m:^)"
+        if where is C.AT_END:
+            return "(?m:$)"
+        if where is C.AT_BOUNDARY:
+            return "\\b"
+        if where is C.AT_NON_BOUNDARY:
+            return "\\B"
+        raise Unportable(f"the anchor {str(where).lower()} cannot be run as SQL")
+
+
+_ONE_CHARACTER = (C.LITERAL, C.NOT_LITERAL, C.ANY, C.IN, C.CATEGORY)
+_CATEGORY_OUT = {
+    C.CATEGORY_DIGIT: CLASSES["d"],
+    C.CATEGORY_NOT_DIGIT: CLASSES["D"],
+    C.CATEGORY_WORD: CLASSES["w"],
+    C.CATEGORY_NOT_WORD: CLASSES["W"],
+    C.CATEGORY_SPACE: CLASSES["s"],
+    C.CATEGORY_NOT_SPACE: CLASSES["S"],
+}
+_CATEGORY_IN = {
+    C.CATEGORY_DIGIT: IN_CLASS["d"],
+    C.CATEGORY_NOT_DIGIT: IN_CLASS["D"],
+    C.CATEGORY_WORD: IN_CLASS["w"],
+    C.CATEGORY_SPACE: IN_CLASS["s"],
+}
+
+
+def _repeats(op: Any, av: Any) -> bool:
+    """True when an item repeats or alternates (inside a repeated group: Java backtracks)."""
+    if op in (C.MAX_REPEAT, C.MIN_REPEAT, C.BRANCH):
+        return True
+    if op is C.SUBPATTERN:
+        return any(_repeats(o, a) for o, a in av[3])
+    return False
+
+
+def _hex(code: int) -> str:
+    return f"\\x{{{code:X}}}"
+
+
+def _re2_atom(op: Any, av: Any, flags: int) -> str:
+    """One character's atom in RE2 syntax (as `translate` writes it), with its flags."""
+    if op is C.LITERAL:
+        atom = _hex(av)
+    elif op is C.NOT_LITERAL:
+        atom = f"[^{_hex(av)}]"
+    elif op is C.ANY:
+        atom = "."
+    elif op is C.CATEGORY:
+        atom = _CATEGORY_OUT[av]
+    else:
+        atom = _re2_class(av)
+    prefix = "".join(
+        letter
+        for flag, letter in ((C.SRE_FLAG_IGNORECASE, "i"), (C.SRE_FLAG_DOTALL, "s"))
+        if flags & flag
+    )
+    return f"(?{prefix}:{atom})" if prefix else atom
+
+
+def _re2_class(items: list[tuple[Any, Any]]) -> str:
+    parts: list[str] = []
+    negate = ""
+    for op, av in items:
+        if op is C.NEGATE:
+            negate = "^"
+        elif op is C.LITERAL:
+            parts.append(_hex(av))
+        elif op is C.RANGE:
+            low, high = av
+            parts.append(f"{_hex(low)}-{_hex(high)}")
+        elif op is C.CATEGORY and av in _CATEGORY_IN:
+            parts.append(_CATEGORY_IN[av])
+        else:
+            raise Unportable(f"{str(av).lower()} inside [ ] cannot be run as SQL")
+    if not parts:
+        raise Unportable("an empty class cannot be run as SQL")
+    return f"[{negate}{''.join(parts)}]"
+
+
+@lru_cache(maxsize=4096)
+def _char_class(atom: str) -> str:
+    """The code points google-re2 matches with one-character `atom`, as an explicit class."""
+    ranges: list[tuple[int, int]] = []
+    for found in re2.compile(f"(?:{atom})+".encode()).finditer(_all_text()):
+        run = found.group().decode("utf-8")
+        low, high = ord(run[0]), ord(run[-1])
+        if low < _FIRST_SURROGATE < high:  # a run across the surrogates (absent from the text)
+            ranges += [(low, _FIRST_SURROGATE - 1), (_LAST_SURROGATE + 1, high)]
+        else:
+            ranges.append((low, high))
+    if not ranges:
+        raise Unportable("a class that matches no character cannot be run as SQL")
+    return "[" + "".join(_hex(a) if a == b else f"{_hex(a)}-{_hex(b)}" for a, b in ranges) + "]"
