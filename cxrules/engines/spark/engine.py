@@ -10,9 +10,13 @@ loading (the same typing as the plans' JSON typing: `engines.sql.catalog`).
 
 from __future__ import annotations
 
+import shutil
+import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
+
+import pyarrow.parquet as pq
 
 from cxrules import ir
 from cxrules.diagnostics import Diagnostic
@@ -23,10 +27,9 @@ from cxrules.engines.base import (
     RunOptions,
     Source,
     cannot_run,
-    reading_of,
 )
 from cxrules.engines.spark.dialect import DialectError, to_spark
-from cxrules.engines.spark.load import events_frame
+from cxrules.engines.spark.load import events_frame, staged_events
 from cxrules.engines.sql.catalog import Catalog
 from cxrules.engines.sql.compiler import compile_policy
 from cxrules.engines.sql.driver import Backend, SqlRun, stage_uses
@@ -37,7 +40,6 @@ from cxrules.engines.sql.stream import Env
 from cxrules.engines.sql.zones import ZoneTables
 from cxrules.findings.assemble import Outcome, Reading
 from cxrules.findings.model import Cited
-from cxrules.logs import LogSet
 from cxrules.time.calendars import CalendarError
 from cxrules.time.zones import zone
 
@@ -113,6 +115,7 @@ class SparkBackend(Backend):
         self.catalog = Catalog.of(policy_set)
         self.views: list[str] = []
         self.records: list[str] = []
+        self.folder: str | None = None  # the staged events' Parquet file (see `load`)
 
     def sql(self, sql: str) -> Any:
         return self.spark.sql(to_spark(sql))
@@ -129,16 +132,19 @@ class SparkBackend(Backend):
     def load(self, source: Source, options: RunOptions) -> Reading | None:
         if isinstance(source, EventList):
             events = sorted(source.events, key=lambda e: e.time)
+            frame = events_frame(self.spark, events, self.catalog)
             reading = None
         else:
-            logs: LogSet = source
-            events = logs.events(sorted=True, progress=options.progress)  # type: ignore[assignment]
-            reading = None
-        frame = events_frame(self.spark, events, self.catalog).localCheckpoint(eager=True)
-        frame.createOrReplaceTempView("events")
+            # the files are read by the duckdb engine's ingestion, out of core, into one typed
+            # Parquet file: read by Spark itself in local mode, shipped as Arrow otherwise
+            self.folder = tempfile.mkdtemp(prefix="cxrules-spark-")
+            path, reading = staged_events(source, options, self.catalog, self.folder)
+            if self.spark.sparkContext.master.startswith("local"):
+                frame = self.spark.read.parquet(path)
+            else:
+                frame = self.spark.createDataFrame(pq.read_table(path))
+        frame.localCheckpoint(eager=True).createOrReplaceTempView("events")
         self.views.append("events")
-        if not isinstance(source, EventList):
-            reading = reading_of(source)
         return reading
 
     def make_ev(self, catalog: Catalog, where: str) -> None:
@@ -204,3 +210,6 @@ class SparkBackend(Backend):
         for name in self.views:
             self.spark.catalog.dropTempView(name)
         self.views, self.records = [], []
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self.folder = None

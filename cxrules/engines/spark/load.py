@@ -17,6 +17,7 @@ import orjson
 import pyarrow as pa
 
 from cxrules.engines.sql.catalog import Catalog
+from cxrules.engines.sql.text import lit
 from cxrules.logs.event import Event
 from cxrules.time.instants import to_us
 
@@ -109,3 +110,38 @@ def events_frame(spark: Any, events: Iterable[Event], catalog: Catalog) -> Any:
     """A Spark DataFrame of the events (typed attributes included)."""
     table = pa.Table.from_batches(list(batches(events, catalog)), schema=schema(catalog))
     return spark.createDataFrame(table)
+
+
+def staged_events(source: Any, options: Any, catalog: Catalog, folder: str) -> tuple[str, Any]:
+    """The log files read by the duckdb engine's ingestion (the same events, rejections and
+    order as every engine, out of core: DuckDB spills beyond its memory limit), typed by the
+    catalog's SQL and written as one Parquet file in `folder`, for Spark to read. Returns the
+    file's path and the readers' counts (`Reading`)."""
+    from cxrules.engines.duckdb.engine import connect
+    from cxrules.engines.duckdb.load import load_events
+
+    path = f"{folder}/events.parquet"
+    con = connect(_duckdb_settings(options.settings))
+    try:
+        reading = load_events(con, source, options)
+        typed = [c for p in catalog.paths for c in _typed_sql(catalog, p)]
+        select = ", ".join(["ord", "ts", "seq", "type", "id", "file", "line", *typed])
+        con.execute(
+            f"COPY (SELECT {select} FROM ({catalog.extract_sql()}) ORDER BY ord) "
+            f"TO {lit(path)} (FORMAT parquet)"
+        )
+    finally:
+        con.close()
+    return path, reading
+
+
+def _typed_sql(catalog: Catalog, path: str) -> list[str]:
+    pretyped, catalog.pretyped = catalog.pretyped, False
+    try:
+        return catalog.typed_columns(path)
+    finally:
+        catalog.pretyped = pretyped
+
+
+def _duckdb_settings(settings: dict[str, str]) -> dict[str, str]:
+    return {k: v for k, v in settings.items() if k in ("memory_limit", "temp_directory")}
