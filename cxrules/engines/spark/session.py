@@ -8,8 +8,12 @@ on the machine. Spark's logging stays at errors unless `CXRULES_SPARK_LOG` names
 from __future__ import annotations
 
 import os
+import warnings
+from pathlib import Path
 from typing import Any
 
+#: Spark's logging configuration: errors only.
+LOG_CONFIG = (Path(__file__).parent / "log4j2.properties").as_uri()
 _SESSION: Any = None
 _MASTER: str | None = None
 
@@ -26,6 +30,10 @@ def session(master: str = "local[2]") -> Any:
         return _SESSION
     from pyspark.sql import SparkSession
 
+    # pyspark warns about pandas versions it has not been tested with; the engine hands it
+    # Arrow tables, never pandas frames
+    warnings.filterwarnings("ignore", category=FutureWarning, module="pyspark")
+
     builder = (
         SparkSession.builder.master(master)
         .appName("cxrules")
@@ -35,7 +43,7 @@ def session(master: str = "local[2]") -> Any:
         .config("spark.sql.shuffle.partitions", os.environ.get("CXRULES_SPARK_PARTITIONS", "8"))
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .config("spark.sql.ansi.enabled", "false")
-        .config("spark.driver.extraJavaOptions", "-Dlog4j2.level=ERROR")
+        .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={LOG_CONFIG}")
     )
     _SESSION = builder.getOrCreate()
     _SESSION.sparkContext.setLogLevel(os.environ.get("CXRULES_SPARK_LOG", "ERROR"))
