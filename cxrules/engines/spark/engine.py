@@ -105,6 +105,10 @@ class SparkEngine(Engine):
         return outcome
 
 
+#: Events up to which a run keeps every stage a view (see `SparkBackend.view`).
+SMALL = 20_000
+
+
 class SparkBackend(Backend):
     """The plans' database: temporary views of one Spark session."""
 
@@ -116,15 +120,17 @@ class SparkBackend(Backend):
         self.views: list[str] = []
         self.records: list[str] = []
         self.folder: str | None = None  # the staged events' Parquet file (see `load`)
+        self.small = False  # a log of at most SMALL events: no stage checkpointed
 
     def sql(self, sql: str) -> Any:
         return self.spark.sql(to_spark(sql))
 
     def view(self, name: str, select: str, cache: bool) -> None:
         """A temporary view; with `cache`, computed once and kept (a local checkpoint, so
-        that it no longer depends on the views it was made from)."""
+        that it no longer depends on the views it was made from). A small log is never
+        checkpointed: recomputing its stages costs less than a Spark job per stage."""
         frame = self.sql(select)
-        if cache:
+        if cache and not self.small:
             frame = frame.localCheckpoint(eager=True)
         frame.createOrReplaceTempView(name)
         self.views.append(name)
@@ -143,8 +149,10 @@ class SparkBackend(Backend):
                 frame = self.spark.read.parquet(path)
             else:
                 frame = self.spark.createDataFrame(pq.read_table(path))
-        frame.localCheckpoint(eager=True).createOrReplaceTempView("events")
+        frame = frame.localCheckpoint(eager=True)
+        frame.createOrReplaceTempView("events")
         self.views.append("events")
+        self.small = frame.count() <= SMALL
         return reading
 
     def make_ev(self, catalog: Catalog, where: str) -> None:
@@ -159,6 +167,13 @@ class SparkBackend(Backend):
         return tuple(rows[0])
 
     def rows(self, sql: str) -> Iterator[dict[str, Any]]:
+        """A query's rows through Arrow in one go: a plan's open obligations and metric cells
+        (kept whole by the driver anyway); violations stream (`kept_records`)."""
+        for batch in self.sql(sql).toArrow().to_batches():
+            yield from batch.to_pylist()
+
+    def streamed(self, sql: str) -> Iterator[dict[str, Any]]:
+        """A query's rows a partition at a time (never the whole result in the driver)."""
         for row in self.sql(sql).toLocalIterator():
             yield row.asDict(recursive=True)
 
@@ -192,18 +207,23 @@ class SparkBackend(Backend):
         if not self.records:
             return iter(())
         union = " UNION ALL ".join(f"SELECT * FROM {name}" for name in self.records)
-        return self.rows(f"SELECT * FROM ({union}) ORDER BY start_us, policy")
+        return self.streamed(f"SELECT * FROM ({union}) ORDER BY start_us, policy")
 
     def lookup(self, ords: set[int]) -> dict[int, Cited]:
         if not ords:
             return {}
-        wanted = self.spark.createDataFrame([(o,) for o in sorted(ords)], "o long")
-        found = (
-            self.spark.table("events")
-            .join(wanted, on=self.spark.table("events")["ord"] == wanted["o"])
-            .select("ord", "id", "type", "ts", "file", "line")
-            .collect()
-        )
+        if len(ords) <= 1000:  # a literal list: no DataFrame to ship
+            listed = ", ".join(str(int(o)) for o in sorted(ords))
+            query = f"SELECT ord, id, type, ts, file, line FROM events WHERE ord IN ({listed})"
+            found = self.sql(query).collect()
+        else:
+            wanted = self.spark.createDataFrame([(o,) for o in sorted(ords)], "o long")
+            events = self.spark.table("events")
+            found = (
+                events.join(wanted, on=events["ord"] == wanted["o"])
+                .select("ord", "id", "type", "ts", "file", "line")
+                .collect()
+            )
         return {r[0]: Cited(r[1], r[2], r[3], r[4], r[5]) for r in found}
 
     def close(self) -> None:
