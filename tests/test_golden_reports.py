@@ -1,6 +1,6 @@
 """Golden JSON reports: the shop week and the eight real-log examples, byte for byte.
 
-Each audit's JSON report is compared with `tests/golden/reports/<name>.json.gz`. Any change in
+Each audit's JSON report, on every registered engine, is compared with `tests/golden/reports/<name>.json.gz`. Any change in
 a report (a sentence, an id, a count, an order) fails here and must be reviewed:
 `CXRULES_REFRESH_EXPECTED=1 python -m pytest tests/test_golden_reports.py` rewrites the files,
 then `git diff --stat` shows which changed. The real logs live in ../shared/data; their cases
@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from cxrules import engines
 from cxrules.audit import AuditRequest, run_audit
 from cxrules.reports.as_json import render_json
 
@@ -81,19 +82,29 @@ def _path(text: str) -> Path:
 
 
 @pytest.mark.slow
+@pytest.mark.parametrize("engine", engines.names())
 @pytest.mark.parametrize("name", sorted(CASES))
 def test_report_is_byte_identical_to_its_golden_file(
-    name: str, monkeypatch: pytest.MonkeyPatch
+    name: str, engine: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """On every engine: the golden files were written by the reference engine, and every
+    engine's report is the same but for its name."""
+    if REFRESH and engine != engines.names()[0]:
+        pytest.skip("golden files are written by the reference engine")
     monkeypatch.chdir(ROOT)
     policies, log, mapping = (_path(p) for p in CASES[name])
     if not log.exists():
         pytest.skip(f"{log} is absent (the real logs live in ../shared/data)")
     request = AuditRequest(
-        policies=[str(policies)], logs=[str(log)], mapping=str(mapping), project_dir=ROOT
+        policies=[str(policies)],
+        logs=[str(log)],
+        mapping=str(mapping),
+        project_dir=ROOT,
+        engine=engine,
     )
     report, _ = run_audit(request)
-    text = render_json(report)
+    reference = engines.names()[0]
+    text = render_json(report).replace(f'"engine": "{engine}"', f'"engine": "{reference}"', 1)
     golden = GOLDEN / f"{name}.json.gz"
     if REFRESH or not golden.exists():
         GOLDEN.mkdir(parents=True, exist_ok=True)

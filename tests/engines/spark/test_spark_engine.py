@@ -1,0 +1,63 @@
+"""Spark engine: what only it does — log files staged through the duckdb ingestion as Parquet,
+the staging removed at the end, Spark's own logging kept quiet."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from pathlib import Path
+
+import pytest
+
+from cxrules.audit import AuditRequest, run_audit
+from cxrules.reports.as_json import render_json
+
+pytest.importorskip("pyspark")
+
+pytestmark = pytest.mark.engines("spark")
+
+POLICY = """
+policy shop.no-rudeness "Never 'no problem'"
+  severity low
+  owner "Floor"
+  description "Each 'no problem' is a breach."
+  forbid staff.said where lower(text) contains "no problem"
+"""
+LINES = [
+    '{"time": "2026-03-02T10:00:00+03:00", "type": "staff.said", "text": "No problem!"}',
+    '{"time": "2026-03-02T10:01:00+03:00", "type": "staff.said", "text": "Of course"}',
+    "{not json",
+    '{"time": "2026-03-02T10:02:00+03:00", "type": "staff.said", "text": "no problem"}',
+    '{"time": "2026-03-02T10:02:00+03:00", "type": "staff.said", "text": "no problem", "id": 1}',
+]
+
+
+def test_a_log_file_gives_the_python_engines_report_and_leaves_nothing_behind(
+    tmp_path: Path, engine: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    (tmp_path / "p.cxr").write_text(POLICY, encoding="utf-8")
+    (tmp_path / "log.jsonl").write_text("\n".join(LINES) + "\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    made: list[str] = []
+    real = tempfile.mkdtemp
+
+    def mkdtemp(**kw: str) -> str:
+        made.append(real(**kw))
+        return made[-1]
+
+    monkeypatch.setattr(tempfile, "mkdtemp", mkdtemp)
+    reports = {}
+    for name in ("python", engine):
+        request = AuditRequest(policies=["p.cxr"], logs=["log.jsonl"], engine=name)
+        report, _ = run_audit(request)
+        reports[name] = json.loads(render_json(report))
+    got, want = reports[engine], reports["python"]
+    assert got.pop("engine") == "spark"
+    want.pop("engine")
+    assert got == want
+    # the bad line rejected with its line; three breaches (lines 1, 4 and 5)
+    assert [(r["line"], r["code"]) for r in got["rejected"]] == [(3, want["rejected"][0]["code"])]
+    assert sorted(v["evidence"][0]["line"] for v in got["violations"]) == [1, 4, 5]
+    # the events were staged in a folder of their own, removed when the audit ended
+    (staged,) = [m for m in made if Path(m).name.startswith("cxrules-spark-")]
+    assert not Path(staged).exists()
