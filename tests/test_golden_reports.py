@@ -1,7 +1,8 @@
 """Golden JSON reports: the shop week and the eight real-log examples, byte for byte.
 
-Each audit's JSON report, on every registered engine, is compared with `tests/golden/reports/<name>.json.gz`. Any change in
-a report (a sentence, an id, a count, an order) fails here and must be reviewed:
+Each audit's JSON report, on every registered engine, is compared with
+`tests/golden/reports/<name>.json.gz`. Any change in a report (a sentence, an id, a count, an
+order) fails here and must be reviewed:
 `CXRULES_REFRESH_EXPECTED=1 python -m pytest tests/test_golden_reports.py` rewrites the files,
 then `git diff --stat` shows which changed. The real logs live in ../shared/data; their cases
 skip with the reason when that folder is absent.

@@ -16,6 +16,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from typing import Any
 
+import pyarrow as pa
 import pyarrow.parquet as pq
 
 from cxrules import ir
@@ -169,7 +170,12 @@ class SparkBackend(Backend):
     def rows(self, sql: str) -> Iterator[dict[str, Any]]:
         """A query's rows through Arrow in one go: a plan's open obligations and metric cells
         (kept whole by the driver anyway); violations stream (`kept_records`)."""
-        for batch in self.sql(sql).toArrow().to_batches():
+        frame = self.sql(sql)
+        try:
+            table = frame.toArrow()
+        except pa.ArrowInvalid:  # pyspark cannot make an Arrow table of no rows
+            return
+        for batch in table.to_batches():
             yield from batch.to_pylist()
 
     def streamed(self, sql: str) -> Iterator[dict[str, Any]]:

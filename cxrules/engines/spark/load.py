@@ -109,6 +109,10 @@ def batches(events: Iterable[Event], catalog: Catalog) -> Iterator[pa.RecordBatc
 def events_frame(spark: Any, events: Iterable[Event], catalog: Catalog) -> Any:
     """A Spark DataFrame of the events (typed attributes included)."""
     table = pa.Table.from_batches(list(batches(events, catalog)), schema=schema(catalog))
+    if table.num_rows == 0:  # pyspark makes no frame of an empty Arrow table
+        from pyspark.sql.pandas.types import from_arrow_schema
+
+        return spark.createDataFrame([], from_arrow_schema(table.schema))
     return spark.createDataFrame(table)
 
 

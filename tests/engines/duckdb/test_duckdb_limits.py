@@ -9,6 +9,9 @@ from cxrules import ir
 
 pytest.importorskip("duckdb")
 
+# What only the duckdb engine has: runs when it is one of the engines tested.
+pytestmark = pytest.mark.engines("duckdb")
+
 from cxrules.engines.duckdb import DuckDBEngine  # noqa: E402 - only with duckdb installed
 
 OFFICE = ir.Calendar(

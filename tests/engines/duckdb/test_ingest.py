@@ -19,6 +19,9 @@ from cxrules.engines.duckdb.parquetfile import ParquetPlan
 from cxrules.engines.duckdb.verify import differences, duckdb_read, python_read
 from cxrules.logs import LogMapping, LogSet, MappingError, load_mapping, mapping_from_dict, open_log
 
+# What only the duckdb engine has: runs when it is one of the engines tested.
+pytestmark = pytest.mark.engines("duckdb")
+
 DATA = Path(__file__).resolve().parents[2] / "logs" / "data"
 
 CALLS = {

@@ -19,6 +19,9 @@ from cxrules.ir.regex import compile_regex
 
 duckdb = pytest.importorskip("duckdb")
 
+# What only the SQL engines have: runs when duckdb is one of the engines tested.
+pytestmark = pytest.mark.engines("duckdb")
+
 #: (pattern, texts): each an edge where a regex engine other than google-re2 answers otherwise.
 CASES = [
     # DuckDB's RE2 has older Unicode tables: U+2EBF0 (CJK Ext. I, Unicode 15.1) is \w here only
