@@ -151,7 +151,8 @@ Feature: Restaurant (seed 001)
     And policy "restaurant.every-table-greeted" has 1 events outside its scope
 
   # ------------------------------------------------------------ restaurant.water-after-seating
-  # `expect each`: one serving of water meets one seating (the oldest open one).
+  # `expect each`: one serving of water meets one seating: the oldest one still waiting for its
+  # water, even when its five minutes are over (then it is late).
 
   Scenario: Each seating gets its own water
     Given the policy "restaurant.water-after-seating" from "policies/"
@@ -176,6 +177,24 @@ Feature: Restaurant (seed 001)
       | policy                         | kind    | scope     | start | end   |
       | restaurant.water-after-seating | missing | table=t-1 | +1min | +6min |
     And policy "restaurant.water-after-seating" has 1 satisfied, 1 violated and 0 pending
+
+  Scenario: With each, a serving goes to the oldest seating even when it is overdue
+    # Issue 12, point 17. The serving at +6min goes to the seating at +0s, whose five minutes
+    # ran out at +5min: late from the seating to its deadline, fulfilled at +6min. The
+    # seating at +4min gets nothing and is missing at +9min. (Giving the serving to the seating still in time instead would make
+    # `each` disagree with a late event without `each`.)
+    Given the policy "restaurant.water-after-seating" from "policies/"
+    When these events happen:
+      | time  | type         | table |
+      | +0s   | guest.seated | t-1   |
+      | +4min | guest.seated | t-1   |
+      | +6min | water.served | t-1   |
+    And the audit is as of "+10min"
+    Then the violations are:
+      | policy                         | kind    | scope     | start | end   | fulfilled_at |
+      | restaurant.water-after-seating | late    | table=t-1 | +0s   | +5min | +6min        |
+      | restaurant.water-after-seating | missing | table=t-1 | +4min | +9min |              |
+    And policy "restaurant.water-after-seating" has 0 satisfied, 2 violated and 0 pending
 
   Scenario: Water exactly five minutes after seating is in time
     Given the policy "restaurant.water-after-seating" from "policies/"

@@ -266,7 +266,7 @@ class _Explainer:
         )
         out = cat(out, self.paused(rule.window), self.unless(rule.unless))
         if rule.each:
-            out = cat(out, "; each matching event meets only one of them, the oldest still open")
+            out = cat(out, "; each matching event meets only one of them, the oldest not yet met")
         return out
 
     @staticmethod

@@ -223,17 +223,27 @@ class BusinessCalendar:
         return day not in self._closed and not self.is_holiday(day)
 
     def opening(self, day: date) -> _Intervals:
-        """The UTC [open, close) intervals of local date `day`; empty on a closed day."""
+        """The UTC [open, close) intervals of local date `day`, disjoint and in order; empty on
+        a closed day.
+
+        A closing time inside a DST gap moves forward by the gap and can pass the next range's
+        opening (New York, 8 March 2026: 00:00-02:30 and 03:00-09:00 are 05:00Z-07:30Z and
+        07:00Z-13:00Z); such ranges are merged, so that no opening time counts twice."""
         cached = self._day_cache.get(day)
         if cached is None:
+            merged: list[tuple[datetime, datetime]] = []
             if self.is_open_day(day):
-                cached = tuple(
+                for start, end in sorted(
                     (to_instant(day, a, self.tz), to_instant(day, b, self.tz))
                     for a, b in self._week[day.weekday()]
-                )
-                cached = tuple((a, b) for a, b in cached if a < b)  # a range inside a DST gap
-            else:
-                cached = ()
+                ):
+                    if start >= end:  # a range inside a DST gap
+                        continue
+                    if merged and start < merged[-1][1]:
+                        merged[-1] = (merged[-1][0], max(merged[-1][1], end))
+                    else:
+                        merged.append((start, end))
+            cached = tuple(merged)
             self._day_cache[day] = cached
         return cached
 

@@ -156,16 +156,29 @@ def test_one_event_meets_every_open_obligation_unless_each() -> None:
     assert [o.trigger.id for o in result.pending] == ["e2"]  # the oldest was met
 
 
-def test_each_prefers_a_live_obligation_over_a_missed_one() -> None:
+def test_each_gives_an_event_to_the_oldest_obligation_even_when_overdue() -> None:
+    # issue 12, point 17: with each, an event meets the oldest unfulfilled obligation it
+    # matches, overdue included (then late), as a late event does without each
     log = Log()
     log.add("+0s", "complaint.filed", customer="c-1")  # deadline +24h
     log.add("+10h", "complaint.filed", customer="c-1")  # deadline +34h
-    log.add("+25h", "case.escalated", customer="c-1")
-    log.add("+26h", "case.escalated", customer="c-1")
+    log.add("+25h", "case.escalated", customer="c-1")  # the oldest, overdue: late
+    log.add("+26h", "case.escalated", customer="c-1")  # the second, in time
     result = run(escalate(each=True), log)
     assert kinds(result) == [("late", "e1")]
-    assert result.violations[0].fulfilled_at == "2026-03-03T12:00:00+03:00"
+    assert result.violations[0].fulfilled_at == "2026-03-03T11:00:00+03:00"
     assert counts(result) == tally(activations=2, satisfied=1, violated=1)
+
+
+def test_each_with_one_late_event_leaves_the_younger_obligation_missing() -> None:
+    log = Log()
+    log.add("+0s", "complaint.filed", customer="c-1")  # deadline +24h
+    log.add("+10h", "complaint.filed", customer="c-1")  # deadline +34h
+    log.add("+25h", "case.escalated", customer="c-1")  # goes to e1 (late), not to e2
+    log.add("+40h", "tick", customer="c-1")
+    result = run(escalate(each=True), log, as_of="+40h")
+    assert sorted(kinds(result)) == [("late", "e1"), ("missing", "e2")]
+    assert counts(result) == tally(activations=2, violated=2)
 
 
 def test_unless_cancels_an_open_obligation_but_not_a_missed_one() -> None:

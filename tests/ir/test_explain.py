@@ -105,7 +105,7 @@ CASES = {
         "    where arm != trigger.arm\n",
         "For each visit: when an arm disconnects, an arm must connect within 1min, where arm is "
         "not the arm of the triggering event; each matching event meets only one of them, the "
-        "oldest still open.",
+        "oldest not yet met.",
     ),
     "end of day with a zone and a time-of-day condition": (
         "",

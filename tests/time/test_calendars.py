@@ -209,6 +209,21 @@ def test_business_seconds_on_dst_days_count_real_time() -> None:
     )
 
 
+def test_ranges_that_overlap_on_a_dst_day_count_their_opening_time_once() -> None:
+    # New York springs forward on Sunday 2026-03-08 at 02:00 (EST -05 → EDT -04). 02:30 does
+    # not exist and moves forward to 03:30 EDT (07:30Z), past the next range's 03:00 EDT
+    # (07:00Z): the two ranges are one opening, 00:00 EST (05:00Z) to 09:00 EDT (13:00Z).
+    sunday = week(range(6, 7), ("00:00", "02:30"), ("03:00", "09:00"))
+    nyc = BusinessCalendar(ir.Calendar(name="night", zone="America/New_York", hours=sunday))
+    assert nyc.opening(date(2026, 3, 8)) == (
+        (datetime(2026, 3, 8, 5, 0, tzinfo=UTC), datetime(2026, 3, 8, 13, 0, tzinfo=UTC)),
+    )
+    start = datetime(2026, 3, 8, 5, 0, tzinfo=UTC)
+    assert nyc.business_seconds(start, start + timedelta(hours=8)) == 8 * 3600  # not 8.5 h
+    two_h_40 = ir.Duration(seconds=160 * 60, calendar="night", unit="hours")
+    assert nyc.add(start, two_h_40) == datetime(2026, 3, 8, 7, 40, tzinfo=UTC)
+
+
 @settings(max_examples=50, deadline=None)
 @given(
     start=st.datetimes(min_value=datetime(2025, 1, 1), max_value=datetime(2027, 12, 31)),

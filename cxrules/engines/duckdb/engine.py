@@ -30,17 +30,18 @@ from cxrules.engines.base import (
 from cxrules.engines.duckdb.load import load_events
 from cxrules.engines.sql.catalog import Catalog
 from cxrules.engines.sql.compiler import compile_policy
-from cxrules.engines.sql.driver import Backend, SqlRun, stage_uses
+from cxrules.engines.sql.driver import Backend, SqlRun, limits_env, stage_uses
 from cxrules.engines.sql.exprs import CompileError
 from cxrules.engines.sql.listing import listing
-from cxrules.engines.sql.plan import PolicyPlan
-from cxrules.engines.sql.stream import Env
-from cxrules.engines.sql.zones import ZoneTables
+from cxrules.engines.sql.plan import PolicyPlan, Table
+from cxrules.engines.sql.text import ident
 from cxrules.findings.assemble import Outcome, Reading
 from cxrules.findings.model import Cited
 from cxrules.time.calendars import CalendarError
 from cxrules.time.zones import zone
 
+#: The Arrow type of each SQL type a `Table` column may have.
+ARROW_TYPES = {"BIGINT": pa.int64(), "BOOLEAN": pa.bool_(), "VARCHAR": pa.string()}
 #: Settings an audit may give (`RunOptions.settings`), with DuckDB's defaults when absent.
 SETTINGS = ("memory_limit", "temp_directory", "threads")
 
@@ -53,12 +54,15 @@ class DuckDBEngine(Engine):
 
     def limits(self, policy_set: ir.PolicySet) -> list[Diagnostic]:
         """The policies whose constructs the SQL plans cannot express yet."""
-        env = Env(Catalog.of(policy_set), "UTC", ZoneTables.around(0, 0))
         problems = []
+        try:
+            env = limits_env(policy_set, Catalog.of(policy_set))
+        except CalendarError:
+            return []  # the run says what is wrong with the calendar
         for policy in policy_set.policies:
             try:
                 compile_policy(policy, env)
-            except CompileError as exc:
+            except (CompileError, CalendarError) as exc:
                 problems.append(cannot_run(self.name, policy, f"{exc} cannot be run as SQL yet"))
         return problems
 
@@ -98,6 +102,7 @@ class DuckDBBackend(Backend):
 
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
+        self.schema = "main"  # where `create_table` makes its tables
 
     def load(self, source: Source, options: RunOptions) -> Reading | None:
         return load_events(self.con, source, options)
@@ -126,12 +131,32 @@ class DuckDBBackend(Backend):
         once, a view for the others; the schema is dropped after."""
         con, schema = self.con, f"p{index}"
         con.execute(f"CREATE SCHEMA {schema}; SET search_path = '{schema},main'")
+        self.schema = schema
         try:
-            for name, sql, uses in stage_uses(plan):
+            for n, (name, sql, uses) in enumerate(stage_uses(plan)):
+                for step in plan.steps_at(n):
+                    self.run_step(step)
                 con.execute(f"CREATE {'TABLE' if uses > 1 else 'VIEW'} {schema}.{name} AS {sql}")
             yield
         finally:
+            self.schema = "main"
             con.execute(f"SET search_path = 'main'; DROP SCHEMA {schema} CASCADE")
+
+    def create_table(self, table: Table) -> None:
+        """The table in the current plan's schema (in `main` outside a plan), from Arrow."""
+        columns = {
+            name: pa.array([row[i] for row in table.rows], ARROW_TYPES[kind])
+            for i, (name, kind) in enumerate(table.columns)
+        }
+        cursor = self.con.cursor()
+        try:
+            cursor.register("_cx_rows", pa.table(columns))
+            cursor.execute(
+                f"CREATE OR REPLACE TABLE {ident(self.schema)}.{ident(table.name)} AS "
+                "SELECT * FROM _cx_rows"
+            )
+        finally:
+            cursor.close()
 
     def lookup(self, ords: set[int]) -> dict[int, Cited]:
         if not ords:

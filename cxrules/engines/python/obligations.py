@@ -16,17 +16,21 @@ from cxrules.time.instants import seconds_to_us, to_us
 
 class Obligation:
     """One activation waiting for its window: trigger, earliest time, deadline (None: no limit, or
-    paused with `remaining` clock time left). Instants in µs."""
+    paused with `remaining` clock time left). Instants in µs. `seq` numbers obligations in
+    trigger order (the oldest has the smallest)."""
 
-    __slots__ = ("trigger", "ts", "lo", "deadline", "remaining", "count")
+    __slots__ = ("trigger", "ts", "lo", "deadline", "remaining", "count", "seq")
 
-    def __init__(self, trigger: Event, ts: int, lo: int, deadline: int | None, count: int):
+    def __init__(
+        self, trigger: Event, ts: int, lo: int, deadline: int | None, count: int, seq: int = 0
+    ):
         self.trigger = trigger
         self.ts = ts
         self.lo = lo
         self.deadline = deadline
         self.remaining: int | None = None
         self.count = count  # what the counting gate reached (1 for plain triggers)
+        self.seq = seq
 
 
 class ObData:
@@ -64,6 +68,7 @@ class ObligationRunner(RuleRunner):
             self.pause_slot = self.layout.states[window.paused_while]
             self.pause_bit = 1 << self.pause_slot
         self.track(trigger.pattern, unless)
+        self.opened = 0  # obligations opened so far (their `seq`)
         if self.gate.unbounded:
             self.retires = False  # the count runs over the scope's whole history
 
@@ -111,7 +116,8 @@ class ObligationRunner(RuleRunner):
             deadline = to_us(instant)
         elif w.max is not None:
             deadline = clock.add(ts, w.max)
-        ob = Obligation(event, ts, lo, deadline, count)
+        self.opened += 1
+        ob = Obligation(event, ts, lo, deadline, count, self.opened)
         if self.pause_bit and deadline is not None and scope.states[self.pause_slot]:
             ob.remaining = clock.remaining(ts, deadline, w.max)
             ob.deadline = None

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from cxrules import ir
 from cxrules.engines.python.evaluate import Matcher
 from cxrules.engines.python.obligations import (
@@ -18,7 +20,8 @@ class ResponseRunner(ObligationRunner):
     """Runs a `Response` rule (see docs/semantics.md, "Response").
 
     At each event of a scope, in this order: the pausing state is applied; the event meets open
-    obligations (every one it matches, or the oldest with `each`; never the one it triggers);
+    obligations (every one it matches, or with `each` the oldest unfulfilled one it matches,
+    overdue included; never the one it triggers);
     it cancels with `unless`; it may trigger a new obligation; for `before` windows it is
     remembered as a past candidate."""
 
@@ -105,10 +108,10 @@ class ResponseRunner(ObligationRunner):
             self.report_late(scope, ob, event, ts)
 
     def fulfil(self, scope: Scope, data: ObData, event: Event, ts: int) -> None:
-        """Meet open obligations (Declare: all it matches; `each`: the oldest); turn missed ones
-        it matches into `late` violations."""
+        """Meet open obligations and turn missed ones into `late` violations: Declare, every
+        one it matches; `each`, the oldest unfulfilled one it matches, missed or not."""
         self.expire(scope, data, ts)
-        ctx, expect, each = self.ctx, self.expect, self.rule.each
+        ctx, expect = self.ctx, self.expect
         ctx.event = event
         shared = None if expect.uses_trigger else expect.where_ok(ctx)
         if shared is False:
@@ -122,29 +125,44 @@ class ResponseRunner(ObligationRunner):
                 return expect.where_ok(ctx)
             return True
 
-        met = []
-        for ob in data.open:
-            if matches(ob):
-                met.append(ob)
-                if each:
-                    break
+        if self.rule.each:
+            self.fulfil_oldest(scope, data, event, ts, matches)
+            return
+        met = [ob for ob in data.open if matches(ob)]
         if met:
             gone = set(map(id, met))
             data.open = [ob for ob in data.open if id(ob) not in gone]
             self.counts.satisfied += len(met)
-            if each:
-                return
-        late = []
-        for ob in data.missed:
-            if matches(ob):
-                late.append(ob)
-                if each:
-                    break
+        late = [ob for ob in data.missed if matches(ob)]
         if late:
             gone = set(map(id, late))
             data.missed = [ob for ob in data.missed if id(ob) not in gone]
             for ob in late:
                 self.report_late(scope, ob, event, ts)
+
+    def fulfil_oldest(
+        self,
+        scope: Scope,
+        data: ObData,
+        event: Event,
+        ts: int,
+        matches: Callable[[Obligation], bool],
+    ) -> None:
+        """`each`: the event meets the oldest unfulfilled obligation it matches (by trigger
+        order), overdue included — then it is `late` (issue 12, point 17)."""
+        oldest = next((ob for ob in data.open if matches(ob)), None)  # open: trigger order
+        missed = False
+        for ob in data.missed:  # missed: in the order their deadlines passed
+            if (oldest is None or ob.seq < oldest.seq) and matches(ob):
+                oldest, missed = ob, True
+        if oldest is None:
+            return
+        if missed:
+            data.missed = [ob for ob in data.missed if ob is not oldest]
+            self.report_late(scope, oldest, event, ts)
+        else:
+            data.open = [ob for ob in data.open if ob is not oldest]
+            self.counts.satisfied += 1
 
     def expired(self, scope: Scope, data: ObData, ob: Obligation) -> None:
         if data.missed:

@@ -33,12 +33,10 @@ from cxrules.engines.spark.dialect import DialectError, to_spark
 from cxrules.engines.spark.load import events_frame, staged_events
 from cxrules.engines.sql.catalog import Catalog
 from cxrules.engines.sql.compiler import compile_policy
-from cxrules.engines.sql.driver import Backend, SqlRun, stage_uses
+from cxrules.engines.sql.driver import Backend, SqlRun, limits_env, stage_uses
 from cxrules.engines.sql.exprs import CompileError
 from cxrules.engines.sql.listing import listing
-from cxrules.engines.sql.plan import PolicyPlan
-from cxrules.engines.sql.stream import Env
-from cxrules.engines.sql.zones import ZoneTables
+from cxrules.engines.sql.plan import PolicyPlan, Table
 from cxrules.findings.assemble import Outcome, Reading
 from cxrules.findings.model import Cited
 from cxrules.time.calendars import CalendarError
@@ -59,16 +57,19 @@ class SparkEngine(Engine):
         """The policies whose plans cannot be written as SQL, or not as Spark SQL, yet."""
         catalog = Catalog.of(policy_set)
         catalog.pretyped = True
-        env = Env(catalog, "UTC", ZoneTables.around(0, 0))
         problems = []
+        try:
+            env = limits_env(policy_set, catalog)
+        except CalendarError:
+            return []  # the run says what is wrong with the calendar
         for policy in policy_set.policies:
             try:
                 plan = compile_policy(policy, env)
                 for _, sql, _ in stage_uses(plan):
                     to_spark(sql)
-                for sql in plan.finals().values():
+                for sql in [*plan.finals().values(), *(step.sql for step in plan.steps)]:
                     to_spark(sql)
-            except (CompileError, DialectError) as exc:
+            except (CompileError, DialectError, CalendarError) as exc:
                 problems.append(cannot_run(self.name, policy, f"{exc} cannot be run yet"))
         return problems
 
@@ -187,13 +188,27 @@ class SparkBackend(Backend):
     def stage(self, plan: PolicyPlan, index: int) -> Iterator[None]:
         made: list[str] = []
         try:
-            for name, sql, uses in stage_uses(plan):
+            for n, (name, sql, uses) in enumerate(stage_uses(plan)):
+                for step in plan.steps_at(n):
+                    self.run_step(step)
+                    made.append(step.table)
                 self.view(name, sql, cache=uses > 1)
                 made.append(name)
             yield
         finally:
             for name in reversed(made):
                 self.spark.catalog.dropTempView(name)
+
+    def create_table(self, table: Table) -> None:
+        """A temporary view of the rows (a local checkpoint: Python is not asked again)."""
+        from pyspark.sql.types import BooleanType, LongType, StringType, StructField, StructType
+
+        kinds = {"BIGINT": LongType(), "BOOLEAN": BooleanType(), "VARCHAR": StringType()}
+        schema = StructType([StructField(n, kinds[k], True) for n, k in table.columns])
+        frame = self.spark.createDataFrame(table.rows, schema).localCheckpoint(eager=True)
+        frame.createOrReplaceTempView(table.name)
+        if table.name not in self.views:
+            self.views.append(table.name)
 
     def open_records(self) -> None:
         self.records = []

@@ -17,10 +17,11 @@ from typing import Any
 from cxrules import ir
 from cxrules.engines.base import EngineError, RunOptions, Source
 from cxrules.engines.sql import collect
+from cxrules.engines.sql.calendars import CalendarTables
 from cxrules.engines.sql.catalog import Catalog
 from cxrules.engines.sql.compiler import compile_policy
 from cxrules.engines.sql.exprs import CompileError
-from cxrules.engines.sql.plan import RECORD_COLUMNS, PolicyPlan
+from cxrules.engines.sql.plan import RECORD_COLUMNS, PolicyPlan, Step, Table
 from cxrules.engines.sql.stream import Env
 from cxrules.engines.sql.text import lit
 from cxrules.engines.sql.zones import ZoneTables
@@ -78,6 +79,16 @@ class Backend(ABC):
     def lookup(self, ords: set[int]) -> dict[int, Cited]:
         """The events with these `ord`s, as cited events."""
 
+    @abstractmethod
+    def create_table(self, table: Table) -> None:
+        """Make a table of rows computed in Python: a calendar's lookups before the plans run
+        (kept for the run), a step's answer while a plan's stages are made (dropped with them)."""
+
+    def run_step(self, step: Step) -> None:
+        """A plan's sequential step, inside `stage` before the stages that read its table: its
+        query's rows streamed through its function, the rows it gives back made a table."""
+        self.create_table(Table(step.table, step.columns, list(step.run(self.rows(step.sql)))))
+
     def table(self, name: str, select: str) -> None:
         """Create (or replace) a table from a query."""
         self.execute(f"CREATE OR REPLACE TABLE {name} AS {select}")
@@ -103,14 +114,22 @@ class Backend(ABC):
 
 
 def stage_uses(plan: PolicyPlan) -> list[tuple[str, str, int]]:
-    """(name, SQL, how many times later stages and the final queries read it) per stage: a
-    backend materializes a stage read more than once, and keeps the others as views."""
+    """(name, SQL, how many times later stages, steps and the final queries read it) per stage:
+    a backend materializes a stage read more than once, and keeps the others as views."""
     texts = [sql for _, sql in plan.ctes] + list(plan.finals().values())
     found = []
     for n, (name, sql) in enumerate(plan.ctes):
-        uses = sum(len(re.findall(rf"\b{re.escape(name)}\b", t)) for t in texts[n + 1 :])
+        later = texts[n + 1 :] + [step.sql for step in plan.steps if step.after > n]
+        uses = sum(len(re.findall(rf"\b{re.escape(name)}\b", t)) for t in later)
         found.append((name, sql, uses))
     return found
+
+
+def limits_env(policy_set: ir.PolicySet, catalog: Catalog) -> Env:
+    """The environment an engine's `limits` compiles the plans in (no events: a time range
+    around 1970, in UTC)."""
+    zones = ZoneTables.around(0, 0)
+    return Env(catalog, "UTC", zones, calendars=CalendarTables.around(policy_set, zones, 0, 0))
 
 
 def compile_plans(
@@ -118,20 +137,24 @@ def compile_plans(
     catalog: Catalog,
     log_zone: str,
     instants: tuple[int | None, int | None, int | None] = (None, None, None),
-) -> list[PolicyPlan]:
+) -> tuple[list[PolicyPlan], CalendarTables]:
     """Every policy's plan for a log whose (first, last, horizon) instants are given (the zone
-    ladders cover them; None: unknown). Marks the catalog's paths read as instants. Raises
-    CompileError or CalendarError."""
+    ladders and the calendars' lookup tables cover them; None: unknown), and the calendar
+    tables the plans read. Marks the catalog's paths read as instants. Raises CompileError or
+    CalendarError."""
     horizon = instants[2]
     ends = [x for x in instants if x is not None]
-    zones = ZoneTables.around(min(ends) if ends else None, max(ends) if ends else None)
-    env = Env(catalog, log_zone, zones, horizon if horizon is not None else 0)
+    low, high = (min(ends), max(ends)) if ends else (None, None)
+    zones = ZoneTables.around(low, high)
+    calendars = CalendarTables.around(policy_set, zones, low, high)
+    env = Env(catalog, log_zone, zones, horizon if horizon is not None else 0, calendars=calendars)
     plans = [compile_policy(p, env) for p in policy_set.policies]
     # read texts as instants only where a plan needs it (outside the typing stage)
     text = "\n".join(sql for plan in plans for name, sql in plan.ctes if name != "base")
     text += "\n".join(f for plan in plans for f in plan.finals().values())
+    text += "\n".join(step.sql for plan in plans for step in plan.steps)
     catalog.instants = {p for p in catalog.paths.values() if re.search(rf"\b(p_)?{p}_i\b", text)}
-    return [compile_policy(p, env) for p in policy_set.policies]
+    return [compile_policy(p, env) for p in policy_set.policies], calendars
 
 
 class SqlRun:
@@ -154,9 +177,11 @@ class SqlRun:
         if limit is not None:
             (ignored,) = db.one(f"SELECT count(*) FROM events WHERE ts > {limit}")
             horizon = limit
-        plans = self.plans(first, last, horizon)
+        plans, calendars = self.plans(first, last, horizon)
         where = f"ts <= {limit}" if limit is not None else "TRUE"
         db.make_ev(self.catalog, where)
+        for table in calendars.tables():
+            db.create_table(table)
         audited = total - ignored
         options.progress.phase("auditing", audited)
         db.open_records()
@@ -178,8 +203,11 @@ class SqlRun:
             reading=reading,
         )
 
-    def plans(self, first: int | None, last: int | None, horizon: int | None) -> list[PolicyPlan]:
-        """Every policy's plan, once the time range is known (the zone ladders cover it)."""
+    def plans(
+        self, first: int | None, last: int | None, horizon: int | None
+    ) -> tuple[list[PolicyPlan], CalendarTables]:
+        """Every policy's plan, once the time range is known, and the calendar tables the plans
+        read (`compile_plans`)."""
         try:
             return compile_plans(
                 self.policy_set, self.catalog, self.options.zone, (first, last, horizon)

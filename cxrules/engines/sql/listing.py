@@ -1,6 +1,10 @@
 """SQL plans, the listing: a policy set's plans as one SQL script a user can read and run
 (`cxrules compile --engine duckdb|spark`).
 
+Where SQL cannot say a rule (`each`: the queue that meets the oldest obligation), the plan holds
+a sequential step run in Python between its stages: the script shows the step's query and the
+table it makes, and cannot be run by hand past it.
+
 The script is what an audit runs, in the order it runs it: `ev` read from the events table,
 then each policy's stages (a table where later queries read it twice, a view otherwise) and its
 final queries: `tally`, `records` (violations), `waiting` (open obligations), `cells`
@@ -17,6 +21,8 @@ from cxrules import ir
 from cxrules.engines.sql.catalog import Catalog
 from cxrules.engines.sql.driver import compile_plans, stage_uses
 from cxrules.engines.sql.exprs import CompileError
+from cxrules.engines.sql.plan import Step, Table
+from cxrules.engines.sql.text import lit
 
 HEADER = """\
 -- cxrules plans ({dialect}): {count} policies, log zone {zone}, horizon {horizon} µs
@@ -43,11 +49,13 @@ def listing(
     reasons: dict[str, str] = {}
     for policy in policy_set.policies:
         try:
-            compile_plans(ir.PolicySet(policies=(policy,)), Catalog.of(policy_set), log_zone)
+            single = ir.PolicySet(policies=(policy,), calendars=policy_set.calendars)
+            compile_plans(single, Catalog.of(policy_set), log_zone)
         except CompileError as exc:
             reasons[policy.id] = f"not compiled: {exc} cannot be run as SQL yet"
     kept = tuple(p for p in policy_set.policies if p.id not in reasons)
-    plans = compile_plans(ir.PolicySet(policies=kept), catalog, log_zone, instants)
+    subset = ir.PolicySet(policies=kept, calendars=policy_set.calendars)
+    plans, calendars = compile_plans(subset, catalog, log_zone, instants)
     by_id = {plan.policy.id: plan for plan in plans}
     count = len(policy_set.policies)
     out = [HEADER.format(dialect=dialect, count=count, zone=log_zone, horizon=horizon_us or 0)]
@@ -55,6 +63,8 @@ def listing(
         out.append("-- `ev`: the events with their attributes typed while loading\n")
     else:
         out.append(f"CREATE TABLE ev AS\n{render(catalog.extract_sql())};\n")
+    for table in calendars.tables():
+        out.append(_table(table))
     for n, policy in enumerate(policy_set.policies):
         out.append(f"-- policy {policy.id} ({policy.rule.kind})")
         plan = by_id.get(policy.id)
@@ -63,7 +73,9 @@ def listing(
             continue
         if dialect == "duckdb":
             out.append(f"CREATE SCHEMA p{n};\nSET search_path = 'p{n},main';")
-        for name, sql, uses in stage_uses(plan):
+        for n_stage, (name, sql, uses) in enumerate(stage_uses(plan)):
+            for step in plan.steps_at(n_stage):
+                out.append(_step(step, render))
             if dialect == "duckdb":
                 head = f"CREATE {'TABLE' if uses > 1 else 'VIEW'} {name} AS"
             else:
@@ -75,3 +87,34 @@ def listing(
     if dialect == "duckdb":
         out.append("SET search_path = 'main';")
     return "\n".join(out)
+
+
+def _table(table: Table) -> str:
+    """A table of rows computed in Python (a calendar's lookups), as SQL."""
+    columns = ", ".join(f"{name} {kind}" for name, kind in table.columns)
+    head = f"CREATE TABLE {table.name} ({columns});"
+    if not table.rows:
+        return head
+    rows = ",\n  ".join("(" + ", ".join(_value(v) for v in row) + ")" for row in table.rows)
+    return f"{head}\nINSERT INTO {table.name} VALUES\n  {rows};"
+
+
+def _value(v: object) -> str:
+    if v is None:
+        return "NULL"
+    if isinstance(v, bool):
+        return "TRUE" if v else "FALSE"
+    if isinstance(v, int):
+        return str(v)
+    return lit(str(v))
+
+
+def _step(step: Step, render: Callable[[str], str]) -> str:
+    """A sequential step: SQL cannot say it, so the script shows its query and the table it
+    makes; an audit runs the step's Python function between the two."""
+    columns = ", ".join(f"{name} {kind}" for name, kind in step.columns)
+    query = "\n".join(f"--   {line}" for line in render(step.sql).splitlines())
+    return (
+        f"-- step (Python, between the stages): the rows of\n{query}\n"
+        f"-- read in order become the table {step.table} ({columns})"
+    )

@@ -10,11 +10,15 @@ columns, so that collecting findings is the same for every rule kind:
 - `waiting` (one row per obligation open at the horizon): WAITING_COLUMNS.
 
 Metric rules add `cells` (CELL_COLUMNS) instead of `outcomes`.
+
+Where SQL cannot say it, a plan may hold a sequential `Step`: a query over its stages so far gives
+rows sorted by scope, a Python function turns them into a table that the later stages read (the
+backend runs it while it makes the stages: `driver.Backend.run_step`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -112,6 +116,29 @@ def reads_list(found: list[tuple[str, Any]], frame: RowFrame) -> tuple[list[str]
     return [text for text, _ in found], "[" + ", ".join(structs) + "]"
 
 
+@dataclass(frozen=True)
+class Table:
+    """A table a backend makes from rows computed in Python (a calendar's lookups, a step's
+    answer): its name, its columns (name, SQL type: BIGINT, BOOLEAN or VARCHAR) and its rows."""
+
+    name: str
+    columns: tuple[tuple[str, str], ...]
+    rows: list[tuple[Any, ...]]
+
+
+@dataclass
+class Step:
+    """A sequential step of a plan: `sql` (a SELECT over the plan's first `after` stages) gives
+    rows sorted as `run` wants them, as dicts; `run` turns them into the rows of table `table`
+    (`columns`: name, SQL type), which the plan's later stages read."""
+
+    table: str
+    sql: str
+    run: Callable[[Iterable[dict[str, Any]]], Iterator[tuple[Any, ...]]]
+    columns: tuple[tuple[str, str], ...]
+    after: int
+
+
 @dataclass
 class PolicyPlan:
     """The compiled SQL of one policy."""
@@ -120,6 +147,7 @@ class PolicyPlan:
     stream: Stream
     leaves: list[str] = field(default_factory=list)
     metric: bool = False
+    steps: list[Step] = field(default_factory=list)
 
     @property
     def ctes(self) -> list[tuple[str, str]]:
@@ -127,6 +155,20 @@ class PolicyPlan:
 
     def add(self, name: str, sql: str) -> None:
         self.stream.ctes.append((name, sql))
+
+    def add_step(
+        self,
+        table: str,
+        sql: str,
+        run: Callable[[Iterable[dict[str, Any]]], Iterator[tuple[Any, ...]]],
+        columns: tuple[tuple[str, str], ...],
+    ) -> None:
+        """A sequential step over the stages so far (`Step`); later stages read `table`."""
+        self.steps.append(Step(table, sql, run, columns, len(self.ctes)))
+
+    def steps_at(self, n: int) -> list[Step]:
+        """The steps to run before the plan's stage number `n` is made."""
+        return [step for step in self.steps if step.after == n]
 
     def query(self, final: str) -> str:
         return with_ctes(self.ctes, final)

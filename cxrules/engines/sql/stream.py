@@ -57,13 +57,15 @@ def type_match(types: tuple[str, ...], column: str = "type") -> str:
 
 @dataclass
 class Env:
-    """What every plan of a run shares: the log's zone, the zone tables (`zones.ZoneTables`)
-    and the catalog of attribute columns."""
+    """What every plan of a run shares: the log's zone, the zone tables (`zones.ZoneTables`),
+    the catalog of attribute columns and the business calendars' lookup tables
+    (`calendars.CalendarTables`, which the driver makes before running the plans)."""
 
     catalog: Catalog
     log_zone: str
     zones: Any  # cxrules.engines.sql.zones.ZoneTables
     horizon_us: int = 0  # as_of, else the last event's time
+    calendars: Any = None  # cxrules.engines.sql.calendars.CalendarTables
 
     def parse_instant(self, s: str) -> str:
         return self.zones.parse_instant(s, self.log_zone)

@@ -6,6 +6,7 @@ from cxrules.engines.sql.plan import RuleCompiler
 from cxrules.engines.sql.rules.basic import absence, existence, rate_limit, value_check
 from cxrules.engines.sql.rules.invariant import invariant
 from cxrules.engines.sql.rules.metrics import metric_check
+from cxrules.engines.sql.rules.obligations import forbid_after, response
 
 RULES: dict[str, RuleCompiler] = {
     "absence": absence,
@@ -14,4 +15,6 @@ RULES: dict[str, RuleCompiler] = {
     "rate_limit": rate_limit,
     "invariant": invariant,
     "metric_check": metric_check,
+    "response": response,
+    "forbid_after": forbid_after,
 }
