@@ -17,3 +17,12 @@ settings.register_profile(
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
 )
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE", "ci" if os.environ.get("CI") else "dev"))
+
+
+def pytest_generate_tests(metafunc):
+    """`audit_engine`: the test runs once per engine under test (--cxrules-engine, default every
+    installed engine), as the Gherkin scenarios and tests/engines do."""
+    if "audit_engine" in metafunc.fixturenames:
+        from cxrules.bdd.plugin import chosen_engines
+
+        metafunc.parametrize("audit_engine", chosen_engines(metafunc.config), scope="module")

@@ -14,7 +14,6 @@ from typing import Any
 
 import pytest
 
-from cxrules import engines
 from cxrules.audit import AuditRequest, run_audit
 from cxrules.reports.model import Report
 
@@ -39,9 +38,9 @@ def week() -> list[dict[str, Any]]:
     return list(shop_week.generate(seed=SEED))
 
 
-@pytest.fixture(scope="module", params=engines.names())
+@pytest.fixture(scope="module")
 def audited(
-    request: pytest.FixtureRequest,
+    audit_engine: str,
     week: list[dict[str, Any]],
     tmp_path_factory: pytest.TempPathFactory,
 ) -> Report:
@@ -53,7 +52,7 @@ def audited(
         policies=[str(ROOT / "policies")],
         logs=[str(path)],
         mapping=str(SHOP / "cxrules.toml"),
-        engine=request.param,
+        engine=audit_engine,
         project_dir=ROOT,
     )
     report, _ = run_audit(audit)

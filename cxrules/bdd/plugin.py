@@ -194,11 +194,12 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 
 
 def chosen_engines(config: pytest.Config) -> list[str]:
-    """The engines scenarios run on: --cxrules-engine (repeatable), default every one."""
+    """The engines scenarios (and the suite's engine tests) run on: --cxrules-engine
+    (repeatable), default every installed one."""
     given = config.getoption("--cxrules-engine", default=None) or ["all"]
     names: list[str] = []
     for name in given:
-        for one in engines.names() if name == "all" else [name]:
+        for one in engines.available() if name == "all" else [name]:
             if one not in engines.REGISTRY:
                 raise pytest.UsageError(
                     f"--cxrules-engine {one}: no such engine; choose among "

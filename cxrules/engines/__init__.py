@@ -7,6 +7,7 @@ never loads another's dependencies (DuckDB, Spark).
 from __future__ import annotations
 
 import importlib
+import importlib.util
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
@@ -15,12 +16,14 @@ if TYPE_CHECKING:
 #: name → "module:class" of every registered engine; the first is the reference.
 REGISTRY: dict[str, str] = {
     "python": "cxrules.engines.python:PythonEngine",
+    "duckdb": "cxrules.engines.duckdb:DuckDBEngine",
+    "spark": "cxrules.engines.spark:SparkEngine",
 }
-# The duckdb engine (cxrules/engines/duckdb/) joins the registry once every rule kind runs as SQL;
-# until then `cxrules.engines.duckdb.DuckDBEngine` can be used directly.
+#: An engine's module that an extra installs: (module, extra).
+EXTRAS: dict[str, tuple[str, str]] = {"spark": ("pyspark", "spark")}
 
 #: The engine `cxrules audit` uses without --engine.
-DEFAULT = "python"
+DEFAULT = "duckdb"
 
 
 def names() -> list[str]:
@@ -28,11 +31,27 @@ def names() -> list[str]:
     return list(REGISTRY)
 
 
+def available() -> list[str]:
+    """The registered engines whose dependencies are installed (the `[spark]` extra's)."""
+    return [name for name in REGISTRY if _missing(name) is None]
+
+
+def _missing(name: str) -> str | None:
+    """The extra an engine needs and lacks, as what to install; None when it has all."""
+    needed = EXTRAS.get(name)
+    if needed is None or importlib.util.find_spec(needed[0]) is not None:
+        return None
+    return f"pip install 'cxrules[{needed[1]}]'"
+
+
 def get(name: str) -> Engine:
     """A new instance of the engine `name`; KeyError with the names there are when unknown."""
     target = REGISTRY.get(name)
     if target is None:
         raise KeyError(f"unknown engine '{name}'; choose one of {', '.join(REGISTRY)}")
+    missing = _missing(name)
+    if missing is not None:
+        raise KeyError(f"the {name} engine is not installed: {missing}")
     module, cls = target.split(":")
     engine: Engine = getattr(importlib.import_module(module), cls)()
     return engine

@@ -8,16 +8,14 @@ from collections.abc import Iterator
 import engine_builders  # noqa: I001 - tests/engines is on the path (rootdir-relative import)
 import pytest
 
-from cxrules import engines
+from cxrules.bdd.plugin import chosen_engines
 
 
 def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
     if "engine" not in metafunc.fixturenames:
         return
     marker = metafunc.definition.get_closest_marker("engines")
-    chosen = metafunc.config.getoption("--cxrules-engine") or engines.names()
-    if "all" in chosen:
-        chosen = engines.names()
+    chosen = chosen_engines(metafunc.config)
     names = [n for n in chosen if marker is None or n in marker.args]
     metafunc.parametrize("engine", names, indirect=True)
 
