@@ -93,6 +93,7 @@ def batches(events: Iterable[Event], catalog: Catalog) -> Iterator[pa.RecordBatc
     sch = schema(catalog)
     paths = list(catalog.paths)
     columns: list[list[Any]] = [[] for _ in sch]
+    n_batches = 0
     for n, e in enumerate(events):
         row: list[Any] = [n, to_us(e.time), e.seq, e.type, e.id, e.file, e.line]
         for path in paths:
@@ -101,8 +102,10 @@ def batches(events: Iterable[Event], catalog: Catalog) -> Iterator[pa.RecordBatc
             column.append(value)
         if len(columns[0]) >= BATCH:
             yield pa.record_batch(columns, schema=sch)
+            n_batches += 1
             columns = [[] for _ in sch]
-    if columns[0]:
+    if columns[0] or not n_batches:
+        # an empty log is one empty batch: Spark cannot make a frame of a table without chunks
         yield pa.record_batch(columns, schema=sch)
 
 

@@ -23,8 +23,10 @@ or cancels the obligation it triggers. Output: one row per obligation met or can
 `(ord of its trigger, 'met' | 'cancelled', ord and ts of the event that did it)`; the plan
 judges the others (missed, pending) from their deadlines.
 
-`match_scope` handles one scope's rows, so the step also runs per scope group elsewhere (e.g.
-as a pandas grouped map on Spark); `match_sorted` runs it over rows of many scopes in order.
+`match_sorted` runs `match_scope` over rows of many scopes in order. Every backend streams the
+rows through it in this process (`driver.Backend.run_step`; on Spark through `toLocalIterator`):
+only one scope's rows are held at a time. `match_scope` handles one scope alone, so that a
+backend could also run it per scope group where the rows are (a grouped map on Spark).
 """
 
 from __future__ import annotations
