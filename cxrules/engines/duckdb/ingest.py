@@ -52,6 +52,7 @@ from cxrules.engines.duckdb.sql import (
 )
 from cxrules.logs.event import Rejected
 from cxrules.logs.logset import LogInput, LogSet
+from cxrules.logs.progress import NO_PROGRESS, Progress
 from cxrules.reports.model import InputSummary
 from cxrules.time.parse import make_parser
 from cxrules.time.zones import zone
@@ -88,6 +89,7 @@ def ingest(
     threads: int | None = None,
     table: str = "events",
     native: bool = True,
+    progress: Progress = NO_PROGRESS,
 ) -> Ingested:
     """Read every input of `logs` into the table `table` (replaced if it exists).
 
@@ -95,7 +97,8 @@ def ingest(
     duplicate samples kept in all; every one is counted. `duplicates` (default: the LogSet's)
     says where duplicates are looked for: the whole log, or one instant. `memory_limit`,
     `temp_directory` and `threads` are DuckDB settings ('1GB', a folder to spill to).
-    `native=False` reads every input with the Python readers (for comparisons).
+    `native=False` reads every input with the Python readers (for comparisons). `progress`
+    hears the phase 'reading' and the bytes read as the files are read.
 
     The inputs' counters (`LogInput.read`, ..., `first`, `last`) and the LogSet's `rejected`
     and `duplicate_samples` are left as a sorted Python read leaves them. The connection's
@@ -110,12 +113,20 @@ def ingest(
     routes: list[Route] = []
     native_counts: list[int] = []
     hashes: list[str | None] = []
+    total, before = logs.total_bytes, 0
+    progress.phase("reading")
+
+    def on_bytes(position: int) -> None:
+        progress.read(min(before + position, total), total)
+
     try:
         offset = 0
         for index, log in enumerate(logs.inputs):
             log.index = index
             sink = Sink(cap)
-            route, sha, count = _read(con, log, index, offset, sink, native)
+            route, sha, count = _read(con, log, index, offset, sink, native, on_bytes)
+            before += log.size
+            progress.read(min(before, total), total)
             events, keyed = _count(con, index, len(log.mapping.duplicate_key))
             if route != "python" and log.accepted and not keyed:
                 _no_such_field(log)
@@ -174,6 +185,7 @@ def _read(
     offset: int,
     sink: Sink,
     native: bool,
+    on_bytes: Callable[[int], None] | None = None,
 ) -> tuple[Route, str | None, int]:
     log.reset()
     routes: list[tuple[Route, Callable[[], Any]]] = []
@@ -196,7 +208,7 @@ def _read(
                 sink.reset()
     for name, make in routes:
         try:
-            sha, count = read(con, make())
+            sha, count = read(con, make(), on_bytes)
             return name, sha, count
         except Fallback:
             con.execute(f"DELETE FROM {STAGE} WHERE input = ?", [index])

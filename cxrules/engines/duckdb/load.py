@@ -51,6 +51,7 @@ def load_events(con: Any, source: Source, options: RunOptions) -> Reading | None
         memory_limit=settings.get("memory_limit"),
         temp_directory=settings.get("temp_directory"),
         threads=int(settings["threads"]) if settings.get("threads") else None,
+        progress=options.progress,
     )
     rejected = [
         RejectedRecord(file=r.file, line=r.line, code=r.code, reason=r.reason, sample=r.sample)

@@ -13,6 +13,7 @@ batch made an event, and the few lines that make none are subtracted afterwards.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from datetime import datetime, timedelta, tzinfo
 from typing import TYPE_CHECKING, Any
 
@@ -61,9 +62,14 @@ class Route(ABC):
         """What the Python reader makes of line `number` (bytes `data`); None: no record."""
 
 
-def read(con: duckdb.DuckDBPyConnection, route: Route) -> tuple[str, int]:
+def read(
+    con: duckdb.DuckDBPyConnection,
+    route: Route,
+    on_bytes: Callable[[int], None] | None = None,
+) -> tuple[str, int]:
     """Read one input through `route` into the staging table; returns its SHA-256 and the
-    number of records DuckDB accepted itself. Raises Fallback."""
+    number of records DuckDB accepted itself. `on_bytes` hears, after each batch, how many
+    bytes of the file as stored have been read. Raises Fallback."""
     log, index = route.log, route.index
     judge = route.judge
     base = index << SEQ_SHIFT
@@ -120,6 +126,8 @@ def read(con: duckdb.DuckDBPyConnection, route: Route) -> tuple[str, int]:
                 con.execute(f"INSERT INTO {STAGE} SELECT * FROM _cx_py")
                 con.unregister("_cx_py")
             position += fast + made
+            if on_bytes is not None:
+                on_bytes(source.raw.handle.tell())
         return source.sha256(), native
     finally:
         reader.close()
