@@ -13,9 +13,10 @@ from cxrules import engines, ir
 from cxrules.diagnostics import Diagnostic, error
 from cxrules.engines.base import EngineError, EventList, RunOptions
 from cxrules.findings.assemble import Assembled, ReportHeader, assemble, build_report
+from cxrules.findings.unseen import unseen
 from cxrules.ir.validate import validate
 from cxrules.logs import LogSet, load_mapping, open_log
-from cxrules.logs.errors import LogError, MappingError
+from cxrules.logs.errors import LogError, MappingError, OutOfOrder
 from cxrules.logs.event import Event
 from cxrules.logs.progress import NO_PROGRESS, Progress
 from cxrules.policyset import load_policies
@@ -66,8 +67,10 @@ def open_audit(
     request: AuditRequest, progress: Progress = NO_PROGRESS
 ) -> Iterator[tuple[Assembled, list[Diagnostic]]]:
     """Run an audit and give its report with the violations and pending obligations still to
-    come (`Assembled`), to be written as they come; the engine's resources (a DuckDB database)
-    are released when the block ends. Raises AuditError."""
+    come (`Assembled`), to be written as they come, and the warnings: the policies' own, then
+    the names they read that no event of the log has (`cxrules.findings.unseen`: W401, W402,
+    the same whatever the engine). The engine's resources (a DuckDB database) are released
+    when the block ends. Raises AuditError."""
     try:
         engine = engines.get(request.engine)
     except KeyError as exc:
@@ -114,13 +117,46 @@ def open_audit(
         except EngineError as exc:
             message = f"the policies cannot run on the {engine.name} engine: {exc}"
             raise AuditError(message, 2) from exc
-        yield assembled, loaded.diagnostics
+        yield assembled, loaded.diagnostics + unseen(policy_set, logs.profile)
     finally:
         if collecting:
             gc.enable()
         if outcome is not None and outcome.close is not None:
             outcome.close()
         logs.close()
+
+
+def check_against_logs(
+    policy_set: ir.PolicySet,
+    logs: Sequence[str],
+    mapping: str | None = None,
+    project_dir: Path | None = None,
+    log_format: str | None = None,
+) -> list[Diagnostic]:
+    """The W401 and W402 warnings of the policies against sample logs, read but not audited
+    (`cxrules check --log`). Raises AuditError when a log or the mapping cannot be read."""
+    try:
+        log_mapping = load_mapping(mapping, project_dir or Path.cwd())
+        inputs = [open_log(path, log_mapping, fmt=log_format) for path in logs]
+    except LogError as exc:
+        raise AuditError("a log cannot be read", 3, [_unreadable(exc)]) from exc
+    except MappingError as exc:
+        raise AuditError("invalid log mapping", 2, exc.diagnostics) from exc
+    sample = LogSet(inputs)
+    try:
+        try:
+            for _ in sample.events():
+                pass
+        except OutOfOrder:  # the order does not matter here: read it all, sorted
+            for _ in sample.events(sorted=True):
+                pass
+    except LogError as exc:
+        raise AuditError("a log cannot be read", 3, [_unreadable(exc)]) from exc
+    except MappingError as exc:
+        raise AuditError("invalid log mapping", 2, exc.diagnostics) from exc
+    finally:
+        sample.close()
+    return unseen(policy_set, sample.profile)
 
 
 def audit_events(

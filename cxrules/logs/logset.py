@@ -33,6 +33,7 @@ from cxrules.logs.files import (
     spool_stdin,
 )
 from cxrules.logs.mapping import LogMapping
+from cxrules.logs.profile import LogProfile
 from cxrules.logs.progress import NO_PROGRESS, Progress
 from cxrules.logs.readers import (
     Item,
@@ -358,6 +359,7 @@ class LogSet:
         self.duplicate_scope = duplicates
         self.rejected: list[Rejected] = []
         self.duplicate_samples: list[Rejected] = []
+        self.profile = LogProfile()  # the types and attribute paths of the last read's events
 
     @property
     def total_bytes(self) -> int:
@@ -383,6 +385,7 @@ class LogSet:
         """
         self.rejected = []
         self.duplicate_samples = []
+        self.profile = LogProfile()
         total = self.total_bytes
         on_read = None
         if progress is not NO_PROGRESS:
@@ -437,6 +440,7 @@ class LogSet:
         instant = self.duplicate_scope == "instant"
         current: float | None = None
         inputs = self.inputs
+        profile = self.profile.add
         for when, seq, event, key in merged:
             log = inputs[seq >> SEQ_SHIFT]
             if key is not None:
@@ -461,6 +465,7 @@ class LogSet:
             if log.first is None:
                 log.first = event.time
             log.last = event.time
+            profile(event.type, event.attrs)
             yield event
         if on_read is not None:
             on_read()  # every input read: done == total
