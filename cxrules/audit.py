@@ -13,8 +13,9 @@ from cxrules import engines, ir
 from cxrules.diagnostics import Diagnostic, error
 from cxrules.engines.base import EngineError, EventList, RunOptions
 from cxrules.findings.assemble import Assembled, ReportHeader, assemble, build_report
-from cxrules.findings.unseen import unseen
+from cxrules.findings.unseen import unseen, zoneless
 from cxrules.ir.validate import validate
+from cxrules.ir.walk import uses_local_time
 from cxrules.logs import LogSet, load_mapping, open_log
 from cxrules.logs.errors import LogError, MappingError, OutOfOrder
 from cxrules.logs.event import Event
@@ -96,6 +97,9 @@ def open_audit(
     except MappingError as exc:
         raise AuditError("invalid log mapping", 2, exc.diagnostics) from exc
     logs = LogSet(inputs, max_rejected=request.max_rejected)
+    zones: list[Diagnostic] = []
+    if "zone" not in mapping.model_fields_set:  # no zone set: the log's times read in UTC
+        zones = _zone_warnings(policy_set, logs)
     options = RunOptions(as_of=as_of, zone=zone, progress=progress, settings=request.settings)
     header = ReportHeader(
         engine=engine.name, zone=zone, policy_files=sorted(loaded.workspace.sources)
@@ -117,7 +121,7 @@ def open_audit(
         except EngineError as exc:
             message = f"the policies cannot run on the {engine.name} engine: {exc}"
             raise AuditError(message, 2) from exc
-        yield assembled, loaded.diagnostics + unseen(policy_set, logs.profile)
+        yield assembled, loaded.diagnostics + unseen(policy_set, logs.profile) + zones
     finally:
         if collecting:
             gc.enable()
@@ -133,7 +137,7 @@ def check_against_logs(
     project_dir: Path | None = None,
     log_format: str | None = None,
 ) -> list[Diagnostic]:
-    """The W401 and W402 warnings of the policies against sample logs, read but not audited
+    """The W401, W402 and W403 warnings of the policies against sample logs, read but not audited
     (`cxrules check --log`). Raises AuditError when a log or the mapping cannot be read."""
     try:
         log_mapping = load_mapping(mapping, project_dir or Path.cwd())
@@ -156,7 +160,10 @@ def check_against_logs(
         raise AuditError("invalid log mapping", 2, exc.diagnostics) from exc
     finally:
         sample.close()
-    return unseen(policy_set, sample.profile)
+    found = unseen(policy_set, sample.profile)
+    if "zone" not in log_mapping.model_fields_set:
+        found += _zone_warnings(policy_set, sample)
+    return found
 
 
 def audit_events(
@@ -207,6 +214,17 @@ def parse_as_of(text: str, zone: str) -> datetime:
             2,
         )
     return moment
+
+
+def _zone_warnings(policy_set: ir.PolicySet, logs: LogSet) -> list[Diagnostic]:
+    """W403 for the policies reading local time in UTC, from the offsets of the first events
+    of each log; nothing when a log cannot be read (the audit says why)."""
+    if not any(p.zone is None and uses_local_time(p) for p in policy_set.policies):
+        return []
+    try:
+        return zoneless(policy_set, logs.sample_offsets())
+    except (LogError, MappingError):
+        return []
 
 
 def _unreadable(exc: Exception) -> Diagnostic:

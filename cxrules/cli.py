@@ -364,7 +364,8 @@ def run() -> None:
     "--strict",
     is_flag=True,
     help="any rejected log record fails the audit (exit 3), and so does an event type or "
-    "attribute the policies read that no event of the log has (W401, W402: exit 2)",
+    "attribute the policies read that no event of the log has, or local time read in UTC in a "
+    "log with other offsets (W401-W403: exit 2)",
 )
 @click.option(
     "--max-violations",
@@ -502,9 +503,7 @@ def audit(
         click.echo(f"cxrules audit: {head.rejected_total} record(s) rejected (--strict)", err=True)
         sys.exit(EXIT_INPUT)
     if strict and unseen:
-        click.echo(
-            f"cxrules audit: {len(unseen)} name(s) the log does not have (--strict)", err=True
-        )
+        click.echo(f"cxrules audit: {len(unseen)} warning(s) about the log (--strict)", err=True)
         sys.exit(EXIT_INVALID)
     sys.exit(EXIT_VIOLATIONS if failed else EXIT_OK)
 

@@ -83,6 +83,7 @@ CODES: dict[str, str] = {
     "E413": "time out of range",
     "W401": "event type no event in the log has",
     "W402": "attribute no event in the log has",
+    "W403": "local time without a zone, in a log with offsets",
 }
 
 
