@@ -13,9 +13,11 @@ from cxrules import engines, ir
 from cxrules.diagnostics import Diagnostic, error
 from cxrules.engines.base import EngineError, EventList, RunOptions
 from cxrules.findings.assemble import Assembled, ReportHeader, assemble, build_report
+from cxrules.findings.unseen import unseen, zoneless
 from cxrules.ir.validate import validate
+from cxrules.ir.walk import uses_local_time
 from cxrules.logs import LogSet, load_mapping, open_log
-from cxrules.logs.errors import LogError, MappingError
+from cxrules.logs.errors import LogError, MappingError, OutOfOrder
 from cxrules.logs.event import Event
 from cxrules.logs.progress import NO_PROGRESS, Progress
 from cxrules.policyset import load_policies
@@ -66,8 +68,10 @@ def open_audit(
     request: AuditRequest, progress: Progress = NO_PROGRESS
 ) -> Iterator[tuple[Assembled, list[Diagnostic]]]:
     """Run an audit and give its report with the violations and pending obligations still to
-    come (`Assembled`), to be written as they come; the engine's resources (a DuckDB database)
-    are released when the block ends. Raises AuditError."""
+    come (`Assembled`), to be written as they come, and the warnings: the policies' own, then
+    the names they read that no event of the log has (`cxrules.findings.unseen`: W401, W402,
+    the same whatever the engine). The engine's resources (a DuckDB database) are released
+    when the block ends. Raises AuditError."""
     try:
         engine = engines.get(request.engine)
     except KeyError as exc:
@@ -93,6 +97,9 @@ def open_audit(
     except MappingError as exc:
         raise AuditError("invalid log mapping", 2, exc.diagnostics) from exc
     logs = LogSet(inputs, max_rejected=request.max_rejected)
+    zones: list[Diagnostic] = []
+    if "zone" not in mapping.model_fields_set:  # no zone set: the log's times read in UTC
+        zones = _zone_warnings(policy_set, logs)
     options = RunOptions(as_of=as_of, zone=zone, progress=progress, settings=request.settings)
     header = ReportHeader(
         engine=engine.name, zone=zone, policy_files=sorted(loaded.workspace.sources)
@@ -114,13 +121,49 @@ def open_audit(
         except EngineError as exc:
             message = f"the policies cannot run on the {engine.name} engine: {exc}"
             raise AuditError(message, 2) from exc
-        yield assembled, loaded.diagnostics
+        yield assembled, loaded.diagnostics + unseen(policy_set, logs.profile) + zones
     finally:
         if collecting:
             gc.enable()
         if outcome is not None and outcome.close is not None:
             outcome.close()
         logs.close()
+
+
+def check_against_logs(
+    policy_set: ir.PolicySet,
+    logs: Sequence[str],
+    mapping: str | None = None,
+    project_dir: Path | None = None,
+    log_format: str | None = None,
+) -> list[Diagnostic]:
+    """The W401, W402 and W403 warnings of the policies against sample logs, read but not audited
+    (`cxrules check --log`). Raises AuditError when a log or the mapping cannot be read."""
+    try:
+        log_mapping = load_mapping(mapping, project_dir or Path.cwd())
+        inputs = [open_log(path, log_mapping, fmt=log_format) for path in logs]
+    except LogError as exc:
+        raise AuditError("a log cannot be read", 3, [_unreadable(exc)]) from exc
+    except MappingError as exc:
+        raise AuditError("invalid log mapping", 2, exc.diagnostics) from exc
+    sample = LogSet(inputs)
+    try:
+        try:
+            for _ in sample.events():
+                pass
+        except OutOfOrder:  # the order does not matter here: read it all, sorted
+            for _ in sample.events(sorted=True):
+                pass
+    except LogError as exc:
+        raise AuditError("a log cannot be read", 3, [_unreadable(exc)]) from exc
+    except MappingError as exc:
+        raise AuditError("invalid log mapping", 2, exc.diagnostics) from exc
+    finally:
+        sample.close()
+    found = unseen(policy_set, sample.profile)
+    if "zone" not in log_mapping.model_fields_set:
+        found += _zone_warnings(policy_set, sample)
+    return found
 
 
 def audit_events(
@@ -171,6 +214,17 @@ def parse_as_of(text: str, zone: str) -> datetime:
             2,
         )
     return moment
+
+
+def _zone_warnings(policy_set: ir.PolicySet, logs: LogSet) -> list[Diagnostic]:
+    """W403 for the policies reading local time in UTC, from the offsets of the first events
+    of each log; nothing when a log cannot be read (the audit says why)."""
+    if not any(p.zone is None and uses_local_time(p) for p in policy_set.policies):
+        return []
+    try:
+        return zoneless(policy_set, logs.sample_offsets())
+    except (LogError, MappingError):
+        return []
 
 
 def _unreadable(exc: Exception) -> Diagnostic:

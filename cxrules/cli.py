@@ -21,7 +21,7 @@ import click
 from cxrules import __version__, engines
 from cxrules.diagnostics import Diagnostic, Level, render_json, render_text, sort_key
 from cxrules.engines.base import DEFAULT_MEMORY_LIMIT
-from cxrules.logs.progress import NO_PROGRESS, Progress
+from cxrules.logs.progress import ProgressDisplay
 
 if TYPE_CHECKING:
     from cxrules.project import Project
@@ -52,12 +52,47 @@ def main() -> None:
     metavar="NAME=VALUE",
     help="override a parameter, e.g. --set max_wait=3min",
 )
-def check(paths: tuple[str, ...], fmt: str, strict: bool, overrides: tuple[str, ...]) -> None:
-    """Parse and validate policy files (files or folders of *.cxr; default: the project's)."""
+@click.option(
+    "--log",
+    "logs",
+    multiple=True,
+    type=click.Path(),
+    help="a sample log: warn about event types and attributes the policies read and no event "
+    "of it has (repeatable)",
+)
+@click.option("--mapping", type=click.Path(), help="TOML file mapping the sample log's columns")
+@click.option(
+    "--log-format",
+    type=click.Choice(["jsonl", "csv", "parquet", "xes"]),
+    help="the sample log's format when its name does not tell",
+)
+def check(
+    paths: tuple[str, ...],
+    fmt: str,
+    strict: bool,
+    overrides: tuple[str, ...],
+    logs: tuple[str, ...],
+    mapping: str | None,
+    log_format: str | None,
+) -> None:
+    """Parse and validate policy files (files or folders of *.cxr; default: the project's);
+    with --log, also against a sample log, without auditing it."""
+    from cxrules.audit import AuditError, check_against_logs
     from cxrules.policyset import load_policies
 
     loaded = load_policies(_policy_paths(paths), _overrides(overrides))
     diagnostics = loaded.diagnostics
+    if logs and loaded.policy_set is not None:
+        mapping = mapping or _project().config.mapping
+        try:
+            diagnostics = diagnostics + check_against_logs(
+                loaded.policy_set, list(logs), mapping, Path.cwd(), log_format
+            )
+        except AuditError as exc:
+            if exc.diagnostics:
+                click.echo(render_text(exc.diagnostics), err=True)
+            click.echo(f"cxrules check: {exc}", err=True)
+            sys.exit(exc.exit_code)
     errors = sum(d.level is Level.ERROR for d in diagnostics)
     files = len(loaded.workspace.sources)
     if fmt == "json":
@@ -325,7 +360,13 @@ def run() -> None:
     help="exit 1 when violations of this severity or higher are found "
     "[default: the project's 'fail_on', else low]",
 )
-@click.option("--strict", is_flag=True, help="any rejected log record fails the audit (exit 3)")
+@click.option(
+    "--strict",
+    is_flag=True,
+    help="any rejected log record fails the audit (exit 3), and so does an event type or "
+    "attribute the policies read that no event of the log has, or local time read in UTC in a "
+    "log with other offsets (W401-W403: exit 2)",
+)
 @click.option(
     "--max-violations",
     type=_MaxViolations(),
@@ -389,6 +430,7 @@ def audit(
     Without options, the project's settings (cxrules.toml) name the policies, logs and mapping.
     """
     from cxrules.audit import AuditError, AuditRequest, open_audit
+    from cxrules.findings.unseen import CODES as UNSEEN_CODES
     from cxrules.reports.common import failing, failing_records
     from cxrules.reports.render import STREAMED, render
 
@@ -434,8 +476,9 @@ def audit(
     if fmt == "html":
         options["explanations"] = _explanations(request.policies, request.overrides)
     try:
-        with _progress() as progress, open_audit(request, progress) as (assembled, _):
+        with ProgressDisplay() as progress, open_audit(request, progress) as (assembled, warnings):
             head = assembled.report
+            unseen = [d for d in warnings if d.code in UNSEEN_CODES]
             if fmt in STREAMED:
                 # JSON and CSV are written as the violations come, never all in memory
                 with _destination(output) as handle:
@@ -454,9 +497,14 @@ def audit(
         sys.exit(exc.exit_code)
     if output:
         click.echo(f"report written to {output}", err=True)
+    if unseen:
+        click.echo(render_text(unseen), err=True)
     if strict and head.rejected_total:
         click.echo(f"cxrules audit: {head.rejected_total} record(s) rejected (--strict)", err=True)
         sys.exit(EXIT_INPUT)
+    if strict and unseen:
+        click.echo(f"cxrules audit: {len(unseen)} warning(s) about the log (--strict)", err=True)
+        sys.exit(EXIT_INVALID)
     sys.exit(EXIT_VIOLATIONS if failed else EXIT_OK)
 
 
@@ -471,94 +519,6 @@ def _destination(output: str | None) -> Iterator[Any]:
         yield handle
 
 
-class ProgressBar(Progress):
-    """An audit's progress drawn with rich on one line: the phase, a bar, the percentage, how
-    much of how much (bytes while reading, events while auditing sorted events), the events
-    audited and the ETA. A phase without a known total (sorting) pulses, with no percentage."""
-
-    def __init__(self, console: Any = None) -> None:
-        from rich.console import Console
-        from rich.progress import BarColumn, SpinnerColumn, TextColumn, TimeRemainingColumn
-        from rich.progress import Progress as Bar
-
-        self.bar = Bar(
-            SpinnerColumn(),
-            TextColumn("{task.description}"),
-            BarColumn(bar_width=24),
-            TextColumn("{task.fields[percent]:>4} {task.fields[amount]}"),
-            TextColumn("ETA"),
-            TimeRemainingColumn(),
-            console=console or Console(stderr=True),
-            transient=True,
-        )
-        self.task = self.bar.add_task("preparing", total=None, percent="", amount="")
-        self.unit = ""  # what the bar counts in this phase: "bytes", "events" or nothing
-        self.count = 0  # events audited so far
-        self.done, self.total = 0, 0
-
-    def start(self) -> None:
-        self.bar.start()
-
-    def stop(self) -> None:
-        self.bar.stop()
-
-    def phase(self, name: str, total: int | None = None) -> None:
-        self.unit = "events" if total is not None else ""
-        self.done, self.total = 0, total or 0
-        percent, amount = self._texts()
-        self.bar.reset(
-            self.task, total=total, completed=0, description=name, percent=percent, amount=amount
-        )
-
-    def read(self, done: int, total: int) -> None:
-        if self.unit == "events":
-            return  # this phase counts events, not bytes
-        self.unit, self.done, self.total = "bytes", done, total
-        percent, amount = self._texts()
-        self.bar.update(self.task, completed=done, total=total, percent=percent, amount=amount)
-
-    def events(self, count: int) -> None:
-        self.count = count
-        if self.unit == "events":
-            self.done = count
-        percent, amount = self._texts()
-        self.bar.update(self.task, completed=self.done, percent=percent, amount=amount)
-
-    def _texts(self) -> tuple[str, str]:
-        """The percentage and the amount of the current phase.
-
-        >>> bar = ProgressBar()
-        >>> bar.read(1_500_000, 6_000_000); bar._texts()
-        ('25%', '1.5 MB of 6.0 MB')
-        >>> bar.events(20_000); bar._texts()
-        ('25%', '1.5 MB of 6.0 MB · 20,000 events')
-        >>> bar.phase("auditing", 80_000); bar.events(60_000); bar._texts()
-        ('75%', '60,000 of 80,000 events')
-        >>> bar.phase("sorting"); bar._texts()
-        ('', '60,000 events')
-        """
-        share = f"{self.done / self.total:.0%}" if self.total else ""
-        audited = f"{self.count:,} events" if self.count else ""
-        if self.unit == "events":
-            return share, f"{self.count:,} of {self.total:,} events"
-        if self.unit == "bytes":
-            read = f"{_size(self.done)} of {_size(self.total)}"
-            return share, f"{read} · {audited}" if audited else read
-        return "", audited
-
-
-def _size(count: int) -> str:
-    """A byte count for people: '512 B', '3.4 MB'.
-
-    >>> _size(512), _size(3_400_000), _size(2_500_000_000)
-    ('512 B', '3.4 MB', '2.5 GB')
-    """
-    for unit, scale in (("GB", 1e9), ("MB", 1e6), ("kB", 1e3)):
-        if count >= scale:
-            return f"{count / scale:.1f} {unit}"
-    return f"{count} B"
-
-
 def _explanations(paths: list[str], overrides: dict[str, str]) -> dict[str, str]:
     """Each policy's plain-English explanation (`cxrules explain`), for the HTML report."""
     from cxrules.ir.explain import explain_policy
@@ -569,22 +529,6 @@ def _explanations(paths: list[str], overrides: dict[str, str]) -> dict[str, str]
         return {}
     calendars = loaded.policy_set.calendars
     return {p.id: explain_policy(p, calendars) for p in loaded.policy_set.policies}
-
-
-class _progress:
-    """A progress bar on stderr while an audit runs; nothing at all when stderr is not a
-    terminal (piped, redirected, in CI)."""
-
-    def __enter__(self) -> Progress:
-        if not sys.stderr.isatty():
-            return NO_PROGRESS
-        self.bar = ProgressBar()
-        self.bar.start()
-        return self.bar
-
-    def __exit__(self, *exc: object) -> None:
-        if hasattr(self, "bar"):
-            self.bar.stop()
 
 
 @main.command(context_settings={"ignore_unknown_options": True})

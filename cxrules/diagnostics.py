@@ -81,6 +81,9 @@ CODES: dict[str, str] = {
     "E411": "record is not an object",
     "E412": "invalid project settings",
     "E413": "time out of range",
+    "W401": "event type no event in the log has",
+    "W402": "attribute no event in the log has",
+    "W403": "local time without a zone, in a log with offsets",
 }
 
 

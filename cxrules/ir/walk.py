@@ -199,3 +199,17 @@ def attribute_paths(policy: ir.Policy) -> list[str]:
         elif isinstance(node, ir.Metric):
             paths.extend(node.group_by)
     return list(dict.fromkeys(paths))
+
+
+def uses_local_time(policy: ir.Policy) -> bool:
+    """True when the policy reads local time in the policy's zone, else the log's: a time of
+    day, date, weekday or hour, a calendar bucket of a metric, or a deadline at the end of a day
+    (week, month) or at a clock time. Business calendars carry their own zone."""
+    for node in models(policy):
+        if isinstance(node, ir.Local):
+            return True
+        if isinstance(node, ir.Metric) and node.bucket is not None:
+            return True
+        if isinstance(node, ir.CalendarPoint) and node.calendar is None:
+            return True
+    return False

@@ -33,6 +33,7 @@ from cxrules.logs.files import (
     spool_stdin,
 )
 from cxrules.logs.mapping import LogMapping
+from cxrules.logs.profile import LogProfile
 from cxrules.logs.progress import NO_PROGRESS, Progress
 from cxrules.logs.readers import (
     Item,
@@ -358,6 +359,7 @@ class LogSet:
         self.duplicate_scope = duplicates
         self.rejected: list[Rejected] = []
         self.duplicate_samples: list[Rejected] = []
+        self.profile = LogProfile()  # the types and attribute paths of the last read's events
 
     @property
     def total_bytes(self) -> int:
@@ -383,6 +385,7 @@ class LogSet:
         """
         self.rejected = []
         self.duplicate_samples = []
+        self.profile = LogProfile()
         total = self.total_bytes
         on_read = None
         if progress is not NO_PROGRESS:
@@ -437,6 +440,7 @@ class LogSet:
         instant = self.duplicate_scope == "instant"
         current: float | None = None
         inputs = self.inputs
+        profile = self.profile.add
         for when, seq, event, key in merged:
             log = inputs[seq >> SEQ_SHIFT]
             if key is not None:
@@ -461,9 +465,23 @@ class LogSet:
             if log.first is None:
                 log.first = event.time
             log.last = event.time
+            profile(event.type, event.attrs)
             yield event
         if on_read is not None:
             on_read()  # every input read: done == total
+
+    def sample_offsets(self, limit: int = 1000) -> list[int]:
+        """The UTC offsets (seconds) of the first `limit` events of each input, sorted: a look
+        at the log before it is audited, the same whatever the engine. The next read zeroes the
+        counters it leaves."""
+        seen: set[int] = set()
+        for log in self.inputs:
+            for number, (_, _, event, _) in enumerate(log.entries([], 0), 1):
+                offset = event.time.utcoffset()
+                seen.add(int(offset.total_seconds()) if offset is not None else 0)
+                if number >= limit:
+                    break
+        return sorted(seen)
 
     def summaries(self) -> list[InputSummary]:
         """One summary per input, for the last read."""

@@ -113,7 +113,9 @@ def failing_records(
 
 
 def verdict(report: Report, fail_on: str = "low") -> tuple[bool, str]:
-    """(passed, sentence): the closing verdict of an audit at the `fail_on` severity."""
+    """(passed, sentence): the closing verdict of an audit at the `fail_on` severity. It names
+    the policies nothing activated: a pass they had no part in, often a misspelt event type
+    (W401)."""
     failures = failing(report, fail_on)
     warnings = [v for v in report.violations if v.kind in WARNING_KINDS]
     below = len(report.violations) - len(failures) - len(warnings)
@@ -126,6 +128,10 @@ def verdict(report: Report, fail_on: str = "low") -> tuple[bool, str]:
         extras.append(plural(len(report.pending), "obligation") + " still open")
     if report.rejected_total:
         extras.append(plural(report.rejected_total, "rejected record"))
+    idle = [p.id for p in report.policies if not idle_counts(p)]
+    if idle:
+        named = ", ".join(idle[:3]) + (f" and {len(idle) - 3} more" if len(idle) > 3 else "")
+        extras.append(f"{plural(len(idle), 'policy', 'policies')} never activated ({named})")
     tail = ("; " + "; ".join(extras)) if extras else ""
     if not failures:
         return True, f"PASS: no violation at or above {fail_on}{tail}."
@@ -136,6 +142,13 @@ def verdict(report: Report, fail_on: str = "low") -> tuple[bool, str]:
         f"in {plural(len(policies), 'policy', 'policies')} ({by_severity})"
     )
     return False, head + tail + "."
+
+
+def idle_counts(policy: PolicySummary) -> int:
+    """Everything that happened to a policy: activations, judgements, open obligations and
+    metric warnings; 0 when nothing in the log activated it."""
+    p = policy
+    return p.activations + p.satisfied + p.violated + p.pending + p.cancelled + p.warnings
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:

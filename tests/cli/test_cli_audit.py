@@ -41,6 +41,10 @@ GOOD = [
     '{"time": "2026-03-02T10:20:00+03:00", "type": "customer.left", "visit": "v-1007"}',
 ]
 
+#: The event that activates restaurant.wording without breaching it: with it, the log has every
+#: event type and attribute the policies read.
+SAID = '{"time": "2026-03-02T10:21:00+03:00", "type": "staff.said", "text": "My pleasure"}'
+
 
 def _project(tmp_path: Path, lines: list[str] | bytes) -> tuple[Path, Path]:
     policies = tmp_path / "p.cxr"
@@ -54,8 +58,10 @@ def _project(tmp_path: Path, lines: list[str] | bytes) -> tuple[Path, Path]:
 
 
 def _audit(*args: str) -> tuple[int, str]:
+    """The exit code and the report when there is one (standard output: the warnings go to
+    standard error), else everything the command said."""
     result = CliRunner().invoke(main, ["audit", *args], catch_exceptions=False)
-    return result.exit_code, result.output
+    return result.exit_code, result.stdout if result.exit_code in (0, 1) else result.output
 
 
 def test_gap_longer_than_grace_is_one_violation_with_the_whole_gap(tmp_path: Path) -> None:
@@ -229,7 +235,7 @@ def test_max_violations_n_or_all(tmp_path: Path) -> None:
 
 
 def test_the_text_report_opens_with_the_verdict(tmp_path: Path) -> None:
-    policies, log = _project(tmp_path, GOOD)
+    policies, log = _project(tmp_path, [*GOOD, SAID])
     _, out = _audit("--policies", str(policies), "--log", str(log))
     lines = out.splitlines()
     assert lines[0].startswith("FAIL: 1 violation at or above low in 1 policy (1 high)")
@@ -237,7 +243,7 @@ def test_the_text_report_opens_with_the_verdict(tmp_path: Path) -> None:
 
 
 def test_no_progress_bar_when_not_a_terminal(tmp_path: Path) -> None:
-    policies, log = _project(tmp_path, GOOD)
+    policies, log = _project(tmp_path, [*GOOD, SAID])  # every name the policies read: no W401
     out = tmp_path / "r.txt"
     result = CliRunner().invoke(
         main, ["audit", "--policies", str(policies), "--log", str(log), "-o", str(out)]
@@ -250,7 +256,7 @@ def test_the_progress_bar_shows_phase_percentage_amount_and_eta() -> None:
 
     from rich.console import Console
 
-    from cxrules.cli import ProgressBar
+    from cxrules.logs.progress import ProgressBar
 
     screen = io.StringIO()
     bar = ProgressBar(Console(file=screen, force_terminal=True, width=120, color_system=None))

@@ -50,8 +50,10 @@ from cxrules.engines.duckdb.sql import (
     stage_ddl,
     zones_ddl,
 )
+from cxrules.engines.sql.catalog import INSTANT_KEY
 from cxrules.logs.event import Rejected
 from cxrules.logs.logset import LogInput, LogSet
+from cxrules.logs.profile import LogProfile
 from cxrules.logs.progress import NO_PROGRESS, Progress
 from cxrules.reports.model import InputSummary
 from cxrules.time.parse import make_parser
@@ -318,6 +320,7 @@ def _finish(
             codes[code] = codes.get(code, 0) + number
     logs.rejected = rejected
     logs.duplicate_samples = duplicate_samples
+    logs.profile = profile(con, table)
     return Ingested(
         events=sum(log.events for log in inputs),
         summaries=summaries,
@@ -327,6 +330,37 @@ def _finish(
         duplicate_samples=duplicate_samples,
         duplicates_total=sum(dropped.values()),
     )
+
+
+def profile(con: duckdb.DuckDBPyConnection, table: str = "events") -> LogProfile:
+    """The event types and attribute paths of the table's events, as `LogSet.events` counts
+    them (`LogProfile.add`): the top-level keys, then, one query per object found, the keys
+    inside it as dotted paths. Objects are reached by JSON pointer (`/a/b`), which takes any
+    key as written."""
+    found = LogProfile()
+    name = ident(table)
+    found.types.update(t for (t,) in con.execute(f"SELECT DISTINCT type FROM {name}").fetchall())
+    step = "'/' || replace(replace(k, '~', '~0'), '/', '~1')"
+    objects: list[tuple[str, str]] = [("", "")]  # (JSON pointer, dotted prefix); "": attrs
+    while objects:
+        pointer, prefix = objects.pop()
+        node = f"json_extract(attrs, {literal(pointer)})" if pointer else "attrs"
+        rows = con.execute(
+            f"""SELECT k, bool_or(json_type(node, {step}) = 'OBJECT')
+            FROM (SELECT node, unnest(json_keys(node)) AS k
+                  FROM (SELECT {node} AS node FROM {name}) WHERE json_type(node) = 'OBJECT')
+            GROUP BY k"""
+        ).fetchall()
+        for key, nested in rows:
+            if prefix and key == INSTANT_KEY:  # an instant (pyroute.py): a value to Python
+                continue
+            path = prefix + key
+            found.paths.add(path)
+            if nested:
+                objects.append(
+                    (pointer + "/" + key.replace("~", "~0").replace("/", "~1"), path + ".")
+                )
+    return found
 
 
 def _show(point: dict[str, Any] | None, tz: Any) -> str | None:

@@ -24,6 +24,7 @@ from cxrules.engines.duckdb.pyroute import EPOCH, US
 from cxrules.engines.sql.catalog import INSTANT_KEY
 from cxrules.logs.event import Rejected
 from cxrules.logs.logset import LogSet
+from cxrules.logs.profile import LogProfile
 from cxrules.time.instants import to_us
 
 EventRow = tuple[int, int, str, str, str, int, Any]
@@ -39,6 +40,7 @@ class Snapshot:
     rejected_total: int
     duplicate_samples: list[Rejected]
     routes: list[str] = field(default_factory=list)
+    profile: LogProfile | None = None
 
 
 def _plain(value: Any) -> Any:
@@ -75,6 +77,7 @@ def python_read(make_logs: Callable[[], LogSet]) -> Snapshot:
         list(logs.rejected),
         logs.rejected_total,
         list(logs.duplicate_samples),
+        profile=logs.profile,
     )
 
 
@@ -100,6 +103,7 @@ def duckdb_read(
         done.rejected_total,
         done.duplicate_samples,
         list(done.routes),
+        profile=logs.profile,
     )
 
 
@@ -128,7 +132,7 @@ def differences(expected: Snapshot, got: Snapshot, limit: int = 10) -> list[str]
             found.append(f"event {number}: expected {want!r}, got {have!r}")
             if len(found) >= limit:
                 return found
-    for name in ("summaries", "rejected", "rejected_total", "duplicate_samples"):
+    for name in ("summaries", "rejected", "rejected_total", "duplicate_samples", "profile"):
         want, have = getattr(expected, name), getattr(got, name)
         if want != have:
             found.append(f"{name}: expected {want!r}, got {have!r}")

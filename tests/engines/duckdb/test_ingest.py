@@ -1075,3 +1075,17 @@ def test_an_entrys_own_time_format(tmp_path):
     }
     _, got = compare([csv_file(tmp_path / "d.tsv", dated)], mapping)
     assert got.routes == ["python"] and got.rejected_total == 1
+
+
+def test_both_reads_profile_the_same_types_and_attribute_paths(tmp_path):
+    """What the log has (W401, W402): flat keys as written, nested keys as dotted paths, keys
+    that JSON paths cannot spell, and nothing inside lists."""
+    lines = [
+        '{"time": "2026-03-02T09:00:00Z", "type": "a", "x": {"y": {"z": 1}, "": 2}}',
+        '{"time": "2026-03-02T09:01:00Z", "type": "b", "p.q": 1, "s/t~": {"u": null}}',
+        '{"time": "2026-03-02T09:02:00Z", "type": "b", "x": 3, "l": [{"m": 1}]}',
+    ]
+    expected, got = compare([write(tmp_path / "p.jsonl", lines)])
+    assert got.profile is not None
+    assert sorted(got.profile.types) == ["a", "b"]
+    assert sorted(got.profile.paths) == ["l", "p.q", "s/t~", "s/t~.u", "x", "x.", "x.y", "x.y.z"]

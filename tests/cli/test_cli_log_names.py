@@ -1,0 +1,172 @@
+"""Names a policy reads that the log does not have (W401, W402), local time read in UTC in a
+log with other offsets (W403): `cxrules audit` on every engine
+and `cxrules check --log`, their wording, `--strict`, and the verdict of a policy never
+activated."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from cxrules.cli import main
+
+POLICY = """\
+policy notify.no-sms "No SMS notifications"
+  owner "CX"
+  description "SMS is off for notifications."
+  forbid notificaton.sent where chanel == "sms"
+
+policy calls.tier "Gold callers are greeted"
+  owner "CX"
+  description "Nested attributes and wildcards are found."
+  per caller.id
+  forbid call.* where caller.tier == "gold" and greeting == "none"
+"""
+
+LOG = [
+    {"time": "2026-03-02T09:00:00+01:00", "type": "notification.sent", "channel": "sms"},
+    {"time": "2026-03-02T09:05:00+01:00", "type": "call.started", "caller": {"id": "c1"}},
+    {
+        "time": "2026-03-02T09:06:00+01:00",
+        "type": "call.ended",
+        "caller": {"id": "c1", "tier": "gold"},
+        "greeting": "hello",
+    },
+]
+
+WARNINGS = (
+    "p.cxr:1:1: warning[W401]: policy notify.no-sms reads event type 'notificaton.sent', "
+    "which no event in the log has\n"
+    "  = hint: did you mean 'notification.sent'?\n"
+    "p.cxr:1:1: warning[W402]: policy notify.no-sms reads attribute 'chanel', "
+    "which no event in the log has\n"
+    "  = hint: did you mean 'channel'?\n"
+    "0 errors, 2 warnings\n"
+)
+
+
+def _files(tmp_path: Path, log: list[dict[str, object]] = LOG) -> tuple[str, str]:
+    policies = tmp_path / "p.cxr"
+    policies.write_text(POLICY, encoding="utf-8")
+    path = tmp_path / "log.jsonl"
+    path.write_text("".join(json.dumps(e) + "\n" for e in log), encoding="utf-8")
+    return str(policies), str(path)
+
+
+def _run(tmp_path: Path, *args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_audit_warns_of_a_misspelt_type_and_attribute_on_every_engine(
+    tmp_path: Path, audit_engine: str
+) -> None:
+    policies, log = _files(tmp_path)
+    base = ["audit", "--policies", policies, "--log", log, "--engine", audit_engine]
+    code, out, err = _run(tmp_path, *base, "--format", "json")
+    assert code == 0  # nothing activated the misspelt policy: no violation
+    assert err == WARNINGS
+    activations = {p["id"]: p["activations"] for p in json.loads(out)["policies"]}
+    assert activations == {"notify.no-sms": 0, "calls.tier": 2}
+    code, _, err = _run(tmp_path, *base, "--strict")
+    assert code == 2
+    assert err.endswith("cxrules audit: 2 warning(s) about the log (--strict)\n")
+
+
+def test_the_verdict_names_the_policy_never_activated(tmp_path: Path) -> None:
+    policies, log = _files(tmp_path)
+    code, out, _ = _run(
+        tmp_path, "audit", "--policies", policies, "--log", log, "--engine", "python", "-o", "-"
+    )
+    verdict = "PASS: no violation at or above low; 1 policy never activated (notify.no-sms)."
+    assert code == 0
+    assert out.splitlines()[0] == verdict
+
+
+def test_check_with_a_sample_log_warns_without_auditing(tmp_path: Path) -> None:
+    policies, log = _files(tmp_path)
+    code, out, err = _run(tmp_path, "check", policies, "--log", log)
+    assert (code, out, err) == (0, WARNINGS, "")
+    code, out, _ = _run(tmp_path, "check", policies, "--log", log, "--strict")
+    assert (code, out) == (2, WARNINGS)
+
+
+def test_no_warning_when_the_log_has_every_name(tmp_path: Path) -> None:
+    fixed = [dict(LOG[0], type="notificaton.sent", chanel="sms"), *LOG[1:]]
+    policies, log = _files(tmp_path, fixed)
+    code, out, err = _run(tmp_path, "check", policies, "--log", log, "--strict")
+    assert (code, out, err) == (0, "1 file(s), 2 policies: ok\n", "")
+
+
+def test_an_empty_log_warns_about_nothing(tmp_path: Path) -> None:
+    policies, log = _files(tmp_path, [])
+    code, out, _ = _run(tmp_path, "check", policies, "--log", log, "--strict")
+    assert (code, out) == (0, "1 file(s), 2 policies: ok\n")
+
+
+def test_check_with_an_unreadable_sample_exits_3(tmp_path: Path) -> None:
+    policies, _ = _files(tmp_path)
+    missing = str(tmp_path / "missing.jsonl")
+    code, _, err = _run(tmp_path, "check", policies, "--log", missing)
+    assert code == 3
+    assert err.endswith("cxrules check: a log cannot be read\n")
+
+
+ZONED = """\
+policy calls.daily "Calls per day"
+  owner "CX"
+  description "Day buckets: local time."
+  metric calls = count(call.ended)
+    per day
+  require calls <= 100
+
+policy calls.early "No call before nine"
+  owner "CX"
+  description "Its own zone: no warning."
+  zone "Europe/Istanbul"
+  forbid call.ended where local_hour < 9
+"""
+
+ZONE_WARNING = (
+    "z.cxr:1:1: warning[W403]: policy calls.daily reads local time in UTC, but the log's "
+    "times have the offsets +00:00, +03:00\n"
+    "  = hint: set the zone the times are local to: in the log mapping ([log] zone = "
+    '"Area/City") or in the policy (zone "Area/City")\n'
+    "0 errors, 1 warning\n"
+)
+
+
+def _zoned(tmp_path: Path) -> tuple[str, str]:
+    policies = tmp_path / "z.cxr"
+    policies.write_text(ZONED, encoding="utf-8")
+    log = tmp_path / "z.jsonl"
+    times = ["2026-03-02T09:00:00+03:00", "2026-03-02T10:00:00+03:00", "2026-03-02T11:00:00Z"]
+    log.write_text(
+        "".join(json.dumps({"time": t, "type": "call.ended"}) + "\n" for t in times), "utf-8"
+    )
+    return str(policies), str(log)
+
+
+def test_local_time_in_utc_in_a_log_with_offsets_warns_on_every_engine(
+    tmp_path: Path, audit_engine: str
+) -> None:
+    policies, log = _zoned(tmp_path)
+    base = ["audit", "--policies", policies, "--log", log, "--engine", audit_engine]
+    code, _, err = _run(tmp_path, *base, "--format", "json")
+    assert (code, err) == (0, ZONE_WARNING)
+    code, _, err = _run(tmp_path, *base, "--format", "json", "--strict")
+    assert code == 2
+
+
+def test_check_warns_of_local_time_in_utc_unless_the_mapping_sets_a_zone(tmp_path: Path) -> None:
+    policies, log = _zoned(tmp_path)
+    assert _run(tmp_path, "check", policies, "--log", log) == (0, ZONE_WARNING, "")
+    mapping = tmp_path / "m.toml"
+    mapping.write_text('[log]\nzone = "Europe/Istanbul"\n', encoding="utf-8")
+    ok = (0, "1 file(s), 2 policies: ok\n", "")
+    assert _run(tmp_path, "check", policies, "--log", log, "--mapping", str(mapping)) == ok
+    utc = tmp_path / "log.jsonl"
+    utc.write_text('{"time": "2026-03-02T09:00:00Z", "type": "call.ended"}\n', "utf-8")
+    assert _run(tmp_path, "check", policies, "--log", str(utc)) == ok
