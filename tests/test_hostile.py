@@ -258,8 +258,17 @@ def test_20000_terms_joined_by_and_work(tmp_path: Path) -> None:
     values = {f"x{i}": i for i in range(20_000)}
     hit = Event(datetime(2026, 3, 2, 10, tzinfo=UTC), "x.y", "hit", values, "log", 1, 0)
     miss = Event(datetime(2026, 3, 2, 11, tzinfo=UTC), "x.y", "miss", {"x0": 0}, "log", 2, 1)
-    report = audit_events(loaded.policy_set, [hit, miss])
+    report = audit_events(loaded.policy_set, [hit, miss], engine="python")
     assert [v.trigger.id for v in report.violations if v.trigger] == ["hit"]
+    # the SQL engines refuse it up front (megabytes of SQL), naming the size and the limit:
+    # 20,000 comparisons of an attribute and a number (3 nodes each), 19,999 and, 3 more
+    from cxrules.engines.duckdb import DuckDBEngine
+
+    (refused,) = DuckDBEngine().limits(loaded.policy_set)
+    assert refused.code == "E302"
+    assert "cannot run on the duckdb engine: a policy of 80002 terms (the SQL plans take 5000)" in (
+        refused.message
+    )
 
 
 def test_deep_nesting_is_a_diagnostic(tmp_path: Path) -> None:

@@ -7,10 +7,23 @@ from cxrules.engines.sql.exprs import CompileError
 from cxrules.engines.sql.plan import PolicyPlan
 from cxrules.engines.sql.rules import RULES
 from cxrules.engines.sql.stream import Env, build_stream
+from cxrules.ir.walk import attribute_paths, models
+
+#: The largest policy the plans take: IR nodes (terms, operators, patterns) and attribute paths.
+#: Real policies have tens; a generated one with thousands of terms would make SQL of megabytes
+#: that a database spends minutes parsing, so it is refused (the python engine runs it).
+MAX_NODES = 5_000
+MAX_PATHS = 500
 
 
 def compile_policy(policy: ir.Policy, env: Env) -> PolicyPlan:
     """The plan of one policy; CompileError when a construct cannot be written as SQL yet."""
+    nodes = sum(1 for _ in models(policy))
+    if nodes > MAX_NODES:
+        raise CompileError(f"a policy of {nodes} terms (the SQL plans take {MAX_NODES})")
+    paths = len(attribute_paths(policy))
+    if paths > MAX_PATHS:
+        raise CompileError(f"a policy reading {paths} attributes (the SQL plans take {MAX_PATHS})")
     compiler = RULES.get(policy.rule.kind)
     if compiler is None:
         raise CompileError(f"{policy.rule.kind} rules")
