@@ -43,7 +43,7 @@ from cxrules.engines.sql.text import DAY_US, floor_div, floor_mod
 from cxrules.ir.walk import models
 from cxrules.time.calendars import BusinessCalendar, CalendarError
 from cxrules.time.clock import Clock
-from cxrules.time.instants import from_us, to_us
+from cxrules.time.instants import MAX_US, MIN_US, from_us, to_us
 from cxrules.time.text import parse_clock
 
 #: µs per second.
@@ -112,7 +112,9 @@ class CalendarTables:
                         end = max(end, clock.point(last, node, "UTC") + MARGIN_US)
                 except (CalendarError, OverflowError):
                     end = max(end, last + SEARCH_US)
-        return cls(policy_set.calendars, zones, first - DAY_US, end)
+        # within the instants a datetime holds, with room for a local date two days either side
+        low, high = MIN_US + 3 * DAY_US, MAX_US - 3 * DAY_US
+        return cls(policy_set.calendars, zones, max(first - DAY_US, low), min(end, high))
 
     # ----------------------------------------------------------------- tables
 
@@ -144,8 +146,9 @@ class CalendarTables:
     def _build(self, calendar: str) -> _Built:
         cal = BusinessCalendar(self.specs[calendar])
         i = self._index(calendar)
-        first_day = _local_date(self.start_us, cal) - timedelta(days=2)
-        last_day = _local_date(self.end_us, cal) + timedelta(days=2)
+        # two days either side, within the dates Python holds (a day's opening may reach the next)
+        first_day = max(_local_date(self.start_us, cal), date(1, 1, 5)) - timedelta(days=2)
+        last_day = min(_local_date(self.end_us, cal), date(9999, 12, 26)) + timedelta(days=2)
         days = list(_dates(first_day, last_day))
         intervals = [(to_us(a), to_us(b)) for day in days for a, b in cal.opening(day)]
         for (_, close), (opening, _) in zip(intervals, intervals[1:], strict=False):

@@ -12,7 +12,7 @@ from typing import Any
 
 from cxrules.findings.model import Cell, Cited, Finding, Pending
 from cxrules.ir.sums import rounded
-from cxrules.time.instants import from_us
+from cxrules.time.instants import from_us, never_after
 
 #: A function that gives the cited events of a set of `ord`s.
 Lookup = Callable[[set[int]], dict[int, Cited]]
@@ -89,7 +89,7 @@ def finding(policy: str, r: dict[str, Any], leaves: list[str], cited: dict[int, 
         trigger=cited[r["trig"]] if r["trig"] is not None else None,
         evidence=tuple(cited[o] for o in r["evidence"] or ()),
         count=r["cnt"],
-        deadline=r["deadline"],
+        deadline=never_after(r["deadline"]),
         fulfilled=r["fulfilled"],
         number=r["number"],
         read=tuple(read),
@@ -107,7 +107,7 @@ def pendings(policy: str, rows: list[dict[str, Any]], lookup: Lookup) -> list[Pe
             policy=policy,
             scope=tuple(r["scope"]),
             trigger=cited[r["trig"]],
-            deadline=r["deadline"],
+            deadline=never_after(r["deadline"]),  # past the end of time: never
             count=r["cnt"],
             remaining=r["remaining"],
             since=r["since"],

@@ -15,7 +15,7 @@ from datetime import UTC, datetime, timedelta
 
 from cxrules.engines.sql.text import lit
 from cxrules.ir.reading import INSTANT_TEXT
-from cxrules.time.instants import from_us, to_us
+from cxrules.time.instants import FIRST_US, LAST_US, MAX_US, MIN_US, from_us, to_us
 from cxrules.time.zones import zone as lookup
 
 US = 1_000_000
@@ -81,7 +81,8 @@ class ZoneTables:
         first = first_us if first_us is not None else now
         last = last_us if last_us is not None else first
         margin = MARGIN // timedelta(microseconds=1)
-        return cls(first - margin, last + margin)
+        # within the instants a datetime holds (a log at the end of time has no margin past it)
+        return cls(max(first - margin, MIN_US), min(last + margin, MAX_US))
 
     def of(self, zone: str) -> Transitions:
         found = self.cache.get(zone)
@@ -164,10 +165,12 @@ class ZoneTables:
         wall = [
             f"CASE WHEN {valid} THEN ({days} * 86400 + {pre}_sec) * {US} + {pre}_us END AS {pre}_w"
         ]
-        result = [
+        utc = (
             f"CASE WHEN {pre}_w IS NULL THEN NULL WHEN {pre}_o IS NULL THEN "
-            f"{self.wall_to_utc(pre + '_w', zone)} ELSE {pre}_w - {pre}_o END AS {out}"
-        ]
+            f"{self.wall_to_utc(pre + '_w', zone)} ELSE {pre}_w - {pre}_o END"
+        )
+        # an instant outside the range every zone can show is no time (values.read_instant)
+        result = [f"CASE WHEN ({utc}) BETWEEN {FIRST_US} AND {LAST_US} THEN ({utc}) END AS {out}"]
         return [groups, parts, wall, result]
 
     def parse_instant(self, s: str, zone: str) -> str:
