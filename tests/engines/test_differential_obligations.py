@@ -278,7 +278,7 @@ def test_obligation_reports_are_identical_on_python_and_duckdb(
     assert _report("duckdb", policy, events, as_of) == expected
 
 
-@pytest.mark.engines("python")
+@pytest.mark.engines("spark")  # in the spark pass, beside the other Spark tests
 @pytest.mark.skipif(shutil.which("java") is None, reason="Spark needs Java")
 @settings(
     max_examples=3,  # 5-10 s each on a local Spark, after its start: duckdb covers the breadth

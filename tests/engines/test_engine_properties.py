@@ -4,11 +4,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import engine_builders
 from engine_builders import Log, after, attr, counts, lit, op, pat, policy, run, trig
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cxrules import ir
+from cxrules.engines.base import EngineError
 from cxrules.time.format import format_instant
 from cxrules.time.instants import from_us
 
@@ -266,5 +268,11 @@ def test_extreme_attribute_values_never_raise(items: list[Any]) -> None:
     for minute, va, vb in sorted(items, key=lambda r: r[0]):
         log.add(f"+{minute}min", "x" if minute % 2 else "y", a=va, b=vb, scope=vb)
     for rule in rules:
-        result = run(policy(rule, scope=("scope",)), log)
+        try:
+            result = run(policy(rule, scope=("scope",)), log)
+        except EngineError as refused:
+            # the SQL engines refuse a pattern read from the log up front (E302), never crash
+            assert engine_builders.ENGINE != "python"
+            assert "'matches' with a pattern that is not a text in the policy" in str(refused)
+            continue
         assert counts(result)["activations"] >= 0
