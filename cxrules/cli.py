@@ -9,7 +9,6 @@ from __future__ import annotations
 import contextlib
 import difflib
 import json
-import re
 import shutil
 import sys
 from collections.abc import Iterator
@@ -20,7 +19,7 @@ import click
 
 from cxrules import __version__, engines
 from cxrules.diagnostics import Diagnostic, Level, render_json, render_text, sort_key
-from cxrules.engines.base import DEFAULT_MEMORY_LIMIT
+from cxrules.engines.base import DEFAULT_MEMORY_LIMIT, memory_bytes
 from cxrules.logs.progress import ProgressDisplay
 
 if TYPE_CHECKING:
@@ -149,14 +148,15 @@ class _Size(click.ParamType):
     """An amount of memory as DuckDB reads it: a number and a unit (500MB, 2GB, 1.5GiB)."""
 
     name = "SIZE"
-    pattern = re.compile(r"\d{1,6}(?:\.\d{1,3})?\s?(?:[KMGT]i?B|B)", re.IGNORECASE)
 
     def convert(
         self, value: object, param: click.Parameter | None, ctx: click.Context | None
     ) -> str:
         text = str(value).strip()
-        if not self.pattern.fullmatch(text):
-            self.fail(f"{value!r} is not an amount of memory: write e.g. 500MB or 2GB", param, ctx)
+        try:
+            memory_bytes(text)
+        except ValueError as exc:
+            self.fail(str(exc), param, ctx)
         return text
 
 
@@ -389,8 +389,8 @@ def run() -> None:
     "--memory-limit",
     type=_Size(),
     metavar="SIZE",
-    help="duckdb: memory the database may hold before it spills to disk, e.g. 2GB "
-    f"[default: {DEFAULT_MEMORY_LIMIT}]",
+    help="duckdb: memory the audit may take, e.g. 2GB; the database holds what the program "
+    f"leaves of it and spills the rest to disk [default: {DEFAULT_MEMORY_LIMIT}]",
 )
 @click.option(
     "--temp-dir",

@@ -8,10 +8,12 @@ construct an engine does not support is refused up front, never answered differe
 
 from __future__ import annotations
 
+import re
 from abc import ABC, abstractmethod
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
+from decimal import Decimal
 from typing import ClassVar
 
 from cxrules import ir
@@ -40,9 +42,34 @@ class EventList:
 Source = LogSet | EventList
 
 
-#: The memory an engine's database holds before it spills to disk, unless an audit says
-#: otherwise (`RunOptions.settings["memory_limit"]`, `cxrules audit --memory-limit`).
+#: The memory an audit may take, unless it says otherwise (`RunOptions.settings["memory_limit"]`,
+#: `cxrules audit --memory-limit`): an engine's database holds what the program and its report
+#: leave of it (`database_memory`), and spills the rest to disk.
 DEFAULT_MEMORY_LIMIT = "1GB"
+#: What the program itself takes beside its database: the interpreter, the policies, one batch
+#: of violations being written (about 130 MB measured, with room for the report's batches).
+PROGRAM_MEMORY = 256 * 10**6
+
+_SIZE = re.compile(r"(\d{1,6}(?:\.\d{1,3})?)\s?([KMGT]?)(i?)B", re.IGNORECASE)
+
+
+def memory_bytes(size: str) -> int:
+    """Bytes in an amount written as DuckDB reads it: 500MB, 2GB (powers of 1000), 1.5GiB
+    (powers of 1024)."""
+    found = _SIZE.fullmatch(size.strip())
+    if found is None:
+        raise ValueError(f"{size!r} is not an amount of memory: write e.g. 500MB or 2GB")
+    number, unit, binary = found.groups()
+    power = "KMGT".find(unit.upper()) + 1 if unit else 0
+    return int(Decimal(number) * (1024 if binary else 1000) ** power)
+
+
+def database_memory(settings: dict[str, str]) -> str:
+    """The memory limit of the audit's database: the audit's budget less what the program
+    takes (`PROGRAM_MEMORY`), and at least half the budget; in whole megabytes."""
+    budget = memory_bytes(settings.get("memory_limit") or DEFAULT_MEMORY_LIMIT)
+    share = max(budget - PROGRAM_MEMORY, budget // 2)
+    return f"{max(share // 10**6, 1)}MB"
 
 
 @dataclass

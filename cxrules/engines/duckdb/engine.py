@@ -1,9 +1,9 @@
 """DuckDB engine: the SQL plans (`cxrules/engines/sql/`) run in an embedded DuckDB.
 
 The plans and the driver are shared with every SQL engine; this module is DuckDB's backend:
-the connection (its `memory_limit` and `temp_directory` bound an audit's memory: sorts and
-windows spill to disk beyond them), loading the events (`load.py`, `ingest.py`), and each
-plan's stages in a schema of their own.
+the connection (its `memory_limit`, the audit's budget less what the program takes, and its
+`temp_directory` bound an audit's memory: sorts and windows spill to disk beyond them), loading
+the events (`load.py`, `ingest.py`), and each plan's stages in a schema of their own.
 """
 
 from __future__ import annotations
@@ -19,13 +19,13 @@ import pyarrow as pa
 from cxrules import ir
 from cxrules.diagnostics import Diagnostic
 from cxrules.engines.base import (
-    DEFAULT_MEMORY_LIMIT,
     Engine,
     EngineError,
     EventList,
     RunOptions,
     Source,
     cannot_run,
+    database_memory,
 )
 from cxrules.engines.duckdb.load import load_events
 from cxrules.engines.sql.catalog import Catalog
@@ -90,7 +90,7 @@ class DuckDBEngine(Engine):
 def connect(settings: dict[str, str]) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with the audit's limits (a temporary folder of its own by default)."""
     config: dict[str, Any] = {"preserve_insertion_order": False}
-    config["memory_limit"] = settings.get("memory_limit") or DEFAULT_MEMORY_LIMIT
+    config["memory_limit"] = database_memory(settings)
     if settings.get("threads"):
         config["threads"] = int(settings["threads"])
     config["temp_directory"] = settings.get("temp_directory") or tempfile.gettempdir()

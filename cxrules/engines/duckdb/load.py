@@ -13,7 +13,7 @@ from typing import Any
 
 import pyarrow as pa
 
-from cxrules.engines.base import EventList, RunOptions, Source
+from cxrules.engines.base import EventList, RunOptions, Source, database_memory
 from cxrules.engines.duckdb.ingest import ingest
 from cxrules.engines.duckdb.pyroute import attrs_json
 from cxrules.findings.assemble import Reading
@@ -48,7 +48,7 @@ def load_events(con: Any, source: Source, options: RunOptions) -> Reading | None
     done = ingest(
         con,
         logs,
-        memory_limit=settings.get("memory_limit"),
+        memory_limit=database_memory(settings),
         temp_directory=settings.get("temp_directory"),
         threads=int(settings["threads"]) if settings.get("threads") else None,
         progress=options.progress,
