@@ -134,7 +134,33 @@ def _jsonable(v: Any, zone: str) -> Any:
 
 def violation_text(policy: ir.Policy, f: Finding, zone: str) -> tuple[str, Details]:
     """The sentence and details of one violation of `policy`; `zone` is the log's (the report's
-    data fields), sentences use the policy's zone when it sets one."""
+    data fields), sentences use the policy's zone when it sets one. A policy with `report`
+    values ends the sentence with them, '(host: Ayşe; party: 4)', and gives them in
+    `details.report` (a missing value: 'missing' in the sentence, null in the details)."""
+    sentence, details = _violation_text(policy, f, zone)
+    if not policy.report:
+        return sentence, details
+    t = Times(policy.zone or zone)
+    values = dict(f.reported)
+    shown = []
+    report: Details = {}
+    for r in policy.report:
+        v = values.get(r.name)
+        shown.append(f"{r.name}: {_reported_text(v, r.unit, t)}")
+        report[r.name] = None if v is None else _jsonable(v, zone)
+    return f"{sentence} ({'; '.join(shown)})", {**details, "report": report}
+
+
+def _reported_text(v: Any, unit: str, t: Times) -> str:
+    """A reported value in a sentence: text as it is (quoted only when empty), 'missing'."""
+    if v is None:
+        return "missing"
+    if isinstance(v, str) and v:
+        return v
+    return _value(v, unit, t)
+
+
+def _violation_text(policy: ir.Policy, f: Finding, zone: str) -> tuple[str, Details]:
     rule = policy.rule
     t = Times(policy.zone or zone)
     if f.bad_deadline:

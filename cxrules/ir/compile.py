@@ -112,7 +112,18 @@ class _PolicyCompiler:
             states=tuple(self.states[k] for k in sorted(self.states)),
             rule=rule,
             warning_lead=lead,
+            report=self.report(),
         )
+
+    def report(self) -> tuple[ir.Reported, ...]:
+        """The `report` clauses' values, in the order written."""
+        found = []
+        for clause in self.policy.clauses:
+            if isinstance(clause, ast.ReportClause):
+                for f in clause.fields:
+                    value = self.expr(f.value)
+                    found.append(ir.Reported(name=f.name, value=value, unit=unit_of(value)))  # type: ignore[arg-type]
+        return tuple(found)
 
     def _calendar_zone(self, name: str) -> str | None:
         cal = self.names.shared.calendars.get(name)

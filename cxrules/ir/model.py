@@ -441,6 +441,16 @@ Rule = Annotated[
 # --------------------------------------------------------------------------- policies
 
 
+class Reported(IR):
+    """A value a violation shows (`report name = value`): evaluated at the rule's trigger, as a
+    value check's condition is (the trigger's attributes, the scope's history strictly before
+    it). `unit` says how a sentence writes it."""
+
+    name: str
+    value: Expr
+    unit: Literal["number", "percent", "duration", "instant", "any"] = "any"
+
+
 class Policy(IR):
     """One compiled policy: metadata, scope, the states it tracks and its single rule."""
 
@@ -461,6 +471,9 @@ class Policy(IR):
     states: tuple[State, ...] = ()
     rule: Rule
     warning_lead: Duration | None = None  # open obligations this close to deadline are 'at risk'
+    # values each violation shows (rules with a trigger only: response, forbid after, value
+    # check), evaluated at the trigger
+    report: tuple[Reported, ...] = ()
 
 
 class PolicySet(IR):
@@ -472,5 +485,17 @@ class PolicySet(IR):
     parameters: dict[str, Any] = {}  # the values in force, after --set
 
 
-for _model in (History, Unary, Binary, Between, Missing, In, Call, Pattern, Window, Shown):
+for _model in (
+    History,
+    Unary,
+    Binary,
+    Between,
+    Missing,
+    In,
+    Call,
+    Pattern,
+    Window,
+    Shown,
+    Reported,
+):
     _model.model_rebuild()

@@ -97,6 +97,11 @@ def _policy(p: ir.Policy, calendars: dict[str, ir.Calendar]) -> list[str]:
         found.append(f"'while {rule.during}' names a state the policy does not define")
     if isinstance(rule, ir.MetricCheck):
         found.extend(_aggregate(rule.metric.aggregate))
+    if p.report and not isinstance(rule, ir.Response | ir.ForbidAfter | ir.ValueCheck):
+        found.append(f"a {rule.kind} rule has no trigger to report values at")
+    names = [r.name for r in p.report]
+    if len(set(names)) != len(names):
+        found.append("a reported value is named twice")
     return found
 
 

@@ -313,6 +313,14 @@ class ToAst:
     def at_risk(self, meta: Any, c: list[Any]) -> ast.AtRiskClause:
         return ast.AtRiskClause(span=self._span(meta), lead=c[0])
 
+    def report_def(self, meta: Any, c: list[Any]) -> ast.ReportClause:
+        return ast.ReportClause(span=self._span(meta), fields=tuple(c))
+
+    def report_field(self, meta: Any, c: list[Any]) -> ast.ReportField:
+        return ast.ReportField(
+            span=self._span(meta), name=str(c[0]), name_span=self._tok(c[0]), value=c[1]
+        )
+
     # ------------------------------------------------------------------ rules
     def require_rule(self, meta: Any, c: list[Any]) -> ast.RequireRule:
         fields: dict[str, Any] = {"subject": c[0]}
