@@ -40,7 +40,7 @@ from cxrules.ir.phrases import (
     plain,
     words,
 )
-from cxrules.ir.text import number, percent
+from cxrules.ir.text import describe, number, percent
 
 __all__ = [
     "calendar_words",
@@ -171,6 +171,11 @@ class _Explainer:
         if zone:
             sentences.append(zone)
         sentences.extend(self.states())
+        if self.policy.report:
+            shown: list[Phrase] = [
+                cat(Code(r.name), f" ({describe(r.value)})") for r in self.policy.report
+            ]
+            sentences.append(cat("Each violation shows, as at its trigger: ", join(shown), "."))
         return join(sentences, last=" ", sep=" ")
 
     def scope(self) -> Phrase:
