@@ -78,3 +78,43 @@ def test_a_lone_carriage_return_is_quoted(report: Report) -> None:
     assert text.split("\r\n")[1].startswith('v-oct-1,octopus.always-connected,high,gap,"k=\r",')
     header, row = rows(text)
     assert (row[4], row[8]) == ("k=\r", "a\rb")
+
+
+def reporting(report: Report) -> Report:
+    """The sample report, its first two violations showing `report` values (issue 12, point
+    19): a host and a party size, then a missing host and the teams a ticket moved between."""
+    first, second, *rest = report.violations
+    first = first.model_copy(update={"details": {"report": {"host": "Ayşe", "party": 4}}})
+    second = second.model_copy(
+        update={"details": {"report": {"host": None, "teams": ["L1", "=L2"]}}}
+    )
+    return report.model_copy(update={"violations": [first, second, *rest]})
+
+
+def test_reported_values_are_columns_sorted_by_name(report: Report) -> None:
+    header, *body = rows(render_csv(reporting(report)))
+    assert header == [*COLUMNS, "report.host", "report.party", "report.teams"]
+    # text as is, numbers and lists as JSON, missing or not reported: empty
+    assert [row[len(COLUMNS) :] for row in body] == [
+        ["Ayşe", "4", ""],
+        ["", "", '["L1", "=L2"]'],
+        ["", "", ""],
+        ["", "", ""],
+        ["", "", ""],
+    ]
+
+
+def test_reported_values_are_guarded_like_any_text(report: Report) -> None:
+    first = report.violations[0].model_copy(update={"details": {"report": {"host": "=cmd"}}})
+    one = report.model_copy(update={"violations": [first]})
+    assert rows(render_csv(one))[1][-1] == "'=cmd"
+    assert rows(render_csv(one, guard_formulas=False))[1][-1] == "=cmd"
+
+
+def test_the_columns_come_from_the_policies_when_the_report_knows_them(report: Report) -> None:
+    # an audit's report knows its policies' names, even those no violation shows
+    known = reporting(report).with_reported(["party", "host", "seated_for", "teams"])
+    header, first, *_ = rows(render_csv(known))
+    names = ["report.host", "report.party", "report.seated_for", "report.teams"]
+    assert header == [*COLUMNS, *names]
+    assert first[len(COLUMNS) :] == ["Ayşe", "4", "", ""]
