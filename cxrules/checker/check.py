@@ -252,7 +252,7 @@ class Checker(Context):
 
 
 #: The rules a `report` clause may stand in: those judged at a trigger.
-REPORTING_RULES = (ast.ResponseRule, ast.ForbidAfterRule, ast.ValueRule)
+REPORTING_RULES = (ast.ResponseRule, ast.ExpectationsRule, ast.ForbidAfterRule, ast.ValueRule)
 
 
 def _rule_word(rule: Any) -> str:

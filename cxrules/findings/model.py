@@ -33,7 +33,8 @@ class Finding:
     (text, value) pairs in the order the condition reads them, and `missing` the texts of those
     that were missing. `value` is a deadline that could not be read as a time. `reported`
     holds the policy's `report` values at the trigger, (name, value) in the order written
-    (`MISSING` values as None).
+    (`MISSING` values as None). `counts` holds, for an `unmet` violation of several
+    expectations, how many events each expectation found in its window, in the rule's order.
     """
 
     policy: str
@@ -53,6 +54,7 @@ class Finding:
     value: Any = None
     bad_deadline: bool = False  # a `condition_false` because the deadline could not be read
     reported: tuple[tuple[str, Any], ...] = ()
+    counts: tuple[int, ...] = ()  # `unmet`: each expectation's count at the trigger, in order
 
 
 @dataclass(slots=True)

@@ -150,6 +150,8 @@ def rule_patterns(policy: ir.Policy) -> list[ir.Pattern]:
         found.append(rule.pattern)
     elif isinstance(rule, ir.Response):
         found += [rule.trigger.pattern, rule.expect, rule.unless]
+    elif isinstance(rule, ir.Expectations):
+        found += [rule.trigger.pattern, *(e.pattern for e in rule.expects)]
     elif isinstance(rule, ir.ForbidAfter):
         found += [rule.trigger.pattern, rule.pattern, rule.unless]
     elif isinstance(rule, ir.ValueCheck):

@@ -329,6 +329,27 @@ class ResponseRule(Node):
     unless: Pattern | None = None
 
 
+class ExpectClause(Node):
+    """One `expect [each] [at least N | at most N] P <timing> [where C]` of a `when` rule."""
+
+    kind: Literal["expect"] = "expect"
+    each: bool = False
+    at_least: CountRef | None = None
+    at_most: CountRef | None = None
+    pattern: Pattern
+    timing: Timing
+
+
+class ExpectationsRule(Node):
+    """`when T expect … expect …`: several expectations (or one with a count) at one trigger,
+    one verdict. The checker allows `before` windows only (judged at the trigger)."""
+
+    kind: Literal["expectations"] = "expectations"
+    trigger: Trigger
+    expects: tuple[ExpectClause, ...]
+    unless: Pattern | None = None
+
+
 class ForbidAfterRule(Node):
     kind: Literal["forbid_after"] = "forbid_after"
     trigger: Trigger
@@ -366,6 +387,7 @@ Rule = Annotated[
     RequireRule
     | ForbidRule
     | ResponseRule
+    | ExpectationsRule
     | ForbidAfterRule
     | ValueRule
     | RateRule

@@ -268,6 +268,23 @@ class _Formatter:
             if r.unless is not None:
                 lines.append(f"{i}unless {self.pattern(r.unless)}")
             return lines
+        if isinstance(r, ast.ExpectationsRule):
+            lines = [f"{i}when {self._trigger(r.trigger)}"]
+            for e in r.expects:
+                each = "each " if e.each else ""
+                bound = ""
+                if e.at_least is not None:
+                    bound = f"at least {self.expr(e.at_least)} "
+                if e.at_most is not None:
+                    bound = f"at most {self.expr(e.at_most)} "
+                lines.append(
+                    f"{i}expect {each}{bound}{self._types(e.pattern)} {self._timing(e.timing)}"
+                )
+                if e.pattern.where is not None:
+                    lines.append(f"{i}{INDENT}where {self.expr(e.pattern.where)}")
+            if r.unless is not None:
+                lines.append(f"{i}unless {self.pattern(r.unless)}")
+            return lines
         if isinstance(r, ast.ValueRule):
             return [f"{i}when {self._trigger(r.trigger)}", f"{i}require {self.expr(r.condition)}"]
         if isinstance(r, ast.RateRule):

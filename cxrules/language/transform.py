@@ -386,16 +386,50 @@ class ToAst:
             "unless": unless,
         }
 
-    def response_rule(self, meta: Any, c: list[Any]) -> ast.ResponseRule:
-        f = self._obligation(c)
-        return ast.ResponseRule(
-            span=self._span(meta),
-            trigger=f["trigger"],
-            each=f["each"],
-            expect=f["pattern"],
-            timing=f["timing"],
-            unless=f["unless"],
+    def response_rule(self, meta: Any, c: list[Any]) -> ast.ResponseRule | ast.ExpectationsRule:
+        """One plain expectation is a response; several, or one with a count, is an
+        `ExpectationsRule` (one verdict at the trigger)."""
+        trigger = c[0]
+        expects = [x for x in c[1:] if isinstance(x, ast.ExpectClause)]
+        unless = next((x for x in c[1:] if isinstance(x, ast.Pattern)), None)
+        one = expects[0]
+        if len(expects) == 1 and one.at_least is None and one.at_most is None:
+            return ast.ResponseRule(
+                span=self._span(meta),
+                trigger=trigger,
+                each=one.each,
+                expect=one.pattern,
+                timing=one.timing,
+                unless=unless,
+            )
+        return ast.ExpectationsRule(
+            span=self._span(meta), trigger=trigger, expects=tuple(expects), unless=unless
         )
+
+    def expect_clause(self, meta: Any, c: list[Any]) -> ast.ExpectClause:
+        each = bool(c) and c[0] == "each"
+        rest = c[1:] if each else c
+        bound: dict[str, Any] = {}
+        if rest and isinstance(rest[0], tuple) and rest[0][0] in ("at_least", "at_most"):
+            bound[rest[0][0]] = rest[0][1]
+            rest = rest[1:]
+        types: ast.Pattern = rest[0]
+        timing: ast.Timing = rest[1]
+        pattern = types
+        for part in rest[2:]:
+            if isinstance(part, tuple):
+                pattern = types.model_copy(
+                    update={"where": part[1], "span": self._join(types.span, part[1].span)}
+                )
+        return ast.ExpectClause(
+            span=self._span(meta), each=each, pattern=pattern, timing=timing, **bound
+        )
+
+    def expect_at_least(self, meta: Any, c: list[Token]) -> tuple[str, Any]:
+        return ("at_least", self._count(c[0]))
+
+    def expect_at_most(self, meta: Any, c: list[Token]) -> tuple[str, Any]:
+        return ("at_most", self._count(c[0]))
 
     def forbid_after_rule(self, meta: Any, c: list[Any]) -> ast.ForbidAfterRule:
         f = self._obligation(c)
@@ -729,6 +763,7 @@ _RULE_TYPES = (
     ast.RequireRule,
     ast.ForbidRule,
     ast.ResponseRule,
+    ast.ExpectationsRule,
     ast.ForbidAfterRule,
     ast.ValueRule,
     ast.RateRule,

@@ -113,6 +113,7 @@ class Violation(Model):
         "rate_exceeded",
         "gap",
         "condition_false",
+        "unmet",
         "metric",
         "metric_warning",
     ]

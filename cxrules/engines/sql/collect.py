@@ -104,6 +104,7 @@ def finding(
         value=None if bad is MISSING else bad,
         bad_deadline=bool(r["bad_deadline"]),
         reported=_reported(reported, r.get("report")),
+        counts=tuple(r.get("counts") or ()),
     )
 
 

@@ -46,6 +46,7 @@ RECORD_COLUMNS: list[tuple[str, str, str]] = [
     ("bad_deadline", "BOOLEAN", "FALSE"),
     ("bad_value", "STRUCT", "NULL"),
     ("report", "STRUCT[]", "NULL"),
+    ("counts", "BIGINT[]", "CAST([] AS BIGINT[])"),
 ]
 WAITING_COLUMNS: list[tuple[str, str, str]] = [
     ("scope", "VARCHAR[]", ""),
@@ -92,11 +93,13 @@ def add_report(plan: PolicyPlan) -> None:
         f"SELECT ord AS rep_ord, {values} AS rep_values FROM stream "
         f"WHERE {type_match(trigger.pattern.types)}",
     )
-    kept = ", ".join(f"b.{name}" for name, _, _ in RECORD_COLUMNS if name != "report")
+    kept = ", ".join(
+        "r.rep_values AS report" if name == "report" else f"b.{name}"
+        for name, _, _ in RECORD_COLUMNS
+    )
     plan.add(
         "records",
-        f"SELECT {kept}, r.rep_values AS report FROM records_bare b "
-        "LEFT JOIN reported r ON b.trig = r.rep_ord",
+        f"SELECT {kept} FROM records_bare b LEFT JOIN reported r ON b.trig = r.rep_ord",
     )
 
 
