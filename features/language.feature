@@ -509,3 +509,37 @@ Feature: Language constructs the seed library does not use
       | policy           | kind            | scope        | start  | end    | report.early_by | report.courier |
       | delivery.in-slot | condition_false | delivery=d-1 | +35min | +35min | 1500            | Can            |
     And the violation sentence contains "(early_by: 25m; courier: Can)"
+
+  # ------------------------------------------------------------ several expectations (issue 12, point 18)
+
+  Scenario: A refund with no return and a third refund in 30 days is one violation with both reasons
+    # c-1: a return, then refunds on days 1, 2 and 3: the third has two refunds in the 30 days
+    # before it (at most 1 allowed). c-2 never returned anything: each refund lacks a return, and
+    # its third also has two refunds before it. Each breach spans the 30-day window it failed.
+    Given the policy:
+      """
+      policy refunds.checked "A refund follows a return, and at most one other refund"
+        per customer
+        when refund.issued
+        expect return.received within 30d before
+        expect at most 1 refund.issued within 30d before
+        report agent = agent
+      """
+    When these events happen:
+      | time | type            | customer | agent |
+      | +0s  | return.received | c-1      |       |
+      | +1d  | refund.issued   | c-1      | Ece   |
+      | +2d  | refund.issued   | c-1      | Ece   |
+      | +3d  | refund.issued   | c-1      | Can   |
+      | +0s  | refund.issued   | c-2      | Efe   |
+      | +1h  | refund.issued   | c-2      | Efe   |
+      | +2h  | refund.issued   | c-2      | Deniz |
+    Then the violations are:
+      | policy          | kind  | scope        | start               | end | report.agent |
+      | refunds.checked | unmet | customer=c-1 | 2026-02-03T09:00:00 | +3d | Can          |
+      | refunds.checked | unmet | customer=c-2 | 2026-01-31T09:00:00 | +0s | Efe          |
+      | refunds.checked | unmet | customer=c-2 | 2026-01-31T10:00:00 | +1h | Efe          |
+      | refunds.checked | unmet | customer=c-2 | 2026-01-31T11:00:00 | +2h | Deniz        |
+    And a violation sentence contains "at 2026-03-05 09:00:00+03:00: 2 refund.issued within 30d before (at most 1 allowed) (agent: Can)"
+    And a violation sentence contains "at 2026-03-02 11:00:00+03:00: no return.received within 30d before; 2 refund.issued within 30d before (at most 1 allowed) (agent: Deniz)"
+    And policy "refunds.checked" has 2 satisfied, 4 violated and 0 pending
