@@ -58,6 +58,8 @@ CODES: dict[str, str] = {
     "E222": "invalid parameter override",
     "E223": "invalid bounds",
     "E224": "number or duration too large",
+    "E225": "'report' on a rule without a trigger",
+    "E226": "expectation not judged at the trigger",
     "W201": "policy without owner or description",
     "W202": "defined but never used",
     "W203": "warning level on the wrong side of the requirement",

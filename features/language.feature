@@ -458,3 +458,88 @@ Feature: Language constructs the seed library does not use
     Then the violations are:
       | policy        | kind | scope      | start               | end                 |
       | support.reply | late | ticket=t-2 | 2026-03-06T15:00:00 | 2026-03-07T14:00:00 |
+
+  # ------------------------------------------------------------ report (issue 12, point 19)
+
+  Scenario: A late order names the host who seated the table, as at the order
+    # t-1 is seated by Ayşe at 09:00 for 4; its order at 09:10 is due by 09:40 and served at
+    # 10:00: late. Bora's seating at 09:20 comes after the order and changes nothing it shows.
+    # t-2 was never seated: its missed order shows nothing (empty cells: missing values).
+    Given the policy:
+      """
+      policy restaurant.order-served "Orders are served within 30 minutes"
+        per table
+        when order.placed
+        expect food.served within 30min
+        report host = last(guest.seated).host, party = last(guest.seated).party
+      """
+    When these events happen:
+      | time   | type         | table | host | party |
+      | +0s    | guest.seated | t-1   | Ayşe | 4     |
+      | +5min  | order.placed | t-2   |      |       |
+      | +10min | order.placed | t-1   |      |       |
+      | +20min | guest.seated | t-1   | Bora | 2     |
+      | +1h    | food.served  | t-1   |      |       |
+    Then the violations are:
+      | policy                  | kind    | scope     | start  | end    | fulfilled_at | report.host | report.party |
+      | restaurant.order-served | missing | table=t-2 | +5min  | +35min |              |             |              |
+      | restaurant.order-served | late    | table=t-1 | +10min | +40min | +1h          | Ayşe        | 4            |
+    And a violation sentence contains "(within 30min) (host: Ayşe; party: 4)"
+    And a violation sentence contains "(deadline 09:35:00) (host: missing; party: missing)"
+
+  Scenario: A courier who came early shows how early
+    # The slot of d-1 starts at 10:00; the courier rings at 09:35: 25 minutes early. The value
+    # is read at the trigger, as the condition is: a text read as an instant less the trigger's
+    # time is a duration (1500 seconds in the details, 25m in the sentence).
+    Given the policy:
+      """
+      policy delivery.in-slot "Couriers come within the booked slot"
+        per delivery
+        when courier.arrived
+        require time >= last(slot.booked).slot_start
+        report early_by = last(slot.booked).slot_start - time, courier = courier
+      """
+    When these events happen:
+      | time   | type           | delivery | slot_start          | courier |
+      | +0s    | slot.booked    | d-1      | 2026-03-02T10:00:00 |         |
+      | +35min | courier.arrived | d-1     |                     | Can     |
+      | +0s    | slot.booked    | d-2      | 2026-03-02T09:30:00 |         |
+      | +40min | courier.arrived | d-2     |                     | Efe     |
+    Then the violations are:
+      | policy           | kind            | scope        | start  | end    | report.early_by | report.courier |
+      | delivery.in-slot | condition_false | delivery=d-1 | +35min | +35min | 1500            | Can            |
+    And the violation sentence contains "(early_by: 25m; courier: Can)"
+
+  # ------------------------------------------------------------ several expectations (issue 12, point 18)
+
+  Scenario: A refund with no return and a third refund in 30 days is one violation with both reasons
+    # c-1: a return, then refunds on days 1, 2 and 3: the third has two refunds in the 30 days
+    # before it (at most 1 allowed). c-2 never returned anything: each refund lacks a return, and
+    # its third also has two refunds before it. Each breach spans the 30-day window it failed.
+    Given the policy:
+      """
+      policy refunds.checked "A refund follows a return, and at most one other refund"
+        per customer
+        when refund.issued
+        expect return.received within 30d before
+        expect at most 1 refund.issued within 30d before
+        report agent = agent
+      """
+    When these events happen:
+      | time | type            | customer | agent |
+      | +0s  | return.received | c-1      |       |
+      | +1d  | refund.issued   | c-1      | Ece   |
+      | +2d  | refund.issued   | c-1      | Ece   |
+      | +3d  | refund.issued   | c-1      | Can   |
+      | +0s  | refund.issued   | c-2      | Efe   |
+      | +1h  | refund.issued   | c-2      | Efe   |
+      | +2h  | refund.issued   | c-2      | Deniz |
+    Then the violations are:
+      | policy          | kind  | scope        | start               | end | report.agent |
+      | refunds.checked | unmet | customer=c-1 | 2026-02-03T09:00:00 | +3d | Can          |
+      | refunds.checked | unmet | customer=c-2 | 2026-01-31T09:00:00 | +0s | Efe          |
+      | refunds.checked | unmet | customer=c-2 | 2026-01-31T10:00:00 | +1h | Efe          |
+      | refunds.checked | unmet | customer=c-2 | 2026-01-31T11:00:00 | +2h | Deniz        |
+    And a violation sentence contains "at 2026-03-05 09:00:00+03:00: 2 refund.issued within 30d before (at most 1 allowed) (agent: Can)"
+    And a violation sentence contains "at 2026-03-02 11:00:00+03:00: no return.received within 30d before; 2 refund.issued within 30d before (at most 1 allowed) (agent: Deniz)"
+    And policy "refunds.checked" has 2 satisfied, 4 violated and 0 pending

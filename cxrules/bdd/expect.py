@@ -12,6 +12,9 @@ from cxrules.reports.model import MetricValue, PolicySummary, Report, Violation
 from cxrules.time.format import DurationTextError, parse_duration_text
 
 VIOLATION_COLUMNS = ("policy", "kind", "scope", "start", "end", "severity", "fulfilled_at")
+#: The columns of a policy's `report` values: `report.host` is `details.report.host`, written as
+#: `detail_text` writes it; an empty cell is a missing value (or one the policy does not report).
+REPORT_COLUMNS = "report.<name>"
 
 Key = tuple[tuple[str, object], ...]
 
@@ -81,15 +84,24 @@ def _instant(text: str, clock: Clock) -> float:
     return round(clock.instant(text).timestamp(), 6)
 
 
+def _columns(cells: dict[str, str]) -> list[str]:
+    """The columns a violations table compares, in a fixed order: the violation's own, then its
+    reported values by name."""
+    named = sorted(c for c in cells if c.startswith("report."))
+    return [c for c in VIOLATION_COLUMNS if c in cells] + named
+
+
 def _expected_key(row: Row, clock: Clock) -> Key:
     items: list[tuple[str, object]] = []
-    for column in VIOLATION_COLUMNS:
+    for column in _columns(row.cells):
         if column not in row.cells:
             continue
         raw = row.cells[column].strip()
         try:
-            if column == "scope":
-                value: object = tuple(sorted(parse_scope(raw).items()))
+            if column.startswith("report."):
+                value: object = raw
+            elif column == "scope":
+                value = tuple(sorted(parse_scope(raw).items()))
             elif column == "fulfilled_at":
                 value = _instant(raw, clock) if raw else None
             elif not raw:
@@ -116,6 +128,11 @@ def _actual_key(v: Violation, columns: list[str]) -> Key:
             round(datetime.fromisoformat(v.fulfilled_at).timestamp(), 6) if v.fulfilled_at else None
         ),
     }
+    reported = (v.details or {}).get("report") or {}
+    for c in columns:
+        if c.startswith("report."):
+            value = reported.get(c[len("report.") :])
+            values[c] = "" if value is None else detail_text(value)
     return tuple((c, values[c]) for c in columns)
 
 
@@ -138,7 +155,7 @@ def check_violations(result: Report, rows: list[Row], clock: Clock) -> None:
     """The violations are exactly the rows (as a multiset over the columns given)."""
     if not rows:
         raise SpecError("the violations table has no rows: use 'Then there are no violations'")
-    columns = [c for c in VIOLATION_COLUMNS if c in rows[0].cells]
+    columns = _columns(rows[0].cells)
     expected = Counter(_expected_key(r, clock) for r in rows)
     actual = Counter(_actual_key(v, columns) for v in result.violations)
     if expected == actual:

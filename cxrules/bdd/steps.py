@@ -141,7 +141,8 @@ def n_violations(cxrules_world: World, n: str) -> None:
 @then("the violations are:")
 @plain
 def violations_are(cxrules_world: World) -> None:
-    rows = _rows(cxrules_world, "violations", set(expect.VIOLATION_COLUMNS))
+    allowed = {*expect.VIOLATION_COLUMNS, expect.REPORT_COLUMNS}
+    rows = _rows(cxrules_world, "violations", allowed)
     expect.check_violations(cxrules_world.audit(), rows, cxrules_world.clock)
 
 

@@ -189,7 +189,8 @@ def build_events(rows: list[Row], clock: Clock, file: str) -> list[Event]:
 
 def table_rows(raw: list[tuple[int, list[str]]], what: str, allowed: set[str] | None) -> list[Row]:
     """Rows keyed by the header's column names; SpecError for an empty table, a duplicate or
-    (when `allowed` is given) an unknown column.
+    (when `allowed` is given) an unknown column. An allowed name `x.<name>` allows every column
+    `x.` followed by a name (`report.host`).
 
     >>> table_rows([(3, ["kind", "start"]), (4, ["gap", "+1min"])], "t", {"kind", "start"})
     [Row(line=4, cells={'kind': 'gap', 'start': '+1min'})]
@@ -200,8 +201,10 @@ def table_rows(raw: list[tuple[int, list[str]]], what: str, allowed: set[str] | 
     if len(set(header)) != len(header):
         raise SpecError(f"the {what} table names a column twice: {', '.join(header)}")
     if allowed is not None:
+        families = tuple(a[: -len("<name>")] for a in allowed if a.endswith(".<name>"))
         for name in header:
-            if name not in allowed:
+            family = any(name.startswith(f) and len(name) > len(f) for f in families)
+            if name not in allowed and not family:
                 hint = did_you_mean(name, sorted(allowed))
                 raise SpecError(
                     f"the {what} table has an unknown column {name!r}"

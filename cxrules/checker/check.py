@@ -118,6 +118,7 @@ class Checker(Context):
                 expr_type(self, clause.value, names, "condition")
             elif isinstance(clause, ast.AtRiskClause):
                 check_duration(self, clause.lead, names)
+        self._reports(policy, names)
         if policy.rule is None:
             self.err(
                 "E217",
@@ -193,6 +194,37 @@ class Checker(Context):
                 )
             table[clause.name] = clause
 
+    def _reports(self, policy: ast.Policy, names: PolicyNames) -> None:
+        """`report` clauses: each name once, each value an expression at the trigger, and only
+        on rules that have a trigger (E225)."""
+        seen: dict[str, ast.ReportField] = {}
+        for clause in policy.clauses:
+            if not isinstance(clause, ast.ReportClause):
+                continue
+            if policy.rule is not None and not isinstance(policy.rule, REPORTING_RULES):
+                self.err(
+                    "E225",
+                    f"'report' is not available on {_rule_word(policy.rule)}: it has no trigger",
+                    clause.span.model_copy(
+                        update={
+                            "end_line": clause.span.line,
+                            "end_column": clause.span.column + len("report"),
+                        }
+                    ),
+                    "report values on a rule with a trigger: 'when … expect', 'when … forbid' "
+                    "or 'when … require'",
+                )
+            for f in clause.fields:
+                if f.name in seen:
+                    self.err(
+                        "E215",
+                        f"'{f.name}' is reported twice in policy '{policy.id}'",
+                        f.name_span,
+                        "rename or remove one of them",
+                    )
+                seen.setdefault(f.name, f)
+                expr_type(self, f.value, names, "condition")
+
     def _unused_locals(self, policy: ast.Policy, names: PolicyNames) -> None:
         if not names.lets and not names.states:
             return
@@ -217,6 +249,21 @@ class Checker(Context):
                         item.name_span,
                         "remove it, or use it in a policy",
                     )
+
+
+#: The rules a `report` clause may stand in: those judged at a trigger.
+REPORTING_RULES = (ast.ResponseRule, ast.ExpectationsRule, ast.ForbidAfterRule, ast.ValueRule)
+
+
+def _rule_word(rule: Any) -> str:
+    """How the diagnostics name a rule without a trigger."""
+    if isinstance(rule, ast.RequireRule):
+        return "a 'require' rule (an existence or a metric)"
+    if isinstance(rule, ast.ForbidRule):
+        return "a 'forbid' rule (an absence)"
+    if isinstance(rule, ast.RateRule):
+        return "an 'at most' rule (a rate limit)"
+    return "a 'while … always' rule (an invariant)"
 
 
 def _rule_hint(policy: ast.Policy) -> str:

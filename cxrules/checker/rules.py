@@ -79,6 +79,8 @@ def check_rule(chk: Context, policy: ast.Policy, rule: Any, names: PolicyNames) 
         _timing(chk, rule.timing, names, isinstance(rule, ast.ForbidAfterRule))
         if rule.unless is not None:
             check_pattern(chk, rule.unless, names, "expect")
+    elif isinstance(rule, ast.ExpectationsRule):
+        _expectations(chk, rule, names)
     elif isinstance(rule, ast.ValueRule):
         _trigger(chk, rule.trigger, names)
         kind = expr_type(chk, rule.condition, names, "condition")
@@ -272,6 +274,43 @@ def _trigger(chk: Context, trigger: ast.Trigger, names: PolicyNames) -> None:
             )
     if trigger.within is not None:
         check_duration(chk, trigger.within, names)
+
+
+def _expectations(chk: Context, rule: ast.ExpectationsRule, names: PolicyNames) -> None:
+    """Several expectations at one trigger (or one with a count): each judged at the trigger,
+    so each window is `before` it (E226), with no `each`; no `unless` (nothing stays open)."""
+    _trigger(chk, rule.trigger, names)
+    hint = "an expectation after the trigger needs a policy of its own"
+    for e in rule.expects:
+        check_pattern(chk, e.pattern, names, "expect")
+        _timing(chk, e.timing, names, False)
+        if e.timing.direction != "before":
+            chk.err(
+                "E226",
+                "with several expectations (or a count) each is judged at the trigger: "
+                "its window must be before it",
+                e.timing.span,
+                hint + "; or write the window before it, e.g. 'within 30d before'",
+            )
+        if e.each:
+            chk.err(
+                "E226",
+                "'each' pairs events with open obligations; expectations judged at the "
+                "trigger have none",
+                chk.word_span(e.span, "each"),
+                "remove 'each'",
+            )
+        if e.at_least is not None:
+            check_count(chk, e.at_least, names, "the count", minimum=1)
+        if e.at_most is not None:
+            check_count(chk, e.at_most, names, "the count", minimum=0)
+    if rule.unless is not None:
+        chk.err(
+            "E226",
+            "'unless' cancels an open obligation; expectations judged at the trigger leave none",
+            rule.unless.span,
+            "remove 'unless', or state the exception in a 'where' of the trigger",
+        )
 
 
 def _timing(chk: Context, timing: ast.Timing, names: PolicyNames, forbid: bool) -> None:

@@ -328,6 +328,7 @@ def assemble(policy_set: ir.PolicySet, outcome: Outcome, header: ReportHeader) -
         ignored_after_as_of=outcome.after_as_of,
         rejected_by_code=reading.rejected_by_code,
     )
+    report.with_reported(r.name for p in policy_set.policies for r in p.report)
     return Assembled(
         report=report,
         violations=(item[3] for item in ranked),

@@ -31,7 +31,10 @@ class Finding:
     trigger reached (1 for a plain trigger). `number` is a count the rule found (events in a
     rate window, matches of an existence rule). `read` holds the values a condition read, as
     (text, value) pairs in the order the condition reads them, and `missing` the texts of those
-    that were missing. `value` is a deadline that could not be read as a time.
+    that were missing. `value` is a deadline that could not be read as a time. `reported`
+    holds the policy's `report` values at the trigger, (name, value) in the order written
+    (`MISSING` values as None). `counts` holds, for an `unmet` violation of several
+    expectations, how many events each expectation found in its window, in the rule's order.
     """
 
     policy: str
@@ -50,6 +53,8 @@ class Finding:
     still_open: bool = False
     value: Any = None
     bad_deadline: bool = False  # a `condition_false` because the deadline could not be read
+    reported: tuple[tuple[str, Any], ...] = ()
+    counts: tuple[int, ...] = ()  # `unmet`: each expectation's count at the trigger, in order
 
 
 @dataclass(slots=True)

@@ -16,6 +16,7 @@ from cxrules import ir
 from cxrules.findings.model import Cell, Finding, Pending
 from cxrules.findings.text import Times, iso, value_text
 from cxrules.ir.text import (
+    before_text,
     describe,
     duration_text,
     figure,
@@ -84,15 +85,17 @@ def shown_deadline(policy: ir.Policy, deadline: int, zone: str) -> int:
 def span_of(policy: ir.Policy, f: Finding, zone: str) -> tuple[int, int]:
     """The interval a violation reports (µs): from the trigger to the deadline for a response
     (`late` too: its fulfilment is `fulfilled_at`); the window itself for a `before` window
-    ([t − max, t − min]; without an earliest bound, the instant t − min); else the finding's."""
+    ([t − max, t − min]; without an earliest bound, the instant t − min); for several
+    expectations, from the earliest to the latest bound of the failed ones' windows; else the
+    finding's."""
     rule = policy.rule
+    if isinstance(rule, ir.Expectations) and f.trigger is not None:
+        spans = [window_span(e.window, f.trigger.us) for e, _ in failed_expectations(rule, f)]
+        return min(a for a, _ in spans), max(b for _, b in spans)
     if isinstance(rule, ir.Response) and f.trigger is not None and not f.bad_deadline:
         w = rule.window
         if w.direction == "before":
-            t = f.trigger.us
-            end = t - (seconds_to_us(w.min.seconds) if w.min else 0)
-            start = t - seconds_to_us(w.max.seconds) if w.max else end
-            return start, end
+            return window_span(w, f.trigger.us)
         if f.deadline is not None:
             return f.start, shown_deadline(policy, f.deadline, zone)
     return f.start, f.end
@@ -134,13 +137,41 @@ def _jsonable(v: Any, zone: str) -> Any:
 
 def violation_text(policy: ir.Policy, f: Finding, zone: str) -> tuple[str, Details]:
     """The sentence and details of one violation of `policy`; `zone` is the log's (the report's
-    data fields), sentences use the policy's zone when it sets one."""
+    data fields), sentences use the policy's zone when it sets one. A policy with `report`
+    values ends the sentence with them, '(host: Ayşe; party: 4)', and gives them in
+    `details.report` (a missing value: 'missing' in the sentence, null in the details)."""
+    sentence, details = _violation_text(policy, f, zone)
+    if not policy.report:
+        return sentence, details
+    t = Times(policy.zone or zone)
+    values = dict(f.reported)
+    shown = []
+    report: Details = {}
+    for r in policy.report:
+        v = values.get(r.name)
+        shown.append(f"{r.name}: {_reported_text(v, r.unit, t)}")
+        report[r.name] = None if v is None else _jsonable(v, zone)
+    return f"{sentence} ({'; '.join(shown)})", {**details, "report": report}
+
+
+def _reported_text(v: Any, unit: str, t: Times) -> str:
+    """A reported value in a sentence: text as it is (quoted only when empty), 'missing'."""
+    if v is None:
+        return "missing"
+    if isinstance(v, str) and v:
+        return v
+    return _value(v, unit, t)
+
+
+def _violation_text(policy: ir.Policy, f: Finding, zone: str) -> tuple[str, Details]:
     rule = policy.rule
     t = Times(policy.zone or zone)
     if f.bad_deadline:
         return _bad_deadline(policy, f, t), {}
     if isinstance(rule, ir.Response):
         return _response(policy, rule, f, t, zone)
+    if isinstance(rule, ir.Expectations):
+        return _expectations(policy, rule, f, t, zone)
     if isinstance(rule, ir.ForbidAfter):
         assert f.trigger is not None
         head = about(policy, f.scope, f.trigger.type, f.count)
@@ -182,21 +213,6 @@ def violation_text(policy: ir.Policy, f: Finding, zone: str) -> tuple[str, Detai
     raise ValueError(f"no sentence for a {f.kind} violation of a {rule.kind} rule")
 
 
-def before_text(w: ir.Window) -> str:
-    """A `before` window in words: 'before it', 'at least 15min before', 'within 30d before',
-    'between 35min and 25min before'.
-
-    >>> d = lambda s, t: ir.Duration(seconds=s, text=t)
-    >>> before_text(ir.Window(direction="before", max=d(2592000, "30d")))
-    'within 30d before'
-    """
-    if w.max is None:
-        return f"at least {duration_text(w.min)} before" if w.min else "before it"
-    if w.min is None or w.min.seconds == 0:
-        return f"within {duration_text(w.max)} before"
-    return f"between {duration_text(w.max)} and {duration_text(w.min)} before"
-
-
 def _response(
     policy: ir.Policy, rule: ir.Response, f: Finding, t: Times, zone: str
 ) -> tuple[str, Details]:
@@ -229,6 +245,48 @@ def _response(
     return (
         f"{head} at {t(f.start)}: no {expect} {window_text(w)} (deadline {t(deadline)})"
     ), details
+
+
+def failed_expectations(rule: ir.Expectations, f: Finding) -> list[tuple[ir.Expectation, int]]:
+    """The expectations an `unmet` violation failed, with their counts, in the rule's order."""
+    return [(e, c) for e, c in zip(rule.expects, f.counts, strict=True) if not e.met(c)]
+
+
+def expectation_reason(e: ir.Expectation, count: int) -> str:
+    """Why an expectation failed: 'no return.received within 30d before', '2 refund.issued
+    within 30d before (at most 1 allowed)', '1 visit.logged before it (at least 2 required)'."""
+    where = f"{pattern_text(e.pattern)} {before_text(e.window)}"
+    if count == 0 and e.at_least == 1 and e.at_most is None:
+        return f"no {where}"
+    if e.at_most is not None and count > e.at_most:
+        return f"{count} {where} (at most {e.at_most} allowed)"
+    return f"{count} {where} (at least {e.at_least} required)"
+
+
+def window_span(w: ir.Window, t: int) -> tuple[int, int]:
+    """A `before` window around the trigger instant t (µs): [t − max, t − min]; without an
+    earliest bound, the instant t − min (the latest the event could have come)."""
+    end = t - (seconds_to_us(w.min.seconds) if w.min else 0)
+    start = t - seconds_to_us(w.max.seconds) if w.max else end
+    return start, end
+
+
+def _expectations(
+    policy: ir.Policy, rule: ir.Expectations, f: Finding, t: Times, zone: str
+) -> tuple[str, Details]:
+    """'refund.issued of customer c-1 at …: no return.received within 30d before; 2
+    refund.issued within 30d before (at most 1 allowed)': every failed expectation, in order."""
+    assert f.trigger is not None
+    head = about(policy, f.scope, f.trigger.type, f.count)
+    failed = failed_expectations(rule, f)
+    reasons = [expectation_reason(e, c) for e, c in failed]
+    details: Details = {
+        "failed": [
+            {"expect": e.text, "count": c, "reason": r}
+            for (e, c), r in zip(failed, reasons, strict=True)
+        ]
+    }
+    return f"{head} at {t(f.trigger.us)}: {'; '.join(reasons)}", details
 
 
 def _bad_deadline(policy: ir.Policy, f: Finding, t: Times) -> str:

@@ -8,6 +8,7 @@ from cxrules import ir
 from cxrules.checker.context import Checked
 from cxrules.checker.rules import is_metric_requirement, metric_unit, pattern_of
 from cxrules.checker.symbols import PolicyNames, meaning, reference
+from cxrules.ir.text import expect_window_text
 from cxrules.ir.walk import unit_of
 from cxrules.language import ast
 from cxrules.language.fmt import expr_text
@@ -112,7 +113,18 @@ class _PolicyCompiler:
             states=tuple(self.states[k] for k in sorted(self.states)),
             rule=rule,
             warning_lead=lead,
+            report=self.report(),
         )
+
+    def report(self) -> tuple[ir.Reported, ...]:
+        """The `report` clauses' values, in the order written."""
+        found = []
+        for clause in self.policy.clauses:
+            if isinstance(clause, ast.ReportClause):
+                for f in clause.fields:
+                    value = self.expr(f.value)
+                    found.append(ir.Reported(name=f.name, value=value, unit=unit_of(value)))  # type: ignore[arg-type]
+        return tuple(found)
 
     def _calendar_zone(self, name: str) -> str | None:
         cal = self.names.shared.calendars.get(name)
@@ -141,6 +153,11 @@ class _PolicyCompiler:
                 window=self.window(rule.timing),
                 unless=self.pattern(rule.unless) if rule.unless else None,
                 each=rule.each,
+            )
+        if isinstance(rule, ast.ExpectationsRule):
+            return ir.Expectations(
+                trigger=self.trigger(rule.trigger),
+                expects=tuple(self.expectation(e) for e in rule.expects),
             )
         if isinstance(rule, ast.ForbidAfterRule):
             return ir.ForbidAfter(
@@ -176,6 +193,24 @@ class _PolicyCompiler:
             self.state(during)
         grace = self.duration(rule.grace) if rule.grace else ir.Duration(seconds=0, text="0s")
         return ir.Invariant(during=during, condition=self.expr(rule.condition), grace=grace)
+
+    def expectation(self, e: ast.ExpectClause) -> ir.Expectation:
+        at_most = self.count(e.at_most) if e.at_most is not None else None
+        if e.at_least is not None:
+            at_least = self.count(e.at_least)
+        else:
+            at_least = 0 if at_most is not None else 1
+        pattern = self.pattern(e.pattern)
+        window = self.window(e.timing)
+        bound = ""
+        if e.at_least is not None:
+            bound = f"at least {at_least} "
+        elif at_most is not None:
+            bound = f"at most {at_most} "
+        text = f"{bound}{pattern.text} {expect_window_text(window)}"
+        return ir.Expectation(
+            pattern=pattern, window=window, at_least=at_least, at_most=at_most, text=text
+        )
 
     def shown(self, condition: Any) -> tuple[ir.Shown, ...]:
         """What a violation of a value check names besides the values read: each `let` the

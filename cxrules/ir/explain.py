@@ -40,7 +40,7 @@ from cxrules.ir.phrases import (
     plain,
     words,
 )
-from cxrules.ir.text import number, percent
+from cxrules.ir.text import describe, number, percent
 
 __all__ = [
     "calendar_words",
@@ -171,6 +171,11 @@ class _Explainer:
         if zone:
             sentences.append(zone)
         sentences.extend(self.states())
+        if self.policy.report:
+            shown: list[Phrase] = [
+                cat(Code(r.name), f" ({describe(r.value)})") for r in self.policy.report
+            ]
+            sentences.append(cat("Each violation shows, as at its trigger: ", join(shown), "."))
         return join(sentences, last=" ", sep=" ")
 
     def scope(self) -> Phrase:
@@ -219,6 +224,8 @@ class _Explainer:
     def rule(self, rule: Any) -> Phrase:
         if isinstance(rule, ir.Response):
             return self.response(rule)
+        if isinstance(rule, ir.Expectations):
+            return self.expectations(rule)
         if isinstance(rule, ir.ForbidAfter):
             p = self.pattern(rule.pattern)
             return cat(
@@ -268,6 +275,26 @@ class _Explainer:
         if rule.each:
             out = cat(out, "; each matching event meets only one of them, the oldest not yet met")
         return out
+
+    def expectations(self, rule: ir.Expectations) -> Phrase:
+        """Several expectations, judged together at the trigger."""
+        parts: list[Phrase] = []
+        for e in rule.expects:
+            p = self.pattern(e.pattern)
+            window = self.window(e.window, "before")
+            if e.at_most is not None:
+                head = cat(p.clause("may", where=False), f" at most {ordinal_times(e.at_most)}")
+            elif e.at_least > 1:
+                head = cat(p.clause("must_have", where=False), f" {ordinal_times(e.at_least)}")
+            else:
+                head = p.clause("must_have", where=False)
+            parts.append(cat(head, " ", window, p.where(", where ")))
+        return cat(
+            self.when(rule.trigger),
+            ", ",
+            join(parts, last="; and ", sep="; "),
+            " (one breach names every expectation that failed)",
+        )
 
     @staticmethod
     def paused(w: ir.Window) -> Phrase:

@@ -324,6 +324,32 @@ class Response(IR):
     each: bool = False
 
 
+class Expectation(IR):
+    """One expectation of an `Expectations` rule: between `at_least` and `at_most` (None: no
+    limit) events matching `pattern` in the `before` window of the trigger. `text` is the
+    expectation as written after `expect` ("at most 1 refund.issued within 30d before")."""
+
+    pattern: Pattern
+    window: Window
+    at_least: int = 1
+    at_most: int | None = None
+    text: str = ""
+
+    def met(self, count: int) -> bool:
+        """The expectation holds when its window held between `at_least` and `at_most` events."""
+        return count >= self.at_least and (self.at_most is None or count <= self.at_most)
+
+
+class Expectations(IR):
+    """`when T expect … expect …`: several expectations at one trigger, one verdict, judged at
+    the trigger from the scope's earlier events (every window is `before` it): violated when any
+    expectation fails (one `unmet` violation naming each failed one), else satisfied."""
+
+    kind: Literal["expectations"] = "expectations"
+    trigger: Trigger
+    expects: tuple[Expectation, ...]
+
+
 class ForbidAfter(IR):
     """`when T forbid P within D [unless U]`: no event matching P in the window after a trigger."""
 
@@ -433,12 +459,30 @@ class MetricCheck(IR):
 
 
 Rule = Annotated[
-    Existence | Absence | Response | ForbidAfter | RateLimit | ValueCheck | Invariant | MetricCheck,
+    Existence
+    | Absence
+    | Response
+    | Expectations
+    | ForbidAfter
+    | RateLimit
+    | ValueCheck
+    | Invariant
+    | MetricCheck,
     Field(discriminator="kind"),
 ]
 
 
 # --------------------------------------------------------------------------- policies
+
+
+class Reported(IR):
+    """A value a violation shows (`report name = value`): evaluated at the rule's trigger, as a
+    value check's condition is (the trigger's attributes, the scope's history strictly before
+    it). `unit` says how a sentence writes it."""
+
+    name: str
+    value: Expr
+    unit: Literal["number", "percent", "duration", "instant", "any"] = "any"
 
 
 class Policy(IR):
@@ -461,6 +505,9 @@ class Policy(IR):
     states: tuple[State, ...] = ()
     rule: Rule
     warning_lead: Duration | None = None  # open obligations this close to deadline are 'at risk'
+    # values each violation shows (rules with a trigger only: response, forbid after, value
+    # check), evaluated at the trigger
+    report: tuple[Reported, ...] = ()
 
 
 class PolicySet(IR):
@@ -472,5 +519,17 @@ class PolicySet(IR):
     parameters: dict[str, Any] = {}  # the values in force, after --set
 
 
-for _model in (History, Unary, Binary, Between, Missing, In, Call, Pattern, Window, Shown):
+for _model in (
+    History,
+    Unary,
+    Binary,
+    Between,
+    Missing,
+    In,
+    Call,
+    Pattern,
+    Window,
+    Shown,
+    Reported,
+):
     _model.model_rebuild()

@@ -190,3 +190,24 @@ def window_text(w: ir.Window) -> str:
     if w.max is None:
         return "at any time"
     return f"within {duration_text(w.max)}"
+
+
+def before_text(w: ir.Window) -> str:
+    """A `before` window in words: 'before it', 'at least 15min before', 'within 30d before',
+    'between 35min and 25min before'.
+
+    >>> d = lambda s, t: ir.Duration(seconds=s, text=t)
+    >>> before_text(ir.Window(direction="before", max=d(2592000, "30d")))
+    'within 30d before'
+    """
+    if w.max is None:
+        return f"at least {duration_text(w.min)} before" if w.min else "before it"
+    if w.min is None or w.min.seconds == 0:
+        return f"within {duration_text(w.max)} before"
+    return f"between {duration_text(w.max)} and {duration_text(w.min)} before"
+
+
+def expect_window_text(w: ir.Window) -> str:
+    """Where an expectation's event must fall, as written: a `before` window in words
+    (`before_text`), else as `window_text` says it ('within 2h')."""
+    return before_text(w) if w.direction == "before" else window_text(w)

@@ -91,12 +91,28 @@ def _policy(p: ir.Policy, calendars: dict[str, ir.Calendar]) -> list[str]:
                 f"the clock pauses while state {window.paused_while!r}, "
                 "which the policy does not define"
             )
+    if isinstance(rule, ir.Expectations):
+        if not rule.expects:
+            found.append("several expectations need at least one")
+        for e in rule.expects:
+            w = e.window
+            if w.direction != "before" or w.deadline is not None or w.paused_while:
+                found.append(f"the expectation '{e.text}' is not judged at the trigger")
+            if e.at_least < 0 or (e.at_most is not None and e.at_most < e.at_least):
+                found.append(f"the expectation '{e.text}' has bounds that cannot hold")
     if isinstance(rule, ir.ForbidAfter) and rule.window.direction != "after":
         found.append("'forbid' after a trigger needs a window after it")
     if isinstance(rule, ir.Invariant) and rule.during not in states:
         found.append(f"'while {rule.during}' names a state the policy does not define")
     if isinstance(rule, ir.MetricCheck):
         found.extend(_aggregate(rule.metric.aggregate))
+    if p.report and not isinstance(
+        rule, ir.Response | ir.Expectations | ir.ForbidAfter | ir.ValueCheck
+    ):
+        found.append(f"a {rule.kind} rule has no trigger to report values at")
+    names = [r.name for r in p.report]
+    if len(set(names)) != len(names):
+        found.append("a reported value is named twice")
     return found
 
 

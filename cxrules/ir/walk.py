@@ -89,6 +89,8 @@ def unit_of(e: Any) -> str:
     'percent'
     >>> unit_of(ir.Binary(op="-", left=ir.Time(), right=ir.Time(of="trigger")))
     'duration'
+    >>> unit_of(ir.Binary(op="-", left=ir.Attr(path="slot_start"), right=ir.Time()))
+    'duration'
     """
     if isinstance(e, ir.Lit):
         return _UNITS.get(e.type, "any")
@@ -112,6 +114,8 @@ def _arith_unit(op: str, left: str, right: str) -> str:
     if op in ("+", "-"):
         if left == right == "instant":
             return "duration" if op == "-" else "any"
+        if op == "-" and right == "instant":  # only an instant less an instant is a value
+            return "duration"
         if "instant" in (left, right):
             return "instant"
         if "any" in (left, right):
@@ -146,6 +150,8 @@ def rule_patterns(policy: ir.Policy) -> list[ir.Pattern]:
         found.append(rule.pattern)
     elif isinstance(rule, ir.Response):
         found += [rule.trigger.pattern, rule.expect, rule.unless]
+    elif isinstance(rule, ir.Expectations):
+        found += [rule.trigger.pattern, *(e.pattern for e in rule.expects)]
     elif isinstance(rule, ir.ForbidAfter):
         found += [rule.trigger.pattern, rule.pattern, rule.unless]
     elif isinstance(rule, ir.ValueCheck):

@@ -279,6 +279,21 @@ class AtRiskClause(Node):
     lead: DurationRef
 
 
+class ReportField(Node):
+    """`host = last(table.seated).host`: a named value a violation shows."""
+
+    name: str
+    name_span: Span
+    value: Expr
+
+
+class ReportClause(Node):
+    """`report a = …, b = …`: the values a violation shows, evaluated at its trigger."""
+
+    kind: Literal["report"] = "report"
+    fields: tuple[ReportField, ...]
+
+
 # --------------------------------------------------------------------------- rules
 
 
@@ -311,6 +326,27 @@ class ResponseRule(Node):
     each: bool = False
     expect: Pattern
     timing: Timing
+    unless: Pattern | None = None
+
+
+class ExpectClause(Node):
+    """One `expect [each] [at least N | at most N] P <timing> [where C]` of a `when` rule."""
+
+    kind: Literal["expect"] = "expect"
+    each: bool = False
+    at_least: CountRef | None = None
+    at_most: CountRef | None = None
+    pattern: Pattern
+    timing: Timing
+
+
+class ExpectationsRule(Node):
+    """`when T expect … expect …`: several expectations (or one with a count) at one trigger,
+    one verdict. The checker allows `before` windows only (judged at the trigger)."""
+
+    kind: Literal["expectations"] = "expectations"
+    trigger: Trigger
+    expects: tuple[ExpectClause, ...]
     unless: Pattern | None = None
 
 
@@ -351,6 +387,7 @@ Rule = Annotated[
     RequireRule
     | ForbidRule
     | ResponseRule
+    | ExpectationsRule
     | ForbidAfterRule
     | ValueRule
     | RateRule
@@ -359,18 +396,27 @@ Rule = Annotated[
 ]
 
 Clause = Annotated[
-    MetaClause | ScopeClause | StateDef | MetricDef | LetDef | AtRiskClause,
+    MetaClause | ScopeClause | StateDef | MetricDef | LetDef | AtRiskClause | ReportClause,
     Field(discriminator="kind"),
 ]
 
 
 _META_ORDER = ("severity", "owner", "description", "tags", "source", "zone", "calendar")
-_CLAUSE_ORDER = {"meta": 0, "at_risk": 1, "scope": 2, "state": 3, "let": 4, "metric": 5}
+_CLAUSE_ORDER = {
+    "meta": 0,
+    "at_risk": 1,
+    "scope": 2,
+    "state": 3,
+    "let": 4,
+    "metric": 5,
+    "report": 6,
+}
 
 
 def canonical_clauses(clauses: list[Clause]) -> tuple[Clause, ...]:
     """Clauses in their canonical order — metadata (severity, owner, description, tags, source,
-    zone, calendar), at risk, scope, states, lets, metrics — keeping source order within a kind.
+    zone, calendar), at risk, scope, states, lets, metrics, reports (the formatter writes them
+    after the rule) — keeping source order within a kind.
     Clause order carries no meaning, so the tree and the formatter both use this order."""
 
     def key(item: tuple[int, Clause]) -> tuple[int, int, int]:

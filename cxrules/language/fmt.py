@@ -203,6 +203,9 @@ class _Formatter:
             ]
         if isinstance(c, ast.LetDef):
             return [f"{indent}let {c.name} = {self.expr(c.value)}"]
+        if isinstance(c, ast.ReportClause):
+            fields = [f"{f.name} = {self.expr(f.value)}" for f in c.fields]
+            return [f"{indent}report " + ", ".join(fields)]
         if isinstance(c, ast.MetricDef):
             lines = [f"{indent}metric {c.name} = {self._aggregate(c.aggregate)}"]
             if c.by:
@@ -262,6 +265,23 @@ class _Formatter:
             ]
             if target.where is not None:
                 lines.append(f"{i}{INDENT}where {self.expr(target.where)}")
+            if r.unless is not None:
+                lines.append(f"{i}unless {self.pattern(r.unless)}")
+            return lines
+        if isinstance(r, ast.ExpectationsRule):
+            lines = [f"{i}when {self._trigger(r.trigger)}"]
+            for e in r.expects:
+                each = "each " if e.each else ""
+                bound = ""
+                if e.at_least is not None:
+                    bound = f"at least {self.expr(e.at_least)} "
+                if e.at_most is not None:
+                    bound = f"at most {self.expr(e.at_most)} "
+                lines.append(
+                    f"{i}expect {each}{bound}{self._types(e.pattern)} {self._timing(e.timing)}"
+                )
+                if e.pattern.where is not None:
+                    lines.append(f"{i}{INDENT}where {self.expr(e.pattern.where)}")
             if r.unless is not None:
                 lines.append(f"{i}unless {self.pattern(r.unless)}")
             return lines
@@ -380,8 +400,11 @@ class _Formatter:
 
 
 def _ordered(policy: ast.Policy) -> list[Any]:
-    """The policy's clauses (already in canonical order in the tree), then its rule."""
-    return list(policy.clauses) + ([policy.rule] if policy.rule is not None else [])
+    """The policy's clauses (already in canonical order in the tree), then its rule, then its
+    `report` clauses (what a violation of the rule shows)."""
+    reports = [c for c in policy.clauses if isinstance(c, ast.ReportClause)]
+    others = [c for c in policy.clauses if not isinstance(c, ast.ReportClause)]
+    return others + ([policy.rule] if policy.rule is not None else []) + reports
 
 
 def _join_uses(items: tuple[Any, ...], blocks: list[list[str]]) -> list[list[str]]:

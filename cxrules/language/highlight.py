@@ -80,6 +80,7 @@ KEYWORDS = (
     "per",
     "quarter",
     "ratio",
+    "report",
     "require",
     "risk",
     "sample",

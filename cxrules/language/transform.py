@@ -16,6 +16,7 @@ from cxrules.language.literals import (
     unquote,
     whole_number,
 )
+from cxrules.language.periods import metric_period, shared_metric_periods
 from cxrules.source import Span, make_span
 
 #: The longest chain of 'and' (or 'or') kept in the shape it is written; longer ones are balanced.
@@ -121,7 +122,7 @@ class ToAst:
 
     # ------------------------------------------------------------------ file
     def start(self, meta: Any, items: list[Any]) -> list[Any]:
-        return _shared_metric_periods(items)
+        return shared_metric_periods(items)
 
     def use(self, meta: Any, c: list[Token]) -> ast.UseDef:
         return ast.UseDef(span=self._span(meta), path=unquote(c[0]))
@@ -194,7 +195,7 @@ class ToAst:
         if rest and isinstance(rest[0], Token) and rest[0].type == "STRING":
             title = unquote(rest[0])
             rest = rest[1:]
-        rest = _metric_period(rest)
+        rest = metric_period(rest)
         rules = [x for x in rest if isinstance(x, _RULE_TYPES)]
         clauses = [x for x in rest if not isinstance(x, _RULE_TYPES)]
         return ast.Policy(
@@ -313,6 +314,14 @@ class ToAst:
     def at_risk(self, meta: Any, c: list[Any]) -> ast.AtRiskClause:
         return ast.AtRiskClause(span=self._span(meta), lead=c[0])
 
+    def report_def(self, meta: Any, c: list[Any]) -> ast.ReportClause:
+        return ast.ReportClause(span=self._span(meta), fields=tuple(c))
+
+    def report_field(self, meta: Any, c: list[Any]) -> ast.ReportField:
+        return ast.ReportField(
+            span=self._span(meta), name=str(c[0]), name_span=self._tok(c[0]), value=c[1]
+        )
+
     # ------------------------------------------------------------------ rules
     def require_rule(self, meta: Any, c: list[Any]) -> ast.RequireRule:
         fields: dict[str, Any] = {"subject": c[0]}
@@ -378,16 +387,50 @@ class ToAst:
             "unless": unless,
         }
 
-    def response_rule(self, meta: Any, c: list[Any]) -> ast.ResponseRule:
-        f = self._obligation(c)
-        return ast.ResponseRule(
-            span=self._span(meta),
-            trigger=f["trigger"],
-            each=f["each"],
-            expect=f["pattern"],
-            timing=f["timing"],
-            unless=f["unless"],
+    def response_rule(self, meta: Any, c: list[Any]) -> ast.ResponseRule | ast.ExpectationsRule:
+        """One plain expectation is a response; several, or one with a count, is an
+        `ExpectationsRule` (one verdict at the trigger)."""
+        trigger = c[0]
+        expects = [x for x in c[1:] if isinstance(x, ast.ExpectClause)]
+        unless = next((x for x in c[1:] if isinstance(x, ast.Pattern)), None)
+        one = expects[0]
+        if len(expects) == 1 and one.at_least is None and one.at_most is None:
+            return ast.ResponseRule(
+                span=self._span(meta),
+                trigger=trigger,
+                each=one.each,
+                expect=one.pattern,
+                timing=one.timing,
+                unless=unless,
+            )
+        return ast.ExpectationsRule(
+            span=self._span(meta), trigger=trigger, expects=tuple(expects), unless=unless
         )
+
+    def expect_clause(self, meta: Any, c: list[Any]) -> ast.ExpectClause:
+        each = bool(c) and c[0] == "each"
+        rest = c[1:] if each else c
+        bound: dict[str, Any] = {}
+        if rest and isinstance(rest[0], tuple) and rest[0][0] in ("at_least", "at_most"):
+            bound[rest[0][0]] = rest[0][1]
+            rest = rest[1:]
+        types: ast.Pattern = rest[0]
+        timing: ast.Timing = rest[1]
+        pattern = types
+        for part in rest[2:]:
+            if isinstance(part, tuple):
+                pattern = types.model_copy(
+                    update={"where": part[1], "span": self._join(types.span, part[1].span)}
+                )
+        return ast.ExpectClause(
+            span=self._span(meta), each=each, pattern=pattern, timing=timing, **bound
+        )
+
+    def expect_at_least(self, meta: Any, c: list[Token]) -> tuple[str, Any]:
+        return ("at_least", self._count(c[0]))
+
+    def expect_at_most(self, meta: Any, c: list[Token]) -> tuple[str, Any]:
+        return ("at_most", self._count(c[0]))
 
     def forbid_after_rule(self, meta: Any, c: list[Any]) -> ast.ForbidAfterRule:
         f = self._obligation(c)
@@ -721,6 +764,7 @@ _RULE_TYPES = (
     ast.RequireRule,
     ast.ForbidRule,
     ast.ResponseRule,
+    ast.ExpectationsRule,
     ast.ForbidAfterRule,
     ast.ValueRule,
     ast.RateRule,
@@ -732,47 +776,3 @@ def _starts_with_bracket(meta: Any, c: list[Token]) -> bool:
     """True when a one-type pattern was written in brackets: `[a.b]` starts before its token."""
     first = c[0]
     return bool(meta.column < (first.column or 0) or meta.line < (first.line or 0))
-
-
-def _shared_metric_periods(items: list[Any]) -> list[Any]:
-    """At the top level, the `per` lines after a shared metric belong to it (there is no policy
-    scope there). A period is its bucket; any other `per` line is kept for the checker to refuse
-    (a metric is grouped with `by`)."""
-    out: list[Any] = []
-    for item in items:
-        if isinstance(item, ast.ScopeClause) and out and isinstance(out[-1], ast.MetricDef):
-            out[-1] = _with_per(out[-1], item)
-            continue
-        out.append(item)
-    return out
-
-
-def _metric_period(clauses: list[Any]) -> list[Any]:
-    """In a policy, `per <period>` is the bucket of the policy's metric wherever it is written,
-    before or after the metric: clause order never changes meaning. Without exactly one metric
-    of its own the clause stays where it is, for the checker to report."""
-    metrics = [i for i, c in enumerate(clauses) if isinstance(c, ast.MetricDef)]
-    if len(metrics) != 1:
-        return clauses
-    periods = [c for c in clauses if isinstance(c, ast.ScopeClause) and c.bucket is not None]
-    if not periods:
-        return clauses
-    metric: ast.MetricDef = clauses[metrics[0]]
-    for period in periods:
-        metric = _with_per(metric, period)
-    kept = [c for c in clauses if not any(c is p for p in periods)]
-    return [metric if isinstance(c, ast.MetricDef) else c for c in kept]
-
-
-def _with_per(metric: ast.MetricDef, per: ast.ScopeClause) -> ast.MetricDef:
-    first = min((metric.span, per.span), key=lambda s: (s.line, s.column))
-    end = max((metric.span, per.span), key=lambda s: (s.end_line, s.end_column))
-    span = metric.span.model_copy(
-        update={
-            "line": first.line,
-            "column": first.column,
-            "end_line": end.end_line,
-            "end_column": end.end_column,
-        }
-    )
-    return metric.model_copy(update={"per": metric.per + (per,), "span": span})

@@ -2,9 +2,12 @@
 
 Columns: id, policy, severity, kind, scope, start, end, duration_seconds, sentence, trigger
 (`file:line` of the triggering event), evidence (`file:line` of each evidence event, separated
-by spaces). Rows keep the report's order. Text cells that a spreadsheet would run as a formula
-(starting with `=`, `+`, `-`, `@`, tab or carriage return) are prefixed with `'` unless
-`guard_formulas=False`: scope values and sentences come from logs, which an attacker may write.
+by spaces), then one column `report.<name>` per value the policies report (`report` clauses,
+sorted by name; empty where a violation's policy does not report it or the value is missing;
+text as is, other values as JSON). Rows keep the report's order. Text cells that a spreadsheet
+would run as a formula (starting with `=`, `+`, `-`, `@`, tab or carriage return) are prefixed
+with `'` unless `guard_formulas=False`: scope values, sentences and reported values come from
+logs, which an attacker may write.
 """
 
 from __future__ import annotations
@@ -13,7 +16,7 @@ import csv
 import io
 from typing import Any
 
-from cxrules.reports.common import scope_text
+from cxrules.reports.common import reported_cell, scope_text
 from cxrules.reports.model import Report, Violation
 
 COLUMNS: tuple[str, ...] = (
@@ -55,11 +58,12 @@ def render_csv(report: Report, *, guard_formulas: bool = True) -> str:
     buffer = io.StringIO()
     # CRLF as the record end also makes the writer quote any field holding a lone CR.
     writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    names = report.reported_names()
+    writer.writerow(_header(names))
     for violation in report.violations:
         writer.writerow(
             cell if not guard_formulas or name == "duration_seconds" else guard(cell)
-            for name, cell in _row(violation)
+            for name, cell in _row(violation, names)
         )
     return buffer.getvalue()
 
@@ -70,14 +74,15 @@ def write_csv(
     """The violations of `assembled` (`findings.assemble.Assembled`) written as CSV as they
     come (the bytes of `render_csv`); how many each (policy, kind) has."""
     writer = csv.writer(handle, lineterminator="\r\n")
-    writer.writerow(COLUMNS)
+    names = assembled.report.reported_names()
+    writer.writerow(_header(names))
     counts: dict[tuple[str, str], int] = {}
     for violation in assembled.violations:
         key = (violation.policy, violation.kind)
         counts[key] = counts.get(key, 0) + 1
         writer.writerow(
             cell if not guard_formulas or name == "duration_seconds" else guard(cell)
-            for name, cell in _row(violation)
+            for name, cell in _row(violation, names)
         )
     for _ in assembled.pending:  # nothing of them in CSV; the iterator is consumed
         pass
@@ -95,7 +100,11 @@ def seconds_text(seconds: float | None) -> str:
     return f"{seconds:.3f}".rstrip("0").rstrip(".")
 
 
-def _row(violation: Violation) -> list[tuple[str, str]]:
+def _header(names: tuple[str, ...]) -> list[str]:
+    return [*COLUMNS, *(f"report.{name}" for name in names)]
+
+
+def _row(violation: Violation, names: tuple[str, ...] = ()) -> list[tuple[str, str]]:
     trigger = violation.trigger
     cells = [
         violation.id,
@@ -110,4 +119,8 @@ def _row(violation: Violation) -> list[tuple[str, str]]:
         f"{trigger.file}:{trigger.line}" if trigger is not None else "",
         " ".join(f"{e.file}:{e.line}" for e in violation.evidence),
     ]
-    return list(zip(COLUMNS, cells, strict=True))
+    row = list(zip(COLUMNS, cells, strict=True))
+    if names:
+        values = (violation.details or {}).get("report") or {}
+        row += [(f"report.{name}", reported_cell(values.get(name))) for name in names]
+    return row

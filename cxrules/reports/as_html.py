@@ -30,6 +30,7 @@ from cxrules.reports.common import (
     plural,
     ranked_policies,
     rejected_by_code,
+    reported_cell,
     scope_text,
     time_span,
     verdict,
@@ -430,6 +431,12 @@ def _violation(v: Violation, n: int) -> str:
                 f"<code>{_e(t.file)}:{t.line}</code>",
             )
         )
+    reported = (v.details or {}).get("report")
+    if isinstance(reported, dict):  # the policy's `report` values, one line each
+        for name in sorted(reported):
+            value = reported[name]
+            shown = "missing" if value is None else reported_cell(value)
+            facts.append((_e(name), _e(shown)))
     if v.details:
         facts.append(("details", f"<code>{_e(_json(v.details, f'{where}.details'))}</code>"))
     evidence = [[_e(e.type), _e(e.time), _source(e.id, e.file, e.line)] for e in v.evidence]

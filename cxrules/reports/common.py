@@ -7,11 +7,13 @@ what counts as a failing violation, how numbers and times are shown, and how unt
 
 from __future__ import annotations
 
+import json
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable
 from datetime import UTC, datetime
 from pathlib import PurePosixPath, PureWindowsPath
+from typing import Any
 
 from cxrules.ir.text import figure, measured
 from cxrules.reports.model import (
@@ -318,3 +320,16 @@ def visible(text: str) -> str:
         else:
             out.append(f"\\U{ord(char):08x}")
     return "".join(out)
+
+
+def reported_cell(value: Any) -> str:
+    """A reported value in a CSV cell: text as is, nothing for missing, other values as JSON.
+
+    >>> reported_cell("Ayşe"), reported_cell(None), reported_cell(4), reported_cell(["a", "b"])
+    ('Ayşe', '', '4', '["a", "b"]')
+    """
+    if value is None:
+        return ""
+    if isinstance(value, str):
+        return value
+    return json.dumps(value, ensure_ascii=False)

@@ -6,9 +6,10 @@ same report: lists are sorted, ids are content hashes, and no wall-clock time ap
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Any, Final, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr
 
 SCHEMA_ID: Final = "cxrules.report/1"
 
@@ -112,6 +113,7 @@ class Violation(Model):
         "rate_exceeded",
         "gap",
         "condition_false",
+        "unmet",
         "metric",
         "metric_warning",
     ]
@@ -157,3 +159,22 @@ class Report(Model):
     ignored_after_as_of: int = 0  # events later than the horizon, read but not audited
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
+
+    # the names of the policies' `report` values (not part of the JSON: a report read back
+    # from JSON finds them in its violations' `details.report`)
+    _reported: tuple[str, ...] = PrivateAttr(default=())
+
+    def with_reported(self, names: Iterable[str]) -> Report:
+        """The report, knowing the names its policies report (`reported_names`)."""
+        self._reported = tuple(sorted(set(names)))
+        return self
+
+    def reported_names(self) -> tuple[str, ...]:
+        """The names of the values the policies report (`report` clauses), sorted: those given
+        by `with_reported`, else those in the violations' `details.report`."""
+        if self._reported:
+            return self._reported
+        found: set[str] = set()
+        for v in self.violations:
+            found.update((v.details or {}).get("report") or {})
+        return tuple(sorted(found))

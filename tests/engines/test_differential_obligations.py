@@ -8,7 +8,8 @@ holidays of 2026 (Good Friday 10 April, Easter Monday 13 April made an open date
 a Sunday range inside the DST gap); the policies mix min and max bounds on fixed and business
 time, deadlines from attributes (ISO texts, numbers, junk), calendar points, `unless`, `each`,
 counted triggers, paused clocks, `where` conditions that read the trigger, the local time or the
-history (the event included), scopes that end, and `before` windows.
+history (the event included), scopes that end, and `before` windows; several expectations at
+one trigger with counts (issue 12, point 18) and `report` values read at the trigger (point 19).
 """
 
 from __future__ import annotations
@@ -193,15 +194,67 @@ DEADLINES: list[Any] = [
 ]
 
 
+#: `report` values: the trigger's attribute, history counts and fields, an instant difference.
+REPORTS: list[tuple[ir.Reported, ...]] = [
+    (),
+    (
+        ir.Reported(name="ch", value=_attr("ch")),
+        ir.Reported(name="xs", value=ir.History(fn="count", pattern=ir.Pattern(types=("x",)))),
+    ),
+    (
+        ir.Reported(
+            name="dl", value=ir.History(fn="last", pattern=ir.Pattern(types=("x",)), field="dl")
+        ),
+        ir.Reported(
+            name="since_e",
+            value=ir.Binary(
+                op="-",
+                left=ir.Time(),
+                right=ir.History(fn="last", pattern=ir.Pattern(types=("e",))),
+            ),
+            unit="duration",
+        ),
+    ),
+]
+
+
+def _expectations(draw: Any, trigger: ir.Trigger) -> ir.Expectations:
+    """One to three expectations, each a `before` window with a plain, `at least` or `at most`
+    count."""
+    found = []
+    for i in range(draw(st.integers(1, 3))):
+        window = ir.Window(
+            direction="before",
+            min=_maybe(draw, [None, "5min", "10min"]),
+            max=_maybe(draw, [None, "30min", "1h"]),
+        )
+        bound = draw(st.sampled_from(["plain", "plain", "least", "most"]))
+        at_least, at_most = 1, None
+        if bound == "least":
+            at_least = draw(st.integers(1, 3))
+        elif bound == "most":
+            at_least, at_most = 0, draw(st.integers(0, 2))
+        pattern = ir.Pattern(
+            types=(draw(st.sampled_from(["e", "e", "u", "t"])),),
+            where=_where(draw, trigger_ok=True),
+        )
+        found.append(
+            ir.Expectation(
+                pattern=pattern, window=window, at_least=at_least, at_most=at_most, text=f"x{i}"
+            )
+        )
+    return ir.Expectations(trigger=trigger, expects=tuple(found))
+
+
 @st.composite
 def cases(draw: Any) -> tuple[ir.Policy, list[Event], datetime | None]:
-    kind = draw(st.sampled_from(["after", "after", "after", "before", "forbid"]))
+    kind = draw(st.sampled_from(["after", "after", "after", "before", "forbid", "several"]))
     scope = draw(st.sampled_from([("c",), ("c",), ()]))
     unless = None
-    if kind != "before" and draw(st.booleans()):
+    if kind not in ("before", "several") and draw(st.booleans()):
         unless = ir.Pattern(types=("u",), where=_where(draw, trigger_ok=True))
     paused = None
-    if kind == "before":
+    if kind in ("before", "several"):
         window = ir.Window(
             direction="before",
             min=_maybe(draw, [None, "5min", "10min"]),
@@ -224,7 +277,9 @@ def cases(draw: Any) -> tuple[ir.Policy, list[Event], datetime | None]:
     target = ir.Pattern(types=("e",), where=_where(draw, trigger_ok=True))
     trigger = _trigger(draw)
     rule: Any
-    if kind == "forbid":
+    if kind == "several":
+        rule = _expectations(draw, trigger)
+    elif kind == "forbid":
         rule = ir.ForbidAfter(trigger=trigger, pattern=target, window=window, unless=unless)
     else:
         each = kind == "after" and draw(st.booleans())
@@ -238,6 +293,7 @@ def cases(draw: Any) -> tuple[ir.Policy, list[Event], datetime | None]:
         scope_end=draw(st.sampled_from([None, None, None, END])) if scope else None,
         zone=draw(st.sampled_from([None, None, "America/New_York"])),
         warning_lead=draw(st.sampled_from([None, _dur("10min")])),
+        report=draw(st.sampled_from(REPORTS)),
     )
     events = _events(draw)
     as_of = None

@@ -98,6 +98,63 @@ def test_clause_order_and_comments_inside_a_policy() -> None:
     )
 
 
+def test_report_clauses_come_after_the_rule_and_round_trip() -> None:
+    text = (
+        'policy p.q "T"\n'
+        "  report host=last( guest.seated ).host ,party = party  # from the seating\n"
+        "  per table\n"
+        "  when order.placed\n"
+        "  expect food.served within 30min\n"
+        "  report waited = time -last(guest.seated).time\n"
+    )
+    canonical = (
+        'policy p.q "T"\n'
+        "  per table\n"
+        "  when order.placed\n"
+        "  expect food.served within 30min\n"
+        "  report host = last(guest.seated).host, party = party  # from the seating\n"
+        "  report waited = time - last(guest.seated).time\n"
+    )
+    assert fmt(text) == canonical
+    assert fmt(canonical) == canonical
+    assert strip_spans(tree(canonical)) == strip_spans(tree(text))
+    clause = tree(canonical).items[0].clauses[-1]  # type: ignore[union-attr]
+    assert isinstance(clause, ast.ReportClause)
+    assert [f.name for f in clause.fields] == ["waited"]
+
+
+def test_several_expectations_round_trip() -> None:
+    text = (
+        'policy p.q "T"\n'
+        "  per customer\n"
+        "  when refund.issued\n"
+        "  expect return.received within 30d before where amount>=trigger.amount\n"
+        "  expect at   most 1 refund.issued within 30d before\n"
+        "  expect at least limit [agent.replied, agent.called] before\n"
+    )
+    canonical = (
+        'policy p.q "T"\n'
+        "  per customer\n"
+        "  when refund.issued\n"
+        "  expect return.received within 30d before\n"
+        "    where amount >= trigger.amount\n"
+        "  expect at most 1 refund.issued within 30d before\n"
+        "  expect at least limit [agent.replied, agent.called] before\n"
+    )
+    assert fmt(text) == canonical
+    assert fmt(canonical) == canonical
+    rule = tree(canonical).items[0].rule  # type: ignore[union-attr]
+    assert isinstance(rule, ast.ExpectationsRule)
+    assert [(e.at_least is not None, e.at_most is not None) for e in rule.expects] == [
+        (False, False),
+        (False, True),
+        (True, False),
+    ]
+    # one plain expectation stays a response
+    single = tree('policy p.q "T"\n  when a.b\n  expect c.d within 1h before\n')
+    assert isinstance(single.items[0].rule, ast.ResponseRule)  # type: ignore[union-attr]
+
+
 def test_metric_groups_and_calendar_layout() -> None:
     text = (
         'calendar desk "Desk" zone "Europe/Istanbul" hours mon-fri 09:00-12:00 and 13:00-18:00,'

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
-from cxrules.reports.as_csv import COLUMNS, render_csv
+from cxrules.audit import AuditRequest, open_audit, run_audit
+from cxrules.reports.as_csv import COLUMNS, render_csv, write_csv
 from cxrules.reports.model import Report
 
 
@@ -78,3 +80,89 @@ def test_a_lone_carriage_return_is_quoted(report: Report) -> None:
     assert text.split("\r\n")[1].startswith('v-oct-1,octopus.always-connected,high,gap,"k=\r",')
     header, row = rows(text)
     assert (row[4], row[8]) == ("k=\r", "a\rb")
+
+
+def reporting(report: Report) -> Report:
+    """The sample report, its first two violations showing `report` values (issue 12, point
+    19): a host and a party size, then a missing host and the teams a ticket moved between."""
+    first, second, *rest = report.violations
+    first = first.model_copy(update={"details": {"report": {"host": "Ayşe", "party": 4}}})
+    second = second.model_copy(
+        update={"details": {"report": {"host": None, "teams": ["L1", "=L2"]}}}
+    )
+    return report.model_copy(update={"violations": [first, second, *rest]})
+
+
+def test_reported_values_are_columns_sorted_by_name(report: Report) -> None:
+    header, *body = rows(render_csv(reporting(report)))
+    assert header == [*COLUMNS, "report.host", "report.party", "report.teams"]
+    # text as is, numbers and lists as JSON, missing or not reported: empty
+    assert [row[len(COLUMNS) :] for row in body] == [
+        ["Ayşe", "4", ""],
+        ["", "", '["L1", "=L2"]'],
+        ["", "", ""],
+        ["", "", ""],
+        ["", "", ""],
+    ]
+
+
+def test_reported_values_are_guarded_like_any_text(report: Report) -> None:
+    first = report.violations[0].model_copy(update={"details": {"report": {"host": "=cmd"}}})
+    one = report.model_copy(update={"violations": [first]})
+    assert rows(render_csv(one))[1][-1] == "'=cmd"
+    assert rows(render_csv(one, guard_formulas=False))[1][-1] == "=cmd"
+
+
+def test_the_columns_come_from_the_policies_when_the_report_knows_them(report: Report) -> None:
+    # an audit's report knows its policies' names, even those no violation shows
+    known = reporting(report).with_reported(["party", "host", "seated_for", "teams"])
+    header, first, *_ = rows(render_csv(known))
+    names = ["report.host", "report.party", "report.seated_for", "report.teams"]
+    assert header == [*COLUMNS, *names]
+    assert first[len(COLUMNS) :] == ["Ayşe", "4", "", ""]
+
+
+REPORTING_POLICIES = """policy restaurant.served "Orders are served within 30 minutes"
+  owner "Restaurant floor"
+  description "Food within half an hour."
+  per table
+  when order.placed
+  expect food.served within 30min
+  report host = last(guest.seated).host
+
+policy restaurant.greeted "Guests are greeted within a minute"
+  owner "Restaurant floor"
+  description "No breach in this log: its name still has a column."
+  per table
+  when guest.seated
+  expect staff.greeted within 1min
+  report waiter = waiter
+"""
+REPORTING_LOG = [
+    '{"time": "2026-03-02T19:00:00+03:00", "type": "guest.seated", "table": "t-1", '
+    '"host": "Ayşe", "waiter": "Can"}',
+    '{"time": "2026-03-02T19:00:30+03:00", "type": "staff.greeted", "table": "t-1"}',
+    '{"time": "2026-03-02T19:05:00+03:00", "type": "order.placed", "table": "t-1"}',
+    '{"time": "2026-03-02T20:00:00+03:00", "type": "food.served", "table": "t-1"}',
+]
+
+
+def test_an_audit_writes_the_same_columns_streamed_or_whole(tmp_path: Path) -> None:
+    # the names come from the policies: the greeting policy has no violation, yet its column
+    # is there, empty; the order at 19:05 is served at 20:00, after its 19:35 deadline
+    policies = tmp_path / "p.cxr"
+    policies.write_text(REPORTING_POLICIES, encoding="utf-8")
+    log = tmp_path / "log.jsonl"
+    log.write_text("\n".join(REPORTING_LOG) + "\n", encoding="utf-8")
+    request = AuditRequest(
+        policies=[str(policies)], logs=[str(log)], project_dir=tmp_path, engine="python"
+    )
+    with open_audit(request) as (assembled, _):
+        streamed = io.StringIO(newline="")
+        write_csv(assembled, streamed)
+    whole, _ = run_audit(request)
+    assert streamed.getvalue() == render_csv(whole)
+    header, row = rows(streamed.getvalue())
+    assert header == [*COLUMNS, "report.host", "report.waiter"]
+    assert row[1:4] == ["restaurant.served", "medium", "late"]
+    assert row[len(COLUMNS) :] == ["Ayşe", ""]

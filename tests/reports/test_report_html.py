@@ -325,3 +325,12 @@ def test_an_empty_report_renders(report: Report) -> None:
     assert '<p class="verdict pass">PASS' in text
     assert "No violations." in text
     svgs(text)
+
+
+def test_reported_values_are_lines_of_the_card(report: Report) -> None:
+    first = report.violations[0]
+    shown = first.model_copy(update={"details": {"report": {"party": 4, "host": "<Ayşe>"}}})
+    text = render_html(report.model_copy(update={"violations": [shown]}))
+    card = text[text.index('id="violation-v-oct-1"') :]
+    # sorted by name, escaped, before the raw details
+    assert "<dt>host</dt><dd>&lt;Ayşe&gt;</dd><dt>party</dt><dd>4</dd><dt>details</dt>" in card

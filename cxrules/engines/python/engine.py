@@ -20,6 +20,7 @@ from cxrules.engines.base import (
 )
 from cxrules.engines.python.counting import RateLimitRunner
 from cxrules.engines.python.existence import AbsenceRunner, ExistenceRunner
+from cxrules.engines.python.expectations import ExpectationsRunner
 from cxrules.engines.python.forbid_after import ForbidAfterRunner
 from cxrules.engines.python.invariant import InvariantRunner
 from cxrules.engines.python.metrics import MetricRunner
@@ -42,6 +43,7 @@ RUNNERS: dict[str, type[RuleRunner]] = {
     "existence": ExistenceRunner,
     "absence": AbsenceRunner,
     "response": ResponseRunner,
+    "expectations": ExpectationsRunner,
     "forbid_after": ForbidAfterRunner,
     "rate_limit": RateLimitRunner,
     "value_check": ValueCheckRunner,
@@ -278,6 +280,10 @@ def sliding_windows(p: ir.Policy) -> list[tuple[str, ir.Duration | None]]:
     if isinstance(rule, ir.Response) and rule.window.direction == "before":
         found.append(("a 'before' window", rule.window.max))
         found.append(("a 'before' window", rule.window.min))
+    if isinstance(rule, ir.Expectations):
+        for e in rule.expects:
+            found.append(("a 'before' window", e.window.max))
+            found.append(("a 'before' window", e.window.min))
     return found
 
 

@@ -77,6 +77,7 @@ class ForbidAfterRunner(ObligationRunner):
             trigger=ob.trigger,
             evidence=[ob.trigger, event],
             count=ob.count,
+            reported=ob.reported,
         )
 
     def expired(self, scope: Scope, data: ObData, ob: Obligation) -> None:

@@ -17,9 +17,10 @@ from cxrules.time.instants import seconds_to_us, to_us
 class Obligation:
     """One activation waiting for its window: trigger, earliest time, deadline (None: no limit, or
     paused with `remaining` clock time left). Instants in µs. `seq` numbers obligations in
-    trigger order (the oldest has the smallest)."""
+    trigger order (the oldest has the smallest). `reported`: the policy's `report` values, read
+    at the trigger."""
 
-    __slots__ = ("trigger", "ts", "lo", "deadline", "remaining", "count", "seq")
+    __slots__ = ("trigger", "ts", "lo", "deadline", "remaining", "count", "seq", "reported")
 
     def __init__(
         self, trigger: Event, ts: int, lo: int, deadline: int | None, count: int, seq: int = 0
@@ -31,6 +32,7 @@ class Obligation:
         self.remaining: int | None = None
         self.count = count  # what the counting gate reached (1 for plain triggers)
         self.seq = seq
+        self.reported: tuple[tuple[str, Any], ...] = ()
 
 
 class ObData:
@@ -111,6 +113,7 @@ class ObligationRunner(RuleRunner):
                     count=count,
                     bad_deadline=True,
                     value=None if value is MISSING else value,
+                    reported=self.reported(event),
                 )
                 return
             deadline = to_us(instant)
@@ -118,6 +121,8 @@ class ObligationRunner(RuleRunner):
             deadline = clock.add(ts, w.max)
         self.opened += 1
         ob = Obligation(event, ts, lo, deadline, count, self.opened)
+        if self.reporters:
+            ob.reported = self.reported(event)
         if self.pause_bit and deadline is not None and scope.states[self.pause_slot]:
             ob.remaining = clock.remaining(ts, deadline, w.max)
             ob.deadline = None

@@ -182,6 +182,7 @@ class ResponseRunner(ObligationRunner):
             fulfilled=ts,
             deadline=ob.deadline,
             count=ob.count,
+            reported=ob.reported,
         )
 
     def report_missing(self, scope: Scope, ob: Obligation) -> None:
@@ -195,6 +196,7 @@ class ResponseRunner(ObligationRunner):
             evidence=[ob.trigger],
             deadline=ob.deadline,
             count=ob.count,
+            reported=ob.reported,
         )
 
     def finish(self, horizon: int) -> None:
@@ -258,4 +260,13 @@ class ResponseRunner(ObligationRunner):
             self.counts.satisfied += 1
             return
         start = ts - self.lookback if self.lookback is not None else ts
-        self.violate(scope, "missing", start, ts, trigger=event, evidence=[event], count=count)
+        self.violate(
+            scope,
+            "missing",
+            start,
+            ts,
+            trigger=event,
+            evidence=[event],
+            count=count,
+            reported=self.reported(event),
+        )

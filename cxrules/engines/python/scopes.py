@@ -9,9 +9,9 @@ from heapq import heappop, heappush
 from typing import Any
 
 from cxrules import ir
-from cxrules.engines.python.evaluate import Ctx, Layout, Matcher, TypeMatcher
+from cxrules.engines.python.evaluate import Ctx, Layout, Matcher, TypeMatcher, compile_expr
 from cxrules.engines.python.states import StateSet
-from cxrules.engines.python.values import text_of
+from cxrules.engines.python.values import MISSING, text_of
 from cxrules.findings.model import Cited, Finding, Pending, Tally
 from cxrules.logs.event import Event
 from cxrules.time.clock import Clock
@@ -155,6 +155,8 @@ class RuleRunner:
         self.ended = 0  # scope lifetimes ended by their end event
         if policy.scope_end is not None:
             self._types.extend(policy.scope_end.types)
+        # `report` values, compiled before `seal` (their history queries are the scope's too)
+        self.reporters = [(r.name, compile_expr(r.value, self.layout)) for r in policy.report]
 
     # ----------------------------------------------------------------- setup
 
@@ -357,6 +359,19 @@ class RuleRunner:
 
     def scope_values(self, scope: Scope) -> tuple[str, ...]:
         return tuple(scope.key) if self.scope_paths else ()
+
+    def reported(self, trigger: Event) -> tuple[tuple[str, Any], ...]:
+        """The policy's `report` values at a trigger, while the rule handles it (its history is
+        the scope's strictly before it): (name, value), a missing value as None."""
+        if not self.reporters:
+            return ()
+        ctx = self.ctx
+        ctx.event, ctx.trigger = trigger, trigger
+        found = []
+        for name, fn in self.reporters:
+            value = fn(ctx)
+            found.append((name, None if value is MISSING else value))
+        return tuple(found)
 
     def violate(
         self,

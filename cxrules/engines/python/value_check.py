@@ -73,6 +73,7 @@ class ValueCheckRunner(RuleRunner):
             self.counts.satisfied += 1
             return
         read, missing = read_leaves(self.leaves, ctx)
+        reported = self.reported(event)
         self.violate(
             scope,
             "condition_false",
@@ -83,4 +84,5 @@ class ValueCheckRunner(RuleRunner):
             count=count,
             read=read,
             missing=missing,
+            reported=reported,
         )

@@ -70,7 +70,13 @@ def _findings(
         yield finding(policy, r, leaves, cited)
 
 
-def finding(policy: str, r: dict[str, Any], leaves: list[str], cited: dict[int, Cited]) -> Finding:
+def finding(
+    policy: str,
+    r: dict[str, Any],
+    leaves: list[str],
+    cited: dict[int, Cited],
+    reported: tuple[str, ...] = (),
+) -> Finding:
     """One violation row as a finding (its cited events already looked up)."""
     read, missing = [], []
     for text, struct in zip(leaves, r["leaves"] or [], strict=False):
@@ -97,7 +103,20 @@ def finding(policy: str, r: dict[str, Any], leaves: list[str], cited: dict[int, 
         still_open=bool(r["still_open"]),
         value=None if bad is MISSING else bad,
         bad_deadline=bool(r["bad_deadline"]),
+        reported=_reported(reported, r.get("report")),
+        counts=tuple(r.get("counts") or ()),
     )
+
+
+def _reported(names: tuple[str, ...], structs: list[Any] | None) -> tuple[tuple[str, Any], ...]:
+    """The `report` values of a record, (name, value), a missing value as None."""
+    if not names:
+        return ()
+    found = []
+    for name, struct in zip(names, structs or [None] * len(names), strict=True):
+        value = value_of(struct)
+        found.append((name, None if value is MISSING else value))
+    return tuple(found)
 
 
 def pendings(policy: str, rows: list[dict[str, Any]], lookup: Lookup) -> list[Pending]:

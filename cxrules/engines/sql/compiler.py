@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from cxrules import ir
 from cxrules.engines.sql.exprs import CompileError
-from cxrules.engines.sql.plan import PolicyPlan
+from cxrules.engines.sql.plan import PolicyPlan, add_report
 from cxrules.engines.sql.rules import RULES
 from cxrules.engines.sql.stream import Env, build_stream
 from cxrules.ir.walk import attribute_paths, models
@@ -29,4 +29,5 @@ def compile_policy(policy: ir.Policy, env: Env) -> PolicyPlan:
         raise CompileError(f"{policy.rule.kind} rules")
     plan = PolicyPlan(policy=policy, stream=build_stream(policy, env))
     compiler(plan, env)
+    add_report(plan)
     return plan

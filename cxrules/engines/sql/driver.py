@@ -255,4 +255,5 @@ class SqlRun:
         cited = self.db.lookup(collect.cited_in(rows))
         for row in rows:
             plan = plans[row["policy_index"]]
-            yield collect.finding(plan.policy.id, row, plan.leaves, cited)
+            reported = tuple(r.name for r in plan.policy.report)
+            yield collect.finding(plan.policy.id, row, plan.leaves, cited, reported)

@@ -24,7 +24,7 @@ from typing import Any
 
 from cxrules import ir
 from cxrules.engines.sql.exprs import compile_expr
-from cxrules.engines.sql.stream import Env, RowFrame, Stream
+from cxrules.engines.sql.stream import Env, RowFrame, Stream, type_match
 from cxrules.engines.sql.text import with_ctes
 from cxrules.engines.sql.values import V
 from cxrules.ir.walk import leaves
@@ -45,6 +45,8 @@ RECORD_COLUMNS: list[tuple[str, str, str]] = [
     ("still_open", "BOOLEAN", "FALSE"),
     ("bad_deadline", "BOOLEAN", "FALSE"),
     ("bad_value", "STRUCT", "NULL"),
+    ("report", "STRUCT[]", "NULL"),
+    ("counts", "BIGINT[]", "CAST([] AS BIGINT[])"),
 ]
 WAITING_COLUMNS: list[tuple[str, str, str]] = [
     ("scope", "VARCHAR[]", ""),
@@ -69,6 +71,36 @@ CELL_COLUMNS = [
     "limbs",
     "divisor",
 ]
+
+
+def add_report(plan: PolicyPlan) -> None:
+    """A policy's `report` values on its violation records: read on each trigger row of the
+    stream (the trigger's attributes, the history strictly before it: as a value check's
+    condition) and joined to the records by their trigger. The rule's own records become the
+    stage `records_bare`."""
+    policy = plan.policy
+    trigger = getattr(policy.rule, "trigger", None)
+    if not policy.report or trigger is None:
+        return
+    st = plan.stream
+    frame = RowFrame(st, trigger="self", prev=st.previous)
+    _, values = reads_list([(r.name, r.value) for r in policy.report], frame)
+    ctes = st.ctes
+    index = next(i for i, (name, _) in enumerate(ctes) if name == "records")
+    ctes[index] = ("records_bare", ctes[index][1])
+    plan.add(
+        "reported",
+        f"SELECT ord AS rep_ord, {values} AS rep_values FROM stream "
+        f"WHERE {type_match(trigger.pattern.types)}",
+    )
+    kept = ", ".join(
+        "r.rep_values AS report" if name == "report" else f"b.{name}"
+        for name, _, _ in RECORD_COLUMNS
+    )
+    plan.add(
+        "records",
+        f"SELECT {kept} FROM records_bare b LEFT JOIN reported r ON b.trig = r.rep_ord",
+    )
 
 
 def select_record(**given: str) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from cxrules.engines.sql.plan import RuleCompiler
 from cxrules.engines.sql.rules.basic import absence, existence, rate_limit, value_check
+from cxrules.engines.sql.rules.expectations import expectations
 from cxrules.engines.sql.rules.invariant import invariant
 from cxrules.engines.sql.rules.metrics import metric_check
 from cxrules.engines.sql.rules.obligations import forbid_after, response
@@ -16,5 +17,6 @@ RULES: dict[str, RuleCompiler] = {
     "invariant": invariant,
     "metric_check": metric_check,
     "response": response,
+    "expectations": expectations,
     "forbid_after": forbid_after,
 }

@@ -466,7 +466,7 @@ class _After:
 # --------------------------------------------------------------------------- before windows
 
 
-class _AtTrigger(RowFrame):
+class AtTrigger(RowFrame):
     """A `before` window's frame for a `where` reading the trigger: the candidate event's own
     attributes, time and local readings, but the scope as it stands at the trigger (history,
     changes, states, previous event), as the python engine judges the trigger."""
@@ -545,7 +545,7 @@ def _before(plan: PolicyPlan, rule: ir.Response) -> None:
     else:
         plan.add("ob_marked", f"SELECT *, {target} AS ob_pm FROM {gated}")
         plan.add("ob_trig", "SELECT * FROM ob_marked WHERE fires")
-        frame = _AtTrigger(st, alias="e", trigger="w", prev=st.previous)
+        frame = AtTrigger(st, alias="e", trigger="w", prev=st.previous)
         cond = all_of(
             keys_equal(plan, "w", "e"),
             "e.ob_pm",
@@ -586,4 +586,4 @@ def _before(plan: PolicyPlan, rule: ir.Response) -> None:
     )
 
 
-__all__ = ["forbid_after", "response"]
+__all__ = ["AtTrigger", "forbid_after", "response"]

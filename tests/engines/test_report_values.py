@@ -1,0 +1,128 @@
+"""`report` clauses (issue 12, point 19): values a violation shows, read at its trigger, on every
+engine. Expected values by hand; the ids are those of the same policy without the clause."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from engine_builders import Log, run
+
+from cxrules import ir
+from cxrules.policyset import load_policies
+
+HEAD = """policy p.test "Test policy"
+  owner "Operations"
+  description "Issue 12, point 19"
+"""
+
+
+def compiled(tmp_path: Path, body: str) -> ir.Policy:
+    path = tmp_path / "p.cxr"
+    path.write_text(HEAD + body, encoding="utf-8")
+    loaded = load_policies([str(path)])
+    assert loaded.policy_set is not None, loaded.diagnostics
+    return loaded.policy_set.policies[0]
+
+
+SERVED = """  per table
+  when order.placed
+  expect food.served within 30min
+"""
+REPORT = (
+    "  report host = last(table.seated).host, party = last(table.seated).party,\n"
+    "    seated_for = time - last(table.seated).time\n"
+)
+
+
+def restaurant() -> Log:
+    log = Log()
+    log.add("+0s", "table.seated", table="t1", host="Ayşe", party=4)
+    log.add("+5min", "order.placed", table="t2")  # never seated: nothing to report
+    log.add("+10min", "order.placed", table="t1")  # seated 10 minutes before, by Ayşe
+    log.add("+20min", "table.seated", table="t1", host="Bora", party=2)  # after the trigger
+    log.add("+1h", "food.served", table="t1")  # 20 minutes after the deadline 10:40
+    return log
+
+
+def test_response_violations_show_the_values_at_their_trigger(tmp_path: Path) -> None:
+    result = run(compiled(tmp_path, SERVED + REPORT), restaurant())
+    missing, late = result.violations
+    assert (missing.kind, missing.trigger and missing.trigger.id) == ("missing", "e2")
+    assert missing.sentence == (
+        "order.placed of table t2 at 2026-03-02 10:05:00+03:00: no food.served within 30min "
+        "(deadline 10:35:00) (host: missing; party: missing; seated_for: missing)"
+    )
+    assert missing.details == {
+        "deadline": "2026-03-02T10:35:00+03:00",
+        "report": {"host": None, "party": None, "seated_for": None},
+    }
+    assert (late.kind, late.trigger and late.trigger.id) == ("late", "e3")
+    # the seating at 10:20 (Bora) comes after the trigger: the report shows Ayşe's, at 10:00
+    assert late.sentence == (
+        "order.placed of table t1 at 2026-03-02 10:10:00+03:00: food.served only at 11:00:00, "
+        "20m after the deadline 10:40:00 (within 30min) (host: Ayşe; party: 4; seated_for: 10m)"
+    )
+    assert late.details == {
+        "deadline": "2026-03-02T10:40:00+03:00",
+        "report": {"host": "Ayşe", "party": 4, "seated_for": 600.0},
+    }
+
+
+def test_the_clause_changes_no_id_and_no_count(tmp_path: Path) -> None:
+    plain = run(compiled(tmp_path, SERVED), restaurant())
+    shown = run(compiled(tmp_path, SERVED + REPORT), restaurant())
+    assert [v.id for v in shown.violations] == [v.id for v in plain.violations]
+    assert shown.policies == plain.policies
+    assert all("report" not in v.details for v in plain.violations)
+    assert plain.violations[1].sentence == (
+        "order.placed of table t1 at 2026-03-02 10:10:00+03:00: food.served only at 11:00:00, "
+        "20m after the deadline 10:40:00 (within 30min)"
+    )
+
+
+def test_before_window_forbid_after_and_value_check_report_too(tmp_path: Path) -> None:
+    refund = compiled(
+        tmp_path,
+        "  per customer\n"
+        "  when refund.issued\n"
+        "  expect return.received within 30d before\n"
+        "  report amount = amount, agent = agent, returns = count(return.received)\n",
+    ).model_copy(update={"id": "p.refund"})
+    quiet = compiled(
+        tmp_path,
+        "  per customer\n"
+        "  when complaint.filed\n"
+        "  forbid marketing.sent within 7d\n"
+        "  report channel = channel, complaints = count(complaint.filed) + 1\n",
+    ).model_copy(update={"id": "p.quiet"})
+    arrival = compiled(
+        tmp_path,
+        "  per customer\n"
+        "  when technician.arrived\n"
+        "  require count(appointment.booked) >= 1\n"
+        "  report tech = technician, refunds = count(refund.issued)\n",
+    ).model_copy(update={"id": "p.arrival"})
+    log = Log()
+    log.add("+0s", "complaint.filed", customer="c1", channel="phone")
+    log.add("+1h", "refund.issued", customer="c1", amount=49.5, agent="Ece")  # no return
+    log.add("+2h", "technician.arrived", customer="c1", technician="Deniz")  # never booked
+    log.add("+1d", "marketing.sent", customer="c1")  # a day after the complaint
+    result = run([refund, quiet, arrival], log)
+    got = [(v.policy, v.kind, v.details.get("report")) for v in result.violations]
+    assert got == [
+        # ranked by start: the refund's window opens 30 days before it, the forbidden window
+        # at the complaint (10:00), the value check at the arrival (12:00)
+        ("p.refund", "missing", {"amount": 49.5, "agent": "Ece", "returns": 0}),
+        ("p.quiet", "forbidden", {"channel": "phone", "complaints": 1}),
+        ("p.arrival", "condition_false", {"tech": "Deniz", "refunds": 1}),
+    ]
+    assert [v.sentence for v in result.violations] == [
+        "refund.issued of customer c1 at 2026-03-02 11:00:00+03:00: no return.received within "
+        "30d before (from 2026-01-31 11:00:00+03:00 to 2026-03-02 11:00:00+03:00) "
+        "(amount: 49.5; agent: Ece; returns: 0)",
+        "complaint.filed of customer c1 at 2026-03-02 10:00:00+03:00: forbidden marketing.sent "
+        "at 2026-03-03 10:00:00+03:00 (within 7d) (channel: phone; complaints: 1)",
+        "technician.arrived of customer c1 at 2026-03-02 12:00:00+03:00: "
+        "count(appointment.booked) >= 1 is false (count(appointment.booked) = 0) "
+        "(tech: Deniz; refunds: 1)",
+    ]
