@@ -338,19 +338,18 @@ def test_a_metric_period_belongs_to_the_metric_wherever_it_is_written(
                 "E214",
                 5,
                 "'per q': 'q' is a let, not an attribute of the events",
-                "'per' groups events by an attribute they carry: name the attribute itself, "
-                "e.g. 'per queue'",
+                "'per' scopes the policy by an attribute the events carry: name the attribute "
+                "itself, e.g. 'per queue' (a metric may be grouped by a let: 'by q')",
             ),
         ),
-        (
-            "  let q = first(call.queued).queue\n  metric n = count(call.answered) by q\n"
-            "  require n >= 1\n",
+        (  # issue 12, point 15: a metric may be grouped by a let, but not one reading `trigger`
+            "  let q = trigger.queue\n  metric n = count(call.answered) by q\n  require n >= 1\n",
             (
-                "E214",
-                5,
-                "'by q': 'q' is a let, not an attribute of the events",
-                "'by' groups events by an attribute they carry: name the attribute itself, "
-                "e.g. 'by queue'",
+                "E204",
+                4,
+                "'by q': a metric group is read at each counted event, which has no trigger",
+                "group by what the event or its scope's history holds, e.g. "
+                "let q = first(call.queued).queue",
             ),
         ),
     ],
