@@ -13,7 +13,6 @@ and Python rounds the limbs once (`collect.cell_value`), so the order of additio
 from __future__ import annotations
 
 from cxrules import ir
-from cxrules.engines.sql.catalog import float_text
 from cxrules.engines.sql.exprs import CompileError, compile_expr, condition
 from cxrules.engines.sql.plan import PolicyPlan, select_record, select_waiting
 from cxrules.engines.sql.stream import Env, RowFrame, type_match
@@ -66,10 +65,14 @@ def group_text(v: V) -> str:
     """SQL VARCHAR: a let's value as a metric group (`text_of` of a text, a finite number or
     true/false; NULL otherwise: python's `metrics.group_value`)."""
     n = num_of(v)
+    # a whole number without its fraction (`text_of`), in functions every dialect has
+    whole = f"{n} = floor({n}) AND abs({n}) < 1e18"
+    text = (
+        f"CASE WHEN {whole} THEN CAST(CAST({n} AS BIGINT) AS VARCHAR) ELSE CAST({n} AS VARCHAR) END"
+    )
     return (
         f"CASE WHEN {v.is_kind(STR)} THEN {v.s} "
-        f"WHEN {v.is_kind(INT, FLOAT)} AND NOT isnan({n}) AND NOT {infinite(n)} "
-        f"THEN {float_text(n)} "
+        f"WHEN {v.is_kind(INT, FLOAT)} AND NOT isnan({n}) AND NOT {infinite(n)} THEN {text} "
         f"WHEN {v.is_kind(BOOL)} THEN CASE WHEN {v.b} THEN 'true' ELSE 'false' END END"
     )
 
