@@ -560,7 +560,8 @@ def test_a_share_grouped_by_a_let_reads_the_member_itself() -> None:
 
 
 def test_group_let_values_as_texts_and_values_that_are_no_group() -> None:
-    # A let group is a text, a number (a whole one without its fraction) or true/false; a time,
+    # A let group is a text, a number (read as a double; a whole one below 10^18 without its
+    # fraction) or true/false; a time,
     # a list or a missing value is no group: the event is counted out of scope.
     def grouped(let: Any) -> ir.Policy:
         return metric_policy(
@@ -573,13 +574,14 @@ def test_group_let_values_as_texts_and_values_that_are_no_group() -> None:
         )
 
     log = Log()
-    for i, v in enumerate((2.5, True, "a", 3.0, 3, [1, 2])):
+    for i, v in enumerate((2.5, True, "a", 3.0, 3, [1, 2], 10**30)):
         log.add(f"+{i}min", "x.set", k=f"k{i}", v=v)
         log.add(f"+{i}min1s", "x.done", k=f"k{i}")
     log.add("+10min", "x.done", k="k9")  # no x.set before it: missing
     by_value = grouped(ir.History(fn="last", pattern=pat("x.set"), field="v", include_current=True))
     result = run(by_value, log)
     assert [(m[0]["g"], m[2]) for m in values(result)] == [
+        ("1e+30", 1.0),  # a number is read as a double: 10**30 as Python writes 1e30
         ("2.5", 1.0),
         ("3", 2.0),  # 3.0 and 3
         ("a", 1.0),
@@ -589,4 +591,4 @@ def test_group_let_values_as_texts_and_values_that_are_no_group() -> None:
     by_time = grouped(ir.History(fn="last", pattern=pat("x.set"), include_current=True))
     result = run(by_time, log)
     assert values(result) == []
-    assert counts(result)["out_of_scope"] == 7
+    assert counts(result)["out_of_scope"] == 8

@@ -20,14 +20,28 @@ CellKey = tuple[tuple[str, ...], str | None]
 NUMERATORS = frozenset({"count", "ratio", "share", "csat", "nps"})
 
 
-def group_value(v: Any) -> Any:
-    """A let's value as a metric group: a text, a finite number or true/false; None otherwise
-    (missing, a time, a list, an object: the event is not counted in any cell)."""
-    if isinstance(v, str | bool | int):
+def group_text(v: Any) -> str | None:
+    """A let's value as a metric group: a text as it is, true/false, a finite number read as a
+    double (a whole one below 10^18 without its fraction, others as Python writes the double:
+    4.5, 1e+30); None otherwise (missing, a time, a list, an object: the event is counted in no
+    cell). The SQL plans write the same texts (`sql/rules/metrics.group_text`).
+
+    >>> [group_text(v) for v in ("q1", True, 3, 3.0, 4.5, 10**30, float("nan"), None, [1])]
+    ['q1', 'true', '3', '3', '4.5', '1e+30', None, None, None]
+    """
+    if isinstance(v, str):
         return v
-    if isinstance(v, float) and math.isfinite(v):
-        return v
-    return None
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if not isinstance(v, int | float):
+        return None
+    try:
+        x = float(v)
+    except OverflowError:
+        return None
+    if not math.isfinite(x):
+        return None
+    return str(int(x)) if x == math.floor(x) and abs(x) < 1e18 else str(x)
 
 
 class Waiting:
@@ -109,7 +123,7 @@ class MetricRunner(RuleRunner):
             else:
                 ctx = self.ctx
                 ctx.event, ctx.trigger = event, None
-                v = group_value(reader(ctx))
+                v = group_text(reader(ctx))
             if v is None:
                 self.ungrouped += 1
                 return None
