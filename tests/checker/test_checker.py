@@ -143,6 +143,28 @@ def test_percentile_needs_its_rank(tmp_path: Path) -> None:
     ]
 
 
+def test_percentile_method_is_linear_or_nearest_rank(tmp_path: Path) -> None:
+    # issue 12, point 16
+    text = 'policy p.q "T"\n' + OWNER
+    text += "  metric w = percentile(wait of call.answered, 90, nearest)\n  require w <= 1min\n"
+    found = diagnose(tmp_path, text)
+    assert [(c, line, col, m, h) for c, line, col, m, h in found] == [
+        (
+            "E209",
+            4,
+            52,  # the column of 'nearest'
+            "'nearest' is not a percentile method",
+            "write 'linear' (interpolation between the closest ranks, the default) or "
+            "'nearest rank', e.g. percentile(wait of call.answered, 90, nearest rank)",
+        )
+    ]
+    text = 'policy p.q "T"\n' + OWNER
+    text += "  metric w = avg(wait of call.answered, 90, nearest rank)\n  require w <= 1min\n"
+    assert [(c, m) for c, _, _, m, _ in diagnose(tmp_path, text)] == [
+        ("E221", "avg() takes no second argument")
+    ]
+
+
 def test_unknown_metric_formula(tmp_path: Path) -> None:
     text = 'policy p.q "T"\n' + OWNER + "  metric w = mean(wait of call.answered)\n"
     text += "  require w <= 1min\n"
