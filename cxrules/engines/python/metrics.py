@@ -21,13 +21,14 @@ NUMERATORS = frozenset({"count", "ratio", "share", "csat", "nps"})
 
 
 def group_text(v: Any) -> str | None:
-    """A let's value as a metric group: a text as it is, true/false, a finite number read as a
-    double (a whole one below 10^18 without its fraction, others as Python writes the double:
-    4.5, 1e+30); None otherwise (missing, a time, a list, an object: the event is counted in no
-    cell). The SQL plans write the same texts (`sql/rules/metrics.group_text`).
+    """A let's value as a metric group: a text as it is, true/false, a whole number below 10^18
+    in magnitude without a fraction (3 and 3.0 are "3"); None for anything else (missing, a
+    number with a fraction or beyond 10^18, NaN, a time, a list, an object: the event is counted
+    in no cell). The SQL plans write the same texts (`sql/rules/metrics.group_text`), in every
+    dialect alike.
 
-    >>> [group_text(v) for v in ("q1", True, 3, 3.0, 4.5, 10**30, float("nan"), None, [1])]
-    ['q1', 'true', '3', '3', '4.5', '1e+30', None, None, None]
+    >>> [group_text(v) for v in ("q1", True, 3, 3.0, -0.0, 4.5, 10**30, float("nan"), None, [1])]
+    ['q1', 'true', '3', '3', '0', None, None, None, None, None]
     """
     if isinstance(v, str):
         return v
@@ -39,9 +40,9 @@ def group_text(v: Any) -> str | None:
         x = float(v)
     except OverflowError:
         return None
-    if not math.isfinite(x):
+    if not math.isfinite(x) or x != math.floor(x) or abs(x) >= 1e18:
         return None
-    return str(int(x)) if x == math.floor(x) and abs(x) < 1e18 else str(x)
+    return str(int(x))
 
 
 class Waiting:
@@ -115,7 +116,7 @@ class MetricRunner(RuleRunner):
 
     def cell_for(self, event: Event, ts: int) -> Cell | None:
         """The cell of a population event; None (counted) when it lacks a group attribute, or
-        a group let is not a text, a finite number or true/false there."""
+        a group let is no group there (`group_text`)."""
         group = []
         for reader in self.groups:
             if isinstance(reader, str):

@@ -62,17 +62,13 @@ def metric_check(plan: PolicyPlan, env: Env) -> None:
 
 
 def group_text(v: V) -> str:
-    """SQL VARCHAR: a let's value as a metric group (`text_of` of a text, a finite number or
-    true/false; NULL otherwise: python's `metrics.group_value`)."""
+    """SQL VARCHAR: a let's value as a metric group, python's `metrics.group_text`: a text, true
+    or false, a whole number below 10^18 without its fraction; NULL otherwise (no group)."""
     n = num_of(v)
-    # a whole number without its fraction (`text_of`), in functions every dialect has
-    whole = f"{n} = floor({n}) AND abs({n}) < 1e18"
-    text = (
-        f"CASE WHEN {whole} THEN CAST(CAST({n} AS BIGINT) AS VARCHAR) ELSE CAST({n} AS VARCHAR) END"
-    )
+    whole = f"NOT isnan({n}) AND {n} = floor({n}) AND abs({n}) < 1e18"
     return (
         f"CASE WHEN {v.is_kind(STR)} THEN {v.s} "
-        f"WHEN {v.is_kind(INT, FLOAT)} AND NOT isnan({n}) AND NOT {infinite(n)} THEN {text} "
+        f"WHEN {v.is_kind(INT, FLOAT)} AND {whole} THEN CAST(CAST({n} AS BIGINT) AS VARCHAR) "
         f"WHEN {v.is_kind(BOOL)} THEN CASE WHEN {v.b} THEN 'true' ELSE 'false' END END"
     )
 
