@@ -243,9 +243,9 @@ def _percentile(plan: PolicyPlan, q: float, cell: Cell) -> None:
     )
 
 
-def _ranked(plan: PolicyPlan, cell: Cell) -> str:
+def _ranked(plan: PolicyPlan, cell: Cell) -> None:
     """`ranked`: each value of a cell with the cell's count `n` and its 0-based rank `rn` among
-    the sorted values (ties in log order, as Python's stable sort); the PARTITION BY clause."""
+    the sorted values (ties in log order, as Python's stable sort)."""
     part = f"PARTITION BY {cell.by}"
     plan.add(
         "ranked",
@@ -253,7 +253,6 @@ def _ranked(plan: PolicyPlan, cell: Cell) -> str:
         f"row_number() OVER ({part} ORDER BY x, ord) - 1 AS rn "
         "FROM mrows WHERE x IS NOT NULL AND grouped",
     )
-    return part
 
 
 def _nearest_rank(plan: PolicyPlan, q: float, cell: Cell) -> None:
