@@ -272,3 +272,80 @@ Feature: Survey KPIs (seeds 000, 002 and 003)
     And the violations are:
       | policy  | kind   | scope         | start               | end                 |
       | kpi.ces | metric | month=2026-02 | 2026-02-01T00:00:00 | 2026-03-01T00:00:00 |
+
+  # ------------------------------------------------------------ issue 12, points 15 and 16
+
+  Scenario: A queue-wait percentile per queue, the queue read from the call's first queueing
+    # The queue is an attribute of call.queued, the wait is measured at call.answered: the let
+    # is read at each answer, in its call. sales waits 20, 40, 50, 90 s: the nearest rank is
+    # ceil(0.9 × 4) = the 4th, 90 s (linear interpolation would give 50 + 0.7 × 40 = 78 s);
+    # support waits 10 s. c-6 was never queued: its answer has no queue and is out of scope.
+    Given the policy:
+      """
+      policy callcenter.p90-by-queue "9 in 10 answered callers of each queue wait under a minute"
+        severity low
+        zone "Europe/Istanbul"
+        per call
+        let queue_of_call = first(call.queued).queue
+        metric p90 = percentile(wait of call.answered, 90, nearest rank) by queue_of_call
+          per week
+        require p90 <= 1min
+      """
+    When these events happen:
+      | time     | type          | call | queue   | wait |
+      | +0s      | call.queued   | c-1  | sales   |      |
+      | +1min30s | call.answered | c-1  |         | 90   |
+      | +1min    | call.queued   | c-2  | sales   |      |
+      | +1min20s | call.answered | c-2  |         | 20   |
+      | +2min    | call.queued   | c-3  | sales   |      |
+      | +2min40s | call.answered | c-3  |         | 40   |
+      | +3min    | call.queued   | c-4  | sales   |      |
+      | +3min50s | call.answered | c-4  |         | 50   |
+      | +4min    | call.queued   | c-5  | support |      |
+      | +4min10s | call.answered | c-5  |         | 10   |
+      | +5min    | call.answered | c-6  |         | 5    |
+    Then the metric "p90" for queue_of_call=sales on bucket "2026-W10" is 90s and "violated"
+    And the metric "p90" for queue_of_call=support on bucket "2026-W10" is 10s and "ok"
+    And the violations are:
+      | policy                 | kind   | scope                                 | start               | end                 | severity |
+      | callcenter.p90-by-queue | metric | queue_of_call=sales, week=2026-W10 | 2026-03-02T00:00:00 | 2026-03-09T00:00:00 | low      |
+    And the violation sentence is "p90 for queue_of_call=sales in week 2026-W10 was 1m30s (90th percentile by nearest rank of 4 call.answered; required <= 1m)"
+    And the violation details are:
+      | key        | value        |
+      | value      | 90           |
+      | population | 4            |
+      | method     | nearest rank |
+      | bucket     | 2026-W10     |
+
+  Scenario: Nearest rank and linear interpolation judge the same waits differently
+    # Waits 10, 20, 30, 40, 70 s. Nearest rank: ceil(0.9 × 5) = the 5th, 70 s, over a minute.
+    # Linear interpolation: rank 0.9 × (5 - 1) = 3.6 (0-based), 40 + 0.6 × (70 - 40) = 58 s.
+    Given the policy:
+      """
+      policy callcenter.p90-nearest "9 in 10 answered callers wait under a minute (nearest rank)"
+        severity low
+        zone "Europe/Istanbul"
+        metric p90_nearest = percentile(wait of call.answered, 90, nearest rank)
+          per day
+        require p90_nearest <= 1min
+
+      policy callcenter.p90-linear "9 in 10 answered callers wait under a minute (linear)"
+        severity low
+        zone "Europe/Istanbul"
+        metric p90_linear = percentile(wait of call.answered, 90, linear)
+          per day
+        require p90_linear <= 1min
+      """
+    When these events happen:
+      | time  | type          | call | wait |
+      | +0s   | call.answered | c-1  | 10   |
+      | +1min | call.answered | c-2  | 20   |
+      | +2min | call.answered | c-3  | 30   |
+      | +3min | call.answered | c-4  | 40   |
+      | +4min | call.answered | c-5  | 70   |
+    Then the metric "p90_nearest" on bucket "2026-03-02" is 70s and "violated"
+    And the metric "p90_linear" on bucket "2026-03-02" is 58s and "ok"
+    And the violations are:
+      | policy                  | kind   | scope          | start               | end                 |
+      | callcenter.p90-nearest  | metric | day=2026-03-02 | 2026-03-02T00:00:00 | 2026-03-03T00:00:00 |
+    And the violation sentence is "p90_nearest in day 2026-03-02 was 1m10s (90th percentile by nearest rank of 5 call.answered; required <= 1m)"

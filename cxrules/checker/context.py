@@ -23,6 +23,8 @@ FUNCTIONS: dict[str, tuple[int, int]] = {  # name → (min args, max args)
     "length": (1, 1),
 }
 AGGREGATES = ("avg", "sum", "min", "max", "percentile", "nps", "csat", "ces")
+#: A percentile's method as written, and its compiled name (`ir.Aggregate.method`).
+PERCENTILE_METHODS = {"linear": "linear", "nearest rank": "nearest_rank"}
 # Kinds of value, for unit checks. "any" is an event attribute: its type is only known at run time.
 NUMERIC = {"number", "percent", "duration", "any"}
 

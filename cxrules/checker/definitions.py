@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from cxrules.checker.context import AGGREGATES, Context
+from cxrules.checker.context import AGGREGATES, PERCENTILE_METHODS, Context
 from cxrules.checker.exprs import check_pattern, expr_type
 from cxrules.checker.shared import check_duration, check_zone
 from cxrules.checker.symbols import PolicyNames, Symbols
@@ -195,6 +195,15 @@ def check_metric(ctx: Context, metric: ast.MetricDef, names: PolicyNames) -> Non
                     "percentile() needs which percentile, from 1 to 100",
                     agg.span,
                     "e.g. percentile(wait of call.answered, 90)",
+                )
+            method = agg.method
+            if method is not None and method.text not in PERCENTILE_METHODS:
+                ctx.err(
+                    "E209",
+                    f"'{method.text}' is not a percentile method",
+                    method.span,
+                    "write 'linear' (interpolation between the closest ranks, the default) or "
+                    "'nearest rank', e.g. percentile(wait of call.answered, 90, nearest rank)",
                 )
         elif agg.q is not None:
             ctx.err("E221", f"{agg.fn}() takes no second argument", agg.q.span)

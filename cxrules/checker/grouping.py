@@ -9,7 +9,7 @@ from pydantic import BaseModel
 
 from cxrules.checker.context import Context
 from cxrules.checker.rules import is_metric_requirement
-from cxrules.checker.symbols import PolicyNames, meaning
+from cxrules.checker.symbols import PolicyNames, meaning, reference
 from cxrules.language import ast
 
 PERIODS = ("hour", "day", "week", "month", "quarter", "year")
@@ -18,10 +18,21 @@ _WHAT = {"let": "a let", "param": "a parameter", "state": "a state", "metric": "
 
 def check_keys(ctx: Context, keys: tuple[ast.NameExpr, ...], names: PolicyNames, word: str) -> None:
     """E214 for a `per` or `by` key that names a definition (it would silently read an attribute
-    of that name instead) or, after `by`, a calendar period."""
+    of that name instead) or, after `by`, a calendar period. A metric may be grouped `by` a let
+    of its policy (evaluated at each population event); a scope key is always an attribute."""
     for key in keys:
         kind = meaning(key, names)
-        if kind in _WHAT:
+        if kind == "let" and word == "by":
+            _group_let(ctx, key, names)
+        elif kind == "let":
+            ctx.err(
+                "E214",
+                f"'per {key.text}': '{key.text}' is a let, not an attribute of the events",
+                key.span,
+                "'per' scopes the policy by an attribute the events carry: name the attribute "
+                f"itself, e.g. 'per queue' (a metric may be grouped by a let: 'by {key.text}')",
+            )
+        elif kind in _WHAT:
             ctx.err(
                 "E214",
                 f"'{word} {key.text}': '{key.text}' is {_WHAT[kind]}, "
@@ -38,6 +49,34 @@ def check_keys(ctx: Context, keys: tuple[ast.NameExpr, ...], names: PolicyNames,
                 f"write 'per {key.text}' for the metric's period (an attribute named "
                 f"{key.text} is written `{key.text}`)",
             )
+
+
+def _group_let(ctx: Context, key: ast.NameExpr, names: PolicyNames) -> None:
+    """E204 for a group let that reads `trigger` (a metric's events have no trigger)."""
+    seen: set[str] = set()
+    todo = [names.lets[key.parts[0]].value]
+    while todo:
+        node = todo.pop()
+        if isinstance(node, ast.NameExpr):
+            ref, _ = reference(node)
+            if ref == "trigger":
+                ctx.err(
+                    "E204",
+                    f"'by {key.text}': a metric group is read at each counted event, which has "
+                    "no trigger",
+                    node.span,
+                    "group by what the event or its scope's history holds, e.g. "
+                    "let q = first(call.queued).queue",
+                )
+                return
+            word = node.parts[0]
+            if meaning(node, names) == "let" and word not in seen:
+                seen.add(word)
+                todo.append(names.lets[word].value)
+        elif isinstance(node, BaseModel):
+            todo.extend(value for _, value in node)
+        elif isinstance(node, tuple | list):
+            todo.extend(node)
 
 
 def check_metric_groups(ctx: Context, metric: ast.MetricDef, names: PolicyNames) -> None:
@@ -80,7 +119,7 @@ def check_scope_use(ctx: Context, policy: ast.Policy, names: PolicyNames) -> Non
     subject = rule.subject
     assert isinstance(subject, ast.BinaryExpr) and isinstance(subject.left, ast.NameExpr)
     metric = names.metric(subject.left.parts[0])
-    if metric is None or _reads_scope(metric.aggregate, names, set()):
+    if metric is None or _reads_scope((metric.aggregate, metric.by), names, set()):
         return
     for clause in policy.clauses:
         if isinstance(clause, ast.ScopeClause) and clause.keys:

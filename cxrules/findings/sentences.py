@@ -15,6 +15,7 @@ from typing import Any
 from cxrules import ir
 from cxrules.findings.model import Cell, Finding, Pending
 from cxrules.findings.text import Times, iso, value_text
+from cxrules.ir.ranks import METHOD_NAMES
 from cxrules.ir.text import (
     before_text,
     describe,
@@ -400,7 +401,10 @@ def _population(rule: ir.MetricCheck, cell: Cell) -> tuple[str, Details]:
         "max": "largest",
     }.get(agg.fn)
     if agg.fn == "percentile" and agg.q is not None:
-        head = f"{ordinal(int(agg.q))} percentile" if float(agg.q).is_integer() else None
+        # the method is named: nearest rank and linear interpolation differ on the same values
+        method = METHOD_NAMES[agg.method]
+        head = f"{ordinal(int(agg.q))} percentile" if float(agg.q).is_integer() else "percentile"
+        return f"{head} by {method} of {n} {what}", {"method": method}
     of = f"{head} of " if head else ""
     return f"{of}{n} {what}", {}
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from cxrules import ir
-from cxrules.checker.context import Checked
+from cxrules.checker.context import PERCENTILE_METHODS, Checked
 from cxrules.checker.rules import is_metric_requirement, metric_unit, pattern_of
 from cxrules.checker.symbols import PolicyNames, meaning, reference
 from cxrules.ir.text import expect_window_text
@@ -251,6 +251,11 @@ class _PolicyCompiler:
     def metric(self, m: ast.MetricDef, rule: ast.RequireRule) -> ir.Metric:
         agg = m.aggregate
         group = tuple(k.text for k in m.by)
+        lets = tuple(
+            ir.GroupLet(name=k.text, value=_through_current(self.name(k)))
+            for k in m.by
+            if meaning(k, self.names) == "let"
+        )
         bucket = next((per.bucket for per in m.per if per.bucket is not None), None)
         if agg.fn in ("count", "ratio", "share"):
             assert agg.pattern is not None
@@ -270,7 +275,14 @@ class _PolicyCompiler:
                 pattern = ir.Pattern(types=(".".join(parts[:-1]),), text=".".join(parts[:-1]))
                 value = ir.Attr(path=parts[-1])
             q = float(agg.q.value) if agg.q is not None else None  # type: ignore[arg-type]
-            aggregate = ir.Aggregate(fn=agg.fn, pattern=pattern, value=value, q=q)  # type: ignore[arg-type]
+            method = PERCENTILE_METHODS[agg.method.text] if agg.method is not None else "linear"
+            aggregate = ir.Aggregate(
+                fn=agg.fn,  # type: ignore[arg-type]
+                pattern=pattern,
+                value=value,
+                q=q,
+                method=method,  # type: ignore[arg-type]
+            )
         unit = metric_unit(m)
         if unit == "any" and isinstance(self._threshold_node(rule), ast.DurationExpr):
             unit = "duration"  # avg(wait of call.answered) <= 30s: a waiting time
@@ -278,6 +290,7 @@ class _PolicyCompiler:
             name=m.name,
             aggregate=aggregate,
             group_by=group,
+            lets=lets,
             bucket=bucket,
             min_sample=self.count(rule.min_sample) if rule.min_sample else None,
             unit=unit if unit in ("percent", "duration") else "number",  # type: ignore[arg-type]
@@ -452,6 +465,23 @@ class _PolicyCompiler:
 
 
 _COMPUTED = (ast.BinaryExpr, ast.UnaryExpr, ast.CallExpr)
+
+
+def _through_current(e: Any) -> Any:
+    """A metric group's value with its history queries reading the scope's past up to and
+    including the evaluated event (`include_current`); patterns are kept as they are."""
+    if isinstance(e, ir.History):
+        return e.model_copy(update={"include_current": True})
+    if isinstance(e, ir.Pattern) or not isinstance(e, ir.IR):
+        return e
+    update = {}
+    for field in type(e).model_fields:
+        value = getattr(e, field)
+        if isinstance(value, tuple):
+            update[field] = tuple(_through_current(v) for v in value)
+        elif isinstance(value, ir.IR):
+            update[field] = _through_current(value)
+    return e.model_copy(update=update)
 
 
 def _operands(e: Any) -> list[Any]:

@@ -40,6 +40,7 @@ from cxrules.ir.phrases import (
     plain,
     words,
 )
+from cxrules.ir.ranks import METHOD_NAMES
 from cxrules.ir.text import describe, number, percent
 
 __all__ = [
@@ -381,7 +382,12 @@ class _Explainer:
 
     def metric(self, rule: ir.MetricCheck) -> Phrase:
         m = rule.metric
-        groups: list[Phrase] = [[Code(k)] for k in m.group_by]
+        lets = {let.name: let.value for let in m.lets}
+        same = cat(", in the same ", join(_keys(self.policy))) if self.policy.scope else []
+        groups: list[Phrase] = [
+            cat(Code(k), " (", words(lets[k]), same, ")") if k in lets else [Code(k)]
+            for k in m.group_by
+        ]
         if m.bucket:
             groups.append([m.bucket])
         head = cat("Per ", join(groups)) if groups else ["Over the whole log"]
@@ -459,7 +465,8 @@ class _Explainer:
         if a.fn == "percentile":
             q = int(a.q) if a.q is not None and float(a.q).is_integer() else a.q
             head = f"the {ordinal(q)} percentile" if isinstance(q, int) else f"the {q} percentile"
-            return cat(head, " of ", words(a.value), over)
+            method = f" ({METHOD_NAMES[a.method]})"
+            return cat(head, method, " of ", words(a.value), over)
         if a.fn in _FORMULA_NOTE:
             note = _FORMULA_NOTE[a.fn] if a.variant == "standard" else f"variant {a.variant}"
             return cat(f"the {a.fn.upper()} of ", words(a.value), over, f" ({note})")

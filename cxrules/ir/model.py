@@ -412,7 +412,7 @@ class Aggregate(IR):
     ratio: count(`pattern`) / count(`of`).
     share: of the events matching `of` (the population, grouped by their own attributes), the
       fraction followed in the scope by `pattern` within `within` (and not by `unless` first).
-    avg, sum, min, max, percentile(q): over `value` evaluated on events matching `pattern`.
+    avg, sum, min, max, percentile(q, method): over `value` evaluated on events matching `pattern`.
     nps, csat, ces: the CX formulas on `value` (a score) of events matching `pattern`; `variant`
       names the formula ("standard": NPS 9–10 vs 0–6 on 0–10, ×100; CSAT share of 4–5 on 1–5;
       CES mean on 1–7).
@@ -427,15 +427,29 @@ class Aggregate(IR):
     unless: Pattern | None = None
     value: Expr | None = None
     q: float | None = None  # the percentile as written: 90 means the 90th (0 < q <= 100)
+    # how a percentile is read from the sorted values (`cxrules.ir.ranks`): linear interpolation
+    # between the closest ranks, or the value at the nearest rank ceil(q/100 × n)
+    method: Literal["linear", "nearest_rank"] = "linear"
     variant: str = "standard"
 
 
+class GroupLet(IR):
+    """A metric group that is a `let` of the policy (`let q = first(call.queued).queue` and
+    `by q`): its name (the report's label) and its value, evaluated at each population event with
+    the scope's history up to and including that event (its history queries `include_current`)."""
+
+    name: str
+    value: Expr
+
+
 class Metric(IR):
-    """A named aggregate per group (attribute values) and calendar bucket (in the policy zone)."""
+    """A named aggregate per group and calendar bucket (in the policy zone). Each `group_by` name
+    is an attribute path of the population event, or a `let` when `lets` holds it."""
 
     name: str
     aggregate: Aggregate
     group_by: tuple[str, ...] = ()
+    lets: tuple[GroupLet, ...] = ()
     bucket: Literal["hour", "day", "week", "month", "quarter", "year"] | None = None
     min_sample: int | None = None  # buckets with a smaller population are 'insufficient'
     unit: Literal["number", "percent", "duration"] = "number"

@@ -106,6 +106,9 @@ def _policy(p: ir.Policy, calendars: dict[str, ir.Calendar]) -> list[str]:
         found.append(f"'while {rule.during}' names a state the policy does not define")
     if isinstance(rule, ir.MetricCheck):
         found.extend(_aggregate(rule.metric.aggregate))
+        for let in rule.metric.lets:
+            if let.name not in rule.metric.group_by:
+                found.append(f"metric group let {let.name!r} is not one of the metric's groups")
     if p.report and not isinstance(
         rule, ir.Response | ir.Expectations | ir.ForbidAfter | ir.ValueCheck
     ):

@@ -203,7 +203,8 @@ def attribute_paths(policy: ir.Policy) -> list[str]:
         elif isinstance(node, ir.State) and node.by is not None:
             paths.append(node.by)
         elif isinstance(node, ir.Metric):
-            paths.extend(node.group_by)
+            lets = {let.name for let in node.lets}  # (the attributes they read are walked)
+            paths.extend(k for k in node.group_by if k not in lets)
     return list(dict.fromkeys(paths))
 
 

@@ -240,9 +240,19 @@ class StateDef(Node):
     by: NameExpr | None = None
 
 
+class PercentileMethod(Node):
+    """The method of a percentile as written: `linear` or `nearest rank` (its words)."""
+
+    words: tuple[str, ...]
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.words)
+
+
 class Aggregate(Node):
     """A metric formula: count(P), ratio(P, Q), share(P within D of Q [unless U]),
-    fn(value [of P] [, q]) for avg, sum, min, max, percentile, nps, csat, ces."""
+    fn(value [of P] [, q [, method]]) for avg, sum, min, max, percentile, nps, csat, ces."""
 
     fn: str
     fn_span: Span
@@ -252,6 +262,7 @@ class Aggregate(Node):
     unless: Pattern | None = None
     value: Expr | None = None
     q: LiteralExpr | None = None
+    method: PercentileMethod | None = None
 
 
 class MetricDef(Node):

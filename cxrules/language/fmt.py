@@ -237,6 +237,8 @@ class _Formatter:
             args += f" of {self.pattern(a.pattern)}"
         if a.q is not None:
             args += f", {a.q.text}"
+            if a.method is not None:
+                args += f", {a.method.text}"
         return f"{a.fn}({args})"
 
     def _rule(self, r: Any, i: str) -> list[str]:

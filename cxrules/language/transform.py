@@ -291,10 +291,12 @@ class ToAst:
     def agg_value(self, meta: Any, c: list[Any]) -> ast.Aggregate:
         fn, value = c[0], c[1]
         pattern = None
-        q = None
+        q = method = None
         for extra in c[2:]:
             if isinstance(extra, ast.Pattern):
                 pattern = extra
+            elif isinstance(extra, ast.PercentileMethod):
+                method = extra
             elif isinstance(extra, Token):
                 q = self._literal_token(extra)
         return ast.Aggregate(
@@ -304,7 +306,11 @@ class ToAst:
             value=value,
             pattern=pattern,
             q=q,
+            method=method,
         )
+
+    def pct_method(self, meta: Any, c: list[Token]) -> ast.PercentileMethod:
+        return ast.PercentileMethod(span=self._span(meta), words=tuple(str(t) for t in c))
 
     def let_def(self, meta: Any, c: list[Any]) -> ast.LetDef:
         return ast.LetDef(

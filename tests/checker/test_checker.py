@@ -143,6 +143,28 @@ def test_percentile_needs_its_rank(tmp_path: Path) -> None:
     ]
 
 
+def test_percentile_method_is_linear_or_nearest_rank(tmp_path: Path) -> None:
+    # issue 12, point 16
+    text = 'policy p.q "T"\n' + OWNER
+    text += "  metric w = percentile(wait of call.answered, 90, nearest)\n  require w <= 1min\n"
+    found = diagnose(tmp_path, text)
+    assert [(c, line, col, m, h) for c, line, col, m, h in found] == [
+        (
+            "E209",
+            4,
+            52,  # the column of 'nearest'
+            "'nearest' is not a percentile method",
+            "write 'linear' (interpolation between the closest ranks, the default) or "
+            "'nearest rank', e.g. percentile(wait of call.answered, 90, nearest rank)",
+        )
+    ]
+    text = 'policy p.q "T"\n' + OWNER
+    text += "  metric w = avg(wait of call.answered, 90, nearest rank)\n  require w <= 1min\n"
+    assert [(c, m) for c, _, _, m, _ in diagnose(tmp_path, text)] == [
+        ("E221", "avg() takes no second argument")
+    ]
+
+
 def test_unknown_metric_formula(tmp_path: Path) -> None:
     text = 'policy p.q "T"\n' + OWNER + "  metric w = mean(wait of call.answered)\n"
     text += "  require w <= 1min\n"
@@ -338,19 +360,18 @@ def test_a_metric_period_belongs_to_the_metric_wherever_it_is_written(
                 "E214",
                 5,
                 "'per q': 'q' is a let, not an attribute of the events",
-                "'per' groups events by an attribute they carry: name the attribute itself, "
-                "e.g. 'per queue'",
+                "'per' scopes the policy by an attribute the events carry: name the attribute "
+                "itself, e.g. 'per queue' (a metric may be grouped by a let: 'by q')",
             ),
         ),
-        (
-            "  let q = first(call.queued).queue\n  metric n = count(call.answered) by q\n"
-            "  require n >= 1\n",
+        (  # issue 12, point 15: a metric may be grouped by a let, but not one reading `trigger`
+            "  let q = trigger.queue\n  metric n = count(call.answered) by q\n  require n >= 1\n",
             (
-                "E214",
-                5,
-                "'by q': 'q' is a let, not an attribute of the events",
-                "'by' groups events by an attribute they carry: name the attribute itself, "
-                "e.g. 'by queue'",
+                "E204",
+                4,
+                "'by q': a metric group is read at each counted event, which has no trigger",
+                "group by what the event or its scope's history holds, e.g. "
+                "let q = first(call.queued).queue",
             ),
         ),
     ],

@@ -6,6 +6,7 @@ import math
 from datetime import UTC, datetime
 from typing import Any
 
+import pytest
 from engine_builders import Log, attr, counts, dur, lit, op, pat, policy, run, tally
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -371,3 +372,221 @@ def test_a_sum_is_the_correctly_rounded_exact_sum(scores: list[float]) -> None:
     for i, score in enumerate(scores):
         log.add(f"+{i}s", "survey.answered", score=score)
     assert values(run(p, log))[0][2] == math.fsum(scores)
+
+
+# --------------------------------------------------------------------------- issue 12, 15 and 16
+
+
+def weekly_p90(method: str) -> ir.Policy:
+    agg = ir.Aggregate(
+        fn="percentile",
+        pattern=pat("call.answered"),
+        value=attr("wait"),
+        q=90,
+        method=method,  # type: ignore[arg-type]
+    )
+    return metric_policy(agg, ("<=", 60), name="p90", bucket="week", unit="duration")
+
+
+def test_nearest_rank_and_linear_percentiles_judge_weeks_differently() -> None:
+    # Issue 12, point 16: five weeks of answered calls (waits in seconds), p90 <= 60s.
+    # linear: value at 0-based rank 0.9·(n−1), interpolated; nearest rank: the ceil(0.9·n)th.
+    weeks = (
+        (10, 20, 30, 40, 70),  # n=5: linear rank 3.6 → 40 + 0.6·30 = 58; nearest 5th → 70
+        (10, 20, 30, 40, 50, 55, 56, 58, 60, 100),  # n=10: 8.1 → 60 + 0.1·40 = 64; 9th → 60
+        (30, 45, 59),  # n=3: 1.8 → 45 + 0.8·14 = 56.2; 3rd → 59
+        (20, 40, 58, 80),  # n=4: 2.7 → 58 + 0.7·22 = 73.4; 4th → 80
+        (61, 55, 10, 40, 30, 20),  # n=6, sorted 10..61: 4.5 → 55 + 0.5·6 = 58; 6th → 61
+    )
+    log = Log()
+    for week, waits in enumerate(weeks):
+        for i, wait in enumerate(waits):
+            log.add(f"+{7 * week}d{i}min", "call.answered", wait=wait)
+    linear = values(run(weekly_p90("linear"), log))
+    nearest = values(run(weekly_p90("nearest_rank"), log))
+    labels = ["2026-W10", "2026-W11", "2026-W12", "2026-W13", "2026-W14"]
+    assert [(m[1], m[3], m[4]) for m in linear] == [
+        (labels[0], 5, "ok"),
+        (labels[1], 10, "violated"),
+        (labels[2], 3, "ok"),
+        (labels[3], 4, "violated"),
+        (labels[4], 6, "ok"),
+    ]
+    assert [m[2] for m in linear] == [
+        pytest.approx(58),
+        pytest.approx(64),
+        pytest.approx(56.2),
+        pytest.approx(73.4),
+        pytest.approx(58),
+    ]
+    # nearest rank changes the verdict in 3 of the 5 weeks (W10, W11, W14)
+    assert [(m[1], m[2], m[4]) for m in nearest] == [
+        (labels[0], 70.0, "violated"),
+        (labels[1], 60.0, "ok"),
+        (labels[2], 59.0, "ok"),
+        (labels[3], 80.0, "violated"),
+        (labels[4], 61.0, "violated"),
+    ]
+    # the method is named in the breach
+    v = run(weekly_p90("nearest_rank"), log).violations[0]
+    assert v.sentence == (
+        "p90 in week 2026-W10 was 1m10s (90th percentile by nearest rank of 5 call.answered; "
+        "required <= 1m)"
+    )
+    assert v.details == {
+        "metric": "p90",
+        "bucket": "2026-W10",
+        "value": 70.0,
+        "population": 5,
+        "method": "nearest rank",
+        "threshold": "<= 1m",
+    }
+    assert run(weekly_p90("linear"), log).violations[0].details["method"] == (
+        "linear interpolation"
+    )
+
+
+def test_nearest_rank_edges() -> None:
+    # rank ceil(q/100 · n), at least 1: the 0th is the least, the 100th the largest; the 50th of
+    # 4 values is the 2nd (ceil 2.0: no interpolation), of 5 the 3rd (ceil 2.5)
+    def one(q: float) -> ir.Policy:
+        agg = ir.Aggregate(
+            fn="percentile", pattern=pat("x"), value=attr("v"), q=q, method="nearest_rank"
+        )
+        return metric_policy(agg, (">=", 0), name="p")
+
+    four, five = Log(), Log()
+    for v in (4, 1, 3, 2):
+        four.add("+0s", "x", v=v)
+    for v in (5, 4, 1, 3, 2):
+        five.add("+0s", "x", v=v)
+    assert [values(run(one(q), four))[0][2] for q in (0, 25, 50, 75, 99.9, 100)] == [
+        1.0,
+        1.0,
+        2.0,
+        3.0,
+        4.0,
+        4.0,
+    ]
+    assert [values(run(one(q), five))[0][2] for q in (20, 50, 60, 61)] == [1.0, 3.0, 3.0, 4.0]
+
+
+def first_queue() -> ir.GroupLet:
+    """`let q = first(call.queued).queue`, as a metric group (history up to the event)."""
+    return ir.GroupLet(
+        name="q",
+        value=ir.History(
+            fn="first", pattern=pat("call.queued"), field="queue", include_current=True
+        ),
+    )
+
+
+def queued_then_answered() -> Log:
+    log = Log()
+    log.add("+0s", "call.queued", call="c1", queue="sales")
+    log.add("+1min30s", "call.answered", call="c1", wait=90)
+    log.add("+1min", "call.queued", call="c2", queue="support")
+    log.add("+1min10s", "call.answered", call="c2", wait=10)
+    log.add("+2min", "call.queued", call="c3", queue="sales")
+    log.add("+2min30s", "call.answered", call="c3", wait=30)
+    log.add("+3min", "call.answered", call="c4", wait=5)  # never queued: no group
+    log.add("+4min", "call.queued", call="c5", queue=7)  # a number: the group "7"
+    log.add("+4min5s", "call.answered", call="c5", wait=5)
+    log.add("+5min", "call.queued", call="c6", queue="sales")
+    log.add("+5min20s", "call.queued", call="c6", queue="support")  # transferred
+    log.add("+6min", "call.answered", call="c6", wait=50)  # first queue: sales
+    return log
+
+
+def test_a_metric_grouped_by_a_let_of_its_scope() -> None:
+    # Issue 12, point 15: the queue is an attribute of call.queued, the wait is measured at
+    # call.answered; `let q = first(call.queued).queue` groups each answer by its call's queue.
+    agg = ir.Aggregate(
+        fn="percentile",
+        pattern=pat("call.answered"),
+        value=attr("wait"),
+        q=90,
+        method="nearest_rank",
+    )
+    p = metric_policy(
+        agg,
+        ("<=", 60),
+        scope=("call",),
+        name="p90",
+        group_by=("q",),
+        lets=(first_queue(),),
+        unit="duration",
+    )
+    result = run(p, queued_then_answered())
+    # sales: c1 90, c3 30, c6 50 → sorted 30, 50, 90, 3rd (ceil 2.7) = 90; support: c2 10;
+    # 7: c5 5. c4's answer has no queue: counted out of scope, in no group.
+    assert values(result) == [  # (cells in the order of their group texts)
+        ({"q": "7"}, None, 5.0, 1, "ok"),
+        ({"q": "sales"}, None, 90.0, 3, "violated"),
+        ({"q": "support"}, None, 10.0, 1, "ok"),
+    ]
+    assert result.violations[0].sentence == (
+        "p90 for q=sales was 1m30s (90th percentile by nearest rank of 3 call.answered; "
+        "required <= 1m)"
+    )
+    assert result.violations[0].scope == {"q": "sales"}
+    assert counts(result)["out_of_scope"] == 1
+
+
+def test_a_share_grouped_by_a_let_reads_the_member_itself() -> None:
+    # The group of a share's member (call.queued) is read at the member, its own event included:
+    # the first call.queued of c1 is itself (sales). c6 is queued twice: both members are in
+    # its first queue (sales); its second member is answered after 40s, its first after 60s.
+    agg = ir.Aggregate(
+        fn="share", pattern=pat("call.answered"), of=pat("call.queued"), within=dur("30s")
+    )
+    p = metric_policy(
+        agg,
+        (">=", 0.5),
+        scope=("call",),
+        name="sl",
+        group_by=("q",),
+        lets=(first_queue(),),
+        unit="percent",
+    )
+    result = run(p, queued_then_answered())
+    # sales: c1 (90s: miss), c3 (30s: hit), c6 twice (60s, 40s: misses) → 1 of 4;
+    # support: c2 (10s: hit); 7: c5 (5s: hit)
+    assert values(result) == [
+        ({"q": "7"}, None, 1.0, 1, "ok"),
+        ({"q": "sales"}, None, 0.25, 4, "violated"),
+        ({"q": "support"}, None, 1.0, 1, "ok"),
+    ]
+
+
+def test_group_let_values_as_texts_and_values_that_are_no_group() -> None:
+    # A let group is a text, true/false or a whole number below 10^18 (without its fraction);
+    # a number with a fraction or beyond 10^18, a time, a list or a missing value is no group:
+    # the event is counted out of scope.
+    def grouped(let: Any) -> ir.Policy:
+        return metric_policy(
+            ir.Aggregate(fn="count", pattern=pat("x.done")),
+            (">=", 0),
+            scope=("k",),
+            name="n",
+            group_by=("g",),
+            lets=(ir.GroupLet(name="g", value=let),),
+        )
+
+    log = Log()
+    for i, v in enumerate((2.5, True, "a", 3.0, 3, [1, 2], 10**30)):
+        log.add(f"+{i}min", "x.set", k=f"k{i}", v=v)
+        log.add(f"+{i}min1s", "x.done", k=f"k{i}")
+    log.add("+10min", "x.done", k="k9")  # no x.set before it: missing
+    by_value = grouped(ir.History(fn="last", pattern=pat("x.set"), field="v", include_current=True))
+    result = run(by_value, log)
+    assert [(m[0]["g"], m[2]) for m in values(result)] == [
+        ("3", 2.0),  # 3.0 and 3
+        ("a", 1.0),
+        ("true", 1.0),
+    ]
+    assert counts(result)["out_of_scope"] == 4  # 2.5, the list, 10**30 and the missing value
+    by_time = grouped(ir.History(fn="last", pattern=pat("x.set"), include_current=True))
+    result = run(by_time, log)
+    assert values(result) == []
+    assert counts(result)["out_of_scope"] == 8

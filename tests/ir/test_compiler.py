@@ -353,3 +353,46 @@ def test_a_metric_compared_with_a_duration_is_a_waiting_time(
     rule = one(tmp_path, body).rule
     assert isinstance(rule, ir.MetricCheck)
     assert (rule.metric.unit, rule.require.value) == (unit, value)
+
+
+def test_a_metric_grouped_by_a_let_and_its_percentile_method(tmp_path: Path) -> None:
+    # issue 12, points 15 and 16: the let becomes a group whose history reads up to and
+    # including the counted event; the method is compiled by name
+    body = (
+        "  per call\n  let q = first(call.queued).queue\n"
+        "  metric p90 = percentile(wait of call.answered, 90, nearest rank)\n    by q, channel\n"
+        "  require p90 <= 1min\n"
+    )
+    rule = one(tmp_path, body).rule
+    assert isinstance(rule, ir.MetricCheck)
+    metric = rule.metric
+    assert metric.group_by == ("q", "channel")
+    assert metric.lets == (
+        ir.GroupLet(
+            name="q",
+            value=ir.History(
+                fn="first",
+                pattern=ir.Pattern(types=("call.queued",), text="call.queued"),
+                field="queue",
+                include_current=True,
+            ),
+        ),
+    )
+    assert metric.aggregate.method == "nearest_rank"
+    linear = one(tmp_path, "  metric p = percentile(wait of call.answered, 50)\n  require p < 1\n")
+    assert isinstance(linear.rule, ir.MetricCheck)
+    assert linear.rule.metric.aggregate.method == "linear" and linear.rule.metric.lets == ()
+
+
+def test_validation_refuses_a_group_let_that_is_no_group() -> None:
+    from cxrules.ir.validate import validate
+
+    agg = ir.Aggregate(fn="count", pattern=ir.Pattern(types=("x",), text="x"))
+    stray = ir.GroupLet(name="q", value=ir.Attr(path="queue"))
+    rule = ir.MetricCheck(
+        metric=ir.Metric(name="n", aggregate=agg, group_by=("queue",), lets=(stray,)),
+        require=ir.Threshold(op=">=", value=1),
+    )
+    policy = ir.Policy(id="p.q", title="T", rule=rule)
+    (problem,) = validate(ir.PolicySet(policies=(policy,)))
+    assert "metric group let 'q' is not one of the metric's groups" in problem.message

@@ -177,6 +177,25 @@ def test_metric_groups_and_calendar_layout() -> None:
     )
 
 
+def test_percentile_method_and_let_group_round_trip() -> None:
+    # issue 12, points 15 and 16: the method and a group that is a let keep their meaning
+    text = (
+        'policy c.p "P" per call let q = first(call.queued).queue metric p90 = percentile('
+        "wait of call.answered ,90,  nearest   rank) by q per week require p90 <= 1min\n"
+    )
+    out = fmt(text)
+    assert out == (
+        'policy c.p "P"\n'
+        "  per call\n"
+        "  let q = first(call.queued).queue\n"
+        "  metric p90 = percentile(wait of call.answered, 90, nearest rank)\n"
+        "    by q\n"
+        "    per week\n"
+        "  require p90 <= 1min\n"
+    )
+    assert fmt(out) == out
+
+
 @pytest.mark.parametrize(
     ("condition", "canonical"),
     [

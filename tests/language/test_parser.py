@@ -187,6 +187,7 @@ def test_metric_formulas() -> None:
         "  metric c = share(call.answered within 20s of call.queued unless call.abandoned)\n"
         '  metric d = percentile(wait of call.answered where queue == "vip", 90)\n'
         "  metric e = nps(survey.answered.score)\n"
+        "  metric f = percentile(wait of call.answered, 95, nearest rank)\n"
         "  require a >= 1\n"
     )
     metrics = {c.name: c.aggregate for c in p.clauses if isinstance(c, ast.MetricDef)}
@@ -200,7 +201,9 @@ def test_metric_formulas() -> None:
     d = metrics["d"]
     assert d.fn == "percentile" and shape(d.value) == "wait"
     assert d.pattern is not None and shape(d.pattern.where) == ("==", "queue", ("string", "vip"))
-    assert d.q is not None and d.q.value == 90
+    assert d.q is not None and d.q.value == 90 and d.method is None
+    f = metrics["f"]
+    assert f.method is not None and f.method.words == ("nearest", "rank")
     e = metrics["e"]
     assert e.pattern is None and shape(e.value) == "survey.answered.score"
 

@@ -6,6 +6,7 @@ import math
 from typing import Any
 
 from cxrules import ir
+from cxrules.ir.ranks import fraction, nearest_rank
 from cxrules.ir.sums import ExactSum
 from cxrules.logs.event import Event
 
@@ -65,15 +66,19 @@ def add_value(cell: Cell, fn: str, value: Any) -> bool:
     return True
 
 
-def percentile(values: list[float], q: float) -> float:
-    """Linear interpolation between closest ranks (numpy's default): rank q·(n−1), 0-based.
+def percentile(values: list[float], q: float, method: str = "linear") -> float:
+    """`linear`: interpolation between closest ranks (numpy's default): rank q·(n−1), 0-based.
+    `nearest_rank`: the value at rank ceil(q·n), 1-based (`cxrules.ir.ranks.nearest_rank`).
 
     >>> percentile([1.0, 2.0, 3.0, 4.0], 0.5), percentile([10.0, 20.0], 90)
     (2.5, 19.0)
+    >>> [percentile(v, 50, "nearest_rank") for v in ([1.0, 2.0, 3.0, 4.0], [10.0, 20.0])]
+    [2.0, 10.0]
     """
     ordered = sorted(values)
-    fraction = q / 100 if q > 1 else q
-    pos = fraction * (len(ordered) - 1)
+    if method == "nearest_rank":
+        return ordered[nearest_rank(q, len(ordered)) - 1]
+    pos = fraction(q) * (len(ordered) - 1)
     lo = math.floor(pos)
     hi = min(lo + 1, len(ordered) - 1)
     return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
@@ -98,7 +103,7 @@ def value_of(agg: ir.Aggregate, cell: Cell) -> float | None:
         return cell.most
     if fn == "percentile":
         assert agg.q is not None
-        return percentile(cell.values, agg.q)
+        return percentile(cell.values, agg.q, agg.method)
     if fn == "nps":
         return 100.0 * (cell.hits - cell.low) / n
     raise ValueError(f"aggregate {fn!r} is not supported")

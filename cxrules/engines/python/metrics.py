@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from cxrules import ir
 from cxrules.engines.python.aggregates import Cell, add_value, value_of
-from cxrules.engines.python.evaluate import Matcher, compile_expr
+from cxrules.engines.python.evaluate import Fn, Matcher, compile_expr
 from cxrules.engines.python.scopes import RuleRunner, RunEnv, Scope, cite
 from cxrules.engines.python.values import text_of
 from cxrules.findings import model as found
@@ -17,6 +18,31 @@ from cxrules.time.instants import from_us, seconds_to_us
 CellKey = tuple[tuple[str, ...], str | None]
 #: The formulas whose cells report a numerator (`found.Cell.hits`).
 NUMERATORS = frozenset({"count", "ratio", "share", "csat", "nps"})
+
+
+def group_text(v: Any) -> str | None:
+    """A let's value as a metric group: a text as it is, true/false, a whole number below 10^18
+    in magnitude without a fraction (3 and 3.0 are "3"); None for anything else (missing, a
+    number with a fraction or beyond 10^18, NaN, a time, a list, an object: the event is counted
+    in no cell). The SQL plans write the same texts (`sql/rules/metrics.group_text`), in every
+    dialect alike.
+
+    >>> [group_text(v) for v in ("q1", True, 3, 3.0, -0.0, 4.5, 10**30, float("nan"), None, [1])]
+    ['q1', 'true', '3', '3', '0', None, None, None, None, None]
+    """
+    if isinstance(v, str):
+        return v
+    if isinstance(v, bool):
+        return "true" if v else "false"
+    if not isinstance(v, int | float):
+        return None
+    try:
+        x = float(v)
+    except OverflowError:
+        return None
+    if not math.isfinite(x) or x != math.floor(x) or abs(x) >= 1e18:
+        return None
+    return str(int(x))
 
 
 class Waiting:
@@ -46,6 +72,9 @@ class MetricRunner(RuleRunner):
         self.of = Matcher(agg.of, self.layout) if agg.of is not None else None
         self.unless = Matcher(agg.unless, self.layout) if agg.unless is not None else None
         self.value = compile_expr(agg.value, self.layout) if agg.value is not None else None
+        lets = {let.name: compile_expr(let.value, self.layout) for let in self.metric.lets}
+        # each group: an attribute path of the event, or a let evaluated at it (a function)
+        self.groups: list[str | Fn] = [lets.get(k, k) for k in self.metric.group_by]
         # fixed durations only: business-time share windows are refused by PythonEngine.limits
         self.within = seconds_to_us(agg.within.seconds) if agg.within else None
         self.cells: dict[CellKey, Cell] = {}
@@ -86,10 +115,16 @@ class MetricRunner(RuleRunner):
         return label
 
     def cell_for(self, event: Event, ts: int) -> Cell | None:
-        """The cell of a population event; None (counted) when it lacks a group attribute."""
+        """The cell of a population event; None (counted) when it lacks a group attribute, or
+        a group let is no group there (`group_text`)."""
         group = []
-        for path in self.metric.group_by:
-            v = event.get(path)
+        for reader in self.groups:
+            if isinstance(reader, str):
+                v = event.get(reader)
+            else:
+                ctx = self.ctx
+                ctx.event, ctx.trigger = event, None
+                v = group_text(reader(ctx))
             if v is None:
                 self.ungrouped += 1
                 return None

@@ -93,12 +93,14 @@ def metric(
     group_by: tuple[str, ...] = ("queue",),
     unit: str = "number",
     require: tuple[str, float] = (">=", 0.5),
+    lets: tuple[ir.GroupLet, ...] = (),
 ) -> ir.Policy:
     rule = ir.MetricCheck(
         metric=ir.Metric(
             name=pid.replace("-", "_"),
             aggregate=agg,
             group_by=group_by,
+            lets=lets,
             bucket=bucket,  # type: ignore[arg-type]
             min_sample=2,
             unit=unit,  # type: ignore[arg-type]
@@ -109,13 +111,20 @@ def metric(
     return policy(rule, scope=scope, pid=f"m.{pid}", zone=zone)
 
 
+def group_let(fn: str, pattern: ir.Pattern, field: str, name: str = "q") -> ir.GroupLet:
+    """`let q = first(P).field` as a metric group (the scope's history up to the event)."""
+    value = ir.History(fn=fn, pattern=pattern, field=field, include_current=True)  # type: ignore[arg-type]
+    return ir.GroupLet(name=name, value=value)
+
+
 def policies(buckets: list[str | None], zone: str, q: float, grace: str) -> list[ir.Policy]:
-    """A metric of every aggregate (buckets in turn) and three invariants."""
+    """A metric of every aggregate and percentile method, metrics grouped by lets (buckets in
+    turn) and three invariants."""
     answered, queued, abandoned = pat("call.answered"), pat("call.queued"), pat("call.abandoned")
     survey = pat("survey.answered")
     score = attr("score")
     same_queue = op("==", attr("queue"), attr("queue", of="trigger"))
-    b = iter(buckets * 3)
+    b = iter(buckets * 4)
     found = [
         metric(
             "share",
@@ -190,6 +199,46 @@ def policies(buckets: list[str | None], zone: str, q: float, grace: str) -> list
             next(b),
             zone,
             require=(">", 4),
+        ),
+        # issue 12, point 16: the nearest rank; point 15: groups that are lets of the scope
+        metric(
+            "pct-nearest",
+            ir.Aggregate(fn="percentile", pattern=survey, value=score, q=q, method="nearest_rank"),
+            next(b),
+            zone,
+            require=(">", 4),
+        ),
+        metric(
+            "pct-by-let",
+            ir.Aggregate(
+                fn="percentile", pattern=answered, value=attr("wait"), q=q, method="nearest_rank"
+            ),
+            next(b),
+            zone,
+            scope=("call",),
+            group_by=("q",),
+            lets=(group_let("first", queued, "queue"),),
+            require=("<=", 5),
+        ),
+        metric(
+            "share-by-let",
+            ir.Aggregate(fn="share", pattern=answered, of=queued, within=dur("4min")),
+            next(b),
+            zone,
+            scope=("call",),
+            group_by=("q",),
+            lets=(group_let("last", queued, "queue"),),
+            unit="percent",
+        ),
+        metric(  # a group read at each event of a ratio, from texts, numbers, lists, NaN...
+            "ratio-by-let",
+            ir.Aggregate(fn="ratio", pattern=abandoned, of=queued),
+            next(b),
+            zone,
+            scope=("call",),
+            group_by=("s",),
+            lets=(group_let("last", survey, "score", name="s"),),
+            unit="percent",
         ),
     ]
     connection = ir.State(

@@ -58,3 +58,24 @@ def test_a_share_window_on_business_time_is_refused() -> None:
     policy_set = ir.PolicySet(policies=(policy(rule, pid="sl"),), calendars={"office": OFFICE})
     (problem,) = DuckDBEngine().limits(policy_set)
     assert problem.message.endswith("a share window on business time cannot be run as SQL yet")
+
+
+def test_a_nearest_rank_percentile_with_too_many_decimals_is_refused() -> None:
+    # 99.9999 is 999999/1000000 of the values: its rank is computed exactly; 99.99999 needs a
+    # denominator of 10^7, past what the SQL plans compute in 64-bit integers
+    def p90(q: float, pid: str) -> ir.Policy:
+        agg = ir.Aggregate(
+            fn="percentile", pattern=pat("x"), value=ir.Attr(path="v"), q=q, method="nearest_rank"
+        )
+        rule = ir.MetricCheck(
+            metric=ir.Metric(name="p", aggregate=agg), require=ir.Threshold(op="<=", value=1)
+        )
+        return policy(rule, pid=pid)
+
+    policy_set = ir.PolicySet(policies=(p90(99.9999, "fine"), p90(99.99999, "fussy")))
+    (problem,) = DuckDBEngine().limits(policy_set)
+    assert problem.code == "E302"
+    assert problem.message == (
+        "policy fussy (:0) cannot run on the duckdb engine: a nearest-rank percentile with "
+        "more decimals than 1/1000000 cannot be run as SQL yet"
+    )

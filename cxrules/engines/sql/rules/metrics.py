@@ -17,7 +17,9 @@ from cxrules.engines.sql.exprs import CompileError, compile_expr, condition
 from cxrules.engines.sql.plan import PolicyPlan, select_record, select_waiting
 from cxrules.engines.sql.stream import Env, RowFrame, type_match
 from cxrules.engines.sql.text import DAY_US, all_of, floor_div, floor_mod, lit
-from cxrules.engines.sql.values import FLOAT, INT, infinite, num_of
+from cxrules.engines.sql.values import BOOL, FLOAT, INT, STR, V, infinite, num_of
+from cxrules.ir.ranks import MAX_DENOMINATOR, rank_fraction
+from cxrules.ir.ranks import fraction as linear_fraction
 from cxrules.ir.sums import LIMB, WHOLE
 from cxrules.ir.walk import uses_trigger
 from cxrules.time.instants import seconds_to_us
@@ -37,7 +39,12 @@ def metric_check(plan: PolicyPlan, env: Env) -> None:
     plan.metric = True
     metric, agg = rule.metric, rule.metric.aggregate
     st = plan.stream
-    groups = [f"{env.catalog.prefix(path)}_x" for path in metric.group_by]
+    lets = {let.name: let.value for let in metric.lets}
+    frame = RowFrame(st, prev=st.previous)
+    groups = [
+        group_text(compile_expr(lets[k], frame)) if k in lets else f"{env.catalog.prefix(k)}_x"
+        for k in metric.group_by
+    ]
     cell = Cell(len(groups))
     plan.add(
         "mlocal",
@@ -52,6 +59,18 @@ def metric_check(plan: PolicyPlan, env: Env) -> None:
         _tallied(plan, agg, head, cell)
     none = select_record(scope=st.scope_list, kind="'metric'", start_us="ts", end_us="ts")
     plan.add("records", f"SELECT {none} FROM stream WHERE FALSE")
+
+
+def group_text(v: V) -> str:
+    """SQL VARCHAR: a let's value as a metric group, python's `metrics.group_text`: a text, true
+    or false, a whole number below 10^18 without its fraction; NULL otherwise (no group)."""
+    n = num_of(v)
+    whole = f"NOT isnan({n}) AND {n} = floor({n}) AND abs({n}) < 1e18"
+    return (
+        f"CASE WHEN {v.is_kind(STR)} THEN {v.s} "
+        f"WHEN {v.is_kind(INT, FLOAT)} AND {whole} THEN CAST(CAST({n} AS BIGINT) AS VARCHAR) "
+        f"WHEN {v.is_kind(BOOL)} THEN CASE WHEN {v.b} THEN 'true' ELSE 'false' END END"
+    )
 
 
 class Cell:
@@ -177,8 +196,12 @@ def _tallied(plan: PolicyPlan, agg: ir.Aggregate, head: list[str], cell: Cell) -
     joins, limbs, divisor = [], "NULL", "CAST(NULL AS BIGINT)"
     if fn == "percentile":
         assert agg.q is not None
-        _percentile(plan, agg.q, cell)
-        value = "p.x_lo + (p.x_hi - p.x_lo) * (p.pos - CAST(p.lo AS DOUBLE))"
+        if agg.method == "nearest_rank":
+            _nearest_rank(plan, agg.q, cell)
+            value = "p.x_at"
+        else:
+            _percentile(plan, agg.q, cell)
+            value = "p.x_lo + (p.x_hi - p.x_lo) * (p.pos - CAST(p.lo AS DOUBLE))"
         joins.append(f"LEFT JOIN pct p ON {cell.join('c', 'p')}")
     if fn in SUMS:
         _exact_sums(plan, cell)
@@ -205,14 +228,8 @@ def _tallied(plan: PolicyPlan, agg: ir.Aggregate, head: list[str], cell: Cell) -
 def _percentile(plan: PolicyPlan, q: float, cell: Cell) -> None:
     """`pct`: per cell the two closest ranks of q·(n−1) among the sorted values (ties in log
     order, as Python's stable sort) and the position between them (aggregates.percentile)."""
-    fraction = q / 100 if q > 1 else q
-    part = f"PARTITION BY {cell.by}"
-    plan.add(
-        "ranked",
-        f"SELECT {cell.by}, x, count(*) OVER ({part}) AS n, "
-        f"row_number() OVER ({part} ORDER BY x, ord) - 1 AS rn "
-        "FROM mrows WHERE x IS NOT NULL AND grouped",
-    )
+    fraction = linear_fraction(q)
+    _ranked(plan, cell)
     plan.add(
         "placed",
         f"SELECT *, {lit(fraction)} * CAST(n - 1 AS DOUBLE) AS pos, "
@@ -223,6 +240,33 @@ def _percentile(plan: PolicyPlan, q: float, cell: Cell) -> None:
         f"SELECT {cell.by}, max(CASE WHEN rn = lo THEN x END) AS x_lo, "
         f"max(CASE WHEN rn = least(lo + 1, n - 1) THEN x END) AS x_hi, max(pos) AS pos, "
         f"max(lo) AS lo FROM placed GROUP BY {cell.by}",
+    )
+
+
+def _ranked(plan: PolicyPlan, cell: Cell) -> None:
+    """`ranked`: each value of a cell with the cell's count `n` and its 0-based rank `rn` among
+    the sorted values (ties in log order, as Python's stable sort)."""
+    part = f"PARTITION BY {cell.by}"
+    plan.add(
+        "ranked",
+        f"SELECT {cell.by}, x, count(*) OVER ({part}) AS n, "
+        f"row_number() OVER ({part} ORDER BY x, ord) - 1 AS rn "
+        "FROM mrows WHERE x IS NOT NULL AND grouped",
+    )
+
+
+def _nearest_rank(plan: PolicyPlan, q: float, cell: Cell) -> None:
+    """`pct`: per cell the value at the nearest rank ceil(a·n / b), 1-based and at least 1,
+    where a/b is the fraction as written (`cxrules.ir.ranks`), in exact integers."""
+    a, b = rank_fraction(q)
+    if b > MAX_DENOMINATOR:
+        raise CompileError(f"a nearest-rank percentile with more decimals than 1/{MAX_DENOMINATOR}")
+    _ranked(plan, cell)
+    rank = f"greatest(CAST(1 AS BIGINT), {floor_div(f'{a} * n + {b - 1}', str(b))})"
+    plan.add(
+        "pct",
+        f"SELECT {cell.by}, max(CASE WHEN rn = {rank} - 1 THEN x END) AS x_at "
+        f"FROM ranked GROUP BY {cell.by}",
     )
 
 
