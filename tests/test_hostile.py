@@ -204,6 +204,12 @@ def test_edge_policies_audit_records_at_the_end_of_time(tmp_path: Path) -> None:
     kinds = {(v["policy"], v["kind"]) for v in report["violations"]}
     # window_end read from the log is in the year 10000 in UTC: not a time, so not met
     assert ("edge.window-from-log", "condition_false") in kinds
+    # found by the fuzz campaign: the bucket of December 9999 ends at the end of time
+    [month] = [v for v in report["violations"] if v["policy"] == "edge.monthly"]
+    assert (month["start"], month["end"]) == (
+        "9999-12-01T00:00:00+00:00",
+        "9999-12-31T23:59:59.999999+00:00",
+    )
 
 
 def test_scope_that_ends_and_starts_again_at_one_instant(tmp_path: Path) -> None:
