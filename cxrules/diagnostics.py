@@ -58,6 +58,7 @@ CODES: dict[str, str] = {
     "E222": "invalid parameter override",
     "E223": "invalid bounds",
     "E224": "number or duration too large",
+    "E225": "a trigger that cannot meet its own obligation",
     "W201": "policy without owner or description",
     "W202": "defined but never used",
     "W203": "warning level on the wrong side of the requirement",

@@ -362,11 +362,14 @@ class ToAst:
         timing: ast.Timing = rest[1]
         where = None
         unless = None
+        counts = False
         for part in rest[2:]:
             if isinstance(part, tuple):
                 where = part[1]
             elif isinstance(part, ast.Pattern):
                 unless = part
+            elif part == "trigger counts":
+                counts = True
         pattern = types.model_copy(update={"where": where}) if where is not None else types
         if where is not None:
             pattern = pattern.model_copy(update={"span": self._join(types.span, where.span)})
@@ -376,6 +379,7 @@ class ToAst:
             "pattern": pattern,
             "timing": timing,
             "unless": unless,
+            "trigger_counts": counts,
         }
 
     def response_rule(self, meta: Any, c: list[Any]) -> ast.ResponseRule:
@@ -387,6 +391,7 @@ class ToAst:
             expect=f["pattern"],
             timing=f["timing"],
             unless=f["unless"],
+            trigger_counts=f["trigger_counts"],
         )
 
     def forbid_after_rule(self, meta: Any, c: list[Any]) -> ast.ForbidAfterRule:
@@ -401,6 +406,9 @@ class ToAst:
 
     def each(self, meta: Any, c: list[Any]) -> str:
         return "each"
+
+    def trigger_counts(self, meta: Any, c: list[Any]) -> str:
+        return "trigger counts"
 
     def unless(self, meta: Any, c: list[Any]) -> ast.Pattern:
         return c[0]  # type: ignore[no-any-return]
@@ -417,6 +425,9 @@ class ToAst:
         during, condition = c[0], c[1]
         grace = c[2] if len(c) > 2 else None
         return ast.InvariantRule(span=self._span(meta), condition=condition, grace=grace, **during)
+
+    def limit_rule(self, meta: Any, c: list[Any]) -> ast.InvariantRule:
+        return ast.InvariantRule(span=self._span(meta), limit=c[1], **c[0])
 
     def during_state(self, meta: Any, c: list[Token]) -> dict[str, Any]:
         return {"state": str(c[0])}

@@ -111,6 +111,7 @@ class Violation(Model):
         "too_many",
         "rate_exceeded",
         "gap",
+        "too_long",
         "condition_false",
         "metric",
         "metric_warning",

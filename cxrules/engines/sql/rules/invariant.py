@@ -1,5 +1,6 @@
 """SQL plans, invariants: `while S: always C, grace G` — gaps longer than the grace, the python
 engine's `invariant.py` as window functions over each scope (docs/semantics.md, "Invariant").
+`while S: at most D` is the same plan (condition false, grace D) reporting `too_long`.
 
 After each event of a scope (its states already updated) a row is *bad* when `during` is active
 and the condition is not exactly true. Runs of equal `bad` rows alternate; a bad run starts a new
@@ -31,7 +32,10 @@ def invariant(plan: PolicyPlan, env: Env) -> None:
     rule = plan.policy.rule
     assert isinstance(rule, ir.Invariant)
     if rule.grace.calendar is not None:
+        if rule.limit:
+            raise CompileError("a state's time limit ('at most') on business time")
         raise CompileError("an invariant's grace on business time")
+    kind = "'too_long'" if rule.limit else "'gap'"
     grace = seconds_to_us(rule.grace.seconds)
     st = plan.stream
     frame = RowFrame(st, prev=st.previous)
@@ -104,7 +108,7 @@ def invariant(plan: PolicyPlan, env: Env) -> None:
     scope = st.scope_list
     ended = select_record(
         scope=scope,
-        kind="'gap'",
+        kind=kind,
         start_us="start_us",
         end_us="close_us",
         trig="start_ord",
@@ -112,7 +116,7 @@ def invariant(plan: PolicyPlan, env: Env) -> None:
     )
     still = select_record(
         scope=scope,
-        kind="'gap'",
+        kind=kind,
         start_us="start_us",
         end_us="horizon_us",
         trig="start_ord",
