@@ -91,6 +91,10 @@ def _policy(p: ir.Policy, calendars: dict[str, ir.Calendar]) -> list[str]:
                 f"the clock pauses while state {window.paused_while!r}, "
                 "which the policy does not define"
             )
+    if isinstance(rule, ir.Response) and rule.trigger_counts:
+        w = rule.window
+        if w.direction != "after" or (w.min is not None and w.min.seconds != 0):
+            found.append("'trigger counts' needs a window that starts at the trigger")
     if isinstance(rule, ir.ForbidAfter) and rule.window.direction != "after":
         found.append("'forbid' after a trigger needs a window after it")
     if isinstance(rule, ir.Invariant) and rule.during not in states:

@@ -58,3 +58,27 @@ def test_a_share_window_on_business_time_is_refused() -> None:
     policy_set = ir.PolicySet(policies=(policy(rule, pid="sl"),), calendars={"office": OFFICE})
     (problem,) = DuckDBEngine().limits(policy_set)
     assert problem.message.endswith("a share window on business time cannot be run as SQL yet")
+
+
+def test_a_state_time_limit_on_business_time_is_refused() -> None:
+    queued = ir.State(name="queued", start=pat("ticket.queued"), end=pat("ticket.accepted"))
+    rule = ir.Invariant(
+        during="queued",
+        condition=lit(False, "bool"),
+        grace=dur("8h", business="office"),
+        limit=True,
+    )
+    fixed = rule.model_copy(update={"grace": dur("8h")})
+    policy_set = ir.PolicySet(
+        policies=(
+            policy(rule, states=(queued,), pid="desk.business"),
+            policy(fixed, states=(queued,), pid="desk.fixed"),
+        ),
+        calendars={"office": OFFICE},
+    )
+    (problem,) = DuckDBEngine().limits(policy_set)
+    assert problem.code == "E302"
+    assert problem.message == (
+        "policy desk.business (:0) cannot run on the duckdb engine: a state's time limit "
+        "('at most') on business time cannot be run as SQL yet"
+    )
