@@ -226,6 +226,23 @@ def policies(buckets: list[str | None], zone: str, q: float, grace: str) -> list
             ),
             pid="i.toggled",
         ),
+        # how long a state may last: each stretch longer than the limit (`while S: at most D`)
+        policy(
+            ir.Invariant(
+                during="in_shop", condition=lit(False, "bool"), grace=dur(grace), limit=True
+            ),
+            scope=("visit",),
+            states=states,
+            pid="i.stay",
+        ),
+        policy(
+            ir.Invariant(
+                during="connection", condition=lit(False, "bool"), grace=dur(grace), limit=True
+            ),
+            scope=("visit",),
+            states=states,
+            pid="i.arm-stay",
+        ),
     ]
     return found
 
