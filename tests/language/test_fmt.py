@@ -200,8 +200,7 @@ def test_state_limit_and_trigger_counts_round_trip() -> None:
         "state unowned = ticket.queued until ticket.accepted\n\n"
         'policy d.q "Q"\n'
         "  per ticket\n"
-        "  while unowned:\n"
-        "    at most 24h\n\n"
+        "  while unowned: at most 24h\n\n"
         'policy d.p "P"\n'
         "  per case\n"
         "  when * where count(*) == 0\n"
