@@ -118,6 +118,26 @@ def test_a_stretch_that_ends_and_starts_again_at_one_instant_is_one_stretch() ->
     assert counts(result) == tally(activations=2, satisfied=1, violated=1)
 
 
+def test_a_keyed_state_lasts_while_any_of_its_keys_is_open() -> None:
+    # ayse 0-40min, can 30min-1h10min: connected from 0 to 1h10min, one stretch of 70min
+    connection = ir.State(
+        name="connection", start=pat("arm.connected"), end=pat("arm.disconnected"), by="arm"
+    )
+    rule = ir.Invariant(
+        during="connection", condition=lit(False, "bool"), grace=dur("1h"), limit=True
+    )
+    log = Log()
+    log.add("+0s", "arm.connected", visit="v-1", arm="ayse")
+    log.add("+30min", "arm.connected", visit="v-1", arm="can")
+    log.add("+40min", "arm.disconnected", visit="v-1", arm="ayse")
+    log.add("+70min", "arm.disconnected", visit="v-1", arm="can")
+    result = run(policy(rule, scope=("visit",), states=(connection,)), log)
+    assert kinds(result) == [("too_long", "e1")]
+    v = result.violations[0]
+    assert (v.duration_seconds, [e.id for e in v.evidence]) == (4200, ["e1", "e4"])
+    assert counts(result) == tally(activations=1, violated=1)
+
+
 def test_a_scope_with_no_stretch_is_vacuous() -> None:
     log = Log()
     log.add("+0s", "ticket.accepted", ticket="t-1")  # an end without a start: ignored
