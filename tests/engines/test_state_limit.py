@@ -4,7 +4,6 @@ Monday 2026-03-02 10:00 in Istanbul (+03:00)."""
 
 from __future__ import annotations
 
-import pytest
 from engine_builders import Log, counts, dur, kinds, lit, pat, policy, run, tally
 
 from cxrules import ir
@@ -145,9 +144,6 @@ def test_a_scope_with_no_stretch_is_vacuous() -> None:
     assert counts(run(queue_time(), log)) == tally(vacuous=1)
 
 
-# The SQL engines refuse a business-time limit up front (E302:
-# tests/engines/duckdb/test_duckdb_limits.py).
-@pytest.mark.engines("python")
 def test_a_limit_in_business_hours_counts_opening_time() -> None:
     log = Log()
     log.add("+6h", "ticket.queued", ticket="t-1")  # Monday 16:00
