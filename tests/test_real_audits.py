@@ -159,6 +159,61 @@ def test_helpdesk_take_in_charge_deadline_counts_office_hours():
     assert breach.fulfilled_at == "2010-01-29T08:52:27+01:00"
 
 
+def test_helpdesk_wait_limit_recomputed_from_the_csv():
+    """helpdesk.wait-limit: stretches on Wait (until Take in charge ticket, Resolve ticket or
+    Closed) longer than 30 days; one still open at the last event is judged up to it. A Wait at
+    the very instant a stretch ended continues it (none does in this log)."""
+    rome = ZoneInfo("Europe/Rome")
+
+    def instant(text: str) -> float:
+        return datetime.strptime(text, "%Y/%m/%d %H:%M:%S.%f").replace(tzinfo=rome).timestamp()
+
+    tickets = helpdesk_tickets()
+    horizon = max(instant(r["Complete Timestamp"]) for rows in tickets.values() for r in rows)
+    ends, limit = {"Take in charge ticket", "Resolve ticket", "Closed"}, 30 * 86400
+    stretches = too_long = pending = 0
+    for rows in tickets.values():
+        since: float | None = None
+        ended: tuple[float, float] | None = None  # a stretch that may resume at its end
+        for row in rows:
+            t, activity = instant(row["Complete Timestamp"]), row["Activity"]
+            if ended is not None and t > ended[1]:
+                too_long += ended[1] - ended[0] > limit
+                ended = None
+            if activity == "Wait" and since is None:
+                if ended is not None:
+                    since, ended = ended[0], None
+                else:
+                    since, stretches = t, stretches + 1
+            elif activity in ends and since is not None:
+                ended, since = (since, t), None
+        if ended is not None:
+            too_long += ended[1] - ended[0] > limit
+        if since is not None:
+            too_long += horizon - since > limit
+            pending += horizon - since <= limit
+    assert (stretches, too_long, pending) == (1348, 77, 1)
+    report = audit(*HELPDESK)
+    found = policy(report, "helpdesk.wait-limit")
+    assert (found.activations, found.violated, found.pending) == (stretches, too_long, pending)
+    assert violations(report, "helpdesk.wait-limit", "too_long") == too_long
+
+
+def test_helpdesk_a_ticket_whose_first_event_is_take_in_charge_is_taken_in_charge():
+    """helpdesk.first-pickup (`, trigger counts`): no ticket whose first row is Take in charge
+    ticket is reported; one activation per ticket."""
+    first = {
+        case
+        for case, rows in helpdesk_tickets().items()
+        if rows[0]["Activity"] == "Take in charge ticket"
+    }
+    assert len(first) == 74
+    report = audit(*HELPDESK)
+    assert policy(report, "helpdesk.first-pickup").activations == 4580
+    reported = {v.scope["case"] for v in report.violations if v.policy == "helpdesk.first-pickup"}
+    assert first & reported == set()
+
+
 # --- Anonymous Bank call centre, February 1999: 33,344 calls ---------------------------------
 
 BANK = ("anonymous_bank_callcenter_feb1999", "data_anonymous_bank_february.txt.gz")

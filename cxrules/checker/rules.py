@@ -79,8 +79,12 @@ def check_rule(chk: Context, policy: ast.Policy, rule: Any, names: PolicyNames) 
         _timing(chk, rule.timing, names, isinstance(rule, ast.ForbidAfterRule))
         if rule.unless is not None:
             check_pattern(chk, rule.unless, names, "expect")
+        if isinstance(rule, ast.ResponseRule) and rule.trigger_counts:
+            _trigger_counts(chk, rule.timing)
     elif isinstance(rule, ast.ExpectationsRule):
         _expectations(chk, rule, names)
+        if rule.trigger_counts:
+            _trigger_counts(chk, rule.expects[0].timing)
     elif isinstance(rule, ast.ValueRule):
         _trigger(chk, rule.trigger, names)
         kind = expr_type(chk, rule.condition, names, "condition")
@@ -357,6 +361,18 @@ def _timing(chk: Context, timing: ast.Timing, names: PolicyNames, forbid: bool) 
             )
 
 
+def _trigger_counts(chk: Context, timing: ast.Timing) -> None:
+    """`trigger counts` needs a window the trigger itself falls in: one that starts at it."""
+    if timing.direction == "before" or timing.form in ("at_least", "between"):
+        chk.err(
+            "E227",
+            "'trigger counts' needs a window that starts at the trigger",
+            timing.span,
+            "the trigger is 0s after itself: use 'within D', 'at most D after', 'after' or "
+            "'by …', or leave out 'trigger counts'",
+        )
+
+
 def _invariant(chk: Context, rule: ast.InvariantRule, names: PolicyNames) -> None:
     if rule.state is not None:
         if names.state(rule.state) is None:
@@ -373,6 +389,10 @@ def _invariant(chk: Context, rule: ast.InvariantRule, names: PolicyNames) -> Non
         assert rule.start is not None and rule.end is not None
         check_pattern(chk, rule.start, names)
         check_pattern(chk, rule.end, names)
+    if rule.limit is not None:
+        check_duration(chk, rule.limit, names)
+        return
+    assert rule.condition is not None
     kind = expr_type(chk, rule.condition, names, "invariant")
     if kind not in ("bool", "any"):
         chk.err(

@@ -203,6 +203,18 @@ def _violation_text(policy: ir.Policy, f: Finding, zone: str) -> tuple[str, Deta
         ), {}
     if isinstance(rule, ir.ValueCheck):
         return _value_check(policy, rule, f, t, zone)
+    if isinstance(rule, ir.Invariant) and rule.limit:
+        label = scope_label(policy, f.scope) or "the log"
+        tail = "; still open at the horizon" if f.still_open else ""
+        lasted = _seconds(f.end - f.start)
+        return (
+            f"{label}: {rule.during} for {format_duration(lasted)}, more than "
+            f"{duration_text(rule.grace)} (from {t(f.start)} to {t(f.end)}{tail})"
+        ), {
+            "limit_seconds": rule.grace.seconds,
+            "stretch_seconds": lasted,
+            "still_open": f.still_open,
+        }
     if isinstance(rule, ir.Invariant):
         label = scope_label(policy, f.scope) or "the log"
         tail = "; still open at the horizon" if f.still_open else ""
@@ -444,6 +456,11 @@ def pending_text(policy: ir.Policy, p: Pending, zone: str) -> str:
         assert p.since is not None
         # A grace that would end after the last instant every zone can show never ends.
         ends = "never ends" if p.deadline is None else f"ends {t(p.deadline)}"
+        if rule.limit:
+            return (
+                f"{scope_label(policy, p.scope) or 'the log'}: {rule.during} since "
+                f"{t(p.since)} (at most {duration_text(rule.grace)}: the limit {ends})"
+            )
         return (
             f"{scope_label(policy, p.scope) or 'the log'}: {describe(rule.condition)} "
             f"has not held since {t(p.since)} (grace {duration_text(rule.grace)} {ends})"

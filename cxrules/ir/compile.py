@@ -153,6 +153,7 @@ class _PolicyCompiler:
                 window=self.window(rule.timing),
                 unless=self.pattern(rule.unless) if rule.unless else None,
                 each=rule.each,
+                trigger_counts=rule.trigger_counts,
             )
         if isinstance(rule, ast.ExpectationsRule):
             return ir.Expectations(
@@ -191,6 +192,12 @@ class _PolicyCompiler:
             )
         else:
             self.state(during)
+        if rule.limit is not None:
+            # `at most D`: the state itself must not last longer than D
+            limit = self.duration(rule.limit)
+            never = ir.Lit(value=False, type="bool")
+            return ir.Invariant(during=during, condition=never, grace=limit, limit=True)
+        assert rule.condition is not None
         grace = self.duration(rule.grace) if rule.grace else ir.Duration(seconds=0, text="0s")
         return ir.Invariant(during=during, condition=self.expr(rule.condition), grace=grace)
 

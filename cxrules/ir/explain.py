@@ -18,6 +18,7 @@ first.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -275,6 +276,10 @@ class _Explainer:
         out = cat(out, self.paused(rule.window), self.unless(rule.unless))
         if rule.each:
             out = cat(out, "; each matching event meets only one of them, the oldest not yet met")
+        if rule.trigger_counts:
+            out = cat(out, "; the triggering event itself counts when it matches")
+        elif not before and _may_match_itself(rule):
+            out = cat(out, "; the triggering event itself never counts")
         return out
 
     def expectations(self, rule: ir.Expectations) -> Phrase:
@@ -366,6 +371,15 @@ class _Explainer:
 
     def invariant(self, rule: ir.Invariant) -> Phrase:
         state = next((s for s in self.policy.states if s.name == rule.during), None)
+        if rule.limit:
+            if state is not None and " " in state.name:
+                what = cat("each stretch ", self.state_span(state))
+            else:
+                what = [f"each stretch of time while {humanize(rule.during)} holds"]
+            return cat(
+                what,
+                f" may last at most {duration(rule.grace)}; a longer one is a breach",
+            )
         if state is not None and " " in state.name:
             during = cat("at every moment ", self.state_span(state))
         else:
@@ -494,6 +508,26 @@ def nodes(obj: Any) -> Iterator[Any]:
 
 def _keys(policy: ir.Policy) -> list[Phrase]:
     return [[Code(k)] for k in policy.scope]
+
+
+def _may_match_itself(rule: ir.Response) -> bool:
+    """True when an event of the trigger's types may also be of the expected types (so whether
+    the trigger meets its own obligation matters): a type both name, or a `*` glob of one
+    matching a type of the other, or the same glob in both."""
+    ours, theirs = rule.trigger.pattern.types, rule.expect.types
+
+    def glob(t: str) -> re.Pattern[str]:
+        return re.compile(".*".join(re.escape(part) for part in t.split("*")) + r"\Z")
+
+    for a in ours:
+        for b in theirs:
+            if a == b:
+                return True
+            if "*" in a and "*" not in b and glob(a).match(b):
+                return True
+            if "*" in b and "*" not in a and glob(b).match(a):
+                return True
+    return False
 
 
 def _times(rule: ir.Existence) -> str:

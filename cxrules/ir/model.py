@@ -322,6 +322,9 @@ class Response(IR):
     window: Window
     unless: Pattern | None = None
     each: bool = False
+    # `trigger counts`: a trigger that also matches `expect` meets its own obligation (after
+    # meeting older ones it matches; with `each`, only if it met none). Off: it never does.
+    trigger_counts: bool = False
 
 
 class Expectation(IR):
@@ -403,6 +406,9 @@ class Invariant(IR):
     during: str  # a state name (inline `while A until B` is compiled to a state)
     condition: Expr
     grace: Duration
+    # `while S: at most D` is compiled to condition `false`, grace D: each stretch of S is one
+    # gap, reported as `too_long` (a stretch longer than D) rather than `gap`.
+    limit: bool = False
 
 
 class Aggregate(IR):

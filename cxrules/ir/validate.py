@@ -100,6 +100,10 @@ def _policy(p: ir.Policy, calendars: dict[str, ir.Calendar]) -> list[str]:
                 found.append(f"the expectation '{e.text}' is not judged at the trigger")
             if e.at_least < 0 or (e.at_most is not None and e.at_most < e.at_least):
                 found.append(f"the expectation '{e.text}' has bounds that cannot hold")
+    if isinstance(rule, ir.Response) and rule.trigger_counts:
+        w = rule.window
+        if w.direction != "after" or (w.min is not None and w.min.seconds != 0):
+            found.append("'trigger counts' needs a window that starts at the trigger")
     if isinstance(rule, ir.ForbidAfter) and rule.window.direction != "after":
         found.append("'forbid' after a trigger needs a window after it")
     if isinstance(rule, ir.Invariant) and rule.during not in states:

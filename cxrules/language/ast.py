@@ -338,6 +338,7 @@ class ResponseRule(Node):
     expect: Pattern
     timing: Timing
     unless: Pattern | None = None
+    trigger_counts: bool = False  # `, trigger counts`: the trigger may meet its own obligation
 
 
 class ExpectClause(Node):
@@ -359,6 +360,7 @@ class ExpectationsRule(Node):
     trigger: Trigger
     expects: tuple[ExpectClause, ...]
     unless: Pattern | None = None
+    trigger_counts: bool = False  # refused: every window is before the trigger (E227)
 
 
 class ForbidAfterRule(Node):
@@ -383,15 +385,17 @@ class RateRule(Node):
 
 
 class InvariantRule(Node):
-    """`while S: always C, grace G` — S a state name, or inline `A until B [, by k]`."""
+    """`while S: always C, grace G` — S a state name, or inline `A until B [, by k]`; or
+    `while S: at most D` (`limit`, no condition): each stretch of S may last at most D."""
 
     kind: Literal["invariant"] = "invariant"
     state: str | None = None
     start: Pattern | None = None
     end: Pattern | None = None
     by: NameExpr | None = None
-    condition: Expr
+    condition: Expr | None = None
     grace: DurationRef | None = None
+    limit: DurationRef | None = None
 
 
 Rule = Annotated[

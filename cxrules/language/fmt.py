@@ -269,6 +269,8 @@ class _Formatter:
                 lines.append(f"{i}{INDENT}where {self.expr(target.where)}")
             if r.unless is not None:
                 lines.append(f"{i}unless {self.pattern(r.unless)}")
+            if getattr(r, "trigger_counts", False):
+                lines[-1] += ", trigger counts"
             return lines
         if isinstance(r, ast.ExpectationsRule):
             lines = [f"{i}when {self._trigger(r.trigger)}"]
@@ -300,6 +302,9 @@ class _Formatter:
         else:
             by = f", by {self.expr(r.by)}" if r.by is not None else ""
             during = f"{self.pattern(r.start)} until {self.pattern(r.end)}{by}"  # type: ignore[arg-type]
+        if r.limit is not None:  # one line: "while queued: at most 24h" reads as a sentence
+            return [f"{i}while {during}: at most {self.expr(r.limit)}"]
+        assert r.condition is not None
         grace = f", grace {self.expr(r.grace)}" if r.grace is not None else ""
         return [f"{i}while {during}:", f"{i}{INDENT}always {self.expr(r.condition)}{grace}"]
 

@@ -38,6 +38,7 @@ _FRIENDLY: dict[str, str] = {
     "_AT_LEAST": "'at least'",
     "_AT_MOST": "'at most'",
     "_AT_RISK": "'at risk'",
+    "_TRIGGER_COUNTS": "'trigger counts'",
     "$END": "the end of the file",
     "EQUAL": "'='",
     "LPAR": "'('",
@@ -71,6 +72,8 @@ def keyword_texts() -> dict[str, str]:
             out[term.name] = value
         elif term.name.startswith("_AT_"):
             out[term.name] = "at " + term.name[4:].lower()
+        elif term.name == "_TRIGGER_COUNTS":
+            out[term.name] = "trigger counts"
     return out
 
 

@@ -377,11 +377,14 @@ class ToAst:
         timing: ast.Timing = rest[1]
         where = None
         unless = None
+        counts = False
         for part in rest[2:]:
             if isinstance(part, tuple):
                 where = part[1]
             elif isinstance(part, ast.Pattern):
                 unless = part
+            elif part == "trigger counts":
+                counts = True
         pattern = types.model_copy(update={"where": where}) if where is not None else types
         if where is not None:
             pattern = pattern.model_copy(update={"span": self._join(types.span, where.span)})
@@ -391,6 +394,7 @@ class ToAst:
             "pattern": pattern,
             "timing": timing,
             "unless": unless,
+            "trigger_counts": counts,
         }
 
     def response_rule(self, meta: Any, c: list[Any]) -> ast.ResponseRule | ast.ExpectationsRule:
@@ -399,6 +403,7 @@ class ToAst:
         trigger = c[0]
         expects = [x for x in c[1:] if isinstance(x, ast.ExpectClause)]
         unless = next((x for x in c[1:] if isinstance(x, ast.Pattern)), None)
+        counts = "trigger counts" in c[1:]
         one = expects[0]
         if len(expects) == 1 and one.at_least is None and one.at_most is None:
             return ast.ResponseRule(
@@ -408,9 +413,14 @@ class ToAst:
                 expect=one.pattern,
                 timing=one.timing,
                 unless=unless,
+                trigger_counts=counts,
             )
         return ast.ExpectationsRule(
-            span=self._span(meta), trigger=trigger, expects=tuple(expects), unless=unless
+            span=self._span(meta),
+            trigger=trigger,
+            expects=tuple(expects),
+            unless=unless,
+            trigger_counts=counts,
         )
 
     def expect_clause(self, meta: Any, c: list[Any]) -> ast.ExpectClause:
@@ -451,6 +461,9 @@ class ToAst:
     def each(self, meta: Any, c: list[Any]) -> str:
         return "each"
 
+    def trigger_counts(self, meta: Any, c: list[Any]) -> str:
+        return "trigger counts"
+
     def unless(self, meta: Any, c: list[Any]) -> ast.Pattern:
         return c[0]  # type: ignore[no-any-return]
 
@@ -466,6 +479,9 @@ class ToAst:
         during, condition = c[0], c[1]
         grace = c[2] if len(c) > 2 else None
         return ast.InvariantRule(span=self._span(meta), condition=condition, grace=grace, **during)
+
+    def limit_rule(self, meta: Any, c: list[Any]) -> ast.InvariantRule:
+        return ast.InvariantRule(span=self._span(meta), limit=c[1], **c[0])
 
     def during_state(self, meta: Any, c: list[Token]) -> dict[str, Any]:
         return {"state": str(c[0])}

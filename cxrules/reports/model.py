@@ -112,6 +112,7 @@ class Violation(Model):
         "too_many",
         "rate_exceeded",
         "gap",
+        "too_long",
         "condition_false",
         "unmet",
         "metric",

@@ -58,8 +58,6 @@ def test_paused_business_clock_keeps_the_opening_time_left() -> None:
     assert counts(result) == tally(scopes=2, activations=2, satisfied=1, violated=1)
 
 
-# The SQL engines refuse this grace up front (E302: tests/engines/duckdb/test_duckdb_limits.py).
-@pytest.mark.engines("python")
 def test_invariant_grace_on_business_time() -> None:
     open_state = ir.State(name="open", start=pat("desk.opened"), end=pat("desk.closed"))
     staffed = ir.State(name="staffed", start=pat("agent.in"), end=pat("agent.out"), by="agent")

@@ -171,7 +171,9 @@ def _trigger(draw: Any) -> ir.Trigger:
             [None, ir.Binary(op=">=", left=_attr("n"), right=ir.Lit(value=0, type="number"))]
         )
     )
-    pattern = ir.Pattern(types=("t",), where=where)
+    # ("t", "e"): a trigger that may also be an expected event (`trigger counts`)
+    types = draw(st.sampled_from([("t",), ("t",), ("t", "e")]))
+    pattern = ir.Pattern(types=types, where=where)
     if draw(st.integers(0, 3)) > 0:
         return ir.Trigger(pattern=pattern)
     within = draw(st.sampled_from([None, "30min", "2h"]))
@@ -283,7 +285,16 @@ def cases(draw: Any) -> tuple[ir.Policy, list[Event], datetime | None]:
         rule = ir.ForbidAfter(trigger=trigger, pattern=target, window=window, unless=unless)
     else:
         each = kind == "after" and draw(st.booleans())
-        rule = ir.Response(trigger=trigger, expect=target, window=window, unless=unless, each=each)
+        # the trigger may meet its own obligation only in a window that starts at it
+        counts = kind == "after" and window.min is None and draw(st.booleans())
+        rule = ir.Response(
+            trigger=trigger,
+            expect=target,
+            window=window,
+            unless=unless,
+            each=each,
+            trigger_counts=counts,
+        )
     policy = ir.Policy(
         id="p.diff",
         title="Generated",

@@ -12,6 +12,7 @@ import pytest
 from cxrules import ir
 from cxrules.checker.check import check
 from cxrules.ir.compile import CompileError, compile_workspace
+from cxrules.ir.validate import validate
 from cxrules.language.workspace import load
 from cxrules.policyset import load_policies
 
@@ -396,3 +397,31 @@ def test_validation_refuses_a_group_let_that_is_no_group() -> None:
     policy = ir.Policy(id="p.q", title="T", rule=rule)
     (problem,) = validate(ir.PolicySet(policies=(policy,)))
     assert "metric group let 'q' is not one of the metric's groups" in problem.message
+
+
+def test_a_state_time_limit_is_an_invariant_of_false_with_the_limit_as_grace(
+    tmp_path: Path,
+) -> None:
+    body = "  per ticket\n  while ticket.queued until ticket.accepted: at most 24h\n"
+    p = one(tmp_path, body)
+    assert p.rule == ir.Invariant(
+        during="ticket.queued until ticket.accepted",
+        condition=ir.Lit(value=False, type="bool"),
+        grace=ir.Duration(seconds=86400, text="24h"),
+        limit=True,
+    )
+
+
+def test_trigger_counts_is_kept_and_checked_against_the_ir(tmp_path: Path) -> None:
+    body = "  per case\n  when case.opened expect case.taken within 2h, trigger counts\n"
+    rule = one(tmp_path, body).rule
+    assert isinstance(rule, ir.Response) and rule.trigger_counts
+    plain = one(tmp_path, "  per case\n  when case.opened expect case.taken within 2h\n").rule
+    assert isinstance(plain, ir.Response) and not plain.trigger_counts
+    late = rule.model_copy(
+        update={"window": ir.Window(direction="after", min=ir.Duration(seconds=60, text="1min"))}
+    )
+    bad = ir.PolicySet(policies=(one(tmp_path, body).model_copy(update={"rule": late}),))
+    assert [d.message for d in validate(bad)] == [
+        "policy p.q (p.cxr:1): 'trigger counts' needs a window that starts at the trigger"
+    ]

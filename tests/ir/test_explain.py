@@ -234,6 +234,33 @@ CASES = {
         "staff.checked_in event occurs until a staff.checked_out event occurs, one for each "
         'staff. "open shop" holds from when a store is opened until a store is closed.',
     ),
+    "how long a named state may last": (
+        "state unowned = ticket.queued until ticket.accepted\n\n",
+        "  per ticket\n  while unowned: at most 24h\n",
+        "For each ticket: each stretch of time while unowned holds may last at most 24h; a "
+        'longer one is a breach. "unowned" holds from when a ticket is queued until a ticket is '
+        "accepted.",
+    ),
+    "how long an inline state may last": (
+        "",
+        "  per ticket\n  while ticket.queued until ticket.accepted: at most 2 days\n",
+        "For each ticket: each stretch from when a ticket is queued until a ticket is accepted "
+        "may last at most 2 days; a longer one is a breach.",
+    ),
+    "the trigger counts": (
+        "",
+        "  per case\n  when * where count(*) == 0\n"
+        "  expect ticket.take_in_charge within 2h, trigger counts\n",
+        "For each case: when a * event occurs where the number of earlier * events is 0, a "
+        "ticket.take_in_charge event must occur within 2h; the triggering event itself counts "
+        "when it matches.",
+    ),
+    "the trigger could match but does not count": (
+        "",
+        "  per case\n  when [case.opened, case.taken] expect case.taken within 2h\n",
+        "For each case: when a case is opened or a case is taken, it must be taken within 2h; the "
+        "triggering event itself never counts.",
+    ),
     # ---------------------------------------------------------------- metrics
     "share per group and day, warn, minimum sample": (
         "",

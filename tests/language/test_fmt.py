@@ -262,3 +262,26 @@ def test_comments_are_all_kept() -> None:
     for comment in "abcdefg":
         assert f"# {comment}" in out
     assert fmt(out) == out
+
+
+def test_state_limit_and_trigger_counts_round_trip() -> None:
+    text = (
+        "state unowned = ticket.queued until ticket.accepted\n"
+        'policy d.q "Q" per ticket while unowned:   at most   24h\n'
+        'policy d.p "P" per case when * where count(*) == 0 expect ticket.taken within 2h\n'
+        "  unless ticket.closed ,  trigger   counts\n"
+    )
+    out = fmt(text)
+    assert out == (
+        "state unowned = ticket.queued until ticket.accepted\n\n"
+        'policy d.q "Q"\n'
+        "  per ticket\n"
+        "  while unowned: at most 24h\n\n"
+        'policy d.p "P"\n'
+        "  per case\n"
+        "  when * where count(*) == 0\n"
+        "  expect ticket.taken within 2h\n"
+        "  unless ticket.closed, trigger counts\n"
+    )
+    assert fmt(out) == out
+    assert strip_spans(tree(out)) == strip_spans(tree(text))

@@ -235,4 +235,4 @@ def test_the_helpdesk_report_is_small_and_fits_a_1400px_window(tmp_path: Path) -
     opened = labels(result["open"]["charts"])
     assert "Trend of pickup" in opened
     timelines = [label for label in opened if label.startswith("Timeline of ")]
-    assert len(timelines) == 6 * 20  # six policies, the first 20 violations of each
+    assert len(timelines) == 8 * 20  # eight policies, the first 20 violations of each

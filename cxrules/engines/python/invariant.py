@@ -1,4 +1,5 @@
-"""Reference engine, invariants: `while S: always C, grace G`, gaps longer than the grace."""
+"""Reference engine, invariants: `while S: always C, grace G`, gaps longer than the grace; and
+`while S: at most D`, compiled to `always false, grace D` (each stretch of S is one gap)."""
 
 from __future__ import annotations
 
@@ -109,7 +110,7 @@ class InvariantRunner(RuleRunner):
         first = d.last_violated != d.intervals
         self.violate(
             scope,
-            "gap",
+            "too_long" if self.rule.limit else "gap",
             start,
             end,
             trigger=trigger,

@@ -87,9 +87,9 @@ class ObligationRunner(RuleRunner):
 
     def open_obligation(
         self, scope: Scope, data: ObData, event: Event, ts: int, count: int
-    ) -> None:
+    ) -> Obligation | None:
         """Open the obligation of a trigger (after windows only); a deadline that cannot be read
-        is a `condition_false` violation instead."""
+        is a `condition_false` violation instead (and None is returned)."""
         w, clock = self.window, self.env.clock
         lo = clock.add(ts, w.min) if w.min is not None else ts
         deadline: int | None = None
@@ -115,7 +115,7 @@ class ObligationRunner(RuleRunner):
                     value=None if value is MISSING else value,
                     reported=self.reported(event),
                 )
-                return
+                return None
             deadline = to_us(instant)
         elif w.max is not None:
             deadline = clock.add(ts, w.max)
@@ -127,6 +127,7 @@ class ObligationRunner(RuleRunner):
             ob.remaining = clock.remaining(ts, deadline, w.max)
             ob.deadline = None
         data.open.append(ob)
+        return ob
 
     # ----------------------------------------------------------------- clock
 

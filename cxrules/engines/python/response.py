@@ -21,9 +21,9 @@ class ResponseRunner(ObligationRunner):
 
     At each event of a scope, in this order: the pausing state is applied; the event meets open
     obligations (every one it matches, or with `each` the oldest unfulfilled one it matches,
-    overdue included; never the one it triggers);
-    it cancels with `unless`; it may trigger a new obligation; for `before` windows it is
-    remembered as a past candidate."""
+    overdue included); it cancels with `unless`; it may trigger a new obligation, which it meets
+    itself only with `trigger counts` (with `each`, only if it met no older one); for `before`
+    windows it is remembered as a past candidate."""
 
     kind = "response"
 
@@ -64,11 +64,12 @@ class ResponseRunner(ObligationRunner):
         if role is None:
             role = self.role(etype)
         expected = role & 1
+        used = False  # `each`: the event has met an obligation
         if expected and (data.open or data.missed):
             if self.simple and not data.missed:
                 self.fulfil_all(scope, data, event, ts)
             else:
-                self.fulfil(scope, data, event, ts)
+                used = self.fulfil(scope, data, event, ts)
         if role & 2 and data.open:
             self.cancel(scope, data, event, ts)
         if role & 4:
@@ -81,7 +82,9 @@ class ResponseRunner(ObligationRunner):
                 if self.before:
                     self.judge_before(scope, data, event, ts, count)
                 else:
-                    self.open_obligation(scope, data, event, ts, count)
+                    ob = self.open_obligation(scope, data, event, ts, count)
+                    if ob is not None and expected and self.rule.trigger_counts and not used:
+                        self.meet_own(scope, data, ob, event, ts)
         if self.before and expected:
             self.remember(data, event, ts)
 
@@ -107,15 +110,30 @@ class ResponseRunner(ObligationRunner):
         for ob in late:
             self.report_late(scope, ob, event, ts)
 
-    def fulfil(self, scope: Scope, data: ObData, event: Event, ts: int) -> None:
+    def meet_own(self, scope: Scope, data: ObData, ob: Obligation, event: Event, ts: int) -> None:
+        """`trigger counts`: the trigger, also an expected event, meets the obligation it has
+        just opened when `where` holds for it (the checker allows only windows starting at the
+        trigger); a deadline already past (`by 18:00` after 18:00) makes it `late`."""
+        ctx = self.ctx
+        ctx.event, ctx.trigger = event, event
+        if ts < ob.lo or not self.expect.where_ok(ctx):
+            return
+        data.open = [o for o in data.open if o is not ob]
+        if ob.deadline is not None and ts > ob.deadline:
+            self.report_late(scope, ob, event, ts)
+        else:
+            self.counts.satisfied += 1
+
+    def fulfil(self, scope: Scope, data: ObData, event: Event, ts: int) -> bool:
         """Meet open obligations and turn missed ones into `late` violations: Declare, every
-        one it matches; `each`, the oldest unfulfilled one it matches, missed or not."""
+        one it matches; `each`, the oldest unfulfilled one it matches, missed or not. True when
+        `each` met one."""
         self.expire(scope, data, ts)
         ctx, expect = self.ctx, self.expect
         ctx.event = event
         shared = None if expect.uses_trigger else expect.where_ok(ctx)
         if shared is False:
-            return
+            return False
 
         def matches(ob: Obligation) -> bool:
             if ts < ob.lo:
@@ -126,8 +144,7 @@ class ResponseRunner(ObligationRunner):
             return True
 
         if self.rule.each:
-            self.fulfil_oldest(scope, data, event, ts, matches)
-            return
+            return self.fulfil_oldest(scope, data, event, ts, matches)
         met = [ob for ob in data.open if matches(ob)]
         if met:
             gone = set(map(id, met))
@@ -139,6 +156,7 @@ class ResponseRunner(ObligationRunner):
             data.missed = [ob for ob in data.missed if id(ob) not in gone]
             for ob in late:
                 self.report_late(scope, ob, event, ts)
+        return False
 
     def fulfil_oldest(
         self,
@@ -147,7 +165,7 @@ class ResponseRunner(ObligationRunner):
         event: Event,
         ts: int,
         matches: Callable[[Obligation], bool],
-    ) -> None:
+    ) -> bool:
         """`each`: the event meets the oldest unfulfilled obligation it matches (by trigger
         order), overdue included — then it is `late` (issue 12, point 17)."""
         oldest = next((ob for ob in data.open if matches(ob)), None)  # open: trigger order
@@ -156,13 +174,14 @@ class ResponseRunner(ObligationRunner):
             if (oldest is None or ob.seq < oldest.seq) and matches(ob):
                 oldest, missed = ob, True
         if oldest is None:
-            return
+            return False
         if missed:
             data.missed = [ob for ob in data.missed if ob is not oldest]
             self.report_late(scope, oldest, event, ts)
         else:
             data.open = [ob for ob in data.open if ob is not oldest]
             self.counts.satisfied += 1
+        return True
 
     def expired(self, scope: Scope, data: ObData, ob: Obligation) -> None:
         if data.missed:

@@ -16,10 +16,13 @@ Input (`match_sorted`): rows of one policy sorted by scope (`scope` columns) and
   already paired, in time order and `where`, by the plan);
 - kind 3, an `unless` event cancelling any open obligation; kind 4, only obligation `ref`;
 - kind 5, an obligation (its trigger's `ord` and `ts`, `lo`, deadline `dl`, NULL: none or
-  paused at the horizon).
+  paused at the horizon);
+- kind 6 (`trigger counts`), the trigger is also an expected event that may meet its own
+  obligation: it does unless it met an older one.
 
-At one `ord`, expected events come first, then `unless`, then the trigger: an event never meets
-or cancels the obligation it triggers. Output: one row per obligation met or cancelled,
+At one `ord`, expected events come first, then `unless`, then the trigger, then its own
+obligation's check: an event never cancels the obligation it triggers, and meets it only with
+`trigger counts`. Output: one row per obligation met or cancelled,
 `(ord of its trigger, 'met' | 'cancelled', ord and ts of the event that did it)`; the plan
 judges the others (missed, pending) from their deadlines.
 
@@ -44,7 +47,7 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 )
 
 MET, CANCELLED = "met", "cancelled"
-EXPECTED, EXPECTED_ONE, UNLESS, UNLESS_ONE, OBLIGATION = 1, 2, 3, 4, 5
+EXPECTED, EXPECTED_ONE, UNLESS, UNLESS_ONE, OBLIGATION, OWN = 1, 2, 3, 4, 5, 6
 
 
 def match_sorted(rows: Iterable[dict[str, Any]], scope: Sequence[str]) -> Iterator[tuple[Any, ...]]:
@@ -76,6 +79,7 @@ def match_scope(rows: Sequence[dict[str, Any]]) -> Iterator[tuple[Any, ...]]:
     by_ord: dict[int, _Ob] = {}
     # open obligations by deadline, latest first (no deadline: +infinity), for `unless`
     latest: list[tuple[float, int, _Ob]] = []
+    met_at = None  # the ord of the last event that met an obligation
     i, n = 0, len(rows)
     while i < n:
         row = rows[i]
@@ -90,6 +94,7 @@ def match_scope(rows: Sequence[dict[str, Any]]) -> Iterator[tuple[Any, ...]]:
                 if waiting:
                     oldest = min(waiting, key=lambda ob: ob.o)
                     oldest.done = True
+                    met_at = at
                     yield (oldest.o, MET, at, ts)
             else:
                 for ob in waiting:
@@ -109,7 +114,13 @@ def match_scope(rows: Sequence[dict[str, Any]]) -> Iterator[tuple[Any, ...]]:
             if head < len(queue) and queue[head].lo <= ts:
                 ob = queue[head]
                 ob.done = True
+                met_at = at
                 yield (ob.o, MET, at, ts)
+        elif kind == OWN:
+            own = by_ord.get(at)
+            if own is not None and not own.done and met_at != at:
+                own.done = True
+                yield (at, MET, at, ts)
         elif kind == UNLESS:
             # every obligation still open: its deadline not passed (missed ones stay for a
             # late event, and stay missed for every later `unless`)

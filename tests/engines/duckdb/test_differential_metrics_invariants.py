@@ -42,6 +42,43 @@ EDGES = [
 ZONES = ["Europe/Bucharest", "America/New_York", "Asia/Kolkata", "Australia/Lord_Howe", "UTC"]
 BUCKETS = [None, "hour", "day", "week", "month", "quarter", "year"]
 
+#: Business calendars for invariant graces: open ten minutes of every twenty (a gap of a few
+#: minutes spans openings and closings), in a zone with a half-hour DST change and in UTC; and
+#: one open only on weekdays, for a grace in business days.
+CALENDARS = {
+    "tenth": ir.Calendar(
+        name="tenth",
+        zone="Australia/Lord_Howe",
+        hours=tuple(
+            ir.WeekHours(
+                weekday=d,
+                ranges=tuple(
+                    (f"{h:02}:{m:02}", f"{h:02}:{m + 10:02}")
+                    for h in range(24)
+                    for m in (0, 20, 40)
+                ),
+            )
+            for d in range(7)
+        ),
+    ),
+    "utc": ir.Calendar(
+        name="utc",
+        zone="UTC",
+        hours=tuple(
+            ir.WeekHours(weekday=d, ranges=tuple((f"{h:02}:05", f"{h:02}:35") for h in range(24)))
+            for d in range(7)
+        ),
+    ),
+    "weekdays": ir.Calendar(
+        name="weekdays",
+        zone="Europe/Bucharest",
+        hours=tuple(ir.WeekHours(weekday=d, ranges=(("00:30", "23:30"),)) for d in range(5)),
+    ),
+}
+ONE_BUSINESS_DAY = ir.Duration(
+    seconds=86400, calendar="weekdays", unit="days", amount=1, text="1 business day"
+)
+
 CALL_TYPES = ["call.queued", "call.answered", "call.abandoned", "survey.answered"]
 SHOP_TYPES = ["customer.entered", "customer.left", "arm.connected", "arm.disconnected"]
 SCORES = st.one_of(
@@ -275,6 +312,47 @@ def policies(buckets: list[str | None], zone: str, q: float, grace: str) -> list
             ),
             pid="i.toggled",
         ),
+        # how long a state may last: each stretch longer than the limit (`while S: at most D`)
+        policy(
+            ir.Invariant(
+                during="in_shop", condition=lit(False, "bool"), grace=dur(grace), limit=True
+            ),
+            scope=("visit",),
+            states=states,
+            pid="i.stay",
+        ),
+        policy(
+            ir.Invariant(
+                during="connection", condition=lit(False, "bool"), grace=dur(grace), limit=True
+            ),
+            scope=("visit",),
+            states=states,
+            pid="i.arm-stay",
+        ),
+        # graces and limits on business time
+        policy(
+            ir.Invariant(during="in_shop", condition=staffed, grace=dur("3min", business="tenth")),
+            scope=("visit",),
+            states=states,
+            pid="i.business",
+        ),
+        policy(
+            ir.Invariant(
+                during="in_shop",
+                condition=lit(False, "bool"),
+                grace=dur("4min", business="utc"),
+                limit=True,
+            ),
+            scope=("visit",),
+            states=states,
+            pid="i.business-stay",
+        ),
+        policy(
+            ir.Invariant(during="in_shop", condition=staffed, grace=ONE_BUSINESS_DAY),
+            scope=("visit",),
+            states=states,
+            pid="i.business-days",
+        ),
     ]
     return found
 
@@ -317,7 +395,9 @@ def test_sql_engines_report_what_the_python_engine_reports(engine: str) -> None:
     ) -> None:
         log_zone, instant = edge
         zone = policy_zone or log_zone
-        policy_set = ir.PolicySet(policies=tuple(policies(buckets, zone, q, grace)))
+        policy_set = ir.PolicySet(
+            policies=tuple(policies(buckets, zone, q, grace)), calendars=CALENDARS
+        )
         events = build(instant, items)
         as_of = instant + timedelta(minutes=as_of_minutes) if as_of_minutes is not None else None
         expected = report(policy_set, events, "python", as_of=as_of, zone=log_zone)

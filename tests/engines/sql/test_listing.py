@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from engine_builders import Log, dur, lit, op, pat, policy
+from engine_builders import Log, dur, pat, policy
 
 from cxrules import ir
 from cxrules.audit import audit_events
@@ -57,18 +57,19 @@ def test_a_policy_the_plans_cannot_express_is_a_comment_that_says_why() -> None:
         zone="UTC",
         hours=tuple(ir.WeekHours(weekday=d, ranges=(("09:00", "17:00"),)) for d in range(5)),
     )
-    opened = ir.State(name="open", start=pat("desk.opened"), end=pat("desk.closed"))
-    rule = ir.Invariant(
-        during="open",
-        condition=op(">=", ir.StateRef(name="open", fn="count"), lit(1)),
-        grace=dur("1h", business="office"),
+    # a counting window on business time (an invariant's business grace was the example until
+    # the plans learnt it)
+    rule = ir.Response(
+        trigger=ir.Trigger(pattern=pat("desk.called"), nth=2, within=dur("1h", business="office")),
+        expect=pat("desk.answered"),
+        window=ir.Window(direction="after", max=dur("1h")),
     )
     policy_set = ir.PolicySet(
-        policies=(policy(rule, states=(opened,), pid="desk.business"),),
+        policies=(policy(rule, pid="desk.business"),),
         calendars={"office": office},
     )
     script = listing(policy_set, "UTC")
-    assert "-- policy desk.business (invariant)\n-- not compiled: " in script
+    assert "-- policy desk.business (response)\n-- not compiled: " in script
     assert "CREATE SCHEMA" not in script
 
 

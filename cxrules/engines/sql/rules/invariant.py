@@ -1,5 +1,7 @@
-"""SQL plans, invariants: `while S: always C, grace G` — gaps longer than the grace, the python
+"""SQL plans, invariants: `while S: always C, grace G` — gaps longer than the grace (fixed or
+business time, read from the calendars' lookup tables), the python
 engine's `invariant.py` as window functions over each scope (docs/semantics.md, "Invariant").
+`while S: at most D` is the same plan (condition false, grace D) reporting `too_long`.
 
 After each event of a scope (its states already updated) a row is *bad* when `during` is active
 and the condition is not exactly true. Runs of equal `bad` rows alternate; a bad run starts a new
@@ -16,7 +18,8 @@ one of the scope for a gap still open at the horizon.
 from __future__ import annotations
 
 from cxrules import ir
-from cxrules.engines.sql.exprs import CompileError, condition
+from cxrules.engines.sql.calendars import CalendarTables
+from cxrules.engines.sql.exprs import condition
 from cxrules.engines.sql.plan import PolicyPlan, select_record, select_waiting
 from cxrules.engines.sql.stream import Env, RowFrame
 from cxrules.time.instants import seconds_to_us
@@ -30,9 +33,7 @@ def invariant(plan: PolicyPlan, env: Env) -> None:
     (violated intervals), then `outcomes`, `records` and `waiting`."""
     rule = plan.policy.rule
     assert isinstance(rule, ir.Invariant)
-    if rule.grace.calendar is not None:
-        raise CompileError("an invariant's grace on business time")
-    grace = seconds_to_us(rule.grace.seconds)
+    kind = "'too_long'" if rule.limit else "'gap'"
     st = plan.stream
     frame = RowFrame(st, prev=st.previous)
     during = condition(ir.StateRef(name=rule.during, fn="active"), frame)
@@ -79,11 +80,11 @@ def invariant(plan: PolicyPlan, env: Env) -> None:
         f"FROM gapped WHERE gid > 0 GROUP BY {head}gid",
     )
     closed = "coalesce(close_ord > last_bad, FALSE)"
+    source, long_closed, long_open, deadline = _grace(env, rule.grace)
     plan.add(
         "judged",
         f"SELECT *, {closed} AS closed, CASE WHEN {closed} THEN close_ival ELSE ival_n END AS gi, "
-        f"CASE WHEN {closed} THEN close_us - start_us > {grace} "
-        f"ELSE horizon_us - start_us > {grace} END AS long FROM gaps, horizon",
+        f"CASE WHEN {closed} THEN {long_closed} ELSE {long_open} END AS long FROM {source}",
     )
     plan.add("broken", f"SELECT DISTINCT {head}gi FROM judged WHERE long")
     # an open gap within grace is pending; it counts unless its interval is already violated
@@ -104,7 +105,7 @@ def invariant(plan: PolicyPlan, env: Env) -> None:
     scope = st.scope_list
     ended = select_record(
         scope=scope,
-        kind="'gap'",
+        kind=kind,
         start_us="start_us",
         end_us="close_us",
         trig="start_ord",
@@ -112,7 +113,7 @@ def invariant(plan: PolicyPlan, env: Env) -> None:
     )
     still = select_record(
         scope=scope,
-        kind="'gap'",
+        kind=kind,
         start_us="start_us",
         end_us="horizon_us",
         trig="start_ord",
@@ -127,11 +128,40 @@ def invariant(plan: PolicyPlan, env: Env) -> None:
     waiting = select_waiting(
         scope=scope,
         trig="start_ord",
-        deadline=f"start_us + {grace}",
+        deadline=deadline,
         since="start_us",
         counted="counted",
     )
     plan.add("waiting", f"SELECT {waiting} FROM held")
+
+
+def _grace(env: Env, d: ir.Duration) -> tuple[str, str, str, str]:
+    """How a gap is judged against the grace `d`, as `Clock.longer` and `Clock.add` do: the
+    source of the `judged` stage (`gaps` with the horizon, and for business time the readings
+    it needs), SQL for "a closed gap is longer", "an open gap is longer at the horizon", and the
+    instant the grace runs out (NULL past the calendar tables: no deadline). Business hours
+    compare the opening time of the gap; business days, its end with `start + d`."""
+    if d.calendar is None:
+        grace = seconds_to_us(d.seconds)
+        return (
+            "gaps, horizon",
+            f"close_us - start_us > {grace}",
+            f"horizon_us - start_us > {grace}",
+            f"start_us + {grace}",
+        )
+    cal: CalendarTables = env.calendars
+    stage = cal.add_duration(d, "SELECT * FROM gaps, horizon", "start_us", "iv_lim")
+    if d.unit == "days":
+        return (
+            f"({stage})",
+            "coalesce(close_us > iv_lim, FALSE)",
+            "coalesce(horizon_us > iv_lim, FALSE)",
+            "iv_lim",
+        )
+    stage = cal.between(d.calendar, stage, "start_us", "close_us", "iv_el")
+    stage = cal.between(d.calendar, stage, "start_us", "horizon_us", "iv_eh")
+    grace = seconds_to_us(d.seconds)  # `Clock.longer`: opening time against the grace's µs
+    return f"({stage})", f"iv_el > {grace}", f"iv_eh > {grace}", "iv_lim"
 
 
 def _same(keys: list[str], a: str, b: str) -> str:

@@ -56,6 +56,7 @@ def response(plan: PolicyPlan, env: Env) -> None:
         _before(plan, rule)
         return
     rules = _After(plan, env, rule.trigger, rule.expect, rule.window, rule.unless, rule.each)
+    rules.counts = rule.trigger_counts
     rules.build("response")
 
 
@@ -116,6 +117,14 @@ class _After:
         self.queue = each and (unless is not None or not self.shared)
         self.keys = key_list(plan)
         self.over = self.st.over
+        # `trigger counts`: a trigger that is also an expected event may meet its own
+        # obligation (the checker allows it only for windows starting at the trigger)
+        self.counts = False
+
+    @property
+    def later(self) -> str:
+        """Which rows of the scope may meet an obligation: after its trigger, or from it."""
+        return "e.ord >= w.ord" if self.counts else "e.ord > w.ord"
 
     # ----------------------------------------------------------------- stages
 
@@ -191,7 +200,13 @@ class _After:
         if self.each:
             self.each_ranks()
             return
-        if self.no_min:
+        if self.no_min and self.counts:
+            plan.add(
+                "ob_f",
+                "SELECT *, CASE WHEN ob_pm THEN ord ELSE ob_np_ord END AS ob_f_ord, "
+                "CASE WHEN ob_pm THEN ts ELSE ob_np_ts END AS ob_f_ts FROM ob_win",
+            )
+        elif self.no_min:
             plan.add("ob_f", "SELECT *, ob_np_ord AS ob_f_ord, ob_np_ts AS ob_f_ts FROM ob_win")
         elif self.fixed_min is not None:
             # ts >= t + min > t: such an event is after the trigger
@@ -227,7 +242,9 @@ class _After:
         """`each` without `unless`, `where` not reading the trigger: obligation i (in trigger
         order) is met by the c_i-th target event of its scope (see the module docstring)."""
         plan, over, keys = self.plan, self.over, self.keys
-        if self.no_min:
+        if self.no_min and self.counts:
+            g = "ob_pc + CASE WHEN ob_pm THEN 0 ELSE 1 END"  # its own event, if it is one
+        elif self.no_min:
             g = "ob_pc + 1"
         elif self.fixed_min is not None:
             g = "greatest(ob_pc, ob_pclo) + 1"
@@ -293,7 +310,7 @@ class _After:
         frame = RowFrame(self.st, alias="e", trigger="w", prev=self.st.previous)
         cond = all_of(
             keys_equal(self.plan, "w", "e"),
-            "e.ord > w.ord",
+            self.later if flag == "ob_pm" else "e.ord > w.ord",
             f"e.{flag}",
             "e.ts >= w.ob_lo" if with_lo else "TRUE",
             condition(where, frame),
@@ -304,12 +321,15 @@ class _After:
             f"JOIN ob_next e ON {cond} WHERE NOT w.ob_bad GROUP BY w.ord",
         )
 
-    def pair_rows(self, flag: str, where: ir.Expr | None, kind: int, with_lo: bool) -> str:
-        """SELECT of step rows pairing each obligation with every later row it may take."""
+    def pair_rows(
+        self, flag: str, where: ir.Expr | None, kind: int, with_lo: bool, same: bool = False
+    ) -> str:
+        """SELECT of step rows pairing each obligation with every later row it may take (with
+        `same`, with its own trigger row)."""
         frame = RowFrame(self.st, alias="e", trigger="w", prev=self.st.previous)
         cond = all_of(
             keys_equal(self.plan, "w", "e"),
-            "e.ord > w.ord",
+            "e.ord = w.ord" if same else "e.ord > w.ord",
             f"e.{flag}",
             "e.ts >= w.ob_lo" if with_lo else "TRUE",
             condition(where, frame),
@@ -336,6 +356,15 @@ class _After:
         else:
             parts.append(
                 self.pair_rows("ob_pm", self.target.where, each_queue.EXPECTED_ONE, not self.no_min)
+            )
+        if self.counts and self.shared:
+            parts.append(
+                f"SELECT {keys}ord, ts, {each_queue.OWN} AS kind, {none} AS ref, "
+                f"{none} AS lo, {none} AS dl FROM ob_win WHERE NOT ob_bad AND ob_pm"
+            )
+        elif self.counts:
+            parts.append(
+                self.pair_rows("ob_pm", self.target.where, each_queue.OWN, False, same=True)
             )
         if self.unless is not None:
             if self.unless_shared:
