@@ -84,7 +84,7 @@ def check_rule(chk: Context, policy: ast.Policy, rule: Any, names: PolicyNames) 
     elif isinstance(rule, ast.ExpectationsRule):
         _expectations(chk, rule, names)
         if rule.trigger_counts:
-            _trigger_counts(chk, rule.expects[0].timing)
+            _trigger_counts(chk, rule.expects[-1].timing)
     elif isinstance(rule, ast.ValueRule):
         _trigger(chk, rule.trigger, names)
         kind = expr_type(chk, rule.condition, names, "condition")
