@@ -345,10 +345,20 @@ def profile(con: duckdb.DuckDBPyConnection, table: str = "events") -> LogProfile
     while objects:
         pointer, prefix = objects.pop()
         node = f"json_extract(attrs, {literal(pointer)})" if pointer else "attrs"
+        objects_sql = f"SELECT node FROM (SELECT {node} AS node FROM {name})"
+        objects_sql += " WHERE json_type(node) = 'OBJECT'"
+        # the keys of every object (one list per distinct list), and which keys hold an object:
+        # looked for only in the objects with a second '{' (most logs have flat records)
         rows = con.execute(
-            f"""SELECT k, bool_or(json_type(node, {step}) = 'OBJECT')
-            FROM (SELECT node, unnest(json_keys(node)) AS k
-                  FROM (SELECT {node} AS node FROM {name}) WHERE json_type(node) = 'OBJECT')
+            f"""WITH objects AS ({objects_sql})
+            SELECT k, bool_or(nested) FROM (
+              SELECT unnest(ks) AS k, FALSE AS nested
+              FROM (SELECT DISTINCT json_keys(node) AS ks FROM objects)
+              UNION ALL
+              SELECT k, json_type(node, {step}) = 'OBJECT' AS nested
+              FROM (SELECT node, unnest(json_keys(node)) AS k FROM objects
+                    WHERE contains(substr(CAST(node AS VARCHAR), 2), '{{'))
+            )
             GROUP BY k"""
         ).fetchall()
         for key, nested in rows:
