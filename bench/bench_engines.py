@@ -166,12 +166,15 @@ def _median(found: list[dict[str, Any]]) -> dict[str, Any]:
 def _print(size: int, table: dict[str, dict[str, Any]]) -> None:
     floor = table.get("read-only", {}).get("events_per_second")
     python = table.get("python", {}).get("events_per_second")
+    python_cpu = table.get("python", {}).get("cpu_seconds")
     print(f"\n{size:,} events")
     print(f"{'mode':<16}{'wall s':>9}{'cpu s':>9}{'events/s':>12}{'peak RSS':>10}  ratios")
     for mode, row in table.items():
         ratios = []
         if python and mode not in ("python", "read-only"):
             ratios.append(f"{row['events_per_second'] / python:.1f}x python")
+            if python_cpu and row["cpu_seconds"]:
+                ratios.append(f"{python_cpu / row['cpu_seconds']:.1f}x python by CPU")
         if floor and mode != "read-only":
             ratios.append(f"{row['events_per_second'] / floor:.0%} of read-only")
         print(

@@ -104,10 +104,13 @@ def ingest(
 
     The inputs' counters (`LogInput.read`, ..., `first`, `last`) and the LogSet's `rejected`
     and `duplicate_samples` are left as a sorted Python read leaves them. The connection's
-    `preserve_insertion_order` is set (the staging table keeps the order rows arrive in).
+    `preserve_insertion_order` is set while reading (the staging table keeps the order rows
+    arrive in) and given back its former value after: the plans order every window and query
+    they need ordered, and run faster without it (the engine connects without it).
     """
     cap = logs.max_rejected if max_rejected is None else max_rejected
     scope = duplicates or logs.duplicate_scope
+    ordered = con.execute("SELECT current_setting('preserve_insertion_order')").fetchone()
     _configure(con, memory_limit, temp_directory, threads)
     con.execute(stage_ddl())
     con.execute(zones_ddl())
@@ -141,6 +144,8 @@ def ingest(
     finally:
         for name in (STAGE, ZONES, "_cx_dup", "_cx_sorted"):
             con.execute(f"DROP TABLE IF EXISTS {name}")
+        if ordered is not None:
+            con.execute(f"SET preserve_insertion_order = {'true' if ordered[0] else 'false'}")
     result.routes = routes
     result.native = native_counts
     return result
@@ -345,10 +350,20 @@ def profile(con: duckdb.DuckDBPyConnection, table: str = "events") -> LogProfile
     while objects:
         pointer, prefix = objects.pop()
         node = f"json_extract(attrs, {literal(pointer)})" if pointer else "attrs"
+        objects_sql = f"SELECT node FROM (SELECT {node} AS node FROM {name})"
+        objects_sql += " WHERE json_type(node) = 'OBJECT'"
+        # the keys of every object (one list per distinct list), and which keys hold an object:
+        # looked for only in the objects with a second '{' (most logs have flat records)
         rows = con.execute(
-            f"""SELECT k, bool_or(json_type(node, {step}) = 'OBJECT')
-            FROM (SELECT node, unnest(json_keys(node)) AS k
-                  FROM (SELECT {node} AS node FROM {name}) WHERE json_type(node) = 'OBJECT')
+            f"""WITH objects AS ({objects_sql})
+            SELECT k, bool_or(nested) FROM (
+              SELECT unnest(ks) AS k, FALSE AS nested
+              FROM (SELECT DISTINCT json_keys(node) AS ks FROM objects)
+              UNION ALL
+              SELECT k, json_type(node, {step}) = 'OBJECT' AS nested
+              FROM (SELECT node, unnest(json_keys(node)) AS k FROM objects
+                    WHERE contains(substr(CAST(node AS VARCHAR), 2), '{{'))
+            )
             GROUP BY k"""
         ).fetchall()
         for key, nested in rows:

@@ -6,7 +6,7 @@ from cxrules import ir
 from cxrules.engines.sql.exprs import CompileError
 from cxrules.engines.sql.plan import PolicyPlan, add_report
 from cxrules.engines.sql.rules import RULES
-from cxrules.engines.sql.stream import Env, build_stream
+from cxrules.engines.sql.stream import Env, build_stream, prune_base
 from cxrules.ir.walk import attribute_paths, models
 
 #: The largest policy the plans take: IR nodes (terms, operators, patterns) and attribute paths.
@@ -30,4 +30,8 @@ def compile_policy(policy: ir.Policy, env: Env) -> PolicyPlan:
     plan = PolicyPlan(policy=policy, stream=build_stream(policy, env))
     compiler(plan, env)
     add_report(plan)
+    names = [name for name, _ in plan.ctes]
+    after = names.index("base") + 1 if "base" in names else len(names)
+    later = [sql for _, sql in plan.ctes[after:]] + list(plan.finals().values())
+    prune_base(plan.stream, later + [step.sql for step in plan.steps])
     return plan

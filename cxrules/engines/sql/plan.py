@@ -223,19 +223,23 @@ class PolicyPlan:
         return found
 
     def tally_select(self) -> str:
+        """One row: scopes, vacuous, out_of_scope, activations, satisfied, violated, pending,
+        cancelled — each table read once (the scopes and their activation in one join, the
+        outcomes in one pass)."""
         st = self.stream
         keys = [k for k in st.keys if k != "life"]
+        sources = []
         if self.metric:  # a metric's scopes are its cells (findings.assemble counts them)
             scopes = vacuous = "0"
         elif keys:
             distinct = f"SELECT DISTINCT {', '.join(keys)} FROM stream"
             activated = f"SELECT DISTINCT {', '.join(keys)} FROM outcomes"
             on = " AND ".join(f"d.{k} = a.{k}" for k in keys)
-            scopes = f"(SELECT count(*) FROM ({distinct}))"
-            vacuous = (
-                f"(SELECT count(*) FROM ({distinct}) d LEFT JOIN ({activated}) a ON {on} "
-                f"WHERE a.{keys[0]} IS NULL)"
+            sources.append(
+                f"(SELECT count(*) AS n, count(CASE WHEN a.{keys[0]} IS NULL THEN 1 END) AS v "
+                f"FROM ({distinct}) d LEFT JOIN ({activated}) a ON {on}) sc"
             )
+            scopes, vacuous = "sc.n", "sc.v"
         else:
             scopes = "(SELECT CASE WHEN count(*) > 0 THEN 1 ELSE 0 END FROM stream)"
             vacuous = (
@@ -244,16 +248,16 @@ class PolicyPlan:
             )
         if self.metric:
             activations = "0, 0, 0, 0, 0"
-            cells = ""
         else:
             counts = ", ".join(
-                f"(SELECT count(*) FROM outcomes WHERE outcome = '{o}')"
+                f"count(CASE WHEN outcome = '{o}' THEN 1 END) AS {o}"
                 for o in ("satisfied", "violated", "pending", "cancelled")
             )
-            activations = f"(SELECT count(*) FROM outcomes), {counts}"
-            cells = ""
+            sources.append(f"(SELECT count(*) AS n, {counts} FROM outcomes) oc")
+            activations = "oc.n, oc.satisfied, oc.violated, oc.pending, oc.cancelled"
         out = self.out_of_scope_sql()
-        return f"SELECT {scopes}, {vacuous}, {out}, {activations}{cells}"
+        select = f"SELECT {scopes}, {vacuous}, {out}, {activations}"
+        return select + (f" FROM {', '.join(sources)}" if sources else "")
 
     def out_of_scope_sql(self) -> str:
         """SQL BIGINT: events of the policy's types lacking a scope key (plus, for metrics,

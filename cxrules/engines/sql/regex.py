@@ -41,9 +41,10 @@ _FIRST_SURROGATE, _LAST_SURROGATE = 0xD800, 0xDFFF
 
 @lru_cache(maxsize=1)
 def _all_text() -> bytes:
-    return "".join(
-        chr(i) for i in range(0x110000) if not _FIRST_SURROGATE <= i <= _LAST_SURROGATE
-    ).encode("utf-8")
+    # two runs of map(chr): a generator with a test per code point took 0.3 s of every audit
+    below = map(chr, range(_FIRST_SURROGATE))
+    above = map(chr, range(_LAST_SURROGATE + 1, 0x110000))
+    return ("".join(below) + "".join(above)).encode("utf-8")
 
 
 class Unportable(ValueError):

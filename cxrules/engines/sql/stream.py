@@ -11,6 +11,8 @@ event, states after the event, history strictly before the event (`include_curre
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -90,6 +92,8 @@ class Stream:
     previous: bool = False
     zone: str = "UTC"
     local: bool = False  # the stream carries `off`, the UTC offset of each event in `zone`
+    attr_columns: list[str] = field(default_factory=list)  # the typed columns `base` carries
+    base_of: Callable[[list[str]], str] | None = None  # `base` carrying only these of them
 
     @property
     def over(self) -> str:
@@ -136,10 +140,14 @@ def build_stream(policy: ir.Policy, env: Env) -> Stream:
         if catalog.reads_instant(prefix) and env.zones is not None:
             for level in env.zones.instant_levels(f"{prefix}_s", f"{prefix}_i", env.log_zone):
                 rows = f"SELECT *, {', '.join(level)} FROM ({rows})"
-    select = ["ord", "ts", "type", f"{relevant} AS rel", *attr_cols, *key_cols]
-    base = f"SELECT {', '.join(select)} FROM ({rows})"
-    if st.local:
-        base = env.zones.with_offset(base, st.zone)
+
+    def base_of(kept: list[str]) -> str:
+        select = ["ord", "ts", "type", f"{relevant} AS rel", *kept, *key_cols]
+        base = f"SELECT {', '.join(select)} FROM ({rows})"
+        return env.zones.with_offset(base, st.zone) if st.local else base
+
+    st.attr_columns, st.base_of = attr_cols, base_of
+    base = base_of(attr_cols)
     st.ctes.append(("horizon", f"SELECT CAST({env.horizon_us} AS BIGINT) AS horizon_us"))
     st.ctes.append(("base", base))
     keyed = all_of(*(f"k{i} IS NOT NULL" for i in range(len(policy.scope))))
@@ -168,6 +176,20 @@ def build_stream(policy: ir.Policy, env: Env) -> Stream:
     st.ctes.append(("scoped", f"SELECT {', '.join(cols)} FROM {scoped_from}"))
     _add_state_and_history(st)
     return st
+
+
+def prune_base(st: Stream, later: list[str]) -> None:
+    """Make `base` carry only the typed attribute columns that the SQL after it (`later`: the
+    later stages, steps and final queries) names: every stage after `base` reads its columns by
+    name (`*` only passes them on), and a column carried through a materialized stage costs
+    its copy even when nothing reads it."""
+    if st.base_of is None:
+        return
+    text = "\n".join(later)
+    kept = [c for c in st.attr_columns if re.search(rf"\b{c}\b", text)]
+    if kept == st.attr_columns:
+        return
+    st.ctes = [(n, st.base_of(kept) if n == "base" else sql) for n, sql in st.ctes]
 
 
 def _policy_paths(policy: ir.Policy) -> list[str]:

@@ -131,8 +131,13 @@ class ZoneTables:
         def number(n: int, default: str = "0") -> str:
             return f"CAST(coalesce(nullif({g(n)}, ''), '{default}') AS BIGINT)"
 
-        groups = [f"regexp_extract({s}, {rx}, {n}) AS {pre}_g{n}" for n in range(1, 9)]
-        groups.append(f"coalesce(regexp_matches({s}, {rx}), FALSE) AS {pre}_ok")
+        # the groups are extracted only from a text that matches (most texts read as instants
+        # are no time at all: names, ids); a group of a text that does not is NULL
+        matches = [f"coalesce(regexp_matches({s}, {rx}), FALSE) AS {pre}_ok"]
+        groups = [
+            f"CASE WHEN {pre}_ok THEN regexp_extract({s}, {rx}, {n}) END AS {pre}_g{n}"
+            for n in range(1, 9)
+        ]
         parts = [
             f"{number(1)} AS {pre}_y",
             f"{number(2)} AS {pre}_m",
@@ -171,7 +176,7 @@ class ZoneTables:
         )
         # an instant outside the range every zone can show is no time (values.read_instant)
         result = [f"CASE WHEN ({utc}) BETWEEN {FIRST_US} AND {LAST_US} THEN ({utc}) END AS {out}"]
-        return [groups, parts, wall, result]
+        return [matches, groups, parts, wall, result]
 
     def parse_instant(self, s: str, zone: str) -> str:
         """SQL BIGINT µs or NULL: a text (any expression) as an instant, by the rules of
