@@ -288,6 +288,8 @@ class _Formatter:
                     lines.append(f"{i}{INDENT}where {self.expr(e.pattern.where)}")
             if r.unless is not None:
                 lines.append(f"{i}unless {self.pattern(r.unless)}")
+            if r.trigger_counts:  # refused by the checker (E227), kept as written
+                lines[-1] += ", trigger counts"
             return lines
         if isinstance(r, ast.ValueRule):
             return [f"{i}when {self._trigger(r.trigger)}", f"{i}require {self.expr(r.condition)}"]
