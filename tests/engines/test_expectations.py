@@ -112,3 +112,29 @@ def test_windows_of_their_own_and_a_where_reading_the_trigger(tmp_path: Path) ->
     )
     assert [f["count"] for f in v.details["failed"]] == [1, 0]
     assert counts(result) == tally(scopes=2, activations=2, satisfied=1, violated=1)
+
+
+def test_a_where_without_the_trigger_reads_the_history_of_the_event_itself(
+    tmp_path: Path,
+) -> None:
+    """Found by the differential test: an expected event's `where` that does not read the
+    trigger is judged at that event, with the scope's history up to it (as for a response's
+    `before` window), not as the scope stands at the trigger."""
+    body = """  per customer
+  when refund.issued
+  expect return.received within 30d before
+    where count(note.added) >= 1
+  expect at most 5 refund.issued within 30d before
+"""
+    log = Log()
+    log.add("+0s", "refund.issued", customer="c1")  # e1: no return before: unmet
+    log.add("+0s", "return.received", customer="c1")  # e2: no note before it: not counted
+    log.add("+0s", "note.added", customer="c1")  # e3
+    log.add("+0s", "refund.issued", customer="c1")  # e4: e2 had no note before: unmet
+    log.add("+1h", "return.received", customer="c1")  # e5: e3 before it: counted
+    log.add("+2h", "refund.issued", customer="c1")  # e6: e5 counts: met
+    result = run(compiled(tmp_path, body), log)
+    assert sorted((v.kind, v.trigger and v.trigger.id) for v in result.violations) == [
+        ("unmet", "e1"),
+        ("unmet", "e4"),
+    ]

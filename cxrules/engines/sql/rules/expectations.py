@@ -11,8 +11,9 @@ from cxrules.engines.sql.plan import PolicyPlan, select_record, select_waiting
 from cxrules.engines.sql.rules.deadlines import key_list, keys_equal
 from cxrules.engines.sql.rules.gate import add_gate
 from cxrules.engines.sql.rules.obligations import AtTrigger
-from cxrules.engines.sql.stream import Env, type_match
+from cxrules.engines.sql.stream import Env, RowFrame, type_match
 from cxrules.engines.sql.text import all_of
+from cxrules.ir.walk import uses_trigger
 
 
 def _offsets(e: ir.Expectation) -> tuple[int | None, int]:
@@ -36,7 +37,18 @@ def expectations(plan: PolicyPlan, env: Env) -> None:
     st = plan.stream
     offsets = [_offsets(e) for e in rule.expects]
     gated = add_gate(plan, rule.trigger)
-    marks = [f"{type_match(e.pattern.types)} AS ex_m{i}" for i, e in enumerate(rule.expects)]
+    # a `where` that does not read the trigger is judged at the event itself, with the scope's
+    # history up to it (as the python engine remembers it); one that reads the trigger is
+    # judged at the trigger, with the scope as it stands there (`AtTrigger`)
+    own = RowFrame(st, prev=st.previous)
+    marks = [
+        all_of(
+            type_match(e.pattern.types),
+            "TRUE" if uses_trigger(e.pattern.where) else condition(e.pattern.where, own),
+        )
+        + f" AS ex_m{i}"
+        for i, e in enumerate(rule.expects)
+    ]
     plan.add("ex_marked", f"SELECT *, {', '.join(marks)} FROM {gated}")
     plan.add("ex_trig", "SELECT * FROM ex_marked WHERE fires")
     frame = AtTrigger(st, alias="e", trigger="w", prev=st.previous)
@@ -49,7 +61,7 @@ def expectations(plan: PolicyPlan, env: Env) -> None:
             "e.ord < w.ord",
             f"e.ts <= w.ts - {hi}",
             f"e.ts >= w.ts - {lo}" if lo is not None else "TRUE",
-            condition(e.pattern.where, frame),
+            condition(e.pattern.where, frame) if uses_trigger(e.pattern.where) else "TRUE",
         )
         plan.add(
             f"ex_hits{i}",
