@@ -63,6 +63,10 @@ def session(master: str = "local[2]") -> Any:
         .config("spark.ui.retainedDeadExecutors", "1")
     )
     _SESSION = builder.getOrCreate()
-    _SESSION.sparkContext.setLogLevel(os.environ.get("CXRULES_SPARK_LOG", "ERROR"))
+    level = os.environ.get("CXRULES_SPARK_LOG")
+    if level:
+        _SESSION.sparkContext.setLogLevel(level)
+        log4j = _SESSION._jvm.org.apache.logging.log4j
+        log4j.core.config.Configurator.setAllLevels("org.apache.spark", log4j.Level.toLevel(level))
     _MASTER = master
     return _SESSION
