@@ -53,6 +53,9 @@ def session(master: str = "local[2]") -> Any:
         # and SQL executions, each with its plan graph and metrics: one is kept (no UI reads
         # them). Without these, a pytest run of the Gherkin scenarios filled the driver's 1 GB
         # after about a hundred scenarios and Spark stopped its context (OutOfMemoryError).
+        # in local mode the driver is the executor too: a plan of the largest policies (business
+        # time over calendars) alone takes several hundred MB while Spark optimizes it
+        .config("spark.driver.memory", os.environ.get("CXRULES_SPARK_DRIVER_MEMORY", "2g"))
         .config("spark.sql.parser.manageParserCaches", "true")
         .config("spark.sql.parser.parserDfaCacheFlushRatio", "10")
         .config("spark.sql.ui.retainedExecutions", "1")
