@@ -51,8 +51,7 @@ def session(master: str = "local[2]") -> Any:
         # cache grows with every distinct statement (the plans' are long and many): flushed
         # past 10% of the driver's memory. Its status store keeps the last 1000 jobs, stages
         # and SQL executions, each with its plan graph and metrics: one is kept (no UI reads
-        # them). Without these, a pytest run of the Gherkin scenarios filled the driver's 1 GB
-        # after about a hundred scenarios and Spark stopped its context (OutOfMemoryError).
+        # them). (The Java objects py4j keeps for Python are freed by the backend: free_java.)
         # in local mode the driver is the executor too: a plan of the largest policies (business
         # time over calendars) alone takes several hundred MB while Spark optimizes it
         .config("spark.driver.memory", os.environ.get("CXRULES_SPARK_DRIVER_MEMORY", "2g"))

@@ -3,6 +3,7 @@ the staging removed at the end, Spark's own logging kept quiet."""
 
 from __future__ import annotations
 
+import gc
 import json
 import tempfile
 from pathlib import Path
@@ -13,6 +14,7 @@ from cxrules.audit import AuditRequest, run_audit
 from cxrules.reports.as_json import render_json
 
 pytest.importorskip("pyspark")
+from py4j.java_gateway import JavaObject  # noqa: E402 - pyspark's, present with it
 
 pytestmark = pytest.mark.engines("spark")
 
@@ -67,7 +69,8 @@ def test_an_audit_releases_its_views_and_checkpoints(
     tmp_path: Path, engine: str, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """A long-lived session (a notebook, this test run) can run audit after audit: each one drops
-    its temporary views and frees the blocks of its checkpoints when it ends."""
+    its temporary views, frees the blocks of its checkpoints and lets py4j free its Java
+    objects when it ends."""
     from cxrules.engines.spark import engine as spark_engine
     from cxrules.engines.spark.session import session
 
@@ -97,3 +100,7 @@ def test_an_audit_releases_its_views_and_checkpoints(
     assert "_cx_records_0" in made
     assert kept().size() == before
     assert {t.name for t in spark.catalog.listTables() if t.isTemporary} == views
+    # and no Java object is left to py4j (each would keep a statement's plans in the JVM)
+    alive = sum(1 for o in gc.get_objects() if isinstance(o, JavaObject))
+    run_audit(request)
+    assert sum(1 for o in gc.get_objects() if isinstance(o, JavaObject)) <= alive
