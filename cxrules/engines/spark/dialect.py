@@ -4,6 +4,7 @@ The plans keep to constructs both databases have; what SQLGlot does not map by i
 mapped here: rounding half to even (`bround`), µs since 1970 (`unix_micros`). A construct
 Spark cannot run is a `DialectError`, raised before any event is read (the engine's limits):
 among them a `matches` pattern written for RE2 only (`engines.sql.regex`: DuckDB's option 'c').
+A written `matches` pattern's anchors are rewritten as Java reads them alike (`regex.java`).
 """
 
 from __future__ import annotations
@@ -12,6 +13,8 @@ from functools import lru_cache
 
 import sqlglot
 from sqlglot import exp
+
+from cxrules.engines.sql.regex import java
 
 #: DuckDB functions with no Spark equivalent SQLGlot knows, and what Spark calls them.
 RENAMED = {"ROUND_EVEN": "BROUND", "EPOCH_US": "UNIX_MICROS"}
@@ -40,12 +43,19 @@ def to_spark(sql: str) -> str:
             return exp.Anonymous(this=RENAMED[node.name.upper()], expressions=node.expressions)
         if isinstance(node, REFUSED):
             raise DialectError(f"the JSON function {node.sql('duckdb')[:60]}")
-        if isinstance(node, exp.RegexpLike) and node.args.get("flag") is not None:
-            # engines.sql.regex: a `matches` pattern Java's regex would not run alike
-            raise DialectError(
-                "a 'matches' pattern with (?m) ^ or $, \\b or \\B, or a repeated group "
-                "that repeats or alternates (Java's regex differs or backtracks)"
-            )
+        if isinstance(node, exp.RegexpLike):
+            if node.args.get("flag") is not None:
+                # engines.sql.regex: a `matches` pattern Java's regex would not run alike
+                raise DialectError(
+                    "a 'matches' pattern with a repeated group that repeats or alternates "
+                    "(Java's regex would backtrack exponentially)"
+                )
+            pattern = node.expression
+            if isinstance(pattern, exp.Literal) and pattern.is_string:
+                # a written pattern (engines.sql.regex): its anchors as Java reads them alike
+                return exp.RegexpLike(
+                    this=node.this, expression=exp.Literal.string(java(pattern.this))
+                )
         return node
 
     tree = tree.transform(fix)

@@ -10,6 +10,7 @@ loading (the same typing as the plans' JSON typing: `engines.sql.catalog`).
 
 from __future__ import annotations
 
+import gc
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -111,6 +112,17 @@ class SparkEngine(Engine):
 SMALL = 20_000
 
 
+def free_java() -> None:
+    """Let the JVM free what this process no longer uses of it. Each DataFrame the backend made
+    holds, in the JVM, its statement's plans (analysed, optimized, physical: megabytes for the
+    largest policies), kept alive by py4j until the Python object is collected; and py4j's
+    objects are reference cycles (an object and its methods), so only the cyclic garbage
+    collector frees them — rarely in a large process, never while an audit has it off
+    (`audit.open_audit`). Without this, the driver's heap filled up: one audit of the seed
+    library on 400 events, or about a hundred Gherkin scenarios in one pytest session."""
+    gc.collect()
+
+
 class SparkBackend(Backend):
     """The plans' database: temporary views of one Spark session."""
 
@@ -121,6 +133,10 @@ class SparkBackend(Backend):
         self.catalog = Catalog.of(policy_set)
         self.views: list[str] = []
         self.records: list[str] = []
+        # the checkpointed RDD behind each view that has one: released with the view (dropping
+        # a view does not release its checkpoint's blocks; they would stay until the JVM's
+        # garbage collector lets Spark's cleaner see them)
+        self.checkpoints: dict[str, Any] = {}
         self.folder: str | None = None  # the staged events' Parquet file (see `load`)
         self.small = False  # a log of at most SMALL events: no stage checkpointed
 
@@ -133,9 +149,23 @@ class SparkBackend(Backend):
         checkpointed: recomputing its stages costs less than a Spark job per stage."""
         frame = self.sql(select)
         if cache and not self.small:
-            frame = frame.localCheckpoint(eager=True)
+            frame = self.checkpoint(name, frame)
         frame.createOrReplaceTempView(name)
         self.views.append(name)
+
+    def checkpoint(self, name: str, frame: Any) -> Any:
+        """`frame` computed now and kept (a local checkpoint) for the view `name`."""
+        frame = frame.localCheckpoint(eager=True)
+        self.release(name)  # a view of that name made earlier in this audit
+        self.checkpoints[name] = frame._jdf.logicalPlan().rdd()  # a LogicalRDD's RDD
+        return frame
+
+    def release(self, name: str) -> None:
+        """Drop the view `name` and free the blocks of its checkpoint, if any."""
+        self.spark.catalog.dropTempView(name)
+        rdd = self.checkpoints.pop(name, None)
+        if rdd is not None:
+            rdd.unpersist(False)
 
     def load(self, source: Source, options: RunOptions) -> Reading | None:
         if isinstance(source, EventList):
@@ -151,7 +181,7 @@ class SparkBackend(Backend):
                 frame = self.spark.read.parquet(path)
             else:
                 frame = self.spark.createDataFrame(pq.read_table(path))
-        frame = frame.localCheckpoint(eager=True)
+        frame = self.checkpoint("events", frame)
         frame.createOrReplaceTempView("events")
         self.views.append("events")
         self.small = frame.count() <= SMALL
@@ -197,7 +227,8 @@ class SparkBackend(Backend):
             yield
         finally:
             for name in reversed(made):
-                self.spark.catalog.dropTempView(name)
+                self.release(name)
+            free_java()
 
     def create_table(self, table: Table) -> None:
         """A temporary view of the rows (a local checkpoint: Python is not asked again)."""
@@ -205,7 +236,7 @@ class SparkBackend(Backend):
 
         kinds = {"BIGINT": LongType(), "BOOLEAN": BooleanType(), "VARCHAR": StringType()}
         schema = StructType([StructField(n, kinds[k], True) for n, k in table.columns])
-        frame = self.spark.createDataFrame(table.rows, schema).localCheckpoint(eager=True)
+        frame = self.checkpoint(table.name, self.spark.createDataFrame(table.rows, schema))
         frame.createOrReplaceTempView(table.name)
         if table.name not in self.views:
             self.views.append(table.name)
@@ -248,9 +279,10 @@ class SparkBackend(Backend):
         return {r[0]: Cited(r[1], r[2], r[3], r[4], r[5]) for r in found}
 
     def close(self) -> None:
-        for name in self.views:
-            self.spark.catalog.dropTempView(name)
+        for name in [*self.views, *self.checkpoints]:
+            self.release(name)
         self.views, self.records = [], []
+        free_java()
         if self.folder is not None:
             shutil.rmtree(self.folder, ignore_errors=True)
             self.folder = None

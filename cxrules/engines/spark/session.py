@@ -2,7 +2,9 @@
 
 The plans compute in integer microseconds and never use Spark's time zone, but the session's
 zone is still pinned to UTC so that nothing Spark does on its own (casts, displays) can depend
-on the machine. Spark's logging stays at errors unless `CXRULES_SPARK_LOG` names a level.
+on the machine. Spark's logging stays at errors unless `CXRULES_SPARK_LOG` names a level. What
+Spark keeps per statement (parser cache, status store) is bounded, so one session can run audit
+after audit (each audit releases its own views and checkpoints: `SparkBackend.close`).
 """
 
 from __future__ import annotations
@@ -44,8 +46,29 @@ def session(master: str = "local[2]") -> Any:
         .config("spark.sql.execution.arrow.pyspark.enabled", "true")
         .config("spark.sql.ansi.enabled", "false")
         .config("spark.driver.extraJavaOptions", f"-Dlog4j2.configurationFile={LOG_CONFIG}")
+        # a long-lived session (a notebook, a test run) audits again and again: what Spark keeps
+        # of every statement must not grow with the number of audits. Its SQL parser's ANTLR
+        # cache grows with every distinct statement (the plans' are long and many): flushed
+        # past 10% of the driver's memory. Its status store keeps the last 1000 jobs, stages
+        # and SQL executions, each with its plan graph and metrics: one is kept (no UI reads
+        # them). (The Java objects py4j keeps for Python are freed by the backend: free_java.)
+        # in local mode the driver is the executor too: a plan of the largest policies (business
+        # time over calendars) alone takes several hundred MB while Spark optimizes it
+        .config("spark.driver.memory", os.environ.get("CXRULES_SPARK_DRIVER_MEMORY", "2g"))
+        .config("spark.sql.parser.manageParserCaches", "true")
+        .config("spark.sql.parser.parserDfaCacheFlushRatio", "10")
+        .config("spark.sql.ui.retainedExecutions", "1")
+        .config("spark.ui.retainedJobs", "1")
+        .config("spark.ui.retainedStages", "1")
+        .config("spark.ui.retainedTasks", "1")
+        .config("spark.ui.dagGraph.retainedRootRDDs", "1")
+        .config("spark.ui.retainedDeadExecutors", "1")
     )
     _SESSION = builder.getOrCreate()
-    _SESSION.sparkContext.setLogLevel(os.environ.get("CXRULES_SPARK_LOG", "ERROR"))
+    level = os.environ.get("CXRULES_SPARK_LOG")
+    if level:
+        _SESSION.sparkContext.setLogLevel(level)
+        log4j = _SESSION._jvm.org.apache.logging.log4j
+        log4j.core.config.Configurator.setAllLevels("org.apache.spark", log4j.Level.toLevel(level))
     _MASTER = master
     return _SESSION

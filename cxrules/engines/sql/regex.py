@@ -16,9 +16,15 @@ in a small syntax both engines read the same way —
 - flags are applied while writing, so the written pattern has none.
 
 What cannot be written so is refused (`Unportable`, a CompileError for the plan): lookaround,
-backreferences, `\\p{…}` and anything Python's parser reads otherwise than RE2. Three constructs
-are written in RE2 syntax only — `^`/`$` under `(?m)`, `\\b`/`\\B`, a repeated group that itself
-repeats or alternates (Java backtracks: `(a+)+$` would take exponential time) — and their SQL
+backreferences, `\\p{…}` and anything Python's parser reads otherwise than RE2.
+
+Three anchors are written in RE2 syntax and rewritten for Java by `java` (the spark dialect does
+it): `\\b` and `\\B`, which RE2 reads as an ASCII word boundary whatever the flags (`ğ`, `ı` or
+the Kelvin sign K are not word characters to it) while Java 17's `\\b` knows Unicode letters,
+become lookarounds over the explicit class `[0-9A-Za-z_]`; `^` and `$` under `(?m)`, which RE2
+reads at `\\n` only while Java also stops at `\\r`, U+0085, U+2028 and U+2029, become `(?:\\A|
+(?<=\\n))` and `(?=\\n|\\z)`. One construct is written in RE2 syntax only: a repeated group that
+itself repeats or alternates (Java backtracks: `(a+)+$` would take exponential time); its SQL
 carries DuckDB's option 'c' (case-sensitive, the default: no change in DuckDB), which the spark
 dialect refuses (`cxrules.engines.spark.dialect`).
 """
@@ -54,7 +60,8 @@ class Unportable(ValueError):
 
 @dataclass(frozen=True)
 class Written:
-    """A pattern written for SQL: `text` (RE2 syntax, Java-readable unless `re2_only`)."""
+    """A pattern written for SQL: `text` (RE2 syntax; `java(text)` is the same pattern for
+    Java's regex, unless `re2_only`)."""
 
     text: str
     re2_only: bool
@@ -123,16 +130,43 @@ class _Writer:
             return "\\A"
         if where is C.AT_END_STRING or (where is C.AT_END and not multiline):
             return "\\z"
-        self.re2_only = True
-        if where is C.AT_BEGINNING:
-            return "(?m:^)"
-        if where is C.AT_END:
-            return "(?m:$)"
-        if where is C.AT_BOUNDARY:
-            return "\\b"
-        if where is C.AT_NON_BOUNDARY:
-            return "\\B"
+        if where in _JAVA_ANCHORS:
+            return _JAVA_ANCHORS[where][0]
         raise Unportable(f"the anchor {str(where).lower()} cannot be run as SQL")
+
+
+#: RE2's ASCII word characters, the only ones its \\b and \\B know.
+_W = "[0-9A-Za-z_]"
+#: The anchors written in RE2 syntax (what DuckDB runs) and rewritten for Java by `java`.
+_JAVA_ANCHORS = {
+    C.AT_BEGINNING: ("(?m:^)", "(?:\\A|(?<=\\n))"),
+    C.AT_END: ("(?m:$)", "(?=\\n|\\z)"),
+    C.AT_BOUNDARY: ("\\b", f"(?:(?<={_W})(?!{_W})|(?<!{_W})(?={_W}))"),
+    C.AT_NON_BOUNDARY: ("\\B", f"(?:(?<={_W})(?={_W})|(?<!{_W})(?!{_W}))"),
+}
+
+
+def java(text: str) -> str:
+    """A written pattern (`Written.text`, not `re2_only`) as Java's regex reads it alike: the
+    anchors of `_JAVA_ANCHORS` rewritten. In a written pattern every literal character is a
+    `\\x{…}` inside a class, so a `\\b`, `\\B`, `(?m:^)` or `(?m:$)` can only be an anchor.
+
+    >>> java(write(r"(?m)a$").text)
+    '[\\\\x{61}](?=\\\\n|\\\\z)'
+    """
+    out: list[str] = []
+    i = 0
+    while i < len(text):
+        for re2_form, java_form in _JAVA_ANCHORS.values():
+            if text.startswith(re2_form, i):
+                out.append(java_form)
+                i += len(re2_form)
+                break
+        else:
+            step = 2 if text[i] == "\\" else 1  # an escape is read whole: \\\\ is no anchor
+            out.append(text[i : i + step])
+            i += step
+    return "".join(out)
 
 
 _ONE_CHARACTER = (C.LITERAL, C.NOT_LITERAL, C.ANY, C.IN, C.CATEGORY)

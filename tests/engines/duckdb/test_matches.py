@@ -14,7 +14,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from cxrules.engines.spark.dialect import DialectError, to_spark
-from cxrules.engines.sql.regex import Unportable, write
+from cxrules.engines.sql.regex import Unportable, java, write
 from cxrules.ir.regex import compile_regex
 
 duckdb = pytest.importorskip("duckdb")
@@ -41,8 +41,33 @@ CASES = [
     (r"(a+)+$", ["a" * 40 + "!", "a" * 40]),
     (r"^\d{3}-\d{2,}$", ["123-45", "123-4", "١٢٣-٤٥"]),
     (r"colou?r|grey", ["color", "colour", "grey", "gray"]),
-    (r"(?m)^b$", ["a\nb\nc", "ab"]),
+    (r"(?m)^b$", ["a\nb\nc", "ab", "a\rb\rc"]),
     (r"\bcancel\b", ["please cancel now", "cancelled", "cancel"]),
+    # RE2's \b and \B know ASCII word characters only, whatever the flags; Java 17's \b knows
+    # Unicode letters (ğ, ı, İ, the Kelvin sign are words to it, not to RE2)
+    (
+        r"(?i)\bsorun (değil|yok)\b",
+        [
+            "hiç sorun yok",
+            "Bu SORUN DEĞİL",  # İ does not fold to i in RE2
+            "sorun değilmiş",
+            "çsorun yok",
+            "asorun yok",
+            "sorun yokı",
+            "sorun yok_",
+            "SORUN YOK.",
+        ],
+    ),
+    (r"\ba", ["ğa", "ba", "a", "_a", "\u0131a", "1a"]),
+    (r"a\b", ["ağ", "ab", "a", "a\u0130"]),
+    (r"(?i)\bk", ["\u212ak", "xk", "k", "\u212a"]),
+    (r"\Ba\B", ["bab", "ğağ", "ba", "a", ""]),
+    (r"x\B", ["x", "xğ", "xy", "x!"]),
+    (r"\B", ["", "ab", "a", "ğ"]),
+    # RE2's (?m) ^ and $ are at \n only; Java's also at \r, U+0085, U+2028, U+2029
+    (r"(?m)a$", ["a\nb", "a\r\nb", "a\rb", "a\u2028b", "a\x85b", "a", "ba\n"]),
+    (r"(?m)^b", ["a\rb", "a\u2029b", "a\nb", "a\r\nb", "b", "ab"]),
+    (r"(?m)^$", ["", "a\n", "a\n\nb", "a\r\rb", "a"]),
     (r"[\w-]+@[\w.]+", ["ana@x.ro", "@x"]),
     (r"x{,2}y", ["y", "xxy"]),
 ]
@@ -93,18 +118,30 @@ def test_what_cannot_be_written_is_refused(pattern: str, reason: str) -> None:
 
 
 @pytest.mark.parametrize(
-    ("pattern", "java"), [(r"(?m)^b", False), (r"\bx", False), (r"(a+)+$", False), (r"a+b", True)]
+    ("pattern", "runs"),
+    [(r"(?m)^b", True), (r"\bx", True), (r"(a+)+$", False), (r"a+b", True), (r"(ab|c)*", False)],
 )
-def test_spark_refuses_what_only_re2_runs_alike(pattern: str, java: bool) -> None:
+def test_spark_refuses_what_only_re2_runs_alike(pattern: str, runs: bool) -> None:
     written = write(pattern)
-    assert written.re2_only is not java
+    assert written.re2_only is not runs
     options = ", 'c'" if written.re2_only else ""
     sql = f"SELECT regexp_matches(t, '{written.text}'{options}) FROM e"
-    if java:
-        assert "RLIKE" in to_spark(sql)
+    if runs:
+        assert f"RLIKE '{java(written.text)}'".replace("\\", "\\\\") in to_spark(sql)
     else:
         with pytest.raises(DialectError, match="a 'matches' pattern"):
             to_spark(sql)
+
+
+def test_the_anchors_are_rewritten_for_java() -> None:
+    boundary = "(?:(?<=[0-9A-Za-z_])(?![0-9A-Za-z_])|(?<![0-9A-Za-z_])(?=[0-9A-Za-z_]))"
+    assert write(r"\bx").text == "\\b[\\x{78}]"
+    assert java(write(r"\bx").text) == boundary + "[\\x{78}]"
+    assert java(write(r"(?m)^$").text) == "(?:\\A|(?<=\\n))(?=\\n|\\z)"
+    assert java(write(r"\Bx\\b").text) == (
+        "(?:(?<=[0-9A-Za-z_])(?=[0-9A-Za-z_])|(?<![0-9A-Za-z_])(?![0-9A-Za-z_]))"
+        "[\\x{78}][\\x{5C}][\\x{62}]"
+    )
 
 
 JAVA = """
@@ -128,10 +165,13 @@ def _hex(text: str) -> str:
 
 @pytest.mark.skipif(shutil.which("java") is None, reason="no Java to run Spark's regex")
 def test_java_answers_as_the_python_engine(tmp_path: Path) -> None:
-    """The patterns Spark is given (`re2_only` false) answer on java.util.regex as on RE2."""
+    """The patterns Spark is given (`re2_only` false, anchors rewritten by `java`) answer on
+    java.util.regex as on RE2."""
     portable = [(p, texts) for p, texts in CASES if not write(p).re2_only]
     (tmp_path / "Find.java").write_text(JAVA)
-    lines = ["\t".join([_hex(write(p).text)] + [_hex(t) for t in texts]) for p, texts in portable]
+    lines = [
+        "\t".join([_hex(java(write(p).text))] + [_hex(t) for t in texts]) for p, texts in portable
+    ]
     (tmp_path / "cases.txt").write_text("\n".join(lines) + "\n")
     run = subprocess.run(
         ["java", str(tmp_path / "Find.java"), str(tmp_path / "cases.txt")],
@@ -173,6 +213,8 @@ PIECES = st.sampled_from(
         r"\n",
         r"\Z",
         r"\A",
+        r"\b",
+        r"\B",
         "|",
     ]
 )
@@ -182,11 +224,11 @@ LETTERS = st.sampled_from(list("abkKsS é\n\r٣\u212aſ\u2028_-x\U0002ebf0"))
 
 @st.composite
 def patterns(draw: st.DrawFn) -> str:
-    flags = draw(st.sampled_from(["", "(?i)", "(?s)", "(?is)"]))
+    flags = draw(st.sampled_from(["", "(?i)", "(?s)", "(?is)", "(?m)", "(?im)"]))
     parts = []
     for _ in range(draw(st.integers(1, 5))):
         piece = draw(PIECES)
-        if piece in ("|", "^", "$", r"\Z", r"\A"):
+        if piece in ("|", "^", "$", r"\Z", r"\A", r"\b", r"\B"):
             parts.append(piece)
             continue
         if draw(st.booleans()) and parts:
@@ -224,6 +266,6 @@ def test_the_engines_refuse_before_reading_any_event() -> None:
         "cannot be run as SQL yet"
     ]
     assert limits(DuckDBEngine(), r"(?m)^a") == limits(DuckDBEngine(), r"^\d+$") == []
-    (refused,) = limits(SparkEngine(), r"(?m)^a")
+    (refused,) = limits(SparkEngine(), r"(a+)+$")
     assert refused.startswith("E302 policy p.test (:0) cannot run on the spark engine: a 'matches'")
-    assert limits(SparkEngine(), r"^\d+$") == []
+    assert limits(SparkEngine(), r"^\d+$") == limits(SparkEngine(), r"(?m)^a\b") == []

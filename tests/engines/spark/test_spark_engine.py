@@ -3,6 +3,7 @@ the staging removed at the end, Spark's own logging kept quiet."""
 
 from __future__ import annotations
 
+import gc
 import json
 import tempfile
 from pathlib import Path
@@ -13,6 +14,7 @@ from cxrules.audit import AuditRequest, run_audit
 from cxrules.reports.as_json import render_json
 
 pytest.importorskip("pyspark")
+from py4j.java_gateway import JavaObject  # noqa: E402 - pyspark's, present with it
 
 pytestmark = pytest.mark.engines("spark")
 
@@ -61,3 +63,44 @@ def test_a_log_file_gives_the_python_engines_report_and_leaves_nothing_behind(
     # the events were staged in a folder of their own, removed when the audit ended
     (staged,) = [m for m in made if Path(m).name.startswith("cxrules-spark-")]
     assert not Path(staged).exists()
+
+
+def test_an_audit_releases_its_views_and_checkpoints(
+    tmp_path: Path, engine: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A long-lived session (a notebook, this test run) can run audit after audit: each one drops
+    its temporary views, frees the blocks of its checkpoints and lets py4j free its Java
+    objects when it ends."""
+    from cxrules.engines.spark import engine as spark_engine
+    from cxrules.engines.spark.session import session
+
+    (tmp_path / "p.cxr").write_text(POLICY, encoding="utf-8")
+    (tmp_path / "log.jsonl").write_text("\n".join(LINES) + "\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(spark_engine, "SMALL", 0)  # every stage read twice is checkpointed
+    made: list[str] = []
+    checkpoint = spark_engine.SparkBackend.checkpoint
+
+    def counted(self: spark_engine.SparkBackend, name: str, frame: object) -> object:
+        made.append(name)
+        return checkpoint(self, name, frame)
+
+    monkeypatch.setattr(spark_engine.SparkBackend, "checkpoint", counted)
+    request = AuditRequest(policies=["p.cxr"], logs=["log.jsonl"], engine=engine)
+    run_audit(request)  # the session started
+    spark = session(spark_engine.DEFAULT_MASTER)
+    kept = spark.sparkContext._jsc.getPersistentRDDs
+    views = {t.name for t in spark.catalog.listTables() if t.isTemporary}
+    before = kept().size()
+    made.clear()
+    for _ in range(3):
+        report, _ = run_audit(request)
+        assert len(report.violations) == 3
+    assert made.count("events") == 3
+    assert "_cx_records_0" in made
+    assert kept().size() == before
+    assert {t.name for t in spark.catalog.listTables() if t.isTemporary} == views
+    # and no Java object is left to py4j (each would keep a statement's plans in the JVM)
+    alive = sum(1 for o in gc.get_objects() if isinstance(o, JavaObject))
+    run_audit(request)
+    assert sum(1 for o in gc.get_objects() if isinstance(o, JavaObject)) <= alive
