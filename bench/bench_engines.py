@@ -43,6 +43,7 @@ SHOP = ROOT / "examples" / "shop_week"
 def worker(mode: str, log: str, args: argparse.Namespace) -> dict[str, Any]:
     """One measured run in this (fresh) process."""
     start, cpu = time.perf_counter(), _cpu()
+    startup = None
     if mode == "read-only":
         import duckdb
 
@@ -57,6 +58,13 @@ def worker(mode: str, log: str, args: argparse.Namespace) -> dict[str, Any]:
 
         engine, _, master = mode.partition(":")
         settings = {"spark_master": master} if master else {}
+        if engine == "spark":  # the session's start, timed apart (the audit then reuses it)
+            from cxrules.engines.spark.engine import DEFAULT_MASTER
+            from cxrules.engines.spark.session import session
+
+            began = time.perf_counter()
+            session(master or DEFAULT_MASTER)
+            startup = time.perf_counter() - began
         if args.memory_limit and engine == "duckdb":
             settings["memory_limit"] = args.memory_limit
         request = AuditRequest(
@@ -82,6 +90,7 @@ def worker(mode: str, log: str, args: argparse.Namespace) -> dict[str, Any]:
         "seconds": seconds,
         "cpu_seconds": cpu,
         "maxrss_mb": round(max(own, children) / 1024),
+        "startup_seconds": startup,
     }
 
 
@@ -159,8 +168,14 @@ def _median(found: list[dict[str, Any]]) -> dict[str, Any]:
         "cpu_seconds": round(statistics.median(r["cpu_seconds"] for r in found), 2),
         "events_per_second": round(found[0]["events"] / seconds) if seconds else 0,
         "maxrss_mb": max(r["maxrss_mb"] for r in found),
+        "startup_seconds": _median_of([r.get("startup_seconds") for r in found]),
         "runs": len(found),
     }
+
+
+def _median_of(values: list[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return round(statistics.median(known), 2) if known else None
 
 
 def _print(size: int, table: dict[str, dict[str, Any]]) -> None:
@@ -177,6 +192,11 @@ def _print(size: int, table: dict[str, dict[str, Any]]) -> None:
                 ratios.append(f"{python_cpu / row['cpu_seconds']:.1f}x python by CPU")
         if floor and mode != "read-only":
             ratios.append(f"{row['events_per_second'] / floor:.0%} of read-only")
+        if row.get("startup_seconds") is not None:
+            ratios.append(f"session start {row['startup_seconds']:.1f} s")
+        one = table.get("spark:local[1]", {}).get("seconds")
+        if mode.startswith("spark:") and mode != "spark:local[1]" and one and row["seconds"]:
+            ratios.append(f"{one / row['seconds']:.2f}x spark:local[1]")
         print(
             f"{mode:<16}{row['seconds']:>9.2f}{row['cpu_seconds']:>9.2f}"
             f"{row['events_per_second']:>12,}{row['maxrss_mb']:>8} MB  {', '.join(ratios)}"
