@@ -213,20 +213,30 @@ def _arithmetic(op: str, a: V, b: V, f: Frame) -> V:
             kinds = frozenset({INT})
         else:
             kind_sql = f"CASE WHEN {both_int} THEN 2 ELSE 3 END"
-        value = V(
-            k=f"CASE WHEN ({sql}) IS NULL THEN NULL ELSE {kind_sql} END",
-            n=sql,
-            kinds=kinds | {MISSING},
-        )
+        if op != "/" and a.kinds <= NUMBERS and b.kinds <= NUMBERS:
+            # two numbers never missing: the sum, difference or product of two DOUBLEs is never
+            # NULL, so its kind need not repeat it (nested arithmetic would grow exponentially)
+            value = V(k=kind_sql, n=sql, kinds=kinds)
+        else:
+            value = V(
+                k=f"CASE WHEN ({sql}) IS NULL THEN NULL ELSE {kind_sql} END",
+                n=sql,
+                kinds=kinds | {MISSING},
+            )
         guard = all_of(
             a.is_kind(INT, FLOAT, STR),
             b.is_kind(INT, FLOAT, STR),
-            "NOT " + all_of(a.is_kind(STR), b.is_kind(STR)) if op == "+" else "TRUE",
+            _negate(all_of(a.is_kind(STR), b.is_kind(STR))) if op == "+" else "TRUE",
         )
         parts.append((guard, value))
     if op == "+" and a.can(STR) and b.can(STR):
         parts.append((all_of(a.is_kind(STR), b.is_kind(STR)), string(f"({a.s} || {b.s})")))
     return _choose(parts)
+
+
+def _negate(condition: str) -> str:
+    """SQL NOT of a condition, TRUE and FALSE folded."""
+    return {"TRUE": "FALSE", "FALSE": "TRUE"}.get(condition, f"NOT {condition}")
 
 
 def _number_operand(v: V) -> str:
@@ -425,20 +435,25 @@ def _guarded(ok: str, v: V) -> V:
 
 def _pick_max(a: V, b: V) -> V:
     """Python's max(a, b): a unless b is greater (the first wins a tie; NaN never wins)."""
-    take_b = f"({b.n} > {a.n})"
-    return V(
-        k=f"CASE WHEN {take_b} THEN {b.k} ELSE {a.k} END",
-        n=f"CASE WHEN {take_b} THEN {b.n} ELSE {a.n} END",
-        kinds=(a.kinds | b.kinds) & NUMBERS | {MISSING},
-    )
+    return _pick(a, b, ">")
 
 
 def _pick_min(a: V, b: V) -> V:
-    take_b = f"({b.n} < {a.n})"
+    """Python's min(a, b): a unless b is less."""
+    return _pick(a, b, "<")
+
+
+def _pick(a: V, b: V, than: str) -> V:
+    """b when it compares `than` a, else a: missing only when one of them may be; the kind
+    written once when both have the same (nested min, max and clamp stay linear in size)."""
+    take_b = f"({b.n} {than} {a.n})"
+    kinds = (a.kinds | b.kinds) & NUMBERS
+    if MISSING in a.kinds or MISSING in b.kinds:
+        kinds |= {MISSING}
     return V(
-        k=f"CASE WHEN {take_b} THEN {b.k} ELSE {a.k} END",
+        k=a.k if a.k == b.k else f"CASE WHEN {take_b} THEN {b.k} ELSE {a.k} END",
         n=f"CASE WHEN {take_b} THEN {b.n} ELSE {a.n} END",
-        kinds=(a.kinds | b.kinds) & NUMBERS | {MISSING},
+        kinds=kinds,
     )
 
 
