@@ -230,6 +230,10 @@ def test_sums_are_exact_whatever_the_order_of_additions() -> None:
         log.add("+0s", "survey.answered", store="s1", score=score)
     for _ in range(10):
         log.add("+1min", "survey.answered", store="s2", score=0.1)
+    # 0.3333333333333333 is 6004799503160661 × 2**-54: its limb's integer is above 2**53, which
+    # Spark once turned into a decimal through 17 digits of text, ending its sum in ...334
+    for score in (6.999999, 0.3333333333333333):
+        log.add("+2min", "survey.answered", store="s3", score=score)
 
     def one(fn: str) -> ir.Policy:
         agg = ir.Aggregate(fn=fn, pattern=pat("survey.answered"), value=attr("score"))
@@ -238,10 +242,12 @@ def test_sums_are_exact_whatever_the_order_of_additions() -> None:
     assert [(m[0], m[2]) for m in values(run(one("sum"), log))] == [
         ({"store": "s1"}, 1.0),
         ({"store": "s2"}, 1.0),
+        ({"store": "s3"}, 7.333332333333333),
     ]
     assert [(m[0], m[2]) for m in values(run(one("avg"), log))] == [
         ({"store": "s1"}, 1 / 3),
         ({"store": "s2"}, 0.1),
+        ({"store": "s3"}, 7.333332333333333 / 2),
     ]
 
 

@@ -290,14 +290,24 @@ def _exact_sums(plan: PolicyPlan, cell: Cell) -> None:
         f"SELECT {cell.by}, x, whole, CASE WHEN whole THEN 0 ELSE CAST(floor(CAST(greatest("
         f"{e} - 53, -1074) AS DOUBLE) / {LIMB}.0) AS INTEGER) END AS k FROM summed",
     )
-    # x × 2**(−32k) in two exact halves (one power of two alone can leave the double range)
+    # y = x × 2**(−32k), an integer below 2**85, multiplied in two exact steps (one power of
+    # two alone can leave the double range)
+    plan.add(
+        "scaled",
+        f"SELECT {cell.by}, k, CASE WHEN whole THEN x ELSE x * pow(2.0, -16 * k) "
+        "* pow(2.0, -16 * k) END AS y FROM limbed",
+    )
+    # y as a decimal, exactly: its high and low 32 bits as BIGINTs (Spark casts a DOUBLE to a
+    # DECIMAL through its shortest decimal text, 17 digits, which drops the low bits of an
+    # integer above 2**53; DuckDB casts exactly: both now add the same integers)
+    high = "floor(y / 4294967296.0)"
     c = (
-        "CASE WHEN whole THEN CAST(x AS DECIMAL(38, 0)) ELSE CAST(x * pow(2.0, -16 * k) "
-        "* pow(2.0, -16 * k) AS DECIMAL(38, 0)) END"
+        f"CAST(CAST({high} AS BIGINT) AS DECIMAL(38, 0)) * 4294967296 "
+        f"+ CAST(CAST(y - {high} * 4294967296.0 AS BIGINT) AS DECIMAL(38, 0))"
     )
     plan.add(
         "limb_sums",
-        f"SELECT {cell.by}, k, sum({c}) AS c FROM limbed GROUP BY {cell.by}, k",
+        f"SELECT {cell.by}, k, sum({c}) AS c FROM scaled GROUP BY {cell.by}, k",
     )
     plan.add(
         "limbs",
