@@ -108,10 +108,6 @@ class SparkEngine(Engine):
         return outcome
 
 
-#: Events up to which a run keeps every stage a view (see `SparkBackend.view`).
-SMALL = 20_000
-
-
 def free_java() -> None:
     """Let the JVM free what this process no longer uses of it. Each DataFrame the backend made
     holds, in the JVM, its statement's plans (analysed, optimized, physical: megabytes for the
@@ -138,17 +134,24 @@ class SparkBackend(Backend):
         # garbage collector lets Spark's cleaner see them)
         self.checkpoints: dict[str, Any] = {}
         self.folder: str | None = None  # the staged events' Parquet file (see `load`)
-        self.small = False  # a log of at most SMALL events: no stage checkpointed
 
     def sql(self, sql: str) -> Any:
         return self.spark.sql(to_spark(sql))
 
     def view(self, name: str, select: str, cache: bool) -> None:
         """A temporary view; with `cache`, computed once and kept (a local checkpoint, so
-        that it no longer depends on the views it was made from). A small log is never
-        checkpointed: recomputing its stages costs less than a Spark job per stage."""
+        that it no longer depends on the views it was made from).
+
+        Even on a log of a few events, a stage read more than once is checkpointed: a Spark job
+        costs a fraction of a second, while a statement that inlines a chain of stages can cost
+        Spark tens of seconds to optimize. Its optimizer pushes each filter of a later stage
+        (`records`' `ob_kind = 'late'`) down through the projections below it, writing out
+        every column the filter names in terms of the columns it was computed from; a chain
+        of stages that each read the previous one's column twice (a deadline read from an
+        attribute, business time) grows that filter exponentially (measured: 45 s for one
+        scenario with a one-event log, 2.5 s with its shared stages checkpointed)."""
         frame = self.sql(select)
-        if cache and not self.small:
+        if cache:
             frame = self.checkpoint(name, frame)
         frame.createOrReplaceTempView(name)
         self.views.append(name)
@@ -184,7 +187,6 @@ class SparkBackend(Backend):
         frame = self.checkpoint("events", frame)
         frame.createOrReplaceTempView("events")
         self.views.append("events")
-        self.small = frame.count() <= SMALL
         return reading
 
     def make_ev(self, catalog: Catalog, where: str) -> None:

@@ -77,7 +77,6 @@ def test_an_audit_releases_its_views_and_checkpoints(
     (tmp_path / "p.cxr").write_text(POLICY, encoding="utf-8")
     (tmp_path / "log.jsonl").write_text("\n".join(LINES) + "\n", encoding="utf-8")
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setattr(spark_engine, "SMALL", 0)  # every stage read twice is checkpointed
     made: list[str] = []
     checkpoint = spark_engine.SparkBackend.checkpoint
 
