@@ -2,7 +2,7 @@
 # The whole test suite, from a fresh clone: install, lint, type-check, test.
 #
 # With no arguments: every test on the python and duckdb engines, then the spark engine's pass
-# as CI runs it (scripts/test-spark.sh with CXRULES_SPARK_CI=1: Java 17 needed). With arguments:
+# (scripts/test-spark.sh: Java 17 needed). With arguments:
 # pytest with those arguments, on every installed engine unless --cxrules-engine says otherwise.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -14,4 +14,4 @@ if [ "$#" -gt 0 ]; then
   exec python3 -m pytest "$@"
 fi
 python3 -m pytest --cxrules-engine python --cxrules-engine duckdb
-CXRULES_SPARK_CI=1 bash scripts/test-spark.sh
+bash scripts/test-spark.sh

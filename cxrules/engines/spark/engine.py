@@ -11,6 +11,7 @@ loading (the same typing as the plans' JSON typing: `engines.sql.catalog`).
 from __future__ import annotations
 
 import gc
+import os
 import shutil
 import tempfile
 from collections.abc import Iterator
@@ -108,6 +109,12 @@ class SparkEngine(Engine):
         return outcome
 
 
+#: Events from which Spark compiles each stage's rows loop to Java (whole-stage code
+#: generation, Spark's default); a smaller log is interpreted (`SparkBackend.interpret`).
+COMPILED_FROM = int(os.environ.get("CXRULES_SPARK_COMPILED_FROM", "200000"))
+WHOLE_STAGE = "spark.sql.codegen.wholeStage"
+
+
 def free_java() -> None:
     """Let the JVM free what this process no longer uses of it. Each DataFrame the backend made
     holds, in the JVM, its statement's plans (analysed, optimized, physical: megabytes for the
@@ -134,6 +141,9 @@ class SparkBackend(Backend):
         # garbage collector lets Spark's cleaner see them)
         self.checkpoints: dict[str, Any] = {}
         self.folder: str | None = None  # the staged events' Parquet file (see `load`)
+        # the session's whole-stage codegen setting while this audit turned it off (None: it
+        # had none), False while the audit has not changed it
+        self.codegen: str | None | bool = False
 
     def sql(self, sql: str) -> Any:
         return self.spark.sql(to_spark(sql))
@@ -187,7 +197,17 @@ class SparkBackend(Backend):
         frame = self.checkpoint("events", frame)
         frame.createOrReplaceTempView("events")
         self.views.append("events")
+        if frame.count() < COMPILED_FROM:
+            self.interpret()
         return reading
+
+    def interpret(self) -> None:
+        """Run this audit's statements without whole-stage code generation (given back by
+        `close`): compiling a stage's generated Java costs a second or more per statement,
+        more than a small log's rows cost to interpret."""
+        conf = self.spark.conf
+        self.codegen = conf.get(WHOLE_STAGE, None)
+        conf.set(WHOLE_STAGE, "false")
 
     def make_ev(self, catalog: Catalog, where: str) -> None:
         # the events were typed while loading: `ev` is `events` up to the horizon
@@ -281,6 +301,12 @@ class SparkBackend(Backend):
         return {r[0]: Cited(r[1], r[2], r[3], r[4], r[5]) for r in found}
 
     def close(self) -> None:
+        if self.codegen is not False:
+            if self.codegen is None:
+                self.spark.conf.unset(WHOLE_STAGE)
+            else:
+                self.spark.conf.set(WHOLE_STAGE, self.codegen)
+            self.codegen = False
         for name in [*self.views, *self.checkpoints]:
             self.release(name)
         self.views, self.records = [], []

@@ -103,3 +103,46 @@ def test_an_audit_releases_its_views_and_checkpoints(
     alive = sum(1 for o in gc.get_objects() if isinstance(o, JavaObject))
     run_audit(request)
     assert sum(1 for o in gc.get_objects() if isinstance(o, JavaObject)) <= alive
+
+
+def test_a_small_log_is_interpreted_and_the_session_gets_its_setting_back(
+    tmp_path: Path, engine: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Below `COMPILED_FROM` events an audit turns whole-stage code generation off for its own
+    statements, and gives the session's setting back when it ends: unset stays unset, a value
+    the user set stays that value."""
+    from cxrules.engines.spark import engine as spark_engine
+    from cxrules.engines.spark.session import session
+
+    (tmp_path / "p.cxr").write_text(POLICY, encoding="utf-8")
+    (tmp_path / "log.jsonl").write_text("\n".join(LINES) + "\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    seen: list[str | None] = []
+    keep = spark_engine.SparkBackend.keep_records
+
+    def watched(self: spark_engine.SparkBackend, index: int, policy: str) -> None:
+        seen.append(self.spark.conf.get(spark_engine.WHOLE_STAGE, None))
+        keep(self, index, policy)
+
+    monkeypatch.setattr(spark_engine.SparkBackend, "keep_records", watched)
+    request = AuditRequest(policies=["p.cxr"], logs=["log.jsonl"], engine=engine)
+    run_audit(request)  # the session started
+    conf = session(spark_engine.DEFAULT_MASTER).conf
+    try:
+        for setting in (None, "true"):
+            if setting is None:
+                conf.unset(spark_engine.WHOLE_STAGE)
+            else:
+                conf.set(spark_engine.WHOLE_STAGE, setting)
+            seen.clear()
+            report, _ = run_audit(request)
+            assert len(report.violations) == 3
+            assert seen == ["false"]  # while the policy ran
+            assert conf.get(spark_engine.WHOLE_STAGE, None) == setting
+        # from COMPILED_FROM events on, the session's setting is left alone
+        monkeypatch.setattr(spark_engine, "COMPILED_FROM", 3)
+        seen.clear()
+        run_audit(request)
+        assert seen == ["true"]
+    finally:
+        conf.unset(spark_engine.WHOLE_STAGE)
