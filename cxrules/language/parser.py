@@ -368,6 +368,15 @@ def _bad_token(exc: UnexpectedToken, source: Source, part: _Part) -> Diagnostic:
     comma = _trailing_comma(source, part, token)
     if comma is not None:
         return comma
+    if kind == "COMMA" and _TRIGGER_COUNTS_AFTER.match(line_text, column):
+        return error(
+            "E100",
+            "', trigger counts' only follows an 'expect' (the trigger may meet its own obligation)",
+            span,
+            "remove it here; it ends an expectation, as in 'when * where count(*) == 0 "
+            "expect ticket.taken within 16 business hours, trigger counts'",
+            line_text,
+        )
     if {"EXPECT", "REQUIRE", "FORBID"} <= expected and kind not in expected:
         return error(
             "E105",
@@ -395,6 +404,9 @@ def _bad_token(exc: UnexpectedToken, source: Source, part: _Part) -> Diagnostic:
         line_text,
     )
 
+
+#: ', trigger counts' at a column (0-based: just after the comma's 1-based column).
+_TRIGGER_COUNTS_AFTER = re.compile(r"[ \t]*trigger[ \t]+counts\b")
 
 # Characters a CX manager types from habit, with what to write instead.
 _CHARACTER_HINTS: dict[str, tuple[str, str]] = {
