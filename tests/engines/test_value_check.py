@@ -192,3 +192,36 @@ def test_equal_times_and_out_of_scope_triggers() -> None:
     result = run(arrive_in_window(), log)
     assert kinds(result) == [("condition_false", "e3")]
     assert counts(result) == tally(scopes=2, out_of_scope=1, activations=2, satisfied=1, violated=1)
+
+
+def test_lower_and_upper_map_case_as_python_does() -> None:
+    """Full case mapping on every engine (DuckDB's built-ins map simply): the Turkish capital
+    dotted İ lowers to "i̇" (i and a combining dot), ß uppers to SS, a capital sigma that
+    ends a word lowers to ς."""
+    lower = ir.Call(fn="lower", args=(attr("text"),))
+    upper = ir.Call(fn="upper", args=(attr("text"),))
+    rule = ir.ValueCheck(
+        trigger=trig(pat("staff.said")),
+        condition=op(
+            "and",
+            op("!=", lower, ir.Lit(value="istanbul", type="string")),
+            op(
+                "and",
+                op("!=", upper, ir.Lit(value="STRASSE", type="string")),
+                op("!=", lower, ir.Lit(value="οδος σας", type="string")),
+            ),
+        ),
+    )
+    log = Log()
+    log.add("+0s", "staff.said", text="İSTANBUL")  # i̇stanbul: passes
+    log.add("+1s", "staff.said", text="ISTANBUL")  # istanbul: fails
+    log.add("+2s", "staff.said", text="Straße")  # STRASSE: fails
+    log.add("+3s", "staff.said", text="ΟΔΟΣ ΣΑΣ")  # οδος σας: fails
+    log.add("+4s", "staff.said", text="ΟΔΟΣ ΣΑΣA")  # οδος σασa: passes
+    log.add("+5s", "staff.said", text="Ağır İş")  # passes
+    result = run(policy(rule), log)
+    assert kinds(result) == [
+        ("condition_false", "e2"),
+        ("condition_false", "e3"),
+        ("condition_false", "e4"),
+    ]

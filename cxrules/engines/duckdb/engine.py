@@ -28,9 +28,10 @@ from cxrules.engines.base import (
     database_memory,
 )
 from cxrules.engines.duckdb.load import load_events
+from cxrules.engines.sql.casing import macros, uses_casing
 from cxrules.engines.sql.catalog import Catalog
 from cxrules.engines.sql.compiler import compile_policy
-from cxrules.engines.sql.driver import Backend, SqlRun, limits_env, stage_uses
+from cxrules.engines.sql.driver import Backend, SqlRun, limits_env, plan_texts, stage_uses
 from cxrules.engines.sql.exprs import CompileError
 from cxrules.engines.sql.listing import listing
 from cxrules.engines.sql.plan import PolicyPlan, Table
@@ -103,6 +104,11 @@ class DuckDBBackend(Backend):
     def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
         self.con = con
         self.schema = "main"  # where `create_table` makes its tables
+
+    def define_functions(self, plans: list[PolicyPlan]) -> None:
+        if any(uses_casing(text) for plan in plans for text in plan_texts(plan)):
+            for statement in macros():
+                self.con.execute(statement)
 
     def load(self, source: Source, options: RunOptions) -> Reading | None:
         return load_events(self.con, source, options)

@@ -18,6 +18,9 @@ from cxrules.engines.sql.regex import java
 
 #: DuckDB functions with no Spark equivalent SQLGlot knows, and what Spark calls them.
 RENAMED = {"ROUND_EVEN": "BROUND", "EPOCH_US": "UNIX_MICROS"}
+#: Our DuckDB macros (`engines.sql.casing`: Python's full case mapping): Spark's built-ins
+#: already map case by the full rules (Java's).
+RENAMED |= {"CX_LOWER": "LOWER", "CX_UPPER": "UPPER"}
 #: JSON functions: the spark engine types attributes while loading, so plans never need them.
 REFUSED = (exp.JSONExtract, exp.JSONExtractScalar, exp.JSONType)
 

@@ -89,6 +89,10 @@ class Backend(ABC):
         query's rows streamed through its function, the rows it gives back made a table."""
         self.create_table(Table(step.table, step.columns, list(step.run(self.rows(step.sql)))))
 
+    def define_functions(self, plans: list[PolicyPlan]) -> None:  # noqa: B027 (optional)
+        """Define the SQL functions of ours that the plans call (`casing.macros`) where the
+        database lacks them (a dialect may render them as its own instead)."""
+
     def table(self, name: str, select: str) -> None:
         """Create (or replace) a table from a query."""
         self.execute(f"CREATE OR REPLACE TABLE {name} AS {select}")
@@ -111,6 +115,12 @@ class Backend(ABC):
     def kept_records(self) -> Iterator[dict[str, Any]]:
         """Every kept record, ordered by (start, policy)."""
         return self.rows("SELECT * FROM _cx_records ORDER BY start_us, policy")
+
+
+def plan_texts(plan: PolicyPlan) -> list[str]:
+    """Every piece of SQL a plan runs: its stages, its steps' queries, its final queries."""
+    steps = [step.sql for step in plan.steps]
+    return [sql for _, sql in plan.ctes] + steps + list(plan.finals().values())
 
 
 def stage_uses(plan: PolicyPlan) -> list[tuple[str, str, int]]:
@@ -180,6 +190,7 @@ class SqlRun:
         plans, calendars = self.plans(first, last, horizon)
         where = f"ts <= {limit}" if limit is not None else "TRUE"
         db.make_ev(self.catalog, where)
+        db.define_functions(plans)
         for table in calendars.tables():
             db.create_table(table)
         audited = total - ignored

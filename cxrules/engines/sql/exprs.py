@@ -12,6 +12,7 @@ from __future__ import annotations
 from typing import Any, Protocol
 
 from cxrules import ir
+from cxrules.engines.sql.casing import LOWER, UPPER
 from cxrules.engines.sql.regex import Unportable, write
 from cxrules.engines.sql.text import all_of, lit
 from cxrules.engines.sql.values import (
@@ -32,6 +33,7 @@ from cxrules.engines.sql.values import (
     instant,
     missing,
     num_of,
+    num_or_bool,
     number,
     parse_number,
     string,
@@ -322,8 +324,7 @@ def _contains(a: V, b: V) -> str:
             found = _has(a.elements, f"x.k = 1 AND x.s = {b.s}")
             out.append(f"coalesce({a.is_kind(LIST)} AND {b.is_kind(STR)} AND {found}, FALSE)")
         if b.can(INT, FLOAT, BOOL):
-            y = f"CASE WHEN {b.k} = 4 THEN CASE WHEN {b.b} THEN 1.0 ELSE 0.0 END ELSE {b.n} END"
-            found = _has(a.elements, f"x.k IN (2, 3, 4) AND x.n = {y}")
+            found = _has(a.elements, f"x.k IN (2, 3, 4) AND x.n = {num_or_bool(b)}")
             out.append(
                 f"coalesce({a.is_kind(LIST)} AND {b.is_kind(INT, FLOAT, BOOL)} AND {found}, FALSE)"
             )
@@ -371,7 +372,8 @@ def _call(e: ir.Call, f: Frame) -> V:
         (v,) = args
         if not v.can(STR):
             return missing()
-        return string(f"CASE WHEN {v.is_kind(STR)} THEN {fn}({v.s}) END", nullable=True)
+        call = LOWER if fn == "lower" else UPPER  # Python's full case mapping (casing.py)
+        return string(f"CASE WHEN {v.is_kind(STR)} THEN {call}({v.s}) END", nullable=True)
     if fn == "length":
         (v,) = args
         parts = []

@@ -18,8 +18,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from cxrules import ir
+from cxrules.engines.sql.casing import macros, uses_casing
 from cxrules.engines.sql.catalog import Catalog
-from cxrules.engines.sql.driver import compile_plans, stage_uses
+from cxrules.engines.sql.driver import compile_plans, plan_texts, stage_uses
 from cxrules.engines.sql.exprs import CompileError
 from cxrules.engines.sql.plan import Step, Table
 from cxrules.engines.sql.text import lit
@@ -59,6 +60,9 @@ def listing(
     by_id = {plan.policy.id: plan for plan in plans}
     count = len(policy_set.policies)
     out = [HEADER.format(dialect=dialect, count=count, zone=log_zone, horizon=horizon_us or 0)]
+    if dialect == "duckdb" and any(uses_casing(t) for plan in plans for t in plan_texts(plan)):
+        out.append("-- lower and upper as Python maps case (engines/sql/casing.py)")
+        out.extend(f"{statement};" for statement in macros())
     if pretyped:
         out.append("-- `ev`: the events with their attributes typed while loading\n")
     else:

@@ -200,11 +200,18 @@ def exact(op: str, x: str, y: str) -> str:
     return f"({x} {_ORDER[op]} {y})"
 
 
-def _num_or_bool(v: V) -> str:
-    """A number, a boolean as 0/1 (Python compares True == 1)."""
-    if v.kinds <= NUMBERS | {MISSING}:
+def num_or_bool(v: V) -> str:
+    """SQL DOUBLE: a number, a boolean as 0/1 (Python compares True == 1), else NULL. Written
+    from what is known of the value: never `CASE WHEN NULL` (Spark refuses a condition that
+    is a bare NULL)."""
+    if not v.can(BOOL) or v.b == "NULL":
         return v.n
-    return f"CASE WHEN {v.k} = 4 THEN CASE WHEN {v.b} THEN 1.0 ELSE 0.0 END ELSE {v.n} END"
+    flag = f"CASE WHEN {v.b} THEN 1.0 ELSE 0.0 END"
+    if v.only(BOOL):
+        return flag
+    if not v.can(INT, FLOAT) or v.n == "NULL":
+        return f"CASE WHEN {v.k} = 4 THEN {flag} END"
+    return f"CASE WHEN {v.k} = 4 THEN {flag} ELSE {v.n} END"
 
 
 def compare(op: str, a: V, b: V, parse_instant: InstantParser) -> str:
@@ -213,7 +220,7 @@ def compare(op: str, a: V, b: V, parse_instant: InstantParser) -> str:
     branches: list[tuple[str, str]] = []
     numeric = (INT, FLOAT, BOOL)
     if a.can(*numeric) and b.can(*numeric):
-        x, y = _num_or_bool(a), _num_or_bool(b)
+        x, y = num_or_bool(a), num_or_bool(b)
         floaty = any_of(
             all_of(a.is_kind(FLOAT), b.is_kind(INT, FLOAT)),
             all_of(b.is_kind(FLOAT), a.is_kind(INT, FLOAT)),
