@@ -30,6 +30,7 @@ def session(master: str = "local[2]") -> Any:
                 f"this process already runs Spark on {_MASTER}; it cannot switch to {master}"
             )
         return _SESSION
+    from pyspark.logger import PySparkLogger
     from pyspark.sql import SparkSession
 
     # pyspark warns about pandas versions it has not been tested with; the engine hands it
@@ -66,6 +67,10 @@ def session(master: str = "local[2]") -> Any:
     )
     _SESSION = builder.getOrCreate()
     level = os.environ.get("CXRULES_SPARK_LOG")
+    # pyspark logs a failed statement's error with the whole Java stack on stderr, as JSON,
+    # before raising it: the engine says what failed in one message of its own
+    for name in ("SQLQueryContextLogger", "DataFrameQueryContextLogger"):
+        PySparkLogger.getLogger(name).disabled = not level
     if level:
         _SESSION.sparkContext.setLogLevel(level)
         log4j = _SESSION._jvm.org.apache.logging.log4j

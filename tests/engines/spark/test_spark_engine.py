@@ -146,3 +146,32 @@ def test_a_small_log_is_interpreted_and_the_session_gets_its_setting_back(
         assert seen == ["true"]
     finally:
         conf.unset(spark_engine.WHOLE_STAGE)
+
+
+def test_membership_of_a_number_in_a_list_runs_as_on_the_python_engine(
+    tmp_path: Path, engine: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`tiers contains 1`: the literal's value as a number is written without a boolean part
+    (Spark refuses `CASE WHEN NULL THEN …`, which DuckDB takes)."""
+    (tmp_path / "p.cxr").write_text(
+        'policy sales.no-tier-1 "No order in tier 1"\n'
+        '  owner "Sales"\n  description "A list of numbers."\n'
+        "  forbid order.placed where tiers contains 1\n",
+        encoding="utf-8",
+    )
+    lines = [
+        '{"time": "2026-03-02T10:00:00+03:00", "type": "order.placed", "tiers": [1, 2]}',
+        '{"time": "2026-03-02T10:01:00+03:00", "type": "order.placed", "tiers": [3]}',
+        '{"time": "2026-03-02T10:02:00+03:00", "type": "order.placed", "tiers": [true]}',
+        '{"time": "2026-03-02T10:03:00+03:00", "type": "order.placed", "tiers": ["1"]}',
+    ]
+    (tmp_path / "log.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    reports = {}
+    for name in ("python", engine):
+        request = AuditRequest(policies=["p.cxr"], logs=["log.jsonl"], engine=name)
+        reports[name] = json.loads(render_json(run_audit(request)[0]))
+        reports[name].pop("engine")
+    assert reports[engine] == reports["python"]
+    # 1 is in [1, 2] and equals true (Python: True == 1); the text "1" is not the number 1
+    assert [v["evidence"][0]["line"] for v in reports[engine]["violations"]] == [1, 3]
