@@ -33,7 +33,7 @@ from cxrules.reports.model import (
 )
 from cxrules.time.calendars import bucket_span
 from cxrules.time.clock import Clock
-from cxrules.time.instants import from_us, to_us
+from cxrules.time.instants import from_us, seconds_to_us, to_us
 
 
 @dataclass(slots=True)
@@ -275,8 +275,9 @@ def assemble(policy_set: ir.PolicySet, outcome: Outcome, header: ReportHeader) -
     """The report of an engine's outcome: violations by (start, policy, id), pending
     obligations by (deadline, policy, trigger time, trigger id), policy summaries by id.
 
-    When the engine gives its violations ordered by (start, policy) (`Outcome.ordered`), they
-    are streamed: only the violations of one start instant and policy are held at a time."""
+    When the engine gives its violations ordered by their findings' start (`Outcome.ordered`),
+    they are streamed: only the violations whose reported start lies within `reported_lead` of
+    the stream are held at a time (one instant's when no policy has a `before` window)."""
     asm = Assembler(policy_set, header.zone)
     horizon = outcome.horizon
     reading = outcome.reading or Reading()
@@ -294,8 +295,13 @@ def assemble(policy_set: ir.PolicySet, outcome: Outcome, header: ReportHeader) -
         metric_values[tally.policy] = values
     metric_violations.sort(key=lambda item: item[:3])
     if outcome.ordered:
-        found = _by_id_within(
-            (start, f.policy, v) for f in outcome.violations for start, v in (asm.ranked(f),)
+        found = _reordered(
+            (
+                (f.start, start, f.policy, v)
+                for f in outcome.violations
+                for start, v in (asm.ranked(f),)
+            ),
+            reported_lead(policy_set),
         )
     else:
         found = iter(
@@ -336,19 +342,40 @@ def assemble(policy_set: ir.PolicySet, outcome: Outcome, header: ReportHeader) -
     )
 
 
-def _by_id_within(
-    items: Iterable[tuple[int, str, Violation]],
+def _reordered(
+    items: Iterable[tuple[int, int, str, Violation]], lead: int
 ) -> Iterator[tuple[int, str, str, Violation]]:
-    """Violations ordered by (start, policy), sorted by id within each such group."""
-    group: list[tuple[int, str, str, Violation]] = []
-    for start, policy, v in items:
-        if group and (start, policy) != group[0][:2]:
-            group.sort(key=lambda item: item[2])
-            yield from group
-            group = []
-        group.append((start, policy, v.id, v))
-    group.sort(key=lambda item: item[2])
-    yield from group
+    """Violations by (start, policy, id) from findings that come ordered by their own start
+    (item: finding start, reported start, policy, violation). A reported start is at most
+    `lead` µs before its finding's (`reported_lead`), so a violation is handed on once the
+    findings have moved more than `lead` past its start: only those still within `lead` of
+    the stream are held."""
+    held: list[tuple[int, str, str, Violation]] = []
+    for at, start, policy, v in items:
+        heapq.heappush(held, (start, policy, v.id, v))
+        while held and held[0][0] < at - lead:
+            yield heapq.heappop(held)
+    while held:
+        yield heapq.heappop(held)
+
+
+def reported_lead(policy_set: ir.PolicySet) -> int:
+    """How far (µs) a violation's reported start may lie before its finding's start: a
+    `before` window reports the window itself (`span_of`), up to its longest bound before the
+    trigger; every other violation starts at its finding's start."""
+    lead = 0
+    for policy in policy_set.policies:
+        rule = policy.rule
+        windows = []
+        if isinstance(rule, ir.Expectations):
+            windows = [e.window for e in rule.expects]
+        elif isinstance(rule, ir.Response):
+            windows = [rule.window]
+        for w in windows:
+            if w.direction == "before":
+                bounds = [b.seconds for b in (w.max, w.min) if b is not None]
+                lead = max([lead] + [seconds_to_us(b) for b in bounds])
+    return lead
 
 
 def _pending(asm: Assembler, outcome: Outcome, horizon: int | None) -> Iterator[PendingObligation]:

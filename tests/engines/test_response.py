@@ -408,6 +408,27 @@ def test_before_window_bounds_are_inclusive() -> None:
     assert counts(result) == tally(scopes=4, activations=4, satisfied=1, violated=3)
 
 
+def test_violations_are_ordered_by_the_start_they_report() -> None:
+    """A `before` window's violation starts where its window starts, before its trigger: the
+    report puts it before a violation whose trigger came earlier (the SQL engines give their
+    findings ordered by trigger and reorder them as the report is written)."""
+    answer = ir.Response(
+        trigger=trig(pat("complaint.filed")), expect=pat("case.answered"), window=after("1min")
+    )
+    notify = before_rule("25min", None).model_copy(update={"id": "b.notify"})
+    log = Log()
+    log.add("+0s", "complaint.filed", customer="c-1")  # missing: starts at +0s
+    log.add("+10min", "technician.arrived", appointment="a-1")  # reported at -15min
+    log.add("+20min", "complaint.filed", customer="c-2")  # missing: starts at +20min
+    log.add("+30min", "case.note", customer="c-2")
+    result = run([policy(answer, scope=("customer",), pid="a.answer"), notify], log)
+    assert [(v.policy, v.start) for v in result.violations] == [
+        ("b.notify", "2026-03-02T09:45:00+03:00"),
+        ("a.answer", "2026-03-02T10:00:00+03:00"),
+        ("a.answer", "2026-03-02T10:20:00+03:00"),
+    ]
+
+
 def test_before_window_without_limit_and_equal_times() -> None:
     log = Log()
     log.add("+0s", "notification.sent", appointment="a-1")
