@@ -86,6 +86,9 @@ class _Scanner:
             if self.in_class:
                 if ch == "]":
                     self.in_class = False
+                elif ch == "[":
+                    self._nested_set(i)
+                    ch = "\\["  # Python reads a '[' inside a class as itself; RE2 may not
                 self.out.append(ch)
                 i += 1
             elif ch == "[":
@@ -107,6 +110,20 @@ class _Scanner:
                 self.out.append(ch)
                 i += 1
         return "".join(self.out)
+
+    def _nested_set(self, i: int) -> None:
+        """'[:', '[=' or '[.' inside a class: POSIX syntax, which Python does not have (it reads
+        the characters one by one, and warns)."""
+        p = self.p
+        if i + 1 < len(p) and p[i + 1] in ":=.":
+            end = p.find("]", i + 1)
+            written = p[i : end + 1] if end > 0 else p[i:]
+            raise RegexError(
+                f"{written} is a POSIX class, which Python's regular expressions do not have "
+                "(Python would read its characters one by one, as members of the outer class)",
+                "write the characters themselves, e.g. [A-Z] for capitals or [0-9] for digits",
+                syntax=True,
+            )
 
     def _open_class(self, i: int) -> int:
         """'[' starts a class; a ']' right after '[' or '[^' is a literal ']'."""

@@ -31,6 +31,8 @@ from cxrules.ir.regex import MAX_NESTING, Regex, RegexError, compile_regex, tran
         ("a{2}", "a{2}", False),
         (r"a\{2\}", "a{2}", True),
         ("{x}", "a{x}", True),  # a brace that is no repetition is a character
+        ("^[[]x$", "[x", True),  # a '[' inside a class is itself, as in Python
+        ("^[a[]+$", "a[a", True),
     ],
 )
 def test_matching_keeps_pythons_meaning(pattern: str, text: str, found: bool) -> None:
@@ -66,6 +68,12 @@ def test_matching_keeps_pythons_meaning(pattern: str, text: str, found: bool) ->
         ("a{3,2}", "the repetition {3,2} runs backwards", True),
         ("*a", "a repetition has nothing to repeat: *", True),
         ("a\\", "the pattern ends with a single backslash", True),
+        (
+            "^[[:upper:] ]+$",
+            "[:upper:] is a POSIX class, which Python's regular expressions do not have (Python "
+            "would read its characters one by one, as members of the outer class)",
+            True,
+        ),
     ],
 )
 def test_patterns_that_cannot_run_say_why(pattern: str, reason: str, syntax: bool) -> None:
