@@ -453,7 +453,10 @@ class RowFrame:
         if part == "date":
             return string(f"strftime({date}, '%Y-%m-%d')", nullable=nullable)
         if part == "weekday":
-            return number(f"CAST(isodow({date}) AS DOUBLE)", whole=True, nullable=nullable)
+            # ISO weekday (Monday 1) from the day number: 1970-01-01 was a Thursday (written
+            # out: SQLGlot renders DuckDB's isodow as Spark's dayofweek, which starts on Sunday)
+            iso = f"({floor_mod(f'({days} + 3)', '7')} + 1)"
+            return number(f"CAST({iso} AS DOUBLE)", whole=True, nullable=nullable)
         return number(
             f"CAST({floor_div(day_us, '3600000000')} AS DOUBLE)", whole=True, nullable=nullable
         )

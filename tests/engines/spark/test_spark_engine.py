@@ -148,16 +148,31 @@ def test_a_small_log_is_interpreted_and_the_session_gets_its_setting_back(
         conf.unset(spark_engine.WHOLE_STAGE)
 
 
+def _as_on_python(tmp_path: Path, engine: str, policy: str, lines: list[str]) -> list[int]:
+    """The report of `policy` over `lines` on `engine`, required to equal the python engine's;
+    the line of each violation's first evidence."""
+    (tmp_path / "p.cxr").write_text(policy, encoding="utf-8")
+    (tmp_path / "log.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    reports = {}
+    for name in ("python", engine):
+        request = AuditRequest(
+            policies=[str(tmp_path / "p.cxr")], logs=[str(tmp_path / "log.jsonl")], engine=name
+        )
+        reports[name] = json.loads(render_json(run_audit(request)[0]))
+        reports[name].pop("engine")
+    assert reports[engine] == reports["python"]
+    return [v["evidence"][0]["line"] for v in reports[engine]["violations"]]
+
+
 def test_membership_of_a_number_in_a_list_runs_as_on_the_python_engine(
-    tmp_path: Path, engine: str, monkeypatch: pytest.MonkeyPatch
+    tmp_path: Path, engine: str
 ) -> None:
     """`tiers contains 1`: the literal's value as a number is written without a boolean part
     (Spark refuses `CASE WHEN NULL THEN …`, which DuckDB takes)."""
-    (tmp_path / "p.cxr").write_text(
+    policy = (
         'policy sales.no-tier-1 "No order in tier 1"\n'
         '  owner "Sales"\n  description "A list of numbers."\n'
-        "  forbid order.placed where tiers contains 1\n",
-        encoding="utf-8",
+        "  forbid order.placed where tiers contains 1\n"
     )
     lines = [
         '{"time": "2026-03-02T10:00:00+03:00", "type": "order.placed", "tiers": [1, 2]}',
@@ -165,13 +180,21 @@ def test_membership_of_a_number_in_a_list_runs_as_on_the_python_engine(
         '{"time": "2026-03-02T10:02:00+03:00", "type": "order.placed", "tiers": [true]}',
         '{"time": "2026-03-02T10:03:00+03:00", "type": "order.placed", "tiers": ["1"]}',
     ]
-    (tmp_path / "log.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    monkeypatch.chdir(tmp_path)
-    reports = {}
-    for name in ("python", engine):
-        request = AuditRequest(policies=["p.cxr"], logs=["log.jsonl"], engine=name)
-        reports[name] = json.loads(render_json(run_audit(request)[0]))
-        reports[name].pop("engine")
-    assert reports[engine] == reports["python"]
     # 1 is in [1, 2] and equals true (Python: True == 1); the text "1" is not the number 1
-    assert [v["evidence"][0]["line"] for v in reports[engine]["violations"]] == [1, 3]
+    assert _as_on_python(tmp_path, engine, policy, lines) == [1, 3]
+
+
+def test_weekday_counts_from_monday(tmp_path: Path, engine: str) -> None:
+    """`weekday` is 1 on Monday and 7 on Sunday (DuckDB's isodow; Spark's own dayofweek
+    starts on Sunday, so the plans compute it from the day number)."""
+    policy = (
+        'policy desk.no-weekend "No ticket is closed at the weekend"\n'
+        '  owner "Desk"\n  description "Weekdays only."\n'
+        "  forbid ticket.closed where weekday >= 6\n"
+    )
+    days = ["2026-03-06", "2026-03-07", "2026-03-08", "2026-03-09"]  # Friday to Monday
+    lines = [
+        f'{{"time": "{day}T23:30:00+03:00", "type": "ticket.closed", "ticket": "t-{n}"}}'
+        for n, day in enumerate(days)
+    ]
+    assert _as_on_python(tmp_path, engine, policy, lines) == [2, 3]
