@@ -172,7 +172,7 @@ def _binary(e: ir.Binary, f: Frame) -> V:
         try:
             written = write(e.right.value)
         except Unportable as exc:
-            raise CompileError(f"'matches' with the pattern {e.right.value!r}: {exc}") from None
+            raise CompileError(f"'matches' with the pattern {e.right.value!r} ({exc})") from None
         if not a.can(STR):
             return boolean("FALSE", nullable=False)
         # option 'c' (case-sensitive, DuckDB's default) marks a pattern Java cannot run alike

@@ -54,8 +54,8 @@ def _all_text() -> bytes:
 
 
 class Unportable(ValueError):
-    """A pattern the SQL plans cannot run with the python engine's meaning; the message says
-    why."""
+    """A pattern the SQL plans cannot run with the python engine's meaning; the message names
+    the construct ("a \\p{…} class")."""
 
 
 @dataclass(frozen=True)
@@ -87,10 +87,12 @@ def _write(pattern: str) -> Written:
     try:
         parsed = sre.parse(pattern)
     except Exception as exc:  # noqa: BLE001 - any error of Python's parser
-        raise Unportable(f"Python's regex syntax reads it otherwise ({exc})") from None
+        if "\\p{" in pattern or "\\P{" in pattern:
+            raise Unportable("a \\p{…} class") from None
+        raise Unportable(f"syntax Python's regex parser reads otherwise ({exc})") from None
     flags = parsed.state.flags
     if flags & (C.SRE_FLAG_VERBOSE | C.SRE_FLAG_ASCII | C.SRE_FLAG_LOCALE):
-        raise Unportable("the flags (?x), (?a) and (?L) are not supported")
+        raise Unportable("the flag (?x), (?a) or (?L)")
     out = _Writer()
     text = out.items(list(parsed), flags)
     return Written(text, out.re2_only)
@@ -104,6 +106,9 @@ class _Writer:
         return "".join(self.item(op, av, flags) for op, av in items)
 
     def item(self, op: Any, av: Any, flags: int) -> str:
+        negated = any(o is C.NEGATE for o, _ in av) if op is C.IN else True
+        if not negated and any(o is C.CATEGORY and a not in _CATEGORY_IN for o, a in av):
+            return _format(_set_class(av, flags))
         if op in _ONE_CHARACTER:
             return _char_class(_re2_atom(op, av, flags))
         if op is C.SUBPATTERN:
@@ -122,7 +127,7 @@ class _Writer:
             return "(?:" + self.items(body, flags) + ")" + count
         if op is C.AT:
             return self.at(av, flags)
-        raise Unportable(f"the construct {str(op).lower()} cannot be run as SQL")
+        raise Unportable(f"the construct {str(op).lower()}")
 
     def at(self, where: Any, flags: int) -> str:
         multiline = bool(flags & C.SRE_FLAG_MULTILINE)
@@ -132,7 +137,7 @@ class _Writer:
             return "\\z"
         if where in _JAVA_ANCHORS:
             return _JAVA_ANCHORS[where][0]
-        raise Unportable(f"the anchor {str(where).lower()} cannot be run as SQL")
+        raise Unportable(f"the anchor {str(where).lower()}")
 
 
 #: RE2's ASCII word characters, the only ones its \\b and \\B know.
@@ -199,9 +204,12 @@ def _hex(code: int) -> str:
     return f"\\x{{{code:X}}}"
 
 
-def _re2_atom(op: Any, av: Any, flags: int) -> str:
-    """One character's atom in RE2 syntax (as `translate` writes it), with its flags."""
-    if op is C.LITERAL:
+def _re2_atom(op: Any, av: Any, flags: int, body: str | None = None) -> str:
+    """One character's atom in RE2 syntax (as `translate` writes it; `body` when written
+    already), with its flags."""
+    if body is not None:
+        atom = body
+    elif op is C.LITERAL:
         atom = _hex(av)
     elif op is C.NOT_LITERAL:
         atom = f"[^{_hex(av)}]"
@@ -233,15 +241,36 @@ def _re2_class(items: list[tuple[Any, Any]]) -> str:
         elif op is C.CATEGORY and av in _CATEGORY_IN:
             parts.append(_CATEGORY_IN[av])
         else:
-            raise Unportable(f"{str(av).lower()} inside [ ] cannot be run as SQL")
+            raise Unportable(f"{str(av).lower()} inside [ ]")
     if not parts:
-        raise Unportable("an empty class cannot be run as SQL")
+        raise Unportable("an empty class")
     return f"[{negate}{''.join(parts)}]"
+
+
+def _set_class(items: list[tuple[Any, Any]], flags: int) -> list[tuple[int, int]]:
+    """The code points of a class holding \\W, \\S or \\D, which an RE2 class cannot hold
+    (Python's parser reads a lone one outside [ ] as such a class; inside [ ] the python engine
+    refuses them): the union of its members' code points."""
+    atoms = [
+        _CATEGORY_OUT[av] if op is C.CATEGORY else _re2_atom(C.IN, [(op, av)], 0)
+        for op, av in items
+    ]
+    return list(_ranges(_re2_atom(C.IN, [], flags, body="(?:" + "|".join(atoms) + ")")))
 
 
 @lru_cache(maxsize=4096)
 def _char_class(atom: str) -> str:
     """The code points google-re2 matches with one-character `atom`, as an explicit class."""
+    return _format(list(_ranges(atom)))
+
+
+def _format(ranges: list[tuple[int, int]]) -> str:
+    return "[" + "".join(_hex(a) if a == b else f"{_hex(a)}-{_hex(b)}" for a, b in ranges) + "]"
+
+
+@lru_cache(maxsize=4096)
+def _ranges(atom: str) -> tuple[tuple[int, int], ...]:
+    """The code points google-re2 matches with one-character `atom`, as sorted ranges."""
     ranges: list[tuple[int, int]] = []
     for found in re2.compile(f"(?:{atom})+".encode()).finditer(_all_text()):
         run = found.group().decode("utf-8")
@@ -251,5 +280,5 @@ def _char_class(atom: str) -> str:
         else:
             ranges.append((low, high))
     if not ranges:
-        raise Unportable("a class that matches no character cannot be run as SQL")
-    return "[" + "".join(_hex(a) if a == b else f"{_hex(a)}-{_hex(b)}" for a, b in ranges) + "]"
+        raise Unportable("a class that matches no character")
+    return tuple(ranges)
