@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
 from engine_builders import Log, attr, counts, kinds, lit, op, pat, policy, run, tally, trig
 
 from cxrules import ir
@@ -225,3 +228,34 @@ def test_lower_and_upper_map_case_as_python_does() -> None:
         ("condition_false", "e3"),
         ("condition_false", "e4"),
     ]
+
+
+def test_times_of_one_zone_subtract_as_elapsed_time_across_a_dst_change() -> None:
+    """Naive log times read in a zone share its tzinfo, and Python subtracts, adds to and
+    compares such datetimes by their wall clocks; the engines work on the time line. From
+    12:00 (+02:00) on 28 March to 12:30 (+03:00) the next day, Bucharest's clocks moved on an
+    hour: 23h30min elapsed, not 24h30min."""
+    from cxrules.logs.event import Event
+
+    bucharest = ZoneInfo("Europe/Bucharest")
+    placed = ir.History(fn="first", pattern=pat("order.placed"))
+    took = op("-", ir.Time(), placed)
+    within = op("<=", took, lit(86400, "duration"))
+    by_sum = op("<=", ir.Time(), op("+", placed, lit(85500, "duration")))  # 23h45min
+    rule = ir.ValueCheck(trigger=trig(pat("order.delivered")), condition=op("and", within, by_sum))
+    log = Log()
+    for line, (day, hour, minute, kind, order) in enumerate(
+        [
+            (28, 12, 0, "order.placed", "o-1"),
+            (29, 12, 30, "order.delivered", "o-1"),  # 23h30min later: in time
+            (28, 13, 0, "order.placed", "o-2"),
+            (29, 14, 30, "order.delivered", "o-2"),  # 24h30min later: late
+        ],
+        start=1,
+    ):
+        t = datetime(2026, 3, day, hour, minute, tzinfo=bucharest)
+        e = Event(t, kind, f"e{line}", {"order": order}, file="log.jsonl", line=line, seq=line)
+        log.events.append(e)
+    result = run(policy(rule, scope=("order",)), log)
+    assert kinds(result) == [("condition_false", "e4")]
+    assert counts(result) == tally(scopes=2, activations=2, satisfied=1, violated=1)

@@ -73,13 +73,16 @@ def coerce_pair(a: Any, b: Any, zone: str) -> tuple[Any, Any]:
     string; a number against a numeric string converts the string. Incomparable pairs give a
     marker that makes `==` false and `!=` true."""
     ta, tb = type(a), type(b)
+    if ta is datetime and tb is datetime:
+        # on the time line: two datetimes of one zone compare by their wall clocks in Python
+        return _utc(a), _utc(b)
     if ta is tb or (ta in (int, float) and tb in (int, float)):
         return a, b
     if isinstance(a, datetime) or isinstance(b, datetime):
         pa, pb = as_instant(a, zone), as_instant(b, zone)
         if pa is None or pb is None or isinstance(a, int | float) or isinstance(b, int | float):
             return _INCOMPARABLE, b
-        return pa, pb
+        return _utc(pa), _utc(pb)
     if isinstance(a, str) and isinstance(b, int | float) and not isinstance(b, bool):
         na = _number(a)
         return (na, b) if na is not None else (_INCOMPARABLE, b)
@@ -169,16 +172,28 @@ def _instant_arithmetic(op: str, a: Any, b: Any, zone: str) -> Any:
         pa = as_instant(a, zone) if not isinstance(a, int | float) else None
         pb = as_instant(b, zone) if not isinstance(b, int | float) else None
         if pa is not None and pb is not None:
-            return (pa - pb).total_seconds()
+            return (_utc(pa) - _utc(pb)).total_seconds()
         if pa is not None and isinstance(b, int | float):
-            return pa - timedelta(seconds=b)
+            return _shifted(pa, -b)
         return MISSING
     if op == "+":
         if isinstance(a, datetime) and isinstance(b, int | float):
-            return a + timedelta(seconds=b)
+            return _shifted(a, b)
         if isinstance(b, datetime) and isinstance(a, int | float):
-            return b + timedelta(seconds=a)
+            return _shifted(b, a)
     return MISSING
+
+
+def _utc(t: datetime) -> datetime:
+    """The instant in UTC: Python subtracts, adds to and compares two datetimes of one zone by
+    their wall clocks (a day across a DST change would be 24 hours); on the time line they
+    are elapsed time (docs/semantics.md)."""
+    return t.astimezone(UTC) if t.tzinfo is not None else t
+
+
+def _shifted(t: datetime, seconds: float) -> datetime:
+    """`t` plus elapsed seconds, shown in t's zone."""
+    return (_utc(t) + timedelta(seconds=seconds)).astimezone(t.tzinfo)
 
 
 def contains(a: Any, b: Any) -> bool:
