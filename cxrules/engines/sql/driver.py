@@ -23,7 +23,7 @@ from cxrules.engines.sql.compiler import compile_policy
 from cxrules.engines.sql.exprs import CompileError
 from cxrules.engines.sql.plan import RECORD_COLUMNS, PolicyPlan, Step, Table
 from cxrules.engines.sql.stream import Env
-from cxrules.engines.sql.text import lit
+from cxrules.engines.sql.text import identifiers, lit
 from cxrules.engines.sql.zones import ZoneTables
 from cxrules.findings.assemble import Outcome, Reading
 from cxrules.findings.model import Cited, Finding, Pending, Tally
@@ -163,7 +163,8 @@ def compile_plans(
     text = "\n".join(sql for plan in plans for name, sql in plan.ctes if name != "base")
     text += "\n".join(f for plan in plans for f in plan.finals().values())
     text += "\n".join(step.sql for plan in plans for step in plan.steps)
-    catalog.instants = {p for p in catalog.paths.values() if re.search(rf"\b(p_)?{p}_i\b", text)}
+    named = identifiers(text)
+    catalog.instants = {p for p in catalog.paths.values() if {f"{p}_i", f"p_{p}_i"} & named}
     return [compile_policy(p, env) for p in policy_set.policies], calendars
 
 

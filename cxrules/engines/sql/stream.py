@@ -11,7 +11,6 @@ event, states after the event, history strictly before the event (`include_curre
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
@@ -19,7 +18,15 @@ from typing import Any
 from cxrules import ir
 from cxrules.engines.sql.catalog import Catalog
 from cxrules.engines.sql.exprs import CompileError, compile_expr, condition
-from cxrules.engines.sql.text import DAY_US, all_of, any_of, floor_div, floor_mod, lit
+from cxrules.engines.sql.text import (
+    DAY_US,
+    all_of,
+    any_of,
+    floor_div,
+    floor_mod,
+    identifiers,
+    lit,
+)
 from cxrules.engines.sql.values import (
     BOOL,
     INSTANT,
@@ -185,8 +192,8 @@ def prune_base(st: Stream, later: list[str]) -> None:
     its copy even when nothing reads it."""
     if st.base_of is None:
         return
-    text = "\n".join(later)
-    kept = [c for c in st.attr_columns if re.search(rf"\b{c}\b", text)]
+    named = identifiers("\n".join(later))
+    kept = [c for c in st.attr_columns if c in named]
     if kept == st.attr_columns:
         return
     st.ctes = [(n, st.base_of(kept) if n == "base" else sql) for n, sql in st.ctes]

@@ -4,6 +4,7 @@ of SQL every plan uses."""
 from __future__ import annotations
 
 import math
+import re
 
 #: Microseconds per second and per day.
 US = 1_000_000
@@ -90,3 +91,12 @@ def with_ctes(ctes: list[tuple[str, str]], final: str) -> str:
 
 def _indent(sql: str) -> str:
     return "\n".join("  " + line for line in sql.splitlines())
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+
+
+def identifiers(sql: str) -> set[str]:
+    """The words of SQL text (names, keywords, and words inside literals alike): whether a
+    column is named anywhere, in one pass over the text."""
+    return set(_IDENTIFIER.findall(sql))
