@@ -101,14 +101,29 @@ def connect(settings: dict[str, str]) -> duckdb.DuckDBPyConnection:
 class DuckDBBackend(Backend):
     """The plans' database: an in-memory DuckDB."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection) -> None:
+    def __init__(self, con: duckdb.DuckDBPyConnection, workers: int | None = None) -> None:
         self.con = con
         self.schema = "main"  # where `create_table` makes its tables
+        if workers is None:
+            ((threads,),) = con.execute("SELECT current_setting('threads')").fetchall()
+            workers = int(threads)
+        self.workers = workers
+
+    def fork(self) -> DuckDBBackend:
+        """The same database through a connection of its own (DuckDB runs the queries of
+        several connections at once, sharing its threads and its memory limit)."""
+        return DuckDBBackend(self.con.cursor(), workers=1)
 
     def define_functions(self, plans: list[PolicyPlan]) -> None:
         if any(uses_casing(text) for plan in plans for text in plan_texts(plan)):
             for statement in macros():
                 self.con.execute(statement)
+
+    def interrupt(self) -> None:
+        self.con.interrupt()
+
+    def close(self) -> None:
+        self.con.close()
 
     def load(self, source: Source, options: RunOptions) -> Reading | None:
         return load_events(self.con, source, options)

@@ -9,8 +9,10 @@ in the database and read back in report order as the report is written.
 from __future__ import annotations
 
 import re
+import threading
 from abc import ABC, abstractmethod
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor, as_completed
 from contextlib import AbstractContextManager
 from typing import Any
 
@@ -52,6 +54,19 @@ class Backend(ABC):
     #: True when the backend's `ev` already holds the attributes' typed columns (made while
     #: loading), so that the plans do not type them from JSON.
     pretyped = False
+    #: How many plans may run at once, each on a backend of its own (`fork`).
+    workers = 1
+
+    def fork(self) -> Backend:
+        """A backend over the same database with a connection of its own, for running a plan
+        beside others (`workers` > 1); closed with `close`."""
+        raise NotImplementedError("this backend runs one plan at a time")
+
+    def interrupt(self) -> None:  # noqa: B027 (optional)
+        """Stop the statement running on this backend (another plan failed)."""
+
+    def close(self) -> None:  # noqa: B027 (optional)
+        """Release what `fork` made."""
 
     @abstractmethod
     def load(self, source: Source, options: RunOptions) -> Reading | None:
@@ -197,13 +212,9 @@ class SqlRun:
         audited = total - ignored
         options.progress.phase("auditing", audited)
         db.open_records()
-        tallies, pending = [], []
-        for n, plan in enumerate(plans):
-            with db.stage(plan, n):
-                tally, waiting = self.run_plan(plan, n)
-            options.progress.events(audited * (n + 1) // len(plans))
-            tallies.append(tally)
-            pending.extend(waiting)
+        results = self.run_plans(plans, lambda done: audited * done // len(plans))
+        tallies = [tally for tally, _ in results]
+        pending = [p for _, waiting in results for p in waiting]
         return Outcome(
             tallies=tallies,
             violations=self.violations(plans),
@@ -227,10 +238,64 @@ class SqlRun:
         except (CompileError, CalendarError) as exc:
             raise EngineError(str(exc)) from exc
 
-    def run_plan(self, plan: PolicyPlan, index: int) -> tuple[Tally, list[Pending]]:
+    def run_plans(
+        self, plans: list[PolicyPlan], audited: Callable[[int], int]
+    ) -> list[tuple[Tally, list[Pending]]]:
+        """Each plan's tally and open obligations, in the plans' order. With several workers
+        (`Backend.workers`) the plans run side by side, each on a forked backend: the largest
+        first, so that the last to finish is a small one. `audited(k)`: the events to report
+        as audited once k plans are done."""
+        results: dict[int, tuple[Tally, list[Pending]]] = {}
+        workers = min(self.db.workers, len(plans))
+        if workers <= 1:
+            for n, plan in enumerate(plans):
+                results[n] = self.staged(self.db, plan, n)
+                self.options.progress.events(audited(n + 1))
+            return [results[n] for n in range(len(plans))]
+        local = threading.local()
+        forks: list[Backend] = []
+        lock = threading.Lock()
+
+        def run(n: int) -> tuple[Tally, list[Pending]]:
+            db = getattr(local, "db", None)
+            if db is None:
+                with lock:
+                    db = local.db = self.db.fork()
+                    forks.append(db)
+            return self.staged(db, plans[n], n)
+
+        pool = ThreadPoolExecutor(workers, thread_name_prefix="cxrules-plan")
+        try:
+            futures = {
+                pool.submit(run, n): n
+                for n in sorted(range(len(plans)), key=lambda n: -plans[n].weight())
+            }
+            for future in as_completed(futures):
+                results[futures[future]] = future.result()
+                self.options.progress.events(audited(len(results)))
+        except BaseException:
+            pool.shutdown(wait=False, cancel_futures=True)
+            with lock:
+                for db in forks:
+                    db.interrupt()
+            raise
+        finally:
+            pool.shutdown(wait=True)
+            for db in forks:
+                db.close()
+        return [results[n] for n in range(len(plans))]
+
+    def staged(self, db: Backend, plan: PolicyPlan, index: int) -> tuple[Tally, list[Pending]]:
+        """The plan staged on `db`, its tally and open obligations (`run_plan`)."""
+        with db.stage(plan, index):
+            return self.run_plan(plan, index, db)
+
+    def run_plan(
+        self, plan: PolicyPlan, index: int, db: Backend | None = None
+    ) -> tuple[Tally, list[Pending]]:
         """A staged plan's tally and open obligations; its violation records go to the table
         `_cx_records`, read in report order once every plan has run."""
-        db, pid = self.db, plan.policy.id
+        db, pid = db or self.db, plan.policy.id
         finals = plan.finals()
         scopes, vacuous, out, activations, satisfied, violated, pending, cancelled = db.one(
             finals["tally"]

@@ -205,6 +205,11 @@ class PolicyPlan:
     def query(self, final: str) -> str:
         return with_ctes(self.ctes, final)
 
+    def weight(self) -> int:
+        """A guess at the plan's cost before it runs (the length of its stages' SQL): plans
+        running side by side start with the heaviest."""
+        return sum(len(sql) for _, sql in self.ctes) + sum(len(s.sql) for s in self.steps)
+
     def tally_sql(self) -> str:
         """One row: scopes, vacuous, out_of_scope, activations, satisfied, violated, pending,
         cancelled."""
