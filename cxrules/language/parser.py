@@ -5,14 +5,13 @@ from __future__ import annotations
 import re
 from copy import copy
 from functools import cache
-from importlib import resources
 from typing import Any, NamedTuple
 
 from lark import Lark, Token, Tree, UnexpectedCharacters, UnexpectedInput, UnexpectedToken
 from lark.lexer import BasicLexer, LexerThread
 
 from cxrules.diagnostics import Diagnostic, did_you_mean, error
-from cxrules.language import ast
+from cxrules.language import ast, tables
 from cxrules.language.literals import ordinal_suffix
 from cxrules.language.transform import (
     MAX_DEPTH,
@@ -56,10 +55,7 @@ _RULE_STARTS = {"WHEN", "REQUIRE", "FORBID", "WHILE", "_AT_MOST"}
 
 @cache
 def _lark() -> Lark:
-    grammar = resources.files("cxrules.language.grammar").joinpath("policy.lark").read_text("utf-8")
-    return Lark(
-        grammar, parser="lalr", strict=True, propagate_positions=True, maybe_placeholders=True
-    )
+    return tables.load()  # the grammar's parser, from its kept tables when they are current
 
 
 @cache
