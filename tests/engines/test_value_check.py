@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import pytest
 from engine_builders import Log, attr, counts, kinds, lit, op, pat, policy, run, tally, trig
 
 from cxrules import ir
@@ -259,3 +260,19 @@ def test_times_of_one_zone_subtract_as_elapsed_time_across_a_dst_change() -> Non
     result = run(policy(rule, scope=("order",)), log)
     assert kinds(result) == [("condition_false", "e4")]
     assert counts(result) == tally(scopes=2, activations=2, satisfied=1, violated=1)
+
+
+@pytest.mark.engines("duckdb")
+def test_the_kept_casing_classes_are_the_running_pythons() -> None:
+    """casing.json is used only for the Unicode version it was computed with: there it must be
+    what the running Python computes (else the SQL engines would map case otherwise)."""
+    import unicodedata
+
+    from cxrules.engines.sql import casing
+
+    kept = casing.kept_classes()
+    assert kept is not None
+    if kept["unicode"] != unicodedata.unidata_version:
+        pytest.skip(f"casing.json is for Unicode {kept['unicode']}")
+    cased, ignorable, expanding = casing.computed_classes()
+    assert (kept["cased"], kept["ignorable"], kept["expanding"]) == (cased, ignorable, expanding)

@@ -11,18 +11,26 @@ differ on three points, which the macros `cx_lower(s)` and `cx_upper(s)` put rig
 - `upper`: the characters whose capital is several characters (ß → SS, ŉ → ʼN, ligatures, …).
 
 The character classes are read from the running Python (the one the python engine uses), once,
-and only when a plan uses `lower` or `upper`. Plain ASCII text takes the built-in functions.
-Spark's `lower` and `upper` already follow the full rules (Java's), so its dialect renders the
-macros as the built-ins (`engines.spark.dialect`).
+and only when a plan uses `lower` or `upper`; `casing.json` keeps them for one Unicode version
+(Python 3.11's), used when the running Python has that version. Plain ASCII text takes the
+built-in functions. Spark's `lower` and `upper` already follow the full rules (Java's), so its
+dialect renders the macros as the built-ins (`engines.spark.dialect`).
 """
 
 from __future__ import annotations
 
+import json
 import re
+import unicodedata
 from functools import lru_cache
+from importlib import resources
+from pathlib import Path
 
 from cxrules.engines.sql.text import lit
 
+#: The classes as last computed, with the Unicode version of the Python that computed them
+#: (`python -m cxrules.engines.sql.casing` writes it).
+KEPT = "casing.json"
 #: The macros' names, as the plans call them.
 LOWER, UPPER = "cx_lower", "cx_upper"
 _SIGMA = "\u03a3"
@@ -67,7 +75,25 @@ def _final(text: str) -> bool:
 
 def _classes() -> tuple[str, str, str]:
     """RE2 class bodies: cased and not case-ignorable; case-ignorable; and the characters whose
-    `upper` is longer than one character (a string of them)."""
+    `upper` is longer than one character (a string of them). Read from `casing.json` when it
+    was written for this Python's Unicode version (reading every code point takes half a
+    second), else computed."""
+    kept = kept_classes()
+    if kept is not None and kept["unicode"] == unicodedata.unidata_version:
+        return kept["cased"], kept["ignorable"], kept["expanding"]
+    return computed_classes()
+
+
+def kept_classes() -> dict[str, str] | None:
+    found = resources.files("cxrules.engines.sql").joinpath(KEPT)
+    if not found.is_file():
+        return None
+    kept: dict[str, str] = json.loads(found.read_text("utf-8"))
+    return kept
+
+
+def computed_classes() -> tuple[str, str, str]:
+    """`_classes`, computed from the running Python's `str.lower` and `str.upper`."""
     cased: list[int] = []
     ignorable: list[int] = []
     expanding: list[str] = []
@@ -87,6 +113,16 @@ def _classes() -> tuple[str, str, str]:
     return _ranges(cased), _ranges(ignorable), "".join(expanding)
 
 
+def main() -> None:
+    """Write casing.json for the running Python's Unicode version."""
+    cased, ignorable, expanding = computed_classes()
+    kept = {"unicode": unicodedata.unidata_version, "cased": cased, "ignorable": ignorable}
+    kept["expanding"] = expanding
+    path = Path(__file__).with_name(KEPT)
+    path.write_text(json.dumps(kept, ensure_ascii=True, indent=1) + "\n", encoding="utf-8")
+    print(f"wrote {path} (Unicode {unicodedata.unidata_version})")
+
+
 def _ranges(codes: list[int]) -> str:
     """An RE2 class body of these (sorted) code points."""
     out: list[str] = []
@@ -103,3 +139,7 @@ def _ranges(codes: list[int]) -> str:
 
 def _hex(code: int) -> str:
     return f"\\x{{{code:x}}}"
+
+
+if __name__ == "__main__":
+    main()
