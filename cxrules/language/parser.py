@@ -460,6 +460,9 @@ def _single_equals(line_text: str, span: Span) -> Diagnostic:
 
 def _unknown_unit(line_text: str, column: int, span_at: Any, line: int) -> Diagnostic | None:
     """E102 for a number glued to a word that is not a unit of time ('24hrs', '5mins')."""
+    compound = _compound_duration(line_text, column, span_at, line)
+    if compound is not None:
+        return compound
     match = re.match(r"(\d+(?:\.\d+)?)([^\W\d_]+)", line_text[column - 1 :])
     if match is None:
         return None
@@ -471,6 +474,30 @@ def _unknown_unit(line_text: str, column: int, span_at: Any, line: int) -> Diagn
         f"'{unit}' is not a unit of time",
         span_at(line, column, len(match.group(0))),
         hint,
+        line_text,
+    )
+
+
+_UNIT_SECONDS = {"ms": 0.001, "s": 1, "min": 60, "h": 3600, "d": 86400, "w": 604800}
+_DURATION_PART = re.compile(r"(\d{1,9})(ms|min|s|h|d|w)")
+
+
+def _compound_duration(line_text: str, column: int, span_at: Any, line: int) -> Diagnostic | None:
+    """E102 for durations glued together ('1h30min'): one number and one unit make a duration;
+    the hint gives the total in the smallest unit written."""
+    text, parts, at = line_text[column - 1 :], [], 0
+    while (found := _DURATION_PART.match(text, at)) is not None:
+        parts.append((int(found.group(1)), found.group(2)))
+        at = found.end()
+    if len(parts) < 2 or (at < len(text) and (text[at].isalnum() or text[at] == "_")):
+        return None
+    smallest = min((u for _, u in parts), key=_UNIT_SECONDS.__getitem__)
+    total = sum(n * _UNIT_SECONDS[u] for n, u in parts) / _UNIT_SECONDS[smallest]
+    return error(
+        "E102",
+        f"'{text[:at]}' joins several durations: a duration is one number and one unit",
+        span_at(line, column, at),
+        f"write '{round(total)}{smallest}'",
         line_text,
     )
 
