@@ -361,6 +361,16 @@ def _bad_token(exc: UnexpectedToken, source: Source, part: _Part) -> Diagnostic:
             "write: when 3rd complaint.filed where … within 30d",
             line_text,
         )
+    if kind == "WHERE" and "WITHIN" in expected and "WHERE" not in expected:
+        moved = _WHERE_BEFORE_WINDOW.match(line_text)
+        order = " ".join(moved.group(1, 3, 2)) if moved else "… within 3d where …"
+        return error(
+            "E100",
+            "the event's condition comes after its window",
+            span,
+            f"write: {order}",
+            line_text,
+        )
     comma = _trailing_comma(source, part, token)
     if comma is not None:
         return comma
@@ -401,6 +411,12 @@ def _bad_token(exc: UnexpectedToken, source: Source, part: _Part) -> Diagnostic:
     )
 
 
+#: A line with a `where` before its window (`forbid P where C within 3d`): (the start, `where
+#: C`, ` within 3d…`), to show it in order.
+_WHERE_BEFORE_WINDOW = re.compile(
+    r"[ \t]*((?:expect|forbid)\b.*?)[ \t]+(where\b.*?)"
+    r"[ \t]+((?:within|after|before|between|by|at least|at most)\b.*?)[ \t]*$"
+)
 #: ', trigger counts' at a column (0-based: just after the comma's 1-based column).
 _TRIGGER_COUNTS_AFTER = re.compile(r"[ \t]*trigger[ \t]+counts\b")
 
