@@ -596,3 +596,20 @@ def test_group_let_values_as_texts_and_values_that_are_no_group() -> None:
     result = run(by_time, log)
     assert values(result) == []
     assert counts(result)["out_of_scope"] == 8
+
+
+def test_groups_of_lists_objects_and_large_whole_numbers_read_as_json_text() -> None:
+    """A group's text is JSON-like on every engine: a list or an object as compact JSON (as a
+    log writes it), a whole float without its fraction however large."""
+    count = ir.Aggregate(fn="count", pattern=pat("order.placed"))
+    log = Log()
+    for n, tag in enumerate([["vip", "gold"], {"tier": "vip"}, 1e20, 2.0, "x"]):
+        log.add(f"+{n}min", "order.placed", tag=tag)
+    result = run(metric_policy(count, ("<=", 5), name="orders", group_by=("tag",)), log)
+    assert [(m.group, m.value) for m in result.policies[0].metrics] == [
+        ({"tag": "100000000000000000000"}, 1.0),
+        ({"tag": "2"}, 1.0),
+        ({"tag": '["vip","gold"]'}, 1.0),
+        ({"tag": "x"}, 1.0),
+        ({"tag": '{"tier":"vip"}'}, 1.0),
+    ]

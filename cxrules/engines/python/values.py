@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import operator
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta
@@ -208,10 +209,13 @@ def contains(a: Any, b: Any) -> bool:
 
 
 def text_of(value: Any) -> str:
-    """A value as it appears in scope labels and group keys (JSON-like for non-strings).
+    """A value as it appears in scope labels and group keys (JSON-like for non-strings: a list
+    or an object as compact JSON, as the SQL engines read it from the log).
 
     >>> text_of("c-1"), text_of(3), text_of(2.0), text_of(True), text_of(None)
     ('c-1', '3', '2', 'true', 'null')
+    >>> text_of(["vip", "gold"]), text_of({"tier": "ş"})
+    ('["vip","gold"]', '{"tier":"ş"}')
     """
     if isinstance(value, str):
         return value
@@ -221,4 +225,6 @@ def text_of(value: Any) -> str:
         return "true" if value else "false"
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
+    if isinstance(value, list | tuple | dict):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
     return str(value)

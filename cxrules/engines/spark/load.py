@@ -9,6 +9,7 @@ value as a scope key reads it: the python engine's `text_of`).
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Iterator
 from datetime import datetime
 from typing import Any
@@ -71,11 +72,16 @@ def typed(value: Any) -> tuple[Any, ...]:
         return (7, None, None, None, to_us(value), str(value), None)
     if isinstance(value, list | tuple):
         text = orjson.dumps(list(value), default=str).decode()
-        return (5, text, None, None, None, str(value), [_element(v) for v in value])
+        return (5, text, None, None, None, _key_json(value), [_element(v) for v in value])
     if isinstance(value, dict):
         text = orjson.dumps(value, default=str).decode()
-        return (6, text, None, None, None, str(value), None)
+        return (6, text, None, None, None, _key_json(value), None)
     return (1, str(value), None, None, None, str(value), None)
+
+
+def _key_json(value: Any) -> str:
+    """A list or an object as a scope key or group reads it: compact JSON (`text_of`)."""
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
 
 
 def _element(value: Any) -> tuple[Any, ...]:

@@ -158,6 +158,6 @@ def _typed(j: str, p: str) -> list[str]:
 def float_text(x: str) -> str:
     """SQL VARCHAR: a double as `text_of` writes it (a whole number without its fraction)."""
     return (
-        f"CASE WHEN isfinite({x}) AND {x} = floor({x}) AND abs({x}) < 1e18 "
-        f"THEN CAST(CAST({x} AS BIGINT) AS VARCHAR) ELSE CAST({x} AS VARCHAR) END"
+        f"CASE WHEN isfinite({x}) AND {x} = floor({x}) AND abs({x}) < 1e38 "
+        f"THEN CAST(CAST({x} AS HUGEINT) AS VARCHAR) ELSE CAST({x} AS VARCHAR) END"
     )
