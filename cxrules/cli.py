@@ -289,17 +289,22 @@ def compile(  # noqa: A001
     if loaded.policy_set is None:
         click.echo(render_text(loaded.diagnostics))
         sys.exit(EXIT_INVALID)
-    text = None
+    text, refused = None, []
     if engine is not None:
         try:
             lookup(zone)
             horizon = to_us(parse_as_of(as_of, zone)) if as_of else None
         except (CalendarError, AuditError) as exc:
             raise click.UsageError(str(exc)) from None
-        text = engines.get(engine).listing(loaded.policy_set, zone, horizon)
+        runner = engines.get(engine)
+        text = runner.listing(loaded.policy_set, zone, horizon)
+        refused = runner.limits(loaded.policy_set)
     if text is None:
         text = json.dumps(loaded.policy_set.model_dump(mode="json"), indent=2, ensure_ascii=False)
     click.echo(text)
+    if engine is not None and refused:  # listed as comments; said on stderr, as `audit` would
+        click.echo(render_text(refused), err=True)
+        sys.exit(EXIT_INVALID)
 
 
 def run() -> None:

@@ -85,3 +85,22 @@ def test_cli_prints_the_plans_and_refuses_a_bad_zone(monkeypatch: pytest.MonkeyP
     bad = runner.invoke(main, [*args, "--engine", "duckdb", "--zone", "Mars/Base"])
     assert bad.exit_code == 2
     assert "unknown time zone 'Mars/Base'" in bad.output
+
+
+def test_cli_says_which_policies_the_engine_cannot_run(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A refused policy is a comment in the script, an E302 on stderr and exit code 2: a CI
+    pipeline that compiles its policies for duckdb learns that one will not run there."""
+    (tmp_path / "p.cxr").write_text(
+        'policy r.letters "Letters only"\n  owner "x"\n  description "x"\n'
+        '  forbid staff.said where text matches "^\\\\p{L}+$"\n',
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(tmp_path)
+    result = CliRunner().invoke(main, ["compile", "p.cxr", "--engine", "duckdb"])
+    assert result.exit_code == 2
+    assert "-- not compiled: 'matches' with the pattern" in result.stdout
+    assert "error[E302]: policy r.letters (p.cxr:1) cannot run on the duckdb engine" in (
+        result.stderr
+    )
