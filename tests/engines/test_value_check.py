@@ -276,3 +276,23 @@ def test_the_kept_casing_classes_are_the_running_pythons() -> None:
         pytest.skip(f"casing.json is for Unicode {kept['unicode']}")
     cased, ignorable, expanding = casing.computed_classes()
     assert (kept["cased"], kept["ignorable"], kept["expanding"]) == (cased, ignorable, expanding)
+
+
+def test_whole_numbers_beyond_two_to_the_53_compare_and_show_exactly() -> None:
+    """A DOUBLE rounds 9007199254740993 to ...992: the SQL engines compare ints beyond 2**53
+    by their digits, and a violation shows the value as the log has it."""
+    big = 2**53 + 1
+    rule = ir.ValueCheck(
+        trigger=trig(pat("refund.issued")),
+        condition=op(
+            "and", op("!=", attr("order_no"), lit(big)), op("<", attr("order_no"), lit(big))
+        ),
+    )
+    log = Log()
+    log.add("+0s", "refund.issued", order_no=big - 1)  # != and < hold
+    log.add("+1s", "refund.issued", order_no=big)  # neither
+    log.add("+2s", "refund.issued", order_no=big + 1)  # != holds, < does not
+    result = run(policy(rule), log)
+    assert kinds(result) == [("condition_false", "e2"), ("condition_false", "e3")]
+    assert "order_no = 9007199254740993" in result.violations[0].sentence
+    assert "order_no = 9007199254740994" in result.violations[1].sentence

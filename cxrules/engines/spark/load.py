@@ -54,7 +54,7 @@ def typed(value: Any) -> tuple[Any, ...]:
     """(k, s, n, b, t, x, l) of an attribute value.
 
     >>> typed("a")[:6], typed(3)[:6], typed(True)[:6], typed(None)[0], typed([1, "b"])[6]
-    ((1, 'a', None, None, None, 'a'), (2, None, 3.0, None, None, '3'), \
+    ((1, 'a', None, None, None, 'a'), (2, '3', 3.0, None, None, '3'), \
 (4, None, None, True, None, 'true'), None, [(2, '1', 1.0), (1, 'b', None)])
     """
     if value is None:
@@ -64,7 +64,7 @@ def typed(value: Any) -> tuple[Any, ...]:
     if isinstance(value, bool):
         return (4, None, None, value, None, "true" if value else "false", None)
     if isinstance(value, int):
-        return (2, None, float(value), None, None, str(value), None)
+        return (2, str(value), float(value), None, None, str(value), None)
     if isinstance(value, float):
         text = str(int(value)) if value.is_integer() else str(value)
         return (3, None, value, None, None, text, None)

@@ -117,8 +117,10 @@ def _typed(j: str, p: str) -> list[str]:
         f"WHEN 'HUGEINT' THEN 2 WHEN 'DOUBLE' THEN 3 WHEN 'BOOLEAN' THEN 4 WHEN 'ARRAY' THEN 5 "
         f"WHEN 'OBJECT' THEN CASE WHEN {instant} IS NOT NULL THEN 7 ELSE 6 END END"
     )
+    # a list or an object as its JSON text; an int as its digits (exact beyond 2**53)
     text = f"CASE WHEN {t} = 'VARCHAR' THEN json_extract_string({j}, '$') " + (
-        f"WHEN {t} IN ('ARRAY', 'OBJECT') THEN CAST({j} AS VARCHAR) END"
+        f"WHEN {t} IN ('ARRAY', 'OBJECT', 'BIGINT', 'UBIGINT', 'HUGEINT') "
+        f"THEN CAST({j} AS VARCHAR) END"
     )
     numeric = "('BIGINT', 'UBIGINT', 'HUGEINT', 'DOUBLE')"
     num = f"CASE WHEN {t} IN {numeric} THEN CAST({j} AS DOUBLE) END"

@@ -27,8 +27,8 @@ def value_of(struct: dict[str, Any] | None) -> Any:
     kind = struct["k"]
     if kind == 1:
         return struct["s"]
-    if kind == 2:
-        return int(struct["n"])
+    if kind == 2:  # the digits when the value came from the log (exact beyond 2**53)
+        return int(struct["s"]) if struct.get("s") else int(struct["n"])
     if kind == 3:
         return float(struct["n"])
     if kind == 4:

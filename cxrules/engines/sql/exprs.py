@@ -9,6 +9,7 @@ holds the two to the same answers.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Protocol
 
 from cxrules import ir
@@ -93,7 +94,8 @@ def _lit(e: ir.Lit, f: Frame) -> V:
     if isinstance(v, bool):
         return boolean("TRUE" if v else "FALSE", nullable=False)
     if isinstance(v, int):
-        return number(f"CAST({lit(v)} AS DOUBLE)", whole=True, nullable=False)
+        exact = f"CAST({lit(str(v))} AS HUGEINT)"
+        return replace(number(f"CAST({lit(v)} AS DOUBLE)", whole=True, nullable=False), z=exact)
     if isinstance(v, float):
         return number(lit(v), whole=False, nullable=False)
     return V(k="1", s=lit(str(v)), kinds=frozenset({STR}), i=f.literal_instant(str(v)))

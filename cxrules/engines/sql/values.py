@@ -42,6 +42,9 @@ class V:
     kinds: frozenset[int] = field(default=ANY)
     i: str | None = None  # a text already read as an instant (a column), else read on demand
     elements: str = "NULL"  # a list's elements: structs (k, s, n) (a column; NULL when not a list)
+    # an int exactly (SQL HUGEINT) where known: whole numbers beyond 2**53, which a DOUBLE
+    # rounds, compare exactly (docs/semantics.md)
+    z: str | None = None
 
     def only(self, kind: int) -> bool:
         """True when the value is statically known to be of `kind` (never missing)."""
@@ -123,6 +126,7 @@ def columns(prefix: str, instant_column: bool = True) -> V:
         t=f"{prefix}_t",
         i=f"{prefix}_i" if instant_column else None,
         elements=f"{prefix}_l",
+        z=f"TRY_CAST({prefix}_s AS HUGEINT)",  # an int's text is its digits (catalog)
     )
 
 
@@ -225,12 +229,18 @@ def compare(op: str, a: V, b: V, parse_instant: InstantParser) -> str:
             all_of(a.is_kind(FLOAT), b.is_kind(INT, FLOAT)),
             all_of(b.is_kind(FLOAT), a.is_kind(INT, FLOAT)),
         )
+        whole = exact(op, x, y)
+        if a.z is not None and b.z is not None and a.can(INT) and b.can(INT):
+            # two ints, one beyond 2**53 (where DOUBLEs round): compared exactly
+            big = f"(abs({x}) >= {2**53} OR abs({y}) >= {2**53})"
+            ints = all_of(a.is_kind(INT), b.is_kind(INT), big)
+            whole = f"CASE WHEN {ints} THEN {exact(op, a.z, b.z)} ELSE {whole} END"
         if floaty == "TRUE":
             value = tolerant(op, x, y)
         elif floaty == "FALSE":
-            value = exact(op, x, y)
+            value = whole
         else:
-            value = f"CASE WHEN {floaty} THEN {tolerant(op, x, y)} ELSE {exact(op, x, y)} END"
+            value = f"CASE WHEN {floaty} THEN {tolerant(op, x, y)} ELSE {whole} END"
         branches.append((all_of(a.is_kind(*numeric), b.is_kind(*numeric)), value))
     if a.can(STR) and b.can(STR):
         branches.append((all_of(a.is_kind(STR), b.is_kind(STR)), exact(op, a.s, b.s)))
