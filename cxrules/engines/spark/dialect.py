@@ -42,6 +42,8 @@ def to_spark(sql: str) -> str:
         raise DialectError(f"SQL that SQLGlot cannot read: {exc}") from None
 
     def fix(node: exp.Expression) -> exp.Expression:
+        if isinstance(node, exp.DataType) and node.this == exp.DataType.Type.INT128:
+            return exp.DataType.build("DECIMAL(38, 0)")  # HUGEINT: exact ints (values.V.z)
         if isinstance(node, exp.Anonymous) and node.name.upper() in RENAMED:
             return exp.Anonymous(this=RENAMED[node.name.upper()], expressions=node.expressions)
         if isinstance(node, REFUSED):

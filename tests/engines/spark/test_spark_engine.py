@@ -198,3 +198,17 @@ def test_weekday_counts_from_monday(tmp_path: Path, engine: str) -> None:
         for n, day in enumerate(days)
     ]
     assert _as_on_python(tmp_path, engine, policy, lines) == [2, 3]
+
+
+def test_whole_numbers_beyond_two_to_the_53_compare_exactly(tmp_path: Path, engine: str) -> None:
+    """Ints beyond 2**53 compare by their digits (DuckDB's HUGEINT, Spark's DECIMAL(38, 0))."""
+    policy = (
+        'policy finance.one-order "Order 9007199254740993 is never refunded"\n'
+        '  owner "Finance"\n  description "Large order numbers."\n'
+        "  forbid refund.issued where order_no == 9007199254740993\n"
+    )
+    lines = [
+        f'{{"time": "2026-03-02T10:0{n}:00+03:00", "type": "refund.issued", "order_no": {v}}}'
+        for n, v in enumerate([9007199254740992, 9007199254740993, 9007199254740994])
+    ]
+    assert _as_on_python(tmp_path, engine, policy, lines) == [2]
