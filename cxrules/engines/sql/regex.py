@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import re._constants as C  # noqa: N812 - the regex opcodes, as re._parser names them
 import re._parser as sre
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -84,18 +85,59 @@ def _write(pattern: str) -> Written:
         compile_regex(pattern)  # what the python engine refuses is refused here too
     except RegexError as exc:
         raise Unportable(exc.reason) from None
+    stand_ins, plain = _unicode_classes(pattern)
     try:
-        parsed = sre.parse(pattern)
+        parsed = sre.parse(plain)
     except Exception as exc:  # noqa: BLE001 - any error of Python's parser
-        if "\\p{" in pattern or "\\P{" in pattern:
-            raise Unportable("a \\p{…} class") from None
+        if any(chr(code) in str(exc) for code in stand_ins):
+            raise Unportable("a \\p{…} class at the end of a range in [ ]") from None
         raise Unportable(f"syntax Python's regex parser reads otherwise ({exc})") from None
     flags = parsed.state.flags
     if flags & (C.SRE_FLAG_VERBOSE | C.SRE_FLAG_ASCII | C.SRE_FLAG_LOCALE):
         raise Unportable("the flag (?x), (?a) or (?L)")
-    out = _Writer()
-    text = out.items(list(parsed), flags)
+    token = _STAND_INS.set(tuple(stand_ins.items()))
+    try:
+        out = _Writer()
+        text = out.items(list(parsed), flags)
+    finally:
+        _STAND_INS.reset(token)
     return Written(text, out.re2_only)
+
+
+#: The private-use code points that stand for a pattern's \p{…} classes while Python's parser
+#: (which has none) reads it, and the RE2 class each stands for.
+_STAND_INS: ContextVar[tuple[tuple[int, str], ...]] = ContextVar("stand_ins", default=())
+_FIRST_STAND_IN = 0x10FF00
+
+
+def _unicode_classes(pattern: str) -> tuple[dict[int, str], str]:
+    """The pattern with each \\p{Name}, \\P{Name}, \\pL or \\PL (RE2's Unicode classes, which the
+    python engine runs) replaced by a private-use character Python's parser reads as a literal,
+    and what each stands for."""
+    if not ("\\p" in pattern or "\\P" in pattern):
+        return {}, pattern
+    stand_ins: dict[int, str] = {}
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\" and i + 1 < len(pattern) and pattern[i + 1] in "pP":
+            end = pattern.find("}", i) + 1 if pattern[i + 2 : i + 3] == "{" else i + 3
+            if end <= i + 2:
+                raise Unportable("a \\p{ that is never closed")
+            code = _FIRST_STAND_IN + len(stand_ins)
+            stand_ins[code] = pattern[i:end]
+            out.append(chr(code))
+            i = end
+        elif ch == "\\":
+            out.append(pattern[i : i + 2])
+            i += 2
+        else:
+            if ord(ch) >= _FIRST_STAND_IN:
+                raise Unportable("a character of Unicode's last private use plane")
+            out.append(ch)
+            i += 1
+    return stand_ins, "".join(out)
 
 
 class _Writer:
@@ -219,6 +261,8 @@ def _re2_atom(op: Any, av: Any, flags: int, body: str | None = None) -> str:
         atom = _CATEGORY_OUT[av]
     else:
         atom = _re2_class(av)
+    for code, written in _STAND_INS.get():
+        atom = atom.replace(_hex(code), written)
     prefix = "".join(
         letter
         for flag, letter in ((C.SRE_FLAG_IGNORECASE, "i"), (C.SRE_FLAG_DOTALL, "s"))
@@ -237,6 +281,8 @@ def _re2_class(items: list[tuple[Any, Any]]) -> str:
             parts.append(_hex(av))
         elif op is C.RANGE:
             low, high = av
+            if {low, high} & {code for code, _ in _STAND_INS.get()}:
+                raise Unportable("a range in [ ] that starts or ends with a \\p{…} class")
             parts.append(f"{_hex(low)}-{_hex(high)}")
         elif op is C.CATEGORY and av in _CATEGORY_IN:
             parts.append(_CATEGORY_IN[av])
