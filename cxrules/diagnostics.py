@@ -66,6 +66,7 @@ CODES: dict[str, str] = {
     "W203": "warning level on the wrong side of the requirement",
     "W204": "share metric without a scope to pair its events",
     "W205": "look-alike name",
+    "W206": "percentile 1 read as a fraction",
     # E3xx: evaluation
     "E301": "expression could not be evaluated on an event",
     "E302": "policy cannot run on the chosen engine",

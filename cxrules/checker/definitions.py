@@ -192,9 +192,18 @@ def check_metric(ctx: Context, metric: ast.MetricDef, names: PolicyNames) -> Non
             if not isinstance(q, int | float) or not 0 < q <= 100:
                 ctx.err(
                     "E209",
-                    "percentile() needs which percentile, from 1 to 100",
+                    "percentile() needs which percentile: a percentage up to 100 or a fraction "
+                    "up to 1",
                     agg.span,
-                    "e.g. percentile(wait of call.answered, 90)",
+                    "e.g. percentile(wait of call.answered, 90) or 0.9",
+                )
+            elif q == 1 and agg.q is not None:
+                ctx.warn(
+                    "W206",
+                    "percentile(…, 1) is the 100th percentile, the largest value: a q of at most "
+                    "1 is a fraction",
+                    agg.q.span,
+                    "for the 1st percentile write 0.01; for the largest value, max(…)",
                 )
             method = agg.method
             if method is not None and method.text not in PERCENTILE_METHODS:

@@ -477,7 +477,9 @@ class _Explainer:
         assert a.value is not None
         over = cat(" over the times ", p.clause())
         if a.fn == "percentile":
-            q = int(a.q) if a.q is not None and float(a.q).is_integer() else a.q
+            # a q of at most 1 is a fraction (docs/semantics.md): 1 is the 100th percentile
+            q = a.q * 100 if a.q is not None and a.q <= 1 else a.q
+            q = int(q) if q is not None and float(q).is_integer() else q
             head = f"the {ordinal(q)} percentile" if isinstance(q, int) else f"the {q} percentile"
             method = f" ({METHOD_NAMES[a.method]})"
             return cat(head, method, " of ", words(a.value), over)

@@ -139,7 +139,10 @@ def test_percentile_needs_its_rank(tmp_path: Path) -> None:
     text += "  require w <= 1min\n"
     found = diagnose(tmp_path, text)
     assert [(c, m) for c, _, _, m, _ in found] == [
-        ("E209", "percentile() needs which percentile, from 1 to 100")
+        (
+            "E209",
+            "percentile() needs which percentile: a percentage up to 100 or a fraction up to 1",
+        )
     ]
 
 
