@@ -9,6 +9,7 @@ from __future__ import annotations
 import contextlib
 import difflib
 import json
+import os
 import shutil
 import sys
 from collections.abc import Iterator
@@ -459,6 +460,7 @@ def audit(
             f"--max-violations applies to the text, markdown and html formats; the {fmt} "
             "format always has every violation"
         )
+    _check_output(output, [*policies, *logs, *([mapping] if mapping else [])])
     request = AuditRequest(
         policies=list(policies),
         logs=list(logs),
@@ -513,15 +515,42 @@ def audit(
     sys.exit(EXIT_VIOLATIONS if failed else EXIT_OK)
 
 
+def _check_output(output: str | None, inputs: list[str]) -> None:
+    """Refuse a report path that would replace an input (a policy file, a log, the mapping) or
+    whose folder does not exist, before any work is done."""
+    if output is None:
+        return
+    target = Path(output).resolve()
+    if not target.parent.is_dir():
+        raise click.UsageError(f"-o {output}: the folder {target.parent} does not exist")
+    if target.suffix == ".cxr":
+        raise click.UsageError(
+            f"-o {output} would replace a policy file; write the report elsewhere"
+        )
+    for given in inputs:
+        if given != "-" and Path(given).resolve() == target:
+            raise click.UsageError(
+                f"-o {output} is one of the audit's inputs; write the report elsewhere"
+            )
+
+
 @contextlib.contextmanager
 def _destination(output: str | None) -> Iterator[Any]:
-    """The report's file (written as UTF-8, line ends kept), or standard output."""
+    """The report's file (written as UTF-8, line ends kept), or standard output. The file is
+    written beside its place and moved there once whole: a run that fails leaves no half report
+    and whatever the path held before."""
     if output is None:
         yield sys.stdout
         sys.stdout.flush()
         return
-    with open(output, "w", encoding="utf-8", newline="") as handle:
-        yield handle
+    target = Path(output)
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        with open(partial, "w", encoding="utf-8", newline="") as handle:
+            yield handle
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
 
 
 def _explanations(paths: list[str], overrides: dict[str, str]) -> dict[str, str]:

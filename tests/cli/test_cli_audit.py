@@ -345,3 +345,34 @@ def test_engine_settings_are_checked_and_belong_to_their_engine(tmp_path: Path) 
     code, out = _audit(*base, "--threads", "0")
     assert code == 2
     assert "0 is not in the range 1<=x<=1024" in out
+
+
+def test_the_report_never_replaces_an_input_nor_half_written(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """-o naming the log, a policy file or a folder that does not exist is a usage error before
+    any work; a report whose writing fails leaves what the path held before."""
+    policies, log = _project(tmp_path, GOOD)
+    base = ("--policies", str(policies), "--log", str(log), "--format", "json")
+    before = log.read_bytes(), policies.read_bytes()
+    for target, said in [
+        (log, "is one of the audit's inputs"),
+        (policies, "would replace a policy file"),
+        (tmp_path / "no" / "r.json", "does not exist"),
+    ]:
+        code, out = _audit(*base, "-o", str(target))
+        assert code == 2 and said in out, out
+    assert (log.read_bytes(), policies.read_bytes()) == before
+    report = tmp_path / "r.json"
+    report.write_text("yesterday's report", encoding="utf-8")
+
+    def broken(*args: object, **kw: object) -> None:
+        raise OSError("disk full")
+
+    from cxrules.reports import render
+
+    monkeypatch.setitem(render.STREAMED, "json", broken)
+    with pytest.raises(OSError):
+        _audit(*base, "-o", str(report))
+    assert report.read_text(encoding="utf-8") == "yesterday's report"
+    assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")] == []
