@@ -234,11 +234,10 @@ def _zone_warnings(policy_set: ir.PolicySet, logs: LogSet) -> list[Diagnostic]:
 def _unreadable(exc: Exception) -> Diagnostic:
     path = getattr(exc, "path", "")
     reason = getattr(exc, "reason", str(exc))
-    return error(
-        "E401",
-        f"cannot read the log '{path}': {reason}",
-        hint="check the path and the file's permissions; re-export a corrupt file",
-    )
+    hint = "check the path and the file's permissions; re-export a corrupt file"
+    if "cannot tell the format" in reason:
+        hint = "name the format: --log-format csv (or jsonl, parquet, xes)"
+    return error("E401", f"cannot read the log '{path}': {reason}", hint=hint)
 
 
 def usage_error(message: str) -> AuditError:

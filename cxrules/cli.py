@@ -10,6 +10,7 @@ import contextlib
 import difflib
 import json
 import os
+import shlex
 import shutil
 import sys
 from collections.abc import Iterator
@@ -704,7 +705,7 @@ def init(directory: str) -> None:
         sys.exit(EXIT_INVALID)
     for path in written:
         click.echo(f"created {path.as_posix()}")
-    where = "" if Path(directory) == Path(".") else f"cd {directory} && "
+    where = "" if Path(directory) == Path(".") else f"cd {shlex.quote(directory)} && "
     click.echo(f"next: {where}cxrules check && cxrules test && cxrules audit (see README.md there)")
 
 

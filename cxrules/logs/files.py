@@ -127,7 +127,7 @@ def detect_format(name: str, path: Path, label: str) -> str:
         return sniffed
     raise LogError(
         label,
-        "cannot tell the format from the name or the content; give it with --format or "
+        "cannot tell the format from the name or the content; give it with --log-format or "
         "'format' in the mapping (jsonl, csv, parquet, xes)",
     )
 
