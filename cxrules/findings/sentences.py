@@ -9,6 +9,7 @@ one, else the log's), durations exactly (`format_duration`) and measured percent
 
 from __future__ import annotations
 
+import math
 from datetime import datetime
 from typing import Any
 
@@ -130,6 +131,8 @@ def _jsonable(v: Any, zone: str) -> Any:
         return [_jsonable(x, zone) for x in v]
     if isinstance(v, float) and v != v:  # NaN: not JSON
         return None
+    if isinstance(v, float) and v in (math.inf, -math.inf):  # not JSON either: as written
+        return "inf" if v > 0 else "-inf"
     return v
 
 

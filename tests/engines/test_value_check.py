@@ -296,3 +296,20 @@ def test_whole_numbers_beyond_two_to_the_53_compare_and_show_exactly() -> None:
     assert kinds(result) == [("condition_false", "e2"), ("condition_false", "e3")]
     assert "order_no = 9007199254740993" in result.violations[0].sentence
     assert "order_no = 9007199254740994" in result.violations[1].sentence
+
+
+def test_an_infinite_value_is_written_as_inf_in_the_report() -> None:
+    """A log's `inf` (a CSV number column, an XES float) is a value JSON has no number for: the
+    violation's details write it as the text the sentence shows, and the report renders."""
+    from cxrules.reports.as_json import render_json
+
+    rule = ir.ValueCheck(
+        trigger=trig(pat("ticket.open")), condition=op("<=", attr("amount"), lit(100))
+    )
+    log = Log()
+    log.add("+0s", "ticket.open", amount=float("inf"))
+    log.add("+1s", "ticket.open", amount=float("-inf"))
+    result = run(policy(rule), log)
+    assert kinds(result) == [("condition_false", "e1")]
+    assert result.violations[0].details["values"] == {"amount": "inf"}
+    assert '"amount": "inf"' in render_json(result)
