@@ -9,6 +9,8 @@ from __future__ import annotations
 import codecs
 import csv
 from collections.abc import Iterator
+from datetime import time as dt_time
+from decimal import Decimal
 from pathlib import Path
 from typing import IO, Any
 
@@ -210,9 +212,28 @@ def read_parquet(path: Path, label: str, batch_size: int = 65536) -> Iterator[It
                 continue
             for row in rows:
                 number += 1
-                yield number, row, ""
+                yield number, {k: _json_like(v) for k, v in row.items()}, ""
     except (OSError, pa.ArrowException) as exc:
         raise LogError(label, f"not a readable Parquet file: {exc}") from None
+
+
+def _json_like(value: Any) -> Any:
+    """A Parquet value JSON has no type for, as the duckdb engine's ingestion writes it
+    (docs/duckdb-ingest.md, "Attribute values"): a decimal as the number its digits say (an int
+    without a fraction part), bytes as their hex text, a time of day as its ISO text. Dates and
+    datetimes stay (the mapping may read them as times)."""
+    if isinstance(value, Decimal):
+        whole = value.is_finite() and value == value.to_integral_value() and "." not in str(value)
+        return int(value) if whole else float(value)
+    if isinstance(value, bytes):
+        return value.hex()
+    if isinstance(value, dt_time):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_json_like(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _json_like(v) for k, v in value.items()}
+    return value
 
 
 def _parquet_rows(batch: Any, number: int, label: str) -> Iterator[Item]:
@@ -230,4 +251,4 @@ def _parquet_rows(batch: Any, number: int, label: str) -> Iterator[Item]:
                 yield Rejected(label, number, "E413", reason, "")
                 break
         else:
-            yield number, row, ""
+            yield number, {k: _json_like(v) for k, v in row.items()}, ""

@@ -129,6 +129,38 @@ def test_parquet_typed_columns_in_batches(tmp_path):
     assert local[0].time == datetime(2026, 3, 2, 12, 0, tzinfo=ZoneInfo("Europe/Rome"))
 
 
+def test_parquet_values_json_has_no_type_for_are_read_as_the_duckdb_ingestion_writes_them(
+    tmp_path,
+):
+    """Decimals, bytes and times of day (docs/duckdb-ingest.md, "Attribute values"): every
+    engine reads the same values, and the report can hold them."""
+    from datetime import time
+    from decimal import Decimal
+
+    path = tmp_path / "t.parquet"
+    table = pa.table(
+        {
+            "time": pa.array([datetime(2026, 3, 2, 10, 0, tzinfo=UTC)], pa.timestamp("us", "UTC")),
+            "type": ["ticket.open"],
+            "amount": pa.array([Decimal("150.25")], pa.decimal128(10, 2)),
+            "count": pa.array([Decimal("7")], pa.decimal128(10, 0)),
+            "agent": pa.array([b"Ann"], pa.binary()),
+            "at": pa.array([time(9, 30)], pa.time64("us")),
+            "tags": pa.array([[Decimal("1.5")]], pa.list_(pa.decimal128(4, 1))),
+        }
+    )
+    pq.write_table(table, path)
+    _, [event] = read(path)
+    assert event.attrs == {
+        "amount": 150.25,
+        "count": 7,
+        "agent": "416e6e",
+        "at": "09:30:00",
+        "tags": [1.5],
+    }
+    assert type(event.attrs["count"]) is int
+
+
 def test_xes_types_inheritance_nesting_and_rejections():
     logs, events = read(DATA / "cases.xes")
     first, second = events
