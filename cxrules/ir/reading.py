@@ -12,6 +12,8 @@ from __future__ import annotations
 import re
 from datetime import datetime, tzinfo
 
+from cxrules.time.zones import localize
+
 #: ASCII blanks allowed around a number or an instant.
 BLANKS = "[ \\t\\n\\r\\f\\v]"
 NUMBER_TEXT = (
@@ -54,5 +56,5 @@ def read_instant(text: str, tz: tzinfo) -> datetime | None:
     except ValueError:
         return None
     if t.tzinfo is None:
-        t = t.replace(tzinfo=tz)
+        t = localize(t, tz)
     return t

@@ -13,7 +13,7 @@ from cxrules.logs.event import Event
 from cxrules.logs.mapping import LogMapping
 from cxrules.time.instants import in_range
 from cxrules.time.parse import combine, make_clock_parser, make_date_parser, make_parser
-from cxrules.time.zones import zone
+from cxrules.time.zones import localize, zone
 
 _FIELD = re.compile(r"\{([^{}]+)\}")
 _NOT_WORD = re.compile(r"[^\w.]+|_+")
@@ -221,7 +221,7 @@ class Builder:
             except ValueError:
                 raise Bad("E404", f"time {_show(raw)} in 'time' is not ISO 8601") from None
             if when.tzinfo is None:
-                when = when.replace(tzinfo=self.tz)
+                when = localize(when, self.tz)
             if not 1 < when.year < 9999 and not in_range(when):
                 raise Bad("E413", _out_of_range(raw, "time"))
         else:

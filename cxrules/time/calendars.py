@@ -21,7 +21,7 @@ from typing import NamedTuple
 import holidays
 
 from cxrules import ir
-from cxrules.time.zones import CalendarError, zone
+from cxrules.time.zones import CalendarError, in_zone, zone
 
 __all__ = [
     "BUCKETS",
@@ -113,7 +113,7 @@ def local_parts(t: datetime, zone_name: str) -> LocalParts:
     >>> local_parts(t, "Europe/Istanbul")
     LocalParts(date='2026-03-02', time_of_day=36300.0, weekday=1, hour=10)
     """
-    local = _aware(t).astimezone(zone(zone_name))
+    local = in_zone(_aware(t), zone(zone_name))
     clock = local.hour * 3600 + local.minute * 60 + local.second + local.microsecond / 1e6
     return LocalParts(local.date().isoformat(), clock, local.isoweekday(), local.hour)
 
@@ -556,7 +556,7 @@ def bucket_key(t: datetime, bucket: str | None, zone_name: str) -> str | None:
     """
     if bucket is None:
         return None
-    local = _aware(t).astimezone(zone(zone_name))
+    local = in_zone(_aware(t), zone(zone_name))
     if bucket == "hour":
         return f"{local.date().isoformat()}T{local.hour:02d}"
     if bucket == "day":

@@ -8,6 +8,8 @@ from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 from typing import Any
 
+from cxrules.time.zones import localize
+
 SPECIAL_FORMATS = ("iso", "epoch_s", "epoch_ms")
 
 _TOKEN = re.compile(r"yyyy|yy|sss|SSS|fff|zzz|ss|s|dd|d|hh|HH|h|H|mm|MM|m|M|[A-Za-z]+|.", re.S)
@@ -86,7 +88,7 @@ def make_parser(fmt: str, tz: tzinfo, ignore_offset: bool = False) -> Callable[[
     def parse_text(text: str) -> datetime:
         dt = datetime.strptime(text.strip(), pattern)
         if dt.tzinfo is None or ignore_offset:
-            dt = dt.replace(tzinfo=tz)
+            dt = localize(dt, tz)
         return dt
 
     def strp(value: Any) -> datetime:
@@ -112,14 +114,14 @@ def _iso_parser(tz: tzinfo, ignore_offset: bool) -> Callable[[Any], datetime]:
         else:
             raise TypeError("expected an ISO 8601 string")
         if dt.tzinfo is None or ignore_offset:
-            return dt.replace(tzinfo=tz)
+            return localize(dt, tz)
         return dt
 
     return iso
 
 
 def _attach(dt: datetime, tz: tzinfo, ignore_offset: bool) -> datetime:
-    return dt.replace(tzinfo=tz) if dt.tzinfo is None or ignore_offset else dt
+    return localize(dt, tz) if dt.tzinfo is None or ignore_offset else dt
 
 
 def make_date_parser(fmt: str) -> Callable[[Any], date]:

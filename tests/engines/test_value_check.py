@@ -313,3 +313,23 @@ def test_an_infinite_value_is_written_as_inf_in_the_report() -> None:
     assert kinds(result) == [("condition_false", "e1")]
     assert result.violations[0].details["values"] == {"amount": "inf"}
     assert '"amount": "inf"' in render_json(result)
+
+
+def test_a_wall_clock_in_a_dst_gap_reads_as_the_clock_shows_its_instant() -> None:
+    """02:30 on Paris's spring-forward night does not exist: read with the offset before the
+    change it is the instant 03:30+02:00, and its local hour is 3 on every engine (Python's
+    astimezone would hand the same datetime back, hour 2)."""
+    from cxrules.logs.event import Event
+
+    paris = ZoneInfo("Europe/Paris")
+    rule = ir.ValueCheck(
+        trigger=trig(pat("ticket.closed")),
+        condition=op("!=", ir.Local(part="hour"), lit(2)),
+    )
+    log = Log()
+    for line, (hour, minute) in enumerate([(2, 30), (1, 59)], start=1):
+        t = datetime(2026, 3, 29, hour, minute, tzinfo=paris)
+        log.events.append(Event(t, "ticket.closed", f"e{line}", {}, "log.jsonl", line, line))
+    result = run(policy(rule, zone="Europe/Paris"), log)
+    assert kinds(result) == []  # 03:30 and 01:59: no hour 2
+    assert counts(result)["satisfied"] == 2

@@ -272,3 +272,20 @@ def test_missing_file_and_directory_are_log_errors(tmp_path):
     with pytest.raises(LogError) as caught:
         open_log(str(tmp_path))
     assert caught.value.reason == "not a regular file"
+
+
+def test_a_naive_time_in_a_dst_gap_is_the_instant_the_clock_shows(tmp_path):
+    """docs/mapping.md: a wall clock in the gap is read with the offset before the change; the
+    event's time is then the zone's clock reading of that instant, in the events and in the
+    input summary alike."""
+    path = tmp_path / "t.csv"
+    path.write_text("time,type\n2026-03-29 02:30:00,a\n2026-03-29 01:30:00,b\n", encoding="utf-8")
+    logs, events = read(path, {"zone": "Europe/Paris"})
+    paris = ZoneInfo("Europe/Paris")
+    assert [(e.type, e.time.isoformat()) for e in events] == [
+        ("b", "2026-03-29T01:30:00+01:00"),
+        ("a", "2026-03-29T03:30:00+02:00"),
+    ]
+    assert events[1].time == datetime(2026, 3, 29, 1, 30, tzinfo=UTC)
+    assert events[1].time.astimezone(paris).hour == 3
+    assert logs.summaries()[0].last_time == "2026-03-29T03:30:00+02:00"

@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import TYPE_CHECKING, Any, Literal
 
 from cxrules.engines.duckdb.csvfile import CsvPlan, CsvRoute
@@ -391,7 +391,8 @@ def _instant(point: dict[str, Any] | None, tz: Any) -> datetime | None:
     try:
         if point["wall"] is not None:
             local = NAIVE_EPOCH + timedelta(microseconds=point["wall"])
-            return local.replace(tzinfo=tz, fold=int(bool(point["fold"])))
+            wall = local.replace(tzinfo=tz, fold=int(bool(point["fold"])))
+            return wall.astimezone(UTC).astimezone(tz)  # a gap's wall clock as the clock shows it
         return EPOCH + timedelta(microseconds=point["ts"])
     except OverflowError:
         return None

@@ -158,12 +158,12 @@ def encode(value: Any) -> str:
 def show_time(ts: int, wall: int | None, fold: bool, tz: tzinfo) -> str:
     """An event time as `LogInput.summary()` shows it: in the mapping's zone.
 
-    An event whose time was a wall clock in that zone is shown as it was (Python's
-    `astimezone` returns such a datetime unchanged, even in a DST gap).
+    An event whose time was a wall clock in that zone is shown as the clock shows its instant (a
+    wall clock in a DST gap as the later hour: `cxrules.time.zones.localize`).
     """
     if wall is not None:
-        local = NAIVE_EPOCH + timedelta(microseconds=wall)
-        return local.replace(tzinfo=tz, fold=int(fold)).isoformat()
+        local = (NAIVE_EPOCH + timedelta(microseconds=wall)).replace(tzinfo=tz, fold=int(fold))
+        return local.astimezone(UTC).astimezone(tz).isoformat()
     try:
         return (EPOCH + timedelta(microseconds=ts)).astimezone(tz).isoformat()
     except OverflowError:  # the Python readers raise here; show the instant in UTC instead

@@ -19,6 +19,7 @@ from cxrules.engines.python.values import (
 from cxrules.ir.regex import Regex, RegexError, compile_regex
 from cxrules.ir.walk import uses_trigger
 from cxrules.logs.event import Event
+from cxrules.time.zones import in_zone
 from cxrules.time.zones import zone as lookup
 
 
@@ -237,7 +238,7 @@ def _local(expr: ir.Local, layout: Layout) -> Fn:
         e = which(c)
         if e is None:
             return MISSING
-        t: datetime = e.time.astimezone(tz)
+        t: datetime = in_zone(e.time, tz)
         if part == "time_of_day":
             return t.hour * 3600 + t.minute * 60 + t.second + t.microsecond / 1e6
         if part == "date":

@@ -14,6 +14,7 @@ from cxrules.findings import model as found
 from cxrules.logs.event import Event
 from cxrules.time.calendars import bucket_key
 from cxrules.time.instants import from_us, seconds_to_us
+from cxrules.time.zones import in_zone
 
 CellKey = tuple[tuple[str, ...], str | None]
 #: The formulas whose cells report a numerator (`found.Cell.hits`).
@@ -103,7 +104,7 @@ class MetricRunner(RuleRunner):
             return self._label
         label = bucket_key(event.time, self.metric.bucket, self.zone)
         tz = self.layout.tz
-        local = event.time.astimezone(tz)
+        local = in_zone(event.time, tz)
         start = ts - (local.minute * 60 + local.second) * 1_000_000 - local.microsecond
         end = start + 3_600_000_000
         offset = local.utcoffset()

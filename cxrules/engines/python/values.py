@@ -12,6 +12,7 @@ from typing import Any
 from cxrules.ir.reading import read_instant, read_number
 from cxrules.ir.tolerance import holds
 from cxrules.time.instants import in_range
+from cxrules.time.zones import localize
 from cxrules.time.zones import zone as lookup
 
 
@@ -50,7 +51,7 @@ def as_instant(value: Any, zone: str) -> datetime | None:
     None outside the instants every zone can show (`cxrules.time.instants.in_range`)."""
     t: datetime | None = None
     if isinstance(value, datetime):
-        t = value if value.tzinfo is not None else value.replace(tzinfo=lookup(zone))
+        t = value if value.tzinfo is not None else localize(value, lookup(zone))
     elif isinstance(value, str):
         t = parse_instant(value, zone)
     elif isinstance(value, int | float) and not isinstance(value, bool):
