@@ -29,6 +29,7 @@ from cxrules.ir.text import (
     percent,
     window_text,
 )
+from cxrules.ir.walk import leaves, unit_of
 from cxrules.time.format import format_duration
 from cxrules.time.instants import from_us, seconds_to_us
 from cxrules.time.zones import zone as zone_info
@@ -118,7 +119,24 @@ def _value(v: Any, unit: str, times: Times) -> str:
             return measured(v)
         if unit == "duration":
             return format_duration(v)
+        if unit == "time_of_day" and 0 <= v < 86400:
+            return clock_text(v)
     return value_text(v, times)
+
+
+def clock_text(seconds: float) -> str:
+    """Seconds since local midnight as a clock reading: 29730 → '08:15:30', 30600 → '08:30'
+    (fractions of a second after a dot).
+
+    >>> clock_text(29730), clock_text(30600), clock_text(29730.25)
+    ('08:15:30', '08:30', '08:15:30.25')
+    """
+    whole = int(seconds)
+    h, m, s = whole // 3600, whole // 60 % 60, whole % 60
+    text = f"{h:02d}:{m:02d}" + (f":{s:02d}" if s or seconds != whole else "")
+    if seconds != whole:
+        text += f"{seconds - whole:.6f}"[1:].rstrip("0")
+    return text
 
 
 def _jsonable(v: Any, zone: str) -> Any:
@@ -345,7 +363,8 @@ def _value_check(
     reason = f"{condition} is false"
     if f.missing:
         reason = f"{condition} cannot be judged: {', '.join(f.missing)} missing"
-    units: dict[str, str] = {s.text: s.unit for s in rule.shown}
+    units: dict[str, str] = {text: unit_of(node) for text, node in leaves(rule.condition)}
+    units |= {s.text: s.unit for s in rule.shown}
     read = _read(f, t, units)
     if read:
         reason += f" ({'; '.join(read[:6])})"

@@ -381,7 +381,7 @@ class Shown(IR):
 
     text: str
     value: Expr
-    unit: Literal["number", "percent", "duration", "instant", "any"] = "any"
+    unit: Literal["number", "percent", "duration", "instant", "time_of_day", "any"] = "any"
 
 
 class ValueCheck(IR):
@@ -502,7 +502,7 @@ class Reported(IR):
 
     name: str
     value: Expr
-    unit: Literal["number", "percent", "duration", "instant", "any"] = "any"
+    unit: Literal["number", "percent", "duration", "instant", "time_of_day", "any"] = "any"
 
 
 class Policy(IR):

@@ -78,11 +78,13 @@ def value_reads(rule: ir.ValueCheck) -> list[tuple[str, Any]]:
 
 
 _UNITS = {"number": "number", "percent": "percent", "duration": "duration"}
+_UNITS |= {"time_of_day": "time_of_day"}
 
 
 def unit_of(e: Any) -> str:
     """The kind of value an expression yields, as a sentence writes it: "number", "percent",
-    "duration", "instant" or "any" (an attribute: only the log can tell).
+    "duration", "instant", "time_of_day" (seconds since local midnight, written 08:15:30) or
+    "any" (an attribute: only the log can tell).
 
     >>> pct = ir.Lit(value=0.5, type="percent")
     >>> unit_of(ir.Binary(op="*", left=pct, right=ir.Changes(path="team")))
@@ -94,6 +96,8 @@ def unit_of(e: Any) -> str:
     """
     if isinstance(e, ir.Lit):
         return _UNITS.get(e.type, "any")
+    if isinstance(e, ir.Local):
+        return "time_of_day" if e.part == "time_of_day" else "number" if e.part != "date" else "any"
     if isinstance(e, ir.Time) or (isinstance(e, ir.History) and e.fn != "count" and not e.field):
         return "instant"
     if isinstance(e, ir.History | ir.Changes) or (isinstance(e, ir.StateRef) and e.fn == "count"):

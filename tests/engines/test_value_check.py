@@ -182,6 +182,23 @@ def test_local_time_of_day_in_the_policy_zone() -> None:
     assert counts(run(utc, log)) == tally(activations=2, satisfied=2)
 
 
+def test_a_time_of_day_is_shown_as_a_clock_reading() -> None:
+    """local_time is seconds since local midnight to the engines; a sentence shows it as the
+    clock does (12:15:30, not 44130), in the condition's values and in what a policy reports."""
+    rule = ir.ValueCheck(
+        trigger=trig(pat("ticket.closed")),
+        condition=op("<", ir.Local(part="time_of_day"), lit(43200, "time_of_day")),
+    )
+    shown = ir.Reported(name="at", value=ir.Local(part="time_of_day"), unit="time_of_day")
+    log = Log()
+    log.add("+2h15min30s", "ticket.closed")  # 12:15:30 +03:00
+    result = run(policy(rule, report=(shown,)), log)
+    assert result.violations[0].sentence.endswith(
+        "local_time < 12:00 is false (local_time = 12:15:30) (at: 12:15:30)"
+    )
+    assert result.violations[0].details["values"] == {"local_time": 44130.0}
+
+
 def test_equal_times_and_out_of_scope_triggers() -> None:
     log = Log()
     window = {
