@@ -487,6 +487,8 @@ def audit(
         with ProgressDisplay() as progress, open_audit(request, progress) as (assembled, warnings):
             head = assembled.report
             unseen = [d for d in warnings if d.code in UNSEEN_CODES]
+            if strict and fmt not in STREAMED:
+                options["strict"] = _strict_reasons(head.rejected_total, unseen)
             if fmt in STREAMED:
                 # JSON and CSV are written as the violations come, never all in memory
                 with _destination(output) as handle:
@@ -514,6 +516,13 @@ def audit(
         click.echo(f"cxrules audit: {len(unseen)} warning(s) about the log (--strict)", err=True)
         sys.exit(EXIT_INVALID)
     sys.exit(EXIT_VIOLATIONS if failed else EXIT_OK)
+
+
+def _strict_reasons(rejected: int, warnings: list[Diagnostic]) -> list[str]:
+    """What fails an audit under --strict besides its violations, as the verdict names it."""
+    reasons = [f"{rejected} record{'s' if rejected != 1 else ''} rejected"] if rejected else []
+    reasons += [f"{d.code}: {d.message}" for d in warnings]
+    return reasons
 
 
 def _check_output(output: str | None, inputs: list[str]) -> None:

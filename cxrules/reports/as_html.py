@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import json
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from datetime import date
 from html import escape
 from typing import Any
@@ -154,6 +154,7 @@ def render_html(
     max_violations: int | None = MAX_VIOLATIONS,
     max_pending: int | None = MAX_PENDING,
     explanations: Mapping[str, str] | None = None,
+    strict: Sequence[str] = (),
 ) -> str:
     """The report as one self-contained HTML page.
 
@@ -166,7 +167,7 @@ def render_html(
     for name, limit in (("max_violations", max_violations), ("max_pending", max_pending)):
         if limit is not None and limit < 0:
             raise ValueError(f"{name} must be 0 or more, not {limit}")
-    passed, sentence = verdict(report, fail_on)
+    passed, sentence = verdict(report, fail_on, strict)
     ranked = ranked_policies(report)
     counts = _per_day(report)
     period = period_for(min(counts), max(counts)) if counts else "day"

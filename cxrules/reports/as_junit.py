@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import re
 import xml.etree.ElementTree as ET
+from collections.abc import Sequence
 
 from cxrules.reports.common import (
     WARNING_KINDS,
@@ -43,8 +44,9 @@ def _escape(match: re.Match[str]) -> str:
     return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
-def render_junit(report: Report, fail_on: str = "low") -> str:
-    """The report as JUnit XML: a failing test case per policy with violations at `fail_on`+.
+def render_junit(report: Report, fail_on: str = "low", strict: Sequence[str] = ()) -> str:
+    """The report as JUnit XML: a failing test case per policy with violations at `fail_on`+,
+    and under `--strict` a test case `log` in error, naming what failed the audit (`strict`).
 
     >>> from cxrules.reports.model import Report
     >>> empty = Report(engine="python", zone="UTC", as_of=None, policy_files=[], revision="r",
@@ -72,7 +74,14 @@ def render_junit(report: Report, fail_on: str = "low") -> str:
     groups = violations_by_policy(report)
     cases = [_testcase(p, groups.get(p.id, []), report.pending, fail_on) for p in report.policies]
     failures = sum(1 for case in cases if case.find("failure") is not None)
-    counts = {"tests": str(len(cases)), "failures": str(failures), "errors": "0"}
+    errors = []
+    if strict:
+        error = ET.Element("testcase", {"classname": "cxrules", "name": "log (--strict)"})
+        detail = ET.SubElement(error, "error", {"message": xml_text("; ".join(strict))})
+        detail.text = xml_text("\n".join(strict))
+        errors.append(error)
+    total = str(len(cases) + len(errors))
+    counts = {"tests": total, "failures": str(failures), "errors": str(len(errors))}
     root = ET.Element("testsuites", {"name": "cxrules", **counts})
     suite = ET.SubElement(root, "testsuite", {"name": "cxrules", **counts, "skipped": "0"})
     properties = ET.SubElement(suite, "properties")
@@ -86,6 +95,7 @@ def render_junit(report: Report, fail_on: str = "low") -> str:
         ET.SubElement(properties, "property", {"name": name, "value": xml_text(value)})
     order = {p.id: n for n, p in enumerate(ranked_policies(report))}
     ranked = sorted(zip(report.policies, cases, strict=True), key=lambda pc: order[pc[0].id])
+    suite.extend(errors)
     suite.extend(case for _, case in ranked)
     ET.indent(root, space="  ")
     body = ET.tostring(root, encoding="unicode", short_empty_elements=True)

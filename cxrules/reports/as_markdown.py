@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Sequence
 
 from cxrules.reports.common import (
     WARNING_KINDS,
@@ -42,13 +43,19 @@ def md(text: str) -> str:
     return _SPECIAL.sub(r"\\\1", html.escape(visible(text), quote=False))
 
 
-def render_markdown(report: Report, *, max_violations: int | None = 3, fail_on: str = "low") -> str:
+def render_markdown(
+    report: Report,
+    *,
+    max_violations: int | None = 3,
+    fail_on: str = "low",
+    strict: Sequence[str] = (),
+) -> str:
     """The report as GitHub-flavoured Markdown for a pull request; `max_violations` per
     failing policy (None: all of them)."""
     if max_violations is not None and max_violations < 0:
         raise ValueError(f"max_violations must be 0 or more, not {max_violations}")
     check_severity(fail_on)
-    passed, sentence = verdict(report, fail_on)
+    passed, sentence = verdict(report, fail_on, strict)
     out = [f"## cxrules audit: {'PASS' if passed else 'FAIL'}", "", md(sentence), ""]
     totals = input_totals(report)
     span = time_span(report)

@@ -12,6 +12,7 @@ from __future__ import annotations
 import io
 import os
 import sys
+from collections.abc import Sequence
 
 from rich import box
 from rich.console import Console
@@ -56,6 +57,7 @@ def render_text(
     fail_on: str = "low",
     color: bool | None = None,
     width: int = 100,
+    strict: Sequence[str] = (),
 ) -> str:
     """The report as a terminal summary, the verdict first (and again last, where a terminal
     leaves the reader).
@@ -90,7 +92,7 @@ def render_text(
         highlight=False,
         legacy_windows=False,
     )
-    passed, sentence = verdict(report, fail_on)
+    passed, sentence = verdict(report, fail_on, strict)
     closing = Text(sentence, style="bold green" if passed else "bold red")
     console.print(closing)
     console.print()

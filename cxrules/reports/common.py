@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 import unicodedata
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
@@ -114,10 +114,11 @@ def failing_records(
     )
 
 
-def verdict(report: Report, fail_on: str = "low") -> tuple[bool, str]:
+def verdict(report: Report, fail_on: str = "low", strict: Sequence[str] = ()) -> tuple[bool, str]:
     """(passed, sentence): the closing verdict of an audit at the `fail_on` severity. It names
     the policies nothing activated: a pass they had no part in, often a misspelt event type
-    (W401)."""
+    (W401). `strict`: what fails the audit under `--strict` besides violations (rejected
+    records, warnings about the log), each as a phrase."""
     failures = failing(report, fail_on)
     warnings = [v for v in report.violations if v.kind in WARNING_KINDS]
     below = len(report.violations) - len(failures) - len(warnings)
@@ -135,6 +136,8 @@ def verdict(report: Report, fail_on: str = "low") -> tuple[bool, str]:
         named = ", ".join(idle[:3]) + (f" and {len(idle) - 3} more" if len(idle) > 3 else "")
         extras.append(f"{plural(len(idle), 'policy', 'policies')} never activated ({named})")
     tail = ("; " + "; ".join(extras)) if extras else ""
+    if not failures and strict:
+        return False, f"FAIL (--strict): {'; '.join(strict)}{tail}."
     if not failures:
         return True, f"PASS: no violation at or above {fail_on}{tail}."
     policies = {v.policy for v in failures}
@@ -143,6 +146,8 @@ def verdict(report: Report, fail_on: str = "low") -> tuple[bool, str]:
         f"FAIL: {plural(len(failures), 'violation')} at or above {fail_on} "
         f"in {plural(len(policies), 'policy', 'policies')} ({by_severity})"
     )
+    if strict:
+        head += f"; and under --strict: {'; '.join(strict)}"
     return False, head + tail + "."
 
 

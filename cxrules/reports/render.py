@@ -29,7 +29,7 @@ def options_of(fmt: str) -> tuple[str, ...]:
     """The options a format accepts, in the order its function declares them.
 
     >>> options_of("junit"), options_of("json")
-    (('fail_on',), ())
+    (('fail_on', 'strict'), ())
     """
     params = list(inspect.signature(_renderer(fmt)).parameters.values())[1:]
     return tuple(p.name for p in params)

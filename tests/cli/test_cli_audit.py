@@ -160,9 +160,19 @@ def test_hostile_log_is_audited_and_every_rejection_is_reported(tmp_path: Path) 
 
 
 def test_strict_turns_a_rejection_into_a_failure(tmp_path: Path) -> None:
-    policies, log = _project(tmp_path, [*GOOD, "not json"])
-    code, _ = _audit("--policies", str(policies), "--log", str(log), "--strict")
+    """Exit 3, and the report says so: the verdict of the text, markdown and HTML reports and an
+    error test case in JUnit (a CI dashboard shows the job's reason)."""
+    policies, log = _project(tmp_path, [*GOOD, SAID, "not json"])
+    base = ("--policies", str(policies), "--log", str(log), "--strict", "--fail-on", "critical")
+    code, _ = _audit(*base)
     assert code == 3
+    result = CliRunner().invoke(main, ["audit", *base])
+    assert result.stdout.startswith("FAIL (--strict): 1 record rejected;")
+    result = CliRunner().invoke(main, ["audit", *base, "--format", "junit"])
+    assert '<testsuites name="cxrules" tests="3" failures="0" errors="1">' in result.stdout
+    assert '<error message="1 record rejected">' in result.stdout
+    without = CliRunner().invoke(main, ["audit", *base[:-3], "--fail-on", "critical"])
+    assert without.exit_code == 0 and without.stdout.startswith("PASS")
 
 
 def test_empty_and_gzipped_logs(tmp_path: Path) -> None:

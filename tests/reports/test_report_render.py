@@ -36,9 +36,11 @@ def test_dispatch(report: Report) -> None:
 
 def test_options_of() -> None:
     assert options_of("text") == (
-        "max_violations", "max_rejected", "max_pending", "fail_on", "color", "width",
+        "max_violations", "max_rejected", "max_pending", "fail_on", "color", "width", "strict",
     )  # fmt: skip
-    assert options_of("html") == ("fail_on", "max_violations", "max_pending", "explanations")
+    assert options_of("html") == (
+        "fail_on", "max_violations", "max_pending", "explanations", "strict",
+    )  # fmt: skip
     assert options_of("csv") == ("guard_formulas",)
 
 
@@ -57,7 +59,7 @@ def test_unknown_option(report: Report) -> None:
     with pytest.raises(ValueError) as caught:
         render(report, "junit", fail_on="low", max_violations=2)
     assert str(caught.value) == (
-        "the junit format has no option 'max_violations' (its options: fail_on)"
+        "the junit format has no option 'max_violations' (its options: fail_on, strict)"
     )
 
 
