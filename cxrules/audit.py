@@ -11,7 +11,7 @@ from pathlib import Path
 
 from cxrules import engines, ir
 from cxrules.diagnostics import Diagnostic, error
-from cxrules.engines.base import EngineError, EventList, RunOptions
+from cxrules.engines.base import EngineError, EventList, OutOfMemory, RunOptions
 from cxrules.findings.assemble import Assembled, ReportHeader, assemble, build_report
 from cxrules.findings.unseen import unseen, zoneless
 from cxrules.ir.validate import validate
@@ -120,6 +120,8 @@ def open_audit(
             raise AuditError("a log cannot be read", 3, [_unreadable(exc)]) from exc
         except MappingError as exc:  # found while reading: a duplicate_key no event has
             raise AuditError("invalid log mapping", 2, exc.diagnostics) from exc
+        except OutOfMemory as exc:
+            raise AuditError(f"the {engine.name} engine ran out of memory: {exc}", 2) from exc
         except EngineError as exc:
             message = f"the policies cannot run on the {engine.name} engine: {exc}"
             raise AuditError(message, 2) from exc

@@ -29,6 +29,10 @@ class EngineError(Exception):
     The message says what and where."""
 
 
+class OutOfMemory(EngineError):
+    """The engine's database ran out of the memory the audit gave it (`--memory-limit`)."""
+
+
 @dataclass(frozen=True)
 class EventList:
     """Events already in memory (a Gherkin scenario, a test, a live feed), in any order: the

@@ -386,3 +386,13 @@ def test_the_report_never_replaces_an_input_nor_half_written(
         _audit(*base, "-o", str(report))
     assert report.read_text(encoding="utf-8") == "yesterday's report"
     assert [p.name for p in tmp_path.iterdir() if p.name.endswith(".partial")] == []
+
+
+def test_too_little_memory_is_said_with_the_options_that_give_more(tmp_path: Path) -> None:
+    policies, log = _project(tmp_path, GOOD)
+    base = ("--policies", str(policies), "--log", str(log), "--engine", "duckdb")
+    code, out = _audit(*base, "--memory-limit", "1MB")
+    assert code == 2
+    assert "cxrules audit: the duckdb engine ran out of memory: the audit needs more memory " in out
+    assert "than --memory-limit 1MB gives it" in out and "raise --memory-limit" in out
+    assert "SET memory_limit" not in out  # DuckDB's own advice names SQL, not our options

@@ -19,9 +19,11 @@ import pyarrow as pa
 from cxrules import ir
 from cxrules.diagnostics import Diagnostic
 from cxrules.engines.base import (
+    DEFAULT_MEMORY_LIMIT,
     Engine,
     EngineError,
     EventList,
+    OutOfMemory,
     RunOptions,
     Source,
     cannot_run,
@@ -78,6 +80,9 @@ class DuckDBEngine(Engine):
         con = connect(options.settings)
         try:
             outcome = SqlRun(DuckDBBackend(con), policy_set, source, options).outcome()
+        except duckdb.OutOfMemoryException as exc:
+            con.close()
+            raise out_of_memory(options.settings, exc) from exc
         except duckdb.Error as exc:
             con.close()
             raise EngineError(f"DuckDB could not run the plans: {exc}") from exc
@@ -86,6 +91,17 @@ class DuckDBEngine(Engine):
             raise
         outcome.close = con.close  # the violations are read from the database as they are written
         return outcome
+
+
+def out_of_memory(settings: dict[str, str], exc: Exception) -> OutOfMemory:
+    """What to say when DuckDB ran out of the audit's memory (it spills sorts and joins to
+    disk, but some steps must fit in memory)."""
+    limit = settings.get("memory_limit") or DEFAULT_MEMORY_LIMIT
+    first = str(exc).split("\n", 1)[0].removeprefix("Out of Memory Error: ")
+    return OutOfMemory(
+        f"the audit needs more memory than --memory-limit {limit} gives it ({first}); raise "
+        "--memory-limit, or give --temp-dir a folder with free space"
+    )
 
 
 def connect(settings: dict[str, str]) -> duckdb.DuckDBPyConnection:
