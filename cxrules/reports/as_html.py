@@ -312,13 +312,16 @@ def _policy_section(
         parts.append(_metric_part(policy))
     if found:
         shown = found if limit is None else found[:limit]
-        head = f"Violations ({len(found):,})"
+        what = "Violations"
+        if any(v.kind in WARNING_KINDS for v in found):
+            what = "Violations and metric warnings"
+        head = f"{what} ({len(found):,})"
         if len(shown) < len(found):
-            head = f"Violations: the first {len(shown):,} of {len(found):,}"
+            head = f"{what}: the first {len(shown):,} of {len(found):,}"
         parts.append(f"<h4>{head}</h4>")
         parts += [_violation(v, index[id(v)]) for v in shown]
         if len(shown) < len(found):
-            parts.append(_more(policy, len(found) - len(shown)))
+            parts.append(_more(policy, found[len(shown) :]))
     parts.append("</div></details>")
     return "".join(parts)
 
@@ -339,9 +342,17 @@ def _tally_sentence(p: PolicySummary) -> str:
     )
 
 
-def _more(policy: PolicySummary, hidden: int) -> str:
+def _more(policy: PolicySummary, hidden: list[Violation]) -> str:
+    warnings = sum(1 for v in hidden if v.kind in WARNING_KINDS)
+    violations = len(hidden) - warnings
+    counts = []  # "22 more violations and 8 metric warnings", "8 more metric warnings"
+    if violations:
+        counts.append(f"{violations:,} more violation{'' if violations == 1 else 's'}")
+    if warnings:
+        more = "" if violations else "more "
+        counts.append(f"{warnings:,} {more}metric warning{'' if warnings == 1 else 's'}")
     return (
-        f'<p class="more">{hidden:,} more {"violation" if hidden == 1 else "violations"} of '
+        f'<p class="more">{" and ".join(counts)} of '
         f"<code>{_e(policy.id)}</code> are not shown on this page. Every violation is in the "
         "CSV rendering of this audit (<code>--format csv</code>: one row per violation, filter "
         f"the <code>policy</code> column on <code>{_e(policy.id)}</code>) and in its JSON "

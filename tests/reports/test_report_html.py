@@ -247,6 +247,20 @@ def test_max_violations(report: Report) -> None:
         render_html(report, max_violations=-1)
 
 
+def test_the_hidden_rest_counts_violations_and_metric_warnings_apart(report: Report) -> None:
+    """A metric's warnings are listed with its violations but are not violations: the pointer
+    to the rest counts them apart, so that its numbers add up to the policy's."""
+    sample = many(report, 5)
+    gaps = [v for v in sample.violations if v.id.startswith("v-gap-")]
+    warned = [g.model_copy(update={"kind": "metric_warning"}) for g in gaps[3:]]
+    text = render_html(
+        sample.model_copy(update={"violations": gaps[:3] + warned}), max_violations=2
+    )
+    part = section(text, "octopus.always-connected")
+    assert "Violations and metric warnings: the first 2 of 5" in part
+    assert "1 more violation and 2 metric warnings of <code>octopus.always-connected</code>" in part
+
+
 def test_open_obligations_are_capped(report: Report) -> None:
     pending = report.pending[0]
     lots = [
