@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 from collections.abc import Iterator
 from datetime import time as dt_time
 from decimal import Decimal
@@ -87,6 +88,9 @@ class _Lines:
     """Decoded lines for the csv module; a bad line becomes '' and is flagged for rejection."""
 
     def __init__(self, stream: IO[bytes], limit: int, encoding: str, label: str) -> None:
+        if codecs.lookup(encoding).name in _WIDE:  # b"\n" is no line end in UTF-16 or UTF-32
+            stream = io.BufferedReader(_Recoded(stream, encoding, label))
+            encoding = "utf-8"
         self.source = bounded_lines(stream, limit)
         self.decoder = codecs.getincrementaldecoder(encoding)
         self.encoding = encoding
@@ -112,6 +116,40 @@ class _Lines:
                 code = "E407" if utf8 else "E402"
                 self.bad = self.bad or Rejected(self.label, number, code, reason, sample_text(data))
                 yield "\n"
+
+
+#: Codecs whose line ends are not the byte b"\n": the file is recoded to UTF-8 before its
+#: lines are split (an Excel "Unicode Text" export is UTF-16).
+_WIDE = {"utf-16", "utf-16-le", "utf-16-be", "utf-32", "utf-32-le", "utf-32-be"}
+
+
+class _Recoded(io.RawIOBase):
+    """A UTF-16 or UTF-32 byte stream as UTF-8 bytes; bytes that are not valid in its codec
+    are a LogError (its lines cannot be told apart)."""
+
+    def __init__(self, stream: IO[bytes], encoding: str, label: str) -> None:
+        self.decoder = codecs.getincrementaldecoder(encoding)()
+        self.stream, self.encoding, self.label = stream, encoding, label
+        self.pending = b""
+        self.done = False
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        while not self.pending and not self.done:
+            chunk = self.stream.read(1 << 16)
+            try:
+                text = self.decoder.decode(chunk, final=not chunk)
+            except UnicodeDecodeError as exc:
+                reason = f"the file is not valid {self.encoding}: {exc.reason}"
+                raise LogError(self.label, reason) from None
+            self.pending = text.encode("utf-8", "surrogatepass")
+            self.done = not chunk
+        n = min(len(buffer), len(self.pending))
+        buffer[:n] = self.pending[:n]
+        self.pending = self.pending[n:]
+        return n
 
 
 def csv_header(stream: IO[bytes], delimiter: str, encoding: str, label: str) -> list[str]:

@@ -289,3 +289,25 @@ def test_a_naive_time_in_a_dst_gap_is_the_instant_the_clock_shows(tmp_path):
     assert events[1].time == datetime(2026, 3, 29, 1, 30, tzinfo=UTC)
     assert events[1].time.astimezone(paris).hour == 3
     assert logs.summaries()[0].last_time == "2026-03-29T03:30:00+02:00"
+
+
+def test_a_utf16_export_is_read_line_by_line(tmp_path):
+    """Excel's "Unicode Text" is UTF-16 with a BOM, tab separated, CRLF: its line end is not the
+    byte b"\\n", so the file is recoded before its lines are split."""
+    text = "id\ttime\ttype\tagent\r\n1\t2026-03-02 09:00:00\tticket.open\tŞule\r\n"
+    text += "2\t2026-03-02 09:05:00\tticket.closed\tÇağrı\r\n"
+    path = tmp_path / "export.txt"
+    path.write_bytes(text.encode("utf-16"))  # with its BOM
+    mapping = {"format": "csv", "delimiter": "\t", "encoding": "utf-16", "zone": "UTC"}
+    logs, events = read(path, mapping)
+    assert [(e.type, e.attrs["agent"], e.line) for e in events] == [
+        ("ticket.open", "Şule", 2),
+        ("ticket.closed", "Çağrı", 3),
+    ]
+    assert logs.rejected == []
+    path.write_bytes(text.encode("utf-16-le"))  # no BOM: the codec is named
+    _, events = read(path, {**mapping, "encoding": "utf-16-le"})
+    assert [e.attrs["agent"] for e in events] == ["Şule", "Çağrı"]
+    path.write_bytes(text.encode("utf-16-le") + b"\x00\xd8")  # a lone surrogate at the end
+    with pytest.raises(LogError, match="not valid utf-16-le"):
+        read(path, {**mapping, "encoding": "utf-16-le"})
