@@ -350,3 +350,19 @@ def test_a_wall_clock_in_a_dst_gap_reads_as_the_clock_shows_its_instant() -> Non
     result = run(policy(rule, zone="Europe/Paris"), log)
     assert kinds(result) == []  # 03:30 and 01:59: no hour 2
     assert counts(result)["satisfied"] == 2
+
+
+def test_whole_numbers_beyond_64_bits_are_ints_on_every_engine() -> None:
+    """DuckDB's JSON reads 2**70 as a DOUBLE; its digits say it is an int, as Python reads it:
+    compared by its digits, shown with them, and a scope key of them."""
+    big = 2**70
+    rule = ir.ValueCheck(
+        trigger=trig(pat("refund.issued")), condition=op("!=", attr("order_no"), lit(big))
+    )
+    log = Log()
+    log.add("+0s", "refund.issued", order_no=big, batch=big + 1)
+    log.add("+1s", "refund.issued", order_no=big + 1, batch=big + 1)
+    result = run(policy(rule, scope=("batch",)), log)
+    assert kinds(result) == [("condition_false", "e1")]
+    assert "order_no = 1180591620717411303424" in result.violations[0].sentence
+    assert result.violations[0].scope == {"batch": "1180591620717411303425"}

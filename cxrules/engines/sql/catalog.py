@@ -112,15 +112,19 @@ def _quote_key(key: str) -> str:
 def _typed(j: str, p: str) -> list[str]:
     t = f"json_type({j})"
     instant = f"json_extract({j}, {lit('$.' + _quote_key(INSTANT_KEY))})"
+    # DuckDB's JSON reads an int beyond 64 bits as a DOUBLE; its text keeps the digits (an int
+    # to Python): kind 2, its digits its text and its key
+    wide = f"regexp_full_match(CAST({j} AS VARCHAR), '-?[0-9]+')"
     kind = (
         f"CASE {t} WHEN 'VARCHAR' THEN 1 WHEN 'BIGINT' THEN 2 WHEN 'UBIGINT' THEN 2 "
-        f"WHEN 'HUGEINT' THEN 2 WHEN 'DOUBLE' THEN 3 WHEN 'BOOLEAN' THEN 4 WHEN 'ARRAY' THEN 5 "
+        f"WHEN 'HUGEINT' THEN 2 WHEN 'DOUBLE' THEN CASE WHEN {wide} THEN 2 ELSE 3 END "
+        f"WHEN 'BOOLEAN' THEN 4 WHEN 'ARRAY' THEN 5 "
         f"WHEN 'OBJECT' THEN CASE WHEN {instant} IS NOT NULL THEN 7 ELSE 6 END END"
     )
     # a list or an object as its JSON text; an int as its digits (exact beyond 2**53)
     text = f"CASE WHEN {t} = 'VARCHAR' THEN json_extract_string({j}, '$') " + (
         f"WHEN {t} IN ('ARRAY', 'OBJECT', 'BIGINT', 'UBIGINT', 'HUGEINT') "
-        f"THEN CAST({j} AS VARCHAR) END"
+        f"OR ({t} = 'DOUBLE' AND {wide}) THEN CAST({j} AS VARCHAR) END"
     )
     numeric = "('BIGINT', 'UBIGINT', 'HUGEINT', 'DOUBLE')"
     num = f"CASE WHEN {t} IN {numeric} THEN CAST({j} AS DOUBLE) END"
@@ -129,7 +133,8 @@ def _typed(j: str, p: str) -> list[str]:
     key = (
         f"CASE {t} WHEN 'VARCHAR' THEN json_extract_string({j}, '$') "
         f"WHEN 'BOOLEAN' THEN CASE WHEN CAST({j} AS BOOLEAN) THEN 'true' ELSE 'false' END "
-        f"WHEN 'DOUBLE' THEN {float_text(f'CAST({j} AS DOUBLE)')} "
+        f"WHEN 'DOUBLE' THEN CASE WHEN {wide} THEN CAST({j} AS VARCHAR) "
+        f"ELSE {float_text(f'CAST({j} AS DOUBLE)')} END "
         f"WHEN 'NULL' THEN NULL ELSE CAST({j} AS VARCHAR) END"
     )
     xt = "json_type(x)"
