@@ -120,20 +120,27 @@ def open_audit(
             raise AuditError("a log cannot be read", 3, [_unreadable(exc)]) from exc
         except MappingError as exc:  # found while reading: a duplicate_key no event has
             raise AuditError("invalid log mapping", 2, exc.diagnostics) from exc
-        except OutOfMemory as exc:
-            raise AuditError(f"the {engine.name} engine ran out of memory: {exc}", 2) from exc
         except EngineError as exc:
-            message = f"the policies cannot run on the {engine.name} engine: {exc}"
-            raise AuditError(message, 2) from exc
+            raise _engine_failed(engine.name, exc, "the policies cannot run") from exc
         if collecting:
             gc.enable()
-        yield assembled, loaded.diagnostics + unseen(policy_set, logs.profile) + zones
+        try:
+            yield assembled, loaded.diagnostics + unseen(policy_set, logs.profile) + zones
+        except EngineError as exc:  # while the violations were read for the report
+            raise _engine_failed(engine.name, exc, "the report could not be finished") from exc
     finally:
         if collecting:
             gc.enable()
         if outcome is not None and outcome.close is not None:
             outcome.close()
         logs.close()
+
+
+def _engine_failed(engine: str, exc: EngineError, what: str) -> AuditError:
+    """The usage error for an engine's failure: memory running out, or `what` went wrong."""
+    if isinstance(exc, OutOfMemory):
+        return AuditError(f"the {engine} engine ran out of memory: {exc}", 2)
+    return AuditError(f"{what} on the {engine} engine: {exc}", 2)
 
 
 def check_against_logs(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import json
+from collections.abc import Iterator
 from pathlib import Path
 
 import jsonschema
@@ -396,3 +397,39 @@ def test_too_little_memory_is_said_with_the_options_that_give_more(tmp_path: Pat
     assert "cxrules audit: the duckdb engine ran out of memory: the audit needs more memory " in out
     assert "than --memory-limit 1MB gives it" in out and "raise --memory-limit" in out
     assert "SET memory_limit" not in out  # DuckDB's own advice names SQL, not our options
+
+
+@pytest.mark.parametrize("fmt", ["json", "html"])
+def test_memory_running_out_while_the_report_is_written_is_said_and_keeps_the_old_report(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, fmt: str
+) -> None:
+    """The plans ran; DuckDB runs out of memory reading their violations (a view evaluated as the
+    report streams): the same usage error as during the plans, no traceback, the old report
+    left as it was."""
+    import duckdb
+
+    from cxrules.engines.duckdb.engine import DuckDBBackend
+
+    rows = DuckDBBackend.rows
+
+    def exhausted(self: DuckDBBackend, sql: str) -> Iterator[dict[str, object]]:
+        if "_cx_records" not in sql:  # the plans' own queries, before the report
+            yield from rows(self, sql)
+            return
+        with self.reading():
+            raise duckdb.OutOfMemoryException(
+                "Out of Memory Error: failed to allocate data of size 16.0 MiB "
+                "(1.0 GiB/1.0 GiB used)"
+            )
+
+    monkeypatch.setattr(DuckDBBackend, "rows", exhausted)
+    policies, log = _project(tmp_path, GOOD)
+    report = tmp_path / f"r.{fmt}"
+    report.write_text("yesterday's report", encoding="utf-8")
+    base = ("--policies", str(policies), "--log", str(log), "--engine", "duckdb")
+    code, out = _audit(*base, "--format", fmt, "-o", str(report))
+    assert code == 2
+    assert "cxrules audit: the duckdb engine ran out of memory: the audit needs more memory " in out
+    assert "than --memory-limit 1GB gives it (failed to allocate data of size 16.0 MiB" in out
+    assert "Traceback" not in out and "SET memory_limit" not in out
+    assert report.read_text(encoding="utf-8") == "yesterday's report"

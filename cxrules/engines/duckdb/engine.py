@@ -79,7 +79,8 @@ class DuckDBEngine(Engine):
             raise EngineError(str(exc)) from exc
         con = connect(options.settings)
         try:
-            outcome = SqlRun(DuckDBBackend(con), policy_set, source, options).outcome()
+            backend = DuckDBBackend(con, settings=options.settings)
+            outcome = SqlRun(backend, policy_set, source, options).outcome()
         except duckdb.OutOfMemoryException as exc:
             con.close()
             raise out_of_memory(options.settings, exc) from exc
@@ -117,8 +118,14 @@ def connect(settings: dict[str, str]) -> duckdb.DuckDBPyConnection:
 class DuckDBBackend(Backend):
     """The plans' database: an in-memory DuckDB."""
 
-    def __init__(self, con: duckdb.DuckDBPyConnection, workers: int | None = None) -> None:
+    def __init__(
+        self,
+        con: duckdb.DuckDBPyConnection,
+        workers: int | None = None,
+        settings: dict[str, str] | None = None,
+    ) -> None:
         self.con = con
+        self.settings = settings or {}  # the audit's (for what to say when memory runs out)
         self.schema = "main"  # where `create_table` makes its tables
         if workers is None:
             ((threads,),) = con.execute("SELECT current_setting('threads')").fetchall()
@@ -128,7 +135,7 @@ class DuckDBBackend(Backend):
     def fork(self) -> DuckDBBackend:
         """The same database through a connection of its own (DuckDB runs the queries of
         several connections at once, sharing its threads and its memory limit)."""
-        return DuckDBBackend(self.con.cursor(), workers=1)
+        return DuckDBBackend(self.con.cursor(), workers=1, settings=self.settings)
 
     def define_functions(self, plans: list[PolicyPlan]) -> None:
         if any(uses_casing(text) for plan in plans for text in plan_texts(plan)):
@@ -158,9 +165,21 @@ class DuckDBBackend(Backend):
         path = self.con.execute("SELECT current_setting('search_path')").fetchone()
         if path and path[0]:
             cursor.execute(f"SET search_path = '{path[0]}'")
-        reader: Any = cursor.sql(sql).to_arrow_reader(8192)
-        for batch in reader:
-            yield from batch.to_pylist()
+        with self.reading():
+            reader: Any = cursor.sql(sql).to_arrow_reader(8192)
+            for batch in reader:
+                yield from batch.to_pylist()
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        """DuckDB's errors while the findings are read (the report being written): memory
+        running out said as `run` says it, the others as an EngineError."""
+        try:
+            yield
+        except duckdb.OutOfMemoryException as exc:
+            raise out_of_memory(self.settings, exc) from exc
+        except duckdb.Error as exc:
+            raise EngineError(f"DuckDB could not read the findings: {exc}") from exc
 
     @contextmanager
     def stage(self, plan: PolicyPlan, index: int) -> Iterator[None]:
@@ -201,9 +220,10 @@ class DuckDBBackend(Backend):
         table = pa.table({"o": pa.array(sorted(ords), pa.int64())})
         cursor = self.con.cursor()
         cursor.register("_cx_wanted", table)
-        rows = cursor.execute(
-            "SELECT ord, id, type, ts, file, line FROM main.events JOIN _cx_wanted ON ord = o"
-        ).fetchall()
+        with self.reading():
+            rows = cursor.execute(
+                "SELECT ord, id, type, ts, file, line FROM main.events JOIN _cx_wanted ON ord = o"
+            ).fetchall()
         cursor.close()
         return {o: Cited(i, t, ts, f, ln) for o, i, t, ts, f, ln in rows}
 
