@@ -351,7 +351,8 @@ def profile(con: duckdb.DuckDBPyConnection, table: str = "events") -> LogProfile
         pointer, prefix = objects.pop()
         node = f"json_extract(attrs, {literal(pointer)})" if pointer else "attrs"
         objects_sql = f"SELECT node FROM (SELECT {node} AS node FROM {name})"
-        objects_sql += " WHERE json_type(node) = 'OBJECT'"
+        if pointer:  # `attrs` itself is an object: every route writes one
+            objects_sql += " WHERE json_type(node) = 'OBJECT'"
         # the keys of every object (one list per distinct list), and which keys hold an object:
         # looked for only in the objects with a second '{' (most logs have flat records)
         rows = con.execute(

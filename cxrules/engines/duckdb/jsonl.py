@@ -16,9 +16,9 @@ A line is read by DuckDB only when the Python readers would accept it and read i
 - duplicate-key fields are strings, integers, booleans or null.
 
 Every other line (blank lines too) is handed back and judged by `read_jsonl` and `Builder`.
-Records that start with the time and the type as plain strings (`{"time": "…", "type": "…",`)
-are cut by one regular expression; others go through DuckDB's JSON functions. A naive time
-takes its zone's offset from the zone table (zones.py).
+A naive time takes its zone's offset from the zone table (zones.py): a batch is read as if its
+times were all aware, and the lines left with a naive time are read again once the table has
+their hours (after the first such batch, the table is filled before each batch is read).
 """
 
 from __future__ import annotations
@@ -32,7 +32,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from cxrules.engines.duckdb.lines import Batch, Flags
-from cxrules.engines.duckdb.native import Fallback, Route, zone_hours
+from cxrules.engines.duckdb.native import Fallback, Route, zone_hour_numbers, zone_hours
 from cxrules.engines.duckdb.pyroute import Sink, jsonl_item
 from cxrules.engines.duckdb.sql import SAFE_US, STAGE, ZONES, hour_of, literal, pointer, text_list
 from cxrules.logs.logset import LogInput
@@ -108,31 +108,33 @@ class JsonlPlan:
         return [n for n in self.key_fields if n not in special and n not in self.popped()]
 
 
-def keys_sql(plan: JsonlPlan) -> str:
-    """The query that lists a batch's distinct key lists (to find repeated keys) and, for a
-    plan with a zone, the local hours ('YYYY-MM-DD?HH') its naive times start with."""
-    time = "NULL" if plan.utc else f"json_extract_string(text, {literal(pointer(plan.time))})"
+#: The query that lists a batch's distinct key lists (to find repeated keys).
+KEYS = """SELECT DISTINCT array_to_string(json_keys(text), chr(0))
+FROM _cx_in WHERE NOT unsafe AND json_valid(text)"""
+
+
+def hours_sql(plan: JsonlPlan) -> str:
+    """The query that lists the local hours ('YYYY-MM-DD?HH') a batch's naive times start with
+    (every time's, when the offsets are ignored), for the zone table."""
+    time = f"json_extract_string(text, {literal(pointer(plan.time))})"
     aware = "ends_with(t, 'Z') OR substr(t, length(t) - 5, 1) IN ('+', '-')"
-    if plan.utc:
-        hour = "NULL"
-    elif plan.ignore_offset:
-        hour = "substr(t, 1, 13)"
-    else:
-        hour = f"CASE WHEN NOT ({aware}) THEN substr(t, 1, 13) END"
+    hour = "substr(t, 1, 13)"
+    if not plan.ignore_offset:
+        hour = f"CASE WHEN NOT ({aware}) THEN {hour} END"
     return f"""
-SELECT DISTINCT ks, {hour} FROM (
-  SELECT array_to_string(json_keys(text), chr(0)) AS ks, {time} AS t
-  FROM _cx_in WHERE NOT unsafe AND json_valid(text)
+SELECT DISTINCT {hour} FROM (
+  SELECT {time} AS t FROM _cx_in WHERE NOT unsafe AND json_valid(text)
 )"""
 
 
-def insert_sql(plan: JsonlPlan, repeated: bool, naive: bool) -> str:
-    """The query that reads a batch `_cx_in(line, raw, text, unsafe)` into the staging table:
+def insert_sql(plan: JsonlPlan, repeated: bool, naive: bool, source: str = "_cx_in") -> str:
+    """The query that reads a batch `source(line, raw, text, unsafe)` into the staging table:
     an event for each line DuckDB accepts, the bytes of every other line. Parameters: input
     index, seq and ord of the batch's first line, the first line, the file label, and (when
-    `repeated`) the key lists with a repeated key. `naive`: the batch has naive times, which
-    take their offsets from the zone table (a join, after which the rows are put back in
-    line order)."""
+    `repeated`) the key lists with a repeated key. `naive`: the
+    batch has naive times, which take their offsets from the zone table (a join, after which
+    the rows are put back in line order); without it, a naive time's line is left with its
+    wall clock in `wall` (`JsonlRoute.insert` reads it again)."""
     pointers = [plan.time, plan.type] + ([plan.id] if plan.id else []) + plan.attr_parts()
     first_part = 4 if plan.id else 3
     popped = {name: None for name in sorted(plan.popped())}
@@ -187,6 +189,7 @@ def insert_sql(plan: JsonlPlan, repeated: bool, naive: bool) -> str:
         )
         local = "CASE WHEN tzl = 0 THEN clock END"
     order = ""
+    left = "NULL"  # the `wall` of a line left to Python
     if plan.utc:
         ts = "coalesce(p.instant, p.local_us)"
         wall = "NULL::BIGINT"
@@ -195,6 +198,7 @@ def insert_sql(plan: JsonlPlan, repeated: bool, naive: bool) -> str:
         ts = "p.instant"
         wall = "NULL::BIGINT"
         join = ""
+        left = "local_us"
     else:
         order = "ORDER BY line"
         offset = (
@@ -231,7 +235,7 @@ SELECT
   CASE WHEN ok THEN json_merge_patch(text, {literal(patch)}::JSON) END,
   $input,
   CASE WHEN ok THEN ts / 1000000.0 END,
-  CASE WHEN ok THEN wall END,
+  CASE WHEN ok THEN wall ELSE {left} END,
   false,
   CASE WHEN ok THEN {dkey} END,
   CASE WHEN ok THEN {dshow} END,
@@ -253,7 +257,7 @@ FROM (
           FROM (
             SELECT line, raw, text,
               coalesce(NOT unsafe AND {valid}, false) AS v
-            FROM _cx_in
+            FROM {source}
           )
           )
           )
@@ -309,13 +313,19 @@ class JsonlRoute(Route):
     def __init__(self, log: LogInput, index: int, offset: int, sink: Sink, plan: JsonlPlan):
         super().__init__(log, index, offset, sink)
         self.plan = plan
-        self.keys = keys_sql(plan)
+        self.hours = None if plan.utc else hours_sql(plan)
         self.inserts = {
             (repeated, naive): insert_sql(plan, repeated, naive)
             for repeated in (False, True)
             for naive in (False, True)
         }
+        self.again = {
+            repeated: insert_sql(plan, repeated, True, source="_cx_naive")
+            for repeated in (False, True)
+        }
         self.tz = zone(plan.zone)
+        #: the file has naive times: the zone table is filled before each batch is read
+        self.naive = plan.ignore_offset
 
     def flags(self) -> Flags:
         return _unsafe
@@ -329,14 +339,44 @@ class JsonlRoute(Route):
                 raise Fallback(f"line {number} is cut by the record limit mid-way")
 
     def insert(self, con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> None:
-        found = con.execute(self.keys).fetchall()
-        repeated = [ks for ks in {ks for ks, _ in found} if _repeats(ks)]
-        hours = {hour for _, hour in found if hour}
-        if hours:
-            zone_hours(con, self.plan.zone, self.tz, hours)
+        """Most files have no naive time (or no zone): the batch is read as if it had none,
+        and only when some line was left with a wall clock is the zone table filled and those
+        lines read again. Once a batch had one, the next batches fill the table first."""
+        repeated = [ks for (ks,) in con.execute(KEYS).fetchall() if _repeats(ks)]
         if repeated:
             params = params | {"repeated": repeated}
-        con.execute(self.inserts[bool(repeated), bool(hours)], params)
+        if self.hours is not None and self.naive:
+            hours = {hour for (hour,) in con.execute(self.hours).fetchall() if hour}
+            if hours:
+                zone_hours(con, self.plan.zone, self.tz, hours)
+                con.execute(self.inserts[bool(repeated), True], params)
+                return
+        con.execute(self.inserts[bool(repeated), False], params)
+        if self.hours is not None:
+            self._read_naive_again(con, params, bool(repeated))
+
+    def _read_naive_again(
+        self, con: duckdb.DuckDBPyConnection, params: dict[str, Any], repeated: bool
+    ) -> None:
+        """The batch's lines left with a naive time's wall clock, read with their offsets."""
+        where = "input = $input AND raw IS NOT NULL AND wall IS NOT NULL AND line >= $first"
+        span = {"input": params["input"], "first": params["first"]}
+        hours = con.execute(f"SELECT DISTINCT {hour_of('wall')} FROM {STAGE} WHERE {where}", span)
+        found = {hour for (hour,) in hours.fetchall()}
+        if not found:
+            return
+        self.naive = True
+        zone_hour_numbers(con, self.plan.zone, self.tz, found)
+        con.execute(
+            f"""CREATE OR REPLACE TEMP TABLE _cx_naive AS SELECT * FROM _cx_in
+            WHERE line IN (SELECT line FROM {STAGE} WHERE {where})""",
+            span,
+        )
+        try:
+            con.execute(f"DELETE FROM {STAGE} WHERE {where}", span)
+            con.execute(self.again[repeated], params)
+        finally:
+            con.execute("DROP TABLE _cx_naive")
 
     def item(self, data: bytes, number: int) -> Item | None:
         return jsonl_item(data, number, self.log.max_record, self.log.label)

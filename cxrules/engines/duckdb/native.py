@@ -162,6 +162,13 @@ def zone_hours(con: duckdb.DuckDBPyConnection, name: str, tz: tzinfo, prefixes: 
         except ValueError:
             continue  # not a time DuckDB will accept either
         hours.add((start - NAIVE_EPOCH) // timedelta(hours=1))
+    zone_hour_numbers(con, name, tz, hours)
+
+
+def zone_hour_numbers(
+    con: duckdb.DuckDBPyConnection, name: str, tz: tzinfo, hours: set[int]
+) -> None:
+    """Add the zone table's rows for local hours (numbered from 1970-01-01T00) it lacks."""
     known = con.execute(f"SELECT hour FROM {ZONES} WHERE zone = $zone", {"zone": name}).fetchall()
     new = sorted(hours - {hour for (hour,) in known})
     if not new:

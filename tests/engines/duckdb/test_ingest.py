@@ -18,6 +18,7 @@ from cxrules.engines.duckdb.ingest import ingest
 from cxrules.engines.duckdb.parquetfile import ParquetPlan
 from cxrules.engines.duckdb.verify import differences, duckdb_read, python_read
 from cxrules.logs import LogMapping, LogSet, MappingError, load_mapping, mapping_from_dict, open_log
+from cxrules.time.instants import to_us
 
 # What only the duckdb engine has: runs when it is one of the engines tested.
 pytestmark = pytest.mark.engines("duckdb")
@@ -119,6 +120,33 @@ def test_visits_are_read_by_duckdb_except_the_nested_object():
     # line 3 holds a nested object ("meta"): the Python readers build that event
     assert done.native == [3]
     assert con.execute("SELECT count(*) FROM events").fetchall() == [(4,)]
+
+
+def test_naive_times_among_aware_ones_are_read_by_duckdb_with_the_zones_offsets(tmp_path):
+    """A batch is read as if every time were aware; the naive lines are then read again with
+    the zone table's offsets (both sides of the spring change in Bucharest), not left to the
+    Python readers; a repeated key still is."""
+    log = write(
+        tmp_path / "mixed.jsonl",
+        [
+            '{"time": "2026-03-29T02:30:00+02:00", "type": "aware"}',
+            '{"time": "2026-03-29T02:59:00", "type": "before"}',
+            '{"time": "2026-03-29T04:01:00", "type": "after"}',
+            '{"time": "2026-03-29T05:00:00Z", "type": "utc"}',
+            '{"time": "2026-03-29T06:00:00", "type": "twice", "type": "again"}',
+        ],
+    )
+    mapping = {"zone": "Europe/Bucharest"}
+    _, got = compare([log], mapping)
+    assert [e[2] for e in got.events] == ["aware", "before", "after", "again", "utc"]
+    # 02:59 is +02:00 (00:59 UTC), 04:01 is +03:00 (01:01 UTC)
+    assert [e[0] for e in got.events][1:3] == [
+        to_us(datetime(2026, 3, 29, 0, 59, tzinfo=UTC)),
+        to_us(datetime(2026, 3, 29, 1, 1, tzinfo=UTC)),
+    ]
+    con = duckdb.connect()
+    done = ingest(con, _maker([log], mapping, {})())
+    assert done.routes == ["jsonl:duckdb"] and done.native == [4]  # the repeated key: Python
 
 
 # -- hostile lines ---------------------------------------------------------------------------
