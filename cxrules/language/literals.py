@@ -25,6 +25,10 @@ UNIT_WORDS = {
 SHORT_UNITS = ("ms", "sec", "min", "s", "h", "d", "w")
 
 
+#: What follows a backslash in a text: a quote, a backslash, a line break, a tab.
+TEXT_ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t"}
+
+
 def unquote(text: str) -> str:
     """The value of a double-quoted string token, with its escapes resolved.
 
@@ -38,7 +42,7 @@ def unquote(text: str) -> str:
         ch = body[i]
         if ch == "\\" and i + 1 < len(body):
             nxt = body[i + 1]
-            out.append({"n": "\n", "t": "\t"}.get(nxt, nxt))
+            out.append(TEXT_ESCAPES.get(nxt, nxt))
             i += 2
             continue
         out.append(ch)
