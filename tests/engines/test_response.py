@@ -287,6 +287,29 @@ def test_deadline_from_an_attribute_and_a_missing_one() -> None:
     assert counts(result) == tally(scopes=3, activations=3, satisfied=1, violated=2)
 
 
+def test_a_number_is_no_deadline_not_even_zero() -> None:
+    """An export's 0 for "not promised" is not a deadline in 1970 (a late fulfilment 56 years
+    on), and epoch seconds are no time either: as in comparisons, a number is not a time."""
+    rule = ir.Response(
+        trigger=trig(pat("ticket.opened")),
+        expect=pat("ticket.answered"),
+        window=ir.Window(direction="after", deadline=attr("promised_at")),
+    )
+    log = Log()
+    log.add("+0s", "ticket.opened", ticket="k-0", promised_at=0)
+    log.add("+0s", "ticket.opened", ticket="k-1", promised_at=1772535600)
+    log.add("+0s", "ticket.opened", ticket="k-2", promised_at="2026-03-02T12:00:00+03:00")
+    log.add("+1h", "ticket.answered", ticket="k-0")
+    log.add("+0s", "ticket.answered", ticket="k-1")
+    log.add("+0s", "ticket.answered", ticket="k-2")
+    result = run(policy(rule, scope=("ticket",)), log)
+    assert sorted(kinds(result)) == [("condition_false", "e1"), ("condition_false", "e2")]
+    sentences = sorted(v.sentence for v in result.violations)
+    assert sentences[0].endswith("its deadline promised_at = 0 is not a time")
+    assert sentences[1].endswith("promised_at = 1772535600 is not a time")
+    assert counts(result) == tally(scopes=3, activations=3, satisfied=1, violated=2)
+
+
 def test_end_of_day_deadline_excludes_midnight() -> None:
     rule = ir.Response(
         trigger=trig(pat("order.placed")),

@@ -47,18 +47,14 @@ def parse_instant(text: str, zone: str) -> datetime | None:
 
 
 def as_instant(value: Any, zone: str) -> datetime | None:
-    """A datetime, an ISO string or a POSIX number of seconds as an instant; None otherwise, and
-    None outside the instants every zone can show (`cxrules.time.instants.in_range`)."""
+    """A datetime or an ISO string as an instant; None otherwise (a number is no time: a log's
+    epoch seconds are read as times by the mapping's `times`), and None outside the instants
+    every zone can show (`cxrules.time.instants.in_range`)."""
     t: datetime | None = None
     if isinstance(value, datetime):
         t = value if value.tzinfo is not None else localize(value, lookup(zone))
     elif isinstance(value, str):
         t = parse_instant(value, zone)
-    elif isinstance(value, int | float) and not isinstance(value, bool):
-        try:
-            t = datetime.fromtimestamp(value, UTC)
-        except (OverflowError, OSError, ValueError):
-            return None
     return t if t is not None and in_range(t) else None
 
 

@@ -27,7 +27,7 @@ from cxrules.engines.sql.exprs import compile_expr
 from cxrules.engines.sql.plan import PolicyPlan, struct_of
 from cxrules.engines.sql.stream import Env, RowFrame
 from cxrules.engines.sql.text import floor_div
-from cxrules.engines.sql.values import FLOAT, INSTANT, INT, MAX_US, MIN_US, STR, V
+from cxrules.engines.sql.values import INSTANT, MAX_US, MIN_US, STR, V
 
 
 def keys_equal(plan: PolicyPlan, a: str, b: str) -> str:
@@ -119,10 +119,9 @@ def add_deadlines(plan: PolicyPlan, env: Env, window: ir.Window, source: str) ->
 
 def _read_instant(plan: PolicyPlan, env: Env, v: V, source: str) -> str:
     """Stages over `source` adding `ob_v0` (the deadline's value, a struct) and `ob_dx` (it as
-    an instant, `values.as_instant`): an instant, an ISO text (naive in the log's zone), or
-    POSIX seconds (rounded half to even to the microsecond, as `datetime.fromtimestamp`);
-    anything else, or out of range, is NULL. Each step is a column of its own, so that no SQL
-    expression repeats another."""
+    an instant, `values.as_instant`): an instant, or an ISO text (naive in the log's zone);
+    anything else (a number too), or out of range, is NULL. Each step is a column of its own,
+    so that no SQL expression repeats another."""
     plan.add(
         "ob_val",
         f"SELECT *, {struct_of(v)} AS ob_v0, CAST({v.s} AS VARCHAR) AS ob_vs FROM {source}",
@@ -130,22 +129,7 @@ def _read_instant(plan: PolicyPlan, env: Env, v: V, source: str) -> str:
     step = "SELECT * FROM ob_val"
     for level in env.zones.instant_levels("ob_vs", "ob_vi", env.log_zone):
         step = f"SELECT *, {', '.join(level)} FROM ({step})"
-    # POSIX seconds: the whole seconds (towards zero) and the fraction rounded to the µs
-    n = "ob_v0.n"
-    step = (
-        f"SELECT *, CASE WHEN ob_v0.k IN ({INT}, {FLOAT}) AND NOT isnan({n}) AND abs({n}) < 1e12 "
-        f"THEN {n} END AS ob_vn FROM ({step})"
-    )
-    whole = "CASE WHEN ob_vn >= 0 THEN floor(ob_vn) ELSE ceil(ob_vn) END"
-    step = f"SELECT *, {whole} AS ob_vw FROM ({step})"
-    seconds = (
-        "CAST(ob_vw AS BIGINT) * 1000000 + "
-        "CAST(round_even((ob_vn - ob_vw) * 1000000.0, 0) AS BIGINT)"
-    )
-    moment = (
-        f"CASE ob_v0.k WHEN {INSTANT} THEN ob_v0.t WHEN {STR} THEN ob_vi "
-        f"WHEN {INT} THEN {seconds} WHEN {FLOAT} THEN {seconds} END"
-    )
+    moment = f"CASE ob_v0.k WHEN {INSTANT} THEN ob_v0.t WHEN {STR} THEN ob_vi END"
     plan.add("ob_inst", f"SELECT *, {moment} AS ob_dm FROM ({step})")
     plan.add(
         "ob_dead",
