@@ -153,6 +153,34 @@ def test_changes_count_includes_the_current_event() -> None:
     )
 
 
+def test_lists_and_objects_are_equal_when_their_json_texts_are() -> None:
+    """`[1, 2]` then `[1.0, 2]` (a pandas round trip) are two values, as their scope keys are:
+    one change and unequal, on every engine; the same text is no change; lists have no order."""
+    first = ir.History(fn="first", pattern=pat("order.placed"), field="address")
+    rule = ir.ValueCheck(
+        trigger=trig(pat("order.delivered")),
+        condition=ir.Binary(
+            op="and",
+            left=op("==", ir.Changes(path="address"), lit(0)),
+            right=op("==", attr("address"), first),
+        ),
+    )
+    log = Log()
+    log.add("+0s", "order.placed", order="o-1", address={"zip": 34000})
+    log.add("+1h", "order.delivered", order="o-1", address={"zip": 34000.0})
+    log.add("+0s", "order.placed", order="o-2", address=[1, 2])
+    log.add("+1h", "order.delivered", order="o-2", address=[1.0, 2])
+    log.add("+0s", "order.placed", order="o-3", address={"zip": 34000, "city": "İzmir"})
+    log.add("+1h", "order.delivered", order="o-3", address={"zip": 34000, "city": "İzmir"})
+    result = run(policy(rule, scope=("order",)), log)
+    assert sorted(kinds(result)) == [("condition_false", "e2"), ("condition_false", "e4")]
+    assert counts(result) == tally(scopes=3, activations=3, satisfied=1, violated=2)
+    ordered = ir.ValueCheck(
+        trigger=trig(pat("order.delivered")), condition=op("<", attr("address"), first)
+    )
+    assert len(run(policy(ordered, scope=("order",)), log).violations) == 3  # never true
+
+
 def test_previous_event_of_the_scope() -> None:
     same_agent = op("==", attr("agent", of="previous"), attr("agent"))
     rule = ir.ValueCheck(trigger=trig(pat("reply.sent")), condition=same_agent)

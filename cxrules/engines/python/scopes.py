@@ -11,7 +11,7 @@ from typing import Any
 from cxrules import ir
 from cxrules.engines.python.evaluate import Ctx, Layout, Matcher, TypeMatcher, compile_expr
 from cxrules.engines.python.states import StateSet
-from cxrules.engines.python.values import MISSING, text_of
+from cxrules.engines.python.values import MISSING, same_value, text_of
 from cxrules.findings.model import Cited, Finding, Pending, Tally
 from cxrules.logs.event import Event
 from cxrules.time.clock import Clock
@@ -274,7 +274,7 @@ class RuleRunner:
             v = event.get(path)
             if v is not None:
                 entry = scope.changes[slot]
-                if entry[0] is not None and entry[0] != v:
+                if entry[0] is not None and not same_value(entry[0], v):
                     entry[1] += 1
                 entry[0] = v
 

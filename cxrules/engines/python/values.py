@@ -64,6 +64,7 @@ def _number(text: str) -> float | None:
 
 _INCOMPARABLE = object()
 _NUMBERS = (int, float)
+_NESTED = (list, dict)
 
 
 def coerce_pair(a: Any, b: Any, zone: str) -> tuple[Any, Any]:
@@ -114,6 +115,12 @@ def compare(op: str, a: Any, b: Any, zone: str) -> bool:
     if a is _INCOMPARABLE:
         return op == "!="
     ta, tb = a.__class__, b.__class__
+    if ta in _NESTED or tb in _NESTED:
+        # a list or an object is equal to another when their JSON texts are (as scope keys and
+        # group labels read them); they have no order
+        if op in ("==", "!=") and ta is tb:
+            return (text_of(a) == text_of(b)) == (op == "==")
+        return op == "!="
     if (ta is float and tb in _NUMBERS) or (tb is float and ta in _NUMBERS):
         try:
             return holds(op, a, b)  # one tolerance for every comparison of non-whole numbers
@@ -203,6 +210,14 @@ def contains(a: Any, b: Any) -> bool:
     if isinstance(a, list | tuple):
         return b in a
     return False
+
+
+def same_value(a: Any, b: Any) -> bool:
+    """Whether two present values are one value for `changes`: lists and objects by their JSON
+    text (`compare`), the others as Python's `==` (so 1, 1.0 and true are one value)."""
+    if a.__class__ in _NESTED or b.__class__ in _NESTED:
+        return a.__class__ is b.__class__ and text_of(a) == text_of(b)
+    return bool(a == b)
 
 
 def text_of(value: Any) -> str:
