@@ -294,7 +294,7 @@ def _bad_token(exc: UnexpectedToken, source: Source, part: _Part) -> Diagnostic:
     expected = _expected(exc, set(exc.expected or ()))
     kind = token.type
     if {"BUSINESS", "MINUTES"} <= expected:
-        unitless = _number_before(source, part, token)
+        unitless = _after_number(source, part, token) or _number_before(source, part, token)
         if unitless is not None:
             return unitless
     if kind == "$END":
@@ -331,6 +331,9 @@ def _bad_token(exc: UnexpectedToken, source: Source, part: _Part) -> Diagnostic:
         )
     if kind == "EQUAL":
         return _single_equals(line_text, span)
+    capital = _capital_keyword(token, span, line_text)
+    if capital is not None:
+        return capital
     keywords = {keyword_texts()[t]: t for t in expected if t in keyword_texts()}
     if kind in ("NAME", "DOTTED") and keywords:
         suggestion = did_you_mean(str(token), keywords)
@@ -563,6 +566,63 @@ def _trailing_comma(source: Source, part: _Part, token: Token) -> Diagnostic | N
     )
 
 
+def _after_number(source: Source, part: _Part, token: Token) -> Diagnostic | None:
+    """A word after a number that tells what was meant: a unit written apart ('30 mins'), a
+    keyword in capitals ('1 AND'), a grace without its comma ('>= 1 grace 30s')."""
+    if token.type == "$END" or not token.line or not token.column:
+        return None
+    word, line, column = str(token), token.line, token.column
+    line_text = source.line_text(line)
+    span = source.span_at(line, column, len(word))
+    if word == "grace":
+        return error(
+            "E100",
+            "a grace follows the condition after a comma",
+            span,
+            f"write: {(line_text[: column - 1].rstrip() + ', ' + line_text[column - 1 :]).strip()}",
+            line_text,
+        )
+    if token.type != "NAME":
+        return None
+    if word.lower() in _UNIT_ALIASES or word in _UNIT_SECONDS:
+        start = _trailing_number(line_text[: column - 1].rstrip())
+        if start is None:
+            return None
+        number = line_text[start : column - 1].rstrip()
+        short = _UNIT_ALIASES.get(word.lower(), word)
+        return error(
+            "E102",
+            f"'{number} {word}' is not how a duration is written",
+            source.span_at(line, start + 1, column - 1 - start + len(word)),
+            f"write '{number}{short}' (one number and a short unit, no space)",
+            line_text,
+        )
+    return _capital_keyword(token, span, line_text)
+
+
+def _capital_keyword(token: Token, span: Span, line_text: str) -> Diagnostic | None:
+    """E104 for a keyword written in capitals ('AND', 'Where'): keywords are lower case."""
+    word = str(token)
+    if token.type != "NAME" or word == word.lower() or word.lower() not in _KEYWORD_WORDS():
+        return None
+    return error(
+        "E104",
+        f"unknown word '{word}': keywords are written in lower case",
+        span,
+        f"write '{word.lower()}'",
+        line_text,
+    )
+
+
+@cache
+def _KEYWORD_WORDS() -> frozenset[str]:  # noqa: N802 (a constant, computed once)
+    return frozenset(keyword_texts().values())
+
+
+#: A date written day first (`02.03.2026`, `2/3/2026`), which the language writes year first.
+_DAY_FIRST = re.compile(r"(\d{1,2})[./](\d{1,2})[./](\d{4})\b")
+
+
 def _number_before(source: Source, part: _Part, token: Token) -> Diagnostic | None:
     """E102 for a number left without its unit, found just before the unexpected token."""
     if token.type == "$END":
@@ -575,6 +635,18 @@ def _number_before(source: Source, part: _Part, token: Token) -> Diagnostic | No
     line = first_line + before.count("\n", 0, start)
     column = start - (before.rfind("\n", 0, start) + 1) + 1
     number = before[start:]
+    line_text = source.line_text(line)
+    day_first = _DAY_FIRST.match(line_text, column - 1)
+    if day_first is not None:
+        day, month, year = day_first.groups()
+        return error(
+            "E218",
+            f"'{day_first.group(0)}' is not a date the language reads",
+            source.span_at(line, column, len(day_first.group(0))),
+            f"a date is written year-month-day: {year}-{int(month):02d}-{int(day):02d}"
+            " (if the day comes first)",
+            line_text,
+        )
     return error(
         "E102",
         f"the duration '{number}' has no unit",
