@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import gc
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -22,6 +22,7 @@ from cxrules.logs.event import Event
 from cxrules.logs.progress import NO_PROGRESS, Progress
 from cxrules.policyset import load_policies
 from cxrules.reports.model import Report
+from cxrules.source import Source
 from cxrules.time.instants import in_range
 from cxrules.time.zones import zone as lookup
 
@@ -125,7 +126,8 @@ def open_audit(
         if collecting:
             gc.enable()
         try:
-            yield assembled, loaded.diagnostics + unseen(policy_set, logs.profile) + zones
+            names = unseen(policy_set, logs.profile, loaded.workspace.sources)
+            yield assembled, loaded.diagnostics + names + zones
         except EngineError as exc:  # while the violations were read for the report
             raise _engine_failed(engine.name, exc, "the report could not be finished") from exc
     finally:
@@ -149,9 +151,11 @@ def check_against_logs(
     mapping: str | None = None,
     project_dir: Path | None = None,
     log_format: str | None = None,
+    sources: Mapping[str, Source] | None = None,
 ) -> list[Diagnostic]:
     """The W401, W402 and W403 warnings of the policies against sample logs, read but not audited
-    (`cxrules check --log`). Raises AuditError when a log or the mapping cannot be read."""
+    (`cxrules check --log`), at the names' first uses in `sources`. Raises AuditError when a log
+    or the mapping cannot be read."""
     try:
         log_mapping = load_mapping(mapping, project_dir or Path.cwd())
         inputs = [open_log(path, log_mapping, fmt=log_format) for path in logs]
@@ -173,7 +177,7 @@ def check_against_logs(
         raise AuditError("invalid log mapping", 2, exc.diagnostics) from exc
     finally:
         sample.close()
-    found = unseen(policy_set, sample.profile)
+    found = unseen(policy_set, sample.profile, sources)
     if "zone" not in log_mapping.model_fields_set:
         found += _zone_warnings(policy_set, sample)
     return found

@@ -87,7 +87,12 @@ def check(
         mapping = mapping or _project().config.mapping
         try:
             diagnostics = diagnostics + check_against_logs(
-                loaded.policy_set, list(logs), mapping, Path.cwd(), log_format
+                loaded.policy_set,
+                list(logs),
+                mapping,
+                Path.cwd(),
+                log_format,
+                loaded.workspace.sources,
             )
         except AuditError as exc:
             if exc.diagnostics:

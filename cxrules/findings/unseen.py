@@ -3,52 +3,112 @@ of the log has — most often a misspelling, which would otherwise audit to full
 
 from __future__ import annotations
 
+import re
+from collections.abc import Mapping
+
 from cxrules import ir
 from cxrules.diagnostics import Diagnostic, did_you_mean, warning
 from cxrules.ir.walk import attribute_paths, read_types, uses_local_time
 from cxrules.logs.profile import LogProfile
-from cxrules.source import Span
+from cxrules.source import Source, Span
 
 #: The codes of these warnings: the command line prints them after an audit.
 CODES = frozenset({"W401", "W402", "W403"})
 
 
-def unseen(policy_set: ir.PolicySet, profile: LogProfile) -> list[Diagnostic]:
+def unseen(
+    policy_set: ir.PolicySet,
+    profile: LogProfile,
+    sources: Mapping[str, Source] | None = None,
+) -> list[Diagnostic]:
     """A W401 warning for every event type, a W402 for every attribute path, that a policy reads
     and no event of the log has, with the log's closest name. Types with a `*` match whatever
-    there is and are never warned about; an empty log warns about nothing."""
+    there is and are never warned about; an empty log warns about nothing. With the policy
+    files' `sources`, each warning points at the name's first use in its policy."""
     if not profile.types:
         return []
     found: list[Diagnostic] = []
     for policy in policy_set.policies:
-        span = Span(
-            file=policy.file, line=policy.line, column=1, end_line=policy.line, end_column=1
-        )
+        source = (sources or {}).get(policy.file)
+        paths = attribute_paths(policy)
         for name in read_types(policy):
             if "*" in name or name in profile.types:
                 continue
-            hint = did_you_mean(name, profile.types) or "no event of the log has this type"
+            hint = (
+                _attribute_of_a_type(name, paths, profile)
+                or did_you_mean(name, profile.types)
+                or "no event of the log has this type"
+            )
+            span, line = _first_use(policy, name, source)
             found.append(
                 warning(
                     "W401",
                     f"policy {policy.id} reads event type '{name}', which no event in the log has",
                     span,
                     hint,
+                    line,
                 )
             )
-        for path in attribute_paths(policy):
+        for path in paths:
             if path in profile.paths:
                 continue
-            hint = did_you_mean(path, profile.paths) or "no event of the log has this attribute"
+            span, line = _first_use(policy, path, source)
+            hint = (
+                did_you_mean(path, profile.paths)
+                or _quoted_value(path, line)
+                or "no event of the log has this attribute"
+            )
             found.append(
                 warning(
                     "W402",
                     f"policy {policy.id} reads attribute '{path}', which no event in the log has",
                     span,
                     hint,
+                    line,
                 )
             )
     return found
+
+
+def _attribute_of_a_type(name: str, paths: list[str], profile: LogProfile) -> str:
+    """The hint when the type and an attribute read of it spell a type of the log:
+    `nps(survey.answered)` reads attribute 'answered' of type 'survey'."""
+    for path in paths:
+        whole = f"{name}.{path}"
+        if whole in profile.types:
+            return (
+                f"the log has the event type '{whole}': written alone, '{whole}' reads the "
+                f"attribute '{path}' of '{name}' events; name the value with 'of', as in "
+                f"nps(score of {whole})"
+            )
+    return ""
+
+
+def _quoted_value(name: str, line: str) -> str:
+    """The hint when the name stands after a comparison: it was meant as a text."""
+    if re.search(r"(?:==|!=)\s*" + re.escape(name) + r"(?![\w`])", line) is None:
+        return ""
+    return f'no event of the log has this attribute; if it is a value, quote it: "{name}"'
+
+
+def _first_use(policy: ir.Policy, name: str, source: Source | None) -> tuple[Span, str]:
+    """Where a policy first writes `name` (as a whole word, from its first line on), with the
+    line; the policy's first line when the source is not at hand or the name is not found."""
+    here = Span(file=policy.file, line=policy.line, column=1, end_line=policy.line, end_column=1)
+    if source is None:
+        return here, ""
+    last = source.text.count("\n") + 1
+    # a name on its own first ('arm'), then after a dot ('trigger.arm', 'last(x).arm')
+    for before in (r"(?<![\w.:`])", r"(?<![\w:`])"):
+        pattern = re.compile(before + re.escape(name) + r"(?![\w`])")
+        for line in range(policy.line, last + 1):
+            text = source.line_text(line)
+            if line > policy.line and text.startswith("policy "):
+                break  # the next policy
+            found = pattern.search(text)
+            if found is not None:
+                return source.span_at(line, found.start() + 1, len(name)), text
+    return here, source.line_text(policy.line)
 
 
 def zoneless(policy_set: ir.PolicySet, offsets: list[int]) -> list[Diagnostic]:

@@ -37,12 +37,16 @@ LOG = [
 ]
 
 WARNINGS = (
-    "p.cxr:1:1: warning[W401]: policy notify.no-sms reads event type 'notificaton.sent', "
+    "p.cxr:4:10: warning[W401]: policy notify.no-sms reads event type 'notificaton.sent', "
     "which no event in the log has\n"
-    "  = hint: did you mean 'notification.sent'?\n"
-    "p.cxr:1:1: warning[W402]: policy notify.no-sms reads attribute 'chanel', "
+    "   |\n"
+    ' 4 |   forbid notificaton.sent where chanel == "sms"\n'
+    "   |          ^^^^^^^^^^^^^^^^ did you mean 'notification.sent'?\n"
+    "p.cxr:4:33: warning[W402]: policy notify.no-sms reads attribute 'chanel', "
     "which no event in the log has\n"
-    "  = hint: did you mean 'channel'?\n"
+    "   |\n"
+    ' 4 |   forbid notificaton.sent where chanel == "sms"\n'
+    "   |                                 ^^^^^^ did you mean 'channel'?\n"
     "0 errors, 2 warnings\n"
 )
 
@@ -170,3 +174,50 @@ def test_check_warns_of_local_time_in_utc_unless_the_mapping_sets_a_zone(tmp_pat
     utc = tmp_path / "log.jsonl"
     utc.write_text('{"time": "2026-03-02T09:00:00Z", "type": "call.ended"}\n', "utf-8")
     assert _run(tmp_path, "check", policies, "--log", str(utc)) == ok
+
+
+def test_a_value_written_without_quotes_and_a_type_read_as_an_attribute_get_the_fix(
+    tmp_path: Path,
+) -> None:
+    """`kanal == telefonİ` reads an attribute named telefonİ; `nps(survey.answered)` reads the
+    attribute 'answered' of type 'survey': the warnings point at the name and say what to
+    write."""
+    policies = tmp_path / "p.cxr"
+    policies.write_text(
+        'policy a.quotes "t"\n'
+        '  owner "CX"\n'
+        '  description "d"\n'
+        "  forbid complaint.filed where kanal == telefonİ\n"
+        "\n"
+        'policy a.nps "t"\n'
+        '  owner "CX"\n'
+        '  description "d"\n'
+        "  metric n = nps(survey.answered)\n"
+        "  require n >= 30\n",
+        encoding="utf-8",
+    )
+    log = [
+        {"time": "2026-03-02T09:00:00+03:00", "type": "complaint.filed", "kanal": "telefonİ"},
+        {"time": "2026-03-02T09:05:00+03:00", "type": "survey.answered", "score": 9},
+    ]
+    path = tmp_path / "log.jsonl"
+    path.write_text("".join(json.dumps(e) + "\n" for e in log), encoding="utf-8")
+    code, out, _ = _run(tmp_path, "check", str(policies), "--log", str(path))
+    assert code == 0
+    assert out.splitlines()[:4] == [
+        "p.cxr:4:41: warning[W402]: policy a.quotes reads attribute 'telefonİ', which no event "
+        "in the log has",
+        "   |",
+        " 4 |   forbid complaint.filed where kanal == telefonİ",
+        "   |                                         ^^^^^^^^ no event of the log has this "
+        'attribute; if it is a value, quote it: "telefonİ"',
+    ]
+    assert (
+        "p.cxr:9:18: warning[W401]: policy a.nps reads event type 'survey', which no event in "
+        "the log has"
+    ) in out
+    assert (
+        "^^^^^^ the log has the event type 'survey.answered': written alone, 'survey.answered' "
+        "reads the attribute 'answered' of 'survey' events; name the value with 'of', as in "
+        "nps(score of survey.answered)"
+    ) in out
