@@ -387,6 +387,9 @@ def _bad_token(exc: UnexpectedToken, source: Source, part: _Part) -> Diagnostic:
             line_text,
         )
     if {"EXPECT", "REQUIRE", "FORBID"} <= expected and kind not in expected:
+        broken = _broken_when(source, part, token, span, line_text)
+        if broken is not None:
+            return broken
         return error(
             "E105",
             f"'when' needs 'expect', 'require' or 'forbid' before {found}",
@@ -412,6 +415,60 @@ def _bad_token(exc: UnexpectedToken, source: Source, part: _Part) -> Diagnostic:
         f"expected {_one_of(names)}",
         line_text,
     )
+
+
+#: Ordinals written as words, as a newcomer writes a counted trigger ('when third …').
+_ORDINAL_WORDS = {
+    word: n
+    for n, word in enumerate(
+        ["first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth"],
+        start=1,
+    )
+}
+_ORDINAL_WORDS["tenth"] = 10
+#: A `when` with nothing after it, and the keyword of the next line read as its event type.
+_EMPTY_WHEN = re.compile(r"\bwhen[ \t]*\n[ \t]*(?:expect|require|forbid)[ \t]+\S*$")
+
+
+def _broken_when(
+    source: Source, part: _Part, token: Token, span: Span, line_text: str
+) -> Diagnostic | None:
+    """A mistake in the `when` line itself, which E105's 'add expect' would not fix: `if` for
+    `where`, an ordinal in words, nothing after `when`."""
+    before = _before(part, token)
+    empty = _EMPTY_WHEN.search(before)
+    if empty is not None:
+        at = part.first_line + before.count("\n", 0, empty.start())
+        when_line = source.line_text(at)
+        return error(
+            "E100",
+            "'when' needs an event type",
+            source.span_at(at, len(when_line.rstrip()) + 1),
+            "name the event that starts the rule, e.g. 'when call.queued'",
+            when_line,
+        )
+    word = str(token)
+    if word == "if":
+        fixed = line_text[: span.column - 1] + "where" + line_text[span.column + 1 :]
+        return error(
+            "E104",
+            "unknown word 'if'",
+            span,
+            f"a condition on the event is written with 'where': {fixed.strip()}",
+            line_text,
+        )
+    counted = re.search(r"\bwhen[ \t]+(\w+)[ \t]+$", line_text[: span.column - 1])
+    if counted is not None and counted.group(1).lower() in _ORDINAL_WORDS:
+        n = _ORDINAL_WORDS[counted.group(1).lower()]
+        ordinal = f"{n}{ordinal_suffix(n)}"
+        return error(
+            "E100",
+            f"'{counted.group(1)}' is not a count of events",
+            source.span_at(span.line, counted.start(1) + 1, len(counted.group(1))),
+            f"write '{ordinal}', as in: when {ordinal} {word} within 30d",
+            line_text,
+        )
+    return None
 
 
 #: A line with a `where` before its window (`forbid P where C within 3d`): (the start, `where
