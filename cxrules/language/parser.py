@@ -283,6 +283,15 @@ def _bad_character(exc: UnexpectedCharacters, source: Source) -> Diagnostic:
     if char in _CHARACTER_HINTS:
         message, hint = _CHARACTER_HINTS[char]
         return error("E107", message, span, hint, line_text)
+    apart = re.search(r"(\d+(?:\.\d+)?)[ \t]+$", line_text[: column - 1])
+    if char == "%" and apart is not None:
+        return error(
+            "E107",
+            "a percentage is written without a space before '%'",
+            source.span_at(line, apart.start(1) + 1, column - apart.start(1)),
+            f"write '{apart.group(1)}%'",
+            line_text,
+        )
     shown = repr(char) if char else "this character"
     expected = sorted({describe(t) for t in allowed})
     hint = f"expected {_one_of(expected)}" if expected else ""
@@ -334,6 +343,9 @@ def _bad_token(exc: UnexpectedToken, source: Source, part: _Part) -> Diagnostic:
     capital = _capital_keyword(token, span, line_text)
     if capital is not None:
         return capital
+    slip = _slip(source, part, token, expected, span, line_text)
+    if slip is not None:
+        return slip
     keywords = {keyword_texts()[t]: t for t in expected if t in keyword_texts()}
     if kind in ("NAME", "DOTTED") and keywords:
         suggestion = did_you_mean(str(token), keywords)
@@ -417,6 +429,78 @@ def _bad_token(exc: UnexpectedToken, source: Source, part: _Part) -> Diagnostic:
     )
 
 
+def _slip(
+    source: Source, part: _Part, token: Token, expected: set[str], span: Span, line_text: str
+) -> Diagnostic | None:
+    """Habits from spreadsheets, SQL and Python that the language writes otherwise."""
+    word, column = str(token), span.column
+    before = line_text[: column - 1]
+    if {"MISSING", "NOT"} >= expected and expected:  # after 'is'
+        subject = re.search(r"(\S+)[ \t]+is[ \t]*$", before)
+        name = subject.group(1) if subject else "x"
+        if word in ("null", "None", "NULL", "nil"):
+            hint = f"write '{name} is missing' (absent or null)"
+        else:
+            hint = f"to compare, write {name} == {word}"
+        return error(
+            "E100",
+            "'is' only asks 'is missing' or 'is not missing'",
+            span,
+            hint,
+            line_text,
+        )
+    if word == ">" and before.endswith("<"):
+        return error(
+            "E100",
+            "'<>' is not an operator here",
+            source.span_at(span.line, column - 1, 2),
+            "write '!=' for 'is not equal to'",
+            line_text,
+        )
+    if word == "(" and expected == {"LSQB"}:
+        listed = re.match(r"\(([^()\n]*)\)", line_text[column - 1 :])
+        items = listed.group(1) if listed else "…"
+        return error(
+            "E100",
+            "a list is written in square brackets",
+            span,
+            f"write {before.strip()} [{items}]",
+            line_text,
+        )
+    if word == ":" and before.rstrip().endswith("while"):
+        return error(
+            "E100",
+            "'while' needs a state, or when it starts and ends",
+            span,
+            "write e.g. 'while customer.entered until customer.left:' or 'while waiting:'",
+            line_text,
+        )
+    if expected == {"STRING"} and token.type in ("NAME", "DOTTED"):
+        rest = line_text[column - 1 :].strip()
+        return error(
+            "E100",
+            "this text is not in double quotes",
+            source.span_at(span.line, column, len(rest)),
+            f'write {before.strip()} "{rest}"',
+            line_text,
+        )
+    if "COLON" in expected and token.type != "$END" and before.strip() == "":
+        # the line before ends where its ':' is missing
+        previous = (token.line or 1) - 1
+        while previous > part.first_line and not source.line_text(previous).strip():
+            previous -= 1
+        above = source.line_text(previous)
+        if above.strip():
+            return error(
+                "E100",
+                "this line ends without its ':'",
+                source.span_at(previous, len(above.rstrip()) + 1),
+                f"write: {above.strip()}:",
+                above,
+            )
+    return None
+
+
 #: Ordinals written as words, as a newcomer writes a counted trigger ('when third …').
 _ORDINAL_WORDS = {
     word: n
@@ -489,6 +573,15 @@ _CHARACTER_HINTS: dict[str, tuple[str, str]] = {
     "\u201d": ("curly quotes are not allowed", 'use straight double quotes: "…"'),
     "\u2018": ("curly quotes are not allowed", 'use straight double quotes: "…"'),
     "\u2019": ("curly quotes are not allowed", 'use straight double quotes: "…"'),
+    "\u00a0": (
+        "a non-breaking space (U+00A0) is not allowed here",
+        "replace it with an ordinary space (pasting from a document or a spreadsheet brings it)",
+    ),
+    "\u202f": (
+        "a narrow non-breaking space (U+202F) is not allowed here",
+        "replace it with an ordinary space",
+    ),
+    "\u2009": ("a thin space (U+2009) is not allowed here", "replace it with an ordinary space"),
 }
 
 # Units people write that the language spells differently.
@@ -742,7 +835,7 @@ def _describe_token(token: Token) -> str:
         return f"'{token}'"
     if kind in keyword_texts():
         return f"keyword '{token}'"
-    if kind in _FRIENDLY:
+    if kind in _FRIENDLY and not describe(kind).startswith("'"):
         what = describe(kind).split(" such as")[0].removeprefix("a ").removeprefix("an ")
         return f"{what} '{token}'"
     return f"'{token}'"
