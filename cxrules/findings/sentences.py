@@ -17,6 +17,7 @@ from cxrules import ir
 from cxrules.findings.model import Cell, Finding, Pending
 from cxrules.findings.text import Times, iso, value_text
 from cxrules.ir.ranks import METHOD_NAMES
+from cxrules.ir.reading import read_instant
 from cxrules.ir.text import (
     before_text,
     describe,
@@ -29,7 +30,7 @@ from cxrules.ir.text import (
     percent,
     window_text,
 )
-from cxrules.ir.walk import leaves, unit_of
+from cxrules.ir.walk import iter_nodes, leaves, unit_of
 from cxrules.time.format import format_duration
 from cxrules.time.instants import from_us, seconds_to_us
 from cxrules.time.zones import zone as zone_info
@@ -104,13 +105,53 @@ def span_of(policy: ir.Policy, f: Finding, zone: str) -> tuple[int, int]:
     return f.start, f.end
 
 
-def _read(f: Finding, times: Times, units: dict[str, str]) -> list[str]:
-    """'name = value' for each value a condition read (the event's own time left out)."""
-    return [
-        f"{text} = {_value(v, units.get(text, 'any'), times)}"
-        for text, v in f.read
-        if text != "time"
-    ]
+def _read(
+    f: Finding,
+    times: Times,
+    units: dict[str, str],
+    timed: frozenset[str] = frozenset(),
+    zone: str = "UTC",
+) -> list[str]:
+    """'name = value' for each value a condition read (the event's own time left out); a value
+    compared with a time that is no time says so ('resolved_at = "29/2/2016", not a time')."""
+    said = []
+    for text, v in f.read:
+        if text == "time":
+            continue
+        shown = f"{text} = {_value(v, units.get(text, 'any'), times)}"
+        if text in timed and not isinstance(v, datetime) and _no_time(v, zone):
+            shown += ", not a time"
+        said.append(shown)
+    return said
+
+
+_COMPARISONS = frozenset({"==", "!=", "<", "<=", ">", ">="})
+
+
+def _timed(condition: Any) -> frozenset[str]:
+    """The texts of the values a condition compares with a time (`time <= promised_at`)."""
+    found: set[str] = set()
+    for node in iter_nodes(condition):
+        sides: tuple[Any, ...] = ()
+        if isinstance(node, ir.Binary) and node.op in _COMPARISONS:
+            sides = (node.left, node.right)
+        elif isinstance(node, ir.Between):
+            sides = (node.value, node.low, node.high)
+        if any(unit_of(side) == "instant" for side in sides):
+            found.update(describe(side) for side in sides if _from_the_log(side))
+    return frozenset(found)
+
+
+def _from_the_log(node: Any) -> bool:
+    """Whether an expression is a value of the log: an attribute, or a field of a history."""
+    return isinstance(node, ir.Attr) or (isinstance(node, ir.History) and bool(node.field))
+
+
+def _no_time(value: Any, zone: str) -> bool:
+    """Whether a value read from the log is no time (as the engines read one: an ISO text)."""
+    if isinstance(value, str):
+        return read_instant(value, zone_info(zone)) is None
+    return value is not None
 
 
 def _value(v: Any, unit: str, times: Times) -> str:
@@ -365,7 +406,7 @@ def _value_check(
         reason = f"{condition} cannot be judged: {', '.join(f.missing)} missing"
     units: dict[str, str] = {text: unit_of(node) for text, node in leaves(rule.condition)}
     units |= {s.text: s.unit for s in rule.shown}
-    read = _read(f, t, units)
+    read = _read(f, t, units, _timed(rule.condition), zone)
     if read:
         reason += f" ({'; '.join(read[:6])})"
     details: Details = {

@@ -181,6 +181,25 @@ def test_lists_and_objects_are_equal_when_their_json_texts_are() -> None:
     assert len(run(policy(ordered, scope=("order",)), log).violations) == 3  # never true
 
 
+def test_a_value_compared_with_a_time_that_is_no_time_says_so() -> None:
+    """'time >= resolved_at is false (resolved_at = "29/2/2016 15:43")' read as a wrong time:
+    the sentence says the value is no time, as a deadline's does."""
+    rule = ir.ValueCheck(
+        trigger=trig(pat("case.closed")), condition=op(">=", ir.Time(), attr("resolved_at"))
+    )
+    log = Log()
+    log.add("+0s", "case.closed", case="k-1", resolved_at="29/2/2016 15:43")
+    log.add("+0s", "case.closed", case="k-2", resolved_at=0)
+    log.add("+0s", "case.closed", case="k-3", resolved_at="2026-03-02T09:00:00+03:00")
+    result = run(policy(rule, scope=("case",)), log)
+    assert sorted(kinds(result)) == [("condition_false", "e1"), ("condition_false", "e2")]
+    said = sorted(v.sentence.split(": ", 1)[1] for v in result.violations)
+    assert said == [
+        'time >= resolved_at is false (resolved_at = "29/2/2016 15:43", not a time)',
+        "time >= resolved_at is false (resolved_at = 0, not a time)",
+    ]
+
+
 def test_previous_event_of_the_scope() -> None:
     same_agent = op("==", attr("agent", of="previous"), attr("agent"))
     rule = ir.ValueCheck(trigger=trig(pat("reply.sent")), condition=same_agent)
