@@ -50,6 +50,40 @@ def unquote(text: str) -> str:
     return "".join(out)
 
 
+def text_problem(text: str) -> tuple[int, int, str, str] | None:
+    """What is wrong inside a double-quoted string token, as (position, length, message, hint):
+    a backslash that is no escape (it would vanish: a written C:\\Users would read C:Users) or
+    a control character; None when nothing is.
+
+    >>> text_problem(r'"C:\\Users"')[:2], text_problem(r'"say \\"hi\\" \\\\ \\n"')
+    ((3, 2), None)
+    """
+    i = 1
+    while i < len(text) - 1:
+        ch = text[i]
+        if ch == "\\":
+            nxt = text[i + 1]
+            if nxt not in TEXT_ESCAPES:
+                return (
+                    i,
+                    2,
+                    f"'\\{nxt}' is not an escape in a text: its backslash would be lost",
+                    f"a text knows \\\" \\\\ \\n and \\t; write '\\\\{nxt}' for a backslash "
+                    f"followed by '{nxt}'",
+                )
+            i += 2
+            continue
+        if (ch < " " and ch != "\t") or ch == "\x7f":
+            return (
+                i,
+                1,
+                f"the control character U+{ord(ch):04X} is inside a text",
+                "delete it (write \\n or \\t for a line break or a tab)",
+            )
+        i += 1
+    return None
+
+
 #: Digits a number may have before it is not converted exactly (the checker refuses more than
 #: 100: E224); Python refuses to convert more than 4300.
 MAX_DIGITS = 120

@@ -10,7 +10,6 @@ from lark import Token, Tree
 from cxrules.language import ast
 from cxrules.language.literals import (
     SHORT_UNITS,
-    TEXT_ESCAPES,
     UNIT_WORDS,
     number_value,
     ordinal_suffix,
@@ -86,8 +85,6 @@ class ToAst:
                         raise TooDeep(child)
                     stack.append((child, [], iter(child.children), below))
                     break
-                if isinstance(child, Token) and child.type == "STRING" and node.data != "matches":
-                    self._check_text(child)  # a pattern's backslashes: the checker's E211
                 done.append(child)
             else:
                 stack.pop()
@@ -119,40 +116,6 @@ class ToAst:
             (token.end_line + self.offset) if token.end_line else line,
             token.end_column or (token.column or 1) + len(token),
         )
-
-    def _check_text(self, token: Token) -> None:
-        """SyntaxProblem for a backslash that is no escape (it would vanish: "C:\\path" would
-        read "C:path") or a control character inside a text."""
-        text = str(token)
-        i = 1
-        while i < len(text) - 1:
-            ch = text[i]
-            if ch == "\\":
-                nxt = text[i + 1]
-                if nxt not in TEXT_ESCAPES:
-                    raise SyntaxProblem(
-                        "E107",
-                        f"'\\{nxt}' is not an escape in a text: its backslash would be lost",
-                        self._within(token, i, 2),
-                        f"a text knows \\\" \\\\ \\n and \\t; write '\\\\{nxt}' for a "
-                        f"backslash followed by '{nxt}'",
-                    )
-                i += 2
-                continue
-            if (ch < " " and ch != "\t") or ch == "\x7f":
-                raise SyntaxProblem(
-                    "E107",
-                    f"the control character U+{ord(ch):04X} is inside a text",
-                    self._within(token, i, 1),
-                    "delete it (write \\n or \\t for a line break or a tab)",
-                )
-            i += 1
-
-    def _within(self, token: Token, start: int, length: int) -> Span:
-        """The span of `length` characters from position `start` of a one-line token."""
-        line = (token.line or 1) + self.offset
-        column = (token.column or 1) + start
-        return make_span(self.file, line, column, line, column + length)
 
     def _join(self, first: Span, last: Span) -> Span:
         return make_span(self.file, first.line, first.column, last.end_line, last.end_column)
