@@ -14,6 +14,7 @@ from cxrules.diagnostics import did_you_mean
 from cxrules.ir.regex import RegexError, compile_regex
 from cxrules.language import ast
 from cxrules.source import Span
+from cxrules.time.format import UNITS
 from cxrules.time.text import parse_clock, parse_date
 
 # Values that may be compared with each other; "any" (an attribute) and "null" go with all.
@@ -342,21 +343,30 @@ class _Exprs:
         value = self.visit(e.value)
         for bound in (e.low, e.high):
             self._comparable(bound, value, self.visit(bound))
-        low, high = e.low, e.high
-        if (
-            isinstance(low, ast.LiteralExpr)
-            and isinstance(high, ast.LiteralExpr)
-            and low.type == high.type
-            and isinstance(low.value, int | float)
-            and isinstance(high.value, int | float)
-            and not isinstance(low.value, bool)
-            and low.value > high.value
-        ):
+        reversed_bounds = _reversed_bounds(e.low, e.high)
+        if reversed_bounds is None:
+            return "bool"
+        kind, low, high = reversed_bounds
+        if kind == "time_of_day":
+            # 22:00 to 06:00 is a night: no time of day is both after the one and before the other.
+            at = e.value.span
+            written = (
+                self.chk.line(at)[at.column - 1 : at.end_column - 1]
+                if at.line == at.end_line
+                else ""
+            ) or "local_time"
             self.chk.err(
                 "E223",
-                f"'between {low.text} and {high.text}' is never true",
+                f"'between {low} and {high}' is never true: {low} is after {high}",
                 e.span,
-                f"write the smaller bound first: between {high.text} and {low.text}",
+                f"for a window over midnight write: {written} >= {low} or {written} <= {high}",
+            )
+        else:
+            self.chk.err(
+                "E223",
+                f"'between {low} and {high}' is never true",
+                e.span,
+                f"write the smaller bound first: between {high} and {low}",
             )
         return "bool"
 
@@ -427,6 +437,36 @@ _SIGNATURES = {
 }
 
 NUMERIC_KINDS = ("number", "percent", "duration", "any")
+
+
+def _reversed_bounds(low: Any, high: Any) -> tuple[str, str, str] | None:
+    """(kind, low, high as written) of two literal bounds of `between` written larger first —
+    numbers, percentages, durations or times of day; None when they are in order or not both
+    literals of one kind."""
+    if isinstance(low, ast.DurationExpr) and isinstance(high, ast.DurationExpr):
+        if low.business or high.business:
+            return None
+        if low.amount * UNITS[low.unit] <= high.amount * UNITS[high.unit]:
+            return None
+        return "duration", low.text, high.text
+    if not (isinstance(low, ast.LiteralExpr) and isinstance(high, ast.LiteralExpr)):
+        return None
+    if low.type != high.type:
+        return None
+    if low.type == "time_of_day":
+        first, second = parse_clock(str(low.value)), parse_clock(str(high.value))
+        if first is None or second is None or first <= second:
+            return None
+        return "time_of_day", low.text, high.text
+    if (
+        isinstance(low.value, int | float)
+        and isinstance(high.value, int | float)
+        and not isinstance(low.value, bool)
+        and not isinstance(high.value, bool)
+        and low.value > high.value
+    ):
+        return low.type, low.text, high.text
+    return None
 
 
 def _unit_hint(left: str, right: str) -> str:

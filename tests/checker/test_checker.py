@@ -201,6 +201,48 @@ def test_paused_clock_before_the_trigger(tmp_path: Path) -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("condition", "message", "hint"),
+    [
+        (
+            "local_time between 22:00 and 06:00",
+            "'between 22:00 and 06:00' is never true: 22:00 is after 06:00",
+            "for a window over midnight write: local_time >= 22:00 or local_time <= 06:00",
+        ),
+        (
+            "x between 10 and 5",
+            "'between 10 and 5' is never true",
+            "write the smaller bound first: between 5 and 10",
+        ),
+        (
+            "d between 2min and 20s",
+            "'between 2min and 20s' is never true",
+            "write the smaller bound first: between 20s and 2min",
+        ),
+    ],
+)
+def test_between_with_reversed_bounds(
+    tmp_path: Path, condition: str, message: str, hint: str
+) -> None:
+    text = 'policy p.q "T"\n' + OWNER + f"  forbid a.b where {condition}\n"
+    assert diagnose(tmp_path, text) == [("E223", 4, 20, message, hint)]
+
+
+@pytest.mark.parametrize(
+    "condition",
+    [
+        "local_time between 06:00 and 22:00",
+        "local_time between 22:00 and 22:00",
+        "d between 20s and 2min",
+        "d between 90s and 2min",
+        "x between 5 and 10",
+    ],
+)
+def test_between_in_order_is_fine(tmp_path: Path, condition: str) -> None:
+    text = 'policy p.q "T"\n' + OWNER + f"  forbid a.b where {condition}\n"
+    assert diagnose(tmp_path, text) == []
+
+
 def test_unused_state_and_param(tmp_path: Path) -> None:
     text = 'param n = 3\n\npolicy p.q "T"\n' + OWNER + "  state s = a.b until c.d\n  forbid x.y\n"
     found = diagnose(tmp_path, text)
