@@ -8,9 +8,10 @@ from typing import Any
 from cxrules.checker.context import Context
 from cxrules.checker.exprs import check_pattern, describe_type, expr_type
 from cxrules.checker.shared import MAX_COUNT, check_count, check_duration, undefined_calendar
-from cxrules.checker.symbols import PolicyNames
+from cxrules.checker.symbols import PolicyNames, meaning
 from cxrules.diagnostics import did_you_mean
 from cxrules.language import ast
+from cxrules.time.text import parse_clock
 
 COMPARISONS = ("<", "<=", ">", ">=", "==", "!=")
 # The unit of each metric formula's value.
@@ -359,6 +360,25 @@ def _timing(chk: Context, timing: ast.Timing, names: PolicyNames, forbid: bool) 
                 deadline.span,
                 "e.g. by last(appointment.booked).window_end, by end of day, by 18:00",
             )
+        elif (clock := _midnight(chk, deadline, names)) is not None:
+            # 24:00 closes a calendar's day; as a deadline it is no moment of the trigger's day.
+            chk.err(
+                "E213",
+                f"'{clock}' is not a time of day for a deadline",
+                deadline.span,
+                "24:00 is only a calendar's closing time; for midnight at the end of the "
+                "trigger's day write: by end of day",
+            )
+
+
+def _midnight(chk: Context, e: Any, names: PolicyNames) -> str | None:
+    """'24:00' as written when a deadline is 24:00 (or 24:00:00), itself or through the
+    parameter it names; None for any other deadline."""
+    if isinstance(e, ast.NameExpr) and meaning(e, names) == "param":
+        e = chk.out.overrides.get(e.parts[0], names.shared.params[e.parts[0]].value)
+    if isinstance(e, ast.LiteralExpr) and e.type == "time_of_day":
+        return e.text if parse_clock(str(e.value)) == 86_400 else None
+    return None
 
 
 def _trigger_counts(chk: Context, timing: ast.Timing) -> None:

@@ -62,7 +62,8 @@ def _policy(p: ir.Policy, calendars: dict[str, ir.Calendar]) -> list[str]:
         elif isinstance(node, ir.CalendarPoint):
             if node.calendar is not None and node.calendar not in calendars:
                 found.append(f"calendar point uses unknown calendar {node.calendar!r}")
-            if node.point == "time_of_day" and parse_clock(node.time or "") is None:
+            # 24:00 only closes a calendar's day: as a deadline it is no moment (end_of_day is).
+            if node.point == "time_of_day" and parse_clock(node.time or "") in (None, 86_400):
                 found.append(f"invalid time of day {node.time!r}")
         elif isinstance(node, ir.StateRef) and node.name not in states:
             found.append(f"state {node.name!r} is used but not defined in the policy")

@@ -243,6 +243,33 @@ def test_between_in_order_is_fine(tmp_path: Path, condition: str) -> None:
     assert diagnose(tmp_path, text) == []
 
 
+MIDNIGHT_HINT = (
+    "24:00 is only a calendar's closing time; for midnight at the end of the trigger's day "
+    "write: by end of day"
+)
+
+
+@pytest.mark.parametrize("deadline", ["24:00", "24:00:00"])
+def test_deadline_at_24_00(tmp_path: Path, deadline: str) -> None:
+    text = 'policy p.q "T"\n' + OWNER + f"  when a.b\n  expect c.d by {deadline}\n"
+    assert diagnose(tmp_path, text) == [
+        ("E213", 5, 17, f"'{deadline}' is not a time of day for a deadline", MIDNIGHT_HINT)
+    ]
+
+
+def test_deadline_at_24_00_through_a_parameter(tmp_path: Path) -> None:
+    text = (
+        'param cutoff = 18:00\n\npolicy p.q "T"\n' + OWNER + "  when a.b\n  expect c.d by cutoff\n"
+    )
+    assert diagnose(tmp_path, text) == []
+    assert diagnose(tmp_path, text, {"cutoff": "24:00"}) == [
+        ("E213", 7, 17, "'24:00' is not a time of day for a deadline", MIDNIGHT_HINT)
+    ]
+    assert diagnose(tmp_path, text.replace("18:00", "24:00")) == [
+        ("E213", 7, 17, "'24:00' is not a time of day for a deadline", MIDNIGHT_HINT)
+    ]
+
+
 def test_unused_state_and_param(tmp_path: Path) -> None:
     text = 'param n = 3\n\npolicy p.q "T"\n' + OWNER + "  state s = a.b until c.d\n  forbid x.y\n"
     found = diagnose(tmp_path, text)

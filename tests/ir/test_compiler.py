@@ -425,3 +425,15 @@ def test_trigger_counts_is_kept_and_checked_against_the_ir(tmp_path: Path) -> No
     assert [d.message for d in validate(bad)] == [
         "policy p.q (p.cxr:1): 'trigger counts' needs a window that starts at the trigger"
     ]
+
+
+def test_validation_refuses_a_deadline_at_24_00(tmp_path: Path) -> None:
+    policy = one(tmp_path, "  per order\n  when order.placed expect order.delivered by 23:59\n")
+    assert isinstance(policy.rule, ir.Response) and policy.rule.window is not None
+    assert validate(ir.PolicySet(policies=(policy,))) == []
+    point = ir.CalendarPoint(point="time_of_day", time="24:00")
+    window = policy.rule.window.model_copy(update={"deadline": point})
+    late = policy.model_copy(update={"rule": policy.rule.model_copy(update={"window": window})})
+    assert [d.message for d in validate(ir.PolicySet(policies=(late,)))] == [
+        "policy p.q (p.cxr:1): invalid time of day '24:00'"
+    ]
