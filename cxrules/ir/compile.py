@@ -97,6 +97,8 @@ class _PolicyCompiler:
             zone = self._calendar_zone(self.names.calendar)
         assert p.rule is not None
         rule = self.rule(p.rule)
+        # Before the states are listed: a state may be read by a `report` value alone.
+        report = self.report()
         return ir.Policy(
             id=p.id,
             title=p.title or p.id,
@@ -113,7 +115,7 @@ class _PolicyCompiler:
             states=tuple(self.states[k] for k in sorted(self.states)),
             rule=rule,
             warning_lead=lead,
-            report=self.report(),
+            report=report,
         )
 
     def report(self) -> tuple[ir.Reported, ...]:

@@ -126,3 +126,35 @@ def test_before_window_forbid_after_and_value_check_report_too(tmp_path: Path) -
         "count(appointment.booked) >= 1 is false (count(appointment.booked) = 0) "
         "(tech: Deniz; refunds: 1)",
     ]
+
+
+def test_a_state_read_only_by_report_is_compiled_and_read_at_the_trigger(tmp_path: Path) -> None:
+    # The state is read by no rule, only by the report: shared, through a `let`, and counted.
+    path = tmp_path / "p.cxr"
+    path.write_text(
+        "state waiting = ticket.awaiting_customer until ticket.customer_replied\n\n"
+        + HEAD
+        + "  per ticket\n"
+        "  let w = waiting\n"
+        "  when message.received\n"
+        "  expect ticket.answered within 30min\n"
+        "  report waiting_now = waiting, through_let = w, times = count(waiting)\n",
+        encoding="utf-8",
+    )
+    loaded = load_policies([str(path)])
+    assert loaded.policy_set is not None, loaded.diagnostics
+    (policy,) = loaded.policy_set.policies
+    assert [s.name for s in policy.states] == ["waiting"]
+    log = Log()
+    log.add("+0s", "ticket.awaiting_customer", ticket="t1")
+    log.add("+5min", "message.received", ticket="t1")  # while waiting; answered late
+    log.add("+1h", "ticket.answered", ticket="t1")
+    log.add("+0s", "ticket.awaiting_customer", ticket="t2")
+    log.add("+2min", "ticket.customer_replied", ticket="t2")
+    log.add("+5min", "message.received", ticket="t2")  # no longer waiting; never answered
+    result = run(policy, log)
+    got = [(v.trigger and v.trigger.id, v.details.get("report")) for v in result.violations]
+    assert got == [
+        ("e2", {"waiting_now": True, "through_let": True, "times": 1}),
+        ("e6", {"waiting_now": False, "through_let": False, "times": 0}),
+    ]
