@@ -12,7 +12,7 @@ from cxrules.checker.symbols import PolicyNames, Symbols
 from cxrules.diagnostics import did_you_mean
 from cxrules.language import ast
 from cxrules.source import Span
-from cxrules.time.text import parse_clock, parse_date, parse_weekdays, weekday_hint
+from cxrules.time.text import WEEKDAYS, parse_clock, parse_date, parse_weekdays, weekday_hint
 
 
 def own_symbols(ctx: Context, tree: ast.PolicyFile) -> Symbols:
@@ -103,6 +103,7 @@ def check_calendar(ctx: Context, cal: ast.CalendarDef) -> None:
                     day.span,
                     "write the opening time first, e.g. 09:00-18:00",
                 )
+    _overlapping_hours(ctx, cal)
     if cal.holidays:
         _holidays(ctx, cal)
     for text in (*cal.closed, *cal.open):
@@ -113,6 +114,86 @@ def check_calendar(ctx: Context, cal: ast.CalendarDef) -> None:
                 _calendar_word(ctx, cal, text),
                 "there is no such day in the calendar (dates are YYYY-MM-DD)",
             )
+
+
+def _overlapping_hours(ctx: Context, cal: ast.CalendarDef) -> None:
+    """E213 at the later of two opening ranges that overlap on a day (`mon-fri 09:00-18:00,
+    fri 09:00-13:00`; `09:00-12:30 and 12:00-18:00`): once per pair of lines, naming the days."""
+    seen: list[tuple[ast.DayHours, list[int], int, int]] = []
+    told: set[tuple[int, int]] = set()
+    for spec in cal.hours:
+        days = parse_weekdays(spec.days)
+        for opening, closing in spec.ranges:
+            a, b = parse_clock(opening), parse_clock(closing)
+            if days is None or a is None or b is None or a >= b:
+                continue  # reported above
+            for earlier, earlier_days, start, end in seen:
+                common = [d for d in days if d in earlier_days]
+                pair = (id(earlier), id(spec))
+                if common and a < end and start < b and pair not in told:
+                    told.add(pair)
+                    ranges = ((start, end), (a, b))
+                    _overlap(ctx, (earlier, earlier_days), (spec, days), common, ranges)
+            seen.append((spec, days, a, b))
+
+
+def _overlap(
+    ctx: Context,
+    first: tuple[ast.DayHours, list[int]],
+    second: tuple[ast.DayHours, list[int]],
+    common: list[int],
+    ranges: tuple[tuple[int, int], tuple[int, int]],
+) -> None:
+    (spec_a, days_a), (spec_b, days_b) = first, second
+    when = (
+        spec_b.days
+        if common == days_b
+        else spec_a.days
+        if common == days_a
+        else ", ".join(WEEKDAYS[d] for d in common)
+    )
+    (early, late) = sorted(ranges)
+    early_text, late_text = _clock_range(early), _clock_range(late)
+    if spec_a is spec_b:
+        message = f"opening hours on {when} overlap: {early_text} and {late_text}"
+        if late[1] > early[1] and late[0] > early[0]:
+            hint = f"end one range where the next begins: {_clock_range((early[0], late[0]))} and "
+            hint += late_text
+        else:
+            wide, narrow = (late, early) if late[1] > early[1] else (early, late)
+            hint = f"{_clock_range(wide)} already holds {_clock_range(narrow)}: write it once"
+        ctx.err("E213", message, spec_b.span, hint)
+        return
+    message = (
+        f"opening hours on {when} overlap: {_clock_range(ranges[0])} ({spec_a.days}) and "
+        f"{_clock_range(ranges[1])} ({spec_b.days})"
+    )
+    # `mon-fri …, fri …`: the later line means to give `fri` other hours; so give the wider
+    # line only the days the other one leaves (mon-thu), when those still make one run.
+    trimmed, kept = (spec_a, spec_b) if days_a != common else (spec_b, spec_a)
+    trimmed_days = days_a if trimmed is spec_a else days_b
+    rest = [d for d in trimmed_days if d not in common]
+    lines = {}
+    if rest and rest == trimmed_days[trimmed_days.index(rest[0]) :][: len(rest)]:
+        run = WEEKDAYS[rest[0]] + ("" if len(rest) == 1 else "-" + WEEKDAYS[rest[-1]])
+        lines = {id(trimmed): f"{run} {_ranges(trimmed)}", id(kept): f"{kept.days} {_ranges(kept)}"}
+    if lines:
+        hint = f"give each day its hours once: {lines[id(spec_a)]}, {lines[id(spec_b)]}"
+    else:
+        hint = f"give each day its hours once: take {when} out of {trimmed.days}"
+    ctx.err("E213", message, spec_b.span, hint)
+
+
+def _ranges(spec: ast.DayHours) -> str:
+    return " and ".join(f"{opening}-{closing}" for opening, closing in spec.ranges)
+
+
+def _clock_range(seconds: tuple[int, int]) -> str:
+    """'09:00-12:30' (seconds shown as the clock reads, 24:00 for midnight at the end)."""
+    return "-".join(
+        f"{s // 3600:02d}:{s % 3600 // 60:02d}" + (f":{s % 60:02d}" if s % 60 else "")
+        for s in seconds
+    )
 
 
 def _calendar_word(ctx: Context, cal: ast.CalendarDef, word: str) -> Span:

@@ -37,7 +37,10 @@ def validate(policy_set: ir.PolicySet) -> list[Diagnostic]:
         try:
             BusinessCalendar(spec)
         except (CalendarError, ValueError) as exc:
-            problems.append(error("E303", f"calendar {name!r}: {exc}"))
+            # most of the calendar's own messages name it already
+            said = str(exc)
+            named = said if said.startswith(f"calendar {name!r}") else f"calendar {name!r}: {said}"
+            problems.append(error("E303", named))
     for policy in policy_set.policies:
         for reason in _policy(policy, policy_set.calendars):
             problems.append(

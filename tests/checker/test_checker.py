@@ -94,6 +94,56 @@ def test_shared_definitions_used_only_through_use_are_not_unused(tmp_path: Path)
 # --------------------------------------------------------------------------- single checks
 
 
+@pytest.mark.parametrize(
+    ("hours", "column", "message", "hint"),
+    [
+        (
+            "mon-fri 09:00-18:00, fri 09:00-13:00",
+            30,
+            "opening hours on fri overlap: 09:00-18:00 (mon-fri) and 09:00-13:00 (fri)",
+            "give each day its hours once: mon-thu 09:00-18:00, fri 09:00-13:00",
+        ),
+        (
+            "fri 09:00-13:00, mon-fri 09:00-18:00",
+            26,
+            "opening hours on fri overlap: 09:00-13:00 (fri) and 09:00-18:00 (mon-fri)",
+            "give each day its hours once: fri 09:00-13:00, mon-thu 09:00-18:00",
+        ),
+        (
+            "mon-fri 09:00-18:00, wed 09:00-13:00",
+            30,
+            "opening hours on wed overlap: 09:00-18:00 (mon-fri) and 09:00-13:00 (wed)",
+            "give each day its hours once: take wed out of mon-fri",
+        ),
+        (
+            "mon-fri 12:00-18:00 and 09:00-12:30",
+            9,
+            "opening hours on mon-fri overlap: 09:00-12:30 and 12:00-18:00",
+            "end one range where the next begins: 09:00-12:00 and 12:00-18:00",
+        ),
+        (
+            "mon-fri 09:00-12:00 and 09:00-18:00",
+            9,
+            "opening hours on mon-fri overlap: 09:00-12:00 and 09:00-18:00",
+            "09:00-18:00 already holds 09:00-12:00: write it once",
+        ),
+    ],
+)
+def test_calendar_hours_that_overlap(
+    tmp_path: Path, hours: str, column: int, message: str, hint: str
+) -> None:
+    text = f'calendar desk\n  zone "Europe/Istanbul"\n  hours {hours}\n'
+    assert diagnose(tmp_path, text) == [("E213", 3, column, message, hint)]
+
+
+def test_calendar_hours_that_meet_or_part_are_fine(tmp_path: Path) -> None:
+    text = (
+        'calendar desk\n  zone "Europe/Istanbul"\n'
+        "  hours mon-fri 09:00-12:00 and 12:00-18:00, sat 10:00-14:00, mon-fri 19:00-24:00\n"
+    )
+    assert diagnose(tmp_path, text) == []
+
+
 def test_let_errors_are_reported_once(tmp_path: Path) -> None:
     text = 'policy p.q "T"\n' + OWNER + "  let b = clip(1, 2, 3)\n  when a.b\n  require b > 1\n"
     found = diagnose(tmp_path, text)

@@ -437,3 +437,12 @@ def test_validation_refuses_a_deadline_at_24_00(tmp_path: Path) -> None:
     assert [d.message for d in validate(ir.PolicySet(policies=(late,)))] == [
         "policy p.q (p.cxr:1): invalid time of day '24:00'"
     ]
+
+
+def test_validation_names_an_invalid_calendar_once() -> None:
+    week = (ir.WeekHours(weekday=4, ranges=(("09:00", "18:00"), ("09:00", "13:00"))),)
+    desk = ir.Calendar(name="desk", zone="UTC", hours=week)
+    bad = ir.PolicySet(policies=(), calendars={"desk": desk})
+    assert [d.message for d in validate(bad)] == [
+        "calendar 'desk': opening ranges on weekday 4 overlap"
+    ]
