@@ -13,7 +13,7 @@ from cxrules.checker.definitions import (
     read_overrides,
     visible,
 )
-from cxrules.checker.exprs import check_pattern, expr_type, names_in
+from cxrules.checker.exprs import check_literal, check_pattern, expr_type, names_in
 from cxrules.checker.grouping import check_keys, check_scope_use
 from cxrules.checker.lookalike import check_lookalikes
 from cxrules.checker.rules import check_rule
@@ -39,7 +39,10 @@ class Checker(Context):
         for name, tree in self.ws.files.items():
             for item in tree.items:
                 if isinstance(item, ast.ParamDef):
-                    check_size(self, item.value)
+                    if isinstance(item.value, ast.LiteralExpr):
+                        check_literal(self, item.value)
+                    else:
+                        check_size(self, item.value)
                 elif isinstance(item, ast.CalendarDef):
                     check_calendar(self, item)
                 elif isinstance(item, ast.StateDef):

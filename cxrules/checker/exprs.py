@@ -78,6 +78,21 @@ def check_pattern(
             )
 
 
+def check_literal(ctx: Context, e: ast.LiteralExpr) -> None:
+    """The limits of a constant, in a condition or as a parameter's value: digits (E224), a
+    time of day (E213), a date (E218)."""
+    check_size(ctx, e)
+    if e.type == "time_of_day" and parse_clock(str(e.value)) is None:
+        ctx.err("E213", f"'{e.text}' is not a time of day", e.span, "times run from 00:00 to 23:59")
+    if e.type == "date" and parse_date(str(e.value)) is None:
+        ctx.err(
+            "E218",
+            f"'{e.text}' is not a date",
+            e.span,
+            "there is no such day in the calendar (dates are YYYY-MM-DD)",
+        )
+
+
 class _Exprs:
     def __init__(self, chk: Context, names: PolicyNames, context: str) -> None:
         self.chk, self.names, self.context = chk, names, context
@@ -89,18 +104,7 @@ class _Exprs:
 
     # ------------------------------------------------------------------ leaves
     def _literal(self, e: ast.LiteralExpr) -> str:
-        check_size(self.chk, e)
-        if e.type == "time_of_day" and parse_clock(str(e.value)) is None:
-            self.chk.err(
-                "E213", f"'{e.text}' is not a time of day", e.span, "times run from 00:00 to 23:59"
-            )
-        if e.type == "date" and parse_date(str(e.value)) is None:
-            self.chk.err(
-                "E218",
-                f"'{e.text}' is not a date",
-                e.span,
-                "there is no such day in the calendar (dates are YYYY-MM-DD)",
-            )
+        check_literal(self.chk, e)
         return "null" if e.type == "null" else e.type
 
     def _duration(self, e: ast.DurationExpr) -> str:

@@ -8,6 +8,7 @@ import re
 from cxrules.checker.shared import MAX_DAYS, MAX_DIGITS
 from cxrules.language import ast
 from cxrules.time.format import DurationTextError, parse_duration_text
+from cxrules.time.text import parse_clock, parse_date
 
 
 class ParamError(ValueError):
@@ -71,12 +72,12 @@ def parse_override(param: ast.ParamDef, text: str) -> ast.LiteralExpr | ast.Dura
             raise ParamError("not true or false")
         return ast.LiteralExpr(span=span, value=text == "true", type="bool", text=text)
     if kind == "time_of_day":
-        if not re.fullmatch(r"\d{1,2}:\d{2}(:\d{2})?", text):
-            raise ParamError("not a time of day", "e.g. 12:00")
+        if not re.fullmatch(r"\d{1,2}:\d{2}(:\d{2})?", text) or parse_clock(text) is None:
+            raise ParamError("not a time of day", "times run from 00:00 to 23:59, e.g. 12:00")
         return ast.LiteralExpr(span=span, value=text, type="time_of_day", text=text)
     if kind == "date":
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text):
-            raise ParamError("not a date", "e.g. 2026-12-31")
+        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) or parse_date(text) is None:
+            raise ParamError("not a date", "there is no such day in the calendar, e.g. 2026-12-31")
         return ast.LiteralExpr(span=span, value=text, type="date", text=text)
     return ast.LiteralExpr(span=span, value=text, type="string", text=f'"{text}"')
 

@@ -97,11 +97,8 @@ def check_rule(chk: Context, policy: ast.Policy, rule: Any, names: PolicyNames) 
                 "compare it, e.g. require battery >= 90%",
             )
     elif isinstance(rule, ast.RateRule):
-        number = check_count(chk, rule.at_most, names, "the limit", minimum=0)
-        if number == 0:
-            chk.err(
-                "E210", "'at most 0' means never", rule.at_most.span, "write 'forbid …' instead"
-            )
+        never = ("'at most 0' means never", "write 'forbid …' instead")
+        check_count(chk, rule.at_most, names, "the limit", minimum=1, zero=never)
         check_pattern(chk, rule.pattern, names)
         check_duration(chk, rule.within, names)
     elif isinstance(rule, ast.InvariantRule):
@@ -211,12 +208,22 @@ def _threshold(chk: Context, value: Any, unit: str, metric: str, names: PolicyNa
             value.span,
             "write a number or a percentage",
         )
-    if isinstance(value, ast.LiteralExpr) and value.type == "percent":
-        number = float(value.value)  # type: ignore[arg-type]
+    # A parameter's value, from the file or from --set, is held to the same range.
+    written, source = value, ""
+    if isinstance(value, ast.NameExpr) and meaning(value, names) == "param":
+        word = value.parts[0]
+        written = chk.out.overrides.get(word, names.shared.params[word].value)
+        source = (
+            f" (--set {word}={written.text})"
+            if word in chk.out.overrides
+            else f" (parameter {word})"
+        )
+    if isinstance(written, ast.LiteralExpr) and written.type == "percent":
+        number = float(written.value)  # type: ignore[arg-type]
         if not 0 <= number <= 100:
             chk.err(
                 "E209",
-                f"{value.text} is not a percentage between 0% and 100%",
+                f"{written.text}{source} is not a percentage between 0% and 100%",
                 value.span,
                 "a share can only be from 0% to 100%",
             )

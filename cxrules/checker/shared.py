@@ -147,8 +147,16 @@ def shorten(text: str) -> str:
 
 
 def check_count(
-    ctx: Context, c: Any, names: PolicyNames, what: str, minimum: int = 0
+    ctx: Context,
+    c: Any,
+    names: PolicyNames,
+    what: str,
+    minimum: int = 0,
+    zero: tuple[str, str] | None = None,
 ) -> int | None:
+    """The whole number `c` (written, or the parameter it names, --set included), within
+    `minimum` and `MAX_COUNT`; None after an E210. `zero` is the message and hint for a 0 below
+    `minimum` that means something else ('at most 0' means never)."""
     if isinstance(c, ast.NameExpr):
         param = names.shared.params.get(c.parts[0])
         if param is None:
@@ -173,6 +181,9 @@ def check_count(
         if number > MAX_COUNT:
             ctx.err("E210", f"{what} must be at most {MAX_COUNT}, not {shorten(c.text)}", c.span)
             return None
+    if number == 0 < minimum and zero is not None:
+        ctx.err("E210", zero[0], c.span, zero[1])
+        return None
     if number < minimum:
         ctx.err("E210", f"{what} must be at least {minimum}, not {number}", c.span)
         return None

@@ -398,6 +398,78 @@ def test_override_hint_suggests_the_parameter(tmp_path: Path) -> None:
     assert found[0][4] == "did you mean 'max_wait'?"
 
 
+SHARE_TARGET = (
+    'param sl_target = 80%\n\npolicy p.q "T"\n' + OWNER + "  per call\n"
+    "  metric sl = share(call.answered within 20s of call.queued)\n  require sl >= sl_target\n"
+)
+
+
+def test_a_share_target_is_held_to_0_to_100_percent_through_a_parameter(tmp_path: Path) -> None:
+    hint = "a share can only be from 0% to 100%"
+    assert diagnose(tmp_path, SHARE_TARGET) == []
+    assert diagnose(tmp_path, SHARE_TARGET, {"sl_target": "100%"}) == []
+    assert diagnose(tmp_path, SHARE_TARGET, {"sl_target": "180%"}) == [
+        (
+            "E209",
+            8,
+            17,
+            "180% (--set sl_target=180%) is not a percentage between 0% and 100%",
+            hint,
+        )
+    ]
+    assert diagnose(tmp_path, SHARE_TARGET.replace("80%", "180%", 1)) == [
+        ("E209", 8, 17, "180% (parameter sl_target) is not a percentage between 0% and 100%", hint)
+    ]
+
+
+@pytest.mark.parametrize(
+    ("value", "message", "hint"),
+    [
+        ("-1", "the limit must be at least 1, not -1", ""),
+        ("0", "'at most 0' means never", "write 'forbid …' instead"),
+    ],
+)
+def test_an_at_most_limit_through_a_parameter(
+    tmp_path: Path, value: str, message: str, hint: str
+) -> None:
+    text = 'param n = 3\n\npolicy p.q "T"\n' + OWNER + "  per c\n  at most n a.b within 7d\n"
+    assert diagnose(tmp_path, text) == []
+    assert diagnose(tmp_path, text, {"n": value}) == [("E210", 7, 11, message, hint)]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message", "hint"),
+    [
+        (
+            {"cutoff": "25:00"},
+            "--set cutoff=25:00: not a time of day",
+            "times run from 00:00 to 23:59, e.g. 12:00",
+        ),
+        (
+            {"day": "2026-02-30"},
+            "--set day=2026-02-30: not a date",
+            "there is no such day in the calendar, e.g. 2026-12-31",
+        ),
+    ],
+)
+def test_an_override_is_a_time_or_a_date_that_exists(
+    tmp_path: Path, overrides: dict[str, str], message: str, hint: str
+) -> None:
+    text = (
+        'param cutoff = 12:00\nparam day = 2026-03-01\n\npolicy p.q "T"\n'
+        + OWNER
+        + "  forbid a.b where local_time < cutoff and local_date > day\n"
+    )
+    assert diagnose(tmp_path, text) == []
+    assert diagnose(tmp_path, text, overrides) == [("E222", 0, 0, message, hint)]
+    # written in the file, the same values are refused where they are written
+    wrong = text.replace("12:00", "25:00").replace("2026-03-01", "2026-02-30")
+    assert [(c, line, col, m) for c, line, col, m, _ in diagnose(tmp_path, wrong)] == [
+        ("E213", 1, 16, "'25:00' is not a time of day"),
+        ("E218", 2, 13, "'2026-02-30' is not a date"),
+    ]
+
+
 def test_per_bucket_on_a_policy(tmp_path: Path) -> None:
     text = 'policy p.q "T"\n' + OWNER + "  per day\n  forbid a.b\n"
     found = diagnose(tmp_path, text)
