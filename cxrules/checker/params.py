@@ -7,6 +7,7 @@ import re
 
 from cxrules.checker.shared import MAX_DAYS, MAX_DIGITS
 from cxrules.language import ast
+from cxrules.language.literals import SHORT_UNITS, UNIT_WORDS
 from cxrules.time.format import DurationTextError, parse_duration_text
 from cxrules.time.text import parse_clock, parse_date
 
@@ -52,6 +53,9 @@ def parse_override(param: ast.ParamDef, text: str) -> ast.LiteralExpr | ast.Dura
             seconds = parse_duration_text(text)
         except DurationTextError as exc:
             raise ParamError(f"not a duration ({exc})", "e.g. 30s, 5min, 2h, 1d") from exc
+        if not _AS_WRITTEN.fullmatch(text.strip()):
+            # the language's own spelling, one number and one unit, as a policy would show it
+            raise ParamError("not a duration as a policy writes it", f"write {_one_unit(seconds)}")
         if not seconds <= MAX_DAYS * 86_400:
             raise ParamError("longer than the longest duration", f"durations go up to {MAX_DAYS}d")
         return ast.DurationExpr(span=span, amount=seconds, unit="s", text=text)
@@ -80,6 +84,23 @@ def parse_override(param: ast.ParamDef, text: str) -> ast.LiteralExpr | ast.Dura
             raise ParamError("not a date", "there is no such day in the calendar, e.g. 2026-12-31")
         return ast.LiteralExpr(span=span, value=text, type="date", text=text)
     return ast.LiteralExpr(span=span, value=text, type="string", text=f'"{text}"')
+
+
+#: A duration as the language writes one: '30min', '2h', '1.5d', or '30 minutes'.
+_WORDS = "|".join(sorted((w for w in UNIT_WORDS if w not in SHORT_UNITS), key=len, reverse=True))
+_AS_WRITTEN = re.compile(rf"\d+(?:\.\d+)?(?:{'|'.join(SHORT_UNITS)}|[ ]+(?:{_WORDS}))")
+
+
+def _one_unit(seconds: float) -> str:
+    """A duration in the largest unit that holds it whole: 5400 → '90min', 10800 → '3h'.
+
+    >>> _one_unit(5400), _one_unit(10800), _one_unit(1.5)
+    ('90min', '3h', '1500ms')
+    """
+    for unit, size in (("w", 604800), ("d", 86400), ("h", 3600), ("min", 60), ("s", 1)):
+        if seconds >= size and seconds % size == 0:
+            return f"{int(seconds // size)}{unit}"
+    return f"{round(seconds * 1000)}ms"
 
 
 def _num(text: str) -> int | float:

@@ -391,6 +391,23 @@ def test_bad_overrides(
     assert message.startswith(expected[1])
 
 
+@pytest.mark.parametrize(
+    ("value", "hint"),
+    [("3mins", "write 3min"), ("3hrs", "write 3h"), ("1h30min", "write 90min")],
+)
+def test_an_override_is_a_duration_as_a_policy_writes_it(
+    tmp_path: Path, value: str, hint: str
+) -> None:
+    """What a policy file refuses (E102) is refused on the command line too, with the same
+    spelling to write: the text would otherwise reach explain and the reports as written."""
+    text = 'param max_wait = 2min\n\npolicy p.q "T"\n' + OWNER
+    text += "  when a.b\n  expect c.d within max_wait\n"
+    message = f"--set max_wait={value}: not a duration as a policy writes it"
+    assert diagnose(tmp_path, text, {"max_wait": value}) == [("E222", 0, 0, message, hint)]
+    for fine in ("3min", "90s", "1.5h", "3 minutes", "1 day"):
+        assert diagnose(tmp_path, text, {"max_wait": fine}) == []
+
+
 def test_override_hint_suggests_the_parameter(tmp_path: Path) -> None:
     text = 'param max_wait = 2min\n\npolicy p.q "T"\n' + OWNER
     text += "  when a.b\n  expect c.d within max_wait\n"
