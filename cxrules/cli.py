@@ -1,7 +1,7 @@
 """Command line: thin wrappers that parse arguments, call the library and choose exit codes.
 
 Exit codes: 0 fine; 1 violations at or above --fail-on (audit) or files to reformat (fmt --check);
-2 invalid policies or usage; 3 unreadable input.
+2 invalid policies or usage; 3 unreadable input, or an audit that judged no event (NOTHING AUDITED).
 """
 
 from __future__ import annotations
@@ -346,7 +346,12 @@ def run() -> None:
     type=click.Path(),
     help="TOML file mapping the log's columns [default: the project's 'mapping' or [log]]",
 )
-@click.option("--as-of", "as_of", help="evaluation horizon (ISO time); default: the last event")
+@click.option(
+    "--as-of",
+    "as_of",
+    help="evaluation horizon (ISO time; a date alone is its midnight, 00:00) "
+    "[default: the last event]",
+)
 @click.option(
     "--set",
     "overrides",
@@ -440,10 +445,13 @@ def audit(
     """Audit interaction logs against policies and report every breach with its evidence.
 
     Without options, the project's settings (cxrules.toml) name the policies, logs and mapping.
+
+    Exit 0 when no violation is at or above --fail-on, 1 when some are, 2 for invalid policies
+    or usage, 3 when a log cannot be read or no event of it was audited (NOTHING AUDITED).
     """
     from cxrules.audit import AuditError, AuditRequest, open_audit
     from cxrules.findings.unseen import CODES as UNSEEN_CODES
-    from cxrules.reports.common import failing, failing_records
+    from cxrules.reports.common import failing, failing_records, nothing_audited
     from cxrules.reports.render import STREAMED, render
 
     config = _project().config
@@ -514,6 +522,17 @@ def audit(
         click.echo(f"report written to {output}", err=True)
     if unseen:
         click.echo(render_text(unseen), err=True)
+    unjudged = nothing_audited(head)
+    if unjudged:  # "no violation" of nothing: a CI job must not go green
+        hint = "check the log, its format (--log-format) and the mapping"
+        if head.ignored_after_as_of:
+            hint = (
+                "check --as-of: a date alone means its midnight (00:00), and a time without an "
+                "offset is in the log's zone"
+            )
+        click.echo(f"cxrules audit: no event to audit: {unjudged}", err=True)
+        click.echo(f"  = hint: {hint}", err=True)
+        sys.exit(EXIT_INPUT)
     if strict and head.rejected_total:
         click.echo(f"cxrules audit: {head.rejected_total} record(s) rejected (--strict)", err=True)
         sys.exit(EXIT_INPUT)

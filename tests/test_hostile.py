@@ -156,7 +156,10 @@ def test_record_before_the_representable_times_is_rejected_and_the_audit_goes_on
 
 def test_record_after_the_representable_times_is_rejected(tmp_path: Path) -> None:
     rules = policy("when a.b\nexpect c.d within 1h")
-    records = [{"time": "9999-12-31T23:59:59-05:00", "type": "a.b"}]  # 10000-01-01 in UTC
+    records = [
+        {"time": "9999-12-31T23:59:59-05:00", "type": "a.b"},  # 10000-01-01 in UTC
+        {"time": "9999-12-30T00:00:00Z", "type": "c.d"},  # an event to audit: not NOTHING AUDITED
+    ]
     report = audit_json(tmp_path, rules, records)
     assert [(r["line"], r["code"]) for r in report["rejected"]] == [(1, "E413")]
 

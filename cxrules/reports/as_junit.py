@@ -18,6 +18,7 @@ from cxrules.reports.common import (
     check_severity,
     file_stem,
     is_failure,
+    nothing_audited,
     plural,
     ranked_policies,
     severity_counts,
@@ -46,7 +47,8 @@ def _escape(match: re.Match[str]) -> str:
 
 def render_junit(report: Report, fail_on: str = "low", strict: Sequence[str] = ()) -> str:
     """The report as JUnit XML: a failing test case per policy with violations at `fail_on`+,
-    and under `--strict` a test case `log` in error, naming what failed the audit (`strict`).
+    and under `--strict` a test case `log` in error, naming what failed the audit (`strict`);
+    a test case `log (nothing audited)` in error when the log files gave no event to judge.
 
     >>> from cxrules.reports.model import Report
     >>> empty = Report(engine="python", zone="UTC", as_of=None, policy_files=[], revision="r",
@@ -75,6 +77,12 @@ def render_junit(report: Report, fail_on: str = "low", strict: Sequence[str] = (
     cases = [_testcase(p, groups.get(p.id, []), report.pending, fail_on) for p in report.policies]
     failures = sum(1 for case in cases if case.find("failure") is not None)
     errors = []
+    unjudged = nothing_audited(report)
+    if unjudged:  # every case would pass: the audit did not happen
+        error = ET.Element("testcase", {"classname": "cxrules", "name": "log (nothing audited)"})
+        detail = ET.SubElement(error, "error", {"message": xml_text(unjudged)})
+        detail.text = xml_text(f"{unjudged}; no policy was judged")
+        errors.append(error)
     if strict:
         error = ET.Element("testcase", {"classname": "cxrules", "name": "log (--strict)"})
         detail = ET.SubElement(error, "error", {"message": xml_text("; ".join(strict))})

@@ -15,6 +15,7 @@ from cxrules.reports.common import (
     WARNING_KINDS,
     check_severity,
     flagged_metrics,
+    headline,
     input_totals,
     metric_value,
     percent,
@@ -56,7 +57,7 @@ def render_markdown(
         raise ValueError(f"max_violations must be 0 or more, not {max_violations}")
     check_severity(fail_on)
     passed, sentence = verdict(report, fail_on, strict)
-    out = [f"## cxrules audit: {'PASS' if passed else 'FAIL'}", "", md(sentence), ""]
+    out = [f"## cxrules audit: {headline(passed, sentence)}", "", md(sentence), ""]
     totals = input_totals(report)
     span = time_span(report)
     out += [

@@ -28,6 +28,9 @@ from cxrules.time.format import DURATION_TEXT
 #: Severities from the most to the least serious, as rendered in summaries.
 SEVERITIES_DESC: tuple[str, ...] = ("critical", "high", "medium", "low", "info")
 
+#: The verdict of an audit of log files that judged no event (`nothing_audited`).
+NOTHING_AUDITED = "NOTHING AUDITED"
+
 #: Violation kinds that are warnings, never failures: they do not fail an audit or a test case.
 WARNING_KINDS: frozenset[str] = frozenset({"metric_warning"})
 
@@ -119,6 +122,9 @@ def verdict(report: Report, fail_on: str = "low", strict: Sequence[str] = ()) ->
     the policies nothing activated: a pass they had no part in, often a misspelt event type
     (W401). `strict`: what fails the audit under `--strict` besides violations (rejected
     records, warnings about the log), each as a phrase."""
+    unjudged = nothing_audited(report)
+    if unjudged:
+        return False, f"{NOTHING_AUDITED}: {unjudged}; no policy was judged."
     failures = failing(report, fail_on)
     warnings = [v for v in report.violations if v.kind in WARNING_KINDS]
     below = len(report.violations) - len(failures) - len(warnings)
@@ -149,6 +155,60 @@ def verdict(report: Report, fail_on: str = "low", strict: Sequence[str] = ()) ->
     if strict:
         head += f"; and under --strict: {'; '.join(strict)}"
     return False, head + tail + "."
+
+
+def nothing_audited(report: Report) -> str:
+    """Why an audit of log files judged no event, in words ('' when it judged some): an empty
+    log, every record rejected (a wrong --log-format, an export gone wrong), or every event after
+    the horizon. "No violation" would say nothing then. A report of events held in memory (no
+    input file) is never said to have audited nothing.
+
+    >>> from cxrules.reports.model import InputSummary as I, Report as R
+    >>> def audit(read, accepted, events, after=0):
+    ...     log = I(path="log.jsonl", sha256="0", format="jsonl", read=read, accepted=accepted,
+    ...             rejected=read - accepted, duplicates=0, events=events)
+    ...     return nothing_audited(R(engine="python", zone="UTC", as_of="2026-03-02T00:00:00Z",
+    ...         policy_files=[], revision="r", inputs=[log], policies=[], violations=[],
+    ...         rejected_total=read - accepted, rejected_by_code={"E402": read - accepted},
+    ...         ignored_after_as_of=after))
+    >>> audit(0, 0, 0)
+    'the log holds no record'
+    >>> audit(2, 0, 0)
+    '0 of 2 records accepted (2 × E402: record is not valid JSON or CSV)'
+    >>> audit(5, 5, 5, after=5)
+    'all 5 events are after the horizon 2026-03-02T00:00:00Z (--as-of)'
+    >>> audit(5, 4, 4, after=2)
+    ''
+    """
+    from cxrules.diagnostics import CODES
+
+    if not report.inputs:
+        return ""
+    read = sum(i.read for i in report.inputs)
+    accepted = sum(i.accepted for i in report.inputs)
+    events = sum(i.events for i in report.inputs)
+    if events > report.ignored_after_as_of:
+        return ""
+    if read == 0:
+        files = len(report.inputs)
+        return "the log holds no record" if files == 1 else f"the {files} logs hold no record"
+    if accepted == 0:
+        codes = ", ".join(
+            f"{n} × {code}: {CODES[code]}" if code in CODES else f"{n} × {code}"
+            for code, n in report.rejected_by_code.items()
+        )
+        return f"0 of {plural(read, 'record')} accepted" + (f" ({codes})" if codes else "")
+    if events == 0:
+        return f"{plural(accepted, 'record')} accepted, none of them an event"
+    every = "the event is" if events == 1 else f"all {events} events are"
+    return f"{every} after the horizon {report.as_of} (--as-of)"
+
+
+def headline(passed: bool, sentence: str) -> str:
+    """The verdict in a word or two, for a title: PASS, FAIL or NOTHING AUDITED."""
+    if sentence.startswith(NOTHING_AUDITED):
+        return NOTHING_AUDITED
+    return "PASS" if passed else "FAIL"
 
 
 def idle_counts(policy: PolicySummary) -> int:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gzip
+import html
 import json
 from collections.abc import Iterator
 from pathlib import Path
@@ -179,13 +180,76 @@ def test_strict_turns_a_rejection_into_a_failure(tmp_path: Path) -> None:
 def test_empty_and_gzipped_logs(tmp_path: Path) -> None:
     policies, log = _project(tmp_path, [])
     log.write_bytes(b"")
-    code, out = _audit("--policies", str(policies), "--log", str(log), "--format", "json")
-    report = json.loads(out)
-    assert code == 0 and report["inputs"][0]["read"] == 0 and report["violations"] == []
+    base = ("--policies", str(policies), "--log", str(log), "--format", "json")
+    result = CliRunner().invoke(main, ["audit", *base])
+    report = json.loads(result.stdout)
+    assert result.exit_code == 3  # nothing audited
+    assert report["inputs"][0]["read"] == 0 and report["violations"] == []
     packed = tmp_path / "log.jsonl.gz"
     packed.write_bytes(gzip.compress(("\n".join(GOOD) + "\n").encode()))
     code, out = _audit("--policies", str(policies), "--log", str(packed), "--format", "json")
     assert code == 1 and len(json.loads(out)["violations"]) == 1
+
+
+NOTHING = [
+    pytest.param(
+        ["not json", "{oops"],
+        (),
+        "0 of 2 records accepted (2 × E402: record is not valid JSON or CSV)",
+        "check the log, its format (--log-format) and the mapping",
+        id="every-record-rejected",
+    ),
+    pytest.param(
+        [],
+        (),
+        "the log holds no record",
+        "check the log, its format (--log-format) and the mapping",
+        id="empty-log",
+    ),
+    pytest.param(
+        [*GOOD, SAID],
+        ("--as-of", "2026-03-02"),
+        "all 6 events are after the horizon 2026-03-02T00:00:00+00:00 (--as-of)",
+        "check --as-of: a date alone means its midnight (00:00), and a time without an offset "
+        "is in the log's zone",
+        id="as-of-before-every-event",
+    ),
+]
+
+
+@pytest.mark.parametrize(("lines", "extra", "reason", "hint"), NOTHING)
+def test_an_audit_that_judged_no_event_is_no_pass(
+    tmp_path: Path, lines: list[str], extra: tuple[str, ...], reason: str, hint: str
+) -> None:
+    """0 events judged is not "no violation": every verdict says NOTHING AUDITED, and the exit
+    code is the one of an unreadable log (a CI job must not go green)."""
+    policies, log = _project(tmp_path, lines)
+    if not lines:
+        log.write_bytes(b"")
+    base = ["audit", "--policies", str(policies), "--log", str(log), *extra]
+    sentence = f"NOTHING AUDITED: {reason}; no policy was judged."
+    for engine in ("python", "duckdb"):
+        result = CliRunner().invoke(main, [*base, "--engine", engine])
+        assert result.exit_code == 3
+        assert result.stderr == f"cxrules audit: no event to audit: {reason}\n  = hint: {hint}\n"
+        assert " ".join(result.stdout.split("\n\n")[0].split()) == sentence
+    markdown = CliRunner().invoke(main, [*base, "--format", "markdown"]).stdout
+    assert markdown.startswith(f"## cxrules audit: NOTHING AUDITED\n\n{sentence}\n")
+    page = CliRunner().invoke(main, [*base, "--format", "html"]).stdout
+    assert "<title>cxrules audit report: NOTHING AUDITED</title>" in page
+    assert f'<p class="verdict fail">{html.escape(sentence)}</p>' in page
+    junit = CliRunner().invoke(main, [*base, "--format", "junit"]).stdout
+    assert '<testcase classname="cxrules" name="log (nothing audited)">' in junit
+    assert f'<error message="{html.escape(reason)}">' in junit
+    for fmt in ("json", "csv"):
+        assert CliRunner().invoke(main, [*base, "--format", fmt]).exit_code == 3
+
+
+def test_an_audit_with_events_and_no_violation_is_a_pass(tmp_path: Path) -> None:
+    policies, log = _project(tmp_path, [*GOOD, SAID])
+    base = ("--policies", str(policies), "--log", str(log), "--fail-on", "critical")
+    code, out = _audit(*base, "--as-of", "2026-03-02T10:00:00+03:00")
+    assert code == 0 and out.startswith("PASS: no violation at or above critical;")
 
 
 def test_out_of_order_log_is_audited_in_time_order(tmp_path: Path) -> None:
