@@ -6,16 +6,13 @@ Exit codes: 0 fine; 1 violations at or above --fail-on (audit) or files to refor
 
 from __future__ import annotations
 
-import contextlib
 import difflib
 import json
-import os
 import shlex
 import shutil
 import sys
-from collections.abc import Iterator
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import click
 
@@ -363,7 +360,8 @@ def run() -> None:
     "--format",
     "fmt",
     type=click.Choice(["text", "json", "junit", "markdown", "csv", "html"]),
-    help="the report's format [default: the project's 'format', else text]",
+    help="the report's format [default: the project's 'format', else the one the name of "
+    "--output says (.html, .htm, .json, .xml: junit, .csv, .md, .txt), else text]",
 )
 @click.option(
     "--output",
@@ -452,9 +450,11 @@ def audit(
     from cxrules.audit import AuditError, AuditRequest, open_audit
     from cxrules.findings.unseen import CODES as UNSEEN_CODES
     from cxrules.reports.common import failing, failing_records, nothing_audited
+    from cxrules.reports.destination import written_whole
     from cxrules.reports.render import STREAMED, render
 
-    config = _project().config
+    project = _project()
+    config = project.config
     policies = policies or tuple(config.policies)
     logs = logs or tuple(config.logs)
     if not policies:
@@ -464,9 +464,10 @@ def audit(
     if not logs:
         raise click.UsageError("no log given: pass --log FILE or set 'logs' in cxrules.toml")
     mapping = mapping or config.mapping
-    fmt = fmt or config.format or "text"
+    output_by = "-o" if output else None
     output = output or config.output
     output = None if output == "-" else output
+    fmt = _report_format(project, fmt, output, output_by)
     fail_on = fail_on or config.fail_on or "low"
     engine = engine or config.engine or engines.DEFAULT
     if max_violations is not None and fmt not in ("text", "markdown", "html"):
@@ -504,13 +505,13 @@ def audit(
                 options["strict"] = _strict_reasons(head.rejected_total, unseen)
             if fmt in STREAMED:
                 # JSON and CSV are written as the violations come, never all in memory
-                with _destination(output) as handle:
+                with written_whole(output) as handle:
                     records = STREAMED[fmt](assembled, handle)
                 failed = failing_records(head.policies, records, fail_on)
             else:
                 report = assembled.materialize()
                 text = render(report, fmt, **options)
-                with _destination(output) as handle:
+                with written_whole(output) as handle:
                     handle.write(text if text.endswith("\n") or output else text + "\n")
                 failed = bool(failing(report, fail_on))
     except AuditError as exc:
@@ -568,23 +569,25 @@ def _check_output(output: str | None, inputs: list[str]) -> None:
             )
 
 
-@contextlib.contextmanager
-def _destination(output: str | None) -> Iterator[Any]:
-    """The report's file (written as UTF-8, line ends kept), or standard output. The file is
-    written beside its place and moved there once whole: a run that fails leaves no half report
-    and whatever the path held before."""
-    if output is None:
-        yield sys.stdout
-        sys.stdout.flush()
-        return
-    target = Path(output)
-    partial = target.with_name(f".{target.name}.partial")
+def _report_format(project: Project, fmt: str | None, output: str | None, by: str | None) -> str:
+    """The report's format: --format, else the project's, else the one the output file's name
+    says (`by`: '-o' when the command line named it), else text; a usage error when the format
+    chosen and the name disagree (an HTML report in report.json)."""
+    from cxrules.reports.destination import FormatMismatch, report_format
+
+    settings = "cxrules.toml"
+    if project.file is not None and project.file.name != settings:
+        settings = f"[tool.cxrules] of {project.file.name}"
     try:
-        with open(partial, "w", encoding="utf-8", newline="") as handle:
-            yield handle
-        os.replace(partial, target)
-    finally:
-        partial.unlink(missing_ok=True)
+        return report_format(
+            fmt or project.config.format,
+            output,
+            chosen_by="--format" if fmt else f"format in {settings}",
+            output_by=f"{by} {output}" if by else f"the output {output} ({settings})",
+            settings=settings,
+        )
+    except FormatMismatch as exc:
+        raise click.UsageError(f"{exc}\n  = hint: {exc.hint}") from None
 
 
 def _explanations(paths: list[str], overrides: dict[str, str]) -> dict[str, str]:

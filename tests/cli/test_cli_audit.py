@@ -422,6 +422,51 @@ def test_engine_settings_are_checked_and_belong_to_their_engine(tmp_path: Path) 
     assert "0 is not in the range 1<=x<=1024" in out
 
 
+@pytest.mark.parametrize(
+    ("name", "start"),
+    [
+        ("week.html", "<!DOCTYPE html>"),
+        ("week.HTM", "<!DOCTYPE html>"),
+        ("week.json", '{\n  "schema": "cxrules.report/1",'),
+        ("week.xml", '<?xml version="1.0" encoding="UTF-8"?>\n<testsuites'),
+        ("week.csv", "id,policy,severity,kind,"),
+        ("week.md", "## cxrules audit: FAIL"),
+        ("week.txt", "FAIL: 1 violation"),
+        ("week.log", "FAIL: 1 violation"),
+    ],
+)
+def test_without_a_format_the_report_file_name_says_it(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str, start: str
+) -> None:
+    monkeypatch.chdir(tmp_path)  # no project settings
+    policies, log = _project(tmp_path, [*GOOD, SAID])
+    result = CliRunner().invoke(
+        main, ["audit", "--policies", "p.cxr", "--log", "log.jsonl", "-o", name]
+    )
+    assert (result.exit_code, result.output) == (1, f"report written to {name}\n")
+    assert (tmp_path / name).read_text("utf-8").startswith(start)
+
+
+def test_a_format_the_report_file_name_contradicts_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    policies, log = _project(tmp_path, [*GOOD, SAID])
+    base = ["audit", "--policies", "p.cxr", "--log", "log.jsonl"]
+    result = CliRunner().invoke(main, [*base, "--format", "csv", "-o", "report.xml"])
+    assert result.exit_code == 2
+    assert result.output.endswith(
+        "Error: -o report.xml names an XML (JUnit) file but the report format is csv (--format)\n"
+        "  = hint: use --format junit, or name the file report.csv\n"
+    )
+    assert not (tmp_path / "report.xml").exists()
+    agreed = CliRunner().invoke(main, [*base, "--format", "junit", "-o", "report.xml"])
+    assert agreed.exit_code == 1
+    unknown = CliRunner().invoke(main, [*base, "--format", "csv", "-o", "report.out"])
+    assert unknown.exit_code == 1
+    assert (tmp_path / "report.out").read_text("utf-8").startswith("id,policy,")
+
+
 def test_the_report_never_replaces_an_input_nor_half_written(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

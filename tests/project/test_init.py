@@ -141,7 +141,7 @@ def test_options_override_the_settings(starter: Path) -> None:
     Path("cxrules.toml").write_text(
         settings.replace('fail_on = "low"', 'fail_on = "critical"')
         .replace('format = "text"', 'format = "json"')
-        .replace('# output = "report.html"', 'output = "report.json"'),
+        .replace('# output = "report.txt"', 'output = "report.json"'),
         "utf-8",
     )
     quiet = runner.invoke(main, ["audit"])
@@ -152,6 +152,29 @@ def test_options_override_the_settings(starter: Path) -> None:
     assert loud.output.startswith("id,policy,severity,kind")
     other = runner.invoke(main, ["audit", "--policies", "policies/", "--log", "nowhere.jsonl"])
     assert other.exit_code == 3
+
+
+def test_the_output_the_settings_suggest_pairs_with_their_format(starter: Path) -> None:
+    """The starter's `format = "text"` and its commented `output` agree; an HTML file named on
+    the command line is refused with the way to get one, never filled with the text report."""
+    runner = CliRunner()
+    settings = Path("cxrules.toml").read_text("utf-8")
+    Path("cxrules.toml").write_text(settings.replace("# output =", "output ="), "utf-8")
+    paired = runner.invoke(main, ["audit"])
+    assert paired.output == "report written to report.txt\n"
+    assert Path("report.txt").read_text("utf-8").startswith("FAIL: ")
+    html = runner.invoke(main, ["audit", "-o", "report.html"])
+    assert html.exit_code == 2
+    assert html.output.endswith(
+        "Error: -o report.html names an HTML file but the report format is text (format in "
+        "cxrules.toml)\n"
+        '  = hint: add --format html (or set format = "html" in cxrules.toml), or name the file '
+        "report.txt\n"
+    )
+    assert not Path("report.html").exists()
+    asked = runner.invoke(main, ["audit", "-o", "report.html", "--format", "html"])
+    assert asked.output == "report written to report.html\n"
+    assert Path("report.html").read_text("utf-8").startswith("<!DOCTYPE html>")
 
 
 def test_audit_without_settings_or_options_says_what_is_missing(

@@ -1,0 +1,116 @@
+"""Report stage: where a report goes — the format its file's name says, and the file written whole.
+
+`cxrules audit -o report.html` means an HTML report: the name of the file chooses the format
+when nothing else does, and a format that contradicts the name is refused rather than written
+into a file whose name lies about it.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+#: The format each known report file extension says (lower case, with the dot).
+FORMAT_OF_SUFFIX: dict[str, str] = {
+    ".html": "html",
+    ".htm": "html",
+    ".json": "json",
+    ".xml": "junit",
+    ".csv": "csv",
+    ".md": "markdown",
+    ".txt": "text",
+}
+
+#: How each format's file is named, and how a message calls it.
+SUFFIX_OF_FORMAT: dict[str, str] = {
+    "html": ".html",
+    "json": ".json",
+    "junit": ".xml",
+    "csv": ".csv",
+    "markdown": ".md",
+    "text": ".txt",
+}
+_KIND = {
+    "html": "an HTML file",
+    "json": "a JSON file",
+    "junit": "an XML (JUnit) file",
+    "csv": "a CSV file",
+    "markdown": "a Markdown file",
+    "text": "a text file",
+}
+
+
+class FormatMismatch(ValueError):
+    """A report format that the output file's name contradicts; `hint` says how to agree."""
+
+    def __init__(self, message: str, hint: str) -> None:
+        super().__init__(message)
+        self.hint = hint
+
+
+def format_of(output: str) -> str | None:
+    """The report format a file name says, None when its extension is not a report's.
+
+    >>> format_of("report.HTML"), format_of("out/r.xml"), format_of("report.log")
+    ('html', 'junit', None)
+    """
+    return FORMAT_OF_SUFFIX.get(Path(output).suffix.lower())
+
+
+def report_format(
+    chosen: str | None,
+    output: str | None,
+    *,
+    chosen_by: str = "--format",
+    output_by: str | None = None,
+    settings: str = "cxrules.toml",
+) -> str:
+    """The format to write: `chosen` (`chosen_by` says by what: --format, or the project's
+    `settings`), else the one the name of `output` says, else text. FormatMismatch when `chosen`
+    and the name disagree; `output_by` names the output where it was given (default: -o NAME).
+
+    >>> report_format(None, "report.html"), report_format("json", None), report_format(None, None)
+    ('html', 'json', 'text')
+    >>> report_format("text", "week.html")
+    Traceback (most recent call last):
+    ...
+    cxrules.reports.destination.FormatMismatch: -o week.html names an HTML file but the report format is text (--format)
+    """  # noqa: E501
+    named = format_of(output) if output else None
+    if chosen is None:
+        return named or "text"
+    if named is not None and named != chosen:
+        assert output is not None
+        renamed = Path(output).with_suffix(SUFFIX_OF_FORMAT[chosen]).name
+        fix = f"use --format {named}"
+        if chosen_by != "--format":
+            fix = f'add --format {named} (or set format = "{named}" in {settings})'
+        raise FormatMismatch(
+            f"{output_by or '-o ' + output} names {_KIND[named]} but the report format is {chosen} "
+            f"({chosen_by})",
+            f"{fix}, or name the file {renamed}",
+        )
+    return chosen
+
+
+@contextlib.contextmanager
+def written_whole(output: str | None) -> Iterator[Any]:
+    """The report's file (written as UTF-8, line ends kept), or standard output. The file is
+    written beside its place and moved there once whole: a run that fails leaves no half report
+    and whatever the path held before."""
+    if output is None:
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    target = Path(output)
+    partial = target.with_name(f".{target.name}.partial")
+    try:
+        with open(partial, "w", encoding="utf-8", newline="") as handle:
+            yield handle
+        os.replace(partial, target)
+    finally:
+        partial.unlink(missing_ok=True)
