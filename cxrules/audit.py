@@ -21,7 +21,7 @@ from cxrules.logs.errors import LogError, MappingError, OutOfOrder
 from cxrules.logs.event import Event
 from cxrules.logs.progress import NO_PROGRESS, Progress
 from cxrules.policyset import load_policies
-from cxrules.reports.model import Report
+from cxrules.reports.model import InputSummary, Report
 from cxrules.source import Source
 from cxrules.time.instants import in_range
 from cxrules.time.zones import zone as lookup
@@ -77,6 +77,7 @@ def open_audit(
         engine = engines.get(request.engine)
     except KeyError as exc:
         raise AuditError(exc.args[0], 2) from None
+    given_once(request.logs)
     loaded = load_policies(request.policies, request.overrides)
     if loaded.policy_set is None:
         reason = "no policy files found" if not loaded.workspace.sources else "invalid policies"
@@ -136,6 +137,55 @@ def open_audit(
         if outcome is not None and outcome.close is not None:
             outcome.close()
         logs.close()
+
+
+def given_once(logs: Sequence[str]) -> None:
+    """Refuse a log given twice — the same file however spelt (log.jsonl, ./log.jsonl, a glob
+    overlapping a name) or standard input twice: its events would be audited twice, every
+    breach counted double. AuditError, exit 2.
+
+    >>> given_once(["a.jsonl", "b.jsonl"])
+    >>> given_once(["a.jsonl", "a.jsonl"])
+    Traceback (most recent call last):
+    ...
+    cxrules.audit.AuditError: the log 'a.jsonl' is given twice: its events would be audited twice
+    >>> given_once(["a.jsonl", "./a.jsonl"])
+    Traceback (most recent call last):
+    ...
+    cxrules.audit.AuditError: the log 'a.jsonl' is given twice (as 'a.jsonl' and './a.jsonl'): \
+its events would be audited twice
+    """
+    seen: dict[str | Path, str] = {}
+    for path in logs:
+        key = "-" if path == "-" else Path(path).resolve()
+        if key not in seen:
+            seen[key] = path
+            continue
+        first = seen[key]
+        if path == "-":
+            raise AuditError("'-' is given twice: standard input can be read once", 2)
+        spellings = "" if first == path else f" (as '{first}' and '{path}')"
+        raise AuditError(
+            f"the log '{first}' is given twice{spellings}: its events would be audited twice", 2
+        )
+
+
+def copies(inputs: Sequence[InputSummary]) -> list[str]:
+    """Two different log files with the same records (a copy, a backup), each said once: their
+    events were audited twice. Not refused — two days can hold the same lines — but worth a
+    word. Empty files are alike and say nothing."""
+    first: dict[str, str] = {}
+    found = []
+    for log in inputs:
+        if not log.read:
+            continue
+        earlier = first.setdefault(log.sha256, log.path)
+        if earlier != log.path:
+            found.append(
+                f"{earlier} and {log.path} have the same content (sha256 {log.sha256[:8]}…): "
+                "their events are counted twice"
+            )
+    return found
 
 
 def _engine_failed(engine: str, exc: EngineError, what: str) -> AuditError:

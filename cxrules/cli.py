@@ -447,7 +447,7 @@ def audit(
     Exit 0 when no violation is at or above --fail-on, 1 when some are, 2 for invalid policies
     or usage, 3 when a log cannot be read or no event of it was audited (NOTHING AUDITED).
     """
-    from cxrules.audit import AuditError, AuditRequest, open_audit
+    from cxrules.audit import AuditError, AuditRequest, copies, open_audit
     from cxrules.findings.unseen import CODES as UNSEEN_CODES
     from cxrules.reports.common import failing, failing_records, nothing_audited
     from cxrules.reports.destination import written_whole
@@ -523,6 +523,8 @@ def audit(
         click.echo(f"report written to {output}", err=True)
     if unseen:
         click.echo(render_text(unseen), err=True)
+    for copy in copies(head.inputs):
+        click.echo(f"cxrules audit: warning: {copy}", err=True)
     unjudged = nothing_audited(head)
     if unjudged:  # "no violation" of nothing: a CI job must not go green
         hint = "check the log, its format (--log-format) and the mapping"

@@ -252,6 +252,51 @@ def test_an_audit_with_events_and_no_violation_is_a_pass(tmp_path: Path) -> None
     assert code == 0 and out.startswith("PASS: no violation at or above critical;")
 
 
+@pytest.mark.parametrize(
+    ("logs", "message"),
+    [
+        (
+            ["log.jsonl", "./log.jsonl"],
+            "the log 'log.jsonl' is given twice (as 'log.jsonl' and './log.jsonl'): its events "
+            "would be audited twice",
+        ),
+        (
+            ["log.jsonl", "other.jsonl", "log.jsonl"],
+            "the log 'log.jsonl' is given twice: its events would be audited twice",
+        ),
+        (["-", "log.jsonl", "-"], "'-' is given twice: standard input can be read once"),
+    ],
+)
+def test_a_log_given_twice_is_refused(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, logs: list[str], message: str
+) -> None:
+    """Read twice, every breach would be counted double (4 violations instead of 2)."""
+    monkeypatch.chdir(tmp_path)
+    _project(tmp_path, GOOD)
+    (tmp_path / "other.jsonl").write_text(SAID + "\n", "utf-8")
+    given = [arg for log in logs for arg in ("--log", log)]
+    result = CliRunner().invoke(main, ["audit", "--policies", "p.cxr", *given], input=GOOD[0])
+    assert (result.exit_code, result.output) == (2, f"cxrules audit: {message}\n")
+
+
+def test_two_logs_with_the_same_content_are_audited_with_a_warning(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    _project(tmp_path, GOOD)
+    (tmp_path / "backup").mkdir()
+    (tmp_path / "backup" / "log.jsonl").write_bytes((tmp_path / "log.jsonl").read_bytes())
+    base = ["audit", "--policies", "p.cxr", "--log", "log.jsonl", "--format", "json"]
+    result = CliRunner().invoke(main, [*base, "--log", "backup/log.jsonl"])
+    assert result.exit_code == 1
+    assert [i["events"] for i in json.loads(result.stdout)["inputs"]] == [5, 5]
+    sha = json.loads(result.stdout)["inputs"][0]["sha256"][:8]
+    assert result.stderr.endswith(
+        f"cxrules audit: warning: log.jsonl and backup/log.jsonl have the same content "
+        f"(sha256 {sha}…): their events are counted twice\n"
+    )
+
+
 def test_out_of_order_log_is_audited_in_time_order(tmp_path: Path) -> None:
     shuffled = [GOOD[4], GOOD[2], GOOD[0], GOOD[3], GOOD[1]]
     policies, log = _project(tmp_path, shuffled)
