@@ -134,7 +134,14 @@ class FeatureFile(pytest.Module):
         module = types.ModuleType(f"cxrules_feature_{_slug(self.path.stem)}")
         module.__file__ = path
         self._scenario_names: set[str] = set()
-        feature = get_feature(folder, os.path.basename(path))
+        try:
+            feature = get_feature(folder, os.path.basename(path))
+        except Exception as exc:
+            from pytest_bdd.exceptions import GherkinParseError
+
+            if not isinstance(exc, GherkinParseError):
+                raise
+            raise FeatureSyntaxError(self._syntax_errors(exc)) from None
         for title in feature.scenarios:
             name = _unique(f"test_{_slug(title)}", self._scenario_names)
             self._scenario_names.add(name)
@@ -143,9 +150,35 @@ class FeatureFile(pytest.Module):
             setattr(module, name, test)
         return module
 
+    def _syntax_errors(self, exc: Exception) -> str:
+        """pytest-bdd's GherkinParseError as diagnostics: each of the parser's errors with
+        its position, in words, with the line and a caret."""
+        from cxrules.bdd.mistakes import syntax_errors
+
+        cause = exc.__cause__
+        messages = [str(e) for e in getattr(cause, "errors", [])] or [str(exc)]
+        text = self.path.read_text("utf-8")
+        return syntax_errors(_shown(str(self.path), self.config), text, messages)
+
+    def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException]) -> Any:  # type: ignore[override]
+        """A feature file's syntax error is its message alone, not a traceback."""
+        if isinstance(excinfo.value, FeatureSyntaxError):
+            return str(excinfo.value)
+        return super().repr_failure(excinfo)
+
     def istestfunction(self, obj: object, name: str) -> bool:
         """Our scenario functions are tests whatever `python_functions` says."""
         return name in getattr(self, "_scenario_names", set())
+
+
+class FeatureSyntaxError(Exception):
+    """A feature file that Gherkin cannot parse; the message says where and why."""
+
+
+def _shown(path: str, config: pytest.Config) -> str:
+    """A path as the user knows it: relative to where pytest runs, unless it is outside."""
+    relative = os.path.relpath(path, config.invocation_params.dir)
+    return path if relative.startswith("..") else Path(relative).as_posix()
 
 
 def _nothing() -> None:
@@ -243,6 +276,20 @@ def cxrules_world(
         default_paths=tuple(paths),
         engine=cxrules_engine,
     )
+
+
+@pytest.hookimpl(optionalhook=True)
+def pytest_bdd_step_func_lookup_error(
+    request: pytest.FixtureRequest, feature: Any, scenario: Any, step: Any, exception: Exception
+) -> None:
+    """A step no definition matches, in a feature file collected here: its file and line and
+    the nearest step cxrules offers, not pytest-bdd's exception."""
+    if not isinstance(request.node.parent, FeatureFile):
+        return
+    from cxrules.bdd.mistakes import unknown_step
+
+    where = f"{_shown(feature.filename, request.config)}:{step.line_number}"
+    pytest.fail(unknown_step(where, step.keyword, step.type, step.name), pytrace=False)
 
 
 @pytest.hookimpl(optionalhook=True)  # a pytest-bdd hook: unknown without the [bdd] extra

@@ -64,6 +64,7 @@ def run_features(
         f"--rootdir={root}",
         f"--cxrules-root={root}",
         "--cxrules-all-features",
+        "--continue-on-collection-errors",  # a feature Gherkin cannot read stops no other
         "-p",
         "no:cacheprovider",
         "-o",

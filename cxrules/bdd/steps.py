@@ -83,7 +83,7 @@ def inline_policy(cxrules_world: World, docstring: str) -> None:
 @plain
 def parameter(cxrules_world: World, name: str, value: str) -> None:
     """Override a parameter, as `--set name=value` does."""
-    cxrules_world.overrides[name] = value
+    cxrules_world.set_parameter(name, value)
 
 
 @given(parsers.re(r"the log zone is " + Q.format("zone")))

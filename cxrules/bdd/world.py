@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import linecache
+from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -11,12 +13,13 @@ from cxrules import ir
 from cxrules.audit import audit_events
 from cxrules.bdd.tables import Clock, SpecError, zone_info
 from cxrules.checker.check import check
-from cxrules.diagnostics import did_you_mean, has_errors, render_text, sort_key
+from cxrules.diagnostics import Diagnostic, Level, did_you_mean, has_errors, render_text, sort_key
 from cxrules.engines.base import EngineError
 from cxrules.ir.compile import CompileError, compile_workspace
 from cxrules.language.workspace import Workspace, load, load_text
 from cxrules.logs.event import Event
 from cxrules.reports.model import Report
+from cxrules.source import Span, make_span
 
 
 @dataclass(frozen=True)
@@ -34,22 +37,52 @@ class PolicySpec:
 Cache = dict[tuple[PolicySpec, tuple[tuple[str, str], ...], str], ir.PolicySet]
 
 
-def compile_spec(spec: PolicySpec, overrides: dict[str, str], root: Path) -> ir.PolicySet:
+#: Where a parameter was set: the span of its value in the step, and the step's line.
+Origins = Mapping[str, tuple[Span, str]]
+
+
+def compile_spec(
+    spec: PolicySpec, overrides: dict[str, str], root: Path, origins: Origins | None = None
+) -> ir.PolicySet:
     """Load, check and compile every policy of `spec` (ignoring `only`); SpecError with the
-    diagnostics on error."""
+    diagnostics on error. A parameter that cannot be set is said at its step (`origins`)."""
     if spec.text is not None:
         ws = _inline_workspace(spec, root)
     else:
         ws = load([str(root / p) for p in spec.paths], root)
     checked = check(ws, overrides)
-    diagnostics = sorted([*ws.diagnostics, *checked.diagnostics], key=sort_key)
+    diagnostics = [*ws.diagnostics, *checked.diagnostics]
+    diagnostics = sorted(_at_steps(diagnostics, overrides, origins or {}), key=sort_key)
     if has_errors(diagnostics) or ws.syntax_failed or not ws.sources:
+        errors = [d for d in diagnostics if d.level is Level.ERROR]
+        if errors and all(d.code == "E222" and d.span is not None for d in errors):
+            raise SpecError(f"a parameter step is invalid:\n{render_text(errors)}")
         where = spec.name or ", ".join(spec.paths)
         raise SpecError(f"the policies of {where} have errors:\n{render_text(diagnostics)}")
     try:
         return compile_workspace(ws, checked)
     except CompileError as exc:
         raise SpecError(f"the policies could not be compiled: {exc}") from None
+
+
+def _at_steps(
+    diagnostics: list[Diagnostic], overrides: dict[str, str], origins: Origins
+) -> list[Diagnostic]:
+    """The checker's E222 about an override ('--set max_wait=3: not a duration') said as the
+    step that set it wrote it, at its line: the scenario's author never wrote --set."""
+    out = []
+    for d in diagnostics:
+        for name, (span, line) in origins.items():
+            value = overrides.get(name)
+            prefixes = (f"--set {name}={value}: ", f"--set {name}: ")
+            found = next((p for p in prefixes if d.message.startswith(p)), None)
+            if d.code == "E222" and d.span is None and found is not None:
+                step = f'the parameter "{name}" is "{value}"'
+                message = f"{step}: {d.message[len(found) :]}"
+                d = d.model_copy(update={"message": message, "span": span, "source_line": line})
+                break
+        out.append(d)
+    return out
 
 
 def select(policy_set: ir.PolicySet, spec: PolicySpec) -> ir.PolicySet:
@@ -93,6 +126,7 @@ class World:
     engine: str = "python"
     result: Report | None = None
     step: Any = None  # the pytest-bdd step being run (its table rows carry their lines)
+    origins: dict[str, tuple[Span, str]] = field(default_factory=dict)  # parameter steps
 
     @property
     def clock(self) -> Clock:
@@ -115,8 +149,19 @@ class World:
         key = (whole, tuple(sorted(self.overrides.items())), str(self.root))
         found = self.cache.get(key)
         if found is None:
-            found = self.cache[key] = compile_spec(whole, self.overrides, self.root)
+            found = compile_spec(whole, self.overrides, self.root, self.origins)
+            self.cache[key] = found
         return select(found, self.spec)
+
+    def set_parameter(self, name: str, value: str) -> None:
+        """Override a parameter, remembering the step's line to say a mistake there."""
+        self.overrides[name] = value
+        number = getattr(self.step, "line_number", 0)
+        line = linecache.getline(str(self.root / self.file), number).rstrip("\r\n")
+        quoted = line.find(f'"{value}"', line.find(f'"{name}"') + len(name) + 2)
+        if number and quoted >= 0:
+            span = make_span(self.file, number, quoted + 2, number, quoted + 2 + len(value))
+            self.origins[name] = (span, line)
 
     def audit(self) -> Report:
         """Run the scenario's engine once over its events."""

@@ -99,3 +99,75 @@ def test_missing_features_are_a_usage_error(
     monkeypatch.chdir(tmp_path)
     assert run_features(["gone"], [], []) == USAGE_ERROR == 4
     assert capsys.readouterr().err == "cxrules test: no feature file or folder at 'gone'\n"
+
+
+MISTAKES = {
+    "a_table.feature": """Feature: A row short of a cell
+  Scenario: Short row
+    Given the project policies
+    When these events happen:
+      | time  | type          | table |
+      | +0s   | guest.arrived |
+    Then there are no violations
+""",
+    "b_steps.feature": """Feature: Newcomer mistakes
+  Background:
+    Given the project policies
+    And the time is "2026-03-02T19:00:00"
+
+  Scenario: A misspelt step
+    When these events happen:
+      | time | type          | table |
+      | +0s  | guest.arrived | t-1   |
+    Then there are exactly no violations
+
+  Scenario: A parameter of the wrong type
+    Given the parameter "wait" is "3"
+    Then there are no violations
+""",
+    "c_good.feature": FEATURE.split("\n  Scenario: A wrong")[0] + "\n",
+}
+
+
+def test_gherkin_mistakes_are_said_at_their_line_and_the_other_features_run(
+    tmp_path: Path,
+) -> None:
+    """A broken table is `file:line:column: error:` with a caret, no traceback, and stops no
+    other feature file; an unknown step names its line and the nearest step; a parameter that
+    cannot be set is said as its step wrote it, not as --set."""
+    (tmp_path / "rules").mkdir()
+    policy = "param wait = 1min\n\n" + POLICY.replace("within 1min", "within wait")
+    (tmp_path / "rules" / "shop.cxr").write_text(policy, "utf-8")
+    (tmp_path / "specs").mkdir()
+    for name, text in MISTAKES.items():
+        (tmp_path / "specs" / name).write_text(text, "utf-8")
+    code = (
+        "import sys\n"
+        "from cxrules.bdd.runner import run_features\n"
+        "sys.exit(run_features(['specs'], ['rules'], ['-q', '-p', 'no:randomly']))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    out = done.stdout
+    assert done.returncode == 1, out + done.stderr
+    assert "2 failed, 2 passed, 1 error" in out
+    assert "Traceback" not in out and "GherkinParseError" not in out
+    assert (
+        "specs/a_table.feature:6:7: error: this row has 2 cells, the table's header has 3 "
+        "(time | type | table)\n"
+        "   |\n"
+        " 6 |       | +0s   | guest.arrived |\n"
+        "   |       ^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+    ) in out
+    assert (
+        "specs/b_steps.feature:10: unknown step 'Then there are exactly no violations'\n"
+        "  = hint: did you mean 'Then there are no violations'? (the steps: docs/gherkin.md)\n"
+    ) in out
+    assert "StepDefinitionNotFoundError" not in out
+    assert (
+        "the scenario cannot run: a parameter step is invalid:\n"
+        'specs/b_steps.feature:13:36: error[E222]: the parameter "wait" is "3": not a duration'
+    ) in out
+    assert ' 13 |     Given the parameter "wait" is "3"\n' in out
+    assert "--set" not in out
