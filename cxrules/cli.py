@@ -450,7 +450,7 @@ def audit(
     from cxrules.audit import AuditError, AuditRequest, copies, open_audit
     from cxrules.findings.unseen import CODES as UNSEEN_CODES
     from cxrules.reports.common import failing, failing_records, nothing_audited
-    from cxrules.reports.destination import written_whole
+    from cxrules.reports.destination import output_refused, written_whole
     from cxrules.reports.render import STREAMED, render
 
     project = _project()
@@ -475,7 +475,9 @@ def audit(
             f"--max-violations applies to the text, markdown and html formats; the {fmt} "
             "format always has every violation"
         )
-    _check_output(output, [*policies, *logs, *([mapping] if mapping else [])])
+    refused = output_refused(output, [*policies, *logs, *([mapping] if mapping else [])])
+    if refused:
+        raise click.UsageError(refused)
     request = AuditRequest(
         policies=list(policies),
         logs=list(logs),
@@ -552,31 +554,14 @@ def _strict_reasons(rejected: int, warnings: list[Diagnostic]) -> list[str]:
     return reasons
 
 
-def _check_output(output: str | None, inputs: list[str]) -> None:
-    """Refuse a report path that would replace an input (a policy file, a log, the mapping) or
-    whose folder does not exist, before any work is done."""
-    if output is None:
-        return
-    target = Path(output).resolve()
-    if not target.parent.is_dir():
-        raise click.UsageError(f"-o {output}: the folder {target.parent} does not exist")
-    if target.suffix == ".cxr":
-        raise click.UsageError(
-            f"-o {output} would replace a policy file; write the report elsewhere"
-        )
-    for given in inputs:
-        if given != "-" and Path(given).resolve() == target:
-            raise click.UsageError(
-                f"-o {output} is one of the audit's inputs; write the report elsewhere"
-            )
-
-
 def _report_format(project: Project, fmt: str | None, output: str | None, by: str | None) -> str:
-    """The report's format: --format, else the project's, else the one the output file's name
-    says (`by`: '-o' when the command line named it), else text; a usage error when the format
-    chosen and the name disagree (an HTML report in report.json)."""
-    from cxrules.reports.destination import FormatMismatch, report_format
+    """The report's format: --format, else the one `-o` names (`by`: '-o' when the command line
+    named it: it beats the settings), else the project's, else the one the settings' output
+    says, else text; a usage error when the format chosen and the name disagree."""
+    from cxrules.reports.destination import FormatMismatch, format_of, report_format
 
+    if fmt is None and by and output and format_of(output):
+        return format_of(output) or "text"
     settings = "cxrules.toml"
     if project.file is not None and project.file.name != settings:
         settings = f"[tool.cxrules] of {project.file.name}"

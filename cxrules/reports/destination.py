@@ -52,6 +52,22 @@ class FormatMismatch(ValueError):
         self.hint = hint
 
 
+def output_refused(output: str | None, inputs: list[str]) -> str | None:
+    """Why a report may not be written at `output`, before any work is done: it would replace
+    an input (a policy file, a log, the mapping), or its folder does not exist; None if fine."""
+    if output is None:
+        return None
+    target = Path(output).resolve()
+    if not target.parent.is_dir():
+        return f"-o {output}: the folder {target.parent} does not exist"
+    if target.suffix == ".cxr":
+        return f"-o {output} would replace a policy file; write the report elsewhere"
+    for given in inputs:
+        if given != "-" and Path(given).resolve() == target:
+            return f"-o {output} is one of the audit's inputs; write the report elsewhere"
+    return None
+
+
 def format_of(output: str) -> str | None:
     """The report format a file name says, None when its extension is not a report's.
 

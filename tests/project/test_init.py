@@ -156,7 +156,8 @@ def test_options_override_the_settings(starter: Path) -> None:
 
 def test_the_output_the_settings_suggest_pairs_with_their_format(starter: Path) -> None:
     """The starter's `format = "text"` and its commented `output` agree; an HTML file named on
-    the command line is refused with the way to get one, never filled with the text report."""
+    the command line gets the HTML report (the command line beats the settings), and the
+    settings' own output naming another format than theirs is refused with the fix."""
     runner = CliRunner()
     settings = Path("cxrules.toml").read_text("utf-8")
     Path("cxrules.toml").write_text(settings.replace("# output =", "output ="), "utf-8")
@@ -164,17 +165,24 @@ def test_the_output_the_settings_suggest_pairs_with_their_format(starter: Path) 
     assert paired.output == "report written to report.txt\n"
     assert Path("report.txt").read_text("utf-8").startswith("FAIL: ")
     html = runner.invoke(main, ["audit", "-o", "report.html"])
-    assert html.exit_code == 2
-    assert html.output.endswith(
-        "Error: -o report.html names an HTML file but the report format is text (format in "
-        "cxrules.toml)\n"
-        '  = hint: add --format html (or set format = "html" in cxrules.toml), or name the file '
-        "report.txt\n"
-    )
-    assert not Path("report.html").exists()
-    asked = runner.invoke(main, ["audit", "-o", "report.html", "--format", "html"])
-    assert asked.output == "report written to report.html\n"
+    assert html.output == "report written to report.html\n"
     assert Path("report.html").read_text("utf-8").startswith("<!DOCTYPE html>")
+    told = runner.invoke(main, ["audit", "-o", "report.json", "--format", "html"])
+    assert told.exit_code == 2
+    assert "-o report.json names a JSON file but the report format is html (--format)" in (
+        told.output
+    )
+    both = settings.replace("# output =", "output =").replace("report.txt", "week.html")
+    Path("cxrules.toml").write_text(both, "utf-8")
+    clash = runner.invoke(main, ["audit"])
+    assert clash.exit_code == 2
+    assert clash.output.endswith(
+        "Error: the output week.html (cxrules.toml) names an HTML file but the report format is "
+        "text (format in cxrules.toml)\n"
+        '  = hint: add --format html (or set format = "html" in cxrules.toml), or name the file '
+        "week.txt\n"
+    )
+    assert not Path("week.html").exists()
 
 
 def test_audit_without_settings_or_options_says_what_is_missing(
