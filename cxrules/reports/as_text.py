@@ -292,7 +292,7 @@ def _pending(console: Console, report: Report, limit: int) -> None:
         # The engine's sentence already names the deadline when there is one.
         deadline = (
             ""
-            if item.deadline and "deadline" in item.sentence
+            if "deadline" in item.sentence or "clock paused" in item.sentence
             else (f" (deadline {item.deadline})" if item.deadline else " (no deadline)")
         )
         _item(console, _line(mark, f"{item.policy}: {item.sentence}{deadline}"))

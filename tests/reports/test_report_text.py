@@ -223,3 +223,27 @@ def test_untrusted_text_cannot_drive_the_terminal(report: Report) -> None:
 def test_bad_options(report: Report, options: dict[str, object], message: str) -> None:
     with pytest.raises(ValueError, match=message):
         render_text(report, **options)  # type: ignore[arg-type]
+
+
+def test_an_obligation_without_deadline_says_so_once(report: Report) -> None:
+    """The engine's sentence already says '(no deadline)' or how long a paused clock has
+    left: the list adds nothing then; a sentence without it gets the deadline appended."""
+    open_ = report.pending[0]
+    no_deadline = open_.model_copy(
+        update={
+            "deadline": None,
+            "sentence": "k-1: waiting for ticket.closed by promised (no deadline)",
+        }
+    )
+    paused = open_.model_copy(
+        update={"deadline": None, "sentence": "k-2: waiting (clock paused with 2h left)"}
+    )
+    bare = open_.model_copy(update={"deadline": None, "sentence": "k-3: waiting"})
+    text = render_text(report.model_copy(update={"pending": [no_deadline, paused, bare]}))
+    lines = [line.strip() for line in text.splitlines()]
+    assert (
+        "- complaints.escalate-repeat: k-1: waiting for ticket.closed by promised (no deadline)"
+        in lines
+    )
+    assert "- complaints.escalate-repeat: k-2: waiting (clock paused with 2h left)" in lines
+    assert "- complaints.escalate-repeat: k-3: waiting (no deadline)" in lines
