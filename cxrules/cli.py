@@ -294,12 +294,12 @@ def compile(  # noqa: A001
         click.echo(render_text(loaded.diagnostics))
         sys.exit(EXIT_INVALID)
     text, refused = None, []
+    try:  # checked with or without --engine: a mistyped option is never passed over
+        lookup(zone)
+        horizon = to_us(parse_as_of(as_of, zone)) if as_of else None
+    except (CalendarError, AuditError) as exc:
+        raise click.UsageError(str(exc)) from None
     if engine is not None:
-        try:
-            lookup(zone)
-            horizon = to_us(parse_as_of(as_of, zone)) if as_of else None
-        except (CalendarError, AuditError) as exc:
-            raise click.UsageError(str(exc)) from None
         runner = engines.get(engine)
         text = runner.listing(loaded.policy_set, zone, horizon)
         refused = runner.limits(loaded.policy_set)
@@ -759,6 +759,7 @@ def diff(old: str, new: str, fmt: str, max_items: str, output: str | None) -> No
     Exit 0 when no breach appears, disappears or changes; 1 when some do; 2 when a file is not
     a cxrules report; 3 when a file cannot be read.
     """
+    from cxrules.reports.destination import output_refused
     from cxrules.reports.diff import (
         DiffError,
         diff_reports,
@@ -772,6 +773,9 @@ def diff(old: str, new: str, fmt: str, max_items: str, output: str | None) -> No
             f"'{max_items}' is neither a number nor 'all'", param_hint="'--max'"
         )
     limit = None if max_items == "all" else int(max_items)
+    refused = output_refused(output, [old, new], "one of the reports compared")
+    if refused:
+        raise click.UsageError(refused)
     try:
         before, after = load_report(old), load_report(new)
     except DiffError as exc:

@@ -52,7 +52,9 @@ class FormatMismatch(ValueError):
         self.hint = hint
 
 
-def output_refused(output: str | None, inputs: list[str]) -> str | None:
+def output_refused(
+    output: str | None, inputs: list[str], inputs_are: str = "one of the audit's inputs"
+) -> str | None:
     """Why a report may not be written at `output`, before any work is done: it would replace
     an input (a policy file, a log, the mapping), or its folder does not exist; None if fine."""
     if output is None:
@@ -64,7 +66,7 @@ def output_refused(output: str | None, inputs: list[str]) -> str | None:
         return f"-o {output} would replace a policy file; write the report elsewhere"
     for given in inputs:
         if given != "-" and Path(given).resolve() == target:
-            return f"-o {output} is one of the audit's inputs; write the report elsewhere"
+            return f"-o {output} is {inputs_are}; write the report elsewhere"
     return None
 
 

@@ -166,6 +166,22 @@ def test_compile_prints_the_ir(runner: CliRunner, monkeypatch: pytest.MonkeyPatc
     assert greet[0]["rule"]["window"]["max"]["seconds"] == 60  # "within 1min"
 
 
+@pytest.mark.parametrize(
+    ("option", "message"),
+    [
+        (("--zone", "Mars/Base"), "unknown time zone 'Mars/Base'"),
+        (("--as-of", "yesterday"), "--as-of 'yesterday' is not a time"),
+    ],
+)
+def test_compile_checks_its_options_without_an_engine(
+    runner: CliRunner, monkeypatch: pytest.MonkeyPatch, option: tuple[str, str], message: str
+) -> None:
+    monkeypatch.chdir(ROOT)
+    result = runner.invoke(main, ["compile", "policies/restaurant.cxr", *option])
+    assert result.exit_code == 2
+    assert message in result.output
+
+
 def test_compile_refuses_broken_policies(
     runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:

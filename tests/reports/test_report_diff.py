@@ -229,6 +229,10 @@ def test_cli_exit_codes(
     written = runner.invoke(main, ["diff", "a.json", "c.json", "-o", "d.txt"])
     assert (written.exit_code, written.output) == (1, "comparison written to d.txt\n")
     assert Path("d.txt").read_text("utf-8").startswith("cxrules diff: a.json -> c.json\n")
+    onto = runner.invoke(main, ["diff", "a.json", "c.json", "-o", "c.json"])
+    assert onto.exit_code == 2
+    assert "-o c.json is one of the reports compared; write the report elsewhere" in onto.output
+    assert Path("c.json").read_text("utf-8") == render_json(changed(make_report()))
     bad = runner.invoke(main, ["diff", "a.json", "x.json"])
     assert bad.exit_code == 2
     assert bad.output == (
