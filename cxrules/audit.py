@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -10,7 +11,7 @@ from datetime import datetime
 from pathlib import Path
 
 from cxrules import engines, ir
-from cxrules.diagnostics import Diagnostic, error
+from cxrules.diagnostics import Diagnostic, error, warning
 from cxrules.engines.base import EngineError, EventList, OutOfMemory, RunOptions
 from cxrules.findings.assemble import Assembled, ReportHeader, assemble, build_report
 from cxrules.findings.unseen import unseen, zoneless
@@ -228,9 +229,26 @@ def check_against_logs(
     finally:
         sample.close()
     found = unseen(policy_set, sample.profile, sources)
+    if sample.rejected_total:
+        found.append(_rejected_in_sample(sample))
     if "zone" not in log_mapping.model_fields_set:
         found += _zone_warnings(policy_set, sample)
     return found
+
+
+def _rejected_in_sample(sample: LogSet) -> Diagnostic:
+    """W404: the records of a sample log that are no events, counted by code, the first shown
+    (an audit would leave them out; the W401/W402 warnings know only the events)."""
+    read = sum(log.read for log in sample.inputs)
+    codes = Counter(r.code for r in sample.rejected)
+    by_code = ", ".join(f"{n} × {code}" for code, n in sorted(codes.items()))
+    first = min(sample.rejected, key=lambda r: (r.file, r.line))
+    return warning(
+        "W404",
+        f"{sample.rejected_total} of {read} records of the sample log were rejected ({by_code}); "
+        f"the first: {first.file}:{first.line} {first.code} {first.reason}",
+        hint="an audit leaves them out: fix the export or the log mapping (docs/mapping.md)",
+    )
 
 
 def audit_events(

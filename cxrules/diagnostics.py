@@ -88,6 +88,7 @@ CODES: dict[str, str] = {
     "W401": "event type no event in the log has",
     "W402": "attribute no event in the log has",
     "W403": "local time without a zone, in a log with offsets",
+    "W404": "records of a sample log rejected",
 }
 
 

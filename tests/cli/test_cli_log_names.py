@@ -221,3 +221,31 @@ def test_a_value_written_without_quotes_and_a_type_read_as_an_attribute_get_the_
         "reads the attribute 'answered' of 'survey' events; name the value with 'of', as in "
         "nps(score of survey.answered)"
     ) in out
+
+
+def test_check_with_a_sample_log_says_what_it_rejected(tmp_path: Path) -> None:
+    """W404: the sample's broken records are counted by code with the first named; the
+    type whose only record was rejected is missing to W401; --strict fails."""
+    policies = tmp_path / "p.cxr"
+    policies.write_text(
+        'policy calls.w "t"\n  owner "X"\n  description "Y"\n  when call.queued\n'
+        "  expect call.answered within 2min\n",
+        encoding="utf-8",
+    )
+    log = tmp_path / "calls.jsonl"
+    log.write_text(
+        '{"time": "2026-03-02T09:00:00+03:00", "type": "call.queued", "call": "c1"}\n'
+        '{"time": "2026-03-02T09:01:00+03:00", "type": "call.answered", "call": "c1"\n'
+        '{"time": "soon", "type": "call.answered", "call": "c1"}\n',
+        encoding="utf-8",
+    )
+    code, out, _ = _run(tmp_path, "check", str(policies), "--log", str(log))
+    assert code == 0
+    assert out.splitlines()[:2] == [
+        "warning[W404]: 2 of 3 records of the sample log were rejected (1 × E402, 1 × E404); "
+        f"the first: {log}:2 E402 not valid JSON: unexpected end of data at character 76",
+        "  = hint: an audit leaves them out: fix the export or the log mapping (docs/mapping.md)",
+    ]
+    assert "reads event type 'call.answered', which no event in the log has" in out
+    code, _, _ = _run(tmp_path, "check", str(policies), "--log", str(log), "--strict")
+    assert code == 2
