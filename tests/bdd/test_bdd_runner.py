@@ -53,19 +53,24 @@ FEATURE = """Feature: Greeting
 """
 
 
-def test_a_project_runs_with_its_own_policies(tmp_path: Path) -> None:
-    (tmp_path / "rules").mkdir()
-    (tmp_path / "rules" / "shop.cxr").write_text(POLICY, "utf-8")
-    (tmp_path / "specs").mkdir()
-    (tmp_path / "specs" / "shop.feature").write_text(FEATURE, "utf-8")
+def _run_features(folder: Path) -> subprocess.CompletedProcess[str]:
+    """`run_features` on specs/ and rules/ of a folder, in a process of its own."""
     code = (
         "import sys\n"
         "from cxrules.bdd.runner import run_features\n"
         "sys.exit(run_features(['specs'], ['rules'], ['-q', '-p', 'no:randomly']))\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    return subprocess.run(
+        [sys.executable, "-c", code], cwd=folder, capture_output=True, text=True, timeout=120
     )
+
+
+def test_a_project_runs_with_its_own_policies(tmp_path: Path) -> None:
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "shop.cxr").write_text(POLICY, "utf-8")
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "shop.feature").write_text(FEATURE, "utf-8")
+    done = _run_features(tmp_path)
     out = done.stdout
     assert done.returncode == 1, out + done.stderr
     assert "2 failed, 2 passed" in out
@@ -141,14 +146,7 @@ def test_gherkin_mistakes_are_said_at_their_line_and_the_other_features_run(
     (tmp_path / "specs").mkdir()
     for name, text in MISTAKES.items():
         (tmp_path / "specs" / name).write_text(text, "utf-8")
-    code = (
-        "import sys\n"
-        "from cxrules.bdd.runner import run_features\n"
-        "sys.exit(run_features(['specs'], ['rules'], ['-q', '-p', 'no:randomly']))\n"
-    )
-    done = subprocess.run(
-        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120
-    )
+    done = _run_features(tmp_path)
     out = done.stdout
     assert done.returncode == 1, out + done.stderr
     assert "2 failed, 2 passed, 1 error" in out
