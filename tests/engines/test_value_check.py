@@ -200,6 +200,26 @@ def test_a_value_compared_with_a_time_that_is_no_time_says_so() -> None:
     ]
 
 
+def test_round_of_an_int_beyond_doubles_is_the_int_itself() -> None:
+    """round(12345678901234567) is that number: a DOUBLE would show 12345678901234568."""
+    rounded = ir.Call(fn="round", args=(attr("refund_no"),))
+    rule = ir.ValueCheck(
+        trigger=trig(pat("refund.issued")),
+        condition=op("<", rounded, lit(0)),
+        shown=(ir.Shown(text="round(refund_no)", value=rounded, unit="number"),),
+    )
+    log = Log()
+    log.add("+0s", "refund.issued", refund_no=12345678901234567)
+    log.add("+1s", "refund.issued", refund_no=2.5)
+    result = run(policy(rule), log)
+    said = [v.sentence.split(": ", 1)[1] for v in result.violations]
+    assert said == [
+        "round(refund_no) < 0 is false (round(refund_no) = 12345678901234567; "
+        "refund_no = 12345678901234567)",
+        "round(refund_no) < 0 is false (round(refund_no) = 2; refund_no = 2.5)",
+    ]
+
+
 def test_previous_event_of_the_scope() -> None:
     same_agent = op("==", attr("agent", of="previous"), attr("agent"))
     rule = ir.ValueCheck(trigger=trig(pat("reply.sent")), condition=same_agent)

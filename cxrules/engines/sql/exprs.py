@@ -404,11 +404,22 @@ def _call(e: ir.Call, f: Frame) -> V:
     if fn == "round":
         x = args[0]
         if len(args) == 1:
-            # round(float) is an int (half to even); inf and nan cannot be rounded
+            # round(float) is an int (half to even); inf and nan cannot be rounded; an int is
+            # itself (its digits kept: beyond 2**53 a DOUBLE would round it)
+            if x.only(INT):
+                return x
             sql = (
                 f"CASE WHEN {infinite(x.n)} OR isnan({x.n}) THEN NULL ELSE round_even({x.n}, 0) END"
             )
-            return _guarded(ok, number(sql, whole=True))
+            rounded = _guarded(ok, number(sql, whole=True))
+            if not x.can(INT):
+                return rounded
+            return _choose(
+                [
+                    (x.is_kind(INT), V(k=x.k, s=x.s, n=x.n, kinds=frozenset({INT}))),
+                    ("TRUE", rounded),
+                ]
+            )
         digits = args[1]
         d = f"CAST(trunc({digits.n}) AS INTEGER)"
         sql = (
