@@ -3,6 +3,7 @@ are worded by `syntax_errors`."""
 
 from __future__ import annotations
 
+import re
 from copy import copy
 from functools import cache
 from typing import Any
@@ -123,10 +124,13 @@ def _text_problem(tree: Tree[Token], source: Source, offset: int) -> Diagnostic 
     """E107 for the first text with a backslash that is no escape or a control character
     (`literals.text_problem`); a pattern's backslashes are the checker's (E211)."""
     for node in tree.iter_subtrees_topdown():
-        if node.data == "matches":
-            continue
         for child in node.children:
             if not (isinstance(child, Token) and child.type == "STRING"):
+                continue
+            if node.data == "matches":
+                lost = _lost_backslash(child, source, offset)
+                if lost is not None:
+                    return lost
                 continue
             problem = text_problem(str(child))
             if problem is not None:
@@ -135,6 +139,25 @@ def _text_problem(tree: Tree[Token], source: Source, offset: int) -> Diagnostic 
                 span = source.span_at(line, (child.column or 1) + at, length)
                 return error("E107", message, span, hint, source.line_text(line))
     return None
+
+
+def _lost_backslash(token: Token, source: Source, offset: int) -> Diagnostic | None:
+    """E211 for a pattern written as in other tools ("\\d+"): its backslash would be dropped
+    when the text is read, and the pattern would mean something else (found here, before the
+    checker, so that `fmt` never writes the loss into the file)."""
+    pairs = re.finditer(r"\\(.)", str(token))  # a doubled backslash is one pair
+    found = next((pair for pair in pairs if pair.group(1) not in 'nt"\\'), None)
+    if found is None:
+        return None
+    line = (token.line or 1) + offset
+    lost = found.group(0)
+    return error(
+        "E211",
+        f"'{lost}' in a text reads as '{found.group(1)}', so this pattern loses its backslash",
+        source.span_at(line, token.column or 1, len(token)),
+        f"write '\\{lost}' to give the regular expression '{lost}'",
+        source.line_text(line),
+    )
 
 
 def _shift(exc: UnexpectedInput, offset: int) -> None:

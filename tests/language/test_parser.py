@@ -546,8 +546,12 @@ def test_ordinals_and_missing_title() -> None:
     assert isinstance(p, ast.Policy) and p.title is None
 
 
-def test_unknown_escapes_in_texts_drop_the_backslash() -> None:
-    # A known weakness kept as the language defines it: "\d" reads as "d", so a regular
-    # expression needs its backslashes doubled ("\\d").
+def test_a_pattern_with_a_single_backslash_is_refused_before_it_loses_it() -> None:
+    # "\d" would read as "d": a regular expression needs its backslashes doubled ("\\d"); the
+    # parser refuses the single one (E211), so that `fmt` never writes the loss into the file.
     assert shape(expr('x matches "\\\\d+"')) == ("matches", "x", "\\d+")
-    assert shape(expr('x matches "\\d+"')) == ("matches", "x", "d+")
+    _, problems = parse(
+        Source(name="t.cxr", text='policy a.b\n  forbid x.y where t matches "\\d+"\n')
+    )
+    assert [(p.code, p.span.column if p.span else 0) for p in problems] == [("E211", 30)]
+    assert problems[0].hint == "write '\\\\d' to give the regular expression '\\d'"
