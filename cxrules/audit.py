@@ -206,7 +206,8 @@ def check_against_logs(
 ) -> list[Diagnostic]:
     """The W401, W402 and W403 warnings of the policies against sample logs, read but not audited
     (`cxrules check --log`), at the names' first uses in `sources`. Raises AuditError when a log
-    or the mapping cannot be read."""
+    or the mapping cannot be read, or a log is given twice (its records would count twice)."""
+    given_once(logs)
     try:
         log_mapping = load_mapping(mapping, project_dir or Path.cwd())
         inputs = [open_log(path, log_mapping, fmt=log_format) for path in logs]

@@ -739,9 +739,7 @@ def init(directory: str) -> None:
     "--format",
     "fmt",
     type=click.Choice(["text", "json"]),
-    default="text",
-    show_default=True,
-    help="text for people, json (cxrules.diff/1) for tools",
+    help="text for people, json (cxrules.diff/1) for tools (default: as -o names it, else text)",
 )
 @click.option(
     "--max",
@@ -752,14 +750,14 @@ def init(directory: str) -> None:
     help="text: list at most N breaches of each kind (appear, disappear, change)",
 )
 @click.option("--output", "-o", type=click.Path(dir_okay=False), help="write the comparison here")
-def diff(old: str, new: str, fmt: str, max_items: str, output: str | None) -> None:
+def diff(old: str, new: str, fmt: str | None, max_items: str, output: str | None) -> None:
     """Compare two JSON reports (cxrules audit --format json): the breaches that appear,
     disappear or change, matched by violation id, and each policy's compliance side by side.
 
     Exit 0 when no breach appears, disappears or changes; 1 when some do; 2 when a file is not
     a cxrules report; 3 when a file cannot be read.
     """
-    from cxrules.reports.destination import output_refused
+    from cxrules.reports.destination import FormatMismatch, diff_format, output_refused
     from cxrules.reports.diff import (
         DiffError,
         diff_reports,
@@ -776,6 +774,10 @@ def diff(old: str, new: str, fmt: str, max_items: str, output: str | None) -> No
     refused = output_refused(output, [old, new], "one of the reports compared")
     if refused:
         raise click.UsageError(refused)
+    try:
+        fmt = diff_format(fmt, output)
+    except FormatMismatch as exc:
+        raise click.UsageError(f"{exc}\n  = hint: {exc.hint}") from None
     try:
         before, after = load_report(old), load_report(new)
     except DiffError as exc:

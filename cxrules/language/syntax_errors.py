@@ -190,12 +190,12 @@ def _bad_token(exc: UnexpectedToken, source: Source, part: Part) -> Diagnostic:
         )
     if kind == "EQUAL":
         return _single_equals(line_text, span)
-    capital = _capital_keyword(token, span, line_text)
-    if capital is not None:
-        return capital
     slip = _slip(source, part, token, expected, span, line_text)
     if slip is not None:
         return slip
+    capital = _capital_keyword(token, span, line_text)
+    if capital is not None:
+        return capital
     keywords = {keyword_texts()[t]: t for t in expected if t in keyword_texts()}
     if kind in ("NAME", "DOTTED") and keywords:
         suggestion = did_you_mean(str(token), keywords)
@@ -285,13 +285,16 @@ def _slip(
     """Habits from spreadsheets, SQL and Python that the language writes otherwise."""
     word, column = str(token), span.column
     before = line_text[: column - 1]
-    if {"MISSING", "NOT"} >= expected and expected:  # after 'is'
-        subject = re.search(r"(\S+)[ \t]+is[ \t]*$", before)
+    if word == "grace":
+        return _grace(span, line_text)
+    if {"MISSING", "NOT"} >= expected and expected:  # after 'is' or 'is not'
+        subject = re.search(r"(\S+)[ \t]+is([ \t]+not)?[ \t]*$", before)
         name = subject.group(1) if subject else "x"
-        if word in ("null", "None", "NULL", "nil"):
-            hint = f"write '{name} is missing' (absent or null)"
+        negated = bool(subject and subject.group(2))
+        if word.lower() in ("null", "none", "nil"):
+            hint = f"write '{name} is {'not ' if negated else ''}missing' (absent or null)"
         else:
-            hint = f"to compare, write {name} == {word}"
+            hint = f"to compare, write {name} {'!=' if negated else '=='} {word}"
         return error(
             "E100",
             "'is' only asks 'is missing' or 'is not missing'",
@@ -575,13 +578,7 @@ def _after_number(source: Source, part: Part, token: Token) -> Diagnostic | None
     line_text = source.line_text(line)
     span = source.span_at(line, column, len(word))
     if word == "grace":
-        return error(
-            "E100",
-            "a grace follows the condition after a comma",
-            span,
-            f"write: {(line_text[: column - 1].rstrip() + ', ' + line_text[column - 1 :]).strip()}",
-            line_text,
-        )
+        return _grace(span, line_text)
     if token.type != "NAME":
         return None
     if word.lower() in _UNIT_ALIASES or word in _UNIT_SECONDS:
@@ -598,6 +595,28 @@ def _after_number(source: Source, part: Part, token: Token) -> Diagnostic | None
             line_text,
         )
     return _capital_keyword(token, span, line_text)
+
+
+def _grace(span: Span, line_text: str) -> Diagnostic:
+    """A grace without its comma (inside `always`), or where the language has none."""
+    column = span.column
+    if line_text.lstrip().startswith("always"):
+        fixed = line_text[: column - 1].rstrip() + ", " + line_text[column - 1 :]
+        return error(
+            "E100",
+            "a grace follows the condition after a comma",
+            span,
+            f"write: {fixed.strip()}",
+            line_text,
+        )
+    return error(
+        "E100",
+        "only an 'always' condition has a grace",
+        span,
+        "remove the grace here; a state held for too long is written "
+        "'while …: always …, grace 30s'",
+        line_text,
+    )
 
 
 def _capital_keyword(token: Token, span: Span, line_text: str) -> Diagnostic | None:

@@ -52,6 +52,42 @@ class FormatMismatch(ValueError):
         self.hint = hint
 
 
+#: Files a report never replaces, by extension: what the project is made of.
+_KEPT = {
+    ".cxr": "a policy file",
+    ".toml": "a settings file",
+    ".feature": "a Gherkin specification",
+}
+
+
+def diff_format(fmt: str | None, output: str | None) -> str:
+    """The comparison's format (`cxrules diff`): --format, else the one `-o` names (.json or
+    .txt), else text. FormatMismatch when they disagree or `-o` names a report format the
+    comparison does not have (an HTML file).
+
+    >>> diff_format(None, "what-if.json"), diff_format(None, None), diff_format("json", "a.JSON")
+    ('json', 'text', 'json')
+    """
+    named = format_of(output) if output else None
+    if named is not None and named not in ("json", "text"):
+        assert output is not None
+        raise FormatMismatch(
+            f"-o {output} names {_KIND[named]}, but a comparison is text or JSON",
+            f"name the file {Path(output).with_suffix('.txt').name} or "
+            f"{Path(output).with_suffix('.json').name}",
+        )
+    if fmt is None:
+        return named or "text"
+    if named is not None and named != fmt:
+        assert output is not None
+        raise FormatMismatch(
+            f"-o {output} names {_KIND[named]} but the comparison format is {fmt} (--format)",
+            f"use --format {named}, or name the file "
+            f"{Path(output).with_suffix(SUFFIX_OF_FORMAT[fmt]).name}",
+        )
+    return fmt
+
+
 def output_refused(
     output: str | None, inputs: list[str], inputs_are: str = "one of the audit's inputs"
 ) -> str | None:
@@ -62,8 +98,9 @@ def output_refused(
     target = Path(output).resolve()
     if not target.parent.is_dir():
         return f"-o {output}: the folder {target.parent} does not exist"
-    if target.suffix == ".cxr":
-        return f"-o {output} would replace a policy file; write the report elsewhere"
+    kept = _KEPT.get(target.suffix.lower())
+    if kept is not None:
+        return f"-o {output} would replace {kept}; write the report elsewhere"
     for given in inputs:
         if given != "-" and Path(given).resolve() == target:
             return f"-o {output} is {inputs_are}; write the report elsewhere"

@@ -249,3 +249,5 @@ def test_check_with_a_sample_log_says_what_it_rejected(tmp_path: Path) -> None:
     assert "reads event type 'call.answered', which no event in the log has" in out
     code, _, _ = _run(tmp_path, "check", str(policies), "--log", str(log), "--strict")
     assert code == 2
+    code, _, err = _run(tmp_path, "check", str(policies), "--log", str(log), "--log", str(log))
+    assert code == 2 and "is given twice" in err

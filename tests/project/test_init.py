@@ -183,6 +183,13 @@ def test_the_output_the_settings_suggest_pairs_with_their_format(starter: Path) 
         "week.txt\n"
     )
     assert not Path("week.html").exists()
+    Path("cxrules.toml").write_text(settings, "utf-8")
+    for kept in ("cxrules.toml", "features/service.feature"):
+        before = Path(kept).read_bytes()
+        onto = runner.invoke(main, ["audit", "-o", kept])
+        assert onto.exit_code == 2
+        assert f"-o {kept} would replace a " in onto.output
+        assert Path(kept).read_bytes() == before
 
 
 def test_audit_without_settings_or_options_says_what_is_missing(

@@ -229,6 +229,14 @@ def test_cli_exit_codes(
     written = runner.invoke(main, ["diff", "a.json", "c.json", "-o", "d.txt"])
     assert (written.exit_code, written.output) == (1, "comparison written to d.txt\n")
     assert Path("d.txt").read_text("utf-8").startswith("cxrules diff: a.json -> c.json\n")
+    as_json = runner.invoke(main, ["diff", "a.json", "c.json", "-o", "what-if.json"])
+    assert as_json.exit_code == 1
+    assert json.loads(Path("what-if.json").read_text("utf-8"))["appeared"][0]["id"] == "v-new-1"
+    html = runner.invoke(main, ["diff", "a.json", "c.json", "-o", "what-if.html"])
+    assert html.exit_code == 2
+    assert "-o what-if.html names an HTML file, but a comparison is text or JSON" in html.output
+    told = runner.invoke(main, ["diff", "a.json", "c.json", "-o", "w.json", "--format", "text"])
+    assert told.exit_code == 2 and not Path("w.json").exists()
     onto = runner.invoke(main, ["diff", "a.json", "c.json", "-o", "c.json"])
     assert onto.exit_code == 2
     assert "-o c.json is one of the reports compared; write the report elsewhere" in onto.output
