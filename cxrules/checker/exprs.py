@@ -343,14 +343,35 @@ class _Exprs:
                 _unit_hint(left, right),
             )
 
+    def _constant(self, e: Any) -> Any:
+        """A parameter's value (its --set override, else the file's) in place of its name."""
+        if (
+            isinstance(e, ast.NameExpr)
+            and len(e.parts) == 1
+            and reference(e)[0] == "event"
+            and meaning(e, self.names) == "param"
+        ):
+            word = e.parts[0]
+            return self.chk.out.overrides.get(word, self.names.shared.params[word].value)
+        return e
+
     def _between(self, e: ast.BetweenExpr) -> str:
         value = self.visit(e.value)
         for bound in (e.low, e.high):
             self._comparable(bound, value, self.visit(bound))
-        reversed_bounds = _reversed_bounds(e.low, e.high)
+        reversed_bounds = _reversed_bounds(self._constant(e.low), self._constant(e.high))
         if reversed_bounds is None:
             return "bool"
-        kind, low, high = reversed_bounds
+        kind, low_value, high_value = reversed_bounds
+        # a parameter is named as written, its value (the file's or --set's) beside it
+        low, high = (
+            f"{b.text} ({v})" if isinstance(b, ast.NameExpr) else v
+            for b, v in ((e.low, low_value), (e.high, high_value))
+        )
+        low_at, high_at = (
+            b.text if isinstance(b, ast.NameExpr) else v
+            for b, v in ((e.low, low_value), (e.high, high_value))
+        )
         if kind == "time_of_day":
             # 22:00 to 06:00 is a night: no time of day is both after the one and before the other.
             at = e.value.span
@@ -361,16 +382,17 @@ class _Exprs:
             ) or "local_time"
             self.chk.err(
                 "E223",
-                f"'between {low} and {high}' is never true: {low} is after {high}",
+                f"'between {low} and {high}' is never true: {low_value} is after {high_value}",
                 e.span,
-                f"for a window over midnight write: {written} >= {low} or {written} <= {high}",
+                f"for a window over midnight write: {written} >= {low_at} or "
+                f"{written} <= {high_at}",
             )
         else:
             self.chk.err(
                 "E223",
                 f"'between {low} and {high}' is never true",
                 e.span,
-                f"write the smaller bound first: between {high} and {low}",
+                f"write the smaller bound first: between {high_at} and {low_at}",
             )
         return "bool"
 

@@ -208,6 +208,20 @@ def _threshold(chk: Context, value: Any, unit: str, metric: str, names: PolicyNa
             value.span,
             "write a number or a percentage",
         )
+    constant = isinstance(value, ast.LiteralExpr | ast.DurationExpr) or (
+        isinstance(value, ast.NameExpr) and meaning(value, names) == "param"
+    )
+    if not constant and kind == "any":
+        params = list(names.shared.params)
+        chk.err(
+            "E208",
+            f"'{metric}' is compared with '{_text(chk, value)}', which is not a constant",
+            value.span,
+            did_you_mean(_text(chk, value), params)
+            or "a threshold is a number, a percentage, a duration or a parameter "
+            "(param name = value)",
+        )
+        return
     # A parameter's value, from the file or from --set, is held to the same range.
     written, source = value, ""
     if isinstance(value, ast.NameExpr) and meaning(value, names) == "param":
@@ -227,6 +241,14 @@ def _threshold(chk: Context, value: Any, unit: str, metric: str, names: PolicyNa
                 value.span,
                 "a share can only be from 0% to 100%",
             )
+
+
+def _text(chk: Context, node: Any) -> str:
+    """An expression as written (one line), else its name."""
+    span = node.span
+    if span.line == span.end_line:
+        return chk.line(span)[span.column - 1 : span.end_column - 1]
+    return getattr(node, "text", "the value")
 
 
 def _as_percent(value: Any) -> str:

@@ -25,6 +25,7 @@ UNIT_WORDS = {
 SHORT_UNITS = ("ms", "sec", "min", "s", "h", "d", "w")
 
 
+_HEX = frozenset("0123456789abcdefABCDEF")
 #: What follows a backslash in a text: a quote, a backslash, a line break, a tab.
 TEXT_ESCAPES = {'"': '"', "\\": "\\", "n": "\n", "t": "\t"}
 
@@ -63,6 +64,19 @@ def text_problem(text: str) -> tuple[int, int, str, str] | None:
         ch = text[i]
         if ch == "\\":
             nxt = text[i + 1]
+            digits = {"u": 4, "U": 8, "x": 2}.get(nxt, 0)
+            code = text[i + 2 : i + 2 + digits]
+            if digits and len(code) == digits and all(c in _HEX for c in code):
+                # \u0130: the language reads no code points; the text holds the character
+                point = int(code, 16)
+                shown = chr(point) if point <= 0x10FFFF and not 0xD800 <= point < 0xE000 else ""
+                return (
+                    i,
+                    2,
+                    f"'\\{nxt}' is not an escape in a text: its backslash would be lost",
+                    f"write the character itself ({shown or 'a text is UTF-8'}), or "
+                    f"'\\\\{nxt}' for a backslash followed by '{nxt}'",
+                )
             if nxt not in TEXT_ESCAPES:
                 return (
                     i,

@@ -109,11 +109,14 @@ def _bad_character(exc: UnexpectedCharacters, source: Source) -> Diagnostic:
     span = source.span_at(line, column)
     if char == '"':
         rest = len(line_text) - column + 1
+        hint = 'add a closing " at the end of the text'
+        if line_text.rstrip().endswith('\\"'):  # "C:\Exports\": the last quote is escaped
+            hint = '\\" is a quote inside the text; to end a text with a backslash, write \\\\"'
         return error(
             "E101",
             "this text has no closing quote",
             source.span_at(line, column, rest),
-            'add a closing " at the end of the text',
+            hint,
             line_text,
         )
     if char == "'":

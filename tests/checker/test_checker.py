@@ -408,6 +408,22 @@ def test_an_override_is_a_duration_as_a_policy_writes_it(
         assert diagnose(tmp_path, text, {"max_wait": fine}) == []
 
 
+def test_a_metric_threshold_that_is_an_attribute_is_refused_not_a_crash(tmp_path: Path) -> None:
+    """`require sl >= sl_target` with no such parameter read an attribute as the threshold and
+    crashed the compiler ("internal error"); it is E208 with the parameter it may mean."""
+    text = 'param sl_goal = 80%\n\npolicy p.q "T"\n' + OWNER
+    text += "  metric sl = share(call.answered within 20s of call.queued)\n"
+    text += "  require sl >= sl_gaol\n"
+    found = diagnose(tmp_path, text)
+    assert [(c, m, h) for c, _, _, m, h in found if c == "E208"] == [
+        (
+            "E208",
+            "'sl' is compared with 'sl_gaol', which is not a constant",
+            "did you mean 'sl_goal'?",
+        )
+    ]
+
+
 def test_override_hint_suggests_the_parameter(tmp_path: Path) -> None:
     text = 'param max_wait = 2min\n\npolicy p.q "T"\n' + OWNER
     text += "  when a.b\n  expect c.d within max_wait\n"
