@@ -168,6 +168,12 @@ def _overlap(
         f"opening hours on {when} overlap: {_clock_range(ranges[0])} ({spec_a.days}) and "
         f"{_clock_range(ranges[1])} ({spec_b.days})"
     )
+    if days_a == days_b and len(spec_a.ranges) == len(spec_b.ranges) == 1:
+        # one day group listed twice: a second shift, meant as one span
+        merged = (min(ranges[0][0], ranges[1][0]), max(ranges[0][1], ranges[1][1]))
+        hint = f"give {spec_b.days} its hours once: {spec_b.days} {_clock_range(merged)}"
+        ctx.err("E213", message, spec_b.span, hint)
+        return
     # `mon-fri …, fri …`: the later line means to give `fri` other hours; so give the wider
     # line only the days the other one leaves (mon-thu), when those still make one run.
     trimmed, kept = (spec_a, spec_b) if days_a != common else (spec_b, spec_a)
@@ -179,9 +185,26 @@ def _overlap(
         lines = {id(trimmed): f"{run} {_ranges(trimmed)}", id(kept): f"{kept.days} {_ranges(kept)}"}
     if lines:
         hint = f"give each day its hours once: {lines[id(spec_a)]}, {lines[id(spec_b)]}"
-    else:
-        hint = f"give each day its hours once: take {when} out of {trimmed.days}"
+    else:  # the later line's days cut the other's in two: every day with its hours
+        hint = "give each day its hours once: " + _day_runs(
+            [(d, _ranges(kept if d in common else trimmed)) for d in sorted(set(days_a + days_b))]
+        )
     ctx.err("E213", message, spec_b.span, hint)
+
+
+def _day_runs(days: list[tuple[int, str]]) -> str:
+    """'mon 09:00-18:00, tue-thu 08:00-10:00, fri 09:00-18:00': consecutive days with the same
+    hours written as one run."""
+    runs: list[tuple[int, int, str]] = []
+    for day, hours in days:
+        if runs and runs[-1][1] == day - 1 and runs[-1][2] == hours:
+            runs[-1] = (runs[-1][0], day, hours)
+        else:
+            runs.append((day, day, hours))
+    return ", ".join(
+        (WEEKDAYS[a] if a == b else f"{WEEKDAYS[a]}-{WEEKDAYS[b]}") + f" {hours}"
+        for a, b, hours in runs
+    )
 
 
 def _ranges(spec: ast.DayHours) -> str:

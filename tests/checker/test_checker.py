@@ -113,13 +113,20 @@ def test_shared_definitions_used_only_through_use_are_not_unused(tmp_path: Path)
             "mon-fri 09:00-18:00, wed 09:00-13:00",
             30,
             "opening hours on wed overlap: 09:00-18:00 (mon-fri) and 09:00-13:00 (wed)",
-            "give each day its hours once: take wed out of mon-fri",
+            "give each day its hours once: mon-tue 09:00-18:00, wed 09:00-13:00, "
+            "thu-fri 09:00-18:00",
         ),
         (
             "mon-fri 12:00-18:00 and 09:00-12:30",
             9,
             "opening hours on mon-fri overlap: 09:00-12:30 and 12:00-18:00",
             "end one range where the next begins: 09:00-12:00 and 12:00-18:00",
+        ),
+        (
+            "sat 10:00-14:00, sat 12:00-16:00",
+            26,
+            "opening hours on sat overlap: 10:00-14:00 (sat) and 12:00-16:00 (sat)",
+            "give sat its hours once: sat 10:00-16:00",
         ),
         (
             "mon-fri 09:00-12:00 and 09:00-18:00",
