@@ -230,7 +230,7 @@ def check_against_logs(
     finally:
         sample.close()
     found = unseen(policy_set, sample.profile, sources)
-    if sample.rejected_total:
+    if sample.rejected_total or not sample.profile.types:
         found.append(_rejected_in_sample(sample))
     if "zone" not in log_mapping.model_fields_set:
         found += _zone_warnings(policy_set, sample)
@@ -241,6 +241,12 @@ def _rejected_in_sample(sample: LogSet) -> Diagnostic:
     """W404: the records of a sample log that are no events, counted by code, the first shown
     (an audit would leave them out; the W401/W402 warnings know only the events)."""
     read = sum(log.read for log in sample.inputs)
+    if not sample.rejected:  # nothing rejected, and no event either: an empty sample
+        return warning(
+            "W404",
+            "the sample log holds no record: the names the policies read cannot be checked",
+            hint="check against a log with events (an export that wrote nothing, the wrong file?)",
+        )
     codes = Counter(r.code for r in sample.rejected)
     by_code = ", ".join(f"{n} × {code}" for code, n in sorted(codes.items()))
     first = min(sample.rejected, key=lambda r: (r.file, r.line))

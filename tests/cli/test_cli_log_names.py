@@ -104,10 +104,19 @@ def test_no_warning_when_the_log_has_every_name(tmp_path: Path) -> None:
     assert (code, out, err) == (0, "1 file(s), 2 policies: ok\n", "")
 
 
-def test_an_empty_log_warns_about_nothing(tmp_path: Path) -> None:
+def test_an_empty_log_warns_that_it_checks_nothing(tmp_path: Path) -> None:
+    """No W401/W402 for an empty sample (it lacks every name), but one W404: nothing could be
+    checked, as `audit` of it says NOTHING AUDITED."""
     policies, log = _files(tmp_path, [])
-    code, out, _ = _run(tmp_path, "check", policies, "--log", log, "--strict")
-    assert (code, out) == (0, "1 file(s), 2 policies: ok\n")
+    code, out, _ = _run(tmp_path, "check", policies, "--log", log)
+    assert (code, out) == (
+        0,
+        "warning[W404]: the sample log holds no record: the names the policies read cannot be "
+        "checked\n"
+        "  = hint: check against a log with events (an export that wrote nothing, the wrong "
+        "file?)\n"
+        "0 errors, 1 warning\n",
+    )
 
 
 def test_check_with_an_unreadable_sample_exits_3(tmp_path: Path) -> None:
@@ -251,3 +260,11 @@ def test_check_with_a_sample_log_says_what_it_rejected(tmp_path: Path) -> None:
     assert code == 2
     code, _, err = _run(tmp_path, "check", str(policies), "--log", str(log), "--log", str(log))
     assert code == 2 and "is given twice" in err
+    empty = tmp_path / "empty.jsonl"
+    empty.write_text("", encoding="utf-8")
+    code, out, _ = _run(tmp_path, "check", str(policies), "--log", str(empty), "--strict")
+    assert code == 2
+    assert out.startswith(
+        "warning[W404]: the sample log holds no record: the names the policies read cannot be "
+        "checked\n"
+    )
