@@ -97,7 +97,9 @@ def _parse_part(part: Part, source: Source, out: list[Diagnostic]) -> list[Any] 
         _shift(exc, offset)
         out.append(syntax_diagnostic(exc, source, part))
         return None
-    bad_text = _text_problem(tree, source, offset)
+    bad_text = _glued_keyword(tree, part.text, source, offset) or _text_problem(
+        tree, source, offset
+    )
     if bad_text is not None:
         out.append(bad_text)
         return None
@@ -118,6 +120,34 @@ def _parse_part(part: Part, source: Source, out: list[Diagnostic]) -> list[Any] 
         )
         return None
     return items
+
+
+_WORD = re.compile(r"\w")
+_KEYWORD_BEFORE = re.compile(r"[a-z_]+$")
+
+
+def _glued_keyword(tree: Tree[Token], text: str, source: Source, offset: int) -> Diagnostic | None:
+    """E104 for a keyword written without the space after it (`expectcall.answered`,
+    `paraml_target = 80%`, `within2min`): where only a keyword may stand, the parser reads the
+    keyword's letters and starts the next word after them, so the slip would parse as what the
+    writer did not mean to write, or as a name cut in two."""
+    for token in tree.scan_values(lambda v: isinstance(v, Token)):
+        start = token.start_pos
+        if not start or not _WORD.match(str(token)[:1]) or not _WORD.match(text[start - 1]):
+            continue
+        found = _KEYWORD_BEFORE.search(text, 0, start)
+        if found is None or found.group() not in keyword_texts().values():
+            continue
+        keyword, line = found.group(), (token.line or 1) + offset
+        column = (token.column or 1) - len(keyword)
+        return error(
+            "E104",
+            f"'{keyword}' runs into '{token}': a keyword needs a space after it",
+            source.span_at(line, column, len(keyword) + len(token)),
+            f"write '{keyword} {token}'",
+            source.line_text(line),
+        )
+    return None
 
 
 def _text_problem(tree: Tree[Token], source: Source, offset: int) -> Diagnostic | None:

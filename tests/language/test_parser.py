@@ -497,6 +497,30 @@ def test_syntax_errors(body: str, expected: tuple[str, int, int, str]) -> None:
     assert errors('policy p.q "T"\n' + body) == [expected]
 
 
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            'policy p.q "T"\n  whenx.y\n  expect z.w within 5min\n',
+            ("E104", 2, 3, "'when' runs into 'x.y'"),
+        ),
+        (
+            'policy p.q "T"\n  when x.y\n  expect z.w within5min\n',
+            ("E104", 3, 14, "'within' runs into '5min'"),
+        ),
+        ("paraml_target = 80%\n", ("E104", 1, 1, "'param' runs into 'l_target'")),
+    ],
+)
+def test_a_keyword_run_into_the_next_word_is_not_read_as_two_words(
+    text: str, expected: tuple[str, int, int, str]
+) -> None:
+    """Where only a keyword may stand, the lexer takes the keyword's letters and starts a word
+    after them: `whenx.y` parsed as `when x.y`, `paraml_target` as a parameter `l_target`."""
+    ((code, line, column, message),) = errors(text)
+    assert (code, line, column) == expected[:3]
+    assert message.startswith(expected[3])
+
+
 def test_unexpected_token_hint_lists_what_was_expected() -> None:
     _, problems = parse(
         Source(name="t.cxr", text='policy p.q "T"\n  require x >= 1 warn under 2\n')
