@@ -14,12 +14,14 @@ from cxrules import engines, ir
 from cxrules.diagnostics import Diagnostic, error, warning
 from cxrules.engines.base import EngineError, EventList, OutOfMemory, RunOptions
 from cxrules.findings.assemble import Assembled, ReportHeader, assemble, build_report
+from cxrules.findings.texts import NumbersAsText
 from cxrules.findings.unseen import unseen, zoneless
 from cxrules.ir.validate import validate
 from cxrules.ir.walk import uses_local_time
 from cxrules.logs import LogSet, load_mapping, open_log
 from cxrules.logs.errors import LogError, MappingError, OutOfOrder
 from cxrules.logs.event import Event
+from cxrules.logs.mapping import LogMapping
 from cxrules.logs.progress import NO_PROGRESS, Progress
 from cxrules.policyset import load_policies
 from cxrules.reports.model import InputSummary, Report
@@ -103,6 +105,7 @@ def open_audit(
     zones: list[Diagnostic] = []
     if "zone" not in mapping.model_fields_set:  # no zone set: the log's times read in UTC
         zones = _zone_warnings(policy_set, logs)
+    zones += _text_warnings(policy_set, logs, mapping, loaded.workspace.sources)
     options = RunOptions(as_of=as_of, zone=zone, progress=progress, settings=request.settings)
     header = ReportHeader(
         engine=engine.name, zone=zone, policy_files=sorted(loaded.workspace.sources)
@@ -216,20 +219,22 @@ def check_against_logs(
     except MappingError as exc:
         raise AuditError("invalid log mapping", 2, exc.diagnostics) from exc
     sample = LogSet(inputs)
+    texts = NumbersAsText(policy_set, log_mapping, sources)
     try:
         try:
-            for _ in sample.events():
-                pass
+            for event in sample.events():
+                texts.see(event)
         except OutOfOrder:  # the order does not matter here: read it all, sorted
-            for _ in sample.events(sorted=True):
-                pass
+            texts = NumbersAsText(policy_set, log_mapping, sources)
+            for event in sample.events(sorted=True):
+                texts.see(event)
     except LogError as exc:
         raise AuditError("a log cannot be read", 3, [_unreadable(exc)]) from exc
     except MappingError as exc:
         raise AuditError("invalid log mapping", 2, exc.diagnostics) from exc
     finally:
         sample.close()
-    found = unseen(policy_set, sample.profile, sources)
+    found = unseen(policy_set, sample.profile, sources) + texts.warnings()
     if sample.rejected_total or not sample.profile.types:
         found.append(_rejected_in_sample(sample))
     if "zone" not in log_mapping.model_fields_set:
@@ -317,6 +322,22 @@ def _zone_warnings(policy_set: ir.PolicySet, logs: LogSet) -> list[Diagnostic]:
         return zoneless(policy_set, logs.sample_offsets())
     except (LogError, MappingError):
         return []
+
+
+def _text_warnings(
+    policy_set: ir.PolicySet, logs: LogSet, mapping: LogMapping, sources: Mapping[str, Source]
+) -> list[Diagnostic]:
+    """W405 for the metrics whose values the first events of each log hold as text only;
+    nothing when a log cannot be read (the audit says why)."""
+    looker = NumbersAsText(policy_set, mapping, sources)
+    if not looker.reads:
+        return []
+    try:
+        for event in logs.first_events():
+            looker.see(event)
+    except (LogError, MappingError):
+        return []
+    return looker.warnings()
 
 
 def _unreadable(exc: Exception) -> Diagnostic:

@@ -89,6 +89,7 @@ CODES: dict[str, str] = {
     "W402": "attribute no event in the log has",
     "W403": "local time without a zone, in a log with offsets",
     "W404": "records of a sample log rejected",
+    "W405": "metric values written as text",
 }
 
 

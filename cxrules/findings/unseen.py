@@ -12,8 +12,9 @@ from cxrules.ir.walk import attribute_paths, read_types, uses_local_time
 from cxrules.logs.profile import LogProfile
 from cxrules.source import Source, Span
 
-#: The codes of these warnings: the command line prints them after an audit.
-CODES = frozenset({"W401", "W402", "W403"})
+#: The codes of the warnings about the log (these, and W405 of `texts`): the command line
+#: prints them after an audit.
+CODES = frozenset({"W401", "W402", "W403", "W405"})
 
 
 def unseen(
@@ -39,7 +40,7 @@ def unseen(
                 or did_you_mean(name, profile.types)
                 or "no event of the log has this type"
             )
-            span, line = _first_use(policy, name, source)
+            span, line = first_use(policy, name, source)
             found.append(
                 warning(
                     "W401",
@@ -52,7 +53,7 @@ def unseen(
         for path in paths:
             if path in profile.paths:
                 continue
-            span, line = _first_use(policy, path, source)
+            span, line = first_use(policy, path, source)
             hint = (
                 did_you_mean(path, profile.paths)
                 or _quoted_value(path, line)
@@ -91,7 +92,7 @@ def _quoted_value(name: str, line: str) -> str:
     return f'no event of the log has this attribute; if it is a value, quote it: "{name}"'
 
 
-def _first_use(policy: ir.Policy, name: str, source: Source | None) -> tuple[Span, str]:
+def first_use(policy: ir.Policy, name: str, source: Source | None) -> tuple[Span, str]:
     """Where a policy first writes `name` (as a whole word, from its first line on), with the
     line; the policy's first line when the source is not at hand or the name is not found."""
     here = Span(file=policy.file, line=policy.line, column=1, end_line=policy.line, end_column=1)
@@ -99,16 +100,21 @@ def _first_use(policy: ir.Policy, name: str, source: Source | None) -> tuple[Spa
         return here, ""
     last = source.text.count("\n") + 1
     # a name on its own first ('arm'), then after a dot ('trigger.arm', 'last(x).arm')
-    for before in (r"(?<![\w.:`])", r"(?<![\w:`])"):
-        pattern = re.compile(before + re.escape(name) + r"(?![\w`])")
+    for before in (r"(?<![\w.:`-])", r"(?<![\w:`-])"):
+        pattern = re.compile(before + re.escape(name) + r"(?![\w`-])")
         for line in range(policy.line, last + 1):
             text = source.line_text(line)
             if line > policy.line and text.startswith("policy "):
                 break  # the next policy
-            found = pattern.search(text)
-            if found is not None:
-                return source.span_at(line, found.start() + 1, len(name)), text
+            # not inside a text: the title "Average wait" is not where `wait` is read
+            texts = [m.span() for m in _TEXT.finditer(text)]
+            for found in pattern.finditer(text):
+                if not any(a <= found.start() < b for a, b in texts):
+                    return source.span_at(line, found.start() + 1, len(name)), text
     return here, source.line_text(policy.line)
+
+
+_TEXT = re.compile(r'"(?:[^"\\\n]|\\.)*"')
 
 
 def zoneless(policy_set: ir.PolicySet, offsets: list[int]) -> list[Diagnostic]:

@@ -470,17 +470,22 @@ class LogSet:
         if on_read is not None:
             on_read()  # every input read: done == total
 
-    def sample_offsets(self, limit: int = 1000) -> list[int]:
-        """The UTC offsets (seconds) of the first `limit` events of each input, sorted: a look
-        at the log before it is audited, the same whatever the engine. The next read zeroes the
-        counters it leaves."""
-        seen: set[int] = set()
+    def first_events(self, limit: int = 1000) -> Iterator[Event]:
+        """The first `limit` events of each input, in file order: a look at the log before it
+        is audited, the same whatever the engine. The next read zeroes the counters it
+        leaves."""
         for log in self.inputs:
             for number, (_, _, event, _) in enumerate(log.entries([], 0), 1):
-                offset = event.time.utcoffset()
-                seen.add(int(offset.total_seconds()) if offset is not None else 0)
+                yield event
                 if number >= limit:
                     break
+
+    def sample_offsets(self, limit: int = 1000) -> list[int]:
+        """The UTC offsets (seconds) of the first `limit` events of each input, sorted."""
+        seen: set[int] = set()
+        for event in self.first_events(limit):
+            offset = event.time.utcoffset()
+            seen.add(int(offset.total_seconds()) if offset is not None else 0)
         return sorted(seen)
 
     def summaries(self) -> list[InputSummary]:

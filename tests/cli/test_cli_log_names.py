@@ -268,3 +268,48 @@ def test_check_with_a_sample_log_says_what_it_rejected(tmp_path: Path) -> None:
         "warning[W404]: the sample log holds no record: the names the policies read cannot be "
         "checked\n"
     )
+
+
+AVG_WAIT = """\
+policy calls.avg-wait "Average wait of at most a minute"
+  owner "CX"
+  description "The mean wait per queue and day."
+  metric avg_wait = avg(wait of call.answered) by queue per day
+  require avg_wait <= 60
+"""
+
+
+def test_a_metric_of_numbers_the_csv_holds_as_text_is_a_warning_not_a_silent_pass(
+    tmp_path: Path, audit_engine: str
+) -> None:
+    """A CSV column is text unless the mapping lists it in `numbers`: avg() found no value, the
+    policy was never activated and the audit passed. W405 says why, on every engine."""
+    policies = tmp_path / "p.cxr"
+    policies.write_text(AVG_WAIT, encoding="utf-8")
+    log = tmp_path / "calls.csv"
+    log.write_text(
+        "time,type,queue,wait\n"
+        "2026-03-02T10:00:00,call.answered,billing,45\n"
+        "2026-03-02T10:05:00,call.answered,billing,80\n",
+        encoding="utf-8",
+    )
+    warning = (
+        "p.cxr:4:25: warning[W405]: policy calls.avg-wait: avg() reads numbers, but the log "
+        "holds 'wait' as text (\"45\"), so the metric finds no value\n"
+        "   |\n"
+        " 4 |   metric avg_wait = avg(wait of call.answered) by queue per day\n"
+        '   |                         ^^^^ list the column in the log mapping: numbers = ["wait"]'
+        " (docs/mapping.md)\n"
+        "0 errors, 1 warning\n"
+    )
+    base = ["audit", "--policies", str(policies), "--log", str(log), "--engine", audit_engine]
+    code, _, err = _run(tmp_path, *base)
+    assert (code, err) == (0, warning)
+    code, _, err = _run(tmp_path, *base, "--strict")
+    assert code == 2
+    code, out, _ = _run(tmp_path, "check", str(policies), "--log", str(log))
+    assert (code, out) == (0, warning)
+    mapping = tmp_path / "map.toml"
+    mapping.write_text('[log]\nnumbers = ["wait"]\n', encoding="utf-8")
+    code, _, err = _run(tmp_path, *base, "--mapping", str(mapping))
+    assert (code, err) == (1, "")  # mapped: 62.5 s on average, above the minute
