@@ -10,6 +10,7 @@ from pathlib import Path
 
 from cxrules.diagnostics import Diagnostic, did_you_mean, error
 from cxrules.language import ast
+from cxrules.language.names import FileNames
 from cxrules.language.parser import parse
 from cxrules.source import Source
 
@@ -21,18 +22,31 @@ class Workspace:
     """Every policy file of a run: parsed trees, their sources, what each uses, and problems."""
 
     root: Path
+    names: FileNames | None = None  # how files are named; None: relative to the root
     files: dict[str, ast.PolicyFile] = field(default_factory=dict)
     sources: dict[str, Source] = field(default_factory=dict)
     uses: dict[str, list[str]] = field(default_factory=dict)  # file → files it uses, resolved
     diagnostics: list[Diagnostic] = field(default_factory=list)
     syntax_failed: set[str] = field(default_factory=set)
+    paths: dict[str, Path] = field(default_factory=dict)  # file → where it is, resolved
+
+    def name(self, path: Path) -> str:
+        """The name the policy file at `path` (resolved) is reported under."""
+        return self.names.name(path) if self.names else display_name(path, self.root)
 
     def revision(self) -> str:
-        """sha256 over the bytes of every policy file, in path order (the policy set's revision)."""
+        """sha256 over the bytes of every policy file, in path order (the policy set's revision).
+
+        Files count by their paths in the project folder, not by the names they are reported
+        under (which depend on the folder the command runs in)."""
+        keys = {
+            (display_name(self.paths[name], self.root) if name in self.paths else name): name
+            for name in self.sources
+        }
         digest = hashlib.sha256()
-        for name in sorted(self.sources):
-            digest.update(name.encode("utf-8") + b"\0")
-            digest.update(self.sources[name].text.encode("utf-8") + b"\0")
+        for key in sorted(keys):
+            digest.update(key.encode("utf-8") + b"\0")
+            digest.update(self.sources[keys[key]].text.encode("utf-8") + b"\0")
         return digest.hexdigest()
 
     def visible(self, name: str) -> list[str]:
@@ -49,7 +63,7 @@ class Workspace:
 
 
 def display_name(path: Path, root: Path) -> str:
-    """A path as reported: relative to the project root when inside it."""
+    """A path relative to `root` when inside it (else as it is)."""
     try:
         return path.resolve().relative_to(root).as_posix()
     except ValueError:
@@ -98,9 +112,13 @@ def load(paths: list[str], root: Path | None = None) -> Workspace:
     `project_root(paths)`); a used file outside it is refused (E219), a missing one is E206, a
     cycle E207. A file found in a folder that is a link to a file outside the project is refused
     the same way (E219).
+
+    Files are named relative to `root` when it is given; by default as the user can open them
+    from the current folder (`FileNames`): relative to it, else by the paths given.
     """
+    names = FileNames.here(paths) if root is None else None
     root = (root or project_root(paths)).resolve()
-    ws = Workspace(root=root)
+    ws = Workspace(root=root, names=names)
     files, problems = expand(paths)
     ws.diagnostics.extend(problems)
     for path in files:
@@ -130,7 +148,7 @@ def _inside(path: Path, root: Path) -> bool:
 
 def _load_tree(ws: Workspace, path: Path) -> None:
     """Load a file and, depth first, every file it uses."""
-    if display_name(path, ws.root) in ws.sources:
+    if ws.name(path) in ws.sources:
         return
     name = _load_file(ws, path)
     if name is not None and name in ws.files:
@@ -143,7 +161,7 @@ def _uses(ws: Workspace, name: str) -> Iterator[ast.UseDef]:
 
 def _load_file(ws: Workspace, path: Path) -> str | None:
     """Read and parse one file into the workspace (once); its name, or None when unreadable."""
-    name = display_name(path, ws.root)
+    name = ws.name(path)
     if name in ws.sources:
         return name
     try:
@@ -161,6 +179,7 @@ def _load_file(ws: Workspace, path: Path) -> str | None:
     except OSError as exc:
         ws.diagnostics.append(error("E206", f"cannot read '{name}': {exc.strerror}"))
         return None
+    ws.paths[name] = path
     return _add(ws, Source(name=name, text=policy_text(text)))
 
 
@@ -246,7 +265,7 @@ def _follow_use(
             )
         )
         return None
-    target_name = display_name(target, ws.root)
+    target_name = ws.name(target)
     if target_name in chain:
         names = list(chain)
         cycle = " → ".join(names[names.index(target_name) :] + [target_name])

@@ -5,6 +5,7 @@ activated."""
 
 from __future__ import annotations
 
+import contextlib
 import json
 from pathlib import Path
 
@@ -60,7 +61,9 @@ def _files(tmp_path: Path, log: list[dict[str, object]] = LOG) -> tuple[str, str
 
 
 def _run(tmp_path: Path, *args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    """The command run from the folder holding the files: a policy is named 'p.cxr' there."""
+    with contextlib.chdir(tmp_path):
+        result = CliRunner().invoke(main, list(args), catch_exceptions=False)
     return result.exit_code, result.stdout, result.stderr
 
 
