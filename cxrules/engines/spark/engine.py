@@ -209,6 +209,16 @@ class SparkBackend(Backend):
         self.codegen = conf.get(WHOLE_STAGE, None)
         conf.set(WHOLE_STAGE, "false")
 
+    def attribute_kinds(self, catalog: Catalog) -> dict[str, frozenset[int]]:
+        """The kinds of every path's values, from the typed `aj_k` columns (one job): the plans
+        leave out the comparisons of other kinds, and Spark plans shorter statements."""
+        paths = list(catalog.paths.items())
+        if not paths:
+            return {}
+        sets = ", ".join(f"collect_set(coalesce({p}_k, 0)) AS {p}" for _, p in paths)
+        row = self.spark.sql(f"SELECT {sets} FROM events").collect()[0]
+        return {path: frozenset(int(k) for k in row[p]) for path, p in paths}
+
     def make_ev(self, catalog: Catalog, where: str) -> None:
         # the events were typed while loading: `ev` is `events` up to the horizon
         self.view("ev", f"SELECT * FROM events WHERE {where}", cache=False)

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from cxrules import ir
 from cxrules.engines.sql.text import lit
+from cxrules.engines.sql.values import ANY, MISSING
 from cxrules.ir.walk import attribute_paths
 
 #: How an ingestion writes an attribute whose value is an instant (an XES date): a JSON object
@@ -35,6 +36,10 @@ class Catalog:
     instants: set[str] | None = None
     #: the events table already holds the typed columns (a backend typed them while loading)
     pretyped: bool = False
+    #: path → the kinds its values have in the events (`aj_k` codes, 0 for missing), when a
+    #: backend looked (`Backend.attribute_kinds`): the plans then leave out the comparisons
+    #: of kinds no event has (a statement a tenth as long for Spark to plan). Unknown: any.
+    kinds: dict[str, frozenset[int]] = field(default_factory=dict)
 
     @classmethod
     def of(cls, policy_set: ir.PolicySet) -> Catalog:
@@ -58,6 +63,13 @@ class Catalog:
         if self.instants is None or p in self.instants:
             found.append(f"{p}_i")
         return found
+
+    def kinds_of(self, prefix: str) -> frozenset[int]:
+        """The kinds the attribute of `prefix` may have (missing always among them)."""
+        for path, p in self.paths.items():
+            if p == prefix and path in self.kinds:
+                return self.kinds[path] | {MISSING}
+        return ANY
 
     def reads_instant(self, prefix: str) -> bool:
         return self.instants is None or prefix in self.instants

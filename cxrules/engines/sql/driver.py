@@ -47,6 +47,18 @@ RECORDS_COLUMNS = "policy_index INTEGER, policy VARCHAR, " + ", ".join(
 )
 
 
+#: The kinds (bit k: `aj_k` code k) of a raw JSON value `{j}` (`Catalog.extract_sql`), OR-ed
+#: over the events: absent or null is missing (0); a text 1; a number an int or a float (2, 3:
+#: a float may be a whole number beyond 64 bits); a boolean 4; a list 5; an object 6 or an
+#: instant 7; any other first character, every kind.
+_KIND_MASK = (
+    "bit_or(CASE WHEN {j} IS NULL THEN 1 ELSE CASE ascii(CAST({j} AS VARCHAR)) "
+    "WHEN 34 THEN 2 WHEN 110 THEN 1 WHEN 116 THEN 16 WHEN 102 THEN 16 WHEN 91 THEN 32 "
+    "WHEN 123 THEN 192 WHEN 45 THEN 12 ELSE CASE WHEN ascii(CAST({j} AS VARCHAR)) "
+    "BETWEEN 48 AND 57 THEN 12 ELSE 255 END END END)"
+)
+
+
 class Backend(ABC):
     """What the driver needs of a database. SQL given to a backend is in DuckDB's dialect; a
     backend for another database renders it (`engines.spark` through SQLGlot)."""
@@ -111,6 +123,19 @@ class Backend(ABC):
     def table(self, name: str, select: str) -> None:
         """Create (or replace) a table from a query."""
         self.execute(f"CREATE OR REPLACE TABLE {name} AS {select}")
+
+    def attribute_kinds(self, catalog: Catalog) -> dict[str, frozenset[int]]:
+        """Path → the kinds (`aj_k` codes; 0: missing) of its values in `ev` (made by
+        `make_ev`; a superset will do), for the paths whose kinds the backend can tell."""
+        if catalog.pretyped or not catalog.paths:
+            return {}
+        # a JSON value's first character tells its kind: one pass, no JSON parsed
+        masks = ", ".join(f"{_KIND_MASK.format(j=p + '_j')} AS {p}" for p in catalog.paths.values())
+        row = self.one(f"SELECT {masks} FROM ev")
+        return {
+            path: frozenset(k for k in range(8) if (mask or 0) >> k & 1)
+            for (path, _), mask in zip(catalog.paths.items(), row, strict=True)
+        }
 
     def make_ev(self, catalog: Catalog, where: str) -> None:
         """Make `ev`, the events the plans read (`Catalog.extract_sql`), from `events`."""
@@ -203,9 +228,10 @@ class SqlRun:
         if limit is not None:
             (ignored,) = db.one(f"SELECT count(*) FROM events WHERE ts > {limit}")
             horizon = limit
-        plans, calendars = self.plans(first, last, horizon)
         where = f"ts <= {limit}" if limit is not None else "TRUE"
         db.make_ev(self.catalog, where)
+        self.catalog.kinds = db.attribute_kinds(self.catalog)
+        plans, calendars = self.plans(first, last, horizon)
         db.define_functions(plans)
         for table in calendars.tables():
             db.create_table(table)

@@ -434,7 +434,8 @@ class RowFrame:
         if self._no_trigger(of) or (of == "previous" and not self.prev):
             return missing()
         p = self.st.env.catalog.prefix(path)
-        return columns(self._col(p, of), self.st.env.catalog.reads_instant(p))
+        catalog = self.st.env.catalog
+        return columns(self._col(p, of), catalog.reads_instant(p), catalog.kinds_of(p))
 
     def time(self, of: str) -> V:
         if self._no_trigger(of) or (of == "previous" and not self.prev):

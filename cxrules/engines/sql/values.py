@@ -115,9 +115,10 @@ def instant(sql: str, nullable: bool = True) -> V:
     )
 
 
-def columns(prefix: str, instant_column: bool = True) -> V:
+def columns(prefix: str, instant_column: bool = True, kinds: frozenset[int] = ANY) -> V:
     """An attribute read from typed columns `<prefix>_k`, `_s`, `_n`, `_b`, `_t`, and `_i` (its
-    text read as an instant) when `instant_column`."""
+    text read as an instant) when `instant_column`; `kinds`: those its values may have (every
+    kind unless the events were looked at: `Catalog.kinds`)."""
     return V(
         k=f"{prefix}_k",
         s=f"{prefix}_s",
@@ -127,6 +128,7 @@ def columns(prefix: str, instant_column: bool = True) -> V:
         i=f"{prefix}_i" if instant_column else None,
         elements=f"{prefix}_l",
         z=f"TRY_CAST({prefix}_s AS HUGEINT)",  # an int's text is its digits (catalog)
+        kinds=kinds,
     )
 
 
