@@ -391,22 +391,27 @@ def _timing(chk: Context, timing: ast.Timing, names: PolicyNames, forbid: bool) 
             )
         elif (clock := _midnight(chk, deadline, names)) is not None:
             # 24:00 closes a calendar's day; as a deadline it is no moment of the trigger's day.
+            # 00:00 starts it: a trigger at 00:00 exactly would be due at its own instant.
+            why = (
+                "24:00 is only a calendar's closing time"
+                if parse_clock(clock)
+                else "00:00 starts a day: a trigger at 00:00 exactly would be due that instant"
+            )
             chk.err(
                 "E213",
                 f"'{clock}' is not a time of day for a deadline",
                 deadline.span,
-                "24:00 is only a calendar's closing time; for midnight at the end of the "
-                "trigger's day write: by end of day",
+                f"{why}; for midnight at the end of the trigger's day write: by end of day",
             )
 
 
 def _midnight(chk: Context, e: Any, names: PolicyNames) -> str | None:
-    """'24:00' as written when a deadline is 24:00 (or 24:00:00), itself or through the
-    parameter it names; None for any other deadline."""
+    """The time as written when a deadline is midnight — 24:00 or 00:00 (with or without
+    seconds) — itself or through the parameter it names; None for any other deadline."""
     if isinstance(e, ast.NameExpr) and meaning(e, names) == "param":
         e = chk.out.overrides.get(e.parts[0], names.shared.params[e.parts[0]].value)
     if isinstance(e, ast.LiteralExpr) and e.type == "time_of_day":
-        return e.text if parse_clock(str(e.value)) == 86_400 else None
+        return e.text if parse_clock(str(e.value)) in (0, 86_400) else None
     return None
 
 

@@ -327,6 +327,41 @@ def test_deadline_at_24_00_through_a_parameter(tmp_path: Path) -> None:
     ]
 
 
+START_OF_DAY_HINT = (
+    "00:00 starts a day: a trigger at 00:00 exactly would be due that instant; for midnight at "
+    "the end of the trigger's day write: by end of day"
+)
+
+
+@pytest.mark.parametrize("deadline", ["00:00", "00:00:00"])
+def test_deadline_at_00_00(tmp_path: Path, deadline: str) -> None:
+    """`by 00:00` is the next midnight, but for a trigger at 00:00 exactly it is the trigger's
+    own instant: a deadline nothing can meet, which `by end of day` is not."""
+    text = 'policy p.q "T"\n' + OWNER + f"  when a.b\n  expect c.d by {deadline}\n"
+    assert diagnose(tmp_path, text) == [
+        ("E213", 5, 17, f"'{deadline}' is not a time of day for a deadline", START_OF_DAY_HINT)
+    ]
+    assert diagnose(tmp_path, text.replace(deadline, "00:01")) == []
+
+
+def test_deadline_at_00_00_through_a_parameter(tmp_path: Path) -> None:
+    text = (
+        'param cutoff = 18:00\n\npolicy p.q "T"\n' + OWNER + "  when a.b\n  expect c.d by cutoff\n"
+    )
+    assert diagnose(tmp_path, text, {"cutoff": "00:00"}) == [
+        ("E213", 7, 17, "'00:00' is not a time of day for a deadline", START_OF_DAY_HINT)
+    ]
+    assert diagnose(tmp_path, text.replace("18:00", "00:00")) == [
+        ("E213", 7, 17, "'00:00' is not a time of day for a deadline", START_OF_DAY_HINT)
+    ]
+    assert diagnose(tmp_path, text.replace("18:00", "00:00"), {"cutoff": "23:59"}) == []
+
+
+def test_a_time_of_day_of_00_00_outside_a_deadline_is_fine(tmp_path: Path) -> None:
+    text = 'policy p.q "T"\n' + OWNER + "  forbid a.b where local_time >= 00:00\n"
+    assert diagnose(tmp_path, text) == []
+
+
 def test_unused_state_and_param(tmp_path: Path) -> None:
     text = 'param n = 3\n\npolicy p.q "T"\n' + OWNER + "  state s = a.b until c.d\n  forbid x.y\n"
     found = diagnose(tmp_path, text)
