@@ -21,6 +21,7 @@ from cxrules.findings.sentences import (
 )
 from cxrules.findings.text import iso
 from cxrules.ir.tolerance import holds
+from cxrules.reports.common import nothing_audited
 from cxrules.reports.model import (
     EventRef,
     InputSummary,
@@ -334,6 +335,7 @@ def assemble(policy_set: ir.PolicySet, outcome: Outcome, header: ReportHeader) -
         ignored_after_as_of=outcome.after_as_of,
         rejected_by_code=reading.rejected_by_code,
     )
+    report = report.model_copy(update={"nothing_audited": nothing_audited(report) or None})
     report.with_reported(r.name for p in policy_set.policies for r in p.report)
     return Assembled(
         report=report,

@@ -150,6 +150,9 @@ class Report(Model):
     policy_files: list[str]
     revision: str
     parameters: dict[str, Any] = {}
+    # why the log files gave no event to judge (the verdict NOTHING AUDITED); None when the
+    # audit judged some, or read no file (`reports.common.nothing_audited`)
+    nothing_audited: str | None = None
     inputs: list[InputSummary]
     policies: list[PolicySummary]
     violations: list[Violation]

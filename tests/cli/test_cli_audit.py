@@ -233,6 +233,9 @@ def test_an_audit_that_judged_no_event_is_no_pass(
         assert result.exit_code == 3
         assert result.stderr == f"cxrules audit: no event to audit: {reason}\n  = hint: {hint}\n"
         assert " ".join(result.stdout.split("\n\n")[0].split()) == sentence
+        as_json = CliRunner().invoke(main, [*base, "--engine", engine, "--format", "json"])
+        assert as_json.exit_code == 3
+        assert json.loads(as_json.stdout)["nothing_audited"] == reason
     markdown = CliRunner().invoke(main, [*base, "--format", "markdown"]).stdout
     assert markdown.startswith(f"## cxrules audit: NOTHING AUDITED\n\n{sentence}\n")
     page = CliRunner().invoke(main, [*base, "--format", "html"]).stdout
@@ -241,8 +244,8 @@ def test_an_audit_that_judged_no_event_is_no_pass(
     junit = CliRunner().invoke(main, [*base, "--format", "junit"]).stdout
     assert '<testcase classname="cxrules" name="log (nothing audited)">' in junit
     assert f'<error message="{html.escape(reason)}">' in junit
-    for fmt in ("json", "csv"):
-        assert CliRunner().invoke(main, [*base, "--format", fmt]).exit_code == 3
+    csv = CliRunner().invoke(main, [*base, "--format", "csv"])
+    assert csv.exit_code == 3  # the bare header: only the exit status and stderr say it
 
 
 def test_an_audit_with_events_and_no_violation_is_a_pass(tmp_path: Path) -> None:
@@ -250,6 +253,8 @@ def test_an_audit_with_events_and_no_violation_is_a_pass(tmp_path: Path) -> None
     base = ("--policies", str(policies), "--log", str(log), "--fail-on", "critical")
     code, out = _audit(*base, "--as-of", "2026-03-02T10:00:00+03:00")
     assert code == 0 and out.startswith("PASS: no violation at or above critical;")
+    code, out = _audit(*base, "--format", "json")
+    assert code == 0 and json.loads(out)["nothing_audited"] is None
 
 
 @pytest.mark.parametrize(
