@@ -27,6 +27,7 @@ from cxrules.reports.common import (
     input_totals,
     instant,
     metric_value,
+    nothing_audited,
     percent,
     plural,
     ranked_policies,
@@ -187,7 +188,7 @@ def render_html(
         "<figure><figcaption>Compliance per policy, least compliant first</figcaption>",
         compliance_chart([(p.id, p.compliance) for p in sorted(ranked, key=_by_compliance)]),
         f"</figure><figure><figcaption>Violations per {period}</figcaption>",
-        violations_chart(_by_period(counts, period), period),
+        violations_chart(_by_period(counts, period), period, _no_violations(report)),
         "</figure></div>",
         _policy_table(ranked),
         _policy_sections(report, ranked, max_violations, explanations or {}),
@@ -197,6 +198,14 @@ def render_html(
         "</main></body></html>",
     ]
     return "\n".join(parts) + "\n"
+
+
+def _no_violations(report: Report) -> str:
+    """What the violations chart says when there is none: no clean bill when nothing was
+    judged."""
+    if nothing_audited(report):
+        return "Nothing audited: no event was judged, so no violation could be found."
+    return "No violations."
 
 
 def _by_compliance(policy: PolicySummary) -> float:

@@ -3,7 +3,9 @@
 One `<testsuite name="cxrules">`; a `<testcase>` per policy (classname: the policy file's stem,
 name: the policy id). A policy with violations at or above `fail_on` gets a `<failure>` whose
 message is the count and whose text lists the sentences; its violations below `fail_on`, its
-metric warnings and its open obligations go to `<system-out>`. Text is escaped by ElementTree;
+metric warnings and its open obligations go to `<system-out>`. When the log files gave no event
+to judge, a test case `log (nothing audited)` is in error and each policy's is `<skipped>`: none
+was judged, so none passed. Text is escaped by ElementTree;
 characters XML 1.0 cannot carry at all (most control characters) are written as visible escapes.
 """
 
@@ -74,10 +76,14 @@ def render_junit(report: Report, fail_on: str = "low", strict: Sequence[str] = (
             "report lists violations of policies it does not summarise: " + ", ".join(orphans)
         )
     groups = violations_by_policy(report)
-    cases = [_testcase(p, groups.get(p.id, []), report.pending, fail_on) for p in report.policies]
-    failures = sum(1 for case in cases if case.find("failure") is not None)
-    errors = []
     unjudged = nothing_audited(report)
+    cases = [
+        _testcase(p, groups.get(p.id, []), report.pending, fail_on, unjudged)
+        for p in report.policies
+    ]
+    failures = sum(1 for case in cases if case.find("failure") is not None)
+    skipped = sum(1 for case in cases if case.find("skipped") is not None)
+    errors = []
     if unjudged:  # every case would pass: the audit did not happen
         error = ET.Element("testcase", {"classname": "cxrules", "name": "log (nothing audited)"})
         detail = ET.SubElement(error, "error", {"message": xml_text(unjudged)})
@@ -91,7 +97,7 @@ def render_junit(report: Report, fail_on: str = "low", strict: Sequence[str] = (
     total = str(len(cases) + len(errors))
     counts = {"tests": total, "failures": str(failures), "errors": str(len(errors))}
     root = ET.Element("testsuites", {"name": "cxrules", **counts})
-    suite = ET.SubElement(root, "testsuite", {"name": "cxrules", **counts, "skipped": "0"})
+    suite = ET.SubElement(root, "testsuite", {"name": "cxrules", **counts, "skipped": str(skipped)})
     properties = ET.SubElement(suite, "properties")
     for name, value in (
         ("engine", report.engine),
@@ -115,11 +121,14 @@ def _testcase(
     violations: list[Violation],
     pending: list[PendingObligation],
     fail_on: str,
+    unjudged: str = "",
 ) -> ET.Element:
     case = ET.Element(
         "testcase",
         {"classname": xml_text(file_stem(policy.file) or "cxrules"), "name": xml_text(policy.id)},
     )
+    if unjudged:  # no event was judged: the policy neither passed nor failed
+        ET.SubElement(case, "skipped", {"message": xml_text(f"nothing audited: {unjudged}")})
     failing = [v for v in violations if is_failure(v, fail_on)]
     below = [v for v in violations if not is_failure(v, fail_on) and v.kind not in WARNING_KINDS]
     warnings = [v for v in violations if v.kind in WARNING_KINDS]

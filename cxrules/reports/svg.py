@@ -128,9 +128,12 @@ def compliance_chart(rows: list[tuple[str, float | None]]) -> str:
 PERIOD_LABEL = {"day": "%Y-%m-%d", "week": "%Y-%m-%d", "month": "%Y-%m"}
 
 
-def violations_chart(counts: dict[date, dict[str, int]], period: str = "day") -> str:
+def violations_chart(
+    counts: dict[date, dict[str, int]], period: str = "day", empty: str = "No violations."
+) -> str:
     """Bars per period (each keyed by its first day) from the first to the last period with
     violations, stacked by severity; `period` is 'day', 'week' (from Monday) or 'month'.
+    Without violations, the chart says `empty`.
 
     >>> svg = violations_chart({date(2026, 3, 2): {"high": 2}, date(2026, 3, 4): {"low": 1}})
     >>> svg.count("<rect"), "2026-03-02" in svg and "2026-03-04" in svg
@@ -138,7 +141,7 @@ def violations_chart(counts: dict[date, dict[str, int]], period: str = "day") ->
     """
     label = f"Violations per {period}"
     if not counts:
-        return svg_document(WIDTH, 40, label, ['<text x="10" y="24">No violations.</text>'])
+        return svg_document(WIDTH, 40, label, [f'<text x="10" y="24">{escape(empty)}</text>'])
     periods = _periods(min(counts), max(counts), period)
     left, plot_w, plot_h, top = 40, WIDTH - 60, 160, 10
     peak = max(sum(day.values()) for day in counts.values())

@@ -241,9 +241,11 @@ def test_an_audit_that_judged_no_event_is_no_pass(
     page = CliRunner().invoke(main, [*base, "--format", "html"]).stdout
     assert "<title>cxrules audit report: NOTHING AUDITED</title>" in page
     assert f'<p class="verdict fail">{html.escape(sentence)}</p>' in page
+    assert "No violations." not in page  # the violations chart is no clean bill either
     junit = CliRunner().invoke(main, [*base, "--format", "junit"]).stdout
     assert '<testcase classname="cxrules" name="log (nothing audited)">' in junit
     assert f'<error message="{html.escape(reason)}">' in junit
+    assert junit.count(f'<skipped message="nothing audited: {html.escape(reason)}" />') == 2
     csv = CliRunner().invoke(main, [*base, "--format", "csv"])
     assert csv.exit_code == 3  # the bare header: only the exit status and stderr say it
 

@@ -274,3 +274,30 @@ def report() -> Report:
 def make_report() -> Callable[[], Report]:
     """The builder itself, for tests that need two equal but separate reports."""
     return build_report
+
+
+def judged_nothing(report: Report) -> Report:
+    """The sample audit with its horizon before every event (the 9 + 5 events of its two
+    logs): no policy judged, no violation, the verdict NOTHING AUDITED."""
+    counts = ("scopes", "out_of_scope", "vacuous", "activations", "satisfied", "violated")
+    zero = dict.fromkeys((*counts, "pending", "cancelled", "warnings"), 0)
+    policies = [
+        p.model_copy(update={**zero, "compliance": None, "metrics": []}) for p in report.policies
+    ]
+    return report.model_copy(
+        update={
+            "as_of": "2026-03-01T00:00:00+03:00",
+            "nothing_audited": "all 14 events are after the horizon 2026-03-01T00:00:00+03:00 "
+            "(--as-of)",
+            "ignored_after_as_of": 14,
+            "policies": policies,
+            "violations": [],
+            "pending": [],
+        }
+    )
+
+
+@pytest.fixture
+def unjudged() -> Report:
+    """The sample audit that judged no event (`judged_nothing`)."""
+    return judged_nothing(build_report())

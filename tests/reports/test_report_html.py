@@ -348,3 +348,14 @@ def test_reported_values_are_lines_of_the_card(report: Report) -> None:
     card = text[text.index('id="violation-v-oct-1"') :]
     # sorted by name, escaped, before the raw details
     assert "<dt>host</dt><dd>&lt;Ayşe&gt;</dd><dt>party</dt><dd>4</dd><dt>details</dt>" in card
+
+
+def test_nothing_audited_is_no_clean_bill(unjudged: Report) -> None:
+    """With no event judged, the violations chart does not say "No violations."."""
+    text = render_html(unjudged)
+    assert '<p class="verdict fail">NOTHING AUDITED: all 14 events are after the horizon' in text
+    words = "".join(chart(text, "Violations per day").itertext())
+    said = "Nothing audited: no event was judged, so no violation could be found."
+    assert words == "Violations per day" + said
+    assert "No violations." not in text
+    svgs(text)

@@ -26,6 +26,7 @@ def test_one_suite_one_case_per_policy_worst_first(report: Report) -> None:
     (suite,) = root.findall("testsuite")
     assert suite.get("name") == "cxrules"
     assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("4", "3", "0")
+    assert suite.get("skipped") == "0" and not list(root.iter("skipped"))
     assert [(c.get("classname"), c.get("name")) for c in suite.iter("testcase")] == [
         ("octopus", "octopus.always-connected"),
         ("callcenter", "callcenter.service-level"),
@@ -116,3 +117,18 @@ def test_violations_of_unknown_policies_are_an_error(report: Report) -> None:
 def test_unknown_fail_on(report: Report) -> None:
     with pytest.raises(ValueError, match="fail_on: unknown severity 'severe'"):
         render_junit(report, fail_on="severe")
+
+
+def test_nothing_audited_skips_every_policy(unjudged: Report) -> None:
+    """No event was judged: a test case in error says why, and no policy passes (each is
+    skipped, with the reason) — a CI dashboard must not show them green."""
+    root = parse(unjudged)
+    (suite,) = root.findall("testsuite")
+    counts = ("tests", "failures", "errors", "skipped")
+    assert tuple(suite.get(c) for c in counts) == ("5", "0", "1", "4")
+    reason = "all 14 events are after the horizon 2026-03-01T00:00:00+03:00 (--as-of)"
+    error = case(root, "log (nothing audited)").find("error")
+    assert error is not None and error.get("message") == reason
+    for policy in unjudged.policies:
+        skipped = case(root, policy.id).find("skipped")
+        assert skipped is not None and skipped.get("message") == f"nothing audited: {reason}"
