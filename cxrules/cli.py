@@ -755,8 +755,10 @@ def diff(old: str, new: str, fmt: str | None, max_items: str, output: str | None
     disappear or change, matched by violation id, and each policy's compliance side by side.
 
     Exit 0 when no breach appears, disappears or changes; 1 when some do; 2 when a file is not
-    a cxrules report; 3 when a file cannot be read.
+    a cxrules report; 3 when a file cannot be read; 4 when a report audited nothing (NOTHING
+    AUDITED): its lack of breaches says nothing, so none is compared.
     """
+    from cxrules.reports.common import visible
     from cxrules.reports.destination import FormatMismatch, diff_format, output_refused
     from cxrules.reports.diff import (
         DiffError,
@@ -791,4 +793,6 @@ def diff(old: str, new: str, fmt: str | None, max_items: str, output: str | None
         click.echo(f"comparison written to {output}", err=True)
     else:
         click.echo(text, nl=False)
-    sys.exit(EXIT_VIOLATIONS if result.differs else EXIT_OK)
+    for name, why in result.unjudged():
+        click.echo(f"cxrules diff: {name} audited nothing: {visible(why)}; not compared", err=True)
+    sys.exit(result.exit_code)

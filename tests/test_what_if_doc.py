@@ -41,3 +41,22 @@ def test_diff_block(monkeypatch: pytest.MonkeyPatch) -> None:
     assert "cxrules diff before.json after.json --max 3\n" in DOC
     text = render_diff_text(diff_reports(*reports, "before.json", "after.json"), max_items=3)
     assert text == OUTPUTS[1]
+
+
+@pytest.mark.slow
+def test_nothing_audited_block(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A horizon before every event: the diff compares no breach (docs/what-if.md, section 4)."""
+    monkeypatch.chdir(ROOT)
+    reports = []
+    for as_of in (None, "2026-03-01"):
+        request = AuditRequest(
+            policies=["policies/"],
+            logs=["examples/shop_week/week.jsonl.gz"],
+            mapping="examples/shop_week/cxrules.toml",
+            as_of=as_of,
+        )
+        reports.append(run_audit(request)[0])
+    assert "--mapping examples/shop_week/cxrules.toml --as-of 2026-03-01 --format json" in DOC
+    assert "cxrules diff before.json early.json\n" in DOC
+    text = render_diff_text(diff_reports(*reports, "before.json", "early.json"))
+    assert text == OUTPUTS[2]

@@ -5,6 +5,10 @@ A violation id is a hash of policy, scope, trigger and kind, so the same breach 
 audits has the same id; when its deadline, end, evidence or sentence differ it *changes*. A
 breach whose kind changes (late → missing, metric → metric_warning) disappears under its old id
 and appears under its new one.
+
+A report that audited nothing (NOTHING AUDITED: an empty log, every record rejected, every event
+after the horizon) has no breach because it judged none: its breaches are not compared, lest
+every breach of the other side read as fixed or as new.
 """
 
 from __future__ import annotations
@@ -16,10 +20,20 @@ from typing import Any, Final, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from cxrules.reports.as_json import to_plain
-from cxrules.reports.common import percent, plural, scope_text, visible
+from cxrules.reports.common import (
+    NOTHING_AUDITED,
+    nothing_audited,
+    percent,
+    plural,
+    scope_text,
+    visible,
+)
 from cxrules.reports.model import Report, Violation
 
 DIFF_SCHEMA: Final = "cxrules.diff/1"
+
+#: The exit status of `cxrules diff` when a report audited nothing: its breaches are not compared.
+NOT_COMPARED: Final = 4
 
 
 class DiffError(Exception):
@@ -74,6 +88,9 @@ class ReportDiff(_Model):
     new: str
     same_logs: bool  # the inputs' paths and checksums are equal
     same_policies: bool  # the policy files' revision is equal
+    # why the old / the new audit judged no event (NOTHING AUDITED); then nothing is compared
+    old_nothing_audited: str | None = None
+    new_nothing_audited: str | None = None
     parameters: list[ParameterChange] = []
     policies: list[PolicyDelta] = []
     appeared: list[Violation] = []
@@ -87,6 +104,24 @@ class ReportDiff(_Model):
     def differs(self) -> bool:
         """True when some breach appears, disappears or changes."""
         return bool(self.appeared or self.disappeared or self.changed)
+
+    @property
+    def compared(self) -> bool:
+        """False when a report audited nothing: its breaches and compliance were not compared."""
+        return self.old_nothing_audited is None and self.new_nothing_audited is None
+
+    def unjudged(self) -> list[tuple[str, str]]:
+        """(report name, why it judged no event) for each report that audited nothing."""
+        sides = ((self.old, self.old_nothing_audited), (self.new, self.new_nothing_audited))
+        return [(name, why) for name, why in sides if why is not None]
+
+    @property
+    def exit_code(self) -> int:
+        """`cxrules diff`'s exit status: 0 the same breaches, 1 some differ, `NOT_COMPARED` (4)
+        when a report audited nothing."""
+        if not self.compared:
+            return NOT_COMPARED
+        return 1 if self.differs else 0
 
 
 def load_report(path: str | Path) -> Report:
@@ -122,7 +157,20 @@ def load_report(path: str | Path) -> Report:
 def diff_reports(
     old: Report, new: Report, old_name: str = "old", new_name: str = "new"
 ) -> ReportDiff:
-    """Compare two reports: breaches by id, compliance by policy, parameters, inputs."""
+    """Compare two reports: breaches by id, compliance by policy, parameters, inputs. When
+    either audited nothing (`why_unjudged`), only the head is compared: parameters, inputs and the
+    policies' revision, with why."""
+    head = ReportDiff(
+        old=old_name,
+        new=new_name,
+        same_logs=_inputs(old) == _inputs(new),
+        same_policies=old.revision == new.revision,
+        old_nothing_audited=why_unjudged(old),
+        new_nothing_audited=why_unjudged(new),
+        parameters=_parameters(old, new),
+    )
+    if not head.compared:
+        return head
     before = {v.id: v for v in old.violations}
     after = {v.id: v for v in new.violations}
     appeared = [v for v in new.violations if v.id not in before]
@@ -139,18 +187,22 @@ def diff_reports(
             )
         else:
             unchanged += 1
-    return ReportDiff(
-        old=old_name,
-        new=new_name,
-        same_logs=_inputs(old) == _inputs(new),
-        same_policies=old.revision == new.revision,
-        parameters=_parameters(old, new),
-        policies=_policies(old, new, appeared, disappeared, changed),
-        appeared=appeared,
-        disappeared=disappeared,
-        changed=changed,
-        unchanged=unchanged,
+    return head.model_copy(
+        update={
+            "policies": _policies(old, new, appeared, disappeared, changed),
+            "appeared": appeared,
+            "disappeared": disappeared,
+            "changed": changed,
+            "unchanged": unchanged,
+        }
     )
+
+
+def why_unjudged(report: Report) -> str | None:
+    """Why a report's audit judged no event (NOTHING AUDITED), None when it judged some: its
+    `nothing_audited`, or for a report written before that field, worked out from its inputs
+    (`reports.common.nothing_audited`)."""
+    return report.nothing_audited or nothing_audited(report) or None
 
 
 def _differing(a: Violation, b: Violation) -> list[str]:
@@ -220,6 +272,8 @@ def render_diff_text(diff: ReportDiff, max_items: int | None = 10) -> str:
         lines.append("Parameters: the same")
     lines.append("Logs: the same files and checksums" if diff.same_logs else "Logs: different")
     lines.append("Policy files: the same" if diff.same_policies else "Policy files: changed")
+    if not diff.compared:
+        return "\n".join(lines + _not_compared(diff)) + "\n"
     lines += ["", *_policy_table(diff), ""]
     lines.append(
         f"Breaches: {len(diff.appeared)} appear, {len(diff.disappeared)} disappear, "
@@ -241,6 +295,29 @@ def render_diff_text(diff: ReportDiff, max_items: int | None = 10) -> str:
                 lines.append(f"      after:  {visible(c.new.sentence)}")
         lines += _rest(len(diff.changed), max_items)
     return "\n".join(lines) + "\n"
+
+
+def _not_compared(diff: ReportDiff) -> list[str]:
+    """Why the breaches are not compared: an audit that judged no event has none to show."""
+    lines = [
+        f"{side}: {NOTHING_AUDITED}: {visible(why)}; no policy was judged."
+        for side, why in (("Old", diff.old_nothing_audited), ("New", diff.new_nothing_audited))
+        if why is not None
+    ]
+    old, new = visible(diff.old), visible(diff.new)
+    if diff.old_nothing_audited is None:
+        why = f"{new} judged no event, so the breaches of {old} are not gone"
+    elif diff.new_nothing_audited is None:
+        why = f"{old} judged no event, so the breaches of {new} are not new"
+    else:
+        why = "neither report judged an event"
+    return [
+        *lines,
+        "",
+        f"Breaches: not compared: {why}.",
+        "Audit again with events to judge (check the log, its format, the mapping and --as-of),"
+        " then compare.",
+    ]
 
 
 def _rest(count: int, shown: int | None) -> list[str]:

@@ -250,6 +250,29 @@ def test_an_audit_that_judged_no_event_is_no_pass(
     assert csv.exit_code == 3  # the bare header: only the exit status and stderr say it
 
 
+def test_diff_against_an_audit_that_judged_nothing(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An audit whose horizon is before every event has no breach because it judged none:
+    `cxrules diff` says so and compares no breach (exit 4), instead of "every breach fixed"."""
+    policies, log = _project(tmp_path, [*GOOD, SAID])
+    monkeypatch.chdir(tmp_path)
+    base = ["audit", "--policies", str(policies), "--log", str(log), "--format", "json"]
+    assert CliRunner().invoke(main, [*base, "-o", "real.json"]).exit_code == 1
+    early = CliRunner().invoke(main, [*base, "--as-of", "2026-03-02", "-o", "none.json"])
+    assert early.exit_code == 3
+    reason = "all 6 events are after the horizon 2026-03-02T00:00:00+00:00 (--as-of)"
+    result = CliRunner().invoke(main, ["diff", "real.json", "none.json"])
+    assert result.exit_code == 4
+    assert result.stderr == f"cxrules diff: none.json audited nothing: {reason}; not compared\n"
+    assert result.stdout.splitlines()[4:7] == [
+        f"New: NOTHING AUDITED: {reason}; no policy was judged.",
+        "",
+        "Breaches: not compared: none.json judged no event, so the breaches of real.json are "
+        "not gone.",
+    ]
+
+
 def test_an_audit_with_events_and_no_violation_is_a_pass(tmp_path: Path) -> None:
     policies, log = _project(tmp_path, [*GOOD, SAID])
     base = ("--policies", str(policies), "--log", str(log), "--fail-on", "critical")

@@ -16,7 +16,9 @@ from click.testing import CliRunner
 
 from cxrules.cli import main
 from cxrules.reports.as_json import render_json
+from cxrules.reports.common import nothing_audited
 from cxrules.reports.diff import (
+    NOT_COMPARED,
     DiffError,
     diff_reports,
     load_report,
@@ -26,6 +28,7 @@ from cxrules.reports.diff import (
 from cxrules.reports.model import Report, Violation
 
 NEW_SENTENCE = 'staff said "no problem" at 12:30:00, twice'
+NOTHING_AUDITED = "all 14 events are after the horizon 2026-03-01T00:00:00+03:00 (--as-of)"
 
 
 def changed(old: Report) -> Report:
@@ -255,3 +258,108 @@ def test_cli_exit_codes(
     usage = runner.invoke(main, ["diff", "a.json", "b.json", "--max", "some"])
     assert usage.exit_code == 2
     assert "Invalid value for '--max': 'some' is neither a number nor 'all'" in usage.output
+
+
+HEAD = [
+    "Parameters: the same",
+    "Logs: the same files and checksums",
+    "Policy files: the same",
+]
+AGAIN = (
+    "Audit again with events to judge (check the log, its format, the mapping and --as-of), "
+    "then compare."
+)
+
+
+def test_a_report_that_audited_nothing_is_not_compared(report: Report, unjudged: Report) -> None:
+    """Its lack of breaches comes from judging nothing: shown as a diff, every breach of the
+    other report would read as fixed (or as new). The head is still compared."""
+    assert nothing_audited(unjudged) == NOTHING_AUDITED  # the sample is what it says
+    diff = diff_reports(report, unjudged, "old.json", "new.json")
+    assert (diff.old_nothing_audited, diff.new_nothing_audited) == (None, NOTHING_AUDITED)
+    assert not diff.compared and not diff.differs and diff.exit_code == NOT_COMPARED == 4
+    assert (diff.policies, diff.appeared, diff.disappeared, diff.changed) == ([], [], [], [])
+    assert diff.unchanged == 0 and diff.same_logs and diff.same_policies
+    assert diff.unjudged() == [("new.json", NOTHING_AUDITED)]
+    assert render_diff_text(diff).splitlines() == [
+        "cxrules diff: old.json -> new.json",
+        *HEAD,
+        f"New: NOTHING AUDITED: {NOTHING_AUDITED}; no policy was judged.",
+        "",
+        "Breaches: not compared: new.json judged no event, so the breaches of old.json are not "
+        "gone.",
+        AGAIN,
+    ]
+    back = diff_reports(unjudged, report, "old.json", "new.json")
+    assert back.exit_code == 4 and back.appeared == []
+    assert render_diff_text(back).splitlines()[4:] == [
+        f"Old: NOTHING AUDITED: {NOTHING_AUDITED}; no policy was judged.",
+        "",
+        "Breaches: not compared: old.json judged no event, so the breaches of new.json are not "
+        "new.",
+        AGAIN,
+    ]
+    both = diff_reports(unjudged, unjudged, "a.json", "b.json")
+    assert both.exit_code == 4 and both.unjudged() == [
+        ("a.json", NOTHING_AUDITED),
+        ("b.json", NOTHING_AUDITED),
+    ]
+    assert render_diff_text(both).splitlines()[4:] == [
+        f"Old: NOTHING AUDITED: {NOTHING_AUDITED}; no policy was judged.",
+        f"New: NOTHING AUDITED: {NOTHING_AUDITED}; no policy was judged.",
+        "",
+        "Breaches: not compared: neither report judged an event.",
+        AGAIN,
+    ]
+
+
+def test_not_compared_as_json(report: Report, unjudged: Report) -> None:
+    data = json.loads(render_diff_json(diff_reports(report, unjudged, "a", "b")))
+    assert list(data)[:8] == [
+        "schema",
+        "old",
+        "new",
+        "same_logs",
+        "same_policies",
+        "old_nothing_audited",
+        "new_nothing_audited",
+        "parameters",
+    ]
+    assert (data["old_nothing_audited"], data["new_nothing_audited"]) == (None, NOTHING_AUDITED)
+    assert data["policies"] == data["appeared"] == data["disappeared"] == data["changed"] == []
+    compared = json.loads(render_diff_json(diff_reports(report, changed(report))))
+    assert (compared["old_nothing_audited"], compared["new_nothing_audited"]) == (None, None)
+
+
+def test_a_report_written_before_nothing_audited_is_read_as_it_was(
+    tmp_path: Path, unjudged: Report
+) -> None:
+    """A report without the field (cxrules before it) still loads, and what it audited is worked
+    out from its inputs and horizon."""
+    data = json.loads(render_json(unjudged))
+    del data["nothing_audited"]
+    (tmp_path / "old.json").write_text(json.dumps(data), "utf-8")
+    read = load_report(tmp_path / "old.json")
+    assert read.nothing_audited is None
+    diff = diff_reports(read, read)
+    assert (diff.old_nothing_audited, diff.new_nothing_audited) == (NOTHING_AUDITED,) * 2
+
+
+def test_cli_says_a_report_audited_nothing(
+    tmp_path: Path,
+    make_report: Callable[[], Report],
+    unjudged: Report,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    Path("real.json").write_text(render_json(make_report()), "utf-8")
+    Path("none.json").write_text(render_json(unjudged), "utf-8")
+    note = f"cxrules diff: none.json audited nothing: {NOTHING_AUDITED}; not compared\n"
+    runner = CliRunner()
+    text = runner.invoke(main, ["diff", "real.json", "none.json"])
+    assert text.exit_code == 4 and text.stderr == note
+    assert "Breaches: not compared: none.json judged no event" in text.stdout
+    assert "disappear" not in text.stdout
+    as_json = runner.invoke(main, ["diff", "none.json", "real.json", "--format", "json"])
+    assert as_json.exit_code == 4 and as_json.stderr == note
+    assert json.loads(as_json.stdout)["old_nothing_audited"] == NOTHING_AUDITED
