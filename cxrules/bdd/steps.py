@@ -59,7 +59,7 @@ def policies_in(cxrules_world: World, path: str) -> None:
 @plain
 def project_policies(cxrules_world: World) -> None:
     """The policies named on the command line (`cxrules test --policies`), default policies/."""
-    cxrules_world.spec = PolicySpec(paths=cxrules_world.default_paths)
+    cxrules_world.spec = PolicySpec(paths=cxrules_world.default_paths, named=True)
 
 
 @given(parsers.re(r"the policy " + Q.format("pid") + r" from " + Q.format("path")))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import linecache
+import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from datetime import datetime
@@ -31,6 +32,9 @@ class PolicySpec:
     only: str | None = None
     text: str | None = None
     name: str = ""
+    #: the paths were named by the user (`cxrules test --policies`), not by a feature file:
+    #: like paths on the command line, they may lie outside the project folder
+    named: bool = False
 
 
 #: Compiled policy sets of this run, by (spec, overrides, root): files do not change mid-run.
@@ -49,7 +53,8 @@ def compile_spec(
     if spec.text is not None:
         ws = _inline_workspace(spec, root)
     else:
-        ws = load([str(root / p) for p in spec.paths], root)
+        paths = [str(root / p) for p in spec.paths]
+        ws = load(paths, _reach(root, paths) if spec.named else root)
     checked = check(ws, overrides)
     diagnostics = [*ws.diagnostics, *checked.diagnostics]
     diagnostics = sorted(_at_steps(diagnostics, overrides, origins or {}), key=sort_key)
@@ -63,6 +68,19 @@ def compile_spec(
         return compile_workspace(ws, checked)
     except CompileError as exc:
         raise SpecError(f"the policies could not be compiled: {exc}") from None
+
+
+def _reach(root: Path, paths: list[str]) -> Path:
+    """The folder policies named by the user may `use` within: the project folder when they
+    are inside it, else the deepest folder holding them all (as `project_root` does for the
+    command line)."""
+    folders = []
+    for raw in paths:
+        path = Path(raw).resolve()
+        folders.append(path if path.is_dir() or not path.suffix else path.parent)
+    if all(f == root or root in f.parents for f in folders):
+        return root
+    return Path(os.path.commonpath([str(f) for f in folders]))
 
 
 def _at_steps(

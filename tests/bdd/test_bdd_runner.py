@@ -53,12 +53,14 @@ FEATURE = """Feature: Greeting
 """
 
 
-def _run_features(folder: Path) -> subprocess.CompletedProcess[str]:
+def _run_features(
+    folder: Path, specs: str = "specs", rules: str = "rules"
+) -> subprocess.CompletedProcess[str]:
     """`run_features` on specs/ and rules/ of a folder, in a process of its own."""
     code = (
         "import sys\n"
         "from cxrules.bdd.runner import run_features\n"
-        "sys.exit(run_features(['specs'], ['rules'], ['-q', '-p', 'no:randomly']))\n"
+        f"sys.exit(run_features([{specs!r}], [{rules!r}], ['-q', '-p', 'no:randomly']))\n"
     )
     return subprocess.run(
         [sys.executable, "-c", code], cwd=folder, capture_output=True, text=True, timeout=120
@@ -80,6 +82,19 @@ def test_a_project_runs_with_its_own_policies(tmp_path: Path) -> None:
         "2026-03-02T19:01:00+00:00 (+1min), severity medium:"
     ) in out
     assert "the scenario cannot run: specs/shop.feature:32: 'soon' is not a time" in out
+
+
+def test_policies_named_outside_the_working_folder_are_loaded(tmp_path: Path) -> None:
+    """`cxrules test ../proj/specs --policies ../proj/rules` from a folder beside the project:
+    the policies were refused as 'a link outside the project folder' (E219)."""
+    (tmp_path / "proj" / "rules").mkdir(parents=True)
+    (tmp_path / "proj" / "rules" / "shop.cxr").write_text(POLICY, "utf-8")
+    (tmp_path / "proj" / "specs").mkdir()
+    (tmp_path / "proj" / "specs" / "shop.feature").write_text(FEATURE, "utf-8")
+    (tmp_path / "work").mkdir()
+    done = _run_features(tmp_path / "work", "../proj/specs", "../proj/rules")
+    assert "E219" not in done.stdout
+    assert "2 failed, 2 passed" in done.stdout, done.stdout + done.stderr
 
 
 def test_feature_paths(tmp_path: Path) -> None:
