@@ -88,6 +88,10 @@ class ReportDiff(_Model):
     new: str
     same_logs: bool  # the inputs' paths and checksums are equal
     same_policies: bool  # the policy files' revision is equal
+    # the horizons (`as_of`) of the two audits: a breach may appear only because the later
+    # horizon let a deadline pass, or disappear because the earlier one had not yet reached it
+    old_as_of: str | None = None
+    new_as_of: str | None = None
     # why the old / the new audit judged no event (NOTHING AUDITED); then nothing is compared
     old_nothing_audited: str | None = None
     new_nothing_audited: str | None = None
@@ -165,6 +169,8 @@ def diff_reports(
         new=new_name,
         same_logs=_inputs(old) == _inputs(new),
         same_policies=old.revision == new.revision,
+        old_as_of=old.as_of,
+        new_as_of=new.as_of,
         old_nothing_audited=why_unjudged(old),
         new_nothing_audited=why_unjudged(new),
         parameters=_parameters(old, new),
@@ -272,6 +278,12 @@ def render_diff_text(diff: ReportDiff, max_items: int | None = 10) -> str:
         lines.append("Parameters: the same")
     lines.append("Logs: the same files and checksums" if diff.same_logs else "Logs: different")
     lines.append("Policy files: the same" if diff.same_policies else "Policy files: changed")
+    if diff.old_as_of != diff.new_as_of:
+        horizons = f"as of {diff.old_as_of or '-'} -> as of {diff.new_as_of or '-'}"
+        lines.append(
+            f"Horizon: {visible(horizons)} (deadlines the later one reached may be breaches"
+            " the earlier one could not see yet)"
+        )
     if not diff.compared:
         return "\n".join(lines + _not_compared(diff)) + "\n"
     lines += ["", *_policy_table(diff), ""]

@@ -281,9 +281,14 @@ def test_a_report_that_audited_nothing_is_not_compared(report: Report, unjudged:
     assert (diff.policies, diff.appeared, diff.disappeared, diff.changed) == ([], [], [], [])
     assert diff.unchanged == 0 and diff.same_logs and diff.same_policies
     assert diff.unjudged() == [("new.json", NOTHING_AUDITED)]
+    horizon = (
+        f"Horizon: as of {report.as_of} -> as of {unjudged.as_of} (deadlines the later one "
+        "reached may be breaches the earlier one could not see yet)"
+    )
     assert render_diff_text(diff).splitlines() == [
         "cxrules diff: old.json -> new.json",
         *HEAD,
+        horizon,
         f"New: NOTHING AUDITED: {NOTHING_AUDITED}; no policy was judged.",
         "",
         "Breaches: not compared: new.json judged no event, so the breaches of old.json are not "
@@ -292,7 +297,7 @@ def test_a_report_that_audited_nothing_is_not_compared(report: Report, unjudged:
     ]
     back = diff_reports(unjudged, report, "old.json", "new.json")
     assert back.exit_code == 4 and back.appeared == []
-    assert render_diff_text(back).splitlines()[4:] == [
+    assert render_diff_text(back).splitlines()[5:] == [
         f"Old: NOTHING AUDITED: {NOTHING_AUDITED}; no policy was judged.",
         "",
         "Breaches: not compared: old.json judged no event, so the breaches of new.json are not "
@@ -315,12 +320,14 @@ def test_a_report_that_audited_nothing_is_not_compared(report: Report, unjudged:
 
 def test_not_compared_as_json(report: Report, unjudged: Report) -> None:
     data = json.loads(render_diff_json(diff_reports(report, unjudged, "a", "b")))
-    assert list(data)[:8] == [
+    assert list(data)[:10] == [
         "schema",
         "old",
         "new",
         "same_logs",
         "same_policies",
+        "old_as_of",
+        "new_as_of",
         "old_nothing_audited",
         "new_nothing_audited",
         "parameters",
@@ -363,3 +370,18 @@ def test_cli_says_a_report_audited_nothing(
     as_json = runner.invoke(main, ["diff", "none.json", "real.json", "--format", "json"])
     assert as_json.exit_code == 4 and as_json.stderr == note
     assert json.loads(as_json.stdout)["old_nothing_audited"] == NOTHING_AUDITED
+
+
+def test_a_change_of_horizon_is_said(report: Report) -> None:
+    """Two audits as of different times: a breach may appear only because the later horizon let
+    a deadline pass, so the comparison says the horizons differ (and says nothing when equal)."""
+    later = report.model_copy(update={"as_of": "2026-03-09T00:00:00+03:00"})
+    diff = diff_reports(report, later, "monday.json", "tuesday.json")
+    assert (diff.old_as_of, diff.new_as_of) == (report.as_of, "2026-03-09T00:00:00+03:00")
+    lines = render_diff_text(diff).splitlines()
+    assert lines[4] == (
+        f"Horizon: as of {report.as_of} -> as of 2026-03-09T00:00:00+03:00 (deadlines the later"
+        " one reached may be breaches the earlier one could not see yet)"
+    )
+    same = render_diff_text(diff_reports(report, report)).splitlines()
+    assert not any(line.startswith("Horizon:") for line in same)
