@@ -126,6 +126,11 @@ class Builder:
             and (self.time_column, self.type_column, self.id_column) == ("time", "type", "id")
         )
         self.templates = [Template(spec.type) for spec in self.specs]
+        # Parquet and XES values may be dates and datetimes: a naive one is the text of its
+        # isoformat() once the mapping's `times` had it (docs/duckdb-ingest.md, "Attribute
+        # values"), so that it is read in the log's zone wherever it is compared, as every
+        # engine reads it; an aware one stays an instant
+        self.iso_values = fmt in ("parquet", "xes")
         # an entry's own time format (None: the log's)
         self.spec_times = [
             (
@@ -201,6 +206,8 @@ class Builder:
         if self.rename:
             moved = [(new, row.pop(old)) for old, new in self.rename.items() if old in row]
             row.update(moved)
+        if self.iso_values:
+            _iso_values(row)
         return row
 
     def build(self, row: dict[str, Any], line: int) -> list[Event]:
@@ -237,6 +244,8 @@ class Builder:
             ident = self._id(row, line)
         seq = self.seq
         self.seq = seq + 1
+        if self.iso_values:
+            _iso_values(row)
         return Event(when, kind, ident, row, self.label, line, seq)
 
     def _single(self, row: dict[str, Any], line: int) -> Event:
@@ -398,3 +407,22 @@ def _out_of_range(raw: Any, column: str) -> str:
 def _show(value: Any) -> str:
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _iso_values(attrs: dict[str, Any]) -> None:
+    """Naive datetimes and dates among `attrs` (at any depth) as the text of their isoformat()."""
+    for key, value in attrs.items():
+        if isinstance(value, date | list | dict):
+            attrs[key] = _iso(value)
+
+
+def _iso(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return value if value.tzinfo is not None else value.isoformat()
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, list):
+        return [_iso(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _iso(v) for k, v in value.items()}
+    return value

@@ -617,3 +617,63 @@ def test_memory_running_out_while_the_report_is_written_is_said_and_keeps_the_ol
     assert "than --memory-limit 1GB gives it (failed to allocate data of size 16.0 MiB" in out
     assert "Traceback" not in out and "SET memory_limit" not in out
     assert report.read_text(encoding="utf-8") == "yesterday's report"
+
+
+PROMISE = """\
+policy delivery.promise-late "The promise is at most 3 hours after the order"
+  owner "Logistics"
+  description "A promise later than 3 hours after the order is a breach."
+  per order
+  when order.placed
+  require promised <= time + 3h
+  report promised = promised, booked_on = booked_on
+"""
+
+
+def test_naive_parquet_timestamps_and_dates_are_read_in_the_log_zone_on_every_engine(
+    tmp_path: Path, audit_engine: str
+) -> None:
+    """A Parquet timestamp without a zone is a wall clock: the python engine compared it as UTC
+    (04:30 read as 06:30 in Bucharest: a false breach) and could not write a date into the
+    report (an internal error). Every engine now reads them as the ISO text duckdb writes."""
+    from datetime import date, datetime
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    log = tmp_path / "orders.parquet"
+    placed = ["2026-10-25T00:00:00Z", "2026-10-25T00:10:00Z", "2026-10-25T01:00:00Z"]
+    pq.write_table(
+        pa.table(
+            {
+                "time": placed,
+                "type": ["order.placed"] * 3,
+                "order": ["o-1", "o-2", "o-3"],
+                # 02:30Z (after the clocks went back at 04:00), 00:45Z, and 05:00Z: late
+                "promised": pa.array(
+                    [datetime(2026, 10, 25, 4, 30), datetime(2026, 10, 25, 3, 45)]
+                    + [datetime(2026, 10, 25, 7, 0)],
+                    pa.timestamp("us"),
+                ),
+                "booked_on": pa.array([date(2026, 10, 24)] * 3),
+            }
+        ),
+        log,
+    )
+    policies = tmp_path / "p.cxr"
+    policies.write_text(PROMISE, encoding="utf-8")
+    mapping = tmp_path / "map.toml"
+    mapping.write_text('[log]\nzone = "Europe/Bucharest"\n', encoding="utf-8")
+    result = CliRunner().invoke(
+        main,
+        ["audit", "--policies", str(policies), "--log", str(log), "--mapping", str(mapping)]
+        + ["--engine", audit_engine, "--format", "json"],
+    )
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.stdout)
+    [violation] = report["violations"]
+    assert violation["scope"] == {"order": "o-3"}
+    assert violation["details"]["report"] == {
+        "promised": "2026-10-25T07:00:00",
+        "booked_on": "2026-10-24",
+    }
