@@ -433,3 +433,58 @@ def test_whole_numbers_beyond_64_bits_are_ints_on_every_engine() -> None:
     assert kinds(result) == [("condition_false", "e1")]
     assert "order_no = 1180591620717411303424" in result.violations[0].sentence
     assert result.violations[0].scope == {"batch": "1180591620717411303425"}
+
+
+def test_arithmetic_on_whole_numbers_beyond_two_to_the_53_is_exact() -> None:
+    """`ref - 1 == prev`: python's ints are exact, a DOUBLE rounds 2**53 + 1 to 2**53, so the SQL
+    engines judged a consecutive pair broken and a gap of two kept (hunt6 finding-1); they now
+    subtract, add, multiply, negate, take abs, min and max of ints by their digits."""
+    big = 2**53
+    rule = ir.ValueCheck(
+        trigger=trig(pat("refund.issued")),
+        condition=op("==", op("-", attr("ref"), lit(1)), attr("prev")),
+    )
+    log = Log()
+    log.add("+0s", "refund.issued", ref=big + 1, prev=big)  # consecutive: holds
+    log.add("+1s", "refund.issued", ref=12345678901234569, prev=12345678901234567)  # a gap
+    shown = (
+        ir.Reported(name="before", value=op("-", attr("ref"), lit(1))),
+        ir.Reported(name="after", value=op("+", attr("ref"), lit(1))),
+        ir.Reported(name="twice", value=op("*", attr("prev"), lit(2))),
+    )
+    result = run(policy(rule, report=shown), log)
+    assert kinds(result) == [("condition_false", "e2")]
+    assert result.violations[0].details["report"] == {
+        "before": 12345678901234568,
+        "after": 12345678901234570,
+        "twice": 24691357802469134,
+    }
+
+
+def test_min_max_abs_and_minus_of_whole_numbers_beyond_two_to_the_53_are_exact() -> None:
+    big = 2**53
+    larger = ir.Call(fn="max", args=(attr("a"), attr("b")))
+    negated = ir.Unary(op="neg", operand=attr("a"))
+    rule = ir.ValueCheck(
+        trigger=trig(pat("x.y")),
+        condition=op(
+            "and",
+            op("==", larger, attr("a")),
+            op("==", ir.Call(fn="abs", args=(negated,)), attr("a")),
+        ),
+    )
+    log = Log()
+    log.add("+0s", "x.y", a=big + 1, b=big)  # max is a, abs(-a) is a
+    log.add("+1s", "x.y", a=big, b=big + 1)  # max is b: the DOUBLEs tie, and a won
+    shown = (
+        ir.Reported(name="larger", value=larger),
+        ir.Reported(name="negated", value=negated),
+        ir.Reported(name="least", value=ir.Call(fn="min", args=(attr("b"), attr("a")))),
+    )
+    result = run(policy(rule, report=shown), log)
+    assert kinds(result) == [("condition_false", "e2")]
+    assert result.violations[0].details["report"] == {
+        "larger": big + 1,
+        "negated": -big,
+        "least": big,
+    }

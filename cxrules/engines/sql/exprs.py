@@ -138,8 +138,12 @@ def _unary(e: ir.Unary, f: Frame) -> V:
     if n == "NULL":
         return missing()
     if v.kinds <= {INT, FLOAT}:
-        return V(k=v.k, n=f"(-{n})", kinds=v.kinds)
-    return number(f"(-{n})", whole=whole) if whole else _num(f"(-{n})", v, v)
+        negated = V(k=v.k, n=f"(-{n})", kinds=v.kinds)
+    else:
+        negated = number(f"(-{n})", whole=whole) if whole else _num(f"(-{n})", v, v)
+    if v.z is None or INT not in v.kinds:
+        return negated
+    return replace(negated, z=f"(-{v.z})", s=f"CAST((-{v.z}) AS VARCHAR)")
 
 
 def _num(sql: str, a: V, b: V) -> V:
@@ -227,6 +231,8 @@ def _arithmetic(op: str, a: V, b: V, f: Frame) -> V:
                 n=sql,
                 kinds=kinds | {MISSING},
             )
+        if op != "/" and INT in kinds:
+            value = _exactly(value, op, a, b, both_int, sql)
         guard = all_of(
             a.is_kind(INT, FLOAT, STR),
             b.is_kind(INT, FLOAT, STR),
@@ -236,6 +242,20 @@ def _arithmetic(op: str, a: V, b: V, f: Frame) -> V:
     if op == "+" and a.can(STR) and b.can(STR):
         parts.append((all_of(a.is_kind(STR), b.is_kind(STR)), string(f"({a.s} || {b.s})")))
     return _choose(parts)
+
+
+def _exactly(value: V, op: str, a: V, b: V, both_int: str, sql: str) -> V:
+    """`value` (a + b, a - b or a * b) with its int exactly where both are ints (python's
+    ints are exact: beyond 2**53 a DOUBLE rounds them): HUGEINT arithmetic while both are
+    below 2**63 (the result fits), else the DOUBLE's digits."""
+    if a.z is None or b.z is None:
+        return value
+    fits = f"abs({a.n}) < 9.2e18 AND abs({b.n}) < 9.2e18"
+    z = (
+        f"CASE WHEN {both_int} AND {fits} THEN ({a.z} {op} {b.z}) "
+        f"ELSE TRY_CAST({sql} AS HUGEINT) END"
+    )
+    return replace(value, z=z, s=f"CAST({z} AS VARCHAR)")
 
 
 def _negate(condition: str) -> str:
@@ -311,7 +331,9 @@ def _choose(parts: list[tuple[str, V]]) -> V:
         )
         return f"CASE {cases} END" if cases else "NULL"
 
-    return V(k=pick("k"), s=pick("s"), n=pick("n"), b=pick("b"), t=pick("t"), kinds=kinds)
+    exact = [(g, v.z) for g, v in parts if v.z is not None]
+    z = "CASE " + " ".join(f"WHEN {g} THEN {x}" for g, x in exact) + " END" if exact else None
+    return V(k=pick("k"), s=pick("s"), n=pick("n"), b=pick("b"), t=pick("t"), kinds=kinds, z=z)
 
 
 def _contains(a: V, b: V) -> str:
@@ -392,7 +414,9 @@ def _call(e: ir.Call, f: Frame) -> V:
     ok = all_of(*(a.is_kind(INT, FLOAT) for a in args))
     if fn == "abs":
         (v,) = args
-        return _guarded(ok, V(k=v.k, n=f"abs({v.n})", kinds=v.kinds & NUMBERS | {MISSING}))
+        z = f"abs({v.z})" if v.z is not None else None
+        value = V(k=v.k, n=f"abs({v.n})", kinds=v.kinds & NUMBERS | {MISSING}, z=z)
+        return _guarded(ok, value if z is None else replace(value, s=f"CAST({z} AS VARCHAR)"))
     if fn in ("min", "max", "clamp"):
         if fn == "clamp":
             x, lo, hi = args
@@ -443,8 +467,10 @@ def _guarded(ok: str, v: V) -> V:
         return v
     return V(
         k=f"CASE WHEN {ok} THEN {v.k} END",
+        s=v.s if v.s == "NULL" else f"CASE WHEN {ok} THEN {v.s} END",
         n=f"CASE WHEN {ok} THEN {v.n} END",
         kinds=v.kinds | {MISSING},
+        z=v.z,
     )
 
 
@@ -462,13 +488,19 @@ def _pick(a: V, b: V, than: str) -> V:
     """b when it compares `than` a, else a: missing only when one of them may be; the kind
     written once when both have the same (nested min, max and clamp stay linear in size)."""
     take_b = f"({b.n} {than} {a.n})"
+    exact = a.z is not None and b.z is not None and INT in a.kinds and INT in b.kinds
+    if exact:  # two ints compare by their digits (beyond 2**53 their DOUBLEs may tie)
+        ints = all_of(a.is_kind(INT), b.is_kind(INT))
+        take_b = f"(CASE WHEN {ints} THEN {b.z} {than} {a.z} ELSE {take_b} END)"
     kinds = (a.kinds | b.kinds) & NUMBERS
     if MISSING in a.kinds or MISSING in b.kinds:
         kinds |= {MISSING}
     return V(
         k=a.k if a.k == b.k else f"CASE WHEN {take_b} THEN {b.k} ELSE {a.k} END",
+        s=f"CASE WHEN {take_b} THEN {b.s} ELSE {a.s} END" if exact else "NULL",
         n=f"CASE WHEN {take_b} THEN {b.n} ELSE {a.n} END",
         kinds=kinds,
+        z=f"CASE WHEN {take_b} THEN {b.z} ELSE {a.z} END" if exact else None,
     )
 
 

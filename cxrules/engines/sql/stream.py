@@ -496,6 +496,7 @@ class RowFrame:
             b=f"({s}).b",
             t=f"({s}).t",
             elements=f"({s}).l",
+            z=f"TRY_CAST(({s}).s AS HUGEINT)",  # an int's text is its digits (catalog)
         )
 
     def changes(self, path: str) -> V:
