@@ -9,6 +9,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 from typing import Any
 
+from cxrules.ir.reading import NUMBER_TEXT
 from cxrules.logs.event import Event
 from cxrules.logs.mapping import LogMapping
 from cxrules.time.instants import in_range
@@ -17,7 +18,8 @@ from cxrules.time.zones import localize, zone
 
 _FIELD = re.compile(r"\{([^{}]+)\}")
 _NOT_WORD = re.compile(r"[^\w.]+|_+")
-_INT = re.compile(r"[+-]?\d+")
+_INT = re.compile(r"[+-]?[0-9]+")
+_NUMBER = re.compile(NUMBER_TEXT)
 
 
 #: How much earlier than a row's first time a later column must be to count as the next day.
@@ -76,13 +78,15 @@ class Template:
 
 
 def _number(value: Any, column: str) -> Any:
+    """A `numbers` column's text as a number: ASCII digits with an optional sign, fraction and
+    exponent, or inf / nan (`ir.reading`, the rule comparisons read texts by); Python's own
+    `float` would also take '1_000' and Arabic-Indic digits."""
     if not isinstance(value, str):
         return value
     text = value.strip()
-    try:
-        return int(text) if _INT.fullmatch(text) else float(text)
-    except ValueError:
-        raise Bad("E406", f"column '{column}' is not a number: {value!r}") from None
+    if _NUMBER.match(text) is None:
+        raise Bad("E406", f"column '{column}' is not a number: {value!r}")
+    return int(text) if _INT.fullmatch(text) else float(text)
 
 
 class Builder:

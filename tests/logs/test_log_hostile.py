@@ -104,6 +104,26 @@ def test_csv_bad_bytes_long_line_and_bad_number(tmp_path):
     assert (summary.read, summary.accepted, summary.rejected) == (5, 1, 4)
 
 
+def test_a_number_column_takes_ascii_numbers_only(tmp_path):
+    """Python's float() also reads '1_000' and Arabic-Indic digits; a `numbers` column holds
+    numbers as comparisons read texts (ASCII digits, sign, fraction, exponent, inf, nan)."""
+    path = tmp_path / "t.csv"
+    path.write_text(
+        "time,type,n\n"
+        "2026-03-02T10:00:00Z,a, 1.5e3 \n"
+        "2026-03-02T10:01:00Z,b,1_000\n"
+        "2026-03-02T10:02:00Z,c,\u0663\n"
+        "2026-03-02T10:03:00Z,d,-7\n",
+        encoding="utf-8",
+    )
+    logs = LogSet([open_log(str(path), mapping_from_dict({"numbers": ["n"]}))])
+    assert [(e.type, e.attrs) for e in logs.events()] == [("a", {"n": 1500.0}), ("d", {"n": -7})]
+    assert [(r.line, r.code, r.reason) for r in logs.rejected] == [
+        (3, "E406", "column 'n' is not a number: '1_000'"),
+        (4, "E406", "column 'n' is not a number: '\u0663'"),
+    ]
+
+
 def test_rejected_list_is_capped_but_counted(tmp_path):
     path = tmp_path / "t.jsonl"
     path.write_text('{"type": "x"}\n' * 30)
