@@ -293,7 +293,14 @@ def check_metric(ctx: Context, metric: ast.MetricDef, names: PolicyNames) -> Non
                 expr_type(ctx, agg.value, names, "pattern")
         if agg.fn == "percentile":
             q = agg.q.value if agg.q is not None else None
-            if not isinstance(q, int | float) or not 0 < q <= 100:
+            if q == 0 and not isinstance(q, bool):
+                ctx.err(
+                    "E209",
+                    "percentile(…, 0) is the least value, which min() says",
+                    agg.span,
+                    "write min(…) for the least value, or a percentile above 0, e.g. 0.01",
+                )
+            elif not isinstance(q, int | float) or not 0 < q <= 100:
                 ctx.err(
                     "E209",
                     "percentile() needs which percentile: a percentage up to 100 or a fraction "

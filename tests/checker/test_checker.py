@@ -203,6 +203,19 @@ def test_percentile_needs_its_rank(tmp_path: Path) -> None:
     ]
 
 
+def test_the_zeroth_percentile_is_said_to_be_min(tmp_path: Path) -> None:
+    text = 'policy p.q "T"\n' + OWNER + "  metric w = percentile(wait of call.answered, 0)\n"
+    text += "  require w <= 1min\n"
+    found = diagnose(tmp_path, text)
+    assert [(c, m, h) for c, _, _, m, h in found] == [
+        (
+            "E209",
+            "percentile(…, 0) is the least value, which min() says",
+            "write min(…) for the least value, or a percentile above 0, e.g. 0.01",
+        )
+    ]
+
+
 def test_percentile_method_is_linear_or_nearest_rank(tmp_path: Path) -> None:
     # issue 12, point 16
     text = 'policy p.q "T"\n' + OWNER
