@@ -28,6 +28,7 @@ from cxrules.ir.text import (
     ordinal,
     pattern_text,
     percent,
+    percentile_name,
     window_text,
 )
 from cxrules.ir.walk import iter_nodes, leaves, unit_of
@@ -478,7 +479,7 @@ def _population(rule: ir.MetricCheck, cell: Cell) -> tuple[str, Details]:
     if agg.fn == "percentile" and agg.q is not None:
         # the method is named: nearest rank and linear interpolation differ on the same values
         method = METHOD_NAMES[agg.method]
-        head = f"{ordinal(int(agg.q))} percentile" if float(agg.q).is_integer() else "percentile"
+        head = percentile_name(agg.q)
         return f"{head} by {method} of {n} {what}", {"method": method}
     of = f"{head} of " if head else ""
     return f"{of}{n} {what}", {}

@@ -42,7 +42,7 @@ from cxrules.ir.phrases import (
     words,
 )
 from cxrules.ir.ranks import METHOD_NAMES
-from cxrules.ir.text import describe, number, percent
+from cxrules.ir.text import describe, number, percent, percentile_name
 
 __all__ = [
     "calendar_words",
@@ -478,9 +478,7 @@ class _Explainer:
         over = cat(" over the times ", p.clause())
         if a.fn == "percentile":
             # a q of at most 1 is a fraction (docs/semantics.md): 1 is the 100th percentile
-            q = a.q * 100 if a.q is not None and a.q <= 1 else a.q
-            q = int(q) if q is not None and float(q).is_integer() else q
-            head = f"the {ordinal(q)} percentile" if isinstance(q, int) else f"the {q} percentile"
+            head = f"the {percentile_name(a.q)}" if a.q is not None else "the percentile"
             method = f" ({METHOD_NAMES[a.method]})"
             return cat(head, method, " of ", words(a.value), over)
         if a.fn in _FORMULA_NOTE:

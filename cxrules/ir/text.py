@@ -28,6 +28,20 @@ def ordinal(n: int) -> str:
     return f"{n}{ {1: 'st', 2: 'nd', 3: 'rd'}.get(n % 10, 'th') }".replace(" ", "")
 
 
+def percentile_name(q: float) -> str:
+    """The percentile a q names (a q of at most 1 is a fraction: docs/semantics.md).
+
+    >>> [percentile_name(q) for q in (90, 0.9, 1)]
+    ['90th percentile', '90th percentile', '100th percentile']
+    >>> [percentile_name(q) for q in (99.9, 0.999, 50.5)]
+    ['99.9th percentile', '99.9th percentile', '50.5th percentile']
+    """
+    rank = round(q * 100, 9) if q <= 1 else q
+    if float(rank).is_integer():
+        return f"{ordinal(int(rank))} percentile"
+    return f"{rank:g}th percentile"
+
+
 def pattern_text(p: ir.Pattern) -> str:
     """A pattern as written (its condition added when the text lacks it), else its types.
 

@@ -79,3 +79,16 @@ def test_one_format_for_the_instants_of_a_sentence() -> None:
         "2026-03-28 12:00:00+02:00",
         "2026-03-29 13:00:00+03:00",
     ]
+
+
+def test_a_percentile_is_named_by_its_rank_also_with_a_fraction_or_decimals() -> None:
+    """'99.9' and '0.9' lost their ordinal in breach sentences ('percentile by nearest rank')."""
+    from cxrules.ir.text import percentile_name
+
+    assert [percentile_name(q) for q in (95, 0.95, 99.9, 0.999, 1)] == [
+        "95th percentile",
+        "95th percentile",
+        "99.9th percentile",
+        "99.9th percentile",
+        "100th percentile",
+    ]
