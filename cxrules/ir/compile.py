@@ -293,8 +293,13 @@ class _PolicyCompiler:
                 method=method,  # type: ignore[arg-type]
             )
         unit = metric_unit(m)
-        if unit == "any" and isinstance(self._threshold_node(rule), ast.DurationExpr):
+        threshold = self._threshold_node(rule)
+        if unit == "any" and isinstance(threshold, ast.DurationExpr):
             unit = "duration"  # avg(wait of call.answered) <= 30s: a waiting time
+        elif (
+            unit == "any" and isinstance(threshold, ast.LiteralExpr) and threshold.type == "percent"
+        ):
+            unit = "percent"  # sum(score * 10% of survey.answered) <= 100%: a share, as written
         return ir.Metric(
             name=m.name,
             aggregate=aggregate,

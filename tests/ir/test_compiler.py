@@ -345,6 +345,8 @@ def test_compiling_unchecked_policies_is_refused(tmp_path: Path) -> None:
         ("require asa <= 30s", "duration", 30.0),
         ("require asa <= 2min", "duration", 120.0),
         ("require asa <= 30", "number", 30.0),
+        # a value aggregate held to a percentage is one: 170% and 100%, not 1.7 and 1
+        ("require asa <= 100%", "percent", 1.0),
     ],
 )
 def test_a_metric_compared_with_a_duration_is_a_waiting_time(
