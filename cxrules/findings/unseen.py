@@ -55,7 +55,8 @@ def unseen(
                 continue
             span, line = first_use(policy, path, source)
             hint = (
-                did_you_mean(path, profile.paths)
+                _TYPE_HINT * (path == "type")
+                or did_you_mean(path, profile.paths)
                 or _quoted_value(path, line)
                 or "no event of the log has this attribute"
             )
@@ -69,6 +70,13 @@ def unseen(
                 )
             )
     return found
+
+
+#: The hint for `type` read as an attribute (`where type == "x"`, `previous.type`).
+_TYPE_HINT = (
+    "an event's type is not one of its attributes: name the types in the pattern instead "
+    "(call.answered, [call.answered, call.abandoned], call.*)"
+)
 
 
 def _attribute_of_a_type(name: str, paths: list[str], profile: LogProfile) -> str:
