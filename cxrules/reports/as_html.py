@@ -243,6 +243,9 @@ def _tiles(report: Report, fail_on: str) -> str:
         ("events audited", f"{totals['events']:,}", f"of {totals['read']:,} records read"),
         ("rejected records", f"{rejected:,}", f"{totals['duplicates']:,} duplicates dropped"),
     ]
+    if nothing_audited(report):  # no event judged: no count of breaches reads as a result
+        tiles[0] = ("policies", f"{len(report.policies):,}", "none judged")
+        tiles[1] = ("violations", "–", "nothing was audited")
     cells = "".join(
         f'<div class="tile"><span class="muted small">{_e(name)}</span><b>{value}</b>'
         f'<span class="muted small">{_e(note)}</span></div>'

@@ -358,4 +358,7 @@ def test_nothing_audited_is_no_clean_bill(unjudged: Report) -> None:
     said = "Nothing audited: no event was judged, so no violation could be found."
     assert words == "Violations per day" + said
     assert "No violations." not in text
+    # nor does the tile count 0 violations: it says nothing was audited
+    tile = '<span class="muted small">violations</span><b>–</b>'
+    assert tile + '<span class="muted small">nothing was audited</span>' in text
     svgs(text)
