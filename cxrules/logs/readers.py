@@ -207,7 +207,8 @@ def read_csv(
             continue
         raw = delimiter.join(fields)
         if len(fields) != len(header):
-            reason = f"row has {len(fields)} fields, the header has {len(header)}"
+            count = f"{len(fields)} field{'s' if len(fields) != 1 else ''}"
+            reason = f"row has {count}, the header has {len(header)}"
             yield Rejected(label, start, "E402", reason, sample_text(raw))
             continue
         yield start, dict(zip(header, fields, strict=True)), raw
