@@ -258,7 +258,12 @@ def _violation_text(policy: ir.Policy, f: Finding, zone: str) -> tuple[str, Deta
         label = scope_label(policy, f.scope)
         where = f" in {label}" if label else ""
         at = t(f.start)
-        read = _read(f, t, {})
+        where_condition = rule.pattern.where
+        units = (
+            {} if where_condition is None else {x: unit_of(n) for x, n in leaves(where_condition)}
+        )
+        timed = frozenset() if where_condition is None else _timed(where_condition)
+        read = _read(f, t, units, timed, zone)
         values = f": {'; '.join(read[:4])}" if read else ""
         return (
             f"forbidden {f.trigger.type}{where} at {at}{values} "

@@ -266,6 +266,16 @@ def test_a_time_of_day_is_shown_as_a_clock_reading() -> None:
     assert result.violations[0].details["values"] == {"local_time": 44130.0}
 
 
+def test_a_forbidden_events_time_of_day_is_shown_as_a_clock_reading() -> None:
+    """`forbid … where local_time < 08:00` showed 'local_time = 4980' (hunt7 finding-5)."""
+    early = op("<", ir.Local(part="time_of_day"), lit(28800, "time_of_day"))
+    rule = ir.Absence(pattern=pat("incident.new", where=early))
+    log = Log()
+    log.add("+15h23min", "incident.new")  # 01:23 +03:00, the next day
+    result = run(policy(rule), log)
+    assert "local_time = 01:23" in result.violations[0].sentence
+
+
 def test_equal_times_and_out_of_scope_triggers() -> None:
     log = Log()
     window = {
