@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import gc
-from collections import Counter
 from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -252,8 +251,8 @@ def _rejected_in_sample(sample: LogSet) -> Diagnostic:
             "the sample log holds no record: the names the policies read cannot be checked",
             hint="check against a log with events (an export that wrote nothing, the wrong file?)",
         )
-    codes = Counter(r.code for r in sample.rejected)
-    by_code = ", ".join(f"{n} × {code}" for code, n in sorted(codes.items()))
+    codes = sample.rejected_by_code  # every one counted, also beyond the kept list
+    by_code = ", ".join(f"{n} × {code}" for code, n in codes.items())
     first = min(sample.rejected, key=lambda r: (r.file, r.line))
     return warning(
         "W404",

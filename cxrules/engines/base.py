@@ -128,19 +128,16 @@ def cannot_run(engine: str, policy: ir.Policy, reason: str) -> Diagnostic:
 
 def reading_of(logs: LogSet) -> Reading:
     """What the readers counted during the last read of `logs`, for the report."""
-    from collections import Counter
-
     from cxrules.reports.model import RejectedRecord
 
     rejected = [
         RejectedRecord(file=r.file, line=r.line, code=r.code, reason=r.reason, sample=r.sample)
         for r in sorted(logs.rejected, key=lambda r: (r.file, r.line))
     ]
-    by_code = Counter(r.code for r in logs.rejected)
-    complete = logs.rejected_total == len(rejected)
+    by_code = logs.rejected_by_code  # every rejected record, also beyond the kept list
     return Reading(
         inputs=logs.summaries(),
         rejected=rejected,
         rejected_total=logs.rejected_total,
-        rejected_by_code=dict(sorted(by_code.items())) if complete else {},
+        rejected_by_code=by_code if sum(by_code.values()) == logs.rejected_total else {},
     )

@@ -10,7 +10,7 @@ import heapq
 import weakref
 import zlib
 from bisect import insort
-from collections import deque
+from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -100,6 +100,7 @@ class LogInput:
     def reset(self) -> None:
         """Zero the counters before a read."""
         self.read = self.accepted = self.rejected = self.duplicates = self.events = 0
+        self.codes: Counter[str] = Counter()  # rejected records by code, every one counted
         self.first: datetime | None = None
         self.last: datetime | None = None
         self._consumed = 0
@@ -243,6 +244,7 @@ class LogInput:
                 on_read()
             if type(item) is Rejected:
                 self.rejected += 1
+                self.codes[item.code] += 1
                 if kept < cap:
                     sink.append(item)
                     kept += 1
@@ -253,6 +255,7 @@ class LogInput:
                 events = builder.build(row, line)
             except Bad as bad:
                 self.rejected += 1
+                self.codes[bad.code] += 1
                 if kept < cap:
                     sink.append(Rejected(self.label, line, bad.code, bad.reason, sample_text(raw)))
                     kept += 1
@@ -374,6 +377,14 @@ class LogSet:
     def rejected_total(self) -> int:
         """Rejected records of the last read, including those beyond the kept list."""
         return sum(log.rejected for log in self.inputs)
+
+    @property
+    def rejected_by_code(self) -> dict[str, int]:
+        """Rejected records of the last read by code, every one counted (sorted by code)."""
+        total: Counter[str] = Counter()
+        for log in self.inputs:
+            total.update(log.codes)
+        return dict(sorted(total.items()))
 
     def events(self, sorted: bool = False, progress: Progress = NO_PROGRESS) -> Iterator[Event]:
         """All events in (time, file order, input order).

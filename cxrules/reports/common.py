@@ -338,8 +338,9 @@ def input_totals(report: Report) -> dict[str, int]:
 
 
 def rejected_by_code(report: Report) -> list[tuple[str, int]]:
-    """(code, count) over the listed rejected records, most frequent first, then by code."""
-    counts = Counter(r.code for r in report.rejected)
+    """(code, count) of the rejected records, most frequent first, then by code: every one
+    (`Report.rejected_by_code`) when the report has the counts, else the listed ones."""
+    counts = report.rejected_by_code or Counter(r.code for r in report.rejected)
     return sorted(counts.items(), key=lambda item: (-item[1], item[0]))
 
 

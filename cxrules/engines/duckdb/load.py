@@ -57,7 +57,8 @@ def load_events(con: Any, source: Source, options: RunOptions) -> Reading | None
         RejectedRecord(file=r.file, line=r.line, code=r.code, reason=r.reason, sample=r.sample)
         for r in sorted(done.rejected, key=lambda r: (r.file, r.line))
     ]
-    complete = done.rejected_total == len(rejected)
+    # every rejected record counted by code, also beyond the kept list
+    complete = sum(done.rejected_by_code.values()) == done.rejected_total
     return Reading(
         inputs=done.summaries,
         rejected=rejected,
