@@ -313,14 +313,32 @@ def parse_as_of(text: str, zone: str) -> datetime:
 
 
 def _zone_warnings(policy_set: ir.PolicySet, logs: LogSet) -> list[Diagnostic]:
-    """W403 for the policies reading local time in UTC, from the offsets of the first events
-    of each log; nothing when a log cannot be read (the audit says why)."""
-    if not any(p.zone is None and uses_local_time(p) for p in policy_set.policies):
-        return []
+    """For a mapping that sets no zone: W403 for the policies reading local time in UTC, from
+    the offsets of the first events of each log; W406 when those times have no offset (read
+    as UTC) while the policies or calendars name another zone. Nothing when a log cannot be
+    read (the audit says why)."""
+    named = sorted(
+        {p.zone for p in policy_set.policies if p.zone}
+        | {c.zone for c in policy_set.calendars.values()} - {"UTC", "Etc/UTC"}
+    )
+    local = any(p.zone is None and uses_local_time(p) for p in policy_set.policies)
+    found: list[Diagnostic] = []
     try:
-        return zoneless(policy_set, logs.sample_offsets())
+        if local:
+            found += zoneless(policy_set, logs.sample_offsets())
+        if named and logs.naive_times():
+            found.append(
+                warning(
+                    "W406",
+                    "the log's times have no offset and the mapping names no zone, so they are "
+                    f"read as UTC; the policies are in {', '.join(named)}",
+                    hint=f'set the zone the times are local to: [log] zone = "{named[0]}" in the '
+                    "log mapping (docs/mapping.md)",
+                )
+            )
     except (LogError, MappingError):
-        return []
+        return found
+    return found
 
 
 def _text_warnings(

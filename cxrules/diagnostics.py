@@ -90,6 +90,7 @@ CODES: dict[str, str] = {
     "W403": "local time without a zone, in a log with offsets",
     "W404": "records of a sample log rejected",
     "W405": "metric values written as text",
+    "W406": "log times without an offset read as UTC",
 }
 
 

@@ -12,7 +12,7 @@ import zlib
 from bisect import insort
 from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import IO, Any, Literal
 
@@ -491,6 +491,22 @@ class LogSet:
                 if number >= limit:
                     break
 
+    def naive_times(self, limit: int = 200) -> bool:
+        """True when the first `limit` events of some input have times without an offset (read
+        in the mapping's zone): found by reading them in a zone no log is in (+14:00)."""
+        for log in self.inputs:
+            mapping = log.mapping
+            log.mapping = mapping.model_copy(update={"zone": _PROBE_ZONE})
+            try:
+                for number, (_, _, event, _) in enumerate(log.entries([], 0), 1):
+                    if event.time.utcoffset() == _PROBE_OFFSET:
+                        return True
+                    if number >= limit:
+                        break
+            finally:
+                log.mapping = mapping
+        return False
+
     def sample_offsets(self, limit: int = 1000) -> list[int]:
         """The UTC offsets (seconds) of the first `limit` events of each input, sorted."""
         seen: set[int] = set()
@@ -507,6 +523,10 @@ class LogSet:
         """Release temporary files (the spooled standard input)."""
         for log in self.inputs:
             log.close()
+
+
+#: A zone no log is in (the Line Islands' +14:00), for telling times without an offset.
+_PROBE_ZONE, _PROBE_OFFSET = "Etc/GMT-14", timedelta(hours=14)
 
 
 def _order(entry: Entry) -> tuple[float, int]:

@@ -316,3 +316,44 @@ def test_a_metric_of_numbers_the_csv_holds_as_text_is_a_warning_not_a_silent_pas
     mapping.write_text('[log]\nnumbers = ["wait"]\n', encoding="utf-8")
     code, _, err = _run(tmp_path, *base, "--mapping", str(mapping))
     assert (code, err) == (1, "")  # mapped: 62.5 s on average, above the minute
+
+
+DESK = """\
+policy desk.early "New incidents are not logged before 08:00"
+  owner "Service desk"
+  description "The desk is in São Paulo."
+  zone "America/Sao_Paulo"
+  forbid incident.new where local_time < 08:00
+"""
+
+
+def test_naive_times_read_as_utc_while_the_policies_name_a_zone_are_a_warning(
+    tmp_path: Path, audit_engine: str
+) -> None:
+    """An export without offsets and a mapping without a zone: every time was read as UTC and
+    shown 3 hours off in São Paulo, with no word (hunt7 finding-4). W406 says so, on every
+    engine; an offset in the log, or a zone in the mapping, silences it."""
+    policies = tmp_path / "p.cxr"
+    policies.write_text(DESK, encoding="utf-8")
+    naive = tmp_path / "naive.csv"
+    naive.write_text("time,type\n2016-02-29T09:00:00,incident.new\n", encoding="utf-8")
+    aware = tmp_path / "aware.csv"
+    aware.write_text("time,type\n2016-02-29T09:00:00-03:00,incident.new\n", encoding="utf-8")
+    zoned = tmp_path / "zoned.toml"
+    zoned.write_text('[log]\nzone = "America/Sao_Paulo"\n', encoding="utf-8")
+    warning = (
+        "warning[W406]: the log's times have no offset and the mapping names no zone, so they "
+        "are read as UTC; the policies are in America/Sao_Paulo\n"
+        '  = hint: set the zone the times are local to: [log] zone = "America/Sao_Paulo" in '
+        "the log mapping (docs/mapping.md)\n"
+        "0 errors, 1 warning\n"
+    )
+    base = ["audit", "--policies", str(policies), "--engine", audit_engine]
+    code, out, err = _run(tmp_path, *base, "--log", str(naive))
+    assert (code, err) == (1, warning)  # 09:00 read as 06:00 in São Paulo: a false breach
+    code, out, _ = _run(tmp_path, "check", str(policies), "--log", str(naive))
+    assert (code, out) == (0, warning)
+    code, _, err = _run(tmp_path, *base, "--log", str(aware))
+    assert (code, err) == (0, "")
+    code, _, err = _run(tmp_path, *base, "--log", str(naive), "--mapping", str(zoned))
+    assert (code, err) == (0, "")
