@@ -131,7 +131,13 @@ def _glued_keyword(tree: Tree[Token], text: str, source: Source, offset: int) ->
     `paraml_target = 80%`, `within2min`): where only a keyword may stand, the parser reads the
     keyword's letters and starts the next word after them, so the slip would parse as what the
     writer did not mean to write, or as a name cut in two."""
-    for token in tree.scan_values(lambda v: isinstance(v, Token)):
+    tokens = (
+        child
+        for node in tree.iter_subtrees_topdown()  # no recursion: trees may nest deeply (E109)
+        for child in node.children
+        if isinstance(child, Token)
+    )
+    for token in tokens:
         start = token.start_pos
         if not start or not _WORD.match(str(token)[:1]) or not _WORD.match(text[start - 1]):
             continue

@@ -265,7 +265,11 @@ def test_diff_against_an_audit_that_judged_nothing(
     result = CliRunner().invoke(main, ["diff", "real.json", "none.json"])
     assert result.exit_code == 4
     assert result.stderr == f"cxrules diff: none.json audited nothing: {reason}; not compared\n"
-    assert result.stdout.splitlines()[4:7] == [
+    lines = result.stdout.splitlines()
+    assert (
+        lines[4].startswith("Horizon: as of ") and "-> as of 2026-03-02T00:00:00+00:00" in lines[4]
+    )
+    assert lines[5:8] == [
         f"New: NOTHING AUDITED: {reason}; no policy was judged.",
         "",
         "Breaches: not compared: none.json judged no event, so the breaches of real.json are "
