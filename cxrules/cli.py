@@ -92,7 +92,9 @@ def check(
                 loaded.workspace.sources,
             )
         except AuditError as exc:
-            if exc.diagnostics:
+            if fmt == "json":  # a tool reading the output gets the mapping's or log's errors
+                click.echo(render_json(diagnostics + exc.diagnostics))
+            elif exc.diagnostics:
                 click.echo(render_text(exc.diagnostics), err=True)
             click.echo(f"cxrules check: {exc}", err=True)
             sys.exit(exc.exit_code)

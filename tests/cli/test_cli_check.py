@@ -270,3 +270,31 @@ def test_policies_checked_from_another_folder_may_use_their_neighbours(
     result = CliRunner().invoke(main, ["check", str(library)])
     assert result.exit_code == 2
     assert "error[E219]: '../secret.cxr' is outside the project folder" in result.output
+
+
+def test_check_json_says_a_mapping_or_log_error_as_json(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`check --log --format json` wrote nothing on stdout for a mapping or log error (only
+    text on stderr): a tool reading the output got an empty document (hunt7 finding-2)."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "p.cxr").write_text(
+        'policy x.y "T"\n  owner "o"\n  description "d"\n  forbid call.entered\n', "utf-8"
+    )
+    (tmp_path / "m.toml").write_text('[log]\ntime_fromat = "iso"\n', "utf-8")
+    (tmp_path / "calls.jsonl").write_text(
+        '{"time": "2026-03-02T10:00:00Z", "type": "call.entered"}\n', "utf-8"
+    )
+    result = runner.invoke(main, ["check", "p.cxr", "--log", "gone.jsonl", "--format", "json"])
+    assert result.exit_code == 3
+    [found] = json.loads(result.stdout)
+    assert (found["code"], found["message"]) == (
+        "E401",
+        "cannot read the log 'gone.jsonl': no such file",
+    )
+    result = runner.invoke(
+        main, ["check", "p.cxr", "--log", "calls.jsonl", "--mapping", "m.toml", "--format", "json"]
+    )
+    assert result.exit_code == 2
+    [found] = json.loads(result.stdout)
+    assert (found["code"], found["hint"]) == ("E410", "did you mean 'time_format'?")
