@@ -139,17 +139,20 @@ class LogInput:
         absent = [c for c in builder.columns() if c not in header]
         if absent:
             shown = ", ".join(header[:20]) + (", ..." if len(header) > 20 else "")
-            raise MappingError(
-                [
+            problems = []
+            for c in absent:
+                span, line = self.mapping.locate_column(c)
+                problems.append(
                     error(
                         "E410",
-                        f"{self.label}: the mapping names column '{c}', which is not in the "
-                        f"header (columns: {shown})",
-                        hint=did_you_mean(c, header),
+                        f"the mapping names column '{c}', which the header of {self.label} does "
+                        f"not have (columns: {shown})",
+                        span,
+                        did_you_mean(c, header) or "name a column of the header",
+                        line,
                     )
-                    for c in absent
-                ]
-            )
+                )
+            raise MappingError(problems)
         fields = builder.fields(header)
         unknown = [
             name

@@ -218,6 +218,24 @@ class LogMapping(_Model):
         file, text, table = source
         return _locate(text, [key], Path(file), table)
 
+    def locate_column(self, column: str) -> tuple[Span | None, str]:
+        """Where the file this mapping was read from names `column` (as a text, "ser_start",
+        or in a template, {ser_start}): its first such place, for a column the log lacks."""
+        source = self._source
+        if source is None:
+            return None, ""
+        file, text, _ = source
+        for needle in (f'"{column}"', "{" + column + "}", f"'{column}'"):
+            for number, line in enumerate(text.splitlines(), start=1):
+                at = line.find(needle)
+                if at >= 0 and not line.lstrip().startswith("#"):
+                    column_at = at + 1 + (needle[0] in "\"'{")
+                    end = column_at + len(column)
+                    return Span(
+                        file=file, line=number, column=column_at, end_line=number, end_column=end
+                    ), line
+        return None, ""
+
     def time_column(self, fmt: str) -> str:
         """The time column, defaulting by format ('time:timestamp' for XES, else 'time')."""
         return self.time or ("time:timestamp" if fmt == "xes" else "time")

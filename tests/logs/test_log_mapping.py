@@ -95,9 +95,25 @@ def test_columns_not_in_the_header_are_named_with_a_suggestion(tmp_path):
         open_log(str(path), mapping_from_dict({"time": "whne", "type": "kind"}))
     [d] = caught.value.diagnostics
     assert d.message == (
-        f"{path}: the mapping names column 'whne', which is not in the header (columns: when, kind)"
+        f"the mapping names column 'whne', which the header of {path} does not have "
+        "(columns: when, kind)"
     )
     assert d.hint == "did you mean 'when'?"
+
+
+def test_a_column_not_in_the_header_is_shown_where_the_mapping_file_names_it(tmp_path):
+    """The error pointed at neither the mapping file nor its line, and read as if the export
+    were broken (hunt7 finding-3)."""
+    path = tmp_path / "t.csv"
+    path.write_text("when,kind\n2026-03-02T10:00:00Z,a\n")
+    mapping = tmp_path / "m.toml"
+    mapping.write_text('[[log.events]]\ntime = "when"\ntype = "{knd}.done"\n')
+    with pytest.raises(MappingError) as caught:
+        open_log(str(path), load_mapping(str(mapping)))
+    [d] = caught.value.diagnostics
+    assert d.span is not None
+    assert (d.span.file, d.span.line, d.span.column) == (str(mapping), 3, 10)
+    assert d.source_line == 'type = "{knd}.done"'
 
 
 CALLS = {
