@@ -333,7 +333,7 @@ def _zone_warnings(policy_set: ir.PolicySet, logs: LogSet) -> list[Diagnostic]:
                     "the log's times have no offset and the mapping names no zone, so they are "
                     f"read as UTC; the policies are in {', '.join(named)}",
                     hint=f'set the zone the times are local to: [log] zone = "{named[0]}" in the '
-                    "log mapping (docs/mapping.md)",
+                    'log mapping, or zone = "UTC" if they are UTC (docs/mapping.md)',
                 )
             )
     except (LogError, MappingError):

@@ -345,7 +345,7 @@ def test_naive_times_read_as_utc_while_the_policies_name_a_zone_are_a_warning(
         "warning[W406]: the log's times have no offset and the mapping names no zone, so they "
         "are read as UTC; the policies are in America/Sao_Paulo\n"
         '  = hint: set the zone the times are local to: [log] zone = "America/Sao_Paulo" in '
-        "the log mapping (docs/mapping.md)\n"
+        'the log mapping, or zone = "UTC" if they are UTC (docs/mapping.md)\n'
         "0 errors, 1 warning\n"
     )
     base = ["audit", "--policies", str(policies), "--engine", audit_engine]
