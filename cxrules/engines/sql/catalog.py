@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 
 from cxrules import ir
 from cxrules.engines.sql.text import lit
-from cxrules.engines.sql.values import ANY, MISSING
+from cxrules.engines.sql.values import ANY, MISSING, STR
 from cxrules.ir.walk import attribute_paths
 
 #: How an ingestion writes an attribute whose value is an instant (an XES date): a JSON object
@@ -108,6 +108,9 @@ class Catalog:
         p = self.paths[path]
         if self.pretyped:
             return [f"{p}_{s}" for s in "ksnbtxl"]
+        kinds = self.kinds.get(path, ANY) | {MISSING}
+        if kinds <= {MISSING, STR}:
+            return _typed_texts(f"{p}_j", p)
         return _typed(f"{p}_j", p)
 
     def raw_columns(self, path: str) -> list[str]:
@@ -171,6 +174,26 @@ def _typed(j: str, p: str) -> list[str]:
         f"{moment} AS {p}_t",
         f"{key} AS {p}_x",
         f"{elements} AS {p}_l",
+    ]
+
+
+#: The SQL type of `aj_l` (a list's elements).
+ELEMENTS_TYPE = "STRUCT(k INTEGER, s VARCHAR, n DOUBLE)[]"
+
+
+def _typed_texts(j: str, p: str) -> list[str]:
+    """`_typed` for an attribute whose values in the events are all texts (or null): what
+    `_typed` gives such values, without asking each value's JSON type (the kinds pass found
+    none but texts; a JSON text begins with a quote)."""
+    text = f"json_extract_string({j}, '$')"
+    return [
+        f"CASE WHEN starts_with(CAST({j} AS VARCHAR), '\"') THEN 1 END AS {p}_k",
+        f"{text} AS {p}_s",
+        f"CAST(NULL AS DOUBLE) AS {p}_n",
+        f"CAST(NULL AS BOOLEAN) AS {p}_b",
+        f"CAST(NULL AS BIGINT) AS {p}_t",
+        f"{text} AS {p}_x",
+        f"CAST(NULL AS {ELEMENTS_TYPE}) AS {p}_l",
     ]
 
 
