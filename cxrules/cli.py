@@ -236,7 +236,7 @@ def fmt(paths: tuple[str, ...], check_only: bool, show_diff: bool) -> None:
         if tree is None:
             diagnostics.extend(found)
             continue
-        formatted = "\ufeff" * text.startswith("\ufeff") + format_file(tree)  # keep a BOM
+        formatted = "\ufeff" * text.startswith("\ufeff") + format_file(tree, text)  # keep a BOM
         if formatted == text:
             continue
         changed.append(name)

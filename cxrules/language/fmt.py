@@ -14,14 +14,16 @@ _NAME = re.compile(r"(?!\d)\w(?:[\w-]*\w)?(?::(?!\d)\w(?:[\w-]*\w)?)*")
 _PREC = {"or": 1, "and": 2, "not": 3, "compare": 4, "+": 5, "-": 5, "*": 6, "/": 6, "neg": 7}
 
 
-def format_file(tree: ast.PolicyFile) -> str:
-    """The canonical text of a policy file.
+def format_file(tree: ast.PolicyFile, text: str | None = None) -> str:
+    """The canonical text of a policy file; `text` is the source it was parsed from.
 
     Layout: shared definitions and policies separated by one blank line; clauses indented by two
     spaces in a fixed order (metadata, at risk, scope, states, lets, metrics, the rule); comments
-    stay above, or at the end of, the line they were attached to.
+    stay above, or at the end of, the line they were attached to. Inside a construct of several
+    lines (a calendar, a metric, a `when … expect` rule, `while …: always …`) a comment stays
+    with the line that starts with the same keyword as its own line did, which `text` tells.
     """
-    return _Formatter(tree).run()
+    return _Formatter(tree, text).run()
 
 
 def expr_text(e: ast.Expr) -> str:
@@ -69,10 +71,16 @@ def path(parts: tuple[str, ...]) -> str:
 
 
 class _Formatter:
-    def __init__(self, tree: ast.PolicyFile) -> None:
+    def __init__(self, tree: ast.PolicyFile, text: str | None = None) -> None:
         self.tree = tree
-        self.leading: dict[int, list[tuple[int, str]]] = {}  # anchor line → comments above it
-        self.trailing: dict[int, list[str]] = {}  # anchor line → comment at its end
+        self.source = text.removeprefix("\ufeff").split("\n") if text is not None else None
+        # An anchor is the (first, last) line of an item or clause; to each its comments, with
+        # the source line of each: above it, at the end of one of its lines, alone on a line
+        # between its first and last.
+        self.leading: dict[tuple[int, int], list[tuple[int, str]]] = {}
+        self.trailing: dict[tuple[int, int], list[tuple[int, str]]] = {}
+        self.inner: dict[tuple[int, int], list[tuple[int, str]]] = {}
+        self.comment_columns = {c.span.line: c.span.column for c in tree.comments}
         self.rest: list[str] = []
         self._attach_comments()
 
@@ -81,12 +89,10 @@ class _Formatter:
         """(first line, last line) of every item, clause and rule, in source order."""
         spans: list[tuple[int, int]] = []
         for item in self.tree.items:
-            spans.append((item.span.line, item.span.line))
+            spans.append(_item_anchor(item))
             if isinstance(item, ast.Policy):
                 for clause in (*item.clauses, *([item.rule] if item.rule else [])):
                     spans.append((clause.span.line, clause.span.end_line))
-            elif isinstance(item, ast.CalendarDef | ast.MetricDef):
-                spans[-1] = (item.span.line, item.span.end_line)
         return sorted(spans)
 
     def _attach_comments(self) -> None:
@@ -95,16 +101,22 @@ class _Formatter:
             line = comment.span.line
             owner = [a for a in anchors if a[0] <= line <= a[1] and a[0] != a[1] or a[0] == line]
             if owner and comment.span.column > 1 and self._code_before(comment):
-                self.trailing.setdefault(owner[-1][0], []).append(comment.text)
+                self.trailing.setdefault(owner[-1], []).append((line, comment.text))
+                continue
+            inside = [a for a in anchors if a[0] < line <= a[1]]
+            if inside and self.source is not None:
+                self.inner.setdefault(inside[-1], []).append((line, comment.text))
                 continue
             following = [a for a in anchors if a[0] > line]
             if following:
-                self.leading.setdefault(following[0][0], []).append((line, comment.text))
+                self.leading.setdefault(following[0], []).append((line, comment.text))
             else:
                 self.rest.append(comment.text)
 
     def _code_before(self, comment: ast.Comment) -> bool:
         # A comment after code on its line (not one alone on an indented line).
+        if self.source is not None and comment.span.line <= len(self.source):
+            return bool(self.source[comment.span.line - 1][: comment.span.column - 1].strip())
         return comment.span.column > 1 and comment.span.line in self._code_lines()
 
     def _code_lines(self) -> set[int]:
@@ -120,28 +132,68 @@ class _Formatter:
             self._lines = lines
         return self._lines
 
-    def _emit(self, out: list[str], anchor_line: int, indent: str, lines: list[str]) -> None:
-        comments = self.leading.pop(anchor_line, [])
+    def _emit(self, out: list[str], anchor: tuple[int, int], indent: str, lines: list[str]) -> None:
+        comments = self.leading.pop(anchor, [])
         for i, (line, text) in enumerate(comments):
             out.append(indent + text)
-            following = comments[i + 1][0] if i + 1 < len(comments) else anchor_line
+            following = comments[i + 1][0] if i + 1 < len(comments) else anchor[0]
             if following - line > 1 and not indent:
                 out.append("")  # a blank line after a comment block is kept at the top level
-        trailing = self.trailing.pop(anchor_line, [])
+        trailing = self.trailing.pop(anchor, [])
+        inner = self.inner.pop(anchor, [])
+        where = self._line_map(anchor, lines)
+        above: dict[int, list[str]] = {}
+        for line, text in inner:
+            later = [s for s in where if s > line]
+            at = where[min(later)] if later else len(lines) - 1
+            above.setdefault(at, []).append(text)
+        after: dict[int, list[str]] = {}
+        for line, text in trailing:
+            earlier = [s for s in where if s <= line]
+            at = where[max(earlier)] if earlier else len(lines) - 1
+            after.setdefault(at, []).append(text)
         for i, text in enumerate(lines):
-            if i == len(lines) - 1 and trailing:
-                text = text + "  " + "  ".join(trailing)
+            margin = text[: len(text) - len(text.lstrip())]
+            out.extend(margin + comment for comment in above.get(i, []))
+            if i in after:
+                text = text + "  " + "  ".join(after[i])
             out.append(text)
+
+    def _line_map(self, anchor: tuple[int, int], lines: list[str]) -> dict[int, int]:
+        """Which of the emitted `lines` each source line of code of `anchor` became: the k-th
+        source line starting with a keyword is the k-th emitted line starting with it (a
+        calendar's `hours`, a metric's `by`, a rule's `expect`); a line that starts otherwise
+        continues the line before it. Without the source, every line is the last."""
+        first, last = anchor
+        if self.source is None:
+            return {first: len(lines) - 1}
+        starts = [_first_word(text) for text in lines]
+        where: dict[int, int] = {first: 0}
+        seen: dict[str, int] = {}
+        current = 0
+        for line in range(first + 1, min(last, len(self.source)) + 1):
+            text = self.source[line - 1]
+            code = text[: self.comment_columns.get(line, len(text) + 1) - 1]
+            if not code.strip():
+                continue  # a blank line, or a comment alone on its line
+            word = _first_word(code)
+            seen[word] = seen.get(word, 0) + 1
+            matches = [i for i, start in enumerate(starts) if start == word]
+            if len(matches) >= seen[word]:
+                current = matches[seen[word] - 1]
+            where[line] = current
+        return where
 
     # ------------------------------------------------------------------ file
     def run(self) -> str:
         blocks: list[list[str]] = []
         for item in self.tree.items:
             block: list[str] = []
-            self._emit(block, item.span.line, "", self._item_head(item))
+            self._emit(block, _item_anchor(item), "", self._item_head(item))
             if isinstance(item, ast.Policy):
                 for clause in _ordered(item):
-                    self._emit(block, clause.span.line, INDENT, self._clause(clause, INDENT))
+                    anchor = (clause.span.line, clause.span.end_line)
+                    self._emit(block, anchor, INDENT, self._clause(clause, INDENT))
             blocks.append(block)
         text = "\n\n".join("\n".join(b) for b in _join_uses(self.tree.items, blocks))
         if self.rest:
@@ -406,6 +458,19 @@ class _Formatter:
         assert isinstance(e, ast.MissingExpr)
         word = "is not missing" if e.negated else "is missing"
         return f"{self.expr(e.value, 5)} {word}", level
+
+
+def _item_anchor(item: Any) -> tuple[int, int]:
+    """The lines of an item: a calendar or metric all of its own, a policy its head line."""
+    if isinstance(item, ast.CalendarDef | ast.MetricDef):
+        return (item.span.line, item.span.end_line)
+    return (item.span.line, item.span.line)
+
+
+def _first_word(line: str) -> str:
+    """The first word of a line of policy text: its keyword, when it starts with one."""
+    words = line.split()
+    return words[0] if words else ""
 
 
 def _ordered(policy: ast.Policy) -> list[Any]:

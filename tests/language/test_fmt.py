@@ -24,7 +24,7 @@ def tree(text: str) -> ast.PolicyFile:
 
 
 def fmt(text: str) -> str:
-    return format_file(tree(text))
+    return format_file(tree(text), text)
 
 
 MESSY = """\
@@ -283,5 +283,68 @@ def test_state_limit_and_trigger_counts_round_trip() -> None:
         "  expect ticket.taken within 2h\n"
         "  unless ticket.closed, trigger counts\n"
     )
+    assert fmt(out) == out
+    assert strip_spans(tree(out)) == strip_spans(tree(text))
+
+
+def test_comments_inside_a_calendar_a_metric_and_a_rule_stay_on_their_lines() -> None:
+    # hunt9 finding-1: a comment inside a construct of several lines was glued to its last line
+    # or moved out of it ('open 2026-12-27  # cal  # h', the zone's comment after the
+    # calendar), and the second `fmt` moved them again: `fmt --check` failed after `fmt`.
+    text = (
+        'calendar desk "Desk"  # cal\n'
+        '  holidays "TR"  # hol\n'
+        "  # before hours\n"
+        "  hours mon-fri 09:00-18:00  # hrs\n"
+        '  zone "Europe/Istanbul"  # zn\n'
+        "\n"
+        'policy kpi.x "X"\n'
+        "  per call\n"
+        "  metric sl = share(call.answered within 20s of call.queued)  # m\n"
+        "    # between\n"
+        "    by queue  # b\n"
+        "    per day  # d\n"
+        "  require sl >= 80%\n"
+        "\n"
+        'policy p.q "T" when a.b  # head\n'
+        "  # before expect\n"
+        "  expect c.d within 1h  # one hour\n"
+        '    where k == "#x"  # w\n'
+        "  unless e.f  # u\n"
+        "\n"
+        'policy z.z "Z"\n'
+        "  per visit\n"
+        "  while customer.entered until customer.left:  # w\n"
+        "    always count(*) >= 1, grace 30s  # a\n"
+    )
+    expected = (
+        'calendar desk "Desk"  # cal\n'
+        '  zone "Europe/Istanbul"  # zn\n'
+        "  # before hours\n"
+        "  hours mon-fri 09:00-18:00  # hrs\n"
+        '  holidays "TR"  # hol\n'
+        "\n"
+        'policy kpi.x "X"\n'
+        "  per call\n"
+        "  metric sl = share(call.answered within 20s of call.queued)  # m\n"
+        "    # between\n"
+        "    by queue  # b\n"
+        "    per day  # d\n"
+        "  require sl >= 80%\n"
+        "\n"
+        'policy p.q "T"\n'
+        "  when a.b  # head\n"
+        "  # before expect\n"
+        "  expect c.d within 1h  # one hour\n"
+        '    where k == "#x"  # w\n'
+        "  unless e.f  # u\n"
+        "\n"
+        'policy z.z "Z"\n'
+        "  per visit\n"
+        "  while customer.entered until customer.left:  # w\n"
+        "    always count(*) >= 1, grace 30s  # a\n"
+    )
+    out = fmt(text)
+    assert out == expected
     assert fmt(out) == out
     assert strip_spans(tree(out)) == strip_spans(tree(text))
