@@ -134,6 +134,8 @@ class FeatureFile(pytest.Module):
         module = types.ModuleType(f"cxrules_feature_{_slug(self.path.stem)}")
         module.__file__ = path
         self._scenario_names: set[str] = set()
+        if _holds_no_feature(self.path):
+            return module  # empty, or only comments: no scenario (pytest-bdd raised KeyError)
         try:
             feature = get_feature(folder, os.path.basename(path))
         except Exception as exc:
@@ -169,6 +171,19 @@ class FeatureFile(pytest.Module):
     def istestfunction(self, obj: object, name: str) -> bool:
         """Our scenario functions are tests whatever `python_functions` says."""
         return name in getattr(self, "_scenario_names", set())
+
+
+def _holds_no_feature(path: Path) -> bool:
+    """Whether a feature file parses as Gherkin with no `Feature:` in it (an empty file, or one
+    of comments): a file with no scenario, not an error."""
+    from gherkin.errors import CompositeParserException  # type: ignore[import-untyped]
+    from gherkin.parser import Parser  # type: ignore[import-untyped]
+
+    try:
+        document = Parser().parse(path.read_text("utf-8"))
+    except (CompositeParserException, OSError, UnicodeDecodeError):
+        return False  # said by pytest-bdd's own parsing, below
+    return "feature" not in document
 
 
 class FeatureSyntaxError(Exception):

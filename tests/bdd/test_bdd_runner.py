@@ -184,3 +184,20 @@ def test_gherkin_mistakes_are_said_at_their_line_and_the_other_features_run(
     ) in out
     assert ' 13 |     Given the parameter "wait" is "3"\n' in out
     assert "--set" not in out
+
+
+def test_an_empty_feature_file_is_no_scenario_not_a_traceback(tmp_path: Path) -> None:
+    """hunt9 finding-2: an empty feature file (or one of comments only, a stub a team commits
+    before its scenarios) stopped its collection with pytest-bdd's `KeyError: 'feature'` and a
+    traceback, and `cxrules test` exited 1; it holds no scenario, and the others run."""
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "shop.cxr").write_text(POLICY, "utf-8")
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "a_empty.feature").write_text("", "utf-8")
+    (tmp_path / "specs" / "b_todo.feature").write_text("# TODO: the refunds\n\n", "utf-8")
+    (tmp_path / "specs" / "c_good.feature").write_text(MISTAKES["c_good.feature"], "utf-8")
+    done = _run_features(tmp_path)
+    out = done.stdout + done.stderr
+    assert done.returncode == 0, out
+    assert "2 passed" in out
+    assert "error" not in out.lower() and "Traceback" not in out
