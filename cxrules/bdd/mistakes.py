@@ -50,29 +50,104 @@ _POSITION = re.compile(r"^\((\d+):(\d+)\): (.*)$")
 def syntax_errors(path: str, text: str, messages: Iterable[str]) -> str:
     """The Gherkin parser's errors (`(11:7): inconsistent cell count within the table`) as
     diagnostics of the file `path` whose text is `text`: position, message in words, the line
-    and a caret.
+    and a caret with a hint.
 
     >>> text = "Feature: f\\n  Scenario: s\\n    | a | b |\\n    | 1 |\\n"
     >>> print(syntax_errors("f.feature", text, ["(4:5): inconsistent cell count within the table"]))
     f.feature:4:5: error: this row has 1 cell, the table's header has 2 (a | b)
        |
      4 |     | 1 |
-       |     ^^^^^
+       |     ^^^^^ every row has a cell per column: an empty cell is written |  |
     """
     lines = text.split("\n")
-    out = []
+    out: list[str] = []
     for message in messages:
         found = _POSITION.match(message.strip())
         if found is None:
             out.append(f"{path}: error: {message.strip()}")
             continue
-        line, column, what = int(found[1]), int(found[2]), found[3]
+        line, column = int(found[1]), max(1, int(found[2]))
+        said = _in_words(found[3], lines, line, column)
+        if said is None:
+            continue  # the same mistake again, on a later line: said once
+        what, hint, line, column = said
         source = lines[line - 1] if 0 < line <= len(lines) else ""
-        if what == "inconsistent cell count within the table":
-            what = _cell_count(lines, line)
-        end = len(source.rstrip()) + 1 if source.strip().startswith("|") else column + 1
-        out.append(f"{path}:{line}:{column}: error: {what}\n{excerpt(source, line, column, end)}")
+        if source.strip().startswith("|"):
+            end = len(source.rstrip()) + 1
+        else:
+            end = max(column + 1, len(source.rstrip()) + 1)
+        out.append(
+            f"{path}:{line}:{column}: error: {what}\n{excerpt(source, line, column, end, hint)}"
+        )
     return "\n".join(out)
+
+
+#: The Gherkin parser's names of what it expected, in words; None: nothing to suggest.
+_TOKENS: dict[str, str | None] = {
+    "#StepLine": "a step (Given, When, Then, And, But)",
+    "#TableRow": "a table row (| … |)",
+    "#DocStringSeparator": 'a """ block',
+    "#ScenarioLine": "'Scenario:'",
+    "#ExamplesLine": "'Examples:'",
+    "#BackgroundLine": "'Background:'",
+    "#RuleLine": "'Rule:'",
+    "#FeatureLine": "'Feature:'",
+    "#TagLine": "a tag (@…)",
+}
+_KEYWORDS = ("Given", "When", "Then", "And", "But", "Scenario:", "Examples:", "Background:")
+_EXPECTED = re.compile(r"^expected: (.*), got '(.*)'$", re.DOTALL)
+
+
+def _in_words(
+    what: str, lines: list[str], line: int, column: int
+) -> tuple[str, str, int, int] | None:
+    """A parser error in words: (message, hint, line, column), or None when it repeats the
+    error before it (every line before a missing `Feature:` is one)."""
+    if what == "inconsistent cell count within the table":
+        hint = "every row has a cell per column: an empty cell is written |  |"
+        return _cell_count(lines, line), hint, line, column
+    if what.startswith("unexpected end of file") and "#DocStringSeparator" in what:
+        opening = [n for n, text in enumerate(lines, 1) if text.strip().startswith(('"""', "```"))]
+        if opening:
+            line = opening[-1]
+            column = len(lines[line - 1]) - len(lines[line - 1].lstrip()) + 1
+        quotes = lines[line - 1].strip()[:3] if opening else '"""'
+        return (
+            f"this {quotes} block is never closed: the file ends inside it",
+            f"end the block with a line holding only {quotes}",
+            line,
+            column,
+        )
+    if what == "A tag may not contain whitespace":
+        hint = "a tag is one word (@smoke), on a line of its own above what it tags"
+        return "a tag with a space in it", hint, line, column
+    expected = _EXPECTED.match(what)
+    if expected is None:
+        return what, "the Gherkin syntax: docs/gherkin.md", line, column
+    tokens = [t.strip() for t in expected[1].split(",")]
+    got = expected[2].strip()
+    if "#FeatureLine" in tokens and "#StepLine" not in tokens:
+        earlier = [t.strip() for t in lines[: line - 1]]
+        if any(t and not t.startswith(("#", "@")) for t in earlier):
+            return None  # an earlier line was already said to come before 'Feature:'
+        return (
+            f"'{got}' comes before the file's 'Feature:' line",
+            "a feature file starts with 'Feature: <what it specifies>', the scenarios under it",
+            line,
+            column,
+        )
+    if got.startswith("Feature:"):
+        hint = "a file holds one Feature: put this one in a file of its own"
+        return "a second 'Feature:' in one file", hint, line, column
+    if got.startswith("Background:"):
+        hint = "write the Background before the first Scenario"
+        return "a 'Background:' after a scenario", hint, line, column
+    words = got.split()
+    close = did_you_mean(words[0], _KEYWORDS) if words else ""
+    if not close:
+        offered = [w for w in (_TOKENS.get(t) for t in tokens) if w]
+        close = "here comes " + ", ".join(offered[:-1]) + " or " + offered[-1]
+    return f"'{got}' is not Gherkin here", close, line, column
 
 
 def _cells(row: str) -> list[str]:

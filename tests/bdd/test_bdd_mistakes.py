@@ -37,11 +37,56 @@ def test_a_row_short_of_a_cell_names_both_counts_and_the_header() -> None:
         "call)\n"
         "   |\n"
         " 6 |       | +1s  | b |\n"
-        "   |       ^^^^^^^^^^^^\n"
-    ).rstrip("\n")
+        "   |       ^^^^^^^^^^^^ every row has a cell per column: an empty cell is written |  |"
+    )
 
 
 def test_an_unknown_step_far_from_every_step_names_the_docs() -> None:
     assert unknown_step("f.feature:3", "Given", "given", "a cucumber") == (
         "f.feature:3: unknown step 'Given a cucumber'\n  = hint: the steps are in docs/gherkin.md"
+    )
+
+
+def test_a_line_before_the_feature_line_is_said_once_in_words() -> None:
+    # hunt9 finding-3: the parser's 'expected: #EOF, #Language, #TagLine, #FeatureLine,
+    # #Comment, #Empty, got ...' was shown as it is, once for every line of the file.
+    text = "Scenario: no feature\n  Given the project policies\n  Then there are no violations\n"
+    messages = [
+        f"({n}:{c}): expected: #EOF, #Language, #TagLine, #FeatureLine, #Comment, #Empty, "
+        f"got '{text.splitlines()[n - 1].strip()}'"
+        for n, c in ((1, 1), (2, 3), (3, 3))
+    ]
+    assert syntax_errors("f.feature", text, messages) == (
+        "f.feature:1:1: error: 'Scenario: no feature' comes before the file's 'Feature:' line\n"
+        "   |\n"
+        " 1 | Scenario: no feature\n"
+        "   | ^^^^^^^^^^^^^^^^^^^^ a feature file starts with 'Feature: <what it specifies>', "
+        "the scenarios under it"
+    )
+
+
+def test_a_block_never_closed_is_shown_where_it_opens() -> None:
+    # hunt9 finding-3: 'f.feature:6:0: error: unexpected end of file, expected:
+    # #DocStringSeparator, #Other', at column 0 of a line past the end of the file.
+    text = 'Feature: f\n  Scenario: s\n    Given the policy:\n      """\n      policy a.b "T"\n'
+    message = "(6:0): unexpected end of file, expected: #DocStringSeparator, #Other"
+    assert syntax_errors("f.feature", text, [message]) == (
+        'f.feature:4:7: error: this """ block is never closed: the file ends inside it\n'
+        "   |\n"
+        ' 4 |       """\n'
+        '   |       ^^^ end the block with a line holding only """'
+    )
+
+
+def test_a_misspelt_keyword_gets_the_keyword() -> None:
+    text = "Feature: f\n  Scenario: s\n    Given x\n    | a |\n    Thn y\n"
+    message = (
+        "(5:5): expected: #EOF, #TableRow, #DocStringSeparator, #StepLine, #TagLine, "
+        "#ExamplesLine, #ScenarioLine, #RuleLine, #Comment, #Empty, got 'Thn y'"
+    )
+    assert syntax_errors("f.feature", text, [message]) == (
+        "f.feature:5:5: error: 'Thn y' is not Gherkin here\n"
+        "   |\n"
+        " 5 |     Thn y\n"
+        "   |     ^^^^^ did you mean 'Then'?"
     )

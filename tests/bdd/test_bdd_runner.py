@@ -171,7 +171,8 @@ def test_gherkin_mistakes_are_said_at_their_line_and_the_other_features_run(
         "(time | type | table)\n"
         "   |\n"
         " 6 |       | +0s   | guest.arrived |\n"
-        "   |       ^^^^^^^^^^^^^^^^^^^^^^^^^\n"
+        "   |       ^^^^^^^^^^^^^^^^^^^^^^^^^ every row has a cell per column: an empty cell is "
+        "written |  |\n"
     ) in out
     assert (
         "specs/b_steps.feature:10: unknown step 'Then there are exactly no violations'\n"
