@@ -8,7 +8,8 @@ the nearest step cxrules offers.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import Any
 
 from cxrules.diagnostics import did_you_mean
 from cxrules.source import excerpt
@@ -181,3 +182,74 @@ def unknown_step(where: str, keyword: str, kind: str, name: str) -> str:
     hint = did_you_mean(f"{kind.title()} {name}", KNOWN_STEPS)
     hint = f"{hint} (the steps: docs/gherkin.md)" if hint else "the steps are in docs/gherkin.md"
     return f"{where}: unknown step '{keyword.strip()} {name}'\n  = hint: {hint}"
+
+
+_STEP_WORDS = ("Given", "When", "Then", "And", "But")
+
+
+def steps_read_as_text(path: str, text: str, is_step: Callable[[str], bool]) -> str:
+    """A step Gherkin reads as description text, so that no scenario runs it: a step right
+    under `Feature:` (outside any scenario), or the first step of a scenario or background
+    whose keyword is misspelt (`Gven the log zone is "…"`). A description line counts when its
+    first word is a step keyword, or close to one, and the rest is a step cxrules offers
+    (`is_step`), so prose that starts with 'When' is left alone. '' when there is none.
+
+    >>> text = 'Feature: f\\n  Scenario: s\\n    Gven the time is "09:00"\\n'
+    >>> said = steps_read_as_text("f.feature", text, lambda rest: rest.startswith("the time"))
+    >>> print(said.replace(": Gherkin", ":\\nGherkin"))
+    f.feature:3:5: error: 'Gven the time is "09:00"' is not a step:
+    Gherkin reads it as the scenario's description and runs no step for it
+       |
+     3 |     Gven the time is "09:00"
+       |     ^^^^ did you mean 'Given'?
+    """
+    from gherkin.errors import CompositeParserException  # type: ignore[import-untyped]
+    from gherkin.parser import Parser  # type: ignore[import-untyped]
+
+    try:
+        document: Any = Parser().parse(text)
+    except CompositeParserException:
+        return ""
+    lines = text.split("\n")
+    out: list[str] = []
+    nodes = [document.get("feature") or {}]
+    while nodes:
+        node = nodes.pop(0)
+        for child in node.get("children", []):
+            nodes.extend(child[k] for k in ("background", "scenario", "rule") if k in child)
+        said = _description_steps(node, lines, is_step)
+        out.extend(f"{path}:{line}:{column}: error: {what}" for line, column, what in said)
+    return "\n".join(out)
+
+
+def _description_steps(
+    node: dict[str, Any], lines: list[str], is_step: Callable[[str], bool]
+) -> list[tuple[int, int, str]]:
+    found = []
+    line = node.get("location", {}).get("line", 0)
+    where = {"Feature": "the feature's", "Rule": "the rule's"}.get(node.get("keyword", ""), "")
+    where = where or f"the {node.get('keyword', 'scenario').lower()}'s"
+    for described in (node.get("description") or "").split("\n"):
+        words = described.split(None, 1)
+        if not words:
+            continue
+        while line < len(lines) and lines[line].strip() != described.strip():
+            line += 1
+        line += 1  # 1-based: the line of `described`
+        word, rest = words[0], words[1] if len(words) > 1 else ""
+        if word not in _STEP_WORDS and not did_you_mean(word, _STEP_WORDS):
+            continue
+        if not is_step(rest):
+            continue
+        column = len(described) - len(described.lstrip()) + 1
+        if word in _STEP_WORDS:  # a step outside a scenario
+            hint = "put it under 'Background:' (every scenario) or under a 'Scenario:'"
+        else:
+            hint = did_you_mean(word, _STEP_WORDS)
+        what = (
+            f"'{described.strip()}' is not a step: Gherkin reads it as {where} description "
+            f"and runs no step for it\n"
+            f"{excerpt(lines[line - 1], line, column, column + len(word), hint)}"
+        )
+        found.append((line, column, what))
+    return found

@@ -136,6 +136,13 @@ class FeatureFile(pytest.Module):
         self._scenario_names: set[str] = set()
         if _holds_no_feature(self.path):
             return module  # empty, or only comments: no scenario (pytest-bdd raised KeyError)
+        from cxrules.bdd.mistakes import steps_read_as_text
+
+        lost = steps_read_as_text(
+            _shown(path, self.config), self.path.read_text("utf-8"), _is_our_step
+        )
+        if lost:  # before pytest-bdd, whose 'First step … must start with Given' says less
+            raise FeatureSyntaxError(lost)
         try:
             feature = get_feature(folder, os.path.basename(path))
         except Exception as exc:
@@ -171,6 +178,16 @@ class FeatureFile(pytest.Module):
     def istestfunction(self, obj: object, name: str) -> bool:
         """Our scenario functions are tests whatever `python_functions` says."""
         return name in getattr(self, "_scenario_names", set())
+
+
+def _is_our_step(text: str) -> bool:
+    """Whether `text` (a step without its keyword) is one of the steps cxrules offers."""
+    from pytest_bdd.steps import step_function_context_registry
+
+    return any(
+        c.step_func.__module__ == "cxrules.bdd.steps" and c.parser.is_matching(text)
+        for c in step_function_context_registry.values()
+    )
 
 
 def _holds_no_feature(path: Path) -> bool:

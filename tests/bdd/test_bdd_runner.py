@@ -202,3 +202,40 @@ def test_an_empty_feature_file_is_no_scenario_not_a_traceback(tmp_path: Path) ->
     assert done.returncode == 0, out
     assert "2 passed" in out
     assert "error" not in out.lower() and "Traceback" not in out
+
+
+LOST_STEPS = """Feature: Steps Gherkin takes for text
+  When a guest arrives, we greet them: prose that starts like a step stays prose.
+  Given the time is "2026-03-02T19:00:00"
+
+  Scenario: A misspelt first step
+    Gven the project policies
+    Then there are no violations
+"""
+
+
+def test_a_step_gherkin_reads_as_description_is_an_error_at_its_line(tmp_path: Path) -> None:
+    """hunt9 finding-4: a step under `Feature:` outside any scenario, or a first step with a
+    misspelt keyword, is description text to Gherkin: the step never ran, silently (the
+    scenario passed without its base time), or the scenario failed with 'the scenario names
+    no policies' though it named them. Each is now an error at its line."""
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "shop.cxr").write_text(POLICY, "utf-8")
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "lost.feature").write_text(LOST_STEPS, "utf-8")
+    done = _run_features(tmp_path)
+    out = done.stdout
+    assert done.returncode == 1, out + done.stderr
+    assert "names no policies" not in out and "a guest arrives" not in out
+    assert (
+        "specs/lost.feature:3:3: error: 'Given the time is \"2026-03-02T19:00:00\"' is not a "
+        "step: Gherkin reads it as the feature's description and runs no step for it\n"
+        "   |\n"
+        ' 3 |   Given the time is "2026-03-02T19:00:00"\n'
+        "   |   ^^^^^ put it under 'Background:' (every scenario) or under a 'Scenario:'\n"
+        "specs/lost.feature:6:5: error: 'Gven the project policies' is not a step: Gherkin "
+        "reads it as the scenario's description and runs no step for it\n"
+        "   |\n"
+        " 6 |     Gven the project policies\n"
+        "   |     ^^^^ did you mean 'Given'?\n"
+    ) in out
