@@ -485,6 +485,9 @@ def _single_equals(line_text: str, span: Span) -> Diagnostic:
 
 def _unknown_unit(line_text: str, column: int, span_at: Any, line: int) -> Diagnostic | None:
     """E102 for a number glued to a word that is not a unit of time ('24hrs', '5mins')."""
+    exponent = _exponent(line_text, column, span_at, line)
+    if exponent is not None:
+        return exponent
     compound = _compound_duration(line_text, column, span_at, line)
     if compound is not None:
         return compound
@@ -669,12 +672,38 @@ def _number_before(source: Source, part: Part, token: Token) -> Diagnostic | Non
             " (if the day comes first)",
             line_text,
         )
+    glued = _unknown_unit(line_text, column, source.span_at, line)  # '2.5e3', '1.5x'
+    if glued is not None:
+        return glued
     return error(
         "E102",
         f"the duration '{number}' has no unit",
         source.span_at(line, column, len(number)),
         f"a duration needs a unit, such as '{number}s', '{number}min' or '{number}h'",
         source.line_text(line),
+    )
+
+
+_EXPONENT = re.compile(r"\d+(?:\.\d+)?[eE][+-]?\d+")
+
+
+def _exponent(line_text: str, column: int, span_at: Any, line: int) -> Diagnostic | None:
+    """E100 for a number in exponent notation at `column` (`2.5e3`), read whole, rather than
+    'the duration '2' has no unit' or ''e' is not a unit of time'."""
+    exponent = _EXPONENT.match(line_text, column - 1)
+    if exponent is None:
+        return None
+    from decimal import Decimal
+
+    text = exponent.group(0)
+    value = Decimal(text)
+    written = f"{value:f}" if abs(value.adjusted()) <= 30 else ""
+    return error(
+        "E100",
+        f"'{text}' is written with an exponent, which the language does not read",
+        span_at(line, column, len(text)),
+        f"write the number out: {written}" if written else "write the number out",
+        line_text,
     )
 
 
