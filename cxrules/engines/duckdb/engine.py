@@ -37,6 +37,7 @@ from cxrules.engines.sql.driver import Backend, SqlRun, limits_env, plan_texts, 
 from cxrules.engines.sql.exprs import CompileError
 from cxrules.engines.sql.listing import listing
 from cxrules.engines.sql.plan import PolicyPlan, Table
+from cxrules.engines.sql.sharing import SharedStages
 from cxrules.engines.sql.text import ident
 from cxrules.findings.assemble import Outcome, Reading
 from cxrules.findings.model import Cited
@@ -131,11 +132,18 @@ class DuckDBBackend(Backend):
             ((threads,),) = con.execute("SELECT current_setting('threads')").fetchall()
             workers = int(threads)
         self.workers = workers
+        self.shared = SharedStages()  # the stages several plans have (`share`)
 
     def fork(self) -> DuckDBBackend:
         """The same database through a connection of its own (DuckDB runs the queries of
         several connections at once, sharing its threads and its memory limit)."""
-        return DuckDBBackend(self.con.cursor(), workers=1, settings=self.settings)
+        forked = DuckDBBackend(self.con.cursor(), workers=1, settings=self.settings)
+        forked.shared = self.shared
+        return forked
+
+    def share(self, plans: list[PolicyPlan]) -> None:
+        uses = [[u for _, _, u in stage_uses(plan)] for plan in plans]
+        self.shared = SharedStages.of(plans, uses)
 
     def define_functions(self, plans: list[PolicyPlan]) -> None:
         if any(uses_casing(text) for plan in plans for text in plan_texts(plan)):
@@ -192,11 +200,30 @@ class DuckDBBackend(Backend):
             for n, (name, sql, uses) in enumerate(stage_uses(plan)):
                 for step in plan.steps_at(n):
                     self.run_step(step)
-                con.execute(f"CREATE {'TABLE' if uses > 1 else 'VIEW'} {schema}.{name} AS {sql}")
+                table = self.shared.table_of(index, name)
+                if table is not None:
+                    self._make_shared(table, sql)
+                    con.execute(f"CREATE VIEW {schema}.{name} AS SELECT * FROM main.{table}")
+                else:
+                    kind = "TABLE" if uses > 1 else "VIEW"
+                    con.execute(f"CREATE {kind} {schema}.{name} AS {sql}")
             yield
         finally:
             self.schema = "main"
             con.execute(f"SET search_path = 'main'; DROP SCHEMA {schema} CASCADE")
+            for table in self.shared.done(index):
+                con.execute(f"DROP TABLE IF EXISTS main.{table}")
+
+    def _make_shared(self, table: str, sql: str) -> bool:
+        """The shared table, made by the first plan that reaches it (the plan's earlier stages,
+        the same in every plan that reads it, are what its SQL reads); True when this call
+        made it."""
+        with self.shared.locks[table]:
+            if table in self.shared.made:
+                return False
+            self.con.execute(f"CREATE TABLE main.{table} AS {sql}")
+            self.shared.made.add(table)
+            return True
 
     def create_table(self, table: Table) -> None:
         """The table in the current plan's schema (in `main` outside a plan), from Arrow."""

@@ -124,6 +124,10 @@ class Backend(ABC):
         """Create (or replace) a table from a query."""
         self.execute(f"CREATE OR REPLACE TABLE {name} AS {select}")
 
+    def share(self, plans: list[PolicyPlan]) -> None:  # noqa: B027 (optional)
+        """Get ready to make the stages several plans have once (`sharing.py`), for a backend
+        that can; the others make every plan's stages."""
+
     def attribute_kinds(self, catalog: Catalog) -> dict[str, frozenset[int]]:
         """Path → the kinds (`aj_k` codes; 0: missing) of its values in `ev` (made by
         `make_ev`; a superset will do), for the paths whose kinds the backend can tell."""
@@ -235,6 +239,7 @@ class SqlRun:
         db.define_functions(plans)
         for table in calendars.tables():
             db.create_table(table)
+        db.share(plans)
         audited = total - ignored
         options.progress.phase("auditing", audited)
         db.open_records()
