@@ -382,13 +382,24 @@ class JsonlRoute(Route):
         return jsonl_item(data, number, self.log.max_record, self.log.label)
 
 
+#: orjson refuses a record nested more than 1024 levels deep (the record is one level; DuckDB
+#: has no such limit): a line with this many `[` may be one (a second `{` is unsafe anyway).
+DEEP = 1023
+
+
 def _unsafe(raw: pa.ChunkedArray, first: int) -> tuple[pa.Array, list[int]]:
     """Lines DuckDB must not judge: the lenient parser's extras; line 1 with a BOM (only there
-    does read_jsonl drop one)."""
+    does read_jsonl drop one); a line that may nest arrays deeper than orjson reads (only a
+    line of DEEP bytes or more is counted)."""
     unsafe = pc.match_substring_regex(raw, UNSAFE)
+    more = set()
     if first == 1 and len(raw) and raw[0].as_py().startswith(b"\xef\xbb\xbf"):
-        return unsafe, [1]
-    return unsafe, []
+        more.add(1)
+    long = pc.indices_nonzero(pc.greater_equal(pc.binary_length(raw), DEEP))
+    if len(long):
+        deep = pc.greater_equal(pc.count_substring(raw.take(long), "["), DEEP)
+        more.update(first + index for index in long.filter(deep).to_pylist())
+    return unsafe, sorted(more)
 
 
 def _repeats(keys: str) -> bool:

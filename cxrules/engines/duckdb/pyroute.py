@@ -80,28 +80,59 @@ def _default(value: Any) -> Any:
 
 
 def _finite(value: Any) -> bool:
-    kind = type(value)
-    if kind is float:
-        return math.isfinite(value)
-    if kind is dict:
-        return all(_finite(item) for item in value.values())
-    if kind is list or kind is tuple:
-        return all(_finite(item) for item in value)
+    """No NaN or infinity in the value, at any depth (walked without recursion: a JSON record
+    may nest 1023 lists)."""
+    stack = [value]
+    while stack:
+        item = stack.pop()
+        kind = type(item)
+        if kind is float:
+            if not math.isfinite(item):
+                return False
+        elif kind is dict:
+            stack.extend(item.values())
+        elif kind is list or kind is tuple:
+            stack.extend(item)
     return True
 
 
+class _Text(str):
+    """JSON text that `_write` puts out as it is."""
+
+
 def _write(value: Any) -> str:
-    """JSON text of a value with non-finite floats (written as NaN, Infinity, -Infinity)."""
-    if isinstance(value, float) and not math.isfinite(value):
-        return "NaN" if value != value else ("Infinity" if value > 0 else "-Infinity")
-    if isinstance(value, dict):
-        items = (f"{json.dumps(str(k), ensure_ascii=False)}:{_write(v)}" for k, v in value.items())
-        return "{" + ",".join(items) + "}"
-    if isinstance(value, list | tuple):
-        return "[" + ",".join(_write(item) for item in value) + "]"
-    if isinstance(value, int) and not isinstance(value, bool):
-        return str(value)  # also beyond 64 bits
-    return orjson.dumps(value, default=_default, option=orjson.OPT_PASSTHROUGH_DATETIME).decode()
+    """JSON text of a value with non-finite floats (written as NaN, Infinity, -Infinity),
+    written without recursion."""
+    parts: list[str] = []
+    stack: list[Any] = [value]
+    while stack:
+        item = stack.pop()
+        if type(item) is _Text:
+            parts.append(item)
+        elif isinstance(item, float) and not math.isfinite(item):
+            parts.append("NaN" if item != item else ("Infinity" if item > 0 else "-Infinity"))
+        elif isinstance(item, dict):
+            parts.append("{")
+            stack.append(_Text("}"))
+            entries = list(item.items())
+            for index in range(len(entries) - 1, -1, -1):
+                key, inner = entries[index]
+                stack.append(inner)
+                name = json.dumps(str(key), ensure_ascii=False)
+                stack.append(_Text(f"{',' if index else ''}{name}:"))
+        elif isinstance(item, list | tuple):
+            parts.append("[")
+            stack.append(_Text("]"))
+            for index in range(len(item) - 1, -1, -1):
+                stack.append(item[index])
+                if index:
+                    stack.append(_Text(","))
+        elif isinstance(item, int) and not isinstance(item, bool):
+            parts.append(str(item))  # also beyond 64 bits
+        else:
+            option = orjson.OPT_PASSTHROUGH_DATETIME
+            parts.append(orjson.dumps(item, default=_default, option=option).decode())
+    return "".join(parts)
 
 
 def attrs_json(attrs: dict[str, Any]) -> str:

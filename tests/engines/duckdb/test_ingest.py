@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import sys
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,6 +17,7 @@ from hypothesis import strategies as st
 from cxrules.engines.duckdb.csvfile import CsvPlan
 from cxrules.engines.duckdb.ingest import ingest
 from cxrules.engines.duckdb.parquetfile import ParquetPlan
+from cxrules.engines.duckdb.pyroute import attrs_json
 from cxrules.engines.duckdb.verify import differences, duckdb_read, python_read
 from cxrules.logs import LogMapping, LogSet, MappingError, load_mapping, mapping_from_dict, open_log
 from cxrules.time.instants import to_us
@@ -320,6 +322,34 @@ def test_a_line_cut_mid_way_by_the_limit_is_read_by_python(tmp_path):
     _, got = compare([path], {"max_record": limit})
     assert got.routes == ["python"]
     assert [e[5] for e in got.events] == [1, 3]
+
+
+def test_lists_nested_deeper_than_orjson_reads_are_rejected_alike(tmp_path):
+    # orjson reads a record nested 1024 levels deep (the record is one level) and refuses one
+    # level more; DuckDB's parser has no such limit and accepted the record (hunt10 finding-1)
+    def nested(n: int, second: int) -> str:
+        return f'{{"time": "2026-03-02T10:00:0{second}Z", "type": "t", "d": {"[" * n}{"]" * n}}}'
+
+    lines = [nested(1, 0), nested(1023, 1), nested(1024, 2), nested(1022, 3)]
+    path = write(tmp_path / "deep.jsonl", lines)
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(5000)  # for the comparison of the events (json.loads, ==)
+    try:
+        expected, got = compare([path])
+    finally:
+        sys.setrecursionlimit(limit)
+    assert [(r.line, r.code) for r in expected.rejected] == [(3, "E402")]
+    assert "depth limit" in expected.rejected[0].reason
+    assert [e[5] for e in got.events] == [1, 2, 4]
+    assert got.routes == ["jsonl:duckdb"]  # the deep lines alone go to Python
+
+
+def test_attributes_nested_deeper_than_the_recursion_limit_are_written():
+    deep: list = [float("nan")]
+    for _ in range(3000):
+        deep = [deep]
+    text = attrs_json({"d": deep, "n": 2**70})
+    assert text == '{"d":' + "[" * 3001 + "NaN" + "]" * 3001 + ',"n":1180591620717411303424}'
 
 
 # -- order, several inputs, duplicates, gzip -------------------------------------------------
