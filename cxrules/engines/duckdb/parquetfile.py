@@ -10,14 +10,16 @@ gives the Python readers: a float32 as the double it is, a null as null.
 
 Parquet rows have no lines to hand back one by one: when any row is one DuckDB cannot judge
 exactly (a time that is not plain ISO, a non-finite float, a missing type…), the whole file is
-read by the Python readers instead.
+read by the Python readers instead. So is a file DuckDB cannot read (a corrupt page the
+footer did not show): the Python readers reject it in their words (E401).
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+import duckdb
 import orjson
 import pyarrow as pa
 
@@ -28,9 +30,6 @@ from cxrules.logs.build import Template
 from cxrules.logs.logset import SEQ_SHIFT, LogInput
 from cxrules.logs.readers import parquet_columns
 from cxrules.time.zones import zone
-
-if TYPE_CHECKING:
-    import duckdb
 
 
 def _kind(kind: pa.DataType) -> str | None:
@@ -338,7 +337,20 @@ def read_parquet_native(
     con: duckdb.DuckDBPyConnection, log: LogInput, index: int, offset: int, plan: ParquetPlan
 ) -> int:
     """Read one Parquet input into the staging table; returns its number of rows. Raises
-    Fallback (having removed what it added) when some row needs the Python readers."""
+    Fallback (having removed what it added) when some row needs the Python readers, or when
+    DuckDB cannot read the file."""
+    try:
+        return _read(con, log, index, offset, plan)
+    except (duckdb.OutOfMemoryException, duckdb.InterruptException):
+        raise
+    except duckdb.Error as exc:  # a corrupt page: the Python readers say so (E401)
+        con.execute(f"DELETE FROM {STAGE} WHERE input = $input", {"input": index})
+        raise Fallback(f"DuckDB cannot read the file: {exc}") from exc
+
+
+def _read(
+    con: duckdb.DuckDBPyConnection, log: LogInput, index: int, offset: int, plan: ParquetPlan
+) -> int:
     path = str(log.table)
     naive = False
     if not plan.utc and plan.time_kind != "utc":

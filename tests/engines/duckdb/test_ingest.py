@@ -761,6 +761,30 @@ def test_parquet_typed_columns(tmp_path):
         assert got.routes in (["parquet:duckdb"], ["python"])
 
 
+def test_a_parquet_file_with_a_corrupt_page_is_refused_alike(tmp_path):
+    # the footer is sound, a page header is not: the python engine said E401 (exit 3); the
+    # duckdb engine said "the policies cannot run on the duckdb engine" (exit 2) (hunt10
+    # finding-2)
+    import pyarrow.parquet as pq
+
+    from cxrules.logs import LogError
+
+    path = parquet_file(
+        tmp_path / "t.parquet", {"time": ["2026-03-02T10:00:00Z"] * 4, "type": ["a"] * 4}
+    )
+    start = pq.ParquetFile(path).metadata.row_group(0).column(1).data_page_offset
+    data = bytearray(path.read_bytes())
+    data[start : start + 12] = b"\xff" * 12  # the type column's first page header
+    path.write_bytes(bytes(data))
+    errors = []
+    for read in (python_read, duckdb_read):
+        with pytest.raises(LogError) as caught:
+            read(_maker([path], None, {}))
+        errors.append(caught.value)
+    assert errors[0].reason.startswith("not a readable Parquet file: ")
+    assert (errors[1].path, errors[1].reason) == (errors[0].path, errors[0].reason)
+
+
 @pytest.mark.parametrize(
     "times",
     [
