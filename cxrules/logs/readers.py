@@ -158,11 +158,24 @@ def csv_header(stream: IO[bytes], delimiter: str, encoding: str, label: str) -> 
     reader = csv.reader(iter(lines), delimiter=delimiter)
     try:
         for fields in reader:
+            _check_header(lines, label)
             if fields:
                 return _unique(fields)
     except csv.Error as exc:
         raise LogError(label, f"line {lines.number}: the header is not valid CSV: {exc}") from None
     return []
+
+
+def _check_header(lines: _Lines, label: str) -> None:
+    """A header line that cannot be decoded (or is too long) is no header: the next line must
+    not be taken for it (its values would be shown as the columns)."""
+    bad = lines.bad
+    if bad is None:
+        return
+    hint = ""
+    if bad.code != "E408":
+        hint = '; give the file\'s encoding in the mapping, e.g. encoding = "cp1252" or "latin-1"'
+    raise LogError(label, f"line {bad.line}: the header cannot be read: {bad.reason}{hint}")
 
 
 def _unique(names: list[str]) -> list[str]:
@@ -197,6 +210,8 @@ def read_csv(
             yield Rejected(label, start, "E402", f"not valid CSV: {exc}", "")
             continue
         if lines.bad is not None:
+            if header is None:
+                _check_header(lines, label)
             yield lines.bad
             lines.bad = None
             continue

@@ -15,6 +15,7 @@ import pyarrow.parquet as pq
 import pytest
 
 from cxrules.logs import LogError, LogSet, mapping_from_dict, open_log
+from cxrules.logs.readers import read_csv
 
 DATA = Path(__file__).parent / "data"
 PLUS2 = timezone(timedelta(hours=2))
@@ -319,3 +320,23 @@ def test_a_utf16_export_is_read_line_by_line(tmp_path):
     path.write_bytes(text.encode("utf-16-le") + b"\x00\xd8")  # a lone surrogate at the end
     with pytest.raises(LogError, match="not valid utf-16-le"):
         read(path, {**mapping, "encoding": "utf-16-le"})
+
+
+def test_a_header_in_another_encoding_is_refused_not_replaced_by_the_first_row(tmp_path):
+    """A header naming a column 'Créé par' in Windows-1252 in a file read as UTF-8: the first
+    data row was taken for the header, and the mapping's columns were said to be missing from
+    '2026-03-02T10:00:00Z, ticket.opened, ana' (hunt10 finding-3)."""
+    path = tmp_path / "t.csv"
+    path.write_bytes(b"time,type,Cr\xe9\xe9 par\n2026-03-02T10:00:00Z,ticket.opened,ana\n")
+    with pytest.raises(LogError) as caught:
+        open_log(str(path))
+    assert caught.value.reason == (
+        "line 1: the header cannot be read: bytes are not valid utf-8 at byte 13 of the line; "
+        'give the file\'s encoding in the mapping, e.g. encoding = "cp1252" or "latin-1"'
+    )
+    _, [event] = read(path, {"encoding": "cp1252"})
+    assert event.attrs == {"Créé par": "ana"}
+    path.write_bytes(b"time,type," + b"x" * 70 + b"\n2026-03-02T10:00:00Z,a,\n")
+    with path.open("rb") as stream, pytest.raises(LogError) as caught:
+        list(read_csv(stream, 40, "t.csv", ",", "utf-8"))  # a header over the record limit
+    assert caught.value.reason.startswith("line 1: the header cannot be read: record is longer")
