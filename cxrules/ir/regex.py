@@ -31,6 +31,25 @@ CLASSES |= {"s": f"[{_SPACE}]", "S": f"[^{_SPACE}]"}
 IN_CLASS = {"d": r"\p{Nd}", "D": r"\P{Nd}", "w": _WORD, "s": _SPACE}
 _FLAGS = "imsU-"
 
+#: The four letters Python's `(?i)` takes for one (I, i, the Turkish dotted İ and dotless ı):
+#: RE2's case folding pairs only I with i, so `(?i)iptal` would miss "İPTAL". Under `(?i)` a
+#: literal among them, and a class holding any of them, is written with all four.
+TURKISH_I = "Ii\u0130\u0131"
+_TURKISH_I_CLASS = "Ii\\x{130}\\x{131}"
+
+# Escapes RE2 has and Python's regular expressions do not: refused as Python refuses them.
+_RE2_ONLY = {
+    "C": ("\\C (one byte of a character) is not a Python escape", "write . for any character"),
+    "Q": (
+        "\\Q…\\E is not a Python escape",
+        "escape each special character instead, e.g. \\\\. for a dot in the policy file",
+    ),
+    "E": (
+        "\\E is not a Python escape",
+        "escape each special character instead, e.g. \\\\. for a dot in the policy file",
+    ),
+}
+
 _LOOKAROUND = {
     "(?=": "a lookahead (?=…)",
     "(?!": "a negative lookahead (?!…)",
@@ -75,6 +94,10 @@ class _Scanner:
         self.out: list[str] = []
         self.depth = 0
         self.in_class = False
+        self.ignore_case = False
+        # per open group, the ignore-case flag its ')' leaves in force
+        self.restore: list[bool] = []
+        self.class_start = 0
 
     def run(self) -> str:
         p, i, n = self.p, 0, len(self.p)
@@ -86,6 +109,7 @@ class _Scanner:
             if self.in_class:
                 if ch == "]":
                     self.in_class = False
+                    self._fold_class()
                 elif ch == "[":
                     self._nested_set(i)
                     ch = "\\["  # Python reads a '[' inside a class as itself; RE2 may not
@@ -97,6 +121,8 @@ class _Scanner:
                 i = self._group(i)
             elif ch == ")":
                 self.depth = max(0, self.depth - 1)
+                if self.restore:
+                    self.ignore_case = self.restore.pop()
                 self.out.append(ch)
                 i += 1
             elif ch == "{":
@@ -107,9 +133,30 @@ class _Scanner:
                     f"write {ch} alone: the matcher never backtracks, so it is not needed",
                 )
             else:
-                self.out.append(ch)
+                self.out.append(self._literal(ch))
                 i += 1
         return "".join(self.out)
+
+    def _literal(self, ch: str) -> str:
+        """A character outside [ ]: under (?i) one of the Turkish I's stands for all four."""
+        if self.ignore_case and ch in TURKISH_I:
+            return f"[{_TURKISH_I_CLASS}]"
+        return ch
+
+    def _fold_class(self) -> None:
+        """At a class's ']' under (?i): a class that RE2 lets match one of the four I's (after
+        its own case folding) gets all four, as Python's `re` reads it — in a negated class, so
+        that it excludes all four."""
+        if not self.ignore_case:
+            return
+        body = "".join(self.out[self.class_start :])
+        positive = "[" + body[2:] if body.startswith("[^") else body
+        try:
+            folded = re2.compile("(?i)" + positive + "]", _OPTIONS)
+        except re2.error:
+            return  # not a valid class: RE2 says so when the whole pattern is compiled
+        if any(folded.fullmatch(letter) for letter in TURKISH_I):
+            self.out.append(_TURKISH_I_CLASS)
 
     def _nested_set(self, i: int) -> None:
         """'[:', '[=' or '[.' inside a class: POSIX syntax, which Python does not have (it reads
@@ -132,6 +179,7 @@ class _Scanner:
             j += 1
         if j < len(p) and p[j] == "]":
             j += 1
+        self.class_start = len(self.out)
         self.out.append(p[i:j])
         self.in_class = True
         return j
@@ -173,8 +221,13 @@ class _Scanner:
                 raise RegexError(
                     f"\\{c} needs {size} hexadecimal digits", "e.g. \\u00e9 for é", syntax=True
                 )
-            self.out.append("\\x{" + digits + "}")
+            self.out.append(self._code(int(digits, 16), "\\x{" + digits + "}"))
             return i + 2 + size
+        if c == "x" and not self.in_class:
+            return self._hex_escape(i)
+        if c in _RE2_ONLY:
+            reason, hint = _RE2_ONLY[c]
+            raise RegexError(reason, hint, syntax=True)
         if c in "N":
             raise RegexError(
                 "named characters (\\N{…}) are not supported",
@@ -182,6 +235,29 @@ class _Scanner:
             )
         self.out.append(p[i : i + 2])
         return i + 2
+
+    def _code(self, code: int, written: str) -> str:
+        """An escaped character outside [ ] (inside, `_fold_class` sees it)."""
+        if self.in_class:
+            return written
+        return self._literal(chr(code)) if chr(code) in TURKISH_I else written
+
+    def _hex_escape(self, i: int) -> int:
+        """\\xHH or \\x{H…}: one character, written as RE2 reads it."""
+        p = self.p
+        if p.startswith("{", i + 2):
+            end = p.find("}", i + 2)
+            digits = p[i + 3 : end] if end > 0 else ""
+            after = end + 1
+        else:
+            digits, after = p[i + 2 : i + 4], i + 4
+        if not digits or any(d not in "0123456789abcdefABCDEF" for d in digits):
+            self.out.append(p[i : i + 2])  # not a character code: RE2 says what is wrong
+            return i + 2
+        code = int(digits, 16)
+        written = p[i:after]
+        self.out.append(self._code(code, written) if code <= 0x10FFFF else written)
+        return after
 
     def _ascii_boundary(self, i: int, c: str) -> None:
         """\\b and \\B know only ASCII letters and digits: refuse them beside any other letter."""
@@ -203,6 +279,7 @@ class _Scanner:
                 "remove brackets that group nothing",
             )
         if not p.startswith("(?", i):
+            self.restore.append(self.ignore_case)
             self.out.append("(")
             return i + 1
         for head, what in _LOOKAROUND.items():
@@ -227,6 +304,7 @@ class _Scanner:
         if after == "#":
             raise RegexError("a comment (?#…) is not supported", "remove it")
         if after in ("P", "<", ":"):
+            self.restore.append(self.ignore_case)
             self.out.append("(?")
             return i + 2
         j = i + 2
@@ -238,6 +316,11 @@ class _Scanner:
                     "newline, (?U) lazy repetition",
                 )
             j += 1
+        on, _, off = p[i + 2 : j].partition("-")
+        flagged = ("i" in on or self.ignore_case) and "i" not in off
+        # (?i) holds to the end of the enclosing group; (?i:…) to the end of its own
+        self.restore.append(flagged if p[j : j + 1] == ")" else self.ignore_case)
+        self.ignore_case = flagged
         self.out.append(p[i:j])
         return j
 
@@ -287,6 +370,10 @@ _RE2_REASONS = {
     "pattern too large - reverse compile failed": "the pattern is too large",
     "invalid UTF-8": "the pattern is not valid text",
 }
+_UNICODE_CLASS_HINT = (
+    "\\p{…} takes a category such as L (letters), Lu (capitals) or Nd (digits), or a script "
+    "such as Latin, Greek or Cyrillic: Turkish and Romanian letters are \\p{Latin}"
+)
 _SYNTAX_HINT = (
     "check the brackets; to match a special character such as ( write \\\\( in the policy file"
 )
@@ -338,6 +425,9 @@ def _re2_error(exc: Exception) -> RegexError:
     raw = exc.args[0] if exc.args else ""
     text = raw.decode("utf-8", "replace") if isinstance(raw, bytes) else str(raw)
     kind, _, detail = text.partition(": ")
+    if kind == "invalid character class range" and detail[:2] in ("\\p", "\\P"):
+        # RE2 says so of an unknown \p{…} name too, which runs no range backwards
+        return RegexError(f"there is no Unicode class {detail}", _UNICODE_CLASS_HINT, syntax=True)
     reason = _RE2_REASONS.get(kind, kind or "not a valid regular expression")
     if detail and kind not in _WHOLE_PATTERN:
         reason += f": {detail}"

@@ -33,6 +33,22 @@ from cxrules.ir.regex import MAX_NESTING, Regex, RegexError, compile_regex, tran
         ("{x}", "a{x}", True),  # a brace that is no repetition is a character
         ("^[[]x$", "[x", True),  # a '[' inside a class is itself, as in Python
         ("^[a[]+$", "a[a", True),
+        # (?i) takes I, i, İ and ı for one letter, as Python's re does (RE2 pairs only I, i)
+        ("(?i)iptal", "SİPARİŞİNİZ İPTAL EDİLDİ", True),
+        ("(?i)sorun değil", "SORUN DEĞİL", True),
+        ("(?i)ıptal", "IPTAL", True),
+        ("(?i)İPTAL", "iptal", True),
+        (r"(?i)\u0130", "ı", True),
+        (r"(?i)\x69", "İ", True),
+        (r"(?i)\x{131}", "I", True),
+        ("(?i)^[a-z]+$", "İPTAL", True),
+        ("(?i)^[^a-z]+$", "İ", False),
+        ("(?i)[^i]", "ı", False),
+        ("(?i)[^i]", "a", True),
+        ("(?i:a)(?-i:i)", "Aİ", False),  # the flag holds in its group only
+        ("((?i)a)i", "AI", False),
+        ("iptal", "İPTAL", False),  # without (?i), case counts
+        ("(?i)[ğ]", "Ğ", True),
     ],
 )
 def test_matching_keeps_pythons_meaning(pattern: str, text: str, found: bool) -> None:
@@ -68,6 +84,12 @@ def test_matching_keeps_pythons_meaning(pattern: str, text: str, found: bool) ->
         ("a{3,2}", "the repetition {3,2} runs backwards", True),
         ("*a", "a repetition has nothing to repeat: *", True),
         ("a\\", "the pattern ends with a single backslash", True),
+        # RE2 escapes Python has not: refused as Python refuses them
+        (r"\Qa.b\E", "\\Q…\\E is not a Python escape", True),
+        (r"^\C", "\\C (one byte of a character) is not a Python escape", True),
+        # RE2 says "invalid character class range" of an unknown \p{…} name too
+        (r"\p{Turkish}", "there is no Unicode class \\p{Turkish}", True),
+        (r"[\p{Romanian}]", "there is no Unicode class \\p{Romanian}", True),
         (
             "^[[:upper:] ]+$",
             "[:upper:] is a POSIX class, which Python's regular expressions do not have (Python "

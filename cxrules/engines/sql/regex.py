@@ -40,7 +40,7 @@ from typing import Any
 
 import re2
 
-from cxrules.ir.regex import CLASSES, IN_CLASS, RegexError, compile_regex
+from cxrules.ir.regex import CLASSES, IN_CLASS, TURKISH_I, RegexError, compile_regex
 
 #: Every code point a SQL text can hold (UTF-8: no surrogates), in order, as UTF-8.
 _FIRST_SURROGATE, _LAST_SURROGATE = 0xD800, 0xDFFF
@@ -85,7 +85,7 @@ def _write(pattern: str) -> Written:
         compile_regex(pattern)  # what the python engine refuses is refused here too
     except RegexError as exc:
         raise Unportable(exc.reason) from None
-    stand_ins, plain = _unicode_classes(pattern)
+    stand_ins, plain = _unicode_classes(_python_escapes(pattern))
     try:
         parsed = sre.parse(plain)
     except Exception as exc:  # noqa: BLE001 - any error of Python's parser
@@ -102,6 +102,38 @@ def _write(pattern: str) -> Written:
     finally:
         _STAND_INS.reset(token)
     return Written(text, out.re2_only)
+
+
+def _python_escapes(pattern: str) -> str:
+    """The escapes the python engine runs in RE2's spelling (docs/language.md lists them) in
+    Python's, for Python's parser: `\\z` is `\\Z`, `\\x{1F642}` is `\\U0001F642`."""
+    if "\\z" not in pattern and "\\x{" not in pattern:
+        return pattern
+    out: list[str] = []
+    i = 0
+    while i < len(pattern):
+        if pattern[i] != "\\":
+            out.append(pattern[i])
+            i += 1
+            continue
+        pair = pattern[i : i + 2]
+        end = pattern.find("}", i) if pair == "\\x" and pattern.startswith("{", i + 2) else -1
+        digits = pattern[i + 3 : end]
+        if pair == "\\z":
+            out.append("\\Z")
+        elif end > 0 and 0 < len(digits) <= 8 and all(d in _HEX for d in digits):
+            if int(digits, 16) > 0x10FFFF:
+                raise Unportable(f"the character code {pattern[i : end + 1]}")
+            out.append(f"\\U{int(digits, 16):08x}")
+            i = end + 1
+            continue
+        else:
+            out.append(pair)
+        i += len(pair)
+    return "".join(out)
+
+
+_HEX = frozenset("0123456789abcdefABCDEF")
 
 
 #: The private-use code points that stand for a pattern's \p{…} classes while Python's parser
@@ -150,9 +182,11 @@ class _Writer:
     def item(self, op: Any, av: Any, flags: int) -> str:
         negated = any(o is C.NEGATE for o, _ in av) if op is C.IN else True
         if not negated and any(o is C.CATEGORY and a not in _CATEGORY_IN for o, a in av):
-            return _format(_set_class(av, flags))
+            return _format(_turkish_i(_set_class(av, flags), flags, negated=False))
         if op in _ONE_CHARACTER:
-            return _char_class(_re2_atom(op, av, flags))
+            ranges = list(_ranges(_re2_atom(op, av, flags)))
+            against = op is C.NOT_LITERAL or (op is C.IN and negated)
+            return _format(_turkish_i(ranges, flags, negated=against))
         if op is C.SUBPATTERN:
             _group, add, remove, body = av
             inner = (flags | add) & ~remove
@@ -304,10 +338,45 @@ def _set_class(items: list[tuple[Any, Any]], flags: int) -> list[tuple[int, int]
     return list(_ranges(_re2_atom(C.IN, [], flags, body="(?:" + "|".join(atoms) + ")")))
 
 
-@lru_cache(maxsize=4096)
-def _char_class(atom: str) -> str:
-    """The code points google-re2 matches with one-character `atom`, as an explicit class."""
-    return _format(list(_ranges(atom)))
+_TURKISH_I_CODES = sorted(map(ord, TURKISH_I))
+
+
+def _turkish_i(
+    ranges: list[tuple[int, int]], flags: int, *, negated: bool
+) -> list[tuple[int, int]]:
+    """Python's `(?i)` takes I, i, İ and ı for one letter, RE2's pairs only I with i (the python
+    engine writes all four, `cxrules.ir.regex.TURKISH_I`): a class matching some of them gets
+    all four, a negated one that lets some of them through loses all four."""
+    if not flags & C.SRE_FLAG_IGNORECASE:
+        return ranges
+    inside = [any(a <= code <= b for a, b in ranges) for code in _TURKISH_I_CODES]
+    if all(inside) or not any(inside):
+        return ranges
+    out = list(ranges)
+    if negated:
+        for code in _TURKISH_I_CODES:
+            out = [piece for a, b in out for piece in _without(a, b, code)]
+    else:
+        out += [(code, code) for code in _TURKISH_I_CODES]
+    return _merged(out)
+
+
+def _without(low: int, high: int, code: int) -> list[tuple[int, int]]:
+    if not low <= code <= high:
+        return [(low, high)]
+    return [(a, b) for a, b in ((low, code - 1), (code + 1, high)) if a <= b]
+
+
+def _merged(ranges: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    out: list[tuple[int, int]] = []
+    for a, b in sorted(ranges):
+        if out and a <= out[-1][1] + 1:
+            out[-1] = (out[-1][0], max(out[-1][1], b))
+        else:
+            out.append((a, b))
+    if not out:
+        raise Unportable("a class that matches no character")
+    return out
 
 
 def _format(ranges: list[tuple[int, int]]) -> str:
