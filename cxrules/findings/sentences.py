@@ -23,6 +23,7 @@ from cxrules.ir.text import (
     describe,
     duration_text,
     figure,
+    key_text,
     measured,
     number,
     ordinal,
@@ -47,7 +48,7 @@ def scope_label(policy: ir.Policy, scope: tuple[str, ...]) -> str:
     """'visit v-1007', 'customer c-1/billing'; '' for the global scope."""
     if not policy.scope:
         return ""
-    return f"{policy.scope[0]} {'/'.join(scope)}"
+    return f"{policy.scope[0]} {'/'.join(map(key_text, scope))}"
 
 
 def trigger_of(rule: Any) -> ir.Trigger | None:
@@ -447,7 +448,9 @@ def metric_figure(rule: ir.MetricCheck, value: float) -> str:
 
 def cell_place(metric: ir.Metric, cell: Cell) -> str:
     """' for queue=q1 in day 2026-03-02' (the group and the bucket of a cell)."""
-    where = ", ".join(f"{k}={v}" for k, v in zip(metric.group_by, cell.group, strict=True))
+    where = ", ".join(
+        f"{k}={key_text(v)}" for k, v in zip(metric.group_by, cell.group, strict=True)
+    )
     return (f" for {where}" if where else "") + (
         f" in {metric.bucket} {cell.bucket}" if cell.bucket else ""
     )

@@ -3,6 +3,7 @@ durations, numbers and percentages — for sentences, explanations and messages.
 
 from __future__ import annotations
 
+import json
 import math
 from typing import Any
 
@@ -225,3 +226,16 @@ def expect_window_text(w: ir.Window) -> str:
     """Where an expectation's event must fall, as written: a `before` window in words
     (`before_text`), else as `window_text` says it ('within 2h')."""
     return before_text(w) if w.direction == "before" else window_text(w)
+
+
+def key_text(v: str) -> str:
+    """A scope or group value as a sentence names it: as it is, or quoted when it would not
+    show — empty, with spaces at either end, or holding a character that does not print —
+    so that "FATURA " and "FATURA", or an empty value, never read alike.
+
+    >>> [key_text(v) for v in ("m-1", "Sorun değil", "FATURA ", "")]
+    ['m-1', 'Sorun değil', '"FATURA "', '""']
+    """
+    if v and v == v.strip() and v.isprintable():
+        return v
+    return json.dumps(v, ensure_ascii=False)

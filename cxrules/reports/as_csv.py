@@ -111,7 +111,7 @@ def _row(violation: Violation, names: tuple[str, ...] = ()) -> list[tuple[str, s
         violation.policy,
         violation.severity,
         violation.kind,
-        scope_text(violation.scope) if violation.scope else "",
+        scope_text(violation.scope, raw=True) if violation.scope else "",
         violation.start,
         violation.end,
         seconds_text(violation.duration_seconds),

@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import Any
 
-from cxrules.ir.text import figure, measured
+from cxrules.ir.text import figure, key_text, measured
 from cxrules.reports.model import (
     SEVERITY_ORDER,
     MetricValue,
@@ -271,15 +271,18 @@ def metric_value(value: MetricValue) -> str:
     return figure(value.value, unit, against)
 
 
-def scope_text(scope: dict[str, str]) -> str:
+def scope_text(scope: dict[str, str], *, raw: bool = False) -> str:
     """Scope values as 'key=value, key=value' in key order; '(whole log)' when there are none.
+    A value that would not show (empty, spaces at an end) is quoted, unless `raw` (CSV cells
+    hold the values as they are).
 
     >>> scope_text({"visit": "v-1", "arm": "ayse"}), scope_text({})
     ('arm=ayse, visit=v-1', '(whole log)')
     """
     if not scope:
         return "(whole log)"
-    return ", ".join(f"{key}={scope[key]}" for key in sorted(scope))
+    shown = (lambda v: v) if raw else key_text
+    return ", ".join(f"{key}={shown(scope[key])}" for key in sorted(scope))
 
 
 def instant(text: str, where: str) -> datetime:

@@ -1,0 +1,71 @@
+"""Turkish and Romanian text in conditions and sentences, on every engine (hunt 8): `(?i)` takes
+I, i, İ and ı for one letter as Python's `re` does, and a sentence quotes a scope or group value
+that would not show (empty, or with spaces at an end). Expected values by hand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from engine_builders import Log, counts, run, tally
+
+from cxrules import ir
+from cxrules.policyset import load_policies
+
+HEAD = """policy p.test "Test policy"
+  owner "Customer care"
+  description "Hunt 8"
+"""
+
+
+def compiled(tmp_path: Path, body: str) -> ir.Policy:
+    path = tmp_path / "p.cxr"
+    path.write_text(HEAD + body, encoding="utf-8")
+    loaded = load_policies([str(path)])
+    assert loaded.policy_set is not None, loaded.diagnostics
+    return loaded.policy_set.policies[0]
+
+
+def test_ignore_case_takes_the_turkish_capital_i_for_i(tmp_path: Path) -> None:
+    # Lines 1-3 start with "cancelled" (iptal) in some case: all caps with İ, a Latin capital
+    # I, a dotless ı. Line 4 has it later in the line; line 5 after an x, where case counts.
+    rule = compiled(tmp_path, '  forbid chat.line where text matches "(?i)^iptal|^x(?-i:iptal)"\n')
+    log = Log()
+    log.add("+0s", "chat.line", text="İPTAL EDİLDİ")
+    log.add("+1min", "chat.line", text="Iptal talebiniz alındı")
+    log.add("+2min", "chat.line", text="ıptal")
+    log.add("+3min", "chat.line", text="Sipariş iptal")
+    log.add("+4min", "chat.line", text="xİptal")
+    result = run(rule, log)
+    assert [v.trigger.id for v in result.violations if v.trigger] == ["e1", "e2", "e3"]
+    assert counts(result) == tally(activations=5, satisfied=2, violated=3)
+
+
+def test_a_value_with_spaces_at_an_end_or_empty_is_quoted(tmp_path: Path) -> None:
+    # Three complaints each about "fatura", "fatura " and "": three scopes whose third complaint
+    # is not escalated; the sentences must tell them apart.
+    rule = compiled(
+        tmp_path,
+        "  per customer, topic\n  when 3rd complaint.filed within 30d\n"
+        "  expect case.escalated within 1d\n",
+    )
+    log = Log()
+    for day in ("+0s", "+1d", "+2d"):
+        for topic in ("fatura", "fatura ", ""):
+            log.add(day, "complaint.filed", customer="m-1", topic=topic)
+    result = run(rule, log, as_of="+4d")
+    labels = sorted(
+        v.sentence.split(" of customer ")[1].split(" at ")[0] for v in result.violations
+    )
+    assert labels == ['m-1/""', 'm-1/"fatura "', "m-1/fatura"]
+
+
+def test_a_group_with_spaces_at_an_end_or_empty_is_quoted(tmp_path: Path) -> None:
+    rule = compiled(tmp_path, "  metric n = count(call.queued)\n    by queue\n  require n <= 1\n")
+    log = Log()
+    for queue in ("FATURA", "FATURA ", "FATURA ", "", ""):
+        log.add("+0s", "call.queued", queue=queue)
+    sentences = sorted(v.sentence for v in run(rule, log).violations)
+    assert sentences == [
+        'n for queue="" was 2 (2 call.queued; required <= 1)',
+        'n for queue="FATURA " was 2 (2 call.queued; required <= 1)',
+    ]
