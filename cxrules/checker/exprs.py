@@ -97,6 +97,9 @@ class _Exprs:
     def __init__(self, chk: Context, names: PolicyNames, context: str) -> None:
         self.chk, self.names, self.context = chk, names, context
         self.expanding: set[str] = set()
+        # `attribute ± duration`: read as a duration (a time the log writes as text is not
+        # shifted), which `_comparable` explains when it meets a moment in time
+        self.shifted: dict[int, str] = {}
 
     def visit(self, e: Any) -> str:
         method = getattr(self, "_" + e.kind)
@@ -311,6 +314,8 @@ class _Exprs:
                 return "any"
         if "any" in (left, right) or "null" in (left, right):
             known = left if right in ("any", "null") else right
+            if known == "duration" and e.op in ("+", "-") and "any" in (left, right):
+                self.shifted[id(e)] = "any"
             return "any" if e.op in ("-", "/") and known == "instant" else known
         if left == "instant" and right == "instant" and e.op == "-":
             return "duration"
@@ -336,12 +341,32 @@ class _Exprs:
         if left == "instant" and right == "string" or left == "string" and right == "instant":
             return
         if _FAMILY.get(left) != _FAMILY.get(right):
+            if {left, right} == {"instant", "duration"} and self._shifted_time(e):
+                return
             self.chk.err(
                 "E208",
                 f"compares {describe_type(left)} with {describe_type(right)}",
                 e.span,
                 _unit_hint(left, right),
             )
+
+    def _shifted_time(self, e: Any) -> bool:
+        """`time >= ora - 10min`: an attribute shifted by a duration, compared with a moment.
+        The attribute is a time only when the log's mapping reads it as one (`times`); a time
+        the log writes as text is read as a time beside another time, never shifted — so say
+        how to write it either way (E208 all the same)."""
+        sides = [e] + [getattr(e, side, None) for side in ("left", "right")]
+        shifted = next((x for x in sides if x is not None and id(x) in self.shifted), None)
+        if shifted is None:
+            return False
+        self.chk.err(
+            "E208",
+            "a value of the log shifted by a duration is not read as a time here",
+            e.span,
+            "shift the other side: write time + 10min >= ora, not time >= ora - 10min (a time "
+            "the log writes as text is read as a time only beside another time)",
+        )
+        return True
 
     def _constant(self, e: Any) -> Any:
         """A parameter's value (its --set override, else the file's) in place of its name."""
