@@ -69,3 +69,23 @@ def test_a_group_with_spaces_at_an_end_or_empty_is_quoted(tmp_path: Path) -> Non
         'n for queue="" was 2 (2 call.queued; required <= 1)',
         'n for queue="FATURA " was 2 (2 call.queued; required <= 1)',
     ]
+
+
+def test_a_metric_grouped_by_a_lower_cased_let(tmp_path: Path) -> None:
+    # The queue of each call, lower-cased from its first queueing: "Fatura" and "FATURA" are one
+    # group (waits 10 s and 40 s: 25 s on average, over 20 s), "İptal" lowers to "i̇ptal"
+    # (5 s). On spark the group's text was written with a true/false branch of a bare NULL,
+    # which Spark refused ("CASE WHEN NULL THEN true …": the plan could not run).
+    rule = compiled(
+        tmp_path,
+        "  per call\n  let k = lower(first(call.queued).queue)\n"
+        "  metric w = avg(wait of call.answered)\n    by k\n  require w <= 20s\n",
+    )
+    log = Log()
+    for call, queue, wait in (("c1", "Fatura", 10), ("c2", "FATURA", 40), ("c3", "İptal", 5)):
+        log.add("+0s", "call.queued", call=call, queue=queue)
+        log.add("+1min", "call.answered", call=call, wait=wait)
+    result = run(rule, log)
+    assert [v.scope for v in result.violations] == [{"k": "fatura"}]
+    values = {m.group["k"]: m.value for p in result.policies for m in p.metrics}
+    assert values == {"fatura": 25.0, "i\u0307ptal": 5.0}

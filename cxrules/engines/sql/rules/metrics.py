@@ -66,11 +66,18 @@ def group_text(v: V) -> str:
     or false, a whole number below 10^18 without its fraction; NULL otherwise (no group)."""
     n = num_of(v)
     whole = f"NOT isnan({n}) AND {n} = floor({n}) AND abs({n}) < 1e18"
-    return (
-        f"CASE WHEN {v.is_kind(STR)} THEN {v.s} "
-        f"WHEN {v.is_kind(INT, FLOAT)} AND {whole} THEN CAST(CAST({n} AS BIGINT) AS VARCHAR) "
-        f"WHEN {v.is_kind(BOOL)} THEN CASE WHEN {v.b} THEN 'true' ELSE 'false' END END"
-    )
+    # only the kinds the value can have: a branch on a kind it never has would read a bare
+    # NULL (`CASE WHEN NULL THEN 'true' …`), which Spark refuses (`lower(…)` is only a text)
+    cases = []
+    if v.can(STR):
+        cases.append(f"WHEN {v.is_kind(STR)} THEN {v.s}")
+    if v.can(INT, FLOAT) and n != "NULL":
+        cases.append(
+            f"WHEN {v.is_kind(INT, FLOAT)} AND {whole} THEN CAST(CAST({n} AS BIGINT) AS VARCHAR)"
+        )
+    if v.can(BOOL) and v.b != "NULL":
+        cases.append(f"WHEN {v.is_kind(BOOL)} THEN CASE WHEN {v.b} THEN 'true' ELSE 'false' END")
+    return f"CASE {' '.join(cases)} END" if cases else "CAST(NULL AS VARCHAR)"
 
 
 class Cell:
