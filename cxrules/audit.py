@@ -20,6 +20,7 @@ from cxrules.ir.walk import uses_local_time
 from cxrules.logs import LogSet, load_mapping, open_log
 from cxrules.logs.errors import LogError, MappingError, OutOfOrder
 from cxrules.logs.event import Event
+from cxrules.logs.files import log_files
 from cxrules.logs.mapping import LogMapping
 from cxrules.logs.progress import NO_PROGRESS, Progress
 from cxrules.policyset import load_policies
@@ -79,7 +80,8 @@ def open_audit(
         engine = engines.get(request.engine)
     except KeyError as exc:
         raise AuditError(exc.args[0], 2) from None
-    given_once(request.logs)
+    paths = _log_paths(request.logs)
+    given_once(paths)
     loaded = load_policies(request.policies, request.overrides)
     if loaded.policy_set is None:
         reason = "no policy files found" if not loaded.workspace.sources else "invalid policies"
@@ -95,7 +97,7 @@ def open_audit(
     zone = mapping.zone or "UTC"
     as_of = parse_as_of(request.as_of, zone) if request.as_of else None
     try:
-        inputs = [open_log(path, mapping, fmt=request.log_format) for path in request.logs]
+        inputs = [open_log(path, mapping, fmt=request.log_format) for path in paths]
     except LogError as exc:
         raise AuditError("a log cannot be read", 3, [_unreadable(exc)]) from exc
     except MappingError as exc:
@@ -209,10 +211,11 @@ def check_against_logs(
     """The W401, W402 and W403 warnings of the policies against sample logs, read but not audited
     (`cxrules check --log`), at the names' first uses in `sources`. Raises AuditError when a log
     or the mapping cannot be read, or a log is given twice (its records would count twice)."""
-    given_once(logs)
+    paths = _log_paths(logs)
+    given_once(paths)
     try:
         log_mapping = load_mapping(mapping, project_dir or Path.cwd())
-        inputs = [open_log(path, log_mapping, fmt=log_format) for path in logs]
+        inputs = [open_log(path, log_mapping, fmt=log_format) for path in paths]
     except LogError as exc:
         raise AuditError("a log cannot be read", 3, [_unreadable(exc)]) from exc
     except MappingError as exc:
@@ -357,12 +360,22 @@ def _text_warnings(
     return looker.warnings()
 
 
+def _log_paths(logs: Sequence[str]) -> list[str]:
+    """The log files given, a folder standing for the log files in it (`log_files`)."""
+    try:
+        return log_files(logs)
+    except LogError as exc:
+        raise AuditError("a log cannot be read", 3, [_unreadable(exc)]) from exc
+
+
 def _unreadable(exc: Exception) -> Diagnostic:
     path = getattr(exc, "path", "")
     reason = getattr(exc, "reason", str(exc))
     hint = "check the path and the file's permissions; re-export a corrupt file"
     if "cannot tell the format" in reason:
         hint = "name the format: --log-format csv (or jsonl, parquet, xes)"
+    if "the folder holds no log file" in reason:
+        hint = "name the log files, or give their names a log format's extension"
     return error("E401", f"cannot read the log '{path}': {reason}", hint=hint)
 
 

@@ -337,8 +337,8 @@ def run() -> None:
     "--log",
     "logs",
     multiple=True,
-    help="log files: JSONL, CSV, Parquet or XES, gzipped or not; '-' for stdin "
-    "[default: the project's 'logs']",
+    help="log files (JSONL, CSV, Parquet or XES, gzipped or not) or folders of them; '-' for "
+    "stdin [default: the project's 'logs']",
 )
 @click.option(
     "--mapping",

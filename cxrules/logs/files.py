@@ -9,7 +9,7 @@ import shutil
 import sys
 import tempfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
 from typing import IO, cast
@@ -30,6 +30,44 @@ EXTENSIONS = {
 }
 FORMATS = ("jsonl", "csv", "parquet", "xes")
 _CHUNK = 1 << 20
+
+
+def log_files(paths: Sequence[str]) -> list[str]:
+    """The log files named: a folder stands for the log files directly in it — names ending in
+    a log format's extension, gzipped or not (`EXTENSIONS`); hidden files and links aside — in
+    name order. Raises LogError for a folder that holds none.
+
+    >>> import tempfile, pathlib
+    >>> folder = pathlib.Path(tempfile.mkdtemp())
+    >>> for name in ("b.csv.gz", "a.jsonl", "notes.md", ".a.jsonl"):
+    ...     _ = (folder / name).write_text("")
+    >>> [pathlib.Path(p).name for p in log_files([str(folder), "-"])]
+    ['a.jsonl', 'b.csv.gz', '-']
+    """
+    found: list[str] = []
+    for path in paths:
+        folder = Path(path)
+        if path == "-" or not folder.is_dir():
+            found.append(path)
+            continue
+        names = sorted(
+            child.name
+            for child in folder.iterdir()
+            if _log_name(child.name) and child.is_file() and not child.is_symlink()
+        )
+        if not names:
+            kinds = ", ".join(EXTENSIONS)
+            raise LogError(
+                path,
+                f"the folder holds no log file (a name ending in {kinds}, or one of these and .gz)",
+            )
+        found.extend(str(folder / name) for name in names)
+    return found
+
+
+def _log_name(name: str) -> bool:
+    lowered = name.lower().removesuffix(".gz")
+    return not name.startswith(".") and Path(lowered).suffix in EXTENSIONS
 
 
 def spool_stdin() -> Path:

@@ -191,6 +191,44 @@ def test_empty_and_gzipped_logs(tmp_path: Path) -> None:
     assert code == 1 and len(json.loads(out)["violations"]) == 1
 
 
+def test_a_folder_of_logs_is_its_log_files_in_name_order(tmp_path: Path) -> None:
+    policies, _ = _project(tmp_path, [])
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    # the visit's gap (10:05:00 to 10:07:12) spans the two files; the notes are not a log
+    (folder / "2026-03-02b.jsonl.gz").write_bytes(
+        gzip.compress(("\n".join(GOOD[3:]) + "\n").encode())
+    )
+    (folder / "2026-03-02a.jsonl").write_text("\n".join(GOOD[:3]) + "\n", encoding="utf-8")
+    (folder / "notes.md").write_text("not a log", encoding="utf-8")
+    (folder / ".partial.jsonl").write_text("{broken", encoding="utf-8")
+    code, out = _audit("--policies", str(policies), "--log", str(folder), "--format", "json")
+    assert code == 1
+    report = json.loads(out)
+    assert [Path(i["path"]).name for i in report["inputs"]] == [
+        "2026-03-02a.jsonl",
+        "2026-03-02b.jsonl.gz",
+    ]
+    assert [i["read"] for i in report["inputs"]] == [3, 2]
+    (violation,) = report["violations"]
+    assert violation["duration_seconds"] == 132
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    code, out = _audit("--policies", str(policies), "--log", str(empty))
+    assert code == 3
+    assert f"cannot read the log '{empty}': the folder holds no log file" in out
+    assert "hint: name the log files" in out
+    code, out = _audit(
+        "--policies",
+        str(policies),
+        "--log",
+        str(folder),
+        "--log",
+        str(folder / "2026-03-02a.jsonl"),
+    )
+    assert code == 2 and "is given twice" in out
+
+
 NOTHING = [
     pytest.param(
         ["not json", "{oops"],
