@@ -213,7 +213,8 @@ class LogInput:
             self._stored = stored
             try:
                 if self.format == "jsonl":
-                    yield from read_jsonl(stream, self.max_record, self.label)
+                    encoding = self.mapping.encoding
+                    yield from read_jsonl(stream, self.max_record, self.label, encoding)
                 elif self.format == "csv":
                     encoding = self.mapping.encoding
                     yield from read_csv(

@@ -26,10 +26,17 @@ Item = Row | Rejected
 _CHUNK = 1 << 20
 
 
-def read_jsonl(stream: IO[bytes], limit: int, label: str) -> Iterator[Item]:
-    """Rows of a JSON Lines stream: one object per line."""
+def read_jsonl(
+    stream: IO[bytes], limit: int, label: str, encoding: str = "utf-8"
+) -> Iterator[Item]:
+    """Rows of a JSON Lines stream: one object per line, in `encoding` (a line not valid in it
+    is rejected, E402; UTF-16 and UTF-32 files are recoded before their lines are split)."""
     loads = orjson.loads
     decode_error = orjson.JSONDecodeError
+    codec = codecs.lookup(encoding).name
+    if codec in _WIDE:
+        stream = io.BufferedReader(_Recoded(stream, encoding, label))
+        codec = "utf-8"
     readline = stream.readline
     number = 0
     while True:
@@ -45,8 +52,15 @@ def read_jsonl(stream: IO[bytes], limit: int, label: str) -> Iterator[Item]:
                         break
             yield _too_long(label, number, data, limit)
             continue
-        if number == 1 and data.startswith(b"\xef\xbb\xbf"):
+        if number == 1 and data.startswith(b"\xef\xbb\xbf") and codec == "utf-8":
             data = data[3:]
+        if codec != "utf-8":
+            try:
+                data = data.decode(encoding).encode("utf-8")
+            except UnicodeDecodeError as bad:
+                reason = f"bytes are not valid {encoding} at byte {bad.start + 1} of the line"
+                yield Rejected(label, number, "E402", reason, sample_text(data))
+                continue
         try:
             row = loads(data)
         except decode_error as exc:

@@ -23,6 +23,7 @@ their hours (after the first such batch, the table is filled before each batch i
 
 from __future__ import annotations
 
+import codecs
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -75,7 +76,8 @@ class JsonlPlan:
     def of(cls, mapping: LogMapping, fmt: str) -> JsonlPlan | None:
         """The plan, or None when the mapping needs the Python readers (a template or slug
         type, missing values, numbers, drop, rename, several events per record, a date column,
-        a time format other than ISO, attribute columns read as times)."""
+        a time format other than ISO, attribute columns read as times, an encoding other than
+        UTF-8)."""
         plain = (
             fmt == "jsonl"
             and not (mapping.events or mapping.missing or mapping.missing_in)
@@ -83,6 +85,7 @@ class JsonlPlan:
             and not mapping.times
             and mapping.time_format == "iso"
             and mapping.type_values == "verbatim"
+            and codecs.lookup(mapping.encoding).name == "utf-8"
         )
         time_column, type_column = mapping.time_column(fmt), mapping.type_column(fmt)
         names = [time_column, type_column] + ([mapping.id] if mapping.id else [])

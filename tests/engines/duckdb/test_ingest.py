@@ -1171,3 +1171,25 @@ def test_both_reads_profile_the_same_types_and_attribute_paths(tmp_path):
     assert got.profile is not None
     assert sorted(got.profile.types) == ["a", "b"]
     assert sorted(got.profile.paths) == ["l", "p.q", "s/t~", "s/t~.u", "x", "x.", "x.y", "x.y.z"]
+
+
+def test_json_lines_in_the_mappings_encoding(tmp_path):
+    """`encoding` was read for CSV only: a Latin-1 JSON Lines export lost its lines with an
+    accent as E407 'not valid UTF-8', and a UTF-16 one every line (hunt10 unfixed-1)."""
+    lines = [
+        '{"time": "2026-03-02T10:00:00Z", "type": "ticket.opened", "by": "Jos\xe9"}',
+        '{"time": "2026-03-02T10:01:00Z", "type": "ticket.closed", "by": "Ana"}',
+    ]
+    latin = tmp_path / "latin.jsonl"
+    latin.write_bytes("\n".join(lines).encode("latin-1") + b"\n\x81\n")
+    expected, got = compare([latin], {"encoding": "cp1252"})
+    assert [row[-1]["by"] for row in expected.events] == ["José", "Ana"]
+    # byte 0x81 has no character in Windows-1252: its line is rejected, in the file's terms
+    assert [(r.line, r.code, r.reason) for r in got.rejected] == [
+        (3, "E402", "bytes are not valid cp1252 at byte 1 of the line")
+    ]
+    wide = tmp_path / "wide.jsonl"
+    wide.write_bytes(("\n".join(lines) + "\n").encode("utf-16"))
+    expected, got = compare([wide], {"encoding": "utf-16"})
+    assert [row[-1]["by"] for row in got.events] == ["José", "Ana"]
+    assert got.rejected == []
