@@ -374,6 +374,8 @@ def _unreadable(exc: Exception) -> Diagnostic:
     hint = "check the path and the file's permissions; re-export a corrupt file"
     if "cannot tell the format" in reason:
         hint = "name the format: --log-format csv (or jsonl, parquet, xes)"
+    if "the header cannot be read" in reason:
+        hint = "give the file's encoding in the mapping's [log] table (encoding = ...)"
     if "the folder holds no log file" in reason:
         hint = "name the log files, or give their names a log format's extension"
     return error("E401", f"cannot read the log '{path}': {reason}", hint=hint)

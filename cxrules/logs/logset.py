@@ -138,17 +138,23 @@ class LogInput:
             header = parquet_columns(self.table, self.label)
         absent = [c for c in builder.columns() if c not in header]
         if absent:
-            shown = ", ".join(header[:20]) + (", ..." if len(header) > 20 else "")
+            # NUL bytes between the letters: UTF-16 read as UTF-8 (no byte order mark)
+            wide = any("\x00" in name for name in header)
+            names = [repr(n) if wide else n for n in header[:20]]
+            shown = ", ".join(names) + (", ..." if len(header) > 20 else "")
             problems = []
             for c in absent:
                 span, line = self.mapping.locate_column(c)
+                hint = did_you_mean(c, header) or "name a column of the header"
+                if wide:
+                    hint = 'the file looks UTF-16: give the mapping encoding = "utf-16-le"'
                 problems.append(
                     error(
                         "E410",
                         f"the mapping names column '{c}', which the header of {self.label} does "
                         f"not have (columns: {shown})",
                         span,
-                        did_you_mean(c, header) or "name a column of the header",
+                        hint,
                         line,
                     )
                 )

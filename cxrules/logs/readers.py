@@ -112,6 +112,7 @@ class _Lines:
         self.label = label
         self.number = 0
         self.bad: Rejected | None = None
+        self.wide = False  # the first bad line looks UTF-16 (a byte order mark, NUL bytes)
 
     def __iter__(self) -> Iterator[str]:
         for number, data, too_long in self.source:
@@ -128,7 +129,10 @@ class _Lines:
                 reason = f"bytes are not valid {self.encoding} at byte {exc.start + 1} of the line"
                 utf8 = self.encoding.replace("-", "").lower() == "utf8"
                 code = "E407" if utf8 else "E402"
-                self.bad = self.bad or Rejected(self.label, number, code, reason, sample_text(data))
+                if self.bad is None:
+                    self.bad = Rejected(self.label, number, code, reason, sample_text(data))
+                    self.wide = data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE))
+                    self.wide = self.wide or b"\x00" in data
                 yield "\n"
 
 
@@ -187,7 +191,9 @@ def _check_header(lines: _Lines, label: str) -> None:
     if bad is None:
         return
     hint = ""
-    if bad.code != "E408":
+    if bad.code != "E408" and lines.wide:
+        hint = '; the file looks UTF-16 (Excel\'s "Unicode Text"): encoding = "utf-16"'
+    elif bad.code != "E408":
         hint = '; give the file\'s encoding in the mapping, e.g. encoding = "cp1252" or "latin-1"'
     raise LogError(label, f"line {bad.line}: the header cannot be read: {bad.reason}{hint}")
 

@@ -14,7 +14,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
 
-from cxrules.logs import LogError, LogSet, mapping_from_dict, open_log
+from cxrules.logs import LogError, LogSet, MappingError, mapping_from_dict, open_log
 from cxrules.logs.readers import read_csv
 
 DATA = Path(__file__).parent / "data"
@@ -340,3 +340,26 @@ def test_a_header_in_another_encoding_is_refused_not_replaced_by_the_first_row(t
     with path.open("rb") as stream, pytest.raises(LogError) as caught:
         list(read_csv(stream, 40, "t.csv", ",", "utf-8"))  # a header over the record limit
     assert caught.value.reason.startswith("line 1: the header cannot be read: record is longer")
+
+
+def test_a_utf16_csv_read_as_utf8_is_named_utf16(tmp_path):
+    """An Excel "Unicode Text" export (UTF-16) read without `encoding`: the advice was
+    cp1252 or latin-1, or, without a byte order mark, the header's letters were shown apart
+    with no advice at all (hunt10 unfixed-5)."""
+    text = "time,type,who\n2026-03-02T10:00:00Z,ticket.opened,ana\n"
+    marked = tmp_path / "marked.csv"
+    marked.write_bytes(text.encode("utf-16"))  # with a byte order mark
+    with pytest.raises(LogError) as caught:
+        open_log(str(marked))
+    assert caught.value.reason.endswith(
+        'the file looks UTF-16 (Excel\'s "Unicode Text"): encoding = "utf-16"'
+    )
+    bare = tmp_path / "bare.csv"
+    bare.write_bytes(text.encode("utf-16-le"))
+    with pytest.raises(MappingError) as wrong:
+        read(bare)
+    first = wrong.value.diagnostics[0]
+    assert first.hint == 'the file looks UTF-16: give the mapping encoding = "utf-16-le"'
+    assert "'t\\x00i\\x00m\\x00e\\x00'" in first.message
+    _, [event] = read(bare, {"encoding": "utf-16-le"})
+    assert event.attrs == {"who": "ana"}
