@@ -227,7 +227,14 @@ def read_csv(
             return
         except csv.Error as exc:
             lines.bad = None
-            yield Rejected(label, start, "E402", f"not valid CSV: {exc}", "")
+            reason = f"not valid CSV: {exc}"
+            if str(exc) == "unexpected end of data":
+                # a quote left open: every line to the end was read into one field
+                reason = f"not valid CSV: a quoted field opened on line {start} is never closed"
+                if lines.number > start:
+                    reason += f", so lines {start} to {lines.number} were read as one record"
+                reason += ' (a quote inside a quoted field is written twice: "")'
+            yield Rejected(label, start, "E402", reason, "")
             continue
         if lines.bad is not None:
             if header is None:

@@ -363,3 +363,27 @@ def test_a_utf16_csv_read_as_utf8_is_named_utf16(tmp_path):
     assert "'t\\x00i\\x00m\\x00e\\x00'" in first.message
     _, [event] = read(bare, {"encoding": "utf-16-le"})
     assert event.attrs == {"who": "ana"}
+
+
+def test_a_quote_left_open_names_the_lines_it_swallowed(tmp_path):
+    """A quote opened and never closed makes the rest of the file one record: the reason was
+    only 'unexpected end of data' (hunt10 unfixed-2)."""
+    path = tmp_path / "q.csv"
+    path.write_text(
+        "time,type,who\n"
+        "2026-03-02T10:00:00Z,ticket.opened,ana\n"
+        '2026-03-02T10:01:00Z,ticket.opened,"bob\n'
+        "2026-03-02T10:02:00Z,ticket.opened,cem\n"
+        "2026-03-02T10:03:00Z,ticket.opened,dan\n",
+        encoding="utf-8",
+    )
+    logs, events = read(path)
+    assert [e.attrs["who"] for e in events] == ["ana"]
+    assert [(r.line, r.code, r.reason) for r in logs.rejected] == [
+        (
+            3,
+            "E402",
+            "not valid CSV: a quoted field opened on line 3 is never closed, so lines 3 to 5 "
+            'were read as one record (a quote inside a quoted field is written twice: "")',
+        )
+    ]

@@ -98,7 +98,12 @@ def test_csv_bad_bytes_long_line_and_bad_number(tmp_path):
         (3, "E407", "bytes are not valid utf-8 at byte 23 of the line"),
         (4, "E408", "record is longer than the maximum of 100 bytes"),
         (5, "E406", "column 'n' is not a number: 'x1'"),
-        (6, "E402", "not valid CSV: unexpected end of data"),
+        (
+            6,
+            "E402",
+            "not valid CSV: a quoted field opened on line 6 is never closed (a quote inside a "
+            'quoted field is written twice: "")',
+        ),
     ]
     summary = logs.summaries()[0]
     assert (summary.read, summary.accepted, summary.rejected) == (5, 1, 4)
