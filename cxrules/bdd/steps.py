@@ -27,7 +27,8 @@ def plain(fn: F) -> F:
         try:
             fn(*args, **kwargs)
         except SpecError as exc:
-            message = f"the scenario cannot run: {exc}"
+            where = f"{exc.where}: " if exc.where else ""
+            message = f"the scenario cannot run: {where}{exc}"
         except AssertionError as exc:
             message = str(exc)
         if message is not None:
@@ -45,6 +46,11 @@ def _rows(world: World, what: str, allowed: set[str] | None) -> list[Row]:
     return table_rows(raw, what, allowed)
 
 
+def _line(world: World) -> int:
+    """The line of the step being run (0 when pytest-bdd does not say)."""
+    return int(getattr(world.step, "line_number", 0) or 0)
+
+
 # --------------------------------------------------------------------------- Given
 
 
@@ -52,7 +58,7 @@ def _rows(world: World, what: str, allowed: set[str] | None) -> list[Row]:
 @plain
 def policies_in(cxrules_world: World, path: str) -> None:
     """Every policy in a file or folder, relative to the project root."""
-    cxrules_world.spec = PolicySpec(paths=(path,))
+    cxrules_world.spec = PolicySpec(paths=(path,), line=_line(cxrules_world))
 
 
 @given("the project policies")
@@ -66,7 +72,7 @@ def project_policies(cxrules_world: World) -> None:
 @plain
 def one_policy(cxrules_world: World, pid: str, path: str) -> None:
     """One policy, chosen by id, from a file or folder."""
-    cxrules_world.spec = PolicySpec(paths=(path,), only=pid)
+    cxrules_world.spec = PolicySpec(paths=(path,), only=pid, line=_line(cxrules_world))
 
 
 @given("the policy:")

@@ -16,7 +16,12 @@ from cxrules.time.zones import zone
 
 class SpecError(Exception):
     """A scenario that cannot be run as written (a bad cell, an unknown policy): the message says
-    where and why, in words; pytest shows it instead of a traceback."""
+    where and why, in words; pytest shows it instead of a traceback. `where`: the feature file
+    and line the mistake is at, when the message does not say it."""
+
+    def __init__(self, message: str, where: str = "") -> None:
+        super().__init__(message)
+        self.where = where
 
 
 _NUMBER = re.compile(r"[+-]?(?:\d+\.\d*|\.\d+|\d+)(?:[eE][+-]?\d+)?")

@@ -35,6 +35,8 @@ class PolicySpec:
     #: the paths were named by the user (`cxrules test --policies`), not by a feature file:
     #: like paths on the command line, they may lie outside the project folder
     named: bool = False
+    #: the line of the step that named them, where a mistake in them is said
+    line: int = field(default=0, compare=False)
 
 
 #: Compiled policy sets of this run, by (spec, overrides, root): files do not change mid-run.
@@ -53,6 +55,13 @@ def compile_spec(
     if spec.text is not None:
         ws = _inline_workspace(spec, root)
     else:
+        missing = [p for p in spec.paths if not (root / p).exists()]
+        if missing and not spec.named:
+            shown = ", ".join(repr(p) for p in missing)
+            raise SpecError(
+                f"there is no policy file or folder at {shown}: a feature file's paths are "
+                f"relative to the project folder ({root})"
+            )
         paths = [str(root / p) for p in spec.paths]
         ws = load(paths, _reach(root, paths) if spec.named else root)
     checked = check(ws, overrides)
@@ -165,11 +174,17 @@ class World:
             )
         whole = replace(self.spec, only=None)
         key = (whole, tuple(sorted(self.overrides.items())), str(self.root))
-        found = self.cache.get(key)
-        if found is None:
-            found = compile_spec(whole, self.overrides, self.root, self.origins)
-            self.cache[key] = found
-        return select(found, self.spec)
+        try:
+            found = self.cache.get(key)
+            if found is None:
+                found = compile_spec(whole, self.overrides, self.root, self.origins)
+                self.cache[key] = found
+            return select(found, self.spec)
+        except SpecError as exc:
+            if not self.spec.line:
+                raise
+            # said at the step that named the policies, not at the step that ran them
+            raise SpecError(str(exc), f"{self.file}:{self.spec.line}") from None
 
     def set_parameter(self, name: str, value: str) -> None:
         """Override a parameter, remembering the step's line to say a mistake there."""

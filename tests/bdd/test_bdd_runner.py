@@ -239,3 +239,44 @@ def test_a_step_gherkin_reads_as_description_is_an_error_at_its_line(tmp_path: P
         " 6 |     Gven the project policies\n"
         "   |     ^^^^ did you mean 'Given'?\n"
     ) in out
+
+
+MISSING = """Feature: Missing things
+
+  Background:
+    Given the time is "2026-03-02T19:00:00"
+
+  Scenario: a misspelt policy id
+    Given the policy "shop.gret" from "rules/"
+    When these events happen:
+      | time | type         | table |
+      | +0s  | guest.seated | t-1   |
+    Then there are no violations
+
+  Scenario: a folder that is not there
+    Given the policies in "nonexist/"
+    When these events happen:
+      | time | type         | table |
+      | +0s  | guest.seated | t-1   |
+    Then there are no violations
+"""
+
+
+def test_a_policy_or_folder_not_found_is_said_at_the_step_that_names_it(tmp_path: Path) -> None:
+    """The failure named neither the feature file nor the line, and a folder not found was an
+    absolute path with 'check the path' (hunt9 unfixed-1)."""
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "shop.cxr").write_text(POLICY, "utf-8")
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "missing.feature").write_text(MISSING, "utf-8")
+    done = _run_features(tmp_path)
+    out = done.stdout
+    assert done.returncode == 1 and "2 failed" in out, out + done.stderr
+    assert (
+        "the scenario cannot run: specs/missing.feature:7: there is no policy 'shop.gret' in "
+        "rules/ (did you mean 'shop.greet'?)"
+    ) in out
+    assert (
+        "the scenario cannot run: specs/missing.feature:14: there is no policy file or folder "
+        "at 'nonexist/': a feature file's paths are relative to the project folder"
+    ) in out
