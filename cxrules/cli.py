@@ -623,8 +623,8 @@ def test(
     """Run Gherkin feature files (default: the project's 'features', else features/) against
     the policies. Needs pytest and pytest-bdd: pip install 'cxrules[bdd]'.
 
-    Exit 0 when every scenario passes, 1 when one fails, 2 when no feature file is found or
-    pytest-bdd is not installed.
+    Exit 0 when every scenario passes, 1 when one fails, 2 when no feature file or scenario
+    is found or pytest-bdd is not installed.
     """
     missing = _missing_bdd()
     if missing:

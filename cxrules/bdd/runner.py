@@ -78,4 +78,13 @@ def run_features(
         args.append(f"--cxrules-engine={name}")
     if os.environ.get("PYTEST_DISABLE_PLUGIN_AUTOLOAD"):
         args += ["-p", "pytest_bdd.plugin", "-p", "cxrules.bdd.plugin"]
-    return int(pytest.main(args + list(extra_args)))
+    code = int(pytest.main(args + list(extra_args)))
+    if code == pytest.ExitCode.NO_TESTS_COLLECTED:
+        names = [os.path.relpath(f, root) for f in files]
+        shown = ", ".join(names[:5]) + (f" and {len(names) - 5} more" if len(names) > 5 else "")
+        verb = "holds" if len(names) == 1 else "hold"
+        why = f"{shown} {verb} no 'Scenario:' yet"
+        if any(a.startswith(("-k", "-m")) for a in extra_args):
+            why = f"the -k or -m given chose none of the scenarios of {shown}"
+        print(f"cxrules test: no scenario ran: {why}", file=sys.stderr)
+    return code

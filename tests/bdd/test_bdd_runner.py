@@ -280,3 +280,17 @@ def test_a_policy_or_folder_not_found_is_said_at_the_step_that_names_it(tmp_path
         "the scenario cannot run: specs/missing.feature:14: there is no policy file or folder "
         "at 'nonexist/': a feature file's paths are relative to the project folder"
     ) in out
+
+
+def test_a_feature_file_with_no_scenario_yet_says_so(tmp_path: Path) -> None:
+    """`cxrules test features/todo.feature` on a stub exited 2 with pytest's 'no tests ran'
+    and no word of why (hunt9 unfixed-2)."""
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "shop.cxr").write_text(POLICY, "utf-8")
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "todo.feature").write_text("Feature: nothing yet\n", "utf-8")
+    done = _run_features(tmp_path)
+    assert done.returncode == 5  # pytest's 'no tests collected': `cxrules test` exits 2
+    assert "cxrules test: no scenario ran: specs/todo.feature holds no 'Scenario:' yet" in (
+        done.stderr
+    )
