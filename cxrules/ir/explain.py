@@ -249,7 +249,7 @@ class _Explainer:
             return cat(
                 p.clause("may", where=False),
                 f" at most {ordinal_times(rule.at_most)} within any {duration(rule.within)}",
-                p.where(),
+                p.where(", counting those where "),
                 "; each time beyond that is a breach",
             )
         if isinstance(rule, ir.ValueCheck):

@@ -191,6 +191,12 @@ CASES = {
         "For each customer and topic: a complaint may be filed at most 3 times within any 90d; "
         "each time beyond that is a breach.",
     ),
+    "rate limit with a where": (
+        "",
+        '  per store\n  at most 2 call.made where topic == "complaint" within 1h\n',
+        "For each store: a call may be made at most twice within any 1h, counting those where "
+        'topic is "complaint"; each time beyond that is a breach.',
+    ),
     "value check with a let, arithmetic in order": (
         "",
         "  per visit\n"
