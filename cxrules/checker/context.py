@@ -20,6 +20,7 @@ FUNCTIONS: dict[str, tuple[int, int]] = {  # name → (min args, max args)
     "round": (1, 2),
     "lower": (1, 1),
     "upper": (1, 1),
+    "trim": (1, 1),
     "length": (1, 1),
 }
 AGGREGATES = ("avg", "sum", "min", "max", "percentile", "nps", "csat", "ces")

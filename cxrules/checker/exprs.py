@@ -271,14 +271,15 @@ class _Exprs:
         low, high = FUNCTIONS[e.fn]
         if not low <= len(e.args) <= high:
             wanted = str(low) if low == high else f"{low} or more"
+            noun = "value" if wanted == "1" else "values"
             self.chk.err(
                 "E221",
-                f"{e.fn}() takes {wanted} values, not {len(e.args)}",
+                f"{e.fn}() takes {wanted} {noun}, not {len(e.args)}",
                 e.span,
                 f"write {_SIGNATURES.get(e.fn, e.fn + '(…)')}",
             )
             return "any"
-        if e.fn in ("lower", "upper"):
+        if e.fn in ("lower", "upper", "trim"):
             return "string"
         if e.fn == "length":
             return "number"
@@ -484,6 +485,7 @@ _SIGNATURES = {
     "round": "round(value) or round(value, digits)",
     "lower": "lower(text)",
     "upper": "upper(text)",
+    "trim": "trim(text)",
     "length": "length(text or list)",
 }
 

@@ -219,7 +219,7 @@ class Call(IR):
     """A built-in function: clamp(x, lo, hi), min, max, abs, round, lower, upper, length."""
 
     kind: Literal["call"] = "call"
-    fn: Literal["clamp", "min", "max", "abs", "round", "lower", "upper", "length"]
+    fn: Literal["clamp", "min", "max", "abs", "round", "lower", "upper", "trim", "length"]
     args: tuple[Expr, ...]
 
 

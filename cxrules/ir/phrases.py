@@ -492,6 +492,8 @@ def _call(e: ir.Call) -> Phrase:
         return cat(_wrapped(e.args[0]), f" rounded{digits}")
     if e.fn in ("lower", "upper"):
         return cat(_wrapped(e.args[0]), f" in {e.fn} case")
+    if e.fn == "trim":
+        return cat(_wrapped(e.args[0]), " without spaces at its ends")
     if e.fn == "length":
         return cat("the length of ", args[0])
     return cat(f"{e.fn}(", join(args, last=", "), ")")

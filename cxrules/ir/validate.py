@@ -23,6 +23,7 @@ ARITY = {
     "round": (1, 2),
     "lower": (1, 1),
     "upper": (1, 1),
+    "trim": (1, 1),
     "length": (1, 1),
     "min": (1, 99),
     "max": (1, 99),

@@ -108,7 +108,7 @@ def unit_of(e: Any) -> str:
         if e.fn == "length":
             return "number"
         known = [u for u in map(unit_of, e.args) if u != "any"]
-        return known[0] if known and e.fn not in ("lower", "upper") else "any"
+        return known[0] if known and e.fn not in ("lower", "upper", "trim") else "any"
     if isinstance(e, ir.Binary) and e.op in ("+", "-", "*", "/"):
         return _arith_unit(e.op, unit_of(e.left), unit_of(e.right))
     return "any"

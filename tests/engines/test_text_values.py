@@ -89,3 +89,19 @@ def test_a_metric_grouped_by_a_lower_cased_let(tmp_path: Path) -> None:
     assert [v.scope for v in result.violations] == [{"k": "fatura"}]
     values = {m.group["k"]: m.value for p in result.policies for m in p.metrics}
     assert values == {"fatura": 25.0, "i\u0307ptal": 5.0}
+
+
+def test_trim_strips_whitespace_at_both_ends(tmp_path: Path) -> None:
+    # "no problem" said with spaces, a tab, a no-break space (U+00A0) and an ideographic space
+    # (U+3000) at its ends is the forbidden phrase; inside the text a space stays a space, and
+    # a number has no text to trim (missing: not a breach)
+    rule = compiled(tmp_path, '  forbid staff.said where trim(lower(text)) == "no problem"\n')
+    log = Log()
+    log.add("+0s", "staff.said", text="  No problem\t")
+    log.add("+1min", "staff.said", text="\u00a0no problem\u3000")
+    log.add("+2min", "staff.said", text="no  problem")
+    log.add("+3min", "staff.said", text="no problem")
+    log.add("+4min", "staff.said", text=7)
+    result = run(rule, log)
+    assert [v.trigger.id for v in result.violations if v.trigger] == ["e1", "e2", "e4"]
+    assert counts(result) == tally(activations=5, satisfied=2, violated=3)

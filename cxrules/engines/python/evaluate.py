@@ -444,6 +444,7 @@ def _call(expr: ir.Call, layout: Layout) -> Fn:
     args = [compile_expr(a, layout) for a in expr.args]
     fn = expr.fn
     arity = {"clamp": (3, 3), "abs": (1, 1), "round": (1, 2), "lower": (1, 1), "upper": (1, 1)}
+    arity["trim"] = (1, 1)
     lo, hi = arity.get(fn, (1, 1 if fn == "length" else 99))
     if not lo <= len(args) <= hi:
         raise EngineError(f"{fn}() takes {lo}..{hi} arguments, got {len(args)}")
@@ -460,6 +461,9 @@ def _call(expr: ir.Call, layout: Layout) -> Fn:
         if fn in ("lower", "upper"):
             v = values[0]
             return (v.lower() if fn == "lower" else v.upper()) if isinstance(v, str) else MISSING
+        if fn == "trim":  # Python's whitespace (str.isspace), as the SQL engines strip it
+            v = values[0]
+            return v.strip() if isinstance(v, str) else MISSING
         if fn == "length":
             v = values[0]
             return len(v) if isinstance(v, str | list | tuple) else MISSING

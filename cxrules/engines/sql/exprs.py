@@ -9,6 +9,7 @@ holds the two to the same answers.
 
 from __future__ import annotations
 
+import sys
 from dataclasses import replace
 from typing import Any, Protocol
 
@@ -41,6 +42,9 @@ from cxrules.engines.sql.values import (
     truth,
 )
 from cxrules.time.text import parse_clock
+
+#: `trim`'s characters: Python's whitespace (`str.isspace`, what `str.strip` strips).
+WHITESPACE = lit("".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()))
 
 
 class Frame(Protocol):
@@ -398,6 +402,11 @@ def _call(e: ir.Call, f: Frame) -> V:
             return missing()
         call = LOWER if fn == "lower" else UPPER  # Python's full case mapping (casing.py)
         return string(f"CASE WHEN {v.is_kind(STR)} THEN {call}({v.s}) END", nullable=True)
+    if fn == "trim":
+        (v,) = args
+        if not v.can(STR):
+            return missing()
+        return string(f"CASE WHEN {v.is_kind(STR)} THEN trim({v.s}, {WHITESPACE}) END", True)
     if fn == "length":
         (v,) = args
         parts = []
