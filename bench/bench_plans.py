@@ -80,6 +80,12 @@ def audit(log: Path, policies: str, mapping: str, zone: str, threads: int, clock
                     for step in plan.steps_at(n):
                         with clock.span(pid, f"step {step.table}"):
                             self.run_step(step)
+                    shared = self.shared.table_of(index, name)
+                    if shared is not None:  # made once for the plans that have it (sharing.py)
+                        with clock.span(pid, f"{name} (shared)"):
+                            self._make_shared(shared, sql)
+                        con.execute(f"CREATE VIEW {schema}.{name} AS SELECT * FROM main.{shared}")
+                        continue
                     kind = "TABLE" if uses > 1 else "VIEW"
                     with clock.span(pid, name if kind == "TABLE" else "(views)"):
                         con.execute(f"CREATE {kind} {schema}.{name} AS {sql}")
@@ -88,6 +94,8 @@ def audit(log: Path, policies: str, mapping: str, zone: str, threads: int, clock
             finally:
                 self.schema = "main"
                 con.execute(f"SET search_path = 'main'; DROP SCHEMA {schema} CASCADE")
+                for table in self.shared.done(index):
+                    con.execute(f"DROP TABLE IF EXISTS main.{table}")
 
     policy_set = load_policies([policies]).policy_set
     logs = LogSet([open_log(str(log), load_mapping(mapping))])
