@@ -298,16 +298,29 @@ def read_parquet(path: Path, label: str, batch_size: int = 65536) -> Iterator[It
         raise LogError(label, f"not a readable Parquet file: {exc}") from None
 
 
+def bytes_text(value: bytes) -> str:
+    """Bytes as an attribute's text: the text they hold when they are UTF-8, else their hex.
+
+    >>> bytes_text(b"Ann"), bytes_text(b"\\xff\\x01")
+    ('Ann', 'ff01')
+    """
+    try:
+        return value.decode("utf-8")
+    except UnicodeDecodeError:
+        return value.hex()
+
+
 def _json_like(value: Any) -> Any:
     """A Parquet value JSON has no type for, as the duckdb engine's ingestion writes it
     (docs/duckdb-ingest.md, "Attribute values"): a decimal as the number its digits say (an int
-    without a fraction part), bytes as their hex text, a time of day as its ISO text. Dates and
-    datetimes stay (the mapping may read them as times)."""
+    without a fraction part), bytes as their text when they are UTF-8 (a string column written
+    as plain BINARY, as older Hive and Impala exports do), else as their hex text, a time of day
+    as its ISO text. Dates and datetimes stay (the mapping may read them as times)."""
     if isinstance(value, Decimal):
         whole = value.is_finite() and value == value.to_integral_value() and "." not in str(value)
         return int(value) if whole else float(value)
     if isinstance(value, bytes):
-        return value.hex()
+        return bytes_text(value)
     if isinstance(value, dt_time):
         return value.isoformat()
     if isinstance(value, list):

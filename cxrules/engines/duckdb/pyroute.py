@@ -36,7 +36,7 @@ from cxrules.logs.build import Bad, Builder
 from cxrules.logs.event import Event, Rejected
 from cxrules.logs.files import sample_text
 from cxrules.logs.logset import SEQ_SHIFT, LogInput, duplicate_part
-from cxrules.logs.readers import Item, read_csv, read_jsonl
+from cxrules.logs.readers import Item, bytes_text, read_csv, read_jsonl
 from cxrules.time.instants import to_us
 from cxrules.time.zones import zone
 
@@ -75,7 +75,7 @@ def _default(value: Any) -> Any:
     if isinstance(value, Decimal):
         return orjson.Fragment(str(value)) if value.is_finite() else str(value)
     if isinstance(value, bytes | bytearray | memoryview):
-        return bytes(value).hex()
+        return bytes_text(bytes(value))
     return str(value)
 
 

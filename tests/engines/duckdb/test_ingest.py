@@ -1193,3 +1193,26 @@ def test_json_lines_in_the_mappings_encoding(tmp_path):
     expected, got = compare([wide], {"encoding": "utf-16"})
     assert [row[-1]["by"] for row in got.events] == ["José", "Ana"]
     assert got.rejected == []
+
+
+def test_a_parquet_string_column_written_as_binary_is_text(tmp_path):
+    """Older Hive and Impala exports write string columns as plain BINARY: every event's type
+    was its hex ('63616c6c2e717565756564'), so no policy saw one (hunt10 unfixed-3)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "hive.parquet"
+    when = [datetime(2026, 3, 2, 10, 0, tzinfo=UTC), datetime(2026, 3, 2, 10, 5, tzinfo=UTC)]
+    table = pa.table(
+        {
+            "time": pa.array(when, pa.timestamp("us", "UTC")),
+            "type": pa.array([b"call.queued", b"call.answered"], pa.binary()),
+            "call": pa.array([b"c1", b"\xff\x01"], pa.binary()),
+        }
+    )
+    pq.write_table(table, path)
+    expected, got = compare([path])
+    assert [(row[2], row[-1]) for row in got.events] == [
+        ("call.queued", {"call": "c1"}),
+        ("call.answered", {"call": "ff01"}),  # bytes that are no text: their hex
+    ]
