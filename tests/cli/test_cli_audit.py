@@ -171,7 +171,9 @@ def test_strict_turns_a_rejection_into_a_failure(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["audit", *base])
     assert result.stdout.startswith("FAIL (--strict): 1 record rejected;")
     result = CliRunner().invoke(main, ["audit", *base, "--format", "junit"])
-    assert '<testsuites name="cxrules" tests="3" failures="0" errors="1">' in result.stdout
+    assert '<testsuites name="cxrules" tests="3" failures="0" errors="1" skipped="0">' in (
+        result.stdout
+    )
     assert '<error message="1 record rejected">' in result.stdout
     without = CliRunner().invoke(main, ["audit", *base[:-3], "--fail-on", "critical"])
     assert without.exit_code == 0 and without.stdout.startswith("PASS")

@@ -126,6 +126,7 @@ def test_nothing_audited_skips_every_policy(unjudged: Report) -> None:
     (suite,) = root.findall("testsuite")
     counts = ("tests", "failures", "errors", "skipped")
     assert tuple(suite.get(c) for c in counts) == ("5", "0", "1", "4")
+    assert tuple(root.get(c) for c in counts) == ("5", "0", "1", "4")  # the top element too
     reason = "all 14 events are after the horizon 2026-03-01T00:00:00+03:00 (--as-of)"
     error = case(root, "log (nothing audited)").find("error")
     assert error is not None and error.get("message") == reason
