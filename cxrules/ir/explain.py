@@ -253,11 +253,18 @@ class _Explainer:
                 "; each time beyond that is a breach",
             )
         if isinstance(rule, ir.ValueCheck):
+            # a `let` is named where the condition uses it, and said once after it
+            lets = [(s.text, s.value) for s in rule.shown if s.text.isidentifier()]
+            named: list[Phrase] = []
+            for n, (name, value) in enumerate(lets):
+                inner = _named(value, lets[n + 1 :])
+                named.append(cat(Code(name), " is ", words(inner)))
             return cat(
                 self.when(rule.trigger),
                 ", ",
-                must(rule.condition),
+                must(_named(rule.condition, lets)),
                 " (a missing value is a breach)",
+                cat(", where ", join(named, last=" and ")) if named else [],
             )
         assert isinstance(rule, ir.Invariant)
         return self.invariant(rule)
@@ -587,3 +594,24 @@ def render_explanations(policy_set: ir.PolicySet, fmt: str = "text", width: int 
             f"{p.id}: {p.title}\n  severity {p.severity}{owner} ({p.file}:{p.line})\n{text}"
         )
     return "\n\n".join(blocks) + "\n"
+
+
+def _named(e: Any, lets: list[tuple[str, Any]]) -> Any:
+    """`e` with each `let`'s value (inlined by the compiler) written as the let's name."""
+    for name, value in lets:
+        if e == value:
+            return ir.Attr(path=name)
+    if not isinstance(e, ir.IR):
+        return e
+    updates: dict[str, Any] = {}
+    for field in type(e).model_fields:
+        v = getattr(e, field)
+        if isinstance(v, ir.IR):
+            new = _named(v, lets)
+        elif isinstance(v, tuple) and any(isinstance(x, ir.IR) for x in v):
+            new = tuple(_named(x, lets) for x in v)
+        else:
+            continue
+        if new != v:
+            updates[field] = new
+    return e.model_copy(update=updates) if updates else e

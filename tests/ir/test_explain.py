@@ -202,9 +202,18 @@ CASES = {
         "  per visit\n"
         "  let battery = clamp(50% + 10% * count(arm.connected) - 20% * count(customer.waited),"
         " 0%, 100%)\n  when customer.left\n  require battery >= 90%\n",
-        "For each visit: when a customer leaves, (50% + 10% × the number of earlier "
-        "arm.connected events - 20% × the number of earlier customer.waited events, kept "
-        "between 0% and 100%) must be at least 90% (a missing value is a breach).",
+        "For each visit: when a customer leaves, battery must be at least 90% (a missing value "
+        "is a breach), where battery is (50% + 10% × the number of earlier arm.connected events "
+        "- 20% × the number of earlier customer.waited events, kept between 0% and 100%).",
+    ),
+    "value check with a let that uses a let": (
+        "",
+        "  per visit\n  let base = 50% + 10% * count(arm.connected)\n"
+        "  let battery = clamp(base, 0%, 100%)\n  when customer.left\n"
+        "  require battery >= 90% and base > 0%\n",
+        "For each visit: when a customer leaves, battery must be at least 90% and base must be "
+        "more than 0% (a missing value is a breach), where battery is (base, kept between 0% "
+        "and 100%) and base is 50% + 10% × the number of earlier arm.connected events.",
     ),
     "value check on times, changes and previous": (
         "",
