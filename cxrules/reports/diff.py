@@ -6,6 +6,12 @@ audits has the same id; when its deadline, end, evidence or sentence differ it *
 breach whose kind changes (late → missing, metric → metric_warning) disappears under its old id
 and appears under its new one.
 
+An event without an `id` is named by its file and line (`week1.jsonl:2241`), so the same breach
+read from a log under another name (week 1, then weeks 1-2 in a new export) has another id. The
+breaches left unmatched by id are matched once more by policy, kind, scope and their trigger's
+type and time (when that pairs them one to one): the same breach, *relocated*. A breach is
+unchanged when nothing but where its events were read (their ids, files and lines) differs.
+
 A report that audited nothing (NOTHING AUDITED: an empty log, every record rejected, every event
 after the horizon) has no breach because it judged none: its breaches are not compared, lest
 every breach of the other side read as fixed or as new.
@@ -80,6 +86,15 @@ class ViolationChange(_Model):
     new: Violation
 
 
+class Relocation(_Model):
+    """A breach of both audits matched by its trigger, not its id: the trigger (an event without
+    an id, named by file:line) was read from another file or line."""
+
+    old_id: str
+    new_id: str
+    policy: str
+
+
 class ReportDiff(_Model):
     """What changed between two reports (`cxrules.diff/1`)."""
 
@@ -101,6 +116,7 @@ class ReportDiff(_Model):
     disappeared: list[Violation] = []
     changed: list[ViolationChange] = []
     unchanged: int = 0
+    relocated: list[Relocation] = []
 
     model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
 
@@ -181,16 +197,26 @@ def diff_reports(
     after = {v.id: v for v in new.violations}
     appeared = [v for v in new.violations if v.id not in before]
     disappeared = [v for v in old.violations if v.id not in after]
+    pairs = _by_trigger(disappeared, appeared)
+    twin = {n.id: o for o, n in pairs}
+    gone = {o.id for o, _ in pairs}
+    appeared = [v for v in appeared if v.id not in twin]
+    disappeared = [v for v in disappeared if v.id not in gone]
     changed = []
     unchanged = 0
+    relocated = []
     for v in new.violations:
-        if v.id not in before:
+        was = before.get(v.id) or twin.get(v.id)
+        if was is None:
             continue
-        fields = _differing(before[v.id], v)
+        if was.id != v.id:
+            relocated.append(Relocation(old_id=was.id, new_id=v.id, policy=v.policy))
+        # read from another file or line, and otherwise the same: unchanged
+        fields = [] if _placeless(was) == _placeless(v) else _differing(was, v)
+        if fields and was.id != v.id:
+            fields.insert(0, "id")
         if fields:
-            changed.append(
-                ViolationChange(id=v.id, policy=v.policy, fields=fields, old=before[v.id], new=v)
-            )
+            changed.append(ViolationChange(id=v.id, policy=v.policy, fields=fields, old=was, new=v))
         else:
             unchanged += 1
     return head.model_copy(
@@ -200,8 +226,46 @@ def diff_reports(
             "disappeared": disappeared,
             "changed": changed,
             "unchanged": unchanged,
+            "relocated": relocated,
         }
     )
+
+
+def _trigger_key(v: Violation) -> tuple[Any, ...] | None:
+    """What names a breach apart from its trigger's id: policy, kind, scope and the trigger's
+    type and time; None for a breach without a trigger (a metric's id names no event)."""
+    if v.trigger is None:
+        return None
+    return (v.policy, v.kind, tuple(sorted(v.scope.items())), v.trigger.type, v.trigger.time)
+
+
+def _by_trigger(old: list[Violation], new: list[Violation]) -> list[tuple[Violation, Violation]]:
+    """The unmatched breaches of both sides paired by `_trigger_key`, where it is unique on
+    each side (two breaches of one key could not be told apart) and the triggers' ids differ."""
+    sides: list[dict[tuple[Any, ...], list[Violation]]] = [{}, {}]
+    for side, items in zip(sides, (old, new), strict=True):
+        for v in items:
+            key = _trigger_key(v)
+            if key is not None:
+                side.setdefault(key, []).append(v)
+    pairs = [
+        (found[0], sides[1][key][0])
+        for key, found in sides[0].items()
+        if len(found) == 1 and len(sides[1].get(key, ())) == 1
+    ]
+    # the same trigger id would have given the same violation id: these are other breaches
+    return [(a, b) for a, b in pairs if a.trigger and b.trigger and a.trigger.id != b.trigger.id]
+
+
+def _placeless(v: Violation) -> dict[str, Any]:
+    """A breach without its id and without where its events were read (id, file, line)."""
+    data = v.model_dump()
+    data.pop("id")
+    for ref in [data["trigger"], *data["evidence"]]:
+        if ref is not None:
+            for name in ("id", "file", "line"):
+                ref.pop(name, None)
+    return data
 
 
 def why_unjudged(report: Report) -> str | None:
@@ -291,6 +355,13 @@ def render_diff_text(diff: ReportDiff, max_items: int | None = 10) -> str:
         f"Breaches: {len(diff.appeared)} appear, {len(diff.disappeared)} disappear, "
         f"{len(diff.changed)} change, {diff.unchanged} unchanged."
     )
+    if diff.relocated:
+        lines.append(
+            f"{plural(len(diff.relocated), 'breach', 'breaches')} of both audits "
+            f"{'has' if len(diff.relocated) == 1 else 'have'} another id, matched by policy, "
+            "kind, scope and the trigger's type and time: the trigger, an event without an id, "
+            "is named by the file:line it was read from, and that differs."
+        )
     sections = (("Appear", "+", diff.appeared), ("Disappear", "-", diff.disappeared))
     for title, mark, items in sections:
         if items:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -71,6 +72,67 @@ def test_breaches_are_matched_by_id(report: Report) -> None:
     assert diff.differs
     assert [(p.name, p.old, p.new) for p in diff.parameters] == [("max_wait", "3min", "30s")]
     assert diff.same_logs and diff.same_policies
+
+
+def read_from(old: Report, file: str) -> Report:
+    """The same audit of the same events read from a log of another name: every event without
+    an id is named by file:line, so each breach with a trigger has another id (hunt13)."""
+
+    def moved(ref: Any) -> Any:
+        return ref.model_copy(update={"id": f"{file}:{ref.line}", "file": file})
+
+    violations = [
+        v.model_copy(
+            update={
+                "id": f"{v.id}-in-{file}",
+                "trigger": moved(v.trigger),
+                "evidence": [moved(e) for e in v.evidence],
+            }
+        )
+        if v.trigger is not None
+        else v
+        for v in old.violations
+    ]
+    return old.model_copy(update={"violations": violations})
+
+
+def test_the_same_breaches_read_from_a_renamed_log_are_unchanged(report: Report) -> None:
+    # week 1 audited as week1.jsonl, then again inside weeks 1-2 as weeks12.jsonl: before, every
+    # breach with a trigger read as fixed and again as new (26 appear, 26 disappear)
+    diff = diff_reports(report, read_from(report, "weeks12.jsonl"), "w1.json", "w12.json")
+    assert diff.appeared == [] and diff.disappeared == [] and diff.changed == []
+    assert diff.unchanged == 5  # v-oct-1, v-oct-2, v-rest-1 relocated; v-cc-1, v-cc-2 by id
+    assert [(r.old_id, r.new_id) for r in diff.relocated] == [
+        ("v-oct-1", "v-oct-1-in-weeks12.jsonl"),
+        ("v-oct-2", "v-oct-2-in-weeks12.jsonl"),
+        ("v-rest-1", "v-rest-1-in-weeks12.jsonl"),
+    ]
+    assert not diff.differs
+    text = render_diff_text(diff)
+    assert "Breaches: 0 appear, 0 disappear, 0 change, 5 unchanged." in text
+    assert "3 breaches of both audits have another id, matched by policy, kind, scope" in text
+
+
+def test_a_relocated_breach_that_also_changed_is_a_change(report: Report) -> None:
+    new = read_from(report, "b.jsonl")
+    rest = next(v for v in new.violations if v.policy == "restaurant.wording")
+    later = rest.model_copy(update={"end": "2026-03-02T12:31:00+03:00"})
+    new = new.model_copy(update={"violations": [later if v is rest else v for v in new.violations]})
+    diff = diff_reports(report, new)
+    assert [(c.old.id, c.new.id, c.fields) for c in diff.changed] == [
+        ("v-rest-1", "v-rest-1-in-b.jsonl", ["id", "end", "trigger", "evidence"])
+    ]
+    assert diff.appeared == [] and diff.disappeared == [] and diff.unchanged == 4
+
+
+def test_breaches_a_trigger_cannot_tell_apart_are_not_paired(report: Report) -> None:
+    # two gaps of one visit from one trigger (could only happen with two policies' worth of
+    # records): neither pairing is sure, so both stay as they were, appearing and disappearing
+    twin = report.violations[0].model_copy(update={"id": "v-oct-1b", "sentence": "another"})
+    old = report.model_copy(update={"violations": [*report.violations, twin]})
+    diff = diff_reports(old, read_from(old, "b.jsonl"))
+    assert sorted(v.id for v in diff.disappeared) == ["v-oct-1", "v-oct-1b"]
+    assert len(diff.appeared) == 2 and len(diff.relocated) == 2  # v-oct-2 and v-rest-1
 
 
 def test_policies_side_by_side(report: Report) -> None:
