@@ -17,6 +17,7 @@ from collections.abc import Mapping, Sequence
 from datetime import date
 from html import escape
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from cxrules.reports.as_json import to_plain
 from cxrules.reports.common import (
@@ -172,6 +173,9 @@ def render_html(
     passed, sentence = verdict(report, fail_on, strict)
     ranked = ranked_policies(report)
     counts = _per_day(report)
+    if counts:  # the whole audited span, so the days without a violation show as such
+        for day in _audited_days(report):
+            counts.setdefault(day, {})
     period = period_for(min(counts), max(counts)) if counts else "day"
     parts = [
         "<!DOCTYPE html>",
@@ -410,11 +414,24 @@ def _per_day(report: Report) -> dict[date, dict[str, int]]:
     return {day: dict(by_severity) for day, by_severity in counts.items()}
 
 
+def _audited_days(report: Report) -> list[date]:
+    """The first and the last day the audit judged, in the report's zone: from the earliest
+    event to the horizon (the last event when none was set); none when the inputs say no time."""
+    zone = ZoneInfo(report.zone)
+    firsts = [instant(i.first_time, "inputs.first_time") for i in report.inputs if i.first_time]
+    lasts = [instant(i.last_time, "inputs.last_time") for i in report.inputs if i.last_time]
+    end = instant(report.as_of, "as_of") if report.as_of else max(lasts, default=None)
+    if not firsts or end is None:
+        return []
+    return [min(firsts).astimezone(zone).date(), end.astimezone(zone).date()]
+
+
 def _by_period(counts: dict[date, dict[str, int]], period: str) -> dict[date, dict[str, int]]:
     merged: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for day, by_severity in counts.items():
+        into = merged[period_start(day, period)]  # a period without a violation is kept
         for severity, n in by_severity.items():
-            merged[period_start(day, period)][severity] += n
+            into[severity] += n
     return {first: dict(by_severity) for first, by_severity in merged.items()}
 
 

@@ -75,6 +75,25 @@ def test_violations_per_day(report: Report) -> None:
     ]
 
 
+def test_violations_per_day_span_the_audited_days(report: Report) -> None:
+    # a month audited, breaches only in its first days (hunt13): the chart ran from the first to
+    # the last day with a violation (2 to 3 March) and left the clean days of the month unseen
+    inputs = [
+        i.model_copy(update={"last_time": "2026-03-31T21:00:00+03:00"}) for i in report.inputs
+    ]
+    month = report.model_copy(update={"inputs": inputs, "as_of": "2026-03-31T21:00:00+03:00"})
+    found = chart(render_html(month), "Violations per day")
+    labels = [t.text for t in found.iter(f"{SVG}text") if (t.text or "").startswith("2026-")]
+    assert labels[0] == "2026-03-02" and labels[-1] == "2026-03-31"  # 30 days, 2 to 31 March
+    assert len(found.findall(f"{SVG}rect")) == 4 + 3  # the bars as before, the legend's 3
+    assert sorted(titles(found)[1:]) == [
+        "2026-03-02: 1 high",
+        "2026-03-02: 1 low",
+        "2026-03-02: 1 medium",
+        "2026-03-03: 1 high",
+    ]
+
+
 def test_violations_over_years_are_counted_per_month(report: Report) -> None:
     first = report.violations[0]
     later = first.model_copy(update={"id": "v-late", "start": "2029-06-15T10:00:00+03:00"})
