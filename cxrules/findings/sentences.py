@@ -318,8 +318,8 @@ def _response(
         assert f.fulfilled is not None
         at, came = t(f.start), t(f.fulfilled)
         late = f.fulfilled - deadline
-        what = f"the end of the {period}" if period else "the deadline"
-        if late:
+        what = f"the {period} ended at" if period else "the deadline"
+        if late:  # 'after the day ended at 00:00:00': not 'the end of the day 00:00:00'
             by = f"{format_duration(_seconds(late))} after {what} {t(deadline)}"
         else:  # exactly at the next period's midnight, which the period excludes
             by = f"when the {period} had ended"

@@ -349,7 +349,7 @@ def test_end_of_day_deadlines_read_as_the_next_midnight() -> None:
     late, missing = sorted(result.violations, key=lambda v: v.kind)
     assert late.sentence == (
         "order.placed of order o-1 at 2026-03-02 10:00:00+03:00: order.delivered only at "
-        "2026-03-03 01:30:00+03:00, 1h30m after the end of the day 00:00:00 (by end of day)"
+        "2026-03-03 01:30:00+03:00, 1h30m after the day ended at 00:00:00 (by end of day)"
     )
     assert (missing.end, missing.details["deadline"]) == (
         "2026-03-03T00:00:00+03:00",
