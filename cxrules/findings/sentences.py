@@ -441,9 +441,10 @@ def threshold_text(metric: ir.Metric, t: ir.Threshold) -> str:
 
 
 def metric_figure(rule: ir.MetricCheck, value: float) -> str:
-    """A metric value as tables write it (`figure`), kept apart from its thresholds."""
+    """A metric value as tables write it (`figure`), kept apart from its thresholds (whatever
+    its unit: a mean wait of 30.00025s is not '30s' against `<= 30s`)."""
     against = tuple(t.value for t in (rule.require, rule.warn) if t is not None)
-    return figure(value, rule.metric.unit, against if rule.metric.unit == "percent" else ())
+    return figure(value, rule.metric.unit, against)
 
 
 def cell_place(metric: ir.Metric, cell: Cell) -> str:

@@ -87,17 +87,35 @@ def measured(value: float, against: tuple[float, ...] = ()) -> str:
 
 def figure(value: float, unit: str, against: tuple[float, ...] = ()) -> str:
     """A metric value in its unit, as sentences and tables both write it: a percentage
-    (`measured`, kept apart from the thresholds `against`), a duration to the millisecond, or a
-    number.
+    (`measured`), a duration to the millisecond, or a number to four decimals; each with more
+    decimals when fewer would round it onto a threshold of `against` it does not reach (in the
+    metric's own unit: fractions for a percentage, seconds for a duration), so a mean wait of
+    30.00025s against `<= 30s` is '30.0003s', never '30s'.
 
     >>> figure(0.7996, "percent", (0.8,)), figure(47.3333333, "duration"), figure(31.25, "number")
     ('79.96%', '47.333s', '31.25')
+    >>> figure(30.00025, "duration", (30.0,)), figure(4.00002, "number", (4.0,))
+    ('30.0003s', '4.00002')
+    >>> figure(30.0, "duration", (30.0,)), figure(39.99999, "number", (40.0, 50.0))
+    ('30s', '39.99999')
     """
     if unit == "percent":
         return measured(value, against)
     if unit == "duration":
-        return format_duration(value, digits=3)
-    return number(value)
+        return format_duration(value, digits=_apart(value, against, 3))
+    return number(value, _apart(value, against, 4))
+
+
+def _apart(value: float, against: tuple[float, ...], digits: int) -> int:
+    """The fewest decimals, from `digits` up to 12, that leave `value` rounded on the same side
+    of every threshold in `against` as the value itself (within the tolerance of comparisons)."""
+    if not math.isfinite(value):
+        return digits
+    while digits < 12 and any(
+        _side(value, b) != _side(round(value, digits), b) for b in against if math.isfinite(b)
+    ):
+        digits += 1
+    return digits
 
 
 def _side(a: float, b: float) -> int:
@@ -107,8 +125,8 @@ def _side(a: float, b: float) -> int:
     return -1 if a < b else 1
 
 
-def number(value: float) -> str:
-    """A number without trailing zeros; integers as they are.
+def number(value: float, digits: int = 4) -> str:
+    """A number to `digits` decimals without trailing zeros; integers as they are.
 
     >>> number(40.0), number(2.5), number(1 / 3), number(10**30), number(float("inf"))
     ('40', '2.5', '0.3333', '1000000000000000000000000000000', 'inf')
@@ -122,7 +140,7 @@ def number(value: float) -> str:
         return str(value)
     if value.is_integer():
         return str(int(value))
-    return f"{value:.4f}".rstrip("0").rstrip(".")
+    return f"{value:.{digits}f}".rstrip("0").rstrip(".")
 
 
 def _lit_text(e: ir.Lit) -> str:

@@ -257,18 +257,38 @@ def metric_value(value: MetricValue) -> str:
     """
     if value.value is None:
         return "–"
-    against = tuple(
-        float(text.split()[-1][:-1]) / 100
-        for text in (value.threshold, value.warn)
-        if text and text.split()[-1].endswith("%")
-    )
     unit = value.unit
     bound = value.threshold.split()[-1] if value.threshold.split() else ""
     if unit == "number" and bound.endswith("%"):  # a report written before `unit` was
         unit = "percent"
     elif unit == "number" and DURATION_TEXT.fullmatch(bound):
         unit = "duration"
+    texts = (value.threshold, value.warn)
+    against = tuple(b for b in (_bound(t, unit) for t in texts if t) if b is not None)
     return figure(value.value, unit, against)
+
+
+def _bound(threshold: str, unit: str) -> float | None:
+    """The value of a threshold as `threshold_text` writes it ('>= 80%', '<= 1m30s', '>= 40'),
+    in the metric's unit (a fraction, seconds, a number); None when it is not one.
+
+    >>> _bound(">= 80%", "percent"), _bound("<= 1m30.5s", "duration"), _bound(">= -40", "number")
+    (0.8, 90.5, -40.0)
+    """
+    text = threshold.split()[-1] if threshold.split() else ""
+    if unit == "duration":
+        match = DURATION_TEXT.fullmatch(text)
+        if match is None or not text:
+            return None
+        parts = (match[1], match[2], match[3], match[4])
+        size = sum(float(p[:-1]) * f for p, f in zip(parts, (86400, 3600, 60, 1), strict=True) if p)
+        return -size if text.startswith("-") else size
+    if unit == "percent" and not text.endswith("%"):
+        return None
+    try:
+        return float(text[:-1]) / 100 if unit == "percent" else float(text)
+    except ValueError:
+        return None
 
 
 def scope_text(scope: dict[str, str], *, raw: bool = False) -> str:

@@ -222,6 +222,39 @@ def test_ratio_and_count_and_thresholds_in_sentences() -> None:
     assert v.sentence == "complaints was 2 (2 complaint.filed; required < 2)"
 
 
+def test_a_value_just_past_its_threshold_is_never_written_as_the_threshold() -> None:
+    # hunt12 finding 1: a mean wait of 30.00025s broke `<= 30s` and its sentence and table read
+    # "was 30s (…; required <= 30s)"; a CES of 4.00002 read "was 4" against "<= 4". A value
+    # gets the decimals that keep it off a threshold it does not meet, as percentages do.
+    from cxrules.reports.common import metric_value
+
+    wait = ir.Aggregate(fn="avg", pattern=pat("call.answered"), value=attr("wait"))
+    asa = metric_policy(wait, ("<=", 30), ("<=", 20), name="asa", unit="duration")
+    log = Log()
+    log.add("+0s", "call.answered", wait=29.9995)
+    log.add("+1s", "call.answered", wait=30.001)  # mean 30.00025s
+    result = run(asa, log)
+    assert [v.sentence for v in result.violations] == [
+        "asa was 30.0003s (mean of 2 call.answered; required <= 30s)"
+    ]
+    assert metric_value(result.policies[0].metrics[0]) == "30.0003s"
+    effort = ir.Aggregate(fn="ces", pattern=pat("survey.answered"), value=attr("score"))
+    ces = metric_policy(effort, ("<=", 4), name="ces")
+    log = Log()
+    log.add("+0s", "survey.answered", score=4.00002)
+    result = run(ces, log)
+    assert [v.sentence for v in result.violations] == [
+        "ces was 4.00002 (mean of 1 survey.answered; required <= 4)"
+    ]
+    assert metric_value(result.policies[0].metrics[0]) == "4.00002"
+    log = Log()  # a value on its threshold, or well off it, keeps its short form
+    log.add("+0s", "call.answered", wait=30)
+    log.add("+1s", "call.answered", wait=21.5)
+    assert [v.sentence for v in run(asa, log).violations] == [
+        "asa was 25.75s (mean of 2 call.answered; warning level <= 20s)"
+    ]
+
+
 def test_sums_are_exact_whatever_the_order_of_additions() -> None:
     # sum: 1e16 + 1 - 1e16 is 1 exactly (adding in log order would lose the 1: 0);
     # avg: ten answers of 0.1 add up to exactly 1 (not 0.9999999999999999), so the mean is 0.1
