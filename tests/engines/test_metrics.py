@@ -368,6 +368,26 @@ def test_share_where_reading_the_member_and_a_deadline_at_the_horizon() -> None:
     assert counts(result)["pending"] == 0
 
 
+def test_a_share_breach_cites_only_members_it_counted() -> None:
+    # hunt12 finding 2: the breach cited as its last population event a call still waiting at
+    # the horizon, which the same report listed as "not yet counted in service_level".
+    log = Log()
+    log.add("+0s", "call.queued", call="c1", queue="q1")  # e1: never answered, fails at +20s
+    log.add("+10s", "call.queued", call="c2", queue="q1")  # e2: answered in 5s, judged first
+    log.add("+15s", "call.answered", call="c2", queue="q1")
+    log.add("+60s", "call.queued", call="c3", queue="q1")  # e4: deadline +80s, after the horizon
+    result = run(service_level(), log, as_of="+70s")
+    assert values(result) == [({"queue": "q1"}, "2026-03-02", 0.5, 2, "violated")]
+    assert [o.trigger.id for o in result.pending] == ["e4"]
+    (v,) = result.violations
+    assert [e.id for e in v.evidence] == ["e1", "e2"]  # first and last counted, in log order
+    log = Log()  # a cell whose only member is still waiting has no population: no breach
+    log.add("+0s", "call.queued", call="c1", queue="q1")
+    assert values(run(service_level(), log, as_of="+10s")) == [
+        ({"queue": "q1"}, "2026-03-02", None, 0, "not_applicable")
+    ]
+
+
 def test_share_without_a_window_waits_to_the_horizon_with_no_deadline() -> None:
     agg = ir.Aggregate(fn="share", pattern=pat("case.closed"), of=pat("case.opened"))
     p = metric_policy(agg, (">=", 1), name="closed", scope=("case",), group_by=("team",))

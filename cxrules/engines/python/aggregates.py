@@ -20,7 +20,18 @@ class Cell:
     order of additions never changes it), min, max, kept values (only for percentiles), and the
     first and last population events as evidence."""
 
-    __slots__ = ("population", "hits", "low", "total", "least", "most", "values", "first", "last")
+    __slots__ = (
+        "population",
+        "hits",
+        "low",
+        "total",
+        "least",
+        "most",
+        "values",
+        "first",
+        "last",
+        "order",
+    )
 
     def __init__(self) -> None:
         self.population = 0
@@ -32,11 +43,27 @@ class Cell:
         self.values: list[float] = []
         self.first: Event | None = None
         self.last: Event | None = None
+        self.order: tuple[tuple[int, int], tuple[int, int]] | None = None
 
     def seen(self, event: Event) -> None:
         if self.first is None:
             self.first = event
         self.last = event
+
+    def judged(self, event: Event, ts: int) -> None:
+        """A population event counted out of processing order (a `share` member, counted when
+        it is met, failed or expires): first and last stay the earliest and latest in (time,
+        input order), as the SQL plans take them."""
+        key = (ts, event.seq)
+        if self.order is None:
+            self.first, self.last, self.order = event, event, (key, key)
+            return
+        lo, hi = self.order
+        if key < lo:
+            self.first, lo = event, key
+        if key > hi:
+            self.last, hi = event, key
+        self.order = (lo, hi)
 
 
 def add_value(cell: Cell, fn: str, value: Any) -> bool:

@@ -174,7 +174,7 @@ class MetricRunner(RuleRunner):
             if self.of.where_ok(ctx):
                 cell = self.cell_for(event, ts)
                 if cell is not None:
-                    cell.seen(event)
+                    # evidence once counted: a member still waiting at the horizon is not
                     deadline = ts + self.within if self.within is not None else None
                     waiting.append(Waiting(event, ts, cell, deadline))
                     scope.activated = True
@@ -190,6 +190,7 @@ class MetricRunner(RuleRunner):
             if matcher.where_ok(ctx):
                 w.cell.population += 1
                 w.cell.hits += success
+                w.cell.judged(w.event, w.ts)
             else:
                 still.append(w)
         return still
@@ -198,6 +199,7 @@ class MetricRunner(RuleRunner):
         for w in waiting:
             if w.deadline is not None and ts > w.deadline:
                 w.cell.population += 1
+                w.cell.judged(w.event, w.ts)
                 w.deadline = -1  # judged: missed
         waiting[:] = [w for w in waiting if w.deadline != -1]
 

@@ -368,9 +368,9 @@ def _share(plan: PolicyPlan, agg: ir.Aggregate, head: list[str], cell: Cell) -> 
         "CAST(count(CASE WHEN fate <> 'wait' THEN 1 END) AS DOUBLE) END AS value, "
         "count(CASE WHEN fate <> 'wait' THEN 1 END) AS population, "
         "count(CASE WHEN fate = 'hit' THEN 1 END) AS hits, CAST(NULL AS BIGINT) AS low, "
-        "min(ord) AS first_ord, "
-        "max(ord) AS last_ord, NULL AS limbs, CAST(NULL AS BIGINT) AS divisor "
-        f"FROM judged GROUP BY {cell.by}",
+        "min(CASE WHEN fate <> 'wait' THEN ord END) AS first_ord, "
+        "max(CASE WHEN fate <> 'wait' THEN ord END) AS last_ord, NULL AS limbs, "
+        f"CAST(NULL AS BIGINT) AS divisor FROM judged GROUP BY {cell.by}",
     )
     waiting = select_waiting(scope=st.scope_list, trig="ord", deadline="deadline", counted="FALSE")
     plan.add("waiting", f"SELECT {waiting} FROM judged WHERE fate = 'wait'")
