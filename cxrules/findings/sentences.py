@@ -472,9 +472,12 @@ def _population(rule: ir.MetricCheck, cell: Cell) -> tuple[str, Details]:
         assert agg.of is not None
         return f"{hits} {what} / {n} {pattern_text(agg.of)}", {"numerator": hits, "denominator": n}
     if agg.fn == "csat" and hits is not None:
-        return f"{hits} of {n} answers 4-5", {"numerator": hits, "denominator": n}
+        return f"{hits} of {_count(n, 'answer')} 4-5", {"numerator": hits, "denominator": n}
     if agg.fn == "nps" and hits is not None and cell.low is not None:
-        words = f"{hits} promoters and {cell.low} detractors of {n} answers"
+        words = (
+            f"{_count(hits, 'promoter')} and {_count(cell.low, 'detractor')} of "
+            f"{_count(n, 'answer')}"
+        )
         return words, {"promoters": hits, "detractors": cell.low, "denominator": n}
     if agg.fn in ("count", "share", "ratio"):  # (an engine that gave no numerator)
         return f"{n} {pattern_text(agg.of or agg.pattern)}", {}
@@ -571,3 +574,8 @@ def _deadline_text(policy: ir.Policy, w: ir.Window, p: Pending, t: Times, zone: 
         # Business time: hours of opening time, not hours of the day.
         return f"clock paused with {round(left / 3600, 2):g} business hours left"
     return f"clock paused with {format_duration(left)} left"
+
+
+def _count(n: int, noun: str) -> str:
+    """'1 answer', '2 answers'."""
+    return f"{n} {noun}" if n == 1 else f"{n} {noun}s"

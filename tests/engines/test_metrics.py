@@ -666,3 +666,15 @@ def test_groups_of_lists_objects_and_large_whole_numbers_read_as_json_text() -> 
         ({"tag": "x"}, 1.0),
         ({"tag": '{"tier":"vip"}'}, 1.0),
     ]
+
+
+def test_a_one_answer_nps_is_said_in_the_singular() -> None:
+    # one answer, a 6: no promoter, 1 detractor of 1 answer, NPS -100 (hunt12: "1 detractors
+    # of 1 answers")
+    log = Log()
+    log.add("+0s", "survey.answered", store="s1", score=6)
+    (v,) = run(nps(), log).violations
+    assert v.sentence == (
+        "nps for store=s1 in month 2026-03 was -100 (0 promoters and 1 detractor of 1 answer; "
+        "required >= 40)"
+    )
