@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import re
 from datetime import datetime, timedelta
+from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -14,6 +15,7 @@ from cxrules import ir
 from cxrules.audit import audit_events
 from cxrules.findings.assemble import Outcome, ReportHeader, build_report
 from cxrules.logs.event import Event
+from cxrules.policyset import load_policies
 from cxrules.reports.model import Report
 
 #: The engine `run` uses; tests/engines/conftest.py sets it for each test.
@@ -159,3 +161,13 @@ def assembled(policy_set: ir.PolicySet, outcome: Outcome, zone: str = ZONE) -> R
     return build_report(
         policy_set, outcome, ReportHeader(engine="python", zone=zone, policy_files=[])
     )
+
+
+def compiled(tmp_path: Path, body: str, head: str) -> ir.Policy:
+    """The one policy of `head` (its `policy` line, owner, description) and `body`, written to
+    a file and compiled as `cxrules` does."""
+    path = tmp_path / "p.cxr"
+    path.write_text(head + body, encoding="utf-8")
+    loaded = load_policies([str(path)])
+    assert loaded.policy_set is not None, loaded.diagnostics
+    return loaded.policy_set.policies[0]

@@ -5,10 +5,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import engine_builders
 from engine_builders import Log, counts, run, tally
 
 from cxrules import ir
-from cxrules.policyset import load_policies
 
 HEAD = """policy p.test "Test policy"
   owner "Finance"
@@ -22,11 +22,7 @@ REFUNDS = """  per customer
 
 
 def compiled(tmp_path: Path, body: str) -> ir.Policy:
-    path = tmp_path / "p.cxr"
-    path.write_text(HEAD + body, encoding="utf-8")
-    loaded = load_policies([str(path)])
-    assert loaded.policy_set is not None, loaded.diagnostics
-    return loaded.policy_set.policies[0]
+    return engine_builders.compiled(tmp_path, body, HEAD)
 
 
 def refunds_log() -> Log:

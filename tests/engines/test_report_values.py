@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import engine_builders
 from engine_builders import Log, run
 
 from cxrules import ir
@@ -17,11 +18,7 @@ HEAD = """policy p.test "Test policy"
 
 
 def compiled(tmp_path: Path, body: str) -> ir.Policy:
-    path = tmp_path / "p.cxr"
-    path.write_text(HEAD + body, encoding="utf-8")
-    loaded = load_policies([str(path)])
-    assert loaded.policy_set is not None, loaded.diagnostics
-    return loaded.policy_set.policies[0]
+    return engine_builders.compiled(tmp_path, body, HEAD)
 
 
 SERVED = """  per table

@@ -6,10 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import engine_builders
 from engine_builders import Log, counts, run, tally
 
 from cxrules import ir
-from cxrules.policyset import load_policies
 
 HEAD = """policy p.test "Test policy"
   owner "Customer care"
@@ -18,11 +18,7 @@ HEAD = """policy p.test "Test policy"
 
 
 def compiled(tmp_path: Path, body: str) -> ir.Policy:
-    path = tmp_path / "p.cxr"
-    path.write_text(HEAD + body, encoding="utf-8")
-    loaded = load_policies([str(path)])
-    assert loaded.policy_set is not None, loaded.diagnostics
-    return loaded.policy_set.policies[0]
+    return engine_builders.compiled(tmp_path, body, HEAD)
 
 
 def test_ignore_case_takes_the_turkish_capital_i_for_i(tmp_path: Path) -> None:
