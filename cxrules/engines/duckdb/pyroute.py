@@ -79,9 +79,23 @@ def _default(value: Any) -> Any:
     return str(value)
 
 
+#: Values with no float inside (`_finite`'s short way for the flat records most logs have).
+_PLAIN = frozenset({str, int, bool, type(None)})
+
+
 def _finite(value: Any) -> bool:
     """No NaN or infinity in the value, at any depth (walked without recursion: a JSON record
     may nest 1023 lists)."""
+    if type(value) is dict:  # most records: flat, texts and numbers
+        for item in value.values():
+            kind = type(item)
+            if kind is float:
+                if not math.isfinite(item):
+                    return False
+            elif kind not in _PLAIN:
+                break
+        else:
+            return True
     stack = [value]
     while stack:
         item = stack.pop()
