@@ -174,20 +174,12 @@ def _engine_settings(
     spark_master: str | None,
 ) -> dict[str, str]:
     """`RunOptions.settings` from the command line; an option of another engine is an error."""
-    given = {
-        "memory_limit": ("--memory-limit", "duckdb", memory_limit),
-        "temp_directory": ("--temp-dir", "duckdb", temp_dir),
-        "threads": ("--threads", "duckdb", threads),
-        "spark_master": ("--spark-master", "spark", spark_master),
-    }
-    settings = {}
-    for key, (option, owner, value) in given.items():
-        if value is None:
-            continue
-        if engine != owner:
-            raise click.UsageError(f"{option} applies to the {owner} engine, not {engine}")
-        settings[key] = str(value)
-    return settings
+    given = {"memory_limit": memory_limit, "temp_directory": temp_dir}
+    given |= {"threads": threads, "spark_master": spark_master}
+    try:
+        return engines.settings(engine, given)
+    except ValueError as exc:
+        raise click.UsageError(str(exc)) from None
 
 
 class _MaxViolations(click.ParamType):
@@ -406,13 +398,14 @@ def run() -> None:
     "--memory-limit",
     type=_Size(),
     metavar="SIZE",
-    help="duckdb: memory the audit may take, e.g. 2GB; the database holds what the program "
-    f"leaves of it and spills the rest to disk [default: {DEFAULT_MEMORY_LIMIT}]",
+    help="duckdb, and spark while it reads the log: memory the audit may take, e.g. 2GB; the "
+    "database holds what the program leaves of it and spills the rest to disk "
+    f"[default: {DEFAULT_MEMORY_LIMIT}]",
 )
 @click.option(
     "--temp-dir",
     type=click.Path(file_okay=False),
-    help="duckdb: the folder it spills to [default: the system's temporary folder]",
+    help="duckdb, spark: the folder DuckDB spills to [default: the system's temporary folder]",
 )
 @click.option(
     "--threads",
@@ -422,7 +415,7 @@ def run() -> None:
 @click.option(
     "--spark-master",
     metavar="URL",
-    help="spark: the cluster to run on, e.g. spark://host:7077 [default: local[*]]",
+    help="spark: the cluster to run on, e.g. spark://host:7077 [default: local[2]]",
 )
 def audit(
     policies: tuple[str, ...],

@@ -22,6 +22,16 @@ REGISTRY: dict[str, str] = {
 #: An engine's module that an extra installs: (module, extra).
 EXTRAS: dict[str, tuple[str, str]] = {"spark": ("pyspark", "spark")}
 
+#: The engines' settings an audit's command line gives: setting → (option, the engines that take
+#: it). The spark engine reads the log files with DuckDB on the driver (`engines.spark.load`), so
+#: it takes DuckDB's memory limit and spill folder for that reading.
+OPTIONS: dict[str, tuple[str, tuple[str, ...]]] = {
+    "memory_limit": ("--memory-limit", ("duckdb", "spark")),
+    "temp_directory": ("--temp-dir", ("duckdb", "spark")),
+    "threads": ("--threads", ("duckdb",)),
+    "spark_master": ("--spark-master", ("spark",)),
+}
+
 #: The engine `cxrules audit` uses without --engine.
 DEFAULT = "duckdb"
 
@@ -55,3 +65,26 @@ def get(name: str) -> Engine:
     module, cls = target.split(":")
     engine: Engine = getattr(importlib.import_module(module), cls)()
     return engine
+
+
+def settings(engine: str, given: dict[str, object]) -> dict[str, str]:
+    """`RunOptions.settings` of the options `given` (None: not given) for `engine`; ValueError
+    naming the option when it belongs to other engines.
+
+    >>> settings("spark", {"memory_limit": "2GB", "threads": None})
+    {'memory_limit': '2GB'}
+    >>> settings("python", {"temp_directory": "/tmp"})
+    Traceback (most recent call last):
+    ...
+    ValueError: --temp-dir applies to the duckdb and spark engines, not python
+    """
+    found = {}
+    for key, value in given.items():
+        if value is None:
+            continue
+        option, owners = OPTIONS[key]
+        if engine not in owners:
+            named = " and ".join(owners) + (" engines" if len(owners) > 1 else " engine")
+            raise ValueError(f"{option} applies to the {named}, not {engine}")
+        found[key] = str(value)
+    return found

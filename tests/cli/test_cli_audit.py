@@ -529,10 +529,16 @@ def test_engine_settings_are_checked_and_belong_to_their_engine(tmp_path: Path) 
     base = ("--policies", str(policies), "--log", str(log))
     code, out = _audit(*base, "--engine", "python", "--memory-limit", "2GB")
     assert code == 2
-    assert "--memory-limit applies to the duckdb engine, not python" in out
+    assert "--memory-limit applies to the duckdb and spark engines, not python" in out
     code, out = _audit(*base, "--engine", "python", "--spark-master", "local[2]")
     assert code == 2
     assert "--spark-master applies to the spark engine, not python" in out
+    code, out = _audit(*base, "--engine", "python", "--temp-dir", str(tmp_path))
+    assert code == 2
+    assert "--temp-dir applies to the duckdb and spark engines, not python" in out
+    code, out = _audit(*base, "--engine", "spark", "--threads", "2")
+    assert code == 2
+    assert "--threads applies to the duckdb engine, not spark" in out
     code, out = _audit(*base, "--memory-limit", "lots")
     assert code == 2
     assert "'lots' is not an amount of memory: write e.g. 500MB or 2GB" in out
@@ -721,3 +727,25 @@ def test_naive_parquet_timestamps_and_dates_are_read_in_the_log_zone_on_every_en
         "promised": "2026-10-25T07:00:00",
         "booked_on": "2026-10-24",
     }
+
+
+def test_the_spark_engine_takes_the_memory_limit_and_spill_folder_of_its_reading(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The spark engine reads the log files with DuckDB on the driver, which docs/spark.md says
+    is bounded by --memory-limit and spills to --temp-dir: both reach it (they were refused as
+    'applies to the duckdb engine, not spark')."""
+    from cxrules import audit as audit_module
+
+    policies, log = _project(tmp_path, GOOD)
+    seen: list[dict[str, str]] = []
+
+    def stop(request: audit_module.AuditRequest, progress: object) -> None:
+        seen.append(request.settings)
+        raise audit_module.AuditError("stopped before Spark starts", 2)
+
+    monkeypatch.setattr(audit_module, "open_audit", stop)
+    args = ("--policies", str(policies), "--log", str(log), "--engine", "spark")
+    code, out = _audit(*args, "--memory-limit", "3GB", "--temp-dir", str(tmp_path))
+    assert code == 2 and "stopped before Spark starts" in out
+    assert seen == [{"memory_limit": "3GB", "temp_directory": str(tmp_path)}]
