@@ -20,7 +20,7 @@ from cxrules.ir.walk import uses_local_time
 from cxrules.logs import LogSet, load_mapping, open_log
 from cxrules.logs.errors import LogError, MappingError, OutOfOrder
 from cxrules.logs.event import Event
-from cxrules.logs.files import log_files
+from cxrules.logs.files import URL_REASON, log_files
 from cxrules.logs.mapping import LogMapping
 from cxrules.logs.progress import NO_PROGRESS, Progress
 from cxrules.policyset import load_policies
@@ -376,6 +376,8 @@ def _unreadable(exc: Exception) -> Diagnostic:
         hint = "name the format: --log-format csv (or jsonl, parquet, xes)"
     if "the header cannot be read" in reason:
         hint = "give the file's encoding in the mapping's [log] table (encoding = ...)"
+    if reason == URL_REASON:
+        hint = "copy the files to this machine, or give the path of a mount (e.g. /dbfs/...)"
     if "the folder holds no log file" in reason:
         hint = "name the log files, or give their names a log format's extension"
     return error("E401", f"cannot read the log '{path}': {reason}", hint=hint)

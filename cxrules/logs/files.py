@@ -94,11 +94,33 @@ def decompress_to_temporary(path: Path, label: str) -> Path:
 def check_readable(path: Path, label: str) -> None:
     """Raise LogError unless `path` is a readable regular file."""
     if not path.exists():
+        if is_url(label):
+            raise LogError(label, URL_REASON)
         raise LogError(label, "no such file")
     if not path.is_file():
         raise LogError(label, "not a regular file")
     if not os.access(path, os.R_OK):
         raise LogError(label, "permission denied")
+
+
+#: Why a URL given as a log (hdfs://, s3a://: a Spark user's habit) is not read.
+URL_REASON = (
+    "it is a URL, and logs are read as files of this machine by every engine (spark's driver "
+    "reads them too)"
+)
+
+
+def is_url(name: str) -> bool:
+    """Whether a log's name is a URL (`scheme://…`) rather than a path.
+
+    >>> is_url("hdfs:///exports/calls.jsonl"), is_url("s3a://b/x.csv"), is_url("logs/a.jsonl")
+    (True, True, False)
+    >>> is_url("C://x.jsonl"), is_url("a b://x")
+    (False, False)
+    """
+    scheme, sep, _ = name.partition("://")
+    word = scheme.replace("+", "").replace("-", "").replace(".", "")
+    return bool(sep) and len(scheme) > 1 and scheme[0].isalpha() and word.isalnum()
 
 
 def head(path: Path, size: int = 8) -> bytes:

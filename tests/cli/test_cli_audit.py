@@ -390,6 +390,21 @@ def test_unreadable_log_and_invalid_policies_have_their_exit_codes(tmp_path: Pat
     assert code == 2 and "error[E103]" in out
 
 
+def test_a_log_given_as_a_url_is_said_to_be_a_url(tmp_path: Path) -> None:
+    """A Spark user's `--log hdfs://…` or `s3a://…` was 'no such file', as if mistyped: it is
+    said to be a URL, which no engine reads (the spark engine's driver reads the files)."""
+    policies, _ = _project(tmp_path, GOOD)
+    for url in ("hdfs:///exports/calls.jsonl", "s3a://bucket/exports/"):
+        code, out = _audit("--policies", str(policies), "--log", url, "--engine", "spark")
+        assert code == 3
+        assert f"cannot read the log '{url}': it is a URL, and logs are read as files" in out
+        assert "no such file" not in out
+        assert "copy the files to this machine, or give the path of a mount" in out
+    # a path that merely holds '://' further on is a path
+    code, out = _audit("--policies", str(policies), "--log", str(tmp_path / "a b://x.jsonl"))
+    assert code == 3 and "no such file" in out
+
+
 def test_junit_has_a_failing_case_per_breached_policy(tmp_path: Path) -> None:
     import xml.etree.ElementTree as ET
 
