@@ -174,7 +174,7 @@ def _engine_settings(
     spark_master: str | None,
 ) -> dict[str, str]:
     """`RunOptions.settings` from the command line; an option of another engine is an error."""
-    given = {"memory_limit": memory_limit, "temp_directory": temp_dir}
+    given: dict[str, object] = {"memory_limit": memory_limit, "temp_directory": temp_dir}
     given |= {"threads": threads, "spark_master": spark_master}
     try:
         return engines.settings(engine, given)
