@@ -89,12 +89,16 @@ class SparkEngine(Engine):
             zone(options.zone)
         except CalendarError as exc:
             raise EngineError(str(exc)) from exc
-        from cxrules.engines.spark.session import session
+        from cxrules.engines.spark.session import StartError, check_master, reason, session
 
+        master = options.settings.get("spark_master") or DEFAULT_MASTER
         try:
-            spark = session(options.settings.get("spark_master") or DEFAULT_MASTER)
-        except Exception as exc:  # noqa: BLE001 - Java missing, a bad master URL…
-            raise EngineError(f"Spark could not start: {exc}") from exc
+            check_master(master)
+            spark = session(master)
+        except StartError as exc:
+            raise EngineError(str(exc)) from None
+        except Exception as exc:  # noqa: BLE001 - Java missing, a master that does not answer…
+            raise EngineError(f"Spark could not start on {master}: {started(exc)}") from None
         backend = SparkBackend(spark, policy_set)
         try:
             outcome = SqlRun(backend, policy_set, source, options).outcome()
@@ -103,10 +107,22 @@ class SparkEngine(Engine):
             if isinstance(exc, EngineError | DialectError):
                 raise EngineError(str(exc)) from exc
             if type(exc).__module__.startswith(("pyspark", "py4j")):
-                raise EngineError(f"Spark could not run the plans: {exc}") from exc
+                raise EngineError(f"Spark could not run the plans: {reason(exc)}") from None
             raise
         outcome.close = backend.close
         return outcome
+
+
+def started(exc: BaseException) -> str:
+    """Why Spark did not start, in one line, with what to check."""
+    from cxrules.engines.spark.session import reason
+
+    said = reason(exc)
+    if "stopped SparkContext" in said:  # the context stopped itself while starting
+        return f"{said} (a master that does not answer, or no executor it could start)"
+    if "JAVA_GATEWAY_EXITED" in said:
+        return f"{said} (Java 17 or later must be installed: java on the PATH, or JAVA_HOME)"
+    return said
 
 
 #: Events from which Spark compiles each stage's rows loop to Java (whole-stage code

@@ -197,3 +197,62 @@ def test_values_the_sql_writes_for_spark_answer_as_on_the_python_engine(
     # 1 is in [1, 2] and equals true (True == 1), the text "1" is not the number 1; Saturday and
     # Sunday are days 6 and 7; only ...993 is ...993
     assert lines_of == {"s.tier": [1, 3], "s.weekend": [2, 3], "s.big": [2]}
+
+
+def test_a_master_url_spark_cannot_take_is_said_before_spark_starts(
+    tmp_path: Path, engine: str
+) -> None:
+    """`--spark-master notaurl` printed Spark's launcher's Java stack trace and then 'Java
+    gateway process exited before sending its port number'; `local[abc]` a Java stack trace
+    twice. Both are now one line, said before any JVM starts, with the forms Spark takes."""
+    from cxrules.audit import AuditError
+
+    (tmp_path / "p.cxr").write_text(POLICY, encoding="utf-8")
+    (tmp_path / "log.jsonl").write_text(LINES[0] + "\n", encoding="utf-8")
+    for master in ("notaurl", "local[abc]", "local[0]", "localhost:7077"):
+        request = AuditRequest(
+            policies=[str(tmp_path / "p.cxr")],
+            logs=[str(tmp_path / "log.jsonl")],
+            engine=engine,
+            settings={"spark_master": master},
+        )
+        with pytest.raises(AuditError) as caught:
+            run_audit(request)
+        said = str(caught.value)
+        assert f"--spark-master '{master}' is not a Spark master URL: write local[N]" in said
+        assert "\n" not in said and "Java" not in said
+
+
+def test_what_spark_says_of_a_failure_is_one_line_without_the_java_stack(engine: str) -> None:
+    """py4j's message of a Java exception carries the whole Java stack trace, and the engine
+    put it in its error ('Spark could not start: An error occurred while calling None.org.
+    apache.spark.api.java.JavaSparkContext. : org.apache.spark.SparkException: … at org…');
+    what it says now is the exception's class and the first line of its message."""
+    from py4j.protocol import Py4JJavaError
+
+    from cxrules.engines.spark import engine as spark_engine
+    from cxrules.engines.spark.session import reason, session
+
+    spark = session(spark_engine.DEFAULT_MASTER)
+    # what a failed start raised: py4j's error of a Java exception with a two-line message
+    java = spark._jvm.java.lang.IllegalStateException("Spark stopped.\nIt was created at: …")
+    failed = Py4JJavaError("An error occurred while calling None.org.apache.spark.x.\n", java)
+    assert "\tat " in str(failed)  # py4j's own message: the Java stack trace
+    assert reason(failed) == "IllegalStateException: Spark stopped."
+    # what a statement raises: pyspark's class for the Java exception
+    with pytest.raises(Exception) as caught:
+        spark._jvm.java.lang.Integer.parseInt("x")
+    assert reason(caught.value) == 'NumberFormatException: For input string: "x"'
+
+
+def test_spark_logging_is_at_the_level_cxrules_spark_log_names(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from cxrules.engines.spark.session import LOG_CONFIG, java_options
+
+    monkeypatch.delenv("CXRULES_SPARK_LOG", raising=False)
+    assert java_options() == f"-Dlog4j2.configurationFile={LOG_CONFIG}"
+    monkeypatch.setenv("CXRULES_SPARK_LOG", "WARN")
+    assert java_options().endswith(" -Dcxrules.spark.log=warn")
+    config = Path(LOG_CONFIG.removeprefix("file://")).read_text(encoding="utf-8")
+    assert "rootLogger.level = ${sys:cxrules.spark.log:-off}" in config
