@@ -1,7 +1,8 @@
 """Command line: thin wrappers that parse arguments, call the library and choose exit codes.
 
 Exit codes: 0 fine; 1 violations at or above --fail-on (audit) or files to reformat (fmt --check);
-2 invalid policies or usage; 3 unreadable input, or an audit that judged no event (NOTHING AUDITED).
+2 invalid policies or usage; 3 unreadable input, or an audit that judged no event (NOTHING AUDITED);
+130 interrupted (Ctrl-C).
 """
 
 from __future__ import annotations
@@ -306,15 +307,27 @@ def compile(  # noqa: A001
 
 
 def run() -> None:
-    """Entry point that turns any unexpected exception into a short message, never a traceback."""
+    """Entry point that turns any unexpected exception into a short message, never a traceback.
+    Ctrl-C is 'interrupted', exit 130 (click's 'Aborted!' exited 1, the code of violations)."""
     try:
-        main(standalone_mode=True)
+        code = main(standalone_mode=False)
+    except click.ClickException as exc:
+        exc.show()
+        code = exc.exit_code
     except SystemExit:
         raise
-    except Exception as exc:  # noqa: BLE001 - the last line of defence for users
-        click.echo(f"cxrules: internal error: {type(exc).__name__}: {exc}", err=True)
-        click.echo("please report this with the command you ran", err=True)
-        sys.exit(EXIT_INPUT)
+    except (KeyboardInterrupt, Exception) as exc:  # noqa: BLE001 - the last line of defence
+        # DuckDB says Ctrl-C during a query as InterruptException or 'Query interrupted'
+        stopped = isinstance(exc, KeyboardInterrupt | click.Abort) or (
+            type(exc).__name__ == "InterruptException" or str(exc) == "Query interrupted"
+        )
+        if not stopped:
+            click.echo(f"cxrules: internal error: {type(exc).__name__}: {exc}", err=True)
+            click.echo("please report this with the command you ran", err=True)
+            sys.exit(EXIT_INPUT)
+        click.echo("\ncxrules: interrupted (Ctrl-C): the audit did not finish", err=True)
+        code = 130
+    sys.exit(code if isinstance(code, int) else EXIT_OK)
 
 
 @main.command()
@@ -444,7 +457,7 @@ def audit(
     """
     from cxrules.audit import AuditError, AuditRequest, copies, open_audit
     from cxrules.findings.unseen import CODES as UNSEEN_CODES
-    from cxrules.reports.common import failing, failing_records, nothing_audited
+    from cxrules.reports.common import failing, failing_records, nothing_audited, strict_reasons
     from cxrules.reports.destination import output_refused, written_whole
     from cxrules.reports.render import STREAMED, render
 
@@ -499,7 +512,7 @@ def audit(
             head = assembled.report
             unseen = [d for d in warnings if d.code in UNSEEN_CODES]
             if strict and fmt not in STREAMED:
-                options["strict"] = _strict_reasons(head.rejected_total, unseen)
+                options["strict"] = strict_reasons(head.rejected_total, unseen)
             if fmt in STREAMED:
                 # JSON and CSV are written as the violations come, never all in memory
                 with written_whole(output) as handle:
@@ -540,13 +553,6 @@ def audit(
         click.echo(f"cxrules audit: {len(unseen)} warning(s) about the log (--strict)", err=True)
         sys.exit(EXIT_INVALID)
     sys.exit(EXIT_VIOLATIONS if failed else EXIT_OK)
-
-
-def _strict_reasons(rejected: int, warnings: list[Diagnostic]) -> list[str]:
-    """What fails an audit under --strict besides its violations, as the verdict names it."""
-    reasons = [f"{rejected} record{'s' if rejected != 1 else ''} rejected"] if rejected else []
-    reasons += [f"{d.code}: {d.message}" for d in warnings]
-    return reasons
 
 
 def _report_format(project: Project, fmt: str | None, output: str | None, by: str | None) -> str:

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from datetime import UTC, datetime
 from pathlib import PurePosixPath, PureWindowsPath
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from cxrules.ir.text import figure, key_text, measured
 from cxrules.reports.model import (
@@ -24,6 +24,9 @@ from cxrules.reports.model import (
     Violation,
 )
 from cxrules.time.format import DURATION_TEXT
+
+if TYPE_CHECKING:
+    from cxrules.diagnostics import Diagnostic
 
 #: Severities from the most to the least serious, as rendered in summaries.
 SEVERITIES_DESC: tuple[str, ...] = ("critical", "high", "medium", "low", "info")
@@ -155,6 +158,13 @@ def verdict(report: Report, fail_on: str = "low", strict: Sequence[str] = ()) ->
     if strict:
         head += f"; and under --strict: {'; '.join(strict)}"
     return False, head + tail + "."
+
+
+def strict_reasons(rejected: int, warnings: list[Diagnostic]) -> list[str]:
+    """What fails an audit under --strict besides its violations, as the verdict names it."""
+    reasons = [f"{rejected} record{'s' if rejected != 1 else ''} rejected"] if rejected else []
+    reasons += [f"{d.code}: {d.message}" for d in warnings]
+    return reasons
 
 
 def nothing_audited(report: Report) -> str:

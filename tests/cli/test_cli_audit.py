@@ -764,3 +764,51 @@ def test_the_spark_engine_takes_the_memory_limit_and_spill_folder_of_its_reading
     code, out = _audit(*args, "--memory-limit", "3GB", "--temp-dir", str(tmp_path))
     assert code == 2 and "stopped before Spark starts" in out
     assert seen == [{"memory_limit": "3GB", "temp_directory": str(tmp_path)}]
+
+
+@pytest.mark.parametrize(
+    "stop",
+    [KeyboardInterrupt(), RuntimeError("Query interrupted")],
+    ids=["ctrl-c", "duckdb-query-interrupted"],
+)
+def test_ctrl_c_is_said_as_an_interruption_with_its_own_exit_code(
+    stop: BaseException, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Ctrl-C during an audit exited 1, the code of 'violations found', with click's 'Aborted!'
+    (in Python's code), or 3 with 'internal error: RuntimeError: Query interrupted ... please
+    report this' (during a DuckDB query). Both are now 'interrupted', exit 130 (128 + SIGINT)."""
+    import sys
+
+    from cxrules import cli
+
+    def interrupted(*args: str) -> None:
+        raise stop
+
+    monkeypatch.setattr(cli.main, "invoke", lambda ctx: interrupted())
+    monkeypatch.setattr(sys, "argv", ["cxrules", "audit"])
+    with pytest.raises(SystemExit) as caught:
+        cli.run()
+    assert caught.value.code == 130
+    err = capsys.readouterr().err
+    assert "cxrules: interrupted (Ctrl-C): the audit did not finish" in err
+    assert "internal error" not in err and "Aborted!" not in err
+
+
+def test_the_entry_point_keeps_the_exit_codes_of_usage_errors_and_commands(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import sys
+
+    from cxrules import cli
+
+    policies, log = _project(tmp_path, GOOD)
+    for argv, code in [
+        (["audit", "--bogus"], 2),
+        (["audit", "--policies", str(policies), "--log", str(log), "--format", "json"], 1),
+        (["--version"], 0),
+    ]:
+        monkeypatch.setattr(sys, "argv", ["cxrules", *argv])
+        with pytest.raises(SystemExit) as caught:
+            cli.run()
+        assert caught.value.code == code, argv
+    assert "No such option '--bogus'" in capsys.readouterr().err
