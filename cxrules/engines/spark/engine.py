@@ -13,6 +13,7 @@ from __future__ import annotations
 import gc
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -102,14 +103,17 @@ class SparkEngine(Engine):
         backend = SparkBackend(spark, policy_set)
         try:
             outcome = SqlRun(backend, policy_set, source, options).outcome()
-        except Exception as exc:
-            backend.close()
+        except BaseException as exc:  # Ctrl-C too: the staged events' folder is removed
+            backend.close(failed=True)
+            if not isinstance(exc, Exception):
+                raise
             if isinstance(exc, EngineError | DialectError):
                 raise EngineError(str(exc)) from exc
             if type(exc).__module__.startswith(("pyspark", "py4j")):
                 raise EngineError(f"Spark could not run the plans: {reason(exc)}") from None
             raise
-        outcome.close = backend.close
+        # called from the audit's `finally`: after Ctrl-C or a failure too
+        outcome.close = lambda: backend.close(failed=sys.exc_info()[0] is not None)
         return outcome
 
 
@@ -326,7 +330,20 @@ class SparkBackend(Backend):
             )
         return {r[0]: Cited(r[1], r[2], r[3], r[4], r[5]) for r in found}
 
-    def close(self) -> None:
+    def close(self, failed: bool = False) -> None:
+        """Remove the staged events, give the session its setting back, drop the views and
+        free their checkpoints. After a failure (`failed`) the JVM may be gone (Ctrl-C stops it
+        too): the folder is removed all the same, and the session is not asked again."""
+        if self.folder is not None:
+            shutil.rmtree(self.folder, ignore_errors=True)
+            self.folder = None
+        try:
+            self.give_back()
+        except Exception:
+            if not failed:
+                raise
+
+    def give_back(self) -> None:
         if self.codegen is not False:
             if self.codegen is None:
                 self.spark.conf.unset(WHOLE_STAGE)
@@ -337,6 +354,3 @@ class SparkBackend(Backend):
             self.release(name)
         self.views, self.records = [], []
         free_java()
-        if self.folder is not None:
-            shutil.rmtree(self.folder, ignore_errors=True)
-            self.folder = None

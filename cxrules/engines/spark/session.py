@@ -9,6 +9,7 @@ after audit (each audit releases its own views and checkpoints: `SparkBackend.cl
 
 from __future__ import annotations
 
+import logging
 import os
 import warnings
 from pathlib import Path
@@ -86,6 +87,19 @@ the 450m Spark needs to start; give it more (the default is 2g)
             "give it more (the default is 2g)"
         )
     return text
+
+
+def _quiet_py4j(record: logging.LogRecord) -> bool:
+    """False for what py4j logs on Python's root logger (`logging.exception`: a traceback on
+    stderr) when the JVM is gone — after Ctrl-C, which stops the JVM too — before the engine
+    says what happened in one line.
+
+    >>> _quiet_py4j(logging.makeLogRecord({"pathname": "/v/site-packages/py4j/clientserver.py"}))
+    False
+    >>> _quiet_py4j(logging.makeLogRecord({"pathname": "/work/app.py"}))
+    True
+    """
+    return "py4j" not in Path(record.pathname).parts
 
 
 def java_options() -> str:
@@ -177,6 +191,8 @@ def session(master: str = "local[2]") -> Any:
     # before raising it: the engine says what failed in one message of its own
     for name in ("SQLQueryContextLogger", "DataFrameQueryContextLogger"):
         PySparkLogger.getLogger(name).disabled = not level
+    if not level and _quiet_py4j not in logging.getLogger().filters:
+        logging.getLogger().addFilter(_quiet_py4j)
     if level:
         _SESSION.sparkContext.setLogLevel(level)
         log4j = _SESSION._jvm.org.apache.logging.log4j

@@ -256,3 +256,35 @@ def test_spark_logging_is_at_the_level_cxrules_spark_log_names(
     assert java_options().endswith(" -Dcxrules.spark.log=warn")
     config = Path(LOG_CONFIG.removeprefix("file://")).read_text(encoding="utf-8")
     assert "rootLogger.level = ${sys:cxrules.spark.log:-off}" in config
+
+
+def test_ctrl_c_during_an_audit_removes_the_staged_events(
+    tmp_path: Path, engine: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Ctrl-C (KeyboardInterrupt) while Spark ran the plans left the staged events' folder
+    (/tmp/cxrules-spark-*, a copy of the log) behind: the engine closed its backend only on an
+    Exception. It is removed now, even with the JVM gone (Ctrl-C stops it too)."""
+    from cxrules.engines.spark import engine as spark_engine
+
+    (tmp_path / "p.cxr").write_text(POLICY, encoding="utf-8")
+    (tmp_path / "log.jsonl").write_text(LINES[0] + "\n", encoding="utf-8")
+    made: list[str] = []
+    real = tempfile.mkdtemp
+
+    def mkdtemp(**kw: str) -> str:
+        made.append(real(**kw))
+        return made[-1]
+
+    def interrupted(self: spark_engine.SparkBackend, index: int, policy: str) -> None:
+        assert Path(self.folder or "").exists()  # the events are staged by now
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(tempfile, "mkdtemp", mkdtemp)
+    monkeypatch.setattr(spark_engine.SparkBackend, "keep_records", interrupted)
+    request = AuditRequest(
+        policies=[str(tmp_path / "p.cxr")], logs=[str(tmp_path / "log.jsonl")], engine=engine
+    )
+    with pytest.raises(KeyboardInterrupt):
+        run_audit(request)
+    (staged,) = [m for m in made if Path(m).name.startswith("cxrules-spark-")]
+    assert not Path(staged).exists()
