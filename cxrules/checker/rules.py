@@ -266,8 +266,8 @@ def _warn_side(chk: Context, op: str, required: Any, warn: ast.Warn) -> None:
     if warn.side != expected:
         chk.warn(
             "W203",
-            f"'warn {warn.side}' with a requirement '{op}' is never reached before "
-            "the requirement fails",
+            f"'warn {warn.side}' with a requirement '{op}' flags the values that meet the "
+            "requirement with room to spare, not those nearing its limit",
             warn.span,
             f"write 'warn {expected} …'",
         )
