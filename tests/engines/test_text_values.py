@@ -4,12 +4,14 @@ that would not show (empty, or with spaces at an end). Expected values by hand."
 
 from __future__ import annotations
 
+import sys
 from pathlib import Path
 
 import engine_builders
 from engine_builders import Log, counts, run, tally
 
 from cxrules import ir
+from cxrules.engines.sql.exprs import SPACES
 
 HEAD = """policy p.test "Test policy"
   owner "Customer care"
@@ -101,3 +103,10 @@ def test_trim_strips_whitespace_at_both_ends(tmp_path: Path) -> None:
     result = run(rule, log)
     assert [v.trigger.id for v in result.violations if v.trigger] == ["e1", "e2", "e4"]
     assert counts(result) == tally(activations=5, satisfied=2, violated=3)
+
+
+def test_trim_spaces_are_pythons_whitespace() -> None:
+    # the SQL engines' `trim` strips what Python's str.strip strips: every code point for which
+    # str.isspace() is true, and no other
+    every = "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace())
+    assert every == SPACES
