@@ -11,6 +11,7 @@ import json
 import math
 from typing import Any
 
+import orjson
 from pydantic import BaseModel
 
 from cxrules.reports.model import Report
@@ -25,7 +26,7 @@ def render_json(report: Report) -> str:
     >>> render_json(r).splitlines()[:3]
     ['{', '  "schema": "cxrules.report/1",', '  "engine": "python",']
     """
-    return json.dumps(to_plain(report), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return json_text(to_plain(report)) + "\n"
 
 
 def to_plain(value: Any, where: str = "report") -> Any:
@@ -87,4 +88,43 @@ def write_json(assembled: Any, handle: Any) -> dict[tuple[str, str], int]:
 
 
 def _dumps(value: Any) -> str:
-    return json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False)
+    return json_text(value)
+
+
+def json_text(value: Any) -> str:
+    """Plain JSON values (`to_plain`) as `json.dumps(value, indent=2, ensure_ascii=False)`
+    writes them, byte for byte, in a tenth of the time: orjson writes texts, lists and maps as
+    the standard library does, and each number is handed to it as the standard library's text
+    (its floats would read 1e-7 for 1e-07). What orjson cannot take (a lone surrogate in a
+    text) goes the standard library's way.
+
+    >>> print(json_text({"rate": 2.5e-05, "n": 2**70, "l": [], "s": "ş"}))
+    {
+      "rate": 2.5e-05,
+      "n": 1180591620717411303424,
+      "l": [],
+      "s": "ş"
+    }
+    """
+    try:
+        return orjson.dumps(_numbers(value), option=orjson.OPT_INDENT_2).decode()
+    except (TypeError, orjson.JSONEncodeError):
+        return json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False)
+
+
+def _numbers(value: Any) -> Any:
+    """`value` with each number as the text `json.dumps` writes for it (an orjson fragment)."""
+    kind = type(value)
+    if kind is dict:
+        return {key: _numbers(item) for key, item in value.items()}
+    if kind is list:
+        return [_numbers(item) for item in value]
+    if kind is float:
+        if not math.isfinite(value):
+            raise ValueError(f"{value!r} is not JSON")
+        return orjson.Fragment(float.__repr__(value))
+    if kind is int:
+        return orjson.Fragment(int.__repr__(value))
+    if kind is str or kind is bool or value is None:
+        return value
+    raise TypeError(f"not a plain JSON value: {kind.__name__}")

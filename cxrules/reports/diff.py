@@ -25,7 +25,7 @@ from typing import Any, Final, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from cxrules.reports.as_json import to_plain
+from cxrules.reports.as_json import json_text, to_plain
 from cxrules.reports.common import (
     NOTHING_AUDITED,
     nothing_audited,
@@ -327,7 +327,7 @@ def _policies(
 
 def render_diff_json(diff: ReportDiff) -> str:
     """The comparison as JSON (`cxrules.diff/1`), deterministic like the report itself."""
-    return json.dumps(to_plain(diff, "diff"), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    return json_text(to_plain(diff, "diff")) + "\n"
 
 
 def render_diff_text(diff: ReportDiff, max_items: int | None = 10) -> str:

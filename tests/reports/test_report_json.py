@@ -6,8 +6,10 @@ import json
 from collections.abc import Callable
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from cxrules.reports.as_json import render_json
+from cxrules.reports.as_json import json_text, render_json
 from cxrules.reports.model import Report
 
 
@@ -67,3 +69,28 @@ def test_values_json_cannot_hold_are_errors(report: Report, value: object, messa
     violations = [*report.violations[:2], broken, *report.violations[3:]]
     with pytest.raises(ValueError, match="^" + message.replace("[", r"\[").replace("]", r"\]")):
         render_json(report.model_copy(update={"violations": violations}))
+
+
+_PLAIN = st.recursive(
+    st.none()
+    | st.booleans()
+    | st.integers(min_value=-(2**80), max_value=2**80)
+    | st.floats(allow_nan=False, allow_infinity=False)
+    | st.text(),
+    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(), inner, max_size=4),
+    max_leaves=20,
+)
+
+
+@given(_PLAIN)
+def test_json_text_writes_what_the_standard_library_writes(value: object) -> None:
+    # the report's bytes do not depend on which encoder wrote them: floats such as 2.5e-05 (orjson
+    # alone writes 0.000025), ints beyond 64 bits, control characters, lone surrogates
+    assert json_text(value) == json.dumps(value, indent=2, ensure_ascii=False, allow_nan=False)
+
+
+def test_json_text_keeps_small_and_large_numbers_as_python_writes_them() -> None:
+    assert json_text([2.5e-05, 1e-07, 1e16, 2**64, -0.0]) == (
+        "[\n  2.5e-05,\n  1e-07,\n  1e+16,\n  18446744073709551616,\n  -0.0\n]"
+    )
+    assert json_text({"s": "a\ud800b"}) == '{\n  "s": "a\ud800b"\n}'  # orjson refuses it
