@@ -248,9 +248,15 @@ class BusinessCalendar:
         return cached
 
     def _days_from(self, t: datetime) -> Iterator[tuple[date, _Intervals]]:
+        """Local dates from `t`'s on, with their opening intervals, for as long as the caller
+        asks (years of them for a long business duration), until `_SEARCH_DAYS` days in a row
+        have no opening hours: then CalendarError."""
         day = t.astimezone(self.tz).date()
-        for _ in range(_SEARCH_DAYS):
-            yield day, self.opening(day)
+        closed = 0
+        while closed < _SEARCH_DAYS:
+            intervals = self.opening(day)
+            closed = 0 if intervals else closed + 1
+            yield day, intervals
             day += timedelta(days=1)
         raise CalendarError(
             f"calendar {self.name!r} has no opening hours in the {_SEARCH_DAYS} days after "

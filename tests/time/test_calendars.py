@@ -157,6 +157,32 @@ def test_add_business_hours(start: datetime, n: float, expected: datetime) -> No
     assert CAL.add(start, hours(n)).utcoffset() == timedelta(hours=3)
 
 
+def test_a_long_business_duration_runs_for_years() -> None:
+    # 10000 business hours, the longest docs/language.md allows, at 40 hours a week (no
+    # holidays) are 250 weeks: from Monday 2026-03-02 09:00 to Friday 2030-12-13 17:00 (250
+    # weeks after that Monday is Monday 2030-12-16). Counting used to stop after 3 years of
+    # calendar days, and the deadline was "never".
+    plain = office(holiday_country=None)
+    assert plain.add(ist(2026, 3, 2, 9, 0), hours(10_000)) == ist(2030, 12, 13, 17, 0)
+
+
+def test_a_calendar_closed_for_years_has_no_next_opening() -> None:
+    # Open on one date only: after it, 3 × 366 days in a row without opening hours end the search.
+    one_day = BusinessCalendar(
+        ir.Calendar(
+            name="once",
+            zone="Europe/Istanbul",
+            hours=week(range(7), ("09:00", "17:00")),
+            closed_dates=tuple(
+                (date(2026, 3, 3) + timedelta(days=n)).isoformat() for n in range(3 * 366)
+            ),
+        )
+    )
+    assert one_day.add(ist(2026, 3, 2, 9, 0), hours(8)) == ist(2026, 3, 2, 17, 0)
+    with pytest.raises(CalendarError, match="no opening hours"):
+        one_day.add(ist(2026, 3, 2, 9, 0), hours(9))
+
+
 def test_add_accepts_any_zone_and_answers_in_the_calendars() -> None:
     start = datetime(2026, 3, 6, 12, 0, tzinfo=UTC)  # Friday 15:00 in Istanbul
     assert CAL.add(start, hours(8)).isoformat() == "2026-03-09T15:00:00+03:00"
