@@ -100,3 +100,29 @@ def test_a_paused_business_clock_reports_opening_hours_left() -> None:
     assert pending.deadline is None
     # 11 opening hours, not "11h" of the day: 16h - (10:00 to 15:00).
     assert "clock paused with 11 business hours left" in pending.sentence
+
+
+def test_ten_thousand_business_hours_end_years_later() -> None:
+    # 10000 business hours (the longest docs/language.md allows) at 40 opening hours a week are
+    # 250 weeks: from Monday 10:00 to Monday 2030-12-16 10:00 (2026-03-02 + 1750 days). The
+    # python engine used to stop counting after 3 years of days and call it "no deadline".
+    window = ir.Window(direction="after", max=business("10000h"))
+    log = Log()
+    log.add("+0s", "complaint.filed", customer="c-1")
+    (pending,) = run(escalate(window), log, calendars={"office": OFFICE}).pending
+    assert pending.deadline == "2030-12-16T10:00:00+03:00"
+
+
+def test_business_days_years_ahead_keep_the_local_clock_across_dst() -> None:
+    # A London desk, Mon-Fri 09:00-17:00. The trigger, Monday 2026-03-02 10:00 in Istanbul, is
+    # 07:00 in London, before opening: the deadline is the 700th open day's closing time. 700
+    # open days are 140 weeks: Monday 2028-11-06 (2026-03-02 + 980 days), 17:00 GMT = 17:00 UTC
+    # (London is back on GMT in November). The SQL engines read the London offset from a table
+    # that reached 800 days past the log only, and took BST's: 16:00 UTC.
+    london = OFFICE.model_copy(update={"name": "london", "zone": "Europe/London"})
+    days = ir.Duration(seconds=700 * 86400, calendar="london", unit="days", amount=700)
+    window = ir.Window(direction="after", max=days)
+    log = Log()
+    log.add("+0s", "complaint.filed", customer="c-1")
+    (pending,) = run(escalate(window), log, calendars={"london": london}).pending
+    assert pending.deadline == "2028-11-06T20:00:00+03:00"  # 17:00 UTC in the log's zone

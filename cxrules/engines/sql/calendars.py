@@ -114,7 +114,9 @@ class CalendarTables:
                     end = max(end, last + SEARCH_US)
         # within the instants a datetime holds, with room for a local date two days either side
         low, high = MIN_US + 3 * DAY_US, MAX_US - 3 * DAY_US
-        return cls(policy_set.calendars, zones, max(first - DAY_US, low), min(end, high))
+        end = min(end, high)
+        zones.reach(end)  # business days turn far local dates into instants with the zones
+        return cls(policy_set.calendars, zones, max(first - DAY_US, low), end)
 
     # ----------------------------------------------------------------- tables
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
-from cxrules.engines.sql.text import lit
+from cxrules.engines.sql.text import DAY_US, lit
 from cxrules.ir.reading import INSTANT_TEXT
 from cxrules.time.instants import FIRST_US, LAST_US, MAX_US, MIN_US, from_us, to_us
 from cxrules.time.zones import zone as lookup
@@ -83,6 +83,14 @@ class ZoneTables:
         margin = MARGIN // timedelta(microseconds=1)
         # within the instants a datetime holds (a log at the end of time has no margin past it)
         return cls(max(first - margin, MIN_US), min(last + margin, MAX_US))
+
+    def reach(self, end_us: int) -> None:
+        """Cover the range up to `end_us` too (a deadline set years after the log: `700 business
+        days` turns a local clock time of that far date into an instant)."""
+        end = min(end_us + 3 * DAY_US, MAX_US)
+        if end > self.end_us:
+            self.end_us = end
+            self.cache.clear()
 
     def of(self, zone: str) -> Transitions:
         found = self.cache.get(zone)
