@@ -96,7 +96,7 @@ class Assembler:
     def ranked(self, f: Finding) -> tuple[int, Violation]:
         """A violation's record and the start (µs) it is ranked by."""
         policy, zone = self.policies[f.policy], self.zone
-        sentence, details = violation_text(policy, f, zone)
+        sentence, details = violation_text(policy, f, zone, self.clock)
         scope = dict(zip(policy.scope, f.scope, strict=True))
         start, end = span_of(policy, f, zone)
         return start, Violation(

@@ -33,6 +33,7 @@ from cxrules.ir.text import (
     window_text,
 )
 from cxrules.ir.walk import iter_nodes, leaves, unit_of
+from cxrules.time.clock import Clock
 from cxrules.time.format import format_duration
 from cxrules.time.instants import from_us, seconds_to_us
 from cxrules.time.zones import zone as zone_info
@@ -200,12 +201,15 @@ def _jsonable(v: Any, zone: str) -> Any:
 # --------------------------------------------------------------------------- violations
 
 
-def violation_text(policy: ir.Policy, f: Finding, zone: str) -> tuple[str, Details]:
+def violation_text(
+    policy: ir.Policy, f: Finding, zone: str, clock: Clock | None = None
+) -> tuple[str, Details]:
     """The sentence and details of one violation of `policy`; `zone` is the log's (the report's
     data fields), sentences use the policy's zone when it sets one. A policy with `report`
     values ends the sentence with them, '(host: Ayşe; party: 4)', and gives them in
-    `details.report` (a missing value: 'missing' in the sentence, null in the details)."""
-    sentence, details = _violation_text(policy, f, zone)
+    `details.report` (a missing value: 'missing' in the sentence, null in the details).
+    `clock` (the run's calendars) measures a gap or stretch judged in business hours."""
+    sentence, details = _violation_text(policy, f, zone, clock)
     if not policy.report:
         return sentence, details
     t = Times(policy.zone or zone)
@@ -228,7 +232,21 @@ def _reported_text(v: Any, unit: str, t: Times) -> str:
     return _value(v, unit, t)
 
 
-def _violation_text(policy: ir.Policy, f: Finding, zone: str) -> tuple[str, Details]:
+def _lasted(f: Finding, limit: ir.Duration, clock: Clock | None, aside: str = ", ") -> str:
+    """How long a gap or stretch lasted: against a limit in business hours, its opening time
+    first, so that it reads on the limit's clock: '4h30m of business hours, 5h30m in all'
+    (`aside` "(": '4h30m of business hours (5h30m in all)')."""
+    lasted = format_duration(_seconds(f.end - f.start))
+    if clock is None or limit.calendar is None or limit.unit != "hours":
+        return lasted
+    opening = format_duration(_seconds(clock.elapsed(f.start, f.end, limit)))
+    close = ")" if aside.endswith("(") else ""
+    return f"{opening} of business hours{aside}{lasted} in all{close}"
+
+
+def _violation_text(
+    policy: ir.Policy, f: Finding, zone: str, clock: Clock | None
+) -> tuple[str, Details]:
     rule = policy.rule
     t = Times(policy.zone or zone)
     if f.bad_deadline:
@@ -276,8 +294,9 @@ def _violation_text(policy: ir.Policy, f: Finding, zone: str) -> tuple[str, Deta
         label = scope_label(policy, f.scope) or "the log"
         tail = "; still open at the horizon" if f.still_open else ""
         lasted = _seconds(f.end - f.start)
+        length = _lasted(f, rule.grace, clock, aside=" (")
         return (
-            f"{label}: {rule.during} for {format_duration(lasted)}, more than "
+            f"{label}: {rule.during} for {length}, more than "
             f"{duration_text(rule.grace)} (from {t(f.start)} to {t(f.end)}{tail})"
         ), {
             "limit_seconds": rule.grace.seconds,
@@ -289,7 +308,7 @@ def _violation_text(policy: ir.Policy, f: Finding, zone: str) -> tuple[str, Deta
         tail = "; still open at the horizon" if f.still_open else ""
         return (
             f"{label}: {describe(rule.condition)} did not hold while {rule.during} "
-            f"from {t(f.start)} to {t(f.end)} ({format_duration(_seconds(f.end - f.start))}; "
+            f"from {t(f.start)} to {t(f.end)} ({_lasted(f, rule.grace, clock)}; "
             f"grace {duration_text(rule.grace)}{tail})"
         ), {"grace_seconds": rule.grace.seconds, "still_open": f.still_open}
     raise ValueError(f"no sentence for a {f.kind} violation of a {rule.kind} rule")

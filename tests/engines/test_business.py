@@ -73,6 +73,10 @@ def test_invariant_grace_on_business_time() -> None:
     log.add("+1d6h", "desk.closed")
     result = run(p, log, calendars={"office": OFFICE})
     assert kinds(result) == [("gap", "e1")]  # 16:00-17:00 + 09:00-09:30 = 1h30 > 1h
+    assert result.violations[0].sentence == (
+        "the log: count(staffed) >= 1 did not hold while open from 2026-03-02 16:00:00+03:00 "
+        "to 2026-03-03 09:30:00+03:00 (1h30m of business hours, 17h30m in all; grace 1h)"
+    )
     log2 = Log()
     log2.add("+6h", "desk.opened")
     log2.add("+23h", "agent.in", agent="a")  # Tuesday 09:00: exactly 1 opening hour

@@ -154,3 +154,8 @@ def test_a_limit_in_business_hours_counts_opening_time() -> None:
     result = run(queue_time(limit), log, calendars={"office": OFFICE})
     assert kinds(result) == [("too_long", "e1")]
     assert counts(result) == tally(scopes=2, activations=2, satisfied=1, violated=1)
+    # Said on the limit's clock first: 1h30m of opening time, not only the 17h30m of the night.
+    assert result.violations[0].sentence == (
+        "ticket t-1: unowned for 1h30m of business hours (17h30m in all), more than 1h (from"
+        " 2026-03-02 16:00:00+03:00 to 2026-03-03 09:30:00+03:00)"
+    )
