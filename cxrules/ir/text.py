@@ -153,7 +153,9 @@ def _lit_text(e: ir.Lit) -> str:
         h, rest = divmod(int(v), 3600)
         m, s = divmod(rest, 60)
         return f"{h:02d}:{m:02d}" + (f":{s:02d}" if s else "")
-    if e.type in ("string", "date"):
+    if e.type == "date":  # as the language writes a date: 2026-12-31, not a text
+        return str(v)
+    if e.type == "string":
         return '"' + str(v).replace('"', '\\"') + '"'
     if e.type == "bool":
         return "true" if v else "false"
@@ -163,7 +165,12 @@ def _lit_text(e: ir.Lit) -> str:
 
 
 _PREFIX = {"event": "", "trigger": "trigger.", "previous": "previous."}
-_LOCAL = {"time_of_day": "local_time", "date": "date", "weekday": "weekday", "hour": "hour"}
+_LOCAL = {
+    "time_of_day": "local_time",
+    "date": "local_date",
+    "weekday": "weekday",
+    "hour": "local_hour",
+}
 
 
 def describe(e: Any) -> str:

@@ -276,6 +276,26 @@ def test_a_forbidden_events_time_of_day_is_shown_as_a_clock_reading() -> None:
     assert "local_time = 01:23" in result.violations[0].sentence
 
 
+def test_the_local_hour_and_date_are_named_as_a_policy_writes_them() -> None:
+    """`local_hour` and `local_date` were shown as `hour` and `date`, the names of attributes
+    an event may carry (a sentence could not tell the clock from the event's own `hour`), and
+    a date as a quoted text."""
+    sunday_3am = op(
+        "and",
+        op("==", ir.Local(part="hour"), lit(3)),
+        op("==", ir.Local(part="date"), lit("2026-03-08", "date")),
+    )
+    rule = ir.Absence(pattern=pat("sms.sent", where=sunday_3am))
+    log = Log()
+    log.add("+5d17h", "sms.sent")  # Sunday 2026-03-08 03:00 +03:00
+    sentence = run(policy(rule), log).violations[0].sentence
+    assert sentence == (
+        "forbidden sms.sent at 2026-03-08 03:00:00+03:00: local_hour = 3; local_date = "
+        '"2026-03-08" (rule: forbid sms.sent where (local_hour == 3) and (local_date == '
+        "2026-03-08))"
+    )
+
+
 def test_equal_times_and_out_of_scope_triggers() -> None:
     log = Log()
     window = {
