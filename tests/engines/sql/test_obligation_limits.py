@@ -58,6 +58,24 @@ def test_a_counting_window_on_business_time_is_refused(sql_engine: type) -> None
 
 
 @pytest.mark.parametrize("sql_engine", ENGINES, ids=["duckdb", "spark"])
+def test_counting_and_rate_windows_on_business_time_are_refused_in_every_rule(
+    sql_engine: type,
+) -> None:
+    # `when 3rd complaint.filed within 8 business hours require …` and `at most 3 call.made
+    # within 8 business hours` ran, counting 8 fixed hours: on a Friday-to-Monday log, a third
+    # complaint 3h30m of opening time after the first was not counted (the python engine
+    # refuses both).
+    eight = dur("8h", "office")
+    counted = ir.Trigger(pattern=pat("complaint.filed"), nth=3, within=eight)
+    check = ir.ValueCheck(trigger=counted, condition=ir.Lit(value=True, type="bool"))
+    (message,) = refusals(sql_engine, check)
+    assert "a counting window on business time cannot be run" in message
+    rate = ir.RateLimit(pattern=pat("call.made"), at_most=3, within=eight)
+    (message,) = refusals(sql_engine, rate)
+    assert "a rate-limit window on business time cannot be run" in message
+
+
+@pytest.mark.parametrize("sql_engine", ENGINES, ids=["duckdb", "spark"])
 def test_every_seed_obligation_policy_runs_as_sql(sql_engine: type) -> None:
     loaded = load_policies([str(ROOT / "policies")])
     assert loaded.policy_set is not None

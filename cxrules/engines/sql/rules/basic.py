@@ -168,6 +168,7 @@ def rate_limit(plan: PolicyPlan, env: Env) -> None:
     match = all_of(type_match(rule.pattern.types), condition(rule.pattern.where, frame))
     from cxrules.time.instants import seconds_to_us
 
+    inwin = window_count(st, "TRUE", rule.within, "a rate-limit window")  # refuses business time
     window = seconds_to_us(rule.within.seconds)
     n = rule.at_most
     plan.add("matched", f"SELECT * FROM stream WHERE {match}")
@@ -175,7 +176,7 @@ def rate_limit(plan: PolicyPlan, env: Env) -> None:
     first = f"({st.over} ORDER BY ts RANGE BETWEEN {window} PRECEDING AND CURRENT ROW)"
     plan.add(
         "windowed",
-        f"SELECT *, {window_count(st, 'TRUE', rule.within)} AS inwin, "
+        f"SELECT *, {inwin} AS inwin, "
         f"list(ord) OVER {last} AS recent, min(ts) OVER {first} AS first_ts FROM matched",
     )
     plan.add(
