@@ -32,6 +32,9 @@ def check(ws: Workspace, overrides: dict[str, str] | None = None) -> Checked:
 class Checker(Context):
     """One check run: shared definitions first, then every policy."""
 
+    #: Each policy's own states, by name: (policy id, line), for the hint of E202.
+    local_states: dict[str, tuple[str, int]]
+
     def run(self, overrides: dict[str, str]) -> Checked:
         own = {name: own_symbols(self, tree) for name, tree in self.ws.files.items()}
         for name in self.ws.files:
@@ -51,6 +54,14 @@ class Checker(Context):
                     check_metric(self, item, PolicyNames(shared=self.out.symbols[name]))
         read_overrides(self, overrides)
         seen: dict[str, ast.Policy] = {}
+        self.local_states = {
+            clause.name: (item.id, clause.name_span.line)
+            for tree in self.ws.files.values()
+            for item in tree.items
+            if isinstance(item, ast.Policy)
+            for clause in item.clauses
+            if isinstance(clause, ast.StateDef)
+        }
         for name, tree in self.ws.files.items():
             for item in tree.items:
                 if isinstance(item, ast.Policy):
@@ -72,7 +83,7 @@ class Checker(Context):
         return self.out
 
     def _policy(self, policy: ast.Policy, shared: Symbols) -> None:
-        names = PolicyNames(shared=shared)
+        names = PolicyNames(shared=shared, elsewhere=self.local_states)
         self.out.policies[policy.id] = names
         if not policy.title:
             self.err(

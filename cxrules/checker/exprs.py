@@ -228,6 +228,10 @@ class _Exprs:
             if close and not e.pattern.types[0].quoted:
                 self.chk.err("E202", f"no state named '{word}'", e.pattern.types[0].span, close)
                 return "number"
+            if word in self.names.elsewhere and not e.pattern.types[0].quoted:
+                hint = self.names.missing_state_hint(word)
+                self.chk.err("E202", f"no state named '{word}'", e.pattern.types[0].span, hint)
+                return "number"
         if self.context == "invariant":
             self.chk.err(
                 "E214",

@@ -358,7 +358,7 @@ def _timing(chk: Context, timing: ast.Timing, names: PolicyNames, forbid: bool) 
                 f"no state named '{timing.paused_while}'",
                 timing.paused_span,
                 did_you_mean(timing.paused_while, names.all_states())
-                or f"define it: state {timing.paused_while} = <start> until <end>",
+                or names.missing_state_hint(timing.paused_while),
             )
         elif timing.paused_while not in names.states:
             chk.used.add(("state", timing.paused_while))
@@ -435,7 +435,7 @@ def _invariant(chk: Context, rule: ast.InvariantRule, names: PolicyNames) -> Non
                 f"no state named '{rule.state}'",
                 chk.word_span(rule.span, rule.state),
                 did_you_mean(rule.state, names.all_states())
-                or f"define it: state {rule.state} = <start> until <end>",
+                or names.missing_state_hint(rule.state),
             )
         elif rule.state not in names.states:
             chk.used.add(("state", rule.state))

@@ -41,6 +41,18 @@ class PolicyNames:
     states: dict[str, ast.StateDef] = field(default_factory=dict)
     metrics: dict[str, ast.MetricDef] = field(default_factory=dict)
     calendar: str | None = None  # the policy's `calendar` clause
+    #: States other policies of the workspace define for themselves: name -> (policy id, line).
+    elsewhere: dict[str, tuple[str, int]] = field(default_factory=dict)
+
+    def missing_state_hint(self, name: str) -> str:
+        """The hint of E202 for a state this policy cannot see."""
+        other = self.elsewhere.get(name)
+        if other is not None:
+            return (
+                f"'{name}' is defined on line {other[1]} after policy {other[0]}, so it is that "
+                "policy's own: move it before the first policy to share it"
+            )
+        return f"define it: state {name} = <start> until <end>"
 
     def state(self, name: str) -> ast.StateDef | None:
         return self.states.get(name) or self.shared.states.get(name)
