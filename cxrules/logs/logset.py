@@ -146,6 +146,11 @@ class LogInput:
             for c in absent:
                 span, line = self.mapping.locate_column(c)
                 hint = did_you_mean(c, header) or "name a column of the header"
+                if c == self.mapping.type and not did_you_mean(c, header):
+                    hint = (
+                        "'type' is the column that holds each row's type; one type for every"
+                        f' row is a [[log.events]] entry: type = "{c}" with its time column'
+                    )
                 if wide:
                     hint = 'the file looks UTF-16: give the mapping encoding = "utf-16-le"'
                 problems.append(

@@ -117,6 +117,14 @@ class EventSpec(_Model):
         return value
 
 
+class _KeyError(ValueError):
+    """A check of the whole mapping that one of its keys fails: the error points at that key."""
+
+    def __init__(self, key: str, message: str) -> None:
+        super().__init__(message)
+        self.key = key
+
+
 class LogMapping(_Model):
     """How one export becomes events; every field has a default that reads canonical JSONL."""
 
@@ -196,12 +204,18 @@ class LogMapping(_Model):
 
     @model_validator(mode="after")
     def _events_or_columns(self) -> LogMapping:
-        if self.events and (self.time is not None or self.type is not None):
-            raise ValueError("give either 'time' and 'type', or [[log.events]] entries, not both")
+        for key in ("time", "type"):
+            if self.events and getattr(self, key) is not None:
+                raise _KeyError(
+                    key,
+                    f"with [[log.events]] entries each entry gives its own '{key}': "
+                    f"write it in the entries, not in [log]",
+                )
         dated = self.date is not None or any(spec.date for spec in self.events)
         if dated and self.time_format.startswith("epoch"):
-            raise ValueError(
-                f"a date column needs times of day, not time_format '{self.time_format}'"
+            raise _KeyError(
+                "time_format",
+                f"a date column needs times of day, not time_format '{self.time_format}'",
             )
         for spec in self.events:
             fmt = spec.time_format or ""
@@ -342,6 +356,9 @@ def _diagnostic(
     err: Any, table: dict[str, Any], file: Path, text: str, name: str | None
 ) -> Diagnostic:
     loc = [str(part) for part in err["loc"]]
+    failed = (err.get("ctx") or {}).get("error")
+    if not loc and isinstance(failed, _KeyError):
+        loc = [failed.key]
     key = ".".join(loc) or "log"
     message = str(err["msg"]).removeprefix("Value error, ")
     hint = ""
@@ -349,7 +366,7 @@ def _diagnostic(
         message = f"unknown mapping key '{key}'"
         hint = did_you_mean(loc[-1], FIELDS if len(loc) == 1 else _sub_fields(loc))
     else:
-        sample = _lookup(table, err["loc"])
+        sample = _lookup(table, tuple(err["loc"]) or tuple(loc))
         if sample is not _NOTHING:
             message = f"log.{key} = {sample!r}: {message}"
         else:

@@ -88,6 +88,45 @@ def test_condition_needs_one_test_and_toml_errors_have_positions(tmp_path):
     assert d.message.startswith("mapping file is not valid TOML: Invalid value")
 
 
+def test_time_beside_events_entries_points_at_its_line(tmp_path):
+    """A `time` in [log] beside [[log.events]] entries was an E410 with no file or line, whose
+    message dumped the whole table as a Python dict under the key 'log.log' (hunt15 finding-1)."""
+    [d] = diagnostics(
+        tmp_path,
+        '[log]\ndelimiter = ";"\ntime = "ContactDate"\n\n'
+        '[[log.events]]\ntype = "complaint.filed"\ntime = "ContactDate"\n',
+    )
+    assert (d.code, d.span.line, d.span.column, d.source_line) == (
+        "E410",
+        3,
+        1,
+        'time = "ContactDate"',
+    )
+    assert d.message == (
+        "log.time = 'ContactDate': with [[log.events]] entries each entry gives its own "
+        "'time': write it in the entries, not in [log]"
+    )
+    [d] = diagnostics(tmp_path, '[log]\ndate = "d"\ntime = "t"\ntime_format = "epoch_s"\n')
+    assert (d.span.line, d.message) == (
+        4,
+        "log.time_format = 'epoch_s': a date column needs times of day, not time_format 'epoch_s'",
+    )
+
+
+def test_a_literal_type_in_log_is_told_to_go_in_an_events_entry(tmp_path):
+    """`type = "complaint.filed"` in [log] (one type for every row) was told only 'name a
+    column of the header' (hunt15 finding-1)."""
+    path = tmp_path / "t.csv"
+    path.write_text("a;b\n2020-01-01;x\n")
+    with pytest.raises(MappingError) as caught:
+        open_log(str(path), mapping_from_dict({"delimiter": ";", "time": "a", "type": "c.f"}))
+    [d] = caught.value.diagnostics
+    assert d.hint == (
+        "'type' is the column that holds each row's type; one type for every row is a "
+        '[[log.events]] entry: type = "c.f" with its time column'
+    )
+
+
 def test_columns_not_in_the_header_are_named_with_a_suggestion(tmp_path):
     path = tmp_path / "t.csv"
     path.write_text("when,kind\n2026-03-02T10:00:00Z,a\n")
