@@ -13,6 +13,7 @@ from lark import Lark, Token, UnexpectedCharacters, UnexpectedInput, UnexpectedT
 from cxrules.diagnostics import Diagnostic, did_you_mean, error
 from cxrules.language import tables
 from cxrules.language.literals import ordinal_suffix
+from cxrules.language.window_slips import window_slip
 from cxrules.source import Source, Span
 
 # What a CX manager should read instead of a grammar's terminal names.
@@ -193,7 +194,9 @@ def _bad_token(exc: UnexpectedToken, source: Source, part: Part) -> Diagnostic:
         )
     if kind == "EQUAL":
         return _single_equals(line_text, span)
-    slip = _slip(source, part, token, expected, span, line_text)
+    slip = _slip(source, part, token, expected, span, line_text) or window_slip(
+        str(token), line_text[: column - 1], _before(part, token), line_text, span
+    )
     if slip is not None:
         return slip
     capital = _capital_keyword(token, span, line_text)

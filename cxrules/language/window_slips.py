@@ -1,0 +1,64 @@
+"""Parser stage, slips in the words around a rule's window and a metric's thresholds, with the
+line to write instead of a list of the clauses that could come next: a `warn` after `minimum
+sample` on a metric's `require` line, a `warn` on a check that is not a metric's,
+`before within 30d`, and `forbid P within D after Q` (a window after an event needs `when`)."""
+
+from __future__ import annotations
+
+import re
+
+from cxrules.diagnostics import Diagnostic, error
+from cxrules.source import Span
+
+_SAMPLE_THEN_WARN = re.compile(r"^(\s*require\b.*?)\s+(minimum\s+sample\s+\S+)\s*$")
+_BEFORE_WITHIN = re.compile(r"\bbefore\s+$")
+_FORBID_AFTER = re.compile(r"^\s*forbid\s+(.+?)\s+within\s+(\S+)\s+after\s+(.+?)\s*$")
+
+
+def window_slip(
+    word: str, before: str, policy_so_far: str, line_text: str, span: Span
+) -> Diagnostic | None:
+    """The slip a token shows, or None. `before` is the line's text before the token,
+    `policy_so_far` the policy's text before it."""
+    if word == "warn":
+        moved = _SAMPLE_THEN_WARN.match(before)
+        if moved is not None:
+            rest = line_text[span.column - 1 :].strip()
+            return error(
+                "E100",
+                "'warn' comes before 'minimum sample'",
+                span,
+                f"write: {moved.group(1).strip()} {rest} {moved.group(2)}",
+                line_text,
+            )
+        if not re.search(r"\brequire\b", before) or re.search(r"\bmetric\b", policy_so_far):
+            return None
+        return error(
+            "E100",
+            "only a metric's 'require' has a warning level",
+            span,
+            "remove 'warn …' here; a 'warn' level is for metrics, as in "
+            "'require service_level >= 80% warn below 85%'",
+            line_text,
+        )
+    if word == "within" and _BEFORE_WITHIN.search(before):
+        length = re.match(r"within\s+\S+", line_text[span.column - 1 :])
+        window = length.group(0) if length else "within 30d"
+        return error(
+            "E100",
+            "'before' comes after the window's length",
+            span,
+            f"write '{window} before'",
+            line_text,
+        )
+    forbid = _FORBID_AFTER.match(line_text) if word == "within" else None
+    if forbid is not None:
+        pattern, span_of, trigger = forbid.groups()
+        return error(
+            "E100",
+            "a window after an event starts with 'when'",
+            span,
+            f"write two lines: 'when {trigger}' then 'forbid {pattern} within {span_of}'",
+            line_text,
+        )
+    return None
