@@ -320,6 +320,8 @@ class _Exprs:
         if "any" in (left, right) or "null" in (left, right):
             known = left if right in ("any", "null") else right
             if known == "duration" and e.op in ("+", "-") and "any" in (left, right):
+                if self.context == "deadline":
+                    return "any"  # a time of the log (mapping `times`) shifted: a moment
                 self.shifted[id(e)] = "any"
             return "any" if e.op in ("-", "/") and known == "instant" else known
         if left == "instant" and right == "instant" and e.op == "-":
