@@ -222,10 +222,12 @@ def headline(passed: bool, sentence: str) -> str:
 
 
 def idle_counts(policy: PolicySummary) -> int:
-    """Everything that happened to a policy: activations, judgements, open obligations and
-    metric warnings; 0 when nothing in the log activated it."""
+    """Everything that happened to a policy: activations, judgements, open obligations, metric
+    warnings and metric cells (one whose sample was too small is no judgement, but its events
+    were in the log); 0 when nothing in the log activated it."""
     p = policy
-    return p.activations + p.satisfied + p.violated + p.pending + p.cancelled + p.warnings
+    judged = p.activations + p.satisfied + p.violated + p.pending + p.cancelled + p.warnings
+    return judged + len(p.metrics)
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:

@@ -247,3 +247,24 @@ def test_an_obligation_without_deadline_says_so_once(report: Report) -> None:
     )
     assert "- complaints.escalate-repeat: k-2: waiting (clock paused with 2h left)" in lines
     assert "- complaints.escalate-repeat: k-3: waiting (no deadline)" in lines
+
+
+def test_a_metric_with_too_small_samples_was_activated(report: Report) -> None:
+    """A metric whose every cell had too small a sample judged nothing, but its events were in
+    the log: it is no policy 'never activated' (the hint of a misspelt event type)."""
+    levels = report.policies[3]
+    small = [
+        m.model_copy(update={"status": "insufficient", "population": 2}) for m in levels.metrics
+    ]
+    quiet = levels.model_copy(update={"metrics": small, "violated": 0, "warnings": 0, "vacuous": 3})
+    empty = levels.model_copy(
+        update={"id": "callcenter.empty", "metrics": [], "violated": 0, "warnings": 0}
+    )
+    odd = report.model_copy(
+        update={
+            "policies": [*report.policies[:3], quiet, empty],
+            "violations": [v for v in report.violations if v.policy != levels.id],
+        }
+    )
+    last = render_text(odd, color=False, width=400).splitlines()[-1]
+    assert last.endswith("; 1 policy never activated (callcenter.empty).")
