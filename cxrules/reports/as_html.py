@@ -94,7 +94,7 @@ dd{margin:0;overflow-wrap:break-word}dt{color:#4b5563}
 gap:.5rem 1.5rem}.trends.one{display:block}
 .policies td:first-child{min-width:14rem}
 .violation{border:1px solid #e5e7eb;border-radius:6px;padding:.5rem 1rem;margin:.75rem 0}
-.violation p{margin:.2rem 0}
+.violation p{margin:.2rem 0;overflow-wrap:anywhere}
 .vgrid{display:grid;grid-template-columns:minmax(0,720px) minmax(0,1fr);gap:0 1.5rem;
 align-items:start}
 .more{background:#f9fafb;border:1px dashed #d1d5db;border-radius:6px;padding:.5rem 1rem}

@@ -236,3 +236,16 @@ def test_the_helpdesk_report_is_small_and_fits_a_1400px_window(tmp_path: Path) -
     assert "Trend of pickup" in opened
     timelines = [label for label in opened if label.startswith("Timeline of ")]
     assert len(timelines) == 8 * 20  # eight policies, the first 20 violations of each
+
+
+def test_a_long_value_from_the_log_wraps_inside_the_window(tmp_path: Path) -> None:
+    """A log value of 5,000 characters without a space (a token, a base64 blob) in a sentence
+    wraps in its card instead of widening the page."""
+    chromium()
+    report = shop_week()
+    first = report.violations[0]
+    blob = "L" * 5000
+    long = first.model_copy(update={"sentence": f'forbidden staff.said: text = "bad {blob}"'})
+    page = render_html(report.model_copy(update={"violations": [long, *report.violations[1:]]}))
+    result, shot = open_in_browser(page, screenshots(tmp_path), "long_value")
+    check_layout(result, shot)
