@@ -5,8 +5,9 @@ Content-Security-Policy that forbids scripts anyway. The page reads top-down for
 (verdict, key numbers, charts, the policy table), then one collapsed section per policy with its
 plain-English explanation (when given), its metric trend charts, and its first violations with
 their timelines; all of them are in the CSV and JSON renderings, so a large audit stays a few MB.
-Everything taken from the report is escaped with `html.escape`: titles, scope values,
-sentences and attributes come from policy files and logs and are untrusted.
+Everything taken from the report is escaped with `html_text` (`html.escape`, control and
+bidi-override characters shown as escapes): titles, scope values, sentences and attributes come
+from policy files and logs and are untrusted.
 """
 
 from __future__ import annotations
@@ -15,7 +16,6 @@ import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
 from datetime import date
-from html import escape
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -25,6 +25,7 @@ from cxrules.reports.common import (
     check_severity,
     epoch,
     headline,
+    html_text,
     input_totals,
     instant,
     metric_value,
@@ -104,8 +105,9 @@ _CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:"
 
 
 def _e(value: object) -> str:
-    """Any value as escaped HTML text (quotes included, so it is safe in attributes too)."""
-    return escape(str(value), quote=True)
+    """Any value as escaped HTML text (quotes included, so it is safe in attributes too), its
+    control and bidi-override characters shown as escapes (`html_text`)."""
+    return html_text(value)
 
 
 def _sev(severity: str) -> str:
@@ -319,7 +321,8 @@ def _policy_section(
         f'<span class="muted">· {tally}</span></summary><div class="inner">'
     ]
     if explanation:
-        parts.append(f'<p class="explain">{_e(explanation)}</p>')
+        lines = "\n".join(_e(line) for line in explanation.split("\n"))  # its line breaks kept
+        parts.append(f'<p class="explain">{lines}</p>')
     parts.append(
         f"<p>Owner <b>{_e(policy.owner or '–')}</b> · a {_e(policy.kind.replace('_', ' '))} "
         f"rule defined at <code>{_e(policy.file)}:{policy.line}</code></p>"

@@ -7,6 +7,7 @@ what counts as a failing violation, how numbers and times are shown, and how unt
 
 from __future__ import annotations
 
+import html
 import json
 import unicodedata
 from collections import Counter
@@ -421,6 +422,17 @@ def visible(text: str) -> str:
         else:
             out.append(f"\\U{ord(char):08x}")
     return "".join(out)
+
+
+def html_text(value: object) -> str:
+    """Untrusted text for an HTML page or an SVG chart, in an element or an attribute: control
+    and bidi-override characters made visible (`visible`), so a right-to-left override in a log
+    value cannot show "exe.png" for "gnp.exe", then escaped.
+
+    >>> html_text("<b>\\u202egnp.exe</b>")
+    '&lt;b&gt;\\\\u202egnp.exe&lt;/b&gt;'
+    """
+    return html.escape(visible(str(value)), quote=True)
 
 
 def reported_cell(value: Any) -> str:

@@ -3,17 +3,17 @@
 Three charts here: compliance per policy (horizontal bars coloured by health), violations over
 time (bars per day, week or month, stacked by severity) and the timeline of one violation (its
 span, its evidence events and its deadline); the metric trend chart is in `trend.py`. Every text
-and attribute value is escaped with `html.escape`; numbers are formatted with fixed precision so
-the same report always gives the same bytes. No script, no external reference.
+and attribute value is escaped with `html_text` (control and bidi characters shown as escapes);
+numbers are formatted with fixed precision so the same report always gives the same bytes. No
+script, no external reference.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
-from html import escape
 
-from cxrules.reports.common import SEVERITIES_DESC, percent
+from cxrules.reports.common import SEVERITIES_DESC, html_text, percent
 
 SEVERITY_COLOR: dict[str, str] = {
     "critical": "#7f1d1d",
@@ -58,9 +58,9 @@ def svg_document(width: float, height: float, label: str, body: list[str]) -> st
     """An inline SVG element with a title (read by screen readers and shown as a tooltip)."""
     return (
         f'<svg xmlns="http://www.w3.org/2000/svg" width="{num(width)}" height="{num(height)}" '
-        f'viewBox="0 0 {num(width)} {num(height)}" role="img" aria-label="{escape(label)}" '
+        f'viewBox="0 0 {num(width)} {num(height)}" role="img" aria-label="{html_text(label)}" '
         f'font-family="system-ui, sans-serif" font-size="12">'
-        f"<title>{escape(label)}</title>" + "".join(body) + "</svg>"
+        f"<title>{html_text(label)}</title>" + "".join(body) + "</svg>"
     )
 
 
@@ -103,7 +103,7 @@ def compliance_chart(rows: list[tuple[str, float | None]]) -> str:
         y = 4 + index * row_h
         body.append(
             f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end">'
-            f"<title>{escape(name)}</title>{escape(clip(name, 60))}</text>"
+            f"<title>{html_text(name)}</title>{html_text(clip(name, 60))}</text>"
         )
         if value is None:
             body.append(f'<text x="{label_w + 6}" y="{y + 15}" fill="#6b7280">n/a</text>')
@@ -111,14 +111,15 @@ def compliance_chart(rows: list[tuple[str, float | None]]) -> str:
         bar = max(0.0, min(1.0, value)) * bar_w
         body.append(
             f'<rect x="{label_w}" y="{y + 3}" width="{num(bar)}" height="{row_h - 8}" '
-            f'fill="{health_color(value)}"><title>{escape(name)}: {percent(value)}</title></rect>'
+            f'fill="{health_color(value)}">'
+            f"<title>{html_text(name)}: {percent(value)}</title></rect>"
             f'<text x="{num(label_w + bar + 6)}" y="{y + 15}">{percent(value)}</text>'
         )
     legend_x, legend_y = float(label_w), base + 24
     for _, color, text in HEALTH_BANDS:
         body.append(
             f'<rect x="{num(legend_x)}" y="{legend_y}" width="10" height="10" fill="{color}"/>'
-            f'<text x="{num(legend_x + 14)}" y="{legend_y + 9}">{escape(text)}</text>'
+            f'<text x="{num(legend_x + 14)}" y="{legend_y + 9}">{html_text(text)}</text>'
         )
         legend_x += 14 + len(text) * CHAR_W + 16
     return svg_document(width, legend_y + 16, "Compliance per policy", body)
@@ -141,7 +142,7 @@ def violations_chart(
     """
     label = f"Violations per {period}"
     if not counts:
-        return svg_document(WIDTH, 40, label, [f'<text x="10" y="24">{escape(empty)}</text>'])
+        return svg_document(WIDTH, 40, label, [f'<text x="10" y="24">{html_text(empty)}</text>'])
     periods = _periods(min(counts), max(counts), period)
     left, plot_w, plot_h, top = 40, WIDTH - 60, 160, 10
     peak = max(sum(day.values()) for day in counts.values())
@@ -286,9 +287,9 @@ def timeline(
         body.append(
             f'<line x1="{num(dx)}" y1="{axis - 11}" x2="{num(dx)}" y2="{axis + 11}" '
             f'stroke="{DEADLINE_COLOR}" stroke-width="2" stroke-dasharray="4 3">'
-            f"<title>{escape(text)}</title></line>"
+            f"<title>{html_text(text)}</title></line>"
             f'<text x="{num(dx)}" y="{axis + 38}" text-anchor="{anchor(dx)}" font-size="11" '
-            f'fill="{DEADLINE_COLOR}">{escape(text)}</text>'
+            f'fill="{DEADLINE_COLOR}">{html_text(text)}</text>'
         )
         height = 92
     for index, mark in enumerate(sorted(marks, key=lambda m: m.at)):
@@ -297,19 +298,19 @@ def timeline(
         y = axis - 12 if index % 2 == 0 else axis - 28
         body.append(
             f'<circle cx="{num(cx)}" cy="{axis}" r="5" fill="{color}">'
-            f"<title>{escape(mark.label)}</title></circle>"
+            f"<title>{html_text(mark.label)}</title></circle>"
             f'<text x="{num(cx)}" y="{y}" text-anchor="{anchor(cx)}" font-size="11">'
-            f"{escape(clip(mark.label, 48))}</text>"
+            f"{html_text(clip(mark.label, 48))}</text>"
         )
     first, last = span_text
     if first:
         body.append(
             f'<text x="{num(x(start))}" y="{axis + 22}" text-anchor="start" font-size="10" '
-            f'fill="#6b7280">{escape(first)}</text>'
+            f'fill="#6b7280">{html_text(first)}</text>'
         )
     if last and end > start:
         body.append(
             f'<text x="{num(x(start) + band_w)}" y="{axis + 22}" text-anchor="end" '
-            f'font-size="10" fill="#6b7280">{escape(last)}</text>'
+            f'font-size="10" fill="#6b7280">{html_text(last)}</text>'
         )
     return svg_document(WIDTH, height, label, body)

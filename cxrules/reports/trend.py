@@ -12,10 +12,9 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from html import escape
 
 from cxrules.ir.text import figure
-from cxrules.reports.common import scope_text
+from cxrules.reports.common import html_text, scope_text
 from cxrules.reports.model import MetricValue, PolicySummary
 from cxrules.reports.svg import BAD_COLOR, NONE_COLOR, OK_COLOR, WARN_COLOR, clip, num, svg_document
 from cxrules.time.format import format_duration
@@ -221,7 +220,7 @@ def value_chart(
             body.append(
                 f'<rect x="{left}" y="{num(y(b))}" width="{plot_w}" height="{num(y(a) - y(b))}" '
                 f'fill="{WARN_COLOR}" fill-opacity="0.22"><title>warning band: '
-                f"{escape(warning.text)}</title></rect>"
+                f"{html_text(warning.text)}</title></rect>"
             )
     digits = 0 if unit != "percent" or abs(step * 100 - round(step * 100)) < 1e-9 else 1
     tick = lo
@@ -230,7 +229,7 @@ def value_chart(
             f'<line x1="{left}" y1="{num(y(tick))}" x2="{left + plot_w}" y2="{num(y(tick))}" '
             'stroke="#e5e7eb"/>'
             f'<text x="{left - 6}" y="{num(y(tick) + 4)}" text-anchor="end" font-size="11">'
-            f"{escape(show(tick, unit, digits))}</text>"
+            f"{html_text(show(tick, unit, digits))}</text>"
         )
         tick += step
     for bound, color, name in ((required, BAD_COLOR, "required"), (warning, WARN_COLOR, "warning")):
@@ -243,7 +242,7 @@ def value_chart(
             f'<line x1="{left}" y1="{num(by)}" x2="{left + plot_w}" y2="{num(by)}" '
             f'stroke="{color}" stroke-width="1.5" stroke-dasharray="6 4"/>'
             f'<text x="{left + plot_w - 4}" y="{num(by - 4 if above else by + 12)}" '
-            f'text-anchor="end" font-size="11" fill="{color}">{name} {escape(bound.text)}</text>'
+            f'text-anchor="end" font-size="11" fill="{color}">{name} {html_text(bound.text)}</text>'
         )
     if connect:
         runs: list[list[str]] = [[]]
@@ -269,14 +268,14 @@ def value_chart(
         if point.value is None:
             body.append(
                 f'<circle cx="{num(x(index))}" cy="{base}" r="3.5" fill="#fff" stroke="{color}">'
-                f"<title>{escape(tip)}</title></circle>"
+                f"<title>{html_text(tip)}</title></circle>"
             )
             continue
         hollow = point.status == "insufficient"
         fill = "#fff" if hollow else color
         body.append(
             f'<circle cx="{num(x(index))}" cy="{num(y(point.value))}" r="{4.5 if wide else 4}" '
-            f'fill="{fill}" stroke="{color}"><title>{escape(tip)}</title></circle>'
+            f'fill="{fill}" stroke="{color}"><title>{html_text(tip)}</title></circle>'
         )
     step_x = max(1, math.ceil(len(points) / max(1, plot_w // 72)))
     room = max(4, int(slot * step_x // 6.5))  # characters of 10 px text under each label
@@ -284,7 +283,7 @@ def value_chart(
         point = points[index]
         body.append(
             f'<text x="{num(x(index))}" y="{base + 16}" text-anchor="middle" font-size="10">'
-            f"{escape(clip(point.tick or point.label, room))}</text>"
+            f"{html_text(clip(point.tick or point.label, room))}</text>"
         )
     return svg_document(width, height, f"Trend of {label}", body)
 

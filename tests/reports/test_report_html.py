@@ -381,3 +381,34 @@ def test_nothing_audited_is_no_clean_bill(unjudged: Report) -> None:
     tile = '<span class="muted small">violations</span><b>–</b>'
     assert tile + '<span class="muted small">nothing was audited</span>' in text
     svgs(text)
+
+
+def test_bidi_overrides_and_control_characters_show_as_escapes(report: Report) -> None:
+    """A right-to-left override in a title or a log value does not turn the page's text around
+    ("Reply \\u202egnp.exe" showed as "Reply exe.png"), nor does a newline vanish into a space
+    or an escape sequence into a box: each shows as an escape, as in the terminal report."""
+    rlo, pdf = "\u202e", "\u202c"
+    policy = report.policies[2].model_copy(update={"title": f"Reply {rlo}gnp.exe{pdf}"})
+    violation = report.violations[0].model_copy(
+        update={
+            "scope": {"visit": f"v-1{rlo}evil"},
+            "sentence": 'text = "bad\n| row |\x1b[31m" \u200fok',
+            "details": {"said": f"{rlo}x"},
+        }
+    )
+    metric = report.policies[3].metrics[0].model_copy(update={"group": {"queue": f"{rlo}sales"}})
+    metrics = report.policies[3].model_copy(update={"metrics": [metric]})
+    odd = report.model_copy(
+        update={
+            "policies": [*report.policies[:2], policy, metrics],
+            "violations": [violation, *report.violations[1:]],
+        }
+    )
+    text = render_html(odd, explanations={"octopus.always-connected": f"line 1\n{rlo}line 2"})
+    assert not {rlo, pdf, "\u200f", "\x1b"} & set(text)
+    assert "Reply \\u202egnp.exe\\u202c" in text  # the title
+    assert "<dt>scope</dt><dd>visit=&quot;v-1\\u202eevil&quot;</dd>" in text
+    assert "text = &quot;bad\\n| row |\\x1b[31m&quot; \\u200fok</p>" in text  # the sentence
+    assert "<title>queue=&quot;\\u202esales&quot;: 75.0% (n=8, violated)</title>" in text  # a trend
+    assert '<p class="explain">line 1\n\\u202eline 2</p>' in text  # its line breaks kept
+    svgs(text)
