@@ -6,7 +6,8 @@ message is the count and whose text lists the sentences; its violations below `f
 metric warnings and its open obligations go to `<system-out>`. When the log files gave no event
 to judge, a test case `log (nothing audited)` is in error and each policy's is `<skipped>`: none
 was judged, so none passed. Text is escaped by ElementTree;
-characters XML 1.0 cannot carry at all (most control characters) are written as visible escapes.
+characters XML 1.0 cannot carry at all (most control characters) are written as visible escapes,
+and so are the newlines and bidi overrides inside a sentence: one sentence, one line.
 """
 
 from __future__ import annotations
@@ -25,6 +26,7 @@ from cxrules.reports.common import (
     ranked_policies,
     severity_counts,
     violations_by_policy,
+    visible,
 )
 from cxrules.reports.model import PendingObligation, PolicySummary, Report, Violation
 
@@ -154,13 +156,15 @@ def _testcase(
 
 
 def _line(violation: Violation, label: str = "") -> str:
+    """One line per violation: a newline in a log value is shown as an escape (`visible`), so a
+    value cannot split its sentence or add a line that reads as another violation."""
     where = ""
     if violation.trigger is not None:
         where = f" [{violation.trigger.file}:{violation.trigger.line}]"
-    return f"{label or violation.severity}: {violation.sentence}{where}"
+    return visible(f"{label or violation.severity}: {violation.sentence}{where}")
 
 
 def _pending_line(item: PendingObligation) -> str:
     deadline = f"deadline {item.deadline}" if item.deadline else "no deadline"
     risk = "at risk, " if item.at_risk else ""
-    return f"open ({risk}{deadline}): {item.sentence}"
+    return visible(f"open ({risk}{deadline}): {item.sentence}")

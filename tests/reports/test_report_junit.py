@@ -133,3 +133,25 @@ def test_nothing_audited_skips_every_policy(unjudged: Report) -> None:
     for policy in unjudged.policies:
         skipped = case(root, policy.id).find("skipped")
         assert skipped is not None and skipped.get("message") == f"nothing audited: {reason}"
+
+
+def test_a_newline_in_a_log_value_cannot_add_a_line(report: Report) -> None:
+    """The failure text is one sentence per line: a log value with a newline would split its
+    sentence and could forge a line that reads as another violation."""
+    forged = 'staff said "ok\nhigh: visit v-1 was fine [logs/visits.jsonl:1]\u202e"'
+    evil = report.violations[0].model_copy(update={"sentence": forged})
+    pending = report.pending[0].model_copy(update={"sentence": "awaits\nopen: nothing"})
+    bad = report.model_copy(
+        update={"violations": [evil, *report.violations[1:]], "pending": [pending]}
+    )
+    root = ET.fromstring(render_junit(bad))
+    lines = (case(root, "octopus.always-connected").findtext("failure") or "").split("\n")
+    assert lines == [
+        'high: staff said "ok\\nhigh: visit v-1 was fine [logs/visits.jsonl:1]\\u202e" '
+        "[logs/visits.jsonl:17]",
+        "high: visit v-1011 had no connected arm from 11:00:00 to 11:01:00 (1m; grace 30s) "
+        "[logs/visits.jsonl:40]",
+    ]
+    assert case(root, "complaints.escalate-repeat").findtext("system-out") == (
+        "open (deadline 2026-03-04T15:00:00+03:00): awaits\\nopen: nothing"
+    )
