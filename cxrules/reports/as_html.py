@@ -573,7 +573,7 @@ def _rejected(report: Report) -> str:
     if not total:
         return ""
     by_code = _table(
-        ["code", "records listed"],
+        ["code", "records"],  # every rejected record, listed below or not
         [[_e(code), f"{n:,}"] for code, n in rejected_by_code(report)],
         numeric={1},
     )

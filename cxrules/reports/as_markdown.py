@@ -91,8 +91,8 @@ def render_markdown(
     total = max(report.rejected_total, len(report.rejected))
     if total:
         codes = ", ".join(f"{n} × {md(code)}" for code, n in rejected_by_code(report))
-        listed = f" (listed: {codes})" if codes else ""
-        out += [f"**Rejected records:** {total}{listed}", ""]
+        by_code = f" (by code: {codes})" if codes else ""  # all of them, listed or not
+        out += [f"**Rejected records:** {total}{by_code}", ""]
     return "\n".join(out).rstrip("\n") + "\n"
 
 

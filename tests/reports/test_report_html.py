@@ -412,3 +412,18 @@ def test_bidi_overrides_and_control_characters_show_as_escapes(report: Report) -
     assert "<title>queue=&quot;\\u202esales&quot;: 75.0% (n=8, violated)</title>" in text  # a trend
     assert '<p class="explain">line 1\n\\u202eline 2</p>' in text  # its line breaks kept
     svgs(text)
+
+
+def test_rejected_records_by_code_count_those_not_listed(report: Report) -> None:
+    """The report lists 3 of 1,800 rejected records: the table by code counts all 1,800, and
+    says so, not 'records listed'."""
+    capped = report.model_copy(
+        update={"rejected_total": 1800, "rejected_by_code": {"E402": 1500, "E404": 300}}
+    )
+    text = render_html(capped)
+    part = text[text.index("<h2>Rejected records (1,800)</h2>") :]
+    assert part.startswith(
+        "<h2>Rejected records (1,800)</h2><p class='muted'>The report lists 3 of 1,800.</p>"
+        "<table><thead><tr><th>code</th><th>records</th></tr></thead><tbody>"
+        '<tr><td>E402</td><td class="n">1,500</td></tr><tr><td>E404</td><td class="n">300</td>'
+    )

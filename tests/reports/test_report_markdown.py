@@ -40,7 +40,7 @@ def test_first_violations(report: Report) -> None:
     ) in text
     assert text.endswith(
         "**Open obligations:** 1 (0 at risk)\n\n"
-        "**Rejected records:** 3 (listed: 2 × E404, 1 × E402)\n"
+        "**Rejected records:** 3 (by code: 2 × E404, 1 × E402)\n"
     )
 
 
@@ -68,3 +68,14 @@ def test_all_violations(report: Report) -> None:
     text = render_markdown(report, max_violations=None)
     assert "- visit v-1011 had no connected arm" in text and "… and" not in text
     assert "v-1011" not in render_markdown(report, max_violations=1)
+
+
+def test_rejected_records_by_code_count_those_not_listed(report: Report) -> None:
+    """1,800 rejected records of which the report lists 3: the counts by code are of all 1,800,
+    not of the records listed."""
+    capped = report.model_copy(
+        update={"rejected_total": 1800, "rejected_by_code": {"E402": 1500, "E404": 300}}
+    )
+    assert render_markdown(capped).endswith(
+        "**Rejected records:** 1800 (by code: 1500 × E402, 300 × E404)\n"
+    )
