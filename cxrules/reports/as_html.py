@@ -349,9 +349,11 @@ def _policy_section(
 def _tally_sentence(p: PolicySummary) -> str:
     """The policy's counts in one sentence (the policy table has them as columns)."""
     judged = "value" if p.metrics else "activation"
-    counts = [f"{p.satisfied:,} satisfied", f"{p.violated:,} violated"]
-    counts += [f"{n:,} {name}" for name, n in (("pending", p.pending), ("cancelled", p.cancelled),
-               ("metric warnings", p.warnings)) if n]  # fmt: skip
+    # a metric warning is a satisfied value, so counted inside 'satisfied', not beside it
+    warned = f" ({p.warnings:,} with a metric warning)" if p.warnings else ""
+    counts = [f"{p.satisfied:,} satisfied{warned}", f"{p.violated:,} violated"]
+    counts += [f"{n:,} {name}" for name, n in (("pending", p.pending), ("cancelled", p.cancelled))
+               if n]  # fmt: skip
     scopes = [f"{p.vacuous:,} vacuous"] + ([f"{p.out_of_scope:,} events out of scope"]
               if p.out_of_scope else [])  # fmt: skip
     return (

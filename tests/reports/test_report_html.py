@@ -427,3 +427,12 @@ def test_rejected_records_by_code_count_those_not_listed(report: Report) -> None
         "<table><thead><tr><th>code</th><th>records</th></tr></thead><tbody>"
         '<tr><td>E402</td><td class="n">1,500</td></tr><tr><td>E404</td><td class="n">300</td>'
     )
+
+
+def test_metric_warnings_are_counted_among_the_satisfied(report: Report) -> None:
+    """callcenter.service-level: one value violated, one met the requirement with a warning, so
+    1 satisfied of 2, not '1 satisfied, 1 violated, 1 metric warnings' (three of two)."""
+    levels = report.policies[3].model_copy(update={"activations": 2, "satisfied": 1})
+    odd = report.model_copy(update={"policies": [*report.policies[:3], levels]})
+    part = section(render_html(odd), "callcenter.service-level")
+    assert "<p>2 values: 1 satisfied (1 with a metric warning), 1 violated; compliance " in part
