@@ -5,15 +5,16 @@ Columns: id, policy, severity, kind, scope, start, end, duration_seconds, senten
 by spaces), then one column `report.<name>` per value the policies report (`report` clauses,
 sorted by name; empty where a violation's policy does not report it or the value is missing;
 text as is, other values as JSON). Rows keep the report's order. Text cells that a spreadsheet
-would run as a formula (starting with `=`, `+`, `-`, `@`, tab or carriage return) are prefixed
-with `'` unless `guard_formulas=False`: scope values, sentences and reported values come from
-logs, which an attacker may write.
+would run as a formula (starting with `=`, `+`, `-`, `@`, tab or carriage return; a negative
+number is no formula) are prefixed with `'` unless `guard_formulas=False`: scope values,
+sentences and reported values come from logs, which an attacker may write.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import re
 from typing import Any
 
 from cxrules.reports.common import reported_cell, scope_text
@@ -33,15 +34,22 @@ COLUMNS: tuple[str, ...] = (
     "evidence",
 )
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+#: A negative number as JSON writes it: a spreadsheet reads it as that number, never a formula.
+_NUMBER = re.compile(r"-(0|[1-9][0-9]*)(\.[0-9]+)?([eE][+-]?[0-9]+)?")
 
 
 def guard(cell: str) -> str:
-    """A text cell a spreadsheet shows as text: a leading `'` when it could start a formula.
+    """A text cell a spreadsheet shows as text: a leading `'` when it could start a formula. A
+    negative number (a reported `-3`) stays a number: `'-3` would be text a sum skips.
 
-    >>> guard("=HYPERLINK(\\"http://x\\")"), guard("visit=v-1"), guard("")
-    ('\\'=HYPERLINK("http://x")', 'visit=v-1', '')
+    >>> guard("=HYPERLINK(\\"http://x\\")"), guard("visit=v-1"), guard(""), guard("-2.5")
+    ('\\'=HYPERLINK("http://x")', 'visit=v-1', '', '-2.5')
+    >>> guard("-3+cmd|' /C calc'!A0"), guard("-1e3"), guard("-")
+    ("'-3+cmd|' /C calc'!A0", '-1e3', "'-")
     """
-    return "'" + cell if cell.startswith(_FORMULA_STARTS) else cell
+    if not cell.startswith(_FORMULA_STARTS) or _NUMBER.fullmatch(cell):
+        return cell
+    return "'" + cell
 
 
 def render_csv(report: Report, *, guard_formulas: bool = True) -> str:

@@ -113,6 +113,17 @@ def test_reported_values_are_guarded_like_any_text(report: Report) -> None:
     assert rows(render_csv(one, guard_formulas=False))[1][-1] == "=cmd"
 
 
+def test_a_negative_reported_number_stays_a_number(report: Report) -> None:
+    """A reported value of -3 (a score below its target) is the cell -3, which a spreadsheet
+    sums, not the text '-3; a text starting with '-' that is no number is still guarded."""
+    values = {"delta": -3, "late_by": -0.5, "note": "-3 apples", "sum": "-3+cmd|' /C calc'!A0"}
+    first = report.violations[0].model_copy(update={"details": {"report": values}})
+    one = report.model_copy(update={"violations": [first]})
+    header, row = rows(render_csv(one))
+    assert header[len(COLUMNS) :] == ["report.delta", "report.late_by", "report.note", "report.sum"]
+    assert row[len(COLUMNS) :] == ["-3", "-0.5", "'-3 apples", "'-3+cmd|' /C calc'!A0"]
+
+
 def test_the_columns_come_from_the_policies_when_the_report_knows_them(report: Report) -> None:
     # an audit's report knows its policies' names, even those no violation shows
     known = reporting(report).with_reported(["party", "host", "seated_for", "teams"])
