@@ -364,6 +364,15 @@ def _timing(chk: Context, timing: ast.Timing, names: PolicyNames, forbid: bool) 
             chk.used.add(("state", timing.paused_while))
         if timing.direction == "before":
             chk.err("E223", "only a clock that runs after the trigger can pause", timing.span)
+        for d in (timing.first, timing.second):
+            if _business_days(d, names):
+                chk.err(
+                    "E223",
+                    "a clock counted in business days cannot pause",
+                    d.span,
+                    "write the duration in business hours (one open day of the calendar is "
+                    "its opening hours: e.g. 8 business hours for 09:00-17:00)",
+                )
     deadline = timing.deadline
     if isinstance(deadline, ast.CalendarEnd):
         if deadline.calendar is not None:
@@ -457,3 +466,11 @@ def _invariant(chk: Context, rule: ast.InvariantRule, names: PolicyNames) -> Non
         )
     if rule.grace is not None:
         check_duration(chk, rule.grace, names)
+
+
+def _business_days(d: Any, names: PolicyNames) -> bool:
+    """A duration counted in whole open days (`2 business days`, or a parameter holding one)."""
+    if isinstance(d, ast.NameExpr) and len(d.parts) == 1:
+        param = names.shared.params.get(d.parts[0])
+        d = param.value if param is not None else None
+    return isinstance(d, ast.DurationExpr) and d.business and d.unit != "h"

@@ -28,6 +28,11 @@ ARITY = {
     "min": (1, 99),
     "max": (1, 99),
 }
+#: A clock counted in business days has no opening time to stop: docs/time.md, "Clocks that pause".
+PAUSED_DAYS = (
+    "a clock counted in business days cannot pause; write the duration in business hours to "
+    "use 'paused while'"
+)
 VALUE_AGGREGATES = ("avg", "sum", "min", "max", "percentile", "nps", "csat", "ces")
 
 
@@ -96,6 +101,10 @@ def _policy(p: ir.Policy, calendars: dict[str, ir.Calendar]) -> list[str]:
                 f"the clock pauses while state {window.paused_while!r}, "
                 "which the policy does not define"
             )
+        if window.paused_while is not None and any(
+            d is not None and d.unit == "days" for d in (window.min, window.max)
+        ):
+            found.append(PAUSED_DAYS)
     if isinstance(rule, ir.Expectations):
         if not rule.expects:
             found.append("several expectations need at least one")

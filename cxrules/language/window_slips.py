@@ -1,7 +1,8 @@
 """Parser stage, slips in the words around a rule's window and a metric's thresholds, with the
 line to write instead of a list of the clauses that could come next: a `warn` after `minimum
 sample` on a metric's `require` line, a `warn` on a check that is not a metric's,
-`before within 30d`, and `forbid P within D after Q` (a window after an event needs `when`)."""
+`before within 30d`, `forbid P within D after Q` (a window after an event needs `when`), and a
+comma before `paused while`."""
 
 from __future__ import annotations
 
@@ -12,6 +13,7 @@ from cxrules.source import Span
 
 _SAMPLE_THEN_WARN = re.compile(r"^(\s*require\b.*?)\s+(minimum\s+sample\s+\S+)\s*$")
 _BEFORE_WITHIN = re.compile(r"\bbefore\s+$")
+_COMMA_END = re.compile(r",\s*$")
 _FORBID_AFTER = re.compile(r"^\s*forbid\s+(.+?)\s+within\s+(\S+)\s+after\s+(.+?)\s*$")
 
 
@@ -49,6 +51,14 @@ def window_slip(
             "'before' comes after the window's length",
             span,
             f"write '{window} before'",
+            line_text,
+        )
+    if word == "paused" and _COMMA_END.search(before):
+        return error(
+            "E100",
+            "no comma before 'paused while'",
+            span,
+            f"write: {_COMMA_END.sub('', before).strip()} {line_text[span.column - 1 :].strip()}",
             line_text,
         )
     forbid = _FORBID_AFTER.match(line_text) if word == "within" else None

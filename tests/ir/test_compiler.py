@@ -448,3 +448,26 @@ def test_validation_names_an_invalid_calendar_once() -> None:
     assert [d.message for d in validate(bad)] == [
         "calendar 'desk': opening ranges on weekday 4 overlap"
     ]
+
+
+def test_validation_refuses_a_paused_clock_in_business_days(tmp_path: Path) -> None:
+    # `--set` can turn a paused clock's duration into business days after the check: the
+    # engines (python raised mid-run, duckdb counted a day's opening hours) never see it
+    body = (
+        "  per case\n  state hold = case.held until case.resumed\n"
+        "  when case.opened expect case.closed within 8h paused while hold\n"
+    )
+    policy = one(tmp_path, body)
+    assert isinstance(policy.rule, ir.Response) and policy.rule.window is not None
+    assert validate(ir.PolicySet(policies=(policy,))) == []
+    day = ir.Duration(seconds=86400, calendar="desk", unit="days", amount=1, text="1 business day")
+    window = policy.rule.window.model_copy(update={"max": day})
+    days = policy.model_copy(update={"rule": policy.rule.model_copy(update={"window": window})})
+    desk = ir.Calendar(
+        name="desk", zone="UTC", hours=(ir.WeekHours(weekday=0, ranges=(("09:00", "17:00"),)),)
+    )
+    found = validate(ir.PolicySet(policies=(days,), calendars={"desk": desk}))
+    assert [d.message for d in found] == [
+        "policy p.q (p.cxr:1): a clock counted in business days cannot pause; write the "
+        "duration in business hours to use 'paused while'"
+    ]
