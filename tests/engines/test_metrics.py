@@ -678,3 +678,35 @@ def test_a_one_answer_nps_is_said_in_the_singular() -> None:
         "nps for store=s1 in month 2026-03 was -100 (0 promoters and 1 detractor of 1 answer; "
         "required >= 40)"
     )
+
+
+def test_a_metric_value_reads_history_before_its_event_a_group_let_with_it(
+    tmp_path: Any,
+) -> None:
+    # docs/semantics.md, Metrics: `opened` in the value is the case's first event strictly
+    # before the resolution, so case a (resolved at its first event) has no value and is left
+    # out: one value, b's 2h; as a group let, `first(*).impact` reads a's own event (Low)
+    import engine_builders
+
+    head = 'policy p.test "Test"\n  owner "o"\n  description "d"\n  per case\n'
+    value = engine_builders.compiled(
+        tmp_path,
+        "  let opened = first(*).time\n"
+        "  metric longest = max(time - opened of ticket.resolved)\n  require longest <= 1h\n",
+        head,
+    )
+    log = Log()
+    log.add("+0s", "ticket.resolved", case="a", impact="Low")
+    log.add("+1h", "ticket.opened", case="b", impact="High")
+    log.add("+3h", "ticket.resolved", case="b", impact="Low")
+    assert values(run(value, log)) == [({}, None, 7200.0, 1, "violated")]
+    grouped = engine_builders.compiled(
+        tmp_path,
+        "  let sev = first(*).impact\n  metric n = count(ticket.resolved)\n    by sev\n"
+        "  require n <= 5\n",
+        head,
+    )
+    assert values(run(grouped, log)) == [
+        ({"sev": "High"}, None, 1.0, 1, "ok"),
+        ({"sev": "Low"}, None, 1.0, 1, "ok"),
+    ]
