@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 import pytest
-from engine_builders import Log, attr, counts, dur, lit, op, pat, policy, run, tally
+from engine_builders import Log, attr, compiled, counts, dur, lit, op, pat, policy, run, tally
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -686,10 +686,8 @@ def test_a_metric_value_reads_history_before_its_event_a_group_let_with_it(
     # docs/semantics.md, Metrics: `opened` in the value is the case's first event strictly
     # before the resolution, so case a (resolved at its first event) has no value and is left
     # out: one value, b's 2h; as a group let, `first(*).impact` reads a's own event (Low)
-    import engine_builders
-
     head = 'policy p.test "Test"\n  owner "o"\n  description "d"\n  per case\n'
-    value = engine_builders.compiled(
+    value = compiled(
         tmp_path,
         "  let opened = first(*).time\n"
         "  metric longest = max(time - opened of ticket.resolved)\n  require longest <= 1h\n",
@@ -700,7 +698,7 @@ def test_a_metric_value_reads_history_before_its_event_a_group_let_with_it(
     log.add("+1h", "ticket.opened", case="b", impact="High")
     log.add("+3h", "ticket.resolved", case="b", impact="Low")
     assert values(run(value, log)) == [({}, None, 7200.0, 1, "violated")]
-    grouped = engine_builders.compiled(
+    grouped = compiled(
         tmp_path,
         "  let sev = first(*).impact\n  metric n = count(ticket.resolved)\n    by sev\n"
         "  require n <= 5\n",
