@@ -1,8 +1,9 @@
 """Parser stage, slips in the words around a rule's window and a metric's thresholds, with the
 line to write instead of a list of the clauses that could come next: a `warn` after `minimum
 sample` on a metric's `require` line, a `warn` on a check that is not a metric's,
-`before within 30d`, `forbid P within D after Q` (a window after an event needs `when`), and a
-comma before `paused while`."""
+`before within 30d`, `forbid P within D after Q` (a window after an event needs `when`), a
+comma before `paused while`, `expect P within D each` (`each` comes after `expect`), and two
+metric formulas written the way a spreadsheet would: `avg(v, P)` and `count(P) / count(Q)`."""
 
 from __future__ import annotations
 
@@ -11,9 +12,15 @@ import re
 from cxrules.diagnostics import Diagnostic, error
 from cxrules.source import Span
 
+#: The longest line whose slips are looked for.
+MAX_LINE = 2_000
 _SAMPLE_THEN_WARN = re.compile(r"^(\s*require\b.*?)\s+(minimum\s+sample\s+\S+)\s*$")
 _BEFORE_WITHIN = re.compile(r"\bbefore\s+$")
 _COMMA_END = re.compile(r",\s*$")
+_EXPECT_LINE = re.compile(r"^\s*expect\s+(?!each\b)(\S.*?)\s*$")
+_VALUE_COMMA = re.compile(r"\b(avg|sum|min|max)\(\s*([^,()]+?)\s*,\s*$")
+_COUNT_THEN = re.compile(r"\bcount\(\s*([^()]+?)\s*\)\s*$")
+_SLASH_COUNT = re.compile(r"^/\s*count\(\s*([^()]+?)\s*\)")
 _FORBID_AFTER = re.compile(r"^\s*forbid\s+(.+?)\s+within\s+(\S+)\s+after\s+(.+?)\s*$")
 
 
@@ -21,7 +28,10 @@ def window_slip(
     word: str, before: str, policy_so_far: str, line_text: str, span: Span
 ) -> Diagnostic | None:
     """The slip a token shows, or None. `before` is the line's text before the token,
-    `policy_so_far` the policy's text before it."""
+    `policy_so_far` the policy's text before it. Lines longer than any a person writes are
+    left alone: the patterns here backtrack (quadratic in the line's length)."""
+    if len(line_text) > MAX_LINE:
+        return None
     if word == "warn":
         moved = _SAMPLE_THEN_WARN.match(before)
         if moved is not None:
@@ -61,6 +71,19 @@ def window_slip(
             f"write: {_COMMA_END.sub('', before).strip()} {line_text[span.column - 1 :].strip()}",
             line_text,
         )
+    if word == "each":
+        expect = _EXPECT_LINE.match(before)
+        if expect is not None:
+            return error(
+                "E100",
+                "'each' comes right after 'expect'",
+                span,
+                f"write: expect each {expect.group(1)}",
+                line_text,
+            )
+    formula = _metric_formula(word, before, line_text[span.column - 1 :], span, line_text)
+    if formula is not None:
+        return formula
     forbid = _FORBID_AFTER.match(line_text) if word == "within" else None
     if forbid is not None:
         pattern, span_of, trigger = forbid.groups()
@@ -72,3 +95,33 @@ def window_slip(
             line_text,
         )
     return None
+
+
+def _metric_formula(
+    word: str, before: str, rest: str, span: Span, line_text: str
+) -> Diagnostic | None:
+    """`avg(wait, call.answered)` (the events come after `of`) and `count(A) / count(B)` (a
+    share of two counts is `ratio(A, B)`)."""
+    value = _VALUE_COMMA.search(before)
+    if value is not None:
+        fn, of = value.groups()
+        pattern = rest.split(")", 1)[0].strip() or word
+        return error(
+            "E100",
+            f"'{fn}' reads a value 'of' its events",
+            span,
+            f"write: {fn}({of} of {pattern})",
+            line_text,
+        )
+    if word != "/":
+        return None
+    first, second = _COUNT_THEN.search(before), _SLASH_COUNT.match(rest)
+    if first is None or second is None:
+        return None
+    return error(
+        "E100",
+        "a metric divides two counts with 'ratio'",
+        span,
+        f"write: ratio({first.group(1)}, {second.group(1)})",
+        line_text,
+    )
