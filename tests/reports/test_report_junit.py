@@ -155,3 +155,14 @@ def test_a_newline_in_a_log_value_cannot_add_a_line(report: Report) -> None:
     assert case(root, "complaints.escalate-repeat").findtext("system-out") == (
         "open (deadline 2026-03-04T15:00:00+03:00): awaits\\nopen: nothing"
     )
+
+
+def test_open_obligations_are_listed_up_to_a_hundred_per_policy(report: Report) -> None:
+    # a month's audit leaves tens of thousands open: the first 100 are listed, then a count
+    first = report.pending[0]
+    many = [first.model_copy(update={"sentence": f"open {n}"}) for n in range(130)]
+    root = ET.fromstring(render_junit(report.model_copy(update={"pending": many})))
+    lines = (case(root, "complaints.escalate-repeat").findtext("system-out") or "").split("\n")
+    assert len(lines) == 101
+    assert lines[99] == "open (deadline 2026-03-04T15:00:00+03:00): open 99"
+    assert lines[100] == "… and 30 more open obligations (the JSON report lists every one)"
