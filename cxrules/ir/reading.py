@@ -4,7 +4,8 @@ Comparisons and arithmetic read a text as a number against a number (`"9" == 9`)
 instant against an instant. Both readings are held to a precise rule, so that an engine reading
 them in SQL agrees with the python engine: a number is ASCII digits with an optional sign,
 fraction and exponent, or inf / infinity / nan, blanks around allowed; an instant is ISO 8601
-`YYYY-MM-DD[(T| )HH:MM[:SS[.f…]]][Z|±HH:MM]` (naive: in the log's zone).
+`YYYY-MM-DD[(T| )HH:MM[:SS[.f…]]][Z|±HH:MM]` (naive: in the log's zone). The log mapping's
+`booleans` columns read their texts as booleans by one rule too (`read_boolean`).
 """
 
 from __future__ import annotations
@@ -27,6 +28,10 @@ INSTANT_TEXT = (
 )
 _NUMBER = re.compile(NUMBER_TEXT)
 _INSTANT = re.compile(INSTANT_TEXT)
+#: The texts a `booleans` column of the log mapping reads as true and as false (in any case,
+#: ASCII blanks around allowed; docs/mapping.md).
+TRUE_TEXTS = ("true", "yes", "1")
+FALSE_TEXTS = ("false", "no", "0")
 
 
 def read_number(text: str) -> float | None:
@@ -38,6 +43,25 @@ def read_number(text: str) -> float | None:
     if _NUMBER.match(text) is None:
         return None
     return float(text)
+
+
+def read_boolean(text: str) -> bool | None:
+    """The boolean a text spells (`TRUE_TEXTS`, `FALSE_TEXTS`, in any case), or None.
+
+    >>> read_boolean("FALSE"), read_boolean(" Yes "), read_boolean("1"), read_boolean("y")
+    (False, True, True, None)
+    >>> read_boolean("falſe") is None  # only ASCII: no other letter folds to one of these
+    True
+    """
+    word = text.strip(" \t\n\r\f\v")
+    if not word.isascii():
+        return None
+    word = word.lower()
+    if word in TRUE_TEXTS:
+        return True
+    if word in FALSE_TEXTS:
+        return False
+    return None
 
 
 def read_instant(text: str, tz: tzinfo) -> datetime | None:

@@ -9,7 +9,7 @@ from datetime import date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 from typing import Any
 
-from cxrules.ir.reading import NUMBER_TEXT
+from cxrules.ir.reading import NUMBER_TEXT, read_boolean
 from cxrules.logs.event import Event
 from cxrules.logs.mapping import LogMapping
 from cxrules.time.instants import in_range
@@ -89,6 +89,23 @@ def _number(value: Any, column: str) -> Any:
     return int(text) if _INT.fullmatch(text) else float(text)
 
 
+def _boolean(value: Any, column: str) -> bool | None:
+    """A `booleans` column's value as a boolean: a boolean (or a null) as it is, a text spelling
+    one (`ir.reading.read_boolean`: true/false, yes/no, 1/0 in any case), the integers 1 and 0."""
+    if value is None or type(value) is bool:
+        return value
+    if type(value) is str:
+        read = read_boolean(value)
+        if read is not None:
+            return read
+    elif type(value) is int and value in (0, 1):
+        return value == 1
+    raise Bad(
+        "E406",
+        f"column '{column}' is not a boolean: {_show(value)} (true/false, yes/no or 1/0 are)",
+    )
+
+
 class Builder:
     """Turns raw records of one input into events, following its mapping."""
 
@@ -108,6 +125,7 @@ class Builder:
             missing[column] = frozenset(values) | missing[None]
         self.missing = missing if (default or mapping.missing_in) else None
         self.numbers = mapping.numbers
+        self.booleans = mapping.booleans
         # attribute columns holding times, read with their own format (`times`)
         self.times = {
             column: (fmt, make_parser(fmt, self.tz, mapping.ignore_offset))
@@ -124,7 +142,7 @@ class Builder:
         self.fromiso = datetime.fromisoformat
         self.canonical = (
             self.missing is None
-            and not (self.numbers or self.times or self.drop or self.rename)
+            and not (self.numbers or self.booleans or self.times or self.drop or self.rename)
             and not (self.specs or mapping.date)
             and (mapping.time_format, mapping.ignore_offset, self.transform) == ("iso", False, None)
             and (self.time_column, self.type_column, self.id_column) == ("time", "type", "id")
@@ -166,7 +184,8 @@ class Builder:
             names += self.type_template.columns if self.type_template else []
         if self.mapping.date:
             names.append(self.mapping.date)
-        names += list(self.mapping.missing_in) + self.numbers + list(self.times)
+        names += list(self.mapping.missing_in) + self.numbers + self.booleans
+        names += list(self.times)
         return list(dict.fromkeys(n for n in names if n))
 
     def fields(self, header: list[str]) -> list[str]:
@@ -183,7 +202,7 @@ class Builder:
         return list(dict.fromkeys(["time", "type", "id", *attrs]))
 
     def clean(self, row: dict[str, Any]) -> dict[str, Any]:
-        """The row without its missing values, with number columns parsed."""
+        """The row without its missing values, with number and boolean columns parsed."""
         missing = self.missing
         if missing is not None:
             default = missing[None]
@@ -197,6 +216,9 @@ class Builder:
         for column in self.numbers:
             if column in row:
                 row[column] = _number(row[column], column)
+        for column in self.booleans:
+            if column in row:
+                row[column] = _boolean(row[column], column)
         for column, (fmt, parse) in self.times.items():
             raw = row.get(column)
             if raw is not None:

@@ -150,6 +150,7 @@ class LogMapping(_Model):
     missing_in: dict[str, list[str]] = {}
     drop: list[str] = []
     numbers: list[str] = []
+    booleans: list[str] = []
     times: dict[str, str] = {}
     duplicate_key: list[str] = []
     max_record: int = Field(default=MIB, gt=0)
@@ -211,6 +212,12 @@ class LogMapping(_Model):
                     f"with [[log.events]] entries each entry gives its own '{key}': "
                     f"write it in the entries, not in [log]",
                 )
+        both = [c for c in self.booleans if c in self.numbers]
+        if both:
+            raise _KeyError(
+                "booleans",
+                f"column '{both[0]}' is listed in both 'numbers' and 'booleans': keep it in one",
+            )
         dated = self.date is not None or any(spec.date for spec in self.events)
         if dated and self.time_format.startswith("epoch"):
             raise _KeyError(

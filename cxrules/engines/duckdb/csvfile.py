@@ -1,20 +1,20 @@
 """DuckDB engine, ingestion: CSV read natively by DuckDB when the mapping fits in SQL.
 
-A CSV input is read by DuckDB when its encoding is UTF-8, its header is its first line, it has
-no quote character at all (then every line is one record and `csv.reader` splits it on the
-delimiter, nothing else), and its mapping is one event per row with: a time column in ISO 8601
-or a strptime / friendly format of %Y %y %m %d %H %M %S %f and literal characters; a type
-column or template, verbatim or slug; an id column; `missing`, `missing_in`, `numbers`, `drop`,
-`rename` (no name given twice, none taken from the header), `zone`, `ignore_offset`,
-`duplicate_key`. A file that turns out to hold a quote character is read again by the Python
-readers.
+A CSV input is read by DuckDB when its encoding is UTF-8, its header is its first line, it has no
+quote character at all (then every line is one record and `csv.reader` splits it on the delimiter,
+nothing else), and its mapping is one event per row with: a time column in ISO 8601 or a strptime /
+friendly format of %Y %y %m %d %H %M %S %f and literal characters; a type column or template,
+verbatim or slug; an id column; `missing`, `missing_in`, `numbers`, `booleans`, `drop`, `rename` (no
+name given twice, none taken from the header), `zone`, `ignore_offset`, `duplicate_key`. A file that
+turns out to hold a quote character is read again by the Python readers.
 
-Within such a file, DuckDB accepts a line only when the Python readers would accept it and read
-it the same way: valid UTF-8, within the record limit and csv's field limit, no NUL, no carriage
-return but at the end, as many fields as the header; the time as the Python parser reads it (the
-format's regular expression as `_strptime` builds it, digits in ASCII, no spaces around; ISO as
-for JSON Lines); number columns written as plain decimals (`12`, `-3.5`, `1e5`); a slug type in
-ASCII. Every other line goes to `read_csv` and `Builder`.
+Within such a file, DuckDB accepts a line only when the Python readers would accept it and read it
+the same way: valid UTF-8, within the record limit and csv's field limit, no NUL, no carriage return
+but at the end, as many fields as the header; the time as the Python parser reads it (the format's
+regular expression as `_strptime` builds it, digits in ASCII, no spaces around; ISO as for JSON
+Lines); number columns written as plain decimals (`12`, `-3.5`, `1e5`); boolean columns written as
+one of `ir.reading`'s spellings in ASCII, no spaces around; a slug type in ASCII. Every other line
+goes to `read_csv` and `Builder`.
 """
 
 from __future__ import annotations
@@ -33,6 +33,7 @@ from cxrules.engines.duckdb.lines import Batch, Flags
 from cxrules.engines.duckdb.native import Fallback, Route, zone_hours
 from cxrules.engines.duckdb.pyroute import Sink, csv_item
 from cxrules.engines.duckdb.sql import SAFE_US, STAGE, ZONES, hour_of, literal
+from cxrules.ir.reading import FALSE_TEXTS, TRUE_TEXTS
 from cxrules.logs.build import Template
 from cxrules.logs.files import open_binary
 from cxrules.logs.logset import LogInput
@@ -132,6 +133,7 @@ class CsvPlan:
     numbers: list[str]
     attrs: list[tuple[str, str]]  # (column, attribute name) in the attributes' order
     key_fields: list[str] = field(default_factory=list)
+    booleans: list[str] = field(default_factory=list)
 
     @classmethod
     def of(cls, log: LogInput) -> CsvPlan | None:
@@ -179,16 +181,18 @@ class CsvPlan:
         popped = {time_column} | ({type_column} if type_column else set())
         popped |= {id_column} if id_column else set()
         numbers = [c for c in mapping.numbers if c in header]
+        booleans = [c for c in mapping.booleans if c in header]
         typed = {time_column} | ({type_column} if type_column else set())
         typed |= set(template.columns if template else [])
         renamed = mapping.rename
         names = [c for c in header if c not in popped and c not in mapping.drop]
-        if set(numbers) & typed or len(set(renamed.values())) != len(renamed):
+        parsed = set(numbers) | set(booleans)
+        if parsed & typed or len(set(renamed.values())) != len(renamed):
             return None
         if any(new in header and new not in renamed for new in renamed.values()):
             return None  # a rename onto a column that stays: Python keeps that column's place
         key_columns = {_source(n, renamed) for n in mapping.duplicate_key} - {None}
-        if key_columns & set(numbers):
+        if key_columns & parsed:
             return None
         attrs = [(c, c) for c in names if c not in renamed]
         attrs += [(old, new) for old, new in renamed.items() if old in names]
@@ -211,6 +215,7 @@ class CsvPlan:
             numbers=numbers,
             attrs=attrs,
             key_fields=list(mapping.duplicate_key),
+            booleans=booleans,
         )
 
     def column(self, name: str) -> str:
@@ -302,6 +307,17 @@ def _number(plan: CsvPlan, name: str) -> tuple[str, str]:
     return ok, value
 
 
+def _boolean(plan: CsvPlan, name: str) -> tuple[str, str]:
+    """SQL for (the column reads as a boolean as Python reads it, its JSON): one of the
+    spellings in ASCII (lower() is then Python's), no blanks around (those: Python)."""
+    v = plan.column(name)
+    word = f"lower({v})"
+    spelled = ", ".join(literal(w) for w in (*TRUE_TEXTS, *FALSE_TEXTS))
+    ok = f"(NOT {plan.present(name)} OR (strlen({v}) = length({v}) AND {word} IN ({spelled})))"
+    trues = ", ".join(literal(w) for w in TRUE_TEXTS)
+    return ok, f"CASE WHEN {word} IN ({trues}) THEN 'true' ELSE 'false' END"
+
+
 def _type_sql(plan: CsvPlan) -> tuple[str, str]:
     """SQL for (the type is fine, the type)."""
 
@@ -344,6 +360,9 @@ def insert_sql(plan: CsvPlan, naive: bool) -> str:
     for name in plan.numbers:
         number_ok, number_json[name] = _number(plan, name)
         ok.append(number_ok)
+    for name in plan.booleans:
+        boolean_ok, number_json[name] = _boolean(plan, name)
+        ok.append(boolean_ok)
     if plan.id:
         v = plan.column(plan.id)
         ok.append(f"(NOT {plan.present(plan.id)} OR {v} <> '')")

@@ -75,13 +75,14 @@ class JsonlPlan:
     @classmethod
     def of(cls, mapping: LogMapping, fmt: str) -> JsonlPlan | None:
         """The plan, or None when the mapping needs the Python readers (a template or slug
-        type, missing values, numbers, drop, rename, several events per record, a date column,
-        a time format other than ISO, attribute columns read as times, an encoding other than
-        UTF-8)."""
+        type, missing values, numbers, booleans, drop, rename, several events per record, a
+        date column, a time format other than ISO, attribute columns read as times, an
+        encoding other than UTF-8)."""
         plain = (
             fmt == "jsonl"
             and not (mapping.events or mapping.missing or mapping.missing_in)
             and not (mapping.numbers or mapping.drop or mapping.rename or mapping.date)
+            and not mapping.booleans
             and not mapping.times
             and mapping.time_format == "iso"
             and mapping.type_values == "verbatim"

@@ -1,12 +1,12 @@
 """DuckDB engine, ingestion: Parquet read natively by DuckDB when the mapping fits in SQL.
 
-A Parquet input is read by DuckDB's `read_parquet` when its columns are strings, integers,
-floats, booleans or nulls (and the time column a string in ISO 8601, a naive timestamp or a
-timestamp in UTC, in s, ms or µs) and its mapping is one event per row with a type column or
-template (verbatim, or slug in ASCII), id, `missing`, `missing_in`, `numbers`, `drop`, `rename`
-(no name given twice, none taken from the columns), `zone`, `ignore_offset` (not with a
-timestamp in UTC), `duplicate_key` (no float field). Values are what `pyarrow`'s `to_pylist`
-gives the Python readers: a float32 as the double it is, a null as null.
+A Parquet input is read by DuckDB's `read_parquet` when its columns are strings, integers, floats,
+booleans or nulls (and the time column a string in ISO 8601, a naive timestamp or a timestamp in
+UTC, in s, ms or µs) and its mapping is one event per row with a type column or template (verbatim,
+or slug in ASCII), id, `missing`, `missing_in`, `numbers`, `booleans` (of strings, booleans or
+nulls), `drop`, `rename` (no name given twice, none taken from the columns), `zone`, `ignore_offset`
+(not with a timestamp in UTC), `duplicate_key` (no float field). Values are what `pyarrow`'s
+`to_pylist` gives the Python readers: a float32 as the double it is, a null as null.
 
 Parquet rows have no lines to hand back one by one: when any row is one DuckDB cannot judge
 exactly (a time that is not plain ISO, a non-finite float, a missing type…), the whole file is
@@ -26,6 +26,7 @@ import pyarrow as pa
 from cxrules.engines.duckdb.csvfile import FLOAT_TEXT, INT_TEXT, ISO_TEXT, SLUG_TEXT
 from cxrules.engines.duckdb.native import Fallback, zone_hours
 from cxrules.engines.duckdb.sql import SAFE_US, STAGE, ZONES, hour_of, ident, literal
+from cxrules.ir.reading import FALSE_TEXTS, TRUE_TEXTS
 from cxrules.logs.build import Template
 from cxrules.logs.logset import SEQ_SHIFT, LogInput
 from cxrules.logs.readers import parquet_columns
@@ -67,6 +68,7 @@ class ParquetPlan:
     numbers: list[str]
     attrs: list[tuple[str, str]]
     key_fields: list[str] = field(default_factory=list)
+    booleans: list[str] = field(default_factory=list)
 
     @classmethod
     def of(cls, log: LogInput) -> ParquetPlan | None:
@@ -114,11 +116,15 @@ class ParquetPlan:
         if id_column and kinds[id_column] not in ("str", "int", "null"):
             return None
         numbers = [c for c in mapping.numbers if kinds.get(c) == "str"]
+        booleans = [c for c in mapping.booleans if c in kinds]
+        if any(kinds[c] not in ("str", "bool", "null") for c in booleans):
+            return None  # integers 1 and 0 read as booleans: the Python readers
         popped = {time_column} | ({type_column} if type_column else set())
         popped |= {id_column} if id_column else set()
         typed = popped | set(template.columns if template else [])
         renamed = mapping.rename
-        if set(numbers) & typed or len(set(renamed.values())) != len(renamed):
+        parsed = set(numbers) | set(booleans)
+        if parsed & typed or len(set(renamed.values())) != len(renamed):
             return None
         if any(new in kinds and new not in renamed for new in renamed.values()):
             return None
@@ -129,7 +135,7 @@ class ParquetPlan:
             source = next((old for old, new in attrs if new == name), None)
             if name == "time" and time_kind != "str":
                 return None
-            if source and (kinds[source] == "float" or source in numbers):
+            if source and (kinds[source] == "float" or source in parsed):
                 return None
         default = mapping.missing or []
         missing = {c: sorted(set(default) | set(mapping.missing_in.get(c, []))) for c in names}
@@ -148,6 +154,7 @@ class ParquetPlan:
             numbers=numbers,
             attrs=attrs,
             key_fields=list(mapping.duplicate_key),
+            booleans=[c for c in booleans if kinds[c] == "str"],
         )
 
     def present(self, name: str) -> str:
@@ -176,6 +183,16 @@ class ParquetPlan:
                 f" ELSE CAST(to_json(CAST({column} AS DOUBLE)) AS VARCHAR) END"
             )
             return ok, value
+        if name in self.booleans:
+            text = f"lower({column})"
+            spelled = ", ".join(literal(w) for w in (*TRUE_TEXTS, *FALSE_TEXTS))
+            test = f"strlen({column}) = length({column}) AND {text} IN ({spelled})"
+            trues = ", ".join(literal(w) for w in TRUE_TEXTS)
+            value = (
+                f"CASE WHEN {column} IS NULL THEN 'null'"
+                f" WHEN {text} IN ({trues}) THEN 'true' ELSE 'false' END"
+            )
+            return f"(NOT ({self.present(name)}) OR ({test}))", value
         if kind == "float":
             finite = f"({column} IS NULL OR isfinite({column}))"
             return finite, f"coalesce(CAST(to_json(CAST({column} AS DOUBLE)) AS VARCHAR), 'null')"
@@ -239,6 +256,9 @@ def insert_sql(plan: ParquetPlan, naive: bool) -> str:
         explicit = f"{column} IS NOT NULL"
     else:
         ident_sql, explicit = "NULL::VARCHAR", "false"
+    # a number or boolean column dropped is still read (the Python readers parse it first)
+    kept = {name for name, _ in plan.attrs}
+    ok += [plan.json(name)[0] for name in plan.numbers + plan.booleans if name not in kept]
     members = []
     for name, attribute in plan.attrs:
         value_ok, value = plan.json(name)
