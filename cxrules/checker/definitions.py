@@ -7,7 +7,7 @@ from typing import Any
 
 from cxrules.checker.context import AGGREGATES, PERCENTILE_METHODS, Context
 from cxrules.checker.exprs import check_pattern, expr_type
-from cxrules.checker.shared import check_duration, check_zone
+from cxrules.checker.shared import check_duration, check_zone, no_business_window
 from cxrules.checker.symbols import PolicyNames, Symbols
 from cxrules.diagnostics import did_you_mean
 from cxrules.language import ast
@@ -269,6 +269,7 @@ def check_metric(ctx: Context, metric: ast.MetricDef, names: PolicyNames) -> Non
                 check_pattern(ctx, pattern, names)
         if agg.within is not None:
             check_duration(ctx, agg.within, names)
+            no_business_window(ctx, agg.within, "a share window", names)
     elif agg.fn not in AGGREGATES:
         ctx.err(
             "E221",

@@ -7,7 +7,14 @@ from typing import Any
 
 from cxrules.checker.context import Context
 from cxrules.checker.exprs import check_pattern, describe_type, expr_type
-from cxrules.checker.shared import MAX_COUNT, check_count, check_duration, undefined_calendar
+from cxrules.checker.shared import (
+    MAX_COUNT,
+    business_time,
+    check_count,
+    check_duration,
+    no_business_window,
+    undefined_calendar,
+)
 from cxrules.checker.symbols import PolicyNames, meaning
 from cxrules.diagnostics import did_you_mean
 from cxrules.language import ast
@@ -101,6 +108,7 @@ def check_rule(chk: Context, policy: ast.Policy, rule: Any, names: PolicyNames) 
         check_count(chk, rule.at_most, names, "the limit", minimum=1, zero=never)
         check_pattern(chk, rule.pattern, names)
         check_duration(chk, rule.within, names)
+        no_business_window(chk, rule.within, "a rate-limit window", names)
     elif isinstance(rule, ast.InvariantRule):
         _invariant(chk, rule, names)
 
@@ -292,6 +300,7 @@ def _number(value: Any) -> float | None:
 
 def _trigger(chk: Context, trigger: ast.Trigger, names: PolicyNames) -> None:
     check_pattern(chk, trigger.pattern, names)
+    no_business_window(chk, trigger.within, "a counting window", names)
     if trigger.nth is not None and not 1 <= trigger.nth <= MAX_COUNT:
         ordinal = re.match(r"\d+\w\w", chk.line(trigger.span)[trigger.span.column - 1 :])
         span = trigger.span
@@ -351,6 +360,8 @@ def _timing(chk: Context, timing: ast.Timing, names: PolicyNames, forbid: bool) 
     for d in (timing.first, timing.second):
         if d is not None:
             check_duration(chk, d, names)
+            if timing.direction == "before":
+                no_business_window(chk, d, "a 'before' window", names)
     if timing.paused_while is not None:
         if names.state(timing.paused_while) is None:
             chk.err(
@@ -365,7 +376,7 @@ def _timing(chk: Context, timing: ast.Timing, names: PolicyNames, forbid: bool) 
         if timing.direction == "before":
             chk.err("E223", "only a clock that runs after the trigger can pause", timing.span)
         for d in (timing.first, timing.second):
-            if _business_days(d, names):
+            if d is not None and _business_days(d, names):
                 chk.err(
                     "E223",
                     "a clock counted in business days cannot pause",
@@ -470,7 +481,5 @@ def _invariant(chk: Context, rule: ast.InvariantRule, names: PolicyNames) -> Non
 
 def _business_days(d: Any, names: PolicyNames) -> bool:
     """A duration counted in whole open days (`2 business days`, or a parameter holding one)."""
-    if isinstance(d, ast.NameExpr) and len(d.parts) == 1:
-        param = names.shared.params.get(d.parts[0])
-        d = param.value if param is not None else None
-    return isinstance(d, ast.DurationExpr) and d.business and d.unit != "h"
+    found = business_time(d, names)
+    return found is not None and found.unit != "h"

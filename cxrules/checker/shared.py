@@ -36,6 +36,31 @@ def undefined_calendar(ctx: Context, name: str, span: Span, names: PolicyNames) 
     )
 
 
+def business_time(d: Any, names: PolicyNames) -> ast.DurationExpr | None:
+    """The duration `d` when it is counted in business time (`2 business hours`, or a parameter
+    holding one), else None."""
+    if isinstance(d, ast.NameExpr) and len(d.parts) == 1:
+        param = names.shared.params.get(d.parts[0])
+        d = param.value if param is not None else None
+    return d if isinstance(d, ast.DurationExpr) and d.business else None
+
+
+def no_business_window(ctx: Context, d: Any, what: str, names: PolicyNames) -> None:
+    """E228 when `d`, the length of a sliding window (`what`: a counting, rate-limit, share or
+    'before' window), is business time: no engine counts such a window (each refuses it at
+    audit time, E302), so the check says so where the window is written."""
+    found = business_time(d, names)
+    if found is None:
+        return
+    amount = f"{found.amount:g}{'h' if found.unit == 'h' else 'd'}"
+    ctx.err(
+        "E228",
+        f"{what} in business time ({found.text}) is not supported by any engine",
+        d.span,
+        f"write it as a fixed duration, e.g. {amount} instead of {found.text}",
+    )
+
+
 def check_duration(ctx: Context, d: Any, names: PolicyNames) -> None:
     if isinstance(d, ast.NameExpr):
         word = d.parts[0]

@@ -116,13 +116,22 @@ class Engine(ABC):
         return None
 
 
-def cannot_run(engine: str, policy: ir.Policy, reason: str) -> Diagnostic:
-    """The E302 diagnostic of a policy an engine cannot run, naming the policy and its file."""
+#: The hint of E302 for a construct no engine runs: another engine is no way out.
+NO_ENGINE_HINT = (
+    "no engine runs it (cxrules check reports it, E228): rewrite the construct as the message says"
+)
+
+
+def cannot_run(engine: str, policy: ir.Policy, reason: str, everywhere: bool = False) -> Diagnostic:
+    """The E302 diagnostic of a policy an engine cannot run, naming the policy and its file;
+    `everywhere`: no engine runs the construct either (a window on business time)."""
     return error(
         "E302",
         f"policy {policy.id} ({policy.file}:{policy.line}) cannot run on the {engine} engine: "
         f"{reason}",
-        hint="run it on another engine (--engine), or rewrite the construct as the message says",
+        hint=NO_ENGINE_HINT
+        if everywhere
+        else "run it on another engine (--engine), or rewrite the construct as the message says",
     )
 
 

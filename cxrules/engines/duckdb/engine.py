@@ -34,7 +34,7 @@ from cxrules.engines.sql.casing import macros, uses_casing
 from cxrules.engines.sql.catalog import Catalog
 from cxrules.engines.sql.compiler import compile_policy
 from cxrules.engines.sql.driver import Backend, SqlRun, limits_env, plan_texts, stage_uses
-from cxrules.engines.sql.exprs import CompileError
+from cxrules.engines.sql.exprs import CompileError, NoEngineError
 from cxrules.engines.sql.listing import listing
 from cxrules.engines.sql.plan import PolicyPlan, Table
 from cxrules.engines.sql.sharing import SharedStages
@@ -66,6 +66,9 @@ class DuckDBEngine(Engine):
         for policy in policy_set.policies:
             try:
                 compile_policy(policy, env)
+            except NoEngineError as exc:
+                reason = f"{exc} is not supported by any engine"
+                problems.append(cannot_run(self.name, policy, reason, everywhere=True))
             except (CompileError, CalendarError) as exc:
                 problems.append(cannot_run(self.name, policy, f"{exc} cannot be run as SQL yet"))
         return problems

@@ -229,7 +229,7 @@ class PythonEngine(Engine):
                         f"{what} on business time ({d.text or d.calendar}) is not supported; "
                         "use a fixed duration"
                     )
-                    problems.append(cannot_run(self.name, p, reason))
+                    problems.append(cannot_run(self.name, p, reason, everywhere=True))
         return problems
 
     def run(self, policy_set: ir.PolicySet, source: Source, options: RunOptions) -> Outcome:

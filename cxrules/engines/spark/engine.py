@@ -37,7 +37,7 @@ from cxrules.engines.spark.load import events_frame, staged_events
 from cxrules.engines.sql.catalog import Catalog
 from cxrules.engines.sql.compiler import compile_policy
 from cxrules.engines.sql.driver import Backend, SqlRun, limits_env, stage_uses
-from cxrules.engines.sql.exprs import CompileError
+from cxrules.engines.sql.exprs import CompileError, NoEngineError
 from cxrules.engines.sql.listing import listing
 from cxrules.engines.sql.plan import PolicyPlan, Table
 from cxrules.findings.assemble import Outcome, Reading
@@ -72,6 +72,9 @@ class SparkEngine(Engine):
                     to_spark(sql)
                 for sql in [*plan.finals().values(), *(step.sql for step in plan.steps)]:
                     to_spark(sql)
+            except NoEngineError as exc:
+                reason = f"{exc} is not supported by any engine"
+                problems.append(cannot_run(self.name, policy, reason, everywhere=True))
             except (CompileError, DialectError, CalendarError) as exc:
                 problems.append(cannot_run(self.name, policy, f"{exc} cannot be run yet"))
         return problems

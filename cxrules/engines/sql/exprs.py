@@ -75,6 +75,11 @@ class CompileError(ValueError):
     """An expression the SQL plans cannot express (the engine refuses its policy up front)."""
 
 
+class NoEngineError(CompileError):
+    """A construct no engine runs, the python engine neither (a sliding window on business
+    time: the checker refuses it, E228); the E302 then sends nobody to another engine."""
+
+
 def compile_expr(e: Any, f: Frame) -> V:
     """The SQL value of an IR expression."""
     method = _COMPILERS.get(type(e))

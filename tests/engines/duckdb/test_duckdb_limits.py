@@ -6,6 +6,7 @@ import pytest
 from engine_builders import dur, lit, op, pat, policy
 
 from cxrules import ir
+from cxrules.engines.base import NO_ENGINE_HINT
 
 pytest.importorskip("duckdb")
 
@@ -55,7 +56,10 @@ def test_a_share_window_on_business_time_is_refused() -> None:
     )
     policy_set = ir.PolicySet(policies=(policy(rule, pid="sl"),), calendars={"office": OFFICE})
     (problem,) = DuckDBEngine().limits(policy_set)
-    assert problem.message.endswith("a share window on business time cannot be run as SQL yet")
+    assert problem.message.endswith(
+        "a share window on business time is not supported by any engine"
+    )
+    assert problem.hint == NO_ENGINE_HINT  # not "run it on another engine": none runs it
 
 
 def test_a_nearest_rank_percentile_with_too_many_decimals_is_refused() -> None:

@@ -125,3 +125,7 @@ def test_business_time_sliding_windows_are_refused_before_reading_events() -> No
         "policy p.test (:0) cannot run on the python engine: a rate-limit window on business "
         "time (1 bh) is not supported; use a fixed duration",
     )
+    assert problem.hint == (
+        "no engine runs it (cxrules check reports it, E228): rewrite the construct as the message "
+        "says"
+    )

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from cxrules import ir
 from cxrules.engines.sql.calendars import fixed_us
-from cxrules.engines.sql.exprs import CompileError, condition
+from cxrules.engines.sql.exprs import NoEngineError, condition
 from cxrules.engines.sql.plan import PolicyPlan, select_record, select_waiting
 from cxrules.engines.sql.rules.deadlines import key_list, keys_equal
 from cxrules.engines.sql.rules.gate import add_gate
@@ -21,7 +21,7 @@ def _offsets(e: ir.Expectation) -> tuple[int | None, int]:
     w = e.window
     for d in (w.min, w.max):
         if d is not None and d.calendar is not None:
-            raise CompileError("a 'before' window on business time")
+            raise NoEngineError("a 'before' window on business time")
     return (fixed_us(w.max) if w.max is not None else None), (
         fixed_us(w.min) if w.min is not None else 0
     )

@@ -11,7 +11,7 @@ exactly when the count equals N (docs/semantics.md, "Counting triggers").
 from __future__ import annotations
 
 from cxrules import ir
-from cxrules.engines.sql.exprs import CompileError, condition
+from cxrules.engines.sql.exprs import NoEngineError, condition
 from cxrules.engines.sql.plan import PolicyPlan
 from cxrules.engines.sql.stream import RowFrame, Stream, type_match
 from cxrules.engines.sql.text import all_of
@@ -31,12 +31,12 @@ def window_count(
 ) -> str:
     """SQL: how many rows with `flag` the scope has in [ts - within, ts] up to this row in
     processing order (the whole history up to it without `within`). A window on business time
-    is refused (CompileError, naming it as `what`): it would count fixed time."""
+    is refused (NoEngineError, naming it as `what`): it would count fixed time."""
     running = f"sum(CASE WHEN {flag} THEN 1 ELSE 0 END) OVER ({st.over} ORDER BY ord {TO_HERE})"
     if within is None:
         return running
     if within.calendar is not None:
-        raise CompileError(f"{what} on business time")
+        raise NoEngineError(f"{what} on business time")
     window = seconds_to_us(within.seconds)
     older = (
         f"coalesce(sum(CASE WHEN {flag} THEN 1 ELSE 0 END) OVER ({st.over} ORDER BY ts RANGE "

@@ -13,7 +13,7 @@ and Python rounds the limbs once (`collect.cell_value`), so the order of additio
 from __future__ import annotations
 
 from cxrules import ir
-from cxrules.engines.sql.exprs import CompileError, compile_expr, condition
+from cxrules.engines.sql.exprs import CompileError, NoEngineError, compile_expr, condition
 from cxrules.engines.sql.plan import PolicyPlan, select_record, select_waiting
 from cxrules.engines.sql.stream import Env, RowFrame, type_match
 from cxrules.engines.sql.text import DAY_US, all_of, floor_div, floor_mod, lit
@@ -335,7 +335,7 @@ def _share(plan: PolicyPlan, agg: ir.Aggregate, head: list[str], cell: Cell) -> 
     st = plan.stream
     assert agg.of is not None
     if agg.within is not None and agg.within.calendar is not None:
-        raise CompileError("a share window on business time")
+        raise NoEngineError("a share window on business time")
     within = seconds_to_us(agg.within.seconds) if agg.within is not None else None
     is_b = all_of(
         type_match(agg.of.types),

@@ -26,7 +26,7 @@ from __future__ import annotations
 from cxrules import ir
 from cxrules.engines.sql import each_queue
 from cxrules.engines.sql.calendars import fixed_us
-from cxrules.engines.sql.exprs import CompileError, condition
+from cxrules.engines.sql.exprs import NoEngineError, condition
 from cxrules.engines.sql.plan import PolicyPlan, select_record, select_waiting
 from cxrules.engines.sql.rules.deadlines import (
     add_deadlines,
@@ -72,7 +72,7 @@ def forbid_after(plan: PolicyPlan, env: Env) -> None:
 
 def _no_business_counting(trigger: ir.Trigger) -> None:
     if trigger.within is not None and trigger.within.calendar is not None:
-        raise CompileError("a counting window on business time")
+        raise NoEngineError("a counting window on business time")
 
 
 def _zero(d: ir.Duration | None) -> bool:
@@ -549,7 +549,7 @@ def _before(plan: PolicyPlan, rule: ir.Response) -> None:
     w = rule.window
     for d in (w.min, w.max):
         if d is not None and d.calendar is not None:
-            raise CompileError("a 'before' window on business time")
+            raise NoEngineError("a 'before' window on business time")
     lo_back = fixed_us(w.max) if w.max is not None else None
     hi_back = fixed_us(w.min) if w.min is not None else 0
     gated = add_gate(plan, rule.trigger)
