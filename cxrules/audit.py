@@ -13,6 +13,7 @@ from cxrules import engines, ir
 from cxrules.diagnostics import Diagnostic, error, warning
 from cxrules.engines.base import EngineError, EventList, OutOfMemory, RunOptions
 from cxrules.findings.assemble import Assembled, ReportHeader, assemble, build_report
+from cxrules.findings.booleans import BooleansAsText
 from cxrules.findings.texts import NumbersAsText
 from cxrules.findings.unseen import unseen, zoneless
 from cxrules.ir.validate import validate
@@ -222,21 +223,25 @@ def check_against_logs(
         raise AuditError("invalid log mapping", 2, exc.diagnostics) from exc
     sample = LogSet(inputs)
     texts = NumbersAsText(policy_set, log_mapping, sources)
+    flags = BooleansAsText(policy_set, log_mapping, sources)
     try:
         try:
             for event in sample.events():
                 texts.see(event)
+                flags.see(event)
         except OutOfOrder:  # the order does not matter here: read it all, sorted
             texts = NumbersAsText(policy_set, log_mapping, sources)
+            flags = BooleansAsText(policy_set, log_mapping, sources)
             for event in sample.events(sorted=True):
                 texts.see(event)
+                flags.see(event)
     except LogError as exc:
         raise AuditError("a log cannot be read", 3, [_unreadable(exc)]) from exc
     except MappingError as exc:
         raise AuditError("invalid log mapping", 2, exc.diagnostics) from exc
     finally:
         sample.close()
-    found = unseen(policy_set, sample.profile, sources) + texts.warnings()
+    found = unseen(policy_set, sample.profile, sources) + texts.warnings() + flags.warnings()
     if sample.rejected_total or not sample.profile.types:
         found.append(_rejected_in_sample(sample))
     if "zone" not in log_mapping.model_fields_set:
@@ -347,17 +352,20 @@ def _zone_warnings(policy_set: ir.PolicySet, logs: LogSet) -> list[Diagnostic]:
 def _text_warnings(
     policy_set: ir.PolicySet, logs: LogSet, mapping: LogMapping, sources: Mapping[str, Source]
 ) -> list[Diagnostic]:
-    """W405 for the metrics whose values the first events of each log hold as text only;
-    nothing when a log cannot be read (the audit says why)."""
-    looker = NumbersAsText(policy_set, mapping, sources)
-    if not looker.reads:
+    """W405 for the metrics whose values the first events of each log hold as text only, W407
+    for the attributes compared with a boolean that they hold as text only; nothing when a log
+    cannot be read (the audit says why)."""
+    numbers = NumbersAsText(policy_set, mapping, sources)
+    flags = BooleansAsText(policy_set, mapping, sources)
+    if not numbers.reads and not flags.reads:
         return []
     try:
         for event in logs.first_events():
-            looker.see(event)
+            numbers.see(event)
+            flags.see(event)
     except (LogError, MappingError):
         return []
-    return looker.warnings()
+    return numbers.warnings() + flags.warnings()
 
 
 def _log_paths(logs: Sequence[str]) -> list[str]:

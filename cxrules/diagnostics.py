@@ -92,6 +92,7 @@ CODES: dict[str, str] = {
     "W404": "records of a sample log rejected",
     "W405": "metric values written as text",
     "W406": "log times without an offset read as UTC",
+    "W407": "booleans written as text",
 }
 
 

@@ -156,6 +156,23 @@ def test_an_audit_finds_the_tickets_whose_sla_text_is_false(tmp_path, fmt, audit
     assert warnings == []
 
 
+@pytest.mark.parametrize("fmt", ["csv", "parquet"])
+def test_without_booleans_the_audit_warns_instead_of_passing_silently(tmp_path, fmt, audit_engine):
+    ids, warnings = _audit(tmp_path, fmt, audit_engine, "[log]\n")
+    assert ids == []  # a text is never equal to a boolean
+    [w] = warnings
+    # line 4 of p.cxr: "  forbid ticket.closed where " is 29 characters, made_sla at 30
+    assert (w.code, w.span.line, w.span.column) == ("W407", 4, 30)
+    assert w.message == (
+        "policy desk.sla compares 'made_sla' with false, but the log holds it as text "
+        '("FALSE"): a text is never equal to a boolean'
+    )
+    assert w.hint == (
+        'read the column as booleans in the log mapping: booleans = ["made_sla"] '
+        '(docs/mapping.md), or compare with the text: made_sla == "FALSE"'
+    )
+
+
 # -- the real ServiceNow export: made_sla holds "true" / "false" -----------------------------------
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -206,3 +223,9 @@ def test_servicenow_sla_misses_are_found_with_booleans(tmp_path, audit_engine):
     assert warnings == []
     assert sorted(v.trigger.line for v in report.violations if v.trigger) == missed
     assert len(report.violations) == 309
+    # without the mapping's `booleans`: no violation, and W407 says why
+    mapping.write_text(example.read_text("utf-8"), "utf-8")
+    report, warnings = run_audit(request)
+    assert report.violations == []
+    assert [w.code for w in warnings] == ["W407"]
+    assert 'booleans = ["made_sla"]' in warnings[0].hint
