@@ -103,8 +103,7 @@ def excerpt(source_line: str, line: int, column: int, end_column: int, label: st
     """
     gutter = len(str(line)) + 1
     width = max(1, end_column - column)
-    shown = source_line.expandtabs(1)
-    start = column - 1
+    shown, start, width = _escaped(source_line.expandtabs(1), column - 1, width)
     if len(shown) > _WIDE:  # a very long line: show the part around the caret
         low = max(0, min(start - _BEFORE, len(shown) - _WIDE))
         high = low + _WIDE
@@ -114,5 +113,28 @@ def excerpt(source_line: str, line: int, column: int, end_column: int, label: st
         width = min(width, len(shown) - start - (1 if cut else 0))
     caret_line = " " * start + "^" * min(width, max(1, len(shown) - start))
     pad = " " * gutter
-    tail = f" {label}" if label else ""
+    tail = f" {_escaped(label, 0, 0)[0]}" if label else ""
     return f"{pad} |\n{line:>{gutter}} | {shown}\n{pad} | {caret_line}{tail}"
+
+
+def _escaped(text: str, start: int, width: int) -> tuple[str, int, int]:
+    r"""`text` with each control and bidirectional-override character written as an escape
+    (`\u202e`), so that a line of a policy file cannot reorder or hide what the terminal shows
+    (Trojan Source); `start` and `width` (a caret's columns, 0-based) moved to match.
+
+    >>> _escaped("a\u202eb c", 2, 1)
+    ('a\\u202eb c', 7, 1)
+    """
+    if text.isprintable():
+        return text, start, width
+    out: list[str] = []
+    new_start, new_width = start, width
+    for n, char in enumerate(text):
+        shown = char if char.isprintable() else char.encode("unicode_escape").decode("ascii")
+        out.append(shown)
+        grown = len(shown) - 1
+        if n < start:
+            new_start += grown
+        elif n < start + width:
+            new_width += grown
+    return "".join(out), new_start, new_width

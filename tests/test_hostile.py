@@ -515,3 +515,18 @@ def test_reports_are_byte_identical_across_hash_seeds_and_time_zones(tmp_path: P
 def test_no_diagnostic_is_an_error_for_the_seed_library() -> None:
     loaded = load_policies([str(ROOT / "policies")], root=ROOT)
     assert [d for d in loaded.diagnostics if d.level is Level.ERROR] == []
+
+
+def test_a_bidi_override_in_a_policy_line_is_shown_as_an_escape_under_its_caret(
+    tmp_path: Path,
+) -> None:
+    # Trojan Source: a right-to-left override in the quoted line would reorder what the terminal
+    # shows ('exe.png' for 'gnp.exe'); it is written as an escape and the caret still points at
+    # the token (here 'oops', after the title)
+    text = 'policy p.x "Refunds \u202egnp.exe" oops\n  owner "o"\n  description "d"\n'
+    (rendered,) = check(tmp_path, text + "  per case\n  when a\n  expect b within 1h\n")
+    lines = rendered.splitlines()
+    assert lines[2] == ' 1 | policy p.x "Refunds \\u202egnp.exe" oops'
+    assert lines[3].index("^") == lines[2].index("oops")
+    assert lines[3].split()[1] == "^^^^"
+    assert "\u202e" not in rendered
