@@ -618,3 +618,46 @@ def test_bucket_none_and_unknown() -> None:
     assert bucket_key(t, None, "UTC") is None
     with pytest.raises(CalendarError, match="unknown bucket 'fortnight'"):
         bucket_key(t, "fortnight", "UTC")
+
+
+_CLOCKS = ("00:00", "01:30", "02:00", "02:30", "03:00", "09:00", "12:00", "13:00", "17:00", "24:00")
+
+
+@st.composite
+def _dst_calendars(draw: st.DrawFn) -> BusinessCalendar:
+    """Random opening hours (ranges at 02:00-03:00 too) in zones whose clocks change: the night
+    of a spring gap or an autumn fold lies inside an opening range on some draws."""
+    week = []
+    for day in range(7):
+        ends = sorted(draw(st.sets(st.sampled_from(_CLOCKS), max_size=4)))
+        ranges = tuple((a, b) for a, b in zip(ends[::2], ends[1::2], strict=False) if a < b)
+        if ranges:
+            week.append(ir.WeekHours(weekday=day, ranges=ranges))
+    if not week:
+        week.append(ir.WeekHours(weekday=0, ranges=(("09:00", "17:00"),)))
+    zones = ("Europe/Bucharest", "America/New_York", "Australia/Lord_Howe", "Europe/Istanbul")
+    return BusinessCalendar(
+        ir.Calendar(
+            name="support",
+            zone=draw(st.sampled_from(zones)),
+            hours=tuple(week),
+            holiday_country=draw(st.sampled_from([None, "RO", "US"])),
+        )
+    )
+
+
+@settings(max_examples=50, deadline=None)
+@given(
+    cal=_dst_calendars(),
+    start=st.datetimes(min_value=datetime(2026, 3, 1), max_value=datetime(2026, 11, 10)),
+    seconds=st.integers(min_value=0, max_value=100 * 3600),
+)
+def test_business_seconds_measures_what_add_added_across_clock_changes(
+    cal: BusinessCalendar, start: datetime, seconds: int
+) -> None:
+    # hunt18 ran this with 3,000 examples: opening time added and measured back agree on every
+    # calendar, across the spring gaps and autumn folds of 2026 (Lord Howe's half hour too)
+    aware = start.replace(tzinfo=UTC)
+    deadline = cal.add(aware, ir.Duration(seconds=seconds, calendar="support", unit="hours"))
+    assert deadline >= aware
+    assert cal.business_seconds(aware, deadline) == seconds
