@@ -34,26 +34,112 @@ def to_plain(value: Any, where: str = "report") -> Any:
 
     Anything JSON cannot represent exactly (NaN, infinities, arbitrary objects in `details`) is an
     error naming the field, never converted silently.
+
+    >>> to_plain({"b": [1, 2.5], "a": None})
+    {'a': None, 'b': [1, 2.5]}
+    >>> to_plain({"x": [0.0, float("nan")]}, "details")
+    Traceback (most recent call last):
+    ValueError: report field details.x[1] is nan, which JSON cannot represent
     """
-    if isinstance(value, BaseModel):
-        fields = type(value).model_fields
-        return {
-            (info.alias or name): to_plain(getattr(value, name), f"{where}.{name}")
-            for name, info in fields.items()
-        }
-    if isinstance(value, dict):
+    try:
+        return _plain(value, False)
+    except _Unwritable as exc:
+        raise ValueError(exc.message(where)) from None
+
+
+def model_json(value: BaseModel, where: str) -> str:
+    """`json_text(to_plain(value, where))` in one walk of the model: each number is made the
+    standard library's text on the way (see `json_text`)."""
+    try:
+        plain = _plain(value, True)
+    except _Unwritable as exc:
+        raise ValueError(exc.message(where)) from None
+    try:
+        return orjson.dumps(plain, option=orjson.OPT_INDENT_2).decode()
+    except (TypeError, orjson.JSONEncodeError):
+        return json_text(to_plain(value, where))
+
+
+class _Unwritable(Exception):
+    """A value JSON cannot represent; the path to it is gathered on the way out (so that the
+    walk builds no path for the values it can write)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.steps: list[str] = []
+
+    def message(self, where: str) -> str:
+        return f"report field {where}{''.join(reversed(self.steps))} {self.reason}"
+
+
+#: (key written, attribute) of each model class's fields, in declared order
+_FIELDS: dict[type, tuple[tuple[str, str], ...]] = {}
+
+
+def _fields(kind: type[BaseModel]) -> tuple[tuple[str, str], ...]:
+    fields = _FIELDS.get(kind)
+    if fields is None:
+        items = kind.model_fields.items()
+        fields = _FIELDS[kind] = tuple((info.alias or name, name) for name, info in items)
+    return fields
+
+
+def _plain(value: Any, fragments: bool) -> Any:
+    """`to_plain` without the path; with `fragments`, numbers as orjson fragments of the
+    standard library's text. Exact types first (nearly every value), then their subclasses."""
+    kind = type(value)
+    if kind is str or kind is bool or value is None:
+        return value
+    if kind is int:
+        return orjson.Fragment(int.__repr__(value)) if fragments else value
+    if kind is float:
+        return _float(value, fragments)
+    if kind is list or kind is tuple:
+        items = []
+        for n, item in enumerate(value):
+            try:
+                items.append(_plain(item, fragments))
+            except _Unwritable as exc:
+                exc.steps.append(f"[{n}]")
+                raise
+        return items
+    if kind is dict or isinstance(value, dict):
         for key in value:
             if not isinstance(key, str):
-                raise ValueError(f"report field {where} has a key that is not text: {key!r}")
-        return {key: to_plain(value[key], f"{where}.{key}") for key in sorted(value)}
+                raise _Unwritable(f"has a key that is not text: {key!r}")
+        out = {}
+        for key in sorted(value):
+            try:
+                out[key] = _plain(value[key], fragments)
+            except _Unwritable as exc:
+                exc.steps.append(f".{key}")
+                raise
+        return out
+    if isinstance(value, BaseModel):
+        fields = {}
+        for key, name in _fields(kind):
+            try:
+                fields[key] = _plain(getattr(value, name), fragments)
+            except _Unwritable as exc:
+                exc.steps.append(f".{name}")
+                raise
+        return fields
     if isinstance(value, list | tuple):
-        return [to_plain(item, f"{where}[{n}]") for n, item in enumerate(value)]
-    if isinstance(value, float) and not math.isfinite(value):
-        raise ValueError(f"report field {where} is {value!r}, which JSON cannot represent")
-    if value is None or isinstance(value, str | int | float | bool):
+        return _plain(list(value), fragments)
+    if isinstance(value, float):
+        return _float(value, fragments)
+    if isinstance(value, bool | str):
         return value
-    kind = type(value).__name__
-    raise ValueError(f"report field {where} holds a {kind}, which JSON cannot represent")
+    if isinstance(value, int):
+        return orjson.Fragment(int.__repr__(value)) if fragments else value
+    raise _Unwritable(f"holds a {kind.__name__}, which JSON cannot represent")
+
+
+def _float(value: float, fragments: bool) -> Any:
+    if not math.isfinite(value):
+        raise _Unwritable(f"is {value!r}, which JSON cannot represent")
+    return orjson.Fragment(float.__repr__(value)) if fragments else value
 
 
 def write_json(assembled: Any, handle: Any) -> dict[tuple[str, str], int]:
@@ -79,7 +165,7 @@ def write_json(assembled: Any, handle: Any) -> dict[tuple[str, str], int]:
             if key == "violations":
                 which = (record.policy, record.kind)
                 counts[which] = counts.get(which, 0) + 1
-            item = _dumps(to_plain(record, f"report.{key}[{n}]"))
+            item = model_json(record, f"report.{key}[{n}]")
             handle.write(("[\n    " if empty else ",\n    ") + item.replace("\n", "\n    "))
             empty = False
         handle.write("[]" if empty else "\n  ]")

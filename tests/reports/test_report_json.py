@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import io
 import json
 from collections.abc import Callable
+from types import SimpleNamespace
 
 import pytest
-from hypothesis import given
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from cxrules.reports.as_json import json_text, render_json
+from cxrules.reports.as_json import json_text, model_json, render_json, to_plain, write_json
 from cxrules.reports.model import Report
 
 
@@ -94,3 +96,29 @@ def test_json_text_keeps_small_and_large_numbers_as_python_writes_them() -> None
         "[\n  2.5e-05,\n  1e-07,\n  1e+16,\n  18446744073709551616,\n  -0.0\n]"
     )
     assert json_text({"s": "a\ud800b"}) == '{\n  "s": "a\ud800b"\n}'  # orjson refuses it
+
+
+def test_the_streamed_report_is_the_rendered_report(report: Report) -> None:
+    # write_json writes each record in one walk (numbers made text on the way), render_json
+    # the whole model at once: the same bytes, and the standard library's
+    rest = report.model_copy(update={"violations": [], "pending": []})
+    streams = SimpleNamespace(
+        report=rest, violations=iter(report.violations), pending=iter(report.pending)
+    )
+    out = io.StringIO()
+    counts = write_json(streams, out)
+    assert out.getvalue() == render_json(report)
+    assert json.loads(out.getvalue()) == report.model_dump(mode="json", by_alias=True)
+    assert sum(counts.values()) == len(report.violations) > 0
+
+
+@settings(suppress_health_check=[HealthCheck.function_scoped_fixture])  # a builder: no state
+@given(value=_PLAIN)
+@example(value=[2.5e-05, 1e-07, 1e16, 2**64, -0.0])
+@example(value=["a\ud800b", 1e-07])  # orjson refuses a lone surrogate
+def test_a_record_in_one_walk_is_the_two_walks(
+    make_report: Callable[[], Report], value: object
+) -> None:
+    violation = make_report().violations[2].model_copy(update={"details": {"x": value}})
+    expected = json.dumps(to_plain(violation), indent=2, ensure_ascii=False, allow_nan=False)
+    assert model_json(violation, "v") == expected
