@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from functools import lru_cache
 
 from cxrules.engines.sql.text import DAY_US, lit
 from cxrules.ir.reading import INSTANT_TEXT
@@ -23,18 +24,20 @@ US = 1_000_000
 MARGIN = timedelta(days=800)
 
 
-@dataclass
+@dataclass(frozen=True)
 class Transitions:
     """A zone's UTC offsets over a range: `offsets[0]` before `instants[0]`, `offsets[i + 1]`
     from `instants[i]` on (instants and offsets in µs)."""
 
-    instants: list[int]
-    offsets: list[int]
+    instants: tuple[int, ...]
+    offsets: tuple[int, ...]
 
 
+@lru_cache(maxsize=128)
 def transitions(zone: str, start_us: int, end_us: int) -> Transitions:
     """The offset changes of `zone` between two instants (found day by day, then to the
-    second by bisection)."""
+    second by bisection). Remembered: the runs of one process (a Gherkin suite's scenarios)
+    mostly ask for the same zone over the same range."""
     tz = lookup(zone)
     start = max(from_us(start_us), datetime(1, 1, 3, tzinfo=UTC))
     end = min(from_us(end_us), datetime(9999, 12, 29, tzinfo=UTC))
@@ -64,7 +67,7 @@ def transitions(zone: str, start_us: int, end_us: int) -> Transitions:
             instants.append(to_us(hi))
             offsets.append(offset(hi))
         t = nxt
-    return Transitions(instants, offsets)
+    return Transitions(tuple(instants), tuple(offsets))
 
 
 @dataclass
