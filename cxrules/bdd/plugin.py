@@ -99,6 +99,10 @@ def _default_policies(config: pytest.Config) -> list[str]:
     return policies or ["policies"]
 
 
+#: How feature files are read: UTF-8, with or without the byte order mark Windows editors write
+#: (plain "utf-8" kept the mark, and Gherkin then found no 'Feature:' line).
+ENCODING = "utf-8-sig"
+
 #: A step that loads cxrules policies: what makes a .feature file ours to collect.
 _OURS = re.compile(
     r"^\s*(?:Given|And|But|When|Then|\*)\s+the\s+(?:project\s+policies|policies\s+in|policy)\b",
@@ -112,7 +116,7 @@ def pytest_collect_file(file_path: Path, parent: pytest.Collector) -> pytest.Col
         return None
     if not parent.config.getoption("--cxrules-all-features", default=False):
         try:
-            text = file_path.read_text("utf-8")
+            text = file_path.read_text(ENCODING)
         except (OSError, UnicodeDecodeError):
             return None
         if not _OURS.search(text):
@@ -134,17 +138,16 @@ class FeatureFile(pytest.Module):
         module = types.ModuleType(f"cxrules_feature_{_slug(self.path.stem)}")
         module.__file__ = path
         self._scenario_names: set[str] = set()
-        if _holds_no_feature(self.path):
+        text = _feature_text(self.path, _shown(path, self.config))
+        if _holds_no_feature(text):
             return module  # empty, or only comments: no scenario (pytest-bdd raised KeyError)
         from cxrules.bdd.mistakes import steps_read_as_text
 
-        lost = steps_read_as_text(
-            _shown(path, self.config), self.path.read_text("utf-8"), _is_our_step
-        )
+        lost = steps_read_as_text(_shown(path, self.config), text, _is_our_step)
         if lost:  # before pytest-bdd, whose 'First step … must start with Given' says less
             raise FeatureSyntaxError(lost)
         try:
-            feature = get_feature(folder, os.path.basename(path))
+            feature = get_feature(folder, os.path.basename(path), encoding=ENCODING)
         except Exception as exc:
             from pytest_bdd.exceptions import GherkinParseError
 
@@ -154,7 +157,7 @@ class FeatureFile(pytest.Module):
         for title in feature.scenarios:
             name = _unique(f"test_{_slug(title)}", self._scenario_names)
             self._scenario_names.add(name)
-            test = scenario(path, title, features_base_dir=folder)(_nothing)
+            test = scenario(path, title, encoding=ENCODING, features_base_dir=folder)(_nothing)
             test.__name__ = name
             setattr(module, name, test)
         return module
@@ -166,7 +169,7 @@ class FeatureFile(pytest.Module):
 
         cause = exc.__cause__
         messages = [str(e) for e in getattr(cause, "errors", [])] or [str(exc)]
-        text = self.path.read_text("utf-8")
+        text = self.path.read_text(ENCODING)
         return syntax_errors(_shown(str(self.path), self.config), text, messages)
 
     def repr_failure(self, excinfo: pytest.ExceptionInfo[BaseException]) -> Any:  # type: ignore[override]
@@ -190,15 +193,34 @@ def _is_our_step(text: str) -> bool:
     )
 
 
-def _holds_no_feature(path: Path) -> bool:
-    """Whether a feature file parses as Gherkin with no `Feature:` in it (an empty file, or one
-    of comments): a file with no scenario, not an error."""
+def _feature_text(path: Path, shown: str) -> str:
+    """A feature file's text (UTF-8, a byte order mark at its start allowed, as editors on
+    Windows write it); a file that is not UTF-8 is an error at the first byte that is not."""
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise FeatureSyntaxError(f"{shown}: error: cannot read it: {exc.strerror}") from None
+    try:
+        return data.decode(ENCODING)
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        before = data[data.rfind(b"\n", 0, exc.start) + 1 : exc.start]
+        column = len(before.decode("utf-8", "replace")) + 1
+        raise FeatureSyntaxError(
+            f"{shown}:{line}:{column}: error: the feature file is not UTF-8 text "
+            f"(byte 0x{data[exc.start]:02x})\n  = hint: save it as UTF-8"
+        ) from None
+
+
+def _holds_no_feature(text: str) -> bool:
+    """Whether a feature file's text parses as Gherkin with no `Feature:` in it (an empty file,
+    or one of comments): a file with no scenario, not an error."""
     from gherkin.errors import CompositeParserException  # type: ignore[import-untyped]
     from gherkin.parser import Parser  # type: ignore[import-untyped]
 
     try:
-        document = Parser().parse(path.read_text("utf-8"))
-    except (CompositeParserException, OSError, UnicodeDecodeError):
+        document = Parser().parse(text)
+    except CompositeParserException:
         return False  # said by pytest-bdd's own parsing, below
     return "feature" not in document
 

@@ -294,3 +294,32 @@ def test_a_feature_file_with_no_scenario_yet_says_so(tmp_path: Path) -> None:
     assert "cxrules test: no scenario ran: specs/todo.feature holds no 'Scenario:' yet" in (
         done.stderr
     )
+
+
+def test_a_feature_file_with_a_byte_order_mark_runs_and_one_not_utf8_is_said(
+    tmp_path: Path,
+) -> None:
+    """hunt20 finding-1: a feature file saved by a Windows editor, which starts with a byte
+    order mark, was 'Feature: … comes before the file's Feature: line' (policy files with one
+    are read); a feature file in a Turkish code page (cp1254) stopped with a UnicodeDecodeError
+    traceback. The first runs; the second is an error at the line and column of its first
+    byte that is not UTF-8."""
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "shop.cxr").write_text(POLICY, "utf-8")
+    (tmp_path / "specs").mkdir()
+    good = FEATURE.split("  Scenario: A wrong expectation")[0]
+    (tmp_path / "specs" / "a_bom.feature").write_bytes(
+        b"\xef\xbb\xbf" + good.replace("\n", "\r\n").encode("utf-8")
+    )
+    turkish = good.replace("Feature: Greeting", "Feature: Karşılama")
+    (tmp_path / "specs" / "b_cp1254.feature").write_bytes(turkish.encode("cp1254"))
+    done = _run_features(tmp_path)
+    out = done.stdout
+    assert done.returncode == 1, out + done.stderr
+    assert "2 passed, 1 error" in out
+    assert "Traceback" not in out and "UnicodeDecodeError" not in out
+    # 'Feature: Kar' then 'ş', byte 0xfe in cp1254: line 1, column 13
+    assert (
+        "specs/b_cp1254.feature:1:13: error: the feature file is not UTF-8 text (byte 0xfe)\n"
+        "  = hint: save it as UTF-8\n"
+    ) in out
