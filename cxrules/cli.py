@@ -458,7 +458,7 @@ def audit(
     from cxrules.audit import AuditError, AuditRequest, copies, open_audit
     from cxrules.findings.unseen import CODES as UNSEEN_CODES
     from cxrules.reports.common import failing, failing_records, nothing_audited, strict_reasons
-    from cxrules.reports.destination import output_refused, written_whole
+    from cxrules.reports.destination import ReportNotWritten, output_refused, written_whole
     from cxrules.reports.render import STREAMED, render
 
     project = _project()
@@ -524,7 +524,7 @@ def audit(
                 with written_whole(output) as handle:
                     handle.write(text if text.endswith("\n") or output else text + "\n")
                 failed = bool(failing(report, fail_on))
-    except AuditError as exc:
+    except (AuditError, ReportNotWritten) as exc:
         if exc.diagnostics:
             click.echo(render_text(exc.diagnostics), err=True)
         click.echo(f"cxrules audit: {exc}", err=True)

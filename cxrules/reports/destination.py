@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import sys
 from collections.abc import Iterator
 from pathlib import Path
@@ -91,11 +92,14 @@ def diff_format(fmt: str | None, output: str | None) -> str:
 def output_refused(
     output: str | None, inputs: list[str], inputs_are: str = "one of the audit's inputs"
 ) -> str | None:
-    """Why a report may not be written at `output`, before any work is done: it would replace
-    an input (a policy file, a log, the mapping), or its folder does not exist; None if fine."""
+    """Why a report may not be written at `output`, before any work is done: it is a folder, it
+    would replace an input (a policy file, a log, the mapping), or its folder does not exist or
+    cannot be written to; None if fine."""
     if output is None:
         return None
     target = Path(output).resolve()
+    if target.is_dir() or output.endswith(("/", os.sep)):
+        return f"-o {output} is a folder; name the file to write in it"
     if not target.parent.is_dir():
         return f"-o {output}: the folder {target.parent} does not exist"
     kept = _KEPT.get(target.suffix.lower())
@@ -104,6 +108,10 @@ def output_refused(
     for given in inputs:
         if given != "-" and Path(given).resolve() == target:
             return f"-o {output} is {inputs_are}; write the report elsewhere"
+    if in_place(output):  # /dev/null, a pipe: written into, so it is what must be writable
+        return None if os.access(output, os.W_OK) else f"-o {output} cannot be written to"
+    if not os.access(target.parent, os.W_OK):  # the report is written beside, then moved
+        return f"-o {output}: the folder {target.parent} cannot be written to"
     return None
 
 
@@ -152,20 +160,66 @@ def report_format(
     return chosen
 
 
+class ReportNotWritten(Exception):
+    """The report's file could not be written (the disk is full, the folder is read-only):
+    said in a sentence, exit 3, like an input that cannot be read."""
+
+    exit_code = 3
+
+    def __init__(self, output: str, exc: OSError) -> None:
+        super().__init__(f"cannot write the report to {output}: {exc.strerror or exc}")
+        self.diagnostics: list[Any] = []
+
+
+def in_place(output: str) -> bool:
+    """Whether `output` is an existing file that is not a regular one (/dev/null, /dev/stdout,
+    a named pipe): written into as it is, never replaced by a file."""
+    try:
+        mode = os.stat(output).st_mode
+    except OSError:
+        return False
+    return not stat.S_ISREG(mode) and not stat.S_ISDIR(mode)
+
+
 @contextlib.contextmanager
 def written_whole(output: str | None) -> Iterator[Any]:
     """The report's file (written as UTF-8, line ends kept), or standard output. The file is
     written beside its place and moved there once whole: a run that fails leaves no half report
-    and whatever the path held before."""
+    and whatever the path held before. A device or a pipe (`-o /dev/null`) is written into: the
+    move would replace it by a file (hunt20 finding-2). ReportNotWritten when the file cannot
+    be opened, written or moved."""
     if output is None:
         yield sys.stdout
         sys.stdout.flush()
         return
+    if in_place(output):
+        with _opened(output, output) as handle:
+            yield handle
+            _flushed(handle, output)
+        return
     target = Path(output)
     partial = target.with_name(f".{target.name}.partial")
     try:
-        with open(partial, "w", encoding="utf-8", newline="") as handle:
+        with _opened(partial, output) as handle:
             yield handle
-        os.replace(partial, target)
+            _flushed(handle, output)
+        try:
+            os.replace(partial, target)
+        except OSError as exc:
+            raise ReportNotWritten(output, exc) from None
     finally:
         partial.unlink(missing_ok=True)
+
+
+def _opened(path: str | Path, output: str) -> Any:
+    try:
+        return open(path, "w", encoding="utf-8", newline="")
+    except OSError as exc:
+        raise ReportNotWritten(output, exc) from None
+
+
+def _flushed(handle: Any, output: str) -> None:
+    try:
+        handle.flush()
+    except OSError as exc:
+        raise ReportNotWritten(output, exc) from None
