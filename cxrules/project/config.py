@@ -58,6 +58,16 @@ class ProjectConfig(BaseModel):
     def _listify(cls, value: Any) -> Any:
         return [value] if isinstance(value, str) else value
 
+    @field_validator("policies", "logs", "features", "mapping", "output")
+    @classmethod
+    def _no_empty_path(cls, value: Any) -> Any:
+        """An empty path (`output = ""`, `policies = [""]`) named the current folder, or stopped
+        the audit with an internal error (hunt20 finding-3)."""
+        paths = value if isinstance(value, list) else [value]
+        if any(isinstance(path, str) and not path.strip() for path in paths):
+            raise ValueError("an empty path; name a file or folder, or leave the key out")
+        return value
+
     @field_validator("engine")
     @classmethod
     def _known_engine(cls, value: str | None) -> str | None:

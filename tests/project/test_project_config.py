@@ -158,3 +158,28 @@ def test_unknown_engine_mapping_twice_and_bad_toml(
         "cxrules.toml:2:1: error[E412]: 'cxrules.toml' is not valid TOML: Unclosed array "
         "(at line 2, column 1)"
     )
+
+
+def test_an_empty_path_in_the_settings_is_said_at_its_line(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """hunt20 finding-3: `output = ""` stopped `cxrules audit` with 'internal error:
+    ValueError: PosixPath('.') has an empty name' once the audit had run; `policies = [""]`
+    read every policy file under the current folder."""
+    monkeypatch.chdir(tmp_path)
+    Path("cxrules.toml").write_text('policies = ["rules", ""]\noutput = " "\n', "utf-8")
+    assert problems(Path(".")) == "\n".join(
+        [
+            "cxrules.toml:1:1: error[E412]: policies = ['rules', '']: an empty path; name a "
+            "file or folder, or leave the key out",
+            "   |",
+            ' 1 | policies = ["rules", ""]',
+            "   | ^^^^^^^^",
+            "cxrules.toml:2:1: error[E412]: output = ' ': an empty path; name a file or "
+            "folder, or leave the key out",
+            "   |",
+            ' 2 | output = " "',
+            "   | ^^^^^^",
+            "2 errors, 0 warnings",
+        ]
+    )
