@@ -207,7 +207,7 @@ class _MaxViolations(click.ParamType):
 @click.option("--diff", "show_diff", is_flag=True, help="show the changes instead of writing")
 def fmt(paths: tuple[str, ...], check_only: bool, show_diff: bool) -> None:
     """Rewrite policy files in the canonical layout (comments are kept)."""
-    from cxrules.language.fmt import format_file
+    from cxrules.language.fmt import format_file, write_formatted
     from cxrules.language.parser import parse
     from cxrules.language.workspace import display_name, expand, policy_text
     from cxrules.source import Source
@@ -246,7 +246,7 @@ def fmt(paths: tuple[str, ...], check_only: bool, show_diff: bool) -> None:
                 nl=False,
             )
         elif not check_only:
-            path.write_text(formatted, encoding="utf-8")
+            write_formatted(path, formatted)
     if diagnostics:
         click.echo(render_text(sorted(diagnostics, key=sort_key)))
         sys.exit(EXIT_INVALID)

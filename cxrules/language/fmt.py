@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from pathlib import Path
 from typing import Any
 
 from cxrules.language import ast
@@ -24,6 +25,17 @@ def format_file(tree: ast.PolicyFile, text: str | None = None) -> str:
     with the line that starts with the same keyword as its own line did, which `text` tells.
     """
     return _Formatter(tree, text).run()
+
+
+def write_formatted(path: Path, formatted: str) -> None:
+    """Write a policy file's canonical text (with '\\n' line ends) over it, in the line ends it
+    had: a file written on Windows (its first line ending in CRLF) keeps CRLF, so formatting one
+    line of it does not change every line (hunt20 finding-4)."""
+    with open(path, "rb") as handle:
+        first = handle.readline()
+    newline = "\r\n" if first.endswith(b"\r\n") else "\n"
+    with open(path, "w", encoding="utf-8", newline=newline) as handle:
+        handle.write(formatted)
 
 
 def expr_text(e: ast.Expr) -> str:

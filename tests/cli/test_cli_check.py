@@ -223,6 +223,23 @@ def test_fmt_rewrites_files(
     assert Path("ugly.cxr").read_text() == PRETTY
 
 
+def test_fmt_keeps_windows_line_ends_and_the_byte_order_mark(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """hunt20 finding-4: a file with CRLF line ends, laid out right, was left alone, but one
+    with a clause to move was written back with LF: every line of a Windows team's file changed
+    (a BOM was kept). Its line ends are now kept, and a second run changes nothing."""
+    monkeypatch.chdir(tmp_path)
+    Path("ugly.cxr").write_bytes(b"\xef\xbb\xbf" + UGLY.replace("\n", "\r\n").encode())
+    result = runner.invoke(main, ["fmt", "ugly.cxr"])
+    assert (result.exit_code, result.output) == (0, "1 of 1 file(s) reformatted\n")
+    assert Path("ugly.cxr").read_bytes() == (
+        b'\xef\xbb\xbfpolicy p.q "T"\r\n  severity low\r\n  forbid x.y\r\n'
+    )
+    again = runner.invoke(main, ["fmt", "--check", "ugly.cxr"])
+    assert (again.exit_code, again.output) == (0, "0 of 1 file(s) would be reformatted\n")
+
+
 def test_fmt_diff(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(tmp_path)
     Path("ugly.cxr").write_text(UGLY)
