@@ -96,7 +96,7 @@ def open_audit(
     except MappingError as exc:
         raise AuditError("invalid log mapping", 2, exc.diagnostics) from exc
     zone = mapping.zone or "UTC"
-    as_of = parse_as_of(request.as_of, zone) if request.as_of else None
+    as_of = parse_as_of(request.as_of, zone) if request.as_of is not None else None
     try:
         inputs = [open_log(path, mapping, fmt=request.log_format) for path in paths]
     except LogError as exc:

@@ -291,7 +291,7 @@ def compile(  # noqa: A001
     text, refused = None, []
     try:  # checked with or without --engine: a mistyped option is never passed over
         lookup(zone)
-        horizon = to_us(parse_as_of(as_of, zone)) if as_of else None
+        horizon = to_us(parse_as_of(as_of, zone)) if as_of is not None else None
     except (CalendarError, AuditError) as exc:
         raise click.UsageError(str(exc)) from None
     if engine is not None:
