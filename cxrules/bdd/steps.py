@@ -41,9 +41,16 @@ def _rows(world: World, what: str, allowed: set[str] | None) -> list[Row]:
     step = world.step
     table = getattr(step, "datatable", None)
     if table is None:
-        raise SpecError(f"the step needs a {what} table under it (| time | type | … |)")
+        raise SpecError(
+            f"the step needs a {what} table under it (| time | type | … |)",
+            f"{world.file}:{_line(world)}",
+        )
     raw = [(row.location.line, [cell.value for cell in row.cells]) for row in table.rows]
-    return table_rows(raw, what, allowed)
+    try:
+        return table_rows(raw, what, allowed)
+    except SpecError as exc:  # a column that is not one: said at the table's header
+        line = raw[0][0] if raw else _line(world)
+        raise SpecError(str(exc), exc.where or f"{world.file}:{line}") from None
 
 
 def _line(world: World) -> int:

@@ -323,3 +323,46 @@ def test_a_feature_file_with_a_byte_order_mark_runs_and_one_not_utf8_is_said(
         "specs/b_cp1254.feature:1:13: error: the feature file is not UTF-8 text (byte 0xfe)\n"
         "  = hint: save it as UTF-8\n"
     ) in out
+
+
+TABLE_MISTAKES = """Feature: Tables a step cannot read
+
+  Background:
+    Given the project policies
+    And the time is "2026-03-02T19:00:00"
+
+  Scenario: a misspelt column
+    When these events happen:
+      | time | type          | table |
+      | +0s  | guest.arrived | t-1   |
+    Then the violations are:
+      | policy     | knd     |
+      | shop.greet | missing |
+
+  Scenario: no table under the step
+    When these events happen:
+      | time | type          | table |
+      | +0s  | guest.arrived | t-1   |
+    Then the violations are:
+"""
+
+
+def test_a_table_a_step_cannot_read_is_said_at_its_line(tmp_path: Path) -> None:
+    """hunt20 finding-6: an unknown column of a table (or a step with no table under it)
+    failed the scenario with no file and line, where every other mistake of a scenario
+    names them."""
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "shop.cxr").write_text(POLICY, "utf-8")
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "tables.feature").write_text(TABLE_MISTAKES, "utf-8")
+    done = _run_features(tmp_path)
+    out = done.stdout
+    assert done.returncode == 1 and "2 failed" in out, out + done.stderr
+    assert (
+        "the scenario cannot run: specs/tables.feature:12: the violations table has an unknown "
+        "column 'knd' (did you mean 'kind'?); columns are "
+    ) in out
+    assert (
+        "the scenario cannot run: specs/tables.feature:19: the step needs a violations table "
+        "under it"
+    ) in out
