@@ -13,6 +13,7 @@ from lark.lexer import BasicLexer, LexerThread
 
 from cxrules.diagnostics import Diagnostic, error
 from cxrules.language import ast
+from cxrules.language.habits import comment_slip
 from cxrules.language.literals import text_problem
 from cxrules.language.syntax_errors import (
     Part,
@@ -97,8 +98,10 @@ def _parse_part(part: Part, source: Source, out: list[Diagnostic]) -> list[Any] 
         _shift(exc, offset)
         out.append(syntax_diagnostic(exc, source, part))
         return None
-    bad_text = _glued_keyword(tree, part.text, source, offset) or _text_problem(
-        tree, source, offset
+    bad_text = (
+        _glued_keyword(tree, part.text, source, offset)
+        or _text_problem(tree, source, offset)
+        or _foreign_comment(part.text, source, offset)
     )
     if bad_text is not None:
         out.append(bad_text)
@@ -153,6 +156,23 @@ def _glued_keyword(tree: Tree[Token], text: str, source: Source, offset: int) ->
             f"write '{keyword} {token}'",
             source.line_text(line),
         )
+    return None
+
+
+def _foreign_comment(text: str, source: Source, offset: int) -> Diagnostic | None:
+    """E100 for a comment begun with `--`, as SQL begins one, that parsed as two minus signs
+    (`require wait <= 3` with `-- TODO` on the next line: `wait <= 3 - -TODO`); the grammar's
+    own lexer tells a minus sign from a `--` inside a text, a name or a `#` comment."""
+    if "--" not in text:
+        return None
+    try:
+        for token in LexerThread.from_text(_comment_lexer(), text).lex(None):
+            if token.type == "MINUS" and text.startswith("--", token.start_pos or 0):
+                found = comment_slip(source, (token.line or 1) + offset, token.column or 1)
+                if found is not None:
+                    return found
+    except UnexpectedInput:
+        return None
     return None
 
 

@@ -12,6 +12,7 @@ from lark import Lark, Token, UnexpectedCharacters, UnexpectedInput, UnexpectedT
 
 from cxrules.diagnostics import Diagnostic, did_you_mean, error
 from cxrules.language import tables
+from cxrules.language.habits import comment_slip, decimal_comma
 from cxrules.language.literals import ordinal_suffix
 from cxrules.language.window_slips import window_slip
 from cxrules.source import Source, Span
@@ -97,6 +98,12 @@ class Part(NamedTuple):
 
 
 def syntax_diagnostic(exc: UnexpectedInput, source: Source, part: Part) -> Diagnostic:
+    token = getattr(exc, "token", None)
+    line, column = (token.line, token.column) if token is not None else (exc.line, exc.column)
+    if line and column and line > 0:  # habits of SQL, C and of locales with a decimal comma
+        habit = comment_slip(source, line, column) or decimal_comma(source, line, column)
+        if habit is not None:
+            return habit
     if isinstance(exc, UnexpectedCharacters):
         return _bad_character(exc, source)
     assert isinstance(exc, UnexpectedToken)

@@ -579,3 +579,52 @@ def test_a_pattern_with_a_single_backslash_is_refused_before_it_loses_it() -> No
     )
     assert [(p.code, p.span.column if p.span else 0) for p in problems] == [("E211", 30)]
     assert problems[0].hint == "write '\\\\d' to give the regular expression '\\d'"
+
+
+def _first_problem(text: str) -> tuple[int, int, str, str]:
+    result, problems = parse(Source(name="t.cxr", text=text))
+    assert result is None and problems
+    first = problems[0]
+    assert first.span is not None
+    return first.span.line, first.span.column, first.message, first.hint
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        (
+            '// the contact centre\npolicy p.q "T"\n  forbid a.b\n',
+            (1, 1, "a comment starts with '#', not '//'", "write '# the contact centre'"),
+        ),
+        (
+            'policy p.q "T"\n  when a.b\n  expect c.d within 2min  -- two minutes\n',
+            (3, 27, "a comment starts with '#', not '--'", "write '# two minutes'"),
+        ),
+        (
+            'policy p.q "T"\n  when a.b\n  require x <= 3\n  -- TODO\n',
+            (4, 3, "a comment starts with '#', not '--'", "write '# TODO'"),
+        ),
+        (
+            'policy p.q "T"\n  when a.b\n  expect c.d within 1,5h\n',
+            (3, 21, "a decimal is written with a point, not a comma", "write '1.5h'"),
+        ),
+    ],
+)
+def test_comments_of_sql_and_c_and_decimal_commas_are_said(
+    text: str, expected: tuple[int, int, str, str]
+) -> None:
+    """hunt20 finding-7: `--` and `//` comments were 'unexpected' tokens with a list of
+    keywords, and `-- TODO` under an expression parsed as `3 - -TODO`; a decimal comma
+    ('1,5h') was 'the duration 1 has no unit'."""
+    assert _first_problem(text) == expected
+
+
+def test_dashes_and_commas_that_are_no_habit_still_parse() -> None:
+    """A `--` inside a text, a name or a `#` comment, and a list of numbers, are what they are."""
+    from cxrules.language.fmt import format_file
+
+    text = (
+        'policy p.q "T"\n  owner "Sales -- EMEA"  # was -- Sales\n  when a--b.c\n'
+        "  require x in [2, 5]\n"
+    )
+    assert format_file(tree(text), text) == text
