@@ -30,7 +30,7 @@ def format_file(tree: ast.PolicyFile, text: str | None = None) -> str:
 def write_formatted(path: Path, formatted: str) -> None:
     """Write a policy file's canonical text (with '\\n' line ends) over it, in the line ends it
     had: a file written on Windows (its first line ending in CRLF) keeps CRLF, so formatting one
-    line of it does not change every line (hunt20 finding-4)."""
+    line of it does not change every line."""
     with open(path, "rb") as handle:
         first = handle.readline()
     newline = "\r\n" if first.endswith(b"\r\n") else "\n"

@@ -62,7 +62,7 @@ class ProjectConfig(BaseModel):
     @classmethod
     def _no_empty_path(cls, value: Any) -> Any:
         """An empty path (`output = ""`, `policies = [""]`) named the current folder, or stopped
-        the audit with an internal error (hunt20 finding-3)."""
+        the audit with an internal error."""
         paths = value if isinstance(value, list) else [value]
         if any(isinstance(path, str) and not path.strip() for path in paths):
             raise ValueError("an empty path; name a file or folder, or leave the key out")

@@ -186,7 +186,7 @@ def written_whole(output: str | None) -> Iterator[Any]:
     """The report's file (written as UTF-8, line ends kept), or standard output. The file is
     written beside its place and moved there once whole: a run that fails leaves no half report
     and whatever the path held before. A device or a pipe (`-o /dev/null`) is written into: the
-    move would replace it by a file (hunt20 finding-2). ReportNotWritten when the file cannot
+    move would replace it by a file. ReportNotWritten when the file cannot
     be opened, written or moved."""
     if output is None:
         yield sys.stdout
