@@ -241,3 +241,31 @@ Feature: Delivery and returns (seeds 002 and 003)
     Then the metric "complaint_rate" on bucket "2026-03" is 0% and "ok"
     And the metric "complaint_rate" on bucket "2026-04" is not applicable
     And there are no violations
+
+  Scenario: A ratio of two counts may pass 100%: three complaints on two orders is 150%
+    # hunt19: a share is a part of its population (0% to 100%), a ratio of two counts is not.
+    # 'At most 1.2 complaints per order' is written 120%, which the checker refused (E209) as
+    # out of range. 3 / 2 = 150%: over 120%, a violation; 1 / 1 in April is 100%, at the
+    # warning level, fine.
+    Given the policy:
+      """
+      policy delivery.complaints-per-order-cap "At most 1.2 complaints per order a month"
+        zone "Europe/Bucharest"
+        metric per_order = ratio(complaint.filed, order.placed)
+          per month
+        require per_order <= 120% warn above 100%
+      """
+    When these events happen:
+      | time                | type            | order |
+      | +0s                 | order.placed    | o-1   |
+      | +1d                 | order.placed    | o-2   |
+      | +2d                 | complaint.filed | o-1   |
+      | +3d                 | complaint.filed | o-2   |
+      | +4d                 | complaint.filed | o-2   |
+      | 2026-04-02T10:00:00 | order.placed    | o-3   |
+      | 2026-04-03T10:00:00 | complaint.filed | o-3   |
+    Then the metric "per_order" on bucket "2026-03" is 150% and "violated"
+    And the metric "per_order" on bucket "2026-04" is 100% and "ok"
+    And the violations are:
+      | policy                            | kind   | scope         | start               | end                 |
+      | delivery.complaints-per-order-cap | metric | month=2026-03 | 2026-03-01T00:00:00 | 2026-04-01T00:00:00 |

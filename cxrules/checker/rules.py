@@ -169,9 +169,10 @@ def _metric_requirement(chk: Context, rule: ast.RequireRule, names: PolicyNames)
         if extra is not None:
             chk.err("E214", f"'{what}' does not apply to a metric requirement", extra.span)
     unit = metric_unit(metric)
-    _threshold(chk, subject.right, unit, word, names)
+    fn = metric.aggregate.fn
+    _threshold(chk, subject.right, unit, word, names, fn)
     if rule.warn is not None:
-        _threshold(chk, rule.warn.value, unit, word, names)
+        _threshold(chk, rule.warn.value, unit, word, names, fn)
         _warn_side(chk, subject.op, subject.right, rule.warn)
     if rule.min_sample is not None:
         check_count(chk, rule.min_sample, names, "the minimum sample", minimum=1)
@@ -193,14 +194,19 @@ def _unpaired_share(chk: Context, rule: ast.RequireRule, names: PolicyNames) -> 
         )
 
 
-def _threshold(chk: Context, value: Any, unit: str, metric: str, names: PolicyNames) -> None:
+def _threshold(
+    chk: Context, value: Any, unit: str, metric: str, names: PolicyNames, fn: str = "share"
+) -> None:
+    # A share (and CSAT) is a part of its population, 0% to 100%; a ratio of two counts is not
+    # (1.5 reassignments per opened incident is 150%), so only its sign is bounded.
+    ratio = fn == "ratio"
     kind = expr_type(chk, value, names, "condition")
     if unit == "percent" and kind == "number":
         chk.err(
             "E208",
-            f"'{metric}' is a share, so its threshold is a percentage",
+            f"'{metric}' is a {'ratio' if ratio else 'share'}, so its threshold is a percentage",
             value.span,
-            f"write it with %, e.g. {_as_percent(value)}",
+            f"write it with %, e.g. {_as_percent(value, ratio)}",
         )
     elif unit == "number" and kind == "percent":
         chk.err(
@@ -242,7 +248,14 @@ def _threshold(chk: Context, value: Any, unit: str, metric: str, names: PolicyNa
         )
     if isinstance(written, ast.LiteralExpr) and written.type == "percent":
         number = float(written.value)  # type: ignore[arg-type]
-        if not 0 <= number <= 100:
+        if ratio and number < 0:
+            chk.err(
+                "E209",
+                f"{written.text}{source} is a negative percentage",
+                value.span,
+                "a ratio of two counts is 0% or more (150% is 1.5 times as many)",
+            )
+        elif not ratio and not 0 <= number <= 100:
             chk.err(
                 "E209",
                 f"{written.text}{source} is not a percentage between 0% and 100%",
@@ -259,10 +272,17 @@ def _text(chk: Context, node: Any) -> str:
     return getattr(node, "text", "the value")
 
 
-def _as_percent(value: Any) -> str:
+def _as_percent(value: Any, ratio: bool = False) -> str:
+    """The percentage a number written for a share or ratio stands for: a fraction (0.8) is
+    80%, a larger number (80) already counts percent; a ratio's number is how many times, so
+    1.5 is 150% (a ratio's 80 reads as 80 times: both readings are given)."""
     if isinstance(value, ast.LiteralExpr) and isinstance(value.value, int | float):
-        number = value.value * 100 if value.value <= 1 else value.value
-        return f"{number:g}%"
+        times = f"{value.value * 100:g}%"
+        if value.value <= 1:
+            return times
+        if ratio:
+            return f"{times} ({value.text} times as many), or {value.value:g}%"
+        return f"{value.value:g}%"
     return "80%"
 
 

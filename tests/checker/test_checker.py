@@ -510,6 +510,43 @@ def test_a_share_target_is_held_to_0_to_100_percent_through_a_parameter(tmp_path
     ]
 
 
+RATIO_TARGET = (
+    'param cap = 150%\n\npolicy p.q "T"\n'
+    + OWNER
+    + "  metric per_open = ratio(incident.reassignment, incident.open)\n"
+    "  require per_open <= cap warn above 120%\n"
+)
+
+
+def test_a_ratio_target_may_pass_100_percent_but_not_below_0(tmp_path: Path) -> None:
+    # hunt19: 1.5 reassignments per opened incident is 150%; a ratio of two counts is not a
+    # share of its population, so only a negative target is out of range.
+    assert diagnose(tmp_path, RATIO_TARGET) == []
+    found = diagnose(tmp_path, RATIO_TARGET.replace("<= cap warn above 120%", ">= -5%"))
+    assert [d for d in found if d[0] != "W202"] == [  # W202: 'cap' is no longer used
+        (
+            "E209",
+            7,
+            23,
+            "-5% is a negative percentage",
+            "a ratio of two counts is 0% or more (150% is 1.5 times as many)",
+        )
+    ]
+    # Written as a number, the hint reads it as times (150%) before percent (1.5%).
+    [found] = diagnose(tmp_path, RATIO_TARGET.replace("= 150%", "= 1.5"))
+    assert found[0] == "E208"
+    found = diagnose(tmp_path, RATIO_TARGET.replace("warn above 120%", "warn above 1.2"))
+    assert found == [
+        (
+            "E208",
+            7,
+            38,
+            "'per_open' is a ratio, so its threshold is a percentage",
+            "write it with %, e.g. 120% (1.2 times as many), or 1.2%",
+        )
+    ]
+
+
 @pytest.mark.parametrize(
     ("value", "message", "hint"),
     [
