@@ -102,24 +102,57 @@ def _quoted_value(name: str, line: str) -> str:
 
 def first_use(policy: ir.Policy, name: str, source: Source | None) -> tuple[Span, str]:
     """Where a policy first writes `name` (as a whole word, from its first line on), with the
-    line; the policy's first line when the source is not at hand or the name is not found."""
+    line; else where a shared definition the policy uses writes it (a `state` or `metric` above
+    the file's first policy: `state parked = problem.wiat until …`); the policy's first line
+    when the source is not at hand or the name is not found (a definition in a used file)."""
     here = Span(file=policy.file, line=policy.line, column=1, end_line=policy.line, end_column=1)
     if source is None:
         return here, ""
     last = source.text.count("\n") + 1
+    shared = _shared_lines(policy, source)
     # a name on its own first ('arm'), then after a dot ('trigger.arm', 'last(x).arm')
-    for before in (r"(?<![\w.:`-])", r"(?<![\w:`-])"):
-        pattern = re.compile(before + re.escape(name) + r"(?![\w`-])")
-        for line in range(policy.line, last + 1):
-            text = source.line_text(line)
-            if line > policy.line and text.startswith("policy "):
-                break  # the next policy
-            # not inside a text: the title "Average wait" is not where `wait` is read
-            texts = [m.span() for m in _TEXT.finditer(text)]
-            for found in pattern.finditer(text):
-                if not any(a <= found.start() < b for a, b in texts):
-                    return source.span_at(line, found.start() + 1, len(name)), text
+    for lines in (_policy_lines(policy, source, last), shared):
+        for before in (r"(?<![\w.:`-])", r"(?<![\w:`-])"):
+            pattern = re.compile(before + re.escape(name) + r"(?![\w`-])")
+            for line in lines:
+                text = source.line_text(line)
+                # not inside a text: the title "Average wait" is not where `wait` is read
+                texts = [m.span() for m in _TEXT.finditer(text)]
+                for found in pattern.finditer(text):
+                    if not any(a <= found.start() < b for a, b in texts):
+                        return source.span_at(line, found.start() + 1, len(name)), text
     return here, source.line_text(policy.line)
+
+
+def _policy_lines(policy: ir.Policy, source: Source, last: int) -> list[int]:
+    """The policy's own lines: from its first line to the next policy."""
+    lines = [policy.line]
+    for line in range(policy.line + 1, last + 1):
+        if source.line_text(line).startswith("policy "):
+            break
+        lines.append(line)
+    return lines
+
+
+def _shared_lines(policy: ir.Policy, source: Source) -> list[int]:
+    """The lines of the shared definitions above the policy that it uses: each of its states
+    and its metric, from the `state NAME` (`metric NAME`) line through its indented
+    continuation lines."""
+    names = [("state", state.name) for state in policy.states]
+    if isinstance(policy.rule, ir.MetricCheck):
+        names.append(("metric", policy.rule.metric.name))
+    lines: list[int] = []
+    for keyword, word in names:
+        head = re.compile(rf"{keyword}\s+{re.escape(word)}(?![\w-])")
+        for line in range(1, policy.line):
+            if head.match(source.line_text(line)):
+                lines.append(line)
+                following = line + 1
+                while following < policy.line and source.line_text(following)[:1].isspace():
+                    lines.append(following)
+                    following += 1
+                break
+    return lines
 
 
 _TEXT = re.compile(r'"(?:[^"\\\n]|\\.)*"')

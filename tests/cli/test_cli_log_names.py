@@ -100,6 +100,50 @@ def test_check_with_a_sample_log_warns_without_auditing(tmp_path: Path) -> None:
     assert (code, out) == (2, WARNINGS)
 
 
+SHARED = """\
+state parked = problem.wiat until problem.in_progress, by ownr
+
+metric wait_share = share(problem.in_progres within 60d of problem.wait)
+  by queu
+
+policy problems.parked-limit "A parked problem is picked up again within 60 days"
+  owner "Problem manager"
+  description "The state is defined above the policy."
+  per case
+  while parked: at most 60d
+
+policy problems.resumed "Most parked problems resume within 60 days"
+  owner "Problem manager"
+  description "The metric is defined above the policy."
+  per case
+  require wait_share >= 80%
+"""
+
+
+def test_a_name_read_only_in_a_shared_definition_is_pointed_at_there(tmp_path: Path) -> None:
+    # hunt19: a misspelt type or attribute in a shared state or metric was warned about at the
+    # policy's first line, the caret under its 'p', with no sign of where the name is written.
+    log = [
+        {"time": "2026-03-02T09:00:00Z", "type": "problem.wait", "case": "c1", "owner": "E"},
+        {"time": "2026-03-02T10:00:00Z", "type": "problem.in_progress", "case": "c1", "queue": "q"},
+    ]
+    policies, path = _files(tmp_path, log)
+    Path(policies).write_text(SHARED, encoding="utf-8")
+    code, out, _ = _run(tmp_path, "check", policies, "--log", path)
+    assert code == 0
+    where = [line.split(": warning")[0] for line in out.splitlines() if "warning[" in line]
+    # state: 'problem.wiat' and 'ownr' on line 1; metric: 'problem.in_progres' on line 3 and
+    # 'queu' on its continuation line 4; the first policy's own line is 6.
+    assert where == [
+        "p.cxr:1:16",
+        "p.cxr:1:59",
+        "p.cxr:3:27",
+        "p.cxr:4:6",
+    ]
+    assert " 1 | state parked = problem.wiat until problem.in_progress, by ownr" in out
+    assert "   |                ^^^^^^^^^^^^ did you mean 'problem.wait'?" in out
+
+
 def test_no_warning_when_the_log_has_every_name(tmp_path: Path) -> None:
     fixed = [dict(LOG[0], type="notificaton.sent", chanel="sms"), *LOG[1:]]
     policies, log = _files(tmp_path, fixed)
