@@ -14,6 +14,7 @@ from cxrules.diagnostics import Diagnostic, did_you_mean, error
 from cxrules.language import tables
 from cxrules.language.habits import comment_slip, decimal_comma
 from cxrules.language.literals import ordinal_suffix
+from cxrules.language.type_slips import spaced_type
 from cxrules.language.window_slips import window_slip
 from cxrules.source import Source, Span
 
@@ -265,6 +266,9 @@ def _bad_token(exc: UnexpectedToken, source: Source, part: Part) -> Diagnostic:
         broken = _broken_when(source, part, token, span, line_text)
         if broken is not None:
             return broken
+        spaced = spaced_type(source, token, span, line_text, keyword_texts())
+        if spaced is not None:
+            return spaced
         return error(
             "E105",
             f"'when' needs 'expect', 'require' or 'forbid' before {found}",
@@ -282,6 +286,9 @@ def _bad_token(exc: UnexpectedToken, source: Source, part: Part) -> Diagnostic:
             'start a new policy for this rule: policy <id> "<title>"',
             line_text,
         )
+    spaced = spaced_type(source, token, span, line_text, keyword_texts())
+    if spaced is not None:
+        return spaced
     names = sorted({describe(t) for t in expected})
     return error(
         "E100",

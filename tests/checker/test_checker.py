@@ -510,6 +510,38 @@ def test_a_share_target_is_held_to_0_to_100_percent_through_a_parameter(tmp_path
     ]
 
 
+@pytest.mark.parametrize(
+    ("rule", "line", "column", "whole"),
+    [
+        ("  when Accepted.In Progress\n  expect x.y within 2d\n", 5, 8, "Accepted.In Progress"),
+        ("  when x.y\n  expect Accepted.In Progress within 2d\n", 6, 10, "Accepted.In Progress"),
+        ("  at most 3 Accepted.Wait User within 30d\n", 5, 13, "Accepted.Wait User"),
+        ("  forbid [x.y, Completed.In Call]\n", 5, 16, "Completed.In Call"),
+        (
+            "  when 3rd incident.Status Change within 7d\n  expect x.y within 1d\n",
+            5,
+            12,
+            "incident.Status Change",
+        ),
+    ],
+)
+def test_an_event_type_with_a_space_is_told_to_be_quoted(
+    tmp_path: Path, rule: str, line: int, column: int, whole: str
+) -> None:
+    # hunt19: the exports' activities ('In Progress', 'Status Change') give types with spaces;
+    # written bare, 'when Accepted.In Progress' was told to add 'expect' before 'Progress'.
+    text = 'policy p.q "T"\n' + OWNER + "  per case\n" + rule
+    [found] = diagnose(tmp_path, text)
+    slugged = whole.lower().replace(" ", "_")
+    assert found == (
+        "E100",
+        line,
+        column,
+        "an event type with a space is written in quotes",
+        f'write "{whole}", or give the log mapping type_values = "slug" and write {slugged}',
+    )
+
+
 RATIO_TARGET = (
     'param cap = 150%\n\npolicy p.q "T"\n'
     + OWNER

@@ -1,0 +1,57 @@
+"""Parser stage, an event type written with a space: an export's activity names ('In Progress',
+'Status Change') give types such as `Accepted.In Progress`, which a policy writes in quotes (or,
+with the mapping's `type_values = "slug"`, as `accepted.in_progress`); written bare, the parser
+reads the type up to the space and stumbles on the next word."""
+
+from __future__ import annotations
+
+import re
+
+from lark import Token
+
+from cxrules.diagnostics import Diagnostic, error
+from cxrules.source import Source, Span
+
+#: What stands before a pattern: 'when', 'expect', 'forbid', 'unless', 'until', 'of', a count,
+#: '=' (a state's definition), '[', ',' or '('.
+_PATTERN_BEFORE = re.compile(
+    r"(?:\b(?:when|expect|forbid|require|unless|until|of|each|later|\d+(?:st|nd|rd|th)"
+    r"|most[ \t]+\w+|least[ \t]+\w+)|(?<![=!<>])=|[\[,(])[ \t]*$"
+)
+#: The characters that end an unquoted event type.
+_TYPE_END = re.compile(r"[\s\[\],()\"`=]")
+#: A word of a type written with spaces: it stops at a keyword, an operator, a bracket, a comma
+#: or a quote.
+_TYPE_WORD = re.compile(r"[ \t]*([\w:.&'/-]+)(?=[\s\[\],]|$)")
+
+
+def spaced_type(
+    source: Source, token: Token, span: Span, line_text: str, keyword_texts: dict[str, str]
+) -> Diagnostic | None:
+    """An event type whose value has a space ('Accepted.In Progress', from an export's
+    activity names): the parser reads the type up to the space, then a stray word."""
+    if token.type not in ("NAME", "DOTTED"):
+        return None
+    before = line_text[: span.column - 1]
+    typed = before.rstrip(" \t")
+    if typed == before:
+        return None  # no space before the word
+    start = max((m.end() for m in _TYPE_END.finditer(typed)), default=0)
+    if "." not in typed[start:] or not _PATTERN_BEFORE.search(typed[max(0, start - 40) : start]):
+        return None
+    keywords = set(keyword_texts.values())
+    words, at = [typed[start:]], span.column - 1
+    while (word := _TYPE_WORD.match(line_text, at)) is not None:
+        if word.group(1).lower() in keywords or not word.group(1)[0].isalnum():
+            break
+        words.append(word.group(1))
+        at = word.end()
+    whole = " ".join(words)
+    slugged = ".".join(re.sub(r"[\W_]+", "_", p.lower()).strip("_") for p in whole.split("."))
+    return error(
+        "E100",
+        "an event type with a space is written in quotes",
+        source.span_at(span.line, start + 1, at - start),
+        f'write "{whole}", or give the log mapping type_values = "slug" and write {slugged}',
+        line_text,
+    )
