@@ -215,6 +215,59 @@ def test_edge_policies_audit_records_at_the_end_of_time(tmp_path: Path) -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("log_zone", "time", "start", "end"),
+    [
+        # January of the year 1 in Bucharest starts before the first instant a datetime holds
+        # (0000-12-31 22:00 UTC): the bucket starts at that first instant, as Bucharest's LMT
+        # shows it; in New York the first instant is the year 0, so it is written in UTC.
+        (
+            "Europe/Bucharest",
+            "0001-01-02T00:00:00Z",
+            "0001-01-01T01:44:24+01:44:24",
+            "0001-02-01T00:00:00+01:44:24",
+        ),
+        (
+            "America/New_York",
+            "0001-01-02T00:00:00Z",
+            "0001-01-01T00:00:00+00:00",
+            "0001-01-31T17:19:34-04:56:02",
+        ),
+        # December 9999 ends at the last instant a datetime holds, the year 10000 in
+        # Bucharest: written in UTC.
+        (
+            "Europe/Bucharest",
+            "9999-12-30T12:00:00Z",
+            "9999-12-01T00:00:00+02:00",
+            "9999-12-31T23:59:59.999999+00:00",
+        ),
+    ],
+)
+def test_a_metric_bucket_at_either_end_of_time_in_any_log_zone(
+    tmp_path: Path, audit_engine: str, log_zone: str, time: str, start: str, end: str
+) -> None:
+    """Found by the fuzz campaign (hunt19): a Bucharest month bucket of records at 0001-01-02
+    UTC, and December 9999 reported in a zone east of UTC, were 'internal error:
+    OverflowError'."""
+    rules = policy(
+        'zone "Europe/Bucharest"\n'
+        "metric rate = ratio(complaint.filed, order.placed)\n  per month\n"
+        "require rate <= 2%"
+    )
+    (tmp_path / "p.cxr").write_text(rules, encoding="utf-8")
+    (tmp_path / "m.toml").write_text(f'[log]\nzone = "{log_zone}"\n', encoding="utf-8")
+    log = tmp_path / "log.jsonl"
+    records = [{"time": time, "type": t} for t in ("complaint.filed", "order.placed")]
+    log.write_text("".join(json.dumps(r) + "\n" for r in records), encoding="utf-8")
+    args = ["audit", "--policies", str(tmp_path / "p.cxr"), "--log", str(log)]
+    args += ["--mapping", str(tmp_path / "m.toml"), "--engine", audit_engine]
+    for fmt in ("text", "html", "markdown", "csv", "junit"):
+        assert cli(*args, "--format", fmt).exit_code == 1
+    report = json.loads(cli(*args, "--format", "json").stdout)
+    [month] = report["violations"]  # 100% complaints per order, over 2%
+    assert (month["start"], month["end"]) == (start, end)
+
+
 def test_scope_that_ends_and_starts_again_at_one_instant(tmp_path: Path) -> None:
     """Found by the fuzz campaign: two sweep entries for one key at one instant made the engine
     compare scopes (TypeError, an internal error)."""

@@ -583,7 +583,8 @@ def bucket_span(t: datetime, bucket: str, zone_name: str) -> tuple[datetime, dat
     """The local calendar bucket holding `t` as [start, end) in UTC: local midnight (the hour's
     start for `hour`) to the next bucket's, so a day bucket spans 00:00 to 00:00 of the next day
     in `zone_name` (23 or 25 hours on DST days). A bucket that would end after the year 9999 ends
-    at the last instant a datetime holds (`END_OF_TIME`).
+    at the last instant a datetime holds (`END_OF_TIME`); one that would start before the year 1
+    (January of the year 1 east of UTC) starts at the first (`START_OF_TIME`).
 
     >>> start, end = bucket_span(datetime(2026, 3, 29, 12, tzinfo=UTC), "day", "Europe/Bucharest")
     >>> start.isoformat(), end.isoformat()
@@ -593,40 +594,53 @@ def bucket_span(t: datetime, bucket: str, zone_name: str) -> tuple[datetime, dat
     ['2026-04-01', '2026-07-01']
     >>> bucket_span(datetime(9999, 12, 30, 23, tzinfo=UTC), "month", "UTC")[1].isoformat()
     '9999-12-31T23:59:59.999999+00:00'
+    >>> bucket_span(datetime(1, 1, 2, tzinfo=UTC), "month", "Europe/Bucharest")[0].isoformat()
+    '0001-01-01T00:00:00+00:00'
     """
     tz = zone(zone_name)
-    local = _aware(t).astimezone(tz)
-    try:
-        return _bucket_span(local, bucket, tz)
-    except (OverflowError, ValueError):  # the bucket ends after the year 9999
-        start, _ = _bucket_span(local, bucket, tz, last=True)
-        return start, END_OF_TIME
+    return _bucket_span(_aware(t).astimezone(tz), bucket, tz)
 
 
-#: The last instant a datetime holds: the end of a bucket that would end after the year 9999.
+#: The first and the last instant a datetime holds: the start of a bucket that would start
+#: before the year 1, the end of one that would end after the year 9999.
+START_OF_TIME = datetime.min.replace(tzinfo=UTC)
 END_OF_TIME = datetime.max.replace(tzinfo=UTC)
 
 
-def _bucket_span(
-    local: datetime, bucket: str, tz: tzinfo, last: bool = False
-) -> tuple[datetime, datetime]:
-    """`bucket_span` of a local time; with `last`, only the start is right (the bucket ends
-    after the year 9999)."""
+def _bucket_span(local: datetime, bucket: str, tz: tzinfo) -> tuple[datetime, datetime]:
+    """`bucket_span` of a local time."""
     day = local.date()
     if bucket == "hour":
-        hour = local.hour + (0 if last else 1)
-        return to_instant(day, local.hour * 3600, tz), to_instant(day, hour * 3600, tz)
+        start = _instant_or(day, local.hour * 3600, tz, START_OF_TIME)
+        return start, _instant_or(day, (local.hour + 1) * 3600, tz, END_OF_TIME)
     if bucket == "day":
-        first, nxt = day, day if last else day + timedelta(days=1)
+        first = day
+        days = 1
     elif bucket == "week":
         first = day - timedelta(days=day.weekday())
-        nxt = first if last else first + timedelta(days=7)
+        days = 7
     elif bucket in ("month", "quarter", "year"):
         months = {"month": 1, "quarter": 3, "year": 12}[bucket]
         start_month = (day.month - 1) // months * months + 1
         first = date(day.year, start_month, 1)
         after = start_month - 1 + months
-        nxt = first if last else date(day.year + after // 12, after % 12 + 1, 1)
+        days = 0
     else:
         raise CalendarError(f"unknown bucket {bucket!r}; expected one of {', '.join(BUCKETS)}")
-    return to_instant(first, 0, tz), to_instant(first if last else nxt, 0, tz)
+    start = _instant_or(first, 0, tz, START_OF_TIME)
+    try:
+        if days:
+            nxt = first + timedelta(days=days)
+        else:
+            nxt = date(day.year + after // 12, after % 12 + 1, 1)
+    except (OverflowError, ValueError):  # the next bucket starts after the year 9999
+        return start, END_OF_TIME
+    return start, _instant_or(nxt, 0, tz, END_OF_TIME)
+
+
+def _instant_or(day: date, clock_seconds: int, tz: tzinfo, beyond: datetime) -> datetime:
+    """`to_instant`, or `beyond` when the instant lies outside what a datetime holds."""
+    try:
+        return to_instant(day, clock_seconds, tz)
+    except (OverflowError, ValueError):
+        return beyond

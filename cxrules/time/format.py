@@ -120,8 +120,17 @@ def format_instant(t: datetime, zone_name: str) -> str:
     >>> from datetime import UTC
     >>> format_instant(datetime(2026, 3, 2, 7, 5, tzinfo=UTC), "Europe/Istanbul")
     '2026-03-02T10:05:00+03:00'
+
+    An instant the zone cannot show (the end of a metric bucket of December 9999 is in the year
+    10000 east of UTC) is written in UTC:
+
+    >>> format_instant(datetime.max.replace(tzinfo=UTC), "Europe/Istanbul")
+    '9999-12-31T23:59:59.999999+00:00'
     """
-    local = _local(t, zone_name)
+    try:
+        local = _local(t, zone_name)
+    except OverflowError:
+        local = _local(t, "UTC")
     return local.isoformat(timespec="microseconds" if local.microsecond else "seconds")
 
 
