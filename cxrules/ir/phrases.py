@@ -380,9 +380,11 @@ class Pattern:
         """'a complaint is filed where channel is "phone"', 'it must be answered'. Two types
         read as two clauses joined by 'or' when they happen ('a technician arrives or a courier
         arrives'); otherwise several types are named together ('no x.a or x.b event may occur'),
-        so that a negation covers them all."""
+        so that a negation covers them all, and so that a condition covers them all: 'a x.a or
+        x.b event occurs where …' (two clauses would leave it to the second)."""
         events = self.events
-        if len(events) == 1 or (len(events) == 2 and form == "present"):
+        conditioned = where and self.pattern.where is not None
+        if len(events) == 1 or (len(events) == 2 and form == "present" and not conditioned):
             parts = [
                 e.clause(form, it=self.it_noun is not None and e.noun == self.it_noun)
                 for e in events

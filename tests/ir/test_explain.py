@@ -163,6 +163,14 @@ CASES = {
         '  forbid marketing.sent where channel in ["sms", "call"]\n',
         'It is a breach whenever marketing is sent where channel is one of "sms", "call".',
     ),
+    "forbid two types with a condition that covers both": (
+        # hunt19: two clauses joined by 'or' then 'where' read as if every resolution were a
+        # breach ('a completed.resolved event occurs or a completed.closed event occurs where')
+        "",
+        '  forbid [completed.resolved, completed.closed] where impact == "High"\n',
+        "It is a breach whenever a completed.resolved or completed.closed event occurs where "
+        'impact is "High".',
+    ),
     "forbid, text functions and a pattern": (
         "",
         '  forbid staff.said where lower(text) contains "no problem" or text matches "(?i)nope"\n',
