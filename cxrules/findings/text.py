@@ -79,7 +79,11 @@ def iso(t: int, zone: str) -> str:
     >>> iso(1_772_434_800_000_000, "Europe/Istanbul"), iso(1_500_000, "UTC")
     ('2026-03-02T10:00:00+03:00', '1970-01-01T00:00:01.500000+00:00')
     """
-    local = from_us(t).astimezone(zone_info(zone))
+    instant = from_us(t)
+    try:
+        local = instant.astimezone(zone_info(zone))
+    except OverflowError:  # the zone cannot show it (the year 10000 east of UTC): in UTC
+        local = instant
     return local.isoformat(timespec="microseconds" if local.microsecond else "seconds")
 
 
