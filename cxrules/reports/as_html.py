@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from collections import defaultdict
 from collections.abc import Mapping, Sequence
-from datetime import date
+from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -174,9 +174,10 @@ def render_html(
             raise ValueError(f"{name} must be 0 or more, not {limit}")
     passed, sentence = verdict(report, fail_on, strict)
     ranked = ranked_policies(report)
-    counts = _per_day(report)
+    audited = _audited_days(report)
+    counts = _per_day(report, audited)
     if counts:  # the whole audited span, so the days without a violation show as such
-        for day in _audited_days(report):
+        for day in audited:
             counts.setdefault(day, {})
     period = period_for(min(counts), max(counts)) if counts else "day"
     parts = [
@@ -410,13 +411,55 @@ def _metric_part(policy: PolicySummary) -> str:
     )
 
 
-def _per_day(report: Report) -> dict[date, dict[str, int]]:
+def _per_day(report: Report, audited: list[date]) -> dict[date, dict[str, int]]:
+    """Violations (metric warnings left out) per day and severity, each on one day of the
+    report's zone inside the audited days (docs/report.md, "Violations over time")."""
+    zone = ZoneInfo(report.zone)
     counts: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
     for n, v in enumerate(report.violations):
         if v.kind in WARNING_KINDS:
             continue
-        counts[instant(v.start, f"violations[{n}].start").date()][v.severity] += 1
+        counts[violation_day(v, n, zone, audited)][v.severity] += 1
     return {day: dict(by_severity) for day, by_severity in counts.items()}
+
+
+def violation_day(v: Violation, n: int, zone: ZoneInfo, audited: list[date]) -> date:
+    """The day a violation is counted on, in the report's zone: the day it starts, except a
+    metric breach, which spans its bucket (a day, a week, a month) and is counted on the
+    bucket's last day, when its figure is final; then moved into the audited days, so a bucket
+    or a `before` window that began before the first event, or a bucket the horizon cut short,
+    is counted on the first or the last audited day.
+
+    >>> from cxrules.reports.model import Violation
+    >>> march = Violation(id="v", policy="p", kind="metric", severity="high", scope={},
+    ...                   start="2026-02-28T21:00:00+00:00", end="2026-03-31T21:00:00+00:00",
+    ...                   sentence="rate in month 2026-03 was 33.3%")
+    >>> utc, istanbul = ZoneInfo("UTC"), ZoneInfo("Europe/Istanbul")
+    >>> str(violation_day(march, 0, utc, [])), str(violation_day(march, 0, istanbul, []))
+    ('2026-03-31', '2026-03-31')
+    >>> str(violation_day(march, 0, utc, [date(2026, 3, 2), date(2026, 3, 20)]))
+    '2026-03-20'
+    >>> gap = march.model_copy(update={"kind": "gap"})
+    >>> str(violation_day(gap, 0, utc, [])), str(violation_day(gap, 0, istanbul, []))
+    ('2026-02-28', '2026-03-01')
+    >>> str(violation_day(gap, 0, utc, [date(2026, 3, 2), date(2026, 3, 20)]))
+    '2026-03-02'
+    """
+    if v.kind == "metric":
+        start = _in_zone(instant(v.start, f"violations[{n}].start"), zone)
+        end = _in_zone(instant(v.end, f"violations[{n}].end"), zone)
+        moment = max(end - timedelta(microseconds=1), start)  # the bucket's last instant
+    else:
+        moment = _in_zone(instant(v.start, f"violations[{n}].start"), zone)
+    day = moment.date()
+    if audited:
+        day = min(max(day, audited[0]), audited[-1])
+    return day
+
+
+def _in_zone(moment: datetime, zone: ZoneInfo) -> datetime:
+    """A time of the report in its zone (a time written without an offset is in it)."""
+    return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment.astimezone(zone)
 
 
 def _audited_days(report: Report) -> list[date]:
@@ -428,7 +471,8 @@ def _audited_days(report: Report) -> list[date]:
     end = instant(report.as_of, "as_of") if report.as_of else max(lasts, default=None)
     if not firsts or end is None:
         return []
-    return [min(firsts).astimezone(zone).date(), end.astimezone(zone).date()]
+    first = min(_in_zone(t, zone) for t in firsts)
+    return [first.date(), _in_zone(end, zone).date()]
 
 
 def _by_period(counts: dict[date, dict[str, int]], period: str) -> dict[date, dict[str, int]]:

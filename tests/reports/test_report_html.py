@@ -94,10 +94,62 @@ def test_violations_per_day_span_the_audited_days(report: Report) -> None:
     ]
 
 
+def metric_breach(report: Report, start: str, end: str) -> Report:
+    """The sample report with its service-level breach spanning `start` to `end` (a bucket)."""
+    violations = [
+        v.model_copy(update={"start": start, "end": end}) if v.id == "v-cc-1" else v
+        for v in report.violations
+    ]
+    return report.model_copy(update={"violations": violations})
+
+
+def test_a_metric_breach_is_counted_on_its_buckets_last_audited_day(report: Report) -> None:
+    # a monthly breach spans March, from 1 March: it was drawn on 1 March, a day before the
+    # log's first event (2 March), and the chart began there (hunt22). It counts on the
+    # bucket's last day, here cut short by the horizon (3 March)
+    month = metric_breach(report, "2026-03-01T00:00:00+03:00", "2026-04-01T00:00:00+03:00")
+    found = chart(render_html(month), "Violations per day")
+    labels = [t.text for t in found.iter(f"{SVG}text") if (t.text or "").startswith("2026-")]
+    assert labels[0] == "2026-03-02" and labels[-1] == "2026-03-03"
+    assert sorted(titles(found)[1:]) == [
+        "2026-03-02: 1 high",
+        "2026-03-02: 1 low",
+        "2026-03-03: 1 high",
+        "2026-03-03: 1 medium",
+    ]
+    # with the audit running to 10 March, the week of 2 to 8 March counts on Sunday 8 March
+    inputs = [
+        i.model_copy(update={"last_time": "2026-03-10T21:00:00+03:00"}) for i in report.inputs
+    ]
+    week = metric_breach(report, "2026-03-02T00:00:00+03:00", "2026-03-09T00:00:00+03:00")
+    week = week.model_copy(update={"inputs": inputs, "as_of": "2026-03-10T21:00:00+03:00"})
+    found = chart(render_html(week), "Violations per day")
+    assert "2026-03-08: 1 medium" in titles(found)
+
+
+def test_violation_days_are_the_reports_zone_inside_the_audited_days(report: Report) -> None:
+    # times written in UTC by a report in Istanbul: 2 March 22:30 UTC is 3 March there
+    v = report.violations[0].model_copy(update={"start": "2026-03-02T22:30:00+00:00"})
+    late = report.model_copy(update={"violations": [v, *report.violations[1:]]})
+    assert "2026-03-03: 2 high" in titles(chart(render_html(late), "Violations per day"))
+    # a `before` window that opened before the first event counts on the first audited day
+    v = report.violations[1].model_copy(update={"start": "2026-02-27T08:00:00+03:00"})
+    early = report.model_copy(update={"violations": [report.violations[0], v,
+                                                     *report.violations[2:]]})  # fmt: skip
+    found = chart(render_html(early), "Violations per day")
+    labels = [t.text for t in found.iter(f"{SVG}text") if (t.text or "").startswith("2026-")]
+    assert labels[0] == "2026-03-02"
+    assert "2026-03-02: 2 high" in titles(found)
+
+
 def test_violations_over_years_are_counted_per_month(report: Report) -> None:
     first = report.violations[0]
     later = first.model_copy(update={"id": "v-late", "start": "2029-06-15T10:00:00+03:00"})
-    text = render_html(report.model_copy(update={"violations": [*report.violations, later]}))
+    inputs = [
+        i.model_copy(update={"last_time": "2029-06-30T21:00:00+03:00"}) for i in report.inputs
+    ]
+    update = {"violations": [*report.violations, later], "inputs": inputs, "as_of": None}
+    text = render_html(report.model_copy(update=update))
     assert "<figcaption>Violations per month</figcaption>" in text
     found = chart(text, "Violations per month")
     assert sorted(titles(found)[1:]) == [
