@@ -85,7 +85,7 @@ def _number(value: Any, column: str) -> Any:
         return value
     text = value.strip()
     if _NUMBER.match(text) is None:
-        raise Bad("E406", f"column '{column}' is not a number: {value!r}")
+        raise Bad("E406", f"column '{column}' is not a number: {_show(value)}")
     return int(text) if _INT.fullmatch(text) else float(text)
 
 

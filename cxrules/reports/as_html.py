@@ -23,6 +23,8 @@ from cxrules.reports.as_json import to_plain
 from cxrules.reports.common import (
     WARNING_KINDS,
     check_severity,
+    clip_tree,
+    clip_values,
     epoch,
     headline,
     html_text,
@@ -392,7 +394,7 @@ def _metric_part(policy: PolicySummary) -> str:
     rows = [
         [
             _e(m.metric),
-            _e(scope_text(m.group)),
+            _e(clip_values(scope_text(m.group), [m.group])),
             _e(m.bucket or "–"),
             _e(metric_value(m)),
             f"{m.population:,}",
@@ -505,7 +507,7 @@ def _violation(v: Violation, n: int) -> str:
     facts = [
         ("id", f"<code>{_e(v.id)}</code>"),
         ("kind", _e(v.kind) + (" (warning)" if v.kind in WARNING_KINDS else "")),
-        ("scope", _e(scope_text(v.scope))),
+        ("scope", _e(clip_values(scope_text(v.scope), [v.scope]))),
         ("from", _e(v.start)),
         ("to", _e(v.end)),
     ]
@@ -526,16 +528,17 @@ def _violation(v: Violation, n: int) -> str:
     if isinstance(reported, dict):  # the policy's `report` values, one line each
         for name in sorted(reported):
             value = reported[name]
-            shown = "missing" if value is None else reported_cell(value)
+            shown = "missing" if value is None else reported_cell(clip_tree(value))
             facts.append((_e(name), _e(shown)))
     if v.details:
-        facts.append(("details", f"<code>{_e(_json(v.details, f'{where}.details'))}</code>"))
+        details = _json(clip_tree(v.details), f"{where}.details")
+        facts.append(("details", f"<code>{_e(details)}</code>"))
     evidence = [[_e(e.type), _e(e.time), _source(e.id, e.file, e.line)] for e in v.evidence]
     items = "".join(f"<dt>{name}</dt><dd>{value}</dd>" for name, value in facts)
     span_text = (_when(v.start, dated), _when(v.end, dated))
     parts = [
         f'<div class="violation" id="violation-{_e(v.id)}">',
-        f"<p>{_sev(v.severity)} {_e(v.sentence)}</p>",
+        f"<p>{_sev(v.severity)} {_e(clip_values(v.sentence, [v.scope, v.details]))}</p>",
         '<div class="vgrid"><div>',
         timeline(start, end, marks, f"Timeline of {v.id}", span_text, deadline),
         f"</div><dl>{items}</dl></div>",
@@ -587,10 +590,10 @@ def _pending(report: Report, limit: int | None) -> str:
     rows = [
         [
             _e(p.policy),
-            _e(scope_text(p.scope)),
+            _e(clip_values(scope_text(p.scope), [p.scope])),
             _e(p.deadline or "none"),
             "yes" if p.at_risk else "no",
-            _e(p.sentence),
+            _e(clip_values(p.sentence, [p.scope])),
             f"<code>{_e(p.trigger.file)}:{p.trigger.line}</code>",
         ]
         for p in shown
@@ -626,7 +629,13 @@ def _rejected(report: Report) -> str:
     listed = _table(
         ["file", "line", "code", "reason", "sample"],
         [
-            [_e(r.file), str(r.line), _e(r.code), _e(r.reason), f"<code>{_e(r.sample)}</code>"]
+            [
+                _e(r.file),
+                str(r.line),
+                _e(r.code),
+                _e(clip_values(r.reason)),
+                f"<code>{_e(r.sample)}</code>",
+            ]
             for r in report.rejected
         ],
         numeric={1},

@@ -14,6 +14,7 @@ from collections.abc import Sequence
 from cxrules.reports.common import (
     WARNING_KINDS,
     check_severity,
+    clip_values,
     flagged_metrics,
     headline,
     input_totals,
@@ -110,7 +111,8 @@ def _violations(report: Report, limit: int | None) -> list[str]:
         shown = found if limit is None else found[:limit]
         for v in shown:
             where = f" ({md(f'{v.trigger.file}:{v.trigger.line}')})" if v.trigger else ""
-            out.append(f"- {md(v.sentence)}{where}")
+            sentence = clip_values(v.sentence, [v.scope, v.details])
+            out.append(f"- {md(sentence)}{where}")
         if len(found) > len(shown):
             out.append(f"- … and {len(found) - len(shown)} more")
         out.append("")
@@ -132,7 +134,7 @@ def _metrics(report: Report) -> list[str]:
         cells = (
             md(policy.id),
             md(value.metric),
-            md(scope_text(value.group)),
+            md(clip_values(scope_text(value.group), [value.group])),
             md(value.bucket or "–"),
             md(metric_value(value)),
             str(value.population),

@@ -23,6 +23,7 @@ from cxrules.diagnostics import CODES
 from cxrules.reports.common import (
     WARNING_KINDS,
     check_severity,
+    clip_values,
     flagged_metrics,
     input_totals,
     metric_value,
@@ -248,7 +249,8 @@ def _policy_violations(
         where = ""
         if violation.trigger is not None:
             where = f" [{violation.trigger.file}:{violation.trigger.line}]"
-        _item(console, _line(violation.sentence, (where, "dim")))
+        sentence = clip_values(violation.sentence, [violation.scope, violation.details])
+        _item(console, _line(sentence, (where, "dim")))
     if len(found) > len(shown):
         console.print(_line(f"  … and {len(found) - len(shown)} more"))
 
@@ -264,7 +266,7 @@ def _metrics(console: Console, report: Report) -> None:
         if policy.id != current:
             console.print(_line((policy.id, "bold"), f": {policy.title}"))
             current = policy.id
-        where = [scope_text(value.group)] if value.group else []
+        where = [clip_values(scope_text(value.group), [value.group])] if value.group else []
         where += [value.bucket] if value.bucket else []
         levels = f"requires {value.threshold}"
         levels += f", warning level {value.warn}" if value.warn else ""
@@ -295,7 +297,8 @@ def _pending(console: Console, report: Report, limit: int) -> None:
             if "deadline" in item.sentence or "clock paused" in item.sentence
             else (f" (deadline {item.deadline})" if item.deadline else " (no deadline)")
         )
-        _item(console, _line(mark, f"{item.policy}: {item.sentence}{deadline}"))
+        sentence = clip_values(item.sentence, [item.scope])
+        _item(console, _line(mark, f"{item.policy}: {sentence}{deadline}"))
     if len(ordered) > limit:
         console.print(_line(f"  … and {len(ordered) - limit} more"))
 
@@ -311,6 +314,7 @@ def _rejected(console: Console, report: Report, limit: int) -> None:
     if len(report.rejected) < total:
         console.print(_line(f"  (the report lists {len(report.rejected)} of {total})"))
     for record in report.rejected[:limit]:
-        _item(console, _line(f"{record.file}:{record.line} {record.code} {record.reason}"))
+        reason = clip_values(record.reason)
+        _item(console, _line(f"{record.file}:{record.line} {record.code} {reason}"))
     if len(report.rejected) > limit:
         console.print(_line(f"  … and {len(report.rejected) - limit} more listed"))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import html
 import json
+import re
 import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Sequence
@@ -422,6 +423,75 @@ def visible(text: str) -> str:
         else:
             out.append(f"\\U{ord(char):08x}")
     return "".join(out)
+
+
+#: A value from the log longer than this (in characters) is clipped in the renderings a person
+#: reads (text, markdown, HTML) to its first `CLIPPED_TO` characters, an ellipsis and its
+#: length; JSON, CSV and JUnit keep every value whole.
+LONG_VALUE = 100
+CLIPPED_TO = 80
+_QUOTED = re.compile(r'"([^"]*)"')
+_UNBROKEN = re.compile(rf"\S{{{LONG_VALUE + 1},}}")
+
+
+def clip_values(text: str, values: Iterable[Any] = ()) -> str:
+    """`text` (a sentence, a scope) with each long value in it clipped: its first `CLIPPED_TO`
+    characters, '…' and its length in characters. A long value is one of `values` (a
+    violation's scope and details, which a sentence names as they are), a quoted value (a text
+    the sentence read from the log) or a run of characters without a space (an id, a type).
+
+    >>> clip_values('text = "' + "x" * 5000 + '" at 10:00')[-40:]
+    'xxxxxxxxxx…" (5,000 characters) at 10:00'
+    >>> clip_values("in topic " + "a b " * 30 + "at 10", ["a b " * 29 + "a b"])[-34:]
+    'b a b a b … (119 characters) at 10'
+    >>> clip_values('text = "no problem" at 10:00', ["no problem"])
+    'text = "no problem" at 10:00'
+    """
+    if len(text) <= LONG_VALUE:
+        return text
+    for value in sorted(_long_texts(values), key=len, reverse=True):
+        shown = f"{value[:CLIPPED_TO]}…"
+        text = text.replace(f'"{value}"', f'"{shown}" ({len(value):,} characters)')
+        text = text.replace(value, f"{shown} ({len(value):,} characters)")
+    text = _QUOTED.sub(_clip_quoted, text)
+    return _UNBROKEN.sub(lambda m: f"{m[0][:CLIPPED_TO]}… ({len(m[0]):,} characters)", text)
+
+
+def clip_tree(value: Any) -> Any:
+    """A value with each text in it longer than `LONG_VALUE` clipped (first `CLIPPED_TO`
+    characters, '…' and its length), in lists and maps at any depth.
+
+    >>> clip_tree({"text": "x" * 300, "n": [1, "ok"]})["text"][-20:]
+    'xxx… (300 characters)'
+    """
+    if isinstance(value, str) and len(value) > LONG_VALUE:
+        return f"{value[:CLIPPED_TO]}… ({len(value):,} characters)"
+    if isinstance(value, dict):
+        return {k: clip_tree(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [clip_tree(v) for v in value]
+    return value
+
+
+def _clip_quoted(match: re.Match[str]) -> str:
+    value = match[1]
+    if len(value) <= LONG_VALUE:
+        return match[0]
+    return f'"{value[:CLIPPED_TO]}…" ({len(value):,} characters)'
+
+
+def _long_texts(values: Iterable[Any]) -> set[str]:
+    """The texts longer than `LONG_VALUE` among values, lists and maps of them."""
+    found: set[str] = set()
+    for value in values:
+        if isinstance(value, str):
+            if len(value) > LONG_VALUE:
+                found.add(value)
+        elif isinstance(value, dict):
+            found |= _long_texts(value.values())
+        elif isinstance(value, list | tuple):
+            found |= _long_texts(value)
+    return found
 
 
 def html_text(value: object) -> str:

@@ -118,7 +118,8 @@ def test_a_number_column_takes_ascii_numbers_only(tmp_path):
         "2026-03-02T10:00:00Z,a, 1.5e3 \n"
         "2026-03-02T10:01:00Z,b,1_000\n"
         "2026-03-02T10:02:00Z,c,\u0663\n"
-        "2026-03-02T10:03:00Z,d,-7\n",
+        "2026-03-02T10:03:00Z,d,-7\n"
+        "2026-03-02T10:04:00Z,e," + "x" * 5000 + "\n",
         encoding="utf-8",
     )
     logs = LogSet([open_log(str(path), mapping_from_dict({"numbers": ["n"]}))])
@@ -126,6 +127,8 @@ def test_a_number_column_takes_ascii_numbers_only(tmp_path):
     assert [(r.line, r.code, r.reason) for r in logs.rejected] == [
         (3, "E406", "column 'n' is not a number: '1_000'"),
         (4, "E406", "column 'n' is not a number: '\u0663'"),
+        # a long value is cut as the other reasons cut it (it was quoted whole: hunt22)
+        (6, "E406", "column 'n' is not a number: '" + "x" * 56 + "..."),
     ]
 
 

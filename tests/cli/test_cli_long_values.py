@@ -1,0 +1,69 @@
+"""A long value of the log (a 5,000-character attribute, a 3,000-character scope value) is
+printed whole by JSON and CSV, and clipped in the renderings a person reads (text, markdown,
+HTML): its first 80 characters, an ellipsis and its length (hunt22: the text report printed
+all 5,000 characters in the sentence)."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from cxrules.cli import main
+
+POLICY = """\
+policy shop.wording "Never say 'no problem'"
+  severity high
+  forbid staff.said where text contains "no problem"
+
+policy shop.fine "Never say 'fine' in a visit"
+  severity high
+  per visit
+  forbid staff.said where text == "fine"
+"""
+
+SAID = "no problem " + "x" * 5000  # 5,011 characters
+VISIT = "v" + "y" * 3000  # 3,001 characters
+SAID_AT = {"time": "2026-03-02T10:00:00Z", "type": "staff.said"}
+LOG = [
+    {**SAID_AT, "id": "e1", "visit": "v1", "text": SAID},
+    {**SAID_AT, "time": "2026-03-02T11:00:00Z", "id": "e2", "visit": VISIT, "text": "fine"},
+]
+
+
+def _audit(tmp_path: Path, engine: str, form: str) -> str:
+    (tmp_path / "p.cxr").write_text(POLICY, "utf-8")
+    (tmp_path / "log.jsonl").write_text("".join(json.dumps(e) + "\n" for e in LOG), "utf-8")
+    args = ["audit", "--policies", str(tmp_path / "p.cxr"), "--log", str(tmp_path / "log.jsonl")]
+    result = CliRunner().invoke(main, [*args, "--engine", engine, "--format", form])
+    assert result.exit_code == 1, result.output
+    return result.stdout
+
+
+def test_human_reports_clip_long_values(tmp_path: Path, audit_engine: str) -> None:
+    said = '"no problem ' + "x" * 69 + '…" (5,011 characters)'
+    visit = "v" + "y" * 79 + "… (3,001 characters)"
+    text = _audit(tmp_path, audit_engine, "text")
+    assert "x" * 81 not in text and "y" * 81 not in text
+    flat = " ".join(line.strip() for line in text.splitlines())
+    assert f"text = {said} (rule: forbid" in flat
+    assert f"forbidden staff.said in visit {visit} at 2026-03-02" in flat
+    markdown = _audit(tmp_path, audit_engine, "markdown")
+    assert "x" * 81 not in markdown and "y" * 81 not in markdown
+    assert "5,011 characters" in markdown and "3,001 characters" in markdown
+    page = _audit(tmp_path, audit_engine, "html")
+    assert "x" * 81 not in page and "y" * 81 not in page
+    assert "5,011 characters" in page and "3,001 characters" in page
+
+
+def test_json_and_csv_keep_long_values_whole(tmp_path: Path, audit_engine: str) -> None:
+    report = json.loads(_audit(tmp_path, audit_engine, "json"))
+    sentences = {v["policy"]: v["sentence"] for v in report["violations"]}
+    assert f'text = "{SAID}"' in sentences["shop.wording"]
+    assert f"in visit {VISIT} at" in sentences["shop.fine"]
+    rows = list(csv.DictReader(io.StringIO(_audit(tmp_path, audit_engine, "csv"))))
+    assert {r["scope"] for r in rows} == {"", f"visit={VISIT}"}
+    assert any(SAID in r["sentence"] for r in rows)
