@@ -462,7 +462,7 @@ def clip_tree(value: Any) -> Any:
     characters, '…' and its length), in lists and maps at any depth.
 
     >>> clip_tree({"text": "x" * 300, "n": [1, "ok"]})["text"][-20:]
-    'xxx… (300 characters)'
+    'xx… (300 characters)'
     """
     if isinstance(value, str) and len(value) > LONG_VALUE:
         return f"{value[:CLIPPED_TO]}… ({len(value):,} characters)"
