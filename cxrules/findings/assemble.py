@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from cxrules import ir
 from cxrules.findings.model import Cell, Cited, Finding, Pending, Tally
 from cxrules.findings.sentences import (
-    cell_place,
+    cell_key,
     metric_text,
     pending_text,
     shown_deadline,
@@ -159,7 +159,7 @@ class Assembler:
         assert cell.first is not None and cell.last is not None
         sentence, details = metric_text(rule, cell, status)
         kind = "metric" if status == "violated" else "metric_warning"
-        where = cell_place(metric, cell)
+        where = cell_key(metric, cell)
         zone = self.zone
         first, last = cell.first, cell.last
         evidence = [first, last] if last != first else [first]

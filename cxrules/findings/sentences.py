@@ -30,6 +30,7 @@ from cxrules.ir.text import (
     pattern_text,
     percent,
     percentile_name,
+    scope_words,
     window_text,
 )
 from cxrules.ir.walk import iter_nodes, leaves, unit_of
@@ -46,10 +47,11 @@ PERIOD_ENDS = {"end_of_day": "day", "end_of_week": "week", "end_of_month": "mont
 
 
 def scope_label(policy: ir.Policy, scope: tuple[str, ...]) -> str:
-    """'visit v-1007', 'customer c-1/billing'; '' for the global scope."""
+    """'visit v-1007', 'customer c-1, topic billing' (`scope_words`); '' for the global
+    scope."""
     if not policy.scope:
         return ""
-    return f"{policy.scope[0]} {'/'.join(map(key_text, scope))}"
+    return scope_words(policy.scope, scope)
 
 
 def trigger_of(rule: Any) -> ir.Trigger | None:
@@ -467,7 +469,18 @@ def metric_figure(rule: ir.MetricCheck, value: float) -> str:
 
 
 def cell_place(metric: ir.Metric, cell: Cell) -> str:
-    """' for queue=q1 in day 2026-03-02' (the group and the bucket of a cell)."""
+    """' for queue=q1 in day 2026-03-02' (the group and the bucket of a cell; a value with a
+    comma quoted in a group of several keys, `scope_words`)."""
+    where = scope_words(metric.group_by, cell.group, "=")
+    return (f" for {where}" if where else "") + (
+        f" in {metric.bucket} {cell.bucket}" if cell.bucket else ""
+    )
+
+
+def cell_key(metric: ir.Metric, cell: Cell) -> str:
+    """The cell's place as violation ids are made from it: `cell_place` as it was written
+    before a comma in a value was quoted, so that the ids of metric breaches stay as they
+    were."""
     where = ", ".join(
         f"{k}={key_text(v)}" for k, v in zip(metric.group_by, cell.group, strict=True)
     )

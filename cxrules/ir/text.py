@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Sequence
 from typing import Any
 
 from cxrules import ir
@@ -264,3 +265,29 @@ def key_text(v: str) -> str:
     if v and v == v.strip() and v.isprintable():
         return v
     return json.dumps(v, ensure_ascii=False)
+
+
+def part_text(v: str) -> str:
+    """A value of a scope or group of several keys, which a label lists as 'key value, key
+    value': as `key_text` shows it, and quoted too when it holds a comma, so that a value never
+    reads as two ('topic "Payment, late"'); a slash is no separator and stays as it is.
+
+    >>> [part_text(v) for v in ("c-1", "Payment/Late", "Payment, late", "FATURA ")]
+    ['c-1', 'Payment/Late', '"Payment, late"', '"FATURA "']
+    """
+    shown = key_text(v)
+    return json.dumps(v, ensure_ascii=False) if shown == v and "," in v else shown
+
+
+def scope_words(keys: Sequence[str], values: Sequence[str], between: str = " ") -> str:
+    """A scope or a group as a sentence names it: 'visit v-1007' for one key; for several,
+    each key with its value, 'customer c-1, topic Payment/Late', a value with a comma quoted
+    (`part_text`). `between` joins a key and its value ('queue=q1' with '=').
+
+    >>> scope_words(["customer", "topic"], ["c-1", "Betalen/Termijn, laat"])
+    'customer c-1, topic "Betalen/Termijn, laat"'
+    >>> scope_words(["visit"], ["v, 1"]), scope_words(["queue"], ["q1"], "=")
+    ('visit v, 1', 'queue=q1')
+    """
+    shown = key_text if len(values) == 1 else part_text
+    return ", ".join(f"{k}{between}{shown(v)}" for k, v in zip(keys, values, strict=True))

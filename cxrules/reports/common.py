@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from pathlib import PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING, Any
 
-from cxrules.ir.text import figure, key_text, measured
+from cxrules.ir.text import figure, measured, scope_words
 from cxrules.reports.model import (
     SEVERITY_ORDER,
     MetricValue,
@@ -307,16 +307,20 @@ def _bound(threshold: str, unit: str) -> float | None:
 
 def scope_text(scope: dict[str, str], *, raw: bool = False) -> str:
     """Scope values as 'key=value, key=value' in key order; '(whole log)' when there are none.
-    A value that would not show (empty, spaces at an end) is quoted, unless `raw` (CSV cells
-    hold the values as they are).
+    A value that would not show (empty, spaces at an end) is quoted, and so is one with a comma
+    among several keys (`scope_words`), unless `raw` (CSV cells hold the values as they are).
 
     >>> scope_text({"visit": "v-1", "arm": "ayse"}), scope_text({})
     ('arm=ayse, visit=v-1', '(whole log)')
+    >>> scope_text({"customer": "c-1", "topic": "Payment, late"})
+    'customer=c-1, topic="Payment, late"'
     """
     if not scope:
         return "(whole log)"
-    shown = (lambda v: v) if raw else key_text
-    return ", ".join(f"{key}={shown(scope[key])}" for key in sorted(scope))
+    keys = sorted(scope)
+    if raw:
+        return ", ".join(f"{key}={scope[key]}" for key in keys)
+    return scope_words(keys, [scope[key] for key in keys], "=")
 
 
 def instant(text: str, where: str) -> datetime:

@@ -13,7 +13,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from cxrules.ir.text import figure
+from cxrules.ir.text import figure, key_text, part_text
 from cxrules.reports.common import html_text, scope_text
 from cxrules.reports.model import MetricValue, PolicySummary
 from cxrules.reports.svg import BAD_COLOR, NONE_COLOR, OK_COLOR, WARN_COLOR, clip, num, svg_document
@@ -129,7 +129,7 @@ def metric_charts(policy: PolicySummary) -> list[tuple[str, str]]:
                 Point(
                     group if v.group else v.bucket or "whole log",
                     *_facts(v),
-                    tick=", ".join(v.group[k] for k in sorted(v.group)) or None,
+                    tick=_tick(v.group),
                 )
                 for group, found in sorted(groups.items())
                 for v in found
@@ -149,6 +149,17 @@ def metric_charts(policy: PolicySummary) -> list[tuple[str, str]]:
             svg = value_chart(points, caption, unit, required, warning, wide=wide)
             charts.append((caption, svg))
     return charts
+
+
+def _tick(group: dict[str, str]) -> str | None:
+    """A group's values under a chart's axis: 'billing', 'c-1, "Payment, late"' (a value with a
+    comma quoted among several, `part_text`); None for no group.
+
+    >>> _tick({"queue": "billing"}), _tick({"c": "c-1", "t": "Payment, late"}), _tick({})
+    ('billing', 'c-1, "Payment, late"', None)
+    """
+    shown = key_text if len(group) == 1 else part_text
+    return ", ".join(shown(group[k]) for k in sorted(group)) or None
 
 
 def unit_of(value: MetricValue) -> str:
