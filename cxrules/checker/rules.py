@@ -12,6 +12,7 @@ from cxrules.checker.shared import (
     business_time,
     check_count,
     check_duration,
+    no_business_bounds,
     no_business_window,
     undefined_calendar,
 )
@@ -377,11 +378,11 @@ def _expectations(chk: Context, rule: ast.ExpectationsRule, names: PolicyNames) 
 
 
 def _timing(chk: Context, timing: ast.Timing, names: PolicyNames, forbid: bool) -> None:
-    for d in (timing.first, timing.second):
-        if d is not None:
-            check_duration(chk, d, names)
-            if timing.direction == "before":
-                no_business_window(chk, d, "a 'before' window", names)
+    bounds = [b for b in (timing.first, timing.second) if b is not None]
+    for bound in bounds:
+        check_duration(chk, bound, names)
+    if timing.direction == "before":
+        no_business_bounds(chk, bounds, "a 'before' window", names)
     if timing.paused_while is not None:
         if names.state(timing.paused_while) is None:
             chk.err(

@@ -10,7 +10,7 @@ from cxrules.checker.context import Context
 from cxrules.checker.symbols import PolicyNames
 from cxrules.diagnostics import did_you_mean
 from cxrules.language import ast
-from cxrules.source import Span
+from cxrules.source import Span, make_span
 from cxrules.time.format import UNITS
 from cxrules.time.zones import zone as lookup
 
@@ -49,15 +49,28 @@ def no_business_window(ctx: Context, d: Any, what: str, names: PolicyNames) -> N
     """E228 when `d`, the length of a sliding window (`what`: a counting, rate-limit, share or
     'before' window), is business time: no engine counts such a window (each refuses it at
     audit time, E302), so the check says so where the window is written."""
-    found = business_time(d, names)
-    if found is None:
+    no_business_bounds(ctx, [d], what, names)
+
+
+def no_business_bounds(ctx: Context, bounds: list[Any], what: str, names: PolicyNames) -> None:
+    """One E228 for a window whose bounds (`between D1 and D2 before`: two) are in business
+    time, one or both: the clause is one mistake, said once, underlined from the first such
+    bound to the last."""
+    found = [(d, b) for d in bounds if (b := business_time(d, names)) is not None]
+    if not found:
         return
-    amount = f"{found.amount:g}{'h' if found.unit == 'h' else 'd'}"
+    written = " and ".join(b.text for _, b in found)
+    fixed = " and ".join(f"{b.amount:g}{'h' if b.unit == 'h' else 'd'}" for _, b in found)
+    first, last = found[0][0].span, found[-1][0].span
+    span = first
+    if last.file == first.file and (last.line, last.column) > (first.line, first.column):
+        span = make_span(first.file, first.line, first.column, last.end_line, last.end_column)
     ctx.err(
         "E228",
-        f"{what} in business time ({found.text}) is not supported by any engine",
-        d.span,
-        f"write it as a fixed duration, e.g. {amount} instead of {found.text}",
+        f"{what} in business time ({written}) is not supported by any engine",
+        span,
+        f"write {'them as fixed durations' if len(found) > 1 else 'it as a fixed duration'}, "
+        f"e.g. {fixed} instead of {written}",
     )
 
 

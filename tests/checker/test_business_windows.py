@@ -119,3 +119,25 @@ def test_the_refusal_points_at_the_duration_a_parameter_included(tmp_path: Path)
         "a counting window in business time (2 business days) is not supported by any engine"
     )
     assert d.hint == "write it as a fixed duration, e.g. 2d instead of 2 business days"
+
+
+def test_a_window_with_two_business_bounds_is_one_diagnostic(tmp_path: Path) -> None:
+    # `between 4 business hours and 1 business hour before` gave an E228 per bound (hunt22): the
+    # clause is one mistake, said once and underlined from the first bound to the last
+    rule = "  when a.made\n  expect b.made between 4 business hours and {D} before\n"
+    loaded = load(tmp_path, rule, "1 business hour")
+    [d] = loaded.diagnostics
+    assert (d.code, d.message, d.hint) == (
+        "E228",
+        "a 'before' window in business time (4 business hours and 1 business hour) is not "
+        "supported by any engine",
+        "write them as fixed durations, e.g. 4h and 1h instead of 4 business hours and 1 "
+        "business hour",
+    )
+    line = rule.splitlines()[1].replace("{D}", "1 business hour")
+    start = line.index("4 business") + 1
+    assert (d.span.column, d.span.end_column) == (start, line.index(" before") + 1)
+    # one bound in business time: the diagnostic is at that bound alone, as before
+    [d] = load(tmp_path, rule, "1h").diagnostics
+    assert d.message.endswith("(4 business hours) is not supported by any engine")
+    assert (d.span.column, d.span.end_column) == (start, start + len("4 business hours"))
