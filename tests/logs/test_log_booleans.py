@@ -208,8 +208,10 @@ def test_servicenow_sla_misses_are_found_with_booleans(tmp_path, audit_engine):
     ]
     assert len(missed) == 309  # as `awk -F, '$2=="Closed" && $7=="false"'` counts them
     example = ROOT / "examples" / "uci_servicenow_incident_log" / "cxrules.toml"
+    text = example.read_text("utf-8")
+    assert 'booleans = ["made_sla"]\n' in text  # the example's mapping reads it so (hunt22)
     mapping = tmp_path / "cxrules.toml"
-    mapping.write_text(example.read_text("utf-8") + 'booleans = ["made_sla"]\n', "utf-8")
+    mapping.write_text(text, "utf-8")
     policies = tmp_path / "p.cxr"
     policies.write_text(SLA_POLICY)
     request = AuditRequest(
@@ -224,7 +226,7 @@ def test_servicenow_sla_misses_are_found_with_booleans(tmp_path, audit_engine):
     assert sorted(v.trigger.line for v in report.violations if v.trigger) == missed
     assert len(report.violations) == 309
     # without the mapping's `booleans`: no violation, and W407 says why
-    mapping.write_text(example.read_text("utf-8"), "utf-8")
+    mapping.write_text(text.replace('booleans = ["made_sla"]\n', ""), "utf-8")
     report, warnings = run_audit(request)
     assert report.violations == []
     assert [w.code for w in warnings] == ["W407"]
