@@ -369,6 +369,13 @@ _LOG_DIR = tempfile.TemporaryDirectory(prefix="cxrules-fuzz-log-")
 
 
 @share(1.0)
+@example(  # a month bucket of 9999-12 in Kiritimati ends in the year 10000 there (written in UTC)
+    records=[
+        {"time": "9999-12-30T23:59:59.999999Z", "type": "order.placed", "customer": "k1"},
+    ],
+    zone="Pacific/Kiritimati",
+    fmt="text",
+)
 @example(  # found by the campaign: an invariant whose grace ends after the year 9999
     records=[{"time": "7263-01-01T00:00:00+00:00", "type": "customer.entered", "visit": "k1"}],
     zone="UTC",

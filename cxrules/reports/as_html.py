@@ -460,8 +460,15 @@ def violation_day(v: Violation, n: int, zone: ZoneInfo, audited: list[date]) -> 
 
 
 def _in_zone(moment: datetime, zone: ZoneInfo) -> datetime:
-    """A time of the report in its zone (a time written without an offset is in it)."""
-    return moment.replace(tzinfo=zone) if moment.tzinfo is None else moment.astimezone(zone)
+    """A time of the report in its zone (a time written without an offset is in it); one the
+    zone cannot show (the ends of time, in the year 0 or 10000 there) stays in UTC, as the
+    report writes it."""
+    if moment.tzinfo is None:
+        return moment.replace(tzinfo=zone)
+    try:
+        return moment.astimezone(zone)
+    except OverflowError:
+        return moment
 
 
 def _audited_days(report: Report) -> list[date]:
