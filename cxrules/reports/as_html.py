@@ -427,19 +427,24 @@ def _per_day(report: Report, audited: list[date]) -> dict[date, dict[str, int]]:
 
 def violation_day(v: Violation, n: int, zone: ZoneInfo, audited: list[date]) -> date:
     """The day a violation is counted on, in the report's zone: the day it starts, except a
-    metric breach, which spans its bucket (a day, a week, a month) and is counted on the
-    bucket's last day, when its figure is final; then moved into the audited days, so a bucket
-    or a `before` window that began before the first event, or a bucket the horizon cut short,
-    is counted on the first or the last audited day.
+    metric breach, which is counted on its last day, when its figure is final: its bucket's (a
+    day, a week, a month: `details.bucket` names it, and its end is the next bucket's start),
+    or its last event's for a metric over the whole log. Then moved into the audited days, so
+    a bucket or a `before` window that began before the first event, or a bucket the horizon
+    cut short, is counted on the first or the last audited day.
 
     >>> from cxrules.reports.model import Violation
     >>> march = Violation(id="v", policy="p", kind="metric", severity="high", scope={},
     ...                   start="2026-02-28T21:00:00+00:00", end="2026-03-31T21:00:00+00:00",
-    ...                   sentence="rate in month 2026-03 was 33.3%")
+    ...                   sentence="rate in month 2026-03 was 33.3%",
+    ...                   details={"bucket": "2026-03"})
     >>> utc, istanbul = ZoneInfo("UTC"), ZoneInfo("Europe/Istanbul")
     >>> str(violation_day(march, 0, utc, [])), str(violation_day(march, 0, istanbul, []))
     ('2026-03-31', '2026-03-31')
     >>> str(violation_day(march, 0, utc, [date(2026, 3, 2), date(2026, 3, 20)]))
+    '2026-03-20'
+    >>> whole = march.model_copy(update={"end": "2026-03-20T00:00:00+00:00", "details": {}})
+    >>> str(violation_day(whole, 0, utc, []))  # its last event, at midnight of 20 March
     '2026-03-20'
     >>> gap = march.model_copy(update={"kind": "gap"})
     >>> str(violation_day(gap, 0, utc, [])), str(violation_day(gap, 0, istanbul, []))
@@ -449,8 +454,9 @@ def violation_day(v: Violation, n: int, zone: ZoneInfo, audited: list[date]) -> 
     """
     if v.kind == "metric":
         start = _in_zone(instant(v.start, f"violations[{n}].start"), zone)
-        end = _in_zone(instant(v.end, f"violations[{n}].end"), zone)
-        moment = max(end - timedelta(microseconds=1), start)  # the bucket's last instant
+        moment = _in_zone(instant(v.end, f"violations[{n}].end"), zone)
+        if (v.details or {}).get("bucket") is not None:  # the bucket's last instant
+            moment = max(moment - timedelta(microseconds=1), start)
     else:
         moment = _in_zone(instant(v.start, f"violations[{n}].start"), zone)
     day = moment.date()

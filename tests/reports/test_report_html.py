@@ -96,10 +96,8 @@ def test_violations_per_day_span_the_audited_days(report: Report) -> None:
 
 def metric_breach(report: Report, start: str, end: str) -> Report:
     """The sample report with its service-level breach spanning `start` to `end` (a bucket)."""
-    violations = [
-        v.model_copy(update={"start": start, "end": end}) if v.id == "v-cc-1" else v
-        for v in report.violations
-    ]
+    bucket = {"start": start, "end": end, "details": {"bucket": start[:10]}}
+    violations = [v.model_copy(update=bucket) if v.id == "v-cc-1" else v for v in report.violations]
     return report.model_copy(update={"violations": violations})
 
 
