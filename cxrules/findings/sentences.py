@@ -31,6 +31,7 @@ from cxrules.ir.text import (
     percent,
     percentile_name,
     scope_words,
+    warns_text,
     window_text,
 )
 from cxrules.ir.walk import iter_nodes, leaves, unit_of
@@ -536,11 +537,14 @@ def metric_text(rule: ir.MetricCheck, cell: Cell, status: str) -> tuple[str, Det
     assert cell.value is not None
     broken = rule.require if status == "violated" else rule.warn
     assert broken is not None
-    need = "required" if status == "violated" else "warning level"
+    # a warning says when the metric warns, as the policy writes it ('warns above 20s'), not
+    # the level a value keeps to not warn ('<= 20s')
+    level = threshold_text(metric, broken)
+    need = f"required {level}" if status == "violated" else warns_text(level)
     words, numbers = _population(rule, cell)
     sentence = (
         f"{metric.name}{cell_place(metric, cell)} was {metric_figure(rule, cell.value)} "
-        f"({words}; {need} {threshold_text(metric, broken)})"
+        f"({words}; {need})"
     )
     details: Details = {
         "metric": metric.name,

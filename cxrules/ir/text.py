@@ -291,3 +291,15 @@ def scope_words(keys: Sequence[str], values: Sequence[str], between: str = " ") 
     """
     shown = key_text if len(values) == 1 else part_text
     return ", ".join(f"{k}{between}{shown(v)}" for k, v in zip(keys, values, strict=True))
+
+
+def warns_text(level: str) -> str:
+    """A metric's warning level as reports keep it (the side a value must stay on not to warn,
+    '>= 85%') as the condition that warns, the way the policy writes it ('warns below 85%').
+
+    >>> warns_text(">= 85%"), warns_text("<= 20s"), warns_text("85%")
+    ('warns below 85%', 'warns above 20s', 'warning level 85%')
+    """
+    op, _, value = level.strip().partition(" ")
+    side = {">=": "below", ">": "at or below", "<=": "above", "<": "at or above"}.get(op)
+    return f"warns {side} {value.strip()}" if side and value.strip() else f"warning level {level}"

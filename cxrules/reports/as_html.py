@@ -19,6 +19,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from cxrules.ir.text import warns_text
 from cxrules.reports.as_json import to_plain
 from cxrules.reports.common import (
     WARNING_KINDS,
@@ -399,12 +400,12 @@ def _metric_part(policy: PolicySummary) -> str:
             _e(metric_value(m)),
             f"{m.population:,}",
             _e(m.threshold),
-            _e(m.warn or "–"),
+            _e(warns_text(m.warn) if m.warn else "–"),
             _e(m.status.replace("_", " ")),
         ]
         for m in policy.metrics
     ]
-    head = ["metric", "group", "bucket", "value", "n", "threshold", "warning level", "status"]
+    head = ["metric", "group", "bucket", "value", "n", "threshold", "warning", "status"]
     table = _table(head, rows, numeric={3, 4})
     single = " one" if figures.count("<figure>") == 1 else ""
     return (

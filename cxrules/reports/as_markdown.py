@@ -11,6 +11,7 @@ import html
 import re
 from collections.abc import Sequence
 
+from cxrules.ir.text import warns_text
 from cxrules.reports.common import (
     WARNING_KINDS,
     check_severity,
@@ -130,7 +131,7 @@ def _metrics(report: Report) -> list[str]:
         "|---|---|---|---|--:|--:|---|---|",
     ]
     for policy, value in flagged:
-        threshold = value.threshold + (f", warning level {value.warn}" if value.warn else "")
+        threshold = value.threshold + (f", {warns_text(value.warn)}" if value.warn else "")
         cells = (
             md(policy.id),
             md(value.metric),

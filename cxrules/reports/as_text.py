@@ -20,6 +20,7 @@ from rich.table import Table
 from rich.text import Text
 
 from cxrules.diagnostics import CODES
+from cxrules.ir.text import warns_text
 from cxrules.reports.common import (
     WARNING_KINDS,
     check_severity,
@@ -269,7 +270,7 @@ def _metrics(console: Console, report: Report) -> None:
         where = [clip_values(scope_text(value.group), [value.group])] if value.group else []
         where += [value.bucket] if value.bucket else []
         levels = f"requires {value.threshold}"
-        levels += f", warning level {value.warn}" if value.warn else ""
+        levels += f", {warns_text(value.warn)}" if value.warn else ""
         _item(
             console,
             _line(

@@ -13,7 +13,7 @@ import math
 import re
 from dataclasses import dataclass
 
-from cxrules.ir.text import figure, key_text, part_text
+from cxrules.ir.text import figure, key_text, part_text, warns_text
 from cxrules.reports.common import html_text, scope_text
 from cxrules.reports.model import MetricValue, PolicySummary
 from cxrules.reports.svg import BAD_COLOR, NONE_COLOR, OK_COLOR, WARN_COLOR, clip, num, svg_document
@@ -202,7 +202,7 @@ def value_chart(
     >>> svg = value_chart([Point("2026-03", 0.7, "violated", 9), Point("2026-04", 0.9, "ok", 8)],
     ...                   "pickup", "percent", parse_bound(">= 80%", "percent"),
     ...                   parse_bound(">= 85%", "percent"))
-    >>> svg.count("<circle"), "required &gt;= 80%" in svg, "warning &gt;= 85%" in svg
+    >>> svg.count("<circle"), "required &gt;= 80%" in svg, "warns below 85%" in svg
     (2, True, True)
     """
     width, height = (width or 1000, 240) if wide else (width or 400, 200)
@@ -231,7 +231,7 @@ def value_chart(
             body.append(
                 f'<rect x="{left}" y="{num(y(b))}" width="{plot_w}" height="{num(y(a) - y(b))}" '
                 f'fill="{WARN_COLOR}" fill-opacity="0.22"><title>warning band: '
-                f"{html_text(warning.text)}</title></rect>"
+                f"{html_text(warns_text(warning.text))}</title></rect>"
             )
     digits = 0 if unit != "percent" or abs(step * 100 - round(step * 100)) < 1e-9 else 1
     tick = lo
@@ -243,9 +243,11 @@ def value_chart(
             f"{html_text(show(tick, unit, digits))}</text>"
         )
         tick += step
-    for bound, color, name in ((required, BAD_COLOR, "required"), (warning, WARN_COLOR, "warning")):
+    for bound, color in ((required, BAD_COLOR), (warning, WARN_COLOR)):
         if bound is None or not lo <= bound.value <= hi:
             continue
+        # the warning line says when a value warns ('warns below 85%'), not the level it keeps
+        legend = warns_text(bound.text) if bound is warning else f"required {bound.text}"
         by = y(bound.value)
         # the requirement's text on its failing side, the warning's on its passing side
         above = (bound is warning) == bound.lower
@@ -253,7 +255,7 @@ def value_chart(
             f'<line x1="{left}" y1="{num(by)}" x2="{left + plot_w}" y2="{num(by)}" '
             f'stroke="{color}" stroke-width="1.5" stroke-dasharray="6 4"/>'
             f'<text x="{left + plot_w - 4}" y="{num(by - 4 if above else by + 12)}" '
-            f'text-anchor="end" font-size="11" fill="{color}">{name} {html_text(bound.text)}</text>'
+            f'text-anchor="end" font-size="11" fill="{color}">{html_text(legend)}</text>'
         )
     if connect:
         runs: list[list[str]] = [[]]

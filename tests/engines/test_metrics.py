@@ -105,7 +105,7 @@ def test_share_per_queue_and_day_with_warning_and_not_applicable() -> None:
     }
     assert result.violations[0].sentence == (
         "service_level for queue=q1 in day 2026-03-02 was 80.0% (4 of 5 call.queued followed by "
-        "call.answered within 20s; warning level >= 85%)"
+        "call.answered within 20s; warns below 85%)"
     )
     assert [(o.trigger.id, o.deadline) for o in result.pending] == [
         ("e16", "2026-03-02T11:00:20+03:00")
@@ -251,7 +251,7 @@ def test_a_value_just_past_its_threshold_is_never_written_as_the_threshold() -> 
     log.add("+0s", "call.answered", wait=30)
     log.add("+1s", "call.answered", wait=21.5)
     assert [v.sentence for v in run(asa, log).violations] == [
-        "asa was 25.75s (mean of 2 call.answered; warning level <= 20s)"
+        "asa was 25.75s (mean of 2 call.answered; warns above 20s)"
     ]
 
 

@@ -229,7 +229,7 @@ def test_a_trend_chart_per_group_of_a_metric(report: Report) -> None:
         "2026-03-02: 83.3% (n=6, warn)",
         "2026-03-03: n/a (n=0, not applicable)",
     ]
-    required, warning = y_of_line(sales, "required >= 80%"), y_of_line(sales, "warning >= 85%")
+    required, warning = y_of_line(sales, "required >= 80%"), y_of_line(sales, "warns below 85%")
     assert warning < required  # 85% is drawn above 80%
     warned = float(dots["2026-03-02: 83.3% (n=6, warn)"].get("cy", ""))
     assert warning < warned < required  # 83.3% sits in the warning band
@@ -281,6 +281,9 @@ def test_content(report: Report) -> None:
     assert "<h2>Rejected records (3)</h2>" in text
     assert "4 activations: 1 satisfied, 2 violated" not in text  # octopus has 3 activations
     assert "3 activations: 1 satisfied, 2 violated; compliance" in text
+    # the metric table says when a value warns ('warn below 85%'), not the level it keeps
+    assert "<th>warning</th>" in text and "<td>warns below 85%</td>" in text
+    assert "&gt;= 85%" not in text
 
 
 def many(report: Report, count: int) -> Report:

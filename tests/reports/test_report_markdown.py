@@ -47,8 +47,21 @@ def test_first_violations(report: Report) -> None:
 def test_metric_table(report: Report) -> None:
     assert (
         "| callcenter.service-level | service\\_level | queue=sales | 2026-03-02 | 83.3% | 6 | "
-        "&gt;= 80%, warning level &gt;= 85% | warn |"
+        "&gt;= 80%, warns below 85% | warn |"
     ) in render_markdown(report).splitlines()
+
+
+def test_a_warning_above_says_it_warns_above(report: Report) -> None:
+    service_level = report.policies[3]  # callcenter.service-level; metrics[1]: queue=sales
+    value = service_level.metrics[1].model_copy(
+        update={"threshold": "<= 30%", "warn": "<= 20%", "value": 0.25}
+    )
+    policy = service_level.model_copy(update={"metrics": [value]})
+    odd = report.model_copy(update={"policies": [*report.policies[:3], policy]})
+    assert (
+        "| callcenter.service-level | service\\_level | queue=sales | 2026-03-02 | 25.0% | 6 | "
+        "&lt;= 30%, warns above 20% | warn |"
+    ) in render_markdown(odd).splitlines()
 
 
 def test_untrusted_text_stays_text(report: Report) -> None:

@@ -70,6 +70,30 @@ def test_policies_worst_first(report: Report) -> None:
     ]
 
 
+def test_a_long_metric_line_wraps_under_its_dash(report: Report) -> None:
+    lines = render_text(report, color=False, width=90).splitlines()
+    start = lines.index(
+        "  - service_level, queue=billing, 2026-03-02: 75.0% (n=8) violated; requires >= 80%, warns"
+    )
+    assert lines[start + 1] == "    below 85%"
+
+
+def test_a_warning_level_says_when_it_warns(report: Report) -> None:
+    # `require asa <= 30s warn above 20s`: the report keeps the level a value stays at not to
+    # warn ('<= 20s'); the reader is told when it warns
+    policy = report.policies[3]  # callcenter.service-level
+    value = policy.metrics[1].model_copy(
+        update={"metric": "asa", "threshold": "<= 30s", "warn": "<= 20s", "unit": "duration",
+                "value": 25.0, "status": "warn"}
+    )  # fmt: skip
+    odd = report.model_copy(
+        update={"policies": [*report.policies[:3], policy.model_copy(update={"metrics": [value]})]}
+    )
+    text = render_text(odd, color=False, width=200)
+    assert "asa, queue=sales, 2026-03-02: 25s (n=6) warn; requires <= 30s, warns above 20s" in text
+    assert "warning level" not in text and "<= 20s" not in text
+
+
 def test_policy_ids_are_never_cut_and_cancelled_is_counted(report: Report) -> None:
     long_id = "complaints.a-very-long-policy-identifier-that-no-column-was-made-for"
     policy = report.policies[1].model_copy(update={"id": long_id, "cancelled": 7})
@@ -105,13 +129,12 @@ def test_sections_in_order(report: Report) -> None:
             '  - staff said "no problem" at 12:30:00 [logs/visits.jsonl:25]',
             "Metric values that failed or warned",
             "callcenter.service-level: 80% of calls answered within 20 s, per queue and day",
-            # 105 characters: wraps before the last two words, hanging under the dash
+            # 100 characters: fits the width exactly
             "  - service_level, queue=billing, 2026-03-02: 75.0% (n=8) violated; requires >= 80%, "
-            "warning level",
-            "    >= 85%",
-            # 99 characters: fits
+            "warns below 85%",
+            # 94 characters: fits
             "  - service_level, queue=sales, 2026-03-02: 83.3% (n=6) warn; requires >= 80%, "
-            "warning level >= 85%",
+            "warns below 85%",
             "Open obligations: 1",
             "  - complaints.escalate-repeat: customer c-9, topic billing: complaint filed at "
             "15:00:00 awaits",
