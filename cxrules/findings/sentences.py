@@ -309,8 +309,14 @@ def _violation_text(
     if isinstance(rule, ir.Invariant):
         label = scope_label(policy, f.scope) or "the log"
         tail = "; still open at the horizon" if f.still_open else ""
+        # `always not parked`: 'parked held while open', not 'not parked did not hold while …'
+        condition = rule.condition
+        if isinstance(condition, ir.Unary) and condition.op == "not":
+            broke = f"{describe(condition.operand)} held"
+        else:
+            broke = f"{describe(condition)} did not hold"
         return (
-            f"{label}: {describe(rule.condition)} did not hold while {rule.during} "
+            f"{label}: {broke} while {rule.during} "
             f"from {t(f.start)} to {t(f.end)} ({_lasted(f, rule.grace, clock)}; "
             f"grace {duration_text(rule.grace)}{tail})"
         ), {"grace_seconds": rule.grace.seconds, "still_open": f.still_open}

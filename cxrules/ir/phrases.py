@@ -578,6 +578,8 @@ def must(e: Any) -> Phrase:
 
     >>> plain(must(ir.Missing(value=ir.Attr(path="channel"), negated=True)))
     'channel must be present'
+    >>> plain(must(ir.Unary(op="not", operand=ir.StateRef(name="parked", fn="active"))))
+    'parked must not hold'
     """
     if isinstance(e, ir.Binary):
         if e.op == "and":
@@ -599,6 +601,8 @@ def must(e: Any) -> Phrase:
         return cat(words(e.value), verb, join([words(o) for o in e.options], last=", "))
     if isinstance(e, ir.StateRef) and e.fn == "active":
         return [f"{humanize(e.name)} must hold"]
+    if isinstance(e, ir.Unary) and isinstance(e.operand, ir.StateRef) and e.operand.fn == "active":
+        return [f"{humanize(e.operand.name)} must not hold"]  # `always not parked`
     return cat("it must hold that ", words(e))
 
 

@@ -176,3 +176,25 @@ def test_two_long_gaps_in_one_interval_are_one_violated_activation() -> None:
     result = run(octopus(), log)
     assert kinds(result) == [("gap", "e1"), ("gap", "e3")]
     assert counts(result) == tally(activations=2, satisfied=1, violated=1)
+
+
+def test_a_negated_state_reads_as_the_state_that_held() -> None:
+    # `while open_problem: always not parked, grace 1h`: the breach says the problem was parked,
+    # not that 'not parked did not hold'
+    opened = ir.State(name="open_problem", start=pat("problem.opened"), end=pat("problem.closed"))
+    parked = ir.State(name="parked", start=pat("problem.parked"), end=pat("problem.resumed"))
+    rule = ir.Invariant(
+        during="open_problem",
+        condition=ir.Unary(op="not", operand=ir.StateRef(name="parked", fn="active")),
+        grace=dur("1h"),
+    )
+    log = Log()
+    log.add("+0s", "problem.opened", problem="p1")
+    log.add("+1h", "problem.parked", problem="p1")  # 11:00
+    log.add("+4h", "problem.resumed", problem="p1")  # 14:00: parked 3h, over the 1h grace
+    log.add("+5h", "problem.closed", problem="p1")
+    result = run(policy(rule, scope=("problem",), states=(opened, parked)), log)
+    assert [v.sentence for v in result.violations] == [
+        "problem p1: parked held while open_problem from 2026-03-02 11:00:00+03:00 to 14:00:00 "
+        "(3h; grace 1h)"
+    ]
