@@ -235,12 +235,7 @@ def check_zone(ctx: Context, zone: str, span: Span) -> None:
     try:
         lookup(zone)
     except ValueError:
-        from zoneinfo import available_timezones
+        from cxrules.time.zone_hints import zone_hint
 
-        ctx.err(
-            "E216",
-            f"unknown time zone '{zone}'",
-            span,
-            did_you_mean(zone, available_timezones())
-            or 'use an IANA name such as "Europe/Bucharest"',
-        )
+        hint = zone_hint(zone) or 'use an IANA name such as "Europe/Bucharest"'
+        ctx.err("E216", f"unknown time zone '{zone}'", span, hint)

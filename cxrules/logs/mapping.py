@@ -25,6 +25,7 @@ from cxrules.diagnostics import Diagnostic, did_you_mean, error, sort_key
 from cxrules.logs.errors import MappingError
 from cxrules.source import Span
 from cxrules.time.parse import SPECIAL_FORMATS, to_strptime
+from cxrules.time.zone_hints import zone_hint
 from cxrules.time.zones import zone
 
 Format = Literal["jsonl", "csv", "parquet", "xes"]
@@ -162,7 +163,8 @@ class LogMapping(_Model):
         try:
             zone(value)
         except ValueError:
-            raise ValueError(f"unknown time zone '{value}' (use an IANA name)") from None
+            hint = zone_hint(value) or "use an IANA name such as 'Europe/Bucharest'"
+            raise ValueError(f"unknown time zone '{value}'; {hint}") from None
         return value
 
     @field_validator("time_format")

@@ -53,6 +53,18 @@ def test_unknown_key_names_the_line_and_suggests(tmp_path):
     assert (d.span.line, d.span.column, d.source_line) == (3, 1, 'tiem_format = "iso"')
 
 
+def test_a_zone_named_after_a_city_that_keeps_another_citys_time(tmp_path):
+    # Gothenburg is no zone: spelling alone would suggest Europe/Athens, an hour off; it keeps
+    # Stockholm's time. A country's name gives its zone from the tz database's tables.
+    [found] = diagnostics(tmp_path, '[log]\nzone = "Europe/Gothenburg"\n')
+    assert found.message == (
+        "log.zone = 'Europe/Gothenburg': unknown time zone 'Europe/Gothenburg'; did you mean "
+        "'Europe/Stockholm'? (Gothenburg keeps Stockholm's time)"
+    )
+    [found] = diagnostics(tmp_path, '[log]\nzone = "Europe/Norway"\n')
+    assert found.message.endswith("did you mean 'Europe/Oslo'?")
+
+
 def test_bad_values_show_the_key_and_the_value(tmp_path):
     found = diagnostics(
         tmp_path,
@@ -62,7 +74,8 @@ def test_bad_values_show_the_key_and_the_value(tmp_path):
         (
             "E410",
             2,
-            "log.zone = 'Mars/Olympus': unknown time zone 'Mars/Olympus' (use an IANA name)",
+            "log.zone = 'Mars/Olympus': unknown time zone 'Mars/Olympus'; use an IANA name such "
+            "as 'Europe/Bucharest'",
         ),
         (
             "E410",
