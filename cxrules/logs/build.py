@@ -13,7 +13,13 @@ from cxrules.ir.reading import NUMBER_TEXT, read_boolean
 from cxrules.logs.event import Event
 from cxrules.logs.mapping import LogMapping
 from cxrules.time.instants import in_range
-from cxrules.time.parse import combine, make_clock_parser, make_date_parser, make_parser
+from cxrules.time.parse import (
+    combine,
+    make_clock_parser,
+    make_date_parser,
+    make_parser,
+    offset_hint,
+)
 from cxrules.time.zones import localize, zone
 
 _FIELD = re.compile(r"\{([^{}]+)\}")
@@ -357,8 +363,11 @@ class Builder:
         except (ValueError, OverflowError, OSError):
             if expected in ("epoch_s", "epoch_ms") and _finite(raw):
                 raise Bad("E413", _out_of_range(raw, column)) from None
+            why = offset_hint(raw, expected)
             raise Bad(
-                "E404", f"time {_show(raw)} in '{column}' does not match the format '{expected}'"
+                "E404",
+                f"time {_show(raw)} in '{column}' does not match the format '{expected}'"
+                + (f": {why}" if why else ""),
             ) from None
 
     def _dated(

@@ -179,3 +179,37 @@ def combine(day: date, clock: time, tz: tzinfo, next_day: bool = False) -> datet
     """A date and a time of day in a zone as an aware datetime (optionally one day later)."""
     dt = datetime.combine(day, clock, tzinfo=tz)
     return dt + timedelta(days=1) if next_day else dt
+
+
+_OFFSET_END = re.compile(r"(\s*)([+-]\d{2}:?\d{2}|Z)$")
+
+
+def offset_hint(raw: Any, fmt: str) -> str:
+    """Why a time that did not parse failed, when it is because it ends with a UTC offset its
+    format has no part for: the format to write instead. '' when that is not the reason.
+
+    >>> offset_hint("2026-03-02 10:00:00+01:00", "%Y-%m-%d %H:%M:%S")
+    "it ends with a UTC offset ('+01:00') that the format lacks: write '%Y-%m-%d %H:%M:%S%z'"
+    >>> offset_hint("02/03/2026 10:00 Z", "dd/mm/yyyy hh:mm")
+    "it ends with a UTC offset ('Z') that the format lacks: write 'dd/mm/yyyy hh:mm zzz'"
+    >>> offset_hint("2026-03-02 10:00:00", "%Y-%m-%d %H:%M:%S"), offset_hint("x+01:00", "iso")
+    ('', '')
+    """
+    if not isinstance(raw, str) or fmt in SPECIAL_FORMATS:
+        return ""
+    try:
+        pattern = to_strptime(fmt)
+    except ValueError:
+        return ""
+    match = _OFFSET_END.search(raw.strip())
+    if match is None or "%z" in pattern or "%Z" in pattern:
+        return ""
+    try:
+        datetime.strptime(raw.strip()[: match.start()], pattern)
+    except ValueError:
+        return ""  # it fails for another reason too
+    part = "%z" if "%" in fmt else "zzz"
+    return (
+        f"it ends with a UTC offset ('{match[2]}') that the format lacks: "
+        f"write '{fmt}{match[1]}{part}'"
+    )

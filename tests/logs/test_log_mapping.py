@@ -288,6 +288,28 @@ def test_strptime_format_and_unparsable_time_in_a_mapped_column(tmp_path):
     )
 
 
+def test_a_time_with_an_offset_its_format_lacks_is_told_the_format_to_write(tmp_path):
+    path = tmp_path / "t.csv"
+    path.write_text("at,type\n2026-03-02 10:05:00+01:00,a\n02/03/2026 10:05 Z,b\n")
+    table = {"time": "at", "time_format": "%Y-%m-%d %H:%M:%S", "zone": "UTC"}
+    logs, events = events_of(path, table)
+    assert events == []
+    assert [(bad.line, bad.code, bad.reason) for bad in logs.rejected] == [
+        (
+            2,
+            "E404",
+            "time '2026-03-02 10:05:00+01:00' in 'at' does not match the format "
+            "'%Y-%m-%d %H:%M:%S': it ends with a UTC offset ('+01:00') that the format lacks: "
+            "write '%Y-%m-%d %H:%M:%S%z'",
+        ),
+        (3, "E404", "time '02/03/2026 10:05 Z' in 'at' does not match the format "
+                    "'%Y-%m-%d %H:%M:%S'"),  # another layout: no offset hint
+    ]  # fmt: skip
+    # the format it says to write reads the time
+    _, [event] = events_of(path, {**table, "time_format": "%Y-%m-%d %H:%M:%S%z"})
+    assert event.time == datetime(2026, 3, 2, 9, 5, tzinfo=UTC)
+
+
 def test_dst_gap_and_fold_in_the_zone(tmp_path):
     path = tmp_path / "t.jsonl"
     path.write_text(
