@@ -18,6 +18,7 @@ from typing import IO, Any, Literal
 
 from cxrules.diagnostics import did_you_mean, error
 from cxrules.logs.build import Bad, Builder
+from cxrules.logs.column_hints import time_column_hint
 from cxrules.logs.errors import LogError, MappingError, OutOfOrder
 from cxrules.logs.event import Event, Rejected
 from cxrules.logs.files import (
@@ -129,9 +130,11 @@ class LogInput:
         if self.format not in ("csv", "parquet"):
             return
         builder = Builder(self.mapping, self.format, self.label)
+        rows: list[list[str]] = []  # the first rows, for a hint at the time column
         if self.format == "csv":
             with open_binary(self.file, self.label) as stream:
-                header = csv_header(stream, self.delimiter, self.mapping.encoding, self.label)
+                encoding = self.mapping.encoding
+                header = csv_header(stream, self.delimiter, encoding, self.label, rows)
             if not header:
                 return
         else:
@@ -146,6 +149,8 @@ class LogInput:
             for c in absent:
                 span, line = self.mapping.locate_column(c)
                 hint = did_you_mean(c, header) or "name a column of the header"
+                if c == "time" and self.mapping.time is None and not did_you_mean(c, header):
+                    hint = time_column_hint(header, rows) or hint
                 if c == self.mapping.type and not did_you_mean(c, header):
                     hint = (
                         "'type' is the column that holds each row's type; one type for every"

@@ -170,18 +170,39 @@ class _Recoded(io.RawIOBase):
         return n
 
 
-def csv_header(stream: IO[bytes], delimiter: str, encoding: str, label: str) -> list[str]:
-    """The header of a CSV stream (names made unique: a repeated name gets '.1', '.2', ...)."""
+def csv_header(
+    stream: IO[bytes],
+    delimiter: str,
+    encoding: str,
+    label: str,
+    sample: list[list[str]] | None = None,
+) -> list[str]:
+    """The header of a CSV stream (names made unique: a repeated name gets '.1', '.2', ...);
+    with `sample`, the first few rows after it are put there (for hints, never for events)."""
     lines = _Lines(stream, 1 << 24, encoding, label)
     reader = csv.reader(iter(lines), delimiter=delimiter)
     try:
         for fields in reader:
             _check_header(lines, label)
             if fields:
+                if sample is not None:
+                    _sample(reader, sample)
                 return _unique(fields)
     except csv.Error as exc:
         raise LogError(label, f"line {lines.number}: the header is not valid CSV: {exc}") from None
     return []
+
+
+def _sample(reader: Iterator[list[str]], into: list[list[str]], rows: int = 5) -> None:
+    """Up to `rows` non-empty rows from `reader`; a row that cannot be read ends the sample."""
+    try:
+        for row in reader:
+            if row:
+                into.append(row)
+            if len(into) >= rows:
+                return
+    except (csv.Error, LogError, ValueError):
+        return
 
 
 def _check_header(lines: _Lines, label: str) -> None:

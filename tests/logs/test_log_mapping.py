@@ -153,6 +153,31 @@ def test_columns_not_in_the_header_are_named_with_a_suggestion(tmp_path):
     assert d.hint == "did you mean 'when'?"
 
 
+def test_a_mapping_without_a_time_key_is_told_the_likely_time_column(tmp_path):
+    # no column is named 'time'; 'Created At' says so by its name and its values, 'Due' only
+    # by its values, 'closed_on' only by its name
+    path = tmp_path / "t.csv"
+    path.write_text(
+        "ticket,Created At,Due,status,closed_on\nt1,2026-03-02 10:00:00,2026-03-09,open,\n"
+    )
+    with pytest.raises(MappingError) as caught:
+        open_log(str(path), mapping_from_dict({"type": "status"}))
+    [d] = caught.value.diagnostics
+    assert d.hint == (
+        "the mapping has no 'time' key, so the time is read from a column named 'time': name "
+        "the time column, time = \"Created At\" (or 'Due', 'closed_on')"
+    )
+    # times not written ISO 8601: the format is asked for at once, not one E404 per record
+    path.write_text("id,Complete Timestamp,type\n1,2016/01/04 12:09:44.000,a\n")
+    with pytest.raises(MappingError) as caught:
+        open_log(str(path), mapping_from_dict({}))
+    [d] = caught.value.diagnostics
+    assert d.hint is not None and d.hint.endswith(
+        "time = \"Complete Timestamp\"; its first value '2016/01/04 12:09:44.000' is not ISO "
+        "8601: give its time_format too"
+    )
+
+
 def test_a_column_not_in_the_header_is_shown_where_the_mapping_file_names_it(tmp_path):
     """The error pointed at neither the mapping file nor its line, and read as if the export
     were broken (hunt7 finding-3)."""
