@@ -4,11 +4,13 @@ of the log has — most often a misspelling, which would otherwise audit to full
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from cxrules import ir
 from cxrules.diagnostics import Diagnostic, did_you_mean, warning
 from cxrules.ir.walk import attribute_paths, read_types, uses_local_time
+from cxrules.language.fmt import path as written_path
+from cxrules.language.fmt import type_text
 from cxrules.logs.profile import LogProfile
 from cxrules.source import Source, Span
 
@@ -37,7 +39,7 @@ def unseen(
                 continue
             hint = (
                 _attribute_of_a_type(name, paths, profile)
-                or did_you_mean(name, profile.types)
+                or _suggest(name, profile.types, type_text)
                 or "no event of the log has this type"
             )
             span, line = first_use(policy, name, source)
@@ -56,7 +58,7 @@ def unseen(
             span, line = first_use(policy, path, source)
             hint = (
                 _TYPE_HINT * (path == "type")
-                or did_you_mean(path, profile.paths)
+                or _suggest(path, profile.paths, lambda p: written_path(tuple(p.split("."))))
                 or _quoted_value(path, line)
                 or "no event of the log has this attribute"
             )
@@ -70,6 +72,17 @@ def unseen(
                 )
             )
     return found
+
+
+def _suggest(name: str, names: Iterable[str], written: Callable[[str], str]) -> str:
+    """'did you mean …?' naming the closest of `names` in the form a policy writes it: a type
+    with a space in quotes, an attribute with one in backticks ('' when none is close)."""
+    hint = did_you_mean(name, names)
+    close = hint.removeprefix("did you mean '").removesuffix("'?")
+    if not hint or written(close) == close:
+        return hint
+    how = "in quotes" if written(close).startswith('"') else "in backticks"
+    return f"did you mean {written(close)}? (a policy writes this name {how})"
 
 
 #: The hint for `type` read as an attribute (`where type == "x"`, `previous.type`).
@@ -121,7 +134,20 @@ def first_use(policy: ir.Policy, name: str, source: Source | None) -> tuple[Span
                 for found in pattern.finditer(text):
                     if not any(a <= found.start() < b for a, b in texts):
                         return source.span_at(line, found.start() + 1, len(name)), text
+    # a type written in quotes (`when "problem.In Progres"`), not in a title or a description
+    for lines in (_policy_lines(policy, source, last), shared):
+        for line in lines:
+            text = source.line_text(line)
+            if text.lstrip().startswith(_TEXT_CLAUSES):
+                continue
+            for found in _TEXT.finditer(text):
+                if found.group()[1:-1] == name:
+                    return source.span_at(line, found.start() + 1, len(found.group())), text
     return here, source.line_text(policy.line)
+
+
+#: The clauses whose texts are words for people, never a name a policy reads.
+_TEXT_CLAUSES = ("policy ", "description ", "owner ", "source ", "tags ", "param ")
 
 
 def _policy_lines(policy: ir.Policy, source: Source, last: int) -> list[int]:

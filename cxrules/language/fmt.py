@@ -74,6 +74,17 @@ def name_part(part: str, alone: bool) -> str:
     return f"`{part}`"
 
 
+def type_text(name: str) -> str:
+    """An event type as a policy writes it: bare when it reads back as one type, else quoted.
+
+    >>> type_text("problem.closed"), type_text("problem.In Progress"), type_text("Accepted/Wait")
+    ('problem.closed', '"problem.In Progress"', '"Accepted/Wait"')
+    """
+    parts = name.split(".")
+    bare = all(_NAME.fullmatch(p) for p in parts) and not (len(parts) == 1 and name in _keywords())
+    return name if bare else quote(name)
+
+
 def path(parts: tuple[str, ...]) -> str:
     if len(parts) == 1:
         return name_part(parts[0], alone=True)

@@ -7,6 +7,7 @@ from pathlib import Path
 from cxrules.findings.unseen import unseen
 from cxrules.logs.profile import LogProfile
 from cxrules.policyset import load_policies
+from cxrules.source import Source
 
 POLICY = """\
 policy calls.after-abandon "No answer straight after a hang-up"
@@ -30,3 +31,35 @@ def test_type_read_as_an_attribute_gets_the_pattern_as_its_hint(tmp_path: Path) 
         "policy calls.after-abandon reads attribute 'type', which no event in the log has",
     )
     assert found.hint.startswith("an event's type is not one of its attributes")
+
+
+SPACED = """\
+policy problems.progress "A problem in progress is closed within 30 days"
+  owner "Problem management"
+  description "From in progress to closed."
+  per problem
+  when "problem.In Progres"
+  expect problem.closed within 30d where Owner_Name == trigger.Owner_Name
+"""
+
+
+def test_a_name_with_a_space_is_suggested_as_a_policy_writes_it(tmp_path: Path) -> None:
+    # the log's type has a space: the hint quotes it (bare, it would not parse); its attribute
+    # has one too: the hint backticks it; the warning points at the quoted type
+    path = tmp_path / "p.cxr"
+    path.write_text(SPACED, encoding="utf-8")
+    loaded = load_policies([str(path)])
+    assert loaded.policy_set is not None
+    profile = LogProfile()
+    profile.add("problem.In Progress", {"problem": "p1", "Owner Name": "x"})
+    profile.add("problem.closed", {"problem": "p1", "Owner Name": "x"})
+    text = path.read_text(encoding="utf-8")
+    found = unseen(loaded.policy_set, profile, {str(path): Source(name=str(path), text=text)})
+    assert [(d.code, d.hint) for d in found] == [
+        (
+            "W401",
+            'did you mean "problem.In Progress"? (a policy writes this name in quotes)',
+        ),
+        ("W402", "did you mean `Owner Name`? (a policy writes this name in backticks)"),
+    ]
+    assert found[0].span is not None and (found[0].span.line, found[0].span.column) == (5, 8)
