@@ -2,7 +2,8 @@
 line to write instead of a list of the clauses that could come next: a `warn` after `minimum
 sample` on a metric's `require` line, a `warn` on a check that is not a metric's,
 `before within 30d`, `forbid P within D after Q` (a window after an event needs `when`), a
-comma before `paused while`, `expect P within D each` (`each` comes after `expect`), and two
+comma before `paused while`, `expect P within D each` (`each` comes after `expect`), `unless P
+within D` (an unless event has no window: a condition on its time), and two
 metric formulas written the way a spreadsheet would: `avg(v, P)` and `count(P) / count(Q)`."""
 
 from __future__ import annotations
@@ -21,6 +22,7 @@ _EXPECT_LINE = re.compile(r"^\s*expect\s+(?!each\b)(\S.*?)\s*$")
 _VALUE_COMMA = re.compile(r"\b(avg|sum|min|max)\(\s*([^,()]+?)\s*,\s*$")
 _COUNT_THEN = re.compile(r"\bcount\(\s*([^()]+?)\s*\)\s*$")
 _SLASH_COUNT = re.compile(r"^/\s*count\(\s*([^()]+?)\s*\)")
+_UNLESS = re.compile(r"\bunless\s+(\S(?:(?!\bwithin\b).)*?)\s*$")
 _FORBID_AFTER = re.compile(r"^\s*forbid\s+(.+?)\s+within\s+(\S+)\s+after\s+(.+?)\s*$")
 
 
@@ -84,6 +86,9 @@ def window_slip(
     formula = _metric_formula(word, before, line_text[span.column - 1 :], span, line_text)
     if formula is not None:
         return formula
+    unless = _UNLESS.search(before) if word == "within" else None
+    if unless is not None and "share(" not in before:
+        return _unless_window(unless.group(1), line_text[span.column - 1 :], span, line_text)
     forbid = _FORBID_AFTER.match(line_text) if word == "within" else None
     if forbid is not None:
         pattern, span_of, trigger = forbid.groups()
@@ -95,6 +100,30 @@ def window_slip(
             line_text,
         )
     return None
+
+
+def _unless_window(pattern: str, rest: str, span: Span, line_text: str) -> Diagnostic:
+    """`unless order.cancelled within 1d`: an unless event has no window of its own (it cancels
+    an obligation whenever it comes before the obligation is met); a time limit on it is a
+    condition on its time, counted from the trigger's."""
+    length = re.match(r"within\s+(\S+)", rest)
+    size = length.group(1) if length else "1d"
+    where = re.search(r"\bwhere\b", pattern)
+    joined = " where "
+    if where is not None:
+        joined = " and "
+        condition = pattern[where.end() :].strip()
+        if re.search(r"\bor\b", condition):  # 'and' would bind before the 'or'
+            pattern = f"{pattern[: where.start()].strip()} where ({condition})"
+    return error(
+        "E100",
+        "'unless' takes no window",
+        span,
+        "an unless event cancels the obligation whenever it comes before the obligation is met; "
+        f"to count it only within {size} of the trigger, write: "
+        f"unless {pattern}{joined}time <= trigger.time + {size}",
+        line_text,
+    )
 
 
 def _metric_formula(

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from engine_builders import (
     Log,
     after,
     attr,
+    compiled,
     counts,
     dur,
     kinds,
@@ -483,3 +486,27 @@ def test_before_window_with_only_an_upper_or_a_lower_bound() -> None:
         "notification.sent at least 15min before (by 09:45:00)"
     )
     assert v.start == v.end == "2026-03-02T09:45:00+03:00"
+
+
+def test_an_unless_counted_only_within_a_day_of_the_trigger(tmp_path: Path) -> None:
+    # 'unless' takes no window (E100 says so); the time limit the hint writes is a condition on
+    # the unless event's time: o1 is cancelled after 26h (too late: still owed, then missed),
+    # o2 after 2h (cancelled)
+    rule = compiled(
+        tmp_path,
+        "  per order\n  when order.placed\n  expect order.delivered within 2d\n"
+        "  unless order.cancelled where time <= trigger.time + 1d\n",
+        'policy orders.delivered "Orders are delivered"\n  owner "L"\n  description "D"\n',
+    )
+    log = Log()
+    log.add("+0s", "order.placed", order="o1")
+    log.add("+0s", "order.placed", order="o2")
+    log.add("+2h", "order.cancelled", order="o2")
+    log.add("+26h", "order.cancelled", order="o1")
+    log.add("+3d", "order.delivered", order="o3")
+    result = run(rule, log)
+    assert kinds(result) == [("missing", "e1")]
+    # three orders seen; o3 was never placed: a vacuous scope
+    assert counts(result, "orders.delivered") == tally(
+        scopes=3, vacuous=1, activations=2, violated=1, cancelled=1
+    )
