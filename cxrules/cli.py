@@ -19,13 +19,15 @@ import click
 
 from cxrules import __version__, engines
 from cxrules.diagnostics import Diagnostic, Level, render_json, render_text, sort_key
-from cxrules.engines.base import DEFAULT_MEMORY_LIMIT, memory_bytes
+from cxrules.engines.base import DEFAULT_MEMORY_LIMIT
 from cxrules.logs.progress import ProgressDisplay
+from cxrules.project.options import GivenPath, MaxViolations, Size
 
 if TYPE_CHECKING:
     from cxrules.project import Project
 
 EXIT_OK, EXIT_VIOLATIONS, EXIT_INVALID, EXIT_INPUT = 0, 1, 2, 3
+NO_POLICIES = "no policy files (*.cxr) found"
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})
@@ -35,7 +37,7 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=GivenPath())
 @click.option(
     "--format",
     "fmt",
@@ -55,11 +57,11 @@ def main() -> None:
     "--log",
     "logs",
     multiple=True,
-    type=click.Path(),
+    type=GivenPath(),
     help="a sample log: warn about event types and attributes the policies read and no event "
     "of it has (repeatable)",
 )
-@click.option("--mapping", type=click.Path(), help="TOML file mapping the sample log's columns")
+@click.option("--mapping", type=GivenPath(), help="TOML file mapping the sample log's columns")
 @click.option(
     "--log-format",
     type=click.Choice(["jsonl", "csv", "parquet", "xes"]),
@@ -75,7 +77,11 @@ def check(
     log_format: str | None,
 ) -> None:
     """Parse and validate policy files (files or folders of *.cxr; default: the project's);
-    with --log, also against a sample log, without auditing it."""
+    with --log, also against a sample log, without auditing it.
+
+    Exit 0 when the policies are valid, 2 when one has an error (with --strict, a warning), no
+    policy file is found, or for usage or an invalid mapping, 3 when a sample log cannot be read.
+    """
     from cxrules.audit import AuditError, check_against_logs
     from cxrules.policyset import load_policies
 
@@ -108,7 +114,7 @@ def check(
     elif loaded.policy_set is not None:
         click.echo(f"{files} file(s), {len(loaded.policy_set.policies)} policies: ok")
     if files == 0 and not diagnostics:
-        click.echo("no policy files (*.cxr) found", err=True)
+        click.echo(NO_POLICIES, err=True)
     if errors or files == 0 or (strict and diagnostics):
         sys.exit(EXIT_INVALID)
 
@@ -151,22 +157,6 @@ def _overrides(pairs: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
-class _Size(click.ParamType):
-    """An amount of memory as DuckDB reads it: a number and a unit (500MB, 2GB, 1.5GiB)."""
-
-    name = "SIZE"
-
-    def convert(
-        self, value: object, param: click.Parameter | None, ctx: click.Context | None
-    ) -> str:
-        text = str(value).strip()
-        try:
-            memory_bytes(text)
-        except ValueError as exc:
-            self.fail(str(exc), param, ctx)
-        return text
-
-
 def _engine_settings(
     engine: str,
     memory_limit: str | None,
@@ -183,30 +173,16 @@ def _engine_settings(
         raise click.UsageError(str(exc)) from None
 
 
-class _MaxViolations(click.ParamType):
-    """A count of violations (0 or more) or 'all'."""
-
-    name = "N|all"
-
-    def convert(
-        self, value: object, param: click.Parameter | None, ctx: click.Context | None
-    ) -> int | str:
-        if isinstance(value, int) or value == "all":
-            return value
-        text = str(value).strip().lower()
-        if text == "all":
-            return "all"
-        if text.isdigit():
-            return int(text)
-        self.fail(f"{value!r} is not a count: write a number such as 10, or 'all'", param, ctx)
-
-
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=GivenPath())
 @click.option("--check", "check_only", is_flag=True, help="only report files that would change")
 @click.option("--diff", "show_diff", is_flag=True, help="show the changes instead of writing")
 def fmt(paths: tuple[str, ...], check_only: bool, show_diff: bool) -> None:
-    """Rewrite policy files in the canonical layout (comments are kept)."""
+    """Rewrite policy files in the canonical layout (comments are kept).
+
+    Exit 0 when done (or, with --check or --diff, when no file would change), 1 when a file
+    would change, 2 for invalid policies, no policy file found or usage, 3 when a file cannot
+    be written."""
     from cxrules.language.fmt import format_file, write_formatted
     from cxrules.language.parser import parse
     from cxrules.language.workspace import display_name, expand, policy_text
@@ -215,6 +191,7 @@ def fmt(paths: tuple[str, ...], check_only: bool, show_diff: bool) -> None:
     files, problems = expand(_policy_paths(paths))
     diagnostics: list[Diagnostic] = list(problems)
     changed: list[str] = []
+    unwritten: list[str] = []
     root = Path.cwd().resolve()
     for path in files:
         name = display_name(path, root)
@@ -246,10 +223,19 @@ def fmt(paths: tuple[str, ...], check_only: bool, show_diff: bool) -> None:
                 nl=False,
             )
         elif not check_only:
-            write_formatted(path, formatted)
+            try:
+                write_formatted(path, formatted)
+            except OSError as exc:  # read-only, a full disk: said, and the next file is formatted
+                unwritten.append(f"cxrules fmt: cannot write '{name}': {exc.strerror or exc}")
+    if not files and not diagnostics:  # as check says it: nothing was formatted
+        click.echo(NO_POLICIES, err=True)
+        sys.exit(EXIT_INVALID)
     if diagnostics:
         click.echo(render_text(sorted(diagnostics, key=sort_key)))
         sys.exit(EXIT_INVALID)
+    if unwritten:
+        click.echo("\n".join(unwritten), err=True)
+        sys.exit(EXIT_INPUT)
     if check_only or show_diff:
         for name in changed:
             click.echo(f"would reformat {name}")
@@ -259,7 +245,7 @@ def fmt(paths: tuple[str, ...], check_only: bool, show_diff: bool) -> None:
 
 
 @main.command()
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=GivenPath())
 @click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE")
 @click.option(
     "--engine",
@@ -335,19 +321,20 @@ def run() -> None:
     "--policies",
     "policies",
     multiple=True,
-    type=click.Path(),
+    type=GivenPath(),
     help="policy files or folders (repeatable) [default: the project's 'policies']",
 )
 @click.option(
     "--log",
     "logs",
     multiple=True,
+    type=GivenPath(),
     help="log files (JSONL, CSV, Parquet or XES, gzipped or not) or folders of them; '-' for "
     "stdin [default: the project's 'logs']",
 )
 @click.option(
     "--mapping",
-    type=click.Path(),
+    type=GivenPath(),
     help="TOML file mapping the log's columns [default: the project's 'mapping' or [log]]",
 )
 @click.option(
@@ -373,7 +360,7 @@ def run() -> None:
 @click.option(
     "--output",
     "-o",
-    type=click.Path(dir_okay=False),
+    type=GivenPath(dir_okay=False),
     help="write the report here ('-': the terminal) [default: the project's 'output']",
 )
 @click.option(
@@ -391,7 +378,7 @@ def run() -> None:
 )
 @click.option(
     "--max-violations",
-    type=_MaxViolations(),
+    type=MaxViolations(),
     metavar="N|all",
     help="violations shown per policy by text, markdown and html (default 3, 3 and 20); "
     "'all' shows every one",
@@ -409,7 +396,7 @@ def run() -> None:
 )
 @click.option(
     "--memory-limit",
-    type=_Size(),
+    type=Size(),
     metavar="SIZE",
     help="duckdb, and spark while it reads the log: memory the audit may take, e.g. 2GB; the "
     "database holds what the program leaves of it and spills the rest to disk "
@@ -417,7 +404,7 @@ def run() -> None:
 )
 @click.option(
     "--temp-dir",
-    type=click.Path(file_okay=False),
+    type=GivenPath(file_okay=False),
     help="duckdb, spark: the folder DuckDB spills to [default: the system's temporary folder]",
 )
 @click.option(
@@ -591,7 +578,7 @@ def _explanations(paths: list[str], overrides: dict[str, str]) -> dict[str, str]
 
 
 @main.command(context_settings={"ignore_unknown_options": True})
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=GivenPath())
 @click.option(
     "--policies",
     "policies",
@@ -658,7 +645,7 @@ def _missing_bdd() -> str:
 
 
 @main.command(short_help="Each policy in plain English.")
-@click.argument("paths", nargs=-1, type=click.Path())
+@click.argument("paths", nargs=-1, type=GivenPath())
 @click.option(
     "--format",
     "fmt",
@@ -716,7 +703,7 @@ def explain(
 
 
 @main.command(short_help="Start a project: settings, a policy, a feature, a sample log.")
-@click.argument("directory", default=".", type=click.Path(file_okay=False))
+@click.argument("directory", default=".", type=GivenPath(file_okay=False))
 def init(directory: str) -> None:
     """Start a project in DIRECTORY (default: here): cxrules.toml, a policy file, a Gherkin
     feature, a sample log and a README. Existing files are never overwritten (exit 2)."""
@@ -734,8 +721,8 @@ def init(directory: str) -> None:
 
 
 @main.command(short_help="What-if: compare two JSON reports.")
-@click.argument("old", type=click.Path())
-@click.argument("new", type=click.Path())
+@click.argument("old", type=GivenPath())
+@click.argument("new", type=GivenPath())
 @click.option(
     "--format",
     "fmt",
@@ -750,7 +737,7 @@ def init(directory: str) -> None:
     metavar="N|all",
     help="text: list at most N breaches of each kind (appear, disappear, change)",
 )
-@click.option("--output", "-o", type=click.Path(dir_okay=False), help="write the comparison here")
+@click.option("--output", "-o", type=GivenPath(dir_okay=False), help="write the comparison here")
 def diff(old: str, new: str, fmt: str | None, max_items: str, output: str | None) -> None:
     """Compare two JSON reports (cxrules audit --format json): the breaches that appear,
     disappear or change, matched by violation id, and each policy's compliance side by side.

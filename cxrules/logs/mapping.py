@@ -280,6 +280,11 @@ def load_mapping(path: str | Path | None, project_dir: str | Path = ".") -> LogM
     """
     if path is not None:
         file = Path(path)
+        if file.is_dir():
+            inside = f", '{file / 'cxrules.toml'}'" * (file / "cxrules.toml").is_file()
+            raise MappingError(
+                [error("E410", f"mapping file '{file}' is a folder: name the TOML file{inside}")]
+            )
         if not file.is_file():
             raise MappingError([error("E410", f"mapping file '{file}' not found")])
         return _from_file(file, explicit=True)

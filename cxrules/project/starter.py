@@ -4,6 +4,7 @@ arguments."""
 
 from __future__ import annotations
 
+import re
 from importlib import resources
 from pathlib import Path
 
@@ -26,7 +27,11 @@ class InitError(Exception):
 def starter_text(name: str) -> str:
     """The text of one starter file (`FILES`), with the default engine filled in."""
     text = resources.files("cxrules.project").joinpath("template", name).read_text("utf-8")
-    return text.replace("@ENGINE@", engines.DEFAULT)
+    # the comment after the engine keeps its column, whatever the engine's name
+    for mark in re.findall(r'"@ENGINE@" *', text):
+        value = f'"{engines.DEFAULT}"'
+        text = text.replace(mark, value + " " * max(1, len(mark) - len(value)), 1)
+    return text
 
 
 def init_project(directory: str | Path) -> list[Path]:

@@ -186,29 +186,65 @@ def written_whole(output: str | None) -> Iterator[Any]:
     """The report's file (written as UTF-8, line ends kept), or standard output. The file is
     written beside its place and moved there once whole: a run that fails leaves no half report
     and whatever the path held before. A device or a pipe (`-o /dev/null`) is written into: the
-    move would replace it by a file. ReportNotWritten when the file cannot
-    be opened, written or moved."""
+    move would replace it by a file. ReportNotWritten when the file cannot be opened, written
+    (at any point: a disk that fills part-way) or moved."""
     if output is None:
         yield sys.stdout
         sys.stdout.flush()
         return
     if in_place(output):
-        with _opened(output, output) as handle:
+        with _file(output, output) as handle:
             yield handle
-            _flushed(handle, output)
         return
     target = Path(output)
     partial = target.with_name(f".{target.name}.partial")
     try:
-        with _opened(partial, output) as handle:
+        with _file(partial, output) as handle:
             yield handle
-            _flushed(handle, output)
         try:
             os.replace(partial, target)
         except OSError as exc:
             raise ReportNotWritten(output, exc) from None
     finally:
         partial.unlink(missing_ok=True)
+
+
+class _Checked:
+    """A report file whose write fails as ReportNotWritten (a disk that fills part-way through
+    a large report), not as an OSError that would read as an internal error; the rest is the
+    file's own."""
+
+    def __init__(self, handle: Any, output: str) -> None:
+        self._handle = handle
+        self._output = output
+
+    def write(self, text: str) -> int:
+        try:
+            return int(self._handle.write(text))
+        except OSError as exc:
+            raise ReportNotWritten(self._output, exc) from None
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._handle, name)
+
+
+@contextlib.contextmanager
+def _file(path: str | Path, output: str) -> Iterator[_Checked]:
+    """The file at `path`, opened, written, flushed and closed; ReportNotWritten for a failure
+    of any of these. When the body fails, the file is closed quietly: its own error stands
+    (closing a file on a full disk fails again, and would hide it)."""
+    handle = _opened(path, output)
+    try:
+        yield _Checked(handle, output)
+        _flushed(handle, output)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            handle.close()
+        raise
+    try:
+        handle.close()
+    except OSError as exc:
+        raise ReportNotWritten(output, exc) from None
 
 
 def _opened(path: str | Path, output: str) -> Any:

@@ -92,3 +92,57 @@ def test_a_report_that_cannot_be_written_is_said_with_exit_3(
     ) in result.output
     assert report.read_text("utf-8") == "yesterday's report"
     assert not [p for p in tmp_path.iterdir() if p.name.endswith(".partial")]
+
+
+class _FillingDisk:
+    """A report file on a disk that fills after `room` characters: a write past it fails with
+    ENOSPC, and so does closing the file (its buffer cannot go to disk either)."""
+
+    def __init__(self, path: object, room: int) -> None:
+        self.handle = open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115
+        self.room = room
+
+    def write(self, text: str) -> int:
+        if len(text) > self.room:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+        self.room -= len(text)
+        return self.handle.write(text)
+
+    def flush(self) -> None:
+        self.handle.flush()
+
+    def close(self) -> None:
+        self.handle.close()
+        if self.room <= 0:
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    def __enter__(self) -> _FillingDisk:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.handle, name)
+
+
+@pytest.mark.parametrize("name", ["r.json", "r.csv", "r.html", "r.txt"])
+def test_a_disk_that_fills_while_the_report_is_written_is_said_with_exit_3(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    """A write that failed part-way (not the open, the flush or the move) was 'internal error'.
+    JSON and CSV are written as the violations come, HTML and text at once: both fail."""
+    from cxrules.reports import destination
+
+    args = _project(tmp_path)
+    report = tmp_path / name
+    report.write_text("yesterday's report", encoding="utf-8")
+    monkeypatch.setattr(destination, "_opened", lambda path, output: _FillingDisk(path, 10))
+    result = CliRunner().invoke(main, [*args, "-o", str(report)], catch_exceptions=False)
+    assert result.exit_code == 3, result.output
+    assert (
+        f"cxrules audit: cannot write the report to {report}: {os.strerror(errno.ENOSPC)}"
+    ) in result.output
+    assert "internal error" not in result.output
+    assert report.read_text("utf-8") == "yesterday's report"
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".partial")]

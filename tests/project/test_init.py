@@ -36,6 +36,17 @@ def test_init_writes_the_starter_files(tmp_path: Path) -> None:
         assert (tmp_path / "shop" / name).read_text("utf-8") == starter_text(name)
 
 
+def test_the_settings_comments_stand_in_one_column(tmp_path: Path) -> None:
+    # the engine's name replaces a placeholder of another length: its comment stood 2 columns
+    # left of the others ('engine = "duckdb"               #')
+    init_project(tmp_path)
+    lines = (tmp_path / "cxrules.toml").read_text("utf-8").split("\n[log]")[0].splitlines()
+    settings = [line for line in lines if "=" in line and not line.startswith("# ")]
+    assert len(settings) >= 6
+    assert {line.index(" #") + 1 for line in settings} == {34}, settings
+    assert f'engine = "{engines.DEFAULT}" ' in (tmp_path / "cxrules.toml").read_text("utf-8")
+
+
 def test_init_never_overwrites(tmp_path: Path) -> None:
     (tmp_path / "policies").mkdir()
     (tmp_path / "policies" / "service.cxr").write_text("mine", "utf-8")
