@@ -74,7 +74,7 @@ CODES: dict[str, str] = {
     "E303": "invalid compiled policy",
     # E4xx: input (logs and mappings)
     "E401": "log file cannot be read",
-    "E402": "record is not valid JSON or CSV",
+    "E402": "record does not parse in the format of its log",
     "E403": "record has no time",
     "E404": "time cannot be parsed",
     "E405": "record has no type",

@@ -88,7 +88,7 @@ def _bad_json(label: str, number: int, data: bytes, exc: Exception) -> Rejected:
         reason = f"bytes are not valid UTF-8 at byte {bad.start + 1} of the line"
         return Rejected(label, number, "E407", reason, sample_text(data))
     if not data.strip():
-        return Rejected(label, number, "E402", "empty record", "")
+        return Rejected(label, number, "E402", "not valid JSON: the record is empty", "")
     try:  # again without the line end, so that the position is within the line
         orjson.loads(data.rstrip(b"\r\n"))
     except orjson.JSONDecodeError as again:
@@ -271,7 +271,7 @@ def read_csv(
         raw = delimiter.join(fields)
         if len(fields) != len(header):
             count = f"{len(fields)} field{'s' if len(fields) != 1 else ''}"
-            reason = f"row has {count}, the header has {len(header)}"
+            reason = f"not valid CSV: the row has {count}, the header has {len(header)}"
             yield Rejected(label, start, "E402", reason, sample_text(raw))
             continue
         yield start, dict(zip(header, fields, strict=True)), raw

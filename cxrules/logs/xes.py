@@ -163,8 +163,9 @@ def read_xes(stream: IO[bytes], label: str, time_key: str = "time:timestamp") ->
         except expat.ExpatError as exc:
             yield from handler.done
             reason = (
-                f"XML is not well-formed: {expat.errors.messages[exc.code]} at column "
-                f"{exc.offset + 1}; the rest of the file is not read"
+                "not valid XES: the XML is not well-formed: "
+                f"{expat.errors.messages[exc.code]} at column {exc.offset + 1}; the rest of the "
+                "file is not read"
             )
             yield Rejected(label, exc.lineno, "E402", reason, "")
             return

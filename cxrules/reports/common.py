@@ -186,7 +186,7 @@ def nothing_audited(report: Report) -> str:
     >>> audit(0, 0, 0)
     'the log holds no record'
     >>> audit(2, 0, 0)
-    '0 of 2 records accepted (2 × E402: record is not valid JSON or CSV)'
+    '0 of 2 records accepted (2 × E402: record does not parse in the format of its log)'
     >>> audit(5, 5, 5, after=5)
     'all 5 events are after the horizon 2026-03-02T00:00:00Z (--as-of)'
     >>> audit(5, 4, 4, after=2)

@@ -235,7 +235,7 @@ NOTHING = [
     pytest.param(
         ["not json", "{oops"],
         (),
-        "0 of 2 records accepted (2 × E402: record is not valid JSON or CSV)",
+        "0 of 2 records accepted (2 × E402: record does not parse in the format of its log)",
         "check the log, its format (--log-format) and the mapping",
         id="every-record-rejected",
     ),

@@ -94,7 +94,11 @@ def test_csv_empty_cells_are_missing_and_rows_must_match_the_header(tmp_path):
         ("c", {"team": "t2", "extra": "y"}),
     ]
     [bad] = logs.rejected
-    assert (bad.line, bad.code, bad.reason) == (3, "E402", "row has 3 fields, the header has 4")
+    assert (bad.line, bad.code, bad.reason) == (
+        3,
+        "E402",
+        "not valid CSV: the row has 3 fields, the header has 4",
+    )
 
 
 def test_tsv_by_extension_and_repeated_header_names(tmp_path):
@@ -214,7 +218,9 @@ def test_xes_not_well_formed_rejects_the_rest(tmp_path):
     assert [e.type for e in events] == ["a"]
     [bad] = logs.rejected
     assert (bad.line, bad.code) == (4, "E402")
-    assert bad.reason.startswith("XML is not well-formed: not well-formed (invalid token)")
+    assert bad.reason.startswith(
+        "not valid XES: the XML is not well-formed: not well-formed (invalid token)"
+    )
 
 
 def test_gzip_is_detected_by_magic_bytes_not_name(tmp_path):

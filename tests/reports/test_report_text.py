@@ -141,7 +141,7 @@ def test_sections_in_order(report: Report) -> None:
             "    case.escalated (deadline 2026-03-04T15:00:00+03:00)",
             "Rejected records: 3",
             "  2 × E404 time cannot be parsed",
-            "  1 × E402 record is not valid JSON or CSV",
+            "  1 × E402 record does not parse in the format of its log",
             "  - logs/visits.jsonl:4 E404 time cannot be parsed: '2026-13-02'",
             "  - logs/visits.jsonl:9 E402 record is not valid JSON: missing ','",
             "  - logs/calls.csv:3 E404 time is empty",
