@@ -178,6 +178,38 @@ def test_parquet_values_json_has_no_type_for_are_read_as_the_duckdb_ingestion_wr
     assert type(event.attrs["count"]) is int
 
 
+def test_a_parquet_or_xes_time_is_shown_as_its_iso_text_in_a_reason(tmp_path):
+    """A timestamp out of range, or a duration in the time column, was shown as Python writes
+    it: "time datetime.datetime(9999, 12, 31, 23, 59, 59) in 'when' is outside the times...",
+    "got datetime.timedelta(seconds=5)" (hunt23 finding-1)."""
+    path = tmp_path / "t.parquet"
+    far = [datetime(2026, 3, 2, 10), datetime(9999, 12, 31, 23, 59, 59), datetime(1, 1, 1)]
+    table = pa.table({"when": pa.array(far, pa.timestamp("us")), "type": ["a", "b", "c"]})
+    pq.write_table(table, path)
+    logs, events = read(path, {"time": "when", "zone": "Europe/Rome"})
+    assert len(events) == 1
+    range_ = "is outside the times cxrules can represent (0001-01-02 to 9999-12-30 UTC)"
+    assert [(r.line, r.code, r.reason) for r in logs.rejected] == [
+        (2, "E413", f"time 9999-12-31T23:59:59 in 'when' {range_}"),
+        (3, "E413", f"time 0001-01-01T00:00:00 in 'when' {range_}"),
+    ]
+    waits = tmp_path / "w.parquet"
+    pq.write_table(pa.table({"time": pa.array([timedelta(seconds=5)]), "type": ["a"]}), waits)
+    logs, _ = read(waits)
+    [bad] = logs.rejected
+    assert bad.reason == (
+        "'time' has the wrong type: expected an ISO 8601 string, got a duration of 0:00:05"
+    )
+    xes = tmp_path / "far.xes"
+    xes.write_text(
+        '<log><trace><event><string key="concept:name" value="a"/>'
+        '<date key="time:timestamp" value="9999-12-31T23:00:00-05:00"/></event></trace></log>'
+    )
+    logs, _ = read(xes)
+    [bad] = logs.rejected
+    assert bad.reason == f"time 9999-12-31T23:00:00-05:00 in 'time:timestamp' {range_}"
+
+
 def test_xes_types_inheritance_nesting_and_rejections():
     logs, events = read(DATA / "cases.xes")
     first, second = events
