@@ -219,11 +219,11 @@ def _check_header(lines: _Lines, label: str) -> None:
     raise LogError(label, f"line {bad.line}: the header cannot be read: {bad.reason}{hint}")
 
 
-def _unique(names: list[str]) -> list[str]:
+def _unique(names: list[str], strip: bool = True) -> list[str]:
     seen: dict[str, int] = {}
     out = []
     for index, raw in enumerate(names):
-        name = raw.strip() or f"column{index + 1}"
+        name = (raw.strip() if strip else raw) or f"column{index + 1}"
         if name in seen:
             seen[name] += 1
             name = f"{name}.{seen[name]}"
@@ -278,11 +278,12 @@ def read_csv(
 
 
 def parquet_columns(path: Path, label: str) -> list[str]:
-    """The column names of a Parquet file."""
+    """The column names of a Parquet file, made unique as a CSV header's are (a repeated name
+    gets '.1', '.2', ...; an empty one is `column<N>`), blanks kept."""
     import pyarrow.parquet as pq
 
     try:
-        return list(pq.ParquetFile(path).schema_arrow.names)
+        return _unique(pq.ParquetFile(path).schema_arrow.names, strip=False)
     except Exception as exc:  # pyarrow raises several kinds for a corrupt file
         raise LogError(label, f"not a readable Parquet file: {exc}") from None
 
@@ -304,8 +305,10 @@ def read_parquet(path: Path, label: str, batch_size: int = 65536) -> Iterator[It
 
     try:
         parquet = pq.ParquetFile(path)
+        names = _unique(parquet.schema_arrow.names, strip=False)  # a repeated one loses a column
         number = 0
         for batch in parquet.iter_batches(batch_size=batch_size):
+            batch = batch.rename_columns(names)
             try:
                 rows = batch.to_pylist()
             except (OverflowError, ValueError):  # a time Python cannot hold: find its rows

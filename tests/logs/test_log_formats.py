@@ -108,6 +108,20 @@ def test_tsv_by_extension_and_repeated_header_names(tmp_path):
     assert event.attrs == {"Variant": "v1", "Variant.1": "v2"}
 
 
+def test_parquet_repeated_and_empty_column_names_are_made_unique_as_in_csv(tmp_path):
+    """A Parquet file may repeat a column name: the row's dict kept the last one's value and
+    the first column was lost without a word; an empty name was an attribute ''. They are
+    named as a CSV header's are (hunt23 finding-2); blanks around a name are kept."""
+    path = tmp_path / "t.parquet"
+    names = ["time", "type", "team", "team", "", " note "]
+    columns = [["2026-03-02T10:00:00Z"], ["a"], ["x"], ["X"], [1], ["n"]]
+    pq.write_table(pa.Table.from_arrays([pa.array(c) for c in columns], names=names), path)
+    _, [event] = read(path)
+    assert event.attrs == {"team": "x", "team.1": "X", "column5": 1, " note ": "n"}
+    _, [event] = read(path, {"rename": {"team.1": "team_b"}, "drop": ["column5"]})
+    assert event.attrs == {"team": "x", "team_b": "X", " note ": "n"}
+
+
 def test_parquet_typed_columns_in_batches(tmp_path):
     path = tmp_path / "t.parquet"
     table = pa.table(

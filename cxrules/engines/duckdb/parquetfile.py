@@ -82,7 +82,7 @@ class ParquetPlan:
             return None
         schema = pq.ParquetFile(log.table).schema_arrow
         names = parquet_columns(log.table, log.label)
-        if len(set(names)) != len(names):
+        if names != schema.names:  # a name repeated or empty: renamed as DuckDB does not
             return None
         time_column = mapping.time_column("parquet")
         kinds: dict[str, str] = {}

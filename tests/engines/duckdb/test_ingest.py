@@ -805,6 +805,21 @@ def test_parquet_string_and_naive_times(tmp_path, times):
     assert got.routes == ["parquet:duckdb"]  # the naive timestamp column reads natively
 
 
+def test_parquet_repeated_column_names_are_read_alike(tmp_path):
+    # the Python readers name them 'team', 'team.1' as in a CSV header (hunt23 finding-2);
+    # DuckDB would say 'team_1': the Python readers read the file
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "t.parquet"
+    columns = [["2026-03-02T10:00:00Z"], ["a"], ["x"], ["X"]]
+    table = pa.Table.from_arrays([pa.array(c) for c in columns], ["time", "type", "team", "team"])
+    pq.write_table(table, path)
+    expected, got = compare([path], {"rename": {"team.1": "team_b"}})
+    assert got.routes == ["python"]
+    assert expected.events[0][6] == {"team": "x", "team_b": "X"}
+
+
 def test_parquet_with_other_types_is_read_by_python(tmp_path):
     import pyarrow as pa
 
