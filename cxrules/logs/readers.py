@@ -242,6 +242,8 @@ def read_csv(
     header: list[str] | None = None
     while True:
         start = lines.number + 1
+        # csv's own field limit (128 KiB, for the whole process) is this input's record limit
+        csv.field_size_limit(limit)
         try:
             fields = next(reader)
         except StopIteration:
@@ -249,6 +251,16 @@ def read_csv(
         except csv.Error as exc:
             lines.bad = None
             reason = f"not valid CSV: {exc}"
+            if str(exc).startswith("field larger than field limit"):
+                # a quote left open: lines were read into one field up to the record limit
+                reason = (
+                    f"record is longer than the maximum of {limit} bytes: a quoted field opened"
+                    f" on line {start} is not closed by line {lines.number}, so lines {start} to"
+                    f" {lines.number} were read as one record (a quote inside a quoted field is"
+                    ' written twice: "")'
+                )
+                yield Rejected(label, start, "E408", reason, "")
+                continue
             if str(exc) == "unexpected end of data":
                 # a quote left open: every line to the end was read into one field
                 reason = f"not valid CSV: a quoted field opened on line {start} is never closed"

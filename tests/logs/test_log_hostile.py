@@ -109,6 +109,44 @@ def test_csv_bad_bytes_long_line_and_bad_number(tmp_path):
     assert (summary.read, summary.accepted, summary.rejected) == (5, 1, 4)
 
 
+def test_a_quoted_csv_field_is_limited_by_max_record_not_by_csv_s_field_limit(tmp_path):
+    """Python's csv refuses a field over 128 KiB: a complaint whose quoted text ran to 200 KB
+    (a long e-mail, well within max_record) was rejected as "not valid CSV: field larger than
+    field limit (131072)", its lines after the first read as records of one field each; and a
+    quote left open swallowed the next 128 KiB of rows with that reason and no word of which
+    lines went (hunt23 finding-3)."""
+    path = tmp_path / "long.csv"
+    text = "Dear support,\n" + "my order never came.\n" * 10_000  # 210,014 characters
+    path.write_text(
+        "time,type,text\n"
+        f'2026-03-02T10:00:00Z,complaint.filed,"{text}"\n'
+        "2026-03-02T11:00:00Z,complaint.closed,done\n"
+    )
+    logs = LogSet([open_log(str(path))])
+    assert [(e.type, len(e.attrs["text"])) for e in logs.events()] == [
+        ("complaint.filed", 210_014),
+        ("complaint.closed", 4),
+    ]
+    assert logs.rejected == []
+    # a quote left open: the record runs until it is longer than max_record (lines of 25
+    # bytes: line 2 opens it, line 42 takes it past 1,000 bytes), then the rest is read
+    path = tmp_path / "open.csv"
+    rows = [f"2026-03-02T10:{n // 60:02d}:{n % 60:02d}Z,a,x" for n in range(100)]
+    rows[0] = rows[0].replace(",x", ',"x')
+    path.write_text("time,type,text\n" + "\n".join(rows) + "\n")
+    logs = LogSet([open_log(str(path), mapping_from_dict({"max_record": 1000}))])
+    assert [e.line for e in logs.events()] == list(range(43, 102))
+    assert [(r.line, r.code, r.reason) for r in logs.rejected] == [
+        (
+            2,
+            "E408",
+            "record is longer than the maximum of 1000 bytes: a quoted field opened on line 2 is"
+            " not closed by line 42, so lines 2 to 42 were read as one record (a quote inside a"
+            ' quoted field is written twice: "")',
+        )
+    ]
+
+
 def test_a_number_column_takes_ascii_numbers_only(tmp_path):
     """Python's float() also reads '1_000' and Arabic-Indic digits; a `numbers` column holds
     numbers as comparisons read texts (ASCII digits, sign, fraction, exponent, inf, nan)."""
