@@ -441,15 +441,13 @@ def _out_of_range(raw: Any, column: str) -> str:
 
 def _show(value: Any) -> str:
     """A raw value as a reason shows it: a text quoted, a number as it is, a Parquet or XES
-    date, time or duration as its ISO text (not Python's `datetime.datetime(1, 1, 1, 0, 0)`).
+    date, time or datetime as its ISO text (not Python's `datetime.datetime(1, 1, 1, 0, 0)`).
 
-    >>> _show("x"), _show(datetime(1, 1, 1)), _show(timedelta(seconds=5))
-    ("'x'", '0001-01-01T00:00:00', 'a duration of 0:00:05')
+    >>> _show("x"), _show(5), _show(datetime(1, 1, 1))
+    ("'x'", '5', '0001-01-01T00:00:00')
     """
     if isinstance(value, date | time):
         return value.isoformat()
-    if isinstance(value, timedelta):
-        return f"a duration of {value}"
     text = repr(value)
     return text if len(text) <= 60 else text[:57] + "..."
 

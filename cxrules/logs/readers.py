@@ -10,6 +10,7 @@ import codecs
 import csv
 import io
 from collections.abc import Iterator
+from datetime import datetime, timedelta
 from datetime import time as dt_time
 from decimal import Decimal
 from pathlib import Path
@@ -351,7 +352,10 @@ def _json_like(value: Any) -> Any:
     (docs/duckdb-ingest.md, "Attribute values"): a decimal as the number its digits say (an int
     without a fraction part), bytes as their text when they are UTF-8 (a string column written
     as plain BINARY, as older Hive and Impala exports do), else as their hex text, a time of day
-    as its ISO text. Dates and datetimes stay (the mapping may read them as times)."""
+    as its ISO text, a duration as its seconds (durations are seconds, docs/semantics.md: an int
+    when whole). Dates and datetimes stay (the mapping may read them as times); a timestamp in
+    nanoseconds, which pyarrow gives as pandas' Timestamp, becomes a datetime at the microsecond
+    below, as every engine holds times (a duration in nanoseconds likewise)."""
     if isinstance(value, Decimal):
         whole = value.is_finite() and value == value.to_integral_value() and "." not in str(value)
         return int(value) if whole else float(value)
@@ -359,11 +363,24 @@ def _json_like(value: Any) -> Any:
         return bytes_text(value)
     if isinstance(value, dt_time):
         return value.isoformat()
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):  # a tuple: an entry of a map column
         return [_json_like(v) for v in value]
     if isinstance(value, dict):
         return {k: _json_like(v) for k, v in value.items()}
+    if isinstance(value, datetime) and type(value) is not datetime:
+        return datetime(
+            *(value.year, value.month, value.day, value.hour, value.minute, value.second),
+            value.microsecond,
+            value.tzinfo,
+            fold=value.fold,
+        )
+    if isinstance(value, timedelta):
+        micros = value // _MICROSECOND
+        return micros // 1_000_000 if micros % 1_000_000 == 0 else micros / 1_000_000
     return value
+
+
+_MICROSECOND = timedelta(microseconds=1)
 
 
 def _parquet_rows(batch: Any, number: int, label: str) -> Iterator[Item]:

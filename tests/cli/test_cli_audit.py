@@ -744,6 +744,50 @@ def test_naive_parquet_timestamps_and_dates_are_read_in_the_log_zone_on_every_en
     }
 
 
+def test_a_parquet_duration_column_is_seconds_on_every_engine(
+    tmp_path: Path, audit_engine: str
+) -> None:
+    """A Parquet duration (a queue wait) stayed a timedelta: `wait > 30s` met nothing on any
+    engine, and a `report` of it stopped the python engine with 'internal error: ... holds a
+    timedelta, which JSON cannot represent' (hunt23 finding-4). Durations are seconds."""
+    from datetime import timedelta
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    log = tmp_path / "calls.parquet"
+    waits = [timedelta(seconds=12), timedelta(seconds=45, milliseconds=500)]
+    table = pa.table(
+        {
+            "time": ["2026-03-02T10:00:00Z", "2026-03-02T10:05:00Z"],
+            "type": ["call.answered"] * 2,
+            "call": ["c-1", "c-2"],
+            "wait": pa.array(waits, pa.duration("ms")),
+        }
+    )
+    pq.write_table(table, log)
+    policies = tmp_path / "p.cxr"
+    policies.write_text(
+        'policy calls.wait "Calls are answered within 30 s"\n'
+        '  owner "Contact centre"\n'
+        '  description "The queue wait of an answered call is at most 30 s."\n'
+        "  per call\n"
+        "  when call.answered\n"
+        "  require wait <= 30s\n"
+        "  report waited = wait\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        main,
+        ["audit", "--policies", str(policies), "--log", str(log)]
+        + ["--engine", audit_engine, "--format", "json"],
+    )
+    assert result.exit_code == 1, result.output
+    [violation] = json.loads(result.stdout)["violations"]
+    assert violation["scope"] == {"call": "c-2"}
+    assert violation["details"]["report"] == {"waited": 45.5}
+
+
 def test_the_spark_engine_takes_the_memory_limit_and_spill_folder_of_its_reading(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
