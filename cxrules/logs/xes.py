@@ -35,11 +35,11 @@ def _typed(tag: str, key: str, value: str | None) -> tuple[Any, str | None]:
             return int(value), None
         if tag == "float":
             return float(value), None
-        if tag == "boolean":
+        if tag == "boolean":  # xs:boolean: true, false, 1 or 0
             lowered = value.strip().lower()
-            if lowered not in ("true", "false"):
+            if lowered not in ("true", "false", "1", "0"):
                 return value, f"attribute '{key}' is not a boolean: {value!r}"
-            return lowered == "true", None
+            return lowered in ("true", "1"), None
         if tag == "date":
             return datetime.fromisoformat(value.strip()), None
     except ValueError:

@@ -275,6 +275,27 @@ def test_xes_types_inheritance_nesting_and_rejections():
     assert (summary.read, summary.accepted, summary.rejected, summary.events) == (5, 2, 3, 2)
 
 
+def test_xes_booleans_are_xs_booleans(tmp_path):
+    """XES writes a boolean as an xs:boolean, whose spellings are true, false, 1 and 0: an event
+    with `value="1"` was rejected (E406 "is not a boolean: '1'") (hunt23 finding-5)."""
+    path = tmp_path / "flags.xes"
+    flags = ["1", "0", "true", "FALSE", "yes"]
+    path.write_text(
+        "<log><trace>"
+        + "".join(
+            f'<event><string key="concept:name" value="a"/><boolean key="vip" value="{flag}"/>'
+            f'<date key="time:timestamp" value="2010-01-01T00:00:0{n}Z"/></event>\n'
+            for n, flag in enumerate(flags)
+        )
+        + "</trace></log>"
+    )
+    logs, events = read(path)
+    assert [e.attrs["vip"] for e in events] == [True, False, True, False]
+    assert [(r.line, r.code, r.reason) for r in logs.rejected] == [
+        (5, "E406", "attribute 'vip' is not a boolean: 'yes'")
+    ]
+
+
 def test_xes_not_well_formed_rejects_the_rest(tmp_path):
     path = tmp_path / "broken.xes"
     path.write_text(
