@@ -228,7 +228,9 @@ class Builder:
         for column, (fmt, parse) in self.times.items():
             raw = row.get(column)
             if raw is not None:
-                row[column] = self._parsed(raw, column, parse, fmt)
+                row[column] = when = self._parsed(raw, column, parse, fmt)
+                if not in_range(when):
+                    raise Bad("E413", _out_of_range(raw, column, attribute=True))
         return row
 
     def attrs(self, row: dict[str, Any]) -> dict[str, Any]:
@@ -432,9 +434,10 @@ def _finite(raw: Any) -> bool:
         return False
 
 
-def _out_of_range(raw: Any, column: str) -> str:
+def _out_of_range(raw: Any, column: str, attribute: bool = False) -> str:
+    where = f"attribute '{column}'" if attribute else f"'{column}'"
     return (
-        f"time {_show(raw)} in '{column}' is outside the times cxrules can represent "
+        f"time {_show(raw)} in {where} is outside the times cxrules can represent "
         "(0001-01-02 to 9999-12-30 UTC)"
     )
 
@@ -453,19 +456,24 @@ def _show(value: Any) -> str:
 
 
 def _iso_values(attrs: dict[str, Any]) -> None:
-    """Naive datetimes and dates among `attrs` (at any depth) as the text of their isoformat()."""
+    """Naive datetimes and dates among `attrs` (at any depth) as the text of their isoformat();
+    an instant (an aware datetime) no engine can hold rejects the record (E413)."""
     for key, value in attrs.items():
         if isinstance(value, date | list | dict):
-            attrs[key] = _iso(value)
+            attrs[key] = _iso(value, key)
 
 
-def _iso(value: Any) -> Any:
+def _iso(value: Any, key: str) -> Any:
     if isinstance(value, datetime):
-        return value if value.tzinfo is not None else value.isoformat()
+        if value.tzinfo is None:
+            return value.isoformat()
+        if not in_range(value):
+            raise Bad("E413", _out_of_range(value, key, attribute=True))
+        return value
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, list):
-        return [_iso(v) for v in value]
+        return [_iso(v, key) for v in value]
     if isinstance(value, dict):
-        return {k: _iso(v) for k, v in value.items()}
+        return {k: _iso(v, key) for k, v in value.items()}
     return value

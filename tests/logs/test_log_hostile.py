@@ -147,6 +147,60 @@ def test_a_quoted_csv_field_is_limited_by_max_record_not_by_csv_s_field_limit(tm
     ]
 
 
+def test_an_attribute_time_no_engine_can_hold_rejects_its_record(tmp_path):
+    """An event's time outside 0001-01-02..9999-12-30 UTC is E413, but an XES date attribute,
+    a Parquet timestamp with a zone or a `times` column was let through, and comparing it with
+    `time` stopped both engines ('internal error: OverflowError: date value out of range',
+    '... instant -62135600400000000 µs is outside the years 1 to 9999') (hunt23 finding-6)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    xes = tmp_path / "far.xes"
+    xes.write_text(
+        "<log><trace>\n"
+        '<event><string key="concept:name" value="a"/><date key="due"'
+        ' value="0001-01-01T00:00:00+01:00"/><date key="time:timestamp"'
+        ' value="2010-01-01T00:00:00Z"/></event>\n'
+        '<event><string key="concept:name" value="b"/><list key="dues"><values><date key="d"'
+        ' value="9999-12-31T23:59:59-05:00"/></values></list><date key="time:timestamp"'
+        ' value="2010-01-01T00:00:01Z"/></event>\n'
+        '<event><string key="concept:name" value="c"/><date key="due"'
+        ' value="0001-01-02T00:00:00Z"/><date key="time:timestamp"'
+        ' value="2010-01-01T00:00:02Z"/></event>\n'
+        "</trace></log>\n"
+    )
+    logs = LogSet([open_log(str(xes))])
+    assert [e.type for e in logs.events()] == ["c"]
+    range_ = "is outside the times cxrules can represent (0001-01-02 to 9999-12-30 UTC)"
+    assert [(r.line, r.code, r.reason) for r in logs.rejected] == [
+        (2, "E413", f"time 0001-01-01T00:00:00+01:00 in attribute 'due' {range_}"),
+        (3, "E413", f"time 9999-12-31T23:59:59-05:00 in attribute 'dues' {range_}"),
+    ]
+    parquet = tmp_path / "far.parquet"
+    from datetime import UTC, datetime
+
+    dues = [datetime(1, 1, 1, 12, tzinfo=UTC), datetime(2026, 3, 2, tzinfo=UTC)]
+    table = pa.table(
+        {
+            "time": ["2026-03-02T10:00:00Z", "2026-03-02T11:00:00Z"],
+            "type": ["a", "b"],
+            "due": pa.array(dues, pa.timestamp("us", tz="UTC")),
+        }
+    )
+    pq.write_table(table, parquet)
+    logs = LogSet([open_log(str(parquet))])
+    assert [e.type for e in logs.events()] == ["b"]
+    assert [(r.line, r.code) for r in logs.rejected] == [(1, "E413")]
+    csv = tmp_path / "far.csv"
+    csv.write_text("time,type,due\n2026-03-02T10:00:00Z,a,0001-01-01 00:00\n")
+    mapping = mapping_from_dict({"zone": "Europe/Rome", "times": {"due": "yyyy-mm-dd hh:mm"}})
+    logs = LogSet([open_log(str(csv), mapping)])
+    assert list(logs.events()) == []
+    assert [(r.line, r.code, r.reason) for r in logs.rejected] == [
+        (2, "E413", f"time '0001-01-01 00:00' in attribute 'due' {range_}")
+    ]
+
+
 def test_a_number_column_takes_ascii_numbers_only(tmp_path):
     """Python's float() also reads '1_000' and Arabic-Indic digits; a `numbers` column holds
     numbers as comparisons read texts (ASCII digits, sign, fraction, exponent, inf, nan)."""
