@@ -788,6 +788,53 @@ def test_a_parquet_duration_column_is_seconds_on_every_engine(
     assert violation["details"]["report"] == {"waited": 45.5}
 
 
+def test_an_instant_attribute_as_a_group_is_one_text_on_every_engine(
+    tmp_path: Path, audit_engine: str
+) -> None:
+    """An XES date read as a metric group: the python engine wrote it as Python's str() of the
+    datetime, in the offset the file gave (the same instant written +02:00 and Z was two
+    groups), the duckdb engine as its staging JSON ('{"$cxrules.instant":1317672160000000}')
+    (hunt23 finding-7). It is its ISO 8601 text in UTC on every engine."""
+    log = tmp_path / "cases.xes"
+    events = [
+        ("2011-10-03T22:02:40+02:00", "2011-10-03T20:00:00Z"),
+        ("2011-10-03T20:02:40Z", "2011-10-03T20:10:00Z"),
+        ("2011-10-04T09:00:00.5+00:00", "2011-10-03T20:20:00Z"),
+    ]
+    log.write_text(
+        "<log><trace>"
+        + "".join(
+            f'<event><string key="concept:name" value="booking.made"/>'
+            f'<date key="due" value="{due}"/><date key="time:timestamp" value="{at}"/></event>'
+            for due, at in events
+        )
+        + "</trace></log>\n",
+        encoding="utf-8",
+    )
+    policies = tmp_path / "p.cxr"
+    policies.write_text(
+        'policy bookings.per-due "At most one booking per due time"\n'
+        '  owner "Front desk"\n'
+        '  description "Two bookings due at one instant are one too many."\n'
+        "  metric bookings = count(booking.made)\n"
+        "    by due\n"
+        "  require bookings <= 1\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        main,
+        ["audit", "--policies", str(policies), "--log", str(log)]
+        + ["--engine", audit_engine, "--format", "json"],
+    )
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.stdout)
+    [policy] = report["policies"]
+    assert sorted((m["group"]["due"], m["value"]) for m in policy["metrics"]) == [
+        ("2011-10-03T20:02:40+00:00", 2.0),
+        ("2011-10-04T09:00:00.500000+00:00", 1.0),
+    ]
+
+
 def test_the_spark_engine_takes_the_memory_limit_and_spill_folder_of_its_reading(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

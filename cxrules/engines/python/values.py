@@ -228,6 +228,14 @@ def text_of(value: Any) -> str:
     ('c-1', '3', '2', 'true', 'null')
     >>> text_of(["vip", "gold"]), text_of({"tier": "ş"})
     ('["vip","gold"]', '{"tier":"ş"}')
+
+    An instant (an XES date, a Parquet timestamp with a zone) is its ISO 8601 text in UTC, as
+    the SQL engines can write it from the µs they hold (the same instant, however written, is
+    one key):
+
+    >>> from datetime import timezone
+    >>> text_of(datetime(2011, 10, 3, 22, 2, 40, tzinfo=timezone(timedelta(hours=2))))
+    '2011-10-03T20:02:40+00:00'
     """
     if isinstance(value, str):
         return value
@@ -239,4 +247,6 @@ def text_of(value: Any) -> str:
         return str(int(value))
     if isinstance(value, list | tuple | dict):
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(UTC).isoformat()
     return str(value)

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterable, Iterator
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 import orjson
@@ -69,7 +69,7 @@ def typed(value: Any) -> tuple[Any, ...]:
         text = str(int(value)) if value.is_integer() else str(value)
         return (3, None, value, None, None, text, None)
     if isinstance(value, datetime) and value.tzinfo is not None:
-        return (7, None, None, None, to_us(value), str(value), None)
+        return (7, None, None, None, to_us(value), value.astimezone(UTC).isoformat(), None)
     if isinstance(value, list | tuple):
         text = orjson.dumps(list(value), default=str).decode()
         return (5, text, None, None, None, _key_json(value), [_element(v) for v in value])

@@ -148,6 +148,7 @@ def _typed(j: str, p: str) -> list[str]:
     key = (
         f"CASE {t} WHEN 'VARCHAR' THEN json_extract_string({j}, '$') "
         f"WHEN 'BOOLEAN' THEN CASE WHEN CAST({j} AS BOOLEAN) THEN 'true' ELSE 'false' END "
+        f"WHEN 'OBJECT' THEN coalesce({instant_text(moment)}, CAST({j} AS VARCHAR)) "
         f"WHEN 'DOUBLE' THEN CASE WHEN {wide} THEN CAST({j} AS VARCHAR) "
         f"ELSE {float_text(f'CAST({j} AS DOUBLE)')} END "
         f"WHEN 'NULL' THEN NULL ELSE CAST({j} AS VARCHAR) END"
@@ -175,6 +176,16 @@ def _typed(j: str, p: str) -> list[str]:
         f"{key} AS {p}_x",
         f"{elements} AS {p}_l",
     ]
+
+
+def instant_text(us: str) -> str:
+    """SQL VARCHAR: an instant in µs as a scope key reads it (`text_of`): ISO 8601 in UTC,
+    microseconds only when set ('2011-10-03T20:02:40+00:00')."""
+    stamp = f"make_timestamp({us})"
+    return (
+        f"CASE WHEN {us} % 1000000 = 0 THEN strftime({stamp}, '%Y-%m-%dT%H:%M:%S+00:00') "
+        f"ELSE strftime({stamp}, '%Y-%m-%dT%H:%M:%S.%f+00:00') END"
+    )
 
 
 #: The SQL type of `aj_l` (a list's elements).
