@@ -182,6 +182,7 @@ def csv_header(
     with `sample`, the first few rows after it are put there (for hints, never for events)."""
     lines = _Lines(stream, 1 << 24, encoding, label)
     reader = csv.reader(iter(lines), delimiter=delimiter)
+    csv.field_size_limit(1 << 24)  # as the line: whatever limit the last read_csv set
     try:
         for fields in reader:
             _check_header(lines, label)
