@@ -291,23 +291,28 @@ def read_csv(
         yield start, dict(zip(header, fields, strict=True)), raw
 
 
+def parquet_file(path: Path) -> Any:
+    """A Parquet file for reading. An INT96 timestamp (Spark, Impala and Hive's older exports)
+    is read in µs, as DuckDB reads it: pyarrow's nanoseconds hold only the years 1677 to 2262,
+    and a `valid_to` of 9999-12-31 came out as 1816-03-29T05:56:08.066277 on every engine."""
+    import pyarrow.parquet as pq
+
+    return pq.ParquetFile(path, coerce_int96_timestamp_unit="us")
+
+
 def parquet_columns(path: Path, label: str) -> list[str]:
     """The column names of a Parquet file, made unique as a CSV header's are (a repeated name
     gets '.1', '.2', ...; an empty one is `column<N>`), blanks kept."""
-    import pyarrow.parquet as pq
-
     try:
-        return _unique(pq.ParquetFile(path).schema_arrow.names, strip=False)
+        return _unique(parquet_file(path).schema_arrow.names, strip=False)
     except Exception as exc:  # pyarrow raises several kinds for a corrupt file
         raise LogError(label, f"not a readable Parquet file: {exc}") from None
 
 
 def parquet_rows(path: Path, label: str) -> int:
     """The number of rows of a Parquet file, from its metadata."""
-    import pyarrow.parquet as pq
-
     try:
-        return int(pq.ParquetFile(path).metadata.num_rows)
+        return int(parquet_file(path).metadata.num_rows)
     except Exception as exc:  # pyarrow raises several kinds for a corrupt file
         raise LogError(label, f"not a readable Parquet file: {exc}") from None
 
@@ -315,10 +320,9 @@ def parquet_rows(path: Path, label: str) -> int:
 def read_parquet(path: Path, label: str, batch_size: int = 65536) -> Iterator[Item]:
     """Rows of a Parquet file, read in record batches; the line is the 1-based row number."""
     import pyarrow as pa
-    import pyarrow.parquet as pq
 
     try:
-        parquet = pq.ParquetFile(path)
+        parquet = parquet_file(path)
         names = _unique(parquet.schema_arrow.names, strip=False)  # a repeated one loses a column
         number = 0
         for batch in parquet.iter_batches(batch_size=batch_size):

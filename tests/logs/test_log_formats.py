@@ -247,6 +247,26 @@ def test_parquet_nanosecond_times_and_durations_are_read_as_every_engine_holds_t
     ]
 
 
+def test_parquet_int96_timestamps_keep_their_years(tmp_path):
+    """Spark, Impala and Hive's older exports write timestamps as INT96, which pyarrow read in
+    nanoseconds: a `valid_to` of 9999-12-31 (an open end) came out as 1816-03-29T05:56:08.066277
+    and an event of 1500 in 2084, on every engine, without a word (hunt23 finding-8)."""
+    path = tmp_path / "legacy.parquet"
+    table = pa.table(
+        {
+            "time": pa.array([datetime(1500, 1, 1), datetime(2026, 3, 2, 10)], pa.timestamp("us")),
+            "type": ["a", "b"],
+            "valid_to": pa.array([datetime(9999, 12, 31), None], pa.timestamp("us")),
+        }
+    )
+    pq.write_table(table, path, use_deprecated_int96_timestamps=True)
+    _, events = read(path)
+    assert [(e.time, e.attrs) for e in events] == [
+        (datetime(1500, 1, 1, tzinfo=UTC), {"valid_to": "9999-12-31T00:00:00"}),
+        (datetime(2026, 3, 2, 10, tzinfo=UTC), {"valid_to": None}),
+    ]
+
+
 def test_xes_types_inheritance_nesting_and_rejections():
     logs, events = read(DATA / "cases.xes")
     first, second = events

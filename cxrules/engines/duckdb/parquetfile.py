@@ -29,7 +29,7 @@ from cxrules.engines.duckdb.sql import SAFE_US, STAGE, ZONES, hour_of, ident, li
 from cxrules.ir.reading import FALSE_TEXTS, TRUE_TEXTS
 from cxrules.logs.build import Template
 from cxrules.logs.logset import SEQ_SHIFT, LogInput
-from cxrules.logs.readers import parquet_columns
+from cxrules.logs.readers import parquet_columns, parquet_file
 from cxrules.time.zones import zone
 
 
@@ -73,14 +73,12 @@ class ParquetPlan:
     @classmethod
     def of(cls, log: LogInput) -> ParquetPlan | None:
         """The plan, or None when the input needs the Python readers."""
-        import pyarrow.parquet as pq
-
         mapping = log.mapping
         if log.format != "parquet" or mapping.events or mapping.date or mapping.times:
             return None
         if mapping.time_format != "iso":
             return None
-        schema = pq.ParquetFile(log.table).schema_arrow
+        schema = parquet_file(log.table).schema_arrow
         names = parquet_columns(log.table, log.label)
         if names != schema.names:  # a name repeated or empty: renamed as DuckDB does not
             return None

@@ -820,6 +820,25 @@ def test_parquet_repeated_column_names_are_read_alike(tmp_path):
     assert expected.events[0][6] == {"team": "x", "team_b": "X"}
 
 
+def test_parquet_int96_times_are_read_alike(tmp_path):
+    # pyarrow read INT96 in ns (1677 to 2262 only), DuckDB in µs: both now read µs, and the
+    # file is read natively (hunt23 finding-8)
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "t.parquet"
+    times = [datetime(1700, 3, 1, 12), datetime(2026, 3, 29, 2, 30), datetime(2250, 1, 1)]
+    table = pa.table({"time": pa.array(times, pa.timestamp("us")), "type": ["a", "b", "c"]})
+    pq.write_table(table, path, use_deprecated_int96_timestamps=True)
+    expected, got = compare([path], {"zone": "Europe/Amsterdam"})
+    assert got.routes == ["parquet:duckdb"]
+    assert [event[0] for event in expected.events] == [
+        to_us(datetime(1700, 3, 1, 11, 40, 28, tzinfo=UTC)),  # Amsterdam's mean time, +0:19:32
+        to_us(datetime(2026, 3, 29, 1, 30, tzinfo=UTC)),  # in the gap: the offset before it
+        to_us(datetime(2249, 12, 31, 23, 0, tzinfo=UTC)),
+    ]
+
+
 def test_parquet_with_other_types_is_read_by_python(tmp_path):
     import pyarrow as pa
 
