@@ -329,7 +329,7 @@ def read_parquet(path: Path, label: str, batch_size: int = 65536) -> Iterator[It
             batch = batch.rename_columns(names)
             try:
                 rows = batch.to_pylist()
-            except (OverflowError, ValueError):  # a time Python cannot hold: find its rows
+            except (OverflowError, ValueError):  # a time out of range, a string not UTF-8
                 yield from _parquet_rows(batch, number, label)
                 number += batch.num_rows
                 continue
@@ -390,7 +390,8 @@ _MICROSECOND = timedelta(microseconds=1)
 
 def _parquet_rows(batch: Any, number: int, label: str) -> Iterator[Item]:
     """A batch's rows one by one: a row holding a value outside the years 1 to 9999 is
-    rejected (E413) and the others are read."""
+    rejected (E413), one holding a string that is not UTF-8 (a writer may put any bytes in a
+    string column) too (E407), and the others are read."""
     names = batch.schema.names
     for index in range(batch.num_rows):
         number += 1
@@ -398,6 +399,13 @@ def _parquet_rows(batch: Any, number: int, label: str) -> Iterator[Item]:
         for name, column in zip(names, batch.columns, strict=True):
             try:
                 row[name] = column[index].as_py()
+            except UnicodeDecodeError as exc:
+                reason = (
+                    f"column '{name}' holds a string whose bytes are not valid UTF-8 at byte "
+                    f"{exc.start + 1}"
+                )
+                yield Rejected(label, number, "E407", reason, "")
+                break
             except (OverflowError, ValueError):
                 reason = f"column '{name}' holds a time outside the years 1 to 9999"
                 yield Rejected(label, number, "E413", reason, "")

@@ -206,6 +206,23 @@ def test_an_attribute_time_no_engine_can_hold_rejects_its_record(tmp_path):
     ]
 
 
+def test_a_parquet_string_that_is_not_utf8_rejects_its_row_as_such(tmp_path):
+    """A writer may put any bytes in a Parquet string column: the row was rejected as E413
+    "column 'who' holds a time outside the years 1 to 9999" (hunt23 finding-9)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = tmp_path / "t.parquet"
+    who = pa.array([b"Ann", b"Jos\xe9", b"Bo"], pa.binary()).view(pa.string())
+    table = pa.table({"time": ["2026-03-02T10:00:00Z"] * 3, "type": ["a", "b", "c"], "who": who})
+    pq.write_table(table, path)
+    logs = LogSet([open_log(str(path))])
+    assert [e.attrs["who"] for e in logs.events()] == ["Ann", "Bo"]
+    assert [(r.line, r.code, r.reason) for r in logs.rejected] == [
+        (2, "E407", "column 'who' holds a string whose bytes are not valid UTF-8 at byte 4")
+    ]
+
+
 def test_a_number_column_takes_ascii_numbers_only(tmp_path):
     """Python's float() also reads '1_000' and Arabic-Indic digits; a `numbers` column holds
     numbers as comparisons read texts (ASCII digits, sign, fraction, exponent, inf, nan)."""
