@@ -10,7 +10,7 @@ import codecs
 import csv
 import io
 from collections.abc import Iterator
-from datetime import datetime, timedelta
+from datetime import date, datetime, timedelta
 from datetime import time as dt_time
 from decimal import Decimal
 from pathlib import Path
@@ -360,7 +360,10 @@ def _json_like(value: Any) -> Any:
     as its ISO text, a duration as its seconds (durations are seconds, docs/semantics.md: an int
     when whole). Dates and datetimes stay (the mapping may read them as times); a timestamp in
     nanoseconds, which pyarrow gives as pandas' Timestamp, becomes a datetime at the microsecond
-    below, as every engine holds times (a duration in nanoseconds likewise)."""
+    below, as every engine holds times (a duration in nanoseconds likewise). Anything else (a
+    UUID column, as DuckDB writes one) is its text."""
+    if value is None or type(value) in _PLAIN:
+        return value
     if isinstance(value, Decimal):
         whole = value.is_finite() and value == value.to_integral_value() and "." not in str(value)
         return int(value) if whole else float(value)
@@ -382,10 +385,13 @@ def _json_like(value: Any) -> Any:
     if isinstance(value, timedelta):
         micros = value // _MICROSECOND
         return micros // 1_000_000 if micros % 1_000_000 == 0 else micros / 1_000_000
-    return value
+    if isinstance(value, str | int | float | date):
+        return value
+    return str(value)
 
 
 _MICROSECOND = timedelta(microseconds=1)
+_PLAIN = frozenset({str, int, float, bool})
 
 
 def _parquet_rows(batch: Any, number: int, label: str) -> Iterator[Item]:

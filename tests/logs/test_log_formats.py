@@ -267,6 +267,24 @@ def test_parquet_int96_timestamps_keep_their_years(tmp_path):
     ]
 
 
+def test_a_parquet_uuid_column_is_its_text(tmp_path):
+    """DuckDB writes a UUID column with Parquet's UUID type, which pyarrow 18 and later read as
+    uuid.UUID: the python engine's JSON report stopped on it ('internal error: ValueError:
+    report field ... holds a UUID, which JSON cannot represent') where the duckdb engine wrote
+    its text (hunt23 finding-10)."""
+    import duckdb
+
+    if not hasattr(pa, "uuid"):
+        pytest.skip("pyarrow before 18 reads a UUID as 16 bytes (their hex)")
+    path = tmp_path / "t.parquet"
+    duckdb.connect().execute(
+        "COPY (SELECT '2026-03-02T10:00:00Z' AS time, 'a' AS type,"
+        f" '6ba7b810-9dad-11d1-80b4-00c04fd430c8'::UUID AS ticket) TO '{path}' (FORMAT parquet)"
+    )
+    _, [event] = read(path)
+    assert event.attrs == {"ticket": "6ba7b810-9dad-11d1-80b4-00c04fd430c8"}
+
+
 def test_xes_types_inheritance_nesting_and_rejections():
     logs, events = read(DATA / "cases.xes")
     first, second = events
