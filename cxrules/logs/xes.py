@@ -156,6 +156,7 @@ def read_xes(stream: IO[bytes], label: str, time_key: str = "time:timestamp") ->
     handler = _Handler(label, time_key, parser)
     parser.StartElementHandler = handler.start
     parser.EndElementHandler = handler.end
+    start = 0  # the offset of the chunk in the file
     while True:
         chunk = stream.read(_CHUNK)
         try:
@@ -167,9 +168,25 @@ def read_xes(stream: IO[bytes], label: str, time_key: str = "time:timestamp") ->
                 f"{expat.errors.messages[exc.code]} at column {exc.offset + 1}; the rest of the "
                 "file is not read"
             )
+            if _not_utf8(chunk[max(0, parser.ErrorByteIndex - start) :]):
+                reason += (
+                    "; its bytes are not UTF-8: give the file's encoding in its XML declaration,"
+                    ' e.g. <?xml version="1.0" encoding="ISO-8859-1"?>'
+                )
             yield Rejected(label, exc.lineno, "E402", reason, "")
             return
         yield from handler.done
         handler.done = []
         if not chunk:
             return
+        start += len(chunk)
+
+
+def _not_utf8(data: bytes) -> bool:
+    """Whether `data` starts with bytes that are no UTF-8 character (a Latin-1 'é' in a file
+    that does not declare its encoding, read as UTF-8)."""
+    try:
+        data[:4].decode("utf-8")
+    except UnicodeDecodeError as exc:
+        return exc.start == 0
+    return False
