@@ -353,7 +353,7 @@ def test_xes_not_well_formed_rejects_the_rest(tmp_path):
 
 def test_an_xes_file_in_latin1_without_its_encoding_is_told_so(tmp_path):
     """XML is UTF-8 unless its declaration says otherwise: a Latin-1 'é' in a file without one
-    was only "not well-formed (invalid token)" (hunt23 finding-11)."""
+    was only "not well-formed (invalid token)"."""
     path = tmp_path / "latin.xes"
     path.write_bytes(
         b'<?xml version="1.0"?>\n<log><trace>\n'
@@ -369,9 +369,9 @@ def test_an_xes_file_in_latin1_without_its_encoding_is_told_so(tmp_path):
     assert (bad.line, bad.code, bad.reason) == (
         4,
         "E402",
-        "XML is not well-formed: not well-formed (invalid token) at column 45; the rest of the"
-        " file is not read; its bytes are not UTF-8: give the file's encoding in its XML"
-        ' declaration, e.g. <?xml version="1.0" encoding="ISO-8859-1"?>',
+        "not valid XES: the XML is not well-formed: not well-formed (invalid token) at column 45;"
+        " the rest of the file is not read; its bytes are not UTF-8: give the file's encoding"
+        ' in its XML declaration, e.g. <?xml version="1.0" encoding="ISO-8859-1"?>',
     )
     path.write_bytes(b'<?xml version="1.0" encoding="ISO-8859-1"?>' + path.read_bytes()[21:])
     _, events = read(path)
