@@ -100,7 +100,7 @@ def open_audit(
     try:
         inputs = [open_log(path, mapping, fmt=request.log_format) for path in paths]
     except LogError as exc:
-        raise AuditError("a log cannot be read", 3, [_unreadable(exc)]) from exc
+        raise AuditError("a log cannot be read", 3, [unreadable(exc)]) from exc
     except MappingError as exc:
         raise AuditError("invalid log mapping", 2, exc.diagnostics) from exc
     logs = LogSet(inputs, max_rejected=request.max_rejected)
@@ -125,7 +125,7 @@ def open_audit(
             progress.phase("writing the report")
             assembled = assemble(policy_set, outcome, header)
         except LogError as exc:
-            raise AuditError("a log cannot be read", 3, [_unreadable(exc)]) from exc
+            raise AuditError("a log cannot be read", 3, [unreadable(exc)]) from exc
         except MappingError as exc:  # found while reading: a duplicate_key no event has
             raise AuditError("invalid log mapping", 2, exc.diagnostics) from exc
         except EngineError as exc:
@@ -218,7 +218,7 @@ def check_against_logs(
         log_mapping = load_mapping(mapping, project_dir or Path.cwd())
         inputs = [open_log(path, log_mapping, fmt=log_format) for path in paths]
     except LogError as exc:
-        raise AuditError("a log cannot be read", 3, [_unreadable(exc)]) from exc
+        raise AuditError("a log cannot be read", 3, [unreadable(exc)]) from exc
     except MappingError as exc:
         raise AuditError("invalid log mapping", 2, exc.diagnostics) from exc
     sample = LogSet(inputs)
@@ -236,7 +236,7 @@ def check_against_logs(
                 texts.see(event)
                 flags.see(event)
     except LogError as exc:
-        raise AuditError("a log cannot be read", 3, [_unreadable(exc)]) from exc
+        raise AuditError("a log cannot be read", 3, [unreadable(exc)]) from exc
     except MappingError as exc:
         raise AuditError("invalid log mapping", 2, exc.diagnostics) from exc
     finally:
@@ -373,10 +373,11 @@ def _log_paths(logs: Sequence[str]) -> list[str]:
     try:
         return log_files(logs)
     except LogError as exc:
-        raise AuditError("a log cannot be read", 3, [_unreadable(exc)]) from exc
+        raise AuditError("a log cannot be read", 3, [unreadable(exc)]) from exc
 
 
-def _unreadable(exc: Exception) -> Diagnostic:
+def unreadable(exc: Exception) -> Diagnostic:
+    """E401 for a log that cannot be read, with a hint for the usual causes."""
     path = getattr(exc, "path", "")
     reason = getattr(exc, "reason", str(exc))
     hint = "check the path and the file's permissions; re-export a corrupt file"

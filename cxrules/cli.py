@@ -13,20 +13,27 @@ import shlex
 import shutil
 import sys
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 import click
 
 from cxrules import __version__, engines
 from cxrules.diagnostics import Diagnostic, Level, render_json, render_text, sort_key
 from cxrules.engines.base import DEFAULT_MEMORY_LIMIT
+from cxrules.live.command import watch
 from cxrules.logs.progress import ProgressDisplay
-from cxrules.project.options import GivenPath, MaxViolations, Size
+from cxrules.project.options import (
+    EXIT_INPUT,
+    EXIT_INVALID,
+    EXIT_OK,
+    EXIT_VIOLATIONS,
+    GivenPath,
+    MaxViolations,
+    Size,
+    current_project,
+    parse_overrides,
+    report_format_for,
+)
 
-if TYPE_CHECKING:
-    from cxrules.project import Project
-
-EXIT_OK, EXIT_VIOLATIONS, EXIT_INVALID, EXIT_INPUT = 0, 1, 2, 3
 NO_POLICIES = "no policy files (*.cxr) found"
 
 
@@ -85,10 +92,10 @@ def check(
     from cxrules.audit import AuditError, check_against_logs
     from cxrules.policyset import load_policies
 
-    loaded = load_policies(_policy_paths(paths), _overrides(overrides))
+    loaded = load_policies(_policy_paths(paths), parse_overrides(overrides))
     diagnostics = loaded.diagnostics
     if logs and loaded.policy_set is not None:
-        mapping = mapping or _project().config.mapping
+        mapping = mapping or current_project().config.mapping
         try:
             diagnostics = diagnostics + check_against_logs(
                 loaded.policy_set,
@@ -119,42 +126,17 @@ def check(
         sys.exit(EXIT_INVALID)
 
 
-def _project() -> Project:
-    """The project in the current folder (cxrules.toml or [tool.cxrules]); exit 2 when its
-    settings are invalid."""
-    from cxrules.project import ProjectError, find_project
-
-    try:
-        return find_project(Path("."))
-    except ProjectError as exc:
-        click.echo(render_text(exc.diagnostics), err=True)
-        sys.exit(EXIT_INVALID)
-
-
 def _policy_paths(paths: tuple[str, ...]) -> list[str]:
     """The policy paths given, else the project's `policies`; a usage error when neither."""
     if paths:
         return list(paths)
-    policies = _project().config.policies
+    policies = current_project().config.policies
     if not policies:
         raise click.UsageError(
             "no policy files given: name them (e.g. policies/) or set "
             "'policies' in cxrules.toml (cxrules init makes a project)"
         )
     return policies
-
-
-def _overrides(pairs: tuple[str, ...]) -> dict[str, str]:
-    from cxrules.checker.params import ParamError, split_assignment
-
-    out: dict[str, str] = {}
-    for pair in pairs:
-        try:
-            name, value = split_assignment(pair)
-        except ParamError as exc:
-            raise click.UsageError(f"--set {exc} ({exc.hint})") from exc
-        out[name] = value
-    return out
 
 
 def _engine_settings(
@@ -270,7 +252,7 @@ def compile(  # noqa: A001
     from cxrules.time.instants import to_us
     from cxrules.time.zones import zone as lookup
 
-    loaded = load_policies(_policy_paths(paths), _overrides(overrides))
+    loaded = load_policies(_policy_paths(paths), parse_overrides(overrides))
     if loaded.policy_set is None:
         click.echo(render_text(loaded.diagnostics))
         sys.exit(EXIT_INVALID)
@@ -448,7 +430,7 @@ def audit(
     from cxrules.reports.destination import ReportNotWritten, output_refused, written_whole
     from cxrules.reports.render import STREAMED, render
 
-    project = _project()
+    project = current_project()
     config = project.config
     policies = policies or tuple(config.policies)
     logs = logs or tuple(config.logs)
@@ -462,7 +444,7 @@ def audit(
     output_by = "-o" if output else None
     output = output or config.output
     output = None if output == "-" else output
-    fmt = _report_format(project, fmt, output, output_by)
+    fmt = report_format_for(project, fmt, output, output_by)
     fail_on = fail_on or config.fail_on or "low"
     engine = engine or config.engine or engines.DEFAULT
     if max_violations is not None and fmt not in ("text", "markdown", "html"):
@@ -478,7 +460,7 @@ def audit(
         logs=list(logs),
         mapping=mapping,
         as_of=as_of,
-        overrides=_overrides(overrides),
+        overrides=parse_overrides(overrides),
         engine=engine,
         log_format=log_format,
         settings=_engine_settings(engine, memory_limit, temp_dir, threads, spark_master),
@@ -542,29 +524,6 @@ def audit(
     sys.exit(EXIT_VIOLATIONS if failed else EXIT_OK)
 
 
-def _report_format(project: Project, fmt: str | None, output: str | None, by: str | None) -> str:
-    """The report's format: --format, else the one `-o` names (`by`: '-o' when the command line
-    named it: it beats the settings), else the project's, else the one the settings' output
-    says, else text; a usage error when the format chosen and the name disagree."""
-    from cxrules.reports.destination import FormatMismatch, format_of, report_format
-
-    if fmt is None and by and output and format_of(output):
-        return format_of(output) or "text"
-    settings = "cxrules.toml"
-    if project.file is not None and project.file.name != settings:
-        settings = f"[tool.cxrules] of {project.file.name}"
-    try:
-        return report_format(
-            fmt or project.config.format,
-            output,
-            chosen_by="--format" if fmt else f"format in {settings}",
-            output_by=f"{by} {output}" if by else f"the output {output} ({settings})",
-            settings=settings,
-        )
-    except FormatMismatch as exc:
-        raise click.UsageError(f"{exc}\n  = hint: {exc.hint}") from None
-
-
 def _explanations(paths: list[str], overrides: dict[str, str]) -> dict[str, str]:
     """Each policy's plain-English explanation (`cxrules explain`), for the HTML report."""
     from cxrules.ir.explain import explain_policy
@@ -622,7 +581,7 @@ def test(
         sys.exit(EXIT_INVALID)
     from cxrules.bdd.runner import run_features
 
-    config = _project().config
+    config = current_project().config
     paths = paths or tuple(config.features)
     policies = policies or tuple(config.policies) or ("policies",)
     engine_names = engine_names or ((config.engine,) if config.engine else ())
@@ -680,7 +639,7 @@ def explain(
     from cxrules.ir.explain import render_explanations
     from cxrules.policyset import load_policies
 
-    loaded = load_policies(_policy_paths(paths), _overrides(overrides))
+    loaded = load_policies(_policy_paths(paths), parse_overrides(overrides))
     if loaded.policy_set is None:
         if loaded.diagnostics:
             click.echo(render_text(loaded.diagnostics), err=True)
@@ -784,3 +743,6 @@ def diff(old: str, new: str, fmt: str | None, max_items: str, output: str | None
     for name, why in result.unjudged():
         click.echo(f"cxrules diff: {name} audited nothing: {visible(why)}; not compared", err=True)
     sys.exit(result.exit_code)
+
+
+main.add_command(watch)

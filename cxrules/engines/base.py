@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from decimal import Decimal
@@ -18,6 +18,7 @@ from typing import ClassVar
 
 from cxrules import ir
 from cxrules.diagnostics import Diagnostic, error
+from cxrules.findings.alerts import Alert
 from cxrules.findings.assemble import Outcome, Reading
 from cxrules.logs import LogSet
 from cxrules.logs.event import Event
@@ -109,6 +110,21 @@ class Engine(ABC):
     @abstractmethod
     def run(self, policy_set: ir.PolicySet, source: Source, options: RunOptions) -> Outcome:
         """Audit the source against every policy; EngineError when it cannot."""
+
+    def follow(
+        self,
+        policy_set: ir.PolicySet,
+        events: Iterable[Event],
+        options: RunOptions,
+        say: Callable[[Alert], None],
+        counts: dict[str, int],
+    ) -> Outcome:
+        """Audit events as they come, in time order, saying alerts (`cxrules watch`); at their
+        end, judge what is open. Only the reference engine follows a live stream."""
+        raise EngineError(
+            f"the {self.name} engine audits logs that are complete; the python engine follows "
+            "a live stream"
+        )
 
     def listing(self, policy_set: ir.PolicySet, zone: str, horizon_us: int | None) -> str | None:
         """The engine's own compiled form of the set as text (`cxrules compile --engine`): SQL

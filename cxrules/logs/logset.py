@@ -430,7 +430,7 @@ class LogSet:
             progress.phase("auditing")
             streams = [self._stream(log, on_read) for log in self.inputs]
             merged = streams[0] if len(streams) == 1 else heapq.merge(*streams)
-        return self._deliver(merged, on_read)
+        return self.deliver(merged, on_read)
 
     def _sorted(self, progress: Progress, on_read: Callable[[], None] | None) -> Iterator[Entry]:
         progress.phase("reading to sort")
@@ -464,9 +464,11 @@ class LogSet:
                 yield first
         yield from buffer
 
-    def _deliver(
-        self, merged: Iterator[Entry], on_read: Callable[[], None] | None
+    def deliver(
+        self, merged: Iterator[Entry], on_read: Callable[[], None] | None = None
     ) -> Iterator[Event]:
+        """The events of entries in order, duplicates dropped (counted, E409 samples kept),
+        the inputs' counts and the profile kept up to date."""
         seen: set[Any] = set()
         instant = self.duplicate_scope == "instant"
         current: float | None = None

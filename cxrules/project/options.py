@@ -1,13 +1,23 @@
 """Command-line option types of `cxrules` (cxrules.cli): a path that must be given, an amount of
-memory, a count of violations or 'all'. Each refuses a bad value as a usage error (exit 2)."""
+memory, a count of violations or 'all'. Each refuses a bad value as a usage error (exit 2).
+Also what several commands share: the exit codes, the project in the current folder, `--set`
+pairs and the report's format."""
 
 from __future__ import annotations
 
-from typing import Any
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 import click
 
+from cxrules.diagnostics import render_text
 from cxrules.engines.base import memory_bytes
+
+if TYPE_CHECKING:
+    from cxrules.project import Project
+
+EXIT_OK, EXIT_VIOLATIONS, EXIT_INVALID, EXIT_INPUT = 0, 1, 2, 3
 
 
 class GivenPath(click.Path):
@@ -57,3 +67,52 @@ class MaxViolations(click.ParamType):
         if text.isdigit():
             return int(text)
         self.fail(f"{value!r} is not a count: write a number such as 10, or 'all'", param, ctx)
+
+
+def current_project() -> Project:
+    """The project in the current folder (cxrules.toml or [tool.cxrules]); exit 2 when its
+    settings are invalid."""
+    from cxrules.project import ProjectError, find_project
+
+    try:
+        return find_project(Path("."))
+    except ProjectError as exc:
+        click.echo(render_text(exc.diagnostics), err=True)
+        sys.exit(EXIT_INVALID)
+
+
+def parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
+    """`--set NAME=VALUE` pairs as a mapping; a usage error for one that is not a pair."""
+    from cxrules.checker.params import ParamError, split_assignment
+
+    out: dict[str, str] = {}
+    for pair in pairs:
+        try:
+            name, value = split_assignment(pair)
+        except ParamError as exc:
+            raise click.UsageError(f"--set {exc} ({exc.hint})") from exc
+        out[name] = value
+    return out
+
+
+def report_format_for(project: Project, fmt: str | None, output: str | None, by: str | None) -> str:
+    """The report's format: --format, else the one `-o` names (`by`: '-o' when the command line
+    named it: it beats the settings), else the project's, else the one the settings' output
+    says, else text; a usage error when the format chosen and the name disagree."""
+    from cxrules.reports.destination import FormatMismatch, format_of, report_format
+
+    if fmt is None and by and output and format_of(output):
+        return format_of(output) or "text"
+    settings = "cxrules.toml"
+    if project.file is not None and project.file.name != settings:
+        settings = f"[tool.cxrules] of {project.file.name}"
+    try:
+        return report_format(
+            fmt or project.config.format,
+            output,
+            chosen_by="--format" if fmt else f"format in {settings}",
+            output_by=f"{by} {output}" if by else f"the output {output} ({settings})",
+            settings=settings,
+        )
+    except FormatMismatch as exc:
+        raise click.UsageError(f"{exc}\n  = hint: {exc.hint}") from None

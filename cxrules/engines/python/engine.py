@@ -23,10 +23,12 @@ from cxrules.engines.python.existence import AbsenceRunner, ExistenceRunner
 from cxrules.engines.python.expectations import ExpectationsRunner
 from cxrules.engines.python.forbid_after import ForbidAfterRunner
 from cxrules.engines.python.invariant import InvariantRunner
+from cxrules.engines.python.live import Watcher
 from cxrules.engines.python.metrics import MetricRunner
 from cxrules.engines.python.response import ResponseRunner
 from cxrules.engines.python.scopes import KeyFn, RuleRunner, RunEnv
 from cxrules.engines.python.value_check import ValueCheckRunner
+from cxrules.findings.alerts import Alert
 from cxrules.findings.assemble import Outcome
 from cxrules.findings.text import when
 from cxrules.logs import OutOfOrder
@@ -246,6 +248,30 @@ class PythonEngine(Engine):
                 policy_set, lambda: logs.events(sorted=True, progress=progress), options
             )
         outcome.reading = reading_of(logs)
+        return outcome
+
+    def follow(
+        self,
+        policy_set: ir.PolicySet,
+        events: Iterable[Event],
+        options: RunOptions,
+        say: Callable[[Alert], None],
+        counts: dict[str, int],
+    ) -> Outcome:
+        """Audit events as they come (in time order, one at a time), saying alerts as they are
+        certain (`cxrules.engines.python.live`); at their end, judge what is open at the last
+        event's time. `counts`: the alerts said, by kind."""
+        audit = Audit(policy_set, as_of=options.as_of, zone=options.zone, linger=self.linger)
+        watcher = Watcher(audit.runners, policy_set, options.zone, say, counts)
+        limit = audit.limit
+        for event in events:
+            audit.feed((event,))
+            ts = to_us(event.time)
+            if limit is None or ts <= limit:  # one after `as_of` is not audited: no alert
+                watcher.after(ts)
+        watcher.flush()
+        outcome = audit.finish()
+        watcher.flush()
         return outcome
 
     def _run(

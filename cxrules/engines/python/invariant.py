@@ -85,6 +85,8 @@ class InvariantRunner(RuleRunner):
                 d.close_at, d.close_event = None, None
             elif d.bad_since is None:
                 d.bad_since, d.bad_event = ts, event
+                if self.on_due is not None:
+                    self.on_due(scope, d)
         elif d.bad_since is not None and d.close_at is None:
             d.close_at, d.close_event = ts, event
 

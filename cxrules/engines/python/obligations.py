@@ -127,6 +127,8 @@ class ObligationRunner(RuleRunner):
             ob.remaining = clock.remaining(ts, deadline, w.max)
             ob.deadline = None
         data.open.append(ob)
+        if self.on_due is not None:
+            self.on_due(scope, ob)
         return ob
 
     # ----------------------------------------------------------------- clock

@@ -127,6 +127,9 @@ class RuleRunner:
     kind = "rule"
     wants_all = False  # see every event (scope discovery, `previous`, `changes`)
     retires = True  # quiet scopes may be retired (cleared in `seal` when the policy reads history)
+    # `cxrules watch` listens here (cxrules/live/alerts.py): called with the scope and the
+    # obligation a response rule opens, or the gap data when an invariant's gap starts
+    on_due: Callable[[Scope, Any], None] | None = None
 
     def __init__(self, policy: ir.Policy, env: RunEnv) -> None:
         self.policy, self.env = policy, env

@@ -1,0 +1,74 @@
+"""`Followed`: a file read as it is written, truncated or replaced (log rotation)."""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import threading
+from pathlib import Path
+
+import pytest
+
+from cxrules.live.follow import Followed
+
+
+def followed(path: Path, notes: list[str]) -> tuple[io.BufferedReader, threading.Event]:
+    stop = threading.Event()
+    stream = Followed(str(path), follow=True, stop=stop, poll=0.01, notice=notes.append)
+    return io.BufferedReader(stream), stop
+
+
+def test_lines_written_later_are_read_and_a_stop_ends_the_stream(tmp_path: Path) -> None:
+    path = tmp_path / "log.jsonl"
+    path.write_bytes(b"one\ntw")
+    reader, stop = followed(path, [])
+    assert reader.readline() == b"one\n"
+    later = threading.Timer(0.1, lambda: path.open("ab").write(b"o\n"))
+    later.start()
+    assert reader.readline() == b"two\n"  # waited for the rest of the line
+    threading.Timer(0.1, stop.set).start()
+    assert reader.readline() == b""  # stopped: the end of the stream
+    later.join()
+
+
+def test_a_truncated_file_is_read_again_from_its_start(tmp_path: Path) -> None:
+    path = tmp_path / "log.jsonl"
+    path.write_bytes(b"first line\n")
+    notes: list[str] = []
+    reader, stop = followed(path, notes)
+    assert reader.readline() == b"first line\n"
+    path.write_bytes(b"new\n")  # shorter than what was read: truncated and written again
+    assert reader.readline() == b"new\n"
+    assert notes == [f"{path} was truncated: reading it again from its start"]
+    stop.set()
+
+
+def test_a_replaced_file_is_reopened(tmp_path: Path) -> None:
+    path = tmp_path / "log.jsonl"
+    path.write_bytes(b"old\n")
+    notes: list[str] = []
+    reader, stop = followed(path, notes)
+    assert reader.readline() == b"old\n"
+    fresh = tmp_path / "fresh"
+    fresh.write_bytes(b"rotated\n")
+    os.replace(fresh, path)
+    assert reader.readline() == b"rotated\n"
+    assert notes == [f"{path} was replaced (log rotation): reading the new file"]
+    stop.set()
+
+
+def test_without_following_the_end_of_the_file_ends_the_stream(tmp_path: Path) -> None:
+    path = tmp_path / "log.jsonl"
+    path.write_bytes(b"a\nb")
+    stream = Followed(str(path), follow=False, stop=threading.Event())
+    assert io.BufferedReader(stream).read() == b"a\nb"
+    assert stream.sha.hexdigest() == hashlib.sha256(b"a\nb").hexdigest()  # what was read
+
+
+def test_only_the_reference_engine_follows_a_live_stream() -> None:
+    from cxrules import engines, ir
+    from cxrules.engines.base import EngineError, RunOptions
+
+    with pytest.raises(EngineError, match="the duckdb engine audits logs that are complete"):
+        engines.get("duckdb").follow(ir.PolicySet(policies=[]), [], RunOptions(), print, {})

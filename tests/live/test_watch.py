@@ -1,0 +1,297 @@
+"""`cxrules watch`: alerts as a log is read, the allowed lateness, and the final report, which
+must be the report `cxrules audit --engine python` gives for the same events."""
+
+from __future__ import annotations
+
+import json
+import select
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cxrules.cli import main
+
+POLICY = """
+policy calls.answer "Calls are answered within 2 minutes"
+  severity high
+  per call
+  when call.queued
+  expect call.answered within 2min
+
+policy octopus.connected "A customer in the shop is always connected"
+  severity high
+  per visit
+  state connection = arm.connected until arm.disconnected, by arm
+  while customer.entered until customer.left:
+    always count(connection) >= 1, grace 30s
+"""
+
+
+def line(at: str, kind: str, **attrs: str) -> str:
+    return json.dumps({"time": f"2026-03-02T{at}Z", "type": kind, **attrs})
+
+
+LOG = [
+    line("10:00:00", "call.queued", call="c1"),
+    line("10:00:30", "customer.entered", visit="v1"),  # a gap opens: 10 s, within the grace
+    line("10:00:40", "arm.connected", visit="v1", arm="a"),
+    line("10:01:00", "call.queued", call="c2"),  # deadline 10:03:00
+    line("10:01:30", "call.answered", call="c1"),
+    line("10:02:00", "arm.disconnected", visit="v1", arm="a"),  # a gap opens: 3 minutes
+    line("10:03:30", "call.queued", call="c3"),  # deadline 10:05:30, never met
+    line("10:04:00", "call.answered", call="c2"),  # a minute late
+    line("10:05:00", "arm.connected", visit="v1", arm="b"),  # the gap ends
+    line("10:06:00", "customer.left", visit="v1"),
+]
+
+
+@pytest.fixture
+def project(tmp_path: Path) -> Path:
+    (tmp_path / "p.cxr").write_text(POLICY, "utf-8")
+    (tmp_path / "log.jsonl").write_text("\n".join(LOG) + "\n", "utf-8")
+    return tmp_path
+
+
+def watch(root: Path, *args: str, log: str = "log.jsonl") -> tuple[int, list[dict], str]:
+    """Run `watch --no-follow` in process; (exit code, the alerts as JSON, stderr)."""
+    result = CliRunner().invoke(
+        main,
+        [
+            "watch",
+            "--policies",
+            str(root / "p.cxr"),
+            "--log",
+            str(root / log),
+            "--no-follow",
+            "--alerts",
+            "jsonl",
+            *args,
+        ],
+    )
+    alerts = [json.loads(x) for x in result.stdout.splitlines() if x.strip()]
+    return result.exit_code, alerts, result.stderr
+
+
+def audit(root: Path, log: str = "log.jsonl") -> dict:
+    out = root / "audit.json"
+    result = CliRunner().invoke(
+        main,
+        ["audit", "--policies", str(root / "p.cxr"), "--log", str(root / log)]
+        + ["--engine", "python", "--format", "json", "-o", str(out)],
+    )
+    assert result.exit_code in (0, 1), result.stderr
+    return json.loads(out.read_text("utf-8"))
+
+
+def test_alerts_come_when_each_breach_is_certain(project: Path) -> None:
+    code, alerts, err = watch(project, "--format", "json", "-o", str(project / "w.json"))
+    assert code == 1, err
+    said = [
+        (a["alert"], a["noticed"][11:19], a["violation"]["policy"], a["violation"]["kind"])
+        for a in alerts
+    ]
+    assert said == [
+        # at 10:03:30 the gap of v1 (since 10:02:00) is past its 30 s of grace, and c2's
+        # deadline (10:03:00) has passed unmet
+        ("gap", "10:03:30", "octopus.connected", "gap"),
+        ("overdue", "10:03:30", "calls.answer", "missing"),
+        # c2 answered at 10:04:00: late
+        ("violation", "10:04:00", "calls.answer", "late"),
+        # the gap ended at 10:05:00; it is one gap once a later event is read
+        ("violation", "10:06:00", "octopus.connected", "gap"),
+        # c3's deadline 10:05:30 is behind the last event, 10:06:00: overdue, then missing at
+        # the end of the stream
+        ("overdue", "10:06:00", "calls.answer", "missing"),
+        ("violation", "10:06:00", "calls.answer", "missing"),
+    ]
+    gap = alerts[0]["violation"]
+    assert gap["start"].endswith("10:02:00+00:00") and gap["end"].endswith("10:03:30+00:00")
+    assert "1m30s; grace 30s" in gap["sentence"]
+    assert alerts[1]["violation"]["scope"] == {"call": "c2"}
+    assert "deadline 10:03:00" in alerts[1]["violation"]["sentence"]
+    assert "3m; grace 30s" in alerts[3]["violation"]["sentence"]
+    report = json.loads((project / "w.json").read_text("utf-8"))
+    # every violation of the report was said once, with its id
+    assert sorted(v["id"] for v in report["violations"]) == sorted(
+        a["violation"]["id"] for a in alerts if a["alert"] == "violation"
+    )
+    assert "10 events audited, 0 records rejected (0 late)" in err
+    assert "3 violations, 2 overdue, 1 open gap" in err
+
+
+def test_the_final_report_is_the_reference_engines(project: Path) -> None:
+    code, _, err = watch(project, "--format", "json", "-o", str(project / "w.json"))
+    assert code == 1, err
+    assert json.loads((project / "w.json").read_text("utf-8")) == audit(project)
+
+
+def test_events_late_within_the_lateness_are_audited_in_time_order(project: Path) -> None:
+    shuffled = LOG[:]
+    shuffled[4], shuffled[5] = shuffled[5], shuffled[4]  # 10:02:00 before 10:01:30
+    shuffled[7], shuffled[8] = shuffled[8], shuffled[7]  # 10:05:00 before 10:04:00
+    (project / "late.jsonl").write_text("\n".join(shuffled) + "\n", "utf-8")
+    out = project / "w.json"
+    code, alerts, err = watch(project, "--lateness", "1min", "-o", str(out), log="late.jsonl")
+    assert code == 1, err
+    assert not [a for a in alerts if a["alert"] == "rejected"]
+    assert json.loads(out.read_text("utf-8")) == audit(project, "late.jsonl")
+
+
+def test_events_later_than_the_lateness_are_rejected_not_dropped(project: Path) -> None:
+    shuffled = LOG[:]
+    shuffled[7], shuffled[8] = shuffled[8], shuffled[7]  # 10:04:00 read after 10:05:00
+    (project / "late.jsonl").write_text("\n".join(shuffled) + "\n", "utf-8")
+    out = project / "w.json"
+    code, alerts, err = watch(project, "-o", str(out), log="late.jsonl")
+    assert code == 1, err
+    rejected = [a["rejected"] for a in alerts if a["alert"] == "rejected"]
+    assert len(rejected) == 1
+    assert rejected[0]["line"] == 9 and rejected[0]["code"] == "E414"
+    assert rejected[0]["reason"] == (
+        "late event: its time 2026-03-02T10:04:00+00:00 is before 2026-03-02T10:05:00+00:00, up "
+        "to which the log was already audited (allowed lateness 0s); not audited"
+    )
+    report = json.loads(out.read_text("utf-8"))
+    assert report["inputs"][0]["read"] == 10
+    assert report["inputs"][0]["accepted"] == 9 and report["inputs"][0]["rejected"] == 1
+    assert report["rejected_by_code"] == {"E414": 1}
+    # c2's answer was not audited: c2 is missing, not late
+    kinds = sorted((v["scope"].get("call", ""), v["kind"]) for v in report["violations"])
+    assert kinds == [("", "gap"), ("c2", "missing"), ("c3", "missing")]
+    assert "9 events audited, 1 record rejected (1 late)" in err
+
+
+def test_a_bad_line_is_said_and_the_watch_goes_on(project: Path) -> None:
+    lines = LOG[:3] + ["{not json"] + LOG[3:]
+    (project / "bad.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
+    code, alerts, err = watch(project, log="bad.jsonl")
+    assert code == 1, err
+    rejected = [a["rejected"] for a in alerts if a["alert"] == "rejected"]
+    assert [(r["line"], r["code"]) for r in rejected] == [(4, "E402")]
+    assert sum(a["alert"] == "violation" for a in alerts) == 3
+
+
+@pytest.mark.parametrize(
+    ("log", "args", "message"),
+    [
+        ("log.jsonl.gz", (), "a gzip file is complete when it can be read"),
+        ("log.parquet", (), "watch follows JSON Lines or CSV as they are written, not parquet"),
+        ("log.data", (), "the name does not say the format; give --log-format jsonl or csv"),
+    ],
+)
+def test_what_watch_cannot_follow_is_refused(
+    project: Path, log: str, args: tuple[str, ...], message: str
+) -> None:
+    (project / log).write_bytes(b"")
+    code, alerts, err = watch(project, *args, log=log)
+    assert code == 2 and alerts == []
+    assert message in err
+
+
+def test_a_lateness_that_is_no_duration_is_a_usage_error(project: Path) -> None:
+    code, _, err = watch(project, "--lateness", "1m")
+    assert code == 2
+    assert "'m' is ambiguous" in err and "1min" in err
+
+
+def test_a_csv_log_whose_header_lacks_a_mapped_column_is_refused(project: Path) -> None:
+    (project / "log.csv").write_text("when,what,call\n2026-03-02T10:00:00Z,call.queued,c1\n")
+    code, _, err = watch(project, log="log.csv")
+    assert code == 2
+    assert "E410" in err and "'time'" in err
+
+
+def test_a_csv_log_is_followed_with_its_mapping(project: Path) -> None:
+    rows = ["at,what,call", "2026-03-02T10:00:00Z,call.queued,c1", "2026-03-02T10:03:00Z,x,c9"]
+    (project / "log.csv").write_text("\n".join(rows) + "\n")
+    (project / "map.toml").write_text('[log]\ntime = "at"\ntype = "what"\n')
+    code, alerts, err = watch(project, "--mapping", str(project / "map.toml"), log="log.csv")
+    assert code == 1, err
+    assert [(a["alert"], a["violation"]["scope"]) for a in alerts] == [
+        ("overdue", {"call": "c1"}),
+        ("violation", {"call": "c1"}),
+    ]
+
+
+def _cxrules(*args: str, **kwargs: object) -> subprocess.Popen[bytes]:
+    return subprocess.Popen(  # noqa: S603 - our own command
+        [sys.executable, "-m", "cxrules", *args],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        bufsize=0,  # unbuffered: `select` then sees every line not read yet
+        **kwargs,  # type: ignore[call-overload]
+    )
+
+
+def test_standard_input_is_followed_to_its_end(project: Path) -> None:
+    process = _cxrules(
+        "watch",
+        "--policies",
+        str(project / "p.cxr"),
+        "--log",
+        "-",
+        "--alerts",
+        "jsonl",
+        stdin=subprocess.PIPE,
+    )
+    out, err = process.communicate(("\n".join(LOG) + "\n").encode(), timeout=60)
+    assert process.returncode == 1, err
+    kinds = [json.loads(x)["alert"] for x in out.splitlines()]
+    assert kinds == ["gap", "overdue", "violation", "violation", "overdue", "violation"]
+
+
+def test_a_growing_file_is_followed_until_ctrl_c(project: Path) -> None:
+    log = project / "grow.jsonl"
+    log.write_text("")
+    out = project / "w.json"
+    process = _cxrules(
+        "watch",
+        "--policies",
+        str(project / "p.cxr"),
+        "--log",
+        str(log),
+        "-o",
+        str(out),
+        "--alerts",
+        "jsonl",
+    )
+    try:
+        assert b"following" in _line(process.stderr)  # Ctrl-C now ends the watch
+        said = []
+        with log.open("a", encoding="utf-8") as handle:
+            for text in LOG[:5]:
+                handle.write(text + "\n")
+            handle.write(LOG[5][:20])  # half a line: the watch waits for the rest
+            handle.flush()
+            time.sleep(1)
+            handle.write(LOG[5][20:] + "\n" + "\n".join(LOG[6:]) + "\n")
+        # the first five alerts come as the lines are read; the sixth at the end
+        said = [json.loads(_line(process.stdout))["alert"] for _ in range(5)]
+        process.send_signal(signal.SIGINT)
+        stdout, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 1, err
+    assert said + [json.loads(x)["alert"] for x in stdout.splitlines()] == [
+        "gap",
+        "overdue",
+        "violation",
+        "violation",
+        "overdue",
+        "violation",
+    ]
+    assert json.loads(out.read_text("utf-8"))["inputs"][0]["events"] == 10
+
+
+def _line(stream: object, timeout: float = 60) -> bytes:
+    """The next line of a child's pipe; fails rather than waiting forever."""
+    assert stream is not None
+    ready, _, _ = select.select([stream], [], [], timeout)
+    assert ready, "no line from the watch"
+    return stream.readline()  # type: ignore[attr-defined, no-any-return]
