@@ -835,6 +835,69 @@ def test_an_instant_attribute_as_a_group_is_one_text_on_every_engine(
     ]
 
 
+def test_an_instant_inside_a_list_as_a_group_is_one_text_on_every_engine(
+    tmp_path: Path, audit_engine: str
+) -> None:
+    """An XES list holding a date, read as a metric group and reported: the python engine
+    wrote the date inside as Python's str() in the offset the file gave (two groups for one
+    instant), the duckdb engine as its staging JSON ('[{"$cxrules.instant":…},3]'), in the
+    group and in the reported value (hunt27 finding-1). The date inside is its ISO 8601 text
+    in UTC on every engine, as a date standing alone is."""
+    log = tmp_path / "cases.xes"
+    events = [
+        ("2011-10-03T22:02:40+02:00", "2011-10-03T20:00:00Z"),
+        ("2011-10-03T20:02:40Z", "2011-10-03T20:10:00Z"),
+        ("2011-10-04T09:00:00.5+00:00", "2011-10-03T20:20:00Z"),
+    ]
+    log.write_text(
+        "<log><trace>"
+        + "".join(
+            f'<event><string key="concept:name" value="booking.made"/>'
+            f'<list key="dues"><values><date key="d" value="{due}"/><int key="n" value="3"/>'
+            f'</values></list><date key="time:timestamp" value="{at}"/></event>'
+            for due, at in events
+        )
+        + "</trace></log>\n",
+        encoding="utf-8",
+    )
+    policies = tmp_path / "p.cxr"
+    policies.write_text(
+        'policy bookings.per-dues "At most one booking per due list"\n'
+        '  owner "Front desk"\n'
+        '  description "Two bookings with one due list are one too many."\n'
+        "  metric bookings = count(booking.made)\n"
+        "    by dues\n"
+        "  require bookings <= 1\n"
+        'policy bookings.none "No bookings"\n'
+        '  owner "Front desk"\n'
+        '  description "Every booking is reported."\n'
+        "  when booking.made\n"
+        "  expect booking.kept within 1h\n"
+        "  report d = dues\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        main,
+        ["audit", "--policies", str(policies), "--log", str(log)]
+        + ["--engine", audit_engine, "--format", "json", "--as-of", "2020-01-01T00:00:00Z"],
+    )
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.stdout)
+    by_id = {p["id"]: p for p in report["policies"]}
+    metrics = by_id["bookings.per-dues"]["metrics"]
+    assert sorted((m["group"]["dues"], m["value"]) for m in metrics) == [
+        ('["2011-10-03T20:02:40+00:00",3]', 2.0),
+        ('["2011-10-04T09:00:00.500000+00:00",3]', 1.0),
+    ]
+    violations = [v for v in report["violations"] if v["policy"] == "bookings.none"]
+    reported = [v["details"]["report"]["d"] for v in violations]
+    assert reported == [
+        ["2011-10-03T20:02:40+00:00", 3],
+        ["2011-10-03T20:02:40+00:00", 3],
+        ["2011-10-04T09:00:00.500000+00:00", 3],
+    ]
+
+
 def test_the_spark_engine_takes_the_memory_limit_and_spill_folder_of_its_reading(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import operator
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 from functools import lru_cache
 from typing import Any
 
@@ -246,7 +246,23 @@ def text_of(value: Any) -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     if isinstance(value, list | tuple | dict):
-        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_key_default)
     if isinstance(value, datetime) and value.tzinfo is not None:
         return value.astimezone(UTC).isoformat()
+    return str(value)
+
+
+def _key_default(value: Any) -> Any:
+    """A value inside a list or an object that JSON has no notation for, as its key reads it:
+    an instant as its ISO 8601 text in UTC (as `text_of` writes one standing alone), another
+    time as its ISO text (as the SQL engines' staging JSON holds it), the rest as `str()`.
+
+    >>> from datetime import timezone
+    >>> text_of([datetime(2011, 10, 3, 22, 2, 40, tzinfo=timezone(timedelta(hours=2))), 3])
+    '["2011-10-03T20:02:40+00:00",3]'
+    """
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return value.astimezone(UTC).isoformat()
+    if isinstance(value, datetime | date | time):
+        return value.isoformat()
     return str(value)

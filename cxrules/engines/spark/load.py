@@ -9,7 +9,6 @@ value as a scope key reads it: the python engine's `text_of`).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterable, Iterator
 from datetime import UTC, datetime
 from typing import Any
@@ -17,7 +16,8 @@ from typing import Any
 import orjson
 import pyarrow as pa
 
-from cxrules.engines.sql.catalog import Catalog
+from cxrules.engines.python.values import text_of
+from cxrules.engines.sql.catalog import INSTANT_KEY, Catalog
 from cxrules.engines.sql.text import lit
 from cxrules.logs.event import Event
 from cxrules.time.instants import to_us
@@ -71,17 +71,37 @@ def typed(value: Any) -> tuple[Any, ...]:
     if isinstance(value, datetime) and value.tzinfo is not None:
         return (7, None, None, None, to_us(value), value.astimezone(UTC).isoformat(), None)
     if isinstance(value, list | tuple):
-        text = orjson.dumps(list(value), default=str).decode()
+        text = _staged(list(value))
         return (5, text, None, None, None, _key_json(value), [_element(v) for v in value])
     if isinstance(value, dict):
-        text = orjson.dumps(value, default=str).decode()
+        text = _staged(value)
         return (6, text, None, None, None, _key_json(value), None)
     return (1, str(value), None, None, None, str(value), None)
 
 
+def _staged(value: Any) -> str:
+    """A list or an object as its JSON text, an instant inside as the DuckDB engine's staging
+    JSON writes it (`{"$cxrules.instant": µs}`, read back as an instant by
+    `sql.collect.value_of`).
+
+    >>> _staged([datetime(2011, 10, 3, 20, 2, 40, tzinfo=UTC), "a"])
+    '[{"$cxrules.instant":1317672160000000},"a"]'
+    """
+    return orjson.dumps(
+        value, default=_staged_default, option=orjson.OPT_PASSTHROUGH_DATETIME
+    ).decode()
+
+
+def _staged_default(value: Any) -> Any:
+    if isinstance(value, datetime) and value.tzinfo is not None:
+        return {INSTANT_KEY: to_us(value)}
+    return str(value)
+
+
 def _key_json(value: Any) -> str:
-    """A list or an object as a scope key or group reads it: compact JSON (`text_of`)."""
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=str)
+    """A list or an object as a scope key or group reads it: compact JSON, an instant inside
+    as its ISO 8601 text in UTC (`text_of`)."""
+    return text_of(value)
 
 
 def _element(value: Any) -> tuple[Any, ...]:

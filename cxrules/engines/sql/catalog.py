@@ -14,6 +14,7 @@ then the dotted path through nested objects.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
 from cxrules import ir
@@ -148,7 +149,8 @@ def _typed(j: str, p: str) -> list[str]:
     key = (
         f"CASE {t} WHEN 'VARCHAR' THEN json_extract_string({j}, '$') "
         f"WHEN 'BOOLEAN' THEN CASE WHEN CAST({j} AS BOOLEAN) THEN 'true' ELSE 'false' END "
-        f"WHEN 'OBJECT' THEN coalesce({instant_text(moment)}, CAST({j} AS VARCHAR)) "
+        f"WHEN 'OBJECT' THEN coalesce({instant_text(moment)}, {nested_key(j)}) "
+        f"WHEN 'ARRAY' THEN {nested_key(j)} "
         f"WHEN 'DOUBLE' THEN CASE WHEN {wide} THEN CAST({j} AS VARCHAR) "
         f"ELSE {float_text(f'CAST({j} AS DOUBLE)')} END "
         f"WHEN 'NULL' THEN NULL ELSE CAST({j} AS VARCHAR) END"
@@ -186,6 +188,30 @@ def instant_text(us: str) -> str:
         f"CASE WHEN {us} % 1000000 = 0 THEN strftime({stamp}, '%Y-%m-%dT%H:%M:%S+00:00') "
         f"ELSE strftime({stamp}, '%Y-%m-%dT%H:%M:%S.%f+00:00') END"
     )
+
+
+#: An instant inside a list or an object, as the staging JSON writes it (the µs its group 1)
+_NESTED_INSTANT = re.escape('{"' + INSTANT_KEY + '":') + "(-?[0-9]+)" + re.escape("}")
+
+
+def nested_key(j: str) -> str:
+    """SQL VARCHAR: a JSON list or object as a scope key reads it (`text_of`): its compact JSON
+    text, with every instant inside written as its ISO 8601 text in UTC (`instant_text`)
+    rather than as the staging object `{"$cxrules.instant": µs}`.
+
+    The text is cut at each staging object (a JSON string cannot hold one: its quotes would be
+    escaped) and put together again with the instants' texts between the pieces."""
+    text = f"CAST({j} AS VARCHAR)"
+    pattern = lit(_NESTED_INSTANT)
+    pieces = f"regexp_split_to_array({text}, {pattern})"
+    moments = f"regexp_extract_all({text}, {pattern}, 1)"
+    instant = instant_text("CAST(z[2] AS BIGINT)")
+    joined = (
+        f"array_to_string(list_transform(list_zip({pieces}, {moments}), "
+        f"lambda z: z[1] || coalesce('\"' || {instant} || '\"', '')), '')"
+    )
+    marker = lit('{"' + INSTANT_KEY + '":')
+    return f"CASE WHEN contains({text}, {marker}) THEN {joined} ELSE {text} END"
 
 
 #: The SQL type of `aj_l` (a list's elements).

@@ -10,6 +10,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
+from cxrules.engines.sql.catalog import INSTANT_KEY
 from cxrules.findings.model import Cell, Cited, Finding, Pending
 from cxrules.ir.sums import rounded
 from cxrules.time.instants import from_us, never_after
@@ -33,11 +34,22 @@ def value_of(struct: dict[str, Any] | None) -> Any:
         return float(struct["n"])
     if kind == 4:
         return bool(struct["b"])
-    if kind in (5, 6):
-        return json.loads(struct["s"])
+    if kind in (5, 6):  # an instant inside as the staging JSON writes it: an instant again
+        return json.loads(struct["s"], object_hook=_instant_hook)
     if kind == 7:
         return from_us(struct["t"])
     raise ValueError(f"unknown value kind {kind}")
+
+
+def _instant_hook(found: dict[str, Any]) -> Any:
+    """`json.loads`'s object hook: `{"$cxrules.instant": µs}` (an instant inside a list or an
+    object, `catalog.INSTANT_KEY`) as the datetime the python engine holds."""
+    if len(found) == 1 and isinstance(found.get(INSTANT_KEY), int):
+        try:
+            return from_us(found[INSTANT_KEY])
+        except OverflowError:
+            return found
+    return found
 
 
 def findings(
