@@ -8,6 +8,7 @@ alone, `10:07:12`. Fractions of a second are written when there are any (`10:07:
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
@@ -88,7 +89,17 @@ def iso(t: int, zone: str) -> str:
 
 
 def value_text(v: Any, times: Times) -> str:
-    """A value read from the log or computed, for a sentence."""
+    """A value read from the log or computed, for a sentence: a list or an object in JSON
+    notation (as the log and the JSON report write it), an instant inside it in full as a
+    text, whichever engine read it.
+
+    >>> from datetime import UTC
+    >>> t = Times("UTC")
+    >>> value_text({"a": 1, "ok": True, "tags": ["x", None]}, t)
+    '{"a": 1, "ok": true, "tags": ["x", null]}'
+    >>> value_text([datetime(2026, 3, 2, 7, tzinfo=UTC), "ş"], t)
+    '["2026-03-02 07:00:00+00:00", "ş"]'
+    """
     if isinstance(v, datetime):
         return times(v)
     if isinstance(v, str):
@@ -97,4 +108,10 @@ def value_text(v: Any, times: Times) -> str:
         return "true" if v else "false"
     if isinstance(v, int | float):
         return number(v)
+    if isinstance(v, list | tuple | dict):
+
+        def inside(x: Any) -> Any:
+            return when(x, times.zone) if isinstance(x, datetime) else str(x)
+
+        return json.dumps(v, ensure_ascii=False, default=inside)
     return str(v)

@@ -3,6 +3,7 @@ engine. Expected values by hand; the ids are those of the same policy without th
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from pathlib import Path
 
 import engine_builders
@@ -154,4 +155,31 @@ def test_a_state_read_only_by_report_is_compiled_and_read_at_the_trigger(tmp_pat
     assert got == [
         ("e2", {"waiting_now": True, "through_let": True, "times": 1}),
         ("e6", {"waiting_now": False, "through_let": False, "times": 0}),
+    ]
+
+
+def test_lists_and_objects_are_shown_in_json_notation_on_every_engine(tmp_path: Path) -> None:
+    # A list or an object in a sentence was Python's notation ("['x', 'y']", "{'ok': True}",
+    # "None"), and an instant inside a list a datetime's repr (hunt27 finding-2). JSON now, the
+    # instant inside in full in the sentence's zone, the same text on every engine.
+    reported = compiled(
+        tmp_path,
+        "  when order.placed\n"
+        "  expect order.shipped within 1h\n"
+        "  report tags = tags, meta = meta\n",
+    ).model_copy(update={"id": "p.reported"})
+    checked = compiled(
+        tmp_path, '  forbid order.placed where tags contains "x" and meta == meta\n'
+    ).model_copy(update={"id": "p.checked"})
+    log = Log()
+    due = datetime(2026, 3, 2, 9, 30, tzinfo=UTC)
+    log.add("+0s", "order.placed", tags=["x", "ş", None, due], meta={"a": 1, "ok": True})
+    result = run([reported, checked], log, as_of="+2h")
+    assert sorted(v.sentence for v in result.violations) == [
+        "forbidden order.placed at 2026-03-02 10:00:00+03:00: "
+        'tags = ["x", "ş", null, "2026-03-02 12:30:00+03:00"]; meta = {"a": 1, "ok": true} '
+        '(rule: forbid order.placed where (tags contains "x") and (meta == meta))',
+        "order.placed at 2026-03-02 10:00:00+03:00: no order.shipped within 1h (deadline "
+        '11:00:00) (tags: ["x", "ş", null, "2026-03-02 12:30:00+03:00"]; '
+        'meta: {"a": 1, "ok": true})',
     ]
