@@ -9,15 +9,19 @@ not applied: an event without `time:timestamp` is rejected, not given 1970.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from datetime import datetime
 from typing import IO, Any
 from xml.parsers import expat
 
+from cxrules.ir.reading import BLANKS, NUMBER_TEXT
 from cxrules.logs.event import Rejected
 from cxrules.logs.readers import Item
 
 _CHUNK = 1 << 16
+_INT = re.compile(f"{BLANKS}*[+-]?[0-9]+{BLANKS}*")
+_NUMBER = re.compile(NUMBER_TEXT)
 ATTRIBUTE_TAGS = frozenset({"string", "date", "int", "float", "boolean", "id", "list", "container"})
 
 
@@ -31,9 +35,15 @@ def _typed(tag: str, key: str, value: str | None) -> tuple[Any, str | None]:
     if value is None:
         return None, f"attribute '{key}' has no value"
     try:
+        # ASCII digits only, as a CSV `numbers` column and the rule comparisons read a number
+        # (`ir.reading`): Python's int() and float() would also take '1_000' and '١٢'
         if tag == "int":
+            if _INT.fullmatch(value) is None:
+                raise ValueError(value)
             return int(value), None
         if tag == "float":
+            if _NUMBER.match(value) is None:
+                raise ValueError(value)
             return float(value), None
         if tag == "boolean":  # xs:boolean: true, false, 1 or 0
             lowered = value.strip().lower()

@@ -898,6 +898,50 @@ def test_an_instant_inside_a_list_as_a_group_is_one_text_on_every_engine(
     ]
 
 
+def test_xes_numbers_are_ascii_digits_on_every_engine(tmp_path: Path, audit_engine: str) -> None:
+    """An XES int or float was read by Python's int() and float(), which also take '1_000' and
+    Arabic-Indic digits ('١٢'), where a CSV number column and the rule comparisons refuse them
+    (hunt27 finding-3). Such a value rejects its event, as another bad XES value does."""
+    log = tmp_path / "cases.xes"
+    values = [
+        ("int", " 12 "),
+        ("float", "-1.5e3"),
+        ("float", "NaN"),
+        ("int", "1_000"),
+        ("int", "\u0661\u0662"),
+        ("float", "2_5.0"),
+        ("float", "\u0663.5"),
+    ]
+    log.write_text(
+        "<log><trace>\n"
+        + "".join(
+            f'<event><string key="concept:name" value="a"/><{tag} key="n" value="{value}"/>'
+            f'<date key="time:timestamp" value="2011-10-03T20:0{i}:00Z"/></event>\n'
+            for i, (tag, value) in enumerate(values)
+        )
+        + "</trace></log>\n",
+        encoding="utf-8",
+    )
+    policies = tmp_path / "p.cxr"
+    policies.write_text(
+        'policy a.none "No a"\n  owner "x"\n  description "d"\n  forbid a\n', encoding="utf-8"
+    )
+    result = CliRunner().invoke(
+        main,
+        ["audit", "--policies", str(policies), "--log", str(log)]
+        + ["--engine", audit_engine, "--format", "json"],
+    )
+    report = json.loads(result.stdout)
+    [summary] = report["inputs"]
+    assert (summary["accepted"], summary["rejected"]) == (3, 4)
+    assert [(r["line"], r["code"], r["reason"]) for r in report["rejected"]] == [
+        (5, "E406", "attribute 'n' is not a valid int: '1_000'"),
+        (6, "E406", "attribute 'n' is not a valid int: '\u0661\u0662'"),
+        (7, "E406", "attribute 'n' is not a valid float: '2_5.0'"),
+        (8, "E406", "attribute 'n' is not a valid float: '\u0663.5'"),
+    ]
+
+
 def test_the_spark_engine_takes_the_memory_limit_and_spill_folder_of_its_reading(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
