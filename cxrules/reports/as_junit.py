@@ -5,9 +5,11 @@ name: the policy id). A policy with violations at or above `fail_on` gets a `<fa
 message is the count and whose text lists the sentences; its violations below `fail_on`, its
 metric warnings and its open obligations go to `<system-out>`. When the log files gave no event
 to judge, a test case `log (nothing audited)` is in error and each policy's is `<skipped>`: none
-was judged, so none passed. Text is escaped by ElementTree;
-characters XML 1.0 cannot carry at all (most control characters) are written as visible escapes,
-and so are the newlines and bidi overrides inside a sentence: one sentence, one line.
+was judged, so none passed. A policy nothing in the log activated (the verdict's "never
+activated") is `<skipped>` too, with that reason: its pass would say nothing. Text is escaped by
+ElementTree; characters XML 1.0 cannot carry at all (most control characters) are written as
+visible escapes, and so are the newlines and bidi overrides inside a sentence: one sentence, one
+line.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from cxrules.reports.common import (
     WARNING_KINDS,
     check_severity,
     file_stem,
+    idle_counts,
     is_failure,
     nothing_audited,
     plural,
@@ -33,6 +36,13 @@ from cxrules.reports.model import PendingObligation, PolicySummary, Report, Viol
 #: Open obligations listed per policy: a month's audit has tens of thousands, which are no
 #: failure and would make the CI's file megabytes long.
 MAX_OPEN = 100
+
+#: The `<skipped>` message of a policy nothing in the log activated (the verdict's "never
+#: activated"): CI tools show a skipped test with its message, where a pass would read green.
+NEVER_ACTIVATED = (
+    "never activated: no event of the log activated this policy (no activation, judgement, "
+    "open obligation or metric value), so it was not tested; often a misspelt event type (W401)"
+)
 
 # XML 1.0 allows tab, newline, carriage return and these ranges; nothing else, not even escaped.
 # A carriage return is made visible too: parsers turn it into a newline, changing the text.
@@ -136,6 +146,8 @@ def _testcase(
     )
     if unjudged:  # no event was judged: the policy neither passed nor failed
         ET.SubElement(case, "skipped", {"message": xml_text(f"nothing audited: {unjudged}")})
+    elif not idle_counts(policy):  # nothing in the log activated it: its pass says nothing
+        ET.SubElement(case, "skipped", {"message": NEVER_ACTIVATED})
     failing = [v for v in violations if is_failure(v, fail_on)]
     below = [v for v in violations if not is_failure(v, fail_on) and v.kind not in WARNING_KINDS]
     warnings = [v for v in violations if v.kind in WARNING_KINDS]

@@ -166,3 +166,37 @@ def test_open_obligations_are_listed_up_to_a_hundred_per_policy(report: Report) 
     assert len(lines) == 101
     assert lines[99] == "open (deadline 2026-03-04T15:00:00+03:00): open 99"
     assert lines[100] == "… and 30 more open obligations (the JSON report lists every one)"
+
+
+def test_a_policy_nothing_activated_is_skipped_with_the_reason(report: Report) -> None:
+    """The text, Markdown and HTML verdicts say "1 policy never activated (…)"; JUnit showed
+    the policy as a plain pass, green in CI (hunt27 finding-4). It is skipped, with why."""
+    idle = report.policies[3].model_copy(
+        update={
+            "id": "notify.no-sms",
+            "scopes": 0,
+            "activations": 0,
+            "satisfied": 0,
+            "violated": 0,
+            "pending": 0,
+            "cancelled": 0,
+            "warnings": 0,
+            "compliance": None,
+            "metrics": [],
+        }
+    )
+    root = parse(report.model_copy(update={"policies": [*report.policies, idle]}))
+    (suite,) = root.findall("testsuite")
+    counts = ("tests", "failures", "errors", "skipped")
+    assert tuple(suite.get(c) for c in counts) == ("5", "3", "0", "1")
+    assert tuple(root.get(c) for c in counts) == ("5", "3", "0", "1")
+    skipped = case(root, "notify.no-sms").find("skipped")
+    assert skipped is not None
+    assert skipped.get("message") == (
+        "never activated: no event of the log activated this policy (no activation, "
+        "judgement, open obligation or metric value), so it was not tested; often a misspelt "
+        "event type (W401)"
+    )
+    assert [c.get("name") for c in root.iter("testcase") if c.find("skipped") is not None] == [
+        "notify.no-sms"
+    ]
