@@ -222,18 +222,23 @@ class _PolicyCompiler:
         )
 
     def shown(self, condition: Any) -> tuple[ir.Shown, ...]:
-        """What a violation of a value check names besides the values read: each `let` the
-        condition uses (by name, an outer let before the lets it uses), then each computed operand
-        of its comparisons (by its text), e.g. `battery = 60%`, `time - last(x).time = 2h`."""
+        """What a violation of a value check names besides the values read: each `let` and
+        each parameter the condition uses (by name, an outer let before the names it uses; a
+        parameter with the value it has in this run, `--set` included, since the sentence
+        writes the condition as written), then each computed operand of its comparisons (by
+        its text), e.g. `battery = 60%`, `max_wait = 3min`, `time - last(x).time = 2h`."""
         found: dict[str, ir.Shown] = {}
 
         def lets(node: Any) -> None:
             for n in _syntax_nodes(node):
-                if isinstance(n, ast.NameExpr) and meaning(n, self.names) == "let":
+                if not isinstance(n, ast.NameExpr):
+                    continue
+                what = meaning(n, self.names)
+                if what in ("let", "param") and n.parts[0] not in found:
                     word = n.parts[0]
-                    if word not in found:
-                        value = self.expr(n)
-                        found[word] = ir.Shown(text=word, value=value, unit=unit_of(value))  # type: ignore[arg-type]
+                    value = self.expr(n)
+                    found[word] = ir.Shown(text=word, value=value, unit=unit_of(value))  # type: ignore[arg-type]
+                    if what == "let":
                         lets(self.names.lets[word].value)
 
         lets(condition)

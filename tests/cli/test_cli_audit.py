@@ -942,6 +942,46 @@ def test_xes_numbers_are_ascii_digits_on_every_engine(tmp_path: Path, audit_engi
     ]
 
 
+def test_a_value_check_names_the_value_of_its_parameters_on_every_engine(
+    tmp_path: Path, audit_engine: str
+) -> None:
+    """A value check's sentence writes its condition as written ('waited <= max_secs is
+    false'): the parameter's value, its default or the one `--set` gave, was nowhere in it,
+    while a forbid's sentence wrote the value (hunt27 finding-5). It is named with the values
+    read, as a `let` is."""
+    log = tmp_path / "calls.jsonl"
+    log.write_text(
+        '{"type":"call.answered","time":"2024-01-01T10:10:00Z","call":"c1","waited":600}\n',
+        encoding="utf-8",
+    )
+    policies = tmp_path / "p.cxr"
+    policies.write_text(
+        'param max_secs = 300 "Longest wait, in seconds"\n\n'
+        'policy calls.quick "Calls are answered within max_secs"\n'
+        '  owner "Contact centre"\n'
+        '  description "Every caller is answered quickly."\n'
+        "  per call\n"
+        "  when call.answered\n"
+        "  require waited <= max_secs\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(
+        main,
+        ["audit", "--policies", str(policies), "--log", str(log), "--set", "max_secs=500"]
+        + ["--engine", audit_engine, "--format", "json"],
+    )
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.stdout)
+    [violation] = report["violations"]
+    assert violation["sentence"] == (
+        "call.answered of call c1 at 2024-01-01 10:10:00+00:00: waited <= max_secs is false "
+        "(max_secs = 500; waited = 600)"
+    )
+    assert violation["details"]["values"] == {"max_secs": 500, "waited": 600}
+    # the title is text: --set does not rewrite it (docs/language.md)
+    assert report["policies"][0]["title"] == "Calls are answered within max_secs"
+
+
 def test_the_spark_engine_takes_the_memory_limit_and_spill_folder_of_its_reading(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
