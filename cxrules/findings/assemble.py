@@ -248,7 +248,7 @@ class ReportHeader:
 
     engine: str
     zone: str
-    policy_files: list[str]
+    policy_files: list[str] = field(default_factory=list)
 
 
 @dataclass
