@@ -33,6 +33,11 @@ from cxrules.reports.model import Report
 from cxrules.time.format import DurationTextError, parse_duration_text
 from cxrules.time.instants import seconds_to_us
 
+#: Seconds of log time a followed stream remembers an event's duplicate key (`id`,
+#: `duplicate_key`): a repeat within it is dropped as in an audit, and the memory of a watch of
+#: weeks stays bounded.
+REMEMBER_IDS = 86_400.0
+
 
 @dataclass
 class WatchRequest:
@@ -110,7 +115,7 @@ def watch_log(
             say(Alert("rejected", None, rejected=rejections.popleft()))
 
     def events() -> Iterator[Event]:
-        for event in logs.deliver(gate.entries()):
+        for event in logs.deliver(gate.entries(), forget=REMEMBER_IDS + lateness / 1e6):
             say_rejected()
             watched.events += 1
             yield event

@@ -465,21 +465,32 @@ class LogSet:
         yield from buffer
 
     def deliver(
-        self, merged: Iterator[Entry], on_read: Callable[[], None] | None = None
+        self,
+        merged: Iterator[Entry],
+        on_read: Callable[[], None] | None = None,
+        forget: float | None = None,
     ) -> Iterator[Event]:
         """The events of entries in order, duplicates dropped (counted, E409 samples kept),
-        the inputs' counts and the profile kept up to date."""
+        the inputs' counts and the profile kept up to date. `forget`: seconds of log time
+        after which a duplicate key is forgotten (a followed stream's memory stays bounded);
+        None: every key is remembered to the end."""
         seen: set[Any] = set()
         instant = self.duplicate_scope == "instant"
         current: float | None = None
         inputs = self.inputs
         profile = self.profile.add
+        remembered: deque[tuple[float, Any]] = deque()
         for when, seq, event, key in merged:
             log = inputs[seq >> SEQ_SHIFT]
             if key is not None:
                 if instant and when != current:
                     seen.clear()
                     current = when
+                if forget is not None:
+                    while remembered and remembered[0][0] < when - forget:
+                        seen.discard(remembered.popleft()[1])
+                    if key not in seen:
+                        remembered.append((when, key))
                 if key in seen:
                     log.duplicates += 1
                     if len(self.duplicate_samples) < self.max_rejected:

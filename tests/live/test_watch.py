@@ -295,3 +295,25 @@ def _line(stream: object, timeout: float = 60) -> bytes:
     ready, _, _ = select.select([stream], [], [], timeout)
     assert ready, "no line from the watch"
     return stream.readline()  # type: ignore[attr-defined, no-any-return]
+
+
+def test_duplicate_ids_are_dropped_within_a_day_of_log_time(project: Path) -> None:
+    def queued(day: int, at: str, event_id: str, call: str) -> str:
+        record = {"time": f"2026-03-0{day}T{at}Z", "type": "call.queued", "call": call}
+        return json.dumps({**record, "id": event_id})
+
+    lines = [
+        queued(2, "10:00:00", "q1", "c1"),
+        queued(2, "10:00:30", "q1", "c1"),  # the same id 30 s later: a duplicate, dropped
+        queued(3, "10:00:01", "q1", "c9"),  # a day and a second later: remembered no more
+    ]
+    (project / "ids.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
+    out = project / "w.json"
+    code, _, err = watch(project, "-o", str(out), log="ids.jsonl")
+    assert code == 1, err
+    report = json.loads(out.read_text("utf-8"))
+    assert report["inputs"][0]["duplicates"] == 1
+    assert report["inputs"][0]["events"] == 2
+    # c1 missed its 2 minutes; c9's deadline is after the last event: pending
+    assert [(v["scope"], v["kind"]) for v in report["violations"]] == [({"call": "c1"}, "missing")]
+    assert [p["scope"] for p in report["pending"]] == [{"call": "c9"}]
