@@ -268,7 +268,7 @@ class _Formatter:
                 value = quote(c.values[0])
             return [f"{indent}{c.key} {value}"]
         if isinstance(c, ast.AtRiskClause):
-            return [f"{indent}at risk {self.expr(c.lead)}"]
+            return [f"{indent}at risk {self.amount(c.lead)}"]
         if isinstance(c, ast.ScopeClause):
             return [f"{indent}per {self._per(c)}"]
         if isinstance(c, ast.StateDef):
@@ -304,7 +304,7 @@ class _Formatter:
             unless = f" unless {self.pattern(a.unless)}" if a.unless else ""
             assert a.pattern is not None and a.of is not None
             return (
-                f"share({self.pattern(a.pattern)} within {self.expr(a.within)} of "
+                f"share({self.pattern(a.pattern)} within {self.amount(a.within)} of "
                 f"{self.pattern(a.of)}{unless})"
             )
         args = self.expr(a.value)
@@ -322,13 +322,13 @@ class _Formatter:
             if r.where is not None:
                 text += f" where {self.expr(r.where)}"
             if r.at_least is not None:
-                text += f" at least {self.expr(r.at_least)} times"
+                text += f" at least {self.amount(r.at_least)} times"
             if r.at_most is not None:
-                text += f" at most {self.expr(r.at_most)} times"
+                text += f" at most {self.amount(r.at_most)} times"
             if r.warn is not None:
                 text += f" warn {r.warn.side} {self.expr(r.warn.value)}"
             if r.min_sample is not None:
-                text += f" minimum sample {self.expr(r.min_sample)}"
+                text += f" minimum sample {self.amount(r.min_sample)}"
             return [text]
         if isinstance(r, ast.ForbidRule):
             return [f"{i}forbid {self.pattern(r.pattern)}"]
@@ -353,9 +353,9 @@ class _Formatter:
                 each = "each " if e.each else ""
                 bound = ""
                 if e.at_least is not None:
-                    bound = f"at least {self.expr(e.at_least)} "
+                    bound = f"at least {self.amount(e.at_least)} "
                 if e.at_most is not None:
-                    bound = f"at most {self.expr(e.at_most)} "
+                    bound = f"at most {self.amount(e.at_most)} "
                 lines.append(
                     f"{i}expect {each}{bound}{self._types(e.pattern)} {self._timing(e.timing)}"
                 )
@@ -370,8 +370,8 @@ class _Formatter:
             return [f"{i}when {self._trigger(r.trigger)}", f"{i}require {self.expr(r.condition)}"]
         if isinstance(r, ast.RateRule):
             return [
-                f"{i}at most {self.expr(r.at_most)} {self.pattern(r.pattern)} within "
-                f"{self.expr(r.within)}"
+                f"{i}at most {self.amount(r.at_most)} {self.pattern(r.pattern)} within "
+                f"{self.amount(r.within)}"
             ]
         assert isinstance(r, ast.InvariantRule)
         if r.state is not None:
@@ -380,9 +380,9 @@ class _Formatter:
             by = f", by {self.expr(r.by)}" if r.by is not None else ""
             during = f"{self.pattern(r.start)} until {self.pattern(r.end)}{by}"  # type: ignore[arg-type]
         if r.limit is not None:  # one line: "while queued: at most 24h" reads as a sentence
-            return [f"{i}while {during}: at most {self.expr(r.limit)}"]
+            return [f"{i}while {during}: at most {self.amount(r.limit)}"]
         assert r.condition is not None
-        grace = f", grace {self.expr(r.grace)}" if r.grace is not None else ""
+        grace = f", grace {self.amount(r.grace)}" if r.grace is not None else ""
         return [f"{i}while {during}:", f"{i}{INDENT}always {self.expr(r.condition)}{grace}"]
 
     def _trigger(self, t: ast.Trigger) -> str:
@@ -391,21 +391,21 @@ class _Formatter:
         from cxrules.language.literals import ordinal_suffix
 
         later = " or later" if t.or_later else ""
-        within = f" within {self.expr(t.within)}" if t.within is not None else ""
+        within = f" within {self.amount(t.within)}" if t.within is not None else ""
         return f"{t.nth}{ordinal_suffix(t.nth)}{later} {self.pattern(t.pattern)}{within}"
 
     def _timing(self, t: ast.Timing) -> str:
         direction = f" {t.direction}" if t.direction else ""
         paused = f" paused while {t.paused_while}" if t.paused_while else ""
         if t.form == "within":
-            return f"within {self.expr(t.first)}{direction}{paused}"
+            return f"within {self.amount(t.first)}{direction}{paused}"
         if t.form == "any":
             return str(t.direction)
         if t.form in ("at_least", "at_most"):
             word = "at least" if t.form == "at_least" else "at most"
-            return f"{word} {self.expr(t.first)}{direction}"
+            return f"{word} {self.amount(t.first)}{direction}"
         if t.form == "between":
-            return f"between {self.expr(t.first)} and {self.expr(t.second)}{direction}"
+            return f"between {self.amount(t.first)} and {self.amount(t.second)}{direction}"
         d = t.deadline
         if isinstance(d, ast.CalendarEnd):
             on = f" on {d.calendar}" if d.calendar else ""
@@ -429,6 +429,14 @@ class _Formatter:
         return self._types(p) + where
 
     # ------------------------------------------------------------------ expressions
+    def amount(self, e: Any) -> str:
+        """A count or a duration (`within max_wait`, `grace grace`, `at most n times`): a
+        parameter's name there is a bare NAME in the grammar, even when it is also a keyword
+        (which `expr` would backtick, and the parser refuses there)."""
+        if isinstance(e, ast.NameExpr) and len(e.parts) == 1:
+            return e.parts[0]
+        return self.expr(e)
+
     def expr(self, e: Any, need: int = 0) -> str:
         text, prec = self._expr(e)
         return f"({text})" if prec < need else text

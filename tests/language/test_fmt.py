@@ -348,3 +348,48 @@ def test_comments_inside_a_calendar_a_metric_and_a_rule_stay_on_their_lines() ->
     assert out == expected
     assert fmt(out) == out
     assert strip_spans(tree(out)) == strip_spans(tree(text))
+
+
+KEYWORD_PARAMS = """\
+param grace = 30s
+param day = 2h
+param times = 3
+param sample = 5
+
+policy a.rate "R"
+  at risk day
+  per c
+  at most times complaint.filed within day
+
+policy a.req "Q"
+  per c
+  require x.y at least times times at most sample times
+
+policy a.inv "I"
+  per v
+  while v.in until v.out: at most day
+
+policy a.con "C"
+  per v
+  while v.in until v.out:
+    always count(v.x) >= 1, grace grace
+
+policy a.resp "P"
+  per v
+  when 2nd v.in within day
+  expect v.x between day and grace before
+
+policy a.share "S"
+  per c
+  metric m = share(a.b within grace of a.c)
+    per day
+  require m >= 80% minimum sample sample
+"""
+
+
+def test_a_parameter_named_like_a_keyword_stays_bare_where_a_count_or_duration_goes() -> None:
+    # `grace grace` (a parameter named grace) was written `grace \\`grace\\``, which the parser
+    # refuses there (E100): fmt turned a valid file into an invalid one
+    out = fmt(KEYWORD_PARAMS)
+    assert out == KEYWORD_PARAMS
+    assert strip_spans(tree(out)) == strip_spans(tree(KEYWORD_PARAMS))
