@@ -6,8 +6,10 @@ import json
 import math
 from collections import Counter
 from datetime import datetime
+from typing import get_args
 
 from cxrules.bdd.tables import Clock, Row, SpecError, parse_scope, scope_text, zone_info
+from cxrules.diagnostics import did_you_mean
 from cxrules.reports.model import MetricValue, PolicySummary, Report, Violation
 from cxrules.time.format import DurationTextError, parse_duration_text
 
@@ -91,6 +93,13 @@ def _columns(cells: dict[str, str]) -> list[str]:
     return [c for c in VIOLATION_COLUMNS if c in cells] + named
 
 
+#: The values a `kind` or `severity` cell may hold, as the report writes them.
+_NAMED: dict[str, tuple[str, ...]] = {
+    "kind": get_args(Violation.model_fields["kind"].annotation),
+    "severity": get_args(Violation.model_fields["severity"].annotation),
+}
+
+
 def _expected_key(row: Row, clock: Clock) -> Key:
     items: list[tuple[str, object]] = []
     for column in _columns(row.cells):
@@ -108,6 +117,14 @@ def _expected_key(row: Row, clock: Clock) -> Key:
                 raise SpecError(f"the {column!r} cell is empty")
             elif column in ("start", "end"):
                 value = _instant(raw, clock)
+            elif column in _NAMED and raw not in _NAMED[column]:  # `Late`, `gap ` is fine
+                hint = did_you_mean(raw.lower(), _NAMED[column])
+                plural = "kinds" if column == "kind" else "severities"
+                raise SpecError(
+                    f"{raw!r} is not a {column}"
+                    + (f" ({hint})" if hint else "")
+                    + f"; the {plural} are {', '.join(_NAMED[column])}"
+                )
             else:
                 value = raw
         except SpecError as exc:
@@ -182,8 +199,12 @@ def summary_of(result: Report, policy: str) -> PolicySummary:
     for s in result.policies:
         if s.id == policy:
             return s
-    ids = ", ".join(s.id for s in result.policies)
-    raise SpecError(f"the scenario has no policy {policy!r}; it has {ids}")
+    ids = [s.id for s in result.policies]
+    hint = did_you_mean(policy, ids)
+    raise SpecError(
+        f"the scenario has no policy {policy!r}" + (f" ({hint})" if hint else "") + "; it has "
+        f"{', '.join(ids)}"
+    )
 
 
 def check_tallies(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -23,18 +24,35 @@ def plain(fn: F) -> F:
 
     @functools.wraps(fn)
     def step(*args: Any, **kwargs: Any) -> None:
+        world = kwargs.get("cxrules_world")
+        here = _here(world) if isinstance(world, World) else ""
         message = None
         try:
             fn(*args, **kwargs)
         except SpecError as exc:
-            where = f"{exc.where}: " if exc.where else ""
-            message = f"the scenario cannot run: {where}{exc}"
-        except AssertionError as exc:
-            message = str(exc)
+            said = str(exc)
+            row = re.match(r"line (\d+): ", said)  # a table row's: said at that row instead
+            if row and isinstance(world, World) and world.file and not exc.where:
+                where, said = f"{world.file}:{row.group(1)}", said[row.end() :]
+            elif exc.where or (world and f"{world.file}:" in said):  # said where already
+                where = exc.where
+            else:
+                where = here
+            message = f"the scenario cannot run: {where + ': ' if where else ''}{said}"
+        except AssertionError as exc:  # the step that failed, then what differed
+            said = getattr(world, "step", None)
+            text = f" {said.keyword} {said.name}" if said is not None else ""
+            message = f"{here}:{text}\n{exc}" if here else str(exc)
         if message is not None:
             pytest.fail(message, pytrace=False)
 
     return step  # type: ignore[return-value]
+
+
+def _here(world: World) -> str:
+    """The feature file and line of the step being run ('' when unknown)."""
+    line = _line(world)
+    return f"{world.file}:{line}" if world.file and line else ""
 
 
 def _rows(world: World, what: str, allowed: set[str] | None) -> list[Row]:

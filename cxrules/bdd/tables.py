@@ -174,6 +174,19 @@ def build_events(rows: list[Row], clock: Clock, file: str) -> list[Event]:
     for seq, row in enumerate(rows):
         where = f"{file}:{row.line}"
         for column in ("time", "type"):
+            if column not in row.cells:  # `Time`, `event type`: a column misnamed, not a cell
+                names = sorted(row.cells)
+                same = [n for n in names if n.strip().lower() == column]
+                hint = (
+                    f"names are case-sensitive: write {column!r}, not {same[0]!r}" if same else ""
+                )
+                hint = hint or did_you_mean(column, names)
+                raise SpecError(
+                    f"{where}: the events table has no {column!r} column"
+                    + (f" ({hint})" if hint else "")
+                    + f"; its columns are {', '.join(names)}, and every event needs a time "
+                    "and a type"
+                )
             if not row.cells.get(column, "").strip():
                 raise SpecError(f"{where}: the row has no {column!r}; every event needs one")
         try:

@@ -366,3 +366,76 @@ def test_a_table_a_step_cannot_read_is_said_at_its_line(tmp_path: Path) -> None:
         "the scenario cannot run: specs/tables.feature:19: the step needs a violations table "
         "under it"
     ) in out
+
+
+SAID_WHERE = """Feature: Failures say where
+  Background:
+    Given the project policies
+    And the time is "2026-03-02T19:00:00"
+
+  Scenario: A wrong expectation
+    When these events happen:
+      | time  | type          | table |
+      | +0s   | guest.arrived | t-1   |
+      | +2min | staff.greeted | t-1   |
+    Then there are no violations
+
+  Scenario: A kind in capitals
+    When these events happen:
+      | time  | type          | table |
+      | +0s   | guest.arrived | t-1   |
+      | +2min | staff.greeted | t-1   |
+    Then the violations are:
+      | policy     | kind |
+      | shop.greet | Late |
+
+  Scenario: Columns in capitals
+    When these events happen:
+      | Time | Type          | table |
+      | +0s  | guest.arrived | t-1   |
+    Then there are no violations
+
+  Scenario: A zone misspelt
+    Given the log zone is "Europe/Istambul"
+    Then there are no violations
+
+  Scenario: A policy misspelt in a tally
+    When these events happen:
+      | time  | type          | table |
+      | +0s   | guest.arrived | t-1   |
+    Then policy "shop.gret" has 0 satisfied, 0 violated and 1 pending
+"""
+
+
+def test_a_failure_names_its_step_and_line_and_a_misspelling_its_fix(tmp_path: Path) -> None:
+    """A wrong expectation said what differed but not which step of which file; an unknown
+    zone and an unknown policy in a tally named no line; `Late` was compared as a kind and
+    reported as 'not found'; a `Time` column said only "the row has no 'time'" (hunt28
+    finding-2)."""
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "shop.cxr").write_text(POLICY, "utf-8")
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "where.feature").write_text(SAID_WHERE, "utf-8")
+    done = _run_features(tmp_path)
+    out = done.stdout
+    assert done.returncode == 1 and "5 failed" in out, out + done.stderr
+    assert (
+        "specs/where.feature:11: Then there are no violations\n"
+        "expected no violations, the engine found 1 violation:\n"
+    ) in out
+    assert (
+        "the scenario cannot run: specs/where.feature:20: 'Late' is not a kind (did you mean "
+        "'late'?); the kinds are missing, late, "
+    ) in out
+    assert (
+        "the scenario cannot run: specs/where.feature:25: the events table has no 'time' column "
+        "(names are case-sensitive: write 'time', not 'Time'); its columns are Time, Type, table"
+    ) in out
+    assert (
+        "the scenario cannot run: specs/where.feature:29: unknown time zone 'Europe/Istambul'"
+        in (out)
+    )
+    assert (
+        "the scenario cannot run: specs/where.feature:36: the scenario has no policy 'shop.gret' "
+        "(did you mean 'shop.greet'?); it has shop.greet"
+    ) in out
