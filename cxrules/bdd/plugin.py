@@ -154,6 +154,7 @@ class FeatureFile(pytest.Module):
             if not isinstance(exc, GherkinParseError):
                 raise
             raise FeatureSyntaxError(self._syntax_errors(exc)) from None
+        _register_tags(self.config, feature)
         for title in feature.scenarios:
             name = _unique(f"test_{_slug(title)}", self._scenario_names)
             self._scenario_names.add(name)
@@ -181,6 +182,19 @@ class FeatureFile(pytest.Module):
     def istestfunction(self, obj: object, name: str) -> bool:
         """Our scenario functions are tests whatever `python_functions` says."""
         return name in getattr(self, "_scenario_names", set())
+
+
+def _register_tags(config: pytest.Config, feature: Any) -> None:
+    """A Gherkin tag (`@octopus`) becomes a pytest mark (`-m octopus`): registered, so that
+    pytest neither warns of an unknown mark nor, with --strict-markers, refuses it."""
+    tags = set(feature.tags)
+    for template in feature.scenarios.values():
+        tags |= set(template.tags) | set(getattr(template.rule, "tags", ()) or ())
+        for examples in getattr(template, "examples", None) or ():
+            tags |= set(getattr(examples, "tags", ()) or ())
+    known = {line.split(":")[0].split("(")[0].strip() for line in config.getini("markers")}
+    for tag in sorted(tags - known):
+        config.addinivalue_line("markers", f"{tag}: a Gherkin tag")
 
 
 def _is_our_step(text: str) -> bool:

@@ -152,3 +152,22 @@ def test_without_pytest_bdd_the_plugin_stays_out_of_the_way(tmp_path: Path) -> N
     assert re.findall(r"^(\S+::\S+) PASSED", done.stdout, flags=re.MULTILINE) == [
         "test_plain.py::test_one"
     ]
+
+
+def test_gherkin_tags_are_marks_pytest_knows(tmp_path: Path) -> None:
+    """`@octopus` on a feature warned "PytestUnknownMarkWarning: Unknown pytest.mark.octopus -
+    is this a typo?" from pytest-bdd's code, and with --strict-markers (common in CI) every
+    tagged scenario was an error; tags of features, rules, scenarios and examples are now
+    registered marks, and `-m` selects by them (hunt28 finding-3)."""
+    folder = project(tmp_path)
+    tagged = FEATURE.replace("Feature: Greeting", "@floor\nFeature: Greeting").replace(
+        "  Scenario: Greeted late", "  @late @çağrı\n  Scenario: Greeted late"
+    )
+    (folder / "specs" / "shop.feature").write_text(tagged, "utf-8")
+    args = ("-q", "-p", "no:randomly", "--cxrules-engine", "python", "--strict-markers")
+    done = pytest_in(folder, *args, "-W", "error::pytest.PytestUnknownMarkWarning")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "2 passed" in done.stdout and "warning" not in done.stdout
+    chosen = pytest_in(folder, *args, "-m", "late")
+    assert chosen.returncode == 0, chosen.stdout + chosen.stderr
+    assert "1 passed, 1 deselected" in chosen.stdout
