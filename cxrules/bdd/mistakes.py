@@ -8,7 +8,7 @@ the nearest step cxrules offers.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from cxrules.diagnostics import did_you_mean
@@ -171,14 +171,31 @@ def _cell_count(lines: list[str], line: int) -> str:
     return f"this row has {cells}, the table's header has {len(header)} ({' | '.join(header)})"
 
 
-def unknown_step(where: str, keyword: str, kind: str, name: str) -> str:
+def unknown_step(where: str, keyword: str, kind: str, name: str, kinds: Sequence[str] = ()) -> str:
     """An unknown step (`keyword` as written, `kind` given, when or then), named with its
-    `where` (file:line), and the nearest step cxrules offers.
+    `where` (file:line), and the nearest step cxrules offers; `kinds`: those of the steps that
+    match its text as another kind (an `And` after a `Then` is a Then step).
 
     >>> print(unknown_step("f.feature:12", "And", "then", "there are exactly no violations"))
     f.feature:12: unknown step 'And there are exactly no violations'
       = hint: did you mean 'Then there are no violations'? (the steps: docs/gherkin.md)
+    >>> said = unknown_step("f:9", "And", "then", 'the audit is as of "+3h"', ["given", "when"])
+    >>> for part in said.split(": "):
+    ...     print(part)
+    f:9
+    unknown step 'And the audit is as of "+3h"'
+      = hint
+    this is a When step, and an 'And' after a Then step is a Then step
+    write 'When the audit is as of "+3h"'
     """
+    if kinds and kind not in kinds:
+        word, said = kinds[-1].title(), keyword.strip()
+        if said.lower() in ("and", "but"):
+            why = f"an '{said}' after a {kind.title()} step is a {kind.title()} step"
+        else:
+            why = f"not a {kind.title()} step"
+        hint = f"this is a {word} step, and {why}: write '{word} {name}'"
+        return f"{where}: unknown step '{keyword.strip()} {name}'\n  = hint: {hint}"
     hint = did_you_mean(f"{kind.title()} {name}", KNOWN_STEPS)
     hint = f"{hint} (the steps: docs/gherkin.md)" if hint else "the steps are in docs/gherkin.md"
     return f"{where}: unknown step '{keyword.strip()} {name}'\n  = hint: {hint}"

@@ -197,6 +197,19 @@ def _register_tags(config: pytest.Config, feature: Any) -> None:
         config.addinivalue_line("markers", f"{tag}: a Gherkin tag")
 
 
+def _our_kinds(text: str) -> list[str]:
+    """The kinds (given, when, then) of the steps cxrules offers that match `text`."""
+    from pytest_bdd.steps import step_function_context_registry
+
+    return sorted(
+        {
+            str(c.type)
+            for c in step_function_context_registry.values()
+            if c.step_func.__module__ == "cxrules.bdd.steps" and c.parser.is_matching(text)
+        }
+    )
+
+
 def _is_our_step(text: str) -> bool:
     """Whether `text` (a step without its keyword) is one of the steps cxrules offers."""
     from pytest_bdd.steps import step_function_context_registry
@@ -357,7 +370,8 @@ def pytest_bdd_step_func_lookup_error(
     from cxrules.bdd.mistakes import unknown_step
 
     where = f"{_shown(feature.filename, request.config)}:{step.line_number}"
-    pytest.fail(unknown_step(where, step.keyword, step.type, step.name), pytrace=False)
+    kinds = _our_kinds(step.name)
+    pytest.fail(unknown_step(where, step.keyword, step.type, step.name, kinds), pytrace=False)
 
 
 @pytest.hookimpl(optionalhook=True)  # a pytest-bdd hook: unknown without the [bdd] extra

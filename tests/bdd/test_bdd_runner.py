@@ -439,3 +439,42 @@ def test_a_failure_names_its_step_and_line_and_a_misspelling_its_fix(tmp_path: P
         "the scenario cannot run: specs/where.feature:36: the scenario has no policy 'shop.gret' "
         "(did you mean 'shop.greet'?); it has shop.greet"
     ) in out
+
+
+AND_AFTER_THEN = """Feature: A second horizon
+  Background:
+    Given the project policies
+    And the time is "2026-03-02T19:00:00"
+
+  Scenario: Pending, then missing
+    When these events happen:
+      | time | type          | table |
+      | +0s  | guest.arrived | t-1   |
+    And the audit is as of "+30s"
+    Then there is 1 pending obligation with deadline "+1min"
+    And the audit is as of "+2min"
+    Then there are no pending obligations
+"""
+
+
+def test_a_when_step_written_with_and_after_a_then_says_to_write_when(tmp_path: Path) -> None:
+    """`And the audit is as of "+2min"` after a Then is a Then step, which does not exist: the
+    hint was "did you mean 'When the audit is as of "<time>"'", the very text written, with no
+    word of why (hunt28 finding-4)."""
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "shop.cxr").write_text(POLICY, "utf-8")
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "then.feature").write_text(AND_AFTER_THEN, "utf-8")
+    done = _run_features(tmp_path)
+    assert done.returncode == 1, done.stdout + done.stderr
+    assert (
+        "specs/then.feature:12: unknown step 'And the audit is as of \"+2min\"'\n"
+        "  = hint: this is a When step, and an 'And' after a Then step is a Then step: write "
+        "'When the audit is as of \"+2min\"'\n"
+    ) in done.stdout
+    fixed = AND_AFTER_THEN.replace(
+        'And the audit is as of "+2min"', 'When the audit is as of "+2min"'
+    )
+    (tmp_path / "specs" / "then.feature").write_text(fixed, "utf-8")
+    done = _run_features(tmp_path)
+    assert done.returncode == 0, done.stdout + done.stderr  # at +2min: missing, not pending
