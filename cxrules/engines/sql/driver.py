@@ -191,10 +191,12 @@ def compile_plans(
     catalog: Catalog,
     log_zone: str,
     instants: tuple[int | None, int | None, int | None] = (None, None, None),
+    horizon_query: str | None = None,
 ) -> tuple[list[PolicyPlan], CalendarTables]:
     """Every policy's plan for a log whose (first, last, horizon) instants are given (the zone
     ladders and the calendars' lookup tables cover them; None: unknown), and the calendar
-    tables the plans read. Marks the catalog's paths read as instants. Raises CompileError or
+    tables the plans read. Marks the catalog's paths read as instants. `horizon_query`: SQL
+    that gives the horizon when it is not known yet (a listing). Raises CompileError or
     CalendarError."""
     horizon = instants[2]
     ends = [x for x in instants if x is not None]
@@ -202,6 +204,7 @@ def compile_plans(
     zones = ZoneTables.around(low, high)
     calendars = CalendarTables.around(policy_set, zones, low, high)
     env = Env(catalog, log_zone, zones, horizon if horizon is not None else 0, calendars=calendars)
+    env.horizon_query = horizon_query
     plans = [compile_policy(p, env) for p in policy_set.policies]
     # read texts as instants only where a plan needs it (outside the typing stage)
     text = "\n".join(sql for plan in plans for name, sql in plan.ctes if name != "base")

@@ -9,13 +9,15 @@ The script is what an audit runs, in the order it runs it: `ev` read from the ev
 then each policy's stages (a table where later queries read it twice, a view otherwise) and its
 final queries: `tally`, `records` (violations), `waiting` (open obligations), `cells`
 (metrics). What an audit learns from the log is given or assumed: the horizon (`as_of`, else
-0: an audit takes the last event's time) and the range the zone ladders cover (a year around
-the horizon; an audit covers the log's own range).
+read from the events as an audit takes it: the last event's time) and the range the zone
+ladders and calendar tables cover (about two years around `as_of`, else around today; an audit
+covers the log's own range). The header says both.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 
 from cxrules import ir
 from cxrules.engines.sql.casing import macros, uses_casing
@@ -24,12 +26,19 @@ from cxrules.engines.sql.driver import compile_plans, plan_texts, stage_uses
 from cxrules.engines.sql.exprs import CompileError
 from cxrules.engines.sql.plan import Step, Table
 from cxrules.engines.sql.text import lit
+from cxrules.engines.sql.zones import ZoneTables
+from cxrules.time.instants import to_us
 
 HEADER = """\
--- cxrules plans ({dialect}): {count} policies, log zone {zone}, horizon {horizon} µs
+-- cxrules plans ({dialect}): {count} policies, log zone {zone}, horizon {horizon}
 -- Input: a table `events` (ord BIGINT, ts BIGINT: µs since 1970 UTC, seq BIGINT, type VARCHAR,
 --   id VARCHAR, file VARCHAR, line BIGINT, attrs JSON), one row per event in processing order.
+-- Local times and calendars are right for events from {low} to {high}: for a log outside
+--   them, give --as-of near its end.
 """
+
+#: The horizon of a listing written without one: the last event's, as an audit takes it.
+LAST_EVENT = "(SELECT coalesce(max(ts), 0) FROM ev)"
 
 
 def listing(
@@ -46,7 +55,9 @@ def listing(
     that says why. `render` turns DuckDB SQL into the dialect's."""
     catalog = Catalog.of(policy_set)
     catalog.pretyped = pretyped
-    instants = (horizon_us, horizon_us, horizon_us)
+    around = horizon_us if horizon_us is not None else _today()
+    instants = (around, around, horizon_us)
+    query = LAST_EVENT if horizon_us is None else None
     reasons: dict[str, str] = {}
     for policy in policy_set.policies:
         try:
@@ -56,10 +67,19 @@ def listing(
             reasons[policy.id] = f"not compiled: {exc} cannot be run as SQL yet"
     kept = tuple(p for p in policy_set.policies if p.id not in reasons)
     subset = ir.PolicySet(policies=kept, calendars=policy_set.calendars)
-    plans, calendars = compile_plans(subset, catalog, log_zone, instants)
+    plans, calendars = compile_plans(subset, catalog, log_zone, instants, query)
     by_id = {plan.policy.id: plan for plan in plans}
     count = len(policy_set.policies)
-    out = [HEADER.format(dialect=dialect, count=count, zone=log_zone, horizon=horizon_us or 0)]
+    horizon = (
+        f"{horizon_us} µs ({_iso(horizon_us)})"
+        if horizon_us is not None
+        else "the last event's time (as an audit takes it; --as-of sets it)"
+    )
+    low, high = _covered(around)
+    header = HEADER.format(
+        dialect=dialect, count=count, zone=log_zone, horizon=horizon, low=low, high=high
+    )
+    out = [header]
     if dialect == "duckdb" and any(uses_casing(t) for plan in plans for t in plan_texts(plan)):
         out.append("-- lower and upper as Python maps case (engines/sql/casing.py)")
         out.extend(f"{statement};" for statement in macros())
@@ -91,6 +111,22 @@ def listing(
     if dialect == "duckdb":
         out.append("SET search_path = 'main';")
     return "\n".join(out)
+
+
+def _today() -> int:
+    """Today's midnight UTC, µs: what the zone tables of a listing without --as-of are around."""
+    now = datetime.now(UTC)
+    return to_us(datetime(now.year, now.month, now.day, tzinfo=UTC))
+
+
+def _iso(us: int) -> str:
+    return (datetime(1970, 1, 1, tzinfo=UTC) + timedelta(microseconds=us)).isoformat()
+
+
+def _covered(around: int) -> tuple[str, str]:
+    """The dates the zone tables of a listing cover (`ZoneTables.around` one instant)."""
+    zones = ZoneTables.around(around, around)
+    return _iso(zones.start_us)[:10], _iso(zones.end_us)[:10]
 
 
 def _table(table: Table) -> str:

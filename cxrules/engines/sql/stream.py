@@ -75,6 +75,13 @@ class Env:
     zones: Any  # cxrules.engines.sql.zones.ZoneTables
     horizon_us: int = 0  # as_of, else the last event's time
     calendars: Any = None  # cxrules.engines.sql.calendars.CalendarTables
+    #: SQL for the horizon where it is not known when compiling (a listing without --as-of)
+    horizon_query: str | None = None
+
+    @property
+    def horizon(self) -> str:
+        """SQL BIGINT: the horizon, µs since 1970."""
+        return self.horizon_query or str(self.horizon_us)
 
     def parse_instant(self, s: str) -> str:
         return self.zones.parse_instant(s, self.log_zone)
@@ -155,7 +162,7 @@ def build_stream(policy: ir.Policy, env: Env) -> Stream:
 
     st.attr_columns, st.base_of = attr_cols, base_of
     base = base_of(attr_cols)
-    st.ctes.append(("horizon", f"SELECT CAST({env.horizon_us} AS BIGINT) AS horizon_us"))
+    st.ctes.append(("horizon", f"SELECT CAST({env.horizon} AS BIGINT) AS horizon_us"))
     st.ctes.append(("base", base))
     keyed = all_of(*(f"k{i} IS NOT NULL" for i in range(len(policy.scope))))
     scoped_from = "base" if keyed == "TRUE" else f"base WHERE {keyed}"

@@ -4,6 +4,7 @@ and finds what the engine finds."""
 from __future__ import annotations
 
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
@@ -104,3 +105,45 @@ def test_cli_says_which_policies_the_engine_cannot_run(
     assert "error[E302]: policy r.letters (p.cxr:1) cannot run on the duckdb engine" in (
         result.stderr
     )
+
+
+def test_a_script_written_without_as_of_finds_what_an_audit_finds(tmp_path: Path) -> None:
+    """Without --as-of the script was written for the horizon 0 (1970: no deadline ever passed,
+    a missed answer was open, a metric's members all waiting) and for zone offsets around 2000
+    (a summer evening in Bucharest read an hour early): run by hand on a log, it found less than
+    the audit. The horizon is now the events' last time, read by the script, and the zone
+    tables are around today (hunt28 finding-5)."""
+    from cxrules.policyset import load_policies
+
+    (tmp_path / "p.cxr").write_text(
+        'policy calls.night "No calls from 21:00"\n  zone "Europe/Bucharest"\n'
+        "  forbid call.made where local_hour >= 21\n\n"
+        'policy calls.back "Called back within an hour"\n  per c\n  when call.missed\n'
+        "  expect call.made within 1h\n",
+        encoding="utf-8",
+    )
+    policy_set = load_policies([str(tmp_path / "p.cxr")]).policy_set
+    assert policy_set is not None
+    year = datetime.now(UTC).year
+    rows = [  # (UTC time, type, c): 18:30Z is 21:30 in summer (EEST), 20:30 in winter (EET)
+        (datetime(year, 1, 2, 18, 30, tzinfo=UTC), "call.made", "w"),
+        (datetime(year, 7, 2, 16, 0, tzinfo=UTC), "call.missed", "m"),
+        (datetime(year, 7, 2, 18, 30, tzinfo=UTC), "call.made", "s"),
+    ]
+    con = duckdb.connect()
+    con.execute(
+        "CREATE TABLE events (ord BIGINT, ts BIGINT, seq BIGINT, type VARCHAR, id VARCHAR, "
+        "file VARCHAR, line BIGINT, attrs JSON)"
+    )
+    for n, (at, kind, c) in enumerate(rows):
+        con.execute(
+            "INSERT INTO events VALUES (?, ?, ?, ?, ?, 'log.jsonl', ?, ?)",
+            [n, to_us(at), n, kind, f"e{n}", n + 1, json.dumps({"c": c})],
+        )
+    script = listing(policy_set, "UTC")
+    assert "horizon the last event's time" in script.splitlines()[0]
+    con.execute(script)
+    night = con.execute("SELECT trig, kind FROM p1.records").fetchall()
+    back = con.execute("SELECT trig, kind, end_us FROM p0.records").fetchall()
+    assert night == [(2, "forbidden")]  # the summer call only
+    assert back == [(1, "missing", to_us(rows[1][0]) + 3_600_000_000)]

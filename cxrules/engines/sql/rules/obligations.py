@@ -394,7 +394,7 @@ class _After:
     # ----------------------------------------------------------------- outcomes
 
     def judge_response(self) -> None:
-        horizon = self.env.horizon_us
+        horizon = self.env.horizon
         cancel = (
             "(ob_c_ord IS NOT NULL AND (ob_dl IS NULL OR ob_c_ts <= ob_dl) "
             "AND (ob_f_ord IS NULL OR ob_c_ord < ob_f_ord))"
@@ -415,7 +415,7 @@ class _After:
         )
 
     def judge_forbid(self) -> None:
-        horizon = self.env.horizon_us
+        horizon = self.env.horizon
         broken = "(ob_f_ord IS NOT NULL AND (ob_dl IS NULL OR ob_f_ts <= ob_dl))"
         cancel = "(ob_c_ord IS NOT NULL AND (ob_dl IS NULL OR ob_c_ts <= ob_dl))"
         breach = f"({broken} AND NOT ({cancel} AND ob_c_ord < ob_f_ord))"
