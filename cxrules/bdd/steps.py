@@ -40,8 +40,8 @@ def plain(fn: F) -> F:
                 where = here
             message = f"the scenario cannot run: {where + ': ' if where else ''}{said}"
         except AssertionError as exc:  # the step that failed, then what differed
-            said = getattr(world, "step", None)
-            text = f" {said.keyword} {said.name}" if said is not None else ""
+            run = getattr(world, "step", None)
+            text = f" {run.keyword} {run.name}" if run is not None else ""
             message = f"{here}:{text}\n{exc}" if here else str(exc)
         if message is not None:
             pytest.fail(message, pytrace=False)
