@@ -76,6 +76,7 @@ def audit(log: Path, policies: str, mapping: str, zone: str, threads: int, clock
             con.execute(f"CREATE SCHEMA {schema}; SET search_path = '{schema},main'")
             self.schema = schema
             try:
+                named = driver.named_later(plan)
                 for n, (name, sql, uses) in enumerate(driver.stage_uses(plan)):
                     for step in plan.steps_at(n):
                         with clock.span(pid, f"step {step.table}"):
@@ -88,6 +89,8 @@ def audit(log: Path, policies: str, mapping: str, zone: str, threads: int, clock
                         continue
                     kind = "TABLE" if uses > 1 else "VIEW"
                     with clock.span(pid, name if kind == "TABLE" else "(views)"):
+                        if kind == "TABLE":
+                            sql = self.narrowed(sql, named[n])
                         con.execute(f"CREATE {kind} {schema}.{name} AS {sql}")
                 with clock.span(pid, "(final queries)"):
                     yield

@@ -33,7 +33,14 @@ from cxrules.engines.duckdb.load import load_events
 from cxrules.engines.sql.casing import macros, uses_casing
 from cxrules.engines.sql.catalog import Catalog
 from cxrules.engines.sql.compiler import compile_policy
-from cxrules.engines.sql.driver import Backend, SqlRun, limits_env, plan_texts, stage_uses
+from cxrules.engines.sql.driver import (
+    Backend,
+    SqlRun,
+    limits_env,
+    named_later,
+    plan_texts,
+    stage_uses,
+)
 from cxrules.engines.sql.exprs import CompileError, NoEngineError
 from cxrules.engines.sql.listing import listing
 from cxrules.engines.sql.plan import PolicyPlan, Table
@@ -200,6 +207,7 @@ class DuckDBBackend(Backend):
         con.execute(f"CREATE SCHEMA {schema}; SET search_path = '{schema},main'")
         self.schema = schema
         try:
+            named = named_later(plan)
             for n, (name, sql, uses) in enumerate(stage_uses(plan)):
                 for step in plan.steps_at(n):
                     self.run_step(step)
@@ -207,15 +215,26 @@ class DuckDBBackend(Backend):
                 if table is not None:
                     self._make_shared(table, sql)
                     con.execute(f"CREATE VIEW {schema}.{name} AS SELECT * FROM main.{table}")
+                elif uses > 1:
+                    con.execute(f"CREATE TABLE {schema}.{name} AS {self.narrowed(sql, named[n])}")
                 else:
-                    kind = "TABLE" if uses > 1 else "VIEW"
-                    con.execute(f"CREATE {kind} {schema}.{name} AS {sql}")
+                    con.execute(f"CREATE VIEW {schema}.{name} AS {sql}")
             yield
         finally:
             self.schema = "main"
             con.execute(f"SET search_path = 'main'; DROP SCHEMA {schema} CASCADE")
             for table in self.shared.done(index):
                 con.execute(f"DROP TABLE IF EXISTS main.{table}")
+
+    def narrowed(self, sql: str, named: set[str]) -> str:
+        """A stage to materialize, without the columns that no later SQL names (`named`:
+        `driver.named_later`, lower case): DuckDB then leaves them out of the stage's windows,
+        joins and copies too, where it would otherwise carry every column `*` passes on."""
+        columns = [row[0] for row in self.con.execute(f"DESCRIBE {sql}").fetchall()]
+        kept = [c for c in columns if c.lower() in named or not c.isidentifier()]
+        if not kept or len(kept) == len(columns) or len(set(columns)) < len(columns):
+            return sql
+        return f"SELECT {', '.join(ident(c) for c in kept)} FROM ({sql})"
 
     def _make_shared(self, table: str, sql: str) -> bool:
         """The shared table, made by the first plan that reaches it (the plan's earlier stages,

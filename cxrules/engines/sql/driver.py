@@ -23,7 +23,14 @@ from cxrules.engines.sql.calendars import CalendarTables
 from cxrules.engines.sql.catalog import Catalog
 from cxrules.engines.sql.compiler import compile_policy
 from cxrules.engines.sql.exprs import CompileError
-from cxrules.engines.sql.plan import RECORD_COLUMNS, PolicyPlan, Step, Table
+from cxrules.engines.sql.plan import (
+    CELL_COLUMNS,
+    RECORD_COLUMNS,
+    WAITING_COLUMNS,
+    PolicyPlan,
+    Step,
+    Table,
+)
 from cxrules.engines.sql.stream import Env
 from cxrules.engines.sql.text import identifiers, lit
 from cxrules.engines.sql.zones import ZoneTables
@@ -165,6 +172,25 @@ def plan_texts(plan: PolicyPlan) -> list[str]:
     """Every piece of SQL a plan runs: its stages, its steps' queries, its final queries."""
     steps = [step.sql for step in plan.steps]
     return [sql for _, sql in plan.ctes] + steps + list(plan.finals().values())
+
+
+def named_later(plan: PolicyPlan) -> list[set[str]]:
+    """Per stage, the words (lower case) of the SQL that runs after it — the later stages, the
+    steps after it, the final queries — and the columns the final queries give: a column of a
+    stage that none of these names is never read (every stage reads columns by name, `*` only
+    passing them on; the records, open obligations and cells give their columns in order), so a
+    backend may leave it out of the stage it materializes."""
+    finals = {name for name, _, _ in RECORD_COLUMNS} | {n for n, _, _ in WAITING_COLUMNS}
+    finals |= set(CELL_COLUMNS)
+    named = {word.lower() for text in plan.finals().values() for word in identifiers(text)}
+    named |= finals
+    found: list[set[str]] = []
+    for n in range(len(plan.ctes) - 1, -1, -1):
+        for text in [step.sql for step in plan.steps if step.after == n + 1]:
+            named |= {word.lower() for word in identifiers(text)}
+        found.append(set(named))
+        named |= {word.lower() for word in identifiers(plan.ctes[n][1])}
+    return found[::-1]
 
 
 def stage_uses(plan: PolicyPlan) -> list[tuple[str, str, int]]:
