@@ -178,6 +178,22 @@ def test_two_long_gaps_in_one_interval_are_one_violated_activation() -> None:
     assert counts(result) == tally(activations=2, satisfied=1, violated=1)
 
 
+def test_a_gap_ending_as_an_interval_begins_counts_for_that_interval() -> None:
+    # gap 1 ends at +1min, where interval 1 ends and interval 2 begins (after it in the log):
+    # it is judged at the first event after that instant, in interval 2, as gap 2 is
+    log = Log()
+    log.add("+0s", "customer.entered", visit="v-1")  # interval 1, unstaffed: gap 1
+    log.add("+1min", "arm.connected", visit="v-1", arm="ayse")  # gap 1 ends: 60s
+    log.add("+1min", "customer.left", visit="v-1")
+    log.add("+1min", "customer.entered", visit="v-1")  # interval 2, staffed
+    log.add("+2min", "arm.disconnected", visit="v-1", arm="ayse")  # gap 2
+    log.add("+3min", "arm.connected", visit="v-1", arm="bora")  # gap 2 ends: 60s
+    log.add("+4min", "customer.left", visit="v-1")
+    result = run(octopus(), log)
+    assert kinds(result) == [("gap", "e1"), ("gap", "e5")]
+    assert counts(result) == tally(activations=2, satisfied=1, violated=1)
+
+
 def test_a_negated_state_reads_as_the_state_that_held() -> None:
     # `while open_problem: always not parked, grace 1h`: the breach says the problem was parked,
     # not that 'not parked did not hold'

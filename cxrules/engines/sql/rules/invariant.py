@@ -26,6 +26,7 @@ from cxrules.time.instants import seconds_to_us
 
 TO_HERE = "ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW"
 BEFORE = "ROWS BETWEEN UNBOUNDED PRECEDING AND 1 PRECEDING"
+FROM_HERE = "ROWS BETWEEN CURRENT ROW AND UNBOUNDED FOLLOWING"
 
 
 def invariant(plan: PolicyPlan, env: Env) -> None:
@@ -51,19 +52,22 @@ def invariant(plan: PolicyPlan, env: Env) -> None:
         "AS flip FROM watched",
     )
     # good_ts: when the latest good run before the row began; bad_before: a bad row before it
-    # ival: intervals begun so far; ival_t: begun at or before this row's instant
+    # ival: intervals begun so far; at_end: the last row of its instant
     plan.add(
         "runs",
         f"SELECT *, sum(istart) OVER {w} {TO_HERE}) AS ival, "
-        f"sum(istart) OVER ({part}ORDER BY ts RANGE BETWEEN UNBOUNDED PRECEDING AND CURRENT "
-        "ROW) AS ival_t, "
+        f"coalesce(lead(ts) OVER {w}) <> ts, TRUE) AS at_end, "
         f"max(CASE WHEN flip = 1 AND NOT bad THEN ts END) OVER {w} {BEFORE}) AS good_ts, "
         f"max(CASE WHEN bad THEN 1 ELSE 0 END) OVER {w} {BEFORE}) AS bad_before FROM flipped",
     )
     resumes = "(coalesce(bad_before, 0) = 1 AND good_ts = ts)"
+    # ival_t: intervals begun at or before this row's instant, `ival` on the instant's last row
+    # (`ts` never decreases along `ord`): the windows of one sort, none ordered by `ts`
     plan.add(
         "gapped",
-        f"SELECT {head}ord, ts, bad, flip, istart, ival, ival_t, "
+        f"SELECT {head}ord, ts, bad, flip, istart, ival, "
+        f"first_value(CASE WHEN at_end THEN ival END IGNORE NULLS) OVER {w} {FROM_HERE}) "
+        "AS ival_t, "
         f"sum(CASE WHEN bad AND flip = 1 AND NOT {resumes} THEN 1 ELSE 0 END) "
         f"OVER {w} {TO_HERE}) AS gid FROM runs",
     )
