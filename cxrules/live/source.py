@@ -12,8 +12,10 @@ from __future__ import annotations
 import heapq
 import io
 from collections.abc import Iterator
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
+from typing import IO
 
 from cxrules.live.follow import Followed
 from cxrules.logs.errors import LogError
@@ -62,7 +64,21 @@ class LiveInput(LogInput):
         return self.stream.consumed
 
     def _text_items(self) -> Iterator[Item]:
-        buffered = io.BufferedReader(self.stream)
+        """The items of each file the stream reads in turn (a truncated file written again, a
+        rotated one): each read from its first line, header and byte order mark included; the
+        line numbers go on counting from the first file."""
+        stream, before = self.stream, 0
+        while True:
+            buffered = io.BufferedReader(stream)
+            items = self._file_items(buffered)
+            yield from items if not before else (_shifted(item, before) for item in items)
+            if not stream.restarted:
+                return
+            buffered.detach()  # its end is not the stream's: `stream` stays open
+            before += stream.lines_read()
+            stream.restart()
+
+    def _file_items(self, buffered: IO[bytes]) -> Iterator[Item]:
         encoding = self.mapping.encoding
         try:
             if self.format == "jsonl":
@@ -120,6 +136,14 @@ class Gate:
                 f"{_seconds(self.lateness)}); not audited"
             )
             logs.rejected.append(Rejected(log.label, event.line, "E414", reason, ""))
+
+
+def _shifted(item: Item, lines: int) -> Item:
+    """An item of a later file, numbered after the `lines` of the files before it."""
+    if type(item) is Rejected:
+        return replace(item, line=item.line + lines)
+    line, row, raw = item  # type: ignore[misc]
+    return line + lines, row, raw
 
 
 def _ordered(entry: Entry) -> tuple[float, int, Entry]:

@@ -6,6 +6,7 @@ import hashlib
 import io
 import os
 import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -39,7 +40,11 @@ def test_a_truncated_file_is_read_again_from_its_start(tmp_path: Path) -> None:
     reader, stop = followed(path, notes)
     assert reader.readline() == b"first line\n"
     path.write_bytes(b"new\n")  # shorter than what was read: truncated and written again
-    assert reader.readline() == b"new\n"
+    assert reader.readline() == b""  # the end of the first file
+    stream = reader.detach()
+    assert isinstance(stream, Followed) and stream.restarted
+    stream.restart()
+    assert io.BufferedReader(stream).readline() == b"new\n"
     assert notes == [f"{path} was truncated: reading it again from its start"]
     stop.set()
 
@@ -53,9 +58,55 @@ def test_a_replaced_file_is_reopened(tmp_path: Path) -> None:
     fresh = tmp_path / "fresh"
     fresh.write_bytes(b"rotated\n")
     os.replace(fresh, path)
-    assert reader.readline() == b"rotated\n"
+    assert reader.readline() == b""
+    stream = reader.detach()
+    assert isinstance(stream, Followed) and stream.restarted
+    stream.restart()
+    assert io.BufferedReader(stream).readline() == b"rotated\n"
     assert notes == [f"{path} was replaced (log rotation): reading the new file"]
     stop.set()
+
+
+def test_what_the_old_file_still_held_is_read_before_the_new_one(tmp_path: Path) -> None:
+    path = tmp_path / "log.jsonl"
+    path.write_bytes(b"old\n")
+    reader, stop = followed(path, [])
+    assert reader.readline() == b"old\n"
+    with path.open("ab") as old:  # written, then renamed before the watch read it
+        old.write(b"last of the old\n")
+    os.replace(path, tmp_path / "log.jsonl.1")
+    path.write_bytes(b"new\n")
+    assert reader.readline() == b"last of the old\n"
+    assert reader.readline() == b""
+    stop.set()
+
+
+def _live(path: Path, stop: threading.Event) -> Iterator[tuple[int, object]]:
+    """(line, row or code) of each item of a followed CSV log, with the default mapping."""
+    from cxrules.live.source import LiveInput
+    from cxrules.logs import load_mapping
+
+    stream = Followed(str(path), follow=True, stop=stop, poll=0.01)
+    log = LiveInput(str(path), load_mapping(None, path.parent), stream, "csv")
+    for item in log.items():
+        yield (item[0], item[1]) if isinstance(item, tuple) else (item.line, item.code)
+
+
+def test_a_rotated_csv_log_is_read_from_its_header_its_lines_counted_on(tmp_path: Path) -> None:
+    path = tmp_path / "log.csv"
+    path.write_bytes(b"time,type,call\n2026-03-02T10:00:00Z,call.queued,c1\n2026-03-02T10:01")
+    stop = threading.Event()
+    items = _live(path, stop)
+    assert next(items) == (2, {"time": "2026-03-02T10:00:00Z", "type": "call.queued", "call": "c1"})
+    fresh = tmp_path / "fresh"
+    # the new file's columns in another order, after its byte order mark and its header; the
+    # old file's last line was never ended: it is a line of its own (rejected: too few fields)
+    fresh.write_bytes(b"\xef\xbb\xbfcall,type,time\r\nc2,call.queued,2026-03-02T10:02:00Z\r\n")
+    os.replace(fresh, path)
+    assert next(items) == (3, "E402")
+    assert next(items) == (5, {"call": "c2", "type": "call.queued", "time": "2026-03-02T10:02:00Z"})
+    threading.Timer(0.1, stop.set).start()
+    assert list(items) == []
 
 
 def test_without_following_the_end_of_the_file_ends_the_stream(tmp_path: Path) -> None:
