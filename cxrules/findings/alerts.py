@@ -60,12 +60,16 @@ class Alert:
 
 class Heard(list[Any]):
     """A list that also queues what is appended: how alerts hear the engine's violations and
-    the readers' rejected records the moment they are written (the engine appends only)."""
+    the readers' rejected records the moment they are written (the engine appends only). With
+    `keep`, only the first `keep` items stay in the list (the report's capped list of rejected
+    records); every item is queued."""
 
-    def __init__(self, queue: deque[Any]) -> None:
+    def __init__(self, queue: deque[Any], keep: int | None = None) -> None:
         super().__init__()
         self.queue = queue
+        self.keep = keep
 
     def append(self, item: Any) -> None:
-        super().append(item)
+        if self.keep is None or len(self) < self.keep:
+            super().append(item)
         self.queue.append(item)

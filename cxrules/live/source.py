@@ -11,7 +11,8 @@ from __future__ import annotations
 
 import heapq
 import io
-from collections.abc import Iterator
+import sys
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
@@ -93,8 +94,16 @@ class Gate:
     """Releases the entries of one input in (time, input order), holding each until an entry
     `lateness` µs later has come; later arrivals behind what was released are rejected."""
 
-    def __init__(self, logs: LogSet, log: LiveInput, lateness: int, cap: int) -> None:
-        self.logs, self.log, self.lateness, self.cap = logs, log, lateness, cap
+    def __init__(
+        self,
+        logs: LogSet,
+        log: LiveInput,
+        lateness: int,
+        also: Callable[[Rejected], None] = lambda rejected: None,
+    ) -> None:
+        self.logs, self.log, self.lateness = logs, log, lateness
+        self.also = also  # says a late event that the report does not list
+        self._late_line = -1  # the line of the last record rejected as late
         self.held: list[tuple[float, int, Entry]] = []
         self.released: float | None = None  # POSIX seconds of the last entry released
         self.newest = float("-inf")
@@ -102,7 +111,8 @@ class Gate:
 
     def entries(self) -> Iterator[Entry]:
         held, lateness_s = self.held, self.lateness / 1_000_000
-        for entry in self.log.entries(self.logs.rejected, self.cap):
+        # every rejected record is said; `logs.rejected` keeps the first few for the report
+        for entry in self.log.entries(self.logs.rejected, sys.maxsize):
             when = entry[0]
             if self.released is not None and when < self.released:
                 self.reject_late(entry)
@@ -121,21 +131,28 @@ class Gate:
         return entry
 
     def reject_late(self, entry: Entry) -> None:
+        """A late event is said (a `rejected` alert); its record is counted rejected once,
+        whatever the number of its events that come late (a CSV row may make several), so that
+        read = accepted + rejected still holds."""
         when, _, event, _ = entry
         log, logs = self.log, self.logs
+        tz = zone(log.mapping.zone)
+        shown = datetime.fromtimestamp(self.released or 0, tz).isoformat()
+        reason = (
+            f"late event: its time {event.time.astimezone(tz).isoformat()} is before "
+            f"{shown}, up to which the log was already audited (allowed lateness "
+            f"{_seconds(self.lateness)}); not audited"
+        )
+        rejected = Rejected(log.label, event.line, "E414", reason, "")
+        if event.line == self._late_line:  # another event of a record already rejected
+            self.also(rejected)
+            return
+        self._late_line = event.line
         self.late += 1
         log.accepted -= 1
         log.rejected += 1
         log.codes["E414"] += 1
-        if len(logs.rejected) < self.cap:
-            tz = zone(log.mapping.zone)
-            shown = datetime.fromtimestamp(self.released or 0, tz).isoformat()
-            reason = (
-                f"late event: its time {event.time.astimezone(tz).isoformat()} is before "
-                f"{shown}, up to which the log was already audited (allowed lateness "
-                f"{_seconds(self.lateness)}); not audited"
-            )
-            logs.rejected.append(Rejected(log.label, event.line, "E414", reason, ""))
+        logs.rejected.append(rejected)
 
 
 def _shifted(item: Item, lines: int) -> Item:

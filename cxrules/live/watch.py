@@ -104,8 +104,8 @@ def watch_log(
         raise AuditError("invalid log mapping", 2, exc.diagnostics) from exc
     logs = LogSet([log], max_rejected=request.max_rejected)
     rejections: deque[Rejected] = deque()
-    logs.rejected = Heard(rejections)
-    gate = Gate(logs, log, lateness, request.max_rejected)
+    logs.rejected = Heard(rejections, keep=request.max_rejected)
+    gate = Gate(logs, log, lateness, also=rejections.append)
     watched = Watched()
     counts = watched.alerts
 

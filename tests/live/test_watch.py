@@ -317,3 +317,57 @@ def test_duplicate_ids_are_dropped_within_a_day_of_log_time(project: Path) -> No
     # c1 missed its 2 minutes; c9's deadline is after the last event: pending
     assert [(v["scope"], v["kind"]) for v in report["violations"]] == [({"call": "c1"}, "missing")]
     assert [p["scope"] for p in report["pending"]] == [{"call": "c9"}]
+
+
+def test_a_record_with_several_late_events_is_one_rejected_record(project: Path) -> None:
+    # each row makes two events; c2's are both behind 10:05:00, already audited
+    (project / "map.toml").write_text(
+        '[log]\nformat = "csv"\n'
+        '[[log.events]]\ntype = "call.queued"\ntime = "queued"\n'
+        '[[log.events]]\ntype = "call.answered"\ntime = "answered"\n'
+    )
+    rows = [
+        "call,queued,answered",
+        "c1,2026-03-02T10:00:00Z,2026-03-02T10:05:00Z",
+        "c2,2026-03-02T10:01:00Z,2026-03-02T10:02:00Z",
+        "c3,2026-03-02T10:06:00Z,2026-03-02T10:07:00Z",
+    ]
+    (project / "log.csv").write_text("\n".join(rows) + "\n")
+    out = project / "w.json"
+    code, alerts, err = watch(
+        project, "--mapping", str(project / "map.toml"), "-o", str(out), log="log.csv"
+    )
+    assert code == 1, err
+    # both late events are said
+    said = [
+        (a["rejected"]["line"], a["rejected"]["reason"][:37]) for a in alerts if "rejected" in a
+    ]
+    assert said == [
+        (3, "late event: its time 2026-03-02T10:01"),
+        (3, "late event: its time 2026-03-02T10:02"),
+    ]
+    report = json.loads(out.read_text("utf-8"))
+    counts = {k: report["inputs"][0][k] for k in ("read", "accepted", "rejected", "events")}
+    assert counts == {"read": 3, "accepted": 2, "rejected": 1, "events": 4}
+    assert report["rejected_by_code"] == {"E414": 1}
+    assert [r["line"] for r in report["rejected"]] == [3]
+    assert "4 events audited, 1 record rejected (1 late)" in err
+
+
+def test_every_rejected_record_is_said_beyond_the_reports_list(project: Path) -> None:
+    import threading
+
+    from cxrules.live.watch import WatchRequest, watch_log
+
+    (project / "bad.jsonl").write_text("{x\n[1]\n{y\n" + LOG[0] + "\n", "utf-8")
+    request = WatchRequest(
+        [str(project / "p.cxr")], str(project / "bad.jsonl"), follow=False, max_rejected=2
+    )
+    said: list = []
+    report, _, _ = watch_log(request, said.append, threading.Event())
+    assert [(a.rejected.line, a.rejected.code) for a in said if a.rejected] == [
+        (1, "E402"),
+        (2, "E411"),
+        (3, "E402"),
+    ]
+    assert report.rejected_total == 3 and len(report.rejected) == 2
