@@ -123,3 +123,26 @@ def test_only_the_reference_engine_follows_a_live_stream() -> None:
 
     with pytest.raises(EngineError, match="the duckdb engine audits logs that are complete"):
         engines.get("duckdb").follow(ir.PolicySet(policies=[]), [], RunOptions(), print, {})
+
+
+def test_the_cyclic_collector_stays_paused_while_a_stream_is_followed() -> None:
+    # as in an audit of a whole log (Audit.feed): between two events of a followed stream it
+    # would walk the long-lived scopes again and again (a watch took 1.7 times an audit's time)
+    import gc
+    from datetime import UTC, datetime
+
+    from cxrules import engines, ir
+    from cxrules.engines.base import RunOptions
+    from cxrules.logs.event import Event
+
+    enabled: list[bool] = []
+
+    def events() -> Iterator[Event]:
+        for minute in range(3):
+            enabled.append(gc.isenabled())
+            yield Event(datetime(2026, 3, 2, 10, minute, tzinfo=UTC), "x", str(minute), {})
+
+    assert gc.isenabled()
+    engines.get("python").follow(ir.PolicySet(policies=[]), events(), RunOptions(), print, {})
+    assert enabled == [False, False, False]  # paused while the events are read
+    assert gc.isenabled()  # and collecting again once the stream has ended

@@ -264,11 +264,19 @@ class PythonEngine(Engine):
         audit = Audit(policy_set, as_of=options.as_of, zone=options.zone, linger=self.linger)
         watcher = Watcher(audit.runners, policy_set, options.zone, say, counts)
         limit = audit.limit
-        for event in events:
-            audit.feed((event,))
-            ts = to_us(event.time)
-            if limit is None or ts <= limit:  # one after `as_of` is not audited: no alert
-                watcher.after(ts)
+        # as `Audit.feed` does for a whole log: the cyclic collector paused while events come
+        # (fed one at a time, `feed` would let it walk the long-lived scopes between any two)
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            for event in events:
+                audit.feed((event,))
+                ts = to_us(event.time)
+                if limit is None or ts <= limit:  # one after `as_of` is not audited: no alert
+                    watcher.after(ts)
+        finally:
+            if collecting:
+                gc.enable()
         watcher.flush()
         outcome = audit.finish()
         watcher.flush()
