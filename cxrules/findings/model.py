@@ -51,6 +51,7 @@ class Finding:
     read: tuple[tuple[str, Any], ...] = ()
     missing: tuple[str, ...] = ()
     still_open: bool = False
+    said_open: bool = False  # a gap said while the log is followed (`cxrules watch`): open now
     value: Any = None
     bad_deadline: bool = False  # a `condition_false` because the deadline could not be read
     reported: tuple[tuple[str, Any], ...] = ()

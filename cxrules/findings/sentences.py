@@ -235,6 +235,14 @@ def _reported_text(v: Any, unit: str, t: Times) -> str:
     return _value(v, unit, t)
 
 
+def _still_open(f: Finding) -> str:
+    """How a gap still open ends its sentence: at the horizon of an audit, or 'still open' when
+    a watch says it while the log is followed (its end is the time it is said)."""
+    if not f.still_open:
+        return ""
+    return "; still open" if f.said_open else "; still open at the horizon"
+
+
 def _lasted(f: Finding, limit: ir.Duration, clock: Clock | None, aside: str = ", ") -> str:
     """How long a gap or stretch lasted: against a limit in business hours, its opening time
     first, so that it reads on the limit's clock: '4h30m of business hours, 5h30m in all'
@@ -295,7 +303,7 @@ def _violation_text(
         return _value_check(policy, rule, f, t, zone)
     if isinstance(rule, ir.Invariant) and rule.limit:
         label = scope_label(policy, f.scope) or "the log"
-        tail = "; still open at the horizon" if f.still_open else ""
+        tail = _still_open(f)
         lasted = _seconds(f.end - f.start)
         length = _lasted(f, rule.grace, clock, aside=" (")
         return (
@@ -308,7 +316,7 @@ def _violation_text(
         }
     if isinstance(rule, ir.Invariant):
         label = scope_label(policy, f.scope) or "the log"
-        tail = "; still open at the horizon" if f.still_open else ""
+        tail = _still_open(f)
         # `always not parked`: 'parked held while open', not 'not parked did not hold while …'
         condition = rule.condition
         if isinstance(condition, ir.Unary) and condition.op == "not":

@@ -111,7 +111,8 @@ def test_alerts_come_when_each_breach_is_certain(project: Path) -> None:
     ]
     gap = alerts[0]["violation"]
     assert gap["start"].endswith("10:02:00+00:00") and gap["end"].endswith("10:03:30+00:00")
-    assert "1m30s; grace 30s" in gap["sentence"]
+    # open when said: 'still open' (up to the time said), not an audit's 'at the horizon'
+    assert gap["sentence"].endswith(" to 10:03:30 (1m30s; grace 30s; still open)")
     assert alerts[1]["violation"]["scope"] == {"call": "c2"}
     assert "deadline 10:03:00" in alerts[1]["violation"]["sentence"]
     assert "3m; grace 30s" in alerts[3]["violation"]["sentence"]

@@ -158,6 +158,7 @@ class Watcher:
             trigger=cite(d.bad_event),
             evidence=(cite(d.bad_event),),
             still_open=True,
+            said_open=True,
         )
         self._say("gap", finding, now)
 
