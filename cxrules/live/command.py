@@ -124,9 +124,9 @@ def watch(
             raise click.UsageError("no log given: pass --log FILE (or '-' for standard input)")
         log = config.logs[0]
     mapping = mapping or config.mapping
+    wants_report = fmt is not None or output is not None  # '-o -': standard output
     output = None if output == "-" else output
     report_fmt = report_format_for(project, fmt, output, "-o" if output else None)
-    wants_report = fmt is not None or output is not None
     fail_on = fail_on or config.fail_on or "low"
     refused = output_refused(output, [*policies, log, *([mapping] if mapping else [])])
     if refused:

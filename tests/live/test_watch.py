@@ -372,3 +372,16 @@ def test_every_rejected_record_is_said_beyond_the_reports_list(project: Path) ->
         (3, "E402"),
     ]
     assert report.rejected_total == 3 and len(report.rejected) == 2
+
+
+def test_a_report_to_dash_is_written_on_standard_output(project: Path) -> None:
+    result = CliRunner().invoke(
+        main,
+        ["watch", "--policies", str(project / "p.cxr"), "--log", str(project / "log.jsonl")]
+        + ["--no-follow", "-o", "-"],
+    )
+    assert result.exit_code == 1, result.stderr
+    # the six alerts, then the text report (as `audit -o -` writes it)
+    lines = result.stdout.splitlines()
+    assert len([x for x in lines if x.startswith("2026-03-02T")]) == 6
+    assert any(x.startswith("FAIL") for x in lines), result.stdout
