@@ -15,8 +15,7 @@ import sys
 from collections.abc import Callable, Iterator
 from dataclasses import replace
 from datetime import datetime
-from pathlib import Path
-from typing import IO
+from typing import Any
 
 from cxrules.live.follow import Followed
 from cxrules.logs.errors import LogError
@@ -52,9 +51,6 @@ class LiveInput(LogInput):
         self._sha = None
         self.stream = stream
         self.reset()
-        if path != "-" and fmt == "csv" and Path(path).stat().st_size:
-            self.file = self.table = Path(path)
-            self._check_columns()  # the header is written: the mapping's columns must be in it
 
     @property
     def sha256(self) -> str:
@@ -71,7 +67,7 @@ class LiveInput(LogInput):
         stream, before = self.stream, 0
         while True:
             buffered = io.BufferedReader(stream)
-            items = self._file_items(buffered)
+            items = self._file_items(buffered, first=not before)
             yield from items if not before else (_shifted(item, before) for item in items)
             if not stream.restarted:
                 return
@@ -79,15 +75,46 @@ class LiveInput(LogInput):
             before += stream.lines_read()
             stream.restart()
 
-    def _file_items(self, buffered: IO[bytes]) -> Iterator[Item]:
+    def _file_items(self, buffered: io.BufferedReader[Any], first: bool) -> Iterator[Item]:
         encoding = self.mapping.encoding
         try:
             if self.format == "jsonl":
                 yield from read_jsonl(buffered, self.max_record, self.label, encoding)
-            else:
-                yield from read_csv(buffered, self.max_record, self.label, self.delimiter, encoding)
+                return
+            head = b""
+            while not head.strip(b"\xef\xbb\xbf \t\r\n"):  # blank lines, then the header
+                line = buffered.readline(self.max_record + 2)
+                if not line:
+                    break
+                head += line
+            if first:
+                # the first file's header, once whole (a header arriving later, or written in
+                # two parts, is checked then): the mapping's columns must be in it (E410)
+                self._check_columns(io.BytesIO(head))
+            rest = io.BufferedReader(_Replayed(head, buffered))
+            yield from read_csv(rest, self.max_record, self.label, self.delimiter, encoding)
         except OSError as exc:
             raise LogError(self.label, f"the log cannot be read any more: {exc}") from None
+
+
+class _Replayed(io.RawIOBase):
+    """The bytes `head`, then the rest of `stream` (a read gives what is there, never waits
+    for more to fill the buffer)."""
+
+    def __init__(self, head: bytes, stream: io.BufferedReader[Any]) -> None:
+        super().__init__()
+        self.head, self.stream = head, stream
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self.head:
+            count = min(len(buffer), len(self.head))
+            buffer[:count] = self.head[:count]
+            self.head = self.head[count:]
+            return count
+        return self.stream.readinto1(buffer)
 
 
 class Gate:

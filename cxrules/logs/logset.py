@@ -126,15 +126,20 @@ class LogInput:
             self._sha = sha256(self.file)
         return self._sha
 
-    def _check_columns(self) -> None:
+    def _check_columns(self, head: IO[bytes] | None = None) -> None:
+        """The mapping's columns must be in the header (E410): of the file, or of `head` (the
+        first lines of a CSV log read elsewhere)."""
         if self.format not in ("csv", "parquet"):
             return
         builder = Builder(self.mapping, self.format, self.label)
         rows: list[list[str]] = []  # the first rows, for a hint at the time column
         if self.format == "csv":
-            with open_binary(self.file, self.label) as stream:
-                encoding = self.mapping.encoding
-                header = csv_header(stream, self.delimiter, encoding, self.label, rows)
+            encoding = self.mapping.encoding
+            if head is not None:
+                header = csv_header(head, self.delimiter, encoding, self.label, rows)
+            else:
+                with open_binary(self.file, self.label) as stream:
+                    header = csv_header(stream, self.delimiter, encoding, self.label, rows)
             if not header:
                 return
         else:

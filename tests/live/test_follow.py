@@ -146,3 +146,25 @@ def test_the_cyclic_collector_stays_paused_while_a_stream_is_followed() -> None:
     engines.get("python").follow(ir.PolicySet(policies=[]), events(), RunOptions(), print, {})
     assert enabled == [False, False, False]  # paused while the events are read
     assert gc.isenabled()  # and collecting again once the stream has ended
+
+
+def test_a_csv_header_is_checked_once_whole_when_it_is_written(tmp_path: Path) -> None:
+    from cxrules.logs.errors import MappingError
+
+    path = tmp_path / "log.csv"
+    path.write_bytes(b"time,ty")  # the watch starts while the header is being written
+    stop = threading.Event()
+    items = _live(path, stop)
+    later = threading.Timer(0.1, lambda: path.open("ab").write(b"pe\n2026-03-02T10:00:00Z,x\n"))
+    later.start()
+    assert next(items) == (2, {"time": "2026-03-02T10:00:00Z", "type": "x"})
+    stop.set()
+    later.join()
+    # a header written after the watch started, without the mapped 'time': refused (E410)
+    path.write_bytes(b"")
+    items = _live(path, threading.Event())
+    later = threading.Timer(0.1, lambda: path.open("ab").write(b"when,type\n"))
+    later.start()
+    with pytest.raises(MappingError, match="names column 'time', which the header of"):
+        next(items)
+    later.join()
