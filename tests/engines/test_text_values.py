@@ -111,3 +111,19 @@ def test_trim_spaces_are_pythons_whitespace() -> None:
     # str.isspace() is true, and no other
     every = "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace())
     assert every == SPACES
+
+
+def test_a_text_that_spells_a_number_is_added_as_a_number(tmp_path: Path) -> None:
+    # A CSV log without `numbers` gives talk and hold as texts. "60" + "30" was joined into
+    # "6030", read against 100 as 6030: a call of 90 s in all was a breach (hunt25 finding-1),
+    # though "60" - "30" was 30. Now + reads them as numbers too: k-1 (60 + 30 = 90) is fine,
+    # k-2 (80 + 50 = 130) is over; k-3's "n/a" is not a number, so its sum is missing: not > 100.
+    rule = compiled(tmp_path, "  forbid call.ended where talk + hold > 100\n")
+    log = Log()
+    log.add("+0s", "call.ended", talk="60", hold="30")
+    log.add("+1min", "call.ended", talk="80", hold="50")
+    log.add("+2min", "call.ended", talk="n/a", hold="500")
+    log.add("+3min", "call.ended", talk="45", hold=70)
+    result = run(rule, log)
+    assert [v.trigger.id for v in result.violations if v.trigger] == ["e2", "e4"]
+    assert counts(result) == tally(activations=4, satisfied=2, violated=2)

@@ -153,8 +153,8 @@ def arithmetic(op: str, a: Any, b: Any, zone: str) -> Any:
 
 
 def _number_arithmetic(op: str, a: Any, b: Any) -> Any:
-    if op == "+" and isinstance(a, str) and isinstance(b, str):
-        return a + b
+    # a text reads as a number for + as for - * / (a CSV column's "60" + "30" is 90): texts are
+    # never joined, a policy cannot calculate with a text it writes (E208)
     if isinstance(a, str):
         a = _number(a)
     if isinstance(b, str):

@@ -202,18 +202,14 @@ def _binary(e: ir.Binary, f: Frame) -> V:
 
 
 def _arithmetic(op: str, a: V, b: V, f: Frame) -> V:
-    """values.arithmetic: instants with durations, numbers (strings that read as numbers too),
-    text joined by +; anything else, or a division by zero, is missing."""
+    """values.arithmetic: instants with durations, numbers (strings that read as numbers too, for
+    + as for - * /: never joined); anything else, or a division by zero, is missing."""
     parts: list[tuple[str, V]] = []
     # instants: instant - instant (or an ISO string) = seconds; instant ± seconds = instant
     if a.can(INSTANT) or b.can(INSTANT):
         parts.extend(_instant_arithmetic(op, a, b, f))
     # numbers (booleans excluded); a string that reads as a number counts as a float
-    if (
-        a.can(INT, FLOAT, STR)
-        and b.can(INT, FLOAT, STR)
-        and not (a.only(STR) and b.only(STR) and op == "+")
-    ):
+    if a.can(INT, FLOAT, STR) and b.can(INT, FLOAT, STR):
         x = _number_operand(a)
         y = _number_operand(b)
         if op == "+":
@@ -246,14 +242,8 @@ def _arithmetic(op: str, a: V, b: V, f: Frame) -> V:
             )
         if op != "/" and INT in kinds:
             value = _exactly(value, op, a, b, both_int, sql)
-        guard = all_of(
-            a.is_kind(INT, FLOAT, STR),
-            b.is_kind(INT, FLOAT, STR),
-            _negate(all_of(a.is_kind(STR), b.is_kind(STR))) if op == "+" else "TRUE",
-        )
+        guard = all_of(a.is_kind(INT, FLOAT, STR), b.is_kind(INT, FLOAT, STR))
         parts.append((guard, value))
-    if op == "+" and a.can(STR) and b.can(STR):
-        parts.append((all_of(a.is_kind(STR), b.is_kind(STR)), string(f"({a.s} || {b.s})")))
     return _choose(parts)
 
 
@@ -269,11 +259,6 @@ def _exactly(value: V, op: str, a: V, b: V, both_int: str, sql: str) -> V:
         f"ELSE TRY_CAST({sql} AS HUGEINT) END"
     )
     return replace(value, z=z, s=f"CAST({z} AS VARCHAR)")
-
-
-def _negate(condition: str) -> str:
-    """SQL NOT of a condition, TRUE and FALSE folded."""
-    return {"TRUE": "FALSE", "FALSE": "TRUE"}.get(condition, f"NOT {condition}")
 
 
 def _number_operand(v: V) -> str:
