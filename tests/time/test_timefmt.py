@@ -151,3 +151,24 @@ def test_parse_duration_text_never_crashes(text: str) -> None:
         assert 1 <= exc.column <= max(1, len(text) + 1)
     else:
         assert value >= 0
+
+
+def test_time_md_writes_durations_as_the_reports_do() -> None:
+    # docs/time.md said durations take "at most two units" and "below one second to the
+    # millisecond", while sentences write every unit down to the last that is not zero, to the
+    # microsecond ("9d00h16m19s", "0.000001s after the deadline"): a reader checking a report
+    # against the page was misled (hunt25 finding-2). Every duration the bullet shows must be
+    # what format_duration writes for its own value, and it must show one of three units or more.
+    import re
+    from pathlib import Path
+
+    text = (Path(__file__).parents[2] / "docs" / "time.md").read_text(encoding="utf-8")
+    bullet = text.split("## Writing times in reports", 1)[1].split("\n- Instants", 1)[0]
+    shown = re.findall(r"`(\d[\ddhms.]*s|\d[\ddhm]*[dhm])`", bullet.split("A metric's value")[0])
+    scale = {"d": 86400, "h": 3600, "m": 60, "s": 1}
+
+    def seconds(t: str) -> float:
+        return sum(float(n) * scale[u] for n, u in re.findall(r"([\d.]+)([dhms])", t))
+
+    assert [format_duration(seconds(t)) for t in shown] == shown
+    assert "2d03h00m05.25s" in shown and "2m00.000001s" in shown
