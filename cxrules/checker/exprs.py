@@ -354,7 +354,7 @@ class _Exprs:
                 "E208",
                 f"compares {describe_type(left)} with {describe_type(right)}",
                 e.span,
-                _unit_hint(left, right),
+                _quoted_hint(e, left, right) or _unit_hint(left, right),
             )
 
     def _shifted_time(self, e: Any) -> bool:
@@ -525,6 +525,33 @@ def _reversed_bounds(low: Any, high: Any) -> tuple[str, str, str] | None:
         and low.value > high.value
     ):
         return low.type, low.text, high.text
+    return None
+
+
+#: How a constant of each kind is written unquoted, to tell that a quoted text was meant as one.
+_SPELT = {
+    "time_of_day": re.compile(r"\d{1,2}:\d{2}(:\d{2})?"),
+    "date": re.compile(r"\d{4}-\d{2}-\d{2}"),
+    "duration": re.compile(r"\d+(\.\d+)? ?(ms|s|min|h|d|w|[a-z]+s)"),
+    "percent": re.compile(r"\d+(\.\d+)?%"),
+}
+
+
+def _quoted_hint(e: Any, left: str, right: str) -> str | None:
+    """`local_time < "12:00"`: a text in quotes that spells a constant of the other side's kind
+    (a time of day, a date, a duration, a percentage) is a text, never that constant; say to
+    write it without quotes. `e` is the comparison, or the quoted bound or list item itself."""
+    sides = [(e, left if right == "string" else right)]
+    sides += [(getattr(e, "left", None), right), (getattr(e, "right", None), left)]
+    for side, kind in sides:
+        spelt = _SPELT.get(kind)
+        if (
+            spelt is not None
+            and isinstance(side, ast.LiteralExpr)
+            and side.type == "string"
+            and spelt.fullmatch(str(side.value).strip())
+        ):
+            return f"write {str(side.value).strip()} without quotes: in quotes it is a text"
     return None
 
 
