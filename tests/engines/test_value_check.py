@@ -153,6 +153,29 @@ def test_changes_count_includes_the_current_event() -> None:
     )
 
 
+def test_a_text_that_reads_as_a_number_is_no_change_from_that_number() -> None:
+    """Two systems write a ticket's team 7 and "7": `==` holds between them ("9" == 9,
+    docs/semantics.md) and they are one scope value, yet changes(team) counted every switch
+    between the number and the text as a handover (hunt25 finding-4). t-1 goes 7, "7", 7.0,
+    " 7", "7.5", 7.5, true: one change (to 7.5) and one more to true (a text is never a boolean,
+    but true is 1 and 7.5 is not): 2 changes. t-2 goes "7", true, "1", 1: true is not the text
+    "7" (1), the text "1" is not true (2), 1 reads "1" as 1 (no change): 2 changes."""
+    rule = ir.ValueCheck(
+        trigger=trig(pat("ticket.closed")),
+        condition=op("<=", ir.Changes(path="team"), lit(1)),
+    )
+    log = Log()
+    for team in (7, "7", 7.0, " 7", "7.5", 7.5, True):
+        log.add("+0s", "ticket.assigned", ticket="t-1", team=team)
+    log.add("+1h", "ticket.closed", ticket="t-1")
+    for team in ("7", True, "1", 1):
+        log.add("+0s", "ticket.assigned", ticket="t-2", team=team)
+    log.add("+1h", "ticket.closed", ticket="t-2")
+    result = run(policy(rule, scope=("ticket",)), log)
+    said = sorted(v.sentence.split(": ", 1)[1] for v in result.violations)
+    assert said == ["changes(team) <= 1 is false (changes(team) = 2)"] * 2
+
+
 def test_lists_and_objects_are_equal_when_their_json_texts_are() -> None:
     """`[1, 2]` then `[1.0, 2]` (a pandas round trip) are two values, as their scope keys are:
     one change and unequal, on every engine; the same text is no change; lists have no order."""

@@ -214,9 +214,15 @@ def contains(a: Any, b: Any) -> bool:
 
 def same_value(a: Any, b: Any) -> bool:
     """Whether two present values are one value for `changes`: lists and objects by their JSON
-    text (`compare`), the others as Python's `==` (so 1, 1.0 and true are one value)."""
+    text (`compare`), a text that reads as a number as that number (`"7" == 7`, as `==` reads
+    it), the others as Python's `==` (so 1, 1.0 and true are one value; a text is never a
+    boolean)."""
     if a.__class__ in _NESTED or b.__class__ in _NESTED:
         return a.__class__ is b.__class__ and text_of(a) == text_of(b)
+    if isinstance(a, str) and b.__class__ in _NUMBERS:
+        return read_number(a) == b
+    if isinstance(b, str) and a.__class__ in _NUMBERS:
+        return read_number(b) == a
     return bool(a == b)
 
 

@@ -39,6 +39,7 @@ from cxrules.engines.sql.values import (
     instant,
     missing,
     number,
+    parse_number,
     string,
 )
 from cxrules.ir.reading import read_instant
@@ -302,12 +303,17 @@ def _payload(st: Stream, path: str | None) -> str:
 
 
 def _raw_differs(p: str, prev: str) -> str:
-    """SQL: the attribute value differs from the struct `prev` as Python's != on the raw values
-    (1 == 1.0 == True; text against a number is different)."""
+    """SQL: the attribute value differs from the struct `prev` as values.same_value says (1 ==
+    1.0 == True; a text that reads as a number is that number, "7" == 7; a text is never a
+    boolean)."""
     nb = f"CASE WHEN {p}_k = 4 THEN CASE WHEN {p}_b THEN 1.0 ELSE 0.0 END ELSE {p}_n END"
     pb = f"CASE WHEN {prev}.k = 4 THEN CASE WHEN {prev}.b THEN 1.0 ELSE 0.0 END ELSE {prev}.n END"
     return (
         f"CASE WHEN {p}_k IN (2, 3, 4) AND {prev}.k IN (2, 3, 4) THEN NOT ({nb} = {pb}) "
+        f"WHEN {p}_k = 1 AND {prev}.k IN (2, 3) "
+        f"THEN {parse_number(f'{p}_s')} IS DISTINCT FROM {prev}.n "
+        f"WHEN {p}_k IN (2, 3) AND {prev}.k = 1 "
+        f"THEN {parse_number(f'{prev}.s')} IS DISTINCT FROM {p}_n "
         f"WHEN {p}_k = {prev}.k AND {p}_k = 7 THEN {p}_t <> {prev}.t "
         f"WHEN {p}_k = {prev}.k THEN {p}_s IS DISTINCT FROM {prev}.s ELSE TRUE END"
     )
