@@ -114,4 +114,6 @@ def value_text(v: Any, times: Times) -> str:
             return when(x, times.zone) if isinstance(x, datetime) else str(x)
 
         return json.dumps(v, ensure_ascii=False, default=inside)
+    if v is None:
+        return "null"
     return str(v)

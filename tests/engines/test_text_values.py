@@ -127,3 +127,16 @@ def test_a_text_that_spells_a_number_is_added_as_a_number(tmp_path: Path) -> Non
     result = run(rule, log)
     assert [v.trigger.id for v in result.violations if v.trigger] == ["e2", "e4"]
     assert counts(result) == tally(activations=4, satisfied=2, violated=2)
+
+
+def test_a_list_or_an_object_in_a_sentence_is_written_as_a_policy_writes_it(tmp_path: Path) -> None:
+    # A breach read tags = ['vip', 'new'] and info = {'tier': 'gold', 'vip': True, 'n': None}:
+    # Python's repr, with True and None where the same sentence writes true and null (hunt25
+    # finding-5). Lists and objects are now written as a policy writes them.
+    rule = compiled(tmp_path, '  forbid note.added where tags contains "vip" and info != tags\n')
+    log = Log()
+    info = {"tier": "gold", "vip": True, "n": None}
+    log.add("+0s", "note.added", tags=["vip", "new", 3], info=info)
+    (violation,) = run(rule, log).violations
+    assert 'info = {"tier": "gold", "vip": true, "n": null}' in violation.sentence
+    assert 'tags = ["vip", "new", 3]' in violation.sentence
