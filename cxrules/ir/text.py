@@ -218,18 +218,27 @@ def _wrap(e: Any) -> str:
 
 
 def window_text(w: ir.Window) -> str:
-    """'within 24h', 'by end of day', 'by 17:00', 'by last(appointment.booked).window_end'.
+    """'within 24h', 'by end of day', 'by 17:00', 'by last(appointment.booked).window_end',
+    'between 10min and 40min after', 'at least 1d after'.
 
-    >>> window_text(ir.Window(direction="after", max=ir.Duration(seconds=60, text="1min")))
+    >>> d = lambda s, t: ir.Duration(seconds=s, text=t)
+    >>> window_text(ir.Window(direction="after", max=d(60, "1min")))
     'within 1min'
+    >>> window_text(ir.Window(direction="after", min=d(600, "10min"), max=d(2400, "40min")))
+    'between 10min and 40min after'
     """
     if isinstance(w.deadline, ir.CalendarPoint):
         p = w.deadline
         return f"by {p.time}" if p.point == "time_of_day" else f"by {p.point.replace('_', ' ')}"
     if w.deadline is not None:
         return f"by {describe(w.deadline)}"
+    # a window that opens later than the trigger says so: 'no callback.made within 40min' of a
+    # callback at +5min under 'between 10min and 40min after' read as if the log lacked it
+    late = w.min is not None and w.min.seconds > 0
     if w.max is None:
-        return "at any time"
+        return f"at least {duration_text(w.min)} after" if late else "at any time"
+    if late:
+        return f"between {duration_text(w.min)} and {duration_text(w.max)} after"
     return f"within {duration_text(w.max)}"
 
 

@@ -510,3 +510,47 @@ def test_an_unless_counted_only_within_a_day_of_the_trigger(tmp_path: Path) -> N
     assert counts(result, "orders.delivered") == tally(
         scopes=3, vacuous=1, activations=2, violated=1, cancelled=1
     )
+
+
+def test_a_window_that_opens_after_the_trigger_is_named_whole(tmp_path: Path) -> None:
+    # (+0s is 10:00 in Istanbul.) A callback 5 minutes after a voicemail is too early for
+    # 'between 10min and 40min after', but the breach said 'no callback.made within 40min':
+    # the log shows one. A window without an end, 'at least 1d after', was 'waiting for
+    # survey.sent at any time' beside a survey an hour later; a forbid between 1h and 7d after
+    # said '(within 7d)' (hunt25 finding-7).
+    head = 'policy p.test "Test policy"\n  owner "Desk"\n  description "Hunt 25"\n  per customer\n'
+    callback = compiled(
+        tmp_path,
+        "  when voicemail.left\n  expect callback.made between 10min and 40min after\n",
+        head,
+    )
+    log = Log()
+    log.add("+0s", "voicemail.left", customer="c-1")
+    log.add("+5min", "callback.made", customer="c-1")
+    log.add("+2h", "voicemail.left", customer="c-2")
+    result = run(callback, log)
+    assert [v.sentence.split(": ", 1)[1] for v in result.violations] == [
+        "no callback.made between 10min and 40min after (deadline 10:40:00)"
+    ]
+    assert [p.sentence.split(": ", 1)[1] for p in result.pending] == [
+        "waiting for callback.made between 10min and 40min after (deadline 12:40:00)"
+    ]
+    survey = compiled(
+        tmp_path, "  when order.delivered\n  expect survey.sent at least 1d after\n", head
+    )
+    log = Log()
+    log.add("+0s", "order.delivered", customer="c-3")
+    log.add("+1h", "survey.sent", customer="c-3")
+    (waiting,) = run(survey, log).pending
+    assert (
+        waiting.sentence.split(": ", 1)[1]
+        == "waiting for survey.sent at least 1d after (no deadline)"
+    )
+    quiet = compiled(
+        tmp_path, "  when complaint.filed\n  forbid sales.call between 1h and 7d after\n", head
+    )
+    log = Log()
+    log.add("+0s", "complaint.filed", customer="c-2")
+    log.add("+2h", "sales.call", customer="c-2")
+    (breach,) = run(quiet, log).violations
+    assert breach.sentence.endswith("forbidden sales.call at 12:00:00 (between 1h and 7d after)")
