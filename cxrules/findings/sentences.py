@@ -117,14 +117,16 @@ def _read(
     units: dict[str, str],
     timed: frozenset[str] = frozenset(),
     zone: str = "UTC",
+    against: tuple[float, ...] = (),
 ) -> list[str]:
     """'name = value' for each value a condition read (the event's own time left out); a value
-    compared with a time that is no time says so ('resolved_at = "29/2/2016", not a time')."""
+    compared with a time that is no time says so ('resolved_at = "29/2/2016", not a time'); a
+    number near a constant of the condition (`against`) with the decimals that keep it apart."""
     said = []
     for text, v in f.read:
         if text == "time":
             continue
-        shown = f"{text} = {_value(v, units.get(text, 'any'), times)}"
+        shown = f"{text} = {_value(v, units.get(text, 'any'), times, against)}"
         if text in timed and not isinstance(v, datetime) and _no_time(v, zone):
             shown += ", not a time"
         said.append(shown)
@@ -160,15 +162,32 @@ def _no_time(value: Any, zone: str) -> bool:
     return value is not None
 
 
-def _value(v: Any, unit: str, times: Times) -> str:
+def _value(v: Any, unit: str, times: Times, against: tuple[float, ...] = ()) -> str:
+    """A value for a sentence; a number or percentage with the decimals that keep it on its side
+    of each constant in `against` ('score >= 4.5 is false (score = 4.49999)', never 'score =
+    4.5'; 'rate = 66.667%' against 66.67%)."""
     if isinstance(v, int | float) and not isinstance(v, bool):
         if unit == "percent":
-            return measured(v)
+            return measured(v, against)
         if unit == "duration":
             return format_duration(v)
         if unit == "time_of_day" and 0 <= v < 86400:
             return clock_text(v)
+        if isinstance(v, float) and against:
+            return figure(v, "number", against)
     return value_text(v, times)
+
+
+def _constants(condition: Any) -> tuple[float, ...]:
+    """The numbers and percentages a condition writes (`>= 4.5`, `66.67%`: a fraction)."""
+    return tuple(
+        float(n.value)
+        for n in iter_nodes(condition)
+        if isinstance(n, ir.Lit)
+        and n.type in ("number", "percent")
+        and isinstance(n.value, int | float)
+        and not isinstance(n.value, bool)
+    )
 
 
 def clock_text(seconds: float) -> str:
@@ -449,7 +468,7 @@ def _value_check(
         reason = f"{condition} cannot be judged: {', '.join(f.missing)} missing"
     units: dict[str, str] = {text: unit_of(node) for text, node in leaves(rule.condition)}
     units |= {s.text: s.unit for s in rule.shown}
-    read = _read(f, t, units, _timed(rule.condition), zone)
+    read = _read(f, t, units, _timed(rule.condition), zone, _constants(rule.condition))
     if read:
         reason += f" ({'; '.join(read[:6])})"
     details: Details = {

@@ -3,10 +3,24 @@
 from __future__ import annotations
 
 from datetime import datetime
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
-from engine_builders import Log, attr, counts, kinds, lit, op, pat, policy, run, tally, trig
+from engine_builders import (
+    Log,
+    attr,
+    compiled,
+    counts,
+    kinds,
+    lit,
+    op,
+    pat,
+    policy,
+    run,
+    tally,
+    trig,
+)
 
 from cxrules import ir
 
@@ -541,3 +555,26 @@ def test_min_max_abs_and_minus_of_whole_numbers_beyond_two_to_the_53_are_exact()
         "negated": -big,
         "least": big,
     }
+
+
+def test_a_value_near_the_constant_it_misses_keeps_its_decimals(tmp_path: Path) -> None:
+    """'score >= 4.5 is false (score = 4.5)' and 'rate >= 66.67% is false (rate = 66.7%)': a
+    value rounded onto the constant it fails reads as meeting it (hunt25 finding-8). The value
+    now keeps the decimals that leave it on its side: 4.49999 and 66.667% (2 of 3 answered)."""
+    head = 'policy p.test "Test policy"\n  owner "Desk"\n  description "Hunt 25"\n  per agent\n'
+    body = (
+        "  let rate = 100% * count(call.answered) / count(call.offered)\n"
+        "  when shift.closed\n  require rate >= 66.67% and score >= 4.5\n"
+    )
+    rule = compiled(tmp_path, body, head)
+    log = Log()
+    for _ in range(3):
+        log.add("+0s", "call.offered", agent="a-1")
+    for _ in range(2):
+        log.add("+1min", "call.answered", agent="a-1")
+    log.add("+1h", "shift.closed", agent="a-1", score=4.49999)
+    (breach,) = run(rule, log).violations
+    assert breach.sentence.split(": ", 1)[1] == (
+        "rate >= 66.67% and score >= 4.5 is false (rate = 66.667%; count(call.answered) = 2; "
+        "count(call.offered) = 3; score = 4.49999)"
+    )
