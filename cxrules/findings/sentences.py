@@ -166,6 +166,8 @@ def _value(v: Any, unit: str, times: Times, against: tuple[float, ...] = ()) -> 
     """A value for a sentence; a number or percentage with the decimals that keep it on its side
     of each constant in `against` ('score >= 4.5 is false (score = 4.49999)', never 'score =
     4.5'; 'rate = 66.667%' against 66.67%)."""
+    if unit == "date" and isinstance(v, str):
+        return v  # `local_date = 2026-03-20`, as a policy writes a date: not a quoted text
     if isinstance(v, int | float) and not isinstance(v, bool):
         if unit == "percent":
             return measured(v, against)
@@ -176,6 +178,13 @@ def _value(v: Any, unit: str, times: Times, against: tuple[float, ...] = ()) -> 
         if isinstance(v, float) and against:
             return figure(v, "number", against)
     return value_text(v, times)
+
+
+def _unit(node: Any) -> str:
+    """`unit_of`, with `local_date` a date (a sentence writes it as a policy does)."""
+    if isinstance(node, ir.Local) and node.part == "date":
+        return "date"
+    return unit_of(node)
 
 
 def _constants(condition: Any) -> tuple[float, ...]:
@@ -309,10 +318,11 @@ def _violation_text(
         at = t(f.start)
         where_condition = rule.pattern.where
         units = (
-            {} if where_condition is None else {x: unit_of(n) for x, n in leaves(where_condition)}
+            {} if where_condition is None else {x: _unit(n) for x, n in leaves(where_condition)}
         )
         timed = frozenset() if where_condition is None else _timed(where_condition)
-        read = _read(f, t, units, timed, zone)
+        constants = () if where_condition is None else _constants(where_condition)
+        read = _read(f, t, units, timed, zone, constants)
         values = f": {'; '.join(read[:4])}" if read else ""
         return (
             f"forbidden {f.trigger.type}{where} at {at}{values} "
@@ -466,7 +476,7 @@ def _value_check(
     reason = f"{condition} is false"
     if f.missing:
         reason = f"{condition} cannot be judged: {', '.join(f.missing)} missing"
-    units: dict[str, str] = {text: unit_of(node) for text, node in leaves(rule.condition)}
+    units: dict[str, str] = {text: _unit(node) for text, node in leaves(rule.condition)}
     units |= {s.text: s.unit for s in rule.shown}
     read = _read(f, t, units, _timed(rule.condition), zone, _constants(rule.condition))
     if read:

@@ -316,7 +316,7 @@ def test_a_forbidden_events_time_of_day_is_shown_as_a_clock_reading() -> None:
 def test_the_local_hour_and_date_are_named_as_a_policy_writes_them() -> None:
     """`local_hour` and `local_date` were shown as `hour` and `date`, the names of attributes
     an event may carry (a sentence could not tell the clock from the event's own `hour`), and
-    a date as a quoted text."""
+    a date as a quoted text (the value too until hunt25 finding-8: bare, as the rule writes it)."""
     sunday_3am = op(
         "and",
         op("==", ir.Local(part="hour"), lit(3)),
@@ -328,7 +328,7 @@ def test_the_local_hour_and_date_are_named_as_a_policy_writes_them() -> None:
     sentence = run(policy(rule), log).violations[0].sentence
     assert sentence == (
         "forbidden sms.sent at 2026-03-08 03:00:00+03:00: local_hour = 3; local_date = "
-        '"2026-03-08" (rule: forbid sms.sent where (local_hour == 3) and (local_date == '
+        "2026-03-08 (rule: forbid sms.sent where (local_hour == 3) and (local_date == "
         "2026-03-08))"
     )
 
@@ -577,4 +577,22 @@ def test_a_value_near_the_constant_it_misses_keeps_its_decimals(tmp_path: Path) 
     assert breach.sentence.split(": ", 1)[1] == (
         "rate >= 66.67% and score >= 4.5 is false (rate = 66.667%; count(call.answered) = 2; "
         "count(call.offered) = 3; score = 4.49999)"
+    )
+
+
+def test_a_forbidden_event_names_its_values_as_the_condition_writes_them(tmp_path: Path) -> None:
+    """A forbid's sentence rounded too ('score = 4.5' under 'where score < 4.5'), and wrote the
+    local date as a quoted text ('local_date = "2026-03-02"') where a policy writes a date bare
+    and a quoted one is E208 (hunt25 finding-8). (+0s is 10:00 on 2 March in Istanbul.)"""
+    head = 'policy p.test "Test policy"\n  owner "CX"\n  description "Hunt 25"\n'
+    body = (
+        '  zone "Europe/Istanbul"\n'
+        "  forbid survey.answered where score < 4.5 and local_date != 2026-03-20\n"
+    )
+    log = Log()
+    log.add("+0s", "survey.answered", score=4.49999)
+    log.add("+1min", "survey.answered", score=4.5)
+    (breach,) = run(compiled(tmp_path, body, head), log).violations
+    assert breach.sentence.split(": ", 1)[1].startswith(
+        "score = 4.49999; local_date = 2026-03-02 (rule: forbid"
     )
