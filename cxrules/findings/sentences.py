@@ -317,9 +317,7 @@ def _violation_text(
         where = f" in {label}" if label else ""
         at = t(f.start)
         where_condition = rule.pattern.where
-        units = (
-            {} if where_condition is None else {x: _unit(n) for x, n in leaves(where_condition)}
-        )
+        units = {} if where_condition is None else {x: _unit(n) for x, n in leaves(where_condition)}
         timed = frozenset() if where_condition is None else _timed(where_condition)
         constants = () if where_condition is None else _constants(where_condition)
         read = _read(f, t, units, timed, zone, constants)
