@@ -136,12 +136,6 @@ def watch_log(
     files = sorted(loaded.workspace.sources)
     header = ReportHeader(engine=engine.name, zone=zone, policy_files=files)
     report = assemble(policy_set, outcome, header).materialize()
-    # metrics are judged per bucket at the end: their violations are said with the report's
-    noticed = report.inputs[0].last_time if report.inputs else None
-    for violation in report.violations:
-        if violation.kind in ("metric", "metric_warning"):
-            counts["violation"] = counts.get("violation", 0) + 1
-            say(Alert("violation", noticed, violation=violation))
     return report, loaded.diagnostics, watched
 
 

@@ -385,3 +385,35 @@ def test_a_report_to_dash_is_written_on_standard_output(project: Path) -> None:
     lines = result.stdout.splitlines()
     assert len([x for x in lines if x.startswith("2026-03-02T")]) == 6
     assert any(x.startswith("FAIL") for x in lines), result.stdout
+
+
+LEVEL = """
+policy calls.level "80% of calls answered within 20 s, per day"
+  severity high
+  per call
+  metric level = share(call.answered within 20s of call.queued)
+    per day
+  require level >= 80%
+"""
+
+
+def test_a_days_metric_is_said_once_the_day_and_its_windows_are_over(project: Path) -> None:
+    (project / "p.cxr").write_text(LEVEL, "utf-8")
+    lines = [
+        line("23:59:50", "call.queued", call="a"),  # 2 March: answered 15 s later, met
+        line("23:59:55", "call.queued", call="b"),  # 2 March: never answered
+        # 3 March 00:00:05: the day is over, but a's and b's windows run to 00:00:10 and 00:00:15
+        json.dumps({"time": "2026-03-03T00:00:05Z", "type": "call.answered", "call": "a"}),
+        # 00:00:16: b's window (to 00:00:15) has passed: 2 March is 1 of 2, 50%
+        json.dumps({"time": "2026-03-03T00:00:16Z", "type": "call.queued", "call": "c"}),
+        json.dumps({"time": "2026-03-03T00:00:20Z", "type": "call.answered", "call": "c"}),
+    ]
+    (project / "day.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
+    code, alerts, err = watch(project, log="day.jsonl")
+    assert code == 1, err
+    assert [(a["alert"], a["noticed"]) for a in alerts] == [
+        ("violation", "2026-03-03T00:00:16+00:00")
+    ]
+    violation = alerts[0]["violation"]
+    assert violation["kind"] == "metric" and violation["scope"] == {"day": "2026-03-02"}
+    assert "was 50.0% (1 of 2" in violation["sentence"]

@@ -279,7 +279,7 @@ class PythonEngine(Engine):
                 gc.enable()
         watcher.flush()
         outcome = audit.finish()
-        watcher.flush()
+        watcher.finish(outcome.horizon)
         return outcome
 
     def _run(

@@ -2,9 +2,11 @@
 
 `Watcher` listens to the runners of an `Audit`: the violations they record (said at once), the
 obligations response rules open (said `overdue` once an event after their deadline has been
-read and none met them) and the gaps invariants open (said `gap` once longer than their grace).
-Existence rules (`at least`, judged per scope at the end) and metrics (judged per bucket at the
-end) say nothing before the stream ends; their violations come with the final report.
+read and none met them), the gaps invariants open (said `gap` once longer than their grace)
+and the cells metrics open per calendar bucket (said as a `violation` once an event after the
+bucket, and after the window of a `share` member in it, has been read: the cell's value can no
+longer change). Existence rules (`at least`, judged per scope at the end) and metrics without a
+bucket say nothing before the stream ends; their violations come with the final report.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ from typing import Any
 
 from cxrules import ir
 from cxrules.engines.python.invariant import GapData, InvariantRunner
+from cxrules.engines.python.metrics import CellKey, MetricRunner
 from cxrules.engines.python.obligations import Obligation
 from cxrules.engines.python.response import ResponseRunner
 from cxrules.engines.python.scopes import RuleRunner, Scope, cite
@@ -25,6 +28,9 @@ from cxrules.findings.alerts import KINDS, Alert, Heard
 from cxrules.findings.assemble import Assembler
 from cxrules.findings.model import Finding
 from cxrules.findings.text import iso
+from cxrules.reports.model import Violation
+from cxrules.time.calendars import bucket_span
+from cxrules.time.instants import to_us
 
 
 @dataclass(order=True)
@@ -32,8 +38,8 @@ class _Due:
     at: int  # µs: when it is overdue, once an event after it has been read
     seq: int
     runner: RuleRunner = field(compare=False)
-    scope: Scope = field(compare=False)
-    item: Any = field(compare=False)  # an Obligation, or (GapData, gap start)
+    scope: Scope | None = field(compare=False)
+    item: Any = field(compare=False)  # an Obligation, (GapData, gap start), or a cell's key
 
 
 class Watcher:
@@ -56,6 +62,8 @@ class Watcher:
         self.seq = itertools.count()
         self.now: int | None = None
         self.counts = counts
+        self.metric_ids: set[str] = set()  # the metric violations said: not said again
+        self.metrics = [r for r in runners if isinstance(r, MetricRunner)]
         for kind in KINDS:
             counts.setdefault(kind, 0)
         for runner in runners:
@@ -64,11 +72,13 @@ class Watcher:
                 runner.on_due = self._obligation_opened(runner)
             elif isinstance(runner, InvariantRunner):
                 runner.on_due = self._gap_opened(runner)
+            elif isinstance(runner, MetricRunner) and _settles(runner):
+                runner.on_due = self._cell_opened(runner)
 
     # ----------------------------------------------------------------- hearing
 
-    def _obligation_opened(self, runner: RuleRunner) -> Callable[[Scope, Any], None]:
-        def opened(scope: Scope, ob: Obligation) -> None:
+    def _obligation_opened(self, runner: RuleRunner) -> Callable[[Scope | None, Any], None]:
+        def opened(scope: Scope | None, ob: Obligation) -> None:
             due = _Due(ob.deadline or 0, next(self.seq), runner, scope, ob)
             if ob.deadline is None:
                 if ob.remaining is not None:  # a paused clock: looked at again when it runs
@@ -78,12 +88,25 @@ class Watcher:
 
         return opened
 
-    def _gap_opened(self, runner: InvariantRunner) -> Callable[[Scope, Any], None]:
-        def opened(scope: Scope, d: GapData) -> None:
+    def _gap_opened(self, runner: InvariantRunner) -> Callable[[Scope | None, Any], None]:
+        def opened(scope: Scope | None, d: GapData) -> None:
             start = d.bad_since
             assert start is not None
             at = runner.env.clock.add(start, runner.rule.grace)
             heapq.heappush(self.due, _Due(at, next(self.seq), runner, scope, (d, start)))
+
+        return opened
+
+    def _cell_opened(self, runner: MetricRunner) -> Callable[[Scope | None, Any], None]:
+        bucket, zone = runner.metric.bucket, runner.zone
+        assert bucket is not None
+
+        def opened(scope: Scope | None, item: tuple[CellKey, Any]) -> None:
+            key, first = item
+            # the cell's last event is before the bucket's end (a share's members may still
+            # wait: looked at again then)
+            at = to_us(bucket_span(first, bucket, zone)[1]) - 1
+            heapq.heappush(self.due, _Due(at, next(self.seq), runner, None, key))
 
         return opened
 
@@ -110,6 +133,8 @@ class Watcher:
             due = heapq.heappop(self.due)
             if isinstance(due.item, Obligation):
                 self._overdue(due, ts)
+            elif isinstance(due.runner, MetricRunner):
+                self._cell_closed(due, ts)
             else:
                 self._long_gap(due, ts)
 
@@ -128,7 +153,7 @@ class Watcher:
         finding = Finding(
             policy=runner.policy.id,
             kind="missing",
-            scope=runner.scope_values(due.scope),
+            scope=runner.scope_values(_scope(due)),
             start=ob.ts,
             end=ob.deadline,
             trigger=cite(ob.trigger),
@@ -138,6 +163,43 @@ class Watcher:
             reported=ob.reported,
         )
         self._say("overdue", finding, now)
+
+    def _cell_closed(self, due: _Due, now: int) -> None:
+        """A metric cell whose bucket (and every share window in it) is over: its value is
+        final; a breach or a warning is said as the violation the report will hold."""
+        runner = due.runner
+        assert isinstance(runner, MetricRunner)
+        runner.settle(now)
+        cell = runner.cells.get(due.item)
+        if cell is None:
+            return
+        waiting = [w.deadline for w in runner.waiting() if w.cell is cell]
+        if waiting:  # share members of the bucket whose window is still open
+            due.at = max(d for d in waiting if d is not None)
+            heapq.heappush(self.due, due)
+            return
+        _, ranked = self.asm.metric(runner.policy, runner.found_cell(due.item, cell))
+        if ranked is not None:
+            self.said_metric(ranked[1], iso(now, self.zone))
+
+    def finish(self, horizon: int | None) -> None:
+        """After the engine's `finish`: say what it decided then, and the metric violations
+        not said yet (buckets still open, metrics without a bucket, shares without a window)."""
+        self.flush()
+        noticed = iso(horizon, self.zone) if horizon is not None else None
+        for runner in self.metrics:
+            for key, cell in runner.cells.items():
+                _, ranked = self.asm.metric(runner.policy, runner.found_cell(key, cell))
+                if ranked is not None:
+                    self.said_metric(ranked[1], noticed)
+
+    def said_metric(self, violation: Violation, noticed: str | None) -> None:
+        """Say a metric's violation once (the end of the stream says the rest)."""
+        if violation.id in self.metric_ids:
+            return
+        self.metric_ids.add(violation.id)
+        self.counts["violation"] += 1
+        self.say(Alert("violation", noticed, violation=violation))
 
     def _long_gap(self, due: _Due, now: int) -> None:
         d, start = due.item
@@ -152,7 +214,7 @@ class Watcher:
         finding = Finding(
             policy=runner.policy.id,
             kind="too_long" if runner.rule.limit else "gap",
-            scope=runner.scope_values(due.scope),
+            scope=runner.scope_values(_scope(due)),
             start=start,
             end=now,
             trigger=cite(d.bad_event),
@@ -174,6 +236,20 @@ class Watcher:
         self.say(Alert(kind, noticed, violation=self.asm.violation(finding)))
 
 
-def _still_open(scope: Scope, ob: Obligation) -> bool:
+def _still_open(scope: Scope | None, ob: Obligation) -> bool:
+    assert scope is not None  # an obligation's scope
     data = scope.data
     return any(o is ob for o in data.open) or any(o is ob for o in data.missed)
+
+
+def _settles(runner: MetricRunner) -> bool:
+    """Whether a metric's cells are final before the end: per calendar bucket, and for a
+    `share`, with a window (without one a member may be met at any later time)."""
+    return runner.metric.bucket is not None and (
+        runner.agg.fn != "share" or runner.within is not None
+    )
+
+
+def _scope(due: _Due) -> Scope:
+    assert due.scope is not None  # an obligation's or a gap's
+    return due.scope

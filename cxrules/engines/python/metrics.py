@@ -134,6 +134,8 @@ class MetricRunner(RuleRunner):
         cell = self.cells.get(key)
         if cell is None:
             cell = self.cells[key] = Cell()
+            if self.on_due is not None:
+                self.on_due(None, (key, event.time))
         return cell
 
     def handle(self, scope: Scope, event: Event, ts: int, changed: int) -> None:
@@ -216,17 +218,33 @@ class MetricRunner(RuleRunner):
 
     def tally(self) -> found.Tally:
         base = super().tally()
-        base.cells = [
-            found.Cell(
-                group=group,
-                bucket=bucket,
-                value=value_of(self.agg, cell),
-                population=cell.population,
-                first=cite(cell.first) if cell.first is not None else None,
-                last=cite(cell.last) if cell.last is not None else None,
-                hits=cell.hits if self.agg.fn in NUMERATORS else None,
-                low=cell.low if self.agg.fn == "nps" else None,
-            )
-            for (group, bucket), cell in self.cells.items()
-        ]
+        base.cells = [self.found_cell(key, cell) for key, cell in self.cells.items()]
         return base
+
+    def found_cell(self, key: CellKey, cell: Cell) -> found.Cell:
+        """One cell in neutral terms, as the report reads it."""
+        group, bucket = key
+        return found.Cell(
+            group=group,
+            bucket=bucket,
+            value=value_of(self.agg, cell),
+            population=cell.population,
+            first=cite(cell.first) if cell.first is not None else None,
+            last=cite(cell.last) if cell.last is not None else None,
+            hits=cell.hits if self.agg.fn in NUMERATORS else None,
+            low=cell.low if self.agg.fn == "nps" else None,
+        )
+
+    def waiting(self) -> list[Waiting]:
+        """The `share` members still waiting for their follow-up, in every scope."""
+        if self.agg.fn != "share":
+            return []
+        return [w for scope in self.scopes.values() for w in scope.data or ()]
+
+    def settle(self, now: int) -> None:
+        """Judge every `share` member whose window has passed by `now` (µs), as each scope's
+        next event (or the horizon) would: what a cell's value is once its bucket is over."""
+        if self.agg.fn == "share":
+            for scope in self.scopes.values():
+                if scope.data:
+                    self.expire(scope.data, now)

@@ -127,9 +127,10 @@ class RuleRunner:
     kind = "rule"
     wants_all = False  # see every event (scope discovery, `previous`, `changes`)
     retires = True  # quiet scopes may be retired (cleared in `seal` when the policy reads history)
-    # `cxrules watch` listens here (cxrules/live/alerts.py): called with the scope and the
-    # obligation a response rule opens, or the gap data when an invariant's gap starts
-    on_due: Callable[[Scope, Any], None] | None = None
+    # `cxrules watch` listens here (engines/python/live.py): called with the scope and the
+    # obligation a response rule opens, or the gap data when an invariant's gap starts; a
+    # metric calls it with no scope and (cell key, the time of its first event) for a new cell
+    on_due: Callable[[Scope | None, Any], None] | None = None
 
     def __init__(self, policy: ir.Policy, env: RunEnv) -> None:
         self.policy, self.env = policy, env
