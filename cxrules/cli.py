@@ -2,7 +2,7 @@
 
 Exit codes: 0 fine; 1 violations at or above --fail-on (audit) or files to reformat (fmt --check);
 2 invalid policies or usage; 3 unreadable input, or an audit that judged no event (NOTHING AUDITED);
-130 interrupted (Ctrl-C).
+130 interrupted (Ctrl-C); 141 standard output closed by its reader (cxrules.project.pipe).
 """
 
 from __future__ import annotations
@@ -33,11 +33,12 @@ from cxrules.project.options import (
     parse_overrides,
     report_format_for,
 )
+from cxrules.project.pipe import Commands, OutputClosed, closed
 
 NO_POLICIES = "no policy files (*.cxr) found"
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="cxrules")
 def main() -> None:
     """cxrules: customer-experience rules as code. Check policies, audit logs against them."""
@@ -282,6 +283,8 @@ def run() -> None:
     except click.ClickException as exc:
         exc.show()
         code = exc.exit_code
+    except OutputClosed as exc:  # `cxrules audit | head -1`
+        code = closed(exc)
     except SystemExit:
         raise
     except (KeyboardInterrupt, Exception) as exc:  # noqa: BLE001 - the last line of defence

@@ -103,11 +103,14 @@ def watch(
     the last event's time and the report of everything read is written (--format, -o).
 
     Exit 0 when no violation is at or above --fail-on, 1 when some are, 2 for invalid policies
-    or usage, 3 when the log cannot be read or no event of it was audited.
+    or usage, 3 when the log cannot be read or no event of it was audited, 141 when standard
+    output was closed by the program reading the alerts (`| head -1`): the watch ends then, as
+    at Ctrl-C.
     """
     from cxrules.audit import AuditError
     from cxrules.diagnostics import render_text
     from cxrules.live.watch import WatchRequest, watch_log
+    from cxrules.project.pipe import EXIT_CLOSED, is_closed_pipe, quiet_stdout
     from cxrules.reports.common import failing, nothing_audited, plural
     from cxrules.reports.destination import ReportNotWritten, output_refused, written_whole
     from cxrules.reports.render import render
@@ -140,14 +143,24 @@ def watch(
         follow=not no_follow,
     )
     stop = threading.Event()
+    gone: list[OSError] = []  # standard output closed by its reader (`watch | head -1`)
 
     def say(alert: Any) -> None:
-        if alerts == "jsonl":
-            sys.stdout.buffer.write(alert.as_json() + b"\n")
-            sys.stdout.buffer.flush()
-        else:
-            click.echo(alert.as_text())
-            sys.stdout.flush()
+        if gone:
+            return
+        try:
+            if alerts == "jsonl":
+                sys.stdout.buffer.write(alert.as_json() + b"\n")
+                sys.stdout.buffer.flush()
+            else:
+                click.echo(alert.as_text())
+                sys.stdout.flush()
+        except OSError as exc:
+            if not is_closed_pipe(exc):
+                raise
+            gone.append(exc)  # the watch ends as at Ctrl-C; the report is still written to -o
+            quiet_stdout()
+            stop.set()
 
     def notice(message: str) -> None:
         click.echo(f"cxrules watch: {message}", err=True)
@@ -155,7 +168,7 @@ def watch(
     try:
         with stopping(stop):
             report, warnings, watched = watch_log(request, say, stop, notice)
-        if wants_report:
+        if wants_report and not (gone and output is None):
             text = render(report, report_fmt, **_options(report_fmt, fail_on, output))
             with written_whole(output) as handle:
                 handle.write(text if text.endswith("\n") or output else text + "\n")
@@ -174,6 +187,13 @@ def watch(
     )
     if output:
         notice(f"report written to {output}")
+    if gone:
+        unsaid = " and the report were" if wants_report and output is None else " was"
+        notice(
+            f"standard output was closed by the program reading it: the watch ended, no alert"
+            f"{unsaid} written after that"
+        )
+        sys.exit(EXIT_CLOSED)
     unjudged = nothing_audited(report)
     if unjudged:
         notice(f"no event to audit: {unjudged}")

@@ -417,3 +417,33 @@ def test_a_days_metric_is_said_once_the_day_and_its_windows_are_over(project: Pa
     violation = alerts[0]["violation"]
     assert violation["kind"] == "metric" and violation["scope"] == {"day": "2026-03-02"}
     assert "was 50.0% (1 of 2" in violation["sentence"]
+
+
+def test_alerts_piped_to_a_reader_that_leaves_end_the_watch(project: Path) -> None:
+    # `cxrules watch -o w.json | head -1`: once head has its line and is gone, the next alert
+    # ends the watch as Ctrl-C does: the report is still written, and the exit code is 141,
+    # not click's silent 1 (which says "violations")
+    log = project / "grow.jsonl"
+    log.write_text("\n".join(LOG[:6]) + "\n")  # up to the gap's start: no alert yet
+    out = project / "w.json"
+    process = _cxrules(
+        "watch", "--policies", str(project / "p.cxr"), "--log", str(log), "-o", str(out)
+    )
+    try:
+        assert b"following" in _line(process.stderr)
+        with log.open("a", encoding="utf-8") as handle:
+            handle.write(LOG[6] + "\n")  # 10:03:30: the gap and c2's overdue are said
+        assert b"GAP" in _line(process.stdout)
+        assert process.stdout is not None
+        process.stdout.close()  # the reader is gone
+        time.sleep(0.5)
+        with log.open("a", encoding="utf-8") as handle:
+            handle.write("\n".join(LOG[7:]) + "\n")  # more alerts, written to no one
+        err = process.communicate(timeout=60)[1].decode()
+    finally:
+        if process.poll() is None:
+            process.kill()
+    assert process.returncode == 141, err
+    assert "Traceback" not in err and "Exception" not in err, err
+    assert "standard output was closed by the program reading it: the watch ended" in err
+    assert json.loads(out.read_text("utf-8"))["inputs"][0]["events"] >= 7
