@@ -26,6 +26,7 @@ KNOWN_STEPS: tuple[str, ...] = (
     'Given the time is "<time>"',
     'Given the audit is as of "<time>"',
     "When these events happen:",
+    "When no events happen",
     'When the audit is as of "<time>"',
     "Then there are no violations",
     "Then there is 1 violation",

@@ -142,7 +142,16 @@ def these_events(cxrules_world: World) -> None:
     rows = _rows(world, "events", None)
     world.events.extend(build_events(rows, world.clock, world.file))
     world.events.sort(key=lambda e: (e.time.timestamp(), e.seq))
+    world.events_given = True
     world.result = None
+
+
+@when("no events happen")
+@plain
+def no_events(cxrules_world: World) -> None:
+    """An empty log, said on purpose: a scenario without events fails (it would test nothing)."""
+    cxrules_world.events_given = True
+    cxrules_world.result = None
 
 
 @given(parsers.re(r"the audit is as of " + Q.format("time")))

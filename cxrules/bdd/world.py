@@ -149,6 +149,7 @@ class World:
     zone: str = "UTC"
     base: datetime | None = None
     events: list[Event] = field(default_factory=list)
+    events_given: bool = False  # a `When these events happen:` (or `no events`) step ran
     as_of: datetime | None = None
     engine: str = "python"
     result: Report | None = None
@@ -199,9 +200,16 @@ class World:
     def audit(self) -> Report:
         """Run the scenario's engine once over its events."""
         if self.result is None:
+            policies = self.policy_set()  # a mistake in them is said first
+            if not self.events_given:  # `Then there are no violations` of nothing: no test
+                raise SpecError(
+                    "the scenario gives no events, so it tests nothing: add 'When these events "
+                    "happen:' with a table of them (or 'When no events happen' to audit an "
+                    "empty log on purpose)"
+                )
             try:
                 self.result = audit_events(
-                    self.policy_set(),
+                    policies,
                     self.events,
                     engine=self.engine,
                     as_of=self.as_of,

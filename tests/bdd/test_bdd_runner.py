@@ -478,3 +478,47 @@ def test_a_when_step_written_with_and_after_a_then_says_to_write_when(tmp_path: 
     (tmp_path / "specs" / "then.feature").write_text(fixed, "utf-8")
     done = _run_features(tmp_path)
     assert done.returncode == 0, done.stdout + done.stderr  # at +2min: missing, not pending
+
+
+NO_EVENTS = """Feature: Logs left out
+
+  Background:
+    Given the project policies
+    And the time is "2026-03-02T19:00:00"
+
+  Scenario: the events forgotten
+    Then there are no violations
+
+  Scenario: an empty log on purpose
+    When no events happen
+    And the audit is as of "+1h"
+    Then there are no violations
+    And policy "shop.greet" is vacuously satisfied
+"""
+
+
+def test_a_scenario_without_events_fails_unless_it_says_the_log_is_empty(tmp_path: Path) -> None:
+    """A scenario with no `When these events happen:` passed `Then there are no violations`
+    silently: it tested nothing (hunt31 finding-2)."""
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "shop.cxr").write_text(POLICY, "utf-8")
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "none.feature").write_text(NO_EVENTS, "utf-8")
+    code = (
+        "import sys\n"
+        "from cxrules.bdd.runner import run_features\n"
+        "sys.exit(run_features(['specs'], ['rules'], "
+        "['-q', '-p', 'no:randomly', '--cxrules-engine', 'python']))\n"  # and duckdb
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=120
+    )
+    out = done.stdout
+    assert done.returncode == 1 and "2 failed, 2 passed" in out, out + done.stderr
+    for engine in ("python", "duckdb"):
+        assert f"FAILED specs/none.feature::test_the_events_forgotten[{engine}]" in out
+    assert (
+        "the scenario cannot run: specs/none.feature:8: the scenario gives no events, so it "
+        "tests nothing: add 'When these events happen:' with a table of them (or 'When no "
+        "events happen' to audit an empty log on purpose)"
+    ) in out
