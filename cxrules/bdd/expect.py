@@ -10,6 +10,7 @@ from typing import get_args
 
 from cxrules.bdd.tables import Clock, Row, SpecError, parse_scope, scope_text, zone_info
 from cxrules.diagnostics import did_you_mean
+from cxrules.reports.common import plural as counted
 from cxrules.reports.model import MetricValue, PolicySummary, Report, Violation
 from cxrules.time.format import DurationTextError, parse_duration_text
 
@@ -21,15 +22,16 @@ REPORT_COLUMNS = "report.<name>"
 Key = tuple[tuple[str, object], ...]
 
 
-def plural(n: int, word: str) -> str:
-    """'1 violation', '2 violations', 'no violations'.
+def plural(n: int, word: str, plural_form: str | None = None) -> str:
+    """'1 violation', '2 violations', 'no violations' (`cxrules.reports.common.plural`, with
+    'no' for none).
 
-    >>> plural(0, "violation"), plural(1, "violation"), plural(2, "violation")
-    ('no violations', '1 violation', '2 violations')
+    >>> plural(0, "violation"), plural(1, "activation"), plural(2, "vacuous scope")
+    ('no violations', '1 activation', '2 vacuous scopes')
     """
     if n == 0:
-        return f"no {word}s"
-    return f"{n} {word}" + ("s" if n != 1 else "")
+        return f"no {plural_form or word + 's'}"
+    return counted(n, word, plural_form)
 
 
 def offset_text(seconds: float) -> str:
@@ -217,8 +219,9 @@ def check_tallies(
     raise AssertionError(
         f"policy {policy}: expected {satisfied} satisfied, {violated} violated and {pending} "
         f"pending; the engine found {s.satisfied} satisfied, {s.violated} violated and "
-        f"{s.pending} pending ({s.activations} activations, {s.cancelled} cancelled, "
-        f"{s.vacuous} vacuous scopes, {s.out_of_scope} events out of scope).\n"
+        f"{s.pending} pending ({counted(s.activations, 'activation')}, {s.cancelled} cancelled, "
+        f"{counted(s.vacuous, 'vacuous scope')}, {counted(s.out_of_scope, 'event')} out of "
+        "scope).\n"
         f"Violations:\n{listing(result.violations, clock)}"
     )
 
@@ -230,8 +233,8 @@ def check_vacuous(result: Report, policy: str) -> None:
         return
     raise AssertionError(
         f"policy {policy}: expected to be vacuously satisfied (no activation), but the engine "
-        f"found {s.activations} activations, {s.satisfied} satisfied, {s.violated} violated, "
-        f"{s.pending} pending"
+        f"found {counted(s.activations, 'activation')}, {s.satisfied} satisfied, "
+        f"{s.violated} violated, {s.pending} pending"
     )
 
 

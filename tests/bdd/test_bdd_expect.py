@@ -164,6 +164,24 @@ def test_tallies_and_vacuity() -> None:
         expect.check_vacuous(r, "p.two")
 
 
+def test_counts_of_one_are_singular() -> None:
+    # "1 activations" (hunt31 finding-3)
+    r = result(GAP, activations=1, violated=1, vacuous=1, out_of_scope=1)
+    with pytest.raises(AssertionError) as failed:
+        expect.check_tallies(r, "p.one", 1, 0, 0, CLOCK)
+    assert str(failed.value).startswith(
+        "policy p.one: expected 1 satisfied, 0 violated and 0 pending; the engine found 0 "
+        "satisfied, 1 violated and 0 pending (1 activation, 0 cancelled, 1 vacuous scope, "
+        "1 event out of scope).\n"
+    )
+    with pytest.raises(AssertionError) as failed:
+        expect.check_vacuous(r, "p.one")
+    assert str(failed.value) == (
+        "policy p.one: expected to be vacuously satisfied (no activation), but the engine found "
+        "1 activation, 0 satisfied, 1 violated, 0 pending"
+    )
+
+
 def test_pending_deadlines() -> None:
     ref = EventRef(id="e", type="t", time="2026-03-02T10:00:00+00:00", file="f", line=1)
     open_one = PendingObligation(
