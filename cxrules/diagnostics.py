@@ -68,6 +68,7 @@ CODES: dict[str, str] = {
     "W204": "share metric without a scope to pair its events",
     "W205": "look-alike name",
     "W206": "percentile 1 read as a fraction",
+    "W207": "case-mapped text compared with a Turkish i it cannot match",
     # E3xx: evaluation
     "E301": "expression could not be evaluated on an event",
     "E302": "policy cannot run on the chosen engine",

@@ -7,6 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
+from cxrules.checker.casing import check_casing
 from cxrules.checker.context import FUNCTIONS, Context
 from cxrules.checker.shared import check_size
 from cxrules.checker.symbols import RESERVED, PolicyNames, meaning, reference
@@ -306,10 +307,13 @@ class _Exprs:
             self._want_bool(e.right, right)
             return "bool"
         if e.op == "contains":
+            check_casing(self.chk, e)
             return "bool"
         if e.op in ("+", "-", "*", "/"):
             return self._arith(e, left, right)
         self._comparable(e, left, right)
+        if e.op in ("==", "!="):
+            check_casing(self.chk, e)
         return "bool"
 
     def _arith(self, e: ast.BinaryExpr, left: str, right: str) -> str:
@@ -432,6 +436,7 @@ class _Exprs:
         value = self.visit(e.value)
         for option in e.options.items:
             self._comparable(option, value, self.visit(option))
+        check_casing(self.chk, e)
         return "bool"
 
     def _matches(self, e: ast.MatchesExpr) -> str:
