@@ -531,6 +531,11 @@ def cell_key(metric: ir.Metric, cell: Cell) -> str:
     )
 
 
+def _side(count: int, what: str) -> str:
+    """One side of a ratio: '10 order.placed', '(6 call.abandoned where q_time >= 5)'."""
+    return f"({count} {what})" if " where " in what else f"{count} {what}"
+
+
 def _population(rule: ir.MetricCheck, cell: Cell) -> tuple[str, Details]:
     """How the value was computed, in words and as numbers: '15 of 20 call.queued followed by
     call.answered within 20s', {"numerator": 15, "denominator": 20}."""
@@ -544,7 +549,10 @@ def _population(rule: ir.MetricCheck, cell: Cell) -> tuple[str, Details]:
         return words, {"numerator": hits, "denominator": n}
     if agg.fn == "ratio" and hits is not None:
         assert agg.of is not None
-        return f"{hits} {what} / {n} {pattern_text(agg.of)}", {"numerator": hits, "denominator": n}
+        # a side with a condition in parentheses: '… made_sla == true / 268 …' would read as
+        # 'true / 268'
+        words = f"{_side(hits, what)} / {_side(n, pattern_text(agg.of))}"
+        return words, {"numerator": hits, "denominator": n}
     if agg.fn == "csat" and hits is not None:
         return f"{hits} of {_count(n, 'answer')} 4-5", {"numerator": hits, "denominator": n}
     if agg.fn == "nps" and hits is not None and cell.low is not None:

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from cxrules import ir
+from cxrules.language.fmt import PRECEDENCE
 from cxrules.time.format import format_duration
 
 
@@ -175,46 +176,72 @@ _LOCAL = {
 
 
 def describe(e: Any) -> str:
-    """An IR expression as readable text, close to how a policy writes it.
+    """An IR expression as readable text, laid out as `cxrules fmt` writes a condition: an
+    operand in parentheses only where the operators' binding strength needs them
+    (`cxrules.language.fmt.PRECEDENCE`).
 
     >>> describe(ir.Binary(op=">=", left=ir.StateRef(name="connection", fn="count"),
     ...                    right=ir.Lit(value=1, type="number")))
     'count(connection) >= 1'
+    >>> a, b = ir.Attr(of="event", path="a"), ir.Attr(of="event", path="b")
+    >>> one = ir.Lit(value=1, type="number")
+    >>> describe(ir.Binary(op="or", left=ir.Binary(op="==", left=a, right=one),
+    ...                    right=ir.Binary(op="and", left=ir.Binary(op="==", left=b, right=one),
+    ...                                    right=ir.Binary(op="==", left=a, right=b))))
+    'a == 1 or b == 1 and a == b'
+    >>> describe(ir.Binary(op="*", left=ir.Binary(op="+", left=a, right=b), right=one))
+    '(a + b) * 1'
     """
+    return _laid_out(e)[0]
+
+
+_ATOM = 9
+
+
+def _within(e: Any, need: int) -> str:
+    text, strength = _laid_out(e)
+    return f"({text})" if strength < need else text
+
+
+def _laid_out(e: Any) -> tuple[str, int]:  # noqa: C901 - one branch per node kind
+    """The text of `e` and how strongly it binds (`PRECEDENCE`; atoms bind most)."""
+    compare = PRECEDENCE["compare"]
     if isinstance(e, ir.Lit):
-        return _lit_text(e)
+        return _lit_text(e), _ATOM
     if isinstance(e, ir.Attr):
-        return _PREFIX[e.of] + e.path
+        return _PREFIX[e.of] + e.path, _ATOM
     if isinstance(e, ir.Time):
-        return _PREFIX[e.of] + "time"
+        return _PREFIX[e.of] + "time", _ATOM
     if isinstance(e, ir.Local):
-        return _PREFIX[e.of] + _LOCAL[e.part]
+        return _PREFIX[e.of] + _LOCAL[e.part], _ATOM
     if isinstance(e, ir.History):
         inner = pattern_text(e.pattern)
-        return f"{e.fn}({inner})" + (f".{e.field}" if e.field else "")
+        return f"{e.fn}({inner})" + (f".{e.field}" if e.field else ""), _ATOM
     if isinstance(e, ir.Changes):
-        return f"changes({e.path})"
+        return f"changes({e.path})", _ATOM
     if isinstance(e, ir.StateRef):
-        return f"count({e.name})" if e.fn == "count" else e.name
+        return (f"count({e.name})" if e.fn == "count" else e.name), _ATOM
     if isinstance(e, ir.Unary):
-        return f"not {_wrap(e.operand)}" if e.op == "not" else f"-{_wrap(e.operand)}"
+        op = "not" if e.op == "not" else "neg"
+        word = "not " if e.op == "not" else "-"
+        return word + _within(e.operand, PRECEDENCE[op]), PRECEDENCE[op]
     if isinstance(e, ir.Binary):
-        return f"{_wrap(e.left)} {e.op} {_wrap(e.right)}"
+        if e.op in ("and", "or", "+", "-", "*", "/"):
+            level = PRECEDENCE[e.op]
+            return f"{_within(e.left, level)} {e.op} {_within(e.right, level + 1)}", level
+        return f"{_within(e.left, compare + 1)} {e.op} {_within(e.right, compare + 1)}", compare
     if isinstance(e, ir.Between):
-        return f"{describe(e.value)} between {describe(e.low)} and {describe(e.high)}"
+        bounds = f"{_within(e.low, compare + 1)} and {_within(e.high, compare + 1)}"
+        return f"{_within(e.value, compare + 1)} between {bounds}", compare
     if isinstance(e, ir.Missing):
-        return f"{describe(e.value)} is {'not ' if e.negated else ''}missing"
+        return f"{_within(e.value, compare + 1)} is {'not ' if e.negated else ''}missing", compare
     if isinstance(e, ir.In):
         options = ", ".join(describe(o) for o in e.options)
-        return f"{describe(e.value)} {'not in' if e.negated else 'in'} [{options}]"
+        word = "not in" if e.negated else "in"
+        return f"{_within(e.value, compare + 1)} {word} [{options}]", compare
     if isinstance(e, ir.Call):
-        return f"{e.fn}({', '.join(describe(a) for a in e.args)})"
-    return str(e)
-
-
-def _wrap(e: Any) -> str:
-    text = describe(e)
-    return f"({text})" if isinstance(e, ir.Binary | ir.Between) else text
+        return f"{e.fn}({', '.join(describe(a) for a in e.args)})", _ATOM
+    return str(e), _ATOM
 
 
 def window_text(w: ir.Window) -> str:

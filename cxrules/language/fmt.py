@@ -11,8 +11,9 @@ from cxrules.language.parser import keyword_texts
 
 INDENT = "  "
 _NAME = re.compile(r"(?!\d)\w(?:[\w-]*\w)?(?::(?!\d)\w(?:[\w-]*\w)?)*")
-# Binding strength of each operator: a child weaker than its place needs parentheses.
-_PREC = {"or": 1, "and": 2, "not": 3, "compare": 4, "+": 5, "-": 5, "*": 6, "/": 6, "neg": 7}
+#: Binding strength of each operator: a child weaker than its place needs parentheses (also the
+#: layout of conditions in report sentences, `cxrules.ir.text.describe`).
+PRECEDENCE = {"or": 1, "and": 2, "not": 3, "compare": 4, "+": 5, "-": 5, "*": 6, "/": 6, "neg": 7}
 
 
 def format_file(tree: ast.PolicyFile, text: str | None = None) -> str:
@@ -468,15 +469,15 @@ class _Formatter:
             return f"{e.fn}(" + ", ".join(self.expr(a) for a in e.args) + ")", atom
         if isinstance(e, ast.UnaryExpr):
             if e.op == "not":
-                return f"not {self.expr(e.operand, _PREC['not'])}", _PREC["not"]
-            return f"-{self.expr(e.operand, _PREC['neg'])}", _PREC["neg"]
+                return f"not {self.expr(e.operand, PRECEDENCE['not'])}", PRECEDENCE["not"]
+            return f"-{self.expr(e.operand, PRECEDENCE['neg'])}", PRECEDENCE["neg"]
         if isinstance(e, ast.BinaryExpr):
             if e.op in ("and", "or", "+", "-", "*", "/"):
-                level = _PREC[e.op]
+                level = PRECEDENCE[e.op]
                 return (f"{self.expr(e.left, level)} {e.op} {self.expr(e.right, level + 1)}", level)
-            level = _PREC["compare"]
+            level = PRECEDENCE["compare"]
             return f"{self.expr(e.left, 5)} {e.op} {self.expr(e.right, 5)}", level
-        level = _PREC["compare"]
+        level = PRECEDENCE["compare"]
         if isinstance(e, ast.MatchesExpr):
             return f"{self.expr(e.value, 5)} matches {quote(e.regex)}", level
         if isinstance(e, ast.BetweenExpr):

@@ -209,6 +209,23 @@ def test_ratio_and_count_and_thresholds_in_sentences() -> None:
     )
     assert result.violations[0].details["numerator"] == 1
     assert result.violations[0].details["denominator"] == 10
+    # a side with a condition is in parentheses: '… and wait >= 5 / 10 order.placed' would
+    # read as '5 / 10' (hunt31 finding-5)
+    late = op("and", op(">=", attr("wait"), lit(5)), op("==", attr("sla"), lit(False, "bool")))
+    agg = ir.Aggregate(
+        fn="ratio", pattern=pat("complaint.filed", where=late), of=pat("order.placed")
+    )
+    p = metric_policy(agg, ("<=", 0.05), name="late_rate", bucket="day", unit="percent")
+    late_log = Log()
+    for i in range(10):
+        late_log.add(f"+{i}min", "order.placed")
+    late_log.add("+20min", "complaint.filed", wait=7, sla=False)  # 1 of 10
+    late_log.add("+21min", "complaint.filed", wait=2, sla=False)  # in time: not counted
+    result = run(p, late_log)
+    assert result.violations[0].sentence == (
+        "late_rate in day 2026-03-02 was 10.0% ((1 complaint.filed where wait >= 5 and sla == "
+        "false) / 10 order.placed; required <= 5%)"
+    )
     count = ir.Aggregate(fn="count", pattern=pat("complaint.filed"))
     result = run(metric_policy(count, ("<", 2), name="complaints"), log)
     assert values(result) == [({}, None, 2.0, 2, "violated")]

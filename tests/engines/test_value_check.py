@@ -328,8 +328,8 @@ def test_the_local_hour_and_date_are_named_as_a_policy_writes_them() -> None:
     sentence = run(policy(rule), log).violations[0].sentence
     assert sentence == (
         "forbidden sms.sent at 2026-03-08 03:00:00+03:00: local_hour = 3; local_date = "
-        "2026-03-08 (rule: forbid sms.sent where (local_hour == 3) and (local_date == "
-        "2026-03-08))"
+        "2026-03-08 (rule: forbid sms.sent where local_hour == 3 and local_date == "
+        "2026-03-08)"
     )
 
 
