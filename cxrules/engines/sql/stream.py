@@ -107,6 +107,8 @@ class Stream:
     previous: bool = False
     zone: str = "UTC"
     local: bool = False  # the stream carries `off`, the UTC offset of each event in `zone`
+    #: the stream carries `ltod`, each event's local time of day (seconds, a DOUBLE) in `zone`
+    tod: bool = False
     attr_columns: list[str] = field(default_factory=list)  # the typed columns `base` carries
     base_of: Callable[[list[str]], str] | None = None  # `base` carrying only these of them
 
@@ -132,6 +134,10 @@ def build_stream(policy: ir.Policy, env: Env) -> Stream:
     st.local = any(
         isinstance(n, ir.Local | ir.CalendarPoint) for n in models(policy)
     ) or isinstance(policy.rule, ir.MetricCheck)
+    st.tod = st.local and any(
+        isinstance(n, ir.Local) and n.part == "time_of_day" and n.of != "previous"
+        for n in models(policy)
+    )
     st.previous = any(
         isinstance(n, ir.Attr | ir.Time | ir.Local) and n.of == "previous" for n in models(policy)
     )
@@ -159,7 +165,10 @@ def build_stream(policy: ir.Policy, env: Env) -> Stream:
     def base_of(kept: list[str]) -> str:
         select = ["ord", "ts", "type", f"{relevant} AS rel", *kept, *key_cols]
         base = f"SELECT {', '.join(select)} FROM ({rows})"
-        return env.zones.with_offset(base, st.zone) if st.local else base
+        if not st.local:
+            return base
+        base = env.zones.with_offset(base, st.zone)
+        return f"SELECT *, {time_of_day('ts', 'off')} AS ltod FROM ({base})" if st.tod else base
 
     st.attr_columns, st.base_of = attr_cols, base_of
     base = base_of(attr_cols)
@@ -413,6 +422,15 @@ def _over(st: Stream, alias: str = "") -> str:
     return "PARTITION BY " + ", ".join(f"{dot}{k}" for k in st.keys)
 
 
+def time_of_day(ts: str, off: str) -> str:
+    """SQL DOUBLE: the seconds since local midnight of the instant `ts` at UTC offset `off`."""
+    day_us = floor_mod(f"({ts} + {off})", str(DAY_US))
+    return (
+        f"(CAST({floor_div(day_us, '1000000')} AS DOUBLE) + "
+        f"CAST({floor_mod(day_us, '1000000')} AS DOUBLE) / 1000000.0)"
+    )
+
+
 # --------------------------------------------------------------------------- frames
 
 
@@ -464,10 +482,10 @@ class RowFrame:
         day_us = floor_mod(wall, str(DAY_US))
         nullable = of == "previous"
         if part == "time_of_day":
-            sql = (
-                f"(CAST({floor_div(day_us, '1000000')} AS DOUBLE) + "
-                f"CAST({floor_mod(day_us, '1000000')} AS DOUBLE) / 1000000.0)"
-            )
+            if self.st.tod and of != "previous":
+                # computed once per row in `base`: a tolerant comparison repeats its operands
+                return number(self._col("ltod", of), whole=False, nullable=False)
+            sql = time_of_day(self._col("ts", of), self._col("off", of))
             return number(sql, whole=False, nullable=nullable)
         days = floor_div(wall, str(DAY_US))
         date = f"(DATE '1970-01-01' + CAST({days} AS INTEGER))"

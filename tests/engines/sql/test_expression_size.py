@@ -51,3 +51,23 @@ def test_a_sum_never_missing_has_a_constant_kind(tmp_path: Path) -> None:
     judged = _judged(tmp_path, 2)
     # no "is the sum NULL?" test: counts are never missing, nor is their sum
     assert "IS NULL THEN NULL ELSE" not in judged
+
+
+def test_a_local_time_is_computed_once_per_row(tmp_path: Path) -> None:
+    # a comparison of numbers within the tolerance writes each operand seven times: a local
+    # time inline there made every row do its day arithmetic seven times over
+    (tmp_path / "noon.cxr").write_text(
+        'policy t.noon "Morning orders ship"\n'
+        '  zone "Europe/Bucharest"\n'
+        "  per order\n"
+        "  when order.placed where local_time < 12:00\n"
+        "  expect order.shipped within 1d\n"
+    )
+    loaded = load_policies([str(tmp_path / "noon.cxr")])
+    assert loaded.policy_set is not None, loaded.diagnostics
+    (plan,), _ = compile_plans(loaded.policy_set, Catalog.of(loaded.policy_set), "UTC", (0, 0, 0))
+    ctes = dict(plan.ctes)
+    # the day arithmetic in `base`, once per row; read as the column `ltod` afterwards
+    assert len(re.findall(r"\) AS ltod\b", ctes["base"])) == 1
+    assert "86400000000" not in ctes["tmatch"]
+    assert len(re.findall(r"\bltod\b", ctes["tmatch"])) == 7
