@@ -286,6 +286,32 @@ def test_local_time_of_day_in_the_policy_zone() -> None:
     assert counts(run(utc, log)) == tally(activations=2, satisfied=2)
 
 
+def test_the_triggers_and_the_previous_events_time_of_day() -> None:
+    """local_time read of the trigger (in the expected event's `where`: another row's column)
+    and of the previous event (the stream's lagged time and offset)."""
+    morning = op("<", ir.Local(part="time_of_day", of="trigger"), lit(43200, "time_of_day"))
+    rule = ir.Response(
+        trigger=trig(pat("call.missed")),
+        expect=ir.Pattern(types=("call.back",), where=morning),
+        window=ir.Window(direction="after", max=ir.Duration(seconds=4 * 3600, text="4h")),
+    )
+    log = Log()
+    log.add("+1h", "call.missed", customer="c-1")  # 11:00 +03:00: its call back counts
+    log.add("+2h30min", "call.missed", customer="c-2")  # 12:30: no call back counts
+    log.add("+3h", "call.back", customer="c-1")
+    log.add("+3h", "call.back", customer="c-2")
+    result = run(policy(rule, scope=("customer",)), log)
+    assert counts(result) == tally(scopes=2, activations=2, satisfied=1, pending=1)
+    later = op(">", ir.Local(part="time_of_day"), ir.Local(part="time_of_day", of="previous"))
+    check = ir.ValueCheck(trigger=trig(pat("ping")), condition=later)
+    log = Log()
+    log.add("+0s", "ping", customer="c-1")  # 10:00, no previous event: false
+    log.add("+13h59min", "ping", customer="c-1")  # 23:59 after 10:00: true
+    log.add("+14h30min", "ping", customer="c-1")  # 00:30 the next day, after 23:59: false
+    result = run(policy(check, scope=("customer",)), log)
+    assert sorted(kinds(result)) == [("condition_false", "e1"), ("condition_false", "e3")]
+
+
 def test_a_time_of_day_is_shown_as_a_clock_reading() -> None:
     """local_time is seconds since local midnight to the engines; a sentence shows it as the
     clock does (12:15:30, not 44130), in the condition's values and in what a policy reports."""
