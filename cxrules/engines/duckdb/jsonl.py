@@ -334,6 +334,22 @@ class JsonlRoute(Route):
     def flags(self) -> Flags:
         return _unsafe
 
+    def table(self, batch: Batch) -> pa.Table:
+        """The lines' text typed JSON (Arrow's `arrow.json`, pyarrow 19 and later): DuckDB's
+        JSON functions read it as it is, where a text is first cast to JSON, a parse more (the
+        attributes' `json_merge_patch`: a fifth of its time). Only a line DuckDB found valid
+        JSON is read so."""
+        json_type = getattr(pa, "json_", None)
+        if json_type is None:
+            return batch.table
+        index = batch.table.schema.get_field_index("text")
+        kind = json_type(pa.large_string())
+        text = pa.chunked_array(
+            [pa.ExtensionArray.from_storage(kind, c) for c in batch.table.column(index).chunks],
+            kind,
+        )
+        return batch.table.set_column(index, "text", text)
+
     def check(self, batch: Batch) -> None:
         limit = self.log.max_record
         for number, kept in batch.held.items():

@@ -53,6 +53,10 @@ class Route(ABC):
     def check(self, batch: Batch) -> None:  # noqa: B027 (most routes need no check)
         """Raise Fallback when the batch shows the file cannot be read natively."""
 
+    def table(self, batch: Batch) -> pa.Table:
+        """The batch's table as DuckDB reads it (registered as `_cx_in`)."""
+        return batch.table
+
     @abstractmethod
     def insert(self, con: duckdb.DuckDBPyConnection, params: dict[str, Any]) -> None:
         """Run the INSERT of the batch registered as `_cx_in` (and any query before it)."""
@@ -91,7 +95,7 @@ def read(
                 "first": first,
                 "label": log.label,
             }
-            con.register("_cx_in", batch.table)
+            con.register("_cx_in", route.table(batch))
             route.insert(con, params)
             con.unregister("_cx_in")
             span = {"input": index, "first": first, "last": last}
