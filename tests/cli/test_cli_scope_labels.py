@@ -65,7 +65,7 @@ def test_a_scope_of_several_keys_names_each_key(tmp_path: Path, audit_engine: st
         "2 complaint.filed for customer c-1, topic no respect/not taken seriously within 30d"
     )
     assert sentences[2].startswith(
-        'answered_share for customer=c-1, topic="Payment, late" was 0.0% (0 complaint.filed'
+        'answered_share for customer=c-1, topic="Payment, late" was 0.0% ((0 complaint.filed'
     )
     assert sentences[3].startswith(
         "answered_share for customer=c-1, topic=no respect/not taken seriously was 0.0%"
