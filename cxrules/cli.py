@@ -31,6 +31,7 @@ from cxrules.project.options import (
     Size,
     current_project,
     parse_overrides,
+    policies_option,
     report_format_for,
 )
 from cxrules.project.pipe import Commands, OutputClosed, closed
@@ -302,13 +303,7 @@ def run() -> None:
 
 
 @main.command()
-@click.option(
-    "--policies",
-    "policies",
-    multiple=True,
-    type=GivenPath(),
-    help="policy files or folders (repeatable) [default: the project's 'policies']",
-)
+@policies_option
 @click.option(
     "--log",
     "logs",

@@ -18,18 +18,13 @@ from cxrules.project.options import (
     GivenPath,
     current_project,
     parse_overrides,
+    policies_option,
     report_format_for,
 )
 
 
 @click.command(short_help="Follow a log as it is written; alert on breaches as they happen.")
-@click.option(
-    "--policies",
-    "policies",
-    multiple=True,
-    type=GivenPath(),
-    help="policy files or folders (repeatable) [default: the project's 'policies']",
-)
+@policies_option
 @click.option(
     "--log",
     "log",

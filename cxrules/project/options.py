@@ -35,6 +35,16 @@ class GivenPath(click.Path):
         return super().convert(value, param, ctx)
 
 
+#: `--policies` of the commands that read policy files, the project's by default.
+policies_option = click.option(
+    "--policies",
+    "policies",
+    multiple=True,
+    type=GivenPath(),
+    help="policy files or folders (repeatable) [default: the project's 'policies']",
+)
+
+
 class Size(click.ParamType):
     """An amount of memory as DuckDB reads it: a number and a unit (500MB, 2GB, 1.5GiB)."""
 
