@@ -459,6 +459,28 @@ Feature: Language constructs the seed library does not use
       | policy        | kind | scope      | start               | end                 |
       | support.reply | late | ticket=t-2 | 2026-03-06T15:00:00 | 2026-03-07T14:00:00 |
 
+  Scenario: A complaint at closing time sharp is due at the next open day's close
+    # The support desk's hours are [09:00, 18:00): at 18:00:00 it is closed, so "by end of
+    # business day" is Tuesday's 18:00 for c-2; one second earlier (c-1) it is Monday's 18:00.
+    Given the policy:
+      """
+      use "policies/common.cxr"
+
+      policy support.same-day "Complaints are answered by the end of the business day"
+        per customer
+        when complaint.filed
+        expect complaint.answered by end of business day on support_tr
+      """
+    When these events happen:
+      | time                | type               | customer |
+      | 2026-03-02T17:59:59 | complaint.filed    | c-1      |
+      | 2026-03-02T18:00:00 | complaint.filed    | c-2      |
+      | 2026-03-03T09:30:00 | complaint.answered | c-1      |
+      | 2026-03-03T09:30:00 | complaint.answered | c-2      |
+    Then the violations are:
+      | policy           | kind | scope        | start               | end                 |
+      | support.same-day | late | customer=c-1 | 2026-03-02T17:59:59 | 2026-03-02T18:00:00 |
+
   # ------------------------------------------------------------ report (issue 12, point 19)
 
   Scenario: A late order names the host who seated the table, as at the order

@@ -507,7 +507,8 @@ def calendar_point(
     midnight belongs to the next period). time_of_day: that local clock time on `t`'s day, or the
     next day's when it is earlier than `t`. end_of_business_day: the last closing time of the
     calendar's first open day whose hours have not ended at `t` (today's if still open or not yet
-    open, else the next open day's).
+    open, else the next open day's; at the closing instant itself the hours have ended, as they
+    are `[open, close)`: the next open day's).
 
     >>> t = datetime(2026, 3, 28, 22, 0, tzinfo=UTC)  # Sunday 2026-03-29 00:00 in Bucharest
     >>> point = ir.CalendarPoint(point="end_of_day")
@@ -541,7 +542,7 @@ def calendar_point(
         if cal is None:
             raise CalendarError(f"undefined calendar {point.calendar!r}", "E205")
         for _, intervals in cal._days_from(u):
-            if intervals and u <= intervals[-1][1]:
+            if intervals and u < intervals[-1][1]:
                 return intervals[-1][1].astimezone(cal.tz)
         raise AssertionError("unreachable")  # pragma: no cover
     raise CalendarError(f"unsupported calendar point {kind!r}")

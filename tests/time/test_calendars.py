@@ -519,7 +519,8 @@ def test_time_of_day_point(t: str, clock: str, expected: str) -> None:
     [
         (ist(2026, 3, 9, 10), ist(2026, 3, 9, 17)),
         (ist(2026, 3, 9, 7), ist(2026, 3, 9, 17)),  # not yet open today
-        (ist(2026, 3, 9, 17), ist(2026, 3, 9, 17)),  # exactly at close
+        (ist(2026, 3, 9, 17), ist(2026, 3, 10, 17)),  # exactly at close: closed, hours [9, 17)
+        (ist(2026, 3, 9, 16, 59), ist(2026, 3, 9, 17)),  # a minute before close
         (ist(2026, 3, 9, 18), ist(2026, 3, 10, 17)),
         (ist(2026, 3, 6, 18), ist(2026, 3, 9, 17)),  # Friday evening → Monday
         (ist(2026, 10, 28, 18), ist(2026, 10, 30, 17)),  # skips Republic Day

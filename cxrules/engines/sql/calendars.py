@@ -291,12 +291,13 @@ class CalendarTables:
 
     def end_of_business_day(self, calendar: str, source: str, at: str, out: str) -> str:
         """`source` with column `out`: the last closing time of the calendar's first local date,
-        from `at`'s own, with opening hours that have not ended at `at`."""
+        from `at`'s own, with opening hours that have not ended at `at` (at the closing instant
+        itself they have: hours are `[open, close)`)."""
         tz = self.specs[calendar].zone
         lday = self._names(calendar)[2]
         local = self._local(source, at, tz, f"{out}_d", f"{out}_w")
         value = (
-            f"CASE WHEN l.last_close IS NOT NULL AND s.{at} <= l.last_close THEN l.last_close "
+            f"CASE WHEN l.last_close IS NOT NULL AND s.{at} < l.last_close THEN l.last_close "
             f"ELSE l.next_close END"
         )
         return (

@@ -234,6 +234,20 @@ AMOUNTS = st.one_of(
 )
 
 
+def test_end_of_business_day_at_the_closing_instant_is_the_next_open_days() -> None:
+    # hours are [open, close): Thursday 9 April 2026 at 17:00 sharp the office is closed, and
+    # Good Friday and Easter Monday are holidays, so the day to end is Tuesday 14 April
+    def build(t: CalendarTables, s: str) -> str:
+        return t.end_of_business_day("bucharest", s, "a", "eob")
+
+    closing = us(2026, 4, 9, 17, 0, tz=BUC)
+    assert one({"bucharest": BUCHAREST}, {"a": closing}, build)["eob"] == us(
+        2026, 4, 14, 17, 0, tz=BUC
+    )
+    before = closing - 1
+    assert one({"bucharest": BUCHAREST}, {"a": before}, build)["eob"] == closing
+
+
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(calendars(), st.lists(st.tuples(INSTANTS, INSTANTS, AMOUNTS), min_size=1, max_size=12))
 def test_lookups_agree_with_the_clock(calendar: ir.Calendar, cases: list[Any]) -> None:
