@@ -35,6 +35,7 @@ from cxrules.project.options import (
     report_format_for,
 )
 from cxrules.project.pipe import Commands, OutputClosed, closed
+from cxrules.reports.common import plural
 
 NO_POLICIES = "no policy files (*.cxr) found"
 
@@ -121,7 +122,8 @@ def check(
     elif diagnostics:
         click.echo(render_text(diagnostics))
     elif loaded.policy_set is not None:
-        click.echo(f"{files} file(s), {len(loaded.policy_set.policies)} policies: ok")
+        counted = plural(len(loaded.policy_set.policies), "policy", "policies")
+        click.echo(f"{plural(files, 'file')}, {counted}: ok")
     if files == 0 and not diagnostics:
         click.echo(NO_POLICIES, err=True)
     if errors or files == 0 or (strict and diagnostics):
@@ -223,9 +225,9 @@ def fmt(paths: tuple[str, ...], check_only: bool, show_diff: bool) -> None:
     if check_only or show_diff:
         for name in changed:
             click.echo(f"would reformat {name}")
-        click.echo(f"{len(changed)} of {len(files)} file(s) would be reformatted")
+        click.echo(f"{len(changed)} of {plural(len(files), 'file')} would be reformatted")
         sys.exit(EXIT_VIOLATIONS if changed else EXIT_OK)
-    click.echo(f"{len(changed)} of {len(files)} file(s) reformatted")
+    click.echo(f"{len(changed)} of {plural(len(files), 'file')} reformatted")
 
 
 @main.command()
@@ -514,10 +516,12 @@ def audit(
         click.echo(f"  = hint: {hint}", err=True)
         sys.exit(EXIT_INPUT)
     if strict and head.rejected_total:
-        click.echo(f"cxrules audit: {head.rejected_total} record(s) rejected (--strict)", err=True)
+        rejected = plural(head.rejected_total, "record")
+        click.echo(f"cxrules audit: {rejected} rejected (--strict)", err=True)
         sys.exit(EXIT_INPUT)
     if strict and unseen:
-        click.echo(f"cxrules audit: {len(unseen)} warning(s) about the log (--strict)", err=True)
+        warned = plural(len(unseen), "warning")
+        click.echo(f"cxrules audit: {warned} about the log (--strict)", err=True)
         sys.exit(EXIT_INVALID)
     sys.exit(EXIT_VIOLATIONS if failed else EXIT_OK)
 

@@ -352,7 +352,7 @@ def test_use_chain_450_files_deep_works(tmp_path: Path) -> None:
         rule = "at most limit x.y within 1d" if i == 0 else f"forbid x.y where n == {i}"
         (tmp_path / f"f{i}.cxr").write_text(used + policy(rule, pid=f"chain.p{i}"))
     result = cli("check", str(tmp_path / "f0.cxr"))
-    assert result.output == f"{depth} file(s), {depth} policies: ok\n"
+    assert result.output == f"{depth} files, {depth} policies: ok\n"
     assert result.exit_code == 0
 
 
@@ -396,7 +396,7 @@ def test_look_alike_identifier_is_a_warning(tmp_path: Path) -> None:
 def test_policy_file_with_a_utf8_bom_is_accepted(tmp_path: Path) -> None:
     path = tmp_path / "bom.cxr"
     path.write_bytes("\ufeff".encode() + policy("forbid x.y").encode())
-    assert cli("check", str(path)).output == "1 file(s), 1 policies: ok\n"
+    assert cli("check", str(path)).output == "1 file, 1 policy: ok\n"
     formatted = cli("fmt", "--check", str(path))
     assert formatted.exit_code == 0, formatted.output  # and fmt keeps the mark
 

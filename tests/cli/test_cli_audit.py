@@ -170,6 +170,7 @@ def test_strict_turns_a_rejection_into_a_failure(tmp_path: Path) -> None:
     assert code == 3
     result = CliRunner().invoke(main, ["audit", *base])
     assert result.stdout.startswith("FAIL (--strict): 1 record rejected;")
+    assert result.stderr.endswith("cxrules audit: 1 record rejected (--strict)\n")
     result = CliRunner().invoke(main, ["audit", *base, "--format", "junit"])
     assert '<testsuites name="cxrules" tests="3" failures="0" errors="1" skipped="0">' in (
         result.stdout

@@ -32,7 +32,21 @@ def test_check_seed_library_is_ok(runner: CliRunner, monkeypatch: pytest.MonkeyP
     result = runner.invoke(main, ["check", "policies"])
     files = sorted((ROOT / "policies").glob("*.cxr"))
     count = sum(len(policy_ids(f)) for f in files)
-    assert (result.exit_code, result.output) == (0, f"{len(files)} file(s), {count} policies: ok\n")
+    assert (result.exit_code, result.output) == (0, f"{len(files)} files, {count} policies: ok\n")
+
+
+def test_check_and_fmt_count_in_plain_english(tmp_path: Path, runner: CliRunner) -> None:
+    """'1 file(s), 1 policies' was the summary whatever the counts: one is singular, more plural."""
+    one = 'policy a.one "One"\n  owner "o"\n  description "d"\n  forbid x.y\n'
+    (tmp_path / "a.cxr").write_text(one, "utf-8")
+    two = one.replace("a.one", "b.one") + "\n" + one.replace("a.one", "b.two")
+    (tmp_path / "b.cxr").write_text(two, "utf-8")
+    single = runner.invoke(main, ["check", str(tmp_path / "a.cxr")])
+    assert (single.exit_code, single.output) == (0, "1 file, 1 policy: ok\n")
+    both = runner.invoke(main, ["check", str(tmp_path)])
+    assert (both.exit_code, both.output) == (0, "2 files, 3 policies: ok\n")
+    formatted = runner.invoke(main, ["fmt", "--check", str(tmp_path)])
+    assert (formatted.exit_code, formatted.output) == (0, "0 of 2 files would be reformatted\n")
 
 
 def test_check_broken_file_exits_2_with_rendered_diagnostics(
@@ -206,11 +220,11 @@ def test_fmt_check_exit_codes(
     changed = runner.invoke(main, ["fmt", "--check", "ugly.cxr", "pretty.cxr"])
     assert (changed.exit_code, changed.output) == (
         1,
-        "would reformat ugly.cxr\n1 of 2 file(s) would be reformatted\n",
+        "would reformat ugly.cxr\n1 of 2 files would be reformatted\n",
     )
     assert Path("ugly.cxr").read_text() == UGLY  # --check never writes
     same = runner.invoke(main, ["fmt", "--check", "pretty.cxr"])
-    assert (same.exit_code, same.output) == (0, "0 of 1 file(s) would be reformatted\n")
+    assert (same.exit_code, same.output) == (0, "0 of 1 file would be reformatted\n")
 
 
 def test_fmt_rewrites_files(
@@ -219,7 +233,7 @@ def test_fmt_rewrites_files(
     monkeypatch.chdir(tmp_path)
     Path("ugly.cxr").write_text(UGLY)
     result = runner.invoke(main, ["fmt", "."])
-    assert (result.exit_code, result.output) == (0, "1 of 1 file(s) reformatted\n")
+    assert (result.exit_code, result.output) == (0, "1 of 1 file reformatted\n")
     assert Path("ugly.cxr").read_text() == PRETTY
 
 
@@ -232,12 +246,12 @@ def test_fmt_keeps_windows_line_ends_and_the_byte_order_mark(
     monkeypatch.chdir(tmp_path)
     Path("ugly.cxr").write_bytes(b"\xef\xbb\xbf" + UGLY.replace("\n", "\r\n").encode())
     result = runner.invoke(main, ["fmt", "ugly.cxr"])
-    assert (result.exit_code, result.output) == (0, "1 of 1 file(s) reformatted\n")
+    assert (result.exit_code, result.output) == (0, "1 of 1 file reformatted\n")
     assert Path("ugly.cxr").read_bytes() == (
         b'\xef\xbb\xbfpolicy p.q "T"\r\n  severity low\r\n  forbid x.y\r\n'
     )
     again = runner.invoke(main, ["fmt", "--check", "ugly.cxr"])
-    assert (again.exit_code, again.output) == (0, "0 of 1 file(s) would be reformatted\n")
+    assert (again.exit_code, again.output) == (0, "0 of 1 file would be reformatted\n")
 
 
 def test_fmt_diff(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -248,7 +262,7 @@ def test_fmt_diff(runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyP
     assert result.output == (
         "--- ugly.cxr\n+++ ugly.cxr\n@@ -1,2 +1,3 @@\n"
         '-policy p.q "T"   severity  low\n+policy p.q "T"\n+  severity low\n   forbid x.y\n'
-        "would reformat ugly.cxr\n1 of 1 file(s) would be reformatted\n"
+        "would reformat ugly.cxr\n1 of 1 file would be reformatted\n"
     )
 
 
@@ -282,7 +296,7 @@ def test_policies_checked_from_another_folder_may_use_their_neighbours(
     monkeypatch.chdir(elsewhere)
     result = CliRunner().invoke(main, ["check", str(library)])
     assert result.exit_code == 0, result.output
-    assert result.output == "2 file(s), 1 policies: ok\n"
+    assert result.output == "2 files, 1 policy: ok\n"
     (library / "leak.cxr").write_text('use "../secret.cxr"\n', "utf-8")
     result = CliRunner().invoke(main, ["check", str(library)])
     assert result.exit_code == 2

@@ -79,7 +79,7 @@ def test_audit_warns_of_a_misspelt_type_and_attribute_on_every_engine(
     assert activations == {"notify.no-sms": 0, "calls.tier": 2}
     code, _, err = _run(tmp_path, *base, "--strict")
     assert code == 2
-    assert err.endswith("cxrules audit: 2 warning(s) about the log (--strict)\n")
+    assert err.endswith("cxrules audit: 2 warnings about the log (--strict)\n")
 
 
 def test_the_verdict_names_the_policy_never_activated(tmp_path: Path) -> None:
@@ -148,7 +148,7 @@ def test_no_warning_when_the_log_has_every_name(tmp_path: Path) -> None:
     fixed = [dict(LOG[0], type="notificaton.sent", chanel="sms"), *LOG[1:]]
     policies, log = _files(tmp_path, fixed)
     code, out, err = _run(tmp_path, "check", policies, "--log", log, "--strict")
-    assert (code, out, err) == (0, "1 file(s), 2 policies: ok\n", "")
+    assert (code, out, err) == (0, "1 file, 2 policies: ok\n", "")
 
 
 def test_an_empty_log_warns_that_it_checks_nothing(tmp_path: Path) -> None:
@@ -225,7 +225,7 @@ def test_check_warns_of_local_time_in_utc_unless_the_mapping_sets_a_zone(tmp_pat
     assert _run(tmp_path, "check", policies, "--log", log) == (0, ZONE_WARNING, "")
     mapping = tmp_path / "m.toml"
     mapping.write_text('[log]\nzone = "Europe/Istanbul"\n', encoding="utf-8")
-    ok = (0, "1 file(s), 2 policies: ok\n", "")
+    ok = (0, "1 file, 2 policies: ok\n", "")
     assert _run(tmp_path, "check", policies, "--log", log, "--mapping", str(mapping)) == ok
     utc = tmp_path / "log.jsonl"
     utc.write_text('{"time": "2026-03-02T09:00:00Z", "type": "call.ended"}\n', "utf-8")

@@ -52,7 +52,7 @@ def test_a_shifted_time_of_the_log_is_a_deadline(tmp_path: Path, audit_engine: s
     policies, log, mapping = _files(tmp_path)
     runner = CliRunner()
     checked = runner.invoke(main, ["check", policies])
-    assert (checked.exit_code, checked.output) == (0, "1 file(s), 1 policies: ok\n")
+    assert (checked.exit_code, checked.output) == (0, "1 file, 1 policy: ok\n")
     args = ["audit", "--policies", policies, "--log", log, "--mapping", mapping]
     audited = runner.invoke(main, [*args, "--engine", audit_engine, "--format", "json"])
     report = json.loads(audited.stdout)

@@ -109,9 +109,9 @@ def starter(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
 def test_check_fmt_and_explain_need_no_arguments(starter: Path) -> None:
     runner = CliRunner()
     check = runner.invoke(main, ["check"])
-    assert (check.exit_code, check.output) == (0, "1 file(s), 3 policies: ok\n")
+    assert (check.exit_code, check.output) == (0, "1 file, 3 policies: ok\n")
     fmt = runner.invoke(main, ["fmt", "--check"])
-    assert (fmt.exit_code, fmt.output) == (0, "0 of 1 file(s) would be reformatted\n")
+    assert (fmt.exit_code, fmt.output) == (0, "0 of 1 file would be reformatted\n")
     explain = runner.invoke(main, ["explain", "--policy", "calls.answered-in-time"])
     assert (explain.exit_code, explain.output) == (
         0,
@@ -265,7 +265,7 @@ def test_cxrules_test_runs_the_starter_features(starter: Path) -> None:
 def test_without_pytest_the_cli_works(starter: Path) -> None:
     blocked = ("pytest", "_pytest", "pytest_bdd")
     check = cli(["check"], starter, blocked)
-    assert (check.returncode, check.stdout) == (0, "1 file(s), 3 policies: ok\n")
+    assert (check.returncode, check.stdout) == (0, "1 file, 3 policies: ok\n")
     audit = cli(["audit", "--format", "json", "-o", "r.json"], starter, blocked)
     assert (audit.returncode, audit.stderr) == (1, "report written to r.json\n")
 
