@@ -21,10 +21,14 @@ from cxrules import ir
 from cxrules.engines.sql.text import lit
 from cxrules.engines.sql.values import ANY, MISSING, STR
 from cxrules.ir.walk import attribute_paths
+from cxrules.time.instants import MAX_US, MIN_US
 
 #: How an ingestion writes an attribute whose value is an instant (an XES date): a JSON object
 #: with this single key and the instant in µs. JSON logs have no instants: only text.
 INSTANT_KEY = "$cxrules.instant"
+#: The whole staging object of an instant, as DuckDB's compact JSON text writes it (the µs its
+#: group 1); an object of a log with more keys, or with something else than digits, is an object
+_STAGED_INSTANT = re.escape('{"' + INSTANT_KEY + '":') + "(-?[0-9]+)" + re.escape("}")
 
 
 @dataclass
@@ -127,7 +131,11 @@ def _quote_key(key: str) -> str:
 
 def _typed(j: str, p: str) -> list[str]:
     t = f"json_type({j})"
-    instant = f"json_extract({j}, {lit('$.' + _quote_key(INSTANT_KEY))})"
+    # an instant (the staging object, `INSTANT_KEY`) only when its µs are in the years 1-9999,
+    # as `collect.value_of` reads it back: anything else of that shape stays an object
+    staged = f"regexp_extract(CAST({j} AS VARCHAR), {lit('^' + _STAGED_INSTANT + '$')}, 1)"
+    us = f"TRY_CAST({staged} AS BIGINT)"
+    instant = f"CASE WHEN {us} BETWEEN {MIN_US} AND {MAX_US} THEN {us} END"
     # DuckDB's JSON reads an int beyond 64 bits as a DOUBLE; its text keeps the digits (an int
     # to Python): kind 2, its digits its text and its key
     wide = f"regexp_full_match(CAST({j} AS VARCHAR), '-?[0-9]+')"
@@ -145,7 +153,7 @@ def _typed(j: str, p: str) -> list[str]:
     numeric = "('BIGINT', 'UBIGINT', 'HUGEINT', 'DOUBLE')"
     num = f"CASE WHEN {t} IN {numeric} THEN CAST({j} AS DOUBLE) END"
     boolean = f"CASE WHEN {t} = 'BOOLEAN' THEN CAST({j} AS BOOLEAN) END"
-    moment = f"CASE WHEN {t} = 'OBJECT' THEN TRY_CAST({instant} AS BIGINT) END"
+    moment = f"CASE WHEN {t} = 'OBJECT' THEN {instant} END"
     key = (
         f"CASE {t} WHEN 'VARCHAR' THEN json_extract_string({j}, '$') "
         f"WHEN 'BOOLEAN' THEN CASE WHEN CAST({j} AS BOOLEAN) THEN 'true' ELSE 'false' END "
@@ -190,10 +198,6 @@ def instant_text(us: str) -> str:
     )
 
 
-#: An instant inside a list or an object, as the staging JSON writes it (the µs its group 1)
-_NESTED_INSTANT = re.escape('{"' + INSTANT_KEY + '":') + "(-?[0-9]+)" + re.escape("}")
-
-
 def nested_key(j: str) -> str:
     """SQL VARCHAR: a JSON list or object as a scope key reads it (`text_of`): its compact JSON
     text, with every instant inside written as its ISO 8601 text in UTC (`instant_text`)
@@ -202,15 +206,18 @@ def nested_key(j: str) -> str:
     The text is cut at each staging object (a JSON string cannot hold one: its quotes would be
     escaped) and put together again with the instants' texts between the pieces."""
     text = f"CAST({j} AS VARCHAR)"
-    pattern = lit(_NESTED_INSTANT)
+    pattern = lit(_STAGED_INSTANT)
     pieces = f"regexp_split_to_array({text}, {pattern})"
     moments = f"regexp_extract_all({text}, {pattern}, 1)"
-    instant = instant_text("CAST(z[2] AS BIGINT)")
+    us = "TRY_CAST(z[2] AS BIGINT)"
+    instant = instant_text(f"CASE WHEN {us} BETWEEN {MIN_US} AND {MAX_US} THEN {us} END")
+    marker = lit('{"' + INSTANT_KEY + '":')
+    # µs out of the years 1-9999 (an object of the log, not an instant): its text as it was
+    kept = f"{marker} || z[2] || '}}'"
     joined = (
         f"array_to_string(list_transform(list_zip({pieces}, {moments}), "
-        f"lambda z: z[1] || coalesce('\"' || {instant} || '\"', '')), '')"
+        f"lambda z: z[1] || coalesce('\"' || {instant} || '\"', {kept}, '')), '')"
     )
-    marker = lit('{"' + INSTANT_KEY + '":')
     return f"CASE WHEN contains({text}, {marker}) THEN {joined} ELSE {text} END"
 
 

@@ -44,7 +44,7 @@ def value_of(struct: dict[str, Any] | None) -> Any:
 def _instant_hook(found: dict[str, Any]) -> Any:
     """`json.loads`'s object hook: `{"$cxrules.instant": µs}` (an instant inside a list or an
     object, `catalog.INSTANT_KEY`) as the datetime the python engine holds."""
-    if len(found) == 1 and isinstance(found.get(INSTANT_KEY), int):
+    if len(found) == 1 and type(found.get(INSTANT_KEY)) is int:  # not a boolean
         try:
             return from_us(found[INSTANT_KEY])
         except OverflowError:
