@@ -125,8 +125,14 @@ def compliance_chart(rows: list[tuple[str, float | None]]) -> str:
     return svg_document(width, legend_y + 16, "Compliance per policy", body)
 
 
-#: The periods violations are counted by, with how a period's first day is written.
-PERIOD_LABEL = {"day": "%Y-%m-%d", "week": "%Y-%m-%d", "month": "%Y-%m"}
+def period_label(first: date, period: str) -> str:
+    """A period by its first day: the day for a day or a week, the year and month for a month,
+    the year in four digits (`strftime("%Y")` writes the year 999 as '999' on Linux).
+
+    >>> period_label(date(999, 1, 5), "day"), period_label(date(2026, 3, 1), "month")
+    ('0999-01-05', '2026-03')
+    """
+    return first.isoformat()[:7] if period == "month" else first.isoformat()
 
 
 def violations_chart(
@@ -154,7 +160,6 @@ def violations_chart(
         f'<text x="{left - 6}" y="{top + 10}" text-anchor="end">{peak}</text>',
         f'<text x="{left - 6}" y="{base}" text-anchor="end">0</text>',
     ]
-    written = PERIOD_LABEL[period]
     for index, first in enumerate(periods):
         x = left + index * slot + (slot - bar) / 2
         y = float(base)
@@ -164,7 +169,8 @@ def violations_chart(
                 continue
             h = count / peak * plot_h
             y -= h
-            what = f"week of {first.isoformat()}" if period == "week" else first.strftime(written)
+            what = period_label(first, period)
+            what = f"week of {what}" if period == "week" else what
             body.append(
                 f'<rect x="{num(x)}" y="{num(y)}" width="{num(bar)}" height="{num(h)}" '
                 f'fill="{SEVERITY_COLOR[severity]}"><title>{what}: {count} '
@@ -178,7 +184,7 @@ def violations_chart(
         x = left + index * slot + slot / 2
         body.append(
             f'<text x="{num(x)}" y="{base + 16}" text-anchor="middle" font-size="10">'
-            f"{periods[index].strftime(written)}</text>"
+            f"{period_label(periods[index], period)}</text>"
         )
     legend_x = left
     for severity in SEVERITIES_DESC:

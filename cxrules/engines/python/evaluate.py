@@ -242,7 +242,7 @@ def _local(expr: ir.Local, layout: Layout) -> Fn:
         if part == "time_of_day":
             return t.hour * 3600 + t.minute * 60 + t.second + t.microsecond / 1e6
         if part == "date":
-            return t.strftime("%Y-%m-%d")
+            return t.date().isoformat()  # four digits: strftime writes the year 999 '999'
         if part == "weekday":
             return t.isoweekday()
         return t.hour
