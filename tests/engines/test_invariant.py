@@ -71,6 +71,23 @@ def test_same_time_handover_and_keyed_arms() -> None:
     assert counts(run(octopus(), log)) == tally(activations=1, satisfied=1)
 
 
+def test_state_keys_are_compared_as_values() -> None:
+    """docs/semantics.md, "States": a text never closes a number's key, 1.0 and true close 1's,
+    and ints are exact: the duckdb engine keyed numbers by their DOUBLE, so 2**53 closed
+    2**53 + 1 (hunt35 finding-4)."""
+    log = Log()
+    for visit, opened, closed in [("v-1", 1, "1"), ("v-2", 2**53 + 1, 2**53), ("v-3", 1.0, True)]:
+        log.add("+0s", "customer.entered", visit=visit)
+        log.add("+0s", "arm.connected", visit=visit, arm=opened)
+        log.add("+1min", "arm.disconnected", visit=visit, arm=closed)
+        log.add("+2min", "customer.left", visit=visit)
+    result = run(octopus(), log)
+    # only v-3's key closes: a gap from its disconnection (e11, +1min) to its leaving (+2min)
+    assert kinds(result) == [("gap", "e11")]
+    assert result.violations[0].duration_seconds == 60
+    assert counts(result) == tally(scopes=3, activations=3, satisfied=2, violated=1)
+
+
 def test_a_gap_resuming_at_the_instant_it_ended_is_one_gap() -> None:
     log = Log()
     log.add("+0s", "customer.entered", visit="v-1")  # gap from 10:00:00

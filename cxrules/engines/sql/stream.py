@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from cxrules import ir
-from cxrules.engines.sql.catalog import Catalog
+from cxrules.engines.sql.catalog import Catalog, float_text
 from cxrules.engines.sql.exprs import CompileError, compile_expr, condition
 from cxrules.engines.sql.text import (
     DAY_US,
@@ -344,10 +344,13 @@ def _add_states(st: Stream, source: str) -> str:
             key, keyed = "'-'", "TRUE"
         else:
             p = st.env.catalog.prefix(state.by)
-            # Python keeps keys in a set: 1, 1.0 and true are one key
+            # Python keeps keys in a set: 1, 1.0 and true are one key, and an int is exact (its
+            # digits: 2**53 and 2**53 + 1 are two keys, which their DOUBLE would make one)
+            digits = f"coalesce(CAST(TRY_CAST({p}_s AS HUGEINT) AS VARCHAR), {p}_s)"
             key = (
-                f"CASE WHEN {p}_k IN (2, 3, 4) THEN 'n:' || CAST(CASE WHEN {p}_k = 4 THEN "
-                f"CASE WHEN {p}_b THEN 1.0 ELSE 0.0 END ELSE {p}_n END AS VARCHAR) "
+                f"CASE {p}_k WHEN 2 THEN 'n:' || {digits} "
+                f"WHEN 3 THEN 'n:' || {float_text(p + '_n')} "
+                f"WHEN 4 THEN CASE WHEN {p}_b THEN 'n:1' ELSE 'n:0' END "
                 f"ELSE 's:' || {p}_x END"
             )
             keyed = f"{p}_k IS NOT NULL"

@@ -37,9 +37,10 @@ def test_base_carries_only_the_columns_later_stages_read() -> None:
     # battery counts events per visit: the key text becomes k0, no attribute column is carried
     assert _carried(ctes["octopus.battery"]["base"]) == []
     assert f"{visit}_x AS k0" in ctes["octopus.battery"]["base"]
-    # always-connected keys its connection state by arm: kind, number, bool and key text
+    # always-connected keys its connection state by arm: kind, an int's digits, number, bool
+    # and key text
     connected = _carried(ctes["octopus.always-connected"]["base"])
-    assert connected == [f"{arm}_k", f"{arm}_n", f"{arm}_b", f"{arm}_x"]
+    assert connected == [f"{arm}_k", f"{arm}_s", f"{arm}_n", f"{arm}_b", f"{arm}_x"]
     # handoff compares arm with trigger.arm: every column the comparison reads, the text read
     # as an instant included, and not the key text or the list elements
     handoff = _carried(ctes["octopus.handoff"]["base"])
