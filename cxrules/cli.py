@@ -28,6 +28,7 @@ from cxrules.project.options import (
     EXIT_VIOLATIONS,
     GivenPath,
     MaxViolations,
+    ReportFormat,
     Size,
     current_project,
     parse_overrides,
@@ -335,7 +336,7 @@ def run() -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "junit", "markdown", "csv", "html"]),
+    type=ReportFormat(["text", "json", "junit", "markdown", "csv", "html"]),
     help="the report's format [default: the project's 'format', else the one the name of "
     "--output says (.html, .htm, .json, .xml: junit, .csv, .md, .txt), else text]",
 )
@@ -610,7 +611,7 @@ def _missing_bdd() -> str:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "markdown"]),
+    type=ReportFormat(["text", "markdown"]),
     default="text",
     show_default=True,
     help="plain text for the terminal, or a Markdown document",

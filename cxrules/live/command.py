@@ -16,6 +16,7 @@ from cxrules.project.options import (
     EXIT_OK,
     EXIT_VIOLATIONS,
     GivenPath,
+    ReportFormat,
     current_project,
     parse_overrides,
     policies_option,
@@ -60,7 +61,7 @@ from cxrules.project.options import (
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json", "junit", "markdown", "csv", "html"]),
+    type=ReportFormat(["text", "json", "junit", "markdown", "csv", "html"]),
     help="write the report of everything read when the watch ends, in this format",
 )
 @click.option(

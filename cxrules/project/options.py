@@ -35,6 +35,15 @@ class GivenPath(click.Path):
         return super().convert(value, param, ctx)
 
 
+class ReportFormat(click.Choice):
+    """`--format` of a report: one of `choices`, `md` taken for `markdown` as `-o x.md` is."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        if isinstance(value, str) and value.lower() == "md" and "markdown" in self.choices:
+            value = "markdown"
+        return super().convert(value, param, ctx)
+
+
 #: `--policies` of the commands that read policy files, the project's by default.
 policies_option = click.option(
     "--policies",

@@ -140,3 +140,26 @@ def test_check_and_fmt_state_their_exit_codes_in_their_help() -> None:
         "would change, 2 for invalid policies, no policy file found or usage, 3 when a file "
         "cannot be written."
     ) in fmt
+
+
+def test_md_is_the_markdown_format_of_audit_and_explain(tmp_path: Path) -> None:
+    """hunt35 finding-7: `-o report.md` writes markdown, but `--format md` was refused ("'md' is
+    not one of 'text', 'json', 'junit', 'markdown', 'csv', 'html'"): it is markdown, in any
+    case, wherever markdown is a format; where it is none (check, diff) it is still refused."""
+    (tmp_path / "p.cxr").write_text(POLICY, "utf-8")
+    (tmp_path / "log.jsonl").write_text(LOG, "utf-8")
+    args = ["--policies", str(tmp_path / "p.cxr"), "--log", str(tmp_path / "log.jsonl")]
+    cases = [
+        (["audit", *args, "--as-of", "2026-03-02T10:00:00Z", "--format"], 1),
+        (["explain", str(tmp_path / "p.cxr"), "--format"], 0),
+    ]
+    for command, code in cases:
+        markdown = CliRunner().invoke(main, [*command, "markdown"])
+        assert markdown.exit_code == code, markdown.output
+        for alias in ("md", "MD"):
+            short = CliRunner().invoke(main, [*command, alias])
+            assert (short.exit_code, short.stdout) == (code, markdown.stdout)
+    assert markdown.stdout.startswith("# Policies explained\n")
+    check = CliRunner().invoke(main, ["check", str(tmp_path / "p.cxr"), "--format", "md"])
+    assert check.exit_code == 2
+    assert "Invalid value for '--format': 'md' is not one of 'text', 'json'." in check.output

@@ -447,3 +447,11 @@ def test_alerts_piped_to_a_reader_that_leaves_end_the_watch(project: Path) -> No
     assert "Traceback" not in err and "Exception" not in err, err
     assert "standard output was closed by the program reading it: the watch ended" in err
     assert json.loads(out.read_text("utf-8"))["inputs"][0]["events"] >= 7
+
+
+def test_the_final_report_in_md_is_markdown(project: Path) -> None:
+    """hunt35 finding-7: `--format md` was refused; it is markdown, as `-o w.md` is."""
+    out = project / "w.md"
+    code, _, err = watch(project, "--format", "md", "-o", str(out))
+    assert code == 1, err
+    assert out.read_text("utf-8").startswith("## cxrules audit: FAIL\n")
