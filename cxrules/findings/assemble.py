@@ -6,7 +6,7 @@ from __future__ import annotations
 import hashlib
 import heapq
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from cxrules import ir
 from cxrules.findings.model import Cell, Cited, Finding, Pending, Tally
@@ -17,6 +17,7 @@ from cxrules.findings.sentences import (
     shown_deadline,
     span_of,
     threshold_text,
+    unsigned_zero,
     violation_text,
 )
 from cxrules.findings.text import iso
@@ -141,6 +142,7 @@ class Assembler:
         rule = policy.rule
         assert isinstance(rule, ir.MetricCheck)
         metric = rule.metric
+        cell = replace(cell, value=unsigned_zero(cell.value))
         status = cell_status(rule, cell)
         labels = dict(zip(metric.group_by, cell.group, strict=True))
         value = MetricValue(

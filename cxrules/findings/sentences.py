@@ -226,7 +226,13 @@ def _jsonable(v: Any, zone: str) -> Any:
         return None
     if isinstance(v, float) and v in (math.inf, -math.inf):  # not JSON either: as written
         return "inf" if v > 0 else "-inf"
-    return v
+    return unsigned_zero(v)
+
+
+def unsigned_zero(v: Any) -> Any:
+    """`v`, a negative zero (`-0.0`: the minimum of -0.0 and 0.0, `x * -1` of 0) as 0.0. The two
+    are equal, so which one an engine keeps of equal values is no finding; a report writes 0."""
+    return 0.0 if isinstance(v, float) and v == 0 else v
 
 
 # --------------------------------------------------------------------------- violations

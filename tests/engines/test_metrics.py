@@ -725,3 +725,33 @@ def test_a_metric_value_reads_history_before_its_event_a_group_let_with_it(
         ({"sev": "High"}, None, 1.0, 1, "ok"),
         ({"sev": "Low"}, None, 1.0, 1, "ok"),
     ]
+
+
+def test_a_negative_zero_is_reported_as_zero(tmp_path: Any) -> None:
+    # hunt33 finding-1: a temperature delta of -0.0 (or the minimum of -0.0 and 0.0, which
+    # the engines kept each its own way: equal values, either may come first) was written
+    # "value": -0.0 in the JSON, and so was `x * -1` of 0 in a value check's details and its
+    # reported value. -0.0 == 0.0: the report writes 0.0 on every engine.
+    def one(fn: str) -> ir.Policy:
+        agg = ir.Aggregate(fn=fn, pattern=pat("m.v"), value=attr("x"))
+        return metric_policy(agg, (">=", 1), name=fn, group_by=("g",))  # type: ignore[arg-type]
+
+    log = Log()
+    log.add("+0s", "m.v", g="b", x=-0.0)
+    log.add("+1s", "m.v", g="c", x=0.0)
+    log.add("+2s", "m.v", g="c", x=-0.0)
+    for fn in ("max", "min", "sum", "avg"):
+        result = run(one(fn), log)
+        got = [(m.group["g"], m.value) for m in result.policies[0].metrics]
+        assert got == [("b", 0.0), ("c", 0.0)]
+        assert all(math.copysign(1, v) == 1 for _, v in got), (fn, got)
+        assert all(math.copysign(1, v.details["value"]) == 1 for v in result.violations)
+        assert "-0.0" not in result.model_dump_json()
+    head = 'policy p.test "Test"\n  owner "o"\n  description "d"\n'
+    check = compiled(tmp_path, "  when m.v\n  require x * -1 >= 1\n  report y = x * -1\n", head)
+    result = run(check, log)
+    # 0 * -1 is -0.0, -0.0 * -1 is 0.0: each reported and read value is written 0.0
+    assert [(v.details["values"], v.details["report"]) for v in result.violations] == [
+        ({"x * -1": 0.0, "x": 0.0}, {"y": 0.0}),
+    ] * 3
+    assert "-0.0" not in result.model_dump_json()
