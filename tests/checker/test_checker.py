@@ -780,3 +780,27 @@ def test_scope_end_belongs_to_the_policy_and_is_given_once(tmp_path: Path) -> No
     assert [(c, line, m) for c, line, _, m, _ in found] == [
         ("E215", 5, "the scope's end is given twice")
     ]
+
+
+def test_time_md_says_which_durations_set_takes(tmp_path: Path) -> None:
+    """docs/time.md said `--set` reads '2h30min', '1.5 h' and '1w 2d', which E222 refuses since
+    an override is a duration as a policy writes it (hunt33 finding-2): every spelling the page
+    accepts is accepted, every one it refuses is refused with the spelling it says to write."""
+    import re
+
+    page = (Path(__file__).parents[2] / "docs" / "time.md").read_text(encoding="utf-8")
+    section = page.split("## Durations on the command line", 1)[1].split("\n## ", 1)[0]
+    accepted, refused = section.split("Any other", 1)
+    fine = re.findall(r"`([^`]+)`", accepted.split("writes one", 1)[1].split("Units:", 1)[0])
+    pairs = re.findall(r"`([^`]+)` \(write\s+`([^`]+)`\)", refused)
+    assert len(fine) == 8 and len(pairs) == 4
+    text = 'param max_wait = 2min\n\npolicy p.q "T"\n' + OWNER
+    text += "  when a.b\n  expect c.d within max_wait\n"
+    for value in fine:
+        assert diagnose(tmp_path, text, {"max_wait": value}) == [], value
+    for value, written in pairs:
+        message = f"--set max_wait={value}: not a duration as a policy writes it"
+        assert diagnose(tmp_path, text, {"max_wait": value}) == [
+            ("E222", 0, 0, message, f"write {written}")
+        ]
+        assert diagnose(tmp_path, text, {"max_wait": written}) == [], written
