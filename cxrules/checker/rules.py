@@ -19,6 +19,7 @@ from cxrules.checker.shared import (
 from cxrules.checker.symbols import PolicyNames, meaning
 from cxrules.diagnostics import did_you_mean
 from cxrules.language import ast
+from cxrules.time.format import UNITS
 from cxrules.time.text import parse_clock
 
 COMPARISONS = ("<", "<=", ">", ">=", "==", "!=")
@@ -174,7 +175,7 @@ def _metric_requirement(chk: Context, rule: ast.RequireRule, names: PolicyNames)
     _threshold(chk, subject.right, unit, word, names, fn)
     if rule.warn is not None:
         _threshold(chk, rule.warn.value, unit, word, names, fn)
-        _warn_side(chk, subject.op, subject.right, rule.warn)
+        _warn_side(chk, subject.op, subject.right, rule.warn, names)
     if rule.min_sample is not None:
         check_count(chk, rule.min_sample, names, "the minimum sample", minimum=1)
 
@@ -287,7 +288,7 @@ def _as_percent(value: Any, ratio: bool = False) -> str:
     return "80%"
 
 
-def _warn_side(chk: Context, op: str, required: Any, warn: ast.Warn) -> None:
+def _warn_side(chk: Context, op: str, required: Any, warn: ast.Warn, names: PolicyNames) -> None:
     expected = "below" if op in (">", ">=") else "above" if op in ("<", "<=") else None
     if expected is None:
         chk.err("E214", "'warn' needs a requirement with <, <=, > or >=", warn.span)
@@ -301,22 +302,44 @@ def _warn_side(chk: Context, op: str, required: Any, warn: ast.Warn) -> None:
             f"write 'warn {expected} …'",
         )
         return
-    a, b = _number(required), _number(warn.value)
-    if a is not None and b is not None and (b <= a if expected == "below" else b >= a):
+    a, b = _level(chk, required, names), _level(chk, warn.value, names)
+    if a is None or b is None or a[2] != b[2]:  # a unit slip is E208's
+        return
+    if b[0] <= a[0] if expected == "below" else b[0] >= a[0]:
         chk.warn(
             "W203",
-            f"the warning level {warn.value.text} is not stricter than the "  # type: ignore[union-attr]
-            f"requirement {required.text}",
+            f"the warning level {b[1]} is not stricter than the requirement {a[1]}",
             warn.span,
             "a warning comes before the failure: "
             + ("warn below a higher value" if expected == "below" else "warn above a lower value"),
         )
 
 
-def _number(value: Any) -> float | None:
-    if isinstance(value, ast.LiteralExpr) and isinstance(value.value, int | float):
-        return float(value.value)
-    return None
+def _level(chk: Context, value: Any, names: PolicyNames) -> tuple[float, str, str] | None:
+    """A threshold's constant (a duration in seconds), its text, a parameter's value in this
+    run named with it ('90% (--set sl_target=90%)', '5min (parameter aht_max)'), and its kind
+    (number, percent, duration); None for anything else (business time, which counts another
+    clock, or an error reported already)."""
+    written, source = value, ""
+    if isinstance(value, ast.NameExpr) and meaning(value, names) == "param":
+        word = value.parts[0]
+        written = chk.out.overrides.get(word, names.shared.params[word].value)
+        source = (
+            f" (--set {word}={written.text})"
+            if word in chk.out.overrides
+            else f" (parameter {word})"
+        )
+    number: Any
+    kind: str
+    if isinstance(written, ast.LiteralExpr) and written.type in ("number", "percent"):
+        number, kind = written.value, written.type
+    elif isinstance(written, ast.DurationExpr) and not written.business:
+        number, kind = written.amount * UNITS[written.unit], "duration"
+    else:
+        return None
+    if not isinstance(number, int | float):
+        return None
+    return float(number), f"{written.text}{source}", kind
 
 
 def _trigger(chk: Context, trigger: ast.Trigger, names: PolicyNames) -> None:

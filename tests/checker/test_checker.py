@@ -427,6 +427,36 @@ def test_warning_not_stricter_than_requirement(tmp_path: Path) -> None:
     ]
 
 
+def test_a_warning_level_is_held_to_a_parameter_and_its_set_value(tmp_path: Path) -> None:
+    """W203 compared only numbers written in the policy: 'require sl >= sl_target warn below
+    85%' run with --set sl_target=90%, or 'require aht <= aht_max warn above 6min' with a
+    5min default, never warned, though the warning could never come before the failure
+    (hunt33 finding-3; durations written in the policy: broken corpus 117)."""
+    text = 'param sl_target = 80%\nparam aht_max = 5min\n\npolicy p.q "T"\n' + OWNER
+    text += "  per x\n  metric s = share(a.b within 20s of c.d)\n"
+    text += "  require s >= sl_target warn below 85%\n"
+    text += 'policy p.r "T"\n' + OWNER + "  metric h = avg(handle of c.d)\n"
+    text += "  require h <= aht_max warn above 4min\n"
+    hint = "a warning comes before the failure: warn {} value"
+    assert diagnose(tmp_path, text) == []
+    found = diagnose(tmp_path, text, {"sl_target": "90%", "aht_max": "240s"})
+    assert [(c, line, m, h) for c, line, _, m, h in found] == [
+        (
+            "W203",
+            9,
+            "the warning level 85% is not stricter than the requirement 90% (--set sl_target=90%)",
+            hint.format("below a higher"),
+        ),
+        (
+            "W203",
+            14,
+            "the warning level 4min is not stricter than the requirement 240s (--set aht_max=240s)",
+            hint.format("above a lower"),
+        ),
+    ]
+    assert diagnose(tmp_path, text, {"sl_target": "84.9%", "aht_max": "241s"}) == []
+
+
 @pytest.mark.parametrize(
     ("overrides", "expected"),
     [
