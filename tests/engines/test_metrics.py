@@ -670,15 +670,21 @@ def test_group_let_values_as_texts_and_values_that_are_no_group() -> None:
 
 def test_groups_of_lists_objects_and_large_whole_numbers_read_as_json_text() -> None:
     """A group's text is JSON-like on every engine: a list or an object as compact JSON (as a
-    log writes it), a whole float without its fraction however large."""
+    log writes it), a whole float without its fraction below 10^38, and from there with its
+    exponent, as a double is written: the python engine wrote 1.5e300 with its 301 digits, the
+    duckdb engine '1.5e+300' (hunt33 finding-4)."""
     count = ir.Aggregate(fn="count", pattern=pat("order.placed"))
     log = Log()
-    for n, tag in enumerate([["vip", "gold"], {"tier": "vip"}, 1e20, 2.0, "x"]):
+    tags = [["vip", "gold"], {"tier": "vip"}, 1e20, 2.0, "x", 1.5e300, -1e38, 1e37]
+    for n, tag in enumerate(tags):
         log.add(f"+{n}min", "order.placed", tag=tag)
     result = run(metric_policy(count, ("<=", 5), name="orders", group_by=("tag",)), log)
     assert [(m.group, m.value) for m in result.policies[0].metrics] == [
+        ({"tag": "-1e+38"}, 1.0),
+        ({"tag": "1.5e+300"}, 1.0),
         ({"tag": "100000000000000000000"}, 1.0),
         ({"tag": "2"}, 1.0),
+        ({"tag": "9999999999999999538762658202121142272"}, 1.0),  # 1e37 as the double it is
         ({"tag": '["vip","gold"]'}, 1.0),
         ({"tag": "x"}, 1.0),
         ({"tag": '{"tier":"vip"}'}, 1.0),

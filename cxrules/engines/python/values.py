@@ -232,6 +232,12 @@ def text_of(value: Any) -> str:
 
     >>> text_of("c-1"), text_of(3), text_of(2.0), text_of(True), text_of(None)
     ('c-1', '3', '2', 'true', 'null')
+
+    A whole float of 10^38 or more in magnitude is written with its exponent, as the SQL
+    engines write a double (their integers stop there), not with its 39 digits or more:
+
+    >>> text_of(1.5e300), text_of(-1e38), text_of(1e37)
+    ('1.5e+300', '-1e+38', '9999999999999999538762658202121142272')
     >>> text_of(["vip", "gold"]), text_of({"tier": "ş"})
     ('["vip","gold"]', '{"tier":"ş"}')
 
@@ -249,7 +255,7 @@ def text_of(value: Any) -> str:
         return "null"
     if isinstance(value, bool):
         return "true" if value else "false"
-    if isinstance(value, float) and value.is_integer():
+    if isinstance(value, float) and value.is_integer() and abs(value) < 1e38:
         return str(int(value))
     if isinstance(value, list | tuple | dict):
         return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_key_default)
