@@ -203,7 +203,17 @@ def _threshold(
     # (1.5 reassignments per opened incident is 150%), so only its sign is bounded.
     ratio = fn == "ratio"
     kind = expr_type(chk, value, names, "condition")
-    if unit == "percent" and kind == "number":
+    if unit == "percent" and kind == "number" and fn == "csat" and _score_like(value):
+        # 'csat >= 4' means a mean score of 4 out of 5, not a share of 4%
+        chk.err(
+            "E208",
+            f"'{metric}' is a CSAT, the share of answers of 4 or 5, so its threshold is a "
+            "percentage",
+            value.span,
+            f"write e.g. 80% (4 in 5 satisfied); for a mean score of {value.value:g} out of 5, "
+            "write avg(…) instead of csat(…)",
+        )
+    elif unit == "percent" and kind == "number":
         chk.err(
             "E208",
             f"'{metric}' is a {'ratio' if ratio else 'share'}, so its threshold is a percentage",
@@ -272,6 +282,16 @@ def _text(chk: Context, node: Any) -> str:
     if span.line == span.end_line:
         return chk.line(span)[span.column - 1 : span.end_column - 1]
     return getattr(node, "text", "the value")
+
+
+def _score_like(value: Any) -> bool:
+    """A number written as a CSAT threshold that reads as a score of its 1-5 scale (4, 4.5)."""
+    return (
+        isinstance(value, ast.LiteralExpr)
+        and isinstance(value.value, int | float)
+        and not isinstance(value.value, bool)
+        and 1 < value.value <= 5
+    )
 
 
 def _as_percent(value: Any, ratio: bool = False) -> str:

@@ -834,3 +834,19 @@ def test_time_md_says_which_durations_set_takes(tmp_path: Path) -> None:
             ("E222", 0, 0, message, f"write {written}")
         ]
         assert diagnose(tmp_path, text, {"max_wait": written}) == [], written
+
+
+def test_a_csat_threshold_written_as_a_score_is_not_offered_as_percent(tmp_path: Path) -> None:
+    """'require csat >= 4' means 4 out of 5; E208's hint offered 'e.g. 4%', a CSAT no store
+    would aim for (hunt33 finding-5). A score of the 1-5 scale gets 80% and avg(…) instead; a
+    fraction or a percentage written without % keeps its reading (broken corpus 118)."""
+    text = 'policy p.q "T"\n' + OWNER + "  metric c = csat(score of s.a)\n  require c >= {}\n"
+    hint = "write e.g. 80% (4 in 5 satisfied); for a mean score of {} out of 5, write "
+    hint += "avg(…) instead of csat(…)"
+    message = "'c' is a CSAT, the share of answers of 4 or 5, so its threshold is a percentage"
+    for score in ("4", "4.5", "5"):
+        [(code, _, _, got, tip)] = diagnose(tmp_path, text.format(score))
+        assert (code, got, tip) == ("E208", message, hint.format(score))
+    for written, meant in (("0.8", "80%"), ("80", "80%"), ("1", "100%")):
+        [(code, _, _, got, tip)] = diagnose(tmp_path, text.format(written))
+        assert (code, tip) == ("E208", f"write it with %, e.g. {meant}")
