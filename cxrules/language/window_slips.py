@@ -4,7 +4,8 @@ sample` on a metric's `require` line, a `warn` on a check that is not a metric's
 `before within 30d`, `forbid P within D after Q` (a window after an event needs `when`), a
 comma before `paused while`, `expect P within D each` (`each` comes after `expect`), `unless P
 within D` (an unless event has no window: a condition on its time), and two
-metric formulas written the way a spreadsheet would: `avg(v, P)` and `count(P) / count(Q)`."""
+metric formulas written the way a spreadsheet would: `avg(v, P)` and `count(P) / count(Q)`;
+`per business day` under a metric (its periods are calendar ones)."""
 
 from __future__ import annotations
 
@@ -23,6 +24,7 @@ _VALUE_COMMA = re.compile(r"\b(avg|sum|min|max)\(\s*([^,()]+?)\s*,\s*$")
 _COUNT_THEN = re.compile(r"\bcount\(\s*([^()]+?)\s*\)\s*$")
 _SLASH_COUNT = re.compile(r"^/\s*count\(\s*([^()]+?)\s*\)")
 _UNLESS = re.compile(r"\bunless\s+(\S(?:(?!\bwithin\b).)*?)\s*$")
+_PER_BUSINESS = re.compile(r"\bper\s+business\s+$")
 _FORBID_AFTER = re.compile(r"^\s*forbid\s+(.+?)\s+within\s+(\S+)\s+after\s+(.+?)\s*$")
 
 
@@ -83,6 +85,15 @@ def window_slip(
                 f"write: expect each {expect.group(1)}",
                 line_text,
             )
+    if word in ("day", "days") and _PER_BUSINESS.search(before) and "metric" in policy_so_far:
+        return error(
+            "E100",
+            "a metric's period is a calendar one: hour, day, week, month, quarter or year",
+            span,
+            "write 'per day' (local days in the policy's zone); business days are for "
+            "deadlines: 'within 2 business days'",
+            line_text,
+        )
     formula = _metric_formula(word, before, line_text[span.column - 1 :], span, line_text)
     if formula is not None:
         return formula

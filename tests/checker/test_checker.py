@@ -850,3 +850,21 @@ def test_a_csat_threshold_written_as_a_score_is_not_offered_as_percent(tmp_path:
     for written, meant in (("0.8", "80%"), ("80", "80%"), ("1", "100%")):
         [(code, _, _, got, tip)] = diagnose(tmp_path, text.format(written))
         assert (code, tip) == ("E208", f"write it with %, e.g. {meant}")
+
+
+def test_a_metric_per_business_day_says_its_periods_are_calendar_ones(tmp_path: Path) -> None:
+    """'per business day' under a metric got "unexpected keyword 'day'" and a list of clauses
+    ('at most', 'at risk', 'calendar'…) that never says the bucket is the slip (hunt33
+    finding-6); it now names the periods a metric has and where business days belong."""
+    text = 'policy p.q "T"\n' + OWNER + "  metric aht = avg(handle of call.ended)\n"
+    hint = (
+        "write 'per day' (local days in the policy's zone); business days are for deadlines: "
+        "'within 2 business days'"
+    )
+    message = "a metric's period is a calendar one: hour, day, week, month, quarter or year"
+    for line, column in (("    per business day\n", 18), ("    by team per business day\n", 26)):
+        found = diagnose(tmp_path, text + line + "  require aht <= 5min\n")
+        assert found == [("E100", 5, column, message, hint)]
+    # a policy scoped by an attribute named 'business' is not that slip
+    scoped = 'policy p.q "T"\n' + OWNER + "  per business\n  when a.b\n  expect c.d within 1h\n"
+    assert diagnose(tmp_path, scoped) == []
