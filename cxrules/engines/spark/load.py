@@ -66,8 +66,7 @@ def typed(value: Any) -> tuple[Any, ...]:
     if isinstance(value, int):
         return (2, str(value), float(value), None, None, str(value), None)
     if isinstance(value, float):
-        text = str(int(value)) if value.is_integer() else str(value)
-        return (3, None, value, None, None, text, None)
+        return (3, None, value, None, None, text_of(value), None)
     if isinstance(value, datetime) and value.tzinfo is not None:
         return (7, None, None, None, to_us(value), value.astimezone(UTC).isoformat(), None)
     if isinstance(value, list | tuple):
