@@ -242,8 +242,10 @@ def _typed_texts(j: str, p: str) -> list[str]:
 
 
 def float_text(x: str) -> str:
-    """SQL VARCHAR: a double as `text_of` writes it (a whole number without its fraction)."""
+    """SQL VARCHAR: a double as `text_of` writes it (a whole number without its fraction).
+    `abs(x) < 1e38` leaves out the infinities and NaN (greater than any number in DuckDB and
+    Spark alike; Spark has no `isfinite`)."""
     return (
-        f"CASE WHEN isfinite({x}) AND {x} = floor({x}) AND abs({x}) < 1e38 "
+        f"CASE WHEN abs({x}) < 1e38 AND {x} = floor({x}) "
         f"THEN CAST(CAST({x} AS HUGEINT) AS VARCHAR) ELSE CAST({x} AS VARCHAR) END"
     )
