@@ -258,8 +258,9 @@ def compile(  # noqa: A001
     from cxrules.time.zones import zone as lookup
 
     loaded = load_policies(_policy_paths(paths), parse_overrides(overrides))
-    if loaded.policy_set is None:
-        click.echo(render_text(loaded.diagnostics))
+    if loaded.policy_set is None:  # a folder without policies has no diagnostic: say so
+        found = loaded.diagnostics
+        click.echo(render_text(found) if found else NO_POLICIES, err=not found)
         sys.exit(EXIT_INVALID)
     text, refused = None, []
     try:  # checked with or without --engine: a mistyped option is never passed over

@@ -205,6 +205,18 @@ def test_compile_refuses_broken_policies(
     assert result.output == (BROKEN / "03-duration-without-unit.expected").read_text()
 
 
+def test_compile_says_when_a_folder_holds_no_policy(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A folder without a .cxr file has no diagnostic: compile printed only '0 errors, 0
+    warnings' and exited 2, with no word of why (hunt34)."""
+    (tmp_path / "empty").mkdir()
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(main, ["compile", "empty"])
+    assert result.exit_code == 2
+    assert (result.stdout, result.stderr) == ("", "no policy files (*.cxr) found\n")
+
+
 # --------------------------------------------------------------------------- fmt
 
 UGLY = 'policy p.q "T"   severity  low\n  forbid x.y\n'
