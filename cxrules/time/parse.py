@@ -31,6 +31,7 @@ def to_strptime(fmt: str) -> str:
     ('%y%m%d', '%d/%m/%Y %H:%M')
     """
     if "%" in fmt:
+        _check_directives(fmt)
         return fmt
     out: list[str] = []
     seen_hour = False
@@ -54,6 +55,41 @@ def to_strptime(fmt: str) -> str:
         else:
             out.append("%%" if token == "%" else token)
     return "".join(out)
+
+
+_FLAG_HINTS = {
+    "-": "strptime reads '%d', '%m' and '%H' with or without a leading zero: drop the '-'",
+    "#": "strptime reads '%d', '%m' and '%H' with or without a leading zero: drop the '#'",
+    "s": 'for seconds since 1970 write time_format = "epoch_s"',
+    "e": "write '%d': it reads the day with or without a leading zero",
+}
+
+
+def _check_directives(fmt: str) -> None:
+    """A ValueError for a '%' directive strptime does not have ('%Q', '%-d', '%s', a '%' at the
+    end), which would reject every record as 'does not match the format'.
+
+    >>> _check_directives("%d.%m.%Y %H:%M")
+    >>> _check_directives("%d %Q")
+    Traceback (most recent call last):
+    ...
+    ValueError: '%Q' in time format '%d %Q' is not a strptime directive; see Python's strptime \
+codes: %d %m %Y %H %M %S %f %z
+    """
+    try:
+        datetime.strptime("", fmt)
+    except ValueError as exc:
+        text = str(exc)
+        if text.startswith("stray %"):
+            raise ValueError(
+                f"time format '{fmt}' ends with a lone '%'; write '%%' for a percent sign"
+            ) from None
+        if "bad directive" in text:
+            letter = text[1] if text[:1] == "'" else "?"
+            hint = _FLAG_HINTS.get(letter, "see Python's strptime codes: %d %m %Y %H %M %S %f %z")
+            raise ValueError(
+                f"'%{letter}' in time format '{fmt}' is not a strptime directive; {hint}"
+            ) from None
 
 
 def make_parser(fmt: str, tz: tzinfo, ignore_offset: bool = False) -> Callable[[Any], datetime]:

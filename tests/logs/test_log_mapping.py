@@ -87,6 +87,45 @@ def test_bad_values_show_the_key_and_the_value(tmp_path):
     ]
 
 
+def test_a_strptime_directive_python_lacks_is_refused_at_its_key(tmp_path):
+    """'%-d' (GNU and DuckDB's unpadded day), '%s' and '%Q' are no directives of Python's
+    strptime: the mapping was taken and every record rejected as 'does not match the format'
+    (E404), the format itself never named as the mistake (hunt34 finding-2)."""
+    found = diagnostics(
+        tmp_path,
+        '[log]\ntime_format = "%-d/%-m/%Y %H:%M"\ndate_format = "%Y%"\ntimes = { due = "%s" }\n',
+    )
+    assert [(d.code, d.span.line if d.span else 0, d.message) for d in found] == [
+        (
+            "E410",
+            2,
+            "log.time_format = '%-d/%-m/%Y %H:%M': '%-' in time format '%-d/%-m/%Y %H:%M' is "
+            "not a strptime directive; strptime reads '%d', '%m' and '%H' with or without a "
+            "leading zero: drop the '-'",
+        ),
+        (
+            "E410",
+            3,
+            "log.date_format = '%Y%': time format '%Y%' ends with a lone '%'; write '%%' for a "
+            "percent sign",
+        ),
+        (
+            "E410",
+            4,
+            "log.times = {'due': '%s'}: '%s' in time format '%s' is not a strptime directive; "
+            'for seconds since 1970 write time_format = "epoch_s"',
+        ),
+    ]
+    [d] = diagnostics(
+        tmp_path, '[log]\n[[log.events]]\ntype = "a"\ntime = "t"\ntime_format = "%d %Q"\n'
+    )
+    assert (d.span.line if d.span else 0, d.message) == (
+        5,
+        "log.events.0.time_format = '%d %Q': '%Q' in time format '%d %Q' is not a strptime "
+        "directive; see Python's strptime codes: %d %m %Y %H %M %S %f %z",
+    )
+
+
 def test_condition_needs_one_test_and_toml_errors_have_positions(tmp_path):
     [d] = diagnostics(
         tmp_path,
