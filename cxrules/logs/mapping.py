@@ -94,6 +94,31 @@ class Condition(_Model):
         return value is None or value not in self.not_in
 
 
+_FIELD = re.compile(r"\{[^{}]+\}")
+
+
+def _template(text: str) -> str:
+    """A type or attribute template whose braces pair up, as `build.Template` reads it
+    (`{column}` a field, `{{` and `}}` a brace); else a ValueError, since an unpaired brace made
+    the text a literal that every event got ('{type' for every type).
+
+    >>> _template("{concept:name}/{{x}}")
+    '{concept:name}/{{x}}'
+    >>> _template("{lifecycle:transition")
+    Traceback (most recent call last):
+    ...
+    ValueError: the braces of '{lifecycle:transition' do not pair up: write a column as {name}, \
+a brace itself as {{ or }}
+    """
+    rest = _FIELD.sub("", text.replace("{{", "\0").replace("}}", "\1"))
+    if "{" in text and ("{" in rest or "}" in rest):
+        raise ValueError(
+            f"the braces of '{text}' do not pair up: write a column as {{name}}, a brace itself "
+            "as {{ or }}"
+        )
+    return text
+
+
 class EventSpec(_Model):
     """One event made from a row (`[[log.events]]`): its type, its time (read with the log's
     `time_format`, or the entry's own), when, extra attributes."""
@@ -115,6 +140,19 @@ class EventSpec(_Model):
     def _time_format(cls, value: str | None) -> str | None:
         if value is not None and value not in SPECIAL_FORMATS:
             to_strptime(value)
+        return value
+
+    @field_validator("type")
+    @classmethod
+    def _type_template(cls, value: str) -> str:
+        return _template(value)
+
+    @field_validator("attrs")
+    @classmethod
+    def _attr_templates(cls, value: dict[str, Any]) -> dict[str, Any]:
+        for text in value.values():
+            if isinstance(text, str):
+                _template(text)
         return value
 
 
@@ -156,6 +194,11 @@ class LogMapping(_Model):
     duplicate_key: list[str] = []
     max_record: int = Field(default=MIB, gt=0)
     events: list[EventSpec] = []
+
+    @field_validator("type")
+    @classmethod
+    def _type_template(cls, value: str | None) -> str | None:
+        return value if value is None else _template(value)
 
     @field_validator("zone")
     @classmethod

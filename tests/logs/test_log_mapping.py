@@ -126,6 +126,36 @@ def test_a_strptime_directive_python_lacks_is_refused_at_its_key(tmp_path):
     )
 
 
+def test_a_template_whose_braces_do_not_pair_up_is_refused_at_its_key(tmp_path):
+    """`type = "{concept:name"` (its '}' forgotten) had no field, so it was a literal: every
+    event got the type '{concept:name' and no policy ever activated (hunt34 finding-3)."""
+    [d] = diagnostics(tmp_path, '[log]\ntype = "{concept:name"\n')
+    assert (d.code, d.span.line if d.span else 0, d.message) == (
+        "E410",
+        2,
+        "log.type = '{concept:name': the braces of '{concept:name' do not pair up: write a "
+        "column as {name}, a brace itself as {{ or }}",
+    )
+    found = diagnostics(
+        tmp_path,
+        '[log]\n[[log.events]]\ntype = "call.{}"\ntime = "t"\n'
+        'attrs = { call = "{vru}/{call_id}}", ok = "{{x}}" }\n',
+    )
+    assert [(d.span.line if d.span else 0, d.message) for d in found] == [
+        (
+            3,
+            "log.events.0.type = 'call.{}': the braces of 'call.{}' do not pair up: write a "
+            "column as {name}, a brace itself as {{ or }}",
+        ),
+        (
+            5,
+            "log.events.0.attrs = {'call': '{vru}/{call_id}}', 'ok': '{{x}}'}: the braces of "
+            "'{vru}/{call_id}}' do not pair up: write a column as {name}, a brace itself as {{ "
+            "or }}",
+        ),
+    ]
+
+
 def test_condition_needs_one_test_and_toml_errors_have_positions(tmp_path):
     [d] = diagnostics(
         tmp_path,
