@@ -106,7 +106,7 @@ def find_project(directory: str | Path = ".") -> Project:
     own = root / CONFIG_FILE
     if own.is_file():
         data, text = _read(own)
-        return Project(root, own, _validate(data, own, text, prefix=""))
+        return Project(root, own, _inside(root, _validate(data, own, text, ""), own, text, ""))
     pyproject = root / "pyproject.toml"
     if pyproject.is_file():
         data, text = _read(pyproject)
@@ -115,8 +115,31 @@ def find_project(directory: str | Path = ".") -> Project:
             if not isinstance(table, dict):
                 message = f"'tool.cxrules' must be a table, not {table!r}"
                 raise ProjectError([error("E412", message, _span(pyproject, 1, 1))])
-            return Project(root, pyproject, _validate(table, pyproject, text, "tool.cxrules."))
+            config = _validate(table, pyproject, text, "tool.cxrules.")
+            return Project(root, pyproject, _inside(root, config, pyproject, text, "tool.cxrules."))
     return Project(root)
+
+
+_OPTION = {"output": "-o", "mapping": "--mapping"}
+
+
+def _inside(root: Path, config: ProjectConfig, file: Path, text: str, prefix: str) -> ProjectConfig:
+    """The settings, when the files they make a command write (`output`) or read as its mapping
+    lie inside the project: a cloned project's settings would else write a report over any file
+    the user can write (`output = "../../.bashrc"`), or read one, unasked. A path given on the
+    command line (-o, --mapping) may lead anywhere. Raises ProjectError (E412)."""
+    base = root.resolve()
+    found = []
+    for key, option in _OPTION.items():
+        path = getattr(config, key)
+        if path is not None and not (root / path).resolve().is_relative_to(base):
+            span, line = _locate(text, key, file, prefix)
+            message = f"{prefix}{key} = {path!r} leads outside the project folder"
+            hint = f"name a file inside it, or give {option} {path} on the command line"
+            found.append(error("E412", message, span, hint, line))
+    if found:
+        raise ProjectError(found)
+    return config
 
 
 def _read(file: Path) -> tuple[dict[str, Any], str]:

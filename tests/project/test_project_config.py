@@ -183,3 +183,44 @@ def test_an_empty_path_in_the_settings_is_said_at_its_line(
             "2 errors, 0 warnings",
         ]
     )
+
+
+def test_settings_write_and_map_only_inside_the_project(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A cloned project's `output = "../../.bashrc"` made a plain `cxrules audit` write its
+    report over that file, and `mapping` read any file as the mapping: paths the settings choose
+    stay in the project, through a link too; -o and --mapping may lead anywhere (hunt34
+    finding-4)."""
+    project = tmp_path / "shop"
+    (project / "reports").mkdir(parents=True)
+    (tmp_path / "elsewhere").mkdir()
+    (project / "out").symlink_to(tmp_path / "elsewhere")
+    monkeypatch.chdir(project)
+    Path("cxrules.toml").write_text('output = "../.bashrc"\nmapping = "out/m.toml"\n', "utf-8")
+    assert problems(Path(".")) == "\n".join(
+        [
+            "cxrules.toml:1:1: error[E412]: output = '../.bashrc' leads outside the project folder",
+            "   |",
+            ' 1 | output = "../.bashrc"',
+            "   | ^^^^^^ name a file inside it, or give -o ../.bashrc on the command line",
+            "cxrules.toml:2:1: error[E412]: mapping = 'out/m.toml' leads outside the project "
+            "folder",
+            "   |",
+            ' 2 | mapping = "out/m.toml"',
+            "   | ^^^^^^^ name a file inside it, or give --mapping out/m.toml on the command line",
+            "2 errors, 0 warnings",
+        ]
+    )
+    outside = str(tmp_path / "report.html")
+    Path("cxrules.toml").unlink()
+    Path("pyproject.toml").write_text(f'[tool.cxrules]\noutput = "{outside}"\n', "utf-8")
+    assert problems(Path(".")).splitlines()[0] == (
+        f"pyproject.toml:2:1: error[E412]: tool.cxrules.output = '{outside}' leads outside the "
+        "project folder"
+    )
+    inside = str(project / "reports" / "audit.html")
+    Path("pyproject.toml").write_text(
+        f'[tool.cxrules]\noutput = "{inside}"\nmapping = "reports/../m.toml"\n', "utf-8"
+    )
+    assert find_project(Path(".")).config.output == inside
