@@ -117,25 +117,37 @@ def load(paths: list[str], root: Path | None = None) -> Workspace:
     from the current folder (`FileNames`): relative to it, else by the paths given.
     """
     names = FileNames.here(paths) if root is None else None
-    root = (root or project_root(paths)).resolve()
+    given = root or project_root(paths)
+    root = given.resolve()
     ws = Workspace(root=root, names=names)
     files, problems = expand(paths)
     ws.diagnostics.extend(problems)
     for path in files:
         target = path.resolve()
         if not _inside(target, root):
-            ws.diagnostics.append(
-                error(
-                    "E219",
-                    f"'{path.as_posix()}' is a link to '{target.as_posix()}', outside the "
-                    "project folder",
-                    hint="policy files may only use files inside the project; copy the file "
-                    "into the project instead of linking to it",
-                )
-            )
+            ws.diagnostics.append(_outside(path, target, root, given))
             continue
         _load_tree(ws, target)
     return ws
+
+
+def _outside(path: Path, target: Path, root: Path, given: Path) -> Diagnostic:
+    """E219 for a policy file given (a feature file's path) or found outside `root` (`given`
+    is the root as named, before links are followed): through a link, said as one; a path that
+    leaves it by '..' was said to be 'a link' too."""
+    named = Path(os.path.normpath(path.absolute()))
+    if not _inside(named, root) and not _inside(named, Path(os.path.normpath(given.absolute()))):
+        return error(
+            "E219",
+            f"'{path.as_posix()}' is outside the project folder ({root.as_posix()})",
+            hint="policy files may only use files inside the project; copy the file into it",
+        )
+    return error(
+        "E219",
+        f"'{path.as_posix()}' is a link to '{target.as_posix()}', outside the project folder",
+        hint="policy files may only use files inside the project; copy the file into the "
+        "project instead of linking to it",
+    )
 
 
 def _inside(path: Path, root: Path) -> bool:

@@ -64,6 +64,27 @@ def test_a_used_file_outside_the_project_is_refused(tmp_path: Path) -> None:
         compile_spec(spec, {}, tmp_path)
 
 
+def test_a_feature_path_leaving_the_project_is_not_called_a_link(tmp_path: Path) -> None:
+    """`Given the policy "p" from "../shared/p.cxr"` was refused as "'…/proj/../shared/p.cxr'
+    is a link to '…/shared/p.cxr'", though no link was there (hunt34 finding-5)."""
+    (tmp_path / "shared").mkdir()
+    (tmp_path / "shared" / "p.cxr").write_text('policy p "t"\n  forbid x\n', "utf-8")
+    (tmp_path / "proj").mkdir()
+    (tmp_path / "proj" / "link.cxr").symlink_to(tmp_path / "shared" / "p.cxr")
+    root = tmp_path / "proj"
+    with pytest.raises(SpecError) as failure:
+        compile_spec(PolicySpec(paths=("../shared/p.cxr",), name="shared"), {}, root)
+    assert str(failure.value).splitlines()[1] == (
+        f"error[E219]: '{root}/../shared/p.cxr' is outside the project folder ({root})"
+    )
+    with pytest.raises(SpecError) as failure:
+        compile_spec(PolicySpec(paths=("link.cxr",), name="linked"), {}, root)
+    assert str(failure.value).splitlines()[1] == (
+        f"error[E219]: '{root}/link.cxr' is a link to '{tmp_path}/shared/p.cxr', outside the "
+        "project folder"
+    )
+
+
 def test_missing_policy_folder(tmp_path: Path) -> None:
     with pytest.raises(SpecError, match="no policy file or folder at"):
         compile_spec(PolicySpec(paths=("nowhere",)), {}, tmp_path)
