@@ -331,13 +331,23 @@ def load_mapping(path: str | Path | None, project_dir: str | Path = ".") -> LogM
         if not file.is_file():
             raise MappingError([error("E410", f"mapping file '{file}' not found")])
         return _from_file(file, explicit=True)
-    project = Path(project_dir)
+    project = _here(Path(project_dir))
     for candidate in (project / "cxrules.toml", project / "pyproject.toml"):
         if candidate.is_file():
             found = _table(candidate, _read_toml(candidate), explicit=False)
             if found is not None:
                 return _validate(found[0], candidate, candidate.read_text("utf-8"), found[1])
     return LogMapping()
+
+
+def _here(folder: Path) -> Path:
+    """The project folder as named from the current one (an audit passes its absolute path), so
+    that an error in its `[log]` says `cxrules.toml:3:1`, as every other diagnostic names files
+    (docs/diagnostics.md), not `/home/…/cxrules.toml:3:1`."""
+    try:
+        return folder.relative_to(Path.cwd()) if folder.is_absolute() else folder
+    except ValueError:
+        return folder
 
 
 def mapping_from_dict(table: dict[str, Any], name: str = "<mapping>") -> LogMapping:

@@ -156,6 +156,23 @@ def test_a_template_whose_braces_do_not_pair_up_is_refused_at_its_key(tmp_path):
     ]
 
 
+def test_the_projects_mapping_is_named_from_the_folder_the_command_runs_in(tmp_path, monkeypatch):
+    """An audit passes its folder as an absolute path: a mistake under [log] was said at
+    '/home/…/cxrules.toml:2:1', where every other diagnostic (E412 of the same file) says
+    'cxrules.toml:2:1' (hunt34 finding-6)."""
+    (tmp_path / "shop").mkdir()
+    (tmp_path / "shop" / "cxrules.toml").write_text('[log]\nzone = "Mars/Base"\n', "utf-8")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(MappingError) as caught:
+        load_mapping(None, tmp_path / "shop")
+    [d] = caught.value.diagnostics
+    assert (d.span.file, d.span.line) == ("shop/cxrules.toml", 2)
+    monkeypatch.chdir(tmp_path / "shop")
+    with pytest.raises(MappingError) as caught:
+        load_mapping(None, Path.cwd())
+    assert caught.value.diagnostics[0].span.file == "cxrules.toml"
+
+
 def test_condition_needs_one_test_and_toml_errors_have_positions(tmp_path):
     [d] = diagnostics(
         tmp_path,
