@@ -74,3 +74,38 @@ def decimal_comma(source: Source, line: int, column: int) -> Diagnostic | None:
                 line_text,
             )
     return None
+
+
+#: A percentage said in words ('80 percent', '80 pct', '80 per cent'); texts, quoted names and
+#: comments are matched too, to be passed over (their group 1 is None).
+_PERCENT_WORD = re.compile(
+    r'"(?:[^"\\\n]|\\.)*"?|`[^`\n]*`?|#[^\n]*'
+    r"|(?<![\w.])(\d+(?:\.\d+)?) ?(?:percent(?:age)?|per ?cent|pct)\b",
+    re.IGNORECASE,
+)
+
+
+def percent_word(source: Source, text: str, first_line: int) -> Diagnostic | None:
+    """E104 for a percentage written in words, where the language writes `80%`: `80 percent`
+    read as the keyword `per` and a name `cent` (the hint was to write 'per cent'), `80pct` as a
+    duration with an unknown unit, `80 pct` as a duration without one.
+
+    >>> text = '  require s >= 80 percent  # "90 pct"'
+    >>> d = percent_word(Source(name="p.cxr", text=text), text, 1)
+    >>> d.message, d.hint, (d.span.column, d.span.end_column)
+    ("'80 percent' is not how a percentage is written", "write '80%'", (16, 26))
+    """
+    for found in _PERCENT_WORD.finditer(text):
+        if found.group(1) is None:
+            continue
+        line = first_line + text.count("\n", 0, found.start())
+        column = found.start() - (text.rfind("\n", 0, found.start()) + 1) + 1
+        written = found.group(0)
+        return error(
+            "E104",
+            f"'{written}' is not how a percentage is written",
+            source.span_at(line, column, len(written)),
+            f"write '{found.group(1)}%'",
+            source.line_text(line),
+        )
+    return None

@@ -13,7 +13,7 @@ from lark.lexer import BasicLexer, LexerThread
 
 from cxrules.diagnostics import Diagnostic, error
 from cxrules.language import ast
-from cxrules.language.habits import comment_slip
+from cxrules.language.habits import comment_slip, percent_word
 from cxrules.language.literals import text_problem
 from cxrules.language.syntax_errors import (
     Part,
@@ -85,6 +85,10 @@ def _parts(text: str) -> list[Part]:
 def _parse_part(part: Part, source: Source, out: list[Diagnostic]) -> list[Any] | None:
     """The syntax nodes of one piece, or None after adding its syntax error to `out`."""
     offset = part.first_line - 1
+    worded = percent_word(source, part.text, part.first_line) if "p" in part.text else None
+    if worded is not None:  # '80 percent' parses, as 80 'per cent'
+        out.append(worded)
+        return None
     try:
         tree = lark_parser().parse(part.text)
     except UnexpectedInput as exc:
@@ -149,13 +153,13 @@ def _glued_keyword(tree: Tree[Token], text: str, source: Source, offset: int) ->
             continue
         keyword, line = found.group(), (token.line or 1) + offset
         column = (token.column or 1) - len(keyword)
-        return error(
-            "E104",
-            f"'{keyword}' runs into '{token}': a keyword needs a space after it",
-            source.span_at(line, column, len(keyword) + len(token)),
-            f"write '{keyword} {token}'",
-            source.line_text(line),
-        )
+        message = f"'{keyword}' runs into '{token}': a keyword needs a space after it"
+        hint = f"write '{keyword} {token}'"
+        if f"{keyword}{token}".lower() in ("percent", "percentage"):  # 'target percent'
+            message = f"'{keyword}{token}' is not a word of the language"
+            hint = "a percentage is a number with '%', 80%; a parameter set to one needs no word"
+        span = source.span_at(line, column, len(keyword) + len(token))
+        return error("E104", message, span, hint, source.line_text(line))
     return None
 
 
