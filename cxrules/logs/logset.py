@@ -148,6 +148,8 @@ class LogInput:
         if absent:
             # NUL bytes between the letters: UTF-16 read as UTF-8 (no byte order mark)
             wide = any("\x00" in name for name in header)
+            # one column holding another separator: a ';' export (Excel where ',' is decimal)
+            split = next((d for d in ";\t|," if len(header) == 1 and d in header[0]), "")
             names = [repr(n) if wide else n for n in header[:20]]
             shown = ", ".join(names) + (", ..." if len(header) > 20 else "")
             problems = []
@@ -163,6 +165,8 @@ class LogInput:
                     )
                 if wide:
                     hint = 'the file looks UTF-16: give the mapping encoding = "utf-16-le"'
+                elif split:
+                    hint = _delimiter_hint(split)
                 problems.append(
                     error(
                         "E410",
@@ -575,3 +579,16 @@ def _show_key(key: Any) -> str:
     if isinstance(key, tuple):
         return "(" + ", ".join(str(part) for part in key) + ")"
     return f"id '{key}'"
+
+
+def _delimiter_hint(char: str) -> str:
+    """The hint for a CSV header read as one column that holds another separator.
+
+    >>> print(_delimiter_hint(";"))
+    the header is one column holding ';': give the mapping delimiter = ";"
+    >>> print(_delimiter_hint(chr(9)))
+    the header is one column holding tabs: give the mapping delimiter = "\\t"
+    """
+    if char == "\t":
+        return 'the header is one column holding tabs: give the mapping delimiter = "\\t"'
+    return f"the header is one column holding '{char}': give the mapping delimiter = \"{char}\""

@@ -1051,3 +1051,32 @@ def test_the_entry_point_keeps_the_exit_codes_of_usage_errors_and_commands(
             cli.run()
         assert caught.value.code == code, argv
     assert "No such option '--bogus'" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("separator", "setting"), [(";", 'delimiter = ";"'), ("\t", 'delimiter = "\\t"')]
+)
+def test_a_csv_separated_otherwise_is_told_its_delimiter(
+    tmp_path: Path, audit_engine: str, separator: str, setting: str
+) -> None:
+    """A ';' export (Excel where ',' is the decimal mark, as in Turkey and Romania) read with
+    ',': the header is one column, and the hint was to name it the time column, time =
+    "time;type;who", its value being no ISO time (hunt34 finding-8)."""
+    log = tmp_path / "calls.csv"
+    log.write_text(
+        separator.join(["time", "type", "who"])
+        + "\n"
+        + separator.join(["2026-03-02T10:00:00Z", "call.queued", "ana"])
+        + "\n",
+        encoding="utf-8",
+    )
+    policies = tmp_path / "p.cxr"
+    policies.write_text('policy a.b "B"\n  owner "x"\n  description "d"\n  forbid a\n', "utf-8")
+    result = CliRunner().invoke(
+        main, ["audit", "--policies", str(policies), "--log", str(log), "--engine", audit_engine]
+    )
+    assert result.exit_code == 2
+    holding = "tabs" if separator == "\t" else f"'{separator}'"
+    hint = f"  = hint: the header is one column holding {holding}: give the mapping {setting}"
+    assert result.stderr.splitlines()[1] == hint
+    assert result.stderr.splitlines()[3] == hint  # the same for the type column
