@@ -172,7 +172,7 @@ def fmt(paths: tuple[str, ...], check_only: bool, show_diff: bool) -> None:
     be written."""
     from cxrules.language.fmt import format_file, write_formatted
     from cxrules.language.parser import parse
-    from cxrules.language.workspace import display_name, expand, policy_text
+    from cxrules.language.workspace import display_name, expand, policy_text, read_policy_file
     from cxrules.source import Source
 
     files, problems = expand(_policy_paths(paths))
@@ -182,13 +182,12 @@ def fmt(paths: tuple[str, ...], check_only: bool, show_diff: bool) -> None:
     root = Path.cwd().resolve()
     for path in files:
         name = display_name(path, root)
-        try:
-            text = path.read_text("utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            from cxrules.diagnostics import error
-
-            diagnostics.append(error("E107", f"cannot read '{name}' as UTF-8 text: {exc}"))
+        text, problem = read_policy_file(path, name)
+        if text is None:
+            diagnostics.extend([problem] if problem else [])
             continue
+        # line ends as read_text reads them (write_formatted puts a file's CRLF back)
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
         tree, found = parse(Source(name=name, text=policy_text(text)))
         if tree is None:
             diagnostics.extend(found)

@@ -12,7 +12,7 @@ from cxrules.diagnostics import Diagnostic, did_you_mean, error
 from cxrules.language import ast
 from cxrules.language.names import FileNames
 from cxrules.language.parser import parse
-from cxrules.source import Source
+from cxrules.source import Source, Span
 
 SUFFIX = ".cxr"
 
@@ -171,25 +171,34 @@ def _uses(ws: Workspace, name: str) -> Iterator[ast.UseDef]:
     return (item for item in ws.files[name].items if isinstance(item, ast.UseDef))
 
 
+def read_policy_file(path: Path, name: str) -> tuple[str | None, Diagnostic | None]:
+    """The text of a policy file, or the diagnostic that says why it cannot be read: E107 at
+    the line and column of the first byte that is not UTF-8, E206 when the file cannot be
+    read at all."""
+    try:
+        raw = path.read_bytes()
+        return raw.decode("utf-8"), None
+    except UnicodeDecodeError as exc:
+        start = raw.rfind(b"\n", 0, exc.start) + 1
+        line = raw.count(b"\n", 0, exc.start) + 1
+        column = len(raw[start : exc.start].decode("utf-8", "replace")) + 1
+        shown = raw[start:].split(b"\n", 1)[0].decode("utf-8", "replace").rstrip("\r")
+        span = Span(file=name, line=line, column=column, end_line=line, end_column=column + 1)
+        message = f"the file is not UTF-8 text (byte 0x{raw[exc.start]:02x})"
+        return None, error("E107", message, span, "save the policy file as UTF-8", shown)
+    except OSError as exc:
+        return None, error("E206", f"cannot read '{name}': {exc.strerror or exc}")
+
+
 def _load_file(ws: Workspace, path: Path) -> str | None:
     """Read and parse one file into the workspace (once); its name, or None when unreadable."""
     name = ws.name(path)
     if name in ws.sources:
         return name
-    try:
-        raw = path.read_bytes()
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        ws.diagnostics.append(
-            error(
-                "E107",
-                f"'{name}' is not UTF-8 text (byte {exc.start})",
-                hint="save the policy file as UTF-8",
-            )
-        )
-        return None
-    except OSError as exc:
-        ws.diagnostics.append(error("E206", f"cannot read '{name}': {exc.strerror}"))
+    text, problem = read_policy_file(path, name)
+    if text is None:
+        if problem is not None:
+            ws.diagnostics.append(problem)
         return None
     ws.paths[name] = path
     return _add(ws, Source(name=name, text=policy_text(text)))

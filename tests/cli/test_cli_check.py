@@ -49,6 +49,26 @@ def test_check_and_fmt_count_in_plain_english(tmp_path: Path, runner: CliRunner)
     assert (formatted.exit_code, formatted.output) == (0, "0 of 2 files would be reformatted\n")
 
 
+@pytest.mark.parametrize("command", ["check", "fmt"])
+def test_a_policy_file_not_in_utf8_is_shown_where_its_first_bad_byte_is(
+    command: str, runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A policy saved as Windows-1254 (Turkish): 'ü' is the byte 0xfc, on line 2 after
+    `  owner "M` (10 characters, so column 11). fmt said Python's codec message without a line
+    ('utf-8' codec can't decode byte 0xfc in position 29), check 'byte 29' without a line."""
+    monkeypatch.chdir(tmp_path)
+    text = 'policy a.one "One"\n  owner "Müşteri çağrı"\n  forbid x.y\n'
+    Path("tr.cxr").write_bytes(text.encode("cp1254"))
+    result = runner.invoke(main, [command, "tr.cxr"])
+    assert result.exit_code == 2
+    assert result.output.splitlines()[:4] == [
+        "tr.cxr:2:11: error[E107]: the file is not UTF-8 text (byte 0xfc)",
+        "   |",
+        ' 2 |   owner "M\ufffd\ufffdteri \ufffda\ufffdr\ufffd"',
+        "   |           ^ save the policy file as UTF-8",
+    ]
+
+
 def test_check_broken_file_exits_2_with_rendered_diagnostics(
     runner: CliRunner, monkeypatch: pytest.MonkeyPatch
 ) -> None:
