@@ -661,6 +661,9 @@ def explain(
                 )
         chosen = tuple(p for p in policy_set.policies if p.id in only)
         policy_set = policy_set.model_copy(update={"policies": chosen})
+    if not policy_set.policies:  # files of calendars and parameters only, or empty ones
+        click.echo(f"no policies in {', '.join(loaded.workspace.sources)}: nothing to explain")
+        return
     click.echo(render_explanations(policy_set, fmt), nl=False)
 
 

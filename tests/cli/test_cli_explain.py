@@ -77,3 +77,14 @@ def test_invalid_policies_exit_2_with_diagnostics(folder: Path) -> None:
     result = CliRunner().invoke(main, ["explain", "bad.cxr"])
     assert result.exit_code == 2
     assert "bad.cxr:2:12: error[E212]: unknown severity 'hgh'" in result.output
+
+
+def test_a_file_without_policies_says_so(folder: Path) -> None:
+    """An empty file, or one of parameters and calendars only, printed a blank line."""
+    Path("empty.cxr").write_text("", "utf-8")
+    Path("shared.cxr").write_text('param max_wait = 2min "Longest wait"\n', "utf-8")
+    result = CliRunner().invoke(main, ["explain", "empty.cxr", "shared.cxr"])
+    assert (result.exit_code, result.output) == (
+        0,
+        "no policies in empty.cxr, shared.cxr: nothing to explain\n",
+    )
