@@ -200,6 +200,25 @@ class LogMapping(_Model):
     def _type_template(cls, value: str | None) -> str | None:
         return value if value is None else _template(value)
 
+    @field_validator("rename")
+    @classmethod
+    def _rename_to_attributes(cls, value: dict[str, str]) -> dict[str, str]:
+        seen: dict[str, str] = {}
+        for column, name in value.items():
+            if name in ("time", "type", "id"):
+                raise ValueError(
+                    f"'{column}' renamed '{name}' would be an attribute named like the event's "
+                    f"own {name}, which policies could not reach: to read the {name} from "
+                    f'that column, write {name} = "{column}" in the mapping instead'
+                )
+            if name in seen:
+                raise ValueError(
+                    f"'{seen[name]}' and '{column}' are both renamed '{name}': an attribute "
+                    "has one value, give them two names"
+                )
+            seen[name] = column
+        return value
+
     @field_validator("zone")
     @classmethod
     def _known_zone(cls, value: str) -> str:

@@ -126,6 +126,27 @@ def test_a_strptime_directive_python_lacks_is_refused_at_its_key(tmp_path):
     )
 
 
+def test_a_rename_onto_the_events_own_fields_or_onto_one_name_is_refused(tmp_path):
+    """`rename = { customer = "type" }` made an attribute named 'type' beside the event's type,
+    which no policy can reach (`type` is the event's type), without a word; two columns renamed
+    to one name kept only one of the values."""
+    [d] = diagnostics(tmp_path, '[log]\nformat = "csv"\nrename = { customer = "type" }\n')
+    assert (d.code, d.span.line if d.span else 0, d.message) == (
+        "E410",
+        3,
+        "log.rename = {'customer': 'type'}: 'customer' renamed 'type' would be an attribute "
+        "named like the event's own type, which policies could not reach: to read the type "
+        'from that column, write type = "customer" in the mapping instead',
+    )
+    [d] = diagnostics(tmp_path, '[log]\nrename = { "Case ID" = "case", Ticket = "case" }\n')
+    assert d.message.endswith(
+        "'Case ID' and 'Ticket' are both renamed 'case': an attribute has one value, give them "
+        "two names"
+    )
+    (tmp_path / "cxrules.toml").write_text('[log]\nrename = { type = "queue" }\n')
+    assert load_mapping(None, tmp_path).rename == {"type": "queue"}  # from 'type' is fine
+
+
 def test_a_template_whose_braces_do_not_pair_up_is_refused_at_its_key(tmp_path):
     """`type = "{concept:name"` (its '}' forgotten) had no field, so it was a literal: every
     event got the type '{concept:name' and no policy ever activated (hunt34 finding-3)."""
