@@ -102,6 +102,12 @@ def output_refused(
         return f"-o {output} is a folder; name the file to write in it"
     if not target.parent.is_dir():
         return f"-o {output}: the folder {target.parent} does not exist"
+    # 'reports/../r.txt' resolves to an existing folder, but opens only if reports/ exists
+    walked = Path()
+    for part in Path(output).parent.parts:
+        walked = walked / part
+        if not os.path.isdir(walked):
+            return f"-o {output}: the folder {walked} does not exist"
     kept = _KEPT.get(target.suffix.lower())
     if kept is not None:
         return f"-o {output} would replace {kept}; write the report elsewhere"

@@ -620,6 +620,9 @@ def test_the_report_never_replaces_an_input_nor_half_written(
         (log, "is one of the audit's inputs"),
         (policies, "would replace a policy file"),
         (tmp_path / "no" / "r.json", "does not exist"),
+        # resolves to tmp_path/r.json, but no/ must exist for the path to open: refused before
+        # the audit, not after it ("cannot write the report … No such file or directory")
+        (tmp_path / "no" / ".." / "r.json", f"the folder {tmp_path / 'no'} does not exist"),
     ]:
         code, out = _audit(*base, "-o", str(target))
         assert code == 2 and said in out, out
