@@ -15,8 +15,9 @@ from datetime import datetime, tzinfo
 
 from cxrules.time.zones import localize
 
-#: ASCII blanks allowed around a number or an instant.
-BLANKS = "[ \\t\\n\\r\\f\\v]"
+#: ASCII blanks allowed around a number or an instant. The vertical tab is written \x0b: in
+#: Java's regex (Spark) \v is any vertical space, U+0085, U+2028 and U+2029 among them.
+BLANKS = "[ \\t\\n\\r\\f\\x0b]"
 NUMBER_TEXT = (
     rf"^{BLANKS}*[+-]?(?:(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?"
     rf"|[iI][nN][fF](?:[iI][nN][iI][tT][yY])?|[nN][aA][nN]){BLANKS}*$"

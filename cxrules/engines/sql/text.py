@@ -37,6 +37,19 @@ def lit(value: object) -> str:
     raise TypeError(f"no SQL literal for {type(value).__name__}")
 
 
+def to_end(pattern: str) -> str:
+    """A pattern that must match a whole text (`^…$`) as SQL's regexes read it alike: `$` as
+    `\\z`. RE2's `$` (DuckDB) is the end of the text; Java's (Spark) is also the place before
+    a final line terminator, U+0085, U+2028 and U+2029 among them, which no blank takes.
+
+    >>> to_end("^[0-9]+$")
+    '^[0-9]+\\\\z'
+    """
+    if not (pattern.startswith("^") and pattern.endswith("$")):
+        raise ValueError(f"not a pattern of a whole text: {pattern!r}")
+    return pattern[:-1] + "\\z"
+
+
 def ident(name: str) -> str:
     """An identifier, quoted.
 

@@ -17,14 +17,14 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from cxrules.engines.sql.text import all_of, any_of, lit
+from cxrules.engines.sql.text import all_of, any_of, lit, to_end
 from cxrules.ir.tolerance import ABS_TOL, REL_TOL
 
 MISSING, STR, INT, FLOAT, BOOL, LIST, OBJECT, INSTANT = 0, 1, 2, 3, 4, 5, 6, 7
 ANY = frozenset({MISSING, STR, INT, FLOAT, BOOL, LIST, OBJECT, INSTANT})
 NUMBERS = frozenset({INT, FLOAT})
 
-from cxrules.ir.reading import NUMBER_TEXT  # noqa: E402 - the shared rules
+from cxrules.ir.reading import BLANKS, NUMBER_TEXT  # noqa: E402 - the shared rules
 
 MIN_US = -62135596800000000  # 0001-01-01T00:00:00Z
 MAX_US = 253402300799999999  # 9999-12-31T23:59:59.999999Z
@@ -163,10 +163,13 @@ def num_of(v: V) -> str:
 
 
 def parse_number(s: str) -> str:
-    """SQL DOUBLE or NULL: a string read as a number (NUMBER_TEXT), else NULL."""
+    """SQL DOUBLE or NULL: a string read as a number (NUMBER_TEXT), else NULL. A nan with a
+    sign ("-nan", as Python's float reads it) is NaN by name: Spark's cast has no sign before
+    nan (Java's parser reads "NaN" only, Spark adds "nan" in any case)."""
     return (
-        f"CASE WHEN regexp_matches({s}, {lit(NUMBER_TEXT)}) "
-        f"THEN TRY_CAST(regexp_replace({s}, '[ \\t\\n\\r\\f\\v]', '', 'g') AS DOUBLE) END"
+        f"CASE WHEN regexp_matches({s}, {lit(to_end(NUMBER_TEXT))}) THEN "
+        f"CASE WHEN regexp_matches({s}, '[nN][aA][nN]') THEN CAST('NaN' AS DOUBLE) "
+        f"ELSE TRY_CAST(regexp_replace({s}, {lit(BLANKS)}, '', 'g') AS DOUBLE) END END"
     )
 
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from functools import lru_cache
 
-from cxrules.engines.sql.text import DAY_US, lit
+from cxrules.engines.sql.text import DAY_US, lit, to_end
 from cxrules.ir.reading import INSTANT_TEXT
 from cxrules.time.instants import FIRST_US, LAST_US, MAX_US, MIN_US, from_us, to_us
 from cxrules.time.zones import zone as lookup
@@ -133,7 +133,7 @@ class ZoneTables:
         into column `out` (`values.INSTANT_TEXT`; naive text is a wall clock in `zone`; an
         impossible date or time is NULL), in integer arithmetic every SQL dialect has: each
         level keeps the columns of the one below (`*`) and adds these."""
-        rx = lit(INSTANT_TEXT)
+        rx = lit(to_end(INSTANT_TEXT))
         pre = f"_{out}"
 
         def g(n: int) -> str:

@@ -153,23 +153,28 @@ def test_values_the_sql_writes_for_spark_answer_as_on_the_python_engine(
 ) -> None:
     """What SQLGlot would render wrongly or Spark refuse, in one audit (a Spark audit costs
     seconds): `tiers contains 1` (a literal's boolean part is no `CASE WHEN NULL`), `weekday`
-    (DuckDB's isodow is not Spark's dayofweek, which starts on Sunday) and ints beyond 2**53
-    (HUGEINT is DECIMAL(38, 0) on Spark)."""
+    (DuckDB's isodow is not Spark's dayofweek, which starts on Sunday), ints beyond 2**53
+    (HUGEINT is DECIMAL(38, 0) on Spark), a text "-nan" (Spark's cast has no sign before nan)
+    and texts ending with U+2028 or U+0085 (in Java's regex \\v is any vertical space and `$`
+    matches before a final line terminator)."""
     head = '  owner "Sales"\n  description "Rendered for Spark."\n'
     policies = {
         "tier": "forbid order.placed where tiers contains 1",
         "weekend": "forbid order.placed where weekday >= 6",
         "big": "forbid order.placed where order_no == 9007199254740993",
+        "nan": "forbid order.placed where note + 1 != 9",
+        "stamp": "forbid order.placed where stamp < time",
     }
     (tmp_path / "p.cxr").write_text(
         "".join(f'policy s.{n} "{n}"\n{head}  {rule}\n\n' for n, rule in policies.items()),
         encoding="utf-8",
     )
+    stamp = "2026-03-01T00:00:00Z"
     rows = [  # Friday to Monday
-        ("2026-03-06", [1, 2], 9007199254740992),
-        ("2026-03-07", [3], 9007199254740993),
-        ("2026-03-08", [True], 9007199254740994),
-        ("2026-03-09", ["1"], 1),
+        ("2026-03-06", [1, 2], 9007199254740992, "-nan", stamp + "\u2028"),
+        ("2026-03-07", [3], 9007199254740993, "8", stamp),
+        ("2026-03-08", [True], 9007199254740994, "8\u2028", stamp + "\u0085"),
+        ("2026-03-09", ["1"], 1, "+NaN", None),
     ]
     lines = [
         json.dumps(
@@ -178,9 +183,11 @@ def test_values_the_sql_writes_for_spark_answer_as_on_the_python_engine(
                 "type": "order.placed",
                 "tiers": tiers,
                 "order_no": number,
+                "note": note,
+                "stamp": at,
             }
         )
-        for day, tiers, number in rows
+        for day, tiers, number, note, at in rows
     ]
     (tmp_path / "log.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
     reports = {}
@@ -195,8 +202,16 @@ def test_values_the_sql_writes_for_spark_answer_as_on_the_python_engine(
     for v in reports[engine]["violations"]:
         lines_of.setdefault(v["policy"], []).append(v["evidence"][0]["line"])
     # 1 is in [1, 2] and equals true (True == 1), the text "1" is not the number 1; Saturday and
-    # Sunday are days 6 and 7; only ...993 is ...993
-    assert lines_of == {"s.tier": [1, 3], "s.weekend": [2, 3], "s.big": [2]}
+    # Sunday are days 6 and 7; only ...993 is ...993; "-nan" and "+NaN" are NaN (NaN + 1 is not
+    # 9, 8 + 1 is); a text with a character after the number or the time is neither: missing
+    # in note + 1, no time (hunt32 finding-2)
+    assert lines_of == {
+        "s.tier": [1, 3],
+        "s.weekend": [2, 3],
+        "s.big": [2],
+        "s.nan": [1, 4],
+        "s.stamp": [2],
+    }
 
 
 def test_a_master_url_spark_cannot_take_is_said_before_spark_starts(
