@@ -105,6 +105,7 @@ class SparkEngine(Engine):
             raise EngineError(f"Spark could not start on {master}: {started(exc)}") from None
         backend = SparkBackend(spark, policy_set)
         try:
+            backend.pin()
             outcome = SqlRun(backend, policy_set, source, options).outcome()
         except BaseException as exc:  # Ctrl-C too: the staged events' folder is removed
             backend.close(failed=True)
@@ -136,6 +137,16 @@ def started(exc: BaseException) -> str:
 #: generation, Spark's default); a smaller log is interpreted (`SparkBackend.interpret`).
 COMPILED_FROM = int(os.environ.get("CXRULES_SPARK_COMPILED_FROM", "200000"))
 WHOLE_STAGE = "spark.sql.codegen.wholeStage"
+#: What the plans need of the session, whatever its owner set (a notebook's session, or one a
+#: user changed between audits): ANSI mode off (Spark 4's default is on, under which a cast the
+#: plans allow to saturate, a double past BIGINT, stops the statement with ARITHMETIC_OVERFLOW),
+#: the session zone UTC, string literals read with their escapes. Set for each audit and given
+#: back when it ends (`SparkBackend.pin`).
+PINNED = {
+    "spark.sql.ansi.enabled": "false",
+    "spark.sql.session.timeZone": "UTC",
+    "spark.sql.parser.escapedStringLiterals": "false",
+}
 
 
 def free_java() -> None:
@@ -167,6 +178,14 @@ class SparkBackend(Backend):
         # the session's whole-stage codegen setting while this audit turned it off (None: it
         # had none), False while the audit has not changed it
         self.codegen: str | None | bool = False
+        self.pinned: dict[str, str | None] = {}  # `PINNED`'s settings as the session had them
+
+    def pin(self) -> None:
+        """Set `PINNED` for this audit, keeping the session's own values for `give_back`."""
+        conf = self.spark.conf
+        for key, value in PINNED.items():
+            self.pinned[key] = conf.get(key, None)
+            conf.set(key, value)
 
     def sql(self, sql: str) -> Any:
         return self.spark.sql(to_spark(sql))
@@ -347,6 +366,12 @@ class SparkBackend(Backend):
                 raise
 
     def give_back(self) -> None:
+        for key, value in self.pinned.items():
+            if value is None:
+                self.spark.conf.unset(key)
+            else:
+                self.spark.conf.set(key, value)
+        self.pinned = {}
         if self.codegen is not False:
             if self.codegen is None:
                 self.spark.conf.unset(WHOLE_STAGE)

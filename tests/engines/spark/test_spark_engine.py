@@ -214,6 +214,47 @@ def test_values_the_sql_writes_for_spark_answer_as_on_the_python_engine(
     }
 
 
+def test_an_audit_runs_whatever_the_session_was_set_to_and_gives_it_back(
+    tmp_path: Path, engine: str
+) -> None:
+    """A session the user set to ANSI mode (Spark 4's default) and another zone between audits:
+    the audit stopped at an ARITHMETIC_OVERFLOW (a sum's limbs cast a double past BIGINT), and
+    the zone was whatever the session had. Each audit now sets what the plans need and gives
+    the session its own settings back (hunt32 finding-3)."""
+    from cxrules.engines.spark import engine as spark_engine
+    from cxrules.engines.spark.session import session
+
+    (tmp_path / "p.cxr").write_text(
+        'policy s.sum "Sum"\n  owner "Sales"\n  description "d"\n'
+        "  metric s = sum(total of order.placed)\n  require s <= 100\n\n"
+        'policy s.night "Night"\n  owner "Sales"\n  description "d"\n'
+        '  zone "Europe/Istanbul"\n  forbid order.placed where local_hour < 6\n',
+        encoding="utf-8",
+    )
+    lines = [
+        '{"time": "2026-03-06T02:30:00Z", "type": "order.placed", "total": 1e300}',
+        '{"time": "2026-03-06T03:30:00Z", "type": "order.placed", "total": 1.5}',
+    ]
+    (tmp_path / "log.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    request = {"policies": [str(tmp_path / "p.cxr")], "logs": [str(tmp_path / "log.jsonl")]}
+    want = json.loads(render_json(run_audit(AuditRequest(**request, engine="python"))[0]))
+    conf = session(spark_engine.DEFAULT_MASTER).conf
+    own = {"spark.sql.ansi.enabled": "true", "spark.sql.session.timeZone": "Pacific/Kiritimati"}
+    try:
+        for key, value in own.items():
+            conf.set(key, value)
+        got = json.loads(render_json(run_audit(AuditRequest(**request, engine=engine))[0]))
+        assert {key: conf.get(key) for key in own} == own
+    finally:
+        for key in own:
+            conf.set(key, spark_engine.PINNED[key])
+    assert got.pop("engine") == "spark"
+    want.pop("engine")
+    assert got == want
+    # 05:30 in Istanbul is night (03:30 UTC + 3 h): one breach; 1e300 + 1.5 is over 100
+    assert [v["policy"] for v in got["violations"]] == ["s.night", "s.sum"]
+
+
 def test_a_master_url_spark_cannot_take_is_said_before_spark_starts(
     tmp_path: Path, engine: str
 ) -> None:
