@@ -213,6 +213,19 @@ _PERSONS = {
 }
 
 #: Nouns without 'a': "water is served", "no marketing may be sent".
+#: Things that are left by someone rather than leave: "a voicemail is left", not "a voicemail
+#: leaves" (`left` is active for everything else: a customer, an arm, a package leaves).
+_LEFT_BEHIND = {
+    "comment",
+    "feedback",
+    "message",
+    "note",
+    "rating",
+    "review",
+    "tip",
+    "voicemail",
+}
+
 _MASS = {
     "advice",
     "bread",
@@ -351,6 +364,8 @@ def event_words(event_type: str) -> EventWords:
     if not dot or not _NOUN.fullmatch(noun) or not _VERB.fullmatch(verb) or noun.endswith("ed"):
         return EventWords(type=event_type)
     words = noun.replace("_", " ")
+    if verb == "left" and noun.rpartition("_")[2] in _LEFT_BEHIND:
+        return EventWords(event_type, words, verb, "passive", participle=verb)
     if verb in _ACTIVE:
         base, third = _ACTIVE[verb]
         return EventWords(event_type, words, verb, "active", base, third, verb)

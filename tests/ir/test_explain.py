@@ -429,6 +429,11 @@ def test_text_is_wrapped_at_the_width(tmp_path: Path) -> None:
             "no şikayet.açıldı event may occur",
         ),
         ("call.*", "a call.* event occurs", "a call.* event must occur", None),
+        # things left by someone are left, not leaving (hunt37 finding-1)
+        ("voicemail.left", "a voicemail is left", None, "no voicemail may be left"),
+        ("voice_message.left", "a voice message is left", "a voice message must be left", None),
+        ("feedback.left", "feedback is left", None, None),
+        ("guest.left", "a guest leaves", None, "no guest may leave"),
         ("ticket", "a ticket event occurs", None, None),
     ],
 )
