@@ -103,13 +103,23 @@ def capitalize(phrase: Phrase) -> Phrase:
     return phrase
 
 
+#: Words said letter by letter although they hold a vowel: 'an SLA', 'an RMA'.
+_SPELLED = {"nda", "mri", "rma", "sla"}
+
+
 def article(word: str) -> str:
     """'a' or 'an' before a word.
 
     >>> [article(w) for w in ("complaint", "order", "user", "hour", "`x`")]
     ['a', 'an', 'a', 'an', 'a']
+    >>> [article(w) for w in ("sms", "sla", "hr", "crm", "x.y", "nps", "faq")]
+    ['an', 'an', 'an', 'a', 'an', 'an', 'a']
     """
     w = word.lower()
+    head = re.split(r"[^a-z]", w, maxsplit=1)[0]
+    if head in _SPELLED or (head and len(head) <= 4 and not re.search("[aeiouy]", head)):
+        # said letter by letter: 'an SMS', 'an SLA', 'an HR', 'a CRM', 'an x.y event'
+        return "an" if head[0] in "aefhilmnorsx" else "a"
     if w.startswith(("hour", "honest", "honour", "heir")):
         return "an"
     if w.startswith(("uni", "use", "usu", "uti", "eu", "one", "once")):
@@ -302,6 +312,8 @@ class EventWords:
         """'a complaint', 'it', 'no marketing', 'a staff member', 'a `x.y` event'."""
         if it and self.noun is not None:
             return ["it"]
+        if self.type == "*":  # any event, not 'a * event'
+            return ["no event" if no else "an event"]
         if self.noun is None:
             head = "no" if no else article(self.type)
             return [f"{head} ", Code(self.type), " event"]
@@ -407,8 +419,9 @@ class Pattern:
             head = join(parts, last=" or ")
         else:
             names: Phrase = join([[Code(e.type)] for e in events], last=" or ")
-            head = EventWords(type=events[0].type).clause(form)
-            head = [head[0], *names, *head[2:]]
+            lead = "no " if form == "never" else f"{article(events[0].type)} "
+            # ' event may occur': the words after the name of a quoted type
+            head = [lead, *names, *EventWords(type="x").clause(form)[2:]]
         if where and self.pattern.where is not None:
             return cat(head, self.where())
         return head
@@ -485,14 +498,16 @@ def _is_time(e: Any) -> bool:
 
 def _history(e: ir.History) -> Phrase:
     p = Pattern(e.pattern)
-    kinds = cat(p.types(), " events", p.where())
+    # `count(*)`: 'the number of earlier events', not 'of earlier * events'
+    any_type = e.pattern.types == ("*",)
+    kinds = cat("events" if any_type else cat(p.types(), " events"), p.where())
     if e.fn == "count":
         if e.include_current:
             return cat("the number of ", kinds, " so far, this one included")
         return cat("the number of earlier ", kinds)
     which = "last" if e.fn == "last" else "first"
     what: Phrase = [Code(e.field)] if e.field else ["time"]
-    single = cat(p.types(), " event", p.where())
+    single = cat("event" if any_type else cat(p.types(), " event"), p.where())
     return cat("the ", what, f" of the {which} ", single)
 
 

@@ -274,7 +274,7 @@ CASES = {
         "",
         "  per case\n  when * where count(*) == 0\n"
         "  expect ticket.take_in_charge within 2h, trigger counts\n",
-        "For each case: when a * event occurs where the number of earlier * events is 0, a "
+        "For each case: when an event occurs where the number of earlier events is 0, a "
         "ticket.take_in_charge event must occur within 2h; the triggering event itself counts "
         "when it matches.",
     ),
@@ -434,6 +434,13 @@ def test_text_is_wrapped_at_the_width(tmp_path: Path) -> None:
         ("voice_message.left", "a voice message is left", "a voice message must be left", None),
         ("feedback.left", "feedback is left", None, None),
         ("guest.left", "a guest leaves", None, "no guest may leave"),
+        # letters said one by one take 'an'; '*' is any event (hunt37 finding-2)
+        ("sms.sent", "an sms is sent", None, "no sms may be sent"),
+        ("sla.breached", "an sla is breached", None, None),
+        ("hr.notified", "an hr is notified", None, None),
+        ("crm.updated", "a crm is updated", None, None),
+        ("x.y", "an x.y event occurs", None, None),
+        ("*", "an event occurs", "an event must occur", "no event may occur"),
         ("ticket", "a ticket event occurs", None, None),
     ],
 )
