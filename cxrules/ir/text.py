@@ -246,14 +246,23 @@ def _laid_out(e: Any) -> tuple[str, int]:  # noqa: C901 - one branch per node ki
 
 def window_text(w: ir.Window) -> str:
     """'within 24h', 'by end of day', 'by 17:00', 'by last(appointment.booked).window_end',
-    'between 10min and 40min after', 'at least 1d after'.
+    'between 10min and 40min after', 'at least 1d after'; a clock that pauses says so, as the
+    policy writes it, since its deadline lies later than the window alone would put it.
 
     >>> d = lambda s, t: ir.Duration(seconds=s, text=t)
     >>> window_text(ir.Window(direction="after", max=d(60, "1min")))
     'within 1min'
     >>> window_text(ir.Window(direction="after", min=d(600, "10min"), max=d(2400, "40min")))
     'between 10min and 40min after'
+    >>> window_text(ir.Window(direction="after", max=d(3600, "1h"), paused_while="waiting"))
+    'within 1h paused while waiting'
     """
+    limited = w.max is not None or w.deadline is not None
+    paused = f" paused while {w.paused_while}" if w.paused_while and limited else ""
+    return _window_text(w) + paused
+
+
+def _window_text(w: ir.Window) -> str:
     if isinstance(w.deadline, ir.CalendarPoint):
         p = w.deadline
         return f"by {p.time}" if p.point == "time_of_day" else f"by {p.point.replace('_', ' ')}"

@@ -394,8 +394,15 @@ def test_paused_clock_moves_the_deadline() -> None:
     result = run(p, log)
     assert kinds(result) == [("late", "e5")]
     assert result.violations[0].details["deadline"] == "2026-03-02T11:30:00+03:00"
+    # the pause that moved the deadline is named (hunt37 finding-3)
+    assert result.violations[0].sentence == (
+        "ticket.opened of ticket t-2 at 2026-03-02 10:00:00+03:00: ticket.solved only at "
+        "11:35:00, 5m after the deadline 11:30:00 (within 1h paused while waiting)"
+    )
     assert [(o.trigger.id, o.deadline) for o in result.pending] == [("e9", None)]
-    assert "clock paused with 30m left" in result.pending[0].sentence
+    assert result.pending[0].sentence.endswith(
+        ": waiting for ticket.solved within 1h paused while waiting (clock paused with 30m left)"
+    )
     assert counts(result) == tally(scopes=3, activations=3, satisfied=1, violated=1, pending=1)
 
 
