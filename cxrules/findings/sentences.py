@@ -284,7 +284,7 @@ def _lasted(f: Finding, limit: ir.Duration, clock: Clock | None, aside: str = ",
     lasted = format_duration(_seconds(f.end - f.start))
     if clock is None or limit.calendar is None or limit.unit != "hours":
         return lasted
-    opening = format_duration(_seconds(clock.elapsed(f.start, f.end, limit)))
+    opening = format_duration(_seconds(clock.elapsed(f.start, f.end, limit)), days=False)
     close = ")" if aside.endswith("(") else ""
     return f"{opening} of business hours{aside}{lasted} in all{close}"
 
@@ -662,8 +662,9 @@ def _deadline_text(policy: ir.Policy, w: ir.Window, p: Pending, t: Times, zone: 
         return "no deadline"
     left = _seconds(p.remaining)
     if w.max is not None and w.max.unit == "hours":
-        # Business time: hours of opening time, not hours of the day.
-        return f"clock paused with {round(left / 3600, 2):g} business hours left"
+        # Business time: hours of opening time, not hours of the day, written as a stretch's
+        # ('7h50m of business hours', '84h08m50s …'), not '7.83 business hours' nor '3d12h…'
+        return f"clock paused with {format_duration(left, days=False)} of business hours left"
     return f"clock paused with {format_duration(left)} left"
 
 

@@ -68,14 +68,18 @@ def _half_up(x: float) -> int:
     return math.floor(x + 0.5)
 
 
-def format_duration(seconds: float, digits: int = 6) -> str:
+def format_duration(seconds: float, digits: int = 6, *, days: bool = True) -> str:
     """A duration for a report sentence, exact to `digits` decimals of a second (half up): every
     unit from the largest down to the last one that is not zero, fractions on the seconds.
+    `days=False` counts in hours at most, for opening time: 84 business hours are '84h', not
+    '3d12h', which reads as three days.
 
     >>> [format_duration(s) for s in (0, 0.5, 30, 30.5, 132, 3900, 3930, 86400, 183600, -90)]
     ['0s', '0.5s', '30s', '30.5s', '2m12s', '1h05m', '1h05m30s', '1d', '2d03h', '-1m30s']
     >>> format_duration(183605.25), format_duration(47.3333333, digits=3)
     ('2d03h00m05.25s', '47.333s')
+    >>> format_duration(302930, days=False), format_duration(1800, days=False)
+    ('84h08m50s', '30m')
     """
     if not math.isfinite(seconds):
         raise ValueError(f"cannot format a duration of {seconds} seconds")
@@ -84,10 +88,10 @@ def format_duration(seconds: float, digits: int = 6) -> str:
     ticks = _half_up(abs(seconds) * scale)  # in units of 10**-digits s
     if ticks == 0:
         return "0s"
-    days, rest = divmod(ticks, 86_400 * scale)
+    whole_days, rest = divmod(ticks, 86_400 * scale) if days else (0, ticks)
     hours, rest = divmod(rest, 3_600 * scale)
     minutes, rest = divmod(rest, 60 * scale)
-    values = (days, hours, minutes, rest)
+    values = (whole_days, hours, minutes, rest)
     first = next(i for i, v in enumerate(values) if v)
     last = max(i for i, v in enumerate(values) if v)
     parts = []

@@ -103,7 +103,40 @@ def test_a_paused_business_clock_reports_opening_hours_left() -> None:
     (pending,) = result.pending
     assert pending.deadline is None
     # 11 opening hours, not "11h" of the day: 16h - (10:00 to 15:00).
-    assert "clock paused with 11 business hours left" in pending.sentence
+    assert "clock paused with 11h of business hours left" in pending.sentence
+
+
+def test_a_paused_business_clock_writes_what_is_left_as_a_duration() -> None:
+    # 39h50m of opening time: not '39.83 business hours', nor '1d15h50m', which reads as a
+    # day and more (hunt37 finding-4)
+    on_hold = ir.State(name="on_hold", start=pat("case.on_hold"), end=pat("case.resumed"))
+    window = ir.Window(direction="after", max=business("40h"), paused_while="on_hold")
+    log = Log()
+    log.add("+0s", "complaint.filed", customer="c-1")  # Monday 10:00
+    log.add("+10min", "case.on_hold", customer="c-1")  # 10 opening minutes used
+    result = run(escalate(window, (on_hold,)), log, calendars={"office": OFFICE})
+    (pending,) = result.pending
+    assert pending.sentence.endswith("(clock paused with 39h50m of business hours left)")
+
+
+def test_a_gap_of_more_than_a_day_of_opening_time_is_said_in_hours() -> None:
+    # Over 24 opening hours, the opening time of a gap is said in hours, never '1d…', which
+    # reads as a day (hunt37 finding-4)
+    open_state = ir.State(name="open", start=pat("desk.opened"), end=pat("desk.closed"))
+    staffed = ir.State(name="staffed", start=pat("agent.in"), end=pat("agent.out"), by="agent")
+    rule = ir.Invariant(
+        during="open",
+        condition=op(">=", ir.StateRef(name="staffed", fn="count"), lit(1)),
+        grace=business("1h"),
+    )
+    log = Log()
+    log.add("+6h", "desk.opened")  # Monday 16:00, nobody in
+    log.add("+4d30min", "agent.in", agent="a")  # Friday 10:30: 1h + 3 × 8h + 1h30m = 26h30m
+    log.add("+4d6h", "desk.closed")
+    result = run(policy(rule, states=(open_state, staffed)), log, calendars={"office": OFFICE})
+    assert result.violations[0].sentence.endswith(
+        "(26h30m of business hours, 3d18h30m in all; grace 1h)"
+    )
 
 
 def test_ten_thousand_business_hours_end_years_later() -> None:
