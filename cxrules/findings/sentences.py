@@ -393,8 +393,14 @@ def _response(
         else:  # exactly at the next period's midnight, which the period excludes
             by = f"when the {period} had ended"
         return f"{head} at {at}: {expect} only at {came}, {by} ({window_text(w)})", details
+    # `each`: an event in the window may have gone to an older obligation, so 'no X within 1d'
+    # alone would deny an X the log shows
+    older = f.trigger.type if len(rule.trigger.pattern.types) == 1 else "trigger"
+    used = f" not already used by an older {older}" if rule.each else ""
+    spared = ""
     return (
-        f"{head} at {t(f.start)}: no {expect} {window_text(w)} (deadline {t(deadline)})"
+        f"{head} at {t(f.start)}: no {expect} {window_text(w)}{used} "
+        f"(deadline {t(deadline)}){spared}"
     ), details
 
 

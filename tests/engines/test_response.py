@@ -182,6 +182,13 @@ def test_each_with_one_late_event_leaves_the_younger_obligation_missing() -> Non
     result = run(escalate(each=True), log, as_of="+40h")
     assert sorted(kinds(result)) == [("late", "e1"), ("missing", "e2")]
     assert counts(result) == tally(activations=2, violated=2)
+    # the escalation at +25h is in e2's window: its sentence says it went to the older one
+    # (hunt37 finding-5)
+    (missing,) = [v for v in result.violations if v.kind == "missing"]
+    assert missing.sentence == (
+        "complaint.filed of customer c-1 at 2026-03-02 20:00:00+03:00: no case.escalated within "
+        "24h not already used by an older complaint.filed (deadline 2026-03-03 20:00:00+03:00)"
+    )
 
 
 def test_unless_cancels_an_open_obligation_but_not_a_missed_one() -> None:
