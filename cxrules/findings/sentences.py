@@ -303,9 +303,11 @@ def _violation_text(
     if isinstance(rule, ir.ForbidAfter):
         assert f.trigger is not None
         head = about(policy, f.scope, f.trigger.type, f.count)
+        # `unless`: a cancelling event before the forbidden one would have closed the window
+        spared = f", with no {pattern_text(rule.unless)} before it" if rule.unless else ""
         return (
             f"{head} at {t(f.start)}: forbidden {pattern_text(rule.pattern)} "
-            f"at {t(f.end)} ({window_text(rule.window)})"
+            f"at {t(f.end)} ({window_text(rule.window)}){spared}"
         ), {}
     if isinstance(rule, ir.RateLimit):
         label = scope_label(policy, f.scope)
@@ -397,7 +399,8 @@ def _response(
     # alone would deny an X the log shows
     older = f.trigger.type if len(rule.trigger.pattern.types) == 1 else "trigger"
     used = f" not already used by an older {older}" if rule.each else ""
-    spared = ""
+    # `unless`: a cancelling event up to the deadline would have spared it
+    spared = f", and no {pattern_text(rule.unless)} by then" if rule.unless else ""
     return (
         f"{head} at {t(f.start)}: no {expect} {window_text(w)}{used} "
         f"(deadline {t(deadline)}){spared}"

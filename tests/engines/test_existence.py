@@ -105,6 +105,19 @@ def test_forbid_after_pending_and_unless() -> None:
     assert counts(result) == tally(scopes=2, activations=2, pending=1, cancelled=1)
 
 
+def test_forbid_after_with_unless_says_none_came_first() -> None:
+    # the reinstatement came after the charge: too late to close the window (hunt37 finding-6)
+    log = Log()
+    log.add("+0s", "order.cancelled", order="o-1")
+    log.add("+20min", "payment.charged", order="o-1")
+    log.add("+30min", "order.reinstated", order="o-1")
+    result = run(forbid_after(unless=pat("order.reinstated")), log)
+    assert result.violations[0].sentence == (
+        "order.cancelled of order o-1 at 2026-03-02 10:00:00+03:00: forbidden "
+        "payment.charged at 10:20:00 (within 1h), with no order.reinstated before it"
+    )
+
+
 def sms_limit() -> ir.Policy:
     rule = ir.RateLimit(pattern=pat("sms.sent"), at_most=2, within=ir.Duration(seconds=3600))
     return policy(rule, scope=("customer",))

@@ -199,6 +199,12 @@ def test_unless_cancels_an_open_obligation_but_not_a_missed_one() -> None:
     log.add("+25h", "complaint.withdrawn", customer="c-2")  # too late to cancel
     result = run(escalate(unless=pat("complaint.withdrawn")), log)
     assert kinds(result) == [("missing", "e3")]
+    # the withdrawal at +25h came after the deadline: the sentence says none came by then
+    # (hunt37 finding-6)
+    assert result.violations[0].sentence == (
+        "complaint.filed of customer c-2 at 2026-03-02 10:00:00+03:00: no case.escalated within "
+        "24h (deadline 2026-03-03 10:00:00+03:00), and no complaint.withdrawn by then"
+    )
     assert counts(result) == tally(scopes=2, activations=2, violated=1, cancelled=1)
 
 
