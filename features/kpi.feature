@@ -309,7 +309,7 @@ Feature: Survey KPIs (seeds 000, 002 and 003)
     And the violations are:
       | policy                 | kind   | scope                                 | start               | end                 | severity |
       | callcenter.p90-by-queue | metric | queue_of_call=sales, week=2026-W10 | 2026-03-02T00:00:00 | 2026-03-09T00:00:00 | low      |
-    And the violation sentence is "p90 for queue_of_call=sales in week 2026-W10 was 1m30s (90th percentile by nearest rank of 4 call.answered; required <= 1m)"
+    And the violation sentence is "p90 for queue_of_call=sales in week 2026-W10 was 1m30s (90th percentile by nearest rank of 4 call.answered; required <= 1min)"
     And the violation details are:
       | key        | value        |
       | value      | 90           |
@@ -348,4 +348,4 @@ Feature: Survey KPIs (seeds 000, 002 and 003)
     And the violations are:
       | policy                  | kind   | scope          | start               | end                 |
       | callcenter.p90-nearest  | metric | day=2026-03-02 | 2026-03-02T00:00:00 | 2026-03-03T00:00:00 |
-    And the violation sentence is "p90_nearest in day 2026-03-02 was 1m10s (90th percentile by nearest rank of 5 call.answered; required <= 1m)"
+    And the violation sentence is "p90_nearest in day 2026-03-02 was 1m10s (90th percentile by nearest rank of 5 call.answered; required <= 1min)"

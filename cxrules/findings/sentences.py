@@ -16,6 +16,7 @@ from typing import Any
 from cxrules import ir
 from cxrules.findings.model import Cell, Finding, Pending
 from cxrules.findings.text import Times, iso, value_text
+from cxrules.ir.phrases import compact_duration
 from cxrules.ir.ranks import METHOD_NAMES
 from cxrules.ir.reading import read_instant
 from cxrules.ir.text import (
@@ -506,11 +507,17 @@ def _value_check(
 
 
 def show(metric: ir.Metric, value: float) -> str:
-    """A threshold in the metric's unit, as the policy writes it: '80%', '47s', '40'."""
+    """A threshold in the metric's unit, as the policy writes it: '80%', '47s', '1min', '40'
+    (never '1m', a spelling the language refuses and a reader may take for a month).
+
+    >>> m = ir.Metric.model_construct(unit="duration")
+    >>> show(m, 60), show(m, 90), show(m, 7200)
+    ('1min', '90s', '2h')
+    """
     if metric.unit == "percent":
         return percent(value)
     if metric.unit == "duration":
-        return format_duration(value)
+        return compact_duration(value)
     return number(value)
 
 

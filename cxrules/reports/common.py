@@ -25,7 +25,7 @@ from cxrules.reports.model import (
     Report,
     Violation,
 )
-from cxrules.time.format import DURATION_TEXT
+from cxrules.time.format import read_report_duration
 
 if TYPE_CHECKING:
     from cxrules.diagnostics import Diagnostic
@@ -275,7 +275,7 @@ def metric_value(value: MetricValue) -> str:
     bound = value.threshold.split()[-1] if value.threshold.split() else ""
     if unit == "number" and bound.endswith("%"):  # a report written before `unit` was
         unit = "percent"
-    elif unit == "number" and DURATION_TEXT.fullmatch(bound):
+    elif unit == "number" and read_report_duration(bound) is not None:
         unit = "duration"
     texts = (value.threshold, value.warn)
     against = tuple(b for b in (_bound(t, unit) for t in texts if t) if b is not None)
@@ -283,20 +283,18 @@ def metric_value(value: MetricValue) -> str:
 
 
 def _bound(threshold: str, unit: str) -> float | None:
-    """The value of a threshold as `threshold_text` writes it ('>= 80%', '<= 1m30s', '>= 40'),
-    in the metric's unit (a fraction, seconds, a number); None when it is not one.
+    """The value of a threshold as `threshold_text` writes it ('>= 80%', '<= 1min', '>= 40'; a
+    report written before as '<= 1m30s'), in the metric's unit (a fraction, seconds, a number);
+    None when it is not one.
 
     >>> _bound(">= 80%", "percent"), _bound("<= 1m30.5s", "duration"), _bound(">= -40", "number")
     (0.8, 90.5, -40.0)
+    >>> _bound("<= 1min", "duration"), _bound("<= 2h", "duration")
+    (60.0, 7200.0)
     """
     text = threshold.split()[-1] if threshold.split() else ""
     if unit == "duration":
-        match = DURATION_TEXT.fullmatch(text)
-        if match is None or not text:
-            return None
-        parts = (match[1], match[2], match[3], match[4])
-        size = sum(float(p[:-1]) * f for p, f in zip(parts, (86400, 3600, 60, 1), strict=True) if p)
-        return -size if text.startswith("-") else size
+        return read_report_duration(text)
     if unit == "percent" and not text.endswith("%"):
         return None
     try:

@@ -17,7 +17,7 @@ from cxrules.ir.text import figure, key_text, part_text, warns_text
 from cxrules.reports.common import html_text, scope_text
 from cxrules.reports.model import MetricValue, PolicySummary
 from cxrules.reports.svg import BAD_COLOR, NONE_COLOR, OK_COLOR, WARN_COLOR, clip, num, svg_document
-from cxrules.time.format import format_duration
+from cxrules.time.format import format_duration, read_report_duration
 
 STATUS_COLOR = {
     "ok": OK_COLOR,
@@ -28,8 +28,6 @@ STATUS_COLOR = {
 }
 MAX_GROUP_CHARTS = 24
 _BOUND = re.compile(r"\s*(>=|<=|==|!=|>|<)\s*(\S.*?)\s*")
-_DURATION_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|d|h|m|s)")
-_SECONDS = {"ms": 0.001, "s": 1.0, "m": 60.0, "h": 3600.0, "d": 86400.0}
 _NICE_SECONDS = (1, 2, 5, 10, 15, 30, 60, 120, 300, 600, 900, 1800, 3600, 7200, 14400, 21600,
                  43200, 86400, 172800, 604800)  # fmt: skip
 
@@ -54,6 +52,8 @@ def parse_bound(text: str | None, unit: str) -> Bound | None:
 
     >>> parse_bound(">= 80%", "percent"), parse_bound("<= 1m30s", "duration").value
     (Bound(op='>=', value=0.8, text='>= 80%'), 90.0)
+    >>> parse_bound("<= 1min", "duration").value, parse_bound("<= 1w", "duration").value
+    (60.0, 604800.0)
     >>> parse_bound(">= 40", "number").value, parse_bound("about 40", "number")
     (40.0, None)
     """
@@ -66,11 +66,8 @@ def parse_bound(text: str | None, unit: str) -> Bound | None:
     try:
         if written.endswith("%"):
             value = float(written[:-1]) / 100
-        elif unit == "duration" and _DURATION_PART.match(written):
-            parts = _DURATION_PART.findall(written)
-            if "".join(n + u for n, u in parts) != written:
-                return None
-            value = sum(float(n) * _SECONDS[u] for n, u in parts)
+        elif unit == "duration" and (seconds := read_report_duration(written)) is not None:
+            value = seconds
         else:
             value = float(written)
     except ValueError:
@@ -175,8 +172,7 @@ def unit_of(value: MetricValue) -> str:
     written = value.threshold.split()[-1] if value.threshold.split() else ""
     if written.endswith("%"):
         return "percent"
-    parts = _DURATION_PART.findall(written)
-    if parts and "".join(n + u for n, u in parts) == written:
+    if read_report_duration(written) is not None:
         return "duration"
     return "number"
 

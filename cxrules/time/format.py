@@ -20,6 +20,7 @@ from cxrules.time.calendars import CalendarError, zone
 __all__ = [
     "DURATION_TEXT",
     "DurationTextError",
+    "read_report_duration",
     "UNITS",
     "format_clock",
     "format_duration",
@@ -110,6 +111,24 @@ def format_duration(seconds: float, digits: int = 6, *, days: bool = True) -> st
 
 #: A duration as `format_duration` writes it ("30.5s", "2m12s", "1h05m", "2d03h00m05s").
 DURATION_TEXT = re.compile(r"-?(?=\d)(\d+d)?(\d+h)?(\d+m(?!i))?(\d+(\.\d+)?s)?")
+
+_REPORT_PART = re.compile(r"(\d+(?:\.\d+)?)(ms|min|w|d|h|m|s)")
+_REPORT_UNITS = {"ms": 0.001, "s": 1, "m": 60, "min": 60, "h": 3600, "d": 86400, "w": 604800}
+
+
+def read_report_duration(text: str) -> float | None:
+    """Seconds of a duration a report wrote: measured ('2m12s', '2d03h', `format_duration`) or
+    a threshold as the policy writes it ('1min', '90s', '1w'); None for any other text.
+
+    >>> [read_report_duration(t) for t in ("1m30s", "1min", "2h", "1w", "-90s", "40", "1x")]
+    [90.0, 60.0, 7200.0, 604800.0, -90.0, None, None]
+    """
+    body = text[1:] if text.startswith("-") else text
+    parts = _REPORT_PART.findall(body)
+    if not parts or "".join(n + u for n, u in parts) != body:
+        return None
+    size = sum(float(n) * _REPORT_UNITS[u] for n, u in parts)
+    return -size if text.startswith("-") else size
 
 
 def _local(t: datetime, zone_name: str) -> datetime:

@@ -272,6 +272,27 @@ def test_a_value_just_past_its_threshold_is_never_written_as_the_threshold() -> 
     ]
 
 
+def test_a_duration_threshold_is_written_as_the_policy_writes_it() -> None:
+    # hunt37 finding-7: 'require p90 <= 1min' was '(…; required <= 1m)' and "threshold": "<= 1m",
+    # a spelling the language refuses (m could be a month); the table still keeps a value
+    # just past it off it ('1m00.0004s', not '1m')
+    from cxrules.reports.common import metric_value
+
+    wait = ir.Aggregate(fn="avg", pattern=pat("call.answered"), value=attr("wait"))
+    asa = metric_policy(wait, ("<=", 60), ("<=", 90), name="asa", unit="duration")
+    log = Log()
+    log.add("+0s", "call.answered", wait=59.9995)
+    log.add("+1s", "call.answered", wait=60.0013)  # mean 60.0004s
+    result = run(asa, log)
+    (v,) = result.violations
+    assert v.sentence == "asa was 1m00.0004s (mean of 2 call.answered; required <= 1min)"
+    assert v.details["threshold"] == "<= 1min"
+    (row,) = result.policies[0].metrics
+    assert (row.threshold, row.warn) == ("<= 1min", "<= 90s")
+    assert metric_value(row) == "1m00.0004s"
+    assert metric_value(row.model_copy(update={"unit": "number"})) == "1m00.0004s"
+
+
 def test_sums_are_exact_whatever_the_order_of_additions() -> None:
     # sum: 1e16 + 1 - 1e16 is 1 exactly (adding in log order would lose the 1: 0);
     # avg: ten answers of 0.1 add up to exactly 1 (not 0.9999999999999999), so the mean is 0.1
@@ -507,7 +528,7 @@ def test_nearest_rank_and_linear_percentiles_judge_weeks_differently() -> None:
     v = run(weekly_p90("nearest_rank"), log).violations[0]
     assert v.sentence == (
         "p90 in week 2026-W10 was 1m10s (90th percentile by nearest rank of 5 call.answered; "
-        "required <= 1m)"
+        "required <= 1min)"
     )
     assert v.details == {
         "metric": "p90",
@@ -515,7 +536,7 @@ def test_nearest_rank_and_linear_percentiles_judge_weeks_differently() -> None:
         "value": 70.0,
         "population": 5,
         "method": "nearest rank",
-        "threshold": "<= 1m",
+        "threshold": "<= 1min",
     }
     assert run(weekly_p90("linear"), log).violations[0].details["method"] == (
         "linear interpolation"
@@ -603,7 +624,7 @@ def test_a_metric_grouped_by_a_let_of_its_scope() -> None:
     ]
     assert result.violations[0].sentence == (
         "p90 for q=sales was 1m30s (90th percentile by nearest rank of 3 call.answered; "
-        "required <= 1m)"
+        "required <= 1min)"
     )
     assert result.violations[0].scope == {"q": "sales"}
     assert counts(result)["out_of_scope"] == 1
