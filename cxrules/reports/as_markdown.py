@@ -74,11 +74,13 @@ def render_markdown(
     ]
     if report.policies:
         out += [
-            "| policy | severity | activations | satisfied | violated | pending | compliance |",
-            "|---|---|--:|--:|--:|--:|--:|",
+            # cancelled too: without it 4 activations read 3 satisfied, 0 violated, 0 pending
+            "| policy | severity | activations | satisfied | violated | pending | cancelled "
+            "| compliance |",
+            "|---|---|--:|--:|--:|--:|--:|--:|",
         ]
         for p in ranked_policies(report):
-            counts = (p.activations, p.satisfied, p.violated, p.pending)
+            counts = (p.activations, p.satisfied, p.violated, p.pending, p.cancelled)
             out.append(
                 f"| {md(p.id)} | {p.severity} | "
                 + " | ".join(str(n) for n in counts)

@@ -14,15 +14,38 @@ def test_summary_and_table(report: Report) -> None:
         "warning; 1 obligation still open; 3 rejected records."
     )
     start = lines.index(
-        "| policy | severity | activations | satisfied | violated | pending | compliance |"
+        "| policy | severity | activations | satisfied | violated | pending | cancelled "
+        "| compliance |"
     )
     assert lines[start + 1 : start + 6] == [
-        "|---|---|--:|--:|--:|--:|--:|",
-        "| octopus.always-connected | high | 3 | 1 | 2 | 0 | 33.3% |",
-        "| callcenter.service-level | medium | 0 | 0 | 1 | 0 | – |",
-        "| restaurant.wording | low | 4 | 3 | 1 | 0 | 75.0% |",
-        "| complaints.escalate-repeat | high | 2 | 1 | 0 | 1 | 100.0% |",
+        "|---|---|--:|--:|--:|--:|--:|--:|",
+        "| octopus.always-connected | high | 3 | 1 | 2 | 0 | 0 | 33.3% |",
+        "| callcenter.service-level | medium | 0 | 0 | 1 | 0 | 0 | – |",
+        "| restaurant.wording | low | 4 | 3 | 1 | 0 | 0 | 75.0% |",
+        "| complaints.escalate-repeat | high | 2 | 1 | 0 | 1 | 0 | 100.0% |",
     ]
+
+
+def test_the_table_counts_cancelled_obligations(report: Report) -> None:
+    # hunt37 finding-8: 4 activations, 3 satisfied, 0 violated, 0 pending did not add up;
+    # the one cancelled by an 'unless' is its own column, as in the text report
+    policies = [
+        p.model_copy(
+            update={
+                "activations": 4,
+                "satisfied": 3,
+                "violated": 0,
+                "pending": 0,
+                "cancelled": 1,
+                "compliance": 1.0,
+            }
+        )
+        if p.id == "complaints.escalate-repeat"
+        else p
+        for p in report.policies
+    ]
+    lines = render_markdown(report.model_copy(update={"policies": policies})).splitlines()
+    assert "| complaints.escalate-repeat | high | 4 | 3 | 0 | 0 | 1 | 100.0% |" in lines
 
 
 def test_first_violations(report: Report) -> None:
