@@ -26,6 +26,7 @@ from cxrules.reports.common import (
     rejected_by_code,
     scope_text,
     time_span,
+    unjudged_metrics,
     verdict,
     violations_by_policy,
     visible,
@@ -89,6 +90,10 @@ def render_markdown(
         out.append("")
     out += _violations(report, max_violations)
     out += _metrics(report)
+    unjudged = unjudged_metrics(report)
+    if unjudged:
+        out += ["**Metric values not judged** (fewer events than the minimum sample):", ""]
+        out += [f"- {md(policy.id)}: {md(values)}" for policy, values in unjudged] + [""]
     if report.pending:
         at_risk = sum(1 for p in report.pending if p.at_risk)
         out += [f"**Open obligations:** {len(report.pending)} ({at_risk} at risk)", ""]

@@ -34,6 +34,7 @@ from cxrules.reports.common import (
     rejected_by_code,
     scope_text,
     time_span,
+    unjudged_metrics,
     verdict,
     violations_by_policy,
     visible,
@@ -102,6 +103,7 @@ def render_text(
     _policy_table(console, report)
     _violations(console, report, max_violations)
     _metrics(console, report)
+    _unjudged(console, report)
     _pending(console, report, max_pending)
     _rejected(console, report, max_rejected)
     console.print()
@@ -280,6 +282,16 @@ def _metrics(console: Console, report: Report) -> None:
                 f"; {levels}",
             ),
         )
+
+
+def _unjudged(console: Console, report: Report) -> None:
+    unjudged = unjudged_metrics(report)
+    if not unjudged:
+        return
+    console.print()
+    console.print(_line(("Metric values not judged: fewer events than the minimum sample", "bold")))
+    for policy, values in unjudged:
+        _item(console, _line((policy.id, "bold"), f": {values}"))
 
 
 def _pending(console: Console, report: Report, limit: int) -> None:

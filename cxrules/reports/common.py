@@ -102,6 +102,27 @@ def flagged_metrics(report: Report) -> list[tuple[PolicySummary, MetricValue]]:
     ]
 
 
+def unjudged_metrics(report: Report, shown: int = 3) -> list[tuple[PolicySummary, str]]:
+    """Per metric policy with values left unjudged for too few events (`insufficient`), how
+    many and which: '1 value (store=s1, 2026-03: n=3)'. Without it, a policy whose every value
+    is so reads only '0 activations, compliance –' in the text and Markdown reports, and an
+    auditor cannot tell why it was not judged."""
+    out = []
+    for policy in ranked_policies(report):
+        few = [v for v in policy.metrics if v.status == "insufficient"]
+        if not few:
+            continue
+        cells = []
+        for v in few[:shown]:
+            where = [clip_values(scope_text(v.group), [v.group])] if v.group else []
+            where += [v.bucket] if v.bucket else []
+            cells.append(f"{', '.join(where) or v.metric}: n={v.population}")
+        if len(few) > shown:
+            cells.append(f"… and {len(few) - shown} more")
+        out.append((policy, f"{plural(len(few), 'value')} ({'; '.join(cells)})"))
+    return out
+
+
 def failing(report: Report, fail_on: str = "low") -> list[Violation]:
     """Violations that fail the audit at the `fail_on` severity, in report order."""
     check_severity(fail_on)

@@ -291,3 +291,57 @@ def test_a_metric_with_too_small_samples_was_activated(report: Report) -> None:
     )
     last = render_text(odd, color=False, width=400).splitlines()[-1]
     assert last.endswith("; 1 policy never activated (callcenter.empty).")
+
+
+def _with_unjudged_nps(report: Report, cells: int) -> Report:
+    """The sample report with an NPS policy whose `cells` stores had too few answers."""
+    from cxrules.reports.model import MetricValue
+
+    first = report.policies[0]
+    nps = first.model_copy(
+        update={
+            "id": "kpi.nps",
+            "title": "NPS",
+            "kind": "metric_check",
+            "activations": 0,
+            "satisfied": 0,
+            "violated": 0,
+            "pending": 0,
+            "cancelled": 0,
+            "compliance": None,
+            "metrics": [
+                MetricValue(
+                    metric="nps",
+                    group={"store": f"s{n}"},
+                    bucket="2026-03",
+                    value=0.0,
+                    population=n,
+                    status="insufficient",
+                    threshold=">= 40",
+                )
+                for n in range(1, cells + 1)
+            ],
+        }
+    )
+    return report.model_copy(update={"policies": [*report.policies, nps]})
+
+
+def test_metric_values_left_unjudged_for_too_few_events_are_named(report: Report) -> None:
+    # hunt37 finding-9: a policy whose every value had fewer events than its minimum sample
+    # read only '0 activations, compliance –', with no word of why
+    from cxrules.reports.as_markdown import render_markdown
+
+    lines = render_text(_with_unjudged_nps(report, 1), color=False).splitlines()
+    at = lines.index("Metric values not judged: fewer events than the minimum sample")
+    assert lines[at + 1] == "  - kpi.nps: 1 value (store=s1, 2026-03: n=1)"
+    text = render_text(_with_unjudged_nps(report, 5), color=False, width=200)
+    assert (
+        "  - kpi.nps: 5 values (store=s1, 2026-03: n=1; store=s2, 2026-03: n=2; store=s3, "
+        "2026-03: n=3; … and 2 more)"
+    ) in text.splitlines()
+    md = render_markdown(_with_unjudged_nps(report, 1))
+    assert (
+        "**Metric values not judged** (fewer events than the minimum sample):\n\n"
+        "- kpi.nps: 1 value (store=s1, 2026-03: n=1)\n"
+    ) in md
+    assert "not judged" not in render_text(report, color=False)
