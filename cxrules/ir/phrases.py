@@ -222,7 +222,6 @@ _PERSONS = {
     "waiter",
 }
 
-#: Nouns without 'a': "water is served", "no marketing may be sent".
 #: Things that are left by someone rather than leave: "a voicemail is left", not "a voicemail
 #: leaves" (`left` is active for everything else: a customer, an arm, a package leaves).
 _LEFT_BEHIND = {
@@ -236,6 +235,7 @@ _LEFT_BEHIND = {
     "voicemail",
 }
 
+#: Nouns without 'a': "water is served", "no marketing may be sent".
 _MASS = {
     "advice",
     "bread",
