@@ -5,13 +5,14 @@ Where SQL cannot say a rule (`each`: the queue that meets the oldest obligation)
 a sequential step run in Python between its stages: the script shows the step's query and the
 table it makes, and cannot be run by hand past it.
 
-The script is what an audit runs, in the order it runs it: `ev` read from the events table,
-then each policy's stages (a table where later queries read it twice, a view otherwise) and its
-final queries: `tally`, `records` (violations), `waiting` (open obligations), `cells`
-(metrics). What an audit learns from the log is given or assumed: the horizon (`as_of`, else
-read from the events as an audit takes it: the last event's time) and the range the zone
-ladders and calendar tables cover (about two years around `as_of`, else around today; an audit
-covers the log's own range). The header says both.
+The script is what an audit runs, in the order it runs it: `ev` read from the events table
+(up to the horizon, as an audit reads it), then each policy's stages (a table where later
+queries read it twice, a view otherwise) and its final queries: `tally`, `records`
+(violations), `waiting` (open obligations), `cells` (metrics). What an audit learns from the
+log is given or assumed: the horizon (`as_of`, else read from the events as an audit takes it:
+the last event's time) and the range the zone ladders and calendar tables cover (about two
+years around `as_of`, else around today; an audit covers the log's own range). The header
+says both.
 """
 
 from __future__ import annotations
@@ -71,7 +72,7 @@ def listing(
     by_id = {plan.policy.id: plan for plan in plans}
     count = len(policy_set.policies)
     horizon = (
-        f"{horizon_us} µs ({_iso(horizon_us)})"
+        f"{horizon_us} µs ({_iso(horizon_us)}), later events left out as an audit leaves them"
         if horizon_us is not None
         else "the last event's time (as an audit takes it; --as-of sets it)"
     )
@@ -86,7 +87,8 @@ def listing(
     if pretyped:
         out.append("-- `ev`: the events with their attributes typed while loading\n")
     else:
-        out.append(f"CREATE TABLE ev AS\n{render(catalog.extract_sql())};\n")
+        where = f"ts <= {horizon_us}" if horizon_us is not None else "TRUE"
+        out.append(f"CREATE TABLE ev AS\n{render(catalog.extract_sql(where=where))};\n")
     for table in calendars.tables():
         out.append(_table(table))
     for n, policy in enumerate(policy_set.policies):

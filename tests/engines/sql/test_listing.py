@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 from click.testing import CliRunner
@@ -147,3 +148,39 @@ def test_a_script_written_without_as_of_finds_what_an_audit_finds(tmp_path: Path
     back = con.execute("SELECT trig, kind, end_us FROM p0.records").fetchall()
     assert night == [(2, "forbidden")]  # the summer call only
     assert back == [(1, "missing", to_us(rows[1][0]) + 3_600_000_000)]
+
+
+def _events_table(con: Any, rows: list[tuple[datetime, str, dict[str, str]]]) -> None:
+    """The DuckDB script's input: a table `events` of `rows` (time, type, attributes)."""
+    con.execute(
+        "CREATE TABLE events (ord BIGINT, ts BIGINT, seq BIGINT, type VARCHAR, id VARCHAR, "
+        "file VARCHAR, line BIGINT, attrs JSON)"
+    )
+    for n, (at, kind, attrs) in enumerate(rows):
+        con.execute(
+            "INSERT INTO events VALUES (?, ?, ?, ?, ?, 'log.jsonl', ?, ?)",
+            [n, to_us(at), n, kind, f"e{n}", n + 1, json.dumps(attrs)],
+        )
+
+
+def test_a_script_written_with_as_of_leaves_later_events_out_as_an_audit_does() -> None:
+    """With --as-of the script read every event of the table: a failure a day after the horizon
+    was a second breach, which the audit leaves out ('Not audited: 1 event after …'). `ev` now
+    holds the events up to the horizon, as an audit's (hunt38 finding-2)."""
+    rule = ir.Absence(pattern=pat("job.failed"))
+    policy_set = ir.PolicySet(policies=(policy(rule, pid="jobs.no-failure"),))
+    rows = [
+        (datetime(2026, 1, 1, 10, tzinfo=UTC), "job.failed", {}),
+        (datetime(2026, 1, 3, 10, tzinfo=UTC), "job.failed", {}),
+    ]
+    con = duckdb.connect()
+    _events_table(con, rows)
+    horizon = to_us(datetime(2026, 1, 2, tzinfo=UTC))
+    script = listing(policy_set, "UTC", horizon)
+    con.execute(script)
+    assert con.execute("SELECT trig, kind FROM p0.records").fetchall() == [(0, "forbidden")]
+    assert "later events left out as an audit leaves them" in script.splitlines()[0]
+    # its tally: one scope, one activation (the failure before the horizon), violated
+    tally = script.split("-- tally\n")[1].split(";")[0]
+    con.execute("SET search_path = 'p0,main'")
+    assert con.execute(tally).fetchone() == (1, 0, 0, 1, 0, 1, 0, 0)
