@@ -86,7 +86,15 @@ class SparkEngine(Engine):
             except DialectError as exc:
                 return f"-- not rendered for Spark: {exc}"
 
-        return listing(policy_set, zone, horizon_us, dialect="spark", render=render, pretyped=True)
+        return listing(
+            policy_set,
+            zone,
+            horizon_us,
+            dialect="spark",
+            render=render,
+            pretyped=True,
+            settings=PINNED,
+        )
 
     def run(self, policy_set: ir.PolicySet, source: Source, options: RunOptions) -> Outcome:
         try:

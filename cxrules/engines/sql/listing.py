@@ -6,18 +6,27 @@ a sequential step run in Python between its stages: the script shows the step's 
 table it makes, and cannot be run by hand past it.
 
 The script is what an audit runs, in the order it runs it: `ev` read from the events table
-(up to the horizon, as an audit reads it), then each policy's stages (a table where later
-queries read it twice, a view otherwise) and its final queries: `tally`, `records`
-(violations), `waiting` (open obligations), `cells` (metrics). What an audit learns from the
-log is given or assumed: the horizon (`as_of`, else read from the events as an audit takes it:
-the last event's time) and the range the zone ladders and calendar tables cover (about two
-years around `as_of`, else around today; an audit covers the log's own range). The header
-says both.
+(up to the horizon, as an audit reads it), then each policy's stages (where later queries read
+it twice a table, or in Spark a cached temporary view; a view otherwise) and its final
+queries: `tally`, `records` (violations), `waiting` (open obligations), `cells` (metrics).
+What an audit learns from the log is given or assumed: the horizon (`as_of`, else read from
+the events as an audit takes it: the last event's time) and the range the zone ladders and
+calendar tables cover (about two years around `as_of`, else around today; an audit covers the
+log's own range). The header says both.
+
+DuckDB's script reads `events` with the attributes as JSON and types them itself. Spark's reads
+`events` with the attributes typed already, as the spark engine stages them while loading
+(`engines.spark.load`), which Spark SQL cannot do alike: `get_json_object` reads the text "3"
+and the number 3 as one text, and Spark 4's VARIANT sorts an object's keys (a scope key of
+`{"b":1,"a":2}` would read `{"a":2,"b":1}`). Its header names the columns and the attribute
+path of each prefix; it sets the session settings the plans need, and makes every table a
+temporary view.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import json
+from collections.abc import Callable, Mapping
 from datetime import UTC, datetime, timedelta
 
 from cxrules import ir
@@ -32,12 +41,28 @@ from cxrules.time.instants import to_us
 
 HEADER = """\
 -- cxrules plans ({dialect}): {count} policies, log zone {zone}, horizon {horizon}
--- Input: a table `events` (ord BIGINT, ts BIGINT: µs since 1970 UTC, seq BIGINT, type VARCHAR,
---   id VARCHAR, file VARCHAR, line BIGINT, attrs JSON), one row per event in processing order.
+{input}
 -- Local times and calendars are right for events from {low} to {high}: for a log outside
 --   them, give --as-of near its end.
 """
+#: The input of a script that types the attributes itself (DuckDB's).
+JSON_INPUT = """\
+-- Input: a table `events` (ord BIGINT, ts BIGINT: µs since 1970 UTC, seq BIGINT, type VARCHAR,
+--   id VARCHAR, file VARCHAR, line BIGINT, attrs JSON), one row per event in processing order."""
+#: The input of a script that reads the attributes typed (Spark's): `engines.spark.load`.
+TYPED_INPUT = """\
+-- Input: a table or temporary view `events`, one row per event in processing order, each
+--   attribute a policy reads typed as the spark engine types it while loading (docs/spark.md,
+--   "The listing": how to stage a log so): ord BIGINT, ts BIGINT (µs since 1970 UTC),
+--   seq BIGINT, type STRING, id STRING, file STRING, line BIGINT, and for each prefix aN below
+--   aN_k INT (NULL: absent or null, 1 text, 2 int, 3 float, 4 bool, 5 list, 6 object,
+--   7 instant), aN_s STRING (a text, an int's digits, a list's or an object's JSON),
+--   aN_n DOUBLE (a number), aN_b BOOLEAN, aN_t BIGINT (an instant, µs), aN_x STRING (the value
+--   as a scope key or group reads it), aN_l ARRAY<STRUCT<k: INT, s: STRING, n: DOUBLE>> (a
+--   list's elements: kind, text, number)."""
 
+#: Spark's names of the SQL types of `Table` columns.
+SPARK_TYPES = {"VARCHAR": "STRING"}
 #: The horizon of a listing written without one: the last event's, as an audit takes it.
 LAST_EVENT = "(SELECT coalesce(max(ts), 0) FROM ev)"
 
@@ -50,10 +75,14 @@ def listing(
     dialect: str = "duckdb",
     render: Callable[[str], str] = lambda sql: sql,
     pretyped: bool = False,
+    settings: Mapping[str, str] | None = None,
 ) -> str:
     """The SQL script of every policy's plan (each in a schema of its own in DuckDB, temporary
-    views replaced policy by policy in Spark); a policy that cannot be compiled is a comment
-    that says why. `render` turns DuckDB SQL into the dialect's."""
+    views replaced policy by policy in Spark, a stage read more than once cached as an audit
+    checkpoints it); a policy that cannot be compiled is a comment that says why. `render`
+    turns DuckDB SQL into the dialect's; `pretyped`: the events table holds the typed
+    attribute columns (Spark's); `settings`: the session settings the plans need (`SET`
+    statements first)."""
     catalog = Catalog.of(policy_set)
     catalog.pretyped = pretyped
     around = horizon_us if horizon_us is not None else _today()
@@ -78,19 +107,33 @@ def listing(
     )
     low, high = _covered(around)
     header = HEADER.format(
-        dialect=dialect, count=count, zone=log_zone, horizon=horizon, low=low, high=high
+        dialect=dialect,
+        count=count,
+        zone=log_zone,
+        horizon=horizon,
+        input=_typed_input(catalog) if pretyped else JSON_INPUT,
+        low=low,
+        high=high,
     )
     out = [header]
+    if settings:
+        out.append("-- the session settings the plans need (an audit sets them for its own)")
+        out.extend(f"SET {key}={value};" for key, value in settings.items())
+        out.append("")
     if dialect == "duckdb" and any(uses_casing(t) for plan in plans for t in plan_texts(plan)):
         out.append("-- lower and upper as Python maps case (engines/sql/casing.py)")
         out.extend(f"{statement};" for statement in macros())
+    where = f"ts <= {horizon_us}" if horizon_us is not None else "TRUE"
     if pretyped:
-        out.append("-- `ev`: the events with their attributes typed while loading\n")
+        select = render(f"SELECT * FROM events WHERE {where}")
     else:
-        where = f"ts <= {horizon_us}" if horizon_us is not None else "TRUE"
-        out.append(f"CREATE TABLE ev AS\n{render(catalog.extract_sql(where=where))};\n")
-    for table in calendars.tables():
-        out.append(_table(table))
+        select = render(catalog.extract_sql(where=where))
+    out.append(f"{_create(dialect, 'ev', True)}\n{select};\n")
+    tables = calendars.tables()
+    for table in tables:
+        out.append(_table(table) if dialect == "duckdb" else _view(table, render))
+    if tables:
+        out.append("")
     for n, policy in enumerate(policy_set.policies):
         out.append(f"-- policy {policy.id} ({policy.rule.kind})")
         plan = by_id.get(policy.id)
@@ -102,17 +145,36 @@ def listing(
         for n_stage, (name, sql, uses) in enumerate(stage_uses(plan)):
             for step in plan.steps_at(n_stage):
                 out.append(_step(step, render))
-            if dialect == "duckdb":
-                head = f"CREATE {'TABLE' if uses > 1 else 'VIEW'} {name} AS"
-            else:
-                head = f"CREATE OR REPLACE TEMPORARY VIEW {name} AS"
-            out.append(f"{head}\n{render(sql)};")
+            out.append(f"{_create(dialect, name, uses > 1)}\n{render(sql)};")
+            if dialect != "duckdb" and uses > 1:
+                out.append(f"CACHE TABLE {name};")
         for name, sql in plan.finals().items():
             out.append(f"-- {name}\n{render(sql)};")
         out.append("")
     if dialect == "duckdb":
         out.append("SET search_path = 'main';")
     return "\n".join(out)
+
+
+def _create(dialect: str, name: str, shared: bool) -> str:
+    """The head of the statement that makes a stage: a table where later queries read it more
+    than once, a view otherwise (DuckDB); a temporary view, replaced by the next policy's
+    stage of that name (Spark: `CACHE TABLE` follows where later queries read it more than
+    once, as an audit checkpoints it, and replacing the view uncaches it)."""
+    if dialect == "duckdb":
+        return f"CREATE {'TABLE' if shared else 'VIEW'} {name} AS"
+    return f"CREATE OR REPLACE TEMPORARY VIEW {name} AS"
+
+
+def _typed_input(catalog: Catalog) -> str:
+    """`TYPED_INPUT` and the attribute path of each prefix, as the policies write it (a dotted
+    path: the flat key if the event has one, else the path through nested objects)."""
+    if not catalog.paths:
+        return TYPED_INPUT + "\n--   No policy reads an attribute: no aN columns."
+    named = [
+        f"--   {p}: {json.dumps(path, ensure_ascii=False)}" for path, p in catalog.paths.items()
+    ]
+    return "\n".join([TYPED_INPUT, *named])
 
 
 def _today() -> int:
@@ -139,6 +201,28 @@ def _table(table: Table) -> str:
         return head
     rows = ",\n  ".join("(" + ", ".join(_value(v) for v in row) + ")" for row in table.rows)
     return f"{head}\nINSERT INTO {table.name} VALUES\n  {rows};"
+
+
+def _view(table: Table, render: Callable[[str], str]) -> str:
+    """A table of rows computed in Python as a temporary view of its rows, one row a line
+    (Spark: a table would be kept in the session's warehouse, as an audit's views are not)."""
+    names = ", ".join(f"`{name}`" for name, _ in table.columns)
+    typed = ", ".join(
+        f"CAST(`{name}` AS {SPARK_TYPES.get(kind, kind)}) AS `{name}`"
+        for name, kind in table.columns
+    )
+    head = f"CREATE OR REPLACE TEMPORARY VIEW {table.name} AS\nSELECT {typed} FROM VALUES"
+    if not table.rows:
+        nulls = ", ".join("NULL" for _ in table.columns)
+        return f"{head} ({nulls}) AS t({names})\nWHERE FALSE;"
+
+    def value(v: object) -> str:  # a text as Spark reads it (its escapes): SQLGlot's
+        if isinstance(v, str):
+            return render(f"SELECT {lit(v)}").removeprefix("SELECT ")
+        return _value(v)
+
+    rows = ",\n  ".join("(" + ", ".join(value(v) for v in row) + ")" for row in table.rows)
+    return f"{head}\n  {rows}\n  AS t({names});"
 
 
 def _value(v: object) -> str:
