@@ -218,16 +218,21 @@ def compile_plans(
     log_zone: str,
     instants: tuple[int | None, int | None, int | None] = (None, None, None),
     horizon_query: str | None = None,
+    *,
+    zone_wide: bool = False,
 ) -> tuple[list[PolicyPlan], CalendarTables]:
     """Every policy's plan for a log whose (first, last, horizon) instants are given (the zone
     ladders and the calendars' lookup tables cover them; None: unknown), and the calendar
     tables the plans read. Marks the catalog's paths read as instants. `horizon_query`: SQL
-    that gives the horizon when it is not known yet (a listing). Raises CompileError or
-    CalendarError."""
+    that gives the horizon when it is not known yet (a listing). `zone_wide`: the calendar
+    tables cover all the zone ladders cover (a listing, for a log it does not know), not only
+    the instants. Raises CompileError or CalendarError."""
     horizon = instants[2]
     ends = [x for x in instants if x is not None]
     low, high = (min(ends), max(ends)) if ends else (None, None)
     zones = ZoneTables.around(low, high)
+    if zone_wide:
+        low, high = zones.start_us, zones.end_us
     calendars = CalendarTables.around(policy_set, zones, low, high)
     env = Env(catalog, log_zone, zones, horizon if horizon is not None else 0, calendars=calendars)
     env.horizon_query = horizon_query

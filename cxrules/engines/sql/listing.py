@@ -97,7 +97,9 @@ def listing(
             reasons[policy.id] = f"not compiled: {exc} cannot be run as SQL yet"
     kept = tuple(p for p in policy_set.policies if p.id not in reasons)
     subset = ir.PolicySet(policies=kept, calendars=policy_set.calendars)
-    plans, calendars = compile_plans(subset, catalog, log_zone, instants, query)
+    # the calendars cover the years the zone ladders cover, as the header says: an audit's
+    # cover the log's own range, which a listing does not know
+    plans, calendars = compile_plans(subset, catalog, log_zone, instants, query, zone_wide=True)
     by_id = {plan.policy.id: plan for plan in plans}
     count = len(policy_set.policies)
     horizon = (
@@ -205,7 +207,9 @@ def _table(table: Table) -> str:
 
 def _view(table: Table, render: Callable[[str], str]) -> str:
     """A table of rows computed in Python as a temporary view of its rows, one row a line
-    (Spark: a table would be kept in the session's warehouse, as an audit's views are not)."""
+    (Spark: a table would be kept in the session's warehouse, as an audit's views are not),
+    cached as an audit checkpoints it: a view of a VALUES list is parsed again wherever a
+    statement reads it (two years of days: half a second each time)."""
     names = ", ".join(f"`{name}`" for name, _ in table.columns)
     typed = ", ".join(
         f"CAST(`{name}` AS {SPARK_TYPES.get(kind, kind)}) AS `{name}`"
@@ -222,7 +226,7 @@ def _view(table: Table, render: Callable[[str], str]) -> str:
         return _value(v)
 
     rows = ",\n  ".join("(" + ", ".join(value(v) for v in row) + ")" for row in table.rows)
-    return f"{head}\n  {rows}\n  AS t({names});"
+    return f"{head}\n  {rows}\n  AS t({names});\nCACHE TABLE {table.name};"
 
 
 def _value(v: object) -> str:

@@ -256,3 +256,37 @@ def test_the_spark_script_says_its_typed_input_and_makes_only_temporary_views(
     opens = to_us(datetime(2026, 3, 2, 9, tzinfo=UTC))
     closes = to_us(datetime(2026, 3, 2, 17, tzinfo=UTC))
     assert re.search(rf"\n  \({monday}, [0-9]+, FALSE, {opens}, {closes}\)", script)
+
+
+def test_business_deadlines_are_right_for_the_years_the_header_says(tmp_path: Path) -> None:
+    """The header said local times and calendars were right for about two years either side of
+    the horizon, but the calendar tables began a day or two before it: with --as-of two weeks
+    after a log (or without it, around today) a complaint due at 12:00 and answered at 13:00
+    was read as answered in time. The calendar tables now cover the zone ladders' years
+    (hunt38 finding-3)."""
+    from cxrules.policyset import load_policies
+
+    (tmp_path / "p.cxr").write_text(
+        'calendar desk "Desk hours"\n  zone "UTC"\n  hours mon-fri 09:00-17:00\n\n'
+        'policy c.answer "Answered within 2 business hours"\n  calendar desk\n  per customer\n'
+        "  when complaint.filed\n  expect complaint.answered within 2 business hours\n",
+        encoding="utf-8",
+    )
+    policy_set = load_policies([str(tmp_path / "p.cxr")]).policy_set
+    assert policy_set is not None
+    rows = [  # Monday 2 March 2026: due 12:00, answered 13:00; Tuesday 15:00: due 17:00, none
+        (datetime(2026, 3, 2, 10, tzinfo=UTC), "complaint.filed", {"customer": "c2"}),
+        (datetime(2026, 3, 2, 13, tzinfo=UTC), "complaint.answered", {"customer": "c2"}),
+        (datetime(2026, 3, 3, 15, tzinfo=UTC), "complaint.filed", {"customer": "c3"}),
+    ]
+    horizon = to_us(datetime(2026, 3, 20, tzinfo=UTC))
+    script = listing(policy_set, "UTC", horizon)
+    assert "calendars are right for events from 2024-01-10 to 2028-05-28" in script
+    con = duckdb.connect()
+    _events_table(con, rows)
+    con.execute(script)
+    found = con.execute("SELECT trig, kind, end_us FROM p0.records ORDER BY trig").fetchall()
+    assert found == [  # ending at the late answer, at the missed deadline
+        (0, "late", to_us(datetime(2026, 3, 2, 13, tzinfo=UTC))),
+        (2, "missing", to_us(datetime(2026, 3, 3, 17, tzinfo=UTC))),
+    ]
