@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 POLICY = """
 policy calls.answer "Calls are answered within 2 minutes"
   severity high
@@ -36,7 +38,10 @@ def test_an_audit_whose_reader_leaves_exits_141(tmp_path: Path) -> None:
         stderr=subprocess.PIPE,
     )
     assert process.stdout is not None and process.stderr is not None
-    assert process.stdout.read(1) == b"{"
+    first = process.stdout.read(1)
+    if first != b"{":  # what the command said instead, for the failure to name
+        process.wait(timeout=120)
+        pytest.fail(f"no JSON on stdout (exit {process.returncode}): {process.stderr.read()!r}")
     process.stdout.close()
     err = process.stderr.read().decode()
     assert process.wait(timeout=120) == 141, err
