@@ -583,6 +583,24 @@ def test_min_max_abs_and_minus_of_whole_numbers_beyond_two_to_the_53_are_exact()
     }
 
 
+def test_a_whole_number_written_in_the_policy_beyond_two_to_the_53_is_shown_exactly() -> None:
+    """`report ref = 9007199254740993` (and a `let` of it, or `max` where it wins) was shown as
+    9007199254740992 on the SQL engines: a literal int kept its digits for comparisons but not
+    for the value read back (hunt36 finding-1)."""
+    big = 2**53 + 1
+    rule = ir.ValueCheck(trigger=trig(pat("x.y")), condition=op("<", attr("a"), lit(big)))
+    log = Log()
+    log.add("+0s", "x.y", a=big)  # not below itself
+    shown = (
+        ir.Reported(name="ref", value=lit(big)),
+        ir.Reported(name="larger", value=ir.Call(fn="max", args=(attr("a"), lit(big + 2)))),
+    )
+    result = run(policy(rule, report=shown), log)
+    assert kinds(result) == [("condition_false", "e1")]
+    assert result.violations[0].details["report"] == {"ref": big, "larger": big + 2}
+    assert "(ref: 9007199254740993; larger: 9007199254740995)" in result.violations[0].sentence
+
+
 def test_a_value_near_the_constant_it_misses_keeps_its_decimals(tmp_path: Path) -> None:
     """'score >= 4.5 is false (score = 4.5)' and 'rate >= 66.67% is false (rate = 66.7%)': a
     value rounded onto the constant it fails reads as meeting it (hunt25 finding-8). The value

@@ -108,7 +108,8 @@ def _lit(e: ir.Lit, f: Frame) -> V:
         return boolean("TRUE" if v else "FALSE", nullable=False)
     if isinstance(v, int):
         exact = f"CAST({lit(str(v))} AS HUGEINT)"
-        return replace(number(f"CAST({lit(v)} AS DOUBLE)", whole=True, nullable=False), z=exact)
+        value = number(f"CAST({lit(v)} AS DOUBLE)", whole=True, nullable=False)
+        return replace(value, z=exact, s=lit(str(v)))  # an int's text is its digits (catalog)
     if isinstance(v, float):
         return number(lit(v), whole=False, nullable=False)
     return V(k="1", s=lit(str(v)), kinds=frozenset({STR}), i=f.literal_instant(str(v)))
