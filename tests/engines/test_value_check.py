@@ -601,6 +601,44 @@ def test_a_whole_number_written_in_the_policy_beyond_two_to_the_53_is_shown_exac
     assert "(ref: 9007199254740993; larger: 9007199254740995)" in result.violations[0].sentence
 
 
+def test_a_count_beside_a_whole_number_beyond_two_to_the_53_is_exact() -> None:
+    """`ref - count(refund.issued) == first_ref` with ref = 2**53 + 1: a count has no digits in
+    the SQL plans, so the difference was taken in DOUBLEs (2**53 + 1 is 2**53 there) and the
+    SQL engines flagged the second refund (exact) and passed the first; `max` of a count and a
+    big int lost the int's digits (hunt36 finding-2)."""
+    big = 2**53 + 1
+    issued = ir.History(fn="count", pattern=pat("refund.issued"))
+    rule = ir.ValueCheck(
+        trigger=trig(pat("refund.issued")),
+        condition=op("==", op("-", attr("ref"), issued), lit(big - 1)),
+    )
+    log = Log()
+    log.add("+0s", "refund.issued", ref=big)  # big - 0 != big - 1: breaks
+    log.add("+1s", "refund.issued", ref=big)  # big - 1 == big - 1: holds
+    shown = (
+        ir.Reported(name="plus", value=op("+", issued, attr("ref"))),
+        ir.Reported(name="larger", value=ir.Call(fn="max", args=(issued, attr("ref")))),
+    )
+    result = run(policy(rule, report=shown), log)
+    assert kinds(result) == [("condition_false", "e1")]
+    assert result.violations[0].details["report"] == {"plus": big, "larger": big}
+
+
+def test_round_of_a_whole_number_beyond_two_to_the_53_keeps_it_exact_in_arithmetic() -> None:
+    """round(ref) of an int is the int itself; in SQL it lost its digits, so `round(ref) - 1`
+    was computed in DOUBLEs: 2**53 + 1 - 1 came out 2**53 - 1 (hunt36 finding-2)."""
+    big = 2**53 + 1
+    rounded = ir.Call(fn="round", args=(attr("ref"),))
+    rule = ir.ValueCheck(
+        trigger=trig(pat("x.y")), condition=op("==", op("-", rounded, lit(1)), lit(big - 1))
+    )
+    log = Log()
+    log.add("+0s", "x.y", ref=big)  # holds
+    log.add("+1s", "x.y", ref=2.5)  # round(2.5) - 1 is 1: breaks
+    result = run(policy(rule), log)
+    assert kinds(result) == [("condition_false", "e2")]
+
+
 def test_a_value_near_the_constant_it_misses_keeps_its_decimals(tmp_path: Path) -> None:
     """'score >= 4.5 is false (score = 4.5)' and 'rate >= 66.67% is false (rate = 66.7%)': a
     value rounded onto the constant it fails reads as meeting it (hunt25 finding-8). The value

@@ -107,9 +107,11 @@ def _lit(e: ir.Lit, f: Frame) -> V:
     if isinstance(v, bool):
         return boolean("TRUE" if v else "FALSE", nullable=False)
     if isinstance(v, int):
-        exact = f"CAST({lit(str(v))} AS HUGEINT)"
         value = number(f"CAST({lit(v)} AS DOUBLE)", whole=True, nullable=False)
-        return replace(value, z=exact, s=lit(str(v)))  # an int's text is its digits (catalog)
+        if abs(v) < 2**53:  # its DOUBLE is exact (`_exact_int`)
+            return value
+        # beyond, the digits: compared and computed with, and read back (an int's text)
+        return replace(value, z=f"CAST({lit(str(v))} AS HUGEINT)", s=lit(str(v)))
     if isinstance(v, float):
         return number(lit(v), whole=False, nullable=False)
     return V(k="1", s=lit(str(v)), kinds=frozenset({STR}), i=f.literal_instant(str(v)))
@@ -252,14 +254,21 @@ def _exactly(value: V, op: str, a: V, b: V, both_int: str, sql: str) -> V:
     """`value` (a + b, a - b or a * b) with its int exactly where both are ints (python's
     ints are exact: beyond 2**53 a DOUBLE rounds them): HUGEINT arithmetic while both are
     below 2**63 (the result fits), else the DOUBLE's digits."""
-    if a.z is None or b.z is None:
+    za, zb = _exact_int(a), _exact_int(b)
+    if za is None or zb is None or (a.z is None and b.z is None):
         return value
     fits = f"abs({a.n}) < 9.2e18 AND abs({b.n}) < 9.2e18"
-    z = (
-        f"CASE WHEN {both_int} AND {fits} THEN ({a.z} {op} {b.z}) "
-        f"ELSE TRY_CAST({sql} AS HUGEINT) END"
-    )
+    z = f"CASE WHEN {both_int} AND {fits} THEN ({za} {op} {zb}) ELSE TRY_CAST({sql} AS HUGEINT) END"
     return replace(value, z=z, s=f"CAST({z} AS VARCHAR)")
+
+
+def _exact_int(v: V) -> str | None:
+    """SQL for `v` as an exact int (HUGEINT) when it is an int: its digits when the plans keep
+    them (`V.z`), else its DOUBLE, which holds an int the plans compute (a count, changes(),
+    a length, an hour) exactly; None when `v` is never an int."""
+    if v.z is not None:
+        return v.z
+    return f"TRY_CAST({v.n} AS HUGEINT)" if INT in v.kinds else None
 
 
 def _number_operand(v: V) -> str:
@@ -330,8 +339,11 @@ def _choose(parts: list[tuple[str, V]]) -> V:
         )
         return f"CASE {cases} END" if cases else "NULL"
 
-    exact = [(g, v.z) for g, v in parts if v.z is not None]
-    z = "CASE " + " ".join(f"WHEN {g} THEN {x}" for g, x in exact) + " END" if exact else None
+    exact: list[tuple[str, str | None]] = []
+    if any(v.z is not None for _, v in parts):  # an int part without digits: its DOUBLE's
+        exact = [(g, _exact_int(v)) for g, v in parts]
+    cases = " ".join(f"WHEN {g} THEN {x}" for g, x in exact if x is not None)
+    z = f"CASE {cases} END" if cases else None
     return V(k=pick("k"), s=pick("s"), n=pick("n"), b=pick("b"), t=pick("t"), kinds=kinds, z=z)
 
 
@@ -444,7 +456,7 @@ def _call(e: ir.Call, f: Frame) -> V:
                 return rounded
             return _choose(
                 [
-                    (x.is_kind(INT), V(k=x.k, s=x.s, n=x.n, kinds=frozenset({INT}))),
+                    (x.is_kind(INT), V(k=x.k, s=x.s, n=x.n, kinds=frozenset({INT}), z=x.z)),
                     ("TRUE", rounded),
                 ]
             )
@@ -492,10 +504,11 @@ def _pick(a: V, b: V, than: str) -> V:
     """b when it compares `than` a, else a: missing only when one of them may be; the kind
     written once when both have the same (nested min, max and clamp stay linear in size)."""
     take_b = f"({b.n} {than} {a.n})"
-    exact = a.z is not None and b.z is not None and INT in a.kinds and INT in b.kinds
+    za, zb = _exact_int(a), _exact_int(b)
+    exact = za is not None and zb is not None and (a.z is not None or b.z is not None)
     if exact:  # two ints compare by their digits (beyond 2**53 their DOUBLEs may tie)
         ints = all_of(a.is_kind(INT), b.is_kind(INT))
-        take_b = f"(CASE WHEN {ints} THEN {b.z} {than} {a.z} ELSE {take_b} END)"
+        take_b = f"(CASE WHEN {ints} THEN {zb} {than} {za} ELSE {take_b} END)"
     kinds = (a.kinds | b.kinds) & NUMBERS
     if MISSING in a.kinds or MISSING in b.kinds:
         kinds |= {MISSING}
@@ -504,7 +517,7 @@ def _pick(a: V, b: V, than: str) -> V:
         s=f"CASE WHEN {take_b} THEN {b.s} ELSE {a.s} END" if exact else "NULL",
         n=f"CASE WHEN {take_b} THEN {b.n} ELSE {a.n} END",
         kinds=kinds,
-        z=f"CASE WHEN {take_b} THEN {b.z} ELSE {a.z} END" if exact else None,
+        z=f"CASE WHEN {take_b} THEN {zb} ELSE {za} END" if exact else None,
     )
 
 
