@@ -624,6 +624,28 @@ def test_a_count_beside_a_whole_number_beyond_two_to_the_53_is_exact() -> None:
     assert result.violations[0].details["report"] == {"plus": big, "larger": big}
 
 
+def test_sums_and_products_of_whole_numbers_beyond_two_to_the_63_are_exact() -> None:
+    """An unsigned 64-bit reference (2**63 + 1) minus 1: the SQL plans did HUGEINT arithmetic
+    only below 2**63 and otherwise used the DOUBLEs, so `ref == ref + changes(ref)` held there
+    (hunt36 finding-4); exact now while the result is below 10**38."""
+    big = 2**63
+    rule = ir.ValueCheck(
+        trigger=trig(pat("x.y")),
+        condition=op("==", op("-", attr("ref"), lit(1)), attr("prev")),
+    )
+    log = Log()
+    log.add("+0s", "x.y", ref=big + 1, prev=big)  # holds
+    log.add("+1s", "x.y", ref=big + 2, prev=big)  # a gap
+    log.add("+2s", "x.y", ref=4 * 10**37 + 1, prev=4 * 10**37)  # holds
+    shown = (
+        ir.Reported(name="sum", value=op("+", attr("ref"), attr("prev"))),
+        ir.Reported(name="product", value=op("*", attr("prev"), lit(2))),
+    )
+    result = run(policy(rule, report=shown), log)
+    assert kinds(result) == [("condition_false", "e2")]
+    assert result.violations[0].details["report"] == {"sum": 2**64 + 2, "product": 2**64}
+
+
 def test_round_of_a_whole_number_beyond_two_to_the_53_keeps_it_exact_in_arithmetic() -> None:
     """round(ref) of an int is the int itself; in SQL it lost its digits, so `round(ref) - 1`
     was computed in DOUBLEs: 2**53 + 1 - 1 came out 2**53 - 1 (hunt36 finding-2)."""

@@ -252,12 +252,16 @@ def _arithmetic(op: str, a: V, b: V, f: Frame) -> V:
 
 def _exactly(value: V, op: str, a: V, b: V, both_int: str, sql: str) -> V:
     """`value` (a + b, a - b or a * b) with its int exactly where both are ints (python's
-    ints are exact: beyond 2**53 a DOUBLE rounds them): HUGEINT arithmetic while both are
-    below 2**63 (the result fits), else the DOUBLE's digits."""
+    ints are exact: beyond 2**53 a DOUBLE rounds them): HUGEINT arithmetic while the result
+    is below 10**38 in magnitude (Spark's DECIMAL(38, 0) holds it, DuckDB's HUGEINT more; the
+    DOUBLEs tell, with a margin for their rounding), else the DOUBLE's digits."""
     za, zb = _exact_int(a), _exact_int(b)
     if za is None or zb is None or (a.z is None and b.z is None):
         return value
-    fits = f"abs({a.n}) < 9.2e18 AND abs({b.n}) < 9.2e18"
+    if op == "*":
+        fits = f"abs({a.n}) * abs({b.n}) < 9e37"
+    else:
+        fits = f"abs({a.n}) < 4.5e37 AND abs({b.n}) < 4.5e37"
     z = f"CASE WHEN {both_int} AND {fits} THEN ({za} {op} {zb}) ELSE TRY_CAST({sql} AS HUGEINT) END"
     return replace(value, z=z, s=f"CAST({z} AS VARCHAR)")
 
