@@ -426,6 +426,14 @@ def _timing(chk: Context, timing: ast.Timing, names: PolicyNames, forbid: bool) 
         check_duration(chk, bound, names)
     if timing.direction == "before":
         no_business_bounds(chk, bounds, "a 'before' window", names)
+        if forbid:  # ir.validate's E303 otherwise, with no line to point at
+            chk.err(
+                "E223",
+                "'when … forbid' looks for the forbidden event after the trigger, not before it",
+                timing.span,
+                "turn the rule round: 'when A forbid B within D before' is "
+                "'when B forbid A within D'",
+            )
     if timing.paused_while is not None:
         if names.state(timing.paused_while) is None:
             chk.err(
