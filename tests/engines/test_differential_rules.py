@@ -261,7 +261,8 @@ def _metric(draw: Any, e: Expr) -> list[str]:
     lines = [f"metric mv = {formula}"]
     by = draw(st.sampled_from(["", "", "by s", "by o", "by g"]))
     if by == "by g":
-        lines.append(f"let g = {draw(st.sampled_from(['first(t).s', 'last(e).n', 'previous.s']))}")
+        let = draw(st.sampled_from(["first(t).s", "last(e).n", "previous.s"]))
+        lines.insert(0, f"let g = {let}")
     if by:
         lines.append(f"  {by}")
     bucket = draw(st.sampled_from(["", "per hour", "per day", "per week", "per month"]))
@@ -288,6 +289,34 @@ def _invariant(draw: Any) -> str:
         return f"while {during}: at most {grace}"
     condition = draw(st.sampled_from(["count(hold) >= 1", "not hold", "hold", "count(hold) < 2"]))
     return f"while {during}: always {condition}, grace {grace}"
+
+
+#: Windows after the trigger and before it, fixed and business time, calendar points, deadlines
+#: read from the log (ISO texts, a time of day, a list: some are no time), paused clocks.
+WINDOWS = [
+    "within 10min",
+    "within 1h",
+    "within 2 business hours",
+    "within 1 business days",
+    "by end of day",
+    "by end of week",
+    "by end of business day",
+    "by 18:00",
+    "after",
+    "between 5min and 1h after",
+    "at least 10min after",
+    "at most 30min after",
+    "within 10min paused while hold",
+    "within 1 business hours paused while hold",
+    "by o",
+    "by last(x).o",
+    "by first(t).time + 1h",
+    "within 30min before",
+    "between 1h and 5min before",
+    "before",
+]
+#: The windows that start at the trigger, where `trigger counts` may stand (E227).
+COUNTS = {w for w in WINDOWS if "before" not in w and not w.startswith(("between", "at least"))}
 
 
 @st.composite
@@ -322,16 +351,14 @@ def cases(draw: Any) -> tuple[str, list[Event], datetime | None, str]:
         lines.append(_invariant(draw))
     else:
         lines.append(f"when {_trigger(draw, e)}")
-        window = draw(
-            st.sampled_from(
-                ["within 10min", "within 1h", "within 2 business hours", "by end of day", "after"]
-            )
-        )
+        window = draw(st.sampled_from(WINDOWS))
         verb = "expect each" if kind == "expect" and draw(st.booleans()) else kind
         where = Expr(draw, True, lets).cond()
         lines.append(f"{verb} e {window} where {where}")
-        if draw(st.booleans()):
+        if "before" not in window and draw(st.booleans()):
             lines.append(f"unless u where {Expr(draw, True, lets).cond(1)}")
+        if kind == "expect" and window in COUNTS and draw(st.integers(0, 3)) == 0:
+            lines[-1] += ", trigger counts"
     if kind in ("value", "expect", "forbid") and draw(st.booleans()):
         lines.append(f"report a = {e.num(1)}, b = {e.text(1)}, d = {e.dur()}")
     scope = draw(
