@@ -249,15 +249,7 @@ def _threshold(
         )
         return
     # A parameter's value, from the file or from --set, is held to the same range.
-    written, source = value, ""
-    if isinstance(value, ast.NameExpr) and meaning(value, names) == "param":
-        word = value.parts[0]
-        written = chk.out.overrides.get(word, names.shared.params[word].value)
-        source = (
-            f" (--set {word}={written.text})"
-            if word in chk.out.overrides
-            else f" (parameter {word})"
-        )
+    written, source = _in_this_run(chk, value, names)
     if isinstance(written, ast.LiteralExpr) and written.type == "percent":
         number = float(written.value)  # type: ignore[arg-type]
         if ratio and number < 0:
@@ -335,20 +327,25 @@ def _warn_side(chk: Context, op: str, required: Any, warn: ast.Warn, names: Poli
         )
 
 
+def _in_this_run(chk: Context, value: Any, names: PolicyNames) -> tuple[Any, str]:
+    """A threshold as this run reads it: a parameter's value (from --set, else the file's) and
+    the words that name where it came from (' (--set sl_target=90%)', ' (parameter aht_max)');
+    anything else as written, with no words."""
+    if not (isinstance(value, ast.NameExpr) and meaning(value, names) == "param"):
+        return value, ""
+    word = value.parts[0]
+    written = chk.out.overrides.get(word, names.shared.params[word].value)
+    if word in chk.out.overrides:
+        return written, f" (--set {word}={written.text})"
+    return written, f" (parameter {word})"
+
+
 def _level(chk: Context, value: Any, names: PolicyNames) -> tuple[float, str, str] | None:
     """A threshold's constant (a duration in seconds), its text, a parameter's value in this
     run named with it ('90% (--set sl_target=90%)', '5min (parameter aht_max)'), and its kind
     (number, percent, duration); None for anything else (business time, which counts another
     clock, or an error reported already)."""
-    written, source = value, ""
-    if isinstance(value, ast.NameExpr) and meaning(value, names) == "param":
-        word = value.parts[0]
-        written = chk.out.overrides.get(word, names.shared.params[word].value)
-        source = (
-            f" (--set {word}={written.text})"
-            if word in chk.out.overrides
-            else f" (parameter {word})"
-        )
+    written, source = _in_this_run(chk, value, names)
     number: Any
     kind: str
     if isinstance(written, ast.LiteralExpr) and written.type in ("number", "percent"):
