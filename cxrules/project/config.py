@@ -68,6 +68,12 @@ class ProjectConfig(BaseModel):
             raise ValueError("an empty path; name a file or folder, or leave the key out")
         return value
 
+    @field_validator("format", mode="before")
+    @classmethod
+    def _md_is_markdown(cls, value: Any) -> Any:
+        """`format = "md"`, as `--format md` and `-o report.md` say markdown."""
+        return "markdown" if isinstance(value, str) and value.lower() == "md" else value
+
     @field_validator("engine")
     @classmethod
     def _known_engine(cls, value: str | None) -> str | None:

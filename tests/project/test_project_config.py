@@ -46,6 +46,14 @@ def test_every_key_of_cxrules_toml(tmp_path: Path) -> None:
     }
 
 
+@pytest.mark.parametrize("written", ["md", "MD", "markdown"])
+def test_format_md_in_the_settings_is_markdown(tmp_path: Path, written: str) -> None:
+    """`--format md` and `-o report.md` say markdown; `format = "md"` in the settings was
+    refused as not one of the formats."""
+    (tmp_path / "cxrules.toml").write_text(f'format = "{written}"\n', "utf-8")
+    assert find_project(tmp_path).config.format == "markdown"
+
+
 def test_pyproject_takes_the_same_keys_under_tool_cxrules(tmp_path: Path) -> None:
     (tmp_path / "pyproject.toml").write_text(
         '[project]\nname = "x"\n\n[tool.cxrules]\npolicies = ["rules"]\nfail_on = "medium"\n\n'
