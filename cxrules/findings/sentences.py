@@ -567,7 +567,10 @@ def _population(rule: ir.MetricCheck, cell: Cell) -> tuple[str, Details]:
     if agg.fn == "share" and hits is not None:
         assert agg.of is not None
         within = f" within {duration_text(agg.within)}" if agg.within else ""
-        words = f"{hits} of {n} {pattern_text(agg.of)} followed by {what}{within}"
+        # an `unless` event first fails a member (docs/semantics.md, share): said, so that a
+        # hang-up before the answer reads as the miss it is
+        unless = f" before any {pattern_text(agg.unless)}" if agg.unless else ""
+        words = f"{hits} of {n} {pattern_text(agg.of)} followed by {what}{within}{unless}"
         return words, {"numerator": hits, "denominator": n}
     if agg.fn == "ratio" and hits is not None:
         assert agg.of is not None

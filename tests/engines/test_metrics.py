@@ -92,7 +92,7 @@ def test_share_per_queue_and_day_with_warning_and_not_applicable() -> None:
     ]
     assert result.violations[1].sentence == (
         "service_level for queue=q2 in day 2026-03-02 was 50.0% (1 of 2 call.queued followed by "
-        "call.answered within 20s; required >= 80%)"
+        "call.answered within 20s before any call.abandoned; required >= 80%)"
     )
     assert result.violations[1].details == {
         "metric": "service_level",
@@ -105,7 +105,7 @@ def test_share_per_queue_and_day_with_warning_and_not_applicable() -> None:
     }
     assert result.violations[0].sentence == (
         "service_level for queue=q1 in day 2026-03-02 was 80.0% (4 of 5 call.queued followed by "
-        "call.answered within 20s; warns below 85%)"
+        "call.answered within 20s before any call.abandoned; warns below 85%)"
     )
     assert [(o.trigger.id, o.deadline) for o in result.pending] == [
         ("e16", "2026-03-02T11:00:20+03:00")
