@@ -38,7 +38,7 @@ from cxrules.engines.sql.rules.deadlines import (
 from cxrules.engines.sql.rules.gate import add_gate
 from cxrules.engines.sql.stream import Env, RowFrame, Stream, type_match
 from cxrules.engines.sql.text import all_of
-from cxrules.engines.sql.values import V, instant, number
+from cxrules.engines.sql.values import V
 from cxrules.ir.walk import uses_trigger
 
 TO_HERE = "ROWS BETWEEN UNBOUNDED PRECEDING AND CURRENT ROW"
@@ -506,33 +506,9 @@ class AtTrigger(RowFrame):
         return super()._col(name, of)
 
     def history(self, node: ir.History) -> V:
-        at_trigger = RowFrame(self.st, alias=str(self.trigger), prev=self.prev)
-        found = at_trigger.history(node)
-        if not node.include_current:
-            return found
-        # the candidate itself, when it matches, as `include_current` adds it
-        name = self.st.history[node.model_dump_json()]
-        here, matched = f"{self.alias}.{name}_here", f"{self.alias}.{name}_m"
-        col = f"{self.trigger}.{name}"
-        if node.fn == "count":
-            return number(
-                f"CAST(({col} + CASE WHEN {matched} THEN 1 ELSE 0 END) AS DOUBLE)", True, False
-            )
-        if node.fn == "last":
-            s = f"CASE WHEN {matched} THEN {here} ELSE {col} END"
-        else:
-            s = f"CASE WHEN {col} IS NULL AND {matched} THEN {here} ELSE {col} END"
-        if node.field is None:
-            return instant(f"({s}).t")
-        return V(
-            k=f"({s}).k",
-            s=f"({s}).s",
-            n=f"({s}).n",
-            b=f"({s}).b",
-            t=f"({s}).t",
-            elements=f"({s}).l",
-            z=f"TRY_CAST(({s}).s AS HUGEINT)",  # an int's text is its digits (catalog)
-        )
+        # read at the trigger (`include_current`, a metric group's reading, never reaches a
+        # `before` window: the frame of the trigger's row would read the trigger itself)
+        return RowFrame(self.st, alias=str(self.trigger), prev=self.prev).history(node)
 
     def changes(self, path: str) -> V:
         return RowFrame(self.st, alias=str(self.trigger)).changes(path)
