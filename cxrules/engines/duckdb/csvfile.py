@@ -32,7 +32,7 @@ import pyarrow.compute as pc
 from cxrules.engines.duckdb.lines import Batch, Flags
 from cxrules.engines.duckdb.native import Fallback, Route, zone_hours
 from cxrules.engines.duckdb.pyroute import Sink, csv_item
-from cxrules.engines.duckdb.sql import SAFE_US, STAGE, ZONES, hour_of, literal
+from cxrules.engines.duckdb.sql import SAFE_US, ZONES, hour_of, literal, stage_insert
 from cxrules.ir.reading import FALSE_TEXTS, TRUE_TEXTS
 from cxrules.logs.build import Template
 from cxrules.logs.files import open_binary
@@ -393,24 +393,8 @@ def insert_sql(plan: CsvPlan, naive: bool) -> str:
         )
         order = "ORDER BY line"
     stripped = "rtrim(text, chr(13) || chr(10))"
-    return f"""
-INSERT INTO {STAGE}
-SELECT
-  CASE WHEN ok THEN $ordbase + (line - $first) END,
-  CASE WHEN ok THEN ts END,
-  CASE WHEN ok THEN $base + (line - $first) END,
-  CASE WHEN ok THEN {kind} END,
-  CASE WHEN ok THEN coalesce(idv, $label || ':' || line) END,
-  $label,
-  line,
-  CASE WHEN ok THEN {attrs} END,
-  $input,
-  CASE WHEN ok THEN ts / 1000000.0 END,
-  CASE WHEN ok THEN wall END,
-  false,
-  CASE WHEN ok THEN {dkey} END,
-  CASE WHEN ok THEN {dshow} END,
-  CASE WHEN NOT ok THEN raw END
+    head = stage_insert(kind, attrs, "CASE WHEN ok THEN wall END", dkey, dshow)
+    return f"""{head}
 FROM (
   SELECT *, CASE WHEN ok THEN {ident} END AS idv
   FROM (

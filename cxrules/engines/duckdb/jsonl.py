@@ -35,7 +35,16 @@ import pyarrow.compute as pc
 from cxrules.engines.duckdb.lines import Batch, Flags
 from cxrules.engines.duckdb.native import Fallback, Route, zone_hour_numbers, zone_hours
 from cxrules.engines.duckdb.pyroute import Sink, jsonl_item
-from cxrules.engines.duckdb.sql import SAFE_US, STAGE, ZONES, hour_of, literal, pointer, text_list
+from cxrules.engines.duckdb.sql import (
+    SAFE_US,
+    STAGE,
+    ZONES,
+    hour_of,
+    literal,
+    pointer,
+    stage_insert,
+    text_list,
+)
 from cxrules.logs.logset import LogInput
 from cxrules.logs.mapping import LogMapping
 from cxrules.logs.readers import Item
@@ -226,24 +235,9 @@ def insert_sql(plan: JsonlPlan, repeated: bool, naive: bool, source: str = "_cx_
     if repeated:
         keys = "array_to_string(json_keys(text), chr(0))"
         valid = f"CASE WHEN json_valid(text) THEN NOT list_contains($repeated, {keys}) END"
-    return f"""
-INSERT INTO {STAGE}
-SELECT
-  CASE WHEN ok THEN $ordbase + (line - $first) END,
-  CASE WHEN ok THEN ts END,
-  CASE WHEN ok THEN $base + (line - $first) END,
-  CASE WHEN ok THEN {kind} END,
-  CASE WHEN ok THEN coalesce(idv, $label || ':' || line) END,
-  $label,
-  line,
-  CASE WHEN ok THEN json_merge_patch(text, {literal(patch)}::JSON) END,
-  $input,
-  CASE WHEN ok THEN ts / 1000000.0 END,
-  CASE WHEN ok THEN wall ELSE {left} END,
-  false,
-  CASE WHEN ok THEN {dkey} END,
-  CASE WHEN ok THEN {dshow} END,
-  CASE WHEN NOT ok THEN raw END
+    attrs = f"json_merge_patch(text, {literal(patch)}::JSON)"
+    head = stage_insert(kind, attrs, f"CASE WHEN ok THEN wall ELSE {left} END", dkey, dshow)
+    return f"""{head}
 FROM (
   SELECT *, CASE WHEN ok THEN {ident} END AS idv
   FROM (

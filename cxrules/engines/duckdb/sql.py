@@ -92,6 +92,31 @@ def stage_ddl() -> str:
     return f"CREATE OR REPLACE TABLE {STAGE} ({columns})"
 
 
+def stage_insert(kind: str, attrs: str, wall: str, dkey: str, dshow: str) -> str:
+    """The head of a native route's INSERT of a batch into the staging table, over rows that
+    say whether the line made an event (`ok`) and carry its `ts`, `idv` (the id, or NULL),
+    `line` and `raw`: the event's columns for an accepted line, the bytes of every other line
+    (which the Python readers judge). Parameters: $ordbase, $base, $first, $label, $input."""
+    return f"""
+INSERT INTO {STAGE}
+SELECT
+  CASE WHEN ok THEN $ordbase + (line - $first) END,
+  CASE WHEN ok THEN ts END,
+  CASE WHEN ok THEN $base + (line - $first) END,
+  CASE WHEN ok THEN {kind} END,
+  CASE WHEN ok THEN coalesce(idv, $label || ':' || line) END,
+  $label,
+  line,
+  CASE WHEN ok THEN {attrs} END,
+  $input,
+  CASE WHEN ok THEN ts / 1000000.0 END,
+  {wall},
+  false,
+  CASE WHEN ok THEN {dkey} END,
+  CASE WHEN ok THEN {dshow} END,
+  CASE WHEN NOT ok THEN raw END"""
+
+
 def zones_ddl() -> str:
     """The zone table: per zone and local hour, the offset, and where it changes in that hour."""
     return (
