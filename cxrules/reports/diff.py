@@ -71,6 +71,9 @@ class PolicyDelta(_Model):
     new_compliance: float | None = None
     old_violated: int | None = None
     new_violated: int | None = None
+    # obligations cancelled by an `unless` event: a rule change can move breaches to or from them
+    old_cancelled: int | None = None
+    new_cancelled: int | None = None
     appeared: int = 0
     disappeared: int = 0
     changed: int = 0
@@ -314,6 +317,8 @@ def _policies(
                 new_compliance=b.compliance if b else None,
                 old_violated=a.violated if a else None,
                 new_violated=b.violated if b else None,
+                old_cancelled=a.cancelled if a else None,
+                new_cancelled=b.cancelled if b else None,
                 appeared=sum(v.policy == pid for v in appeared),
                 disappeared=sum(v.policy == pid for v in disappeared),
                 changed=sum(c.policy == pid for c in changed),
@@ -413,6 +418,10 @@ def _value(value: Any) -> str:
     return "(none)" if value is None else str(value)
 
 
+def _count(value: int | None) -> str:
+    return "absent" if value is None else str(value)
+
+
 def _headline(v: Violation) -> str:
     where = f" [{visible(scope_text(v.scope))}]" if v.scope else ""
     return f"{visible(v.policy)} {v.kind}{where} {v.severity}, {v.id}"
@@ -446,7 +455,21 @@ def _policy_table(diff: ReportDiff) -> list[str]:
             out.append("─" * len(out[0]))
     moved = sum(1 for p in diff.policies if p.appeared or p.disappeared or p.changed)
     out.append(f"{plural(moved, 'policy', 'policies')} with breaches that differ")
-    return out
+    return out + _cancelled(diff)
+
+
+def _cancelled(diff: ReportDiff) -> list[str]:
+    """The policies whose count of obligations cancelled by an `unless` event differs: a
+    breach that appears may be an obligation that was cancelled before (e.g. a caller who hung
+    up after a shorter deadline)."""
+    moved = [
+        f"{visible(p.id)} {_count(p.old_cancelled)} -> {_count(p.new_cancelled)}"
+        for p in diff.policies
+        if (p.old_cancelled or 0) != (p.new_cancelled or 0)
+    ]
+    if not moved:
+        return []
+    return [f"Cancelled obligations (by an unless event): {', '.join(moved)}"]
 
 
 def _percent(value: float | None, violated: int | None) -> str:

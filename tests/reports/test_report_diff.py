@@ -212,6 +212,52 @@ def test_text_rendering(report: Report) -> None:
     ]
 
 
+def test_cancelled_obligations_before_and_after(report: Report) -> None:
+    """docs/what-if.md: a shorter deadline turns hang-ups that cancelled the obligation into
+    breaches; the comparison says how many obligations were cancelled on each side (hunt39)."""
+    new = changed(report)
+    counts = {"octopus.always-connected": 5, "restaurant.wording": 2}
+    new = new.model_copy(
+        update={
+            "policies": [
+                p.model_copy(update={"cancelled": counts.get(p.id, 0)})
+                if p.id != "complaints.escalate-repeat"
+                else p
+                for p in new.policies
+                if p.id != "callcenter.service-level"
+            ]
+        }
+    )
+    old = report.model_copy(
+        update={
+            "policies": [
+                p.model_copy(update={"cancelled": 3}) if p.id == "restaurant.wording" else p
+                for p in report.policies
+            ]
+        }
+    )
+    diff = diff_reports(old, new)
+    rows = {p.id: (p.old_cancelled, p.new_cancelled) for p in diff.policies}
+    assert rows == {
+        "callcenter.service-level": (0, None),
+        "complaints.escalate-repeat": (0, 0),
+        "octopus.always-connected": (0, 5),
+        "restaurant.wording": (3, 2),
+    }
+    lines = render_diff_text(diff).splitlines()
+    at = lines.index("2 policies with breaches that differ")
+    assert lines[at + 1] == (
+        "Cancelled obligations (by an unless event): octopus.always-connected 0 -> 5, "
+        "restaurant.wording 3 -> 2"
+    )
+    data = json.loads(render_diff_json(diff))
+    assert [(p["old_cancelled"], p["new_cancelled"]) for p in data["policies"]] == list(
+        rows.values()
+    )
+    # the same counts on both sides: no line
+    assert "Cancelled" not in render_diff_text(diff_reports(report, changed(report)))
+
+
 def test_text_lists_the_first_n_of_each_kind(report: Report) -> None:
     gone = report.model_copy(update={"violations": []})
     text = render_diff_text(diff_reports(report, gone), max_items=2)
