@@ -250,7 +250,7 @@ Feature: Language constructs the seed library does not use
       | policy                             | kind            | scope     | start | end |
       | delivery.two-days-from-first-order | condition_false | order=o-2 | +3d   | +3d |
     # The sentence gives the value of the computed operand as well as the values it reads.
-    And the violation sentence is "order.delivered of order o-2 at 2026-03-05 09:00:00+03:00: time - first(order.placed).time <= 2d is false (time - first(order.placed).time = 3d; first(order.placed) = 2026-03-02 09:00:00+03:00)"
+    And the violation sentence is "order.delivered of order o-2 at 2026-03-05 09:00:00+03:00: time - first(order.placed).time <= 2d is false (time - first(order.placed).time = 3d; first(order.placed).time = 2026-03-02 09:00:00+03:00)"
 
   Scenario: Shared parameters come from a used file, relative to the project root
     Given the policy:

@@ -436,7 +436,8 @@ class _PolicyCompiler:
                 return ir.StateRef(name=p.types[0].name, fn="count")
             field = ".".join(e.field) if e.field else None
             if field == "time":
-                field = None  # `last(x).time`: the event's time, not an attribute named time
+                # `last(x).time`: the event's time, not an attribute named time
+                return ir.History(fn=e.fn, pattern=self.pattern(p), dot_time=True)
             return ir.History(fn=e.fn, pattern=self.pattern(p), field=field)
         if isinstance(e, ast.ChangesExpr):
             return ir.Changes(path=e.path.text)

@@ -151,6 +151,8 @@ class History(IR):
     pattern: Pattern
     field: str | None = None
     include_current: bool = False  # count/last including the evaluated event itself
+    # written `last(x).time`, the same as `last(x)`: only its text (`ir.text.describe`) says it
+    dot_time: bool = False
 
 
 class Changes(IR):

@@ -216,7 +216,8 @@ def _laid_out(e: Any) -> tuple[str, int]:  # noqa: C901 - one branch per node ki
         return _PREFIX[e.of] + _LOCAL[e.part], _ATOM
     if isinstance(e, ir.History):
         inner = pattern_text(e.pattern)
-        return f"{e.fn}({inner})" + (f".{e.field}" if e.field else ""), _ATOM
+        field = e.field or ("time" if e.dot_time else None)
+        return f"{e.fn}({inner})" + (f".{field}" if field else ""), _ATOM
     if isinstance(e, ir.Changes):
         return f"changes({e.path})", _ATOM
     if isinstance(e, ir.StateRef):

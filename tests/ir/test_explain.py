@@ -355,6 +355,21 @@ def test_each_construct_reads_as_a_sentence(name: str, tmp_path: Path) -> None:
     assert explain(tmp_path, body, head, **overrides) == expected
 
 
+def test_reported_values_are_shown_as_written(tmp_path: Path) -> None:
+    """`last(x).time` is written with its `.time` (once dropped, hunt39); `first(x)` alone, the
+    same value, stays as it was written."""
+    text = explain(
+        tmp_path,
+        "  per table\n  when order.placed\n  expect food.served within 30min\n"
+        "  report seated_for = time - last(guest.seated).time,"
+        " since = time - first(guest.seated)\n",
+    )
+    assert text.endswith(
+        "Each violation shows, as at its trigger: seated_for (time - last(guest.seated).time) and "
+        "since (time - first(guest.seated))."
+    )
+
+
 def test_every_rule_kind_and_window_form_has_a_case() -> None:
     bodies = " ".join(body for _, body, _ in CASES.values())
     for rule in ("expect", "forbid", "require", "at most", "always", "metric"):
