@@ -431,7 +431,7 @@ def audit(
     from cxrules.reports.destination import ReportNotWritten, output_refused, written_whole
     from cxrules.reports.render import STREAMED, render
 
-    project = current_project()
+    project = current_project(mapping=mapping, output=output)
     config = project.config
     policies = policies or tuple(config.policies)
     logs = logs or tuple(config.logs)

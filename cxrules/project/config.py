@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Collection
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -105,14 +106,17 @@ class Project:
     config: ProjectConfig = field(default_factory=ProjectConfig)
 
 
-def find_project(directory: str | Path = ".") -> Project:
+def find_project(directory: str | Path = ".", given: Collection[str] = ()) -> Project:
     """The project whose root is `directory`: its `cxrules.toml`, else the `[tool.cxrules]`
-    table of its pyproject.toml, else no settings. Raises ProjectError (E412)."""
+    table of its pyproject.toml, else no settings. Raises ProjectError (E412). `given`: the
+    settings this run's command line replaces ('mapping', 'output'), whose paths it neither
+    uses nor checks."""
     root = Path(directory)
     own = root / CONFIG_FILE
     if own.is_file():
         data, text = _read(own)
-        return Project(root, own, _inside(root, _validate(data, own, text, ""), own, text, ""))
+        config = _validate(data, own, text, "")
+        return Project(root, own, _inside(root, config, own, text, "", given))
     pyproject = root / "pyproject.toml"
     if pyproject.is_file():
         data, text = _read(pyproject)
@@ -122,22 +126,27 @@ def find_project(directory: str | Path = ".") -> Project:
                 message = f"'tool.cxrules' must be a table, not {table!r}"
                 raise ProjectError([error("E412", message, _span(pyproject, 1, 1))])
             config = _validate(table, pyproject, text, "tool.cxrules.")
-            return Project(root, pyproject, _inside(root, config, pyproject, text, "tool.cxrules."))
+            prefix = "tool.cxrules."
+            return Project(root, pyproject, _inside(root, config, pyproject, text, prefix, given))
     return Project(root)
 
 
 _OPTION = {"output": "-o", "mapping": "--mapping"}
 
 
-def _inside(root: Path, config: ProjectConfig, file: Path, text: str, prefix: str) -> ProjectConfig:
+def _inside(
+    root: Path, config: ProjectConfig, file: Path, text: str, prefix: str, given: Collection[str]
+) -> ProjectConfig:
     """The settings, when the files they make a command write (`output`) or read as its mapping
     lie inside the project: a cloned project's settings would else write a report over any file
     the user can write (`output = "../../.bashrc"`), or read one, unasked. A path given on the
-    command line (-o, --mapping) may lead anywhere. Raises ProjectError (E412)."""
+    command line (-o, --mapping) may lead anywhere, and replaces the setting, which then is
+    not checked: the error's own hint says to give the option (hunt39). Raises ProjectError
+    (E412)."""
     base = root.resolve()
     found = []
     for key, option in _OPTION.items():
-        path = getattr(config, key)
+        path = None if key in given else getattr(config, key)
         if path is not None and not (root / path).resolve().is_relative_to(base):
             span, line = _locate(text, key, file, prefix)
             message = f"{prefix}{key} = {path!r} leads outside the project folder"

@@ -88,13 +88,14 @@ class MaxViolations(click.ParamType):
         self.fail(f"{value!r} is not a count: write a number such as 10, or 'all'", param, ctx)
 
 
-def current_project() -> Project:
+def current_project(**options: object) -> Project:
     """The project in the current folder (cxrules.toml or [tool.cxrules]); exit 2 when its
-    settings are invalid."""
+    settings are invalid. `options`: the command line's `mapping=` and `output=`; one given
+    replaces the setting, whose path is then not checked (`find_project`)."""
     from cxrules.project import ProjectError, find_project
 
     try:
-        return find_project(Path("."))
+        return find_project(Path("."), [key for key, value in options.items() if value])
     except ProjectError as exc:
         click.echo(render_text(exc.diagnostics), err=True)
         sys.exit(EXIT_INVALID)

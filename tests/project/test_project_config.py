@@ -193,6 +193,41 @@ def test_an_empty_path_in_the_settings_is_said_at_its_line(
     )
 
 
+def test_an_option_replaces_a_setting_that_leads_outside(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """E412's hint says to give --mapping (-o) on the command line for a file outside the
+    project, and doing so stopped on the same E412: the option replaces the setting, which is
+    then neither used nor checked; the other setting still is (hunt39)."""
+    from click.testing import CliRunner
+
+    from cxrules.cli import main
+    from cxrules.project import init_project
+
+    init_project(tmp_path / "shop")
+    monkeypatch.chdir(tmp_path / "shop")
+    settings = Path("cxrules.toml").read_text("utf-8")
+    log_table = settings[settings.index("[log]") :]
+    Path("../m.toml").write_text(log_table, "utf-8")
+    outside = settings.replace(log_table, 'mapping = "../m.toml"\n')
+    outside = outside.replace('# output = "report.txt"', 'output = "../report.txt"')
+    Path("cxrules.toml").write_text(outside, "utf-8")
+    runner = CliRunner()
+    plain = runner.invoke(main, ["audit"])
+    assert plain.exit_code == 2
+    assert plain.output.count("leads outside the project folder") == 2
+    mapped = runner.invoke(main, ["audit", "--mapping", "../m.toml"])
+    assert mapped.exit_code == 2
+    assert "error[E412]: output = '../report.txt' leads outside" in mapped.output
+    assert "mapping = " not in mapped.output
+    both = runner.invoke(main, ["audit", "--mapping", "../m.toml", "-o", "-", "--format", "csv"])
+    # the starter's sample log: one late call and one forbidden wording (test_init.py)
+    assert both.exit_code == 1, both.output
+    assert both.output.startswith("id,policy,severity,kind")
+    assert not Path("../report.txt").exists()
+    assert find_project(Path("."), ["mapping", "output"]).config.mapping == "../m.toml"
+
+
 def test_settings_write_and_map_only_inside_the_project(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
