@@ -142,7 +142,7 @@ class Assembler:
         rule = policy.rule
         assert isinstance(rule, ir.MetricCheck)
         metric = rule.metric
-        cell = replace(cell, value=unsigned_zero(cell.value))
+        cell = replace(cell, value=_whole(metric, unsigned_zero(cell.value)))
         status = cell_status(rule, cell)
         labels = dict(zip(metric.group_by, cell.group, strict=True))
         value = MetricValue(
@@ -390,3 +390,11 @@ def _pending(asm: Assembler, outcome: Outcome, horizon: int | None) -> Iterator[
         ranked.append((due, record.policy, p.trigger.us, record.trigger.id, record))
     ranked.sort(key=lambda item: item[:4])
     return (item[4] for item in ranked)
+
+
+def _whole(metric: ir.Metric, value: float | None) -> float | None:
+    """A `count` metric's value as the integer it is (`2`, not `2.0`, in the JSON report and a
+    breach's `details.value`), whatever number type the engine computed it in."""
+    if metric.aggregate.fn == "count" and value is not None:
+        return int(value)
+    return value

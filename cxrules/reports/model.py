@@ -56,7 +56,7 @@ class MetricValue(Model):
     metric: str
     group: dict[str, str]
     bucket: str | None  # e.g. '2026-03-02' for days, '2026-03' for months, None for no bucket
-    value: float | None
+    value: int | float | None  # an integer for a `count` metric
     population: int
     status: Literal["ok", "warn", "violated", "not_applicable", "insufficient"]
     threshold: str  # e.g. '>= 80%'

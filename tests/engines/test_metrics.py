@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import math
 from datetime import UTC, datetime
 from typing import Any
@@ -13,6 +14,7 @@ from hypothesis import strategies as st
 
 from cxrules import ir
 from cxrules.logs.event import Event
+from cxrules.reports.as_json import render_json
 
 
 def metric_policy(
@@ -237,6 +239,14 @@ def test_ratio_and_count_and_thresholds_in_sentences() -> None:
         "2026-03-03T10:00:00+03:00",
     )
     assert v.sentence == "complaints was 2 (2 complaint.filed; required < 2)"
+    # a count is an integer in the JSON report, not 2.0 (hunt39); a ratio stays a fraction
+    data = json.loads(render_json(result))
+    assert [m["value"] for m in data["policies"][0]["metrics"]] == [2]
+    assert isinstance(data["policies"][0]["metrics"][0]["value"], int)
+    assert type(data["violations"][0]["details"]["value"]) is int
+    assert '"value": 2,' in render_json(result)
+    rate = run(metric_policy(agg, ("<=", 0.05), name="late_rate", unit="percent"), late_log)
+    assert [m["value"] for m in json.loads(render_json(rate))["policies"][0]["metrics"]] == [0.1]
 
 
 def test_a_value_just_past_its_threshold_is_never_written_as_the_threshold() -> None:
