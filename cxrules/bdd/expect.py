@@ -8,7 +8,15 @@ from collections import Counter
 from datetime import datetime
 from typing import get_args
 
-from cxrules.bdd.tables import Clock, Row, SpecError, parse_scope, scope_text, zone_info
+from cxrules.bdd.tables import (
+    Clock,
+    Row,
+    SpecError,
+    offset_text,
+    parse_scope,
+    scope_text,
+    zone_info,
+)
 from cxrules.diagnostics import did_you_mean
 from cxrules.reports.common import plural as counted
 from cxrules.reports.model import MetricValue, PolicySummary, Report, Violation
@@ -32,24 +40,6 @@ def plural(n: int, word: str, plural_form: str | None = None) -> str:
     if n == 0:
         return f"no {plural_form or word + 's'}"
     return counted(n, word, plural_form)
-
-
-def offset_text(seconds: float) -> str:
-    """An offset from the base time as a scenario writes it, so it can be pasted into a table.
-
-    >>> [offset_text(s) for s in (0, 300, 90.5, 113400, -3600)]
-    ['+0s', '+5min', '+1min30.5s', '+1d7h30min', '-1h']
-    """
-    sign = "-" if seconds < 0 else "+"
-    us = round(abs(seconds) * 1_000_000)
-    days, us = divmod(us, 86_400_000_000)
-    hours, us = divmod(us, 3_600_000_000)
-    minutes, us = divmod(us, 60_000_000)
-    secs = f"{us // 1_000_000}" + (f".{us % 1_000_000:06d}".rstrip("0") if us % 1_000_000 else "")
-    parts = [f"{v}{u}" for v, u in ((days, "d"), (hours, "h"), (minutes, "min")) if v]
-    if us or not parts:
-        parts.append(f"{secs}s")
-    return sign + "".join(parts)
 
 
 def when(text: str, clock: Clock) -> str:

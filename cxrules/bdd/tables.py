@@ -64,8 +64,15 @@ def zone_info(name: str) -> ZoneInfo:
         ) from exc
 
 
+#: A relative time's duration as a table writes it: numbers, each glued to its unit
+#: (`+0s`, `+1h30min`, `+1min30.5s`, as `offset_text` writes one), no space and no word.
+_OFFSET = re.compile(r"(?:\d+(?:\.\d+)?(?:ms|min|s|h|d|w))+")
+
+
 def offset_seconds(text: str) -> float:
-    """A relative time '+2min', '+1h30min', '-5min', '+0s' as seconds from the base time.
+    """A relative time '+2min', '+1h30min', '-5min', '+0s' as seconds from the base time. A
+    duration written otherwise (`+0 s`, `+2 hours`) is refused with the spelling to write, as a
+    policy's `30 s` is (E102).
 
     >>> [offset_seconds(t) for t in ("+0s", "+2min", "+1h30min", "+1d", "-30s")]
     [0.0, 120.0, 5400.0, 86400.0, -30.0]
@@ -80,7 +87,31 @@ def offset_seconds(text: str) -> float:
             f"{text!r} is not a relative time ({exc.reason}); write e.g. '+0s', '+2min', "
             "'+1h30min', '+1d'"
         ) from exc
-    return -seconds if text[0] == "-" else seconds
+    seconds = -seconds if text[0] == "-" else seconds
+    if not _OFFSET.fullmatch(text[1:]):
+        raise SpecError(
+            f"{text!r} is not a relative time as a table writes it: write "
+            f"'{offset_text(seconds)}' (numbers each glued to its unit: ms, s, min, h, d, w)"
+        )
+    return seconds
+
+
+def offset_text(seconds: float) -> str:
+    """An offset from the base time as a scenario writes it, so it can be pasted into a table.
+
+    >>> [offset_text(s) for s in (0, 300, 90.5, 113400, -3600)]
+    ['+0s', '+5min', '+1min30.5s', '+1d7h30min', '-1h']
+    """
+    sign = "-" if seconds < 0 else "+"
+    us = round(abs(seconds) * 1_000_000)
+    days, us = divmod(us, 86_400_000_000)
+    hours, us = divmod(us, 3_600_000_000)
+    minutes, us = divmod(us, 60_000_000)
+    secs = f"{us // 1_000_000}" + (f".{us % 1_000_000:06d}".rstrip("0") if us % 1_000_000 else "")
+    parts = [f"{v}{u}" for v, u in ((days, "d"), (hours, "h"), (minutes, "min")) if v]
+    if us or not parts:
+        parts.append(f"{secs}s")
+    return sign + "".join(parts)
 
 
 @dataclass(frozen=True)

@@ -67,6 +67,23 @@ def test_offset_errors_say_what_to_write() -> None:
         offset_seconds("2min")
     with pytest.raises(SpecError, match=r"'\+2 fortnights' is not a relative time \("):
         offset_seconds("+2 fortnights")
+    # a duration written apart from its unit, in words or in capitals was read (`+0 s`): the
+    # docs' relative times glue each number to its unit, as a policy's `30s` (hunt39)
+    for text, write in [
+        ("+0 s", "+0s"),
+        ("+2 hours", "+2h"),
+        ("+1.5 h", "+1h30min"),
+        ("-1h 30min", "-1h30min"),
+        ("+ 5min", "+5min"),
+        ("+5MIN", "+5min"),
+    ]:
+        with pytest.raises(SpecError) as caught:
+            offset_seconds(text)
+        assert str(caught.value) == (
+            f"'{text}' is not a relative time as a table writes it: write '{write}' (numbers "
+            "each glued to its unit: ms, s, min, h, d, w)"
+        )
+    assert [offset_seconds(t) for t in ("+500ms", "+1.5h", "+1min30.5s")] == [0.5, 5400.0, 90.5]
 
 
 def test_clock_reads_absolute_naive_and_relative_times() -> None:
