@@ -141,7 +141,7 @@ def _inside(
     lie inside the project: a cloned project's settings would else write a report over any file
     the user can write (`output = "../../.bashrc"`), or read one, unasked. A path given on the
     command line (-o, --mapping) may lead anywhere, and replaces the setting, which then is
-    not checked: the error's own hint says to give the option (hunt39). Raises ProjectError
+    not checked: the error's own hint says to give the option. Raises ProjectError
     (E412)."""
     base = root.resolve()
     found = []
