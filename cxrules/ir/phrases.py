@@ -11,6 +11,7 @@ event occurs". Nothing is guessed beyond the small word lists below.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
@@ -103,6 +104,12 @@ def capitalize(phrase: Phrase) -> Phrase:
     return phrase
 
 
+def _unmarked(word: str) -> str:
+    """The word with the marks off its letters ('müşteri' → 'musteri'; Turkish 'ı' → 'i')."""
+    parts = unicodedata.normalize("NFKD", word.replace("ı", "i"))
+    return "".join(c for c in parts if not unicodedata.combining(c))
+
+
 #: Words said letter by letter although they hold a vowel: 'an SLA', 'an RMA'.
 _SPELLED = {"nda", "mri", "rma", "sla"}
 
@@ -114,8 +121,14 @@ def article(word: str) -> str:
     ['a', 'an', 'a', 'an', 'a']
     >>> [article(w) for w in ("sms", "sla", "hr", "crm", "x.y", "nps", "faq")]
     ['an', 'an', 'an', 'a', 'an', 'an', 'a']
+
+    Turkish and Romanian letters are read as the letters they carry a mark on, so a word is not
+    cut at its first 'ü' or 'ș' and taken for letters said one by one:
+
+    >>> [article(w) for w in ("müşteri.girdi", "şikayet", "çağrı", "ıslak", "ödeme", "țară")]
+    ['a', 'a', 'a', 'an', 'an', 'a']
     """
-    w = word.lower()
+    w = _unmarked(word.lower())
     head = re.split(r"[^a-z]", w, maxsplit=1)[0]
     if head in _SPELLED or (head and len(head) <= 4 and not re.search("[aeiouy]", head)):
         # said letter by letter: 'an SMS', 'an SLA', 'an HR', 'a CRM', 'an x.y event'

@@ -457,6 +457,12 @@ def test_text_is_wrapped_at_the_width(tmp_path: Path) -> None:
         ("x.y", "an x.y event occurs", None, None),
         ("*", "an event occurs", "an event must occur", "no event may occur"),
         ("ticket", "a ticket event occurs", None, None),
+        # Turkish and Romanian letters do not cut a word into letters said one by one
+        # ('an müşteri.girdi event', as if 'm' were spelt out)
+        ("müşteri.girdi", "a müşteri.girdi event occurs", None, None),
+        ("şikayet.açıldı", "a şikayet.açıldı event occurs", None, None),
+        ("ödeme.alındı", "an ödeme.alındı event occurs", None, None),
+        ("sütlü", "a sütlü event occurs", None, None),
     ],
 )
 def test_event_types_read_as_clauses(
