@@ -129,8 +129,10 @@ def first_use(policy: ir.Policy, name: str, source: Source | None) -> tuple[Span
             pattern = re.compile(before + re.escape(name) + r"(?![\w`-])")
             for line in lines:
                 text = source.line_text(line)
-                # not inside a text: the title "Average wait" is not where `wait` is read
+                # not inside a text: the title "Average wait" is not where `wait` is read;
+                # nor in the policy's id ('policy order.late' reads no attribute 'order')
                 texts = [m.span() for m in _TEXT.finditer(text)]
+                texts += [m.span(1) for m in _POLICY_ID.finditer(text)]
                 for found in pattern.finditer(text):
                     if not any(a <= found.start() < b for a, b in texts):
                         return source.span_at(line, found.start() + 1, len(name)), text
@@ -145,6 +147,9 @@ def first_use(policy: ir.Policy, name: str, source: Source | None) -> tuple[Span
                     return source.span_at(line, found.start() + 1, len(found.group())), text
     return here, source.line_text(policy.line)
 
+
+#: The id after `policy`, a name of the policy and never one it reads.
+_POLICY_ID = re.compile(r"^\s*policy\s+(\S+)")
 
 #: The clauses whose texts are words for people, never a name a policy reads.
 _TEXT_CLAUSES = ("policy ", "description ", "owner ", "source ", "tags ", "param ")

@@ -63,3 +63,33 @@ def test_a_name_with_a_space_is_suggested_as_a_policy_writes_it(tmp_path: Path) 
         ("W402", "did you mean `Owner Name`? (a policy writes this name in backticks)"),
     ]
     assert found[0].span is not None and (found[0].span.line, found[0].span.column) == (5, 8)
+
+
+NAMED_AFTER = """\
+policy sipariş.teslim "Siparişler 2 günde teslim edilir"
+  owner "Lojistik"
+  description "The id begins with the scope's attribute and the trigger's type."
+  per sipariş
+  when sipariş.teslim
+  expect sipariş.teslim_edildi within 2d
+"""
+
+
+def test_a_name_is_found_where_the_policy_reads_it_not_in_its_id(tmp_path: Path) -> None:
+    # the id 'sipariş.teslim' spells the attribute 'sipariş' and the type 'sipariş.teslim':
+    # the warnings point at 'per sipariş' (line 4, column 7) and 'when sipariş.teslim' (line 5,
+    # column 8), not at the id on line 1
+    path = tmp_path / "p.cxr"
+    path.write_text(NAMED_AFTER, encoding="utf-8")
+    loaded = load_policies([str(path)])
+    assert loaded.policy_set is not None
+    profile = LogProfile()
+    profile.add("order.placed", {"order": "o-1"})
+    text = path.read_text(encoding="utf-8")
+    found = unseen(loaded.policy_set, profile, {str(path): Source(name=str(path), text=text)})
+    where = {(d.code, d.message.split("'")[1]): (d.span.line, d.span.column) for d in found}
+    assert where == {
+        ("W401", "sipariş.teslim"): (5, 8),
+        ("W401", "sipariş.teslim_edildi"): (6, 10),
+        ("W402", "sipariş"): (4, 7),
+    }
