@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import re
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
 
@@ -180,3 +181,47 @@ def render_json(diagnostics: Sequence[Diagnostic]) -> str:
     """All diagnostics as a JSON array, sorted, one object each."""
     items = [d.model_dump(mode="json") for d in sorted(diagnostics, key=sort_key)]
     return json.dumps(items, ensure_ascii=False, indent=2)
+
+
+def toml_error(code: str, message: str, exc: Exception, text: str, file: str) -> Diagnostic:
+    """The error for a TOML file that does not parse (`exc`, tomllib's, says 'at line L, column
+    C'): the message, the place and its line, and a hint when the place is a bare key or table
+    name with a letter TOML does not allow there ('çağrı = …', which TOML writes '"çağrı" = …')."""
+    found = re.search(r"at line (\d+), column (\d+)", str(exc))
+    if not found:
+        return error(code, message)
+    number, column = int(found.group(1)), int(found.group(2))
+    lines = text.splitlines()
+    line = lines[number - 1] if 0 < number <= len(lines) else ""
+    span = Span(file=file, line=number, column=column, end_line=number, end_column=column + 1)
+    return error(code, message, span, _toml_key_hint(line, column - 1), line)
+
+
+_TOML_KEY = "a TOML key with letters outside A-Z, a-z, 0-9, _ and - is written in quotes: "
+
+
+def _toml_key_hint(line: str, index: int) -> str:
+    """The hint for a bare key (or table name) at `index` of the line holding a letter outside
+    A–Z, a–z, 0–9, '_' and '-' ('' for any other mistake).
+
+    >>> _toml_key_hint('attrs = { çağrı = "{call}" }', 10)
+    'a TOML key with letters outside A-Z, a-z, 0-9, _ and - is written in quotes: "çağrı" = …'
+    >>> _toml_key_hint("[müşteri]", 2)
+    'a TOML key with letters outside A-Z, a-z, 0-9, _ and - is written in quotes: ["müşteri"]'
+    >>> _toml_key_hint("zone = Europe/Istanbul", 7)
+    ''
+    """
+    for word in re.finditer(r"[\w-]+", line):
+        if not word.start() <= index < word.end() or word.group().isascii():
+            continue
+        after = line[word.end() :].lstrip()[:1]
+        before = line[: word.start()].rstrip()[-1:]
+        quoted = f'"{word.group()}"'
+        if before == "[" and after in ("]", "."):
+            shown = f"[{quoted}]"
+        elif after in ("=", "."):
+            shown = f"{quoted} = …"
+        else:
+            return ""
+        return _TOML_KEY + shown
+    return ""

@@ -21,7 +21,7 @@ from pydantic import (
     model_validator,
 )
 
-from cxrules.diagnostics import Diagnostic, did_you_mean, error, sort_key
+from cxrules.diagnostics import Diagnostic, did_you_mean, error, sort_key, toml_error
 from cxrules.logs.errors import MappingError
 from cxrules.source import Span
 from cxrules.time.parse import SPECIAL_FORMATS, to_strptime
@@ -393,16 +393,8 @@ def _read_toml(file: Path) -> dict[str, Any]:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        found = re.search(r"at line (\d+), column (\d+)", str(exc))
-        span = None
-        line_text = ""
-        if found:
-            line, col = int(found.group(1)), int(found.group(2))
-            span = Span(file=str(file), line=line, column=col, end_line=line, end_column=col + 1)
-            lines = text.splitlines()
-            line_text = lines[line - 1] if 0 < line <= len(lines) else ""
         message = f"mapping file is not valid TOML: {exc}"
-        raise MappingError([error("E410", message, span, line=line_text)]) from None
+        raise MappingError([toml_error("E410", message, exc, text, str(file))]) from None
 
 
 def _table(

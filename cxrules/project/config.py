@@ -18,7 +18,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator, model_validator
 
 from cxrules import engines
-from cxrules.diagnostics import Diagnostic, did_you_mean, error, sort_key
+from cxrules.diagnostics import Diagnostic, did_you_mean, error, sort_key, toml_error
 from cxrules.source import Span
 
 CONFIG_FILE = "cxrules.toml"
@@ -165,16 +165,8 @@ def _read(file: Path) -> tuple[dict[str, Any], str]:
     try:
         return tomllib.loads(text), text
     except tomllib.TOMLDecodeError as exc:
-        found = re.search(r"at line (\d+), column (\d+)", str(exc))
-        span, line = None, ""
-        if found:
-            number, column = int(found.group(1)), int(found.group(2))
-            span = _span(file, number, column)
-            lines = text.splitlines()
-            line = lines[number - 1] if 0 < number <= len(lines) else ""
-        raise ProjectError(
-            [error("E412", f"'{file}' is not valid TOML: {exc}", span, line=line)]
-        ) from None
+        message = f"'{file}' is not valid TOML: {exc}"
+        raise ProjectError([toml_error("E412", message, exc, text, str(file))]) from None
 
 
 def _validate(data: dict[str, Any], file: Path, text: str, prefix: str) -> ProjectConfig:

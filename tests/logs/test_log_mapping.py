@@ -208,6 +208,25 @@ def test_condition_needs_one_test_and_toml_errors_have_positions(tmp_path):
     assert d.message.startswith("mapping file is not valid TOML: Invalid value")
 
 
+def test_a_bare_key_with_turkish_letters_gets_the_quotes_as_its_hint(tmp_path):
+    """TOML's bare keys are A-Z, a-z, 0-9, _ and -: `attrs = { çağrı = "{call}" }` was only
+    'Invalid initial character for a key part' at the caret, with no word of the quotes
+    (hunt40 finding-4)."""
+    [d] = diagnostics(
+        tmp_path,
+        '[log]\n[[log.events]]\ntype = "a"\ntime = "t"\nattrs = { çağrı = "{call}" }\n',
+    )
+    assert (d.code, d.span.line, d.span.column) == ("E410", 5, 11)
+    assert d.hint == (
+        'a TOML key with letters outside A-Z, a-z, 0-9, _ and - is written in quotes: "çağrı" = …'
+    )
+    [d] = diagnostics(tmp_path, '[log]\nkuyruğu = "x"\n')
+    assert (d.span.line, d.span.column) == (2, 6)
+    assert d.hint.endswith('"kuyruğu" = …')
+    [d] = diagnostics(tmp_path, "[log]\nzone = \n")
+    assert d.hint == ""
+
+
 def test_time_beside_events_entries_points_at_its_line(tmp_path):
     """A `time` in [log] beside [[log.events]] entries was an E410 with no file or line, whose
     message dumped the whole table as a Python dict under the key 'log.log' (hunt15 finding-1)."""

@@ -166,6 +166,12 @@ def test_unknown_engine_mapping_twice_and_bad_toml(
         "cxrules.toml:2:1: error[E412]: 'cxrules.toml' is not valid TOML: Unclosed array "
         "(at line 2, column 1)"
     )
+    Path("cxrules.toml").write_text('[log]\nzone = "Europe/Istanbul"\n[müşteri]\n', "utf-8")
+    assert problems(Path(".")).splitlines()[-2] == (
+        # the caret under 'ş' (column 3), where TOML gave up: line 3's gutter, a space, '[m'
+        "   |   ^ a TOML key with letters outside A-Z, a-z, 0-9, _ and - is written in quotes: "
+        '["müşteri"]'
+    )
 
 
 def test_an_empty_path_in_the_settings_is_said_at_its_line(
