@@ -154,6 +154,17 @@ def _bad_character(exc: UnexpectedCharacters, source: Source) -> Diagnostic:
             f"write '{apart.group(1)}%'",
             line_text,
         )
+    first = re.match(r"%(\d+(?:[.,]\d+)?)", line_text[column - 1 :])
+    if first is not None and not re.search(r"[\w)%]$", line_text[: column - 1].rstrip()):
+        # Turkish writes the sign first: %80
+        written = first.group(1).replace(",", ".")
+        return error(
+            "E107",
+            "a percentage is written with '%' after its number",
+            source.span_at(line, column, len(first.group())),
+            f"write '{written}%'",
+            line_text,
+        )
     shown = repr(char) if char else "this character"
     expected = sorted({describe(t) for t in allowed})
     hint = f"expected {_one_of(expected)}" if expected else ""
@@ -446,6 +457,11 @@ _CHARACTER_HINTS: dict[str, tuple[str, str]] = {
     "\u201d": ("curly quotes are not allowed", 'use straight double quotes: "…"'),
     "\u2018": ("curly quotes are not allowed", 'use straight double quotes: "…"'),
     "\u2019": ("curly quotes are not allowed", 'use straight double quotes: "…"'),
+    # Romanian (and German) quotes open low: „…”
+    "\u201e": ("curly quotes are not allowed", 'use straight double quotes: "…"'),
+    "\u201a": ("curly quotes are not allowed", 'use straight double quotes: "…"'),
+    "\u00ab": ("guillemets are not allowed", 'use straight double quotes: "…"'),
+    "\u00bb": ("guillemets are not allowed", 'use straight double quotes: "…"'),
     "\u00a0": (
         "a non-breaking space (U+00A0) is not allowed here",
         "replace it with an ordinary space (pasting from a document or a spreadsheet brings it)",
