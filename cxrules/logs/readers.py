@@ -77,6 +77,10 @@ def read_jsonl(
         yield number, row, data
 
 
+#: What to do with a line that is not UTF-8: most often the whole export is in a code page.
+ENCODING_HINT = 'give the file\'s encoding in the mapping, e.g. encoding = "cp1252" or "latin-1"'
+
+
 def _too_long(label: str, number: int, data: bytes, limit: int) -> Rejected:
     reason = f"record is longer than the maximum of {limit} bytes"
     return Rejected(label, number, "E408", reason, sample_text(data[:200]))
@@ -86,7 +90,7 @@ def _bad_json(label: str, number: int, data: bytes, exc: Exception) -> Rejected:
     try:
         data.decode("utf-8")
     except UnicodeDecodeError as bad:
-        reason = f"bytes are not valid UTF-8 at byte {bad.start + 1} of the line"
+        reason = f"bytes are not valid UTF-8 at byte {bad.start + 1} of the line; {ENCODING_HINT}"
         return Rejected(label, number, "E407", reason, sample_text(data))
     if not data.strip():
         return Rejected(label, number, "E402", "not valid JSON: the record is empty", "")
@@ -127,8 +131,11 @@ class _Lines:
             try:
                 yield data.decode(self.encoding)
             except UnicodeDecodeError as exc:
-                reason = f"bytes are not valid {self.encoding} at byte {exc.start + 1} of the line"
                 utf8 = self.encoding.replace("-", "").lower() == "utf8"
+                name = "UTF-8" if utf8 else self.encoding
+                reason = f"bytes are not valid {name} at byte {exc.start + 1} of the line"
+                if utf8 and number > 1:  # the header's own error says it (_check_header)
+                    reason += f"; {ENCODING_HINT}"
                 code = "E407" if utf8 else "E402"
                 if self.bad is None:
                     self.bad = Rejected(self.label, number, code, reason, sample_text(data))
@@ -217,7 +224,7 @@ def _check_header(lines: _Lines, label: str) -> None:
     if bad.code != "E408" and lines.wide:
         hint = '; the file looks UTF-16 (Excel\'s "Unicode Text"): encoding = "utf-16"'
     elif bad.code != "E408":
-        hint = '; give the file\'s encoding in the mapping, e.g. encoding = "cp1252" or "latin-1"'
+        hint = f"; {ENCODING_HINT}"
     raise LogError(label, f"line {bad.line}: the header cannot be read: {bad.reason}{hint}")
 
 

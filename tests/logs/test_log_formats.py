@@ -496,7 +496,7 @@ def test_a_header_in_another_encoding_is_refused_not_replaced_by_the_first_row(t
     with pytest.raises(LogError) as caught:
         open_log(str(path))
     assert caught.value.reason == (
-        "line 1: the header cannot be read: bytes are not valid utf-8 at byte 13 of the line; "
+        "line 1: the header cannot be read: bytes are not valid UTF-8 at byte 13 of the line; "
         'give the file\'s encoding in the mapping, e.g. encoding = "cp1252" or "latin-1"'
     )
     _, [event] = read(path, {"encoding": "cp1252"})

@@ -47,7 +47,12 @@ def test_hostile_jsonl(tmp_path):
         (5, "E405", "no type: column 'type' is missing or empty"),
         (6, "E406", "'time' has the wrong type: expected an ISO 8601 string, got 1741000000"),
         (7, "E406", "type in 'type' must be a string, got 5"),
-        (8, "E407", "bytes are not valid UTF-8 at byte 46 of the line"),
+        (
+            8,
+            "E407",
+            "bytes are not valid UTF-8 at byte 46 of the line; give the file's encoding in the "
+            'mapping, e.g. encoding = "cp1252" or "latin-1"',
+        ),
         (9, "E408", "record is longer than the maximum of 1048576 bytes"),
         (10, "E411", "a record must be a JSON object, got list"),
         (13, "E406", "id in 'id' must be a string or an integer, got {'a': 1}"),
@@ -95,7 +100,12 @@ def test_csv_bad_bytes_long_line_and_bad_number(tmp_path):
     logs = LogSet([open_log(str(path), mapping)])
     assert [(e.type, e.attrs) for e in logs.events()] == [("a", {"n": 1})]
     assert [(r.line, r.code, r.reason) for r in logs.rejected] == [
-        (3, "E407", "bytes are not valid utf-8 at byte 23 of the line"),
+        (
+            3,
+            "E407",
+            "bytes are not valid UTF-8 at byte 23 of the line; give the file's encoding in the "
+            'mapping, e.g. encoding = "cp1252" or "latin-1"',
+        ),
         (4, "E408", "record is longer than the maximum of 100 bytes"),
         (5, "E406", "column 'n' is not a number: 'x1'"),
         (
