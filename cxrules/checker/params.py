@@ -63,7 +63,8 @@ def parse_override(param: ast.ParamDef, text: str) -> ast.LiteralExpr | ast.Dura
     if kind == "percent":
         match = re.fullmatch(r"(\d+(?:\.\d+)?)%", text)
         if not match:
-            raise ParamError("not a percentage", "e.g. 85%")
+            first = re.fullmatch(r"%(\d+(?:\.\d+)?)", text.strip())  # as Turkish writes it
+            raise ParamError("not a percentage", f"write {first[1]}%" if first else "e.g. 85%")
         return ast.LiteralExpr(span=span, value=_num(match[1]), type="percent", text=text)
     if kind == "number":
         try:

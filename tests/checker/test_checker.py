@@ -493,6 +493,20 @@ def test_an_override_is_a_duration_as_a_policy_writes_it(
         assert diagnose(tmp_path, text, {"max_wait": fine}) == []
 
 
+@pytest.mark.parametrize(("value", "hint"), [("%70", "write 70%"), ("seventy", "e.g. 85%")])
+def test_a_percentage_override_with_the_sign_first_is_told_to_put_it_after(
+    tmp_path: Path, value: str, hint: str
+) -> None:
+    """`--set hedef_sl=%70`, as Turkish writes a percentage, hinted only 'e.g. 85%'; a policy
+    file's '%80' says 'write 80%' (broken corpus 121), and so does the command line
+    (hunt40 finding-5)."""
+    text = 'param hedef_sl = 80%\n\npolicy p.q "T"\n' + OWNER + "  per call\n"
+    text += "  metric sl = share(call.answered within 20s of call.queued)\n"
+    text += "  require sl >= hedef_sl\n"
+    message = f"--set hedef_sl={value}: not a percentage"
+    assert diagnose(tmp_path, text, {"hedef_sl": value}) == [("E222", 0, 0, message, hint)]
+
+
 def test_a_metric_threshold_that_is_an_attribute_is_refused_not_a_crash(tmp_path: Path) -> None:
     """`require sl >= sl_target` with no such parameter read an attribute as the threshold and
     crashed the compiler ("internal error"); it is E208 with the parameter it may mean."""
