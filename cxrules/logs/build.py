@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Callable
 from datetime import date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
@@ -47,8 +48,18 @@ def slug(text: str) -> str:
 
     >>> slug("Wait - User"), slug("Take in charge ticket"), slug("Şikayet Açıldı")
     ('wait_user', 'take_in_charge_ticket', 'şikayet_açıldı')
+
+    Python's lower case of the Turkish 'İ' is 'i' and a combining dot, which is no letter: the
+    dot is dropped, not taken for a space; and a letter written with a combining mark (an export
+    in decomposed form: 'S' and U+0327) is read as the one letter it shows:
+
+    >>> slug("İADE TALEBİ"), slug("IĞDIR ŞUBESİ"), slug("S\\u0327ikayet Ac\\u0327ıldı")
+    ('iade_talebi', 'iğdir_şubesi', 'şikayet_açıldı')
+
+    (Lower case knows no language: the dotless 'I' is 'i', as in English.)
     """
-    return _NOT_WORD.sub("_", text.strip().lower()).strip("_")
+    lowered = text.strip().lower().replace("i\u0307", "i")
+    return _NOT_WORD.sub("_", unicodedata.normalize("NFC", lowered)).strip("_")
 
 
 class Template:

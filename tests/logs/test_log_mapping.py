@@ -406,6 +406,24 @@ def test_type_template_slug_missing_drop_numbers_rename(tmp_path):
     assert events[1].attrs["group"] == "G 1" and events[1].attrs["n"] == 2.5
 
 
+def test_slug_keeps_turkish_capitals_and_decomposed_letters_whole(tmp_path):
+    """'İADE TALEBİ' slugged to 'i_ade_talebi': Python's lower case of 'İ' is 'i' and a
+    combining dot, which the slug took for a word break, so `when destek.iade_talebi` matched
+    nothing (W401 suggested the odd name); a letter written decomposed ('S' and a combining
+    cedilla) was cut the same way (hunt40 finding-7)."""
+    path = tmp_path / "t.csv"
+    path.write_text(
+        "bilet,aktivite,zaman\n"
+        "B1,İADE TALEBİ,2026-03-02T10:00:00Z\n"
+        "B1,S\u0327ikayet Ac\u0327ıldı,2026-03-02T10:05:00Z\n",
+        encoding="utf-8",
+    )
+    table = {"time": "zaman", "type": "destek.{aktivite}", "type_values": "slug"}
+    _, events = events_of(path, table)
+    assert [e.type for e in events] == ["destek.iade_talebi", "destek.şikayet_açıldı"]
+    assert events[0].attrs["aktivite"] == "İADE TALEBİ"  # the attribute keeps its text
+
+
 def test_epoch_and_ignore_offset(tmp_path):
     path = tmp_path / "t.jsonl"
     path.write_text('{"t": 1700000000, "type": "a"}\n{"t": "1700000001.5", "type": "b"}\n')

@@ -615,6 +615,16 @@ CSV_MAPPING = {
 }
 
 
+def test_turkish_capitals_are_slugged_alike(tmp_path):
+    # 'İ' lowers to 'i' and a combining dot in Python: the slug drops the dot (hunt40 finding-7)
+    path = write(
+        tmp_path / "t.csv",
+        ["at,a", "2026-03-02T10:00:00Z,İADE TALEBİ", "2026-03-02T10:01:00Z,Wait - User"],
+    )
+    expected, _ = compare([path], {"time": "at", "type": "t.{a}", "type_values": "slug"})
+    assert [event[2] for event in expected.events] == ["t.iade_talebi", "t.wait_user"]
+
+
 @pytest.mark.parametrize("end", ["\n", "\r\n"])
 @pytest.mark.parametrize("bom", [False, True])
 def test_hostile_csv(tmp_path, end, bom):
