@@ -1,7 +1,8 @@
 """Parser stage, habits of other languages and locales, said with what to write instead: a
 comment begun as SQL (`--`) or C and JavaScript (`//`) begin one, where the language's comments
 start with `#`; and a decimal comma (`80,5%`), as Turkish, Romanian and most of Europe write a
-decimal, where the language writes a point.
+decimal, where the language writes a point; and units of time said in English words or in
+Turkish and Romanian ('2 saat', '3 iş günü', '2 zile lucrătoare').
 
 `--` before a word even parses, as two minus signs: `require wait <= 3` with `-- TODO` on the
 next line would be `wait <= 3 - -TODO` (an expression runs on over lines). So the markers are
@@ -109,3 +110,76 @@ def percent_word(source: Source, text: str, first_line: int) -> Diagnostic | Non
             source.line_text(line),
         )
     return None
+
+
+#: Units people write, in English words or as Turkish and Romanian say them, with the
+#: language's own short unit.
+UNIT_ALIASES = {
+    "hr": "h",
+    "hrs": "h",
+    "hour": "h",
+    "hours": "h",
+    "m": "min",
+    "mn": "min",
+    "mins": "min",
+    "minute": "min",
+    "minutes": "min",
+    "sec": "s",
+    "secs": "s",
+    "second": "s",
+    "seconds": "s",
+    "day": "d",
+    "days": "d",
+    "dy": "d",
+    "week": "w",
+    "weeks": "w",
+    "wk": "w",
+    "wks": "w",
+    # Turkish
+    "saat": "h",
+    "sa": "h",
+    "dakika": "min",
+    "dk": "min",
+    "saniye": "s",
+    "sn": "s",
+    "gün": "d",
+    "hafta": "w",
+    # Romanian
+    "oră": "h",
+    "ore": "h",
+    "minut": "min",
+    "secundă": "s",
+    "secunde": "s",
+    "zi": "d",
+    "zile": "d",
+    "săptămână": "w",
+    "săptămâni": "w",
+}
+
+#: Business time said in Turkish and Romanian (two words, lower case) and the words it is.
+_BUSINESS = {
+    ("iş", "günü"): "business days",
+    ("iş", "saati"): "business hours",
+    ("is", "gunu"): "business days",
+    ("is", "saati"): "business hours",
+    ("zile", "lucrătoare"): "business days",
+    ("zi", "lucrătoare"): "business days",
+    ("ore", "lucrătoare"): "business hours",
+    ("oră", "lucrătoare"): "business hours",
+}
+
+
+def business_words(text: str) -> tuple[str, str] | None:
+    """The Turkish or Romanian words for business time that `text` starts with, as written,
+    and what the language writes for them; None when it starts with none.
+
+    >>> business_words("iş günü içinde"), business_words("zile lucrătoare")
+    (('iş günü', 'business days'), ('zile lucrătoare', 'business days'))
+    >>> business_words("saat") is None
+    True
+    """
+    words = re.match(r"(\w+)[ \t]+(\w+)", text)
+    if words is None:
+        return None
+    meant = _BUSINESS.get((words[1].lower(), words[2].lower()))
+    return None if meant is None else (words.group(), meant)

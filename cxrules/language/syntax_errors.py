@@ -12,7 +12,8 @@ from lark import Lark, Token, UnexpectedCharacters, UnexpectedInput, UnexpectedT
 
 from cxrules.diagnostics import Diagnostic, did_you_mean, error
 from cxrules.language import tables
-from cxrules.language.habits import comment_slip, decimal_comma
+from cxrules.language.habits import UNIT_ALIASES as _UNIT_ALIASES
+from cxrules.language.habits import business_words, comment_slip, decimal_comma
 from cxrules.language.literals import ordinal_suffix
 from cxrules.language.type_slips import spaced_type
 from cxrules.language.window_slips import window_slip
@@ -473,30 +474,6 @@ _CHARACTER_HINTS: dict[str, tuple[str, str]] = {
     "\u2009": ("a thin space (U+2009) is not allowed here", "replace it with an ordinary space"),
 }
 
-# Units people write that the language spells differently.
-_UNIT_ALIASES = {
-    "hr": "h",
-    "hrs": "h",
-    "hour": "h",
-    "hours": "h",
-    "m": "min",
-    "mn": "min",
-    "mins": "min",
-    "minute": "min",
-    "minutes": "min",
-    "sec": "s",
-    "secs": "s",
-    "second": "s",
-    "seconds": "s",
-    "day": "d",
-    "days": "d",
-    "dy": "d",
-    "week": "w",
-    "weeks": "w",
-    "wk": "w",
-    "wks": "w",
-}
-
 
 def _expected(exc: UnexpectedInput, fallback: set[str]) -> set[str]:
     """The terminals the parser accepts at the error: exact (tried one by one) when Lark gives us
@@ -620,11 +597,21 @@ def _after_number(source: Source, part: Part, token: Token) -> Diagnostic | None
         return _grace(span, line_text)
     if token.type != "NAME":
         return None
-    if word.lower() in _UNIT_ALIASES or word in _UNIT_SECONDS:
+    business = business_words(line_text[column - 1 :])
+    if business is not None or word.lower() in _UNIT_ALIASES or word in _UNIT_SECONDS:
         start = _trailing_number(line_text[: column - 1].rstrip())
         if start is None:
             return None
         number = line_text[start : column - 1].rstrip()
+        if business is not None:  # 'iş günü', 'zile lucrătoare'
+            said, meant = business
+            return error(
+                "E102",
+                f"'{number} {said}' is not how a duration is written",
+                source.span_at(line, start + 1, column - 1 - start + len(said)),
+                f"write '{number} {meant}' (with the policy's calendar)",
+                line_text,
+            )
         short = _UNIT_ALIASES.get(word.lower(), word)
         return error(
             "E102",

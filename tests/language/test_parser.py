@@ -498,6 +498,40 @@ def test_syntax_errors(body: str, expected: tuple[str, int, int, str]) -> None:
 
 
 @pytest.mark.parametrize(
+    ("window", "expected", "hint"),
+    [
+        ("2 saat", "'2 saat' is not how a duration is written", "write '2h'"),
+        ("30 dakika", "'30 dakika' is not how a duration is written", "write '30min'"),
+        ("1 zi", "'1 zi' is not how a duration is written", "write '1d'"),
+        ("2saat", "'saat' is not a unit of time", "write '2h'"),
+        ("3 iş günü", "'3 iş günü' is not how a duration is written", "write '3 business days'"),
+        ("8 iş saati", "'8 iş saati' is not how a duration is written", "write '8 business hours'"),
+        (
+            "2 zile lucrătoare",
+            "'2 zile lucrătoare' is not how a duration is written",
+            "write '2 business days'",
+        ),
+    ],
+)
+def test_a_duration_in_turkish_or_romanian_words_gets_the_unit_to_write(
+    window: str, expected: str, hint: str
+) -> None:
+    """'within 2 saat' (Turkish hours) or '3 iş günü' (business days) was 'the duration '2' has
+    no unit', as if no word followed (hunt40 finding-8)."""
+    text = f'policy p.q "T"\n  when a.b\n  expect c.d within {window}\n'
+    result, problems = parse(Source(name="t.cxr", text=text))
+    assert result is None
+    [found] = problems
+    assert (found.code, found.span.line, found.span.column, found.message) == (
+        "E102",
+        3,
+        21,
+        expected,
+    )
+    assert found.hint.startswith(hint)
+
+
+@pytest.mark.parametrize(
     ("text", "expected"),
     [
         (
