@@ -239,7 +239,8 @@ def pending_without_deadline(cxrules_world: World, n: str) -> None:
 _METRIC = (
     r"the metric "
     + Q.format("name")
-    + r"(?: for (?P<group>[^\"]+?))? on bucket "
+    # a group value with a comma is in double quotes: for store="Cluj, Napoca"
+    + r"(?: for (?P<group>(?:[^\"]|\"(?:[^\"\\]|\\.)*\")+?))? on bucket "
     + Q.format("bucket")
 )
 

@@ -160,31 +160,57 @@ class Clock:
         return value
 
 
+#: One 'key=value' of a scope cell: a value in double quotes may hold commas and quotes (`\"`).
+_SCOPE_PART = re.compile(r'\s*([^=,"]*?)\s*=\s*("(?:[^"\\]|\\.)*"|[^,"]*?)\s*(?:,|$)')
+
+
 def parse_scope(text: str) -> dict[str, str]:
-    """A scope cell: 'visit=v-1', 'customer=c1, topic=billing'; empty for the whole log.
+    """A scope cell: 'visit=v-1', 'customer=c1, topic=billing'; empty for the whole log. A value
+    holding a comma or a quote is written in double quotes, as a policy writes a text.
 
     >>> parse_scope("customer=c1, topic=billing"), parse_scope("")
     ({'customer': 'c1', 'topic': 'billing'}, {})
+    >>> parse_scope('customer="Yılmaz, Ayşe", topic=billing')
+    {'customer': 'Yılmaz, Ayşe', 'topic': 'billing'}
     """
     scope: dict[str, str] = {}
-    for part in filter(None, (p.strip() for p in text.split(","))):
-        key, eq, value = part.partition("=")
-        if not eq or not key.strip():
+    rest = text.strip()
+    while rest:
+        if rest.startswith(","):
+            rest = rest[1:].lstrip()
+            continue
+        found = _SCOPE_PART.match(rest)
+        if found is None or not found[1]:
+            part = rest.split(",")[0].strip()
             raise SpecError(
                 f"scope {text!r}: {part!r} is not 'key=value' (write e.g. 'customer=c1, "
-                "topic=billing')"
+                'topic=billing\'; a value with a comma in double quotes: customer="Yılmaz, Ayşe")'
             )
-        scope[key.strip()] = value.strip()
+        value = found[2]
+        if value.startswith('"'):
+            value = re.sub(r"\\(.)", r"\1", value[1:-1])
+        scope[found[1]] = value
+        rest = rest[found.end() :].lstrip()
     return scope
 
 
 def scope_text(scope: dict[str, str]) -> str:
-    """A scope as written in tables ('(whole log)' when empty).
+    """A scope as written in tables ('(whole log)' when empty); a value with a comma, a quote or
+    spaces at its ends in double quotes, so that it can be pasted into a table.
 
     >>> scope_text({"customer": "c1", "topic": "billing"}), scope_text({})
     ('customer=c1, topic=billing', '(whole log)')
+    >>> scope_text({"customer": "Yılmaz, Ayşe"})
+    'customer="Yılmaz, Ayşe"'
     """
-    return ", ".join(f"{k}={v}" for k, v in scope.items()) or "(whole log)"
+    return ", ".join(f"{k}={_scope_value(v)}" for k, v in scope.items()) or "(whole log)"
+
+
+def _scope_value(value: str) -> str:
+    text = str(value)
+    if "," not in text and '"' not in text and text == text.strip() and text:
+        return text
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
 
 
 @dataclass(frozen=True)

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from cxrules.bdd.steps import _METRIC
 from cxrules.bdd.tables import (
     Clock,
     Row,
@@ -16,6 +18,7 @@ from cxrules.bdd.tables import (
     cell_value,
     offset_seconds,
     parse_scope,
+    scope_text,
     table_rows,
 )
 
@@ -115,6 +118,28 @@ def test_scopes() -> None:
     assert parse_scope("") == {}
     with pytest.raises(SpecError, match="'c1' is not 'key=value'"):
         parse_scope("customer=c0, c1")
+
+
+def test_a_scope_value_with_a_comma_is_written_in_quotes_and_shown_so() -> None:
+    """A customer 'Yılmaz, Ayşe' could not be named in a scope cell ('Ayşe' is not
+    'key=value'), and failure messages wrote the scope so that it could not be pasted back
+    (hunt40 finding-9)."""
+    scope = {"müşteri": "Yılmaz, Ayşe", "konu": 'say "hi"', "x": " padded"}
+    text = scope_text(scope)
+    assert text == 'müşteri="Yılmaz, Ayşe", konu="say \\"hi\\"", x=" padded"'
+    assert parse_scope(text) == scope
+    assert parse_scope('müşteri="Yılmaz, Ayşe",konu=fatura') == {
+        "müşteri": "Yılmaz, Ayşe",
+        "konu": "fatura",
+    }
+    with pytest.raises(SpecError, match="a value with a comma in double quotes"):
+        parse_scope("müşteri=Yılmaz, Ayşe")
+    step = re.compile(_METRIC + " is")
+    found = step.match(
+        'the metric "nps" for mağaza="Cluj, Napoca", kanal=web on bucket "2026-03" is'
+    )
+    assert found is not None
+    assert parse_scope(found["group"]) == {"mağaza": "Cluj, Napoca", "kanal": "web"}
 
 
 def test_events_are_sorted_by_time_then_row_with_file_line_and_seq() -> None:
