@@ -5,6 +5,7 @@ from __future__ import annotations
 import difflib
 import json
 import re
+import unicodedata
 from collections.abc import Iterable, Sequence
 from enum import StrEnum
 
@@ -154,13 +155,33 @@ def sort_key(d: Diagnostic) -> tuple[str, int, int, str]:
 
 
 def did_you_mean(word: str, choices: Iterable[str]) -> str:
-    """A hint naming the closest choice, or '' when nothing is close.
+    """A hint naming the closest choice, or '' when nothing is close. A name typed without its
+    Turkish or Romanian marks is close to the one with them:
 
     >>> did_you_mean("hgh", ["info", "low", "medium", "high", "critical"])
     "did you mean 'high'?"
+    >>> did_you_mean("sikayet.acildi", ["şikayet.açıldı"]), did_you_mean("musteri", ["müşteri"])
+    ("did you mean 'şikayet.açıldı'?", "did you mean 'müşteri'?")
     """
-    close = difflib.get_close_matches(word, list(choices), n=1, cutoff=0.72)
+    names = list(choices)
+    close = difflib.get_close_matches(word, names, n=1, cutoff=0.72)
+    if not close:
+        folded: dict[str, str] = {}
+        for name in names:
+            folded.setdefault(unmarked(name), name)
+        found = difflib.get_close_matches(unmarked(word), list(folded), n=1, cutoff=0.72)
+        close = [folded[found[0]]] if found else []
     return f"did you mean '{close[0]}'?" if close else ""
+
+
+def unmarked(word: str) -> str:
+    """The word with the marks off its letters, as it is typed on a keyboard without them.
+
+    >>> unmarked("müşteri"), unmarked("çağrı"), unmarked("București")
+    ('musteri', 'cagri', 'Bucuresti')
+    """
+    parts = unicodedata.normalize("NFKD", word.replace("ı", "i"))
+    return "".join(c for c in parts if not unicodedata.combining(c))
 
 
 def has_errors(diagnostics: Sequence[Diagnostic]) -> bool:

@@ -11,12 +11,12 @@ event occurs". Nothing is guessed beyond the small word lists below.
 from __future__ import annotations
 
 import re
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Literal
 
 from cxrules import ir
+from cxrules.diagnostics import unmarked
 from cxrules.ir.text import number, ordinal, percent
 
 # --------------------------------------------------------------------------- pieces
@@ -104,12 +104,6 @@ def capitalize(phrase: Phrase) -> Phrase:
     return phrase
 
 
-def _unmarked(word: str) -> str:
-    """The word with the marks off its letters ('müşteri' → 'musteri'; Turkish 'ı' → 'i')."""
-    parts = unicodedata.normalize("NFKD", word.replace("ı", "i"))
-    return "".join(c for c in parts if not unicodedata.combining(c))
-
-
 #: Words said letter by letter although they hold a vowel: 'an SLA', 'an RMA'.
 _SPELLED = {"nda", "mri", "rma", "sla"}
 
@@ -128,7 +122,7 @@ def article(word: str) -> str:
     >>> [article(w) for w in ("müşteri.girdi", "şikayet", "çağrı", "ıslak", "ödeme", "țară")]
     ['a', 'a', 'a', 'an', 'an', 'a']
     """
-    w = _unmarked(word.lower())
+    w = unmarked(word.lower())
     head = re.split(r"[^a-z]", w, maxsplit=1)[0]
     if head in _SPELLED or (head and len(head) <= 4 and not re.search("[aeiouy]", head)):
         # said letter by letter: 'an SMS', 'an SLA', 'an HR', 'a CRM', 'an x.y event'

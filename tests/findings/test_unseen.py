@@ -93,3 +93,23 @@ def test_a_name_is_found_where_the_policy_reads_it_not_in_its_id(tmp_path: Path)
         ("W401", "sipariş.teslim_edildi"): (6, 10),
         ("W402", "sipariş"): (4, 7),
     }
+
+
+def test_a_name_typed_without_its_marks_is_suggested_with_them(tmp_path: Path) -> None:
+    # 'sikayet.acildi' and 'musteri', typed on a keyboard without Turkish letters, were too far
+    # from 'şikayet.açıldı' and 'müşteri' for a "did you mean" (hunt40 finding-10)
+    path = tmp_path / "p.cxr"
+    path.write_text(
+        'policy sikayet.sinir "At most 1 complaint"\n  owner "CX"\n  description "D"\n'
+        "  per musteri\n  at most 1 sikayet.acildi within 30d\n",
+        encoding="utf-8",
+    )
+    loaded = load_policies([str(path)])
+    assert loaded.policy_set is not None
+    profile = LogProfile()
+    profile.add("şikayet.açıldı", {"müşteri": "Ayşe"})
+    found = unseen(loaded.policy_set, profile)
+    assert sorted((d.code, d.hint) for d in found) == [
+        ("W401", "did you mean 'şikayet.açıldı'?"),
+        ("W402", "did you mean 'müşteri'?"),
+    ]
