@@ -374,8 +374,8 @@ class _Exprs:
             "E208",
             "a value of the log shifted by a duration is not read as a time here",
             e.span,
-            "shift the other side: write time + 10min >= ora, not time >= ora - 10min (a time "
-            "the log writes as text is read as a time only beside another time)",
+            f"shift the other side: {_shift_other_side(e, shifted)} (a time the log writes as "
+            "text is read as a time only beside another time)",
         )
         return True
 
@@ -501,6 +501,26 @@ _SIGNATURES = {
 }
 
 NUMERIC_KINDS = ("number", "percent", "duration", "any")
+
+
+def _shift_other_side(e: Any, shifted: Any) -> str:
+    """How to write a comparison with the duration moved across it, from the policy's own
+    expressions: `time >= start - 15min` is `time + 15min >= start`."""
+    from cxrules.language.fmt import expr_text
+
+    comparison = isinstance(e, ast.BinaryExpr) and e.op in ("<", "<=", ">", ">=", "==", "!=")
+    if not comparison or not isinstance(shifted, ast.BinaryExpr) or shifted is e:
+        return "write time + 10min >= ora, not time >= ora - 10min"
+    turned = "-" if shifted.op == "+" else "+"
+    moved = ast.BinaryExpr(
+        span=e.span,
+        op=turned,
+        left=e.left if shifted is e.right else e.right,
+        right=shifted.right,
+    )
+    sides = (moved, shifted.left) if shifted is e.right else (shifted.left, moved)
+    fixed = ast.BinaryExpr(span=e.span, op=e.op, left=sides[0], right=sides[1])
+    return f"write {expr_text(fixed)}, not {expr_text(e)}"
 
 
 def _reversed_bounds(low: Any, high: Any) -> tuple[str, str, str] | None:

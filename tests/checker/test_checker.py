@@ -882,3 +882,21 @@ def test_a_metric_per_business_day_says_its_periods_are_calendar_ones(tmp_path: 
     # a policy scoped by an attribute named 'business' is not that slip
     scoped = 'policy p.q "T"\n' + OWNER + "  per business\n  when a.b\n  expect c.d within 1h\n"
     assert diagnose(tmp_path, scoped) == []
+
+
+@pytest.mark.parametrize(
+    ("condition", "fixed"),
+    [
+        ("time >= last(z.w).start - 15min", "time + 15min >= last(z.w).start"),
+        ("last(z.w).start + 2h <= time", "last(z.w).start <= time - 2h"),
+    ],
+)
+def test_a_shifted_text_time_is_rewritten_from_the_policy_s_own_words(
+    tmp_path: Path, condition: str, fixed: str
+) -> None:
+    """E208's hint for a text time shifted by a duration said 'write time + 10min >= ora',
+    whatever the policy wrote; it now moves the policy's own duration across (hunt40)."""
+    text = f'policy p.q "T"\n{OWNER}  per c\n  when x.y\n  require {condition}\n'
+    [(code, _, _, _, hint)] = diagnose(tmp_path, text)
+    assert code == "E208"
+    assert hint.startswith(f"shift the other side: write {fixed}, not {condition} (")
