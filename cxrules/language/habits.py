@@ -2,7 +2,8 @@
 comment begun as SQL (`--`) or C and JavaScript (`//`) begin one, where the language's comments
 start with `#`; and a decimal comma (`80,5%`), as Turkish, Romanian and most of Europe write a
 decimal, where the language writes a point; and units of time said in English words or in
-Turkish and Romanian ('2 saat', '3 iş günü', '2 zile lucrătoare').
+Turkish and Romanian ('2 saat', '3 iş günü', '2 zile lucrătoare'); a time of day with a dot
+(`09.00`, as Turkish writes it) and a date day first (`24.12.2026`, as both write it).
 
 `--` before a word even parses, as two minus signs: `require wait <= 3` with `-- TODO` on the
 next line would be `wait <= 3 - -TODO` (an expression runs on over lines). So the markers are
@@ -183,3 +184,35 @@ def business_words(text: str) -> tuple[str, str] | None:
         return None
     meant = _BUSINESS.get((words[1].lower(), words[2].lower()))
     return None if meant is None else (words.group(), meant)
+
+
+_DOTTED_TIME = re.compile(r"([01]?\d|2[0-4])\.([0-5]\d)(?![\d.])")
+_DAY_FIRST = re.compile(r"(\d{1,2})[./](\d{1,2})[./](\d{4})(?!\d)")
+
+
+def local_clock_or_date(
+    source: Source, line: int, column: int, expected: set[str]
+) -> Diagnostic | None:
+    """E100 for a time of day written with a dot (`09.00`) where a time is expected, or a date
+    written day first (`24.12.2026`) where a date is expected; None for anything else."""
+    line_text = source.line_text(line)
+    rest = line_text[column - 1 : MAX_LINE]
+    time = _DOTTED_TIME.match(rest) if "TIME" in expected else None
+    if time is not None:
+        return error(
+            "E100",
+            "a time of day is written with a colon",
+            source.span_at(line, column, len(time.group())),
+            f"write '{int(time[1]):02d}:{time[2]}'",
+            line_text,
+        )
+    date = _DAY_FIRST.match(rest) if "DATE" in expected else None
+    if date is not None and 1 <= int(date[1]) <= 31 and 1 <= int(date[2]) <= 12:
+        return error(
+            "E100",
+            "a date is written year first",
+            source.span_at(line, column, len(date.group())),
+            f"write '{date[3]}-{int(date[2]):02d}-{int(date[1]):02d}'",
+            line_text,
+        )
+    return None

@@ -13,7 +13,12 @@ from lark import Lark, Token, UnexpectedCharacters, UnexpectedInput, UnexpectedT
 from cxrules.diagnostics import Diagnostic, did_you_mean, error
 from cxrules.language import tables
 from cxrules.language.habits import UNIT_ALIASES as _UNIT_ALIASES
-from cxrules.language.habits import business_words, comment_slip, decimal_comma
+from cxrules.language.habits import (
+    business_words,
+    comment_slip,
+    decimal_comma,
+    local_clock_or_date,
+)
 from cxrules.language.literals import ordinal_suffix
 from cxrules.language.type_slips import spaced_type
 from cxrules.language.window_slips import window_slip
@@ -109,6 +114,10 @@ def syntax_diagnostic(exc: UnexpectedInput, source: Source, part: Part) -> Diagn
     if isinstance(exc, UnexpectedCharacters):
         return _bad_character(exc, source)
     assert isinstance(exc, UnexpectedToken)
+    if line and column and line > 0:  # '09.00', '24.12.2026'
+        local = local_clock_or_date(source, line, column, _expected(exc, set(exc.expected or ())))
+        if local is not None:
+            return local
     return _bad_token(exc, source, part)
 
 

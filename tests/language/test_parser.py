@@ -498,6 +498,44 @@ def test_syntax_errors(body: str, expected: tuple[str, int, int, str]) -> None:
 
 
 @pytest.mark.parametrize(
+    ("lines", "expected", "hint"),
+    [
+        (
+            "  hours mon-fri 09.00-17:00\n",
+            (3, 17, "a time of day is written with a colon"),
+            "09:00",
+        ),
+        (
+            "  hours mon-fri 09:00-17.30\n",
+            (3, 23, "a time of day is written with a colon"),
+            "17:30",
+        ),
+        (
+            "  hours mon-fri 09:00-17:00\n  closed 24.12.2026\n",
+            (4, 10, "a date is written year first"),
+            "2026-12-24",
+        ),
+        (
+            "  hours mon-fri 09:00-17:00\n  open 1/5/2026\n",
+            (4, 8, "a date is written year first"),
+            "2026-05-01",
+        ),
+    ],
+)
+def test_a_turkish_clock_or_a_day_first_date_gets_the_form_to_write(
+    lines: str, expected: tuple[int, int, str], hint: str
+) -> None:
+    """'09.00' (a Turkish time of day) and '24.12.2026' (a date as Turkish and Romanian write
+    it) were 'unexpected number' with what may stand there (hunt40 finding-12)."""
+    text = 'calendar c "C"\n  zone "Europe/Bucharest"\n' + lines
+    result, problems = parse(Source(name="t.cxr", text=text))
+    assert result is None
+    [found] = problems
+    assert (found.code, found.span.line, found.span.column, found.message) == ("E100", *expected)
+    assert found.hint == f"write '{hint}'"
+
+
+@pytest.mark.parametrize(
     ("window", "expected", "hint"),
     [
         ("2 saat", "'2 saat' is not how a duration is written", "write '2h'"),
