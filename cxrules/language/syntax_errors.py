@@ -190,7 +190,8 @@ def _bad_token(exc: UnexpectedToken, source: Source, part: Part) -> Diagnostic:
         if unitless is not None:
             return unitless
     if kind == "$END":
-        lines = source.text.rstrip().splitlines() or [""]
+        # lines end at '\n' only, as everywhere else (splitlines also breaks at '\r', U+2028…)
+        lines = [text.removesuffix("\r") for text in source.text.rstrip().split("\n")]
         last = len(lines)
         # The caret stands just after the last character written: that is where text is missing.
         span = source.span_at(last, len(lines[-1]) + 1, 1)

@@ -498,6 +498,24 @@ def test_syntax_errors(body: str, expected: tuple[str, int, int, str]) -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "line", "column"),
+    [
+        ('# yorum\u2028devamı\npolicy a.b "T"\n  when x.y\n  expect', 4, 9),
+        ("#\rShared definitions.\n\nparam", 3, 6),
+        ('policy a.b "T"\r\n  when x.y\r\n  expect\r\n', 3, 9),
+    ],
+)
+def test_the_end_of_the_file_is_found_on_its_last_line(text: str, line: int, column: int) -> None:
+    """E106 counted lines with str.splitlines, which also breaks at a lone '\\r' and at U+2028
+    (a line separator pasted into a comment): the caret stood on a line past the file's last
+    (test_parse_never_raises, hunt40)."""
+    result, problems = parse(Source(name="t.cxr", text=text))
+    assert result is None
+    [found] = problems
+    assert (found.code, found.span.line, found.span.column) == ("E106", line, column)
+
+
+@pytest.mark.parametrize(
     ("lines", "expected", "hint"),
     [
         (
