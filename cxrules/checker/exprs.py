@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import Any, Literal
 
 from pydantic import BaseModel
 
@@ -511,7 +511,7 @@ def _shift_other_side(e: Any, shifted: Any) -> str:
     comparison = isinstance(e, ast.BinaryExpr) and e.op in ("<", "<=", ">", ">=", "==", "!=")
     if not comparison or not isinstance(shifted, ast.BinaryExpr) or shifted is e:
         return "write time + 10min >= ora, not time >= ora - 10min"
-    turned = "-" if shifted.op == "+" else "+"
+    turned: Literal["+", "-"] = "-" if shifted.op == "+" else "+"
     moved = ast.BinaryExpr(
         span=e.span,
         op=turned,
