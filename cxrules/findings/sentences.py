@@ -38,7 +38,7 @@ from cxrules.ir.text import (
 from cxrules.ir.walk import iter_nodes, leaves, unit_of
 from cxrules.time.clock import Clock
 from cxrules.time.format import format_duration
-from cxrules.time.instants import from_us, seconds_to_us
+from cxrules.time.instants import NEVER, from_us, seconds_to_us
 from cxrules.time.zones import zone as zone_info
 
 Details = dict[str, Any]
@@ -290,6 +290,25 @@ def _lasted(f: Finding, limit: ir.Duration, clock: Clock | None, aside: str = ",
     return f"{opening} of business hours{aside}{lasted} in all{close}"
 
 
+def _past_limit(
+    f: Finding, limit: ir.Duration, clock: Clock | None, t: Times, zone: str
+) -> tuple[str, Details]:
+    """Against a limit (or grace) on business time, when the stretch went past it, which
+    neither its start and end nor the limit's seconds tell: a sentence's part ('; over the
+    limit from 2026-03-04 10:00:00+03:00') and the details: `over_from` (an instant) and,
+    for business hours, `business_seconds` (the stretch's opening time, as the sentence says
+    it). Nothing for a limit on the wall clock (its end is the start plus the limit)."""
+    if clock is None or limit.calendar is None:
+        return "", {}
+    over = clock.add(f.start, limit)
+    if over >= NEVER:
+        return "", {}
+    details: Details = {"over_from": iso(over, zone)}
+    if limit.unit == "hours":
+        details["business_seconds"] = _seconds(clock.elapsed(f.start, f.end, limit))
+    return f"; over the limit from {t(over)}", details
+
+
 def _violation_text(
     policy: ir.Policy, f: Finding, zone: str, clock: Clock | None
 ) -> tuple[str, Details]:
@@ -342,14 +361,16 @@ def _violation_text(
         tail = _still_open(f)
         lasted = _seconds(f.end - f.start)
         length = _lasted(f, rule.grace, clock, aside=" (")
+        span = f"from {t(f.start)} to {t(f.end)}{tail}"
+        over, more = _past_limit(f, rule.grace, clock, t, zone)
         return (
             f"{label}: {rule.during} for {length}, more than "
-            f"{duration_text(rule.grace)} (from {t(f.start)} to {t(f.end)}{tail})"
+            f"{duration_text(rule.grace)} ({span}{over})"
         ), {
             "limit_seconds": rule.grace.seconds,
             "stretch_seconds": lasted,
             "still_open": f.still_open,
-        }
+        } | more
     if isinstance(rule, ir.Invariant):
         label = scope_label(policy, f.scope) or "the log"
         tail = _still_open(f)
@@ -359,11 +380,13 @@ def _violation_text(
             broke = f"{describe(condition.operand)} held"
         else:
             broke = f"{describe(condition)} did not hold"
+        span = f"from {t(f.start)} to {t(f.end)}"
+        over, more = _past_limit(f, rule.grace, clock, t, zone)
+        over = over.replace("the limit", "the grace")
         return (
-            f"{label}: {broke} while {rule.during} "
-            f"from {t(f.start)} to {t(f.end)} ({_lasted(f, rule.grace, clock)}; "
-            f"grace {duration_text(rule.grace)}{tail})"
-        ), {"grace_seconds": rule.grace.seconds, "still_open": f.still_open}
+            f"{label}: {broke} while {rule.during} {span} ({_lasted(f, rule.grace, clock)}; "
+            f"grace {duration_text(rule.grace)}{tail}{over})"
+        ), {"grace_seconds": rule.grace.seconds, "still_open": f.still_open} | more
     raise ValueError(f"no sentence for a {f.kind} violation of a {rule.kind} rule")
 
 

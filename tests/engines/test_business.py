@@ -75,8 +75,15 @@ def test_invariant_grace_on_business_time() -> None:
     assert kinds(result) == [("gap", "e1")]  # 16:00-17:00 + 09:00-09:30 = 1h30 > 1h
     assert result.violations[0].sentence == (
         "the log: count(staffed) >= 1 did not hold while open from 2026-03-02 16:00:00+03:00 "
-        "to 2026-03-03 09:30:00+03:00 (1h30m of business hours, 17h30m in all; grace 1h)"
+        "to 2026-03-03 09:30:00+03:00 (1h30m of business hours, 17h30m in all; grace 1h; "
+        "over the grace from 2026-03-02 17:00:00+03:00)"  # 16:00 + 1 opening hour
     )
+    assert result.violations[0].details == {
+        "grace_seconds": 3600,
+        "still_open": False,
+        "over_from": "2026-03-02T17:00:00+03:00",
+        "business_seconds": 5400,
+    }
     log2 = Log()
     log2.add("+6h", "desk.opened")
     log2.add("+23h", "agent.in", agent="a")  # Tuesday 09:00: exactly 1 opening hour
@@ -135,7 +142,8 @@ def test_a_gap_of_more_than_a_day_of_opening_time_is_said_in_hours() -> None:
     log.add("+4d6h", "desk.closed")
     result = run(policy(rule, states=(open_state, staffed)), log, calendars={"office": OFFICE})
     assert result.violations[0].sentence.endswith(
-        "(26h30m of business hours, 3d18h30m in all; grace 1h)"
+        "(26h30m of business hours, 3d18h30m in all; grace 1h; over the grace from "
+        "2026-03-02 17:00:00+03:00)"
     )
 
 

@@ -157,5 +157,42 @@ def test_a_limit_in_business_hours_counts_opening_time() -> None:
     # Said on the limit's clock first: 1h30m of opening time, not only the 17h30m of the night.
     assert result.violations[0].sentence == (
         "ticket t-1: unowned for 1h30m of business hours (17h30m in all), more than 1h (from"
-        " 2026-03-02 16:00:00+03:00 to 2026-03-03 09:30:00+03:00)"
+        " 2026-03-02 16:00:00+03:00 to 2026-03-03 09:30:00+03:00; over the limit from"
+        " 2026-03-02 17:00:00+03:00)"
     )
+    # when it went past the limit (16:00 + 1 opening hour: 17:00, the close), and its opening
+    # time: neither is in start, end or limit_seconds
+    assert result.violations[0].details == {
+        "limit_seconds": 3600,
+        "stretch_seconds": 63000,  # 17h30m
+        "still_open": False,
+        "over_from": "2026-03-02T17:00:00+03:00",
+        "business_seconds": 5400,  # 16:00-17:00 and 09:00-09:30
+    }
+
+
+def test_a_limit_in_business_days_says_when_it_ran_out() -> None:
+    """`at most 2 business days` from Thursday 11:00: Friday 11:00 is one, Monday 11:00 two
+    (the weekend is closed), so a stretch to Monday 12:00 is over it from Monday 11:00, which
+    its 4d01h and the limit's seconds (two days of 24 hours, as written) do not tell."""
+    log = Log()
+    log.add("+3d1h", "ticket.queued", ticket="t-1")  # Thursday 2026-03-05 11:00
+    log.add("+7d2h", "ticket.accepted", ticket="t-1")  # Monday 2026-03-09 12:00
+    log.add("+9d", "ticket.queued", ticket="t-2")  # Wednesday 2026-03-11 10:00
+    log.add("+11d", "ticket.accepted", ticket="t-2")  # Friday 10:00: exactly 2 business days
+    limit = ir.Duration(
+        seconds=172800, calendar="office", unit="days", amount=2, text="2 business days"
+    )
+    result = run(queue_time(limit), log, calendars={"office": OFFICE})
+    assert kinds(result) == [("too_long", "e1")]
+    v = result.violations[0]
+    assert v.sentence == (
+        "ticket t-1: unowned for 4d01h, more than 2 business days (from 2026-03-05 11:00:00+03:00"
+        " to 2026-03-09 12:00:00+03:00; over the limit from 11:00:00)"
+    )
+    assert v.details == {
+        "limit_seconds": 172800,
+        "stretch_seconds": 349200,  # 4d01h
+        "still_open": False,
+        "over_from": "2026-03-09T11:00:00+03:00",
+    }
