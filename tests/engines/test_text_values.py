@@ -106,6 +106,26 @@ def test_trim_strips_whitespace_at_both_ends(tmp_path: Path) -> None:
     assert counts(result) == tally(activations=5, satisfied=2, violated=3)
 
 
+def test_a_case_mapped_text_is_matched_and_mapped_again(tmp_path: Path) -> None:
+    # upper(...) under `matches`, and lower(upper(...)): on spark the inner call kept its
+    # DuckDB macro's name (cx_upper), which Spark cannot resolve, so the plans could not run
+    # (hunt41 finding-1). "straße" uppers to "STRASSE" (full case mapping) and lowers back to
+    # "strasse"; " Value 7" trims and uppers to "VALUE 7": e1 and e3 match, e2 and e4 do not.
+    rule = compiled(
+        tmp_path,
+        '  forbid staff.said where upper(trim(text)) matches "^(VALUE \\\\d+|STRASSE)$"'
+        ' and lower(upper(text)) != "x"\n',
+    )
+    log = Log()
+    log.add("+0s", "staff.said", text="straße")
+    log.add("+1min", "staff.said", text="Value x")
+    log.add("+2min", "staff.said", text=" Value 7")
+    log.add("+3min", "staff.said", text="strasse 1")
+    result = run(rule, log)
+    assert [v.trigger.id for v in result.violations if v.trigger] == ["e1", "e3"]
+    assert counts(result) == tally(activations=4, satisfied=2, violated=2)
+
+
 def test_trim_spaces_are_pythons_whitespace() -> None:
     # the SQL engines' `trim` strips what Python's str.strip strips: every code point for which
     # str.isspace() is true, and no other

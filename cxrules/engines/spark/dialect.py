@@ -41,11 +41,15 @@ def to_spark(sql: str) -> str:
     except sqlglot.errors.ParseError as exc:
         raise DialectError(f"SQL that SQLGlot cannot read: {exc}") from None
 
+    # A node is changed in place, never replaced: `transform` does not go into a node `fix`
+    # returns anew, so a call inside it (upper(x) matches "…", lower(upper(x))) kept its DuckDB
+    # name, which Spark cannot resolve.
     def fix(node: exp.Expression) -> exp.Expression:
         if isinstance(node, exp.DataType) and node.this == exp.DataType.Type.INT128:
             return exp.DataType.build("DECIMAL(38, 0)")  # HUGEINT: exact ints (values.V.z)
         if isinstance(node, exp.Anonymous) and node.name.upper() in RENAMED:
-            return exp.Anonymous(this=RENAMED[node.name.upper()], expressions=node.expressions)
+            node.set("this", RENAMED[node.name.upper()])
+            return node
         if isinstance(node, REFUSED):
             raise DialectError(f"the JSON function {node.sql('duckdb')[:60]}")
         if isinstance(node, exp.RegexpLike):
@@ -58,9 +62,7 @@ def to_spark(sql: str) -> str:
             pattern = node.expression
             if isinstance(pattern, exp.Literal) and pattern.is_string:
                 # a written pattern (engines.sql.regex): its anchors as Java reads them alike
-                return exp.RegexpLike(
-                    this=node.this, expression=exp.Literal.string(java(pattern.this))
-                )
+                node.set("expression", exp.Literal.string(java(pattern.this)))
         return node
 
     tree = tree.transform(fix)

@@ -165,6 +165,17 @@ def test_the_anchors_are_rewritten_for_java() -> None:
     )
 
 
+def test_a_call_inside_a_rewritten_one_is_rewritten_too() -> None:
+    # the rewriting went into no node it had just rewritten, so the macro under a `matches`
+    # or under another macro kept its DuckDB name, which Spark cannot resolve (hunt41 finding-1)
+    assert to_spark("SELECT regexp_matches(cx_upper(t), '^A') FROM e") == (
+        "SELECT UPPER(`t`) RLIKE '^A' FROM `e`"
+    )
+    assert to_spark("SELECT cx_lower(cx_upper(t)), round_even(epoch_us(t), 0) FROM e") == (
+        "SELECT LOWER(UPPER(`t`)), BROUND(UNIX_MICROS(`t`), 0) FROM `e`"
+    )
+
+
 JAVA = """
 import java.nio.file.*; import java.util.regex.*;
 public class Find { public static void main(String[] a) throws Exception {
