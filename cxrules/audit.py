@@ -352,9 +352,9 @@ def _zone_warnings(policy_set: ir.PolicySet, logs: LogSet) -> list[Diagnostic]:
 def _text_warnings(
     policy_set: ir.PolicySet, logs: LogSet, mapping: LogMapping, sources: Mapping[str, Source]
 ) -> list[Diagnostic]:
-    """W405 for the metrics whose values the first events of each log hold as text only, W407
-    for the attributes compared with a boolean that they hold as text only; nothing when a log
-    cannot be read (the audit says why)."""
+    """W405 (W408) for the metrics whose values the first events of each log hold as text (as
+    true or false) only, W407 for the attributes compared with a boolean that they hold as text
+    only; nothing when a log cannot be read (the audit says why)."""
     numbers = NumbersAsText(policy_set, mapping, sources)
     flags = BooleansAsText(policy_set, mapping, sources)
     if not numbers.reads and not flags.reads:

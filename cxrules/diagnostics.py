@@ -97,6 +97,7 @@ CODES: dict[str, str] = {
     "W405": "metric values written as text",
     "W406": "log times without an offset read as UTC",
     "W407": "booleans written as text",
+    "W408": "metric values that are true or false",
 }
 
 

@@ -2,7 +2,10 @@
 attribute the log holds only as text ("45" from a CSV column the mapping does not list in
 `numbers`) finds no number — a text is not part of a value aggregate's population
 (docs/semantics.md, Metrics) — so its cells are not applicable, and an audit passes without
-having measured anything. Looked for in a sample of the log, the same whatever the engine."""
+having measured anything. Looked for in a sample of the log, the same whatever the engine.
+An attribute the log holds only as true or false (a mapping's `booleans`: `made_sla`) is no
+number either, so `avg(made_sla of incident.closed)`, a manager's "share of SLAs met", finds no
+value as well: W408, with the ratio that counts them."""
 
 from __future__ import annotations
 
@@ -13,11 +16,14 @@ from cxrules import ir
 from cxrules.diagnostics import Diagnostic, warning
 from cxrules.findings.unseen import first_use
 from cxrules.ir.reading import read_number
+from cxrules.language.fmt import type_text
 from cxrules.logs.event import Event
 from cxrules.logs.mapping import LogMapping
 from cxrules.source import Source
 
 CODE = "W405"
+#: The warning for values held only as true or false.
+FLAGS_CODE = "W408"
 #: The aggregates that read their events' values as numbers.
 VALUE_FNS = frozenset({"avg", "sum", "min", "max", "percentile", "nps", "csat", "ces"})
 
@@ -32,6 +38,7 @@ class _Read:
     types: tuple[str, ...]
     numbers: int = 0
     texts: int = 0
+    flags: int = 0
     example: str = ""
 
     def matches(self, type_: str) -> bool:
@@ -77,7 +84,9 @@ class NumbersAsText:
             if not read.matches(event.type):
                 continue
             value = event.get(read.path)
-            if isinstance(value, int | float) and not isinstance(value, bool):
+            if isinstance(value, bool):
+                read.flags += 1
+            elif isinstance(value, int | float):
                 read.numbers += 1
             elif isinstance(value, str) and read_number(value) is not None:
                 read.texts += 1
@@ -85,11 +94,14 @@ class NumbersAsText:
 
     def warnings(self) -> list[Diagnostic]:
         """A W405 for each metric that met numbers written as text and no number; `mapping`
-        names the column to list in `numbers` (the name before a rename)."""
+        names the column to list in `numbers` (the name before a rename). A W408 for each
+        that met true or false and neither."""
         return [
             _warning(read, self.mapping, self.sources)
+            if read.texts
+            else _flags_warning(read, self.sources)
             for read in self.reads
-            if read.texts and not read.numbers
+            if (read.texts or read.flags) and not read.numbers
         ]
 
 
@@ -120,5 +132,24 @@ def _warning(
         f'("{read.example}"), so the metric finds no value',
         span,
         f'list the column in the log mapping: numbers = ["{column}"] (docs/mapping.md)',
+        line,
+    )
+
+
+def _flags_warning(read: _Read, sources: Mapping[str, Source] | None) -> Diagnostic:
+    policy = read.policy
+    span, line = first_use(policy, read.path, (sources or {}).get(policy.file))
+    # a glob (`call.*`) is written bare as a policy writes it, the rest as `type_text` does
+    named = [
+        t if type_text(t.replace("*", "x")) == t.replace("*", "x") else type_text(t)
+        for t in read.types
+    ]
+    types = named[0] if len(named) == 1 else f"[{', '.join(named)}]"
+    return warning(
+        FLAGS_CODE,
+        f"policy {policy.id}: {read.fn}() reads numbers, but the log holds '{read.path}' as "
+        "true or false, so the metric finds no value",
+        span,
+        f"for the share of true, count them: ratio({types} where {read.path} == true, {types})",
         line,
     )

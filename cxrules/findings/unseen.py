@@ -14,9 +14,9 @@ from cxrules.language.fmt import type_text
 from cxrules.logs.profile import LogProfile
 from cxrules.source import Source, Span
 
-#: The codes of the warnings about the log (these, W405 of `texts`, W406 of the audit, W407 of
-#: `booleans`): the command line prints them after an audit.
-CODES = frozenset({"W401", "W402", "W403", "W405", "W406", "W407"})
+#: The codes of the warnings about the log (these, W405 and W408 of `texts`, W406 of the audit,
+#: W407 of `booleans`): the command line prints them after an audit.
+CODES = frozenset({"W401", "W402", "W403", "W405", "W406", "W407", "W408"})
 
 
 def unseen(

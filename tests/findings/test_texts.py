@@ -71,6 +71,29 @@ def test_no_warning_when_a_number_is_there_or_the_texts_are_no_numbers(
     policy_set: ir.PolicySet,
 ) -> None:
     assert _codes(policy_set, _events("45", 30)) == []  # one number: the metric has values
-    assert _codes(policy_set, _events("n/a", "-", True)) == []  # not numbers at all: nothing to map
+    assert _codes(policy_set, _events("n/a", "-")) == []  # not numbers at all: nothing to map
     assert _codes(policy_set, _events("45", type_="chat.answered")) == []  # not the metric's events
     assert _codes(policy_set, []) == []
+
+
+def test_true_or_false_only_is_a_warning_with_the_ratio_to_write(
+    policy_set: ir.PolicySet,
+) -> None:
+    # avg(wait) over waits the log holds as true/false only (a mapping's `booleans`): a boolean
+    # is no number for a value aggregate, so every cell was not applicable and the audit passed
+    # with nothing measured and no word (hunt41 finding-2)
+    [(code, message, hint)] = _codes(policy_set, _events(True, False, None))
+    assert code == "W408"
+    assert message == (
+        "policy calls.avg-wait: avg() reads numbers, but the log holds 'wait' as true or false, "
+        "so the metric finds no value"
+    )
+    assert hint == "for the share of true, count them: ratio(call.* where wait == true, call.*)"
+
+
+def test_true_or_false_beside_a_number_or_a_number_as_text_is_not_w408(
+    policy_set: ir.PolicySet,
+) -> None:
+    assert _codes(policy_set, _events(True, 30)) == []  # one number: the metric has values
+    [(code, _, _)] = _codes(policy_set, _events(True, "45"))  # the text is the one to map
+    assert code == "W405"
