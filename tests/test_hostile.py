@@ -338,6 +338,29 @@ def test_20000_terms_joined_by_and_work(tmp_path: Path) -> None:
     )
 
 
+def test_nested_arithmetic_is_refused_by_the_sql_engines_before_it_takes_all_memory(
+    tmp_path: Path,
+) -> None:
+    # Each operator writes its operands several times over in SQL (kinds, numbers, exact
+    # ints), so the SQL grew about ninefold a '+ 1': five were 74 MB of SQL, eight were killed
+    # for memory by the system, an audit of six failed with 'internal error: MemoryError'
+    # (hunt41 finding-3). The python engine runs it; the SQL engines refuse it, E302.
+    (tmp_path / "p.cxr").write_text(policy("forbid x.y where w + 1 + 1 + 1 + 1 + 1 > 7"))
+    loaded = load_policies([str(tmp_path / "p.cxr")], root=tmp_path)
+    assert loaded.diagnostics == [] and loaded.policy_set is not None
+    hit = Event(datetime(2026, 3, 2, 10, tzinfo=UTC), "x.y", "hit", {"w": 3}, "log", 1, 0)
+    miss = Event(datetime(2026, 3, 2, 11, tzinfo=UTC), "x.y", "miss", {"w": 2}, "log", 2, 1)
+    report = audit_events(loaded.policy_set, [hit, miss], engine="python")
+    assert [v.trigger.id for v in report.violations if v.trigger] == ["hit"]  # 3 + 5 > 7
+    from cxrules.engines.duckdb import DuckDBEngine
+
+    (refused,) = DuckDBEngine().limits(loaded.policy_set)
+    assert refused.code == "E302"
+    assert "cannot run on the duckdb engine: an expression of operators nested this deep" in (
+        refused.message
+    )
+
+
 def test_deep_nesting_is_a_diagnostic(tmp_path: Path) -> None:
     found = check(tmp_path, policy("forbid x.y where " + "not " * 20_000 + "a == 1"))
     assert [f.splitlines()[0] for f in found] == [

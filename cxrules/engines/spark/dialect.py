@@ -37,6 +37,16 @@ def to_spark(sql: str) -> str:
     'SELECT BROUND(`x`, 2), COLLECT_LIST(`o`) FROM `t`'
     """
     try:
+        return _to_spark(sql)
+    except RecursionError:  # SQLGlot walks its trees recursively (hunt41 finding-3)
+        raise DialectError(
+            "an expression of operators nested this deep (SQLGlot, which writes the plans for "
+            "Spark, cannot walk SQL so deep)"
+        ) from None
+
+
+def _to_spark(sql: str) -> str:
+    try:
         tree = sqlglot.parse_one(sql, read="duckdb")
     except sqlglot.errors.ParseError as exc:
         raise DialectError(f"SQL that SQLGlot cannot read: {exc}") from None

@@ -80,12 +80,28 @@ class NoEngineError(CompileError):
     time: the checker refuses it, E228); the E302 then sends nobody to another engine."""
 
 
+#: The longest SQL a value's column may take (characters). A value is SQL for each of its
+#: columns and an operator reads its operands' several times over (their kinds, DOUBLEs and
+#: exact ints), so nested arithmetic grows about ninefold a level: `wait + 1 + 1 + 1 + 1` is
+#: megabytes, one `+ 1` more hundreds of them, and a further one took every byte of memory
+#: (hunt41 finding-3). Beyond this the policy is refused before any event is read.
+MAX_SQL = 8_000_000
+
+
 def compile_expr(e: Any, f: Frame) -> V:
-    """The SQL value of an IR expression."""
+    """The SQL value of an IR expression; CompileError when its SQL would be too long."""
     method = _COMPILERS.get(type(e))
     if method is None:
         raise CompileError(f"a {type(e).__name__} expression")
-    return method(e, f)
+    value = method(e, f)
+    fields = (value.k, value.s, value.n, value.b, value.t, value.z or "")
+    if max(len(sql) for sql in fields) > MAX_SQL:
+        raise CompileError(
+            "an expression of operators nested this deep (each writes its operands several "
+            f"times over: its SQL would pass {MAX_SQL // 1_000_000} MB; a sum of many terms "
+            "can be a column of the export)"
+        )
+    return value
 
 
 def condition(e: Any | None, f: Frame) -> str:

@@ -176,6 +176,13 @@ def test_a_call_inside_a_rewritten_one_is_rewritten_too() -> None:
     )
 
 
+def test_sql_too_deep_for_sqlglot_is_refused_not_an_internal_error() -> None:
+    # SQLGlot parses and writes recursively: 100 nested calls passed Python's recursion limit,
+    # which the spark engine let out as 'internal error: RecursionError' (hunt41 finding-3)
+    with pytest.raises(DialectError, match="an expression of operators nested this deep"):
+        to_spark("SELECT " + "abs(" * 100 + "t" + ")" * 100 + " FROM e")
+
+
 JAVA = """
 import java.nio.file.*; import java.util.regex.*;
 public class Find { public static void main(String[] a) throws Exception {
