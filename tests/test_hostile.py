@@ -338,22 +338,37 @@ def test_20000_terms_joined_by_and_work(tmp_path: Path) -> None:
     )
 
 
-def test_nested_arithmetic_is_refused_by_the_sql_engines_before_it_takes_all_memory(
-    tmp_path: Path,
+def test_nested_arithmetic_is_written_once_per_operand_on_the_sql_engines(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    # Each operator writes its operands several times over in SQL (kinds, numbers, exact
-    # ints), so the SQL grew about ninefold a '+ 1': five were 74 MB of SQL, eight were killed
-    # for memory by the system, an audit of six failed with 'internal error: MemoryError'
-    # (hunt41 finding-3). The python engine runs it; the SQL engines refuse it, E302.
-    (tmp_path / "p.cxr").write_text(policy("forbid x.y where w + 1 + 1 + 1 + 1 + 1 > 7"))
+    # Each operator reads its operands several times over in SQL (kinds, numbers, exact ints):
+    # the SQL grew about tenfold a '+ 1' (five were 74 MB, eight were killed for memory, six
+    # an audit's 'internal error: MemoryError'; hunt41 finding-3), then a sum of five
+    # attributes was refused. A long operand is now written once and read by name: twelve
+    # terms are about as long as eight, and give the python engine's verdicts.
+    def text(terms: int) -> str:
+        return policy("forbid x.y where w" + " + 1" * terms + f" > {terms + 2}")
+
+    (tmp_path / "p.cxr").write_text(text(12))
     loaded = load_policies([str(tmp_path / "p.cxr")], root=tmp_path)
     assert loaded.diagnostics == [] and loaded.policy_set is not None
     hit = Event(datetime(2026, 3, 2, 10, tzinfo=UTC), "x.y", "hit", {"w": 3}, "log", 1, 0)
     miss = Event(datetime(2026, 3, 2, 11, tzinfo=UTC), "x.y", "miss", {"w": 2}, "log", 2, 1)
-    report = audit_events(loaded.policy_set, [hit, miss], engine="python")
-    assert [v.trigger.id for v in report.violations if v.trigger] == ["hit"]  # 3 + 5 > 7
+    for engine in ("python", "duckdb"):
+        report = audit_events(loaded.policy_set, [hit, miss], engine=engine)
+        assert [v.trigger.id for v in report.violations if v.trigger] == ["hit"]  # 3 + 12 > 14
     from cxrules.engines.duckdb import DuckDBEngine
 
+    def listing(terms: int) -> int:
+        (tmp_path / "p.cxr").write_text(text(terms))
+        policies = load_policies([str(tmp_path / "p.cxr")], root=tmp_path).policy_set
+        assert policies is not None
+        return len(DuckDBEngine().listing(policies, "UTC", None))
+
+    eight, twelve = listing(8), listing(12)
+    assert twelve < eight * 1.5  # linear in the terms, not tenfold a term
+    # what still passes the bound is refused before any event is read, not run out of memory
+    monkeypatch.setattr("cxrules.engines.sql.exprs.MAX_SQL", 1_000)
     (refused,) = DuckDBEngine().limits(loaded.policy_set)
     assert refused.code == "E302"
     assert "cannot run on the duckdb engine: an expression of operators nested this deep" in (

@@ -80,11 +80,10 @@ class NoEngineError(CompileError):
     time: the checker refuses it, E228); the E302 then sends nobody to another engine."""
 
 
-#: The longest SQL a value's column may take (characters). A value is SQL for each of its
-#: columns and an operator reads its operands' several times over (their kinds, DOUBLEs and
-#: exact ints), so nested arithmetic grows about ninefold a level: `wait + 1 + 1 + 1 + 1` is
-#: megabytes, one `+ 1` more hundreds of them, and a further one took every byte of memory
-#: (hunt41 finding-3). Beyond this the policy is refused before any event is read.
+#: The longest SQL a value's column may take (characters). Nested arithmetic writes a long
+#: operand once (`_bound`), but other nesting still repeats its operands (a comparison reads
+#: both sides' kinds and numbers): past this bound a policy is refused before any event is
+#: read, where its SQL once took every byte of memory (hunt41 finding-3).
 MAX_SQL = 8_000_000
 
 
@@ -220,9 +219,68 @@ def _binary(e: ir.Binary, f: Frame) -> V:
     return boolean(compare(op, a, b, f.parse_instant), nullable=False)
 
 
+#: An arithmetic operand whose SQL is longer than this is written once and read by name
+#: (`_bound`): an operator reads each operand several times over (its kind, its DOUBLE, its
+#: exact int), so nested arithmetic wrote its innermost operands about ten times a level, and
+#: `a + b + c + d + e` over attributes of unknown kinds was 15 MB of SQL, one term more 170 MB.
+BIND_OVER = 2_000
+#: The SQL type of each field of a value, as `_packed` writes it into a struct.
+_FIELD_TYPES = {
+    "k": "INTEGER",
+    "s": "VARCHAR",
+    "n": "DOUBLE",
+    "b": "BOOLEAN",
+    "t": "BIGINT",
+    "z": "HUGEINT",
+    "i": "BIGINT",
+}
+
+
+def _packed(v: V) -> str:
+    """SQL: the value's fields as one struct (`v.packed` when it has one)."""
+    if v.packed is not None:
+        return v.packed
+    fields = [(name, getattr(v, name)) for name in _FIELD_TYPES]
+    inner = ", ".join(
+        f"'{name}': CAST({sql} AS {_FIELD_TYPES[name]})" for name, sql in fields if sql is not None
+    )
+    return "{" + inner + "}"
+
+
+def _read_from(v: V, at: str) -> V:
+    """The value `v` as the fields of the struct `at` (SQL) hold them."""
+    return V(
+        k=f"{at}.k",
+        s=f"{at}.s",
+        n=f"{at}.n",
+        b=f"{at}.b",
+        t=f"{at}.t",
+        kinds=v.kinds,
+        z=None if v.z is None else f"{at}.z",
+        i=None if v.i is None else f"{at}.i",
+        packed=at,
+    )
+
+
+def _size(v: V) -> int:
+    return max(len(v.k), len(v.s), len(v.n), len(v.t), len(v.z or ""), len(v.i or ""))
+
+
+def _bound(op: str, a: V, b: V, f: Frame) -> V:
+    """`a op b` with each operand written once: a one-element list of the pair, mapped by a
+    lambda that reads them by name, and the result read out of the struct it makes. The
+    operands are evaluated outside the lambda, so every lambda's parameter can have one name."""
+    inner = _arithmetic(op, _read_from(a, "_cx_p.a"), _read_from(b, "_cx_p.b"), f)
+    pair = "{'a': " + _packed(a) + ", 'b': " + _packed(b) + "}"
+    whole = f"(list_transform([{pair}], lambda _cx_p: {_packed(inner)})[1])"
+    return replace(_read_from(inner, whole), elements="NULL")
+
+
 def _arithmetic(op: str, a: V, b: V, f: Frame) -> V:
     """values.arithmetic: instants with durations, numbers (strings that read as numbers too, for
     + as for - * /: never joined); anything else, or a division by zero, is missing."""
+    if max(_size(a), _size(b)) > BIND_OVER:
+        return _bound(op, a, b, f)
     parts: list[tuple[str, V]] = []
     # instants: instant - instant (or an ISO string) = seconds; instant ± seconds = instant
     if a.can(INSTANT) or b.can(INSTANT):

@@ -45,6 +45,9 @@ class V:
     # an int exactly (SQL HUGEINT) where known: whole numbers beyond 2**53, which a DOUBLE
     # rounds, compare exactly (docs/semantics.md)
     z: str | None = None
+    # the fields as one struct (SQL), when they are read out of it: what a lambda binds by name
+    # instead of writing every field again (exprs._bound)
+    packed: str | None = None
 
     def only(self, kind: int) -> bool:
         """True when the value is statically known to be of `kind` (never missing)."""
