@@ -700,3 +700,22 @@ def test_a_forbidden_event_names_its_values_as_the_condition_writes_them(tmp_pat
     assert breach.sentence.split(": ", 1)[1].startswith(
         "score = 4.49999; local_date = 2026-03-02 (rule: forbid"
     )
+
+
+def test_a_sum_of_six_attributes_runs_on_every_engine() -> None:
+    """`ivr + queue + talk + hold + wrap + transfer <= 1200`: each operator reads its operands
+    several times over in SQL, so six terms of attributes of unknown kinds were 170 MB of SQL a
+    column (the audit ran out of memory, then was refused); a long operand is now written once
+    and read by name, on DuckDB and Spark alike. Sums by hand: 1,260 s and 1,200 s."""
+    parts = ("ivr", "queue", "talk", "hold", "wrap", "transfer")
+    total: ir.Expr = attr(parts[0])
+    for name in parts[1:]:
+        total = op("+", total, attr(name))
+    rule = ir.ValueCheck(trigger=trig(pat("call.ended")), condition=op("<=", total, lit(1200)))
+    log = Log()
+    long_call = dict(ivr=60, queue=300, talk=800, hold=40, wrap=50, transfer=10)  # 1,260
+    log.add("+0s", "call.ended", call="c-1", **long_call)
+    log.add("+1min", "call.ended", call="c-2", **(long_call | {"talk": 740}))  # 1,200: fine
+    result = run(policy(rule, scope=("call",)), log)
+    assert kinds(result) == [("condition_false", "e1")]
+    assert counts(result) == tally(scopes=2, activations=2, satisfied=1, violated=1)

@@ -223,7 +223,8 @@ def _binary(e: ir.Binary, f: Frame) -> V:
 #: (`_bound`): an operator reads each operand several times over (its kind, its DOUBLE, its
 #: exact int), so nested arithmetic wrote its innermost operands about ten times a level, and
 #: `a + b + c + d + e` over attributes of unknown kinds was 15 MB of SQL, one term more 170 MB.
-BIND_OVER = 2_000
+#: At 800 characters six terms are 0.5 MB in all, which SQLGlot still writes for Spark.
+BIND_OVER = 800
 #: The SQL type of each field of a value, as `_packed` writes it into a struct.
 _FIELD_TYPES = {
     "k": "INTEGER",
