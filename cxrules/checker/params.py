@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import math
 import re
+from typing import Literal
 
-from cxrules.checker.shared import MAX_DAYS, MAX_DIGITS
+from cxrules.checker.shared import MAX_BUSINESS, MAX_DAYS, MAX_DIGITS
 from cxrules.language import ast
 from cxrules.language.literals import SHORT_UNITS, UNIT_WORDS
 from cxrules.time.format import DurationTextError, parse_duration_text
@@ -46,8 +47,13 @@ def parse_override(param: ast.ParamDef, text: str) -> ast.LiteralExpr | ast.Dura
     span = param.span
     if isinstance(default, ast.DurationExpr):
         if default.business:
+            return _business(param, default, text)
+        if _BUSINESS_WORD.search(text):
             raise ParamError(
-                "business durations cannot be overridden yet", "change the policy file instead"
+                f"{param.name} is a fixed duration ({default.text}), not business time",
+                "write a fixed duration such as 2h; to count opening hours only, declare the "
+                f"parameter so in the policy (param {param.name} = 8 business hours), where the "
+                "rules that use it name their calendar",
             )
         try:
             seconds = parse_duration_text(text)
@@ -85,6 +91,74 @@ def parse_override(param: ast.ParamDef, text: str) -> ast.LiteralExpr | ast.Dura
             raise ParamError("not a date", "there is no such day in the calendar, e.g. 2026-12-31")
         return ast.LiteralExpr(span=span, value=text, type="date", text=text)
     return ast.LiteralExpr(span=span, value=text, type="string", text=f'"{text}"')
+
+
+#: Business time as the language writes it: '12 business hours', '2 business days on desk'.
+_BUSINESS = re.compile(r"(\d+(?:\.\d+)?)\s+business\s+(hours?|days?)(?:\s+on\s+(\w+))?")
+_BUSINESS_WORD = re.compile(r"\bbusiness\b", re.IGNORECASE)
+
+
+def _business(param: ast.ParamDef, default: ast.DurationExpr, text: str) -> ast.DurationExpr:
+    """`text` as business time for a parameter declared in business time: a number of business
+    hours or days, counted on the same calendar as the parameter's (its `on` calendar, else the
+    calendar of each policy that uses it); hours may become days and back.
+
+    >>> from cxrules.source import Span
+    >>> s = Span(file="f", line=1, column=1, end_line=1, end_column=2)
+    >>> d = ast.DurationExpr(span=s, amount=8, unit="h", business=True, text="8 business hours")
+    >>> p = ast.ParamDef(span=s, name="pickup", name_span=s, value=d)
+    >>> o = _business(p, d, "12 business hours")
+    >>> o.amount, o.unit, o.business, o.text
+    (12.0, 'h', True, '12 business hours')
+    """
+    name, calendar = param.name, default.calendar
+    match = _BUSINESS.fullmatch(text.strip())
+    if match is None:
+        try:
+            seconds = parse_duration_text(text)
+        except DurationTextError:
+            seconds = None
+        if seconds is not None:
+            days = re.search(r"(d|days?)$", text.strip()) is not None
+            same = f"{seconds / 86_400:g} business days" if days else None
+            if same is None and re.search(r"(w|weeks?)$", text.strip()) is None:
+                same = f"{seconds / 3600:g} business hours"
+            raise ParamError(
+                f"{name} counts business time ({default.text}), not a fixed duration",
+                f"write {same or 'business days (5 business days for a working week)'}: only "
+                "the calendar's opening hours count, where a fixed duration would count nights, "
+                "weekends and holidays too",
+            )
+        spelt = _BUSINESS.fullmatch(" ".join(text.lower().split()))
+        raise ParamError(
+            "not business time as a policy writes it",
+            f"write {spelt[0]}" if spelt else "e.g. 12 business hours, 2 business days",
+        )
+    number, unit_word, named = match[1], match[2], match[3]
+    if named is not None and named != calendar:
+        counted = f"on {calendar}" if calendar else "on the calendar of each policy that uses it"
+        raise ParamError(
+            f"the calendar stays the parameter's: {name} counts {counted}",
+            f"write {number} business {unit_word} (a calendar of its own is the policy's to name)",
+        )
+    unit: Literal["d", "h"] = "d" if unit_word.startswith("day") else "h"
+    amount = float(number)
+    if sum(ch.isdigit() for ch in number) > MAX_DIGITS or amount > MAX_BUSINESS[unit]:
+        raise ParamError(
+            "longer than the longest business time",
+            f"business time goes up to {MAX_BUSINESS['d']} business days or "
+            f"{MAX_BUSINESS['h']} business hours",
+        )
+    if unit == "d" and not amount.is_integer():
+        raise ParamError(
+            "business days are whole open days",
+            f"write {math.floor(amount)} or {math.ceil(amount)} business days, or the time "
+            "in business hours (e.g. 12 business hours)",
+        )
+    written = f"{number} business {unit_word}" + (f" on {calendar}" if calendar else "")
+    return ast.DurationExpr(
+        span=param.span, amount=amount, unit=unit, business=True, calendar=calendar, text=written
+    )
 
 
 #: A duration as the language writes one: '30min', '2h', '1.5d', or '30 minutes'.

@@ -445,10 +445,12 @@ def _timing(chk: Context, timing: ast.Timing, names: PolicyNames, forbid: bool) 
         if timing.direction == "before":
             chk.err("E223", "only a clock that runs after the trigger can pause", timing.span)
         for d in (timing.first, timing.second):
-            if d is not None and _business_days(d, names):
+            if d is not None and _business_days(chk, d, names):
+                _, source = _in_this_run(chk, d, names)
+                source = source if source.startswith(" (--set") else ""  # the file's: as written
                 chk.err(
                     "E223",
-                    "a clock counted in business days cannot pause",
+                    f"a clock counted in business days{source} cannot pause",
                     d.span,
                     "write the duration in business hours (one open day of the calendar is "
                     "its opening hours: e.g. 8 business hours for 09:00-17:00)",
@@ -548,7 +550,8 @@ def _invariant(chk: Context, rule: ast.InvariantRule, names: PolicyNames) -> Non
         check_duration(chk, rule.grace, names)
 
 
-def _business_days(d: Any, names: PolicyNames) -> bool:
-    """A duration counted in whole open days (`2 business days`, or a parameter holding one)."""
-    found = business_time(d, names)
+def _business_days(chk: Context, d: Any, names: PolicyNames) -> bool:
+    """A duration counted in whole open days (`2 business days`, or a parameter holding one in
+    this run)."""
+    found = business_time(chk, d, names)
     return found is not None and found.unit != "h"

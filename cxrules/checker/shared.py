@@ -36,12 +36,12 @@ def undefined_calendar(ctx: Context, name: str, span: Span, names: PolicyNames) 
     )
 
 
-def business_time(d: Any, names: PolicyNames) -> ast.DurationExpr | None:
+def business_time(ctx: Context, d: Any, names: PolicyNames) -> ast.DurationExpr | None:
     """The duration `d` when it is counted in business time (`2 business hours`, or a parameter
-    holding one), else None."""
+    holding one, its `--set` value in this run), else None."""
     if isinstance(d, ast.NameExpr) and len(d.parts) == 1:
         param = names.shared.params.get(d.parts[0])
-        d = param.value if param is not None else None
+        d = ctx.out.overrides.get(d.parts[0], param.value) if param is not None else None
     return d if isinstance(d, ast.DurationExpr) and d.business else None
 
 
@@ -56,7 +56,7 @@ def no_business_bounds(ctx: Context, bounds: list[Any], what: str, names: Policy
     """One E228 for a window whose bounds (`between D1 and D2 before`: two) are in business
     time, one or both: the clause is one mistake, said once, underlined from the first such
     bound to the last."""
-    found = [(d, b) for d in bounds if (b := business_time(d, names)) is not None]
+    found = [(d, b) for d in bounds if (b := business_time(ctx, d, names)) is not None]
     if not found:
         return
     written = " and ".join(b.text for _, b in found)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from engine_builders import Log, counts, dur, kinds, lit, op, pat, policy, run, tally, trig
 
 from cxrules import ir
 from cxrules.engines.base import EngineError
+from cxrules.policyset import load_policies
 
 # Mon-Fri 09:00-17:00 in Istanbul; T0 is Monday 2026-03-02 10:00
 OFFICE = ir.Calendar(
@@ -171,3 +174,55 @@ def test_business_days_years_ahead_keep_the_local_clock_across_dst() -> None:
     log.add("+0s", "complaint.filed", customer="c-1")
     (pending,) = run(escalate(window), log, calendars={"london": london}).pending
     assert pending.deadline == "2028-11-06T20:00:00+03:00"  # 17:00 UTC in the log's zone
+
+
+PICKUP = """calendar office "Office"
+  zone "Europe/Istanbul"
+  hours mon-fri 09:00-17:00
+
+param pickup = 8 business hours
+
+policy p.test "Test policy"
+  owner "Desk"
+  description "Complaints are escalated in time."
+  calendar office
+  per customer
+  when complaint.filed
+  expect case.escalated within pickup
+"""
+
+
+@pytest.mark.parametrize(
+    ("value", "late", "deadline"),
+    [
+        # Friday 15:00 + 8 opening hours: 2 on Friday, 6 on Monday
+        (None, ["e1", "e3"], "2026-03-09T15:00:00+03:00"),
+        # + 12: 2 on Friday, 8 on Monday, 2 on Tuesday; c-2 escalated at 12:00, an hour late
+        ("12 business hours", ["e3"], "2026-03-10T11:00:00+03:00"),
+        # + 2 open days after Friday: Tuesday at the start's clock time, 15:00
+        ("2 business days", [], None),
+    ],
+)
+def test_set_overrides_a_business_duration_on_the_same_calendar(
+    tmp_path: Path, value: str | None, late: list[str], deadline: str | None
+) -> None:
+    """`--set pickup=12 business hours` was refused ('business durations cannot be overridden
+    yet'): a what-if on a business-time SLA needed the policy file edited (hunt42 finding-1)."""
+    path = tmp_path / "p.cxr"
+    path.write_text(PICKUP, encoding="utf-8")
+    loaded = load_policies([str(path)], {"pickup": value} if value else {})
+    assert loaded.policy_set is not None, loaded.diagnostics
+    ps = loaded.policy_set
+    assert ps.parameters == {"pickup": value or "8 business hours"}
+    log = Log()
+    for customer, escalated in (("c-1", "+8d"), ("c-2", "+8d2h")):  # Tuesday 10:00, 12:00
+        log.add("+4d5h", "complaint.filed", customer=customer)  # Friday 15:00
+        log.add(escalated, "case.escalated", customer=customer)
+    result = run(list(ps.policies), log, calendars=dict(ps.calendars))
+    assert kinds(result) == [("late", e) for e in late]
+    assert [v.details["deadline"] for v in result.violations] == [deadline] * len(late)
+    if value == "12 business hours":
+        assert result.violations[0].sentence.endswith("(within 12 business hours)")
+    assert counts(result) == tally(
+        scopes=2, activations=2, satisfied=2 - len(late), violated=len(late)
+    )
