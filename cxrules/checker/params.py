@@ -6,7 +6,7 @@ import math
 import re
 from typing import Literal
 
-from cxrules.checker.shared import MAX_BUSINESS, MAX_DAYS, MAX_DIGITS
+from cxrules.checker.shared import MAX_BUSINESS, MAX_DAYS, MAX_DIGITS, whole_days_hint
 from cxrules.language import ast
 from cxrules.language.literals import SHORT_UNITS, UNIT_WORDS
 from cxrules.time.format import DurationTextError, parse_duration_text
@@ -150,11 +150,7 @@ def _business(param: ast.ParamDef, default: ast.DurationExpr, text: str) -> ast.
             f"{MAX_BUSINESS['h']} business hours",
         )
     if unit == "d" and not amount.is_integer():
-        raise ParamError(
-            "business days are whole open days",
-            f"write {math.floor(amount)} or {math.ceil(amount)} business days, or the time "
-            "in business hours (e.g. 12 business hours)",
-        )
+        raise ParamError("business days are whole open days", whole_days_hint(amount))
     written = f"{number} business {unit_word}" + (f" on {calendar}" if calendar else "")
     return ast.DurationExpr(
         span=param.span, amount=amount, unit=unit, business=True, calendar=calendar, text=written

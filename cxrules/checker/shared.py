@@ -143,6 +143,14 @@ def check_size(ctx: Context, e: ast.DurationExpr | ast.LiteralExpr) -> bool:
         return False
     if digits(e.text) > MAX_DIGITS:
         too_long = True
+    elif e.business and e.unit == "d" and not e.amount.is_integer():
+        ctx.err(
+            "E210",
+            f"business days are whole open days, not {e.amount:g}",
+            e.span,
+            whole_days_hint(e.amount),
+        )
+        return False
     elif e.business:
         too_long = e.unit in MAX_BUSINESS and e.amount > MAX_BUSINESS[e.unit]
     else:
@@ -162,6 +170,20 @@ def check_size(ctx: Context, e: ast.DurationExpr | ast.LiteralExpr) -> bool:
         else f"the longest duration is {MAX_DAYS}d (about 2,700 years)",
     )
     return False
+
+
+def whole_days_hint(amount: float) -> str:
+    """What to write for a fractional number of business days.
+
+    >>> whole_days_hint(1.5)[:26], whole_days_hint(0.5)[:21]
+    ('write 1 or 2 business days', 'write 1 business day,')
+    """
+    low, high = math.floor(amount), math.ceil(amount)
+    days = f"{low} or {high} business days" if low else "1 business day"
+    return (
+        f"write {days}, or the time in business hours (one open day is the calendar's opening "
+        "hours: e.g. 12 business hours)"
+    )
 
 
 def digits(text: str) -> int:

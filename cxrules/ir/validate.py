@@ -68,6 +68,9 @@ def _policy(p: ir.Policy, calendars: dict[str, ir.Calendar]) -> list[str]:
             if node.calendar not in calendars:
                 what = node.text or node.seconds
                 found.append(f"duration {what!r} uses unknown calendar {node.calendar!r}")
+            if node.unit == "days" and not (node.amount >= 0 and float(node.amount).is_integer()):
+                # the python engine's clock would never reach such a deadline, SQL refuses it
+                found.append(f"business days are whole open days, not {node.amount:g}")
         elif isinstance(node, ir.CalendarPoint):
             if node.calendar is not None and node.calendar not in calendars:
                 found.append(f"calendar point uses unknown calendar {node.calendar!r}")

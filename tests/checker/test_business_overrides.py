@@ -92,7 +92,8 @@ def test_the_parameters_own_calendar_may_be_named_again(tmp_path: Path) -> None:
             "2 business days",
             "1.5 business days",
             "business days are whole open days",
-            "write 1 or 2 business days, or the time in business hours (e.g. 12 business hours)",
+            "write 1 or 2 business days, or the time in business hours (one open day is the "
+            "calendar's opening hours: e.g. 12 business hours)",
         ),
         (
             "8 business hours",

@@ -102,6 +102,19 @@ def test_an_unknown_calendar_is_a_clear_error() -> None:
         run(escalate(window), log, calendars={"office": OFFICE})
 
 
+def test_fractional_business_days_are_refused_on_every_engine() -> None:
+    """1.5 business days passed `check`; the python engine's clock caught the calendar's error
+    as 'never', so no deadline came and a late escalation was in time (100% compliance), while
+    duckdb refused the policy: the checker now says E210, and a compiled set is refused before
+    any event is read (hunt42 finding-2)."""
+    days = ir.Duration(seconds=1.5 * 86400, calendar="office", unit="days", amount=1.5)
+    log = Log()
+    log.add("+0s", "complaint.filed", customer="c-1")
+    log.add("+9d", "case.escalated", customer="c-1")  # a week and more later
+    with pytest.raises(EngineError, match="business days are whole open days, not 1.5"):
+        run(escalate(ir.Window(direction="after", max=days)), log, calendars={"office": OFFICE})
+
+
 def test_a_paused_business_clock_reports_opening_hours_left() -> None:
     on_hold = ir.State(name="on_hold", start=pat("case.on_hold"), end=pat("case.resumed"))
     window = ir.Window(direction="after", max=business("16h"), paused_while="on_hold")
