@@ -167,6 +167,16 @@ class _Exprs:
         if kind == "param":
             self.chk.used.add(("param", word))
             value = self.chk.out.overrides.get(word, self.names.shared.params[word].value)
+            if isinstance(value, ast.DurationExpr) and value.business:
+                # as for '8 business hours' written here: compared, it would read as 8h
+                self.chk.err(
+                    "E208",
+                    f"parameter '{word}' is business time ({value.text}), which can only be a "
+                    "deadline or a window",
+                    e.span,
+                    f"use it after 'within', e.g. within {word}; to compare, declare a fixed "
+                    "duration (param name = 8h)",
+                )
             return "duration" if isinstance(value, ast.DurationExpr) else value.type
         if kind == "state":
             if self.context not in ("condition", "invariant"):
