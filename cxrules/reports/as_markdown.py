@@ -13,12 +13,14 @@ from collections.abc import Sequence
 
 from cxrules.ir.text import warns_text
 from cxrules.reports.common import (
+    METRIC_ROWS,
+    METRICS_ELSEWHERE,
     WARNING_KINDS,
     check_severity,
     clip_values,
-    flagged_metrics,
     headline,
     input_totals,
+    metric_counts,
     metric_value,
     percent,
     plural,
@@ -30,6 +32,7 @@ from cxrules.reports.common import (
     verdict,
     violations_by_policy,
     visible,
+    worst_metrics,
 )
 from cxrules.reports.model import Report
 
@@ -89,7 +92,7 @@ def render_markdown(
             )
         out.append("")
     out += _violations(report, max_violations)
-    out += _metrics(report)
+    out += _metrics(report, max_violations)
     unjudged = unjudged_metrics(report)
     if unjudged:
         out += ["**Metric values not judged** (fewer events than the minimum sample):", ""]
@@ -127,9 +130,9 @@ def _violations(report: Report, limit: int | None) -> list[str]:
     return out
 
 
-def _metrics(report: Report) -> list[str]:
-    flagged = flagged_metrics(report)
-    if not flagged:
+def _metrics(report: Report, limit: int | None) -> list[str]:
+    groups = worst_metrics(report, None if limit is None else METRIC_ROWS)
+    if not groups:
         return []
     out = [
         "### Metric values that failed or warned",
@@ -137,18 +140,26 @@ def _metrics(report: Report) -> list[str]:
         "| policy | metric | group | bucket | value | n | threshold | status |",
         "|---|---|---|---|--:|--:|---|---|",
     ]
-    for policy, value in flagged:
-        threshold = value.threshold + (f", {warns_text(value.warn)}" if value.warn else "")
-        cells = (
-            md(policy.id),
-            md(value.metric),
-            md(clip_values(scope_text(value.group), [value.group])),
-            md(value.bucket or "–"),
-            md(metric_value(value)),
-            str(value.population),
-            md(threshold),
-            value.status,
-        )
-        out.append("| " + " | ".join(cells) + " |")
+    cut = False
+    for policy, shown, rest in groups:
+        for value in shown:
+            threshold = value.threshold + (f", {warns_text(value.warn)}" if value.warn else "")
+            cells = (
+                md(policy.id),
+                md(value.metric),
+                md(clip_values(scope_text(value.group), [value.group])),
+                md(value.bucket or "–"),
+                md(metric_value(value)),
+                str(value.population),
+                md(threshold),
+                value.status,
+            )
+            out.append("| " + " | ".join(cells) + " |")
+        if rest:
+            cut = True
+            more = f"… and {len(rest)} more ({metric_counts(rest)})"
+            out.append(f"| {md(policy.id)} | {more} |  |  |  |  |  |  |")
     out.append("")
+    if cut:
+        out += [md(METRICS_ELSEWHERE), ""]
     return out

@@ -22,11 +22,13 @@ from rich.text import Text
 from cxrules.diagnostics import CODES
 from cxrules.ir.text import warns_text
 from cxrules.reports.common import (
+    METRIC_ROWS,
+    METRICS_ELSEWHERE,
     WARNING_KINDS,
     check_severity,
     clip_values,
-    flagged_metrics,
     input_totals,
+    metric_counts,
     metric_value,
     percent,
     plural,
@@ -38,6 +40,7 @@ from cxrules.reports.common import (
     verdict,
     violations_by_policy,
     visible,
+    worst_metrics,
 )
 from cxrules.reports.model import PolicySummary, Report, Violation
 
@@ -102,7 +105,7 @@ def render_text(
     _header(console, report)
     _policy_table(console, report)
     _violations(console, report, max_violations)
-    _metrics(console, report)
+    _metrics(console, report, max_violations)
     _unjudged(console, report)
     _pending(console, report, max_pending)
     _rejected(console, report, max_rejected)
@@ -258,30 +261,34 @@ def _policy_violations(
         console.print(_line(f"  … and {len(found) - len(shown)} more"))
 
 
-def _metrics(console: Console, report: Report) -> None:
-    flagged = flagged_metrics(report)
-    if not flagged:
+def _metrics(console: Console, report: Report, limit: int | None) -> None:
+    groups = worst_metrics(report, None if limit is None else METRIC_ROWS)
+    if not groups:
         return
     console.print()
     console.print(_line(("Metric values that failed or warned", "bold")))
-    current = None
-    for policy, value in flagged:
-        if policy.id != current:
-            console.print(_line((policy.id, "bold"), f": {policy.title}"))
-            current = policy.id
-        where = [clip_values(scope_text(value.group), [value.group])] if value.group else []
-        where += [value.bucket] if value.bucket else []
-        levels = f"requires {value.threshold}"
-        levels += f", {warns_text(value.warn)}" if value.warn else ""
-        _item(
-            console,
-            _line(
-                ", ".join([value.metric, *where]),
-                f": {metric_value(value)} (n={value.population}) ",
-                (value.status, STATUS_STYLE[value.status]),
-                f"; {levels}",
-            ),
-        )
+    cut = False
+    for policy, shown, rest in groups:
+        console.print(_line((policy.id, "bold"), f": {policy.title}"))
+        for value in shown:
+            where = [clip_values(scope_text(value.group), [value.group])] if value.group else []
+            where += [value.bucket] if value.bucket else []
+            levels = f"requires {value.threshold}"
+            levels += f", {warns_text(value.warn)}" if value.warn else ""
+            _item(
+                console,
+                _line(
+                    ", ".join([value.metric, *where]),
+                    f": {metric_value(value)} (n={value.population}) ",
+                    (value.status, STATUS_STYLE[value.status]),
+                    f"; {levels}",
+                ),
+            )
+        if rest:
+            cut = True
+            console.print(_line(f"  … and {len(rest)} more ({metric_counts(rest)})"))
+    if cut:
+        _item(console, _line((METRICS_ELSEWHERE, "dim")), bullet="  ")
 
 
 def _unjudged(console: Console, report: Report) -> None:

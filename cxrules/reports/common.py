@@ -92,14 +92,72 @@ def severity_counts(violations: Iterable[Violation]) -> list[tuple[str, int]]:
     return [(s, counts[s]) for s in SEVERITIES_DESC if counts[s]]
 
 
-def flagged_metrics(report: Report) -> list[tuple[PolicySummary, MetricValue]]:
-    """Metric values that failed or warned, with their policy, worst policy first."""
-    return [
-        (policy, value)
-        for policy in ranked_policies(report)
-        for value in policy.metrics
-        if value.status in ("violated", "warn")
-    ]
+#: Metric values that failed or warned listed per policy by the text and Markdown reports (all
+#: with `max_violations=None`): a year of daily values per queue is thousands of rows, past what a
+#: terminal or a pull-request comment (65,536 characters on GitHub) holds.
+METRIC_ROWS = 10
+
+
+def worst_metrics(
+    report: Report, limit: int | None = METRIC_ROWS
+) -> list[tuple[PolicySummary, list[MetricValue], list[MetricValue]]]:
+    """Per policy with metric values that failed or warned (worst policy first): the first
+    `limit` of them (None: all), worst first, and those left out. Breaches come before warnings;
+    a breach further past its requirement first (relative to it: 24.5% against >= 80% before
+    59.5%), a warning nearer its requirement first; ties keep the report's order.
+
+    >>> from cxrules.reports.model import MetricValue as M, PolicySummary as P
+    >>> def mv(v, s, b):
+    ...     return M(metric="sl", group={}, bucket=b, value=v, population=9, status=s,
+    ...              threshold=">= 80%", warn=">= 85%", unit="percent")
+    >>> values = [mv(0.6, "violated", "d1"), mv(0.84, "warn", "d2"), mv(0.25, "violated", "d3"),
+    ...           mv(0.81, "warn", "d4"), mv(0.9, "ok", "d5")]
+    >>> p = P(id="p", title="t", severity="high", owner="o", kind="metric_check", file="f",
+    ...       line=1, scopes=1, out_of_scope=0, vacuous=0, activations=5, satisfied=3,
+    ...       violated=2, pending=0, compliance=0.6, metrics=values)
+    >>> r = Report(engine="python", zone="UTC", as_of=None, policy_files=[], revision="r",
+    ...            inputs=[], policies=[p], violations=[])
+    >>> [(pol.id, [v.bucket for v in shown], [v.bucket for v in rest])
+    ...  for pol, shown, rest in worst_metrics(r, 3)]
+    [('p', ['d3', 'd1', 'd4'], ['d2'])]
+    """
+    out = []
+    for policy in ranked_policies(report):
+        flagged = [v for v in policy.metrics if v.status in ("violated", "warn")]
+        if not flagged:
+            continue
+        ordered = sorted(flagged, key=_badness)
+        cut = len(ordered) if limit is None else limit
+        out.append((policy, ordered[:cut], ordered[cut:]))
+    return out
+
+
+#: Where the metric values a text or Markdown report leaves out are.
+METRICS_ELSEWHERE = (
+    "Every metric value is in the JSON report (policies[].metrics); each breach and warning is a "
+    "row of the CSV report."
+)
+
+
+def metric_counts(values: Sequence[MetricValue]) -> str:
+    """How many of `values` failed and how many warned: '62 violated, 3 warn'.
+
+    >>> from cxrules.reports.model import MetricValue as M
+    >>> metric_counts([M(metric="m", group={}, bucket=None, value=1, population=1,
+    ...                  status="warn", threshold=">= 2")])
+    '0 violated, 1 warn'
+    """
+    failed = sum(1 for v in values if v.status == "violated")
+    return f"{failed} violated, {len(values) - failed} warn"
+
+
+def _badness(value: MetricValue) -> tuple[int, float]:
+    """Sort key of a flagged metric value, worst first (see `worst_metrics`)."""
+    bound = _bound(value.threshold, _unit(value))
+    gap = 0.0
+    if bound is not None and isinstance(value.value, int | float):
+        gap = abs(value.value - bound) / (abs(bound) or 1.0)
+    return (0, -gap) if value.status == "violated" else (1, gap)
 
 
 def unjudged_metrics(report: Report, shown: int = 3) -> list[tuple[PolicySummary, str]]:
@@ -292,15 +350,20 @@ def metric_value(value: MetricValue) -> str:
     """
     if value.value is None:
         return "–"
-    unit = value.unit
-    bound = value.threshold.split()[-1] if value.threshold.split() else ""
-    if unit == "number" and bound.endswith("%"):  # a report written before `unit` was
-        unit = "percent"
-    elif unit == "number" and read_report_duration(bound) is not None:
-        unit = "duration"
+    unit = _unit(value)
     texts = (value.threshold, value.warn)
     against = tuple(b for b in (_bound(t, unit) for t in texts if t) if b is not None)
     return figure(value.value, unit, against)
+
+
+def _unit(value: MetricValue) -> str:
+    """The value's unit; for a report written before `unit` was, read off its threshold."""
+    bound = value.threshold.split()[-1] if value.threshold.split() else ""
+    if value.unit == "number" and bound.endswith("%"):
+        return "percent"
+    if value.unit == "number" and read_report_duration(bound) is not None:
+        return "duration"
+    return value.unit
 
 
 def _bound(threshold: str, unit: str) -> float | None:

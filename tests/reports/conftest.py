@@ -7,6 +7,7 @@ and three rejected records. Every expected value in the tests is worked out from
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date, timedelta
 
 import pytest
 
@@ -301,3 +302,35 @@ def judged_nothing(report: Report) -> Report:
 def unjudged() -> Report:
     """The sample audit that judged no event (`judged_nothing`)."""
     return judged_nothing(build_report())
+
+
+def daily_metrics(report: Report, queues: tuple[str, ...] = ("billing",), days: int = 30) -> Report:
+    """The sample report whose service-level policy has, for each queue, `days` daily values
+    from 2026-01-01 that all fail: day d (1, 2, …) is (79 - d % 30)% against >= 80% (78%, 77%,
+    …, 50%, 79%, …); and two warnings of queue sales, 81% on 2026-01-01 and 84% on 2026-01-02."""
+    base = report.policies[3].metrics[0]
+    start = date(2026, 1, 1)
+    values = [
+        base.model_copy(
+            update={
+                "group": {"queue": queue},
+                "bucket": (start + timedelta(days=d - 1)).isoformat(),
+                "value": (79 - d % 30) / 100,
+            }
+        )
+        for queue in queues
+        for d in range(1, days + 1)
+    ]
+    warn = report.policies[3].metrics[1]
+    values += [
+        warn.model_copy(update={"bucket": "2026-01-01", "value": 0.81}),
+        warn.model_copy(update={"bucket": "2026-01-02", "value": 0.84}),
+    ]
+    policy = report.policies[3].model_copy(update={"metrics": values})
+    return report.model_copy(update={"policies": [*report.policies[:3], policy]})
+
+
+@pytest.fixture(name="daily_metrics")
+def daily_metrics_fixture() -> Callable[..., Report]:
+    """`daily_metrics` itself, for the tests of long metric listings."""
+    return daily_metrics

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from cxrules.reports.as_markdown import md, render_markdown
 from cxrules.reports.model import Report
 
@@ -72,6 +74,32 @@ def test_metric_table(report: Report) -> None:
         "| callcenter.service-level | service\\_level | queue=sales | 2026-03-02 | 83.3% | 6 | "
         "&gt;= 80%, warns below 85% | warn |"
     ) in render_markdown(report).splitlines()
+
+
+def test_a_year_of_metric_values_fits_a_pull_request_comment(
+    report: Report, daily_metrics: Callable[..., Report]
+) -> None:
+    """A year of daily values for five queues, all failing (1,825 rows and 2 warnings), made a
+    Markdown report of about 200,000 characters, where GitHub takes a comment of 65,536 at most:
+    the table now lists the worst 10 values of each policy and says how many more and where."""
+    queues = ("a", "b", "c", "d", "e")
+    many = daily_metrics(report, queues=queues, days=365)
+    text = render_markdown(many)
+    assert len(text) < 65_536
+    lead = ("| callcenter.service-level | service\\_level |", "| callcenter.service-level | …")
+    rows = [line for line in text.splitlines() if line.startswith(lead)]
+    # the worst value is 50% (day d % 30 == 29): 12 such days a year in each queue; 10 shown
+    assert [row.split(" | ")[4] for row in rows[:10]] == ["50.0%"] * 10
+    assert rows[10] == (
+        "| callcenter.service-level | … and 1817 more (1815 violated, 2 warn) |  |  |  |  |  |  |"
+    )
+    assert len(rows) == 11
+    assert (
+        "Every metric value is in the JSON report (policies\\[\\].metrics); each breach and "
+        "warning is a row of the CSV report."
+    ) in text.splitlines()
+    every = render_markdown(many, max_violations=None)
+    assert sum(line.startswith(lead) for line in every.splitlines()) == 5 * 365 + 2
 
 
 def test_a_warning_above_says_it_warns_above(report: Report) -> None:

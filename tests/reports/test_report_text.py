@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from cxrules.reports.as_text import render_text
@@ -181,6 +183,34 @@ def test_all_violations(report: Report) -> None:
     assert [f"gap number {n}" in text for n in range(12)] == [True] * 12
     assert "… and" not in text
     assert "gap number 3" not in render_text(report.model_copy(update={"violations": many}))
+
+
+def test_metric_values_are_capped_worst_first(
+    report: Report, daily_metrics: Callable[..., Report]
+) -> None:
+    """A month of daily values that all fail was 32 lines of a terminal report (a year of five
+    queues, 1,800), in bucket order: now the worst 10 per policy, breaches first, then how many
+    more and where every value is. Day d is (79 - d % 30)%: the worst are day 29 (50%) to day 20
+    (59%); the rest are 20 breaches and the 2 warnings of queue sales."""
+    many = daily_metrics(report)
+    lines = render_text(many, color=False, width=200).splitlines()
+    start = lines.index("Metric values that failed or warned")
+    levels = "(n=8) violated; requires >= 80%, warns below 85%"
+    assert lines[start + 1 : start + 14] == [
+        "callcenter.service-level: 80% of calls answered within 20 s, per queue and day",
+        *(
+            f"  - service_level, queue=billing, 2026-01-{day}: {79 - day}.0% {levels}"
+            for day in range(29, 19, -1)
+        ),
+        "  … and 22 more (20 violated, 2 warn)",
+        "  Every metric value is in the JSON report (policies[].metrics); each breach and "
+        "warning is a row of the CSV report.",
+    ]
+    every = render_text(many, color=False, width=200, max_violations=None).splitlines()
+    listed = [line for line in every if line.startswith("  - service_level, ")]
+    assert len(listed) == 32 and "  … and 22 more (20 violated, 2 warn)" not in every
+    # the warnings last, the one nearer its requirement first
+    assert [line.split(": ")[1][:5] for line in listed[-3:]] == ["79.0%", "81.0%", "84.0%"]
 
 
 def test_verdict_follows_fail_on(report: Report) -> None:
