@@ -2,12 +2,15 @@
 
 Columns: id, policy, severity, kind, scope, start, end, duration_seconds, sentence, trigger
 (`file:line` of the triggering event), evidence (`file:line` of each evidence event, separated
-by spaces), then one column `report.<name>` per value the policies report (`report` clauses,
-sorted by name; empty where a violation's policy does not report it or the value is missing;
-text as is, other values as JSON). Rows keep the report's order. Text cells that a spreadsheet
-would run as a formula (starting with `=`, `+`, `-`, `@`, tab or carriage return; a negative
-number is no formula) are prefixed with `'` unless `guard_formulas=False`: scope values,
-sentences and reported values come from logs, which an attacker may write.
+by spaces), fulfilled_at (when a `late` obligation was met: with `end`, its deadline, how late
+it was), value and threshold (a metric's value as JSON writes it, a percentage as a fraction
+and a duration in seconds, and the threshold it broke as `details.threshold` writes it), then
+one column `report.<name>` per value the policies report (`report` clauses, sorted by name;
+empty where a violation's policy does not report it or the value is missing; text as is, other
+values as JSON). Rows keep the report's order. Text cells that a spreadsheet would run as a
+formula (starting with `=`, `+`, `-`, `@`, tab or carriage return; a negative number is no
+formula) are prefixed with `'` unless `guard_formulas=False`: scope values, sentences and
+reported values come from logs, which an attacker may write.
 """
 
 from __future__ import annotations
@@ -32,6 +35,9 @@ COLUMNS: tuple[str, ...] = (
     "sentence",
     "trigger",
     "evidence",
+    "fulfilled_at",
+    "value",
+    "threshold",
 )
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 #: A negative number as JSON writes it: a spreadsheet reads it as that number, never a formula.
@@ -60,8 +66,8 @@ def render_csv(report: Report, *, guard_formulas: bool = True) -> str:
     >>> from cxrules.reports.model import Report
     >>> r = Report(engine="python", zone="UTC", as_of=None, policy_files=[], revision="r",
     ...            inputs=[], policies=[], violations=[])
-    >>> render_csv(r)
-    'id,policy,severity,kind,scope,start,end,duration_seconds,sentence,trigger,evidence\\r\\n'
+    >>> render_csv(r).split(",")[-4:]
+    ['evidence', 'fulfilled_at', 'value', 'threshold\\r\\n']
     """
     buffer = io.StringIO()
     # CRLF as the record end also makes the writer quote any field holding a lone CR.
@@ -126,9 +132,20 @@ def _row(violation: Violation, names: tuple[str, ...] = ()) -> list[tuple[str, s
         violation.sentence,
         f"{trigger.file}:{trigger.line}" if trigger is not None else "",
         " ".join(f"{e.file}:{e.line}" for e in violation.evidence),
+        violation.fulfilled_at or "",
+        *_metric_cells(violation),
     ]
     row = list(zip(COLUMNS, cells, strict=True))
     if names:
         values = (violation.details or {}).get("report") or {}
         row += [(f"report.{name}", reported_cell(values.get(name))) for name in names]
     return row
+
+
+def _metric_cells(violation: Violation) -> tuple[str, str]:
+    """A metric breach's or warning's value and the threshold it broke; empty for other kinds."""
+    if violation.kind not in ("metric", "metric_warning"):
+        return ("", "")
+    details = violation.details or {}
+    value = details.get("value")
+    return (reported_cell(value), str(details.get("threshold") or ""))

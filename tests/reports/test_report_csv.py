@@ -19,7 +19,7 @@ def test_one_row_per_violation(report: Report) -> None:
     header, *body = rows(render_csv(report))
     assert tuple(header) == COLUMNS == (
         "id", "policy", "severity", "kind", "scope", "start", "end", "duration_seconds",
-        "sentence", "trigger", "evidence",
+        "sentence", "trigger", "evidence", "fulfilled_at", "value", "threshold",
     )  # fmt: skip
     assert [row[0] for row in body] == ["v-oct-1", "v-oct-2", "v-rest-1", "v-cc-1", "v-cc-2"]
     assert body[0] == [
@@ -34,6 +34,9 @@ def test_one_row_per_violation(report: Report) -> None:
         "visit v-1007 had no connected arm from 10:05:00 to 10:07:12 (2m12s; grace 30s)",
         "logs/visits.jsonl:17",
         "logs/visits.jsonl:17 logs/visits.jsonl:18",
+        "",
+        "",
+        "",
     ]
     # the whole-log scope is empty; a metric violation has no trigger, duration or evidence
     assert body[2][4] == "" and body[2][8] == 'staff said "no problem" at 12:30:00'
@@ -44,6 +47,9 @@ def test_one_row_per_violation(report: Report) -> None:
         "",
         "service_level of queue billing on 2026-03-02 was 75.0%, below 80%",
         "",
+        "",
+        "",
+        "",  # the sample's metric records carry no details
         "",
     ]
     assert body[4][3] == "metric_warning"
@@ -177,3 +183,55 @@ def test_an_audit_writes_the_same_columns_streamed_or_whole(tmp_path: Path) -> N
     assert header == [*COLUMNS, "report.host", "report.waiter"]
     assert row[1:4] == ["restaurant.served", "medium", "late"]
     assert row[len(COLUMNS) :] == ["Ayşe", ""]
+
+
+HOW_LATE_POLICIES = """policy desk.answer "Tickets are answered within 1 hour"
+  owner "Desk"
+  description "A late answer."
+  per ticket
+  when ticket.opened
+  expect ticket.answered within 1h
+
+policy desk.quick "80% of tickets answered within 1 hour, per day"
+  owner "Desk"
+  description "A metric breach."
+  metric quick = share(ticket.answered within 1h of ticket.opened)
+  require quick >= 80%
+"""
+HOW_LATE_LOG = [
+    '{"time": "2026-03-02T09:00:00Z", "type": "ticket.opened", "ticket": "t-1"}',
+    '{"time": "2026-03-02T11:30:00Z", "type": "ticket.answered", "ticket": "t-1"}',
+    '{"time": "2026-03-02T10:00:00Z", "type": "ticket.opened", "ticket": "t-2"}',
+    '{"time": "2026-03-02T10:20:00Z", "type": "ticket.answered", "ticket": "t-2"}',
+]
+
+
+def test_a_late_answer_and_a_metric_carry_their_figures(tmp_path: Path, audit_engine: str) -> None:
+    """A spreadsheet or a CI step reading the CSV could not tell how late a `late` obligation
+    was (start and end are the trigger and the deadline; when it was met only the sentence
+    said), nor a metric's value or threshold: fulfilled_at, value and threshold say them. t-1
+    opened 09:00, deadline 10:00, answered 11:30; one of the two tickets in time: 50% against
+    >= 80%."""
+    policies = tmp_path / "p.cxr"
+    policies.write_text(HOW_LATE_POLICIES, encoding="utf-8")
+    log = tmp_path / "log.jsonl"
+    log.write_text("\n".join(HOW_LATE_LOG) + "\n", encoding="utf-8")
+    request = AuditRequest(
+        policies=[str(policies)], logs=[str(log)], project_dir=tmp_path, engine=audit_engine
+    )
+    with open_audit(request) as (assembled, _):
+        streamed = io.StringIO(newline="")
+        write_csv(assembled, streamed)
+    header, *body = rows(streamed.getvalue())
+    assert header[-3:] == ["fulfilled_at", "value", "threshold"]
+    got = {row[1]: dict(zip(header, row, strict=True)) for row in body}
+    late = got["desk.answer"]
+    assert (late["kind"], late["end"]) == ("late", "2026-03-02T10:00:00+00:00")
+    assert (late["fulfilled_at"], late["value"], late["threshold"]) == (
+        "2026-03-02T11:30:00+00:00",
+        "",
+        "",
+    )
+    metric = got["desk.quick"]
+    assert (metric["kind"], metric["fulfilled_at"]) == ("metric", "")
+    assert (metric["value"], metric["threshold"]) == ("0.5", ">= 80%")
