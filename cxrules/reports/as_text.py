@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import io
 import os
+import re
 import sys
 from collections.abc import Sequence
 
@@ -52,6 +53,8 @@ SEVERITY_STYLE = {
     "info": "dim",
 }
 STATUS_STYLE = {"violated": "red", "warn": "yellow"}
+#: An open obligation's sentence that names its deadline itself.
+_NAMES_DEADLINE = re.compile(r"deadline|clock paused|\bnever ends\b|\bends \d")
 
 
 def render_text(
@@ -311,10 +314,11 @@ def _pending(console: Console, report: Report, limit: int) -> None:
     ordered = sorted(report.pending, key=lambda p: not p.at_risk)
     for item in ordered[:limit]:
         mark = ("at risk: ", "yellow") if item.at_risk else ""
-        # The engine's sentence already names the deadline when there is one.
+        # The engine's sentence already names the deadline when there is one: an invariant's
+        # as the end of its grace or limit ('the limit ends …', 'grace 3d never ends').
         deadline = (
             ""
-            if "deadline" in item.sentence or "clock paused" in item.sentence
+            if _NAMES_DEADLINE.search(item.sentence)
             else (f" (deadline {item.deadline})" if item.deadline else " (no deadline)")
         )
         sentence = clip_values(item.sentence, [item.scope])

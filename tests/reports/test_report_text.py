@@ -213,6 +213,41 @@ def test_metric_values_are_capped_worst_first(
     assert [line.split(": ")[1][:5] for line in listed[-3:]] == ["79.0%", "81.0%", "84.0%"]
 
 
+def test_an_open_stretch_names_its_deadline_once(report: Report) -> None:
+    """The helpdesk's wait-limit ('while waiting: at most 30d') left open at the horizon read
+    '… (at most 30d: the limit ends 2014-01-08 11:44:28+01:00) (deadline
+    2014-01-08T11:44:28+01:00)': the same instant twice, written two ways, as if two deadlines
+    differed. An invariant's sentence names it as the end of its limit or grace."""
+    stretch = report.pending[0].model_copy(
+        update={
+            "sentence": "case Case 3254: waiting since 2013-12-09 11:44:28+01:00 (at most 30d: "
+            "the limit ends 2014-01-08 11:44:28+01:00)",
+            "deadline": "2014-01-08T11:44:28+01:00",
+        }
+    )
+    gap = stretch.model_copy(
+        update={
+            "sentence": "ticket t-1: owner is not missing has not held since 2026-03-02 "
+            "09:00:00+03:00 (grace 1h never ends)",
+            "deadline": None,
+        }
+    )
+    one = report.model_copy(update={"pending": [stretch, gap]})
+    text = render_text(one, color=False, width=300)
+    assert (
+        "  - complaints.escalate-repeat: case Case 3254: waiting since 2013-12-09 11:44:28+01:00 "
+        "(at most 30d: the limit ends 2014-01-08 11:44:28+01:00)"
+    ) in text.splitlines()
+    assert (
+        "  - complaints.escalate-repeat: ticket t-1: owner is not missing has not held since "
+        "2026-03-02 09:00:00+03:00 (grace 1h never ends)"
+    ) in text.splitlines()
+    # a sentence that does not name it still gets it
+    assert "case.escalated (deadline 2026-03-04T15:00:00+03:00)" in render_text(
+        report, color=False, width=300
+    )
+
+
 def test_verdict_follows_fail_on(report: Report) -> None:
     # at medium: 2 high + 1 medium in octopus and callcenter; the low one is below
     last = render_text(report, color=False, fail_on="medium", width=200).splitlines()[-1]
