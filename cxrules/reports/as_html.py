@@ -627,7 +627,8 @@ def _pending(report: Report, limit: int | None) -> str:
             "report lists every one (under <code>pending</code>).</p>"
         )
     if len(rows) > 10:
-        table = f"<details><summary>List the first {len(rows):,}</summary>{table}</details>"
+        which = "all" if len(rows) == len(ordered) else "the first"
+        table = f"<details><summary>List {which} {len(rows):,}</summary>{table}</details>"
     return title + note + table
 
 

@@ -346,6 +346,18 @@ def test_open_obligations_are_capped(report: Report) -> None:
     assert "25 more are not listed here" in text
 
 
+def test_a_long_list_of_open_obligations_says_whether_it_is_all(report: Report) -> None:
+    """The helpdesk's 13 open obligations, all listed, sat behind 'List the first 13', which
+    reads as if more were left out; 30 listed of 30 is 'all', 20 of 30 'the first'."""
+    pending = report.pending[0]
+    lots = [pending.model_copy(update={"scope": {"customer": f"c-{n}"}}) for n in range(30)]
+    many = report.model_copy(update={"pending": lots})
+    assert "<summary>List all 30</summary>" in render_html(many)
+    capped = render_html(many, max_pending=20)
+    assert "<summary>List the first 20</summary>" in capped
+    assert "10 more are not listed here" in capped
+
+
 def test_explanations_beside_each_policy(report: Report) -> None:
     assert 'class="explain"' not in render_html(report)
     words = "For each visit: a customer inside <the shop> is connected to an arm."
