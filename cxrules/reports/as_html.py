@@ -534,7 +534,7 @@ def _violation(v: Violation, n: int) -> str:
         facts.append(
             (
                 "trigger",
-                f'{_e(t.type)} <span class="nw">{_e(t.time)}</span> '
+                f'{_e(clip_values(t.type))} <span class="nw">{_e(t.time)}</span> '
                 f"<code>{_e(t.file)}:{t.line}</code>",
             )
         )
@@ -547,7 +547,9 @@ def _violation(v: Violation, n: int) -> str:
     if v.details:
         details = _json(clip_tree(v.details), f"{where}.details")
         facts.append(("details", f"<code>{_e(details)}</code>"))
-    evidence = [[_e(e.type), _e(e.time), _source(e.id, e.file, e.line)] for e in v.evidence]
+    evidence = [
+        [_e(clip_values(e.type)), _e(e.time), _source(e.id, e.file, e.line)] for e in v.evidence
+    ]
     items = "".join(f"<dt>{name}</dt><dd>{value}</dd>" for name, value in facts)
     span_text = (_when(v.start, dated), _when(v.end, dated))
     parts = [
@@ -581,7 +583,7 @@ def _source(event_id: str, file: str, line: int) -> str:
     origin = f"<code>{_e(file)}:{line}</code>"
     if event_id == f"{file}:{line}":
         return origin
-    return f"<code>{_e(event_id)}</code> at {origin}"
+    return f"<code>{_e(clip_values(event_id))}</code> at {origin}"
 
 
 def _when(text: str, dated: bool) -> str:

@@ -67,3 +67,19 @@ def test_json_and_csv_keep_long_values_whole(tmp_path: Path, audit_engine: str) 
     rows = list(csv.DictReader(io.StringIO(_audit(tmp_path, audit_engine, "csv"))))
     assert {r["scope"] for r in rows} == {"", f"visit={VISIT}"}
     assert any(SAID in r["sentence"] for r in rows)
+
+
+def test_html_clips_a_long_event_id(tmp_path: Path, audit_engine: str) -> None:
+    """An evidence event's id from the log (3,001 characters) was printed whole in the HTML
+    evidence table, under each of the violations it proves, where report.md says a long id is
+    clipped; it is clipped as a scope value is (the JSON keeps it whole)."""
+    long_id = "e" + "z" * 3000
+    (tmp_path / "p.cxr").write_text(POLICY, "utf-8")
+    event = {**SAID_AT, "id": long_id, "visit": "v1", "text": "fine"}
+    (tmp_path / "log.jsonl").write_text(json.dumps(event) + "\n", "utf-8")
+    args = ["audit", "--policies", str(tmp_path / "p.cxr"), "--log", str(tmp_path / "log.jsonl")]
+    page = CliRunner().invoke(main, [*args, "--engine", audit_engine, "--format", "html"]).stdout
+    assert "z" * 81 not in page
+    assert "<code>e" + "z" * 79 + "… (3,001 characters)</code> at <code>" in page
+    whole = CliRunner().invoke(main, [*args, "--engine", audit_engine, "--format", "json"])
+    assert json.loads(whole.stdout)["violations"][0]["evidence"][0]["id"] == long_id
