@@ -37,6 +37,7 @@ HEALTH_BANDS: tuple[tuple[float, str, str], ...] = (
 )
 WIDTH = 720
 CHAR_W = 7.0  # an estimate of the width of one character of 12 px text, for label columns
+DIGIT_W = 6.5  # the width of a digit of 10 px text (DejaVu Sans: 6.36 px), for the date labels
 
 
 def num(value: float) -> str:
@@ -182,9 +183,13 @@ def violations_chart(
         del shown[-2]  # keep the last label clear of the one before
     for index in shown:
         x = left + index * slot + slot / 2
+        text = period_label(periods[index], period)
+        anchor = "middle"
+        if x + len(text) * DIGIT_W / 2 > WIDTH - 2:  # the last week's date ran past the edge
+            x, anchor = WIDTH - 2, "end"
         body.append(
-            f'<text x="{num(x)}" y="{base + 16}" text-anchor="middle" font-size="10">'
-            f"{period_label(periods[index], period)}</text>"
+            f'<text x="{num(x)}" y="{base + 16}" text-anchor="{anchor}" font-size="10">'
+            f"{text}</text>"
         )
     legend_x = left
     for severity in SEVERITIES_DESC:

@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
+from datetime import date, timedelta
 
 import pytest
 
 from cxrules.reports.as_html import render_html
 from cxrules.reports.model import MetricValue, Report
-from cxrules.reports.svg import BAD_COLOR, DEADLINE_COLOR, OK_COLOR
+from cxrules.reports.svg import BAD_COLOR, DEADLINE_COLOR, OK_COLOR, violations_chart
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -156,6 +157,23 @@ def test_violations_over_years_are_counted_per_month(report: Report) -> None:
         "2026-03: 2 high",
         "2029-06: 1 high",
     ]
+
+
+def test_the_last_date_under_the_violations_chart_stays_inside_it() -> None:
+    """ServiceNow's violations per week, 2016-02-29 to 2017-02-13: the last week's date was
+    centred 26.5 px from the chart's right edge, and its ten 10 px digits (6.4 px each in
+    DejaVu Sans, Debian's Chromium's font) ran past it: the page showed '2017-02-1'. Every date
+    label now ends inside the chart."""
+    first = date(2016, 2, 29)
+    counts = {first + timedelta(weeks=n): {"medium": n + 1} for n in range(51)}
+    svg = ET.fromstring(violations_chart(counts, "week"))
+    width = float(svg.get("width") or 0)
+    labels = [t for t in svg.iter("{http://www.w3.org/2000/svg}text") if t.get("font-size")]
+    assert labels[-1].text == "2017-02-13"
+    for label in labels:
+        x, size = float(label.get("x") or 0), len(label.text or "") * 6.4
+        right = {"middle": x + size / 2, "end": x, "start": x + size}[label.get("text-anchor")]
+        assert right <= width, (label.text, right, width)
 
 
 def test_a_timeline_per_violation(report: Report) -> None:
