@@ -1,15 +1,15 @@
 """Report stage: the JUnit XML rendering, so CI shows one test case per policy.
 
 One `<testsuite name="cxrules">`; a `<testcase>` per policy (classname: the policy file's stem,
-name: the policy id). A policy with violations at or above `fail_on` gets a `<failure>` whose
-message is the count and whose text lists the sentences; its violations below `fail_on`, its
-metric warnings and its open obligations go to `<system-out>`. When the log files gave no event
-to judge, a test case `log (nothing audited)` is in error and each policy's is `<skipped>`: none
-was judged, so none passed. A policy nothing in the log activated (the verdict's "never
-activated") is `<skipped>` too, with that reason: its pass would say nothing. Text is escaped by
-ElementTree; characters XML 1.0 cannot carry at all (most control characters) are written as
-visible escapes, and so are the newlines and bidi overrides inside a sentence: one sentence, one
-line.
+name: the policy id, file and line: where it is written). A policy with violations at or above
+`fail_on` gets a `<failure>` whose message is the count and whose text lists the sentences; its
+violations below `fail_on`, its metric warnings and its open obligations go to `<system-out>`.
+When the log files gave no event to judge, a test case `log (nothing audited)` is in error and
+each policy's is `<skipped>`: none was judged, so none passed. A policy nothing in the log
+activated (the verdict's "never activated") is `<skipped>` too, with that reason: its pass would
+say nothing. Text is escaped by ElementTree; characters XML 1.0 cannot carry at all (most
+control characters) are written as visible escapes, and so are the newlines and bidi overrides
+inside a sentence: one sentence, one line.
 """
 
 from __future__ import annotations
@@ -140,9 +140,16 @@ def _testcase(
     fail_on: str,
     unjudged: str = "",
 ) -> ET.Element:
+    # file and line: where the policy is written, which CI tools that read JUnit (GitLab's test
+    # report, GitHub actions annotating a pull request) show or mark in the source
     case = ET.Element(
         "testcase",
-        {"classname": xml_text(file_stem(policy.file) or "cxrules"), "name": xml_text(policy.id)},
+        {
+            "classname": xml_text(file_stem(policy.file) or "cxrules"),
+            "name": xml_text(policy.id),
+            "file": xml_text(policy.file),
+            "line": str(policy.line),
+        },
     )
     if unjudged:  # no event was judged: the policy neither passed nor failed
         ET.SubElement(case, "skipped", {"message": xml_text(f"nothing audited: {unjudged}")})

@@ -43,6 +43,17 @@ def test_one_suite_one_case_per_policy_worst_first(report: Report) -> None:
     }
 
 
+def test_each_case_says_where_its_policy_is_written(report: Report) -> None:
+    """A CI tool reading the JUnit file could not point at the failing policy in its file (the
+    classname is the file's stem alone): GitLab's test report shows a case's `file`, and GitHub
+    actions that annotate a pull request from JUnit read `file` and `line`."""
+    octopus = case(parse(report), "octopus.always-connected")
+    assert (octopus.get("file"), octopus.get("line")) == ("policies/octopus.cxr", "2")
+    for policy in report.policies:
+        found = case(parse(report), policy.id)
+        assert (found.get("file"), found.get("line")) == (policy.file, str(policy.line))
+
+
 def test_failure_lists_the_sentences(report: Report) -> None:
     failure = case(parse(report), "octopus.always-connected").find("failure")
     assert failure is not None
