@@ -19,6 +19,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from cxrules.diagnostics import CODES
 from cxrules.ir.text import warns_text
 from cxrules.reports.as_json import to_plain
 from cxrules.reports.common import (
@@ -639,9 +640,12 @@ def _rejected(report: Report) -> str:
     if not total:
         return ""
     by_code = _table(
-        ["code", "records"],  # every rejected record, listed below or not
-        [[_e(code), f"{n:,}"] for code, n in rejected_by_code(report)],
-        numeric={1},
+        ["code", "meaning", "records"],  # every rejected record, listed below or not
+        [
+            [_e(code), _e(CODES.get(code, "(unknown code)")), f"{n:,}"]
+            for code, n in rejected_by_code(report)
+        ],
+        numeric={2},
     )
     listed = _table(
         ["file", "line", "code", "reason", "sample"],
