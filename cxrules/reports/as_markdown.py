@@ -11,6 +11,7 @@ import html
 import re
 from collections.abc import Sequence
 
+from cxrules.diagnostics import CODES
 from cxrules.ir.text import warns_text
 from cxrules.reports.common import (
     METRIC_ROWS,
@@ -102,7 +103,10 @@ def render_markdown(
         out += [f"**Open obligations:** {len(report.pending)} ({at_risk} at risk)", ""]
     total = max(report.rejected_total, len(report.rejected))
     if total:
-        codes = ", ".join(f"{n} × {md(code)}" for code, n in rejected_by_code(report))
+        codes = ", ".join(
+            f"{n} × {md(code)} ({md(CODES.get(code, 'unknown code'))})"
+            for code, n in rejected_by_code(report)
+        )
         by_code = f" (by code: {codes})" if codes else ""  # all of them, listed or not
         out += [f"**Rejected records:** {total}{by_code}", ""]
     return "\n".join(out).rstrip("\n") + "\n"

@@ -65,7 +65,8 @@ def test_first_violations(report: Report) -> None:
     ) in text
     assert text.endswith(
         "**Open obligations:** 1 (0 at risk)\n\n"
-        "**Rejected records:** 3 (by code: 2 × E404, 1 × E402)\n"
+        "**Rejected records:** 3 (by code: 2 × E404 (time cannot be parsed), 1 × E402 (record "
+        "does not parse in the format of its log))\n"
     )
 
 
@@ -141,5 +142,6 @@ def test_rejected_records_by_code_count_those_not_listed(report: Report) -> None
         update={"rejected_total": 1800, "rejected_by_code": {"E402": 1500, "E404": 300}}
     )
     assert render_markdown(capped).endswith(
-        "**Rejected records:** 1800 (by code: 1500 × E402, 300 × E404)\n"
+        "**Rejected records:** 1800 (by code: 1500 × E402 (record does not parse in the format "
+        "of its log), 300 × E404 (time cannot be parsed))\n"
     )
