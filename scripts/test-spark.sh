@@ -12,4 +12,5 @@ CXRULES_SPARK_PARTITIONS=1 exec python3 -m pytest --cxrules-engine spark \
   features tests/engines/spark tests/engines/duckdb/test_differential_metrics_invariants.py \
   tests/engines/test_differential_obligations.py tests/test_golden_reports.py \
   tests/engines/test_value_check.py::test_a_sum_of_six_attributes_runs_on_every_engine \
+  tests/engines/test_value_check.py::test_lets_read_several_times_run_on_every_engine \
   -k "not python_and_duckdb" "$@"

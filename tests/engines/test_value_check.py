@@ -719,3 +719,30 @@ def test_a_sum_of_six_attributes_runs_on_every_engine() -> None:
     result = run(policy(rule, scope=("call",)), log)
     assert kinds(result) == [("condition_false", "e1")]
     assert counts(result) == tally(scopes=2, activations=2, satisfied=1, violated=1)
+
+
+def test_lets_read_several_times_run_on_every_engine(tmp_path: Path) -> None:
+    """`let handle = ivr + … + transfer` read by `over` and by the condition, `over` read by the
+    condition: the SQL plans keep each long let as a column of a stage before the judging and
+    read it by name. c-1 sums 60+300+800+40+50+10 = 1,260 s (over 60), c-2 1,200 s (over 0),
+    c-3 has no talk: handle and over are missing, the condition cannot be judged."""
+    head = 'policy p.test "Test policy"\n  owner "Desk"\n  description "Lets"\n  per call\n'
+    body = (
+        "  let handle = ivr + queue + talk + hold + wrap + transfer\n"
+        "  let over = handle - 1200\n"
+        "  when call.ended\n  require over <= 0 and handle <= 1200\n"
+    )
+    log = Log()
+    long_call = dict(ivr=60, queue=300, talk=800, hold=40, wrap=50, transfer=10)
+    log.add("+0s", "call.ended", call="c-1", **long_call)
+    log.add("+1min", "call.ended", call="c-2", **(long_call | {"talk": 740}))
+    log.add(
+        "+2min", "call.ended", call="c-3", **{k: v for k, v in long_call.items() if k != "talk"}
+    )
+    result = run(compiled(tmp_path, body, head), log)
+    assert kinds(result) == [("condition_false", "e1"), ("condition_false", "e3")]
+    first, missing = result.violations
+    assert first.details["values"]["over"] == 60
+    assert first.details["values"]["handle"] == 1260
+    assert "over" not in missing.details["values"]
+    assert counts(result) == tally(scopes=3, activations=3, satisfied=1, violated=2)

@@ -70,6 +70,10 @@ class Frame(Protocol):
 
     def literal_instant(self, text: str) -> str: ...
 
+    def known(self, e: Any) -> V | None:
+        """The value of `e` when a stage before already computed it (a `let`), else None."""
+        ...
+
 
 class CompileError(ValueError):
     """An expression the SQL plans cannot express (the engine refuses its policy up front)."""
@@ -89,6 +93,9 @@ MAX_SQL = 8_000_000
 
 def compile_expr(e: Any, f: Frame) -> V:
     """The SQL value of an IR expression; CompileError when its SQL would be too long."""
+    done = f.known(e)
+    if done is not None:
+        return done
     method = _COMPILERS.get(type(e))
     if method is None:
         raise CompileError(f"a {type(e).__name__} expression")
@@ -261,6 +268,15 @@ def _read_from(v: V, at: str) -> V:
         i=None if v.i is None else f"{at}.i",
         packed=at,
     )
+
+
+def stored(v: V, column: str) -> tuple[str, V] | None:
+    """SQL of `v` as one struct to keep in a stage's `column`, and the value that reads it back
+    there: a long value (a `let`) a later stage reads twice is then written once. None when it
+    is short, or a list whose elements a struct does not keep."""
+    if _size(v) <= BIND_OVER or v.elements != "NULL":
+        return None
+    return _packed(v), replace(_read_from(v, column), elements="NULL")
 
 
 def _size(v: V) -> int:

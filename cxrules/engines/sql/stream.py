@@ -450,6 +450,20 @@ class RowFrame:
         prev: bool = False,
     ) -> None:
         self.st, self.alias, self.trigger, self.prev = st, alias, trigger, prev
+        # expressions a stage before computed as columns (`remember`): read, not written again
+        self.named: dict[Any, V] = {}
+
+    def known(self, e: Any) -> V | None:
+        if not self.named:
+            return None
+        try:
+            return self.named.get(e)
+        except TypeError:  # a literal list or object: never a stage's column
+            return None
+
+    def remember(self, e: Any, value: V) -> None:
+        """From now on `e` reads as `value` (columns of a stage before this frame's)."""
+        self.named[e] = value
 
     def _col(self, name: str, of: str = "event") -> str:
         if of == "trigger":

@@ -4,7 +4,7 @@ at least N times`), value checks (`when T require C`) and rate limits (`at most 
 from __future__ import annotations
 
 from cxrules import ir
-from cxrules.engines.sql.exprs import condition
+from cxrules.engines.sql.exprs import compile_expr, condition, stored
 from cxrules.engines.sql.plan import (
     PolicyPlan,
     leaves_list,
@@ -15,7 +15,7 @@ from cxrules.engines.sql.plan import (
 from cxrules.engines.sql.rules.gate import add_gate, window_count
 from cxrules.engines.sql.stream import Env, RowFrame, type_match
 from cxrules.engines.sql.text import all_of
-from cxrules.ir.walk import value_reads
+from cxrules.ir.walk import iter_nodes, value_reads
 
 NO_WAITING = "SELECT {cols} FROM stream WHERE FALSE"
 
@@ -133,11 +133,13 @@ def value_check(plan: PolicyPlan, env: Env) -> None:
     st = plan.stream
     gated = add_gate(plan, rule.trigger)
     frame = RowFrame(st, trigger="self", prev=st.previous)
+    source = _named_values(plan, rule, frame, gated)
     ok = condition(rule.condition, frame)
     # the lets and computed operands it shows, then the values it reads (`ir.walk.value_reads`)
     texts, values = reads_list(value_reads(rule), frame)
     plan.leaves = texts
-    plan.add("judged", f"SELECT *, {ok} AS ok FROM {gated} WHERE fires")
+    fires = " WHERE fires" if source == gated else ""
+    plan.add("judged", f"SELECT *, {ok} AS ok FROM {source}{fires}")
     plan.add(
         "outcomes",
         f"SELECT {_keys(plan)}CASE WHEN ok THEN 'satisfied' ELSE 'violated' END AS outcome "
@@ -155,6 +157,27 @@ def value_check(plan: PolicyPlan, env: Env) -> None:
     )
     plan.add("records", f"SELECT {record} FROM judged WHERE NOT ok")
     _no_waiting(plan)
+
+
+def _named_values(plan: PolicyPlan, rule: ir.ValueCheck, frame: RowFrame, gated: str) -> str:
+    """The stage the judging reads: `gated`, or stages after it that keep each long `let` the
+    violation shows as a column, innermost first, so that the condition and the values shown
+    read it by name (a `let` is inlined at each use: `let handle = ivr + queue + … + wrap`
+    used in the condition and shown was written out twice, a let using it once more)."""
+    source = gated
+    # a let inside another is a sub-expression of it, so fewer nodes: kept first, then read
+    inner_first = sorted(rule.shown, key=lambda shown: sum(1 for _ in iter_nodes(shown.value)))
+    for n, shown in enumerate(inner_first, start=1):
+        column = f"_cx_let{n}"
+        kept = stored(compile_expr(shown.value, frame), column)
+        if kept is None:
+            continue
+        sql, value = kept
+        fires = " WHERE fires" if source == gated else ""
+        plan.add(f"let{n}", f"SELECT *, {sql} AS {column} FROM {source}{fires}")
+        source = f"let{n}"
+        frame.remember(shown.value, value)
+    return source
 
 
 def rate_limit(plan: PolicyPlan, env: Env) -> None:
