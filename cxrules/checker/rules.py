@@ -455,6 +455,16 @@ def _timing(chk: Context, timing: ast.Timing, names: PolicyNames, forbid: bool) 
                     "write the duration in business hours (one open day of the calendar is "
                     "its opening hours: e.g. 8 business hours for 09:00-17:00)",
                 )
+        end = timing.deadline
+        if isinstance(end, ast.CalendarEnd) and end.period == "business day":
+            chk.err(
+                "E223",
+                "a clock that runs to the end of a business day cannot pause",
+                end.span,
+                "its deadline is a closing time, with no opening time to stop: write the time "
+                f"in business hours instead ('within N business hours paused while "
+                f"{timing.paused_while}')",
+            )
     deadline = timing.deadline
     if isinstance(deadline, ast.CalendarEnd):
         if deadline.calendar is not None:

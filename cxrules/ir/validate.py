@@ -33,6 +33,11 @@ PAUSED_DAYS = (
     "a clock counted in business days cannot pause; write the duration in business hours to "
     "use 'paused while'"
 )
+#: The end of a business day is a closing time, with no opening time left to keep while paused.
+PAUSED_END = (
+    "a clock that runs to the end of a business day cannot pause; write the time in business "
+    "hours to use 'paused while'"
+)
 VALUE_AGGREGATES = ("avg", "sum", "min", "max", "percentile", "nps", "csat", "ces")
 
 
@@ -108,6 +113,13 @@ def _policy(p: ir.Policy, calendars: dict[str, ir.Calendar]) -> list[str]:
             d is not None and d.unit == "days" for d in (window.min, window.max)
         ):
             found.append(PAUSED_DAYS)
+        point = window.deadline
+        if (
+            window.paused_while is not None
+            and isinstance(point, ir.CalendarPoint)
+            and point.point == "end_of_business_day"
+        ):
+            found.append(PAUSED_END)
     if isinstance(rule, ir.Expectations):
         if not rule.expects:
             found.append("several expectations need at least one")

@@ -268,7 +268,9 @@ def cases(draw: Any) -> tuple[ir.Policy, list[Event], datetime | None]:
         if draw(st.integers(0, 3)) == 0:
             deadline, maximum = draw(st.sampled_from(DEADLINES)), None
         days = maximum is not None and maximum.unit == "days"  # cannot pause (E223)
-        if (maximum is not None or deadline is not None) and not days and draw(st.booleans()):
+        closing = isinstance(deadline, ir.CalendarPoint) and deadline.point == "end_of_business_day"
+        runs = maximum is not None or deadline is not None
+        if runs and not days and not closing and draw(st.booleans()):  # closing: E223 too
             paused = "hold"
         window = ir.Window(
             direction="after",

@@ -471,3 +471,27 @@ def test_validation_refuses_a_paused_clock_in_business_days(tmp_path: Path) -> N
         "policy p.q (p.cxr:1): a clock counted in business days cannot pause; write the "
         "duration in business hours to use 'paused while'"
     ]
+
+
+def test_validation_refuses_a_paused_clock_to_the_end_of_a_business_day(tmp_path: Path) -> None:
+    # Every engine paused such a clock in elapsed time: 'by end of business day paused while
+    # hold' on a desk closing at 17:00, paused 11:00-12:00, was due at 18:00, after closing
+    # (hunt45). A compiled set that reaches the engines without the checker is refused too.
+    body = (
+        "  per case\n  state hold = case.held until case.resumed\n"
+        "  when case.opened expect case.closed by end of day paused while hold\n"
+    )
+    policy = one(tmp_path, body)
+    assert isinstance(policy.rule, ir.Response) and policy.rule.window is not None
+    assert validate(ir.PolicySet(policies=(policy,))) == []
+    closing = ir.CalendarPoint(point="end_of_business_day", calendar="desk")
+    window = policy.rule.window.model_copy(update={"deadline": closing})
+    paused = policy.model_copy(update={"rule": policy.rule.model_copy(update={"window": window})})
+    desk = ir.Calendar(
+        name="desk", zone="UTC", hours=(ir.WeekHours(weekday=0, ranges=(("09:00", "17:00"),)),)
+    )
+    found = validate(ir.PolicySet(policies=(paused,), calendars={"desk": desk}))
+    assert [d.message for d in found] == [
+        "policy p.q (p.cxr:1): a clock that runs to the end of a business day cannot pause; "
+        "write the time in business hours to use 'paused while'"
+    ]
