@@ -46,6 +46,22 @@ Feature: Delivery and returns (seeds 002 and 003)
       | policy               | kind | scope     | start                     | end                       | fulfilled_at              |
       | delivery.in-two-days | late | order=o-2 | 2026-03-28T12:00:00+02:00 | 2026-03-29T13:00:00+03:00 | 2026-03-29T13:00:01+03:00 |
 
+  Scenario: In the hour the clocks go back, a deadline's clock time says which pass it is
+    # Bucharest goes back from 04:00 EEST to 03:00 EET on Sunday 25 October. o-1 is placed at
+    # 03:10 EEST (00:10 UTC) with one hour to deliver: its deadline is 01:10 UTC, 03:10 EET, the
+    # night's second 03:10. Delivered at 04:20 EET (02:20 UTC): 1h10m late. Written as the clock
+    # alone, "the deadline 03:10:00" would read as the order's own instant; it carries its offset.
+    Given the policy "delivery.in-two-days" from "policies/"
+    And the parameter "delivery_time" is "1h"
+    When these events happen:
+      | time                      | type            | order |
+      | 2026-10-25T03:10:00+03:00 | order.placed    | o-1   |
+      | 2026-10-25T04:20:00+02:00 | order.delivered | o-1   |
+    Then the violations are:
+      | policy               | kind | scope     | start                     | end                       | fulfilled_at              |
+      | delivery.in-two-days | late | order=o-1 | 2026-10-25T03:10:00+03:00 | 2026-10-25T03:10:00+02:00 | 2026-10-25T04:20:00+02:00 |
+    And the violation sentence is "order.placed of order o-1 at 2026-10-25 03:10:00+03:00: order.delivered only at 2026-10-25 04:20:00+02:00, 1h10m after the deadline 03:10:00+02:00 (within 1h)"
+
   Scenario: Another order's delivery does not count
     Given the policy "delivery.in-two-days" from "policies/"
     When these events happen:

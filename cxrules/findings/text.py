@@ -39,13 +39,23 @@ def _offset(local: datetime) -> str:
 
 class Times:
     """The instants of one sentence, in one zone: the first in full, a later one on the same
-    local date and offset as the clock alone.
+    local date and offset as the clock alone, with its offset when the clock shows that time
+    twice (the hour repeated when the clocks go back).
 
     >>> t = Times("Europe/Istanbul")
     >>> t(1_772_434_800_000_000), t(1_772_434_800_000_000 + 132_500_000)
     ('2026-03-02 10:00:00+03:00', '10:02:12.5')
     >>> t(1_772_434_800_000_000 + 86_400_000_000)
     '2026-03-03 10:00:00+03:00'
+
+    Bucharest, 25 October 2026: 03:10 EEST (00:10 UTC), then 03:10 EET an hour later, which
+    the clock alone would not tell from the first:
+
+    >>> t = Times("Europe/Bucharest")
+    >>> t(1_792_887_000_000_000), t(1_792_890_600_000_000), t(1_792_894_200_000_000)
+    ('2026-10-25 03:10:00+03:00', '2026-10-25 03:10:00+02:00', '04:10:00')
+    >>> t(1_792_890_600_000_000)
+    '03:10:00+02:00'
     """
 
     def __init__(self, zone: str) -> None:
@@ -57,6 +67,8 @@ class Times:
         local = _dt(t).astimezone(self.tz)
         day = (local.date(), local.utcoffset())
         if day == self.last:
+            if local.replace(fold=1 - local.fold).utcoffset() != day[1]:
+                return _clock(local) + _offset(local)  # a clock time the day shows twice
             return _clock(local)
         self.last = day
         return f"{local.date().isoformat()} {_clock(local)}{_offset(local)}"
