@@ -481,9 +481,31 @@ def _bad_deadline(policy: ir.Policy, f: Finding, t: Times) -> str:
     at = t(f.trigger.us)
     if f.value is None:
         reason = f"its deadline {what} is missing"
+        shifted = _shifted_attribute(window.deadline)
+        if shifted is not None:  # the likely cause: a text, which is no time to shift
+            name, field = shifted
+            reason += (
+                f" ({name} is missing, or a text: a time shifted by a duration must be read "
+                f'as a time by the log\'s mapping, times = {{ {field} = "iso" }})'
+            )
     else:
         reason = f"its deadline {what} = {value_text(f.value, t)} is not a time"
     return f"{head} at {at}: {reason}"
+
+
+def _shifted_attribute(deadline: ir.Expr) -> tuple[str, str] | None:
+    """`(written name, attribute)` of a deadline that shifts an attribute by a duration
+    (`promised + 4h`, `last(x).promised - 30min`): a text there is missing, not a time."""
+    if not isinstance(deadline, ir.Binary) or deadline.op not in ("+", "-"):
+        return None
+    for side, other in ((deadline.left, deadline.right), (deadline.right, deadline.left)):
+        if not (isinstance(other, ir.Lit) and other.type == "duration"):
+            continue
+        if isinstance(side, ir.Attr):
+            return describe(side), side.path
+        if isinstance(side, ir.History) and side.fn != "count" and side.field is not None:
+            return describe(side), side.field
+    return None
 
 
 def _existence(policy: ir.Policy, rule: ir.Existence, f: Finding, t: Times) -> tuple[str, Details]:

@@ -303,6 +303,29 @@ def test_deadline_from_an_attribute_and_a_missing_one() -> None:
     assert counts(result) == tally(scopes=3, activations=3, satisfied=1, violated=2)
 
 
+def test_a_text_shifted_by_a_duration_is_no_deadline_and_the_sentence_says_why() -> None:
+    """`by promised_at + 1h` with promised_at a text (a log whose mapping has no `times` for it):
+    the text cannot be shifted, so the deadline is missing (docs/language.md), while the
+    attribute is right there in the log. The sentence says the likely cause and the mapping
+    line that reads it as a time (hunt45); a missing attribute reads the same."""
+    shifted = ir.Binary(op="+", left=attr("promised_at"), right=ir.Lit(value=3600, type="duration"))
+    rule = ir.Response(
+        trigger=trig(pat("ticket.opened")),
+        expect=pat("ticket.answered"),
+        window=ir.Window(direction="after", deadline=shifted),
+    )
+    log = Log()
+    log.add("+0s", "ticket.opened", ticket="k-1", promised_at="2026-03-02T12:00:00+03:00")
+    log.add("+1h", "ticket.answered", ticket="k-1")
+    result = run(policy(rule, scope=("ticket",)), log)
+    assert [v.sentence for v in result.violations] == [
+        "ticket.opened of ticket k-1 at 2026-03-02 10:00:00+03:00: its deadline promised_at + "
+        "1h is missing (promised_at is missing, or a text: a time shifted by a duration must "
+        'be read as a time by the log\'s mapping, times = { promised_at = "iso" })'
+    ]
+    assert counts(result) == tally(scopes=1, activations=1, violated=1)
+
+
 def test_a_number_is_no_deadline_not_even_zero() -> None:
     """An export's 0 for "not promised" is not a deadline in 1970 (a late fulfilment 56 years
     on), and epoch seconds are no time either: as in comparisons, a number is not a time."""
