@@ -176,10 +176,22 @@ its events would be audited twice
         )
 
 
-def copies(inputs: Sequence[InputSummary]) -> list[str]:
-    """Two different log files with the same records (a copy, a backup), each said once: their
-    events were audited twice. Not refused — two days can hold the same lines — but worth a
-    word. Empty files are alike and say nothing."""
+def copies(report: Report) -> list[str]:
+    """The warnings about the log files that are no rejected record: two different files with
+    the same records (a copy, a backup), each said once — their events were audited twice; not
+    refused, two days can hold the same lines, but worth a word (empty files are alike and say
+    nothing) — and a gzip file cut short (E415, always listed), audited up to its cut."""
+    found = _copies(report.inputs)
+    for record in report.rejected:
+        if record.code == "E415":
+            found.append(
+                f"{record.file} ends mid-stream (its gzip data is cut short at line "
+                f"{record.line}): the records before the cut are audited, the rest is lost (E415)"
+            )
+    return found
+
+
+def _copies(inputs: Sequence[InputSummary]) -> list[str]:
     first: dict[str, str] = {}
     found = []
     for log in inputs:

@@ -503,7 +503,7 @@ def audit(
         click.echo(f"report written to {output}", err=True)
     if unseen:
         click.echo(render_text(unseen), err=True)
-    for copy in copies(head.inputs):
+    for copy in copies(head):
         click.echo(f"cxrules audit: warning: {copy}", err=True)
     unjudged = nothing_audited(head)
     if unjudged:  # "no violation" of nothing: a CI job must not go green

@@ -90,6 +90,7 @@ CODES: dict[str, str] = {
     "E412": "invalid project settings",
     "E413": "time out of range",
     "E414": "event later than the allowed lateness",
+    "E415": "gzip file cut short",
     "W401": "event type no event in the log has",
     "W402": "attribute no event in the log has",
     "W403": "local time without a zone, in a log with offsets",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import io
 import os
 import shutil
 import sys
@@ -12,9 +13,10 @@ import zlib
 from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
 from pathlib import Path
-from typing import IO, cast
+from typing import IO, Any
 
 from cxrules.logs.errors import LogError
+from cxrules.logs.event import Rejected
 
 GZIP_MAGIC = b"\x1f\x8b"
 PARQUET_MAGIC = b"PAR1"
@@ -88,6 +90,9 @@ def decompress_to_temporary(path: Path, label: str) -> Path:
         except (OSError, EOFError, zlib.error) as exc:
             Path(target.name).unlink(missing_ok=True)
             raise LogError(label, f"corrupt gzip data: {exc}") from None
+        if is_cut(source):
+            Path(target.name).unlink(missing_ok=True)
+            raise LogError(label, f"{CUT}; a Parquet file cannot be read in part (re-export it)")
     return Path(target.name)
 
 
@@ -138,7 +143,7 @@ def open_binary(path: Path, label: str) -> IO[bytes]:
     """The file's content as a binary stream, decompressed when it is gzip."""
     try:
         if is_gzip(path):
-            return cast(IO[bytes], gzip.open(path, "rb"))
+            return gunzip(open(path, "rb"))  # noqa: SIM115 - closed with the stream
         return open(path, "rb", buffering=_CHUNK)
     except OSError as exc:
         raise LogError(label, str(exc)) from None
@@ -154,10 +159,88 @@ def open_counted(path: Path, label: str) -> Iterator[tuple[IO[bytes], IO[bytes]]
         raise LogError(label, str(exc)) from None
     with stored:
         if is_gzip(path):
-            with gzip.GzipFile(fileobj=stored, mode="rb") as content:
-                yield cast(IO[bytes], content), stored
+            with gunzip(stored) as content:
+                yield content, stored
         else:
             yield stored, stored
+
+
+#: Why a gzip file's records stop early: the reason of the E415 record.
+CUT = (
+    "the file ends mid-stream: its gzip data stops before the end-of-stream marker (a copy, "
+    "upload or export that did not finish)"
+)
+
+
+class _Gunzip(io.RawIOBase):
+    """A gzip file's content that ends where the file is cut, instead of raising EOFError:
+    `cut` is then set. `GzipFile.read1` is loss-free (`read` drops the bytes it had decompressed
+    in the call that meets the cut); corrupt data still raises (OSError, zlib.error)."""
+
+    def __init__(self, stored: IO[bytes]) -> None:
+        self.gzip = gzip.GzipFile(fileobj=stored, mode="rb")
+        self.cut = False
+        self.newlines = 0  # b"\n" bytes handed on: the lines before the cut
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer: Any) -> int:
+        if self.cut:
+            return 0
+        try:
+            data = self.gzip.read1(len(buffer))
+        except EOFError:
+            self.cut = True
+            return 0
+        size = len(data)
+        buffer[:size] = data
+        self.newlines += data.count(b"\n")
+        return size
+
+    def close(self) -> None:
+        self.gzip.close()
+        super().close()
+
+
+class GunzipReader(io.BufferedReader):
+    """A gzip file's content, buffered; `cut` tells a file that ends mid-stream (`CUT`)."""
+
+    raw: _Gunzip
+
+    @property
+    def cut(self) -> bool:
+        """Whether the content ended because the file is cut short (known once read to it)."""
+        return self.raw.cut
+
+    @property
+    def newlines_read(self) -> int:
+        """The line ends decompressed so far (all of them once the content is read)."""
+        return self.raw.newlines
+
+
+def gunzip(stored: IO[bytes]) -> GunzipReader:
+    """The content of a gzip file (`stored`, closed with the stream) as a buffered stream that
+    ends where the file is cut short, rather than losing what was read before the cut."""
+    return GunzipReader(_Gunzip(stored), _CHUNK)
+
+
+def is_cut(stream: IO[bytes]) -> bool:
+    """Whether a stream is a gzip file's content that ended because the file is cut short."""
+    inner = getattr(stream, "raw", None)  # a buffered stream over one (a recoded file)
+    return bool(getattr(stream, "cut", False) or getattr(inner, "cut", False))
+
+
+def cut_record(label: str, line: int, data: bytes = b"", partial: bool | None = None) -> Rejected:
+    """E415 for the end of a gzip file cut short: `line` is the line of the record the cut
+    falls in (`data` its bytes, `partial` by default when there are some), or the line after
+    the last whole one when the cut falls at a line end."""
+    if data.strip() if partial is None else partial:
+        reason = f"{CUT}: this record is cut off, and whatever followed it is lost"
+    else:
+        after = f"whatever followed line {line - 1}" if line > 1 else "all of its content"
+        reason = f"{CUT}: {after} is lost"
+    return Rejected(label, line, "E415", reason, sample_text(data))
 
 
 def sha256(path: Path) -> str:
@@ -210,11 +293,20 @@ def _sniff(path: Path, label: str) -> str | None:
     return None
 
 
+class Cut(Exception):
+    """The last line of a gzip file cut short (`CUT`): its number and (first) bytes."""
+
+    def __init__(self, line: int, data: bytes) -> None:
+        super().__init__(line)
+        self.line, self.data = line, data
+
+
 def bounded_lines(stream: IO[bytes], limit: int) -> Iterator[tuple[int, bytes, bool]]:
     """Lines of a binary stream as (number, bytes, too_long), never holding more than `limit`.
 
     A line longer than `limit` bytes (newline excluded) is skipped in chunks and given as its
-    first 200 bytes with too_long set.
+    first 200 bytes with too_long set. The last line of a gzip file cut short (`is_cut`) is
+    not given: Cut is raised for it (it is the start of a record whose rest is lost).
     """
     readline = stream.readline
     number = 0
@@ -229,7 +321,11 @@ def bounded_lines(stream: IO[bytes], limit: int) -> Iterator[tuple[int, bytes, b
                 chunk = readline(_CHUNK)
                 if not chunk or chunk.endswith(b"\n"):
                     break
+            if not chunk and is_cut(stream):
+                raise Cut(number, sample)
             yield number, sample, True
+        elif not data.endswith(b"\n") and is_cut(stream):
+            raise Cut(number, data)
         elif len(data) > limit and len(data.rstrip(b"\r\n")) > limit:
             yield number, data[:200], True
         else:

@@ -24,8 +24,10 @@ from cxrules.logs.event import Event, Rejected
 from cxrules.logs.files import (
     FORMATS,
     check_readable,
+    cut_record,
     decompress_to_temporary,
     detect_format,
+    is_cut,
     is_gzip,
     open_binary,
     open_counted,
@@ -237,21 +239,25 @@ class LogInput:
         with open_counted(self.file, self.label) as (stream, stored):
             self._stored = stored
             try:
-                if self.format == "jsonl":
-                    encoding = self.mapping.encoding
-                    yield from read_jsonl(stream, self.max_record, self.label, encoding)
-                elif self.format == "csv":
-                    encoding = self.mapping.encoding
-                    yield from read_csv(
-                        stream, self.max_record, self.label, self.delimiter, encoding
-                    )
-                elif self.format == "xes":
-                    time_key = self.mapping.time_column("xes")
-                    yield from read_xes(stream, self.label, time_key)
-                else:
-                    raise LogError(self.label, f"unsupported format '{self.format}'")
+                cut = False  # the readers' E415 for a gzip file cut short
+                for item in self._reader(stream):
+                    cut = cut or (type(item) is Rejected and item.code == "E415")
+                    yield item
+                if not cut and is_cut(stream):  # cut at a line end: no record is cut off
+                    yield cut_record(self.label, getattr(stream, "newlines_read", 0) + 1)
             except (EOFError, OSError, zlib.error) as exc:
                 raise LogError(self.label, f"the file is truncated or corrupt: {exc}") from None
+
+    def _reader(self, stream: IO[bytes]) -> Iterator[Item]:
+        if self.format == "jsonl":
+            encoding = self.mapping.encoding
+            return read_jsonl(stream, self.max_record, self.label, encoding)
+        if self.format == "csv":
+            encoding = self.mapping.encoding
+            return read_csv(stream, self.max_record, self.label, self.delimiter, encoding)
+        if self.format == "xes":
+            return read_xes(stream, self.label, self.mapping.time_column("xes"))
+        raise LogError(self.label, f"unsupported format '{self.format}'")
 
     def entries(
         self, sink: list[Rejected], cap: int, on_read: Callable[[], None] | None = None
@@ -274,7 +280,7 @@ class LogInput:
             if type(item) is Rejected:
                 self.rejected += 1
                 self.codes[item.code] += 1
-                if kept < cap:
+                if kept < cap or item.code == "E415":  # a file cut short is always shown
                     sink.append(item)
                     kept += 1
                 continue

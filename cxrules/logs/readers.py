@@ -20,7 +20,14 @@ import orjson
 
 from cxrules.logs.errors import LogError
 from cxrules.logs.event import Rejected
-from cxrules.logs.files import bounded_lines, sample_text
+from cxrules.logs.files import (
+    CUT,
+    Cut,
+    bounded_lines,
+    cut_record,
+    is_cut,
+    sample_text,
+)
 
 Row = tuple[int, dict[str, Any], bytes | str]
 Item = Row | Rejected
@@ -51,8 +58,14 @@ def read_jsonl(
                     chunk = readline(_CHUNK)
                     if not chunk or chunk.endswith(b"\n"):
                         break
+                if not chunk and is_cut(stream):  # the file's last line, cut off
+                    yield cut_record(label, number, data[:200])
+                    return
             yield _too_long(label, number, data, limit)
             continue
+        if not data.endswith(b"\n") and is_cut(stream):  # the file's last line, cut off
+            yield cut_record(label, number, data)
+            return
         if number == 1 and data.startswith(b"\xef\xbb\xbf") and codec == "utf-8":
             data = data[3:]
         if codec != "utf-8":
@@ -162,6 +175,11 @@ class _Recoded(io.RawIOBase):
     def readable(self) -> bool:
         return True
 
+    @property
+    def cut(self) -> bool:
+        """Whether the file beneath is a gzip file cut short, read to its cut."""
+        return is_cut(self.stream)
+
     def readinto(self, buffer: Any) -> int:
         while not self.pending and not self.done:
             chunk = self.stream.read(1 << 16)
@@ -199,6 +217,8 @@ def csv_header(
                 return _unique(fields)
     except csv.Error as exc:
         raise LogError(label, f"line {lines.number}: the header is not valid CSV: {exc}") from None
+    except Cut as cut:
+        raise LogError(label, f"line {cut.line}: the header cannot be read: {CUT}") from None
     return []
 
 
@@ -210,7 +230,7 @@ def _sample(reader: Iterator[list[str]], into: list[list[str]], rows: int = 5) -
                 into.append(row)
             if len(into) >= rows:
                 return
-    except (csv.Error, LogError, ValueError):
+    except (csv.Error, LogError, ValueError, Cut):
         return
 
 
@@ -256,6 +276,15 @@ def read_csv(
         try:
             fields = next(reader)
         except StopIteration:
+            return
+        except Cut as cut:  # the file's last line, cut off: the record started on `start`
+            if header is None:
+                reason = f"line {cut.line}: the header cannot be read: {CUT}"
+                raise LogError(label, reason) from None
+            if cut.line == start:
+                yield cut_record(label, start, cut.data)
+            else:  # a quoted field over several lines, its closing quote lost
+                yield cut_record(label, start, partial=True)
             return
         except csv.Error as exc:
             lines.bad = None

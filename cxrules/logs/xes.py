@@ -17,6 +17,7 @@ from xml.parsers import expat
 
 from cxrules.ir.reading import BLANKS, NUMBER_TEXT
 from cxrules.logs.event import Rejected
+from cxrules.logs.files import cut_record, is_cut
 from cxrules.logs.readers import Item
 
 _CHUNK = 1 << 16
@@ -173,6 +174,9 @@ def read_xes(stream: IO[bytes], label: str, time_key: str = "time:timestamp") ->
             parser.Parse(chunk, not chunk)
         except expat.ExpatError as exc:
             yield from handler.done
+            if not chunk and is_cut(stream):  # the XML ends early: at the cut of a gzip file
+                yield cut_record(label, exc.lineno, partial=True)
+                return
             reason = (
                 "not valid XES: the XML is not well-formed: "
                 f"{expat.errors.messages[exc.code]} at column {exc.offset + 1}; the rest of the "

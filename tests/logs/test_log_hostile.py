@@ -281,9 +281,10 @@ def test_no_input_gives_a_traceback(tmp_path_factory, lines):
     assert summary.events == len(events)
 
 
-def test_truncated_gzip_and_corrupt_parquet_are_log_errors(tmp_path):
+def test_corrupt_gzip_and_corrupt_parquet_are_log_errors(tmp_path):
     path = tmp_path / "t.jsonl.gz"
-    path.write_bytes(gzip.compress(b'{"time": "2026-03-02T10:00:00Z", "type": "a"}\n' * 100)[:60])
+    packed = gzip.compress(b'{"time": "2026-03-02T10:00:00Z", "type": "a"}\n' * 100)
+    path.write_bytes(packed[:12] + b"\xff" * 20 + packed[32:])  # deflate data that is no data
     logs = LogSet([open_log(str(path))])
     with pytest.raises(LogError) as caught:
         list(logs.events())

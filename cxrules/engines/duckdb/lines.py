@@ -13,7 +13,6 @@ The file's SHA-256 (of its bytes as stored, compressed or not) is computed on th
 from __future__ import annotations
 
 import contextlib
-import gzip
 import hashlib
 import queue
 import threading
@@ -27,7 +26,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from cxrules.logs.errors import LogError
-from cxrules.logs.files import GZIP_MAGIC
+from cxrules.logs.files import GZIP_MAGIC, gunzip, is_cut
 
 BLOCK = 8 << 20
 _T = TypeVar("_T")
@@ -83,7 +82,13 @@ class FileBytes:
         with open(path, "rb") as probe:
             compressed = probe.read(2) == GZIP_MAGIC
         hashed = cast(IO[bytes], self.raw)
-        self.stream: Any = gzip.GzipFile(fileobj=hashed, mode="rb") if compressed else self.raw
+        self.stream: Any = gunzip(hashed) if compressed else self.raw
+
+    @property
+    def cut(self) -> bool:
+        """Whether the file is a gzip file cut short, read to its cut (its content ends there:
+        the Python readers say what is lost, E415)."""
+        return is_cut(self.stream)
 
     def read(self, size: int) -> bytes:
         """Up to `size` bytes of content; LogError when the file is truncated or corrupt."""

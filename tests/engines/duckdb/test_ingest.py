@@ -440,13 +440,40 @@ def test_gzip_inputs_and_corrupt_gzip(tmp_path):
     packed.write_bytes(gzip.compress(raw) + gzip.compress(raw))  # two members
     _, got = compare([packed])
     assert got.summaries[0]["format"] == "jsonl.gz"
-    broken = tmp_path / "broken.jsonl.gz"
-    broken.write_bytes(gzip.compress(raw * 50)[:100])
+    corrupt = tmp_path / "corrupt.jsonl.gz"
+    whole = bytearray(gzip.compress(raw, compresslevel=0, mtime=0))
+    whole[-6] ^= 0xFF  # a byte of the CRC
+    corrupt.write_bytes(bytes(whole))
     from cxrules.logs import LogError
 
     with pytest.raises(LogError) as caught:
-        ingest(duckdb.connect(), LogSet([open_log(str(broken))]))
-    assert caught.value.reason.startswith("the file is truncated or corrupt")
+        ingest(duckdb.connect(), LogSet([open_log(str(corrupt))]))
+    assert caught.value.reason.startswith("the file is truncated or corrupt: CRC check failed")
+
+
+CUT_LINES = {
+    "a.jsonl": [f'{{"time": "2026-03-02T10:0{n}:00Z", "type": "a", "n": {n}}}' for n in range(5)],
+    "a.csv": ["time,type,case"] + [f"2026-03-02T10:0{n}:00Z,a,c{n}23" for n in range(5)],
+}
+
+
+@pytest.mark.parametrize("name", sorted(CUT_LINES))
+def test_a_gzip_cut_short_is_read_to_its_cut_as_the_python_readers_read_it(tmp_path, name):
+    # hunt46 finding-K: refused as a whole (E401). DuckDB reads it natively, then the Python
+    # readers read it again at the cut, for the cut record (E415) to be theirs: the last line
+    # (line 5 of JSONL, 6 of CSV) loses its last 2 bytes, 'c423' read as 'c42' otherwise
+    raw = write(tmp_path / name, CUT_LINES[name]).read_bytes()
+    cut = tmp_path / f"{name}.gz"
+    cut.write_bytes(gzip.compress(raw, compresslevel=0, mtime=0)[: 15 + len(raw) - 2])
+    _, got = compare([cut])
+    assert [(r.line, r.code) for r in got.rejected] == [(len(CUT_LINES[name]), "E415")]
+    assert (got.summaries[0]["read"], got.summaries[0]["accepted"]) == (5, 4)
+    done = ingest(duckdb.connect(), LogSet([open_log(str(cut))]))
+    assert done.routes == ["python"]  # read natively first, then again at the cut
+    whole = tmp_path / f"whole-{name}.gz"
+    whole.write_bytes(gzip.compress(raw))
+    native = "jsonl:duckdb" if name.endswith(".jsonl") else "csv:duckdb"
+    assert ingest(duckdb.connect(), LogSet([open_log(str(whole))])).routes == [native]
 
 
 def test_empty_file_and_rejections_capped_per_input(tmp_path):
