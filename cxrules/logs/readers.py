@@ -299,6 +299,10 @@ def read_csv(
                 )
                 yield Rejected(label, start, "E408", reason, "")
                 continue
+            if str(exc) == "unexpected end of data" and is_cut(stream):
+                # a quoted field over several lines, cut at a line end before its closing quote
+                yield cut_record(label, start, partial=True)
+                return
             if str(exc) == "unexpected end of data":
                 # a quote left open: every line to the end was read into one field
                 reason = f"not valid CSV: a quoted field opened on line {start} is never closed"

@@ -78,6 +78,18 @@ def test_a_cut_record_that_would_still_parse_is_not_audited(tmp_path):
     assert (cut.line, cut.code, cut.sample) == (4, "E415", "x,2026-03-02T10:03:00Z,c32")
 
 
+def test_a_csv_cut_at_a_line_end_inside_a_quoted_field_is_one_cut_record(tmp_path):
+    # line 3 opens a quoted field over two lines; the cut falls after its first line: one
+    # record cut off (E415 at line 3), not a quote "never closed" (E402) and a cut after it
+    content = b'time,type\n2026-03-02T10:00:00Z,x\n2026-03-02T10:02:00Z,"x\nmore"\n'
+    path = stored(tmp_path / "a.csv.gz", content, HEAD + len(content) - len(b'more"\n'))
+    logs, lines = read(path)
+    assert lines == [2]
+    [cut] = logs.rejected
+    assert (cut.line, cut.code, cut.sample) == (3, "E415", "")
+    assert cut.reason == f"{CUT}: this record is cut off, and whatever followed it is lost"
+
+
 def test_a_csv_cut_inside_its_header_is_refused(tmp_path):
     path = stored(tmp_path / "a.csv.gz", b"time,type,case\n2026-03-02T10:00:00Z,x,c1\n", HEAD + 9)
     with pytest.raises(LogError) as caught:
