@@ -160,7 +160,7 @@ def _testcase(
     warnings = [v for v in violations if v.kind in WARNING_KINDS]
     mine = [p for p in pending if p.policy == policy.id]
     if failing:
-        by_severity = ", ".join(f"{n} {s}" for s, n in severity_counts(failing))
+        by_severity = ", ".join(f"{n:,} {s}" for s, n in severity_counts(failing))
         failure = ET.SubElement(
             case,
             "failure",

@@ -71,9 +71,9 @@ def render_markdown(
         f"- Policies: revision {md(report.revision)}, "
         f"{plural(len(report.policy_files), 'file')}; engine {md(report.engine)}, "
         f"zone {md(report.zone)}, as of {md(report.as_of or 'the last event')}",
-        f"- Inputs: {plural(len(report.inputs), 'file')}; read {totals['read']}, "
-        f"accepted {totals['accepted']}, rejected {totals['rejected']}, "
-        f"duplicates {totals['duplicates']}, events {totals['events']}",
+        f"- Inputs: {plural(len(report.inputs), 'file')}; read {totals['read']:,}, "
+        f"accepted {totals['accepted']:,}, rejected {totals['rejected']:,}, "
+        f"duplicates {totals['duplicates']:,}, events {totals['events']:,}",
         f"- Time span: {md(span[0])} to {md(span[1])}" if span else "- Time span: no events",
         "",
     ]
@@ -88,7 +88,7 @@ def render_markdown(
             counts = (p.activations, p.satisfied, p.violated, p.pending, p.cancelled)
             out.append(
                 f"| {md(p.id)} | {p.severity} | "
-                + " | ".join(str(n) for n in counts)
+                + " | ".join(f"{n:,}" for n in counts)
                 + f" | {percent(p.compliance)} |"
             )
         out.append("")
@@ -100,15 +100,15 @@ def render_markdown(
         out += [f"- {md(policy.id)}: {md(values)}" for policy, values in unjudged] + [""]
     if report.pending:
         at_risk = sum(1 for p in report.pending if p.at_risk)
-        out += [f"**Open obligations:** {len(report.pending)} ({at_risk} at risk)", ""]
+        out += [f"**Open obligations:** {len(report.pending):,} ({at_risk:,} at risk)", ""]
     total = max(report.rejected_total, len(report.rejected))
     if total:
         codes = ", ".join(
-            f"{n} × {md(code)} ({md(CODES.get(code, 'unknown code'))})"
+            f"{n:,} × {md(code)} ({md(CODES.get(code, 'unknown code'))})"
             for code, n in rejected_by_code(report)
         )
         by_code = f" (by code: {codes})" if codes else ""  # all of them, listed or not
-        out += [f"**Rejected records:** {total}{by_code}", ""]
+        out += [f"**Rejected records:** {total:,}{by_code}", ""]
     return "\n".join(out).rstrip("\n") + "\n"
 
 
@@ -129,7 +129,7 @@ def _violations(report: Report, limit: int | None) -> list[str]:
             sentence = clip_values(v.sentence, [v.scope, v.details])
             out.append(f"- {md(sentence)}{where}")
         if len(found) > len(shown):
-            out.append(f"- … and {len(found) - len(shown)} more")
+            out.append(f"- … and {len(found) - len(shown):,} more")
         out.append("")
     return out
 
@@ -154,14 +154,14 @@ def _metrics(report: Report, limit: int | None) -> list[str]:
                 md(clip_values(scope_text(value.group), [value.group])),
                 md(value.bucket or "–"),
                 md(metric_value(value)),
-                str(value.population),
+                f"{value.population:,}",
                 md(threshold),
                 value.status,
             )
             out.append("| " + " | ".join(cells) + " |")
         if rest:
             cut = True
-            more = f"… and {len(rest)} more ({metric_counts(rest)})"
+            more = f"… and {len(rest):,} more ({metric_counts(rest)})"
             out.append(f"| {md(policy.id)} | {more} |  |  |  |  |  |  |")
     out.append("")
     if cut:

@@ -153,9 +153,9 @@ def _header(console: Console, report: Report) -> None:
     totals = input_totals(report)
     console.print(
         _line(
-            f"Inputs: {plural(len(report.inputs), 'file')}; read {totals['read']}, "
-            f"accepted {totals['accepted']}, rejected {totals['rejected']}, "
-            f"duplicates {totals['duplicates']}, events {totals['events']}"
+            f"Inputs: {plural(len(report.inputs), 'file')}; read {totals['read']:,}, "
+            f"accepted {totals['accepted']:,}, rejected {totals['rejected']:,}, "
+            f"duplicates {totals['duplicates']:,}, events {totals['events']:,}"
         )
     )
     span = time_span(report)
@@ -177,7 +177,7 @@ def _header(console: Console, report: Report) -> None:
         table.add_row(
             _line(item.format),
             *(
-                str(n)
+                f"{n:,}"
                 for n in (item.read, item.accepted, item.rejected, item.duplicates, item.events)
             ),
             _line(item.path),
@@ -207,11 +207,11 @@ def _policy_table(console: Console, report: Report) -> None:
     for policy in ranked_policies(report):
         table.add_row(
             _line((policy.severity, SEVERITY_STYLE[policy.severity])),
-            str(policy.activations),
-            str(policy.satisfied),
-            _line((str(policy.violated), "red" if policy.violated else "")),
-            str(policy.pending),
-            str(policy.cancelled),
+            f"{policy.activations:,}",
+            f"{policy.satisfied:,}",
+            _line((f"{policy.violated:,}", "red" if policy.violated else "")),
+            f"{policy.pending:,}",
+            f"{policy.cancelled:,}",
             percent(policy.compliance),
             _line(policy.id),
         )
@@ -261,7 +261,7 @@ def _policy_violations(
         sentence = clip_values(violation.sentence, [violation.scope, violation.details])
         _item(console, _line(sentence, (where, "dim")))
     if len(found) > len(shown):
-        console.print(_line(f"  … and {len(found) - len(shown)} more"))
+        console.print(_line(f"  … and {len(found) - len(shown):,} more"))
 
 
 def _metrics(console: Console, report: Report, limit: int | None) -> None:
@@ -282,14 +282,14 @@ def _metrics(console: Console, report: Report, limit: int | None) -> None:
                 console,
                 _line(
                     ", ".join([value.metric, *where]),
-                    f": {metric_value(value)} (n={value.population}) ",
+                    f": {metric_value(value)} (n={value.population:,}) ",
                     (value.status, STATUS_STYLE[value.status]),
                     f"; {levels}",
                 ),
             )
         if rest:
             cut = True
-            console.print(_line(f"  … and {len(rest)} more ({metric_counts(rest)})"))
+            console.print(_line(f"  … and {len(rest):,} more ({metric_counts(rest)})"))
     if cut:
         _item(console, _line((METRICS_ELSEWHERE, "dim")), bullet="  ")
 
@@ -308,9 +308,9 @@ def _pending(console: Console, report: Report, limit: int) -> None:
     if not report.pending:
         return
     at_risk = sum(1 for p in report.pending if p.at_risk)
-    risk = f", {at_risk} at risk" if at_risk else ""
+    risk = f", {at_risk:,} at risk" if at_risk else ""
     console.print()
-    console.print(_line((f"Open obligations: {len(report.pending)}{risk}", "bold")))
+    console.print(_line((f"Open obligations: {len(report.pending):,}{risk}", "bold")))
     ordered = sorted(report.pending, key=lambda p: not p.at_risk)
     for item in ordered[:limit]:
         mark = ("at risk: ", "yellow") if item.at_risk else ""
@@ -324,7 +324,7 @@ def _pending(console: Console, report: Report, limit: int) -> None:
         sentence = clip_values(item.sentence, [item.scope])
         _item(console, _line(mark, f"{item.policy}: {sentence}{deadline}"))
     if len(ordered) > limit:
-        console.print(_line(f"  … and {len(ordered) - limit} more"))
+        console.print(_line(f"  … and {len(ordered) - limit:,} more"))
 
 
 def _rejected(console: Console, report: Report, limit: int) -> None:
@@ -332,13 +332,13 @@ def _rejected(console: Console, report: Report, limit: int) -> None:
         return
     total = max(report.rejected_total, len(report.rejected))
     console.print()
-    console.print(_line((f"Rejected records: {total}", "bold")))
+    console.print(_line((f"Rejected records: {total:,}", "bold")))
     for code, count in rejected_by_code(report):
-        console.print(_line(f"  {count} × {code} {CODES.get(code, '(unknown code)')}"))
+        console.print(_line(f"  {count:,} × {code} {CODES.get(code, '(unknown code)')}"))
     if len(report.rejected) < total:
-        console.print(_line(f"  (the report lists {len(report.rejected)} of {total})"))
+        console.print(_line(f"  (the report lists {len(report.rejected):,} of {total:,})"))
     for record in report.rejected[:limit]:
         reason = clip_values(record.reason)
         _item(console, _line(f"{record.file}:{record.line} {record.code} {reason}"))
     if len(report.rejected) > limit:
-        console.print(_line(f"  … and {len(report.rejected) - limit} more listed"))
+        console.print(_line(f"  … and {len(report.rejected) - limit:,} more listed"))

@@ -148,7 +148,7 @@ def metric_counts(values: Sequence[MetricValue]) -> str:
     '0 violated, 1 warn'
     """
     failed = sum(1 for v in values if v.status == "violated")
-    return f"{failed} violated, {len(values) - failed} warn"
+    return f"{failed:,} violated, {len(values) - failed:,} warn"
 
 
 def _badness(value: MetricValue) -> tuple[int, float]:
@@ -174,9 +174,9 @@ def unjudged_metrics(report: Report, shown: int = 3) -> list[tuple[PolicySummary
         for v in few[:shown]:
             where = [clip_values(scope_text(v.group), [v.group])] if v.group else []
             where += [v.bucket] if v.bucket else []
-            cells.append(f"{', '.join(where) or v.metric}: n={v.population}")
+            cells.append(f"{', '.join(where) or v.metric}: n={v.population:,}")
         if len(few) > shown:
-            cells.append(f"… and {len(few) - shown} more")
+            cells.append(f"… and {len(few) - shown:,} more")
         out.append((policy, f"{plural(len(few), 'value')} ({'; '.join(cells)})"))
     return out
 
@@ -223,7 +223,7 @@ def verdict(report: Report, fail_on: str = "low", strict: Sequence[str] = ()) ->
         extras.append(plural(report.rejected_total, "rejected record"))
     idle = [p.id for p in report.policies if not idle_counts(p)]
     if idle:
-        named = ", ".join(idle[:3]) + (f" and {len(idle) - 3} more" if len(idle) > 3 else "")
+        named = ", ".join(idle[:3]) + (f" and {len(idle) - 3:,} more" if len(idle) > 3 else "")
         extras.append(f"{plural(len(idle), 'policy', 'policies')} never activated ({named})")
     tail = ("; " + "; ".join(extras)) if extras else ""
     if not failures and strict:
@@ -231,7 +231,7 @@ def verdict(report: Report, fail_on: str = "low", strict: Sequence[str] = ()) ->
     if not failures:
         return True, f"PASS: no violation at or above {fail_on}{tail}."
     policies = {v.policy for v in failures}
-    by_severity = ", ".join(f"{n} {s}" for s, n in severity_counts(failures))
+    by_severity = ", ".join(f"{n:,} {s}" for s, n in severity_counts(failures))
     head = (
         f"FAIL: {plural(len(failures), 'violation')} at or above {fail_on} "
         f"in {plural(len(policies), 'policy', 'policies')} ({by_severity})"
@@ -243,7 +243,7 @@ def verdict(report: Report, fail_on: str = "low", strict: Sequence[str] = ()) ->
 
 def strict_reasons(rejected: int, warnings: list[Diagnostic]) -> list[str]:
     """What fails an audit under --strict besides its violations, as the verdict names it."""
-    reasons = [f"{rejected} record{'s' if rejected != 1 else ''} rejected"] if rejected else []
+    reasons = [f"{rejected:,} record{'s' if rejected != 1 else ''} rejected"] if rejected else []
     reasons += [f"{d.code}: {d.message}" for d in warnings]
     return reasons
 
@@ -285,13 +285,13 @@ def nothing_audited(report: Report) -> str:
         return "the log holds no record" if files == 1 else f"the {files} logs hold no record"
     if accepted == 0:
         codes = ", ".join(
-            f"{n} × {code}: {CODES[code]}" if code in CODES else f"{n} × {code}"
+            f"{n:,} × {code}: {CODES[code]}" if code in CODES else f"{n:,} × {code}"
             for code, n in report.rejected_by_code.items()
         )
         return f"0 of {plural(read, 'record')} accepted" + (f" ({codes})" if codes else "")
     if events == 0:
         return f"{plural(accepted, 'record')} accepted, none of them an event"
-    every = "the event is" if events == 1 else f"all {events} events are"
+    every = "the event is" if events == 1 else f"all {events:,} events are"
     return f"{every} after the horizon {report.as_of} (--as-of)"
 
 
@@ -312,14 +312,15 @@ def idle_counts(policy: PolicySummary) -> int:
 
 
 def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    """'1 violation', '2 violations'.
+    """'1 violation', '2 violations', '14,772 violations': a count has thousands separators
+    in every rendering, as the HTML report's tiles and tables write it.
 
-    >>> plural(1, "policy", "policies"), plural(3, "rejected record")
-    ('1 policy', '3 rejected records')
+    >>> plural(1, "policy", "policies"), plural(3, "rejected record"), plural(14772, "event")
+    ('1 policy', '3 rejected records', '14,772 events')
     """
     if count == 1:
-        return f"{count} {singular}"
-    return f"{count} {plural_form or singular + 's'}"
+        return f"{count:,} {singular}"
+    return f"{count:,} {plural_form or singular + 's'}"
 
 
 def percent(value: float | None) -> str:

@@ -158,7 +158,7 @@ def violations_chart(
     base = top + plot_h
     body = [
         f'<line x1="{left}" y1="{base}" x2="{left + plot_w}" y2="{base}" stroke="#9ca3af"/>',
-        f'<text x="{left - 6}" y="{top + 10}" text-anchor="end">{peak}</text>',
+        f'<text x="{left - 6}" y="{top + 10}" text-anchor="end">{peak:,}</text>',
         f'<text x="{left - 6}" y="{base}" text-anchor="end">0</text>',
     ]
     for index, first in enumerate(periods):
@@ -174,7 +174,7 @@ def violations_chart(
             what = f"week of {what}" if period == "week" else what
             body.append(
                 f'<rect x="{num(x)}" y="{num(y)}" width="{num(bar)}" height="{num(h)}" '
-                f'fill="{SEVERITY_COLOR[severity]}"><title>{what}: {count} '
+                f'fill="{SEVERITY_COLOR[severity]}"><title>{what}: {count:,} '
                 f"{severity}</title></rect>"
             )
     step = max(1, len(periods) // 6)

@@ -272,7 +272,7 @@ def value_chart(
     )
     for index, point in enumerate(points):
         shown = "n/a" if point.value is None else show(point.value, unit)
-        tip = f"{point.label}: {shown} (n={point.population}, {point.status.replace('_', ' ')})"
+        tip = f"{point.label}: {shown} (n={point.population:,}, {point.status.replace('_', ' ')})"
         color = STATUS_COLOR.get(point.status, NONE_COLOR)
         if point.value is None:
             body.append(

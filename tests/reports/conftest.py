@@ -330,7 +330,37 @@ def daily_metrics(report: Report, queues: tuple[str, ...] = ("billing",), days: 
     return report.model_copy(update={"policies": [*report.policies[:3], policy]})
 
 
+def in_thousands(report: Report) -> Report:
+    """The sample report at the scale of a real export: its 5 violations (4 failing: 2 high,
+    1 medium, 1 low; 1 metric warning) 500 times each, its open obligation 1,200 times, 1,800
+    rejected records (1,500 E402, 300 E404), the first log read 141,712 records (141,700
+    accepted, 12 rejected, 141,700 events) and restaurant.wording judged 90,971 times (90,651
+    satisfied, 320 violated)."""
+    log = report.inputs[0].model_copy(
+        update={"read": 141712, "accepted": 141700, "rejected": 12, "events": 141700}
+    )
+    wording = report.policies[0].model_copy(
+        update={"activations": 90971, "satisfied": 90651, "violated": 320}
+    )
+    return report.model_copy(
+        update={
+            "inputs": [log, *report.inputs[1:]],
+            "policies": [wording, *report.policies[1:]],
+            "violations": report.violations * 500,
+            "pending": report.pending * 1200,
+            "rejected_total": 1800,
+            "rejected_by_code": {"E402": 1500, "E404": 300},
+        }
+    )
+
+
 @pytest.fixture(name="daily_metrics")
 def daily_metrics_fixture() -> Callable[..., Report]:
     """`daily_metrics` itself, for the tests of long metric listings."""
     return daily_metrics
+
+
+@pytest.fixture
+def thousands() -> Report:
+    """The sample report at the scale of a real export (`in_thousands`)."""
+    return in_thousands(build_report())

@@ -522,3 +522,10 @@ def test_metric_warnings_are_counted_among_the_satisfied(report: Report) -> None
     odd = report.model_copy(update={"policies": [*report.policies[:3], levels]})
     part = section(render_html(odd), "callcenter.service-level")
     assert "<p>2 values: 1 satisfied (1 with a metric warning), 1 violated; compliance " in part
+
+
+def test_the_verdict_counts_as_the_tiles_do(thousands: Report) -> None:
+    """The page's verdict read '14772 violations' above a tile reading '14,772' (ServiceNow's
+    export): the verdict's counts have their separators too."""
+    page = render_html(thousands)
+    assert "FAIL: 2,000 violations at or above low in 3 policies (1,000 high, 500 medium, " in page

@@ -92,7 +92,7 @@ def test_a_year_of_metric_values_fits_a_pull_request_comment(
     # the worst value is 50% (day d % 30 == 29): 12 such days a year in each queue; 10 shown
     assert [row.split(" | ")[4] for row in rows[:10]] == ["50.0%"] * 10
     assert rows[10] == (
-        "| callcenter.service-level | … and 1817 more (1815 violated, 2 warn) |  |  |  |  |  |  |"
+        "| callcenter.service-level | … and 1,817 more (1,815 violated, 2 warn) |  |  |  |  |  |  |"
     )
     assert len(rows) == 11
     assert (
@@ -142,6 +142,24 @@ def test_rejected_records_by_code_count_those_not_listed(report: Report) -> None
         update={"rejected_total": 1800, "rejected_by_code": {"E402": 1500, "E404": 300}}
     )
     assert render_markdown(capped).endswith(
-        "**Rejected records:** 1800 (by code: 1500 × E402 (record does not parse in the format "
+        "**Rejected records:** 1,800 (by code: 1,500 × E402 (record does not parse in the format "
         "of its log), 300 × E404 (time cannot be parsed))\n"
     )
+
+
+def test_counts_have_thousands_separators(thousands: Report) -> None:
+    """A pull-request comment read '14772 violations' and '| 90971 | 90651 |' on ServiceNow's
+    export, where the HTML report writes 14,772: every count has its separators."""
+    lines = render_markdown(thousands).splitlines()
+    assert lines[2] == (
+        "FAIL: 2,000 violations at or above low in 3 policies (1,000 high, 500 medium, 500 low); "
+        "500 metric warnings; 1,200 obligations still open; 1,800 rejected records."
+    )
+    assert lines[5] == (
+        "- Inputs: 2 files; read 141,718, accepted 141,705, rejected 13, duplicates 1, "
+        "events 141,705"
+    )
+    assert "| restaurant.wording | low | 90,971 | 90,651 | 320 | 0 | 0 | 75.0% |" in lines
+    assert "- … and 997 more" in lines
+    assert "**Open obligations:** 1,200 (0 at risk)" in lines
+    assert lines[-1].startswith("**Rejected records:** 1,800 (by code: 1,500 × E402 (record")

@@ -410,3 +410,29 @@ def test_metric_values_left_unjudged_for_too_few_events_are_named(report: Report
         "- kpi.nps: 1 value (store=s1, 2026-03: n=1)\n"
     ) in md
     assert "not judged" not in render_text(report, color=False)
+
+
+def test_counts_have_thousands_separators(thousands: Report) -> None:
+    """On ServiceNow's export the text report read '14772 violations', 'read 141712' and
+    '90971' in the policy table, where the HTML report of the same audit writes 14,772: a count
+    of five digits or more is hard to read at a glance. Every count has its separators."""
+    text = render_text(thousands, color=False, width=200)
+    lines = text.splitlines()
+    assert lines[0] == (
+        "FAIL: 2,000 violations at or above low in 3 policies (1,000 high, 500 medium, 500 low); "
+        "500 metric warnings; 1,200 obligations still open; 1,800 rejected records."
+    )
+    assert (
+        "Inputs: 2 files; read 141,718, accepted 141,705, rejected 13, duplicates 1, "
+        "events 141,705" in lines
+    )
+    assert ["jsonl", "141,712", "141,700", "12", "1", "141,700", "logs/visits.jsonl"] in [
+        line.split() for line in lines
+    ]
+    row = next(line.split() for line in lines if line.endswith("restaurant.wording"))
+    assert row[:4] == ["low", "90,971", "90,651", "320"]
+    assert "  … and 997 more" in lines  # 1,000 violations of octopus.always-connected, 3 shown
+    assert "Open obligations: 1,200" in lines and "  … and 1,195 more" in lines
+    assert "Rejected records: 1,800" in lines
+    assert "  1,500 × E402 record does not parse in the format of its log" in lines
+    assert "  (the report lists 3 of 1,800)" in lines
