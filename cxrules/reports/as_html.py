@@ -34,6 +34,7 @@ from cxrules.reports.common import (
     instant,
     metric_value,
     nothing_audited,
+    pending_in_order,
     percent,
     plural,
     ranked_policies,
@@ -602,7 +603,7 @@ def _json(value: Any, where: str) -> str:
 def _pending(report: Report, limit: int | None) -> str:
     if not report.pending:
         return ""
-    ordered = sorted(report.pending, key=lambda p: not p.at_risk)
+    ordered = pending_in_order(report)
     shown = ordered if limit is None else ordered[:limit]
     rows = [
         [
@@ -621,7 +622,7 @@ def _pending(report: Report, limit: int | None) -> str:
     note = (
         "<p class='muted'>Still open at the evaluation horizon: not violations. "
         f"{plural(at_risk, 'obligation')} at risk (deadline within the warning lead), "
-        "listed first.</p>"
+        "listed first, then the nearest deadline first.</p>"
     )
     table = _table(head, rows, nowrap={2})
     if len(shown) < len(ordered):

@@ -25,6 +25,7 @@ from cxrules.reports.common import (
     idle_counts,
     is_failure,
     nothing_audited,
+    pending_in_order,
     plural,
     ranked_policies,
     severity_counts,
@@ -93,9 +94,9 @@ def render_junit(report: Report, fail_on: str = "low", strict: Sequence[str] = (
         )
     groups = violations_by_policy(report)
     unjudged = nothing_audited(report)
+    pending = pending_in_order(report)  # at risk, then the nearest deadline, first
     cases = [
-        _testcase(p, groups.get(p.id, []), report.pending, fail_on, unjudged)
-        for p in report.policies
+        _testcase(p, groups.get(p.id, []), pending, fail_on, unjudged) for p in report.policies
     ]
     failures = sum(1 for case in cases if case.find("failure") is not None)
     skipped = sum(1 for case in cases if case.find("skipped") is not None)

@@ -31,6 +31,7 @@ from cxrules.reports.common import (
     input_totals,
     metric_counts,
     metric_value,
+    pending_in_order,
     percent,
     plural,
     ranked_policies,
@@ -311,7 +312,7 @@ def _pending(console: Console, report: Report, limit: int) -> None:
     risk = f", {at_risk:,} at risk" if at_risk else ""
     console.print()
     console.print(_line((f"Open obligations: {len(report.pending):,}{risk}", "bold")))
-    ordered = sorted(report.pending, key=lambda p: not p.at_risk)
+    ordered = pending_in_order(report)
     for item in ordered[:limit]:
         mark = ("at risk: ", "yellow") if item.at_risk else ""
         # The engine's sentence already names the deadline when there is one: an invariant's

@@ -21,6 +21,7 @@ from cxrules.ir.text import figure, measured, scope_words
 from cxrules.reports.model import (
     SEVERITY_ORDER,
     MetricValue,
+    PendingObligation,
     PolicySummary,
     Report,
     Violation,
@@ -453,6 +454,20 @@ def time_span(report: Report) -> tuple[str, str] | None:
     if not firsts or not lasts:
         return None
     return min(firsts)[1], max(lasts)[1]
+
+
+def pending_in_order(report: Report) -> list[PendingObligation]:
+    """The open obligations as a reader works through them: those at risk first, then the
+    nearest deadline first (one without a deadline last), then the report's order. The report
+    lists them by policy and trigger, so a clock running out tomorrow came after one of next
+    week."""
+
+    def key(item: tuple[int, PendingObligation]) -> tuple[bool, bool, float, int]:
+        n, p = item
+        due = epoch(p.deadline, f"pending[{n}].deadline") if p.deadline else 0.0
+        return (not p.at_risk, p.deadline is None, due, n)
+
+    return [p for _, p in sorted(enumerate(report.pending), key=key)]
 
 
 def input_totals(report: Report) -> dict[str, int]:

@@ -364,3 +364,43 @@ def daily_metrics_fixture() -> Callable[..., Report]:
 def thousands() -> Report:
     """The sample report at the scale of a real export (`in_thousands`)."""
     return in_thousands(build_report())
+
+
+def by_deadline(report: Report) -> Report:
+    """The sample report with five open obligations of complaints.escalate-repeat, listed by
+    customer as an engine lists them (by policy and trigger), not by urgency:
+
+    - c-a: deadline 2026-03-10 09:00 +03:00;
+    - c-b: at risk, deadline 2026-03-05 01:00 +03:00 (2026-03-04 22:00 UTC);
+    - c-c: at risk, deadline 2026-03-04 23:00 UTC, an hour after c-b's although its text sorts
+      first;
+    - c-d: no deadline;
+    - c-e: deadline 2026-03-06 09:00 +03:00.
+
+    The order a reader needs: c-b, c-c (at risk, the nearer first), c-e, c-a, c-d."""
+    base = report.pending[0]
+    rows = (
+        ("c-a", False, "2026-03-10T09:00:00+03:00"),
+        ("c-b", True, "2026-03-05T01:00:00+03:00"),
+        ("c-c", True, "2026-03-04T23:00:00+00:00"),
+        ("c-d", False, None),
+        ("c-e", False, "2026-03-06T09:00:00+03:00"),
+    )
+    pending = [
+        base.model_copy(
+            update={
+                "scope": {"customer": who},
+                "at_risk": risk,
+                "deadline": due,
+                "sentence": f"customer {who}: awaits case.escalated",
+            }
+        )
+        for who, risk, due in rows
+    ]
+    return report.model_copy(update={"pending": pending})
+
+
+@pytest.fixture
+def deadlines() -> Report:
+    """The sample report with five open obligations in an engine's order (`by_deadline`)."""
+    return by_deadline(build_report())

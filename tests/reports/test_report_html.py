@@ -529,3 +529,10 @@ def test_the_verdict_counts_as_the_tiles_do(thousands: Report) -> None:
     export): the verdict's counts have their separators too."""
     page = render_html(thousands)
     assert "FAIL: 2,000 violations at or above low in 3 policies (1,000 high, 500 medium, " in page
+
+
+def test_open_obligations_nearest_deadline_first(deadlines: Report) -> None:
+    """At risk first, then the nearest deadline first, one without a deadline last (see the
+    text report's test): the page listed them in the report's order after those at risk."""
+    rows = re.findall(r"<td>customer=(c-\w)</td>", render_html(deadlines))
+    assert rows == ["c-b", "c-c", "c-e", "c-a", "c-d"]

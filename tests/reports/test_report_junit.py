@@ -211,3 +211,13 @@ def test_a_policy_nothing_activated_is_skipped_with_the_reason(report: Report) -
     assert [c.get("name") for c in root.iter("testcase") if c.find("skipped") is not None] == [
         "notify.no-sms"
     ]
+
+
+def test_open_obligations_nearest_deadline_first(deadlines: Report) -> None:
+    """A policy's open obligations in `<system-out>` (the first 100 of them) were in the
+    report's order, so the 100 listed were not the most urgent: at risk first, then the nearest
+    deadline first, one without a deadline last."""
+    root = ET.fromstring(render_junit(deadlines))
+    out = case(root, "complaints.escalate-repeat").findtext("system-out") or ""
+    shown = [line.split("): customer ")[1].split(":")[0] for line in out.split("\n")]
+    assert shown == ["c-b", "c-c", "c-e", "c-a", "c-d"]

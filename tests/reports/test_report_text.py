@@ -436,3 +436,14 @@ def test_counts_have_thousands_separators(thousands: Report) -> None:
     assert "Rejected records: 1,800" in lines
     assert "  1,500 × E402 record does not parse in the format of its log" in lines
     assert "  (the report lists 3 of 1,800)" in lines
+
+
+def test_open_obligations_nearest_deadline_first(deadlines: Report) -> None:
+    """The open obligations were listed at risk first, then in the report's order (by policy
+    and trigger): a clock running out tomorrow came after one of next week, and among the five
+    shown of ServiceNow's ten a manager could not see which to chase first. Now at risk first,
+    then the nearest deadline (compared as instants, not as text), one without a deadline last."""
+    lines = render_text(deadlines, color=False, width=200).splitlines()
+    start = lines.index("Open obligations: 5, 2 at risk")
+    shown = [line.split(": awaits")[0].split()[-1] for line in lines[start + 1 : start + 6]]
+    assert shown == ["c-b", "c-c", "c-e", "c-a", "c-d"]
