@@ -221,3 +221,25 @@ def test_open_obligations_nearest_deadline_first(deadlines: Report) -> None:
     out = case(root, "complaints.escalate-repeat").findtext("system-out") or ""
     shown = [line.split("): customer ")[1].split(":")[0] for line in out.split("\n")]
     assert shown == ["c-b", "c-c", "c-e", "c-a", "c-d"]
+
+
+def test_a_failure_lists_a_hundred_violations_and_counts_the_rest(report: Report) -> None:
+    """ServiceNow's export made a JUnit file of 4 MB, one failure listing 4,210 sentences: CI
+    views load it slowly or cut it. A failure lists the first 100, then how many more and where
+    they are; its message still counts every one. Metric warnings in `<system-out>` likewise."""
+    gap = next(v for v in report.violations if v.policy == "octopus.always-connected")
+    warning = next(v for v in report.violations if v.kind == "metric_warning")
+    many = [gap.model_copy(update={"sentence": f"gap {n}"}) for n in range(250)]
+    many += [warning.model_copy(update={"sentence": f"warn {n}"}) for n in range(120)]
+    root = ET.fromstring(render_junit(report.model_copy(update={"violations": many})))
+    failure = case(root, "octopus.always-connected").find("failure")
+    assert failure is not None
+    assert failure.get("message") == "250 violations (250 high)"
+    lines = (failure.text or "").split("\n")
+    assert len(lines) == 101
+    assert lines[99].startswith("high: gap 99 [")
+    assert lines[100] == "… and 150 more violations (the JSON report lists every one)"
+    out = (case(root, "callcenter.service-level").findtext("system-out") or "").split("\n")
+    assert len(out) == 101
+    assert out[99] == "metric warning: warn 99"
+    assert out[100] == "… and 20 more metric warnings (the JSON report lists every one)"
