@@ -363,8 +363,9 @@ def run() -> None:
     "--max-violations",
     type=MaxViolations(),
     metavar="N|all",
-    help="violations shown per policy by text, markdown and html (default 3, 3 and 20); "
-    "'all' shows every one",
+    help="violations listed per policy by text, markdown and html (default 3, 3 and 20; html "
+    "counts metric warnings too); 'all' lists every one, and text and markdown every failed or "
+    "warned metric value (else the worst 10 per policy)",
 )
 @click.option(
     "--engine",

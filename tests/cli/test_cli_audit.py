@@ -1083,3 +1083,17 @@ def test_a_csv_separated_otherwise_is_told_its_delimiter(
     hint = f"  = hint: the header is one column holding {holding}: give the mapping {setting}"
     assert result.stderr.splitlines()[1] == hint
     assert result.stderr.splitlines()[3] == hint  # the same for the type column
+
+
+def test_max_violations_help_names_the_metric_values_it_governs() -> None:
+    """The help said only 'violations shown per policy … 'all' shows every one', yet the option
+    also decides how many metric values the text and Markdown reports list (the worst 10 per
+    policy, every one with 'all') and the HTML page counts metric warnings in its N: a user
+    looking for the other metric values had no way to find the switch."""
+    result = CliRunner().invoke(main, ["audit", "--help"])
+    said = " ".join(result.output.split())
+    assert (
+        "--max-violations N|all violations listed per policy by text, markdown and html (default "
+        "3, 3 and 20; html counts metric warnings too); 'all' lists every one, and text and "
+        "markdown every failed or warned metric value (else the worst 10 per policy)"
+    ) in said
