@@ -271,3 +271,80 @@ def _description_steps(
         )
         found.append((line, column, what))
     return found
+
+
+PREFIX = "did you mean '"
+
+#: A Scenario Outline's placeholder, as pytest-bdd finds it in steps, tables and blocks.
+_PLACEHOLDER = re.compile(r"<(.+?)>")
+
+
+def unknown_placeholders(path: str, text: str) -> str:
+    """A placeholder of a Scenario Outline (`<wait>`) that no column of its Examples names:
+    Gherkin leaves it as it is written, and the step then failed on '<wait>' as a time, a
+    policy id or a step no step matches, never saying why. Each is an error at its line and
+    column, with the columns there are; '' when there is none.
+
+    >>> text = (
+    ...     "Feature: f\\n  Scenario Outline: s\\n    Then there are <count> violations\\n"
+    ...     "    Examples:\\n      | n |\\n      | 1 |\\n"
+    ... )
+    >>> print(unknown_placeholders("f.feature", text).replace(", so", ",\\nso"))
+    f.feature:3:20: error: '<count>' is not a column of the scenario's Examples,
+    so it is left as written
+       |
+     3 |     Then there are <count> violations
+       |                    ^^^^^^^ the Examples' columns are: n
+    """
+    from gherkin.errors import CompositeParserException  # type: ignore[import-untyped]
+    from gherkin.parser import Parser  # type: ignore[import-untyped]
+
+    try:
+        document: Any = Parser().parse(text)
+    except CompositeParserException:
+        return ""
+    lines = text.split("\n")
+    out: list[str] = []
+    nodes = [document.get("feature") or {}]
+    while nodes:
+        node = nodes.pop(0)
+        for child in node.get("children", []):
+            nodes.extend(child[k] for k in ("scenario", "rule") if k in child)
+        headers = [
+            [cell["value"] for cell in examples["tableHeader"]["cells"]]
+            for examples in node.get("examples") or ()
+            if examples.get("tableHeader")
+        ]
+        if not headers:
+            continue  # a plain scenario: `<…>` is text as written
+        for line, said in _placeholder_lines(node.get("steps") or ()):
+            source = lines[line - 1] if 0 < line <= len(lines) else ""
+            for found in _PLACEHOLDER.finditer(said):
+                missing = next((h for h in headers if found[1] not in h), None)
+                if missing is None:
+                    continue
+                column = source.find(found[0]) + 1 or 1
+                near = did_you_mean(found[1], missing)  # "did you mean 'kind'?"
+                near = f"did you mean '<{near[len(PREFIX) : -2]}>'? " if near else ""
+                hint = f"{near}the Examples' columns are: {', '.join(missing)}"
+                out.append(
+                    f"{path}:{line}:{column}: error: '{found[0]}' is not a column of the "
+                    f"scenario's Examples, so it is left as written\n"
+                    f"{excerpt(source, line, column, column + len(found[0]), hint)}"
+                )
+    return "\n".join(out)
+
+
+def _placeholder_lines(steps: Iterable[dict[str, Any]]) -> Iterable[tuple[int, str]]:
+    """(line, text) of what a Scenario Outline's Examples fill in: each step's text, each cell
+    of its table, each line of its block."""
+    for step in steps:
+        yield step["location"]["line"], step.get("text", "")
+        for row in (step.get("dataTable") or {}).get("rows", []):
+            for cell in row["cells"]:
+                yield cell["location"]["line"], cell["value"]
+        block = step.get("docString")
+        if block:
+            first = block["location"]["line"] + 1
+            for n, said in enumerate(block.get("content", "").split("\n")):
+                yield first + n, said

@@ -141,7 +141,7 @@ class FeatureFile(pytest.Module):
         text = _feature_text(self.path, _shown(path, self.config))
         if _holds_no_feature(text):
             return module  # empty, or only comments: no scenario (pytest-bdd raised KeyError)
-        from cxrules.bdd.mistakes import steps_read_as_text
+        from cxrules.bdd.mistakes import steps_read_as_text, unknown_placeholders
 
         lost = steps_read_as_text(_shown(path, self.config), text, _is_our_step)
         if lost:  # before pytest-bdd, whose 'First step … must start with Given' says less
@@ -154,6 +154,9 @@ class FeatureFile(pytest.Module):
             if not isinstance(exc, GherkinParseError):
                 raise
             raise FeatureSyntaxError(self._syntax_errors(exc)) from None
+        unfilled = unknown_placeholders(_shown(path, self.config), text)
+        if unfilled:  # '<wait>' would have failed as a time, a policy id or an unknown step
+            raise FeatureSyntaxError(unfilled)
         _register_tags(self.config, feature)
         for title in feature.scenarios:
             name = _unique(f"test_{_slug(title)}", self._scenario_names)

@@ -522,3 +522,64 @@ def test_a_scenario_without_events_fails_unless_it_says_the_log_is_empty(tmp_pat
         "tests nothing: add 'When these events happen:' with a table of them (or 'When no "
         "events happen' to audit an empty log on purpose)"
     ) in out
+
+
+OUTLINE = """Feature: Outlines
+  Background:
+    Given the project policies
+    And the time is "2026-03-02T19:00:00"
+
+  Scenario Outline: Greeted after <wait>
+    When these events happen:
+      | time   | type          | table |
+      | +0s    | guest.arrived | t-1   |
+      | <wiat> | staff.greeted | t-1   |
+    Then there are <count> violations
+
+    Examples:
+      | wait  | n |
+      | +30s  | 0 |
+      | +2min | 1 |
+"""
+
+
+def test_an_outline_placeholder_no_examples_column_names_is_said_at_its_line(
+    tmp_path: Path,
+) -> None:
+    """hunt48 finding-1: a placeholder with no column in the Examples stayed as written, and
+    the scenario failed on what it became: "'<wiat>' is not a time", or "unknown step 'Then
+    there are <count> violations' (did you mean 'Then there are no violations'?)", never that
+    the placeholder was the mistake. Now each is an error at its line and column with the
+    columns there are."""
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "shop.cxr").write_text(POLICY, "utf-8")
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "outline.feature").write_text(OUTLINE, "utf-8")
+    done = _run_features(tmp_path)
+    out = done.stdout
+    assert done.returncode == 1, out + done.stderr
+    assert "is not a time" not in out and "unknown step" not in out
+    assert (
+        "specs/outline.feature:10:9: error: '<wiat>' is not a column of the scenario's "
+        "Examples, so it is left as written\n"
+        "    |\n"
+        " 10 |       | <wiat> | staff.greeted | t-1   |\n"
+        "    |         ^^^^^^ did you mean '<wait>'? the Examples' columns are: wait, n\n"
+        "specs/outline.feature:11:20: error: '<count>' is not a column of the scenario's "
+        "Examples, so it is left as written\n"
+        "    |\n"
+        " 11 |     Then there are <count> violations\n"
+        "    |                    ^^^^^^^ the Examples' columns are: wait, n\n"
+    ) in out
+
+
+def test_an_outline_whose_placeholders_are_columns_runs(tmp_path: Path) -> None:
+    """The check of hunt48 finding-1 leaves a right outline alone (and a plain scenario's
+    `<…>` text): both rows pass."""
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "shop.cxr").write_text(POLICY, "utf-8")
+    (tmp_path / "specs").mkdir()
+    right = OUTLINE.replace("<wiat>", "<wait>").replace("<count>", "<n>")
+    (tmp_path / "specs" / "outline.feature").write_text(right, "utf-8")
+    done = _run_features(tmp_path)
+    assert done.returncode == 0 and "2 passed" in done.stdout, done.stdout + done.stderr
