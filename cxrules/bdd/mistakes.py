@@ -197,9 +197,18 @@ def unknown_step(where: str, keyword: str, kind: str, name: str, kinds: Sequence
             why = f"not a {kind.title()} step"
         hint = f"this is a {word} step, and {why}: write '{word} {name}'"
         return f"{where}: unknown step '{keyword.strip()} {name}'\n  = hint: {hint}"
-    hint = did_you_mean(f"{kind.title()} {name}", KNOWN_STEPS)
+    hint = did_you_mean(f"{kind.title()} {name}", _same_sense(name))
     hint = f"{hint} (the steps: docs/gherkin.md)" if hint else "the steps are in docs/gherkin.md"
     return f"{where}: unknown step '{keyword.strip()} {name}'\n  = hint: {hint}"
+
+
+def _same_sense(name: str) -> list[str]:
+    """The steps to suggest for the unknown step `name`: those that say 'no' when it does and
+    those that do not when it does not, so that the hint never turns 'there is no violation'
+    into 'there is 1 violation', the opposite expectation (every step when none is left)."""
+    says_no = " no " in f" {name.lower()} "
+    same = [step for step in KNOWN_STEPS if (" no " in f" {step.lower()} ") == says_no]
+    return same or list(KNOWN_STEPS)
 
 
 _STEP_WORDS = ("Given", "When", "Then", "And", "But")

@@ -90,3 +90,22 @@ def test_a_misspelt_keyword_gets_the_keyword() -> None:
         " 5 |     Thn y\n"
         "   |     ^^^^^ did you mean 'Then'?"
     )
+
+
+@pytest.mark.parametrize(
+    ("written", "suggested"),
+    [
+        ("there is no violation", "Then there are no violations"),
+        ("there is no pending obligation", "Then there are no pending obligations"),
+        ("there is a violation", "Then there is 1 violation"),
+    ],
+)
+def test_the_step_suggested_says_the_same_thing_not_its_opposite(
+    written: str, suggested: str
+) -> None:
+    # hunt48 finding-2: 'Then there is no violation' was told "did you mean 'Then there is 1
+    # violation'?", the opposite expectation, one edit away from what was meant.
+    assert unknown_step("f.feature:7", "Then", "then", written) == (
+        f"f.feature:7: unknown step 'Then {written}'\n"
+        f"  = hint: did you mean '{suggested}'? (the steps: docs/gherkin.md)"
+    )
