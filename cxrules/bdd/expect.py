@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import math
 from collections import Counter
+from collections.abc import Sequence
 from datetime import datetime
 from typing import get_args
 
@@ -285,9 +286,22 @@ def metric_number(text: str) -> tuple[float, str]:
 
 
 def find_metric(
-    result: Report, name: str, group: dict[str, str], bucket: str | None
+    result: Report,
+    name: str,
+    group: dict[str, str],
+    bucket: str | None,
+    known: Sequence[str] | None = None,
 ) -> MetricValue:
-    """The value of metric `name` in one group and bucket; AssertionError listing the cells."""
+    """The value of metric `name` in one group and bucket; AssertionError listing the cells.
+    A name that no policy of the scenario defines (`known`: the ones that do) is a mistake of
+    the scenario (SpecError with the nearest one), not a metric without values."""
+    if known is not None and name not in known:
+        hint = did_you_mean(name, known)
+        raise SpecError(
+            f"the scenario has no metric {name!r}"
+            + (f" ({hint})" if hint else "")
+            + (f"; its metrics are {', '.join(known)}" if known else "; its policies have none")
+        )
     cells = [m for s in result.policies for m in s.metrics if m.metric == name]
     for m in cells:
         if m.group == group and m.bucket == bucket:

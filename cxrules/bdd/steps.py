@@ -13,6 +13,7 @@ from pytest_bdd import given, parsers, then, when
 from cxrules.bdd import expect
 from cxrules.bdd.tables import Row, SpecError, build_events, parse_scope, table_rows
 from cxrules.bdd.world import PolicySpec, World
+from cxrules.ir.model import MetricCheck
 
 Q = r'"(?P<{}>[^"]*)"'  # a quoted step argument
 
@@ -251,7 +252,9 @@ def metric_value(
     cxrules_world: World, name: str, group: Any, bucket: str, value: str, status: str
 ) -> None:
     world = cxrules_world
-    cell = expect.find_metric(world.audit(), name, parse_scope(group or ""), bucket or None)
+    cell = expect.find_metric(
+        world.audit(), name, parse_scope(group or ""), bucket or None, _metrics(world)
+    )
     expect.check_metric(cell, value, status)
 
 
@@ -259,8 +262,16 @@ def metric_value(
 @plain
 def metric_not_applicable(cxrules_world: World, name: str, group: Any, bucket: str) -> None:
     world = cxrules_world
-    cell = expect.find_metric(world.audit(), name, parse_scope(group or ""), bucket or None)
+    cell = expect.find_metric(
+        world.audit(), name, parse_scope(group or ""), bucket or None, _metrics(world)
+    )
     expect.check_metric(cell, None, "not_applicable")
+
+
+def _metrics(world: World) -> list[str]:
+    """The names of the metrics the scenario's policies define."""
+    rules = [p.rule for p in world.policy_set().policies]
+    return list(dict.fromkeys(r.metric.name for r in rules if isinstance(r, MetricCheck)))
 
 
 @then(parsers.re(r"the violation sentence contains " + Q.format("text")))

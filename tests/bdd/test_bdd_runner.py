@@ -583,3 +583,51 @@ def test_an_outline_whose_placeholders_are_columns_runs(tmp_path: Path) -> None:
     (tmp_path / "specs" / "outline.feature").write_text(right, "utf-8")
     done = _run_features(tmp_path)
     assert done.returncode == 0 and "2 passed" in done.stdout, done.stdout + done.stderr
+
+
+METRIC_POLICY = """policy shop.seated-fast "Most guests are seated within 5 minutes, per day"
+  severity medium
+  per table
+  metric seated_fast = share(guest.seated within 5min of guest.arrived)
+    per day
+  require seated_fast >= 80%
+"""
+
+METRIC_NAMES = """Feature: Metric names
+  Background:
+    Given the project policies
+    And the time is "2026-03-02T19:00:00"
+
+  Scenario: A misspelt metric
+    When these events happen:
+      | time  | type          | table |
+      | +0s   | guest.arrived | t-1   |
+      | +1min | guest.seated  | t-1   |
+    Then the metric "seated_fats" on bucket "2026-03-02" is 100% and "ok"
+
+  Scenario: The metric as it is named
+    When these events happen:
+      | time  | type          | table |
+      | +0s   | guest.arrived | t-1   |
+      | +1min | guest.seated  | t-1   |
+    Then the metric "seated_fast" on bucket "2026-03-02" is 100% and "ok"
+"""
+
+
+def test_a_metric_no_policy_defines_is_said_with_the_nearest_name(tmp_path: Path) -> None:
+    """hunt48 finding-3: a misspelt metric in a metric step failed with "metric 'seated_fats'
+    has no value for [(whole log)] in bucket 2026-03-02; its values are: (none)", as if the
+    metric had no value that day; now the scenario cannot run, at the step, with the nearest
+    metric name."""
+    (tmp_path / "rules").mkdir()
+    (tmp_path / "rules" / "shop.cxr").write_text(METRIC_POLICY, "utf-8")
+    (tmp_path / "specs").mkdir()
+    (tmp_path / "specs" / "metric.feature").write_text(METRIC_NAMES, "utf-8")
+    done = _run_features(tmp_path)
+    out = done.stdout
+    assert done.returncode == 1 and "1 failed, 1 passed" in out, out + done.stderr
+    assert "has no value for" not in out
+    assert (
+        "the scenario cannot run: specs/metric.feature:11: the scenario has no metric "
+        "'seated_fats' (did you mean 'seated_fast'?); its metrics are seated_fast\n"
+    ) in out
