@@ -2,6 +2,7 @@
 
 - `violation`: a violation an engine has decided, the record the final report will hold (same
   id, same sentence) — at the event that decided it, or when the stream ends;
+- `warning`: the same, for a metric's warning (`warn below`), which fails no audit;
 - `overdue`: an obligation of a response rule whose deadline has passed (an event later than it
   has been read) with no event meeting it — written as the `missing` violation it will be unless
   a late event meets it (then a `late` violation follows);
@@ -18,11 +19,17 @@ from typing import Any
 import orjson
 
 from cxrules.logs.event import Rejected
-from cxrules.reports.common import visible
+from cxrules.reports.common import WARNING_KINDS, visible
 from cxrules.reports.model import Violation
 
 #: The kinds of alert, in the order a summary names them.
-KINDS = ("violation", "overdue", "gap", "rejected")
+KINDS = ("violation", "warning", "overdue", "gap", "rejected")
+
+
+def decided(violation: Violation) -> str:
+    """The alert of a violation the engine decided: `warning` for a metric's warning (it fails
+    no audit, and the report counts it apart), else `violation`."""
+    return "warning" if violation.kind in WARNING_KINDS else "violation"
 
 
 @dataclass(frozen=True)

@@ -179,7 +179,8 @@ def watch(
     notice(
         f"{plural(watched.events, 'event')} audited, {plural(report.rejected_total, 'record')} "
         f"rejected ({watched.late} late); alerts: {plural(said['violation'], 'violation')}, "
-        f"{said['overdue']} overdue, {plural(said['gap'], 'open gap')}"
+        + (f"{plural(said['warning'], 'metric warning')}, " if said.get("warning") else "")
+        + f"{said['overdue']} overdue, {plural(said['gap'], 'open gap')}"
     )
     if output:
         notice(f"report written to {output}")

@@ -455,3 +455,39 @@ def test_the_final_report_in_md_is_markdown(project: Path) -> None:
     code, _, err = watch(project, "--format", "md", "-o", str(out))
     assert code == 1, err
     assert out.read_text("utf-8").startswith("## cxrules audit: FAIL\n")
+
+
+WARNED = """
+policy calls.level "80% of calls answered within 20 s, per day"
+  severity high
+  per call
+  metric level = share(call.answered within 20s of call.queued)
+    per day
+  require level >= 50% warn below 90%
+"""
+
+
+def test_a_metric_warning_is_a_warning_alert_not_a_violation(project: Path) -> None:
+    """hunt48 finding-4: a bucket that met `require` but not `warn` was said as 'VIOLATION
+    high' ("alert": "violation") and counted in the summary's violations, where the audit's
+    report says "1 metric warning" apart and fails nothing for it: a pager fed the alerts was
+    woken by a warning. It is now a `warning` alert, counted apart."""
+    (project / "p.cxr").write_text(WARNED, "utf-8")
+    lines = [
+        line("10:00:00", "call.queued", call="a"),  # answered after 10 s: in time
+        line("10:00:10", "call.answered", call="a"),
+        line("10:01:00", "call.queued", call="b"),  # answered after 30 s: not in time
+        line("10:01:30", "call.answered", call="b"),
+        # 1 of 2, 50%: meets 'require level >= 50%', below 'warn below 90%'
+    ]
+    (project / "day.jsonl").write_text("\n".join(lines) + "\n", "utf-8")
+    code, alerts, err = watch(project, log="day.jsonl")
+    assert code == 0, err
+    assert [(a["alert"], a["violation"]["kind"]) for a in alerts] == [("warning", "metric_warning")]
+    assert "alerts: 0 violations, 1 metric warning, 0 overdue, 0 open gaps" in err
+    result = CliRunner().invoke(
+        main,
+        ["watch", "--policies", str(project / "p.cxr"), "--log", str(project / "day.jsonl")]
+        + ["--no-follow"],
+    )
+    assert result.stdout.startswith("2026-03-02T10:01:30+00:00  WARNING   high     calls.level: ")

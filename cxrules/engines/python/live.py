@@ -24,7 +24,7 @@ from cxrules.engines.python.metrics import CellKey, MetricRunner
 from cxrules.engines.python.obligations import Obligation
 from cxrules.engines.python.response import ResponseRunner
 from cxrules.engines.python.scopes import RuleRunner, Scope, cite
-from cxrules.findings.alerts import KINDS, Alert, Heard
+from cxrules.findings.alerts import KINDS, Alert, Heard, decided
 from cxrules.findings.assemble import Assembler
 from cxrules.findings.model import Finding
 from cxrules.findings.text import iso
@@ -198,8 +198,9 @@ class Watcher:
         if violation.id in self.metric_ids:
             return
         self.metric_ids.add(violation.id)
-        self.counts["violation"] += 1
-        self.say(Alert("violation", noticed, violation=violation))
+        kind = decided(violation)
+        self.counts[kind] += 1
+        self.say(Alert(kind, noticed, violation=violation))
 
     def _long_gap(self, due: _Due, now: int) -> None:
         d, start = due.item
@@ -228,12 +229,14 @@ class Watcher:
         """Say the violations decided since the last call."""
         while self.findings:
             finding = self.findings.popleft()
-            self._say("violation", finding, self.now if self.now is not None else finding.end)
+            self._say("", finding, self.now if self.now is not None else finding.end)
 
     def _say(self, kind: str, finding: Finding, now: int) -> None:
+        """Say a finding as an alert of `kind` ('': as the violation it is decided to be)."""
+        violation = self.asm.violation(finding)
+        kind = kind or decided(violation)
         self.counts[kind] += 1
-        noticed = iso(now, self.zone)
-        self.say(Alert(kind, noticed, violation=self.asm.violation(finding)))
+        self.say(Alert(kind, iso(now, self.zone), violation=violation))
 
 
 def _still_open(scope: Scope | None, ob: Obligation) -> bool:
