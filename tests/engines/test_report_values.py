@@ -183,3 +183,27 @@ def test_lists_and_objects_are_shown_in_json_notation_on_every_engine(tmp_path: 
         '11:00:00) (tags: ["x", "ş", null, "2026-03-02 12:30:00+03:00"]; '
         'meta: {"a": 1, "ok": true})',
     ]
+
+
+def test_time_differences_divided_into_hours_are_reported_on_every_engine(tmp_path: Path) -> None:
+    # hunt44 finding-K: a long arithmetic operand is written once inside a higher-order function
+    # (`engines.sql.exprs._bound`), and a time read from a text is parsed by a subquery, which
+    # Spark refuses there: `(time - last(table.seated).time) / 1h` stopped the spark audit
+    # ("Subquery expressions are not supported within higher-order functions").
+    body = (
+        "  per table\n"
+        "  when order.placed\n"
+        "  require time - last(table.seated).time <= 15min\n"
+        "  report seated_hours = (time - last(table.seated).time) / 1h,\n"
+        "    booked_hours = (time - booked_at) / 1h,\n"
+        "    mixed = ((time - last(table.seated).time) / 1h) * 2"
+        " + (time - first(table.seated).time) / 1min\n"
+    )
+    log = Log()
+    log.add("+0s", "table.seated", table="t1")
+    # seated 30 minutes before the order, booked (a text) at 08:30, two hours before it
+    log.add("+30min", "order.placed", table="t1", booked_at="2026-03-02T08:30:00+03:00")
+    (violation,) = run(compiled(tmp_path, body), log).violations
+    assert violation.kind == "condition_false"
+    # 30min / 1h = 0.5; 2h / 1h = 2; 0.5 * 2 + 30min / 1min = 31
+    assert violation.details["report"] == {"seated_hours": 0.5, "booked_hours": 2.0, "mixed": 31.0}

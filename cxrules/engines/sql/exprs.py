@@ -9,6 +9,7 @@ holds the two to the same answers.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from typing import Any, Protocol
 
@@ -232,6 +233,10 @@ def _binary(e: ir.Binary, f: Frame) -> V:
 #: `a + b + c + d + e` over attributes of unknown kinds was 15 MB of SQL, one term more 170 MB.
 #: At 800 characters six terms are 0.5 MB in all, which SQLGlot still writes for Spark.
 BIND_OVER = 800
+#: A subquery in SQL (`_bound`).
+_SUBQUERY = re.compile(r"\(\s*SELECT\b", re.IGNORECASE)
+#: The alias of the subquery that binds an arithmetic operand holding a subquery (`_bound`).
+_BINDER = "_cx_bound_pair"
 #: The SQL type of each field of a value, as `_packed` writes it into a struct.
 _FIELD_TYPES = {
     "k": "INTEGER",
@@ -289,14 +294,24 @@ def _bound(op: str, a: V, b: V, f: Frame) -> V:
     operands are evaluated outside the lambda, so every lambda's parameter can have one name."""
     inner = _arithmetic(op, _read_from(a, "_cx_p.a"), _read_from(b, "_cx_p.b"), f)
     pair = "{'a': " + _packed(a) + ", 'b': " + _packed(b) + "}"
-    whole = f"(list_transform([{pair}], lambda _cx_p: {_packed(inner)})[1])"
+    if _SUBQUERY.search(pair):
+        # Spark refuses a subquery inside a higher-order function (its argument included), and
+        # a text read as an instant is one (`zones.parse_instant`): the pair is then bound by a
+        # scalar subquery, as parse_instant binds its text; inside another such binding Spark
+        # could not reach the query's columns (a correlation two subqueries deep), so there the
+        # operands are written out
+        if _BINDER in pair:
+            return _arithmetic(op, a, b, f, bind=False)
+        whole = f"(SELECT {_packed(inner)} FROM (SELECT {pair} AS _cx_p) AS {_BINDER})"
+    else:
+        whole = f"(list_transform([{pair}], lambda _cx_p: {_packed(inner)})[1])"
     return replace(_read_from(inner, whole), elements="NULL")
 
 
-def _arithmetic(op: str, a: V, b: V, f: Frame) -> V:
+def _arithmetic(op: str, a: V, b: V, f: Frame, bind: bool = True) -> V:
     """values.arithmetic: instants with durations, numbers (strings that read as numbers too, for
     + as for - * /: never joined); anything else, or a division by zero, is missing."""
-    if max(_size(a), _size(b)) > BIND_OVER:
+    if bind and max(_size(a), _size(b)) > BIND_OVER:
         return _bound(op, a, b, f)
     parts: list[tuple[str, V]] = []
     # instants: instant - instant (or an ISO string) = seconds; instant ± seconds = instant
