@@ -345,6 +345,9 @@ def read_overrides(ctx: Context, overrides: dict[str, str]) -> None:
     for symbols in ctx.out.symbols.values():
         params.update(symbols.params)
     for name, text in overrides.items():
+        if name not in params and ctx.ws.syntax_failed:
+            # a file that could not be read may define it: its syntax error says enough
+            continue
         if name not in params:
             ctx.err(
                 "E222",

@@ -476,6 +476,15 @@ def test_bad_overrides(
     assert message.startswith(expected[1])
 
 
+def test_an_override_of_a_file_that_does_not_parse_is_not_called_unknown(tmp_path: Path) -> None:
+    """A file with a syntax error defines its parameters all the same: '--set target=90%' is not
+    also told there is no parameter 'target' and that the policies define none."""
+    text = 'param target = 80%\n\npolicy p.q "T"\n' + OWNER
+    text += "  metric p = percentile(wait of c.d, target)\n  require p <= 30s\n"
+    found = diagnose(tmp_path, text, {"target": "90%"})
+    assert [(code, line) for code, line, *_ in found] == [("E100", 6)]
+
+
 @pytest.mark.parametrize(
     ("value", "hint"),
     [("3mins", "write 3min"), ("3hrs", "write 3h"), ("1h30min", "write 90min")],
