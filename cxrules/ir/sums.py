@@ -37,14 +37,18 @@ def split(v: float) -> tuple[int, int]:
     return k, int(math.ldexp(v, -q)) << r
 
 
-def rounded(limbs: Iterable[tuple[int, int]]) -> float:
+def rounded(limbs: Iterable[tuple[int, int]], divisor: int = 1) -> float:
     """The sum of `c × 2**(32·k)` over the limbs, rounded once to the nearest double (ties to
-    even; ±inf beyond the largest double).
+    even; ±inf beyond the largest double), then divided by `divisor` (a mean's population).
+    A sum beyond the largest double is divided exactly before it is rounded, so the mean of
+    values near the largest double is still a number.
 
     >>> rounded([split(0.1), split(0.2), split(-0.3)]) == math.fsum([0.1, 0.2, -0.3])
     True
     >>> rounded([split(1e308), split(1e308), split(-1e308)])
     1e+308
+    >>> rounded([split(1.7e308), split(1.7e308)]), rounded([split(1.7e308), split(1.7e308)], 2)
+    (inf, 1.7e+308)
     """
     items = [(k, c) for k, c in limbs if c]
     if not items:
@@ -56,8 +60,13 @@ def rounded(limbs: Iterable[tuple[int, int]]) -> float:
     shift = LIMB * low
     try:
         if shift >= 0:
-            return float(total << shift)
-        return total / (1 << -shift)  # int / int is correctly rounded
+            return float(total << shift) / divisor
+        return total / (1 << -shift) / divisor  # int / int is correctly rounded
+    except OverflowError:
+        pass
+    num, den = (total << shift, divisor) if shift >= 0 else (total, divisor << -shift)
+    try:  # a total beyond the largest double: divided exactly, then rounded once
+        return num / den
     except OverflowError:
         return math.inf if total > 0 else -math.inf
 
@@ -89,8 +98,8 @@ class ExactSum:
         limbs = self.limbs
         limbs[k] = limbs.get(k, 0) + (int(_ldexp(v, -q)) << r)
 
-    def value(self) -> float:
-        return rounded([(0, self.whole), *self.limbs.items()])
+    def value(self, divisor: int = 1) -> float:
+        return rounded([(0, self.whole), *self.limbs.items()], divisor)
 
 
 _frexp, _ldexp = math.frexp, math.ldexp

@@ -108,7 +108,10 @@ def percentile(values: list[float], q: float, method: str = "linear") -> float:
     pos = fraction(q) * (len(ordered) - 1)
     lo = math.floor(pos)
     hi = min(lo + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
+    x_lo, x_hi, t = ordered[lo], ordered[hi], pos - lo
+    if math.isinf(x_hi - x_lo):  # two values near the largest double, of opposite signs
+        return x_lo * (1.0 - t) + x_hi * t
+    return x_lo + (x_hi - x_lo) * t
 
 
 def value_of(agg: ir.Aggregate, cell: Cell) -> float | None:
@@ -121,7 +124,7 @@ def value_of(agg: ir.Aggregate, cell: Cell) -> float | None:
     if fn in ("ratio", "share", "csat"):
         return cell.hits / n
     if fn in ("avg", "ces"):
-        return cell.total.value() / n
+        return cell.total.value(n)
     if fn == "sum":
         return cell.total.value()
     if fn == "min":

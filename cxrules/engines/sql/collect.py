@@ -170,5 +170,4 @@ def cell_value(row: dict[str, Any]) -> float | None:
     by `divisor` (the population for a mean, 1 for a sum)."""
     if row.get("limbs") is None or row.get("divisor") is None or not row["population"]:
         return row["value"]
-    total = rounded((limb["k"], int(limb["c"])) for limb in row["limbs"])
-    return total / row["divisor"]
+    return rounded(((limb["k"], int(limb["c"])) for limb in row["limbs"]), row["divisor"])

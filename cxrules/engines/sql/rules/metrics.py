@@ -208,7 +208,12 @@ def _tallied(plan: PolicyPlan, agg: ir.Aggregate, head: list[str], cell: Cell) -
             value = "p.x_at"
         else:
             _percentile(plan, agg.q, cell)
-            value = "p.x_lo + (p.x_hi - p.x_lo) * (p.pos - CAST(p.lo AS DOUBLE))"
+            # aggregates.percentile: weighted when the gap between the two ranks overflows
+            t = "(p.pos - CAST(p.lo AS DOUBLE))"
+            value = (
+                f"CASE WHEN {infinite('p.x_hi - p.x_lo')} THEN p.x_lo * (1.0 - {t}) + p.x_hi * {t} "
+                f"ELSE p.x_lo + (p.x_hi - p.x_lo) * {t} END"
+            )
         joins.append(f"LEFT JOIN pct p ON {cell.join('c', 'p')}")
     if fn in SUMS:
         _exact_sums(plan, cell)
