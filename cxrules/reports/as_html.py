@@ -360,8 +360,8 @@ def _tally_sentence(p: PolicySummary) -> str:
     counts = [f"{p.satisfied:,} satisfied{warned}", f"{p.violated:,} violated"]
     counts += [f"{n:,} {name}" for name, n in (("pending", p.pending), ("cancelled", p.cancelled))
                if n]  # fmt: skip
-    scopes = [f"{p.vacuous:,} vacuous"] + ([f"{p.out_of_scope:,} events out of scope"]
-              if p.out_of_scope else [])  # fmt: skip
+    outside = f"{p.out_of_scope:,} event{'' if p.out_of_scope == 1 else 's'} out of scope"
+    scopes = [f"{p.vacuous:,} vacuous"] + ([outside] if p.out_of_scope else [])
     return (
         f"{p.activations:,} {judged}{'' if p.activations == 1 else 's'}: {', '.join(counts)}; "
         "compliance "

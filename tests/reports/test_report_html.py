@@ -536,3 +536,12 @@ def test_open_obligations_nearest_deadline_first(deadlines: Report) -> None:
     text report's test): the page listed them in the report's order after those at risk."""
     rows = re.findall(r"<td>customer=(c-\w)</td>", render_html(deadlines))
     assert rows == ["c-b", "c-c", "c-e", "c-a", "c-d"]
+
+
+def test_one_event_out_of_scope_is_said_in_the_singular(report: Report) -> None:
+    """complaints.escalate-repeat has 2 scopes and 1 event out of scope (it read '1 events')."""
+    part = section(render_html(report), "complaints.escalate-repeat")
+    assert "2 scopes seen (0 vacuous, 1 event out of scope)." in part
+    many = report.policies[1].model_copy(update={"out_of_scope": 1200})
+    odd = report.model_copy(update={"policies": [report.policies[0], many, *report.policies[2:]]})
+    assert "(0 vacuous, 1,200 events out of scope)." in render_html(odd)
