@@ -279,7 +279,7 @@ class Builder:
         else:
             when = self._time(raw, "time", row, None)
         kind = row.pop("type", None)
-        if type(kind) is not str or not kind:
+        if type(kind) is not str or not kind or kind[0].isspace() or kind[-1].isspace():
             kind = self._type(kind, "type")
         ident = row.pop("id", None)
         if ident is None:
@@ -409,20 +409,32 @@ class Builder:
         return combine(day, clock, self.tz)
 
     def _type(self, kind: Any, column: str) -> str:
+        """The type of a type column's value: blanks at its ends dropped (docs/mapping.md)."""
         if kind is None or kind == "":
             raise Bad("E405", f"no type: column '{column}' is missing or empty")
         if not isinstance(kind, str):
             raise Bad("E406", f"type in '{column}' must be a string, got {_show(kind)}")
-        return self.transform(kind) if self.transform else kind
+        text = kind.strip()
+        if not text:
+            raise Bad("E405", f"no type: column '{column}' holds only blanks, {_show(kind)}")
+        if self.transform:
+            text = self.transform(text)
+            if not text:
+                raise Bad(
+                    "E405",
+                    f"no type: {_show(kind)} in '{column}' has no letter or digit"
+                    ' (type_values = "slug" keeps only those)',
+                )
+        return text
 
     def _fill(self, template: Template, row: dict[str, Any]) -> str:
         try:
-            kind = template.fill(row, self.transform)
+            kind = template.fill(row, self.transform).strip()
         except KeyError as exc:
             reason = f"no type: column '{exc.args[0]}' of '{template.text}' is missing"
             raise Bad("E405", reason) from None
         if not kind:
-            raise Bad("E405", f"no type: '{template.text}' gives an empty type")
+            raise Bad("E405", f"no type: '{template.text}' gives an empty or blank type")
         return kind
 
     def _id(self, row: dict[str, Any], line: int) -> str:

@@ -33,6 +33,7 @@ from cxrules.engines.duckdb.lines import Batch, Flags
 from cxrules.engines.duckdb.native import Fallback, Route, zone_hours
 from cxrules.engines.duckdb.pyroute import Sink, csv_item
 from cxrules.engines.duckdb.sql import SAFE_US, ZONES, hour_of, literal, stage_insert
+from cxrules.engines.sql.exprs import WHITESPACE
 from cxrules.ir.reading import FALSE_TEXTS, TRUE_TEXTS
 from cxrules.logs.build import Template
 from cxrules.logs.files import open_binary
@@ -319,17 +320,19 @@ def _boolean(plan: CsvPlan, name: str) -> tuple[str, str]:
 
 
 def _type_sql(plan: CsvPlan) -> tuple[str, str]:
-    """SQL for (the type is fine, the type)."""
+    """SQL for (the type is fine, the type): blanks at its ends dropped, as `Builder` drops
+    them (Python's whitespace, `str.strip`), and a type left empty rejected (E405)."""
 
     def slugged(value: str) -> str:
         return SLUG_TEXT.format(v=value) if plan.slug else value
 
     if plan.type is not None:
         v = plan.column(plan.type)
-        ok = f"{plan.present(plan.type)} AND {v} <> ''"
+        kind = slugged(f"trim({v}, {WHITESPACE})")
+        ok = f"{plan.present(plan.type)} AND {kind} <> ''"
         if plan.slug:
             ok += f" AND strlen({v}) = length({v})"
-        return ok, slugged(v)
+        return ok, kind
     assert plan.template is not None
     checks = []
     pieces = [literal(plan.template.head)]
@@ -339,7 +342,7 @@ def _type_sql(plan: CsvPlan) -> tuple[str, str]:
         if plan.slug:
             checks.append(f"strlen({v}) = length({v})")
         pieces += [slugged(v), literal(tail)]
-    filled = "(" + " || ".join(pieces) + ")"
+    filled = "trim(" + " || ".join(pieces) + f", {WHITESPACE})"
     return " AND ".join([*checks, f"{filled} <> ''"]), filled
 
 

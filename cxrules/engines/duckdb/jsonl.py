@@ -45,6 +45,7 @@ from cxrules.engines.duckdb.sql import (
     stage_insert,
     text_list,
 )
+from cxrules.engines.sql.exprs import WHITESPACE
 from cxrules.logs.logset import LogInput
 from cxrules.logs.mapping import LogMapping
 from cxrules.logs.readers import Item
@@ -157,7 +158,7 @@ def insert_sql(plan: JsonlPlan, repeated: bool, naive: bool, source: str = "_cx_
         "ts IS NOT NULL",
         f"coalesce(instant, local_us) BETWEEN -{SAFE_US} AND {SAFE_US}",
         "starts_with(e[2], '\"')",
-        "e[2] <> '\"\"'",
+        f"{_kind()} <> ''",
     ]
     if plan.id:
         x = "e[3]"
@@ -302,7 +303,8 @@ def _key_sql(plan: JsonlPlan, first_part: int) -> tuple[str, str]:
 
 
 def _kind() -> str:
-    return "json_extract_string(e[2], '$')"
+    """The type: blanks at its ends dropped, as `Builder._type` drops them."""
+    return f"trim(json_extract_string(e[2], '$'), {WHITESPACE})"
 
 
 class JsonlRoute(Route):

@@ -26,6 +26,7 @@ import pyarrow as pa
 from cxrules.engines.duckdb.csvfile import FLOAT_TEXT, INT_TEXT, ISO_TEXT, SLUG_TEXT
 from cxrules.engines.duckdb.native import Fallback, zone_hours
 from cxrules.engines.duckdb.sql import SAFE_US, STAGE, ZONES, hour_of, ident, literal
+from cxrules.engines.sql.exprs import WHITESPACE
 from cxrules.ir.reading import FALSE_TEXTS, TRUE_TEXTS
 from cxrules.logs.build import Template
 from cxrules.logs.logset import SEQ_SHIFT, LogInput
@@ -231,10 +232,10 @@ def insert_sql(plan: ParquetPlan, naive: bool) -> str:
     ok.append(f"coalesce(instant, local_us) BETWEEN -{SAFE_US} AND {SAFE_US}")
     if plan.type is not None:
         column = ident(plan.type)
-        ok.append(f"{plan.present(plan.type)} AND {column} <> ''")
+        kind = slugged(f"trim({column}, {WHITESPACE})")  # as `Builder._type` reads it
+        ok.append(f"{plan.present(plan.type)} AND {kind} <> ''")
         if plan.slug:
             ok.append(f"strlen({column}) = length({column})")
-        kind = slugged(column)
     else:
         assert plan.template is not None
         pieces = [literal(plan.template.head)]
@@ -244,7 +245,7 @@ def insert_sql(plan: ParquetPlan, naive: bool) -> str:
             if plan.slug:
                 ok.append(f"strlen({text}) = length({text})")
             pieces += [slugged(text), literal(tail)]
-        kind = "(" + " || ".join(pieces) + ")"
+        kind = "trim(" + " || ".join(pieces) + f", {WHITESPACE})"
         ok.append(f"{kind} <> ''")
     if plan.id:
         column = ident(plan.id)
