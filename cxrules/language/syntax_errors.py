@@ -20,7 +20,7 @@ from cxrules.language.habits import (
     local_clock_or_date,
 )
 from cxrules.language.literals import ordinal_suffix
-from cxrules.language.type_slips import spaced_type
+from cxrules.language.type_slips import digit_part, spaced_type
 from cxrules.language.window_slips import window_slip
 from cxrules.source import Source, Span
 
@@ -108,7 +108,11 @@ def syntax_diagnostic(exc: UnexpectedInput, source: Source, part: Part) -> Diagn
     token = getattr(exc, "token", None)
     line, column = (token.line, token.column) if token is not None else (exc.line, exc.column)
     if line and column and line > 0:  # habits of SQL, C and of locales with a decimal comma
-        habit = comment_slip(source, line, column) or decimal_comma(source, line, column)
+        habit = (
+            comment_slip(source, line, column)
+            or decimal_comma(source, line, column)
+            or digit_part(source, line, column)
+        )
         if habit is not None:
             return habit
     if isinstance(exc, UnexpectedCharacters):

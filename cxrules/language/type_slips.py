@@ -55,3 +55,65 @@ def spaced_type(
         f'write "{whole}", or give the log mapping type_values = "slug" and write {slugged}',
         line_text,
     )
+
+
+#: A dotted word: a policy id, an event type or an attribute path.
+_DOTTED_WORD = re.compile(r"[\w*:-]+(?:\.[\w*:-]+)+")
+_POLICY_BEFORE = re.compile(r"^[ \t]*policy[ \t]+$")
+
+
+def digit_part(source: Source, line: int, column: int) -> Diagnostic | None:
+    """A part of a dotted name that starts with a digit (`ro.24h`, `sms.2fa_sent`, `24h.reply`):
+    the lexer reads `24h` as a duration, `2` as a number, and the parser stumbles on the '.'
+    or on the digit, with a list of what it expected that never says why (hunt49 finding-K)."""
+    line_text = source.line_text(line)
+    word = next(
+        (m for m in _DOTTED_WORD.finditer(line_text) if m.start() < column <= m.end()), None
+    )
+    if word is None:
+        return None
+    parts = word.group().split(".")
+    first = parts[0]
+    if first[0].isdigit():  # a number, a date or a time ('2.5', '10:30') is no name
+        if not any(c.isalpha() or c == "_" for c in first):
+            return None
+        index = 0
+    else:
+        index = next((i for i, p in enumerate(parts) if p[0].isdigit()), -1)
+        if index < 0:
+            return None
+    part = parts[index]
+    at = word.start() + sum(len(p) + 1 for p in parts[:index])
+    span = source.span_at(line, at + 1, len(part))
+    before = line_text[: word.start()]
+    whole = word.group()
+    if _POLICY_BEFORE.match(before):
+        if index:
+            joined = ".".join(
+                parts[: index - 1] + [f"{parts[index - 1]}-{part}"] + parts[index + 1 :]
+            )
+        else:
+            joined = "-".join(parts[1:] + [part])
+        return error(
+            "E100",
+            f"a part of a policy id cannot start with a digit: '{part}' in '{whole}'",
+            span,
+            f"begin each part with a letter, e.g. '{joined}' (a part that starts with a digit"
+            " reads as a number, a duration or a count)",
+            line_text,
+        )
+    if _PATTERN_BEFORE.search(before[-40:]):
+        return error(
+            "E100",
+            f"a part of an event type written bare cannot start with a digit: '{part}'",
+            span,
+            f'write the type in quotes: "{whole}"',
+            line_text,
+        )
+    return error(
+        "E100",
+        f"a part of a name written bare cannot start with a digit: '{part}'",
+        span,
+        f"write the name in backticks: `{whole}`",
+        line_text,
+    )
