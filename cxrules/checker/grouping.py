@@ -94,6 +94,35 @@ def check_metric_groups(ctx: Context, metric: ast.MetricDef, names: PolicyNames)
             )
 
 
+#: Words for a metric's period that are not the keyword (English adverbs and plurals, Turkish
+#: and Romanian): `per weekly` read as a scope key, and the error said to group by 'weekly'.
+_PERIOD_WORDS = {
+    **dict.fromkeys(["hourly", "hours", "saat", "saatlik", "ora", "oră", "ore"], "hour"),
+    **dict.fromkeys(["daily", "days", "gün", "gun", "günlük", "gunluk", "zi", "zilnic"], "day"),
+    **dict.fromkeys(["weekly", "weeks", "hafta", "haftalık", "săptămână", "saptamana"], "week"),
+    **dict.fromkeys(["monthly", "months", "aylık", "aylik", "lună", "luna", "lunar"], "month"),
+    **dict.fromkeys(["quarterly", "quarters", "trimestru", "çeyrek"], "quarter"),
+    **dict.fromkeys(["yearly", "annually", "years", "yıllık", "yillik", "anual"], "year"),
+}
+
+
+def _period_slip(ctx: Context, clause: ast.ScopeClause) -> bool:
+    """E214 for `per weekly` (or `per gün`) in a metric policy: a period word that is not the
+    keyword; the hint names the keyword."""
+    if len(clause.keys) != 1 or clause.keys[0].text.lower() not in _PERIOD_WORDS:
+        return False
+    word = clause.keys[0].text
+    period = _PERIOD_WORDS[word.lower()]
+    ctx.err(
+        "E214",
+        f"'per {word}' is not a metric's period: periods are hour, day, week, month, quarter"
+        " and year",
+        clause.span,
+        f"write 'per {period}'",
+    )
+    return True
+
+
 def check_scope_use(ctx: Context, policy: ast.Policy, names: PolicyNames) -> None:
     """E214 for a metric policy whose `per` scope the metric never reads: such a scope does not
     group the metric (one value for all stores), so `per store` under a metric that meant
@@ -102,7 +131,7 @@ def check_scope_use(ctx: Context, policy: ast.Policy, names: PolicyNames) -> Non
     for clause in policy.clauses:
         if isinstance(clause, ast.ScopeClause) and clause.keys and metrics:
             after = [m for m in metrics if m.name_span.line < clause.span.line]
-            if after:
+            if after and not _period_slip(ctx, clause):
                 keys = ", ".join(k.text for k in clause.keys)
                 ctx.err(
                     "E214",
@@ -122,7 +151,7 @@ def check_scope_use(ctx: Context, policy: ast.Policy, names: PolicyNames) -> Non
     if metric is None or _reads_scope((metric.aggregate, metric.by), names, set()):
         return
     for clause in policy.clauses:
-        if isinstance(clause, ast.ScopeClause) and clause.keys:
+        if isinstance(clause, ast.ScopeClause) and clause.keys and not _period_slip(ctx, clause):
             keys = ", ".join(k.text for k in clause.keys)
             ctx.err(
                 "E214",
