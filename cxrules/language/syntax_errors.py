@@ -20,6 +20,7 @@ from cxrules.language.habits import (
     local_clock_or_date,
 )
 from cxrules.language.literals import ordinal_suffix
+from cxrules.language.order_slips import order_slip
 from cxrules.language.type_slips import digit_part, spaced_type
 from cxrules.language.window_slips import window_slip
 from cxrules.source import Source, Span
@@ -233,7 +234,9 @@ def _bad_token(exc: UnexpectedToken, source: Source, part: Part) -> Diagnostic:
     )
     if slip is not None:
         return slip
-    capital = _capital_keyword(token, span, line_text)
+    capital = _capital_keyword(token, span, line_text) or order_slip(
+        token, expected, span, line_text
+    )
     if capital is not None:
         return capital
     keywords = {keyword_texts()[t]: t for t in expected if t in keyword_texts()}

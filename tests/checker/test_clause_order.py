@@ -1,0 +1,55 @@
+"""Clauses out of order (hunt49 finding-K): `expect` above its `when`, `unless` above the rule,
+and `require … when …` on one line gave "unexpected keyword 'expect'" with a list of every clause,
+or "a policy has exactly one rule" (E217) for the trigger written after its requirement."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from tests.checker.test_checker import OWNER, diagnose
+
+
+@pytest.mark.parametrize(
+    ("rule", "expected"),
+    [
+        (
+            "  per order\n  expect order.delivered within 2d\n  when order.placed\n",
+            (
+                5,
+                3,
+                "'expect' comes after its 'when'",
+                "write the 'when …' line first, then this line under it",
+            ),
+        ),
+        (
+            "  per order\n  unless order.cancelled\n  when order.placed\n"
+            "  expect order.delivered within 2d\n",
+            (
+                5,
+                3,
+                "'unless' comes after the rule it cancels",
+                "move this line below the rule's 'expect …' (or 'forbid …') line",
+            ),
+        ),
+        (
+            "  per visit\n  require battery >= 90% when customer.left\n",
+            (
+                5,
+                26,
+                "the trigger comes before the requirement",
+                "write 'when customer.left' on its own line, then 'require battery >= 90%'",
+            ),
+        ),
+    ],
+)
+def test_a_clause_before_the_one_it_follows(
+    tmp_path: Path, rule: str, expected: tuple[int, int, str, str]
+) -> None:
+    assert diagnose(tmp_path, f'policy d.x "t"\n{OWNER}{rule}') == [("E100", *expected)]
+
+
+def test_a_second_rule_is_still_e217(tmp_path: Path) -> None:
+    text = f'policy d.x "t"\n{OWNER}  forbid a\n  when b\n  expect c within 1h\n'
+    assert [d[0] for d in diagnose(tmp_path, text)] == ["E217"]
