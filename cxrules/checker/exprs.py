@@ -368,7 +368,7 @@ class _Exprs:
                 "E208",
                 f"compares {describe_type(left)} with {describe_type(right)}",
                 e.span,
-                _quoted_hint(e, left, right) or _unit_hint(left, right),
+                _weekday_hint(e) or _quoted_hint(e, left, right) or _unit_hint(left, right),
             )
 
     def _shifted_time(self, e: Any) -> bool:
@@ -587,6 +587,45 @@ def _quoted_hint(e: Any, left: str, right: str) -> str | None:
             and spelt.fullmatch(str(side.value).strip())
         ):
             return f"write {str(side.value).strip()} without quotes: in quotes it is a text"
+    return None
+
+
+#: Day names in English, Turkish and Romanian (with and without their letters), by ISO number.
+_DAYS = {
+    name: number
+    for number, names in enumerate(
+        [
+            "monday mon pazartesi pzt luni",
+            "tuesday tue salı sali marți marti",
+            "wednesday wed çarşamba carsamba çar miercuri",
+            "thursday thu perşembe persembe per joi",
+            "friday fri cuma vineri",
+            "saturday sat cumartesi cmt sâmbătă sambata",
+            "sunday sun pazar paz duminică duminica",
+        ],
+        start=1,
+    )
+    for name in names.split()
+}
+
+
+_FLIPPED = {"<": ">", ">": "<", "<=": ">=", ">=": "<="}
+
+
+def _weekday_hint(e: Any) -> str | None:
+    """`weekday == "Sunday"` (or `"pazar"`, `"duminică"`): weekday is a number, 1 = Monday."""
+    left, right = getattr(e, "left", None), getattr(e, "right", None)
+    for name, value in ((left, right), (right, left)):
+        if (
+            isinstance(name, ast.NameExpr)
+            and name.parts == ("weekday",)
+            and isinstance(value, ast.LiteralExpr)
+            and value.type == "string"
+            and str(value.value).strip().lower() in _DAYS
+        ):
+            number = _DAYS[str(value.value).strip().lower()]
+            op = e.op if name is left else _FLIPPED.get(e.op, e.op)  # '"Sun" > weekday'
+            return f"weekday is a number, 1 = Monday to 7 = Sunday: write weekday {op} {number}"
     return None
 
 
