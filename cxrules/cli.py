@@ -17,7 +17,7 @@ from pathlib import Path
 import click
 
 from cxrules import __version__, engines
-from cxrules.diagnostics import Diagnostic, Level, render_json, render_text, sort_key
+from cxrules.diagnostics import Diagnostic, Level, error, render_json, render_text, sort_key
 from cxrules.engines.base import DEFAULT_MEMORY_LIMIT
 from cxrules.live.command import watch
 from cxrules.logs.progress import ProgressDisplay
@@ -39,6 +39,7 @@ from cxrules.project.pipe import Commands, OutputClosed, closed
 from cxrules.reports.common import plural
 
 NO_POLICIES = "no policy files (*.cxr) found"
+NO_POLICIES_HINT = "name .cxr files or folders that hold them, e.g. cxrules check policies/"
 
 
 @click.group(cls=Commands, context_settings={"help_option_names": ["-h", "--help"]})
@@ -118,8 +119,9 @@ def check(
             sys.exit(exc.exit_code)
     errors = sum(d.level is Level.ERROR for d in diagnostics)
     files = len(loaded.workspace.sources)
-    if fmt == "json":
-        click.echo(render_json(diagnostics))
+    if fmt == "json":  # a tool reads why nothing was checked in the JSON, not only on stderr
+        found = [error("E229", NO_POLICIES, None, NO_POLICIES_HINT)] if files == 0 else []
+        click.echo(render_json(diagnostics or found))
     elif diagnostics:
         click.echo(render_text(diagnostics))
     elif loaded.policy_set is not None:

@@ -64,6 +64,7 @@ CODES: dict[str, str] = {
     "E226": "expectation not judged at the trigger",
     "E227": "a trigger that cannot meet its own obligation",
     "E228": "window no engine counts in business time",
+    "E229": "no policy files found",
     "W201": "policy without owner or description",
     "W202": "defined but never used",
     "W203": "warning level on the wrong side of the requirement",

@@ -170,6 +170,26 @@ def test_check_empty_folder(
     assert "no policy files (*.cxr) found" in result.output
 
 
+def test_check_json_on_a_folder_without_policies_holds_the_error(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """`check --format json` on a folder with no .cxr file printed `[]` and exited 2, the reason
+    only on stderr: a tool reading the JSON saw no error (hunt51). It is now one E229."""
+    monkeypatch.chdir(tmp_path)
+    result = runner.invoke(main, ["check", ".", "--format", "json"])
+    assert result.exit_code == 2
+    assert json.loads(result.stdout) == [
+        {
+            "code": "E229",
+            "level": "error",
+            "message": "no policy files (*.cxr) found",
+            "span": None,
+            "hint": "name .cxr files or folders that hold them, e.g. cxrules check policies/",
+            "source_line": "",
+        }
+    ]
+
+
 def test_set_overrides(runner: CliRunner, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(ROOT)
     ok = runner.invoke(main, ["check", "policies", "--set", "max_wait=3min"])
