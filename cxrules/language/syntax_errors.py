@@ -21,6 +21,7 @@ from cxrules.language.habits import (
 )
 from cxrules.language.literals import ordinal_suffix
 from cxrules.language.order_slips import order_slip
+from cxrules.language.syntax_hints_newcomer import newcomer_slip
 from cxrules.language.type_slips import digit_part, spaced_type
 from cxrules.language.window_slips import window_slip
 from cxrules.source import Source, Span
@@ -229,8 +230,10 @@ def _bad_token(exc: UnexpectedToken, source: Source, part: Part) -> Diagnostic:
         )
     if kind == "EQUAL":
         return _single_equals(line_text, span)
-    slip = _slip(source, part, token, expected, span, line_text) or window_slip(
-        str(token), line_text[: column - 1], _before(part, token), line_text, span
+    slip = (
+        _slip(source, part, token, expected, span, line_text)
+        or window_slip(str(token), line_text[: column - 1], _before(part, token), line_text, span)
+        or newcomer_slip(source, str(token), kind, expected, span, line_text)
     )
     if slip is not None:
         return slip

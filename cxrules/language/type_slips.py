@@ -1,7 +1,8 @@
 """Parser stage, an event type written with a space: an export's activity names ('In Progress',
 'Status Change') give types such as `Accepted.In Progress`, which a policy writes in quotes (or,
 with the mapping's `type_values = "slug"`, as `accepted.in_progress`); written bare, the parser
-reads the type up to the space and stumbles on the next word."""
+reads the type up to the space and stumbles on the next word (a small word such as 'in' that is
+also a keyword included: `ticket.take in charge`)."""
 
 from __future__ import annotations
 
@@ -18,6 +19,9 @@ _PATTERN_BEFORE = re.compile(
     r"(?:\b(?:when|expect|forbid|require|unless|until|of|each|later|\d+(?:st|nd|rd|th)"
     r"|most[ \t]+\w+|least[ \t]+\w+)|(?<![=!<>])=|[\[,(])[ \t]*$"
 )
+#: Small words of activity names ('Take in charge', 'Wait for customer') that are also keywords:
+#: read as a type's next word when they are where the parser stopped and a word follows.
+_SMALL_WORDS = frozenset({"in", "on", "of", "to", "for", "from", "with"})
 #: The characters that end an unquoted event type.
 _TYPE_END = re.compile(r"[\s\[\],()\"`=]")
 #: A word of a type written with spaces: it stops at a keyword, an operator, a bracket, a comma
@@ -30,7 +34,8 @@ def spaced_type(
 ) -> Diagnostic | None:
     """An event type whose value has a space ('Accepted.In Progress', from an export's
     activity names): the parser reads the type up to the space, then a stray word."""
-    if token.type not in ("NAME", "DOTTED"):
+    first = str(token)
+    if token.type not in ("NAME", "DOTTED") and first not in _SMALL_WORDS:
         return None
     before = line_text[: span.column - 1]
     typed = before.rstrip(" \t")
@@ -42,10 +47,13 @@ def spaced_type(
     keywords = set(keyword_texts.values())
     words, at = [typed[start:]], span.column - 1
     while (word := _TYPE_WORD.match(line_text, at)) is not None:
-        if word.group(1).lower() in keywords or not word.group(1)[0].isalnum():
+        small = len(words) == 1 and word.group(1) in _SMALL_WORDS  # 'take in charge'
+        if (word.group(1).lower() in keywords and not small) or not word.group(1)[0].isalnum():
             break
         words.append(word.group(1))
         at = word.end()
+    if len(words) == 2 and words[1] in _SMALL_WORDS:
+        return None  # a keyword the rule cannot have there, and no word of a type after it
     whole = " ".join(words)
     slugged = ".".join(re.sub(r"[\W_]+", "_", p.lower()).strip("_") for p in whole.split("."))
     return error(
