@@ -6,6 +6,8 @@ import difflib
 import re
 from datetime import date
 
+from cxrules.time.weekday_words import english_weekday
+
 WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
 
 
@@ -14,13 +16,22 @@ def weekday_hint(spec: str) -> str:
 
     >>> weekday_hint("mon-fir"), weekday_hint("xyz")
     ("did you mean 'mon-fri'?", "write a weekday such as 'mon' or a range such as 'mon-fri'")
+    >>> weekday_hint("pzt-cum")
+    "weekdays are written in English: write 'mon-fri' ('pzt' is 'mon', 'cum' is 'fri')"
     """
-    fixed = []
+    fixed, local = [], []
     for part in spec.lower().split("-"):
+        english = english_weekday(part)  # before the look-alikes: 'sal' (Tuesday) is not 'sat'
+        if english is not None:
+            fixed.append(english)
+            local.append(f"'{part}' is '{english}'")
+            continue
         close = part if part in WEEKDAYS else difflib.get_close_matches(part, WEEKDAYS, 1, 0.6)
         if not close:
             return "write a weekday such as 'mon' or a range such as 'mon-fri'"
         fixed.append(close if isinstance(close, str) else close[0])
+    if local:
+        return f"weekdays are written in English: write '{'-'.join(fixed)}' ({', '.join(local)})"
     return f"did you mean '{'-'.join(fixed)}'?"
 
 
