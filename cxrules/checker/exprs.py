@@ -337,6 +337,10 @@ class _Exprs:
                 if self.context == "deadline":
                     return "any"  # a time of the log (mapping `times`) shifted: a moment
                 self.shifted[id(e)] = "any"
+            if e.op == "/" and right == "duration":
+                return "number"  # a duration (or a number) per duration is a number
+            if e.op == "/" and left == "duration":
+                return "any"  # a duration per number is one, per duration a number
             return "any" if e.op in ("-", "/") and known == "instant" else known
         if left == "instant" and right == "instant" and e.op == "-":
             return "duration"
@@ -344,6 +348,8 @@ class _Exprs:
             return "instant"
         if left == right:
             return "number" if e.op == "/" else left
+        if e.op == "/" and right == "duration" and left == "number":
+            return "number"  # durations are seconds: a number per second
         if e.op in ("*", "/") and "number" in (left, right):
             return left if right == "number" else right
         if {left, right} == {"number", "percent"}:
