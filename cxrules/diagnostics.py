@@ -65,6 +65,7 @@ CODES: dict[str, str] = {
     "E227": "a trigger that cannot meet its own obligation",
     "E228": "window no engine counts in business time",
     "E229": "no policy files found",
+    "E230": "'previous' or 'trigger' without an attribute",
     "W201": "policy without owner or description",
     "W202": "defined but never used",
     "W203": "warning level on the wrong side of the requirement",

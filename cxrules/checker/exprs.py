@@ -143,6 +143,8 @@ class _Exprs:
                 "to multiply, put spaces around '*': a * b",
             )
             return "any"
+        if e.parts in (("previous",), ("trigger",)) and self._bare_event(e):
+            return "any"
         ref, parts = reference(e)
         if ref == "trigger" and self.context not in ("expect", "condition", "deadline"):
             self.chk.err(
@@ -211,6 +213,25 @@ class _Exprs:
                 or f"define it first: metric {word} = …",
             )
         return "any"
+
+    def _bare_event(self, e: ast.NameExpr) -> bool:
+        """`previous is missing`, `trigger == …`: the word alone is no value (an attribute of
+        that name, which events seldom have, unless written in backticks): E230."""
+        word = e.parts[0]
+        if self.chk.line(e.span)[e.span.column - 1 : e.span.column] == "`":
+            return False  # `previous`: an attribute the log names so
+        hint = (
+            "write previous.<attribute> for a value of the scope's previous event, "
+            "count(*) == 0 for the first event of the scope, or `previous` for an attribute "
+            "named so"
+            if word == "previous"
+            else "write trigger.<attribute> for a value of the event that started the "
+            "obligation, or `trigger` for an attribute named so"
+        )
+        self.chk.err(
+            "E230", f"'{word}' alone is no value: name one of its attributes", e.span, hint
+        )
+        return True
 
     def _no_event(self, e: ast.NameExpr) -> None:
         self.chk.err(
