@@ -19,6 +19,7 @@ from cxrules.language.habits import (
     decimal_comma,
     local_clock_or_date,
 )
+from cxrules.language.let_slips import let_after_when
 from cxrules.language.literals import ordinal_suffix
 from cxrules.language.order_slips import order_slip
 from cxrules.language.syntax_hints_newcomer import newcomer_slip
@@ -301,6 +302,8 @@ def _bad_token(exc: UnexpectedToken, source: Source, part: Part) -> Diagnostic:
         spaced = spaced_type(source, token, span, line_text, keyword_texts())
         if spaced is not None:
             return spaced
+        if (let := let_after_when(source, part.first_line, token, span, line_text)) is not None:
+            return let
         return error(
             "E105",
             f"'when' needs 'expect', 'require' or 'forbid' before {found}",
