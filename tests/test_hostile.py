@@ -621,3 +621,27 @@ def test_a_bidi_override_in_a_policy_line_is_shown_as_an_escape_under_its_caret(
     assert lines[3].index("^") == lines[2].index("oops")
     assert lines[3].split()[1] == "^^^^"
     assert "\u202e" not in rendered
+
+
+@pytest.mark.parametrize("engine", ["python", "duckdb"])
+def test_a_parameter_text_with_a_control_character_is_refused_like_in_a_file(
+    tmp_path: Path, engine: str
+) -> None:
+    # a NUL given to a text parameter (--set, or a feature file's parameter step) reached the
+    # SQL plans' quoting function, which cannot write it: 'ValueError: a text with a NUL
+    # character cannot be written in SQL' on duckdb (hunt53 finding-1)
+    (tmp_path / "p.cxr").write_text('param team = "ops"\n' + policy("forbid x.y where t == team"))
+    (tmp_path / "log.jsonl").write_text('{"time": "2026-03-02T09:00:00Z", "type": "x.y"}\n')
+    for value, code in (("a\x00b", "U+0000"), ("a\x1bb", "U+001B"), ("a\nb", "U+000A")):
+        result = cli(
+            *("audit", "--policies", str(tmp_path / "p.cxr"), "--log", str(tmp_path / "log.jsonl")),
+            *("--engine", engine, "--set", f"team={value}"),
+        )
+        assert result.exit_code == 2, result.output
+        assert "error[E222]: --set team=" in result.output
+        assert f": the control character {code} is in the text\n" in result.output
+    result = cli(
+        *("audit", "--policies", str(tmp_path / "p.cxr"), "--log", str(tmp_path / "log.jsonl")),
+        *("--engine", engine, "--set", "team=a\tb", "--format", "json"),
+    )
+    assert result.exit_code == 0, result.output

@@ -90,6 +90,14 @@ def parse_override(param: ast.ParamDef, text: str) -> ast.LiteralExpr | ast.Dura
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", text) or parse_date(text) is None:
             raise ParamError("not a date", "there is no such day in the calendar, e.g. 2026-12-31")
         return ast.LiteralExpr(span=span, value=text, type="date", text=text)
+    control = next((c for c in text if (c < " " and c != "\t") or c == "\x7f"), None)
+    if control is not None:
+        # as in a policy file's text (E107); a NUL cannot be written in the SQL engines' plans
+        raise ParamError(
+            f"the control character U+{ord(control):04X} is in the text",
+            "delete it: a text given here is taken as it is, and holds no control character "
+            "but a tab",
+        )
     return ast.LiteralExpr(span=span, value=text, type="string", text=f'"{text}"')
 
 
