@@ -11,7 +11,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict
 
-from cxrules.source import Span, excerpt
+from cxrules.source import Span, excerpt, printable
 
 
 class Level(StrEnum):
@@ -119,9 +119,11 @@ class Diagnostic(BaseModel):
     def render(self) -> str:
         """`path:line:col: error[CODE]: message`, then the line with carets and the hint."""
         where = f"{self.span}: " if self.span else ""
-        head = f"{where}{self.level.value}[{self.code}]: {self.message}"
+        # names from logs and mappings (a CSV header, a TOML key) are quoted as they are
+        # spelt, control characters made visible (the quoted line and the label are, too)
+        head = printable(f"{where}{self.level.value}[{self.code}]: {self.message}")
         if self.span is None or not self.source_line:
-            return head + (f"\n  = hint: {self.hint}" if self.hint else "")
+            return head + (f"\n  = hint: {printable(self.hint)}" if self.hint else "")
         end = self.span.end_column if self.span.end_line == self.span.line else 10**6
         end = min(end, len(self.source_line) + 1)
         return (

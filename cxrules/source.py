@@ -117,6 +117,17 @@ def excerpt(source_line: str, line: int, column: int, end_column: int, label: st
     return f"{pad} |\n{line:>{gutter}} | {shown}\n{pad} | {caret_line}{tail}"
 
 
+def printable(text: str) -> str:
+    r"""`text` with each control and bidirectional-override character written as an escape: a
+    name from a log or a mapping quoted in a message ('\x1b]0;…' in a CSV header) cannot
+    drive the terminal it is printed on.
+
+    >>> printable("a\x1b[2Jb\nc")
+    'a\\x1b[2Jb\\nc'
+    """
+    return _escaped(text, 0, 0)[0]
+
+
 def _escaped(text: str, start: int, width: int) -> tuple[str, int, int]:
     r"""`text` with each control and bidirectional-override character written as an escape
     (`\u202e`), so that a line of a policy file cannot reorder or hide what the terminal shows

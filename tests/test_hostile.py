@@ -645,3 +645,21 @@ def test_a_parameter_text_with_a_control_character_is_refused_like_in_a_file(
         *("--engine", engine, "--set", "team=a\tb", "--format", "json"),
     )
     assert result.exit_code == 0, result.output
+
+
+def test_control_characters_from_a_log_header_are_escaped_in_messages(tmp_path: Path) -> None:
+    # a CSV header is the log's text: quoted raw in E410's list of columns, its escape sequences
+    # set the terminal's title and cleared the screen of whoever ran the audit (hunt53
+    # finding-2); a message and a hint write them as escapes, as a quoted policy line does
+    (tmp_path / "p.cxr").write_text(policy("forbid x.y"))
+    (tmp_path / "log.csv").write_text(
+        "time,type,\x1b]0;owned\x07\x1b[2J\u202eFAKE\n2026-03-02 09:00:00,x.y,1\n"
+    )
+    (tmp_path / "m.toml").write_text('[log]\nformat = "csv"\nnumbers = ["amount"]\n')
+    result = cli(
+        *("audit", "--policies", str(tmp_path / "p.cxr"), "--log", str(tmp_path / "log.csv")),
+        *("--mapping", str(tmp_path / "m.toml")),
+    )
+    assert result.exit_code == 2, result.output
+    assert "(columns: time, type, \\x1b]0;owned\\x07\\x1b[2J\\u202eFAKE)\n" in result.output
+    assert "\x1b" not in result.output and "\u202e" not in result.output
