@@ -1,7 +1,7 @@
 """Parser stage, clauses out of order: a newcomer writes the expectation before its trigger
 (`expect …` above `when …`), `unless` above the rule, or the trigger after a requirement on one
 line (`require battery >= 90% when customer.left`). The parser saw an unexpected keyword and
-listed every clause (hunt49 finding-K)."""
+listed every clause."""
 
 from __future__ import annotations
 

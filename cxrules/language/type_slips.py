@@ -73,7 +73,7 @@ _POLICY_BEFORE = re.compile(r"^[ \t]*policy[ \t]+$")
 def digit_part(source: Source, line: int, column: int) -> Diagnostic | None:
     """A part of a dotted name that starts with a digit (`ro.24h`, `sms.2fa_sent`, `24h.reply`):
     the lexer reads `24h` as a duration, `2` as a number, and the parser stumbles on the '.'
-    or on the digit, with a list of what it expected that never says why (hunt49 finding-K)."""
+    or on the digit, with a list of what it expected that never says why."""
     line_text = source.line_text(line)
     word = next(
         (m for m in _DOTTED_WORD.finditer(line_text) if m.start() < column <= m.end()), None
