@@ -554,6 +554,34 @@ def test_arithmetic_on_whole_numbers_beyond_two_to_the_53_is_exact() -> None:
     }
 
 
+def test_an_exact_int_meets_a_float_as_its_value_rounded_once() -> None:
+    """`a + b + c + d + w` with a = b = 2**60, c = 396, d = 323, w = 3.5: Python adds the ints
+    exactly (2**61 + 719) and rounds that once to a float, 2**61 + 512 (the float step there is
+    512), before adding 3.5 (no change). The SQL engines kept the int's DOUBLE as the sum of
+    rounded DOUBLEs (2**61 + 396 is 2**61 + 512, + 323 is 2**61 + 1024) and showed
+    2305843009213694976 (hunt52 finding-K); `/` and `* 1.0` of the int sum too."""
+    ints = op("+", op("+", op("+", attr("a"), attr("b")), attr("c")), attr("d"))
+    mixed = op("+", ints, attr("w"))
+    rule = ir.ValueCheck(trigger=trig(pat("call.ended")), condition=op("<=", mixed, lit(1200)))
+    log = Log()
+    log.add("+0s", "call.ended", a=2**60, b=2**60, c=396, d=323, w=3.5)
+    shown = (
+        ir.Reported(name="mixed", value=mixed),
+        ir.Reported(name="ratio", value=op("/", ints, lit(1))),
+        ir.Reported(name="scaled", value=op("*", ints, lit(1.0))),
+        ir.Reported(name="ints", value=ints),
+    )
+    result = run(policy(rule, report=shown), log)
+    assert kinds(result) == [("condition_false", "e1")]
+    rounded = float(2305843009213694464)  # 2**61 + 512
+    assert result.violations[0].details["report"] == {
+        "mixed": rounded,
+        "ratio": rounded,
+        "scaled": rounded,
+        "ints": 2305843009213694671,  # 2**61 + 719, exactly
+    }
+
+
 def test_min_max_abs_and_minus_of_whole_numbers_beyond_two_to_the_53_are_exact() -> None:
     big = 2**53
     larger = ir.Call(fn="max", args=(attr("a"), attr("b")))

@@ -369,7 +369,13 @@ def _exactly(value: V, op: str, a: V, b: V, both_int: str, sql: str) -> V:
     else:
         fits = f"abs({a.n}) < 4.5e37 AND abs({b.n}) < 4.5e37"
     z = f"CASE WHEN {both_int} AND {fits} THEN ({za} {op} {zb}) ELSE TRY_CAST({sql} AS HUGEINT) END"
-    return replace(value, z=z, s=f"CAST({z} AS VARCHAR)")
+    # the int as a float is its exact value rounded once, as Python's float(int) (and int +
+    # float) does: the DOUBLE sum of DOUBLEs rounds at every step (2**61 + 396 + 323 is
+    # 2**61 + 1024 so, 2**61 + 512 in Python)
+    n = value.n if both_int == "FALSE" else f"coalesce(CAST({z} AS DOUBLE), {value.n})"
+    if both_int not in ("TRUE", "FALSE"):
+        n = f"CASE WHEN {both_int} THEN {n} ELSE {value.n} END"
+    return replace(value, z=z, n=n, s=f"CAST({z} AS VARCHAR)")
 
 
 def _exact_int(v: V) -> str | None:
