@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import heapq
+import math
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 
@@ -149,7 +150,10 @@ class Assembler:
             metric=metric.name,
             group=labels,
             bucket=cell.bucket,
-            value=cell.value,
+            # a sum beyond the largest double is an infinity: judged as one, said 'inf' in the
+            # sentence and `details`, and no value here, which JSON has no number for and a
+            # chart no place (docs/semantics.md, "Metrics")
+            value=cell.value if cell.value is None or math.isfinite(cell.value) else None,
             population=cell.population,
             status=status,  # type: ignore[arg-type]
             threshold=threshold_text(metric, rule.require),

@@ -668,7 +668,7 @@ def metric_text(rule: ir.MetricCheck, cell: Cell, status: str) -> tuple[str, Det
     details: Details = {
         "metric": metric.name,
         "bucket": cell.bucket,
-        "value": cell.value,
+        "value": _jsonable(cell.value, "UTC"),  # a sum beyond every double: "inf"
         "population": cell.population,
         **numbers,
         "threshold": threshold_text(metric, broken),

@@ -132,6 +132,13 @@ def number(value: float, digits: int = 4) -> str:
 
     >>> number(40.0), number(2.5), number(1 / 3), number(10**30), number(float("inf"))
     ('40', '2.5', '0.3333', '1000000000000000000000000000000', 'inf')
+
+    A float from 10**16 up, where its digits stop counting, or too small for `digits`
+    decimals, is written as the JSON report writes it, not 309 digits, nor 0 (an int is
+    exact: its digits, all of them):
+
+    >>> number(1.7e308), number(2.0**61 + 512), number(-1e-20), number(0.00004), number(-0.0)
+    ('1.7e+308', '2.3058430092136945e+18', '-1e-20', '4e-05', '0')
     """
     if isinstance(value, int):
         try:
@@ -140,9 +147,13 @@ def number(value: float, digits: int = 4) -> str:
             return f"a {value.bit_length()}-bit integer"
     if not math.isfinite(value):
         return str(value)
+    if abs(value) >= 1e16:  # a float's digits past the 17th say nothing: as JSON writes it
+        return repr(value)
     if value.is_integer():
         return str(int(value))
-    return f"{value:.{digits}f}".rstrip("0").rstrip(".")
+    text = f"{value:.{digits}f}".rstrip("0").rstrip(".")
+    # a value too small for `digits` decimals is not 0 (nor '-0'): as JSON writes it
+    return repr(value) if text in ("0", "-0") else text
 
 
 def _lit_text(e: ir.Lit) -> str:

@@ -207,7 +207,8 @@ def value_chart(
     lo, hi, step = _domain(points, unit, required, warning)
 
     def y(value: float) -> float:
-        return top + (hi - value) / (hi - lo) * plot_h
+        # a value past the axis (near the largest double, `_AXIS_LIMIT`) sits on its edge
+        return top + (hi - max(lo, min(hi, value))) / (hi - lo) * plot_h
 
     slot = plot_w / max(1, len(points))
 
@@ -297,12 +298,19 @@ def value_chart(
     return svg_document(width, height, f"Trend of {label}", body)
 
 
+#: The furthest from zero the y axis goes: far enough for any value a chart tells apart, with
+#: room to pad and round it below the largest double (about 1.8e308).
+_AXIS_LIMIT = 1e300
+
+
 def _domain(
     points: list[Point], unit: str, required: Bound | None, warning: Bound | None
 ) -> tuple[float, float, float]:
     """(low, high, tick step) of the y axis: the values and bounds, padded, on round ticks."""
     seen = [p.value for p in points if p.value is not None]
     seen += [b.value for b in (required, warning) if b is not None]
+    # the padding and ticks of values near the largest double would overflow to infinity
+    seen = [max(-_AXIS_LIMIT, min(_AXIS_LIMIT, v)) for v in seen]
     lo, hi = (min(seen), max(seen)) if seen else (0.0, 1.0)
     spread = hi - lo or abs(hi) or 1.0
     lo, hi = lo - spread * 0.1, hi + spread * 0.1

@@ -332,6 +332,35 @@ def test_sums_are_exact_whatever_the_order_of_additions() -> None:
     ]
 
 
+def test_a_sum_beyond_the_largest_double_is_judged_and_reported_without_an_internal_error() -> None:
+    """Two scores of 1.7e308 add up to 3.4e308, past the largest double (about 1.8e308): the
+    sum is an infinity, which broke the JSON report ("internal error: ... metrics[0].value is
+    inf") and the HTML chart (hunt52 finding-K). It is judged as one (`<= 10` is broken), the
+    sentence and `details.value` say inf, and the cell has no value. A finite sum that large
+    is written as JSON writes it, 1.7e+308, not in 309 digits."""
+    log = Log()
+    for score in (1.7e308, 1.7e308):
+        log.add("+0s", "survey.answered", store="s1", score=score)
+    for score in (1.7e308, -1.7e308, 1.7e308):
+        log.add("+1s", "survey.answered", store="s2", score=score)
+    agg = ir.Aggregate(fn="sum", pattern=pat("survey.answered"), value=attr("score"))
+    p = metric_policy(agg, ("<=", 10), name="total", group_by=("store",))
+    result = run(p, log)
+    assert values(result) == [
+        ({"store": "s1"}, None, None, 2, "violated"),
+        ({"store": "s2"}, None, 1.7e308, 3, "violated"),
+    ]
+    first, second = result.violations
+    assert first.details["value"] == "inf"
+    assert "total for store=s1 was inf (" in first.sentence
+    assert "total for store=s2 was 1.7e+308 (" in second.sentence
+    written = json.loads(render_json(result))
+    assert [m["value"] for m in written["policies"][0]["metrics"]] == [None, 1.7e308]
+    from cxrules.reports.as_html import render_html
+
+    assert "1.7e+308" in render_html(result)
+
+
 def at_utc(log: Log, text: str, type_: str, **attrs: Any) -> None:
     """An event at an absolute UTC time ('2026-10-25T00:30')."""
     line = len(log.events) + 1
