@@ -49,3 +49,25 @@ def test_the_failure_example_writes_each_offset_as_a_failure_does() -> None:
         seconds = (datetime.fromisoformat(instant) - base).total_seconds()
         assert offset == offset_text(seconds), (instant, offset)
         assert offset_seconds(offset) == seconds
+
+
+class _NoEngineGiven:
+    """A pytest config whose command line gives no --cxrules-engine."""
+
+    def getoption(self, name: str, default: object = None) -> object:
+        return default
+
+
+def test_the_running_section_says_which_engines_each_command_uses() -> None:
+    """A newcomer's plain `pytest` ran every scenario three times, Spark included, where
+    `cxrules test` ran it once: the page says which engines each runs by default."""
+    from cxrules import engines
+    from cxrules.bdd.plugin import chosen_engines
+
+    running = DOC[DOC.index("## Running") : DOC.index("### Plain pytest")]
+    assert chosen_engines(_NoEngineGiven()) == engines.available()  # type: ignore[arg-type]
+    assert "runs each scenario on every installed\nengine" in running
+    for name in engines.names():
+        assert f"`{name}`" in running
+    assert f"project's `engine` (else `{engines.DEFAULT}`)" in running
+    assert "`pytest --cxrules-engine\nduckdb`" in running
