@@ -199,3 +199,29 @@ def test_the_command_line_writes_exactly_the_events_asked(
 @pytest.mark.parametrize("module", [shop_week, shop_common])
 def test_doctests(module: Any) -> None:
     assert doctest.testmod(module).failed == 0
+
+
+def test_the_examples_table_counts_each_folders_rules_and_runs_its_files() -> None:
+    """examples/README.md said the helpdesk has 6 rules when its policies.cxr held 8: each row's
+    rule count is its folder's, and each README's command names files that exist."""
+    import re
+
+    from click.testing import CliRunner
+
+    from cxrules.cli import main
+
+    table = (ROOT / "examples" / "README.md").read_text("utf-8")
+    rows = re.findall(
+        r"^\| \[`(\w+)`\]\(\1/README\.md\) \|[^|]*\|[^|]*\|[^|]*\| (\d+) \|", table, re.M
+    )
+    folders = sorted(p.parent.name for p in (ROOT / "examples").glob("*/policies.cxr"))
+    assert sorted(folder for folder, _ in rows) == folders
+    for folder, rules in rows:
+        checked = CliRunner().invoke(main, ["check", str(ROOT / "examples" / folder)])
+        assert (folder, checked.output) == (folder, f"1 file, {rules} policies: ok\n")
+    for readme in (ROOT / "examples").glob("*/README.md"):
+        command = re.search(r"cxrules audit (.*?)\n(?:```|\n)", readme.read_text("utf-8"), re.S)
+        assert command is not None, readme
+        for option in ("--policies", "--mapping"):
+            path = re.search(rf"{option} (\S+)", command.group(1))
+            assert path is not None and (ROOT / path.group(1)).exists(), (readme, option)
