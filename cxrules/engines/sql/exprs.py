@@ -88,7 +88,7 @@ class NoEngineError(CompileError):
 #: The longest SQL a value's column may take (characters). Nested arithmetic writes a long
 #: operand once (`_bound`), but other nesting still repeats its operands (a comparison reads
 #: both sides' kinds and numbers): past this bound a policy is refused before any event is
-#: read, where its SQL once took every byte of memory (hunt41 finding-3).
+#: read, where its SQL once took every byte of memory.
 MAX_SQL = 8_000_000
 
 
@@ -426,9 +426,12 @@ def _instant_arithmetic(op: str, a: V, b: V, f: Frame) -> list[tuple[str, V]]:
 
 
 def _as_instant(v: V, f: Frame) -> str:
-    parsed = v.i or f.parse_instant(v.s)
-    if v.only(INSTANT):
+    """SQL BIGINT µs: `v` as an instant, a text read as one (NULL when it is neither). A value
+    that is never a text (a history query's `.time`, missing or an instant) is read as it is:
+    a parse of its text, never taken, made Spark run a scalar subquery for every row."""
+    if not v.can(STR):
         return v.t
+    parsed = v.i or f.parse_instant(v.s)
     if v.only(STR):
         return parsed
     return f"CASE WHEN {v.k} = 7 THEN {v.t} WHEN {v.k} = 1 THEN {parsed} END"

@@ -105,3 +105,22 @@ def test_a_let_read_several_times_is_written_once(tmp_path: Path) -> None:
     # the sum is the let's column: the judging reads the column, not the attributes
     assert "+" in again["let1"] and "_cx_let1" in again["judged"]
     assert not re.search(r"\ba1_k\b", again["judged"])
+
+
+def test_a_history_time_is_never_parsed_as_a_text(tmp_path: Path) -> None:
+    # `first(*).time` is an instant or missing, never a text: reading it as one wrote a parse
+    # of its text (a scalar subquery, never taken) into each arithmetic on it, and Spark ran
+    # out of memory on 3,500 events with `(time - first(*).time) / 1min` in a report
+    (tmp_path / "talk.cxr").write_text(
+        'policy t.talk "Calls end within 3.3 minutes of their first event"\n'
+        "  per call\n"
+        "  when call.ended\n"
+        "  require (time - first(*).time) / 1min <= 3.3\n"
+        "  report mins = (time - first(*).time) / 1min\n"
+    )
+    loaded = load_policies([str(tmp_path / "talk.cxr")])
+    assert loaded.policy_set is not None, loaded.diagnostics
+    (plan,), _ = compile_plans(loaded.policy_set, Catalog.of(loaded.policy_set), "UTC", (0, 0, 0))
+    # texts of attributes are read as instants once, in `base`; nothing after it parses one
+    later = [text for name, text in plan.ctes if name != "base"] + list(plan.finals().values())
+    assert not any("_text" in text or "regexp_extract" in text for text in later)
