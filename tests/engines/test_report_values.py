@@ -186,7 +186,7 @@ def test_lists_and_objects_are_shown_in_json_notation_on_every_engine(tmp_path: 
 
 
 def test_time_differences_divided_into_hours_are_reported_on_every_engine(tmp_path: Path) -> None:
-    # hunt44 finding-K: a long arithmetic operand is written once inside a higher-order function
+    # A long arithmetic operand is written once inside a higher-order function
     # (`engines.sql.exprs._bound`), and a time read from a text is parsed by a subquery, which
     # Spark refuses there: `(time - last(table.seated).time) / 1h` stopped the spark audit
     # ("Subquery expressions are not supported within higher-order functions").
@@ -207,3 +207,22 @@ def test_time_differences_divided_into_hours_are_reported_on_every_engine(tmp_pa
     assert violation.kind == "condition_false"
     # 30min / 1h = 0.5; 2h / 1h = 2; 0.5 * 2 + 30min / 1min = 31
     assert violation.details["report"] == {"seated_hours": 0.5, "booked_hours": 2.0, "mixed": 31.0}
+
+
+def test_round_rounds_the_value_a_double_holds_on_every_engine(tmp_path: Path) -> None:
+    # round(x, d) is Python's: 3.55 is 3.5499999999999998… as a double, so one decimal is 3.5;
+    # Spark's BROUND rounds the shortest text of a double ("3.55") and gave 3.6. 2.675 is
+    # 2.67499999… (2.67); 0.125 and 2.5 are exact ties (half to even: 0.12, 2); 0.375 is an
+    # exact tie (0.38); -3.55 is -3.5; 1.005 is 1.00499999… (1.0)
+    body = (
+        "  per table\n"
+        "  when order.placed\n"
+        "  require v < 0\n"
+        "  report a = round(v, 1), b = round(w, 2), c = round(0.125, 2), d = round(2.5),\n"
+        "    e = round(0.375, 2), f = round(-v, 1), g = round(1.005, 2)\n"
+    )
+    log = Log()
+    log.add("+0s", "order.placed", table="t1", v=3.55, w=2.675)
+    (violation,) = run(compiled(tmp_path, body), log).violations
+    report = violation.details["report"]
+    assert report == {"a": 3.5, "b": 2.67, "c": 0.12, "d": 2, "e": 0.38, "f": -3.5, "g": 1.0}
