@@ -146,9 +146,9 @@ def open_audit(
 
 
 def given_once(logs: Sequence[str]) -> None:
-    """Refuse a log given twice — the same file however spelt (log.jsonl, ./log.jsonl, a glob
-    overlapping a name) or standard input twice: its events would be audited twice, every
-    breach counted double. AuditError, exit 2.
+    """Refuse a log given twice — the same file however spelt (log.jsonl, ./log.jsonl, a link to
+    it, symbolic or hard, a glob overlapping a name) or standard input twice: its events would
+    be audited twice, every breach counted double. AuditError, exit 2.
 
     >>> given_once(["a.jsonl", "b.jsonl"])
     >>> given_once(["a.jsonl", "a.jsonl"])
@@ -161,9 +161,9 @@ def given_once(logs: Sequence[str]) -> None:
     cxrules.audit.AuditError: the log 'a.jsonl' is given twice (as 'a.jsonl' and './a.jsonl'): \
 its events would be audited twice
     """
-    seen: dict[str | Path, str] = {}
+    seen: dict[object, str] = {}
     for path in logs:
-        key = "-" if path == "-" else Path(path).resolve()
+        key = "-" if path == "-" else _identity(Path(path))
         if key not in seen:
             seen[key] = path
             continue
@@ -174,6 +174,16 @@ its events would be audited twice
         raise AuditError(
             f"the log '{first}' is given twice{spellings}: its events would be audited twice", 2
         )
+
+
+def _identity(path: Path) -> object:
+    """What makes two names one file: its device and inode when it exists (a hard link is the
+    same file under another name, as a symbolic link is), else the path resolved."""
+    try:
+        found = path.stat()
+    except OSError:
+        return path.resolve()
+    return (found.st_dev, found.st_ino)
 
 
 def copies(report: Report) -> list[str]:

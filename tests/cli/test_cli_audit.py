@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import html
 import json
+import os
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -352,6 +353,23 @@ def test_a_log_given_twice_is_refused(
     given = [arg for log in logs for arg in ("--log", log)]
     result = CliRunner().invoke(main, ["audit", "--policies", "p.cxr", *given], input=GOOD[0])
     assert (result.exit_code, result.output) == (2, f"cxrules audit: {message}\n")
+
+
+def test_a_hard_link_to_a_log_given_with_it_is_the_log_given_twice(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A hard link is the same file under another name (an auditor's 'latest' export): read
+    twice, every event would be a duplicate or, without ids, every breach counted double."""
+    monkeypatch.chdir(tmp_path)
+    _project(tmp_path, GOOD)
+    os.link(tmp_path / "log.jsonl", tmp_path / "latest.jsonl")
+    given = ["--log", "log.jsonl", "--log", "latest.jsonl"]
+    result = CliRunner().invoke(main, ["audit", "--policies", "p.cxr", *given])
+    message = (
+        "cxrules audit: the log 'log.jsonl' is given twice (as 'log.jsonl' and 'latest.jsonl'): "
+        "its events would be audited twice\n"
+    )
+    assert (result.exit_code, result.output) == (2, message)
 
 
 def test_two_logs_with_the_same_content_are_audited_with_a_warning(
