@@ -36,13 +36,17 @@ _CHUNK = 1 << 20
 
 def log_files(paths: Sequence[str]) -> list[str]:
     """The log files named: a folder stands for the log files directly in it — names ending in
-    a log format's extension, gzipped or not (`EXTENSIONS`); hidden files and links aside — in
-    name order. Raises LogError for a folder that holds none.
+    a log format's extension, gzipped or not (`EXTENSIONS`); hidden files and folders aside —
+    in name order. A link counts as the file it leads to (a folder of links to the exports, as
+    git-annex keeps them), unless that is a log file of the folder, read once under its own
+    name (a file reached only by links: under the first link's name); a link that leads
+    nowhere is a file that cannot be read. Raises LogError for a folder that holds none.
 
     >>> import tempfile, pathlib
     >>> folder = pathlib.Path(tempfile.mkdtemp())
     >>> for name in ("b.csv.gz", "a.jsonl", "notes.md", ".a.jsonl"):
     ...     _ = (folder / name).write_text("")
+    >>> (folder / "latest.jsonl").symlink_to(folder / "a.jsonl")
     >>> [pathlib.Path(p).name for p in log_files([str(folder), "-"])]
     ['a.jsonl', 'b.csv.gz', '-']
     """
@@ -52,11 +56,11 @@ def log_files(paths: Sequence[str]) -> list[str]:
         if path == "-" or not folder.is_dir():
             found.append(path)
             continue
-        names = sorted(
-            child.name
-            for child in folder.iterdir()
-            if _log_name(child.name) and child.is_file() and not child.is_symlink()
-        )
+        children = [c for c in folder.iterdir() if _log_name(c.name) and not c.is_dir()]
+        chosen: dict[Path, str] = {}  # each file once: under its own name, else its first link
+        for child in sorted(children, key=lambda c: (c.is_symlink(), c.name)):
+            chosen.setdefault(child.resolve(), child.name)
+        names = sorted(chosen.values())
         if not names:
             kinds = ", ".join(EXTENSIONS)
             raise LogError(

@@ -233,6 +233,35 @@ def test_a_folder_of_logs_is_its_log_files_in_name_order(tmp_path: Path) -> None
     assert code == 2 and "is given twice" in out
 
 
+def test_a_folder_of_links_to_the_exports_is_read_through_them(tmp_path: Path) -> None:
+    """git-annex (and many export folders) keep the day's files as links: they were passed
+    over in silence, and the audit judged the other days only (here: no file at all)."""
+    policies, _ = _project(tmp_path, [])
+    store = tmp_path / "store"
+    store.mkdir()
+    (store / "one").write_text("\n".join(GOOD[:3]) + "\n", encoding="utf-8")
+    (store / "two").write_bytes(gzip.compress(("\n".join(GOOD[3:]) + "\n").encode()))
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "2026-03-02a.jsonl").symlink_to(store / "one")
+    (folder / "2026-03-02b.jsonl.gz").symlink_to(store / "two")
+    # a link to a log of the folder is that log again: read once, under its own name
+    (folder / "latest.jsonl.gz").symlink_to(folder / "2026-03-02b.jsonl.gz")
+    code, out = _audit("--policies", str(policies), "--log", str(folder), "--format", "json")
+    assert code == 1
+    report = json.loads(out)
+    assert [(Path(i["path"]).name, i["read"]) for i in report["inputs"]] == [
+        ("2026-03-02a.jsonl", 3),
+        ("2026-03-02b.jsonl.gz", 2),
+    ]
+    (violation,) = report["violations"]
+    assert violation["duration_seconds"] == 132
+    (folder / "gone.jsonl").symlink_to(store / "gone")
+    code, out = _audit("--policies", str(policies), "--log", str(folder))
+    assert code == 3
+    assert f"cannot read the log '{folder / 'gone.jsonl'}': no such file" in out
+
+
 NOTHING = [
     pytest.param(
         ["not json", "{oops"],
