@@ -378,7 +378,8 @@ def run() -> None:
 @click.option(
     "--log-format",
     type=click.Choice(["jsonl", "csv", "parquet", "xes"]),
-    help="the log's format when its name does not tell",
+    help="every log's format, whatever its name says [default: the mapping's 'format', else "
+    "each file's name, else its content]",
 )
 @click.option(
     "--memory-limit",
