@@ -8,7 +8,7 @@ the nearest step cxrules offers.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from typing import Any
 
 from cxrules.diagnostics import did_you_mean
@@ -230,23 +230,31 @@ def steps_read_as_text(path: str, text: str, is_step: Callable[[str], bool]) -> 
      3 |     Gven the time is "09:00"
        |     ^^^^ did you mean 'Given'?
     """
+    lines = text.split("\n")
+    out: list[str] = []
+    for node in _gherkin_nodes(text, ("background", "scenario", "rule")):
+        said = _description_steps(node, lines, is_step)
+        out.extend(f"{path}:{line}:{column}: error: {what}" for line, column, what in said)
+    return "\n".join(out)
+
+
+def _gherkin_nodes(text: str, kinds: tuple[str, ...]) -> Iterator[dict[str, Any]]:
+    """The feature of a Gherkin text and, breadth first, its children of `kinds` (background,
+    scenario, rule), as the Gherkin parser gives them; none when the text does not parse (its
+    syntax errors are said elsewhere)."""
     from gherkin.errors import CompositeParserException  # type: ignore[import-untyped]
     from gherkin.parser import Parser  # type: ignore[import-untyped]
 
     try:
         document: Any = Parser().parse(text)
     except CompositeParserException:
-        return ""
-    lines = text.split("\n")
-    out: list[str] = []
+        return
     nodes = [document.get("feature") or {}]
     while nodes:
         node = nodes.pop(0)
         for child in node.get("children", []):
-            nodes.extend(child[k] for k in ("background", "scenario", "rule") if k in child)
-        said = _description_steps(node, lines, is_step)
-        out.extend(f"{path}:{line}:{column}: error: {what}" for line, column, what in said)
-    return "\n".join(out)
+            nodes.extend(child[k] for k in kinds if k in child)
+        yield node
 
 
 def _description_steps(
@@ -305,20 +313,9 @@ def unknown_placeholders(path: str, text: str) -> str:
      3 |     Then there are <count> violations
        |                    ^^^^^^^ the Examples' columns are: n
     """
-    from gherkin.errors import CompositeParserException  # type: ignore[import-untyped]
-    from gherkin.parser import Parser  # type: ignore[import-untyped]
-
-    try:
-        document: Any = Parser().parse(text)
-    except CompositeParserException:
-        return ""
     lines = text.split("\n")
     out: list[str] = []
-    nodes = [document.get("feature") or {}]
-    while nodes:
-        node = nodes.pop(0)
-        for child in node.get("children", []):
-            nodes.extend(child[k] for k in ("scenario", "rule") if k in child)
+    for node in _gherkin_nodes(text, ("scenario", "rule")):
         headers = [
             [cell["value"] for cell in examples["tableHeader"]["cells"]]
             for examples in node.get("examples") or ()
