@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from test_differential_obligations import OFFICE, ZONE, cases
 
@@ -68,8 +68,14 @@ def _check(
     assert report == expected
     violations = report["violations"]
     records = violations
-    told = [a.violation.model_dump(mode="json") for a in said if a.kind == "violation"]
+    # every record is told once: a metric warning as a `warning` alert, the others as violations
+    told = [a.violation.model_dump(mode="json") for a in said if a.kind in ("violation", "warning")]
     assert sorted(told, key=lambda v: v["id"]) == sorted(records, key=lambda v: v["id"])
+    for alert in said:
+        if alert.kind in ("violation", "warning"):
+            assert alert.violation is not None
+            warned = alert.violation.kind == "metric_warning"
+            assert (alert.kind == "warning") == warned, (alert.kind, alert.violation.kind)
 
     def key(v: dict[str, Any]) -> tuple[Any, ...]:
         trigger = v["trigger"]["id"] if v["trigger"] else None
@@ -109,6 +115,13 @@ def test_a_followed_stream_of_obligations_reports_what_its_audit_reports(
     st.sampled_from(invariants.EDGES),
     st.lists(st.sampled_from(invariants.BUCKETS), min_size=4, max_size=4),
     st.sampled_from(["0s", "2min", "4min", "30min"]),
+)
+# two calls queued in one bucket: a metric warning, which `watch` tells as a warning alert
+@example(
+    items=[(0, 0, "call.queued", None, "q1", None, None)] * 2,
+    edge=("Europe/Bucharest", datetime(2026, 3, 29, 0, 0, tzinfo=UTC)),
+    buckets=[None] * 4,
+    grace="0s",
 )
 def test_a_followed_stream_of_invariants_and_metrics_reports_what_its_audit_reports(
     items: list[Any], edge: tuple[str, datetime], buckets: list[str | None], grace: str
