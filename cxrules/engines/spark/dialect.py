@@ -10,6 +10,7 @@ alike (`regex.java`).
 
 from __future__ import annotations
 
+import sys
 from functools import lru_cache
 
 import sqlglot
@@ -51,6 +52,10 @@ _ROUND = """TRANSFORM(ARRAY(CAST(__x AS DOUBLE)), _cx_x -> CASE
               + _cx_b.xl * _cx_b.ph) + _cx_b.xl * (_cx_a.p - _cx_b.ph) > 0
           THEN FLOOR(_cx_a.y) + 1
         ELSE RINT(_cx_a.y) END / _cx_a.p)[0])[0] END)[0]"""
+
+
+#: The recursion limit while SQLGlot writes a plan for Spark (`to_spark`).
+_RECURSION = 5000
 
 
 class DialectError(ValueError):
@@ -97,6 +102,12 @@ def to_spark(sql: str) -> str:
     >>> to_spark("SELECT epoch_us(x), list(o) FROM t")
     'SELECT UNIX_MICROS(`x`), COLLECT_LIST(`o`) FROM `t`'
     """
+    limit = sys.getrecursionlimit()
+    # SQLGlot parses and writes recursively, several frames a level: nested arithmetic (a sum
+    # of six attributes of unknown kinds) needed a limit of about 1,000, Python's default, so
+    # it failed or not by how deep the caller's stack already was (pure Python frames: a higher
+    # limit is safe)
+    sys.setrecursionlimit(max(limit, _RECURSION))
     try:
         return _to_spark(sql)
     except RecursionError:  # SQLGlot walks its trees recursively
@@ -104,6 +115,8 @@ def to_spark(sql: str) -> str:
             "an expression of operators nested this deep (SQLGlot, which writes the plans for "
             "Spark, cannot walk SQL so deep)"
         ) from None
+    finally:
+        sys.setrecursionlimit(limit)
 
 
 def _to_spark(sql: str) -> str:

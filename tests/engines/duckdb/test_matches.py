@@ -184,7 +184,18 @@ def test_sql_too_deep_for_sqlglot_is_refused_not_an_internal_error() -> None:
     # SQLGlot parses and writes recursively: 100 nested calls passed Python's recursion limit,
     # which the spark engine let out as 'internal error: RecursionError' (hunt41 finding-3)
     with pytest.raises(DialectError, match="an expression of operators nested this deep"):
-        to_spark("SELECT " + "abs(" * 100 + "t" + ")" * 100 + " FROM e")
+        to_spark("SELECT " + "abs(" * 1000 + "t" + ")" * 1000 + " FROM e")
+
+
+def test_sql_a_hundred_calls_deep_is_written_whatever_the_caller_s_stack() -> None:
+    # about 1,000 frames deep (a sum of six attributes of unknown kinds) passed or failed by how
+    # deep the caller's stack already was: the spark pass refused it under pytest
+    def nested(depth: int) -> str:
+        if depth:
+            return nested(depth - 1)
+        return to_spark("SELECT " + "abs(" * 100 + "t" + ")" * 100 + " FROM e")
+
+    assert nested(600).count("ABS(") == 100
 
 
 JAVA = """
