@@ -7,11 +7,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
+import duckdb
 import engine_builders
 from engine_builders import Log, counts, run, tally
 
 from cxrules import ir
-from cxrules.engines.sql.exprs import SPACES
+from cxrules.engines.sql.exprs import SPACES, stripped
 
 HEAD = """policy p.test "Test policy"
   owner "Customer care"
@@ -131,6 +132,32 @@ def test_trim_spaces_are_pythons_whitespace() -> None:
     # str.isspace() is true, and no other
     every = "".join(chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace())
     assert every == SPACES
+
+
+def test_stripped_drops_what_str_strip_drops_and_takes_a_visible_text_as_it_is() -> None:
+    # `stripped` skips the slow trim when both ends are visible ASCII; every other text takes
+    # it: blanks of every kind, a control blank (\x1f), DEL (not a blank), letters outside
+    # ASCII at an end, one character, empty
+    texts = [
+        "x",
+        "",
+        " ",
+        "call.answered",
+        " a b ",
+        "\u3000y\u00a0",
+        "\x1fq",
+        "\x7fq\x7f",
+        "şikâyet",
+        "é ",
+        "ab\u2028",
+        "\t\n",
+        "a\u0301",
+    ]
+    con = duckdb.connect()
+    rows = "SELECT unnest($texts) AS t, generate_subscripts($texts, 1) AS i"
+    sql = f"SELECT {stripped('t')} FROM ({rows}) ORDER BY i"
+    got = [row[0] for row in con.execute(sql, {"texts": texts}).fetchall()]
+    assert got == [t.strip() for t in texts]
 
 
 def test_a_text_that_spells_a_number_is_added_as_a_number(tmp_path: Path) -> None:

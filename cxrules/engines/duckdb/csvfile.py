@@ -33,7 +33,7 @@ from cxrules.engines.duckdb.lines import Batch, Flags
 from cxrules.engines.duckdb.native import Fallback, Route, zone_hours
 from cxrules.engines.duckdb.pyroute import Sink, csv_item
 from cxrules.engines.duckdb.sql import SAFE_US, ZONES, hour_of, literal, stage_insert
-from cxrules.engines.sql.exprs import WHITESPACE
+from cxrules.engines.sql.exprs import stripped
 from cxrules.ir.reading import FALSE_TEXTS, TRUE_TEXTS
 from cxrules.logs.build import Template
 from cxrules.logs.files import open_binary
@@ -328,7 +328,7 @@ def _type_sql(plan: CsvPlan) -> tuple[str, str]:
 
     if plan.type is not None:
         v = plan.column(plan.type)
-        kind = slugged(f"trim({v}, {WHITESPACE})")
+        kind = slugged(stripped(v))
         ok = f"{plan.present(plan.type)} AND {kind} <> ''"
         if plan.slug:
             ok += f" AND strlen({v}) = length({v})"
@@ -342,7 +342,7 @@ def _type_sql(plan: CsvPlan) -> tuple[str, str]:
         if plan.slug:
             checks.append(f"strlen({v}) = length({v})")
         pieces += [slugged(v), literal(tail)]
-    filled = "trim(" + " || ".join(pieces) + f", {WHITESPACE})"
+    filled = stripped("(" + " || ".join(pieces) + ")")
     return " AND ".join([*checks, f"{filled} <> ''"]), filled
 
 
@@ -395,7 +395,7 @@ def insert_sql(plan: CsvPlan, naive: bool) -> str:
             f" AND z.hour = {hour_of('p.local_us')}"
         )
         order = "ORDER BY line"
-    stripped = "rtrim(text, chr(13) || chr(10))"
+    bare = "rtrim(text, chr(13) || chr(10))"
     head = stage_insert(kind, attrs, "CASE WHEN ok THEN wall END", dkey, dshow)
     return f"""{head}
 FROM (
@@ -409,9 +409,9 @@ FROM (
         FROM (
           SELECT *, CASE WHEN len(f) = {len(plan.header)} THEN {parts} END AS tm
           FROM (
-            SELECT line, raw, CASE WHEN NOT unsafe AND text IS NOT NULL AND {stripped} <> ''
-              AND NOT contains({stripped}, chr(13))
-              THEN string_split({stripped}, {literal(plan.delimiter)}) END AS f
+            SELECT line, raw, CASE WHEN NOT unsafe AND text IS NOT NULL AND {bare} <> ''
+              AND NOT contains({bare}, chr(13))
+              THEN string_split({bare}, {literal(plan.delimiter)}) END AS f
             FROM _cx_in WHERE line >= $first
           )
         )
@@ -424,11 +424,11 @@ FROM (
 def hours_sql(plan: CsvPlan) -> str:
     """The query that lists the local hours of a batch's naive times."""
     parts, _instant, _local, hour = _time_sql(plan)
-    stripped = "rtrim(text, chr(13) || chr(10))"
+    bare = "rtrim(text, chr(13) || chr(10))"
     return f"""
 SELECT DISTINCT {hour} FROM (
   SELECT *, {parts} AS tm FROM (
-    SELECT string_split({stripped}, {literal(plan.delimiter)}) AS f FROM _cx_in
+    SELECT string_split({bare}, {literal(plan.delimiter)}) AS f FROM _cx_in
     WHERE NOT unsafe AND text IS NOT NULL AND line >= $first
   ) WHERE len(f) = {len(plan.header)}
 )"""

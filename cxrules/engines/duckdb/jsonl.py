@@ -45,7 +45,7 @@ from cxrules.engines.duckdb.sql import (
     stage_insert,
     text_list,
 )
-from cxrules.engines.sql.exprs import WHITESPACE
+from cxrules.engines.sql.exprs import stripped
 from cxrules.logs.logset import LogInput
 from cxrules.logs.mapping import LogMapping
 from cxrules.logs.readers import Item
@@ -250,13 +250,16 @@ FROM (
         FROM (
           SELECT *, {clock} AS clock
           FROM (
-          SELECT *, {offset_length} AS tzl
+          SELECT *, {offset_length} AS tzl, {stripped("_cx_type")} AS _cx_kind
+          FROM (
+          SELECT *, json_extract_string(e[2], '$') AS _cx_type
           FROM (
           SELECT *, CASE WHEN v THEN json_extract(text, {paths}) END AS e
           FROM (
             SELECT line, raw, text,
               coalesce(NOT unsafe AND {valid}, false) AS v
             FROM {source}
+          )
           )
           )
           )
@@ -303,8 +306,9 @@ def _key_sql(plan: JsonlPlan, first_part: int) -> tuple[str, str]:
 
 
 def _kind() -> str:
-    """The type: blanks at its ends dropped, as `Builder._type` drops them."""
-    return f"trim(json_extract_string(e[2], '$'), {WHITESPACE})"
+    """The type: blanks at its ends dropped, as `Builder._type` drops them (a column of the
+    query `insert_sql` writes, computed once a line)."""
+    return "_cx_kind"
 
 
 class JsonlRoute(Route):

@@ -26,7 +26,7 @@ import pyarrow as pa
 from cxrules.engines.duckdb.csvfile import FLOAT_TEXT, INT_TEXT, ISO_TEXT, SLUG_TEXT
 from cxrules.engines.duckdb.native import Fallback, zone_hours
 from cxrules.engines.duckdb.sql import SAFE_US, STAGE, ZONES, hour_of, ident, literal
-from cxrules.engines.sql.exprs import WHITESPACE
+from cxrules.engines.sql.exprs import stripped
 from cxrules.ir.reading import FALSE_TEXTS, TRUE_TEXTS
 from cxrules.logs.build import Template
 from cxrules.logs.logset import SEQ_SHIFT, LogInput
@@ -232,7 +232,7 @@ def insert_sql(plan: ParquetPlan, naive: bool) -> str:
     ok.append(f"coalesce(instant, local_us) BETWEEN -{SAFE_US} AND {SAFE_US}")
     if plan.type is not None:
         column = ident(plan.type)
-        kind = slugged(f"trim({column}, {WHITESPACE})")  # as `Builder._type` reads it
+        kind = slugged(stripped(column))  # as `Builder._type` reads it
         ok.append(f"{plan.present(plan.type)} AND {kind} <> ''")
         if plan.slug:
             ok.append(f"strlen({column}) = length({column})")
@@ -245,7 +245,7 @@ def insert_sql(plan: ParquetPlan, naive: bool) -> str:
             if plan.slug:
                 ok.append(f"strlen({text}) = length({text})")
             pieces += [slugged(text), literal(tail)]
-        kind = "trim(" + " || ".join(pieces) + f", {WHITESPACE})"
+        kind = stripped("(" + " || ".join(pieces) + ")")
         ok.append(f"{kind} <> ''")
     if plan.id:
         column = ident(plan.id)

@@ -52,6 +52,16 @@ SPACES = (
 WHITESPACE = lit(SPACES)
 
 
+def stripped(text: str) -> str:
+    """SQL for the text `text` with blanks at its ends dropped, as `str.strip` drops them.
+    `trim` by the whole set costs about a microsecond a row in DuckDB (a type read on every
+    line of a log: a tenth of a 1M-event audit), so a text that starts and ends with a visible
+    ASCII character, which it would leave as it is, is taken as it is. `text` is read up to
+    four times: a column or a cheap expression."""
+    visible = f"ascii({text}) BETWEEN 33 AND 126 AND ascii(right({text}, 1)) BETWEEN 33 AND 126"
+    return f"CASE WHEN {visible} THEN {text} ELSE trim({text}, {WHITESPACE}) END"
+
+
 class Frame(Protocol):
     """Where a plan keeps what expressions read."""
 
