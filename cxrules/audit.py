@@ -21,7 +21,7 @@ from cxrules.ir.walk import uses_local_time
 from cxrules.logs import LogSet, load_mapping, open_log
 from cxrules.logs.errors import LogError, MappingError, OutOfOrder
 from cxrules.logs.event import Event
-from cxrules.logs.files import URL_REASON, log_files
+from cxrules.logs.files import NO_MATCH, URL_REASON, log_files
 from cxrules.logs.mapping import LogMapping
 from cxrules.logs.progress import NO_PROGRESS, Progress
 from cxrules.policyset import load_policies
@@ -405,6 +405,8 @@ def unreadable(exc: Exception) -> Diagnostic:
     hint = "check the path and the file's permissions; re-export a corrupt file"
     if "cannot tell the format" in reason:
         hint = "name the format: --log-format csv (or jsonl, parquet, xes)"
+    if reason.startswith(NO_MATCH):
+        hint = "`*`, `?` and `[…]` are wildcards: check the pattern against the folder's names"
     if "the header cannot be read" in reason:
         hint = "give the file's encoding in the mapping's [log] table (encoding = ...)"
     if reason == URL_REASON:

@@ -314,8 +314,8 @@ def run() -> None:
     "logs",
     multiple=True,
     type=GivenPath(),
-    help="log files (JSONL, CSV, Parquet or XES, gzipped or not) or folders of them; '-' for "
-    "stdin [default: the project's 'logs']",
+    help="log files (JSONL, CSV, Parquet or XES, gzipped or not), folders or quoted patterns "
+    "('logs/2026-03-*.jsonl') of them; '-' for stdin [default: the project's 'logs']",
 )
 @click.option(
     "--mapping",

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import glob
 import gzip
 import hashlib
 import io
 import os
+import re
 import shutil
 import sys
 import tempfile
@@ -37,7 +39,9 @@ _CHUNK = 1 << 20
 def log_files(paths: Sequence[str]) -> list[str]:
     """The log files named: a folder stands for the log files directly in it — names ending in
     a log format's extension, gzipped or not (`EXTENSIONS`); hidden files and folders aside —
-    in name order. A link counts as the file it leads to (a folder of links to the exports, as
+    in name order; so does a pattern (`logs/2026-03-*.jsonl`, `exports/*`: `*`, `?` and `[…]`
+    as the shell reads them, for a path that names no file) for the log files and folders it
+    matches. A link counts as the file it leads to (a folder of links to the exports, as
     git-annex keeps them), unless that is a log file of the folder, read once under its own
     name (a file reached only by links: under the first link's name); a link that leads
     nowhere is a file that cannot be read. Raises LogError for a folder that holds none.
@@ -49,10 +53,15 @@ def log_files(paths: Sequence[str]) -> list[str]:
     >>> (folder / "latest.jsonl").symlink_to(folder / "a.jsonl")
     >>> [pathlib.Path(p).name for p in log_files([str(folder), "-"])]
     ['a.jsonl', 'b.csv.gz', '-']
+    >>> [pathlib.Path(p).name for p in log_files([str(folder / "*")])]
+    ['a.jsonl', 'b.csv.gz', 'latest.jsonl']
     """
     found: list[str] = []
     for path in paths:
         folder = Path(path)
+        if path != "-" and _PATTERN.search(path) and not os.path.lexists(path):
+            found.extend(log_files(_matches(path)))
+            continue
         if path == "-" or not folder.is_dir():
             found.append(path)
             continue
@@ -69,6 +78,27 @@ def log_files(paths: Sequence[str]) -> list[str]:
             )
         found.extend(str(folder / name) for name in names)
     return found
+
+
+#: Why a pattern given as a log is not read (`audit.unreadable` gives its hint).
+NO_MATCH = "the pattern matches no log file"
+#: What makes a path a pattern: the shell's wildcards (`glob`'s, without `**`).
+_PATTERN = re.compile(r"[*?\[]")
+
+
+def _matches(pattern: str) -> list[str]:
+    """The log files and folders a pattern matches, in name order (hidden names only when the
+    pattern's part starts with a dot, as in the shell). Raises LogError when there is none."""
+    matched = sorted(glob.glob(pattern))
+    kept = [m for m in matched if os.path.isdir(m) or _log_name(os.path.basename(m))]
+    if not matched:
+        raise LogError(pattern, NO_MATCH)
+    if not kept:
+        kinds = ", ".join(EXTENSIONS)
+        raise LogError(
+            pattern, f"{NO_MATCH}: a log file's name ends in {kinds}, or one of these and .gz"
+        )
+    return kept
 
 
 def _log_name(name: str) -> bool:

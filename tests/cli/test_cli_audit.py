@@ -233,6 +233,34 @@ def test_a_folder_of_logs_is_its_log_files_in_name_order(tmp_path: Path) -> None
     assert code == 2 and "is given twice" in out
 
 
+def test_a_pattern_stands_for_the_log_files_it_matches_in_name_order(tmp_path: Path) -> None:
+    # `--log 'exports/2026-03-02*'`, quoted (or from cxrules.toml, where no shell expands it):
+    # the two files of the day, in name order; the next day's file and the notes are left out
+    policies, _ = _project(tmp_path, [])
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / "2026-03-02b.jsonl").write_text("\n".join(GOOD[3:]) + "\n", encoding="utf-8")
+    (folder / "2026-03-02a.jsonl").write_text("\n".join(GOOD[:3]) + "\n", encoding="utf-8")
+    (folder / "2026-03-02-notes.md").write_text("not a log", encoding="utf-8")
+    (folder / "2026-03-03.jsonl").write_text("{broken", encoding="utf-8")
+    pattern = str(folder / "2026-03-02*")
+    code, out = _audit("--policies", str(policies), "--log", pattern, "--format", "json")
+    assert code == 1
+    report = json.loads(out)
+    names = [Path(i["path"]).name for i in report["inputs"]]
+    assert names == ["2026-03-02a.jsonl", "2026-03-02b.jsonl"]
+    assert report["violations"][0]["duration_seconds"] == 132
+    # a pattern that matches no file, or only files that are no logs: E401, exit 3
+    for pattern, reason in [
+        ("2026-04-*", "the pattern matches no log file"),
+        ("*.md", "the pattern matches no log file: a log file's name ends in .jsonl"),
+    ]:
+        code, out = _audit("--policies", str(policies), "--log", str(folder / pattern))
+        assert code == 3
+        assert f"cannot read the log '{folder / pattern}': {reason}" in out
+        assert "wildcards: check the pattern" in out
+
+
 def test_a_folder_of_links_to_the_exports_is_read_through_them(tmp_path: Path) -> None:
     """git-annex (and many export folders) keep the day's files as links: they were passed
     over in silence, and the audit judged the other days only (here: no file at all)."""
