@@ -36,6 +36,7 @@ from cxrules.project.options import (
     report_format_for,
 )
 from cxrules.project.pipe import Commands, OutputClosed, closed
+from cxrules.reports.command import report
 from cxrules.reports.common import plural
 
 NO_POLICIES = "no policy files (*.cxr) found"
@@ -755,4 +756,5 @@ def diff(old: str, new: str, fmt: str | None, max_items: str, output: str | None
     sys.exit(result.exit_code)
 
 
+main.add_command(report)
 main.add_command(watch)

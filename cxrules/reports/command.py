@@ -1,0 +1,161 @@
+"""`cxrules report`: a JSON report rendered again in any format, without the logs.
+
+An audit of months of logs is run once, its JSON report archived (docs/report.md); the page for
+the managers, the Markdown for the ticket and the JUnit file for the pipeline are rendered from
+it later, by the same renderers `cxrules audit` uses.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+
+import click
+
+from cxrules.project.options import (
+    EXIT_OK,
+    GivenPath,
+    ReportFormat,
+    current_project,
+    report_format_for,
+)
+from cxrules.reports.render import FORMATS, options_of, render
+
+#: The formats that list a limited number of violations (--max-violations).
+_LIMITED = ("text", "markdown", "html")
+
+
+@click.command(short_help="Render a JSON report again: text, HTML, Markdown, JUnit, CSV.")
+@click.argument("report_file", metavar="REPORT", type=GivenPath(dir_okay=False))
+@click.option(
+    "--format",
+    "fmt",
+    type=ReportFormat(list(FORMATS)),
+    help="the rendering [default: the one -o names, else the project's 'format', else text]",
+)
+@click.option("--output", "-o", type=GivenPath(dir_okay=False), help="write it here")
+@click.option(
+    "--fail-on",
+    type=click.Choice(["info", "low", "medium", "high", "critical"]),
+    help="the verdict's severity (text, junit, markdown, html) [default: the project's "
+    "'fail_on', else low]",
+)
+@click.option(
+    "--max-violations",
+    metavar="N|all",
+    help="text, markdown and html: list at most N violations of each policy",
+)
+@click.option(
+    "--policies",
+    "policies",
+    multiple=True,
+    type=GivenPath(),
+    help="html: the policy files the report was audited against, for each policy's "
+    "explanation, used when their revision is the report's [default: the project's 'policies']",
+)
+def report(
+    report_file: str,
+    fmt: str | None,
+    output: str | None,
+    fail_on: str | None,
+    max_violations: str | None,
+    policies: tuple[str, ...],
+) -> None:
+    """Render REPORT, a JSON report written by `cxrules audit --format json`, again in any
+    format, without reading the logs: the same page, table or file the audit would have
+    written (the verdict and the violations are the report's; --fail-on can judge them
+    at another severity).
+
+    Exit 0 when it is written, 2 when REPORT is not a cxrules report or on usage, 3 when it
+    cannot be read.
+    """
+    from cxrules.reports.destination import ReportNotWritten, output_refused, written_whole
+    from cxrules.reports.diff import DiffError, load_report
+
+    project = current_project(output=output)
+    output_by = "-o" if output else None
+    output = None if output == "-" else output
+    fmt = report_format_for(project, fmt, output, output_by)
+    limit = _limit(max_violations, fmt)
+    refused = output_refused(output, [report_file], "the report rendered")
+    if refused:
+        raise click.UsageError(refused)
+    try:
+        loaded = load_report(report_file)
+    except DiffError as exc:
+        click.echo(f"cxrules report: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    options: dict[str, object] = {}
+    if "fail_on" in options_of(fmt):
+        options["fail_on"] = fail_on or project.config.fail_on or "low"
+    if max_violations is not None:
+        options["max_violations"] = limit
+    if fmt == "text" and output:
+        options["color"] = False
+    elif fmt == "text" and sys.stdout.isatty():
+        options["width"] = shutil.get_terminal_size().columns
+    if fmt == "html":
+        paths = policies or tuple(project.config.policies)
+        options["explanations"] = _explanations(paths, loaded.revision, loaded.parameters)
+    text = render(loaded, fmt, **options)
+    try:
+        with written_whole(output) as handle:
+            handle.write(text if text.endswith("\n") or output else text + "\n")
+    except ReportNotWritten as exc:
+        click.echo(f"cxrules report: {exc}", err=True)
+        sys.exit(exc.exit_code)
+    if output:
+        click.echo(f"report written to {output}", err=True)
+    sys.exit(EXIT_OK)
+
+
+def _limit(given: str | None, fmt: str) -> int | None:
+    """--max-violations as a number (None: all); a usage error for a format that lists every
+    violation or a value that is no count."""
+    if given is None:
+        return None
+    if fmt not in _LIMITED:
+        raise click.UsageError(
+            f"--max-violations applies to the text, markdown and html formats; the {fmt} "
+            "format always has every violation"
+        )
+    if given == "all":
+        return None
+    if not given.isdigit():
+        raise click.BadParameter(
+            f"'{given}' is neither a number nor 'all'", param_hint="'--max-violations'"
+        )
+    return int(given)
+
+
+def _explanations(
+    paths: tuple[str, ...], revision: str, parameters: dict[str, object]
+) -> dict[str, str]:
+    """Each policy's plain-English explanation, from the policy files given, when they are the
+    ones the report was audited against (the same revision), with the report's parameters; {}
+    and a warning otherwise: an explanation of other rules would describe what was not
+    judged."""
+    from cxrules.ir.explain import explain_policy
+    from cxrules.policyset import load_policies
+
+    if not paths:
+        return {}
+    overrides = {name: str(value) for name, value in parameters.items()}
+    loaded = load_policies(list(paths), overrides)
+    policy_set = loaded.policy_set
+    if policy_set is None:
+        click.echo(
+            f"cxrules report: warning: the policies ({', '.join(paths)}) do not load (cxrules "
+            "check says why); the page has no explanations",
+            err=True,
+        )
+        return {}
+    if policy_set.revision != revision:
+        click.echo(
+            f"cxrules report: warning: the policies ({', '.join(paths)}) are not those the report "
+            f"was audited against (revision {policy_set.revision[:12]}, the report's "
+            f"{revision[:12]}); the page has no explanations",
+            err=True,
+        )
+        return {}
+    return {p.id: explain_policy(p, policy_set.calendars) for p in policy_set.policies}

@@ -1,0 +1,108 @@
+"""`cxrules report`: an archived JSON report rendered again, without the logs — the very page,
+table and file `cxrules audit` writes from the same audit, byte for byte."""
+
+from __future__ import annotations
+
+import html
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from cxrules.cli import main
+
+POLICY = """policy shop.wording "Never 'no problem'"
+  severity low
+  owner "Floor"
+  description "Every 'no problem' is a breach."
+  forbid staff.said where lower(text) contains "no problem"
+
+policy shop.greeting "Every visit is greeted within a minute"
+  severity high
+  owner "Floor"
+  description "A greeting within 1 minute of entering."
+  per visit
+  when customer.entered
+  expect staff.greeted within 1min
+"""
+
+LOG = """\
+{"time": "2026-03-02T10:00:00Z", "type": "staff.said", "text": "No problem"}
+{"time": "2026-03-02T10:01:00Z", "type": "customer.entered", "visit": "v1"}
+{"time": "2026-03-02T10:03:00Z", "type": "staff.greeted", "visit": "v1"}
+{"time": "2026-03-02T10:04:00Z", "type": "staff.said", "text": "my pleasure"}
+"""
+
+
+def _run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+@pytest.fixture
+def audited(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    """A folder (the current one) with the policies, the log and the audit's JSON report."""
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "p.cxr").write_text(POLICY, "utf-8")
+    (tmp_path / "log.jsonl").write_text(LOG, "utf-8")
+    code, _, _ = _run("audit", "--policies", "p.cxr", "--log", "log.jsonl", "-o", "audit.json")
+    assert code == 1  # two breaches: the "No problem" at 10:00, the greeting 1 min late
+    return tmp_path
+
+
+@pytest.mark.parametrize("fmt", ["text", "markdown", "html", "junit", "csv", "json"])
+def test_a_rendering_is_the_one_the_audit_writes(audited: Path, fmt: str) -> None:
+    audit = ["audit", "--policies", "p.cxr", "--log", "log.jsonl", "--format", fmt]
+    assert _run(*audit, "-o", f"audit.{fmt}")[0] == 1
+    code, _, said = _run("report", "audit.json", "--format", fmt, "--policies", "p.cxr", "-o", "r")
+    assert code == 0 and "report written to r" in said
+    assert (audited / "r").read_bytes() == (audited / f"audit.{fmt}").read_bytes()
+
+
+def test_the_page_explains_the_policies_only_when_they_are_the_reports(audited: Path) -> None:
+    # the explanation `cxrules explain` gives of the greeting policy is on the audit's page
+    _, explained, _ = _run("explain", "p.cxr")
+    sentence = next(line.strip() for line in explained.splitlines() if "must greet" in line)
+    assert sentence.endswith("a staff member must greet within 1min.")
+    assert _run("report", "audit.json", "-o", "page.html", "--policies", "p.cxr")[0] == 0
+    assert html.escape(sentence, quote=False) in (audited / "page.html").read_text("utf-8")
+    # the policies edited since the audit (a new threshold): their explanation would describe
+    # rules the report did not judge, so the page has none, and a warning says why
+    (audited / "p.cxr").write_text(POLICY.replace("1min", "2min"), "utf-8")
+    code, _, said = _run("report", "audit.json", "-o", "later.html", "--policies", "p.cxr")
+    assert code == 0
+    assert "the policies (p.cxr) are not those the report was audited against" in said
+    page = (audited / "later.html").read_text("utf-8")
+    assert "must greet within" not in page
+    assert "v1" in page  # the violations are still there
+
+
+def test_fail_on_judges_the_report_again_and_max_violations_cuts_the_list(audited: Path) -> None:
+    _, low, _ = _run("report", "audit.json")
+    assert low.startswith("FAIL: 2 violations at or above low in 2 policies")
+    _, high, _ = _run("report", "audit.json", "--fail-on", "high")
+    assert high.startswith("FAIL: 1 violation at or above high in 1 policy")
+    _, critical, _ = _run("report", "audit.json", "--fail-on", "critical")
+    assert critical.startswith("PASS")
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "said"),
+    [
+        (["log.jsonl"], 2, "'log.jsonl' is not JSON"),
+        (["p.cxr"], 2, "'p.cxr' is not JSON"),
+        (["missing.json"], 3, "cannot read 'missing.json'"),
+        (["audit.json", "-o", "audit.json"], 2, "is the report rendered; write the report"),
+        (["audit.json", "--format", "csv", "--max-violations", "2"], 2, "the csv format always"),
+        (["audit.json", "--max-violations", "few"], 2, "'few' is neither a number nor 'all'"),
+        (["audit.json", "-o", "x.html", "--format", "markdown"], 2, "x.html"),
+    ],
+)
+def test_what_cannot_be_rendered_is_said_with_its_exit_code(
+    audited: Path, args: list[str], code: int, said: str
+) -> None:
+    result = CliRunner().invoke(main, ["report", *args], catch_exceptions=False)
+    assert result.exit_code == code
+    assert said in result.output
+    assert "Traceback" not in result.output
+    assert (audited / "audit.json").read_text("utf-8").startswith("{")
