@@ -567,11 +567,13 @@ def _explanations(paths: list[str], overrides: dict[str, str]) -> dict[str, str]
     help=f"run every scenario on this engine (repeatable; 'all': every engine) "
     f"[default: the project's 'engine', else {engines.DEFAULT}]",
 )
+@click.option("--coverage", is_flag=True, help="then tell which policies scenarios breach, keep")
 def test(
     paths: tuple[str, ...],
     policies: tuple[str, ...],
     extra: tuple[str, ...],
     engine_names: tuple[str, ...],
+    coverage: bool,
 ) -> None:
     """Run Gherkin feature files (default: the project's 'features', else features/) against
     the policies. Needs pytest and pytest-bdd: pip install 'cxrules[bdd]'.
@@ -593,6 +595,7 @@ def test(
     paths = paths or tuple(config.features)
     policies = policies or tuple(config.policies) or ("policies",)
     engine_names = engine_names or ((config.engine,) if config.engine else ())
+    extra += ("--cxrules-coverage",) if coverage else ()
     code = run_features(list(paths), list(policies), list(extra), list(engine_names))
     sys.exit({0: EXIT_OK, 1: EXIT_VIOLATIONS}.get(code, EXIT_INVALID))
 

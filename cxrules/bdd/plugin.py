@@ -13,13 +13,15 @@ import inspect
 import os
 import re
 import types
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
 from cxrules import engines
-from cxrules.bdd.world import Cache, World
+from cxrules.bdd.coverage import Coverage
+from cxrules.bdd.world import Cache, PolicySpec, World, compile_spec
 
 try:
     import pytest_bdd  # noqa: F401 - only to know whether the [bdd] extra is installed
@@ -58,6 +60,13 @@ def pytest_addoption(parser: pytest.Parser) -> None:
         metavar="DIR",
         help="project root: policy paths in scenarios are relative to it (default: the folder "
         "pytest runs in when it holds a cxrules project, else rootdir)",
+    )
+    group.addoption(
+        "--cxrules-coverage",
+        action="store_true",
+        default=False,
+        help="after the run, tell which of the project's policies the scenarios audit, breach "
+        "and keep",
     )
     group.addoption(
         "--cxrules-all-features",
@@ -350,16 +359,52 @@ def cxrules_cache() -> Cache:
 @pytest.fixture
 def cxrules_world(
     request: pytest.FixtureRequest, cxrules_cache: Cache, cxrules_engine: str
-) -> World:
-    """The state of one scenario, built up by its steps."""
+) -> Iterator[World]:
+    """The state of one scenario, built up by its steps; its audit counted in the coverage
+    (`--cxrules-coverage`) once, on the first engine of the run."""
     config = request.config
     paths = _default_policies(config)
-    return World(
+    world = World(
         root=_root(config),
         cache=cxrules_cache,
         default_paths=tuple(paths),
         engine=cxrules_engine,
     )
+    yield world
+    coverage = config.stash.get(_COVERAGE, None)
+    from_files = world.spec is not None and world.spec.text is None
+    first = cxrules_engine == chosen_engines(config)[0]
+    if coverage is not None and world.result is not None and from_files and first:
+        coverage.record(request.node.nodeid, world.result)
+
+
+#: The coverage of the run, when --cxrules-coverage asks for it.
+_COVERAGE = pytest.StashKey[Coverage]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    if config.getoption("--cxrules-coverage", default=False):
+        config.stash[_COVERAGE] = Coverage()
+
+
+def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> None:
+    """The coverage of the project's policies by the scenarios that ran."""
+    coverage = config.stash.get(_COVERAGE, None)
+    if coverage is None:
+        return
+    from cxrules.bdd.tables import SpecError
+
+    paths = _default_policies(config)
+    where = ", ".join(paths)
+    try:
+        policy_set = compile_spec(PolicySpec(paths=tuple(paths), named=True), {}, _root(config))
+    except SpecError as exc:
+        first = str(exc).splitlines()[0]
+        terminalreporter.write_line(f"cxrules coverage of {where}: not measured: {first}")
+        return
+    terminalreporter.write_sep("-", "cxrules coverage")
+    for line in coverage.lines([p.id for p in policy_set.policies], where):
+        terminalreporter.write_line(line)
 
 
 @pytest.hookimpl(optionalhook=True)

@@ -1,0 +1,108 @@
+"""`cxrules test --coverage`: which of the project's policies the scenarios audit, breach and
+keep — the rules whose meaning no example pins down are named. Counts by hand from the
+feature below."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+POLICIES = """policy shop.greet "Guests are greeted within a minute"
+  severity medium
+  per table
+  when guest.arrived
+  expect staff.greeted within 1min
+
+policy shop.wording "Never 'no problem'"
+  severity low
+  forbid staff.said where lower(text) contains "no problem"
+
+policy shop.water "Water within five minutes"
+  severity low
+  per table
+  when guest.seated
+  expect water.served within 5min
+"""
+
+FEATURE = """Feature: The floor
+  Background:
+    Given the time is "2026-03-02T19:00:00"
+
+  Scenario: Greeted in time
+    Given the project policies
+    When these events happen:
+      | time | type          | table |
+      | +0s  | guest.arrived | t-1   |
+      | +40s | staff.greeted | t-1   |
+    Then there are no violations
+
+  Scenario: Greeted late
+    Given the policy "shop.greet" from "policies/"
+    When these events happen:
+      | time  | type          | table |
+      | +0s   | guest.arrived | t-1   |
+      | +2min | staff.greeted | t-1   |
+    Then there is 1 violation
+
+  Scenario: Water in time
+    Given the policy "shop.water" from "policies/"
+    When these events happen:
+      | time  | type         | table |
+      | +0s   | guest.seated | t-1   |
+      | +3min | water.served | t-1   |
+    Then there are no violations
+
+  Scenario: An inline policy of the same id is not the project's
+    Given the policy:
+      \"\"\"
+      policy shop.wording "Never 'no problem'"
+        forbid staff.said where text contains "no problem"
+      \"\"\"
+    When these events happen:
+      | time | type       | text       |
+      | +0s  | staff.said | no problem |
+    Then there is 1 violation
+"""
+
+
+def _test(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "cxrules", "test", *args],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_coverage_names_the_policies_no_scenario_breaches_or_audits(tmp_path: Path) -> None:
+    (tmp_path / "policies").mkdir()
+    (tmp_path / "policies" / "shop.cxr").write_text(POLICIES, "utf-8")
+    (tmp_path / "features").mkdir()
+    (tmp_path / "features" / "floor.feature").write_text(FEATURE, "utf-8")
+    done = _test(tmp_path, "--coverage", "--engine", "python")
+    assert done.returncode == 0, done.stdout + done.stderr
+    rows = done.stdout.splitlines()
+    start = rows.index(next(r for r in rows if r.startswith("cxrules coverage of policies")))
+    # shop.greet: audited by "Greeted in time" (kept; the project policies also load the two
+    # others, which it never triggers) and "Greeted late" (breached); shop.water: kept once;
+    # shop.wording: only the inline policy of that id breaches it, which is not the project's
+    assert rows[start : start + 5] == [  # in the order of their ids
+        "cxrules coverage of policies: 2 of 3 policies audited by a scenario, 1 shown breached",
+        "policy        scenarios  breached  kept",
+        "shop.greet            2         1     1",
+        "shop.water            1         0     1  never breached: no scenario shows what breaks it",
+        "shop.wording          0         0     0  no scenario audits it",
+    ]
+
+
+def test_without_coverage_there_is_no_summary(tmp_path: Path) -> None:
+    (tmp_path / "policies").mkdir()
+    (tmp_path / "policies" / "shop.cxr").write_text(POLICIES, "utf-8")
+    (tmp_path / "features").mkdir()
+    (tmp_path / "features" / "floor.feature").write_text(FEATURE, "utf-8")
+    done = _test(tmp_path, "--engine", "python")
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "4 passed" in done.stdout
+    assert "cxrules coverage" not in done.stdout
