@@ -163,3 +163,12 @@ Feature: Field service and couriers (seeds 001 and 003)
       | policy                    | kind      | scope | start | end   | severity |
       | field.courier-keeps-place | forbidden |       | +1min | +1min | medium   |
     And policy "field.courier-keeps-place" has 2 satisfied, 1 violated and 0 pending
+
+  Scenario: A meeting place the customer moves, and one moved by nobody named, is no breach
+    Given the policy "field.courier-keeps-place" from "policies/"
+    When these events happen:
+      | time  | type                      | appointment | changed_by |
+      | +0s   | appointment.place_changed | a-1         | customer   |
+      | +5min | appointment.place_changed | a-1         |            |
+    Then there are no violations
+    And policy "field.courier-keeps-place" has 2 satisfied, 0 violated and 0 pending
