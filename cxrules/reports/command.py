@@ -140,22 +140,40 @@ def _explanations(
 
     if not paths:
         return {}
-    overrides = {name: str(value) for name, value in parameters.items()}
+    overrides = {name: _as_set(value) for name, value in parameters.items()}
     loaded = load_policies(list(paths), overrides)
     policy_set = loaded.policy_set
+    shown = ", ".join(paths)
     if policy_set is None:
         click.echo(
-            f"cxrules report: warning: the policies ({', '.join(paths)}) do not load (cxrules "
-            "check says why); the page has no explanations",
+            f"cxrules report: warning: the policies ({shown}) do not load with the report's "
+            "parameters (cxrules check says why); the page has no explanations",
             err=True,
         )
         return {}
     if policy_set.revision != revision:
         click.echo(
-            f"cxrules report: warning: the policies ({', '.join(paths)}) are not those the report "
+            f"cxrules report: warning: the policies ({shown}) are not those the report "
             f"was audited against (revision {policy_set.revision[:12]}, the report's "
             f"{revision[:12]}); the page has no explanations",
             err=True,
         )
         return {}
+    if policy_set.parameters != parameters:
+        click.echo(
+            f"cxrules report: warning: the report's parameters cannot be set on the policies "
+            f"({shown}) as they were; the page has no explanations",
+            err=True,
+        )
+        return {}
     return {p.id: explain_policy(p, policy_set.calendars) for p in policy_set.policies}
+
+
+def _as_set(value: object) -> str:
+    """A parameter as the report writes it (the value's text in the policy language: a text in
+    quotes) as `--set` takes it (a text bare). `_explanations` checks the policies then have
+    the report's parameters exactly, so a value this reads otherwise is never explained."""
+    text = str(value)
+    if len(text) >= 2 and text[0] == text[-1] == '"':
+        return text[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+    return text

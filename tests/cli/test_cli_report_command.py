@@ -106,3 +106,27 @@ def test_what_cannot_be_rendered_is_said_with_its_exit_code(
     assert said in result.output
     assert "Traceback" not in result.output
     assert (audited / "audit.json").read_text("utf-8").startswith("{")
+
+
+def test_the_page_explains_with_the_parameters_the_audit_had(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # the explanation quotes the parameters' values; --set changed them for the audit, and the
+    # report, which writes a text in quotes, gives them back as --set took them
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "p.cxr").write_text(
+        'param word = "no problem" "The forbidden words"\n'
+        'param wait = 1min "The longest wait"\n'
+        + POLICY.replace('"no problem"', "word").replace("within 1min", "within wait"),
+        "utf-8",
+    )
+    (tmp_path / "log.jsonl").write_text(LOG, "utf-8")
+    audit = ["audit", "--policies", "p.cxr", "--log", "log.jsonl", "--set", "wait=3min"]
+    audit += ["--set", 'word=say "no problem"']
+    assert _run(*audit, "-o", "audit.html")[0] == 0  # nobody says it, the greeting is in time
+    assert _run(*audit, "-o", "audit.json")[0] == 0
+    code, _, said = _run("report", "audit.json", "-o", "page.html", "--policies", "p.cxr")
+    assert code == 0 and "warning" not in said
+    page = (tmp_path / "page.html").read_text("utf-8")
+    assert page == (tmp_path / "audit.html").read_text("utf-8")
+    assert "must greet within 3min" in page
