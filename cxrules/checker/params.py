@@ -8,6 +8,7 @@ from typing import Literal
 
 from cxrules.checker.shared import MAX_BUSINESS, MAX_DAYS, MAX_DIGITS, whole_days_hint
 from cxrules.language import ast
+from cxrules.language.fmt import quote
 from cxrules.language.literals import SHORT_UNITS, UNIT_WORDS
 from cxrules.time.format import DurationTextError, parse_duration_text
 from cxrules.time.text import parse_clock, parse_date
@@ -98,7 +99,7 @@ def parse_override(param: ast.ParamDef, text: str) -> ast.LiteralExpr | ast.Dura
             "delete it: a text given here is taken as it is, and holds no control character "
             "but a tab",
         )
-    return ast.LiteralExpr(span=span, value=text, type="string", text=f'"{text}"')
+    return ast.LiteralExpr(span=span, value=text, type="string", text=quote(text))
 
 
 #: Business time as the language writes it: '12 business hours', '2 business days on desk'.

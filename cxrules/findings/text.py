@@ -14,6 +14,7 @@ from functools import lru_cache
 from typing import Any
 
 from cxrules.ir.text import number
+from cxrules.language.fmt import quote
 from cxrules.time.instants import from_us
 from cxrules.time.zones import zone as zone_info
 
@@ -115,7 +116,7 @@ def value_text(v: Any, times: Times) -> str:
     if isinstance(v, datetime):
         return times(v)
     if isinstance(v, str):
-        return '"' + v + '"'
+        return quote(v)
     if isinstance(v, bool):
         return "true" if v else "false"
     if isinstance(v, int | float):

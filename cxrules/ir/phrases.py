@@ -18,6 +18,7 @@ from typing import Any, Literal
 from cxrules import ir
 from cxrules.diagnostics import unmarked
 from cxrules.ir.text import number, ordinal, percent
+from cxrules.language.fmt import quote
 
 # --------------------------------------------------------------------------- pieces
 
@@ -483,7 +484,7 @@ def _lit(e: ir.Lit) -> Phrase:
         m, s = divmod(rest, 60)
         return [f"{h:02d}:{m:02d}" + (f":{s:02d}" if s else "")]
     if e.type == "string":
-        return [Code('"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"')]
+        return [Code(quote(str(v)))]
     if e.type == "date":
         return [str(v)]
     if e.type == "bool":

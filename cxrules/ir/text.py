@@ -3,13 +3,12 @@ durations, numbers and percentages — for sentences, explanations and messages.
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Sequence
 from typing import Any
 
 from cxrules import ir
-from cxrules.language.fmt import PRECEDENCE
+from cxrules.language.fmt import PRECEDENCE, quote
 from cxrules.time.format import format_duration
 
 
@@ -169,7 +168,7 @@ def _lit_text(e: ir.Lit) -> str:
     if e.type == "date":  # as the language writes a date: 2026-12-31, not a text
         return str(v)
     if e.type == "string":
-        return '"' + str(v).replace('"', '\\"') + '"'
+        return quote(str(v))
     if e.type == "bool":
         return "true" if v else "false"
     if v is None:
@@ -321,7 +320,7 @@ def key_text(v: str) -> str:
     """
     if v and v == v.strip() and v.isprintable():
         return v
-    return json.dumps(v, ensure_ascii=False)
+    return quote(v)
 
 
 def part_text(v: str) -> str:
@@ -333,7 +332,7 @@ def part_text(v: str) -> str:
     ['c-1', 'Payment/Late', '"Payment, late"', '"FATURA "']
     """
     shown = key_text(v)
-    return json.dumps(v, ensure_ascii=False) if shown == v and "," in v else shown
+    return quote(v) if shown == v and "," in v else shown
 
 
 def scope_words(keys: Sequence[str], values: Sequence[str], between: str = " ") -> str:

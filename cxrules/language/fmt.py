@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -56,15 +57,16 @@ def _keywords() -> set[str]:
 
 
 def quote(text: str) -> str:
-    """A string literal for any text.
+    r"""A text in double quotes, as a policy writes it and as every report sentence, hint and
+    header quotes a text (a parameter's value, a literal of a condition, a value read from the
+    log): a quote, a backslash, a line break and a tab escaped as the language reads them back
+    (`\"`, `\\`, `\n`, `\t`), any other control character as JSON writes it (`\u0007`: no
+    policy text holds one, a log value may), other characters as they are.
 
-    >>> print(quote('say "hi"'))
-    "say \\"hi\\""
+    >>> print(quote('say "hi" C:\\x'), quote("a\tb\nc"), quote("\x07 ş"))
+    "say \"hi\" C:\\x" "a\tb\nc" "\u0007 ş"
     """
-    escaped = (
-        text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n").replace("\t", "\\t")
-    )
-    return f'"{escaped}"'
+    return json.dumps(text, ensure_ascii=False)
 
 
 def name_part(part: str, alone: bool) -> str:

@@ -18,6 +18,7 @@ from pathlib import PurePosixPath, PureWindowsPath
 from typing import TYPE_CHECKING, Any
 
 from cxrules.ir.text import figure, measured, scope_words
+from cxrules.language.fmt import quote
 from cxrules.reports.model import (
     SEVERITY_ORDER,
     MetricValue,
@@ -532,7 +533,8 @@ def visible(text: str) -> str:
 #: length; JSON, CSV and JUnit keep every value whole.
 LONG_VALUE = 100
 CLIPPED_TO = 80
-_QUOTED = re.compile(r'"([^"]*)"')
+#: A quoted text of a sentence, its escapes included (`quote`: `"say \\"hi\\""`).
+_QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
 _UNBROKEN = re.compile(rf"\S{{{LONG_VALUE + 1},}}")
 
 
@@ -553,7 +555,7 @@ def clip_values(text: str, values: Iterable[Any] = ()) -> str:
         return text
     for value in sorted(_long_texts(values), key=len, reverse=True):
         shown = f"{value[:CLIPPED_TO]}…"
-        text = text.replace(f'"{value}"', f'"{shown}" ({len(value):,} characters)')
+        text = text.replace(quote(value), f"{quote(shown)} ({len(value):,} characters)")
         text = text.replace(value, f"{shown} ({len(value):,} characters)")
     text = _QUOTED.sub(_clip_quoted, text)
     return _UNBROKEN.sub(lambda m: f"{m[0][:CLIPPED_TO]}… ({len(m[0]):,} characters)", text)
@@ -576,10 +578,13 @@ def clip_tree(value: Any) -> Any:
 
 
 def _clip_quoted(match: re.Match[str]) -> str:
-    value = match[1]
-    if len(value) <= LONG_VALUE:
+    try:  # the text the quotes hold, its escapes read (a sentence quotes as `quote` does)
+        value = json.loads(match[0])
+    except ValueError:
+        value = match[1]
+    if not isinstance(value, str) or len(value) <= LONG_VALUE:
         return match[0]
-    return f'"{value[:CLIPPED_TO]}…" ({len(value):,} characters)'
+    return f"{quote(value[:CLIPPED_TO] + '…')} ({len(value):,} characters)"
 
 
 def _long_texts(values: Iterable[Any]) -> set[str]:
