@@ -102,15 +102,16 @@ def parse_override(param: ast.ParamDef, text: str) -> ast.LiteralExpr | ast.Dura
     return ast.LiteralExpr(span=span, value=text, type="string", text=quote(text))
 
 
-#: Business time as the language writes it: '12 business hours', '2 business days on desk'.
-_BUSINESS = re.compile(r"(\d+(?:\.\d+)?)\s+business\s+(hours?|days?)(?:\s+on\s+(\w+))?")
+#: Business time as the language writes it: '12 business hours', '2 business days on desk',
+#: '30 business minutes'.
+_BUSINESS = re.compile(r"(\d+(?:\.\d+)?)\s+business\s+(hours?|minutes?|days?)(?:\s+on\s+(\w+))?")
 _BUSINESS_WORD = re.compile(r"\bbusiness\b", re.IGNORECASE)
 
 
 def _business(param: ast.ParamDef, default: ast.DurationExpr, text: str) -> ast.DurationExpr:
     """`text` as business time for a parameter declared in business time: a number of business
-    hours or days, counted on the same calendar as the parameter's (its `on` calendar, else the
-    calendar of each policy that uses it); hours may become days and back.
+    minutes, hours or days, counted on the same calendar as the parameter's (its `on` calendar,
+    else the calendar of each policy that uses it); hours may become days or minutes and back.
 
     >>> from cxrules.source import Span
     >>> s = Span(file="f", line=1, column=1, end_line=1, end_column=2)
@@ -130,6 +131,8 @@ def _business(param: ast.ParamDef, default: ast.DurationExpr, text: str) -> ast.
         if seconds is not None:
             days = re.search(r"(d|days?)$", text.strip()) is not None
             same = f"{seconds / 86_400:g} business days" if days else None
+            if same is None and re.search(r"(min|minutes?)$", text.strip()) is not None:
+                same = f"{seconds / 60:g} business minutes"
             if same is None and re.search(r"(w|weeks?)$", text.strip()) is None:
                 same = f"{seconds / 3600:g} business hours"
             raise ParamError(
@@ -141,7 +144,9 @@ def _business(param: ast.ParamDef, default: ast.DurationExpr, text: str) -> ast.
         spelt = _BUSINESS.fullmatch(" ".join(text.lower().split()))
         raise ParamError(
             "not business time as a policy writes it",
-            f"write {spelt[0]}" if spelt else "e.g. 12 business hours, 2 business days",
+            f"write {spelt[0]}"
+            if spelt
+            else "e.g. 12 business hours, 2 business days, 30 business minutes",
         )
     number, unit_word, named = match[1], match[2], match[3]
     if named is not None and named != calendar:
@@ -150,7 +155,8 @@ def _business(param: ast.ParamDef, default: ast.DurationExpr, text: str) -> ast.
             f"the calendar stays the parameter's: {name} counts {counted}",
             f"write {number} business {unit_word} (a calendar of its own is the policy's to name)",
         )
-    unit: Literal["d", "h"] = "d" if unit_word.startswith("day") else "h"
+    units: dict[str, Literal["d", "h", "min"]] = {"d": "d", "h": "h", "m": "min"}
+    unit = units[unit_word[0]]
     amount = float(number)
     if sum(ch.isdigit() for ch in number) > MAX_DIGITS or amount > MAX_BUSINESS[unit]:
         raise ParamError(

@@ -17,7 +17,7 @@ from cxrules.time.zones import zone as lookup
 #: The limits of values written in a policy (docs/language.md, "Limits").
 MAX_DIGITS = 100
 MAX_DAYS = 1_000_000
-MAX_BUSINESS = {"d": 1_000, "h": 10_000}
+MAX_BUSINESS = {"d": 1_000, "h": 10_000, "min": 600_000}
 MAX_COUNT = 1_000_000_000
 
 
@@ -101,8 +101,8 @@ def check_duration(ctx: Context, d: Any, names: PolicyNames) -> None:
     if not check_size(ctx, d):
         return
     if d.business:
-        if d.unit not in ("h", "d"):
-            ctx.err("E208", "business time is counted in hours or days", d.span)
+        if d.unit not in ("min", "h", "d"):
+            ctx.err("E208", "business time is counted in minutes, hours or days", d.span)
         calendar = d.calendar or names.calendar
         if calendar is None:
             calendars = sorted(names.shared.calendars)

@@ -402,7 +402,7 @@ class _PolicyCompiler:
         return ir.Duration(
             seconds=seconds,
             calendar=calendar,
-            unit="hours" if d.unit == "h" else "days",
+            unit="days" if d.unit == "d" else "hours",  # business minutes: opening time too
             amount=d.amount,
             text=d.text,
         )

@@ -86,7 +86,7 @@ def test_the_parameters_own_calendar_may_be_named_again(tmp_path: Path) -> None:
             "8 business hours",
             "12bh",
             "not business time as a policy writes it",
-            "e.g. 12 business hours, 2 business days",
+            "e.g. 12 business hours, 2 business days, 30 business minutes",
         ),
         (
             "2 business days",
