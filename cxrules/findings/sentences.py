@@ -327,7 +327,7 @@ def _violation_text(
         spared = f", with no {pattern_text(rule.unless)} before it" if rule.unless else ""
         return (
             f"{head} at {t(f.start)}: forbidden {pattern_text(rule.pattern)} "
-            f"at {t(f.end)} ({window_text(rule.window)}){spared}"
+            f"at {t(f.end)} ({_forbid_window_text(rule.window)}){spared}"
         ), {}
     if isinstance(rule, ir.RateLimit):
         label = scope_label(policy, f.scope)
@@ -712,11 +712,33 @@ def pending_text(policy: ir.Policy, p: Pending, zone: str) -> str:
             f"({_deadline_text(policy, rule.window, p, t, zone)})"
         )
     if isinstance(rule, ir.ForbidAfter):
+        if _endless(rule.window):
+            # never satisfied, so open at every horizon: not an obligation with a deadline to
+            # chase, but a ban kept so far ('no marketing.sent after it so far'); the sentence
+            # names its deadline, so that renderings do not add '(no deadline)' again
+            return (
+                f"{head}: no {pattern_text(rule.pattern)} {_forbid_window_text(rule.window)} "
+                "so far (a ban with no end: no deadline, open at every horizon)"
+            )
         return (
             f"{head}: no {pattern_text(rule.pattern)} allowed {window_text(rule.window)} "
             f"({_deadline_text(policy, rule.window, p, t, zone)})"
         )
     raise ValueError(f"no pending sentence for a {rule.kind} rule")
+
+
+def _endless(w: ir.Window) -> bool:
+    """Whether a window has no end (`forbid B after`, `at least 1d after`)."""
+    return w.max is None and w.deadline is None
+
+
+def _forbid_window_text(w: ir.Window) -> str:
+    """A `forbid` window in words, one with no end said after what: 'after it', 'at least 1d
+    after it' (its 'at any time' would read as a ban before the trigger too)."""
+    if not _endless(w):
+        return window_text(w)
+    text = window_text(w)
+    return "after it" if text == "at any time" else f"{text} it"
 
 
 def _deadline_text(policy: ir.Policy, w: ir.Window, p: Pending, t: Times, zone: str) -> str:
