@@ -338,6 +338,8 @@ def _arithmetic(op: str, a: V, b: V, f: Frame, bind: bool = True) -> V:
         elif op == "*":
             sql = f"({x} * {y})"
         else:
+            # the DOUBLEs' quotient: of two ints beyond 2**53 it may differ from python's exact
+            # quotient in its last bit (docs/semantics.md, a known difference)
             sql = f"CASE WHEN {y} = 0 THEN NULL ELSE {x} / {y} END"
         both_int = all_of(a.is_kind(INT), b.is_kind(INT))
         kinds = frozenset({FLOAT}) if op == "/" else frozenset({INT, FLOAT})
