@@ -364,6 +364,8 @@ class _Explainer:
         text = duration(d)
         if d is None or d.calendar is None:
             return text
+        # '2 business hours on desk' names its calendar as written: named once, as the others
+        text = text.removesuffix(f" on {d.calendar}")
         return text + " of " + plain(self.calendar(d.calendar))
 
     def calendar(self, name: str | None) -> Phrase:

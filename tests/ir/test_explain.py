@@ -56,6 +56,14 @@ CASES = {
         '"waiting on customer" holds from when a followup.awaiting_customer event occurs until '
         "a followup.customer_replied event occurs.",
     ),
+    "business minutes on a named calendar, named once": (
+        CALENDAR,
+        "  per complaint\n  when complaint.filed\n"
+        "  expect complaint.answered within 90 business minutes on support_tr\n",
+        "For each complaint: when a complaint is filed, it must be answered within 90 business "
+        "minutes of the support_tr calendar (Mon–Fri 09:00–18:00, Sat 10:00–14:00, "
+        "Europe/Istanbul, public holidays in Turkey).",
+    ),
     # ---------------------------------------------------------------- responses
     "response with unless, 'it' for the scope's entity": (
         "",
