@@ -75,8 +75,11 @@ def render_markdown(
         f"accepted {totals['accepted']:,}, rejected {totals['rejected']:,}, "
         f"duplicates {totals['duplicates']:,}, events {totals['events']:,}",
         f"- Time span: {md(span[0])} to {md(span[1])}" if span else "- Time span: no events",
-        "",
     ]
+    if report.parameters:  # the values in force, `--set` included: a what-if run says so
+        values = ", ".join(f"{k}={report.parameters[k]}" for k in sorted(report.parameters))
+        out.append(f"- Parameters: {md(values)}")
+    out.append("")
     if report.policies:
         out += [
             # cancelled too: without it 4 activations read 3 satisfied, 0 violated, 0 pending

@@ -163,3 +163,16 @@ def test_counts_have_thousands_separators(thousands: Report) -> None:
     assert "- … and 997 more" in lines
     assert "**Open obligations:** 1,200 (0 at risk)" in lines
     assert lines[-1].startswith("**Rejected records:** 1,800 (by code: 1,500 × E402 (record")
+
+
+def test_the_parameters_in_force_are_listed(report: Report) -> None:
+    # hunt59: the text and HTML reports named them, a pull-request comment of a what-if run
+    # (`--set`) did not; Markdown's special characters are escaped in a text value
+    lines = render_markdown(report).splitlines()
+    assert "- Parameters: grace=30s, max\\_wait=3min" in lines
+    quoted = report.model_copy(update={"parameters": {"tag": '"a_b\\\\c"'}})
+    assert '- Parameters: tag="a\\_b\\\\\\\\c"' in render_markdown(quoted).splitlines()
+    assert not any(
+        line.startswith("- Parameters")
+        for line in render_markdown(report.model_copy(update={"parameters": {}})).splitlines()
+    )
