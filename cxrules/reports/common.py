@@ -533,8 +533,11 @@ def visible(text: str) -> str:
 #: length; JSON, CSV and JUnit keep every value whole.
 LONG_VALUE = 100
 CLIPPED_TO = 80
-#: A quoted text of a sentence, its escapes included (`quote`: `"say \\"hi\\""`).
-_QUOTED = re.compile(r'"((?:[^"\\]|\\.)*)"')
+#: A text the sentence quotes ('text = "…"', '["a", "b"]', `quote`'s escapes included: '"say
+#: \\"hi\\""'): its opening quote starts a word and its closing quote ends one, so that two
+#: quotes inside values ('product 27" monitor … (model: P2723DE 27")') never pair up and clip
+#: the words of the sentence between them.
+_QUOTED = re.compile(r'(?<![^\s(\[{=,:])"((?:[^"\\]|\\.)*)"(?![^\s)\]},;:.])')
 _UNBROKEN = re.compile(rf"\S{{{LONG_VALUE + 1},}}")
 
 
@@ -550,6 +553,9 @@ def clip_values(text: str, values: Iterable[Any] = ()) -> str:
     'b a b a b … (119 characters) at 10'
     >>> clip_values('text = "no problem" at 10:00', ["no problem"])
     'text = "no problem" at 10:00'
+    >>> inch = 'of product 27" monitor at 10:00:00+00:00: ' + "w" * 90 + ' (model: P2723DE 27")'
+    >>> clip_values(inch) == inch
+    True
     """
     if len(text) <= LONG_VALUE:
         return text

@@ -6,6 +6,7 @@ all 5,000 characters in the sentence)."""
 from __future__ import annotations
 
 import csv
+import html
 import io
 import json
 from pathlib import Path
@@ -83,3 +84,37 @@ def test_html_clips_a_long_event_id(tmp_path: Path, audit_engine: str) -> None:
     assert "<code>e" + "z" * 79 + "… (3,001 characters)</code> at <code>" in page
     whole = CliRunner().invoke(main, [*args, "--engine", audit_engine, "--format", "json"])
     assert json.loads(whole.stdout)["violations"][0]["evidence"][0]["id"] == long_id
+
+
+def test_quotes_inside_two_values_do_not_clip_the_sentence_between(
+    tmp_path: Path, audit_engine: str
+) -> None:
+    """The inch mark of a scope value ('27" monitor') and of a reported value ('P2723DE 27"')
+    were read as the two quotes of one 123-character text, and the sentence between them was
+    clipped: '… no return.approved within 2d (deadline 20…" (123 characters))', the deadline and
+    the model gone (hunt60). Only a quote that opens a word and one that closes a word pair."""
+    (tmp_path / "p.cxr").write_text(
+        'policy shop.returns "Returns are approved within 2 days"\n'
+        "  severity high\n  per product\n  when return.requested\n"
+        "  expect return.approved within 2d\n  report model = model\n",
+        "utf-8",
+    )
+    log = [
+        {"time": "2026-03-02T10:00:00Z", "type": "return.requested", "product": '27" monitor'},
+        {"time": "2026-03-05T10:00:00Z", "type": "return.approved", "product": "mouse"},
+    ]
+    log[0]["model"] = 'P2723DE 27"'
+    (tmp_path / "log.jsonl").write_text("".join(json.dumps(e) + "\n" for e in log), "utf-8")
+    args = ["audit", "--policies", str(tmp_path / "p.cxr"), "--log", str(tmp_path / "log.jsonl")]
+    sentence = (
+        'return.requested of product 27" monitor at 2026-03-02 10:00:00+00:00: no '
+        'return.approved within 2d (deadline 2026-03-04 10:00:00+00:00) (model: P2723DE 27")'
+    )
+    for form in ("text", "markdown", "html"):
+        result = CliRunner().invoke(main, [*args, "--engine", audit_engine, "--format", form])
+        assert result.exit_code == 1, result.output
+        flat = " ".join(line.strip() for line in result.stdout.splitlines())
+        if form == "html":
+            flat = html.unescape(flat)
+        assert "characters)" not in flat, form
+        assert sentence in flat.replace("\\_", "_"), form
