@@ -252,7 +252,9 @@ def _tiles(report: Report, fail_on: str) -> str:
             f"{plural(warnings, 'metric warning')}",
         ),
         ("open obligations", f"{len(report.pending):,}", f"{at_risk:,} at risk"),
-        ("events audited", f"{totals['events']:,}", f"of {totals['read']:,} records read"),
+        # 'from', not 'of': a row may unfold into several events ('135,215 of 33,344' read as
+        # more than all of them) or into none
+        ("events audited", f"{totals['events']:,}", f"from {totals['read']:,} records read"),
         ("rejected records", f"{rejected:,}", f"{totals['duplicates']:,} duplicates dropped"),
     ]
     if nothing_audited(report):  # no event judged: no count of breaches reads as a result

@@ -545,3 +545,13 @@ def test_one_event_out_of_scope_is_said_in_the_singular(report: Report) -> None:
     many = report.policies[1].model_copy(update={"out_of_scope": 1200})
     odd = report.model_copy(update={"policies": [report.policies[0], many, *report.policies[2:]]})
     assert "(0 vacuous, 1,200 events out of scope)." in render_html(odd)
+
+
+def test_events_audited_are_counted_from_the_records_read(report: Report) -> None:
+    """The anonymous bank's rows unfold into several events each, and the tile read '135,215
+    events audited, of 33,344 records read', more than all; the events come from the records."""
+    unfolded = report.inputs[0].model_copy(update={"read": 3, "accepted": 3, "events": 12})
+    bank = report.model_copy(update={"inputs": [unfolded]})
+    page = render_html(bank)
+    tile = '<span class="muted small">events audited</span><b>12</b>'
+    assert tile + '<span class="muted small">from 3 records read</span>' in page
