@@ -363,13 +363,19 @@ def _tally_sentence(p: PolicySummary) -> str:
     counts += [f"{n:,} {name}" for name, n in (("pending", p.pending), ("cancelled", p.cancelled))
                if n]  # fmt: skip
     outside = f"{p.out_of_scope:,} event{'' if p.out_of_scope == 1 else 's'} out of scope"
-    scopes = [f"{p.vacuous:,} vacuous"] + ([outside] if p.out_of_scope else [])
-    return (
+    head = (
         f"{p.activations:,} {judged}{'' if p.activations == 1 else 's'}: {', '.join(counts)}; "
-        "compliance "
-        f"{_health(p.compliance)}. {p.scopes:,} scope{'' if p.scopes == 1 else 's'} seen "
-        f"({', '.join(scopes)})."
+        f"compliance {_health(p.compliance)}. "
     )
+    if p.metrics:  # its scopes are its values, and a vacuous one is one the table calls
+        # insufficient or not applicable: '158 scopes seen (82 vacuous)' named neither
+        more = f"; {outside}" if p.out_of_scope else ""
+        return head + (
+            f"{p.scopes:,} value{'' if p.scopes == 1 else 's'} in all, {p.vacuous:,} of them "
+            f"not judged (an empty or too small sample){more}."
+        )
+    scopes = [f"{p.vacuous:,} vacuous"] + ([outside] if p.out_of_scope else [])
+    return head + f"{p.scopes:,} scope{'' if p.scopes == 1 else 's'} seen ({', '.join(scopes)})."
 
 
 def _more(policy: PolicySummary, hidden: list[Violation]) -> str:

@@ -555,3 +555,19 @@ def test_events_audited_are_counted_from_the_records_read(report: Report) -> Non
     page = render_html(bank)
     tile = '<span class="muted small">events audited</span><b>12</b>'
     assert tile + '<span class="muted small">from 3 records read</span>' in page
+
+
+def test_a_metric_counts_its_values_not_scopes(report: Report) -> None:
+    """The anonymous bank's service level read '76 values: …; compliance 1.3%. 158 scopes seen
+    (82 vacuous).': a metric's scopes are its values, and the 82 the table below calls
+    insufficient were 'vacuous'; they are now values not judged."""
+    levels = report.policies[3].model_copy(
+        update={"scopes": 158, "vacuous": 82, "activations": 76, "out_of_scope": 1}
+    )
+    odd = report.model_copy(update={"policies": [*report.policies[:3], levels]})
+    part = section(render_html(odd), "callcenter.service-level")
+    assert (
+        "158 values in all, 82 of them not judged (an empty or too small sample); "
+        "1 event out of scope.</p>"
+    ) in part
+    assert "vacuous" not in part and "scopes seen" not in part
