@@ -431,14 +431,17 @@ def _policy_table(diff: ReportDiff) -> list[str]:
     rows = [("policy", "compliance before", "after", "change", "violated before", "after")]
     for p in diff.policies:
         change = ""
+        before = _percent(p.old_compliance, p.old_violated)
+        after = _percent(p.new_compliance, p.new_violated)
         if p.old_compliance is not None and p.new_compliance is not None:
-            points = (p.new_compliance - p.old_compliance) * 100
-            change = "0" if abs(points) < 0.05 else f"{points:+.1f} pts"
+            before, after, change = _compliance_change(p.old_compliance, p.new_compliance)
+            before = before if p.old_violated is not None else "absent"
+            after = after if p.new_violated is not None else "absent"
         rows.append(
             (
                 visible(p.id),
-                _percent(p.old_compliance, p.old_violated),
-                _percent(p.new_compliance, p.new_violated),
+                before,
+                after,
                 change,
                 "-" if p.old_violated is None else str(p.old_violated),
                 "-" if p.new_violated is None else str(p.new_violated),
@@ -470,6 +473,30 @@ def _cancelled(diff: ReportDiff) -> list[str]:
     if not moved:
         return []
     return [f"Cancelled obligations (by an unless event): {', '.join(moved)}"]
+
+
+def _compliance_change(old: float, new: float) -> tuple[str, str, str]:
+    """Two compliance rates and their change in points, as the table shows them: with more
+    decimals when the rates differ yet round alike, and a change written to the decimal that
+    is not zero, so the columns never read '98.5%  98.5%  +0.1 pts' or '99.95%  99.98%  0'.
+
+    >>> _compliance_change(257 / 261, 202 / 205)
+    ('98.47%', '98.54%', '+0.07 pts')
+    >>> _compliance_change(1 / 3, 0.5), _compliance_change(0.75, 0.75)
+    (('33.3%', '50.0%', '+16.7 pts'), ('75.0%', '75.0%', '0'))
+    >>> _compliance_change(2190 / 2191, 0.9998)
+    ('99.95%', '99.98%', '+0.03 pts')
+    """
+    before, after = percent(old), percent(new)
+    digits = 1
+    while before == after and old != new and digits < 4:
+        digits += 1
+        before, after = f"{old * 100:.{digits}f}%", f"{new * 100:.{digits}f}%"
+    points = (new - old) * 100
+    for places in range(digits, 5):
+        if round(points, places):
+            return before, after, f"{points:+.{places}f} pts"
+    return before, after, "0"
 
 
 def _percent(value: float | None, violated: int | None) -> str:

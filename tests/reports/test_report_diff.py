@@ -493,3 +493,25 @@ def test_a_change_of_horizon_is_said(report: Report) -> None:
     )
     same = render_diff_text(diff_reports(report, report)).splitlines()
     assert not any(line.startswith("Horizon:") for line in same)
+
+
+def test_a_change_in_compliance_reads_in_its_columns(report: Report) -> None:
+    """BPIC 2016 audited as of 15 January and as of its end: uwv.repeat-theme went from 257 of
+    261 (98.467%) to 202 of 205 (98.537%), shown '98.5%  98.5%  +0.1 pts', a change between two
+    equal figures. Rates that round alike get the decimals that tell them apart, and the change
+    is written to those decimals; a change under 0.05 points between rates shown apart
+    ('99.95%', '99.98%') is no longer '0'."""
+
+    def rated(base: Report, rates: dict[str, float]) -> Report:
+        policies = [
+            p.model_copy(update={"compliance": rates[p.id]}) if p.id in rates else p
+            for p in base.policies
+        ]
+        return base.model_copy(update={"policies": policies})
+
+    old = rated(report, {"restaurant.wording": 257 / 261, "complaints.escalate-repeat": 0.9995})
+    new = rated(report, {"restaurant.wording": 202 / 205, "complaints.escalate-repeat": 0.9998})
+    text = render_diff_text(diff_reports(old, new, "old.json", "new.json"))
+    cells = {line.split()[0]: line.split()[1:5] for line in text.splitlines() if "." in line[:30]}
+    assert cells["restaurant.wording"] == ["98.47%", "98.54%", "+0.07", "pts"]
+    assert cells["complaints.escalate-repeat"] == ["99.95%", "99.98%", "+0.03", "pts"]
