@@ -244,6 +244,10 @@ def _tiles(report: Report, fail_on: str) -> str:
     warnings = sum(1 for v in report.violations if v.kind in WARNING_KINDS)
     at_risk = sum(1 for p in report.pending if p.at_risk)
     rejected = max(report.rejected_total, len(report.rejected))
+    audited = max(0, totals["events"] - report.ignored_after_as_of)
+    later = (
+        f"; {report.ignored_after_as_of:,} after the horizon" if report.ignored_after_as_of else ""
+    )
     tiles = [
         ("policies", f"{len(report.policies):,}", f"{len(failing_policies):,} with violations"),
         (
@@ -253,8 +257,8 @@ def _tiles(report: Report, fail_on: str) -> str:
         ),
         ("open obligations", f"{len(report.pending):,}", f"{at_risk:,} at risk"),
         # 'from', not 'of': a row may unfold into several events ('135,215 of 33,344' read as
-        # more than all of them) or into none
-        ("events audited", f"{totals['events']:,}", f"from {totals['read']:,} records read"),
+        # more than all of them) or into none; those after the horizon were read, not audited
+        ("events audited", f"{audited:,}", f"from {totals['read']:,} records read{later}"),
         ("rejected records", f"{rejected:,}", f"{totals['duplicates']:,} duplicates dropped"),
     ]
     if nothing_audited(report):  # no event judged: no count of breaches reads as a result

@@ -35,8 +35,9 @@ class InputSummary(Model):
     """One log file read for the audit, with its checksum and how its records fared.
 
     `read == accepted + rejected`; `duplicates` are accepted records dropped as repeated ids
-    (counted within `accepted`, not audited); `events` is the number of events audited from it
-    (a row may yield several events, or none)."""
+    (counted within `accepted`, not audited); `events` is the number of events it gave (a row
+    may yield several events, or none), those after the horizon included (the report's
+    `ignored_after_as_of`: read, not audited)."""
 
     path: str
     sha256: str

@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import json
 import re
 import xml.etree.ElementTree as ET
 from collections.abc import Callable
 from datetime import date, timedelta
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from cxrules.cli import main
 from cxrules.reports.as_html import render_html
 from cxrules.reports.model import MetricValue, Report
 from cxrules.reports.svg import BAD_COLOR, DEADLINE_COLOR, OK_COLOR, violations_chart
@@ -571,3 +575,30 @@ def test_a_metric_counts_its_values_not_scopes(report: Report) -> None:
         "1 event out of scope.</p>"
     ) in part
     assert "vacuous" not in part and "scopes seen" not in part
+
+
+def test_events_after_the_horizon_are_not_counted_as_audited(
+    tmp_path: Path, audit_engine: str
+) -> None:
+    """BPIC 2016 audited --as-of 2016-01-15: the tile said '289 events audited' where 65 of the
+    289 events were after the horizon and not audited (the About table said so below). Here 5
+    records, one a duplicate id, 4 events, 2 of them after the horizon: 2 audited."""
+    (tmp_path / "p.cxr").write_text(
+        'policy shop.fine "Never say fine"\n  severity high\n'
+        '  forbid staff.said where text == "fine"\n',
+        "utf-8",
+    )
+    said = {"time": "2026-03-02T10:00:00Z", "type": "staff.said", "text": "fine"}
+    log = [
+        {**said, "id": "e1"},
+        {**said, "id": "e1"},
+        {**said, "id": "e2", "time": "2026-03-02T11:00:00Z"},
+        {**said, "id": "e3", "time": "2026-03-03T11:00:00Z"},
+        {**said, "id": "e4", "time": "2026-03-04T11:00:00Z"},
+    ]
+    (tmp_path / "log.jsonl").write_text("".join(json.dumps(e) + "\n" for e in log), "utf-8")
+    args = ["audit", "--policies", str(tmp_path / "p.cxr"), "--log", str(tmp_path / "log.jsonl")]
+    args += ["--engine", audit_engine, "--as-of", "2026-03-03", "--format", "html"]
+    page = CliRunner().invoke(main, args).stdout
+    tile = '<span class="muted small">events audited</span><b>2</b>'
+    assert tile + '<span class="muted small">from 5 records read; 2 after the horizon' in page
