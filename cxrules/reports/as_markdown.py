@@ -76,6 +76,9 @@ def render_markdown(
         f"duplicates {totals['duplicates']:,}, events {totals['events']:,}",
         f"- Time span: {md(span[0])} to {md(span[1])}" if span else "- Time span: no events",
     ]
+    if report.ignored_after_as_of:  # read, not audited: the text and HTML reports say so too
+        later = plural(report.ignored_after_as_of, "event")
+        out.append(f"- Not audited: {later} after {md(report.as_of or 'the horizon')}")
     if report.parameters:  # the values in force, `--set` included: a what-if run says so
         values = ", ".join(f"{k}={report.parameters[k]}" for k in sorted(report.parameters))
         out.append(f"- Parameters: {md(values)}")

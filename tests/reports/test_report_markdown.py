@@ -176,3 +176,15 @@ def test_the_parameters_in_force_are_listed(report: Report) -> None:
         line.startswith("- Parameters")
         for line in render_markdown(report.model_copy(update={"parameters": {}})).splitlines()
     )
+
+
+def test_events_after_the_horizon_are_said_not_audited(report: Report) -> None:
+    """BPIC 2016 audited --as-of 2016-01-15: the text report said 'Not audited: 65 events
+    after 2016-01-15T00:00:00+01:00' and the HTML page too; the pull-request comment read
+    'events 289' and never said that 65 of them were not audited."""
+    later = report.model_copy(update={"ignored_after_as_of": 1065})
+    lines = render_markdown(later).splitlines()
+    span = next(n for n, line in enumerate(lines) if line.startswith("- Time span: "))
+    assert lines[span + 1] == f"- Not audited: 1,065 events after {report.as_of}"
+    assert lines[span + 2] == "- Parameters: grace=30s, max\\_wait=3min"
+    assert "Not audited" not in render_markdown(report)
