@@ -314,6 +314,18 @@ def timeline(
             f"{html_text(clip(mark.label, 48))}</text>"
         )
     first, last = span_text
+    if first and last and end > start and band_w < (len(first) + len(last) + 2) * DIGIT_W:
+        # a band too narrow for its two times (a day's deadline in a span of weeks: they
+        # were written over each other) has them as one text from its start
+        both = f"{first} – {last}"
+        at, side = x(start), "start"
+        if at + len(both) * DIGIT_W > WIDTH - 2:
+            at, side = min(x(start) + band_w, WIDTH - 2.0), "end"
+        body.append(
+            f'<text x="{num(at)}" y="{axis + 22}" text-anchor="{side}" font-size="10" '
+            f'fill="#6b7280">{html_text(both)}</text>'
+        )
+        first = last = ""
     if first:
         body.append(
             f'<text x="{num(x(start))}" y="{axis + 22}" text-anchor="start" font-size="10" '

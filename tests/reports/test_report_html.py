@@ -15,7 +15,14 @@ from click.testing import CliRunner
 from cxrules.cli import main
 from cxrules.reports.as_html import render_html
 from cxrules.reports.model import MetricValue, Report
-from cxrules.reports.svg import BAD_COLOR, DEADLINE_COLOR, OK_COLOR, violations_chart
+from cxrules.reports.svg import (
+    BAD_COLOR,
+    DEADLINE_COLOR,
+    OK_COLOR,
+    Mark,
+    timeline,
+    violations_chart,
+)
 
 SVG = "{http://www.w3.org/2000/svg}"
 
@@ -602,3 +609,24 @@ def test_events_after_the_horizon_are_not_counted_as_audited(
     page = CliRunner().invoke(main, args).stdout
     tile = '<span class="muted small">events audited</span><b>2</b>'
     assert tile + '<span class="muted small">from 5 records read; 2 after the horizon' in page
+
+
+def test_a_narrow_band_has_its_two_times_as_one_label() -> None:
+    """The helpdesk's first late pickup: a window of 31h20m (2010-01-13 08:40 to 2010-01-14
+    16:00) in a timeline of 16 days was a band 49 px wide, and its start and end were written
+    over each other below it ('2010-01-2014-16:00-13 08:40'); they are now one text. A wide
+    band keeps a time at each of its ends."""
+    day = 86_400.0
+    marks = [Mark(0, "ticket.assign_seriousness", True), Mark(16 * day, "ticket.take_in_charge")]
+    times = ("2010-01-13 08:40", "2010-01-14 16:00")
+    narrow = ET.fromstring(timeline(0, day + 7.33 * 3600, marks, "v", times))
+    below = [t for t in narrow.iter(f"{SVG}text") if t.get("y") == "72"]
+    assert [(t.text, t.get("text-anchor")) for t in below] == [
+        ("2010-01-13 08:40 – 2010-01-14 16:00", "start")
+    ]
+    wide = ET.fromstring(timeline(0, 8 * day, marks, "v", times))
+    below = [t for t in wide.iter(f"{SVG}text") if t.get("y") == "72"]
+    assert [(t.text, t.get("text-anchor")) for t in below] == [
+        ("2010-01-13 08:40", "start"),
+        ("2010-01-14 16:00", "end"),
+    ]
