@@ -38,6 +38,7 @@ HEALTH_BANDS: tuple[tuple[float, str, str], ...] = (
 WIDTH = 720
 CHAR_W = 7.0  # an estimate of the width of one character of 12 px text, for label columns
 DIGIT_W = 6.5  # the width of a digit of 10 px text (DejaVu Sans: 6.36 px), for the date labels
+LABEL_W = 7.2  # the widest character of 11 px text is about this: a timeline's event labels
 
 
 def num(value: float) -> str:
@@ -303,16 +304,29 @@ def timeline(
             f'fill="{DEADLINE_COLOR}">{html_text(text)}</text>'
         )
         height = 92
-    for index, mark in enumerate(sorted(marks, key=lambda m: m.at)):
+    # each label on the row its turn prefers, else the other, else none (its dot's tooltip and
+    # the evidence table give it): six calls of a day, four in its last hours, had their labels
+    # written over each other; the trigger's label is placed first
+    taken: dict[int, list[tuple[float, float]]] = {axis - 12: [], axis - 28: []}
+    in_time = sorted(enumerate(sorted(marks, key=lambda m: m.at)), key=lambda im: not im[1].trigger)
+    for index, mark in in_time:
         cx = x(mark.at)
         color = "#111827" if mark.trigger else "#2563eb"
-        y = axis - 12 if index % 2 == 0 else axis - 28
         body.append(
             f'<circle cx="{num(cx)}" cy="{axis}" r="5" fill="{color}">'
             f"<title>{html_text(mark.label)}</title></circle>"
-            f'<text x="{num(cx)}" y="{y}" text-anchor="{anchor(cx)}" font-size="11">'
-            f"{html_text(clip(mark.label, 48))}</text>"
         )
+        text, side = clip(mark.label, 48), anchor(cx)
+        wide = len(text) * LABEL_W
+        lo, hi = (cx, cx + wide) if side == "start" else (cx - wide, cx)
+        rows = (axis - 12, axis - 28) if index % 2 == 0 else (axis - 28, axis - 12)
+        free = [y for y in rows if all(hi + 4 <= a or lo >= b + 4 for a, b in taken[y])]
+        if free:
+            taken[free[0]].append((lo, hi))
+            body.append(
+                f'<text x="{num(cx)}" y="{free[0]}" text-anchor="{side}" font-size="11">'
+                f"{html_text(text)}</text>"
+            )
     first, last = span_text
     if first and last and end > start and band_w < (len(first) + len(last) + 2) * DIGIT_W:
         # a band too narrow for its two times (a day's deadline in a span of weeks: they

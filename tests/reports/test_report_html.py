@@ -630,3 +630,21 @@ def test_a_narrow_band_has_its_two_times_as_one_label() -> None:
         ("2010-01-13 08:40", "start"),
         ("2010-01-14 16:00", "end"),
     ]
+
+
+def test_event_labels_of_a_timeline_never_overlap() -> None:
+    """The anonymous bank's repeat calls: six calls of a customer, four in the day's last hours,
+    had their labels written over each other ('call.ent…18:26:46…16:19:59'). A label goes on
+    the row its turn prefers, else on the other, else is left out (its dot keeps its tooltip);
+    the trigger's first. Three events a second apart: the trigger (third) takes the first row,
+    the first event the second row, and the second event has no label."""
+    marks = [Mark(0, "call.entered 10:00:00"), Mark(1, "call.entered 10:00:01")]
+    marks.append(Mark(2, "call.entered 10:00:02", trigger=True))
+    svg = ET.fromstring(timeline(0, 2, marks, "v", ("10:00:00", "10:00:02")))
+    labels = {t.text: t.get("y") for t in svg.iter(f"{SVG}text") if t.get("font-size") == "11"}
+    assert labels == {"call.entered 10:00:02": "38", "call.entered 10:00:00": "22"}
+    assert sorted(c.findtext(f"{SVG}title") or "" for c in svg.iter(f"{SVG}circle")) == [
+        "call.entered 10:00:00",
+        "call.entered 10:00:01",
+        "call.entered 10:00:02",
+    ]
