@@ -32,6 +32,7 @@ from cxrules.reports.common import (
     html_text,
     input_totals,
     instant,
+    is_failure,
     metric_value,
     nothing_audited,
     pending_in_order,
@@ -245,6 +246,9 @@ def _tiles(report: Report, fail_on: str) -> str:
     at_risk = sum(1 for p in report.pending if p.at_risk)
     rejected = max(report.rejected_total, len(report.rejected))
     audited = max(0, totals["events"] - report.ignored_after_as_of)
+    below = sum(
+        1 for v in report.violations if v.kind not in WARNING_KINDS and not is_failure(v, fail_on)
+    )
     later = (
         f"; {report.ignored_after_as_of:,} after the horizon" if report.ignored_after_as_of else ""
     )
@@ -253,7 +257,8 @@ def _tiles(report: Report, fail_on: str) -> str:
         (
             "violations",
             f"{len(report.violations) - warnings:,}",
-            f"{plural(warnings, 'metric warning')}",
+            # under a verdict counting those at or above --fail-on, the tile counts them all
+            (f"{below:,} below {fail_on}, " if below else "") + plural(warnings, "metric warning"),
         ),
         ("open obligations", f"{len(report.pending):,}", f"{at_risk:,} at risk"),
         # 'from', not 'of': a row may unfold into several events ('135,215 of 33,344' read as

@@ -648,3 +648,15 @@ def test_event_labels_of_a_timeline_never_overlap() -> None:
         "call.entered 10:00:01",
         "call.entered 10:00:02",
     ]
+
+
+def test_the_violations_tile_says_how_many_are_below_fail_on(report: Report) -> None:
+    """The Volvo closed problems: the verdict 'FAIL: 364 violations at or above low …; 10
+    violations below low' stood over a tile '374 violations, 0 metric warnings', a count the
+    verdict never named. The fixture has 2 high, 1 medium and 1 low violation and 1 metric
+    warning: with fail_on high, 2 are below it."""
+    page = render_html(report, fail_on="high")
+    tile = '<span class="muted small">violations</span><b>4</b>'
+    assert tile + '<span class="muted small">2 below high, 1 metric warning</span>' in page
+    page = render_html(report)
+    assert tile + '<span class="muted small">1 metric warning</span>' in page
