@@ -18,6 +18,7 @@ import re
 import xml.etree.ElementTree as ET
 from collections.abc import Sequence
 
+from cxrules.diagnostics import CODES
 from cxrules.reports.common import (
     WARNING_KINDS,
     check_severity,
@@ -28,6 +29,7 @@ from cxrules.reports.common import (
     pending_in_order,
     plural,
     ranked_policies,
+    rejected_by_code,
     severity_counts,
     violations_by_policy,
     visible,
@@ -134,6 +136,9 @@ def render_junit(report: Report, fail_on: str = "low", strict: Sequence[str] = (
     ranked = sorted(zip(report.policies, cases, strict=True), key=lambda pc: order[pc[0].id])
     suite.extend(errors)
     suite.extend(case for _, case in ranked)
+    read = _read_lines(report)
+    if read:  # after the test cases, as JUnit's schema orders a suite's children
+        ET.SubElement(suite, "system-out").text = xml_text("\n".join(read))
     ET.indent(root, space="  ")
     body = ET.tostring(root, encoding="unicode", short_empty_elements=True)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + body + "\n"
@@ -185,6 +190,30 @@ def _testcase(
     if out:
         ET.SubElement(case, "system-out").text = xml_text("\n".join(out))
     return case
+
+
+def _read_lines(report: Report) -> list[str]:
+    """What the log gave that no test case tells: its rejected records (the verdict counts them:
+    '…; 2 rejected records'), by code and the first `MAX_LISTED`, and the events after the
+    horizon, read and not audited."""
+    out = []
+    total = max(report.rejected_total, len(report.rejected))
+    if total:
+        codes = ", ".join(
+            f"{n:,} × {code} ({CODES.get(code, 'unknown code')})"
+            for code, n in rejected_by_code(report)
+        )
+        out.append(f"{plural(total, 'rejected record')}: {codes}")
+        out += [
+            visible(f"{r.file}:{r.line} {r.code} {r.reason}") for r in report.rejected[:MAX_LISTED]
+        ]
+        if total > min(len(report.rejected), MAX_LISTED):
+            listed = min(len(report.rejected), MAX_LISTED)
+            out.append(f"… and {plural(total - listed, 'more rejected record')}")
+    if report.ignored_after_as_of:
+        later = plural(report.ignored_after_as_of, "event")
+        out.append(f"Not audited: {later} after {report.as_of}")
+    return out
 
 
 def _listed(lines: list[str], what: str) -> list[str]:

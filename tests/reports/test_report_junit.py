@@ -243,3 +243,39 @@ def test_a_failure_lists_a_hundred_violations_and_counts_the_rest(report: Report
     assert len(out) == 101
     assert out[99] == "metric warning: warn 99"
     assert out[100] == "… and 20 more metric warnings (the JSON report lists every one)"
+
+
+def test_rejected_records_and_later_events_are_in_the_suite_output(report: Report) -> None:
+    """The verdict ends '…; 3 rejected records' and the JUnit file had no trace of them (only
+    --strict made them an error): a CI view showed the policies' results and nothing of what
+    the log lost. The suite's system-out now says how many, by code, and lists them; and how
+    many events came after the horizon."""
+    (suite,) = parse(report).findall("testsuite")
+    assert suite[-1].tag == "system-out"  # after the test cases
+    assert (suite[-1].text or "").splitlines() == [
+        "3 rejected records: 2 × E404 (time cannot be parsed), "
+        "1 × E402 (record does not parse in the format of its log)",
+        "logs/visits.jsonl:4 E404 time cannot be parsed: '2026-13-02'",
+        "logs/visits.jsonl:9 E402 record is not valid JSON: missing ','",
+        "logs/calls.csv:3 E404 time is empty",
+    ]
+    capped = report.model_copy(
+        update={
+            "rejected_total": 1800,
+            "rejected_by_code": {"E402": 1500, "E404": 300},
+            "ignored_after_as_of": 2,
+        }
+    )
+    (suite,) = parse(capped).findall("testsuite")
+    lines = (suite[-1].text or "").splitlines()
+    assert lines[0] == (
+        "1,800 rejected records: 1,500 × E402 (record does not parse in the format of its log), "
+        "300 × E404 (time cannot be parsed)"
+    )
+    assert lines[4:] == [
+        "… and 1,797 more rejected records",
+        f"Not audited: 2 events after {report.as_of}",
+    ]
+    clean = report.model_copy(update={"rejected": [], "rejected_total": 0})
+    (suite,) = parse(clean).findall("testsuite")
+    assert suite[-1].tag == "testcase"
