@@ -325,17 +325,26 @@ def plural(count: int, singular: str, plural_form: str | None = None) -> str:
     return f"{count:,} {plural_form or singular + 's'}"
 
 
+#: The edges of the health bands a compliance rate is coloured by (95% or more, 80% to 95%,
+#: under 80%: `svg.HEALTH_BANDS`).
+HEALTH_EDGES = (0.80, 0.95)
+
+
 def percent(value: float | None) -> str:
-    """A fraction as a percentage, '–' when there is none; the one rounding of sentences and
-    tables (`cxrules.ir.text.measured`): never rounded onto 100% or 0%, so 2190 of 2191 is
-    '99.95%' and a policy with a breach never reads as fully compliant.
+    """A compliance rate as a percentage, '–' when there is none; the one rounding of sentences
+    and tables (`cxrules.ir.text.measured`): never rounded onto 100% or 0%, so 2190 of 2191 is
+    '99.95%' and a policy with a breach never reads as fully compliant, nor onto the edge of a
+    health band it does not reach: 9,232 of 11,544 (79.97%) read '80.0%' in the red of 'under
+    80%'.
 
     >>> percent(0.8333), percent(1.0), percent(None), percent(0.99954), percent(0.0004)
     ('83.3%', '100.0%', '–', '99.95%', '0.04%')
+    >>> percent(9232 / 11544), percent(0.9496), percent(0.8), percent(0.95)
+    ('79.97%', '94.96%', '80.0%', '95.0%')
     """
     if value is None:
         return "–"
-    return measured(value)
+    return measured(value, HEALTH_EDGES)
 
 
 def metric_value(value: MetricValue) -> str:

@@ -13,7 +13,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from cxrules.reports.common import SEVERITIES_DESC, html_text, percent
+from cxrules.reports.common import HEALTH_EDGES, SEVERITIES_DESC, html_text, percent
 
 SEVERITY_COLOR: dict[str, str] = {
     "critical": "#7f1d1d",
@@ -31,8 +31,8 @@ DEADLINE_COLOR = "#7c3aed"
 #: Health of a compliance rate: (lowest rate of the band, colour, legend), best band first.
 #: A policy's bar says how compliant it is; its severity is shown beside it, not by the colour.
 HEALTH_BANDS: tuple[tuple[float, str, str], ...] = (
-    (0.95, OK_COLOR, "95% or more"),
-    (0.80, WARN_COLOR, "80% to 95%"),
+    (HEALTH_EDGES[1], OK_COLOR, "95% or more"),
+    (HEALTH_EDGES[0], WARN_COLOR, "80% to 95%"),
     (0.0, BAD_COLOR, "under 80%"),
 )
 WIDTH = 720

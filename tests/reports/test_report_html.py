@@ -660,3 +660,14 @@ def test_the_violations_tile_says_how_many_are_below_fail_on(report: Report) -> 
     assert tile + '<span class="muted small">2 below high, 1 metric warning</span>' in page
     page = render_html(report)
     assert tile + '<span class="muted small">1 metric warning</span>' in page
+
+
+def test_a_rate_under_a_health_band_is_never_rounded_onto_its_edge(report: Report) -> None:
+    """Volvo's incidents: vinst.queue-pickup, 9,232 of 11,544 (79.97%), read '80.0%' in the
+    policy table and on its bar, in the red that the legend calls 'under 80%'."""
+    pickup = report.policies[0].model_copy(update={"compliance": 9232 / 11544})
+    page = render_html(report.model_copy(update={"policies": [pickup, *report.policies[1:]]}))
+    assert f'<span class="pct" style="color:{BAD_COLOR}">79.97%</span>' in page
+    bars = chart(page, "Compliance per policy")
+    titles = [t.text for t in bars.iter(f"{SVG}title")]
+    assert f"{pickup.id}: 79.97%" in titles and f"{pickup.id}: 80.0%" not in titles
