@@ -425,7 +425,8 @@ def _metric_part(policy: PolicySummary) -> str:
         for m in policy.metrics
     ]
     head = ["metric", "group", "bucket", "value", "n", "threshold", "warning", "status"]
-    table = _table(head, rows, numeric={3, 4})
+    # short words on one line: a long group value took the width and split 'violate|d'
+    table = _table(head, rows, numeric={3, 4}, nowrap={0, 2, 5, 6, 7})
     single = " one" if figures.count("<figure>") == 1 else ""
     return (
         f'<h4>Trend</h4><div class="trends{single}">{figures}</div>'

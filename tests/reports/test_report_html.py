@@ -311,7 +311,7 @@ def test_content(report: Report) -> None:
     assert "4 activations: 1 satisfied, 2 violated" not in text  # octopus has 3 activations
     assert "3 activations: 1 satisfied, 2 violated; compliance" in text
     # the metric table says when a value warns ('warn below 85%'), not the level it keeps
-    assert "<th>warning</th>" in text and "<td>warns below 85%</td>" in text
+    assert "<th>warning</th>" in text and ">warns below 85%</td>" in text
     assert "&gt;= 85%" not in text
 
 
@@ -671,3 +671,22 @@ def test_a_rate_under_a_health_band_is_never_rounded_onto_its_edge(report: Repor
     bars = chart(page, "Compliance per policy")
     titles = [t.text for t in bars.iter(f"{SVG}title")]
     assert f"{pickup.id}: 79.97%" in titles and f"{pickup.id}: 80.0%" not in titles
+
+
+def test_the_short_words_of_the_metric_table_stay_whole(report: Report) -> None:
+    """A metric grouped by a long value (a queue of 3,000 characters, clipped to 80 and its
+    length) took the table's width and every cell could wrap anywhere: 'abandonme|nt',
+    'violate|d'. The metric, bucket, threshold, warning and status stay on one line; the group
+    wraps."""
+    part = section(render_html(report), "callcenter.service-level")
+    table = part[part.index("All 3 metric values") :]
+    row = table[
+        table.index("<tbody><tr>") + len("<tbody><tr>") : table.index(
+            "</tr>", 1 + table.index("<tbody>")
+        )
+    ]
+    assert row == (
+        '<td class="t">service_level</td><td>queue=billing</td><td class="t">2026-03-02</td>'
+        '<td class="n">75.0%</td><td class="n">8</td><td class="t">&gt;= 80%</td>'
+        '<td class="t">warns below 85%</td><td class="t">violated</td>'
+    )
