@@ -6,6 +6,7 @@ from typing import Any
 
 from cxrules.checker.context import Checked, Context
 from cxrules.checker.definitions import (
+    calendars_across_files,
     check_calendar,
     check_metric,
     check_state,
@@ -39,6 +40,7 @@ class Checker(Context):
         own = {name: own_symbols(self, tree) for name, tree in self.ws.files.items()}
         for name in self.ws.files:
             self.out.symbols[name] = visible(self, name, own)
+        calendars_across_files(self, own)
         for name, tree in self.ws.files.items():
             for item in tree.items:
                 if isinstance(item, ast.ParamDef):

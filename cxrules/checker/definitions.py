@@ -62,6 +62,38 @@ def visible(ctx: Context, name: str, own: dict[str, Symbols]) -> Symbols:
     return merged
 
 
+def calendars_across_files(ctx: Context, own: dict[str, Symbols]) -> None:
+    """E215 for a calendar name that two files define differently when neither file uses the
+    other: an audit keeps one calendar per name (the compiled policy set), so the policies of
+    the second file would count business time on the first file's hours without a word."""
+    first: dict[str, ast.CalendarDef] = {}
+    for file in sorted(own):
+        for name, cal in own[file].calendars.items():
+            other = first.setdefault(name, cal)
+            if other is cal or _calendar_hours(other) == _calendar_hours(cal):
+                continue
+            where = other.span.file
+            if where in ctx.ws.visible(file) or file in ctx.ws.visible(where):
+                continue  # one uses the other: `visible` says so already
+            ctx.err(
+                "E215",
+                f"calendar '{name}' is also defined at {other.name_span}, with other hours",
+                cal.name_span,
+                "an audit has one calendar per name: rename one of them, or define it once in "
+                "a file that both files 'use'",
+            )
+
+
+def _calendar_hours(cal: ast.CalendarDef) -> tuple[Any, ...]:
+    """What business time counts on: the zone, the hours of each weekday, holidays, dates."""
+    by_day: dict[int, list[tuple[str, str]]] = {}
+    for spec in cal.hours:
+        for day in parse_weekdays(spec.days) or []:
+            by_day.setdefault(day, []).extend(spec.ranges)
+    hours = tuple(sorted((day, tuple(sorted(r))) for day, r in by_day.items()))
+    return (cal.zone or "UTC", hours, cal.holidays, frozenset(cal.closed), frozenset(cal.open))
+
+
 def check_calendar(ctx: Context, cal: ast.CalendarDef) -> None:
     if cal.zone is None:
         ctx.err(
