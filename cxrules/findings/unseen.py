@@ -7,6 +7,7 @@ import re
 from collections.abc import Callable, Iterable, Mapping
 
 from cxrules import ir
+from cxrules.checker.symbols import RESERVED
 from cxrules.diagnostics import Diagnostic, did_you_mean, warning
 from cxrules.ir.walk import attribute_paths, read_types, uses_local_time
 from cxrules.language.fmt import path as written_path
@@ -17,6 +18,10 @@ from cxrules.source import Source, Span
 #: The codes of the warnings about the log (these, W405 and W408 of `texts`, W406 of the audit,
 #: W407 of `booleans`): the command line prints them after an audit.
 CODES = frozenset({"W401", "W402", "W403", "W405", "W406", "W407", "W408"})
+
+#: The names that, alone, are the event's own local time (`RESERVED` but `time`, whose
+#: `trigger.time` and `last(x).time` are those events' times).
+LOCAL_NAMES = frozenset(RESERVED) - {"time"}
 
 
 def unseen(
@@ -58,6 +63,7 @@ def unseen(
             span, line = first_use(policy, path, source)
             hint = (
                 _TYPE_HINT * (path == "type")
+                or _local_hint(path)
                 or _suggest(path, profile.paths, lambda p: written_path(tuple(p.split("."))))
                 or _quoted_value(path, line)
                 or "no event of the log has this attribute"
@@ -92,6 +98,19 @@ _TYPE_HINT = (
 )
 
 
+def _local_hint(path: str) -> str:
+    """The hint for `trigger.local_date`, `last(x).weekday`, `previous.local_hour`: alone, the
+    name is the event's own local time; after a dot it reads an attribute of that name."""
+    if path not in LOCAL_NAMES:
+        return ""
+    return (
+        f"'{path}' after a dot or in backticks reads an attribute of that name; alone it is "
+        f"{RESERVED[path]}, "
+        "and no other event's is at hand: compare that event's time (trigger.time, "
+        "last(x).time)"
+    )
+
+
 def _attribute_of_a_type(name: str, paths: list[str], profile: LogProfile) -> str:
     """The hint when the type and an attribute read of it spell a type of the log:
     `nps(survey.answered)` reads attribute 'answered' of type 'survey'."""
@@ -123,10 +142,14 @@ def first_use(policy: ir.Policy, name: str, source: Source | None) -> tuple[Span
         return here, ""
     last = source.text.count("\n") + 1
     shared = _shared_lines(policy, source)
-    # a name on its own first ('arm'), then after a dot ('trigger.arm', 'last(x).arm')
+    # a name on its own first ('arm'), then after a dot ('trigger.arm', 'last(x).arm'); alone,
+    # `local_date` is the event's own date, read as an attribute only after a dot or in backticks
+    befores, after = [r"(?<![\w.:`-])", r"(?<![\w:`-])"], r"(?![\w`-])"
+    if name in LOCAL_NAMES:
+        befores, after = [r"(?<=[.`])"], r"(?![\w-])"
     for lines in (_policy_lines(policy, source, last), shared):
-        for before in (r"(?<![\w.:`-])", r"(?<![\w:`-])"):
-            pattern = re.compile(before + re.escape(name) + r"(?![\w`-])")
+        for before in befores:
+            pattern = re.compile(before + re.escape(name) + after)
             for line in lines:
                 text = source.line_text(line)
                 # not inside a text: the title "Average wait" is not where `wait` is read;

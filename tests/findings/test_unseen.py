@@ -113,3 +113,38 @@ def test_a_name_typed_without_its_marks_is_suggested_with_them(tmp_path: Path) -
         ("W401", "did you mean 'şikayet.açıldı'?"),
         ("W402", "did you mean 'müşteri'?"),
     ]
+
+
+LOCAL = """\
+policy replies.same-day "A complaint is answered on its own day"
+  owner "CX"
+  description "The trigger's date read after a dot."
+  zone "Europe/Bucharest"
+  per customer
+  when complaint.filed
+  expect reply.sent within 2d where local_date == trigger.local_date
+"""
+
+
+def test_a_local_name_after_a_dot_is_pointed_at_after_the_dot(tmp_path: Path) -> None:
+    # `local_date` alone is the reply's own date; `trigger.local_date` reads an attribute named
+    # so, which the log lacks: the warning points at the latter (column 59, not 37) and does not
+    # tell to quote the bare one as a text (hunt58 finding-B)
+    path = tmp_path / "p.cxr"
+    path.write_text(LOCAL, encoding="utf-8")
+    loaded = load_policies([str(path)])
+    assert loaded.policy_set is not None
+    profile = LogProfile()
+    profile.add("complaint.filed", {"customer": "c1"})
+    profile.add("reply.sent", {"customer": "c1"})
+    text = path.read_text(encoding="utf-8")
+    [found] = unseen(loaded.policy_set, profile, {str(path): Source(name=str(path), text=text)})
+    assert found.span is not None
+    assert (found.code, found.span.line, found.span.column, found.hint) == (
+        "W402",
+        7,
+        59,
+        "'local_date' after a dot or in backticks reads an attribute of that name; alone it "
+        "is the event's date in the policy's zone, and no other event's is at hand: compare "
+        "that event's time (trigger.time, last(x).time)",
+    )
