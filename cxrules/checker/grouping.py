@@ -10,6 +10,7 @@ from pydantic import BaseModel
 from cxrules.checker.context import Context
 from cxrules.checker.rules import is_metric_requirement
 from cxrules.checker.symbols import PolicyNames, meaning, reference
+from cxrules.diagnostics import did_you_mean
 from cxrules.language import ast
 
 PERIODS = ("hour", "day", "week", "month", "quarter", "year")
@@ -109,10 +110,16 @@ _PERIOD_WORDS = {
 def _period_slip(ctx: Context, clause: ast.ScopeClause) -> bool:
     """E214 for `per weekly` (or `per gün`) in a metric policy: a period word that is not the
     keyword; the hint names the keyword."""
-    if len(clause.keys) != 1 or clause.keys[0].text.lower() not in _PERIOD_WORDS:
+    if len(clause.keys) != 1:
         return False
     word = clause.keys[0].text
-    period = _PERIOD_WORDS[word.lower()]
+    period = _PERIOD_WORDS.get(word.lower())
+    if period is None:
+        # a slip of the keyboard, `per wek`: the error said to group the metric 'by wek'
+        close = "" if _backticked(clause.keys[0]) else did_you_mean(word.lower(), PERIODS)
+        if not close:
+            return False
+        period = close.removeprefix("did you mean '").removesuffix("'?")
     ctx.err(
         "E214",
         f"'per {word}' is not a metric's period: periods are hour, day, week, month, quarter"
