@@ -436,6 +436,56 @@ Feature: Language constructs the seed library does not use
       | policy           | kind | scope        | start               | end                 |
       | support.callback | late | customer=c-2 | 2026-03-02T10:00:00 | 2026-03-02T18:00:00 |
 
+  Scenario: A clock time written with one digit of hours is that time
+    # `by 9:30` is 09:30 of the trigger's day, as `local_time < 9:30` reads 09:30: c-1 asks at
+    # 08:00 and is called at 09:30 sharp (in time), c-2 asks at 08:30 and is called at 10:00
+    # (late, due 09:30). The python engine read '9:30' as no clock time and judged the
+    # obligation never due, so c-2 passed (hunt58 finding-D).
+    Given the policy:
+      """
+      policy support.early-callback "Callbacks asked for before 9:30 are made by 9:30"
+        zone "Europe/Istanbul"
+        per customer
+        when callback.requested
+        expect callback.made by 9:30
+      """
+    When these events happen:
+      | time                | type               | customer |
+      | 2026-03-02T08:00:00 | callback.requested | c-1      |
+      | 2026-03-02T08:30:00 | callback.requested | c-2      |
+      | 2026-03-02T09:30:00 | callback.made      | c-1      |
+      | 2026-03-02T10:00:00 | callback.made      | c-2      |
+    Then the violations are:
+      | policy                 | kind | scope        | start               | end                 |
+      | support.early-callback | late | customer=c-2 | 2026-03-02T08:30:00 | 2026-03-02T09:30:00 |
+
+  Scenario: Opening hours written with one digit of hours
+    # The desk opens at 9:00 (09:00) on Monday 2 March. t-1, opened at 08:00, is due at 11:00
+    # (two opening hours from 09:00) and answered at 11:30: late. t-2, opened at 17:00, has one
+    # hour on Monday and one on Tuesday from 09:00: due Tuesday 10:00, answered at 09:59. The
+    # calendar was refused at audit with an E303 that named no line (hunt58 finding-D).
+    Given the policy:
+      """
+      calendar desk "Istanbul desk"
+        zone "Europe/Istanbul"
+        hours mon-fri 9:00-18:00
+
+      policy support.reply "Tickets are answered within 2 business hours"
+        calendar desk
+        per ticket
+        when ticket.opened
+        expect ticket.answered within 2 business hours
+      """
+    When these events happen:
+      | time                | type            | ticket |
+      | 2026-03-02T08:00:00 | ticket.opened   | t-1    |
+      | 2026-03-02T11:30:00 | ticket.answered | t-1    |
+      | 2026-03-02T17:00:00 | ticket.opened   | t-2    |
+      | 2026-03-03T09:59:00 | ticket.answered | t-2    |
+    Then the violations are:
+      | policy        | kind | scope      | start               | end                 |
+      | support.reply | late | ticket=t-1 | 2026-03-02T08:00:00 | 2026-03-02T11:00:00 |
+
   Scenario: Business days count whole open days after the trigger's day
     # Friday 6 March 15:00 + 1 business day on the support desk (open Saturday 10:00-14:00):
     # Saturday's hours do not include 15:00, so the deadline is Saturday's closing, 14:00.

@@ -47,7 +47,8 @@ _SEARCH_DAYS = 3 * 366
 _ONE_US = timedelta(microseconds=1)
 _DAY_SECONDS = 86_400
 _Intervals = tuple[tuple[datetime, datetime], ...]
-_CLOCK = re.compile(r"^(\d{2}):(\d{2})(?::(\d{2}))?$")
+#: A time of day as the grammar writes it: one or two digits of hours (`9:00` as `09:00`).
+_CLOCK = re.compile(r"^(\d{1,2}):(\d{2})(?::(\d{2}))?$")
 
 
 # --------------------------------------------------------------------------- zones and local time
@@ -76,7 +77,7 @@ def to_instant(day: date, clock_seconds: int, tz: tzinfo) -> datetime:
 
 
 def _parse_clock(text: str, allow_24: bool = False) -> int:
-    """'HH:MM[:SS]' as seconds since local midnight ('24:00' when `allow_24`)."""
+    """'HH:MM[:SS]' (or 'H:MM') as seconds since local midnight ('24:00' when `allow_24`)."""
     match = _CLOCK.match(text) if isinstance(text, str) else None
     if match is None:
         raise CalendarError(

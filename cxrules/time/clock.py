@@ -80,6 +80,8 @@ class Clock:
             return NEVER
         try:
             return _capped(to_us(cal.calendar_point(from_us(t), point, zone, self.calendars)))
+        except CalendarError:
+            raise  # a ValueError too, yet no year 9999: never a deadline that is never reached
         except (OverflowError, ValueError):  # the end of the year 9999
             return NEVER
 
