@@ -5,7 +5,8 @@ sample` on a metric's `require` line, a `warn` on a check that is not a metric's
 comma before `paused while`, `expect P within D each` (`each` comes after `expect`), `unless P
 within D` (an unless event has no window: a condition on its time), and two
 metric formulas written the way a spreadsheet would: `avg(v, P)` and `count(P) / count(Q)`;
-`per business day` under a metric (its periods are calendar ones)."""
+`per business day` under a metric (its periods are calendar ones); `by store` under a metric's
+`per day` (the groups come first)."""
 
 from __future__ import annotations
 
@@ -25,6 +26,7 @@ _COUNT_THEN = re.compile(r"\bcount\(\s*([^()]+?)\s*\)\s*$")
 _SLASH_COUNT = re.compile(r"^/\s*count\(\s*([^()]+?)\s*\)")
 _UNLESS = re.compile(r"\bunless\s+(\S(?:(?!\bwithin\b).)*?)\s*$")
 _PER_BUSINESS = re.compile(r"\bper\s+business\s+$")
+_PERIOD_BEFORE = re.compile(r"\bper\s+(hour|day|week|month|quarter|year)\s*$")
 _FORBID_AFTER = re.compile(r"^\s*forbid\s+(.+?)\s+within\s+(\S+)\s+after\s+(.+?)\s*$")
 
 
@@ -94,6 +96,17 @@ def window_slip(
             "deadlines: 'within 2 business days'",
             line_text,
         )
+    if word == "by" and "metric" in policy_so_far:
+        period = _PERIOD_BEFORE.search(policy_so_far)
+        if period is not None:
+            groups = line_text[span.column - 1 :].strip()
+            return error(
+                "E100",
+                "a metric's groups ('by …') come before its period",
+                span,
+                f"write '{groups}' before 'per {period.group(1)}'",
+                line_text,
+            )
     formula = _metric_formula(word, before, line_text[span.column - 1 :], span, line_text)
     if formula is not None:
         return formula
