@@ -277,12 +277,17 @@ def _holidays(ctx: Context, cal: ast.CalendarDef) -> None:
             hint,
         )
     elif len(cal.holidays) > 1 and cal.holidays[1] not in supported[country]:
-        ctx.err(
-            "E220",
-            f"'{cal.holidays[1]}' is not a subdivision of {country}",
-            cal.holidays_span,
-            "leave it out, or use one of: " + ", ".join(supported[country][:12]),
-        )
+        known = list(supported[country])
+        given = cal.holidays[1]
+        if not known:  # Turkey, Romania: the package knows the country's holidays only
+            hint = f"the holidays package knows no subdivisions of {country}: leave it out"
+        elif given.upper() in known:
+            hint = f"did you mean '{given.upper()}'?"
+        else:
+            hint = did_you_mean(given, known) or "leave it out, or use one of: " + ", ".join(
+                known[:12]
+            )
+        ctx.err("E220", f"'{given}' is not a subdivision of {country}", cal.holidays_span, hint)
 
 
 def check_state(ctx: Context, state: ast.StateDef, names: PolicyNames) -> None:
