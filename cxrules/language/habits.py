@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 
-from cxrules.diagnostics import Diagnostic, error
+from cxrules.diagnostics import Diagnostic, error, unmarked
 from cxrules.source import Source
 
 #: The longest line scanned for a comment marker, as for the other slips.
@@ -167,22 +167,37 @@ _BUSINESS = {
     ("zi", "lucrătoare"): "business days",
     ("ore", "lucrătoare"): "business hours",
     ("oră", "lucrătoare"): "business hours",
+    ("mesai", "saati"): "business hours",
+    ("working", "hours"): "business hours",
+    ("working", "days"): "business days",
+    ("work", "hours"): "business hours",
+    ("work", "days"): "business days",
+    ("office", "hours"): "business hours",
+    ("office", "days"): "business days",
 }
+#: The same words typed without their marks ('ore lucratoare', 'is gunu').
+_BUSINESS_UNMARKED = {(unmarked(a), unmarked(b)): meant for (a, b), meant in _BUSINESS.items()}
 
 
 def business_words(text: str) -> tuple[str, str] | None:
-    """The Turkish or Romanian words for business time that `text` starts with, as written,
-    and what the language writes for them; None when it starts with none.
+    """The Turkish, Romanian or English words for business time that `text` starts with, as
+    written (with or without their marks), and what the language writes for them; None when it
+    starts with none.
 
     >>> business_words("iş günü içinde"), business_words("zile lucrătoare")
     (('iş günü', 'business days'), ('zile lucrătoare', 'business days'))
+    >>> business_words("ore lucratoare"), business_words("working hours")
+    (('ore lucratoare', 'business hours'), ('working hours', 'business hours'))
     >>> business_words("saat") is None
     True
     """
     words = re.match(r"(\w+)[ \t]+(\w+)", text)
     if words is None:
         return None
-    meant = _BUSINESS.get((words[1].lower(), words[2].lower()))
+    first, second = words[1].lower(), words[2].lower()
+    meant = _BUSINESS.get((first, second)) or _BUSINESS_UNMARKED.get(
+        (unmarked(first), unmarked(second))
+    )
     return None if meant is None else (words.group(), meant)
 
 

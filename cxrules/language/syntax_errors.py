@@ -618,9 +618,10 @@ def _after_number(source: Source, part: Part, token: Token) -> Diagnostic | None
     span = source.span_at(line, column, len(word))
     if word == "grace":
         return _grace(span, line_text)
-    if token.type != "NAME":
-        return None
+    # 'is gunu' starts with the keyword 'is': business words are looked for before the type
     business = business_words(line_text[column - 1 :])
+    if token.type != "NAME" and business is None:
+        return None
     if business is not None or word.lower() in _UNIT_ALIASES or word in _UNIT_SECONDS:
         start = _trailing_number(line_text[: column - 1].rstrip())
         if start is None:
