@@ -6,7 +6,7 @@ comma before `paused while`, `expect P within D each` (`each` comes after `expec
 within D` (an unless event has no window: a condition on its time), and two
 metric formulas written the way a spreadsheet would: `avg(v, P)` and `count(P) / count(Q)`;
 `per business day` under a metric (its periods are calendar ones); `by store` under a metric's
-`per day` (the groups come first)."""
+`per day` (the groups come first); `count(P within 30d)` (a history count has no window)."""
 
 from __future__ import annotations
 
@@ -26,6 +26,7 @@ _COUNT_THEN = re.compile(r"\bcount\(\s*([^()]+?)\s*\)\s*$")
 _SLASH_COUNT = re.compile(r"^/\s*count\(\s*([^()]+?)\s*\)")
 _UNLESS = re.compile(r"\bunless\s+(\S(?:(?!\bwithin\b).)*?)\s*$")
 _PER_BUSINESS = re.compile(r"\bper\s+business\s+$")
+_COUNT_OPEN = re.compile(r"\bcount\(\s*([^()\s]+)[^()]*$")
 _PERIOD_BEFORE = re.compile(r"\bper\s+(hour|day|week|month|quarter|year)\s*$")
 _FORBID_AFTER = re.compile(r"^\s*forbid\s+(.+?)\s+within\s+(\S+)\s+after\s+(.+?)\s*$")
 
@@ -94,6 +95,25 @@ def window_slip(
             span,
             "write 'per day' (local days in the policy's zone); business days are for "
             "deadlines: 'within 2 business days'",
+            line_text,
+        )
+    counted = _COUNT_OPEN.search(before) if word == "within" else None
+    if counted is not None:
+        what = counted.group(1)
+        if re.search(r"\bmetric\b", before):
+            return error(
+                "E100",
+                "a metric's count has no window: it counts per calendar period",
+                span,
+                f"write count({what}) and a period under the metric: per hour, day, week…",
+                line_text,
+            )
+        return error(
+            "E100",
+            "count(…) counts the scope's whole history: it has no window",
+            span,
+            f"to count within a window, write the rule as 'when 3rd {what} within 30d' or "
+            f"'at most 2 {what} within 30d'",
             line_text,
         )
     if word == "by" and "metric" in policy_so_far:

@@ -53,3 +53,31 @@ def test_a_clause_before_the_one_it_follows(
 def test_a_second_rule_is_still_e217(tmp_path: Path) -> None:
     text = f'policy d.x "t"\n{OWNER}  forbid a\n  when b\n  expect c within 1h\n'
     assert [d[0] for d in diagnose(tmp_path, text)] == ["E217"]
+
+
+def test_a_count_with_a_window_says_how_to_count_in_one(tmp_path: Path) -> None:
+    # `count(P within 30d)` got "unexpected keyword 'within'", expected ')' (hunt58 finding-H)
+    text = (
+        f'policy c.x "t"\n{OWNER}  per customer\n  when complaint.filed\n'
+        "  require count(complaint.filed within 30d) < 3\n"
+    )
+    assert diagnose(tmp_path, text) == [
+        (
+            "E100",
+            6,
+            33,
+            "count(…) counts the scope's whole history: it has no window",
+            "to count within a window, write the rule as 'when 3rd complaint.filed within 30d' "
+            "or 'at most 2 complaint.filed within 30d'",
+        )
+    ]
+    metric = f'policy c.y "t"\n{OWNER}  metric n = count(call.answered within 1h)\n  per day\n'
+    assert diagnose(tmp_path, metric + "  require n >= 1\n") == [
+        (
+            "E100",
+            4,
+            34,
+            "a metric's count has no window: it counts per calendar period",
+            "write count(call.answered) and a period under the metric: per hour, day, week…",
+        )
+    ]
