@@ -7,6 +7,7 @@ it later, by the same renderers `cxrules audit` uses.
 
 from __future__ import annotations
 
+import json
 import shutil
 import sys
 
@@ -171,9 +172,14 @@ def _explanations(
 
 def _as_set(value: object) -> str:
     """A parameter as the report writes it (the value's text in the policy language: a text in
-    quotes) as `--set` takes it (a text bare). `_explanations` checks the policies then have
-    the report's parameters exactly, so a value this reads otherwise is never explained."""
+    quotes, with JSON's escapes, `language.fmt.quote`) as `--set` takes it (a text bare).
+    `_explanations` checks the policies then have the report's parameters exactly, so a value
+    this reads otherwise is never explained."""
     text = str(value)
     if len(text) >= 2 and text[0] == text[-1] == '"':
-        return text[1:-1].replace('\\"', '"').replace("\\\\", "\\")
+        try:
+            bare = json.loads(text)
+        except ValueError:
+            return text
+        return bare if isinstance(bare, str) else text
     return text
