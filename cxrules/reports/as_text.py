@@ -54,8 +54,15 @@ SEVERITY_STYLE = {
     "info": "dim",
 }
 STATUS_STYLE = {"violated": "red", "warn": "yellow"}
-#: An open obligation's sentence that names its deadline itself.
-_NAMES_DEADLINE = re.compile(r"deadline|clock paused|\bnever ends\b|\bends \d")
+#: An open obligation's sentence that names its deadline itself, in the closing parenthesis
+#: the engine writes after every log value and condition ('(deadline …)', '(no deadline)',
+#: '(clock paused with 2h left)', '(… the limit ends …)', '(grace 1h never ends)'): anywhere
+#: else, 'deadline' may be a scope value or a `where deadline == …` of the policy's own.
+_NAMES_DEADLINE = re.compile(
+    r"\((?:deadline [^()]*|no deadline|clock paused with [^()]* left"
+    r"|a ban with no end: no deadline, open at every horizon"
+    r"|[^()]*(?:the limit|grace [^()]*) (?:never ends|ends [^()]*))\)$"
+)
 
 
 def render_text(
