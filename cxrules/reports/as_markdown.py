@@ -40,6 +40,13 @@ from cxrules.reports.model import Report
 # Inline Markdown specials; '(' and '!' are harmless once '[' is escaped, '#' only opens a
 # heading at the start of a line, where untrusted text never stands.
 _SPECIAL = re.compile(r"([\\`*_\[\]|~$@])")
+# What GitHub's autolink extension would make a link of in plain text, so that a log value
+# could plant a link in a pull-request comment: 'https://…' (its colon escaped: 'https\://'),
+# 'www.…' ('www\.') and an email address, found after escapes are read ('a\@b.c' is still a
+# link), so only a tag splitting the text before its '@' keeps it text: an invisible '<wbr>'.
+_SCHEME = re.compile(r"(?<=[A-Za-z]):(?=//)")
+_WWW = re.compile(r"(?i)\b(www)\.")
+_EMAIL_AT = re.compile(r"(?<=[A-Za-z0-9.+_-])(\\@)")
 
 
 def md(text: str) -> str:
@@ -48,7 +55,8 @@ def md(text: str) -> str:
     >>> md("<b>*hi*</b> | [x](y) a_b")
     '&lt;b&gt;\\\\*hi\\\\*&lt;/b&gt; \\\\| \\\\[x\\\\](y) a\\\\_b'
     """
-    return _SPECIAL.sub(r"\\\1", html.escape(visible(text), quote=False))
+    escaped = _SPECIAL.sub(r"\\\1", html.escape(visible(text), quote=False))
+    return _EMAIL_AT.sub(r"<wbr>\1", _WWW.sub(r"\1\\.", _SCHEME.sub(r"\\:", escaped)))
 
 
 def render_markdown(

@@ -123,10 +123,37 @@ def test_untrusted_text_stays_text(report: Report) -> None:
     text = render_markdown(odd)
     assert "<script>" not in text
     assert (
-        "**octopus.always-connected**: &lt;script&gt;x&lt;/script&gt; \\| \\[click\\](http://evil) "
-        "\\*now\\* \\@team (high, 2 violations)"
+        "**octopus.always-connected**: &lt;script&gt;x&lt;/script&gt; \\| "
+        "\\[click\\](http\\://evil) \\*now\\* \\@team (high, 2 violations)"
     ) in text.splitlines()
     assert md("line\nbreak") == "line\\\\nbreak"
+
+
+def test_a_log_value_plants_no_autolink(report: Report) -> None:
+    """GitHub makes links of bare 'https://…', 'www.…' and email addresses in plain text (its
+    autolink extension), which a log value could plant in a pull-request comment: a scheme's
+    colon and the dot after 'www' are escaped (the same text shown), and an '@' after a
+    local part follows an invisible '<wbr>', since an escaped '\\@' is still linked. (hunt62
+    finding-K)"""
+    assert md("see https://evil.example/x") == "see https\\://evil.example/x"
+    assert md("FTP://a.b HTTP://c") == "FTP\\://a.b HTTP\\://c"
+    assert md("visit www.evil.example (WWW.x.y)") == "visit www\\.evil.example (WWW\\.x.y)"
+    assert md("mail a.b_c@evil.example") == "mail a.b\\_c<wbr>\\@evil.example"
+    # not a link: a time, a lone '@', a word ending in www
+    assert md("at 10:00 by @team, awww.") == "at 10:00 by \\@team, awww."
+    bad = report.violations[0].model_copy(
+        update={"sentence": "visit https://evil.example/pay had no arm; ask a@evil.example"}
+    )
+    value = report.policies[3].metrics[0]
+    group = value.model_copy(update={"group": {"queue": "www.evil.example"}})
+    summary = report.policies[3].model_copy(update={"metrics": [group]})
+    policies = [*report.policies[:3], summary]
+    text = render_markdown(report.model_copy(update={"violations": [bad], "policies": policies}))
+    assert (
+        "- visit https\\://evil.example/pay had no arm; ask a<wbr>\\@evil.example "
+        "(logs/visits.jsonl:17)"
+    ) in text.splitlines()
+    assert "queue=www\\.evil.example" in text
 
 
 def test_all_violations(report: Report) -> None:
