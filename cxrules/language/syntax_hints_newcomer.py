@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from cxrules.diagnostics import Diagnostic, error
+from cxrules.language.definition_slips import definition_after_policy
 from cxrules.language.literals import ordinal_suffix
 from cxrules.source import Source, Span
 
@@ -46,7 +47,9 @@ def newcomer_slip(
         return _times(word, before, line_text, span) or _expect_count(
             word, expected, before, line_text, span
         )
-    return _end_of(source, line_text, span)
+    return _end_of(source, line_text, span) or definition_after_policy(
+        source, kind, expected, span, line_text
+    )
 
 
 def _times(word: str, before: str, line_text: str, span: Span) -> Diagnostic | None:
