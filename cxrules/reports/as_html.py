@@ -13,8 +13,9 @@ from policy files and logs and are untrusted.
 from __future__ import annotations
 
 import json
+import re
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from datetime import date, datetime, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -114,6 +115,39 @@ def _e(value: object) -> str:
     """Any value as escaped HTML text (quotes included, so it is safe in attributes too), its
     control and bidi-override characters shown as escapes (`html_text`)."""
     return html_text(value)
+
+
+#: A letter of a right-to-left script (Hebrew, Arabic, Syriac, Thaana, N'Ko, Samaritan,
+#: Mandaic and their presentation forms).
+_RTL = re.compile("[\u0590-\u08ff\ufb1d-\ufdff\ufe70-\ufefc]")
+
+
+def _e_isolated(text: str, values: Iterable[Any]) -> str:
+    """`text` escaped (`_e`), each of `values` (string leaves) written in right-to-left script
+    in it isolated in `<bdi>`: a scope value 'שירות לקוחות' in 'topic שירות לקוחות 3 …' would
+    otherwise pull the '3' after it into its own right-to-left run ('topic 3 שירות לקוחות').
+
+    >>> _e_isolated("topic שירות at 3", [{"topic": "שירות"}])
+    'topic <bdi>שירות</bdi> at 3'
+    """
+    escaped = _e(text)
+    found = sorted({_e(v) for v in _leaves(values) if _RTL.search(v)}, key=len, reverse=True)
+    if not found:
+        return escaped
+    pattern = re.compile("|".join(re.escape(v) for v in found))
+    return pattern.sub(lambda m: f"<bdi>{m[0]}</bdi>", escaped)
+
+
+def _leaves(value: Any) -> Iterator[str]:
+    """The strings in a value, in lists and maps at any depth."""
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, Mapping):
+        for item in value.values():
+            yield from _leaves(item)
+    elif isinstance(value, list | tuple):
+        for item in value:
+            yield from _leaves(item)
 
 
 def _sev(severity: str) -> str:
@@ -414,7 +448,7 @@ def _metric_part(policy: PolicySummary) -> str:
     rows = [
         [
             _e(m.metric),
-            _e(clip_values(scope_text(m.group), [m.group])),
+            _e_isolated(clip_values(scope_text(m.group), [m.group]), [m.group]),
             _e(m.bucket or "–"),
             _e(metric_value(m)),
             f"{m.population:,}",
@@ -541,7 +575,7 @@ def _violation(v: Violation, n: int) -> str:
     facts = [
         ("id", f"<code>{_e(v.id)}</code>"),
         ("kind", _e(v.kind) + (" (warning)" if v.kind in WARNING_KINDS else "")),
-        ("scope", _e(clip_values(scope_text(v.scope), [v.scope]))),
+        ("scope", _e_isolated(clip_values(scope_text(v.scope), [v.scope]), [v.scope])),
         ("from", _e(v.start)),
         ("to", _e(v.end)),
     ]
@@ -574,7 +608,8 @@ def _violation(v: Violation, n: int) -> str:
     span_text = (_when(v.start, dated), _when(v.end, dated))
     parts = [
         f'<div class="violation" id="violation-{_e(v.id)}">',
-        f"<p>{_sev(v.severity)} {_e(clip_values(v.sentence, [v.scope, v.details]))}</p>",
+        f"<p>{_sev(v.severity)} "
+        f"{_e_isolated(clip_values(v.sentence, [v.scope, v.details]), [v.scope, v.details])}</p>",
         '<div class="vgrid"><div>',
         timeline(start, end, marks, f"Timeline of {v.id}", span_text, deadline),
         f"</div><dl>{items}</dl></div>",
@@ -626,10 +661,10 @@ def _pending(report: Report, limit: int | None) -> str:
     rows = [
         [
             _e(p.policy),
-            _e(clip_values(scope_text(p.scope), [p.scope])),
+            _e_isolated(clip_values(scope_text(p.scope), [p.scope]), [p.scope]),
             _e(p.deadline or "none"),
             "yes" if p.at_risk else "no",
-            _e(clip_values(p.sentence, [p.scope])),
+            _e_isolated(clip_values(p.sentence, [p.scope]), [p.scope]),
             f"<code>{_e(p.trigger.file)}:{p.trigger.line}</code>",
         ]
         for p in shown

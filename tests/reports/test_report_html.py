@@ -690,3 +690,39 @@ def test_the_short_words_of_the_metric_table_stay_whole(report: Report) -> None:
         '<td class="n">75.0%</td><td class="n">8</td><td class="t">&gt;= 80%</td>'
         '<td class="t">warns below 85%</td><td class="t">violated</td>'
     )
+
+
+def test_right_to_left_log_values_are_isolated(report: Report) -> None:
+    """A Hebrew or Arabic value from the log sits in an English sentence: without isolation
+    the number after it joins its right-to-left run, and 'topic שירות לקוחות 3 complaints'
+    shows as 'topic 3 שירות לקוחות complaints' (chromium). Each such value of the scope, the
+    details or a metric's group is wrapped in <bdi> where sentences and scopes are written;
+    a left-to-right value is left as it is. (hunt62 finding-K)"""
+    he, ar = "שירות לקוחות", "خدمة العملاء"
+    violation = report.violations[0].model_copy(
+        update={
+            "scope": {"topic": he, "visit": "v-1"},
+            "sentence": f"topic {he} 3 complaints, reason {ar}, visit v-1",
+            "details": {"reason": ar},
+        }
+    )
+    pending = report.pending[0].model_copy(
+        update={"scope": {"topic": ar}, "sentence": f"topic {ar} 2 waiting"}
+    )
+    metric = report.policies[3].metrics[0].model_copy(update={"group": {"queue": he}})
+    metrics = report.policies[3].model_copy(update={"metrics": [metric]})
+    odd = report.model_copy(
+        update={
+            "policies": [*report.policies[:3], metrics],
+            "violations": [violation, *report.violations[1:]],
+            "pending": [pending],
+        }
+    )
+    text = render_html(odd)
+    assert (
+        f"topic <bdi>{he}</bdi> 3 complaints, reason <bdi>{ar}</bdi>, visit v-1</p>" in text
+    )  # the sentence
+    assert f"<dt>scope</dt><dd>topic=<bdi>{he}</bdi>, visit=v-1</dd>" in text
+    assert f"<td>topic=<bdi>{ar}</bdi></td>" in text  # the open obligation's scope
+    assert f"<td>topic <bdi>{ar}</bdi> 2 waiting</td>" in text  # and its sentence
+    assert f"<td>queue=<bdi>{he}</bdi></td>" in text  # the metric table
