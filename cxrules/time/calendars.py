@@ -181,6 +181,7 @@ class BusinessCalendar:
                 f"calendar {self.name!r}: a holiday subdivision needs a holiday country", "E220"
             )
         self._closed = frozenset(_parse_date(d, "closed date") for d in calendar.closed_dates)
+        self._last_closed = max(self._closed, default=date.min)
         self._open = frozenset(_parse_date(d, "open date") for d in calendar.open_dates)
         self._holiday_years: dict[int, frozenset[date]] = {}
         self._day_cache: dict[date, _Intervals] = {}
@@ -256,7 +257,8 @@ class BusinessCalendar:
         closed = 0
         while closed < _SEARCH_DAYS:
             intervals = self.opening(day)
-            closed = 0 if intervals else closed + 1
+            # the weekly hours come back after the last closed date, however long the closure
+            closed = 0 if intervals or day <= self._last_closed else closed + 1
             yield day, intervals
             day += timedelta(days=1)
         raise CalendarError(
@@ -341,7 +343,7 @@ class BusinessCalendar:
         clock = local.hour * 3600 + local.minute * 60 + local.second
         wanted, found = int(amount), 0
         day = local.date()
-        for _ in range(_SEARCH_DAYS * max(1, wanted)):
+        for _ in range(_SEARCH_DAYS * max(1, wanted) + len(self._closed)):
             day += timedelta(days=1)
             if not self.is_open_day(day):
                 continue

@@ -53,6 +53,8 @@ class Clock:
         self.business(d)
         try:
             return _capped(to_us(cal.add_duration(from_us(t), d, self.calendars)))
+        except CalendarError:
+            raise  # a ValueError too, yet no year 9999: never a deadline that is never reached
         except (OverflowError, ValueError):  # past the year 9999
             return NEVER
 

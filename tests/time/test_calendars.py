@@ -166,8 +166,11 @@ def test_a_long_business_duration_runs_for_years() -> None:
     assert plain.add(ist(2026, 3, 2, 9, 0), hours(10_000)) == ist(2030, 12, 13, 17, 0)
 
 
-def test_a_calendar_closed_for_years_has_no_next_opening() -> None:
-    # Open on one date only: after it, 3 × 366 days in a row without opening hours end the search.
+def test_a_calendar_closed_for_years_opens_again_after_its_last_closed_date() -> None:
+    # Open every day 09:00-17:00 but closed from 2026-03-03 for 3 × 366 days, to 2029-03-04
+    # (2026-03-03 + 1096 days is 2029-03-03): the search for opening hours, which gave up after
+    # 3 × 366 closed days in a row (and the python engine took the error for a deadline never
+    # reached, hunt62 finding-K), goes on to the weekly hours after the last closed date.
     one_day = BusinessCalendar(
         ir.Calendar(
             name="once",
@@ -179,8 +182,11 @@ def test_a_calendar_closed_for_years_has_no_next_opening() -> None:
         )
     )
     assert one_day.add(ist(2026, 3, 2, 9, 0), hours(8)) == ist(2026, 3, 2, 17, 0)
-    with pytest.raises(CalendarError, match="no opening hours"):
-        one_day.add(ist(2026, 3, 2, 9, 0), hours(9))
+    # 8 hours on 2026-03-02, the ninth from 09:00 on 2029-03-05
+    assert one_day.add(ist(2026, 3, 2, 9, 0), hours(9)) == ist(2029, 3, 5, 10, 0)
+    # 1 business day after 2026-03-02 09:00: the next open day, at the same clock time
+    days = ir.Duration(seconds=86400, calendar="once", unit="days", amount=1)
+    assert one_day.add(ist(2026, 3, 2, 9, 0), days) == ist(2029, 3, 5, 9, 0)
 
 
 def test_add_accepts_any_zone_and_answers_in_the_calendars() -> None:
