@@ -14,12 +14,14 @@ import sys
 import click
 
 from cxrules.project.options import (
+    EXIT_INVALID,
     EXIT_OK,
     GivenPath,
     ReportFormat,
     current_project,
     report_format_for,
 )
+from cxrules.reports.model import Report
 from cxrules.reports.render import FORMATS, options_of, render
 
 #: The formats that list a limited number of violations (--max-violations).
@@ -98,7 +100,13 @@ def report(
     if fmt == "html":
         paths = policies or tuple(project.config.policies)
         options["explanations"] = _explanations(paths, loaded.revision, loaded.parameters)
-    text = render(loaded, fmt, **options)
+    try:
+        _consistent(loaded)
+        text = render(loaded, fmt, **options)
+    except ValueError as exc:  # a hand-edited report: a time, a zone, a policy that is not
+        invalid = f"'{report_file}' is not a valid cxrules report: {exc}"
+        click.echo(f"cxrules report: {invalid}", err=True)
+        sys.exit(EXIT_INVALID)
     try:
         with written_whole(output) as handle:
             handle.write(text if text.endswith("\n") or output else text + "\n")
@@ -108,6 +116,29 @@ def report(
     if output:
         click.echo(f"report written to {output}", err=True)
     sys.exit(EXIT_OK)
+
+
+def _consistent(loaded: Report) -> None:
+    """A ValueError naming what a report read back cannot be, though its fields have their
+    types: a zone that is none, a compliance outside 0..1, a violation of a policy it does not
+    summarise (a hand-edited or foreign file; the renderers assume what an audit writes)."""
+    from zoneinfo import ZoneInfo
+
+    try:
+        ZoneInfo(loaded.zone)
+    except (ValueError, LookupError):
+        raise ValueError(f"zone: {loaded.zone!r} is not a time zone") from None
+    for i, policy in enumerate(loaded.policies):
+        if policy.compliance is not None and not 0 <= policy.compliance <= 1:
+            raise ValueError(
+                f"policies.{i}.compliance: {policy.compliance!r} is not between 0 and 1"
+            )
+    summarised = {p.id for p in loaded.policies}
+    for i, violation in enumerate(loaded.violations):
+        if violation.policy not in summarised:
+            raise ValueError(
+                f"violations.{i}.policy: {violation.policy!r} is not one of the report's policies"
+            )
 
 
 def _limit(given: str | None, fmt: str) -> int | None:

@@ -4,6 +4,7 @@ table and file `cxrules audit` writes from the same audit, byte for byte."""
 from __future__ import annotations
 
 import html
+import json
 from pathlib import Path
 
 import pytest
@@ -130,3 +131,31 @@ def test_the_page_explains_with_the_parameters_the_audit_had(
     page = (tmp_path / "page.html").read_text("utf-8")
     assert page == (tmp_path / "audit.html").read_text("utf-8")
     assert "must greet within 3min" in page
+
+
+@pytest.mark.parametrize(
+    ("edit", "fmt", "said"),
+    [
+        # each edit keeps the fields' types: the model reads it, a renderer failed on it
+        ({"zone": "Europe/Nowhere"}, "html", "zone: 'Europe/Nowhere' is not a time zone"),
+        ({"as_of": "yesterday"}, "html", "as_of is not an ISO 8601 time: 'yesterday'"),
+        ({"policy": "shop.gone"}, "junit", "violations.0.policy: 'shop.gone' is not one of"),
+        ({"compliance": -1}, "html", "policies.0.compliance: -1.0 is not between 0 and 1"),
+    ],
+)
+def test_a_hand_edited_report_is_refused_as_invalid_never_a_traceback(
+    audited: Path, edit: dict[str, object], fmt: str, said: str
+) -> None:
+    report = json.loads((audited / "audit.json").read_text("utf-8"))
+    if "compliance" in edit:
+        report["policies"][0]["compliance"] = edit["compliance"]
+    elif "policy" in edit:
+        report["violations"][0]["policy"] = edit["policy"]
+    else:
+        report.update(edit)
+    (audited / "edited.json").write_text(json.dumps(report), "utf-8")
+    result = CliRunner().invoke(main, ["report", "edited.json", "--format", fmt, "-o", "out"])
+    assert result.exit_code == 2, result.output
+    assert "'edited.json' is not a valid cxrules report: " in result.stderr
+    assert said in result.stderr
+    assert not (audited / "out").exists()
