@@ -90,7 +90,8 @@ def _matches(pattern: str) -> list[str]:
     """The log files and folders a pattern matches, in name order (hidden names only when the
     pattern's part starts with a dot, as in the shell). Raises LogError when there is none."""
     matched = sorted(glob.glob(pattern))
-    kept = [m for m in matched if os.path.isdir(m) or _log_name(os.path.basename(m))]
+    # glob matches a hidden name only for a part that starts with a dot: it was asked for
+    kept = [m for m in matched if os.path.isdir(m) or _log_name(_unhidden(m))]
     if not matched:
         raise LogError(pattern, NO_MATCH)
     if not kept:
@@ -99,6 +100,11 @@ def _matches(pattern: str) -> list[str]:
             pattern, f"{NO_MATCH}: a log file's name ends in {kinds}, or one of these and .gz"
         )
     return kept
+
+
+def _unhidden(path: str) -> str:
+    """A path's file name without the dot that hides it ('.late.jsonl': 'late.jsonl')."""
+    return os.path.basename(path).removeprefix(".")
 
 
 def _log_name(name: str) -> bool:

@@ -261,6 +261,24 @@ def test_a_pattern_stands_for_the_log_files_it_matches_in_name_order(tmp_path: P
         assert "wildcards: check the pattern" in out
 
 
+def test_a_pattern_that_asks_for_hidden_files_reads_them(tmp_path: Path) -> None:
+    # as in the shell, 'exports/.*.jsonl' names the hidden logs (a folder, or 'exports/*',
+    # leaves them aside): it was 'the pattern matches no log file: a log file's name ends in
+    # .jsonl', of two files whose names end in .jsonl
+    policies, _ = _project(tmp_path, [])
+    folder = tmp_path / "exports"
+    folder.mkdir()
+    (folder / ".b.jsonl").write_text("\n".join(GOOD[3:]) + "\n", encoding="utf-8")
+    (folder / ".a.jsonl").write_text("\n".join(GOOD[:3]) + "\n", encoding="utf-8")
+    (folder / ".notes.md").write_text("not a log", encoding="utf-8")
+    (folder / "c.jsonl").write_text("{broken", encoding="utf-8")
+    code, out = _audit("--policies", str(policies), "--log", str(folder / ".*"), "--format", "json")
+    assert code == 1
+    report = json.loads(out)
+    assert [Path(i["path"]).name for i in report["inputs"]] == [".a.jsonl", ".b.jsonl"]
+    assert report["violations"][0]["duration_seconds"] == 132
+
+
 def test_a_folder_of_links_to_the_exports_is_read_through_them(tmp_path: Path) -> None:
     """git-annex (and many export folders) keep the day's files as links: they were passed
     over in silence, and the audit judged the other days only (here: no file at all)."""
