@@ -14,7 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from cxrules.reports.common import plural
+from cxrules.reports.common import idle_counts, plural
 from cxrules.reports.model import Report
 
 
@@ -30,7 +30,7 @@ class Coverage:
     def record(self, scenario: str, report: Report) -> None:
         """One scenario's audit."""
         for policy in report.policies:
-            if not (policy.activations or policy.violated):
+            if not idle_counts(policy):
                 continue  # loaded by the scenario (the project policies) but never judged
             self.audited.setdefault(policy.id, set()).add(scenario)
             kind = self.breached if policy.violated else self.kept

@@ -106,3 +106,38 @@ def test_without_coverage_there_is_no_summary(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     assert "4 passed" in done.stdout
     assert "cxrules coverage" not in done.stdout
+
+
+def _summary(pid: str, **counts: object) -> dict[str, object]:
+    zero: dict[str, object] = dict.fromkeys(["scopes", "out_of_scope", "vacuous", "activations"], 0)
+    zero.update(satisfied=0, violated=0, pending=0, compliance=None)
+    head = {"id": pid, "title": pid, "severity": "low", "owner": "", "kind": "metric"}
+    return {**head, "file": "p.cxr", "line": 1, **zero, **counts}
+
+
+def test_a_metric_cell_audits_its_policy_though_nothing_was_judged() -> None:
+    # docs/gherkin.md: a scenario audits a policy when it judges it, "an activation, a metric
+    # cell, a violation"; an NPS of 3 answers where 30 are needed is a cell (insufficient) with
+    # no activation, and the policy was said never audited by the scenario that shows it
+    from cxrules.bdd.coverage import Coverage
+    from cxrules.reports.model import Report
+
+    cell: dict[str, object] = {"metric": "nps", "group": {}, "bucket": "2026-03", "value": None}
+    cell.update(population=3, status="insufficient", threshold=">= 40")
+    report = Report.model_validate(
+        {
+            "engine": "python",
+            "zone": "UTC",
+            "as_of": None,
+            "policy_files": ["p.cxr"],
+            "revision": "r",
+            "inputs": [],
+            "policies": [_summary("kpi.nps", metrics=[cell]), _summary("kpi.idle")],
+            "violations": [],
+        }
+    )
+    coverage = Coverage()
+    coverage.record("too few answers", report)
+    assert coverage.audited == {"kpi.nps": {"too few answers"}}
+    assert coverage.kept == {"kpi.nps": {"too few answers"}}
+    assert coverage.breached == {}
