@@ -83,7 +83,7 @@ class MaxViolations(click.ParamType):
         text = str(value).strip().lower()
         if text == "all":
             return "all"
-        if text.isdigit():
+        if text.isascii() and text.isdigit():  # '²' and '١' are digits int() refuses or misreads
             return int(text)
         self.fail(f"{value!r} is not a count: write a number such as 10, or 'all'", param, ctx)
 

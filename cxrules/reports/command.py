@@ -17,6 +17,7 @@ from cxrules.project.options import (
     EXIT_INVALID,
     EXIT_OK,
     GivenPath,
+    MaxViolations,
     ReportFormat,
     current_project,
     report_format_for,
@@ -45,6 +46,7 @@ _LIMITED = ("text", "markdown", "html")
 )
 @click.option(
     "--max-violations",
+    type=MaxViolations(),
     metavar="N|all",
     help="text, markdown and html: list at most N violations of each policy",
 )
@@ -61,7 +63,7 @@ def report(
     fmt: str | None,
     output: str | None,
     fail_on: str | None,
-    max_violations: str | None,
+    max_violations: int | str | None,
     policies: tuple[str, ...],
 ) -> None:
     """Render REPORT, a JSON report written by `cxrules audit --format json`, again in any
@@ -141,9 +143,9 @@ def _consistent(loaded: Report) -> None:
             )
 
 
-def _limit(given: str | None, fmt: str) -> int | None:
+def _limit(given: int | str | None, fmt: str) -> int | None:
     """--max-violations as a number (None: all); a usage error for a format that lists every
-    violation or a value that is no count."""
+    violation."""
     if given is None:
         return None
     if fmt not in _LIMITED:
@@ -151,13 +153,7 @@ def _limit(given: str | None, fmt: str) -> int | None:
             f"--max-violations applies to the text, markdown and html formats; the {fmt} "
             "format always has every violation"
         )
-    if given == "all":
-        return None
-    if not given.isdigit():
-        raise click.BadParameter(
-            f"'{given}' is neither a number nor 'all'", param_hint="'--max-violations'"
-        )
-    return int(given)
+    return None if given == "all" else int(given)
 
 
 def _explanations(

@@ -95,7 +95,9 @@ def test_fail_on_judges_the_report_again_and_max_violations_cuts_the_list(audite
         (["missing.json"], 3, "cannot read 'missing.json'"),
         (["audit.json", "-o", "audit.json"], 2, "is the report rendered; write the report"),
         (["audit.json", "--format", "csv", "--max-violations", "2"], 2, "the csv format always"),
-        (["audit.json", "--max-violations", "few"], 2, "'few' is neither a number nor 'all'"),
+        (["audit.json", "--max-violations", "few"], 2, "'few' is not a count: write a number"),
+        # a superscript two is a digit to str.isdigit, not to int(): it was an internal error
+        (["audit.json", "--max-violations", "\u00b2"], 2, "'\u00b2' is not a count"),
         (["audit.json", "-o", "x.html", "--format", "markdown"], 2, "x.html"),
     ],
 )
