@@ -123,7 +123,8 @@ def report(
 def _consistent(loaded: Report) -> None:
     """A ValueError naming what a report read back cannot be, though its fields have their
     types: a zone that is none, a compliance outside 0..1, a violation of a policy it does not
-    summarise (a hand-edited or foreign file; the renderers assume what an audit writes)."""
+    summarise or whose reported values are no object (a hand-edited or foreign file; the
+    renderers assume what an audit writes)."""
     from zoneinfo import ZoneInfo
 
     try:
@@ -140,6 +141,12 @@ def _consistent(loaded: Report) -> None:
         if violation.policy not in summarised:
             raise ValueError(
                 f"violations.{i}.policy: {violation.policy!r} is not one of the report's policies"
+            )
+        reported = violation.details.get("report")
+        if reported is not None and not isinstance(reported, dict):
+            raise ValueError(
+                f"violations.{i}.details.report: {reported!r} is not the values a policy "
+                "reports (an object of names and values)"
             )
 
 

@@ -143,6 +143,7 @@ def test_the_page_explains_with_the_parameters_the_audit_had(
         ({"as_of": "yesterday"}, "html", "as_of is not an ISO 8601 time: 'yesterday'"),
         ({"policy": "shop.gone"}, "junit", "violations.0.policy: 'shop.gone' is not one of"),
         ({"compliance": -1}, "html", "policies.0.compliance: -1.0 is not between 0 and 1"),
+        ({"details": {"report": "agent"}}, "csv", "violations.0.details.report: 'agent' is not"),
     ],
 )
 def test_a_hand_edited_report_is_refused_as_invalid_never_a_traceback(
@@ -153,6 +154,8 @@ def test_a_hand_edited_report_is_refused_as_invalid_never_a_traceback(
         report["policies"][0]["compliance"] = edit["compliance"]
     elif "policy" in edit:
         report["violations"][0]["policy"] = edit["policy"]
+    elif "details" in edit:
+        report["violations"][0]["details"] = edit["details"]
     else:
         report.update(edit)
     (audited / "edited.json").write_text(json.dumps(report), "utf-8")
