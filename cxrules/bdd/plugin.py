@@ -398,9 +398,11 @@ def pytest_terminal_summary(terminalreporter: Any, config: pytest.Config) -> Non
     where = ", ".join(paths)
     try:
         policy_set = compile_spec(PolicySpec(paths=tuple(paths), named=True), {}, _root(config))
-    except SpecError as exc:
-        first = str(exc).splitlines()[0]
-        terminalreporter.write_line(f"cxrules coverage of {where}: not measured: {first}")
+    except SpecError as exc:  # its first line ends in ':' when the diagnostics follow
+        lines = str(exc).splitlines()
+        error = next((line for line in lines if "error[" in line), None)
+        why = f"{lines[0].rstrip(':')}: {error}" if error else lines[0]
+        terminalreporter.write_line(f"cxrules coverage of {where}: not measured: {why}")
         return
     terminalreporter.write_sep("-", "cxrules coverage")
     for line in coverage.lines([p.id for p in policy_set.policies], where):

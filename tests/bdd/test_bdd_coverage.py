@@ -141,3 +141,17 @@ def test_a_metric_cell_audits_its_policy_though_nothing_was_judged() -> None:
     assert coverage.audited == {"kpi.nps": {"too few answers"}}
     assert coverage.kept == {"kpi.nps": {"too few answers"}}
     assert coverage.breached == {}
+
+
+def test_coverage_not_measured_names_the_error(tmp_path: Path) -> None:
+    # the policies do not load: the line said "…have errors:" and stopped, the error unnamed
+    (tmp_path / "policies").mkdir()
+    (tmp_path / "policies" / "shop.cxr").write_text(POLICIES, "utf-8")
+    (tmp_path / "policies" / "zbad.cxr").write_text('policy bad.x "x"\n  when\n', "utf-8")
+    (tmp_path / "features").mkdir()
+    (tmp_path / "features" / "floor.feature").write_text(FEATURE, "utf-8")
+    done = _test(tmp_path, "--coverage", "--engine", "python")
+    line = next(r for r in done.stdout.splitlines() if r.startswith("cxrules coverage of"))
+    head = "cxrules coverage of policies: not measured: the policies of policies have errors: "
+    assert line.startswith(head + "policies/zbad.cxr:2:"), line
+    assert "error[E" in line
