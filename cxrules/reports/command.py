@@ -174,6 +174,11 @@ def _explanations(
     from cxrules.policyset import load_policies
 
     if not paths:
+        click.echo(
+            "cxrules report: note: no policy files at hand (--policies, or a project's "
+            "'policies'); the page has no explanations",
+            err=True,
+        )
         return {}
     overrides = {name: _as_set(value) for name, value in parameters.items()}
     loaded = load_policies(list(paths), overrides)

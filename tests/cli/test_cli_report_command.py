@@ -75,6 +75,12 @@ def test_the_page_explains_the_policies_only_when_they_are_the_reports(audited: 
     assert "the policies (p.cxr) are not those the report was audited against" in said
     page = (audited / "later.html").read_text("utf-8")
     assert "must greet within" not in page
+    # no policies at hand at all (a report sent by mail): the page says nothing of them, and
+    # the command says why
+    (audited / "p.cxr").unlink()
+    code, _, said = _run("report", "audit.json", "-o", "mailed.html")
+    assert code == 0 and "no policy files at hand" in said
+    assert "must greet within" not in (audited / "mailed.html").read_text("utf-8")
     assert "v1" in page  # the violations are still there
 
 
