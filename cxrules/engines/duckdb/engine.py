@@ -42,6 +42,7 @@ from cxrules.engines.sql.driver import (
     stage_uses,
 )
 from cxrules.engines.sql.exprs import CompileError, NoEngineError
+from cxrules.engines.sql.inline import Pending, inlined
 from cxrules.engines.sql.listing import listing
 from cxrules.engines.sql.plan import PolicyPlan, Table
 from cxrules.engines.sql.sharing import SharedStages
@@ -208,23 +209,45 @@ class DuckDBBackend(Backend):
         self.schema = schema
         try:
             named = named_later(plan)
-            for n, (name, sql, uses) in enumerate(stage_uses(plan)):
+            stages = stage_uses(plan)
+            inline, pending = inlined(stages), Pending()
+            for n, (name, sql, uses) in enumerate(stages):
                 for step in plan.steps_at(n):
                     self.run_step(step)
-                table = self.shared.table_of(index, name)
-                if table is not None:
-                    self._make_shared(table, sql)
-                    con.execute(f"CREATE VIEW {schema}.{name} AS SELECT * FROM main.{table}")
-                elif uses > 1:
-                    con.execute(f"CREATE TABLE {schema}.{name} AS {self.narrowed(sql, named[n])}")
-                else:
-                    con.execute(f"CREATE VIEW {schema}.{name} AS {sql}")
+                self.make_stage(plan, index, n, (name, sql, uses), named[n], inline, pending)
             yield
         finally:
             self.schema = "main"
             con.execute(f"SET search_path = 'main'; DROP SCHEMA {schema} CASCADE")
             for table in self.shared.done(index):
                 con.execute(f"DROP TABLE IF EXISTS main.{table}")
+
+    def make_stage(
+        self,
+        plan: PolicyPlan,
+        index: int,
+        n: int,
+        stage: tuple[str, str, int],
+        named: set[str],
+        inline: set[str],
+        pending: Pending,
+    ) -> None:
+        """Stage `n` of the plan (`driver.stage_uses`): a shared table, a table of its own when
+        it is read more than once, a view when a step or a final query reads it, and otherwise
+        a CTE of the stage that reads it (inline.py). `named`: the words later SQL names."""
+        con, schema = self.con, self.schema
+        name, sql, uses = stage
+        table = self.shared.table_of(index, name)
+        if table is not None:
+            self._make_shared(table, pending.into(sql))
+            con.execute(f"CREATE VIEW {schema}.{name} AS SELECT * FROM main.{table}")
+        elif uses > 1:
+            sql = self.narrowed(pending.into(sql), named)
+            con.execute(f"CREATE TABLE {schema}.{name} AS {sql}")
+        elif name in inline:
+            pending.add(name, sql)
+        else:
+            con.execute(f"CREATE VIEW {schema}.{name} AS {pending.into(sql)}")
 
     def narrowed(self, sql: str, named: set[str]) -> str:
         """A stage to materialize, without the columns that no later SQL names (`named`:
