@@ -29,12 +29,13 @@ import json
 import os
 import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+import worker_process
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOP = ROOT / "examples" / "shop_week"
@@ -113,10 +114,7 @@ def measure(mode: str, log: Path, args: argparse.Namespace) -> dict[str, Any]:
     command += ["--policies", args.policies, "--memory-limit", args.memory_limit or ""]
     if args.mapping:
         command += ["--mapping", args.mapping]
-    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
-    if done.returncode != 0:
-        raise SystemExit(f"the {mode} run failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return worker_process.run(command, ROOT, mode)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -137,6 +135,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(worker(args.worker, args.log, args)))
         return 0
     figures = []
+    worker_process.warm(ROOT)
     print(f"load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores", flush=True)
     with tempfile.TemporaryDirectory() as folder:
         sizes = [0] if args.log else [int(n) for n in args.sizes.split(",")]

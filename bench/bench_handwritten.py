@@ -29,12 +29,13 @@ import json
 import os
 import resource
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 from typing import Any
+
+import worker_process
 
 ROOT = Path(__file__).resolve().parent.parent
 SHOP = ROOT / "examples" / "shop_week"
@@ -175,10 +176,7 @@ def worker(side: str, log: str) -> dict[str, Any]:
 
 def measure(side: str, log: Path) -> dict[str, Any]:
     command = [sys.executable, __file__, "--worker", side, "--log", str(log)]
-    done = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, check=False)
-    if done.returncode != 0:
-        raise SystemExit(f"the {side} run failed:\n{done.stderr[-3000:]}")
-    return json.loads(done.stdout.strip().splitlines()[-1])
+    return worker_process.run(command, ROOT, side)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -200,6 +198,7 @@ def main(argv: list[str] | None = None) -> int:
 
             generate(log, args.events, 7)
         runs: dict[str, list[dict[str, Any]]] = {"by hand": [], "cxrules": []}
+        worker_process.warm(ROOT)
         for _ in range(args.runs):
             for side in runs:  # in turns: the machine's load shifts between runs
                 runs[side].append(measure("by-hand" if side == "by hand" else side, log))

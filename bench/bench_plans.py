@@ -7,12 +7,12 @@
 One audit (`SqlRun`, as `cxrules audit --engine duckdb` runs it, without writing the report) in
 this process, with the backend's steps timed: reading the log into DuckDB (`load`), typing the
 attributes (`make_ev`), then for each plan its stages (a table for each stage read more than
-once, a view for the others, as the backend makes them: a view's time shows in the stage that
-reads it) and its final queries (tally, records, open obligations, cells). It prints wall and
-CPU seconds (user + system of the process: DuckDB's threads included) per phase, the plans by
-CPU time, and the slowest stages. The plans run one at a time (the engine runs several side by
-side), and DuckDB on one thread by default (`--threads`): on a shared machine, CPU time is the
-steady figure, and one thread keeps it free of the threads' waiting.
+once, a CTE of its reader or a view for the others, as the backend makes them: their time shows
+in the stage that reads them) and its final queries (tally, records, open obligations, cells).
+It prints wall and CPU seconds (user + system of the process: DuckDB's threads included) per
+phase, the plans by CPU time, and the slowest stages. The plans run one at a time (the engine
+runs several side by side), and DuckDB on one thread by default (`--threads`): on a shared
+machine, CPU time is the steady figure, and one thread keeps it free of the threads' waiting.
 """
 
 from __future__ import annotations
@@ -72,33 +72,22 @@ def audit(log: Path, policies: str, mapping: str, zone: str, threads: int, clock
 
         @contextmanager
         def stage(self, plan: PolicyPlan, index: int) -> Iterator[None]:
-            con, schema, pid = self.con, f"p{index}", plan.policy.id
-            con.execute(f"CREATE SCHEMA {schema}; SET search_path = '{schema},main'")
-            self.schema = schema
-            try:
-                named = driver.named_later(plan)
-                for n, (name, sql, uses) in enumerate(driver.stage_uses(plan)):
-                    for step in plan.steps_at(n):
-                        with clock.span(pid, f"step {step.table}"):
-                            self.run_step(step)
-                    shared = self.shared.table_of(index, name)
-                    if shared is not None:  # made once for the plans that have it (sharing.py)
-                        with clock.span(pid, f"{name} (shared)"):
-                            self._make_shared(shared, sql)
-                        con.execute(f"CREATE VIEW {schema}.{name} AS SELECT * FROM main.{shared}")
-                        continue
-                    kind = "TABLE" if uses > 1 else "VIEW"
-                    with clock.span(pid, name if kind == "TABLE" else "(views)"):
-                        if kind == "TABLE":
-                            sql = self.narrowed(sql, named[n])
-                        con.execute(f"CREATE {kind} {schema}.{name} AS {sql}")
-                with clock.span(pid, "(final queries)"):
-                    yield
-            finally:
-                self.schema = "main"
-                con.execute(f"SET search_path = 'main'; DROP SCHEMA {schema} CASCADE")
-                for table in self.shared.done(index):
-                    con.execute(f"DROP TABLE IF EXISTS main.{table}")
+            self.plan_id = plan.policy.id
+            with super().stage(plan, index), clock.span(plan.policy.id, "(final queries)"):
+                yield
+
+        def run_step(self, step: Any) -> None:
+            with clock.span(self.plan_id, f"step {step.table}"):
+                super().run_step(step)
+
+        def make_stage(self, plan: PolicyPlan, index: int, n: int, stage: Any, *rest: Any) -> None:
+            name, _, uses = stage
+            if self.shared.table_of(index, name) is not None:
+                piece = f"{name} (shared)"
+            else:  # a view's time, or an inlined stage's, shows in the stage that reads it
+                piece = name if uses > 1 else "(views)"
+            with clock.span(plan.policy.id, piece):
+                super().make_stage(plan, index, n, stage, *rest)
 
     policy_set = load_policies([policies]).policy_set
     logs = LogSet([open_log(str(log), load_mapping(mapping))])
