@@ -31,6 +31,7 @@ from cxrules.project.options import (
     ReportFormat,
     Size,
     current_project,
+    output_named,
     parse_overrides,
     policies_option,
     report_format_for,
@@ -458,7 +459,8 @@ def audit(
             f"--max-violations applies to the text, markdown and html formats; the {fmt} "
             "format always has every violation"
         )
-    refused = output_refused(output, [*policies, *logs, *([mapping] if mapping else [])])
+    inputs = [*policies, *logs, *([mapping] if mapping else [])]
+    refused = output_refused(output, inputs, named=output_named(project, output, output_by))
     if refused:
         raise click.UsageError(refused)
     request = AuditRequest(

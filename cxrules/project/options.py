@@ -115,6 +115,19 @@ def parse_overrides(pairs: tuple[str, ...]) -> dict[str, str]:
     return out
 
 
+def _settings_name(project: Project) -> str:
+    """How a message names the project's settings: cxrules.toml, or pyproject.toml's table."""
+    if project.file is not None and project.file.name != "cxrules.toml":
+        return f"[tool.cxrules] of {project.file.name}"
+    return "cxrules.toml"
+
+
+def output_named(project: Project, output: str | None, by: str | None) -> str:
+    """How a message names the report's file: '-o r.html' when the command line gave it (`by`),
+    else 'the output r.html (cxrules.toml)': a run given no -o is not told about one."""
+    return f"{by} {output}" if by else f"the output {output} ({_settings_name(project)})"
+
+
 def report_format_for(project: Project, fmt: str | None, output: str | None, by: str | None) -> str:
     """The report's format: --format, else the one `-o` names (`by`: '-o' when the command line
     named it: it beats the settings), else the project's, else the one the settings' output
@@ -123,15 +136,13 @@ def report_format_for(project: Project, fmt: str | None, output: str | None, by:
 
     if fmt is None and by and output and format_of(output):
         return format_of(output) or "text"
-    settings = "cxrules.toml"
-    if project.file is not None and project.file.name != settings:
-        settings = f"[tool.cxrules] of {project.file.name}"
+    settings = _settings_name(project)
     try:
         return report_format(
             fmt or project.config.format,
             output,
             chosen_by="--format" if fmt else f"format in {settings}",
-            output_by=f"{by} {output}" if by else f"the output {output} ({settings})",
+            output_by=output_named(project, output, by),
             settings=settings,
         )
     except FormatMismatch as exc:

@@ -90,34 +90,39 @@ def diff_format(fmt: str | None, output: str | None) -> str:
 
 
 def output_refused(
-    output: str | None, inputs: list[str], inputs_are: str = "one of the audit's inputs"
+    output: str | None,
+    inputs: list[str],
+    inputs_are: str = "one of the audit's inputs",
+    named: str | None = None,
 ) -> str | None:
     """Why a report may not be written at `output`, before any work is done: it is a folder, it
     would replace an input (a policy file, a log, the mapping), or its folder does not exist or
-    cannot be written to; None if fine."""
+    cannot be written to; None if fine. `named` is how the message names it (default
+    '-o OUTPUT'; the settings' output is named as theirs)."""
     if output is None:
         return None
+    named = named or f"-o {output}"
     target = Path(output).resolve()
     if target.is_dir() or output.endswith(("/", os.sep)):
-        return f"-o {output} is a folder; name the file to write in it"
+        return f"{named} is a folder; name the file to write in it"
     if not target.parent.is_dir():
-        return f"-o {output}: the folder {target.parent} does not exist"
+        return f"{named}: the folder {target.parent} does not exist"
     # 'reports/../r.txt' resolves to an existing folder, but opens only if reports/ exists
     walked = Path()
     for part in Path(output).parent.parts:
         walked = walked / part
         if not os.path.isdir(walked):
-            return f"-o {output}: the folder {walked} does not exist"
+            return f"{named}: the folder {walked} does not exist"
     kept = _KEPT.get(target.suffix.lower())
     if kept is not None:
-        return f"-o {output} would replace {kept}; write the report elsewhere"
+        return f"{named} would replace {kept}; write the report elsewhere"
     for given in inputs:
         if given != "-" and Path(given).resolve() == target:
-            return f"-o {output} is {inputs_are}; write the report elsewhere"
+            return f"{named} is {inputs_are}; write the report elsewhere"
     if in_place(output):  # /dev/null, a pipe: written into, so it is what must be writable
-        return None if os.access(output, os.W_OK) else f"-o {output} cannot be written to"
+        return None if os.access(output, os.W_OK) else f"{named} cannot be written to"
     if not os.access(target.parent, os.W_OK):  # the report is written beside, then moved
-        return f"-o {output}: the folder {target.parent} cannot be written to"
+        return f"{named}: the folder {target.parent} cannot be written to"
     return None
 
 

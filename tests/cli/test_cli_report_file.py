@@ -65,12 +65,38 @@ def test_a_folder_as_the_report_is_refused_before_the_audit(
     Path("cxrules.toml").write_text('output = "reports"\n', "utf-8")
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 2
-    assert "Error: -o reports is a folder; name the file to write in it" in result.output
+    assert (
+        "Error: the output reports (cxrules.toml) is a folder; name the file to write in it"
+        in result.output
+    )
     Path("cxrules.toml").unlink()
     result = CliRunner().invoke(main, [*args, "-o", "new.txt/"])
     assert result.exit_code == 2
     assert "Error: -o new.txt/ is a folder; name the file to write in it" in result.output
     assert not Path("new.txt").exists()
+
+
+def test_the_settings_output_in_a_missing_folder_is_named_as_the_settings_one(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """hunt65 finding-K: `output = "reports/audit.html"` (docs/project.md's example) in a
+    project without a reports/ folder stopped a plain `cxrules audit`, given no -o, with
+    'Error: -o reports/audit.html: the folder … does not exist'."""
+    args = _project(tmp_path)
+    monkeypatch.chdir(tmp_path)
+    Path("pyproject.toml").write_text('[tool.cxrules]\noutput = "reports/audit.html"\n', "utf-8")
+    result = CliRunner().invoke(main, args)
+    assert result.exit_code == 2
+    assert result.output.endswith(
+        "Error: the output reports/audit.html ([tool.cxrules] of pyproject.toml): the folder "
+        f"{tmp_path / 'reports'} does not exist\n"
+    )
+    given = CliRunner().invoke(main, [*args, "-o", "out/r.html"])
+    assert given.exit_code == 2
+    assert given.output.endswith(
+        f"Error: -o out/r.html: the folder {tmp_path / 'out'} does not exist\n"
+    )
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["log.jsonl", "p.cxr", "pyproject.toml"]
 
 
 def test_a_report_that_cannot_be_written_is_said_with_exit_3(
