@@ -374,8 +374,10 @@ def _policy_section(
     if explanation:
         lines = "\n".join(_e(line) for line in explanation.split("\n"))  # its line breaks kept
         parts.append(f'<p class="explain">{lines}</p>')
+    kind = policy.kind.replace("_", " ")  # 'an absence rule', 'an invariant rule'
+    article = "an" if kind.startswith(tuple("aeiou")) else "a"
     parts.append(
-        f"<p>Owner <b>{_e(policy.owner or '–')}</b> · a {_e(policy.kind.replace('_', ' '))} "
+        f"<p>Owner <b>{_e(policy.owner or '–')}</b> · {article} {_e(kind)} "
         f"rule defined at <code>{_e(policy.file)}:{policy.line}</code></p>"
         f"<p>{_tally_sentence(policy)}</p>"
     )

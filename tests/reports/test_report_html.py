@@ -315,6 +315,25 @@ def test_content(report: Report) -> None:
     assert "&gt;= 85%" not in text
 
 
+def test_each_section_names_its_rule_kind_with_its_article(report: Report) -> None:
+    """hunt65 finding-K: a forbid rule's section read 'Owner Restaurant · a absence rule
+    defined at …', an invariant's 'a invariant rule'."""
+    text = render_html(report)
+    said = {
+        policy: re.findall(r"· (an? [a-z ]+) rule defined at", section(text, policy))
+        for policy in (
+            "restaurant.wording",
+            "complaints.escalate-repeat",
+            "octopus.always-connected",
+        )
+    }
+    assert said == {
+        "restaurant.wording": ["an absence"],
+        "complaints.escalate-repeat": ["a response"],
+        "octopus.always-connected": ["an invariant"],
+    }
+
+
 def many(report: Report, count: int) -> Report:
     """The sample report with `count` gaps of octopus.always-connected instead of two."""
     first = report.violations[0]
