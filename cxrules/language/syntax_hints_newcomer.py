@@ -21,6 +21,16 @@ _TIMES_AFTER = re.compile(r"[ \t]+times?\b")
 _EXPECT_BEFORE = re.compile(r"\bexpect[ \t]+$")
 _COUNTED_REST = re.compile(r"[ \t]+(\S+)[ \t]*(.*?)[ \t]*$")
 _BY = re.compile(r"\bby[ \t]+", re.IGNORECASE)
+#: An event pattern's clause up to an `or`: its keyword, its (single) event type, the rest.
+_CLAUSE_TYPE = re.compile(
+    r"^[ \t]*(?P<keyword>when|expect(?:[ \t]+each)?|forbid|unless)[ \t]+"
+    r"(?P<first>[^\s\[\],()\"]*[.*][^\s\[\],()\"]*|\"[^\"]*\")(?P<mid>.*?)[ \t]+$"
+)
+#: After the `or`: another event type (dotted, wildcard or quoted), then what follows it.
+_OTHER_TYPE = re.compile(
+    r"[ \t]+(?P<second>[^\s\[\],()\"=<>!]*[.*][^\s\[\],()\"=<>!]*|\"[^\"]*\")(?P<rest>.*)$"
+)
+_WINDOW_OR_END = re.compile(r"(within|after|before|at|between|by|where)\b")
 #: Letters of Turkish and Romanian that a phrase is matched without (either spelling is read).
 _PLAIN = str.maketrans("şșţțâîăüğıöçŞȘŢȚÂÎĂÜĞİÖÇ", "ssttaiaugiocSSTTAIAUGIOC")
 #: The end of a period said in Turkish or Romanian (without their letters), longest first, and
@@ -47,8 +57,10 @@ def newcomer_slip(
         return _times(word, before, line_text, span) or _expect_count(
             word, expected, before, line_text, span
         )
-    return _end_of(source, line_text, span) or definition_after_policy(
-        source, kind, expected, span, line_text
+    return (
+        _either_event(kind, before, line_text, span)
+        or _end_of(source, line_text, span)
+        or definition_after_policy(source, kind, expected, span, line_text)
     )
 
 
@@ -97,6 +109,34 @@ def _expect_count(
         f"a count of expected events is written 'at least {word}' or 'at most {word}'",
         span,
         hint,
+        line_text,
+    )
+
+
+def _either_event(kind: str, before: str, line_text: str, span: Span) -> Diagnostic | None:
+    """`expect ticket.closed within 2d or ticket.cancelled`, `when a.opened or a.reopened`: two
+    event types joined by `or`, which joins conditions; a list is either type. (The hint for an
+    `or` where `where` is awaited, 'write where', made `where ticket.cancelled`: a condition on
+    an attribute that no event has, accepted without a word.)"""
+    if kind != "OR":
+        return None
+    clause = _CLAUSE_TYPE.match(before)
+    other = _OTHER_TYPE.match(line_text, span.end_column - 1)
+    if clause is None or other is None:
+        return None
+    first, second, rest = clause["first"], other["second"], other["rest"].strip()
+    if rest and not _WINDOW_OR_END.match(rest):
+        return None  # `or address.city == "x"`: a condition, whose `where` the usual hint says
+    keyword = clause["keyword"]
+    listed = f"{keyword} [{first}, {second}]{clause['mid']}" + (f" {rest}" if rest else "")
+    cancels = ""
+    if keyword.startswith("expect"):
+        cancels = f"; if {second} cancels it instead: unless {second}"
+    return error(
+        "E100",
+        f"'or' joins conditions, not the event types {first} and {second}",
+        span,
+        f"either type is a list: {listed}{cancels}",
         line_text,
     )
 

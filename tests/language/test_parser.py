@@ -718,3 +718,35 @@ def test_dashes_and_commas_that_are_no_habit_still_parse() -> None:
         "  require x in [2, 5]\n"
     )
     assert format_file(tree(text), text) == text
+
+
+@pytest.mark.parametrize(
+    ("line", "hint"),
+    [
+        (
+            "when ticket.opened or ticket.reopened",
+            "either type is a list: when [ticket.opened, ticket.reopened]",
+        ),
+        (
+            "forbid staff.said or staff.wrote",
+            "either type is a list: forbid [staff.said, staff.wrote]",
+        ),
+        (
+            'expect ticket.closed or "Ticket Cancelled" within 2d',
+            'either type is a list: expect [ticket.closed, "Ticket Cancelled"] within 2d; if '
+            '"Ticket Cancelled" cancels it instead: unless "Ticket Cancelled"',
+        ),
+        ('forbid staff.said or address.city == "x"', "write 'where' instead of 'or'"),
+        ('forbid staff.said or text contains "x"', "write 'where' instead of 'or'"),
+    ],
+)
+def test_or_between_two_event_types_is_said_with_a_list(line: str, hint: str) -> None:
+    """hunt65 finding-K: `expect ticket.closed within 2d or ticket.cancelled` was told "write
+    'where' instead of 'or'", and `where ticket.cancelled` is an attribute condition that check
+    accepts; an `or` before a condition keeps that hint."""
+    trigger = "when ticket.opened" if line.startswith("expect") else ""
+    text = f'policy a.b "T"\n  per ticket\n  {trigger}\n  {line}\n'
+    parsed, diagnostics = parse(Source(name="p.cxr", text=text))
+    assert parsed is None
+    [only] = diagnostics
+    assert (only.code, only.span.line, only.hint) == ("E100", 4, hint)
