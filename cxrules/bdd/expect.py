@@ -19,6 +19,7 @@ from cxrules.bdd.tables import (
     zone_info,
 )
 from cxrules.diagnostics import did_you_mean
+from cxrules.reports.common import metric_unit
 from cxrules.reports.common import plural as counted
 from cxrules.reports.model import MetricValue, PolicySummary, Report, Violation
 from cxrules.time.format import DurationTextError, parse_duration_text
@@ -285,6 +286,28 @@ def metric_number(text: str) -> tuple[float, str]:
         ) from exc
 
 
+def metric_cell(m: MetricValue) -> str:
+    """A metric cell's value as a step writes it ('75%', '1min30s', '40'), to paste into one.
+
+    >>> from cxrules.reports.model import MetricValue as M
+    >>> def cell(v, unit, t=""):
+    ...     return metric_cell(M(metric="m", group={}, bucket=None, value=v, population=9,
+    ...                          status="ok", threshold=t, unit=unit))
+    >>> cell(0.75, "percent"), cell(0.8, "number", ">= 80%"), cell(90.0, "duration")
+    ('75%', '80%', '1min30s')
+    >>> cell(40, "number"), cell(0.1 + 0.2, "percent")
+    ('40', '30%')
+    """
+    if m.value is None:
+        return "none"
+    unit = metric_unit(m)
+    if unit == "percent":
+        return f"{m.value * 100:.15g}%"
+    if unit == "duration":
+        return offset_text(m.value).removeprefix("+")
+    return f"{m.value:.15g}"
+
+
 def find_metric(
     result: Report,
     name: str,
@@ -307,7 +330,7 @@ def find_metric(
         if m.group == group and m.bucket == bucket:
             return m
     shown = "\n".join(
-        f"  - [{scope_text(m.group)}] bucket {m.bucket}: {m.value} ({m.status}, "
+        f"  - [{scope_text(m.group)}] bucket {m.bucket}: {metric_cell(m)} ({m.status}, "
         f"population {m.population})"
         for m in cells
     )
@@ -322,14 +345,11 @@ def check_metric(m: MetricValue, value: str | None, status: str) -> None:
     problems = []
     if value is None:
         if m.value is not None:
-            problems.append(f"value {m.value} instead of none")
+            problems.append(f"value {metric_cell(m)} instead of none")
     else:
-        want, unit = metric_number(value)
+        want, _ = metric_number(value)
         if m.value is None or not math.isclose(m.value, want, rel_tol=1e-9, abs_tol=1e-9):
-            have = "none" if m.value is None else str(m.value)
-            if m.value is not None and unit == "percent":
-                have = f"{m.value * 100:g}%"
-            problems.append(f"value {have} instead of {value}")
+            problems.append(f"value {metric_cell(m)} instead of {value}")
     if m.status != status:
         problems.append(f"status {m.status!r} instead of {status!r}")
     if problems:

@@ -155,7 +155,7 @@ def metric_counts(values: Sequence[MetricValue]) -> str:
 
 def _badness(value: MetricValue) -> tuple[int, float]:
     """Sort key of a flagged metric value, worst first (see `worst_metrics`)."""
-    bound = _bound(value.threshold, _unit(value))
+    bound = _bound(value.threshold, metric_unit(value))
     gap = 0.0
     if bound is not None and isinstance(value.value, int | float):
         gap = abs(value.value - bound) / (abs(bound) or 1.0)
@@ -362,13 +362,13 @@ def metric_value(value: MetricValue) -> str:
     """
     if value.value is None:
         return "–"
-    unit = _unit(value)
+    unit = metric_unit(value)
     texts = (value.threshold, value.warn)
     against = tuple(b for b in (_bound(t, unit) for t in texts if t) if b is not None)
     return figure(value.value, unit, against)
 
 
-def _unit(value: MetricValue) -> str:
+def metric_unit(value: MetricValue) -> str:
     """The value's unit; for a report written before `unit` was, read off its threshold."""
     bound = value.threshold.split()[-1] if value.threshold.split() else ""
     if value.unit == "number" and bound.endswith("%"):

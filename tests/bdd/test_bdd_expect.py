@@ -245,10 +245,40 @@ def test_metric_values_and_statuses() -> None:
         AssertionError,
         match=(
             r"metric 'sl' has no value for \[queue=q2\] in bucket 2026-03-02; its values are:\n"
-            r"  - \[queue=q1\] bucket 2026-03-02: 0.75 \(insufficient, population 4\)"
+            r"  - \[queue=q1\] bucket 2026-03-02: 75% \(insufficient, population 4\)"
         ),
     ):
         expect.find_metric(r, "sl", {"queue": "q2"}, "2026-03-02")
+
+
+def test_metric_values_in_failures_are_written_as_a_step_writes_them() -> None:
+    """hunt65 finding-K: a failing metric step listed the cells as the JSON report holds them,
+    '2026-03-02: 0.75' for a share of 75% and '90.0' for a wait of 1min30s, and said 'value
+    90.0 instead of 1min': a value to paste into the step is written as the step writes it."""
+    wait = MetricValue(
+        metric="p90",
+        group={},
+        bucket="2026-03-02",
+        value=90.0,
+        population=5,
+        status="violated",
+        threshold="<= 1min",
+        unit="duration",
+    )
+    r = report([summary().model_copy(update={"metrics": [wait]})], [], [])
+    with pytest.raises(AssertionError) as missing:
+        expect.find_metric(r, "p90", {}, "2026-03-03")
+    assert str(missing.value).endswith(
+        "its values are:\n  - [(whole log)] bucket 2026-03-02: 1min30s (violated, population 5)"
+    )
+    with pytest.raises(AssertionError) as wrong:
+        expect.check_metric(wait, "1min", "violated")
+    assert str(wrong.value).startswith(
+        "metric p90 [(whole log)] bucket 2026-03-02: value 1min30s instead of 1min ("
+    )
+    with pytest.raises(AssertionError) as applicable:
+        expect.check_metric(wait, None, "violated")
+    assert "value 1min30s instead of none" in str(applicable.value)
 
 
 def test_sentences() -> None:
