@@ -69,7 +69,9 @@ class Coverage:
             elif not counts[1]:
                 note = "never breached: no scenario shows what breaks it"
             elif not counts[2]:
-                note = "never kept: no scenario shows it met"
+                # a scenario with a breach is not counted kept, though other activations of
+                # the policy were met in it ('My pleasure!' beside 'No problem'): say which
+                note = "never kept: every scenario that audits it finds a breach"
             row = f"{pid.ljust(width)}  {counts[0]:>9}  {counts[1]:>8}  {counts[2]:>4}"
             rows.append(f"{row}  {note}".rstrip())
         return rows

@@ -143,6 +143,21 @@ def test_a_metric_cell_audits_its_policy_though_nothing_was_judged() -> None:
     assert coverage.breached == {}
 
 
+def test_a_policy_breached_in_every_scenario_is_said_so() -> None:
+    """hunt65 finding-K: `cxrules init`'s project, whose one scenario of shop.wording keeps it
+    ("My pleasure!") and breaks it ("No problem"), read 'never kept: no scenario shows it met'.
+    A scenario with a breach is counted breached, not kept: the note says that."""
+    from cxrules.bdd.coverage import Coverage
+
+    coverage = Coverage()
+    coverage.audited = {"shop.wording": {"both"}}
+    coverage.breached = {"shop.wording": {"both"}}
+    assert coverage.lines(["shop.wording"], "policies")[2] == (
+        "shop.wording          1         1     0  never kept: every scenario that audits it "
+        "finds a breach"
+    )
+
+
 def test_coverage_not_measured_names_the_error(tmp_path: Path) -> None:
     # the policies do not load: the line said "…have errors:" and stopped, the error unnamed
     (tmp_path / "policies").mkdir()
