@@ -170,6 +170,7 @@ def _explanations(
     ones the report was audited against (the same revision), with the report's parameters; {}
     and a warning otherwise: an explanation of other rules would describe what was not
     judged."""
+    from cxrules.diagnostics import Level
     from cxrules.ir.explain import explain_policy
     from cxrules.policyset import load_policies
 
@@ -184,10 +185,12 @@ def _explanations(
     loaded = load_policies(list(paths), overrides)
     policy_set = loaded.policy_set
     shown = ", ".join(paths)
-    if policy_set is None:
+    if policy_set is None:  # a path that is not there, an error, a parameter they lack
+        errors = [d.render().splitlines()[0] for d in loaded.diagnostics if d.level is Level.ERROR]
+        why = errors[0] if errors else "no policy files (*.cxr) found"  # an empty folder
         click.echo(
-            f"cxrules report: warning: the policies ({shown}) do not load with the report's "
-            "parameters (cxrules check says why); the page has no explanations",
+            f"cxrules report: warning: the policies ({shown}) do not load (with the report's "
+            f"parameters): {why}; the page has no explanations",
             err=True,
         )
         return {}

@@ -84,6 +84,33 @@ def test_the_page_explains_the_policies_only_when_they_are_the_reports(audited: 
     assert "v1" in page  # the violations are still there
 
 
+def test_policies_that_do_not_load_are_said_with_their_first_error(audited: Path) -> None:
+    """hunt65 finding-K: `--policies` naming no file at all, or policies without the report's
+    parameter, were both 'do not load with the report's parameters (cxrules check says why)'."""
+    code, _, said = _run("report", "audit.json", "-o", "a.html", "--policies", "gone/")
+    assert code == 0
+    assert said.startswith(
+        "cxrules report: warning: the policies (gone/) do not load (with the report's "
+        "parameters): error[E206]: no policy file or folder at 'gone/'; the page has no "
+        "explanations\n"
+    )
+    (audited / "empty").mkdir()
+    code, _, said = _run("report", "audit.json", "-o", "e.html", "--policies", "empty")
+    assert code == 0
+    assert said.startswith(
+        "cxrules report: warning: the policies (empty) do not load (with the report's "
+        "parameters): no policy files (*.cxr) found; the page has no explanations\n"
+    )
+    report = json.loads((audited / "audit.json").read_text("utf-8"))
+    report["parameters"] = {"wait": "2min"}
+    (audited / "set.json").write_text(json.dumps(report), "utf-8")
+    code, _, said = _run("report", "set.json", "-o", "b.html", "--policies", "p.cxr")
+    assert code == 0
+    assert (
+        "do not load (with the report's parameters): error[E222]: --set wait: there is no " in said
+    )
+
+
 def test_fail_on_judges_the_report_again_and_max_violations_cuts_the_list(audited: Path) -> None:
     _, low, _ = _run("report", "audit.json")
     assert low.startswith("FAIL: 2 violations at or above low in 2 policies")
