@@ -41,6 +41,7 @@ from cxrules.reports.command import report
 from cxrules.reports.common import plural
 
 NO_POLICIES = "no policy files (*.cxr) found"
+LEFT = "a file with errors is left as it is"
 NO_POLICIES_HINT = "name .cxr files or folders that hold them, e.g. cxrules check policies/"
 
 
@@ -222,6 +223,9 @@ def fmt(paths: tuple[str, ...], check_only: bool, show_diff: bool) -> None:
         sys.exit(EXIT_INVALID)
     if diagnostics:
         click.echo(render_text(sorted(diagnostics, key=sort_key)))
+        if changed:  # the files without errors were formatted all the same: said, not silent
+            done = "would be reformatted" if check_only or show_diff else "reformatted"
+            click.echo(f"{len(changed)} of {plural(len(files), 'file')} {done}; {LEFT}")
         sys.exit(EXIT_INVALID)
     if unwritten:
         click.echo("\n".join(unwritten), err=True)

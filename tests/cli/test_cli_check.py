@@ -328,6 +328,31 @@ def test_fmt_refuses_files_with_syntax_errors(
     assert result.output == (BROKEN / "06-misspelt-expect.expected").read_text()
 
 
+def test_fmt_says_it_formatted_the_valid_files_beside_one_with_errors(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """hunt65 finding-K: `cxrules fmt ugly.cxr broken.cxr` rewrote ugly.cxr and said only
+    broken.cxr's errors: nothing told that a file had been changed."""
+    monkeypatch.chdir(tmp_path)
+    shutil.copy(BROKEN / "06-misspelt-expect.cxr", "broken.cxr")
+    Path("ugly.cxr").write_text(UGLY)
+    errors = (
+        (BROKEN / "06-misspelt-expect.expected").read_text().replace("06-misspelt-expect", "broken")
+    )
+    result = runner.invoke(main, ["fmt", "--check", "ugly.cxr", "broken.cxr"])
+    assert (result.exit_code, result.output) == (
+        2,
+        errors + "1 of 2 files would be reformatted; a file with errors is left as it is\n",
+    )
+    assert Path("ugly.cxr").read_text() == UGLY
+    result = runner.invoke(main, ["fmt", "ugly.cxr", "broken.cxr"])
+    assert (result.exit_code, result.output) == (
+        2,
+        errors + "1 of 2 files reformatted; a file with errors is left as it is\n",
+    )
+    assert Path("ugly.cxr").read_text() == PRETTY
+
+
 def test_policies_checked_from_another_folder_may_use_their_neighbours(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
