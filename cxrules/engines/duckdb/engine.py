@@ -46,7 +46,7 @@ from cxrules.engines.sql.inline import Pending, inlined
 from cxrules.engines.sql.listing import listing
 from cxrules.engines.sql.plan import PolicyPlan, Table
 from cxrules.engines.sql.sharing import SharedStages
-from cxrules.engines.sql.text import ident
+from cxrules.engines.sql.text import ident, lit
 from cxrules.findings.assemble import Outcome, Reading
 from cxrules.findings.model import Cited
 from cxrules.time.calendars import CalendarError
@@ -56,6 +56,8 @@ from cxrules.time.zones import zone
 ARROW_TYPES = {"BIGINT": pa.int64(), "BOOLEAN": pa.bool_(), "VARCHAR": pa.string()}
 #: Settings an audit may give (`RunOptions.settings`), with DuckDB's defaults when absent.
 SETTINGS = ("memory_limit", "temp_directory", "threads")
+#: A column name that is a plain word (`narrowed` keeps any other).
+PLAIN = lit("[A-Za-z_][A-Za-z0-9_]*")
 
 
 class DuckDBEngine(Engine):
@@ -181,9 +183,8 @@ class DuckDBBackend(Backend):
     def rows(self, sql: str) -> Iterator[dict[str, Any]]:
         # a cursor of its own (the same search path): lookups run while these rows are read
         cursor = self.con.cursor()
-        path = self.con.execute("SELECT current_setting('search_path')").fetchone()
-        if path and path[0]:
-            cursor.execute(f"SET search_path = '{path[0]}'")
+        if self.schema != "main":  # inside a plan's `stage`
+            cursor.execute(f"SET search_path = '{self.schema},main'")
         with self.reading():
             reader: Any = cursor.sql(sql).to_arrow_reader(8192)
             for batch in reader:
@@ -242,8 +243,7 @@ class DuckDBBackend(Backend):
             self._make_shared(table, pending.into(sql))
             con.execute(f"CREATE VIEW {schema}.{name} AS SELECT * FROM main.{table}")
         elif uses > 1:
-            sql = self.narrowed(pending.into(sql), named)
-            con.execute(f"CREATE TABLE {schema}.{name} AS {sql}")
+            self.create_stage_table(name, pending.into(sql), named)
         elif name in inline:
             pending.add(name, sql)
         else:
@@ -252,12 +252,23 @@ class DuckDBBackend(Backend):
     def narrowed(self, sql: str, named: set[str]) -> str:
         """A stage to materialize, without the columns that no later SQL names (`named`:
         `driver.named_later`, lower case): DuckDB then leaves them out of the stage's windows,
-        joins and copies too, where it would otherwise carry every column `*` passes on."""
-        columns = [row[0] for row in self.con.execute(f"DESCRIBE {sql}").fetchall()]
-        kept = [c for c in columns if c.lower() in named or not c.isidentifier()]
-        if not kept or len(kept) == len(columns) or len(set(columns)) < len(columns):
-            return sql
-        return f"SELECT {', '.join(ident(c) for c in kept)} FROM ({sql})"
+        joins and copies too, where it would otherwise carry every column `*` passes on. The
+        columns are chosen by name as the stage is bound (`COLUMNS` with a lambda: asking
+        DuckDB for them first bound the stage, with every CTE it reads, a second time); a
+        name that is no plain word is kept."""
+        words = "[" + ", ".join(lit(word) for word in sorted(named)) + "]"
+        kept = f"lambda c: list_contains({words}, lower(c)) OR NOT regexp_full_match(c, {PLAIN})"
+        return f"SELECT COLUMNS({kept}) FROM ({sql})"
+
+    def create_stage_table(self, name: str, sql: str, named: set[str]) -> None:
+        """The stage as a table of the plan's schema, narrowed to the columns later SQL names
+        (all of them when it names none)."""
+        try:
+            self.con.execute(f"CREATE TABLE {self.schema}.{name} AS {self.narrowed(sql, named)}")
+        except duckdb.BinderException as exc:
+            if "empty set of columns" not in str(exc):
+                raise
+            self.con.execute(f"CREATE TABLE {self.schema}.{name} AS {sql}")
 
     def _make_shared(self, table: str, sql: str) -> bool:
         """The shared table, made by the first plan that reaches it (the plan's earlier stages,

@@ -8,7 +8,6 @@ in the database and read back in report order as the report is written.
 
 from __future__ import annotations
 
-import re
 import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
@@ -32,7 +31,7 @@ from cxrules.engines.sql.plan import (
     Table,
 )
 from cxrules.engines.sql.stream import Env
-from cxrules.engines.sql.text import identifiers, lit
+from cxrules.engines.sql.text import identifiers, lit, words
 from cxrules.engines.sql.zones import ZoneTables
 from cxrules.findings.assemble import Outcome, Reading
 from cxrules.findings.model import Cited, Finding, Pending, Tally
@@ -196,12 +195,12 @@ def named_later(plan: PolicyPlan) -> list[set[str]]:
 def stage_uses(plan: PolicyPlan) -> list[tuple[str, str, int]]:
     """(name, SQL, how many times later stages, steps and the final queries read it) per stage:
     a backend materializes a stage read more than once, and keeps the others as views."""
-    texts = [sql for _, sql in plan.ctes] + list(plan.finals().values())
+    texts = [words(sql) for _, sql in plan.ctes] + [words(f) for f in plan.finals().values()]
+    steps = [(step.after, words(step.sql)) for step in plan.steps]
     found = []
     for n, (name, sql) in enumerate(plan.ctes):
-        later = texts[n + 1 :] + [step.sql for step in plan.steps if step.after > n]
-        uses = sum(len(re.findall(rf"\b{re.escape(name)}\b", t)) for t in later)
-        found.append((name, sql, uses))
+        later = texts[n + 1 :] + [counted for after, counted in steps if after > n]
+        found.append((name, sql, sum(counted[name] for counted in later)))
     return found
 
 

@@ -15,17 +15,15 @@ from __future__ import annotations
 
 import re
 
-
-def _word(name: str) -> re.Pattern[str]:
-    """The stage's name as a word, as `driver.stage_uses` counts its readers."""
-    return re.compile(rf"\b{re.escape(name)}\b")
+from cxrules.engines.sql.text import words
 
 
 def inlined(stages: list[tuple[str, str, int]]) -> set[str]:
     """The stages (`driver.stage_uses`: name, SQL, uses) read once, and by a later stage."""
+    counted = [words(sql) for _, sql, _ in stages]
     found = set()
     for n, (name, _, uses) in enumerate(stages):
-        if uses == 1 and any(_word(name).search(sql) for _, sql, _ in stages[n + 1 :]):
+        if uses == 1 and any(later[name] for later in counted[n + 1 :]):
             found.add(name)
     return found
 
@@ -55,9 +53,9 @@ class Pending:
         wanted: set[str] = set()
         todo = [sql]
         while todo:
-            text = todo.pop()
+            counted = words(todo.pop())
             for name, body in self.stages.items():
-                if name not in wanted and _word(name).search(text):
+                if name not in wanted and counted[name]:
                     wanted.add(name)
                     todo.append(body)
         if not wanted:

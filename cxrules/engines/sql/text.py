@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 
 #: Microseconds per second and per day.
 US = 1_000_000
@@ -107,6 +108,19 @@ def _indent(sql: str) -> str:
 
 
 _IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_]*")
+#: A word of SQL text: a longest run of word characters (`words`).
+_WORD = re.compile(r"\w+")
+
+
+def words(sql: str) -> Counter[str]:
+    """How many times each word (a longest run of word characters) stands in the SQL: a
+    stage's name is counted where a regex of it between word boundaries would find it.
+
+    >>> counted = words("SELECT a.x FROM ob_next, 'ob_next' WHERE y = ob_next_ts OR z = éob_next")
+    >>> counted["ob_next"], counted["ob_next_ts"], counted["éob_next"]
+    (2, 1, 1)
+    """
+    return Counter(_WORD.findall(sql))
 
 
 def identifiers(sql: str) -> set[str]:
