@@ -101,8 +101,11 @@ class Assembler:
         sentence, details = violation_text(policy, f, zone, self.clock)
         scope = dict(zip(policy.scope, f.scope, strict=True))
         start, end = span_of(policy, f, zone)
+        # without a trigger (an existence rule's `too_few`), the instant the scope's lifetime
+        # began: a scope ended by `until` and seen again has one such breach per lifetime
+        trigger = f.trigger.id if f.trigger else f"@{f.start}"
         return start, Violation(
-            id=violation_id(f.policy, list(f.scope), f.trigger.id if f.trigger else "", f.kind),
+            id=violation_id(f.policy, list(f.scope), trigger, f.kind),
             policy=f.policy,
             kind=f.kind,  # type: ignore[arg-type]
             severity=policy.severity,

@@ -174,3 +174,29 @@ def test_absence_per_scope_counts_events_without_the_key() -> None:
         "(rule: forbid call.dropped)"
     )
     assert counts(result) == tally(scopes=1, out_of_scope=1, activations=1, violated=1)
+
+
+def test_each_lifetime_of_an_ended_scope_has_its_own_too_few_id() -> None:
+    # `per visit until customer.left`: v-1 is visited three times. The first and the third stay
+    # are never greeted: two `too_few` violations of one scope value. A violation id tracks one
+    # breach between reports (`cxrules diff` matches by it), so the two need two ids; both used
+    # to hash (policy, scope, no trigger, kind) alike, and diff took two identical reports for
+    # a changed breach.
+    rule = ir.Existence(pattern=pat("customer.greeted"), at_least=1)
+    p = policy(rule, scope=("visit",), scope_end=pat("customer.left"))
+    log = Log()
+    log.add("+0s", "customer.entered", visit="v-1")
+    log.add("+2min", "customer.left", visit="v-1")
+    log.add("+3min", "customer.entered", visit="v-1")
+    log.add("+4min", "customer.greeted", visit="v-1")
+    log.add("+6min", "customer.left", visit="v-1")
+    log.add("+7min", "customer.entered", visit="v-1")
+    log.add("+8min", "customer.left", visit="v-1")
+    result = run(p, log)
+    few = [(v.kind, v.start) for v in result.violations]
+    assert few == [
+        ("too_few", "2026-03-02T10:00:00+03:00"),
+        ("too_few", "2026-03-02T10:07:00+03:00"),
+    ]
+    assert len({v.id for v in result.violations}) == 2
+    assert counts(result) == tally(scopes=1, activations=3, satisfied=1, violated=2)
