@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 
 from cxrules.diagnostics import Diagnostic, error
+from cxrules.language.literals import ordinal_suffix
 from cxrules.source import Span
 
 #: The longest line whose slips are looked for.
@@ -28,6 +29,7 @@ _UNLESS = re.compile(r"\bunless\s+(\S(?:(?!\bwithin\b).)*?)\s*$")
 _PER_BUSINESS = re.compile(r"\bper\s+business\s+$")
 _COUNT_OPEN = re.compile(r"\bcount\(\s*([^()\s]+)[^()]*$")
 _PERIOD_BEFORE = re.compile(r"\bper\s+(hour|day|week|month|quarter|year)\s*$")
+_COUNT_WINDOW = re.compile(r"within\s+([^()\s]+)\s*\)\s*(?:(<=|<|>=|>)\s*(\d+)\b)?")
 _FORBID_AFTER = re.compile(r"^\s*forbid\s+(.+?)\s+within\s+(\S+)\s+after\s+(.+?)\s*$")
 
 
@@ -112,8 +114,7 @@ def window_slip(
             "E100",
             "count(…) counts the scope's whole history: it has no window",
             span,
-            f"to count within a window, write the rule as 'when 3rd {what} within 30d' or "
-            f"'at most 2 {what} within 30d'",
+            f"to count within a window, write the rule as {_window_count(what, line_text, span)}",
             line_text,
         )
     if word == "by" and "metric" in policy_so_far:
@@ -144,6 +145,23 @@ def window_slip(
             line_text,
         )
     return None
+
+
+def _window_count(what: str, line_text: str, span: Span) -> str:
+    """The counting rule for `count(P within D) <= N` and the like, with the window and the
+    count as written: `<= 5` is 'at most 5 P within D', `>= 2` is 'when 2nd P within D'; any
+    other comparison gets both forms."""
+    written = _COUNT_WINDOW.match(line_text[span.column - 1 :])
+    size = written.group(1) if written else "30d"
+    op, number = (written.group(2), written.group(3)) if written else (None, None)
+    n = int(number) if number is not None and len(number) <= 9 else 0
+    limit = {"<=": n, "<": n - 1}.get(op or "", 0)
+    nth = {">=": n, ">": n + 1}.get(op or "", 0)
+    if limit >= 1:
+        return f"'at most {limit} {what} within {size}'"
+    if nth >= 1:
+        return f"'when {nth}{ordinal_suffix(nth)} {what} within {size}'"
+    return f"'when 3rd {what} within {size}' or 'at most 2 {what} within {size}'"
 
 
 def _unless_window(pattern: str, rest: str, span: Span, line_text: str) -> Diagnostic:

@@ -67,10 +67,24 @@ def test_a_count_with_a_window_says_how_to_count_in_one(tmp_path: Path) -> None:
             6,
             33,
             "count(…) counts the scope's whole history: it has no window",
-            "to count within a window, write the rule as 'when 3rd complaint.filed within 30d' "
-            "or 'at most 2 complaint.filed within 30d'",
+            "to count within a window, write the rule as 'at most 2 complaint.filed within 30d'",
         )
     ]
+    # the hint took its count and window from no line: 'count(P within 7d) <= 5' was told to
+    # write 'at most 2 P within 30d', which a newcomer copies (hunt63 finding-K)
+    for compared, hint in (
+        ("within 7d) <= 5", "'at most 5 complaint.filed within 7d'"),
+        ("within 2h) >= 2", "'when 2nd complaint.filed within 2h'"),
+        ("within 1d) > 10", "'when 11th complaint.filed within 1d'"),
+        (
+            "within 7d) == 0",
+            "'when 3rd complaint.filed within 7d' or 'at most 2 complaint.filed within 7d'",
+        ),
+    ):
+        written = text.replace("within 30d) < 3", compared)
+        assert diagnose(tmp_path, written)[0][4] == (
+            f"to count within a window, write the rule as {hint}"
+        )
     metric = f'policy c.y "t"\n{OWNER}  metric n = count(call.answered within 1h)\n  per day\n'
     assert diagnose(tmp_path, metric + "  require n >= 1\n") == [
         (
