@@ -22,6 +22,8 @@ _PATTERN_BEFORE = re.compile(
 #: Small words of activity names ('Take in charge', 'Wait for customer') that are also keywords:
 #: read as a type's next word when they are where the parser stopped and a word follows.
 _SMALL_WORDS = frozenset({"in", "on", "of", "to", "for", "from", "with"})
+#: A word that starts a duration: `30d`, `90` (of `90 days`), `1.5h`.
+_DURATION_START = re.compile(r"\d+(?:\.\d+)?(?:ms|s|sec|min|h|d|w)?$")
 #: The characters that end an unquoted event type.
 _TYPE_END = re.compile(r"[\s\[\],()\"`=]")
 #: A word of a type written with spaces: it stops at a keyword, an operator, a bracket, a comma
@@ -54,6 +56,16 @@ def spaced_type(
         at = word.end()
     if len(words) == 2 and words[1] in _SMALL_WORDS:
         return None  # a keyword the rule cannot have there, and no word of a type after it
+    if words[1] == "in" and _DURATION_START.match(words[2]):
+        # `when 3rd complaint.filed in 30d`: a window, not a type 'complaint.filed in 30d'
+        fixed = line_text[: span.column - 1] + "within" + line_text[span.column + 1 :]
+        return error(
+            "E100",
+            "a window is written with 'within', not 'in'",
+            span,
+            f"write: {fixed.strip()}",
+            line_text,
+        )
     whole = " ".join(words)
     slugged = ".".join(re.sub(r"[\W_]+", "_", p.lower()).strip("_") for p in whole.split("."))
     return error(
