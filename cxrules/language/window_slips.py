@@ -6,7 +6,8 @@ comma before `paused while`, `expect P within D each` (`each` comes after `expec
 within D` (an unless event has no window: a condition on its time), and two
 metric formulas written the way a spreadsheet would: `avg(v, P)` and `count(P) / count(Q)`;
 `per business day` under a metric (its periods are calendar ones); `by store` under a metric's
-`per day` (the groups come first); `count(P within 30d)` (a history count has no window)."""
+`per day` (the groups come first); `count(P within 30d)` (a history count has no window);
+`expect A within D or B` (either event is a list of types)."""
 
 from __future__ import annotations
 
@@ -30,6 +31,10 @@ _PER_BUSINESS = re.compile(r"\bper\s+business\s+$")
 _COUNT_OPEN = re.compile(r"\bcount\(\s*([^()\s]+)[^()]*$")
 _PERIOD_BEFORE = re.compile(r"\bper\s+(hour|day|week|month|quarter|year)\s*$")
 _COUNT_WINDOW = re.compile(r"within\s+([^()\s]+)\s*\)\s*(?:(<=|<|>=|>)\s*(\d+)\b)?")
+_EXPECT_WINDOW = re.compile(
+    r"^\s*((?:expect|forbid)(?:\s+each)?)\s+([\w.*:-]+)\s+((?:within|at|by|between|after)\b.*?)\s*$"
+)
+_OTHER_TYPE = re.compile(r"\s*([\w*:-]+\.[\w.*:-]+)(?:\s+(?:within|at|by|between|after)\b.*)?\s*$")
 _FORBID_AFTER = re.compile(r"^\s*forbid\s+(.+?)\s+within\s+(\S+)\s+after\s+(.+?)\s*$")
 
 
@@ -117,6 +122,10 @@ def window_slip(
             f"to count within a window, write the rule as {_window_count(what, line_text, span)}",
             line_text,
         )
+    if word == "or":
+        either = _either(before, line_text[span.column + 1 :], span, line_text)
+        if either is not None:
+            return either
     if word == "by" and "metric" in policy_so_far:
         period = _PERIOD_BEFORE.search(policy_so_far)
         if period is not None:
@@ -145,6 +154,24 @@ def window_slip(
             line_text,
         )
     return None
+
+
+def _either(before: str, rest: str, span: Span, line_text: str) -> Diagnostic | None:
+    """`expect case.escalated within 24h or case.resolved within 24h`: one of two events is a
+    list, `expect [case.escalated, case.resolved] within 24h` (an 'or' after the window was
+    told to be a 'where')."""
+    head = _EXPECT_WINDOW.match(before)
+    other = _OTHER_TYPE.match(rest)
+    if head is None or other is None:
+        return None
+    verb, first, window = head.groups()
+    return error(
+        "E100",
+        "one of several events is a list of their types, not an 'or'",
+        span,
+        f"write: {verb} [{first}, {other.group(1)}] {window}",
+        line_text,
+    )
 
 
 def _window_count(what: str, line_text: str, span: Span) -> str:
