@@ -22,8 +22,8 @@ _PATTERN_BEFORE = re.compile(
 #: Small words of activity names ('Take in charge', 'Wait for customer') that are also keywords:
 #: read as a type's next word when they are where the parser stopped and a word follows.
 _SMALL_WORDS = frozenset({"in", "on", "of", "to", "for", "from", "with"})
-#: A word that starts a duration: `30d`, `90` (of `90 days`), `1.5h`.
-_DURATION_START = re.compile(r"\d+(?:\.\d+)?(?:ms|s|sec|min|h|d|w)?$")
+#: What follows 'in' in a window said aloud: `in 30d`, `in 90 days`, `in the last 30 days`.
+_WINDOW_AFTER_IN = re.compile(r"[ \t]+(?:the[ \t]+)?(?:(?:last|past)[ \t]+)?(?=\d)")
 #: The characters that end an unquoted event type.
 _TYPE_END = re.compile(r"[\s\[\],()\"`=]")
 #: A word of a type written with spaces: it stops at a keyword, an operator, a bracket, a comma
@@ -54,11 +54,10 @@ def spaced_type(
             break
         words.append(word.group(1))
         at = word.end()
-    if len(words) == 2 and words[1] in _SMALL_WORDS:
-        return None  # a keyword the rule cannot have there, and no word of a type after it
-    if words[1] == "in" and _DURATION_START.match(words[2]):
-        # `when 3rd complaint.filed in 30d`: a window, not a type 'complaint.filed in 30d'
-        fixed = line_text[: span.column - 1] + "within" + line_text[span.column + 1 :]
+    window = _WINDOW_AFTER_IN.match(line_text, span.column + 1) if first == "in" else None
+    if window is not None:
+        # `when 3rd complaint.filed in 30d`, `… in the last 30 days`: a window, not a type
+        fixed = line_text[: span.column - 1] + "within " + line_text[window.end() :]
         return error(
             "E100",
             "a window is written with 'within', not 'in'",
@@ -66,6 +65,8 @@ def spaced_type(
             f"write: {fixed.strip()}",
             line_text,
         )
+    if len(words) == 2 and words[1] in _SMALL_WORDS:
+        return None  # a keyword the rule cannot have there, and no word of a type after it
     whole = " ".join(words)
     slugged = ".".join(re.sub(r"[\W_]+", "_", p.lower()).strip("_") for p in whole.split("."))
     return error(

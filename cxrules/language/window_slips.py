@@ -7,7 +7,8 @@ within D` (an unless event has no window: a condition on its time), and two
 metric formulas written the way a spreadsheet would: `avg(v, P)` and `count(P) / count(Q)`;
 `per business day` under a metric (its periods are calendar ones); `by store` under a metric's
 `per day` (the groups come first); `count(P within 30d)` (a history count has no window);
-`expect A within D or B` (either event is a list of types)."""
+`expect A within D or B` (either event is a list of types); `within the last 30d` (a window
+always ends at the event)."""
 
 from __future__ import annotations
 
@@ -35,6 +36,8 @@ _EXPECT_WINDOW = re.compile(
     r"^\s*((?:expect|forbid)(?:\s+each)?)\s+([\w.*:-]+)\s+((?:within|at|by|between|after)\b.*?)\s*$"
 )
 _OTHER_TYPE = re.compile(r"\s*([\w*:-]+\.[\w.*:-]+)(?:\s+(?:within|at|by|between|after)\b.*)?\s*$")
+#: `within the last 30d`, `within past 30 days`: the words between 'within' and the duration
+_WITHIN_LAST = re.compile(r"\bwithin\s+((?:the\s+)?(?:last|past)\s+)\d")
 _FORBID_AFTER = re.compile(r"^\s*forbid\s+(.+?)\s+within\s+(\S+)\s+after\s+(.+?)\s*$")
 
 
@@ -120,6 +123,16 @@ def window_slip(
             "count(…) counts the scope's whole history: it has no window",
             span,
             f"to count within a window, write the rule as {_window_count(what, line_text, span)}",
+            line_text,
+        )
+    last = _WITHIN_LAST.search(line_text)
+    if last is not None and last.start(1) <= span.column - 1 <= last.end(1):
+        fixed = line_text[: last.start(1)] + line_text[last.end(1) :]
+        return error(
+            "E100",
+            "a window is written 'within' and its length: it always ends at the event",
+            span,
+            f"write: {fixed.strip()}",
             line_text,
         )
     if word == "or":
