@@ -650,7 +650,7 @@ def _after_number(source: Source, part: Part, token: Token) -> Diagnostic | None
 def _grace(span: Span, line_text: str) -> Diagnostic:
     """A grace without its comma (inside `always`), or where the language has none."""
     column = span.column
-    if line_text.lstrip().startswith("always"):
+    if re.search(r"\balways\b", line_text[: column - 1]):  # 'while S: always C grace G' too
         fixed = line_text[: column - 1].rstrip() + ", " + line_text[column - 1 :]
         return error(
             "E100",
