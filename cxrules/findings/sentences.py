@@ -85,12 +85,15 @@ def period_end(policy: ir.Policy) -> str | None:
 
 def shown_deadline(policy: ir.Policy, deadline: int, zone: str) -> int:
     """A deadline as the report shows it: the end of a day (week, month) is the next local
-    midnight, never 23:59:59.999999 (an event at that midnight is already too late)."""
+    midnight, never 23:59:59.999999 (an event at that midnight is already too late); where the
+    clocks skip midnight (Havana on 8 March 2026), the new day's first instant, 01:00."""
     if period_end(policy) is None:
         return deadline
-    local = from_us(deadline + 1).astimezone(zone_info(policy.zone or zone))
-    at_midnight = (local.hour, local.minute, local.second, local.microsecond) == (0, 0, 0, 0)
-    return deadline + 1 if at_midnight else deadline
+    tz = zone_info(policy.zone or zone)
+    next_day = (
+        from_us(deadline + 1).astimezone(tz).date() != from_us(deadline).astimezone(tz).date()
+    )
+    return deadline + 1 if next_day else deadline
 
 
 def span_of(policy: ir.Policy, f: Finding, zone: str) -> tuple[int, int]:

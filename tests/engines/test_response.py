@@ -597,3 +597,30 @@ def test_a_window_that_opens_after_the_trigger_is_named_whole(tmp_path: Path) ->
     log.add("+2h", "sales.call", customer="c-2")
     (breach,) = run(quiet, log).violations
     assert breach.sentence.endswith("forbidden sales.call at 12:00:00 (between 1h and 7d after)")
+
+
+def test_the_end_of_a_day_whose_midnight_the_clocks_skip() -> None:
+    # Havana goes from 23:59:59 on Saturday 7 March 2026 to 01:00 on Sunday: the day ends at
+    # 01:00 -04:00 (05:00Z), the first instant of Sunday. An order at 20:00 -05:00 delivered at
+    # 01:10 -04:00 is 10 minutes late; the report showed the deadline as 23:59:59.999999 and said
+    # "10m00.000001s after the deadline", since only a local 00:00 was taken for a new day.
+    rule = ir.Response(
+        trigger=trig(pat("order.placed")),
+        expect=pat("order.delivered"),
+        window=ir.Window(direction="after", deadline=ir.CalendarPoint(point="end_of_day")),
+    )
+    log = Log()
+    log.add("+5d18h", "order.placed", order="o-1")  # 2026-03-08T01:00Z, 20:00 in Havana
+    log.add("+5d22h10min", "order.delivered", order="o-1")  # 05:10Z, 01:10 -04:00
+    log.add("+5d18h", "order.placed", order="o-2")  # never delivered
+    result = run(policy(rule, scope=("order",), zone="America/Havana"), log, as_of="+6d")
+    late, missing = sorted(result.violations, key=lambda v: v.kind)
+    assert late.end == "2026-03-08T08:00:00+03:00"  # 05:00Z, in the log's zone
+    assert late.sentence == (
+        "order.placed of order o-1 at 2026-03-07 20:00:00-05:00: order.delivered only at "
+        "2026-03-08 01:10:00-04:00, 10m after the day ended at 01:00:00 (by end of day)"
+    )
+    assert (missing.end, missing.details["deadline"]) == (
+        "2026-03-08T08:00:00+03:00",
+        "2026-03-08T08:00:00+03:00",
+    )
