@@ -2,7 +2,9 @@
 'Status Change') give types such as `Accepted.In Progress`, which a policy writes in quotes (or,
 with the mapping's `type_values = "slug"`, as `accepted.in_progress`); written bare, the parser
 reads the type up to the space and stumbles on the next word (a small word such as 'in' that is
-also a keyword included: `ticket.take in charge`)."""
+also a keyword included: `ticket.take in charge`). Two such words are no type: a window said
+with 'in' (`complaint.filed in 30d`) and a share's window after its 'of' (`share(A of B within
+20s)`)."""
 
 from __future__ import annotations
 
@@ -22,6 +24,11 @@ _PATTERN_BEFORE = re.compile(
 #: Small words of activity names ('Take in charge', 'Wait for customer') that are also keywords:
 #: read as a type's next word when they are where the parser stopped and a word follows.
 _SMALL_WORDS = frozenset({"in", "on", "of", "to", "for", "from", "with"})
+#: `share(A of B within 20s)`: what follows 'of', the event counted on and the window.
+_SHARE_OF = re.compile(
+    r"[ \t]+([\w.*:-]+(?:[ \t]+where[ \t]+[^()]+?)?)[ \t]+(within[ \t]+[^()]+?)[ \t]*\)"
+)
+_SHARE_BEFORE = re.compile(r"\bshare\([ \t]*$")
 #: What follows 'in' in a window said aloud: `in 30d`, `in 90 days`, `in the last 30 days`.
 _WINDOW_AFTER_IN = re.compile(r"[ \t]+(?:the[ \t]+)?(?:(?:last|past)[ \t]+)?(?=\d)")
 #: The characters that end an unquoted event type.
@@ -54,6 +61,20 @@ def spaced_type(
             break
         words.append(word.group(1))
         at = word.end()
+    share = (
+        _SHARE_OF.match(line_text, span.column + 1)
+        if first == "of" and len(line_text) <= 2_000  # the pattern backtracks
+        else None
+    )
+    if share is not None and _SHARE_BEFORE.search(typed[:start]):
+        # `share(call.answered of call.queued within 20s)`: the window comes before 'of'
+        return error(
+            "E100",
+            "a share names its window before 'of'",
+            span,
+            f"write: share({typed[start:]} {share.group(2)} of {share.group(1)})",
+            line_text,
+        )
     window = _WINDOW_AFTER_IN.match(line_text, span.column + 1) if first == "in" else None
     if window is not None:
         # `when 3rd complaint.filed in 30d`, `… in the last 30 days`: a window, not a type

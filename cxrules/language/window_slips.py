@@ -38,6 +38,10 @@ _EXPECT_WINDOW = re.compile(
 _OTHER_TYPE = re.compile(r"\s*([\w*:-]+\.[\w.*:-]+)(?:\s+(?:within|at|by|between|after)\b.*)?\s*$")
 #: `within the last 30d`, `within past 30 days`: the words between 'within' and the duration
 _WITHIN_LAST = re.compile(r"\bwithin\s+((?:the\s+)?(?:last|past)\s+)\d")
+_WHEN_EACH = re.compile(r"^\s*when\s+(each)\s+$")
+#: A `when` line with no rule after it yet: the last line of the text is a 'when …' line
+_WHEN_LAST = re.compile(r"(?:^|\n)[ \t]*when\b[^\n]*\n(?:[ \t]*(?:#[^\n]*)?\n)*[ \t]*$")
+_AND_WARN = re.compile(r"\s+and\s+warn\s+$")
 _FORBID_AFTER = re.compile(r"^\s*forbid\s+(.+?)\s+within\s+(\S+)\s+after\s+(.+?)\s*$")
 
 
@@ -135,6 +139,9 @@ def window_slip(
             f"write: {fixed.strip()}",
             line_text,
         )
+    placed = _misplaced(word, before, policy_so_far, line_text, span)
+    if placed is not None:
+        return placed
     if word == "or":
         either = _either(before, line_text[span.column + 1 :], span, line_text)
         if either is not None:
@@ -167,6 +174,52 @@ def window_slip(
             line_text,
         )
     return None
+
+
+def _misplaced(
+    word: str, before: str, policy_so_far: str, line_text: str, span: Span
+) -> Diagnostic | None:
+    """Words a newcomer puts on the wrong line or clause: `when each P` ('each' goes with the
+    expectation), an `unless` line between the `when` and its `expect`, `… and warn below 85%`
+    (a warning level follows the threshold with no 'and')."""
+    each = _WHEN_EACH.match(before)
+    if each is not None:
+        return error(
+            "E100",
+            "'each' goes with the expectation, not the trigger",
+            _each_span(span, each),
+            f"write 'when {line_text[span.column - 1 :].strip()}', then 'expect each …' under it",
+            line_text,
+        )
+    if word == "unless" and _WHEN_LAST.search(policy_so_far[: len(policy_so_far) - len(before)]):
+        return error(
+            "E100",
+            "'unless' comes after the rule it cancels",
+            span,
+            "move this line below the rule's 'expect …' (or 'forbid …') line",
+            line_text,
+        )
+    if word in ("above", "below") and _AND_WARN.search(before):
+        fixed = _AND_WARN.sub(" warn ", before) + line_text[span.column - 1 :]
+        return error(
+            "E100",
+            "a warning level follows the requirement with no 'and'",
+            span,
+            f"write: {fixed.strip()}",
+            line_text,
+        )
+    return None
+
+
+def _each_span(span: Span, each: re.Match[str]) -> Span:
+    """The span of the word 'each' of `when each P` (on the token's line)."""
+    return Span(
+        file=span.file,
+        line=span.line,
+        column=each.start(1) + 1,
+        end_line=span.line,
+        end_column=each.end(1) + 1,
+    )
 
 
 def _either(before: str, rest: str, span: Span, line_text: str) -> Diagnostic | None:

@@ -95,3 +95,60 @@ def test_a_count_with_a_window_says_how_to_count_in_one(tmp_path: Path) -> None:
             "write count(call.answered) and a period under the metric: per hour, day, week…",
         )
     ]
+
+
+@pytest.mark.parametrize(
+    ("rule", "expected"),
+    [
+        # 'each' on the trigger: E105 said "add 'expect' before 'complaint.filed'"
+        (
+            "  per customer\n  when each complaint.filed\n  expect case.escalated within 1h\n",
+            (
+                5,
+                8,
+                "'each' goes with the expectation, not the trigger",
+                "write 'when complaint.filed', then 'expect each …' under it",
+            ),
+        ),
+        # 'unless' between the 'when' and its 'expect': E105 "'when' needs 'expect' … before
+        # 'unless'", under a policy with its expect
+        (
+            "  per customer\n  when complaint.filed\n  unless case.closed\n"
+            "  expect case.escalated within 1h\n",
+            (
+                6,
+                3,
+                "'unless' comes after the rule it cancels",
+                "move this line below the rule's 'expect …' (or 'forbid …') line",
+            ),
+        ),
+        # '… and warn below 85%': "unexpected keyword 'below'" with a list of operators
+        (
+            "  per call\n  metric sl = share(call.answered within 20s of call.queued)\n"
+            "  require sl >= 80% and warn below 85%\n",
+            (
+                6,
+                30,
+                "a warning level follows the requirement with no 'and'",
+                "write: require sl >= 80% warn below 85%",
+            ),
+        ),
+        # the window after 'of': "an event type with a space", to quote as
+        # "call.answered of call.queued"
+        (
+            "  per call\n  metric sl = share(call.answered of call.queued within 20s)\n"
+            "  require sl >= 80%\n",
+            (
+                5,
+                35,
+                "a share names its window before 'of'",
+                "write: share(call.answered within 20s of call.queued)",
+            ),
+        ),
+    ],
+)
+def test_words_on_the_wrong_clause_say_where_they_go(
+    tmp_path: Path, rule: str, expected: tuple[int, int, str, str]
+) -> None:
+    # hunt63 finding-K
+    assert diagnose(tmp_path, f'policy d.x "t"\n{OWNER}{rule}') == [("E100", *expected)]
