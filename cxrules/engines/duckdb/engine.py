@@ -213,10 +213,17 @@ class DuckDBBackend(Backend):
             named = named_later(plan)
             stages = stage_uses(plan)
             inline, pending = inlined(stages), Pending()
+            # a shared table is made from this plan's earlier stages, and read by plans that
+            # name other columns of them: those stages keep every column (hunt63)
+            shared_from = max(
+                (n for n, (name, _, _) in enumerate(stages) if self.shared.table_of(index, name)),
+                default=-1,
+            )
             for n, (name, sql, uses) in enumerate(stages):
                 for step in plan.steps_at(n):
                     self.run_step(step)
-                self.make_stage(plan, index, n, (name, sql, uses), named[n], inline, pending)
+                kept = named[n] if n >= shared_from else None
+                self.make_stage(plan, index, n, (name, sql, uses), kept, inline, pending)
             yield
         finally:
             self.schema = "main"
@@ -230,13 +237,14 @@ class DuckDBBackend(Backend):
         index: int,
         n: int,
         stage: tuple[str, str, int],
-        named: set[str],
+        named: set[str] | None,
         inline: set[str],
         pending: Pending,
     ) -> None:
         """Stage `n` of the plan (`driver.stage_uses`): a shared table, a table of its own when
         it is read more than once, a view when a step or a final query reads it, and otherwise
-        a CTE of the stage that reads it (inline.py). `named`: the words later SQL names."""
+        a CTE of the stage that reads it (inline.py). `named`: the words later SQL names (a
+        table keeps only the columns named), None when the table keeps every column."""
         con, schema = self.con, self.schema
         name, sql, uses = stage
         table = self.shared.table_of(index, name)
@@ -265,9 +273,12 @@ class DuckDBBackend(Backend):
         pattern = "(?i)^(?:" + "|".join(plain) + ")$|[^A-Za-z0-9_]|^[0-9]"
         return f"SELECT COLUMNS({lit(pattern)}) FROM ({sql})"
 
-    def create_stage_table(self, name: str, sql: str, named: set[str]) -> None:
+    def create_stage_table(self, name: str, sql: str, named: set[str] | None) -> None:
         """The stage as a table of the plan's schema, narrowed to the columns later SQL names
-        (all of them when it names none: no column matches the pattern)."""
+        (all of them when `named` is None, or names none: no column matches the pattern)."""
+        if named is None:
+            self.con.execute(f"CREATE TABLE {self.schema}.{name} AS {sql}")
+            return
         try:
             self.con.execute(f"CREATE TABLE {self.schema}.{name} AS {self.narrowed(sql, named)}")
         except duckdb.BinderException:
