@@ -275,7 +275,7 @@ def _bad_token(exc: UnexpectedToken, source: Source, part: Part) -> Diagnostic:
         )
     if kind == "WHERE" and "WITHIN" in expected and "WHERE" not in expected:
         moved = _WHERE_BEFORE_WINDOW.match(line_text)
-        order = " ".join(moved.group(1, 3, 2)) if moved else "… within 3d where …"
+        order = " ".join(moved.group(1, 3, 2)) + moved.group(4) if moved else "… within 3d where …"
         return error(
             "E100",
             "the event's condition comes after its window",
@@ -464,10 +464,10 @@ def _broken_when(
 
 
 #: A line with a `where` before its window (`forbid P where C within 3d`): (the start, `where
-#: C`, ` within 3d…`), to show it in order.
+#: C`, `within 3d…`, `, trigger counts` or ''), to show it in order.
 _WHERE_BEFORE_WINDOW = re.compile(
-    r"[ \t]*((?:expect|forbid)\b.*?)[ \t]+(where\b.*?)"
-    r"[ \t]+((?:within|after|before|between|by|at least|at most)\b.*?)[ \t]*$"
+    r"[ \t]*((?:expect|forbid)\b.*?)[ \t]+(where\b.*?)[ \t]+((?:within|after|before|between|by"
+    r"|at least|at most)\b.*?)[ \t]*((?:,[ \t]*trigger[ \t]+counts)?)[ \t]*$"
 )
 #: ', trigger counts' at a column (0-based: just after the comma's 1-based column).
 _TRIGGER_COUNTS_AFTER = re.compile(r"[ \t]*trigger[ \t]+counts\b")

@@ -152,3 +152,18 @@ def test_words_on_the_wrong_clause_say_where_they_go(
 ) -> None:
     # hunt63 finding-K
     assert diagnose(tmp_path, f'policy d.x "t"\n{OWNER}{rule}') == [("E100", *expected)]
+
+
+def test_a_condition_before_the_window_keeps_trigger_counts_last(tmp_path: Path) -> None:
+    # the line to write put the condition after ', trigger counts', which is refused in turn
+    # ("unexpected keyword 'where'"): the condition comes after the window, the words
+    # ', trigger counts' end the rule (hunt63 finding-K)
+    text = (
+        f'policy d.x "t"\n{OWNER}  per customer\n  when complaint.filed\n'
+        '  expect each case.escalated where channel != "email" within 2h, trigger counts\n'
+    )
+    fixed = 'expect each case.escalated within 2h where channel != "email", trigger counts'
+    assert diagnose(tmp_path, text) == [
+        ("E100", 6, 30, "the event's condition comes after its window", f"write: {fixed}")
+    ]
+    assert diagnose(tmp_path, text.replace(text.splitlines()[-1], f"  {fixed}")) == []
