@@ -41,6 +41,10 @@ _WITHIN_LAST = re.compile(r"\bwithin\s+((?:the\s+)?(?:last|past)\s+)\d")
 _WHEN_EACH = re.compile(r"^\s*when\s+(each)\s+$")
 #: A `when` line with no rule after it yet: the last line of the text is a 'when …' line
 _WHEN_LAST = re.compile(r"(?:^|\n)[ \t]*when\b[^\n]*\n(?:[ \t]*(?:#[^\n]*)?\n)*[ \t]*$")
+#: The last line of the text ends with ', trigger counts' (comments and blank lines after it)
+_COUNTS_LAST = re.compile(
+    r",[ \t]*trigger[ \t]+counts[ \t]*(?:#[^\n]*)?\n(?:[ \t]*(?:#[^\n]*)?\n)*[ \t]*$"
+)
 _AND_WARN = re.compile(r"\s+and\s+warn\s+$")
 _FORBID_AFTER = re.compile(r"^\s*forbid\s+(.+?)\s+within\s+(\S+)\s+after\s+(.+?)\s*$")
 
@@ -180,8 +184,9 @@ def _misplaced(
     word: str, before: str, policy_so_far: str, line_text: str, span: Span
 ) -> Diagnostic | None:
     """Words a newcomer puts on the wrong line or clause: `when each P` ('each' goes with the
-    expectation), an `unless` line between the `when` and its `expect`, `… and warn below 85%`
-    (a warning level follows the threshold with no 'and')."""
+    expectation), an `unless` line between the `when` and its `expect` or after an expect line
+    ending with `, trigger counts` (which ends the rule), `… and warn below 85%` (a warning
+    level follows the threshold with no 'and')."""
     each = _WHEN_EACH.match(before)
     if each is not None:
         return error(
@@ -191,7 +196,16 @@ def _misplaced(
             f"write 'when {line_text[span.column - 1 :].strip()}', then 'expect each …' under it",
             line_text,
         )
-    if word == "unless" and _WHEN_LAST.search(policy_so_far[: len(policy_so_far) - len(before)]):
+    earlier = policy_so_far[: len(policy_so_far) - len(before)]
+    if word == "unless" and _COUNTS_LAST.search(earlier):
+        return error(
+            "E100",
+            "', trigger counts' ends the rule: it comes after the 'unless'",
+            span,
+            f"end the expect line at its window, and write: {line_text.strip()}, trigger counts",
+            line_text,
+        )
+    if word == "unless" and _WHEN_LAST.search(earlier):
         return error(
             "E100",
             "'unless' comes after the rule it cancels",

@@ -167,3 +167,22 @@ def test_a_condition_before_the_window_keeps_trigger_counts_last(tmp_path: Path)
         ("E100", 6, 30, "the event's condition comes after its window", f"write: {fixed}")
     ]
     assert diagnose(tmp_path, text.replace(text.splitlines()[-1], f"  {fixed}")) == []
+
+
+def test_trigger_counts_on_the_expect_line_before_an_unless(tmp_path: Path) -> None:
+    # ', trigger counts' ends the rule, so after an 'unless' line: written at the end of the
+    # expect line, the unless under it got "unexpected keyword 'unless'" and a list of the
+    # clauses that could come (hunt63 finding-K)
+    rule = "  per case\n  when ticket.opened\n  expect ticket.taken within 2h{}\n  unless {}\n"
+    text = f'policy d.x "t"\n{OWNER}' + rule.format(", trigger counts", "ticket.closed")
+    assert diagnose(tmp_path, text) == [
+        (
+            "E100",
+            7,
+            3,
+            "', trigger counts' ends the rule: it comes after the 'unless'",
+            "end the expect line at its window, and write: unless ticket.closed, trigger counts",
+        )
+    ]
+    fixed = f'policy d.x "t"\n{OWNER}' + rule.format("", "ticket.closed, trigger counts")
+    assert diagnose(tmp_path, fixed) == []
