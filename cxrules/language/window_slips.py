@@ -245,11 +245,15 @@ def _either(before: str, rest: str, span: Span, line_text: str) -> Diagnostic | 
     if head is None or other is None:
         return None
     verb, first, window = head.groups()
+    second = other.group(1)
+    cancels = ""
+    if verb.startswith("expect"):  # or the other event ends the wait without meeting it
+        cancels = f"; if {second} cancels it instead: unless {second}"
     return error(
         "E100",
         "one of several events is a list of their types, not an 'or'",
         span,
-        f"write: {verb} [{first}, {other.group(1)}] {window}",
+        f"write: {verb} [{first}, {second}] {window}{cancels}",
         line_text,
     )
 
