@@ -188,12 +188,26 @@ class _Recoded(io.RawIOBase):
             except UnicodeDecodeError as exc:
                 reason = f"the file is not valid {self.encoding}: {exc.reason}"
                 raise LogError(self.label, reason) from None
+            except UnicodeError:  # "utf-16" and "utf-32" read a byte order mark first
+                raise LogError(self.label, _no_bom(self.encoding, chunk)) from None
             self.pending = text.encode("utf-8", "surrogatepass")
             self.done = not chunk
         n = min(len(buffer), len(self.pending))
         buffer[:n] = self.pending[:n]
         self.pending = self.pending[n:]
         return n
+
+
+def _no_bom(encoding: str, start: bytes) -> str:
+    """Why a file read as "utf-16" or "utf-32" without a byte order mark cannot be read."""
+    codec = codecs.lookup(encoding).name
+    reason = f"the file is not valid {encoding}: it does not start with a byte order mark"
+    if b"\x00" not in start[:4096]:
+        return (
+            f"{reason}, and it has no NUL byte, so it is likely not {codec.upper()} at all: "
+            'leave encoding out (UTF-8) or give the one it is written in, e.g. "cp1252"'
+        )
+    return f'{reason}: give its byte order, encoding = "{codec}-le" or "{codec}-be"'
 
 
 def csv_header(

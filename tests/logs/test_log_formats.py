@@ -487,6 +487,38 @@ def test_a_utf16_export_is_read_line_by_line(tmp_path):
         read(path, {**mapping, "encoding": "utf-16-le"})
 
 
+def test_utf16_or_utf32_without_a_byte_order_mark_is_refused_with_the_codec_to_give(tmp_path):
+    """`encoding = "utf-16"` reads a byte order mark first: a UTF-16-LE export without one, or
+    a UTF-8 file given that encoding by mistake, ended in 'cxrules: internal error:
+    UnicodeError: UTF-16 stream does not start with BOM' on every engine (hunt64 finding-1)."""
+    text = "time,type,who\n2026-03-02T10:00:00Z,ticket.opened,ana\n"
+    bare = tmp_path / "bare.csv"
+    bare.write_bytes(text.encode("utf-16-le"))
+    with pytest.raises(LogError) as caught:
+        read(bare, {"encoding": "utf-16"})
+    assert caught.value.reason == (
+        "the file is not valid utf-16: it does not start with a byte order mark: "
+        'give its byte order, encoding = "utf-16-le" or "utf-16-be"'
+    )
+    plain = tmp_path / "plain.csv"
+    plain.write_bytes(text.encode("utf-8"))
+    with pytest.raises(LogError) as caught:
+        read(plain, {"encoding": "utf-16"})
+    assert caught.value.reason == (
+        "the file is not valid utf-16: it does not start with a byte order mark, and it has "
+        "no NUL byte, so it is likely not UTF-16 at all: leave encoding out (UTF-8) or give "
+        'the one it is written in, e.g. "cp1252"'
+    )
+    lines = tmp_path / "bare.jsonl"
+    lines.write_bytes(b'{"time":"2026-03-02T10:00:00Z","type":"a"}\n'.decode().encode("utf-32-le"))
+    with pytest.raises(LogError) as caught:
+        read(lines, {"encoding": "utf-32"})
+    assert caught.value.reason == (
+        "the file is not valid utf-32: it does not start with a byte order mark: "
+        'give its byte order, encoding = "utf-32-le" or "utf-32-be"'
+    )
+
+
 def test_a_header_in_another_encoding_is_refused_not_replaced_by_the_first_row(tmp_path):
     """A header naming a column 'Créé par' in Windows-1252 in a file read as UTF-8: the first
     data row was taken for the header, and the mapping's columns were said to be missing from
