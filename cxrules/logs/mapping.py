@@ -6,6 +6,7 @@ before any `rename`.
 
 from __future__ import annotations
 
+import codecs
 import re
 import tomllib
 from pathlib import Path
@@ -265,6 +266,8 @@ class LogMapping(_Model):
             "".encode(value)
         except LookupError:
             raise ValueError(f"unknown encoding '{value}'") from None
+        if codecs.lookup(value).name == "punycode":  # its decoder knows no position of an error
+            raise ValueError(f"'{value}' encodes domain names, not files: give the file's encoding")
         return value
 
     @model_validator(mode="after")

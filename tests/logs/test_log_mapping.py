@@ -194,6 +194,21 @@ def test_the_projects_mapping_is_named_from_the_folder_the_command_runs_in(tmp_p
     assert caught.value.diagnostics[0].span.file == "cxrules.toml"
 
 
+def test_an_encoding_that_is_no_file_encoding_is_refused(tmp_path):
+    """`encoding = "punycode"` (a codec of domain names, which Python's codecs accept) read a
+    CSV header into 'cxrules: internal error: UnicodeError: decoding with 'punycode' codec
+    failed' (hunt64 finding-2)."""
+    [d] = diagnostics(tmp_path, '[log]\nformat = "csv"\nencoding = "Punycode"\n')
+    assert (d.code, d.message, d.span.line) == (
+        "E410",
+        "log.encoding = 'Punycode': 'Punycode' encodes domain names, not files: give the "
+        "file's encoding",
+        3,
+    )
+    [d] = diagnostics(tmp_path, '[log]\nencoding = "rot13"\n')
+    assert d.message == "log.encoding = 'rot13': unknown encoding 'rot13'"
+
+
 def test_condition_needs_one_test_and_toml_errors_have_positions(tmp_path):
     [d] = diagnostics(
         tmp_path,
