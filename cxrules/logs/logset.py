@@ -131,6 +131,9 @@ class LogInput:
     def _check_columns(self, head: IO[bytes] | None = None) -> None:
         """The mapping's columns must be in the header (E410): of the file, or of `head` (the
         first lines of a CSV log read elsewhere)."""
+        clashes = self.mapping.condition_clashes(self.format)
+        if clashes:
+            raise MappingError(clashes)
         if self.format not in ("csv", "parquet"):
             return
         builder = Builder(self.mapping, self.format, self.label)

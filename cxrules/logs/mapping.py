@@ -95,6 +95,15 @@ class Condition(_Model):
         return value is None or value not in self.not_in
 
 
+def _leaves(conditions: list[Condition]) -> list[Condition]:
+    """The conditions that test a column, inside `any` and `all` too."""
+    return [
+        leaf
+        for cond in conditions
+        for leaf in ([cond] if cond.column is not None else _leaves(cond.any_ or cond.all_ or []))
+    ]
+
+
 _FIELD = re.compile(r"\{[^{}]+\}")
 
 
@@ -323,6 +332,51 @@ class LogMapping(_Model):
                         file=file, line=number, column=column_at, end_line=number, end_column=end
                     ), line
         return None, ""
+
+    def condition_clashes(self, fmt: str) -> list[Diagnostic]:
+        """E410 for each `in`/`not_in` value of a `[[log.events]]` condition that no value of
+        its column can equal, read as `fmt` reads it: a text for a `numbers` or `booleans`
+        column, a number or boolean for a CSV column read as text (the entry was silently
+        never made, or always)."""
+        found = []
+        for index, spec in enumerate(self.events):
+            for cond in _leaves(spec.when):
+                for item in cond.in_ if cond.in_ is not None else cond.not_in or []:
+                    why, hint = self._never_equal(str(cond.column), item, fmt)
+                    if why:
+                        test = "in" if cond.in_ is not None else "not_in"
+                        span, line = self.locate_entry(index, "when")
+                        message = f"log.events.{index}.when: {why} in '{test}' never equals it"
+                        found.append(error("E410", message, span, hint, line))
+                        break
+        return found
+
+    def _never_equal(self, column: str, item: Any, fmt: str) -> tuple[str, str]:
+        if column in self.numbers or column in self.booleans:
+            if not isinstance(item, str):
+                return "", ""
+            if column in self.numbers:
+                why = f"column '{column}' is read as a number (numbers), so the text {item!r}"
+                try:
+                    float(item)
+                except ValueError:
+                    return why, "its values are numbers, which a text never equals"
+                return why, f"write the number without quotes: {item.strip()}"
+            why = f"column '{column}' is read as a boolean (booleans), so the text {item!r}"
+            return why, "write true or false, without quotes"
+        if fmt == "csv" and column not in self.times and not isinstance(item, str):
+            shown = str(item).lower() if isinstance(item, bool) else repr(item)
+            why = f"column '{column}' of a CSV file is a text (not in 'numbers'), so {shown}"
+            return why, f'write the text, "{shown}", or list the column in numbers or booleans'
+        return "", ""
+
+    def locate_entry(self, index: int, key: str) -> tuple[Span | None, str]:
+        """Where the file this mapping was read from sets `key` in its `index`-th
+        `[[log.events]]` entry (None, "" when unknown)."""
+        if self._source is None:
+            return None, ""
+        file, text, table = self._source
+        return _locate(text, ["events", str(index), key], Path(file), table)
 
     def time_column(self, fmt: str) -> str:
         """The time column, defaulting by format ('time:timestamp' for XES, else 'time')."""

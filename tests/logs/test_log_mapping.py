@@ -209,6 +209,63 @@ def test_an_encoding_that_is_no_file_encoding_is_refused(tmp_path):
     assert d.message == "log.encoding = 'rot13': unknown encoding 'rot13'"
 
 
+def test_a_condition_value_its_column_never_holds_is_refused(tmp_path):
+    """A [[log.events]] condition sees the row after `numbers`: `in = ["2"]` on a `numbers`
+    column (the bank export's priority) never held, and `in = [2]` on a CSV column (a text)
+    neither: 782 of 2,999 rows silently made no event, the audit said nothing of the entry
+    (hunt64 finding-3)."""
+    log = tmp_path / "calls.csv"
+    log.write_text("t,priority,ok\n2026-03-02T09:00:00Z,2,yes\n2026-03-02T09:01:00Z,0,no\n")
+    head = '[log]\nformat = "csv"\nnumbers = ["priority"]\nbooleans = ["ok"]\n'
+    entry = '[[log.events]]\ntype = "call.vip"\ntime = "t"\nwhen = {when}\n'
+
+    def refused(when: str):
+        (tmp_path / "cxrules.toml").write_text(head + entry.format(when=when))
+        with pytest.raises(MappingError) as caught:
+            open_log(str(log), load_mapping(None, tmp_path))
+        [d] = caught.value.diagnostics
+        return d.message, d.hint, d.span.line
+
+    assert refused('{ column = "priority", in = ["2"] }') == (
+        "log.events.0.when: column 'priority' is read as a number (numbers), so the text '2' "
+        "in 'in' never equals it",
+        "write the number without quotes: 2",
+        8,
+    )
+    assert refused(
+        '{ any = [{ column = "ok", present = true }, { column = "ok", not_in = ["no"] }] }'
+    ) == (
+        "log.events.0.when: column 'ok' is read as a boolean (booleans), so the text 'no' in "
+        "'not_in' never equals it",
+        "write true or false, without quotes",
+        8,
+    )
+    head = '[log]\nformat = "csv"\n'
+    assert refused('[{ column = "ok", present = true }, { column = "priority", in = [2] }]') == (
+        "log.events.0.when: column 'priority' of a CSV file is a text (not in 'numbers'), so 2 "
+        "in 'in' never equals it",
+        'write the text, "2", or list the column in numbers or booleans',
+        6,
+    )
+    # what the row holds: the entry is made for the row whose priority is 2
+    logs, events = events_of(
+        log,
+        {
+            "numbers": ["priority"],
+            "events": [
+                {"type": "call.vip", "time": "t", "when": {"column": "priority", "in": [2]}}
+            ],
+        },
+    )
+    assert [(e.type, e.line) for e in events] == [("call.vip", 2)]
+    lines = tmp_path / "calls.jsonl"  # JSON values keep their types: a 2 may be a number
+    lines.write_text('{"t": "2026-03-02T09:00:00Z", "priority": 2}\n')
+    _, events = events_of(
+        lines, {"events": [{"type": "v", "time": "t", "when": {"column": "priority", "in": [2]}}]}
+    )
+    assert [e.line for e in events] == [1]
+
+
 def test_condition_needs_one_test_and_toml_errors_have_positions(tmp_path):
     [d] = diagnostics(
         tmp_path,
