@@ -83,14 +83,20 @@ class Template:
         return not self.columns
 
     def fill(self, row: dict[str, Any], transform: Callable[[str], str] | None = None) -> str:
-        """The text with every field replaced; raises KeyError naming a missing column."""
+        """The text with every field replaced; raises KeyError naming a missing column, and
+        ValueError(column, text) for a text that `transform` leaves empty."""
         out = self.head
         for column, literal in self.pairs:
             value = row.get(column)
             if value is None:
                 raise KeyError(column)
             text = value if type(value) is str else str(value)
-            out += (transform(text) if transform else text) + literal
+            if transform:
+                done = transform(text)
+                if not done:
+                    raise ValueError(column, text)
+                text = done
+            out += text + literal
         return out
 
 
@@ -432,6 +438,13 @@ class Builder:
             kind = template.fill(row, self.transform).strip()
         except KeyError as exc:
             reason = f"no type: column '{exc.args[0]}' of '{template.text}' is missing"
+            raise Bad("E405", reason) from None
+        except ValueError as exc:  # a slug of nothing: '!!!' is no part of a type, as no type
+            column, text = exc.args
+            reason = (
+                f"no type: {_show(text)} in '{column}' of '{template.text}' has no letter or "
+                'digit (type_values = "slug" keeps only those)'
+            )
             raise Bad("E405", reason) from None
         if not kind:
             raise Bad("E405", f"no type: '{template.text}' gives an empty or blank type")

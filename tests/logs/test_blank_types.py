@@ -111,3 +111,28 @@ def test_parquet(tmp_path: Path, audit_engine: str) -> None:
     types, rejected = audit(tmp_path, audit_engine, log)
     assert types == [(2, "x"), (3, "y"), (4, "x")]
     assert rejected == [(str(log), 1, "E405", ONLY_BLANKS.format("'  '"))]
+
+
+def test_slug_template_field_that_leaves_nothing(
+    tmp_path: Path, audit_engine: str, csv_log: Path
+) -> None:
+    """A slug template's field of no letter or digit ('!!!', '-', a blank) is no part of a
+    type, as it is no type alone: '{type}.{b}' of '!!!' and 'd' was the event type '.d', and of
+    'X y' and ' ' the type 'x_y.', which no policy names (hunt64 finding-4)."""
+    mapping = '[log]\ntype = "{type}.{b}"\ntype_values = "slug"\n'
+    types, rejected = audit(tmp_path, audit_engine, csv_log, mapping)
+    assert types == [(3, "x.b")]
+    why = "no type: {} in '{}' of '{{type}}.{{b}}' has no letter or digit"
+    why += ' (type_values = "slug" keeps only those)'
+    assert rejected == [
+        (str(csv_log), 2, "E405", why.format("'  '", "type")),
+        (str(csv_log), 4, "E405", why.format("'\\t'", "type")),
+        (str(csv_log), 5, "E405", why.format("'!!!'", "type")),
+        (str(csv_log), 6, "E405", why.format("' '", "b")),
+    ]
+    log = tmp_path / "t.parquet"
+    kinds = ["Wait - User", "-", "ok"]
+    pq.write_table(pa.table({"time": [T.format(n) for n in range(3)], "type": kinds}), log)
+    types, rejected = audit(tmp_path, audit_engine, log, mapping.replace(".{b}", ".end"))
+    assert types == [(1, "wait_user.end"), (3, "ok.end")]
+    assert rejected == [(str(log), 2, "E405", why.format("'-'", "type").replace("{b}", "end"))]

@@ -339,8 +339,8 @@ def _type_sql(plan: CsvPlan) -> tuple[str, str]:
     for column, tail in plan.template.pairs:
         v = plan.column(column)
         checks.append(plan.present(column))
-        if plan.slug:
-            checks.append(f"strlen({v}) = length({v})")
+        if plan.slug:  # a field slugged to nothing is no part of a type (E405, Python's words)
+            checks += [f"strlen({v}) = length({v})", f"{slugged(v)} <> ''"]
         pieces += [slugged(v), literal(tail)]
     filled = stripped("(" + " || ".join(pieces) + ")")
     return " AND ".join([*checks, f"{filled} <> ''"]), filled

@@ -242,8 +242,8 @@ def insert_sql(plan: ParquetPlan, naive: bool) -> str:
         for name, tail in plan.template.pairs:
             text = f"CAST({ident(name)} AS VARCHAR)"
             ok.append(plan.present(name))
-            if plan.slug:
-                ok.append(f"strlen({text}) = length({text})")
+            if plan.slug:  # a field slugged to nothing is no part of a type (E405)
+                ok += [f"strlen({text}) = length({text})", f"{slugged(text)} <> ''"]
             pieces += [slugged(text), literal(tail)]
         kind = stripped("(" + " || ".join(pieces) + ")")
         ok.append(f"{kind} <> ''")
