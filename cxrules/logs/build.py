@@ -314,8 +314,10 @@ class Builder:
 
     def _multi(self, row: dict[str, Any], line: int) -> list[Event]:
         events: list[Event] = []
-        ident = self._id(row, line) if self.id_column and self.id_column in row else None
-        base = self.attrs(dict(row))
+        # the id is no attribute, but conditions and templates see its column as any other
+        rest = dict(row)
+        ident = self._id(rest, line) if self.id_column and self.id_column in row else None
+        base = self.attrs(rest)
         anchor: datetime | None = None
         for index, spec in enumerate(self.specs):
             if not all(cond.holds(row) for cond in spec.when):

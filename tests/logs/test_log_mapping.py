@@ -673,6 +673,33 @@ def test_an_events_entry_reads_its_time_with_its_own_format(tmp_path):
     ]
 
 
+def test_events_entries_see_the_id_column_in_conditions_and_templates(tmp_path):
+    """The id column was taken out of the row before the entries were made: `when = { column
+    = "id", present = true }` never held (the entry silently made no event), `attrs = {
+    ticket = "T-{id}" }` was left out, and `type = "ticket.{id}"` was E405, the column said
+    missing (hunt64 finding-5)."""
+    path = tmp_path / "tickets.csv"
+    path.write_text("id,t\n7,2026-03-02T10:00:00Z\n,2026-03-02T10:01:00Z\n")
+    table = {
+        "events": [
+            {
+                "type": "ticket.{id}",
+                "time": "t",
+                "when": {"column": "id", "present": True},
+                "attrs": {"ticket": "T-{id}"},
+            },
+            {"type": "ticket.seen", "time": "t", "attrs": {"ticket": "T-{id}"}},
+        ]
+    }
+    logs, events = events_of(path, table)
+    assert [(e.type, e.id, e.attrs) for e in events] == [
+        ("ticket.7", "7#1", {"t": "2026-03-02T10:00:00Z", "ticket": "T-7"}),
+        ("ticket.seen", "7#2", {"t": "2026-03-02T10:00:00Z", "ticket": "T-7"}),
+        ("ticket.seen", f"{path}:3#2", {"t": "2026-03-02T10:01:00Z"}),
+    ]
+    assert logs.rejected == []
+
+
 def test_duplicate_key_names_no_column_has_are_an_error_with_the_field_to_write(tmp_path):
     # The helpdesk mistake: the export's own column names, where duplicate_key names the
     # event's fields (after rename; the time and type columns become `time` and `type`).
