@@ -336,20 +336,36 @@ class LogMapping(_Model):
     def condition_clashes(self, fmt: str) -> list[Diagnostic]:
         """E410 for each `in`/`not_in` value of a `[[log.events]]` condition that no value of
         its column can equal, read as `fmt` reads it: a text for a `numbers` or `booleans`
-        column, a number or boolean for a CSV column read as text (the entry was silently
-        never made, or always)."""
+        column, a number or boolean for a CSV column read as text, a missing value in `in`
+        (the entry was silently never made, or always)."""
         found = []
         for index, spec in enumerate(self.events):
             for cond in _leaves(spec.when):
+                column = str(cond.column)
+                test = "in" if cond.in_ is not None else "not_in"
                 for item in cond.in_ if cond.in_ is not None else cond.not_in or []:
-                    why, hint = self._never_equal(str(cond.column), item, fmt)
-                    if why:
-                        test = "in" if cond.in_ is not None else "not_in"
-                        span, line = self.locate_entry(index, "when")
-                        message = f"log.events.{index}.when: {why} in '{test}' never equals it"
-                        found.append(error("E410", message, span, hint, line))
-                        break
+                    why, hint = self._never_equal(column, item, fmt)
+                    message = f"{why} in '{test}' never equals it"
+                    if test == "in" and item in self._missing(column, fmt):
+                        message = (
+                            f"{item!r} is a missing value of column '{column}': a row that "
+                            f"holds it has no '{column}', so 'in' never holds for it"
+                        )
+                        hint = f'to test for no value, write {{ column = "{column}", '
+                        hint += "present = false }"
+                    elif not why:
+                        continue
+                    span, line = self.locate_entry(index, "when")
+                    message = f"log.events.{index}.when: {message}"
+                    found.append(error("E410", message, span, hint, line))
+                    break
         return found
+
+    def _missing(self, column: str, fmt: str) -> list[str]:
+        """The texts that mean no value in `column` (`missing`, by default "" in a CSV file,
+        and `missing_in`)."""
+        default = self.missing if self.missing is not None else [""] * (fmt == "csv")
+        return default + self.missing_in.get(column, [])
 
     def _never_equal(self, column: str, item: Any, fmt: str) -> tuple[str, str]:
         if column in self.numbers or column in self.booleans:

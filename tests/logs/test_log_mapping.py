@@ -247,6 +247,15 @@ def test_a_condition_value_its_column_never_holds_is_refused(tmp_path):
         'write the text, "2", or list the column in numbers or booleans',
         6,
     )
+    head = '[log]\nformat = "csv"\nmissing_in = { ok = ["no"] }\n'
+    assert refused('{ column = "ok", in = ["yes", "no"] }') == (
+        "log.events.0.when: 'no' is a missing value of column 'ok': a row that holds it has no "
+        "'ok', so 'in' never holds for it",
+        'to test for no value, write { column = "ok", present = false }',
+        7,
+    )
+    head = '[log]\nformat = "csv"\n'  # "" means no value in a CSV file, unless missing says
+    assert refused('{ column = "ok", in = [""] }')[0].startswith("log.events.0.when: '' is a")
     # what the row holds: the entry is made for the row whose priority is 2
     logs, events = events_of(
         log,
