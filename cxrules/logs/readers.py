@@ -220,7 +220,7 @@ def csv_header(
     """The header of a CSV stream (names made unique: a repeated name gets '.1', '.2', ...);
     with `sample`, the first few rows after it are put there (for hints, never for events)."""
     lines = _Lines(stream, 1 << 24, encoding, label)
-    reader = csv.reader(iter(lines), delimiter=delimiter)
+    reader = csv.reader(iter(lines), delimiter=delimiter, strict=True)  # as read_csv reads it
     csv.field_size_limit(1 << 24)  # as the line: whatever limit the last read_csv set
     try:
         for fields in reader:
@@ -230,7 +230,8 @@ def csv_header(
                     _sample(reader, sample)
                 return _unique(fields)
     except csv.Error as exc:
-        raise LogError(label, f"line {lines.number}: the header is not valid CSV: {exc}") from None
+        reason = f"line {lines.number}: the header is not valid CSV: {_csv_error(exc)}"
+        raise LogError(label, reason) from None
     except Cut as cut:
         raise LogError(label, f"line {cut.line}: the header cannot be read: {CUT}") from None
     return []
@@ -276,6 +277,22 @@ def _unique(names: list[str], strip: bool = True) -> list[str]:
     return out
 
 
+def _csv_error(exc: csv.Error) -> str:
+    """The csv module's error in an auditor's words, where it speaks of Python."""
+    text = str(exc)
+    if text.startswith("new-line character seen in unquoted field"):
+        return (
+            "a carriage return (CR) inside an unquoted field; a file whose lines all end with CR"
+            " alone (an old Mac export) is read as one line: save it with LF or CRLF line ends"
+        )
+    if text.endswith("expected after '\"'"):
+        return (
+            f"{text}: a field with a quote in it is quoted whole, with the quote written"
+            ' twice ("Ticket ""ID""")'
+        )
+    return text
+
+
 def read_csv(
     stream: IO[bytes], limit: int, label: str, delimiter: str, encoding: str
 ) -> Iterator[Item]:
@@ -302,7 +319,10 @@ def read_csv(
             return
         except csv.Error as exc:
             lines.bad = None
-            reason = f"not valid CSV: {exc}"
+            if header is None:  # the next row is no header: its values are no column names
+                reason = f"line {start}: the header is not valid CSV: {_csv_error(exc)}"
+                raise LogError(label, reason) from None
+            reason = f"not valid CSV: {_csv_error(exc)}"
             if str(exc).startswith("field larger than field limit"):
                 # a quote left open: lines were read into one field up to the record limit
                 reason = (

@@ -119,6 +119,45 @@ def test_csv_bad_bytes_long_line_and_bad_number(tmp_path):
     assert (summary.read, summary.accepted, summary.rejected) == (5, 1, 4)
 
 
+def test_a_csv_header_that_is_not_valid_csv_stops_the_read_and_is_said_plainly(tmp_path):
+    """A header with a stray quote ('"x"y') passed the header check (read leniently) and was
+    then rejected by the strict read, which took the first data row for the header: that row
+    vanished from the counts and every other row was 'no time' (hunt64 finding-7). A file of
+    an old Mac export, whose lines end with CR alone, was refused with Python's 'do you need
+    to open the file in universal-newline mode?'."""
+    from cxrules.logs.readers import read_csv
+
+    quoted = b'time,type,"x"y\n2026-03-02T10:00:00Z,a,5\n2026-03-02T10:00:01Z,b,7\n'
+    path = tmp_path / "quoted.csv"
+    path.write_bytes(quoted)
+    why = (
+        "line 1: the header is not valid CSV: ',' expected after '\"': a field with a quote in it"
+        ' is quoted whole, with the quote written twice ("Ticket ""ID""")'
+    )
+    with pytest.raises(LogError) as caught:
+        open_log(str(path))
+    assert caught.value.reason == why
+    with path.open("rb") as stream, pytest.raises(LogError) as caught:
+        list(read_csv(stream, 1000, "quoted.csv", ",", "utf-8"))  # read without the check
+    assert caught.value.reason == why
+    mac = tmp_path / "mac.csv"
+    mac.write_bytes(b"time,type\r2026-03-02T10:00:00Z,a\r2026-03-02T10:00:01Z,b\r")
+    cr = (
+        "a carriage return (CR) inside an unquoted field; a file whose lines all end with CR"
+        " alone (an old Mac export) is read as one line: save it with LF or CRLF line ends"
+    )
+    with pytest.raises(LogError) as caught:
+        open_log(str(mac))
+    assert caught.value.reason == f"line 1: the header is not valid CSV: {cr}"
+    one = tmp_path / "one.csv"
+    one.write_bytes(b"time,type\n2026-03-02T10:00:00Z,a\rb\n2026-03-02T10:00:01Z,c\n")
+    logs = LogSet([open_log(str(one))])
+    assert [e.type for e in logs.events()] == ["c"]
+    assert [(r.line, r.code, r.reason) for r in logs.rejected] == [
+        (2, "E402", f"not valid CSV: {cr}")
+    ]
+
+
 def test_a_quoted_csv_field_is_limited_by_max_record_not_by_csv_s_field_limit(tmp_path):
     """Python's csv refuses a field over 128 KiB: a complaint whose quoted text ran to 200 KB
     (a long e-mail, well within max_record) was rejected as "not valid CSV: field larger than
