@@ -9,6 +9,8 @@ from __future__ import annotations
 import codecs
 import csv
 import io
+import itertools
+import re
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from datetime import time as dt_time
@@ -220,9 +222,10 @@ def csv_header(
     """The header of a CSV stream (names made unique: a repeated name gets '.1', '.2', ...);
     with `sample`, the first few rows after it are put there (for hints, never for events)."""
     lines = _Lines(stream, 1 << 24, encoding, label)
-    reader = csv.reader(iter(lines), delimiter=delimiter, strict=True)  # as read_csv reads it
     csv.field_size_limit(1 << 24)  # as the line: whatever limit the last read_csv set
     try:
+        delimiter, rest, _ = _excel_sep(iter(lines), delimiter, label)
+        reader = csv.reader(rest, delimiter=delimiter, strict=True)  # as read_csv reads it
         for fields in reader:
             _check_header(lines, label)
             if fields:
@@ -277,6 +280,24 @@ def _unique(names: list[str], strip: bool = True) -> list[str]:
     return out
 
 
+_EXCEL_SEP = re.compile(r"sep=(.)\r?\n?")
+
+
+def _excel_sep(lines: Iterator[str], delimiter: str, label: str) -> tuple[str, Iterator[str], int]:
+    """Excel's first line `sep=;` names the delimiter and is no header: the delimiter it names,
+    the lines after it and 1 (the lines skipped); else `delimiter`, every line and 0."""
+    try:
+        first = next(lines, None)
+    except Cut as cut:
+        raise LogError(label, f"line {cut.line}: the header cannot be read: {CUT}") from None
+    if first is None:
+        return delimiter, iter(()), 0
+    found = _EXCEL_SEP.fullmatch(first)
+    if found:
+        return found[1], lines, 1
+    return delimiter, itertools.chain([first], lines), 0
+
+
 def _csv_error(exc: csv.Error) -> str:
     """The csv module's error in an auditor's words, where it speaks of Python."""
     text = str(exc)
@@ -298,10 +319,11 @@ def read_csv(
 ) -> Iterator[Item]:
     """Rows of a CSV stream with a header row; quoted fields may span lines."""
     lines = _Lines(stream, limit, encoding, label)
-    reader = csv.reader(iter(lines), delimiter=delimiter, strict=True)
+    delimiter, rest, skipped = _excel_sep(iter(lines), delimiter, label)
+    reader = csv.reader(rest, delimiter=delimiter, strict=True)
     header: list[str] | None = None
     while True:
-        start = lines.number + 1
+        start = skipped + reader.line_num + 1  # lines.number is ahead of it before a read
         # csv's own field limit (128 KiB, for the whole process) is this input's record limit
         csv.field_size_limit(limit)
         try:

@@ -519,6 +519,24 @@ def test_utf16_or_utf32_without_a_byte_order_mark_is_refused_with_the_codec_to_g
     )
 
 
+def test_excel_sep_line_names_the_delimiter_and_is_no_header(tmp_path):
+    """A CSV saved for Excel starts with `sep=;`: that line was read as the header (columns
+    'sep=;'), the hint said delimiter = ";", and with it the columns were 'sep=, column2',
+    'name a column of the header' (hunt64 finding-8). The line names the delimiter, whatever
+    the mapping says, and is not a record."""
+    path = tmp_path / "export.csv"
+    path.write_bytes(b"sep=;\r\ntime;type;who\r\n2026-03-02T10:00:00Z;a;ana\r\n")
+    logs, [event] = read(path, {"delimiter": ","})
+    assert (event.type, event.line, event.attrs) == ("a", 3, {"who": "ana"})
+    assert logs.summaries()[0].read == 1
+    path.write_bytes(b"\xef\xbb\xbfsep=\t\ntime\ttype\n2026-03-02T10:00:00Z\tb\n")
+    _, [event] = read(path)
+    assert (event.type, event.line) == ("b", 3)
+    path.write_bytes(b"sep=;\n")
+    logs, events = read(path)
+    assert events == [] and logs.summaries()[0].read == 0
+
+
 def test_a_header_in_another_encoding_is_refused_not_replaced_by_the_first_row(tmp_path):
     """A header naming a column 'Créé par' in Windows-1252 in a file read as UTF-8: the first
     data row was taken for the header, and the mapping's columns were said to be missing from

@@ -743,6 +743,15 @@ def test_csv_with_quotes_or_a_late_header_is_read_by_python(tmp_path):
     assert got.routes == ["python"]
 
 
+def test_excel_sep_line_is_read_by_python_alike(tmp_path):
+    """Excel's first line `sep=;` names the delimiter (hunt64 finding-8)."""
+    rows = ["sep=;", "time;type;x", "2026-03-02T10:00:00Z;a;5", "2026-03-02T10:00:01Z;b;1;2"]
+    expected, got = compare([csv_file(tmp_path / "s.csv", rows, end="\r\n")])
+    assert got.routes == ["python"]
+    assert [(e[2], e[5], e[6]) for e in got.events] == [("a", 3, {"x": "5"})]
+    assert [(r.line, r.code) for r in got.rejected] == [(4, "E402")]
+
+
 def test_tsv_repeated_header_names_and_several_inputs(tmp_path):
     tsv = csv_file(
         tmp_path / "t.tsv",
