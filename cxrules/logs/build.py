@@ -16,6 +16,7 @@ from cxrules.logs.mapping import LogMapping
 from cxrules.time.instants import in_range
 from cxrules.time.parse import (
     combine,
+    epoch_hint,
     make_clock_parser,
     make_date_parser,
     make_parser,
@@ -277,7 +278,9 @@ class Builder:
             try:
                 when = self.fromiso(raw)
             except ValueError:
-                raise Bad("E404", f"time {_show(raw)} in 'time' is not ISO 8601") from None
+                why = epoch_hint(raw, "iso")
+                reason = f"time {_show(raw)} in 'time' is not ISO 8601"
+                raise Bad("E404", reason + (f": {why}" if why else "")) from None
             if when.tzinfo is None:
                 when = localize(when, self.tz)
             if not 1 < when.year < 9999 and not in_range(when):
@@ -380,11 +383,16 @@ class Builder:
         try:
             return parse(raw)
         except TypeError as exc:
-            raise Bad("E406", f"'{column}' has the wrong type: {exc}, got {_show(raw)}") from None
+            why = epoch_hint(raw, expected)
+            reason = f"'{column}' has the wrong type: {exc}, got {_show(raw)}"
+            raise Bad("E406", reason + (f": {why}" if why else "")) from None
         except (ValueError, OverflowError, OSError):
             if expected in ("epoch_s", "epoch_ms") and _finite(raw):
-                raise Bad("E413", _out_of_range(raw, column)) from None
-            why = offset_hint(raw, expected)
+                why = epoch_hint(raw, expected)
+                raise Bad(
+                    "E413", _out_of_range(raw, column) + (f": {why}" if why else "")
+                ) from None
+            why = offset_hint(raw, expected) or epoch_hint(raw, expected)
             raise Bad(
                 "E404",
                 f"time {_show(raw)} in '{column}' does not match the format '{expected}'"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Callable
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
@@ -249,3 +250,33 @@ def offset_hint(raw: Any, fmt: str) -> str:
         f"it ends with a UTC offset ('{match[2]}') that the format lacks: "
         f"write '{fmt}{match[1]}{part}'"
     )
+
+
+_EPOCH = re.compile(r"\s*[+-]?(\d+)(\.\d*)?\s*")
+
+
+def epoch_hint(raw: Any, fmt: str) -> str:
+    """Why a time that did not parse (or fell outside the range) failed, when it is a count of
+    seconds or milliseconds since 1970 read with another format: the format to write. '' when
+    it is not one (a 10-digit count is seconds of 2001 to 2286, a 13-digit one milliseconds).
+
+    >>> epoch_hint("1772445600", "iso"), epoch_hint(1772445600000, "epoch_s")
+    ('it looks like seconds since 1970: time_format = "epoch_s"', \
+'it looks like milliseconds since 1970: time_format = "epoch_ms"')
+    >>> epoch_hint("20260302", "iso"), epoch_hint(True, "iso"), epoch_hint("2026-03-02", "iso")
+    ('', '', '')
+    >>> epoch_hint(float("nan"), "iso"), epoch_hint(-1772445600.5, "iso")
+    ('', 'it looks like seconds since 1970: time_format = "epoch_s"')
+    """
+    if isinstance(raw, bool) or not isinstance(raw, int | float | str):
+        return ""
+    if isinstance(raw, float):
+        digits = len(str(abs(int(raw)))) if math.isfinite(raw) else 0
+    else:
+        found = _EPOCH.fullmatch(str(raw))
+        digits = len(found[1]) if found else 0
+    kind = {10: "epoch_s", 13: "epoch_ms"}.get(digits)
+    if kind is None or kind == fmt:
+        return ""
+    unit = "seconds" if kind == "epoch_s" else "milliseconds"
+    return f'it looks like {unit} since 1970: time_format = "{kind}"'

@@ -45,7 +45,12 @@ def test_hostile_jsonl(tmp_path):
         (3, "E403", "no time: column 'time' is missing"),
         (4, "E404", "time 'yesterday' in 'time' is not ISO 8601"),
         (5, "E405", "no type: column 'type' is missing or empty"),
-        (6, "E406", "'time' has the wrong type: expected an ISO 8601 string, got 1741000000"),
+        (
+            6,
+            "E406",
+            "'time' has the wrong type: expected an ISO 8601 string, got 1741000000: "
+            'it looks like seconds since 1970: time_format = "epoch_s"',
+        ),
         (7, "E406", "type in 'type' must be a string, got 5"),
         (
             8,
@@ -117,6 +122,44 @@ def test_csv_bad_bytes_long_line_and_bad_number(tmp_path):
     ]
     summary = logs.summaries()[0]
     assert (summary.read, summary.accepted, summary.rejected) == (5, 1, 4)
+
+
+def test_a_count_since_1970_read_with_another_format_is_told_its_format(tmp_path):
+    """An export of epoch seconds read as ISO was told only 'is not ISO 8601' (or for a JSON
+    number 'has the wrong type'), and milliseconds read as epoch_s 'outside the times cxrules
+    can represent', with no word of time_format (hunt64 finding-9)."""
+    lines = tmp_path / "t.jsonl"
+    lines.write_text('{"time": 1772445600, "type": "a"}\n{"time": "1772445600123", "type": "a"}\n')
+    logs = LogSet([open_log(str(lines))])
+    assert list(logs.events()) == []
+    assert [(r.code, r.reason) for r in logs.rejected] == [
+        (
+            "E406",
+            "'time' has the wrong type: expected an ISO 8601 string, got 1772445600: "
+            'it looks like seconds since 1970: time_format = "epoch_s"',
+        ),
+        (
+            "E404",
+            "time '1772445600123' in 'time' is not ISO 8601: "
+            'it looks like milliseconds since 1970: time_format = "epoch_ms"',
+        ),
+    ]
+    table = tmp_path / "t.csv"
+    table.write_text("time,type\n1772445600000,a\n20260302,b\n1772445600,c\n")
+    logs = LogSet([open_log(str(table), mapping_from_dict({"time_format": "epoch_s"}))])
+    assert [(e.type, e.time.isoformat()) for e in logs.events()] == [
+        ("b", "1970-08-23T11:51:42+00:00"),  # 234 days and 42,702 s: a count, read as one
+        ("c", "2026-03-02T10:00:00+00:00"),
+    ]
+    assert [(r.line, r.code, r.reason) for r in logs.rejected] == [
+        (
+            2,
+            "E413",
+            "time '1772445600000' in 'time' is outside the times cxrules can represent "
+            "(0001-01-02 to 9999-12-30 UTC): "
+            'it looks like milliseconds since 1970: time_format = "epoch_ms"',
+        ),
+    ]
 
 
 def test_a_csv_header_that_is_not_valid_csv_stops_the_read_and_is_said_plainly(tmp_path):
