@@ -12,7 +12,7 @@ import threading
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 from typing import Any
 
 from cxrules import ir
@@ -129,6 +129,11 @@ class Backend(ABC):
     def table(self, name: str, select: str) -> None:
         """Create (or replace) a table from a query."""
         self.execute(f"CREATE OR REPLACE TABLE {name} AS {select}")
+
+    def side_by_side(self, plans: int) -> AbstractContextManager[None]:
+        """The block in which `plans` plans run side by side, one per worker (a backend may
+        give each a share of the database's threads)."""
+        return nullcontext()
 
     def share(self, plans: list[PolicyPlan]) -> None:  # noqa: B027 (optional)
         """Get ready to make the stages several plans have once (`sharing.py`), for a backend
@@ -329,24 +334,25 @@ class SqlRun:
             return self.staged(db, plans[n], n)
 
         pool = ThreadPoolExecutor(workers, thread_name_prefix="cxrules-plan")
-        try:
-            futures = {
-                pool.submit(run, n): n
-                for n in sorted(range(len(plans)), key=lambda n: -plans[n].weight())
-            }
-            for future in as_completed(futures):
-                results[futures[future]] = future.result()
-                self.options.progress.events(audited(len(results)))
-        except BaseException:
-            pool.shutdown(wait=False, cancel_futures=True)
-            with lock:
+        with self.db.side_by_side(len(plans)):
+            try:
+                futures = {
+                    pool.submit(run, n): n
+                    for n in sorted(range(len(plans)), key=lambda n: -plans[n].weight())
+                }
+                for future in as_completed(futures):
+                    results[futures[future]] = future.result()
+                    self.options.progress.events(audited(len(results)))
+            except BaseException:
+                pool.shutdown(wait=False, cancel_futures=True)
+                with lock:
+                    for db in forks:
+                        db.interrupt()
+                raise
+            finally:
+                pool.shutdown(wait=True)
                 for db in forks:
-                    db.interrupt()
-            raise
-        finally:
-            pool.shutdown(wait=True)
-            for db in forks:
-                db.close()
+                    db.close()
         return [results[n] for n in range(len(plans))]
 
     def staged(self, db: Backend, plan: PolicyPlan, index: int) -> tuple[Tally, list[Pending]]:

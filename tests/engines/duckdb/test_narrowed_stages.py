@@ -1,6 +1,7 @@
 """DuckDB engine: a stage made a table (read more than once) keeps only the columns that a later
 stage, step or final query names (`driver.named_later`, `DuckDBBackend.narrowed`): DuckDB then
-carries no unread column through the stage's windows, joins and copy."""
+carries no unread column through the stage's windows, joins and copy. And plans run side by
+side take one of DuckDB's threads each."""
 
 from __future__ import annotations
 
@@ -26,13 +27,26 @@ def _plan(policy_id: str) -> PolicyPlan:
     return next(p for p in plans if p.policy.id == policy_id)
 
 
-def test_a_table_keeps_the_columns_named_after_it_in_their_order() -> None:
+def _columns(sql: str, named: set[str] | None) -> list[str]:
+    """The columns of the stage table `create_stage_table` makes of `sql`."""
     backend = DuckDBBackend(duckdb.connect(), workers=1)
-    sql = "SELECT 1 AS ord, 'x' AS type, 2 AS st0, 3 AS st1"
-    assert backend.narrowed(sql, {"st1", "ord"}) == f'SELECT "ord", "st1" FROM ({sql})'
-    # every column named, or none: the stage as it is
-    assert backend.narrowed(sql, {"ord", "type", "st0", "st1"}) == sql
-    assert backend.narrowed(sql, {"other"}) == sql
+    backend.create_stage_table("t", sql, named)
+    return [row[0] for row in backend.con.execute("DESCRIBE main.t").fetchall()]
+
+
+def test_a_table_keeps_the_columns_named_after_it_in_their_order() -> None:
+    sql = "SELECT 1 AS ord, 'x' AS type, 2 AS st0, 3 AS st1, 4 AS \"a b\", 5 AS K0"
+    # a name that is no plain word is kept (no later SQL can be told apart from it); a name
+    # is matched whatever its case, as later SQL names it
+    assert _columns(sql, {"st1", "ord", "k0"}) == ["ord", "st1", "a b", "K0"]
+    assert _columns(sql, {"st0"}) == ["st0", "a b"]
+    # every column named, no column named, or a table that must keep them all (None)
+    everything = ["ord", "type", "st0", "st1", "a b", "K0"]
+    assert _columns(sql, {"ord", "type", "st0", "st1", "k0"}) == everything
+    assert _columns("SELECT 1 AS ord, 2 AS ts", {"other"}) == ["ord", "ts"]
+    assert _columns(sql, None) == everything
+    # a named word that is part of a column's name does not keep it
+    assert _columns("SELECT 1 AS ord, 2 AS ord_ts", {"ord"}) == ["ord"]
 
 
 def test_what_later_sql_names_excludes_what_only_earlier_stages_read() -> None:
@@ -45,3 +59,21 @@ def test_what_later_sql_names_excludes_what_only_earlier_stages_read() -> None:
     assert {"st0", "st1", "k0", "life", "ord", "ts"} <= named["stream"]
     # the final queries' columns (records and open obligations, read with `*`) are kept
     assert {"evidence", "still_open", "remaining", "counted"} <= named["records"]
+
+
+def _threads(backend: DuckDBBackend) -> int:
+    ((threads,),) = backend.con.execute("SELECT current_setting('threads')").fetchall()
+    return int(threads)
+
+
+def test_plans_side_by_side_run_on_a_thread_each_and_the_threads_come_back() -> None:
+    backend = DuckDBBackend(duckdb.connect(config={"threads": 2}))
+    assert backend.workers == 2
+    with backend.side_by_side(32):  # the workers' plans side by side, one thread a query
+        assert _threads(backend) == 1
+    assert _threads(backend) == 2
+    with backend.side_by_side(1):  # a lone plan keeps every thread
+        assert _threads(backend) == 2
+    with pytest.raises(RuntimeError), backend.side_by_side(5):
+        raise RuntimeError("a plan failed")
+    assert _threads(backend) == 2
