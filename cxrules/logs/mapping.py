@@ -105,6 +105,9 @@ def _leaves(conditions: list[Condition]) -> list[Condition]:
 
 
 _FIELD = re.compile(r"\{[^{}]+\}")
+#: Codecs of domain names (RFC 3490, 3492): their decoding fails on ordinary text with a bare
+#: UnicodeError, not the UnicodeDecodeError by which a reader rejects one record.
+_NAME_CODECS = {"idna", "punycode"}
 
 
 def _template(text: str) -> str:
@@ -275,8 +278,11 @@ class LogMapping(_Model):
             "".encode(value)
         except LookupError:
             raise ValueError(f"unknown encoding '{value}'") from None
-        if codecs.lookup(value).name == "punycode":  # its decoder knows no position of an error
-            raise ValueError(f"'{value}' encodes domain names, not files: give the file's encoding")
+        if codecs.lookup(value).name in _NAME_CODECS:  # their errors are no UnicodeDecodeError
+            raise ValueError(
+                f"'{value}' encodes internet domain names, not a file's text: give the file's "
+                'encoding, e.g. "utf-8", "cp1252" or "latin-1"'
+            )
         return value
 
     @model_validator(mode="after")

@@ -87,6 +87,20 @@ def test_bad_values_show_the_key_and_the_value(tmp_path):
     ]
 
 
+@pytest.mark.parametrize("codec", ["punycode", "IDNA"])
+def test_a_codec_of_domain_names_is_no_file_encoding(tmp_path, codec):
+    """'punycode' and 'idna' are Python codecs whose decoding of a CSV header or a JSON line
+    fails with a bare UnicodeError, which no reader takes for a bad record: the audit ended in
+    'internal error: UnicodeError: decoding with 'punycode' codec failed' (hunt66 finding-K)."""
+    [found] = diagnostics(tmp_path, f'[log]\nencoding = "{codec}"\n')
+    assert (found.code, found.span.line if found.span else 0, found.message) == (
+        "E410",
+        2,
+        f"log.encoding = '{codec}': '{codec}' encodes internet domain names, not a file's "
+        'text: give the file\'s encoding, e.g. "utf-8", "cp1252" or "latin-1"',
+    )
+
+
 def test_a_strptime_directive_python_lacks_is_refused_at_its_key(tmp_path):
     """'%-d' (GNU and DuckDB's unpadded day), '%s' and '%Q' are no directives of Python's
     strptime: the mapping was taken and every record rejected as 'does not match the format'
@@ -201,8 +215,8 @@ def test_an_encoding_that_is_no_file_encoding_is_refused(tmp_path):
     [d] = diagnostics(tmp_path, '[log]\nformat = "csv"\nencoding = "Punycode"\n')
     assert (d.code, d.message, d.span.line) == (
         "E410",
-        "log.encoding = 'Punycode': 'Punycode' encodes domain names, not files: give the "
-        "file's encoding",
+        "log.encoding = 'Punycode': 'Punycode' encodes internet domain names, not a file's "
+        'text: give the file\'s encoding, e.g. "utf-8", "cp1252" or "latin-1"',
         3,
     )
     [d] = diagnostics(tmp_path, '[log]\nencoding = "rot13"\n')
