@@ -167,11 +167,25 @@ def read_xes(stream: IO[bytes], label: str, time_key: str = "time:timestamp") ->
     handler = _Handler(label, time_key, parser)
     parser.StartElementHandler = handler.start
     parser.EndElementHandler = handler.end
+    declared: list[str | None] = []
+    parser.XmlDeclHandler = lambda _version, encoding, _standalone: declared.append(encoding)
     start = 0  # the offset of the chunk in the file
     while True:
         chunk = stream.read(_CHUNK)
         try:
             parser.Parse(chunk, not chunk)
+        except (LookupError, ValueError) as exc:
+            # expat asks Python for the codec its declaration names, and takes single-byte ones
+            # only: 'Shift_JIS' (multi-byte), 'rot13' (no text encoding), 'idna' raise here
+            if not declared or not declared[0] or handler.frames:
+                raise
+            reason = (
+                f"not valid XES: its XML declaration's encoding '{declared[0]}' cannot be read "
+                f"({exc}); an XES file is read in UTF-8, UTF-16 or an encoding of one byte a "
+                "character (ISO-8859-1, windows-1252…): recode it, e.g. to UTF-8"
+            )
+            yield Rejected(label, parser.CurrentLineNumber, "E402", reason, "")
+            return
         except expat.ExpatError as exc:
             yield from handler.done
             if not chunk and is_cut(stream):  # the XML ends early: at the cut of a gzip file

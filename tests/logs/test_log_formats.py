@@ -351,6 +351,38 @@ def test_xes_not_well_formed_rejects_the_rest(tmp_path):
     )
 
 
+@pytest.mark.parametrize(
+    ("encoding", "error"),
+    [
+        ("Shift_JIS", "multi-byte encodings are not supported"),
+        ("rot13", "'rot13' is not a text encoding; use codecs.decode() to handle arbitrary codecs"),
+    ],
+)
+def test_an_xes_declaration_naming_an_encoding_expat_cannot_read_rejects_the_file(
+    tmp_path, encoding, error
+):
+    """expat reads a declared encoding through Python's codecs, single-byte ones only: a
+    Japanese export in Shift_JIS, or a hostile 'rot13', ended the audit in 'internal error:
+    ValueError: multi-byte encodings are not supported' (hunt66 finding-K)."""
+    path = tmp_path / "declared.xes"
+    path.write_bytes(
+        f'<?xml version="1.0" encoding="{encoding}"?>\n<log><trace>\n'.encode()
+        + b'<event><string key="concept:name" value="a"/>'
+        b'<date key="time:timestamp" value="2010-01-01T00:00:00Z"/></event>\n'
+        b"</trace></log>\n"
+    )
+    logs, events = read(path)
+    assert events == []
+    [bad] = logs.rejected
+    assert (bad.line, bad.code, bad.reason) == (
+        1,
+        "E402",
+        f"not valid XES: its XML declaration's encoding '{encoding}' cannot be read ({error});"
+        " an XES file is read in UTF-8, UTF-16 or an encoding of one byte a character"
+        " (ISO-8859-1, windows-1252…): recode it, e.g. to UTF-8",
+    )
+
+
 def test_an_xes_file_in_latin1_without_its_encoding_is_told_so(tmp_path):
     """XML is UTF-8 unless its declaration says otherwise: a Latin-1 'é' in a file without one
     was only "not well-formed (invalid token)"."""
