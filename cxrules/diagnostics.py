@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import heapq
 import json
 import re
 import unicodedata
@@ -169,15 +170,41 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     >>> did_you_mean("sikayet.acildi", ["şikayet.açıldı"]), did_you_mean("musteri", ["müşteri"])
     ("did you mean 'şikayet.açıldı'?", "did you mean 'müşteri'?")
     """
-    names = list(choices)
-    close = difflib.get_close_matches(word, names, n=1, cutoff=0.72)
+    if len(word) > _LONGEST:
+        return ""
+    names = [name for name in choices if len(name) <= _LONGEST]
+    close = difflib.get_close_matches(word, _shortlist(word, names), n=1, cutoff=0.72)
     if not close:
         folded: dict[str, str] = {}
         for name in names:
             folded.setdefault(unmarked(name), name)
-        found = difflib.get_close_matches(unmarked(word), list(folded), n=1, cutoff=0.72)
+        plain = unmarked(word)
+        found = difflib.get_close_matches(plain, _shortlist(plain, list(folded)), n=1, cutoff=0.72)
         close = [folded[found[0]]] if found else []
     return f"did you mean '{close[0]}'?" if close else ""
+
+
+#: Names from logs and policies are untrusted: difflib's ratio takes time growing with the
+#: product of two names' lengths, so a log of thousands of long types, each of the letters of
+#: the policy's one, kept `did_you_mean` busy for minutes. No typo is that long: longer names get
+#: no suggestion, and at most `_COMPARED` names, the closest by the cheap measures, the full one.
+_LONGEST = 200
+_COMPARED = 100
+
+
+def _shortlist(word: str, names: list[str]) -> list[str]:
+    """The names `get_close_matches` would compare fully with `word` (both bounds at 0.72),
+    at most `_COMPARED` of them, the highest by `quick_ratio`; all of them when they are fewer."""
+    matcher = difflib.SequenceMatcher()
+    matcher.set_seq2(word)
+    passed: list[tuple[float, str]] = []
+    for name in names:
+        matcher.set_seq1(name)
+        if matcher.real_quick_ratio() >= 0.72 and (quick := matcher.quick_ratio()) >= 0.72:
+            passed.append((quick, name))
+    if len(passed) <= _COMPARED:
+        return [name for _, name in passed]
+    return [name for _, name in heapq.nlargest(_COMPARED, passed)]
 
 
 def unmarked(word: str) -> str:

@@ -663,3 +663,47 @@ def test_control_characters_from_a_log_header_are_escaped_in_messages(tmp_path: 
     assert result.exit_code == 2, result.output
     assert "(columns: time, type, \\x1b]0;owned\\x07\\x1b[2J\\u202eFAKE)\n" in result.output
     assert "\x1b" not in result.output and "\u202e" not in result.output
+
+
+def test_did_you_mean_over_long_names_from_a_log_is_bounded(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    # difflib's ratio takes time growing with the product of two names' lengths, and each
+    # name of a log whose letters are the misspelt name's passes its cheap filters: a 10 MB log
+    # of 800 types of 4,000 letters, each a shuffle of the policy's type, spent 40 s in W401's
+    # hint (hunt66 finding-K). A name over 200 characters gets no suggestion, and at most 100
+    # names are compared fully with a word (twice: as written, and without marks).
+    import difflib
+    import random
+
+    from cxrules.diagnostics import did_you_mean
+
+    compared: list[int] = []
+    ratio = difflib.SequenceMatcher.ratio
+
+    def counted(self: difflib.SequenceMatcher) -> float:  # type: ignore[type-arg]
+        compared.append(1)
+        return ratio(self)
+
+    monkeypatch.setattr(difflib.SequenceMatcher, "ratio", counted)
+    shuffle = random.Random(66).shuffle
+    letters = [chr(0x4E00 + i) for i in range(150)]
+    names = []
+    for _ in range(1000):
+        shuffle(letters)
+        names.append("".join(letters))
+    did_you_mean(names[0][:-1] + "x", names)  # which shuffle it names is no matter
+    assert 0 < len(compared) <= 200  # 100 as written, 100 without marks
+    compared.clear()
+    assert did_you_mean(names[0][:-1] + "x", names[:50]) == f"did you mean '{names[0]}'?"
+    # fewer than 100 pass the cheap filters: all 50 are compared (difflib computes the ratio
+    # of the one that passes the cutoff a second time)
+    assert len(compared) == 51
+    long_word = "ab" * 2000
+    compared.clear()
+    assert did_you_mean(long_word + "c", [long_word, long_word + "d"]) == ""
+    assert compared == []
+    compared.clear()
+    assert did_you_mean("sikayet.acildi", ["x" * 201, "şikayet.açıldı"]) == (
+        "did you mean 'şikayet.açıldı'?"
+    )
