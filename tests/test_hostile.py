@@ -707,3 +707,67 @@ def test_did_you_mean_over_long_names_from_a_log_is_bounded(
     assert did_you_mean("sikayet.acildi", ["x" * 201, "şikayet.açıldı"]) == (
         "did you mean 'şikayet.açıldı'?"
     )
+
+
+def test_the_regexes_of_hints_and_locations_run_in_linear_time(tmp_path: Path) -> None:
+    # A lazy group between two `\s*` backtracks in time cubic in a run of blanks that nothing
+    # closes: a policy line of 2,000 characters took 3 s in the hint of each syntax error (so
+    # 3 s a policy of a check), 9 s when the error was an 'or' after an event type of many
+    # dots and a form feed (the type could be cut at any dot), a Gherkin scope cell of 2,000
+    # characters 30 s, a line of a project's or a mapping's TOML, looked through to place an
+    # error, minutes for 5,000 (hunt66 finding-K). Each of them now takes well under a second.
+    from cxrules.bdd.tables import SpecError, parse_scope
+    from cxrules.logs import MappingError, load_mapping
+    from cxrules.project.config import ProjectError, find_project
+
+    blanks = " " * 1950
+    slow = "\n".join(
+        policy(f"forbid e where avg({blanks}x y", pid=f"hostile.r{n}") for n in range(10)
+    )
+    (tmp_path / "slow.cxr").write_text(slow, encoding="utf-8")
+    start = time.perf_counter()
+    result = cli("check", str(tmp_path / "slow.cxr"))
+    assert time.perf_counter() - start < 5  # 30 s before
+    assert result.exit_code == 2 and result.output.count("error[E100]") == 10, result.output
+    either = "\n".join(
+        policy(f"when x\nexpect {'a.' * 990}b \x0cor c", pid=f"hostile.o{n}") for n in range(10)
+    )
+    (tmp_path / "either.cxr").write_text(either, encoding="utf-8")
+    start = time.perf_counter()
+    result = cli("check", str(tmp_path / "either.cxr"))
+    assert time.perf_counter() - start < 5  # 9 s a policy before
+    assert result.output.count("error[E100]: unexpected keyword 'or'") == 10, result.output
+
+    start = time.perf_counter()
+    with pytest.raises(SpecError, match="is not 'key=value'"):
+        parse_scope("a= " + " " * 5000 + 'b"')
+    assert time.perf_counter() - start < 1  # cubic: hours before
+
+    long_line = "[" + " " * 5000 + "a"
+    (tmp_path / "m.toml").write_text(
+        f'[log]\nmissing = ["""\n{long_line}\n"""]\nzone = "Mars/Olympus"\n', encoding="utf-8"
+    )
+    start = time.perf_counter()
+    with pytest.raises(MappingError) as mapping:
+        load_mapping(tmp_path / "m.toml", tmp_path)
+    assert time.perf_counter() - start < 1
+    [found] = mapping.value.diagnostics
+    assert (found.span.line if found.span else 0, found.message.split(":")[0]) == (
+        5,
+        "log.zone = 'Mars/Olympus'",
+    )
+
+    project = tmp_path / "project"
+    project.mkdir()
+    (project / "cxrules.toml").write_text(
+        f'policies = ["p.cxr", """\n{long_line}\n"""]\nfail_on = "bogus"\n', encoding="utf-8"
+    )
+    start = time.perf_counter()
+    with pytest.raises(ProjectError) as settings:
+        find_project(project)
+    assert time.perf_counter() - start < 1
+    [found] = settings.value.diagnostics
+    assert (found.span.line if found.span else 0, found.message.split(":")[0]) == (
+        4,
+        "fail_on = 'bogus'",
+    )

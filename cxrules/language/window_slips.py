@@ -24,9 +24,11 @@ _SAMPLE_THEN_WARN = re.compile(r"^(\s*require\b.*?)\s+(minimum\s+sample\s+\S+)\s
 _BEFORE_WITHIN = re.compile(r"\bbefore\s+$")
 _COMMA_END = re.compile(r",\s*$")
 _EXPECT_LINE = re.compile(r"^\s*expect\s+(?!each\b)(\S.*?)\s*$")
-_VALUE_COMMA = re.compile(r"\b(avg|sum|min|max)\(\s*([^,()]+?)\s*,\s*$")
-_COUNT_THEN = re.compile(r"\bcount\(\s*([^()]+?)\s*\)\s*$")
-_SLASH_COUNT = re.compile(r"^/\s*count\(\s*([^()]+?)\s*\)")
+# the groups take the blanks around a name (stripped where read): `\s*([^,()]+?)\s*` backtracked
+# in time cubic in a line of blanks, 3 s for each policy of a check (hunt66 finding-K)
+_VALUE_COMMA = re.compile(r"\b(avg|sum|min|max)\(([^,()]+),\s*$")
+_COUNT_THEN = re.compile(r"\bcount\(([^()]+)\)\s*$")
+_SLASH_COUNT = re.compile(r"^/\s*count\(([^()]+)\)")
 _UNLESS = re.compile(r"\bunless\s+(\S(?:(?!\bwithin\b).)*?)\s*$")
 _PER_BUSINESS = re.compile(r"\bper\s+business\s+$")
 _COUNT_OPEN = re.compile(r"\bcount\(\s*([^()\s]+)[^()]*$")
@@ -305,8 +307,8 @@ def _metric_formula(
     """`avg(wait, call.answered)` (the events come after `of`) and `count(A) / count(B)` (a
     share of two counts is `ratio(A, B)`)."""
     value = _VALUE_COMMA.search(before)
-    if value is not None:
-        fn, of = value.groups()
+    if value is not None and value.group(2).strip():
+        fn, of = value.group(1), value.group(2).strip()
         pattern = rest.split(")", 1)[0].strip() or word
         return error(
             "E100",
@@ -318,12 +320,14 @@ def _metric_formula(
     if word != "/":
         return None
     first, second = _COUNT_THEN.search(before), _SLASH_COUNT.match(rest)
-    if first is None or second is None:
+    if first is None or second is None or not first.group(1).strip():
+        return None
+    if not second.group(1).strip():
         return None
     return error(
         "E100",
         "a metric divides two counts with 'ratio'",
         span,
-        f"write: ratio({first.group(1)}, {second.group(1)})",
+        f"write: ratio({first.group(1).strip()}, {second.group(1).strip()})",
         line_text,
     )

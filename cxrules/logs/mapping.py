@@ -556,7 +556,9 @@ def _lookup(table: Any, loc: tuple[Any, ...]) -> Any:
     return node
 
 
-_HEADER = re.compile(r"^\s*(\[\[?)\s*([^\]#]+?)\s*\]\]?\s*(?:#.*)?$")
+#: A table's header line; the name (group 2) keeps its blanks, stripped where read: a lazy name
+#: between `\s*` backtracked in time cubic in a line of blanks (hunt66 finding-K).
+_HEADER = re.compile(r"^\s*(\[\[?)([^\]#]++)\]\]?\s*(?:#.*)?$")
 
 
 def _locate(
@@ -606,7 +608,7 @@ def _rows_of(lines: list[str], region: str | None, index: int) -> list[int]:
     for number, line in enumerate(lines, start=1):
         header = _HEADER.match(line)
         if header:
-            current = header.group(2).replace(" ", "")
+            current = header.group(2).strip().replace(" ", "")
             if header.group(1) == "[[" and current == region:
                 seen += 1
                 if seen == index:

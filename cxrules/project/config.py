@@ -212,11 +212,12 @@ def _locate(text: str, key: str, file: Path, prefix: str) -> tuple[Span | None, 
     wanted = prefix.rstrip(".")
     table = ""
     pattern = re.compile(rf'^\s*"?{re.escape(key)}"?\s*=')
-    header = re.compile(r"^\s*\[+\s*([^\]]+?)\s*\]+")
+    # possessive: a lazy name between `\s*` backtracked in time cubic in a line of blanks
+    header = re.compile(r"^\s*\[++([^\]]*+)\]")
     for number, line in enumerate(text.splitlines(), start=1):
         opened = header.match(line)
-        if opened:
-            table = opened.group(1)
+        if opened and opened.group(1).strip():
+            table = opened.group(1).strip()
             if table == f"{wanted}.{key}".lstrip(".") or table == key and not wanted:
                 column = line.find(key) + 1
                 return _span(file, number, column, len(key)), line
