@@ -737,6 +737,14 @@ def test_the_regexes_of_hints_and_locations_run_in_linear_time(tmp_path: Path) -
     result = cli("check", str(tmp_path / "either.cxr"))
     assert time.perf_counter() - start < 5  # 9 s a policy before
     assert result.output.count("error[E100]: unexpected keyword 'or'") == 10, result.output
+    windowed = "\n".join(
+        policy(f"forbid{blanks}x within 2h", pid=f"hostile.w{n}") for n in range(10)
+    )
+    (tmp_path / "windowed.cxr").write_text(windowed, encoding="utf-8")
+    start = time.perf_counter()
+    result = cli("check", str(tmp_path / "windowed.cxr"))
+    assert time.perf_counter() - start < 5  # 3.7 s a policy before
+    assert result.output.count("error[E100]: unexpected keyword 'within'") == 10, result.output
 
     start = time.perf_counter()
     with pytest.raises(SpecError, match="is not 'key=value'"):

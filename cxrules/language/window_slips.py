@@ -48,7 +48,8 @@ _COUNTS_LAST = re.compile(
     r",[ \t]*trigger[ \t]+counts[ \t]*(?:#[^\n]*)?\n(?:[ \t]*(?:#[^\n]*)?\n)*[ \t]*$"
 )
 _AND_WARN = re.compile(r"\s+and\s+warn\s+$")
-_FORBID_AFTER = re.compile(r"^\s*forbid\s+(.+?)\s+within\s+(\S+)\s+after\s+(.+?)\s*$")
+# `\s++`: blanks after forbid given back to the lazy type backtracked in cubic time (hunt66)
+_FORBID_AFTER = re.compile(r"^\s*forbid\s++(.+?)\s+within\s+(\S+)\s+after\s+(.+?)\s*$")
 
 
 def window_slip(
