@@ -177,15 +177,23 @@ def fmt(paths: tuple[str, ...], check_only: bool, show_diff: bool) -> None:
     be written."""
     from cxrules.language.fmt import format_file, write_formatted
     from cxrules.language.parser import parse
-    from cxrules.language.workspace import display_name, expand, policy_text, read_policy_file
+    from cxrules.language.workspace import (
+        display_name,
+        expand,
+        inside_project,
+        policy_text,
+        read_policy_file,
+    )
     from cxrules.source import Source
 
-    files, problems = expand(_policy_paths(paths))
-    diagnostics: list[Diagnostic] = list(problems)
+    given = _policy_paths(paths)
+    files, problems = expand(given)
+    inside, outside = inside_project(given, files)  # never written through a link out of it
+    diagnostics: list[Diagnostic] = [*problems, *outside]
     changed: list[str] = []
     unwritten: list[str] = []
     root = Path.cwd().resolve()
-    for path in files:
+    for path in inside:
         name = display_name(path, root)
         text, problem = read_policy_file(path, name)
         if text is None:

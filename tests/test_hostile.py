@@ -417,6 +417,37 @@ def test_symlink_out_of_a_policy_folder_is_refused_like_use(tmp_path: Path) -> N
     )
 
 
+def test_fmt_never_writes_through_a_link_out_of_a_policy_folder(tmp_path: Path) -> None:
+    # check refuses the link (above), but 'cxrules fmt policies' rewrote the file it leads to,
+    # outside the project: a cloned project could make fmt write any .cxr-named file one can
+    # (hunt66 finding-K). The link is E219 as in check; the project's own files are formatted.
+    project, outside = tmp_path / "project", tmp_path / "elsewhere"
+    (project / "policies").mkdir(parents=True)
+    outside.mkdir()
+    ugly = 'policy   x.y "T"\n    owner "QA"\n  description "D"\n  forbid    x.y\n'
+    (outside / "secret.cxr").write_text(ugly)
+    (project / "policies" / "own.cxr").write_text(ugly)
+    (project / "policies" / "link.cxr").symlink_to(outside / "secret.cxr")
+    cwd = Path.cwd()
+    os.chdir(project)
+    try:
+        result = cli("fmt", "policies")
+    finally:
+        os.chdir(cwd)
+    assert (outside / "secret.cxr").read_text() == ugly
+    formatted = 'policy x.y "T"\n  owner "QA"\n  description "D"\n  forbid x.y\n'
+    assert (project / "policies" / "own.cxr").read_text() == formatted
+    assert result.exit_code == 2
+    assert result.output == (
+        f"error[E219]: 'policies/link.cxr' is a link to '{outside / 'secret.cxr'}', outside the "
+        "project folder\n"
+        "  = hint: policy files may only use files inside the project; copy the file into the "
+        "project instead of linking to it\n"
+        "1 error, 0 warnings\n"
+        "1 of 2 files reformatted; a file with errors is left as it is\n"
+    )
+
+
 def test_look_alike_identifier_is_a_warning(tmp_path: Path) -> None:
     text = policy("when t.admin\nexpect t.mfa within 1min", pid="a.login") + policy(
         "when t.аdmin\nexpect t.logout within 8h", pid="a.logout"

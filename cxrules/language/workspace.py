@@ -131,6 +131,22 @@ def load(paths: list[str], root: Path | None = None) -> Workspace:
     return ws
 
 
+def inside_project(paths: list[str], files: list[Path]) -> tuple[list[Path], list[Diagnostic]]:
+    """The `files` found at `paths` (`expand`) that `load` reads, and E219 for the others: a
+    link in a policy folder to a file outside the project (`cxrules fmt` wrote through one)."""
+    given = project_root(paths)
+    root = given.resolve()
+    kept: list[Path] = []
+    problems: list[Diagnostic] = []
+    for path in files:
+        target = path.resolve()
+        if _inside(target, root):
+            kept.append(path)
+        else:
+            problems.append(_outside(path, target, root, given))
+    return kept, problems
+
+
 def _outside(path: Path, target: Path, root: Path, given: Path) -> Diagnostic:
     """E219 for a policy file given (a feature file's path) or found outside `root` (`given`
     is the root as named, before links are followed): through a link, said as one; a path that
