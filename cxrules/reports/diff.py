@@ -159,6 +159,8 @@ def load_report(path: str | Path) -> Report:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
         raise DiffError(f"'{path}' is not JSON: {exc}", 2) from None
+    except RecursionError:  # '[' * 100000: no report nests so deep
+        raise DiffError(f"'{path}' is not a cxrules report: its JSON nests too deep", 2) from None
     schema = data.get("schema") if isinstance(data, dict) else None
     if schema != "cxrules.report/1":
         found = f"schema {schema!r}" if schema is not None else "no 'schema' key"
