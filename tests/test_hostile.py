@@ -810,3 +810,48 @@ def test_the_regexes_of_hints_and_locations_run_in_linear_time(tmp_path: Path) -
         4,
         "fail_on = 'bogus'",
     )
+
+
+def test_a_record_nested_hundreds_deep_is_rejected_not_a_crash(
+    tmp_path: Path, audit_engine: str
+) -> None:
+    # orjson reads a record nested up to 1024 levels, but the reports' JSON and the rules'
+    # values recurse: a list 500 levels deep in one attribute ended every audit, in every
+    # format, on python and duckdb, in 'internal error: RecursionError' (hunt66 finding-K).
+    # More than 128 levels (the record is one) reject the record, as orjson's own limit does.
+    def line(customer: str, depth: int) -> str:
+        nested = "[" * depth + "]" * depth
+        return f'{{"time": "2026-03-02T09:00:00Z", "type": "e", "c": "{customer}", "a": {nested}}}'
+
+    objects = '[{"b": ' * 64 + "1" + "}]" * 64  # 128 levels below the record: 129 in all
+    (tmp_path / "log.jsonl").write_text(
+        line("c1", 127)
+        + "\n"
+        + line("c2", 500)
+        + "\n"
+        + f'{{"time": "2026-03-02T09:00:00Z", "type": "e", "c": "c3", "a": {objects}}}\n'
+    )
+    (tmp_path / "p.cxr").write_text(policy("per c\nwhen e\nrequire a is missing\nreport v = a"))
+    result = cli(
+        *("audit", "--policies", str(tmp_path / "p.cxr"), "--log", str(tmp_path / "log.jsonl")),
+        *("--engine", audit_engine, "--format", "json"),
+    )
+    assert result.exit_code == 1, result.output
+    report = json.loads(result.output)
+    assert [v["scope"] for v in report["violations"]] == [{"c": "c1"}]
+    reason = "not valid JSON: the record nests deeper than 128 levels"
+    assert [(r["line"], r["code"], r["reason"]) for r in report["rejected"]] == [
+        (2, "E402", reason),
+        (3, "E402", reason),
+    ]
+
+
+def test_a_report_nested_too_deep_for_json_is_refused(tmp_path: Path) -> None:
+    # 'cxrules report' and 'cxrules diff' read a JSON report with Python's json, which recurses:
+    # '[' * 100000 was 'internal error: RecursionError' (hunt66 finding-K)
+    (tmp_path / "deep.json").write_text("[" * 100_000 + "]" * 100_000)
+    result = cli("report", str(tmp_path / "deep.json"))
+    assert result.exit_code == 2
+    assert f"'{tmp_path / 'deep.json'}' is not a cxrules report: its JSON nests too deep" in (
+        result.output
+    )

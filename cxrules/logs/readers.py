@@ -89,7 +89,31 @@ def read_jsonl(
             reason = f"a record must be a JSON object, got {kind}"
             yield Rejected(label, number, "E411", reason, sample_text(data))
             continue
+        if data.count(b"[") + data.count(b"{") > MAX_DEPTH and too_deep(row):
+            reason = f"not valid JSON: the record nests deeper than {MAX_DEPTH} levels"
+            yield Rejected(label, number, "E402", reason, sample_text(data))
+            continue
         yield number, row, data
+
+
+#: How deep lists and objects of a record may nest, the record one level: orjson reads 1024,
+#: but the reports' JSON and the rules' values recurse, and 500 levels ended every audit in an
+#: internal RecursionError (hunt66 finding-K). No export nests anywhere near this.
+MAX_DEPTH = 128
+
+
+def too_deep(row: dict[str, Any]) -> bool:
+    """Whether `row` nests deeper than MAX_DEPTH levels (without recursing itself)."""
+    stack: list[tuple[Any, int]] = [(row, 1)]
+    while stack:
+        value, depth = stack.pop()
+        if depth > MAX_DEPTH:
+            return True
+        if type(value) is dict:
+            stack.extend((item, depth + 1) for item in value.values())
+        elif type(value) is list:
+            stack.extend((item, depth + 1) for item in value)
+    return False
 
 
 #: What to do with a line that is not UTF-8: most often the whole export is in a code page.

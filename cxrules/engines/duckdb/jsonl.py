@@ -48,7 +48,7 @@ from cxrules.engines.duckdb.sql import (
 from cxrules.engines.sql.exprs import stripped
 from cxrules.logs.logset import LogInput
 from cxrules.logs.mapping import LogMapping
-from cxrules.logs.readers import Item
+from cxrules.logs.readers import MAX_DEPTH, Item
 from cxrules.time.zones import zone
 
 if TYPE_CHECKING:
@@ -402,9 +402,9 @@ class JsonlRoute(Route):
         return jsonl_item(data, number, self.log.max_record, self.log.label)
 
 
-#: orjson refuses a record nested more than 1024 levels deep (the record is one level; DuckDB
-#: has no such limit): a line with this many `[` may be one (a second `{` is unsafe anyway).
-DEEP = 1023
+#: read_jsonl refuses a record nested more than MAX_DEPTH levels deep (the record is one level;
+#: DuckDB has no such limit): a line with this many `[` may be one (a second `{` is unsafe anyway).
+DEEP = MAX_DEPTH
 
 
 def _unsafe(raw: pa.ChunkedArray, first: int) -> tuple[pa.Array, list[int]]:
