@@ -409,16 +409,14 @@ DEEP = MAX_DEPTH
 
 def _unsafe(raw: pa.ChunkedArray, first: int) -> tuple[pa.Array, list[int]]:
     """Lines DuckDB must not judge: the lenient parser's extras; line 1 with a BOM (only there
-    does read_jsonl drop one); a line that may nest arrays deeper than orjson reads (only a
-    line of DEEP bytes or more is counted)."""
+    does read_jsonl drop one); a line that may nest arrays deeper than read_jsonl reads (DEEP
+    `[` or more: most lines are longer than DEEP bytes, so every line's are counted, in place)."""
     unsafe = pc.match_substring_regex(raw, UNSAFE)
     more = set()
     if first == 1 and len(raw) and raw[0].as_py().startswith(b"\xef\xbb\xbf"):
         more.add(1)
-    long = pc.indices_nonzero(pc.greater_equal(pc.binary_length(raw), DEEP))
-    if len(long):
-        deep = pc.greater_equal(pc.count_substring(raw.take(long), "["), DEEP)
-        more.update(first + index for index in long.filter(deep).to_pylist())
+    deep = pc.indices_nonzero(pc.greater_equal(pc.count_substring(raw, "["), DEEP))
+    more.update(first + index for index in deep.to_pylist())
     return unsafe, sorted(more)
 
 
