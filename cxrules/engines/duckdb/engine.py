@@ -29,6 +29,7 @@ from cxrules.engines.base import (
     Source,
     cannot_run,
     database_memory,
+    memory_bytes,
 )
 from cxrules.engines.duckdb.load import load_events
 from cxrules.engines.sql.casing import macros, uses_casing
@@ -120,6 +121,30 @@ def out_of_memory(settings: dict[str, str], exc: Exception) -> OutOfMemory:
     )
 
 
+#: The share of the database's memory limit its tables may take, uncompressed, before `compact`
+#: compresses them.
+COMPACT_SHARE = 0.75
+
+
+def compact(con: duckdb.DuckDBPyConnection) -> bool:
+    """Compress the database's tables when they outgrow COMPACT_SHARE of its memory limit (in
+    memory and spilled to the temporary folder); True when it did.
+
+    An in-memory DuckDB keeps its tables uncompressed until a CHECKPOINT. A log bigger than the
+    memory limit leaves `events` and `ev` mostly on disk, and every plan reads `ev` back: the
+    shop week's 10M events are 4.4 GB of tables against 616 MB of memory, a seventh of it
+    compressed (the audit's CPU time -16%). Below the limit, compressing costs more than the plans
+    gain (1M events: 1.7 s CPU, the audit +5%)."""
+    ((used, limit),) = con.execute(
+        "SELECT (SELECT sum(memory_usage_bytes + temporary_storage_bytes) FROM duckdb_memory()"
+        " WHERE tag = 'IN_MEMORY_TABLE'), current_setting('memory_limit')"
+    ).fetchall()
+    if not used or used <= COMPACT_SHARE * memory_bytes(limit):
+        return False
+    con.execute("CHECKPOINT")
+    return True
+
+
 def connect(settings: dict[str, str]) -> duckdb.DuckDBPyConnection:
     """An in-memory DuckDB with the audit's limits (a temporary folder of its own by default)."""
     config: dict[str, Any] = {"preserve_insertion_order": False}
@@ -189,6 +214,10 @@ class DuckDBBackend(Backend):
 
     def load(self, source: Source, options: RunOptions) -> Reading | None:
         return load_events(self.con, source, options)
+
+    def make_ev(self, catalog: Catalog, where: str) -> None:
+        super().make_ev(catalog, where)
+        compact(self.con)
 
     def execute(self, sql: str) -> None:
         self.con.execute(sql)
