@@ -246,10 +246,10 @@ class Rows:
         tz = zone(log.mapping.zone)
         self.tz: tzinfo | None = None if tz is UTC else tz
         self.key_fields = log.mapping.duplicate_key
-        self.columns: list[list[Any]] = [[] for _ in STAGE_SCHEMA]
+        self.rows: list[tuple[Any, ...]] = []
 
     def __len__(self) -> int:
-        return len(self.columns[0])
+        return len(self.rows)
 
     def add(self, event: Event, key: Any) -> None:
         """One event and its duplicate key (None, an id, or a tuple of fields)."""
@@ -266,33 +266,35 @@ class Rows:
             dshow = [str(part) for part in key]
         else:
             dkey, dshow = ["id", str(key)], None
-        row = (
-            event.seq + self.offset,
-            (when - EPOCH) // US,
-            event.seq,
-            event.type,
-            event.id,
-            self.label,
-            event.line,
-            attrs_json(event.attrs),
-            self.index,
-            when.timestamp(),
-            wall,
-            fold,
-            dkey,
-            dshow,
-            None,
+        ts = (when - EPOCH) // US
+        # `key` is `when.timestamp()`: µs over 10**6, rounded once, as `timestamp` computes it
+        self.rows.append(
+            (
+                event.seq + self.offset,
+                ts,
+                event.seq,
+                event.type,
+                event.id,
+                self.label,
+                event.line,
+                attrs_json(event.attrs),
+                self.index,
+                ts / 1_000_000,
+                wall,
+                fold,
+                dkey,
+                dshow,
+                None,
+            )
         )
-        for column, value in zip(self.columns, row, strict=True):
-            column.append(value)
 
     def batch(self) -> pa.RecordBatch:
         """The rows so far as one record batch (and forget them)."""
+        columns = list(zip(*self.rows)) or [() for _ in STAGE_SCHEMA]
         arrays = [
-            pa.array(column, kind)
-            for column, kind in zip(self.columns, STAGE_SCHEMA.types, strict=True)
+            pa.array(column, kind) for column, kind in zip(columns, STAGE_SCHEMA.types, strict=True)
         ]
-        self.columns = [[] for _ in STAGE_SCHEMA]
+        self.rows = []
         return pa.RecordBatch.from_arrays(arrays, schema=STAGE_SCHEMA)
 
 
