@@ -213,10 +213,12 @@ def _num(sql: str, a: V, b: V) -> V:
 def _binary(e: ir.Binary, f: Frame) -> V:
     op = e.op
     a, b = compile_expr(e.left, f), compile_expr(e.right, f)
-    if op == "and":
-        return boolean(f"({bool_of(a)} AND {bool_of(b)})")
-    if op == "or":
-        return boolean(f"({bool_of(a)} OR {bool_of(b)})")
+    if op in ("and", "or"):
+        # two conditions that are never missing (comparisons, `not` of them) make one that is
+        # never missing: its kind is written 4, not tested on the whole (nested `not (… or …)`
+        # wrote each level twice over, the SQL growing with 2^depth)
+        sure = a.kinds == b.kinds == {BOOL}
+        return boolean(f"({bool_of(a)} {op.upper()} {bool_of(b)})", nullable=not sure)
     if op in ("+", "-", "*", "/"):
         return _arithmetic(op, a, b, f)
     if op == "contains":

@@ -14,6 +14,7 @@ not whole compare with the tolerance of `cxrules/ir/tolerance.py`.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -25,6 +26,14 @@ ANY = frozenset({MISSING, STR, INT, FLOAT, BOOL, LIST, OBJECT, INSTANT})
 NUMBERS = frozenset({INT, FLOAT})
 
 from cxrules.ir.reading import BLANKS, NUMBER_TEXT  # noqa: E402 - the shared rules
+
+#: A SQL string constant as `lit` writes it, and a whole text that reads as a number.
+_CONSTANT = re.compile(r"'((?:[^']|'')*)'")
+_NUMBER = re.compile(NUMBER_TEXT[:-1] + r"\Z")
+
+#: A value that is NULL as written (a constant `parse_number` or an instant parser gives).
+NULL_DOUBLE = "CAST(NULL AS DOUBLE)"
+NULLS = frozenset({"NULL", NULL_DOUBLE, "CAST(NULL AS BIGINT)"})
 
 MIN_US = -62135596800000000  # 0001-01-01T00:00:00Z
 MAX_US = 253402300799999999  # 9999-12-31T23:59:59.999999Z
@@ -168,7 +177,13 @@ def num_of(v: V) -> str:
 def parse_number(s: str) -> str:
     """SQL DOUBLE or NULL: a string read as a number (NUMBER_TEXT), else NULL. A nan with a
     sign ("-nan", as Python's float reads it) is NaN by name: Spark's cast has no sign before
-    nan (Java's parser reads "NaN" only, Spark adds "nan" in any case)."""
+    nan (Java's parser reads "NaN" only, Spark adds "nan" in any case). A string constant that
+    is no number (`"high"` in `priority == "high"`) is NULL as written: the plans compare
+    attributes with such constants everywhere, and each comparison wrote this parse several
+    times over (a condition of three nested `not`/`or` ran to 360 kB of SQL to bind)."""
+    constant = _CONSTANT.fullmatch(s)
+    if constant is not None and _NUMBER.match(constant.group(1).replace("''", "'")) is None:
+        return NULL_DOUBLE
     return (
         f"CASE WHEN regexp_matches({s}, {lit(to_end(NUMBER_TEXT))}) THEN "
         f"CASE WHEN regexp_matches({s}, '[nN][aA][nN]') THEN CAST('NaN' AS DOUBLE) "
@@ -254,34 +269,34 @@ def compare(op: str, a: V, b: V, parse_instant: InstantParser) -> str:
         branches.append((all_of(a.is_kind(STR), b.is_kind(STR)), exact(op, a.s, b.s)))
     if a.can(INSTANT) and b.can(INSTANT):
         branches.append((all_of(a.is_kind(INSTANT), b.is_kind(INSTANT)), exact(op, a.t, b.t)))
-    if a.can(INSTANT) and b.can(STR):
-        parsed = b.i or parse_instant(b.s)
+    # a branch of a text constant that reads as no instant or no number (parsed: NULL) is
+    # `incomparable` for every value, as the ELSE is: it is left out
+    if a.can(INSTANT) and b.can(STR) and (parsed := b.i or parse_instant(b.s)) not in NULLS:
         branches.append(
             (
                 all_of(a.is_kind(INSTANT), b.is_kind(STR)),
                 f"coalesce({exact(op, a.t, parsed)}, {incomparable})",
             )
         )
-    if a.can(STR) and b.can(INSTANT):
-        parsed = a.i or parse_instant(a.s)
+    if a.can(STR) and b.can(INSTANT) and (parsed := a.i or parse_instant(a.s)) not in NULLS:
         branches.append(
             (
                 all_of(a.is_kind(STR), b.is_kind(INSTANT)),
                 f"coalesce({exact(op, parsed, b.t)}, {incomparable})",
             )
         )
-    if a.can(STR) and b.can(INT, FLOAT):
+    if a.can(STR) and b.can(INT, FLOAT) and (number := parse_number(a.s)) not in NULLS:
         branches.append(
             (
                 all_of(a.is_kind(STR), b.is_kind(INT, FLOAT)),
-                f"coalesce({tolerant(op, parse_number(a.s), b.n)}, {incomparable})",
+                f"coalesce({tolerant(op, number, b.n)}, {incomparable})",
             )
         )
-    if a.can(INT, FLOAT) and b.can(STR):
+    if a.can(INT, FLOAT) and b.can(STR) and (number := parse_number(b.s)) not in NULLS:
         branches.append(
             (
                 all_of(a.is_kind(INT, FLOAT), b.is_kind(STR)),
-                f"coalesce({tolerant(op, a.n, parse_number(b.s))}, {incomparable})",
+                f"coalesce({tolerant(op, a.n, number)}, {incomparable})",
             )
         )
     if op in ("==", "!=") and (a.can(LIST) and b.can(LIST) or a.can(OBJECT) and b.can(OBJECT)):

@@ -124,3 +124,49 @@ def test_a_history_time_is_never_parsed_as_a_text(tmp_path: Path) -> None:
     # texts of attributes are read as instants once, in `base`; nothing after it parses one
     later = [text for name, text in plan.ctes if name != "base"] + list(plan.finals().values())
     assert not any("_text" in text or "regexp_extract" in text for text in later)
+
+
+def _condition_sql(tmp_path: Path, depth: int) -> str:
+    """The SQL of a trigger condition nesting `not (… or (… and …))` `depth` times, each level
+    comparing an attribute with a text."""
+    condition = 'queue == "q0"'
+    for n in range(1, depth + 1):
+        condition = f'not (queue == "q{n}" or (channel == "sms" and {condition}))'
+    (tmp_path / f"nested{depth}.cxr").write_text(
+        f'policy t.nested{depth} "Tickets are closed within the hour"\n'
+        "  per ticket\n"
+        f"  when ticket.opened where {condition}\n"
+        "  expect ticket.closed within 1h\n"
+    )
+    loaded = load_policies([str(tmp_path / f"nested{depth}.cxr")])
+    assert loaded.policy_set is not None, loaded.diagnostics
+    (plan,), _ = compile_plans(loaded.policy_set, Catalog.of(loaded.policy_set), "UTC", (0, 0, 0))
+    return "\n".join(sql for _, sql in plan.ctes)
+
+
+def test_a_nested_condition_grows_linearly_in_sql(tmp_path: Path) -> None:
+    # a condition that is never missing (comparisons, `and`, `or`, `not` of them) has the
+    # constant kind of a boolean: `not` no longer writes its operand twice (its kind and its
+    # value), and six levels no longer pass the 8 MB refusal (E302)
+    two, six = _condition_sql(tmp_path, 2), _condition_sql(tmp_path, 6)
+    assert len(re.findall(r"'q0'", two)) == len(re.findall(r"'q0'", six)) == 1
+    assert len(re.findall(r"'sms'", six)) == 6
+    assert len(six) < 3 * len(two)
+
+
+def test_a_text_constant_that_is_no_number_is_not_parsed_as_one(tmp_path: Path) -> None:
+    # `queue == "q1"` compares numbers only when the text reads as one: "q1" does not, so no
+    # branch parses it at run time (a number or an instant against "q1" is simply unequal)
+    sql = _condition_sql(tmp_path, 1)
+    assert "regexp_matches('q1'" not in sql and "regexp_matches('sms'" not in sql
+    (tmp_path / "number.cxr").write_text(
+        'policy t.number "A score written as text"\n'
+        "  per ticket\n"
+        '  when ticket.opened where score == "45"\n'
+        "  expect ticket.closed within 1h\n"
+    )
+    loaded = load_policies([str(tmp_path / "number.cxr")])
+    assert loaded.policy_set is not None, loaded.diagnostics
+    (plan,), _ = compile_plans(loaded.policy_set, Catalog.of(loaded.policy_set), "UTC", (0, 0, 0))
+    # "45" reads as a number: a number 45 (or 45.0) equals it, as in the python engine
+    assert "regexp_matches('45'" in "\n".join(sql for _, sql in plan.ctes)
