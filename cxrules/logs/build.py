@@ -101,15 +101,28 @@ class Template:
         return out
 
 
-def _number(value: Any, column: str) -> Any:
+def _number(value: Any, column: str, comma: bool = False) -> Any:
     """A `numbers` column's text as a number: ASCII digits with an optional sign, fraction and
     exponent, or inf / nan (`ir.reading`, the rule comparisons read texts by); Python's own
-    `float` would also take '1_000' and Arabic-Indic digits."""
+    `float` would also take '1_000' and Arabic-Indic digits. With `comma` (the mapping's
+    `decimal = ","`) the fraction follows a comma and a point is no part of a number (it
+    would be a thousands separator, `1.234,5`, whose value the reader cannot be sure of)."""
     if not isinstance(value, str):
         return value
     text = value.strip()
+    if comma:
+        if "." in text:
+            raise Bad(
+                "E406",
+                f"column '{column}' is not a number: {_show(value)} (with decimal = \",\""
+                " a number has a comma before its fraction and no point)",
+            )
+        text = text.replace(",", ".")
     if _NUMBER.match(text) is None:
-        raise Bad("E406", f"column '{column}' is not a number: {_show(value)}")
+        hint = ""
+        if not comma and text.count(",") == 1 and _NUMBER.match(text.replace(",", ".")):
+            hint = ': a decimal comma? give the mapping decimal = ","'
+        raise Bad("E406", f"column '{column}' is not a number: {_show(value)}{hint}")
     return int(text) if _INT.fullmatch(text) else float(text)
 
 
@@ -149,6 +162,7 @@ class Builder:
             missing[column] = frozenset(values) | missing[None]
         self.missing = missing if (default or mapping.missing_in) else None
         self.numbers = mapping.numbers
+        self.comma = mapping.decimal == ","
         self.booleans = mapping.booleans
         # attribute columns holding times, read with their own format (`times`)
         self.times = {
@@ -239,7 +253,7 @@ class Builder:
                 }
         for column in self.numbers:
             if column in row:
-                row[column] = _number(row[column], column)
+                row[column] = _number(row[column], column, self.comma)
         for column in self.booleans:
             if column in row:
                 row[column] = _boolean(row[column], column)

@@ -202,6 +202,7 @@ class LogMapping(_Model):
     missing_in: dict[str, list[str]] = {}
     drop: list[str] = []
     numbers: list[str] = []
+    decimal: Literal[".", ","] = "."
     booleans: list[str] = []
     times: dict[str, str] = {}
     duplicate_key: list[str] = []

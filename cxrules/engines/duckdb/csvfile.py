@@ -135,6 +135,7 @@ class CsvPlan:
     attrs: list[tuple[str, str]]  # (column, attribute name) in the attributes' order
     key_fields: list[str] = field(default_factory=list)
     booleans: list[str] = field(default_factory=list)
+    comma: bool = False  # decimal = ","
 
     @classmethod
     def of(cls, log: LogInput) -> CsvPlan | None:
@@ -217,6 +218,7 @@ class CsvPlan:
             attrs=attrs,
             key_fields=list(mapping.duplicate_key),
             booleans=booleans,
+            comma=mapping.decimal == ",",
         )
 
     def column(self, name: str) -> str:
@@ -295,12 +297,17 @@ def _number(plan: CsvPlan, name: str) -> tuple[str, str]:
     """SQL for (the column reads as a number as Python reads it, its JSON). Digits only make
     an int (Python's is unbounded: beyond 64 bits, the Python readers); else a float."""
     v = plan.column(name)
+    pointless = ""
+    if plan.comma:  # decimal = ",": the comma is the point, and a point is no number's
+        pointless = f" AND NOT contains({v}, '.')"
+        v = f"replace({v}, ',', '.')"
     digits = f"regexp_full_match({v}, {literal(INT_TEXT)})"
     is_int = f"TRY_CAST({v} AS BIGINT) IS NOT NULL"
     is_float = (
         f"regexp_full_match({v}, {literal(FLOAT_TEXT)}) AND isfinite(TRY_CAST({v} AS DOUBLE))"
     )
-    ok = f"(NOT {plan.present(name)} OR CASE WHEN {digits} THEN {is_int} ELSE {is_float} END)"
+    test = f"CASE WHEN {digits} THEN {is_int} ELSE {is_float} END{pointless}"
+    ok = f"(NOT {plan.present(name)} OR ({test}))"
     value = (
         f"CASE WHEN {digits} THEN CAST(CAST({v} AS BIGINT) AS VARCHAR)"
         f" ELSE CAST(to_json(CAST({v} AS DOUBLE)) AS VARCHAR) END"

@@ -115,6 +115,8 @@ class ParquetPlan:
         if id_column and kinds[id_column] not in ("str", "int", "null"):
             return None
         numbers = [c for c in mapping.numbers if kinds.get(c) == "str"]
+        if numbers and mapping.decimal == ",":
+            return None  # texts with a decimal comma: the Python readers
         booleans = [c for c in mapping.booleans if c in kinds]
         if any(kinds[c] not in ("str", "bool", "null") for c in booleans):
             return None  # integers 1 and 0 read as booleans: the Python readers
