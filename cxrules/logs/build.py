@@ -291,9 +291,9 @@ class Builder:
         if type(raw) is str:
             try:
                 when = self.fromiso(raw)
-            except ValueError:
+            except ValueError as exc:
                 why = epoch_hint(raw, "iso")
-                reason = f"time {_show(raw)} in 'time' is not ISO 8601"
+                reason = _unreal(raw, "time", exc) or f"time {_show(raw)} in 'time' is not ISO 8601"
                 raise Bad("E404", reason + (f": {why}" if why else "")) from None
             if when.tzinfo is None:
                 when = localize(when, self.tz)
@@ -400,16 +400,20 @@ class Builder:
             why = epoch_hint(raw, expected)
             reason = f"'{column}' has the wrong type: {exc}, got {_show(raw)}"
             raise Bad("E406", reason + (f": {why}" if why else "")) from None
-        except (ValueError, OverflowError, OSError):
+        except (ValueError, OverflowError, OSError) as exc:
             if expected in ("epoch_s", "epoch_ms") and _finite(raw):
                 why = epoch_hint(raw, expected)
                 raise Bad(
                     "E413", _out_of_range(raw, column) + (f": {why}" if why else "")
                 ) from None
             why = offset_hint(raw, expected) or epoch_hint(raw, expected)
+            unreal = _unreal(raw, column, exc, expected)
             raise Bad(
                 "E404",
-                f"time {_show(raw)} in '{column}' does not match the format '{expected}'"
+                (
+                    unreal
+                    or f"time {_show(raw)} in '{column}' does not match the format '{expected}'"
+                )
                 + (f": {why}" if why else ""),
             ) from None
 
@@ -492,6 +496,29 @@ def _finite(raw: Any) -> bool:
         return math.isfinite(float(raw))
     except (TypeError, ValueError, OverflowError):
         return False
+
+
+#: Python's words for a time written in its format whose day, hour... does not exist.
+_UNREAL = re.compile(
+    r"day is out of range for month|(year|month|day|hour|minute|second) must be in"
+)
+
+
+#: ISO 8601's extended shape (ISO's basic one, '20260302', is also a count's: not said so).
+_ISO_SHAPE = re.compile(
+    r"\s*\d{4}-\d\d-\d\d(?:[Tt ]\d\d:\d\d(?::\d\d(?:[.,]\d+)?)?)?(?:[Zz]|[+-]\d\d(?::?\d\d)?)?\s*"
+)
+
+
+def _unreal(raw: Any, column: str, exc: Exception, fmt: str = "iso") -> str:
+    """The reason for a time that has its format's shape but names no moment ('31.02.2014',
+    '24:00:00', a 60th second), which 'does not match the format' would send the reader to the
+    mapping for; '' for any other failure."""
+    if type(exc) is not ValueError or not _UNREAL.match(str(exc)):
+        return ""
+    if fmt == "iso" and not (type(raw) is str and _ISO_SHAPE.fullmatch(raw)):
+        return ""
+    return f"time {_show(raw)} in '{column}' is written in its format but is no real time ({exc})"
 
 
 def _out_of_range(raw: Any, column: str, attribute: bool = False) -> str:
