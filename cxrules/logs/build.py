@@ -224,6 +224,11 @@ class Builder:
             names.append(self.mapping.date)
         names += list(self.mapping.missing_in) + self.numbers + self.booleans
         names += list(self.times)
+        # a column renamed, or named the id, that the export lacks: the attribute or id a
+        # policy reads would silently be absent (every id then the record's file:line)
+        names += list(self.mapping.rename)
+        if self.mapping.id not in (None, "", "id"):  # the default 'id' may be absent
+            names.append(self.mapping.id)
         return list(dict.fromkeys(n for n in names if n))
 
     def fields(self, header: list[str]) -> list[str]:

@@ -163,6 +163,11 @@ class LogInput:
                 hint = did_you_mean(c, header) or "name a column of the header"
                 if c == "time" and self.mapping.time is None and not did_you_mean(c, header):
                     hint = time_column_hint(header, rows) or hint
+                if c == self.mapping.id and not did_you_mean(c, header):
+                    hint = (
+                        'name a column of the header, or write id = "" when no column identifies'
+                        " a record (each event's id is then its file:line)"
+                    )
                 if c == self.mapping.type and not did_you_mean(c, header):
                     hint = (
                         "'type' is the column that holds each row's type; one type for every"
