@@ -20,7 +20,7 @@ from cxrules.ir.validate import validate
 from cxrules.ir.walk import uses_local_time
 from cxrules.logs import LogSet, load_mapping, open_log
 from cxrules.logs.errors import LogError, MappingError, OutOfOrder
-from cxrules.logs.event import Event
+from cxrules.logs.event import Event, lost_lines
 from cxrules.logs.files import NO_MATCH, URL_REASON, log_files
 from cxrules.logs.mapping import LogMapping
 from cxrules.logs.progress import NO_PROGRESS, Progress
@@ -197,6 +197,13 @@ def copies(report: Report) -> list[str]:
             found.append(
                 f"{record.file} ends mid-stream (its gzip data is cut short at line "
                 f"{record.line}): the records before the cut are audited, the rest is lost (E415)"
+            )
+        lost = lost_lines(record.code, record.reason)
+        if lost is not None and lost[1] > lost[0]:
+            found.append(
+                f"{record.file}: a quoted field opened on line {lost[0]} is not closed, so lines"
+                f" {lost[0]} to {lost[1]} ({lost[1] - lost[0] + 1:,} lines) are one rejected"
+                f" record ({record.code}): the records on them are not audited"
             )
     return found
 

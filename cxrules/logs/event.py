@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -65,3 +66,25 @@ class Rejected:
     code: str
     reason: str
     sample: str = field(default="")
+
+    @property
+    def lost_lines(self) -> tuple[int, int] | None:
+        """The first and last line of a quoted CSV field left open, which took the lines after
+        it into this one record (E402 to the end of the file, E408 to the record limit): those
+        lines' records were never audited. None for any other rejection."""
+        return lost_lines(self.code, self.reason)
+
+    @property
+    def always_listed(self) -> bool:
+        """Shown whatever the cap of listed rejections: a gzip file cut short (E415), and a
+        quote left open that took lines after it (the records lost with it)."""
+        return self.code == "E415" or self.lost_lines is not None
+
+
+_SWALLOWED = re.compile(r"so lines (\d+) to (\d+) were read as one record")
+
+
+def lost_lines(code: str, reason: str) -> tuple[int, int] | None:
+    """`Rejected.lost_lines` of a rejection's code and reason (also a report's record)."""
+    found = _SWALLOWED.search(reason) if code in ("E402", "E408") else None
+    return (int(found[1]), int(found[2])) if found else None

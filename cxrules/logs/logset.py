@@ -288,7 +288,7 @@ class LogInput:
             if type(item) is Rejected:
                 self.rejected += 1
                 self.codes[item.code] += 1
-                if kept < cap or item.code == "E415":  # a file cut short is always shown
+                if kept < cap or item.always_listed:  # a file cut short, lines lost
                     sink.append(item)
                     kept += 1
                 continue

@@ -57,7 +57,7 @@ class Sink(list[Rejected]):
 
     def append(self, item: Rejected) -> None:
         self.codes[item.code] += 1
-        if len(self) < self.cap or item.code == "E415":  # a file cut short is always shown
+        if len(self) < self.cap or item.always_listed:  # a file cut short, lines lost
             super().append(item)
 
     def reset(self) -> None:
