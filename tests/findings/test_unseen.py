@@ -148,3 +148,27 @@ def test_a_local_name_after_a_dot_is_pointed_at_after_the_dot(tmp_path: Path) ->
         "is the event's date in the policy's zone, and no other event's is at hand: compare "
         "that event's time (trigger.time, last(x).time)",
     )
+
+
+def test_a_type_sharing_only_its_subject_is_no_suggestion(tmp_path: Path) -> None:
+    # 'comanda.anulată' (cancelled) was 80% like 'comanda.plasată' (placed) for their shared
+    # 'comanda.': W401 asked "did you mean 'comanda.plasată'?" of a cancellation the log has
+    # none of yet, which written into `unless` cancels every obligation (hunt69 finding-1).
+    # A misspelt last part is still suggested.
+    path = tmp_path / "p.cxr"
+    path.write_text(
+        'policy livrare.zi "Delivered within a day"\n  owner "CX"\n  description "D"\n'
+        "  per comanda\n  when comanda.plasată\n  expect comanda.livrta within 1d\n"
+        "  unless comanda.anulată\n",
+        encoding="utf-8",
+    )
+    loaded = load_policies([str(path)])
+    assert loaded.policy_set is not None
+    profile = LogProfile()
+    profile.add("comanda.plasată", {"comanda": "o-1"})
+    profile.add("comanda.livrată", {"comanda": "o-1"})
+    found = unseen(loaded.policy_set, profile)
+    assert sorted((d.code, d.message.split("'")[1], d.hint) for d in found) == [
+        ("W401", "comanda.anulată", "no event of the log has this type"),
+        ("W401", "comanda.livrta", "did you mean 'comanda.livrată'?"),
+    ]
