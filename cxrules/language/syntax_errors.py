@@ -22,7 +22,7 @@ from cxrules.language.habits import (
 from cxrules.language.let_slips import let_after_when
 from cxrules.language.literals import ordinal_suffix
 from cxrules.language.order_slips import order_slip
-from cxrules.language.syntax_hints_newcomer import newcomer_slip
+from cxrules.language.syntax_hints_newcomer import am_pm, newcomer_slip
 from cxrules.language.type_slips import digit_part, spaced_type
 from cxrules.language.window_slips import window_slip
 from cxrules.source import Source, Span
@@ -517,13 +517,11 @@ def _single_equals(line_text: str, span: Span) -> Diagnostic:
 
 
 def _unknown_unit(line_text: str, column: int, span_at: Any, line: int) -> Diagnostic | None:
-    """E102 for a number glued to a word that is not a unit of time ('24hrs', '5mins')."""
-    exponent = _exponent(line_text, column, span_at, line)
-    if exponent is not None:
-        return exponent
-    compound = _compound_duration(line_text, column, span_at, line)
-    if compound is not None:
-        return compound
+    """E102 for a number glued to a word that is not a unit of time ('24hrs', '5mins'); E100 for
+    a time of day with am or pm ('12pm')."""
+    at = (line_text, column, span_at, line)
+    if (found := _exponent(*at) or _compound_duration(*at) or am_pm(*at)) is not None:
+        return found
     match = re.match(r"(\d+(?:\.\d+)?)([^\W\d_]+)", line_text[column - 1 :])
     if match is None:
         return None

@@ -11,8 +11,11 @@ import re
 
 from cxrules.diagnostics import Diagnostic, error
 from cxrules.language.definition_slips import definition_after_policy
+from cxrules.language.english_slips import am_pm, english_slip
 from cxrules.language.literals import ordinal_suffix
 from cxrules.source import Source, Span
+
+__all__ = ["am_pm", "newcomer_slip"]
 
 #: The longest line whose slips are looked for (the patterns backtrack).
 MAX_LINE = 2_000
@@ -62,7 +65,8 @@ def newcomer_slip(
             word, expected, before, line_text, span
         )
     return (
-        _either_event(kind, before, line_text, span)
+        english_slip(word, expected, span, line_text)
+        or _either_event(kind, before, line_text, span)
         or _end_of(source, line_text, span)
         or definition_after_policy(source, kind, expected, span, line_text)
     )

@@ -1,0 +1,200 @@
+"""Parser stage, a rule said in English words where the language has its own, with the line to
+write instead. Each of these got a hint that led elsewhere (hunt69 finding-2): a clause begun
+with the word one says (`then`/`must` for `expect`: "add 'expect' before 'then'"; `if` for
+`when`, `except` for `unless`, `never` for `forbid`, `for each` for `per`), a window said with
+a qualifier (`in less than 2 hours`, `in under 2h`: "an event type with a space is written in
+quotes, write \"comanda.livrată in less than 2\""; `within less than 2 hours`, `no later than
+2 hours`, `within 90 minutes or less`: "write 'where' instead of 'or'"), the same day (`within
+the same day`), a number in words (`within two hours`), a time of day with am/pm (`by 12pm`:
+"'pm' is not a unit of time, units are ms, s, …") and a trigger said as a sentence (`when an
+order is placed`: "add 'expect' before 'order'")."""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from cxrules.diagnostics import Diagnostic, error
+from cxrules.source import Span
+
+#: The longest line whose slips are looked for (the patterns backtrack).
+MAX_LINE = 2_000
+#: A clause's first word said in English, and the keyword (terminal) it stands for.
+_CLAUSE_WORDS = {
+    "then": "EXPECT",
+    "must": "EXPECT",
+    "should": "EXPECT",
+    "shall": "EXPECT",
+    "if": "WHEN",
+    "whenever": "WHEN",
+    "except": "UNLESS",
+    "excluding": "UNLESS",
+    "never": "FORBID",
+}
+_FOR_EACH = re.compile(r"^([ \t]*)for[ \t]+(?:(?:each|every|all)[ \t]+)?(\S.*?)[ \t]*$")
+#: A window said with a qualifier 'within' already says: what to replace by 'within'.
+_QUALIFIED = re.compile(
+    r"\b(?:(?:with)?in[ \t]+(?:less[ \t]+than|under|(?:no|not)[ \t]+more[ \t]+than|at[ \t]+most"
+    r"|max(?:imum)?)|(?:no|not)[ \t]+later[ \t]+than|at[ \t]+the[ \t]+latest[ \t]+in)[ \t]+(?=\d)"
+)
+_OR_LESS = re.compile(r"[ \t]+or[ \t]+(?:less|sooner|earlier|fewer|before)\b")
+_SAME_DAY = re.compile(r"\b(?:within|on|in)[ \t]+(?:the[ \t]+)?same[ \t]+day\b")
+_NUMBERS = {
+    word: n
+    for n, word in enumerate(
+        ["one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"], start=1
+    )
+}
+_NUMBERS.update(
+    {
+        "eleven": 11,
+        "twelve": 12,
+        "fifteen": 15,
+        "twenty": 20,
+        "thirty": 30,
+        "forty": 40,
+        "sixty": 60,
+    }
+)
+_IN_WORDS = re.compile(
+    r"\b(" + "|".join(_NUMBERS) + r")[ \t]+(minutes?|hours?|days?|weeks?)\b", re.IGNORECASE
+)
+_AM_PM = re.compile(r"(\d{1,2})(?::(\d{2}))?[ \t]*([ap])\.?m\.?(?!\w)", re.IGNORECASE)
+#: `when an order is placed`: an article, a subject, a verb said as a sentence.
+_SENTENCE = re.compile(
+    r"^[ \t]*(when|expect|forbid|unless)[ \t]+(?:(?:a|an|the|every|each|any)[ \t]+)?"
+    r"([^\W\d]\w*)[ \t]+(?:is|are|was|were|gets|got|has[ \t]+been|have[ \t]+been|be)[ \t]+"
+    r"([^\W\d]\w*)"
+)
+
+
+def english_slip(word: str, expected: set[str], span: Span, line_text: str) -> Diagnostic | None:
+    """The slip the unexpected token `word` shows, or None."""
+    if len(line_text) > MAX_LINE:
+        return None
+    return (
+        _sentence(span, line_text)
+        or _clause_word(word, expected, span, line_text)
+        or _window(span, line_text)
+    )
+
+
+def _replaced(line_text: str, start: int, end: int, new: str) -> str:
+    return " ".join((line_text[:start] + new + line_text[end:]).split())
+
+
+def _wide(span: Span, start: int, end: int) -> Span:
+    """`span` widened to the 0-based columns `start` to `end` of its line."""
+    return span.model_copy(update={"column": start + 1, "end_column": end + 1})
+
+
+def _clause_word(word: str, expected: set[str], span: Span, line_text: str) -> Diagnostic | None:
+    """`then comanda.livrată within 2h`, `if …`, `except …`, `never …`, `for each comanda`."""
+    if line_text[: span.column - 1].strip():
+        return None
+    lowered = word.lower()
+    if lowered == "for" and "PER" in expected:
+        found = _FOR_EACH.match(line_text)
+        if found is None:
+            return None
+        return error(
+            "E100",
+            "a policy's scope is written 'per …'",
+            span.model_copy(update={"end_column": len(line_text.rstrip()) + 1}),
+            f"write: per {found.group(2)}",
+            line_text,
+        )
+    meant = _CLAUSE_WORDS.get(lowered)
+    if meant is None or meant not in expected:
+        return None
+    keyword = meant.lower()
+    return error(
+        "E100",
+        f"'{word}' is not a keyword: this clause starts with '{keyword}'",
+        span,
+        "write: " + _replaced(line_text, span.column - 1, span.end_column - 1, keyword),
+        line_text,
+    )
+
+
+def _window(span: Span, line_text: str) -> Diagnostic | None:
+    """A window or deadline said in English words, around the token at `span`."""
+    at = span.column - 1
+    for found in _QUALIFIED.finditer(line_text):
+        if found.start() <= at < found.end():
+            rest = line_text[found.end() :]
+            new = "by " if re.match(r"\d{1,2}:\d{2}", rest) else "within "
+            said = " ".join(found.group().split())
+            return error(
+                "E100",
+                f"'{said}' is said by '{new.strip()}' alone (its bound is included)",
+                _wide(span, found.start(), found.end() - 1),
+                "write: " + _replaced(line_text, found.start(), found.end(), new),
+                line_text,
+            )
+    for found in _OR_LESS.finditer(line_text):
+        if found.start() <= at < found.end() and re.search(r"\bwithin\b", line_text[:at]):
+            said = " ".join(found.group().split())
+            return error(
+                "E100",
+                f"'{said}' is already said by 'within' (at most that long, the bound included)",
+                _wide(span, found.start() + 1, found.end()),
+                "write: " + _replaced(line_text, found.start(), found.end(), ""),
+                line_text,
+            )
+    for found in _SAME_DAY.finditer(line_text):
+        if found.start() <= at < found.end():
+            return error(
+                "E100",
+                "the same day is written 'by end of day'",
+                _wide(span, found.start(), found.end()),
+                "write: "
+                + _replaced(line_text, found.start(), found.end(), "by end of day")
+                + " (within 1d is 24 hours, whatever the day)",
+                line_text,
+            )
+    for found in _IN_WORDS.finditer(line_text):
+        if found.start() <= at < found.end():
+            number = _NUMBERS[found.group(1).lower()]
+            return error(
+                "E100",
+                f"a number is written in digits, not '{found.group(1)}'",
+                _wide(span, found.start(), found.end()),
+                f"write '{number} {found.group(2)}'",
+                line_text,
+            )
+    return None
+
+
+def am_pm(line_text: str, column: int, span_at: Any, line: int) -> Diagnostic | None:
+    """`by 12pm`, `by 5 pm`: a time of day is written on the 24-hour clock, `by 12:00`."""
+    found = _AM_PM.match(line_text, column - 1)
+    if found is None:
+        return None
+    hour, minute, half = int(found.group(1)), int(found.group(2) or 0), found.group(3).lower()
+    if not 1 <= hour <= 12 or minute > 59:
+        return None
+    hour = hour % 12 + (12 if half == "p" else 0)
+    written = f"{hour:02}:{minute:02}" if hour or minute else "end of day"
+    return error(
+        "E100",
+        "a time of day is written on the 24-hour clock, without am or pm",
+        span_at(line, column, found.end() - found.start()),
+        f"write '{written}'" + (" (midnight ends the day)" if written == "end of day" else ""),
+        line_text,
+    )
+
+
+def _sentence(span: Span, line_text: str) -> Diagnostic | None:
+    """`when an order is placed`: an event is named by its type as the log writes it."""
+    found = _SENTENCE.match(line_text)
+    if found is None or span.column - 1 > found.end():
+        return None
+    keyword, subject, verb = found.groups()
+    return error(
+        "E100",
+        f"'{keyword}' names an event by its type as the log writes it, not in a sentence",
+        span.model_copy(update={"column": found.end(1) + 2, "end_column": found.end() + 1}),
+        f"write the type as the log names it, e.g. '{keyword} {subject.lower()}.{verb.lower()}'",
+        line_text,
+    )
