@@ -401,3 +401,13 @@ def test_naive_times_read_as_utc_while_the_policies_name_a_zone_are_a_warning(
     assert (code, err) == (0, "")
     code, _, err = _run(tmp_path, *base, "--log", str(naive), "--mapping", str(zoned))
     assert (code, err) == (0, "")
+
+
+def test_the_readme_exit_codes_say_what_strict_fails_with_2() -> None:
+    # A CI pipeline reads the README's exit codes: `audit --strict` exits 2 on a W401-W403
+    # warning (above), which the paragraph did not say; it listed only invalid policies,
+    # settings or usage for 2, and rejected records (3) for --strict (hunt69 finding-3).
+    readme = (Path(__file__).parents[2] / "README.md").read_text(encoding="utf-8")
+    codes = " ".join(readme.split("Exit codes: ", 1)[1].split("\n\n", 1)[0].split())
+    two = codes.split("; 2 ", 1)[1].split("; 3 ", 1)[0]
+    assert "--strict" in two and "W401-W403" in two
