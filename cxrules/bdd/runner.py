@@ -27,6 +27,13 @@ def feature_paths(paths: list[str], root: Path) -> tuple[list[str], list[str]]:
             problems.append(f"no .feature file under '{raw}'")
         elif path.exists():
             problems.append(f"'{raw}' is not a .feature file")
+        elif raw.startswith("-"):
+            # `cxrules test -k greet`: pytest's option, taken for a path (hunt69 finding-4)
+            problems.append(
+                f"'{raw}' is no option of cxrules test nor a feature file: pass pytest's "
+                f"options with --pytest-arg, one word each: --pytest-arg={raw} (and its value, "
+                "if it takes one, as another --pytest-arg)"
+            )
         else:
             problems.append(f"no feature file or folder at '{raw}'")
     return found, problems

@@ -113,6 +113,20 @@ def test_feature_paths(tmp_path: Path) -> None:
     ]
 
 
+def test_a_pytest_option_given_as_a_path_says_to_pass_it_with_pytest_arg(tmp_path: Path) -> None:
+    # `cxrules test -k greet` (pytest's own option) said only "no feature file or folder at
+    # '-k'", which tells a newcomer nothing of --pytest-arg (hunt69 finding-4)
+    (tmp_path / "features").mkdir()
+    (tmp_path / "features" / "a.feature").write_text("Feature: a\n", "utf-8")
+    found, problems = feature_paths(["-k", "features"], tmp_path)
+    assert found == [str(tmp_path / "features")]
+    assert problems == [
+        "'-k' is no option of cxrules test nor a feature file: pass pytest's options with "
+        "--pytest-arg, one word each: --pytest-arg=-k (and its value, if it takes one, as "
+        "another --pytest-arg)"
+    ]
+
+
 def test_missing_features_are_a_usage_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
