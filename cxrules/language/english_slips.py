@@ -15,6 +15,7 @@ import re
 from typing import Any
 
 from cxrules.diagnostics import Diagnostic, error
+from cxrules.language.habits import UNIT_ALIASES
 from cxrules.source import Span
 
 #: The longest line whose slips are looked for (the patterns backtrack).
@@ -60,6 +61,9 @@ _IN_WORDS = re.compile(
     r"\b(" + "|".join(_NUMBERS) + r")[ \t]+(minutes?|hours?|days?|weeks?)\b", re.IGNORECASE
 )
 _AM_PM = re.compile(r"(\d{1,2})(?::(\d{2}))?[ \t]*([ap])\.?m\.?(?!\w)", re.IGNORECASE)
+_WORD_AFTER = re.compile(r"(\d+(?:\.\d+)?)[ \t]+([^\W\d_]+)(?!\w)")
+#: What stands before a compared number: an operator, `between` or its `and`.
+_COMPARED = re.compile(r"(?:[<>=]|\bbetween|\band)[ \t]*$")
 #: `when an order is placed`: an article, a subject, a verb said as a sentence.
 _SENTENCE = re.compile(
     r"^[ \t]*(when|expect|forbid|unless)[ \t]+(?:(?:a|an|the|every|each|any)[ \t]+)?"
@@ -181,6 +185,25 @@ def am_pm(line_text: str, column: int, span_at: Any, line: int) -> Diagnostic | 
         "a time of day is written on the 24-hour clock, without am or pm",
         span_at(line, column, found.end() - found.start()),
         f"write '{written}'" + (" (midnight ends the day)" if written == "end of day" else ""),
+        line_text,
+    )
+
+
+def word_after_number(line_text: str, column: int, span_at: Any, line: int) -> Diagnostic | None:
+    """`require count(call.made) <= 3 calls`, `nps >= 40 points`, `avg >= 4.5 stars`: a word
+    said after a compared number, which was told "the duration '3' has no unit"."""
+    found = _WORD_AFTER.match(line_text, column - 1)
+    if found is None or not _COMPARED.search(line_text[: column - 1]):
+        return None
+    number, word = found.groups()
+    if word.lower() in UNIT_ALIASES:
+        return None
+    fixed = _replaced(line_text, found.end(1), found.end(), "")
+    return error(
+        "E100",
+        f"'{number} {word}': a compared number is written alone, without a word after it",
+        span_at(line, column, found.end() - found.start()),
+        f"write: {fixed} (a duration glues its unit: 5min)",
         line_text,
     )
 

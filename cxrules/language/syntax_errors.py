@@ -12,6 +12,7 @@ from lark import Lark, Token, UnexpectedCharacters, UnexpectedInput, UnexpectedT
 
 from cxrules.diagnostics import Diagnostic, did_you_mean, error
 from cxrules.language import tables
+from cxrules.language.english_slips import word_after_number
 from cxrules.language.habits import UNIT_ALIASES as _UNIT_ALIASES
 from cxrules.language.habits import (
     business_words,
@@ -21,6 +22,7 @@ from cxrules.language.habits import (
 )
 from cxrules.language.let_slips import let_after_when
 from cxrules.language.literals import ordinal_suffix
+from cxrules.language.operator_slips import single_equals
 from cxrules.language.order_slips import order_slip
 from cxrules.language.syntax_hints_newcomer import am_pm, newcomer_slip
 from cxrules.language.type_slips import digit_part, spaced_type
@@ -154,8 +156,8 @@ def _bad_character(exc: UnexpectedCharacters, source: Source) -> Diagnostic:
             line_text,
         )
     allowed = _expected(exc, set(exc.allowed or ()))
-    if char == "=":
-        return _single_equals(line_text, span)
+    if char == "=" or (char == "!" and line_text[column:].lstrip(" \t")[:1] == "="):
+        return single_equals(line_text, span)
     unit = _unknown_unit(line_text, column, source.span_at, line) if "DURATION" in allowed else None
     if unit is not None:
         return unit
@@ -230,7 +232,7 @@ def _bad_token(exc: UnexpectedToken, source: Source, part: Part) -> Diagnostic:
             line_text,
         )
     if kind == "EQUAL":
-        return _single_equals(line_text, span)
+        return single_equals(line_text, span)
     slip = (
         _slip(source, part, token, expected, span, line_text)
         or window_slip(str(token), line_text[: column - 1], _before(part, token), line_text, span)
@@ -507,15 +509,6 @@ def _expected(exc: UnexpectedInput, fallback: set[str]) -> set[str]:
     return set(interactive.accepts())
 
 
-def _single_equals(line_text: str, span: Span) -> Diagnostic:
-    """E103 for '=' where a comparison belongs; '=>' and '=<' are reversed operators."""
-    after = line_text[span.column : span.column + 1]
-    if after in (">", "<"):
-        wide = span.model_copy(update={"end_column": span.column + 2})
-        return error("E103", f"'={after}' is not an operator", wide, f"write '{after}='", line_text)
-    return error("E103", "'=' cannot compare values", span, "write '==' to compare", line_text)
-
-
 def _unknown_unit(line_text: str, column: int, span_at: Any, line: int) -> Diagnostic | None:
     """E102 for a number glued to a word that is not a unit of time ('24hrs', '5mins'); E100 for
     a time of day with am or pm ('12pm')."""
@@ -714,8 +707,8 @@ def _number_before(source: Source, part: Part, token: Token) -> Diagnostic | Non
             " (if the day comes first)",
             line_text,
         )
-    glued = _unknown_unit(line_text, column, source.span_at, line)  # '2.5e3', '1.5x'
-    if glued is not None:
+    at = (line_text, column, source.span_at, line)
+    if (glued := _unknown_unit(*at) or word_after_number(*at)) is not None:  # '2.5e3', '3 calls'
         return glued
     return error(
         "E102",
