@@ -77,9 +77,80 @@ def english_slip(word: str, expected: set[str], span: Span, line_text: str) -> D
     if len(line_text) > MAX_LINE:
         return None
     return (
-        _sentence(span, line_text)
+        _colon(word, span, line_text)
+        or _policy_line(word, span, line_text)
+        or _sentence(span, line_text)
         or _clause_word(word, expected, span, line_text)
         or _window(span, line_text)
+    )
+
+
+_CLAUSE_BEFORE = re.compile(
+    r"^[ \t]*(owner|description|severity|source|zone|tags|calendar|per|when|expect|forbid"
+    r"|unless|require|let|param|at[ \t]+risk)[ \t]*$"
+)
+_POLICY_TITLED = re.compile(r'^[ \t]*policy[ \t]+\S+[ \t]+"(?:[^"\\]|\\.)*"[ \t]*$')
+_POLICY_ID = re.compile(r"^([ \t]*policy[ \t]+)([^\s\"]+(?:[ \t]+[^\s\"]+)+)[ \t]+(?=\")")
+
+
+def _colon(word: str, span: Span, line_text: str) -> Diagnostic | None:
+    """`owner: "CX"`, `policy a.b "Title":`: a colon as YAML or a form writes it."""
+    if word != ":":
+        return None
+    before = line_text[: span.column - 1]
+    fixed = _replaced(line_text, span.column - 1, span.column, "")
+    clause = _CLAUSE_BEFORE.match(before)
+    if clause is not None:
+        return error(
+            "E100",
+            f"'{clause.group(1)}' takes what follows it without a ':'",
+            span,
+            f"write: {fixed}",
+            line_text,
+        )
+    if _POLICY_TITLED.match(before):
+        return error(
+            "E100",
+            "a policy's first line ends with its title, without a ':'",
+            span,
+            f"write: {fixed}",
+            line_text,
+        )
+    return None
+
+
+def _policy_line(word: str, span: Span, line_text: str) -> Diagnostic | None:
+    """`policy "a.b" "Title"` (an id in quotes), `policy a b "Title"` (an id with a space)."""
+    before = line_text[: span.column - 1]
+    if word.startswith('"') and re.fullmatch(r"[ \t]*policy[ \t]+", before):
+        bare = re.sub(r"\s+", "-", word[1:-1].strip())
+        rest = line_text[span.end_column - 1 :].strip()
+        if not rest:  # `policy "Complaints are answered"`: a title without an id
+            return error(
+                "E100",
+                "a policy starts with its id, then its title in quotes",
+                span,
+                f"write e.g.: policy theme.rule-name {word}",
+                line_text,
+            )
+        return error(
+            "E100",
+            "a policy id is written without quotes (its title is the text after it)",
+            span,
+            f"write: policy {bare} {rest}".rstrip(),
+            line_text,
+        )
+    spaced = _POLICY_ID.match(line_text)
+    if spaced is None or not spaced.start(2) < span.column <= spaced.end(2):
+        return None
+    words = spaced.group(2).split()
+    joined = ".".join(words[:2]) + "".join("-" + w for w in words[2:])
+    return error(
+        "E100",
+        "a policy id is one word: its parts are joined by '.' or '-'",
+        span.model_copy(update={"column": spaced.start(2) + 1, "end_column": spaced.end(2) + 1}),
+        f"write e.g.: policy {joined} {line_text[spaced.end() :].strip()}",
+        line_text,
     )
 
 
