@@ -19,6 +19,7 @@ from cxrules.bdd.tables import (
     zone_info,
 )
 from cxrules.diagnostics import did_you_mean
+from cxrules.ir.text import warns_text
 from cxrules.reports.common import metric_unit
 from cxrules.reports.common import plural as counted
 from cxrules.reports.model import MetricValue, PolicySummary, Report, Violation
@@ -357,7 +358,7 @@ def check_metric(m: MetricValue, value: str | None, status: str) -> None:
             f"metric {m.metric} [{scope_text(m.group)}] bucket {m.bucket}: "
             + "; ".join(problems)
             + f" (population {m.population}, threshold {m.threshold}"
-            + (f", warn {m.warn})" if m.warn else ")")
+            + (f", {warns_text(m.warn)})" if m.warn else ")")
         )
 
 

@@ -251,6 +251,28 @@ def test_metric_values_and_statuses() -> None:
         expect.find_metric(r, "sl", {"queue": "q2"}, "2026-03-02")
 
 
+def test_a_failing_metric_step_says_when_the_value_warns() -> None:
+    # 'require nps >= 40 warn below 50' failed a step with "(…, threshold >= 40, warn >= 50)",
+    # which reads as "warns at 50 or more": the warning level is the side a value keeps not to
+    # warn; the reports write it "warns below 50" (hunt69 finding-7)
+    nps = MetricValue(
+        metric="nps",
+        group={},
+        bucket="2026-03",
+        value=0.0,
+        population=2,
+        status="violated",
+        threshold=">= 40",
+        warn=">= 50",
+    )
+    with pytest.raises(AssertionError) as wrong:
+        expect.check_metric(nps, "40", "violated")
+    assert str(wrong.value) == (
+        "metric nps [(whole log)] bucket 2026-03: value 0 instead of 40 (population 2, "
+        "threshold >= 40, warns below 50)"
+    )
+
+
 def test_metric_values_in_failures_are_written_as_a_step_writes_them() -> None:
     """hunt65 finding-K: a failing metric step listed the cells as the JSON report holds them,
     '2026-03-02: 0.75' for a share of 75% and '90.0' for a wait of 1min30s, and said 'value
