@@ -121,7 +121,9 @@ def _number(value: Any, column: str, comma: bool = False) -> Any:
     if _NUMBER.match(text) is None:
         hint = ""
         if not comma and text.count(",") == 1 and _NUMBER.match(text.replace(",", ".")):
-            hint = ': a decimal comma? give the mapping decimal = ","'
+            # '8,5' from a Turkish or Romanian spreadsheet
+            point = text.replace(",", ".")
+            hint = f' (a decimal comma? write {point}, or give the mapping decimal = ",")'
         raise Bad("E406", f"column '{column}' is not a number: {_show(value)}{hint}")
     return int(text) if _INT.fullmatch(text) else float(text)
 

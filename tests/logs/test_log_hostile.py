@@ -338,6 +338,28 @@ def test_a_number_column_takes_ascii_numbers_only(tmp_path):
     ]
 
 
+def test_a_number_with_a_decimal_comma_is_rejected_with_the_number_to_write(tmp_path):
+    # a Romanian or Turkish spreadsheet's export writes '8,5' (and ';' between columns):
+    # rejected, it said only "is not a number: '8,5'", as for 'x1' (hunt69 finding-8)
+    path = tmp_path / "t.csv"
+    path.write_text(
+        "time;type;n\n2026-03-02T10:00:00Z;a;8,5\n2026-03-02T10:01:00Z;b;1,2,3\n",
+        encoding="utf-8",
+    )
+    mapping = mapping_from_dict({"numbers": ["n"], "delimiter": ";"})
+    logs = LogSet([open_log(str(path), mapping)])
+    assert list(logs.events()) == []
+    assert [(r.line, r.code, r.reason) for r in logs.rejected] == [
+        (
+            2,
+            "E406",
+            "column 'n' is not a number: '8,5' (a decimal comma? write 8.5, or give the"
+            ' mapping decimal = ",")',
+        ),
+        (3, "E406", "column 'n' is not a number: '1,2,3'"),
+    ]
+
+
 def test_rejected_list_is_capped_but_counted(tmp_path):
     path = tmp_path / "t.jsonl"
     path.write_text('{"type": "x"}\n' * 30)
