@@ -158,7 +158,13 @@ def load_report(path: str | Path) -> Report:
     try:
         data = json.loads(text)
     except json.JSONDecodeError as exc:
-        raise DiffError(f"'{path}' is not JSON: {exc}", 2) from None
+        # `cxrules diff before.html after.html`: the page of an audit, not its JSON report
+        page = "the HTML or XML page of an audit, " if text.lstrip().startswith("<") else ""
+        raise DiffError(
+            f"'{path}' is not JSON ({page}{exc}): a report is read from the file written with "
+            "cxrules audit --format json",
+            2,
+        ) from None
     except RecursionError:  # '[' * 100000: no report nests so deep
         raise DiffError(f"'{path}' is not a cxrules report: its JSON nests too deep", 2) from None
     schema = data.get("schema") if isinstance(data, dict) else None

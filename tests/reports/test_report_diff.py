@@ -289,6 +289,9 @@ def test_json_rendering(report: Report) -> None:
 
 def test_load_report_errors(tmp_path: Path) -> None:
     (tmp_path / "notjson.json").write_text("{oops", "utf-8")
+    # the page of an audit given for its report: it said only "is not JSON: Expecting value:
+    # line 1 column 1 (char 0)" (hunt69 finding-9)
+    (tmp_path / "audit.html").write_text("<!doctype html>\n<html></html>\n", "utf-8")
     (tmp_path / "other.json").write_text('{"schema": "cxrules.diff/1"}', "utf-8")
     (tmp_path / "list.json").write_text("[1, 2]", "utf-8")
     (tmp_path / "bad.json").write_text('{"schema": "cxrules.report/1", "engine": 3}', "utf-8")
@@ -296,8 +299,15 @@ def test_load_report_errors(tmp_path: Path) -> None:
         "gone.json": (3, f"cannot read '{tmp_path}/gone.json': No such file or directory"),
         "notjson.json": (
             2,
-            f"'{tmp_path}/notjson.json' is not JSON: Expecting property name enclosed in double "
-            "quotes: line 1 column 2 (char 1)",
+            f"'{tmp_path}/notjson.json' is not JSON (Expecting property name enclosed in double "
+            "quotes: line 1 column 2 (char 1)): a report is read from the file written with "
+            "cxrules audit --format json",
+        ),
+        "audit.html": (
+            2,
+            f"'{tmp_path}/audit.html' is not JSON (the HTML or XML page of an audit, Expecting "
+            "value: line 1 column 1 (char 0)): a report is read from the file written with "
+            "cxrules audit --format json",
         ),
         "other.json": (
             2,
