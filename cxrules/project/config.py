@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 import tomllib
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -79,7 +79,7 @@ class ProjectConfig(BaseModel):
     @classmethod
     def _known_engine(cls, value: str | None) -> str | None:
         if value is not None and value not in engines.REGISTRY:
-            hint = did_you_mean(value, engines.names())
+            hint = _choice(value, engines.names())
             raise ValueError(
                 f"unknown engine '{value}' (choose one of {', '.join(engines.names())})"
                 + (f"; {hint}" if hint else "")
@@ -194,9 +194,18 @@ def _diagnostic(err: Any, data: dict[str, Any], file: Path, text: str, prefix: s
         value = data.get(key)
         message = f"{prefix}{key} = {value!r}: {message}"
         if err["type"] == "literal_error" and isinstance(value, str):
-            hint = did_you_mean(value, _CHOICES.get(key, ()))
+            hint = _choice(value, _CHOICES.get(key, ()))
     span, line = _locate(text, key, file, prefix)
     return error("E412", message, span, hint, line)
+
+
+def _choice(value: str, choices: Iterable[str]) -> str:
+    """'did you mean …?' of a setting's value: `"HTML"` and `"duckDB"` are their choices in
+    capitals, which difflib, counting letters as they are, found too far (hunt69 finding-10)."""
+    lowered = {choice.lower(): choice for choice in choices}
+    if value.lower() in lowered:
+        return f"did you mean '{lowered[value.lower()]}'? (written in lower case)"
+    return did_you_mean(value, lowered.values())
 
 
 def _is_mapping_key(key: str) -> bool:

@@ -131,6 +131,24 @@ def test_unknown_keys_and_bad_values_point_at_their_lines(
     )
 
 
+def test_a_setting_written_in_capitals_is_named_in_lower_case(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # 'format = "HTML"' and 'engine = "duckDB"' got no "did you mean": difflib counts 'HTML'
+    # and 'html' as having no letter in common (hunt69 finding-10)
+    monkeypatch.chdir(tmp_path)
+    Path("cxrules.toml").write_text('format = "HTML"\nfail_on = "High"\n', "utf-8")
+    hints = [line for line in problems(Path(".")).splitlines() if "did you mean" in line]
+    assert hints == [
+        "   | ^^^^^^ did you mean 'html'? (written in lower case)",
+        "   | ^^^^^^^ did you mean 'high'? (written in lower case)",
+    ]
+    Path("cxrules.toml").write_text('engine = "duckDB"\n', "utf-8")
+    assert problems(Path(".")).splitlines()[0].endswith(
+        "; did you mean 'duckdb'? (written in lower case)"
+    )
+
+
 def test_problems_in_pyproject_name_the_tool_table(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
