@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from cxrules.diagnostics import Diagnostic, error
+from cxrules.diagnostics import Diagnostic, did_you_mean, error
 from cxrules.language.habits import UNIT_ALIASES
 from cxrules.source import Span
 
@@ -80,6 +80,7 @@ def english_slip(word: str, expected: set[str], span: Span, line_text: str) -> D
         _colon(word, span, line_text)
         or _policy_line(word, span, line_text)
         or _sentence(span, line_text)
+        or _condition_word(word, span, line_text)
         or _clause_word(word, expected, span, line_text)
         or _window(span, line_text)
     )
@@ -275,6 +276,64 @@ def word_after_number(line_text: str, column: int, span_at: Any, line: int) -> D
         f"'{number} {word}': a compared number is written alone, without a word after it",
         span_at(line, column, found.end() - found.start()),
         f"write: {fixed} (a duration glues its unit: 5min)",
+        line_text,
+    )
+
+
+#: Words that join or compare conditions, said in English, Romanian or Turkish, and the
+#: operator the language writes.
+_CONDITION_WORDS = {
+    "si": "and",
+    "și": "and",
+    "ve": "and",
+    "sau": "or",
+    "veya": "or",
+    "equals": "==",
+    "equal": "==",
+    "eq": "==",
+    "ne": "!=",
+    "before": "<",
+    "after": ">",
+}
+_CLOCK_BEFORE = re.compile(r"\b([0-9]{1,2}):([0-9]{2})[ \t]*$")
+
+
+def _condition_word(word: str, span: Span, line_text: str) -> Diagnostic | None:
+    """`where city == "X" adn …`, `… și …`, `where city equals "X"`, `local_time before 12:00`,
+    `local_time < 12:00 PM`: a word in a condition where the language has an operator. They
+    were told "add 'expect' before 'adn'" (hunt69 finding-11)."""
+    before = line_text[: span.column - 1]
+    if not re.search(r"\bwhere\b", before):
+        return None
+    lowered = word.lower()
+    clock = _CLOCK_BEFORE.search(before)
+    if lowered in ("am", "pm") and clock is not None:
+        hour, minute = int(clock[1]) % 12 + (12 if lowered == "pm" else 0), clock[2]
+        at = clock.start()
+        return error(
+            "E100",
+            "a time of day is written on the 24-hour clock, without am or pm",
+            _wide(span, at, span.end_column - 1),
+            f"write '{hour:02}:{minute}'",
+            line_text,
+        )
+    meant = _CONDITION_WORDS.get(lowered)
+    if (
+        meant is None
+        and lowered != "and"
+        and (sorted(lowered) == ["a", "d", "n"] or did_you_mean(lowered, ["and"]))
+    ):
+        meant = "and"
+    if meant is None:
+        return None
+    joins = meant in ("and", "or")
+    return error(
+        "E100",
+        f"'{word}' is not a keyword: conditions are joined with '{meant}'"
+        if joins
+        else f"values are compared with '{meant}', not '{word}'",
+        span,
+        "write: " + _replaced(line_text, span.column - 1, span.end_column - 1, meant),
         line_text,
     )
 
