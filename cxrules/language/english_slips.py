@@ -270,6 +270,10 @@ def word_after_number(line_text: str, column: int, span_at: Any, line: int) -> D
     number, word = found.groups()
     if word.lower() in UNIT_ALIASES:
         return None
+    rest = line_text[found.end() :].strip()
+    if rest and not rest.startswith("#"):  # `a == 1 adn b == 2`: the word joins conditions
+        at = found.start(2)
+        return _condition_word(word, span_at(line, at + 1, len(word)), line_text)
     fixed = _replaced(line_text, found.end(1), found.end(), "")
     return error(
         "E100",
@@ -295,6 +299,8 @@ _CONDITION_WORDS = {
     "before": "<",
     "after": ">",
 }
+#: A line on which a condition is being written.
+_IN_CONDITION = re.compile(r"\bwhere\b|^[ \t]*(?:require|let|report)\b|\balways\b")
 _CLOCK_BEFORE = re.compile(r"\b([0-9]{1,2}):([0-9]{2})[ \t]*$")
 
 
@@ -303,7 +309,7 @@ def _condition_word(word: str, span: Span, line_text: str) -> Diagnostic | None:
     `local_time < 12:00 PM`: a word in a condition where the language has an operator. They
     were told "add 'expect' before 'adn'" (hunt69 finding-11)."""
     before = line_text[: span.column - 1]
-    if not re.search(r"\bwhere\b", before):
+    if not _IN_CONDITION.search(before):
         return None
     lowered = word.lower()
     clock = _CLOCK_BEFORE.search(before)
