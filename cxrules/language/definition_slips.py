@@ -32,6 +32,10 @@ def definition_after_policy(
         named = line_text[span.column - 1 :].split()[1:2]
         why = "between policies only 'param' and 'use' lines may stand"
         return _move(what, named, span, line_text, first, why)
+    if "POLICY" in expected and kind in _CLAUSES:
+        orphan = _after_param(source, first, span, line_text)
+        if orphan is not None:
+            return orphan
     calendar = _calendar_line(source, first, span)
     if calendar is None or kind in expected:
         return None
@@ -41,6 +45,53 @@ def definition_after_policy(
         if line != span.line:
             why = f"{why} (line {line})"
         return _move("calendar", [name], span, line_text, first, why)
+    return None
+
+
+#: The keywords that open a policy's clause lines.
+_CLAUSES = {
+    "PER",
+    "WHEN",
+    "EXPECT",
+    "FORBID",
+    "REQUIRE",
+    "UNLESS",
+    "OWNER",
+    "DESCRIPTION",
+    "SEVERITY",
+    "SOURCE",
+    "TAGS",
+    "ZONE",
+    "LET",
+    "REPORT",
+    "WHILE",
+    "_AT_MOST",
+}
+_PARAM_OR_USE = re.compile(r"[ \t]*(param|use)\b")
+
+
+def _after_param(source: Source, first: int, span: Span, line_text: str) -> Diagnostic | None:
+    """A policy's clause below a `param` (or `use`) line written inside the policy: that line
+    ended the policy, and the clause was read at the top level, "unexpected keyword 'per'",
+    with a list of what may stand between policies (hunt69 finding-12)."""
+    for n in range(span.line - 1, first - 1, -1):
+        text = source.line_text(n)
+        stripped = text.strip()
+        if not stripped or stripped.startswith("#"):
+            continue
+        found = _PARAM_OR_USE.match(text)
+        if found is None:
+            return None
+        policy = next(m for m in range(n - 1, first - 1, -1) if _POLICY.match(source.line_text(m)))
+        return error(
+            "E100",
+            f"this line has no policy: the '{found.group(1)}' line above it (line {n}) ended "
+            f"the policy of line {policy}",
+            span,
+            f"move '{stripped}' above the policy (line {policy}): a {found.group(1)} line "
+            "stands between policies, never inside one",
+            line_text,
+        )
     return None
 
 

@@ -186,3 +186,30 @@ def test_trigger_counts_on_the_expect_line_before_an_unless(tmp_path: Path) -> N
     ]
     fixed = f'policy d.x "t"\n{OWNER}' + rule.format("", "ticket.closed, trigger counts")
     assert diagnose(tmp_path, fixed) == []
+
+
+def test_a_param_inside_a_policy_is_named_where_the_policy_ended(tmp_path: Path) -> None:
+    # a newcomer writes the policy's parameter among its clauses: the 'param' line ends the
+    # policy and the next clause was "unexpected keyword 'per'", expected 'param', 'policy',
+    # 'use', a text in double quotes… (hunt69 finding-12)
+    text = (
+        'policy livrare.apel "t"\n'
+        f"{OWNER}"
+        "  param întârziere_max = 3h\n"
+        "\n"
+        "  # the promised call\n"
+        "  per comanda\n"
+        "  when curier.a_promis_apel\n"
+        "  expect curier.a_sunat within întârziere_max\n"
+    )
+    assert diagnose(tmp_path, text) == [
+        (
+            "E100",
+            7,
+            3,
+            "this line has no policy: the 'param' line above it (line 4) ended the policy of "
+            "line 1",
+            "move 'param întârziere_max = 3h' above the policy (line 1): a param line stands "
+            "between policies, never inside one",
+        )
+    ]
