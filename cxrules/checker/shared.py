@@ -4,6 +4,7 @@ are written (a window, a grace, a counting trigger, a metric)."""
 from __future__ import annotations
 
 import math
+import re
 from typing import Any
 
 from cxrules.checker.context import Context
@@ -74,6 +75,18 @@ def no_business_bounds(ctx: Context, bounds: list[Any], what: str, names: Policy
     )
 
 
+def _duration_param_hint(word: str, value: Any) -> str:
+    """How to define a parameter used as a duration: `param wait = "3h"`, a text, was told "a
+    duration needs a unit, such as '30s'", which it has (hunt69 finding-13)."""
+    if isinstance(value, ast.LiteralExpr) and value.type == "string":
+        inner = str(value.value).strip()
+        if re.fullmatch(r"[0-9]{1,9}(?:\.[0-9]{1,9})?(?:ms|s|min|h|d|w)", inner):
+            return f"a duration is written without quotes: param {word} = {inner}"
+    if isinstance(value, ast.LiteralExpr) and value.type == "number":
+        return f"a duration has a unit: param {word} = {value.text}min (or s, h, d…)"
+    return "a duration needs a unit, such as '30s' or '2h'"
+
+
 def check_duration(ctx: Context, d: Any, names: PolicyNames) -> None:
     if isinstance(d, ast.NameExpr):
         word = d.parts[0]
@@ -93,7 +106,7 @@ def check_duration(ctx: Context, d: Any, names: PolicyNames) -> None:
                 "E208",
                 f"parameter '{word}' is {param.value.text}, not a duration",
                 d.span,
-                "a duration needs a unit, such as '30s' or '2h'",
+                _duration_param_hint(word, param.value),
             )
         return
     if d.amount < 0:

@@ -909,3 +909,19 @@ def test_a_shifted_text_time_is_rewritten_from_the_policy_s_own_words(
     [(code, _, _, _, hint)] = diagnose(tmp_path, text)
     assert code == "E208"
     assert hint.startswith(f"shift the other side: write {fixed}, not {condition} (")
+
+
+def test_a_duration_parameter_written_as_a_text_or_a_number_says_how_to_define_it(
+    tmp_path: Path,
+) -> None:
+    # 'param wait = "3h"' used as a window was told "a duration needs a unit, such as '30s'",
+    # which "3h" has: the quotes make it a text (hunt69 finding-13)
+    rule = f'policy p.q "T"\n{OWNER}  per c\n  when a.b\n  expect c.d within wait\n'
+    hints = {
+        '"3h"': "a duration is written without quotes: param wait = 3h",
+        "3": "a duration has a unit: param wait = 3min (or s, h, d…)",
+        '"soon"': "a duration needs a unit, such as '30s' or '2h'",
+    }
+    for value, hint in hints.items():
+        found = diagnose(tmp_path, f"param wait = {value}\n{rule}")
+        assert found == [("E208", 7, 21, f"parameter 'wait' is {value}, not a duration", hint)]
