@@ -61,6 +61,18 @@ _KEPT = {
 }
 
 
+#: Files of formats cxrules does not write, by extension: a report named so was written in
+#: the settings' format (text) under a name that promises another (hunt69 finding-14).
+_FOREIGN = {
+    ".xlsx": "an Excel workbook",
+    ".xls": "an Excel workbook",
+    ".ods": "a spreadsheet",
+    ".pdf": "a PDF document",
+    ".docx": "a Word document",
+    ".doc": "a Word document",
+}
+
+
 def diff_format(fmt: str | None, output: str | None) -> str:
     """The comparison's format (`cxrules diff`): --format, else the one `-o` names (.json or
     .txt), else text. FormatMismatch when they disagree or `-o` names a report format the
@@ -154,6 +166,13 @@ def report_format(
     ...
     cxrules.reports.destination.FormatMismatch: -o week.html names an HTML file but the report format is text (--format)
     """  # noqa: E501
+    foreign = _FOREIGN.get(Path(output).suffix.lower()) if output else None
+    if foreign is not None:  # `-o report.xlsx` wrote the text report into a file Excel refuses
+        raise FormatMismatch(
+            f"{output_by or '-o ' + str(output)} names {foreign}, which cxrules does not write",
+            "for a spreadsheet name it .csv (Excel opens it), for a page .html, for a "
+            "document .md",
+        )
     named = format_of(output) if output else None
     if chosen is None:
         return named or "text"

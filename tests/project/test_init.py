@@ -203,6 +203,24 @@ def test_the_output_the_settings_suggest_pairs_with_their_format(starter: Path) 
         assert Path(kept).read_bytes() == before
 
 
+def test_a_report_named_as_a_spreadsheet_or_a_document_is_refused(starter: Path) -> None:
+    # `cxrules audit -o report.xlsx` wrote the text report into report.xlsx (exit 1), which
+    # Excel refuses to open: the extension named no format cxrules knows, so the settings'
+    # text was written under it (hunt69 finding-14)
+    runner = CliRunner()
+    for name, what in (("report.xlsx", "an Excel workbook"), ("week.PDF", "a PDF document")):
+        refused = runner.invoke(main, ["audit", "-o", name])
+        assert refused.exit_code == 2
+        assert refused.output.endswith(
+            f"Error: -o {name} names {what}, which cxrules does not write\n"
+            "  = hint: for a spreadsheet name it .csv (Excel opens it), for a page .html, for "
+            "a document .md\n"
+        )
+        assert not Path(name).exists()
+    written = runner.invoke(main, ["audit", "-o", "report.csv"])
+    assert written.output == "report written to report.csv\n"
+
+
 def test_audit_without_settings_or_options_says_what_is_missing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
