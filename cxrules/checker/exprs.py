@@ -596,6 +596,8 @@ _SPELT = {
     "date": re.compile(r"\d{4}-\d{2}-\d{2}"),
     "duration": re.compile(r"\d+(\.\d+)? ?(ms|s|min|h|d|w|[a-z]+s)"),
     "percent": re.compile(r"\d+(\.\d+)?%"),
+    # `count(x) > "3"`: was told only "compare values of the same kind" (hunt69 finding-15)
+    "number": re.compile(r"[+-]?\d+(\.\d+)?"),
 }
 
 

@@ -925,3 +925,19 @@ def test_a_duration_parameter_written_as_a_text_or_a_number_says_how_to_define_i
     for value, hint in hints.items():
         found = diagnose(tmp_path, f"param wait = {value}\n{rule}")
         assert found == [("E208", 7, 21, f"parameter 'wait' is {value}, not a duration", hint)]
+
+
+def test_a_number_in_quotes_compared_with_a_number_says_to_unquote_it(tmp_path: Path) -> None:
+    # `count(call.made) > "3"` was told only "compare values of the same kind", where a time
+    # of day, a date, a duration and a percentage in quotes are told to be written without
+    # them (hunt69 finding-15)
+    text = f'policy p.q "T"\n{OWNER}  per c\n  when a.b\n  require count(call.made) <= "3"\n'
+    assert diagnose(tmp_path, text) == [
+        (
+            "E208",
+            6,
+            11,
+            "compares a number with a text",
+            "write 3 without quotes: in quotes it is a text",
+        )
+    ]
