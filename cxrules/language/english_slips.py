@@ -31,6 +31,8 @@ _CLAUSE_WORDS = {
     "except": "UNLESS",
     "excluding": "UNLESS",
     "never": "FORBID",
+    "import": "USE",
+    "include": "USE",
 }
 _FOR_EACH = re.compile(r"^([ \t]*)for[ \t]+(?:(?:each|every|all)[ \t]+)?(\S.*?)[ \t]*$")
 #: A window said with a qualifier 'within' already says: what to replace by 'within'.
@@ -184,9 +186,10 @@ def _clause_word(word: str, expected: set[str], span: Span, line_text: str) -> D
     if meant is None or meant not in expected:
         return None
     keyword = meant.lower()
+    what = "line" if meant == "USE" else "clause"
     return error(
         "E100",
-        f"'{word}' is not a keyword: this clause starts with '{keyword}'",
+        f"'{word}' is not a keyword: this {what} starts with '{keyword}'",
         span,
         "write: " + _replaced(line_text, span.column - 1, span.end_column - 1, keyword),
         line_text,

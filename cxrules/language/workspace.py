@@ -349,4 +349,6 @@ def _nearby(target: Path) -> str:
     if not target.parent.is_dir():
         return ""
     siblings = [p.name for p in target.parent.glob(f"*{SUFFIX}") if p.is_file()]
+    if target.suffix != SUFFIX and target.name + SUFFIX in siblings:  # `use "common"`
+        return f"did you mean '{target.name}{SUFFIX}'? (a used file is named with its {SUFFIX})"
     return did_you_mean(target.name, siblings)

@@ -941,3 +941,28 @@ def test_a_number_in_quotes_compared_with_a_number_says_to_unquote_it(tmp_path: 
             "write 3 without quotes: in quotes it is a text",
         )
     ]
+
+
+def test_a_used_file_said_as_other_languages_say_it(tmp_path: Path) -> None:
+    # `import "common.cxr"` got "unexpected 'import'" and a list of what starts a line, and
+    # `use "common"` (the name without .cxr) "looked for common" (hunt69 finding-16)
+    (tmp_path / "common.cxr").write_text("param wait = 3h\n", encoding="utf-8")
+    rule = f'policy p.q "T"\n{OWNER}  per c\n  when a.b\n  expect c.d within wait\n'
+    found = diagnose(tmp_path, f'import "common.cxr"\n{rule}')
+    assert found == [
+        (
+            "E100",
+            1,
+            1,
+            "'import' is not a keyword: this line starts with 'use'",
+            'write: use "common.cxr"',
+        )
+    ]
+    found = diagnose(tmp_path, f'use "common"\n{rule}')
+    assert [(c, m, h) for c, _, _, m, h in found][:1] == [
+        (
+            "E206",
+            "the used file 'common' does not exist",
+            "did you mean 'common.cxr'? (a used file is named with its .cxr)",
+        )
+    ]
