@@ -169,11 +169,16 @@ def did_you_mean(word: str, choices: Iterable[str]) -> str:
     "did you mean 'high'?"
     >>> did_you_mean("sikayet.acildi", ["şikayet.açıldı"]), did_you_mean("musteri", ["müşteri"])
     ("did you mean 'şikayet.açıldı'?", "did you mean 'müşteri'?")
+    >>> did_you_mean("pre", ["per", "policy"])
+    "did you mean 'per'?"
     """
     if len(word) > _LONGEST:
         return ""
     names = [name for name in choices if len(name) <= _LONGEST]
     close = difflib.get_close_matches(word, _shortlist(word, names), n=1, cutoff=0.72)
+    if not close and len(word) >= 3:  # two letters swapped: 'pre' is 67% like 'per' to difflib
+        swapped = [n for n in names if n != word and sorted(n) == sorted(word)]
+        close = swapped[:1] if len(swapped) == 1 else []
     if not close:
         folded: dict[str, str] = {}
         for name in names:

@@ -34,6 +34,7 @@ _CLAUSE_WORDS = {
     "import": "USE",
     "include": "USE",
 }
+_PER_LINE = re.compile(r"^[ \t]*(per)[ \t]+(.*?)[ \t]*(?:#.*)?$")
 _FOR_EACH = re.compile(r"^([ \t]*)for[ \t]+(?:(?:each|every|all)[ \t]+)?(\S.*?)[ \t]*$")
 #: A window said with a qualifier 'within' already says: what to replace by 'within'.
 _QUALIFIED = re.compile(
@@ -83,6 +84,8 @@ def english_slip(word: str, expected: set[str], span: Span, line_text: str) -> D
         or _policy_line(word, span, line_text)
         or _sentence(span, line_text)
         or _condition_word(word, span, line_text)
+        or _scope_words(word, span, line_text)
+        or _or_line(word, span, line_text)
         or _clause_word(word, expected, span, line_text)
         or _window(span, line_text)
     )
@@ -164,6 +167,51 @@ def _replaced(line_text: str, start: int, end: int, new: str) -> str:
 def _wide(span: Span, start: int, end: int) -> Span:
     """`span` widened to the 0-based columns `start` to `end` of its line."""
     return span.model_copy(update={"column": start + 1, "end_column": end + 1})
+
+
+def _scope_words(word: str, span: Span, line_text: str) -> Diagnostic | None:
+    """`per order and city` (the scope's attributes are a list), `per each order`."""
+    found = _PER_LINE.match(line_text)
+    if found is None or span.column - 1 < found.end(1):
+        return None
+    if word.lower() == "and":
+        names = [n.strip() for n in re.split(r"\band\b|,", found.group(2)) if n.strip()]
+        return error(
+            "E100",
+            "a scope's attributes are listed with commas, not 'and'",
+            span,
+            f"write: per {', '.join(names)}",
+            line_text,
+        )
+    each = re.match(r"(?:each|every|all)[ \t]+(.+)$", found.group(2))
+    if each is not None and span.column - 1 >= found.start(2):
+        return error(
+            "E100",
+            "'per' alone says 'for each'",
+            span,
+            f"write: per {each.group(1)}",
+            line_text,
+        )
+    return None
+
+
+def _or_line(word: str, span: Span, line_text: str) -> Diagnostic | None:
+    """`expect order.delivered within 1d` then a line `or order.cancelled`: told "write 'where'
+    instead of 'or'", which makes a condition on an attribute no event has."""
+    if word.lower() != "or" or line_text[: span.column - 1].strip():
+        return None
+    other = re.match(r"[ \t]*or[ \t]+([^\s\[\],()\"]*\.[^\s\[\],()\"]*)[ \t]*(?:#.*)?$", line_text)
+    if other is None:
+        return None
+    second = other.group(1)
+    return error(
+        "E100",
+        f"'or' joins conditions, not an event type on a line of its own ({second})",
+        span,
+        f"if {second} cancels the obligation: unless {second}; for either event, a list: "
+        f"expect [first.type, {second}] within …",
+        line_text,
+    )
 
 
 def _clause_word(word: str, expected: set[str], span: Span, line_text: str) -> Diagnostic | None:
