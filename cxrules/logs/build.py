@@ -17,6 +17,7 @@ from cxrules.time.instants import in_range
 from cxrules.time.parse import (
     combine,
     epoch_hint,
+    layout_hint,
     make_clock_parser,
     make_date_parser,
     make_parser,
@@ -299,7 +300,7 @@ class Builder:
             try:
                 when = self.fromiso(raw)
             except ValueError as exc:
-                why = epoch_hint(raw, "iso")
+                why = epoch_hint(raw, "iso") or layout_hint(raw, "iso")
                 reason = _unreal(raw, "time", exc) or f"time {_show(raw)} in 'time' is not ISO 8601"
                 raise Bad("E404", reason + (f": {why}" if why else "")) from None
             if when.tzinfo is None:
@@ -414,6 +415,7 @@ class Builder:
                     "E413", _out_of_range(raw, column) + (f": {why}" if why else "")
                 ) from None
             why = offset_hint(raw, expected) or epoch_hint(raw, expected)
+            why = why or layout_hint(raw, expected)
             unreal = _unreal(raw, column, exc, expected)
             raise Bad(
                 "E404",

@@ -280,3 +280,48 @@ def epoch_hint(raw: Any, fmt: str) -> str:
         return ""
     unit = "seconds" if kind == "epoch_s" else "milliseconds"
     return f'it looks like {unit} since 1970: time_format = "{kind}"'
+
+
+#: A date written day or month first with `.`, `/` or `-` between its parts, then optionally a
+#: time of day: the layouts of Turkish, Romanian and US spreadsheets' exports.
+_DAY_FIRST = re.compile(
+    r"\s*(\d{1,2})([./-])(\d{1,2})\2(\d{4})(?:([ T])(\d{1,2}):(\d{2})(?::(\d{2}))?)?\s*"
+)
+
+
+def layout_hint(raw: Any, fmt: str) -> str:
+    """Why an ISO time did not parse, when it is a date written day (or month) first: the
+    friendly format to write, `02.03.2026 09:00` is `dd.mm.yyyy hh:mm` (hunt69 finding-18).
+    A date with dots is day first; one with '/' or '-' valid both ways is said both ways; ''
+    when it is no such date.
+
+    >>> layout_hint("02.03.2026 09:00", "iso"), layout_hint("25/12/2026", "iso")
+    ('it reads as time_format = "dd.mm.yyyy hh:mm"', 'it reads as time_format = "dd/mm/yyyy"')
+    >>> layout_hint("12/25/2026 7:05:09", "iso")
+    'it reads as time_format = "mm/dd/yyyy h:mm:ss"'
+    >>> layout_hint("02/03/2026", "iso")
+    'it reads as time_format = "dd/mm/yyyy" (or "mm/dd/yyyy" if the month comes first)'
+    >>> layout_hint("2026-03-02", "iso"), layout_hint("02.03.2026", "%d.%m.%Y")
+    ('', '')
+    """
+    if fmt != "iso" or not isinstance(raw, str):
+        return ""
+    found = _DAY_FIRST.fullmatch(raw)
+    if found is None:
+        return ""
+    first, sep, second, _, space, hour, _, seconds = found.groups()
+    if int(first) > 31 or int(second) > 31 or (int(first) > 12 and int(second) > 12):
+        return ""
+    day = "dd" if len(first) == 2 else "d"
+    month = "mm" if len(second) == 2 else "m"
+    clock = ""
+    if hour is not None:
+        clock = space + ("hh" if len(hour) == 2 else "h") + ":mm" + (":ss" if seconds else "")
+    day_first = f"{day}{sep}{month}{sep}yyyy{clock}"
+    month_first = f"{'mm' if len(first) == 2 else 'm'}{sep}{'dd' if len(second) == 2 else 'd'}"
+    month_first += f"{sep}yyyy{clock}"
+    if int(first) > 12 or sep == ".":  # dots: the day first, as Turkish and Romanian write
+        return f'it reads as time_format = "{day_first}"'
+    if int(second) > 12:
+        return f'it reads as time_format = "{month_first}"'
+    return f'it reads as time_format = "{day_first}" (or "{month_first}" if the month comes first)'

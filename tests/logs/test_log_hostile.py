@@ -413,3 +413,27 @@ def test_no_csv_or_xes_input_gives_a_traceback(tmp_path_factory, data):
         list(logs.events(sorted=True))
         summary = logs.summaries()[0]
         assert summary.read == summary.accepted + summary.rejected
+
+
+def test_a_day_first_time_is_rejected_with_the_time_format_to_write(tmp_path):
+    # a Romanian or Turkish export writes '02.03.2026 09:00': every record was rejected with
+    # "does not match the format 'iso'" and the audit ended NOTHING AUDITED with "check the
+    # log, its format and the mapping" (hunt69 finding-18)
+    path = tmp_path / "t.csv"
+    path.write_text(
+        "Data;Tip\n02.03.2026 09:00;a\n25/12/2026 7:05;b\n02/03/2026;c\n", encoding="utf-8"
+    )
+    mapping = mapping_from_dict({"delimiter": ";", "time": "Data", "type": "Tip"})
+    logs = LogSet([open_log(str(path), mapping)])
+    assert list(logs.events()) == []
+    said = "does not match the format 'iso': it reads as time_format ="
+    assert [(r.line, r.code, r.reason) for r in logs.rejected] == [
+        (2, "E404", f"time '02.03.2026 09:00' in 'Data' {said} \"dd.mm.yyyy hh:mm\""),
+        (3, "E404", f"time '25/12/2026 7:05' in 'Data' {said} \"dd/mm/yyyy h:mm\""),
+        (
+            4,
+            "E404",
+            f"time '02/03/2026' in 'Data' {said} \"dd/mm/yyyy\" (or \"mm/dd/yyyy\" if the month "
+            "comes first)",
+        ),
+    ]

@@ -69,5 +69,10 @@ def test_an_iso_time_naming_no_moment(tmp_path: Path, audit_engine: str) -> None
             "time '2014-10-26T02:30:60' in 'time' is written in its format but is no real time"
             " (second must be in 0..59)",
         ),
-        (3, "E404", "time '26/10/2014' in 'time' is not ISO 8601"),
+        # a date written day first is told its format (hunt69 finding-18): 26 is no month
+        (
+            3,
+            "E404",
+            "time '26/10/2014' in 'time' is not ISO 8601: it reads as time_format = \"dd/mm/yyyy\"",
+        ),
     ]
