@@ -109,3 +109,27 @@ def test_the_step_suggested_says_the_same_thing_not_its_opposite(
         f"f.feature:7: unknown step 'Then {written}'\n"
         f"  = hint: did you mean '{suggested}'? (the steps: docs/gherkin.md)"
     )
+
+
+@pytest.mark.parametrize(
+    ("kind", "written", "quoted"),
+    [
+        ("given", "the log zone is Europe/Bucharest", 'Given the log zone is "Europe/Bucharest"'),
+        (
+            "given",
+            "the policy livrare.nps from policies/",
+            'Given the policy "livrare.nps" from "policies/"',
+        ),
+        ("then", "a violation sentence contains nps", 'Then a violation sentence contains "nps"'),
+    ],
+)
+def test_a_step_with_its_values_bare_says_to_quote_them(
+    kind: str, written: str, quoted: str
+) -> None:
+    # 'Given the log zone is Europe/Bucharest' was told only "the steps are in
+    # docs/gherkin.md" (hunt69 finding-19)
+    keyword = kind.title()
+    assert unknown_step("f.feature:4", keyword, kind, written) == (
+        f"f.feature:4: unknown step '{keyword} {written}'\n"
+        f"  = hint: a step's values are written in double quotes: '{quoted}'"
+    )
