@@ -7,7 +7,11 @@ quotes, write \"comanda.livrată in less than 2\""; `within less than 2 hours`, 
 2 hours`, `within 90 minutes or less`: "write 'where' instead of 'or'"), the same day (`within
 the same day`), a number in words (`within two hours`), a time of day with am/pm (`by 12pm`:
 "'pm' is not a unit of time, units are ms, s, …") and a trigger said as a sentence (`when an
-order is placed`: "add 'expect' before 'order'")."""
+order is placed`: "add 'expect' before 'order'"). Later hunts added: a compared number with a
+word after it (`<= 3 calls`, finding-5), a policy line or clause written as YAML (`owner:`,
+`policy "a.b" "T"`, finding-6), a word in a condition where an operator belongs (`adn`, `și`,
+`equals`, `before 12:00`, `12:00 PM`, finding-11), a scope said in words (`per a and b`, `per
+each a`) and an `or` line under an `expect` (finding-17)."""
 
 from __future__ import annotations
 
