@@ -170,8 +170,7 @@ def report_format(
     if foreign is not None:  # `-o report.xlsx` wrote the text report into a file Excel refuses
         raise FormatMismatch(
             f"{output_by or '-o ' + str(output)} names {foreign}, which cxrules does not write",
-            "for a spreadsheet name it .csv (Excel opens it), for a page .html, for a "
-            "document .md",
+            "for a spreadsheet name it .csv (Excel opens it), for a page .html, for a document .md",
         )
     named = format_of(output) if output else None
     if chosen is None:

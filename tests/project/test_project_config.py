@@ -144,8 +144,10 @@ def test_a_setting_written_in_capitals_is_named_in_lower_case(
         "   | ^^^^^^^ did you mean 'high'? (written in lower case)",
     ]
     Path("cxrules.toml").write_text('engine = "duckDB"\n', "utf-8")
-    assert problems(Path(".")).splitlines()[0].endswith(
-        "; did you mean 'duckdb'? (written in lower case)"
+    assert (
+        problems(Path("."))
+        .splitlines()[0]
+        .endswith("; did you mean 'duckdb'? (written in lower case)")
     )
 
 
