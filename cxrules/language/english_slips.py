@@ -38,6 +38,8 @@ _CLAUSE_WORDS = {
     "import": "USE",
     "include": "USE",
 }
+#: A trigger's line up to the word after its event pattern (no condition: `where` has words).
+_WHEN_TRIGGER = re.compile(r"^[ \t]*when[ \t]+(?!.*\bwhere\b)\S.*?[ \t]+$")
 _PER_LINE = re.compile(r"^[ \t]*(per)[ \t]+(.*?)[ \t]*(?:#.*)?$")
 _FOR_EACH = re.compile(r"^([ \t]*)for[ \t]+(?:(?:each|every|all)[ \t]+)?(\S.*?)[ \t]*$")
 #: A window said with a qualifier 'within' already says: what to replace by 'within'.
@@ -218,8 +220,31 @@ def _or_line(word: str, span: Span, line_text: str) -> Diagnostic | None:
     )
 
 
+def then_on_when_line(said: str, span: Span, line_text: str) -> Diagnostic | None:
+    """`when order.placed then order.delivered within 2h` (or `=>`, `->`): the expected event
+    said on the trigger's line, which was told to quote "order.placed then order.delivered" as
+    one type with a space, and `=>` to write '>=' (hunt69 finding-20)."""
+    at = span.column - 1
+    trigger = _WHEN_TRIGGER.match(line_text[:at])
+    if trigger is None:
+        return None
+    rest = line_text[at + len(said) :].strip()
+    if not rest or rest.startswith("#"):
+        return None
+    return error(
+        "E100",
+        f"'{said}' does not join a trigger and what it expects: the expected event has a line "
+        "of its own",
+        _wide(span, at, at + len(said)),
+        f"write '{line_text[:at].strip()}' and under it 'expect {rest}'",
+        line_text,
+    )
+
+
 def _clause_word(word: str, expected: set[str], span: Span, line_text: str) -> Diagnostic | None:
     """`then comanda.livrată within 2h`, `if …`, `except …`, `never …`, `for each comanda`."""
+    if _CLAUSE_WORDS.get(word.lower()) == "EXPECT" and line_text[: span.column - 1].strip():
+        return then_on_when_line(word, span, line_text)
     if line_text[: span.column - 1].strip():
         return None
     lowered = word.lower()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import re
 
 from cxrules.diagnostics import Diagnostic, error
+from cxrules.language.english_slips import then_on_when_line
 from cxrules.source import Span
 
 #: An operator's first character, then blanks, just before the '=' the parser stopped at.
@@ -31,6 +32,8 @@ def single_equals(line_text: str, span: Span) -> Diagnostic:
             line_text,
         )
     after = line_text[at + 1 : at + 2]
+    if after == ">" and (arrow := then_on_when_line("=>", span, line_text)) is not None:
+        return arrow  # `when order.placed => order.delivered within 2h`
     if after in (">", "<"):
         wide = span.model_copy(update={"end_column": span.column + 2})
         return error("E103", f"'={after}' is not an operator", wide, f"write '{after}='", line_text)
