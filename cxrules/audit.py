@@ -15,6 +15,7 @@ from cxrules.engines.base import EngineError, EventList, OutOfMemory, RunOptions
 from cxrules.findings.assemble import Assembled, ReportHeader, assemble, build_report
 from cxrules.findings.booleans import BooleansAsText
 from cxrules.findings.texts import NumbersAsText
+from cxrules.findings.unscoped import unscoped
 from cxrules.findings.unseen import unseen, zoneless
 from cxrules.ir.validate import validate
 from cxrules.ir.walk import uses_local_time
@@ -133,7 +134,9 @@ def open_audit(
         if collecting:
             gc.enable()
         try:
-            names = unseen(policy_set, logs.profile, loaded.workspace.sources)
+            sources = loaded.workspace.sources
+            names = unseen(policy_set, logs.profile, sources)
+            names += unscoped(policy_set, logs.profile, sources)
             yield assembled, loaded.diagnostics + names + zones
         except EngineError as exc:  # while the violations were read for the report
             raise _engine_failed(engine.name, exc, "the report could not be finished") from exc
@@ -270,7 +273,8 @@ def check_against_logs(
         raise AuditError("invalid log mapping", 2, exc.diagnostics) from exc
     finally:
         sample.close()
-    found = unseen(policy_set, sample.profile, sources) + texts.warnings() + flags.warnings()
+    found = unseen(policy_set, sample.profile, sources)
+    found += unscoped(policy_set, sample.profile, sources) + texts.warnings() + flags.warnings()
     if sample.rejected_total or not sample.profile.types:
         found.append(_rejected_in_sample(sample))
     if "zone" not in log_mapping.model_fields_set:

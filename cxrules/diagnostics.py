@@ -102,6 +102,7 @@ CODES: dict[str, str] = {
     "W406": "log times without an offset read as UTC",
     "W407": "booleans written as text",
     "W408": "metric values that are true or false",
+    "W409": "a rule without 'per' over events that name their subject",
 }
 
 

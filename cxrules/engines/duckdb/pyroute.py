@@ -290,7 +290,7 @@ class Rows:
 
     def batch(self) -> pa.RecordBatch:
         """The rows so far as one record batch (and forget them)."""
-        columns = list(zip(*self.rows)) or [() for _ in STAGE_SCHEMA]
+        columns = list(zip(*self.rows, strict=True)) or [() for _ in STAGE_SCHEMA]
         arrays = [
             pa.array(column, kind) for column, kind in zip(columns, STAGE_SCHEMA.types, strict=True)
         ]
