@@ -445,6 +445,7 @@ def audit(
     """
     from cxrules.audit import AuditError, AuditRequest, copies, open_audit
     from cxrules.findings.unseen import CODES as UNSEEN_CODES
+    from cxrules.findings.unseen import STRICT_CODES
     from cxrules.reports.common import failing, failing_records, nothing_audited, strict_reasons
     from cxrules.reports.destination import ReportNotWritten, output_refused, written_whole
     from cxrules.reports.render import STREAMED, render
@@ -500,8 +501,9 @@ def audit(
         with ProgressDisplay() as progress, open_audit(request, progress) as (assembled, warnings):
             head = assembled.report
             unseen = [d for d in warnings if d.code in UNSEEN_CODES]
+            binding = [d for d in unseen if d.code in STRICT_CODES]  # what --strict fails on
             if strict and fmt not in STREAMED:
-                options["strict"] = strict_reasons(head.rejected_total, unseen)
+                options["strict"] = strict_reasons(head.rejected_total, binding)
             if fmt in STREAMED:
                 # JSON and CSV are written as the violations come, never all in memory
                 with written_whole(output) as handle:
@@ -539,8 +541,8 @@ def audit(
         rejected = plural(head.rejected_total, "record")
         click.echo(f"cxrules audit: {rejected} rejected (--strict)", err=True)
         sys.exit(EXIT_INPUT)
-    if strict and unseen:
-        warned = plural(len(unseen), "warning")
+    if strict and binding:
+        warned = plural(len(binding), "warning")
         click.echo(f"cxrules audit: {warned} about the log (--strict)", err=True)
         sys.exit(EXIT_INVALID)
     sys.exit(EXIT_VIOLATIONS if failed else EXIT_OK)

@@ -18,6 +18,8 @@ from cxrules.source import Source, Span
 #: The codes of the warnings about the log (these, W405 and W408 of `texts`, W406 of the audit,
 #: W407 of `booleans`, W409 of `unscoped`): the command line prints them after an audit.
 CODES = frozenset({"W401", "W402", "W403", "W405", "W406", "W407", "W408", "W409"})
+#: Those `--strict` fails the audit on: all but W409 (a rule over the whole log may be meant).
+STRICT_CODES = CODES - {"W409"}
 
 #: The names that, alone, are the event's own local time (`RESERVED` but `time`, whose
 #: `trigger.time` and `last(x).time` are those events' times).

@@ -6,7 +6,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from click.testing import CliRunner
+
 from cxrules.audit import AuditRequest, run_audit
+from cxrules.cli import main
 from cxrules.findings.unscoped import unscoped
 from cxrules.logs.profile import LogProfile
 from cxrules.policyset import load_policies
@@ -100,3 +103,15 @@ def test_the_audit_warns_at_the_trigger_on_every_engine(tmp_path: Path, audit_en
     by_id = {p.id: p for p in report.policies}
     assert by_id["delivery.on-time"].violated == 0
     assert by_id["delivery.per-order"].violated == 1
+
+
+def test_strict_does_not_fail_on_it(tmp_path: Path) -> None:
+    log = tmp_path / "orders.jsonl"
+    log.write_text(LOG, encoding="utf-8")
+    policy = tmp_path / "on-time.cxr"
+    policy.write_text(POLICIES.split("\n\n")[0] + "\n", encoding="utf-8")  # delivery.on-time
+    args = ["audit", "--policies", str(policy), "--log", str(log), "--strict"]
+    result = CliRunner().invoke(main, args)
+    # warned, and the verdict is the audit's: no violation (exit 0), not --strict's exit 2
+    assert "warning[W409]" in result.output and "(--strict)" not in result.output
+    assert result.exit_code == 0
