@@ -31,11 +31,15 @@ def _clock(local: datetime) -> str:
 
 
 def _offset(local: datetime) -> str:
+    """The UTC offset as ISO times write it (`isoformat`): `+03:00`, and with its seconds when
+    it has some, as local mean times and Monrovia until 1972 do (`-00:44:30`), never cut to
+    the minute."""
     delta = local.utcoffset() or timedelta(0)
-    minutes = int(delta.total_seconds()) // 60
-    sign = "-" if minutes < 0 else "+"
-    hours, rest = divmod(abs(minutes), 60)
-    return f"{sign}{hours:02d}:{rest:02d}"
+    seconds = int(delta.total_seconds())
+    sign = "-" if seconds < 0 else "+"
+    minutes, rest = divmod(abs(seconds), 60)
+    hours, minutes = divmod(minutes, 60)
+    return f"{sign}{hours:02d}:{minutes:02d}" + (f":{rest:02d}" if rest else "")
 
 
 class Times:

@@ -81,6 +81,19 @@ def test_one_format_for_the_instants_of_a_sentence() -> None:
     ]
 
 
+def test_an_offset_with_seconds_is_written_with_them() -> None:
+    """Monrovia kept -0:44:30 until 1972 and every zone's local mean time has seconds (Bucharest
+    +1:44:24): the offset was cut to minutes (floored: -00:45), so '12:00:00-00:45' named an
+    instant 30 seconds from the one meant. It is written as the JSON report's ISO times write
+    it."""
+    noon = -312_894_930_000_000  # 1960-02-01T12:44:30Z, 12:00:00 in Monrovia
+    assert Times("Africa/Monrovia")(noon) == "1960-02-01 12:00:00-00:44:30"
+    lmt = -2_524_521_600_000_000  # 1890-01-01T00:00:00Z, 01:44:24 in Bucharest
+    assert Times("Europe/Bucharest")(lmt) == "1890-01-01 01:44:24+01:44:24"
+    # a whole-minute offset keeps its two fields
+    assert Times("Asia/Kathmandu")(0) == "1970-01-01 05:30:00+05:30"
+
+
 def test_a_percentile_is_named_by_its_rank_also_with_a_fraction_or_decimals() -> None:
     """'99.9' and '0.9' lost their ordinal in breach sentences ('percentile by nearest rank')."""
     from cxrules.ir.text import percentile_name
