@@ -635,8 +635,13 @@ def _pick_min(a: V, b: V) -> V:
 
 def _pick(a: V, b: V, than: str) -> V:
     """b when it compares `than` a, else a: missing only when one of them may be; the kind
-    written once when both have the same (nested min, max and clamp stay linear in size)."""
-    take_b = f"({b.n} {than} {a.n})"
+    written once when both have the same (nested min, max and clamp stay linear in size).
+    A comparison with NaN is false, as in Python, so NaN wins only as `a`: DuckDB and Spark
+    order NaN above every number (`1 < NaN` holds there), so `b < a` is written as the sign
+    of the difference, NaN when either is (and `NaN < 0` is false in both), each operand
+    written once."""
+    low, high = (b, a) if than == "<" else (a, b)
+    take_b = f"(({low.n}) - ({high.n}) < 0)"
     za, zb = _exact_int(a), _exact_int(b)
     exact = za is not None and zb is not None and (a.z is not None or b.z is not None)
     if exact:  # two ints compare by their digits (beyond 2**53 their DOUBLEs may tie)

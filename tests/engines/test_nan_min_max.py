@@ -1,0 +1,50 @@
+"""min, max and clamp of a NaN (a CSV `numbers` cell "nan", an XES or Parquet float NaN) on
+every engine as on the python engine, whose builtins they are (docs/semantics.md,
+"Expressions"): the first argument wins unless a later one is less (min) or greater (max), and
+a comparison with NaN is false, so NaN wins only as the first argument. DuckDB and Spark order
+NaN above every number, so their plans took `min(v, 1)` of a NaN for 1, `max(1, v)` for NaN and
+`clamp(v, 0, 10)` for 10: 'clamp(v, 0, 10) >= 5' passed there and failed on the python engine
+(hunt67 finding-2). Expected values worked out by hand."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import engine_builders
+import pytest
+from engine_builders import Log, counts, run, tally
+
+HEAD = """policy p.test "Test policy"
+  owner "Data"
+  description "Hunt 67"
+"""
+
+NAN = float("nan")
+
+
+@pytest.mark.parametrize(
+    ("condition", "violated"),
+    [
+        # min(nan, 1): 1 < nan is false, nan stays; nan <= 1 is false: a breach
+        ("min(v, 1) <= 1", 1),
+        # min(1, nan): nan < 1 is false, 1 stays
+        ("min(1, v) == 1", 0),
+        # max(1, nan): nan > 1 is false, 1 stays
+        ("max(1, v) <= 1", 0),
+        # max(nan, 1): nan stays; nan >= 1 is false
+        ("max(v, 1) >= 1", 1),
+        # clamp(nan, 0, 10) = min(max(nan, 0), 10) = nan; nan >= 5 is false
+        ("clamp(v, 0, 10) >= 5", 1),
+        # clamp(5, nan, 10) = min(max(5, nan), 10) = min(5, 10) = 5
+        ("clamp(5, v, 10) == 5", 0),
+        # min(3, 2, nan) = 2 (nan never less); max(nan, 7, 9) = nan
+        ("min(3, 2, v) == 2 and not (max(v, 7, 9) == 9)", 0),
+    ],
+)
+def test_min_max_and_clamp_of_nan_are_pythons(
+    tmp_path: Path, engine: str, condition: str, violated: int
+) -> None:
+    rule = engine_builders.compiled(tmp_path, f"  when e\n  require {condition}\n", HEAD)
+    log = Log()
+    log.add("+0s", "e", v=NAN)
+    assert counts(run(rule, log)) == tally(activations=1, satisfied=1 - violated, violated=violated)
