@@ -48,3 +48,32 @@ def test_min_max_and_clamp_of_nan_are_pythons(
     log = Log()
     log.add("+0s", "e", v=NAN)
     assert counts(run(rule, log)) == tally(activations=1, satisfied=1 - violated, violated=violated)
+
+
+@pytest.mark.parametrize(
+    ("values", "changes"),
+    [
+        # nan == nan is false: every NaN is a change from the value before it, NaN or not
+        ([NAN, NAN, NAN], 2),
+        ([1, NAN, NAN, 1], 3),
+        ([float("inf"), float("inf"), NAN], 1),
+        # a text that reads as a number is that number: "nan" after a NaN is a change too
+        ([NAN, "nan"], 1),
+        (["nan", NAN], 1),
+        # two texts are one value when they are the same text
+        (["nan", "nan"], 0),
+    ],
+)
+def test_every_nan_is_a_change(
+    tmp_path: Path, engine: str, values: list[object], changes: int
+) -> None:
+    """changes(v) counts a value no longer == the one before (docs/semantics.md): DuckDB and
+    Spark hold NaN equal to NaN, so their plans counted no change between two NaNs."""
+    rule = engine_builders.compiled(
+        tmp_path, f"  when done\n  require changes(v) == {changes}\n", HEAD
+    )
+    log = Log()
+    for i, v in enumerate(values):
+        log.add(f"+{i}s", "e", v=v)
+    log.add(f"+{len(values)}s", "done")
+    assert counts(run(rule, log)) == tally(activations=1, satisfied=1)

@@ -314,15 +314,17 @@ def _payload(st: Stream, path: str | None) -> str:
 def _raw_differs(p: str, prev: str) -> str:
     """SQL: the attribute value differs from the struct `prev` as values.same_value says (1 ==
     1.0 == True; a text that reads as a number is that number, "7" == 7; a text is never a
-    boolean)."""
+    boolean). NaN equals nothing, as in Python: DuckDB and Spark hold NaN = NaN, so a NaN
+    on either side is a change."""
     nb = f"CASE WHEN {p}_k = 4 THEN CASE WHEN {p}_b THEN 1.0 ELSE 0.0 END ELSE {p}_n END"
     pb = f"CASE WHEN {prev}.k = 4 THEN CASE WHEN {prev}.b THEN 1.0 ELSE 0.0 END ELSE {prev}.n END"
     return (
-        f"CASE WHEN {p}_k IN (2, 3, 4) AND {prev}.k IN (2, 3, 4) THEN NOT ({nb} = {pb}) "
+        f"CASE WHEN {p}_k IN (2, 3, 4) AND {prev}.k IN (2, 3, 4) "
+        f"THEN NOT ({nb} = {pb} AND NOT isnan({pb})) "
         f"WHEN {p}_k = 1 AND {prev}.k IN (2, 3) "
-        f"THEN {parse_number(f'{p}_s')} IS DISTINCT FROM {prev}.n "
+        f"THEN {parse_number(f'{p}_s')} IS DISTINCT FROM {prev}.n OR isnan({prev}.n) "
         f"WHEN {p}_k IN (2, 3) AND {prev}.k = 1 "
-        f"THEN {parse_number(f'{prev}.s')} IS DISTINCT FROM {p}_n "
+        f"THEN {parse_number(f'{prev}.s')} IS DISTINCT FROM {p}_n OR isnan({p}_n) "
         f"WHEN {p}_k = {prev}.k AND {p}_k = 7 THEN {p}_t <> {prev}.t "
         f"WHEN {p}_k = {prev}.k THEN {p}_s IS DISTINCT FROM {prev}.s ELSE TRUE END"
     )
