@@ -77,3 +77,22 @@ def test_every_nan_is_a_change(
         log.add(f"+{i}s", "e", v=v)
     log.add(f"+{len(values)}s", "done")
     assert counts(run(rule, log)) == tally(activations=1, satisfied=1)
+
+
+def test_nan_state_keys_are_one_key(tmp_path: Path, engine: str) -> None:
+    """NaN state keys are one key, as in a scope (docs/semantics.md, "States"). The python
+    engine's set of open keys found a NaN only when it was the very same float object: two NaNs
+    read from a CSV log were two keys and an end with NaN closed neither (count 2), while the
+    same events held in memory, one float object, were one key (count 0); DuckDB and Spark had
+    one key."""
+    head = HEAD.replace('"Test policy"\n', '"Test policy"\n  state on = e until off, by v\n')
+    rule = engine_builders.compiled(tmp_path, "  when check\n  require count(on) == 1\n", head)
+    log = Log()
+    log.add("+0s", "e", v=float("nan"))  # opens the NaN key
+    log.add("+1s", "e", v=float("nan"))  # another float object, the same key: already open
+    log.add("+2s", "check")  # count(on) == 1 holds
+    log.add("+3s", "off", v=float("nan"))  # closes it
+    log.add("+4s", "e", v=1)  # 1 opens
+    log.add("+5s", "e", v=1.0)  # 1.0 is 1: already open
+    log.add("+6s", "check")  # only 1: count(on) == 1 holds
+    assert counts(run(rule, log)) == tally(activations=2, satisfied=2)

@@ -9,6 +9,10 @@ from cxrules.engines.python.evaluate import Ctx, Layout, Matcher
 
 #: The key of the single interval of an unkeyed state.
 ONLY = "\x00only"
+#: The one key of every NaN (a set finds a NaN only when it is the very same float object, so
+#: two NaNs read from a log would be two keys that no end could close): NaN keys are one key,
+#: as the SQL engines and a scope's `nan` have them (docs/semantics.md, "States").
+NAN_KEY = float("nan")
 _NO_STATES: list[set[Any]] = []
 
 
@@ -65,6 +69,8 @@ class StateSet:
                     continue
                 if not isinstance(key, str | int | float | bool):
                     key = str(key)
+                elif key != key:  # NaN
+                    key = NAN_KEY
             open_keys = sets[i]
             before = len(open_keys) > 0
             if key in open_keys:
