@@ -75,7 +75,7 @@ def _subject_attribute(types: list[str], profile: LogProfile) -> str | None:
     subjects.discard("")
     if not subjects:
         return None
-    names = {}
+    names: dict[str, str] = {}
     for path in sorted(profile.paths):
         names.setdefault(_NOT_ALNUM.sub("", path.lower()), path)
     for subject in sorted(subjects):
