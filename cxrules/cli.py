@@ -56,7 +56,7 @@ def main() -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(["text", "json"], case_sensitive=False),
     default="text",
     help="text for people, json for tools",
 )
@@ -79,7 +79,7 @@ def main() -> None:
 @click.option("--mapping", type=GivenPath(), help="TOML file mapping the sample log's columns")
 @click.option(
     "--log-format",
-    type=click.Choice(["jsonl", "csv", "parquet", "xes"]),
+    type=click.Choice(["jsonl", "csv", "parquet", "xes"], case_sensitive=False),
     help="the sample log's format when its name does not tell",
 )
 def check(
@@ -251,7 +251,7 @@ def fmt(paths: tuple[str, ...], check_only: bool, show_diff: bool) -> None:
 @click.option("--set", "overrides", multiple=True, metavar="NAME=VALUE")
 @click.option(
     "--engine",
-    type=click.Choice(engines.names()),
+    type=click.Choice(engines.names(), case_sensitive=False),
     help="print the plans this engine runs (SQL for duckdb and spark) instead of the "
     "engine-neutral form",
 )
@@ -364,7 +364,7 @@ def run() -> None:
 )
 @click.option(
     "--fail-on",
-    type=click.Choice(["info", "low", "medium", "high", "critical"]),
+    type=click.Choice(["info", "low", "medium", "high", "critical"], case_sensitive=False),
     help="exit 1 when violations of this severity or higher are found "
     "[default: the project's 'fail_on', else low]",
 )
@@ -385,13 +385,13 @@ def run() -> None:
 )
 @click.option(
     "--engine",
-    type=click.Choice(engines.names()),
+    type=click.Choice(engines.names(), case_sensitive=False),
     help=f"the engine that runs the policies [default: the project's 'engine', else "
     f"{engines.DEFAULT}]",
 )
 @click.option(
     "--log-format",
-    type=click.Choice(["jsonl", "csv", "parquet", "xes"]),
+    type=click.Choice(["jsonl", "csv", "parquet", "xes"], case_sensitive=False),
     help="every log's format, whatever its name says [default: the mapping's 'format', else "
     "each file's name, else its content]",
 )
@@ -579,7 +579,7 @@ def _explanations(paths: list[str], overrides: dict[str, str]) -> dict[str, str]
     "--engine",
     "engine_names",
     multiple=True,
-    type=click.Choice([*engines.names(), "all"]),
+    type=click.Choice([*engines.names(), "all"], case_sensitive=False),
     help=f"run every scenario on this engine (repeatable; 'all': every engine) "
     f"[default: the project's 'engine', else {engines.DEFAULT}]",
 )
@@ -715,7 +715,7 @@ def init(directory: str) -> None:
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["text", "json"]),
+    type=click.Choice(["text", "json"], case_sensitive=False),
     help="text for people, json (cxrules.diff/1) for tools (default: as -o names it, else text)",
 )
 @click.option(

@@ -52,7 +52,7 @@ from cxrules.project.options import (
 )
 @click.option(
     "--alerts",
-    type=click.Choice(["text", "jsonl"]),
+    type=click.Choice(["text", "jsonl"], case_sensitive=False),
     default="text",
     show_default=True,
     help="how alerts are written on standard output: a line for people, or a JSON object "
@@ -72,12 +72,12 @@ from cxrules.project.options import (
 )
 @click.option(
     "--fail-on",
-    type=click.Choice(["info", "low", "medium", "high", "critical"]),
+    type=click.Choice(["info", "low", "medium", "high", "critical"], case_sensitive=False),
     help="exit 1 when violations of this severity or higher were found [default: low]",
 )
 @click.option(
     "--log-format",
-    type=click.Choice(["jsonl", "csv"]),
+    type=click.Choice(["jsonl", "csv"], case_sensitive=False),
     help="the log's format when its name does not tell",
 )
 def watch(

@@ -36,7 +36,11 @@ class GivenPath(click.Path):
 
 
 class ReportFormat(click.Choice):
-    """`--format` of a report: one of `choices`, `md` taken for `markdown` as `-o x.md` is."""
+    """`--format` of a report: one of `choices` in any case (`HTML`), `md` taken for `markdown`
+    as `-o x.md` is."""
+
+    def __init__(self, choices: list[str]) -> None:
+        super().__init__(choices, case_sensitive=False)
 
     def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
         if isinstance(value, str) and value.lower() == "md" and "markdown" in self.choices:

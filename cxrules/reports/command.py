@@ -40,7 +40,7 @@ _LIMITED = ("text", "markdown", "html")
 @click.option("--output", "-o", type=GivenPath(dir_okay=False), help="write it here")
 @click.option(
     "--fail-on",
-    type=click.Choice(["info", "low", "medium", "high", "critical"]),
+    type=click.Choice(["info", "low", "medium", "high", "critical"], case_sensitive=False),
     help="the verdict's severity (text, junit, markdown, html) [default: the project's "
     "'fail_on', else low]",
 )
